@@ -1,0 +1,120 @@
+/**
+ * One error type for the whole engine. The domain says whose fault it is (what the CLI maps to exit codes),
+ * `retriable` says whether trying again can help, and SQL errors carry the line and column in the user's text.
+ */
+export type ErrorDomain = 'user' | 'external' | 'internal';
+
+export interface SourcePosition {
+  readonly line: number;
+  readonly column: number;
+}
+
+export interface DirkErrorOptions {
+  readonly domain?: ErrorDomain;
+  readonly retriable?: boolean;
+  readonly cause?: unknown;
+  readonly position?: SourcePosition;
+  /** Config key path such as `STREAMS[0].INPUT_SCHEMA_TABLE`. */
+  readonly key?: string;
+}
+
+export class DirkError extends Error {
+  readonly domain: ErrorDomain;
+  readonly retriable: boolean;
+  readonly position: SourcePosition | undefined;
+  readonly key: string | undefined;
+
+  constructor(message: string, options: DirkErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'DirkError';
+    this.domain = options.domain ?? 'internal';
+    this.retriable = options.retriable ?? false;
+    this.position = options.position;
+    this.key = options.key;
+  }
+}
+
+/** A mistake in the job config: names the key, what was expected and what was found. */
+export class ConfigError extends DirkError {
+  constructor(key: string, expected: string, found: unknown, hint?: string) {
+    super(`config ${key}: expected ${expected}, found ${describeFound(found)}${hint ? ` (${hint})` : ''}`, {
+      domain: 'user',
+      key,
+    });
+    this.name = 'ConfigError';
+  }
+}
+
+/** A SQL parse, bind or planning error at a line and column of the user's query. */
+export class SqlError extends DirkError {
+  constructor(message: string, position?: SourcePosition, cause?: unknown) {
+    const where = position ? ` at line ${position.line}, column ${position.column}` : '';
+    super(`SQL error${where}: ${message}`, {
+      domain: 'user',
+      ...(position ? { position } : {}),
+      ...(cause === undefined ? {} : { cause }),
+    });
+    this.name = 'SqlError';
+  }
+}
+
+/** A record that could not be decoded: data, not a crash; routed by the stream's bad-record policy. */
+export class DecodeError extends DirkError {
+  constructor(message: string, cause?: unknown) {
+    super(message, { domain: 'user', ...(cause === undefined ? {} : { cause }) });
+    this.name = 'DecodeError';
+  }
+}
+
+export function userError(message: string, options: Omit<DirkErrorOptions, 'domain'> = {}): DirkError {
+  return new DirkError(message, { ...options, domain: 'user' });
+}
+
+export function externalError(message: string, options: Omit<DirkErrorOptions, 'domain'> = {}): DirkError {
+  return new DirkError(message, { retriable: true, ...options, domain: 'external' });
+}
+
+export function isUserError(e: unknown): e is DirkError {
+  return e instanceof DirkError && e.domain === 'user';
+}
+
+export function describeFound(found: unknown): string {
+  if (found === undefined) return 'nothing (the key is missing)';
+  if (found === null) return 'null';
+  if (typeof found === 'string') return `"${found.length > 80 ? `${found.slice(0, 77)}...` : found}"`;
+  if (typeof found === 'object') {
+    const s = JSON.stringify(found);
+    return `${Array.isArray(found) ? 'an array' : 'an object'} ${s.length > 80 ? `${s.slice(0, 77)}...` : s}`;
+  }
+  return `${typeof found} ${String(found)}`;
+}
+
+/** The closest of `candidates` to `word` by edit distance, if it is close enough to be a likely typo. */
+export function closest(word: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  const w = word.toUpperCase();
+  for (const c of candidates) {
+    const d = editDistance(w, c.toUpperCase());
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = c;
+    }
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  const prev = new Array<number>(b.length + 1);
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0]!;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const up = prev[j]!;
+      prev[j] = Math.min(up + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = up;
+    }
+  }
+  return prev[b.length]!;
+}

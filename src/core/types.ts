@@ -1,0 +1,118 @@
+/**
+ * The value model shared by every layer.
+ *
+ * Runtime representation of SQL values (chosen for speed in the hot path):
+ * - BOOLEAN: boolean; INT, FLOAT, DOUBLE, DECIMAL: number
+ * - BIGINT: a JS number while it is a safe integer, a bigint beyond 2^53 (see `canonicalInt64`),
+ *   so ordinary counts stay fast and large ids stay exact.
+ * - STRING: string; BYTES: Uint8Array
+ * - TIMESTAMP(3): epoch milliseconds as a number (UTC, as Dagger forces)
+ * - ARRAY: unknown[]; MAP: Map<unknown, unknown>; ROW: a plain object keyed by field name
+ * - NULL: null (never undefined)
+ * A top-level row is a positional array; column positions are resolved at plan time.
+ */
+
+export type SqlType =
+  | { readonly kind: 'BOOLEAN' }
+  | { readonly kind: 'INT' }
+  | { readonly kind: 'BIGINT' }
+  | { readonly kind: 'FLOAT' }
+  | { readonly kind: 'DOUBLE' }
+  | { readonly kind: 'DECIMAL'; readonly precision: number; readonly scale: number }
+  | { readonly kind: 'STRING' }
+  | { readonly kind: 'BYTES' }
+  | { readonly kind: 'TIMESTAMP'; readonly precision: number; readonly rowtime?: boolean }
+  | { readonly kind: 'ARRAY'; readonly element: SqlType }
+  | { readonly kind: 'MAP'; readonly key: SqlType; readonly value: SqlType }
+  | { readonly kind: 'ROW'; readonly fields: readonly Field[] }
+  | { readonly kind: 'NULL' }
+  /** Unknown at plan time (e.g. a dynamically typed UDF result); checked at run time. */
+  | { readonly kind: 'ANY' };
+
+export interface Field {
+  readonly name: string;
+  readonly type: SqlType;
+  readonly nullable?: boolean;
+}
+
+export type Row = unknown[];
+
+/** Changelog kind of a row, as in Flink: +I, -U, +U, -D. Absent on a batch means all inserts. */
+export const enum RowKind {
+  Insert = 0,
+  UpdateBefore = 1,
+  UpdateAfter = 2,
+  Delete = 3,
+}
+
+export interface DataMessage {
+  readonly kind: 'data';
+  readonly rows: Row[];
+  /** One entry per row when the stream is a changelog; absent for append-only batches. */
+  readonly rowKinds?: RowKind[];
+}
+
+/** Every edge of the dataflow carries this union and nothing else. */
+export type Message =
+  | DataMessage
+  | { readonly kind: 'watermark'; readonly time: number }
+  | { readonly kind: 'barrier'; readonly checkpoint: number }
+  | { readonly kind: 'end' };
+
+export const T = {
+  BOOLEAN: { kind: 'BOOLEAN' } as SqlType,
+  INT: { kind: 'INT' } as SqlType,
+  BIGINT: { kind: 'BIGINT' } as SqlType,
+  FLOAT: { kind: 'FLOAT' } as SqlType,
+  DOUBLE: { kind: 'DOUBLE' } as SqlType,
+  STRING: { kind: 'STRING' } as SqlType,
+  BYTES: { kind: 'BYTES' } as SqlType,
+  TIMESTAMP: { kind: 'TIMESTAMP', precision: 3 } as SqlType,
+  ROWTIME: { kind: 'TIMESTAMP', precision: 3, rowtime: true } as SqlType,
+  NULL: { kind: 'NULL' } as SqlType,
+  ANY: { kind: 'ANY' } as SqlType,
+  decimal: (precision: number, scale: number): SqlType => ({ kind: 'DECIMAL', precision, scale }),
+  array: (element: SqlType): SqlType => ({ kind: 'ARRAY', element }),
+  map: (key: SqlType, value: SqlType): SqlType => ({ kind: 'MAP', key, value }),
+  row: (fields: readonly Field[]): SqlType => ({ kind: 'ROW', fields }),
+} as const;
+
+/** Flink SQL spelling of a type, used in plans, errors and docs. */
+export function typeToString(t: SqlType): string {
+  switch (t.kind) {
+    case 'DECIMAL':
+      return `DECIMAL(${t.precision}, ${t.scale})`;
+    case 'TIMESTAMP':
+      return t.rowtime ? `TIMESTAMP(${t.precision}) *ROWTIME*` : `TIMESTAMP(${t.precision})`;
+    case 'ARRAY':
+      return `ARRAY<${typeToString(t.element)}>`;
+    case 'MAP':
+      return `MAP<${typeToString(t.key)}, ${typeToString(t.value)}>`;
+    case 'ROW':
+      return `ROW<${t.fields.map((f) => `\`${f.name}\` ${typeToString(f.type)}`).join(', ')}>`;
+    default:
+      return t.kind;
+  }
+}
+
+/** Normalise an int64 value to the canonical form: number when safe, bigint otherwise. */
+export function canonicalInt64(v: number | bigint): number | bigint {
+  if (typeof v === 'number') return v;
+  return v >= -9007199254740991n && v <= 9007199254740991n ? Number(v) : v;
+}
+
+export function isNumericType(t: SqlType): boolean {
+  return t.kind === 'INT' || t.kind === 'BIGINT' || t.kind === 'FLOAT' || t.kind === 'DOUBLE' || t.kind === 'DECIMAL';
+}
+
+export function assertNever(x: never, what = 'value'): never {
+  throw new Error(`internal error: unhandled ${what}: ${JSON.stringify(x)}`);
+}
+
+/** The columns of a registered table (one per stream). The rowtime column, when present, is the last one. */
+export interface TableSchema {
+  readonly name: string;
+  readonly columns: readonly Field[];
+  /** Position of the event-time attribute in `columns`, if the table has one. */
+  readonly rowtimeIndex: number | undefined;
+}

@@ -1,0 +1,125 @@
+import type { Field, SqlType } from '../core/types.js';
+
+/**
+ * The public UDF API. Built-in SQL functions, Dagger's library in udfs/ and user functions are all declared
+ * with these three helpers and registered the same way (looked up case-insensitively by name).
+ *
+ * Types in signatures are Flink SQL type names, parsed once when the function is registered:
+ * 'BOOLEAN' | 'INT' | 'BIGINT' | 'FLOAT' | 'DOUBLE' | 'DECIMAL' | 'STRING' | 'BYTES' | 'TIMESTAMP' |
+ * 'ARRAY<T>' | 'MAP<K, V>' | 'ROW<a T, b U>' | 'ANY'. 'ANY' accepts every type (checked by the function itself);
+ * 'NUMERIC' accepts any numeric type. Values follow the runtime representation documented in core/types.ts.
+ */
+export type TypeName = string;
+
+/** Maps a few type names to their JS value type so a TypeScript author gets compile-time errors. */
+export type ValueOf<N extends TypeName> = N extends 'BOOLEAN'
+  ? boolean
+  : N extends 'INT' | 'FLOAT' | 'DOUBLE' | 'DECIMAL' | 'TIMESTAMP'
+    ? number
+    : N extends 'BIGINT'
+      ? number | bigint
+      : N extends 'NUMERIC'
+        ? number | bigint
+        : N extends 'STRING'
+          ? string
+          : N extends 'BYTES'
+            ? Uint8Array
+            : N extends `ARRAY<${string}>`
+              ? unknown[]
+              : N extends `MAP<${string}>`
+                ? Map<unknown, unknown>
+                : N extends `ROW<${string}>`
+                  ? Record<string, unknown>
+                  : unknown;
+
+type Values<P extends readonly TypeName[]> = { [K in keyof P]: ValueOf<P[K]> | null };
+
+/** An example that doubles as a test: calling the function with `args` must give `result`. */
+export interface FunctionExample {
+  readonly args: readonly unknown[];
+  readonly result: unknown;
+  /** Optional SQL spelling shown in the generated docs. */
+  readonly sql?: string;
+}
+
+export interface Signature<P extends readonly TypeName[] = readonly TypeName[]> {
+  readonly params: P;
+  /** When set, the last param may repeat any number of times (including zero). */
+  readonly varargs?: boolean;
+  /** Result type; a function of the argument types for generic functions. */
+  readonly returns: TypeName | ((argTypes: readonly SqlType[]) => SqlType);
+}
+
+export interface FunctionLifecycle {
+  /** Called once before the first call (e.g. open a cache); may be async. */
+  readonly open?: (ctx: FunctionContext) => void | Promise<void>;
+  readonly close?: () => void | Promise<void>;
+}
+
+export interface FunctionContext {
+  /** The job config's UDF settings (e.g. UDF_DART_* keys), read-only. */
+  readonly config: Readonly<Record<string, unknown>>;
+}
+
+export interface ScalarFunctionDef<P extends readonly TypeName[] = readonly TypeName[]> extends FunctionLifecycle {
+  readonly kind: 'scalar';
+  readonly name: string;
+  readonly description?: string;
+  /** One signature, or several overloads tried in order. */
+  readonly signatures: readonly Signature<P>[];
+  /** False for functions whose result may change between calls with the same args (e.g. RAND, DartGet). */
+  readonly deterministic?: boolean;
+  /** Synchronous body. Receives SQL NULL as null. */
+  readonly eval?: (...args: Values<P>) => unknown;
+  /** Asynchronous body (e.g. a lookup); the runtime bounds calls in flight and applies the timeout. */
+  readonly evalAsync?: (...args: Values<P>) => Promise<unknown>;
+  readonly async?: { readonly maxInFlight?: number; readonly timeoutMs?: number };
+  /** When true (the default), any NULL argument makes the result NULL without calling eval. */
+  readonly nullOnNullInput?: boolean;
+  readonly examples?: readonly FunctionExample[];
+}
+
+export interface AggregateFunctionDef<Acc = unknown> extends FunctionLifecycle {
+  readonly kind: 'aggregate';
+  readonly name: string;
+  readonly description?: string;
+  readonly signatures: readonly Signature[];
+  readonly createAccumulator: () => Acc;
+  readonly accumulate: (acc: Acc, ...args: unknown[]) => Acc | void;
+  /** Needed for updating (retracting) inputs; without it the function is append-only. */
+  readonly retract?: (acc: Acc, ...args: unknown[]) => Acc | void;
+  /** Needed for session windows and HOP pane sharing. */
+  readonly merge?: (acc: Acc, other: Acc) => Acc | void;
+  readonly getValue: (acc: Acc) => unknown;
+  readonly examples?: readonly { readonly rows: readonly (readonly unknown[])[]; readonly result: unknown }[];
+}
+
+export interface TableFunctionDef extends FunctionLifecycle {
+  readonly kind: 'table';
+  readonly name: string;
+  readonly description?: string;
+  readonly signatures: readonly Signature[];
+  /** The columns each produced row has. */
+  readonly columns: readonly { readonly name: string; readonly type: TypeName }[];
+  /** Yields rows as positional arrays matching `columns`. */
+  readonly eval: (...args: unknown[]) => Iterable<unknown[]>;
+  readonly examples?: readonly FunctionExample[];
+}
+
+export type FunctionDef = ScalarFunctionDef<readonly TypeName[]> | AggregateFunctionDef<any> | TableFunctionDef;
+
+export function defineScalar<const P extends readonly TypeName[]>(
+  def: Omit<ScalarFunctionDef<P>, 'kind'>,
+): ScalarFunctionDef<readonly TypeName[]> {
+  return { ...def, kind: 'scalar' } as unknown as ScalarFunctionDef<readonly TypeName[]>;
+}
+
+export function defineAggregate<Acc>(def: Omit<AggregateFunctionDef<Acc>, 'kind'>): AggregateFunctionDef<Acc> {
+  return { ...def, kind: 'aggregate' };
+}
+
+export function defineTable(def: Omit<TableFunctionDef, 'kind'>): TableFunctionDef {
+  return { ...def, kind: 'table' };
+}
+
+export type { Field, SqlType };
