@@ -1,0 +1,98 @@
+import type { Logger } from './logger.js';
+import type { DataMessage, Field, Row } from './types.js';
+
+/**
+ * Contracts between the job and its connectors. Connectors import only core and schema; the job wires them
+ * to the dataflow, to telemetry and to checkpoints.
+ */
+
+/** A bound metric handle: the job creates them from the telemetry catalogue with labels already set. */
+export interface Counter {
+  inc(n?: number): void;
+}
+export interface Gauge {
+  set(v: number): void;
+}
+export interface Histogram {
+  observe(v: number): void;
+}
+
+export interface SourceMetrics {
+  readonly recordsIn: Counter;
+  readonly bytesIn: Counter;
+  readonly decodeErrors: Counter;
+  readonly badRecordsSkipped: Counter;
+  readonly badRecordsDeadLettered: Counter;
+}
+
+export interface SinkMetrics {
+  readonly recordsOut: Counter;
+  readonly bytesOut: Counter;
+  readonly writeErrors: Counter;
+  readonly flushLatencySeconds: Histogram;
+}
+
+/** Where a record came from, for error messages and dead letters. */
+export interface RecordOrigin {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+}
+
+/**
+ * Source positions: per split (e.g. `topic:partition`), the next position to read. They are part of every
+ * checkpoint and committed to the external system only when a checkpoint completes.
+ */
+export type SourcePositions = Readonly<Record<string, string>>;
+
+export interface SourceBatch {
+  /** Decoded rows in the table's column order (the rowtime column already filled). */
+  readonly rows: Row[];
+  /** The split the rows came from (per-partition watermarks use it). */
+  readonly split: string;
+}
+
+export interface SourceContext {
+  readonly logger: Logger;
+  readonly metrics: SourceMetrics;
+  /**
+   * Hands a decoded batch to the dataflow. The promise resolves when the batch has been processed and what
+   * it produced has been written by the sink; a source may only then treat the records as consumed.
+   */
+  deliver(batch: SourceBatch): Promise<void>;
+  /** A split that has nothing to read now (idle), so event time need not wait for it. */
+  markIdle?(split: string): void;
+}
+
+export interface Source {
+  readonly table: string;
+  /** Starts delivering. Resolves when a bounded source has delivered everything; unbounded ones resolve when stopped. */
+  run(ctx: SourceContext): Promise<void>;
+  /** Positions up to which everything has been delivered (and processed); taken at a checkpoint. */
+  positions(): SourcePositions;
+  /** Makes the external system remember `positions` (e.g. Kafka consumer-group offsets). */
+  commit(positions: SourcePositions): Promise<void>;
+  /** Start reading from these positions instead of the external system's (restore from a checkpoint). */
+  seek?(positions: SourcePositions): void;
+  /** Stops delivering after the batch in progress; run() then resolves. */
+  stop(): Promise<void>;
+}
+
+export interface Sink {
+  readonly name: string;
+  open(): Promise<void>;
+  /** Buffers a batch of output rows (columns as in `SinkSpec.columns`). Must not block. */
+  write(batch: DataMessage): void;
+  /** Writes everything buffered; resolves when the external system has acknowledged it. */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface SinkSpec {
+  /** The columns of the query's result, in order. */
+  readonly columns: readonly Field[];
+  /** The result is a changelog (updates/deletes), not append-only. */
+  readonly updating: boolean;
+  /** Column positions of the unique key of an updating result, if any. */
+  readonly uniqueKey?: readonly number[];
+}
