@@ -59,6 +59,12 @@ export interface FunctionLifecycle {
 export interface FunctionContext {
   /** The job config's UDF settings (e.g. UDF_DART_* keys), read-only. */
   readonly config: Readonly<Record<string, unknown>>;
+  /**
+   * Looks up a protobuf message type by its full name (Java class names such as `com.x.Booking` are accepted
+   * too) from the job's descriptor registry; returns a protobufjs `Type` or undefined. Used by the Longbow+
+   * functions (Filters, SelectFields) that receive proto bytes.
+   */
+  readonly protoTypes?: (name: string) => unknown;
 }
 
 export interface ScalarFunctionDef<P extends readonly TypeName[] = readonly TypeName[]> extends FunctionLifecycle {

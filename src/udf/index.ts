@@ -1,0 +1,18 @@
+export * from './api.js';
+export {
+  createFunctionCatalog,
+  createAsyncInvoker,
+  instrumentScalar,
+  invokeScalar,
+  invokeTable,
+  makeScalarInvoker,
+  originOf,
+  runAggregate,
+  setOrigin,
+  type AsyncInvokerOptions,
+  type FunctionCatalog,
+  type ResolvedFunction,
+  type ScalarHooks,
+  type ScalarInvoker,
+} from './registry.js';
+export { accepts, parseParamType, parseType, paramTypeToString, type ParamType } from './types.js';
