@@ -1,0 +1,79 @@
+// Small helpers shared by the service scripts (kafka, influxdb, prometheus).
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** True when a TCP connect to host:port succeeds within timeoutMs. */
+export function isPortOpen(host, port, timeoutMs = 500) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    const done = (open) => {
+      socket.destroy();
+      resolve(open);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+export function pidAlive(pid) {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    // EPERM means it exists but belongs to someone else.
+    return err && err.code === 'EPERM';
+  }
+  // A zombie (exited, not reaped) still answers kill(0); treat it as gone.
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return true;
+  }
+}
+
+export async function waitForExit(pid, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!pidAlive(pid)) return true;
+    await sleep(100);
+  }
+  return !pidAlive(pid);
+}
+
+/** Throws a message naming the install command when `cmd` cannot be run. */
+export function requireCommand(cmd, args, installCommand, what) {
+  const r = spawnSync(cmd, args, { stdio: 'ignore' });
+  if (r.error || r.status !== 0) {
+    throw new Error(`${what}: \`${cmd}\` is not available. Install it with: ${installCommand}`);
+  }
+}
+
+/** The last n lines of a file, or '' when it does not exist. */
+export function tail(file, n) {
+  try {
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    return lines.slice(-n - 1).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+export function relative(root, p) {
+  return path.relative(root, p) || '.';
+}
+
+/** Reads a pid file; undefined when missing or garbage. */
+export function readPidFile(file) {
+  try {
+    const pid = Number.parseInt(fs.readFileSync(file, 'utf8').trim(), 10);
+    return Number.isFinite(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
