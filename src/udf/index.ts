@@ -16,3 +16,4 @@ export {
   type ScalarInvoker,
 } from './registry.js';
 export { accepts, parseParamType, parseType, paramTypeToString, type ParamType } from './types.js';
+export { isFunctionDef, isUdfSourceFile, loadUdfFile, loadUdfFolders, watchUdfFolders, type UdfChange, type UdfWatcher } from './loader.js';
