@@ -77,3 +77,50 @@ export function readPidFile(file) {
     return undefined;
   }
 }
+
+/**
+ * The pid in pidFile if that process is alive and its command line contains `marker`
+ * (guards against a stale pid file whose pid was reused by another program).
+ */
+export function livePid(pidFile, marker) {
+  const pid = readPidFile(pidFile);
+  if (pid === undefined || !pidAlive(pid)) return undefined;
+  try {
+    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    if (!cmdline.includes(marker)) return undefined;
+  } catch {
+    // no /proc: trust kill(0)
+  }
+  return pid;
+}
+
+/** SIGTERM, wait up to graceMs, then SIGKILL. Returns seconds taken. */
+export async function terminate(pid, graceMs, log) {
+  const t0 = Date.now();
+  process.kill(pid, 'SIGTERM');
+  if (!(await waitForExit(pid, graceMs))) {
+    log(`pid ${pid} still alive after ${graceMs} ms, sending SIGKILL`);
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+    await waitForExit(pid, 5000);
+  }
+  return (Date.now() - t0) / 1000;
+}
+
+/** Polls fn until it returns true (or throws, which counts as not yet) within timeoutMs. */
+export async function waitFor(what, fn, timeoutMs, intervalMs = 200) {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      if (await fn()) return;
+    } catch (err) {
+      last = err instanceof Error ? err.message : String(err);
+    }
+    await sleep(intervalMs);
+  }
+  throw new Error(`${what} not ready within ${timeoutMs} ms${last ? ` (last error: ${last})` : ''}`);
+}
