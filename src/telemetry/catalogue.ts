@@ -1,0 +1,267 @@
+/**
+ * The one catalogue of metric names. Every metric Dirk exports is declared here exactly once: its name,
+ * help text, type and label names. Components never name metrics themselves; they receive bound handles
+ * from `createTelemetry` (see telemetry.ts).
+ *
+ * Rules (checked by test/unit/telemetry/catalogue.test.ts):
+ * - names start with `dirk_`, are snake_case and use base units (`_seconds`, `_bytes`);
+ * - counters end in `_total`;
+ * - labels come from a small bounded set (no record values, no offsets, no partitions). The `job` label
+ *   is added to every series as a registry default label, so it is not repeated below.
+ */
+
+export type MetricType = 'counter' | 'gauge' | 'histogram';
+
+/** Every label a Dirk metric may carry. All of them have a small, config-determined set of values. */
+export type LabelName =
+  | 'job'
+  | 'table'
+  | 'topic'
+  | 'sink'
+  | 'udf'
+  | 'operator'
+  | 'metric_id'
+  | 'reason'
+  | 'domain'
+  | 'status'
+  | 'sink_type';
+
+export interface MetricDef {
+  readonly name: string;
+  readonly help: string;
+  readonly type: MetricType;
+  readonly labels: readonly LabelName[];
+  /** Histogram bucket upper bounds (in the metric's unit). */
+  readonly buckets?: readonly number[];
+  /** The Dagger metric(s) this one replaces, for docs/metrics.md. */
+  readonly dagger?: string;
+}
+
+/** The label every series carries (set as a registry default label). */
+export const JOB_LABEL = 'job';
+
+/** Latency buckets for remote calls and flushes: 1 ms .. 60 s. */
+const IO_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60] as const;
+/** Latency buckets for in-process function calls: 1 µs .. 100 ms. */
+const CALL_BUCKETS = [0.000001, 0.000005, 0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.1] as const;
+
+function def<const N extends string>(d: MetricDef & { name: N }): MetricDef & { name: N } {
+  return d;
+}
+
+export const METRICS = {
+  // ---- sources --------------------------------------------------------------------------------------
+  sourceRecords: def({
+    name: 'dirk_source_records_total',
+    help: 'Records read from the source and decoded into rows.',
+    type: 'counter',
+    labels: ['table'],
+  }),
+  sourceBytes: def({
+    name: 'dirk_source_bytes_total',
+    help: 'Bytes of record values read from the source (before decoding).',
+    type: 'counter',
+    labels: ['table'],
+  }),
+  sourceDecodeErrors: def({
+    name: 'dirk_source_decode_errors_total',
+    help: 'Records that could not be decoded (whatever the bad-record policy did with them).',
+    type: 'counter',
+    labels: ['table'],
+    dagger: 'fatal.exception (InvalidProtocolBufferException) / invalid rows',
+  }),
+  sourceBadRecordsSkipped: def({
+    name: 'dirk_source_bad_records_skipped_total',
+    help: 'Undecodable records skipped by the SKIP bad-record policy.',
+    type: 'counter',
+    labels: ['table'],
+  }),
+  sourceBadRecordsDeadLettered: def({
+    name: 'dirk_source_bad_records_dead_lettered_total',
+    help: 'Undecodable records routed to the dead-letter topic (or dead-letter log for file sources).',
+    type: 'counter',
+    labels: ['table'],
+  }),
+  sourceTopicInfo: def({
+    name: 'dirk_source_topic_info',
+    help: 'Set to 1 for each topic a table reads (the topic regex resolved).',
+    type: 'gauge',
+    labels: ['table', 'topic'],
+    dagger: 'input_topic telemetry gauge',
+  }),
+  watermarkLag: def({
+    name: 'dirk_watermark_lag_seconds',
+    help: 'Processing time minus the current watermark of the table.',
+    type: 'gauge',
+    labels: ['table'],
+  }),
+  lateRecords: def({
+    name: 'dirk_late_records_total',
+    help: 'Records whose event time was behind the watermark when they arrived (dropped by windows).',
+    type: 'counter',
+    labels: ['table'],
+  }),
+
+  // ---- dataflow -------------------------------------------------------------------------------------
+  operatorRecordsIn: def({
+    name: 'dirk_operator_records_in_total',
+    help: 'Rows received by a dataflow operator.',
+    type: 'counter',
+    labels: ['operator'],
+  }),
+  operatorRecordsOut: def({
+    name: 'dirk_operator_records_out_total',
+    help: 'Rows emitted by a dataflow operator.',
+    type: 'counter',
+    labels: ['operator'],
+  }),
+  checkpoints: def({
+    name: 'dirk_checkpoints_total',
+    help: 'Checkpoints by outcome (completed, failed).',
+    type: 'counter',
+    labels: ['status'],
+  }),
+  checkpointDuration: def({
+    name: 'dirk_checkpoint_duration_seconds',
+    help: 'Time from injecting a checkpoint barrier to committing the checkpoint.',
+    type: 'histogram',
+    labels: [],
+    buckets: IO_BUCKETS,
+  }),
+
+  // ---- functions ------------------------------------------------------------------------------------
+  udfCalls: def({
+    name: 'dirk_udf_calls_total',
+    help: 'Calls of a user-defined function.',
+    type: 'counter',
+    labels: ['udf'],
+    dagger: 'udf telemetry gauge (names only)',
+  }),
+  udfErrors: def({
+    name: 'dirk_udf_errors_total',
+    help: 'Calls of a user-defined function that threw.',
+    type: 'counter',
+    labels: ['udf'],
+  }),
+  udfDuration: def({
+    name: 'dirk_udf_duration_seconds',
+    help: 'Latency of user-defined function calls.',
+    type: 'histogram',
+    labels: ['udf'],
+    buckets: CALL_BUCKETS,
+  }),
+
+  // ---- external post-processors ---------------------------------------------------------------------
+  externalCalls: def({
+    name: 'dirk_external_calls_total',
+    help: 'Calls made by an external post-processor (http, postgres, grpc, elasticsearch).',
+    type: 'counter',
+    labels: ['metric_id'],
+    dagger: 'total_external_calls',
+  }),
+  externalSuccesses: def({
+    name: 'dirk_external_successes_total',
+    help: 'External post-processor calls that succeeded.',
+    type: 'counter',
+    labels: ['metric_id'],
+    dagger: 'success_response',
+  }),
+  externalFailures: def({
+    name: 'dirk_external_failures_total',
+    help: 'External post-processor calls that failed, by reason.',
+    type: 'counter',
+    labels: ['metric_id', 'reason'],
+    dagger:
+      'total_failures, timeouts, failures_code404, failures_code4XX, failures_code5XX, failures_on_reading_path, parse_errors, request_error, other_errors, empty_input, error_reading_response, invalid_configuration, grpc_channel_not_available',
+  }),
+  externalDuration: def({
+    name: 'dirk_external_duration_seconds',
+    help: 'Latency of external post-processor calls, by outcome (success, failure).',
+    type: 'histogram',
+    labels: ['metric_id', 'status'],
+    buckets: IO_BUCKETS,
+    dagger: 'success_response_time, failure_response_time',
+  }),
+
+  // ---- sinks ----------------------------------------------------------------------------------------
+  sinkRecords: def({
+    name: 'dirk_sink_records_total',
+    help: 'Rows written by the sink and acknowledged by the external system.',
+    type: 'counter',
+    labels: ['sink'],
+  }),
+  sinkBytes: def({
+    name: 'dirk_sink_bytes_total',
+    help: 'Bytes written by the sink (encoded values and keys, or line protocol).',
+    type: 'counter',
+    labels: ['sink'],
+  }),
+  sinkWriteErrors: def({
+    name: 'dirk_sink_write_errors_total',
+    help: 'Failed sink flushes.',
+    type: 'counter',
+    labels: ['sink'],
+  }),
+  sinkFlushDuration: def({
+    name: 'dirk_sink_flush_duration_seconds',
+    help: 'Time a sink flush took until the external system acknowledged it.',
+    type: 'histogram',
+    labels: ['sink'],
+    buckets: IO_BUCKETS,
+  }),
+  sinkLateRecordsDropped: def({
+    name: 'dirk_sink_late_records_dropped_total',
+    help: 'Points InfluxDB refused because they were beyond the retention policy.',
+    type: 'counter',
+    labels: ['sink'],
+    dagger: 'influx.late.records.dropped',
+  }),
+
+  // ---- job ------------------------------------------------------------------------------------------
+  jobInfo: def({
+    name: 'dirk_job_info',
+    help: 'Set to 1; the labels describe the job (sink type).',
+    type: 'gauge',
+    labels: ['sink_type'],
+    dagger: 'sink_type telemetry gauge',
+  }),
+  errors: def({
+    name: 'dirk_errors_total',
+    help: 'Errors by domain (user, external, internal) and whether they stopped the job (status fatal, non_fatal).',
+    type: 'counter',
+    labels: ['domain', 'status'],
+    dagger: 'fatal.exception, non.fatal.exception',
+  }),
+  up: def({
+    name: 'dirk_job_running',
+    help: '1 while the job is running, 0 once it has stopped.',
+    type: 'gauge',
+    labels: [],
+  }),
+} as const satisfies Record<string, MetricDef>;
+
+export type MetricKey = keyof typeof METRICS;
+
+/** Allowed values of the `reason` label of dirk_external_failures_total (Dagger's failure counters). */
+export const EXTERNAL_FAILURE_REASONS = [
+  'timeout',
+  'http_404',
+  'http_4xx',
+  'http_5xx',
+  'read_path',
+  'parse',
+  'request',
+  'empty_input',
+  'read_response',
+  'invalid_configuration',
+  'channel_unavailable',
+  'other',
+] as const;
+export type ExternalFailureReason = (typeof EXTERNAL_FAILURE_REASONS)[number];
+
+/** Prefix of the process metrics (prom-client default metrics: CPU, memory, event loop lag, GC). */
+export const PROCESS_METRICS_PREFIX = 'dirk_';
+
+export function allMetricDefs(): MetricDef[] {
+  return Object.values(METRICS);
+}

@@ -1,0 +1,3 @@
+export * from './catalogue.js';
+export * from './telemetry.js';
+export * from './metrics-server.js';

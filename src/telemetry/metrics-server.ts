@@ -1,0 +1,72 @@
+/**
+ * GET /metrics (the job's own registry, Prometheus text format) and GET /healthz over plain node:http.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Telemetry } from './telemetry.js';
+
+export interface MetricsServerOptions {
+  readonly host?: string;
+  /** 0 picks a free port (tests). */
+  readonly port: number;
+  readonly telemetry: Telemetry;
+  /** Health probe for /healthz; 200 when it returns true, 503 otherwise. Default: always healthy. */
+  readonly healthy?: () => boolean;
+}
+
+export interface MetricsServer {
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export async function startMetricsServer(options: MetricsServerOptions): Promise<MetricsServer> {
+  const host = options.host ?? '0.0.0.0';
+  const { telemetry } = options;
+  const server = http.createServer((req, res) => {
+    const path = (req.url ?? '/').split('?', 1)[0];
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' }).end('method not allowed\n');
+      return;
+    }
+    if (path === '/metrics') {
+      telemetry.metrics().then(
+        (text) => {
+          res.writeHead(200, { 'content-type': telemetry.contentType });
+          res.end(req.method === 'HEAD' ? undefined : text);
+        },
+        (e: unknown) => {
+          res.writeHead(500, { 'content-type': 'text/plain' }).end(`metrics collection failed: ${String(e)}\n`);
+        },
+      );
+      return;
+    }
+    if (path === '/healthz') {
+      const ok = options.healthy ? options.healthy() : true;
+      res.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' }).end(ok ? 'ok\n' : 'unhealthy\n');
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found; try /metrics or /healthz\n');
+  });
+  // Scrapes are short; do not let a keep-alive connection hold close() open.
+  server.keepAliveTimeout = 5_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((e) => (e ? reject(e) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,242 @@
+/**
+ * Typed metric factories over the catalogue. Each job gets its own prom-client Registry (never the global
+ * one), so two jobs in one process (tests, benchmarks) do not collide. Factories bind labels once and hand
+ * out the small Counter / Gauge / Histogram handles of src/core/connector.ts; hot paths call `inc` on a
+ * pre-bound child, with no label hashing per call.
+ */
+import client from 'prom-client';
+import type { Counter, Gauge, Histogram, SinkMetrics, SourceMetrics } from '../core/connector.js';
+import { userError } from '../core/errors.js';
+import {
+  EXTERNAL_FAILURE_REASONS,
+  JOB_LABEL,
+  METRICS,
+  PROCESS_METRICS_PREFIX,
+  type ExternalFailureReason,
+  type MetricDef,
+  type MetricKey,
+} from './catalogue.js';
+
+export interface TelemetryOptions {
+  readonly jobId: string;
+  /** Extra labels on every series (e.g. `instance`); keep them bounded. */
+  readonly defaultLabels?: Readonly<Record<string, string>>;
+}
+
+export interface OperatorMetrics {
+  readonly recordsIn: Counter;
+  readonly recordsOut: Counter;
+}
+
+export interface UdfMetrics {
+  readonly calls: Counter;
+  readonly errors: Counter;
+  /** Observes seconds. */
+  readonly latencySeconds: Histogram;
+}
+
+/**
+ * Hooks in the shape `instrumentScalar` (src/udf/registry.ts) expects; declared here structurally so
+ * telemetry does not depend on the UDF layer.
+ */
+export interface UdfHooks {
+  readonly onCall: (name: string) => void;
+  readonly onError: (name: string, error: unknown) => void;
+  /** Latency in milliseconds. */
+  readonly onLatency: (name: string, ms: number) => void;
+}
+
+export interface ExternalMetrics {
+  readonly calls: Counter;
+  readonly successes: Counter;
+  failure(reason: ExternalFailureReason): Counter;
+  readonly successSeconds: Histogram;
+  readonly failureSeconds: Histogram;
+}
+
+export interface CheckpointMetrics {
+  readonly completed: Counter;
+  readonly failed: Counter;
+  readonly durationSeconds: Histogram;
+}
+
+export interface Telemetry {
+  readonly jobId: string;
+  /** The job's own registry; only the metrics server and tests should need it. */
+  readonly registry: client.Registry;
+  sourceMetrics(table: string): SourceMetrics;
+  /** Marks that `table` reads `topic` (dirk_source_topic_info = 1). */
+  sourceTopic(table: string, topic: string): void;
+  sinkMetrics(sink: string): SinkMetrics;
+  /** Influx only: points refused for being beyond the retention policy. */
+  sinkLateRecordsDropped(sink: string): Counter;
+  /** Set in milliseconds; exported in seconds. */
+  watermarkLagMs(table: string): Gauge;
+  lateRecords(table: string): Counter;
+  operatorRecords(operator: string): OperatorMetrics;
+  udfMetrics(name: string): UdfMetrics;
+  udfHooks(): UdfHooks;
+  externalMetrics(metricId: string): ExternalMetrics;
+  checkpointMetrics(): CheckpointMetrics;
+  /** dirk_job_info{sink_type} = 1. */
+  jobInfo(info: { sinkType: string }): void;
+  /** Counts an error by domain; `fatal` when it stops the job. */
+  error(domain: 'user' | 'external' | 'internal', fatal: boolean): void;
+  running(): Gauge;
+  /** Registers prom-client's process metrics (CPU, memory, event loop lag, GC) with the `dirk_` prefix. Idempotent. */
+  processStats(): void;
+  /** The text exposition of every metric (what GET /metrics serves). */
+  metrics(): Promise<string>;
+  readonly contentType: string;
+}
+
+type AnyMetric = client.Counter<string> | client.Gauge<string> | client.Histogram<string>;
+
+export function createTelemetry(options: TelemetryOptions): Telemetry {
+  const registry = new client.Registry();
+  registry.setDefaultLabels({ [JOB_LABEL]: options.jobId, ...options.defaultLabels });
+
+  const created = new Map<MetricKey, AnyMetric>();
+  function metric(key: MetricKey): AnyMetric {
+    let m = created.get(key);
+    if (m) return m;
+    const d: MetricDef = METRICS[key];
+    const common = { name: d.name, help: d.help, labelNames: [...d.labels], registers: [registry] };
+    switch (d.type) {
+      case 'counter':
+        m = new client.Counter(common);
+        break;
+      case 'gauge':
+        m = new client.Gauge(common);
+        break;
+      case 'histogram':
+        m = new client.Histogram({ ...common, buckets: [...(d.buckets ?? [])] });
+        break;
+    }
+    created.set(key, m);
+    return m;
+  }
+
+  // Bound children are cached so a factory called twice returns the same handle.
+  const bound = new Map<string, unknown>();
+  function child<H>(key: MetricKey, values: readonly string[]): H {
+    const d = METRICS[key];
+    const id = `${key}\u0000${values.join('\u0000')}`;
+    const hit = bound.get(id);
+    if (hit !== undefined) return hit as H;
+    if (values.length !== d.labels.length) {
+      throw new Error(`internal error: ${d.name} takes labels ${d.labels.join(', ')}`);
+    }
+    const m = metric(key);
+    const labels: Record<string, string> = {};
+    d.labels.forEach((l, i) => (labels[l] = values[i]!));
+    const h = d.labels.length === 0 ? m : (m as client.Counter<string>).labels(labels);
+    bound.set(id, h);
+    return h as H;
+  }
+
+  const counter = (key: MetricKey, ...values: string[]): Counter => child<Counter>(key, values);
+  const gauge = (key: MetricKey, ...values: string[]): Gauge => child<Gauge>(key, values);
+  const histogram = (key: MetricKey, ...values: string[]): Histogram => child<Histogram>(key, values);
+
+  const udfMetrics = (name: string): UdfMetrics => ({
+    calls: counter('udfCalls', name),
+    errors: counter('udfErrors', name),
+    latencySeconds: histogram('udfDuration', name),
+  });
+
+  let processStatsOn = false;
+
+  return {
+    jobId: options.jobId,
+    registry,
+    contentType: registry.contentType,
+    sourceMetrics: (table) => ({
+      recordsIn: counter('sourceRecords', table),
+      bytesIn: counter('sourceBytes', table),
+      decodeErrors: counter('sourceDecodeErrors', table),
+      badRecordsSkipped: counter('sourceBadRecordsSkipped', table),
+      badRecordsDeadLettered: counter('sourceBadRecordsDeadLettered', table),
+    }),
+    sourceTopic: (table, topic) => gauge('sourceTopicInfo', table, topic).set(1),
+    sinkMetrics: (sink) => ({
+      recordsOut: counter('sinkRecords', sink),
+      bytesOut: counter('sinkBytes', sink),
+      writeErrors: counter('sinkWriteErrors', sink),
+      flushLatencySeconds: histogram('sinkFlushDuration', sink),
+    }),
+    sinkLateRecordsDropped: (sink) => counter('sinkLateRecordsDropped', sink),
+    watermarkLagMs: (table) => {
+      const g = gauge('watermarkLag', table);
+      return { set: (ms: number) => g.set(ms / 1000) };
+    },
+    lateRecords: (table) => counter('lateRecords', table),
+    operatorRecords: (operator) => ({
+      recordsIn: counter('operatorRecordsIn', operator),
+      recordsOut: counter('operatorRecordsOut', operator),
+    }),
+    udfMetrics,
+    udfHooks: () => {
+      const byName = new Map<string, UdfMetrics>();
+      const get = (name: string): UdfMetrics => {
+        let m = byName.get(name);
+        if (!m) byName.set(name, (m = udfMetrics(name)));
+        return m;
+      };
+      return {
+        onCall: (name) => get(name).calls.inc(),
+        onError: (name) => get(name).errors.inc(),
+        onLatency: (name, ms) => get(name).latencySeconds.observe(ms / 1000),
+      };
+    },
+    externalMetrics: (metricId) => ({
+      calls: counter('externalCalls', metricId),
+      successes: counter('externalSuccesses', metricId),
+      failure: (reason) => {
+        if (!(EXTERNAL_FAILURE_REASONS as readonly string[]).includes(reason)) {
+          throw userError(`unknown external failure reason "${reason}"; valid: ${EXTERNAL_FAILURE_REASONS.join(', ')}`);
+        }
+        return counter('externalFailures', metricId, reason);
+      },
+      successSeconds: histogram('externalDuration', metricId, 'success'),
+      failureSeconds: histogram('externalDuration', metricId, 'failure'),
+    }),
+    checkpointMetrics: () => ({
+      completed: counter('checkpoints', 'completed'),
+      failed: counter('checkpoints', 'failed'),
+      durationSeconds: histogram('checkpointDuration'),
+    }),
+    jobInfo: (info) => gauge('jobInfo', info.sinkType).set(1),
+    error: (domain, fatal) => counter('errors', domain, fatal ? 'fatal' : 'non_fatal').inc(),
+    running: () => gauge('up'),
+    processStats: () => {
+      if (processStatsOn) return;
+      processStatsOn = true;
+      client.collectDefaultMetrics({ register: registry, prefix: PROCESS_METRICS_PREFIX });
+      // prom-client also exports per-type totals of these three as gauges named `_total`, a suffix
+      // Prometheus reserves for counters (promtool rejects them). The per-type gauges stay; sum them.
+      for (const n of ['active_handles', 'active_requests', 'active_resources']) {
+        registry.removeSingleMetric(`${PROCESS_METRICS_PREFIX}nodejs_${n}_total`);
+      }
+    },
+    metrics: () => registry.metrics(),
+  };
+}
+
+/** Handles that count nothing, for components built outside a job (unit tests, tools). */
+export const noopCounter: Counter = { inc() {} };
+export const noopGauge: Gauge = { set() {} };
+export const noopHistogram: Histogram = { observe() {} };
+export const noopSourceMetrics: SourceMetrics = {
+  recordsIn: noopCounter,
+  bytesIn: noopCounter,
+  decodeErrors: noopCounter,
+  badRecordsSkipped: noopCounter,
+  badRecordsDeadLettered: noopCounter,
+};
+export const noopSinkMetrics: SinkMetrics = {
+  recordsOut: noopCounter,
+  bytesOut: noopCounter,
+  writeErrors: noopCounter,
+  flushLatencySeconds: noopHistogram,
+};
