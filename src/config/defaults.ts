@@ -1,0 +1,365 @@
+/**
+ * The one table of config keys: default, meaning, and how Dirk differs from Dagger.
+ * Defaults are Dagger's *code* defaults (dagger-core Constants / StreamConfig); where its docs say otherwise,
+ * the code wins and `dagger` says so. The parser takes every default from here, and docs/configuration.md is
+ * generated from here (`describeConfigKeys`), so the two cannot drift.
+ */
+import type { ConfigKeyInfo } from './types.js';
+
+type DefaultValue = string | number | boolean | readonly string[];
+
+interface KeySpec {
+  readonly group: string;
+  readonly description: string;
+  /** Present when the key has a default. */
+  readonly default?: DefaultValue;
+  /** When the key is required: `true`, or the condition in words. */
+  readonly required?: true | string;
+  readonly dagger?: string;
+}
+
+const key = <const S extends KeySpec>(s: S): S => s;
+
+export const JOB_KEYS = {
+  // ---- Generic
+  STREAMS: key({
+    group: 'Generic',
+    required: true,
+    description: 'The input streams: a JSON array (or a string holding one) of stream objects, one table each; keys below.',
+  }),
+  FLINK_SQL_QUERY: key({
+    group: 'Generic',
+    required: true,
+    description: 'The continuous SQL query over the stream tables. `SQL_QUERY` is accepted as an alias.',
+    dagger: 'Dagger defaults to "" and fails later; Dirk requires a non-empty query. Setting both names to different values is an error.',
+  }),
+  SQL_QUERY: key({
+    group: 'Generic',
+    description: 'Alias of FLINK_SQL_QUERY (the spelling used in Dagger guides).',
+  }),
+  FLINK_JOB_ID: key({ group: 'Generic', default: 'SQL Flink job', description: 'Job name, used in logs, metrics and as the default Longbow table id.' }),
+  FLINK_ROWTIME_ATTRIBUTE_NAME: key({
+    group: 'Generic',
+    default: 'rowtime',
+    description: 'Name of the event-time column appended to every stream table.',
+    dagger: 'Dagger\'s code default is "" (every sample sets `rowtime`); Dirk uses `rowtime` when the key is absent or empty.',
+  }),
+  SINK_TYPE: key({
+    group: 'Generic',
+    default: 'influx',
+    description: 'Where results go: `log`, `kafka`, `influx` or `bigquery` (case-insensitive).',
+    dagger: 'Dagger silently falls back to influx for an unknown value; Dirk rejects it and lists the valid ones.',
+  }),
+  FUNCTION_FACTORY_CLASSES: key({
+    group: 'Generic',
+    default: 'FunctionFactory',
+    description: 'Accepted for compatibility and ignored. Dirk always loads its built-in function library and loads user functions from UDF_FOLDERS.',
+    dagger: 'Java UdfFactory classes cannot be loaded; naming any class other than Dagger\'s FunctionFactory produces a warning.',
+  }),
+  JOB_BUILDER_FQCN: key({
+    group: 'Generic',
+    default: 'com.gotocompany.dagger.core.DaggerSqlJobBuilder',
+    description: 'Accepted for compatibility and ignored (goto/dagger: custom job builder class).',
+    dagger: 'A non-default value produces a warning.',
+  }),
+  SOURCE_KAFKA_CONSUME_LARGE_MESSAGE_ENABLE: key({
+    group: 'Generic',
+    default: false,
+    description: 'Let every Kafka stream fetch up to 5 MiB per partition (`max.partition.fetch.bytes=5242880`).',
+  }),
+
+  // ---- Flink
+  FLINK_PARALLELISM: key({ group: 'Flink', default: 1, description: 'Number of parallel pipeline instances (at least 1).' }),
+  FLINK_PARALLELISM_MAX: key({ group: 'Flink', default: 50, description: 'Upper bound for parallelism (key-group count for keyed state).' }),
+  FLINK_WATERMARK_INTERVAL_MS: key({ group: 'Flink', default: 10000, description: 'How often watermarks are emitted, in ms.' }),
+  FLINK_WATERMARK_DELAY_MS: key({ group: 'Flink', default: 10000, description: 'How far the watermark trails the largest event time seen, in ms (allowed out-of-orderness).' }),
+  FLINK_WATERMARK_PER_PARTITION_ENABLE: key({ group: 'Flink', default: false, description: 'Track a watermark per Kafka partition and use the minimum.' }),
+  FLINK_WATERMARK_IDLE_TIMEOUT_MS: key({
+    group: 'Flink',
+    default: 0,
+    description: 'A partition or stream that sends nothing for this long stops holding the watermark back. 0 = never (as in Dagger, where idle partitions stall windows).',
+    dagger: 'Dirk only.',
+  }),
+  FLINK_CHECKPOINT_INTERVAL_MS: key({ group: 'Flink', default: 30000, description: 'Time between checkpoints, in ms.' }),
+  FLINK_CHECKPOINT_TIMEOUT_MS: key({ group: 'Flink', default: 900000, description: 'A checkpoint not complete after this long is abandoned, in ms.' }),
+  FLINK_CHECKPOINT_MIN_PAUSE_MS: key({ group: 'Flink', default: 5000, description: 'Minimum pause between the end of one checkpoint and the start of the next, in ms.' }),
+  FLINK_CHECKPOINT_MAX_CONCURRENT: key({ group: 'Flink', default: 1, description: 'Checkpoints allowed in flight at once.' }),
+  FLINK_RETENTION_IDLE_STATE_MINUTE: key({
+    group: 'Flink',
+    default: 10,
+    description: 'Keyed state untouched for this many minutes is dropped (non-windowed aggregates, joins, dedup).',
+    dagger: 'Dagger\'s docs list FLINK_RETENTION_MIN/MAX_IDLE_STATE_HOUR (8/9), which its code never reads; Dirk warns about those and reads this key.',
+  }),
+
+  // ---- Sinks
+  SINK_INFLUX_URL: key({ group: 'Influx sink', required: 'when SINK_TYPE=influx', description: 'InfluxDB 1.x URL, e.g. `http://localhost:8086`.' }),
+  SINK_INFLUX_USERNAME: key({ group: 'Influx sink', default: '', description: 'InfluxDB user.' }),
+  SINK_INFLUX_PASSWORD: key({ group: 'Influx sink', default: '', description: 'InfluxDB password.' }),
+  SINK_INFLUX_DB_NAME: key({ group: 'Influx sink', required: 'when SINK_TYPE=influx', description: 'Database to write to.' }),
+  SINK_INFLUX_MEASUREMENT_NAME: key({ group: 'Influx sink', required: 'when SINK_TYPE=influx', description: 'Measurement every row is written to.' }),
+  SINK_INFLUX_RETENTION_POLICY: key({
+    group: 'Influx sink',
+    default: '',
+    description: 'Retention policy; empty = the database default.',
+    dagger: 'Code default "" (the docs say `autogen`).',
+  }),
+  SINK_INFLUX_BATCH_SIZE: key({ group: 'Influx sink', default: 0, description: 'Points per write; 0 = write on every checkpoint / flush only.' }),
+  SINK_INFLUX_FLUSH_DURATION_MS: key({ group: 'Influx sink', default: 0, description: 'Flush buffered points at least this often, in ms; 0 = only on batch size and checkpoints.' }),
+  SINK_INFLUX_WITH_ROW_NAMES_WRITER: key({ group: 'Influx sink', default: false, description: 'goto/dagger: take column names from the row itself. Accepted; Dirk always knows column names.' }),
+
+  SINK_KAFKA_BROKERS: key({ group: 'Kafka sink', required: 'when SINK_TYPE=kafka', description: 'Comma-separated `host:port` list (or a JSON array).' }),
+  SINK_KAFKA_TOPIC: key({ group: 'Kafka sink', required: 'when SINK_TYPE=kafka', description: 'Output topic.' }),
+  SINK_KAFKA_STREAM: key({ group: 'Kafka sink', description: 'Logical name of the output cluster (metrics only).' }),
+  SINK_KAFKA_DATA_TYPE: key({ group: 'Kafka sink', default: 'PROTO', description: '`PROTO` or `JSON`.' }),
+  SINK_KAFKA_PROTO_MESSAGE: key({ group: 'Kafka sink', required: 'when SINK_KAFKA_DATA_TYPE=PROTO', description: 'Full name of the output value message; columns are matched to fields by name.' }),
+  SINK_KAFKA_PROTO_KEY: key({ group: 'Kafka sink', description: 'Full name of the key message; absent = records have no key.' }),
+  SINK_KAFKA_JSON_SCHEMA: key({
+    group: 'Kafka sink',
+    description: 'JSON Schema of the output value when SINK_KAFKA_DATA_TYPE=JSON.',
+    dagger: 'Optional in Dirk: without it each row is written as a JSON object of its columns.',
+  }),
+  SINK_KAFKA_PRODUCE_LARGE_MESSAGE_ENABLE: key({ group: 'Kafka sink', default: false, description: 'Allow 20 MiB requests (`max.request.size=20971520`) with snappy compression.' }),
+  SINK_KAFKA_LINGER_MS: key({ group: 'Kafka sink', default: 0, description: 'Producer linger time, in ms.' }),
+  SINK_KAFKA_DELIVERY_GUARANTEE: key({
+    group: 'Kafka sink',
+    default: 'AT_LEAST_ONCE',
+    description: '`AT_LEAST_ONCE` (flush on checkpoint) or `EXACTLY_ONCE` (Kafka transactions committed with the checkpoint).',
+    dagger: 'Dirk only; Dagger is always at-least-once.',
+  }),
+  'SINK_KAFKA_PRODUCER_CONFIG_*': key({
+    group: 'Kafka sink',
+    description: 'Any producer property: the suffix lowercased with `_` turned into `.` (SINK_KAFKA_PRODUCER_CONFIG_COMPRESSION_TYPE → `compression.type`).',
+  }),
+
+  SINK_BIGQUERY_BATCH_SIZE: key({
+    group: 'BigQuery sink',
+    default: 500,
+    description: 'Rows per push. The BigQuery sink is validated but not available in Dirk at run time.',
+    dagger: 'Code default 500 (the docs call it required).',
+  }),
+  SINK_ERROR_TYPES_FOR_FAILURE: key({
+    group: 'BigQuery sink',
+    default: '',
+    description: 'Comma list of error types that fail the job: DESERIALIZATION_ERROR, INVALID_MESSAGE_ERROR, UNKNOWN_FIELDS_ERROR, SINK_4XX_ERROR, SINK_5XX_ERROR, SINK_UNKNOWN_ERROR, DEFAULT_ERROR.',
+  }),
+  SINK_CONNECTOR_SCHEMA_PROTO_KEY_CLASS: key({ group: 'BigQuery sink', description: 'Proto key class for the BigQuery sink.' }),
+  SINK_CONNECTOR_SCHEMA_PROTO_MESSAGE_CLASS: key({ group: 'BigQuery sink', description: 'Proto message class for the BigQuery sink.' }),
+  'SINK_BIGQUERY_*': key({ group: 'BigQuery sink', description: 'Depot\'s BigQuery settings, kept as written.' }),
+
+  // ---- Schema registry
+  SCHEMA_REGISTRY_STENCIL_ENABLE: key({ group: 'Schema registry', default: false, description: 'Fetch proto descriptors from Stencil URLs; when false, .proto files are read from SCHEMA_PROTO_DIRS.' }),
+  SCHEMA_REGISTRY_STENCIL_URLS: key({ group: 'Schema registry', default: '', required: 'when SCHEMA_REGISTRY_STENCIL_ENABLE=true', description: 'Comma-separated descriptor-set URLs (or a JSON array); several are merged.' }),
+  SCHEMA_REGISTRY_STENCIL_FETCH_TIMEOUT_MS: key({ group: 'Schema registry', default: 10000, description: 'HTTP timeout per fetch, in ms.', dagger: 'Code default 10000 (the docs say 60000).' }),
+  SCHEMA_REGISTRY_STENCIL_FETCH_HEADERS: key({ group: 'Schema registry', default: '', description: 'Request headers as `name:value,name2:value2` (or a JSON object).' }),
+  SCHEMA_REGISTRY_STENCIL_CACHE_AUTO_REFRESH: key({ group: 'Schema registry', default: false, description: 'Refresh descriptors while running.' }),
+  SCHEMA_REGISTRY_STENCIL_CACHE_TTL_MS: key({ group: 'Schema registry', default: 900000, description: 'Descriptor cache lifetime, in ms.', dagger: 'Code default 900000 (the docs say 7200000).' }),
+  SCHEMA_REGISTRY_STENCIL_REFRESH_STRATEGY: key({ group: 'Schema registry', default: 'LONG_POLLING', description: '`LONG_POLLING` (refresh per TTL) or `VERSION_BASED_REFRESH` (per Stencil version; needs an unversioned URL).' }),
+  SCHEMA_REGISTRY_STENCIL_FETCH_BACKOFF_MIN_MS: key({ group: 'Schema registry', default: 60000, description: 'First retry backoff, in ms.', dagger: 'Code default 60000 (the docs say 5000).' }),
+  SCHEMA_REGISTRY_STENCIL_FETCH_RETRIES: key({ group: 'Schema registry', default: 4, description: 'Fetch retries before failing.' }),
+  SCHEMA_PROTO_DIRS: key({
+    group: 'Schema registry',
+    default: ['protos'],
+    description: 'Comma-separated folders (or a JSON array) of .proto files, used when Stencil is off. Relative paths are resolved against the working directory.',
+    dagger: 'Dirk only; Dagger loads compiled Java classes from the classpath instead.',
+  }),
+
+  // ---- Processors
+  PROCESSOR_PREPROCESSOR_ENABLE: key({ group: 'Processors', default: false, description: 'Run PROCESSOR_PREPROCESSOR_CONFIG on each stream before SQL.' }),
+  PROCESSOR_PREPROCESSOR_CONFIG: key({ group: 'Processors', required: 'when PROCESSOR_PREPROCESSOR_ENABLE=true', description: 'Pre-processor JSON (a string holding JSON, or an object).' }),
+  PROCESSOR_POSTPROCESSOR_ENABLE: key({ group: 'Processors', default: false, description: 'Run PROCESSOR_POSTPROCESSOR_CONFIG on the query results.' }),
+  PROCESSOR_POSTPROCESSOR_CONFIG: key({ group: 'Processors', required: 'when PROCESSOR_POSTPROCESSOR_ENABLE=true', description: 'Post-processor JSON (a string holding JSON, or an object).' }),
+  PROCESSOR_LONGBOW_ASYNC_TIMEOUT: key({ group: 'Longbow', default: 15000, description: 'Longbow read/write timeout, in ms.' }),
+  PROCESSOR_LONGBOW_THREAD_CAPACITY: key({ group: 'Longbow', default: 30, description: 'Concurrent Longbow requests.' }),
+  PROCESSOR_LONGBOW_GCP_PROJECT_ID: key({ group: 'Longbow', default: 'default-gcp-project', description: 'BigTable project.' }),
+  PROCESSOR_LONGBOW_GCP_INSTANCE_ID: key({ group: 'Longbow', default: 'default-gcp-project', description: 'BigTable instance.' }),
+  PROCESSOR_LONGBOW_GCP_TABLE_ID: key({ group: 'Longbow', description: 'BigTable table; default FLINK_JOB_ID.' }),
+  PROCESSOR_LONGBOW_DOCUMENT_DURATION: key({ group: 'Longbow', default: '90d', description: 'How long Longbow keeps documents: a number and a unit s, m, h or d.' }),
+
+  // ---- UDF
+  UDF_FOLDERS: key({
+    group: 'UDF',
+    default: [],
+    description: 'Comma-separated folders (or a JSON array) of user function modules written against Dirk\'s UDF API. The built-in function library is always available. Relative paths are resolved against the working directory.',
+    dagger: 'Dirk only; replaces FUNCTION_FACTORY_CLASSES.',
+  }),
+  UDF_WATCH: key({ group: 'UDF', default: false, description: 'Reload user functions when their files change.', dagger: 'Dirk only.' }),
+  UDF_STORE_PROVIDER: key({ group: 'UDF', default: 'GCS', description: 'DART store: `GCS`, `OSS` or `COS` (goto/dagger).' }),
+  UDF_DART_PROJECT_ID: key({ group: 'UDF', description: 'DART store project (goto/dagger); falls back to UDF_DART_GCS_PROJECT_ID.' }),
+  UDF_DART_BUCKET_ID: key({ group: 'UDF', description: 'DART store bucket (goto/dagger); falls back to UDF_DART_GCS_BUCKET_ID.' }),
+  UDF_DART_GCS_PROJECT_ID: key({ group: 'UDF', description: 'DART GCS project (deprecated in goto/dagger).' }),
+  UDF_DART_GCS_BUCKET_ID: key({ group: 'UDF', description: 'DART GCS bucket (deprecated in goto/dagger).' }),
+  OSS_ENDPOINT: key({ group: 'UDF', description: 'Alibaba OSS endpoint for DART (goto/dagger).' }),
+  COS_REGION: key({ group: 'UDF', description: 'Tencent COS region for DART (goto/dagger).' }),
+  ENABLE_TKE_OIDC_PROVIDER: key({ group: 'UDF', default: false, description: 'Tencent TKE OIDC credentials for COS (goto/dagger).' }),
+  'UDF_*': key({ group: 'UDF', description: 'Any other UDF_ key is kept as written in `udf.settings` for user functions; no unknown-key warning.' }),
+  PYTHON_UDF_ENABLE: key({
+    group: 'UDF',
+    default: false,
+    description: 'Must be false: Python UDFs are not supported.',
+    dagger: 'true is an error in Dirk (write functions in JavaScript/TypeScript in UDF_FOLDERS).',
+  }),
+  PYTHON_UDF_CONFIG: key({ group: 'UDF', description: 'Ignored (with a warning), since Python UDFs are not supported.' }),
+
+  // ---- Telemetry
+  METRIC_TELEMETRY_ENABLE: key({ group: 'Telemetry', default: true, description: 'Serve Prometheus metrics.', dagger: 'Dagger reports to StatsD; Dirk serves a Prometheus /metrics endpoint.' }),
+  METRIC_TELEMETRY_SHUTDOWN_PERIOD_MS: key({ group: 'Telemetry', default: 10000, description: 'Pause after a fatal error before exiting, so the error metric can be scraped, in ms.' }),
+  METRICS_PORT: key({ group: 'Telemetry', default: 9464, description: 'Port of the /metrics endpoint; 0 picks a free port.', dagger: 'Dirk only.' }),
+  METRICS_HOST: key({ group: 'Telemetry', default: '127.0.0.1', description: 'Interface of the /metrics endpoint (`0.0.0.0` to expose it).', dagger: 'Dirk only.' }),
+} as const;
+
+export const STREAM_KEYS = {
+  INPUT_SCHEMA_TABLE: key({
+    group: 'Stream',
+    required: true,
+    description: 'Table name in SQL; unique across STREAMS (ignoring case). Names other than letters, digits and `_` must be quoted with backticks in the query.',
+  }),
+  INPUT_DATATYPE: key({ group: 'Stream', default: 'PROTO', description: '`PROTO` or `JSON`.', dagger: 'Dirk also accepts JSON for FILE_SOURCE.' }),
+  INPUT_SCHEMA_PROTO_CLASS: key({ group: 'Stream', required: 'when INPUT_DATATYPE=PROTO', description: 'Full name of the input message (`com.example.Booking`).' }),
+  INPUT_SCHEMA_EVENT_TIMESTAMP_FIELD_INDEX: key({ group: 'Stream', required: 'when INPUT_DATATYPE=PROTO', description: 'Field *number* of the google.protobuf.Timestamp field that becomes the rowtime.' }),
+  INPUT_SCHEMA_JSON_SCHEMA: key({ group: 'Stream', required: 'when INPUT_DATATYPE=JSON', description: 'JSON Schema of the records (a string holding JSON, or an object).' }),
+  INPUT_SCHEMA_JSON_EVENT_TIMESTAMP_FIELD_NAME: key({ group: 'Stream', required: 'when INPUT_DATATYPE=JSON', description: 'Field that becomes the rowtime (epoch seconds or a timestamp).' }),
+  SOURCE_DETAILS: key({
+    group: 'Stream',
+    default: '[{"SOURCE_TYPE":"UNBOUNDED","SOURCE_NAME":"KAFKA_CONSUMER"}]',
+    description: 'Exactly one `{"SOURCE_TYPE", "SOURCE_NAME"}`. Names: KAFKA_SOURCE, KAFKA_CONSUMER (UNBOUNDED); PARQUET_SOURCE, FILE_SOURCE, DATAGEN_SOURCE (BOUNDED).',
+    dagger: 'FILE_SOURCE and DATAGEN_SOURCE are Dirk only.',
+  }),
+  SOURCE_KAFKA_TOPIC_NAMES: key({
+    group: 'Kafka source',
+    required: 'for Kafka sources',
+    description: 'A regular expression matched against whole topic names; `a|b` reads two topics. Checked with JavaScript RegExp syntax.',
+  }),
+  SOURCE_KAFKA_NAME: key({ group: 'Kafka source', description: 'Logical cluster name (metrics and logs).' }),
+  SOURCE_KAFKA_CONSUMER_CONFIG_BOOTSTRAP_SERVERS: key({ group: 'Kafka source', required: 'for Kafka sources', description: 'Comma-separated `host:port` list (or a JSON array).' }),
+  SOURCE_KAFKA_CONSUMER_CONFIG_GROUP_ID: key({ group: 'Kafka source', required: 'for Kafka sources', description: 'Consumer group; instances of one job share it.' }),
+  SOURCE_KAFKA_CONSUMER_CONFIG_AUTO_OFFSET_RESET: key({ group: 'Kafka source', default: 'latest', description: 'Where to start without a committed offset: `latest` or `earliest`.' }),
+  SOURCE_KAFKA_CONSUMER_CONFIG_AUTO_COMMIT_ENABLE: key({
+    group: 'Kafka source',
+    default: false,
+    description: 'Let the client commit offsets on its own. Keep false: offsets are committed with completed checkpoints.',
+  }),
+  SOURCE_KAFKA_CONSUMER_CONFIG_SECURITY_PROTOCOL: key({ group: 'Kafka source', default: 'PLAINTEXT', description: '`PLAINTEXT`, `SSL`, `SASL_PLAINTEXT` or `SASL_SSL`.' }),
+  SOURCE_KAFKA_CONSUMER_CONFIG_SASL_MECHANISM: key({ group: 'Kafka source', required: 'with SASL_*', description: '`PLAIN`, `SCRAM-SHA-256` or `SCRAM-SHA-512`.' }),
+  SOURCE_KAFKA_CONSUMER_CONFIG_SASL_JAAS_CONFIG: key({
+    group: 'Kafka source',
+    required: 'with SASL_*',
+    description: 'JAAS line: `org.apache.kafka.common.security.plain.PlainLoginModule required username="u" password="p";` (ScramLoginModule for SCRAM). Only username and password are used.',
+  }),
+  SOURCE_KAFKA_CONSUMER_CONFIG_SSL_PROTOCOL: key({ group: 'Kafka source', description: 'TLS, TLSv1.1, TLSv1.2, TLSv1.3, SSL, SSLv2 or SSLv3.' }),
+  SOURCE_KAFKA_CONSUMER_CONFIG_SSL_KEY_PASSWORD: key({ group: 'Kafka source', description: 'Password of the private key.' }),
+  SOURCE_KAFKA_CONSUMER_CONFIG_SSL_KEYSTORE_LOCATION: key({ group: 'Kafka source', description: 'Client certificate store (resolved against the working directory).' }),
+  SOURCE_KAFKA_CONSUMER_CONFIG_SSL_KEYSTORE_PASSWORD: key({ group: 'Kafka source', description: 'Keystore password.' }),
+  SOURCE_KAFKA_CONSUMER_CONFIG_SSL_KEYSTORE_TYPE: key({ group: 'Kafka source', description: '`PEM`, `PKCS12` or `JKS`.', dagger: 'JKS cannot be read by Node.js; Dirk warns.' }),
+  SOURCE_KAFKA_CONSUMER_CONFIG_SSL_TRUSTSTORE_LOCATION: key({ group: 'Kafka source', description: 'CA store (resolved against the working directory).' }),
+  SOURCE_KAFKA_CONSUMER_CONFIG_SSL_TRUSTSTORE_PASSWORD: key({ group: 'Kafka source', description: 'Truststore password.' }),
+  SOURCE_KAFKA_CONSUMER_CONFIG_SSL_TRUSTSTORE_TYPE: key({ group: 'Kafka source', description: '`PEM`, `PKCS12` or `JKS`.', dagger: 'JKS cannot be read by Node.js; Dirk warns.' }),
+  SOURCE_KAFKA_CONSUMER_ADDITIONAL_CONFIGURATIONS: key({
+    group: 'Kafka source',
+    default: '{}',
+    description: 'JSON map (string or object) of extra `SOURCE_KAFKA_CONSUMER_CONFIG_*` keys, passed to the consumer in Kafka spelling.',
+  }),
+  'SOURCE_KAFKA_CONSUMER_CONFIG_*': key({
+    group: 'Kafka source',
+    description: 'Any other consumer property, suffix lowercased with `_` → `.`.',
+    dagger: 'Dagger drops unknown CONFIG_ keys; Dirk passes them to the consumer.',
+  }),
+  SOURCE_PARQUET_FILE_PATHS: key({ group: 'Parquet source', required: 'for PARQUET_SOURCE', description: 'JSON array of files or folders. Validated; the Parquet source is not available in Dirk yet.' }),
+  SOURCE_PARQUET_READ_ORDER_STRATEGY: key({ group: 'Parquet source', default: 'EARLIEST_TIME_URL_FIRST', description: 'Only `EARLIEST_TIME_URL_FIRST` (Dagger throws on EARLIEST_INDEX_FIRST).' }),
+  SOURCE_PARQUET_SCHEMA_MATCH_STRATEGY: key({ group: 'Parquet source', default: 'SAME_SCHEMA_WITH_FAIL_ON_MISMATCH', description: '`SAME_SCHEMA_WITH_FAIL_ON_MISMATCH` or `BACKWARD_COMPATIBLE_SCHEMA_WITH_FAIL_ON_TYPE_MISMATCH`.' }),
+  SOURCE_PARQUET_FILE_DATE_RANGE: key({ group: 'Parquet source', description: '`start,end;start,end` ISO instants, ends inclusive.' }),
+  SOURCE_FILE_PATH: key({ group: 'File source', required: 'for FILE_SOURCE', description: 'File to read (resolved against the working directory).', dagger: 'Dirk only.' }),
+  SOURCE_FILE_FORMAT: key({
+    group: 'File source',
+    description: '`JSONL` (JSON streams; the default for them), `PROTO_JSONL` (one proto message per line in protobuf JSON form; the default for PROTO streams) or `PROTO_DELIMITED` (length-delimited binary).',
+    dagger: 'Dirk only.',
+  }),
+  SOURCE_DATAGEN_ROWS: key({ group: 'Datagen source', default: 1000, description: 'Rows to generate from the schema.', dagger: 'Dirk only.' }),
+  SOURCE_DATAGEN_RATE_PER_SECOND: key({ group: 'Datagen source', description: 'Rows per second; absent = as fast as possible.', dagger: 'Dirk only.' }),
+  SOURCE_DATAGEN_SEED: key({ group: 'Datagen source', default: 1, description: 'Random seed, so runs repeat.', dagger: 'Dirk only.' }),
+  SOURCE_BAD_RECORD_POLICY: key({
+    group: 'Record policies',
+    default: 'FAIL',
+    description: 'A record that cannot be decoded: `FAIL` the job (as Dagger), `SKIP` it (counted), or send it to `DEAD_LETTER`.',
+    dagger: 'Dirk only; Dagger fails unless an InvalidRecordFilterTransformer drops the row.',
+  }),
+  SOURCE_DEAD_LETTER_TOPIC: key({ group: 'Record policies', required: 'with DEAD_LETTER', description: 'Topic for undecodable records (raw bytes, with the error in headers).', dagger: 'Dirk only.' }),
+  SOURCE_DEAD_LETTER_BROKERS: key({
+    group: 'Record policies',
+    description: 'Brokers of the dead-letter and late-record topics; default the stream\'s own bootstrap servers (required for non-Kafka streams).',
+    dagger: 'Dirk only.',
+  }),
+  SOURCE_LATE_RECORD_POLICY: key({
+    group: 'Record policies',
+    default: 'DROP',
+    description: 'A record behind the watermark: `DROP` it (counted, as Flink), `LOG` and drop it, or send it to `TOPIC`.',
+    dagger: 'Dirk only.',
+  }),
+  SOURCE_LATE_RECORD_TOPIC: key({ group: 'Record policies', required: 'with TOPIC', description: 'Topic for late records.', dagger: 'Dirk only.' }),
+} as const;
+
+/** Keys that start with these prefixes are free-form (passed through); no unknown-key warning. */
+export const JOB_KEY_PREFIXES = ['SINK_KAFKA_PRODUCER_CONFIG_', 'SINK_BIGQUERY_', 'UDF_'] as const;
+export const STREAM_KEY_PREFIXES = ['SOURCE_KAFKA_CONSUMER_CONFIG_'] as const;
+
+/**
+ * Keys that Dagger's guides or docs print but its code never reads, with what to use instead.
+ * They get a targeted warning rather than a generic "unknown key".
+ */
+export const LEGACY_JOB_KEYS: Readonly<Record<string, string>> = {
+  SINK: 'SINK_TYPE',
+  ROWTIME_ATTRIBUTE_NAME: 'FLINK_ROWTIME_ATTRIBUTE_NAME',
+  OUTPUT_PROTO_MESSAGE: 'SINK_KAFKA_PROTO_MESSAGE',
+  OUTPUT_PROTO_KEY: 'SINK_KAFKA_PROTO_KEY',
+  OUTPUT_KAFKA_BROKER: 'SINK_KAFKA_BROKERS',
+  OUTPUT_KAFKA_TOPIC: 'SINK_KAFKA_TOPIC',
+  INFLUX_URL: 'SINK_INFLUX_URL',
+  INFLUX_USERNAME: 'SINK_INFLUX_USERNAME',
+  INFLUX_PASSWORD: 'SINK_INFLUX_PASSWORD',
+  INFLUX_DATABASE: 'SINK_INFLUX_DB_NAME',
+  INFLUX_MEASUREMENT_NAME: 'SINK_INFLUX_MEASUREMENT_NAME',
+  INFLUX_BATCH_SIZE: 'SINK_INFLUX_BATCH_SIZE',
+  INFLUX_FLUSH_DURATION_IN_MILLISECONDS: 'SINK_INFLUX_FLUSH_DURATION_MS',
+  INFLUX_RETENTION_POLICY: 'SINK_INFLUX_RETENTION_POLICY',
+  FLINK_RETENTION_MIN_IDLE_STATE_HOUR: 'FLINK_RETENTION_IDLE_STATE_MINUTE',
+  FLINK_RETENTION_MAX_IDLE_STATE_HOUR: 'FLINK_RETENTION_IDLE_STATE_MINUTE',
+};
+export const LEGACY_STREAM_KEYS: Readonly<Record<string, string>> = {
+  SOURCE_KAFKA_CONFIG_BOOTSTRAP_SERVERS: 'SOURCE_KAFKA_CONSUMER_CONFIG_BOOTSTRAP_SERVERS',
+  SOURCE_KAFKA_CONFIG_GROUP_ID: 'SOURCE_KAFKA_CONSUMER_CONFIG_GROUP_ID',
+  SOURCE_KAFKA_CONFIG_AUTO_COMMIT_ENABLE: 'SOURCE_KAFKA_CONSUMER_CONFIG_AUTO_COMMIT_ENABLE',
+  SOURCE_KAFKA_CONFIG_AUTO_OFFSET_RESET: 'SOURCE_KAFKA_CONSUMER_CONFIG_AUTO_OFFSET_RESET',
+};
+
+export type JobKey = keyof typeof JOB_KEYS;
+export type StreamKey = keyof typeof STREAM_KEYS;
+
+function formatDefault(spec: KeySpec): string {
+  if (spec.default === undefined) {
+    if (spec.required === true) return 'required';
+    if (typeof spec.required === 'string') return `required ${spec.required}`;
+    return '-';
+  }
+  const d = spec.default;
+  const text = Array.isArray(d) ? JSON.stringify(d) : typeof d === 'string' ? (d === '' ? '""' : d) : String(d);
+  return typeof spec.required === 'string' ? `${text} (required ${spec.required})` : text;
+}
+
+/** Every known key with its default and meaning, in table order: the source of docs/configuration.md. */
+export function describeConfigKeys(): ConfigKeyInfo[] {
+  const out: ConfigKeyInfo[] = [];
+  const add = (scope: 'job' | 'stream', table: Readonly<Record<string, KeySpec>>): void => {
+    for (const [k, spec] of Object.entries(table)) {
+      out.push({
+        key: scope === 'stream' ? `STREAMS[].${k}` : k,
+        scope,
+        group: spec.group,
+        default: formatDefault(spec),
+        description: spec.description,
+        ...(spec.dagger === undefined ? {} : { dagger: spec.dagger }),
+      });
+    }
+  };
+  add('job', JOB_KEYS);
+  add('stream', STREAM_KEYS);
+  return out;
+}

@@ -1,0 +1,260 @@
+/** parseJobConfig: the Dagger-compatible top-level object → a validated, frozen JobConfig. */
+import { closest } from '../core/errors.js';
+import { ConfigErrors, Issues } from './config-errors.js';
+import { JOB_KEYS as D, JOB_KEY_PREFIXES, LEGACY_JOB_KEYS } from './defaults.js';
+import { Section, isPlainObject } from './reader.js';
+import { parseSink } from './sink.js';
+import { parseStreams } from './streams.js';
+import type {
+  DartConfig,
+  JobConfig,
+  LongbowConfig,
+  MetricsConfig,
+  ParseOptions,
+  ParsedJobConfig,
+  ProcessorsConfig,
+  SchemaRegistryConfig,
+  UdfConfig,
+} from './types.js';
+import { deepFreeze, resolvePath, substituteEnv } from './util.js';
+
+/**
+ * Validate a job config and apply every default. Collects all problems and throws them together as one
+ * ConfigErrors (a ConfigError) listing each on its own line; non-fatal findings come back as `warnings`.
+ */
+export function parseJobConfig(raw: unknown, opts: ParseOptions = {}): ParsedJobConfig {
+  const issues = new Issues();
+  if (!isPlainObject(raw)) {
+    issues.error('(top level)', 'a JSON object of Dagger config keys', raw);
+    throw new ConfigErrors(issues.errors);
+  }
+  const baseDir = opts.baseDir ?? process.cwd();
+  const values = opts.env ? (substituteEnv(raw, opts.env, '', issues) as Record<string, unknown>) : raw;
+  const s = new Section(values, '', issues);
+
+  const sqlQuery = readQuery(s);
+  const jobId = s.optional('FLINK_JOB_ID') ?? D.FLINK_JOB_ID.default;
+  const rowtimeAttributeName = s.optional('FLINK_ROWTIME_ATTRIBUTE_NAME') ?? D.FLINK_ROWTIME_ATTRIBUTE_NAME.default;
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(rowtimeAttributeName)) {
+    s.error('FLINK_ROWTIME_ATTRIBUTE_NAME', 'a column name of letters, digits and _', rowtimeAttributeName);
+  }
+
+  const largeMessage = s.bool('SOURCE_KAFKA_CONSUME_LARGE_MESSAGE_ENABLE', D.SOURCE_KAFKA_CONSUME_LARGE_MESSAGE_ENABLE.default);
+  const streams = s.has('STREAMS')
+    ? parseStreams(s.get('STREAMS'), { issues, baseDir, largeMessage })
+    : (s.error('STREAMS', 'a non-empty JSON array of stream objects', undefined), []);
+
+  const parallelism = s.int('FLINK_PARALLELISM', D.FLINK_PARALLELISM.default, { min: 1 });
+  const parallelismMax = s.int('FLINK_PARALLELISM_MAX', D.FLINK_PARALLELISM_MAX.default, { min: 1 });
+  if (parallelism > parallelismMax) {
+    s.error('FLINK_PARALLELISM', `an integer <= FLINK_PARALLELISM_MAX (${parallelismMax})`, s.get('FLINK_PARALLELISM'));
+  }
+
+  const config: JobConfig = {
+    jobId,
+    sqlQuery,
+    rowtimeAttributeName,
+    watermark: {
+      delayMs: s.int('FLINK_WATERMARK_DELAY_MS', D.FLINK_WATERMARK_DELAY_MS.default, { min: 0 }),
+      intervalMs: s.int('FLINK_WATERMARK_INTERVAL_MS', D.FLINK_WATERMARK_INTERVAL_MS.default, { min: 1 }),
+      perPartition: s.bool('FLINK_WATERMARK_PER_PARTITION_ENABLE', D.FLINK_WATERMARK_PER_PARTITION_ENABLE.default),
+      idleTimeoutMs: s.int('FLINK_WATERMARK_IDLE_TIMEOUT_MS', D.FLINK_WATERMARK_IDLE_TIMEOUT_MS.default, { min: 0 }),
+    },
+    parallelism,
+    parallelismMax,
+    checkpoint: {
+      intervalMs: s.int('FLINK_CHECKPOINT_INTERVAL_MS', D.FLINK_CHECKPOINT_INTERVAL_MS.default, { min: 1 }),
+      timeoutMs: s.int('FLINK_CHECKPOINT_TIMEOUT_MS', D.FLINK_CHECKPOINT_TIMEOUT_MS.default, { min: 1 }),
+      minPauseMs: s.int('FLINK_CHECKPOINT_MIN_PAUSE_MS', D.FLINK_CHECKPOINT_MIN_PAUSE_MS.default, { min: 0 }),
+      maxConcurrent: s.int('FLINK_CHECKPOINT_MAX_CONCURRENT', D.FLINK_CHECKPOINT_MAX_CONCURRENT.default, { min: 1 }),
+    },
+    retentionIdleStateMinutes: s.int('FLINK_RETENTION_IDLE_STATE_MINUTE', D.FLINK_RETENTION_IDLE_STATE_MINUTE.default, { min: 0 }),
+    streams,
+    sink: parseSink(s),
+    schemaRegistry: readSchemaRegistry(s, baseDir),
+    processors: readProcessors(s, jobId),
+    udf: readUdf(s, baseDir),
+    metrics: readMetrics(s),
+    raw,
+  };
+
+  compatibilityChecks(s);
+  warnUnknownKeys(s);
+
+  if (issues.errors.length > 0) throw new ConfigErrors(issues.errors);
+  return { config: deepFreeze(config), warnings: issues.warnings };
+}
+
+function readQuery(s: Section): string {
+  const flink = s.str('FLINK_SQL_QUERY');
+  const alias = s.str('SQL_QUERY');
+  if (flink !== undefined && alias !== undefined && flink.trim() !== alias.trim()) {
+    s.error('SQL_QUERY', 'the same query as FLINK_SQL_QUERY, or only one of the two keys', alias, 'SQL_QUERY is an alias of FLINK_SQL_QUERY');
+  }
+  const key = flink !== undefined ? 'FLINK_SQL_QUERY' : alias !== undefined ? 'SQL_QUERY' : 'FLINK_SQL_QUERY';
+  const q = (flink ?? alias)?.trim();
+  if (!q) {
+    if (!s.issues.errors.some((e) => e.key === key)) s.error(key, 'a non-empty SQL query', flink ?? alias);
+    return '';
+  }
+  return q;
+}
+
+function readSchemaRegistry(s: Section, baseDir: string): SchemaRegistryConfig {
+  const enabled = s.bool('SCHEMA_REGISTRY_STENCIL_ENABLE', D.SCHEMA_REGISTRY_STENCIL_ENABLE.default);
+  const urls = s.list('SCHEMA_REGISTRY_STENCIL_URLS') ?? [];
+  for (const u of urls) {
+    if (!/^https?:\/\/\S+$/i.test(u)) s.error('SCHEMA_REGISTRY_STENCIL_URLS', 'comma-separated http(s) URLs', u);
+  }
+  if (enabled && urls.length === 0 && !s.issues.errors.some((e) => e.key === 'SCHEMA_REGISTRY_STENCIL_URLS')) {
+    s.error('SCHEMA_REGISTRY_STENCIL_URLS', 'at least one URL (required when SCHEMA_REGISTRY_STENCIL_ENABLE=true)', s.get('SCHEMA_REGISTRY_STENCIL_URLS'));
+  }
+  const protoDirs = (s.list('SCHEMA_PROTO_DIRS') ?? [...D.SCHEMA_PROTO_DIRS.default]).map((p) => resolvePath(baseDir, p));
+  return {
+    enabled,
+    urls,
+    fetchTimeoutMs: s.int('SCHEMA_REGISTRY_STENCIL_FETCH_TIMEOUT_MS', D.SCHEMA_REGISTRY_STENCIL_FETCH_TIMEOUT_MS.default, { min: 1 }),
+    fetchHeaders: readHeaders(s),
+    cacheAutoRefresh: s.bool('SCHEMA_REGISTRY_STENCIL_CACHE_AUTO_REFRESH', D.SCHEMA_REGISTRY_STENCIL_CACHE_AUTO_REFRESH.default),
+    cacheTtlMs: s.int('SCHEMA_REGISTRY_STENCIL_CACHE_TTL_MS', D.SCHEMA_REGISTRY_STENCIL_CACHE_TTL_MS.default, { min: 1 }),
+    refreshStrategy: s.oneOf(
+      'SCHEMA_REGISTRY_STENCIL_REFRESH_STRATEGY',
+      ['LONG_POLLING', 'VERSION_BASED_REFRESH'] as const,
+      D.SCHEMA_REGISTRY_STENCIL_REFRESH_STRATEGY.default,
+    ),
+    fetchBackoffMinMs: s.int('SCHEMA_REGISTRY_STENCIL_FETCH_BACKOFF_MIN_MS', D.SCHEMA_REGISTRY_STENCIL_FETCH_BACKOFF_MIN_MS.default, { min: 0 }),
+    fetchRetries: s.int('SCHEMA_REGISTRY_STENCIL_FETCH_RETRIES', D.SCHEMA_REGISTRY_STENCIL_FETCH_RETRIES.default, { min: 0 }),
+    protoDirs,
+  };
+}
+
+/** Stencil headers: `name:value,name2:value2` as Dagger writes them, or a JSON object. */
+function readHeaders(s: Section): Record<string, string> {
+  const key = 'SCHEMA_REGISTRY_STENCIL_FETCH_HEADERS';
+  const v = s.get(key);
+  if (v === undefined) return {};
+  if (isPlainObject(v)) return s.stringMap(key) ?? {};
+  if (typeof v !== 'string') {
+    s.error(key, '"name:value,name2:value2" or a JSON object', v);
+    return {};
+  }
+  const out: Record<string, string> = {};
+  for (const part of v.split(',').map((x) => x.trim()).filter((x) => x)) {
+    const colon = part.indexOf(':');
+    if (colon <= 0) {
+      s.error(key, '"name:value" pairs separated by commas', part);
+      continue;
+    }
+    out[part.slice(0, colon).trim()] = part.slice(colon + 1).trim();
+  }
+  return out;
+}
+
+function readProcessors(s: Section, jobId: string): ProcessorsConfig {
+  const side = (which: 'PRE' | 'POST'): { enabled: boolean; config: unknown } => {
+    const enableKey = `PROCESSOR_${which}PROCESSOR_ENABLE`;
+    const configKey = `PROCESSOR_${which}PROCESSOR_CONFIG`;
+    const enabled = s.bool(enableKey, false);
+    const config = s.json(configKey, 'a JSON object');
+    if (config !== undefined && !isPlainObject(config)) s.error(configKey, 'a JSON object', config);
+    if (enabled && config === undefined && !s.issues.errors.some((e) => e.key === configKey)) {
+      s.error(configKey, `a JSON object (required when ${enableKey}=true)`, undefined);
+    }
+    return { enabled, config: config ?? null };
+  };
+  const pre = side('PRE');
+  const post = side('POST');
+  return {
+    preprocessorEnabled: pre.enabled,
+    preprocessorConfig: pre.config,
+    postprocessorEnabled: post.enabled,
+    postprocessorConfig: post.config,
+    longbow: readLongbow(s, jobId),
+  };
+}
+
+const DURATION_UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+function readLongbow(s: Section, jobId: string): LongbowConfig {
+  let documentDuration = s.optional('PROCESSOR_LONGBOW_DOCUMENT_DURATION') ?? D.PROCESSOR_LONGBOW_DOCUMENT_DURATION.default;
+  let m = /^(\d+)([smhd])$/.exec(documentDuration);
+  if (!m) {
+    s.error('PROCESSOR_LONGBOW_DOCUMENT_DURATION', 'a number and a unit s, m, h or d (e.g. 90d)', documentDuration);
+    documentDuration = D.PROCESSOR_LONGBOW_DOCUMENT_DURATION.default;
+    m = /^(\d+)([smhd])$/.exec(documentDuration);
+  }
+  return {
+    asyncTimeoutMs: s.int('PROCESSOR_LONGBOW_ASYNC_TIMEOUT', D.PROCESSOR_LONGBOW_ASYNC_TIMEOUT.default, { min: 1 }),
+    threadCapacity: s.int('PROCESSOR_LONGBOW_THREAD_CAPACITY', D.PROCESSOR_LONGBOW_THREAD_CAPACITY.default, { min: 1 }),
+    gcpProjectId: s.optional('PROCESSOR_LONGBOW_GCP_PROJECT_ID') ?? D.PROCESSOR_LONGBOW_GCP_PROJECT_ID.default,
+    gcpInstanceId: s.optional('PROCESSOR_LONGBOW_GCP_INSTANCE_ID') ?? D.PROCESSOR_LONGBOW_GCP_INSTANCE_ID.default,
+    gcpTableId: s.optional('PROCESSOR_LONGBOW_GCP_TABLE_ID') ?? jobId,
+    documentDuration,
+    documentDurationMs: Number(m![1]) * DURATION_UNITS[m![2]!]!,
+  };
+}
+
+function readUdf(s: Section, baseDir: string): UdfConfig {
+  const folders = (s.list('UDF_FOLDERS') ?? [...D.UDF_FOLDERS.default]).map((p) => resolvePath(baseDir, p));
+  const watch = s.bool('UDF_WATCH', D.UDF_WATCH.default);
+  const storeProvider = s.oneOf('UDF_STORE_PROVIDER', ['GCS', 'OSS', 'COS'] as const, D.UDF_STORE_PROVIDER.default);
+  const projectId = s.optional('UDF_DART_PROJECT_ID') ?? s.optional('UDF_DART_GCS_PROJECT_ID');
+  const bucketId = s.optional('UDF_DART_BUCKET_ID') ?? s.optional('UDF_DART_GCS_BUCKET_ID');
+  const ossEndpoint = s.optional('OSS_ENDPOINT');
+  const cosRegion = s.optional('COS_REGION');
+  const dart: DartConfig = {
+    storeProvider,
+    ...(projectId !== undefined ? { projectId } : {}),
+    ...(bucketId !== undefined ? { bucketId } : {}),
+    ...(ossEndpoint !== undefined ? { ossEndpoint } : {}),
+    ...(cosRegion !== undefined ? { cosRegion } : {}),
+    tkeOidcProvider: s.bool('ENABLE_TKE_OIDC_PROVIDER', D.ENABLE_TKE_OIDC_PROVIDER.default),
+  };
+  const settings: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(s.values)) if (k.startsWith('UDF_')) settings[k] = v;
+  return { folders, watch, dart, settings };
+}
+
+function readMetrics(s: Section): MetricsConfig {
+  return {
+    enabled: s.bool('METRIC_TELEMETRY_ENABLE', D.METRIC_TELEMETRY_ENABLE.default),
+    port: s.int('METRICS_PORT', D.METRICS_PORT.default, { min: 0, max: 65535 }),
+    host: s.optional('METRICS_HOST') ?? D.METRICS_HOST.default,
+    shutdownPeriodMs: s.int('METRIC_TELEMETRY_SHUTDOWN_PERIOD_MS', D.METRIC_TELEMETRY_SHUTDOWN_PERIOD_MS.default, { min: 0 }),
+  };
+}
+
+/** Dagger keys that Dirk accepts but cannot honour the Java way. */
+function compatibilityChecks(s: Section): void {
+  const factories = s.list('FUNCTION_FACTORY_CLASSES') ?? [];
+  const custom = factories.filter((c) => c !== D.FUNCTION_FACTORY_CLASSES.default && !c.endsWith('.functions.udfs.factories.FunctionFactory'));
+  if (custom.length > 0) {
+    s.issues.warn(
+      `FUNCTION_FACTORY_CLASSES (${custom.join(', ')}) is ignored: Dirk cannot load Java UDF factories. ` +
+        'Its built-in functions are always available; put your own functions (JavaScript/TypeScript modules) in a folder listed in UDF_FOLDERS',
+    );
+  }
+  const builder = s.optional('JOB_BUILDER_FQCN');
+  if (builder !== undefined && builder !== D.JOB_BUILDER_FQCN.default) {
+    s.issues.warn(`JOB_BUILDER_FQCN (${builder}) is ignored: Dirk has one job builder`);
+  }
+  if (s.bool('PYTHON_UDF_ENABLE', D.PYTHON_UDF_ENABLE.default)) {
+    s.error('PYTHON_UDF_ENABLE', 'false', s.get('PYTHON_UDF_ENABLE'), 'Python UDFs are not supported in Dirk; write the functions in JavaScript or TypeScript and list their folder in UDF_FOLDERS');
+  } else if (s.has('PYTHON_UDF_CONFIG')) {
+    s.issues.warn('PYTHON_UDF_CONFIG is ignored: Python UDFs are not supported in Dirk');
+  }
+}
+
+function warnUnknownKeys(s: Section): void {
+  const known = Object.keys(D).filter((k) => !k.endsWith('*'));
+  for (const k of s.unusedKeys()) {
+    if (k in D || JOB_KEY_PREFIXES.some((p) => k.startsWith(p))) continue;
+    const legacy = LEGACY_JOB_KEYS[k];
+    if (legacy) {
+      s.issues.warn(`${k} is ignored: it is an old or documentation-only Dagger key that Dagger's code does not read; use ${legacy}`);
+      continue;
+    }
+    const guess = closest(k, known);
+    s.issues.warn(`${k} is not a known config key and is ignored${guess ? ` (did you mean ${guess}?)` : ''}`);
+  }
+}

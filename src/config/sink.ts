@@ -1,0 +1,127 @@
+/** The sink slice, chosen by SINK_TYPE. */
+import { closest } from '../core/errors.js';
+import { JOB_KEYS as D } from './defaults.js';
+import type { Section } from './reader.js';
+import type { BigQueryErrorType, DataType, KafkaSinkConfig, SinkConfig, SinkType } from './types.js';
+import { kafkaPropertyName } from './util.js';
+
+export const SINK_TYPES: readonly SinkType[] = ['log', 'kafka', 'influx', 'bigquery'];
+const BIGQUERY_ERROR_TYPES: readonly BigQueryErrorType[] = [
+  'DESERIALIZATION_ERROR',
+  'INVALID_MESSAGE_ERROR',
+  'UNKNOWN_FIELDS_ERROR',
+  'SINK_4XX_ERROR',
+  'SINK_5XX_ERROR',
+  'SINK_UNKNOWN_ERROR',
+  'DEFAULT_ERROR',
+];
+const PRODUCER = 'SINK_KAFKA_PRODUCER_CONFIG_';
+
+export function parseSink(s: Section): SinkConfig {
+  const type = sinkType(s);
+  switch (type) {
+    case 'log':
+      return { type };
+    case 'kafka':
+      return kafkaSink(s);
+    case 'influx':
+      return {
+        type,
+        url: s.required('SINK_INFLUX_URL', 'an InfluxDB URL such as http://localhost:8086', 'required when SINK_TYPE=influx'),
+        username: s.str('SINK_INFLUX_USERNAME') ?? D.SINK_INFLUX_USERNAME.default,
+        password: s.str('SINK_INFLUX_PASSWORD') ?? D.SINK_INFLUX_PASSWORD.default,
+        dbName: s.required('SINK_INFLUX_DB_NAME', 'a database name', 'required when SINK_TYPE=influx'),
+        measurementName: s.required('SINK_INFLUX_MEASUREMENT_NAME', 'a measurement name', 'required when SINK_TYPE=influx'),
+        retentionPolicy: s.optional('SINK_INFLUX_RETENTION_POLICY') ?? D.SINK_INFLUX_RETENTION_POLICY.default,
+        batchSize: s.int('SINK_INFLUX_BATCH_SIZE', D.SINK_INFLUX_BATCH_SIZE.default, { min: 0 }),
+        flushDurationMs: s.int('SINK_INFLUX_FLUSH_DURATION_MS', D.SINK_INFLUX_FLUSH_DURATION_MS.default, { min: 0 }),
+        withRowNamesWriter: s.bool('SINK_INFLUX_WITH_ROW_NAMES_WRITER', D.SINK_INFLUX_WITH_ROW_NAMES_WRITER.default),
+      };
+    case 'bigquery':
+      return bigquerySink(s);
+  }
+}
+
+function sinkType(s: Section): SinkType {
+  const v = s.get('SINK_TYPE');
+  if (v === undefined || (typeof v === 'string' && v.trim() === '')) return D.SINK_TYPE.default;
+  const t = typeof v === 'string' ? v.trim().toLowerCase() : undefined;
+  const hit = SINK_TYPES.find((x) => x === t);
+  if (hit) return hit;
+  const guess = typeof v === 'string' ? closest(v.trim(), SINK_TYPES) : undefined;
+  s.error(
+    'SINK_TYPE',
+    `one of ${SINK_TYPES.join(', ')}`,
+    v,
+    `${guess ? `did you mean ${guess}? ` : ''}Dagger would silently fall back to influx; Dirk does not`,
+  );
+  return 'log';
+}
+
+function kafkaSink(s: Section): KafkaSinkConfig {
+  const brokers = s.list('SINK_KAFKA_BROKERS') ?? [];
+  if (brokers.length === 0 && !s.issues.errors.some((e) => e.key === 'SINK_KAFKA_BROKERS')) {
+    s.error('SINK_KAFKA_BROKERS', 'a comma-separated list of host:port (required when SINK_TYPE=kafka)', s.get('SINK_KAFKA_BROKERS'));
+  }
+  for (const b of brokers) {
+    if (!/^[^\s:]+:\d+$/.test(b) && !/^\[[0-9a-fA-F:]+\]:\d+$/.test(b)) s.error('SINK_KAFKA_BROKERS', 'host:port entries', b);
+  }
+  const dataType = s.oneOf<DataType>('SINK_KAFKA_DATA_TYPE', ['PROTO', 'JSON'], D.SINK_KAFKA_DATA_TYPE.default);
+  const out: { -readonly [K in keyof KafkaSinkConfig]?: KafkaSinkConfig[K] } = {
+    type: 'kafka',
+    brokers,
+    topic: s.required('SINK_KAFKA_TOPIC', 'a topic name', 'required when SINK_TYPE=kafka'),
+    dataType,
+    largeMessage: s.bool('SINK_KAFKA_PRODUCE_LARGE_MESSAGE_ENABLE', D.SINK_KAFKA_PRODUCE_LARGE_MESSAGE_ENABLE.default),
+    lingerMs: s.int('SINK_KAFKA_LINGER_MS', D.SINK_KAFKA_LINGER_MS.default, { min: 0 }),
+    deliveryGuarantee: s.oneOf('SINK_KAFKA_DELIVERY_GUARANTEE', ['AT_LEAST_ONCE', 'EXACTLY_ONCE'] as const, D.SINK_KAFKA_DELIVERY_GUARANTEE.default),
+  };
+  const stream = s.optional('SINK_KAFKA_STREAM');
+  if (stream !== undefined) out.stream = stream;
+  if (dataType === 'PROTO') {
+    out.protoMessage = s.required('SINK_KAFKA_PROTO_MESSAGE', 'a proto message full name', 'required when SINK_KAFKA_DATA_TYPE=PROTO');
+    const key = s.optional('SINK_KAFKA_PROTO_KEY');
+    if (key !== undefined) out.protoKey = key;
+  } else {
+    const raw = s.get('SINK_KAFKA_JSON_SCHEMA');
+    const schema = s.json('SINK_KAFKA_JSON_SCHEMA', 'a JSON Schema object');
+    if (schema !== undefined) {
+      if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) s.error('SINK_KAFKA_JSON_SCHEMA', 'a JSON Schema object', schema);
+      else out.jsonSchema = typeof raw === 'string' ? raw.trim() : JSON.stringify(schema);
+    }
+  }
+  const producerConfig: Record<string, string> = {};
+  for (const k of Object.keys(s.values)) {
+    if (!k.startsWith(PRODUCER)) continue;
+    const v = s.get(k);
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') producerConfig[kafkaPropertyName(k, PRODUCER)] = String(v);
+    else if (v !== undefined) s.error(k, 'a string, number or boolean', v);
+  }
+  out.producerConfig = producerConfig;
+  return out as KafkaSinkConfig;
+}
+
+function bigquerySink(s: Section): SinkConfig {
+  const errorTypes: BigQueryErrorType[] = [];
+  for (const t of s.list('SINK_ERROR_TYPES_FOR_FAILURE') ?? []) {
+    const hit = BIGQUERY_ERROR_TYPES.find((x) => x === t.toUpperCase());
+    if (hit) errorTypes.push(hit);
+    else s.error('SINK_ERROR_TYPES_FOR_FAILURE', `a comma list of ${BIGQUERY_ERROR_TYPES.join(', ')}`, t);
+  }
+  const settings: Record<string, string> = {};
+  for (const k of Object.keys(s.values)) {
+    if (!k.startsWith('SINK_BIGQUERY_') || k === 'SINK_BIGQUERY_BATCH_SIZE') continue;
+    const v = s.get(k);
+    if (v !== undefined) settings[k] = typeof v === 'string' ? v : JSON.stringify(v);
+  }
+  const keyClass = s.optional('SINK_CONNECTOR_SCHEMA_PROTO_KEY_CLASS');
+  const messageClass = s.optional('SINK_CONNECTOR_SCHEMA_PROTO_MESSAGE_CLASS');
+  return {
+    type: 'bigquery',
+    batchSize: s.int('SINK_BIGQUERY_BATCH_SIZE', D.SINK_BIGQUERY_BATCH_SIZE.default, { min: 1 }),
+    errorTypesForFailure: errorTypes,
+    ...(keyClass !== undefined ? { protoKeyClass: keyClass } : {}),
+    ...(messageClass !== undefined ? { protoMessageClass: messageClass } : {}),
+    settings,
+  };
+}

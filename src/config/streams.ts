@@ -1,0 +1,418 @@
+/** STREAMS: one table per element, each with its source, schema and record policies. */
+import { closest } from '../core/errors.js';
+import type { Issues } from './config-errors.js';
+import { LEGACY_STREAM_KEYS, STREAM_KEYS, STREAM_KEY_PREFIXES } from './defaults.js';
+import { parseJaas } from './jaas.js';
+import { Section, isPlainObject, splitList } from './reader.js';
+import type {
+  BadRecordPolicy,
+  DataType,
+  DatagenSourceConfig,
+  FileSourceConfig,
+  KafkaSecurityConfig,
+  KafkaSourceConfig,
+  LateRecordPolicy,
+  ParquetSourceConfig,
+  SaslConfig,
+  SourceName,
+  SourceType,
+  SslConfig,
+  StoreConfig,
+  StoreType,
+  StreamConfig,
+} from './types.js';
+import { kafkaPropertyName, resolvePath } from './util.js';
+
+const D = STREAM_KEYS;
+const CONSUMER = 'SOURCE_KAFKA_CONSUMER_CONFIG_';
+const SOURCE_NAMES: readonly SourceName[] = ['KAFKA_SOURCE', 'KAFKA_CONSUMER', 'PARQUET_SOURCE', 'FILE_SOURCE', 'DATAGEN_SOURCE'];
+const SOURCE_TYPES: readonly SourceType[] = ['BOUNDED', 'UNBOUNDED'];
+/** Which SOURCE_TYPE each source can run as (Dagger builds Kafka only unbounded, Parquet only bounded). */
+const SOURCE_KIND: Record<SourceName, SourceType> = {
+  KAFKA_SOURCE: 'UNBOUNDED',
+  KAFKA_CONSUMER: 'UNBOUNDED',
+  PARQUET_SOURCE: 'BOUNDED',
+  FILE_SOURCE: 'BOUNDED',
+  DATAGEN_SOURCE: 'BOUNDED',
+};
+const SSL_PROTOCOLS = ['TLS', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3', 'SSL', 'SSLv2', 'SSLv3'] as const;
+const STORE_TYPES: readonly StoreType[] = ['JKS', 'PKCS12', 'PEM'];
+/** The consumer keys Dirk reads itself; any other SOURCE_KAFKA_CONSUMER_CONFIG_* is passed through. */
+const KNOWN_CONSUMER_KEYS = new Set(Object.keys(D).filter((k) => k.startsWith(CONSUMER) && !k.endsWith('*')));
+
+interface StreamContext {
+  readonly issues: Issues;
+  readonly baseDir: string;
+  readonly largeMessage: boolean;
+}
+
+/** Read STREAMS (an array, or a string holding one) into stream configs; checks table names are unique. */
+export function parseStreams(value: unknown, ctx: StreamContext): StreamConfig[] {
+  let arr: unknown = value;
+  if (typeof value === 'string') {
+    if (value.trim() === '') arr = undefined;
+    else {
+      try {
+        arr = JSON.parse(value) as unknown;
+      } catch (e) {
+        ctx.issues.error('STREAMS', 'a JSON array of stream objects', value, (e as Error).message);
+        return [];
+      }
+    }
+  }
+  if (!Array.isArray(arr) || arr.length === 0) {
+    ctx.issues.error('STREAMS', 'a non-empty JSON array of stream objects', arr);
+    return [];
+  }
+  const streams: StreamConfig[] = [];
+  const tables = new Map<string, number>();
+  arr.forEach((item, index) => {
+    if (!isPlainObject(item)) {
+      ctx.issues.error(`STREAMS[${index}]`, 'a stream object', item);
+      return;
+    }
+    const stream = parseStream(item, index, ctx);
+    const seen = tables.get(stream.table.toLowerCase());
+    if (stream.table && seen !== undefined) {
+      ctx.issues.error(
+        `STREAMS[${index}].INPUT_SCHEMA_TABLE`,
+        'a table name not used by another stream (names are compared ignoring case)',
+        stream.table,
+        `STREAMS[${seen}] already uses it`,
+      );
+    } else if (stream.table) tables.set(stream.table.toLowerCase(), index);
+    streams.push(stream);
+  });
+  return streams;
+}
+
+function parseStream(raw: Record<string, unknown>, index: number, ctx: StreamContext): StreamConfig {
+  const s = new Section(raw, `STREAMS[${index}]`, ctx.issues);
+
+  const table = s.required('INPUT_SCHEMA_TABLE', 'a table name');
+  if (table && /[`\s]/.test(table)) s.error('INPUT_SCHEMA_TABLE', 'a table name without backticks or spaces', table);
+
+  const dataType = s.oneOf<DataType>('INPUT_DATATYPE', ['PROTO', 'JSON'], D.INPUT_DATATYPE.default);
+  const source = parseSourceDetails(s);
+
+  const base: {
+    -readonly [K in keyof StreamConfig]?: StreamConfig[K];
+  } = { index, table, dataType, source, raw };
+
+  if (dataType === 'PROTO') {
+    base.protoClass = s.required('INPUT_SCHEMA_PROTO_CLASS', 'a proto message full name such as com.example.Booking');
+    if (s.has('INPUT_SCHEMA_EVENT_TIMESTAMP_FIELD_INDEX')) {
+      base.eventTimestampFieldIndex = s.int('INPUT_SCHEMA_EVENT_TIMESTAMP_FIELD_INDEX', 0, { min: 1 });
+    } else s.error('INPUT_SCHEMA_EVENT_TIMESTAMP_FIELD_INDEX', 'the field number of a google.protobuf.Timestamp field', undefined);
+  } else {
+    const schemaValue = s.get('INPUT_SCHEMA_JSON_SCHEMA');
+    const schema = s.json('INPUT_SCHEMA_JSON_SCHEMA', 'a JSON Schema object');
+    if (schema === undefined) {
+      if (schemaValue === undefined) s.error('INPUT_SCHEMA_JSON_SCHEMA', 'a JSON Schema object', undefined);
+    } else if (!isPlainObject(schema)) s.error('INPUT_SCHEMA_JSON_SCHEMA', 'a JSON Schema object', schema);
+    else {
+      base.jsonSchema = typeof schemaValue === 'string' ? schemaValue.trim() : JSON.stringify(schema);
+      base.jsonSchemaObject = schema;
+    }
+    base.jsonEventTimestampFieldName = s.required('INPUT_SCHEMA_JSON_EVENT_TIMESTAMP_FIELD_NAME', 'the name of the event-time field');
+    if (source.name === 'PARQUET_SOURCE') {
+      s.error('INPUT_DATATYPE', 'PROTO for PARQUET_SOURCE (Parquet rows are decoded with the proto schema)', 'JSON');
+    }
+  }
+
+  switch (source.name) {
+    case 'KAFKA_SOURCE':
+    case 'KAFKA_CONSUMER':
+      base.kafka = parseKafka(s, ctx);
+      break;
+    case 'PARQUET_SOURCE':
+      base.parquet = parseParquet(s, ctx);
+      break;
+    case 'FILE_SOURCE':
+      base.file = parseFile(s, dataType, ctx);
+      break;
+    case 'DATAGEN_SOURCE':
+      base.datagen = parseDatagen(s);
+      break;
+  }
+
+  const ownBrokers = base.kafka?.bootstrapServers;
+  base.badRecordPolicy = parseBadRecords(s, ownBrokers);
+  base.lateRecords = parseLateRecords(s, ownBrokers);
+
+  warnUnknownStreamKeys(s, ctx.issues);
+  return base as StreamConfig;
+}
+
+function parseSourceDetails(s: Section): StreamConfig['source'] {
+  const fallback = { type: 'UNBOUNDED', name: 'KAFKA_CONSUMER' } as const;
+  const v = s.json('SOURCE_DETAILS', 'a one-element array [{"SOURCE_TYPE": ..., "SOURCE_NAME": ...}]');
+  if (v === undefined) return fallback;
+  if (!Array.isArray(v) || v.length !== 1 || !isPlainObject(v[0])) {
+    s.error('SOURCE_DETAILS', 'an array of exactly one {"SOURCE_TYPE": ..., "SOURCE_NAME": ...} object', v, 'one source per stream; add another stream to read another source');
+    return fallback;
+  }
+  const d = new Section(v[0], s.path('SOURCE_DETAILS[0]'), s.issues);
+  const nameGiven = d.has('SOURCE_NAME');
+  const name = d.oneOf('SOURCE_NAME', SOURCE_NAMES, 'KAFKA_CONSUMER');
+  const type = d.has('SOURCE_TYPE') ? d.oneOf('SOURCE_TYPE', SOURCE_TYPES, SOURCE_KIND[name]) : SOURCE_KIND[name];
+  if (!nameGiven) d.error('SOURCE_NAME', `one of ${SOURCE_NAMES.join(', ')}`, undefined);
+  for (const k of d.unusedKeys()) {
+    const guess = closest(k, ['SOURCE_TYPE', 'SOURCE_NAME']);
+    d.error(k, 'only SOURCE_TYPE and SOURCE_NAME', v[0][k], guess ? `did you mean ${guess}?` : undefined);
+  }
+  if (type !== SOURCE_KIND[name]) {
+    d.error('SOURCE_TYPE', `${SOURCE_KIND[name]} for ${name}`, type);
+  }
+  return { type: SOURCE_KIND[name], name };
+}
+
+function parseKafka(s: Section, ctx: StreamContext): KafkaSourceConfig {
+  const topicPattern = s.required('SOURCE_KAFKA_TOPIC_NAMES', 'a topic name or regular expression (a|b for two topics)');
+  if (topicPattern) {
+    try {
+      new RegExp(`^(?:${topicPattern})$`);
+    } catch (e) {
+      s.error('SOURCE_KAFKA_TOPIC_NAMES', 'a valid regular expression', topicPattern, (e as Error).message);
+    }
+  }
+  const bootstrapServers = s.list(`${CONSUMER}BOOTSTRAP_SERVERS`) ?? [];
+  if (bootstrapServers.length === 0 && !s.issues.errors.some((e) => e.key === s.path(`${CONSUMER}BOOTSTRAP_SERVERS`))) {
+    s.error(`${CONSUMER}BOOTSTRAP_SERVERS`, 'a comma-separated list of host:port', s.get(`${CONSUMER}BOOTSTRAP_SERVERS`));
+  }
+  for (const b of bootstrapServers) {
+    if (!/^[^\s:]+:\d+$/.test(b) && !/^\[[0-9a-fA-F:]+\]:\d+$/.test(b)) {
+      s.error(`${CONSUMER}BOOTSTRAP_SERVERS`, 'host:port entries', b);
+    }
+  }
+  const out: { -readonly [K in keyof KafkaSourceConfig]?: KafkaSourceConfig[K] } = {
+    topicPattern,
+    bootstrapServers,
+    groupId: s.required(`${CONSUMER}GROUP_ID`, 'a consumer group id'),
+    autoOffsetReset: s.oneOf(`${CONSUMER}AUTO_OFFSET_RESET`, ['latest', 'earliest'], D.SOURCE_KAFKA_CONSUMER_CONFIG_AUTO_OFFSET_RESET.default),
+    autoCommit: s.bool(`${CONSUMER}AUTO_COMMIT_ENABLE`, D.SOURCE_KAFKA_CONSUMER_CONFIG_AUTO_COMMIT_ENABLE.default),
+    largeMessage: ctx.largeMessage,
+  };
+  const topics = literalTopics(topicPattern);
+  if (topics) out.topics = topics;
+  const clusterName = s.optional('SOURCE_KAFKA_NAME');
+  if (clusterName !== undefined) out.clusterName = clusterName;
+  const security = parseSecurity(s, ctx);
+  if (security) out.security = security;
+
+  // Passthrough properties: ADDITIONAL_CONFIGURATIONS first, then CONFIG_* keys of the stream itself.
+  const additional: Record<string, string> = {};
+  const extra = s.stringMap('SOURCE_KAFKA_CONSUMER_ADDITIONAL_CONFIGURATIONS') ?? {};
+  for (const [k, v] of Object.entries(extra)) {
+    if (!k.toUpperCase().startsWith(CONSUMER)) {
+      s.error(`SOURCE_KAFKA_CONSUMER_ADDITIONAL_CONFIGURATIONS.${k}`, `a key starting with ${CONSUMER}`, k);
+      continue;
+    }
+    additional[kafkaPropertyName(k.toUpperCase(), CONSUMER)] = v;
+  }
+  for (const k of Object.keys(s.values)) {
+    if (!k.startsWith(CONSUMER) || KNOWN_CONSUMER_KEYS.has(k)) continue;
+    const v = s.str(k);
+    if (v !== undefined) additional[kafkaPropertyName(k, CONSUMER)] = v;
+    else if (typeof s.get(k) === 'boolean') additional[kafkaPropertyName(k, CONSUMER)] = String(s.get(k));
+  }
+  out.additional = additional;
+  return out as KafkaSourceConfig;
+}
+
+/** The topic list when the pattern is only names joined by `|` (a `.` is taken as itself, as people mean it). */
+function literalTopics(pattern: string): string[] | undefined {
+  if (!pattern) return undefined;
+  const parts = pattern.split('|');
+  return parts.every((p) => /^[A-Za-z0-9._-]+$/.test(p)) ? parts : undefined;
+}
+
+function parseSecurity(s: Section, ctx: StreamContext): KafkaSecurityConfig | undefined {
+  const protocolGiven = s.has(`${CONSUMER}SECURITY_PROTOCOL`);
+  const protocol = s.oneOf(`${CONSUMER}SECURITY_PROTOCOL`, ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'] as const, 'PLAINTEXT');
+  const mechanismKey = `${CONSUMER}SASL_MECHANISM`;
+  const jaasKey = `${CONSUMER}SASL_JAAS_CONFIG`;
+  const isSasl = protocol === 'SASL_PLAINTEXT' || protocol === 'SASL_SSL';
+  const isSsl = protocol === 'SSL' || protocol === 'SASL_SSL';
+
+  let sasl: SaslConfig | undefined;
+  if (isSasl) {
+    const mechanism = s.has(mechanismKey)
+      ? s.oneOf(mechanismKey, ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] as const, 'PLAIN')
+      : (s.error(mechanismKey, `PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 (required with ${protocol})`, undefined), 'PLAIN' as const);
+    const jaasText = s.required(jaasKey, `a JAAS line such as ${jaasExample(mechanism)} (required with ${protocol})`);
+    if (jaasText) {
+      const parsed = parseJaas(jaasText);
+      if ('error' in parsed) {
+        s.error(jaasKey, `a JAAS line such as ${jaasExample(mechanism)}`, redactJaas(jaasText), parsed.error);
+      } else {
+        const module = parsed.loginModule.split('.').pop() ?? '';
+        const wanted = mechanism === 'PLAIN' ? 'PlainLoginModule' : 'ScramLoginModule';
+        const { username, password } = parsed.options;
+        if (module !== wanted) {
+          s.error(jaasKey, `${wanted} for SASL mechanism ${mechanism}`, parsed.loginModule);
+        } else if (username === undefined || password === undefined) {
+          s.error(jaasKey, 'username="..." and password="..." options', redactJaas(jaasText));
+        } else sasl = { mechanism, username, password };
+      }
+    }
+  } else if (s.has(mechanismKey) || s.has(jaasKey)) {
+    ctx.issues.warn(`${s.path(mechanismKey)} / SASL_JAAS_CONFIG are ignored: SECURITY_PROTOCOL is ${protocol}, not SASL_PLAINTEXT or SASL_SSL`);
+  }
+
+  const ssl = parseSsl(s, ctx);
+  if (ssl && !isSsl) {
+    ctx.issues.warn(`${s.path(`${CONSUMER}SSL_*`)} keys are ignored: SECURITY_PROTOCOL is ${protocol}, not SSL or SASL_SSL`);
+  }
+  if (!protocolGiven) return undefined;
+  return {
+    protocol,
+    ...(sasl ? { sasl } : {}),
+    ...(ssl && isSsl ? { ssl } : {}),
+  };
+}
+
+function parseSsl(s: Section, ctx: StreamContext): SslConfig | undefined {
+  const out: { -readonly [K in keyof SslConfig]?: SslConfig[K] } = {};
+  if (s.has(`${CONSUMER}SSL_PROTOCOL`)) out.protocol = s.oneOf(`${CONSUMER}SSL_PROTOCOL`, SSL_PROTOCOLS, 'TLS');
+  const keyPassword = s.str(`${CONSUMER}SSL_KEY_PASSWORD`);
+  if (keyPassword !== undefined) out.keyPassword = keyPassword;
+  const keystore = parseStore(s, 'KEYSTORE', ctx);
+  if (keystore) out.keystore = keystore;
+  const truststore = parseStore(s, 'TRUSTSTORE', ctx);
+  if (truststore) out.truststore = truststore;
+  return Object.keys(out).length === 0 ? undefined : out;
+}
+
+function parseStore(s: Section, which: 'KEYSTORE' | 'TRUSTSTORE', ctx: StreamContext): StoreConfig | undefined {
+  const p = `${CONSUMER}SSL_${which}_`;
+  const location = s.optional(`${p}LOCATION`);
+  const password = s.str(`${p}PASSWORD`);
+  const type = s.has(`${p}TYPE`) ? s.oneOf(`${p}TYPE`, STORE_TYPES, 'PEM') : undefined;
+  if (location === undefined) {
+    if (password !== undefined || type !== undefined) s.error(`${p}LOCATION`, `the ${which.toLowerCase()} file path`, undefined);
+    return undefined;
+  }
+  if (type === 'JKS') {
+    ctx.issues.warn(`${s.path(`${p}TYPE`)}: JKS stores cannot be read by Node.js; convert to PEM or PKCS12 (keytool -importkeystore -deststoretype PKCS12)`);
+  }
+  return {
+    location: resolvePath(ctx.baseDir, location),
+    ...(password !== undefined ? { password } : {}),
+    ...(type !== undefined ? { type } : {}),
+  };
+}
+
+function jaasExample(mechanism: SaslConfig['mechanism']): string {
+  const module = mechanism === 'PLAIN' ? 'plain.PlainLoginModule' : 'scram.ScramLoginModule';
+  return `org.apache.kafka.common.security.${module} required username="u" password="p";`;
+}
+
+/** Never echo a password back into logs. */
+function redactJaas(text: string): string {
+  return text.replace(/(password\s*=\s*)("[^"]*"|[^\s;]+)/gi, '$1"***"');
+}
+
+function parseParquet(s: Section, ctx: StreamContext): ParquetSourceConfig {
+  const pathsKey = 'SOURCE_PARQUET_FILE_PATHS';
+  const v = s.json(pathsKey, 'a JSON array of file or folder paths');
+  let filePaths: string[] = [];
+  if (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string' && x.trim() !== '')) {
+    filePaths = (v as string[]).map((p) => resolvePath(ctx.baseDir, p.trim()));
+  } else if (!(v === undefined && s.issues.errors.some((e) => e.key === s.path(pathsKey)))) {
+    s.error(pathsKey, 'a non-empty JSON array of file or folder paths', v);
+  }
+  if (s.has('SOURCE_PARQUET_READ_ORDER_STRATEGY')) {
+    s.oneOf('SOURCE_PARQUET_READ_ORDER_STRATEGY', ['EARLIEST_TIME_URL_FIRST'] as const, 'EARLIEST_TIME_URL_FIRST');
+  }
+  const schemaMatchStrategy = s.oneOf(
+    'SOURCE_PARQUET_SCHEMA_MATCH_STRATEGY',
+    ['SAME_SCHEMA_WITH_FAIL_ON_MISMATCH', 'BACKWARD_COMPATIBLE_SCHEMA_WITH_FAIL_ON_TYPE_MISMATCH'] as const,
+    D.SOURCE_PARQUET_SCHEMA_MATCH_STRATEGY.default,
+  );
+  const dateRanges: { start: number; end: number }[] = [];
+  const rangeText = s.optional('SOURCE_PARQUET_FILE_DATE_RANGE');
+  if (rangeText !== undefined) {
+    for (const part of rangeText.split(';').map((x) => x.trim()).filter((x) => x)) {
+      const ends = splitList(part);
+      const [start, end] = ends.map((e) => Date.parse(e));
+      if (ends.length !== 2 || start === undefined || end === undefined || Number.isNaN(start) || Number.isNaN(end) || start > end) {
+        s.error('SOURCE_PARQUET_FILE_DATE_RANGE', 'ranges "start,end;start,end" of ISO instants with start <= end', part);
+        continue;
+      }
+      dateRanges.push({ start, end });
+    }
+  }
+  return { filePaths, readOrderStrategy: 'EARLIEST_TIME_URL_FIRST', schemaMatchStrategy, dateRanges };
+}
+
+function parseFile(s: Section, dataType: DataType, ctx: StreamContext): FileSourceConfig {
+  const path = s.required('SOURCE_FILE_PATH', 'a file path');
+  const allowed = dataType === 'JSON' ? (['JSONL'] as const) : (['PROTO_JSONL', 'PROTO_DELIMITED'] as const);
+  const fallback = allowed[0];
+  let format: FileSourceConfig['format'] = fallback;
+  if (s.has('SOURCE_FILE_FORMAT')) {
+    const all = ['JSONL', 'PROTO_JSONL', 'PROTO_DELIMITED'] as const;
+    format = s.oneOf('SOURCE_FILE_FORMAT', all, fallback);
+    if (!(allowed as readonly string[]).includes(format)) {
+      s.error('SOURCE_FILE_FORMAT', `${allowed.join(' or ')} for INPUT_DATATYPE=${dataType}`, s.get('SOURCE_FILE_FORMAT'));
+      format = fallback;
+    }
+  }
+  return { path: path ? resolvePath(ctx.baseDir, path) : '', format };
+}
+
+function parseDatagen(s: Section): DatagenSourceConfig {
+  const rows = s.int('SOURCE_DATAGEN_ROWS', D.SOURCE_DATAGEN_ROWS.default, { min: 0 });
+  const seed = s.int('SOURCE_DATAGEN_SEED', D.SOURCE_DATAGEN_SEED.default);
+  const out: { -readonly [K in keyof DatagenSourceConfig]?: DatagenSourceConfig[K] } = { rows, seed };
+  if (s.has('SOURCE_DATAGEN_RATE_PER_SECOND')) out.ratePerSecond = s.int('SOURCE_DATAGEN_RATE_PER_SECOND', 1, { min: 1 });
+  return out as DatagenSourceConfig;
+}
+
+function sideTopicBrokers(s: Section, own: readonly string[] | undefined, needed: boolean): readonly string[] | undefined {
+  const given = s.list('SOURCE_DEAD_LETTER_BROKERS');
+  if (given && given.length > 0) return given;
+  if (own && own.length > 0) return own;
+  if (needed) {
+    s.error('SOURCE_DEAD_LETTER_BROKERS', 'a comma-separated list of host:port (this stream is not read from Kafka, so there are no brokers to default to)', s.get('SOURCE_DEAD_LETTER_BROKERS'));
+  }
+  return undefined;
+}
+
+function parseBadRecords(s: Section, own: readonly string[] | undefined): BadRecordPolicy {
+  const mode = s.oneOf('SOURCE_BAD_RECORD_POLICY', ['FAIL', 'SKIP', 'DEAD_LETTER'] as const, D.SOURCE_BAD_RECORD_POLICY.default);
+  if (mode !== 'DEAD_LETTER') {
+    if (s.has('SOURCE_DEAD_LETTER_TOPIC')) s.issues.warn(`${s.path('SOURCE_DEAD_LETTER_TOPIC')} is ignored: SOURCE_BAD_RECORD_POLICY is ${mode}, not DEAD_LETTER`);
+    return { mode };
+  }
+  const topic = s.required('SOURCE_DEAD_LETTER_TOPIC', 'a topic name (required when SOURCE_BAD_RECORD_POLICY=DEAD_LETTER)');
+  const brokers = sideTopicBrokers(s, own, true);
+  return { mode, deadLetterTopic: topic, ...(brokers ? { deadLetterBrokers: brokers } : {}) };
+}
+
+function parseLateRecords(s: Section, own: readonly string[] | undefined): LateRecordPolicy {
+  const mode = s.oneOf('SOURCE_LATE_RECORD_POLICY', ['DROP', 'LOG', 'TOPIC'] as const, D.SOURCE_LATE_RECORD_POLICY.default);
+  if (mode !== 'TOPIC') {
+    if (s.has('SOURCE_LATE_RECORD_TOPIC')) s.issues.warn(`${s.path('SOURCE_LATE_RECORD_TOPIC')} is ignored: SOURCE_LATE_RECORD_POLICY is ${mode}, not TOPIC`);
+    return { mode };
+  }
+  const topic = s.required('SOURCE_LATE_RECORD_TOPIC', 'a topic name (required when SOURCE_LATE_RECORD_POLICY=TOPIC)');
+  const brokers = sideTopicBrokers(s, own, true);
+  return { mode, topic, ...(brokers ? { brokers } : {}) };
+}
+
+function warnUnknownStreamKeys(s: Section, issues: Issues): void {
+  const known = Object.keys(D).filter((k) => !k.endsWith('*'));
+  for (const k of s.unusedKeys()) {
+    if (STREAM_KEY_PREFIXES.some((p) => k.startsWith(p))) continue;
+    const legacy = LEGACY_STREAM_KEYS[k];
+    if (legacy) {
+      issues.warn(`${s.path(k)} is the spelling of Dagger's reference page, which its code never reads; it is ignored: use ${legacy}`);
+      continue;
+    }
+    if (k in D) continue; // a known key that does not apply to this stream's source (e.g. parquet keys on a Kafka stream)
+    const guess = closest(k, known);
+    issues.warn(`${s.path(k)} is not a known stream key and is ignored${guess ? ` (did you mean ${guess}?)` : ''}`);
+  }
+}

@@ -1,0 +1,296 @@
+/**
+ * The validated job config: plain, deeply frozen data with every default applied.
+ * Each component receives its own slice (a stream, the sink, the schema registry...), never the raw JSON.
+ * Relative file paths are already resolved to absolute ones (see `ParseOptions.baseDir`).
+ */
+
+export type DataType = 'PROTO' | 'JSON';
+
+export interface WatermarkConfig {
+  /** FLINK_WATERMARK_DELAY_MS: how far the watermark trails the largest event time seen. */
+  readonly delayMs: number;
+  /** FLINK_WATERMARK_INTERVAL_MS: how often watermarks are emitted. */
+  readonly intervalMs: number;
+  /** FLINK_WATERMARK_PER_PARTITION_ENABLE: track watermarks per Kafka partition and take the minimum. */
+  readonly perPartition: boolean;
+  /** FLINK_WATERMARK_IDLE_TIMEOUT_MS (Dirk): a partition silent this long stops holding the watermark back; 0 = never. */
+  readonly idleTimeoutMs: number;
+}
+
+export interface CheckpointConfig {
+  readonly intervalMs: number;
+  readonly timeoutMs: number;
+  readonly minPauseMs: number;
+  readonly maxConcurrent: number;
+}
+
+export interface SaslConfig {
+  readonly mechanism: 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
+  readonly username: string;
+  readonly password: string;
+}
+
+export type StoreType = 'JKS' | 'PKCS12' | 'PEM';
+
+export interface StoreConfig {
+  readonly location: string;
+  readonly password?: string;
+  readonly type?: StoreType;
+}
+
+export interface SslConfig {
+  /** TLS, TLSv1.1, TLSv1.2, TLSv1.3, SSL, SSLv2, SSLv3 (as Kafka spells them). */
+  readonly protocol?: string;
+  readonly keyPassword?: string;
+  readonly keystore?: StoreConfig;
+  readonly truststore?: StoreConfig;
+}
+
+export interface KafkaSecurityConfig {
+  readonly protocol: 'PLAINTEXT' | 'SSL' | 'SASL_PLAINTEXT' | 'SASL_SSL';
+  readonly sasl?: SaslConfig;
+  readonly ssl?: SslConfig;
+}
+
+export interface KafkaSourceConfig {
+  /** SOURCE_KAFKA_TOPIC_NAMES: a regular expression matched against the whole topic name (`a|b` = two topics). */
+  readonly topicPattern: string;
+  /** The topic names when the pattern is a plain `|`-separated list (no regex syntax besides `.`); else absent. */
+  readonly topics?: readonly string[];
+  /** SOURCE_KAFKA_NAME: logical cluster name, used in metrics and logs. */
+  readonly clusterName?: string;
+  readonly bootstrapServers: readonly string[];
+  readonly groupId: string;
+  readonly autoOffsetReset: 'latest' | 'earliest';
+  readonly autoCommit: boolean;
+  /** Absent when SECURITY_PROTOCOL is not set (plain text). */
+  readonly security?: KafkaSecurityConfig;
+  /** Extra consumer properties, Kafka spelling (`max.poll.records`), from ADDITIONAL_CONFIGURATIONS and unknown CONFIG_* keys. */
+  readonly additional: Readonly<Record<string, string>>;
+  /** SOURCE_KAFKA_CONSUME_LARGE_MESSAGE_ENABLE (job level): fetch up to 5 MiB per partition. */
+  readonly largeMessage: boolean;
+}
+
+export interface ParquetSourceConfig {
+  readonly filePaths: readonly string[];
+  readonly readOrderStrategy: 'EARLIEST_TIME_URL_FIRST';
+  readonly schemaMatchStrategy:
+    | 'SAME_SCHEMA_WITH_FAIL_ON_MISMATCH'
+    | 'BACKWARD_COMPATIBLE_SCHEMA_WITH_FAIL_ON_TYPE_MISMATCH';
+  /** SOURCE_PARQUET_FILE_DATE_RANGE as epoch-ms pairs, both ends inclusive. */
+  readonly dateRanges: readonly { readonly start: number; readonly end: number }[];
+}
+
+export interface FileSourceConfig {
+  readonly path: string;
+  readonly format: 'JSONL' | 'PROTO_JSONL' | 'PROTO_DELIMITED';
+}
+
+export interface DatagenSourceConfig {
+  readonly rows: number;
+  /** Rows per second; absent = as fast as possible. */
+  readonly ratePerSecond?: number;
+  readonly seed: number;
+}
+
+export type SourceName = 'KAFKA_SOURCE' | 'KAFKA_CONSUMER' | 'PARQUET_SOURCE' | 'FILE_SOURCE' | 'DATAGEN_SOURCE';
+export type SourceType = 'BOUNDED' | 'UNBOUNDED';
+
+export interface BadRecordPolicy {
+  readonly mode: 'FAIL' | 'SKIP' | 'DEAD_LETTER';
+  readonly deadLetterTopic?: string;
+  /** Brokers the dead-letter topic lives on: SOURCE_DEAD_LETTER_BROKERS, else the stream's own brokers. */
+  readonly deadLetterBrokers?: readonly string[];
+}
+
+export interface LateRecordPolicy {
+  readonly mode: 'DROP' | 'LOG' | 'TOPIC';
+  readonly topic?: string;
+  readonly brokers?: readonly string[];
+}
+
+export interface StreamConfig {
+  /** Position in STREAMS, for messages such as `STREAMS[1].INPUT_SCHEMA_TABLE`. */
+  readonly index: number;
+  readonly table: string;
+  readonly dataType: DataType;
+  readonly protoClass?: string;
+  readonly eventTimestampFieldIndex?: number;
+  /** INPUT_SCHEMA_JSON_SCHEMA as given (a JSON string); `jsonSchemaObject` is the parsed form. */
+  readonly jsonSchema?: string;
+  readonly jsonSchemaObject?: unknown;
+  readonly jsonEventTimestampFieldName?: string;
+  readonly source: { readonly type: SourceType; readonly name: SourceName };
+  readonly kafka?: KafkaSourceConfig;
+  readonly parquet?: ParquetSourceConfig;
+  readonly file?: FileSourceConfig;
+  readonly datagen?: DatagenSourceConfig;
+  readonly badRecordPolicy: BadRecordPolicy;
+  readonly lateRecords: LateRecordPolicy;
+  /** The stream's keys exactly as written. */
+  readonly raw: Readonly<Record<string, unknown>>;
+}
+
+export interface LogSinkConfig {
+  readonly type: 'log';
+}
+
+export interface KafkaSinkConfig {
+  readonly type: 'kafka';
+  readonly brokers: readonly string[];
+  readonly topic: string;
+  readonly stream?: string;
+  readonly dataType: DataType;
+  readonly protoMessage?: string;
+  readonly protoKey?: string;
+  readonly jsonSchema?: string;
+  readonly largeMessage: boolean;
+  readonly lingerMs: number;
+  /** SINK_KAFKA_DELIVERY_GUARANTEE (Dirk): AT_LEAST_ONCE as Dagger, or EXACTLY_ONCE with Kafka transactions. */
+  readonly deliveryGuarantee: 'AT_LEAST_ONCE' | 'EXACTLY_ONCE';
+  /** SINK_KAFKA_PRODUCER_CONFIG_* in Kafka spelling (`compression.type`). */
+  readonly producerConfig: Readonly<Record<string, string>>;
+}
+
+export interface InfluxSinkConfig {
+  readonly type: 'influx';
+  readonly url: string;
+  readonly username: string;
+  readonly password: string;
+  readonly dbName: string;
+  readonly measurementName: string;
+  readonly retentionPolicy: string;
+  readonly batchSize: number;
+  readonly flushDurationMs: number;
+  readonly withRowNamesWriter: boolean;
+}
+
+export type BigQueryErrorType =
+  | 'DESERIALIZATION_ERROR'
+  | 'INVALID_MESSAGE_ERROR'
+  | 'UNKNOWN_FIELDS_ERROR'
+  | 'SINK_4XX_ERROR'
+  | 'SINK_5XX_ERROR'
+  | 'SINK_UNKNOWN_ERROR'
+  | 'DEFAULT_ERROR';
+
+export interface BigQuerySinkConfig {
+  readonly type: 'bigquery';
+  readonly batchSize: number;
+  readonly errorTypesForFailure: readonly BigQueryErrorType[];
+  readonly protoKeyClass?: string;
+  readonly protoMessageClass?: string;
+  /** Every SINK_BIGQUERY_* key as written (depot's settings). */
+  readonly settings: Readonly<Record<string, string>>;
+}
+
+export type SinkConfig = LogSinkConfig | KafkaSinkConfig | InfluxSinkConfig | BigQuerySinkConfig;
+export type SinkType = SinkConfig['type'];
+
+export interface SchemaRegistryConfig {
+  readonly enabled: boolean;
+  readonly urls: readonly string[];
+  readonly fetchTimeoutMs: number;
+  readonly fetchHeaders: Readonly<Record<string, string>>;
+  readonly cacheAutoRefresh: boolean;
+  readonly cacheTtlMs: number;
+  readonly refreshStrategy: 'LONG_POLLING' | 'VERSION_BASED_REFRESH';
+  readonly fetchBackoffMinMs: number;
+  readonly fetchRetries: number;
+  /** SCHEMA_PROTO_DIRS (Dirk): folders of .proto files used when the registry is off; absolute paths. */
+  readonly protoDirs: readonly string[];
+}
+
+export interface LongbowConfig {
+  readonly asyncTimeoutMs: number;
+  readonly threadCapacity: number;
+  readonly gcpProjectId: string;
+  readonly gcpInstanceId: string;
+  readonly gcpTableId: string;
+  /** PROCESSOR_LONGBOW_DOCUMENT_DURATION as written (`90d`) and in milliseconds. */
+  readonly documentDuration: string;
+  readonly documentDurationMs: number;
+}
+
+export interface ProcessorsConfig {
+  readonly preprocessorEnabled: boolean;
+  /** Parsed JSON of PROCESSOR_PREPROCESSOR_CONFIG; null when absent. The processors layer validates it. */
+  readonly preprocessorConfig: unknown;
+  readonly postprocessorEnabled: boolean;
+  readonly postprocessorConfig: unknown;
+  readonly longbow: LongbowConfig;
+}
+
+export interface DartConfig {
+  readonly storeProvider: 'GCS' | 'OSS' | 'COS';
+  readonly projectId?: string;
+  readonly bucketId?: string;
+  readonly ossEndpoint?: string;
+  readonly cosRegion?: string;
+  readonly tkeOidcProvider: boolean;
+}
+
+export interface UdfConfig {
+  /** UDF_FOLDERS (Dirk): folders of user function modules, absolute paths. The built-in library is always loaded. */
+  readonly folders: readonly string[];
+  /** UDF_WATCH (Dirk): reload functions when their files change. */
+  readonly watch: boolean;
+  readonly dart: DartConfig;
+  /** Every top-level UDF_* key as written, for user functions that read their own settings. */
+  readonly settings: Readonly<Record<string, unknown>>;
+}
+
+export interface MetricsConfig {
+  readonly enabled: boolean;
+  /** METRICS_PORT (Dirk): Prometheus /metrics port; 0 picks a free port. */
+  readonly port: number;
+  readonly host: string;
+  /** METRIC_TELEMETRY_SHUTDOWN_PERIOD_MS: pause after reporting a fatal error so the last scrape can see it. */
+  readonly shutdownPeriodMs: number;
+}
+
+export interface JobConfig {
+  readonly jobId: string;
+  readonly sqlQuery: string;
+  readonly rowtimeAttributeName: string;
+  readonly watermark: WatermarkConfig;
+  readonly parallelism: number;
+  readonly parallelismMax: number;
+  readonly checkpoint: CheckpointConfig;
+  readonly retentionIdleStateMinutes: number;
+  readonly streams: readonly StreamConfig[];
+  readonly sink: SinkConfig;
+  readonly schemaRegistry: SchemaRegistryConfig;
+  readonly processors: ProcessorsConfig;
+  readonly udf: UdfConfig;
+  readonly metrics: MetricsConfig;
+  /** The top-level object exactly as given (before `${VAR}` substitution). */
+  readonly raw: Readonly<Record<string, unknown>>;
+}
+
+export interface ParseOptions {
+  /** Folder that relative paths are resolved against; default process.cwd(). */
+  readonly baseDir?: string;
+  /**
+   * Variables for `${NAME}` / `${NAME:-fallback}` in string values. Without it, no substitution happens and
+   * `${...}` stays literal. loadJobConfigFile passes process.env.
+   */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+export interface ParsedJobConfig {
+  readonly config: JobConfig;
+  readonly warnings: string[];
+}
+
+export interface ConfigKeyInfo {
+  /** The key; stream keys are listed as `STREAMS[].KEY`, prefixes as `PREFIX_*`. */
+  readonly key: string;
+  readonly scope: 'job' | 'stream';
+  readonly group: string;
+  /** The default as text (`"latest"`, `10000`, `required`, `-`). */
+  readonly default: string;
+  readonly description: string;
+  /** How Dirk differs from Dagger for this key, if it does. */
+  readonly dagger?: string;
+}
