@@ -32,7 +32,7 @@ export type ValueOf<N extends TypeName> = N extends 'BOOLEAN'
                   ? Record<string, unknown>
                   : unknown;
 
-type Values<P extends readonly TypeName[]> = { [K in keyof P]: ValueOf<P[K]> | null };
+type Values<P extends readonly TypeName[]> = { -readonly [K in keyof P]: ValueOf<P[K]> | null };
 
 /** An example that doubles as a test: calling the function with `args` must give `result`. */
 export interface FunctionExample {
