@@ -188,6 +188,16 @@ async function waitUntilReady(pid, timeoutMs) {
         // Ask for the group coordinator once: this makes the broker create __consumer_offsets now,
         // so the first consumer group of a test does not wait for GROUP_COORDINATOR_NOT_AVAILABLE.
         await admin.describeGroups(['dirk-warmup']);
+        // Same for the transaction coordinator (__transaction_state): kafkajs runs InitProducerId,
+        // which creates it, when the first transaction begins.
+        const producer = kafka.producer({ transactionalId: 'dirk-warmup', idempotent: true, maxInFlightRequests: 1, retry: { retries: 10 } });
+        try {
+          await producer.connect();
+          const txn = await producer.transaction();
+          await txn.abort();
+        } finally {
+          await producer.disconnect().catch(() => {});
+        }
         return;
       } catch (err) {
         lastError = err instanceof Error ? err.message : String(err);
