@@ -40,6 +40,8 @@ export interface FunctionExample {
   readonly result: unknown;
   /** Optional SQL spelling shown in the generated docs. */
   readonly sql?: string;
+  /** SQL types of the arguments when they cannot be told from the JS values (e.g. TIMESTAMP is a number). */
+  readonly argTypes?: readonly TypeName[];
 }
 
 export interface Signature<P extends readonly TypeName[] = readonly TypeName[]> {
