@@ -1,0 +1,19 @@
+/**
+ * The schema module: descriptor registries (local .proto files, Stencil-style HTTP), protobuf and JSON
+ * row codecs, and the proto/JSON -> SQL type mapping. See docs/schemas.md.
+ */
+export {
+  openDescriptorRegistry,
+  buildDescriptorSet,
+  loadProtoFiles,
+  rootFromDescriptorSet,
+  mergeDescriptorSets,
+  RootRegistry,
+  type DescriptorSource,
+  type DescriptorRegistry,
+  type OpenRegistryOptions,
+  type RefreshStrategy,
+} from './descriptor-registry.js';
+export { protoTableSchema, messageInfos, type ProtoTableOptions, type FieldInfo } from './proto-types.js';
+export { createProtoRowDecoder, type RowDecoder, type ProtoDecoderOptions } from './proto-decoder.js';
+export { createProtoRowEncoder, type RowEncoder } from './proto-encoder.js';
