@@ -28,7 +28,9 @@ export class Issues {
   readonly warnings: string[] = [];
 
   error(key: string, expected: string, found: unknown, hint?: string): void {
-    this.errors.push(new ConfigError(key, expected, found, hint));
+    const e = new ConfigError(key, expected, found, hint);
+    // Two checks can reach the same conclusion (e.g. both side-topic policies need brokers): say it once.
+    if (!this.errors.some((x) => x.message === e.message)) this.errors.push(e);
   }
 
   warn(message: string): void {

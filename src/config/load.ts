@@ -80,9 +80,9 @@ export function jsonErrorPosition(text: string): JsonErrorPosition | undefined {
         value();
         ws();
         if (text[i] === ',') {
-          i++;
+          const comma = i++;
           ws();
-          if (text[i] === '}') fail('trailing comma before "}"');
+          if (text[i] === '}') fail('trailing comma before "}"', comma);
           continue;
         }
         if (text[i] === '}') {
@@ -102,9 +102,9 @@ export function jsonErrorPosition(text: string): JsonErrorPosition | undefined {
         value();
         ws();
         if (text[i] === ',') {
-          i++;
+          const comma = i++;
           ws();
-          if (text[i] === ']') fail('trailing comma before "]"');
+          if (text[i] === ']') fail('trailing comma before "]"', comma);
           continue;
         }
         if (text[i] === ']') {
