@@ -1,0 +1,16 @@
+import type { FunctionDef } from '../../udf/api.js';
+import { collectionFunctions } from './collection.js';
+import { conditionalFunctions } from './conditional.js';
+import { mathFunctions } from './math.js';
+import { stringFunctions } from './string.js';
+
+/**
+ * Flink SQL's built-in scalar functions, declared with the same API as user UDFs. Names are unique
+ * (case-insensitively); aliases such as CEIL/CEILING are separate defs sharing one body.
+ */
+export const builtinFunctions: FunctionDef[] = [
+  ...stringFunctions,
+  ...mathFunctions,
+  ...collectionFunctions,
+  ...conditionalFunctions,
+];
