@@ -1,0 +1,19 @@
+/**
+ * What sources need from src/schema, declared structurally so a source compiles against the contract
+ * rather than a particular codec (src/schema's RowDecoder has the same shape).
+ */
+import type { Row } from '../core/types.js';
+
+export interface RowDecoder {
+  /** Throws DecodeError on bytes that are not a valid record. */
+  decode(bytes: Uint8Array): Row;
+}
+
+/** What happens to a record that cannot be decoded (SOURCE_BAD_RECORD_POLICY). */
+export interface BadRecordPolicy {
+  readonly mode: 'FAIL' | 'SKIP' | 'DEAD_LETTER';
+  /** Kafka sources: the topic that receives the original bytes with dirk-* error headers. */
+  readonly deadLetterTopic?: string;
+  /** Brokers of the dead-letter topic; default the source's own. */
+  readonly deadLetterBrokers?: readonly string[];
+}
