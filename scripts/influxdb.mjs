@@ -85,7 +85,18 @@ async function start() {
     return;
   }
   if (influxd === undefined && shim === undefined && (await isPortOpen(HOST, PUBLIC_PORT))) {
-    log(`something already listens on ${HOST}:${PUBLIC_PORT} (not started by this script); using it as is`);
+    // Maybe the shim of another checkout. A bare influxd 1.x (e.g. started by apt) has no /health
+    // and no /api/v2/write, so the client would fail against it.
+    const health = await fetch(`http://${HOST}:${PUBLIC_PORT}/health`, { signal: AbortSignal.timeout(2000) })
+      .then(async (r) => (r.ok ? await r.json() : undefined))
+      .catch(() => undefined);
+    if (health?.name !== 'influxdb' || health?.status !== 'pass') {
+      throw new Error(
+        `${HOST}:${PUBLIC_PORT} is taken by something without a working /health (a system influxd started by apt? ` +
+          'stop it, e.g. `service influxdb stop`)',
+      );
+    }
+    log(`an InfluxDB with the v2 API already listens on ${HOST}:${PUBLIC_PORT} (version ${health.version}); using it`);
     return;
   }
   requireCommand('influxd', ['version'], INSTALL, 'InfluxDB 1.x (influxd)');

@@ -50,6 +50,16 @@ async function ready() {
   return res.status === 200;
 }
 
+/** The file_sd folder of the "dirk" job of the Prometheus on HOST:PORT, read from its loaded config. */
+async function runningTargetsDir() {
+  const res = await fetch(`http://${HOST}:${PORT}/api/v1/status/config`, { signal: AbortSignal.timeout(2000) });
+  const body = await res.json();
+  const yaml = String(body?.data?.yaml ?? '');
+  const job = yaml.indexOf('job_name: dirk');
+  const m = job >= 0 ? /-\s+(\S+)\/\*\.json/.exec(yaml.slice(job)) : null;
+  return m ? m[1] : undefined;
+}
+
 async function start() {
   const existing = livePid(PID_FILE, 'prometheus');
   if (existing !== undefined) {
@@ -57,7 +67,15 @@ async function start() {
     return;
   }
   if (await isPortOpen(HOST, PORT)) {
-    log(`something already listens on ${HOST}:${PORT} (not started by this script); using it as is`);
+    // Maybe one started from another checkout; usable only if it reads file_sd targets like ours.
+    const dir = await runningTargetsDir().catch(() => undefined);
+    if (dir === undefined) {
+      throw new Error(
+        `${HOST}:${PORT} is taken by something that is not a Prometheus with a "dirk" file_sd job ` +
+          '(a system prometheus started by apt? stop it, e.g. `service prometheus stop`)',
+      );
+    }
+    log(`a Prometheus from elsewhere already listens on ${HOST}:${PORT}; using it (targets dir ${dir})`);
     return;
   }
   requireCommand('prometheus', ['--version'], INSTALL, 'Prometheus');
@@ -103,7 +121,14 @@ async function stop() {
   fs.rmSync(PID_FILE, { force: true });
 }
 
-function status() {
+async function status() {
+  if (process.argv.includes('--targets-dir')) {
+    // Machine-readable: the folder to drop target files into, from the running server's config.
+    const dir = await runningTargetsDir().catch(() => undefined);
+    if (dir === undefined) return 1;
+    process.stdout.write(`${dir}\n`);
+    return 0;
+  }
   const pid = livePid(PID_FILE, 'prometheus');
   if (pid !== undefined) {
     log(`running (pid ${pid}) on http://${HOST}:${PORT}; targets dir ${TARGETS}`);
@@ -122,7 +147,7 @@ async function main() {
       await stop();
       return 0;
     case 'status':
-      return status();
+      return await status();
     default:
       process.stderr.write('usage: node scripts/prometheus.mjs start|stop|status\n');
       return 2;

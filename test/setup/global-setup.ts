@@ -51,15 +51,16 @@ function installed(binary: string): boolean {
   return r.status === 0;
 }
 
-function runScript(service: Service, command: 'start' | 'stop'): void {
-  const r = spawnSync(process.execPath, [service.script, command], { cwd: ROOT, encoding: 'utf8' });
-  if (r.stdout) process.stdout.write(r.stdout);
+function runScript(service: Service, command: 'start' | 'stop' | 'status --targets-dir', quiet = false): string {
+  const r = spawnSync(process.execPath, [service.script, ...command.split(' ')], { cwd: ROOT, encoding: 'utf8' });
+  if (r.stdout && !quiet) process.stdout.write(r.stdout);
   if (r.status !== 0) {
     throw new Error(
       `[global-setup] \`node ${service.script} ${command}\` failed (exit ${r.status ?? r.signal}).\n` +
         `${r.stderr}${r.stdout}\nIf a tool is missing, install it with: ${service.install}`,
     );
   }
+  return r.stdout;
 }
 
 /** True unless the CLI filters select only files outside test/integration/. */
@@ -78,11 +79,12 @@ async function runSelectsIntegrationTests(project: TestProject): Promise<boolean
 export default async function setup(project: TestProject): Promise<() => void> {
   const started: Service[] = [];
   const available = new Set<string>();
+  let targetsDir = '';
 
   const provideAll = (): void => {
     const influx = available.has('influxdb') ? INFLUX_URL : '';
     const prom = available.has('prometheus') ? PROMETHEUS_URL : '';
-    const targets = prom ? path.join(ROOT, '.dirk', 'prometheus', 'targets') : '';
+    const targets = prom ? targetsDir : '';
     project.provide('kafkaBootstrap', KAFKA_BOOTSTRAP);
     project.provide('influxUrl', influx);
     project.provide('prometheusUrl', prom);
@@ -111,6 +113,9 @@ export default async function setup(project: TestProject): Promise<() => void> {
   try {
     for (const service of SERVICES) {
       if (await portOpen(service.port)) {
+        // Any broker on 9092 will do. For the others, `start` checks that the process on the port is
+        // usable (our shim / a Prometheus with a dirk file_sd job, e.g. from another checkout).
+        if (service.name !== 'kafka') runScript(service, 'start', true);
         available.add(service.name);
         continue;
       }
@@ -125,6 +130,11 @@ export default async function setup(project: TestProject): Promise<() => void> {
       started.push(service);
       available.add(service.name);
       process.stdout.write(`[global-setup] ${service.name} started in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+    }
+    if (available.has('prometheus')) {
+      // The folder the running Prometheus watches (it may belong to another checkout's .dirk/).
+      const prom = SERVICES.find((x) => x.name === 'prometheus');
+      if (prom) targetsDir = runScript(prom, 'status --targets-dir', true).trim();
     }
   } catch (err) {
     teardown();
