@@ -212,18 +212,48 @@ export function rootFromDescriptorSet(bytes: Uint8Array, what = 'descriptor set'
   }
 }
 
-/** Merges several roots (several registry URLs); a later definition of the same type name wins. */
+interface FileDesc {
+  name?: string | null;
+  dependency?: string[];
+  messageType?: Array<{ name?: string | null }>;
+  enumType?: Array<{ name?: string | null }>;
+  service?: Array<{ name?: string | null }>;
+  extension?: Array<{ name?: string | null }>;
+}
+
+/**
+ * Merges several descriptor sets (several registry URLs). Files are keyed by name; when two sets carry
+ * different files of the same name (protobufjs-built sets name files per package), their top-level
+ * definitions are merged by name, a later URL winning.
+ */
 export function mergeDescriptorSets(sets: readonly Uint8Array[]): protobuf.Root {
   if (sets.length === 1) return rootFromDescriptorSet(sets[0]!);
-  const files = new Map<string, unknown>();
+  const files = new Map<string, FileDesc>();
   for (const bytes of sets) {
-    let decoded: { file: Array<{ name?: string | null }> };
+    let decoded: { file: FileDesc[] };
     try {
       decoded = descriptorExt.FileDescriptorSet.decode(bytes) as unknown as typeof decoded;
     } catch (e) {
       throw new DirkError(`cannot parse descriptor set: ${(e as Error).message}`, { domain: 'external', cause: e });
     }
-    for (const f of decoded.file) files.set(f.name ?? `unnamed_${files.size}.proto`, f);
+    for (const f of decoded.file) {
+      const name = f.name ?? `unnamed_${files.size}.proto`;
+      const prev = files.get(name);
+      if (!prev) {
+        files.set(name, f);
+        continue;
+      }
+      const byName = <T extends { name?: string | null }>(a: T[] = [], b: T[] = []): T[] => {
+        const m = new Map<string, T>();
+        for (const x of [...a, ...b]) m.set(x.name ?? '', x);
+        return [...m.values()];
+      };
+      prev.messageType = byName(prev.messageType, f.messageType);
+      prev.enumType = byName(prev.enumType, f.enumType);
+      prev.service = byName(prev.service, f.service);
+      prev.extension = byName(prev.extension, f.extension);
+      prev.dependency = [...new Set([...(prev.dependency ?? []), ...(f.dependency ?? [])])];
+    }
   }
   const merged = descriptorExt.FileDescriptorSet.create({ file: [...files.values()] as never });
   return rootFromDescriptorSet(descriptorExt.FileDescriptorSet.encode(merged).finish());

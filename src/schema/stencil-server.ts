@@ -1,0 +1,151 @@
+/**
+ * A Stencil-compatible descriptor server kept in memory (for tests and `dirk registry serve <dir>`).
+ *
+ * Routes (raystack/stencil v1beta1, plus the legacy v1 shape):
+ *   GET  /ping                                               -> "pong"
+ *   GET  /v1beta1/namespaces/{ns}/schemas/{name}             -> latest FileDescriptorSet (octet-stream)
+ *   GET  /v1beta1/namespaces/{ns}/schemas/{name}/versions    -> {"versions":[1,2,...]}
+ *   GET  /v1beta1/namespaces/{ns}/schemas/{name}/versions/{n}-> that version
+ *   POST /v1beta1/namespaces                                 -> create a namespace (JSON {"id": ...})
+ *   POST /v1beta1/namespaces/{ns}/schemas/{name}             -> publish the body as a new version
+ *   GET  /v1/namespaces/{ns}/descriptors/{name}/versions/{latest|n}
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { silentLogger, type Logger } from '../core/logger.js';
+import { buildDescriptorSet, rootFromDescriptorSet } from './descriptor-registry.js';
+
+export interface StencilServerOptions {
+  /** Build a descriptor set from the .proto files under this dir and publish it as version 1. */
+  dir?: string;
+  host?: string;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Namespace and schema name `dir` is published under (default dirk / protos). */
+  namespace?: string;
+  name?: string;
+  logger?: Logger;
+}
+
+export interface StencilServer {
+  /** Base URL, e.g. http://127.0.0.1:41234 */
+  readonly url: string;
+  readonly port: number;
+  /** URL of the latest version of a schema, the form SCHEMA_REGISTRY_STENCIL_URLS takes. */
+  schemaUrl(namespace?: string, name?: string): string;
+  /** Stores a new version and returns its number. */
+  publish(namespace: string, name: string, descriptorSet: Uint8Array): number;
+  /** Versions stored for a schema. */
+  versions(namespace: string, name: string): number[];
+  close(): Promise<void>;
+}
+
+export async function startStencilServer(opts: StencilServerOptions = {}): Promise<StencilServer> {
+  const logger = opts.logger ?? silentLogger;
+  const defaultNs = opts.namespace ?? 'dirk';
+  const defaultName = opts.name ?? 'protos';
+  const store = new Map<string, Map<string, Uint8Array[]>>();
+
+  const publish = (ns: string, name: string, bytes: Uint8Array): number => {
+    let schemas = store.get(ns);
+    if (!schemas) store.set(ns, (schemas = new Map()));
+    let list = schemas.get(name);
+    if (!list) schemas.set(name, (list = []));
+    list.push(Uint8Array.from(bytes));
+    return list.length;
+  };
+  const versionsOf = (ns: string, name: string): Uint8Array[] | undefined => store.get(ns)?.get(name);
+
+  if (opts.dir !== undefined) publish(defaultNs, defaultName, buildDescriptorSet([opts.dir]));
+
+  const server = http.createServer((req, res) => {
+    const send = (status: number, body: string | Uint8Array, type = 'application/json'): void => {
+      res.writeHead(status, { 'content-type': type });
+      res.end(body);
+    };
+    const notFound = (what: string): void => send(404, JSON.stringify({ code: 5, message: `${what} not found` }));
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+
+    if (req.method === 'GET' && url.pathname === '/ping') return send(200, 'pong', 'text/plain');
+
+    // legacy: /v1/namespaces/{ns}/descriptors/{name}/versions/{v}
+    if (req.method === 'GET' && parts[0] === 'v1' && parts[1] === 'namespaces' && parts[3] === 'descriptors' && parts[5] === 'versions' && parts.length === 7) {
+      const list = versionsOf(parts[2]!, parts[4]!);
+      const v = parts[6] === 'latest' ? list?.length : Number(parts[6]);
+      const bytes = v !== undefined ? list?.[v - 1] : undefined;
+      return bytes ? send(200, bytes, 'application/octet-stream') : notFound('schema');
+    }
+
+    if (parts[0] !== 'v1beta1' || parts[1] !== 'namespaces') return notFound('route');
+
+    if (req.method === 'POST') {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks);
+        if (parts.length === 2) {
+          let id: unknown;
+          try {
+            id = (JSON.parse(body.toString('utf8')) as { id?: unknown }).id;
+          } catch {
+            id = undefined;
+          }
+          if (typeof id !== 'string' || !id) return send(400, JSON.stringify({ code: 3, message: 'namespace id required' }));
+          if (!store.has(id)) store.set(id, new Map());
+          return send(200, JSON.stringify({ namespace: { id, format: 'FORMAT_PROTOBUF' } }));
+        }
+        if (parts.length === 5 && parts[3] === 'schemas') {
+          try {
+            rootFromDescriptorSet(body);
+          } catch (e) {
+            return send(400, JSON.stringify({ code: 3, message: (e as Error).message }));
+          }
+          const version = publish(parts[2]!, parts[4]!, body);
+          logger.info('stencil server: published', { namespace: parts[2], name: parts[4], version });
+          return send(200, JSON.stringify({ version, id: `${parts[2]}-${parts[4]}-${version}`, location: url.pathname }));
+        }
+        return notFound('route');
+      });
+      return;
+    }
+
+    if (req.method !== 'GET' || parts[3] !== 'schemas' || parts.length < 5) return notFound('route');
+    const list = versionsOf(parts[2]!, parts[4]!);
+    if (!list || list.length === 0) return notFound(`schema ${parts[2]}/${parts[4]}`);
+    if (parts.length === 5) return send(200, list[list.length - 1]!, 'application/octet-stream');
+    if (parts[5] === 'versions' && parts.length === 6) {
+      return send(200, JSON.stringify({ versions: list.map((_, i) => i + 1) }));
+    }
+    if (parts[5] === 'versions' && parts.length === 7) {
+      const bytes = list[Number(parts[6]) - 1];
+      return bytes ? send(200, bytes, 'application/octet-stream') : notFound(`version ${parts[6]}`);
+    }
+    return notFound('route');
+  });
+
+  const host = opts.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const base = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  logger.info('stencil server listening', { url: base });
+  return {
+    url: base,
+    port,
+    schemaUrl: (ns = defaultNs, name = defaultName) =>
+      `${base}/v1beta1/namespaces/${encodeURIComponent(ns)}/schemas/${encodeURIComponent(name)}`,
+    publish,
+    versions: (ns, name) => (versionsOf(ns, name) ?? []).map((_, i) => i + 1),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
