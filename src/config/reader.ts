@@ -6,6 +6,7 @@
  */
 import { closest } from '../core/errors.js';
 import type { Issues } from './config-errors.js';
+import { parseJsonText } from './json-scan.js';
 
 export interface IntOptions {
   readonly min?: number;
@@ -140,12 +141,13 @@ export class Section {
     if (v === undefined) return undefined;
     if (typeof v !== 'string') return v;
     if (v.trim() === '') return undefined;
-    try {
-      return JSON.parse(v) as unknown;
-    } catch (e) {
-      this.error(key, `${expected} (a string holding JSON, or native JSON)`, v, (e as Error).message);
+    const parsed = parseJsonText(v);
+    if ('error' in parsed) {
+      this.error(key, `${expected} (a string holding JSON, or native JSON)`, v, parsed.error);
       return undefined;
     }
+    if (parsed.trailingCommas) this.issues.warn(`${this.path(key)}: trailing commas in the JSON were ignored`);
+    return parsed.value;
   }
 
   /** A flat string map given as an object or JSON text; values are turned into strings. */

@@ -3,6 +3,7 @@ import { closest } from '../core/errors.js';
 import type { Issues } from './config-errors.js';
 import { LEGACY_STREAM_KEYS, STREAM_KEYS, STREAM_KEY_PREFIXES } from './defaults.js';
 import { parseJaas } from './jaas.js';
+import { parseJsonText } from './json-scan.js';
 import { Section, isPlainObject, splitList } from './reader.js';
 import type {
   BadRecordPolicy,
@@ -52,12 +53,13 @@ export function parseStreams(value: unknown, ctx: StreamContext): StreamConfig[]
   if (typeof value === 'string') {
     if (value.trim() === '') arr = undefined;
     else {
-      try {
-        arr = JSON.parse(value) as unknown;
-      } catch (e) {
-        ctx.issues.error('STREAMS', 'a JSON array of stream objects', value, (e as Error).message);
+      const parsed = parseJsonText(value);
+      if ('error' in parsed) {
+        ctx.issues.error('STREAMS', 'a JSON array of stream objects', value, parsed.error);
         return [];
       }
+      if (parsed.trailingCommas) ctx.issues.warn('STREAMS: trailing commas in the JSON were ignored');
+      arr = parsed.value;
     }
   }
   if (!Array.isArray(arr) || arr.length === 0) {

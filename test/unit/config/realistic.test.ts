@@ -115,3 +115,36 @@ describe('a full Dagger job config', () => {
     expect(config.processors.postprocessorConfig).toEqual({});
   });
 });
+
+describe('the STREAMS sample of Dagger\'s "create a job" guide', () => {
+  // As printed in the guide, with a trailing comma that Dagger's Gson parser tolerates.
+  const guideStreams = `[{
+        "SOURCE_KAFKA_TOPIC_NAMES": "test-topic",
+        "INPUT_SCHEMA_TABLE": "data_stream",
+        "INPUT_SCHEMA_PROTO_CLASS": "com.tests.TestMessage",
+        "INPUT_SCHEMA_EVENT_TIMESTAMP_FIELD_INDEX": "41",
+        "SOURCE_KAFKA_CONSUMER_CONFIG_BOOTSTRAP_SERVERS": "localhost:9092",
+        "SOURCE_KAFKA_CONSUMER_CONFIG_AUTO_COMMIT_ENABLE": "false",
+        "SOURCE_KAFKA_CONSUMER_CONFIG_AUTO_OFFSET_RESET": "latest",
+        "SOURCE_KAFKA_CONSUMER_CONFIG_GROUP_ID": "dummy-consumer-group",
+        "SOURCE_KAFKA_NAME": "local-kafka-stream",
+        "SOURCE_DETAILS": [
+            {
+                "SOURCE_TYPE": "UNBOUNDED",
+                "SOURCE_NAME": "KAFKA_CONSUMER"
+            }],
+        }]`;
+
+  it('parses, with a warning about the trailing comma', () => {
+    const { config, warnings } = parse({
+      STREAMS: guideStreams,
+      FLINK_ROWTIME_ATTRIBUTE_NAME: 'rowtime',
+      FLINK_JOB_ID: 'TestDagger',
+      SQL_QUERY: 'SELECT * from `data_stream`',
+      SINK_TYPE: 'log',
+    });
+    expect(warnings).toEqual(['STREAMS: trailing commas in the JSON were ignored']);
+    expect(config.streams[0]!.kafka!.clusterName).toBe('local-kafka-stream');
+    expect(config.sqlQuery).toBe('SELECT * from `data_stream`');
+  });
+});
