@@ -1,0 +1,299 @@
+import { assertNever, type Row, type SqlType } from '../core/types.js';
+import type { ScalarFunctionDef } from '../udf/api.js';
+import type { BExpr } from './plan.js';
+import { L, parseTimestamp } from './runtime-lib.js';
+import { isNumeric } from './types.js';
+
+/**
+ * Compiles bound expressions once into JavaScript functions (`new Function` over code generated from a
+ * closed set of node kinds; user values never become code, they are passed in a constants array).
+ * SQL's three-valued logic: NULL propagates through operators and functions, AND/OR follow Kleene logic.
+ */
+export type RowFn = (r: Row) => unknown;
+export type RowsFn = (r: Row) => unknown[];
+
+class CodeGen {
+  readonly consts: unknown[] = [];
+  private temps = 0;
+
+  constant(v: unknown): string {
+    const i = this.consts.indexOf(v);
+    if (i >= 0 && typeof v === 'object') return `c[${i}]`;
+    this.consts.push(v);
+    return `c[${this.consts.length - 1}]`;
+  }
+
+  temp(): string {
+    return `t${this.temps++}`;
+  }
+
+  declarations(): string {
+    if (this.temps === 0) return '';
+    return `let ${Array.from({ length: this.temps }, (_, i) => `t${i}`).join(', ')};`;
+  }
+
+  lit(v: unknown): string {
+    if (v === null || v === undefined) return 'null';
+    if (typeof v === 'number') return Number.isFinite(v) ? (Object.is(v, -0) ? '-0' : String(v)) : this.constant(v);
+    if (typeof v === 'bigint') return `${v}n`;
+    if (typeof v === 'boolean') return String(v);
+    if (typeof v === 'string') return JSON.stringify(v);
+    return this.constant(v);
+  }
+
+  /** `(a === null || b === null ? null : body(a, b))` with each operand evaluated once. */
+  strict(args: readonly BExpr[], body: (names: string[]) => string): string {
+    const names = args.map(() => this.temp());
+    const assigns = args.map((a, i) => `(${names[i]} = ${this.expr(a)}) === null`).join(' || ');
+    return `(${assigns} ? null : ${body(names)})`;
+  }
+
+  expr(b: BExpr): string {
+    switch (b.k) {
+      case 'col':
+        return `r[${b.index}]`;
+      case 'lit':
+        return this.lit(b.value);
+      case 'op':
+        return this.op(b);
+      case 'call': {
+        const def = b.fn.def as ScalarFunctionDef;
+        if (!def.eval) {
+          throw new Error(`internal error: function ${b.name} has no synchronous body`);
+        }
+        const f = this.constant(def);
+        if (def.nullOnNullInput === false || b.args.length === 0) {
+          return `${f}.eval(${b.args.map((a) => this.expr(a)).join(', ')})`;
+        }
+        return this.strict(b.args, (n) => `${f}.eval(${n.join(', ')})`);
+      }
+      case 'case': {
+        let out = b.else ? this.expr(b.else) : 'null';
+        for (let i = b.whens.length - 1; i >= 0; i--) {
+          const [cond, val] = b.whens[i]!;
+          out = `(${this.expr(cond)} === true ? ${this.expr(val)} : ${out})`;
+        }
+        return out;
+      }
+      case 'cast':
+        return this.cast(b.arg, b.type, b.safe);
+      case 'field':
+        return `L.field(${this.expr(b.arg)}, ${JSON.stringify(b.name)})`;
+      case 'index': {
+        const t = b.arg.type.kind;
+        return this.strict([b.arg, b.index], ([a, i]) => (t === 'ARRAY' ? `L.arrayAt(${a}, ${i})` : `L.mapGet(${a}, ${i})`));
+      }
+      case 'like': {
+        if (b.pattern.k === 'lit' && typeof b.pattern.value === 'string') {
+          const re = this.constant(L.likeToRegExp(b.pattern.value, b.escape, b.similar));
+          return this.strict([b.arg], ([s]) => `${re}.test(${s})`);
+        }
+        return this.strict([b.arg, b.pattern], ([s, p]) => `L.likeDynamic(${s}, ${p}, ${JSON.stringify(b.escape)}, ${b.similar})`);
+      }
+      case 'in': {
+        const constant = b.list.every((x) => x.k === 'lit');
+        if (constant) {
+          const values = b.list.map((x) => (x as { value: unknown }).value);
+          const hasNull = values.some((v) => v === null);
+          const nonNull = values.filter((v) => v !== null);
+          if (isNumeric(b.arg.type) && nonNull.every((v) => typeof v === 'number')) {
+            const set = this.constant(new Set(nonNull));
+            return this.strict([b.arg], ([a]) => `(${set}.has(typeof ${a} === 'bigint' ? Number(${a}) : ${a}) ? true : ${hasNull ? 'null' : 'false'})`);
+          }
+          if (nonNull.every((v) => typeof v === 'string') && b.arg.type.kind === 'STRING') {
+            const set = this.constant(new Set(nonNull));
+            return this.strict([b.arg], ([a]) => `(${set}.has(${a}) ? true : ${hasNull ? 'null' : 'false'})`);
+          }
+        }
+        // x IN (1, NULL) is NULL when x is not 1: `n` remembers a NULL in the list.
+        const a = this.temp();
+        const n = this.temp();
+        const items = b.list.map((x) => {
+          const t = this.temp();
+          return `((${t} = ${this.expr(x)}) === null ? (${n} = true, false) : L.eq(${a}, ${t}))`;
+        });
+        return `((${a} = ${this.expr(b.arg)}) === null ? null : ((${n} = false), (${items.join(' || ')}) ? true : (${n} ? null : false)))`;
+      }
+      default:
+        return assertNever(b, 'expression');
+    }
+  }
+
+  private op(b: Extract<BExpr, { k: 'op' }>): string {
+    const [x, y] = b.args;
+    const intType = b.type.kind === 'INT' || b.type.kind === 'BIGINT';
+    switch (b.op) {
+      case '+':
+        return this.strict(b.args, ([a, c]) => (intType ? `L.addInt(${a}, ${c})` : `(L.num(${a}) + L.num(${c}))`));
+      case '-':
+        return this.strict(b.args, ([a, c]) => (intType ? `L.subInt(${a}, ${c})` : `(L.num(${a}) - L.num(${c}))`));
+      case '*':
+        return this.strict(b.args, ([a, c]) => (intType ? `L.mulInt(${a}, ${c})` : `(L.num(${a}) * L.num(${c}))`));
+      case '/':
+        return this.strict(b.args, ([a, c]) => (intType ? `L.divInt(${a}, ${c})` : `(L.num(${a}) / L.num(${c}))`));
+      case '%':
+        return this.strict(b.args, ([a, c]) => (intType ? `L.modInt(${a}, ${c})` : `(L.num(${a}) % L.num(${c}))`));
+      case 'NEG':
+        return this.strict(b.args, ([a]) => `L.negInt(${a})`);
+      case '||':
+        return this.strict(b.args, ([a, c]) => `(L.str(${a}) + L.str(${c}))`);
+      case '=':
+      case '<>':
+      case '<':
+      case '<=':
+      case '>':
+      case '>=':
+        return this.compare(b.op, x!, y!);
+      case 'AND': {
+        const [a, c] = [this.temp(), this.temp()];
+        return `((${a} = ${this.expr(x!)}) === false ? false : ((${c} = ${this.expr(y!)}) === false ? false : (${a} === null || ${c} === null ? null : true)))`;
+      }
+      case 'OR': {
+        const [a, c] = [this.temp(), this.temp()];
+        return `((${a} = ${this.expr(x!)}) === true ? true : ((${c} = ${this.expr(y!)}) === true ? true : (${a} === null || ${c} === null ? null : false)))`;
+      }
+      case 'NOT':
+        return this.strict(b.args, ([a]) => `!${a}`);
+      case 'IS_NULL':
+        return `(${this.expr(x!)} === null)`;
+      case 'IS_NOT_NULL':
+        return `(${this.expr(x!)} !== null)`;
+      case 'IS_TRUE':
+        return `(${this.expr(x!)} === true)`;
+      case 'IS_NOT_TRUE':
+        return `(${this.expr(x!)} !== true)`;
+      case 'IS_FALSE':
+        return `(${this.expr(x!)} === false)`;
+      case 'IS_NOT_FALSE':
+        return `(${this.expr(x!)} !== false)`;
+      case 'IS_DISTINCT':
+      case 'IS_NOT_DISTINCT': {
+        const [a, c] = [this.temp(), this.temp()];
+        const same = `((${a} = ${this.expr(x!)}) === null || (${c} = ${this.expr(y!)}) === null ? ${a} === null && ${c} === null : L.eq(${a}, ${c}))`;
+        return b.op === 'IS_DISTINCT' ? `!${same}` : same;
+      }
+      case 'COALESCE': {
+        const t = this.temp();
+        return `(${b.args.map((a) => `(${t} = ${this.expr(a)}) !== null ? ${t} : `).join('')}null)`;
+      }
+      case 'NULLIF': {
+        const [a, c] = [this.temp(), this.temp()];
+        return `((${a} = ${this.expr(x!)}) === null ? null : ((${c} = ${this.expr(y!)}) !== null && L.eq(${a}, ${c}) ? null : ${a}))`;
+      }
+      case 'IF':
+        return `(${this.expr(x!)} === true ? ${this.expr(y!)} : ${this.expr(b.args[2]!)})`;
+      case 'GREATEST':
+      case 'LEAST': {
+        const sign = b.op === 'GREATEST' ? '>' : '<';
+        return this.strict(b.args, (n) => n.slice(1).reduce((acc, v) => `(L.cmp(${v}, ${acc}) ${sign} 0 ? ${v} : ${acc})`, n[0]!));
+      }
+      case 'ARRAY':
+        return `[${b.args.map((a) => this.expr(a)).join(', ')}]`;
+      case 'MAP':
+        return `L.makeMap([${b.args.map((a) => this.expr(a)).join(', ')}])`;
+      case 'ROW': {
+        const names = b.type.kind === 'ROW' ? b.type.fields.map((f) => f.name) : [];
+        return `L.makeRow(${this.constant(names)}, [${b.args.map((a) => this.expr(a)).join(', ')}])`;
+      }
+      case 'TS_ADD_INTERVAL':
+        return this.strict(b.args, ([a, c]) => `(${a} + L.num(${c}))`);
+      case 'TS_SUB_INTERVAL':
+        return this.strict(b.args, ([a, c]) => `(${a} - L.num(${c}))`);
+      case 'TS_DIFF':
+        return this.strict(b.args, ([a, c]) => `(${a} - ${c})`);
+      default:
+        return assertNever(b.op, 'operator');
+    }
+  }
+
+  private compare(o: string, x: BExpr, y: BExpr): string {
+    // A string literal compared with a timestamp is read as a UTC timestamp once, here.
+    const coerce = (side: BExpr, other: BExpr): BExpr => {
+      if (other.type.kind === 'TIMESTAMP' && side.k === 'lit' && typeof side.value === 'string') {
+        const t = parseTimestamp(side.value);
+        if (t !== null) return { k: 'lit', value: t, type: other.type };
+      }
+      return side;
+    };
+    const a = coerce(x, y);
+    const c = coerce(y, x);
+    const simple =
+      (isNumeric(a.type) && isNumeric(c.type)) ||
+      (a.type.kind === 'STRING' && c.type.kind === 'STRING') ||
+      (a.type.kind === 'TIMESTAMP' && c.type.kind === 'TIMESTAMP') ||
+      (a.type.kind === 'BOOLEAN' && c.type.kind === 'BOOLEAN');
+    return this.strict([a, c], ([p, q]) => {
+      if (simple) {
+        const js = o === '=' ? '==' : o === '<>' ? '!=' : o;
+        return `(${p} ${js} ${q})`;
+      }
+      if (o === '=') return `L.eq(${p}, ${q})`;
+      if (o === '<>') return `!L.eq(${p}, ${q})`;
+      return `(L.cmp(${p}, ${q}) ${o} 0)`;
+    });
+  }
+
+  private cast(arg: BExpr, type: SqlType, safe: boolean): string {
+    const from = arg.type.kind;
+    if (from === type.kind && type.kind !== 'DECIMAL') return this.expr(arg);
+    return this.strict([arg], ([v = ""]) => {
+      switch (type.kind) {
+        case 'INT':
+          return `L.castInt(${v}, ${safe})`;
+        case 'BIGINT':
+          return `L.castBigint(${v}, ${safe})`;
+        case 'FLOAT':
+        case 'DOUBLE':
+          return `L.castDouble(${v}, ${safe})`;
+        case 'DECIMAL':
+          return `L.castDecimal(${v}, ${safe}, ${type.scale})`;
+        case 'BOOLEAN':
+          return `L.castBoolean(${v}, ${safe})`;
+        case 'STRING':
+          return `L.castString(${v})`;
+        case 'TIMESTAMP':
+          return `L.castTimestamp(${v}, ${safe})`;
+        case 'BYTES':
+          return `L.castBytes(${v}, ${safe})`;
+        default:
+          return v;
+      }
+    });
+  }
+}
+
+function build<F>(gen: CodeGen, body: string): F {
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  const factory = new Function('L', 'c', `"use strict"; return function compiled(r) { ${gen.declarations()} ${body} };`) as (
+    lib: typeof L,
+    consts: unknown[],
+  ) => F;
+  return factory(L, gen.consts);
+}
+
+/** One expression as a function of the input row. */
+export function compileExpr(b: BExpr): RowFn {
+  const gen = new CodeGen();
+  const code = gen.expr(b);
+  return build<RowFn>(gen, `return ${code};`);
+}
+
+/** A whole projection as one function returning the output row (shared temporaries, one call per row). */
+export function compileProjection(exprs: readonly BExpr[]): RowsFn {
+  const gen = new CodeGen();
+  const parts = exprs.map((e) => gen.expr(e));
+  return build<RowsFn>(gen, `return [${parts.join(', ')}];`);
+}
+
+/** A predicate: true only when the condition is TRUE (NULL and FALSE both filter the row out). */
+export function compilePredicate(b: BExpr): (r: Row) => boolean {
+  const gen = new CodeGen();
+  const code = gen.expr(b);
+  return build<(r: Row) => boolean>(gen, `return ${code} === true;`);
+}
+
+/** Generated source, for `explain` and for tests of the code generator. */
+export function generatedSource(b: BExpr): string {
+  const gen = new CodeGen();
+  return `${gen.declarations()} return ${gen.expr(b)};`;
+}

@@ -1,0 +1,166 @@
+import type { SourcePosition } from '../core/errors.js';
+import type { Field, SqlType, TableSchema } from '../core/types.js';
+import type { AggregateFunctionDef } from '../udf/api.js';
+import type { ResolvedFunction } from '../udf/registry.js';
+
+/**
+ * Bound expressions and plan nodes: plain, readonly data tagged by `kind`. Column references are positions
+ * in the input row, resolved at plan time, so nothing looks names up while records flow.
+ */
+export type BExpr =
+  | { readonly k: 'col'; readonly index: number; readonly type: SqlType; readonly pos?: SourcePosition; readonly name?: string }
+  | { readonly k: 'lit'; readonly value: unknown; readonly type: SqlType }
+  | {
+      readonly k: 'call';
+      readonly name: string;
+      readonly fn: ResolvedFunction;
+      readonly args: readonly BExpr[];
+      readonly type: SqlType;
+    }
+  | { readonly k: 'op'; readonly op: OpName; readonly args: readonly BExpr[]; readonly type: SqlType }
+  | {
+      readonly k: 'case';
+      readonly whens: readonly (readonly [BExpr, BExpr])[];
+      readonly else: BExpr | null;
+      readonly type: SqlType;
+    }
+  | { readonly k: 'cast'; readonly arg: BExpr; readonly type: SqlType; readonly safe: boolean }
+  | { readonly k: 'field'; readonly arg: BExpr; readonly name: string; readonly type: SqlType }
+  | { readonly k: 'index'; readonly arg: BExpr; readonly index: BExpr; readonly type: SqlType }
+  | { readonly k: 'like'; readonly arg: BExpr; readonly pattern: BExpr; readonly escape: string | null; readonly type: SqlType; readonly similar: boolean }
+  | { readonly k: 'in'; readonly arg: BExpr; readonly list: readonly BExpr[]; readonly type: SqlType };
+
+export type OpName =
+  | '+' | '-' | '*' | '/' | '%' | '||' | 'NEG'
+  | '=' | '<>' | '<' | '<=' | '>' | '>='
+  | 'AND' | 'OR' | 'NOT'
+  | 'IS_NULL' | 'IS_NOT_NULL' | 'IS_TRUE' | 'IS_NOT_TRUE' | 'IS_FALSE' | 'IS_NOT_FALSE'
+  | 'IS_DISTINCT' | 'IS_NOT_DISTINCT'
+  | 'COALESCE' | 'NULLIF' | 'GREATEST' | 'LEAST' | 'IF'
+  | 'ARRAY' | 'MAP' | 'ROW'
+  | 'TS_ADD_INTERVAL' | 'TS_SUB_INTERVAL' | 'TS_DIFF';
+
+/** One aggregate call in a GROUP BY or window. */
+export interface AggCall {
+  readonly name: string; // COUNT, SUM, ... or a UDAF name
+  readonly args: readonly BExpr[];
+  readonly distinct: boolean;
+  readonly filter: BExpr | null;
+  readonly type: SqlType;
+  /** A user-defined aggregate, when not a built-in. */
+  readonly udaf?: AggregateFunctionDef<unknown>;
+  /** Extra literal parameter, e.g. LISTAGG's separator. */
+  readonly param?: unknown;
+}
+
+export type WindowSpec =
+  | { readonly type: 'TUMBLE'; readonly timeIndex: number; readonly size: number; readonly offset: number }
+  | { readonly type: 'HOP'; readonly timeIndex: number; readonly size: number; readonly slide: number; readonly offset: number }
+  | { readonly type: 'SESSION'; readonly timeIndex: number; readonly gap: number }
+  | { readonly type: 'CUMULATE'; readonly timeIndex: number; readonly size: number; readonly step: number; readonly offset: number };
+
+interface NodeBase {
+  /** Output columns. */
+  readonly fields: readonly Field[];
+  /** The output is a changelog (updates/deletes), not append-only. */
+  readonly updating: boolean;
+  /** Position of the event-time attribute in the output, if it still has one. */
+  readonly rowtimeIndex: number | undefined;
+  /** Column positions that uniquely identify an updating row (its upsert key). */
+  readonly uniqueKey?: readonly number[];
+}
+
+export type PlanNode =
+  | (NodeBase & {
+      readonly kind: 'scan';
+      readonly table: TableSchema;
+      /** Columns the query reads: only these must be decoded (projection pushdown into decoding). */
+      readonly used: ReadonlySet<number>;
+    })
+  | (NodeBase & { readonly kind: 'filter'; readonly input: PlanNode; readonly predicate: BExpr })
+  | (NodeBase & { readonly kind: 'project'; readonly input: PlanNode; readonly exprs: readonly BExpr[] })
+  | (NodeBase & {
+      /** Output: group keys..., aggregates..., window_start, window_end, window_time. */
+      readonly kind: 'windowAggregate';
+      readonly input: PlanNode;
+      readonly window: WindowSpec;
+      readonly keys: readonly BExpr[];
+      readonly aggs: readonly AggCall[];
+    })
+  | (NodeBase & {
+      /** Non-windowed GROUP BY: an updating result keyed by the group keys. Output: keys..., aggregates... */
+      readonly kind: 'groupAggregate';
+      readonly input: PlanNode;
+      readonly keys: readonly BExpr[];
+      readonly aggs: readonly AggCall[];
+    })
+  | (NodeBase & { readonly kind: 'union'; readonly inputs: readonly PlanNode[] })
+  | (NodeBase & {
+      /** Joins rows of two streams whose event times are within bounds: right.time in [left.time + lower, left.time + upper]. */
+      readonly kind: 'intervalJoin';
+      readonly joinType: 'INNER' | 'LEFT' | 'RIGHT' | 'FULL';
+      readonly left: PlanNode;
+      readonly right: PlanNode;
+      readonly leftKeys: readonly BExpr[];
+      readonly rightKeys: readonly BExpr[];
+      readonly leftTime: number;
+      readonly rightTime: number;
+      readonly lower: number;
+      readonly upper: number;
+      /** Remaining condition over the joined row (left columns then right columns). */
+      readonly residual: BExpr | null;
+    })
+  | (NodeBase & {
+      /** Regular join with idle-state retention: keeps both sides keyed by the equi-join keys. */
+      readonly kind: 'join';
+      readonly joinType: 'INNER' | 'LEFT' | 'RIGHT' | 'FULL';
+      readonly left: PlanNode;
+      readonly right: PlanNode;
+      readonly leftKeys: readonly BExpr[];
+      readonly rightKeys: readonly BExpr[];
+      readonly residual: BExpr | null;
+    })
+  | (NodeBase & {
+      /** For each input row, rows of a table function or of UNNEST(array|map), appended to the input columns. */
+      readonly kind: 'correlate';
+      readonly input: PlanNode;
+      readonly generator:
+        | { readonly type: 'unnest'; readonly expr: BExpr; readonly withOrdinality: boolean }
+        | { readonly type: 'function'; readonly fn: ResolvedFunction; readonly args: readonly BExpr[] };
+      readonly outer: boolean;
+    })
+  | (NodeBase & {
+      /** Window table function: appends window_start, window_end, window_time to each row (HOP: one copy per window). */
+      readonly kind: 'windowTvf';
+      readonly input: PlanNode;
+      readonly window: WindowSpec;
+    })
+  | (NodeBase & {
+      /** ROW_NUMBER() OVER (PARTITION BY .. ORDER BY ..) <= n: Top-N; n = 1 on the time attribute is deduplication. */
+      readonly kind: 'rank';
+      readonly input: PlanNode;
+      readonly partitionKeys: readonly BExpr[];
+      readonly orderBy: readonly { readonly expr: BExpr; readonly desc: boolean }[];
+      readonly limit: number;
+      /** Output the row number column as the last column. */
+      readonly withRowNumber: boolean;
+      /** Deduplication on event time: append-only when keeping the first row. */
+      readonly dedup: 'first' | 'last' | null;
+    })
+  | (NodeBase & {
+      /** OVER aggregates: input columns then one column per aggregate. */
+      readonly kind: 'over';
+      readonly input: PlanNode;
+      readonly partitionKeys: readonly BExpr[];
+      readonly timeIndex: number;
+      readonly frame: { readonly unit: 'ROWS' | 'RANGE'; readonly preceding: number | 'UNBOUNDED' };
+      readonly aggs: readonly AggCall[];
+    });
+
+export type PlanKind = PlanNode['kind'];
+
+/** The planned job: one query result headed for the sink, plus the scans it reads. */
+export interface QueryPlan {
+  readonly root: PlanNode;
+  readonly scans: readonly Extract<PlanNode, { kind: 'scan' }>[];
+}

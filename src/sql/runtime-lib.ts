@@ -1,0 +1,254 @@
+import { DirkError } from '../core/errors.js';
+import { canonicalInt64 } from '../core/types.js';
+
+/**
+ * Helpers that compiled expressions call. They implement SQL semantics on the runtime value model
+ * (core/types.ts); NULL checks happen in the generated code before these are reached, unless noted.
+ */
+
+const MAX_SAFE = 9007199254740991;
+
+function bigOrNumber(v: number | bigint): number | bigint {
+  return typeof v === 'bigint' ? canonicalInt64(v) : v;
+}
+
+export const L = {
+  /** Integer addition exact beyond 2^53 (BIGINT), plain for floating types. */
+  addInt(a: number | bigint, b: number | bigint): number | bigint {
+    if (typeof a === 'number' && typeof b === 'number') {
+      const s = a + b;
+      if (s <= MAX_SAFE && s >= -MAX_SAFE) return s;
+    }
+    return canonicalInt64(BigInt(a) + BigInt(b));
+  },
+  subInt(a: number | bigint, b: number | bigint): number | bigint {
+    if (typeof a === 'number' && typeof b === 'number') {
+      const s = a - b;
+      if (s <= MAX_SAFE && s >= -MAX_SAFE) return s;
+    }
+    return canonicalInt64(BigInt(a) - BigInt(b));
+  },
+  mulInt(a: number | bigint, b: number | bigint): number | bigint {
+    if (typeof a === 'number' && typeof b === 'number') {
+      const s = a * b;
+      if (s <= MAX_SAFE && s >= -MAX_SAFE) return s;
+    }
+    return canonicalInt64(BigInt(a) * BigInt(b));
+  },
+  divInt(a: number | bigint, b: number | bigint): number | bigint {
+    if (b === 0 || b === 0n) throw new DirkError('division by zero', { domain: 'user' });
+    if (typeof a === 'number' && typeof b === 'number') return Math.trunc(a / b);
+    return canonicalInt64(BigInt(a) / BigInt(b));
+  },
+  modInt(a: number | bigint, b: number | bigint): number | bigint {
+    if (b === 0 || b === 0n) throw new DirkError('division by zero', { domain: 'user' });
+    if (typeof a === 'number' && typeof b === 'number') return a % b;
+    return canonicalInt64(BigInt(a) % BigInt(b));
+  },
+  negInt(a: number | bigint): number | bigint {
+    return typeof a === 'bigint' ? canonicalInt64(-a) : -a;
+  },
+  num(a: number | bigint): number {
+    return typeof a === 'bigint' ? Number(a) : a;
+  },
+  /** Equality across the value model; null handling is the caller's. */
+  eq(a: unknown, b: unknown): boolean {
+    if (a === b) return true;
+    const ta = typeof a;
+    const tb = typeof b;
+    if ((ta === 'number' || ta === 'bigint') && (tb === 'number' || tb === 'bigint')) return a == b;
+    if (ta === 'string' && (tb === 'number' || tb === 'bigint')) return Number(a) == b;
+    if (tb === 'string' && (ta === 'number' || ta === 'bigint')) return Number(b) == a;
+    if (ta === 'boolean' && tb === 'string') return String(a) === (b as string).toLowerCase();
+    if (a instanceof Uint8Array && b instanceof Uint8Array) return Buffer.compare(a, b) === 0;
+    if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => L.eq(x, b[i]));
+    if (a !== null && b !== null && ta === 'object' && tb === 'object') return JSON.stringify(a, jsonSafe) === JSON.stringify(b, jsonSafe);
+    return false;
+  },
+  /** Three-way comparison for ordering; null handling is the caller's. */
+  cmp(a: unknown, b: unknown): number {
+    if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
+    if (typeof a === 'string' && typeof b !== 'string') a = Number(a);
+    if (typeof b === 'string' && typeof a !== 'string') b = Number(b);
+    const x = a as number;
+    const y = b as number;
+    return x < y ? -1 : x > y ? 1 : 0;
+  },
+  str(v: unknown): string {
+    if (typeof v === 'string') return v;
+    return formatValue(v);
+  },
+  arrayAt(a: unknown, i: unknown): unknown {
+    if (!Array.isArray(a)) return null;
+    const k = Number(i);
+    const v = a[k - 1];
+    return v === undefined ? null : v;
+  },
+  mapGet(m: unknown, k: unknown): unknown {
+    if (m instanceof Map) {
+      const v = m.get(k);
+      if (v !== undefined) return v;
+      if (typeof k === 'number' || typeof k === 'bigint') {
+        for (const [key, val] of m) if (L.eq(key, k)) return val;
+      }
+      return null;
+    }
+    if (m !== null && typeof m === 'object') {
+      const v = (m as Record<string, unknown>)[String(k)];
+      return v === undefined ? null : v;
+    }
+    return null;
+  },
+  field(o: unknown, name: string): unknown {
+    if (o === null || o === undefined || typeof o !== 'object') return null;
+    const v = (o as Record<string, unknown>)[name];
+    return v === undefined ? null : v;
+  },
+  makeMap(items: unknown[]): Map<unknown, unknown> {
+    const m = new Map<unknown, unknown>();
+    for (let i = 0; i + 1 < items.length; i += 2) m.set(items[i], items[i + 1]);
+    return m;
+  },
+  makeRow(names: string[], items: unknown[]): Record<string, unknown> {
+    const o: Record<string, unknown> = {};
+    names.forEach((n, i) => (o[n] = items[i]));
+    return o;
+  },
+  // ---- casts: value is never null here; `safe` (TRY_CAST) turns failures into null ----------------
+  castInt(v: unknown, safe: boolean): number | null {
+    const n = toNumber(v);
+    if (n === null || !Number.isFinite(n)) return castFail(v, 'INT', safe);
+    return Math.trunc(n) | 0;
+  },
+  castBigint(v: unknown, safe: boolean): number | bigint | null {
+    if (typeof v === 'bigint') return v;
+    if (typeof v === 'string' && /^\s*[+-]?\d+\s*$/.test(v)) return canonicalInt64(BigInt(v.trim()));
+    const n = toNumber(v);
+    if (n === null || !Number.isFinite(n)) return castFail(v, 'BIGINT', safe);
+    return bigOrNumber(Math.trunc(n));
+  },
+  castDouble(v: unknown, safe: boolean): number | null {
+    const n = toNumber(v);
+    if (n === null) return castFail(v, 'DOUBLE', safe);
+    return n;
+  },
+  castDecimal(v: unknown, safe: boolean, scale: number): number | null {
+    const n = toNumber(v);
+    if (n === null) return castFail(v, 'DECIMAL', safe);
+    const f = 10 ** scale;
+    return Math.round(n * f) / f;
+  },
+  castBoolean(v: unknown, safe: boolean): boolean | null {
+    if (typeof v === 'boolean') return v;
+    if (typeof v === 'number' || typeof v === 'bigint') return v != 0;
+    if (typeof v === 'string') {
+      const s = v.trim().toLowerCase();
+      if (s === 'true' || s === '1') return true;
+      if (s === 'false' || s === '0') return false;
+    }
+    return castFail(v, 'BOOLEAN', safe);
+  },
+  castString(v: unknown): string {
+    return L.str(v);
+  },
+  castTimestamp(v: unknown, safe: boolean): number | null {
+    if (typeof v === 'number') return v;
+    if (typeof v === 'bigint') return Number(v);
+    if (typeof v === 'string') {
+      const t = parseTimestamp(v);
+      if (t !== null) return t;
+    }
+    return castFail(v, 'TIMESTAMP', safe);
+  },
+  castBytes(v: unknown, safe: boolean): Uint8Array | null {
+    if (v instanceof Uint8Array) return v;
+    if (typeof v === 'string') return Buffer.from(v, 'utf8');
+    return castFail(v, 'BYTES', safe);
+  },
+  likeToRegExp(pattern: string, escape: string | null, similar: boolean): RegExp {
+    let out = '';
+    for (let i = 0; i < pattern.length; i++) {
+      const ch = pattern[i]!;
+      if (escape !== null && ch === escape && i + 1 < pattern.length) {
+        out += escapeRe(pattern[++i]!);
+      } else if (ch === '%') out += '[\\s\\S]*';
+      else if (ch === '_') out += '[\\s\\S]';
+      else if (similar && '|()[]*+?{}'.includes(ch)) out += ch;
+      else out += escapeRe(ch);
+    }
+    return new RegExp(`^${out}$`);
+  },
+  likeDynamic(s: string, pattern: string, escape: string | null, similar: boolean): boolean {
+    let re = likeCache.get(pattern);
+    if (!re) {
+      re = L.likeToRegExp(pattern, escape, similar);
+      if (likeCache.size > 1000) likeCache.clear();
+      likeCache.set(pattern, re);
+    }
+    return re.test(s);
+  },
+  parseTimestamp,
+};
+
+const likeCache = new Map<string, RegExp>();
+
+function escapeRe(ch: string): string {
+  return ch.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+function toNumber(v: unknown): number | null {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (typeof v === 'string') {
+    const s = v.trim();
+    if (s === '') return null;
+    const n = Number(s);
+    return Number.isNaN(n) ? null : n;
+  }
+  return null;
+}
+
+function castFail(v: unknown, to: string, safe: boolean): null {
+  if (safe) return null;
+  throw new DirkError(`cannot CAST ${formatValue(v)} AS ${to} (use TRY_CAST to get NULL instead)`, { domain: 'user' });
+}
+
+/** 'yyyy-MM-dd HH:mm:ss[.SSS]' or ISO-8601, read as UTC. */
+export function parseTimestamp(s: string): number | null {
+  const m = /^\s*(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?\s*$/.exec(s);
+  if (!m) return null;
+  const ms = m[7] ? Number(m[7].slice(0, 3).padEnd(3, '0')) : 0;
+  let t = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0), ms);
+  const tz = m[8];
+  if (tz && tz !== 'Z') {
+    const sign = tz[0] === '-' ? -1 : 1;
+    const digits = tz.slice(1).replace(':', '');
+    t -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
+  }
+  return Number.isNaN(t) ? null : t;
+}
+
+/** SQL-ish text of a value, used by CAST to STRING, || and the log sink. */
+export function formatValue(v: unknown): string {
+  if (v === null || v === undefined) return 'NULL';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return String(v);
+  if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
+  if (v instanceof Map) return `{${[...v].map(([k, x]) => `${formatValue(k)}=${formatValue(x)}`).join(', ')}}`;
+  if (Array.isArray(v)) return `[${v.map(formatValue).join(', ')}]`;
+  if (typeof v === 'object') return `(${Object.values(v as object).map(formatValue).join(', ')})`;
+  return String(v);
+}
+
+export function formatTimestamp(ms: number): string {
+  return new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+}
+
+function jsonSafe(_k: string, v: unknown): unknown {
+  if (typeof v === 'bigint') return v.toString();
+  if (v instanceof Map) return [...v];
+  return v;
+}
+
+export type RuntimeLib = typeof L;
