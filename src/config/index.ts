@@ -8,3 +8,4 @@ export { SINK_TYPES } from './sink.js';
 export { parseJaas } from './jaas.js';
 export type * from './types.js';
 export { renderConfigReference, DOCS_BEGIN, DOCS_END } from './docs.js';
+export { redactSecrets } from './util.js';

@@ -52,3 +52,23 @@ export function substituteEnv(
 export function kafkaPropertyName(key: string, prefix: string): string {
   return key.slice(prefix.length).toLowerCase().replace(/_/g, '.');
 }
+
+const SECRET_KEY = /PASSWORD|JAAS|SECRET|TOKEN|CREDENTIAL|API_KEY/i;
+
+/**
+ * A copy of a config value with secrets masked, for logs and `explain` output: values of keys that name a
+ * password, JAAS line, secret, token or credential become "***", and `password="..."` inside strings too.
+ */
+export function redactSecrets(value: unknown, keyName = ''): unknown {
+  if (typeof value === 'string') {
+    if (SECRET_KEY.test(keyName) && value !== '') return '***';
+    return value.replace(/(password\s*=\s*)("[^"]*"|[^\s;,]+)/gi, '$1"***"');
+  }
+  if (Array.isArray(value)) return value.map((v) => redactSecrets(v, keyName));
+  if (typeof value === 'object' && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = redactSecrets(v, k);
+    return out;
+  }
+  return value;
+}

@@ -375,3 +375,19 @@ describe('warnings', () => {
     expect(warnings.join('\n')).toMatch(/SASL_MECHANISM .* ignored: SECURITY_PROTOCOL is SSL/);
   });
 });
+
+describe('redactSecrets', () => {
+  it('masks passwords, JAAS lines and secret-looking keys, keeping the rest', async () => {
+    const { redactSecrets } = await import('../../../src/config/index.js');
+    const raw = minimal({
+      SINK_INFLUX_PASSWORD: 'pw',
+      STREAMS: [kafkaStream({ SOURCE_KAFKA_CONSUMER_CONFIG_SASL_JAAS_CONFIG: 'x required username="u" password="p";' })],
+      PROCESSOR_POSTPROCESSOR_CONFIG: '{"external_source":{"http":[{"endpoint":"http://x","headers":{"Authorization":"t"}}]},"x":"password=abc"}',
+    });
+    const red = redactSecrets(raw) as Record<string, unknown>;
+    expect(red['SINK_INFLUX_PASSWORD']).toBe('***');
+    expect((red['STREAMS'] as Record<string, unknown>[])[0]!['SOURCE_KAFKA_CONSUMER_CONFIG_SASL_JAAS_CONFIG']).toBe('***');
+    expect(red['PROCESSOR_POSTPROCESSOR_CONFIG']).toMatch(/password="\*\*\*"/);
+    expect(red['FLINK_SQL_QUERY']).toBe('SELECT * FROM bookings');
+  });
+});
