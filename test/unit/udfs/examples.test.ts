@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import protobuf from 'protobufjs';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { T, type SqlType } from '../../../src/core/types.js';
 import type { FunctionDef } from '../../../src/udf/api.js';
 import { createFunctionCatalog, createAsyncInvoker, invokeScalar, invokeTable, runAggregate } from '../../../src/udf/registry.js';
@@ -31,12 +33,31 @@ function expectClose(actual: unknown, expected: unknown): void {
   } else if (expected !== null && typeof expected === 'object' && !(expected instanceof Uint8Array) && !(expected instanceof Map) && actual !== null && typeof actual === 'object') {
     expect(Object.keys(actual).sort()).toEqual(Object.keys(expected).sort());
     for (const [k, e] of Object.entries(expected)) expectClose((actual as Record<string, unknown>)[k], e);
+  } else if (typeof expected === 'function' && typeof actual === 'function') {
+    expect(String((actual as { description?: unknown }).description)).toBe(String((expected as { description?: unknown }).description));
   } else {
     expect(actual).toEqual(expected);
   }
 }
 
 const catalog = createFunctionCatalog(daggerFunctions, 'udfs/');
+const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
+
+// Some functions need the job's context: the dart store and the protobuf descriptors of the fixtures.
+beforeAll(async () => {
+  const root = await protobuf.load(`${fixtures}item.proto`);
+  const ctx = {
+    config: { UDF_DART_STORE_PATH: `${fixtures}darts` },
+    protoTypes: (name: string) => {
+      try {
+        return root.lookupType(name);
+      } catch {
+        return undefined;
+      }
+    },
+  };
+  for (const d of daggerFunctions) await d.open?.(ctx);
+});
 
 describe('the Dagger function library', () => {
   it('registers every function of Dagger section 4 under its class name', () => {
