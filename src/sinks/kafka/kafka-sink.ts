@@ -1,0 +1,223 @@
+/**
+ * The Kafka sink: rows encoded by the value (and optional key) encoder, produced by an idempotent kafkajs
+ * producer with acks=all. Delivery is at-least-once, as Dagger's: write() encodes and buffers, sends start
+ * in the background once enough rows are buffered (or `lingerMs` after the first), and flush() (called at
+ * every checkpoint) sends the rest and resolves only when the broker acknowledged everything written so far.
+ *
+ * Updating (changelog) results are written as an upsert stream: the key comes from the key encoder (the job
+ * requires one), -U rows are skipped (the +U that follows replaces the value), and -D becomes a tombstone
+ * (the key with a null value), which compacted topics and Kafka Streams tables understand.
+ */
+import kafkajs from 'kafkajs';
+import type { CompressionTypes as CT, Message, Producer, ProducerConfig } from 'kafkajs';
+import type { Sink, SinkMetrics } from '../../core/connector.js';
+import { DirkError, externalError, userError } from '../../core/errors.js';
+import type { Logger } from '../../core/logger.js';
+import { RowKind, type DataMessage } from '../../core/types.js';
+import type { RowEncoder } from '../../schema/index.js';
+import { createKafkaClient, type KafkaSecurity } from '../../sources/kafka/kafka-client.js';
+import { noopSinkMetrics } from '../noop-metrics.js';
+
+const { CompressionTypes, Partitioners } = kafkajs;
+
+export interface KafkaSinkOptions {
+  readonly name?: string;
+  readonly brokers: readonly string[];
+  readonly topic: string;
+  readonly valueEncoder: RowEncoder;
+  /** SINK_KAFKA_PROTO_KEY; absent means a null key (Dagger). Required for updating results. */
+  readonly keyEncoder?: RowEncoder | undefined;
+  /** SINK_KAFKA_PRODUCER_CONFIG_* in Kafka spelling; the ones kafkajs can honour are mapped. */
+  readonly producerConfig?: Readonly<Record<string, string>>;
+  /** SINK_KAFKA_LINGER_MS: start sending buffered rows this long after the first one (0: at flush or when full). */
+  readonly lingerMs?: number;
+  /** SINK_KAFKA_PRODUCE_LARGE_MESSAGE_ENABLE: compress batches (Dagger uses snappy; kafkajs ships gzip). */
+  readonly largeMessage?: boolean;
+  readonly security?: KafkaSecurity | undefined;
+  readonly clientId?: string;
+  readonly logger: Logger;
+  readonly metrics?: SinkMetrics;
+  /** Rows per background send (default 5000). */
+  readonly sendBatchRecords?: number;
+}
+
+interface Pending {
+  readonly messages: Message[];
+  readonly bytes: number;
+}
+
+export function createKafkaSink(options: KafkaSinkOptions): Sink {
+  const name = options.name ?? 'kafka';
+  const logger = options.logger.child({ sink: name, topic: options.topic });
+  const metrics = options.metrics ?? noopSinkMetrics;
+  const { valueEncoder, keyEncoder, topic } = options;
+  const lingerMs = options.lingerMs ?? 0;
+  const sendBatchRecords = options.sendBatchRecords ?? 5000;
+  const mapped = producerProperties(options.producerConfig ?? {}, options.largeMessage ?? false);
+  if (mapped.ignored.length) logger.warn('producer properties kafkajs cannot honour were ignored', { keys: mapped.ignored });
+
+  const kafka = createKafkaClient({
+    brokers: options.brokers,
+    clientId: options.clientId ?? `dirk-sink-${name}`,
+    security: options.security,
+    logger,
+  });
+  let producer: Producer | undefined;
+
+  let buffer: Message[] = [];
+  let bufferBytes = 0;
+  let linger: NodeJS.Timeout | undefined;
+  /**
+   * Sends run one after another (a chain), so per-key order holds even across retries; they still overlap
+   * with the dataflow, which keeps writing while a send is in flight.
+   */
+  let tail: Promise<void> = Promise.resolve();
+  /** The first failure since the last flush; flush() rejects with it. */
+  let failure: unknown;
+
+  function toBuffer(u: Uint8Array): Buffer {
+    return Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+  }
+
+  function startSend(): void {
+    if (linger) {
+      clearTimeout(linger);
+      linger = undefined;
+    }
+    if (buffer.length === 0) return;
+    const batch: Pending = { messages: buffer, bytes: bufferBytes };
+    buffer = [];
+    bufferBytes = 0;
+    tail = tail.then(() => send(batch));
+  }
+
+  async function send(batch: Pending): Promise<void> {
+    if (!producer) throw new DirkError(`internal error: kafka sink ${name} written before open()`);
+    try {
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: batch.messages,
+        ...(mapped.compression !== undefined ? { compression: mapped.compression } : {}),
+        ...(mapped.timeout !== undefined ? { timeout: mapped.timeout } : {}),
+      });
+      metrics.recordsOut.inc(batch.messages.length);
+      metrics.bytesOut.inc(batch.bytes);
+    } catch (e) {
+      failure ??= e;
+    }
+  }
+
+  return {
+    name,
+
+    async open() {
+      const config: ProducerConfig = {
+        idempotent: true,
+        allowAutoTopicCreation: false,
+        createPartitioner: Partitioners.DefaultPartitioner,
+        // The idempotent default is to retry forever; a flush must fail (and the job restart) instead.
+        retry: { retries: mapped.retries ?? 8, maxRetryTime: 30_000 },
+        ...(mapped.maxInFlightRequests !== undefined ? { maxInFlightRequests: mapped.maxInFlightRequests } : {}),
+      };
+      const p = kafka.producer(config);
+      try {
+        await p.connect();
+      } catch (e) {
+        throw externalError(`kafka sink ${name}: cannot connect to ${options.brokers.join(',')}: ${(e as Error).message}`, { cause: e });
+      }
+      producer = p;
+    },
+
+    write(batch: DataMessage) {
+      const { rows, rowKinds } = batch;
+      if (rowKinds && !keyEncoder) {
+        throw userError(`kafka sink ${name}: the result is updating (a changelog), which needs a key (SINK_KAFKA_PROTO_KEY)`);
+      }
+      let bytes = 0;
+      for (let i = 0; i < rows.length; i++) {
+        const row = rows[i]!;
+        const kind = rowKinds ? rowKinds[i]! : RowKind.Insert;
+        if (kind === RowKind.UpdateBefore) continue;
+        const key = keyEncoder ? toBuffer(keyEncoder.encode(row)) : null;
+        const value = kind === RowKind.Delete ? null : toBuffer(valueEncoder.encode(row));
+        bytes += (key?.length ?? 0) + (value?.length ?? 0);
+        buffer.push({ key, value });
+      }
+      bufferBytes += bytes;
+      if (buffer.length >= sendBatchRecords) startSend();
+      else if (lingerMs > 0 && !linger && buffer.length > 0) linger = setTimeout(startSend, lingerMs);
+    },
+
+    async flush() {
+      const start = performance.now();
+      startSend();
+      await tail;
+      metrics.flushLatencySeconds.observe((performance.now() - start) / 1000);
+      if (failure !== undefined) {
+        const e = failure;
+        failure = undefined;
+        metrics.writeErrors.inc();
+        throw externalError(`kafka sink ${name}: producing to topic ${topic} failed: ${(e as Error).message}`, { cause: e });
+      }
+    },
+
+    async close() {
+      if (linger) clearTimeout(linger);
+      linger = undefined;
+      // Unflushed rows are not sent: only a flush (a checkpoint) makes output durable.
+      buffer = [];
+      bufferBytes = 0;
+      await tail;
+      const p = producer;
+      producer = undefined;
+      if (p) await p.disconnect().catch((e: unknown) => logger.warn('producer did not disconnect cleanly', { error: String(e) }));
+    },
+  };
+}
+
+interface MappedProducer {
+  compression?: CT;
+  timeout?: number;
+  retries?: number;
+  maxInFlightRequests?: number;
+  ignored: string[];
+}
+
+/** Maps the Kafka producer properties kafkajs has an equivalent for. acks is always all. */
+function producerProperties(props: Readonly<Record<string, string>>, largeMessage: boolean): MappedProducer {
+  const out: MappedProducer = { ignored: [] };
+  if (largeMessage) out.compression = CompressionTypes.GZIP;
+  for (const [k, v] of Object.entries(props)) {
+    switch (k) {
+      case 'compression.type':
+        if (v === 'gzip') out.compression = CompressionTypes.GZIP;
+        else if (v === 'none') delete out.compression;
+        else out.ignored.push(`${k}=${v} (kafkajs has only gzip built in)`);
+        break;
+      case 'request.timeout.ms':
+      case 'delivery.timeout.ms':
+        out.timeout = Number(v);
+        break;
+      case 'retries':
+        out.retries = Number(v);
+        break;
+      case 'max.in.flight.requests.per.connection':
+        out.maxInFlightRequests = Number(v);
+        break;
+      case 'acks':
+        if (v !== 'all' && v !== '-1') out.ignored.push(`acks=${v} (Dirk always uses acks=all)`);
+        break;
+      case 'enable.idempotence':
+      case 'linger.ms':
+      case 'batch.size':
+      case 'max.request.size':
+        // Idempotence is always on; batching is ours (SINK_KAFKA_LINGER_MS, flush per checkpoint);
+        // message size is bounded by the broker.
+        break;
+      default:
+        out.ignored.push(k);
+    }
+  }
+  return out;
+}
