@@ -19,3 +19,12 @@ export { createProtoRowDecoder, type RowDecoder, type ProtoDecoderOptions } from
 export { createProtoRowEncoder, type RowEncoder } from './proto-encoder.js';
 export { startStencilServer, type StencilServer, type StencilServerOptions } from './stencil-server.js';
 export { openStencilRegistry, StencilRegistry, type StencilSource } from './stencil-client.js';
+export {
+  jsonTableSchema,
+  createJsonRowDecoder,
+  createJsonRowEncoder,
+  parseJsonRecord,
+  stringifyJson,
+  type JsonTableOptions,
+  type JsonDecoderOptions,
+} from './json-codec.js';
