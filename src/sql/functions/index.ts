@@ -3,6 +3,7 @@ import { collectionFunctions } from './collection.js';
 import { conditionalFunctions } from './conditional.js';
 import { mathFunctions } from './math.js';
 import { stringFunctions } from './string.js';
+import { timeFunctions } from './time.js';
 
 /**
  * Flink SQL's built-in scalar functions, declared with the same API as user UDFs. Names are unique
@@ -11,6 +12,7 @@ import { stringFunctions } from './string.js';
 export const builtinFunctions: FunctionDef[] = [
   ...stringFunctions,
   ...mathFunctions,
+  ...timeFunctions,
   ...collectionFunctions,
   ...conditionalFunctions,
 ];
