@@ -1,6 +1,7 @@
 import type { FunctionDef } from '../../udf/api.js';
 import { collectionFunctions } from './collection.js';
 import { conditionalFunctions } from './conditional.js';
+import { jsonFunctions } from './json.js';
 import { mathFunctions } from './math.js';
 import { stringFunctions } from './string.js';
 import { timeFunctions } from './time.js';
@@ -13,6 +14,7 @@ export const builtinFunctions: FunctionDef[] = [
   ...stringFunctions,
   ...mathFunctions,
   ...timeFunctions,
+  ...jsonFunctions,
   ...collectionFunctions,
   ...conditionalFunctions,
 ];
