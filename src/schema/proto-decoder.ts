@@ -13,7 +13,7 @@
  * Struct/Value read null when absent. See docs/schemas.md.
  */
 import protobuf from 'protobufjs';
-import { DecodeError } from '../core/errors.js';
+import { DecodeError, userError } from '../core/errors.js';
 import { typeToString, type Row, type TableSchema } from '../core/types.js';
 import type { DescriptorRegistry } from './descriptor-registry.js';
 import { listToSql, structToSql, valueToSql } from './proto-json.js';
@@ -463,8 +463,9 @@ function inferRowtimeNumber(type: protobuf.Type, table: TableSchema): number | u
   if (remembered !== undefined) return remembered;
   const ts = type.fieldsArray.filter((f) => (f.resolve(), f.resolvedType?.fullName === '.google.protobuf.Timestamp' && !f.repeated));
   if (ts.length === 1) return ts[0]!.id;
-  throw new DecodeError(
+  throw userError(
     `cannot tell which Timestamp field of ${typeName(type)} feeds the rowtime column of table ${table.name}; ` +
       'build the table with protoTableSchema or pass rowtimeFieldNumber',
+    { key: 'INPUT_SCHEMA_EVENT_TIMESTAMP_FIELD_INDEX' },
   );
 }

@@ -343,3 +343,55 @@ describe('proto row encoder', () => {
     expect(row[col('f_enum')]).toBe('99');
   });
 });
+
+describe('edge cases', () => {
+  it('oneof: the last member set wins, the other reads null', () => {
+    const w = protobuf.Writer.create();
+    w.uint32((33 << 3) | 2).string('first');
+    w.uint32((34 << 3) | 2).fork().uint32(10).string('second').ldelim();
+    const row = createProtoRowDecoder(reg, CLASS, table).decode(w.finish());
+    expect(row[col('c_string')]).toBeNull();
+    expect((row[col('c_inner')] as { label: string }).label).toBe('second');
+  });
+
+  it('nested messages longer than 127 bytes round-trip (multi-byte length prefix)', () => {
+    const enc = createProtoRowEncoder(reg, CLASS, [
+      { name: 'f_message.label', type: { kind: 'STRING' } },
+      { name: 'f_int32', type: { kind: 'INT' } },
+    ]);
+    const label = 'x'.repeat(20000);
+    const row = createProtoRowDecoder(reg, CLASS, table).decode(enc.encode([label, 3]));
+    expect((row[col('f_message')] as { label: string }).label).toBe(label);
+    expect(row[col('f_int32')]).toBe(3);
+  });
+
+  it('a recursive message is cut to JSON text at the first self-reference', () => {
+    const t = protoTableSchema(reg, 'dirk.test.Tree', { table: 'tree', rowtimeName: 'rowtime' });
+    expect(t.columns.map((c) => `${c.name} ${typeToString(c.type)}`)).toEqual([
+      'name STRING',
+      'child STRING',
+      'children ARRAY<STRING>',
+    ]);
+    const tree = reg.lookupType('dirk.test.Tree');
+    const bytes = tree.encode(tree.fromObject({ name: 'root', child: { name: 'kid', child: { name: 'grandkid' } } })).finish();
+    const row = createProtoRowDecoder(reg, 'dirk.test.Tree', t).decode(bytes);
+    expect(row[0]).toBe('root');
+    expect(JSON.parse(row[1] as string)).toEqual({ name: 'kid', child: { name: 'grandkid' } });
+    const back = createProtoRowEncoder(reg, 'dirk.test.Tree', t.columns).encode(row);
+    expect(createProtoRowDecoder(reg, 'dirk.test.Tree', t).decode(back)).toEqual(row);
+  });
+
+  it('negative int32 and enum numbers use 10-byte varints and read back', () => {
+    const enc = createProtoRowEncoder(reg, CLASS, [
+      { name: 'f_int32', type: { kind: 'INT' } },
+      { name: 'f_sint32', type: { kind: 'INT' } },
+      { name: 'f_enum', type: { kind: 'STRING' } },
+    ]);
+    const bytes = enc.encode([-2147483648, -2147483648, '-5']);
+    const obj = type.toObject(type.decode(bytes)) as Record<string, unknown>;
+    expect(obj['f_int32']).toBe(-2147483648);
+    expect(obj['f_sint32']).toBe(-2147483648);
+    const row = createProtoRowDecoder(reg, CLASS, table).decode(bytes);
+    expect([row[col('f_int32')], row[col('f_sint32')], row[col('f_enum')]]).toEqual([-2147483648, -2147483648, '-5']);
+  });
+});
