@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isPortOpen, pidAlive, sleep, requireCommand, tail, waitForExit, relative } from './lib/service.mjs';
+import { isPortOpen, livePid, pidAlive, relative, requireCommand, sleep, tail, terminate } from './lib/service.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const POM = path.join(ROOT, 'scripts', 'kafka', 'pom.xml');
@@ -127,26 +127,9 @@ log4j.logger.org.apache.kafka.storage.internals.log.LogSegment=WARN
 `;
 }
 
-function readPid() {
-  try {
-    const pid = Number.parseInt(fs.readFileSync(PID_FILE, 'utf8').trim(), 10);
-    return Number.isFinite(pid) && pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** The pid from the pid file if that process is alive and is a Kafka JVM (guards against pid reuse). */
 function runningPid() {
-  const pid = readPid();
-  if (pid === undefined || !pidAlive(pid)) return undefined;
-  try {
-    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    if (!cmdline.includes('kafka.Kafka')) return undefined;
-  } catch {
-    // no /proc (not Linux): trust kill(0)
-  }
-  return pid;
+  return livePid(PID_FILE, 'kafka.Kafka');
 }
 
 function formatStorageOnce(javaBase) {
@@ -275,18 +258,11 @@ async function stop() {
     }
     return;
   }
-  const t0 = Date.now();
   log(`stopping (pid ${pid}) ...`);
-  process.kill(pid, 'SIGTERM');
-  // A clean KRaft shutdown takes a few seconds; past the grace period we kill it.
-  const graceMs = Number(process.env.DIRK_KAFKA_STOP_TIMEOUT_MS ?? 30_000);
-  if (!(await waitForExit(pid, graceMs))) {
-    log(`still alive after ${graceMs} ms, sending SIGKILL`);
-    process.kill(pid, 'SIGKILL');
-    await waitForExit(pid, 5000);
-  }
+  // A clean KRaft shutdown takes well under a second here; past the grace period we kill it.
+  const seconds = await terminate(pid, Number(process.env.DIRK_KAFKA_STOP_TIMEOUT_MS ?? 30_000), log);
   fs.rmSync(PID_FILE, { force: true });
-  log(`stopped in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  log(`stopped in ${seconds.toFixed(1)} s`);
 }
 
 async function status() {
