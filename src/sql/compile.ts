@@ -1,5 +1,7 @@
 import { assertNever, type Row, type SqlType } from '../core/types.js';
 import type { ScalarFunctionDef } from '../udf/api.js';
+import { makeScalarInvoker } from '../udf/registry.js';
+import { DirkError } from '../core/errors.js';
 import type { BExpr } from './plan.js';
 import { L, parseTimestamp } from './runtime-lib.js';
 import { isNumeric } from './types.js';
@@ -59,13 +61,11 @@ class CodeGen {
       case 'call': {
         const def = b.fn.def as ScalarFunctionDef;
         if (!def.eval) {
-          throw new Error(`internal error: function ${b.name} has no synchronous body`);
+          throw new DirkError(`function ${b.name} is asynchronous; async functions are not supported inside SQL expressions yet`, { domain: 'user' });
         }
-        const f = this.constant(def);
-        if (def.nullOnNullInput === false || b.args.length === 0) {
-          return `${f}.eval(${b.args.map((a) => this.expr(a)).join(', ')})`;
-        }
-        return this.strict(b.args, (n) => `${f}.eval(${n.join(', ')})`);
+        // The invoker applies the function's NULL rule, argument coercions and error wrapping.
+        const f = this.constant(makeScalarInvoker(b.fn));
+        return `${f}([${b.args.map((a) => this.expr(a)).join(', ')}])`;
       }
       case 'case': {
         let out = b.else ? this.expr(b.else) : 'null';

@@ -1,0 +1,103 @@
+import { typeToString } from '../core/types.js';
+import type { BExpr, PlanNode, QueryPlan, WindowSpec } from '../sql/plan.js';
+import { formatTimestamp } from '../sql/runtime-lib.js';
+
+/** Stable text of a plan, for `dirk explain` and as a test oracle. */
+export function explainPlan(plan: QueryPlan): string {
+  const lines: string[] = [];
+  const walk = (n: PlanNode, depth: number): void => {
+    const pad = '  '.repeat(depth);
+    lines.push(`${pad}${describe(n)}`);
+    for (const c of children(n)) walk(c, depth + 1);
+  };
+  walk(plan.root, 0);
+  lines.push('', 'output:');
+  plan.root.fields.forEach((f) => lines.push(`  ${f.name} ${typeToString(f.type)}`));
+  if (plan.root.updating) lines.push('  (updating result: insert / update / delete changelog)');
+  return lines.join('\n');
+}
+
+function children(n: PlanNode): PlanNode[] {
+  switch (n.kind) {
+    case 'scan':
+      return [];
+    case 'union':
+      return [...n.inputs];
+    case 'intervalJoin':
+    case 'join':
+      return [n.left, n.right];
+    default:
+      return [n.input];
+  }
+}
+
+function describe(n: PlanNode): string {
+  const f = (i: number): string => n.kind !== 'scan' && 'input' in n ? (n.input.fields[i]?.name ?? `$${i}`) : `$${i}`;
+  const ex = (e: BExpr): string => expr(e, f);
+  switch (n.kind) {
+    case 'scan':
+      return `Scan(table=${n.table.name}, decode=[${[...n.used].sort((a, b) => a - b).map((i) => n.table.columns[i]?.name).join(', ')}])`;
+    case 'filter':
+      return `Filter(${ex(n.predicate)})`;
+    case 'project':
+      return `Project(${n.exprs.map((e, i) => `${n.fields[i]!.name}=${ex(e)}`).join(', ')})`;
+    case 'windowAggregate':
+      return `WindowAggregate(window=${windowText(n.window, f)}, keys=[${n.keys.map(ex).join(', ')}], aggs=[${n.aggs.map((a) => `${a.name}(${a.distinct ? 'DISTINCT ' : ''}${a.args.map(ex).join(', ') || '*'})`).join(', ')}])`;
+    case 'groupAggregate':
+      return `GroupAggregate(keys=[${n.keys.map(ex).join(', ')}], aggs=[${n.aggs.map((a) => `${a.name}(${a.args.map(ex).join(', ') || '*'})`).join(', ')}])`;
+    case 'union':
+      return `UnionAll(inputs=${n.inputs.length})`;
+    case 'intervalJoin':
+      return `IntervalJoin(type=${n.joinType}, keys=${n.leftKeys.length}, right.time - left.time in [${n.lower} ms, ${n.upper} ms]${n.residual ? ', with residual condition' : ''})`;
+    case 'join':
+      return `Join(type=${n.joinType}, keys=${n.leftKeys.length}${n.residual ? ', with residual condition' : ''})`;
+    case 'windowTvf':
+      return `WindowTableFunction(${windowText(n.window, f)})`;
+    case 'correlate':
+      return `Correlate(${n.generator.type})`;
+    case 'rank':
+      return `Rank(limit=${n.limit})`;
+    case 'over':
+      return `OverAggregate(aggs=${n.aggs.length})`;
+  }
+}
+
+function windowText(w: WindowSpec, f: (i: number) => string): string {
+  switch (w.type) {
+    case 'TUMBLE':
+      return `TUMBLE(${f(w.timeIndex)}, size=${w.size} ms${w.offset ? `, offset=${w.offset} ms` : ''})`;
+    case 'HOP':
+      return `HOP(${f(w.timeIndex)}, slide=${w.slide} ms, size=${w.size} ms, panes of ${w.slide} ms)`;
+    case 'CUMULATE':
+      return `CUMULATE(${f(w.timeIndex)}, step=${w.step} ms, size=${w.size} ms)`;
+    case 'SESSION':
+      return `SESSION(${f(w.timeIndex)}, gap=${w.gap} ms)`;
+  }
+}
+
+function expr(e: BExpr, f: (i: number) => string): string {
+  const x = (b: BExpr): string => expr(b, f);
+  switch (e.k) {
+    case 'col':
+      return f(e.index);
+    case 'lit':
+      return e.value === null ? 'NULL' : typeof e.value === 'string' ? `'${e.value}'` : e.type.kind === 'TIMESTAMP' ? `TIMESTAMP '${formatTimestamp(e.value as number)}'` : String(e.value);
+    case 'call':
+      return `${e.name}(${e.args.map(x).join(', ')})`;
+    case 'op':
+      if (e.args.length === 2 && /^[^A-Z]/.test(e.op)) return `(${x(e.args[0]!)} ${e.op} ${x(e.args[1]!)})`;
+      return `${e.op}(${e.args.map(x).join(', ')})`;
+    case 'case':
+      return `CASE ${e.whens.map(([c, v]) => `WHEN ${x(c)} THEN ${x(v)}`).join(' ')}${e.else ? ` ELSE ${x(e.else)}` : ''} END`;
+    case 'cast':
+      return `${e.safe ? 'TRY_CAST' : 'CAST'}(${x(e.arg)} AS ${typeToString(e.type)})`;
+    case 'field':
+      return `${x(e.arg)}.${e.name}`;
+    case 'index':
+      return `${x(e.arg)}[${x(e.index)}]`;
+    case 'like':
+      return `${x(e.arg)} LIKE ${x(e.pattern)}`;
+    case 'in':
+      return `${x(e.arg)} IN (${e.list.map(x).join(', ')})`;
+  }
+}

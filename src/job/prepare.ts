@@ -1,0 +1,116 @@
+import { DirkError, userError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import type { TableSchema } from '../core/types.js';
+import type { JobConfig, StreamConfig } from '../config/index.js';
+import {
+  createJsonRowDecoder,
+  createProtoRowDecoder,
+  jsonTableSchema,
+  openDescriptorRegistry,
+  protoTableSchema,
+  type DescriptorRegistry,
+  type DescriptorSource,
+  type RowDecoder,
+} from '../schema/index.js';
+import { builtinFunctions } from '../sql/functions/index.js';
+import type { QueryPlan } from '../sql/plan.js';
+import { planSql, type Catalog } from '../sql/planner.js';
+import type { FunctionDef } from '../udf/api.js';
+import { loadUdfFolders } from '../udf/loader.js';
+import { createFunctionCatalog, type FunctionCatalog } from '../udf/registry.js';
+import { daggerFunctions } from '../../udfs/index.js';
+
+/**
+ * Everything `validate`, `explain` and `run` share: the schema registry, one table per stream, the function
+ * catalog (built-ins, Dagger's library, the job's own UDF folders) and the planned query. No side effects
+ * beyond reading schemas and UDF files.
+ */
+export interface PreparedJob {
+  readonly config: JobConfig;
+  readonly registry: DescriptorRegistry | undefined;
+  readonly tables: ReadonlyMap<string, { readonly stream: StreamConfig; readonly schema: TableSchema }>;
+  readonly functions: FunctionCatalog;
+  readonly userFunctions: readonly FunctionDef[];
+  readonly plan: QueryPlan;
+}
+
+export async function prepareJob(config: JobConfig, logger: Logger): Promise<PreparedJob> {
+  const needsProto = config.streams.some((s) => s.dataType === 'PROTO') || (config.sink.type === 'kafka' && config.sink.dataType === 'PROTO');
+  let registry: DescriptorRegistry | undefined;
+  if (needsProto) registry = await openDescriptorRegistry(descriptorSource(config), { logger });
+  try {
+    const tables = new Map<string, { stream: StreamConfig; schema: TableSchema }>();
+    for (const stream of config.streams) tables.set(stream.table, { stream, schema: tableSchema(stream, config, registry) });
+
+    const userFunctions = config.udf.folders.length ? await loadUdfFolders(config.udf.folders) : [];
+    let functions = createFunctionCatalog(builtinFunctions).with(daggerFunctions, 'udfs/ (Dagger library)');
+    if (userFunctions.length) functions = functions.with(userFunctions, 'UDF_FOLDERS');
+
+    const catalog: Catalog = {
+      table: (name) => tables.get(name)?.schema ?? [...tables.values()].find((t) => t.schema.name.toLowerCase() === name.toLowerCase())?.schema,
+      tableNames: () => [...tables.keys()],
+      functions,
+    };
+    const plan = planSql(config.sqlQuery, catalog);
+    return { config, registry, tables, functions, userFunctions, plan };
+  } catch (e) {
+    registry?.close();
+    throw e;
+  }
+}
+
+function descriptorSource(config: JobConfig): DescriptorSource {
+  const r = config.schemaRegistry;
+  if (!r.enabled) return { kind: 'files', dirs: [...r.protoDirs] };
+  return {
+    kind: 'stencil',
+    urls: [...r.urls],
+    timeoutMs: r.fetchTimeoutMs,
+    headers: { ...r.fetchHeaders },
+    retries: r.fetchRetries,
+    backoffMinMs: r.fetchBackoffMinMs,
+    autoRefresh: r.cacheAutoRefresh,
+    ttlMs: r.cacheTtlMs,
+    refreshStrategy: r.refreshStrategy,
+  };
+}
+
+function tableSchema(stream: StreamConfig, config: JobConfig, registry: DescriptorRegistry | undefined): TableSchema {
+  const key = `STREAMS[${stream.index}]`;
+  if (stream.dataType === 'JSON') {
+    if (!stream.jsonSchema) throw userError(`${key}.INPUT_SCHEMA_JSON_SCHEMA is required for INPUT_DATATYPE=JSON`);
+    return jsonTableSchema(stream.jsonSchema, {
+      table: stream.table,
+      rowtimeName: config.rowtimeAttributeName,
+      ...(stream.jsonEventTimestampFieldName ? { rowtimeFieldName: stream.jsonEventTimestampFieldName } : {}),
+    });
+  }
+  if (!registry || !stream.protoClass) throw userError(`${key}.INPUT_SCHEMA_PROTO_CLASS is required for INPUT_DATATYPE=PROTO`);
+  try {
+    return protoTableSchema(registry, stream.protoClass, {
+      table: stream.table,
+      rowtimeName: config.rowtimeAttributeName,
+      ...(stream.eventTimestampFieldIndex !== undefined ? { rowtimeFieldNumber: stream.eventTimestampFieldIndex } : {}),
+    });
+  } catch (e) {
+    if (e instanceof DirkError && e.domain === 'user') {
+      throw new DirkError(`${key}.INPUT_SCHEMA_PROTO_CLASS: ${e.message}`, { domain: 'user', cause: e });
+    }
+    throw e;
+  }
+}
+
+/** A decoder for one stream that decodes only the columns the query reads. */
+export function streamDecoder(job: PreparedJob, table: string): RowDecoder {
+  const t = job.tables.get(table);
+  if (!t) throw new Error(`internal error: no table ${table}`);
+  const used = new Set<number>();
+  for (const scan of job.plan.scans) if (scan.table.name === t.schema.name) for (const c of scan.used) used.add(c);
+  if (t.stream.dataType === 'JSON') {
+    return createJsonRowDecoder(t.schema, t.stream.jsonEventTimestampFieldName ? { rowtimeFieldName: t.stream.jsonEventTimestampFieldName } : {});
+  }
+  return createProtoRowDecoder(job.registry!, t.stream.protoClass!, t.schema, {
+    columns: used,
+    ...(t.stream.eventTimestampFieldIndex !== undefined ? { rowtimeFieldNumber: t.stream.eventTimestampFieldIndex } : {}),
+  });
+}

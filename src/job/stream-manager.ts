@@ -1,0 +1,362 @@
+import { createHash } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import type { Sink, Source, SourceBatch } from '../core/connector.js';
+import { DirkError, userError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import type { Row, RowKind } from '../core/types.js';
+import type { JobConfig, StreamConfig } from '../config/index.js';
+import { CheckpointStore, type Checkpoint } from '../runtime/checkpoint-store.js';
+import { buildDataflow, type Dataflow } from '../runtime/dataflow.js';
+import { createJsonRowEncoder, createProtoRowEncoder } from '../schema/index.js';
+import { createKafkaSink } from '../sinks/kafka/kafka-sink.js';
+import { createLogSink } from '../sinks/log/log-sink.js';
+import { createKafkaSource } from '../sources/kafka/kafka-source.js';
+import { createFileSource } from '../sources/file/file-source.js';
+import { createTelemetry, startMetricsServer, type MetricsServer, type Telemetry } from '../telemetry/index.js';
+import { explainPlan } from './explain.js';
+import { streamDecoder, type PreparedJob } from './prepare.js';
+import { WatermarkTracker } from './watermarks.js';
+
+/**
+ * The StreamManager: turns a prepared job into a running pipeline of sources -> dataflow -> sink, with
+ * watermarks, metrics and checkpoints. Deliveries are serialised, so a checkpoint taken between them sees
+ * every operator and every source position at one consistent point (an aligned barrier, trivially).
+ */
+export interface RunOptions {
+  readonly logger: Logger;
+  /** Where completed checkpoints live; default .dirk/checkpoints/<job id>. */
+  readonly checkpointDir?: string;
+  /** Where the log sink writes; default stdout. */
+  readonly out?: NodeJS.WritableStream;
+}
+
+export interface RunningJob {
+  /** Resolves when the job has ended: bounded input finished, or stop() completed. */
+  readonly done: Promise<void>;
+  /** Graceful stop: finish the batch in flight, checkpoint, commit, close. */
+  stop(): Promise<void>;
+  readonly metricsUrl: string | undefined;
+  readonly telemetry: Telemetry;
+}
+
+interface Input {
+  readonly stream: StreamConfig;
+  readonly source: Source;
+  readonly ports: Dataflow['inputs'];
+  readonly watermarks: WatermarkTracker;
+  readonly rowtimeIndex: number | undefined;
+  emitted: number;
+  lastEmitAt: number;
+}
+
+export function validateSinkCompatibility(job: PreparedJob): void {
+  const sink = job.config.sink;
+  const root = job.plan.root;
+  if (sink.type === 'bigquery') throw userError('SINK_TYPE: bigquery is not available in Dirk (no BigQuery here); use kafka, influx or log');
+  if (root.updating && sink.type === 'influx') {
+    throw userError('the query produces an updating result (a GROUP BY without a window, DISTINCT, ...) but SINK_TYPE=influx only takes appends; add a window or use the kafka sink with SINK_KAFKA_PROTO_KEY (upserts)');
+  }
+  if (root.updating && sink.type === 'kafka' && !sink.protoKey && sink.dataType === 'PROTO') {
+    throw userError('the query produces an updating result; the kafka sink writes it as upserts and needs SINK_KAFKA_PROTO_KEY for the key');
+  }
+  if (sink.type === 'kafka' && sink.dataType === 'PROTO') {
+    if (!sink.protoMessage) throw userError('SINK_KAFKA_PROTO_MESSAGE is required for SINK_KAFKA_DATA_TYPE=PROTO');
+    // Validate-time column/field type check (throws naming both).
+    createProtoRowEncoder(job.registry!, sink.protoMessage, root.fields);
+    if (sink.protoKey) createProtoRowEncoder(job.registry!, sink.protoKey, root.fields);
+  }
+}
+
+function planFingerprint(job: PreparedJob): string {
+  return createHash('sha256').update(job.config.sqlQuery).update(explainPlan(job.plan)).digest('hex').slice(0, 16);
+}
+
+function createSink(job: PreparedJob, telemetry: Telemetry, logger: Logger, out?: NodeJS.WritableStream): Sink {
+  const sink = job.config.sink;
+  const columns = job.plan.root.fields;
+  switch (sink.type) {
+    case 'log':
+      return createLogSink({ columns, metrics: telemetry.sinkMetrics('log'), ...(out ? { out } : {}) });
+    case 'kafka': {
+      const valueEncoder = sink.dataType === 'JSON' ? createJsonRowEncoder(columns, sink.jsonSchema) : createProtoRowEncoder(job.registry!, sink.protoMessage!, columns);
+      const keyEncoder = sink.dataType === 'PROTO' && sink.protoKey ? createProtoRowEncoder(job.registry!, sink.protoKey, columns) : undefined;
+      return createKafkaSink({
+        name: 'kafka',
+        brokers: sink.brokers,
+        topic: sink.topic,
+        valueEncoder,
+        keyEncoder,
+        producerConfig: sink.producerConfig,
+        lingerMs: sink.lingerMs,
+        largeMessage: sink.largeMessage,
+        clientId: `dirk-${job.config.jobId}`.replace(/[^A-Za-z0-9._-]/g, '_'),
+        logger,
+        metrics: telemetry.sinkMetrics('kafka'),
+      });
+    }
+    case 'influx':
+      throw userError('SINK_TYPE=influx: the InfluxDB sink is not wired into jobs yet; use kafka or log');
+    default:
+      throw userError(`SINK_TYPE=${sink.type} is not available in Dirk`);
+  }
+}
+
+function createSource(job: PreparedJob, stream: StreamConfig, logger: Logger): Source {
+  const decoder = streamDecoder(job, stream.table);
+  const badRecords = stream.badRecordPolicy;
+  switch (stream.source.name) {
+    case 'KAFKA_SOURCE':
+    case 'KAFKA_CONSUMER': {
+      const k = stream.kafka!;
+      return createKafkaSource({
+        table: stream.table,
+        topicPattern: k.topicPattern,
+        brokers: k.bootstrapServers,
+        groupId: k.groupId,
+        autoOffsetReset: k.autoOffsetReset,
+        security: k.security as never,
+        clientId: `dirk-${stream.table}`,
+        decoder,
+        badRecords,
+        logger: logger.child({ table: stream.table }),
+        bounded: stream.source.type === 'BOUNDED',
+        largeMessage: k.largeMessage,
+        consumerProperties: k.additional,
+      });
+    }
+    case 'FILE_SOURCE': {
+      const f = stream.file!;
+      const protoType = stream.dataType === 'PROTO' ? job.registry!.lookupType(stream.protoClass!) : undefined;
+      return createFileSource({
+        table: stream.table,
+        path: f.path,
+        format: f.format,
+        decoder,
+        badRecords,
+        logger: logger.child({ table: stream.table }),
+        ...(protoType ? { protoJsonToBytes: (obj: unknown) => protoType.encode(protoType.fromObject(obj as Record<string, unknown>)).finish() } : {}),
+      });
+    }
+    default:
+      throw userError(`STREAMS[${stream.index}].SOURCE_DETAILS: ${stream.source.name} is not available in Dirk yet; use KAFKA_SOURCE, KAFKA_CONSUMER or FILE_SOURCE`);
+  }
+}
+
+export async function startJob(job: PreparedJob, options: RunOptions): Promise<RunningJob> {
+  const { config } = job;
+  const logger = options.logger;
+  validateSinkCompatibility(job);
+  const telemetry = createTelemetry({ jobId: config.jobId });
+  telemetry.jobInfo({ sinkType: config.sink.type });
+  telemetry.processStats();
+  let metricsServer: MetricsServer | undefined;
+  if (config.metrics.enabled) {
+    metricsServer = await startMetricsServer({ host: config.metrics.host, port: config.metrics.port, telemetry });
+    logger.info(`metrics at ${metricsServer.url}`);
+  }
+
+  const sink = createSink(job, telemetry, logger, options.out);
+  await sink.open();
+  const lateByTable = new Map<string, ReturnType<Telemetry['lateRecords']>>();
+  const dataflow = buildDataflow(
+    job.plan,
+    {
+      data: (rows: Row[], kinds?: RowKind[]) => sink.write(kinds ? { kind: 'data', rows, rowKinds: kinds } : { kind: 'data', rows }),
+      watermark: () => {},
+    },
+    {
+      hooks: {
+        late: (rows) => {
+          const c = lateByTable.get('*') ?? telemetry.lateRecords('*');
+          lateByTable.set('*', c);
+          c.inc(rows.length);
+          logger.debug('late records dropped', { count: rows.length });
+        },
+      },
+      retentionMs: config.retentionIdleStateMinutes * 60_000,
+      now: Date.now,
+    },
+  );
+
+  const inputs: Input[] = [];
+  for (const stream of config.streams) {
+    const ports = dataflow.inputs.filter((i) => i.table === job.tables.get(stream.table)!.schema.name);
+    if (ports.length === 0) {
+      logger.warn(`table ${stream.table} is not read by the query; its stream is not consumed`);
+      continue;
+    }
+    inputs.push({
+      stream,
+      source: createSource(job, stream, logger),
+      ports,
+      watermarks: new WatermarkTracker(config.watermark.delayMs, config.watermark.perPartition, config.watermark.idleTimeoutMs),
+      rowtimeIndex: job.tables.get(stream.table)!.schema.rowtimeIndex,
+      emitted: -Infinity,
+      lastEmitAt: 0,
+    });
+  }
+
+  // ---- checkpoints ------------------------------------------------------------------------------------
+  const store = new CheckpointStore(options.checkpointDir ?? resolve('.dirk', 'checkpoints', config.jobId.replace(/[^A-Za-z0-9._-]/g, '_')));
+  const fingerprint = planFingerprint(job);
+  let checkpointId = 0;
+  // A job whose inputs are all bounded re-reads them from the start on every run: no checkpoints.
+  const allBounded = inputs.every((i) => i.stream.source.type === 'BOUNDED');
+  const restored = allBounded ? undefined : store.latest();
+  if (restored) {
+    if (restored.planFingerprint !== fingerprint) {
+      logger.warn(`checkpoint ${restored.id} was taken for a different query; starting without restoring state (delete ${join(options.checkpointDir ?? '.dirk/checkpoints', '')} to silence this)`);
+    } else {
+      dataflow.restore(restored.operatorStates);
+      for (const input of inputs) {
+        const pos = restored.positions[input.stream.table];
+        if (pos && input.source.seek) input.source.seek(pos);
+        const wm = restored.watermarks[input.stream.table];
+        if (wm !== undefined) input.emitted = wm;
+      }
+      checkpointId = restored.id;
+      logger.info(`restored checkpoint ${restored.id} taken at ${new Date(restored.takenAt).toISOString()}`);
+    }
+  }
+
+  // Deliveries and checkpoints take turns: one at a time, in arrival order.
+  let lock: Promise<void> = Promise.resolve();
+  const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = lock.then(fn);
+    lock = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  };
+
+  const checkpointMetrics = telemetry.checkpointMetrics();
+  const takeCheckpoint = async (): Promise<void> => {
+    const started = Date.now();
+    if (allBounded) {
+      await sink.flush();
+      return;
+    }
+    try {
+      await sink.flush();
+      const c: Checkpoint = {
+        id: ++checkpointId,
+        takenAt: started,
+        planFingerprint: fingerprint,
+        positions: Object.fromEntries(inputs.map((i) => [i.stream.table, i.source.positions()])),
+        operatorStates: dataflow.snapshot(),
+        watermarks: Object.fromEntries(inputs.map((i) => [i.stream.table, i.emitted])),
+      };
+      store.save(c);
+      // Only a completed checkpoint's positions are committed to Kafka.
+      for (const i of inputs) await i.source.commit(c.positions[i.stream.table] ?? {});
+      checkpointMetrics.completed.inc();
+      checkpointMetrics.durationSeconds.observe((Date.now() - started) / 1000);
+      logger.debug(`checkpoint ${c.id} complete`);
+    } catch (e) {
+      checkpointMetrics.failed.inc();
+      logger.warn(`checkpoint failed: ${(e as Error).message}`);
+      throw e;
+    }
+  };
+
+  const emitWatermark = (input: Input, now: number, force: boolean): void => {
+    const wm = input.watermarks.current(now);
+    if (wm <= input.emitted) return;
+    if (!force && config.watermark.intervalMs > 0 && now - input.lastEmitAt < config.watermark.intervalMs) return;
+    input.emitted = wm;
+    input.lastEmitAt = now;
+    for (const p of input.ports) p.watermark(wm);
+    if (Number.isFinite(wm)) telemetry.watermarkLagMs(input.stream.table).set(now - wm);
+  };
+
+  const deliverFor = (input: Input) => (batch: SourceBatch): Promise<void> =>
+    exclusive(async () => {
+      const now = Date.now();
+      if (input.rowtimeIndex !== undefined) input.watermarks.observe(batch.split, batch.rows, input.rowtimeIndex, now);
+      for (const p of input.ports) p.push(batch.rows);
+      if (input.rowtimeIndex !== undefined) emitWatermark(input, now, false);
+      dataflow.batchEnd();
+      await sink.flush();
+    });
+
+  let stopping = false;
+  const timers: NodeJS.Timeout[] = [];
+  if (config.watermark.intervalMs > 0) {
+    timers.push(
+      setInterval(() => {
+        void exclusive(async () => {
+          const now = Date.now();
+          for (const i of inputs) if (i.rowtimeIndex !== undefined) emitWatermark(i, now, true);
+          dataflow.batchEnd();
+          await sink.flush();
+        }).catch((e) => logger.error(`watermark tick failed: ${(e as Error).message}`));
+      }, config.watermark.intervalMs),
+    );
+  }
+  if (config.checkpoint.intervalMs > 0) {
+    timers.push(
+      setInterval(() => {
+        if (stopping) return;
+        void exclusive(takeCheckpoint).catch(() => undefined);
+      }, config.checkpoint.intervalMs),
+    );
+  }
+  for (const t of timers) t.unref();
+
+  telemetry.running().set(1);
+  const runs = inputs.map(async (input) => {
+    await input.source.run({ logger, metrics: telemetry.sourceMetrics(input.stream.table), deliver: deliverFor(input) });
+    if (!stopping) {
+      // Bounded input finished: event time jumps to the end, flushing every open window.
+      await exclusive(async () => {
+        input.watermarks.finish();
+        emitWatermark(input, Date.now(), true);
+        dataflow.batchEnd();
+        await sink.flush();
+      });
+    }
+  });
+
+  let failure: unknown;
+  const done = (async () => {
+    try {
+      const results = await Promise.allSettled(runs);
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) {
+        failure = failed.reason;
+        stopping = true;
+        await Promise.allSettled(inputs.map((i) => i.source.stop()));
+        throw failed.reason;
+      }
+      // Everything delivered (bounded end or stop): a final checkpoint commits the positions.
+      await exclusive(takeCheckpoint);
+    } finally {
+      for (const t of timers) clearInterval(t);
+      telemetry.running().set(0);
+      await sink.close().catch((e) => logger.warn(`closing the sink failed: ${(e as Error).message}`));
+      await metricsServer?.close();
+      job.registry?.close();
+    }
+  })();
+  done.catch(() => undefined);
+
+  return {
+    done,
+    metricsUrl: metricsServer?.url,
+    telemetry,
+    async stop() {
+      if (stopping) return done.catch(() => undefined);
+      stopping = true;
+      logger.info('stopping: finishing the batch in flight, then checkpointing');
+      await Promise.allSettled(inputs.map((i) => i.source.stop()));
+      await done.catch((e) => {
+        if (failure === undefined) throw e;
+      });
+    },
+  };
+}
+
+export function describeRunError(e: unknown): DirkError | undefined {
+  return e instanceof DirkError ? e : undefined;
+}

@@ -1,0 +1,50 @@
+/**
+ * Bounded out-of-orderness watermarks, as Flink's BoundedOutOfOrdernessWatermarks: the watermark is the
+ * largest event time seen minus the delay minus 1 ms. With per-partition watermarks (Dagger's
+ * FLINK_WATERMARK_PER_PARTITION_ENABLE) it is the minimum over the partitions; a partition idle for longer
+ * than the idle timeout no longer holds it back.
+ */
+export class WatermarkTracker {
+  private readonly maxBySplit = new Map<string, { max: number; seenAt: number }>();
+  private globalMax = -Infinity;
+  private finished = false;
+
+  constructor(
+    private readonly delayMs: number,
+    private readonly perPartition: boolean,
+    private readonly idleTimeoutMs: number,
+  ) {}
+
+  observe(split: string, rows: readonly unknown[][], rowtimeIndex: number, now: number): void {
+    let max = -Infinity;
+    for (const r of rows) {
+      const t = r[rowtimeIndex] as number | null;
+      if (typeof t === 'number' && t > max) max = t;
+    }
+    const s = this.maxBySplit.get(split);
+    if (s) {
+      if (max > s.max) s.max = max;
+      s.seenAt = now;
+    } else this.maxBySplit.set(split, { max, seenAt: now });
+    if (max > this.globalMax) this.globalMax = max;
+  }
+
+  /** The input is bounded and fully read: event time jumps to the end. */
+  finish(): void {
+    this.finished = true;
+  }
+
+  current(now: number): number {
+    if (this.finished) return Infinity;
+    let base = this.globalMax;
+    if (this.perPartition && this.maxBySplit.size > 0) {
+      let min = Infinity;
+      for (const s of this.maxBySplit.values()) {
+        if (this.idleTimeoutMs > 0 && now - s.seenAt > this.idleTimeoutMs) continue;
+        if (s.max < min) min = s.max;
+      }
+      base = min === Infinity ? this.globalMax : min;
+    }
+    return base === -Infinity ? -Infinity : base - this.delayMs - 1;
+  }
+}

@@ -1,0 +1,177 @@
+import { RowKind, type Row } from '../core/types.js';
+import { compileExpr, compilePredicate, compileProjection } from '../sql/compile.js';
+import type { AggCall, BExpr } from '../sql/plan.js';
+import { createAccumulator, keyFunction, type Accumulator } from './aggregates.js';
+import type { Operator, Output } from './operator.js';
+
+/** Stateless operators and the updating (non-windowed) GROUP BY. */
+
+export class FilterOperator implements Operator {
+  readonly name = 'Filter';
+  private readonly pred: (r: Row) => boolean;
+  constructor(predicate: BExpr, private readonly out: Output) {
+    this.pred = compilePredicate(predicate);
+  }
+  process(rows: Row[], kinds: RowKind[] | undefined): void {
+    const keep: Row[] = [];
+    const keepKinds: RowKind[] | undefined = kinds ? [] : undefined;
+    for (let i = 0; i < rows.length; i++) {
+      if (this.pred(rows[i]!)) {
+        keep.push(rows[i]!);
+        keepKinds?.push(kinds![i]!);
+      }
+    }
+    if (keep.length) this.out.data(keep, keepKinds);
+  }
+}
+
+export class ProjectOperator implements Operator {
+  readonly name = 'Project';
+  private readonly fn: (r: Row) => unknown[];
+  constructor(exprs: readonly BExpr[], private readonly out: Output) {
+    this.fn = compileProjection(exprs);
+  }
+  process(rows: Row[], kinds: RowKind[] | undefined): void {
+    const fn = this.fn;
+    const res = new Array<Row>(rows.length);
+    for (let i = 0; i < rows.length; i++) res[i] = fn(rows[i]!);
+    this.out.data(res, kinds);
+  }
+}
+
+export class UnionOperator implements Operator {
+  readonly name = 'Union';
+  constructor(private readonly out: Output) {}
+  process(rows: Row[], kinds: RowKind[] | undefined): void {
+    this.out.data(rows, kinds);
+  }
+}
+
+interface GroupState {
+  keys: unknown[];
+  accs: unknown[];
+  count: number;
+  last: Row | null;
+  touchedAt: number;
+}
+
+/**
+ * Non-windowed GROUP BY: an updating result. Updates are coalesced per mini-batch (one source batch), as
+ * Flink's mini-batch mode does: a key touched several times in a batch emits one -U/+U pair.
+ * Idle groups are dropped after the idle-state retention time (FLINK_RETENTION_IDLE_STATE_MINUTE).
+ */
+export class GroupAggregateOperator implements Operator {
+  readonly name = 'GroupAggregate';
+  private readonly keyFns: ((r: Row) => unknown)[];
+  private readonly groupKey: (r: Row) => unknown;
+  private readonly accs: Accumulator[];
+  private groups = new Map<unknown, GroupState>();
+  private touched = new Set<unknown>();
+
+  constructor(
+    keys: readonly BExpr[],
+    aggs: readonly AggCall[],
+    updatingInput: boolean,
+    private readonly out: Output,
+    private readonly retentionMs: number,
+    private readonly now: () => number,
+  ) {
+    this.keyFns = keys.map(compileExpr);
+    this.groupKey = keyFunction(this.keyFns);
+    this.accs = aggs.map((a) => createAccumulator(a, updatingInput));
+  }
+
+  process(rows: Row[], kinds: RowKind[] | undefined): void {
+    const now = this.now();
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      const kind = kinds ? kinds[i]! : RowKind.Insert;
+      const k = this.groupKey(row);
+      let g = this.groups.get(k);
+      const retract = kind === RowKind.UpdateBefore || kind === RowKind.Delete;
+      if (!g) {
+        if (retract) continue;
+        g = { keys: this.keyFns.map((f) => f(row)), accs: this.accs.map((a) => a.create()), count: 0, last: null, touchedAt: now };
+        this.groups.set(k, g);
+      }
+      g.touchedAt = now;
+      if (retract) {
+        g.count--;
+        for (let a = 0; a < this.accs.length; a++) this.accs[a]!.retract(g.accs[a], row);
+      } else {
+        g.count++;
+        for (let a = 0; a < this.accs.length; a++) this.accs[a]!.add(g.accs[a], row);
+      }
+      this.touched.add(k);
+    }
+  }
+
+  onBatchEnd(): void {
+    if (this.touched.size === 0) return;
+    const rows: Row[] = [];
+    const kinds: RowKind[] = [];
+    for (const k of this.touched) {
+      const g = this.groups.get(k);
+      if (!g) continue;
+      if (g.count <= 0) {
+        if (g.last) {
+          rows.push(g.last);
+          kinds.push(RowKind.Delete);
+        }
+        this.groups.delete(k);
+        continue;
+      }
+      const row: Row = g.keys.slice();
+      for (let a = 0; a < this.accs.length; a++) row.push(this.accs[a]!.result(g.accs[a]));
+      if (g.last) {
+        if (sameRow(g.last, row)) continue;
+        rows.push(g.last, row);
+        kinds.push(RowKind.UpdateBefore, RowKind.UpdateAfter);
+      } else {
+        rows.push(row);
+        kinds.push(RowKind.Insert);
+      }
+      g.last = row;
+    }
+    this.touched.clear();
+    if (rows.length) this.out.data(rows, kinds);
+  }
+
+  onWatermark(time: number): void {
+    this.expireIdle();
+    this.out.watermark(time);
+  }
+
+  private expireIdle(): void {
+    if (!(this.retentionMs > 0)) return;
+    const cutoff = this.now() - this.retentionMs;
+    for (const [k, g] of this.groups) if (g.touchedAt < cutoff) this.groups.delete(k);
+  }
+
+  snapshot(): unknown {
+    return { groups: this.groups };
+  }
+
+  restore(state: unknown): void {
+    this.groups = (state as { groups: Map<unknown, GroupState> }).groups;
+  }
+}
+
+function sameRow(a: Row, b: Row): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === y) continue;
+    if (typeof x === 'object' || typeof y === 'object') {
+      if (JSON.stringify(x, big) !== JSON.stringify(y, big)) return false;
+      continue;
+    }
+    return false;
+  }
+  return true;
+}
+
+function big(_k: string, v: unknown): unknown {
+  return typeof v === 'bigint' ? `${v}n` : v instanceof Map ? [...v] : v;
+}

@@ -1,0 +1,174 @@
+import { assertNever, type Row, type RowKind } from '../core/types.js';
+import type { PlanNode, QueryPlan } from '../sql/plan.js';
+import { FilterOperator, GroupAggregateOperator, ProjectOperator, UnionOperator } from './basic-operators.js';
+import { IntervalJoinOperator, RegularJoinOperator } from './join-operators.js';
+import type { Operator, OperatorHooks, Output } from './operator.js';
+import { WindowAggregateOperator } from './window-aggregate.js';
+import { WindowTvfOperator } from './window-tvf.js';
+
+/**
+ * Wires a plan into a graph of operators. Each node aligns watermarks over its inputs (it sees the minimum),
+ * so a join or union never runs ahead of its slowest input. Sources push micro-batches in; the sink
+ * receives what the root emits.
+ */
+export interface DataflowOptions {
+  readonly hooks: OperatorHooks;
+  readonly retentionMs: number;
+  readonly now: () => number;
+}
+
+export interface Dataflow {
+  /** One entry per scan of the plan, in plan.scans order. */
+  readonly inputs: readonly DataflowInput[];
+  /** Marks the end of a mini-batch (one source batch): operators may emit coalesced updates. */
+  batchEnd(): void;
+  snapshot(): unknown[];
+  restore(states: unknown[]): void;
+  readonly operators: readonly Operator[];
+}
+
+export interface DataflowInput {
+  readonly table: string;
+  push(rows: Row[]): void;
+  watermark(time: number): void;
+}
+
+class Node implements Output {
+  readonly inputWatermarks: number[];
+  current = -Infinity;
+  op!: Operator;
+  constructor(
+    inputs: number,
+    private readonly downstream: Output,
+  ) {
+    this.inputWatermarks = new Array<number>(inputs).fill(-Infinity);
+  }
+  data(rows: Row[], kinds?: RowKind[]): void {
+    this.downstream.data(rows, kinds);
+  }
+  watermark(time: number): void {
+    this.downstream.watermark(time);
+  }
+  /** Called by the upstream of input `i`. */
+  inputPort(i: number): Output {
+    return {
+      data: (rows, kinds) => this.op.process(rows, kinds, i),
+      watermark: (time) => {
+        if (time <= this.inputWatermarks[i]!) return;
+        this.inputWatermarks[i] = time;
+        let min = Infinity;
+        for (const w of this.inputWatermarks) if (w < min) min = w;
+        if (min > this.current) {
+          this.current = min;
+          if (this.op.onWatermark) this.op.onWatermark(min);
+          else this.watermark(min);
+        }
+      },
+    };
+  }
+}
+
+export function buildDataflow(plan: QueryPlan, sink: Output, options: DataflowOptions): Dataflow {
+  const operators: Operator[] = [];
+  const inputs: DataflowInput[] = [];
+  const scanPorts = new Map<PlanNode, Output[]>();
+
+  const build = (n: PlanNode, downstream: Output): void => {
+    if (n.kind === 'scan') {
+      const ports = scanPorts.get(n) ?? [];
+      ports.push(downstream);
+      scanPorts.set(n, ports);
+      return;
+    }
+    const arity = n.kind === 'union' ? n.inputs.length : n.kind === 'intervalJoin' || n.kind === 'join' ? 2 : 1;
+    const node = new Node(arity, downstream);
+    node.op = makeOperator(n, node, options);
+    operators.push(node.op);
+    switch (n.kind) {
+      case 'union':
+        n.inputs.forEach((inp, i) => build(inp, node.inputPort(i)));
+        return;
+      case 'intervalJoin':
+      case 'join':
+        build(n.left, node.inputPort(0));
+        build(n.right, node.inputPort(1));
+        return;
+      default:
+        build(n.input, node.inputPort(0));
+    }
+  };
+  build(plan.root, sink);
+
+  for (const scan of plan.scans) {
+    const ports = scanPorts.get(scan) ?? [];
+    inputs.push({
+      table: scan.table.name,
+      push(rows) {
+        for (const p of ports) p.data(rows);
+      },
+      watermark(time) {
+        for (const p of ports) p.watermark(time);
+      },
+    });
+  }
+
+  return {
+    inputs,
+    operators,
+    batchEnd() {
+      for (const op of operators) op.onBatchEnd?.();
+    },
+    snapshot: () => operators.map((op) => (op.snapshot ? op.snapshot() : null)),
+    restore(states) {
+      if (states.length !== operators.length) {
+        throw new Error(`checkpoint has state for ${states.length} operators, the plan has ${operators.length}: the query changed`);
+      }
+      operators.forEach((op, i) => {
+        const s = states[i];
+        if (s !== null && s !== undefined && op.restore) op.restore(s);
+      });
+    },
+  };
+}
+
+function makeOperator(n: Exclude<PlanNode, { kind: 'scan' }>, out: Output, o: DataflowOptions): Operator {
+  switch (n.kind) {
+    case 'filter':
+      return new FilterOperator(n.predicate, out);
+    case 'project':
+      return new ProjectOperator(n.exprs, out);
+    case 'union':
+      return new UnionOperator(out);
+    case 'windowAggregate':
+      return new WindowAggregateOperator(n.window, n.keys, n.aggs, out, o.hooks);
+    case 'groupAggregate':
+      return new GroupAggregateOperator(n.keys, n.aggs, n.input.updating, out, o.retentionMs, o.now);
+    case 'intervalJoin':
+      return new IntervalJoinOperator(
+        {
+          joinType: n.joinType,
+          leftKeys: n.leftKeys,
+          rightKeys: n.rightKeys,
+          leftTime: n.leftTime,
+          rightTime: n.rightTime,
+          lower: n.lower,
+          upper: n.upper,
+          residual: n.residual,
+          leftWidth: n.left.fields.length,
+          rightWidth: n.right.fields.length,
+        },
+        out,
+        o.hooks,
+      );
+    case 'join':
+      return new RegularJoinOperator(n, out, o.retentionMs, o.now);
+    case 'windowTvf':
+      return new WindowTvfOperator(n.window, out);
+    case 'correlate':
+    case 'rank':
+    case 'over':
+      throw new Error(`internal error: no operator for ${n.kind} yet`);
+    default:
+      return assertNever(n, 'plan node');
+  }
+}

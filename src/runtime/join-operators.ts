@@ -1,0 +1,216 @@
+import type { Row, RowKind } from '../core/types.js';
+import { compileExpr, compilePredicate } from '../sql/compile.js';
+import type { BExpr } from '../sql/plan.js';
+import { keyFunction } from './aggregates.js';
+import type { Operator, OperatorHooks, Output } from './operator.js';
+
+/**
+ * Interval join: left row l and right row r join when their keys are equal and
+ * r.time - l.time is within [lower, upper]. Both sides are buffered by key and trimmed as event time passes.
+ * The output watermark is held back by `upper` because a left row can still be emitted until the watermark
+ * passes l.time + upper.
+ */
+interface Buffered {
+  row: Row;
+  time: number;
+  matched: boolean;
+}
+
+export class IntervalJoinOperator implements Operator {
+  readonly name = 'IntervalJoin';
+  private readonly leftKey: (r: Row) => unknown;
+  private readonly rightKey: (r: Row) => unknown;
+  private readonly residual: ((r: Row) => boolean) | null;
+  private left = new Map<unknown, Buffered[]>();
+  private right = new Map<unknown, Buffered[]>();
+  private watermark = -Infinity;
+  private late = 0;
+
+  constructor(
+    private readonly spec: {
+      joinType: 'INNER' | 'LEFT' | 'RIGHT' | 'FULL';
+      leftKeys: readonly BExpr[];
+      rightKeys: readonly BExpr[];
+      leftTime: number;
+      rightTime: number;
+      lower: number;
+      upper: number;
+      residual: BExpr | null;
+      leftWidth: number;
+      rightWidth: number;
+    },
+    private readonly out: Output,
+    private readonly hooks: OperatorHooks,
+  ) {
+    this.leftKey = keyFunction(spec.leftKeys.map(compileExpr));
+    this.rightKey = keyFunction(spec.rightKeys.map(compileExpr));
+    this.residual = spec.residual ? compilePredicate(spec.residual) : null;
+  }
+
+  process(rows: Row[], _kinds: RowKind[] | undefined, input: number): void {
+    const out: Row[] = [];
+    const { lower, upper } = this.spec;
+    const lateRows: Row[] = [];
+    if (input === 0) {
+      for (const l of rows) {
+        const t = l[this.spec.leftTime] as number;
+        if (t + upper < this.watermark && this.spec.joinType === 'INNER') {
+          lateRows.push(l);
+          continue;
+        }
+        const k = this.leftKey(l);
+        if (k === null) continue;
+        const b: Buffered = { row: l, time: t, matched: false };
+        for (const r of this.right.get(k) ?? []) {
+          const d = r.time - t;
+          if (d >= lower && d <= upper) this.emit(b, r, out);
+        }
+        push(this.left, k, b);
+      }
+    } else {
+      for (const r of rows) {
+        const t = r[this.spec.rightTime] as number;
+        if (t - lower < this.watermark && this.spec.joinType === 'INNER') {
+          lateRows.push(r);
+          continue;
+        }
+        const k = this.rightKey(r);
+        if (k === null) continue;
+        const b: Buffered = { row: r, time: t, matched: false };
+        for (const l of this.left.get(k) ?? []) {
+          const d = t - l.time;
+          if (d >= lower && d <= upper) this.emit(l, b, out);
+        }
+        push(this.right, k, b);
+      }
+    }
+    if (lateRows.length) {
+      this.late += lateRows.length;
+      this.hooks.late(lateRows);
+    }
+    if (out.length) this.out.data(out);
+  }
+
+  private emit(l: Buffered, r: Buffered, out: Row[]): void {
+    const joined = l.row.concat(r.row);
+    if (this.residual && !this.residual(joined)) return;
+    l.matched = true;
+    r.matched = true;
+    out.push(joined);
+  }
+
+  onWatermark(time: number): void {
+    this.watermark = time;
+    const { lower, upper, joinType, leftWidth, rightWidth } = this.spec;
+    const out: Row[] = [];
+    // A left row can still match right rows with time <= l.time + upper; those arrive only while the
+    // watermark is below that.
+    trim(this.left, (b) => b.time + upper < time, (b) => {
+      if (!b.matched && (joinType === 'LEFT' || joinType === 'FULL')) out.push(b.row.concat(new Array(rightWidth).fill(null)));
+    });
+    trim(this.right, (b) => b.time - lower < time, (b) => {
+      if (!b.matched && (joinType === 'RIGHT' || joinType === 'FULL')) out.push(new Array(leftWidth).fill(null).concat(b.row));
+    });
+    if (out.length) this.out.data(out);
+    this.out.watermark(time - Math.max(0, upper));
+  }
+
+  lateCount(): number {
+    return this.late;
+  }
+
+  snapshot(): unknown {
+    return { left: this.left, right: this.right, watermark: this.watermark };
+  }
+
+  restore(state: unknown): void {
+    const s = state as { left: Map<unknown, Buffered[]>; right: Map<unknown, Buffered[]>; watermark: number };
+    this.left = s.left;
+    this.right = s.right;
+    this.watermark = s.watermark;
+  }
+}
+
+/**
+ * Regular INNER equi-join of two append-only streams: every row is kept (until idle-state retention drops
+ * keys untouched for that long) and joined with all rows of the other side seen so far.
+ */
+export class RegularJoinOperator implements Operator {
+  readonly name = 'Join';
+  private readonly leftKey: (r: Row) => unknown;
+  private readonly rightKey: (r: Row) => unknown;
+  private readonly residual: ((r: Row) => boolean) | null;
+  private sides: [Map<unknown, { rows: Row[]; touchedAt: number }>, Map<unknown, { rows: Row[]; touchedAt: number }>] = [new Map(), new Map()];
+
+  constructor(
+    spec: { leftKeys: readonly BExpr[]; rightKeys: readonly BExpr[]; residual: BExpr | null },
+    private readonly out: Output,
+    private readonly retentionMs: number,
+    private readonly now: () => number,
+  ) {
+    this.leftKey = keyFunction(spec.leftKeys.map(compileExpr));
+    this.rightKey = keyFunction(spec.rightKeys.map(compileExpr));
+    this.residual = spec.residual ? compilePredicate(spec.residual) : null;
+  }
+
+  process(rows: Row[], _kinds: RowKind[] | undefined, input: number): void {
+    const now = this.now();
+    const out: Row[] = [];
+    const mine = this.sides[input === 0 ? 0 : 1];
+    const other = this.sides[input === 0 ? 1 : 0];
+    const key = input === 0 ? this.leftKey : this.rightKey;
+    for (const row of rows) {
+      const k = key(row);
+      if (k === null) continue;
+      let entry = mine.get(k);
+      if (!entry) {
+        entry = { rows: [], touchedAt: now };
+        mine.set(k, entry);
+      }
+      entry.rows.push(row);
+      entry.touchedAt = now;
+      const matches = other.get(k);
+      if (!matches) continue;
+      matches.touchedAt = now;
+      for (const m of matches.rows) {
+        const joined = input === 0 ? row.concat(m) : m.concat(row);
+        if (!this.residual || this.residual(joined)) out.push(joined);
+      }
+    }
+    if (out.length) this.out.data(out);
+  }
+
+  onWatermark(time: number): void {
+    if (this.retentionMs > 0) {
+      const cutoff = this.now() - this.retentionMs;
+      for (const side of this.sides) for (const [k, e] of side) if (e.touchedAt < cutoff) side.delete(k);
+    }
+    this.out.watermark(time);
+  }
+
+  snapshot(): unknown {
+    return { sides: this.sides };
+  }
+
+  restore(state: unknown): void {
+    this.sides = (state as { sides: RegularJoinOperator['sides'] }).sides;
+  }
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+}
+
+function trim(m: Map<unknown, Buffered[]>, expired: (b: Buffered) => boolean, onDrop: (b: Buffered) => void): void {
+  for (const [k, list] of m) {
+    let keep = 0;
+    for (const b of list) {
+      if (expired(b)) onDrop(b);
+      else list[keep++] = b;
+    }
+    list.length = keep;
+    if (keep === 0) m.delete(k);
+  }
+}

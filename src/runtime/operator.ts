@@ -1,0 +1,32 @@
+import type { Row, RowKind } from '../core/types.js';
+
+/**
+ * Operators work on micro-batches. `process` receives a batch from one input; watermarks arrive already
+ * aligned (the minimum over all inputs); state is snapshotted between batches, which in this single-threaded
+ * dataflow is exactly the moment an aligned barrier has passed every input.
+ */
+export interface Output {
+  data(rows: Row[], kinds?: RowKind[]): void;
+  watermark(time: number): void;
+}
+
+export interface Operator {
+  readonly name: string;
+  process(rows: Row[], kinds: RowKind[] | undefined, input: number): void;
+  /** Event time has reached `time` on every input. Default: forward it. */
+  onWatermark?(time: number): void;
+  /** Called once per processed source batch: a mini-batch boundary (used to coalesce updates). */
+  onBatchEnd?(): void;
+  /** Operator state for a checkpoint (structured-clone serialisable: Map, bigint and bytes are fine). */
+  snapshot?(): unknown;
+  restore?(state: unknown): void;
+  /** Rows dropped because their window had already fired (late data), for metrics. */
+  lateCount?(): number;
+}
+
+/** Counters an operator updates; the job binds them to telemetry. */
+export interface OperatorHooks {
+  late(rows: Row[]): void;
+}
+
+export const noHooks: OperatorHooks = { late() {} };

@@ -1,0 +1,244 @@
+import type { Row, RowKind } from '../core/types.js';
+import { compileExpr } from '../sql/compile.js';
+import type { AggCall, BExpr, WindowSpec } from '../sql/plan.js';
+import { createAccumulator, keyFunction, type Accumulator } from './aggregates.js';
+import type { OperatorHooks, Operator, Output } from './operator.js';
+
+/**
+ * Event-time window aggregation for TUMBLE, HOP and CUMULATE (pane based) and SESSION (merging).
+ *
+ * Sliding windows share panes: a record is accumulated once into the pane of width `slide` (or `step`)
+ * that holds it, and a window's result merges the panes it covers when the watermark passes its end, so
+ * HOP(1 min, 1 h) keeps one accumulator per key per minute instead of sixty copies of every record.
+ *
+ * Output row: group keys..., window_start, window_end, window_time (= end - 1), aggregate results...
+ */
+interface Group {
+  readonly keys: unknown[];
+  readonly accs: unknown[];
+}
+
+type Panes = Map<number, Map<unknown, Group>>;
+
+export class WindowAggregateOperator implements Operator {
+  readonly name: string;
+  private readonly keyFns: ((r: Row) => unknown)[];
+  private readonly groupKey: (r: Row) => unknown;
+  private readonly accs: Accumulator[];
+  private readonly timeIndex: number;
+  private panes: Panes = new Map();
+  /** Sessions per group key, kept sorted by start. */
+  private sessions = new Map<unknown, { start: number; end: number; group: Group }[]>();
+  private watermark = -Infinity;
+  /** Every window ending at or before this has been emitted. */
+  private firedUpTo = -Infinity;
+  private late = 0;
+
+  constructor(
+    private readonly window: WindowSpec,
+    keys: readonly BExpr[],
+    aggs: readonly AggCall[],
+    private readonly out: Output,
+    private readonly hooks: OperatorHooks,
+  ) {
+    this.name = `${window.type}Aggregate`;
+    this.keyFns = keys.map(compileExpr);
+    this.groupKey = keyFunction(this.keyFns);
+    this.accs = aggs.map((a) => createAccumulator(a, false));
+    this.timeIndex = window.timeIndex;
+  }
+
+  private paneWidth(): number {
+    const w = this.window;
+    return w.type === 'TUMBLE' ? w.size : w.type === 'HOP' ? w.slide : w.type === 'CUMULATE' ? w.step : 0;
+  }
+
+  private paneStart(t: number): number {
+    const width = this.paneWidth();
+    const offset = 'offset' in this.window ? this.window.offset : 0;
+    return Math.floor((t - offset) / width) * width + offset;
+  }
+
+  /** The last window end that contains this pane: once that has fired, the pane is dead. */
+  private lastEndOfPane(p: number): number {
+    const w = this.window;
+    if (w.type === 'TUMBLE') return p + w.size;
+    if (w.type === 'HOP') return p + w.size;
+    if (w.type === 'CUMULATE') return Math.floor(p / w.size) * w.size + w.size;
+    return p;
+  }
+
+  process(rows: Row[], _kinds: RowKind[] | undefined): void {
+    if (this.window.type === 'SESSION') return this.processSessions(rows);
+    const lateRows: Row[] = [];
+    let lastPane = NaN;
+    let pane: Map<unknown, Group> | undefined;
+    for (const row of rows) {
+      const t = row[this.timeIndex] as number | null;
+      if (t === null || t === undefined) continue;
+      const p = this.paneStart(t);
+      if (this.lastEndOfPane(p) - 1 <= this.watermark || this.lastEndOfPane(p) <= this.firedUpTo) {
+        lateRows.push(row);
+        continue;
+      }
+      if (p !== lastPane) {
+        pane = this.panes.get(p);
+        if (!pane) {
+          pane = new Map();
+          this.panes.set(p, pane);
+        }
+        lastPane = p;
+      }
+      const k = this.groupKey(row);
+      let g = pane!.get(k);
+      if (!g) {
+        g = { keys: this.keyFns.map((f) => f(row)), accs: this.accs.map((a) => a.create()) };
+        pane!.set(k, g);
+      }
+      for (let i = 0; i < this.accs.length; i++) this.accs[i]!.add(g.accs[i], row);
+    }
+    if (lateRows.length) {
+      this.late += lateRows.length;
+      this.hooks.late(lateRows);
+    }
+  }
+
+  onWatermark(time: number): void {
+    if (time <= this.watermark) return;
+    this.watermark = time;
+    if (this.window.type === 'SESSION') this.fireSessions();
+    else this.firePanes();
+    this.out.watermark(time);
+  }
+
+  /** Window ends (ascending) that are due: end - 1 <= watermark, not fired yet, and covering some pane. */
+  private dueEnds(): number[] {
+    const w = this.window;
+    const ends = new Set<number>();
+    const limit = this.watermark + 1;
+    for (const p of this.panes.keys()) {
+      if (w.type === 'TUMBLE') {
+        const e = p + w.size;
+        if (e <= limit && e > this.firedUpTo) ends.add(e);
+      } else if (w.type === 'HOP') {
+        for (let e = p + w.slide; e <= p + w.size; e += w.slide) if (e <= limit && e > this.firedUpTo) ends.add(e);
+      } else if (w.type === 'CUMULATE') {
+        const periodEnd = Math.floor(p / w.size) * w.size + w.size;
+        for (let e = p + w.step; e <= periodEnd; e += w.step) if (e <= limit && e > this.firedUpTo) ends.add(e);
+      }
+    }
+    return [...ends].sort((a, b) => a - b);
+  }
+
+  private firePanes(): void {
+    const ends = this.dueEnds();
+    if (ends.length === 0) return;
+    const w = this.window;
+    const out: Row[] = [];
+    for (const end of ends) {
+      const start = w.type === 'TUMBLE' ? end - w.size : w.type === 'HOP' ? end - w.size : Math.floor((end - 1) / (w as { size: number }).size) * (w as { size: number }).size;
+      if (w.type === 'TUMBLE') {
+        const pane = this.panes.get(start);
+        if (pane) for (const g of pane.values()) out.push(this.resultRow(g, start, end));
+        continue;
+      }
+      // Merge the panes [start, end) per group.
+      const merged = new Map<unknown, Group>();
+      const width = this.paneWidth();
+      for (let p = start; p < end; p += width) {
+        const pane = this.panes.get(p);
+        if (!pane) continue;
+        for (const [k, g] of pane) {
+          let m = merged.get(k);
+          if (!m) {
+            m = { keys: g.keys, accs: this.accs.map((a) => a.create()) };
+            merged.set(k, m);
+          }
+          for (let i = 0; i < this.accs.length; i++) this.accs[i]!.merge(m.accs[i], g.accs[i]);
+        }
+      }
+      for (const g of merged.values()) out.push(this.resultRow(g, start, end));
+    }
+    this.firedUpTo = ends[ends.length - 1]!;
+    for (const p of [...this.panes.keys()]) if (this.lastEndOfPane(p) <= this.firedUpTo) this.panes.delete(p);
+    if (out.length) this.out.data(out);
+  }
+
+  private resultRow(g: Group, start: number, end: number): Row {
+    const row: Row = g.keys.slice();
+    row.push(start, end, end - 1);
+    for (let i = 0; i < this.accs.length; i++) row.push(this.accs[i]!.result(g.accs[i]));
+    return row;
+  }
+
+  // ---- sessions -------------------------------------------------------------------------------------
+  private processSessions(rows: Row[]): void {
+    const gap = (this.window as { gap: number }).gap;
+    const lateRows: Row[] = [];
+    for (const row of rows) {
+      const t = row[this.timeIndex] as number | null;
+      if (t === null || t === undefined) continue;
+      if (t + gap - 1 <= this.watermark) {
+        lateRows.push(row);
+        continue;
+      }
+      const k = this.groupKey(row);
+      let list = this.sessions.get(k);
+      if (!list) {
+        list = [];
+        this.sessions.set(k, list);
+      }
+      let start = t;
+      let end = t + gap;
+      let group: Group | undefined;
+      // Merge every session that overlaps [t, t + gap).
+      for (let i = 0; i < list.length; ) {
+        const s = list[i]!;
+        if (s.start < end && start < s.end) {
+          start = Math.min(start, s.start);
+          end = Math.max(end, s.end);
+          if (!group) group = s.group;
+          else for (let a = 0; a < this.accs.length; a++) this.accs[a]!.merge(group.accs[a], s.group.accs[a]);
+          list.splice(i, 1);
+        } else i++;
+      }
+      if (!group) group = { keys: this.keyFns.map((f) => f(row)), accs: this.accs.map((a) => a.create()) };
+      for (let a = 0; a < this.accs.length; a++) this.accs[a]!.add(group.accs[a], row);
+      list.push({ start, end, group });
+      list.sort((x, y) => x.start - y.start);
+    }
+    if (lateRows.length) {
+      this.late += lateRows.length;
+      this.hooks.late(lateRows);
+    }
+  }
+
+  private fireSessions(): void {
+    const out: Row[] = [];
+    for (const [k, list] of this.sessions) {
+      while (list.length && list[0]!.end - 1 <= this.watermark) {
+        const s = list.shift()!;
+        out.push(this.resultRow(s.group, s.start, s.end));
+      }
+      if (list.length === 0) this.sessions.delete(k);
+    }
+    out.sort((a, b) => (a[this.keyFns.length + 1] as number) - (b[this.keyFns.length + 1] as number));
+    if (out.length) this.out.data(out);
+  }
+
+  lateCount(): number {
+    return this.late;
+  }
+
+  snapshot(): unknown {
+    return { panes: this.panes, sessions: this.sessions, watermark: this.watermark, firedUpTo: this.firedUpTo };
+  }
+
+  restore(state: unknown): void {
+    const s = state as { panes: Panes; sessions: WindowAggregateOperator['sessions']; watermark: number; firedUpTo: number };
+    this.panes = s.panes;
+    this.sessions = s.sessions;
+    this.watermark = s.watermark;
+    this.firedUpTo = s.firedUpTo;
+  }
+}

@@ -1,0 +1,34 @@
+import type { Row, RowKind } from '../core/types.js';
+import type { WindowSpec } from '../sql/plan.js';
+import type { Operator, Output } from './operator.js';
+
+/** Window table functions: append window_start, window_end, window_time to each row (one copy per window). */
+export class WindowTvfOperator implements Operator {
+  readonly name: string;
+  constructor(
+    private readonly window: WindowSpec,
+    private readonly out: Output,
+  ) {
+    this.name = `${window.type}Tvf`;
+  }
+
+  process(rows: Row[], _kinds: RowKind[] | undefined): void {
+    const w = this.window;
+    const res: Row[] = [];
+    for (const row of rows) {
+      const t = row[w.timeIndex] as number | null;
+      if (t === null || t === undefined) continue;
+      if (w.type === 'TUMBLE') {
+        const s = Math.floor((t - w.offset) / w.size) * w.size + w.offset;
+        res.push(row.concat(s, s + w.size, s + w.size - 1));
+      } else if (w.type === 'HOP') {
+        const last = Math.floor(t / w.slide) * w.slide;
+        for (let s = last - w.size + w.slide; s <= last; s += w.slide) res.push(row.concat(s, s + w.size, s + w.size - 1));
+      } else if (w.type === 'CUMULATE') {
+        const s = Math.floor(t / w.size) * w.size;
+        for (let e = Math.floor(t / w.step) * w.step + w.step; e <= s + w.size; e += w.step) res.push(row.concat(s, e, e - 1));
+      }
+    }
+    if (res.length) this.out.data(res);
+  }
+}
