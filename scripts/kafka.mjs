@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isPortOpen, livePid, pidAlive, relative, requireCommand, sleep, tail, terminate } from './lib/service.mjs';
+import { isPortOpen, livePid, pidAlive, relative, requireCommand, sleep, tail, terminate, withLock } from './lib/service.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const POM = path.join(ROOT, 'scripts', 'kafka', 'pom.xml');
@@ -288,7 +288,7 @@ async function main() {
       fetchLibs();
       return 0;
     case 'start':
-      await start();
+      await withLock(path.join(KAFKA_DIR, 'start.lock'), 120_000, start);
       return 0;
     case 'stop':
       await stop();

@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isPortOpen, livePid, pidAlive, requireCommand, tail, terminate, waitFor } from './lib/service.mjs';
+import { isPortOpen, livePid, pidAlive, requireCommand, tail, terminate, waitFor, withLock } from './lib/service.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIR = path.join(ROOT, '.dirk', 'prometheus');
@@ -141,7 +141,7 @@ async function status() {
 async function main() {
   switch (process.argv[2]) {
     case 'start':
-      await start();
+      await withLock(path.join(DIR, 'start.lock'), 120_000, start);
       return 0;
     case 'stop':
       await stop();

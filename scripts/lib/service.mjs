@@ -124,3 +124,32 @@ export async function waitFor(what, fn, timeoutMs, intervalMs = 200) {
   }
   throw new Error(`${what} not ready within ${timeoutMs} ms${last ? ` (last error: ${last})` : ''}`);
 }
+
+/**
+ * Runs fn while holding an exclusive lock file (O_EXCL), so two concurrent `start`s of one service
+ * (e.g. two vitest runs in the same checkout) do not both launch it. A lock whose holder died is taken over.
+ */
+export async function withLock(lockFile, timeoutMs, fn) {
+  fs.mkdirSync(path.dirname(lockFile), { recursive: true });
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      fs.writeFileSync(lockFile, `${process.pid}\n`, { flag: 'wx' });
+      break;
+    } catch (err) {
+      if (!err || err.code !== 'EEXIST') throw err;
+      const holder = readPidFile(lockFile);
+      if (holder === undefined || !pidAlive(holder)) {
+        fs.rmSync(lockFile, { force: true });
+        continue;
+      }
+      if (Date.now() > deadline) throw new Error(`${lockFile} is held by pid ${holder} for more than ${timeoutMs} ms`);
+      await sleep(200);
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    fs.rmSync(lockFile, { force: true });
+  }
+}

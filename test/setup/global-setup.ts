@@ -5,6 +5,7 @@
 // InfluxDB and Prometheus start when their binaries are installed; without them their tests are skipped,
 // except in CI (CI=true), where a missing one fails the run with the command that installs it.
 // When the run selects no file under test/integration/ (e.g. `vitest run test/unit`), nothing starts.
+// DIRK_TEST_KEEP_SERVICES=1 leaves the services this run started running after it.
 
 import { spawnSync } from 'node:child_process';
 import net from 'node:net';
@@ -96,6 +97,10 @@ export default async function setup(project: TestProject): Promise<() => void> {
   };
 
   const teardown = (): void => {
+    if (process.env['DIRK_TEST_KEEP_SERVICES'] === '1') {
+      if (started.length > 0) process.stdout.write(`[global-setup] DIRK_TEST_KEEP_SERVICES=1: leaving ${started.map((x) => x.name).join(', ')} running\n`);
+      return;
+    }
     for (const service of started.reverse()) {
       try {
         runScript(service, 'stop');
