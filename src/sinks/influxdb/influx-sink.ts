@@ -1,0 +1,295 @@
+/**
+ * The InfluxDB sink, with Dagger's mapping (InfluxDBWriter): one point per row in the measurement;
+ * - `window_timestamp` -> the point's time (ms precision; when null or absent the server's time is used);
+ * - `tag_*` columns -> tags with the full column name; `label_*` -> tags with `label_` removed;
+ * - every other non-null column -> a field: INT/BIGINT as integers, FLOAT/DOUBLE/DECIMAL as floats,
+ *   STRING as strings, BOOLEAN as booleans; TIMESTAMP as integer epoch milliseconds; BYTES as base64;
+ *   nested ROW/ARRAY/MAP as JSON text. NaN and infinities are not representable and are left out.
+ * A row with no field at all cannot be a point; it is skipped and logged.
+ *
+ * Rows are turned into line protocol in write() and sent on flush() (every checkpoint: at-least-once,
+ * as Dagger; a point rewritten after a restart lands on the same series and time, so it is idempotent),
+ * in requests of `batchSize` lines; with `flushDurationMs` a timer also sends in between.
+ * "points beyond retention policy dropped" is counted (dirk_sink_late_records_dropped_total), not an error,
+ * as Dagger's influx.late.records.dropped; any other failure rejects flush() with a retriable external error.
+ *
+ * Updating results: InfluxDB cannot retract, so -U and -D rows are skipped and +U overwrites the point.
+ */
+import { InfluxDB, setLogger, type WriteApi } from '@influxdata/influxdb-client';
+import type { Counter, Sink, SinkMetrics } from '../../core/connector.js';
+import { externalError } from '../../core/errors.js';
+import { jsonReplacer, type Logger } from '../../core/logger.js';
+import { RowKind, type DataMessage, type Field, type SqlType } from '../../core/types.js';
+import { noopSinkMetrics } from '../noop-metrics.js';
+
+export interface InfluxSinkOptions {
+  readonly name?: string;
+  /** SINK_INFLUX_URL (an InfluxDB 2.x URL, or 1.8+ with its v2-compatible write API). */
+  readonly url: string;
+  readonly username?: string;
+  readonly password?: string;
+  /** An API token (2.x); wins over username/password. */
+  readonly token?: string;
+  /** SINK_INFLUX_DB_NAME (1.x database, or a 2.x bucket). */
+  readonly database: string;
+  /** SINK_INFLUX_RETENTION_POLICY; empty for the database default. */
+  readonly retentionPolicy?: string;
+  /** 2.x organisation; empty for 1.x. */
+  readonly org?: string;
+  readonly measurement: string;
+  /** The columns of the query's result, in order. */
+  readonly columns: readonly Field[];
+  /** SINK_INFLUX_BATCH_SIZE: lines per write request (0: default 5000). */
+  readonly batchSize?: number;
+  /** SINK_INFLUX_FLUSH_DURATION_MS: also send buffered points this often (0: only on flush()). */
+  readonly flushDurationMs?: number;
+  readonly logger: Logger;
+  readonly metrics?: SinkMetrics;
+  /** Counts points refused as beyond the retention policy. */
+  readonly lateRecordsDropped?: Counter;
+  /** Per-request timeout (ms); default 10 000. */
+  readonly timeoutMs?: number;
+}
+
+type LineWriter = (row: readonly unknown[]) => string | undefined;
+
+export function createInfluxSink(options: InfluxSinkOptions): Sink {
+  const name = options.name ?? 'influx';
+  const logger = options.logger.child({ sink: name, measurement: options.measurement });
+  const metrics = options.metrics ?? noopSinkMetrics;
+  const batchSize = options.batchSize && options.batchSize > 0 ? options.batchSize : 5000;
+  const toLine = compileLineWriter(options.measurement, options.columns);
+
+  // The client logs failed writes to the console on its own; we report them through the flush error.
+  setLogger({
+    error: (message: string, err?: unknown) => logger.debug(`influxdb client: ${message}`, { error: String(err) }),
+    warn: (message: string, err?: unknown) => logger.debug(`influxdb client: ${message}`, { error: String(err) }),
+  });
+
+  let writeApi: WriteApi | undefined;
+  let lines: string[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let tail: Promise<void> = Promise.resolve();
+  let failure: unknown;
+  let skippedNoFields = 0;
+
+  const bucket = options.retentionPolicy ? `${options.database}/${options.retentionPolicy}` : options.database;
+  const token = options.token ?? (options.username ? `${options.username}:${options.password ?? ''}` : '');
+
+  /** Receives the count of points the server dropped as beyond retention, for the write in progress. */
+  let onLate: ((n: number) => void) | undefined;
+
+  async function sendChunk(chunk: string[]): Promise<void> {
+    const api = writeApi!;
+    let late = 0;
+    onLate = (n) => (late = n);
+    try {
+      api.writeRecords(chunk);
+      await api.flush();
+    } finally {
+      onLate = undefined;
+    }
+    if (late > 0) {
+      options.lateRecordsDropped?.inc(late);
+      logger.warn('InfluxDB dropped points beyond the retention policy', { dropped: late });
+    }
+    let chunkBytes = 0;
+    for (const l of chunk) chunkBytes += l.length + 1;
+    metrics.recordsOut.inc(chunk.length - late);
+    metrics.bytesOut.inc(chunkBytes);
+  }
+
+  function startSend(): void {
+    if (lines.length === 0) return;
+    const all = lines;
+    lines = [];
+    tail = tail.then(async () => {
+      for (let i = 0; i < all.length; i += batchSize) {
+        const chunk = all.slice(i, i + batchSize);
+        try {
+          await sendChunk(chunk);
+        } catch (e) {
+          failure ??= e;
+          return;
+        }
+      }
+    });
+  }
+
+  return {
+    name,
+
+    async open() {
+      const client = new InfluxDB({ url: options.url, token, timeout: options.timeoutMs ?? 10_000 });
+      writeApi = client.getWriteApi(options.org ?? '', bucket, 'ms', {
+        // We batch and flush ourselves; the client must neither send on its own nor retry in the background.
+        batchSize: batchSize + 1,
+        maxBatchBytes: 1 << 30,
+        flushInterval: 0,
+        maxRetries: 0,
+        writeFailed(error: Error) {
+          const m = /points beyond retention policy dropped=(\d+)/.exec(`${error.message} ${(error as { body?: string }).body ?? ''}`);
+          if (m) {
+            onLate?.(Number(m[1]));
+            return Promise.resolve();
+          }
+          return Promise.reject(error);
+        },
+      });
+      if (options.flushDurationMs && options.flushDurationMs > 0) {
+        timer = setInterval(startSend, options.flushDurationMs);
+        timer.unref();
+      }
+    },
+
+    write(batch: DataMessage) {
+      const { rows, rowKinds } = batch;
+      for (let i = 0; i < rows.length; i++) {
+        if (rowKinds) {
+          const k = rowKinds[i];
+          if (k === RowKind.UpdateBefore || k === RowKind.Delete) continue;
+        }
+        const line = toLine(rows[i]!);
+        if (line === undefined) {
+          if (skippedNoFields++ % 1000 === 0) {
+            logger.warn('skipped rows with no field values (an InfluxDB point needs at least one field)', { total: skippedNoFields });
+          }
+          continue;
+        }
+        lines.push(line);
+      }
+    },
+
+    async flush() {
+      const start = performance.now();
+      startSend();
+      await tail;
+      metrics.flushLatencySeconds.observe((performance.now() - start) / 1000);
+      if (failure !== undefined) {
+        const e = failure;
+        failure = undefined;
+        metrics.writeErrors.inc();
+        throw externalError(`influx sink ${name}: writing to ${options.url} (${bucket}) failed: ${(e as Error).message}`, { cause: e });
+      }
+    },
+
+    async close() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      lines = [];
+      await tail;
+      const api = writeApi;
+      writeApi = undefined;
+      if (api) await api.close().catch(() => {});
+    },
+  };
+}
+
+// ---- line protocol --------------------------------------------------------------------------------
+
+const escMeasurement = (s: string): string => s.replace(/[\\, ]/g, (c) => `\\${c}`).replace(/\n/g, '\\n');
+const escKey = (s: string): string => s.replace(/[\\,= ]/g, (c) => `\\${c}`).replace(/\n/g, '\\n');
+const escString = (s: string): string => s.replace(/[\\"]/g, (c) => `\\${c}`);
+
+type FieldFormatter = (v: unknown) => string | undefined;
+
+function fieldFormatter(type: SqlType): FieldFormatter {
+  switch (type.kind) {
+    case 'INT':
+    case 'BIGINT':
+      return (v) => {
+        if (typeof v === 'bigint') return `${v}i`;
+        if (typeof v === 'number') return Number.isFinite(v) ? `${Math.trunc(v)}i` : undefined;
+        return anyField(v);
+      };
+    case 'FLOAT':
+    case 'DOUBLE':
+    case 'DECIMAL':
+      return (v) => (typeof v === 'number' ? floatField(v) : anyField(v));
+    case 'BOOLEAN':
+      return (v) => (typeof v === 'boolean' ? (v ? 'true' : 'false') : anyField(v));
+    case 'STRING':
+      return (v) => (typeof v === 'string' ? `"${escString(v)}"` : anyField(v));
+    case 'TIMESTAMP':
+      return (v) => (typeof v === 'number' && Number.isFinite(v) ? `${Math.trunc(v)}i` : anyField(v));
+    default:
+      return anyField;
+  }
+}
+
+function floatField(v: number): string | undefined {
+  if (!Number.isFinite(v)) return undefined;
+  // Always a float in line protocol: a bare integer literal would also parse as float, but be explicit.
+  return Number.isInteger(v) && Math.abs(v) < 1e21 ? `${v}.0` : String(v);
+}
+
+/** By runtime shape, for ANY and nested types. */
+function anyField(v: unknown): string | undefined {
+  switch (typeof v) {
+    case 'number':
+      return floatField(v);
+    case 'bigint':
+      return `${v}i`;
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'string':
+      return `"${escString(v)}"`;
+    case 'object':
+      if (v === null) return undefined;
+      if (v instanceof Uint8Array) return `"${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64')}"`;
+      return `"${escString(JSON.stringify(v, jsonReplacer))}"`;
+    default:
+      return undefined;
+  }
+}
+
+function tagValue(v: unknown): string | undefined {
+  if (v === null || v === undefined) return undefined;
+  let s: string;
+  if (typeof v === 'string') s = v;
+  else if (typeof v === 'object') s = JSON.stringify(v, jsonReplacer);
+  else s = String(v);
+  // Influx refuses empty tag values; a tag that is empty is simply absent.
+  return s.length === 0 ? undefined : escKey(s);
+}
+
+/** Compiles the row -> line protocol writer once per column list. */
+export function compileLineWriter(measurement: string, columns: readonly Field[]): LineWriter {
+  const m = escMeasurement(measurement);
+  const tags: { index: number; key: string }[] = [];
+  const fields: { index: number; key: string; fmt: FieldFormatter }[] = [];
+  let timeIndex = -1;
+  columns.forEach((c, index) => {
+    if (c.name === 'window_timestamp') timeIndex = index;
+    else if (c.name.startsWith('tag_')) tags.push({ index, key: escKey(c.name) });
+    else if (c.name.startsWith('label_')) tags.push({ index, key: escKey(c.name.slice('label_'.length)) });
+    else fields.push({ index, key: escKey(c.name), fmt: fieldFormatter(c.type) });
+  });
+  // Line protocol wants tags sorted by key for best performance on the server.
+  tags.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+
+  return (row) => {
+    let line = m;
+    for (const t of tags) {
+      const v = tagValue(row[t.index]);
+      if (v !== undefined) line += `,${t.key}=${v}`;
+    }
+    let sep = ' ';
+    let any = false;
+    for (const f of fields) {
+      const raw = row[f.index];
+      if (raw === null || raw === undefined) continue;
+      const v = f.fmt(raw);
+      if (v === undefined) continue;
+      line += `${sep}${f.key}=${v}`;
+      sep = ',';
+      any = true;
+    }
+    if (!any) return undefined;
+    if (timeIndex >= 0) {
+      const t = row[timeIndex];
+      if (typeof t === 'number' && Number.isFinite(t)) line += ` ${Math.trunc(t)}`;
+    }
+    return line;
+  };
+}
