@@ -232,7 +232,7 @@ export const METRICS = {
     labels: ['domain', 'status'],
     dagger: 'fatal.exception, non.fatal.exception',
   }),
-  up: def({
+  jobRunning: def({
     name: 'dirk_job_running',
     help: '1 while the job is running, 0 once it has stopped.',
     type: 'gauge',

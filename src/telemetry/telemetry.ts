@@ -208,7 +208,7 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
     }),
     jobInfo: (info) => gauge('jobInfo', info.sinkType).set(1),
     error: (domain, fatal) => counter('errors', domain, fatal ? 'fatal' : 'non_fatal').inc(),
-    running: () => gauge('up'),
+    running: () => gauge('jobRunning'),
     processStats: () => {
       if (processStatsOn) return;
       processStatsOn = true;

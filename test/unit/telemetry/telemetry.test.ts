@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { allMetricDefs, createTelemetry, startMetricsServer } from '../../../src/telemetry/index.js';
 
@@ -29,6 +30,11 @@ describe('metric catalogue', () => {
       expect(d.name).not.toMatch(/_ms$|millis/);
       expect(d.labels).not.toContain('job');
     }
+  });
+
+  it('is documented in docs/metrics.md', () => {
+    const doc = fs.readFileSync(new URL('../../../docs/metrics.md', import.meta.url), 'utf8');
+    for (const d of allMetricDefs()) expect(doc, d.name).toContain(`\`${d.name}\``);
   });
 });
 
