@@ -192,6 +192,40 @@ describe('kafka source', () => {
     await r3.done;
   });
 
+  it('rebalances: positions of revoked partitions are dropped, nothing is read twice or skipped', async () => {
+    const topic = uniqueTopic('src-rebalance');
+    const group = `${topic}-g`;
+    await createTopics([topic], 3);
+    await fill(topic, 3, 10);
+    const a = source(topic, group);
+    const ra = start(a);
+    await ra.waitFor(30);
+    await a.commit(a.positions());
+
+    // A second member joins: the group splits the partitions between the two.
+    const b = source(topic, group);
+    const rb = start(b);
+    // Once the rebalance is through, A has dropped the positions of the partitions it gave up.
+    let deadline = Date.now() + 30_000;
+    while (Object.keys(a.positions()).length === 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(Object.keys(a.positions()).length).toBeLessThan(3);
+    await fill(topic, 3, 5, 10);
+    deadline = Date.now() + 30_000;
+    while (ra.rows.length - 30 + rb.rows.length < 15 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 500));
+    const fresh = [...ra.rows.slice(30), ...rb.rows];
+    const parts = byPartition(fresh);
+    for (let p = 0; p < 3; p++) expect(parts.get(p)?.sort((x, y) => x - y)).toEqual(range(10, 15));
+    expect(rb.rows.length).toBeGreaterThan(0);
+
+    const pa = Object.keys(a.positions());
+    const pb = Object.keys(b.positions());
+    expect(pa.filter((k) => pb.includes(k))).toEqual([]);
+    expect([...pa, ...pb].sort()).toEqual([0, 1, 2].map((p) => `${topic}:${p}`));
+    await Promise.all([a.stop(), b.stop()]);
+    await Promise.all([ra.done, rb.done]);
+  });
+
   it('follows the topic regex across topics', async () => {
     const base = uniqueTopic('src-regex');
     const t1 = `${base}-a`;
