@@ -226,6 +226,59 @@ describe('kafka source', () => {
     await Promise.all([ra.done, rb.done]);
   });
 
+  it('stop() finishes the batch in flight; a slow batch keeps the group membership (heartbeats)', async () => {
+    const topic = uniqueTopic('src-slow');
+    await createTopics([topic], 1);
+    await fill(topic, 1, 5);
+    const infos: string[] = [];
+    const logger = { ...silentLogger, info: (m: string) => void infos.push(m), child: () => logger };
+    const s = source(topic, `${topic}-g`, { logger });
+    const rows: Row[] = [];
+    let calls = 0;
+    let release!: () => void;
+    const inFlight = new Promise<void>((r) => (release = r));
+    let gate: Promise<void> | undefined;
+    let openGate!: () => void;
+    let gated = false;
+    const done = s.run({
+      logger: silentLogger,
+      metrics: createTelemetry({ jobId: 'x' }).sourceMetrics('events'),
+      async deliver(b) {
+        calls++;
+        if (calls === 1) {
+          // Longer than the 6 s session timeout: only heartbeats during deliver keep us in the group.
+          await new Promise((r) => setTimeout(r, 8000));
+          release();
+        }
+        if (gate) {
+          gated = true;
+          await gate;
+        }
+        rows.push(...b.rows);
+      },
+    });
+    await new Promise((r) => setTimeout(r, 3000));
+    await fill(topic, 1, 5, 5); // arrives while the first batch is still being processed
+    await inFlight;
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(rows.length).toBe(10);
+    expect(infos.filter((m) => m === 'partitions assigned').length).toBe(1);
+
+    // stop() during a batch: waits for it to finish, keeps its position, then run() resolves.
+    gate = new Promise<void>((r) => (openGate = r));
+    await fill(topic, 1, 1, 10);
+    while (!gated) await new Promise((r) => setTimeout(r, 20));
+    let stopped = false;
+    const stopping = s.stop().then(() => (stopped = true));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(stopped).toBe(false);
+    openGate();
+    await stopping;
+    await done;
+    expect(rows.length).toBe(11);
+    expect(s.positions()).toEqual({ [`${topic}:0`]: '11' });
+  }, 40_000);
+
   it('follows the topic regex across topics', async () => {
     const base = uniqueTopic('src-regex');
     const t1 = `${base}-a`;
