@@ -394,7 +394,13 @@ export function createKafkaSource(opts: KafkaSourceOptions): Source {
         const c = kafka.consumer(config);
         consumer = c;
         if (policy.mode === 'DEAD_LETTER') {
-          deadLetter = kafka.producer({ idempotent: true, allowAutoTopicCreation: false, retry: { retries: 5 } });
+          // The dead-letter topic may live on another cluster (SOURCE_DEAD_LETTER_BROKERS).
+          const dlqBrokers = policy.deadLetterBrokers;
+          const dlqClient =
+            dlqBrokers && dlqBrokers.length > 0 && dlqBrokers.join(',') !== opts.brokers.join(',')
+              ? createKafkaClient({ brokers: dlqBrokers, clientId: `${opts.clientId}-dead-letter`, security: opts.security, logger })
+              : kafka;
+          deadLetter = dlqClient.producer({ idempotent: true, allowAutoTopicCreation: false, retry: { retries: 5 } });
           await deadLetter.connect();
         }
         c.on(c.events.GROUP_JOIN, (e) => onGroupJoin(e.payload.memberAssignment));
