@@ -1,5 +1,6 @@
 import { assertNever, type Row, type RowKind } from '../core/types.js';
 import type { PlanNode, QueryPlan } from '../sql/plan.js';
+import { CorrelateOperator } from './correlate.js';
 import { FilterOperator, GroupAggregateOperator, ProjectOperator, UnionOperator } from './basic-operators.js';
 import { IntervalJoinOperator, RegularJoinOperator } from './join-operators.js';
 import type { Operator, OperatorHooks, Output } from './operator.js';
@@ -165,6 +166,7 @@ function makeOperator(n: Exclude<PlanNode, { kind: 'scan' }>, out: Output, o: Da
     case 'windowTvf':
       return new WindowTvfOperator(n.window, out);
     case 'correlate':
+      return new CorrelateOperator(n, out);
     case 'rank':
     case 'over':
       throw new Error(`internal error: no operator for ${n.kind} yet`);

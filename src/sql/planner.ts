@@ -4,6 +4,7 @@ import type { FunctionCatalog } from '../udf/registry.js';
 import type { Expr, FromItem, Query, QueryBody, Select, Statement } from './ast.js';
 import { Binder, Scope, WINDOW_GROUP_FNS, canon, type AggregationContext } from './binder.js';
 import { parseStatements } from './parser.js';
+import { correlateGeneratorExprs, planCorrelate } from './plan-correlate.js';
 import type { AggCall, BExpr, PlanNode, QueryPlan, WindowSpec } from './plan.js';
 import { commonType, isRowtime, plainType } from './types.js';
 
@@ -390,7 +391,10 @@ class Planner {
         return this.planWindowTvf(f, ctes);
       case 'lateral':
       case 'unnest':
-        throw new SqlError(`${f.kind === 'lateral' ? 'LATERAL TABLE' : 'UNNEST'} is not supported yet`, f.pos);
+        throw new SqlError(
+          `${f.kind === 'lateral' ? 'LATERAL TABLE' : 'UNNEST'} needs a table before it, e.g. FROM t CROSS JOIN UNNEST(t.arr) AS u(x) or FROM t, LATERAL TABLE(fn(t.a)) AS f(c)`,
+          f.pos,
+        );
     }
   }
 
@@ -430,6 +434,9 @@ class Planner {
   }
 
   private planJoin(f: Extract<FromItem, { kind: 'join' }>, ctes: Map<string, Query>): Planned {
+    if (f.right.kind === 'unnest' || f.right.kind === 'lateral') {
+      return planCorrelate(this.binder, this.catalog.functions, this.planFrom(f.left, ctes), f);
+    }
     const left = this.planFrom(f.left, ctes);
     const right = this.planFrom(f.right, ctes);
     const scope = left.scope.concat(right.scope);
@@ -815,7 +822,10 @@ function need(n: PlanNode, cols: Set<number>): void {
       s.add(n.window.timeIndex);
       return need(n.input, s);
     }
-    case 'correlate':
+    case 'correlate': {
+      const w = n.input.fields.length;
+      return need(n.input, refs(correlateGeneratorExprs(n), new Set([...cols].filter((c) => c < w))));
+    }
     case 'rank':
     case 'over':
       return need(n.input, new Set(n.input.fields.map((_, i) => i)));
