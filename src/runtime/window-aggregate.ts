@@ -178,11 +178,13 @@ export class WindowAggregateOperator implements Operator {
     for (const row of rows) {
       const t = row[this.timeIndex] as number | null;
       if (t === null || t === undefined) continue;
-      if (t + gap - 1 <= this.watermark) {
+      const k = this.groupKey(row);
+      // As Flink: merge first, then the record is late only if the merged session has already ended. Open
+      // sessions are never late, so a late record is one that touches none of them.
+      if (t + gap - 1 <= this.watermark && !(this.sessions.get(k) ?? []).some((s) => s.start <= t + gap && t <= s.end)) {
         lateRows.push(row);
         continue;
       }
-      const k = this.groupKey(row);
       let list = this.sessions.get(k);
       if (!list) {
         list = [];
@@ -191,10 +193,10 @@ export class WindowAggregateOperator implements Operator {
       let start = t;
       let end = t + gap;
       let group: Group | undefined;
-      // Merge every session that overlaps [t, t + gap).
+      // Merge every session that overlaps or touches [t, t + gap) (Flink's TimeWindow.intersects is inclusive).
       for (let i = 0; i < list.length; ) {
         const s = list[i]!;
-        if (s.start < end && start < s.end) {
+        if (s.start <= end && start <= s.end) {
           start = Math.min(start, s.start);
           end = Math.max(end, s.end);
           if (!group) group = s.group;

@@ -258,6 +258,15 @@ export class Binder {
         return op('||', [l, r], T.STRING);
       case '+':
       case '-': {
+        // Year-month intervals add calendar months (clamped to the month's end), as TIMESTAMPADD(MONTH, ...).
+        const months = e.right.kind === 'interval' ? e.right.months : e.left.kind === 'interval' && e.op === '+' ? e.left.months : undefined;
+        if (months !== undefined && (isTime(l.type) || isTime(r.type))) {
+          const ts = isTime(l.type) ? l : r;
+          const n = e.op === '-' ? -months : months;
+          const args: BExpr[] = [{ k: 'lit', value: 'MONTH', type: T.STRING }, { k: 'lit', value: n, type: T.INT }, ts];
+          const fn = this.functions.resolve('TIMESTAMPADD', args.map((a) => a.type));
+          return { k: 'call', name: fn.def.name, fn, args, type: T.TIMESTAMP };
+        }
         if (isTime(l.type) && r.type === INTERVAL_TYPE) return op(e.op === '+' ? 'TS_ADD_INTERVAL' : 'TS_SUB_INTERVAL', [l, r], T.TIMESTAMP);
         if (l.type === INTERVAL_TYPE && isTime(r.type) && e.op === '+') return op('TS_ADD_INTERVAL', [r, l], T.TIMESTAMP);
         if (isTime(l.type) && isTime(r.type) && e.op === '-') return op('TS_DIFF', [l, r], T.BIGINT);
@@ -441,8 +450,36 @@ function arithmeticType(l: BExpr, r: BExpr, o: string, pos: SourcePosition): Sql
   }
   if (l.type.kind === 'ANY' || r.type.kind === 'ANY') return T.ANY;
   const w = widenNumeric(l.type, r.type);
-  if (o === '/' && w.kind === 'DECIMAL') return T.DOUBLE;
+  if (w.kind === 'DECIMAL') return decimalResult(l.type, r.type, o);
   return w;
+}
+
+/** Flink's (Calcite's) DECIMAL result precision and scale for + - * / %, capped at 38 digits. */
+function decimalResult(a: SqlType, b: SqlType, o: string): SqlType {
+  const ps = (t: SqlType): [number, number] =>
+    t.kind === 'DECIMAL' ? [t.precision, t.scale] : t.kind === 'INT' ? [10, 0] : t.kind === 'BIGINT' ? [19, 0] : [1, 0];
+  const [p1, s1] = ps(a);
+  const [p2, s2] = ps(b);
+  let p: number;
+  let s: number;
+  if (o === '*') {
+    p = p1 + p2;
+    s = s1 + s2;
+  } else if (o === '/') {
+    s = Math.max(6, s1 + p2 + 1);
+    p = p1 - s1 + s2 + s;
+  } else if (o === '%') {
+    s = Math.max(s1, s2);
+    p = Math.min(p1 - s1, p2 - s2) + s;
+  } else {
+    s = Math.max(s1, s2);
+    p = Math.max(p1 - s1, p2 - s2) + s + 1;
+  }
+  if (p > 38) {
+    s = Math.max(Math.min(s, 6), s - (p - 38));
+    p = 38;
+  }
+  return T.decimal(p, s);
 }
 
 function fieldAccess(arg: BExpr, name: string, pos: SourcePosition): BExpr {

@@ -61,11 +61,12 @@ class CodeGen {
       case 'call': {
         const def = b.fn.def as ScalarFunctionDef;
         if (!def.eval) {
-          throw new DirkError(`function ${b.name} is asynchronous; async functions are not supported inside SQL expressions yet`, { domain: 'user' });
+          throw new DirkError(`function ${b.name} is asynchronous; async functions are supported in SELECT and WHERE only, not in GROUP BY, aggregates or join conditions`, { domain: 'user' });
         }
-        // The invoker applies the function's NULL rule, argument coercions and error wrapping.
+        // The invoker applies the function's NULL rule, argument coercions and error wrapping; the row lets
+        // a job's error policy name the record a failing call came from.
         const f = this.constant(makeScalarInvoker(b.fn));
-        return `${f}([${b.args.map((a) => this.expr(a)).join(', ')}])`;
+        return `${f}([${b.args.map((a) => this.expr(a)).join(', ')}], r)`;
       }
       case 'case': {
         let out = b.else ? this.expr(b.else) : 'null';
@@ -122,19 +123,22 @@ class CodeGen {
   private op(b: Extract<BExpr, { k: 'op' }>): string {
     const [x, y] = b.args;
     const intType = b.type.kind === 'INT' || b.type.kind === 'BIGINT';
+    // INT wraps around like Java's int; BIGINT wraps at 64 bits inside L; DECIMAL rounds to its scale.
+    const int32 = b.type.kind === 'INT';
+    const dec = (code: string): string => (b.type.kind === 'DECIMAL' ? `L.roundDecimal(${code}, ${b.type.scale})` : code);
     switch (b.op) {
       case '+':
-        return this.strict(b.args, ([a, c]) => (intType ? `L.addInt(${a}, ${c})` : `(L.num(${a}) + L.num(${c}))`));
+        return this.strict(b.args, ([a, c]) => (int32 ? `((${a} + ${c}) | 0)` : intType ? `L.addInt(${a}, ${c})` : dec(`(L.num(${a}) + L.num(${c}))`)));
       case '-':
-        return this.strict(b.args, ([a, c]) => (intType ? `L.subInt(${a}, ${c})` : `(L.num(${a}) - L.num(${c}))`));
+        return this.strict(b.args, ([a, c]) => (int32 ? `((${a} - ${c}) | 0)` : intType ? `L.subInt(${a}, ${c})` : dec(`(L.num(${a}) - L.num(${c}))`)));
       case '*':
-        return this.strict(b.args, ([a, c]) => (intType ? `L.mulInt(${a}, ${c})` : `(L.num(${a}) * L.num(${c}))`));
+        return this.strict(b.args, ([a, c]) => (int32 ? `Math.imul(${a}, ${c})` : intType ? `L.mulInt(${a}, ${c})` : dec(`(L.num(${a}) * L.num(${c}))`)));
       case '/':
-        return this.strict(b.args, ([a, c]) => (intType ? `L.divInt(${a}, ${c})` : `(L.num(${a}) / L.num(${c}))`));
+        return this.strict(b.args, ([a, c]) => (int32 ? `(L.divInt(${a}, ${c}) | 0)` : intType ? `L.divInt(${a}, ${c})` : dec(`(L.num(${a}) / L.num(${c}))`)));
       case '%':
-        return this.strict(b.args, ([a, c]) => (intType ? `L.modInt(${a}, ${c})` : `(L.num(${a}) % L.num(${c}))`));
+        return this.strict(b.args, ([a, c]) => (intType ? `L.modInt(${a}, ${c})` : dec(`(L.num(${a}) % L.num(${c}))`)));
       case 'NEG':
-        return this.strict(b.args, ([a]) => `L.negInt(${a})`);
+        return this.strict(b.args, ([a]) => (int32 ? `(-${a} | 0)` : `L.negInt(${a})`));
       case '||':
         return this.strict(b.args, ([a, c]) => `(L.str(${a}) + L.str(${c}))`);
       case '=':
@@ -169,7 +173,8 @@ class CodeGen {
       case 'IS_DISTINCT':
       case 'IS_NOT_DISTINCT': {
         const [a, c] = [this.temp(), this.temp()];
-        const same = `((${a} = ${this.expr(x!)}) === null || (${c} = ${this.expr(y!)}) === null ? ${a} === null && ${c} === null : L.eq(${a}, ${c}))`;
+        // Both sides are evaluated first: a short-circuit would leave the second temporary unassigned.
+        const same = `((${a} = ${this.expr(x!)}), (${c} = ${this.expr(y!)}), ${a} === null || ${c} === null ? ${a} === null && ${c} === null : L.eq(${a}, ${c}))`;
         return b.op === 'IS_DISTINCT' ? `!${same}` : same;
       }
       case 'COALESCE': {
@@ -250,6 +255,9 @@ class CodeGen {
         case 'BOOLEAN':
           return `L.castBoolean(${v}, ${safe})`;
         case 'STRING':
+          // Flink prints a TIMESTAMP(p) with p fraction digits and a DECIMAL with its scale.
+          if (arg.type.kind === 'TIMESTAMP') return `L.timestampToString(${v}, ${arg.type.precision})`;
+          if (arg.type.kind === 'DECIMAL') return `L.decimalToString(${v}, ${arg.type.scale})`;
           return `L.castString(${v})`;
         case 'TIMESTAMP':
           return `L.castTimestamp(${v}, ${safe})`;

@@ -12,6 +12,11 @@ function bigOrNumber(v: number | bigint): number | bigint {
   return typeof v === 'bigint' ? canonicalInt64(v) : v;
 }
 
+/** BIGINT results wrap at 64 bits, as Java's long does. */
+function wrap64(v: bigint): number | bigint {
+  return canonicalInt64(BigInt.asIntN(64, v));
+}
+
 export const L = {
   /** Integer addition exact beyond 2^53 (BIGINT), plain for floating types. */
   addInt(a: number | bigint, b: number | bigint): number | bigint {
@@ -19,26 +24,26 @@ export const L = {
       const s = a + b;
       if (s <= MAX_SAFE && s >= -MAX_SAFE) return s;
     }
-    return canonicalInt64(BigInt(a) + BigInt(b));
+    return wrap64(BigInt(a) + BigInt(b));
   },
   subInt(a: number | bigint, b: number | bigint): number | bigint {
     if (typeof a === 'number' && typeof b === 'number') {
       const s = a - b;
       if (s <= MAX_SAFE && s >= -MAX_SAFE) return s;
     }
-    return canonicalInt64(BigInt(a) - BigInt(b));
+    return wrap64(BigInt(a) - BigInt(b));
   },
   mulInt(a: number | bigint, b: number | bigint): number | bigint {
     if (typeof a === 'number' && typeof b === 'number') {
       const s = a * b;
       if (s <= MAX_SAFE && s >= -MAX_SAFE) return s;
     }
-    return canonicalInt64(BigInt(a) * BigInt(b));
+    return wrap64(BigInt(a) * BigInt(b));
   },
   divInt(a: number | bigint, b: number | bigint): number | bigint {
     if (b === 0 || b === 0n) throw new DirkError('division by zero', { domain: 'user' });
     if (typeof a === 'number' && typeof b === 'number') return Math.trunc(a / b);
-    return canonicalInt64(BigInt(a) / BigInt(b));
+    return wrap64(BigInt(a) / BigInt(b));
   },
   modInt(a: number | bigint, b: number | bigint): number | bigint {
     if (b === 0 || b === 0n) throw new DirkError('division by zero', { domain: 'user' });
@@ -46,7 +51,21 @@ export const L = {
     return canonicalInt64(BigInt(a) % BigInt(b));
   },
   negInt(a: number | bigint): number | bigint {
-    return typeof a === 'bigint' ? canonicalInt64(-a) : -a;
+    return typeof a === 'bigint' ? wrap64(-a) : -a;
+  },
+  /** Rounds HALF_UP to `scale` digits, so DECIMAL sums such as 0.1 + 0.2 come out exact (0.3). */
+  roundDecimal(x: number, scale: number): number {
+    if (!Number.isFinite(x)) return x;
+    const f = 10 ** scale;
+    const r = Math.round(Math.abs(x) * f * (1 + Number.EPSILON)) / f;
+    return x < 0 ? -r : r;
+  },
+  decimalToString(x: number, scale: number): string {
+    return Number.isFinite(x) ? x.toFixed(scale) : String(x);
+  },
+  timestampToString(ms: number, precision: number): string {
+    const iso = formatTimestamp(ms);
+    return precision <= 0 ? iso.slice(0, 19) : iso.slice(0, 20 + Math.min(precision, 3)).padEnd(20 + precision, '0');
   },
   num(a: number | bigint): number {
     return typeof a === 'bigint' ? Number(a) : a;
@@ -135,8 +154,7 @@ export const L = {
   castDecimal(v: unknown, safe: boolean, scale: number): number | null {
     const n = toNumber(v);
     if (n === null) return castFail(v, 'DECIMAL', safe);
-    const f = 10 ** scale;
-    return Math.round(n * f) / f;
+    return L.roundDecimal(n, scale);
   },
   castBoolean(v: unknown, safe: boolean): boolean | null {
     if (typeof v === 'boolean') return v;

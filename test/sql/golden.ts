@@ -135,6 +135,8 @@ export function formatGoldenValue(v: unknown, t?: SqlType): string {
   if (typeof v === 'string') return v;
   // Flink prints DOUBLE/FLOAT the Java way: 7.0, not 7.
   if (typeof v === 'number' && (t?.kind === 'DOUBLE' || t?.kind === 'FLOAT') && Number.isInteger(v)) return `${v}.0`;
+  // ... and a DECIMAL(p, s) with exactly s fraction digits: 1.50, 3.0.
+  if (typeof v === 'number' && t?.kind === 'DECIMAL' && Number.isFinite(v)) return v.toFixed(t.scale);
   if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return String(v);
   if (v instanceof Uint8Array) return `x'${Buffer.from(v).toString('hex')}'`;
   if (v instanceof Map) return `{${[...v].map(([k, x]) => `${formatGoldenValue(k)}=${formatGoldenValue(x, t?.kind === 'MAP' ? t.value : undefined)}`).join(', ')}}`;
