@@ -11,6 +11,7 @@ import {
   type DescriptorRegistry,
   type DescriptorSource,
   type RowDecoder,
+  type SchemaChangeEvent,
 } from '../schema/index.js';
 import { builtinFunctions } from '../sql/functions/index.js';
 import type { QueryPlan } from '../sql/plan.js';
@@ -100,8 +101,11 @@ function tableSchema(stream: StreamConfig, config: JobConfig, registry: Descript
   }
 }
 
-/** A decoder for one stream that decodes only the columns the query reads. */
-export function streamDecoder(job: PreparedJob, table: string): RowDecoder {
+/**
+ * A decoder for one stream that decodes only the columns the query reads. `onSchemaChange` (protobuf
+ * only) hears about registry refreshes: applied, or rejected as incompatible with the columns read.
+ */
+export function streamDecoder(job: PreparedJob, table: string, options: { onSchemaChange?: (e: SchemaChangeEvent) => void } = {}): RowDecoder {
   const t = job.tables.get(table);
   if (!t) throw new Error(`internal error: no table ${table}`);
   const used = new Set<number>();
@@ -112,5 +116,6 @@ export function streamDecoder(job: PreparedJob, table: string): RowDecoder {
   return createProtoRowDecoder(job.registry!, t.stream.protoClass!, t.schema, {
     columns: used,
     ...(t.stream.eventTimestampFieldIndex !== undefined ? { rowtimeFieldNumber: t.stream.eventTimestampFieldIndex } : {}),
+    ...(options.onSchemaChange ? { onSchemaChange: options.onSchemaChange } : {}),
   });
 }

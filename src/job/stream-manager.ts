@@ -14,6 +14,7 @@ import { createKafkaSource } from '../sources/kafka/kafka-source.js';
 import { createFileSource } from '../sources/file/file-source.js';
 import { createTelemetry, startMetricsServer, type MetricsServer, type Telemetry } from '../telemetry/index.js';
 import { explainPlan } from './explain.js';
+import { detectPassThrough, passThroughEncoder, rememberingDecoder, schemaChangeReporter, type PassThrough } from './pass-through.js';
 import { streamDecoder, type PreparedJob } from './prepare.js';
 import { WatermarkTracker } from './watermarks.js';
 
@@ -71,14 +72,23 @@ function planFingerprint(job: PreparedJob): string {
   return createHash('sha256').update(job.config.sqlQuery).update(explainPlan(job.plan)).digest('hex').slice(0, 16);
 }
 
-function createSink(job: PreparedJob, telemetry: Telemetry, logger: Logger, out?: NodeJS.WritableStream): Sink {
+function createSink(job: PreparedJob, telemetry: Telemetry, logger: Logger, out?: NodeJS.WritableStream, passThrough?: PassThrough): Sink {
   const sink = job.config.sink;
   const columns = job.plan.root.fields;
   switch (sink.type) {
     case 'log':
       return createLogSink({ columns, metrics: telemetry.sinkMetrics('log'), ...(out ? { out } : {}) });
     case 'kafka': {
-      const valueEncoder = sink.dataType === 'JSON' ? createJsonRowEncoder(columns, sink.jsonSchema) : createProtoRowEncoder(job.registry!, sink.protoMessage!, columns);
+      const protoEncoder = (): ReturnType<typeof createProtoRowEncoder> =>
+        createProtoRowEncoder(job.registry!, sink.protoMessage!, columns, {
+          onRefreshFailed: (e) => logger.warn('schema refresh: the sink keeps its schema, the result no longer fits the new version', { protoClass: sink.protoMessage, error: e.message }),
+        });
+      const valueEncoder =
+        sink.dataType === 'JSON'
+          ? createJsonRowEncoder(columns, sink.jsonSchema)
+          : passThrough
+            ? passThroughEncoder(protoEncoder(), passThrough.bytes)
+            : protoEncoder();
       const keyEncoder = sink.dataType === 'PROTO' && sink.protoKey ? createProtoRowEncoder(job.registry!, sink.protoKey, columns) : undefined;
       return createKafkaSink({
         name: 'kafka',
@@ -101,8 +111,11 @@ function createSink(job: PreparedJob, telemetry: Telemetry, logger: Logger, out?
   }
 }
 
-function createSource(job: PreparedJob, stream: StreamConfig, logger: Logger): Source {
-  const decoder = streamDecoder(job, stream.table);
+function createSource(job: PreparedJob, stream: StreamConfig, logger: Logger, telemetry?: Telemetry, passThrough?: PassThrough): Source {
+  const pass = passThrough?.table === stream.table ? passThrough : undefined;
+  const onSchemaChange = telemetry ? schemaChangeReporter(stream.table, telemetry, logger, pass !== undefined) : undefined;
+  const decoded = streamDecoder(job, stream.table, onSchemaChange ? { onSchemaChange } : {});
+  const decoder = pass ? rememberingDecoder(decoded, pass.bytes) : decoded;
   const badRecords = stream.badRecordPolicy;
   switch (stream.source.name) {
     case 'KAFKA_SOURCE':
@@ -155,11 +168,13 @@ export async function startJob(job: PreparedJob, options: RunOptions): Promise<R
     logger.info(`metrics at ${metricsServer.url}`);
   }
 
-  const sink = createSink(job, telemetry, logger, options.out);
+  const passThrough = detectPassThrough(job);
+  if (passThrough) logger.info(`pass-through job: records of table ${passThrough.table} reach the sink as their original bytes (fields unknown to the job are kept)`);
+  const sink = createSink(job, telemetry, logger, options.out, passThrough);
   await sink.open();
   const lateByTable = new Map<string, ReturnType<Telemetry['lateRecords']>>();
   const dataflow = buildDataflow(
-    job.plan,
+    passThrough?.plan ?? job.plan,
     {
       data: (rows: Row[], kinds?: RowKind[]) => sink.write(kinds ? { kind: 'data', rows, rowKinds: kinds } : { kind: 'data', rows }),
       watermark: () => {},
@@ -187,7 +202,7 @@ export async function startJob(job: PreparedJob, options: RunOptions): Promise<R
     }
     inputs.push({
       stream,
-      source: createSource(job, stream, logger),
+      source: createSource(job, stream, logger, telemetry, passThrough),
       ports,
       watermarks: new WatermarkTracker(config.watermark.delayMs, config.watermark.perPartition, config.watermark.idleTimeoutMs),
       rowtimeIndex: job.tables.get(stream.table)!.schema.rowtimeIndex,

@@ -34,6 +34,8 @@ export interface DescriptorRegistry {
   lookupType(fullName: string): protobuf.Type;
   /** Bumped whenever the descriptors are swapped; decoders use it to pick up new enum values. */
   readonly generation: number;
+  /** Calls `listener` after every swap of the descriptors; returns the unsubscribe function. */
+  subscribe?(listener: () => void): () => void;
   close(): void;
 }
 
@@ -47,6 +49,7 @@ export interface OpenRegistryOptions {
 export class RootRegistry implements DescriptorRegistry {
   private types = new Map<string, protobuf.Type>();
   private closers: Array<() => void> = [];
+  private readonly listeners = new Set<() => void>();
   generation = 0;
 
   constructor(root: protobuf.Root) {
@@ -58,6 +61,18 @@ export class RootRegistry implements DescriptorRegistry {
     collectTypes(root, types);
     this.types = types;
     this.generation++;
+    for (const l of [...this.listeners]) {
+      try {
+        l();
+      } catch {
+        // a listener's failure must not undo the swap; listeners report their own problems
+      }
+    }
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   hasMessage(fullName: string): boolean {
@@ -82,6 +97,7 @@ export class RootRegistry implements DescriptorRegistry {
   }
 
   close(): void {
+    this.listeners.clear();
     for (const fn of this.closers.splice(0)) fn();
   }
 }

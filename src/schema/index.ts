@@ -15,7 +15,15 @@ export {
   type RefreshStrategy,
 } from './descriptor-registry.js';
 export { protoTableSchema, messageInfos, type ProtoTableOptions, type FieldInfo } from './proto-types.js';
-export { createProtoRowDecoder, type RowDecoder, type ProtoDecoderOptions } from './proto-decoder.js';
+export {
+  createProtoRowDecoder,
+  schemaProblems,
+  type RowDecoder,
+  type ProtoDecoderOptions,
+  type SchemaChangeEvent,
+  type SchemaProblem,
+  type SchemaProblemReason,
+} from './proto-decoder.js';
 export { createProtoRowEncoder, type RowEncoder } from './proto-encoder.js';
 export { startStencilServer, type StencilServer, type StencilServerOptions } from './stencil-server.js';
 export { openStencilRegistry, StencilRegistry, type StencilSource } from './stencil-client.js';

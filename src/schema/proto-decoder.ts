@@ -38,6 +38,35 @@ export interface RowDecoder {
 export interface ProtoDecoderOptions {
   /** Indexes into `table.columns` the query reads; other columns are left null. Default: all. */
   columns?: ReadonlySet<number>;
+  /**
+   * Called when the registry swapped its descriptors (auto refresh) and this decoder looked at the new
+   * version of its class: compatible (the decoder was recompiled) or not (the decoder kept its schema).
+   * With this hook the decoder follows the registry at once instead of at its next record.
+   */
+  onSchemaChange?: (event: SchemaChangeEvent) => void;
+}
+
+/** Why a refreshed schema cannot be used for a column the query reads. */
+export type SchemaProblemReason = 'field_removed' | 'type_changed' | 'number_changed' | 'message_removed';
+
+export interface SchemaProblem {
+  /** Column (field) name; the class name for message_removed. */
+  readonly field: string;
+  readonly reason: SchemaProblemReason;
+  /** Human-readable: what it was and what it is now. */
+  readonly detail: string;
+}
+
+export interface SchemaChangeEvent {
+  readonly protoClass: string;
+  /** The registry generation looked at. */
+  readonly generation: number;
+  /** True when the decoder now runs on the new descriptors. */
+  readonly applied: boolean;
+  /** Incompatible changes to columns the query reads (non-empty exactly when applied is false). */
+  readonly problems: readonly SchemaProblem[];
+  /** Fields of the new version that the (pinned) table has no column for. */
+  readonly newFields: readonly string[];
 }
 
 type NestedFn = (r: Reader, end: number) => unknown;
@@ -144,6 +173,7 @@ class Gen {
 ${parts.cases}
       default:
         if (t < 8) throw new DecodeError('invalid field number 0 at byte ' + r.pos);
+        ${wireCheck(g, type)}
         r.skip(t);
     }
   }
@@ -321,6 +351,62 @@ function fieldCode(g: Gen, infos: readonly FieldInfo[], vars: readonly string[])
   return { init: init.join('\n  '), cases: cases.join('\n'), finish: finish.join('\n  ') };
 }
 
+/**
+ * Wire types a valid writer may use for each field of `type`: the field's own, plus 2 (packed) for
+ * packable repeated fields. Groups (3, 4) are always let through (they are skipped as unknown fields).
+ */
+function wireMasks(type: protobuf.Type): { masks: Uint8Array | Map<number, number>; names: Map<number, string> } {
+  const entries: [number, number][] = [];
+  const names = new Map<number, string>();
+  let max = 0;
+  for (const f of type.fieldsArray) {
+    f.resolve();
+    let mask: number;
+    if (f.map) mask = 1 << 2;
+    else {
+      const rt = f.resolvedType;
+      const wt = rt instanceof protobuf.Type ? 2 : rt instanceof protobuf.Enum ? 0 : wireTypeOf(f.type as ScalarKind);
+      mask = 1 << wt;
+      if (f.repeated && wt !== 2) mask |= 1 << 2;
+    }
+    mask |= (1 << 3) | (1 << 4);
+    entries.push([f.id, mask]);
+    names.set(f.id, f.name);
+    if (f.id > max) max = f.id;
+  }
+  if (max <= 4096) {
+    const arr = new Uint8Array(max + 1);
+    for (const [n, m] of entries) arr[n] = m;
+    return { masks: arr, names };
+  }
+  return { masks: new Map(entries), names };
+}
+
+function wireTypeError(type: protobuf.Type, names: Map<number, string>, masks: Uint8Array | Map<number, number>, t: number, pos: number): DecodeError {
+  const n = t >>> 3;
+  const mask = (masks instanceof Map ? masks.get(n) : masks[n]) ?? 0;
+  const expected = [0, 1, 2, 5].filter((w) => (mask >>> w) & 1).join(' or ');
+  return new DecodeError(
+    `field ${n} (${names.get(n) ?? '?'}) has wire type ${t & 7} where ${typeName(type)} expects wire type ${expected} ` +
+      `at byte ${pos}: the bytes are not a ${typeName(type)} (a record of another message type?)`,
+  );
+}
+
+/**
+ * Generated code for the default branch: a known field number arriving with a wire type its declared
+ * type never uses means the bytes are not this message (e.g. a record of another type). protobuf-java
+ * would treat such a field as unknown and read the default; we reject the record instead, so a wrong
+ * message type becomes a bad record rather than a row of silent defaults.
+ */
+function wireCheck(g: Gen, type: protobuf.Type): string {
+  const { masks, names } = wireMasks(type);
+  const m = g.k(masks);
+  const lookup = masks instanceof Map ? `${m}.get(t >>> 3)` : `${m}[t >>> 3]`;
+  return `{ const wm = ${lookup}; if (wm !== undefined && wm !== 0 && ((wm >>> (t & 7)) & 1) === 0) throw ${g.k(
+    (t: number, pos: number) => wireTypeError(type, names, masks, t, pos),
+  )}(t, r.pos); }`;
+}
+
 function timestampMillis(ts: unknown): number {
   if (ts === null || typeof ts !== 'object') return 0;
   const t = ts as { seconds: number | bigint; nanos: number };
@@ -384,6 +470,7 @@ function compileTop(type: protobuf.Type, table: TableSchema, needed: ReadonlySet
 ${parts.cases}
       default:
         if (t < 8) throw new DecodeError('invalid field number 0 at byte ' + r.pos);
+        ${wireCheck(g, type)}
         r.skip(t);
     }
   }
@@ -400,7 +487,9 @@ class ProtoRowDecoder implements RowDecoder {
   private readonly r = new Reader();
   private fn: TopFn;
   private generation: number;
-  private readonly name: string;
+  private name: string;
+  /** The type the current `fn` was compiled from: what an incompatible refresh keeps. */
+  private type: protobuf.Type;
 
   constructor(
     private readonly reg: DescriptorRegistry,
@@ -408,11 +497,15 @@ class ProtoRowDecoder implements RowDecoder {
     private readonly table: TableSchema,
     private readonly needed: ReadonlySet<number> | undefined,
     private readonly rowtimeNumber: number | undefined,
+    private readonly onSchemaChange: ((event: SchemaChangeEvent) => void) | undefined,
   ) {
     const type = reg.lookupType(protoClass);
+    this.type = type;
     this.name = typeName(type);
     this.generation = reg.generation;
     this.fn = compileTop(type, table, needed, rowtimeNumber);
+    // With a hook, follow the registry at once (the report should not wait for the next record).
+    if (onSchemaChange && reg.subscribe) reg.subscribe(() => this.refresh());
   }
 
   decode(bytes: Uint8Array): Row {
@@ -430,10 +523,74 @@ class ProtoRowDecoder implements RowDecoder {
   }
 
   private refresh(): void {
+    if (this.reg.generation === this.generation) return;
     this.generation = this.reg.generation;
-    if (!this.reg.hasMessage(this.protoClass)) return; // keep the old decoder
-    this.fn = compileTop(this.reg.lookupType(this.protoClass), this.table, this.needed, this.rowtimeNumber);
+    const next = this.reg.hasMessage(this.protoClass) ? this.reg.lookupType(this.protoClass) : undefined;
+    const problems: SchemaProblem[] = next
+      ? schemaProblems(this.type, next, this.table, this.needed, this.rowtimeNumber)
+      : [{ field: this.protoClass, reason: 'message_removed', detail: `the registry no longer has ${this.protoClass}` }];
+    let applied = false;
+    if (next && problems.length === 0) {
+      this.fn = compileTop(next, this.table, this.needed, this.rowtimeNumber);
+      this.type = next;
+      this.name = typeName(next);
+      applied = true;
+    }
+    if (this.onSchemaChange) {
+      const columns = new Set(this.table.columns.map((c) => c.name));
+      const newFields = next ? next.fieldsArray.map((f) => f.name).filter((n) => !columns.has(n)) : [];
+      this.onSchemaChange({ protoClass: this.protoClass, generation: this.generation, applied, problems, newFields });
+    }
   }
+}
+
+/**
+ * Incompatible changes between the type a decoder runs on and a refreshed one, limited to the columns
+ * the query reads (and the rowtime source): a removed field, a changed SQL type, a changed field number.
+ */
+export function schemaProblems(
+  was: protobuf.Type,
+  now: protobuf.Type,
+  table: TableSchema,
+  needed: ReadonlySet<number> | undefined,
+  rowtimeNumber: number | undefined,
+): SchemaProblem[] {
+  const problems: SchemaProblem[] = [];
+  const oldByName = new Map(was.fieldsArray.map((f) => [f.name, f]));
+  const newByName = new Map(now.fieldsArray.map((f) => [f.name, f]));
+  const stackWas = [was.fullName];
+  const stackNow = [now.fullName];
+  table.columns.forEach((col, i) => {
+    if (i === table.rowtimeIndex) return;
+    const before = oldByName.get(col.name);
+    if (!before) return; // not a field of the class (the column was null already)
+    const isRowtime = rowtimeNumber !== undefined && before.id === rowtimeNumber;
+    if (needed !== undefined && !needed.has(i) && !isRowtime) return;
+    const after = newByName.get(col.name);
+    if (!after) {
+      problems.push({ field: col.name, reason: 'field_removed', detail: `field ${col.name} (number ${before.id}) was removed` });
+      return;
+    }
+    const a = typeToString(fieldInfo(before, stackWas).sqlType);
+    const b = typeToString(fieldInfo(after, stackNow).sqlType);
+    if (a !== b) {
+      problems.push({ field: col.name, reason: 'type_changed', detail: `field ${col.name} changed type from ${a} to ${b}` });
+    } else if (before.id !== after.id) {
+      problems.push({ field: col.name, reason: 'number_changed', detail: `field ${col.name} changed number from ${before.id} to ${after.id}` });
+    }
+  });
+  if (rowtimeNumber !== undefined && table.rowtimeIndex !== undefined && !problems.some((p) => oldByName.get(p.field)?.id === rowtimeNumber)) {
+    const f = now.fieldsById[rowtimeNumber];
+    f?.resolve();
+    if (!f || f.repeated || f.resolvedType?.fullName !== '.google.protobuf.Timestamp') {
+      problems.push({
+        field: f?.name ?? String(rowtimeNumber),
+        reason: f ? 'type_changed' : 'field_removed',
+        detail: `field number ${rowtimeNumber}, the rowtime source, is ${f ? 'no longer a google.protobuf.Timestamp' : 'gone'}`,
+      });
+    }
+  }
+  return problems;
 }
 
 const EMPTY = new Uint8Array(0);
@@ -451,7 +608,7 @@ export function createProtoRowDecoder(
   const type = reg.lookupType(protoClass);
   let rowtimeNumber = opts.rowtimeFieldNumber;
   if (table.rowtimeIndex !== undefined && rowtimeNumber === undefined) rowtimeNumber = inferRowtimeNumber(type, table);
-  return new ProtoRowDecoder(reg, protoClass, table, opts.columns, rowtimeNumber);
+  return new ProtoRowDecoder(reg, protoClass, table, opts.columns, rowtimeNumber, opts.onSchemaChange);
 }
 
 /**

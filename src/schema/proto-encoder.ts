@@ -436,8 +436,33 @@ interface PathNode {
  * An encoder writing rows with the given columns as `protoClass`. Throws DirkError('user') at creation
  * when a column's type cannot be written to its field, naming the column, the field and both types.
  */
-export function createProtoRowEncoder(reg: DescriptorRegistry, protoClass: string, columns: readonly Field[]): RowEncoder {
-  const type = reg.lookupType(protoClass);
+export function createProtoRowEncoder(
+  reg: DescriptorRegistry,
+  protoClass: string,
+  columns: readonly Field[],
+  opts: { onRefreshFailed?: (error: Error) => void } = {},
+): RowEncoder {
+  let encode = compileEncoder(reg.lookupType(protoClass), columns);
+  let generation = reg.generation;
+  // After a registry refresh, recompile against the new version (new enum names become writable); a
+  // version the columns no longer fit is refused and the encoder keeps the one it has.
+  const refresh = (): void => {
+    generation = reg.generation;
+    try {
+      encode = compileEncoder(reg.lookupType(protoClass), columns);
+    } catch (e) {
+      opts.onRefreshFailed?.(e as Error);
+    }
+  };
+  return {
+    encode(row: Row): Uint8Array {
+      if (reg.generation !== generation) refresh();
+      return encode(row);
+    },
+  };
+}
+
+function compileEncoder(type: protobuf.Type, columns: readonly Field[]): (row: Row) => Uint8Array {
   const stack = [type.fullName];
   const top = new Map<string, PathNode>();
   const infosOf = (t: protobuf.Type, st: readonly string[]): Map<string, FieldInfo> =>
@@ -489,16 +514,14 @@ export function createProtoRowEncoder(reg: DescriptorRegistry, protoClass: strin
   for (const n of nodes) writers.push([getter(n), builder.fieldWriter(n.info, `${typeName(type)}.${n.info.name}`)]);
 
   const w = new Writer();
-  return {
-    encode(row: Row): Uint8Array {
-      w.reset();
-      for (let i = 0; i < writers.length; i++) {
-        const [get, write] = writers[i]!;
-        const v = get(row);
-        if (v !== null && v !== undefined) write(w, v);
-      }
-      return w.finish();
-    },
+  return (row: Row): Uint8Array => {
+    w.reset();
+    for (let i = 0; i < writers.length; i++) {
+      const [get, write] = writers[i]!;
+      const v = get(row);
+      if (v !== null && v !== undefined) write(w, v);
+    }
+    return w.finish();
   };
 }
 

@@ -82,6 +82,18 @@ export const METRICS = {
     type: 'counter',
     labels: ['table'],
   }),
+  schemaRefreshes: def({
+    name: 'dirk_schema_refreshes_total',
+    help: 'Registry refreshes of a table proto class seen by its decoder: applied (decoding with the new version) or rejected (an incompatible change to a column the query reads; the job keeps the schema it has).',
+    type: 'counter',
+    labels: ['table', 'status'],
+  }),
+  schemaIncompatibleChanges: def({
+    name: 'dirk_schema_incompatible_changes_total',
+    help: 'Incompatible changes to columns the query reads found in a refreshed schema, by reason (field_removed, type_changed, number_changed, message_removed).',
+    type: 'counter',
+    labels: ['table', 'reason'],
+  }),
   sourceTopicInfo: def({
     name: 'dirk_source_topic_info',
     help: 'Set to 1 for each topic a table reads (the topic regex resolved).',

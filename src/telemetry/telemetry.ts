@@ -54,6 +54,13 @@ export interface ExternalMetrics {
   readonly failureSeconds: Histogram;
 }
 
+export interface SchemaMetrics {
+  readonly applied: Counter;
+  readonly rejected: Counter;
+  /** reason: field_removed, type_changed, number_changed, message_removed. */
+  incompatible(reason: string): Counter;
+}
+
 export interface CheckpointMetrics {
   readonly completed: Counter;
   readonly failed: Counter;
@@ -65,6 +72,8 @@ export interface Telemetry {
   /** The job's own registry; only the metrics server and tests should need it. */
   readonly registry: client.Registry;
   sourceMetrics(table: string): SourceMetrics;
+  /** Registry refreshes seen by a table's decoder (dirk_schema_refreshes_total, dirk_schema_incompatible_changes_total). */
+  schemaMetrics(table: string): SchemaMetrics;
   /** Marks that `table` reads `topic` (dirk_source_topic_info = 1). */
   sourceTopic(table: string, topic: string): void;
   sinkMetrics(sink: string): SinkMetrics;
@@ -157,6 +166,11 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
       decodeErrors: counter('sourceDecodeErrors', table),
       badRecordsSkipped: counter('sourceBadRecordsSkipped', table),
       badRecordsDeadLettered: counter('sourceBadRecordsDeadLettered', table),
+    }),
+    schemaMetrics: (table) => ({
+      applied: counter('schemaRefreshes', table, 'applied'),
+      rejected: counter('schemaRefreshes', table, 'rejected'),
+      incompatible: (reason) => counter('schemaIncompatibleChanges', table, reason),
     }),
     sourceTopic: (table, topic) => gauge('sourceTopicInfo', table, topic).set(1),
     sinkMetrics: (sink) => ({
