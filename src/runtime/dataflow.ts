@@ -1,6 +1,7 @@
 import { assertNever, type Row, type RowKind } from '../core/types.js';
 import type { PlanNode, QueryPlan } from '../sql/plan.js';
 import { CorrelateOperator } from './correlate.js';
+import { RankOperator } from './rank.js';
 import { FilterOperator, GroupAggregateOperator, ProjectOperator, UnionOperator } from './basic-operators.js';
 import { IntervalJoinOperator, RegularJoinOperator } from './join-operators.js';
 import type { Operator, OperatorHooks, Output } from './operator.js';
@@ -168,6 +169,7 @@ function makeOperator(n: Exclude<PlanNode, { kind: 'scan' }>, out: Output, o: Da
     case 'correlate':
       return new CorrelateOperator(n, out);
     case 'rank':
+      return new RankOperator(n, out, o.hooks, o.retentionMs, o.now);
     case 'over':
       throw new Error(`internal error: no operator for ${n.kind} yet`);
     default:

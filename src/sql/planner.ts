@@ -5,6 +5,7 @@ import type { Expr, FromItem, Query, QueryBody, Select, Statement } from './ast.
 import { Binder, Scope, WINDOW_GROUP_FNS, canon, type AggregationContext } from './binder.js';
 import { parseStatements } from './parser.js';
 import { correlateGeneratorExprs, planCorrelate } from './plan-correlate.js';
+import { assertNoPendingRank, consumeRank, containsOver, planOverSelect, type OverHost } from './plan-over.js';
 import type { AggCall, BExpr, PlanNode, QueryPlan, WindowSpec } from './plan.js';
 import { commonType, isRowtime, plainType } from './types.js';
 
@@ -52,6 +53,7 @@ class Planner {
     }
     if (!result) throw new SqlError('no query: the last statement must be a SELECT (views alone produce nothing)', statements[0]!.pos);
     const root = result.node;
+    assertNoPendingRank(root);
     computeUsedColumns(root);
     return { root, scans: collectScans(root) };
   }
@@ -121,10 +123,14 @@ class Planner {
   private planSelect(s: Select, ctes: Map<string, Query>): Planned {
     if (!s.from) throw new SqlError('SELECT without FROM produces no stream', s.pos);
     let input = this.planFrom(s.from, ctes);
-    if (s.where) {
-      const predicate = this.binder.bind(s.where, input.scope);
+    let where = s.where;
+    // ROW_NUMBER() in the FROM sub-query, filtered here: Top-N or deduplication.
+    const ranked = consumeRank(this.overHost, s, input);
+    if (ranked) ({ input, where } = ranked);
+    if (where) {
+      const predicate = this.binder.bind(where, input.scope);
       if (predicate.type.kind !== 'BOOLEAN' && predicate.type.kind !== 'NULL') {
-        throw new SqlError(`WHERE needs a BOOLEAN condition, found ${typeToString(predicate.type)}`, s.where.pos);
+        throw new SqlError(`WHERE needs a BOOLEAN condition, found ${typeToString(predicate.type)}`, where.pos);
       }
       input = { node: { ...passThrough(input.node), kind: 'filter', input: input.node, predicate }, scope: input.scope };
     }
@@ -158,7 +164,14 @@ class Planner {
     return found;
   }
 
+  private get overHost(): OverHost {
+    return { binder: this.binder, project: (input, exprs, fields) => this.project(input, exprs, fields) };
+  }
+
   private planProjection(s: Select, input: Planned): Planned {
+    if (s.items.some((i) => i.kind === 'expr' && containsOver(i.expr))) {
+      return planOverSelect(this.overHost, s, input, (name) => this.binder.isUdaf(name));
+    }
     const exprs: BExpr[] = [];
     const fields: Field[] = [];
     for (const item of s.items) {
@@ -826,9 +839,16 @@ function need(n: PlanNode, cols: Set<number>): void {
       const w = n.input.fields.length;
       return need(n.input, refs(correlateGeneratorExprs(n), new Set([...cols].filter((c) => c < w))));
     }
-    case 'rank':
-    case 'over':
-      return need(n.input, new Set(n.input.fields.map((_, i) => i)));
+    case 'rank': {
+      const w = n.input.fields.length;
+      return need(n.input, refs([...n.partitionKeys, ...n.orderBy.map((o) => o.expr)], new Set([...cols].filter((c) => c < w))));
+    }
+    case 'over': {
+      const w = n.input.fields.length;
+      const s = refs([...n.partitionKeys, ...n.aggs.flatMap((a) => [...a.args, a.filter])], new Set([...cols].filter((c) => c < w)));
+      s.add(n.timeIndex);
+      return need(n.input, s);
+    }
   }
 }
 

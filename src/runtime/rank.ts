@@ -1,0 +1,286 @@
+import { RowKind, type Row } from '../core/types.js';
+import { compileExpr } from '../sql/compile.js';
+import type { PlanNode } from '../sql/plan.js';
+import { L } from '../sql/runtime-lib.js';
+import { keyFunction } from './aggregates.js';
+import type { Operator, OperatorHooks, Output } from './operator.js';
+
+type RankNode = Extract<PlanNode, { kind: 'rank' }>;
+
+/**
+ * ROW_NUMBER() OVER (PARTITION BY ... ORDER BY ...) filtered to the first N rows of each partition.
+ *
+ * - Deduplication keeping the first row (ORDER BY time ASC, rn = 1): append-only. A key's candidate is held
+ *   until the watermark passes its time; then no earlier row can still arrive (it would be late), so the row
+ *   is final and emitted once. Later rows of that key are ignored.
+ * - Deduplication keeping the last row (ORDER BY time DESC, rn = 1): each row whose time is not older than
+ *   the kept one replaces it at once: +I the first time, then -U old / +U new.
+ * - Top-N: the sorted rows of each partition; every change inside the top N is emitted immediately. With the
+ *   row number in the output, each rank whose row changed gets -U (old row, rank) / +U (new row, rank), a new
+ *   rank +I, a vanished rank -D. Without it, a row entering the top N is +I and the row it pushes out -D.
+ *   Rows equal in the sort key keep their arrival order. An append-only input keeps only the top N rows;
+ *   an updating input keeps all rows, since a retraction can bring a lower row back into the top N.
+ * State is plain Maps of rows (checkpointed by snapshot/restore); partitions idle for the retention time
+ * are dropped.
+ */
+interface Partition {
+  rows: Row[];
+  touchedAt: number;
+}
+
+interface FirstCandidate {
+  row: Row;
+  time: number;
+  seq: number;
+}
+
+export class RankOperator implements Operator {
+  readonly name: string;
+  private readonly partKey: (r: Row) => unknown;
+  private readonly cmp: (a: Row, b: Row) => number;
+  private readonly limit: number;
+  private readonly withRn: boolean;
+  private readonly keepAll: boolean;
+  private readonly timeIndex: number;
+  private parts = new Map<unknown, Partition>();
+  /** Dedup-first: candidates not yet final, and keys already emitted (with the time they were touched). */
+  private candidates = new Map<unknown, FirstCandidate>();
+  private done = new Map<unknown, number>();
+  private seq = 0;
+  private watermark = -Infinity;
+  private late = 0;
+
+  constructor(
+    private readonly node: RankNode,
+    private readonly out: Output,
+    private readonly hooks: OperatorHooks,
+    private readonly retentionMs: number,
+    private readonly now: () => number,
+  ) {
+    this.name = node.dedup ? `Deduplicate(keep ${node.dedup})` : `TopN(${node.limit})`;
+    this.partKey = keyFunction(node.partitionKeys.map(compileExpr));
+    const keys = node.orderBy.map((o) => ({ f: compileExpr(o.expr), desc: o.desc }));
+    this.cmp = (a, b) => {
+      for (const k of keys) {
+        const x = k.f(a);
+        const y = k.f(b);
+        let c: number;
+        // NULL sorts lowest: first in ascending order, last in descending order.
+        if (x === null || y === null) c = x === null ? (y === null ? 0 : -1) : 1;
+        else c = L.cmp(x, y);
+        if (c !== 0) return k.desc ? -c : c;
+      }
+      return 0;
+    };
+    this.limit = node.limit;
+    this.withRn = node.withRowNumber;
+    this.keepAll = node.input.updating;
+    const o = node.orderBy[0]?.expr;
+    this.timeIndex = o && o.k === 'col' ? o.index : -1;
+  }
+
+  process(rows: Row[], kinds: RowKind[] | undefined): void {
+    if (this.node.dedup === 'first') return this.processFirst(rows);
+    const outRows: Row[] = [];
+    const outKinds: RowKind[] = [];
+    const now = this.now();
+    const last = this.node.dedup === 'last';
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      const kind = kinds ? kinds[i]! : RowKind.Insert;
+      const k = this.partKey(row);
+      let p = this.parts.get(k);
+      const retract = kind === RowKind.UpdateBefore || kind === RowKind.Delete;
+      if (!p) {
+        if (retract) continue;
+        p = { rows: [], touchedAt: now };
+        this.parts.set(k, p);
+      }
+      p.touchedAt = now;
+      if (last) this.keepLast(p, row, outRows, outKinds);
+      else if (retract) this.remove(p, row, outRows, outKinds);
+      else this.insert(p, row, outRows, outKinds);
+      if (p.rows.length === 0) this.parts.delete(k);
+    }
+    if (outRows.length) this.out.data(outRows, outKinds);
+  }
+
+  private emitRow(row: Row, rank: number): Row {
+    return this.withRn ? [...row, rank] : row;
+  }
+
+  private keepLast(p: Partition, row: Row, outRows: Row[], outKinds: RowKind[]): void {
+    const prev = p.rows[0];
+    if (prev === undefined) {
+      p.rows = [row];
+      outRows.push(this.emitRow(row, 1));
+      outKinds.push(RowKind.Insert);
+      return;
+    }
+    const t = row[this.timeIndex] as number | null;
+    const pt = prev[this.timeIndex] as number | null;
+    // Not older than the kept row: it is the new last one (ties go to the later arrival, as in Flink).
+    if (t === null || (pt !== null && t < pt)) return;
+    p.rows = [row];
+    outRows.push(this.emitRow(prev, 1), this.emitRow(row, 1));
+    outKinds.push(RowKind.UpdateBefore, RowKind.UpdateAfter);
+  }
+
+  /** Position after every row that sorts before or equal to `row`. */
+  private upperBound(list: Row[], row: Row): number {
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.cmp(list[mid]!, row) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private insert(p: Partition, row: Row, outRows: Row[], outKinds: RowKind[]): void {
+    const list = p.rows;
+    const pos = this.upperBound(list, row);
+    if (pos >= this.limit) {
+      if (this.keepAll) list.splice(pos, 0, row);
+      return;
+    }
+    const before = Math.min(list.length, this.limit);
+    list.splice(pos, 0, row);
+    const after = Math.min(list.length, this.limit);
+    if (this.withRn) {
+      // Ranks pos.. shifted down by one: old row at rank j was list[j + 1] now.
+      for (let j = pos; j < after; j++) {
+        if (j < before) {
+          outRows.push(this.emitRow(list[j + 1]!, j + 1), this.emitRow(list[j]!, j + 1));
+          outKinds.push(RowKind.UpdateBefore, RowKind.UpdateAfter);
+        } else {
+          outRows.push(this.emitRow(list[j]!, j + 1));
+          outKinds.push(RowKind.Insert);
+        }
+      }
+    } else {
+      outRows.push(row);
+      outKinds.push(RowKind.Insert);
+      if (before === this.limit) {
+        outRows.push(list[this.limit]!);
+        outKinds.push(RowKind.Delete);
+      }
+    }
+    if (!this.keepAll && list.length > this.limit) list.length = this.limit;
+  }
+
+  private remove(p: Partition, row: Row, outRows: Row[], outKinds: RowKind[]): void {
+    const list = p.rows;
+    const pos = list.findIndex((r) => sameRow(r, row));
+    if (pos < 0) return;
+    const before = Math.min(list.length, this.limit);
+    const removed = list[pos]!;
+    list.splice(pos, 1);
+    if (pos >= this.limit) return;
+    const after = Math.min(list.length, this.limit);
+    if (this.withRn) {
+      // Ranks pos.. shifted up by one: the old row at rank j is now list[j - 1] (removed at pos).
+      for (let j = pos; j < before; j++) {
+        const old = j === pos ? removed : list[j - 1]!;
+        if (j < after) {
+          outRows.push(this.emitRow(old, j + 1), this.emitRow(list[j]!, j + 1));
+          outKinds.push(RowKind.UpdateBefore, RowKind.UpdateAfter);
+        } else {
+          outRows.push(this.emitRow(old, j + 1));
+          outKinds.push(RowKind.Delete);
+        }
+      }
+    } else {
+      outRows.push(removed);
+      outKinds.push(RowKind.Delete);
+      if (after === this.limit) {
+        outRows.push(list[this.limit - 1]!);
+        outKinds.push(RowKind.Insert);
+      }
+    }
+  }
+
+  // ---- deduplication keeping the first row ----------------------------------------------------------
+  private processFirst(rows: Row[]): void {
+    const lateRows: Row[] = [];
+    for (const row of rows) {
+      const t = row[this.timeIndex] as number | null;
+      if (t === null) continue;
+      if (t <= this.watermark) {
+        lateRows.push(row);
+        continue;
+      }
+      const k = this.partKey(row);
+      if (this.done.has(k)) continue;
+      const c = this.candidates.get(k);
+      if (!c || t < c.time) this.candidates.set(k, { row, time: t, seq: this.seq++ });
+    }
+    if (lateRows.length) {
+      this.late += lateRows.length;
+      this.hooks.late(lateRows);
+    }
+  }
+
+  onWatermark(time: number): void {
+    this.watermark = time;
+    if (this.node.dedup === 'first') {
+      const now = this.now();
+      const ready: [unknown, FirstCandidate][] = [];
+      for (const e of this.candidates) if (e[1].time <= time) ready.push(e);
+      if (ready.length) {
+        ready.sort((a, b) => a[1].time - b[1].time || a[1].seq - b[1].seq);
+        const rows: Row[] = [];
+        for (const [k, c] of ready) {
+          this.candidates.delete(k);
+          this.done.set(k, now);
+          rows.push(this.emitRow(c.row, 1));
+        }
+        this.out.data(rows);
+      }
+    }
+    this.expireIdle();
+    this.out.watermark(time);
+  }
+
+  private expireIdle(): void {
+    if (!(this.retentionMs > 0)) return;
+    const cutoff = this.now() - this.retentionMs;
+    for (const [k, p] of this.parts) if (p.touchedAt < cutoff) this.parts.delete(k);
+    for (const [k, at] of this.done) if (at < cutoff) this.done.delete(k);
+  }
+
+  lateCount(): number {
+    return this.late;
+  }
+
+  snapshot(): unknown {
+    return { parts: this.parts, candidates: this.candidates, done: this.done, seq: this.seq, watermark: this.watermark };
+  }
+
+  restore(state: unknown): void {
+    const s = state as { parts: Map<unknown, Partition>; candidates: Map<unknown, FirstCandidate>; done: Map<unknown, number>; seq: number; watermark: number };
+    this.parts = s.parts;
+    this.candidates = s.candidates;
+    this.done = s.done;
+    this.seq = s.seq;
+    this.watermark = s.watermark;
+  }
+}
+
+export function sameRow(a: Row, b: Row): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === y) continue;
+    if (x === null || y === null || typeof x !== 'object' || typeof y !== 'object') {
+      if (typeof x === 'bigint' || typeof y === 'bigint') {
+        if (x !== null && y !== null && BigInt(x as never) === BigInt(y as never)) continue;
+      }
+      return false;
+    }
+    if (!L.eq(x, y)) return false;
+  }
+  return true;
+}
