@@ -50,6 +50,8 @@ export interface SourceBatch {
   readonly rows: Row[];
   /** The split the rows came from (per-partition watermarks use it). */
   readonly split: string;
+  /** Each row's position in its split (Kafka: the record offset), parallel to `rows`; names a failing record. */
+  readonly offsets?: readonly string[];
 }
 
 export interface SourceContext {
@@ -60,6 +62,8 @@ export interface SourceContext {
    * it produced has been written by the sink; a source may only then treat the records as consumed.
    */
   deliver(batch: SourceBatch): Promise<void>;
+  /** The splits this instance now reads (after a rebalance); per-split watermarks wait for each of them. */
+  splitsAssigned?(splits: readonly string[]): void;
   /** A split that has nothing to read now (idle), so event time need not wait for it. */
   markIdle?(split: string): void;
 }

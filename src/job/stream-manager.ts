@@ -17,6 +17,7 @@ import { explainPlan } from './explain.js';
 import { detectPassThrough, passThroughEncoder, rememberingDecoder, schemaChangeReporter, type PassThrough } from './pass-through.js';
 import { streamDecoder, type PreparedJob } from './prepare.js';
 import { WatermarkTracker } from './watermarks.js';
+import { startUdfRuntime } from './udf-lifecycle.js';
 
 /**
  * The StreamManager: turns a prepared job into a running pipeline of sources -> dataflow -> sink, with
@@ -29,6 +30,8 @@ export interface RunOptions {
   readonly checkpointDir?: string;
   /** Where the log sink writes; default stdout. */
   readonly out?: NodeJS.WritableStream;
+  /** Reload changed user UDF files in the running job (`--watch-udfs`); default: the config's UDF_WATCH. */
+  readonly watchUdfs?: boolean;
 }
 
 export interface RunningJob {
@@ -162,6 +165,8 @@ export async function startJob(job: PreparedJob, options: RunOptions): Promise<R
   const telemetry = createTelemetry({ jobId: config.jobId });
   telemetry.jobInfo({ sinkType: config.sink.type });
   telemetry.processStats();
+  // Every function the plan uses is opened before the first record (and closed when the job ends).
+  const udfs = await startUdfRuntime(job, { telemetry, logger, watch: options.watchUdfs ?? config.udf.watch });
   let metricsServer: MetricsServer | undefined;
   if (config.metrics.enabled) {
     metricsServer = await startMetricsServer({ host: config.metrics.host, port: config.metrics.port, telemetry });
@@ -228,6 +233,8 @@ export async function startJob(job: PreparedJob, options: RunOptions): Promise<R
         if (pos && input.source.seek) input.source.seek(pos);
         const wm = restored.watermarks[input.stream.table];
         if (wm !== undefined) input.emitted = wm;
+        const tracker = restored.trackers?.[input.stream.table];
+        if (tracker) input.watermarks.restore(tracker as Parameters<WatermarkTracker['restore']>[0]);
       }
       checkpointId = restored.id;
       logger.info(`restored checkpoint ${restored.id} taken at ${new Date(restored.takenAt).toISOString()}`);
@@ -261,6 +268,7 @@ export async function startJob(job: PreparedJob, options: RunOptions): Promise<R
         positions: Object.fromEntries(inputs.map((i) => [i.stream.table, i.source.positions()])),
         operatorStates: dataflow.snapshot(),
         watermarks: Object.fromEntries(inputs.map((i) => [i.stream.table, i.emitted])),
+        trackers: Object.fromEntries(inputs.map((i) => [i.stream.table, i.watermarks.snapshot()])),
       };
       store.save(c);
       // Only a completed checkpoint's positions are committed to Kafka.
@@ -285,13 +293,28 @@ export async function startJob(job: PreparedJob, options: RunOptions): Promise<R
     if (Number.isFinite(wm)) telemetry.watermarkLagMs(input.stream.table).set(now - wm);
   };
 
+  /** A mini-batch boundary, with any async work (before and after it) finished. */
+  const endBatch = async (): Promise<void> => {
+    await dataflow.settle();
+    dataflow.batchEnd();
+    await dataflow.settle();
+  };
+
   const deliverFor = (input: Input) => (batch: SourceBatch): Promise<void> =>
     exclusive(async () => {
       const now = Date.now();
       if (input.rowtimeIndex !== undefined) input.watermarks.observe(batch.split, batch.rows, input.rowtimeIndex, now);
-      for (const p of input.ports) p.push(batch.rows);
-      if (input.rowtimeIndex !== undefined) emitWatermark(input, now, false);
-      dataflow.batchEnd();
+      udfs.setBatch(batch);
+      try {
+        for (const p of input.ports) p.push(batch.rows);
+        // Async UDF lookups finish before event time moves on, so a watermark never overtakes their rows.
+        await dataflow.settle();
+        if (input.rowtimeIndex !== undefined) emitWatermark(input, now, false);
+        await endBatch();
+      } finally {
+        udfs.setBatch(undefined);
+        udfs.flush();
+      }
       await sink.flush();
     });
 
@@ -303,7 +326,7 @@ export async function startJob(job: PreparedJob, options: RunOptions): Promise<R
         void exclusive(async () => {
           const now = Date.now();
           for (const i of inputs) if (i.rowtimeIndex !== undefined) emitWatermark(i, now, true);
-          dataflow.batchEnd();
+          await endBatch();
           await sink.flush();
         }).catch((e) => logger.error(`watermark tick failed: ${(e as Error).message}`));
       }, config.watermark.intervalMs),
@@ -321,13 +344,18 @@ export async function startJob(job: PreparedJob, options: RunOptions): Promise<R
 
   telemetry.running().set(1);
   const runs = inputs.map(async (input) => {
-    await input.source.run({ logger, metrics: telemetry.sourceMetrics(input.stream.table), deliver: deliverFor(input) });
+    await input.source.run({
+      logger,
+      metrics: telemetry.sourceMetrics(input.stream.table),
+      deliver: deliverFor(input),
+      splitsAssigned: (splits) => input.watermarks.assign(splits, Date.now()),
+    });
     if (!stopping) {
       // Bounded input finished: event time jumps to the end, flushing every open window.
       await exclusive(async () => {
         input.watermarks.finish();
         emitWatermark(input, Date.now(), true);
-        dataflow.batchEnd();
+        await endBatch();
         await sink.flush();
       });
     }
@@ -349,6 +377,7 @@ export async function startJob(job: PreparedJob, options: RunOptions): Promise<R
     } finally {
       for (const t of timers) clearInterval(t);
       telemetry.running().set(0);
+      await udfs.close().catch((e) => logger.warn(`closing the UDFs failed: ${(e as Error).message}`));
       await sink.close().catch((e) => logger.warn(`closing the sink failed: ${(e as Error).message}`));
       await metricsServer?.close();
       job.registry?.close();

@@ -29,6 +29,22 @@ export class WatermarkTracker {
     if (max > this.globalMax) this.globalMax = max;
   }
 
+  /** Splits now assigned: new ones start at -infinity (holding the per-partition watermark), revoked ones go. */
+  assign(splits: readonly string[], now: number): void {
+    const keep = new Set(splits);
+    for (const k of [...this.maxBySplit.keys()]) if (!keep.has(k)) this.maxBySplit.delete(k);
+    for (const s of splits) if (!this.maxBySplit.has(s)) this.maxBySplit.set(s, { max: -Infinity, seenAt: now });
+  }
+
+  snapshot(): { maxBySplit: Map<string, { max: number; seenAt: number }>; globalMax: number } {
+    return { maxBySplit: new Map(this.maxBySplit), globalMax: this.globalMax };
+  }
+
+  restore(s: { maxBySplit: Map<string, { max: number; seenAt: number }>; globalMax: number }): void {
+    for (const [k, v] of s.maxBySplit) this.maxBySplit.set(k, { ...v });
+    this.globalMax = s.globalMax;
+  }
+
   /** The input is bounded and fully read: event time jumps to the end. */
   finish(): void {
     this.finished = true;

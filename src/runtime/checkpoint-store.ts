@@ -15,6 +15,8 @@ export interface Checkpoint {
   readonly positions: Readonly<Record<string, SourcePositions>>;
   readonly operatorStates: unknown[];
   readonly watermarks: Readonly<Record<string, number>>;
+  /** Per-source watermark trackers (largest event time per split). */
+  readonly trackers?: Readonly<Record<string, unknown>>;
 }
 
 export class CheckpointStore {

@@ -184,7 +184,7 @@ export function createKafkaSource(opts: KafkaSourceOptions): Source {
     return shutdown;
   }
 
-  function onGroupJoin(memberAssignment: Record<string, number[]>): void {
+  function onGroupJoin(memberAssignment: Record<string, number[]>, ctx: SourceContext): void {
     const next = new Set<string>();
     for (const [topic, partitions] of Object.entries(memberAssignment)) {
       for (const p of partitions) next.add(splitId(topic, p));
@@ -202,6 +202,8 @@ export function createKafkaSource(opts: KafkaSourceOptions): Source {
       consumer!.seek({ topic: sp.topic, partition: sp.partition, offset: String(at) });
     }
     logger.info('partitions assigned', { partitions: [...next].sort() });
+    // Event time must wait for assigned partitions that have not delivered yet.
+    ctx.splitsAssigned?.([...next]);
   }
 
   async function eachBatch(payload: EachBatchPayload, ctx: SourceContext): Promise<void> {
@@ -219,6 +221,7 @@ export function createKafkaSource(opts: KafkaSourceOptions): Source {
     const metrics = ctx.metrics;
     // A fresh array per batch: the dataflow may keep the batch (e.g. buffering), so it is never reused.
     const rows: Row[] = [];
+    const offsets: string[] = [];
     let bytes = 0;
     let bad: { index: number; error: DecodeError }[] | undefined;
     let lastIndex = n - 1;
@@ -236,6 +239,7 @@ export function createKafkaSource(opts: KafkaSourceOptions): Source {
       try {
         if (value === null) throw new DecodeError('record has no value (a tombstone)');
         rows.push(decoder.decode(value));
+        offsets.push(m.offset);
       } catch (e) {
         const error = e instanceof DecodeError ? e : new DecodeError(`decoder failed: ${(e as Error).message}`, e);
         metrics.decodeErrors.inc();
@@ -255,7 +259,7 @@ export function createKafkaSource(opts: KafkaSourceOptions): Source {
     if (lastIndex >= 0 && !stopping) {
       if (rows.length > 0) {
         metrics.recordsIn.inc(rows.length);
-        await deliverWithHeartbeat(ctx, rows, split, heartbeat);
+        await deliverWithHeartbeat(ctx, rows, split, heartbeat, offsets);
       }
       const lastMsg = messages[lastIndex]!;
       // When the whole batch was taken, resolve kafkajs' last offset of the batch (it steps over trailing
@@ -301,11 +305,12 @@ export function createKafkaSource(opts: KafkaSourceOptions): Source {
     rows: Row[],
     split: string,
     heartbeat: () => Promise<void>,
+    offsets?: readonly string[],
   ): Promise<void> {
     // kafkajs only heartbeats between batches; keep the membership alive while the dataflow is busy.
     const timer = setInterval(() => void heartbeat().catch(() => {}), heartbeatEveryMs);
     try {
-      await ctx.deliver({ rows, split });
+      await ctx.deliver(offsets ? { rows, split, offsets } : { rows, split });
     } finally {
       clearInterval(timer);
     }
@@ -403,7 +408,7 @@ export function createKafkaSource(opts: KafkaSourceOptions): Source {
           deadLetter = dlqClient.producer({ idempotent: true, allowAutoTopicCreation: false, retry: { retries: 5 } });
           await deadLetter.connect();
         }
-        c.on(c.events.GROUP_JOIN, (e) => onGroupJoin(e.payload.memberAssignment));
+        c.on(c.events.GROUP_JOIN, (e) => onGroupJoin(e.payload.memberAssignment, ctx));
 
         const ended = new Promise<void>((resolve, reject) => {
           finished = resolve;

@@ -1,0 +1,216 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import protobuf from 'protobufjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeKafkaHelpers, consumeN, createTopics, kafkaBootstrap, produce, uniqueTopic } from '../helpers/kafka.js';
+import { REPO_ROOT, runCli, startCli } from '../helpers/process.js';
+
+/**
+ * The foundation's end-to-end path through the real broker: protobuf records in, the CLI runs the job as a
+ * child process, exact records out on the sink topic (proto and JSON), and a SIGTERM + restart that skips
+ * no input record.
+ */
+let root: protobuf.Root;
+let Booking: protobuf.Type;
+let Count: protobuf.Type;
+let CountKey: protobuf.Type;
+const dir = mkdtempSync(join(tmpdir(), 'dirk-cli-'));
+const T0 = Date.UTC(2026, 0, 1, 9, 0, 0);
+
+beforeAll(async () => {
+  // keepCase: Dirk's SQL names are the proto field names.
+  root = await new protobuf.Root().load(join(REPO_ROOT, 'protos/dirk/examples/booking.proto'), { keepCase: true });
+  Booking = root.lookupType('dirk.examples.BookingLogMessage');
+  Count = root.lookupType('dirk.examples.BookingCountMessage');
+  CountKey = root.lookupType('dirk.examples.BookingCountKey');
+});
+afterAll(() => closeKafkaHelpers());
+
+function booking(order: string, service: string, atMs: number, amount: number): Buffer {
+  const msg = Booking.fromObject({
+    order_number: order,
+    service_type: service,
+    status: 'COMPLETED',
+    event_timestamp: { seconds: Math.floor(atMs / 1000), nanos: (atMs % 1000) * 1e6 },
+    order_amount: amount,
+  });
+  return Buffer.from(Booking.encode(msg).finish());
+}
+
+const QUERY =
+  "SELECT service_type AS tag_service_type, COUNT(1) AS number_of_bookings, SUM(order_amount) AS total_amount, " +
+  "TUMBLE_START(rowtime, INTERVAL '60' SECOND) AS window_start, TUMBLE_END(rowtime, INTERVAL '60' SECOND) AS window_timestamp " +
+  'FROM `booking` GROUP BY TUMBLE(rowtime, INTERVAL \'60\' SECOND), service_type';
+
+function writeJob(name: string, input: string, sink: Record<string, string>, extra: Record<string, unknown> = {}): string {
+  const file = join(dir, `${name}.json`);
+  writeFileSync(
+    file,
+    JSON.stringify({
+      FLINK_JOB_ID: `it-${name}-${input}`,
+      STREAMS: [
+        {
+          INPUT_SCHEMA_TABLE: 'booking',
+          INPUT_SCHEMA_PROTO_CLASS: 'dirk.examples.BookingLogMessage',
+          INPUT_SCHEMA_EVENT_TIMESTAMP_FIELD_INDEX: '5',
+          SOURCE_KAFKA_TOPIC_NAMES: input,
+          SOURCE_KAFKA_CONSUMER_CONFIG_BOOTSTRAP_SERVERS: kafkaBootstrap(),
+          SOURCE_KAFKA_CONSUMER_CONFIG_GROUP_ID: `it-group-${input}`,
+          SOURCE_KAFKA_CONSUMER_CONFIG_AUTO_OFFSET_RESET: 'earliest',
+          SOURCE_DETAILS: [{ SOURCE_TYPE: 'UNBOUNDED', SOURCE_NAME: 'KAFKA_CONSUMER' }],
+        },
+      ],
+      FLINK_SQL_QUERY: QUERY,
+      FLINK_WATERMARK_DELAY_MS: '0',
+      FLINK_WATERMARK_INTERVAL_MS: '100',
+      FLINK_CHECKPOINT_INTERVAL_MS: '1000',
+      SCHEMA_PROTO_DIRS: join(REPO_ROOT, 'protos'),
+      METRIC_TELEMETRY_ENABLE: 'false',
+      ...sink,
+      ...extra,
+    }),
+  );
+  return file;
+}
+
+function kafkaSink(topic: string, dataType: 'PROTO' | 'JSON'): Record<string, string> {
+  return {
+    SINK_TYPE: 'kafka',
+    SINK_KAFKA_BROKERS: kafkaBootstrap(),
+    SINK_KAFKA_TOPIC: topic,
+    SINK_KAFKA_DATA_TYPE: dataType,
+    ...(dataType === 'PROTO'
+      ? { SINK_KAFKA_PROTO_MESSAGE: 'dirk.examples.BookingCountMessage', SINK_KAFKA_PROTO_KEY: 'dirk.examples.BookingCountKey' }
+      : {}),
+  };
+}
+
+/** Three bookings in window 09:00, one in 09:01, then one at 09:02:30 that moves the watermark past 09:02. */
+const INPUT: [string, string, number, number][] = [
+  ['o1', 'GO_RIDE', T0 + 1_000, 10],
+  ['o2', 'GO_FOOD', T0 + 20_000, 5.5],
+  ['o3', 'GO_RIDE', T0 + 59_999, 2.25],
+  ['o4', 'GO_RIDE', T0 + 61_000, 7],
+  ['o5', 'GO_SEND', T0 + 150_000, 1],
+];
+
+describe('dirk run: Kafka protobuf in, Kafka out', () => {
+  it('writes the exact window results as protobuf with a protobuf key', async () => {
+    const input = uniqueTopic('it-bookings');
+    const output = uniqueTopic('it-counts');
+    await createTopics([input, output], 1);
+    await produce(input, INPUT.map(([o, s, t, a]) => ({ value: booking(o, s, t, a) })));
+    const cli = startCli(['run', writeJob('proto', input, kafkaSink(output, 'PROTO'))]);
+    try {
+      const records = await consumeN(output, 3, 30_000);
+      const rows = records.map((r) => Count.toObject(Count.decode(r.value!), { longs: String, enums: String }));
+      const keys = records.map((r) => CountKey.toObject(CountKey.decode(r.key!)));
+      const sec = (ms: number) => ({ seconds: String(ms / 1000) });
+      expect(rows).toEqual([
+        { tag_service_type: 'GO_RIDE', number_of_bookings: '2', total_amount: 12.25, window_start: sec(T0), window_timestamp: sec(T0 + 60_000) },
+        { tag_service_type: 'GO_FOOD', number_of_bookings: '1', total_amount: 5.5, window_start: sec(T0), window_timestamp: sec(T0 + 60_000) },
+        { tag_service_type: 'GO_RIDE', number_of_bookings: '1', total_amount: 7, window_start: sec(T0 + 60_000), window_timestamp: sec(T0 + 120_000) },
+      ]);
+      expect(keys).toEqual([{ tag_service_type: 'GO_RIDE' }, { tag_service_type: 'GO_FOOD' }, { tag_service_type: 'GO_RIDE' }]);
+    } finally {
+      const status = await cli.stop('SIGTERM', 20_000);
+      expect(status.code, cli.stderr()).toBe(0);
+    }
+  });
+
+  it('writes the exact window results as JSON', async () => {
+    const input = uniqueTopic('it-bookings-json');
+    const output = uniqueTopic('it-counts-json');
+    await createTopics([input, output], 1);
+    await produce(input, INPUT.map(([o, s, t, a]) => ({ value: booking(o, s, t, a) })));
+    const cli = startCli(['run', writeJob('json', input, kafkaSink(output, 'JSON'))]);
+    try {
+      const records = await consumeN(output, 3, 30_000);
+      expect(records.map((r) => JSON.parse(r.value!.toString('utf8')))).toEqual([
+        { tag_service_type: 'GO_RIDE', number_of_bookings: 2, total_amount: 12.25, window_start: '2026-01-01T09:00:00.000Z', window_timestamp: '2026-01-01T09:01:00.000Z' },
+        { tag_service_type: 'GO_FOOD', number_of_bookings: 1, total_amount: 5.5, window_start: '2026-01-01T09:00:00.000Z', window_timestamp: '2026-01-01T09:01:00.000Z' },
+        { tag_service_type: 'GO_RIDE', number_of_bookings: 1, total_amount: 7, window_start: '2026-01-01T09:01:00.000Z', window_timestamp: '2026-01-01T09:02:00.000Z' },
+      ]);
+      expect(records.every((r) => r.key === null)).toBe(true);
+    } finally {
+      await cli.stop('SIGTERM', 20_000);
+    }
+  });
+
+  it('SIGTERM then restart skips no input record', async () => {
+    const input = uniqueTopic('it-restart-in');
+    const output = uniqueTopic('it-restart-out');
+    await createTopics([input, output], 2);
+    // Per-partition watermarks: the closer on partition 0 must not fire the window before partition 1 is read.
+    const job = writeJob('restart', input, kafkaSink(output, 'JSON'), {
+      FLINK_WATERMARK_PER_PARTITION_ENABLE: 'true',
+      FLINK_SQL_QUERY:
+        "SELECT COUNT(1) AS number_of_bookings, TUMBLE_END(rowtime, INTERVAL '60' SECOND) AS window_timestamp FROM `booking` GROUP BY TUMBLE(rowtime, INTERVAL '60' SECOND)",
+    });
+    // Window 09:00 gets 40 records, half before the restart and half after; then a record far ahead closes it.
+    const first = Array.from({ length: 20 }, (_, i) => ({ value: booking(`a${i}`, 'GO_RIDE', T0 + i * 1000, 1), partition: i % 2 }));
+    const second = Array.from({ length: 20 }, (_, i) => ({ value: booking(`b${i}`, 'GO_RIDE', T0 + 30_000 + i * 1000, 1), partition: i % 2 }));
+    await produce(input, first);
+    const run1 = startCli(['run', job]);
+    await run1.waitForLine(/running/, { timeoutMs: 20_000 });
+    // Let it consume the first half (its window stays open: no record past 09:01 yet).
+    await new Promise((r) => setTimeout(r, 2500));
+    const s1 = await run1.stop('SIGTERM', 20_000);
+    expect(s1.code, run1.stderr()).toBe(0);
+    await produce(input, [...second, { value: booking('late-closer', 'GO_RIDE', T0 + 200_000, 1), partition: 0 }, { value: booking('late-closer2', 'GO_RIDE', T0 + 200_000, 1), partition: 1 }]);
+    const run2 = startCli(['run', job]);
+    try {
+      const [rec] = await consumeN(output, 1, 30_000);
+      expect(JSON.parse(rec!.value!.toString('utf8'))).toEqual({ number_of_bookings: 40, window_timestamp: '2026-01-01T09:01:00.000Z' });
+    } finally {
+      await run2.stop('SIGTERM', 20_000);
+    }
+  });
+});
+
+describe('dirk validate: user errors exit 2 with a clear message', () => {
+  const base = {
+    FLINK_JOB_ID: 'validate-test',
+    STREAMS: [
+      {
+        INPUT_SCHEMA_TABLE: 'booking',
+        INPUT_SCHEMA_PROTO_CLASS: 'dirk.examples.BookingLogMessage',
+        INPUT_SCHEMA_EVENT_TIMESTAMP_FIELD_INDEX: '5',
+        SOURCE_KAFKA_TOPIC_NAMES: 'bookings',
+        SOURCE_KAFKA_CONSUMER_CONFIG_BOOTSTRAP_SERVERS: '127.0.0.1:9092',
+        SOURCE_KAFKA_CONSUMER_CONFIG_GROUP_ID: 'g',
+      },
+    ],
+    FLINK_SQL_QUERY: 'SELECT order_number FROM booking',
+    SINK_TYPE: 'log',
+    SCHEMA_PROTO_DIRS: join(REPO_ROOT, 'protos'),
+  };
+  const validate = async (config: Record<string, unknown>) => {
+    const file = join(dir, `validate-${Math.random().toString(36).slice(2)}.json`);
+    writeFileSync(file, JSON.stringify(config));
+    return runCli(['validate', file], { timeoutMs: 30_000 });
+  };
+
+  it('accepts a good job', async () => {
+    const r = await validate(base);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^ok/);
+  });
+
+  it.each([
+    ['a wrong value type', { FLINK_WATERMARK_DELAY_MS: 'ten seconds' }, /FLINK_WATERMARK_DELAY_MS.*expected.*found "ten seconds"/],
+    ['a missing required key', { FLINK_SQL_QUERY: undefined }, /FLINK_SQL_QUERY/],
+    ['an unknown SINK_TYPE', { SINK_TYPE: 'console' }, /SINK_TYPE.*"console"/],
+    ['a SQL syntax error', { FLINK_SQL_QUERY: 'SELECT order_number\nFROM booking WHERE' }, /SQL error at line 2, column 19: expected an expression/],
+    ['a table not in STREAMS', { FLINK_SQL_QUERY: 'SELECT x FROM payment' }, /table 'payment' not found.*booking/],
+    ['an unknown proto class', { STREAMS: [{ ...base.STREAMS[0], INPUT_SCHEMA_PROTO_CLASS: 'dirk.examples.BookingLog' }] }, /unknown proto class.*dirk\.examples\.BookingLog/],
+  ])('rejects %s', async (_what, change, message) => {
+    const config: Record<string, unknown> = { ...base, ...change };
+    for (const [k, v] of Object.entries(change)) if (v === undefined) delete config[k];
+    const r = await validate(config);
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace for a user mistake
+  });
+});
