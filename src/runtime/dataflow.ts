@@ -118,7 +118,9 @@ export function buildDataflow(plan: QueryPlan, sink: Output, options: DataflowOp
     inputs,
     operators,
     batchEnd() {
-      for (const op of operators) op.onBatchEnd?.();
+      // Upstream first: operators are listed root first (pre-order), so walking backwards ends every input
+      // before its consumer, and a stacked aggregation emits a batch's updates in that same batch.
+      for (let i = operators.length - 1; i >= 0; i--) operators[i]!.onBatchEnd?.();
     },
     snapshot: () => operators.map((op) => (op.snapshot ? op.snapshot() : null)),
     restore(states) {
