@@ -25,7 +25,7 @@ Commands:
 
 Run 'dirk <command> --help' for the options of a command.
 Exit codes: 0 ok, 2 user error (config, SQL, schema, bad record), 1 internal or external error.`,
-  run: `Usage: dirk run <job.json> [--checkpoint-dir <dir>]
+  run: `Usage: dirk run <job.json> [--checkpoint-dir <dir>] [--watch-udfs]
 
 Runs the job. Bounded inputs (FILE_SOURCE, BOUNDED Kafka) end the job when read; unbounded ones run until
 SIGINT or SIGTERM, when Dirk finishes the batch in flight, takes a checkpoint, commits the Kafka offsets of
@@ -33,6 +33,8 @@ that checkpoint and exits 0. A restart resumes from the last checkpoint.
 
 Options:
   --checkpoint-dir <dir>  where checkpoints are kept (default .dirk/checkpoints/<FLINK_JOB_ID>)
+  --watch-udfs            reload a changed file of UDF_FOLDERS in the running job, keeping operator state
+                          (as UDF_WATCH=true); a function whose signatures changed is not reloaded
   --log-level <level>     debug | info | warn | error (default info; env DIRK_LOG_LEVEL)`,
   validate: `Usage: dirk validate <job.json>
 
@@ -55,6 +57,9 @@ interface Parsed {
   readonly flags: Map<string, string | true>;
 }
 
+/** Flags that take no value, so `--watch-udfs job.json` does not read the job file as the flag's value. */
+const BOOLEAN_FLAGS = new Set(['watch-udfs']);
+
 function parseArgs(argv: string[]): Parsed {
   const positional: string[] = [];
   const flags = new Map<string, string | true>();
@@ -64,7 +69,7 @@ function parseArgs(argv: string[]): Parsed {
     else if (a.startsWith('--')) {
       const eq = a.indexOf('=');
       if (eq > 0) flags.set(a.slice(2, eq), a.slice(eq + 1));
-      else if (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--')) flags.set(a.slice(2), argv[++i]!);
+      else if (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--') && !BOOLEAN_FLAGS.has(a.slice(2))) flags.set(a.slice(2), argv[++i]!);
       else flags.set(a.slice(2), true);
     } else positional.push(a);
   }
@@ -114,7 +119,11 @@ export async function main(argv: string[]): Promise<number> {
     case 'run': {
       const job = await load(rest[0], logger);
       const dir = flags.get('checkpoint-dir');
-      const running = await startJob(job, { logger, ...(typeof dir === 'string' ? { checkpointDir: resolve(dir) } : {}) });
+      const running = await startJob(job, {
+        logger,
+        ...(typeof dir === 'string' ? { checkpointDir: resolve(dir) } : {}),
+        ...(flags.has('watch-udfs') ? { watchUdfs: flags.get('watch-udfs') !== 'false' } : {}),
+      });
       logger.info(`job "${job.config.jobId}" running`);
       let signals = 0;
       const onSignal = (sig: string): void => {

@@ -212,7 +212,8 @@ function readUdf(s: Section, baseDir: string): UdfConfig {
   };
   const settings: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(s.values)) if (k.startsWith('UDF_')) settings[k] = v;
-  return { folders, watch, dart, settings };
+  const errorPolicy = s.oneOf('UDF_ERROR_POLICY', ['NULL', 'FAIL'] as const, D.UDF_ERROR_POLICY.default as 'NULL' | 'FAIL');
+  return { folders, watch, errorPolicy, dart, settings };
 }
 
 function readMetrics(s: Section): MetricsConfig {

@@ -235,6 +235,8 @@ export interface UdfConfig {
   readonly folders: readonly string[];
   /** UDF_WATCH (Dirk): reload functions when their files change. */
   readonly watch: boolean;
+  /** UDF_ERROR_POLICY (Dirk): a failing call gives NULL (counted, logged) or fails the job. */
+  readonly errorPolicy: 'NULL' | 'FAIL';
   readonly dart: DartConfig;
   /** Every top-level UDF_* key as written, for user functions that read their own settings. */
   readonly settings: Readonly<Record<string, unknown>>;

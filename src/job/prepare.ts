@@ -19,6 +19,7 @@ import { planSql, type Catalog } from '../sql/planner.js';
 import type { FunctionDef } from '../udf/api.js';
 import { loadUdfFolders } from '../udf/loader.js';
 import { createFunctionCatalog, type FunctionCatalog } from '../udf/registry.js';
+import { FunctionSlot } from '../udf/slots.js';
 import { daggerFunctions } from '../../udfs/index.js';
 
 /**
@@ -32,6 +33,11 @@ export interface PreparedJob {
   readonly tables: ReadonlyMap<string, { readonly stream: StreamConfig; readonly schema: TableSchema }>;
   readonly functions: FunctionCatalog;
   readonly userFunctions: readonly FunctionDef[];
+  /**
+   * The library's and the user's functions are called through per-job slots (keyed by upper-case name):
+   * calls and errors are counted there, the UDF error policy applies, and a reloaded file swaps a body.
+   */
+  readonly slots: ReadonlyMap<string, FunctionSlot>;
   readonly plan: QueryPlan;
 }
 
@@ -44,8 +50,11 @@ export async function prepareJob(config: JobConfig, logger: Logger): Promise<Pre
     for (const stream of config.streams) tables.set(stream.table, { stream, schema: tableSchema(stream, config, registry) });
 
     const userFunctions = config.udf.folders.length ? await loadUdfFolders(config.udf.folders) : [];
-    let functions = createFunctionCatalog(builtinFunctions).with(daggerFunctions, 'udfs/ (Dagger library)');
-    if (userFunctions.length) functions = functions.with(userFunctions, 'UDF_FOLDERS');
+    const slotFor = new Map<FunctionDef, FunctionSlot>([...daggerFunctions, ...userFunctions].map((d) => [d, new FunctionSlot(d)]));
+    const proxies = (defs: readonly FunctionDef[]): FunctionDef[] => defs.map((d) => slotFor.get(d)!.proxy);
+    let functions = createFunctionCatalog(builtinFunctions).with(proxies(daggerFunctions), 'udfs/ (Dagger library)');
+    if (userFunctions.length) functions = functions.with(proxies(userFunctions), 'UDF_FOLDERS');
+    const slots = new Map([...slotFor.values()].map((s) => [s.name.toUpperCase(), s]));
 
     const catalog: Catalog = {
       table: (name) => tables.get(name)?.schema ?? [...tables.values()].find((t) => t.schema.name.toLowerCase() === name.toLowerCase())?.schema,
@@ -53,7 +62,7 @@ export async function prepareJob(config: JobConfig, logger: Logger): Promise<Pre
       functions,
     };
     const plan = planSql(config.sqlQuery, catalog);
-    return { config, registry, tables, functions, userFunctions, plan };
+    return { config, registry, tables, functions, userFunctions, slots, plan };
   } catch (e) {
     registry?.close();
     throw e;

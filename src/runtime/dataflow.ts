@@ -4,6 +4,7 @@ import { CorrelateOperator } from './correlate.js';
 import { RankOperator } from './rank.js';
 import { FilterOperator, GroupAggregateOperator, ProjectOperator, UnionOperator } from './basic-operators.js';
 import { IntervalJoinOperator, RegularJoinOperator } from './join-operators.js';
+import { AsyncCalcOperator, hasAsyncCall } from './async-calc.js';
 import type { Operator, OperatorHooks, Output } from './operator.js';
 import { WindowAggregateOperator } from './window-aggregate.js';
 import { WindowTvfOperator } from './window-tvf.js';
@@ -24,6 +25,8 @@ export interface Dataflow {
   readonly inputs: readonly DataflowInput[];
   /** Marks the end of a mini-batch (one source batch): operators may emit coalesced updates. */
   batchEnd(): void;
+  /** Resolves when no operator has asynchronous work (async UDF lookups) in flight; rejects if it failed. */
+  settle(): Promise<void>;
   snapshot(): unknown[];
   restore(states: unknown[]): void;
   readonly operators: readonly Operator[];
@@ -114,9 +117,17 @@ export function buildDataflow(plan: QueryPlan, sink: Output, options: DataflowOp
     });
   }
 
+  const asyncOps = operators.filter((op) => op.pending !== undefined);
   return {
     inputs,
     operators,
+    async settle() {
+      for (;;) {
+        const waiting = asyncOps.map((op) => op.pending!()).filter((p) => p !== undefined);
+        if (waiting.length === 0) return;
+        await Promise.all(waiting);
+      }
+    },
     batchEnd() {
       // Upstream first: operators are listed root first (pre-order), so walking backwards ends every input
       // before its consumer, and a stacked aggregation emits a batch's updates in that same batch.
@@ -138,8 +149,10 @@ export function buildDataflow(plan: QueryPlan, sink: Output, options: DataflowOp
 function makeOperator(n: Exclude<PlanNode, { kind: 'scan' }>, out: Output, o: DataflowOptions): Operator {
   switch (n.kind) {
     case 'filter':
+      if (hasAsyncCall(n.predicate)) return AsyncCalcOperator.filter(n.predicate, n.input.fields.length, out);
       return new FilterOperator(n.predicate, out);
     case 'project':
+      if (n.exprs.some(hasAsyncCall)) return AsyncCalcOperator.project(n.exprs, n.input.fields.length, out);
       return new ProjectOperator(n.exprs, out);
     case 'union':
       return new UnionOperator(out);

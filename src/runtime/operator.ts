@@ -20,6 +20,8 @@ export interface Operator {
   /** Operator state for a checkpoint (structured-clone serialisable: Map, bigint and bytes are fine). */
   snapshot?(): unknown;
   restore?(state: unknown): void;
+  /** Asynchronous work still in flight (e.g. async UDF calls), or undefined when there is none. */
+  pending?(): Promise<void> | undefined;
   /** Rows dropped because their window had already fired (late data), for metrics. */
   lateCount?(): number;
 }

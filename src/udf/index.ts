@@ -17,3 +17,4 @@ export {
 } from './registry.js';
 export { accepts, parseParamType, parseType, paramTypeToString, type ParamType } from './types.js';
 export { isFunctionDef, isUdfSourceFile, loadUdfFile, loadUdfFolders, watchUdfFolders, type UdfChange, type UdfWatcher } from './loader.js';
+export { createFunctionSlots, FunctionSlot, slotOf, UdfCallError, type SlotBinding, type UdfErrorPolicy } from './slots.js';

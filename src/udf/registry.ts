@@ -1,4 +1,5 @@
 import { closest, DirkError, userError } from '../core/errors.js';
+import { slotOf, type FunctionSlot } from './slots.js';
 import { canonicalInt64, typeToString, type Field, type SqlType } from '../core/types.js';
 import type { FunctionDef, Signature } from './api.js';
 import { accepts, instantiate, paramTypeToString, parseParamType, parseType, type ParamType } from './types.js';
@@ -27,6 +28,8 @@ export interface FunctionCatalog {
   origin(name: string): string | undefined;
   /** A new catalog with more functions; a name that already exists is an error naming both origins. */
   with(defs: readonly FunctionDef[], origin: string): FunctionCatalog;
+  /** The functions `resolve` has been asked for on this catalog (what a planned query uses). */
+  used(): FunctionDef[];
 }
 
 /** Where each def came from; the loader records the file of every def it loads. */
@@ -110,7 +113,9 @@ function matches(s: CompiledSignature, argTypes: readonly SqlType[]): boolean {
 }
 
 function build(entries: ReadonlyMap<string, Entry>): FunctionCatalog {
+  const used = new Set<FunctionDef>();
   const catalog: FunctionCatalog = {
+    used: () => [...used],
     lookup: (name) => entries.get(name.toUpperCase())?.def,
     origin: (name) => entries.get(name.toUpperCase())?.origin,
     names: () => [...entries.values()].map((e) => e.def.name),
@@ -120,6 +125,7 @@ function build(entries: ReadonlyMap<string, Entry>): FunctionCatalog {
         const guess = closest(name, catalog.names());
         throw userError(`unknown function ${name.toUpperCase()}${guess ? ` (did you mean ${guess}?)` : ''}`);
       }
+      used.add(entry.def);
       for (const s of entry.signatures) {
         if (!matches(s, argTypes)) continue;
         const n = s.params.length;
@@ -212,7 +218,8 @@ function normalizeResult(v: unknown, t: SqlType): unknown {
   return v;
 }
 
-export type ScalarInvoker = (args: readonly unknown[]) => unknown;
+/** `row` is the call site's input row (compiled code passes it), used only to name a failing record. */
+export type ScalarInvoker = (args: readonly unknown[], row?: unknown) => unknown;
 
 const invokers = new WeakMap<ResolvedFunction, ScalarInvoker>();
 
@@ -235,6 +242,8 @@ export function makeScalarInvoker(resolved: ResolvedFunction): ScalarInvoker {
   const coercions = resolved.argTypes.map((t) => coercionFor(t));
   const anyCoercion = coercions.some((c) => c !== undefined);
   const rt = resolved.returnType;
+  const slot = slotOf(def);
+  if (slot !== undefined) return slotInvoker(slot, coercions, anyCoercion, rt);
   return (args) => {
     if (nullOnNull) for (let i = 0; i < args.length; i++) if (args[i] === null || args[i] === undefined) return null;
     let a = args as unknown[];
@@ -250,6 +259,32 @@ export function makeScalarInvoker(resolved: ResolvedFunction): ScalarInvoker {
       out = evalFn(...a);
     } catch (e) {
       throw failure(resolved, e);
+    }
+    return normalizeResult(out, rt);
+  };
+}
+
+/**
+ * The invoker of a job's function slot: counts the call, reads the current body on every call (so a reloaded
+ * UDF applies at once), and hands failures to the slot's error policy.
+ */
+function slotInvoker(slot: FunctionSlot, coercions: readonly (Coerce | undefined)[], anyCoercion: boolean, rt: SqlType): ScalarInvoker {
+  return (args, row) => {
+    if (slot.nullOnNull) for (let i = 0; i < args.length; i++) if (args[i] === null || args[i] === undefined) return null;
+    let a = args as unknown[];
+    if (anyCoercion) {
+      a = args.slice();
+      for (let i = 0; i < a.length; i++) {
+        const c = coercions[i];
+        if (c !== undefined) a[i] = c(a[i]);
+      }
+    }
+    slot.calls++;
+    let out: unknown;
+    try {
+      out = slot.evalFn!(...a);
+    } catch (e) {
+      return slot.fail(e, row);
     }
     return normalizeResult(out, rt);
   };
@@ -281,7 +316,7 @@ export interface AsyncInvokerOptions {
 export function createAsyncInvoker(
   resolved: ResolvedFunction,
   options: AsyncInvokerOptions = {},
-): (batch: readonly (readonly unknown[])[]) => Promise<unknown[]> {
+): (batch: readonly (readonly unknown[])[], rows?: readonly unknown[]) => Promise<unknown[]> {
   const def = resolved.def;
   if (def.kind !== 'scalar') throw new DirkError(`internal error: ${def.name} is a ${def.kind} function, not scalar`);
   const maxInFlight = Math.max(1, options.maxInFlight ?? def.async?.maxInFlight ?? 16);
@@ -289,14 +324,19 @@ export function createAsyncInvoker(
   const onError = options.onError ?? 'fail';
   const nullOnNull = def.nullOnNullInput !== false;
   const coercions = resolved.argTypes.map((t) => coercionFor(t));
+  const slot = slotOf(def);
   const evalAsync = def.evalAsync as ((...a: unknown[]) => Promise<unknown>) | undefined;
   const evalSync = def.eval as ((...a: unknown[]) => unknown) | undefined;
   const rt = resolved.returnType;
 
   const callOne = async (args: readonly unknown[]): Promise<unknown> => {
-    if (nullOnNull && args.some((a) => a === null || a === undefined)) return null;
+    if ((slot ? slot.nullOnNull : nullOnNull) && args.some((a) => a === null || a === undefined)) return null;
     const a = args.map((v, i) => (coercions[i] ? coercions[i](v) : v));
-    const call = evalAsync ? evalAsync(...a) : Promise.resolve().then(() => evalSync!(...a));
+    if (slot) slot.calls++;
+    // A slot's current body is read per call, so a reloaded function applies at once.
+    const fa = slot ? slot.evalAsyncFn : evalAsync;
+    const fs = slot ? slot.evalFn : evalSync;
+    const call = fa ? fa(...a) : Promise.resolve().then(() => fs!(...a));
     if (!(timeoutMs > 0)) return normalizeResult(await call, rt);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -312,17 +352,28 @@ export function createAsyncInvoker(
     }
   };
 
-  return async (batch) => {
+  const timed = slot !== undefined;
+  return async (batch, rows) => {
     const results = new Array<unknown>(batch.length).fill(null);
     let next = 0;
     let failed: unknown;
     const worker = async (): Promise<void> => {
       while (failed === undefined && next < batch.length) {
         const i = next++;
+        const start = timed ? performance.now() : 0;
         try {
           results[i] = await callOne(batch[i]!);
+          if (timed) slot.onLatency?.(performance.now() - start);
         } catch (e) {
-          if (onError === 'null') results[i] = null;
+          if (slot) {
+            slot.onLatency?.(performance.now() - start);
+            // The slot applies the job's policy: NULL, or a failure naming the record.
+            try {
+              results[i] = slot.fail(e, rows?.[i]);
+            } catch (f) {
+              if (failed === undefined) failed = f;
+            }
+          } else if (onError === 'null') results[i] = null;
           else if (failed === undefined) failed = failure(resolved, e);
         }
       }

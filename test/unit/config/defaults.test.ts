@@ -89,7 +89,7 @@ describe('defaults equal Dagger code defaults', () => {
         documentDurationMs: 90 * 86_400_000,
       },
     });
-    expect(config.udf).toEqual({ folders: [], watch: false, dart: { storeProvider: 'GCS', tkeOidcProvider: false }, settings: {} });
+    expect(config.udf).toEqual({ folders: [], watch: false, errorPolicy: 'NULL', dart: { storeProvider: 'GCS', tkeOidcProvider: false }, settings: {} });
     expect(config.metrics).toEqual({ enabled: true, port: 9464, host: '127.0.0.1', shutdownPeriodMs: 10000 });
   });
 

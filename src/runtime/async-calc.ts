@@ -1,0 +1,221 @@
+import { assertNever, type Row, type RowKind } from '../core/types.js';
+import { compilePredicate, compileProjection } from '../sql/compile.js';
+import type { BExpr } from '../sql/plan.js';
+import type { ScalarFunctionDef } from '../udf/api.js';
+import { createAsyncInvoker, type ResolvedFunction } from '../udf/registry.js';
+import type { Operator, Output } from './operator.js';
+
+/**
+ * Asynchronous scalar functions (evalAsync, e.g. DartGet) in a filter or a projection. The async calls are
+ * lifted out of the expressions: each becomes an extra column appended to the input row, computed for the
+ * whole batch at once with a bounded number of calls in flight and a per-call timeout (createAsyncInvoker);
+ * the rest of the expression stays compiled, synchronous code that reads those columns. Calls nested in the
+ * arguments of other async calls run in an earlier level.
+ *
+ * Because an async call is evaluated for every row of the batch, a call inside a CASE branch (or on the right
+ * of AND/OR) runs even for rows where the branch is not taken; a failure there follows the job's UDF error
+ * policy like any other.
+ *
+ * Order: batches and watermarks leave in the order they arrived. Work is chained on one promise; a watermark
+ * that arrives while a batch is still being looked up waits behind it. The job awaits `pending()` (through
+ * the dataflow's settle) before it moves on, so a checkpoint never sees a batch half-way.
+ */
+interface Step {
+  readonly fn: ResolvedFunction;
+  /** Column of the extended row the result goes to. */
+  readonly column: number;
+  /** Arguments, over the extended row (they may read earlier levels' columns). */
+  readonly args: readonly BExpr[];
+  readonly level: number;
+  /** Structural key, so one call written twice is evaluated once. */
+  readonly key: string;
+}
+
+export function isAsyncCall(b: BExpr): boolean {
+  return b.k === 'call' && b.fn.def.kind === 'scalar' && !(b.fn.def as ScalarFunctionDef).eval && !!(b.fn.def as ScalarFunctionDef).evalAsync;
+}
+
+/** Does the expression contain a call of an asynchronous scalar function? */
+export function hasAsyncCall(b: BExpr): boolean {
+  if (isAsyncCall(b)) return true;
+  let found = false;
+  mapChildren(b, (c) => {
+    if (!found && hasAsyncCall(c)) found = true;
+    return c;
+  });
+  return found;
+}
+
+/** Rebuilds a node with `f` applied to each direct child. */
+function mapChildren(b: BExpr, f: (c: BExpr) => BExpr): BExpr {
+  switch (b.k) {
+    case 'col':
+    case 'lit':
+      return b;
+    case 'call':
+      return { ...b, args: b.args.map(f) };
+    case 'op':
+      return { ...b, args: b.args.map(f) };
+    case 'case':
+      return { ...b, whens: b.whens.map(([c, v]) => [f(c), f(v)] as const), else: b.else ? f(b.else) : null };
+    case 'cast':
+    case 'field':
+      return { ...b, arg: f(b.arg) };
+    case 'index':
+      return { ...b, arg: f(b.arg), index: f(b.index) };
+    case 'like':
+      return { ...b, arg: f(b.arg), pattern: f(b.pattern) };
+    case 'in':
+      return { ...b, arg: f(b.arg), list: b.list.map(f) };
+    default:
+      return assertNever(b, 'expression');
+  }
+}
+
+function structuralKey(b: BExpr): string | undefined {
+  try {
+    return JSON.stringify(b, (k, v) => (k === 'fn' ? `${(v as ResolvedFunction).def.name}${JSON.stringify((v as ResolvedFunction).argTypes)}` : typeof v === 'bigint' ? `${v}n` : v instanceof Map || v instanceof Set || v instanceof Uint8Array ? undefined : v));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Lifts the async calls of `exprs` (over rows of `width` columns) into steps; returns the rewritten expressions. */
+export function liftAsyncCalls(exprs: readonly BExpr[], width: number): { exprs: BExpr[]; steps: Step[] } {
+  const steps: Step[] = [];
+  let unique = 0;
+  const lift = (b: BExpr): { e: BExpr; level: number } => {
+    let level = 0;
+    const e = mapChildren(b, (c) => {
+      const r = lift(c);
+      level = Math.max(level, r.level);
+      return r.e;
+    });
+    if (!isAsyncCall(e)) return { e, level };
+    const call = e as Extract<BExpr, { k: 'call' }>;
+    const key = structuralKey(call) ?? `#${unique++}`;
+    let step = steps.find((s) => s.key === key);
+    if (step === undefined) {
+      step = { fn: call.fn, column: width + steps.length, args: call.args, level: level + 1, key };
+      steps.push(step);
+    }
+    return { e: { k: 'col', index: step.column, type: call.type }, level: step.level };
+  };
+  return { exprs: exprs.map((x) => lift(x).e), steps };
+}
+
+type Mode = { readonly kind: 'filter'; readonly predicate: BExpr } | { readonly kind: 'project'; readonly exprs: readonly BExpr[] };
+
+interface CompiledStep {
+  readonly column: number;
+  readonly args: (r: Row) => unknown[];
+  readonly invoke: (batch: readonly (readonly unknown[])[], rows?: readonly unknown[]) => Promise<unknown[]>;
+}
+
+export class AsyncCalcOperator implements Operator {
+  readonly name: string;
+  private readonly levels: CompiledStep[][];
+  private readonly width: number;
+  private readonly extra: number;
+  private readonly pred: ((r: Row) => boolean) | undefined;
+  private readonly project: ((r: Row) => unknown[]) | undefined;
+  private tail: Promise<void> = Promise.resolve();
+  private queued = 0;
+  private error: unknown;
+
+  static filter(predicate: BExpr, width: number, out: Output): AsyncCalcOperator {
+    return new AsyncCalcOperator({ kind: 'filter', predicate }, width, out);
+  }
+
+  static project(exprs: readonly BExpr[], width: number, out: Output): AsyncCalcOperator {
+    return new AsyncCalcOperator({ kind: 'project', exprs }, width, out);
+  }
+
+  constructor(
+    mode: Mode,
+    width: number,
+    private readonly out: Output,
+  ) {
+    const lifted = liftAsyncCalls(mode.kind === 'filter' ? [mode.predicate] : mode.exprs, width);
+    this.name = mode.kind === 'filter' ? 'AsyncFilter' : 'AsyncProject';
+    this.width = width;
+    this.extra = lifted.steps.length;
+    const levels: CompiledStep[][] = [];
+    for (const s of lifted.steps) {
+      (levels[s.level - 1] ??= []).push({ column: s.column, args: compileProjection(s.args), invoke: createAsyncInvoker(s.fn) });
+    }
+    this.levels = levels.filter((l) => l !== undefined);
+    if (mode.kind === 'filter') this.pred = compilePredicate(lifted.exprs[0]!);
+    else this.project = compileProjection(lifted.exprs);
+  }
+
+  process(rows: Row[], kinds: RowKind[] | undefined): void {
+    if (rows.length === 0) return;
+    this.enqueue(() => this.run(rows, kinds));
+  }
+
+  onWatermark(time: number): void {
+    if (this.queued === 0 && this.error === undefined) this.out.watermark(time);
+    else this.enqueue(() => this.out.watermark(time));
+  }
+
+  /** Work still running (a promise that rejects if it failed), or undefined when idle. */
+  pending(): Promise<void> | undefined {
+    if (this.error !== undefined) return Promise.reject(this.error);
+    if (this.queued === 0) return undefined;
+    return this.tail.then(() => {
+      if (this.error !== undefined) throw this.error;
+    });
+  }
+
+  private enqueue(work: () => void | Promise<void>): void {
+    this.queued++;
+    this.tail = this.tail
+      .then(async () => {
+        if (this.error === undefined) await work();
+      })
+      .catch((e: unknown) => {
+        this.error ??= e;
+      })
+      .finally(() => {
+        this.queued--;
+      });
+  }
+
+  private async run(rows: Row[], kinds: RowKind[] | undefined): Promise<void> {
+    const n = rows.length;
+    const ext = new Array<Row>(n);
+    for (let i = 0; i < n; i++) {
+      const r = rows[i]!.slice(0, this.width);
+      r.length = this.width + this.extra;
+      ext[i] = r;
+    }
+    for (const level of this.levels) {
+      await Promise.all(
+        level.map(async (step) => {
+          const args = new Array<unknown[]>(n);
+          for (let i = 0; i < n; i++) args[i] = step.args(ext[i]!);
+          // The original rows go along so a failing call can name the record it came from.
+          const results = await step.invoke(args, rows);
+          for (let i = 0; i < n; i++) ext[i]![step.column] = results[i];
+        }),
+      );
+    }
+    if (this.pred) {
+      const keep: Row[] = [];
+      const keepKinds: RowKind[] | undefined = kinds ? [] : undefined;
+      for (let i = 0; i < n; i++) {
+        if (this.pred(ext[i]!)) {
+          keep.push(rows[i]!);
+          keepKinds?.push(kinds![i]!);
+        }
+      }
+      if (keep.length) this.out.data(keep, keepKinds);
+      return;
+    }
+    const fn = this.project!;
+    const res = new Array<Row>(n);
+    for (let i = 0; i < n; i++) res[i] = fn(ext[i]!);
+    this.out.data(res, kinds);
+  }
+}

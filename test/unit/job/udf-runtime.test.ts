@@ -1,0 +1,287 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SourceBatch } from '../../../src/core/connector.js';
+import { createLogger } from '../../../src/core/logger.js';
+import { RowKind, T, type Row, type TableSchema } from '../../../src/core/types.js';
+import type { JobConfig } from '../../../src/config/index.js';
+import type { PreparedJob } from '../../../src/job/prepare.js';
+import { describeOrigin, startUdfRuntime } from '../../../src/job/udf-lifecycle.js';
+import { buildDataflow } from '../../../src/runtime/dataflow.js';
+import { builtinFunctions } from '../../../src/sql/functions/index.js';
+import { planSql } from '../../../src/sql/planner.js';
+import { createTelemetry } from '../../../src/telemetry/index.js';
+import { defineAggregate, defineScalar, type FunctionDef } from '../../../src/udf/api.js';
+import { createFunctionCatalog } from '../../../src/udf/registry.js';
+import { FunctionSlot, UdfCallError, type SlotBinding, type UdfErrorPolicy } from '../../../src/udf/slots.js';
+import { daggerFunctions } from '../../../udfs/index.js';
+
+const TABLE: TableSchema = {
+  name: 't',
+  columns: [
+    { name: 'id', type: T.STRING },
+    { name: 'x', type: T.BIGINT },
+    { name: 'rowtime', type: T.ROWTIME },
+  ],
+  rowtimeIndex: 2,
+};
+
+const quiet = createLogger({ level: 'error' });
+
+interface Harness {
+  readonly out: string[];
+  readonly slots: Map<string, FunctionSlot>;
+  push(rows: Row[], batch?: Partial<SourceBatch>): Promise<void>;
+  watermark(t: number): Promise<void>;
+}
+
+function harness(query: string, defs: readonly FunctionDef[], policy: UdfErrorPolicy = 'NULL'): Harness {
+  const slots = new Map(defs.map((d) => [d.name.toUpperCase(), new FunctionSlot(d)]));
+  let current: SourceBatch | undefined;
+  const binding: SlotBinding = {
+    policy,
+    origin: (row) => (current ? describeOrigin(current, row) : undefined),
+    onNullResult: () => {},
+  };
+  for (const s of slots.values()) s.binding = binding;
+  const functions = createFunctionCatalog(builtinFunctions).with([...slots.values()].map((s) => s.proxy), 'test');
+  const plan = planSql(query, { table: (n) => (n === 't' ? TABLE : undefined), tableNames: () => ['t'], functions });
+  const out: string[] = [];
+  const flow = buildDataflow(
+    plan,
+    {
+      data(rows: Row[], kinds?: RowKind[]) {
+        rows.forEach((r, i) => out.push(`${kinds?.[i] === RowKind.Delete ? '-' : '+'}${JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? Number(v) : v))}`));
+      },
+      watermark() {},
+    },
+    { hooks: { late() {} }, retentionMs: 0, now: () => 0 },
+  );
+  return {
+    out,
+    slots,
+    async push(rows, batch = {}) {
+      current = { rows, split: batch.split ?? 'orders:3', ...(batch.offsets ? { offsets: batch.offsets } : {}) };
+      try {
+        for (const p of flow.inputs) p.push(rows);
+        await flow.settle();
+        flow.batchEnd();
+        await flow.settle();
+      } finally {
+        current = undefined;
+      }
+    },
+    async watermark(t) {
+      for (const p of flow.inputs) p.watermark(t);
+      await flow.settle();
+      flow.batchEnd();
+      await flow.settle();
+    },
+  };
+}
+
+const Twice = defineScalar({
+  name: 'Twice',
+  signatures: [{ params: ['BIGINT'], returns: 'BIGINT' }],
+  eval: (x) => {
+    if (Number(x) < 0) throw new Error(`negative input ${x}`);
+    return Number(x) * 2;
+  },
+});
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function asyncPlusOne(track?: { now: number; max: number }) {
+  return defineScalar({
+    name: 'SlowPlusOne',
+    signatures: [{ params: ['BIGINT'], returns: 'BIGINT' }],
+    async: { maxInFlight: 2, timeoutMs: 1000 },
+    evalAsync: async (x) => {
+      if (track) track.max = Math.max(track.max, ++track.now);
+      await sleep(5);
+      if (track) track.now--;
+      if (Number(x) === 13) throw new Error('unlucky');
+      return Number(x) + 1;
+    },
+  });
+}
+
+const rows = (...xs: number[]): Row[] => xs.map((x, i) => [`r${i}`, BigInt(x), 1000 + i]);
+
+describe('UDF slots in a running dataflow', () => {
+  it('counts calls and errors; the NULL policy gives NULL for a failing call', async () => {
+    const h = harness('SELECT id, Twice(x) AS y FROM t', [Twice]);
+    await h.push(rows(1, -2, 3));
+    expect(h.out).toEqual(['+["r0",2]', '+["r1",null]', '+["r2",6]']);
+    const slot = h.slots.get('TWICE')!;
+    expect([slot.calls, slot.errors]).toEqual([3, 1]);
+  });
+
+  it('the FAIL policy stops with a message naming the function and the record', async () => {
+    const h = harness('SELECT id, Twice(x) AS y FROM t WHERE x <> 0', [Twice], 'FAIL');
+    const err = await h.push(rows(1, 5, -7, 3), { split: 'orders:3', offsets: ['40', '41', '42', '43'] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UdfCallError);
+    expect((err as Error).message).toBe('function Twice failed on the record at topic orders, partition 3, offset 42: negative input -7');
+    expect((err as UdfCallError).domain).toBe('user');
+  });
+
+  it('a swapped body applies to the next call, and a window keeps its state across the swap', async () => {
+    const query =
+      "SELECT COUNT(*) AS n, SUM(Twice(x)) AS s, TUMBLE_END(rowtime, INTERVAL '1' MINUTE) AS e FROM t GROUP BY TUMBLE(rowtime, INTERVAL '1' MINUTE)";
+    const h = harness(query, [Twice]);
+    await h.push(rows(1, 2));
+    const slot = h.slots.get('TWICE')!;
+    const Thrice = defineScalar({ name: 'Twice', signatures: [{ params: ['BIGINT'], returns: 'BIGINT' }], eval: (x) => Number(x) * 3 });
+    expect(slot.incompatibility(Thrice)).toBeUndefined();
+    slot.swap(Thrice);
+    await h.push(rows(10));
+    await h.watermark(60_000);
+    expect(h.out).toEqual(['+[3,36,60000]']); // 2 + 4 before, 30 after
+    const changed = defineScalar({ name: 'Twice', signatures: [{ params: ['STRING'], returns: 'BIGINT' }], eval: () => 1 });
+    expect(slot.incompatibility(changed)).toMatch(/signatures changed/);
+  });
+
+  it('a UDAF runs through its slot (calls counted, body swappable)', async () => {
+    const make = (k: number) =>
+      defineAggregate<{ s: number }>({
+        name: 'WeightedSum',
+        signatures: [{ params: ['BIGINT'], returns: 'BIGINT' }],
+        createAccumulator: () => ({ s: 0 }),
+        accumulate: (a, x) => void (a.s += k * Number(x)),
+        getValue: (a) => a.s,
+      });
+    const h = harness("SELECT WeightedSum(x) AS w FROM t GROUP BY TUMBLE(rowtime, INTERVAL '1' MINUTE)", [make(1)]);
+    await h.push(rows(1, 2));
+    h.slots.get('WEIGHTEDSUM')!.swap(make(10));
+    await h.push(rows(3));
+    await h.watermark(60_000);
+    expect(h.out).toEqual(['+[33]']);
+    expect(h.slots.get('WEIGHTEDSUM')!.calls).toBe(3);
+  });
+});
+
+describe('async scalar functions in SELECT and WHERE', () => {
+  it('evaluates them per batch with bounded concurrency, in order, nested, before the watermark', async () => {
+    const track = { now: 0, max: 0 };
+    const h = harness(
+      'SELECT id, SlowPlusOne(SlowPlusOne(x)) AS y FROM t WHERE SlowPlusOne(x) > 2',
+      [asyncPlusOne(track)],
+    );
+    await h.push(rows(1, 2, 3, 4, 5));
+    expect(h.out).toEqual(['+["r1",4]', '+["r2",5]', '+["r3",6]', '+["r4",7]']);
+    expect(track.max).toBeLessThanOrEqual(2);
+    expect(track.max).toBeGreaterThan(0);
+  });
+
+  it('feeds a window: rows looked up asynchronously are counted before the watermark closes it', async () => {
+    const h = harness(
+      "SELECT w, COUNT(*) AS n FROM (SELECT SlowPlusOne(x) AS w, rowtime FROM t) GROUP BY TUMBLE(rowtime, INTERVAL '1' MINUTE), w",
+      [asyncPlusOne()],
+    );
+    await h.push(rows(1, 1, 2));
+    await h.watermark(60_000);
+    expect(h.out.sort()).toEqual(['+[2,2]', '+[3,1]']);
+  });
+
+  it('a failing async call is NULL under the NULL policy and names its record under FAIL', async () => {
+    const h = harness('SELECT id, SlowPlusOne(x) AS y FROM t', [asyncPlusOne()]);
+    await h.push(rows(12, 13));
+    expect(h.out).toEqual(['+["r0",13]', '+["r1",null]']);
+    expect(h.slots.get('SLOWPLUSONE')!.errors).toBe(1);
+
+    const f = harness('SELECT id, SlowPlusOne(x) AS y FROM t', [asyncPlusOne()], 'FAIL');
+    const err = await f.push(rows(12, 13), { split: 'in:0', offsets: ['7', '8'] }).catch((e: unknown) => e);
+    expect((err as Error).message).toBe('function SlowPlusOne failed on the record at topic in, partition 0, offset 8: unlucky');
+  });
+});
+
+describe('startUdfRuntime', () => {
+  let server: Server;
+  let url: string;
+  let requests = 0;
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      requests++;
+      if (req.url === '/darts/dart-get/surge') {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ '1': '1.5', '2': '2.0' }));
+      } else {
+        res.statusCode = 404;
+        res.end();
+      }
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/darts`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  function prepared(query: string, user: readonly FunctionDef[], udf: Partial<JobConfig['udf']> = {}) {
+    const slotFor = new Map([...daggerFunctions, ...user].map((d) => [d, new FunctionSlot(d)] as const));
+    const functions = createFunctionCatalog(builtinFunctions).with([...slotFor.values()].map((s) => s.proxy), 'test');
+    const plan = planSql(query, { table: (n) => (n === 't' ? TABLE : undefined), tableNames: () => ['t'], functions });
+    const job = {
+      config: { udf: { folders: [], watch: false, errorPolicy: 'NULL', settings: {}, dart: { storeProvider: 'GCS', tkeOidcProvider: false }, ...udf } },
+      registry: undefined,
+      functions,
+      slots: new Map([...slotFor.values()].map((s) => [s.name.toUpperCase(), s])),
+      plan,
+    } as unknown as PreparedJob;
+    return job;
+  }
+
+  it('opens the functions the plan uses with the UDF settings, reads Dart files over HTTP, meters and closes them', async () => {
+    const events: string[] = [];
+    const Probe = defineScalar({
+      name: 'Probe',
+      signatures: [{ params: ['STRING'], returns: 'STRING' }],
+      open: (ctx) => void events.push(`open ${String(ctx.config['UDF_PROBE'])}`),
+      close: () => void events.push('close'),
+      eval: (s) => s,
+    });
+    const Unused = defineScalar({ name: 'Unused', signatures: [{ params: [], returns: 'INT' }], open: () => void events.push('unused'), eval: () => 1 });
+    const job = prepared("SELECT Probe(id) AS p, DartGet('surge', CAST(x AS STRING), 1) AS surge FROM t", [Probe, Unused], {
+      settings: { UDF_PROBE: 'on', UDF_DART_STORE_URL: url },
+    });
+    const telemetry = createTelemetry({ jobId: 'udf-test' });
+    const udfs = await startUdfRuntime(job, { telemetry, logger: quiet, watch: false });
+    expect(events).toEqual(['open on']);
+
+    const out: Row[] = [];
+    const flow = buildDataflow(job.plan, { data: (r) => void out.push(...r), watermark() {} }, { hooks: { late() {} }, retentionMs: 0, now: () => 0 });
+    const input = rows(1, 2, 3);
+    udfs.setBatch({ rows: input, split: 'in:0', offsets: ['0', '1', '2'] });
+    flow.inputs[0]!.push(input);
+    await flow.settle();
+    udfs.setBatch(undefined);
+    udfs.flush();
+    // Key 3 is missing and has no default: NULL under the default policy.
+    expect(out).toEqual([
+      ['r0', '1.5'],
+      ['r1', '2.0'],
+      ['r2', null],
+    ]);
+    expect(requests).toBe(1); // one fetch, cached for the batch
+    await udfs.close();
+    expect(events).toEqual(['open on', 'close']);
+    const text = await telemetry.metrics();
+    expect(text).toMatch(/dirk_udf_calls_total\{[^}]*udf="DartGet"[^}]*\} 3/);
+    expect(text).toMatch(/dirk_udf_errors_total\{[^}]*udf="DartGet"[^}]*\} 1/);
+    expect(text).toMatch(/dirk_udf_calls_total\{[^}]*udf="Probe"[^}]*\} 3/);
+    expect(text).toMatch(/dirk_udf_duration_seconds_count\{[^}]*udf="DartGet"[^}]*\} 3/);
+  });
+
+  it('a failing open() stops the start with a message naming the function', async () => {
+    const Bad = defineScalar({
+      name: 'Bad',
+      signatures: [{ params: ['STRING'], returns: 'STRING' }],
+      open: () => {
+        throw new Error('no credentials');
+      },
+      eval: (s) => s,
+    });
+    const job = prepared('SELECT Bad(id) AS b FROM t', [Bad]);
+    await expect(startUdfRuntime(job, { telemetry: createTelemetry({ jobId: 'x' }), logger: quiet, watch: false })).rejects.toThrow(
+      'function Bad could not be opened: no credentials',
+    );
+  });
+});
