@@ -10,6 +10,7 @@ import { buildDataflow, type Dataflow } from '../runtime/dataflow.js';
 import { createJsonRowEncoder, createProtoRowEncoder } from '../schema/index.js';
 import { createKafkaSink } from '../sinks/kafka/kafka-sink.js';
 import { createLogSink } from '../sinks/log/log-sink.js';
+import { createInfluxSink } from '../sinks/influxdb/influx-sink.js';
 import { createKafkaSource } from '../sources/kafka/kafka-source.js';
 import { createFileSource } from '../sources/file/file-source.js';
 import { createTelemetry, startMetricsServer, type MetricsServer, type Telemetry } from '../telemetry/index.js';
@@ -108,7 +109,20 @@ function createSink(job: PreparedJob, telemetry: Telemetry, logger: Logger, out?
       });
     }
     case 'influx':
-      throw userError('SINK_TYPE=influx: the InfluxDB sink is not wired into jobs yet; use kafka or log');
+      return createInfluxSink({
+        url: sink.url,
+        ...(sink.username ? { username: sink.username } : {}),
+        ...(sink.password ? { password: sink.password } : {}),
+        database: sink.dbName,
+        retentionPolicy: sink.retentionPolicy,
+        measurement: sink.measurementName,
+        columns,
+        batchSize: sink.batchSize,
+        flushDurationMs: sink.flushDurationMs,
+        logger,
+        metrics: telemetry.sinkMetrics('influx'),
+        lateRecordsDropped: telemetry.sinkLateRecordsDropped('influx'),
+      });
     default:
       throw userError(`SINK_TYPE=${sink.type} is not available in Dirk`);
   }
@@ -170,7 +184,7 @@ export async function startJob(job: PreparedJob, options: RunOptions): Promise<R
   let metricsServer: MetricsServer | undefined;
   if (config.metrics.enabled) {
     metricsServer = await startMetricsServer({ host: config.metrics.host, port: config.metrics.port, telemetry });
-    logger.info(`metrics at ${metricsServer.url}`);
+    logger.info(`metrics at ${new URL("/metrics", metricsServer.url).href}`);
   }
 
   const passThrough = detectPassThrough(job);

@@ -140,6 +140,8 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
     const labels: Record<string, string> = {};
     d.labels.forEach((l, i) => (labels[l] = values[i]!));
     const h = d.labels.length === 0 ? m : (m as client.Counter<string>).labels(labels);
+    // A bound counter is exported at 0 from the start, so rate() and alerts see the series before its first event.
+    if (d.type === 'counter') (h as client.Counter<string>).inc(0);
     bound.set(id, h);
     return h as H;
   }

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import protobuf from 'protobufjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { closeKafkaHelpers, consumeN, createTopics, kafkaBootstrap, produce, uniqueTopic } from '../helpers/kafka.js';
 import { REPO_ROOT, runCli, startCli } from '../helpers/process.js';
 
@@ -165,6 +165,54 @@ describe('dirk run: Kafka protobuf in, Kafka out', () => {
       expect(JSON.parse(rec!.value!.toString('utf8'))).toEqual({ number_of_bookings: 40, window_timestamp: '2026-01-01T09:01:00.000Z' });
     } finally {
       await run2.stop('SIGTERM', 20_000);
+    }
+  });
+});
+
+describe('dirk run: Kafka to InfluxDB, with /metrics', () => {
+  const influxUrl = inject('influxUrl');
+  it.skipIf(!influxUrl)('writes window points (tag_ columns as tags, window_timestamp as time) and reports metrics', async () => {
+    const input = uniqueTopic('it-bookings-influx');
+    await createTopics([input], 1);
+    await produce(input, INPUT.map(([o, s, t, a]) => ({ value: booking(o, s, t, a) })));
+    const measurement = `bookings_${Date.now()}`;
+    const cli = startCli([
+      'run',
+      writeJob('influx', input, {
+        SINK_TYPE: 'influx',
+        SINK_INFLUX_URL: influxUrl!,
+        SINK_INFLUX_DB_NAME: 'dirk',
+        SINK_INFLUX_MEASUREMENT_NAME: measurement,
+        SINK_INFLUX_USERNAME: 'u',
+        SINK_INFLUX_PASSWORD: 'p',
+      }, { METRIC_TELEMETRY_ENABLE: 'true', METRICS_PORT: '0' }),
+    ]);
+    try {
+      const line = await cli.waitForLine(/metrics at (http\S+)/, { timeoutMs: 20_000 });
+      const metricsUrl = /metrics at (http\S+)/.exec(line)![1]!;
+      const query = async () => {
+        const res = await fetch(`${influxUrl}/query?${new URLSearchParams({ db: 'dirk', q: `SELECT * FROM "${measurement}"`, epoch: 'ms' })}`);
+        const body = (await res.json()) as { results: { series?: { columns: string[]; values: unknown[][] }[] }[] };
+        const series = body.results[0]?.series?.[0];
+        return series ? series.values.map((v) => Object.fromEntries(series.columns.map((c, i) => [c, v[i]]))) : [];
+      };
+      let points: Record<string, unknown>[] = [];
+      for (let i = 0; i < 100 && points.length < 3; i++) {
+        points = await query();
+        if (points.length < 3) await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(points).toEqual([
+        { time: T0 + 60_000, number_of_bookings: 1, tag_service_type: 'GO_FOOD', total_amount: 5.5, window_start: T0 },
+        { time: T0 + 60_000, number_of_bookings: 2, tag_service_type: 'GO_RIDE', total_amount: 12.25, window_start: T0 },
+        { time: T0 + 120_000, number_of_bookings: 1, tag_service_type: 'GO_RIDE', total_amount: 7, window_start: T0 + 60_000 },
+      ]);
+      const metrics = await (await fetch(metricsUrl)).text();
+      expect(metrics).toMatch(/dirk_source_records_total\{[^}]*table="booking"[^}]*\} 5/);
+      expect(metrics).toMatch(/dirk_sink_records_total\{[^}]*sink="influx"[^}]*\} 3/);
+      expect(metrics).toMatch(/dirk_source_decode_errors_total\{[^}]*\} 0/);
+      expect(metrics).toMatch(/dirk_watermark_lag_seconds\{[^}]*table="booking"/);
+    } finally {
+      await cli.stop('SIGTERM', 20_000);
     }
   });
 });
