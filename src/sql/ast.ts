@@ -142,6 +142,7 @@ export interface Query {
   readonly body: QueryBody;
   readonly orderBy: readonly OrderItem[];
   readonly limit?: number;
+  readonly limitPos?: SourcePosition;
 }
 
 export type Statement =

@@ -200,7 +200,10 @@ export class Binder {
         });
         const elseExpr = e.else ? this.bind(e.else, scope, agg) : null;
         const type = commonType([...whens.map((w) => w[1].type), ...(elseExpr ? [elseExpr.type] : [])]);
-        if (!type) throw new SqlError(`CASE branches have incompatible types: ${whens.map((w) => typeToString(w[1].type)).join(', ')}`, e.pos);
+        if (!type) {
+          const all = [...whens.map((w) => w[1].type), ...(elseExpr ? [elseExpr.type] : [])];
+          throw new SqlError(`CASE branches have incompatible types: ${all.map(typeToString).join(', ')}`, e.pos);
+        }
         return { k: 'case', whens, else: elseExpr, type };
       }
       case 'cast': {

@@ -158,12 +158,13 @@ class Parser {
     let orderBy: OrderItem[] = [];
     if (this.acceptKw('ORDER', 'BY')) orderBy = this.orderItems();
     let limit: number | undefined;
+    const limitTok = this.peek();
     if (this.acceptKw('LIMIT')) {
       const t = this.next();
       if (t.kind !== 'number') this.fail('expected a number after LIMIT', t);
       limit = Number(t.text);
     }
-    return { pos: start.pos, with: withs, body, orderBy, ...(limit !== undefined ? { limit } : {}) };
+    return { pos: start.pos, with: withs, body, orderBy, ...(limit !== undefined ? { limit, limitPos: limitTok.pos } : {}) };
   }
 
   private queryBody(): QueryBody {
@@ -413,7 +414,7 @@ class Parser {
     if (negated) this.next();
     if (this.acceptKw('IN')) {
       this.expectOp('(');
-      if (this.isKw('SELECT')) this.fail('IN (sub-query) is not supported; use a join');
+      if (this.isKw('SELECT')) throw new SqlError('IN (sub-query) is not supported on streams; use a join', this.peek().pos);
       const list: Expr[] = [];
       do list.push(this.expr());
       while (this.acceptOp(','));
@@ -790,16 +791,20 @@ class Parser {
     let frame: OverSpec['frame'];
     if (this.isKw('ROWS') || this.isKw('RANGE')) {
       const unit = this.next().upper as 'ROWS' | 'RANGE';
-      this.expectKw('BETWEEN');
+      // `ROWS 2 PRECEDING` is short for `ROWS BETWEEN 2 PRECEDING AND CURRENT ROW`.
+      const between = this.acceptKw('BETWEEN');
       let preceding: Expr | 'UNBOUNDED' | 'CURRENT';
       if (this.acceptKw('UNBOUNDED')) preceding = 'UNBOUNDED';
       else if (this.acceptKw('CURRENT')) preceding = 'CURRENT';
       else preceding = this.additive();
       if (preceding !== 'CURRENT') this.expectKw('PRECEDING');
       else this.expectKw('ROW');
-      this.expectKw('AND');
-      this.expectKw('CURRENT');
-      this.expectKw('ROW');
+      if (between) {
+        this.expectKw('AND');
+        if (this.isKw('UNBOUNDED') || (!this.isKw('CURRENT') && !this.isOp(')'))) this.fail('only frames ending at CURRENT ROW are supported on streams; expected CURRENT ROW');
+        this.expectKw('CURRENT');
+        this.expectKw('ROW');
+      }
       frame = { unit, preceding };
     }
     this.expectOp(')');

@@ -78,7 +78,7 @@ class Planner {
         throw new SqlError('ORDER BY on a stream is only supported on the ascending time attribute; use ROW_NUMBER() OVER (...) for Top-N', o.expr.pos);
       }
     }
-    if (q.limit !== undefined) throw new SqlError('LIMIT on an unbounded stream is not supported; use ROW_NUMBER() OVER (...) <= n', q.pos);
+    if (q.limit !== undefined) throw new SqlError('LIMIT on an unbounded stream is not supported; use ROW_NUMBER() OVER (...) <= n', q.limitPos ?? q.pos);
     return planned;
   }
 
@@ -121,6 +121,11 @@ class Planner {
   }
 
   private planSelect(s: Select, ctes: Map<string, Query>): Planned {
+    // `FROM a, b WHERE ...`: a filter over a cross product is an inner join on that condition (as Flink plans it).
+    if (s.from?.kind === 'join' && s.from.type === 'CROSS' && !s.from.on && s.where && s.from.right.kind !== 'unnest' && s.from.right.kind !== 'lateral') {
+      const { where, ...rest } = s;
+      s = { ...rest, from: { ...s.from, type: 'INNER', on: where } };
+    }
     if (!s.from) throw new SqlError('SELECT without FROM produces no stream', s.pos);
     let input = this.planFrom(s.from, ctes);
     let where = s.where;
@@ -174,12 +179,14 @@ class Planner {
     }
     const exprs: BExpr[] = [];
     const fields: Field[] = [];
+    const positions: SourcePosition[] = [];
     for (const item of s.items) {
       if (item.kind === 'star') {
         input.scope.columns.forEach((c, i) => {
           if (item.table !== undefined && c.qualifier !== item.table) return;
           exprs.push({ k: 'col', index: i, type: c.type });
           fields.push({ name: c.name, type: c.type });
+          positions.push(item.pos);
         });
         if (item.table !== undefined && !input.scope.columns.some((c) => c.qualifier === item.table)) {
           throw new SqlError(`no table named '${item.table}' in FROM`, item.pos);
@@ -192,12 +199,13 @@ class Planner {
       const b = this.binder.bind(item.expr, input.scope);
       exprs.push(b);
       fields.push({ name: item.alias ?? defaultName(item.expr, fields.length), type: b.type });
+      positions.push(item.pos);
     }
-    return this.project(input.node, exprs, fields);
+    return this.project(input.node, exprs, fields, positions);
   }
 
-  private project(input: PlanNode, exprs: BExpr[], fields: Field[]): Planned {
-    checkDuplicateNames(fields);
+  private project(input: PlanNode, exprs: BExpr[], fields: Field[], positions?: readonly SourcePosition[]): Planned {
+    checkDuplicateNames(fields, positions);
     let rowtimeIndex: number | undefined;
     const outFields = fields.map((f, i) => {
       const e = exprs[i]!;
@@ -258,7 +266,7 @@ class Planner {
         keys.push(...rest);
         keyNames.length = 0;
         keyNames.push(...restNames);
-        source = { node: stripWindowTvf(input.node), scope: input.scope };
+        source = { node: stripWindowTvf(input.node, s.where?.pos ?? s.pos), scope: input.scope };
       }
     }
     const k = keys.length;
@@ -328,7 +336,7 @@ class Planner {
       };
     }
     if (having) node = { ...passThrough(node), kind: 'filter', input: node, predicate: having };
-    return this.project(node, items.map((i) => i.b), items.map((i) => ({ name: i.name, type: i.b.type })));
+    return this.project(node, items.map((i) => i.b), items.map((i) => ({ name: i.name, type: i.b.type })), s.items.map((i) => i.pos));
   }
 
   private windowSpec(g: Extract<Expr, { kind: 'call' }>, scope: Scope): WindowSpec {
@@ -493,7 +501,6 @@ class Planner {
       }
       residual.push(c);
     }
-    if (leftKeys.length === 0) throw new SqlError('a join needs at least one equality between the two inputs in ON', f.on.pos);
     const fields: Field[] = [...left.node.fields, ...right.node.fields];
     const residualExpr = residual.length === 0 ? null : residual.reduce((a, b): BExpr => ({ k: 'op', op: 'AND', args: [a, b], type: T.BOOLEAN }));
     const joinType = f.type as 'INNER' | 'LEFT' | 'RIGHT' | 'FULL';
@@ -520,6 +527,8 @@ class Planner {
       };
       return { node, scope };
     }
+    // An interval join may have no equality key (one shared buffer); a regular join would keep everything.
+    if (leftKeys.length === 0) throw new SqlError('a join needs at least one equality between the two inputs in ON', f.on.pos);
     if (joinType !== 'INNER') throw new SqlError(`regular ${joinType} joins are not supported yet; use an interval join (bounded time condition) or INNER`, f.pos);
     const plainFields = fields.map((x) => ({ name: x.name, type: plainType(x.type) }));
     const node: PlanNode = {
@@ -554,12 +563,12 @@ function findWindowTvf(n: PlanNode): Extract<PlanNode, { kind: 'windowTvf' }> | 
   return undefined;
 }
 
-function stripWindowTvf(n: PlanNode): PlanNode {
+function stripWindowTvf(n: PlanNode, wherePos: SourcePosition): PlanNode {
   if (n.kind === 'windowTvf') return n.input;
   if (n.kind === 'filter') {
     const base = findWindowTvf(n)!.input.fields.length;
-    if (refsColumnsFrom(n.predicate, base)) throw new SqlError('a WHERE over a window table function may not use window_start/window_end/window_time when aggregating');
-    const input = stripWindowTvf(n.input);
+    if (refsColumnsFrom(n.predicate, base)) throw new SqlError('a WHERE over a window table function may not use window_start/window_end/window_time when aggregating', wherePos);
+    const input = stripWindowTvf(n.input, wherePos);
     return { ...passThrough(input), kind: 'filter', input, predicate: n.predicate };
   }
   return n;
@@ -584,12 +593,12 @@ function mapUniqueKey(input: PlanNode, exprs: readonly BExpr[]): number[] | unde
   return out;
 }
 
-function checkDuplicateNames(fields: readonly Field[]): void {
+function checkDuplicateNames(fields: readonly Field[], positions?: readonly SourcePosition[]): void {
   const seen = new Set<string>();
-  for (const f of fields) {
-    if (seen.has(f.name)) throw new SqlError(`the output has two columns named '${f.name}'; give one an alias with AS`);
+  fields.forEach((f, i) => {
+    if (seen.has(f.name)) throw new SqlError(`the output has two columns named '${f.name}'; give one an alias with AS`, positions?.[i]);
     seen.add(f.name);
-  }
+  });
 }
 
 function defaultName(e: Expr, i: number): string {

@@ -11,6 +11,6 @@ UNION ALL SELECT k, v FROM u
 ---- input u
 {"k": "c", "v": 3}
 ---- output unordered
-+I[a, 10]
 +I[b, 2]
++I[a, 10]
 +I[c, 3]
