@@ -206,6 +206,24 @@ function core(call: AggCall): Core {
   }
 }
 
+/**
+ * FIRST_VALUE / LAST_VALUE over an updating input: keeps the non-NULL values in arrival order so that a
+ * retraction can remove one and the first (last) remaining value takes over, as Flink's retracting variants do.
+ */
+function retractableFirstLast(first: boolean): Core {
+  return {
+    create: () => ({ items: [] as unknown[] }),
+    add: (a, v) => v !== null && a.items.push(v),
+    retract: (a, v) => {
+      if (v === null) return;
+      const i = first ? a.items.findIndex((x: unknown) => L.eq(x, v)) : a.items.findLastIndex((x: unknown) => L.eq(x, v));
+      if (i >= 0) a.items.splice(i, 1);
+    },
+    merge: (a, b) => a.items.push(...b.items),
+    result: (a) => (a.items.length ? (first ? a.items[0] : a.items[a.items.length - 1]) : null),
+  };
+}
+
 /** Wraps a core so that DISTINCT feeds each value once (with counts, so retraction works). */
 function distinct(inner: Core): Core {
   return {
@@ -269,6 +287,7 @@ export function createAccumulator(call: AggCall, updatingInput: boolean): Accumu
     const base = c;
     c = { ...base, create: () => ({ ...base.create(), counts: new Map() }) };
   }
+  if ((call.name === 'FIRST_VALUE' || call.name === 'LAST_VALUE') && updatingInput) c = retractableFirstLast(call.name === 'FIRST_VALUE');
   const arg = argFns[0];
   const value = call.name === 'COUNT' && !arg ? () => 1 : (row: Row) => arg!(row);
   const cc = c;

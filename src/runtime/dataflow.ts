@@ -2,9 +2,10 @@ import { assertNever, type Row, type RowKind } from '../core/types.js';
 import type { PlanNode, QueryPlan } from '../sql/plan.js';
 import { CorrelateOperator } from './correlate.js';
 import { RankOperator } from './rank.js';
-import { FilterOperator, GroupAggregateOperator, ProjectOperator, UnionOperator } from './basic-operators.js';
-import { IntervalJoinOperator, RegularJoinOperator } from './join-operators.js';
+import { StreamingJoinOperator } from './outer-join.js';
 import { AsyncCalcOperator, hasAsyncCall } from './async-calc.js';
+import { FilterOperator, GroupAggregateOperator, ProjectOperator, UnionOperator } from './basic-operators.js';
+import { IntervalJoinOperator } from './join-operators.js';
 import type { Operator, OperatorHooks, Output } from './operator.js';
 import { WindowAggregateOperator } from './window-aggregate.js';
 import { WindowTvfOperator } from './window-tvf.js';
@@ -178,7 +179,19 @@ function makeOperator(n: Exclude<PlanNode, { kind: 'scan' }>, out: Output, o: Da
         o.hooks,
       );
     case 'join':
-      return new RegularJoinOperator(n, out, o.retentionMs, o.now);
+      return new StreamingJoinOperator(
+        {
+          joinType: n.joinType,
+          leftKeys: n.leftKeys,
+          rightKeys: n.rightKeys,
+          residual: n.residual,
+          leftWidth: n.left.fields.length,
+          rightWidth: n.right.fields.length,
+        },
+        out,
+        o.retentionMs,
+        o.now,
+      );
     case 'windowTvf':
       return new WindowTvfOperator(n.window, out);
     case 'correlate':

@@ -324,6 +324,8 @@ class Planner {
       if (source.node.updating) throw new SqlError('a window aggregation needs an append-only input; this input is updating', windowPos ?? s.pos);
       node = { kind: 'windowAggregate', input: source.node, window, keys, aggs, fields, updating: false, rowtimeIndex: k + 2 };
     } else {
+      const noRetract = source.node.updating ? aggs.find((a) => a.udaf && !a.udaf.retract) : undefined;
+      if (noRetract) throw new SqlError(`aggregate ${noRetract.name} cannot retract, so it cannot run on an updating input (it defines no retract)`, s.pos);
       node = {
         kind: 'groupAggregate',
         input: source.node,
@@ -529,7 +531,7 @@ class Planner {
     }
     // An interval join may have no equality key (one shared buffer); a regular join would keep everything.
     if (leftKeys.length === 0) throw new SqlError('a join needs at least one equality between the two inputs in ON', f.on.pos);
-    if (joinType !== 'INNER') throw new SqlError(`regular ${joinType} joins are not supported yet; use an interval join (bounded time condition) or INNER`, f.pos);
+    // Regular joins: an outer join retracts its NULL-padded rows when a match arrives, so it is updating.
     const plainFields = fields.map((x) => ({ name: x.name, type: plainType(x.type) }));
     const node: PlanNode = {
       kind: 'join',
@@ -540,7 +542,7 @@ class Planner {
       rightKeys,
       residual: residualExpr,
       fields: plainFields,
-      updating: left.node.updating || right.node.updating,
+      updating: left.node.updating || right.node.updating || joinType !== 'INNER',
       rowtimeIndex: undefined,
     };
     return { node, scope: new Scope(scope.columns.map((c) => ({ ...c, type: plainType(c.type) }))) };
