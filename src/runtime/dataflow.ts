@@ -2,6 +2,7 @@ import { assertNever, type Row, type RowKind } from '../core/types.js';
 import type { PlanNode, QueryPlan } from '../sql/plan.js';
 import { CorrelateOperator } from './correlate.js';
 import { RankOperator } from './rank.js';
+import { OverAggregateOperator } from './over-aggregate.js';
 import { StreamingJoinOperator } from './outer-join.js';
 import { AsyncCalcOperator, hasAsyncCall } from './async-calc.js';
 import { FilterOperator, GroupAggregateOperator, ProjectOperator, UnionOperator } from './basic-operators.js';
@@ -199,7 +200,7 @@ function makeOperator(n: Exclude<PlanNode, { kind: 'scan' }>, out: Output, o: Da
     case 'rank':
       return new RankOperator(n, out, o.hooks, o.retentionMs, o.now);
     case 'over':
-      throw new Error(`internal error: no operator for ${n.kind} yet`);
+      return new OverAggregateOperator(n, out, o.hooks, o.retentionMs, o.now);
     default:
       return assertNever(n, 'plan node');
   }

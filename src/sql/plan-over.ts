@@ -336,6 +336,8 @@ function planOverAggregates(host: OverHost, s: Select, input: OverPlanned, calls
     slotOf.set(c, i);
   }
   if (input.node.updating) throw new SqlError('OVER aggregates need an append-only input; this input is updating', calls[0]!.pos);
+  const noRetract = frame.preceding !== 'UNBOUNDED' ? aggs.find((a) => a.udaf && !a.udaf.retract) : undefined;
+  if (noRetract) throw new SqlError(`aggregate ${noRetract.name} defines no retract, so it can only run OVER an UNBOUNDED PRECEDING window`, calls[0]!.pos);
   const aggFields: Field[] = aggs.map((a, i) => ({ name: `$over${i}`, type: a.type }));
   const node: PlanNode = {
     kind: 'over',

@@ -1,0 +1,5 @@
+table t (k STRING, x INT, rowtime TIMESTAMP ROWTIME)
+---- query
+SELECT SUM(x) OVER (ORDER BY rowtime RANGE BETWEEN 3 PRECEDING AND CURRENT ROW) FROM t
+---- fail
+SQL error at line 1, column 52: RANGE BETWEEN on a time attribute needs an INTERVAL before PRECEDING (e.g. RANGE BETWEEN INTERVAL '1' HOUR PRECEDING AND CURRENT ROW)
