@@ -53,12 +53,28 @@ function describe(n: PlanNode): string {
       return `Join(type=${n.joinType}, keys=${n.leftKeys.length}${n.residual ? ', with residual condition' : ''})`;
     case 'windowTvf':
       return `WindowTableFunction(${windowText(n.window, f)})`;
-    case 'correlate':
-      return `Correlate(${n.generator.type})`;
-    case 'rank':
-      return `Rank(limit=${n.limit})`;
-    case 'over':
-      return `OverAggregate(aggs=${n.aggs.length})`;
+    case 'correlate': {
+      const g = n.generator;
+      const gen = g.type === 'unnest' ? `UNNEST(${ex(g.expr)})${g.withOrdinality ? ' WITH ORDINALITY' : ''}` : `TABLE ${g.fn.def.name}(${g.args.map(ex).join(', ')})`;
+      const cols = n.fields.slice(n.input.fields.length).map((c) => c.name);
+      return `Correlate(${gen}, columns=[${cols.join(', ')}], ${n.outer ? 'LEFT (NULL-padded when empty)' : 'CROSS'})`;
+    }
+    case 'rank': {
+      const part = `partition=[${n.partitionKeys.map(ex).join(', ')}]`;
+      const order = `order=[${n.orderBy.map((o) => `${ex(o.expr)} ${o.desc ? 'DESC' : 'ASC'}`).join(', ')}]`;
+      const rn = n.withRowNumber ? `, rowNumber=${n.fields[n.fields.length - 1]!.name}` : '';
+      if (n.dedup) {
+        const how = n.dedup === 'first' ? 'first row, emitted at the watermark, append-only' : 'last row, updating';
+        return `Deduplicate(keep=${how}, ${part}, ${order}${rn})`;
+      }
+      return `TopN(n=${n.limit}, ${part}, ${order}${rn})`;
+    }
+    case 'over': {
+      const fr = n.frame;
+      const size = fr.preceding === 'UNBOUNDED' ? 'UNBOUNDED' : fr.unit === 'RANGE' ? `${fr.preceding} ms` : String(fr.preceding);
+      const aggs = n.aggs.map((a) => `${a.name}(${a.distinct ? 'DISTINCT ' : ''}${a.args.map(ex).join(', ') || '*'})`).join(', ');
+      return `OverAggregate(partition=[${n.partitionKeys.map(ex).join(', ')}], order=${f(n.timeIndex)}, frame=${fr.unit} BETWEEN ${size} PRECEDING AND CURRENT ROW, aggs=[${aggs}])`;
+    }
   }
 }
 

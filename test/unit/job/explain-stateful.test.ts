@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { T, type TableSchema } from '../../../src/core/types.js';
+import { explainPlan } from '../../../src/job/explain.js';
+import { builtinFunctions } from '../../../src/sql/functions/index.js';
+import { planSql } from '../../../src/sql/planner.js';
+import { createFunctionCatalog } from '../../../src/udf/registry.js';
+import { daggerFunctions } from '../../../udfs/index.js';
+
+const orders: TableSchema = {
+  name: 'orders',
+  columns: [
+    { name: 'id', type: T.STRING },
+    { name: 'amount', type: T.DOUBLE },
+    { name: 'tags', type: T.array(T.STRING) },
+    { name: 'rowtime', type: T.ROWTIME },
+  ],
+  rowtimeIndex: 3,
+};
+const payments: TableSchema = { name: 'payments', columns: [{ name: 'id', type: T.STRING }, { name: 'rowtime', type: T.ROWTIME }], rowtimeIndex: 1 };
+const catalog = {
+  table: (n: string) => [orders, payments].find((t) => t.name === n),
+  tableNames: () => ['orders', 'payments'],
+  functions: createFunctionCatalog(builtinFunctions).with(daggerFunctions, 'udfs'),
+};
+const explain = (sql: string): string => explainPlan(planSql(sql, catalog));
+
+describe('explain of correlate, rank, over and outer joins', () => {
+  it('prints UNNEST and LATERAL TABLE generators', () => {
+    expect(explain('SELECT id, tag, n FROM orders LEFT JOIN UNNEST(tags) WITH ORDINALITY AS t(tag, n) ON TRUE')).toContain(
+      'Correlate(UNNEST(tags) WITH ORDINALITY, columns=[tag, n], LEFT (NULL-padded when empty))',
+    );
+    expect(explain("SELECT id, b FROM orders, LATERAL TABLE(HistogramBucket(amount, '1,5')) AS T(b)")).toContain(
+      "Correlate(TABLE HistogramBucket(amount, '1,5'), columns=[b], CROSS)",
+    );
+  });
+
+  it('prints deduplication and Top-N', () => {
+    const dedup = explain('SELECT id, amount FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY id ORDER BY rowtime) AS rn FROM orders) WHERE rn = 1');
+    expect(dedup).toContain('Deduplicate(keep=first row, emitted at the watermark, append-only, partition=[id], order=[rowtime ASC])');
+    const topn = explain('SELECT * FROM (SELECT id, amount, ROW_NUMBER() OVER (ORDER BY amount DESC) AS pos FROM orders) WHERE pos <= 3');
+    expect(topn).toContain('TopN(n=3, partition=[], order=[amount DESC], rowNumber=pos)');
+    expect(topn).toContain('(updating result: insert / update / delete changelog)');
+  });
+
+  it('prints OVER windows and outer joins', () => {
+    expect(explain("SELECT id, SUM(amount) OVER (PARTITION BY id ORDER BY rowtime RANGE BETWEEN INTERVAL '1' HOUR PRECEDING AND CURRENT ROW) FROM orders")).toContain(
+      'OverAggregate(partition=[id], order=rowtime, frame=RANGE BETWEEN 3600000 ms PRECEDING AND CURRENT ROW, aggs=[SUM(amount)])',
+    );
+    expect(explain('SELECT o.id, p.id AS pid FROM orders o FULL JOIN payments p ON o.id = p.id')).toContain('Join(type=FULL, keys=1)');
+  });
+});
