@@ -179,14 +179,12 @@ class Planner {
     }
     const exprs: BExpr[] = [];
     const fields: Field[] = [];
-    const positions: SourcePosition[] = [];
     for (const item of s.items) {
       if (item.kind === 'star') {
         input.scope.columns.forEach((c, i) => {
           if (item.table !== undefined && c.qualifier !== item.table) return;
           exprs.push({ k: 'col', index: i, type: c.type });
           fields.push({ name: c.name, type: c.type });
-          positions.push(item.pos);
         });
         if (item.table !== undefined && !input.scope.columns.some((c) => c.qualifier === item.table)) {
           throw new SqlError(`no table named '${item.table}' in FROM`, item.pos);
@@ -199,13 +197,12 @@ class Planner {
       const b = this.binder.bind(item.expr, input.scope);
       exprs.push(b);
       fields.push({ name: item.alias ?? defaultName(item.expr, fields.length), type: b.type });
-      positions.push(item.pos);
     }
-    return this.project(input.node, exprs, fields, positions);
+    return this.project(input.node, exprs, fields);
   }
 
-  private project(input: PlanNode, exprs: BExpr[], fields: Field[], positions?: readonly SourcePosition[]): Planned {
-    checkDuplicateNames(fields, positions);
+  private project(input: PlanNode, exprs: BExpr[], named: Field[]): Planned {
+    const fields = uniqueNames(named);
     let rowtimeIndex: number | undefined;
     const outFields = fields.map((f, i) => {
       const e = exprs[i]!;
@@ -338,7 +335,7 @@ class Planner {
       };
     }
     if (having) node = { ...passThrough(node), kind: 'filter', input: node, predicate: having };
-    return this.project(node, items.map((i) => i.b), items.map((i) => ({ name: i.name, type: i.b.type })), s.items.map((i) => i.pos));
+    return this.project(node, items.map((i) => i.b), items.map((i) => ({ name: i.name, type: i.b.type })));
   }
 
   private windowSpec(g: Extract<Expr, { kind: 'call' }>, scope: Scope): WindowSpec {
@@ -595,11 +592,20 @@ function mapUniqueKey(input: PlanNode, exprs: readonly BExpr[]): number[] | unde
   return out;
 }
 
-function checkDuplicateNames(fields: readonly Field[], positions?: readonly SourcePosition[]): void {
+/** Repeated output names get a counter, as Flink (Calcite) does: `SELECT * FROM a JOIN b` gives id, id0. */
+function uniqueNames(fields: readonly Field[]): Field[] {
+  const used = new Set(fields.map((f) => f.name));
   const seen = new Set<string>();
-  fields.forEach((f, i) => {
-    if (seen.has(f.name)) throw new SqlError(`the output has two columns named '${f.name}'; give one an alias with AS`, positions?.[i]);
-    seen.add(f.name);
+  return fields.map((f) => {
+    if (!seen.has(f.name)) {
+      seen.add(f.name);
+      return f;
+    }
+    let k = 0;
+    while (used.has(`${f.name}${k}`)) k++;
+    const name = `${f.name}${k}`;
+    used.add(name);
+    return { ...f, name };
   });
 }
 
