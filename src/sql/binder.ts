@@ -257,8 +257,11 @@ export class Binder {
       case '>=':
         checkComparable(l, r, e.pos);
         return op(e.op, [l, r], T.BOOLEAN);
-      case '||':
-        return op('||', [l, r], T.STRING);
+      case '||': {
+        // Non-string operands are cast, so that a TIMESTAMP or DECIMAL reads as CAST(x AS STRING) does.
+        const str = (x: BExpr): BExpr => (x.type.kind === 'STRING' || x.type.kind === 'NULL' ? x : { k: 'cast', arg: x, type: T.STRING, safe: false });
+        return op('||', [str(l), str(r)], T.STRING);
+      }
       case '+':
       case '-': {
         // Year-month intervals add calendar months (clamped to the month's end), as TIMESTAMPADD(MONTH, ...).
@@ -356,11 +359,12 @@ export class Binder {
       case 'SUM0':
         need(1);
         numeric();
-        return { ...base, type: plainType(a0!.type) };
+        // Flink: SUM of DECIMAL(p, s) is DECIMAL(38, s); AVG of DECIMAL(p, s) is DECIMAL(38, max(6, s)).
+        return { ...base, type: a0!.type.kind === 'DECIMAL' ? T.decimal(38, a0!.type.scale) : plainType(a0!.type) };
       case 'AVG':
         need(1);
         numeric();
-        return { ...base, type: plainType(a0!.type) };
+        return { ...base, type: a0!.type.kind === 'DECIMAL' ? T.decimal(38, Math.max(6, a0!.type.scale)) : plainType(a0!.type) };
       case 'MIN':
       case 'MAX':
       case 'FIRST_VALUE':
