@@ -301,20 +301,26 @@ export function createAccumulator(call: AggCall, updatingInput: boolean): Accumu
 }
 
 /** Group key of a row: the value itself for one key, a composite string otherwise. */
+/** Text of a composite value that is equal for equal values (a MAP would stringify as `{}`). */
+function structuralKey(v: object): string {
+  return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? `${x}n` : x instanceof Map ? { $map: [...x] } : x));
+}
+
 export function keyFunction(keyFns: readonly ((r: Row) => unknown)[]): (r: Row) => unknown {
   if (keyFns.length === 0) return () => '';
   if (keyFns.length === 1) {
     const f = keyFns[0]!;
     return (r) => {
       const v = f(r);
-      return typeof v === 'bigint' ? `n:${v}` : v;
+      // ARRAY / MAP / ROW keys group by value, not by object identity.
+      return typeof v === 'bigint' ? `n:${v}` : v !== null && typeof v === 'object' ? `\u0000o${structuralKey(v)}` : v;
     };
   }
   return (r) => {
     let s = '';
     for (const f of keyFns) {
       const v = f(r);
-      s += v === null ? '\u0000N' : typeof v === 'string' ? `\u0000s${v}` : `\u0000${typeof v === 'object' ? JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? `${x}n` : x)) : String(v)}`;
+      s += v === null ? '\u0000N' : typeof v === 'string' ? `\u0000s${v}` : `\u0000${typeof v === 'object' ? structuralKey(v) : String(v)}`;
     }
     return s;
   };
