@@ -19,6 +19,7 @@ import { detectPassThrough, passThroughEncoder, rememberingDecoder, schemaChange
 import { streamDecoder, type PreparedJob } from './prepare.js';
 import { WatermarkTracker } from './watermarks.js';
 import { startUdfRuntime } from './udf-lifecycle.js';
+import { UdfCallError } from '../udf/slots.js';
 
 /**
  * The StreamManager: turns a prepared job into a running pipeline of sources -> dataflow -> sink, with
@@ -333,6 +334,7 @@ export async function startJob(job: PreparedJob, options: RunOptions): Promise<R
     });
 
   let stopping = false;
+  let tickFailure: UdfCallError | undefined;
   const timers: NodeJS.Timeout[] = [];
   if (config.watermark.intervalMs > 0) {
     timers.push(
@@ -342,7 +344,15 @@ export async function startJob(job: PreparedJob, options: RunOptions): Promise<R
           for (const i of inputs) if (i.rowtimeIndex !== undefined) emitWatermark(i, now, true);
           await endBatch();
           await sink.flush();
-        }).catch((e) => logger.error(`watermark tick failed: ${(e as Error).message}`));
+        }).catch((e) => {
+          logger.error(`watermark tick failed: ${(e as Error).message}`);
+          // A UDF failing under UDF_ERROR_POLICY=FAIL while windows fire stops the job, as it does in a batch.
+          if (e instanceof UdfCallError && tickFailure === undefined) {
+            tickFailure = e;
+            stopping = true;
+            void Promise.allSettled(inputs.map((i) => i.source.stop()));
+          }
+        });
       }, config.watermark.intervalMs),
     );
   }
@@ -379,7 +389,7 @@ export async function startJob(job: PreparedJob, options: RunOptions): Promise<R
   const done = (async () => {
     try {
       const results = await Promise.allSettled(runs);
-      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected') ?? (tickFailure === undefined ? undefined : { status: 'rejected' as const, reason: tickFailure });
       if (failed) {
         failure = failed.reason;
         stopping = true;

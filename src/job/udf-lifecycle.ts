@@ -40,16 +40,20 @@ export interface UdfRuntimeOptions {
 /** Log a NULL-policy failure at most this often per function (the first one always). */
 const NULL_LOG_INTERVAL_MS = 10_000;
 
-/** "topic t, partition p, offset o" for a row of the batch (by identity), or the batch's range. */
+/**
+ * "on the record at topic t, partition p, offset o" for a row of the batch (found by identity: a call in a
+ * filter, projection or aggregate argument over the source sees the source row itself). A row derived from
+ * the batch (a window result, a joined row) is described by the batch being processed.
+ */
 export function describeOrigin(batch: SourceBatch, row: unknown): string {
   const i = batch.rows.indexOf(row as Row);
   const kafka = parseSplit(batch.split);
   const where = kafka ? `topic ${kafka.topic}, partition ${kafka.partition}` : `source ${batch.split}`;
   const offsets = batch.offsets;
-  if (i >= 0 && offsets?.[i] !== undefined) return `${where}, offset ${offsets[i]}`;
-  if (i >= 0) return `${where}, record ${i + 1} of the batch`;
-  if (offsets && offsets.length > 0) return `${where}, offsets ${offsets[0]}..${offsets[offsets.length - 1]} (one record of this batch)`;
-  return where;
+  if (i >= 0 && offsets?.[i] !== undefined) return `on the record at ${where}, offset ${offsets[i]}`;
+  if (i >= 0) return `on the record at ${where}, record ${i + 1} of its batch`;
+  if (offsets && offsets.length > 0) return `on a row derived from ${where}, offsets ${offsets[0]}..${offsets[offsets.length - 1]}`;
+  return `on a row derived from ${where}`;
 }
 
 export async function startUdfRuntime(job: PreparedJob, options: UdfRuntimeOptions): Promise<UdfRuntime> {

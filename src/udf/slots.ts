@@ -15,7 +15,7 @@ export type UdfErrorPolicy = 'NULL' | 'FAIL';
 /** What the job provides to the slots of its functions. */
 export interface SlotBinding {
   readonly policy: UdfErrorPolicy;
-  /** Where an input row came from ("topic t, partition p, offset o"), when the job can tell. */
+  /** Where an input row came from, as a phrase ("on the record at topic t, partition p, offset o"), when the job can tell. */
   origin(row: unknown): string | undefined;
   /** A call failed and gave NULL (NULL policy): log it, rate-limited. */
   onNullResult(slot: FunctionSlot, error: UdfCallError): void;
@@ -27,7 +27,7 @@ export class UdfCallError extends DirkError {
   readonly origin: string | undefined;
   constructor(fn: string, cause: unknown, origin: string | undefined) {
     const msg = cause instanceof Error ? cause.message : String(cause);
-    super(`function ${fn} failed${origin ? ` on the record at ${origin}` : ''}: ${msg}`, {
+    super(`function ${fn} failed${origin ? ` ${origin}` : ''}: ${msg}`, {
       domain: cause instanceof DirkError && cause.domain === 'external' ? 'external' : 'user',
       cause,
     });

@@ -161,6 +161,25 @@ describe('dirk run with user UDFs', () => {
     expect(r.stderr).toContain(`function Bonus failed on the record at topic ${input}, partition 0, offset 1: unlucky amount`);
   });
 
+  it('UDF_ERROR_POLICY=FAIL also stops the job when the failing call is on a window result', async () => {
+    const input = uniqueTopic('it-udf-failwin-in');
+    const output = uniqueTopic('it-udf-failwin-out');
+    await createTopics([input, output], 1);
+    const job = writeJob('failwin', input, output, {
+      FLINK_SQL_QUERY: "SELECT Bonus(SUM(order_amount)) AS b FROM `booking` GROUP BY TUMBLE(rowtime, INTERVAL '60' SECOND)",
+      UDF_FOLDERS: udfFolder('failwin', 10),
+      UDF_ERROR_POLICY: 'FAIL',
+    });
+    await produce(input, [
+      { value: booking('o1', 'GO_RIDE', T0 + 1_000, 6) },
+      { value: booking('o2', 'GO_RIDE', T0 + 2_000, 7) },
+      { value: booking('o3', 'GO_RIDE', T0 + 150_000, 1) },
+    ]);
+    const r = await runCli(['run', job], { timeoutMs: 40_000 });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/error: function Bonus failed( on a row derived from topic \S+, partition 0, offsets \d+\.\.\d+)?: unlucky amount/);
+  });
+
   it('the default NULL policy counts the failure and goes on', async () => {
     const input = uniqueTopic('it-udf-null-in');
     const output = uniqueTopic('it-udf-null-out');
