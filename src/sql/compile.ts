@@ -258,6 +258,7 @@ class CodeGen {
           // Flink prints a TIMESTAMP(p) with p fraction digits and a DECIMAL with its scale.
           if (arg.type.kind === 'TIMESTAMP') return `L.timestampToString(${v}, ${arg.type.precision})`;
           if (arg.type.kind === 'DECIMAL') return `L.decimalToString(${v}, ${arg.type.scale})`;
+          if (arg.type.kind === 'DOUBLE' || arg.type.kind === 'FLOAT') return `L.doubleToString(${v})`;
           return `L.castString(${v})`;
         case 'TIMESTAMP':
           return `L.castTimestamp(${v}, ${safe})`;

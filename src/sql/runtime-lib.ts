@@ -60,6 +60,17 @@ export const L = {
     const r = Math.round(Math.abs(x) * f * (1 + Number.EPSILON)) / f;
     return x < 0 ? -r : r;
   },
+  /** Java's Double.toString: 7.0, 1.0E20, 1.0E-4. */
+  doubleToString(x: number): string {
+    if (!Number.isFinite(x)) return Number.isNaN(x) ? 'NaN' : x > 0 ? 'Infinity' : '-Infinity';
+    const abs = Math.abs(x);
+    if (abs === 0 || (abs >= 1e-3 && abs < 1e7)) {
+      const s = String(x);
+      return s.includes('.') ? s : `${Object.is(x, -0) ? '-0' : s}.0`;
+    }
+    const [mantissa, exponent] = x.toExponential().split('e') as [string, string];
+    return `${mantissa.includes('.') ? mantissa : `${mantissa}.0`}E${exponent.replace('+', '')}`;
+  },
   decimalToString(x: number, scale: number): string {
     return Number.isFinite(x) ? x.toFixed(scale) : String(x);
   },
@@ -137,6 +148,8 @@ export const L = {
   castInt(v: unknown, safe: boolean): number | null {
     const n = toNumber(v);
     if (n === null || !Number.isFinite(n)) return castFail(v, 'INT', safe);
+    // A string out of INT range is an error (Flink parses it); a number narrows like Java's (int) cast.
+    if (typeof v === 'string' && (n >= 2147483648 || n < -2147483648)) return castFail(v, 'INT', safe);
     return Math.trunc(n) | 0;
   },
   castBigint(v: unknown, safe: boolean): number | bigint | null {

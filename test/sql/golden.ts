@@ -23,7 +23,7 @@ import { RowKind, type Field, type Row, type SqlType, type TableSchema } from '.
 import { buildDataflow } from '../../src/runtime/dataflow.js';
 import { builtinFunctions } from '../../src/sql/functions/index.js';
 import { planSql } from '../../src/sql/planner.js';
-import { parseTimestamp } from '../../src/sql/runtime-lib.js';
+import { L, parseTimestamp } from '../../src/sql/runtime-lib.js';
 import { createFunctionCatalog } from '../../src/udf/registry.js';
 import { parseType } from '../../src/udf/types.js';
 import { daggerFunctions } from '../../udfs/index.js';
@@ -133,8 +133,8 @@ export function formatGoldenValue(v: unknown, t?: SqlType): string {
     return iso.endsWith('.000') ? iso.slice(0, -4) : iso;
   }
   if (typeof v === 'string') return v;
-  // Flink prints DOUBLE/FLOAT the Java way: 7.0, not 7.
-  if (typeof v === 'number' && (t?.kind === 'DOUBLE' || t?.kind === 'FLOAT') && Number.isInteger(v)) return `${v}.0`;
+  // Flink prints DOUBLE/FLOAT the Java way: 7.0, 1.0E20, not 7 or 100000000000000000000.
+  if (typeof v === 'number' && (t?.kind === 'DOUBLE' || t?.kind === 'FLOAT')) return L.doubleToString(v);
   // ... and a DECIMAL(p, s) with exactly s fraction digits: 1.50, 3.0.
   if (typeof v === 'number' && t?.kind === 'DECIMAL' && Number.isFinite(v)) return v.toFixed(t.scale);
   if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return String(v);
