@@ -66,7 +66,7 @@ export async function startUdfRuntime(job: PreparedJob, options: UdfRuntimeOptio
   const binding: SlotBinding = {
     policy: udf.errorPolicy,
     origin: (row) => (batch === undefined ? undefined : describeOrigin(batch, row)),
-    onNullResult(slot: FunctionSlot, error: UdfCallError) {
+    onNullResult(slot: FunctionSlot, error: () => UdfCallError) {
       const now = Date.now();
       const seen = lastLog.get(slot);
       if (seen && now - seen.at < NULL_LOG_INTERVAL_MS) {
@@ -75,7 +75,7 @@ export async function startUdfRuntime(job: PreparedJob, options: UdfRuntimeOptio
       }
       const suppressed = seen?.suppressed ?? 0;
       lastLog.set(slot, { at: now, suppressed: 0 });
-      logger.warn(`${error.message}; the call gives NULL (UDF_ERROR_POLICY=NULL)`, {
+      logger.warn(`${error().message}; the call gives NULL (UDF_ERROR_POLICY=NULL)`, {
         function: slot.name,
         ...(suppressed > 0 ? { moreFailuresSinceLastLog: suppressed } : {}),
       });

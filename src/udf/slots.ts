@@ -17,8 +17,11 @@ export interface SlotBinding {
   readonly policy: UdfErrorPolicy;
   /** Where an input row came from, as a phrase ("on the record at topic t, partition p, offset o"), when the job can tell. */
   origin(row: unknown): string | undefined;
-  /** A call failed and gave NULL (NULL policy): log it, rate-limited. */
-  onNullResult(slot: FunctionSlot, error: UdfCallError): void;
+  /**
+   * A call failed and gave NULL (NULL policy): log it, rate-limited. `error()` builds the message (finding
+   * the record's origin costs a search of the batch, so it is only done for what is logged).
+   */
+  onNullResult(slot: FunctionSlot, error: () => UdfCallError): void;
 }
 
 /** A UDF threw (or timed out): names the function and, when known, the input record. */
@@ -91,9 +94,10 @@ export class FunctionSlot {
    */
   fail(error: unknown, row?: unknown): null {
     this.errors++;
-    const e = error instanceof UdfCallError ? error : new UdfCallError(this.name, error, row === undefined ? undefined : this.binding.origin(row));
-    if (this.binding.policy === 'FAIL') throw e;
-    this.binding.onNullResult(this, e);
+    const describe = (): UdfCallError =>
+      error instanceof UdfCallError ? error : new UdfCallError(this.name, error, row === undefined ? undefined : this.binding.origin(row));
+    if (this.binding.policy === 'FAIL') throw describe();
+    this.binding.onNullResult(this, describe);
     return null;
   }
 

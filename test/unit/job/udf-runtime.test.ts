@@ -1,4 +1,7 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SourceBatch } from '../../../src/core/connector.js';
@@ -12,7 +15,8 @@ import { builtinFunctions } from '../../../src/sql/functions/index.js';
 import { planSql } from '../../../src/sql/planner.js';
 import { createTelemetry } from '../../../src/telemetry/index.js';
 import { defineAggregate, defineScalar, type FunctionDef } from '../../../src/udf/api.js';
-import { createFunctionCatalog } from '../../../src/udf/registry.js';
+import { loadUdfFolders } from '../../../src/udf/loader.js';
+import { createFunctionCatalog, invokeScalar } from '../../../src/udf/registry.js';
 import { FunctionSlot, UdfCallError, type SlotBinding, type UdfErrorPolicy } from '../../../src/udf/slots.js';
 import { daggerFunctions } from '../../../udfs/index.js';
 
@@ -283,5 +287,40 @@ describe('startUdfRuntime', () => {
     await expect(startUdfRuntime(job, { telemetry: createTelemetry({ jobId: 'x' }), logger: quiet, watch: false })).rejects.toThrow(
       'function Bad could not be opened: no credentials',
     );
+  });
+
+  it('reloads a changed UDF file into the running slots, and refuses a changed signature', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'dirk-udf-watch-'));
+    const file = join(folder, 'scale.ts');
+    const write = (body: string, param = 'BIGINT'): void =>
+      writeFileSync(file, `import { defineScalar } from 'dirk/udf';\nexport const Scale = defineScalar({ name: 'Scale', signatures: [{ params: ['${param}'], returns: 'BIGINT' }], eval: (x: any) => ${body} });\n`);
+    write('Number(x) * 2');
+    const user = await loadUdfFolders([folder]);
+    const job = prepared('SELECT Scale(x) AS s FROM t', user, { folders: [folder], watch: true });
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'info', write: (l) => lines.push(l) });
+    const waitFor = async (re: RegExp): Promise<void> => {
+      const end = Date.now() + 10_000;
+      while (!lines.some((l) => re.test(l))) {
+        if (Date.now() > end) throw new Error(`no log line ${re}: ${lines.join('\n')}`);
+        await sleep(20);
+      }
+    };
+    const udfs = await startUdfRuntime(job, { telemetry: createTelemetry({ jobId: 'w' }), logger, watch: true, debounceMs: 50 });
+    try {
+      const slot = job.slots.get('SCALE')!;
+      const call = (x: number): unknown => invokeScalar(job.functions.resolve('Scale', [T.BIGINT]), [BigInt(x)]);
+      expect(call(5)).toBe(10);
+      await sleep(300); // the watcher reads the folder once before it reloads anything
+      write('Number(x) * 3');
+      await waitFor(/reloaded function Scale from .*scale\.ts/);
+      expect(call(5)).toBe(15);
+      write('1', 'STRING');
+      await waitFor(/not reloading function Scale from .*: its signatures changed/);
+      expect(call(5)).toBe(15);
+      expect(slot.current.signatures[0]!.params).toEqual(['BIGINT']);
+    } finally {
+      await udfs.close();
+    }
   });
 });
