@@ -112,7 +112,8 @@ export class IntervalJoinOperator implements Operator {
       if (!b.matched && (joinType === 'RIGHT' || joinType === 'FULL')) out.push(new Array(leftWidth).fill(null).concat(b.row));
     });
     if (out.length) this.out.data(out);
-    this.out.watermark(time - Math.max(0, upper));
+    // Flink holds the output back by max(-lower, upper): a row may still join (and be emitted) that much later.
+    this.out.watermark(time - Math.max(0, upper, -lower));
   }
 
   lateCount(): number {
