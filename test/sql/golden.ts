@@ -84,14 +84,15 @@ function parseTable(name: string, cols: string): TableSchema {
   const columns: Field[] = [];
   let rowtimeIndex: number | undefined;
   for (const c of splitTop(cols)) {
-    const m = /^(\w+)\s+(.+?)(\s+ROWTIME)?$/.exec(c);
+    // A column name may be backquoted (`timestamp`).
+    const m = /^(\w+|`[^`]+`)\s+(.+?)(\s+ROWTIME)?$/.exec(c);
     if (!m) throw new Error(`bad column '${c}'`);
     let type = parseType(m[2]!.replace(/TIMESTAMP\(3\)/, 'TIMESTAMP'));
     if (m[3]) {
       type = { kind: 'TIMESTAMP', precision: 3, rowtime: true };
       rowtimeIndex = columns.length;
     }
-    columns.push({ name: m[1]!, type });
+    columns.push({ name: m[1]!.replace(/^`(.*)`$/, '$1'), type });
   }
   return { name, columns, rowtimeIndex };
 }
