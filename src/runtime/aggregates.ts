@@ -27,6 +27,10 @@ interface Core {
 
 const isIntType = (k: string): boolean => k === 'INT' || k === 'BIGINT';
 
+/** Arrival numbers for FIRST_VALUE / LAST_VALUE: increasing within a run and across restarts (clock-seeded). */
+let arrival = Date.now() * 1000;
+const nextArrival = (): number => ++arrival;
+
 function addNum(a: Num, b: Num, exact: boolean): Num {
   return exact ? L.addInt(a, b) : (a as number) + Number(b);
 }
@@ -110,33 +114,43 @@ function core(call: AggCall): Core {
         result: (a) => a.v,
       };
     }
+    // FIRST_VALUE / LAST_VALUE follow arrival order, as Flink; the arrival number lets merged panes and
+    // sessions (whose accumulators are combined in time order) still pick the first / last arrival.
     case 'FIRST_VALUE':
       return {
-        create: () => ({ v: null, set: false }),
+        create: () => ({ v: null, set: false, seq: Infinity }),
         add: (a, v) => {
           if (!a.set && v !== null) {
             a.v = v;
             a.set = true;
+            a.seq = nextArrival();
           }
         },
         retract: () => {},
         merge: (a, b) => {
-          if (!a.set && b.set) {
+          if (b.set && (!a.set || b.seq < a.seq)) {
             a.v = b.v;
             a.set = true;
+            a.seq = b.seq;
           }
         },
         result: (a) => a.v,
       };
     case 'LAST_VALUE':
       return {
-        create: () => ({ v: null }),
+        create: () => ({ v: null, seq: -Infinity }),
         add: (a, v) => {
-          if (v !== null) a.v = v;
+          if (v !== null) {
+            a.v = v;
+            a.seq = nextArrival();
+          }
         },
         retract: () => {},
         merge: (a, b) => {
-          if (b.v !== null) a.v = b.v;
+          if (b.v !== null && b.seq > a.seq) {
+            a.v = b.v;
+            a.seq = b.seq;
+          }
         },
         result: (a) => a.v,
       };
