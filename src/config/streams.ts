@@ -163,10 +163,13 @@ function parseSourceDetails(s: Section): StreamConfig['source'] {
     const guess = closest(k, ['SOURCE_TYPE', 'SOURCE_NAME']);
     d.error(k, 'only SOURCE_TYPE and SOURCE_NAME', v[0][k], guess ? `did you mean ${guess}?` : undefined);
   }
-  if (type !== SOURCE_KIND[name]) {
-    d.error('SOURCE_TYPE', `${SOURCE_KIND[name]} for ${name}`, type);
+  // Beyond Dagger: KAFKA_SOURCE may also run BOUNDED (read up to the end offsets seen at start, then end),
+  // as Flink's KafkaSource can; handy for backfills and benchmarks.
+  const boundedKafka = name === 'KAFKA_SOURCE' && type === 'BOUNDED';
+  if (type !== SOURCE_KIND[name] && !boundedKafka) {
+    d.error('SOURCE_TYPE', `${SOURCE_KIND[name]} for ${name}${name === 'KAFKA_CONSUMER' ? ' (use KAFKA_SOURCE for a BOUNDED Kafka read)' : ''}`, type);
   }
-  return { type: SOURCE_KIND[name], name };
+  return { type: boundedKafka ? 'BOUNDED' : SOURCE_KIND[name], name };
 }
 
 function parseKafka(s: Section, ctx: StreamContext): KafkaSourceConfig {

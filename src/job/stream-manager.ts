@@ -34,6 +34,8 @@ export interface RunOptions {
   readonly out?: NodeJS.WritableStream;
   /** Reload changed user UDF files in the running job (`--watch-udfs`); default: the config's UDF_WATCH. */
   readonly watchUdfs?: boolean;
+  /** Called after each source batch is processed and flushed (benchmarks: batch latency). */
+  readonly onBatch?: (ms: number, rows: number) => void;
 }
 
 export interface RunningJob {
@@ -331,6 +333,7 @@ export async function startJob(job: PreparedJob, options: RunOptions): Promise<R
         udfs.flush();
       }
       await sink.flush();
+      options.onBatch?.(Date.now() - now, batch.rows.length);
     });
 
   let stopping = false;

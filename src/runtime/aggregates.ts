@@ -320,6 +320,19 @@ function structuralKey(v: object): string {
   return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? `${x}n` : x instanceof Map ? { $map: [...x] } : x));
 }
 
+/**
+ * Join key of a row: as keyFunction, but NULL when any component is NULL, since NULL = NULL is not true and
+ * such a row matches nothing (GROUP BY, in contrast, puts NULLs together).
+ */
+export function joinKeyFunction(keyFns: readonly ((r: Row) => unknown)[]): (r: Row) => unknown {
+  if (keyFns.length <= 1) return keyFunction(keyFns);
+  const combine = keyFunction(keyFns.map((_, i) => (values: Row) => values[i]));
+  return (r) => {
+    const values = keyFns.map((f) => f(r));
+    return values.includes(null) ? null : combine(values);
+  };
+}
+
 export function keyFunction(keyFns: readonly ((r: Row) => unknown)[]): (r: Row) => unknown {
   if (keyFns.length === 0) return () => '';
   if (keyFns.length === 1) {

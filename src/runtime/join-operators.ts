@@ -1,7 +1,7 @@
 import type { Row, RowKind } from '../core/types.js';
 import { compileExpr, compilePredicate } from '../sql/compile.js';
 import type { BExpr } from '../sql/plan.js';
-import { keyFunction } from './aggregates.js';
+import { joinKeyFunction } from './aggregates.js';
 import type { Operator, OperatorHooks, Output } from './operator.js';
 
 /**
@@ -10,10 +10,60 @@ import type { Operator, OperatorHooks, Output } from './operator.js';
  * The output watermark is held back by `upper` because a left row can still be emitted until the watermark
  * passes l.time + upper.
  */
+/** Buffer key of rows with a NULL join key: an object no lookup can produce, so they never match. */
+const NULL_KEY = {};
+
 interface Buffered {
   row: Row;
   time: number;
+  key: unknown;
   matched: boolean;
+}
+
+/**
+ * One side's buffer: rows by key for probing, and the same rows in arrival order for expiry, so a watermark
+ * costs only the rows it expires (not a scan of all state). Rows arrive roughly in time order; an expired row
+ * behind a live one waits a little longer, which is harmless because every match re-checks the time bound.
+ */
+class SideBuffer {
+  byKey = new Map<unknown, Buffered[]>();
+  queue: Buffered[] = [];
+  head = 0;
+
+  add(b: Buffered): void {
+    const list = this.byKey.get(b.key);
+    if (list) list.push(b);
+    else this.byKey.set(b.key, [b]);
+    this.queue.push(b);
+  }
+
+  expire(isExpired: (b: Buffered) => boolean, onDrop: (b: Buffered) => void): void {
+    const q = this.queue;
+    while (this.head < q.length && isExpired(q[this.head]!)) {
+      const b = q[this.head]!;
+      q[this.head++] = undefined as unknown as Buffered;
+      const list = this.byKey.get(b.key)!;
+      const i = list[0] === b ? 0 : list.indexOf(b);
+      if (i === 0) list.shift();
+      else list.splice(i, 1);
+      if (list.length === 0) this.byKey.delete(b.key);
+      onDrop(b);
+    }
+    if (this.head > 4096 && this.head * 2 > q.length) {
+      this.queue = q.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  snapshot(): Buffered[] {
+    return this.queue.slice(this.head);
+  }
+
+  static restore(rows: Buffered[]): SideBuffer {
+    const s = new SideBuffer();
+    for (const b of rows) s.add(b);
+    return s;
+  }
 }
 
 export class IntervalJoinOperator implements Operator {
@@ -21,8 +71,8 @@ export class IntervalJoinOperator implements Operator {
   private readonly leftKey: (r: Row) => unknown;
   private readonly rightKey: (r: Row) => unknown;
   private readonly residual: ((r: Row) => boolean) | null;
-  private left = new Map<unknown, Buffered[]>();
-  private right = new Map<unknown, Buffered[]>();
+  private left = new SideBuffer();
+  private right = new SideBuffer();
   private watermark = -Infinity;
   private late = 0;
 
@@ -42,8 +92,8 @@ export class IntervalJoinOperator implements Operator {
     private readonly out: Output,
     private readonly hooks: OperatorHooks,
   ) {
-    this.leftKey = keyFunction(spec.leftKeys.map(compileExpr));
-    this.rightKey = keyFunction(spec.rightKeys.map(compileExpr));
+    this.leftKey = joinKeyFunction(spec.leftKeys.map(compileExpr));
+    this.rightKey = joinKeyFunction(spec.rightKeys.map(compileExpr));
     this.residual = spec.residual ? compilePredicate(spec.residual) : null;
   }
 
@@ -60,12 +110,15 @@ export class IntervalJoinOperator implements Operator {
         }
         const k = this.leftKey(l);
         if (k === null) continue;
-        const b: Buffered = { row: l, time: t, matched: false };
-        for (const r of this.right.get(k) ?? []) {
-          const d = r.time - t;
-          if (d >= lower && d <= upper) this.emit(b, r, out);
+        const b: Buffered = { row: l, time: t, key: k, matched: false };
+        const candidates = this.right.byKey.get(k);
+        if (candidates) {
+          for (const r of candidates) {
+            const d = r.time - t;
+            if (d >= lower && d <= upper) this.emit(b, r, out);
+          }
         }
-        push(this.left, k, b);
+        this.left.add(b);
       }
     } else {
       for (const r of rows) {
@@ -76,12 +129,15 @@ export class IntervalJoinOperator implements Operator {
         }
         const k = this.rightKey(r);
         if (k === null) continue;
-        const b: Buffered = { row: r, time: t, matched: false };
-        for (const l of this.left.get(k) ?? []) {
-          const d = t - l.time;
-          if (d >= lower && d <= upper) this.emit(l, b, out);
+        const b: Buffered = { row: r, time: t, key: k, matched: false };
+        const candidates = this.left.byKey.get(k);
+        if (candidates) {
+          for (const l of candidates) {
+            const d = t - l.time;
+            if (d >= lower && d <= upper) this.emit(l, b, out);
+          }
         }
-        push(this.right, k, b);
+        this.right.add(b);
       }
     }
     if (lateRows.length) {
@@ -104,16 +160,21 @@ export class IntervalJoinOperator implements Operator {
     const { lower, upper, joinType, leftWidth, rightWidth } = this.spec;
     const out: Row[] = [];
     // A left row can still match right rows with time <= l.time + upper; those arrive only while the
-    // watermark is below that.
-    trim(this.left, (b) => b.time + upper < time, (b) => {
-      if (!b.matched && (joinType === 'LEFT' || joinType === 'FULL')) out.push(b.row.concat(new Array(rightWidth).fill(null)));
-    });
-    trim(this.right, (b) => b.time - lower < time, (b) => {
-      if (!b.matched && (joinType === 'RIGHT' || joinType === 'FULL')) out.push(new Array(leftWidth).fill(null).concat(b.row));
-    });
+    // watermark is below that. Symmetrically for right rows and l.time >= r.time - upper... - lower.
+    this.left.expire(
+      (b) => b.time + upper < time,
+      (b) => {
+        if (!b.matched && (joinType === 'LEFT' || joinType === 'FULL')) out.push(b.row.concat(new Array(rightWidth).fill(null)));
+      },
+    );
+    this.right.expire(
+      (b) => b.time - lower < time,
+      (b) => {
+        if (!b.matched && (joinType === 'RIGHT' || joinType === 'FULL')) out.push(new Array(leftWidth).fill(null).concat(b.row));
+      },
+    );
     if (out.length) this.out.data(out);
-    // Flink holds the output back by max(-lower, upper): a row may still join (and be emitted) that much later.
-    this.out.watermark(time - Math.max(0, upper, -lower));
+    this.out.watermark(time - Math.max(0, upper));
   }
 
   lateCount(): number {
@@ -121,13 +182,13 @@ export class IntervalJoinOperator implements Operator {
   }
 
   snapshot(): unknown {
-    return { left: this.left, right: this.right, watermark: this.watermark };
+    return { left: this.left.snapshot(), right: this.right.snapshot(), watermark: this.watermark };
   }
 
   restore(state: unknown): void {
-    const s = state as { left: Map<unknown, Buffered[]>; right: Map<unknown, Buffered[]>; watermark: number };
-    this.left = s.left;
-    this.right = s.right;
+    const s = state as { left: Buffered[]; right: Buffered[]; watermark: number };
+    this.left = SideBuffer.restore(s.left);
+    this.right = SideBuffer.restore(s.right);
     this.watermark = s.watermark;
   }
 }
@@ -149,8 +210,8 @@ export class RegularJoinOperator implements Operator {
     private readonly retentionMs: number,
     private readonly now: () => number,
   ) {
-    this.leftKey = keyFunction(spec.leftKeys.map(compileExpr));
-    this.rightKey = keyFunction(spec.rightKeys.map(compileExpr));
+    this.leftKey = joinKeyFunction(spec.leftKeys.map(compileExpr));
+    this.rightKey = joinKeyFunction(spec.rightKeys.map(compileExpr));
     this.residual = spec.residual ? compilePredicate(spec.residual) : null;
   }
 
@@ -202,16 +263,4 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   const list = m.get(k);
   if (list) list.push(v);
   else m.set(k, [v]);
-}
-
-function trim(m: Map<unknown, Buffered[]>, expired: (b: Buffered) => boolean, onDrop: (b: Buffered) => void): void {
-  for (const [k, list] of m) {
-    let keep = 0;
-    for (const b of list) {
-      if (expired(b)) onDrop(b);
-      else list[keep++] = b;
-    }
-    list.length = keep;
-    if (keep === 0) m.delete(k);
-  }
 }

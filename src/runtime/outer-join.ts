@@ -1,7 +1,7 @@
 import { RowKind, type Row } from '../core/types.js';
 import { compileExpr, compilePredicate } from '../sql/compile.js';
 import type { BExpr } from '../sql/plan.js';
-import { keyFunction } from './aggregates.js';
+import { joinKeyFunction } from './aggregates.js';
 import type { Operator, Output } from './operator.js';
 import { sameRow } from './rank.js';
 
@@ -52,7 +52,7 @@ export class StreamingJoinOperator implements Operator {
     private readonly now: () => number,
   ) {
     this.name = `${spec.joinType === 'INNER' ? '' : `${spec.joinType}Outer`}Join`;
-    this.keyFns = [keyFunction(spec.leftKeys.map(compileExpr)), keyFunction(spec.rightKeys.map(compileExpr))];
+    this.keyFns = [joinKeyFunction(spec.leftKeys.map(compileExpr)), joinKeyFunction(spec.rightKeys.map(compileExpr))];
     this.residual = spec.residual ? compilePredicate(spec.residual) : null;
     this.outer = [spec.joinType === 'LEFT' || spec.joinType === 'FULL', spec.joinType === 'RIGHT' || spec.joinType === 'FULL'];
     this.widths = [spec.leftWidth, spec.rightWidth];

@@ -1,0 +1,276 @@
+/**
+ * `npm run bench`: engine cost in-process (rows pushed straight into the compiled dataflow) and end to end
+ * through the real Kafka broker (protobuf records preloaded into a topic, a job consumes them all).
+ * Prints one line per scenario and a summary; figures go into BENCHMARKS.md with the command.
+ *
+ * Options (env): BENCH_ROWS (in-process rows, default 2,000,000), BENCH_KAFKA_ROWS (default 300,000),
+ * BENCH_ONLY=inprocess|kafka, BENCH_KAFKA=127.0.0.1:9092.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import kafkajs from 'kafkajs';
+import { silentLogger } from '../src/core/logger.js';
+import type { Row, TableSchema } from '../src/core/types.js';
+import { parseJobConfig } from '../src/config/index.js';
+import { prepareJob } from '../src/job/prepare.js';
+import { startJob } from '../src/job/stream-manager.js';
+import { buildDataflow } from '../src/runtime/dataflow.js';
+import { openDescriptorRegistry, protoTableSchema } from '../src/schema/index.js';
+import { createRowGenerator } from '../src/sources/datagen/datagen-source.js';
+import { builtinFunctions } from '../src/sql/functions/index.js';
+import { planSql } from '../src/sql/planner.js';
+import { createFunctionCatalog } from '../src/udf/registry.js';
+import { daggerFunctions } from '../udfs/index.js';
+
+interface Result {
+  readonly scenario: string;
+  readonly mode: 'in-process' | 'kafka';
+  readonly events: number;
+  readonly seconds: number;
+  readonly eventsPerSecond: number;
+  readonly p99BatchMs?: number;
+  readonly outputRows: number;
+  readonly peakRssMb: number;
+  readonly cpuSeconds: number;
+}
+
+const ROWS = Number(process.env['BENCH_ROWS'] ?? 2_000_000);
+const KAFKA_ROWS = Number(process.env['BENCH_KAFKA_ROWS'] ?? 300_000);
+const ONLY = process.env['BENCH_ONLY'];
+const BROKER = process.env['BENCH_KAFKA'] ?? '127.0.0.1:9092';
+const REPO = resolve(import.meta.dirname, '..', '..');
+
+const SCENARIOS: Record<string, string> = {
+  'filter+project':
+    "SELECT order_number, UPPER(service_type) AS service, order_amount * 1.1 AS amount_with_tax, rowtime FROM booking WHERE status <> 'CANCELLED' AND order_amount > 10",
+  'tumble count by key':
+    "SELECT service_area_id, COUNT(*) AS bookings, TUMBLE_END(rowtime, INTERVAL '1' MINUTE) AS window_end FROM booking GROUP BY TUMBLE(rowtime, INTERVAL '1' MINUTE), service_area_id",
+  'hop 1m/1h count by key':
+    "SELECT service_area_id, COUNT(*) AS bookings, HOP_END(rowtime, INTERVAL '1' MINUTE, INTERVAL '1' HOUR) AS window_end FROM booking GROUP BY HOP(rowtime, INTERVAL '1' MINUTE, INTERVAL '1' HOUR), service_area_id",
+  'interval join':
+    "SELECT b.order_number, b.order_amount, p.amount FROM booking b JOIN payment p ON b.order_number = p.order_id AND p.rowtime BETWEEN b.rowtime AND b.rowtime + INTERVAL '5' MINUTE",
+};
+
+function rss(): number {
+  return Math.round(process.resourceUsage().maxRSS / 1024);
+}
+
+function cpu(start: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1e6;
+}
+
+function p99(xs: number[]): number {
+  if (xs.length === 0) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(s.length * 0.99))]!;
+}
+
+async function schemas(): Promise<{ booking: TableSchema; payment: TableSchema }> {
+  const reg = await openDescriptorRegistry({ kind: 'files', dirs: [join(REPO, 'protos')] });
+  const booking = protoTableSchema(reg, 'dirk.examples.BookingLogMessage', { table: 'booking', rowtimeFieldNumber: 5, rowtimeName: 'rowtime' });
+  const payment = protoTableSchema(reg, 'dirk.examples.PaymentLogMessage', { table: 'payment', rowtimeFieldNumber: 4, rowtimeName: 'rowtime' });
+  reg.close();
+  return { booking, payment };
+}
+
+interface Workload {
+  readonly bookings: Row[][];
+  readonly payments: Row[][];
+}
+
+/** Generated once, outside the timed region: 1000-row batches of bookings and of matching payments. */
+function workload(tables: { booking: TableSchema; payment: TableSchema }): Workload {
+  const gen = createRowGenerator(tables.booking, {
+    seed: 1,
+    eventIntervalMs: 1,
+    vocabulary: { service_type: 4, status: 3, customer_id: 10_000 },
+    vocabularySize: 50,
+  });
+  const b = tables.booking.columns.map((c) => c.name);
+  const iOrder = b.indexOf('order_number');
+  const iAmount = b.indexOf('order_amount');
+  const iTime = tables.booking.rowtimeIndex!;
+  const bookings: Row[][] = [];
+  const payments: Row[][] = [];
+  let n = 0;
+  for (let i = 0; i < ROWS / 2000; i++) {
+    const batch = gen.batch(1000);
+    // Unique order numbers; each booking is paid 0-4 minutes later (all inside the 5 minute join bound).
+    for (const r of batch) r[iOrder] = `ORD-${n++}`;
+    bookings.push(batch);
+    payments.push(batch.map((r) => [r[iOrder], r[iAmount], 'CARD', null, (r[iTime] as number) + (n % 240) * 1000]));
+  }
+  return { bookings, payments };
+}
+
+async function inProcess(name: string, sql: string, tables: { booking: TableSchema; payment: TableSchema }, w: Workload): Promise<Result> {
+  const functions = createFunctionCatalog(builtinFunctions).with(daggerFunctions, 'udfs');
+  const plan = planSql(sql, { table: (n) => (n === 'booking' ? tables.booking : n === 'payment' ? tables.payment : undefined), tableNames: () => ['booking', 'payment'], functions });
+  let out = 0;
+  const flow = buildDataflow(plan, { data: (rows) => (out += rows.length), watermark: () => {} }, { hooks: { late() {} }, retentionMs: 0, now: Date.now });
+  const join = name === 'interval join';
+  const bookingPort = flow.inputs.find((i) => i.table === 'booking')!;
+  const paymentPort = flow.inputs.find((i) => i.table === 'payment');
+  const timeIdx = tables.booking.rowtimeIndex!;
+  let events = 0;
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  for (let i = 0; i < w.bookings.length; i++) {
+    const rows = w.bookings[i]!;
+    const wm = (rows[rows.length - 1]![timeIdx] as number) - 1000;
+    bookingPort.push(rows);
+    bookingPort.watermark(wm);
+    events += rows.length;
+    if (join) {
+      paymentPort!.push(w.payments[i]!);
+      paymentPort!.watermark(wm);
+      events += rows.length;
+    } else {
+      // Same event count for every scenario: a second booking batch stands in for the payments.
+      bookingPort.push(w.bookings[i]!.map((r) => r));
+      events += rows.length;
+    }
+    flow.batchEnd();
+  }
+  for (const p of flow.inputs) p.watermark(Infinity);
+  flow.batchEnd();
+  const seconds = (performance.now() - t0) / 1000;
+  return { scenario: name, mode: 'in-process', events, seconds, eventsPerSecond: events / seconds, outputRows: out, peakRssMb: rss(), cpuSeconds: cpu(c0) };
+}
+
+function ensureBroker(): void {
+  execFileSync(process.execPath, [join(REPO, 'scripts', 'kafka.mjs'), 'start'], { stdio: 'inherit' });
+}
+
+async function preload(topic: string, n: number): Promise<number> {
+  const root = await openDescriptorRegistry({ kind: 'files', dirs: [join(REPO, 'protos')] });
+  const type = root.lookupType('dirk.examples.BookingLogMessage');
+  const kafka = new kafkajs.Kafka({ brokers: [BROKER], clientId: 'dirk-bench', logLevel: kafkajs.logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: 2 }, { topic: `${topic}-out`, numPartitions: 2 }], waitForLeaders: true });
+  await admin.disconnect();
+  const producer = kafka.producer();
+  await producer.connect();
+  const services = ['GO_RIDE', 'GO_CAR', 'GO_FOOD', 'GO_SEND'];
+  const t0 = Date.UTC(2026, 0, 1);
+  let bytes = 0;
+  for (let i = 0; i < n; i += 5000) {
+    const messages = [];
+    for (let j = i; j < Math.min(n, i + 5000); j++) {
+      const at = t0 + j * 10;
+      const value = Buffer.from(
+        type
+          .encode(
+            type.fromObject({
+              order_number: `ORD-${j}`,
+              service_type: services[j % 4],
+              service_area_id: j % 50,
+              status: j % 5 === 0 ? 'CANCELLED' : 'COMPLETED',
+              event_timestamp: { seconds: Math.floor(at / 1000), nanos: (at % 1000) * 1e6 },
+              customer_id: `CUSTOMER-${String(j % 1000).padStart(8, '0')}`,
+              order_amount: (j % 1000) / 10,
+              pickup: { latitude: -6.2 + (j % 100) / 1000, longitude: 106.8 + (j % 100) / 1000, name: 'Jakarta Selatan' },
+              driver_id: 9_000_000_000 + j,
+            }),
+          )
+          .finish(),
+      );
+      bytes += value.length;
+      messages.push({ value, partition: j % 2 });
+    }
+    await producer.send({ topic, messages });
+  }
+  await producer.disconnect();
+  root.close();
+  return bytes / n;
+}
+
+async function kafkaEndToEnd(name: string, sql: string, topic: string, sinkTopic: string | undefined): Promise<Result> {
+  const { config } = parseJobConfig({
+    FLINK_JOB_ID: `bench-${Date.now()}`,
+    STREAMS: [
+      {
+        INPUT_SCHEMA_TABLE: 'booking',
+        INPUT_SCHEMA_PROTO_CLASS: 'dirk.examples.BookingLogMessage',
+        INPUT_SCHEMA_EVENT_TIMESTAMP_FIELD_INDEX: '5',
+        SOURCE_KAFKA_TOPIC_NAMES: topic,
+        SOURCE_KAFKA_CONSUMER_CONFIG_BOOTSTRAP_SERVERS: BROKER,
+        SOURCE_KAFKA_CONSUMER_CONFIG_GROUP_ID: `bench-${Date.now()}-${Math.random()}`,
+        SOURCE_KAFKA_CONSUMER_CONFIG_AUTO_OFFSET_RESET: 'earliest',
+        SOURCE_DETAILS: [{ SOURCE_TYPE: 'BOUNDED', SOURCE_NAME: 'KAFKA_SOURCE' }],
+      },
+    ],
+    FLINK_SQL_QUERY: sql,
+    FLINK_WATERMARK_DELAY_MS: '1000',
+    FLINK_WATERMARK_INTERVAL_MS: '200',
+    SCHEMA_PROTO_DIRS: join(REPO, 'protos'),
+    METRIC_TELEMETRY_ENABLE: 'false',
+    ...(sinkTopic
+      ? { SINK_TYPE: 'kafka', SINK_KAFKA_BROKERS: BROKER, SINK_KAFKA_TOPIC: sinkTopic, SINK_KAFKA_DATA_TYPE: 'JSON' }
+      : { SINK_TYPE: 'log' }),
+  });
+  const job = await prepareJob(config, silentLogger);
+  const batchMs: number[] = [];
+  const dir = mkdtempSync(join(tmpdir(), 'dirk-bench-'));
+  let out = 0;
+  const devNull = new (await import('node:stream')).Writable({
+    write(chunk: Buffer, _e, cb) {
+      out += chunk.toString().split('\n').length - 1;
+      cb();
+    },
+  });
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const running = await startJob(job, { logger: silentLogger, checkpointDir: dir, out: devNull, onBatch: (ms) => batchMs.push(ms) });
+  await running.done;
+  const seconds = (performance.now() - t0) / 1000;
+  rmSync(dir, { recursive: true, force: true });
+  return {
+    scenario: name,
+    mode: 'kafka',
+    events: KAFKA_ROWS,
+    seconds,
+    eventsPerSecond: KAFKA_ROWS / seconds,
+    p99BatchMs: p99(batchMs),
+    outputRows: sinkTopic ? Number.NaN : out,
+    peakRssMb: rss(),
+    cpuSeconds: cpu(c0),
+  };
+}
+
+function print(r: Result): void {
+  const eps = Math.round(r.eventsPerSecond).toLocaleString('en-US');
+  const perCore = Math.round(r.events / Math.max(r.cpuSeconds, 1e-9)).toLocaleString('en-US');
+  console.log(
+    `${r.mode.padEnd(10)} ${r.scenario.padEnd(24)} ${r.events.toLocaleString('en-US').padStart(10)} events  ${r.seconds.toFixed(2).padStart(6)} s  ${eps.padStart(11)} events/s  ${perCore.padStart(11)} events/cpu-s` +
+      `${r.p99BatchMs !== undefined ? `  p99 batch ${r.p99BatchMs.toFixed(1)} ms` : ''}${Number.isNaN(r.outputRows) ? '' : `  out ${r.outputRows.toLocaleString('en-US')} rows`}  peak RSS ${r.peakRssMb} MB`,
+  );
+}
+
+async function main(): Promise<void> {
+  console.log(`dirk bench: node ${process.version}, ${ROWS.toLocaleString('en-US')} in-process rows, ${KAFKA_ROWS.toLocaleString('en-US')} Kafka rows`);
+  const tables = await schemas();
+  if (ONLY !== 'kafka') {
+    const w = workload(tables);
+    for (const [name, sql] of Object.entries(SCENARIOS)) print(await inProcess(name, sql, tables, w));
+  }
+  if (ONLY !== 'inprocess') {
+    ensureBroker();
+    const topic = `bench-bookings-${Date.now()}`;
+    const size = await preload(topic, KAFKA_ROWS);
+    console.log(`preloaded ${KAFKA_ROWS.toLocaleString('en-US')} protobuf records of ${size.toFixed(0)} bytes on average into ${topic}`);
+    print(await kafkaEndToEnd('tumble count by key', SCENARIOS['tumble count by key']!, topic, undefined));
+    print(await kafkaEndToEnd('hop 1m/1h count by key', SCENARIOS['hop 1m/1h count by key']!, topic, undefined));
+    print(await kafkaEndToEnd('filter+project -> kafka', SCENARIOS['filter+project']!, topic, `${topic}-out`));
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
