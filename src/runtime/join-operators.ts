@@ -174,7 +174,8 @@ export class IntervalJoinOperator implements Operator {
       },
     );
     if (out.length) this.out.data(out);
-    this.out.watermark(time - Math.max(0, upper));
+    // Flink holds the output back by max(-lower, upper): a row may still join (and be emitted) that much later.
+    this.out.watermark(time - Math.max(0, upper, -lower));
   }
 
   lateCount(): number {
