@@ -109,7 +109,11 @@ export class IntervalJoinOperator implements Operator {
           continue;
         }
         const k = this.leftKey(l);
-        if (k === null) continue;
+        if (k === null) {
+          // A NULL key matches nothing; an outer join still emits the row NULL-padded when it expires.
+          if (this.spec.joinType === 'LEFT' || this.spec.joinType === 'FULL') this.left.add({ row: l, time: t, key: NULL_KEY, matched: false });
+          continue;
+        }
         const b: Buffered = { row: l, time: t, key: k, matched: false };
         const candidates = this.right.byKey.get(k);
         if (candidates) {
@@ -128,7 +132,10 @@ export class IntervalJoinOperator implements Operator {
           continue;
         }
         const k = this.rightKey(r);
-        if (k === null) continue;
+        if (k === null) {
+          if (this.spec.joinType === 'RIGHT' || this.spec.joinType === 'FULL') this.right.add({ row: r, time: t, key: NULL_KEY, matched: false });
+          continue;
+        }
         const b: Buffered = { row: r, time: t, key: k, matched: false };
         const candidates = this.left.byKey.get(k);
         if (candidates) {
