@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import kafkajs from 'kafkajs';
+import kafkajs from '../src/sources/kafka/kafkajs.js';
 import { silentLogger } from '../src/core/logger.js';
 import type { Row, TableSchema } from '../src/core/types.js';
 import { parseJobConfig } from '../src/config/index.js';
@@ -207,6 +207,7 @@ async function kafkaEndToEnd(name: string, sql: string, topic: string, sinkTopic
     ],
     FLINK_SQL_QUERY: sql,
     FLINK_WATERMARK_DELAY_MS: '1000',
+    FLINK_WATERMARK_PER_PARTITION_ENABLE: 'true',
     FLINK_WATERMARK_INTERVAL_MS: '200',
     SCHEMA_PROTO_DIRS: join(REPO, 'protos'),
     METRIC_TELEMETRY_ENABLE: 'false',

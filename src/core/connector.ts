@@ -89,6 +89,11 @@ export interface Sink {
   write(batch: DataMessage): void;
   /** Writes everything buffered; resolves when the external system has acknowledged it. */
   flush(): Promise<void>;
+  /**
+   * Rows written but not yet acknowledged. A sink that reports it is flushed only at checkpoints and when
+   * this grows past a bound (backpressure); one that does not is flushed after every batch.
+   */
+  pending?(): number;
   close(): Promise<void>;
 }
 

@@ -26,6 +26,9 @@ import { UdfCallError } from '../udf/slots.js';
  * watermarks, metrics and checkpoints. Deliveries are serialised, so a checkpoint taken between them sees
  * every operator and every source position at one consistent point (an aligned barrier, trivially).
  */
+/** Unacknowledged output rows allowed before a delivery waits for the sink (backpressure). */
+const MAX_SINK_BACKLOG = 50_000;
+
 export interface RunOptions {
   readonly logger: Logger;
   /** Where completed checkpoints live; default .dirk/checkpoints/<job id>. */
@@ -332,7 +335,9 @@ export async function startJob(job: PreparedJob, options: RunOptions): Promise<R
         udfs.setBatch(undefined);
         udfs.flush();
       }
-      await sink.flush();
+      // Output becomes durable at the latest at the next checkpoint (which flushes before committing offsets);
+      // in between, a sink that can tell its backlog is flushed only when that backlog grows too large.
+      if (!sink.pending || sink.pending() > MAX_SINK_BACKLOG) await sink.flush();
       options.onBatch?.(Date.now() - now, batch.rows.length);
     });
 

@@ -8,7 +8,7 @@
  * requires one), -U rows are skipped (the +U that follows replaces the value), and -D becomes a tombstone
  * (the key with a null value), which compacted topics and Kafka Streams tables understand.
  */
-import kafkajs from 'kafkajs';
+import kafkajs from '../../sources/kafka/kafkajs.js';
 import type { CompressionTypes as CT, Message, Producer, ProducerConfig } from 'kafkajs';
 import type { Sink, SinkMetrics } from '../../core/connector.js';
 import { DirkError, externalError, userError } from '../../core/errors.js';
@@ -74,6 +74,8 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
   let tail: Promise<void> = Promise.resolve();
   /** The first failure since the last flush; flush() rejects with it. */
   let failure: unknown;
+  /** Records handed to a send that has not completed yet. */
+  let inflight = 0;
 
   function toBuffer(u: Uint8Array): Buffer {
     return Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength);
@@ -88,7 +90,10 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
     const batch: Pending = { messages: buffer, bytes: bufferBytes };
     buffer = [];
     bufferBytes = 0;
-    tail = tail.then(() => send(batch));
+    inflight += batch.messages.length;
+    tail = tail.then(() => send(batch)).finally(() => {
+      inflight -= batch.messages.length;
+    });
   }
 
   async function send(batch: Pending): Promise<void> {
@@ -147,6 +152,10 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
       bufferBytes += bytes;
       if (buffer.length >= sendBatchRecords) startSend();
       else if (lingerMs > 0 && !linger && buffer.length > 0) linger = setTimeout(startSend, lingerMs);
+    },
+
+    pending() {
+      return buffer.length + inflight;
     },
 
     async flush() {

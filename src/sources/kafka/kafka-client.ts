@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
-import kafkajs from 'kafkajs';
+import kafkajs from './kafkajs.js';
 import type { ConsumerConfig, KafkaConfig, LogEntry, SASLOptions } from 'kafkajs';
 import { userError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';

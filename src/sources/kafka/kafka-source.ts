@@ -23,7 +23,7 @@
  * is never committed; rows before it in the batch are delivered first), SKIP counts and logs, DEAD_LETTER
  * produces the original key, value and headers plus dirk-* error headers to a topic. Never silently dropped.
  */
-import kafkajs from 'kafkajs';
+import kafkajs from './kafkajs.js';
 import type { Admin, Batch, Consumer, ConsumerConfig, EachBatchPayload, IHeaders, Message, Producer } from 'kafkajs';
 import type { Source, SourceContext, SourcePositions } from '../../core/connector.js';
 import { DecodeError, DirkError, externalError, userError } from '../../core/errors.js';
