@@ -13,6 +13,7 @@ import { createLogSink } from '../sinks/log/log-sink.js';
 import { createInfluxSink } from '../sinks/influxdb/influx-sink.js';
 import { createKafkaSource } from '../sources/kafka/kafka-source.js';
 import { createFileSource } from '../sources/file/file-source.js';
+import { createDatagenSource } from '../sources/datagen/datagen-source.js';
 import { createTelemetry, startMetricsServer, type MetricsServer, type Telemetry } from '../telemetry/index.js';
 import { explainPlan } from './explain.js';
 import { detectPassThrough, passThroughEncoder, rememberingDecoder, schemaChangeReporter, type PassThrough } from './pass-through.js';
@@ -63,6 +64,9 @@ interface Input {
 export function validateSinkCompatibility(job: PreparedJob): void {
   const sink = job.config.sink;
   const root = job.plan.root;
+  if (sink.type === 'kafka' && sink.deliveryGuarantee === 'EXACTLY_ONCE') {
+    throw userError('SINK_KAFKA_DELIVERY_GUARANTEE: EXACTLY_ONCE (Kafka transactions) is not available yet; use AT_LEAST_ONCE, which flushes the sink before every checkpoint commits offsets');
+  }
   if (sink.type === 'bigquery') throw userError('SINK_TYPE: bigquery is not available in Dirk (no BigQuery here); use kafka, influx or log');
   if (root.updating && sink.type === 'influx') {
     throw userError('the query produces an updating result (a GROUP BY without a window, DISTINCT, ...) but SINK_TYPE=influx only takes appends; add a window or use the kafka sink with SINK_KAFKA_PROTO_KEY (upserts)');
@@ -160,6 +164,15 @@ function createSource(job: PreparedJob, stream: StreamConfig, logger: Logger, te
         consumerProperties: k.additional,
       });
     }
+    case 'DATAGEN_SOURCE': {
+      const g = stream.datagen!;
+      return createDatagenSource({
+        table: job.tables.get(stream.table)!.schema,
+        rows: g.rows,
+        seed: g.seed,
+        ...(g.ratePerSecond !== undefined ? { ratePerSecond: g.ratePerSecond } : {}),
+      });
+    }
     case 'FILE_SOURCE': {
       const f = stream.file!;
       const protoType = stream.dataType === 'PROTO' ? job.registry!.lookupType(stream.protoClass!) : undefined;
@@ -174,7 +187,7 @@ function createSource(job: PreparedJob, stream: StreamConfig, logger: Logger, te
       });
     }
     default:
-      throw userError(`STREAMS[${stream.index}].SOURCE_DETAILS: ${stream.source.name} is not available in Dirk yet; use KAFKA_SOURCE, KAFKA_CONSUMER or FILE_SOURCE`);
+      throw userError(`STREAMS[${stream.index}].SOURCE_DETAILS: ${stream.source.name} is not available in Dirk yet; use KAFKA_SOURCE, KAFKA_CONSUMER, FILE_SOURCE or DATAGEN_SOURCE`);
   }
 }
 
