@@ -24,6 +24,7 @@ import { builtinFunctions } from '../src/sql/functions/index.js';
 import { planSql } from '../src/sql/planner.js';
 import { createFunctionCatalog } from '../src/udf/registry.js';
 import { daggerFunctions } from '../udfs/index.js';
+import { run as decodeBench } from './decode-bench.js';
 
 interface Result {
   readonly scenario: string;
@@ -257,6 +258,8 @@ async function main(): Promise<void> {
   console.log(`dirk bench: node ${process.version}, ${ROWS.toLocaleString('en-US')} in-process rows, ${KAFKA_ROWS.toLocaleString('en-US')} Kafka rows`);
   const tables = await schemas();
   if (ONLY !== 'kafka') {
+    // Protobuf decoding, full against projection pushdown (20-field message).
+    for (const m of await decodeBench()) console.log(`decode     ${m.name.padEnd(40)} ${Math.round(m.value).toLocaleString('en-US').padStart(12)} ${m.unit}`);
     const w = workload(tables);
     for (const [name, sql] of Object.entries(SCENARIOS)) print(await inProcess(name, sql, tables, w));
   }
