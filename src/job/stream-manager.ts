@@ -64,6 +64,11 @@ interface Input {
 export function validateSinkCompatibility(job: PreparedJob): void {
   const sink = job.config.sink;
   const root = job.plan.root;
+  if (job.config.processors.preprocessorEnabled || job.config.processors.postprocessorEnabled) {
+    throw userError(
+      `${job.config.processors.preprocessorEnabled ? 'PROCESSOR_PREPROCESSOR_ENABLE' : 'PROCESSOR_POSTPROCESSOR_ENABLE'}=true: pre- and post-processors (transformers, external lookups) are not available in Dirk yet; set it to false`,
+    );
+  }
   if (sink.type === 'kafka' && sink.deliveryGuarantee === 'EXACTLY_ONCE') {
     throw userError('SINK_KAFKA_DELIVERY_GUARANTEE: EXACTLY_ONCE (Kafka transactions) is not available yet; use AT_LEAST_ONCE, which flushes the sink before every checkpoint commits offsets');
   }
