@@ -420,6 +420,9 @@ export async function startJob(job: PreparedJob, options: RunOptions): Promise<R
         failure = failed.reason;
         stopping = true;
         await Promise.allSettled(inputs.map((i) => i.source.stop()));
+        // What was processed before the failure is written (best effort; at-least-once: its offsets are
+        // not committed, so a restart may write it again).
+        await exclusive(() => sink.flush()).catch((e) => logger.warn(`flushing the sink after the failure failed: ${(e as Error).message}`));
         throw failed.reason;
       }
       // Everything delivered (bounded end or stop): a final checkpoint commits the positions.
