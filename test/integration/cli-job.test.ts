@@ -171,6 +171,8 @@ describe('dirk run: Kafka protobuf in, Kafka out', () => {
 
 describe('dirk run: Kafka to InfluxDB, with /metrics', () => {
   const influxUrl = inject('influxUrl');
+  // Skipped only on a developer machine without Debian's influxdb package (global setup says so loudly);
+  // under CI=true a missing InfluxDB fails the whole run instead.
   it.skipIf(!influxUrl)('writes window points (tag_ columns as tags, window_timestamp as time) and reports metrics', async () => {
     const input = uniqueTopic('it-bookings-influx');
     await createTopics([input], 1);
