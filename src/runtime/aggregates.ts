@@ -35,6 +35,33 @@ function addNum(a: Num, b: Num, exact: boolean): Num {
   return exact ? L.addInt(a, b) : (a as number) + Number(b);
 }
 
+interface SumCount {
+  s: any;
+  n: number;
+}
+
+/** The running sum and count of non-NULL values behind SUM, SUM0 and AVG; they differ only in `result`. */
+function sumCount(exact: boolean, result: (acc: SumCount) => unknown): Core {
+  return {
+    create: (): SumCount => ({ s: 0, n: 0 }),
+    add: (a: SumCount, v) => {
+      if (v === null) return;
+      a.s = addNum(a.s, v as Num, exact);
+      a.n++;
+    },
+    retract: (a: SumCount, v) => {
+      if (v === null) return;
+      a.s = exact ? L.subInt(a.s, v as Num) : a.s - Number(v);
+      a.n--;
+    },
+    merge: (a: SumCount, b: SumCount) => {
+      a.s = addNum(a.s, b.s, exact);
+      a.n += b.n;
+    },
+    result,
+  };
+}
+
 function core(call: AggCall): Core {
   const exact = isIntType(call.type.kind);
   switch (call.name) {
@@ -48,44 +75,12 @@ function core(call: AggCall): Core {
       };
     case 'SUM':
     case 'SUM0':
-      return {
-        create: () => ({ s: 0, n: 0 }),
-        add: (a, v) => {
-          if (v === null) return;
-          a.s = addNum(a.s, v as Num, exact);
-          a.n++;
-        },
-        retract: (a, v) => {
-          if (v === null) return;
-          a.s = exact ? L.subInt(a.s, v as Num) : a.s - Number(v);
-          a.n--;
-        },
-        merge: (a, b) => {
-          a.s = addNum(a.s, b.s, exact);
-          a.n += b.n;
-        },
-        result: (a) => (a.n === 0 ? (call.name === 'SUM0' ? 0 : null) : a.s),
-      };
+      return sumCount(exact, (a) => (a.n === 0 ? (call.name === 'SUM0' ? 0 : null) : a.s));
     case 'AVG':
-      return {
-        create: () => ({ s: 0, n: 0 }),
-        add: (a, v) => {
-          if (v === null) return;
-          a.s = addNum(a.s, v as Num, exact);
-          a.n++;
-        },
-        retract: (a, v) => {
-          if (v === null) return;
-          a.s = exact ? L.subInt(a.s, v as Num) : a.s - Number(v);
-          a.n--;
-        },
-        merge: (a, b) => {
-          a.s = addNum(a.s, b.s, exact);
-          a.n += b.n;
-        },
-        // Flink keeps the argument type: AVG of INT is an INT (truncated).
-        result: (a) => (a.n === 0 ? null : exact ? (typeof a.s === 'bigint' ? canonicalInt64(a.s / BigInt(a.n)) : Math.trunc(a.s / a.n)) : a.s / a.n),
-      };
+      // Flink keeps the argument type: AVG of INT is an INT (truncated).
+      return sumCount(exact, (a) =>
+        a.n === 0 ? null : exact ? (typeof a.s === 'bigint' ? canonicalInt64(a.s / BigInt(a.n)) : Math.trunc(a.s / a.n)) : a.s / a.n,
+      );
     case 'MIN':
     case 'MAX': {
       const better = call.name === 'MIN' ? (x: unknown, y: unknown) => L.cmp(x, y) < 0 : (x: unknown, y: unknown) => L.cmp(x, y) > 0;

@@ -166,19 +166,7 @@ class Gen {
     const parts = fieldCode(g, infos, vars);
     const obj = infos.map((f, i) => `${JSON.stringify(f.name)}: ${vars[i]}`).join(', ');
     fn = g.build<NestedFn>(`function decode_${ident(type)}(r, end) {
-  ${parts.init}
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-${parts.cases}
-      default:
-        if (t < 8) throw new DecodeError('invalid field number 0 at byte ' + r.pos);
-        ${wireCheck(g, type)}
-        r.skip(t);
-    }
-  }
-  if (r.pos !== end) throw new DecodeError('malformed nested ${typeName(type)} (length mismatch)');
-  ${parts.finish}
+  ${fieldLoop(g, type, parts, `malformed nested ${typeName(type)} (length mismatch)`)}
   return { ${obj} };
 }`);
     this.nested.set(key, fn);
@@ -407,6 +395,26 @@ function wireCheck(g: Gen, type: protobuf.Type): string {
   )}(t, r.pos); }`;
 }
 
+/**
+ * The body shared by nested and top-level decoders: reads tagged fields up to `end`, rejects a field
+ * number 0 or a wrong wire type, checks the length, then fills the defaults of absent fields.
+ */
+function fieldLoop(g: Gen, type: protobuf.Type, parts: FieldCode, lengthMismatch: string): string {
+  return `${parts.init}
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+${parts.cases}
+      default:
+        if (t < 8) throw new DecodeError('invalid field number 0 at byte ' + r.pos);
+        ${wireCheck(g, type)}
+        r.skip(t);
+    }
+  }
+  if (r.pos !== end) throw new DecodeError(${JSON.stringify(lengthMismatch)});
+  ${parts.finish}`;
+}
+
 function timestampMillis(ts: unknown): number {
   if (ts === null || typeof ts !== 'object') return 0;
   const t = ts as { seconds: number | bigint; nanos: number };
@@ -463,19 +471,7 @@ function compileTop(type: protobuf.Type, table: TableSchema, needed: ReadonlySet
     const rowtimeExpr = rowtimeVar ? `${g.k(timestampMillis)}(${rowtimeVar})` : '0';
     const row = slots.map((s) => (s === '__ROWTIME__' ? rowtimeExpr : s)).join(', ');
     return g.build<TopFn>(`function decode_row_${ident(type)}(r, end) {
-  ${parts.init}
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-${parts.cases}
-      default:
-        if (t < 8) throw new DecodeError('invalid field number 0 at byte ' + r.pos);
-        ${wireCheck(g, type)}
-        r.skip(t);
-    }
-  }
-  if (r.pos !== end) throw new DecodeError('length mismatch');
-  ${parts.finish}
+  ${fieldLoop(g, type, parts, 'length mismatch')}
   return [${row}];
 }`);
   } finally {
