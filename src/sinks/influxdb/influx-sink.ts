@@ -17,10 +17,10 @@
  */
 import { InfluxDB, setLogger, type WriteApi } from '@influxdata/influxdb-client';
 import type { Counter, Sink, SinkMetrics } from '../../core/connector.js';
-import { externalError } from '../../core/errors.js';
 import { jsonReplacer, type Logger } from '../../core/logger.js';
 import { RowKind, type DataMessage, type Field, type SqlType } from '../../core/types.js';
 import { noopSinkMetrics } from '../noop-metrics.js';
+import { SendChain } from '../send-chain.js';
 
 export interface InfluxSinkOptions {
   readonly name?: string;
@@ -69,8 +69,7 @@ export function createInfluxSink(options: InfluxSinkOptions): Sink {
   let writeApi: WriteApi | undefined;
   let lines: string[] = [];
   let timer: NodeJS.Timeout | undefined;
-  let tail: Promise<void> = Promise.resolve();
-  let failure: unknown;
+  const sends = new SendChain(metrics);
   let skippedNoFields = 0;
 
   const bucket = options.retentionPolicy ? `${options.database}/${options.retentionPolicy}` : options.database;
@@ -103,16 +102,9 @@ export function createInfluxSink(options: InfluxSinkOptions): Sink {
     if (lines.length === 0) return;
     const all = lines;
     lines = [];
-    tail = tail.then(async () => {
-      for (let i = 0; i < all.length; i += batchSize) {
-        const chunk = all.slice(i, i + batchSize);
-        try {
-          await sendChunk(chunk);
-        } catch (e) {
-          failure ??= e;
-          return;
-        }
-      }
+    // A failed chunk ends the send: the rest is not written, and the next flush reports the failure.
+    sends.add(async () => {
+      for (let i = 0; i < all.length; i += batchSize) await sendChunk(all.slice(i, i + batchSize));
     });
   }
 
@@ -160,24 +152,15 @@ export function createInfluxSink(options: InfluxSinkOptions): Sink {
       }
     },
 
-    async flush() {
-      const start = performance.now();
-      startSend();
-      await tail;
-      metrics.flushLatencySeconds.observe((performance.now() - start) / 1000);
-      if (failure !== undefined) {
-        const e = failure;
-        failure = undefined;
-        metrics.writeErrors.inc();
-        throw externalError(`influx sink ${name}: writing to ${options.url} (${bucket}) failed: ${(e as Error).message}`, { cause: e });
-      }
+    flush() {
+      return sends.flush(startSend, (message) => `influx sink ${name}: writing to ${options.url} (${bucket}) failed: ${message}`);
     },
 
     async close() {
       if (timer) clearInterval(timer);
       timer = undefined;
       lines = [];
-      await tail;
+      await sends.settled();
       const api = writeApi;
       writeApi = undefined;
       if (api) await api.close().catch(() => {});

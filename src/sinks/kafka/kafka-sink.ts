@@ -17,6 +17,7 @@ import { RowKind, type DataMessage } from '../../core/types.js';
 import type { RowEncoder } from '../../schema/index.js';
 import { createKafkaClient, type KafkaSecurity } from '../../sources/kafka/kafka-client.js';
 import { noopSinkMetrics } from '../noop-metrics.js';
+import { SendChain } from '../send-chain.js';
 
 const { CompressionTypes, Partitioners } = kafkajs;
 
@@ -67,13 +68,8 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
   let buffer: Message[] = [];
   let bufferBytes = 0;
   let linger: NodeJS.Timeout | undefined;
-  /**
-   * Sends run one after another (a chain), so per-key order holds even across retries; they still overlap
-   * with the dataflow, which keeps writing while a send is in flight.
-   */
-  let tail: Promise<void> = Promise.resolve();
-  /** The first failure since the last flush; flush() rejects with it. */
-  let failure: unknown;
+  /** Sends run one after another, so per-key order holds even across retries. */
+  const sends = new SendChain(metrics);
   /** Records handed to a send that has not completed yet. */
   let inflight = 0;
 
@@ -91,26 +87,26 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
     buffer = [];
     bufferBytes = 0;
     inflight += batch.messages.length;
-    tail = tail.then(() => send(batch)).finally(() => {
-      inflight -= batch.messages.length;
+    sends.add(async () => {
+      try {
+        await send(batch);
+      } finally {
+        inflight -= batch.messages.length;
+      }
     });
   }
 
   async function send(batch: Pending): Promise<void> {
     if (!producer) throw new DirkError(`internal error: kafka sink ${name} written before open()`);
-    try {
-      await producer.send({
-        topic,
-        acks: -1,
-        messages: batch.messages,
-        ...(mapped.compression !== undefined ? { compression: mapped.compression } : {}),
-        ...(mapped.timeout !== undefined ? { timeout: mapped.timeout } : {}),
-      });
-      metrics.recordsOut.inc(batch.messages.length);
-      metrics.bytesOut.inc(batch.bytes);
-    } catch (e) {
-      failure ??= e;
-    }
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: batch.messages,
+      ...(mapped.compression !== undefined ? { compression: mapped.compression } : {}),
+      ...(mapped.timeout !== undefined ? { timeout: mapped.timeout } : {}),
+    });
+    metrics.recordsOut.inc(batch.messages.length);
+    metrics.bytesOut.inc(batch.bytes);
   }
 
   return {
@@ -158,17 +154,8 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
       return buffer.length + inflight;
     },
 
-    async flush() {
-      const start = performance.now();
-      startSend();
-      await tail;
-      metrics.flushLatencySeconds.observe((performance.now() - start) / 1000);
-      if (failure !== undefined) {
-        const e = failure;
-        failure = undefined;
-        metrics.writeErrors.inc();
-        throw externalError(`kafka sink ${name}: producing to topic ${topic} failed: ${(e as Error).message}`, { cause: e });
-      }
+    flush() {
+      return sends.flush(startSend, (message) => `kafka sink ${name}: producing to topic ${topic} failed: ${message}`);
     },
 
     async close() {
@@ -177,7 +164,7 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
       // Unflushed rows are not sent: only a flush (a checkpoint) makes output durable.
       buffer = [];
       bufferBytes = 0;
-      await tail;
+      await sends.settled();
       const p = producer;
       producer = undefined;
       if (p) await p.disconnect().catch((e: unknown) => logger.warn('producer did not disconnect cleanly', { error: String(e) }));
