@@ -8,11 +8,10 @@
 // influxd itself listens on 127.0.0.1:8186 (HTTP) and 127.0.0.1:18088 (RPC). A database "dirk" is created at start.
 // Data, logs and config: .dirk/influxdb/.
 
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isPortOpen, livePid, pidAlive, requireCommand, tail, terminate, waitFor, withLock } from './lib/service.mjs';
+import { httpOk, isPortOpen, livePid, requireCommand, runCommands, spawnDetached, terminate, waitForStart, withLock } from './lib/service.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIR = path.join(ROOT, '.dirk', 'influxdb');
@@ -61,22 +60,6 @@ bind-address = "${HOST}:${RPC_PORT}"
 `;
 }
 
-function spawnDetached(cmd, args, logFile, pidFile) {
-  const out = fs.openSync(logFile, 'a');
-  const child = spawn(cmd, args, { cwd: ROOT, detached: true, stdio: ['ignore', out, out] });
-  fs.closeSync(out);
-  if (child.pid === undefined) throw new Error(`could not spawn ${cmd}`);
-  fs.writeFileSync(pidFile, `${child.pid}\n`);
-  child.unref();
-  return child.pid;
-}
-
-async function httpOk(url, init, okStatus) {
-  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(1000) });
-  await res.arrayBuffer();
-  return res.status === okStatus;
-}
-
 async function start() {
   const influxd = livePid(INFLUXD_PID, 'influxd');
   const shim = livePid(SHIM_PID, 'influx-v2-shim');
@@ -106,19 +89,12 @@ async function start() {
 
   let influxdPid = influxd;
   if (influxdPid === undefined) {
-    influxdPid = spawnDetached('influxd', ['run', '-config', CONF], INFLUXD_LOG, INFLUXD_PID);
+    influxdPid = spawnDetached('influxd', ['run', '-config', CONF], { cwd: ROOT, logFile: INFLUXD_LOG, pidFile: INFLUXD_PID });
     log(`starting influxd (pid ${influxdPid}) ...`);
   }
-  try {
-    await waitFor('influxd', async () => {
-      if (!pidAlive(influxdPid)) throw new Error(`influxd exited:\n${tail(INFLUXD_LOG, 20)}`);
-      return httpOk(`http://${HOST}:${INFLUXD_PORT}/ping`, {}, 204);
-    }, 30_000);
-  } catch (err) {
-    if (pidAlive(influxdPid)) process.kill(influxdPid, 'SIGKILL');
-    fs.rmSync(INFLUXD_PID, { force: true });
-    throw err;
-  }
+  await waitForStart('influxd', { pid: influxdPid, pidFile: INFLUXD_PID, logFile: INFLUXD_LOG, timeoutMs: 30_000 }, () =>
+    httpOk(`http://${HOST}:${INFLUXD_PORT}/ping`, 204),
+  );
   // CREATE DATABASE is idempotent in 1.x.
   const created = await fetch(`http://${HOST}:${INFLUXD_PORT}/query`, {
     method: 'POST',
@@ -131,20 +107,12 @@ async function start() {
     shimPid = spawnDetached(
       process.execPath,
       [SHIM_SCRIPT, '--listen', `${HOST}:${PUBLIC_PORT}`, '--target', `${HOST}:${INFLUXD_PORT}`],
-      SHIM_LOG,
-      SHIM_PID,
+      { cwd: ROOT, logFile: SHIM_LOG, pidFile: SHIM_PID },
     );
   }
-  try {
-    await waitFor('influx v2 shim', async () => {
-      if (!pidAlive(shimPid)) throw new Error(`shim exited:\n${tail(SHIM_LOG, 20)}`);
-      return httpOk(`http://${HOST}:${PUBLIC_PORT}/ping`, {}, 204);
-    }, 10_000);
-  } catch (err) {
-    if (pidAlive(shimPid)) process.kill(shimPid, 'SIGKILL');
-    fs.rmSync(SHIM_PID, { force: true });
-    throw err;
-  }
+  await waitForStart('influx v2 shim', { pid: shimPid, pidFile: SHIM_PID, logFile: SHIM_LOG, timeoutMs: 10_000 }, () =>
+    httpOk(`http://${HOST}:${PUBLIC_PORT}/ping`, 204),
+  );
   log(`ready in ${((Date.now() - t0) / 1000).toFixed(1)} s: url http://${HOST}:${PUBLIC_PORT} (v2 write shim, pid ${shimPid}) -> influxd ${HOST}:${INFLUXD_PORT} (pid ${influxdPid})`);
   log(`database "${DEFAULT_DB}" exists; data ${DIR}; logs ${LOG_DIR}`);
 }
@@ -174,26 +142,8 @@ function status() {
   return 1;
 }
 
-async function main() {
-  switch (process.argv[2]) {
-    case 'start':
-      await withLock(path.join(DIR, 'start.lock'), 120_000, start);
-      return 0;
-    case 'stop':
-      await stop();
-      return 0;
-    case 'status':
-      return status();
-    default:
-      process.stderr.write('usage: node scripts/influxdb.mjs start|stop|status\n');
-      return 2;
-  }
-}
-
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    process.stderr.write(`[influxdb] ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
-  },
-);
+runCommands('influxdb', {
+  start: () => withLock(path.join(DIR, 'start.lock'), 120_000, start),
+  stop,
+  status,
+});

@@ -9,12 +9,25 @@
 // Broker 127.0.0.1:9092, controller 127.0.0.1:9093. Data, logs and generated config live in .dirk/kafka/.
 // Environment: DIRK_KAFKA_HEAP (default "-Xms256m -Xmx512m"), DIRK_KAFKA_START_TIMEOUT_MS (default 90000).
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isPortOpen, livePid, pidAlive, relative, requireCommand, sleep, tail, terminate, withLock } from './lib/service.mjs';
+import {
+  isPortOpen,
+  killUnlessReady,
+  livePid,
+  pidAlive,
+  relative,
+  requireCommand,
+  runCommands,
+  sleep,
+  spawnDetached,
+  tail,
+  terminate,
+  withLock,
+} from './lib/service.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const POM = path.join(ROOT, 'scripts', 'kafka', 'pom.xml');
@@ -223,24 +236,13 @@ async function start() {
     '-cp', cp,
     'kafka.Kafka', SERVER_PROPS,
   ];
-  const out = fs.openSync(CONSOLE_LOG, 'a');
   const t0 = Date.now();
-  const child = spawn('java', args, { cwd: ROOT, detached: true, stdio: ['ignore', out, out] });
-  fs.closeSync(out);
-  if (child.pid === undefined) throw new Error('could not spawn java');
-  fs.writeFileSync(PID_FILE, `${child.pid}\n`);
-  child.unref();
-  log(`starting (pid ${child.pid}) ...`);
+  const pid = spawnDetached('java', args, { cwd: ROOT, logFile: CONSOLE_LOG, pidFile: PID_FILE });
+  log(`starting (pid ${pid}) ...`);
 
   const timeoutMs = Number(process.env.DIRK_KAFKA_START_TIMEOUT_MS ?? 90_000);
-  try {
-    await waitUntilReady(child.pid, timeoutMs);
-  } catch (err) {
-    if (pidAlive(child.pid)) process.kill(child.pid, 'SIGKILL');
-    fs.rmSync(PID_FILE, { force: true });
-    throw err;
-  }
-  log(`ready on ${BOOTSTRAP} in ${((Date.now() - t0) / 1000).toFixed(1)} s (pid ${child.pid})`);
+  await killUnlessReady(pid, PID_FILE, waitUntilReady(pid, timeoutMs));
+  log(`ready on ${BOOTSTRAP} in ${((Date.now() - t0) / 1000).toFixed(1)} s (pid ${pid})`);
   log(`data:   ${DATA_DIR}`);
   log(`logs:   ${path.join(LOG_DIR, 'server.log')} (JVM console: ${CONSOLE_LOG})`);
   log(`config: ${SERVER_PROPS}`);
@@ -280,31 +282,12 @@ async function status() {
   return 1;
 }
 
-async function main() {
-  const cmd = process.argv[2];
-  switch (cmd) {
-    case 'fetch':
-      requireCommand('java', ['-version'], JAVA_INSTALL, 'Java (to run the Kafka broker)');
-      fetchLibs();
-      return 0;
-    case 'start':
-      await withLock(path.join(KAFKA_DIR, 'start.lock'), 120_000, start);
-      return 0;
-    case 'stop':
-      await stop();
-      return 0;
-    case 'status':
-      return status();
-    default:
-      process.stderr.write('usage: node scripts/kafka.mjs fetch|start|stop|status\n');
-      return 2;
-  }
-}
-
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    process.stderr.write(`[kafka] ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
+runCommands('kafka', {
+  fetch: () => {
+    requireCommand('java', ['-version'], JAVA_INSTALL, 'Java (to run the Kafka broker)');
+    fetchLibs();
   },
-);
+  start: () => withLock(path.join(KAFKA_DIR, 'start.lock'), 120_000, start),
+  stop,
+  status,
+});

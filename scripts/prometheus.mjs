@@ -8,11 +8,10 @@
 // and Prometheus picks it up within a few seconds (it watches the folder); delete it when done.
 // Scrape job name is "dirk". Data, logs and config: .dirk/prometheus/.
 
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isPortOpen, livePid, pidAlive, requireCommand, tail, terminate, waitFor, withLock } from './lib/service.mjs';
+import { httpOk, isPortOpen, livePid, requireCommand, runCommands, spawnDetached, terminate, waitForStart, withLock } from './lib/service.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIR = path.join(ROOT, '.dirk', 'prometheus');
@@ -42,12 +41,6 @@ scrape_configs:
       - files: ['${TARGETS}/*.json']
         refresh_interval: 2s
 `;
-}
-
-async function ready() {
-  const res = await fetch(`http://${HOST}:${PORT}/-/ready`, { signal: AbortSignal.timeout(1000) });
-  await res.arrayBuffer();
-  return res.status === 200;
 }
 
 /** The file_sd folder of the "dirk" job of the Prometheus on HOST:PORT, read from its loaded config. */
@@ -82,8 +75,7 @@ async function start() {
   for (const d of [DATA, TARGETS, LOG_DIR]) fs.mkdirSync(d, { recursive: true });
   fs.writeFileSync(CONF, config());
   const t0 = Date.now();
-  const out = fs.openSync(LOG_FILE, 'a');
-  const child = spawn(
+  const pid = spawnDetached(
     'prometheus',
     [
       `--config.file=${CONF}`,
@@ -93,23 +85,11 @@ async function start() {
       '--web.enable-lifecycle',
       '--log.level=warn',
     ],
-    { cwd: DIR, detached: true, stdio: ['ignore', out, out] },
+    { cwd: DIR, logFile: LOG_FILE, pidFile: PID_FILE },
   );
-  fs.closeSync(out);
-  if (child.pid === undefined) throw new Error('could not spawn prometheus');
-  const pid = child.pid;
-  fs.writeFileSync(PID_FILE, `${pid}\n`);
-  child.unref();
-  try {
-    await waitFor('prometheus', async () => {
-      if (!pidAlive(pid)) throw new Error(`prometheus exited:\n${tail(LOG_FILE, 20)}`);
-      return ready();
-    }, 30_000);
-  } catch (err) {
-    if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
-    fs.rmSync(PID_FILE, { force: true });
-    throw err;
-  }
+  await waitForStart('prometheus', { pid, pidFile: PID_FILE, logFile: LOG_FILE, timeoutMs: 30_000 }, () =>
+    httpOk(`http://${HOST}:${PORT}/-/ready`, 200),
+  );
   log(`ready in ${((Date.now() - t0) / 1000).toFixed(1)} s on http://${HOST}:${PORT} (pid ${pid})`);
   log(`targets: drop JSON files into ${TARGETS}; data ${DATA}; log ${LOG_FILE}`);
 }
@@ -138,26 +118,8 @@ async function status() {
   return 1;
 }
 
-async function main() {
-  switch (process.argv[2]) {
-    case 'start':
-      await withLock(path.join(DIR, 'start.lock'), 120_000, start);
-      return 0;
-    case 'stop':
-      await stop();
-      return 0;
-    case 'status':
-      return await status();
-    default:
-      process.stderr.write('usage: node scripts/prometheus.mjs start|stop|status\n');
-      return 2;
-  }
-}
-
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    process.stderr.write(`[prometheus] ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
-  },
-);
+runCommands('prometheus', {
+  start: () => withLock(path.join(DIR, 'start.lock'), 120_000, start),
+  stop,
+  status,
+});

@@ -1,5 +1,5 @@
 // Small helpers shared by the service scripts (kafka, influxdb, prometheus).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -152,4 +152,71 @@ export async function withLock(lockFile, timeoutMs, fn) {
   } finally {
     fs.rmSync(lockFile, { force: true });
   }
+}
+
+/**
+ * Starts `cmd` detached from this process (it outlives the script), its output appended to logFile and
+ * its pid written to pidFile. Returns the pid.
+ */
+export function spawnDetached(cmd, args, { cwd, logFile, pidFile }) {
+  const out = fs.openSync(logFile, 'a');
+  const child = spawn(cmd, args, { cwd, detached: true, stdio: ['ignore', out, out] });
+  fs.closeSync(out);
+  if (child.pid === undefined) throw new Error(`could not spawn ${cmd}`);
+  fs.writeFileSync(pidFile, `${child.pid}\n`);
+  child.unref();
+  return child.pid;
+}
+
+/** Awaits `ready`; when it fails, kills the process just started (pid) and removes its pid file. */
+export async function killUnlessReady(pid, pidFile, ready) {
+  try {
+    await ready;
+  } catch (err) {
+    if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
+    fs.rmSync(pidFile, { force: true });
+    throw err;
+  }
+}
+
+/**
+ * Waits until `probe` answers true for a process just started; the last lines of its log are in the
+ * error when it has exited. On failure the process is killed and its pid file removed.
+ */
+export function waitForStart(what, { pid, pidFile, logFile, timeoutMs }, probe) {
+  const ready = waitFor(what, async () => {
+    if (!pidAlive(pid)) throw new Error(`${what} exited:\n${tail(logFile, 20)}`);
+    return probe();
+  }, timeoutMs);
+  return killUnlessReady(pid, pidFile, ready);
+}
+
+/** True when GET url (within 1 s) answers `okStatus`. */
+export async function httpOk(url, okStatus) {
+  const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
+  await res.arrayBuffer();
+  return res.status === okStatus;
+}
+
+/**
+ * The main of a service script: runs the subcommand named by the first argument (a function returning
+ * the exit code, or nothing for 0), prints usage for any other, and exits; an error is printed as
+ * `[name] message` with exit code 1.
+ */
+export function runCommands(name, commands) {
+  const run = async () => {
+    const command = Object.hasOwn(commands, process.argv[2] ?? '') ? commands[process.argv[2]] : undefined;
+    if (command === undefined) {
+      process.stderr.write(`usage: node scripts/${name}.mjs ${Object.keys(commands).join('|')}\n`);
+      return 2;
+    }
+    return (await command()) ?? 0;
+  };
+  run().then(
+    (code) => process.exit(code),
+    (err) => {
+      process.stderr.write(`[${name}] ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(1);
+    },
+  );
 }
