@@ -16,6 +16,7 @@ import { createFileSource } from '../sources/file/file-source.js';
 import { createDatagenSource } from '../sources/datagen/datagen-source.js';
 import { createTelemetry, startMetricsServer, type MetricsServer, type Telemetry } from '../telemetry/index.js';
 import { explainPlan } from './explain.js';
+import { createLateRecordOutput } from './late-records.js';
 import { detectPassThrough, passThroughEncoder, rememberingDecoder, schemaChangeReporter, type PassThrough } from './pass-through.js';
 import { streamDecoder, type PreparedJob } from './prepare.js';
 import { WatermarkTracker } from './watermarks.js';
@@ -215,7 +216,13 @@ export async function startJob(job: PreparedJob, options: RunOptions): Promise<R
   if (passThrough) logger.info(`pass-through job: records of table ${passThrough.table} reach the sink as their original bytes (fields unknown to the job are kept)`);
   const sink = createSink(job, telemetry, logger, options.out, passThrough);
   await sink.open();
-  const lateByTable = new Map<string, ReturnType<Telemetry['lateRecords']>>();
+  const lateOutput = createLateRecordOutput({
+    streams: config.streams,
+    logger,
+    lateRecords: (table) => telemetry.lateRecords(table),
+    clientId: `dirk-${config.jobId}-late`.replace(/[^A-Za-z0-9._-]/g, '_'),
+  });
+  await lateOutput.open();
   const dataflow = buildDataflow(
     passThrough?.plan ?? job.plan,
     {
@@ -224,12 +231,7 @@ export async function startJob(job: PreparedJob, options: RunOptions): Promise<R
     },
     {
       hooks: {
-        late: (rows) => {
-          const c = lateByTable.get('*') ?? telemetry.lateRecords('*');
-          lateByTable.set('*', c);
-          c.inc(rows.length);
-          logger.debug('late records dropped', { count: rows.length });
-        },
+        late: (rows, info) => lateOutput.late(rows, info),
       },
       retentionMs: config.retentionIdleStateMinutes * 60_000,
       now: Date.now,
@@ -295,10 +297,13 @@ export async function startJob(job: PreparedJob, options: RunOptions): Promise<R
     const started = Date.now();
     if (allBounded) {
       await sink.flush();
+      await lateOutput.flush();
       return;
     }
     try {
       await sink.flush();
+      // Late rows written to their topic are part of what the checkpoint covers (at-least-once).
+      await lateOutput.flush();
       const c: Checkpoint = {
         id: ++checkpointId,
         takenAt: started,
@@ -432,6 +437,7 @@ export async function startJob(job: PreparedJob, options: RunOptions): Promise<R
       telemetry.running().set(0);
       await udfs.close().catch((e) => logger.warn(`closing the UDFs failed: ${(e as Error).message}`));
       await sink.close().catch((e) => logger.warn(`closing the sink failed: ${(e as Error).message}`));
+      await lateOutput.close().catch((e) => logger.warn(`closing the late-record output failed: ${(e as Error).message}`));
       await metricsServer?.close();
       job.registry?.close();
     }

@@ -1,4 +1,4 @@
-import { assertNever, type Row, type RowKind } from '../core/types.js';
+import { assertNever, type Field, type Row, type RowKind } from '../core/types.js';
 import type { PlanNode, QueryPlan } from '../sql/plan.js';
 import { CorrelateOperator } from './correlate.js';
 import { RankOperator } from './rank.js';
@@ -7,7 +7,8 @@ import { StreamingJoinOperator } from './outer-join.js';
 import { AsyncCalcOperator, hasAsyncCall } from './async-calc.js';
 import { FilterOperator, GroupAggregateOperator, ProjectOperator, UnionOperator } from './basic-operators.js';
 import { IntervalJoinOperator } from './join-operators.js';
-import type { Operator, OperatorHooks, Output } from './operator.js';
+import type { LateDetail, Operator, OperatorHooks, Output } from './operator.js';
+import { operatorLabel } from './physical-plan.js';
 import { WindowAggregateOperator } from './window-aggregate.js';
 import { WindowTvfOperator } from './window-tvf.js';
 
@@ -16,8 +17,26 @@ import { WindowTvfOperator } from './window-tvf.js';
  * so a join or union never runs ahead of its slowest input. Sources push micro-batches in; the sink
  * receives what the root emits.
  */
+/** Late rows as the job sees them: which operator dropped them, at which watermark, and what they hold. */
+export interface LateInfo extends LateDetail {
+  /** The operator's label, as in the physical plan (`WindowAggregate[TUMBLE panes of 60000 ms]`). */
+  readonly operator: string;
+  /** The columns of the rows (the operator's input at `input`). */
+  readonly fields: readonly Field[];
+  /** The input's event-time column, when it has one. */
+  readonly rowtimeIndex: number | undefined;
+  /** The one table the rows come from, when the input reads a single table. */
+  readonly table: string | undefined;
+  /** Every table under that input. */
+  readonly tables: readonly string[];
+}
+
+export interface DataflowHooks {
+  late(rows: Row[], info: LateInfo): void;
+}
+
 export interface DataflowOptions {
-  readonly hooks: OperatorHooks;
+  readonly hooks: DataflowHooks;
   readonly retentionMs: number;
   readonly now: () => number;
 }
@@ -89,7 +108,7 @@ export function buildDataflow(plan: QueryPlan, sink: Output, options: DataflowOp
     }
     const arity = n.kind === 'union' ? n.inputs.length : n.kind === 'intervalJoin' || n.kind === 'join' ? 2 : 1;
     const node = new Node(arity, downstream);
-    node.op = makeOperator(n, node, options);
+    node.op = makeOperator(n, node, { ...options, hooks: operatorHooks(n, options.hooks) });
     operators.push(node.op);
     switch (n.kind) {
       case 'union':
@@ -148,7 +167,30 @@ export function buildDataflow(plan: QueryPlan, sink: Output, options: DataflowOp
   };
 }
 
-function makeOperator(n: Exclude<PlanNode, { kind: 'scan' }>, out: Output, o: DataflowOptions): Operator {
+/** Binds an operator's late rows to what the plan knows about its inputs. */
+function operatorHooks(n: PlanNode, hooks: DataflowHooks): OperatorHooks {
+  const inputs = n.kind === 'scan' ? [] : n.kind === 'union' ? n.inputs : n.kind === 'intervalJoin' || n.kind === 'join' ? [n.left, n.right] : [n.input];
+  const operator = operatorLabel(n);
+  const described = inputs.map((i) => {
+    const tables = [...new Set(scanTables(i))];
+    return { fields: i.fields, rowtimeIndex: i.rowtimeIndex, tables, table: tables.length === 1 ? tables[0] : undefined };
+  });
+  return {
+    late(rows, detail) {
+      const d = described[detail.input] ?? { fields: [], rowtimeIndex: undefined, tables: [], table: undefined };
+      hooks.late(rows, { ...detail, operator, ...d });
+    },
+  };
+}
+
+function scanTables(n: PlanNode): string[] {
+  if (n.kind === 'scan') return [n.table.name];
+  if (n.kind === 'union') return n.inputs.flatMap(scanTables);
+  if (n.kind === 'intervalJoin' || n.kind === 'join') return [...scanTables(n.left), ...scanTables(n.right)];
+  return scanTables(n.input);
+}
+
+function makeOperator(n: Exclude<PlanNode, { kind: 'scan' }>, out: Output, o: Omit<DataflowOptions, 'hooks'> & { readonly hooks: OperatorHooks }): Operator {
   switch (n.kind) {
     case 'filter':
       if (hasAsyncCall(n.predicate)) return AsyncCalcOperator.filter(n.predicate, n.input.fields.length, out);

@@ -149,7 +149,7 @@ export class IntervalJoinOperator implements Operator {
     }
     if (lateRows.length) {
       this.late += lateRows.length;
-      this.hooks.late(lateRows);
+      this.hooks.late(lateRows, { input, watermark: this.watermark });
     }
     if (out.length) this.out.data(out);
   }

@@ -26,9 +26,15 @@ export interface Operator {
   lateCount?(): number;
 }
 
-/** Counters an operator updates; the job binds them to telemetry. */
+/** Where late rows were found: the operator's input (0, or 1 for a join's right side) and its watermark then. */
+export interface LateDetail {
+  readonly input: number;
+  readonly watermark: number;
+}
+
+/** Counters an operator updates; the dataflow adds what it knows (fields, table) and the job binds them. */
 export interface OperatorHooks {
-  late(rows: Row[]): void;
+  late(rows: Row[], detail: LateDetail): void;
 }
 
 export const noHooks: OperatorHooks = { late() {} };

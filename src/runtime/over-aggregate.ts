@@ -70,7 +70,7 @@ export class OverAggregateOperator implements Operator {
     }
     if (lateRows.length) {
       this.late += lateRows.length;
-      this.hooks.late(lateRows);
+      this.hooks.late(lateRows, { input: 0, watermark: this.watermark });
     }
   }
 

@@ -218,7 +218,7 @@ export class RankOperator implements Operator {
     }
     if (lateRows.length) {
       this.late += lateRows.length;
-      this.hooks.late(lateRows);
+      this.hooks.late(lateRows, { input: 0, watermark: this.watermark });
     }
   }
 

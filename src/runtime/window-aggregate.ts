@@ -99,7 +99,7 @@ export class WindowAggregateOperator implements Operator {
     }
     if (lateRows.length) {
       this.late += lateRows.length;
-      this.hooks.late(lateRows);
+      this.hooks.late(lateRows, { input: 0, watermark: this.watermark });
     }
   }
 
@@ -211,7 +211,7 @@ export class WindowAggregateOperator implements Operator {
     }
     if (lateRows.length) {
       this.late += lateRows.length;
-      this.hooks.late(lateRows);
+      this.hooks.late(lateRows, { input: 0, watermark: this.watermark });
     }
   }
 

@@ -109,7 +109,7 @@ export const METRICS = {
   }),
   lateRecords: def({
     name: 'dirk_late_records_total',
-    help: 'Records whose event time was behind the watermark when they arrived (dropped by windows).',
+    help: 'Rows a stateful operator found behind its watermark (dropped, logged or sent to the late-record topic by SOURCE_LATE_RECORD_POLICY).',
     type: 'counter',
     labels: ['table'],
   }),

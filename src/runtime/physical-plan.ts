@@ -1,0 +1,142 @@
+import { assertNever } from '../core/types.js';
+import type { PlanNode, QueryPlan, WindowSpec } from '../sql/plan.js';
+import { hasAsyncCall } from './async-calc.js';
+
+/**
+ * The physical side of `explain`: the operators `buildDataflow` creates for a plan, in the same order
+ * (root first, depth first), each with the state it keeps, the inputs it reads and how it moves the
+ * watermark. Kept next to `dataflow.ts` so that a new operator kind is described where it is wired.
+ */
+export interface PhysicalOperator {
+  /** `#n`, in build order; sources come after the operators reading them. */
+  readonly id: number;
+  /** Operator and its parameters, e.g. `WindowAggregate[HOP panes of 60000 ms, windows of 3600000 ms]`. */
+  readonly label: string;
+  readonly state: string;
+  /** How the output watermark relates to the input watermark, when not passed through unchanged. */
+  readonly watermark?: string;
+  /** Ids of the inputs (left then right for joins). */
+  readonly reads: readonly number[];
+  readonly depth: number;
+}
+
+export function physicalOperators(plan: QueryPlan): PhysicalOperator[] {
+  const out: PhysicalOperator[] = [];
+  let next = 1;
+  const walk = (n: PlanNode, depth: number): number => {
+    const id = next++;
+    const slot = out.length;
+    out.push({ id, label: '', state: '', reads: [], depth });
+    const reads = inputsOf(n).map((c) => walk(c, depth + 1));
+    const d = describeOperator(n);
+    out[slot] = { id, label: d.label, state: d.state, ...(d.watermark ? { watermark: d.watermark } : {}), reads, depth };
+    return id;
+  };
+  walk(plan.root, 0);
+  return out;
+}
+
+/** Stable text of the physical plan, one operator a line, indented under the operator that reads it. */
+export function explainPhysical(plan: QueryPlan): string {
+  const lines = physicalOperators(plan).map((op) => {
+    const parts = [`#${op.id} ${op.label}`, `state: ${op.state}`];
+    if (op.watermark) parts.push(`watermark: ${op.watermark}`);
+    if (op.reads.length === 1) parts.push(`reads #${op.reads[0]}`);
+    else if (op.reads.length === 2 && isJoin(op.label)) parts.push(`reads left #${op.reads[0]}, right #${op.reads[1]}`);
+    else if (op.reads.length > 1) parts.push(`reads ${op.reads.map((r) => `#${r}`).join(', ')}`);
+    return `${'  '.repeat(op.depth)}${parts.join('; ')}`;
+  });
+  return lines.join('\n');
+}
+
+function isJoin(label: string): boolean {
+  return label.startsWith('IntervalJoin') || label.startsWith('Join');
+}
+
+function inputsOf(n: PlanNode): PlanNode[] {
+  switch (n.kind) {
+    case 'scan':
+      return [];
+    case 'union':
+      return [...n.inputs];
+    case 'intervalJoin':
+    case 'join':
+      return [n.left, n.right];
+    default:
+      return [n.input];
+  }
+}
+
+/** The operator's label alone (used to say which operator found a late row). */
+export function operatorLabel(n: PlanNode): string {
+  return describeOperator(n).label;
+}
+
+function describeOperator(n: PlanNode): { label: string; state: string; watermark?: string } {
+  switch (n.kind) {
+    case 'scan': {
+      const cols = [...n.used].sort((a, b) => a - b).map((i) => n.table.columns[i]?.name);
+      return {
+        label: `Source[${n.table.name}] decodes [${cols.join(', ')}]`,
+        state: 'source positions (checkpointed)',
+        ...(n.rowtimeIndex !== undefined ? { watermark: `bounded out-of-orderness on ${n.table.columns[n.rowtimeIndex]?.name}` } : {}),
+      };
+    }
+    case 'filter':
+      return hasAsyncCall(n.predicate) ? { label: 'AsyncFilter', state: 'rows waiting for async calls' } : { label: 'Filter', state: 'none' };
+    case 'project':
+      return n.exprs.some(hasAsyncCall) ? { label: 'AsyncProject', state: 'rows waiting for async calls' } : { label: 'Project', state: 'none' };
+    case 'union':
+      return { label: `Union[${n.inputs.length} inputs]`, state: 'none', watermark: 'minimum of the inputs' };
+    case 'windowAggregate':
+      return {
+        label: `WindowAggregate[${windowLabel(n.window)}]`,
+        state: n.window.type === 'SESSION' ? 'open sessions by key, merged when they touch' : 'panes by key',
+        watermark: 'fires windows whose end it passes, then forwards it',
+      };
+    case 'groupAggregate':
+      return {
+        label: `GroupAggregate[${n.keys.length} keys${n.input.updating ? ', retracting input' : ''}]`,
+        state: 'accumulators by key, idle-state retention',
+      };
+    case 'intervalJoin': {
+      const hold = Math.max(0, n.upper, -n.lower);
+      return {
+        label: `IntervalJoin[${n.joinType}, right.time - left.time in [${n.lower} ms, ${n.upper} ms]]`,
+        state: 'both sides by key, expire by time',
+        watermark: `held back ${hold} ms`,
+      };
+    }
+    case 'join':
+      return { label: `Join[${n.joinType}]`, state: 'both sides by key, idle-state retention' };
+    case 'windowTvf':
+      return { label: `WindowTableFunction[${windowLabel(n.window)}]`, state: 'none' };
+    case 'correlate':
+      return { label: n.generator.type === 'unnest' ? 'Correlate[UNNEST]' : `Correlate[${n.generator.fn.def.name}]`, state: 'none' };
+    case 'rank':
+      if (n.dedup === 'first') return { label: 'Deduplicate[keep first]', state: 'first row by key until the watermark passes it, then its key', watermark: 'emits held rows it passes' };
+      if (n.dedup === 'last') return { label: 'Deduplicate[keep last]', state: 'last row by key, idle-state retention' };
+      return { label: `TopN[${n.limit}]`, state: `top ${n.limit} rows by partition key, idle-state retention` };
+    case 'over':
+      return {
+        label: `OverAggregate[${n.frame.unit} ${n.frame.preceding === 'UNBOUNDED' ? 'UNBOUNDED' : n.frame.unit === 'RANGE' ? `${n.frame.preceding} ms` : n.frame.preceding} PRECEDING]`,
+        state: 'rows waiting for the watermark, frames by partition key, idle-state retention',
+        watermark: 'processes rows it passes, in time order',
+      };
+    default:
+      return assertNever(n, 'plan node');
+  }
+}
+
+function windowLabel(w: WindowSpec): string {
+  switch (w.type) {
+    case 'TUMBLE':
+      return `TUMBLE panes of ${w.size} ms${w.offset ? `, offset ${w.offset} ms` : ''}`;
+    case 'HOP':
+      return `HOP panes of ${w.slide} ms, windows of ${w.size} ms`;
+    case 'CUMULATE':
+      return `CUMULATE panes of ${w.step} ms, up to ${w.size} ms`;
+    case 'SESSION':
+      return `SESSION gap ${w.gap} ms`;
+  }
+}
