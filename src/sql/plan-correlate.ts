@@ -3,6 +3,7 @@ import { T, typeToString, type Field, type SqlType } from '../core/types.js';
 import type { FunctionCatalog } from '../udf/registry.js';
 import type { FromItem } from './ast.js';
 import { Scope, type Binder } from './binder.js';
+import type { Planned } from './plan-host.js';
 import type { BExpr, PlanNode } from './plan.js';
 import { plainType } from './types.js';
 
@@ -14,17 +15,12 @@ import { plainType } from './types.js';
 
 type Generator = Extract<PlanNode, { kind: 'correlate' }>['generator'];
 
-export interface CorrelatePlanned {
-  readonly node: PlanNode;
-  readonly scope: Scope;
-}
-
 export function planCorrelate(
   binder: Binder,
   functions: FunctionCatalog,
-  left: CorrelatePlanned,
+  left: Planned,
   join: Extract<FromItem, { kind: 'join' }>,
-): CorrelatePlanned {
+): Planned {
   const right = join.right as Extract<FromItem, { kind: 'unnest' | 'lateral' }>;
   const what = right.kind === 'unnest' ? 'UNNEST' : 'LATERAL TABLE';
   if (join.type === 'RIGHT' || join.type === 'FULL') {
@@ -54,7 +50,7 @@ export function planCorrelate(
     rowtimeIndex: left.node.rowtimeIndex,
   };
   let scope = left.scope.concat(Scope.of(generated, right.alias));
-  let result: CorrelatePlanned = { node, scope };
+  let result: Planned = { node, scope };
   // An inner join's ON condition other than TRUE filters the correlated rows.
   if (join.type === 'INNER' && join.on && !(join.on.kind === 'literal' && join.on.value === true)) {
     const predicate = binder.bind(join.on, scope);

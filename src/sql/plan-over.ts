@@ -2,6 +2,9 @@ import { SqlError, type SourcePosition } from '../core/errors.js';
 import { T, typeToString, type Field } from '../core/types.js';
 import type { Expr, Select } from './ast.js';
 import { AGGREGATES, Scope, canon, type Binder } from './binder.js';
+import { defaultName, expandStar } from './plan-fields.js';
+import type { PlanHost, Planned } from './plan-host.js';
+import { visitExpr } from './plan-walk.js';
 import type { AggCall, BExpr, PlanNode } from './plan.js';
 import { isRowtime, plainType } from './types.js';
 
@@ -13,16 +16,6 @@ import { isRowtime, plainType } from './types.js';
  *   it plans to a pending `rank` node that the outer query must filter with `rn = 1` / `rn <= N` / `rn < N`
  *   (`consumeRank`); a pending rank left in the final plan is an error at the ROW_NUMBER call.
  */
-
-export interface OverPlanned {
-  readonly node: PlanNode;
-  readonly scope: Scope;
-}
-
-export interface OverHost {
-  readonly binder: Binder;
-  project(input: PlanNode, exprs: BExpr[], fields: Field[]): OverPlanned;
-}
 
 type Call = Extract<Expr, { kind: 'call' }>;
 type RankNode = Extract<PlanNode, { kind: 'rank' }>;
@@ -44,15 +37,15 @@ const RANKING = new Set(['ROW_NUMBER', 'RANK', 'DENSE_RANK', 'PERCENT_RANK', 'CU
 
 export function containsOver(e: Expr): boolean {
   let found = false;
-  walk(e, (x) => {
+  visitExpr(e, (x) => {
     if (x.kind === 'call' && x.over) found = true;
   });
   return found;
 }
 
-export function planOverSelect(host: OverHost, s: Select, input: OverPlanned, isUdaf: (name: string) => boolean): OverPlanned {
+export function planOverSelect(host: PlanHost, s: Select, input: Planned, isUdaf: (name: string) => boolean): Planned {
   const calls: Call[] = [];
-  for (const item of s.items) if (item.kind === 'expr') walk(item.expr, (x) => x.kind === 'call' && x.over && calls.push(x));
+  for (const item of s.items) if (item.kind === 'expr') visitExpr(item.expr, (x) => x.kind === 'call' && x.over && calls.push(x));
   const rowNumbers = calls.filter((c) => c.name === 'ROW_NUMBER');
   for (const c of calls) {
     if (c.name !== 'ROW_NUMBER' && RANKING.has(c.name)) {
@@ -68,7 +61,7 @@ export function planOverSelect(host: OverHost, s: Select, input: OverPlanned, is
 
 // ---- ROW_NUMBER: Top-N and deduplication ------------------------------------------------------------
 
-function planRowNumber(host: OverHost, s: Select, input: OverPlanned, calls: Call[], rowNumbers: Call[]): OverPlanned {
+function planRowNumber(host: PlanHost, s: Select, input: Planned, calls: Call[], rowNumbers: Call[]): Planned {
   const rnCall = rowNumbers[0]!;
   if (rowNumbers.length > 1) throw new SqlError('only one ROW_NUMBER() is allowed in a SELECT', rowNumbers[1]!.pos);
   const other = calls.find((c) => c !== rnCall);
@@ -127,7 +120,7 @@ function planRowNumber(host: OverHost, s: Select, input: OverPlanned, calls: Cal
  * If the FROM of `s` is a pending ROW_NUMBER, turns it into a Top-N / deduplication using the `rn` bounds in
  * `s.where`; returns the new input and the rest of the WHERE.
  */
-export function consumeRank(host: OverHost, s: Select, input: OverPlanned): { input: OverPlanned; where: Expr | undefined } | undefined {
+export function consumeRank(host: PlanHost, s: Select, input: Planned): { input: Planned; where: Expr | undefined } | undefined {
   const p = pending.get(input.node);
   if (!p) return undefined;
   const rest: Expr[] = [];
@@ -252,7 +245,7 @@ function referencesColumn(s: Select, name: string, rest: readonly Expr[]): boole
   if (s.items.some((i) => i.kind === 'star')) return true;
   let found = false;
   const check = (e: Expr): void =>
-    walk(e, (x) => {
+    visitExpr(e, (x) => {
       if (x.kind === 'column' && x.path.some((p) => p.toLowerCase() === name.toLowerCase())) found = true;
     });
   for (const i of s.items) if (i.kind === 'expr') check(i.expr);
@@ -292,7 +285,7 @@ export function assertNoPendingRank(root: PlanNode): void {
 
 // ---- aggregates OVER a time-ordered window -------------------------------------------------------------
 
-function planOverAggregates(host: OverHost, s: Select, input: OverPlanned, calls: Call[]): OverPlanned {
+function planOverAggregates(host: PlanHost, s: Select, input: Planned, calls: Call[]): Planned {
   const binder = host.binder;
   if (s.distinct) throw new SqlError('SELECT DISTINCT cannot be combined with OVER aggregates', s.pos);
   let windowCanon: string | undefined;
@@ -386,23 +379,6 @@ function overFrame(binder: Binder, c: Call): Extract<PlanNode, { kind: 'over' }>
 
 // ---- helpers ------------------------------------------------------------------------------------------
 
-function expandStar(scope: Scope, table: string | undefined, pos: SourcePosition, exprs: BExpr[], fields: Field[]): void {
-  let any = false;
-  scope.columns.forEach((c, i) => {
-    if (table !== undefined && c.qualifier !== table) return;
-    any = true;
-    exprs.push({ k: 'col', index: i, type: c.type });
-    fields.push({ name: c.name, type: c.type });
-  });
-  if (table !== undefined && !any) throw new SqlError(`no table named '${table}' in FROM`, pos);
-}
-
-function defaultName(e: Expr, i: number): string {
-  if (e.kind === 'column') return e.path[e.path.length - 1]!;
-  if (e.kind === 'field') return e.name;
-  return `EXPR$${i}`;
-}
-
 function replaceOver(e: Expr, f: (c: Call) => Expr): Expr {
   if (e.kind === 'call' && e.over) return f(e);
   const r = (x: Expr): Expr => replaceOver(x, f);
@@ -440,47 +416,4 @@ function replaceOver(e: Expr, f: (c: Call) => Expr): Expr {
     default:
       return e;
   }
-}
-
-function walk(e: Expr, f: (x: Expr) => void): void {
-  f(e);
-  const kids: (Expr | undefined)[] = [];
-  switch (e.kind) {
-    case 'call':
-      kids.push(...e.args, e.filter);
-      break;
-    case 'binary':
-    case 'isDistinct':
-      kids.push(e.left, e.right);
-      break;
-    case 'unary':
-    case 'cast':
-    case 'field':
-    case 'is':
-      kids.push(e.arg);
-      break;
-    case 'case':
-      kids.push(e.operand, e.else, ...e.whens.flatMap((w) => [w.when, w.then]));
-      break;
-    case 'between':
-      kids.push(e.arg, e.low, e.high);
-      break;
-    case 'in':
-      kids.push(e.arg, ...e.list);
-      break;
-    case 'like':
-      kids.push(e.arg, e.pattern);
-      break;
-    case 'subscript':
-      kids.push(e.arg, e.index);
-      break;
-    case 'array':
-    case 'map':
-    case 'row':
-      kids.push(...e.items);
-      break;
-    default:
-      break;
-  }
-  for (const k of kids) if (k) walk(k, f);
 }

@@ -1,0 +1,197 @@
+import { SqlError } from '../core/errors.js';
+import { T, type Field } from '../core/types.js';
+import type { FromItem, Query } from './ast.js';
+import { Scope } from './binder.js';
+import type { PlanHost, Planned } from './plan-host.js';
+import { visitBExpr } from './plan-walk.js';
+import type { BExpr, PlanNode } from './plan.js';
+import { isRowtime, plainType } from './types.js';
+
+/**
+ * A join of two inputs: equalities between them become the keys; comparisons of their time attributes
+ * (`b.t BETWEEN a.t AND a.t + INTERVAL ...`) make it an interval join; the rest is a residual condition.
+ */
+export function planJoin(host: PlanHost, f: Extract<FromItem, { kind: 'join' }>, ctes: Map<string, Query>): Planned {
+  const left = host.planFrom(f.left, ctes);
+  const right = host.planFrom(f.right, ctes);
+  const scope = left.scope.concat(right.scope);
+  const width = left.node.fields.length;
+  if (f.type === 'CROSS' || !f.on) throw new SqlError('a join needs an ON condition with an equality between the two inputs (CROSS JOIN is not supported on streams)', f.pos);
+  const cond = host.binder.bind(f.on, scope);
+  const conjuncts = splitAnd(cond);
+  const leftKeys: BExpr[] = [];
+  const rightKeys: BExpr[] = [];
+  const residual: BExpr[] = [];
+  let lower = -Infinity;
+  let upper = Infinity;
+  let leftTime: number | undefined;
+  let rightTime: number | undefined;
+  for (const c of conjuncts) {
+    if (c.k === 'op' && c.op === '=') {
+      const [a, b] = c.args as [BExpr, BExpr];
+      const sa = side(a, width);
+      const sb = side(b, width);
+      if (sa === 'L' && sb === 'R') {
+        leftKeys.push(a);
+        rightKeys.push(shift(b, width));
+        continue;
+      }
+      if (sa === 'R' && sb === 'L') {
+        leftKeys.push(b);
+        rightKeys.push(shift(a, width));
+        continue;
+      }
+    }
+    const bound = timeBound(c, width, scope);
+    if (bound) {
+      if ((leftTime !== undefined && leftTime !== bound.leftTime) || (rightTime !== undefined && rightTime !== bound.rightTime)) {
+        throw new SqlError('an interval join must compare one time attribute of each input', f.on.pos);
+      }
+      leftTime = bound.leftTime;
+      rightTime = bound.rightTime;
+      if (bound.lower !== undefined) lower = Math.max(lower, bound.lower);
+      if (bound.upper !== undefined) upper = Math.min(upper, bound.upper);
+      continue;
+    }
+    residual.push(c);
+  }
+  const fields: Field[] = [...left.node.fields, ...right.node.fields];
+  const residualExpr = residual.length === 0 ? null : residual.reduce((a, b): BExpr => ({ k: 'op', op: 'AND', args: [a, b], type: T.BOOLEAN }));
+  const joinType = f.type as 'INNER' | 'LEFT' | 'RIGHT' | 'FULL';
+  if (leftTime !== undefined && rightTime !== undefined) {
+    if (!Number.isFinite(lower) || !Number.isFinite(upper)) {
+      throw new SqlError('an interval join needs both a lower and an upper time bound (e.g. b.rowtime BETWEEN a.rowtime AND a.rowtime + INTERVAL \'5\' MINUTE)', f.on.pos);
+    }
+    if (left.node.updating || right.node.updating) throw new SqlError('an interval join needs append-only inputs', f.pos);
+    const node: PlanNode = {
+      kind: 'intervalJoin',
+      joinType,
+      left: left.node,
+      right: right.node,
+      leftKeys,
+      rightKeys,
+      leftTime,
+      rightTime,
+      lower,
+      upper,
+      residual: residualExpr,
+      fields,
+      updating: false,
+      rowtimeIndex: leftTime,
+    };
+    return { node, scope };
+  }
+  // An interval join may have no equality key (one shared buffer); a regular join would keep everything.
+  if (leftKeys.length === 0) throw new SqlError('a join needs at least one equality between the two inputs in ON', f.on.pos);
+  // Regular joins: an outer join retracts its NULL-padded rows when a match arrives, so it is updating.
+  const plainFields = fields.map((x) => ({ name: x.name, type: plainType(x.type) }));
+  const node: PlanNode = {
+    kind: 'join',
+    joinType,
+    left: left.node,
+    right: right.node,
+    leftKeys,
+    rightKeys,
+    residual: residualExpr,
+    fields: plainFields,
+    updating: left.node.updating || right.node.updating || joinType !== 'INNER',
+    rowtimeIndex: undefined,
+  };
+  return { node, scope: new Scope(scope.columns.map((c) => ({ ...c, type: plainType(c.type) }))) };
+}
+
+function splitAnd(b: BExpr): BExpr[] {
+  if (b.k === 'op' && b.op === 'AND') return b.args.flatMap(splitAnd);
+  return [b];
+}
+
+function side(b: BExpr, width: number): 'L' | 'R' | 'BOTH' | 'NONE' {
+  let l = false;
+  let r = false;
+  visitBExpr(b, (x) => {
+    if (x.k === 'col') {
+      if (x.index < width) l = true;
+      else r = true;
+    }
+  });
+  return l && r ? 'BOTH' : l ? 'L' : r ? 'R' : 'NONE';
+}
+
+/** Re-bases column references of the right input (positions in the joined row) onto the right input alone. */
+function shift(b: BExpr, width: number): BExpr {
+  switch (b.k) {
+    case 'col':
+      return { ...b, index: b.index - width };
+    case 'lit':
+      return b;
+    case 'call':
+      return { ...b, args: b.args.map((a) => shift(a, width)) };
+    case 'op':
+      return { ...b, args: b.args.map((a) => shift(a, width)) };
+    case 'case':
+      return { ...b, whens: b.whens.map(([c, v]) => [shift(c, width), shift(v, width)] as const), else: b.else ? shift(b.else, width) : null };
+    case 'cast':
+    case 'field':
+      return { ...b, arg: shift(b.arg, width) };
+    case 'index':
+      return { ...b, arg: shift(b.arg, width), index: shift(b.index, width) };
+    case 'like':
+      return { ...b, arg: shift(b.arg, width), pattern: shift(b.pattern, width) };
+    case 'in':
+      return { ...b, arg: shift(b.arg, width), list: b.list.map((x) => shift(x, width)) };
+  }
+}
+
+/**
+ * Recognises `x.time <op> y.time [+/- INTERVAL]` between the two inputs' time attributes and turns it into
+ * a bound on (right.time - left.time).
+ */
+function timeBound(
+  c: BExpr,
+  width: number,
+  scope: Scope,
+): { leftTime: number; rightTime: number; lower?: number; upper?: number } | undefined {
+  if (c.k !== 'op' || !['<', '<=', '>', '>=', '='].includes(c.op)) return undefined;
+  const a = timeTerm(c.args[0]!, scope);
+  const b = timeTerm(c.args[1]!, scope);
+  if (!a || !b) return undefined;
+  const aLeft = a.index < width;
+  const bLeft = b.index < width;
+  if (aLeft === bLeft) return undefined;
+  // a.t + a.off  OP  b.t + b.off   =>   (a.t - b.t) OP (b.off - a.off)
+  let o: string = c.op;
+  let k = b.off - a.off;
+  let leftTime = bLeft ? b.index : a.index;
+  let rightTime = (bLeft ? a.index : b.index) - width;
+  if (bLeft) {
+    // a is right: (r - l) OP k
+  } else {
+    // a is left: (l - r) OP k  =>  (r - l) OP' -k
+    k = -k;
+    o = ({ '<': '>', '<=': '>=', '>': '<', '>=': '<=', '=': '=' } as Record<string, string>)[o]!;
+  }
+  switch (o) {
+    case '<':
+      return { leftTime, rightTime, upper: k - 1 };
+    case '<=':
+      return { leftTime, rightTime, upper: k };
+    case '>':
+      return { leftTime, rightTime, lower: k + 1 };
+    case '>=':
+      return { leftTime, rightTime, lower: k };
+    default:
+      return { leftTime, rightTime, lower: k, upper: k };
+  }
+}
+
+function timeTerm(b: BExpr, scope: Scope): { index: number; off: number } | undefined {
+  if (b.k === 'col' && isRowtime(scope.columns[b.index]?.type ?? T.NULL)) return { index: b.index, off: 0 };
+  if (b.k === 'op' && (b.op === 'TS_ADD_INTERVAL' || b.op === 'TS_SUB_INTERVAL')) {
+    const base = timeTerm(b.args[0]!, scope);
+    const iv = b.args[1]!;
+    if (base && iv.k === 'lit' && typeof iv.value === 'number') {
+      return { index: base.index, off: base.off + (b.op === 'TS_ADD_INTERVAL' ? iv.value : -iv.value) };
+    }
+  }
+  return undefined;
+}
