@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { DirkError } from '../core/errors.js';
 import { createLogger, type Logger } from '../core/logger.js';
 import { loadJobConfigFile } from '../config/index.js';
-import { explainPlan } from '../job/explain.js';
+import { explainJob } from '../job/explain.js';
 import { prepareJob, type PreparedJob } from '../job/prepare.js';
 import { startJob, validateSinkCompatibility } from '../job/stream-manager.js';
 import { startStencilServer } from '../schema/index.js';
@@ -20,7 +20,7 @@ Usage: dirk <command> [options]
 Commands:
   run <job.json>          run a job until its bounded input ends or SIGINT/SIGTERM (then drain, checkpoint, commit)
   validate <job.json>     check config, schemas and SQL; no side effects
-  explain <job.json>      print the query plan
+  explain <job.json>      print the logical and physical plans
   registry serve <dir>    serve .proto files in <dir> as a Stencil-compatible descriptor registry
 
 Run 'dirk <command> --help' for the options of a command.
@@ -113,7 +113,7 @@ export async function main(argv: string[]): Promise<number> {
     case 'explain': {
       const job = await load(rest[0], logger);
       job.registry?.close();
-      process.stdout.write(`${explainPlan(job.plan)}\n`);
+      process.stdout.write(`${explainJob(job.plan, { watermarkDelayMs: job.config.watermark.delayMs })}\n`);
       return 0;
     }
     case 'run': {

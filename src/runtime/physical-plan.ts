@@ -20,7 +20,12 @@ export interface PhysicalOperator {
   readonly depth: number;
 }
 
-export function physicalOperators(plan: QueryPlan): PhysicalOperator[] {
+export interface PhysicalOptions {
+  /** FLINK_WATERMARK_DELAY_MS, shown on the sources. */
+  readonly watermarkDelayMs?: number;
+}
+
+export function physicalOperators(plan: QueryPlan, options: PhysicalOptions = {}): PhysicalOperator[] {
   const out: PhysicalOperator[] = [];
   let next = 1;
   const walk = (n: PlanNode, depth: number): number => {
@@ -28,7 +33,7 @@ export function physicalOperators(plan: QueryPlan): PhysicalOperator[] {
     const slot = out.length;
     out.push({ id, label: '', state: '', reads: [], depth });
     const reads = inputsOf(n).map((c) => walk(c, depth + 1));
-    const d = describeOperator(n);
+    const d = describeOperator(n, options);
     out[slot] = { id, label: d.label, state: d.state, ...(d.watermark ? { watermark: d.watermark } : {}), reads, depth };
     return id;
   };
@@ -37,8 +42,8 @@ export function physicalOperators(plan: QueryPlan): PhysicalOperator[] {
 }
 
 /** Stable text of the physical plan, one operator a line, indented under the operator that reads it. */
-export function explainPhysical(plan: QueryPlan): string {
-  const lines = physicalOperators(plan).map((op) => {
+export function explainPhysical(plan: QueryPlan, options: PhysicalOptions = {}): string {
+  const lines = physicalOperators(plan, options).map((op) => {
     const parts = [`#${op.id} ${op.label}`, `state: ${op.state}`];
     if (op.watermark) parts.push(`watermark: ${op.watermark}`);
     if (op.reads.length === 1) parts.push(`reads #${op.reads[0]}`);
@@ -72,14 +77,21 @@ export function operatorLabel(n: PlanNode): string {
   return describeOperator(n).label;
 }
 
-function describeOperator(n: PlanNode): { label: string; state: string; watermark?: string } {
+function describeOperator(n: PlanNode, options: PhysicalOptions = {}): { label: string; state: string; watermark?: string } {
   switch (n.kind) {
     case 'scan': {
       const cols = [...n.used].sort((a, b) => a - b).map((i) => n.table.columns[i]?.name);
       return {
         label: `Source[${n.table.name}] decodes [${cols.join(', ')}]`,
         state: 'source positions (checkpointed)',
-        ...(n.rowtimeIndex !== undefined ? { watermark: `bounded out-of-orderness on ${n.table.columns[n.rowtimeIndex]?.name}` } : {}),
+        ...(n.rowtimeIndex !== undefined
+          ? {
+              watermark:
+                options.watermarkDelayMs === undefined
+                  ? `bounded out-of-orderness on ${n.table.columns[n.rowtimeIndex]?.name}`
+                  : `max(${n.table.columns[n.rowtimeIndex]?.name}) - ${options.watermarkDelayMs} ms - 1 ms`,
+            }
+          : {}),
       };
     }
     case 'filter':
@@ -96,7 +108,7 @@ function describeOperator(n: PlanNode): { label: string; state: string; watermar
       };
     case 'groupAggregate':
       return {
-        label: `GroupAggregate[${n.keys.length} keys${n.input.updating ? ', retracting input' : ''}]`,
+        label: `GroupAggregate[${n.keys.length} key${n.keys.length === 1 ? '' : 's'}${n.input.updating ? ', retracting input' : ''}]`,
         state: 'accumulators by key, idle-state retention',
       };
     case 'intervalJoin': {
