@@ -21,22 +21,27 @@ export abstract class ExprParser extends TokenCursor {
     return this.orExpr();
   }
 
-  private orExpr(): Expr {
-    let left = this.andExpr();
-    while (this.isKw('OR')) {
-      const t = this.next();
-      left = { kind: 'binary', pos: t.pos, op: 'OR', left, right: this.andExpr() };
+  /**
+   * One left-associative precedence level: `operand (op operand)*`, where `ops` are the operators of the
+   * level (keywords or operator tokens).
+   */
+  private chain(operand: () => Expr, ops: readonly string[]): Expr {
+    let left = operand();
+    for (;;) {
+      const t = this.peek();
+      const op = t.kind === 'ident' ? t.upper : t.kind === 'op' ? t.text : undefined;
+      if (op === undefined || !ops.includes(op)) return left;
+      this.next();
+      left = { kind: 'binary', pos: t.pos, op, left, right: operand() };
     }
-    return left;
+  }
+
+  private orExpr(): Expr {
+    return this.chain(() => this.andExpr(), ['OR']);
   }
 
   private andExpr(): Expr {
-    let left = this.notExpr();
-    while (this.isKw('AND')) {
-      const t = this.next();
-      left = { kind: 'binary', pos: t.pos, op: 'AND', left, right: this.notExpr() };
-    }
-    return left;
+    return this.chain(() => this.notExpr(), ['AND']);
   }
 
   private notExpr(): Expr {
@@ -95,25 +100,11 @@ export abstract class ExprParser extends TokenCursor {
   }
 
   private additive(): Expr {
-    let left = this.multiplicative();
-    for (;;) {
-      const t = this.peek();
-      if (t.kind === 'op' && (t.text === '+' || t.text === '-' || t.text === '||')) {
-        this.next();
-        left = { kind: 'binary', pos: t.pos, op: t.text, left, right: this.multiplicative() };
-      } else return left;
-    }
+    return this.chain(() => this.multiplicative(), ['+', '-', '||']);
   }
 
   private multiplicative(): Expr {
-    let left = this.unary();
-    for (;;) {
-      const t = this.peek();
-      if (t.kind === 'op' && (t.text === '*' || t.text === '/' || t.text === '%')) {
-        this.next();
-        left = { kind: 'binary', pos: t.pos, op: t.text, left, right: this.unary() };
-      } else return left;
-    }
+    return this.chain(() => this.unary(), ['*', '/', '%']);
   }
 
   private unary(): Expr {
