@@ -59,7 +59,7 @@ export type Expr =
   | { readonly kind: 'map'; readonly pos: SourcePosition; readonly items: readonly Expr[] }
   | { readonly kind: 'row'; readonly pos: SourcePosition; readonly items: readonly Expr[] }
   | { readonly kind: 'descriptor'; readonly pos: SourcePosition; readonly columns: readonly string[] }
-  | { readonly kind: 'tableArg'; readonly pos: SourcePosition; readonly name: string }
+  | { readonly kind: 'tableArg'; readonly pos: SourcePosition; readonly name: string; readonly partitionBy?: readonly Expr[] }
   | { readonly kind: 'subquery'; readonly pos: SourcePosition; readonly query: Query };
 
 export interface OverSpec {

@@ -232,7 +232,16 @@ export abstract class ExprParser extends TokenCursor {
     }
     if (u === 'TABLE' && (this.peek(1).kind === 'ident' || this.peek(1).kind === 'quoted')) {
       this.next();
-      return { kind: 'tableArg', pos: t.pos, name: this.qualifiedName() };
+      const name = this.qualifiedName();
+      // A table argument with set semantics (SESSION): TABLE t PARTITION BY k, or PARTITION BY (k1, k2).
+      if (!this.acceptKw('PARTITION', 'BY')) return { kind: 'tableArg', pos: t.pos, name };
+      const partitionBy: Expr[] = [];
+      if (this.acceptOp('(')) {
+        do partitionBy.push(this.expr());
+        while (this.acceptOp(','));
+        this.expectOp(')');
+      } else partitionBy.push(this.expr());
+      return { kind: 'tableArg', pos: t.pos, name, partitionBy };
     }
     if (this.isOp('(', 1)) return this.functionCall();
     if (RESERVED.has(u)) this.fail('expected an expression');

@@ -194,6 +194,10 @@ class Parser extends ExprParser {
   }
 
   private tableAlias(): { alias?: string; columns?: string[] } {
+    // Without this, MATCH_RECOGNIZE would be read as an alias and fail later on its own syntax.
+    if (this.isKw('MATCH_RECOGNIZE')) {
+      throw new SqlError('MATCH_RECOGNIZE (row pattern recognition) is not supported; express the pattern with joins, OVER windows or a UDF', this.peek().pos);
+    }
     let alias: string | undefined;
     if (this.acceptKw('AS')) alias = this.identifier('an alias');
     else if (this.isIdentStart() && !this.isJoinKeyword()) alias = this.identifier();

@@ -10,7 +10,7 @@ import { isRowtime, plainType } from './types.js';
 
 /**
  * Aggregation: GROUP BY with group windows (TUMBLE, HOP, SESSION) or over a window table function
- * (TUMBLE, HOP, CUMULATE in FROM), HAVING, and the window table functions themselves.
+ * (TUMBLE, HOP, CUMULATE, SESSION in FROM), HAVING, and the window table functions themselves.
  */
 
 const AGG_NAMES = new Set(['COUNT', 'SUM', 'SUM0', 'MIN', 'MAX', 'AVG', 'STDDEV', 'STDDEV_POP', 'STDDEV_SAMP', 'VAR_POP', 'VAR_SAMP', 'VARIANCE', 'FIRST_VALUE', 'LAST_VALUE', 'COLLECT', 'LISTAGG']);
@@ -56,6 +56,12 @@ export function planAggregate(host: PlanHost, s: Select, input: Planned): Planne
       for (const k of rest) {
         if (refsColumnsFrom(k, base)) throw new SqlError('GROUP BY of a window table function may use window_start, window_end and window_time, and input columns', s.pos);
       }
+      // Sessions are kept per group key, so SESSION's PARTITION BY keys must be among them.
+      for (const p of tvf.partitionKeys ?? []) {
+        if (!rest.some((r) => canon(r) === canon(p))) {
+          throw new SqlError(`GROUP BY of a SESSION window table function must include its PARTITION BY key ${p.k === 'col' ? (tvf.fields[p.index]?.name ?? '') : ''}`.trimEnd(), (p.k === 'col' ? p.pos : undefined) ?? s.pos);
+        }
+      }
       keys.length = 0;
       keys.push(...rest);
       keyNames.length = 0;
@@ -63,6 +69,7 @@ export function planAggregate(host: PlanHost, s: Select, input: Planned): Planne
       source = { node: stripWindowTvf(input.node, s.where?.pos ?? s.pos), scope: input.scope };
     }
   }
+  if (tvf?.window.type === 'SESSION' && !(window && source !== input)) throw sessionTvfNotAggregated(s.pos);
   const k = keys.length;
   const windowCols = window ? 3 : 0;
   const aggOffset = k + windowCols;
@@ -168,11 +175,24 @@ export function windowSpec(binder: Binder, g: Extract<Expr, { kind: 'call' }>, s
   }
 }
 
-/** FROM TABLE(TUMBLE|HOP|CUMULATE(TABLE t, DESCRIPTOR(time), ...)): the input's columns plus window_start, window_end, window_time. */
+function sessionTvfNotAggregated(pos: SourcePosition): SqlError {
+  return new SqlError('a SESSION window table function must be aggregated right away: GROUP BY window_start, window_end (and its PARTITION BY keys)', pos);
+}
+
+/** A query over a SESSION window TVF that does not aggregate it (session bounds are known only when a session closes). */
+export function assertNoSessionTvf(input: Planned, pos: SourcePosition): void {
+  if (findWindowTvf(input.node)?.window.type === 'SESSION') throw sessionTvfNotAggregated(pos);
+}
+
+/**
+ * FROM TABLE(TUMBLE|HOP|CUMULATE|SESSION(TABLE t, DESCRIPTOR(time), ...)): the input's columns plus
+ * window_start, window_end, window_time. SESSION (Flink 1.19+) takes `TABLE t [PARTITION BY k | (k1, ..)]`
+ * and a gap, and must be aggregated by window_start, window_end and its partition keys.
+ */
 export function planWindowTvf(host: PlanHost, f: Extract<FromItem, { kind: 'windowTvf' }>, ctes: Map<string, Query>): Planned {
   const call = f.call;
   const [tableArg, descriptor, ...rest] = call.args;
-  if (!['TUMBLE', 'HOP', 'CUMULATE'].includes(call.name)) throw new SqlError(`unknown window table function ${call.name}; use TUMBLE, HOP or CUMULATE`, call.pos);
+  if (!['TUMBLE', 'HOP', 'CUMULATE', 'SESSION'].includes(call.name)) throw new SqlError(`unknown window table function ${call.name}; use TUMBLE, HOP, CUMULATE or SESSION`, call.pos);
   if (tableArg?.kind !== 'tableArg') throw new SqlError(`${call.name}'s first argument must be TABLE <name>`, call.pos);
   if (descriptor?.kind !== 'descriptor' || descriptor.columns.length !== 1) throw new SqlError(`${call.name}'s second argument must be DESCRIPTOR(<time attribute>)`, call.pos);
   const input = host.planFrom({ kind: 'table', pos: tableArg.pos, name: tableArg.name }, ctes);
@@ -183,8 +203,17 @@ export function planWindowTvf(host: PlanHost, f: Extract<FromItem, { kind: 'wind
     if (!e) throw new SqlError(`${call.name} is missing its ${what}`, call.pos);
     return host.binder.constantInterval(e, `the ${call.name} ${what}`);
   };
+  if (tableArg.partitionBy && call.name !== 'SESSION') throw new SqlError(`PARTITION BY is only allowed in the table argument of SESSION, not ${call.name}`, tableArg.partitionBy[0]!.pos);
+  const partitionKeys = (tableArg.partitionBy ?? []).map((e) => {
+    const b = host.binder.bind(e, input.scope);
+    if (b.k !== 'col') throw new SqlError('PARTITION BY of a window table function takes column names', e.pos);
+    return b;
+  });
   let window: WindowSpec;
-  if (call.name === 'TUMBLE') window = { type: 'TUMBLE', timeIndex: time.index, size: iv(0, 'size'), offset: rest[1] ? iv(1, 'offset') : 0 };
+  if (call.name === 'SESSION') {
+    if (rest.length !== 1) throw new SqlError('SESSION takes (TABLE t [PARTITION BY k], DESCRIPTOR(time attribute), gap interval)', call.pos);
+    window = { type: 'SESSION', timeIndex: time.index, gap: iv(0, 'gap') };
+  } else if (call.name === 'TUMBLE') window = { type: 'TUMBLE', timeIndex: time.index, size: iv(0, 'size'), offset: rest[1] ? iv(1, 'offset') : 0 };
   else if (call.name === 'HOP') {
     const slide = iv(0, 'slide');
     const size = iv(1, 'size');
@@ -200,7 +229,15 @@ export function planWindowTvf(host: PlanHost, f: Extract<FromItem, { kind: 'wind
   const fields: Field[] = [...base, { name: 'window_start', type: T.TIMESTAMP }, { name: 'window_end', type: T.TIMESTAMP }, { name: 'window_time', type: T.ROWTIME }];
   // Keep the original time attribute usable for a windowed aggregation over the TVF input.
   fields[time.index] = input.node.fields[time.index]!;
-  const node: PlanNode = { kind: 'windowTvf', input: input.node, window, fields, updating: false, rowtimeIndex: fields.length - 1 };
+  const node: PlanNode = {
+    kind: 'windowTvf',
+    input: input.node,
+    window,
+    fields,
+    updating: false,
+    rowtimeIndex: fields.length - 1,
+    ...(partitionKeys.length ? { partitionKeys } : {}),
+  };
   return { node, scope: Scope.of(fields, f.alias ?? tableArg.name) };
 }
 

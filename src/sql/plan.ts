@@ -134,6 +134,8 @@ export type PlanNode =
       readonly kind: 'windowTvf';
       readonly input: PlanNode;
       readonly window: WindowSpec;
+      /** SESSION's PARTITION BY columns: sessions are kept per these keys (they must be grouped by). */
+      readonly partitionKeys?: readonly BExpr[];
     })
   | (NodeBase & {
       /** ROW_NUMBER() OVER (PARTITION BY .. ORDER BY ..) <= n: Top-N; n = 1 on the time attribute is deduplication. */

@@ -4,7 +4,7 @@ import type { FunctionCatalog } from '../udf/registry.js';
 import type { FromItem, Query, QueryBody, Select, Statement } from './ast.js';
 import { Binder, Scope } from './binder.js';
 import { parseStatements } from './parser.js';
-import { containsAggregate, planAggregate, planWindowTvf } from './plan-aggregate.js';
+import { assertNoSessionTvf, containsAggregate, planAggregate, planWindowTvf } from './plan-aggregate.js';
 import { planCorrelate } from './plan-correlate.js';
 import { defaultName, expandStar, mapUniqueKey, passThrough, uniqueNames } from './plan-fields.js';
 import type { PlanHost, Planned } from './plan-host.js';
@@ -140,7 +140,10 @@ class Planner {
     const hasAgg = s.groupBy.length > 0 || s.items.some((i) => i.kind === 'expr' && containsAggregate(this.binder, i.expr)) || (s.having !== undefined);
     let planned: Planned;
     if (hasAgg) planned = planAggregate(this.host, s, input);
-    else planned = this.planProjection(s, input);
+    else {
+      assertNoSessionTvf(input, s.from.pos);
+      planned = this.planProjection(s, input);
+    }
     if (s.distinct) {
       const keys = planned.node.fields.map((f, i): BExpr => ({ k: 'col', index: i, type: f.type }));
       const fields = planned.node.fields.map((f) => ({ name: f.name, type: plainType(f.type) }));
