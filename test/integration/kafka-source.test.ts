@@ -179,7 +179,7 @@ describe('kafka source', () => {
 
     // Restore from an older checkpoint: seek overrides the group's committed offsets.
     const s3 = source(topic, group);
-    s3.seek({ [`${topic}:0`]: '3', [`${topic}:1`]: '12', [`${topic}:2`]: '15' });
+    s3.seek!({ [`${topic}:0`]: '3', [`${topic}:1`]: '12', [`${topic}:2`]: '15' });
     const r3 = start(s3);
     await r3.waitFor(7 + 3);
     await new Promise((r) => setTimeout(r, 500));

@@ -37,7 +37,7 @@ describe('loadJobConfigFile', () => {
 
   it('names the line and column of a JSON syntax error', async () => {
     const p = await file('bad.json', '{\n  "FLINK_SQL_QUERY": "SELECT 1",\n  "SINK_TYPE": "log",\n}\n');
-    const err = await loadJobConfigFile(p).catch((e: unknown) => e as Error & { position?: unknown });
+    const err = (await loadJobConfigFile(p).catch((e: unknown) => e)) as Error & { position?: unknown };
     expect(err.message).toBe(`job config ${p} is not valid JSON at line 3, column 21: trailing comma before "}"`);
     expect(err.position).toEqual({ line: 3, column: 21 });
   });
