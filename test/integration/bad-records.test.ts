@@ -1,10 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import protobuf from 'protobufjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kafkaStream, loadBookingProtos, metricsUrl, writeJobFile } from '../helpers/jobs.js';
 import { closeKafkaHelpers, committedOffsets, consumeN, createTopics, kafkaBootstrap, produce, uniqueTopic, type ProduceMessage } from '../helpers/kafka.js';
-import { REPO_ROOT, startCli, type RunningCli } from '../helpers/process.js';
+import { REPO_ROOT, startCli } from '../helpers/process.js';
 
 /**
  * Bad records end to end, through the CLI against the real broker: malformed bytes, a truncated message
@@ -16,7 +17,7 @@ const dir = mkdtempSync(join(tmpdir(), 'dirk-bad-'));
 const CLASS = 'dirk.examples.BookingLogMessage';
 
 beforeAll(async () => {
-  const root = await new protobuf.Root().load(join(REPO_ROOT, 'protos/dirk/examples/booking.proto'), { keepCase: true });
+  const root = await loadBookingProtos();
   Booking = root.lookupType(CLASS);
   Payment = root.lookupType('dirk.examples.PaymentLogMessage');
 });
@@ -42,43 +43,20 @@ const BAD = {
 type BadKind = keyof typeof BAD;
 
 function writeJob(name: string, input: string, output: string, policy: Record<string, string>): string {
-  const file = join(dir, `${name}.json`);
-  writeFileSync(
-    file,
-    JSON.stringify({
-      FLINK_JOB_ID: `it-bad-${input}`,
-      STREAMS: [
-        {
-          INPUT_SCHEMA_TABLE: 'booking',
-          INPUT_SCHEMA_PROTO_CLASS: CLASS,
-          INPUT_SCHEMA_EVENT_TIMESTAMP_FIELD_INDEX: '5',
-          SOURCE_KAFKA_TOPIC_NAMES: input,
-          SOURCE_KAFKA_CONSUMER_CONFIG_BOOTSTRAP_SERVERS: kafkaBootstrap(),
-          SOURCE_KAFKA_CONSUMER_CONFIG_GROUP_ID: `it-bad-group-${input}`,
-          SOURCE_KAFKA_CONSUMER_CONFIG_AUTO_OFFSET_RESET: 'earliest',
-          SOURCE_DETAILS: [{ SOURCE_TYPE: 'UNBOUNDED', SOURCE_NAME: 'KAFKA_CONSUMER' }],
-          ...policy,
-        },
-      ],
-      FLINK_SQL_QUERY: 'SELECT order_number FROM booking',
-      FLINK_WATERMARK_INTERVAL_MS: '100',
-      FLINK_CHECKPOINT_INTERVAL_MS: '300',
-      SCHEMA_PROTO_DIRS: join(REPO_ROOT, 'protos'),
-      SINK_TYPE: 'kafka',
-      SINK_KAFKA_BROKERS: kafkaBootstrap(),
-      SINK_KAFKA_TOPIC: output,
-      SINK_KAFKA_DATA_TYPE: 'JSON',
-      METRIC_TELEMETRY_ENABLE: 'true',
-      METRICS_PORT: '0',
-    }),
-  );
-  return file;
-}
-
-async function metricsUrl(cli: RunningCli): Promise<string> {
-  const line = await cli.waitForLine(/metrics at http:\/\/\S+/, { timeoutMs: 20_000 });
-  // the log line names the server (or its /metrics page)
-  return `${/metrics at (http:\/\/\S+)/.exec(line)![1]!.replace(/\/metrics$/, '')}/metrics`;
+  return writeJobFile(dir, name, {
+    FLINK_JOB_ID: `it-bad-${input}`,
+    STREAMS: [kafkaStream({ table: 'booking', protoClass: CLASS, timestampIndex: '5', topic: input, groupId: `it-bad-group-${input}` }, policy)],
+    FLINK_SQL_QUERY: 'SELECT order_number FROM booking',
+    FLINK_WATERMARK_INTERVAL_MS: '100',
+    FLINK_CHECKPOINT_INTERVAL_MS: '300',
+    SCHEMA_PROTO_DIRS: join(REPO_ROOT, 'protos'),
+    SINK_TYPE: 'kafka',
+    SINK_KAFKA_BROKERS: kafkaBootstrap(),
+    SINK_KAFKA_TOPIC: output,
+    SINK_KAFKA_DATA_TYPE: 'JSON',
+    METRIC_TELEMETRY_ENABLE: 'true',
+    METRICS_PORT: '0',
+  });
 }
 
 /** Polls /metrics until every series has the value (exact text match of `name{labels} value`). */

@@ -1,8 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import protobuf from 'protobufjs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { encodeBooking, kafkaStream, loadBookingProtos, metricsUrl, writeJobFile } from '../helpers/jobs.js';
 import { closeKafkaHelpers, consumeN, createTopics, kafkaBootstrap, produce, uniqueTopic } from '../helpers/kafka.js';
 import { REPO_ROOT, runCli, startCli } from '../helpers/process.js';
 
@@ -19,24 +20,14 @@ const dir = mkdtempSync(join(tmpdir(), 'dirk-cli-'));
 const T0 = Date.UTC(2026, 0, 1, 9, 0, 0);
 
 beforeAll(async () => {
-  // keepCase: Dirk's SQL names are the proto field names.
-  root = await new protobuf.Root().load(join(REPO_ROOT, 'protos/dirk/examples/booking.proto'), { keepCase: true });
+  root = await loadBookingProtos();
   Booking = root.lookupType('dirk.examples.BookingLogMessage');
   Count = root.lookupType('dirk.examples.BookingCountMessage');
   CountKey = root.lookupType('dirk.examples.BookingCountKey');
 });
 afterAll(() => closeKafkaHelpers());
 
-function booking(order: string, service: string, atMs: number, amount: number): Buffer {
-  const msg = Booking.fromObject({
-    order_number: order,
-    service_type: service,
-    status: 'COMPLETED',
-    event_timestamp: { seconds: Math.floor(atMs / 1000), nanos: (atMs % 1000) * 1e6 },
-    order_amount: amount,
-  });
-  return Buffer.from(Booking.encode(msg).finish());
-}
+const booking = (order: string, service: string, atMs: number, amount: number): Buffer => encodeBooking(Booking, order, service, atMs, amount);
 
 const QUERY =
   "SELECT service_type AS tag_service_type, COUNT(1) AS number_of_bookings, SUM(order_amount) AS total_amount, " +
@@ -44,34 +35,20 @@ const QUERY =
   'FROM `booking` GROUP BY TUMBLE(rowtime, INTERVAL \'60\' SECOND), service_type';
 
 function writeJob(name: string, input: string, sink: Record<string, string>, extra: Record<string, unknown> = {}): string {
-  const file = join(dir, `${name}.json`);
-  writeFileSync(
-    file,
-    JSON.stringify({
-      FLINK_JOB_ID: `it-${name}-${input}`,
-      STREAMS: [
-        {
-          INPUT_SCHEMA_TABLE: 'booking',
-          INPUT_SCHEMA_PROTO_CLASS: 'dirk.examples.BookingLogMessage',
-          INPUT_SCHEMA_EVENT_TIMESTAMP_FIELD_INDEX: '5',
-          SOURCE_KAFKA_TOPIC_NAMES: input,
-          SOURCE_KAFKA_CONSUMER_CONFIG_BOOTSTRAP_SERVERS: kafkaBootstrap(),
-          SOURCE_KAFKA_CONSUMER_CONFIG_GROUP_ID: `it-group-${input}`,
-          SOURCE_KAFKA_CONSUMER_CONFIG_AUTO_OFFSET_RESET: 'earliest',
-          SOURCE_DETAILS: [{ SOURCE_TYPE: 'UNBOUNDED', SOURCE_NAME: 'KAFKA_CONSUMER' }],
-        },
-      ],
-      FLINK_SQL_QUERY: QUERY,
-      FLINK_WATERMARK_DELAY_MS: '0',
-      FLINK_WATERMARK_INTERVAL_MS: '100',
-      FLINK_CHECKPOINT_INTERVAL_MS: '1000',
-      SCHEMA_PROTO_DIRS: join(REPO_ROOT, 'protos'),
-      METRIC_TELEMETRY_ENABLE: 'false',
-      ...sink,
-      ...extra,
-    }),
-  );
-  return file;
+  return writeJobFile(dir, name, {
+    FLINK_JOB_ID: `it-${name}-${input}`,
+    STREAMS: [
+      kafkaStream({ table: 'booking', protoClass: 'dirk.examples.BookingLogMessage', timestampIndex: '5', topic: input, groupId: `it-group-${input}` }),
+    ],
+    FLINK_SQL_QUERY: QUERY,
+    FLINK_WATERMARK_DELAY_MS: '0',
+    FLINK_WATERMARK_INTERVAL_MS: '100',
+    FLINK_CHECKPOINT_INTERVAL_MS: '1000',
+    SCHEMA_PROTO_DIRS: join(REPO_ROOT, 'protos'),
+    METRIC_TELEMETRY_ENABLE: 'false',
+    ...sink,
+    ...extra,
+  });
 }
 
 function kafkaSink(topic: string, dataType: 'PROTO' | 'JSON'): Record<string, string> {
@@ -190,8 +167,7 @@ describe('dirk run: Kafka to InfluxDB, with /metrics', () => {
       }, { METRIC_TELEMETRY_ENABLE: 'true', METRICS_PORT: '0' }),
     ]);
     try {
-      const line = await cli.waitForLine(/metrics at (http\S+)/, { timeoutMs: 20_000 });
-      const metricsUrl = /metrics at (http\S+)/.exec(line)![1]!;
+      const url = await metricsUrl(cli);
       const query = async () => {
         const res = await fetch(`${influxUrl}/query?${new URLSearchParams({ db: 'dirk', q: `SELECT * FROM "${measurement}"`, epoch: 'ms' })}`);
         const body = (await res.json()) as { results: { series?: { columns: string[]; values: unknown[][] }[] }[] };
@@ -208,7 +184,7 @@ describe('dirk run: Kafka to InfluxDB, with /metrics', () => {
         { time: T0 + 60_000, number_of_bookings: 2, tag_service_type: 'GO_RIDE', total_amount: 12.25, window_start: T0 },
         { time: T0 + 120_000, number_of_bookings: 1, tag_service_type: 'GO_RIDE', total_amount: 7, window_start: T0 + 60_000 },
       ]);
-      const metrics = await (await fetch(metricsUrl)).text();
+      const metrics = await (await fetch(url)).text();
       expect(metrics).toMatch(/dirk_source_records_total\{[^}]*table="booking"[^}]*\} 5/);
       expect(metrics).toMatch(/dirk_sink_records_total\{[^}]*sink="influx"[^}]*\} 3/);
       expect(metrics).toMatch(/dirk_source_decode_errors_total\{[^}]*\} 0/);
@@ -237,8 +213,7 @@ describe('dirk validate: user errors exit 2 with a clear message', () => {
     SCHEMA_PROTO_DIRS: join(REPO_ROOT, 'protos'),
   };
   const validate = async (config: Record<string, unknown>) => {
-    const file = join(dir, `validate-${Math.random().toString(36).slice(2)}.json`);
-    writeFileSync(file, JSON.stringify(config));
+    const file = writeJobFile(dir, `validate-${Math.random().toString(36).slice(2)}`, config);
     return runCli(['validate', file], { timeoutMs: 30_000 });
   };
 

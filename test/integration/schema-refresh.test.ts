@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type protobuf from 'protobufjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDescriptorSet, loadProtoFiles, startStencilServer, type StencilServer } from '../../src/schema/index.js';
+import { kafkaStream, metricsUrl, writeJobFile } from '../helpers/jobs.js';
 import { closeKafkaHelpers, consumeN, createTopics, kafkaBootstrap, produce, uniqueTopic } from '../helpers/kafka.js';
 import { startCli, type RunningCli } from '../helpers/process.js';
 
@@ -58,51 +59,32 @@ function order(type: protobuf.Type, o: Record<string, unknown>): Buffer {
 }
 
 function writeJob(name: string, input: string, output: string, schemaName: string, strategy: string): string {
-  const file = join(dir, `${name}.json`);
-  writeFileSync(
-    file,
-    JSON.stringify({
-      FLINK_JOB_ID: `it-refresh-${input}`,
-      STREAMS: [
-        {
-          INPUT_SCHEMA_TABLE: 'orders',
-          INPUT_SCHEMA_PROTO_CLASS: 'dirk.it.Order',
-          INPUT_SCHEMA_EVENT_TIMESTAMP_FIELD_INDEX: '4',
-          SOURCE_KAFKA_TOPIC_NAMES: input,
-          SOURCE_KAFKA_CONSUMER_CONFIG_BOOTSTRAP_SERVERS: kafkaBootstrap(),
-          SOURCE_KAFKA_CONSUMER_CONFIG_GROUP_ID: `it-refresh-group-${input}`,
-          SOURCE_KAFKA_CONSUMER_CONFIG_AUTO_OFFSET_RESET: 'earliest',
-          SOURCE_DETAILS: [{ SOURCE_TYPE: 'UNBOUNDED', SOURCE_NAME: 'KAFKA_CONSUMER' }],
-        },
-      ],
-      // REFUNDED is not a value of v1's enum: only a job that decodes it by name lets these rows through.
-      FLINK_SQL_QUERY: "SELECT * FROM orders WHERE status = 'CREATED' OR status = 'REFUNDED'",
-      FLINK_WATERMARK_INTERVAL_MS: '100',
-      FLINK_CHECKPOINT_INTERVAL_MS: '500',
-      SCHEMA_REGISTRY_STENCIL_ENABLE: 'true',
-      SCHEMA_REGISTRY_STENCIL_URLS: server.schemaUrl('dirk', schemaName),
-      SCHEMA_REGISTRY_STENCIL_CACHE_AUTO_REFRESH: 'true',
-      SCHEMA_REGISTRY_STENCIL_CACHE_TTL_MS: '200',
-      SCHEMA_REGISTRY_STENCIL_REFRESH_STRATEGY: strategy,
-      SCHEMA_REGISTRY_STENCIL_FETCH_RETRIES: '2',
-      SCHEMA_REGISTRY_STENCIL_FETCH_BACKOFF_MIN_MS: '100',
-      SINK_TYPE: 'kafka',
-      SINK_KAFKA_BROKERS: kafkaBootstrap(),
-      SINK_KAFKA_TOPIC: output,
-      SINK_KAFKA_DATA_TYPE: 'PROTO',
-      SINK_KAFKA_PROTO_MESSAGE: 'dirk.it.Order',
-      METRIC_TELEMETRY_ENABLE: 'true',
-      METRICS_PORT: '0',
-    }),
-  );
-  return file;
+  return writeJobFile(dir, name, {
+    FLINK_JOB_ID: `it-refresh-${input}`,
+    STREAMS: [kafkaStream({ table: 'orders', protoClass: 'dirk.it.Order', timestampIndex: '4', topic: input, groupId: `it-refresh-group-${input}` })],
+    // REFUNDED is not a value of v1's enum: only a job that decodes it by name lets these rows through.
+    FLINK_SQL_QUERY: "SELECT * FROM orders WHERE status = 'CREATED' OR status = 'REFUNDED'",
+    FLINK_WATERMARK_INTERVAL_MS: '100',
+    FLINK_CHECKPOINT_INTERVAL_MS: '500',
+    SCHEMA_REGISTRY_STENCIL_ENABLE: 'true',
+    SCHEMA_REGISTRY_STENCIL_URLS: server.schemaUrl('dirk', schemaName),
+    SCHEMA_REGISTRY_STENCIL_CACHE_AUTO_REFRESH: 'true',
+    SCHEMA_REGISTRY_STENCIL_CACHE_TTL_MS: '200',
+    SCHEMA_REGISTRY_STENCIL_REFRESH_STRATEGY: strategy,
+    SCHEMA_REGISTRY_STENCIL_FETCH_RETRIES: '2',
+    SCHEMA_REGISTRY_STENCIL_FETCH_BACKOFF_MIN_MS: '100',
+    SINK_TYPE: 'kafka',
+    SINK_KAFKA_BROKERS: kafkaBootstrap(),
+    SINK_KAFKA_TOPIC: output,
+    SINK_KAFKA_DATA_TYPE: 'PROTO',
+    SINK_KAFKA_PROTO_MESSAGE: 'dirk.it.Order',
+    METRIC_TELEMETRY_ENABLE: 'true',
+    METRICS_PORT: '0',
+  });
 }
 
 async function scrape(cli: RunningCli): Promise<string> {
-  const line = await cli.waitForLine(/metrics at http:\/\/\S+/, { timeoutMs: 5000 });
-  // the log line names the server (or its /metrics page)
-  const url = `${/metrics at (http:\/\/\S+)/.exec(line)![1]!.replace(/\/metrics$/, '')}/metrics`;
-  return fetch(url).then((r) => r.text());
+  return fetch(await metricsUrl(cli, 5000)).then((r) => r.text());
 }
 
 const decodeV2 = (records: { value: Buffer | null }[]) =>

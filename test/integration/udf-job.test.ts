@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import protobuf from 'protobufjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeBooking, kafkaStream, loadBookingProtos, metricsUrl, writeJobFile } from '../helpers/jobs.js';
 import { closeKafkaHelpers, consumeN, createTopics, kafkaBootstrap, produce, uniqueTopic } from '../helpers/kafka.js';
 import { REPO_ROOT, runCli, startCli, type RunningCli } from '../helpers/process.js';
 
@@ -19,22 +20,12 @@ const dir = mkdtempSync(join(tmpdir(), 'dirk-udf-it-'));
 const T0 = Date.UTC(2026, 0, 1, 9, 0, 0);
 
 beforeAll(async () => {
-  // keepCase: Dirk's SQL names are the proto field names.
-  const root = await new protobuf.Root().load(join(REPO_ROOT, 'protos/dirk/examples/booking.proto'), { keepCase: true });
+  const root = await loadBookingProtos();
   Booking = root.lookupType('dirk.examples.BookingLogMessage');
 });
 afterAll(() => closeKafkaHelpers());
 
-function booking(order: string, service: string, atMs: number, amount: number): Buffer {
-  const msg = Booking.fromObject({
-    order_number: order,
-    service_type: service,
-    status: 'COMPLETED',
-    event_timestamp: { seconds: Math.floor(atMs / 1000), nanos: (atMs % 1000) * 1e6 },
-    order_amount: amount,
-  });
-  return Buffer.from(Booking.encode(msg).finish());
-}
+const booking = (order: string, service: string, atMs: number, amount: number): Buffer => encodeBooking(Booking, order, service, atMs, amount);
 
 function udfFolder(name: string, factor: number): string {
   const folder = join(dir, name);
@@ -62,36 +53,22 @@ export const Bonus = defineScalar({
 }
 
 function writeJob(name: string, input: string, output: string, extra: Record<string, unknown>): string {
-  const file = join(dir, `${name}.json`);
-  writeFileSync(
-    file,
-    JSON.stringify({
-      FLINK_JOB_ID: `it-udf-${name}-${input}`,
-      STREAMS: [
-        {
-          INPUT_SCHEMA_TABLE: 'booking',
-          INPUT_SCHEMA_PROTO_CLASS: 'dirk.examples.BookingLogMessage',
-          INPUT_SCHEMA_EVENT_TIMESTAMP_FIELD_INDEX: '5',
-          SOURCE_KAFKA_TOPIC_NAMES: input,
-          SOURCE_KAFKA_CONSUMER_CONFIG_BOOTSTRAP_SERVERS: kafkaBootstrap(),
-          SOURCE_KAFKA_CONSUMER_CONFIG_GROUP_ID: `it-udf-group-${input}`,
-          SOURCE_KAFKA_CONSUMER_CONFIG_AUTO_OFFSET_RESET: 'earliest',
-          SOURCE_DETAILS: [{ SOURCE_TYPE: 'UNBOUNDED', SOURCE_NAME: 'KAFKA_CONSUMER' }],
-        },
-      ],
-      FLINK_WATERMARK_DELAY_MS: '0',
-      FLINK_WATERMARK_INTERVAL_MS: '100',
-      FLINK_CHECKPOINT_INTERVAL_MS: '1000',
-      SCHEMA_PROTO_DIRS: join(REPO_ROOT, 'protos'),
-      METRIC_TELEMETRY_ENABLE: 'false',
-      SINK_TYPE: 'kafka',
-      SINK_KAFKA_BROKERS: kafkaBootstrap(),
-      SINK_KAFKA_TOPIC: output,
-      SINK_KAFKA_DATA_TYPE: 'JSON',
-      ...extra,
-    }),
-  );
-  return file;
+  return writeJobFile(dir, name, {
+    FLINK_JOB_ID: `it-udf-${name}-${input}`,
+    STREAMS: [
+      kafkaStream({ table: 'booking', protoClass: 'dirk.examples.BookingLogMessage', timestampIndex: '5', topic: input, groupId: `it-udf-group-${input}` }),
+    ],
+    FLINK_WATERMARK_DELAY_MS: '0',
+    FLINK_WATERMARK_INTERVAL_MS: '100',
+    FLINK_CHECKPOINT_INTERVAL_MS: '1000',
+    SCHEMA_PROTO_DIRS: join(REPO_ROOT, 'protos'),
+    METRIC_TELEMETRY_ENABLE: 'false',
+    SINK_TYPE: 'kafka',
+    SINK_KAFKA_BROKERS: kafkaBootstrap(),
+    SINK_KAFKA_TOPIC: output,
+    SINK_KAFKA_DATA_TYPE: 'JSON',
+    ...extra,
+  });
 }
 
 const WINDOWED =
@@ -99,9 +76,7 @@ const WINDOWED =
   "FROM `booking` GROUP BY TUMBLE(rowtime, INTERVAL '60' SECOND)";
 
 async function udfCalls(cli: RunningCli, name: string): Promise<number> {
-  const line = await cli.waitForLine(/metrics at (http\S+)/, { timeoutMs: 20_000 });
-  const url = `${/metrics at (http\S+)/.exec(line)![1]!.replace(/\/metrics$/, '')}/metrics`;
-  const text = await (await fetch(url)).text();
+  const text = await (await fetch(await metricsUrl(cli))).text();
   const m = new RegExp(`dirk_udf_calls_total\\{[^}]*udf="${name}"[^}]*\\} (\\d+)`).exec(text);
   return m ? Number(m[1]) : 0;
 }
