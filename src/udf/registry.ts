@@ -245,15 +245,8 @@ export function makeScalarInvoker(resolved: ResolvedFunction): ScalarInvoker {
   const slot = slotOf(def);
   if (slot !== undefined) return slotInvoker(slot, coercions, anyCoercion, rt);
   return (args) => {
-    if (nullOnNull) for (let i = 0; i < args.length; i++) if (args[i] === null || args[i] === undefined) return null;
-    let a = args as unknown[];
-    if (anyCoercion) {
-      a = args.slice();
-      for (let i = 0; i < a.length; i++) {
-        const c = coercions[i];
-        if (c !== undefined) a[i] = c(a[i]);
-      }
-    }
+    if (nullOnNull && hasNull(args)) return null;
+    const a = anyCoercion ? coerceArgs(args, coercions) : (args as unknown[]);
     let out: unknown;
     try {
       out = evalFn(...a);
@@ -264,21 +257,29 @@ export function makeScalarInvoker(resolved: ResolvedFunction): ScalarInvoker {
   };
 }
 
+function hasNull(args: readonly unknown[]): boolean {
+  for (let i = 0; i < args.length; i++) if (args[i] === null || args[i] === undefined) return true;
+  return false;
+}
+
+/** A copy of the arguments with each converted to its declared parameter type where that needs a coercion. */
+function coerceArgs(args: readonly unknown[], coercions: readonly (Coerce | undefined)[]): unknown[] {
+  const a = args.slice();
+  for (let i = 0; i < a.length; i++) {
+    const c = coercions[i];
+    if (c !== undefined) a[i] = c(a[i]);
+  }
+  return a;
+}
+
 /**
  * The invoker of a job's function slot: counts the call, reads the current body on every call (so a reloaded
  * UDF applies at once), and hands failures to the slot's error policy.
  */
 function slotInvoker(slot: FunctionSlot, coercions: readonly (Coerce | undefined)[], anyCoercion: boolean, rt: SqlType): ScalarInvoker {
   return (args, row) => {
-    if (slot.nullOnNull) for (let i = 0; i < args.length; i++) if (args[i] === null || args[i] === undefined) return null;
-    let a = args as unknown[];
-    if (anyCoercion) {
-      a = args.slice();
-      for (let i = 0; i < a.length; i++) {
-        const c = coercions[i];
-        if (c !== undefined) a[i] = c(a[i]);
-      }
-    }
+    if (slot.nullOnNull && hasNull(args)) return null;
+    const a = anyCoercion ? coerceArgs(args, coercions) : (args as unknown[]);
     slot.calls++;
     let out: unknown;
     try {
