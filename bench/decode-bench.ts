@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createProtoRowDecoder, openDescriptorRegistry, protoTableSchema, type RowDecoder } from '../src/schema/index.js';
+import { mulberry32 } from '../src/sources/datagen/datagen-source.js';
 
 export interface BenchResult {
   name: string;
@@ -16,18 +17,6 @@ export interface BenchResult {
 const WARMUP_MS = 100;
 const MEASURE_MS = 400;
 const RECORDS = 2000;
-
-/** Deterministic PRNG (mulberry32), so every run decodes the same bytes. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function repoRoot(): string {
   // bench/ in the sources, dist/bench/ when built
@@ -60,7 +49,7 @@ export async function run(): Promise<BenchResult[]> {
   try {
     const type = reg.lookupType('dirk.test.Wide');
     const table = protoTableSchema(reg, 'dirk.test.Wide', { table: 'wide', rowtimeFieldNumber: 20, rowtimeName: 'rowtime' });
-    const rnd = prng(42);
+    const rnd = mulberry32(42);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
     const records: Uint8Array[] = [];
     for (let i = 0; i < RECORDS; i++) {
