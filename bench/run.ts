@@ -4,7 +4,7 @@
  * Prints one line per scenario and a summary; figures go into BENCHMARKS.md with the command.
  *
  * Options (env): BENCH_ROWS (in-process rows, default 2,000,000), BENCH_KAFKA_ROWS (default 300,000),
- * BENCH_ONLY=inprocess|kafka, BENCH_TOPIC=<a topic preloaded by an earlier run>, BENCH_SCENARIO=<part of a Kafka scenario name>, BENCH_KAFKA=127.0.0.1:9092.
+ * BENCH_ONLY=inprocess|kafka, BENCH_TOPIC=<a topic preloaded by an earlier run>, BENCH_SCENARIO=<part of a Kafka scenario name: tumble, hop, filter, join>, BENCH_KAFKA=127.0.0.1:9092.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -191,10 +191,70 @@ async function preload(topic: string, n: number): Promise<number> {
   return bytes / n;
 }
 
-async function kafkaEndToEnd(name: string, sql: string, topic: string, sinkTopic: string | undefined): Promise<Result> {
+/**
+ * Payments for the interval join: one per booking of `preload` (same order numbers, `ORD-<j>`), paid 0-239 s
+ * after the booking (inside the 5 minute bound), 2 partitions like the booking topic. The topic is in
+ * payment-time order, as a real payment log is: with up to 239 s of disorder and the bench's 1 s watermark
+ * delay, payments would be dropped as late whenever the booking input ran ahead.
+ */
+async function preloadPayments(topic: string, n: number): Promise<number> {
+  const root = await openDescriptorRegistry({ kind: 'files', dirs: [join(REPO, 'protos')] });
+  const type = root.lookupType('dirk.examples.PaymentLogMessage');
+  const kafka = new kafkajs.Kafka({ brokers: [BROKER], clientId: 'dirk-bench', logLevel: kafkajs.logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true });
+  await admin.disconnect();
+  const producer = kafka.producer();
+  await producer.connect();
+  const methods = ['CARD', 'CASH', 'WALLET'];
+  const t0 = Date.UTC(2026, 0, 1);
+  let bytes = 0;
+  const order = Array.from({ length: n }, (_, j) => ({ j, at: t0 + j * 10 + (j % 240) * 1000 })).sort((a, b) => a.at - b.at || a.j - b.j);
+  for (let i = 0; i < n; i += 5000) {
+    const messages = [];
+    for (const { j, at } of order.slice(i, i + 5000)) {
+      const value = Buffer.from(
+        type.encode(type.fromObject({ order_id: `ORD-${j}`, amount: (j % 1000) / 10, method: methods[j % 3], event_timestamp: { seconds: Math.floor(at / 1000), nanos: (at % 1000) * 1e6 } })).finish(),
+      );
+      bytes += value.length;
+      messages.push({ value, partition: j % 2 });
+    }
+    await producer.send({ topic, messages });
+  }
+  await producer.disconnect();
+  root.close();
+  return bytes / n;
+}
+
+async function topicExists(topic: string): Promise<boolean> {
+  const admin = new kafkajs.Kafka({ brokers: [BROKER], clientId: 'dirk-bench', logLevel: kafkajs.logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    return (await admin.listTopics()).includes(topic);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+function kafkaStream(table: string, protoClass: string, tsField: number, topic: string): Record<string, unknown> {
+  return {
+    INPUT_SCHEMA_TABLE: table,
+    INPUT_SCHEMA_PROTO_CLASS: protoClass,
+    INPUT_SCHEMA_EVENT_TIMESTAMP_FIELD_INDEX: String(tsField),
+    SOURCE_KAFKA_TOPIC_NAMES: topic,
+    SOURCE_KAFKA_CONSUMER_CONFIG_BOOTSTRAP_SERVERS: BROKER,
+    SOURCE_KAFKA_CONSUMER_CONFIG_GROUP_ID: `bench-${Date.now()}-${Math.random()}`,
+    SOURCE_KAFKA_CONSUMER_CONFIG_AUTO_OFFSET_RESET: 'earliest',
+    SOURCE_DETAILS: [{ SOURCE_TYPE: 'BOUNDED', SOURCE_NAME: 'KAFKA_SOURCE' }],
+  };
+}
+
+async function kafkaEndToEnd(name: string, sql: string, topic: string, sinkTopic: string | undefined, paymentTopic?: string): Promise<Result> {
   const { config } = parseJobConfig({
     FLINK_JOB_ID: `bench-${Date.now()}`,
     STREAMS: [
+      ...(paymentTopic ? [kafkaStream('payment', 'dirk.examples.PaymentLogMessage', 4, paymentTopic)] : []),
       {
         INPUT_SCHEMA_TABLE: 'booking',
         INPUT_SCHEMA_PROTO_CLASS: 'dirk.examples.BookingLogMessage',
@@ -232,12 +292,14 @@ async function kafkaEndToEnd(name: string, sql: string, topic: string, sinkTopic
   await running.done;
   const seconds = (performance.now() - t0) / 1000;
   rmSync(dir, { recursive: true, force: true });
+  // A join reads both topics: every booking and every payment is an input event.
+  const events = paymentTopic ? 2 * KAFKA_ROWS : KAFKA_ROWS;
   return {
     scenario: name,
     mode: 'kafka',
-    events: KAFKA_ROWS,
+    events,
     seconds,
-    eventsPerSecond: KAFKA_ROWS / seconds,
+    eventsPerSecond: events / seconds,
     p99BatchMs: p99(batchMs),
     outputRows: sinkTopic ? Number.NaN : out,
     peakRssMb: rss(),
@@ -275,6 +337,16 @@ async function main(): Promise<void> {
     if (want('tumble')) print(await kafkaEndToEnd('tumble count by key', SCENARIOS['tumble count by key']!, topic, undefined));
     if (want('hop')) print(await kafkaEndToEnd('hop 1m/1h count by key', SCENARIOS['hop 1m/1h count by key']!, topic, undefined));
     if (want('filter')) print(await kafkaEndToEnd('filter+project -> kafka', SCENARIOS['filter+project']!, topic, `${topic}-out`));
+    if (want('join')) {
+      const payments = `${topic}-payments`;
+      if (!(await topicExists(payments))) {
+        const size = await preloadPayments(payments, KAFKA_ROWS);
+        console.log(`preloaded ${KAFKA_ROWS.toLocaleString('en-US')} protobuf payments of ${size.toFixed(0)} bytes on average into ${payments}`);
+      }
+      const r = await kafkaEndToEnd('interval join', SCENARIOS['interval join']!, topic, undefined, payments);
+      print(r);
+      if (r.outputRows !== KAFKA_ROWS) console.log(`  interval join: expected ${KAFKA_ROWS.toLocaleString('en-US')} joined rows, got ${r.outputRows.toLocaleString('en-US')}`);
+    }
   }
 }
 
