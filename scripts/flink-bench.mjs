@@ -1,0 +1,403 @@
+#!/usr/bin/env node
+// Dirk against Apache Flink 1.20.3 on the same machine, the same Kafka records and the same SQL.
+// Run by hand (too heavy for npm test / CI); figures go into BENCHMARKS.md, "Dirk against Apache Flink".
+//
+//   node scripts/flink-bench.mjs
+//
+// 1. ensures the local broker (scripts/kafka.mjs start), resolves Flink's jars into .cache/flink/libs
+//    (bench/flink/pom.xml, maven only when missing), generates the booking classes with protoc and compiles
+//    bench/flink/src/**/*.java into .cache/flink/classes (when the sources are newer);
+// 2. preloads N booking records (the record shape of bench/run.ts's preload) into a JSON topic and, with the
+//    same values, into a protobuf topic, 2 partitions each;
+// 3. for each format and scenario runs Flink (one JVM per job: MiniCluster, parallelism 1) and then Dirk (one
+//    Node process per job, in-process via dist/), never both at once, each under /usr/bin/time; both write
+//    JSON to a fresh 2-partition Kafka topic, which is then read back and compared row by row;
+// 4. prints one table.
+//
+// Environment: FLINK_BENCH_ROWS (default 300000), FLINK_BENCH_FORMATS (json,protobuf),
+// FLINK_BENCH_SCENARIOS (filter,tumble,hop), FLINK_BENCH_ENGINES (flink,dirk), FLINK_BENCH_HEAP (-Xmx1g),
+// FLINK_BENCH_JAVA_OPENS=0 (leave out the Java 17 --add-opens/--add-exports), FLINK_BENCH_TOPIC_PREFIX (reuse
+// the topics <prefix>-json / <prefix>-protobuf preloaded by an earlier run), BENCH_KAFKA (127.0.0.1:9092).
+// Needs java/javac 17, mvn and protoc (apt-get install -y openjdk-17-jdk-headless maven protobuf-compiler).
+
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const POM = path.join(ROOT, 'bench', 'flink', 'pom.xml');
+const JAVA_SRC = path.join(ROOT, 'bench', 'flink', 'src');
+const CACHE = path.join(ROOT, '.cache', 'flink');
+const LIBS = path.join(CACHE, 'libs');
+const GEN = path.join(CACHE, 'gen');
+const CLASSES = path.join(CACHE, 'classes');
+const BROKER = process.env.BENCH_KAFKA ?? '127.0.0.1:9092';
+const ROWS = Number(process.env.FLINK_BENCH_ROWS ?? 300_000);
+const list = (v, d) => (v ?? d).split(',').map((s) => s.trim()).filter(Boolean);
+const FORMATS = list(process.env.FLINK_BENCH_FORMATS, 'json,protobuf');
+const SCENARIOS = list(process.env.FLINK_BENCH_SCENARIOS, 'filter,tumble,hop');
+const ENGINES = list(process.env.FLINK_BENCH_ENGINES, 'flink,dirk');
+const HEAP = (process.env.FLINK_BENCH_HEAP ?? '-Xmx1g').split(' ').filter(Boolean);
+const REQUIRED_JARS = ['flink-table-runtime-1.20.3.jar', 'flink-table-planner-loader-1.20.3.jar', 'flink-clients-1.20.3.jar', 'flink-connector-kafka-3.4.0-1.20.jar', 'flink-json-1.20.3.jar', 'flink-protobuf-1.20.0.jar'];
+
+// The same SQL text as bench/run.ts's SCENARIOS (and bench/flink/src/dirk/bench/FlinkSqlBench.java).
+const SQL = {
+  filter: "SELECT order_number, UPPER(service_type) AS service, order_amount * 1.1 AS amount_with_tax, rowtime FROM booking WHERE status <> 'CANCELLED' AND order_amount > 10",
+  tumble: "SELECT service_area_id, COUNT(*) AS bookings, TUMBLE_END(rowtime, INTERVAL '1' MINUTE) AS window_end FROM booking GROUP BY TUMBLE(rowtime, INTERVAL '1' MINUTE), service_area_id",
+  hop: "SELECT service_area_id, COUNT(*) AS bookings, HOP_END(rowtime, INTERVAL '1' MINUTE, INTERVAL '1' HOUR) AS window_end FROM booking GROUP BY HOP(rowtime, INTERVAL '1' MINUTE, INTERVAL '1' HOUR), service_area_id",
+};
+
+// Java 17: flink-dist's config.yaml env.java.opts.all (FLINK-33161); the MiniCluster runs in this JVM.
+const JAVA_OPENS = [
+  ...['java.base/sun.net.util', 'java.rmi/sun.rmi.registry', 'java.security.jgss/sun.security.krb5', ...['api', 'file', 'parser', 'tree', 'util'].map((p) => `jdk.compiler/com.sun.tools.javac.${p}`)].map(
+    (p) => `--add-exports=${p}=ALL-UNNAMED`,
+  ),
+  ...['java.lang', 'java.net', 'java.io', 'java.nio', 'sun.nio.ch', 'java.lang.reflect', 'java.text', 'java.time', 'java.util', 'java.util.concurrent', 'java.util.concurrent.atomic', 'java.util.concurrent.locks'].map(
+    (p) => `--add-opens=java.base/${p}=ALL-UNNAMED`,
+  ),
+];
+
+// JSON input for Dirk: the same fields as the protobuf message (tags and metadata are empty there too).
+const JSON_SCHEMA = {
+  type: 'object',
+  properties: {
+    order_number: { type: 'string' },
+    service_type: { type: 'string' },
+    service_area_id: { type: 'integer' },
+    status: { type: 'string' },
+    event_timestamp: { type: 'string', format: 'date-time' },
+    customer_id: { type: 'string' },
+    order_amount: { type: 'number' },
+    pickup: { type: 'object', properties: { latitude: { type: 'number' }, longitude: { type: 'number' }, name: { type: 'string' } } },
+    driver_id: { type: 'integer' },
+  },
+};
+
+const log = (m) => process.stdout.write(`[flink-bench] ${m}\n`);
+const dist = (p) => import(pathToFileURL(path.join(ROOT, 'dist', p)).href);
+
+const INSTALL = { java: 'apt-get install -y openjdk-17-jdk-headless', javac: 'apt-get install -y openjdk-17-jdk-headless', mvn: 'apt-get install -y maven', protoc: 'apt-get install -y protobuf-compiler' };
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit', ...opts });
+  if (r.error?.code === 'ENOENT') throw new Error(`${cmd} is not installed${INSTALL[cmd] ? `: ${INSTALL[cmd]}` : ''}`);
+  if (r.status !== 0) throw new Error(`${cmd} ${args.slice(0, 4).join(' ')} … failed (exit ${r.status ?? r.signal})`);
+  return r;
+}
+
+function fetchJars() {
+  if (REQUIRED_JARS.every((j) => fs.existsSync(path.join(LIBS, j)))) return;
+  const scratch = `${LIBS}.tmp-${process.pid}`;
+  fs.rmSync(scratch, { recursive: true, force: true });
+  fs.mkdirSync(CACHE, { recursive: true });
+  log(`resolving Flink 1.20.3 jars with maven into ${path.relative(ROOT, LIBS)} ...`);
+  const t0 = Date.now();
+  run('mvn', ['-B', '-q', '-Dstyle.color=never', '-f', POM, 'package', `-DlibsDir=${scratch}`]);
+  fs.rmSync(LIBS, { recursive: true, force: true });
+  fs.renameSync(scratch, LIBS);
+  fs.rmSync(path.join(ROOT, 'bench', 'flink', 'target'), { recursive: true, force: true });
+  log(`jars resolved in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+function javaSources(dir) {
+  return fs.readdirSync(dir, { recursive: true }).filter((f) => f.endsWith('.java')).map((f) => path.join(dir, f));
+}
+
+function compile() {
+  const proto = path.join(ROOT, 'protos', 'dirk', 'examples', 'booking.proto');
+  const ours = javaSources(JAVA_SRC);
+  const stamp = path.join(CLASSES, '.stamp');
+  const newest = Math.max(...[proto, ...ours].map((f) => fs.statSync(f).mtimeMs));
+  if (fs.existsSync(stamp) && fs.statSync(stamp).mtimeMs >= newest) return;
+  fs.rmSync(GEN, { recursive: true, force: true });
+  fs.rmSync(CLASSES, { recursive: true, force: true });
+  fs.mkdirSync(GEN, { recursive: true });
+  fs.mkdirSync(CLASSES, { recursive: true });
+  // Debian's protoc 3.21.12 (apt-get install -y protobuf-compiler) matches flink-protobuf's protobuf-java 3.21.7.
+  run('protoc', [`--proto_path=${path.join(ROOT, 'protos')}`, `--java_out=${GEN}`, proto]);
+  run('javac', ['-nowarn', '-d', CLASSES, '-cp', `${LIBS}/*`, ...javaSources(GEN), ...ours]);
+  fs.writeFileSync(stamp, '');
+  log('compiled bench/flink sources');
+}
+
+/** The records of bench/run.ts's preload: record j is 10 ms after record j-1, partition j % 2. */
+function booking(j) {
+  const at = Date.UTC(2026, 0, 1) + j * 10;
+  return {
+    at,
+    order_number: `ORD-${j}`,
+    service_type: ['GO_RIDE', 'GO_CAR', 'GO_FOOD', 'GO_SEND'][j % 4],
+    service_area_id: j % 50,
+    status: j % 5 === 0 ? 'CANCELLED' : 'COMPLETED',
+    customer_id: `CUSTOMER-${String(j % 1000).padStart(8, '0')}`,
+    order_amount: (j % 1000) / 10,
+    pickup: { latitude: -6.2 + (j % 100) / 1000, longitude: 106.8 + (j % 100) / 1000, name: 'Jakarta Selatan' },
+    driver_id: 9_000_000_000 + j,
+  };
+}
+
+async function kafkaClient() {
+  const { default: kafkajs } = await dist('src/sources/kafka/kafkajs.js');
+  return { kafkajs, kafka: new kafkajs.Kafka({ brokers: [BROKER], clientId: 'dirk-flink-bench', logLevel: kafkajs.logLevel.NOTHING }) };
+}
+
+async function createTopic(kafka, topic) {
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true });
+  await admin.disconnect();
+}
+
+async function preload(kafka, topic, format) {
+  let encode;
+  if (format === 'json') {
+    encode = ({ at, ...r }) => Buffer.from(JSON.stringify({ ...r, event_timestamp: new Date(at).toISOString() }));
+  } else {
+    const { openDescriptorRegistry } = await dist('src/schema/index.js');
+    const root = await openDescriptorRegistry({ kind: 'files', dirs: [path.join(ROOT, 'protos')] });
+    const type = root.lookupType('dirk.examples.BookingLogMessage');
+    encode = ({ at, ...r }) => Buffer.from(type.encode(type.fromObject({ ...r, event_timestamp: { seconds: Math.floor(at / 1000), nanos: (at % 1000) * 1e6 } })).finish());
+  }
+  await createTopic(kafka, topic);
+  const producer = kafka.producer();
+  await producer.connect();
+  let bytes = 0;
+  for (let i = 0; i < ROWS; i += 5000) {
+    const messages = [];
+    for (let j = i; j < Math.min(ROWS, i + 5000); j++) {
+      const value = encode(booking(j));
+      bytes += value.length;
+      messages.push({ value, partition: j % 2 });
+    }
+    await producer.send({ topic, messages });
+  }
+  await producer.disconnect();
+  return bytes / ROWS;
+}
+
+/** What the queries must produce from the preloaded records, computed here. */
+function expected(scenario) {
+  if (scenario === 'filter') {
+    let n = 0;
+    for (let j = 0; j < ROWS; j++) if (j % 5 !== 0 && (j % 1000) / 10 > 10) n++;
+    return n;
+  }
+  const panes = new Set(); // (key, minute) pairs that hold a record
+  for (let j = 0; j < ROWS; j++) panes.add(`${j % 50}|${Math.floor((Date.UTC(2026, 0, 1) + j * 10) / 60_000)}`);
+  if (scenario === 'tumble') return panes.size;
+  const ends = new Set(); // a 1 h window sliding by 1 min ends in any of the 60 minutes after a pane
+  for (const p of panes) {
+    const [key, m] = p.split('|').map(Number);
+    for (let k = 1; k <= 60; k++) ends.add(`${key}|${m + k}`);
+  }
+  return ends.size;
+}
+
+/** Reads a sink topic to its end; returns the row count and a digest that both engines' rows must share. */
+async function readOutput(kafka, topic, scenario) {
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = await admin.fetchTopicOffsets(topic);
+  await admin.disconnect();
+  const want = new Map(ends.map((p) => [p.partition, Number(p.high)]));
+  const done = new Map(ends.map((p) => [p.partition, Number(p.low) >= Number(p.high)]));
+  const rows = [];
+  const consumer = kafka.consumer({ groupId: `flink-bench-read-${Date.now()}-${Math.random()}` });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await new Promise((resolve, reject) => {
+    const finish = () => [...done.values()].every(Boolean) && resolve();
+    finish();
+    const timer = setTimeout(() => reject(new Error(`timed out reading ${topic}`)), 120_000);
+    consumer
+      .run({
+        eachBatch: async ({ batch }) => {
+          for (const m of batch.messages) rows.push(JSON.parse(m.value.toString()));
+          if (Number(batch.lastOffset()) + 1 >= want.get(batch.partition)) done.set(batch.partition, true);
+          if ([...done.values()].every(Boolean)) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      })
+      .catch(reject);
+  });
+  await consumer.disconnect();
+  const ms = (s) => Date.parse(/Z$|[+-]\d\d:\d\d$/.test(s) ? s : `${s}Z`);
+  let keys;
+  if (scenario === 'filter') keys = rows.map((r) => `${r.order_number}|${r.service}|${Math.round(r.amount_with_tax * 1e6)}|${ms(r.rowtime)}`);
+  else keys = rows.map((r) => `${r.service_area_id}|${ms(r.window_end)}|${r.bookings}`);
+  keys.sort();
+  const { createHash } = await import('node:crypto');
+  const digest = createHash('sha256').update(keys.join('\n')).digest('hex').slice(0, 12);
+  return { rows: rows.length, distinct: new Set(keys).size, digest };
+}
+
+/** Runs one job in a child process under /usr/bin/time; returns its RESULT line plus the process figures. */
+function timed(cmd, args) {
+  const timeFile = path.join(os.tmpdir(), `flink-bench-time-${process.pid}`);
+  const t0 = performance.now();
+  const r = spawnSync('/usr/bin/time', ['-o', timeFile, '-f', '%e %U %S %M', cmd, ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const wall = (performance.now() - t0) / 1000;
+  const line = (r.stdout ?? '').split('\n').find((l) => l.startsWith('RESULT '));
+  if (r.status !== 0 || !line) {
+    process.stderr.write(`${r.stdout}\n${r.stderr}`.slice(-6000));
+    throw new Error(`${path.basename(cmd)} job failed (exit ${r.status ?? r.signal})`);
+  }
+  const [elapsed, user, sys, maxRssKb] = fs.readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+  fs.rmSync(timeFile, { force: true });
+  // Flink's MiniCluster logs a few harmless WARNs on every start (no log.file, no delegation tokens, ...).
+  const warnings = (r.stderr ?? '').split('\n').filter((l) => /\bERROR\b|Exception/.test(l));
+  return { ...JSON.parse(line.slice(7)), process_s: elapsed || wall, process_cpu_s: user + sys, peak_rss_mb: Math.round(maxRssKb / 1024), warnings };
+}
+
+function runFlink(format, scenario, topic, sinkTopic) {
+  const cp = `${CLASSES}:${LIBS}/*`;
+  const opens = process.env.FLINK_BENCH_JAVA_OPENS === '0' ? [] : JAVA_OPENS;
+  return timed('java', [...HEAP, ...opens, '-cp', cp, 'dirk.bench.FlinkSqlBench', `bootstrap=${BROKER}`, `topic=${topic}`, `sinkTopic=${sinkTopic}`, `format=${format}`, `scenario=${scenario}`, `group=flink-bench-${Date.now()}`]);
+}
+
+function runDirk(format, scenario, topic, sinkTopic) {
+  return timed(process.execPath, [fileURLToPath(import.meta.url), 'dirk-job', JSON.stringify({ format, scenario, topic, sinkTopic })]);
+}
+
+/** Child mode: one Dirk job, in-process through dist/ as bench/run.ts does, with a BOUNDED KAFKA_SOURCE. */
+async function dirkJob({ format, scenario, topic, sinkTopic }) {
+  const startedAt = performance.now(); // ms since this process started
+  const [{ parseJobConfig }, { prepareJob }, { startJob }, { silentLogger }] = await Promise.all([
+    dist('src/config/index.js'),
+    dist('src/job/prepare.js'),
+    dist('src/job/stream-manager.js'),
+    dist('src/core/logger.js'),
+  ]);
+  const input =
+    format === 'json'
+      ? { INPUT_DATATYPE: 'JSON', INPUT_SCHEMA_JSON_SCHEMA: JSON.stringify(JSON_SCHEMA), INPUT_SCHEMA_JSON_EVENT_TIMESTAMP_FIELD_NAME: 'event_timestamp' }
+      : { INPUT_SCHEMA_PROTO_CLASS: 'dirk.examples.BookingLogMessage', INPUT_SCHEMA_EVENT_TIMESTAMP_FIELD_INDEX: '5' };
+  const { config } = parseJobConfig({
+    FLINK_JOB_ID: `flink-bench-${Date.now()}`,
+    STREAMS: [
+      {
+        INPUT_SCHEMA_TABLE: 'booking',
+        ...input,
+        SOURCE_KAFKA_TOPIC_NAMES: topic,
+        SOURCE_KAFKA_CONSUMER_CONFIG_BOOTSTRAP_SERVERS: BROKER,
+        SOURCE_KAFKA_CONSUMER_CONFIG_GROUP_ID: `flink-bench-${Date.now()}-${Math.random()}`,
+        SOURCE_KAFKA_CONSUMER_CONFIG_AUTO_OFFSET_RESET: 'earliest',
+        SOURCE_DETAILS: [{ SOURCE_TYPE: 'BOUNDED', SOURCE_NAME: 'KAFKA_SOURCE' }],
+      },
+    ],
+    FLINK_SQL_QUERY: SQL[scenario],
+    FLINK_WATERMARK_DELAY_MS: '1000',
+    FLINK_WATERMARK_PER_PARTITION_ENABLE: 'true',
+    FLINK_WATERMARK_INTERVAL_MS: '200',
+    SCHEMA_PROTO_DIRS: path.join(ROOT, 'protos'),
+    METRIC_TELEMETRY_ENABLE: 'false',
+    SINK_TYPE: 'kafka',
+    SINK_KAFKA_BROKERS: BROKER,
+    SINK_KAFKA_TOPIC: sinkTopic,
+    SINK_KAFKA_DATA_TYPE: 'JSON',
+  });
+  const job = await prepareJob(config, silentLogger);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dirk-flink-bench-'));
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const running = await startJob(job, { logger: silentLogger, checkpointDir: dir });
+  await running.done;
+  const jobS = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(c0);
+  const all = process.cpuUsage();
+  fs.rmSync(dir, { recursive: true, force: true });
+  console.log(
+    `RESULT ${JSON.stringify({
+      engine: 'dirk',
+      format,
+      scenario,
+      jvm_to_main_ms: 0,
+      setup_ms: Number((t0 - startedAt).toFixed(1)),
+      job_s: jobS,
+      job_cpu_s: (cpu.user + cpu.system) / 1e6,
+      process_cpu_s: (all.user + all.system) / 1e6,
+      vmhwm_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+    })}`,
+  );
+  process.exit(0);
+}
+
+const fmt = (n, d = 0) => n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+
+async function main() {
+  log(`node ${process.version}, ${os.cpus().length} cores, ${fmt(ROWS)} records; formats ${FORMATS}; scenarios ${SCENARIOS}; engines ${ENGINES}`);
+  run(process.execPath, [path.join(ROOT, 'scripts', 'kafka.mjs'), 'start']);
+  if (ENGINES.includes('dirk') || !fs.existsSync(path.join(ROOT, 'dist', 'src'))) run('npm', ['run', 'build', '--silent']);
+  if (ENGINES.includes('flink')) {
+    fetchJars();
+    compile();
+  }
+  const { kafka } = await kafkaClient();
+  const prefix = process.env.FLINK_BENCH_TOPIC_PREFIX ?? `flink-bench-${Date.now()}`;
+  const results = [];
+  for (const format of FORMATS) {
+    const topic = `${prefix}-${format}`;
+    if (!process.env.FLINK_BENCH_TOPIC_PREFIX) {
+      const t0 = performance.now();
+      const size = await preload(kafka, topic, format);
+      log(`preloaded ${fmt(ROWS)} ${format} records of ${size.toFixed(0)} bytes on average into ${topic} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+    }
+    for (const scenario of SCENARIOS) {
+      const want = expected(scenario);
+      for (const engine of ENGINES) {
+        const sinkTopic = `${topic}-${scenario}-${engine}-${Date.now()}`;
+        await createTopic(kafka, sinkTopic);
+        const load = os.loadavg()[0];
+        const r = engine === 'flink' ? runFlink(format, scenario, topic, sinkTopic) : runDirk(format, scenario, topic, sinkTopic);
+        const out = await readOutput(kafka, sinkTopic, scenario);
+        const row = { ...r, ...out, expected: want, run_s: r.net_runtime_s ?? r.job_s, load };
+        results.push(row);
+        log(
+          `${engine.padEnd(5)} ${format.padEnd(8)} ${scenario.padEnd(6)} job ${row.run_s.toFixed(2)} s = ${fmt(ROWS / row.run_s)} events/s, submit→end ${r.job_s.toFixed(2)} s, CPU ${r.job_cpu_s.toFixed(2)} s, process ${r.process_s.toFixed(2)} s / CPU ${r.process_cpu_s.toFixed(2)} s, peak RSS ${r.peak_rss_mb} MB, out ${fmt(out.rows)} rows (expected ${fmt(want)}) digest ${out.digest}`,
+        );
+        for (const w of r.warnings.slice(0, 5)) log(`  ${engine} stderr: ${w.slice(0, 300)}`);
+      }
+    }
+  }
+  console.log('');
+  console.log('| engine | input | scenario | events/s | job s | submit→end s | CPU s (submit→end) | process s | process CPU s | start-up s | peak RSS MB | output rows | expected | digest | load |');
+  console.log('|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|');
+  for (const r of results) {
+    console.log(
+      `| ${r.engine} | ${r.format} | ${r.scenario} | ${fmt(ROWS / r.run_s)} | ${r.run_s.toFixed(2)} | ${r.job_s.toFixed(2)} | ${r.job_cpu_s.toFixed(2)} | ${r.process_s.toFixed(2)} | ${r.process_cpu_s.toFixed(2)} | ${(r.setup_ms / 1000 + r.jvm_to_main_ms / 1000).toFixed(2)} | ${r.peak_rss_mb} | ${fmt(r.rows)} | ${fmt(r.expected)} | ${r.digest} | ${r.load.toFixed(1)} |`,
+    );
+  }
+  console.log(
+    '\njob s: Flink = the job\'s net runtime in the MiniCluster (deploy, code generation, Kafka, processing), Dirk = startJob() to done;' +
+      ' events/s = records / job s. submit→end: Flink from executeSql(INSERT) (planning, MiniCluster start, submission) to await() returning.' +
+      '\nstart-up: JVM start to main() plus table environment and DDL (Flink), process start to startJob() (Dirk: imports, config, planning).' +
+      ' load: the 1-minute load average when the job started (2 cores; other work on the machine shows here).',
+  );
+  const mismatches = [];
+  for (const format of FORMATS) {
+    for (const scenario of SCENARIOS) {
+      const rs = results.filter((r) => r.format === format && r.scenario === scenario);
+      for (const r of rs) if (r.rows !== r.expected) mismatches.push(`${r.engine} ${format} ${scenario}: ${r.rows} rows, expected ${r.expected}`);
+      if (new Set(rs.map((r) => r.digest)).size > 1) mismatches.push(`${format} ${scenario}: the engines' rows differ (${rs.map((r) => `${r.engine} ${r.digest}`).join(', ')})`);
+    }
+  }
+  console.log(mismatches.length ? `\nMISMATCH:\n${mismatches.join('\n')}` : '\nAll outputs match: same rows from both engines, and the expected counts.');
+  if (mismatches.length) process.exitCode = 1;
+}
+
+if (process.argv[2] === 'dirk-job') {
+  dirkJob(JSON.parse(process.argv[3])).catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+} else {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}
