@@ -238,11 +238,22 @@ function mismatch(path: string, v: unknown, expected: string): never {
   throw new DecodeError(`JSON field ${path}: expected ${expected}, found ${shown}`);
 }
 
+/**
+ * Date.parse reads '2026-01-01T09:00:00' (no zone) as local time; Dirk, like Dagger, runs in UTC, so a
+ * date-time without a zone designator is read as UTC.
+ */
+function parseUtc(text: string): number {
+  const s = text.trim();
+  const dateTime = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(s);
+  const zoned = /(?:[zZ]|[+-]\d{2}(?::?\d{2})?)$/.test(s);
+  return Date.parse(dateTime && !zoned ? `${s.replace(' ', 'T')}Z` : s);
+}
+
 function timestampMs(v: unknown, path: string): number {
   if (typeof v === 'number') return v * 1000;
   if (typeof v === 'bigint') return Number(v) * 1000;
   if (typeof v === 'string') {
-    const ms = Date.parse(v);
+    const ms = parseUtc(v);
     if (!Number.isNaN(ms)) return ms;
   }
   return mismatch(path, v, 'a date-time string');
@@ -369,7 +380,7 @@ function rowtimeMs(v: unknown, name: string): number {
   if (typeof v === 'string') {
     const s = v.trim();
     if (/^-?\d+(\.\d+)?$/.test(s)) return Math.trunc(Number(s)) * 1000;
-    const ms = Date.parse(s);
+    const ms = parseUtc(s);
     if (!Number.isNaN(ms)) return ms;
   }
   if (v === undefined || v === null) throw new DecodeError(`JSON record has no rowtime field "${name}"`);
