@@ -173,6 +173,6 @@ export function createLateRecordOutput(options: LateRecordOptions): LateRecordOu
 }
 
 function kafkaProducer(brokers: readonly string[], stream: StreamConfig, clientId: string, logger: Logger): LateProducer {
-  const client = createKafkaClient({ brokers, clientId, security: stream.kafka?.security as never, logger });
+  const client = createKafkaClient({ brokers, clientId, security: stream.kafka?.security, logger });
   return client.producer({ idempotent: true, allowAutoTopicCreation: false, retry: { retries: 5 } }) as unknown as LateProducer;
 }
