@@ -48,7 +48,7 @@ export class ConfigError extends DirkError {
 /** A SQL parse, bind or planning error at a line and column of the user's query. */
 export class SqlError extends DirkError {
   constructor(message: string, position?: SourcePosition, cause?: unknown) {
-    const where = position ? ` at line ${position.line}, column ${position.column}` : '';
+    const where = position ? ` ${positionText(position)}` : '';
     super(`SQL error${where}: ${message}`, {
       domain: 'user',
       ...(position ? { position } : {}),
@@ -56,6 +56,25 @@ export class SqlError extends DirkError {
     });
     this.name = 'SqlError';
   }
+}
+
+/** `at line L, column C`: how every error names a place in the user's SQL text. */
+export function positionText(pos: SourcePosition): string {
+  return `at line ${pos.line}, column ${pos.column}`;
+}
+
+/**
+ * A runtime failure of a SQL expression (division by zero, a failed CAST, a throwing function), named by
+ * where the expression is written. Errors that already carry a position, and non-DirkErrors, pass unchanged.
+ */
+export function atSqlPosition(error: unknown, pos: SourcePosition | undefined): unknown {
+  if (pos === undefined || !(error instanceof DirkError) || error.position !== undefined) return error;
+  return new DirkError(`${positionText(pos)}: ${error.message}`, {
+    domain: error.domain,
+    retriable: error.retriable,
+    cause: error,
+    position: pos,
+  });
 }
 
 /** A record that could not be decoded: data, not a crash; routed by the stream's bad-record policy. */

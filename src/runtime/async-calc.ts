@@ -1,3 +1,4 @@
+import type { SourcePosition } from '../core/errors.js';
 import { assertNever, type Row, type RowKind } from '../core/types.js';
 import { compilePredicate, compileProjection } from '../sql/compile.js';
 import type { BExpr } from '../sql/plan.js';
@@ -27,6 +28,8 @@ interface Step {
   /** Arguments, over the extended row (they may read earlier levels' columns). */
   readonly args: readonly BExpr[];
   readonly level: number;
+  /** Where the (first) call is written, for failures. */
+  readonly pos: SourcePosition | undefined;
   /** Structural key, so one call written twice is evaluated once. */
   readonly key: string;
 }
@@ -74,7 +77,8 @@ function mapChildren(b: BExpr, f: (c: BExpr) => BExpr): BExpr {
 
 function structuralKey(b: BExpr): string | undefined {
   try {
-    return JSON.stringify(b, (k, v) => (k === 'fn' ? `${(v as ResolvedFunction).def.name}${JSON.stringify((v as ResolvedFunction).argTypes)}` : typeof v === 'bigint' ? `${v}n` : v instanceof Map || v instanceof Set || v instanceof Uint8Array ? undefined : v));
+    // Positions are left out: one call written twice is still one call.
+    return JSON.stringify(b, (k, v) => (k === 'pos' ? undefined : k === 'fn' ? `${(v as ResolvedFunction).def.name}${JSON.stringify((v as ResolvedFunction).argTypes)}` : typeof v === 'bigint' ? `${v}n` : v instanceof Map || v instanceof Set || v instanceof Uint8Array ? undefined : v));
   } catch {
     return undefined;
   }
@@ -96,7 +100,7 @@ export function liftAsyncCalls(exprs: readonly BExpr[], width: number): { exprs:
     const key = structuralKey(call) ?? `#${unique++}`;
     let step = steps.find((s) => s.key === key);
     if (step === undefined) {
-      step = { fn: call.fn, column: width + steps.length, args: call.args, level: level + 1, key };
+      step = { fn: call.fn, column: width + steps.length, args: call.args, level: level + 1, pos: call.pos, key };
       steps.push(step);
     }
     return { e: { k: 'col', index: step.column, type: call.type }, level: step.level };
@@ -142,7 +146,7 @@ export class AsyncCalcOperator implements Operator {
     this.extra = lifted.steps.length;
     const levels: CompiledStep[][] = [];
     for (const s of lifted.steps) {
-      (levels[s.level - 1] ??= []).push({ column: s.column, args: compileProjection(s.args), invoke: createAsyncInvoker(s.fn) });
+      (levels[s.level - 1] ??= []).push({ column: s.column, args: compileProjection(s.args), invoke: createAsyncInvoker(s.fn, s.pos ? { pos: s.pos } : {}) });
     }
     this.levels = levels.filter((l) => l !== undefined);
     if (mode.kind === 'filter') this.pred = compilePredicate(lifted.exprs[0]!);

@@ -209,7 +209,7 @@ export class Binder {
       case 'cast': {
         const arg = this.bind(e.arg, scope, agg);
         const type = typeFromSpec(e.type, e.pos);
-        return { k: 'cast', arg, type, safe: e.safe };
+        return { k: 'cast', arg, type, safe: e.safe, pos: e.pos };
       }
       case 'array': {
         const items = e.items.map((x) => this.bind(x, scope, agg));
@@ -258,9 +258,12 @@ export class Binder {
         checkComparable(l, r, e.pos);
         return op(e.op, [l, r], T.BOOLEAN);
       case '||': {
-        // Non-string operands are cast, so that a TIMESTAMP or DECIMAL reads as CAST(x AS STRING) does.
-        const str = (x: BExpr): BExpr => (x.type.kind === 'STRING' || x.type.kind === 'NULL' ? x : { k: 'cast', arg: x, type: T.STRING, safe: false });
-        return op('||', [str(l), str(r)], T.STRING);
+        // Flink (implicit coercion off) accepts only character strings here: 'a' || 1 needs CAST(1 AS STRING).
+        const str = (x: BExpr, side: Expr): BExpr => {
+          if (x.type.kind === 'STRING' || x.type.kind === 'NULL' || x.type.kind === 'ANY') return x;
+          throw new SqlError(`operator || needs STRING operands, found ${typeToString(l.type)} || ${typeToString(r.type)}; use CAST(${side.kind === 'column' ? side.path.join('.') : 'x'} AS STRING)`, e.pos);
+        };
+        return op('||', [str(l, e.left), str(r, e.right)], T.STRING);
       }
       case '+':
       case '-': {
@@ -276,10 +279,11 @@ export class Binder {
         if (isTime(l.type) && r.type === INTERVAL_TYPE) return op(e.op === '+' ? 'TS_ADD_INTERVAL' : 'TS_SUB_INTERVAL', [l, r], T.TIMESTAMP);
         if (l.type === INTERVAL_TYPE && isTime(r.type) && e.op === '+') return op('TS_ADD_INTERVAL', [r, l], T.TIMESTAMP);
         if (isTime(l.type) && isTime(r.type) && e.op === '-') return op('TS_DIFF', [l, r], T.BIGINT);
-        return op(e.op, [l, r], arithmeticType(l, r, e.op, e.pos));
+        return op(e.op, [l, r], arithmeticType(l, r, e.op, e.pos), e.pos);
       }
       default:
-        return op(e.op as OpName, [l, r], arithmeticType(l, r, e.op, e.pos));
+        // The position lets a runtime failure (division by zero) name the operator.
+        return op(e.op as OpName, [l, r], arithmeticType(l, r, e.op, e.pos), e.pos);
     }
   }
 
@@ -315,7 +319,7 @@ export class Binder {
     try {
       const fn = this.functions.resolve(e.name, args.map((a) => a.type));
       if (fn.def.kind === 'table') throw new SqlError(`table function ${e.name} must be used in LATERAL TABLE(...)`, e.pos);
-      return { k: 'call', name: fn.def.name, fn, args, type: fn.returnType };
+      return { k: 'call', name: fn.def.name, fn, args, type: fn.returnType, pos: e.pos };
     } catch (err) {
       if (err instanceof SqlError) throw err;
       if (err instanceof DirkError) throw new SqlError(err.message, e.pos, err);
@@ -435,8 +439,8 @@ function literal(value: string | number | boolean | null, raw?: string): BExpr {
   return { k: 'lit', value, type: T.decimal(Math.max((raw ?? '').replace(/[-.]/g, '').length, 1), scale) };
 }
 
-function op(name: OpName, args: BExpr[], type: SqlType): BExpr {
-  return { k: 'op', op: name, args, type };
+function op(name: OpName, args: BExpr[], type: SqlType, pos?: SourcePosition): BExpr {
+  return pos ? { k: 'op', op: name, args, type, pos } : { k: 'op', op: name, args, type };
 }
 
 function expectBool(b: BExpr, pos: SourcePosition): BExpr {

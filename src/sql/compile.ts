@@ -1,7 +1,7 @@
 import { assertNever, type Row, type SqlType } from '../core/types.js';
 import type { ScalarFunctionDef } from '../udf/api.js';
 import { makeScalarInvoker } from '../udf/registry.js';
-import { DirkError } from '../core/errors.js';
+import { DirkError, type SourcePosition } from '../core/errors.js';
 import type { BExpr } from './plan.js';
 import { L, parseTimestamp } from './runtime-lib.js';
 import { isNumeric } from './types.js';
@@ -23,6 +23,11 @@ class CodeGen {
     if (i >= 0 && typeof v === 'object') return `c[${i}]`;
     this.consts.push(v);
     return `c[${this.consts.length - 1}]`;
+  }
+
+  /** The source position as a constant argument for helpers that can fail (no per-row cost). */
+  pos(p: SourcePosition | undefined): string {
+    return p ? this.constant(p) : 'undefined';
   }
 
   temp(): string {
@@ -65,7 +70,7 @@ class CodeGen {
         }
         // The invoker applies the function's NULL rule, argument coercions and error wrapping; the row lets
         // a job's error policy name the record a failing call came from.
-        const f = this.constant(makeScalarInvoker(b.fn));
+        const f = this.constant(makeScalarInvoker(b.fn, b.pos));
         return `${f}([${b.args.map((a) => this.expr(a)).join(', ')}], r)`;
       }
       case 'case': {
@@ -77,7 +82,7 @@ class CodeGen {
         return out;
       }
       case 'cast':
-        return this.cast(b.arg, b.type, b.safe);
+        return this.cast(b.arg, b.type, b.safe, b.pos);
       case 'field':
         return `L.field(${this.expr(b.arg)}, ${JSON.stringify(b.name)})`;
       case 'index': {
@@ -133,10 +138,14 @@ class CodeGen {
         return this.strict(b.args, ([a, c]) => (int32 ? `((${a} - ${c}) | 0)` : intType ? `L.subInt(${a}, ${c})` : dec(`(L.num(${a}) - L.num(${c}))`)));
       case '*':
         return this.strict(b.args, ([a, c]) => (int32 ? `Math.imul(${a}, ${c})` : intType ? `L.mulInt(${a}, ${c})` : dec(`(L.num(${a}) * L.num(${c}))`)));
-      case '/':
-        return this.strict(b.args, ([a, c]) => (int32 ? `(L.divInt(${a}, ${c}) | 0)` : intType ? `L.divInt(${a}, ${c})` : dec(`(L.num(${a}) / L.num(${c}))`)));
-      case '%':
-        return this.strict(b.args, ([a, c]) => (intType ? `L.modInt(${a}, ${c})` : dec(`(L.num(${a}) % L.num(${c}))`)));
+      case '/': {
+        const p = intType ? this.pos(b.pos) : '';
+        return this.strict(b.args, ([a, c]) => (int32 ? `(L.divInt(${a}, ${c}, ${p}) | 0)` : intType ? `L.divInt(${a}, ${c}, ${p})` : dec(`(L.num(${a}) / L.num(${c}))`)));
+      }
+      case '%': {
+        const p = intType ? this.pos(b.pos) : '';
+        return this.strict(b.args, ([a, c]) => (intType ? `L.modInt(${a}, ${c}, ${p})` : dec(`(L.num(${a}) % L.num(${c}))`)));
+      }
       case 'NEG':
         return this.strict(b.args, ([a]) => (int32 ? `(-${a} | 0)` : `L.negInt(${a})`));
       case '||':
@@ -238,22 +247,23 @@ class CodeGen {
     });
   }
 
-  private cast(arg: BExpr, type: SqlType, safe: boolean): string {
+  private cast(arg: BExpr, type: SqlType, safe: boolean, at: SourcePosition | undefined): string {
     const from = arg.type.kind;
     if (from === type.kind && type.kind !== 'DECIMAL') return this.expr(arg);
+    const p = safe ? 'undefined' : this.pos(at);
     return this.strict([arg], ([v = ""]) => {
       switch (type.kind) {
         case 'INT':
-          return `L.castInt(${v}, ${safe})`;
+          return `L.castInt(${v}, ${safe}, ${p})`;
         case 'BIGINT':
-          return `L.castBigint(${v}, ${safe})`;
+          return `L.castBigint(${v}, ${safe}, ${p})`;
         case 'FLOAT':
         case 'DOUBLE':
-          return `L.castDouble(${v}, ${safe})`;
+          return `L.castDouble(${v}, ${safe}, ${p})`;
         case 'DECIMAL':
-          return `L.castDecimal(${v}, ${safe}, ${type.scale})`;
+          return `L.castDecimal(${v}, ${safe}, ${type.scale}, ${p})`;
         case 'BOOLEAN':
-          return `L.castBoolean(${v}, ${safe})`;
+          return `L.castBoolean(${v}, ${safe}, ${p})`;
         case 'STRING':
           // Flink prints a TIMESTAMP(p) with p fraction digits and a DECIMAL with its scale.
           if (arg.type.kind === 'TIMESTAMP') return `L.timestampToString(${v}, ${arg.type.precision})`;
@@ -261,9 +271,9 @@ class CodeGen {
           if (arg.type.kind === 'DOUBLE' || arg.type.kind === 'FLOAT') return `L.doubleToString(${v})`;
           return `L.castString(${v})`;
         case 'TIMESTAMP':
-          return `L.castTimestamp(${v}, ${safe})`;
+          return `L.castTimestamp(${v}, ${safe}, ${p})`;
         case 'BYTES':
-          return `L.castBytes(${v}, ${safe})`;
+          return `L.castBytes(${v}, ${safe}, ${p})`;
         default:
           return v;
       }

@@ -1,6 +1,8 @@
 import type { Expr } from './ast.js';
 import { correlateGeneratorExprs } from './plan-correlate.js';
-import type { BExpr, PlanNode } from './plan.js';
+import { SqlError } from '../core/errors.js';
+import { assertNever } from '../core/types.js';
+import type { AggCall, BExpr, PlanNode } from './plan.js';
 
 /** Walks over expressions and plans: visitors, column references, projection pushdown, scans. */
 
@@ -163,6 +165,72 @@ function need(n: PlanNode, cols: Set<number>): void {
       return need(n.input, s);
     }
   }
+}
+
+// ---- asynchronous functions: only where the runtime lifts them out (filter and projection) ------------
+
+/** The first call of an asynchronous scalar function (evalAsync, no eval) inside `b`. */
+function findAsyncCall(b: BExpr): Extract<BExpr, { k: 'call' }> | undefined {
+  let found: Extract<BExpr, { k: 'call' }> | undefined;
+  visitBExpr(b, (x) => {
+    if (found || x.k !== 'call' || x.fn.def.kind !== 'scalar') return;
+    if (!x.fn.def.eval && x.fn.def.evalAsync) found = x;
+  });
+  return found;
+}
+
+/**
+ * Async calls run in a filter or a projection, where a batch's calls are made together (AsyncCalc); a
+ * key, an aggregate argument, a join condition or an OVER / ROW_NUMBER clause needs the value synchronously.
+ * Rejected here so that `dirk validate` names the call instead of the job failing when it starts.
+ */
+export function assertAsyncPlacement(n: PlanNode): void {
+  const check = (exprs: readonly (BExpr | null | undefined)[], where: string): void => {
+    for (const e of exprs) {
+      const call = e ? findAsyncCall(e) : undefined;
+      if (call) {
+        throw new SqlError(
+          `function ${call.name} is asynchronous (evalAsync) and cannot be used in ${where}; async functions run in SELECT and WHERE only (compute the value in a sub-query or view first)`,
+          call.pos,
+        );
+      }
+    }
+  };
+  const aggExprs = (aggs: readonly AggCall[]): (BExpr | null)[] => aggs.flatMap((a) => [...a.args, a.filter]);
+  switch (n.kind) {
+    case 'scan':
+      return;
+    case 'filter':
+    case 'project':
+    case 'windowTvf':
+      break;
+    case 'windowAggregate':
+    case 'groupAggregate':
+      check(n.keys, 'GROUP BY');
+      check(aggExprs(n.aggs), 'an aggregate function argument');
+      break;
+    case 'union':
+      n.inputs.forEach(assertAsyncPlacement);
+      return;
+    case 'intervalJoin':
+    case 'join':
+      check([...n.leftKeys, ...n.rightKeys, n.residual], 'a join condition');
+      assertAsyncPlacement(n.left);
+      assertAsyncPlacement(n.right);
+      return;
+    case 'correlate':
+      check(correlateGeneratorExprs(n), n.generator.type === 'unnest' ? 'UNNEST' : 'the arguments of a table function');
+      break;
+    case 'rank':
+      check([...n.partitionKeys, ...n.orderBy.map((o) => o.expr)], 'the PARTITION BY or ORDER BY of ROW_NUMBER()');
+      break;
+    case 'over':
+      check([...n.partitionKeys, ...aggExprs(n.aggs)], 'an OVER window');
+      break;
+    default:
+      assertNever(n, 'plan node');
+  }
+  assertAsyncPlacement(n.input);
 }
 
 export function collectScans(n: PlanNode, out: ScanNode[] = []): ScanNode[] {

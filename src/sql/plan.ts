@@ -16,15 +16,17 @@ export type BExpr =
       readonly fn: ResolvedFunction;
       readonly args: readonly BExpr[];
       readonly type: SqlType;
+      /** Where the call is written: runtime failures and plan checks name it. */
+      readonly pos?: SourcePosition;
     }
-  | { readonly k: 'op'; readonly op: OpName; readonly args: readonly BExpr[]; readonly type: SqlType }
+  | { readonly k: 'op'; readonly op: OpName; readonly args: readonly BExpr[]; readonly type: SqlType; readonly pos?: SourcePosition }
   | {
       readonly k: 'case';
       readonly whens: readonly (readonly [BExpr, BExpr])[];
       readonly else: BExpr | null;
       readonly type: SqlType;
     }
-  | { readonly k: 'cast'; readonly arg: BExpr; readonly type: SqlType; readonly safe: boolean }
+  | { readonly k: 'cast'; readonly arg: BExpr; readonly type: SqlType; readonly safe: boolean; readonly pos?: SourcePosition }
   | { readonly k: 'field'; readonly arg: BExpr; readonly name: string; readonly type: SqlType }
   | { readonly k: 'index'; readonly arg: BExpr; readonly index: BExpr; readonly type: SqlType }
   | { readonly k: 'like'; readonly arg: BExpr; readonly pattern: BExpr; readonly escape: string | null; readonly type: SqlType; readonly similar: boolean }

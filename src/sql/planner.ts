@@ -10,7 +10,7 @@ import { defaultName, expandStar, mapUniqueKey, passThrough, uniqueNames } from 
 import type { PlanHost, Planned } from './plan-host.js';
 import { planJoin } from './plan-join.js';
 import { assertNoPendingRank, consumeRank, containsOver, planOverSelect } from './plan-over.js';
-import { collectScans, computeUsedColumns, type ScanNode } from './plan-walk.js';
+import { assertAsyncPlacement, collectScans, computeUsedColumns, type ScanNode } from './plan-walk.js';
 import type { BExpr, PlanNode, QueryPlan } from './plan.js';
 import { commonType, isRowtime, plainType } from './types.js';
 
@@ -52,6 +52,7 @@ class Planner {
     if (!result) throw new SqlError('no query: the last statement must be a SELECT (views alone produce nothing)', statements[0]!.pos);
     const root = result.node;
     assertNoPendingRank(root);
+    assertAsyncPlacement(root);
     computeUsedColumns(root);
     return { root, scans: collectScans(root) };
   }

@@ -1,4 +1,4 @@
-import { DirkError } from '../core/errors.js';
+import { DirkError, positionText, type SourcePosition } from '../core/errors.js';
 import { canonicalInt64 } from '../core/types.js';
 
 /**
@@ -40,13 +40,14 @@ export const L = {
     }
     return wrap64(BigInt(a) * BigInt(b));
   },
-  divInt(a: number | bigint, b: number | bigint): number | bigint {
-    if (b === 0 || b === 0n) throw new DirkError('division by zero', { domain: 'user' });
+  /** `pos` (a plan-time constant) is where the division is written, for the error. */
+  divInt(a: number | bigint, b: number | bigint, pos?: SourcePosition): number | bigint {
+    if (b === 0 || b === 0n) throw runtimeError('division by zero', pos);
     if (typeof a === 'number' && typeof b === 'number') return Math.trunc(a / b);
     return wrap64(BigInt(a) / BigInt(b));
   },
-  modInt(a: number | bigint, b: number | bigint): number | bigint {
-    if (b === 0 || b === 0n) throw new DirkError('division by zero', { domain: 'user' });
+  modInt(a: number | bigint, b: number | bigint, pos?: SourcePosition): number | bigint {
+    if (b === 0 || b === 0n) throw runtimeError('division by zero', pos);
     if (typeof a === 'number' && typeof b === 'number') return a % b;
     return canonicalInt64(BigInt(a) % BigInt(b));
   },
@@ -144,32 +145,32 @@ export const L = {
     names.forEach((n, i) => (o[n] = items[i]));
     return o;
   },
-  // ---- casts: value is never null here; `safe` (TRY_CAST) turns failures into null ----------------
-  castInt(v: unknown, safe: boolean): number | null {
+  // ---- casts: value is never null here; `safe` (TRY_CAST) turns failures into null; `pos` names the CAST
+  castInt(v: unknown, safe: boolean, pos?: SourcePosition): number | null {
     const n = toNumber(v);
-    if (n === null || !Number.isFinite(n)) return castFail(v, 'INT', safe);
+    if (n === null || !Number.isFinite(n)) return castFail(v, 'INT', safe, pos);
     // A string out of INT range is an error (Flink parses it); a number narrows like Java's (int) cast.
-    if (typeof v === 'string' && (n >= 2147483648 || n < -2147483648)) return castFail(v, 'INT', safe);
+    if (typeof v === 'string' && (n >= 2147483648 || n < -2147483648)) return castFail(v, 'INT', safe, pos);
     return Math.trunc(n) | 0;
   },
-  castBigint(v: unknown, safe: boolean): number | bigint | null {
+  castBigint(v: unknown, safe: boolean, pos?: SourcePosition): number | bigint | null {
     if (typeof v === 'bigint') return v;
     if (typeof v === 'string' && /^\s*[+-]?\d+\s*$/.test(v)) return canonicalInt64(BigInt(v.trim()));
     const n = toNumber(v);
-    if (n === null || !Number.isFinite(n)) return castFail(v, 'BIGINT', safe);
+    if (n === null || !Number.isFinite(n)) return castFail(v, 'BIGINT', safe, pos);
     return bigOrNumber(Math.trunc(n));
   },
-  castDouble(v: unknown, safe: boolean): number | null {
+  castDouble(v: unknown, safe: boolean, pos?: SourcePosition): number | null {
     const n = toNumber(v);
-    if (n === null) return castFail(v, 'DOUBLE', safe);
+    if (n === null) return castFail(v, 'DOUBLE', safe, pos);
     return n;
   },
-  castDecimal(v: unknown, safe: boolean, scale: number): number | null {
+  castDecimal(v: unknown, safe: boolean, scale: number, pos?: SourcePosition): number | null {
     const n = toNumber(v);
-    if (n === null) return castFail(v, 'DECIMAL', safe);
+    if (n === null) return castFail(v, 'DECIMAL', safe, pos);
     return L.roundDecimal(n, scale);
   },
-  castBoolean(v: unknown, safe: boolean): boolean | null {
+  castBoolean(v: unknown, safe: boolean, pos?: SourcePosition): boolean | null {
     if (typeof v === 'boolean') return v;
     if (typeof v === 'number' || typeof v === 'bigint') return v != 0;
     if (typeof v === 'string') {
@@ -177,24 +178,24 @@ export const L = {
       if (s === 'true' || s === '1') return true;
       if (s === 'false' || s === '0') return false;
     }
-    return castFail(v, 'BOOLEAN', safe);
+    return castFail(v, 'BOOLEAN', safe, pos);
   },
   castString(v: unknown): string {
     return L.str(v);
   },
-  castTimestamp(v: unknown, safe: boolean): number | null {
+  castTimestamp(v: unknown, safe: boolean, pos?: SourcePosition): number | null {
     if (typeof v === 'number') return v;
     if (typeof v === 'bigint') return Number(v);
     if (typeof v === 'string') {
       const t = parseTimestamp(v);
       if (t !== null) return t;
     }
-    return castFail(v, 'TIMESTAMP', safe);
+    return castFail(v, 'TIMESTAMP', safe, pos);
   },
-  castBytes(v: unknown, safe: boolean): Uint8Array | null {
+  castBytes(v: unknown, safe: boolean, pos?: SourcePosition): Uint8Array | null {
     if (v instanceof Uint8Array) return v;
     if (typeof v === 'string') return Buffer.from(v, 'utf8');
-    return castFail(v, 'BYTES', safe);
+    return castFail(v, 'BYTES', safe, pos);
   },
   likeToRegExp(pattern: string, escape: string | null, similar: boolean): RegExp {
     let out = '';
@@ -240,9 +241,14 @@ function toNumber(v: unknown): number | null {
   return null;
 }
 
-function castFail(v: unknown, to: string, safe: boolean): null {
+function castFail(v: unknown, to: string, safe: boolean, pos: SourcePosition | undefined): null {
   if (safe) return null;
-  throw new DirkError(`cannot CAST ${formatValue(v)} AS ${to} (use TRY_CAST to get NULL instead)`, { domain: 'user' });
+  throw runtimeError(`cannot CAST ${formatValue(v)} AS ${to} (use TRY_CAST to get NULL instead)`, pos);
+}
+
+/** A failure of an expression over a record: bad data (user), named by the expression's place in the query. */
+function runtimeError(message: string, pos: SourcePosition | undefined): DirkError {
+  return pos ? new DirkError(`${positionText(pos)}: ${message}`, { domain: 'user', position: pos }) : new DirkError(message, { domain: 'user' });
 }
 
 /** 'yyyy-MM-dd HH:mm:ss[.SSS]' or ISO-8601, read as UTC. */

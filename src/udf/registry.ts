@@ -1,4 +1,4 @@
-import { closest, DirkError, userError } from '../core/errors.js';
+import { atSqlPosition, closest, DirkError, userError, type SourcePosition } from '../core/errors.js';
 import { slotOf, type FunctionSlot } from './slots.js';
 import { canonicalInt64, typeToString, type Field, type SqlType } from '../core/types.js';
 import type { FunctionDef, Signature } from './api.js';
@@ -231,9 +231,10 @@ function failure(resolved: ResolvedFunction, e: unknown): DirkError {
 /**
  * A fast caller for a resolved synchronous scalar function: applies nullOnNullInput, converts bigint arguments
  * for floating parameters, turns undefined into null and BIGINT results into their canonical form. Errors
- * thrown by the function become user errors (bad data), keeping DirkErrors as they are.
+ * thrown by the function become user errors (bad data), keeping DirkErrors as they are. `pos`, where the call
+ * is written in the query, is captured once and named by a failure.
  */
-export function makeScalarInvoker(resolved: ResolvedFunction): ScalarInvoker {
+export function makeScalarInvoker(resolved: ResolvedFunction, pos?: SourcePosition): ScalarInvoker {
   const def = resolved.def;
   if (def.kind !== 'scalar') throw new DirkError(`internal error: ${def.name} is a ${def.kind} function, not scalar`);
   const evalFn = def.eval as ((...a: unknown[]) => unknown) | undefined;
@@ -243,7 +244,7 @@ export function makeScalarInvoker(resolved: ResolvedFunction): ScalarInvoker {
   const anyCoercion = coercions.some((c) => c !== undefined);
   const rt = resolved.returnType;
   const slot = slotOf(def);
-  if (slot !== undefined) return slotInvoker(slot, coercions, anyCoercion, rt);
+  if (slot !== undefined) return slotInvoker(slot, coercions, anyCoercion, rt, pos);
   return (args) => {
     if (nullOnNull && hasNull(args)) return null;
     const a = anyCoercion ? coerceArgs(args, coercions) : (args as unknown[]);
@@ -251,7 +252,7 @@ export function makeScalarInvoker(resolved: ResolvedFunction): ScalarInvoker {
     try {
       out = evalFn(...a);
     } catch (e) {
-      throw failure(resolved, e);
+      throw atSqlPosition(failure(resolved, e), pos);
     }
     return normalizeResult(out, rt);
   };
@@ -276,7 +277,7 @@ function coerceArgs(args: readonly unknown[], coercions: readonly (Coerce | unde
  * The invoker of a job's function slot: counts the call, reads the current body on every call (so a reloaded
  * UDF applies at once), and hands failures to the slot's error policy.
  */
-function slotInvoker(slot: FunctionSlot, coercions: readonly (Coerce | undefined)[], anyCoercion: boolean, rt: SqlType): ScalarInvoker {
+function slotInvoker(slot: FunctionSlot, coercions: readonly (Coerce | undefined)[], anyCoercion: boolean, rt: SqlType, pos: SourcePosition | undefined): ScalarInvoker {
   return (args, row) => {
     if (slot.nullOnNull && hasNull(args)) return null;
     const a = anyCoercion ? coerceArgs(args, coercions) : (args as unknown[]);
@@ -285,7 +286,7 @@ function slotInvoker(slot: FunctionSlot, coercions: readonly (Coerce | undefined
     try {
       out = slot.evalFn!(...a);
     } catch (e) {
-      return slot.fail(e, row);
+      return slot.fail(e, row, pos);
     }
     return normalizeResult(out, rt);
   };
@@ -308,6 +309,8 @@ export interface AsyncInvokerOptions {
   readonly timeoutMs?: number;
   /** 'fail' (default) rejects the batch on the first failure; 'null' makes a failed call's result null. */
   readonly onError?: 'fail' | 'null';
+  /** Where the call is written in the query, named by failures. */
+  readonly pos?: SourcePosition;
 }
 
 /**
@@ -370,12 +373,12 @@ export function createAsyncInvoker(
             slot.onLatency?.(performance.now() - start);
             // The slot applies the job's policy: NULL, or a failure naming the record.
             try {
-              results[i] = slot.fail(e, rows?.[i]);
+              results[i] = slot.fail(e, rows?.[i], options.pos);
             } catch (f) {
               if (failed === undefined) failed = f;
             }
           } else if (onError === 'null') results[i] = null;
-          else if (failed === undefined) failed = failure(resolved, e);
+          else if (failed === undefined) failed = atSqlPosition(failure(resolved, e), options.pos);
         }
       }
     };

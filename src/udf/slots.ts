@@ -1,4 +1,4 @@
-import { DirkError, userError } from '../core/errors.js';
+import { DirkError, positionText, userError, type SourcePosition } from '../core/errors.js';
 import type { AggregateFunctionDef, FunctionContext, FunctionDef, ScalarFunctionDef, TableFunctionDef } from './api.js';
 import { originOf, setOrigin } from './registry.js';
 
@@ -24,15 +24,16 @@ export interface SlotBinding {
   onNullResult(slot: FunctionSlot, error: () => UdfCallError): void;
 }
 
-/** A UDF threw (or timed out): names the function and, when known, the input record. */
+/** A UDF threw (or timed out): names the function, where the call is written and, when known, the input record. */
 export class UdfCallError extends DirkError {
   readonly function: string;
   readonly origin: string | undefined;
-  constructor(fn: string, cause: unknown, origin: string | undefined) {
+  constructor(fn: string, cause: unknown, origin: string | undefined, pos?: SourcePosition) {
     const msg = cause instanceof Error ? cause.message : String(cause);
-    super(`function ${fn} failed${origin ? ` ${origin}` : ''}: ${msg}`, {
+    super(`function ${fn}${pos ? ` ${positionText(pos)}` : ''} failed${origin ? ` ${origin}` : ''}: ${msg}`, {
       domain: cause instanceof DirkError && cause.domain === 'external' ? 'external' : 'user',
       cause,
+      ...(pos ? { position: pos } : {}),
     });
     this.name = 'UdfCallError';
     this.function = fn;
@@ -90,12 +91,12 @@ export class FunctionSlot {
 
   /**
    * A call failed: count it, then throw (FAIL) or give NULL (NULL policy). `row` is the operator's input
-   * row when the call site knows it, used to name the record's origin.
+   * row when the call site knows it, used to name the record's origin; `pos` is where the call is written.
    */
-  fail(error: unknown, row?: unknown): null {
+  fail(error: unknown, row?: unknown, pos?: SourcePosition): null {
     this.errors++;
     const describe = (): UdfCallError =>
-      error instanceof UdfCallError ? error : new UdfCallError(this.name, error, row === undefined ? undefined : this.binding.origin(row));
+      error instanceof UdfCallError ? error : new UdfCallError(this.name, error, row === undefined ? undefined : this.binding.origin(row), pos);
     if (this.binding.policy === 'FAIL') throw describe();
     this.binding.onNullResult(this, describe);
     return null;

@@ -133,7 +133,7 @@ describe('dirk run with user UDFs', () => {
     ]);
     const r = await runCli(['run', job], { timeoutMs: 40_000 });
     expect(r.code, r.stderr).toBe(2);
-    expect(r.stderr).toContain(`function Bonus failed on the record at topic ${input}, partition 0, offset 1: unlucky amount`);
+    expect(r.stderr).toContain(`function Bonus at line 1, column 27 failed on the record at topic ${input}, partition 0, offset 1: unlucky amount`);
   });
 
   it('UDF_ERROR_POLICY=FAIL also stops the job when the failing call is on a window result', async () => {
@@ -152,7 +152,7 @@ describe('dirk run with user UDFs', () => {
     ]);
     const r = await runCli(['run', job], { timeoutMs: 40_000 });
     expect(r.code, r.stderr).toBe(2);
-    expect(r.stderr).toMatch(/error: function Bonus failed( on a row derived from topic \S+, partition 0, offsets \d+\.\.\d+)?: unlucky amount/);
+    expect(r.stderr).toMatch(/error: function Bonus at line 1, column 8 failed( on a row derived from topic \S+, partition 0, offsets \d+\.\.\d+)?: unlucky amount/);
   });
 
   it('the default NULL policy counts the failure and goes on', async () => {
@@ -169,7 +169,7 @@ describe('dirk run with user UDFs', () => {
     try {
       const records = await consumeN(output, 1, 30_000);
       expect(records.map((r) => JSON.parse(r.value!.toString('utf8')))).toEqual([{ n: 2, total: 100, window_timestamp: '2026-01-01T09:01:00.000Z' }]);
-      await cli.waitForLine(`function Bonus failed on the record at topic ${input}, partition 0, offset 1: unlucky amount; the call gives NULL`);
+      await cli.waitForLine(`function Bonus at line 1, column 27 failed on the record at topic ${input}, partition 0, offset 1: unlucky amount; the call gives NULL`);
     } finally {
       const status = await cli.stop('SIGTERM', 20_000);
       expect(status.code, cli.stderr()).toBe(0);

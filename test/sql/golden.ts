@@ -12,7 +12,9 @@
  *   ---- output            (or:  ---- output unordered)
  *   +I[a, 1.5]
  *
- * `---- fail` instead of output holds the exact error message. Consecutive rows of one input section form
+ * `---- fail` instead of output holds the exact message of an error found before any record runs (parse,
+ * bind, plan); `---- error` holds the exact message of a runtime failure (a division by zero, a failed CAST,
+ * a throwing function), which must name the expression's line and column. Consecutive rows of one input section form
  * one micro-batch; every `---- input` section ends a batch. After the last input every table's watermark
  * jumps to the end (bounded input), which fires all open windows.
  * Refresh expectations with DIRK_UPDATE_GOLDEN=1 npx vitest run test/sql (then review the diff by eye).
@@ -33,7 +35,7 @@ export interface GoldenCase {
   readonly tables: TableSchema[];
   readonly query: string;
   readonly inputs: { table: string; lines: string[] }[];
-  readonly expected: { kind: 'output'; unordered: boolean; lines: string[] } | { kind: 'fail'; message: string };
+  readonly expected: { kind: 'output'; unordered: boolean; lines: string[] } | { kind: 'fail' | 'error'; message: string };
   readonly raw: string;
 }
 
@@ -57,7 +59,7 @@ export function parseGolden(file: string): GoldenCase {
     if (head === 'query') query = body.trim();
     else if (head.startsWith('input')) inputs.push({ table: head.slice(5).trim(), lines });
     else if (head.startsWith('output')) expected = { kind: 'output', unordered: head.includes('unordered'), lines };
-    else if (head === 'fail') expected = { kind: 'fail', message: body.trim() };
+    else if (head === 'fail' || head === 'error') expected = { kind: head, message: body.trim() };
     else throw new Error(`${file}: unknown section '---- ${head}'`);
   }
   if (!query) throw new Error(`${file}: no '---- query' section`);
@@ -149,6 +151,9 @@ export function formatGoldenValue(v: unknown, t?: SqlType): string {
   return String(v);
 }
 
+/** Errors thrown while records flow (as opposed to while planning). */
+const runtimeFailures = new WeakSet<object>();
+
 /** Runs one case; returns the output lines, or throws the planning/runtime error. */
 export function runGolden(c: GoldenCase): string[] {
   const functions = createFunctionCatalog(builtinFunctions).with(daggerFunctions, 'udfs');
@@ -169,6 +174,16 @@ export function runGolden(c: GoldenCase): string[] {
     },
     { hooks: { late() {} }, retentionMs: 0, now: () => 0 },
   );
+  try {
+    feed(c, flow);
+  } catch (e) {
+    if (e !== null && typeof e === 'object') runtimeFailures.add(e);
+    throw e;
+  }
+  return out;
+}
+
+function feed(c: GoldenCase, flow: ReturnType<typeof buildDataflow>): void {
   const inputsOf = (table: string) => {
     const ins = flow.inputs.filter((i) => i.table === table);
     return ins;
@@ -203,28 +218,32 @@ export function runGolden(c: GoldenCase): string[] {
   }
   for (const i of flow.inputs) i.watermark(Infinity);
   flow.batchEnd();
-  return out;
 }
 
 export function checkGolden(c: GoldenCase): { ok: boolean; actual: string; expected: string } {
   let actualLines: string[];
   let failure: string | undefined;
+  let phase: 'fail' | 'error' = 'fail';
   try {
     actualLines = runGolden(c);
   } catch (e) {
     if (!(e instanceof SqlError) && !(e instanceof Error && 'domain' in e && (e as { domain: string }).domain === 'user')) throw e;
     failure = (e as Error).message;
+    phase = runtimeFailures.has(e) ? 'error' : 'fail';
     actualLines = [];
   }
   if (process.env['DIRK_UPDATE_GOLDEN']) {
-    const head = c.raw.split(/^---- (?:output|fail).*$/m)[0]!.trimEnd();
-    const tail = failure !== undefined ? `---- fail\n${failure}\n` : `---- output${c.expected.kind === 'output' && c.expected.unordered ? ' unordered' : ''}\n${actualLines.join('\n')}\n`;
+    const head = c.raw.split(/^---- (?:output|fail|error).*$/m)[0]!.trimEnd();
+    const tail = failure !== undefined ? `---- ${phase}\n${failure}\n` : `---- output${c.expected.kind === 'output' && c.expected.unordered ? ' unordered' : ''}\n${actualLines.join('\n')}\n`;
     writeFileSync(c.file, `${head}\n${tail}`);
   }
-  if (c.expected.kind === 'fail') {
-    return { ok: failure === c.expected.message, actual: failure ?? actualLines.join('\n'), expected: c.expected.message };
+  const exp = c.expected;
+  if (exp.kind !== 'output') {
+    // The section names the phase: a plan-time error under `---- error` (or the reverse) does not match.
+    const actual = failure === undefined ? actualLines.join('\n') : phase === exp.kind ? failure : `${phase}: ${failure}`;
+    return { ok: actual === exp.message, actual, expected: exp.message };
   }
-  if (failure !== undefined) return { ok: false, actual: `fail: ${failure}`, expected: c.expected.lines.join('\n') };
-  const norm = (l: string[]) => (c.expected.kind === 'output' && c.expected.unordered ? [...l].sort() : l).join('\n');
-  return { ok: norm(actualLines) === norm(c.expected.lines), actual: norm(actualLines), expected: norm(c.expected.lines) };
+  if (failure !== undefined) return { ok: false, actual: `${phase}: ${failure}`, expected: exp.lines.join('\n') };
+  const norm = (l: string[]) => (exp.unordered ? [...l].sort() : l).join('\n');
+  return { ok: norm(actualLines) === norm(exp.lines), actual: norm(actualLines), expected: norm(exp.lines) };
 }

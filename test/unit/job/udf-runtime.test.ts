@@ -121,12 +121,13 @@ describe('UDF slots in a running dataflow', () => {
     expect([slot.calls, slot.errors]).toEqual([3, 1]);
   });
 
-  it('the FAIL policy stops with a message naming the function and the record', async () => {
+  it('the FAIL policy stops with a message naming the function, its place in the query and the record', async () => {
     const h = harness('SELECT id, Twice(x) AS y FROM t WHERE x <> 0', [Twice], 'FAIL');
     const err = await h.push(rows(1, 5, -7, 3), { split: 'orders:3', offsets: ['40', '41', '42', '43'] }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UdfCallError);
-    expect((err as Error).message).toBe('function Twice failed on the record at topic orders, partition 3, offset 42: negative input -7');
+    expect((err as Error).message).toBe('function Twice at line 1, column 12 failed on the record at topic orders, partition 3, offset 42: negative input -7');
     expect((err as UdfCallError).domain).toBe('user');
+    expect((err as UdfCallError).position).toEqual({ line: 1, column: 12 });
   });
 
   it('a swapped body applies to the next call, and a window keeps its state across the swap', async () => {
@@ -195,7 +196,7 @@ describe('async scalar functions in SELECT and WHERE', () => {
 
     const f = harness('SELECT id, SlowPlusOne(x) AS y FROM t', [asyncPlusOne()], 'FAIL');
     const err = await f.push(rows(12, 13), { split: 'in:0', offsets: ['7', '8'] }).catch((e: unknown) => e);
-    expect((err as Error).message).toBe('function SlowPlusOne failed on the record at topic in, partition 0, offset 8: unlucky');
+    expect((err as Error).message).toBe('function SlowPlusOne at line 1, column 12 failed on the record at topic in, partition 0, offset 8: unlucky');
   });
 });
 

@@ -2,7 +2,7 @@
 # CAST to INT (TRY_CAST gives NULL) while a decimal part is truncated; DECIMAL casts round half up.
 table t (x DOUBLE, s STRING, b BOOLEAN, f FLOAT)
 ---- query
-SELECT CAST(x AS STRING), x || '', CAST(b AS STRING), TRY_CAST(s AS INT), CAST(1.005 AS DECIMAL(10, 2)), CAST(-2.5 AS DECIMAL(10, 0)),
+SELECT CAST(x AS STRING), CAST(x AS STRING) || '', CAST(b AS STRING), TRY_CAST(s AS INT), CAST(1.005 AS DECIMAL(10, 2)), CAST(-2.5 AS DECIMAL(10, 0)),
   CAST(true AS INT), CAST(f AS STRING), x * 1
 FROM t
 ---- input t

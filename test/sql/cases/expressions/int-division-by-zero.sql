@@ -1,8 +1,8 @@
-# Integer division by zero fails the query, as Flink's ArithmeticException does.
+# Integer division by zero fails the query, as Flink's ArithmeticException does; the error names the operator.
 table t (a INT, b INT)
 ---- query
 SELECT a / b FROM t
 ---- input t
 {"a": 1, "b": 0}
----- fail
-division by zero
+---- error
+at line 1, column 10: division by zero
