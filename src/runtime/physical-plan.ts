@@ -1,6 +1,7 @@
 import { assertNever } from '../core/types.js';
 import type { PlanNode, QueryPlan, WindowSpec } from '../sql/plan.js';
 import { hasAsyncCall } from './async-calc.js';
+import { paneWidth } from './window-aggregate.js';
 
 /**
  * The physical side of `explain`: the operators `buildDataflow` creates for a plan, in the same order
@@ -145,7 +146,8 @@ function windowLabel(w: WindowSpec): string {
     case 'TUMBLE':
       return `TUMBLE panes of ${w.size} ms${w.offset ? `, offset ${w.offset} ms` : ''}`;
     case 'HOP':
-      return `HOP panes of ${w.slide} ms, windows of ${w.size} ms`;
+      // The slide is the pane width unless the size is not a multiple of it.
+      return `HOP panes of ${paneWidth(w)} ms, windows of ${w.size} ms${paneWidth(w) === w.slide ? '' : ` every ${w.slide} ms`}`;
     case 'CUMULATE':
       return `CUMULATE panes of ${w.step} ms, up to ${w.size} ms`;
     case 'SESSION':

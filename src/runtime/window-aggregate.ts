@@ -7,9 +7,11 @@ import type { OperatorHooks, Operator, Output } from './operator.js';
 /**
  * Event-time window aggregation for TUMBLE, HOP and CUMULATE (pane based) and SESSION (merging).
  *
- * Sliding windows share panes: a record is accumulated once into the pane of width `slide` (or `step`)
- * that holds it, and a window's result merges the panes it covers when the watermark passes its end, so
- * HOP(1 min, 1 h) keeps one accumulator per key per minute instead of sixty copies of every record.
+ * Sliding windows share panes: a record is accumulated once into the pane of width gcd(size, slide) (or
+ * `step`) that holds it, and a window's result merges the panes it covers when the watermark passes its
+ * end, so HOP(1 min, 1 h) keeps one accumulator per key per minute instead of sixty copies of every record.
+ * As Flink's sliding windows, the size need not be a multiple of the slide: HOP(2 min, 5 min) has 1-minute
+ * panes, windows starting at even minutes, and each window merges five panes.
  *
  * Output row: group keys..., window_start, window_end, window_time (= end - 1), aggregate results...
  */
@@ -26,6 +28,8 @@ export class WindowAggregateOperator implements Operator {
   private readonly groupKey: (r: Row) => unknown;
   private readonly accs: Accumulator[];
   private readonly timeIndex: number;
+  /** Pane width: the size (TUMBLE), gcd(size, slide) (HOP), the step (CUMULATE). */
+  private readonly width: number;
   private panes: Panes = new Map();
   /** Sessions per group key, kept sorted by start. */
   private sessions = new Map<unknown, { start: number; end: number; group: Group }[]>();
@@ -46,24 +50,25 @@ export class WindowAggregateOperator implements Operator {
     this.groupKey = keyFunction(this.keyFns);
     this.accs = aggs.map((a) => createAccumulator(a, false));
     this.timeIndex = window.timeIndex;
-  }
-
-  private paneWidth(): number {
-    const w = this.window;
-    return w.type === 'TUMBLE' ? w.size : w.type === 'HOP' ? w.slide : w.type === 'CUMULATE' ? w.step : 0;
+    this.width = paneWidth(window);
   }
 
   private paneStart(t: number): number {
-    const width = this.paneWidth();
+    const width = this.width;
     const offset = 'offset' in this.window ? this.window.offset : 0;
     return Math.floor((t - offset) / width) * width + offset;
+  }
+
+  /** The start of the last HOP window holding pane `p` (the latest slide boundary at or before it). */
+  private lastHopStart(p: number, w: Extract<WindowSpec, { type: 'HOP' }>): number {
+    return Math.floor((p - w.offset) / w.slide) * w.slide + w.offset;
   }
 
   /** The last window end that contains this pane: once that has fired, the pane is dead. */
   private lastEndOfPane(p: number): number {
     const w = this.window;
     if (w.type === 'TUMBLE') return p + w.size;
-    if (w.type === 'HOP') return p + w.size;
+    if (w.type === 'HOP') return this.lastHopStart(p, w) + w.size;
     if (w.type === 'CUMULATE') return Math.floor(p / w.size) * w.size + w.size;
     return p;
   }
@@ -77,7 +82,10 @@ export class WindowAggregateOperator implements Operator {
       const t = row[this.timeIndex] as number | null;
       if (t === null || t === undefined) continue;
       const p = this.paneStart(t);
-      if (this.lastEndOfPane(p) - 1 <= this.watermark || this.lastEndOfPane(p) <= this.firedUpTo) {
+      const lastEnd = this.lastEndOfPane(p);
+      // HOP with slide > size leaves gaps: a pane in no window is skipped, as Flink assigns no window.
+      if (lastEnd <= p) continue;
+      if (lastEnd - 1 <= this.watermark || lastEnd <= this.firedUpTo) {
         lateRows.push(row);
         continue;
       }
@@ -121,7 +129,11 @@ export class WindowAggregateOperator implements Operator {
         const e = p + w.size;
         if (e <= limit && e > this.firedUpTo) ends.add(e);
       } else if (w.type === 'HOP') {
-        for (let e = p + w.slide; e <= p + w.size; e += w.slide) if (e <= limit && e > this.firedUpTo) ends.add(e);
+        // The windows holding pane p start at slide boundaries in (p - size, p].
+        for (let s = this.lastHopStart(p, w); s > p - w.size; s -= w.slide) {
+          const e = s + w.size;
+          if (e <= limit && e > this.firedUpTo) ends.add(e);
+        }
       } else if (w.type === 'CUMULATE') {
         const periodEnd = Math.floor(p / w.size) * w.size + w.size;
         for (let e = p + w.step; e <= periodEnd; e += w.step) if (e <= limit && e > this.firedUpTo) ends.add(e);
@@ -144,7 +156,7 @@ export class WindowAggregateOperator implements Operator {
       }
       // Merge the panes [start, end) per group.
       const merged = new Map<unknown, Group>();
-      const width = this.paneWidth();
+      const width = this.width;
       for (let p = start; p < end; p += width) {
         const pane = this.panes.get(p);
         if (!pane) continue;
@@ -243,4 +255,17 @@ export class WindowAggregateOperator implements Operator {
     this.watermark = s.watermark;
     this.firedUpTo = s.firedUpTo;
   }
+}
+
+/** Pane width of a pane-based window: HOP(2 min, 5 min) keeps 1-minute panes; SESSION has none (0). */
+export function paneWidth(w: WindowSpec): number {
+  if (w.type === 'TUMBLE') return w.size;
+  if (w.type === 'HOP') return gcd(w.size, w.slide);
+  if (w.type === 'CUMULATE') return w.step;
+  return 0;
+}
+
+function gcd(a: number, b: number): number {
+  while (b !== 0) [a, b] = [b, a % b];
+  return a;
 }

@@ -160,10 +160,8 @@ export function windowSpec(binder: Binder, g: Extract<Expr, { kind: 'call' }>, s
     case 'HOP': {
       if (!a1 || !a2) throw new SqlError('HOP takes (time_attr, slide interval, size interval)', g.pos);
       const slide = binder.constantInterval(a1, 'the HOP slide');
+      // As Flink's sliding windows, any size and slide: the operator keeps panes of gcd(size, slide).
       const size = binder.constantInterval(a2, 'the HOP size');
-      if (size % slide !== 0) {
-        throw new SqlError(`HOP size (${size} ms) must be a whole multiple of the slide (${slide} ms)`, a2.pos);
-      }
       return { type: 'HOP', timeIndex: time.index, size, slide, offset: 0 };
     }
     case 'SESSION': {
@@ -217,7 +215,6 @@ export function planWindowTvf(host: PlanHost, f: Extract<FromItem, { kind: 'wind
   else if (call.name === 'HOP') {
     const slide = iv(0, 'slide');
     const size = iv(1, 'size');
-    if (size % slide) throw new SqlError('HOP size must be a whole multiple of the slide', call.pos);
     window = { type: 'HOP', timeIndex: time.index, slide, size, offset: 0 };
   } else {
     const step = iv(0, 'step');
