@@ -31,8 +31,11 @@ const isIntType = (k: string): boolean => k === 'INT' || k === 'BIGINT';
 let arrival = Date.now() * 1000;
 const nextArrival = (): number => ++arrival;
 
-function addNum(a: Num, b: Num, exact: boolean): Num {
-  return exact ? L.addInt(a, b) : (a as number) + Number(b);
+/** `scale`: a DECIMAL sum is kept rounded to its scale, so 0.10 added ten times is 1.00 exactly, with no drift. */
+function addNum(a: Num, b: Num, exact: boolean, scale?: number): Num {
+  if (exact) return L.addInt(a, b);
+  const s = (a as number) + Number(b);
+  return scale === undefined ? s : L.roundDecimal(s, scale);
 }
 
 interface SumCount {
@@ -41,21 +44,21 @@ interface SumCount {
 }
 
 /** The running sum and count of non-NULL values behind SUM, SUM0 and AVG; they differ only in `result`. */
-function sumCount(exact: boolean, result: (acc: SumCount) => unknown): Core {
+function sumCount(exact: boolean, scale: number | undefined, result: (acc: SumCount) => unknown): Core {
   return {
     create: (): SumCount => ({ s: 0, n: 0 }),
     add: (a: SumCount, v) => {
       if (v === null) return;
-      a.s = addNum(a.s, v as Num, exact);
+      a.s = addNum(a.s, v as Num, exact, scale);
       a.n++;
     },
     retract: (a: SumCount, v) => {
       if (v === null) return;
-      a.s = exact ? L.subInt(a.s, v as Num) : a.s - Number(v);
+      a.s = exact ? L.subInt(a.s, v as Num) : addNum(a.s, -Number(v), false, scale);
       a.n--;
     },
     merge: (a: SumCount, b: SumCount) => {
-      a.s = addNum(a.s, b.s, exact);
+      a.s = addNum(a.s, b.s, exact, scale);
       a.n += b.n;
     },
     result,
@@ -64,6 +67,7 @@ function sumCount(exact: boolean, result: (acc: SumCount) => unknown): Core {
 
 function core(call: AggCall): Core {
   const exact = isIntType(call.type.kind);
+  const scale = call.type.kind === 'DECIMAL' ? call.type.scale : undefined;
   switch (call.name) {
     case 'COUNT':
       return {
@@ -75,11 +79,19 @@ function core(call: AggCall): Core {
       };
     case 'SUM':
     case 'SUM0':
-      return sumCount(exact, (a) => (a.n === 0 ? (call.name === 'SUM0' ? 0 : null) : a.s));
+      return sumCount(exact, scale, (a) => (a.n === 0 ? (call.name === 'SUM0' ? 0 : null) : a.s));
     case 'AVG':
-      // Flink keeps the argument type: AVG of INT is an INT (truncated).
-      return sumCount(exact, (a) =>
-        a.n === 0 ? null : exact ? (typeof a.s === 'bigint' ? canonicalInt64(a.s / BigInt(a.n)) : Math.trunc(a.s / a.n)) : a.s / a.n,
+      // Flink keeps the argument type: AVG of INT is an INT (truncated); of DECIMAL rounded to its scale.
+      return sumCount(exact, scale, (a) =>
+        a.n === 0
+          ? null
+          : exact
+            ? typeof a.s === 'bigint'
+              ? canonicalInt64(a.s / BigInt(a.n))
+              : Math.trunc(a.s / a.n)
+            : scale === undefined
+              ? a.s / a.n
+              : L.roundDecimal(a.s / a.n, scale),
       );
     case 'MIN':
     case 'MAX': {
@@ -181,8 +193,15 @@ function core(call: AggCall): Core {
         result: (a) => {
           const d = pop ? a.n : a.n - 1;
           if (a.n === 0 || d <= 0) return null;
+          if (exact) {
+            // Flink reduces these to (SUM(x*x) - SUM(x)*SUM(x)/COUNT(x)) / COUNT(x) in the argument's integer
+            // type: each division truncates, and the square root is cast back (truncated).
+            const variance = Math.trunc((a.q - Math.trunc((a.s * a.s) / a.n)) / d);
+            return sqrt ? Math.trunc(Math.sqrt(Math.max(0, variance))) : variance;
+          }
           const variance = Math.max(0, (a.q - (a.s * a.s) / a.n) / d);
-          return sqrt ? Math.sqrt(variance) : variance;
+          const v = sqrt ? Math.sqrt(variance) : variance;
+          return scale === undefined ? v : L.roundDecimal(v, scale);
         },
       };
     }

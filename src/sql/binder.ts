@@ -380,10 +380,14 @@ export class Binder {
       case 'STDDEV_SAMP':
       case 'VAR_POP':
       case 'VAR_SAMP':
-      case 'VARIANCE':
+      case 'VARIANCE': {
         need(1);
         numeric();
-        return { ...base, type: T.DOUBLE };
+        // Flink (Calcite's AVG return rule): the argument's type; DECIMAL(p, s) gives DECIMAL(38, max(6, s)).
+        const t = plainType(a0!.type);
+        const type = t.kind === 'DECIMAL' ? T.decimal(38, Math.max(6, t.scale)) : isNumeric(t) ? t : T.DOUBLE;
+        return { ...base, type };
+      }
       case 'COLLECT':
         need(1);
         return { ...base, type: T.array(plainType(a0!.type)) };

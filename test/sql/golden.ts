@@ -138,8 +138,12 @@ export function formatGoldenValue(v: unknown, t?: SqlType): string {
   if (typeof v === 'string') return v;
   // Flink prints DOUBLE/FLOAT the Java way: 7.0, 1.0E20, not 7 or 100000000000000000000.
   if (typeof v === 'number' && (t?.kind === 'DOUBLE' || t?.kind === 'FLOAT')) return L.doubleToString(v);
-  // ... and a DECIMAL(p, s) with exactly s fraction digits: 1.50, 3.0.
-  if (typeof v === 'number' && t?.kind === 'DECIMAL' && Number.isFinite(v)) return v.toFixed(t.scale);
+  // ... and a DECIMAL(p, s) with exactly s fraction digits: 1.50, 3.0. A value that is not exactly the
+  // decimal it prints (0.9999999999999999 for 1.00) shows the difference, so that cases prove exactness.
+  if (typeof v === 'number' && t?.kind === 'DECIMAL' && Number.isFinite(v)) {
+    const text = v.toFixed(t.scale);
+    return Number(text) === v ? text : `${text}(inexact: ${v})`;
+  }
   if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return String(v);
   if (v instanceof Uint8Array) return `x'${Buffer.from(v).toString('hex')}'`;
   if (v instanceof Map) return `{${[...v].map(([k, x]) => `${formatGoldenValue(k)}=${formatGoldenValue(x, t?.kind === 'MAP' ? t.value : undefined)}`).join(', ')}}`;
