@@ -29,7 +29,9 @@ Exit codes: 0 ok, 2 user error (config, SQL, schema, bad record), 1 internal or 
 
 Runs the job. Bounded inputs (FILE_SOURCE, BOUNDED Kafka) end the job when read; unbounded ones run until
 SIGINT or SIGTERM, when Dirk finishes the batch in flight, takes a checkpoint, commits the Kafka offsets of
-that checkpoint and exits 0. A restart resumes from the last checkpoint.
+that checkpoint and exits 0. A restart resumes from the last checkpoint (after a crash, records since that
+checkpoint are read again and their output may repeat). A failed sink write, or more failed checkpoints in a
+row than FLINK_CHECKPOINT_TOLERABLE_FAILURES, stops the job with exit 1 without committing offsets past them.
 
 Options:
   --checkpoint-dir <dir>  where checkpoints are kept (default .dirk/checkpoints/<FLINK_JOB_ID>)
@@ -133,7 +135,8 @@ export async function main(argv: string[]): Promise<number> {
           process.exit(1);
         }
         logger.info(`${sig} received`);
-        void running.stop();
+        // A failure (of the final checkpoint, say) is reported through running.done below.
+        running.stop().catch(() => undefined);
       };
       process.on('SIGINT', () => onSignal('SIGINT'));
       process.on('SIGTERM', () => onSignal('SIGTERM'));
@@ -181,11 +184,26 @@ function report(e: unknown): number {
   return 1;
 }
 
+/**
+ * Everything the job opened is closed before main settles, so the process normally ends by itself. A handle
+ * a library keeps (a reconnect timer, a socket) must not keep a finished or failed job alive: exit anyway.
+ */
+const EXIT_GRACE_MS = 5_000;
+
+function exitSoon(code: number): void {
+  process.exitCode = code;
+  setTimeout(() => {
+    process.stderr.write(`dirk: still running ${EXIT_GRACE_MS / 1000} s after the command ended; exiting with code ${code}\n`);
+    process.exit(code);
+  }, EXIT_GRACE_MS).unref();
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
-    process.exitCode = code;
+    // `registry serve` and a running job end here only when they are done; anything left is a leak.
+    exitSoon(code);
   },
   (e) => {
-    process.exitCode = report(e);
+    exitSoon(report(e));
   },
 );

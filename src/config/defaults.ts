@@ -84,6 +84,13 @@ export const JOB_KEYS = {
   FLINK_CHECKPOINT_TIMEOUT_MS: key({ group: 'Flink', default: 900000, description: 'A checkpoint not complete after this long is abandoned, in ms.' }),
   FLINK_CHECKPOINT_MIN_PAUSE_MS: key({ group: 'Flink', default: 5000, description: 'Minimum pause between the end of one checkpoint and the start of the next, in ms.' }),
   FLINK_CHECKPOINT_MAX_CONCURRENT: key({ group: 'Flink', default: 1, description: 'Checkpoints allowed in flight at once.' }),
+  FLINK_CHECKPOINT_TOLERABLE_FAILURES: key({
+    group: 'Flink',
+    default: 3,
+    description:
+      'Consecutive checkpoint failures (offset commit, checkpoint file write) tolerated; one more stops the job with exit 1 (a restart resumes from the last completed checkpoint). 0 = none tolerated. A failed sink or late-record write stops the job at once: its rows are lost, so no later checkpoint may commit offsets past them.',
+    dagger: 'Dirk only (Flink: execution.checkpointing.tolerable-failed-checkpoints). Dagger tolerates failed checkpoints forever.',
+  }),
   FLINK_RETENTION_IDLE_STATE_MINUTE: key({
     group: 'Flink',
     default: 10,

@@ -67,6 +67,7 @@ export function parseJobConfig(raw: unknown, opts: ParseOptions = {}): ParsedJob
       timeoutMs: s.int('FLINK_CHECKPOINT_TIMEOUT_MS', D.FLINK_CHECKPOINT_TIMEOUT_MS.default, { min: 1 }),
       minPauseMs: s.int('FLINK_CHECKPOINT_MIN_PAUSE_MS', D.FLINK_CHECKPOINT_MIN_PAUSE_MS.default, { min: 0 }),
       maxConcurrent: s.int('FLINK_CHECKPOINT_MAX_CONCURRENT', D.FLINK_CHECKPOINT_MAX_CONCURRENT.default, { min: 1 }),
+      tolerableFailures: s.int('FLINK_CHECKPOINT_TOLERABLE_FAILURES', D.FLINK_CHECKPOINT_TOLERABLE_FAILURES.default, { min: 0 }),
     },
     retentionIdleStateMinutes: s.int('FLINK_RETENTION_IDLE_STATE_MINUTE', D.FLINK_RETENTION_IDLE_STATE_MINUTE.default, { min: 0 }),
     streams,

@@ -22,6 +22,8 @@ export interface CheckpointConfig {
   readonly timeoutMs: number;
   readonly minPauseMs: number;
   readonly maxConcurrent: number;
+  /** FLINK_CHECKPOINT_TOLERABLE_FAILURES: consecutive failed checkpoints tolerated before the job stops. */
+  readonly tolerableFailures: number;
 }
 
 export interface SaslConfig {

@@ -52,6 +52,11 @@ export interface SourceBatch {
   readonly split: string;
   /** Each row's position in its split (Kafka: the record offset), parallel to `rows`; names a failing record. */
   readonly offsets?: readonly string[];
+  /**
+   * Called by the job once the batch is processed, inside the same critical section, so the source's
+   * positions move together with the state the batch changed (a checkpoint never sees one without the other).
+   */
+  readonly processed?: () => void;
 }
 
 export interface SourceContext {

@@ -1,4 +1,4 @@
-import { userError } from '../core/errors.js';
+import { externalError, userError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Row } from '../core/types.js';
 import type { LateRecordPolicy, StreamConfig } from '../config/index.js';
@@ -149,7 +149,15 @@ export function createLateRecordOutput(options: LateRecordOptions): LateRecordOu
       for (const s of options.streams) {
         if (s.lateRecords.mode !== 'TOPIC') continue;
         const p = producerFor(s, s.lateRecords);
-        await (p.connected ??= p.producer.connect());
+        try {
+          await (p.connected ??= p.producer.connect());
+        } catch (e) {
+          const brokers = s.lateRecords.brokers ?? s.kafka?.bootstrapServers ?? [];
+          throw externalError(
+            `STREAMS[${s.index}].SOURCE_LATE_RECORD_POLICY=TOPIC: cannot connect to ${brokers.join(',')} for the late-record topic ${s.lateRecords.topic}: ${(e as Error).message}`,
+            { cause: e },
+          );
+        }
       }
     },
     async flush() {

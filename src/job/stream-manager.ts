@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import type { Sink, Source, SourceBatch } from '../core/connector.js';
-import { DirkError, userError } from '../core/errors.js';
+import { DirkError, externalError, userError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Row, RowKind } from '../core/types.js';
 import type { JobConfig, StreamConfig } from '../config/index.js';
@@ -198,6 +198,30 @@ function createSource(job: PreparedJob, stream: StreamConfig, logger: Logger, te
 }
 
 export async function startJob(job: PreparedJob, options: RunOptions): Promise<RunningJob> {
+  // What start-up has opened, closed in reverse order when it fails (and when the job ends), so a job that
+  // cannot start exits promptly instead of hanging on a producer, a server or a watcher.
+  const closers: { what: string; close: () => Promise<void> | void }[] = [];
+  const closeAll = async (logger: Logger): Promise<void> => {
+    for (const c of closers.splice(0).reverse()) {
+      try {
+        await c.close();
+      } catch (e) {
+        logger.warn(`closing ${c.what} failed: ${(e as Error).message}`);
+      }
+    }
+  };
+  closers.push({ what: 'the schema registry', close: () => job.registry?.close() });
+  try {
+    return await runJob(job, options, closers, closeAll);
+  } catch (e) {
+    await closeAll(options.logger);
+    throw e;
+  }
+}
+
+type Closers = { what: string; close: () => Promise<void> | void }[];
+
+async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, closeAll: (logger: Logger) => Promise<void>): Promise<RunningJob> {
   const { config } = job;
   const logger = options.logger;
   validateSinkCompatibility(job);
@@ -206,15 +230,20 @@ export async function startJob(job: PreparedJob, options: RunOptions): Promise<R
   telemetry.processStats();
   // Every function the plan uses is opened before the first record (and closed when the job ends).
   const udfs = await startUdfRuntime(job, { telemetry, logger, watch: options.watchUdfs ?? config.udf.watch });
+  closers.push({ what: 'the UDFs', close: () => udfs.close() });
   let metricsServer: MetricsServer | undefined;
   if (config.metrics.enabled) {
-    metricsServer = await startMetricsServer({ host: config.metrics.host, port: config.metrics.port, telemetry });
-    logger.info(`metrics at ${new URL("/metrics", metricsServer.url).href}`);
+    const server = await startMetricsServer({ host: config.metrics.host, port: config.metrics.port, telemetry });
+    metricsServer = server;
+    closers.push({ what: 'the metrics server', close: () => server.close() });
+    logger.info(`metrics at ${new URL("/metrics", server.url).href}`);
   }
 
   const passThrough = detectPassThrough(job);
   if (passThrough) logger.info(`pass-through job: records of table ${passThrough.table} reach the sink as their original bytes (fields unknown to the job are kept)`);
   const sink = createSink(job, telemetry, logger, options.out, passThrough);
+  // Registered before open(): a sink that fails half-way through opening still lets go of what it holds.
+  closers.push({ what: 'the sink', close: () => sink.close() });
   await sink.open();
   const lateOutput = createLateRecordOutput({
     streams: config.streams,
@@ -222,6 +251,7 @@ export async function startJob(job: PreparedJob, options: RunOptions): Promise<R
     lateRecords: (table) => telemetry.lateRecords(table),
     clientId: `dirk-${config.jobId}-late`.replace(/[^A-Za-z0-9._-]/g, '_'),
   });
+  closers.push({ what: 'the late-record output', close: () => lateOutput.close() });
   await lateOutput.open();
   const dataflow = buildDataflow(
     passThrough?.plan ?? job.plan,
@@ -257,16 +287,23 @@ export async function startJob(job: PreparedJob, options: RunOptions): Promise<R
   }
 
   // ---- checkpoints ------------------------------------------------------------------------------------
-  const store = new CheckpointStore(options.checkpointDir ?? resolve('.dirk', 'checkpoints', config.jobId.replace(/[^A-Za-z0-9._-]/g, '_')));
+  const checkpointDir = options.checkpointDir ?? resolve('.dirk', 'checkpoints', config.jobId.replace(/[^A-Za-z0-9._-]/g, '_'));
+  const store = new CheckpointStore(checkpointDir, {
+    onUnreadable: (file, e) => logger.warn(`checkpoint file ${file} cannot be read (${e.message}); falling back to the previous checkpoint`),
+  });
   const fingerprint = planFingerprint(job);
   let checkpointId = 0;
   // A job whose inputs are all bounded re-reads them from the start on every run: no checkpoints.
   const allBounded = inputs.every((i) => i.stream.source.type === 'BOUNDED');
   const restored = allBounded ? undefined : store.latest();
   if (restored) {
+    // Ids go on from the newest checkpoint found, so a new one always outranks the files already there.
+    checkpointId = restored.id;
     if (restored.planFingerprint !== fingerprint) {
-      logger.warn(`checkpoint ${restored.id} was taken for a different query; starting without restoring state (delete ${join(options.checkpointDir ?? '.dirk/checkpoints', '')} to silence this)`);
+      logger.warn(`checkpoint ${restored.id} was taken for a different query; starting without restoring state (delete ${join(checkpointDir, '')} to silence this)`);
     } else {
+      // State and positions come from the same checkpoint, and both are in place before the first fetch:
+      // sources apply the positions when partitions are assigned.
       dataflow.restore(restored.operatorStates);
       for (const input of inputs) {
         const pos = restored.positions[input.stream.table];
@@ -276,10 +313,10 @@ export async function startJob(job: PreparedJob, options: RunOptions): Promise<R
         const tracker = restored.trackers?.[input.stream.table];
         if (tracker) input.watermarks.restore(tracker as Parameters<WatermarkTracker['restore']>[0]);
       }
-      checkpointId = restored.id;
       logger.info(`restored checkpoint ${restored.id} taken at ${new Date(restored.takenAt).toISOString()}`);
     }
   }
+  let lastCompleted = restored?.planFingerprint === fingerprint ? restored.id : undefined;
 
   // Deliveries and checkpoints take turns: one at a time, in arrival order.
   let lock: Promise<void> = Promise.resolve();
@@ -292,20 +329,50 @@ export async function startJob(job: PreparedJob, options: RunOptions): Promise<R
     return run;
   };
 
-  const checkpointMetrics = telemetry.checkpointMetrics();
-  const takeCheckpoint = async (): Promise<void> => {
-    const started = Date.now();
-    if (allBounded) {
-      await sink.flush();
-      await lateOutput.flush();
-      return;
-    }
+  let stopping = false;
+  /** What stops the job from inside (a UDF failing while windows fire, a lost sink write, too many failed checkpoints). */
+  let fatal: unknown;
+  const stopWith = (e: unknown): void => {
+    if (fatal !== undefined) return;
+    fatal = e;
+    stopping = true;
+    void Promise.allSettled(inputs.map((i) => i.source.stop()));
+  };
+
+  /**
+   * A failed sink (or late-record topic) write has lost its rows: the sink buffers nothing for a retry. No
+   * later checkpoint may then commit offsets past those rows, so the job stops; a restart replays them.
+   */
+  let outputLost: DirkError | undefined;
+  const flushOutput = async (): Promise<void> => {
+    if (outputLost) throw outputLost;
     try {
       await sink.flush();
       // Late rows written to their topic are part of what the checkpoint covers (at-least-once).
       await lateOutput.flush();
+    } catch (e) {
+      outputLost ??= externalError(
+        `${(e as Error).message}; the rows of the failed write are lost, so no later checkpoint can complete: the job stops and a restart ` +
+          `resumes from ${lastCompleted === undefined ? 'the committed Kafka offsets' : `checkpoint ${lastCompleted}`}`,
+        { cause: e },
+      );
+      stopWith(outputLost);
+      throw outputLost;
+    }
+  };
+
+  const checkpointMetrics = telemetry.checkpointMetrics();
+  let consecutiveFailures = 0;
+  const takeCheckpoint = async (): Promise<void> => {
+    const started = Date.now();
+    if (allBounded) {
+      await flushOutput();
+      return;
+    }
+    try {
+      await flushOutput();
       const c: Checkpoint = {
-        id: ++checkpointId,
+        id: checkpointId + 1,
         takenAt: started,
         planFingerprint: fingerprint,
         positions: Object.fromEntries(inputs.map((i) => [i.stream.table, i.source.positions()])),
@@ -314,14 +381,29 @@ export async function startJob(job: PreparedJob, options: RunOptions): Promise<R
         trackers: Object.fromEntries(inputs.map((i) => [i.stream.table, i.watermarks.snapshot()])),
       };
       store.save(c);
-      // Only a completed checkpoint's positions are committed to Kafka.
+      checkpointId = c.id;
+      // Only a completed checkpoint's positions are committed to Kafka. A crash between save and commit
+      // is harmless: the restart seeks to the saved positions, whatever the group has committed.
       for (const i of inputs) await i.source.commit(c.positions[i.stream.table] ?? {});
+      lastCompleted = c.id;
+      consecutiveFailures = 0;
       checkpointMetrics.completed.inc();
       checkpointMetrics.durationSeconds.observe((Date.now() - started) / 1000);
       logger.debug(`checkpoint ${c.id} complete`);
     } catch (e) {
       checkpointMetrics.failed.inc();
-      logger.warn(`checkpoint failed: ${(e as Error).message}`);
+      consecutiveFailures++;
+      const message = (e as Error).message;
+      logger.warn(`checkpoint failed (${consecutiveFailures} in a row, ${config.checkpoint.tolerableFailures} tolerated): ${message}`);
+      if (!outputLost && consecutiveFailures > config.checkpoint.tolerableFailures) {
+        stopWith(
+          externalError(
+            `${consecutiveFailures} checkpoints in a row failed (FLINK_CHECKPOINT_TOLERABLE_FAILURES=${config.checkpoint.tolerableFailures}), the last with: ${message}; ` +
+              `offsets were not committed past ${lastCompleted === undefined ? 'the group\'s committed offsets' : `checkpoint ${lastCompleted}`}, where a restart resumes`,
+            { cause: e },
+          ),
+        );
+      }
       throw e;
     }
   };
@@ -358,40 +440,44 @@ export async function startJob(job: PreparedJob, options: RunOptions): Promise<R
         udfs.setBatch(undefined);
         udfs.flush();
       }
+      // The source's position moves here, inside the lock: a checkpoint sees it together with this state.
+      batch.processed?.();
       // Output becomes durable at the latest at the next checkpoint (which flushes before committing offsets);
       // in between, a sink that can tell its backlog is flushed only when that backlog grows too large.
-      if (!sink.pending || sink.pending() > MAX_SINK_BACKLOG) await sink.flush();
+      if (!sink.pending || sink.pending() > MAX_SINK_BACKLOG) await flushOutput();
       options.onBatch?.(Date.now() - now, batch.rows.length);
     });
 
-  let stopping = false;
-  let tickFailure: UdfCallError | undefined;
   const timers: NodeJS.Timeout[] = [];
+  closers.push({ what: 'the timers', close: () => timers.forEach((t) => clearInterval(t)) });
   if (config.watermark.intervalMs > 0) {
     timers.push(
       setInterval(() => {
+        if (stopping) return;
         void exclusive(async () => {
           const now = Date.now();
           for (const i of inputs) if (i.rowtimeIndex !== undefined) emitWatermark(i, now, true);
           await endBatch();
-          await sink.flush();
+          await flushOutput();
         }).catch((e) => {
+          if (e === outputLost) return; // reported once, by the job's end
           logger.error(`watermark tick failed: ${(e as Error).message}`);
           // A UDF failing under UDF_ERROR_POLICY=FAIL while windows fire stops the job, as it does in a batch.
-          if (e instanceof UdfCallError && tickFailure === undefined) {
-            tickFailure = e;
-            stopping = true;
-            void Promise.allSettled(inputs.map((i) => i.source.stop()));
-          }
+          if (e instanceof UdfCallError) stopWith(e);
         });
       }, config.watermark.intervalMs),
     );
   }
+  let checkpointQueued = false;
   if (config.checkpoint.intervalMs > 0) {
     timers.push(
       setInterval(() => {
-        if (stopping) return;
-        void exclusive(takeCheckpoint).catch(() => undefined);
+        // One checkpoint at a time: a slow one is not followed by a queue of others.
+        if (stopping || checkpointQueued) return;
+        checkpointQueued = true;
+        void exclusive(takeCheckpoint)
+          .catch(() => undefined)
+          .finally(() => (checkpointQueued = false));
       }, config.checkpoint.intervalMs),
     );
   }
@@ -411,7 +497,7 @@ export async function startJob(job: PreparedJob, options: RunOptions): Promise<R
         input.watermarks.finish();
         emitWatermark(input, Date.now(), true);
         await endBatch();
-        await sink.flush();
+        await flushOutput();
       });
     }
   });
@@ -420,26 +506,21 @@ export async function startJob(job: PreparedJob, options: RunOptions): Promise<R
   const done = (async () => {
     try {
       const results = await Promise.allSettled(runs);
-      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected') ?? (tickFailure === undefined ? undefined : { status: 'rejected' as const, reason: tickFailure });
-      if (failed) {
-        failure = failed.reason;
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')?.reason ?? fatal;
+      if (failed !== undefined) {
+        failure = failed;
         stopping = true;
         await Promise.allSettled(inputs.map((i) => i.source.stop()));
         // What was processed before the failure is written (best effort; at-least-once: its offsets are
         // not committed, so a restart may write it again).
-        await exclusive(() => sink.flush()).catch((e) => logger.warn(`flushing the sink after the failure failed: ${(e as Error).message}`));
-        throw failed.reason;
+        if (!outputLost) await exclusive(() => sink.flush()).catch((e) => logger.warn(`flushing the sink after the failure failed: ${(e as Error).message}`));
+        throw outputLost ?? failed;
       }
       // Everything delivered (bounded end or stop): a final checkpoint commits the positions.
       await exclusive(takeCheckpoint);
     } finally {
-      for (const t of timers) clearInterval(t);
       telemetry.running().set(0);
-      await udfs.close().catch((e) => logger.warn(`closing the UDFs failed: ${(e as Error).message}`));
-      await sink.close().catch((e) => logger.warn(`closing the sink failed: ${(e as Error).message}`));
-      await lateOutput.close().catch((e) => logger.warn(`closing the late-record output failed: ${(e as Error).message}`));
-      await metricsServer?.close();
-      job.registry?.close();
+      await closeAll(logger);
     }
   })();
   done.catch(() => undefined);

@@ -192,6 +192,33 @@ export async function committedOffsets(groupId: string, topic: string): Promise<
   return out;
 }
 
+/** The end (high-water) offset of every partition of a topic. */
+export async function endOffsets(topic: string): Promise<Map<number, number>> {
+  const a = await sharedAdmin();
+  const out = new Map<number, number>();
+  for (const p of await a.fetchTopicOffsets(topic)) out.set(p.partition, Number(p.high));
+  return out;
+}
+
+/**
+ * Sets a group's committed offsets (partition -> offset). Kafka accepts this only while the group has no
+ * members, so it retries until a member that died has timed out of the group (or timeoutMs passes).
+ */
+export async function setCommittedOffsets(groupId: string, topic: string, offsets: ReadonlyMap<number, number>, timeoutMs = 15_000): Promise<void> {
+  const a = await sharedAdmin();
+  const partitions = [...offsets].map(([partition, offset]) => ({ partition, offset: String(offset) }));
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await a.setOffsets({ groupId, topic, partitions });
+      return;
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
 /** Disconnects the shared admin and producer (call from afterAll in files that used them). */
 export async function closeKafkaHelpers(): Promise<void> {
   const [a, p] = [admin, producer];

@@ -3,9 +3,12 @@
  * decoding each record value into a row and handing one batch per fetched partition batch to the dataflow.
  *
  * Offsets. kafkajs runs with autoCommit off and eachBatchAutoResolve off. A partition's position (next
- * offset) moves only after `ctx.deliver` has resolved for the batch, and only then is the offset resolved in
- * kafkajs. Offsets reach the group only through `commit(positions)` (called by the checkpoint coordinator
- * when a checkpoint completes), so a crash re-reads from the last completed checkpoint: at-least-once.
+ * offset) moves when the job calls the batch's `processed` (inside its checkpoint lock, together with the
+ * state the rows changed), and only after `ctx.deliver` has resolved is the offset resolved in kafkajs. A
+ * restored partition that has delivered nothing yet reports its restore position, so a checkpoint taken
+ * before its first batch still holds it. Offsets reach the group only through `commit(positions)` (called
+ * by the checkpoint coordinator when a checkpoint completes), so a crash re-reads from the last completed
+ * checkpoint: at-least-once.
  *
  * Restore. `seek(positions)` is applied with consumer.seek from the GROUP_JOIN event, which kafkajs emits
  * synchronously after every join/sync and before the first fetch of the new generation, so each assigned
@@ -257,18 +260,23 @@ export function createKafkaSource(opts: KafkaSourceOptions): Source {
     if (bad && policy.mode !== 'FAIL') await routeBadRecords(batch, bad, metrics);
 
     if (lastIndex >= 0 && !stopping) {
-      if (rows.length > 0) {
-        metrics.recordsIn.inc(rows.length);
-        await deliverWithHeartbeat(ctx, rows, split, heartbeat, offsets);
-      }
       const lastMsg = messages[lastIndex]!;
       // When the whole batch was taken, resolve kafkajs' last offset of the batch (it steps over trailing
       // transaction markers, which never reach us); otherwise the last record taken.
       const wholeBatch = lastIndex === n - 1;
       const resolved = wholeBatch ? Math.max(Number(batch.lastOffset()), Number(lastMsg.offset)) : Number(lastMsg.offset);
-      const state = delivered.get(split);
-      if (state) state.next = Math.max(state.next, resolved + 1);
-      else delivered.set(split, { next: resolved + 1 });
+      // The position moves inside the job's critical section (processed), with the state the rows changed.
+      const advance = (): void => {
+        const state = delivered.get(split);
+        if (state) state.next = Math.max(state.next, resolved + 1);
+        else delivered.set(split, { next: resolved + 1 });
+      };
+      if (rows.length > 0) {
+        metrics.recordsIn.inc(rows.length);
+        await deliverWithHeartbeat(ctx, rows, split, heartbeat, offsets, advance);
+      }
+      // A source whose deliver does not call processed, or a batch with no rows: advance now.
+      advance();
       resolveOffset(String(resolved));
     }
 
@@ -305,12 +313,13 @@ export function createKafkaSource(opts: KafkaSourceOptions): Source {
     rows: Row[],
     split: string,
     heartbeat: () => Promise<void>,
-    offsets?: readonly string[],
+    offsets: readonly string[],
+    processed: () => void,
   ): Promise<void> {
     // kafkajs only heartbeats between batches; keep the membership alive while the dataflow is busy.
     const timer = setInterval(() => void heartbeat().catch(() => {}), heartbeatEveryMs);
     try {
-      await ctx.deliver(offsets ? { rows, split, offsets } : { rows, split });
+      await ctx.deliver({ rows, split, offsets, processed });
     } finally {
       clearInterval(timer);
     }
@@ -452,6 +461,9 @@ export function createKafkaSource(opts: KafkaSourceOptions): Source {
 
     positions(): SourcePositions {
       const out: Record<string, string> = {};
+      // Restored partitions that have delivered nothing since keep their restore position: the state
+      // restored with it covers the records below it, whatever the group has committed.
+      for (const [split, o] of restore) out[split] = String(o);
       for (const [split, s] of delivered) out[split] = String(s.next);
       return out;
     },

@@ -14,7 +14,7 @@ describe('defaults equal Dagger code defaults', () => {
     expect(config.parallelism).toBe(1);
     expect(config.parallelismMax).toBe(50);
     expect(config.watermark).toEqual({ delayMs: 10000, intervalMs: 10000, perPartition: false, idleTimeoutMs: 0 });
-    expect(config.checkpoint).toEqual({ intervalMs: 30000, timeoutMs: 900000, minPauseMs: 5000, maxConcurrent: 1 });
+    expect(config.checkpoint).toEqual({ intervalMs: 30000, timeoutMs: 900000, minPauseMs: 5000, maxConcurrent: 1, tolerableFailures: 3 });
     expect(config.retentionIdleStateMinutes).toBe(10);
   });
 

@@ -1,0 +1,97 @@
+import { mkdtempSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serialize } from 'node:v8';
+import { describe, expect, it } from 'vitest';
+import { CheckpointStore, type Checkpoint } from '../../../src/runtime/checkpoint-store.js';
+
+const checkpoint = (id: number): Checkpoint => ({
+  id,
+  takenAt: 1_700_000_000_000 + id,
+  planFingerprint: 'fp',
+  positions: { t: { 'topic:0': String(id * 10), 'topic:1': String(id * 10 + 1) } },
+  operatorStates: [new Map([['k', { n: BigInt(id), bytes: new Uint8Array([id]) }]]), null],
+  watermarks: { t: id * 1000 },
+});
+
+const dir = (): string => mkdtempSync(join(tmpdir(), 'dirk-ckpt-'));
+const files = (d: string): string[] => readdirSync(d).sort();
+
+describe('CheckpointStore', () => {
+  it('returns undefined for an empty or missing folder', () => {
+    expect(new CheckpointStore(join(dir(), 'none')).latest()).toBeUndefined();
+  });
+
+  it('round-trips Map, bigint and bytes, and keeps only the latest and the previous file', () => {
+    const d = dir();
+    const store = new CheckpointStore(d);
+    for (let id = 1; id <= 5; id++) store.save(checkpoint(id));
+    expect(files(d)).toEqual(['ckpt-4.ckpt', 'ckpt-5.ckpt']);
+    expect(store.latest()).toEqual(checkpoint(5));
+  });
+
+  it('falls back to the previous checkpoint when the latest file is truncated', () => {
+    const d = dir();
+    const unreadable: string[] = [];
+    const store = new CheckpointStore(d, { onUnreadable: (f, e) => unreadable.push(`${f}: ${e.message}`) });
+    store.save(checkpoint(1));
+    store.save(checkpoint(2));
+    const latest = join(d, 'ckpt-2.ckpt');
+    truncateSync(latest, Math.floor(readFileSync(latest).length / 2));
+    expect(store.latest()).toEqual(checkpoint(1));
+    expect(unreadable).toHaveLength(1);
+    expect(unreadable[0]).toMatch(/ckpt-2\.ckpt: checksum mismatch.*truncated/);
+    // The run that restored checkpoint 1 writes 2 again, over the damaged file.
+    store.save(checkpoint(2));
+    expect(store.latest()).toEqual(checkpoint(2));
+    expect(files(d)).toEqual(['ckpt-1.ckpt', 'ckpt-2.ckpt']);
+  });
+
+  it('falls back when the latest file is cut inside its header, or empty', () => {
+    const d = dir();
+    const store = new CheckpointStore(d);
+    store.save(checkpoint(7));
+    store.save(checkpoint(8));
+    truncateSync(join(d, 'ckpt-8.ckpt'), 5);
+    expect(store.latest()?.id).toBe(7);
+    truncateSync(join(d, 'ckpt-8.ckpt'), 0);
+    expect(store.latest()?.id).toBe(7);
+  });
+
+  it('returns undefined when no file can be read', () => {
+    const d = dir();
+    const store = new CheckpointStore(d);
+    store.save(checkpoint(1));
+    writeFileSync(join(d, 'ckpt-1.ckpt'), 'garbage');
+    expect(store.latest()).toBeUndefined();
+  });
+
+  it('ignores a temp file left by a crash during a write, and removes it at the next save', () => {
+    const d = dir();
+    const store = new CheckpointStore(d);
+    store.save(checkpoint(3));
+    writeFileSync(join(d, 'ckpt-4.ckpt.tmp'), 'half a checkpoint');
+    expect(store.latest()?.id).toBe(3);
+    store.save(checkpoint(4));
+    expect(files(d)).toEqual(['ckpt-3.ckpt', 'ckpt-4.ckpt']);
+  });
+
+  it('drops files with higher ids than the one written (a run that did not restore them)', () => {
+    const d = dir();
+    const store = new CheckpointStore(d);
+    store.save(checkpoint(9));
+    store.save(checkpoint(10));
+    store.save(checkpoint(1));
+    expect(files(d)).toEqual(['ckpt-1.ckpt']);
+    expect(store.latest()?.id).toBe(1);
+  });
+
+  it('reads the single latest.ckpt of earlier versions, and replaces it with numbered files', () => {
+    const d = dir();
+    writeFileSync(join(d, 'latest.ckpt'), serialize(checkpoint(6)));
+    const store = new CheckpointStore(d);
+    expect(store.latest()).toEqual(checkpoint(6));
+    store.save(checkpoint(7));
+    expect(files(d)).toEqual(['ckpt-7.ckpt']);
+  });
+});
