@@ -154,7 +154,7 @@ export async function main(argv: string[]): Promise<number> {
         port,
         ...(typeof flags.get('namespace') === 'string' ? { namespace: flags.get('namespace') as string } : {}),
         ...(typeof flags.get('name') === 'string' ? { name: flags.get('name') as string } : {}),
-      } as never);
+      });
       process.stdout.write(`registry serving ${rest[1]} at ${server.url}\n`);
       await new Promise<void>((done) => {
         const stop = (): void => {

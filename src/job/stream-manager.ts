@@ -160,7 +160,7 @@ function createSource(job: PreparedJob, stream: StreamConfig, logger: Logger, te
         brokers: k.bootstrapServers,
         groupId: k.groupId,
         autoOffsetReset: k.autoOffsetReset,
-        security: k.security as never,
+        security: k.security,
         clientId: `dirk-${stream.table}`,
         decoder,
         badRecords,
