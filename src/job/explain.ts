@@ -1,6 +1,7 @@
 import { typeToString } from '../core/types.js';
 import type { BExpr, PlanNode, QueryPlan, WindowSpec } from '../sql/plan.js';
 import { formatTimestamp } from '../sql/runtime-lib.js';
+import { planInputs } from '../sql/plan-walk.js';
 import { explainPhysical, type PhysicalOptions } from '../runtime/physical-plan.js';
 
 /**
@@ -18,27 +19,13 @@ export function explainPlan(plan: QueryPlan): string {
   const walk = (n: PlanNode, depth: number): void => {
     const pad = '  '.repeat(depth);
     lines.push(`${pad}${describe(n)}`);
-    for (const c of children(n)) walk(c, depth + 1);
+    for (const c of planInputs(n)) walk(c, depth + 1);
   };
   walk(plan.root, 0);
   lines.push('', 'output:');
   plan.root.fields.forEach((f) => lines.push(`  ${f.name} ${typeToString(f.type)}`));
   if (plan.root.updating) lines.push('  (updating result: insert / update / delete changelog)');
   return lines.join('\n');
-}
-
-function children(n: PlanNode): PlanNode[] {
-  switch (n.kind) {
-    case 'scan':
-      return [];
-    case 'union':
-      return [...n.inputs];
-    case 'intervalJoin':
-    case 'join':
-      return [n.left, n.right];
-    default:
-      return [n.input];
-  }
 }
 
 function describe(n: PlanNode): string {

@@ -1,5 +1,6 @@
 import { assertNever, type Field, type Row, type RowKind } from '../core/types.js';
 import type { PlanNode, QueryPlan } from '../sql/plan.js';
+import { planInputs } from '../sql/plan-walk.js';
 import { CorrelateOperator } from './correlate.js';
 import { RankOperator } from './rank.js';
 import { OverAggregateOperator } from './over-aggregate.js';
@@ -106,22 +107,11 @@ export function buildDataflow(plan: QueryPlan, sink: Output, options: DataflowOp
       scanPorts.set(n, ports);
       return;
     }
-    const arity = n.kind === 'union' ? n.inputs.length : n.kind === 'intervalJoin' || n.kind === 'join' ? 2 : 1;
-    const node = new Node(arity, downstream);
+    const inputs = planInputs(n);
+    const node = new Node(inputs.length, downstream);
     node.op = makeOperator(n, node, { ...options, hooks: operatorHooks(n, options.hooks) });
     operators.push(node.op);
-    switch (n.kind) {
-      case 'union':
-        n.inputs.forEach((inp, i) => build(inp, node.inputPort(i)));
-        return;
-      case 'intervalJoin':
-      case 'join':
-        build(n.left, node.inputPort(0));
-        build(n.right, node.inputPort(1));
-        return;
-      default:
-        build(n.input, node.inputPort(0));
-    }
+    inputs.forEach((inp, i) => build(inp, node.inputPort(i)));
   };
   build(plan.root, sink);
 

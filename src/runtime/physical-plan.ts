@@ -1,5 +1,6 @@
 import { assertNever } from '../core/types.js';
 import type { PlanNode, QueryPlan, WindowSpec } from '../sql/plan.js';
+import { planInputs } from '../sql/plan-walk.js';
 import { hasAsyncCall } from './async-calc.js';
 import { paneWidth } from './window-aggregate.js';
 
@@ -33,7 +34,7 @@ export function physicalOperators(plan: QueryPlan, options: PhysicalOptions = {}
     const id = next++;
     const slot = out.length;
     out.push({ id, label: '', state: '', reads: [], depth });
-    const reads = inputsOf(n).map((c) => walk(c, depth + 1));
+    const reads = planInputs(n).map((c) => walk(c, depth + 1));
     const d = describeOperator(n, options);
     out[slot] = { id, label: d.label, state: d.state, ...(d.watermark ? { watermark: d.watermark } : {}), reads, depth };
     return id;
@@ -57,20 +58,6 @@ export function explainPhysical(plan: QueryPlan, options: PhysicalOptions = {}):
 
 function isJoin(label: string): boolean {
   return label.startsWith('IntervalJoin') || label.startsWith('Join');
-}
-
-function inputsOf(n: PlanNode): PlanNode[] {
-  switch (n.kind) {
-    case 'scan':
-      return [];
-    case 'union':
-      return [...n.inputs];
-    case 'intervalJoin':
-    case 'join':
-      return [n.left, n.right];
-    default:
-      return [n.input];
-  }
 }
 
 /** The operator's label alone (used to say which operator found a late row). */

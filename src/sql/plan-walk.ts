@@ -233,21 +233,23 @@ export function assertAsyncPlacement(n: PlanNode): void {
   assertAsyncPlacement(n.input);
 }
 
-export function collectScans(n: PlanNode, out: ScanNode[] = []): ScanNode[] {
+/** The inputs of a plan node, left to right. */
+export function planInputs(n: PlanNode): readonly PlanNode[] {
   switch (n.kind) {
     case 'scan':
-      out.push(n);
-      break;
+      return [];
     case 'union':
-      n.inputs.forEach((i) => collectScans(i, out));
-      break;
+      return n.inputs;
     case 'intervalJoin':
     case 'join':
-      collectScans(n.left, out);
-      collectScans(n.right, out);
-      break;
+      return [n.left, n.right];
     default:
-      collectScans(n.input, out);
+      return [n.input];
   }
+}
+
+export function collectScans(n: PlanNode, out: ScanNode[] = []): ScanNode[] {
+  if (n.kind === 'scan') out.push(n);
+  else for (const i of planInputs(n)) collectScans(i, out);
   return out;
 }
