@@ -1,13 +1,14 @@
 import type { SourcePosition } from '../core/errors.js';
 import { assertNever, type Row, type RowKind } from '../core/types.js';
 import { compilePredicate, compileProjection } from '../sql/compile.js';
-import type { BExpr } from '../sql/plan.js';
+import type { AggCall, BExpr } from '../sql/plan.js';
 import type { ScalarFunctionDef } from '../udf/api.js';
 import { createAsyncInvoker, type ResolvedFunction } from '../udf/registry.js';
 import type { Operator, Output } from './operator.js';
 
 /**
- * Asynchronous scalar functions (evalAsync, e.g. DartGet) in a filter or a projection. The async calls are
+ * Asynchronous scalar functions (evalAsync, e.g. DartGet) in a filter, a projection or the inputs of an
+ * aggregation (keys, arguments, FILTER clauses: AsyncAggregateInput below). The async calls are
  * lifted out of the expressions: each becomes an extra column appended to the input row, computed for the
  * whole batch at once with a bounded number of calls in flight and a per-call timeout (createAsyncInvoker);
  * the rest of the expression stays compiled, synchronous code that reads those columns. Calls nested in the
@@ -108,7 +109,11 @@ export function liftAsyncCalls(exprs: readonly BExpr[], width: number): { exprs:
   return { exprs: exprs.map((x) => lift(x).e), steps };
 }
 
-type Mode = { readonly kind: 'filter'; readonly predicate: BExpr } | { readonly kind: 'project'; readonly exprs: readonly BExpr[] };
+type Mode =
+  | { readonly kind: 'filter'; readonly predicate: BExpr }
+  | { readonly kind: 'project'; readonly exprs: readonly BExpr[] }
+  /** Emit the input rows extended with the async columns; `lifted` holds `exprs` rewritten to read them. */
+  | { readonly kind: 'extend'; readonly exprs: readonly BExpr[] };
 
 interface CompiledStep {
   readonly column: number;
@@ -123,6 +128,8 @@ export class AsyncCalcOperator implements Operator {
   private readonly extra: number;
   private readonly pred: ((r: Row) => boolean) | undefined;
   private readonly project: ((r: Row) => unknown[]) | undefined;
+  /** In 'extend' mode: the expressions rewritten to read the appended columns. */
+  readonly lifted: readonly BExpr[];
   private tail: Promise<void> = Promise.resolve();
   private queued = 0;
   private error: unknown;
@@ -135,13 +142,19 @@ export class AsyncCalcOperator implements Operator {
     return new AsyncCalcOperator({ kind: 'project', exprs }, width, out);
   }
 
+  /** Rows go out with the async calls of `exprs` appended as columns; `lifted` reads them. */
+  static extend(exprs: readonly BExpr[], width: number, out: Output): AsyncCalcOperator {
+    return new AsyncCalcOperator({ kind: 'extend', exprs }, width, out);
+  }
+
   constructor(
     mode: Mode,
     width: number,
     private readonly out: Output,
   ) {
     const lifted = liftAsyncCalls(mode.kind === 'filter' ? [mode.predicate] : mode.exprs, width);
-    this.name = mode.kind === 'filter' ? 'AsyncFilter' : 'AsyncProject';
+    this.name = mode.kind === 'filter' ? 'AsyncFilter' : mode.kind === 'project' ? 'AsyncProject' : 'AsyncExtend';
+    this.lifted = lifted.exprs;
     this.width = width;
     this.extra = lifted.steps.length;
     const levels: CompiledStep[][] = [];
@@ -150,7 +163,7 @@ export class AsyncCalcOperator implements Operator {
     }
     this.levels = levels.filter((l) => l !== undefined);
     if (mode.kind === 'filter') this.pred = compilePredicate(lifted.exprs[0]!);
-    else this.project = compileProjection(lifted.exprs);
+    else if (mode.kind === 'project') this.project = compileProjection(lifted.exprs);
   }
 
   process(rows: Row[], kinds: RowKind[] | undefined): void {
@@ -159,8 +172,13 @@ export class AsyncCalcOperator implements Operator {
   }
 
   onWatermark(time: number): void {
-    if (this.queued === 0 && this.error === undefined) this.out.watermark(time);
-    else this.enqueue(() => this.out.watermark(time));
+    this.after(() => this.out.watermark(time));
+  }
+
+  /** Runs `work` now when nothing is queued, else after the queued batches (in order). */
+  after(work: () => void): void {
+    if (this.queued === 0 && this.error === undefined) work();
+    else this.enqueue(work);
   }
 
   /** Work still running (a promise that rejects if it failed), or undefined when idle. */
@@ -217,9 +235,85 @@ export class AsyncCalcOperator implements Operator {
       if (keep.length) this.out.data(keep, keepKinds);
       return;
     }
-    const fn = this.project!;
+    if (this.project === undefined) {
+      this.out.data(ext, kinds);
+      return;
+    }
+    const fn = this.project;
     const res = new Array<Row>(n);
     for (let i = 0; i < n; i++) res[i] = fn(ext[i]!);
     this.out.data(res, kinds);
+  }
+}
+
+/** The expressions of an aggregation that the runtime evaluates per input row. */
+export interface AggregateExprs {
+  readonly keys: readonly BExpr[];
+  readonly aggs: readonly AggCall[];
+}
+
+/** Does a GROUP BY key, an aggregate argument or a FILTER clause call an asynchronous function? */
+export function aggregateHasAsyncCall(e: AggregateExprs): boolean {
+  return e.keys.some(hasAsyncCall) || e.aggs.some((a) => a.args.some(hasAsyncCall) || (a.filter !== null && hasAsyncCall(a.filter)));
+}
+
+/**
+ * An aggregation whose keys, arguments or FILTER clauses call async functions: an async pre-step (AsyncCalc in
+ * 'extend' mode) computes those calls for the whole batch into columns appended to each row, and the
+ * aggregation, built over the rewritten expressions, reads them. Rows, watermarks and the batch end reach the
+ * aggregation in the order they arrived; state, late rows and snapshots are the aggregation's own.
+ */
+export class AsyncAggregateInput implements Operator {
+  readonly name: string;
+  readonly inner: Operator;
+  private readonly pre: AsyncCalcOperator;
+
+  constructor(exprs: AggregateExprs, width: number, out: Output, build: (rewritten: AggregateExprs) => Operator) {
+    const flat: BExpr[] = [...exprs.keys];
+    for (const a of exprs.aggs) flat.push(...a.args, ...(a.filter ? [a.filter] : []));
+    const port: Output = {
+      data: (rows, kinds) => this.inner.process(rows, kinds, 0),
+      watermark: (time) => (this.inner.onWatermark ? this.inner.onWatermark(time) : out.watermark(time)),
+    };
+    this.pre = AsyncCalcOperator.extend(flat, width, port);
+    const lifted = this.pre.lifted;
+    let i = exprs.keys.length;
+    const aggs = exprs.aggs.map((a): AggCall => {
+      const args = lifted.slice(i, i + a.args.length);
+      i += a.args.length;
+      const filter = a.filter ? lifted[i++]! : null;
+      return { ...a, args, filter };
+    });
+    this.inner = build({ keys: lifted.slice(0, exprs.keys.length), aggs });
+    this.name = this.inner.name;
+  }
+
+  process(rows: Row[], kinds: RowKind[] | undefined): void {
+    this.pre.process(rows, kinds);
+  }
+
+  onWatermark(time: number): void {
+    this.pre.onWatermark(time);
+  }
+
+  onBatchEnd(): void {
+    const end = this.inner.onBatchEnd;
+    if (end) this.pre.after(() => end.call(this.inner));
+  }
+
+  pending(): Promise<void> | undefined {
+    return this.pre.pending();
+  }
+
+  snapshot(): unknown {
+    return this.inner.snapshot ? this.inner.snapshot() : null;
+  }
+
+  restore(state: unknown): void {
+    this.inner.restore?.(state);
+  }
+
+  lateCount(): number {
+    return this.inner.lateCount?.() ?? 0;
   }
 }

@@ -5,7 +5,7 @@ import { CorrelateOperator } from './correlate.js';
 import { RankOperator } from './rank.js';
 import { OverAggregateOperator } from './over-aggregate.js';
 import { StreamingJoinOperator } from './outer-join.js';
-import { AsyncCalcOperator, hasAsyncCall } from './async-calc.js';
+import { aggregateHasAsyncCall, AsyncAggregateInput, AsyncCalcOperator, hasAsyncCall } from './async-calc.js';
 import { FilterOperator, GroupAggregateOperator, ProjectOperator, UnionOperator } from './basic-operators.js';
 import { IntervalJoinOperator } from './join-operators.js';
 import type { LateDetail, Operator, OperatorHooks, Output } from './operator.js';
@@ -173,6 +173,11 @@ function operatorHooks(n: PlanNode, hooks: DataflowHooks): OperatorHooks {
   };
 }
 
+/** Late rows reported without the columns an async pre-step appended (they are the input's rows again). */
+function trimLateRows(hooks: OperatorHooks, width: number): OperatorHooks {
+  return { late: (rows, detail) => hooks.late(rows.map((r) => (r.length > width ? r.slice(0, width) : r)), detail) };
+}
+
 function scanTables(n: PlanNode): string[] {
   if (n.kind === 'scan') return [n.table.name];
   if (n.kind === 'union') return n.inputs.flatMap(scanTables);
@@ -191,8 +196,16 @@ function makeOperator(n: Exclude<PlanNode, { kind: 'scan' }>, out: Output, o: Om
     case 'union':
       return new UnionOperator(out);
     case 'windowAggregate':
+      // Async calls in keys, arguments or FILTER: computed by an async pre-step into extra columns first.
+      if (aggregateHasAsyncCall(n)) {
+        const hooks = trimLateRows(o.hooks, n.input.fields.length);
+        return new AsyncAggregateInput(n, n.input.fields.length, out, (e) => new WindowAggregateOperator(n.window, e.keys, e.aggs, out, hooks));
+      }
       return new WindowAggregateOperator(n.window, n.keys, n.aggs, out, o.hooks);
     case 'groupAggregate':
+      if (aggregateHasAsyncCall(n)) {
+        return new AsyncAggregateInput(n, n.input.fields.length, out, (e) => new GroupAggregateOperator(e.keys, e.aggs, n.input.updating, out, o.retentionMs, o.now));
+      }
       return new GroupAggregateOperator(n.keys, n.aggs, n.input.updating, out, o.retentionMs, o.now);
     case 'intervalJoin':
       return new IntervalJoinOperator(

@@ -167,7 +167,7 @@ function need(n: PlanNode, cols: Set<number>): void {
   }
 }
 
-// ---- asynchronous functions: only where the runtime lifts them out (filter and projection) ------------
+// ---- asynchronous functions: only where the runtime lifts them out ------------------------------------
 
 /** The first call of an asynchronous scalar function (evalAsync, no eval) inside `b`. */
 function findAsyncCall(b: BExpr): Extract<BExpr, { k: 'call' }> | undefined {
@@ -180,9 +180,11 @@ function findAsyncCall(b: BExpr): Extract<BExpr, { k: 'call' }> | undefined {
 }
 
 /**
- * Async calls run in a filter or a projection, where a batch's calls are made together (AsyncCalc); a
- * key, an aggregate argument, a join condition or an OVER / ROW_NUMBER clause needs the value synchronously.
- * Rejected here so that `dirk validate` names the call instead of the job failing when it starts.
+ * Async calls run where a batch's calls can be made together before the rows move on (AsyncCalc): filters,
+ * projections, and the GROUP BY keys, aggregate arguments and FILTER clauses of an aggregation (computed by an
+ * async pre-step into extra columns). A join condition, UNNEST / table-function arguments and an OVER or
+ * ROW_NUMBER clause need the value synchronously: rejected here so that `dirk validate` names the call
+ * instead of the job failing when it starts.
  */
 export function assertAsyncPlacement(n: PlanNode): void {
   const check = (exprs: readonly (BExpr | null | undefined)[], where: string): void => {
@@ -190,7 +192,7 @@ export function assertAsyncPlacement(n: PlanNode): void {
       const call = e ? findAsyncCall(e) : undefined;
       if (call) {
         throw new SqlError(
-          `function ${call.name} is asynchronous (evalAsync) and cannot be used in ${where}; async functions run in SELECT and WHERE only (compute the value in a sub-query or view first)`,
+          `function ${call.name} is asynchronous (evalAsync) and cannot be used in ${where}; async functions run in SELECT, WHERE, HAVING, GROUP BY keys and aggregate arguments (compute the value in a sub-query or view first)`,
           call.pos,
         );
       }
@@ -203,11 +205,8 @@ export function assertAsyncPlacement(n: PlanNode): void {
     case 'filter':
     case 'project':
     case 'windowTvf':
-      break;
     case 'windowAggregate':
     case 'groupAggregate':
-      check(n.keys, 'GROUP BY');
-      check(aggExprs(n.aggs), 'an aggregate function argument');
       break;
     case 'union':
       n.inputs.forEach(assertAsyncPlacement);

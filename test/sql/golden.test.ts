@@ -9,8 +9,8 @@ const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f)
 describe('golden SQL cases', () => {
   it('has cases', () => expect(files.length).toBeGreaterThan(0));
   for (const f of files) {
-    it(f, () => {
-      const r = checkGolden(parseGolden(join(dir, f)));
+    it(f, async () => {
+      const r = await checkGolden(parseGolden(join(dir, f)));
       expect(r.actual).toBe(r.expected);
     });
   }

@@ -12,6 +12,10 @@
  *   ---- output            (or:  ---- output unordered)
  *   +I[a, 1.5]
  *
+ * Header lines `dart-get <collection> <json>` and `dart-contains <list> <json>` put files in a dart store that
+ * a real HTTP server on 127.0.0.1 serves for the case (DartGet / DartContains are opened with its
+ * UDF_DART_STORE_URL); async functions finish their lookups at every batch end, as in a running job.
+ *
  * `---- fail` instead of output holds the exact message of an error found before any record runs (parse,
  * bind, plan); `---- error` holds the exact message of a runtime failure (a division by zero, a failed CAST,
  * a throwing function), which must name the expression's line and column. Consecutive rows of one input section form
@@ -20,6 +24,8 @@
  * Refresh expectations with DIRK_UPDATE_GOLDEN=1 npx vitest run test/sql (then review the diff by eye).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { SqlError } from '../../src/core/errors.js';
 import { RowKind, type Field, type Row, type SqlType, type TableSchema } from '../../src/core/types.js';
 import { buildDataflow } from '../../src/runtime/dataflow.js';
@@ -37,6 +43,8 @@ export interface GoldenCase {
   readonly inputs: { table: string; lines: string[] }[];
   readonly expected: { kind: 'output'; unordered: boolean; lines: string[] } | { kind: 'fail' | 'error'; message: string };
   readonly raw: string;
+  /** Dart store files (`dart-get/<collection>` -> JSON text) served over HTTP for the case. */
+  readonly darts: ReadonlyMap<string, string>;
 }
 
 export function parseGolden(file: string): GoldenCase {
@@ -44,9 +52,12 @@ export function parseGolden(file: string): GoldenCase {
   const sections = raw.split(/^---- /m);
   const header = sections.shift() ?? '';
   const tables: TableSchema[] = [];
+  const darts = new Map<string, string>();
   for (const line of header.split('\n')) {
     const m = /^table\s+(\w+)\s*\((.*)\)\s*$/.exec(line.trim());
     if (m) tables.push(parseTable(m[1]!, m[2]!));
+    const d = /^(dart-get|dart-contains)\s+(\S+)\s+(.+)$/.exec(line.trim());
+    if (d) darts.set(`${d[1]}/${d[2]}`, d[3]!);
   }
   let query = '';
   const inputs: { table: string; lines: string[] }[] = [];
@@ -63,7 +74,7 @@ export function parseGolden(file: string): GoldenCase {
     else throw new Error(`${file}: unknown section '---- ${head}'`);
   }
   if (!query) throw new Error(`${file}: no '---- query' section`);
-  return { file, tables, query, inputs, expected: expected ?? { kind: 'output', unordered: false, lines: [] }, raw };
+  return { file, tables, query, inputs, expected: expected ?? { kind: 'output', unordered: false, lines: [] }, raw, darts };
 }
 
 function splitTop(s: string): string[] {
@@ -159,7 +170,7 @@ export function formatGoldenValue(v: unknown, t?: SqlType): string {
 const runtimeFailures = new WeakSet<object>();
 
 /** Runs one case; returns the output lines, or throws the planning/runtime error. */
-export function runGolden(c: GoldenCase): string[] {
+export async function runGolden(c: GoldenCase): Promise<string[]> {
   const functions = createFunctionCatalog(builtinFunctions).with(daggerFunctions, 'udfs');
   const plan = planSql(c.query, {
     table: (n) => c.tables.find((t) => t.name === n),
@@ -178,16 +189,41 @@ export function runGolden(c: GoldenCase): string[] {
     },
     { hooks: { late() {} }, retentionMs: 0, now: () => 0 },
   );
+  const store = c.darts.size > 0 ? await serveDarts(c.darts) : undefined;
   try {
-    feed(c, flow);
+    if (store) for (const d of daggerFunctions) if (d.name === 'DartGet' || d.name === 'DartContains') await d.open?.({ config: { UDF_DART_STORE_URL: store.url } });
+    await feed(c, flow);
   } catch (e) {
     if (e !== null && typeof e === 'object') runtimeFailures.add(e);
     throw e;
+  } finally {
+    await store?.close();
   }
   return out;
 }
 
-function feed(c: GoldenCase, flow: ReturnType<typeof buildDataflow>): void {
+/** Serves `<path>` -> JSON text on 127.0.0.1 (a dart store over HTTP). */
+async function serveDarts(files: ReadonlyMap<string, string>): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    const body = files.get((req.url ?? '').replace(/^\/darts\//, ''));
+    if (body === undefined) res.statusCode = 404;
+    else res.setHeader('content-type', 'application/json');
+    res.end(body);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/darts`,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+async function feed(c: GoldenCase, flow: ReturnType<typeof buildDataflow>): Promise<void> {
+  // Async calls (evalAsync) finish before every batch end, as the job does it.
+  const end = async (): Promise<void> => {
+    await flow.settle();
+    flow.batchEnd();
+    await flow.settle();
+  };
   const inputsOf = (table: string) => {
     const ins = flow.inputs.filter((i) => i.table === table);
     return ins;
@@ -197,39 +233,39 @@ function feed(c: GoldenCase, flow: ReturnType<typeof buildDataflow>): void {
     if (!schema) throw new Error(`${c.file}: input for unknown table ${section.table}`);
     const ports = inputsOf(section.table);
     let batch: Row[] = [];
-    const flush = (): void => {
+    const flush = async (): Promise<void> => {
       if (batch.length) for (const p of ports) p.push(batch);
       batch = [];
-      flow.batchEnd();
+      await end();
     };
     for (const line of section.lines) {
       const wm = /^watermark\s+(.+)$/.exec(line.trim());
       if (wm) {
-        flush();
+        await flush();
         const t = /^-?\d+$/.test(wm[1]!) ? Number(wm[1]) : parseTimestamp(wm[1]!);
         for (const p of ports) p.watermark(t!);
-        flow.batchEnd();
+        await end();
         continue;
       }
       if (line.trim() === 'batch') {
-        flush();
+        await flush();
         continue;
       }
       const obj = JSON.parse(line) as Record<string, unknown>;
       batch.push(schema.columns.map((col) => toValue(obj[col.name], col.type)));
     }
-    flush();
+    await flush();
   }
   for (const i of flow.inputs) i.watermark(Infinity);
-  flow.batchEnd();
+  await end();
 }
 
-export function checkGolden(c: GoldenCase): { ok: boolean; actual: string; expected: string } {
+export async function checkGolden(c: GoldenCase): Promise<{ ok: boolean; actual: string; expected: string }> {
   let actualLines: string[];
   let failure: string | undefined;
   let phase: 'fail' | 'error' = 'fail';
   try {
-    actualLines = runGolden(c);
+    actualLines = await runGolden(c);
   } catch (e) {
     if (!(e instanceof SqlError) && !(e instanceof Error && 'domain' in e && (e as { domain: string }).domain === 'user')) throw e;
     failure = (e as Error).message;

@@ -10,7 +10,7 @@ import { RowKind, T, type Row, type TableSchema } from '../../../src/core/types.
 import type { JobConfig } from '../../../src/config/index.js';
 import type { PreparedJob } from '../../../src/job/prepare.js';
 import { describeOrigin, startUdfRuntime } from '../../../src/job/udf-lifecycle.js';
-import { buildDataflow } from '../../../src/runtime/dataflow.js';
+import { buildDataflow, type Dataflow } from '../../../src/runtime/dataflow.js';
 import { builtinFunctions } from '../../../src/sql/functions/index.js';
 import { planSql } from '../../../src/sql/planner.js';
 import { createTelemetry } from '../../../src/telemetry/index.js';
@@ -34,6 +34,7 @@ const quiet = createLogger({ level: 'error' });
 
 interface Harness {
   readonly out: string[];
+  readonly flow: Dataflow;
   readonly slots: Map<string, FunctionSlot>;
   push(rows: Row[], batch?: Partial<SourceBatch>): Promise<void>;
   watermark(t: number): Promise<void>;
@@ -55,7 +56,7 @@ function harness(query: string, defs: readonly FunctionDef[], policy: UdfErrorPo
     plan,
     {
       data(rows: Row[], kinds?: RowKind[]) {
-        rows.forEach((r, i) => out.push(`${kinds?.[i] === RowKind.Delete ? '-' : '+'}${JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? Number(v) : v))}`));
+        rows.forEach((r, i) => out.push(`${kinds?.[i] === RowKind.Delete || kinds?.[i] === RowKind.UpdateBefore ? '-' : '+'}${JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? Number(v) : v))}`));
       },
       watermark() {},
     },
@@ -63,6 +64,7 @@ function harness(query: string, defs: readonly FunctionDef[], policy: UdfErrorPo
   );
   return {
     out,
+    flow,
     slots,
     async push(rows, batch = {}) {
       current = { rows, split: batch.split ?? 'orders:3', ...(batch.offsets ? { offsets: batch.offsets } : {}) };
@@ -200,6 +202,66 @@ describe('async scalar functions in SELECT and WHERE', () => {
   });
 });
 
+describe('async scalar functions in GROUP BY keys and aggregate arguments', () => {
+  const WINDOW = "TUMBLE(rowtime, INTERVAL '1' MINUTE)";
+
+  it('a window keyed by an async call, summing another: the pre-step runs per batch with bounded concurrency', async () => {
+    const track = { now: 0, max: 0 };
+    const h = harness(
+      `SELECT SlowPlusOne(x) AS k, COUNT(*) AS n, SUM(SlowPlusOne(x * 10)) AS s, TUMBLE_END(rowtime, INTERVAL '1' MINUTE) AS e FROM t GROUP BY SlowPlusOne(x), ${WINDOW}`,
+      [asyncPlusOne(track)],
+    );
+    await h.push(rows(1, 2, 1, 3));
+    await h.watermark(60_000);
+    expect(h.out.sort()).toEqual(['+[2,2,22,60000]', '+[3,1,21,60000]', '+[4,1,31,60000]']);
+    // maxInFlight (2) holds per call site; the key and the argument are two call sites running side by side.
+    expect(track.max).toBeGreaterThan(2);
+    expect(track.max).toBeLessThanOrEqual(4);
+  });
+
+  it('rows pushed before a watermark are counted in the window it closes, though their lookups are still running', async () => {
+    const h = harness(`SELECT COUNT(*) AS n, SUM(SlowPlusOne(x)) AS s FROM t GROUP BY ${WINDOW}`, [asyncPlusOne()]);
+    const input = h.flow.inputs[0]!;
+    input.push(rows(1, 2, 3));
+    input.watermark(60_000); // arrives while the batch is being looked up: it waits behind it
+    input.push([['late', 100n, 1500]]); // behind the watermark: late, not counted
+    input.push([['next', 5n, 61_000]]);
+    input.watermark(120_000);
+    await h.flow.settle();
+    expect(h.out).toEqual(['+[3,9]', '+[1,6]']);
+  });
+
+  it('a non-windowed aggregation with an async key emits updates once the batch is looked up', async () => {
+    const h = harness('SELECT SlowPlusOne(x) AS k, COUNT(*) AS n FROM t GROUP BY SlowPlusOne(x)', [asyncPlusOne()]);
+    await h.push(rows(1, 1));
+    await h.push(rows(1, 4));
+    expect(h.out).toEqual(['+[2,2]', '-[2,2]', '+[2,3]', '+[5,1]']);
+  });
+
+  it('a failing async key is NULL under the NULL policy (its own group) and names its record under FAIL', async () => {
+    const h = harness(`SELECT SlowPlusOne(x) AS k, COUNT(*) AS n FROM t GROUP BY SlowPlusOne(x), ${WINDOW}`, [asyncPlusOne()]);
+    await h.push(rows(13, 13, 1));
+    await h.watermark(60_000);
+    expect(h.out.sort()).toEqual(['+[2,1]', '+[null,2]']);
+
+    const f = harness(`SELECT COUNT(*) AS n FROM t GROUP BY SlowPlusOne(x), ${WINDOW}`, [asyncPlusOne()], 'FAIL');
+    const err = await f.push(rows(12, 13), { split: 'in:0', offsets: ['7', '8'] }).catch((e: unknown) => e);
+    expect((err as Error).message).toBe('function SlowPlusOne at line 1, column 38 failed on the record at topic in, partition 0, offset 8: unlucky');
+  });
+
+  it('keeps the window state in a checkpoint taken between batches', async () => {
+    const query = `SELECT COUNT(*) AS n, SUM(SlowPlusOne(x)) AS s FROM t GROUP BY ${WINDOW}`;
+    const a = harness(query, [asyncPlusOne()]);
+    await a.push(rows(1, 2));
+    const state = a.flow.snapshot();
+    const b = harness(query, [asyncPlusOne()]);
+    b.flow.restore(state);
+    await b.push(rows(3));
+    await b.watermark(60_000);
+    expect(b.out).toEqual(['+[3,9]']);
+  });
+});
+
 describe('startUdfRuntime', () => {
   let server: Server;
   let url: string;
@@ -273,6 +335,31 @@ describe('startUdfRuntime', () => {
     expect(text).toMatch(/dirk_udf_errors_total\{[^}]*udf="DartGet"[^}]*\} 1/);
     expect(text).toMatch(/dirk_udf_calls_total\{[^}]*udf="Probe"[^}]*\} 3/);
     expect(text).toMatch(/dirk_udf_duration_seconds_count\{[^}]*udf="DartGet"[^}]*\} 3/);
+  });
+
+  it('DartGet over HTTP as a GROUP BY key and inside SUM of a window (golden output)', async () => {
+    const query =
+      "SELECT DartGet('surge', CAST(x AS STRING), 1, 'none') AS surge, COUNT(*) AS n, SUM(CAST(DartGet('surge', CAST(x AS STRING), 1, '0') AS DOUBLE) * x) AS weighted, " +
+      "TUMBLE_END(rowtime, INTERVAL '1' MINUTE) AS e FROM t GROUP BY DartGet('surge', CAST(x AS STRING), 1, 'none'), TUMBLE(rowtime, INTERVAL '1' MINUTE)";
+    const job = prepared(query, [], { settings: { UDF_DART_STORE_URL: url } });
+    const udfs = await startUdfRuntime(job, { telemetry: createTelemetry({ jobId: 'dart-group' }), logger: quiet, watch: false });
+    const out: unknown[] = [];
+    const flow = buildDataflow(job.plan, { data: (r) => void out.push(...r), watermark() {} }, { hooks: { late() {} }, retentionMs: 0, now: () => 0 });
+    try {
+      const input = rows(1, 2, 1, 3, 2, 2);
+      udfs.setBatch({ rows: input, split: 'in:0', offsets: ['0', '1', '2', '3', '4', '5'] });
+      flow.inputs[0]!.push(input);
+      flow.inputs[0]!.watermark(60_000); // waits behind the lookups of the batch
+      await flow.settle();
+      udfs.setBatch(undefined);
+      expect(out.sort((a, b) => String(a).localeCompare(String(b)))).toEqual([
+        ['1.5', 2, 3, 60_000],
+        ['2.0', 3, 12, 60_000],
+        ['none', 1, 0, 60_000],
+      ]);
+    } finally {
+      await udfs.close();
+    }
   });
 
   it('a failing open() stops the start with a message naming the function', async () => {

@@ -6,7 +6,7 @@ import { planSql } from '../../../src/sql/planner.js';
 import { defineScalar } from '../../../src/udf/api.js';
 import { createFunctionCatalog } from '../../../src/udf/registry.js';
 
-/** Async functions run where the runtime lifts them out (filters and projections, HAVING included). */
+/** Async functions run where the runtime lifts them out: filters, projections (HAVING included) and aggregation inputs. */
 const TABLE: TableSchema = {
   name: 't',
   columns: [
@@ -68,13 +68,27 @@ describe('async functions and where they may be used', () => {
     expect((await run(q, rows)).sort()).toEqual(['+["a!",4]', '+["b!",2]']);
   });
 
-  it('a GROUP BY key, an aggregate argument and ROW_NUMBER ORDER BY are rejected with the call position', () => {
-    expect(() => plan('SELECT COUNT(*) FROM t\nGROUP BY Lookup(k)')).toThrow(
-      'SQL error at line 2, column 10: function Lookup is asynchronous (evalAsync) and cannot be used in GROUP BY',
-    );
-    expect(() => plan("SELECT k, MAX(Lookup(k)) FROM t GROUP BY k, TUMBLE(rowtime, INTERVAL '1' MINUTE)")).toThrow(
-      'SQL error at line 1, column 15: function Lookup is asynchronous (evalAsync) and cannot be used in an aggregate function argument',
-    );
+  it('a GROUP BY key of a window: computed by the async pre-step, the key columns and the SELECT read it', async () => {
+    const q = "SELECT Lookup(k) AS m, COUNT(*) AS n, SUM(x) AS s FROM t GROUP BY Lookup(k), TUMBLE(rowtime, INTERVAL '1' MINUTE)";
+    expect((await run(q, rows)).sort()).toEqual(['+["a!",2,4]', '+["b!",1,2]']);
+  });
+
+  it('aggregate arguments and FILTER clauses of a window, nested in sync expressions', async () => {
+    const q =
+      "SELECT k, MAX(Lookup(k)) AS m, SUM(CHAR_LENGTH(Lookup(k)) * x) AS s, COUNT(*) FILTER (WHERE Lookup(k) = 'a!') AS fa FROM t GROUP BY k, TUMBLE(rowtime, INTERVAL '1' MINUTE)";
+    expect((await run(q, rows)).sort()).toEqual(['+["a","a!",8,2]', '+["b","b!",4,0]']);
+  });
+
+  it('a non-windowed GROUP BY key and argument: an updating result', async () => {
+    const q = 'SELECT Lookup(k) AS m, SUM(CHAR_LENGTH(Lookup(k))) AS s FROM t GROUP BY Lookup(k)';
+    expect(await run(q, rows)).toEqual(['+["a!",4]', '+["b!",2]']);
+  });
+
+  it('a join condition, OVER and ROW_NUMBER are rejected with the call position', () => {
+    const join = 'SELECT a.k FROM t AS a JOIN t AS b ON Lookup(a.k) = b.k';
+    expect(() => plan(join)).toThrow(/at line 1, column 39: function Lookup is asynchronous \(evalAsync\) and cannot be used in a join condition/);
+    const over = 'SELECT k, SUM(x) OVER (PARTITION BY Lookup(k) ORDER BY rowtime ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS s FROM t';
+    expect(() => plan(over)).toThrow(/at line 1, column 37: function Lookup is asynchronous \(evalAsync\) and cannot be used in an OVER window/);
     const rank = 'SELECT k, x FROM (SELECT k, x, ROW_NUMBER() OVER (PARTITION BY Lookup(k) ORDER BY x DESC) AS rn FROM t) WHERE rn <= 2';
     expect(() => plan(rank)).toThrow(/at line 1, column \d+: function Lookup is asynchronous \(evalAsync\) and cannot be used in the PARTITION BY or ORDER BY of ROW_NUMBER\(\)/);
   });
