@@ -77,6 +77,11 @@ export function validateSinkCompatibility(job: PreparedJob): void {
   if (root.updating && sink.type === 'influx') {
     throw userError('the query produces an updating result (a GROUP BY without a window, DISTINCT, ...) but SINK_TYPE=influx only takes appends; add a window or use the kafka sink with SINK_KAFKA_PROTO_KEY (upserts)');
   }
+  if (root.updating && sink.type === 'kafka' && sink.dataType === 'JSON') {
+    throw userError(
+      'the query produces an updating result, which the kafka sink writes as upserts keyed by SINK_KAFKA_PROTO_KEY; SINK_KAFKA_DATA_TYPE=JSON has no key. Use SINK_KAFKA_DATA_TYPE=PROTO with SINK_KAFKA_PROTO_KEY, or make the query append-only (a window)',
+    );
+  }
   if (root.updating && sink.type === 'kafka' && !sink.protoKey && sink.dataType === 'PROTO') {
     throw userError('the query produces an updating result; the kafka sink writes it as upserts and needs SINK_KAFKA_PROTO_KEY for the key');
   }

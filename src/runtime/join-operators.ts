@@ -7,8 +7,8 @@ import type { Operator, OperatorHooks, Output } from './operator.js';
 /**
  * Interval join: left row l and right row r join when their keys are equal and
  * r.time - l.time is within [lower, upper]. Both sides are buffered by key and trimmed as event time passes.
- * The output watermark is held back by `upper` because a left row can still be emitted until the watermark
- * passes l.time + upper.
+ * The output watermark is held back by max(0, upper, -lower), as Flink does: a row can still be joined and
+ * emitted that long after its own time has passed the input watermark.
  */
 /** Buffer key of rows with a NULL join key: an object no lookup can produce, so they never match. */
 const NULL_KEY = {};

@@ -230,6 +230,11 @@ describe('dirk validate: user errors exit 2 with a clear message', () => {
     ['a SQL syntax error', { FLINK_SQL_QUERY: 'SELECT order_number\nFROM booking WHERE' }, /SQL error at line 2, column 19: expected an expression/],
     ['a table not in STREAMS', { FLINK_SQL_QUERY: 'SELECT x FROM payment' }, /table 'payment' not found.*booking/],
     ['an unknown proto class', { STREAMS: [{ ...base.STREAMS[0], INPUT_SCHEMA_PROTO_CLASS: 'dirk.examples.BookingLog' }] }, /unknown proto class.*dirk\.examples\.BookingLog/],
+    [
+      'an updating result to a JSON Kafka sink (no key for upserts)',
+      { FLINK_SQL_QUERY: 'SELECT service_type, COUNT(*) AS n FROM booking GROUP BY service_type', SINK_TYPE: 'kafka', SINK_KAFKA_BROKERS: '127.0.0.1:9092', SINK_KAFKA_TOPIC: 'out', SINK_KAFKA_DATA_TYPE: 'JSON' },
+      /updating result.*SINK_KAFKA_DATA_TYPE=JSON has no key/,
+    ],
   ])('rejects %s', async (_what, change, message) => {
     const config: Record<string, unknown> = { ...base, ...change };
     for (const [k, v] of Object.entries(change)) if (v === undefined) delete config[k];
