@@ -16,7 +16,9 @@ import type { PreparedJob } from './prepare.js';
  *    latency of async calls;
  *  - the error policy (UDF_ERROR_POLICY): a failing call names its record through the batch being processed;
  *  - hot reload (UDF_WATCH / --watch-udfs): a changed file's functions replace the bodies in their slots, so
- *    compiled call sites and operator state stay as they are.
+ *    compiled call sites and operator state stay as they are. A change to a helper module reloads the UDF files
+ *    importing it; a deleted file's functions keep their last body until a restart (warned once), and a new
+ *    function name is only available after a restart.
  * `validate` and `explain` never get here: they must have no side effects.
  */
 export interface UdfRuntime {
@@ -154,17 +156,36 @@ export async function startUdfRuntime(job: PreparedJob, options: UdfRuntimeOptio
   // ---- hot reload -------------------------------------------------------------------------------------
   let watcher: UdfWatcher | undefined;
   let reloads: Promise<void> = Promise.resolve();
+  /** Function names already warned about (removed from their file / new while running): logged once each. */
+  const warnedRemoved = new Set<string>();
+  const warnedNew = new Set<string>();
   const reload = async (change: UdfChange): Promise<void> => {
-    if (change.defs.length === 0) {
-      logger.warn(`UDF file ${change.file} has no functions now (deleted or emptied); the running job keeps the functions it had`);
-      return;
+    const via = change.cause === change.file ? '' : ` (it imports ${change.cause}, which changed)`;
+    // A function the running job has that the file no longer defines keeps its last definition until a restart.
+    const defined = new Set(change.all.map((d) => d.name.toUpperCase()));
+    for (const d of change.defs) warnedRemoved.delete(d.name.toUpperCase());
+    const removed = change.previous
+      .map((d) => d.name)
+      .filter((n) => !defined.has(n.toUpperCase()) && job.slots.has(n.toUpperCase()) && !warnedRemoved.has(n.toUpperCase()));
+    if (removed.length > 0) {
+      for (const n of removed) warnedRemoved.add(n.toUpperCase());
+      const one = removed.length === 1;
+      const names = `${one ? 'function' : 'functions'} ${removed.join(', ')}`;
+      logger.warn(
+        change.deleted
+          ? `UDF file ${change.file} was deleted; its ${names} ${one ? 'keeps' : 'keep'} working in the running job until a restart`
+          : `${names} ${one ? 'is' : 'are'} no longer defined in ${change.file}; the running job keeps the last definition until a restart`,
+      );
     }
-    for (const def of change.defs) await reloadOne(def, change.file);
+    for (const def of change.defs) await reloadOne(def, change.file, via);
   };
-  const reloadOne = async (def: FunctionDef, file: string): Promise<void> => {
+  const reloadOne = async (def: FunctionDef, file: string, via: string): Promise<void> => {
     const slot = job.slots.get(def.name.toUpperCase());
     if (slot === undefined) {
-      logger.warn(`function ${def.name} in ${file} is new; the running query cannot call it (restart the job to use it)`);
+      if (!warnedNew.has(def.name.toUpperCase())) {
+        warnedNew.add(def.name.toUpperCase());
+        logger.warn(`function ${def.name} in ${file} is new: available after a restart (the running query was planned without it)`);
+      }
       return;
     }
     if (slot.current === def) return;
@@ -189,7 +210,7 @@ export async function startUdfRuntime(job: PreparedJob, options: UdfRuntimeOptio
         logger.warn(`closing the previous definition of ${def.name} failed: ${(e as Error).message}`);
       }
     }
-    logger.info(`reloaded function ${slot.name} from ${file}`);
+    logger.info(`reloaded function ${slot.name} from ${file}${via}`);
   };
   if (options.watch && udf.folders.length > 0) {
     watcher = watchUdfFolders(

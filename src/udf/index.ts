@@ -16,5 +16,5 @@ export {
   type ScalarInvoker,
 } from './registry.js';
 export { accepts, parseParamType, parseType, paramTypeToString, type ParamType } from './types.js';
-export { isFunctionDef, isUdfSourceFile, loadUdfFile, loadUdfFolders, watchUdfFolders, type UdfChange, type UdfWatcher } from './loader.js';
+export { isFunctionDef, isUdfSourceFile, loadUdfFile, loadUdfFolders, loadUdfModule, watchUdfFolders, type LoadedUdfFile, type UdfChange, type UdfWatcher } from './loader.js';
 export { createFunctionSlots, FunctionSlot, slotOf, UdfCallError, type SlotBinding, type UdfErrorPolicy } from './slots.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, promises as fsp, statSync, watch, type FSWatcher } from 'node:fs';
+import { existsSync, promises as fsp, readdirSync, statSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DirkError, userError } from '../core/errors.js';
@@ -55,47 +55,65 @@ function resolveRelative(fromFile: string, spec: string): string | undefined {
   return candidates.find((c) => existsSync(c) && statSync(c).isFile());
 }
 
-interface Compilation {
-  /** Temporary files written for one top-level import; all removed once it is loaded. */
-  readonly temps: string[];
-  /** Source path -> temp path, so a helper imported twice is compiled once. */
-  readonly compiled: Map<string, string>;
+/** One local module of a UDF file's import graph. */
+interface GraphNode {
+  readonly source: string;
+  /** Relative import specifier -> the local source file it resolves to (compiled too). */
+  readonly imports: Map<string, string>;
+  /** Specifiers of this engine's API -> its URL. */
+  readonly api: Map<string, string>;
 }
 
-async function compileFile(ts: Ts, file: string, comp: Compilation): Promise<string> {
-  const done = comp.compiled.get(file);
-  if (done !== undefined) return done;
+const LOCAL_MODULE = /\.m?[tj]s$/;
+
+/** Reads `file` and, transitively, every local module it imports (relative .ts / .mts / .js / .mjs). */
+async function scanGraph(ts: Ts, file: string, graph: Map<string, GraphNode>): Promise<void> {
+  if (graph.has(file)) return;
   const source = await fsp.readFile(file, 'utf8');
-  const hash = createHash('sha1').update(file).update(source).digest('hex').slice(0, 12);
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.dirk-${hash}.mjs`);
-  comp.compiled.set(file, temp);
-
-  // Rewrite import specifiers: the API to this engine, relative .ts imports to their compiled temp files.
-  const pending: Promise<void>[] = [];
-  const rewrites = new Map<string, string>();
-  const noteSpecifier = (spec: string): void => {
-    if (rewrites.has(spec)) return;
+  const node: GraphNode = { source, imports: new Map(), api: new Map() };
+  graph.set(file, node);
+  for (const f of ts.preProcessFile(source, true, true).importedFiles) {
+    const spec = f.fileName;
     const api = API_SPECIFIERS[spec];
-    if (api !== undefined) {
-      rewrites.set(spec, apiUrl(api));
-      return;
-    }
-    if (!spec.startsWith('./') && !spec.startsWith('../')) return;
+    if (api !== undefined) node.api.set(spec, apiUrl(api));
+    if (!spec.startsWith('./') && !spec.startsWith('../')) continue;
     const target = resolveRelative(file, spec);
-    if (target === undefined) return; // leave it; the import will report the missing file
-    if (/\.m?ts$/.test(target)) {
-      rewrites.set(spec, '');
-      pending.push(
-        compileFile(ts, target, comp).then((t) => {
-          rewrites.set(spec, `./${path.relative(path.dirname(temp), t).split(path.sep).join('/')}`);
-        }),
-      );
-    }
-  };
-  const pre = ts.preProcessFile(source, true, true);
-  for (const f of pre.importedFiles) noteSpecifier(f.fileName);
-  await Promise.all(pending);
+    if (target === undefined || !LOCAL_MODULE.test(target)) continue; // a missing file is reported by the import
+    node.imports.set(spec, target);
+  }
+  await Promise.all([...node.imports.values()].map((t) => scanGraph(ts, t, graph)));
+}
 
+/** `file` and every local module it imports, directly or not. */
+function closureOf(file: string, graph: ReadonlyMap<string, GraphNode>): Set<string> {
+  const seen = new Set<string>();
+  const visit = (f: string): void => {
+    if (seen.has(f)) return;
+    seen.add(f);
+    for (const t of graph.get(f)?.imports.values() ?? []) visit(t);
+  };
+  visit(file);
+  return seen;
+}
+
+/**
+ * Where a module's compiled copy goes. The name hashes the module's source together with the sources of all it
+ * imports, so a changed helper gives every module that (transitively) imports it a new URL: Node caches
+ * modules by URL, and an unchanged URL would hand back the previous code. Unchanged modules keep their URL
+ * (one instance, shared by reloads).
+ */
+function tempPathOf(file: string, graph: ReadonlyMap<string, GraphNode>): string {
+  const h = createHash('sha1');
+  for (const f of [...closureOf(file, graph)].sort()) h.update(f).update('\0').update(graph.get(f)!.source).update('\0');
+  return path.join(path.dirname(file), `.${path.basename(file)}.dirk-${h.digest('hex').slice(0, 12)}.mjs`);
+}
+
+function transpile(ts: Ts, file: string, node: GraphNode, temp: string, temps: ReadonlyMap<string, string>): string {
+  // Rewrite import specifiers: the API to this engine, local modules to their compiled temp files.
+  const rewrites = new Map<string, string>(node.api);
+  for (const [spec, target] of node.imports) {
+    rewrites.set(spec, `./${path.relative(path.dirname(temp), temps.get(target)!).split(path.sep).join('/')}`);
+  }
   const rewriteSpecifiers: import('typescript').TransformerFactory<import('typescript').SourceFile> = (ctx) => {
     const f = ctx.factory;
     const fix = (lit: import('typescript').Expression | undefined): import('typescript').Expression | undefined => {
@@ -119,7 +137,7 @@ async function compileFile(ts: Ts, file: string, comp: Compilation): Promise<str
     return (sf) => ts.visitEachChild(sf, visit, ctx) as import('typescript').SourceFile;
   };
 
-  const out = ts.transpileModule(source, {
+  const out = ts.transpileModule(node.source, {
     fileName: file,
     reportDiagnostics: true,
     compilerOptions: {
@@ -142,9 +160,7 @@ async function compileFile(ts: Ts, file: string, comp: Compilation): Promise<str
       `UDF file ${file}${pos ? `:${pos.line + 1}:${pos.character + 1}` : ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`,
     );
   }
-  await fsp.writeFile(temp, out.outputText);
-  comp.temps.push(temp);
-  return temp;
+  return out.outputText;
 }
 
 export function isFunctionDef(x: unknown): x is FunctionDef {
@@ -167,24 +183,42 @@ function defsOf(mod: Record<string, unknown>): FunctionDef[] {
   return found;
 }
 
+/** A loaded UDF file: its defs and the local modules it was built from (itself included). */
+export interface LoadedUdfFile {
+  readonly defs: FunctionDef[];
+  readonly modules: ReadonlySet<string>;
+}
+
 /** Compile (if needed) and import one UDF file; returns the defs it exports, each tagged with the file. */
 export async function loadUdfFile(file: string): Promise<FunctionDef[]> {
+  return (await loadUdfModule(file)).defs;
+}
+
+/** As loadUdfFile, also naming every local module the file imports (directly or not), for hot reload. */
+export async function loadUdfModule(file: string): Promise<LoadedUdfFile> {
   const abs = path.resolve(file);
   const ts = await typescript();
-  const comp: Compilation = { temps: [], compiled: new Map() };
+  const graph = new Map<string, GraphNode>();
+  const written: string[] = [];
   let mod: Record<string, unknown>;
   try {
-    const temp = await compileFile(ts, abs, comp);
-    mod = (await import(pathToFileURL(temp).href)) as Record<string, unknown>;
+    await scanGraph(ts, abs, graph);
+    const temps = new Map([...graph.keys()].map((f) => [f, tempPathOf(f, graph)] as const));
+    for (const [f, node] of graph) {
+      const text = transpile(ts, f, node, temps.get(f)!, temps);
+      await fsp.writeFile(temps.get(f)!, text);
+      written.push(temps.get(f)!);
+    }
+    mod = (await import(pathToFileURL(temps.get(abs)!).href)) as Record<string, unknown>;
   } catch (e) {
     if (e instanceof DirkError) throw e;
     throw userError(`cannot load UDF file ${abs}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   } finally {
-    await Promise.all(comp.temps.map((t) => fsp.rm(t, { force: true })));
+    await Promise.all(written.map((t) => fsp.rm(t, { force: true })));
   }
   const defs = defsOf(mod);
   for (const d of defs) setOrigin(d, abs);
-  return defs;
+  return { defs, modules: new Set(graph.keys()) };
 }
 
 async function listFolder(dir: string): Promise<string[]> {
@@ -230,10 +264,16 @@ export async function loadUdfFolders(dirs: readonly string[]): Promise<FunctionD
 }
 
 export interface UdfChange {
-  /** The file that changed (absolute path). */
+  /** The UDF file reloaded (absolute path). */
   readonly file: string;
   /** The file's defs after the change; empty when the file was deleted. */
   readonly defs: readonly FunctionDef[];
+  /** The file is gone (deleted or renamed). */
+  readonly deleted: boolean;
+  /** The file's defs before the change (empty for a new file). */
+  readonly previous: readonly FunctionDef[];
+  /** The file whose change caused the reload: `file` itself, or a helper module it imports. */
+  readonly cause: string;
   /** All defs of all watched folders after the change (collisions checked). */
   readonly all: readonly FunctionDef[];
 }
@@ -242,8 +282,35 @@ export interface UdfWatcher {
   close(): void;
 }
 
+const SKIP_DIRS = new Set(['node_modules']);
+
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** `dir` and its sub-folders (not node_modules or hidden ones). */
+function subFolders(dir: string): string[] {
+  const out = [dir];
+  let entries: import('node:fs').Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    if (e.isDirectory() && !e.name.startsWith('.') && !SKIP_DIRS.has(e.name)) out.push(...subFolders(path.join(dir, e.name)));
+  }
+  return out;
+}
+
 /**
- * Watch UDF folders and reload a changed file after `debounceMs` of quiet. `onChange` gets the reloaded
+ * Watch UDF folders and reload a changed file after `debounceMs` of quiet. A UDF file is a top-level file of a
+ * folder; a change to a module one imports (a sibling or a file in a sub-folder, or anywhere else through a
+ * relative import) reloads every UDF file that imports it, directly or not. `onChange` gets the reloaded
  * file's defs and the whole new set; a file that fails to compile or collides is reported through `onError`
  * and the previous set stays in force. Start from the defs `loadUdfFolders` returned.
  */
@@ -253,18 +320,30 @@ export function watchUdfFolders(
   options: { readonly debounceMs?: number; readonly onError?: (e: unknown, file: string) => void } = {},
 ): UdfWatcher {
   const debounceMs = options.debounceMs ?? 200;
+  const roots = dirs.map((d) => path.resolve(d));
   const current = new Map<string, readonly FunctionDef[]>();
+  /** UDF file -> the local modules it is built from (itself included). */
+  const modules = new Map<string, ReadonlySet<string>>();
   const timers = new Map<string, NodeJS.Timeout>();
-  const watchers: FSWatcher[] = [];
+  const watchers = new Map<string, FSWatcher>();
   let closed = false;
   let chain: Promise<void> = Promise.resolve();
 
+  const isUdfFile = (file: string): boolean => roots.includes(path.dirname(file)) && isUdfSourceFile(path.basename(file));
+  const load = async (file: string): Promise<FunctionDef[]> => {
+    const loaded = await loadUdfModule(file);
+    modules.set(file, loaded.modules);
+    // A helper outside the watched folders (../shared/x.ts) is watched where it is.
+    for (const m of loaded.modules) watchDir(path.dirname(m));
+    return loaded.defs;
+  };
+
   // Build the initial per-file picture lazily from disk so a later change can replace one file's defs.
   const ready = (async () => {
-    for (const dir of dirs) {
+    for (const dir of roots) {
       for (const file of await listFolder(dir)) {
         try {
-          current.set(file, await loadUdfFile(file));
+          current.set(file, await load(file));
         } catch {
           current.set(file, []);
         }
@@ -272,45 +351,75 @@ export function watchUdfFolders(
     }
   })();
 
-  const reload = (file: string): void => {
+  const reload = (file: string, cause: string): void => {
     chain = chain.then(async () => {
-      await ready;
       if (closed) return;
       try {
-        const defs = existsSync(file) ? await loadUdfFile(file) : [];
+        const gone = !existsSync(file);
+        const defs = gone ? [] : await load(file);
+        const previous = current.get(file) ?? [];
         const next = new Map(current);
-        if (defs.length === 0 && !existsSync(file)) next.delete(file);
-        else next.set(file, defs);
+        if (gone) {
+          next.delete(file);
+          modules.delete(file);
+        } else next.set(file, defs);
         const all = checkCollisions([...next.entries()].sort(([a], [b]) => a.localeCompare(b)));
         current.clear();
         for (const [k, v] of next) current.set(k, v);
-        onChange({ file, defs, all });
+        onChange({ file, defs, deleted: gone, previous, cause, all });
       } catch (e) {
         if (options.onError) options.onError(e, file);
       }
     });
   };
 
-  for (const dir of dirs) {
-    const w = watch(dir, (_event, name) => {
-      if (closed || name === null || !isUdfSourceFile(name.toString())) return;
-      const file = path.resolve(dir, name.toString());
-      clearTimeout(timers.get(file));
-      timers.set(
-        file,
-        setTimeout(() => {
-          timers.delete(file);
-          reload(file);
-        }, debounceMs),
-      );
+  /** A source file changed: reload it if it is a UDF file, and every UDF file built from it. */
+  const changed = (file: string): void => {
+    chain = chain.then(async () => {
+      await ready;
+      if (closed) return;
+      const targets = new Set<string>();
+      if (isUdfFile(file)) targets.add(file);
+      for (const [udf, mods] of modules) if (mods.has(file)) targets.add(udf);
+      for (const t of [...targets].sort()) reload(t, file);
     });
-    watchers.push(w);
+  };
+
+  function watchDir(dir: string): void {
+    if (closed || watchers.has(dir)) return;
+    let w: FSWatcher;
+    try {
+      w = watch(dir, (_event, name) => {
+        if (closed || name === null) return;
+        const target = path.resolve(dir, name.toString());
+        const base = path.basename(target);
+        if (base.startsWith('.') || SKIP_DIRS.has(base)) return;
+        if (!isUdfSourceFile(base)) {
+          // A new sub-folder of a UDF folder is watched too.
+          if (roots.some((r) => target.startsWith(r + path.sep)) && isDirectory(target)) subFolders(target).forEach(watchDir);
+          return;
+        }
+        clearTimeout(timers.get(target));
+        timers.set(
+          target,
+          setTimeout(() => {
+            timers.delete(target);
+            changed(target);
+          }, debounceMs),
+        );
+      });
+    } catch {
+      return; // a folder that vanished meanwhile
+    }
+    watchers.set(dir, w);
   }
+
+  for (const dir of roots) subFolders(dir).forEach(watchDir);
   return {
     close() {
       closed = true;
       for (const t of timers.values()) clearTimeout(t);
-      for (const w of watchers) w.close();
+      for (const w of watchers.values()) w.close();
     },
   };
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -409,6 +409,61 @@ describe('startUdfRuntime', () => {
       expect(slot.current.signatures[0]!.params).toEqual(['BIGINT']);
     } finally {
       await udfs.close();
+    }
+  });
+  it('a changed helper module (in a sub-folder) reloads the UDF file importing it; the open window keeps its state', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'dirk-udf-helper-'));
+    mkdirSync(join(folder, 'lib'));
+    const factor = (k: number): void => writeFileSync(join(folder, 'lib', 'factor.ts'), `export const factor = (): number => ${k};\n`);
+    factor(2);
+    writeFileSync(join(folder, 'lib', 'apply.ts'), `import { factor } from './factor.js';\nexport const apply = (x: number): number => x * factor();\n`);
+    writeFileSync(
+      join(folder, 'scale.ts'),
+      `import { defineScalar } from 'dirk/udf';\nimport { apply } from './lib/apply.js';\nexport const Scale = defineScalar({ name: 'Scale', signatures: [{ params: ['BIGINT'], returns: 'BIGINT' }], eval: (x: any) => apply(Number(x)) });\n`,
+    );
+    const user = await loadUdfFolders([folder]);
+    const job = prepared("SELECT COUNT(*) AS n, SUM(Scale(x)) AS s FROM t GROUP BY TUMBLE(rowtime, INTERVAL '1' MINUTE)", user, { folders: [folder], watch: true });
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'info', write: (l) => lines.push(l) });
+    const count = (re: RegExp): number => lines.filter((l) => re.test(l)).length;
+    const waitFor = async (re: RegExp): Promise<void> => {
+      const end = Date.now() + 10_000;
+      while (count(re) === 0) {
+        if (Date.now() > end) throw new Error(`no log line ${re}: ${lines.join('\n')}`);
+        await sleep(20);
+      }
+    };
+    const out: Row[] = [];
+    const flow = buildDataflow(job.plan, { data: (r) => void out.push(...r), watermark() {} }, { hooks: { late() {} }, retentionMs: 0, now: () => 0 });
+    const udfs = await startUdfRuntime(job, { telemetry: createTelemetry({ jobId: 'h' }), logger, watch: true, debounceMs: 50 });
+    try {
+      flow.inputs[0]!.push(rows(1, 2)); // 2 + 4
+      await sleep(300); // the watcher reads the folders once before it reloads anything
+      factor(10);
+      await waitFor(/reloaded function Scale from .*scale\.ts \(it imports .*lib[/\\]factor\.ts, which changed\)/);
+      flow.inputs[0]!.push(rows(3)); // 30
+      flow.inputs[0]!.watermark(60_000);
+      await flow.settle();
+      expect(out).toEqual([[3, 36]]);
+
+      // A new function name while running: logged once, usable after a restart.
+      const extra = `import { defineScalar } from 'dirk/udf';\nexport const Fresh = defineScalar({ name: 'Fresh', signatures: [{ params: [], returns: 'INT' }], eval: () => VALUE });\n`;
+      writeFileSync(join(folder, 'fresh.ts'), extra.replace('VALUE', '1'));
+      await waitFor(/function Fresh in .*fresh\.ts is new: available after a restart/);
+      writeFileSync(join(folder, 'fresh.ts'), extra.replace('VALUE', '2'));
+      await sleep(400);
+      expect(count(/function Fresh .* is new/)).toBe(1);
+
+      // A deleted UDF file: its function keeps working until a restart, warned once.
+      rmSync(join(folder, 'scale.ts'));
+      await waitFor(/UDF file .*scale\.ts was deleted; its function Scale keeps working in the running job until a restart/);
+      factor(100); // nothing imports it any more
+      await sleep(400);
+      expect(count(/scale\.ts was deleted/)).toBe(1);
+      expect(invokeScalar(job.functions.resolve('Scale', [T.BIGINT]), [5n])).toBe(50);
+    } finally {
+      await udfs.close();
+      rmSync(folder, { recursive: true, force: true });
     }
   });
 });

@@ -1,10 +1,10 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { T } from '../../../src/core/types.js';
 import type { FunctionDef } from '../../../src/udf/api.js';
-import { loadUdfFolders, watchUdfFolders, type UdfChange } from '../../../src/udf/loader.js';
+import { loadUdfFolders, loadUdfModule, watchUdfFolders, type UdfChange } from '../../../src/udf/loader.js';
 import { createFunctionCatalog, invokeScalar, originOf } from '../../../src/udf/registry.js';
 
 let dir: string;
@@ -100,6 +100,36 @@ describe('watchUdfFolders', () => {
       const def = last.defs[0] as FunctionDef & { eval: () => number };
       expect(def.eval()).toBe(2);
       expect(last.all.map((d) => d.name)).toEqual(['Version']);
+    } finally {
+      w.close();
+    }
+  });
+  it('follows imports: a changed helper two imports away reloads every UDF file built from it, with its new code', async () => {
+    mkdirSync(path.join(dir, 'lib', 'deep'), { recursive: true });
+    const base = (v: number): string => write(dir, 'lib/deep/base.ts', `export const base = ${v};\n`);
+    base(1);
+    write(dir, 'lib/mid.ts', `import { base } from './deep/base.js';\nexport const mid = (): number => base * 10;\n`);
+    const udf = (name: string): string =>
+      write(dir, `${name.toLowerCase()}.ts`, `import { defineScalar } from 'dirk/udf';\nimport { mid } from './lib/mid.js';\nexport default defineScalar({ name: '${name}', signatures: [{ params: [], returns: 'INT' }], eval: () => mid() });\n`);
+    const a = udf('A');
+    const b = udf('B');
+    write(dir, 'other.ts', `import { defineScalar } from 'dirk/udf';\nexport default defineScalar({ name: 'Other', signatures: [{ params: [], returns: 'INT' }], eval: () => 0 });\n`);
+    expect([...(await loadUdfModule(a)).modules].sort()).toEqual([a, path.join(dir, 'lib/deep/base.ts'), path.join(dir, 'lib/mid.ts')].sort());
+    const changes: UdfChange[] = [];
+    const w = watchUdfFolders([dir], (c) => changes.push(c), { debounceMs: 50 });
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      base(7);
+      const deadline = Date.now() + 5000;
+      while (changes.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 200));
+      expect(changes.map((c) => [c.file, c.cause])).toEqual([
+        [a, path.join(dir, 'lib/deep/base.ts')],
+        [b, path.join(dir, 'lib/deep/base.ts')],
+      ]);
+      for (const c of changes) expect((c.defs[0] as FunctionDef & { eval: () => number }).eval()).toBe(70);
+      expect(changes[0]!.previous.map((d) => d.name)).toEqual(['A']);
+      expect(readdirSync(path.join(dir, 'lib')).filter((n) => n.startsWith('.'))).toEqual([]);
     } finally {
       w.close();
     }
