@@ -123,6 +123,14 @@ export function planAggregate(host: PlanHost, s: Select, input: Planned): Planne
   let node: PlanNode;
   if (window) {
     if (source.node.updating) throw new SqlError('a window aggregation needs an append-only input; this input is updating', windowPos ?? s.pos);
+    // HOP and CUMULATE merge panes and SESSION merges sessions: partial accumulators are combined.
+    const noMerge = window.type === 'TUMBLE' ? undefined : aggs.find((a) => a.udaf && !a.udaf.merge);
+    if (noMerge) {
+      throw new SqlError(
+        `aggregate function ${noMerge.udaf!.name} has no merge(), which ${window.type} windows need to combine partial results; use it in a TUMBLE window or a GROUP BY without a window, or give it a merge()`,
+        windowPos ?? s.pos,
+      );
+    }
     node = { kind: 'windowAggregate', input: source.node, window, keys, aggs, fields, updating: false, rowtimeIndex: k + 2 };
   } else {
     const noRetract = source.node.updating ? aggs.find((a) => a.udaf && !a.udaf.retract) : undefined;
