@@ -13,7 +13,8 @@ import { REPO_ROOT, runCli, startCli, type RunningCli } from '../helpers/process
  * User functions in running jobs, through the CLI (`npm run build` first) against the real broker: a
  * TypeScript UDF from a temporary UDF_FOLDERS folder inside a windowed aggregate, hot reload with
  * --watch-udfs keeping the open window, UDF_ERROR_POLICY=FAIL naming the record, an async library function
- * (DartGet) reading an HTTP dart store, and `dirk validate` pointing at a bad call.
+ * (DartGet) reading an HTTP dart store in SELECT / WHERE and as a window's GROUP BY key and SUM argument, and
+ * `dirk validate` pointing at a bad call.
  */
 let Booking: protobuf.Type;
 const dir = mkdtempSync(join(tmpdir(), 'dirk-udf-it-'));
@@ -215,6 +216,39 @@ describe('async UDFs in a running job', () => {
       expect(records.map((r) => JSON.parse(r.value!.toString('utf8')))).toEqual([
         { order_number: 'o1', surge: '1.5' },
         { order_number: 'o3', surge: 'none' },
+      ]);
+    } finally {
+      const status = await cli.stop('SIGTERM', 20_000);
+      expect(status.code, cli.stderr()).toBe(0);
+    }
+  });
+  it('DartGet as a GROUP BY key and inside SUM of a window', async () => {
+    const input = uniqueTopic('it-udf-dartgrp-in');
+    const output = uniqueTopic('it-udf-dartgrp-out');
+    await createTopics([input, output], 1);
+    const job = writeJob('dartgrp', input, output, {
+      FLINK_SQL_QUERY:
+        "SELECT DartGet('surge', service_type, 1, 'none') AS surge, COUNT(1) AS n, " +
+        "SUM(order_amount * CAST(DartGet('surge', service_type, 1, '1') AS DOUBLE)) AS total, TUMBLE_END(rowtime, INTERVAL '60' SECOND) AS window_timestamp " +
+        "FROM `booking` GROUP BY DartGet('surge', service_type, 1, 'none'), TUMBLE(rowtime, INTERVAL '60' SECOND)",
+      UDF_DART_STORE_URL: storeUrl,
+    });
+    await produce(input, [
+      { value: booking('o1', 'GO_RIDE', T0 + 1_000, 10) },
+      { value: booking('o2', 'GO_FOOD', T0 + 2_000, 10) },
+      { value: booking('o3', 'GO_RIDE', T0 + 3_000, 2) },
+      { value: booking('o4', 'GO_SEND', T0 + 4_000, 3) },
+      { value: booking('o5', 'GO_RIDE', T0 + 150_000, 1) },
+    ]);
+    const cli = startCli(['run', job]);
+    try {
+      const records = await consumeN(output, 3, 30_000);
+      const got = records.map((r) => JSON.parse(r.value!.toString('utf8')) as { surge: string; n: number; total: number; window_timestamp: string });
+      got.sort((a, b) => a.surge.localeCompare(b.surge));
+      expect(got.map((g) => ({ ...g, total: Math.round(g.total * 1000) / 1000 }))).toEqual([
+        { surge: '1.1', n: 1, total: 11, window_timestamp: '2026-01-01T09:01:00.000Z' },
+        { surge: '1.5', n: 2, total: 18, window_timestamp: '2026-01-01T09:01:00.000Z' },
+        { surge: 'none', n: 1, total: 3, window_timestamp: '2026-01-01T09:01:00.000Z' },
       ]);
     } finally {
       const status = await cli.stop('SIGTERM', 20_000);
