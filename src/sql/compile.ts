@@ -66,7 +66,7 @@ class CodeGen {
       case 'call': {
         const def = b.fn.def as ScalarFunctionDef;
         if (!def.eval) {
-          throw new DirkError(`function ${b.name} is asynchronous; async functions are supported in SELECT and WHERE only, not in GROUP BY, aggregates or join conditions`, { domain: 'user' });
+          throw new DirkError(`function ${b.name} is asynchronous; async functions run in SELECT, WHERE, HAVING, GROUP BY keys and aggregate arguments, not in join conditions, UNNEST or table-function arguments, OVER or ROW_NUMBER`, { domain: 'user' });
         }
         // The invoker applies the function's NULL rule, argument coercions and error wrapping; the row lets
         // a job's error policy name the record a failing call came from.
