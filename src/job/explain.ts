@@ -59,12 +59,15 @@ function describe(n: PlanNode): string {
     case 'rank': {
       const part = `partition=[${n.partitionKeys.map(ex).join(', ')}]`;
       const order = `order=[${n.orderBy.map((o) => `${ex(o.expr)} ${o.desc ? 'DESC' : 'ASC'}`).join(', ')}]`;
-      const rn = n.withRowNumber ? `, rowNumber=${n.fields[n.fields.length - 1]!.name}` : '';
+      const rn = n.withRowNumber ? `, ${n.rankType ? 'rank' : 'rowNumber'}=${n.fields[n.fields.length - 1]!.name}` : '';
       if (n.dedup) {
         const how = n.dedup === 'first' ? 'first row, emitted at the watermark, append-only' : 'last row, updating';
         return `Deduplicate(keep=${how}, ${part}, ${order}${rn})`;
       }
-      return `TopN(n=${n.limit}, ${part}, ${order}${rn})`;
+      const start = n.start ?? 1;
+      const range = start > 1 ? `${n.rankType ? 'ranks' : 'rows'}=${start}..${n.limit}` : `n=${n.limit}`;
+      const fn = n.rankType ? `, function=${n.rankType} (ties share a rank)` : '';
+      return `TopN(${range}${fn}, ${part}, ${order}${rn})`;
     }
     case 'over': {
       const fr = n.frame;

@@ -116,7 +116,7 @@ function describeOperator(n: PlanNode, options: PhysicalOptions = {}): { label: 
     case 'rank':
       if (n.dedup === 'first') return { label: 'Deduplicate[keep first]', state: 'first row by key until the watermark passes it, then its key', watermark: 'emits held rows it passes' };
       if (n.dedup === 'last') return { label: 'Deduplicate[keep last]', state: 'last row by key, idle-state retention' };
-      return { label: `TopN[${n.limit}]`, state: `top ${n.limit} rows by partition key, idle-state retention` };
+      return topNDescription(n);
     case 'over':
       return {
         label: `OverAggregate[${n.frame.unit} ${n.frame.preceding === 'UNBOUNDED' ? 'UNBOUNDED' : n.frame.unit === 'RANGE' ? `${n.frame.preceding} ms` : n.frame.preceding} PRECEDING]`,
@@ -126,6 +126,17 @@ function describeOperator(n: PlanNode, options: PhysicalOptions = {}): { label: 
     default:
       return assertNever(n, 'plan node');
   }
+}
+
+function topNDescription(n: Extract<PlanNode, { kind: 'rank' }>): { label: string; state: string } {
+  const start = n.start ?? 1;
+  if (!n.rankType) {
+    return { label: `TopN[${start > 1 ? `rows ${start}..${n.limit}` : n.limit}]`, state: `top ${n.limit} rows by partition key, idle-state retention` };
+  }
+  return {
+    label: `TopN[${n.rankType} ${start > 1 ? `${start}..${n.limit}` : `<= ${n.limit}`}]`,
+    state: `rows ranked up to ${n.limit}, ties included, by partition key, idle-state retention`,
+  };
 }
 
 function windowLabel(w: WindowSpec): string {

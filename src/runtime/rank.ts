@@ -8,7 +8,8 @@ import type { Operator, OperatorHooks, Output } from './operator.js';
 type RankNode = Extract<PlanNode, { kind: 'rank' }>;
 
 /**
- * ROW_NUMBER() OVER (PARTITION BY ... ORDER BY ...) filtered to the first N rows of each partition.
+ * ROW_NUMBER() OVER (PARTITION BY ... ORDER BY ...) filtered to the first N rows of each partition, or to
+ * the rows ranked M..N; RANK() and DENSE_RANK() filtered to a rank range.
  *
  * - Deduplication keeping the first row (ORDER BY time ASC, rn = 1): append-only. A key's candidate is held
  *   until the watermark passes its time; then no earlier row can still arrive (it would be late), so the row
@@ -20,6 +21,12 @@ type RankNode = Extract<PlanNode, { kind: 'rank' }>;
  *   rank +I, a vanished rank -D. Without it, a row entering the top N is +I and the row it pushes out -D.
  *   Rows equal in the sort key keep their arrival order. An append-only input keeps only the top N rows;
  *   an updating input keeps all rows, since a retraction can bring a lower row back into the top N.
+ * - Top-N over ranks M..N (M > 1): as Flink, always per rank: each rank in M..N whose row changed gets
+ *   -U old / +U new (with or without the rank column), a new rank +I, a vanished rank -D.
+ * - RANK() / DENSE_RANK(): a rank holds every row tied on the sort key (RANK then skips as many ranks as
+ *   it held; DENSE_RANK does not), so a rank filter may keep more than N rows. Each change compares the kept
+ *   rows before and after: rows leaving the range are -D (first), rows entering +I, and a row whose rank
+ *   moved -U (old rank) / +U (new rank) when the rank column is output. (Flink runs these in batch mode only.)
  * State is plain Maps of rows (checkpointed by snapshot/restore); partitions idle for the retention time
  * are dropped.
  */
@@ -39,6 +46,9 @@ export class RankOperator implements Operator {
   private readonly partKey: (r: Row) => unknown;
   private readonly cmp: (a: Row, b: Row) => number;
   private readonly limit: number;
+  private readonly start: number;
+  /** Emit per rank (-U/+U of the row at each changed rank), with or without the rank column. */
+  private readonly perRank: boolean;
   private readonly withRn: boolean;
   private readonly keepAll: boolean;
   private readonly timeIndex: number;
@@ -57,7 +67,7 @@ export class RankOperator implements Operator {
     private readonly retentionMs: number,
     private readonly now: () => number,
   ) {
-    this.name = node.dedup ? `Deduplicate(keep ${node.dedup})` : `TopN(${node.limit})`;
+    this.name = node.dedup ? `Deduplicate(keep ${node.dedup})` : `TopN(${node.rankType ?? 'ROW_NUMBER'} ${node.start ?? 1}..${node.limit})`;
     this.partKey = keyFunction(node.partitionKeys.map(compileExpr));
     const keys = node.orderBy.map((o) => ({ f: compileExpr(o.expr), desc: o.desc }));
     this.cmp = (a, b) => {
@@ -73,7 +83,9 @@ export class RankOperator implements Operator {
       return 0;
     };
     this.limit = node.limit;
+    this.start = node.start ?? 1;
     this.withRn = node.withRowNumber;
+    this.perRank = this.withRn || this.start > 1;
     this.keepAll = node.input.updating;
     const o = node.orderBy[0]?.expr;
     this.timeIndex = o && o.k === 'col' ? o.index : -1;
@@ -98,6 +110,7 @@ export class RankOperator implements Operator {
       }
       p.touchedAt = now;
       if (last) this.keepLast(p, row, outRows, outKinds);
+      else if (this.node.rankType) this.changeTied(p, row, retract, outRows, outKinds);
       else if (retract) this.remove(p, row, outRows, outKinds);
       else this.insert(p, row, outRows, outKinds);
       if (p.rows.length === 0) this.parts.delete(k);
@@ -148,9 +161,9 @@ export class RankOperator implements Operator {
     const before = Math.min(list.length, this.limit);
     list.splice(pos, 0, row);
     const after = Math.min(list.length, this.limit);
-    if (this.withRn) {
+    if (this.perRank) {
       // Ranks pos.. shifted down by one: old row at rank j was list[j + 1] now.
-      for (let j = pos; j < after; j++) {
+      for (let j = Math.max(pos, this.start - 1); j < after; j++) {
         if (j < before) {
           outRows.push(this.emitRow(list[j + 1]!, j + 1), this.emitRow(list[j]!, j + 1));
           outKinds.push(RowKind.UpdateBefore, RowKind.UpdateAfter);
@@ -179,9 +192,9 @@ export class RankOperator implements Operator {
     list.splice(pos, 1);
     if (pos >= this.limit) return;
     const after = Math.min(list.length, this.limit);
-    if (this.withRn) {
+    if (this.perRank) {
       // Ranks pos.. shifted up by one: the old row at rank j is now list[j - 1] (removed at pos).
-      for (let j = pos; j < before; j++) {
+      for (let j = Math.max(pos, this.start - 1); j < before; j++) {
         const old = j === pos ? removed : list[j - 1]!;
         if (j < after) {
           outRows.push(this.emitRow(old, j + 1), this.emitRow(list[j]!, j + 1));
@@ -199,6 +212,56 @@ export class RankOperator implements Operator {
         outKinds.push(RowKind.Insert);
       }
     }
+  }
+
+  // ---- RANK and DENSE_RANK: ranks that hold ties --------------------------------------------------------
+
+  /**
+   * The kept rows (by identity) with their ranks, in order, and the length of the list up to the last row
+   * that can still be kept.
+   */
+  private ranked(list: readonly Row[]): { kept: Map<Row, number>; end: number } {
+    const kept = new Map<Row, number>();
+    const dense = this.node.rankType === 'DENSE_RANK';
+    let rank = 0;
+    for (let i = 0; i < list.length; i++) {
+      if (i === 0 || this.cmp(list[i - 1]!, list[i]!) !== 0) rank = dense ? rank + 1 : i + 1;
+      if (rank > this.limit) return { kept, end: i };
+      if (rank >= this.start) kept.set(list[i]!, rank);
+    }
+    return { kept, end: list.length };
+  }
+
+  private changeTied(p: Partition, row: Row, retract: boolean, outRows: Row[], outKinds: RowKind[]): void {
+    const list = p.rows;
+    let pos: number;
+    if (retract) {
+      pos = list.findIndex((r) => sameRow(r, row));
+      if (pos < 0) return;
+    } else pos = this.upperBound(list, row);
+    const before = this.ranked(list).kept;
+    // A copy: rows are told apart by identity, and an input may deliver one array twice.
+    if (retract) list.splice(pos, 1);
+    else list.splice(pos, 0, [...row]);
+    const { kept: after, end } = this.ranked(list);
+    // Rows leaving first, so that a consumer never holds more rows than the ranks keep.
+    for (const [r, rank] of before) {
+      if (after.has(r)) continue;
+      outRows.push(this.emitRow(r, rank));
+      outKinds.push(RowKind.Delete);
+    }
+    for (const [r, rank] of after) {
+      const old = before.get(r);
+      if (old === undefined) {
+        outRows.push(this.emitRow(r, rank));
+        outKinds.push(RowKind.Insert);
+      } else if (old !== rank && this.withRn) {
+        outRows.push(this.emitRow(r, old), this.emitRow(r, rank));
+        outKinds.push(RowKind.UpdateBefore, RowKind.UpdateAfter);
+      }
+    }
+    // Ranks only grow while rows are only added: a row past the last rank kept never comes back.
+    if (!this.keepAll && end < list.length) list.length = end;
   }
 
   // ---- deduplication keeping the first row ----------------------------------------------------------

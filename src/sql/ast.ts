@@ -63,6 +63,8 @@ export type Expr =
   | { readonly kind: 'subquery'; readonly pos: SourcePosition; readonly query: Query };
 
 export interface OverSpec {
+  /** `OVER w`: a window named in the SELECT's WINDOW clause (the other members are then empty). */
+  readonly ref?: { readonly name: string; readonly pos: SourcePosition };
   readonly partitionBy: readonly Expr[];
   readonly orderBy: readonly OrderItem[];
   readonly frame?: {
@@ -123,6 +125,8 @@ export interface Select {
   readonly where?: Expr;
   readonly groupBy: readonly Expr[];
   readonly having?: Expr;
+  /** `WINDOW w AS (...)`: named OVER windows. */
+  readonly windows?: readonly { readonly name: string; readonly pos: SourcePosition; readonly spec: OverSpec }[];
 }
 
 export type QueryBody =

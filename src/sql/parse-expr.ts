@@ -379,7 +379,18 @@ export abstract class ExprParser extends TokenCursor {
     };
   }
 
+  /** `OVER (...)`, or `OVER w` naming a window of the SELECT's WINDOW clause. */
   private overSpec(): OverSpec {
+    const t = this.peek();
+    if (!this.isOp('(')) {
+      const name = this.identifier('a window name or ( after OVER');
+      return { partitionBy: [], orderBy: [], ref: { name, pos: t.pos } };
+    }
+    return this.windowSpec();
+  }
+
+  /** `(PARTITION BY ... ORDER BY ... ROWS|RANGE ...)` of OVER and of `WINDOW w AS (...)`. */
+  protected windowSpec(): OverSpec {
     this.expectOp('(');
     const partitionBy: Expr[] = [];
     let orderBy: OrderItem[] = [];

@@ -1,5 +1,5 @@
 import { SqlError, type SourcePosition } from '../core/errors.js';
-import type { Expr, FromItem, OrderItem, Query, QueryBody, Select, SelectItem, Statement } from './ast.js';
+import type { Expr, FromItem, OrderItem, OverSpec, Query, QueryBody, Select, SelectItem, Statement } from './ast.js';
 import { tokenize } from './lexer.js';
 import { ExprParser } from './parse-expr.js';
 import { RESERVED } from './token-cursor.js';
@@ -127,6 +127,16 @@ class Parser extends ExprParser {
     }
     let having: Expr | undefined;
     if (this.acceptKw('HAVING')) having = this.expr();
+    const windows: { name: string; pos: SourcePosition; spec: OverSpec }[] = [];
+    if (this.acceptKw('WINDOW')) {
+      do {
+        const t = this.peek();
+        const name = this.identifier('a window name');
+        if (windows.some((w) => w.name.toLowerCase() === name.toLowerCase())) throw new SqlError(`window '${name}' is defined twice`, t.pos);
+        this.expectKw('AS');
+        windows.push({ name, pos: t.pos, spec: this.windowSpec() });
+      } while (this.acceptOp(','));
+    }
     return {
       kind: 'select',
       pos: start.pos,
@@ -136,6 +146,7 @@ class Parser extends ExprParser {
       ...(from ? { from } : {}),
       ...(where ? { where } : {}),
       ...(having ? { having } : {}),
+      ...(windows.length ? { windows } : {}),
     };
   }
 

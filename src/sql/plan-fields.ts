@@ -1,6 +1,6 @@
 import { SqlError, type SourcePosition } from '../core/errors.js';
 import type { Field } from '../core/types.js';
-import type { Expr } from './ast.js';
+import type { Expr, SelectItem } from './ast.js';
 import type { Scope } from './binder.js';
 import type { BExpr, PlanNode } from './plan.js';
 
@@ -55,4 +55,28 @@ export function expandStar(scope: Scope, table: string | undefined, pos: SourceP
     fields.push({ name: c.name, type: c.type });
   });
   if (table !== undefined && !any) throw new SqlError(`no table named '${table}' in FROM`, pos);
+}
+
+/**
+ * Binds a SELECT list: `*` and `t.*` expand over `scope`; every other item goes through `bind` (with its
+ * position in the list) and is named by its alias or `defaultName`. `bind` returns undefined to give up.
+ */
+export function bindSelectList(
+  scope: Scope,
+  items: readonly SelectItem[],
+  bind: (item: Extract<SelectItem, { kind: 'expr' }>, i: number) => BExpr | undefined,
+): { exprs: BExpr[]; fields: Field[] } | undefined {
+  const exprs: BExpr[] = [];
+  const fields: Field[] = [];
+  for (const [i, item] of items.entries()) {
+    if (item.kind === 'star') {
+      expandStar(scope, item.table, item.pos, exprs, fields);
+      continue;
+    }
+    const b = bind(item, i);
+    if (!b) return undefined;
+    exprs.push(b);
+    fields.push({ name: item.alias ?? defaultName(item.expr, fields.length), type: b.type });
+  }
+  return { exprs, fields };
 }

@@ -14,6 +14,8 @@ import { isRowtime, plainType } from './types.js';
 export function planJoin(host: PlanHost, f: Extract<FromItem, { kind: 'join' }>, ctes: Map<string, Query>): Planned {
   const left = host.planFrom(f.left, ctes);
   const right = host.planFrom(f.right, ctes);
+  assertNotSession(left.node, f.left);
+  assertNotSession(right.node, f.right);
   const scope = left.scope.concat(right.scope);
   const width = left.node.fields.length;
   if (f.type === 'CROSS' || !f.on) throw new SqlError('a join needs an ON condition with an equality between the two inputs (CROSS JOIN is not supported on streams)', f.pos);
@@ -194,4 +196,17 @@ function timeTerm(b: BExpr, scope: Scope): { index: number; off: number } | unde
     }
   }
   return undefined;
+}
+
+/**
+ * A SESSION window table function's rows get their window only when the session closes, and only an
+ * aggregation waits for that; joined directly, they would never be emitted.
+ */
+function assertNotSession(n: PlanNode, from: FromItem): void {
+  if (n.kind === 'windowTvf' && n.window.type === 'SESSION') {
+    throw new SqlError(
+      'a SESSION window table function cannot be joined directly: its sessions close only for an aggregation, so the join would emit nothing; aggregate it in a sub-query (GROUP BY window_start, window_end and its PARTITION BY keys) and join that',
+      from.pos,
+    );
+  }
 }

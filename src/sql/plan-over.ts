@@ -1,8 +1,8 @@
 import { SqlError, type SourcePosition } from '../core/errors.js';
 import { T, typeToString, type Field } from '../core/types.js';
-import type { Expr, Select } from './ast.js';
+import type { Expr, OverSpec, Select } from './ast.js';
 import { AGGREGATES, Scope, canon, type Binder } from './binder.js';
-import { defaultName, expandStar } from './plan-fields.js';
+import { bindSelectList } from './plan-fields.js';
 import type { PlanHost, Planned } from './plan-host.js';
 import { visitExpr } from './plan-walk.js';
 import type { AggCall, BExpr, PlanNode } from './plan.js';
@@ -12,9 +12,12 @@ import { isRowtime, plainType } from './types.js';
  * Planning of OVER windows in a SELECT list:
  * - aggregates `SUM(x) OVER (PARTITION BY k ORDER BY rowtime ROWS|RANGE BETWEEN ... AND CURRENT ROW)` become
  *   an `over` node (input columns, then one column per aggregate);
- * - `ROW_NUMBER() OVER (PARTITION BY k ORDER BY ...) AS rn` is only meaningful as Top-N or deduplication:
- *   it plans to a pending `rank` node that the outer query must filter with `rn = 1` / `rn <= N` / `rn < N`
- *   (`consumeRank`); a pending rank left in the final plan is an error at the ROW_NUMBER call.
+ * - `ROW_NUMBER() OVER (PARTITION BY k ORDER BY ...) AS rn` (or RANK(), DENSE_RANK()) is only meaningful as
+ *   Top-N or deduplication: it plans to a pending `rank` node that the outer query must filter with an upper
+ *   bound on `rn` (`rn <= N`, `rn < N`, `rn = N`, `rn BETWEEN M AND N`, optionally `rn > M`), possibly through
+ *   `SELECT * FROM (...)` layers that only pass columns (`consumeRank`); a pending rank left in the final plan
+ *   is an error at the ranking call.
+ * - `OVER w` names a window of the SELECT's `WINDOW w AS (...)` clause.
  */
 
 type Call = Extract<Expr, { kind: 'call' }>;
@@ -28,12 +31,16 @@ interface PendingRank {
   /** Position of the row-number column in the SELECT's output. */
   readonly rnOut: number;
   readonly rnName: string;
+  /** `ROW_NUMBER()`, `RANK()` or `DENSE_RANK()`, for messages. */
+  readonly fn: string;
   readonly pos: SourcePosition;
 }
 
 const pending = new WeakMap<PlanNode, PendingRank>();
 
 const RANKING = new Set(['ROW_NUMBER', 'RANK', 'DENSE_RANK', 'PERCENT_RANK', 'CUME_DIST', 'NTILE', 'LAG', 'LEAD']);
+/** The ranking functions that plan to a Top-N (`rank` node). */
+const TOP_N = new Set(['ROW_NUMBER', 'RANK', 'DENSE_RANK']);
 
 export function containsOver(e: Expr): boolean {
   let found = false;
@@ -43,48 +50,67 @@ export function containsOver(e: Expr): boolean {
   return found;
 }
 
+/** The window of an OVER call: its own, or the SELECT's `WINDOW name AS (...)` it names. */
+function resolveOver(s: Select, c: Call): OverSpec {
+  const over = c.over!;
+  if (!over.ref) return over;
+  const name = over.ref.name;
+  const w = s.windows?.find((x) => x.name.toLowerCase() === name.toLowerCase());
+  if (!w) {
+    const known = s.windows?.map((x) => x.name).join(', ');
+    throw new SqlError(`window '${name}' is not defined; ${known ? `this SELECT's WINDOW clause defines ${known}` : `define it after the WHERE / GROUP BY: WINDOW ${name} AS (PARTITION BY ... ORDER BY ...)`}`, over.ref.pos);
+  }
+  return w.spec;
+}
+
 export function planOverSelect(host: PlanHost, s: Select, input: Planned, isUdaf: (name: string) => boolean): Planned {
   const calls: Call[] = [];
   for (const item of s.items) if (item.kind === 'expr') visitExpr(item.expr, (x) => x.kind === 'call' && x.over && calls.push(x));
-  const rowNumbers = calls.filter((c) => c.name === 'ROW_NUMBER');
+  const overs = new Map(calls.map((c) => [c, resolveOver(s, c)] as const));
+  const rankCalls = calls.filter((c) => TOP_N.has(c.name));
   for (const c of calls) {
-    if (c.name !== 'ROW_NUMBER' && RANKING.has(c.name)) {
-      throw new SqlError(`${c.name}() OVER is not supported; use ROW_NUMBER() for Top-N or an aggregate such as SUM(...) OVER`, c.pos);
+    if (!TOP_N.has(c.name) && RANKING.has(c.name)) {
+      throw new SqlError(`${c.name}() OVER is not supported; use ROW_NUMBER(), RANK() or DENSE_RANK() for Top-N or an aggregate such as SUM(...) OVER`, c.pos);
     }
-    if (c.name !== 'ROW_NUMBER' && !AGGREGATES.has(c.name) && !isUdaf(c.name)) {
+    if (!TOP_N.has(c.name) && !AGGREGATES.has(c.name) && !isUdaf(c.name)) {
       throw new SqlError(`${c.name} is not an aggregate function; only aggregates and ROW_NUMBER() can be used with OVER`, c.pos);
     }
   }
-  if (rowNumbers.length) return planRowNumber(host, s, input, calls, rowNumbers);
-  return planOverAggregates(host, s, input, calls);
+  if (rankCalls.length) return planRowNumber(host, s, input, calls, rankCalls, overs);
+  return planOverAggregates(host, s, input, calls, overs);
 }
 
-// ---- ROW_NUMBER: Top-N and deduplication ------------------------------------------------------------
+// ---- ROW_NUMBER, RANK, DENSE_RANK: Top-N and deduplication --------------------------------------------
 
-function planRowNumber(host: PlanHost, s: Select, input: Planned, calls: Call[], rowNumbers: Call[]): Planned {
-  const rnCall = rowNumbers[0]!;
-  if (rowNumbers.length > 1) throw new SqlError('only one ROW_NUMBER() is allowed in a SELECT', rowNumbers[1]!.pos);
+function planRowNumber(host: PlanHost, s: Select, input: Planned, calls: Call[], rankCalls: Call[], overs: ReadonlyMap<Call, OverSpec>): Planned {
+  const rnCall = rankCalls[0]!;
+  const fn = `${rnCall.name}()`;
+  if (rankCalls.length > 1) {
+    throw new SqlError(rankCalls[1]!.name === 'ROW_NUMBER' && rnCall.name === 'ROW_NUMBER' ? 'only one ROW_NUMBER() is allowed in a SELECT' : 'only one ranking function (ROW_NUMBER, RANK, DENSE_RANK) is allowed in a SELECT', rankCalls[1]!.pos);
+  }
   const other = calls.find((c) => c !== rnCall);
-  if (other) throw new SqlError('ROW_NUMBER() cannot be combined with other OVER aggregates in one SELECT', other.pos);
+  if (other) throw new SqlError(`${fn} cannot be combined with other OVER aggregates in one SELECT`, other.pos);
   const rnItem = s.items.findIndex((i) => i.kind === 'expr' && i.expr === rnCall);
   if (rnItem < 0) {
-    throw new SqlError('ROW_NUMBER() OVER (...) must be a whole SELECT item (e.g. ROW_NUMBER() OVER (PARTITION BY k ORDER BY rowtime) AS rn)', rnCall.pos);
+    throw new SqlError(`${fn} OVER (...) must be a whole SELECT item (e.g. ${fn} OVER (PARTITION BY k ORDER BY rowtime) AS rn)`, rnCall.pos);
   }
-  if (rnCall.args.length) throw new SqlError('ROW_NUMBER() takes no arguments', rnCall.pos);
-  if (s.distinct) throw new SqlError('SELECT DISTINCT cannot be combined with ROW_NUMBER()', s.pos);
-  const over = rnCall.over!;
-  if (over.frame) throw new SqlError('ROW_NUMBER() does not take a window frame (ROWS/RANGE)', rnCall.pos);
-  if (over.orderBy.length === 0) throw new SqlError('ROW_NUMBER() needs ORDER BY in its OVER clause', rnCall.pos);
+  if (rnCall.args.length) throw new SqlError(`${fn} takes no arguments`, rnCall.pos);
+  if (s.distinct) throw new SqlError(`SELECT DISTINCT cannot be combined with ${fn}`, s.pos);
+  const over = overs.get(rnCall)!;
+  if (over.frame) throw new SqlError(`${fn} does not take a window frame (ROWS/RANGE)`, rnCall.pos);
+  if (over.orderBy.length === 0) throw new SqlError(`${fn} needs ORDER BY in its OVER clause`, rnCall.pos);
   const binder = host.binder;
   const partitionKeys = over.partitionBy.map((e) => binder.bind(e, input.scope));
   const orderBy = over.orderBy.map((o) => ({ expr: binder.bind(o.expr, input.scope), desc: o.desc }));
   const width = input.node.fields.length;
+  const rankType = rnCall.name === 'RANK' || rnCall.name === 'DENSE_RANK' ? rnCall.name : undefined;
   const rank: RankNode = {
     kind: 'rank',
     input: input.node,
     partitionKeys,
     orderBy,
     limit: Infinity,
+    ...(rankType ? { rankType } : {}),
     withRowNumber: true,
     dedup: null,
     fields: [...input.node.fields.map((f) => ({ name: f.name, type: plainType(f.type) })), { name: '$rn', type: T.BIGINT }],
@@ -92,60 +118,78 @@ function planRowNumber(host: PlanHost, s: Select, input: Planned, calls: Call[],
     rowtimeIndex: undefined,
   };
   const rnScope = input.scope.concat(new Scope([{ qualifier: undefined, name: '$rn', type: T.BIGINT }]));
-  const exprs: BExpr[] = [];
-  const fields: Field[] = [];
-  let rnName = 'rn';
-  for (const [i, item] of s.items.entries()) {
-    if (item.kind === 'star') {
-      expandStar(input.scope, item.table, item.pos, exprs, fields);
-      continue;
-    }
-    if (i === rnItem) {
-      rnName = item.alias ?? `EXPR$${fields.length}`;
-      exprs.push({ k: 'col', index: width, type: T.BIGINT });
-      fields.push({ name: rnName, type: T.BIGINT });
-      continue;
-    }
-    const b = binder.bind(item.expr, rnScope);
-    exprs.push(b);
-    fields.push({ name: item.alias ?? defaultName(item.expr, fields.length), type: b.type });
-  }
+  const { exprs, fields } = bindSelectList(input.scope, s.items, (item, i) => (i === rnItem ? { k: 'col', index: width, type: T.BIGINT } : binder.bind(item.expr, rnScope)))!;
   const rnOut = exprs.findIndex((e) => e.k === 'col' && e.index === width);
+  const rnName = fields[rnOut]!.name;
   const planned = host.project(rank, exprs, fields);
-  pending.set(planned.node, { rank, exprs, fields, rnOut, rnName, pos: rnCall.pos });
+  pending.set(planned.node, { rank, exprs, fields, rnOut, rnName, fn, pos: rnCall.pos });
   return planned;
 }
 
 /**
- * If the FROM of `s` is a pending ROW_NUMBER, turns it into a Top-N / deduplication using the `rn` bounds in
- * `s.where`; returns the new input and the rest of the WHERE.
+ * A SELECT over a pending ranking that only passes columns through (`SELECT * FROM (...)`, or a subset of
+ * the columns) without filtering: the ranking stays pending, its filter may come one level further out.
  */
-export function consumeRank(host: PlanHost, s: Select, input: Planned): { input: Planned; where: Expr | undefined } | undefined {
+function passPending(host: PlanHost, s: Select, input: Planned, p: PendingRank): Planned | undefined {
+  if (s.where || s.distinct || s.groupBy.length || s.having || s.windows) return undefined;
+  const list = bindSelectList(input.scope, s.items, (item) => {
+    const b = item.expr.kind === 'column' ? tryBind(host.binder, item.expr, input.scope) : undefined;
+    return b?.k === 'col' ? b : undefined;
+  });
+  if (!list) return undefined;
+  const { exprs, fields } = list;
+  // Compose with the pending projection: the new columns over (rank input columns..., rn).
+  const composed = exprs.map((e) => (e.k === 'col' ? p.exprs[e.index]! : e));
+  const width = p.rank.input.fields.length;
+  const rnOut = composed.findIndex((e) => e.k === 'col' && e.index === width);
+  const rnName = rnOut >= 0 ? fields[rnOut]!.name : p.rnName;
+  const planned = host.project(p.rank, composed, fields);
+  pending.set(planned.node, { ...p, exprs: composed, fields: planned.node.fields, rnOut, rnName });
+  return planned;
+}
+
+/**
+ * If the FROM of `s` is a pending ranking, turns it into a Top-N / deduplication using the rank bounds in
+ * `s.where` and returns the new input and the rest of the WHERE; or, for a plain `SELECT * FROM (...)` layer,
+ * keeps the ranking pending one level further out (`planned`).
+ */
+export function consumeRank(host: PlanHost, s: Select, input: Planned): { input: Planned; where: Expr | undefined; planned?: Planned } | undefined {
   const p = pending.get(input.node);
   if (!p) return undefined;
   const rest: Expr[] = [];
   let limit: number | undefined;
+  let start = 1;
   for (const c of s.where ? splitAndExpr(s.where) : []) {
-    const bound = rnBound(host.binder, c, input.scope, p.rnOut);
+    const bound = p.rnOut < 0 ? undefined : rnBound(host.binder, c, input.scope, p.rnOut, p.rnName);
     if (bound === undefined) {
       rest.push(c);
       continue;
     }
     if (bound.kind === 'bad') throw new SqlError(bound.message, c.pos);
-    limit = Math.min(limit ?? Infinity, bound.limit);
+    if (bound.upper !== undefined) limit = Math.min(limit ?? Infinity, bound.upper);
+    if (bound.lower !== undefined) start = Math.max(start, bound.lower);
   }
   if (limit === undefined) {
+    const passed = passPending(host, s, input, p);
+    if (passed) return { input, where: undefined, planned: passed };
+    if (start > 1) {
+      // Flink: "Rank end is not specified. Currently rank only support TopN, which means the rank end must be specified."
+      throw new SqlError(`a Top-N needs an upper bound on '${p.rnName}' (${p.rnName} <= N or ${p.rnName} BETWEEN M AND N); a lower bound alone keeps unboundedly many rows`, s.where!.pos);
+    }
     throw new SqlError(
-      `ROW_NUMBER() needs a filter on '${p.rnName}' in the outer WHERE (${p.rnName} = 1 for deduplication, ${p.rnName} <= N for Top-N)`,
+      `${p.fn} needs a filter on '${p.rnName}' in the outer WHERE (${p.rnName} = 1 for deduplication, ${p.rnName} <= N for Top-N)`,
       p.pos,
     );
   }
   if (limit < 1) throw new SqlError(`the row-number filter keeps no rows (${p.rnName} < 1)`, s.where!.pos);
+  if (start > limit) throw new SqlError(`the rank filter keeps no rows (${p.rnName} from ${start} to ${limit})`, s.where!.pos);
   const rankInput = p.rank.input;
   const withRowNumber = referencesColumn(s, p.rnName, rest);
   let dedup: RankNode['dedup'] = null;
   const o = p.rank.orderBy;
-  if (limit === 1 && o.length === 1 && o[0]!.expr.k === 'col' && isRowtime(o[0]!.expr.type) && o[0]!.expr.index === rankInput.rowtimeIndex && !rankInput.updating) {
+  if (
+    limit === 1 && !p.rank.rankType && o.length === 1 && o[0]!.expr.k === 'col' && isRowtime(o[0]!.expr.type) && o[0]!.expr.index === rankInput.rowtimeIndex && !rankInput.updating
+  ) {
     dedup = o[0]!.desc ? 'last' : 'first';
   }
   const width = rankInput.fields.length;
@@ -162,14 +206,17 @@ export function consumeRank(host: PlanHost, s: Select, input: Planned): { input:
     rowtimeIndex = undefined;
   }
   if (withRowNumber) fields.push({ name: p.rnName, type: T.BIGINT });
+  // A ROW_NUMBER rank holds one row, so (partition, rn) is a key; RANK and DENSE_RANK ranks hold ties.
   let uniqueKey: number[] | undefined;
-  if (keyCols) uniqueKey = dedup ? keyCols : withRowNumber ? [...keyCols, width] : undefined;
+  if (keyCols) uniqueKey = dedup ? keyCols : withRowNumber && !p.rank.rankType ? [...keyCols, width] : undefined;
   const rank: RankNode = {
     kind: 'rank',
     input: rankInput,
     partitionKeys: p.rank.partitionKeys,
     orderBy: p.rank.orderBy,
     limit,
+    ...(start > 1 ? { start } : {}),
+    ...(p.rank.rankType ? { rankType: p.rank.rankType } : {}),
     withRowNumber,
     dedup,
     fields,
@@ -189,16 +236,21 @@ export function consumeRank(host: PlanHost, s: Select, input: Planned): { input:
   return { input: { node: projected.node, scope }, where };
 }
 
-type Bound = { kind: 'limit'; limit: number } | { kind: 'eq1'; limit: 1 } | { kind: 'bad'; message: string };
+type Bound = { kind: 'range'; lower?: number; upper?: number } | { kind: 'bad'; message: string };
 
-function rnBound(binder: Binder, c: Expr, scope: Scope, rnOut: number): Bound | undefined {
+/**
+ * A conjunct bounding the rank, as Flink's RankUtil reads it: `rn <= N`, `rn < N`, `rn = N` (the N-th row),
+ * `rn >= M`, `rn > M`, either way round, and `rn BETWEEN M AND N`; bounds are integer literals.
+ */
+function rnBound(binder: Binder, c: Expr, scope: Scope, rnOut: number, rn: string): Bound | undefined {
+  const supported = `supported rank filters are ${rn} <= N, ${rn} < N, ${rn} = N, ${rn} > M / ${rn} >= M with an upper bound, and ${rn} BETWEEN M AND N, with integer literals`;
   if (c.kind === 'between' && !c.negated) {
     const arg = tryBind(binder, c.arg, scope);
     if (!(arg && arg.k === 'col' && arg.index === rnOut)) return undefined;
     const lo = intLiteral(c.low);
     const hi = intLiteral(c.high);
-    if (lo === undefined || hi === undefined || lo > 1) return { kind: 'bad', message: 'a row-number BETWEEN must start at 1 or lower and use integer literals (e.g. rn BETWEEN 1 AND 3)' };
-    return { kind: 'limit', limit: hi };
+    if (lo === undefined || hi === undefined) return { kind: 'bad', message: supported };
+    return { kind: 'range', lower: lo, upper: hi };
   }
   if (c.kind !== 'binary' || !['=', '<', '<=', '>', '>='].includes(c.op)) return undefined;
   const l = tryBind(binder, c.left, scope);
@@ -209,18 +261,18 @@ function rnBound(binder: Binder, c: Expr, scope: Scope, rnOut: number): Bound | 
   const n = intLiteral(lRn ? c.right : c.left);
   let op = c.op;
   if (rRn) op = ({ '<': '>', '<=': '>=', '>': '<', '>=': '<=', '=': '=' } as Record<string, string>)[op]!;
-  const supported = 'supported row-number filters are rn = 1, rn <= N and rn < N with an integer literal N';
   if (n === undefined) return { kind: 'bad', message: supported };
   switch (op) {
     case '=':
-      return n === 1 ? { kind: 'eq1', limit: 1 } : { kind: 'bad', message: `${supported}; rn = ${n} is not` };
+      return { kind: 'range', lower: n, upper: n };
     case '<=':
-      return { kind: 'limit', limit: n };
+      return { kind: 'range', upper: n };
     case '<':
-      return { kind: 'limit', limit: n - 1 };
+      return { kind: 'range', upper: n - 1 };
+    case '>=':
+      return { kind: 'range', lower: n };
     default:
-      // A lower bound such as rn > 1 would need a rank range; only the top of each partition is supported.
-      return { kind: 'bad', message: `${supported}; a lower bound (rn ${op} ${n}) is not` };
+      return { kind: 'range', lower: n + 1 };
   }
 }
 
@@ -255,13 +307,13 @@ function referencesColumn(s: Select, name: string, rest: readonly Expr[]): boole
   return found;
 }
 
-/** Fails on a ROW_NUMBER() that no outer WHERE turned into a Top-N. */
+/** Fails on a ranking function that no outer WHERE turned into a Top-N. */
 export function assertNoPendingRank(root: PlanNode): void {
   const visit = (n: PlanNode): void => {
     const p = pending.get(n);
     if (p) {
       throw new SqlError(
-        `ROW_NUMBER() is only supported for Top-N and deduplication: select it in a sub-query and filter it in the outer WHERE (${p.rnName} = 1 or ${p.rnName} <= N)`,
+        `${p.fn} is only supported for Top-N and deduplication: select it in a sub-query and filter it in the outer WHERE (${p.rnName} = 1 or ${p.rnName} <= N)`,
         p.pos,
       );
     }
@@ -285,7 +337,7 @@ export function assertNoPendingRank(root: PlanNode): void {
 
 // ---- aggregates OVER a time-ordered window -------------------------------------------------------------
 
-function planOverAggregates(host: PlanHost, s: Select, input: Planned, calls: Call[]): Planned {
+function planOverAggregates(host: PlanHost, s: Select, input: Planned, calls: Call[], overs: ReadonlyMap<Call, OverSpec>): Planned {
   const binder = host.binder;
   if (s.distinct) throw new SqlError('SELECT DISTINCT cannot be combined with OVER aggregates', s.pos);
   let windowCanon: string | undefined;
@@ -296,7 +348,7 @@ function planOverAggregates(host: PlanHost, s: Select, input: Planned, calls: Ca
   const aggCanon: string[] = [];
   const slotOf = new Map<Call, number>();
   for (const c of calls) {
-    const over = c.over!;
+    const over = overs.get(c)!;
     const keys = over.partitionBy.map((e) => binder.bind(e, input.scope));
     if (over.orderBy.length !== 1) {
       throw new SqlError('an OVER window must be ordered by exactly one time attribute (ORDER BY rowtime)', c.pos);
@@ -307,7 +359,7 @@ function planOverAggregates(host: PlanHost, s: Select, input: Planned, calls: Ca
       throw new SqlError(`OVER windows must be ordered by the event-time attribute, found ${typeToString(t.type)}`, ob.expr.pos);
     }
     if (ob.desc) throw new SqlError('OVER windows must be ordered by the time attribute ascending', ob.expr.pos);
-    const f = overFrame(binder, c);
+    const f = overFrame(binder, over);
     const wc = JSON.stringify({ k: keys.map(canon), t: t.index, f });
     if (windowCanon !== undefined && wc !== windowCanon) {
       throw new SqlError('all OVER aggregates in one SELECT must use the same window (PARTITION BY, ORDER BY and frame)', c.pos);
@@ -344,23 +396,14 @@ function planOverAggregates(host: PlanHost, s: Select, input: Planned, calls: Ca
     rowtimeIndex: input.node.rowtimeIndex,
   };
   const scope = input.scope.concat(new Scope(aggFields.map((f) => ({ qualifier: undefined, name: f.name, type: f.type }))));
-  const exprs: BExpr[] = [];
-  const fields: Field[] = [];
-  for (const item of s.items) {
-    if (item.kind === 'star') {
-      expandStar(input.scope, item.table, item.pos, exprs, fields);
-      continue;
-    }
-    const rewritten = replaceOver(item.expr, (c) => ({ kind: 'column', pos: c.pos, path: [`$over${slotOf.get(c)!}`] }));
-    const b = binder.bind(rewritten, scope);
-    exprs.push(b);
-    fields.push({ name: item.alias ?? defaultName(item.expr, fields.length), type: b.type });
-  }
+  const { exprs, fields } = bindSelectList(input.scope, s.items, (item) =>
+    binder.bind(replaceOver(item.expr, (c) => ({ kind: 'column', pos: c.pos, path: [`$over${slotOf.get(c)!}`] })), scope),
+  )!;
   return host.project(node, exprs, fields);
 }
 
-function overFrame(binder: Binder, c: Call): Extract<PlanNode, { kind: 'over' }>['frame'] {
-  const fr = c.over!.frame;
+function overFrame(binder: Binder, over: OverSpec): Extract<PlanNode, { kind: 'over' }>['frame'] {
+  const fr = over.frame;
   if (!fr) return { unit: 'RANGE', preceding: 'UNBOUNDED' };
   if (fr.preceding === 'UNBOUNDED') return { unit: fr.unit, preceding: 'UNBOUNDED' };
   if (fr.preceding === 'CURRENT') return { unit: fr.unit, preceding: 0 };

@@ -140,13 +140,21 @@ export type PlanNode =
       readonly partitionKeys?: readonly BExpr[];
     })
   | (NodeBase & {
-      /** ROW_NUMBER() OVER (PARTITION BY .. ORDER BY ..) <= n: Top-N; n = 1 on the time attribute is deduplication. */
+      /**
+       * ROW_NUMBER() OVER (PARTITION BY .. ORDER BY ..) <= n: Top-N; n = 1 on the time attribute is deduplication.
+       * RANK() / DENSE_RANK() keep every row whose rank is in range, ties included.
+       */
       readonly kind: 'rank';
       readonly input: PlanNode;
       readonly partitionKeys: readonly BExpr[];
       readonly orderBy: readonly { readonly expr: BExpr; readonly desc: boolean }[];
+      /** The last rank kept (rank end). */
       readonly limit: number;
-      /** Output the row number column as the last column. */
+      /** The first rank kept (rank start); 1 when absent. */
+      readonly start?: number;
+      /** The ranking function; ROW_NUMBER when absent. */
+      readonly rankType?: 'RANK' | 'DENSE_RANK';
+      /** Output the rank number column as the last column. */
       readonly withRowNumber: boolean;
       /** Deduplication on event time: append-only when keeping the first row. */
       readonly dedup: 'first' | 'last' | null;

@@ -6,7 +6,7 @@ import { Binder, Scope } from './binder.js';
 import { parseStatements } from './parser.js';
 import { assertNoSessionTvf, containsAggregate, planAggregate, planWindowTvf } from './plan-aggregate.js';
 import { planCorrelate } from './plan-correlate.js';
-import { defaultName, expandStar, mapUniqueKey, passThrough, uniqueNames } from './plan-fields.js';
+import { bindSelectList, mapUniqueKey, passThrough, uniqueNames } from './plan-fields.js';
 import type { PlanHost, Planned } from './plan-host.js';
 import { planJoin } from './plan-join.js';
 import { assertNoPendingRank, consumeRank, containsOver, planOverSelect } from './plan-over.js';
@@ -130,6 +130,7 @@ class Planner {
     let where = s.where;
     // ROW_NUMBER() in the FROM sub-query, filtered here: Top-N or deduplication.
     const ranked = consumeRank(this.host, s, input);
+    if (ranked?.planned) return ranked.planned;
     if (ranked) ({ input, where } = ranked);
     if (where) {
       const predicate = this.binder.bind(where, input.scope);
@@ -175,20 +176,10 @@ class Planner {
     if (s.items.some((i) => i.kind === 'expr' && containsOver(i.expr))) {
       return planOverSelect(this.host, s, input, (name) => this.binder.isUdaf(name));
     }
-    const exprs: BExpr[] = [];
-    const fields: Field[] = [];
-    for (const item of s.items) {
-      if (item.kind === 'star') {
-        expandStar(input.scope, item.table, item.pos, exprs, fields);
-        continue;
-      }
-      if (item.expr.kind === 'call' && item.expr.over) {
-        throw new SqlError('OVER aggregations are not supported yet', item.expr.pos);
-      }
-      const b = this.binder.bind(item.expr, input.scope);
-      exprs.push(b);
-      fields.push({ name: item.alias ?? defaultName(item.expr, fields.length), type: b.type });
-    }
+    const { exprs, fields } = bindSelectList(input.scope, s.items, (item) => {
+      if (item.expr.kind === 'call' && item.expr.over) throw new SqlError('OVER aggregations are not supported yet', item.expr.pos);
+      return this.binder.bind(item.expr, input.scope);
+    })!;
     return this.project(input.node, exprs, fields);
   }
 

@@ -85,4 +85,13 @@ describe('explain: logical and physical plans', () => {
     const topN = 'SELECT * FROM (SELECT service_type, amount, ROW_NUMBER() OVER (PARTITION BY service_type ORDER BY amount DESC) AS pos FROM booking) WHERE pos <= 2';
     expect(explainPhysical(plan(topN))).toContain('TopN[2]; state: top 2 rows by partition key, idle-state retention');
   });
+
+  it('Top-N over a rank range, RANK and DENSE_RANK', () => {
+    const range = 'SELECT service_type FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY service_type ORDER BY amount DESC) AS rn FROM booking) WHERE rn BETWEEN 2 AND 3';
+    expect(explainPhysical(plan(range))).toContain('#3 TopN[rows 2..3]; state: top 3 rows by partition key, idle-state retention; reads #4');
+    const rank = 'SELECT * FROM (SELECT service_type, amount, RANK() OVER (ORDER BY amount DESC) AS rk FROM booking) WHERE rk <= 2';
+    expect(explainPhysical(plan(rank))).toContain('#3 TopN[RANK <= 2]; state: rows ranked up to 2, ties included, by partition key, idle-state retention; reads #4');
+    const dense = 'SELECT service_type FROM (SELECT service_type, amount, DENSE_RANK() OVER (ORDER BY amount) AS rk FROM booking) WHERE rk > 1 AND rk < 4';
+    expect(explainPhysical(plan(dense))).toContain('#3 TopN[DENSE_RANK 2..3]; state: rows ranked up to 3, ties included, by partition key, idle-state retention; reads #4');
+  });
 });

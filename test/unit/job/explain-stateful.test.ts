@@ -42,6 +42,23 @@ describe('explain of correlate, rank, over and outer joins', () => {
     expect(topn).toContain('(updating result: insert / update / delete changelog)');
   });
 
+  it('prints rank ranges, RANK and DENSE_RANK, and Top-N through a SELECT * layer', () => {
+    const range = explain('SELECT id FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY id ORDER BY amount) AS rn FROM orders) WHERE rn > 1 AND rn <= 3');
+    expect(range).toContain('TopN(rows=2..3, partition=[id], order=[amount ASC])');
+    const rank = explain('SELECT * FROM (SELECT id, amount, RANK() OVER (ORDER BY amount DESC) AS rk FROM orders) WHERE rk <= 2');
+    expect(rank).toContain('TopN(n=2, function=RANK (ties share a rank), partition=[], order=[amount DESC], rank=rk)');
+    const dense = explain('SELECT id FROM (SELECT id, amount, DENSE_RANK() OVER (ORDER BY amount) AS rk FROM orders) WHERE rk BETWEEN 2 AND 5');
+    expect(dense).toContain('TopN(ranks=2..5, function=DENSE_RANK (ties share a rank), partition=[], order=[amount ASC])');
+    const layered = explain('SELECT id FROM (SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY id ORDER BY rowtime DESC) AS rn FROM orders)) WHERE rn = 1');
+    expect(layered).toContain('Deduplicate(keep=last row, updating, partition=[id], order=[rowtime DESC])');
+  });
+
+  it('prints an OVER aggregate of a named window like an inline one', () => {
+    expect(explain('SELECT id, SUM(amount) OVER w FROM orders WINDOW w AS (PARTITION BY id ORDER BY rowtime ROWS BETWEEN 2 PRECEDING AND CURRENT ROW)')).toContain(
+      'OverAggregate(partition=[id], order=rowtime, frame=ROWS BETWEEN 2 PRECEDING AND CURRENT ROW, aggs=[SUM(amount)])',
+    );
+  });
+
   it('prints OVER windows and outer joins', () => {
     expect(explain("SELECT id, SUM(amount) OVER (PARTITION BY id ORDER BY rowtime RANGE BETWEEN INTERVAL '1' HOUR PRECEDING AND CURRENT ROW) FROM orders")).toContain(
       'OverAggregate(partition=[id], order=rowtime, frame=RANGE BETWEEN 3600000 ms PRECEDING AND CURRENT ROW, aggs=[SUM(amount)])',

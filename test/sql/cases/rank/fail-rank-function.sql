@@ -1,5 +1,5 @@
 table orders (order_id STRING, status STRING, rowtime TIMESTAMP ROWTIME)
 ---- query
-SELECT * FROM (SELECT *, RANK() OVER (PARTITION BY order_id ORDER BY rowtime) AS rn FROM orders) WHERE rn = 1
+SELECT * FROM (SELECT *, PERCENT_RANK() OVER (PARTITION BY order_id ORDER BY rowtime) AS pr FROM orders) WHERE pr = 1
 ---- fail
-SQL error at line 1, column 26: RANK() OVER is not supported; use ROW_NUMBER() for Top-N or an aggregate such as SUM(...) OVER
+SQL error at line 1, column 26: PERCENT_RANK() OVER is not supported; use ROW_NUMBER(), RANK() or DENSE_RANK() for Top-N or an aggregate such as SUM(...) OVER
