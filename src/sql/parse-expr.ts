@@ -4,6 +4,8 @@ import type { Token } from './lexer.js';
 import { parseInterval, parseType } from './parse-types.js';
 import { RESERVED, TokenCursor } from './token-cursor.js';
 
+const NILADIC_TIME = new Set(['CURRENT_TIMESTAMP', 'LOCALTIMESTAMP', 'CURRENT_DATE']);
+
 const TIME_UNITS = new Set([
   'MILLISECOND', 'SECOND', 'MINUTE', 'HOUR', 'DAY', 'WEEK', 'MONTH', 'QUARTER', 'YEAR', 'DOW', 'DOY', 'EPOCH',
   'DAYOFWEEK', 'DAYOFYEAR', 'MICROSECOND', 'NANOSECOND',
@@ -244,6 +246,11 @@ export abstract class ExprParser extends TokenCursor {
       return { kind: 'tableArg', pos: t.pos, name, partitionBy };
     }
     if (this.isOp('(', 1)) return this.functionCall();
+    // SQL's niladic time functions are written without parentheses (CURRENT_TIMESTAMP, not CURRENT_TIMESTAMP()).
+    if (NILADIC_TIME.has(u)) {
+      this.next();
+      return { kind: 'call', pos: t.pos, name: u, args: [] };
+    }
     if (RESERVED.has(u)) this.fail('expected an expression');
     this.next();
     return { kind: 'column', pos: t.pos, path: [t.text] };

@@ -92,7 +92,7 @@ class Parser extends ExprParser {
         continue;
       }
       if (this.isKw('EXCEPT') || this.isKw('INTERSECT') || this.isKw('MINUS')) {
-        this.fail(`${t.upper} is not supported on streams; use a join or NOT EXISTS-free filter instead`, t);
+        this.fail(`${t.upper} is not supported on streams; express it with a join (e.g. a LEFT JOIN ... WHERE right.key IS NULL for EXCEPT)`, t);
       }
       return left;
     }
