@@ -184,6 +184,9 @@ export abstract class ExprParser extends TokenCursor {
 
   private identExpr(t: Token): Expr {
     const u = t.upper;
+    if (u === 'EXISTS' && this.isOp('(', 1)) {
+      throw new SqlError('EXISTS (sub-query) is not supported on streams; express it with a join (a semi join is an INNER JOIN on the key of a DISTINCT sub-query)', t.pos);
+    }
     if (u === 'NULL') {
       this.next();
       return { kind: 'literal', pos: t.pos, value: null };

@@ -122,6 +122,10 @@ class Parser extends ExprParser {
     if (this.acceptKw('WHERE')) where = this.expr();
     const groupBy: Expr[] = [];
     if (this.acceptKw('GROUP', 'BY')) {
+      const g = this.peek();
+      if (g.kind === 'ident' && (g.upper === 'ROLLUP' || g.upper === 'CUBE' || (g.upper === 'GROUPING' && this.isKw('SETS', 1)))) {
+        throw new SqlError(`${g.upper === 'GROUPING' ? 'GROUPING SETS' : g.upper} is not supported; write one query per grouping and combine them with UNION ALL`, g.pos);
+      }
       do groupBy.push(this.expr());
       while (this.acceptOp(','));
     }
