@@ -33,6 +33,8 @@ const columns: Field[] = [
   { name: 'window_timestamp', type: T.TIMESTAMP },
 ];
 
+// Skipped only on a developer machine without Debian's influxdb package (global setup says so loudly);
+// under CI=true a missing InfluxDB fails the whole run instead.
 describe.skipIf(!url)('influx sink against InfluxDB', () => {
   it('writes one point per row and reads them back with InfluxQL', async () => {
     const db = `dirk_test_${randomBytes(4).toString('hex')}`;

@@ -30,6 +30,8 @@ async function influxAdmin(q: string): Promise<void> {
   expect(body.results?.[0]?.error).toBeUndefined();
 }
 
+// Skipped only on a developer machine without Debian's influxdb package (global setup says so loudly);
+// under CI=true a missing InfluxDB fails the whole run instead.
 describe.skipIf(!influxUrl)('InfluxDB through the v2 write shim', () => {
   const db = `dirk_test_${id()}`;
   // Built lazily: a skipped describe still runs its body, and the client rejects an empty URL.
@@ -130,6 +132,8 @@ async function pollUntil<T>(what: string, fn: () => Promise<T | undefined>, time
   throw new Error(`${what} within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
 }
 
+// Skipped only on a developer machine without Debian's prometheus package (global setup says so loudly);
+// under CI=true a missing Prometheus fails the whole run instead.
 describe.skipIf(!prometheusUrl)('Prometheus scraping a prom-client endpoint', () => {
   it('discovers a target from a file_sd file, scrapes it and answers PromQL', async () => {
     const run = id();
