@@ -93,7 +93,7 @@ export function validateSinkCompatibility(job: PreparedJob): void {
   }
 }
 
-function planFingerprint(job: PreparedJob): string {
+export function planFingerprint(job: PreparedJob): string {
   return createHash('sha256').update(job.config.sqlQuery).update(explainPlan(job.plan)).digest('hex').slice(0, 16);
 }
 
