@@ -15,7 +15,7 @@ import { createKafkaSource } from '../connectors/kafka/kafka-source.js';
 import { createFileSource } from '../connectors/file/file-source.js';
 import { createDatagenSource } from '../connectors/datagen/datagen-source.js';
 import { createTelemetry, startMetricsServer, type MetricsServer, type Telemetry } from '../telemetry/index.js';
-import { explainPlan } from './explain.js';
+import { explainPlan } from '../plan/printer.js';
 import { createLateRecordOutput } from './late-records.js';
 import { detectPassThrough, passThroughEncoder, rememberingDecoder, schemaChangeReporter, type PassThrough } from './pass-through.js';
 import { streamDecoder, type PreparedJob } from './prepare.js';
