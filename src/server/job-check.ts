@@ -2,7 +2,7 @@ import { ConfigErrors, parseJobConfig, type StreamConfig } from '../config/index
 import { typeToString } from '../core/types.js';
 import { DirkError } from '../core/errors.js';
 import { createLogger } from '../core/logger.js';
-import { explainJob } from '../job/explain.js';
+import { explainJob } from '../job/explain-job.js';
 import { prepareJob } from '../job/prepare.js';
 import { planFingerprint, validateSinkCompatibility } from '../job/stream-manager.js';
 
