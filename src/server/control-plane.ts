@@ -243,7 +243,7 @@ export class ControlPlane {
         cwd: this.opts.cwd,
         cliPath: this.opts.cliPath ?? defaultCliPath(),
         secrets: secretValues(job.config),
-        onState: (state, reason) => void this.event(id, state, reason),
+        onState: (state, reason) => void this.onState(id, state, reason),
         ...this.opts.supervisor,
       });
       this.supervisors.set(id, sup);
@@ -251,6 +251,14 @@ export class ControlPlane {
     // Only a job that has no process and is not waiting for a restart is started here; failed and finished
     // jobs stay so until someone restarts them.
     if (sup.current === 'created' || sup.current === 'stopped') await sup.start();
+  }
+
+  /** A bounded job that finished should not run again when the service restarts: its desired state drops. */
+  private async onState(id: string, state: JobState, reason?: string): Promise<void> {
+    await this.event(id, state, reason);
+    if (state !== 'finished') return;
+    const rec = await this.repository.get(id).catch(() => undefined);
+    if (rec && rec.desired === 'running') await this.repository.put({ ...rec, desired: 'stopped', updatedAt: new Date().toISOString() }).catch(() => undefined);
   }
 
   private async record(id: string): Promise<JobRecord> {
