@@ -120,6 +120,11 @@ export class JobSupervisor {
       if (this.state !== 'finished' && this.state !== 'failed') this.setState('stopped');
       return;
     }
+    // A second SIGTERM makes `dirk run` exit without its final checkpoint: signal once, then only wait.
+    if (this.state === 'stopping') {
+      await this.exited;
+      return;
+    }
     this.setState('stopping');
     child.kill('SIGTERM');
     const grace = this.opts.stopGraceMs ?? 30_000;
