@@ -22,6 +22,7 @@ import { DecodeError, DirkError, userError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { Row } from '../../core/types.js';
 import type { BadRecordPolicy, RowDecoder } from '../shared/codec.js';
+import { BadRecords } from '../shared/bad-records.js';
 
 export type FileFormat = 'JSONL' | 'PROTO_JSONL' | 'PROTO_DELIMITED';
 
@@ -80,7 +81,7 @@ export function createFileSource(opts: FileSourceOptions): Source {
     let rows: Row[] = [];
     /** Records consumed so far in this run, counting from the file start. */
     let consumed = 0;
-    let badLogged = 0;
+    const bad = new BadRecords(policy, { table: opts.table, logger, metrics, logLimitTotal: 20 });
 
     const flush = async (): Promise<void> => {
       if (rows.length > 0) {
@@ -101,25 +102,10 @@ export function createFileSource(opts: FileSourceOptions): Source {
       try {
         rows.push(toRow(bytes));
       } catch (e) {
-        const error = e instanceof DecodeError ? e : new DecodeError(`decoder failed: ${(e as Error).message}`, e);
-        metrics.decodeErrors.inc();
-        const where = `${opts.path}:${line}`;
-        if (policy.mode === 'FAIL') {
-          return userError(
-            `table ${opts.table}: cannot decode ${opts.format === 'PROTO_DELIMITED' ? 'record' : 'line'} ${where}: ${error.message} ` +
-              '(bad-record policy FAIL stops the job; SKIP or DEAD_LETTER would let it continue)',
-            { cause: error },
-          );
-        }
-        if (policy.mode === 'SKIP') metrics.badRecordsSkipped.inc();
-        else metrics.badRecordsDeadLettered.inc();
-        if (policy.mode === 'DEAD_LETTER' || badLogged++ < 20) {
-          logger.warn(policy.mode === 'SKIP' ? 'skipped a record that cannot be decoded' : 'dead letter: a record that cannot be decoded', {
-            file: opts.path,
-            line,
-            error: error.message,
-          });
-        }
+        const error = bad.decodeError(e);
+        if (bad.stopsSource) return bad.failure(`${opts.format === 'PROTO_DELIMITED' ? 'record' : 'line'} ${opts.path}:${line}`, error);
+        // Synchronous for a file: without a dead-letter writer, handle() only counts and logs.
+        void bad.handle([{ record: undefined, error, at: { file: opts.path, line } }]);
       }
       return undefined;
     };

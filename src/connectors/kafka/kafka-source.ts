@@ -27,12 +27,14 @@
  * produces the original key, value and headers plus dirk-* error headers to a topic. Never silently dropped.
  */
 import kafkajs from './kafkajs.js';
-import type { Admin, Batch, Consumer, ConsumerConfig, EachBatchPayload, IHeaders, Message, Producer } from 'kafkajs';
+import type { Admin, Consumer, ConsumerConfig, EachBatchPayload, IHeaders, KafkaMessage, Message } from 'kafkajs';
 import type { Source, SourceContext, SourcePositions } from '../../core/connector.js';
 import { DecodeError, DirkError, externalError, userError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { Row } from '../../core/types.js';
 import type { BadRecordPolicy, RowDecoder } from '../shared/codec.js';
+import { BadRecords, type BadRecord } from '../shared/bad-records.js';
+import { createKafkaProducers, type KafkaProducers, type SharedProducer } from './shared-producer.js';
 import {
   consumerProperties,
   createKafkaClient,
@@ -66,6 +68,8 @@ export interface KafkaSourceOptions {
   readonly concurrency?: number;
   /** Called with the topics the pattern resolved to, once, at start (telemetry topic info). */
   readonly onTopics?: (topics: readonly string[]) => void;
+  /** The job's shared producer for dead letters; by default the source opens (and closes) its own. */
+  readonly producers?: KafkaProducers;
 }
 
 /** Per-partition bookkeeping, keyed by split id. */
@@ -99,7 +103,10 @@ export function createKafkaSource(opts: KafkaSourceOptions): Source {
   let assigned = new Set<string>();
 
   let consumer: Consumer | undefined;
-  let deadLetter: Producer | undefined;
+  let deadLetter: SharedProducer | undefined;
+  /** Producers this source opened itself (no shared ones given), closed when it stops. */
+  let ownProducers: KafkaProducers | undefined;
+  let badRecords: BadRecords<KafkaMessage> | undefined;
   let admin: Admin | undefined;
   let running = false;
   let stopping = false;
@@ -175,13 +182,14 @@ export function createKafkaSource(opts: KafkaSourceOptions): Source {
     if (!consumer) return;
     shutdown ??= (async () => {
       const c = consumer;
-      const d = deadLetter;
+      const own = ownProducers;
+      ownProducers = undefined;
       try {
         if (c) await c.disconnect();
       } finally {
         running = false;
         assigned = new Set();
-        if (d) await d.disconnect().catch(() => {});
+        if (own) await own.close();
       }
     })();
     return shutdown;
@@ -226,7 +234,9 @@ export function createKafkaSource(opts: KafkaSourceOptions): Source {
     const rows: Row[] = [];
     const offsets: string[] = [];
     let bytes = 0;
-    let bad: { index: number; error: DecodeError }[] | undefined;
+    const policy = badRecords!;
+    let bad: BadRecord<KafkaMessage>[] | undefined;
+    let failedAt: { index: number; error: DecodeError } | undefined;
     let lastIndex = n - 1;
 
     for (let i = 0; i < n; i++) {
@@ -244,20 +254,19 @@ export function createKafkaSource(opts: KafkaSourceOptions): Source {
         rows.push(decoder.decode(value));
         offsets.push(m.offset);
       } catch (e) {
-        const error = e instanceof DecodeError ? e : new DecodeError(`decoder failed: ${(e as Error).message}`, e);
-        metrics.decodeErrors.inc();
-        if (policy.mode === 'FAIL') {
+        const error = policy.decodeError(e);
+        if (policy.stopsSource) {
           // Deliver what came before the bad record, then stop: the bad offset is never committed.
           lastIndex = i - 1;
-          bad = [{ index: i, error }];
+          failedAt = { index: i, error };
           break;
         }
-        (bad ??= []).push({ index: i, error });
+        (bad ??= []).push({ record: m, error, at: { topic, partition, offset: m.offset } });
       }
     }
     metrics.bytesIn.inc(bytes);
 
-    if (bad && policy.mode !== 'FAIL') await routeBadRecords(batch, bad, metrics);
+    if (bad) await policy.handle(bad);
 
     if (lastIndex >= 0 && !stopping) {
       const lastMsg = messages[lastIndex]!;
@@ -280,16 +289,9 @@ export function createKafkaSource(opts: KafkaSourceOptions): Source {
       resolveOffset(String(resolved));
     }
 
-    if (policy.mode === 'FAIL' && bad) {
-      const b = bad[0]!;
-      const m = messages[b.index]!;
-      fail(
-        userError(
-          `table ${opts.table}: cannot decode the record at topic ${topic} partition ${partition} offset ${m.offset}: ` +
-            `${b.error.message} (bad-record policy FAIL stops the job; SKIP or DEAD_LETTER would let it continue)`,
-          { cause: b.error },
-        ),
-      );
+    if (failedAt) {
+      const m = messages[failedAt.index]!;
+      fail(policy.failure(`the record at topic ${topic} partition ${partition} offset ${m.offset}`, failedAt.error));
       return;
     }
 
@@ -325,26 +327,12 @@ export function createKafkaSource(opts: KafkaSourceOptions): Source {
     }
   }
 
-  async function routeBadRecords(
-    batch: Batch,
-    bad: { index: number; error: DecodeError }[],
-    metrics: SourceContext['metrics'],
-  ): Promise<void> {
-    const { topic, partition } = batch;
-    if (policy.mode === 'SKIP') {
-      metrics.badRecordsSkipped.inc(bad.length);
-      for (const b of bad.slice(0, BAD_RECORD_LOG_LIMIT)) {
-        const m = batch.messages[b.index]!;
-        logger.warn('skipped a record that cannot be decoded', { topic, partition, offset: m.offset, error: b.error.message });
-      }
-      if (bad.length > BAD_RECORD_LOG_LIMIT) {
-        logger.warn(`skipped ${bad.length - BAD_RECORD_LOG_LIMIT} more undecodable records in the same batch`, { topic, partition });
-      }
-      return;
-    }
+  /** DEAD_LETTER: the original key, value and headers, plus dirk-* headers saying what failed and where. */
+  async function writeDeadLetters(records: readonly BadRecord<KafkaMessage>[]): Promise<void> {
     const now = new Date().toISOString();
-    const out: Message[] = bad.map((b) => {
-      const m = batch.messages[b.index]!;
+    const { topic, partition } = records[0]!.at as { topic: string; partition: number };
+    const out: Message[] = records.map((b) => {
+      const m = b.record;
       const headers: IHeaders = { ...(m.headers ?? {}) };
       headers['dirk-error'] = b.error.message;
       headers['dirk-source-topic'] = topic;
@@ -354,21 +342,13 @@ export function createKafkaSource(opts: KafkaSourceOptions): Source {
       return { key: m.key, value: m.value, headers };
     });
     try {
-      await deadLetter!.send({ topic: policy.deadLetterTopic!, acks: -1, messages: out });
+      await deadLetter!.send({ topic: policy.deadLetterTopic!, messages: out });
     } catch (e) {
       throw externalError(
         `table ${opts.table}: cannot write ${out.length} undecodable record(s) from ${topic}:${partition} to the dead-letter topic ${policy.deadLetterTopic}: ${(e as Error).message}`,
         { cause: e },
       );
     }
-    metrics.badRecordsDeadLettered.inc(bad.length);
-    logger.warn(`sent ${bad.length} undecodable record(s) to the dead-letter topic`, {
-      topic,
-      partition,
-      firstOffset: batch.messages[bad[0]!.index]!.offset,
-      deadLetterTopic: policy.deadLetterTopic,
-      error: bad[0]!.error.message,
-    });
   }
 
   let heartbeatEveryMs = 3000;
@@ -407,14 +387,22 @@ export function createKafkaSource(opts: KafkaSourceOptions): Source {
         heartbeatEveryMs = Math.max(100, Math.floor((config.heartbeatInterval ?? 3000) / 2));
         const c = kafka.consumer(config);
         consumer = c;
+        badRecords = new BadRecords<KafkaMessage>(policy, {
+          table: opts.table,
+          logger,
+          metrics: ctx.metrics,
+          logLimitPerCall: BAD_RECORD_LOG_LIMIT,
+          deadLetter: writeDeadLetters,
+          deadLetterFields: (records) => {
+            const { topic, partition, offset } = records[0]!.at;
+            return { topic, partition, firstOffset: offset };
+          },
+        });
         if (policy.mode === 'DEAD_LETTER') {
           // The dead-letter topic may live on another cluster (SOURCE_DEAD_LETTER_BROKERS).
-          const dlqBrokers = policy.deadLetterBrokers;
-          const dlqClient =
-            dlqBrokers && dlqBrokers.length > 0 && dlqBrokers.join(',') !== opts.brokers.join(',')
-              ? createKafkaClient({ brokers: dlqBrokers, clientId: `${opts.clientId}-dead-letter`, security: opts.security, logger })
-              : kafka;
-          deadLetter = dlqClient.producer({ idempotent: true, allowAutoTopicCreation: false, retry: { retries: 5 } });
+          const dlqBrokers = policy.deadLetterBrokers?.length ? policy.deadLetterBrokers : opts.brokers;
+          const producers = opts.producers ?? (ownProducers = createKafkaProducers({ clientId: `${opts.clientId}-dead-letter`, logger }));
+          deadLetter = producers.producer(dlqBrokers, opts.security);
           await deadLetter.connect();
         }
         c.on(c.events.GROUP_JOIN, (e) => onGroupJoin(e.payload.memberAssignment, ctx));
