@@ -9,7 +9,7 @@ import { CheckpointStore } from '../runtime/checkpoint-store.js';
 import { buildDataflow, type Dataflow } from '../runtime/dataflow.js';
 import { createKafkaProducers, sinkFor, sourceFor, type KafkaProducers } from '../connectors/index.js';
 import { createTelemetry, startMetricsServer, type MetricsServer, type Telemetry } from '../telemetry/index.js';
-import { explainPlan } from './explain.js';
+import { explainPlan } from '../plan/printer.js';
 import { createLateRecordOutput } from './late-records.js';
 import { detectPassThrough, passThroughEncoder, rememberingDecoder, schemaChangeReporter, type PassThrough } from './pass-through.js';
 import { streamDecoder, type PreparedJob } from './prepare.js';
