@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
-import type { Sink, Source } from '../core/connector.js';
+import type { Sink, SinkMetrics, Source } from '../core/connector.js';
 import { DirkError, userError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import type { Row, RowKind } from '../core/types.js';
+import type { Field, Row, RowKind } from '../core/types.js';
 import type { StreamConfig } from '../config/index.js';
 import { CheckpointStore } from '../runtime/checkpoint-store.js';
 import { buildDataflow, type Dataflow } from '../runtime/dataflow.js';
@@ -34,6 +34,11 @@ export interface RunOptions {
   readonly watchUdfs?: boolean;
   /** Called after each source batch is processed and flushed (benchmarks: batch latency). */
   readonly onBatch?: (ms: number, rows: number) => void;
+  /**
+   * A sink chosen by the embedding program (the library's code sink) instead of the one SINK_TYPE names;
+   * the configured sink is then neither checked nor opened.
+   */
+  readonly sink?: { readonly name: string; create(columns: readonly Field[], metrics: SinkMetrics): Sink };
 }
 
 export interface RunningJob {
@@ -54,13 +59,17 @@ interface Input extends DeliveryInput, CheckpointedInput {
 
 /** What `dirk validate` and the start of a run check before opening anything: the sink against the plan. */
 export function validateSinkCompatibility(job: PreparedJob): void {
+  validateProcessors(job);
+  const root = job.plan.root;
+  sinkFor(job.config.sink).validate({ columns: root.fields, updating: root.updating, registry: job.registry });
+}
+
+function validateProcessors(job: PreparedJob): void {
   if (job.config.processors.preprocessorEnabled || job.config.processors.postprocessorEnabled) {
     throw userError(
       `${job.config.processors.preprocessorEnabled ? 'PROCESSOR_PREPROCESSOR_ENABLE' : 'PROCESSOR_POSTPROCESSOR_ENABLE'}=true: pre- and post-processors (transformers, external lookups) are not available in Dirk yet; set it to false`,
     );
   }
-  const root = job.plan.root;
-  sinkFor(job.config.sink).validate({ columns: root.fields, updating: root.updating, registry: job.registry });
 }
 
 function planFingerprint(job: PreparedJob): string {
@@ -137,9 +146,10 @@ interface Pipeline {
 async function openPipeline(job: PreparedJob, options: RunOptions, closers: Closers): Promise<Pipeline> {
   const { config } = job;
   const logger = options.logger;
-  validateSinkCompatibility(job);
+  if (options.sink) validateProcessors(job);
+  else validateSinkCompatibility(job);
   const telemetry = createTelemetry({ jobId: config.jobId });
-  telemetry.jobInfo({ sinkType: config.sink.type });
+  telemetry.jobInfo({ sinkType: options.sink?.name ?? config.sink.type });
   telemetry.processStats();
   // Every function the plan uses is opened before the first record (and closed when the job ends).
   const udfs = await startUdfRuntime(job, { telemetry, logger, watch: options.watchUdfs ?? config.udf.watch });
@@ -152,9 +162,11 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
     logger.info(`metrics at ${new URL('/metrics', server.url).href}`);
   }
 
-  const passThrough = detectPassThrough(job);
+  const passThrough = options.sink ? undefined : detectPassThrough(job);
   if (passThrough) logger.info(`pass-through job: records of table ${passThrough.table} reach the sink as their original bytes (fields unknown to the job are kept)`);
-  const sink = createSink(job, telemetry, logger, options.out, passThrough);
+  const sink = options.sink
+    ? options.sink.create(job.plan.root.fields, telemetry.sinkMetrics(options.sink.name))
+    : createSink(job, telemetry, logger, options.out, passThrough);
   // Registered before open(): a sink that fails half-way through opening still lets go of what it holds.
   closers.push({ what: 'the sink', close: () => sink.close() });
   await sink.open();
