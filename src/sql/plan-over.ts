@@ -2,9 +2,10 @@ import { SqlError, type SourcePosition } from '../core/errors.js';
 import { T, typeToString, type Field } from '../core/types.js';
 import type { Expr, OverSpec, Select } from './ast.js';
 import { AGGREGATES, Scope, canon, type Binder } from './binder.js';
+import { planInputs } from '../plan/children.js';
 import { bindSelectList } from './plan-fields.js';
 import type { PlanHost, Planned } from './plan-host.js';
-import { visitExpr } from '../plan/walk.js';
+import { visitExpr } from './ast-walk.js';
 import type { AggCall, BExpr, PlanNode } from '../plan/nodes.js';
 import { isRowtime, plainType } from './types.js';
 
@@ -317,20 +318,7 @@ export function assertNoPendingRank(root: PlanNode): void {
         p.pos,
       );
     }
-    switch (n.kind) {
-      case 'scan':
-        return;
-      case 'union':
-        n.inputs.forEach(visit);
-        return;
-      case 'join':
-      case 'intervalJoin':
-        visit(n.left);
-        visit(n.right);
-        return;
-      default:
-        visit(n.input);
-    }
+    planInputs(n).forEach(visit);
   };
   visit(root);
 }

@@ -1,5 +1,5 @@
 import { DirkError, positionText, type SourcePosition } from '../../core/errors.js';
-import { canonicalInt64 } from '../../core/types.js';
+import { canonicalInt64, formatTimestamp } from '../../core/types.js';
 
 /**
  * Helpers that compiled expressions call. They implement SQL semantics on the runtime value model
@@ -276,10 +276,6 @@ export function formatValue(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(formatValue).join(', ')}]`;
   if (typeof v === 'object') return `(${Object.values(v as object).map(formatValue).join(', ')})`;
   return String(v);
-}
-
-export function formatTimestamp(ms: number): string {
-  return new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
 }
 
 function jsonSafe(_k: string, v: unknown): unknown {
