@@ -175,7 +175,7 @@ class Planner {
 
   private planProjection(s: Select, input: Planned): Planned {
     if (s.items.some((i) => i.kind === 'expr' && containsOver(i.expr))) {
-      return planOverSelect(this.host, s, input, (name) => this.binder.isUdaf(name));
+      return planOverSelect(this.host, s, input, (name) => this.binder.isAggregate(name));
     }
     const { exprs, fields } = bindSelectList(input.scope, s.items, (item) => {
       if (item.expr.kind === 'call' && item.expr.over) throw new SqlError('OVER aggregations are not supported yet', item.expr.pos);
