@@ -258,3 +258,43 @@ describe('dirk serve pipelines', () => {
     expect((await call(s, 'GET', '/api/jobs')).data.jobs).toEqual([]);
   }, 180_000);
 });
+
+describe('dirk pipeline (CLI) with stream-back', () => {
+  it('brings up examples/pipeline: a bounded backfill feeds a running aggregation through a topic', async () => {
+    const s = await serve(tempDir());
+    const dir = tempDir();
+    const topic = uniqueTopic('it-streamback');
+    const fs = await import('node:fs');
+    const read = (f: string): Record<string, any> => JSON.parse(fs.readFileSync(join(REPO_ROOT, 'examples', 'pipeline', f), 'utf8'));
+    const pipeline = read('pipeline.json');
+    pipeline['name'] = `streamback-${Date.now().toString(36)}`;
+    pipeline['topics'] = [{ name: topic, partitions: 1 }];
+    const backfill = { ...read('backfill.json'), SINK_KAFKA_BROKERS: kafkaBootstrap(), SINK_KAFKA_TOPIC: topic };
+    const perMinute = read('per-minute.json');
+    perMinute['STREAMS'][0] = { ...perMinute['STREAMS'][0], SOURCE_KAFKA_TOPIC_NAMES: topic, SOURCE_KAFKA_CONSUMER_CONFIG_BOOTSTRAP_SERVERS: kafkaBootstrap(), SOURCE_KAFKA_CONSUMER_CONFIG_GROUP_ID: topic };
+    fs.writeFileSync(join(dir, 'pipeline.json'), JSON.stringify(pipeline));
+    fs.writeFileSync(join(dir, 'backfill.json'), JSON.stringify(backfill));
+    fs.writeFileSync(join(dir, 'per-minute.json'), JSON.stringify(perMinute));
+    const env = { DIRK_SERVE_URL: s.url, DIRK_SERVE_TOKEN: 'test-token' };
+
+    const up = await runCli(['pipeline', 'up', join(dir, 'pipeline.json')], { env, timeoutMs: 60_000 });
+    expect(up.stderr).toBe('');
+    expect(up.code).toBe(0);
+    expect(up.stdout).toContain(`backfill -> per-minute via ${topic}`);
+    const name = pipeline['name'] as string;
+    await waitFor('backfill finished', stateIs(s, `${name}.backfill`, 'finished'), 60_000);
+    // 300 sample bookings, one-minute windows: the aggregation prints windows as the backfill's records arrive.
+    const windows = await waitFor('windows in the aggregation log', async () => {
+      const lines: string[] = (await call(s, 'GET', `/api/jobs/${name}.per-minute/logs?limit=2000`)).data.lines;
+      const w = lines.filter((l) => l.startsWith('+I {service_type='));
+      return w.length >= 5 ? w : undefined;
+    }, 60_000);
+    expect(windows[0]).toMatch(/bookings=\d+, window_end=2026-01-01T/);
+    const status = await runCli(['pipeline', 'status', join(dir, 'pipeline.json')], { env });
+    expect(status.stdout).toMatch(/backfill\s+finished/);
+    expect(status.stdout).toMatch(/per-minute\s+running/);
+    const down = await runCli(['pipeline', 'down', join(dir, 'pipeline.json')], { env });
+    expect(down.code).toBe(0);
+    expect((await call(s, 'GET', '/api/jobs')).data.jobs).toEqual([]);
+  }, 180_000);
+});

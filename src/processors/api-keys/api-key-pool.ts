@@ -57,6 +57,9 @@ export class ApiKeyPool {
     if (opts.keys.length === 0) throw new DirkError(`api key pool ${opts.name}: expected at least one key`, { domain: 'user' });
     if (!(opts.ratePerSecond > 0)) throw new DirkError(`api key pool ${opts.name}: rate_per_second: expected a positive number, found ${opts.ratePerSecond}`, { domain: 'user' });
     this.redis = new Redis(opts.redisUrl ?? 'redis://127.0.0.1:6379', { lazyConnect: true, maxRetriesPerRequest: 3, enableOfflineQueue: true });
+    // Connection errors surface through acquire() with the pool's name; the client's own event would only
+    // print "Unhandled error event" to stderr.
+    this.redis.on('error', () => undefined);
     // Slot names carry the key's position, never the key itself: secrets stay out of Redis.
     const prefix = opts.prefix ?? 'dirk:api-keys';
     this.slots = opts.keys.map((_, i) => `${prefix}:${opts.name}:${i}`);
