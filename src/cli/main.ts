@@ -1,8 +1,12 @@
 #!/usr/bin/env node
 import { resolve } from 'node:path';
-import { DirkError } from '../core/errors.js';
-import { createLogger, type Logger } from '../core/logger.js';
-import { loadJobConfigFile } from '../config/index.js';
+import { createLogger, type Logger, type LogLevel } from '../core/logger.js';
+import { listenError } from '../core/listen-errors.js';
+import { describeOrigins, loadLayeredJobConfig } from '../config/sources.js';
+import { parseCommandLine, portOption, UsageError, type ParsedCommandLine } from './args.js';
+import { checkJobFiles, checkJobForValidate } from './checks.js';
+import { exitCodeOf, formatError, type ReportContext } from './report.js';
+import { dirkVersion } from './version.js';
 import { explainJob } from '../job/explain.js';
 import { prepareJob, type PreparedJob } from '../job/prepare.js';
 import { startJob, validateSinkCompatibility } from '../job/stream-manager.js';
@@ -54,77 +58,90 @@ Serves a FileDescriptorSet built from the .proto files under <dir> at Stencil's 
 Defaults: --host 127.0.0.1 --port 8000 --namespace dirk --name protos.`,
 };
 
-interface Parsed {
-  readonly positional: string[];
-  readonly flags: Map<string, string | true>;
+/** Set while a command runs, so an error report can quote the SQL and repeat the config warnings. */
+const reportContext: ReportContext = {};
+
+async function load(cmd: ParsedCommandLine, logger: Logger): Promise<PreparedJob> {
+  const file = cmd.positionals[0];
+  if (cmd.positionals.length > 1) throw new UsageError(`expected one job file, found ${cmd.positionals.length}: ${cmd.positionals.join(' ')}`);
+  const path = file === undefined ? undefined : resolve(file);
+  const loaded = await loadLayeredJobConfig({
+    ...(path !== undefined ? { path } : {}),
+    env: process.env,
+    args: cmd.configArgs,
+    strict: cmd.options['strict'] === true,
+  });
+  logger.debug(describeOrigins(loaded, file));
+  for (const w of loaded.warnings) logger.warn(w);
+  reportContext.sql = loaded.config.sqlQuery;
+  const job = await prepareJob(loaded.config, logger);
+  delete reportContext.sql;
+  return job;
 }
 
-/** Flags that take no value, so `--watch-udfs job.json` does not read the job file as the flag's value. */
-const BOOLEAN_FLAGS = new Set(['watch-udfs']);
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 
-function parseArgs(argv: string[]): Parsed {
-  const positional: string[] = [];
-  const flags = new Map<string, string | true>();
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '-h' || a === '--help') flags.set('help', true);
-    else if (a.startsWith('--')) {
-      const eq = a.indexOf('=');
-      if (eq > 0) flags.set(a.slice(2, eq), a.slice(eq + 1));
-      else if (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--') && !BOOLEAN_FLAGS.has(a.slice(2))) flags.set(a.slice(2), argv[++i]!);
-      else flags.set(a.slice(2), true);
-    } else positional.push(a);
+function logLevelOf(cmd: ParsedCommandLine): LogLevel | undefined {
+  const given = cmd.options['log-level'];
+  const level = typeof given === 'string' ? given : process.env['DIRK_LOG_LEVEL'];
+  if (level === undefined || level === '') return undefined;
+  const hit = LOG_LEVELS.find((l) => l === level.toLowerCase());
+  if (!hit) {
+    const key = typeof given === 'string' ? '--log-level' : 'DIRK_LOG_LEVEL';
+    throw new UsageError(`${key}: expected one of ${LOG_LEVELS.join(', ')}, found "${level}"`);
   }
-  return { positional, flags };
-}
-
-class UsageError extends DirkError {
-  constructor(message: string) {
-    super(message, { domain: 'user' });
-  }
-}
-
-async function load(file: string | undefined, logger: Logger): Promise<PreparedJob> {
-  if (!file) throw new UsageError('missing <job.json>');
-  const { config, warnings } = await loadJobConfigFile(resolve(file));
-  for (const w of warnings) logger.warn(w);
-  return prepareJob(config, logger);
+  return hit;
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const { positional, flags } = parseArgs(argv);
-  const [command, ...rest] = positional;
-  const level = (flags.get('log-level') as string | undefined) ?? process.env['DIRK_LOG_LEVEL'];
-  const logger = createLogger(level ? { level: level as 'info' } : {});
-  if (!command || (command && !(command in HELP) && flags.has('help'))) {
-    process.stdout.write(`${HELP['main']}\n`);
-    return command ? 2 : flags.has('help') ? 0 : 2;
+  const cmd = parseCommandLine(argv);
+  const { command, positionals: rest, options } = cmd;
+  if (command === 'version') {
+    process.stdout.write(`dirk ${dirkVersion()}\n`);
+    return 0;
   }
-  if (flags.has('help')) {
-    process.stdout.write(`${HELP[command] ?? HELP['main']}\n`);
+  const level = logLevelOf(cmd);
+  const logger = createLogger(level ? { level } : {});
+  if (!command) {
+    process.stdout.write(`${HELP['main']}\n`);
+    return options['help'] === true ? 0 : 2;
+  }
+  if (!(command in HELP)) {
+    process.stderr.write(`error: unknown command "${command}" (commands: ${Object.keys(HELP).filter((c) => c !== 'main').join(', ')}; see dirk --help)\n`);
+    return 2;
+  }
+  if (options['help'] === true) {
+    process.stdout.write(`${HELP[command]}\n`);
     return 0;
   }
   switch (command) {
     case 'validate': {
-      const job = await load(rest[0], logger);
-      validateSinkCompatibility(job);
-      job.registry?.close();
+      const job = await load(cmd, logger);
+      try {
+        validateSinkCompatibility(job);
+        const report = await checkJobForValidate(job);
+        for (const w of report.warnings) logger.warn(w);
+        if (report.errors.length > 0) throw report.errors.length === 1 ? report.errors[0]! : new UsageError(`${report.errors.length} problems:\n${report.errors.map((e) => `  - ${e.message}`).join('\n')}`);
+      } finally {
+        job.registry?.close();
+      }
       process.stdout.write(`ok: ${job.config.streams.length} stream(s), ${job.plan.root.fields.length} output column(s), sink ${job.config.sink.type}\n`);
       return 0;
     }
     case 'explain': {
-      const job = await load(rest[0], logger);
+      const job = await load(cmd, logger);
       job.registry?.close();
       process.stdout.write(`${explainJob(job.plan, { watermarkDelayMs: job.config.watermark.delayMs })}\n`);
       return 0;
     }
     case 'run': {
-      const job = await load(rest[0], logger);
-      const dir = flags.get('checkpoint-dir');
+      const job = await load(cmd, logger);
+      await checkJobFiles(job);
+      const dir = options['checkpoint-dir'];
       const running = await startJob(job, {
         logger,
         ...(typeof dir === 'string' ? { checkpointDir: resolve(dir) } : {}),
-        ...(flags.has('watch-udfs') ? { watchUdfs: flags.get('watch-udfs') !== 'false' } : {}),
+        ...(options['watch-udfs'] === true ? { watchUdfs: true } : {}),
       });
       logger.info(`job "${job.config.jobId}" running`);
       let signals = 0;
@@ -145,15 +162,17 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'registry': {
-      if (rest[0] !== 'serve' || !rest[1]) throw new UsageError('usage: dirk registry serve <dir>');
-      const port = Number(flags.get('port') ?? 8000);
-      const host = (flags.get('host') as string | undefined) ?? '127.0.0.1';
+      if (rest[0] !== 'serve' || !rest[1] || rest.length > 2) throw new UsageError('usage: dirk registry serve <dir> [--port <port>] [--host <host>]');
+      const port = portOption(options['port'], '--port', 8000);
+      const host = typeof options['host'] === 'string' ? options['host'] : '127.0.0.1';
       const server = await startStencilServer({
         dir: resolve(rest[1]),
         host,
         port,
-        ...(typeof flags.get('namespace') === 'string' ? { namespace: flags.get('namespace') as string } : {}),
-        ...(typeof flags.get('name') === 'string' ? { name: flags.get('name') as string } : {}),
+        ...(typeof options['namespace'] === 'string' ? { namespace: options['namespace'] } : {}),
+        ...(typeof options['name'] === 'string' ? { name: options['name'] } : {}),
+      }).catch((e: unknown) => {
+        throw listenError(e, { portKey: '--port', hostKey: '--host', host, port, what: 'the registry' });
       });
       process.stdout.write(`registry serving ${rest[1]} at ${server.url}\n`);
       await new Promise<void>((done) => {
@@ -166,22 +185,13 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     default:
-      process.stderr.write(`unknown command "${command}"\n\n${HELP['main']}\n`);
-      return 2;
+      throw new UsageError(`unknown command "${command}"`);
   }
 }
 
 function report(e: unknown): number {
-  if (e instanceof DirkError && e.domain === 'user') {
-    process.stderr.write(`error: ${e.message}\n`);
-    return 2;
-  }
-  if (e instanceof DirkError && e.domain === 'external') {
-    process.stderr.write(`error (external): ${e.message}\n`);
-    return 1;
-  }
-  process.stderr.write(`internal error: ${(e as Error)?.stack ?? String(e)}\n`);
-  return 1;
+  process.stderr.write(formatError(e, reportContext));
+  return exitCodeOf(e);
 }
 
 /**

@@ -37,7 +37,7 @@ export async function loadJobConfigFile(
   try {
     return parseJobConfig(raw, { env: process.env, ...opts });
   } catch (e) {
-    if (e instanceof ConfigErrors) throw new ConfigErrors(e.errors, path);
+    if (e instanceof ConfigErrors) throw new ConfigErrors(e.errors, path, e.warnings);
     throw e;
   }
 }

@@ -3,6 +3,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { listenError } from '../core/listen-errors.js';
 import type { Telemetry } from './telemetry.js';
 
 export interface MetricsServerOptions {
@@ -52,9 +53,11 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
   server.keepAliveTimeout = 5_000;
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const onError = (e: Error): void =>
+      reject(listenError(e, { portKey: 'METRICS_PORT', hostKey: 'METRICS_HOST', host, port: options.port, what: 'the metrics server' }));
+    server.once('error', onError);
     server.listen(options.port, host, () => {
-      server.off('error', reject);
+      server.off('error', onError);
       resolve();
     });
   });
