@@ -7,7 +7,7 @@ import { parseCommandLine, portOption, UsageError, type ParsedCommandLine } from
 import { checkJobFiles, checkJobForValidate } from './checks.js';
 import { exitCodeOf, formatError, type ReportContext } from './report.js';
 import { dirkVersion } from './version.js';
-import { explainJob } from '../job/explain.js';
+import { explainJob } from '../job/explain-job.js';
 import { prepareJob, type PreparedJob } from '../job/prepare.js';
 import { startJob, validateSinkCompatibility } from '../job/stream-manager.js';
 import { startStencilServer } from '../schema/index.js';
