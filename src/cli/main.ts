@@ -22,14 +22,16 @@ const HELP: Record<string, string> = {
 Usage: dirk <command> [options]
 
 Commands:
-  run <job.json>          run a job until its bounded input ends or SIGINT/SIGTERM (then drain, checkpoint, commit)
-  validate <job.json>     check config, schemas and SQL; no side effects
-  explain <job.json>      print the logical and physical plans
+  run <job file>          run a job until its bounded input ends or SIGINT/SIGTERM (then drain, checkpoint, commit)
+  validate <job file>     check config, schemas and SQL; no side effects
+  explain <job file>      print the logical and physical plans
   registry serve <dir>    serve .proto files in <dir> as a Stencil-compatible descriptor registry
 
+A job file is JSON or a Dagger local.properties; --KEY value arguments and environment variables named
+like config keys override it (docs/configuration.md). 'dirk --version' prints the version.
 Run 'dirk <command> --help' for the options of a command.
 Exit codes: 0 ok, 2 user error (config, SQL, schema, bad record), 1 internal or external error.`,
-  run: `Usage: dirk run <job.json> [--checkpoint-dir <dir>] [--watch-udfs]
+  run: `Usage: dirk run <job.json | local.properties> [--KEY value ...] [--checkpoint-dir <dir>] [--watch-udfs] [--strict]
 
 Runs the job. Bounded inputs (FILE_SOURCE, BOUNDED Kafka) end the job when read; unbounded ones run until
 SIGINT or SIGTERM, when Dirk finishes the batch in flight, takes a checkpoint, commits the Kafka offsets of
@@ -41,12 +43,15 @@ Options:
   --checkpoint-dir <dir>  where checkpoints are kept (default .dirk/checkpoints/<FLINK_JOB_ID>)
   --watch-udfs            reload a changed file of UDF_FOLDERS in the running job, keeping operator state
                           (as UDF_WATCH=true); a function whose signatures changed is not reloaded
+  --KEY value             set a config key, over the job file and the environment (docs/configuration.md)
+  --strict                config warnings (unknown keys, ...) are errors
   --log-level <level>     debug | info | warn | error (default info; env DIRK_LOG_LEVEL)`,
-  validate: `Usage: dirk validate <job.json>
+  validate: `Usage: dirk validate <job.json | local.properties> [--KEY value ...] [--strict]
 
-Parses the job config, loads the schemas (local .proto files or the Stencil registry), loads UDFs, and plans
-the SQL. Prints warnings and 'ok', or the errors, and exits 0 or 2. Starts nothing.`,
-  explain: `Usage: dirk explain <job.json>
+Parses the job config, loads the schemas (local .proto files or the Stencil registry), loads UDFs, plans
+the SQL, checks that input files exist and warns for output columns the sink does not write. Prints
+warnings and 'ok', or the errors, and exits 0 or 2. Starts nothing. --strict makes config warnings errors.`,
+  explain: `Usage: dirk explain <job.json | local.properties> [--KEY value ...] [--strict]
 
 Prints the plan the job would run: operators, windows, the columns each source decodes, and the output schema.`,
   registry: `Usage: dirk registry serve <dir> [--port <port>] [--host <host>] [--namespace <ns>] [--name <name>]
