@@ -6,6 +6,8 @@ import { describeOrigins, loadLayeredJobConfig } from '../config/sources.js';
 import { parseCommandLine, portOption, UsageError, type ParsedCommandLine } from './args.js';
 import { checkJobFiles, checkJobForValidate } from './checks.js';
 import { exitCodeOf, formatError, type ReportContext } from './report.js';
+import { runInitCommand } from './init-command.js';
+import { runTestCommand } from './test-command.js';
 import { dirkVersion } from './version.js';
 import { explainJob } from '../job/explain-job.js';
 import { prepareJob, type PreparedJob } from '../job/prepare.js';
@@ -25,6 +27,8 @@ Commands:
   run <job file>          run a job until its bounded input ends or SIGINT/SIGTERM (then drain, checkpoint, commit)
   validate <job file>     check config, schemas and SQL; no side effects
   explain <job file>      print the logical and physical plans
+  init <folder>           write a runnable starter job (file source, window, UDF, test) into <folder>
+  test <folder>           run golden test cases (.sql files: input rows, query, expected output); no broker
   registry serve <dir>    serve .proto files in <dir> as a Stencil-compatible descriptor registry
 
 A job file is JSON or a Dagger local.properties; --KEY value arguments and environment variables named
@@ -54,6 +58,22 @@ warnings and 'ok', or the errors, and exits 0 or 2. Starts nothing. --strict mak
   explain: `Usage: dirk explain <job.json | local.properties> [--KEY value ...] [--strict]
 
 Prints the plan the job would run: operators, windows, the columns each source decodes, and the output schema.`,
+  test: `Usage: dirk test <folder | case.sql> ... [--update] [--filter <text>]
+
+Runs golden test cases: .sql files (searched recursively) that each give tables or a job file, a query,
+input rows with event times and watermarks, and the expected changelog (or '---- fail' with the exact
+error). No broker is needed: the query runs on the real operators in this process. UDF folders are loaded
+('udf-folder <path>' in a case, or the job's UDF_FOLDERS). The format is in docs/testing.md.
+
+Options:
+  --update          rewrite each failing case's expected section with what the query produced (review the diff)
+  --filter <text>   run only cases whose path contains <text>
+Prints one line per case, a diff for each failure, and 'N passed, N failed'; exits 0 when all pass, else 1.`,
+  init: `Usage: dirk init <folder> [--force]
+
+Writes a runnable starter job into <folder>: job.json (a JSON-lines file source, a one-minute TUMBLE window),
+data/rides.jsonl, a TypeScript UDF in udfs/, a golden test in tests/ and a README. Then, in that folder:
+dirk run job.json, dirk test tests. A non-empty folder is refused unless --force.`,
   registry: `Usage: dirk registry serve <dir> [--port <port>] [--host <host>] [--namespace <ns>] [--name <name>]
 
 Serves a FileDescriptorSet built from the .proto files under <dir> at Stencil's URL shapes:
@@ -164,6 +184,19 @@ export async function main(argv: string[]): Promise<number> {
       process.on('SIGTERM', () => onSignal('SIGTERM'));
       await running.done;
       logger.info('job finished');
+      return 0;
+    }
+    case 'test': {
+      if (rest.length === 0) throw new UsageError('usage: dirk test <folder | case.sql> ... [--update]');
+      return runTestCommand(rest, {
+        update: options['update'] === true,
+        ...(typeof options['filter'] === 'string' ? { filter: options['filter'] } : {}),
+      });
+    }
+    case 'init': {
+      if (rest.length !== 1) throw new UsageError('usage: dirk init <folder> [--force]');
+      const files = await runInitCommand(rest[0]!, { force: options['force'] === true });
+      process.stdout.write(`wrote ${files.join(', ')} in ${rest[0]}\nnext: cd ${rest[0]} && dirk run job.json && dirk test tests\n`);
       return 0;
     }
     case 'registry': {
