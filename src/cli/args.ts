@@ -24,7 +24,12 @@ const COMMON: OptionSpec = {
 
 /** Options per command, beyond COMMON. Commands that load a job also take --strict and config keys. */
 export const COMMAND_OPTIONS: Readonly<Record<string, OptionSpec>> = {
-  run: { strict: { type: 'boolean' }, 'checkpoint-dir': { type: 'string' }, 'watch-udfs': { type: 'boolean' } },
+  run: {
+    strict: { type: 'boolean' },
+    'checkpoint-dir': { type: 'string' },
+    'watch-udfs': { type: 'boolean' },
+    'progress-interval': { type: 'string' },
+  },
   validate: { strict: { type: 'boolean' } },
   explain: { strict: { type: 'boolean' } },
   test: { update: { type: 'boolean' }, filter: { type: 'string' } },

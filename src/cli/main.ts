@@ -6,6 +6,7 @@ import { describeOrigins, loadLayeredJobConfig } from '../config/sources.js';
 import { parseCommandLine, portOption, UsageError, type ParsedCommandLine } from './args.js';
 import { checkJobFiles, checkJobForValidate } from './checks.js';
 import { exitCodeOf, formatError, type ReportContext } from './report.js';
+import { startProgress } from '../job/progress.js';
 import { runInitCommand } from './init-command.js';
 import { runTestCommand } from './test-command.js';
 import { dirkVersion } from './version.js';
@@ -49,7 +50,10 @@ Options:
                           (as UDF_WATCH=true); a function whose signatures changed is not reloaded
   --KEY value             set a config key, over the job file and the environment (docs/configuration.md)
   --strict                config warnings (unknown keys, ...) are errors
-  --log-level <level>     debug | info | warn | error (default info; env DIRK_LOG_LEVEL)`,
+  --progress-interval <s> log a progress line (records in/out, rates, watermark lag) every <s> seconds
+                          (default 10; 0 = off; env DIRK_PROGRESS_INTERVAL_S); a summary is logged at the end
+  --log-level <level>     debug | info | warn | error (default info; env DIRK_LOG_LEVEL)
+Logs go to stderr as text, or one JSON object per line with DIRK_LOG_FORMAT=json.`,
   validate: `Usage: dirk validate <job.json | local.properties> [--KEY value ...] [--strict]
 
 Parses the job config, loads the schemas (local .proto files or the Stencil registry), loads UDFs, plans
@@ -105,6 +109,17 @@ async function load(cmd: ParsedCommandLine, logger: Logger): Promise<PreparedJob
 }
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+
+/** --progress-interval <seconds> (or DIRK_PROGRESS_INTERVAL_S): how often a running job logs progress; 0 = never. */
+function progressIntervalMs(given: string | boolean | undefined): number {
+  const text = typeof given === 'string' ? given : process.env['DIRK_PROGRESS_INTERVAL_S'];
+  if (text === undefined || text === '') return 10_000;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < 0) {
+    throw new UsageError(`${typeof given === 'string' ? '--progress-interval' : 'DIRK_PROGRESS_INTERVAL_S'}: expected seconds >= 0 (0 turns progress lines off), found "${text}"`);
+  }
+  return Math.round(n * 1000);
+}
 
 function logLevelOf(cmd: ParsedCommandLine): LogLevel | undefined {
   const given = cmd.options['log-level'];
@@ -162,28 +177,35 @@ export async function main(argv: string[]): Promise<number> {
     case 'run': {
       const job = await load(cmd, logger);
       await checkJobFiles(job);
+      const progressMs = progressIntervalMs(options['progress-interval']);
+      const jobLogger = logger.child({ job: job.config.jobId });
       const dir = options['checkpoint-dir'];
       const running = await startJob(job, {
-        logger,
+        logger: jobLogger,
         ...(typeof dir === 'string' ? { checkpointDir: resolve(dir) } : {}),
         ...(options['watch-udfs'] === true ? { watchUdfs: true } : {}),
       });
-      logger.info(`job "${job.config.jobId}" running`);
+      jobLogger.info(`job "${job.config.jobId}" running`);
+      const progress = startProgress(running.telemetry, jobLogger, progressMs);
       let signals = 0;
       const onSignal = (sig: string): void => {
         signals++;
         if (signals > 1) {
-          logger.warn(`${sig} again: exiting without a final checkpoint`);
+          jobLogger.warn(`${sig} again: exiting without a final checkpoint`);
           process.exit(1);
         }
-        logger.info(`${sig} received`);
+        jobLogger.info(`${sig} received`);
         // A failure (of the final checkpoint, say) is reported through running.done below.
         running.stop().catch(() => undefined);
       };
       process.on('SIGINT', () => onSignal('SIGINT'));
       process.on('SIGTERM', () => onSignal('SIGTERM'));
-      await running.done;
-      logger.info('job finished');
+      try {
+        await running.done;
+      } finally {
+        await progress.finish().catch(() => undefined);
+      }
+      jobLogger.info('job finished');
       return 0;
     }
     case 'test': {
