@@ -1,3 +1,4 @@
+import { createJobSeries, errorDomain, operatorRecordCounter } from './job-metrics.js';
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import type { Sink, Source, SourceBatch } from '../core/connector.js';
@@ -232,6 +233,7 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
   validateSinkCompatibility(job);
   const telemetry = createTelemetry({ jobId: config.jobId });
   telemetry.jobInfo({ sinkType: config.sink.type });
+  createJobSeries(telemetry, job);
   telemetry.processStats();
   // Every function the plan uses is opened before the first record (and closed when the job ends).
   const udfs = await startUdfRuntime(job, { telemetry, logger, watch: options.watchUdfs ?? config.udf.watch });
@@ -270,6 +272,7 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
       },
       retentionMs: config.retentionIdleStateMinutes * 60_000,
       now: Date.now,
+      countRecords: operatorRecordCounter(telemetry),
     },
   );
 
@@ -397,6 +400,7 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
       logger.debug(`checkpoint ${c.id} complete`);
     } catch (e) {
       checkpointMetrics.failed.inc();
+      telemetry.error(errorDomain(e), false);
       consecutiveFailures++;
       const message = (e as Error).message;
       logger.warn(`checkpoint failed (${consecutiveFailures} in a row, ${config.checkpoint.tolerableFailures} tolerated): ${message}`);
@@ -514,6 +518,7 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')?.reason ?? fatal;
       if (failed !== undefined) {
         failure = failed;
+        telemetry.error(errorDomain(outputLost ?? failed), true);
         stopping = true;
         await Promise.allSettled(inputs.map((i) => i.source.stop()));
         // What was processed before the failure is written (best effort; at-least-once: its offsets are
