@@ -5,7 +5,7 @@
  */
 import { DirkError } from '../core/errors.js';
 import type { RecordCounter } from '../runtime/dataflow.js';
-import type { Telemetry } from '../telemetry/index.js';
+import type { CheckpointMetrics, Telemetry } from '../telemetry/index.js';
 import type { PreparedJob } from './prepare.js';
 
 const DOMAINS = ['user', 'external', 'internal'] as const;
@@ -37,4 +37,18 @@ export function operatorRecordCounter(telemetry: Telemetry): (index: number, lab
 
 export function errorDomain(e: unknown): 'user' | 'external' | 'internal' {
   return e instanceof DirkError && (e.domain === 'user' || e.domain === 'external') ? e.domain : 'internal';
+}
+
+/**
+ * The checkpoint counters, with each failed checkpoint also counted as a non-fatal external error (writing the
+ * file or committing offsets failed); a failure that stops the job is counted as fatal where the job ends.
+ */
+export function checkpointMetricsCountingErrors(telemetry: Telemetry): CheckpointMetrics {
+  const m = telemetry.checkpointMetrics();
+  const errors = telemetry.errors('external', false);
+  return {
+    completed: m.completed,
+    durationSeconds: m.durationSeconds,
+    failed: { inc: (n?: number) => (m.failed.inc(n), errors.inc(n)) },
+  };
 }
