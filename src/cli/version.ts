@@ -7,8 +7,9 @@ export function dirkVersion(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 5; i++) {
     try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'dirk' && pkg.version) return pkg.version;
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { bin?: Record<string, string>; version?: string };
+      // Dirk's package is the one that installs the `dirk` command (whatever its npm name).
+      if (pkg.bin?.['dirk'] !== undefined && pkg.version) return pkg.version;
     } catch {
       // not here: look one folder up
     }
