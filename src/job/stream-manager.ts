@@ -1,3 +1,4 @@
+import { StatusSource } from './job-status.js';
 import { checkpointMetricsCountingErrors, createJobSeries, errorDomain, operatorRecordCounter } from './job-metrics.js';
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
@@ -141,6 +142,8 @@ interface Pipeline {
   readonly lateOutput: ReturnType<typeof createLateRecordOutput>;
   readonly dataflow: Dataflow;
   readonly inputs: Input[];
+  /** What GET /status reports, filled in once the pipeline runs. */
+  readonly status: StatusSource;
 }
 
 /** Opens telemetry, UDFs, the metrics server, the sink, the side outputs, the dataflow and the sources. */
@@ -157,8 +160,9 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
   const udfs = await startUdfRuntime(job, { telemetry, logger, watch: options.watchUdfs ?? config.udf.watch });
   closers.push({ what: 'the UDFs', close: () => udfs.close() });
   let metricsServer: MetricsServer | undefined;
+  const status = new StatusSource();
   if (config.metrics.enabled) {
-    const server = await startMetricsServer({ host: config.metrics.host, port: config.metrics.port, telemetry });
+    const server = await startMetricsServer({ host: config.metrics.host, port: config.metrics.port, telemetry, status: () => status.get() });
     metricsServer = server;
     closers.push({ what: 'the metrics server', close: () => server.close() });
     logger.info(`metrics at ${new URL('/metrics', server.url).href}`);
@@ -216,7 +220,7 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
       rowtimeIndex: schema.rowtimeIndex,
     });
   }
-  return { telemetry, udfs, metricsServer, sink, lateOutput, dataflow, inputs };
+  return { telemetry, udfs, metricsServer, sink, lateOutput, dataflow, inputs, status };
 }
 
 async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, closeAll: (logger: Logger) => Promise<void>): Promise<RunningJob> {
@@ -292,6 +296,16 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
   }
   for (const t of timers) t.unref();
 
+  let ended: 'stopped' | 'failed' | undefined;
+  p.status.set({
+    jobId: config.jobId,
+    startedAt: Date.now(),
+    state: () => ended ?? (stopping ? 'stopping' : 'running'),
+    plan: explainPlan(job.plan),
+    inputs: inputs.map((i) => ({ table: i.stream.table, sourceName: i.stream.source.name, source: i.source, watermark: () => i.watermarks.emitted })),
+    lastCheckpoint: () => checkpoints.lastCompleted,
+    telemetry,
+  });
   telemetry.running().set(1);
   const runs = inputs.map(async (input) => {
     await input.source.run({
@@ -311,6 +325,7 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')?.reason ?? fatal;
       if (failed !== undefined) {
         failure = failed;
+        ended = 'failed';
         telemetry.error(errorDomain(checkpoints.outputLost ?? failed), true);
         stopping = true;
         await Promise.allSettled(inputs.map((i) => i.source.stop()));
@@ -323,6 +338,7 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
       // Everything delivered (bounded end or stop): a final checkpoint commits the positions.
       await takeCheckpoint();
     } finally {
+      ended ??= 'stopped';
       telemetry.running().set(0);
       await closeAll(logger);
     }

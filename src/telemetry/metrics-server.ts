@@ -13,6 +13,8 @@ export interface MetricsServerOptions {
   readonly telemetry: Telemetry;
   /** Health probe for /healthz; 200 when it returns true, 503 otherwise. Default: always healthy. */
   readonly healthy?: () => boolean;
+  /** The JSON served at /status (a running job's state, sources, watermarks, last checkpoint); 404 without. */
+  readonly status?: () => Promise<unknown>;
 }
 
 export interface MetricsServer {
@@ -47,7 +49,14 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
       res.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' }).end(ok ? 'ok\n' : 'unhealthy\n');
       return;
     }
-    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found; try /metrics or /healthz\n');
+    if (path === '/status' && options.status) {
+      options.status().then(
+        (body) => res.writeHead(200, { 'content-type': 'application/json' }).end(`${JSON.stringify(body, null, 2)}\n`),
+        (e: unknown) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`status failed: ${String(e)}\n`),
+      );
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'text/plain' }).end(`not found; try /metrics${options.status ? ', /status' : ''} or /healthz\n`);
   });
   // Scrapes are short; do not let a keep-alive connection hold close() open.
   server.keepAliveTimeout = 5_000;

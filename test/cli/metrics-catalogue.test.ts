@@ -79,6 +79,15 @@ describe('docs/metrics.md', () => {
         expect(text).toContain(series);
       }
       expect(text).toMatch(/^dirk_operator_records_in_total\{operator="1:WindowAggregate",job="metrics-test"\} [1-9]\d*$/m);
+      // GET /status: state, sources with positions and watermark, last checkpoint, plan.
+      const status = (await (await fetch(/metrics at (http:\S+)\/metrics/.exec(line)![1]! + '/status')).json()) as Record<string, unknown>;
+      expect(status).toMatchObject({ job: 'metrics-test', state: 'running', lastCheckpoint: null });
+      const sources = status['sources'] as Record<string, unknown>[];
+      expect(sources).toHaveLength(1);
+      expect(sources[0]).toMatchObject({ table: 'rides', source: 'DATAGEN_SOURCE' });
+      expect(sources[0]!['recordsRead']).toBeGreaterThan(0);
+      expect(typeof sources[0]!['watermark']).toBe('string');
+      expect(status['plan']).toContain('WindowAggregate');
       // FareBand is synchronous, so it is not timed; its histogram is still there, empty.
       expect(text).toMatch(/^dirk_udf_duration_seconds_count\{[^}]*udf="FareBand"[^}]*\} 0$/m);
     } finally {
