@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DirkError, userError } from '../core/errors.js';
 import type { FunctionDef } from './api.js';
-import { setOrigin } from './registry.js';
+import { setOrigin } from './origin.js';
 
 /**
  * Loads user functions from folders. Every top-level .js / .mjs / .ts / .mts file of a folder is a module whose
