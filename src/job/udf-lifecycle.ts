@@ -153,7 +153,26 @@ export async function startUdfRuntime(job: PreparedJob, options: UdfRuntimeOptio
     }
   };
 
-  // ---- hot reload -------------------------------------------------------------------------------------
+  const hotReload = options.watch ? startHotReload(job, ctx, logger, options.debounceMs) : undefined;
+
+  return {
+    setBatch(b) {
+      batch = b;
+    },
+    flush,
+    async close() {
+      await hotReload?.stop();
+      flush();
+      await closeOpened();
+    },
+  };
+}
+
+/**
+ * UDF_WATCH / --watch-udfs: a changed UDF file swaps the bodies of the job's functions in place (a changed
+ * signature, a new or a removed function is reported and waits for a restart).
+ */
+function startHotReload(job: PreparedJob, ctx: FunctionContext, logger: Logger, debounceMs: number | undefined): { stop(): Promise<void> } {
   let watcher: UdfWatcher | undefined;
   let reloads: Promise<void> = Promise.resolve();
   /** Function names already warned about (removed from their file / new while running): logged once each. */
@@ -212,32 +231,27 @@ export async function startUdfRuntime(job: PreparedJob, options: UdfRuntimeOptio
     }
     logger.info(`reloaded function ${slot.name} from ${file}${via}`);
   };
-  if (options.watch && udf.folders.length > 0) {
+  const udf = job.config.udf;
+  if (udf.folders.length > 0) {
     watcher = watchUdfFolders(
       udf.folders,
       (change) => {
         reloads = reloads.then(() => reload(change)).catch((e: unknown) => logger.error(`UDF reload of ${change.file} failed: ${(e as Error).message}`));
       },
       {
-        ...(options.debounceMs !== undefined ? { debounceMs: options.debounceMs } : {}),
+        ...(debounceMs !== undefined ? { debounceMs } : {}),
         onError: (e, file) => logger.error(`UDF file ${file} was not reloaded: ${e instanceof Error ? e.message : String(e)}; the job keeps the previous functions`),
       },
     );
     logger.info(`watching UDF folders for changes: ${udf.folders.join(', ')}`);
-  } else if (options.watch) {
+  } else {
     logger.warn('UDF watching is on but UDF_FOLDERS is empty: nothing to watch');
   }
-
   return {
-    setBatch(b) {
-      batch = b;
-    },
-    flush,
-    async close() {
+    async stop() {
       watcher?.close();
       await reloads;
-      flush();
-      await closeOpened();
     },
   };
+
 }

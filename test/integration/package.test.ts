@@ -45,6 +45,7 @@ describe('the npm package', () => {
     const files = packed[0]!.files.map((f) => f.path);
     expect(files).toContain('LICENSE');
     expect(files).toContain('dist/src/api/index.d.ts');
+    expect(files).toContain('dist/ui/app.js'); // the web UI's script, read at run time
     expect(files.filter((f) => f.startsWith('dist/bench/') || f.startsWith('test/') || f.startsWith('src/'))).toEqual([]);
 
     const project = path.join(scratch, 'app');

@@ -17,6 +17,8 @@ fs.writeFileSync(
 
 const config = (query = 'SELECT name, amount * 2 AS doubled FROM orders WHERE amount > 1') => ({
   FLINK_JOB_ID: 'library-test',
+  // No /metrics server: its default port may be taken; job.metrics() reads the same registry.
+  METRIC_TELEMETRY_ENABLE: false,
   FLINK_SQL_QUERY: query,
   SINK_TYPE: 'log',
   STREAMS: [
