@@ -2,6 +2,7 @@ import { typeToString } from '../core/types.js';
 import type { BExpr, PlanNode, QueryPlan, WindowSpec } from '../sql/plan.js';
 import { formatTimestamp } from '../sql/runtime-lib.js';
 import { planInputs } from '../sql/plan-walk.js';
+import { windowSql } from '../sql/plan-window.js';
 import { explainPhysical, type PhysicalOptions } from '../runtime/physical-plan.js';
 
 /**
@@ -41,13 +42,15 @@ function describe(n: PlanNode): string {
     case 'windowAggregate':
       return `WindowAggregate(window=${windowText(n.window, f)}, keys=[${n.keys.map(ex).join(', ')}], aggs=[${n.aggs.map((a) => `${a.name}(${a.distinct ? 'DISTINCT ' : ''}${a.args.map(ex).join(', ') || '*'})`).join(', ')}])`;
     case 'groupAggregate':
+      if (n.window) return `WindowGroupAggregate(per window of ${f(exprCol(n.keys[n.window.startKey]))}/${f(exprCol(n.keys[n.window.endKey]))}, keys=[${n.keys.map(ex).join(', ')}], aggs=[${n.aggs.map((a) => `${a.name}(${a.args.map(ex).join(', ') || '*'})`).join(', ')}], emitted when the window closes)`;
       return `GroupAggregate(keys=[${n.keys.map(ex).join(', ')}], aggs=[${n.aggs.map((a) => `${a.name}(${a.args.map(ex).join(', ') || '*'})`).join(', ')}])`;
     case 'union':
       return `UnionAll(inputs=${n.inputs.length})`;
     case 'intervalJoin':
       return `IntervalJoin(type=${n.joinType}, keys=${n.leftKeys.length}, right.time - left.time in [${n.lower} ms, ${n.upper} ms]${n.residual ? ', with residual condition' : ''})`;
     case 'join':
-      return `Join(type=${n.joinType}, keys=${n.leftKeys.length}${n.residual ? ', with residual condition' : ''})`;
+      if (n.window) return `WindowJoin(type=${n.joinType}, window=${windowSql(n.window.spec)}, keys=${n.leftKeys.length}${n.residual ? ', with residual condition' : ''}, emitted when the window closes)`;
+      return `Join(type=${n.joinType}, keys=${n.leftKeys.length}${n.residual ? ', with residual condition' : ''})${n.note ? ` -- ${n.note}` : ''}`;
     case 'windowTvf':
       return `WindowTableFunction(${windowText(n.window, f)})`;
     case 'correlate': {
@@ -76,6 +79,10 @@ function describe(n: PlanNode): string {
       return `OverAggregate(partition=[${n.partitionKeys.map(ex).join(', ')}], order=${f(n.timeIndex)}, frame=${fr.unit} BETWEEN ${size} PRECEDING AND CURRENT ROW, aggs=[${aggs}])`;
     }
   }
+}
+
+function exprCol(e: BExpr | undefined): number {
+  return e?.k === 'col' ? e.index : -1;
 }
 
 function windowText(w: WindowSpec, f: (i: number) => string): string {

@@ -12,6 +12,8 @@ import type { LateDetail, Operator, OperatorHooks, Output } from './operator.js'
 import { operatorLabel } from './physical-plan.js';
 import { WindowAggregateOperator } from './window-aggregate.js';
 import { WindowTvfOperator } from './window-tvf.js';
+import { WindowGroupAggregateOperator } from './window-group-aggregate.js';
+import { WindowJoinOperator } from './window-join.js';
 
 /**
  * Wires a plan into a graph of operators. Each node aligns watermarks over its inputs (it sees the minimum),
@@ -203,6 +205,11 @@ function makeOperator(n: Exclude<PlanNode, { kind: 'scan' }>, out: Output, o: Om
       }
       return new WindowAggregateOperator(n.window, n.keys, n.aggs, out, o.hooks);
     case 'groupAggregate':
+      if (n.window) {
+        const w = n.window;
+        if (aggregateHasAsyncCall(n)) return new AsyncAggregateInput(n, n.input.fields.length, out, (e) => new WindowGroupAggregateOperator(e.keys, e.aggs, w, out, o.hooks));
+        return new WindowGroupAggregateOperator(n.keys, n.aggs, w, out, o.hooks);
+      }
       if (aggregateHasAsyncCall(n)) {
         return new AsyncAggregateInput(n, n.input.fields.length, out, (e) => new GroupAggregateOperator(e.keys, e.aggs, n.input.updating, out, o.retentionMs, o.now));
       }
@@ -225,6 +232,21 @@ function makeOperator(n: Exclude<PlanNode, { kind: 'scan' }>, out: Output, o: Om
         o.hooks,
       );
     case 'join':
+      if (n.window) {
+        return new WindowJoinOperator(
+          {
+            joinType: n.joinType,
+            leftKeys: n.leftKeys,
+            rightKeys: n.rightKeys,
+            residual: n.residual,
+            window: n.window,
+            leftWidth: n.left.fields.length,
+            rightWidth: n.right.fields.length,
+          },
+          out,
+          o.hooks,
+        );
+      }
       return new StreamingJoinOperator(
         {
           joinType: n.joinType,

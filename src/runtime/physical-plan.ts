@@ -57,7 +57,7 @@ export function explainPhysical(plan: QueryPlan, options: PhysicalOptions = {}):
 }
 
 function isJoin(label: string): boolean {
-  return label.startsWith('IntervalJoin') || label.startsWith('Join');
+  return label.startsWith('IntervalJoin') || label.startsWith('Join') || label.startsWith('WindowJoin');
 }
 
 /** The operator's label alone (used to say which operator found a late row). */
@@ -95,6 +95,13 @@ function describeOperator(n: PlanNode, options: PhysicalOptions = {}): { label: 
         watermark: 'fires windows whose end it passes, then forwards it',
       };
     case 'groupAggregate':
+      if (n.window) {
+        return {
+          label: `WindowGroupAggregate[${n.keys.length} keys, per window of the input]`,
+          state: 'accumulators by window and key, dropped when the window closes',
+          watermark: 'emits the windows whose end it passes, then forwards it',
+        };
+      }
       return {
         label: `GroupAggregate[${n.keys.length} key${n.keys.length === 1 ? '' : 's'}${n.input.updating ? ', retracting input' : ''}]`,
         state: 'accumulators by key, idle-state retention',
@@ -108,6 +115,13 @@ function describeOperator(n: PlanNode, options: PhysicalOptions = {}): { label: 
       };
     }
     case 'join':
+      if (n.window) {
+        return {
+          label: `WindowJoin[${n.joinType}, ${windowLabel(n.window.spec)}]`,
+          state: 'both sides by window and key, dropped when the window closes',
+          watermark: 'joins and emits the windows whose end it passes, then forwards it',
+        };
+      }
       return { label: `Join[${n.joinType}]`, state: 'both sides by key, idle-state retention' };
     case 'windowTvf':
       return { label: `WindowTableFunction[${windowLabel(n.window)}]`, state: 'none' };

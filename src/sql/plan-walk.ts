@@ -139,6 +139,9 @@ function need(n: PlanNode, cols: Set<number>): void {
       if (n.kind === 'intervalJoin') {
         l.add(n.leftTime);
         r.add(n.rightTime);
+      } else if (n.window) {
+        l.add(n.window.leftStart).add(n.window.leftEnd);
+        r.add(n.window.rightStart).add(n.window.rightEnd);
       }
       need(n.left, l);
       need(n.right, r);
