@@ -9,6 +9,7 @@ import { CheckpointStore, type Checkpoint } from '../runtime/checkpoint-store.js
 import { buildDataflow, type Dataflow } from '../runtime/dataflow.js';
 import { createJsonRowEncoder, createProtoRowEncoder } from '../schema/index.js';
 import { createKafkaSink } from '../sinks/kafka/kafka-sink.js';
+import { createJsonChangelogEncoder, missingKeyMessage } from '../sinks/kafka/json-changelog.js';
 import { createLogSink } from '../sinks/log/log-sink.js';
 import { createInfluxSink } from '../sinks/influxdb/influx-sink.js';
 import { createKafkaSource } from '../sources/kafka/kafka-source.js';
@@ -77,10 +78,8 @@ export function validateSinkCompatibility(job: PreparedJob): void {
   if (root.updating && sink.type === 'influx') {
     throw userError('the query produces an updating result (a GROUP BY without a window, DISTINCT, ...) but SINK_TYPE=influx only takes appends; add a window or use the kafka sink with SINK_KAFKA_PROTO_KEY (upserts)');
   }
-  if (root.updating && sink.type === 'kafka' && sink.dataType === 'JSON') {
-    throw userError(
-      'the query produces an updating result, which the kafka sink writes as upserts keyed by SINK_KAFKA_PROTO_KEY; SINK_KAFKA_DATA_TYPE=JSON has no key. Use SINK_KAFKA_DATA_TYPE=PROTO with SINK_KAFKA_PROTO_KEY, or make the query append-only (a window)',
-    );
+  if (root.updating && sink.type === 'kafka' && sink.dataType === 'JSON' && (sink.jsonChangelog ?? 'UPSERT') === 'UPSERT' && !root.uniqueKey?.length) {
+    throw userError(missingKeyMessage(root.fields), { key: 'SINK_KAFKA_JSON_CHANGELOG' });
   }
   if (root.updating && sink.type === 'kafka' && !sink.protoKey && sink.dataType === 'PROTO') {
     throw userError('the query produces an updating result; the kafka sink writes it as upserts and needs SINK_KAFKA_PROTO_KEY for the key');
@@ -123,6 +122,10 @@ function createSink(job: PreparedJob, telemetry: Telemetry, logger: Logger, out?
         keyEncoder,
         producerConfig: sink.producerConfig,
         lingerMs: sink.lingerMs,
+        changelog:
+          sink.dataType === 'JSON' && job.plan.root.updating
+            ? createJsonChangelogEncoder(columns, { mode: sink.jsonChangelog ?? 'UPSERT', uniqueKey: job.plan.root.uniqueKey, jsonSchema: sink.jsonSchema })
+            : undefined,
         largeMessage: sink.largeMessage,
         clientId: `dirk-${job.config.jobId}`.replace(/[^A-Za-z0-9._-]/g, '_'),
         logger,
