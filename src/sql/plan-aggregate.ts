@@ -4,9 +4,9 @@ import type { Expr, FromItem, Query, Select } from './ast.js';
 import { Scope, WINDOW_GROUP_FNS, canon, type AggregationContext, type Binder } from './binder.js';
 import { defaultName, passThrough } from './plan-fields.js';
 import type { PlanHost, Planned } from './plan-host.js';
-import { refsColumnsFrom, visitExpr } from './plan-walk.js';
-import type { AggCall, BExpr, PlanNode, WindowAttachment, WindowSpec } from './plan.js';
-import { windowBounds } from './plan-window.js';
+import { refsColumnsFrom, visitExpr } from '../plan/walk.js';
+import type { AggCall, BExpr, PlanNode, WindowAttachment, WindowSpec } from '../plan/nodes.js';
+import { windowBounds } from '../plan/window-bounds.js';
 import { isRowtime, plainType } from './types.js';
 
 /**

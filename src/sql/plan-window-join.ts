@@ -1,7 +1,7 @@
 import { SqlError, type SourcePosition } from '../core/errors.js';
 import { T } from '../core/types.js';
-import type { BExpr, PlanNode } from './plan.js';
-import { sameWindow, windowBounds, windowSql } from './plan-window.js';
+import type { BExpr, PlanNode } from '../plan/nodes.js';
+import { sameWindow, windowBounds, windowSql } from '../plan/window-bounds.js';
 import { plainType } from './types.js';
 
 /**

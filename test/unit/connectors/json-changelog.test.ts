@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RowKind, T, type Field, type Row } from '../../../src/core/types.js';
-import { createJsonChangelogEncoder } from '../../../src/sinks/kafka/json-changelog.js';
+import { createJsonChangelogEncoder } from '../../../src/connectors/kafka/json-changelog.js';
 
 const columns: Field[] = [
   { name: 'k', type: T.STRING },

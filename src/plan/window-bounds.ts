@@ -1,4 +1,4 @@
-import type { PlanNode, WindowSpec } from './plan.js';
+import type { PlanNode, WindowSpec } from './nodes.js';
 
 /**
  * Window properties of a plan's output: which columns hold window_start and window_end of the window each
