@@ -37,8 +37,15 @@ export function parseExpression(sql: string): Expr {
 class Parser extends ExprParser {
   statement(): Statement {
     const start = this.peek();
+    if (this.isKw('EXECUTE') || (this.isKw('BEGIN') && this.isKw('STATEMENT', 1))) {
+      throw new SqlError('statement sets (EXECUTE STATEMENT SET) are not supported yet: a job runs one query, into the sink of its config', start.pos);
+    }
     if (this.acceptKw('CREATE')) {
       this.acceptKw('TEMPORARY');
+      this.acceptKw('SYSTEM');
+      const what = this.peek();
+      if (this.isKw('TABLE')) throw new SqlError("CREATE TABLE is not supported yet: a job's tables come from STREAMS (and its sink from SINK_*); only CREATE VIEW is", what.pos);
+      if (this.isKw('FUNCTION')) throw new SqlError('CREATE FUNCTION is not supported yet: functions come from the UDF folders of the job (see udfs.md)', what.pos);
       this.expectKw('VIEW');
       this.acceptKw('IF', 'NOT', 'EXISTS');
       const name = this.qualifiedName();
@@ -91,9 +98,10 @@ class Parser extends ExprParser {
         left = { kind: 'union', pos: t.pos, all, left, right };
         continue;
       }
-      if (this.isKw('EXCEPT') || this.isKw('INTERSECT') || this.isKw('MINUS')) {
-        this.fail(`${t.upper} is not supported on streams; express it with a join (e.g. a LEFT JOIN ... WHERE right.key IS NULL for EXCEPT)`, t);
+      if (this.isKw('EXCEPT') || this.isKw('MINUS')) {
+        throw new SqlError(`${t.upper} is not supported yet; express it with a join (a LEFT JOIN ... WHERE right.key IS NULL)`, t.pos);
       }
+      if (this.isKw('INTERSECT')) throw new SqlError('INTERSECT is not supported yet; express it with a join on all columns (and DISTINCT)', t.pos);
       return left;
     }
   }
@@ -209,6 +217,9 @@ class Parser extends ExprParser {
   }
 
   private tableAlias(): { alias?: string; columns?: string[] } {
+    if (this.isKw('FOR') && this.isKw('SYSTEM_TIME', 1)) {
+      throw new SqlError('temporal joins (FOR SYSTEM_TIME AS OF) are not supported yet, neither against a versioned table nor as lookup joins', this.peek().pos);
+    }
     // Without this, MATCH_RECOGNIZE would be read as an alias and fail later on its own syntax.
     if (this.isKw('MATCH_RECOGNIZE')) {
       throw new SqlError('MATCH_RECOGNIZE (row pattern recognition) is not supported; express the pattern with joins, OVER windows or a UDF', this.peek().pos);
