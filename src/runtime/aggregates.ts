@@ -69,6 +69,25 @@ function core(call: AggCall): Core {
   const exact = isIntType(call.type.kind);
   const scale = call.type.kind === 'DECIMAL' ? call.type.scale : undefined;
   switch (call.name) {
+    case 'LAG': {
+      // The value `offset` rows before the current one (OVER, rows in time order; RANGE peers are all added
+      // before any of them is read, so they share one value, as Flink's LagAggFunction gives them).
+      const { offset, fallback } = call.param as { offset: number; fallback: unknown };
+      return {
+        create: () => ({ last: [] as unknown[] }),
+        add: (a, v) => {
+          a.last.push(v);
+          if (a.last.length > offset + 1) a.last.shift();
+        },
+        retract: () => {
+          throw new Error('LAG cannot retract');
+        },
+        merge: () => {
+          throw new Error('LAG cannot merge');
+        },
+        result: (a) => (a.last.length === offset + 1 ? a.last[0] : fallback),
+      };
+    }
     case 'COUNT':
       return {
         create: () => ({ n: 0 }),

@@ -393,6 +393,20 @@ export class Binder {
       case 'COLLECT':
         need(1);
         return { ...base, type: T.array(plainType(a0!.type)) };
+      case 'LAG': {
+        // LAG(value [, offset [, default]]): offset a positive integer literal, default a literal.
+        if (args.length < 1 || args.length > 3) throw new SqlError('LAG takes one to three arguments (value, offset, default)', e.pos);
+        const off = args[1];
+        if (off && !(off.k === 'lit' && typeof off.value === 'number' && Number.isInteger(off.value) && off.value >= 0)) {
+          throw new SqlError('LAG offset must be a non-negative integer literal', e.pos);
+        }
+        const def = args[2];
+        if (def && def.k !== 'lit' && def.k !== 'cast') throw new SqlError('LAG default must be a literal', e.pos);
+        const type = def ? commonType([plainType(a0!.type), plainType(def.type)]) : plainType(a0!.type);
+        if (!type) throw new SqlError(`LAG default of type ${typeToString(def!.type)} does not match the value's type ${typeToString(a0!.type)}`, e.pos);
+        const fallback = def ? (def.k === 'lit' ? def.value : (def.arg as { value?: unknown }).value ?? null) : null;
+        return { ...base, args: [a0!], type, param: { offset: off ? (off as { value: number }).value : 1, fallback } };
+      }
       case 'LISTAGG': {
         if (args.length < 1 || args.length > 2) throw new SqlError('LISTAGG takes one or two arguments', e.pos);
         const sep = args[1];
