@@ -118,7 +118,16 @@ export type PlanNode =
        */
       readonly window?: WindowAttachment;
     })
-  | (NodeBase & { readonly kind: 'union'; readonly inputs: readonly PlanNode[] })
+  | (NodeBase & {
+      /**
+       * UNION ALL of its inputs; with `setOp`, INTERSECT or EXCEPT of its two inputs: rows are counted per
+       * side by their whole value, and each row is output as often as the operation says (INTERSECT ALL:
+       * min(left, right) times; EXCEPT ALL: left - right; without ALL at most once), changing as counts do.
+       */
+      readonly kind: 'union';
+      readonly inputs: readonly PlanNode[];
+      readonly setOp?: { readonly op: 'INTERSECT' | 'EXCEPT'; readonly all: boolean };
+    })
   | (NodeBase & {
       /** Joins rows of two streams whose event times are within bounds: right.time in [left.time + lower, left.time + upper]. */
       readonly kind: 'intervalJoin';

@@ -37,6 +37,7 @@ function describe(n: PlanNode): string {
       if (n.window) return `WindowGroupAggregate(per window of ${f(exprCol(n.keys[n.window.startKey]))}/${f(exprCol(n.keys[n.window.endKey]))}, keys=[${n.keys.map(ex).join(', ')}], aggs=[${n.aggs.map((a) => `${a.name}(${a.args.map(ex).join(', ') || '*'})`).join(', ')}], emitted when the window closes)`;
       return `GroupAggregate(keys=[${n.keys.map(ex).join(', ')}], aggs=[${n.aggs.map((a) => `${a.name}(${a.args.map(ex).join(', ') || '*'})`).join(', ')}])`;
     case 'union':
+      if (n.setOp) return `${n.setOp.op === 'INTERSECT' ? 'Intersect' : 'Except'}(${n.setOp.all ? 'ALL' : 'DISTINCT'})`;
       return `UnionAll(inputs=${n.inputs.length})`;
     case 'intervalJoin':
       return `IntervalJoin(type=${n.joinType}, keys=${n.leftKeys.length}, right.time - left.time in [${n.lower} ms, ${n.upper} ms]${n.residual ? ', with residual condition' : ''})`;

@@ -126,7 +126,8 @@ function need(n: PlanNode, cols: Set<number>): void {
     case 'groupAggregate':
       return need(n.input, refs([...n.keys, ...n.aggs.flatMap((a) => [...a.args, a.filter])]));
     case 'union':
-      for (const i of n.inputs) need(i, new Set(cols));
+      // A set operation compares whole rows: every column is read.
+      for (const i of n.inputs) need(i, n.setOp ? new Set(i.fields.map((_, c) => c)) : new Set(cols));
       return;
     case 'intervalJoin':
     case 'join': {

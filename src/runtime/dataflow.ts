@@ -14,6 +14,7 @@ import { WindowAggregateOperator } from './window-aggregate.js';
 import { WindowTvfOperator } from './window-tvf.js';
 import { WindowGroupAggregateOperator } from './window-group-aggregate.js';
 import { WindowJoinOperator } from './window-join.js';
+import { SetOperationOperator } from './set-operation.js';
 
 /**
  * Wires a plan into a graph of operators. Each node aligns watermarks over its inputs (it sees the minimum),
@@ -196,7 +197,7 @@ function makeOperator(n: Exclude<PlanNode, { kind: 'scan' }>, out: Output, o: Om
       if (n.exprs.some(hasAsyncCall)) return AsyncCalcOperator.project(n.exprs, n.input.fields.length, out);
       return new ProjectOperator(n.exprs, out);
     case 'union':
-      return new UnionOperator(out);
+      return n.setOp ? new SetOperationOperator(n.setOp, n.fields.length, out) : new UnionOperator(out);
     case 'windowAggregate':
       // Async calls in keys, arguments or FILTER: computed by an async pre-step into extra columns first.
       if (aggregateHasAsyncCall(n)) {

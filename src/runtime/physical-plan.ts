@@ -87,6 +87,7 @@ function describeOperator(n: PlanNode, options: PhysicalOptions = {}): { label: 
     case 'project':
       return n.exprs.some(hasAsyncCall) ? { label: 'AsyncProject', state: 'rows waiting for async calls' } : { label: 'Project', state: 'none' };
     case 'union':
+      if (n.setOp) return { label: `${n.setOp.op}${n.setOp.all ? ' ALL' : ''}`, state: 'count of each distinct row per input' };
       return { label: `Union[${n.inputs.length} inputs]`, state: 'none', watermark: 'minimum of the inputs' };
     case 'windowAggregate':
       return {

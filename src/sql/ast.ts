@@ -138,6 +138,15 @@ export type QueryBody =
       readonly left: QueryBody;
       readonly right: QueryBody;
     }
+  | {
+      /** INTERSECT / EXCEPT (MINUS), with ALL or distinct. */
+      readonly kind: 'setOp';
+      readonly op: 'INTERSECT' | 'EXCEPT';
+      readonly pos: SourcePosition;
+      readonly all: boolean;
+      readonly left: QueryBody;
+      readonly right: QueryBody;
+    }
   | { readonly kind: 'nested'; readonly pos: SourcePosition; readonly query: Query };
 
 export interface Query {

@@ -87,22 +87,37 @@ class Parser extends ExprParser {
     return { pos: start.pos, with: withs, body, orderBy, ...(limit !== undefined ? { limit, limitPos: limitTok.pos } : {}) };
   }
 
+  /** UNION and EXCEPT (MINUS), left to right; INTERSECT binds tighter, as in standard SQL and Flink. */
   private queryBody(): QueryBody {
-    let left = this.queryTerm();
+    let left = this.intersectTerm();
     for (;;) {
       const t = this.peek();
       if (this.acceptKw('UNION')) {
         const all = this.acceptKw('ALL');
         if (!all) this.acceptKw('DISTINCT');
-        const right = this.queryTerm();
+        const right = this.intersectTerm();
         left = { kind: 'union', pos: t.pos, all, left, right };
         continue;
       }
-      if (this.isKw('EXCEPT') || this.isKw('MINUS')) {
-        throw new SqlError(`${t.upper} is not supported yet; express it with a join (a LEFT JOIN ... WHERE right.key IS NULL)`, t.pos);
+      if (this.acceptKw('EXCEPT') || this.acceptKw('MINUS')) {
+        const all = this.acceptKw('ALL');
+        if (!all) this.acceptKw('DISTINCT');
+        const right = this.intersectTerm();
+        left = { kind: 'setOp', op: 'EXCEPT', pos: t.pos, all, left, right };
+        continue;
       }
-      if (this.isKw('INTERSECT')) throw new SqlError('INTERSECT is not supported yet; express it with a join on all columns (and DISTINCT)', t.pos);
       return left;
+    }
+  }
+
+  private intersectTerm(): QueryBody {
+    let left = this.queryTerm();
+    for (;;) {
+      const t = this.peek();
+      if (!this.acceptKw('INTERSECT')) return left;
+      const all = this.acceptKw('ALL');
+      if (!all) this.acceptKw('DISTINCT');
+      left = { kind: 'setOp', op: 'INTERSECT', pos: t.pos, all, left, right: this.queryTerm() };
     }
   }
 

@@ -90,22 +90,8 @@ class Planner {
       case 'union': {
         if (!body.all) throw new SqlError('UNION without ALL needs global deduplication; use UNION ALL (and DISTINCT on top if you need it)', body.pos);
         const inputs = flattenUnion(body).map((b) => this.planBody(b, ctes));
+        const fields = setColumns(inputs, 'UNION ALL', body.pos);
         const first = inputs[0]!;
-        const width = first.node.fields.length;
-        const fields: Field[] = [];
-        for (let c = 0; c < width; c++) {
-          const types: SqlType[] = [];
-          for (const [k, inp] of inputs.entries()) {
-            if (inp.node.fields.length !== width) {
-              throw new SqlError(`UNION ALL inputs have different numbers of columns (${width} and ${inp.node.fields.length}) in input ${k + 1}`, body.pos);
-            }
-            types.push(inp.node.fields[c]!.type);
-          }
-          const t = commonType(types);
-          if (!t) throw new SqlError(`UNION ALL column ${c + 1} has incompatible types: ${types.map(typeToString).join(', ')}`, body.pos);
-          const allRowtime = types.every((x) => isRowtime(x));
-          fields.push({ name: first.node.fields[c]!.name, type: allRowtime ? first.node.fields[c]!.type : t });
-        }
         const rowtimeIndex = first.node.rowtimeIndex !== undefined && inputs.every((i) => i.node.rowtimeIndex === first.node.rowtimeIndex) ? first.node.rowtimeIndex : undefined;
         const node: PlanNode = {
           kind: 'union',
@@ -113,6 +99,23 @@ class Planner {
           fields,
           updating: inputs.some((i) => i.node.updating),
           rowtimeIndex,
+        };
+        return { node, scope: Scope.of(fields, undefined) };
+      }
+      case 'setOp': {
+        const inputs = [this.planBody(body.left, ctes), this.planBody(body.right, ctes)];
+        const what = `${body.op}${body.all ? ' ALL' : ''}`;
+        const fields = setColumns(inputs, what, body.pos).map((f) => ({ name: f.name, type: plainType(f.type) }));
+        const node: PlanNode = {
+          kind: 'union',
+          inputs: inputs.map((i) => i.node),
+          setOp: { op: body.op, all: body.all },
+          fields,
+          // Counts only grow on append-only inputs, so INTERSECT then only ever adds rows; EXCEPT removes a row
+          // when its match arrives on the right.
+          updating: body.op === 'EXCEPT' || inputs.some((i) => i.node.updating),
+          rowtimeIndex: undefined,
+          ...(body.all ? {} : { uniqueKey: fields.map((_, i) => i) }),
         };
         return { node, scope: Scope.of(fields, undefined) };
       }
@@ -259,6 +262,27 @@ class Planner {
         );
     }
   }
+}
+
+/** The columns of a UNION ALL / INTERSECT / EXCEPT: the first input's names, the inputs' common types. */
+function setColumns(inputs: readonly Planned[], what: string, pos: SourcePosition): Field[] {
+  const first = inputs[0]!;
+  const width = first.node.fields.length;
+  const fields: Field[] = [];
+  for (let c = 0; c < width; c++) {
+    const types: SqlType[] = [];
+    for (const [k, inp] of inputs.entries()) {
+      if (inp.node.fields.length !== width) {
+        throw new SqlError(`${what} inputs have different numbers of columns (${width} and ${inp.node.fields.length}) in input ${k + 1}`, pos);
+      }
+      types.push(inp.node.fields[c]!.type);
+    }
+    const t = commonType(types);
+    if (!t) throw new SqlError(`${what} column ${c + 1} has incompatible types: ${types.map(typeToString).join(', ')}`, pos);
+    const allRowtime = types.every((x) => isRowtime(x));
+    fields.push({ name: first.node.fields[c]!.name, type: allRowtime ? first.node.fields[c]!.type : t });
+  }
+  return fields;
 }
 
 function flattenUnion(b: QueryBody): QueryBody[] {
