@@ -3,6 +3,7 @@ import type { Expr, FromItem, OrderItem, OverSpec, Query, QueryBody, Select, Sel
 import { tokenize } from './lexer.js';
 import { ExprParser } from './parse-expr.js';
 import { RESERVED } from './token-cursor.js';
+import { sameExpr } from './grouping-sets.js';
 
 /**
  * A recursive-descent parser for the Flink SQL that Dagger jobs use. It was written instead of relying on
@@ -121,6 +122,50 @@ class Parser extends ExprParser {
     }
   }
 
+  private lastGroupingWasSets = false;
+
+  /** One GROUP BY element as its grouping sets: `k`, `ROLLUP(a, b)`, `CUBE(a, b)` or `GROUPING SETS (...)`. */
+  private groupingElement(): Expr[][] {
+    const g = this.peek();
+    this.lastGroupingWasSets = false;
+    if (g.kind === 'ident' && (g.upper === 'ROLLUP' || g.upper === 'CUBE') && this.isOp('(', 1)) {
+      this.next();
+      this.next();
+      const keys: Expr[] = [];
+      do keys.push(this.expr());
+      while (this.acceptOp(','));
+      this.expectOp(')');
+      this.lastGroupingWasSets = true;
+      if (g.upper === 'ROLLUP') return keys.map((_, i) => keys.slice(0, keys.length - i)).concat([[]]);
+      if (keys.length > 12) throw new SqlError('CUBE of more than 12 keys is not supported (it would make over 4096 grouping sets)', g.pos);
+      const out: Expr[][] = [];
+      for (let mask = (1 << keys.length) - 1; mask >= 0; mask--) out.push(keys.filter((_, i) => mask & (1 << (keys.length - 1 - i))));
+      return out;
+    }
+    if (g.kind === 'ident' && g.upper === 'GROUPING' && this.isKw('SETS', 1)) {
+      this.next();
+      this.next();
+      this.expectOp('(');
+      const sets: Expr[][] = [];
+      do {
+        if (this.isOp('(')) {
+          this.next();
+          const set: Expr[] = [];
+          if (!this.isOp(')')) {
+            do set.push(this.expr());
+            while (this.acceptOp(','));
+          }
+          this.expectOp(')');
+          sets.push(set);
+        } else sets.push([this.expr()]);
+      } while (this.acceptOp(','));
+      this.expectOp(')');
+      this.lastGroupingWasSets = true;
+      return sets;
+    }
+    return [[this.expr()]];
+  }
+
   private queryTerm(): QueryBody {
     const t = this.peek();
     if (this.isOp('(')) {
@@ -144,13 +189,19 @@ class Parser extends ExprParser {
     let where: Expr | undefined;
     if (this.acceptKw('WHERE')) where = this.expr();
     const groupBy: Expr[] = [];
+    let groupingSets: Expr[][] | undefined;
     if (this.acceptKw('GROUP', 'BY')) {
-      const g = this.peek();
-      if (g.kind === 'ident' && (g.upper === 'ROLLUP' || g.upper === 'CUBE' || (g.upper === 'GROUPING' && this.isKw('SETS', 1)))) {
-        throw new SqlError(`${g.upper === 'GROUPING' ? 'GROUPING SETS' : g.upper} is not supported; write one query per grouping and combine them with UNION ALL`, g.pos);
-      }
-      do groupBy.push(this.expr());
-      while (this.acceptOp(','));
+      // Each element is a list of grouping sets (a plain key: one set of one key); the sets of the whole
+      // GROUP BY are their cross product, as in standard SQL.
+      let sets: Expr[][] = [[]];
+      let multi = false;
+      do {
+        const element = this.groupingElement();
+        if (element.length !== 1 || element[0]!.length !== 1 || this.lastGroupingWasSets) multi = true;
+        sets = sets.flatMap((s) => element.map((e) => [...s, ...e]));
+      } while (this.acceptOp(','));
+      for (const s of sets) for (const e of s) if (!groupBy.some((g) => sameExpr(g, e))) groupBy.push(e);
+      if (multi) groupingSets = sets.map((s) => s.filter((e, i) => s.findIndex((x) => sameExpr(x, e)) === i));
     }
     let having: Expr | undefined;
     if (this.acceptKw('HAVING')) having = this.expr();
@@ -170,6 +221,7 @@ class Parser extends ExprParser {
       distinct,
       items,
       groupBy,
+      ...(groupingSets ? { groupingSets } : {}),
       ...(from ? { from } : {}),
       ...(where ? { where } : {}),
       ...(having ? { having } : {}),

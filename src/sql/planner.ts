@@ -1,8 +1,9 @@
 import { SqlError, type SourcePosition } from '../core/errors.js';
 import { typeToString, type Field, type SqlType, type TableSchema } from '../core/types.js';
 import type { FunctionCatalog } from '../udf/registry.js';
-import type { FromItem, Query, QueryBody, Select, Statement } from './ast.js';
-import { Binder, Scope } from './binder.js';
+import type { Expr, FromItem, Query, QueryBody, Select, Statement } from './ast.js';
+import { AGGREGATES, Binder, Scope } from './binder.js';
+import { expandGroupingSets } from './grouping-sets.js';
 import { parseStatements } from './parser.js';
 import { assertNoSessionTvf, containsAggregate, planAggregate, planWindowTvf } from './plan-aggregate.js';
 import { planCorrelate } from './plan-correlate.js';
@@ -10,7 +11,7 @@ import { bindSelectList, mapUniqueKey, passThrough, uniqueNames } from './plan-f
 import type { PlanHost, Planned } from './plan-host.js';
 import { planJoin } from './plan-join.js';
 import { assertNoPendingRank, consumeRank, containsOver, planOverSelect } from './plan-over.js';
-import { assertAsyncPlacement, collectScans, computeUsedColumns, type ScanNode } from '../plan/walk.js';
+import { assertAsyncPlacement, collectScans, computeUsedColumns, visitExpr, type ScanNode } from '../plan/walk.js';
 import type { BExpr, PlanNode, QueryPlan } from '../plan/nodes.js';
 import { commonType, isRowtime, plainType } from './types.js';
 
@@ -123,6 +124,7 @@ class Planner {
   }
 
   private planSelect(s: Select, ctes: Map<string, Query>): Planned {
+    if (s.groupingSets || (s.groupBy.length > 0 && usesGrouping(s))) return this.planGroupingSets(s, ctes);
     // `FROM a, b WHERE ...`: a filter over a cross product is an inner join on that condition (as Flink plans it).
     if (s.from?.kind === 'join' && s.from.type === 'CROSS' && !s.from.on && s.where && s.from.right.kind !== 'unnest' && s.from.right.kind !== 'lateral') {
       const { where, ...rest } = s;
@@ -165,6 +167,18 @@ class Planner {
       planned = { node, scope: Scope.of(fields, undefined) };
     }
     return planned;
+  }
+
+  /** GROUPING SETS / ROLLUP / CUBE: one aggregation per grouping set, their results together (UNION ALL). */
+  private planGroupingSets(s: Select, ctes: Map<string, Query>): Planned {
+    const isAggregate = (name: string): boolean => AGGREGATES.has(name.toUpperCase()) || this.binder.isUdaf(name);
+    const branches = expandGroupingSets(s, isAggregate).map((b) => this.planSelect(b, ctes));
+    const fields = setColumns(branches, 'GROUPING SETS', s.pos).map((f) => ({ name: f.name, type: plainType(f.type) }));
+    const node: PlanNode =
+      branches.length === 1
+        ? branches[0]!.node
+        : { kind: 'union', inputs: branches.map((b) => b.node), fields, updating: branches.some((b) => b.node.updating), rowtimeIndex: undefined };
+    return { node, scope: Scope.of(node.fields, undefined) };
   }
 
   private get host(): PlanHost {
@@ -262,6 +276,16 @@ class Planner {
         );
     }
   }
+}
+
+function usesGrouping(s: Select): boolean {
+  let found = false;
+  const look = (e: Expr): void => visitExpr(e, (x) => {
+    if (x.kind === 'call' && (x.name === 'GROUPING' || x.name === 'GROUPING_ID')) found = true;
+  });
+  for (const i of s.items) if (i.kind === 'expr') look(i.expr);
+  if (s.having) look(s.having);
+  return found;
 }
 
 /** The columns of a UNION ALL / INTERSECT / EXCEPT: the first input's names, the inputs' common types. */
