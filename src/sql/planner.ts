@@ -2,7 +2,8 @@ import { SqlError, type SourcePosition } from '../core/errors.js';
 import { typeToString, type Field, type SqlType, type TableSchema } from '../core/types.js';
 import type { FunctionCatalog } from '../udf/registry.js';
 import type { Expr, FromItem, Query, QueryBody, Select, Statement } from './ast.js';
-import { AGGREGATES, Binder, Scope } from './binder.js';
+import { Binder, Scope } from './binder.js';
+import { visitExpr } from './ast-walk.js';
 import { expandGroupingSets } from './grouping-sets.js';
 import { parseStatements } from './parser.js';
 import { assertNoSessionTvf, containsAggregate, planAggregate, planWindowTvf } from './plan-aggregate.js';
@@ -11,7 +12,8 @@ import { bindSelectList, mapUniqueKey, passThrough, uniqueNames } from './plan-f
 import type { PlanHost, Planned } from './plan-host.js';
 import { planJoin } from './plan-join.js';
 import { assertNoPendingRank, consumeRank, containsOver, planOverSelect } from './plan-over.js';
-import { assertAsyncPlacement, collectScans, computeUsedColumns, visitExpr, type ScanNode } from '../plan/walk.js';
+import { collectScans, type ScanNode } from '../plan/children.js';
+import { assertAsyncPlacement, computeUsedColumns } from '../plan/walk.js';
 import type { BExpr, PlanNode, QueryPlan } from '../plan/nodes.js';
 import { commonType, isRowtime, plainType } from './types.js';
 
@@ -171,7 +173,7 @@ class Planner {
 
   /** GROUPING SETS / ROLLUP / CUBE: one aggregation per grouping set, their results together (UNION ALL). */
   private planGroupingSets(s: Select, ctes: Map<string, Query>): Planned {
-    const isAggregate = (name: string): boolean => AGGREGATES.has(name.toUpperCase()) || this.binder.isUdaf(name);
+    const isAggregate = (name: string): boolean => this.binder.isAggregate(name);
     const branches = expandGroupingSets(s, isAggregate).map((b) => this.planSelect(b, ctes));
     const fields = setColumns(branches, 'GROUPING SETS', s.pos).map((f) => ({ name: f.name, type: plainType(f.type) }));
     const node: PlanNode =
@@ -191,7 +193,7 @@ class Planner {
 
   private planProjection(s: Select, input: Planned): Planned {
     if (s.items.some((i) => i.kind === 'expr' && containsOver(i.expr))) {
-      return planOverSelect(this.host, s, input, (name) => this.binder.isUdaf(name));
+      return planOverSelect(this.host, s, input, (name) => this.binder.isAggregate(name));
     }
     const { exprs, fields } = bindSelectList(input.scope, s.items, (item) => {
       if (item.expr.kind === 'call' && item.expr.over) throw new SqlError('OVER aggregations are not supported yet', item.expr.pos);
