@@ -125,6 +125,13 @@ export const JOB_KEYS = {
     description: 'JSON Schema of the output value when SINK_KAFKA_DATA_TYPE=JSON.',
     dagger: 'Optional in Dirk: without it each row is written as a JSON object of its columns.',
   }),
+  SINK_KAFKA_JSON_CHANGELOG: key({
+    group: 'Kafka sink',
+    default: 'UPSERT',
+    description:
+      'How SINK_KAFKA_DATA_TYPE=JSON writes an updating result: `UPSERT` (key = JSON of the unique key columns, value = the row, deletes as tombstones; Flink\'s upsert-kafka) or `DEBEZIUM` (`{"before","after","op"}` records; Flink\'s debezium-json). Append-only results are written as plain rows either way.',
+    dagger: 'Dirk only; Dagger cannot write updating results to JSON.',
+  }),
   SINK_KAFKA_PRODUCE_LARGE_MESSAGE_ENABLE: key({ group: 'Kafka sink', default: false, description: 'Allow 20 MiB requests (`max.request.size=20971520`) with snappy compression.' }),
   SINK_KAFKA_LINGER_MS: key({ group: 'Kafka sink', default: 0, description: 'Producer linger time, in ms.' }),
   SINK_KAFKA_DELIVERY_GUARANTEE: key({

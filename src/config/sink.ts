@@ -83,6 +83,7 @@ function kafkaSink(s: Section): KafkaSinkConfig {
     const key = s.optional('SINK_KAFKA_PROTO_KEY');
     if (key !== undefined) out.protoKey = key;
   } else {
+    out.jsonChangelog = s.oneOf('SINK_KAFKA_JSON_CHANGELOG', ['UPSERT', 'DEBEZIUM'] as const, D.SINK_KAFKA_JSON_CHANGELOG.default as 'UPSERT' | 'DEBEZIUM');
     const raw = s.get('SINK_KAFKA_JSON_SCHEMA');
     const schema = s.json('SINK_KAFKA_JSON_SCHEMA', 'a JSON Schema object');
     if (schema !== undefined) {

@@ -146,6 +146,8 @@ export interface KafkaSinkConfig {
   readonly protoMessage?: string;
   readonly protoKey?: string;
   readonly jsonSchema?: string;
+  /** SINK_KAFKA_JSON_CHANGELOG: how an updating result is written as JSON (upserts or debezium-json records). */
+  readonly jsonChangelog?: 'UPSERT' | 'DEBEZIUM';
   readonly largeMessage: boolean;
   readonly lingerMs: number;
   /** SINK_KAFKA_DELIVERY_GUARANTEE (Dirk): AT_LEAST_ONCE as Dagger, or EXACTLY_ONCE with Kafka transactions. */

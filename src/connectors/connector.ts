@@ -27,6 +27,8 @@ export interface SinkPlan {
   readonly columns: readonly Field[];
   /** The result is a changelog (updates, deletes), not append-only. */
   readonly updating: boolean;
+  /** Column positions that identify a row of an updating result (GROUP BY keys, ...), when known. */
+  readonly uniqueKey?: readonly number[] | undefined;
   readonly registry: DescriptorRegistry | undefined;
 }
 

@@ -63,7 +63,7 @@ interface Input extends DeliveryInput, CheckpointedInput {
 export function validateSinkCompatibility(job: PreparedJob): void {
   validateProcessors(job);
   const root = job.plan.root;
-  sinkFor(job.config.sink).validate({ columns: root.fields, updating: root.updating, registry: job.registry });
+  sinkFor(job.config.sink).validate({ columns: root.fields, updating: root.updating, uniqueKey: root.uniqueKey, registry: job.registry });
 }
 
 function validateProcessors(job: PreparedJob): void {
@@ -84,6 +84,7 @@ function createSink(job: PreparedJob, telemetry: Telemetry, logger: Logger, out?
   return sinkFor(job.config.sink).create({
     columns: root.fields,
     updating: root.updating,
+    uniqueKey: root.uniqueKey,
     registry: job.registry,
     jobId: job.config.jobId,
     logger,

@@ -61,6 +61,22 @@ export type WindowSpec =
   | { readonly type: 'SESSION'; readonly timeIndex: number; readonly gap: number }
   | { readonly type: 'CUMULATE'; readonly timeIndex: number; readonly size: number; readonly step: number; readonly offset: number };
 
+/** Where a windowed group aggregate finds window_start and window_end among its keys. */
+export interface WindowAttachment {
+  readonly startKey: number;
+  readonly endKey: number;
+  readonly spec: WindowSpec;
+}
+
+/** Positions of window_start / window_end in each input of a window join. */
+export interface WindowJoinBounds {
+  readonly leftStart: number;
+  readonly leftEnd: number;
+  readonly rightStart: number;
+  readonly rightEnd: number;
+  readonly spec: WindowSpec;
+}
+
 interface NodeBase {
   /** Output columns. */
   readonly fields: readonly Field[];
@@ -95,8 +111,23 @@ export type PlanNode =
       readonly input: PlanNode;
       readonly keys: readonly BExpr[];
       readonly aggs: readonly AggCall[];
+      /**
+       * GROUP BY the window_start and window_end of a windowed input (a window aggregate's result): each
+       * group belongs to one window and is emitted once, append-only, when the watermark passes its end.
+       * Positions are in `keys`.
+       */
+      readonly window?: WindowAttachment;
     })
-  | (NodeBase & { readonly kind: 'union'; readonly inputs: readonly PlanNode[] })
+  | (NodeBase & {
+      /**
+       * UNION ALL of its inputs; with `setOp`, INTERSECT or EXCEPT of its two inputs: rows are counted per
+       * side by their whole value, and each row is output as often as the operation says (INTERSECT ALL:
+       * min(left, right) times; EXCEPT ALL: left - right; without ALL at most once), changing as counts do.
+       */
+      readonly kind: 'union';
+      readonly inputs: readonly PlanNode[];
+      readonly setOp?: { readonly op: 'INTERSECT' | 'EXCEPT'; readonly all: boolean };
+    })
   | (NodeBase & {
       /** Joins rows of two streams whose event times are within bounds: right.time in [left.time + lower, left.time + upper]. */
       readonly kind: 'intervalJoin';
@@ -113,7 +144,11 @@ export type PlanNode =
       readonly residual: BExpr | null;
     })
   | (NodeBase & {
-      /** Regular join with idle-state retention: keeps both sides keyed by the equi-join keys. */
+      /**
+       * Regular join with idle-state retention: keeps both sides keyed by the equi-join keys. With `window`,
+       * a window join: both inputs are windowed and equal on window_start and window_end; the rows of a
+       * window are joined once when the watermark passes its end, then dropped (append-only).
+       */
       readonly kind: 'join';
       readonly joinType: 'INNER' | 'LEFT' | 'RIGHT' | 'FULL';
       readonly left: PlanNode;
@@ -121,6 +156,9 @@ export type PlanNode =
       readonly leftKeys: readonly BExpr[];
       readonly rightKeys: readonly BExpr[];
       readonly residual: BExpr | null;
+      readonly window?: WindowJoinBounds;
+      /** Why the planner chose this join (shown by explain), e.g. a time condition that bounds one side only. */
+      readonly note?: string;
     })
   | (NodeBase & {
       /** For each input row, rows of a table function or of UNNEST(array|map), appended to the input columns. */

@@ -2,6 +2,7 @@ import { formatTimestamp, typeToString } from '../core/types.js';
 import { planInputs } from './children.js';
 import type { AggCall, BExpr, PlanNode, QueryPlan, WindowSpec } from './nodes.js';
 import { dispatchExpr, dispatchPlan, type ExprVisitor, type PlanVisitor } from './visitor.js';
+import { windowSql } from './window-bounds.js';
 
 /** The logical-plan printer: plan nodes with their expressions and output columns (`dirk explain`'s first half). */
 
@@ -39,11 +40,17 @@ const DESCRIBE: PlanVisitor<string, ColumnName> = {
   project: (n, f) => `Project(${n.exprs.map((e, i) => `${n.fields[i]!.name}=${expr(e, f)}`).join(', ')})`,
   windowAggregate: (n, f) =>
     `WindowAggregate(window=${windowText(n.window, f)}, keys=[${list(n.keys, f)}], aggs=[${n.aggs.map((a) => aggText(a, f, true)).join(', ')}])`,
-  groupAggregate: (n, f) => `GroupAggregate(keys=[${list(n.keys, f)}], aggs=[${n.aggs.map((a) => aggText(a, f, false)).join(', ')}])`,
-  union: (n) => `UnionAll(inputs=${n.inputs.length})`,
+  groupAggregate: (n, f) =>
+    n.window
+      ? `WindowGroupAggregate(per window of ${f(colIndex(n.keys[n.window.startKey]))}/${f(colIndex(n.keys[n.window.endKey]))}, keys=[${list(n.keys, f)}], aggs=[${n.aggs.map((a) => aggText(a, f, false)).join(', ')}], emitted when the window closes)`
+      : `GroupAggregate(keys=[${list(n.keys, f)}], aggs=[${n.aggs.map((a) => aggText(a, f, false)).join(', ')}])`,
+  union: (n) => (n.setOp ? `${n.setOp.op === 'INTERSECT' ? 'Intersect' : 'Except'}(${n.setOp.all ? 'ALL' : 'DISTINCT'})` : `UnionAll(inputs=${n.inputs.length})`),
   intervalJoin: (n) =>
     `IntervalJoin(type=${n.joinType}, keys=${n.leftKeys.length}, right.time - left.time in [${n.lower} ms, ${n.upper} ms]${n.residual ? ', with residual condition' : ''})`,
-  join: (n) => `Join(type=${n.joinType}, keys=${n.leftKeys.length}${n.residual ? ', with residual condition' : ''})`,
+  join: (n) =>
+    n.window
+      ? `WindowJoin(type=${n.joinType}, window=${windowSql(n.window.spec)}, keys=${n.leftKeys.length}${n.residual ? ', with residual condition' : ''}, emitted when the window closes)`
+      : `Join(type=${n.joinType}, keys=${n.leftKeys.length}${n.residual ? ', with residual condition' : ''})${n.note ? ` -- ${n.note}` : ''}`,
   windowTvf: (n, f) => `WindowTableFunction(${windowText(n.window, f)})`,
   correlate: (n, f) => {
     const g = n.generator;
@@ -71,6 +78,10 @@ const DESCRIBE: PlanVisitor<string, ColumnName> = {
     return `OverAggregate(partition=[${list(n.partitionKeys, f)}], order=${f(n.timeIndex)}, frame=${fr.unit} BETWEEN ${size} PRECEDING AND CURRENT ROW, aggs=[${aggs}])`;
   },
 };
+
+function colIndex(e: BExpr | undefined): number {
+  return e?.k === 'col' ? e.index : -1;
+}
 
 function windowText(w: WindowSpec, f: ColumnName): string {
   switch (w.type) {

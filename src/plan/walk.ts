@@ -28,6 +28,9 @@ const needJoin = (n: PlanNodeOf<'join' | 'intervalJoin'>, cols: Set<number>): vo
   if (n.kind === 'intervalJoin') {
     l.add(n.leftTime);
     r.add(n.rightTime);
+  } else if (n.window) {
+    l.add(n.window.leftStart).add(n.window.leftEnd);
+    r.add(n.window.rightStart).add(n.window.rightEnd);
   }
   need(n.left, l);
   need(n.right, r);
@@ -43,7 +46,8 @@ const NEED: PlanVisitor<void, Set<number>> = {
   project: (n) => need(n.input, columnRefs(n.exprs)),
   windowAggregate: (n) => need(n.input, columnRefs([...n.keys, ...aggregateExprs(n.aggs)]).add(n.window.timeIndex)),
   groupAggregate: (n) => need(n.input, columnRefs([...n.keys, ...aggregateExprs(n.aggs)])),
-  union: (n, cols) => n.inputs.forEach((i) => need(i, new Set(cols))),
+  // A set operation (INTERSECT / EXCEPT) compares whole rows: every column is read.
+  union: (n, cols) => n.inputs.forEach((i) => need(i, n.setOp ? new Set(i.fields.map((_, c) => c)) : new Set(cols))),
   intervalJoin: needJoin,
   join: needJoin,
   windowTvf: (n, cols) => need(n.input, inputShare(cols, n.input.fields.length).add(n.window.timeIndex)),

@@ -13,6 +13,9 @@ import type { LateDetail, Operator, OperatorHooks, Output } from './operator.js'
 import { operatorLabel } from './physical-plan.js';
 import { WindowAggregateOperator } from './window-aggregate.js';
 import { WindowTvfOperator } from './window-tvf.js';
+import { WindowGroupAggregateOperator } from './window-group-aggregate.js';
+import { WindowJoinOperator } from './window-join.js';
+import { SetOperationOperator } from './set-operation.js';
 
 /**
  * Wires a plan into a graph of operators. Each node aligns watermarks over its inputs (it sees the minimum),
@@ -208,7 +211,7 @@ function makeOperator(n: Exclude<PlanNode, { kind: 'scan' }>, out: Output, o: Bu
 const OPERATORS: PlanVisitor<Operator, BuildContext, 'scan'> = {
   filter: (n, { out }) => (hasAsyncCall(n.predicate) ? AsyncCalcOperator.filter(n.predicate, n.input.fields.length, out) : new FilterOperator(n.predicate, out)),
   project: (n, { out }) => (n.exprs.some(hasAsyncCall) ? AsyncCalcOperator.project(n.exprs, n.input.fields.length, out) : new ProjectOperator(n.exprs, out)),
-  union: (_n, { out }) => new UnionOperator(out),
+  union: (n, { out }) => (n.setOp ? new SetOperationOperator(n.setOp, n.fields.length, out) : new UnionOperator(out)),
   windowAggregate: (n, { out, o }) => {
     // Async calls in keys, arguments or FILTER: computed by an async pre-step into extra columns first.
     if (aggregateHasAsyncCall(n)) {
@@ -218,6 +221,11 @@ const OPERATORS: PlanVisitor<Operator, BuildContext, 'scan'> = {
     return new WindowAggregateOperator(n.window, n.keys, n.aggs, out, o.hooks);
   },
   groupAggregate: (n, { out, o }) => {
+    if (n.window) {
+      const w = n.window;
+      if (aggregateHasAsyncCall(n)) return new AsyncAggregateInput(n, n.input.fields.length, out, (e) => new WindowGroupAggregateOperator(e.keys, e.aggs, w, out, o.hooks));
+      return new WindowGroupAggregateOperator(n.keys, n.aggs, w, out, o.hooks);
+    }
     if (aggregateHasAsyncCall(n)) {
       return new AsyncAggregateInput(n, n.input.fields.length, out, (e) => new GroupAggregateOperator(e.keys, e.aggs, n.input.updating, out, o.retentionMs, o.now));
     }
@@ -241,7 +249,21 @@ const OPERATORS: PlanVisitor<Operator, BuildContext, 'scan'> = {
       o.hooks,
     ),
   join: (n, { out, o }) =>
-    new StreamingJoinOperator(
+    n.window
+      ? new WindowJoinOperator(
+          {
+            joinType: n.joinType,
+            leftKeys: n.leftKeys,
+            rightKeys: n.rightKeys,
+            residual: n.residual,
+            window: n.window,
+            leftWidth: n.left.fields.length,
+            rightWidth: n.right.fields.length,
+          },
+          out,
+          o.hooks,
+        )
+      : new StreamingJoinOperator(
       {
         joinType: n.joinType,
         leftKeys: n.leftKeys,

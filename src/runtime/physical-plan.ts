@@ -57,7 +57,7 @@ export function explainPhysical(plan: QueryPlan, options: PhysicalOptions = {}):
 }
 
 function isJoin(label: string): boolean {
-  return label.startsWith('IntervalJoin') || label.startsWith('Join');
+  return label.startsWith('IntervalJoin') || label.startsWith('Join') || label.startsWith('WindowJoin');
 }
 
 /** The operator's label alone (used to say which operator found a late row). */
@@ -94,22 +94,39 @@ const DESCRIBE_OPERATOR: PlanVisitor<OperatorText, PhysicalOptions> = {
   },
   filter: (n) => (hasAsyncCall(n.predicate) ? { label: 'AsyncFilter', state: 'rows waiting for async calls' } : { label: 'Filter', state: 'none' }),
   project: (n) => (n.exprs.some(hasAsyncCall) ? { label: 'AsyncProject', state: 'rows waiting for async calls' } : { label: 'Project', state: 'none' }),
-  union: (n) => ({ label: `Union[${n.inputs.length} inputs]`, state: 'none', watermark: 'minimum of the inputs' }),
+  union: (n) =>
+    n.setOp
+      ? { label: `${n.setOp.op}${n.setOp.all ? ' ALL' : ''}`, state: 'count of each distinct row per input' }
+      : { label: `Union[${n.inputs.length} inputs]`, state: 'none', watermark: 'minimum of the inputs' },
   windowAggregate: (n) => ({
     label: `WindowAggregate[${windowLabel(n.window)}]`,
     state: n.window.type === 'SESSION' ? 'open sessions by key, merged when they touch' : 'panes by key',
     watermark: 'fires windows whose end it passes, then forwards it',
   }),
-  groupAggregate: (n) => ({
-    label: `GroupAggregate[${n.keys.length} key${n.keys.length === 1 ? '' : 's'}${n.input.updating ? ', retracting input' : ''}]`,
-    state: 'accumulators by key, idle-state retention',
-  }),
+  groupAggregate: (n) =>
+    n.window
+      ? {
+          label: `WindowGroupAggregate[${n.keys.length} keys, per window of the input]`,
+          state: 'accumulators by window and key, dropped when the window closes',
+          watermark: 'emits the windows whose end it passes, then forwards it',
+        }
+      : {
+          label: `GroupAggregate[${n.keys.length} key${n.keys.length === 1 ? '' : 's'}${n.input.updating ? ', retracting input' : ''}]`,
+          state: 'accumulators by key, idle-state retention',
+        },
   intervalJoin: (n) => ({
     label: `IntervalJoin[${n.joinType}, right.time - left.time in [${n.lower} ms, ${n.upper} ms]]`,
     state: 'both sides by key, expire by time',
     watermark: `held back ${Math.max(0, n.upper, -n.lower)} ms`,
   }),
-  join: (n) => ({ label: `Join[${n.joinType}]`, state: 'both sides by key, idle-state retention' }),
+  join: (n) =>
+    n.window
+      ? {
+          label: `WindowJoin[${n.joinType}, ${windowLabel(n.window.spec)}]`,
+          state: 'both sides by window and key, dropped when the window closes',
+          watermark: 'joins and emits the windows whose end it passes, then forwards it',
+        }
+      : { label: `Join[${n.joinType}]`, state: 'both sides by key, idle-state retention' },
   windowTvf: (n) => ({ label: `WindowTableFunction[${windowLabel(n.window)}]`, state: 'none' }),
   correlate: (n) => ({ label: n.generator.type === 'unnest' ? 'Correlate[UNNEST]' : `Correlate[${n.generator.fn.def.name}]`, state: 'none' }),
   rank: (n) => {

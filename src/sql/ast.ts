@@ -124,6 +124,11 @@ export interface Select {
   readonly from?: FromItem;
   readonly where?: Expr;
   readonly groupBy: readonly Expr[];
+  /**
+   * GROUP BY with GROUPING SETS, ROLLUP or CUBE: the expanded grouping sets (each a list of key
+   * expressions); `groupBy` then holds every key once.
+   */
+  readonly groupingSets?: readonly (readonly Expr[])[];
   readonly having?: Expr;
   /** `WINDOW w AS (...)`: named OVER windows. */
   readonly windows?: readonly { readonly name: string; readonly pos: SourcePosition; readonly spec: OverSpec }[];
@@ -133,6 +138,15 @@ export type QueryBody =
   | Select
   | {
       readonly kind: 'union';
+      readonly pos: SourcePosition;
+      readonly all: boolean;
+      readonly left: QueryBody;
+      readonly right: QueryBody;
+    }
+  | {
+      /** INTERSECT / EXCEPT (MINUS), with ALL or distinct. */
+      readonly kind: 'setOp';
+      readonly op: 'INTERSECT' | 'EXCEPT';
       readonly pos: SourcePosition;
       readonly all: boolean;
       readonly left: QueryBody;

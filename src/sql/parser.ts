@@ -3,6 +3,7 @@ import type { Expr, FromItem, OrderItem, OverSpec, Query, QueryBody, Select, Sel
 import { tokenize } from './lexer.js';
 import { ExprParser } from './parse-expr.js';
 import { RESERVED } from './token-cursor.js';
+import { sameExpr } from './grouping-sets.js';
 
 /**
  * A recursive-descent parser for the Flink SQL that Dagger jobs use. It was written instead of relying on
@@ -37,8 +38,15 @@ export function parseExpression(sql: string): Expr {
 class Parser extends ExprParser {
   statement(): Statement {
     const start = this.peek();
+    if (this.isKw('EXECUTE') || (this.isKw('BEGIN') && this.isKw('STATEMENT', 1))) {
+      throw new SqlError('statement sets (EXECUTE STATEMENT SET) are not supported yet: a job runs one query, into the sink of its config', start.pos);
+    }
     if (this.acceptKw('CREATE')) {
       this.acceptKw('TEMPORARY');
+      this.acceptKw('SYSTEM');
+      const what = this.peek();
+      if (this.isKw('TABLE')) throw new SqlError("CREATE TABLE is not supported yet: a job's tables come from STREAMS (and its sink from SINK_*); only CREATE VIEW is", what.pos);
+      if (this.isKw('FUNCTION')) throw new SqlError('CREATE FUNCTION is not supported yet: functions come from the UDF folders of the job (see udfs.md)', what.pos);
       this.expectKw('VIEW');
       this.acceptKw('IF', 'NOT', 'EXISTS');
       const name = this.qualifiedName();
@@ -80,22 +88,82 @@ class Parser extends ExprParser {
     return { pos: start.pos, with: withs, body, orderBy, ...(limit !== undefined ? { limit, limitPos: limitTok.pos } : {}) };
   }
 
+  /** UNION and EXCEPT (MINUS), left to right; INTERSECT binds tighter, as in standard SQL and Flink. */
   private queryBody(): QueryBody {
-    let left = this.queryTerm();
+    let left = this.intersectTerm();
     for (;;) {
       const t = this.peek();
       if (this.acceptKw('UNION')) {
         const all = this.acceptKw('ALL');
         if (!all) this.acceptKw('DISTINCT');
-        const right = this.queryTerm();
+        const right = this.intersectTerm();
         left = { kind: 'union', pos: t.pos, all, left, right };
         continue;
       }
-      if (this.isKw('EXCEPT') || this.isKw('INTERSECT') || this.isKw('MINUS')) {
-        this.fail(`${t.upper} is not supported on streams; express it with a join (e.g. a LEFT JOIN ... WHERE right.key IS NULL for EXCEPT)`, t);
+      if (this.acceptKw('EXCEPT') || this.acceptKw('MINUS')) {
+        const all = this.acceptKw('ALL');
+        if (!all) this.acceptKw('DISTINCT');
+        const right = this.intersectTerm();
+        left = { kind: 'setOp', op: 'EXCEPT', pos: t.pos, all, left, right };
+        continue;
       }
       return left;
     }
+  }
+
+  private intersectTerm(): QueryBody {
+    let left = this.queryTerm();
+    for (;;) {
+      const t = this.peek();
+      if (!this.acceptKw('INTERSECT')) return left;
+      const all = this.acceptKw('ALL');
+      if (!all) this.acceptKw('DISTINCT');
+      left = { kind: 'setOp', op: 'INTERSECT', pos: t.pos, all, left, right: this.queryTerm() };
+    }
+  }
+
+  private lastGroupingWasSets = false;
+
+  /** One GROUP BY element as its grouping sets: `k`, `ROLLUP(a, b)`, `CUBE(a, b)` or `GROUPING SETS (...)`. */
+  private groupingElement(): Expr[][] {
+    const g = this.peek();
+    this.lastGroupingWasSets = false;
+    if (g.kind === 'ident' && (g.upper === 'ROLLUP' || g.upper === 'CUBE') && this.isOp('(', 1)) {
+      this.next();
+      this.next();
+      const keys: Expr[] = [];
+      do keys.push(this.expr());
+      while (this.acceptOp(','));
+      this.expectOp(')');
+      this.lastGroupingWasSets = true;
+      if (g.upper === 'ROLLUP') return keys.map((_, i) => keys.slice(0, keys.length - i)).concat([[]]);
+      if (keys.length > 12) throw new SqlError('CUBE of more than 12 keys is not supported (it would make over 4096 grouping sets)', g.pos);
+      const out: Expr[][] = [];
+      for (let mask = (1 << keys.length) - 1; mask >= 0; mask--) out.push(keys.filter((_, i) => mask & (1 << (keys.length - 1 - i))));
+      return out;
+    }
+    if (g.kind === 'ident' && g.upper === 'GROUPING' && this.isKw('SETS', 1)) {
+      this.next();
+      this.next();
+      this.expectOp('(');
+      const sets: Expr[][] = [];
+      do {
+        if (this.isOp('(')) {
+          this.next();
+          const set: Expr[] = [];
+          if (!this.isOp(')')) {
+            do set.push(this.expr());
+            while (this.acceptOp(','));
+          }
+          this.expectOp(')');
+          sets.push(set);
+        } else sets.push([this.expr()]);
+      } while (this.acceptOp(','));
+      this.expectOp(')');
+      this.lastGroupingWasSets = true;
+      return sets;
+    }
+    return [[this.expr()]];
   }
 
   private queryTerm(): QueryBody {
@@ -121,13 +189,19 @@ class Parser extends ExprParser {
     let where: Expr | undefined;
     if (this.acceptKw('WHERE')) where = this.expr();
     const groupBy: Expr[] = [];
+    let groupingSets: Expr[][] | undefined;
     if (this.acceptKw('GROUP', 'BY')) {
-      const g = this.peek();
-      if (g.kind === 'ident' && (g.upper === 'ROLLUP' || g.upper === 'CUBE' || (g.upper === 'GROUPING' && this.isKw('SETS', 1)))) {
-        throw new SqlError(`${g.upper === 'GROUPING' ? 'GROUPING SETS' : g.upper} is not supported; write one query per grouping and combine them with UNION ALL`, g.pos);
-      }
-      do groupBy.push(this.expr());
-      while (this.acceptOp(','));
+      // Each element is a list of grouping sets (a plain key: one set of one key); the sets of the whole
+      // GROUP BY are their cross product, as in standard SQL.
+      let sets: Expr[][] = [[]];
+      let multi = false;
+      do {
+        const element = this.groupingElement();
+        if (element.length !== 1 || element[0]!.length !== 1 || this.lastGroupingWasSets) multi = true;
+        sets = sets.flatMap((s) => element.map((e) => [...s, ...e]));
+      } while (this.acceptOp(','));
+      for (const s of sets) for (const e of s) if (!groupBy.some((g) => sameExpr(g, e))) groupBy.push(e);
+      if (multi) groupingSets = sets.map((s) => s.filter((e, i) => s.findIndex((x) => sameExpr(x, e)) === i));
     }
     let having: Expr | undefined;
     if (this.acceptKw('HAVING')) having = this.expr();
@@ -147,6 +221,7 @@ class Parser extends ExprParser {
       distinct,
       items,
       groupBy,
+      ...(groupingSets ? { groupingSets } : {}),
       ...(from ? { from } : {}),
       ...(where ? { where } : {}),
       ...(having ? { having } : {}),
@@ -209,6 +284,9 @@ class Parser extends ExprParser {
   }
 
   private tableAlias(): { alias?: string; columns?: string[] } {
+    if (this.isKw('FOR') && this.isKw('SYSTEM_TIME', 1)) {
+      throw new SqlError('temporal joins (FOR SYSTEM_TIME AS OF) are not supported yet, neither against a versioned table nor as lookup joins', this.peek().pos);
+    }
     // Without this, MATCH_RECOGNIZE would be read as an alias and fail later on its own syntax.
     if (this.isKw('MATCH_RECOGNIZE')) {
       throw new SqlError('MATCH_RECOGNIZE (row pattern recognition) is not supported; express the pattern with joins, OVER windows or a UDF', this.peek().pos);

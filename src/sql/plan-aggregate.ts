@@ -6,7 +6,8 @@ import { defaultName, passThrough } from './plan-fields.js';
 import type { PlanHost, Planned } from './plan-host.js';
 import { refsColumnsFrom } from '../plan/children.js';
 import { visitExpr } from './ast-walk.js';
-import type { AggCall, BExpr, PlanNode, WindowSpec } from '../plan/nodes.js';
+import type { AggCall, BExpr, PlanNode, WindowAttachment, WindowSpec } from '../plan/nodes.js';
+import { windowBounds } from '../plan/window-bounds.js';
 import { isRowtime, plainType } from './types.js';
 
 /**
@@ -69,6 +70,7 @@ export function planAggregate(host: PlanHost, s: Select, input: Planned): Planne
     }
   }
   if (tvf?.window.type === 'SESSION' && !(window && source !== input)) throw sessionTvfNotAggregated(s.pos);
+  const attached = window ? undefined : attachedWindow(input.node, keys);
   const k = keys.length;
   const windowCols = window ? 3 : 0;
   const aggOffset = k + windowCols;
@@ -140,13 +142,27 @@ export function planAggregate(host: PlanHost, s: Select, input: Planned): Planne
       keys,
       aggs,
       fields,
-      updating: true,
+      // Grouped by its input's windows: one final row per window and key, when the window closes.
+      updating: !attached,
       rowtimeIndex: undefined,
       uniqueKey: keys.map((_, i) => i),
+      ...(attached ? { window: attached } : {}),
     };
   }
   if (having) node = { ...passThrough(node), kind: 'filter', input: node, predicate: having };
   return host.project(node, items.map((i) => i.b), items.map((i) => ({ name: i.name, type: i.b.type })));
+}
+
+/**
+ * GROUP BY both window_start and window_end of a windowed input (e.g. a window aggregate's result, as in
+ * Nexmark q5): Flink's cascaded window aggregation, whose groups each belong to one window.
+ */
+function attachedWindow(input: PlanNode, keys: readonly BExpr[]): WindowAttachment | undefined {
+  const wb = windowBounds(input);
+  if (!wb) return undefined;
+  const startKey = keys.findIndex((k) => k.k === 'col' && k.index === wb.start);
+  const endKey = keys.findIndex((k) => k.k === 'col' && k.index === wb.end);
+  return startKey >= 0 && endKey >= 0 ? { startKey, endKey, spec: wb.window } : undefined;
 }
 
 /** The window of a GROUP BY TUMBLE(...), HOP(...) or SESSION(...) call. */

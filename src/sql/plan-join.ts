@@ -6,6 +6,7 @@ import type { PlanHost, Planned } from './plan-host.js';
 import { mapOperands, visitBExpr } from '../plan/children.js';
 import type { BExpr, PlanNode } from '../plan/nodes.js';
 import { isRowtime, plainType } from './types.js';
+import { planWindowJoin } from './plan-window-join.js';
 
 /**
  * A join of two inputs: equalities between them become the keys; comparisons of their time attributes
@@ -28,6 +29,7 @@ export function planJoin(host: PlanHost, f: Extract<FromItem, { kind: 'join' }>,
   let upper = Infinity;
   let leftTime: number | undefined;
   let rightTime: number | undefined;
+  const timeConjuncts: BExpr[] = [];
   for (const c of conjuncts) {
     if (c.k === 'op' && c.op === '=') {
       const [a, b] = c.args as [BExpr, BExpr];
@@ -53,17 +55,22 @@ export function planJoin(host: PlanHost, f: Extract<FromItem, { kind: 'join' }>,
       rightTime = bound.rightTime;
       if (bound.lower !== undefined) lower = Math.max(lower, bound.lower);
       if (bound.upper !== undefined) upper = Math.min(upper, bound.upper);
+      timeConjuncts.push(c);
       continue;
     }
     residual.push(c);
   }
-  const fields: Field[] = [...left.node.fields, ...right.node.fields];
-  const residualExpr = residual.length === 0 ? null : residual.reduce((a, b): BExpr => ({ k: 'op', op: 'AND', args: [a, b], type: T.BOOLEAN }));
   const joinType = f.type as 'INNER' | 'LEFT' | 'RIGHT' | 'FULL';
-  if (leftTime !== undefined && rightTime !== undefined) {
-    if (!Number.isFinite(lower) || !Number.isFinite(upper)) {
-      throw new SqlError('an interval join needs both a lower and an upper time bound (e.g. b.rowtime BETWEEN a.rowtime AND a.rowtime + INTERVAL \'5\' MINUTE)', f.on.pos);
-    }
+  const windowed = planWindowJoin({ joinType, left: left.node, right: right.node, leftKeys, rightKeys, residual: [...residual, ...timeConjuncts], pos: f.pos });
+  if (windowed) return { node: windowed, scope: new Scope(scope.columns.map((c) => ({ ...c, type: plainType(c.type) }))) };
+  const fields: Field[] = [...left.node.fields, ...right.node.fields];
+  // As Flink: a time condition that does not bound one input's time attribute from both sides by the other's
+  // (`b.t >= a.t` alone, or `b.t BETWEEN a.t AND a.expires`) is an ordinary condition of a regular join.
+  const bothBounds = leftTime !== undefined && rightTime !== undefined && Number.isFinite(lower) && Number.isFinite(upper);
+  const note = leftTime !== undefined && !bothBounds ? 'regular join: the time condition does not bound both sides by time attributes (an interval join needs a lower and an upper bound)' : undefined;
+  if (!bothBounds) residual.push(...timeConjuncts);
+  const residualExpr = residual.length === 0 ? null : residual.reduce((a, b): BExpr => ({ k: 'op', op: 'AND', args: [a, b], type: T.BOOLEAN }));
+  if (bothBounds) {
     if (left.node.updating || right.node.updating) throw new SqlError('an interval join needs append-only inputs', f.pos);
     const node: PlanNode = {
       kind: 'intervalJoin',
@@ -72,8 +79,8 @@ export function planJoin(host: PlanHost, f: Extract<FromItem, { kind: 'join' }>,
       right: right.node,
       leftKeys,
       rightKeys,
-      leftTime,
-      rightTime,
+      leftTime: leftTime!,
+      rightTime: rightTime!,
       lower,
       upper,
       residual: residualExpr,
@@ -98,6 +105,7 @@ export function planJoin(host: PlanHost, f: Extract<FromItem, { kind: 'join' }>,
     fields: plainFields,
     updating: left.node.updating || right.node.updating || joinType !== 'INNER',
     rowtimeIndex: undefined,
+    ...(note ? { note } : {}),
   };
   return { node, scope: new Scope(scope.columns.map((c) => ({ ...c, type: plainType(c.type) }))) };
 }

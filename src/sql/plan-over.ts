@@ -39,7 +39,7 @@ interface PendingRank {
 
 const pending = new WeakMap<PlanNode, PendingRank>();
 
-const RANKING = new Set(['ROW_NUMBER', 'RANK', 'DENSE_RANK', 'PERCENT_RANK', 'CUME_DIST', 'NTILE', 'LAG', 'LEAD']);
+const RANKING = new Set(['ROW_NUMBER', 'RANK', 'DENSE_RANK', 'PERCENT_RANK', 'CUME_DIST', 'NTILE']);
 /** The ranking functions that plan to a Top-N (`rank` node). */
 const TOP_N = new Set(['ROW_NUMBER', 'RANK', 'DENSE_RANK']);
 
@@ -70,6 +70,8 @@ export function planOverSelect(host: PlanHost, s: Select, input: Planned, isAggr
   const overs = new Map(calls.map((c) => [c, resolveOver(s, c)] as const));
   const rankCalls = calls.filter((c) => TOP_N.has(c.name));
   for (const c of calls) {
+    if (c.name === 'LEAD') throw new SqlError('LEAD() OVER is not supported on streams (as in Flink): it would need rows that have not arrived yet', c.pos);
+    if (c.name === 'LAG') continue;
     if (!TOP_N.has(c.name) && RANKING.has(c.name)) {
       throw new SqlError(`${c.name}() OVER is not supported; use ROW_NUMBER(), RANK() or DENSE_RANK() for Top-N or an aggregate such as SUM(...) OVER`, c.pos);
     }
@@ -369,6 +371,9 @@ function planOverAggregates(host: PlanHost, s: Select, input: Planned, calls: Ca
     slotOf.set(c, i);
   }
   if (input.node.updating) throw new SqlError('OVER aggregates need an append-only input; this input is updating', calls[0]!.pos);
+  const lag = frame.preceding !== 'UNBOUNDED' ? calls.find((c) => c.name === 'LAG') : undefined;
+  // As Flink ("LAG Function with retraction is not supported"): a bounded frame retracts rows leaving it.
+  if (lag) throw new SqlError('LAG() OVER needs an unbounded frame (the default, or ... UNBOUNDED PRECEDING); a bounded frame is not supported', lag.pos);
   const noRetract = frame.preceding !== 'UNBOUNDED' ? aggs.find((a) => !a.aggregate.retract) : undefined;
   if (noRetract) throw new SqlError(`aggregate ${noRetract.name} defines no retract, so it can only run OVER an UNBOUNDED PRECEDING window`, calls[0]!.pos);
   const aggFields: Field[] = aggs.map((a, i) => ({ name: `$over${i}`, type: a.type }));

@@ -1,8 +1,10 @@
 import { SqlError, type SourcePosition } from '../core/errors.js';
 import { typeToString, type Field, type SqlType, type TableSchema } from '../core/types.js';
 import type { FunctionCatalog } from '../udf/registry.js';
-import type { FromItem, Query, QueryBody, Select, Statement } from './ast.js';
+import type { Expr, FromItem, Query, QueryBody, Select, Statement } from './ast.js';
 import { Binder, Scope } from './binder.js';
+import { visitExpr } from './ast-walk.js';
+import { expandGroupingSets } from './grouping-sets.js';
 import { parseStatements } from './parser.js';
 import { assertNoSessionTvf, containsAggregate, planAggregate, planWindowTvf } from './plan-aggregate.js';
 import { planCorrelate } from './plan-correlate.js';
@@ -91,22 +93,8 @@ class Planner {
       case 'union': {
         if (!body.all) throw new SqlError('UNION without ALL needs global deduplication; use UNION ALL (and DISTINCT on top if you need it)', body.pos);
         const inputs = flattenUnion(body).map((b) => this.planBody(b, ctes));
+        const fields = setColumns(inputs, 'UNION ALL', body.pos);
         const first = inputs[0]!;
-        const width = first.node.fields.length;
-        const fields: Field[] = [];
-        for (let c = 0; c < width; c++) {
-          const types: SqlType[] = [];
-          for (const [k, inp] of inputs.entries()) {
-            if (inp.node.fields.length !== width) {
-              throw new SqlError(`UNION ALL inputs have different numbers of columns (${width} and ${inp.node.fields.length}) in input ${k + 1}`, body.pos);
-            }
-            types.push(inp.node.fields[c]!.type);
-          }
-          const t = commonType(types);
-          if (!t) throw new SqlError(`UNION ALL column ${c + 1} has incompatible types: ${types.map(typeToString).join(', ')}`, body.pos);
-          const allRowtime = types.every((x) => isRowtime(x));
-          fields.push({ name: first.node.fields[c]!.name, type: allRowtime ? first.node.fields[c]!.type : t });
-        }
         const rowtimeIndex = first.node.rowtimeIndex !== undefined && inputs.every((i) => i.node.rowtimeIndex === first.node.rowtimeIndex) ? first.node.rowtimeIndex : undefined;
         const node: PlanNode = {
           kind: 'union',
@@ -117,10 +105,28 @@ class Planner {
         };
         return { node, scope: Scope.of(fields, undefined) };
       }
+      case 'setOp': {
+        const inputs = [this.planBody(body.left, ctes), this.planBody(body.right, ctes)];
+        const what = `${body.op}${body.all ? ' ALL' : ''}`;
+        const fields = setColumns(inputs, what, body.pos).map((f) => ({ name: f.name, type: plainType(f.type) }));
+        const node: PlanNode = {
+          kind: 'union',
+          inputs: inputs.map((i) => i.node),
+          setOp: { op: body.op, all: body.all },
+          fields,
+          // Counts only grow on append-only inputs, so INTERSECT then only ever adds rows; EXCEPT removes a row
+          // when its match arrives on the right.
+          updating: body.op === 'EXCEPT' || inputs.some((i) => i.node.updating),
+          rowtimeIndex: undefined,
+          ...(body.all ? {} : { uniqueKey: fields.map((_, i) => i) }),
+        };
+        return { node, scope: Scope.of(fields, undefined) };
+      }
     }
   }
 
   private planSelect(s: Select, ctes: Map<string, Query>): Planned {
+    if (s.groupingSets || (s.groupBy.length > 0 && usesGrouping(s))) return this.planGroupingSets(s, ctes);
     // `FROM a, b WHERE ...`: a filter over a cross product is an inner join on that condition (as Flink plans it).
     if (s.from?.kind === 'join' && s.from.type === 'CROSS' && !s.from.on && s.where && s.from.right.kind !== 'unnest' && s.from.right.kind !== 'lateral') {
       const { where, ...rest } = s;
@@ -163,6 +169,18 @@ class Planner {
       planned = { node, scope: Scope.of(fields, undefined) };
     }
     return planned;
+  }
+
+  /** GROUPING SETS / ROLLUP / CUBE: one aggregation per grouping set, their results together (UNION ALL). */
+  private planGroupingSets(s: Select, ctes: Map<string, Query>): Planned {
+    const isAggregate = (name: string): boolean => this.binder.isAggregate(name);
+    const branches = expandGroupingSets(s, isAggregate).map((b) => this.planSelect(b, ctes));
+    const fields = setColumns(branches, 'GROUPING SETS', s.pos).map((f) => ({ name: f.name, type: plainType(f.type) }));
+    const node: PlanNode =
+      branches.length === 1
+        ? branches[0]!.node
+        : { kind: 'union', inputs: branches.map((b) => b.node), fields, updating: branches.some((b) => b.node.updating), rowtimeIndex: undefined };
+    return { node, scope: Scope.of(node.fields, undefined) };
   }
 
   private get host(): PlanHost {
@@ -260,6 +278,37 @@ class Planner {
         );
     }
   }
+}
+
+function usesGrouping(s: Select): boolean {
+  let found = false;
+  const look = (e: Expr): void => visitExpr(e, (x) => {
+    if (x.kind === 'call' && (x.name === 'GROUPING' || x.name === 'GROUPING_ID')) found = true;
+  });
+  for (const i of s.items) if (i.kind === 'expr') look(i.expr);
+  if (s.having) look(s.having);
+  return found;
+}
+
+/** The columns of a UNION ALL / INTERSECT / EXCEPT: the first input's names, the inputs' common types. */
+function setColumns(inputs: readonly Planned[], what: string, pos: SourcePosition): Field[] {
+  const first = inputs[0]!;
+  const width = first.node.fields.length;
+  const fields: Field[] = [];
+  for (let c = 0; c < width; c++) {
+    const types: SqlType[] = [];
+    for (const [k, inp] of inputs.entries()) {
+      if (inp.node.fields.length !== width) {
+        throw new SqlError(`${what} inputs have different numbers of columns (${width} and ${inp.node.fields.length}) in input ${k + 1}`, pos);
+      }
+      types.push(inp.node.fields[c]!.type);
+    }
+    const t = commonType(types);
+    if (!t) throw new SqlError(`${what} column ${c + 1} has incompatible types: ${types.map(typeToString).join(', ')}`, pos);
+    const allRowtime = types.every((x) => isRowtime(x));
+    fields.push({ name: first.node.fields[c]!.name, type: allRowtime ? first.node.fields[c]!.type : t });
+  }
+  return fields;
 }
 
 function flattenUnion(b: QueryBody): QueryBody[] {

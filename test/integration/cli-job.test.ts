@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import protobuf from 'protobufjs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { encodeBooking, kafkaStream, loadBookingProtos, metricsUrl, writeJobFile } from '../helpers/jobs.js';
-import { closeKafkaHelpers, consumeN, createTopics, kafkaBootstrap, produce, uniqueTopic } from '../helpers/kafka.js';
+import { closeKafkaHelpers, consumeN, createTopics, endOffsets, kafkaBootstrap, produce, uniqueTopic, type ConsumedMessage } from '../helpers/kafka.js';
 import { REPO_ROOT, runCli, startCli } from '../helpers/process.js';
 
 /**
@@ -146,6 +146,87 @@ describe('dirk run: Kafka protobuf in, Kafka out', () => {
   });
 });
 
+/**
+ * Reads the whole topic until folding its records gives `expected` (the number of records depends on how
+ * the input was batched, the final table does not).
+ */
+async function awaitFoldedState(topic: string, fold: (records: ConsumedMessage[]) => unknown, expected: unknown, timeoutMs = 30_000): Promise<ConsumedMessage[]> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    const total = [...(await endOffsets(topic)).values()].reduce((a, b) => a + b, 0);
+    const records = total > 0 ? await consumeN(topic, total, 10_000) : [];
+    last = fold(records);
+    if (JSON.stringify(last) === JSON.stringify(expected)) return records;
+    if (Date.now() > deadline) throw new Error(`${topic}: folded state ${JSON.stringify(last)} never became ${JSON.stringify(expected)}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+describe('dirk run: an updating result to a JSON Kafka sink', () => {
+  // GO_RIDE reaches 3 bookings and HAVING drops it: its row must be deleted downstream.
+  const UPDATING = 'SELECT service_type AS tag_service_type, COUNT(1) AS n FROM booking GROUP BY service_type HAVING COUNT(1) < 3';
+  const firstState = { '{"tag_service_type":"GO_FOOD"}': { tag_service_type: 'GO_FOOD', n: 1 }, '{"tag_service_type":"GO_RIDE"}': { tag_service_type: 'GO_RIDE', n: 1 } };
+  const expected = { '{"tag_service_type":"GO_FOOD"}': { tag_service_type: 'GO_FOOD', n: 1 }, '{"tag_service_type":"GO_SEND"}': { tag_service_type: 'GO_SEND', n: 1 } };
+
+  it('writes upserts keyed by the GROUP BY key, with tombstones for deleted rows (SINK_KAFKA_JSON_CHANGELOG=UPSERT)', async () => {
+    const input = uniqueTopic('it-bookings-upsert');
+    const output = uniqueTopic('it-counts-upsert');
+    await createTopics([input, output], 1);
+    await produce(input, INPUT.slice(0, 2).map(([o, s, t, a]) => ({ value: booking(o, s, t, a) })));
+    const cli = startCli(['run', writeJob('json-upsert', input, kafkaSink(output, 'JSON'), { FLINK_SQL_QUERY: UPDATING })]);
+    try {
+      const fold = (records: ConsumedMessage[]) => {
+        const table = new Map<string, unknown>();
+        for (const r of records) {
+          if (r.value === null) table.delete(r.key!.toString());
+          else table.set(r.key!.toString(), JSON.parse(r.value.toString()));
+        }
+        return Object.fromEntries([...table].sort(([a], [b]) => a.localeCompare(b)));
+      };
+      // First GO_RIDE and GO_FOOD with one booking each; then GO_RIDE's count passes HAVING's bound.
+      await awaitFoldedState(output, fold, { ...firstState });
+      await produce(input, INPUT.slice(2).map(([o, s, t, a]) => ({ value: booking(o, s, t, a) })));
+      const records = await awaitFoldedState(output, fold, expected);
+      expect(records.every((r) => r.key !== null)).toBe(true);
+      expect(records.filter((r) => r.value === null).map((r) => r.key!.toString())).toEqual(['{"tag_service_type":"GO_RIDE"}']);
+    } finally {
+      const status = await cli.stop('SIGTERM', 20_000);
+      expect(status.code, cli.stderr()).toBe(0);
+    }
+  });
+
+  it("writes Flink's debezium-json change records (SINK_KAFKA_JSON_CHANGELOG=DEBEZIUM)", async () => {
+    const input = uniqueTopic('it-bookings-debezium');
+    const output = uniqueTopic('it-counts-debezium');
+    await createTopics([input, output], 1);
+    await produce(input, INPUT.slice(0, 2).map(([o, s, t, a]) => ({ value: booking(o, s, t, a) })));
+    const cli = startCli(['run', writeJob('json-debezium', input, kafkaSink(output, 'JSON'), { FLINK_SQL_QUERY: UPDATING, SINK_KAFKA_JSON_CHANGELOG: 'DEBEZIUM' })]);
+    try {
+      // Replay the changes: op c adds `after`, op d removes `before` (which must be present).
+      const fold = (records: ConsumedMessage[]) => {
+        const table = new Map<string, unknown>();
+        for (const r of records) {
+          const change = JSON.parse(r.value!.toString()) as { before: Record<string, unknown> | null; after: Record<string, unknown> | null; op: string };
+          if (change.op === 'c') table.set(JSON.stringify({ tag_service_type: change.after!['tag_service_type'] }), change.after);
+          else if (change.op === 'd') {
+            const k = JSON.stringify({ tag_service_type: change.before!['tag_service_type'] });
+            if (JSON.stringify(table.get(k)) !== JSON.stringify(change.before)) return { error: `retracted ${k} was not the current row` };
+            table.delete(k);
+          } else return { error: `unexpected op ${change.op}` };
+        }
+        return Object.fromEntries([...table].sort(([a], [b]) => a.localeCompare(b)));
+      };
+      await awaitFoldedState(output, fold, { ...firstState });
+      await produce(input, INPUT.slice(2).map(([o, s, t, a]) => ({ value: booking(o, s, t, a) })));
+      await awaitFoldedState(output, fold, expected);
+    } finally {
+      const status = await cli.stop('SIGTERM', 20_000);
+      expect(status.code, cli.stderr()).toBe(0);
+    }
+  });
+});
+
 describe('dirk run: Kafka to InfluxDB, with /metrics', () => {
   const influxUrl = inject('influxUrl');
   // Skipped only on a developer machine without Debian's influxdb package (global setup says so loudly);
@@ -231,9 +312,9 @@ describe('dirk validate: user errors exit 2 with a clear message', () => {
     ['a table not in STREAMS', { FLINK_SQL_QUERY: 'SELECT x FROM payment' }, /table 'payment' not found.*booking/],
     ['an unknown proto class', { STREAMS: [{ ...base.STREAMS[0], INPUT_SCHEMA_PROTO_CLASS: 'dirk.examples.BookingLog' }] }, /unknown proto class.*dirk\.examples\.BookingLog/],
     [
-      'an updating result to a JSON Kafka sink (no key for upserts)',
-      { FLINK_SQL_QUERY: 'SELECT service_type, COUNT(*) AS n FROM booking GROUP BY service_type', SINK_TYPE: 'kafka', SINK_KAFKA_BROKERS: '127.0.0.1:9092', SINK_KAFKA_TOPIC: 'out', SINK_KAFKA_DATA_TYPE: 'JSON' },
-      /updating result.*SINK_KAFKA_DATA_TYPE=JSON has no key/,
+      'an updating result without its unique key to a JSON upsert Kafka sink',
+      { FLINK_SQL_QUERY: 'SELECT COUNT(*) AS n FROM booking GROUP BY service_type', SINK_TYPE: 'kafka', SINK_KAFKA_BROKERS: '127.0.0.1:9092', SINK_KAFKA_TOPIC: 'out', SINK_KAFKA_DATA_TYPE: 'JSON' },
+      /SINK_KAFKA_JSON_CHANGELOG=UPSERT needs the result's unique key.*columns n\).*SINK_KAFKA_JSON_CHANGELOG=DEBEZIUM/,
     ],
   ])('rejects %s', async (_what, change, message) => {
     const config: Record<string, unknown> = { ...base, ...change };

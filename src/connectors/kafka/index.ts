@@ -5,6 +5,7 @@ import { createJsonRowEncoder, createProtoRowEncoder, type RowEncoder } from '..
 import { defineSink, defineSource } from '../connector.js';
 import { createKafkaSink } from './kafka-sink.js';
 import { createKafkaSource } from './kafka-source.js';
+import { createJsonChangelogEncoder, missingKeyMessage } from './json-changelog.js';
 
 const clientIdOf = (name: string): string => `dirk-${name}`.replace(/[^A-Za-z0-9._-]/g, '_');
 
@@ -71,6 +72,7 @@ export const kafkaSink = defineSink({
     'SINK_KAFKA_PROTO_MESSAGE',
     'SINK_KAFKA_PROTO_KEY',
     'SINK_KAFKA_JSON_SCHEMA',
+    'SINK_KAFKA_JSON_CHANGELOG',
     'SINK_KAFKA_PRODUCE_LARGE_MESSAGE_ENABLE',
     'SINK_KAFKA_LINGER_MS',
     'SINK_KAFKA_DELIVERY_GUARANTEE',
@@ -80,10 +82,8 @@ export const kafkaSink = defineSink({
     if (sink.deliveryGuarantee === 'EXACTLY_ONCE') {
       throw userError('SINK_KAFKA_DELIVERY_GUARANTEE: EXACTLY_ONCE (Kafka transactions) is not available yet; use AT_LEAST_ONCE, which flushes the sink before every checkpoint commits offsets');
     }
-    if (plan.updating && sink.dataType === 'JSON') {
-      throw userError(
-        'the query produces an updating result, which the kafka sink writes as upserts keyed by SINK_KAFKA_PROTO_KEY; SINK_KAFKA_DATA_TYPE=JSON has no key. Use SINK_KAFKA_DATA_TYPE=PROTO with SINK_KAFKA_PROTO_KEY, or make the query append-only (a window)',
-      );
+    if (plan.updating && sink.dataType === 'JSON' && (sink.jsonChangelog ?? 'UPSERT') === 'UPSERT' && !plan.uniqueKey?.length) {
+      throw userError(missingKeyMessage(plan.columns), { key: 'SINK_KAFKA_JSON_CHANGELOG' });
     }
     if (plan.updating && !sink.protoKey && sink.dataType === 'PROTO') {
       throw userError('the query produces an updating result; the kafka sink writes it as upserts and needs SINK_KAFKA_PROTO_KEY for the key');
@@ -113,6 +113,10 @@ export const kafkaSink = defineSink({
       producerConfig: sink.producerConfig,
       lingerMs: sink.lingerMs,
       largeMessage: sink.largeMessage,
+      changelog:
+        sink.dataType === 'JSON' && ctx.updating
+          ? createJsonChangelogEncoder(columns, { mode: sink.jsonChangelog ?? 'UPSERT', uniqueKey: ctx.uniqueKey, jsonSchema: sink.jsonSchema })
+          : undefined,
       clientId: clientIdOf(ctx.jobId),
       logger,
       metrics: ctx.metrics,

@@ -6,7 +6,8 @@
  *
  * Updating (changelog) results are written as an upsert stream: the key comes from the key encoder (the job
  * requires one), -U rows are skipped (the +U that follows replaces the value), and -D becomes a tombstone
- * (the key with a null value), which compacted topics and Kafka Streams tables understand.
+ * (the key with a null value), which compacted topics and Kafka Streams tables understand. JSON results
+ * bring their own changelog encoder (`json-changelog.ts`: upsert or debezium-json records).
  */
 import kafkajs from './kafkajs.js';
 import type { CompressionTypes as CT, Message, Producer, ProducerConfig } from 'kafkajs';
@@ -18,6 +19,7 @@ import type { RowEncoder } from '../../schema/index.js';
 import { createKafkaClient, type KafkaSecurity } from './kafka-client.js';
 import { noopSinkMetrics } from '../shared/noop-metrics.js';
 import { SendChain } from '../shared/send-chain.js';
+import type { ChangelogEncoder } from './json-changelog.js';
 
 const { CompressionTypes, Partitioners } = kafkajs;
 
@@ -38,6 +40,8 @@ export interface KafkaSinkOptions {
   readonly clientId?: string;
   readonly logger: Logger;
   readonly metrics?: SinkMetrics;
+  /** Writes an updating result's changes (SINK_KAFKA_JSON_CHANGELOG); when set, it makes every record. */
+  readonly changelog?: ChangelogEncoder | undefined;
   /** Rows per background send (default 5000). */
   readonly sendBatchRecords?: number;
 }
@@ -109,6 +113,21 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
     metrics.bytesOut.inc(batch.bytes);
   }
 
+  function writeChanges({ rows, rowKinds }: DataMessage, encode: ChangelogEncoder): void {
+    let bytes = 0;
+    for (const m of encode(rows, rowKinds)) {
+      bytes += (m.key?.length ?? 0) + (m.value?.length ?? 0);
+      buffer.push({ key: m.key, value: m.value });
+    }
+    afterWrite(bytes);
+  }
+
+  function afterWrite(bytes: number): void {
+    bufferBytes += bytes;
+    if (buffer.length >= sendBatchRecords) startSend();
+    else if (lingerMs > 0 && !linger && buffer.length > 0) linger = setTimeout(startSend, lingerMs);
+  }
+
   return {
     name,
 
@@ -132,6 +151,7 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
 
     write(batch: DataMessage) {
       const { rows, rowKinds } = batch;
+      if (options.changelog) return writeChanges(batch, options.changelog);
       if (rowKinds && !keyEncoder) {
         throw userError(`kafka sink ${name}: the result is updating (a changelog), which needs a key (SINK_KAFKA_PROTO_KEY)`);
       }
@@ -145,9 +165,7 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
         bytes += (key?.length ?? 0) + (value?.length ?? 0);
         buffer.push({ key, value });
       }
-      bufferBytes += bytes;
-      if (buffer.length >= sendBatchRecords) startSend();
-      else if (lingerMs > 0 && !linger && buffer.length > 0) linger = setTimeout(startSend, lingerMs);
+      afterWrite(bytes);
     },
 
     pending() {

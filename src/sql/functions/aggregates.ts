@@ -422,3 +422,46 @@ export const builtinAggregates: readonly AggregateFunctionDef<Acc>[] = [
     ],
   }),
 ];
+
+/**
+ * Aggregates that only run OVER a window: LAG keeps the last values in arrival order, so it can neither
+ * retract nor merge (Flink's LagAggFunction has the same limits: unbounded frames, no LEAD on streams).
+ */
+export const overOnlyAggregates: readonly AggregateFunctionDef<Acc>[] = [
+  builtin({
+    name: 'LAG',
+    description:
+      'OVER only: the value `offset` rows (default 1) before the current row in its partition, or `default` (NULL) when there is none. Rows at the same instant of a RANGE frame are peers and read the same value, as in Flink. Needs an unbounded frame.',
+    signatures: [
+      { params: ['ANY'], returns: (t) => t[0]! },
+      { params: ['ANY', 'INT'], returns: (t) => t[0]! },
+      { params: ['ANY', 'INT', 'ANY'], returns: (t) => t[0]! },
+    ],
+    bindCall: (args) => {
+      if (args.length < 1 || args.length > 3) throw userError('LAG takes one to three arguments (value, offset, default)');
+      const off = args[1];
+      const offset = off ? off.literal?.value : 1;
+      if (typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0) throw userError('LAG offset must be a non-negative integer literal');
+      const def = args[2];
+      if (def && !def.literal) throw userError('LAG default must be a literal');
+      const type = plainType(args[0]!.type);
+      if (def && def.type.kind !== 'NULL' && isNumeric(def.type) !== isNumeric(args[0]!.type)) {
+        throw userError(`LAG default of type ${typeToString(def.type)} does not match the value's type ${typeToString(args[0]!.type)}`);
+      }
+      return { type, rowArgs: 1, param: { offset, fallback: def ? def.literal!.value : null } };
+    },
+    forCall: (call) => {
+      const { offset, fallback } = (call.param ?? { offset: 1, fallback: null }) as { offset: number; fallback: unknown };
+      return {
+        // The last offset + 1 values, NULLs included: the oldest is the answer once there are that many.
+        createAccumulator: () => ({ last: [] as unknown[] }),
+        accumulate: (a, v) => {
+          a.last.push(v);
+          if (a.last.length > offset + 1) a.last.shift();
+        },
+        getValue: (a) => (a.last.length === offset + 1 ? a.last[0] : fallback),
+      };
+    },
+    examples: [{ rows: [[1], [2], [3]], result: 2, sql: 'LAG(x) OVER (PARTITION BY k ORDER BY rowtime)', argTypes: ['INT'] }],
+  }),
+];

@@ -1,5 +1,5 @@
 import type { FunctionDef } from '../../udf/api.js';
-import { builtinAggregates } from './aggregates.js';
+import { builtinAggregates, overOnlyAggregates } from './aggregates.js';
 import { collectionFunctions } from './collection.js';
 import { conditionalFunctions } from './conditional.js';
 import { jsonFunctions } from './json.js';
@@ -19,4 +19,5 @@ export const builtinFunctions: FunctionDef[] = [
   ...collectionFunctions,
   ...conditionalFunctions,
   ...builtinAggregates,
+  ...overOnlyAggregates,
 ];

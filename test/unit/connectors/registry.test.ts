@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { JOB_KEYS, STREAM_KEYS, SINK_TYPES, type SinkConfig, type StreamConfig } from '../../../src/config/index.js';
 import { DecodeError, DirkError } from '../../../src/core/errors.js';
+import { T } from '../../../src/core/types.js';
 import { createLogger, type Logger } from '../../../src/core/logger.js';
 import { SINK_CONNECTORS, SOURCE_CONNECTORS, sinkFor, sourceFor } from '../../../src/connectors/index.js';
 import { BadRecords } from '../../../src/connectors/shared/bad-records.js';
@@ -25,7 +26,11 @@ describe('connector registry', () => {
     expect(() => influx.validate({ columns: [], updating: true, registry: undefined })).toThrow(/SINK_TYPE=influx only takes appends/);
     expect(() => influx.validate({ columns: [], updating: false, registry: undefined })).not.toThrow();
     const kafka = sinkFor({ type: 'kafka', dataType: 'JSON', deliveryGuarantee: 'AT_LEAST_ONCE' } as SinkConfig);
-    expect(() => kafka.validate({ columns: [], updating: true, registry: undefined })).toThrow(/SINK_KAFKA_DATA_TYPE=JSON has no key/);
+    // An updating result goes to JSON as upserts keyed by its unique key, or as debezium-json records.
+    expect(() => kafka.validate({ columns: [], updating: true, registry: undefined })).toThrow(/SINK_KAFKA_JSON_CHANGELOG=UPSERT needs the result's unique key/);
+    expect(() => kafka.validate({ columns: [{ name: 'k', type: T.STRING }], updating: true, uniqueKey: [0], registry: undefined })).not.toThrow();
+    const debezium = sinkFor({ type: 'kafka', dataType: 'JSON', jsonChangelog: 'DEBEZIUM', deliveryGuarantee: 'AT_LEAST_ONCE' } as SinkConfig);
+    expect(() => debezium.validate({ columns: [], updating: true, registry: undefined })).not.toThrow();
   });
 
   it('finds sources by name or alias and names the ones Dirk lacks', () => {

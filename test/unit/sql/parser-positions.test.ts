@@ -45,7 +45,7 @@ describe('parse errors name the line and column', () => {
   });
 
   it('points at the keyword of an unsupported construct', () => {
-    expect(parseError('SELECT a FROM t\nEXCEPT SELECT a FROM u').pos).toEqual({ line: 2, column: 1 });
+    expect(parseError('SELECT a FROM t\nJOIN u FOR SYSTEM_TIME AS OF t.r AS v ON a = b').pos).toEqual({ line: 2, column: 8 });
     expect(parseError('SELECT a FROM t WHERE a IN (SELECT b FROM u)').pos).toEqual({ line: 1, column: 29 });
   });
 

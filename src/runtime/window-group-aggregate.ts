@@ -1,0 +1,99 @@
+import type { Row, RowKind } from '../core/types.js';
+import { compileExpr } from './expr/compile.js';
+import type { AggCall, BExpr, WindowAttachment } from '../plan/nodes.js';
+import { createAccumulator, keyFunction, type Accumulator } from './aggregates.js';
+import type { Operator, OperatorHooks, Output } from './operator.js';
+
+/**
+ * A GROUP BY whose keys include the window_start and window_end of a windowed input (Flink's cascaded
+ * window aggregation, e.g. the maximum of per-auction window counts per window in Nexmark q5). Each group
+ * belongs to one window, so it is final when the watermark passes the window's end: it is emitted once, as
+ * an insert, and forgotten. Rows of a window that has already closed are late and dropped.
+ * Output: keys..., aggregate results... (as a group aggregate's).
+ */
+interface Group {
+  readonly keys: unknown[];
+  readonly accs: unknown[];
+}
+
+export class WindowGroupAggregateOperator implements Operator {
+  readonly name = 'WindowGroupAggregate';
+  private readonly keyFns: ((r: Row) => unknown)[];
+  private readonly groupKey: (r: Row) => unknown;
+  private readonly accs: Accumulator[];
+  /** Groups by window end, then by group key. */
+  private windows = new Map<number, Map<unknown, Group>>();
+  private watermark = -Infinity;
+  private late = 0;
+
+  constructor(
+    keys: readonly BExpr[],
+    aggs: readonly AggCall[],
+    private readonly window: WindowAttachment,
+    private readonly out: Output,
+    private readonly hooks: OperatorHooks,
+  ) {
+    this.keyFns = keys.map(compileExpr);
+    this.groupKey = keyFunction(this.keyFns);
+    this.accs = aggs.map((a) => createAccumulator(a, false));
+  }
+
+  process(rows: Row[], _kinds: RowKind[] | undefined): void {
+    const endFn = this.keyFns[this.window.endKey]!;
+    const lateRows: Row[] = [];
+    for (const row of rows) {
+      const end = endFn(row) as number | null;
+      if (end === null) continue;
+      if (end - 1 <= this.watermark) {
+        lateRows.push(row);
+        continue;
+      }
+      let groups = this.windows.get(end);
+      if (!groups) {
+        groups = new Map();
+        this.windows.set(end, groups);
+      }
+      const k = this.groupKey(row);
+      let g = groups.get(k);
+      if (!g) {
+        g = { keys: this.keyFns.map((f) => f(row)), accs: this.accs.map((a) => a.create()) };
+        groups.set(k, g);
+      }
+      for (let i = 0; i < this.accs.length; i++) this.accs[i]!.add(g.accs[i], row);
+    }
+    if (lateRows.length) {
+      this.late += lateRows.length;
+      this.hooks.late(lateRows, { input: 0, watermark: this.watermark });
+    }
+  }
+
+  onWatermark(time: number): void {
+    this.watermark = time;
+    const due = [...this.windows.keys()].filter((end) => end - 1 <= time).sort((a, b) => a - b);
+    const out: Row[] = [];
+    for (const end of due) {
+      for (const g of this.windows.get(end)!.values()) {
+        const row: Row = g.keys.slice();
+        for (let i = 0; i < this.accs.length; i++) row.push(this.accs[i]!.result(g.accs[i]));
+        out.push(row);
+      }
+      this.windows.delete(end);
+    }
+    if (out.length) this.out.data(out);
+    this.out.watermark(time);
+  }
+
+  lateCount(): number {
+    return this.late;
+  }
+
+  snapshot(): unknown {
+    return { windows: this.windows, watermark: this.watermark };
+  }
+
+  restore(state: unknown): void {
+    const s = state as { windows: Map<number, Map<unknown, Group>>; watermark: number };
+    this.windows = s.windows;
+    this.watermark = s.watermark;
+  }
+}

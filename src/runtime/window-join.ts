@@ -1,0 +1,132 @@
+import type { Row, RowKind } from '../core/types.js';
+import { compileExpr, compilePredicate } from './expr/compile.js';
+import type { BExpr, WindowJoinBounds } from '../plan/nodes.js';
+import { joinKeyFunction } from './aggregates.js';
+import type { Operator, OperatorHooks, Output } from './operator.js';
+
+/**
+ * Window join (Flink's WindowJoinOperator): rows of both inputs are kept per window (window_start,
+ * window_end) and, within it, per join key. When the watermark reaches a window's last instant (end - 1)
+ * the window's rows are joined, unmatched rows of an outer side are padded with NULLs, everything is
+ * emitted as inserts and the window's state is dropped. A row whose window has already closed is late and
+ * dropped. The watermark is forwarded unchanged, after the windows it closes.
+ */
+interface WindowState {
+  readonly start: number;
+  readonly end: number;
+  /** Rows by join key, in arrival order; rows with a NULL key under NULL_KEY (they match nothing). */
+  readonly left: Map<unknown, Row[]>;
+  readonly right: Map<unknown, Row[]>;
+}
+
+const NULL_KEY = '\u0000null-key';
+
+export class WindowJoinOperator implements Operator {
+  readonly name = 'WindowJoin';
+  private readonly leftKey: (r: Row) => unknown;
+  private readonly rightKey: (r: Row) => unknown;
+  private readonly residual: ((r: Row) => boolean) | null;
+  private windows = new Map<string, WindowState>();
+  private watermark = -Infinity;
+  private late = 0;
+
+  constructor(
+    private readonly spec: {
+      joinType: 'INNER' | 'LEFT' | 'RIGHT' | 'FULL';
+      leftKeys: readonly BExpr[];
+      rightKeys: readonly BExpr[];
+      residual: BExpr | null;
+      window: WindowJoinBounds;
+      leftWidth: number;
+      rightWidth: number;
+    },
+    private readonly out: Output,
+    private readonly hooks: OperatorHooks,
+  ) {
+    this.leftKey = joinKeyFunction(spec.leftKeys.map(compileExpr));
+    this.rightKey = joinKeyFunction(spec.rightKeys.map(compileExpr));
+    this.residual = spec.residual ? compilePredicate(spec.residual) : null;
+  }
+
+  process(rows: Row[], _kinds: RowKind[] | undefined, input: number): void {
+    const w = this.spec.window;
+    const [startAt, endAt, keyOf] = input === 0 ? [w.leftStart, w.leftEnd, this.leftKey] : [w.rightStart, w.rightEnd, this.rightKey];
+    const lateRows: Row[] = [];
+    for (const row of rows) {
+      const start = row[startAt] as number | null;
+      const end = row[endAt] as number | null;
+      if (start === null || end === null) continue;
+      if (end - 1 <= this.watermark) {
+        lateRows.push(row);
+        continue;
+      }
+      const id = `${start}/${end}`;
+      let state = this.windows.get(id);
+      if (!state) {
+        state = { start, end, left: new Map(), right: new Map() };
+        this.windows.set(id, state);
+      }
+      const side = input === 0 ? state.left : state.right;
+      const k = keyOf(row);
+      const key = k === null ? NULL_KEY : k;
+      const list = side.get(key);
+      if (list) list.push(row);
+      else side.set(key, [row]);
+    }
+    if (lateRows.length) {
+      this.late += lateRows.length;
+      this.hooks.late(lateRows, { input, watermark: this.watermark });
+    }
+  }
+
+  onWatermark(time: number): void {
+    this.watermark = time;
+    const due = [...this.windows.entries()].filter(([, s]) => s.end - 1 <= time).sort(([, a], [, b]) => a.end - b.end || a.start - b.start);
+    const out: Row[] = [];
+    for (const [id, state] of due) {
+      this.fire(state, out);
+      this.windows.delete(id);
+    }
+    if (out.length) this.out.data(out);
+    this.out.watermark(time);
+  }
+
+  private fire(state: WindowState, out: Row[]): void {
+    const { joinType, leftWidth, rightWidth } = this.spec;
+    const padLeft = joinType === 'LEFT' || joinType === 'FULL';
+    const padRight = joinType === 'RIGHT' || joinType === 'FULL';
+    const matchedRight = new Set<Row>();
+    for (const [key, lefts] of state.left) {
+      const rights = key === NULL_KEY ? undefined : state.right.get(key);
+      for (const l of lefts) {
+        let matched = false;
+        for (const r of rights ?? []) {
+          const joined = l.concat(r);
+          if (this.residual && !this.residual(joined)) continue;
+          matched = true;
+          matchedRight.add(r);
+          out.push(joined);
+        }
+        if (!matched && padLeft) out.push(l.concat(new Array(rightWidth).fill(null)));
+      }
+    }
+    if (!padRight) return;
+    for (const rights of state.right.values()) {
+      for (const r of rights) if (!matchedRight.has(r)) out.push(new Array(leftWidth).fill(null).concat(r));
+    }
+  }
+
+  lateCount(): number {
+    return this.late;
+  }
+
+  snapshot(): unknown {
+    return { windows: [...this.windows.values()], watermark: this.watermark };
+  }
+
+  restore(state: unknown): void {
+    const s = state as { windows: WindowState[]; watermark: number };
+    this.windows = new Map(s.windows.map((w) => [`${w.start}/${w.end}`, w]));
+    this.watermark = s.watermark;
+  }
+}

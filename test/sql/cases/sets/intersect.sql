@@ -1,0 +1,21 @@
+# Flink's set-operation example (t1 = c, a, b, b, c; t2 = d, e, a, b, b): INTERSECT gives a, b. On a stream the result
+# follows the counts as rows arrive (t1 first here), inserting a row once both sides hold it.
+table t1 (s STRING)
+table t2 (s STRING)
+---- query
+(SELECT s FROM t1) INTERSECT (SELECT s FROM t2)
+---- input t1
+{"s": "c"}
+{"s": "a"}
+{"s": "b"}
+{"s": "b"}
+{"s": "c"}
+---- input t2
+{"s": "d"}
+{"s": "e"}
+{"s": "a"}
+{"s": "b"}
+{"s": "b"}
+---- output
++I[a]
++I[b]
