@@ -4,6 +4,7 @@ import { DirkError } from '../core/errors.js';
 import { createLogger, type Logger } from '../core/logger.js';
 import { loadJobConfigFile } from '../config/index.js';
 import { explainJob } from '../job/explain.js';
+import { explainPreprocessors } from '../processors/transformers/explain.js';
 import { prepareJob, type PreparedJob } from '../job/prepare.js';
 import { startJob, validateSinkCompatibility } from '../job/stream-manager.js';
 import { startStencilServer } from '../schema/index.js';
@@ -115,7 +116,7 @@ export async function main(argv: string[]): Promise<number> {
     case 'explain': {
       const job = await load(rest[0], logger);
       job.registry?.close();
-      process.stdout.write(`${explainJob(job.plan, { watermarkDelayMs: job.config.watermark.delayMs })}\n`);
+      process.stdout.write(`${explainPreprocessors(job.transformers.preprocessors)}${explainJob(job.plan, { watermarkDelayMs: job.config.watermark.delayMs })}\n`);
       return 0;
     }
     case 'run': {

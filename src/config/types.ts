@@ -220,6 +220,8 @@ export interface ProcessorsConfig {
   readonly preprocessorConfig: unknown;
   readonly postprocessorEnabled: boolean;
   readonly postprocessorConfig: unknown;
+  /** TRANSFORMER_FOLDERS (Dirk): folders of user transformer modules, absolute paths. */
+  readonly transformerFolders: readonly string[];
   readonly longbow: LongbowConfig;
 }
 

@@ -22,6 +22,7 @@ import { streamDecoder, type PreparedJob } from './prepare.js';
 import { WatermarkTracker } from './watermarks.js';
 import { startUdfRuntime } from './udf-lifecycle.js';
 import { UdfCallError } from '../udf/slots.js';
+import { markingDecoder, PreprocessorRunner } from '../processors/transformers/index.js';
 
 /**
  * The StreamManager: turns a prepared job into a running pipeline of sources -> dataflow -> sink, with
@@ -58,6 +59,8 @@ interface Input {
   readonly ports: Dataflow['inputs'];
   readonly watermarks: WatermarkTracker;
   readonly rowtimeIndex: number | undefined;
+  /** The table's pre-processor (transformers before the SQL), when it has one. */
+  readonly pre: PreprocessorRunner | undefined;
   emitted: number;
   lastEmitAt: number;
 }
@@ -65,10 +68,8 @@ interface Input {
 export function validateSinkCompatibility(job: PreparedJob): void {
   const sink = job.config.sink;
   const root = job.plan.root;
-  if (job.config.processors.preprocessorEnabled || job.config.processors.postprocessorEnabled) {
-    throw userError(
-      `${job.config.processors.preprocessorEnabled ? 'PROCESSOR_PREPROCESSOR_ENABLE' : 'PROCESSOR_POSTPROCESSOR_ENABLE'}=true: pre- and post-processors (transformers, external lookups) are not available in Dirk yet; set it to false`,
-    );
+  if (job.config.processors.postprocessorEnabled) {
+    throw userError('PROCESSOR_POSTPROCESSOR_ENABLE=true: post-processors (external lookups, internal sources, transformers after the SQL) are not available in Dirk yet; set it to false');
   }
   if (sink.type === 'kafka' && sink.deliveryGuarantee === 'EXACTLY_ONCE') {
     throw userError('SINK_KAFKA_DELIVERY_GUARANTEE: EXACTLY_ONCE (Kafka transactions) is not available yet; use AT_LEAST_ONCE, which flushes the sink before every checkpoint commits offsets');
@@ -94,7 +95,10 @@ export function validateSinkCompatibility(job: PreparedJob): void {
 }
 
 function planFingerprint(job: PreparedJob): string {
-  return createHash('sha256').update(job.config.sqlQuery).update(explainPlan(job.plan)).digest('hex').slice(0, 16);
+  const hash = createHash('sha256').update(job.config.sqlQuery).update(explainPlan(job.plan));
+  // Pre-processor state is restored per transformer position: another transformer list is another job.
+  if (job.transformers.preprocessors.size > 0) hash.update(JSON.stringify(job.config.processors.preprocessorConfig));
+  return hash.digest('hex').slice(0, 16);
 }
 
 function createSink(job: PreparedJob, telemetry: Telemetry, logger: Logger, out?: NodeJS.WritableStream, passThrough?: PassThrough): Sink {
@@ -152,7 +156,10 @@ function createSink(job: PreparedJob, telemetry: Telemetry, logger: Logger, out?
 function createSource(job: PreparedJob, stream: StreamConfig, logger: Logger, telemetry?: Telemetry, passThrough?: PassThrough): Source {
   const pass = passThrough?.table === stream.table ? passThrough : undefined;
   const onSchemaChange = telemetry ? schemaChangeReporter(stream.table, telemetry, logger, pass !== undefined) : undefined;
-  const decoded = streamDecoder(job, stream.table, onSchemaChange ? { onSchemaChange } : {});
+  const pre = job.transformers.preprocessors.get(stream.table);
+  const plain = streamDecoder(job, stream.table, onSchemaChange ? { onSchemaChange } : {});
+  // With an InvalidRecordFilterTransformer, undecodable records become marked rows for the filter to drop.
+  const decoded = pre?.filtersInvalidRecords && stream.badRecordPolicy.mode !== 'DEAD_LETTER' ? markingDecoder(plain, pre.decoded.columns.length) : plain;
   const decoder = pass ? rememberingDecoder(decoded, pass.bytes) : decoded;
   const badRecords = stream.badRecordPolicy;
   switch (stream.source.name) {
@@ -178,7 +185,7 @@ function createSource(job: PreparedJob, stream: StreamConfig, logger: Logger, te
     case 'DATAGEN_SOURCE': {
       const g = stream.datagen!;
       return createDatagenSource({
-        table: job.tables.get(stream.table)!.schema,
+        table: job.transformers.preprocessors.get(stream.table)?.decoded ?? job.tables.get(stream.table)!.schema,
         rows: g.rows,
         seed: g.seed,
         ...(g.ratePerSecond !== undefined ? { ratePerSecond: g.ratePerSecond } : {}),
@@ -280,12 +287,20 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
       logger.warn(`table ${stream.table} is not read by the query; its stream is not consumed`);
       continue;
     }
+    const pre = job.transformers.preprocessors.get(stream.table);
+    const runner = pre ? new PreprocessorRunner(pre) : undefined;
+    if (runner) {
+      closers.push({ what: `the pre-processor of ${stream.table}`, close: () => runner.close() });
+      await runner.open({ logger, telemetry, registry: job.registry, now: Date.now });
+    }
     inputs.push({
       stream,
       source: createSource(job, stream, logger, telemetry, passThrough),
       ports,
       watermarks: new WatermarkTracker(config.watermark.delayMs, config.watermark.perPartition, config.watermark.idleTimeoutMs),
-      rowtimeIndex: job.tables.get(stream.table)!.schema.rowtimeIndex,
+      // Watermarks follow the decoded records (Dagger assigns them at the source, before the pre-processor).
+      rowtimeIndex: (pre?.decoded ?? job.tables.get(stream.table)!.schema).rowtimeIndex,
+      pre: runner,
       emitted: -Infinity,
       lastEmitAt: 0,
     });
@@ -317,6 +332,8 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
         if (wm !== undefined) input.emitted = wm;
         const tracker = restored.trackers?.[input.stream.table];
         if (tracker) input.watermarks.restore(tracker as Parameters<WatermarkTracker['restore']>[0]);
+        const preState = restored.preprocessors?.[input.stream.table];
+        if (preState && input.pre) input.pre.restore(preState);
       }
       logger.info(`restored checkpoint ${restored.id} taken at ${new Date(restored.takenAt).toISOString()}`);
     }
@@ -384,6 +401,7 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
         operatorStates: dataflow.snapshot(),
         watermarks: Object.fromEntries(inputs.map((i) => [i.stream.table, i.emitted])),
         trackers: Object.fromEntries(inputs.map((i) => [i.stream.table, i.watermarks.snapshot()])),
+        preprocessors: Object.fromEntries(inputs.filter((i) => i.pre).map((i) => [i.stream.table, i.pre!.snapshot()])),
       };
       store.save(c);
       checkpointId = c.id;
@@ -436,7 +454,8 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
       if (input.rowtimeIndex !== undefined) input.watermarks.observe(batch.split, batch.rows, input.rowtimeIndex, now);
       udfs.setBatch(batch);
       try {
-        for (const p of input.ports) p.push(batch.rows);
+        const rows = input.pre ? await input.pre.process(batch.rows, `table ${input.stream.table}, ${batch.split}`) : batch.rows;
+        if (rows.length) for (const p of input.ports) p.push(rows);
         // Async UDF lookups finish before event time moves on, so a watermark never overtakes their rows.
         await dataflow.settle();
         if (input.rowtimeIndex !== undefined) emitWatermark(input, now, false);
@@ -499,6 +518,9 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
     if (!stopping) {
       // Bounded input finished: event time jumps to the end, flushing every open window.
       await exclusive(async () => {
+        // Rows a pre-processor held back by event time (a SQL transformer's windows) come out first.
+        const held = input.pre ? await input.pre.finish() : [];
+        if (held.length) for (const p of input.ports) p.push(held);
         input.watermarks.finish();
         emitWatermark(input, Date.now(), true);
         await endBatch();

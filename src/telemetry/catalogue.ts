@@ -24,7 +24,8 @@ export type LabelName =
   | 'reason'
   | 'domain'
   | 'status'
-  | 'sink_type';
+  | 'sink_type'
+  | 'transformer';
 
 export interface MetricDef {
   readonly name: string;
@@ -115,6 +116,31 @@ export const METRICS = {
   }),
 
   // ---- dataflow -------------------------------------------------------------------------------------
+  transformerRowsIn: def({
+    name: 'dirk_transformer_rows_in_total',
+    help: 'Rows received by a transformer (table: the pre-processed table, or NULL after the post-processors, as Dagger names it).',
+    type: 'counter',
+    labels: ['transformer', 'table'],
+  }),
+  transformerRowsOut: def({
+    name: 'dirk_transformer_rows_out_total',
+    help: 'Rows a transformer passed on.',
+    type: 'counter',
+    labels: ['transformer', 'table'],
+  }),
+  transformerRowsDropped: def({
+    name: 'dirk_transformer_rows_dropped_total',
+    help: 'Rows a transformer did not pass on (duplicates, invalid records, rows a SQL transformer consumed).',
+    type: 'counter',
+    labels: ['transformer', 'table'],
+  }),
+  filteredInvalidRecords: def({
+    name: 'dirk_filtered_invalid_records_total',
+    help: 'Undecodable records dropped by an InvalidRecordFilterTransformer in the table\'s pre-processor.',
+    type: 'counter',
+    labels: ['table'],
+    dagger: 'filtered_invalid_records (per_table)',
+  }),
   operatorRecordsIn: def({
     name: 'dirk_operator_records_in_total',
     help: 'Rows received by a dataflow operator.',

@@ -61,6 +61,12 @@ export interface SchemaMetrics {
   incompatible(reason: string): Counter;
 }
 
+export interface TransformerMetrics {
+  readonly rowsIn: Counter;
+  readonly rowsOut: Counter;
+  readonly rowsDropped: Counter;
+}
+
 export interface CheckpointMetrics {
   readonly completed: Counter;
   readonly failed: Counter;
@@ -83,6 +89,10 @@ export interface Telemetry {
   watermarkLagMs(table: string): Gauge;
   lateRecords(table: string): Counter;
   operatorRecords(operator: string): OperatorMetrics;
+  /** Rows in, out and dropped of one transformer of a pre-processed table (or "NULL" after the post-processors). */
+  transformerMetrics(transformer: string, table: string): TransformerMetrics;
+  /** Records dropped by a table's InvalidRecordFilterTransformer. */
+  filteredInvalidRecords(table: string): Counter;
   udfMetrics(name: string): UdfMetrics;
   udfHooks(): UdfHooks;
   externalMetrics(metricId: string): ExternalMetrics;
@@ -187,6 +197,12 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
       return { set: (ms: number) => g.set(ms / 1000) };
     },
     lateRecords: (table) => counter('lateRecords', table),
+    transformerMetrics: (transformer, table) => ({
+      rowsIn: counter('transformerRowsIn', transformer, table),
+      rowsOut: counter('transformerRowsOut', transformer, table),
+      rowsDropped: counter('transformerRowsDropped', transformer, table),
+    }),
+    filteredInvalidRecords: (table) => counter('filteredInvalidRecords', table),
     operatorRecords: (operator) => ({
       recordsIn: counter('operatorRecordsIn', operator),
       recordsOut: counter('operatorRecordsOut', operator),
