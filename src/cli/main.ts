@@ -5,7 +5,8 @@ import { createLogger, type Logger } from '../core/logger.js';
 import { loadJobConfigFile } from '../config/index.js';
 import { explainJob } from '../job/explain.js';
 import { explainPreprocessors } from '../processors/transformers/explain.js';
-import { prepareJob, type PreparedJob } from '../job/prepare.js';
+import { outputColumns, prepareJob, type PreparedJob } from '../job/prepare.js';
+import { explainPostChain } from '../processors/chain.js';
 import { startJob, validateSinkCompatibility } from '../job/stream-manager.js';
 import { startStencilServer } from '../schema/index.js';
 
@@ -110,13 +111,13 @@ export async function main(argv: string[]): Promise<number> {
       const job = await load(rest[0], logger);
       validateSinkCompatibility(job);
       job.registry?.close();
-      process.stdout.write(`ok: ${job.config.streams.length} stream(s), ${job.plan.root.fields.length} output column(s), sink ${job.config.sink.type}\n`);
+      process.stdout.write(`ok: ${job.config.streams.length} stream(s), ${outputColumns(job).length} output column(s), sink ${job.config.sink.type}\n`);
       return 0;
     }
     case 'explain': {
       const job = await load(rest[0], logger);
       job.registry?.close();
-      process.stdout.write(`${explainPreprocessors(job.transformers.preprocessors)}${explainJob(job.plan, { watermarkDelayMs: job.config.watermark.delayMs })}\n`);
+      process.stdout.write(`${explainPreprocessors(job.transformers.preprocessors)}${explainJob(job.plan, { watermarkDelayMs: job.config.watermark.delayMs })}${explainPostChain(job.post)}\n`);
       return 0;
     }
     case 'run': {

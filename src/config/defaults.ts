@@ -186,6 +186,7 @@ export const JOB_KEYS = {
   PROCESSOR_LONGBOW_GCP_PROJECT_ID: key({ group: 'Longbow', default: 'default-gcp-project', description: 'BigTable project.' }),
   PROCESSOR_LONGBOW_GCP_INSTANCE_ID: key({ group: 'Longbow', default: 'default-gcp-project', description: 'BigTable instance.' }),
   PROCESSOR_LONGBOW_GCP_TABLE_ID: key({ group: 'Longbow', description: 'BigTable table; default FLINK_JOB_ID.' }),
+  PROCESSOR_LONGBOW_STORE_URL: key({ group: 'Longbow', description: 'Dirk: the PostgreSQL database Longbow keeps its history in, as postgres://user:password@host:port/database (Dagger uses BigTable). Required by a Longbow job.' }),
   PROCESSOR_LONGBOW_DOCUMENT_DURATION: key({ group: 'Longbow', default: '90d', description: 'How long Longbow keeps documents: a number and a unit s, m, h or d.' }),
 
   // ---- UDF

@@ -191,6 +191,7 @@ function readLongbow(s: Section, jobId: string): LongbowConfig {
     gcpProjectId: s.optional('PROCESSOR_LONGBOW_GCP_PROJECT_ID') ?? D.PROCESSOR_LONGBOW_GCP_PROJECT_ID.default,
     gcpInstanceId: s.optional('PROCESSOR_LONGBOW_GCP_INSTANCE_ID') ?? D.PROCESSOR_LONGBOW_GCP_INSTANCE_ID.default,
     gcpTableId: s.optional('PROCESSOR_LONGBOW_GCP_TABLE_ID') ?? jobId,
+    storeUrl: s.optional('PROCESSOR_LONGBOW_STORE_URL'),
     documentDuration,
     documentDurationMs: Number(m![1]) * DURATION_UNITS[m![2]!]!,
   };

@@ -22,6 +22,7 @@ import { createFunctionCatalog, type FunctionCatalog } from '../udf/registry.js'
 import { FunctionSlot } from '../udf/slots.js';
 import { daggerFunctions } from '../../udfs/index.js';
 import { prepareTransformers, type JobTransformers } from '../processors/transformers/job.js';
+import { planPostChain, type PostChain } from '../processors/chain.js';
 
 /**
  * Everything `validate`, `explain` and `run` share: the schema registry, one table per stream, the function
@@ -43,6 +44,16 @@ export interface PreparedJob {
    */
   readonly slots: ReadonlyMap<string, FunctionSlot>;
   readonly plan: QueryPlan;
+  /**
+   * Longbow, the post-processors and post-processor transformers after the SQL (src/processors/chain.ts),
+   * built but not opened; undefined when the job has none. Its `output` is what the sink receives.
+   */
+  readonly post: PostChain | undefined;
+}
+
+/** The columns the sink receives: the post-processor chain's output, else the query's. */
+export function outputColumns(job: PreparedJob): PreparedJob['plan']['root']['fields'] {
+  return job.post?.output ?? job.plan.root.fields;
 }
 
 export async function prepareJob(config: JobConfig, logger: Logger): Promise<PreparedJob> {
@@ -68,7 +79,9 @@ export async function prepareJob(config: JobConfig, logger: Logger): Promise<Pre
       functions,
     };
     const plan = planSql(config.sqlQuery, catalog);
-    return { config, registry, tables, transformers, functions, userFunctions, slots, plan };
+    const post = planPostChain({ config, registry, columns: plan.root.fields, transformerJob: transformers.job });
+    for (const w of post?.warnings ?? []) logger.warn(w);
+    return { config, registry, tables, transformers, functions, userFunctions, slots, plan, post };
   } catch (e) {
     registry?.close();
     throw e;

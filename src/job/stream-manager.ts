@@ -18,7 +18,8 @@ import { createTelemetry, startMetricsServer, type MetricsServer, type Telemetry
 import { explainPlan } from './explain.js';
 import { createLateRecordOutput } from './late-records.js';
 import { detectPassThrough, passThroughEncoder, rememberingDecoder, schemaChangeReporter, type PassThrough } from './pass-through.js';
-import { streamDecoder, type PreparedJob } from './prepare.js';
+import { outputColumns, streamDecoder, type PreparedJob } from './prepare.js';
+import { startPostChain, type RunningPostChain } from '../processors/job.js';
 import { WatermarkTracker } from './watermarks.js';
 import { startUdfRuntime } from './udf-lifecycle.js';
 import { UdfCallError } from '../udf/slots.js';
@@ -68,9 +69,6 @@ interface Input {
 export function validateSinkCompatibility(job: PreparedJob): void {
   const sink = job.config.sink;
   const root = job.plan.root;
-  if (job.config.processors.postprocessorEnabled) {
-    throw userError('PROCESSOR_POSTPROCESSOR_ENABLE=true: post-processors (external lookups, internal sources, transformers after the SQL) are not available in Dirk yet; set it to false');
-  }
   if (sink.type === 'kafka' && sink.deliveryGuarantee === 'EXACTLY_ONCE') {
     throw userError('SINK_KAFKA_DELIVERY_GUARANTEE: EXACTLY_ONCE (Kafka transactions) is not available yet; use AT_LEAST_ONCE, which flushes the sink before every checkpoint commits offsets');
   }
@@ -89,8 +87,8 @@ export function validateSinkCompatibility(job: PreparedJob): void {
   if (sink.type === 'kafka' && sink.dataType === 'PROTO') {
     if (!sink.protoMessage) throw userError('SINK_KAFKA_PROTO_MESSAGE is required for SINK_KAFKA_DATA_TYPE=PROTO');
     // Validate-time column/field type check (throws naming both).
-    createProtoRowEncoder(job.registry!, sink.protoMessage, root.fields);
-    if (sink.protoKey) createProtoRowEncoder(job.registry!, sink.protoKey, root.fields);
+    createProtoRowEncoder(job.registry!, sink.protoMessage, outputColumns(job));
+    if (sink.protoKey) createProtoRowEncoder(job.registry!, sink.protoKey, outputColumns(job));
   }
 }
 
@@ -98,12 +96,14 @@ function planFingerprint(job: PreparedJob): string {
   const hash = createHash('sha256').update(job.config.sqlQuery).update(explainPlan(job.plan));
   // Pre-processor state is restored per transformer position: another transformer list is another job.
   if (job.transformers.preprocessors.size > 0) hash.update(JSON.stringify(job.config.processors.preprocessorConfig));
+  // Post-processor transformers keep state by position too.
+  if (job.post) hash.update(job.post.explain());
   return hash.digest('hex').slice(0, 16);
 }
 
 function createSink(job: PreparedJob, telemetry: Telemetry, logger: Logger, out?: NodeJS.WritableStream, passThrough?: PassThrough): Sink {
   const sink = job.config.sink;
-  const columns = job.plan.root.fields;
+  const columns = outputColumns(job);
   switch (sink.type) {
     case 'log':
       return createLogSink({ columns, metrics: telemetry.sinkMetrics('log'), ...(out ? { out } : {}) });
@@ -251,7 +251,8 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
     logger.info(`metrics at ${new URL("/metrics", server.url).href}`);
   }
 
-  const passThrough = detectPassThrough(job);
+  // Post-processors change the columns: the original bytes cannot stand for the output.
+  const passThrough = job.post ? undefined : detectPassThrough(job);
   if (passThrough) logger.info(`pass-through job: records of table ${passThrough.table} reach the sink as their original bytes (fields unknown to the job are kept)`);
   const sink = createSink(job, telemetry, logger, options.out, passThrough);
   // Registered before open(): a sink that fails half-way through opening still lets go of what it holds.
@@ -265,11 +266,15 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
   });
   closers.push({ what: 'the late-record output', close: () => lateOutput.close() });
   await lateOutput.open();
+  const write = (rows: Row[], kinds?: RowKind[]): void => sink.write(kinds ? { kind: 'data', rows, rowKinds: kinds } : { kind: 'data', rows });
+  // Longbow, external/internal post-processors and post transformers run between the SQL and the sink.
+  const post: RunningPostChain | undefined = job.post ? await startPostChain(job, { logger, telemetry, write, onError: (e) => stopWith(e) }) : undefined;
+  if (post) closers.push({ what: 'the post-processors', close: () => post.close() });
   const dataflow = buildDataflow(
     passThrough?.plan ?? job.plan,
     {
-      data: (rows: Row[], kinds?: RowKind[]) => sink.write(kinds ? { kind: 'data', rows, rowKinds: kinds } : { kind: 'data', rows }),
-      watermark: () => {},
+      data: (rows: Row[], kinds?: RowKind[]) => (post ? post.push(rows, kinds) : write(rows, kinds)),
+      watermark: (time: number) => post?.watermark(time),
     },
     {
       hooks: {
@@ -335,6 +340,7 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
         const preState = restored.preprocessors?.[input.stream.table];
         if (preState && input.pre) input.pre.restore(preState);
       }
+      if (post && restored.postprocessors) post.restore(restored.postprocessors);
       logger.info(`restored checkpoint ${restored.id} taken at ${new Date(restored.takenAt).toISOString()}`);
     }
   }
@@ -368,6 +374,8 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
   let outputLost: DirkError | undefined;
   const flushOutput = async (): Promise<void> => {
     if (outputLost) throw outputLost;
+    // Rows still being looked up are part of what a checkpoint covers (as Flink's async operator drains).
+    await post?.settle();
     try {
       await sink.flush();
       // Late rows written to their topic are part of what the checkpoint covers (at-least-once).
@@ -399,6 +407,7 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
         planFingerprint: fingerprint,
         positions: Object.fromEntries(inputs.map((i) => [i.stream.table, i.source.positions()])),
         operatorStates: dataflow.snapshot(),
+        ...(post ? { postprocessors: post.snapshot() } : {}),
         watermarks: Object.fromEntries(inputs.map((i) => [i.stream.table, i.emitted])),
         trackers: Object.fromEntries(inputs.map((i) => [i.stream.table, i.watermarks.snapshot()])),
         preprocessors: Object.fromEntries(inputs.filter((i) => i.pre).map((i) => [i.stream.table, i.pre!.snapshot()])),
@@ -453,6 +462,7 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
       const now = Date.now();
       if (input.rowtimeIndex !== undefined) input.watermarks.observe(batch.split, batch.rows, input.rowtimeIndex, now);
       udfs.setBatch(batch);
+      post?.setOrigin(input.stream.table, batch);
       try {
         const rows = input.pre ? await input.pre.process(batch.rows, `table ${input.stream.table}, ${batch.split}`) : batch.rows;
         if (rows.length) for (const p of input.ports) p.push(rows);
@@ -466,6 +476,9 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
       }
       // The source's position moves here, inside the lock: a checkpoint sees it together with this state.
       batch.processed?.();
+      post?.setOrigin(undefined);
+      // Lookups run behind the deliveries; a long backlog makes the source wait (backpressure).
+      if (post) await post.backpressure();
       // Output becomes durable at the latest at the next checkpoint (which flushes before committing offsets);
       // in between, a sink that can tell its backlog is flushed only when that backlog grows too large.
       if (!sink.pending || sink.pending() > MAX_SINK_BACKLOG) await flushOutput();

@@ -26,6 +26,8 @@ export interface Checkpoint {
   readonly trackers?: Readonly<Record<string, unknown>>;
   /** Per-table pre-processor state (one entry per transformer: the dedup keys, a SQL transformer's operators). */
   readonly preprocessors?: Readonly<Record<string, readonly unknown[]>>;
+  /** Post-processor stage state, one entry per stage of the chain (post transformers' dedup keys, SQL state). */
+  readonly postprocessors?: readonly unknown[];
 }
 
 const MAGIC = Buffer.from('DIRKCKP1');

@@ -221,6 +221,13 @@ export const METRICS = {
     dagger: 'success_response_time, failure_response_time',
   }),
 
+  externalCacheLookups: def({
+    name: 'dirk_external_cache_lookups_total',
+    help: 'Response cache lookups of an external post-processor with cache_ttl_ms set, by status (hit, miss). A Dirk addition.',
+    type: 'counter',
+    labels: ['metric_id', 'status'],
+  }),
+
   // ---- sinks ----------------------------------------------------------------------------------------
   sinkRecords: def({
     name: 'dirk_sink_records_total',
@@ -293,6 +300,7 @@ export const EXTERNAL_FAILURE_REASONS = [
   'read_response',
   'invalid_configuration',
   'channel_unavailable',
+  'circuit_open',
   'other',
 ] as const;
 export type ExternalFailureReason = (typeof EXTERNAL_FAILURE_REASONS)[number];

@@ -96,6 +96,8 @@ export interface Telemetry {
   udfMetrics(name: string): UdfMetrics;
   udfHooks(): UdfHooks;
   externalMetrics(metricId: string): ExternalMetrics;
+  /** Response cache lookups of an external post-processor (status hit or miss). */
+  externalCacheLookups(metricId: string, status: 'hit' | 'miss'): Counter;
   checkpointMetrics(): CheckpointMetrics;
   /** dirk_job_info{sink_type} = 1. */
   jobInfo(info: { sinkType: string }): void;
@@ -233,6 +235,7 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
       successSeconds: histogram('externalDuration', metricId, 'success'),
       failureSeconds: histogram('externalDuration', metricId, 'failure'),
     }),
+    externalCacheLookups: (metricId, status) => counter('externalCacheLookups', metricId, status),
     checkpointMetrics: () => ({
       completed: counter('checkpoints', 'completed'),
       failed: counter('checkpoints', 'failed'),
