@@ -88,6 +88,11 @@ export interface TransformerDef<A = Record<string, unknown>, S = unknown> {
   readonly arguments?: Readonly<Record<string, ArgumentSpec>>;
   /** Where the transformer may run; default both. */
   readonly places?: readonly TransformerPlace[];
+  /**
+   * Looks at `transformation_arguments` as written, before they are read: for a hint on a common mix-up (throw
+   * `ctx.argumentError`). Optional.
+   */
+  checkArguments?(raw: Readonly<Record<string, unknown>>, ctx: TransformerBuildContext<A>): void;
   /** Output columns for the given input; default: the input columns unchanged. May throw `ctx.argumentError`. */
   outputSchema?(input: readonly Field[], ctx: TransformerBuildContext<A>): readonly (Field | FieldSpec)[];
   open?(ctx: TransformerContext<A, S>): void | Promise<void>;

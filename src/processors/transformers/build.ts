@@ -151,6 +151,7 @@ export function buildTransformer(entry: unknown, path: string, input: readonly F
     sinkProtoMessage: job.sinkProtoMessage,
     functions: job.functions,
   };
+  def.checkArguments?.(raw, ctx);
   for (const [name, spec] of Object.entries(declared)) {
     const v = readArgument(name, spec, raw[name], ctx);
     if (v !== undefined) args[name] = v;

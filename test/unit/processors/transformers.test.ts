@@ -239,6 +239,16 @@ describe('FeatureTransformer and FeatureWithTypeTransformer', () => {
     ]);
   });
 
+  it("FeatureTransformer given FeatureWithTypeTransformer's arguments (as in Dagger's reference page) says which class takes them", async () => {
+    const input = fields({ data1: 'STRING', data2: 'STRING', features: 'STRING' });
+    await expect(
+      openTransformer(
+        { transformation_class: 'FeatureTransformer', transformation_arguments: { outputColumnName: 'features', data: [{ keyColumnName: 'data1', valueColumnName: 'data2', type: 'StringType' }] } },
+        input,
+      ),
+    ).rejects.toThrow(/keyColumnName \(FeatureTransformer\): expected keyColumnName and valueColumnName \(outputColumnName and data are the arguments of FeatureWithTypeTransformer/);
+  });
+
   it('FeatureWithTypeTransformer names the bad data entry', async () => {
     const input = fields({ customer_id: 'STRING', order_number: 'STRING', features: 'STRING' });
     await expect(

@@ -49,6 +49,12 @@ export const FeatureTransformer = defineTransformer<FeatureArgs, { key: number; 
     keyColumnName: { type: 'column', required: true, description: 'The column whose value (as text) names the feature.' },
     valueColumnName: { type: 'column', required: true, description: "The column holding the feature's value; replaced by the FeatureRow array." },
   },
+  checkArguments(raw, ctx) {
+    // Dagger's reference page shows FeatureWithTypeTransformer's arguments under this class name.
+    if (raw.keyColumnName === undefined && raw.outputColumnName !== undefined && raw.data !== undefined) {
+      throw ctx.argumentError('keyColumnName', 'keyColumnName and valueColumnName (outputColumnName and data are the arguments of FeatureWithTypeTransformer: use that transformation_class)');
+    }
+  },
   outputSchema(input, ctx): Field[] {
     const v = ctx.column(ctx.args.valueColumnName);
     const t = input[v]!.type;
