@@ -3,6 +3,7 @@ import { userError } from '../core/errors.js';
 import { ConfigErrors } from './config-errors.js';
 import { parseJobConfig } from './parse.js';
 import { jsonErrorPosition } from './json-scan.js';
+import { parseProperties } from './properties.js';
 import type { ParseOptions, ParsedJobConfig } from './types.js';
 
 /**
@@ -25,7 +26,8 @@ export async function loadJobConfigFile(
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   let raw: unknown;
   try {
-    raw = JSON.parse(text) as unknown;
+    // Dagger's own job files are Java properties (its quickstart's local.properties).
+    raw = path.endsWith('.properties') ? parseProperties(text) : (JSON.parse(text) as unknown);
   } catch (e) {
     const at = jsonErrorPosition(text);
     const where = at ? ` at line ${at.line}, column ${at.column}` : '';
