@@ -66,6 +66,7 @@ export function castToSql(v: unknown, t: SqlType): unknown {
       return null;
     }
     case 'ROW': {
+      if (isTimestampRow(t.fields)) return timestampRow(v);
       if (typeof v !== 'object' || Array.isArray(v)) return null;
       const o = v as Record<string, unknown>;
       const out: Record<string, unknown> = {};
@@ -75,6 +76,31 @@ export function castToSql(v: unknown, t: SqlType): unknown {
     default:
       return v;
   }
+}
+
+/** A google.protobuf.Timestamp field reads as ROW<seconds BIGINT, nanos INT> in Dirk, as in Dagger. */
+function isTimestampRow(fields: readonly { name: string }[]): boolean {
+  return fields.length === 2 && fields[0]!.name === 'seconds' && fields[1]!.name === 'nanos';
+}
+
+/** An RFC 3339 string (Elasticsearch, proto3 JSON), epoch milliseconds, or {seconds, nanos}. */
+function timestampRow(v: unknown): unknown {
+  if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
+    const o = v as Record<string, unknown>;
+    return { seconds: Number(o['seconds'] ?? 0), nanos: Number(o['nanos'] ?? 0) };
+  }
+  let ms: number;
+  let nanos: number | undefined;
+  if (typeof v === 'number') ms = v;
+  else if (typeof v === 'string') {
+    ms = Date.parse(v);
+    // Keep sub-millisecond digits that Date.parse drops: 2017-05-18T01:19:54.123456789Z.
+    const frac = /\.(\d+)/.exec(v);
+    if (frac) nanos = Number(frac[1]!.slice(0, 9).padEnd(9, '0'));
+  } else return null;
+  if (Number.isNaN(ms)) return null;
+  const seconds = Math.floor(ms / 1000);
+  return { seconds, nanos: nanos ?? (ms - seconds * 1000) * 1e6 };
 }
 
 /** Proto3 JSON writes field `customer_id` as `customerId`; both spellings are read. */
