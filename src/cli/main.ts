@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { DirkError } from '../core/errors.js';
 import { createLogger, type Logger } from '../core/logger.js';
 import { loadJobConfigFile } from '../config/index.js';
-import { explainJob } from '../job/explain.js';
+import { explainJob } from '../job/explain-job.js';
 import { explainPreprocessors } from '../processors/transformers/explain.js';
 import { outputColumns, prepareJob, type PreparedJob } from '../job/prepare.js';
 import { explainPostChain } from '../processors/chain.js';

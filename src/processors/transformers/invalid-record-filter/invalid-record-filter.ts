@@ -1,6 +1,6 @@
 import { DecodeError } from '../../../core/errors.js';
 import type { Row } from '../../../core/types.js';
-import type { RowDecoder } from '../../../sources/codec.js';
+import type { RowDecoder } from '../../../connectors/shared/codec.js';
 import { defineTransformer } from '../api.js';
 
 /**

@@ -2,7 +2,7 @@ import { DirkError } from '../../../core/errors.js';
 import { RowKind, T, typeToString, type Field, type Row, type TableSchema } from '../../../core/types.js';
 import { WatermarkTracker } from '../../../job/watermarks.js';
 import { buildDataflow, type Dataflow } from '../../../runtime/dataflow.js';
-import type { QueryPlan } from '../../../sql/plan.js';
+import type { QueryPlan } from '../../../plan/nodes.js';
 import { planSql } from '../../../sql/planner.js';
 import { defineTransformer, type TransformerBuildContext } from '../api.js';
 
