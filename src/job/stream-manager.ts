@@ -23,7 +23,7 @@ import { startPostChain, type RunningPostChain } from '../processors/job.js';
 import { WatermarkTracker } from './watermarks.js';
 import { startUdfRuntime } from './udf-lifecycle.js';
 import { UdfCallError } from '../udf/slots.js';
-import { markingDecoder, PreprocessorRunner } from '../processors/transformers/index.js';
+import { markingDecoder, PreprocessorRunner, watchTransformerFolders } from '../processors/transformers/index.js';
 
 /**
  * The StreamManager: turns a prepared job into a running pipeline of sources -> dataflow -> sink, with
@@ -309,6 +309,13 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
       emitted: -Infinity,
       lastEmitAt: 0,
     });
+  }
+
+  // User transformers reload with the UDFs (--watch-udfs / UDF_WATCH) when their output columns stay the same.
+  if ((options.watchUdfs ?? config.udf.watch) && config.processors.transformerFolders.length > 0) {
+    const stages = [...inputs.flatMap((i) => i.pre?.stages ?? []), ...(job.post?.stages ?? [])];
+    const watcher = watchTransformerFolders(config.processors.transformerFolders, stages, job.transformers.job, logger);
+    closers.push({ what: 'the transformer watcher', close: () => watcher.close() });
   }
 
   // ---- checkpoints ------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 import { closest, describeFound, DirkError, userError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { Field, Row } from '../../core/types.js';
-import { RowKind } from '../../core/types.js';
+import { RowKind, typeToString } from '../../core/types.js';
 import type { DescriptorRegistry } from '../../schema/index.js';
 import type { TransformerMetrics } from '../../telemetry/index.js';
 import { parseType } from '../../udf/types.js';
@@ -23,6 +23,8 @@ export interface TransformerJob {
 /** A configured transformer, checked: its definition, arguments and input/output columns. */
 export interface BuiltTransformer {
   readonly def: TransformerDef;
+  /** The config entry as written (a reload rebuilds from it). */
+  readonly entry: unknown;
   /** `PROCESSOR_PREPROCESSOR_CONFIG.table_transformers[0].transformers[1]` */
   readonly path: string;
   readonly where: TransformerPlace;
@@ -163,7 +165,7 @@ export function buildTransformer(entry: unknown, path: string, input: readonly F
     if (err instanceof DirkError) throw err;
     throw userError(`${path} (${def.name}): ${(err as Error).message}`, { cause: err });
   }
-  return { def, path, where, table, input, output, build: ctx };
+  return { def, entry, path, where, table, input, output, build: ctx };
 }
 
 function columnIndex(input: readonly Field[], name: string): number {
@@ -179,8 +181,26 @@ function columnIndex(input: readonly Field[], name: string): number {
  * batch only the inserts and new values of updates go in (Dagger's post-processors see the accumulate side of
  * its retract stream), and what comes out is appends.
  */
-export function transformerStage(t: BuiltTransformer, index: number): Stage {
+/** A transformer stage; `reload` swaps in a new definition of the same transformer (hot reload). */
+export interface TransformerStage extends Stage {
+  readonly transformer: BuiltTransformer;
+  /**
+   * Uses `next` (rebuilt from the same entry and input) from the next batch on, keeping the instance's state:
+   * its `open` is called with the current context (so `ctx.state` is there), then the old `close`. Refused
+   * (an error saying why) when the output columns differ: the SQL was planned with the old ones.
+   */
+  reload(next: BuiltTransformer): Promise<void>;
+}
+
+function sameColumns(a: readonly Field[], b: readonly Field[]): boolean {
+  return a.length === b.length && a.every((f, i) => f.name === b[i]!.name && typeToString(f.type) === typeToString(b[i]!.type));
+}
+
+export function transformerStage(built: BuiltTransformer, index: number): TransformerStage {
+  let t = built;
   let ctx: TransformerContext | undefined;
+  /** The batch being transformed (a reload closes the old definition after it). */
+  let inFlight: Promise<unknown> = Promise.resolve();
   /** A checkpoint restored before open(): applied once the instance is open (its state may need what open builds). */
   let pendingRestore: { state: unknown } | undefined;
   let metrics: TransformerMetrics | undefined;
@@ -200,6 +220,26 @@ export function transformerStage(t: BuiltTransformer, index: number): Stage {
     return ctx;
   };
   return {
+    get transformer() {
+      return t;
+    },
+    async reload(next) {
+      if (!sameColumns(next.output, t.output)) {
+        throw userError(
+          `${t.path}: ${t.def.name} was changed so that its output columns differ (${t.output.map((f) => f.name).join(', ')} -> ${next.output.map((f) => f.name).join(', ')}); not reloaded, restart the job`,
+        );
+      }
+      if (ctx) {
+        const nextCtx: TransformerContext = { ...ctx, ...next.build, output: next.output, state: ctx.state };
+        await next.def.open?.(nextCtx);
+        const old = { def: t.def, ctx };
+        // The switch is one synchronous step: a batch is transformed wholly by the old or the new definition.
+        ctx = nextCtx;
+        t = next;
+        await inFlight.catch(() => undefined);
+        await old.def.close?.(old.ctx);
+      } else t = next;
+    },
     name: `transformer[${index}] ${t.def.name}`,
     input: t.input,
     output: t.output,
@@ -226,7 +266,9 @@ export function transformerStage(t: BuiltTransformer, index: number): Stage {
       let rows = batch.rows;
       if (batch.kinds) rows = rows.filter((_r, i) => batch.kinds![i] === RowKind.Insert || batch.kinds![i] === RowKind.UpdateAfter);
       try {
-        return count(batch.rows.length, await t.def.transform(rows, c));
+        const result = t.def.transform(rows, c);
+        inFlight = Promise.resolve(result);
+        return count(batch.rows.length, await result);
       } catch (err) {
         return failing(err, batch);
       }

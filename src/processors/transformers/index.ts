@@ -49,3 +49,5 @@ function indexFromPath(path: string): number {
 }
 export { prepareTransformers, type JobTransformers } from './job.js';
 export { explainPreprocessors } from './explain.js';
+export { watchTransformerFolders, type TransformerWatcher } from './reload.js';
+export type { TransformerStage } from './build.js';
