@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import type protobuf from 'protobufjs';
 import { canonicalInt64 } from '../../../core/types.js';
 
@@ -12,20 +12,26 @@ import { canonicalInt64 } from '../../../core/types.js';
  */
 export type ValueHasher = (v: unknown) => unknown;
 
-export const hashString: ValueHasher = (v) => (v === null || v === undefined ? v : createHash('sha256').update(String(v), 'utf8').digest('hex'));
+type OneShot = (algorithm: string, data: string | Uint8Array, encoding: 'hex' | 'buffer') => string | Buffer;
+/** Node's one-shot `crypto.hash` (20.12+) is about 3x faster than createHash for short inputs; older 20.x fall back. */
+const oneShot = (crypto as unknown as { hash?: OneShot }).hash;
+const sha256Hex = (s: string): string => (oneShot ? (oneShot('sha256', s, 'hex') as string) : crypto.createHash('sha256').update(s, 'utf8').digest('hex'));
+const sha256 = (b: Uint8Array): Buffer => (oneShot ? (oneShot('sha256', b, 'buffer') as Buffer) : crypto.createHash('sha256').update(b).digest());
+const INT_BYTES = Buffer.alloc(4);
+const LONG_BYTES = Buffer.alloc(8);
+
+export const hashString: ValueHasher = (v) => (v === null || v === undefined ? v : sha256Hex(String(v)));
 
 export const hashInt: ValueHasher = (v) => {
   if (v === null || v === undefined) return v;
-  const b = Buffer.alloc(4);
-  b.writeInt32LE(Number(v) | 0);
-  return createHash('sha256').update(b).digest().readInt32LE(0);
+  INT_BYTES.writeInt32LE(Number(v) | 0);
+  return sha256(INT_BYTES).readInt32LE(0);
 };
 
 export const hashLong: ValueHasher = (v) => {
   if (v === null || v === undefined) return v;
-  const b = Buffer.alloc(8);
-  b.writeBigInt64LE(BigInt.asIntN(64, typeof v === 'bigint' ? v : BigInt(Math.trunc(Number(v)))));
-  return canonicalInt64(createHash('sha256').update(b).digest().readBigInt64LE(0));
+  LONG_BYTES.writeBigInt64LE(BigInt.asIntN(64, typeof v === 'bigint' ? v : BigInt(Math.trunc(Number(v)))));
+  return canonicalInt64(sha256(LONG_BYTES).readBigInt64LE(0));
 };
 
 const INT_KINDS = new Set(['int32', 'uint32', 'sint32', 'fixed32', 'sfixed32']);
