@@ -65,7 +65,8 @@ export const SQLTransformer = defineTransformer<Args, SqlState>({
   name: 'SQLTransformer',
   description:
     'Runs a SQL query over the rows (table tableName, default data_stream) with every function of the job, including user UDFs. A column named rowtime is the event time: watermarks are its largest value minus allowedLatenessInMs. The query result is what passes on.',
-  places: ['post', 'pre'],
+  // Post only, as in Dagger: before the SQL its window results would come out behind the table's watermark.
+  places: ['post'],
   arguments: {
     sqlQuery: { type: 'string', required: true, description: 'The query; its result columns are the output columns.' },
     tableName: { type: 'string', default: 'data_stream', description: 'The name the rows are registered under in sqlQuery.' },
