@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -109,6 +109,7 @@ const T0 = Date.UTC(2026, 0, 1, 9, 0, 0);
 
 interface Example {
   readonly name: string;
+  readonly udfFolder?: string;
   readonly table?: string;
   readonly sql: string;
   readonly post?: unknown;
@@ -137,6 +138,7 @@ function exampleJob(e: Example, input: string, output: string): string {
     SCHEMA_REGISTRY_STENCIL_ENABLE: 'true',
     SCHEMA_REGISTRY_STENCIL_URLS: `http://${stencilHost}/file.desc`,
     METRIC_TELEMETRY_ENABLE: 'false',
+    ...(e.udfFolder ? { UDF_FOLDERS: e.udfFolder } : {}),
     ...(e.pre ? { PROCESSOR_PREPROCESSOR_ENABLE: 'true', PROCESSOR_PREPROCESSOR_CONFIG: JSON.stringify(e.pre) } : {}),
     ...(e.post ? { PROCESSOR_POSTPROCESSOR_ENABLE: 'true', PROCESSOR_POSTPROCESSOR_CONFIG: JSON.stringify(e.post) } : {}),
     SINK_TYPE: 'kafka',
@@ -321,5 +323,44 @@ describe("the examples of Dagger's transformer reference page", () => {
       { count: 2, data2: 'x', event_timestamp: end },
       { count: 1, data2: 'y', event_timestamp: end },
     ]);
+  });
+
+  it('SQLTransformer sees user UDFs from UDF_FOLDERS (opened before the first record)', async () => {
+    const folder = join(dir, 'udfs');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(
+      join(folder, 'weight.ts'),
+      `import { defineScalar } from 'dirk/udf';
+let factor = 0;
+export const Weight = defineScalar({
+  name: 'Weight',
+  signatures: [{ params: ['STRING'], returns: 'INT' }],
+  open: () => { factor = 10; },
+  eval: (s: string | null) => (s === null ? null : s.length * factor),
+});
+`,
+    );
+    const out = await runExample(
+      {
+        name: 'sql-udf',
+        udfFolder: folder,
+        sql: 'SELECT data1, data2, rowtime FROM data_stream',
+        post: {
+          internal_source: [{ output_field: '*', value: '*', type: 'sql' }],
+          transformers: [
+            {
+              transformation_class: 'com.gotocompany.dagger.functions.transformers.SQLTransformer',
+              transformation_arguments: {
+                sqlQuery: "SELECT data2, SUM(Weight(data1)) AS weight, TUMBLE_END(rowtime, INTERVAL '60' SECOND) AS window_end FROM data_stream GROUP BY TUMBLE(rowtime, INTERVAL '60' SECOND), data2",
+                allowedLatenessInMs: '1000',
+              },
+            },
+          ],
+        },
+      },
+      [docsEvent({ at: T0, data1: 'ab', data2: 'x' }), docsEvent({ at: T0 + 5_000, data1: 'abc', data2: 'x' }), docsEvent({ at: T0 + 62_000, data1: 'a', data2: 'x' })],
+      1,
+    );
+    expect(json(out)).toEqual([{ data2: 'x', weight: 50, window_end: new Date(T0 + 60_000).toISOString() }]);
   });
 });
