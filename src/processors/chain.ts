@@ -81,7 +81,7 @@ export function planPostChain(input: ChainInput): PostChain | undefined {
   return {
     stages,
     output,
-    warnings: (parsed?.unknownKeys ?? []).map((k) => `${k}: unknown post-processor key, ignored (as Dagger ignores it)`),
+    warnings: [...(longbow?.warnings ?? []), ...(parsed?.unknownKeys ?? []).map((k) => `${k}: unknown post-processor key, ignored (as Dagger ignores it)`)],
     explain: () => explainChain(stages, output),
   };
 }

@@ -7,7 +7,7 @@ import pg from 'pg';
 import protobuf from 'protobufjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kafkaStream, loadBookingProtos, metricsUrl, protoTimestamp, writeJobFile } from '../helpers/jobs.js';
-import { closeKafkaHelpers, consumeN, createTopics, kafkaBootstrap, produce, uniqueTopic } from '../helpers/kafka.js';
+import { closeKafkaHelpers, consumeN, createTopics, kafkaBootstrap, kafkaClient, produce, uniqueTopic } from '../helpers/kafka.js';
 import { REPO_ROOT, runCli, startCli } from '../helpers/process.js';
 
 /**
@@ -33,6 +33,8 @@ beforeAll(async () => {
     };
     if (id === 'missing') return answer(404, { error: 'no such customer' });
     if (id === 'boom') return answer(500, { error: 'boom' });
+    // Slow lookups for the crash test: many calls are in flight whenever the job is killed.
+    if (id.startsWith('slow-')) return void setTimeout(() => answer(200, { profile: { name: `Customer ${id}`, tier: 1 } }), 150);
     setTimeout(() => answer(200, { profile: { name: `Customer ${id}`, tier: id.length } }), Math.floor(Math.random() * 30));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -160,6 +162,60 @@ describe('dirk run with post-processors', () => {
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toContain(`http[0] (HTTP.0): GET ${base}/customers/boom failed: GET ${base}/customers/boom answered status 500 (record from table booking, ${input}`);
     expect(r.stderr).toContain('fail_on_errors is true, so the job stops');
+  });
+
+  it('a SIGKILL while lookups are in flight loses no record: checkpoints wait for the calls', async () => {
+    const input = uniqueTopic('it-post-crash-in');
+    const output = uniqueTopic('it-post-crash-out');
+    await createTopics([input, output], 1);
+    const n = 80;
+    const ckpt = mkdtempSync(join(tmpdir(), 'dirk-post-crash-'));
+    const file = job('crash', input, output, { external_source: { http: [httpEntry({ capacity: '3' })] }, internal_source: [{ output_field: 'order_number', type: 'sql', value: 'order_number' }] }, {
+      FLINK_CHECKPOINT_INTERVAL_MS: '200',
+      STREAMS: [
+        kafkaStream(
+          { table: 'booking', protoClass: 'dirk.examples.BookingLogMessage', timestampIndex: '5', topic: input, groupId: `it-post-crash-${input}` },
+          { SOURCE_KAFKA_CONSUMER_CONFIG_SESSION_TIMEOUT_MS: '2000', SOURCE_KAFKA_CONSUMER_CONFIG_HEARTBEAT_INTERVAL_MS: '300', SOURCE_KAFKA_CONSUMER_CONFIG_MAX_POLL_RECORDS: '10' },
+        ),
+      ],
+    });
+    const seen = new Set<string>();
+    const consumer = kafkaClient().consumer({ groupId: `dirk-test-${uniqueTopic('tail')}`, sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 100 });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [output], fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => void seen.add(String((JSON.parse(message.value!.toString('utf8')) as { order_number: string }).order_number)) });
+    const until = async (what: string, check: () => boolean, timeoutMs: number): Promise<void> => {
+      const end = Date.now() + timeoutMs;
+      while (!check()) {
+        if (Date.now() > end) throw new Error(`timed out waiting for ${what} (${seen.size} of ${n} orders seen)`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    try {
+      const first = startCli(['run', file, '--checkpoint-dir', ckpt]);
+      await first.waitForLine('partitions assigned', { timeoutMs: 30_000 });
+      // Records arrive in chunks while the job runs, so there are many deliveries and checkpoints.
+      const producing = (async () => {
+        for (let c = 0; c < n / 10; c++) {
+          await produce(input, Array.from({ length: 10 }, (_v, j) => ({ value: booking(`o${c * 10 + j}`, `slow-${c * 10 + j}`, T0 + c * 10 + j) })));
+          await new Promise((r) => setTimeout(r, 250));
+        }
+      })();
+      await until('some output before the kill', () => seen.size >= 15, 40_000);
+      const killed = await first.stop('SIGKILL');
+      expect(killed.signal).toBe('SIGKILL');
+      expect(seen.size).toBeLessThan(n);
+      await producing;
+      const second = startCli(['run', file, '--checkpoint-dir', ckpt]);
+      try {
+        await until('every order after the restart', () => seen.size === n, 25_000);
+      } finally {
+        expect((await second.stop('SIGTERM', 20_000)).code, second.stderr()).toBe(0);
+      }
+      expect([...seen].sort()).toEqual(Array.from({ length: n }, (_v, i) => `o${i}`).sort());
+    } finally {
+      await consumer.disconnect();
+    }
   });
 
   it('validate names the path of a bad post-processor field', async () => {

@@ -214,6 +214,40 @@ describe('http post-processor', () => {
   });
 });
 
+describe('es post-processor', () => {
+  it('GETs the document with basic auth, tries the next host on a refused connection, and reads $._source', async () => {
+    seen.length = 0;
+    const port = Number(new URL(base).port);
+    const chain = await chainFor({
+      external_source: {
+        es: [
+          {
+            // A first host that refuses connections (nothing listens on 127.0.0.2 at this port), then the server.
+            host: '127.0.0.2,127.0.0.1',
+            port: String(port),
+            user: 'elastic',
+            password: 'pw',
+            endpoint_pattern: '/customers/_doc/%s',
+            endpoint_variables: 'customer_id',
+            retry_timeout: '5000',
+            socket_timeout: '2000',
+            stream_timeout: '3000',
+            connect_timeout: '1000',
+            capacity: '1',
+            retries: '0',
+            output_mapping: { profile_name: { path: '$.data.name' } },
+          },
+        ],
+      },
+    });
+    const { rows, error } = await run(chain, [['o1', 'S', 'c7'], ['o2', 'S', 'missing']]);
+    expect(error).toBeUndefined();
+    expect(rows).toEqual([['name-c7'], [null]]);
+    expect(seen.map((x) => x.url)).toEqual(['/customers/_doc/c7', '/customers/_doc/missing']);
+    expect(seen[0]!.headers['authorization']).toBe(`Basic ${Buffer.from('elastic:pw').toString('base64')}`);
+  });
+});
+
 describe('pg post-processor', () => {
   const table = `post_unit_${process.pid}_${Date.now()}`;
   const client = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' });

@@ -25,6 +25,8 @@ const DURATION_UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_
 
 export interface LongbowPlan {
   readonly stage: Stage;
+  /** Keys the job sets that have no meaning with the PostgreSQL store. */
+  readonly warnings: readonly string[];
 }
 
 export function planLongbow(input: ChainInput): LongbowPlan | undefined {
@@ -94,7 +96,11 @@ export function planLongbow(input: ChainInput): LongbowPlan | undefined {
     inputProto,
     describeText: `${what}: table ${table} in ${store.describe()}, retention ${lb.documentDuration}, capacity ${lb.threadCapacity}${range ? `, range by ${range === 'duration' ? 'longbow_duration' : 'longbow_earliest..longbow_latest'}` : ''}`,
   });
-  return { stage };
+  const warnings: string[] = [];
+  for (const [key, value] of [['PROCESSOR_LONGBOW_GCP_PROJECT_ID', lb.gcpProjectId], ['PROCESSOR_LONGBOW_GCP_INSTANCE_ID', lb.gcpInstanceId]] as const) {
+    if (value !== 'default-gcp-project') warnings.push(`${key}=${value} is ignored: Dirk keeps Longbow history in PostgreSQL (PROCESSOR_LONGBOW_STORE_URL), not BigTable`);
+  }
+  return { stage, warnings };
 }
 
 interface LongbowSpec {
