@@ -159,7 +159,9 @@ function createSource(job: PreparedJob, stream: StreamConfig, logger: Logger, te
   const pre = job.transformers.preprocessors.get(stream.table);
   const plain = streamDecoder(job, stream.table, onSchemaChange ? { onSchemaChange } : {});
   // With an InvalidRecordFilterTransformer, undecodable records become marked rows for the filter to drop.
-  const decoded = pre?.filtersInvalidRecords && stream.badRecordPolicy.mode !== 'DEAD_LETTER' ? markingDecoder(plain, pre.decoded.columns.length) : plain;
+  const decodeErrors = telemetry?.sourceMetrics(stream.table).decodeErrors;
+  const decoded =
+    pre?.filtersInvalidRecords && stream.badRecordPolicy.mode !== 'DEAD_LETTER' ? markingDecoder(plain, pre.decoded.columns.length, () => decodeErrors?.inc()) : plain;
   const decoder = pass ? rememberingDecoder(decoded, pass.bytes) : decoded;
   const badRecords = stream.badRecordPolicy;
   switch (stream.source.name) {

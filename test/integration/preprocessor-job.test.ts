@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import protobuf from 'protobufjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeBooking, kafkaStream, loadBookingProtos, writeJobFile } from '../helpers/jobs.js';
+import { encodeBooking, kafkaStream, loadBookingProtos, metricsUrl, writeJobFile } from '../helpers/jobs.js';
 import { closeKafkaHelpers, consumeN, createTopics, kafkaBootstrap, produce, uniqueTopic } from '../helpers/kafka.js';
 import { REPO_ROOT, runCli, startCli } from '../helpers/process.js';
 
@@ -62,7 +62,7 @@ function preprocessorConfig(): unknown {
   };
 }
 
-function writeJob(name: string, input: string, output: string, sql: string): string {
+function writeJob(name: string, input: string, output: string, sql: string, extra: Record<string, unknown> = {}): string {
   return writeJobFile(dir, name, {
     FLINK_JOB_ID: `it-pre-${name}-${input}`,
     STREAMS: [kafkaStream({ table: 'booking', protoClass: 'dirk.examples.BookingLogMessage', timestampIndex: '5', topic: input, groupId: `it-pre-group-${input}` })],
@@ -78,6 +78,7 @@ function writeJob(name: string, input: string, output: string, sql: string): str
     SINK_KAFKA_BROKERS: kafkaBootstrap(),
     SINK_KAFKA_TOPIC: output,
     SINK_KAFKA_DATA_TYPE: 'JSON',
+    ...extra,
   });
 }
 
@@ -88,7 +89,7 @@ describe('dirk run with pre-processors', () => {
     const input = uniqueTopic('it-pre-in');
     const output = uniqueTopic('it-pre-out');
     await createTopics([input, output], 1);
-    const job = writeJob('dedup', input, output, SQL);
+    const job = writeJob('dedup', input, output, SQL, { METRIC_TELEMETRY_ENABLE: 'true', METRICS_PORT: '0' });
     const checkpoints = join(dir, 'ckpt-dedup');
     await produce(input, [{ value: booking('o1', T0) }, { value: booking('o1', T0 + 1) }, { value: Buffer.from([0xff, 0xff, 0xff, 0xff]) }, { value: booking('o2', T0 + 2) }]);
 
@@ -100,6 +101,13 @@ describe('dirk run with pre-processors', () => {
         { order_number: 'o2', order_tag: 'tag-o2' },
       ]);
       await first.waitForLine('filtered 1 invalid record(s) of table booking', { timeoutMs: 10_000 });
+      const metrics = await (await fetch(await metricsUrl(first))).text();
+      const value = (name: string, labels: string): number => Number(new RegExp(`^${name}\\{${labels}[^}]*\\} (\\d+)$`, 'm').exec(metrics)?.[1] ?? NaN);
+      expect(value('dirk_filtered_invalid_records_total', 'table="booking"')).toBe(1);
+      expect(value('dirk_source_decode_errors_total', 'table="booking"')).toBe(1);
+      expect(value('dirk_transformer_rows_in_total', 'transformer="DeDuplicationTransformer",table="booking"')).toBe(3);
+      expect(value('dirk_transformer_rows_dropped_total', 'transformer="DeDuplicationTransformer",table="booking"')).toBe(1);
+      expect(value('dirk_transformer_rows_out_total', 'transformer="OrderTag",table="booking"')).toBe(2);
     } finally {
       const status = await first.stop('SIGTERM', 20_000);
       expect(status.code, first.stderr()).toBe(0);

@@ -18,14 +18,16 @@ export function isInvalidRow(row: Row): boolean {
  * For a table whose pre-processor has an InvalidRecordFilterTransformer: a record that cannot be decoded
  * becomes a marked row of NULLs for the filter to drop and count, instead of going to the stream's
  * SOURCE_BAD_RECORD_POLICY (FAIL by default). The filter is Dagger's way of saying "skip bad records".
+ * `onInvalid` hears of each one (the job counts it in dirk_source_decode_errors_total).
  */
-export function markingDecoder(decoder: RowDecoder, columns: number): RowDecoder {
+export function markingDecoder(decoder: RowDecoder, columns: number, onInvalid?: (e: DecodeError) => void): RowDecoder {
   return {
     decode(bytes) {
       try {
         return decoder.decode(bytes);
       } catch (e) {
         if (!(e instanceof DecodeError)) throw e;
+        onInvalid?.(e);
         const row: Row = new Array<unknown>(columns).fill(null);
         invalidRows.add(row);
         return row;
