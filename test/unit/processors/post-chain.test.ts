@@ -127,6 +127,42 @@ describe('post-processor config', () => {
   });
 });
 
+describe("the examples of Dagger's post_processor.md", () => {
+  // Copied from goto/dagger docs/docs/advance/post_processor.md; only hosts (127.0.0.1 -> the test server)
+  // change. Their SQL is `SELECT customer_id from booking` (+ wallet_id for the header example).
+  const examples: Record<string, string> = {
+    'es sample': `{"external_source":{"es":[{"host":"127.0.0.1","port":"9200","endpoint_pattern":"/customers/customer/%s","endpoint_variables":"customer_id","retry_timeout":"5000","socket_timeout":"6000","stream_timeout":"5000","connect_timeout":"5000","capacity":"30","output_mapping":{"customer_profile":{"path":"$._source"}}}]}}`,
+    'http GET sample': `{"external_source":{"http":[{"endpoint":"BASE","verb":"get","request_pattern":"/customers/customer/%s","request_variables":"customer_id","header_pattern":"{\\"Header_Key\\": \\"%s\\"}","header_variables":"wallet_id","stream_timeout":"5000","connect_timeout":"5000","fail_on_errors":"false","capacity":"30","headers":{"content-type":"application/json"},"output_mapping":{"customer_profile":{"path":"$._source"}}}]}}`,
+    'http POST sample': `{"external_source":{"http":[{"endpoint":"BASE/customer","verb":"post","request_pattern":"{'key': \\"%s\\"}","request_variables":"customer_id","stream_timeout":"5000","connect_timeout":"5000","fail_on_errors":"false","capacity":"30","headers":{"content-type":"application/json"},"output_mapping":{"test_field":{"path":"$._source"}}}]}}`,
+    'internal sql sample': `{"internal_source":[{"output_field":"booking_log","type":"sql","value":"*"}]}`,
+    'internal * sample': `{"internal_source":[{"output_field":"*","type":"sql","value":"*"}]}`,
+    'internal constant sample': `{"internal_source":[{"output_field":"s2id_level","type":"constant","value":"13"}]}`,
+    'internal function sample': `{"internal_source":[{"output_field":"event_timestamp","type":"function","value":"CURRENT_TIMESTAMP"}]}`,
+  };
+  it.each(Object.entries(examples))('%s loads and builds its chain', async (_name, text) => {
+    const chain = await chainFor(text.replace(/BASE/g, base), 'SELECT customer_id, CAST(driver_id AS VARCHAR) AS wallet_id FROM booking');
+    expect(chain.stages.length).toBeGreaterThan(0);
+  });
+
+  it('internal processors fill their fields: * -> *, * -> a ROW, a constant, processing time, JSON_PAYLOAD', async () => {
+    const chain = await chainFor(
+      {
+        internal_source: [
+          { output_field: '*', type: 'sql', value: '*' },
+          { output_field: 'booking_log', type: 'sql', value: '*' },
+          { output_field: 's2id_level', type: 'constant', value: '13' },
+          { output_field: 'processed_at', type: 'function', value: 'CURRENT_TIMESTAMP' },
+          { output_field: 'json_payload', type: 'function', value: 'JSON_PAYLOAD', internal_processor_config: { schema_proto_class: 'dirk.examples.BookingLogMessage' } },
+        ],
+      },
+      'SELECT order_number, customer_id FROM booking',
+    );
+    expect(chain.output.map((f) => f.name)).toEqual(['booking_log', 's2id_level', 'processed_at', 'json_payload', 'order_number', 'customer_id']);
+    const { rows } = await run(chain, [['o1', 'c1']]);
+    expect(rows).toEqual([[{ order_number: 'o1', customer_id: 'c1' }, '13', 1_700_000_000_000, '{"order_number":"o1","customer_id":"c1"}', 'o1', 'c1']]);
+  });
+});
+
 describe('http post-processor', () => {
   it('enriches rows in order under random latencies, with 404 and 500 leaving empty fields', async () => {
     const chain = await chainFor({ external_source: { http: [http({ capacity: '5' })] }, internal_source: [{ output_field: 'order_number', type: 'sql', value: 'order_number' }] });
