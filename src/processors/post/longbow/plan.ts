@@ -1,7 +1,8 @@
 import { userError } from '../../../core/errors.js';
 import { T, typeToString, type Field, type Row } from '../../../core/types.js';
 import { createProtoRowEncoder } from '../../../schema/index.js';
-import type { ChainInput } from '../../chain.js';
+import type { JobConfig } from '../../../config/index.js';
+import type { DescriptorRegistry } from '../../../schema/index.js';
 import type { Stage, StageBatch, StageContext } from '../../types.js';
 import { formatValue } from '../external/template.js';
 import { PgLongbowStore, type LongbowCell, type LongbowStore } from './store.js';
@@ -29,7 +30,14 @@ export interface LongbowPlan {
   readonly warnings: readonly string[];
 }
 
-export function planLongbow(input: ChainInput): LongbowPlan | undefined {
+/** What Longbow is planned from: the job's config and descriptors, and the query's output columns. */
+export interface LongbowInput {
+  readonly config: JobConfig;
+  readonly registry: DescriptorRegistry | undefined;
+  readonly columns: readonly Field[];
+}
+
+export function planLongbow(input: LongbowInput): LongbowPlan | undefined {
   const names = input.columns.map((f) => f.name);
   const kind: Kind | undefined = names.includes('longbow_key') ? 'process' : names.includes('longbow_write_key') ? 'write' : names.includes('longbow_read_key') ? 'read' : undefined;
   if (!kind) return undefined;
