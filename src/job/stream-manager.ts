@@ -13,7 +13,7 @@ import { explainPlan } from '../plan/printer.js';
 import { createLateRecordOutput } from './late-records.js';
 import { detectPassThrough, passThroughEncoder, rememberingDecoder, schemaChangeReporter, type PassThrough } from './pass-through.js';
 import { outputColumns, streamDecoder, type PreparedJob } from './prepare.js';
-import { markingDecoder, PreprocessorRunner } from '../processors/transformers/index.js';
+import { markingDecoder, PreprocessorRunner, watchTransformerFolders } from '../processors/transformers/index.js';
 import { startPostChain, type RunningPostChain } from '../processors/job.js';
 import { WatermarkEmitter, WatermarkTracker } from './watermarks.js';
 import { CheckpointCoordinator, type CheckpointedInput } from './checkpoint-coordinator.js';
@@ -240,6 +240,12 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
       rowtimeIndex: (pre?.decoded ?? schema).rowtimeIndex,
       pre: runner,
     });
+  }
+  // User transformers reload with the UDFs (--watch-udfs / UDF_WATCH) when their output columns stay the same.
+  if ((options.watchUdfs ?? config.udf.watch) && config.processors.transformerFolders.length > 0) {
+    const stages = [...inputs.flatMap((i) => i.pre?.stages ?? []), ...(job.post?.stages ?? [])];
+    const watcher = watchTransformerFolders(config.processors.transformerFolders, stages, job.transformers.job, logger);
+    closers.push({ what: 'the transformer watcher', close: () => watcher.close() });
   }
   return { telemetry, udfs, metricsServer, sink, lateOutput, dataflow, inputs, post };
 }
