@@ -11,7 +11,9 @@ import { runInitCommand } from './init-command.js';
 import { runTestCommand } from './test-command.js';
 import { dirkVersion } from './version.js';
 import { explainJob } from '../job/explain-job.js';
-import { prepareJob, type PreparedJob } from '../job/prepare.js';
+import { explainPreprocessors } from '../processors/transformers/explain.js';
+import { outputColumns, prepareJob, type PreparedJob } from '../job/prepare.js';
+import { explainPostChain } from '../processors/chain.js';
 import { startJob, validateSinkCompatibility } from '../job/stream-manager.js';
 import { startStencilServer } from '../schema/index.js';
 import { PIPELINE_HELP, pipelineCommand, SERVE_HELP, serveCommand } from './serve-command.js';
@@ -170,13 +172,13 @@ export async function main(argv: string[]): Promise<number> {
       } finally {
         job.registry?.close();
       }
-      process.stdout.write(`ok: ${job.config.streams.length} stream(s), ${job.plan.root.fields.length} output column(s), sink ${job.config.sink.type}\n`);
+      process.stdout.write(`ok: ${job.config.streams.length} stream(s), ${outputColumns(job).length} output column(s), sink ${job.config.sink.type}\n`);
       return 0;
     }
     case 'explain': {
       const job = await load(cmd, logger);
       job.registry?.close();
-      process.stdout.write(`${explainJob(job.plan, { watermarkDelayMs: job.config.watermark.delayMs })}\n`);
+      process.stdout.write(`${explainPreprocessors(job.transformers.preprocessors)}${explainJob(job.plan, { watermarkDelayMs: job.config.watermark.delayMs })}${explainPostChain(job.post)}\n`);
       return 0;
     }
     case 'run': {

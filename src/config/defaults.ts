@@ -182,11 +182,18 @@ export const JOB_KEYS = {
   PROCESSOR_PREPROCESSOR_CONFIG: key({ group: 'Processors', required: 'when PROCESSOR_PREPROCESSOR_ENABLE=true', description: 'Pre-processor JSON (a string holding JSON, or an object).' }),
   PROCESSOR_POSTPROCESSOR_ENABLE: key({ group: 'Processors', default: false, description: 'Run PROCESSOR_POSTPROCESSOR_CONFIG on the query results.' }),
   PROCESSOR_POSTPROCESSOR_CONFIG: key({ group: 'Processors', required: 'when PROCESSOR_POSTPROCESSOR_ENABLE=true', description: 'Post-processor JSON (a string holding JSON, or an object).' }),
+  TRANSFORMER_FOLDERS: key({
+    group: 'Processors',
+    default: [],
+    description: 'Comma-separated folders (or a JSON array) of user transformer modules (defineTransformer), usable in transformation_class next to Dagger\'s seven. Transformers exported from the UDF_FOLDERS files are found too. Relative paths are resolved against the working directory.',
+    dagger: 'Dirk only; replaces custom Java transformer classes.',
+  }),
   PROCESSOR_LONGBOW_ASYNC_TIMEOUT: key({ group: 'Longbow', default: 15000, description: 'Longbow read/write timeout, in ms.' }),
   PROCESSOR_LONGBOW_THREAD_CAPACITY: key({ group: 'Longbow', default: 30, description: 'Concurrent Longbow requests.' }),
   PROCESSOR_LONGBOW_GCP_PROJECT_ID: key({ group: 'Longbow', default: 'default-gcp-project', description: 'BigTable project.' }),
   PROCESSOR_LONGBOW_GCP_INSTANCE_ID: key({ group: 'Longbow', default: 'default-gcp-project', description: 'BigTable instance.' }),
   PROCESSOR_LONGBOW_GCP_TABLE_ID: key({ group: 'Longbow', description: 'BigTable table; default FLINK_JOB_ID.' }),
+  PROCESSOR_LONGBOW_STORE_URL: key({ group: 'Longbow', description: 'Dirk: the PostgreSQL database Longbow keeps its history in, as postgres://user:password@host:port/database (Dagger uses BigTable). Required by a Longbow job.' }),
   PROCESSOR_LONGBOW_DOCUMENT_DURATION: key({ group: 'Longbow', default: '90d', description: 'How long Longbow keeps documents: a number and a unit s, m, h or d.' }),
 
   // ---- UDF

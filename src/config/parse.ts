@@ -73,7 +73,7 @@ export function parseJobConfig(raw: unknown, opts: ParseOptions = {}): ParsedJob
     streams,
     sink: parseSink(s),
     schemaRegistry: readSchemaRegistry(s, baseDir),
-    processors: readProcessors(s, jobId),
+    processors: readProcessors(s, jobId, baseDir),
     udf: readUdf(s, baseDir),
     metrics: readMetrics(s),
     raw,
@@ -151,7 +151,7 @@ function readHeaders(s: Section): Record<string, string> {
   return out;
 }
 
-function readProcessors(s: Section, jobId: string): ProcessorsConfig {
+function readProcessors(s: Section, jobId: string, baseDir: string): ProcessorsConfig {
   const side = (which: 'PRE' | 'POST'): { enabled: boolean; config: unknown } => {
     const enableKey = `PROCESSOR_${which}PROCESSOR_ENABLE`;
     const configKey = `PROCESSOR_${which}PROCESSOR_CONFIG`;
@@ -170,6 +170,7 @@ function readProcessors(s: Section, jobId: string): ProcessorsConfig {
     preprocessorConfig: pre.config,
     postprocessorEnabled: post.enabled,
     postprocessorConfig: post.config,
+    transformerFolders: (s.list('TRANSFORMER_FOLDERS') ?? [...D.TRANSFORMER_FOLDERS.default]).map((p) => resolvePath(baseDir, p)),
     longbow: readLongbow(s, jobId),
   };
 }
@@ -190,6 +191,7 @@ function readLongbow(s: Section, jobId: string): LongbowConfig {
     gcpProjectId: s.optional('PROCESSOR_LONGBOW_GCP_PROJECT_ID') ?? D.PROCESSOR_LONGBOW_GCP_PROJECT_ID.default,
     gcpInstanceId: s.optional('PROCESSOR_LONGBOW_GCP_INSTANCE_ID') ?? D.PROCESSOR_LONGBOW_GCP_INSTANCE_ID.default,
     gcpTableId: s.optional('PROCESSOR_LONGBOW_GCP_TABLE_ID') ?? jobId,
+    storeUrl: s.optional('PROCESSOR_LONGBOW_STORE_URL'),
     documentDuration,
     documentDurationMs: Number(m![1]) * DURATION_UNITS[m![2]!]!,
   };

@@ -211,6 +211,8 @@ export interface LongbowConfig {
   readonly gcpProjectId: string;
   readonly gcpInstanceId: string;
   readonly gcpTableId: string;
+  /** PROCESSOR_LONGBOW_STORE_URL (Dirk): postgres:// URL of the Longbow store; undefined when not set. */
+  readonly storeUrl: string | undefined;
   /** PROCESSOR_LONGBOW_DOCUMENT_DURATION as written (`90d`) and in milliseconds. */
   readonly documentDuration: string;
   readonly documentDurationMs: number;
@@ -222,6 +224,8 @@ export interface ProcessorsConfig {
   readonly preprocessorConfig: unknown;
   readonly postprocessorEnabled: boolean;
   readonly postprocessorConfig: unknown;
+  /** TRANSFORMER_FOLDERS (Dirk): folders of user transformer modules, absolute paths. */
+  readonly transformerFolders: readonly string[];
   readonly longbow: LongbowConfig;
 }
 

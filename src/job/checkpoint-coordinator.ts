@@ -41,6 +41,16 @@ export interface CheckpointCoordinatorOptions {
   readonly bounded: boolean;
   /** Writes everything buffered (the sink, then the late-record topic); rejects when a write failed. */
   readonly flushOutput: () => Promise<void>;
+  /**
+   * Waits for rows still between the dataflow and the sink (the post-processor chain's lookups) before the
+   * output is flushed; its failure stops the job as it is (not as lost output).
+   */
+  readonly drain?: (() => Promise<void>) | undefined;
+  /** State kept outside the dataflow: pre-processor (per table) and post-processor stages. */
+  readonly stageState?: {
+    snapshot(): Pick<Checkpoint, 'preprocessors' | 'postprocessors'>;
+    restore(c: Checkpoint): void;
+  };
   readonly tolerableFailures: number;
   readonly metrics: CheckpointMetrics;
   readonly logger: Logger;
@@ -79,6 +89,7 @@ export class CheckpointCoordinator {
       return;
     }
     o.dataflow.restore(restored.operatorStates);
+    o.stageState?.restore(restored);
     for (const input of o.inputs) {
       const pos = restored.positions[input.table];
       if (pos && input.source.seek) input.source.seek(pos);
@@ -95,6 +106,7 @@ export class CheckpointCoordinator {
    */
   async flushOutput(): Promise<void> {
     if (this.lost) throw this.lost;
+    await this.o.drain?.();
     try {
       await this.o.flushOutput();
     } catch (e) {
@@ -145,6 +157,7 @@ export class CheckpointCoordinator {
       planFingerprint: o.fingerprint,
       positions: Object.fromEntries(o.inputs.map((i) => [i.table, i.source.positions()])),
       operatorStates: o.dataflow.snapshot(),
+      ...o.stageState?.snapshot(),
       watermarks: Object.fromEntries(watermarks.map(([t, w]) => [t, w.emitted])),
       trackers: Object.fromEntries(watermarks.map(([t, w]) => [t, w.tracker])),
     };

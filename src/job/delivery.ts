@@ -32,6 +32,16 @@ export interface DeliveryInput {
   /** The table's event-time column; undefined for a table without one (no watermarks). */
   readonly rowtimeIndex: number | undefined;
   readonly watermarks: WatermarkEmitter;
+  /** The table's name, for error messages of the stages after the SQL. */
+  readonly table?: string | undefined;
+  /** The table's pre-processor (transformers before the SQL), when it has one. */
+  readonly pre?:
+    | {
+    process(rows: Row[], origin: string): Promise<Row[]>;
+        /** Rows it held back by event time (a SQL transformer's windows), at the end of bounded input. */
+        finish(): Promise<Row[]>;
+      }
+    | undefined;
 }
 
 export interface DeliveryOptions {
@@ -46,6 +56,13 @@ export interface DeliveryOptions {
   /** Called after each batch with its processing time (benchmarks). */
   readonly onBatch?: ((ms: number, rows: number) => void) | undefined;
   readonly now?: () => number;
+  /** The post-processor chain: told which batch is delivered (its errors name it), and waited on when its backlog is long. */
+  readonly post?:
+    | {
+        setOrigin(table: string | undefined, batch?: SourceBatch): void;
+        backpressure(): Promise<void>;
+      }
+    | undefined;
 }
 
 export class Delivery {
@@ -62,8 +79,10 @@ export class Delivery {
       const now = this.now();
       if (input.rowtimeIndex !== undefined) input.watermarks.tracker.observe(batch.split, batch.rows, input.rowtimeIndex, now);
       o.udfs.setBatch(batch);
+      o.post?.setOrigin(input.table ?? 'input', batch);
       try {
-        for (const p of input.ports) p.push(batch.rows);
+        const rows = input.pre ? await input.pre.process(batch.rows, `table ${input.table}, ${batch.split}`) : batch.rows;
+        if (rows.length) for (const p of input.ports) p.push(rows);
         // Async UDF lookups finish before event time moves on, so a watermark never overtakes their rows.
         await o.dataflow.settle();
         if (input.rowtimeIndex !== undefined) input.watermarks.emit(now, false);
@@ -71,9 +90,12 @@ export class Delivery {
       } finally {
         o.udfs.setBatch(undefined);
         o.udfs.flush();
+        o.post?.setOrigin(undefined);
       }
       // The source's position moves here, inside the lock: a checkpoint sees it together with this state.
       batch.processed?.();
+      // Lookups after the SQL run behind the deliveries; a long backlog makes the source wait.
+      await o.post?.backpressure();
       // Output becomes durable at the latest at the next checkpoint (which flushes before committing
       // offsets); in between, a sink that can tell its backlog is flushed only when it grows too large.
       const pending = o.sink.pending?.();
@@ -95,6 +117,9 @@ export class Delivery {
   /** A bounded input has delivered everything: its event time jumps to the end, firing every open window. */
   finish(input: DeliveryInput): Promise<void> {
     return this.o.lock.run(async () => {
+      // Rows a pre-processor held back by event time (a SQL transformer's windows) come out first.
+      const held = input.pre ? await input.pre.finish() : [];
+      if (held.length) for (const p of input.ports) p.push(held);
       input.watermarks.tracker.finish();
       input.watermarks.emit(this.now(), true);
       await this.endBatch();

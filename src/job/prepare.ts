@@ -21,6 +21,8 @@ import { loadUdfFolders } from '../udf/loader.js';
 import { createFunctionCatalog, type FunctionCatalog } from '../udf/registry.js';
 import { FunctionSlot } from '../udf/slots.js';
 import { daggerFunctions } from '../../udfs/index.js';
+import { prepareTransformers, type JobTransformers } from '../processors/transformers/job.js';
+import { planPostChain, type PostChain } from '../processors/chain.js';
 
 /**
  * Everything `validate`, `explain` and `run` share: the schema registry, one table per stream, the function
@@ -30,7 +32,10 @@ import { daggerFunctions } from '../../udfs/index.js';
 export interface PreparedJob {
   readonly config: JobConfig;
   readonly registry: DescriptorRegistry | undefined;
+  /** One per stream; `schema` is what the SQL sees (after the table's pre-processor, when it has one). */
   readonly tables: ReadonlyMap<string, { readonly stream: StreamConfig; readonly schema: TableSchema }>;
+  /** The transformer catalog (built-ins, TRANSFORMER_FOLDERS) and each pre-processed table's transformers. */
+  readonly transformers: JobTransformers;
   readonly functions: FunctionCatalog;
   readonly userFunctions: readonly FunctionDef[];
   /**
@@ -39,6 +44,16 @@ export interface PreparedJob {
    */
   readonly slots: ReadonlyMap<string, FunctionSlot>;
   readonly plan: QueryPlan;
+  /**
+   * Longbow, the post-processors and post-processor transformers after the SQL (src/processors/chain.ts),
+   * built but not opened; undefined when the job has none. Its `output` is what the sink receives.
+   */
+  readonly post: PostChain | undefined;
+}
+
+/** The columns the sink receives: the post-processor chain's output, else the query's. */
+export function outputColumns(job: PreparedJob): PreparedJob['plan']['root']['fields'] {
+  return job.post?.output ?? job.plan.root.fields;
 }
 
 export async function prepareJob(config: JobConfig, logger: Logger): Promise<PreparedJob> {
@@ -55,6 +70,8 @@ export async function prepareJob(config: JobConfig, logger: Logger): Promise<Pre
     let functions = createFunctionCatalog(builtinFunctions).with(proxies(daggerFunctions), 'udfs/ (Dagger library)');
     if (userFunctions.length) functions = functions.with(proxies(userFunctions), 'UDF_FOLDERS');
     const slots = new Map([...slotFor.values()].map((s) => [s.name.toUpperCase(), s]));
+    // Pre-processors run per table before it is registered for SQL: the SQL sees their output columns.
+    const transformers = await prepareTransformers(config, tables, functions, registry, logger);
 
     const catalog: Catalog = {
       table: (name) => tables.get(name)?.schema ?? [...tables.values()].find((t) => t.schema.name.toLowerCase() === name.toLowerCase())?.schema,
@@ -62,7 +79,9 @@ export async function prepareJob(config: JobConfig, logger: Logger): Promise<Pre
       functions,
     };
     const plan = planSql(config.sqlQuery, catalog);
-    return { config, registry, tables, functions, userFunctions, slots, plan };
+    const post = planPostChain({ config, registry, columns: plan.root.fields, transformerJob: transformers.job });
+    for (const w of post?.warnings ?? []) logger.warn(w);
+    return { config, registry, tables, transformers, functions, userFunctions, slots, plan, post };
   } catch (e) {
     registry?.close();
     throw e;
@@ -117,12 +136,15 @@ function tableSchema(stream: StreamConfig, config: JobConfig, registry: Descript
 export function streamDecoder(job: PreparedJob, table: string, options: { onSchemaChange?: (e: SchemaChangeEvent) => void } = {}): RowDecoder {
   const t = job.tables.get(table);
   if (!t) throw new Error(`internal error: no table ${table}`);
-  const used = new Set<number>();
-  for (const scan of job.plan.scans) if (scan.table.name === t.schema.name) for (const c of scan.used) used.add(c);
+  const pre = job.transformers.preprocessors.get(t.schema.name);
+  // A pre-processed table decodes every column: its transformers may read columns the SQL does not.
+  const schema = pre?.decoded ?? t.schema;
+  const used = new Set<number>(pre ? schema.columns.map((_c, i) => i) : []);
+  if (!pre) for (const scan of job.plan.scans) if (scan.table.name === t.schema.name) for (const c of scan.used) used.add(c);
   if (t.stream.dataType === 'JSON') {
-    return createJsonRowDecoder(t.schema, t.stream.jsonEventTimestampFieldName ? { rowtimeFieldName: t.stream.jsonEventTimestampFieldName } : {});
+    return createJsonRowDecoder(schema, t.stream.jsonEventTimestampFieldName ? { rowtimeFieldName: t.stream.jsonEventTimestampFieldName } : {});
   }
-  return createProtoRowDecoder(job.registry!, t.stream.protoClass!, t.schema, {
+  return createProtoRowDecoder(job.registry!, t.stream.protoClass!, schema, {
     columns: used,
     ...(t.stream.eventTimestampFieldIndex !== undefined ? { rowtimeFieldNumber: t.stream.eventTimestampFieldIndex } : {}),
     ...(options.onSchemaChange ? { onSchemaChange: options.onSchemaChange } : {}),

@@ -3,7 +3,7 @@ import { checkpointMetricsCountingErrors, createJobSeries, errorDomain, operator
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { Sink, SinkMetrics, Source } from '../core/connector.js';
-import { DirkError, userError } from '../core/errors.js';
+import { DirkError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Field, Row, RowKind } from '../core/types.js';
 import type { StreamConfig } from '../config/index.js';
@@ -14,7 +14,9 @@ import { createTelemetry, startMetricsServer, type MetricsServer, type Telemetry
 import { explainPlan } from '../plan/printer.js';
 import { createLateRecordOutput } from './late-records.js';
 import { detectPassThrough, passThroughEncoder, rememberingDecoder, schemaChangeReporter, type PassThrough } from './pass-through.js';
-import { streamDecoder, type PreparedJob } from './prepare.js';
+import { outputColumns, streamDecoder, type PreparedJob } from './prepare.js';
+import { markingDecoder, PreprocessorRunner, watchTransformerFolders } from '../processors/transformers/index.js';
+import { startPostChain, type RunningPostChain } from '../processors/job.js';
 import { WatermarkEmitter, WatermarkTracker } from './watermarks.js';
 import { CheckpointCoordinator, type CheckpointedInput } from './checkpoint-coordinator.js';
 import { Delivery, SerialLock, type DeliveryInput } from './delivery.js';
@@ -57,32 +59,32 @@ interface Input extends DeliveryInput, CheckpointedInput {
   readonly stream: StreamConfig;
   readonly source: Source;
   readonly watermarks: WatermarkEmitter;
+  readonly table: string;
+  /** The table's pre-processor (transformers before the SQL), when it has one. */
+  readonly pre: PreprocessorRunner | undefined;
 }
 
 /** What `dirk validate` and the start of a run check before opening anything: the sink against the plan. */
 export function validateSinkCompatibility(job: PreparedJob): void {
-  validateProcessors(job);
   const root = job.plan.root;
-  sinkFor(job.config.sink).validate({ columns: root.fields, updating: root.updating, uniqueKey: root.uniqueKey, registry: job.registry });
-}
-
-function validateProcessors(job: PreparedJob): void {
-  if (job.config.processors.preprocessorEnabled || job.config.processors.postprocessorEnabled) {
-    throw userError(
-      `${job.config.processors.preprocessorEnabled ? 'PROCESSOR_PREPROCESSOR_ENABLE' : 'PROCESSOR_POSTPROCESSOR_ENABLE'}=true: pre- and post-processors (transformers, external lookups) are not available in Dirk yet; set it to false`,
-    );
-  }
+  // The sink receives the post-processor chain's columns when the job has one.
+  sinkFor(job.config.sink).validate({ columns: outputColumns(job), updating: root.updating, uniqueKey: root.uniqueKey, registry: job.registry });
 }
 
 export function planFingerprint(job: PreparedJob): string {
-  return createHash('sha256').update(job.config.sqlQuery).update(explainPlan(job.plan)).digest('hex').slice(0, 16);
+  const hash = createHash('sha256').update(job.config.sqlQuery).update(explainPlan(job.plan));
+  // Pre-processor state is restored per transformer position: another transformer list is another job.
+  if (job.transformers.preprocessors.size > 0) hash.update(JSON.stringify(job.config.processors.preprocessorConfig));
+  // Post-processor transformers keep state by position too.
+  if (job.post) hash.update(job.post.explain());
+  return hash.digest('hex').slice(0, 16);
 }
 
 function createSink(job: PreparedJob, telemetry: Telemetry, logger: Logger, out?: NodeJS.WritableStream, passThrough?: PassThrough): Sink {
   const root = job.plan.root;
   const type = job.config.sink.type;
   return sinkFor(job.config.sink).create({
-    columns: root.fields,
+    columns: outputColumns(job),
     updating: root.updating,
     uniqueKey: root.uniqueKey,
     registry: job.registry,
@@ -100,10 +102,16 @@ function createSource(job: PreparedJob, stream: StreamConfig, logger: Logger, pr
   bound.validate();
   const pass = passThrough?.table === stream.table ? passThrough : undefined;
   const onSchemaChange = telemetry ? schemaChangeReporter(stream.table, telemetry, logger, pass !== undefined) : undefined;
-  const decoded = streamDecoder(job, stream.table, onSchemaChange ? { onSchemaChange } : {});
+  const pre = job.transformers.preprocessors.get(stream.table);
+  const plain = streamDecoder(job, stream.table, onSchemaChange ? { onSchemaChange } : {});
+  // With an InvalidRecordFilterTransformer, undecodable records become marked rows for the filter to drop.
+  const decodeErrors = telemetry?.sourceMetrics(stream.table).decodeErrors;
+  const decoded =
+    pre?.filtersInvalidRecords && stream.badRecordPolicy.mode !== 'DEAD_LETTER' ? markingDecoder(plain, pre.decoded.columns.length, () => decodeErrors?.inc()) : plain;
   return bound.create({
     decoder: pass ? rememberingDecoder(decoded, pass.bytes) : decoded,
-    schema: job.tables.get(stream.table)!.schema,
+    // A pre-processed table is produced (datagen) with its decoded columns; the SQL sees the pre-processor's output.
+    schema: pre?.decoded ?? job.tables.get(stream.table)!.schema,
     registry: job.registry,
     logger,
     producers,
@@ -145,14 +153,20 @@ interface Pipeline {
   readonly inputs: Input[];
   /** What GET /status reports, filled in once the pipeline runs. */
   readonly status: StatusSource;
+  /** Longbow, post-processors and post transformers between the SQL and the sink, when the job has them. */
+  readonly post: RunningPostChain | undefined;
 }
 
 /** Opens telemetry, UDFs, the metrics server, the sink, the side outputs, the dataflow and the sources. */
-async function openPipeline(job: PreparedJob, options: RunOptions, closers: Closers): Promise<Pipeline> {
+/** Where failures found inside the pipeline go; runJob points it at stopWith. */
+interface PipelineFailures {
+  post: (e: unknown) => void;
+}
+
+async function openPipeline(job: PreparedJob, options: RunOptions, closers: Closers, failures: PipelineFailures): Promise<Pipeline> {
   const { config } = job;
   const logger = options.logger;
-  if (options.sink) validateProcessors(job);
-  else validateSinkCompatibility(job);
+  if (!options.sink) validateSinkCompatibility(job);
   const telemetry = createTelemetry({ jobId: config.jobId });
   telemetry.jobInfo({ sinkType: options.sink?.name ?? config.sink.type });
   createJobSeries(telemetry, job);
@@ -169,10 +183,11 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
     logger.info(`metrics at ${new URL('/metrics', server.url).href}`);
   }
 
-  const passThrough = options.sink ? undefined : detectPassThrough(job);
+  // Post-processors change the columns: the original bytes cannot stand for the output.
+  const passThrough = options.sink || job.post ? undefined : detectPassThrough(job);
   if (passThrough) logger.info(`pass-through job: records of table ${passThrough.table} reach the sink as their original bytes (fields unknown to the job are kept)`);
   const sink = options.sink
-    ? options.sink.create(job.plan.root.fields, telemetry.sinkMetrics(options.sink.name))
+    ? options.sink.create(outputColumns(job), telemetry.sinkMetrics(options.sink.name))
     : createSink(job, telemetry, logger, options.out, passThrough);
   // Registered before open(): a sink that fails half-way through opening still lets go of what it holds.
   closers.push({ what: 'the sink', close: () => sink.close() });
@@ -188,11 +203,16 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
   });
   closers.push({ what: 'the late-record output', close: () => lateOutput.close() });
   await lateOutput.open();
+  const write = (rows: Row[], kinds?: RowKind[]): void => sink.write(kinds ? { kind: 'data', rows, rowKinds: kinds } : { kind: 'data', rows });
+  // Longbow, external/internal post-processors and post transformers run between the SQL and the sink;
+  // a failing stage stops the job through the hook runJob sets.
+  const post = job.post ? await startPostChain(job, { logger, telemetry, write, onError: (e) => failures.post(e) }) : undefined;
+  if (post) closers.push({ what: 'the post-processors', close: () => post.close() });
   const dataflow = buildDataflow(
     passThrough?.plan ?? job.plan,
     {
-      data: (rows: Row[], kinds?: RowKind[]) => sink.write(kinds ? { kind: 'data', rows, rowKinds: kinds } : { kind: 'data', rows }),
-      watermark: () => {},
+      data: (rows: Row[], kinds?: RowKind[]) => (post ? post.push(rows, kinds) : write(rows, kinds)),
+      watermark: (time: number) => post?.watermark(time),
     },
     {
       hooks: { late: (rows, info) => lateOutput.late(rows, info) },
@@ -212,22 +232,38 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
     }
     const tracker = new WatermarkTracker(config.watermark.delayMs, config.watermark.perPartition, config.watermark.idleTimeoutMs);
     const lag = telemetry.watermarkLagMs(stream.table);
+    const pre = job.transformers.preprocessors.get(stream.table);
+    const runner = pre ? new PreprocessorRunner(pre) : undefined;
+    if (runner) {
+      closers.push({ what: `the pre-processor of ${stream.table}`, close: () => runner.close() });
+      await runner.open({ logger, telemetry, registry: job.registry, now: Date.now });
+    }
     inputs.push({
       stream,
       table: stream.table,
       source: createSource(job, stream, logger, producers, telemetry, passThrough),
       ports,
       watermarks: new WatermarkEmitter(tracker, ports, config.watermark.intervalMs, (ms) => lag.set(ms)),
-      rowtimeIndex: schema.rowtimeIndex,
+      // Watermarks follow the decoded records (Dagger assigns them at the source, before the pre-processor).
+      rowtimeIndex: (pre?.decoded ?? schema).rowtimeIndex,
+      pre: runner,
     });
   }
-  return { telemetry, udfs, metricsServer, sink, lateOutput, dataflow, inputs, status };
+  // User transformers reload with the UDFs (--watch-udfs / UDF_WATCH) when their output columns stay the same.
+  if ((options.watchUdfs ?? config.udf.watch) && config.processors.transformerFolders.length > 0) {
+    const stages = [...inputs.flatMap((i) => i.pre?.stages ?? []), ...(job.post?.stages ?? [])];
+    const watcher = watchTransformerFolders(config.processors.transformerFolders, stages, job.transformers.job, logger);
+    closers.push({ what: 'the transformer watcher', close: () => watcher.close() });
+  }
+  return { telemetry, udfs, metricsServer, sink, lateOutput, dataflow, inputs, status, post };
 }
 
 async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, closeAll: (logger: Logger) => Promise<void>): Promise<RunningJob> {
   const { config } = job;
   const logger = options.logger;
-  const p = await openPipeline(job, options, closers);
+  // A failing post-processor stage stops the job (stopWith, set below once the sources exist).
+  const failures: PipelineFailures = { post: () => undefined };
+  const p = await openPipeline(job, options, closers, failures);
   const { telemetry, inputs, sink } = p;
 
   let stopping = false;
@@ -239,6 +275,7 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
     stopping = true;
     void Promise.allSettled(inputs.map((i) => i.source.stop()));
   };
+  failures.post = stopWith;
 
   const checkpointDir = options.checkpointDir ?? resolve('.dirk', 'checkpoints', config.jobId.replace(/[^A-Za-z0-9._-]/g, '_'));
   const checkpoints = new CheckpointCoordinator({
@@ -251,6 +288,21 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
     inputs,
     // A job whose inputs are all bounded re-reads them from the start on every run: no checkpoints.
     bounded: inputs.every((i) => i.stream.source.type === 'BOUNDED'),
+    // Rows still being looked up are part of what a checkpoint covers (as Flink's async operator drains).
+    drain: p.post ? () => p.post!.settle() : undefined,
+    stageState: {
+      snapshot: () => ({
+        preprocessors: Object.fromEntries(inputs.filter((i) => i.pre).map((i) => [i.table, i.pre!.snapshot()])),
+        ...(p.post ? { postprocessors: p.post.snapshot() } : {}),
+      }),
+      restore: (c) => {
+        for (const i of inputs) {
+          const state = c.preprocessors?.[i.table];
+          if (state && i.pre) i.pre.restore(state);
+        }
+        if (p.post && c.postprocessors) p.post.restore(c.postprocessors);
+      },
+    },
     flushOutput: async () => {
       await sink.flush();
       // Late rows written to their topic are part of what the checkpoint covers (at-least-once).
@@ -264,7 +316,7 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
   checkpoints.restore();
 
   const lock = new SerialLock();
-  const delivery = new Delivery({ lock, dataflow: p.dataflow, sink, flushOutput: () => checkpoints.flushOutput(), udfs: p.udfs, onBatch: options.onBatch });
+  const delivery = new Delivery({ lock, dataflow: p.dataflow, sink, flushOutput: () => checkpoints.flushOutput(), udfs: p.udfs, onBatch: options.onBatch, post: p.post });
   const takeCheckpoint = (): Promise<void> => lock.run(() => checkpoints.take());
 
   const timers: NodeJS.Timeout[] = [];

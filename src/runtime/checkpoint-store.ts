@@ -24,6 +24,10 @@ export interface Checkpoint {
   readonly watermarks: Readonly<Record<string, number>>;
   /** Per-source watermark trackers (largest event time per split). */
   readonly trackers?: Readonly<Record<string, unknown>>;
+  /** Per-table pre-processor state (one entry per transformer: the dedup keys, a SQL transformer's operators). */
+  readonly preprocessors?: Readonly<Record<string, readonly unknown[]>>;
+  /** Post-processor stage state, one entry per stage of the chain (post transformers' dedup keys, SQL state). */
+  readonly postprocessors?: readonly unknown[];
 }
 
 const MAGIC = Buffer.from('DIRKCKP1');

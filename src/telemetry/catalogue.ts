@@ -25,7 +25,8 @@ export type LabelName =
   | 'reason'
   | 'domain'
   | 'status'
-  | 'sink_type';
+  | 'sink_type'
+  | 'transformer';
 
 export interface MetricDef {
   readonly name: string;
@@ -129,6 +130,31 @@ export const METRICS = {
   }),
 
   // ---- dataflow -------------------------------------------------------------------------------------
+  transformerRowsIn: def({
+    name: 'dirk_transformer_rows_in_total',
+    help: 'Rows received by a transformer (table: the pre-processed table, or NULL after the post-processors, as Dagger names it).',
+    type: 'counter',
+    labels: ['transformer', 'table'],
+  }),
+  transformerRowsOut: def({
+    name: 'dirk_transformer_rows_out_total',
+    help: 'Rows a transformer passed on.',
+    type: 'counter',
+    labels: ['transformer', 'table'],
+  }),
+  transformerRowsDropped: def({
+    name: 'dirk_transformer_rows_dropped_total',
+    help: 'Rows a transformer did not pass on (duplicates, invalid records, rows a SQL transformer consumed).',
+    type: 'counter',
+    labels: ['transformer', 'table'],
+  }),
+  filteredInvalidRecords: def({
+    name: 'dirk_filtered_invalid_records_total',
+    help: 'Undecodable records dropped by an InvalidRecordFilterTransformer in the table\'s pre-processor.',
+    type: 'counter',
+    labels: ['table'],
+    dagger: 'filtered_invalid_records (per_table)',
+  }),
   operatorRecordsIn: def({
     name: 'dirk_operator_records_in_total',
     help: 'Rows received by a dataflow operator.',
@@ -209,6 +235,13 @@ export const METRICS = {
     dagger: 'success_response_time, failure_response_time',
   }),
 
+  externalCacheLookups: def({
+    name: 'dirk_external_cache_lookups_total',
+    help: 'Response cache lookups of an external post-processor with cache_ttl_ms set, by status (hit, miss). A Dirk addition.',
+    type: 'counter',
+    labels: ['metric_id', 'status'],
+  }),
+
   // ---- sinks ----------------------------------------------------------------------------------------
   sinkRecords: def({
     name: 'dirk_sink_records_total',
@@ -281,6 +314,7 @@ export const EXTERNAL_FAILURE_REASONS = [
   'read_response',
   'invalid_configuration',
   'channel_unavailable',
+  'circuit_open',
   'other',
 ] as const;
 export type ExternalFailureReason = (typeof EXTERNAL_FAILURE_REASONS)[number];

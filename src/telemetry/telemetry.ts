@@ -61,6 +61,12 @@ export interface SchemaMetrics {
   incompatible(reason: string): Counter;
 }
 
+export interface TransformerMetrics {
+  readonly rowsIn: Counter;
+  readonly rowsOut: Counter;
+  readonly rowsDropped: Counter;
+}
+
 export interface CheckpointMetrics {
   readonly completed: Counter;
   readonly failed: Counter;
@@ -83,9 +89,15 @@ export interface Telemetry {
   watermarkLagMs(table: string): Gauge;
   lateRecords(table: string): Counter;
   operatorRecords(operator: string): OperatorMetrics;
+  /** Rows in, out and dropped of one transformer of a pre-processed table (or "NULL" after the post-processors). */
+  transformerMetrics(transformer: string, table: string): TransformerMetrics;
+  /** Records dropped by a table's InvalidRecordFilterTransformer. */
+  filteredInvalidRecords(table: string): Counter;
   udfMetrics(name: string): UdfMetrics;
   udfHooks(): UdfHooks;
   externalMetrics(metricId: string): ExternalMetrics;
+  /** Response cache lookups of an external post-processor (status hit or miss). */
+  externalCacheLookups(metricId: string, status: 'hit' | 'miss'): Counter;
   checkpointMetrics(): CheckpointMetrics;
   /** dirk_job_info{sink_type} = 1. */
   jobInfo(info: { sinkType: string }): void;
@@ -200,6 +212,12 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
       return { set: (ms: number) => g.set(ms / 1000) };
     },
     lateRecords: (table) => counter('lateRecords', table),
+    transformerMetrics: (transformer, table) => ({
+      rowsIn: counter('transformerRowsIn', transformer, table),
+      rowsOut: counter('transformerRowsOut', transformer, table),
+      rowsDropped: counter('transformerRowsDropped', transformer, table),
+    }),
+    filteredInvalidRecords: (table) => counter('filteredInvalidRecords', table),
     operatorRecords: (operator) => ({
       recordsIn: counter('operatorRecordsIn', operator),
       recordsOut: counter('operatorRecordsOut', operator),
@@ -230,6 +248,7 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
       successSeconds: histogram('externalDuration', metricId, 'success'),
       failureSeconds: histogram('externalDuration', metricId, 'failure'),
     }),
+    externalCacheLookups: (metricId, status) => counter('externalCacheLookups', metricId, status),
     checkpointMetrics: () => ({
       completed: counter('checkpoints', 'completed'),
       failed: counter('checkpoints', 'failed'),

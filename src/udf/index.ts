@@ -18,3 +18,16 @@ export {
 export { accepts, parseParamType, parseType, paramTypeToString, type ParamType } from './types.js';
 export { isFunctionDef, isUdfSourceFile, loadUdfFile, loadUdfFolders, loadUdfModule, watchUdfFolders, type LoadedUdfFile, type UdfChange, type UdfWatcher } from './loader.js';
 export { createFunctionSlots, FunctionSlot, slotOf, UdfCallError, type SlotBinding, type UdfErrorPolicy } from './slots.js';
+// Transformers are declared next to functions (same package entry, same folder loader).
+export {
+  defineTransformer,
+  isTransformerDef,
+  type ArgumentSpec,
+  type ArgumentType,
+  type FieldSpec,
+  type TransformerBuildContext,
+  type TransformerContext,
+  type TransformerDef,
+  type TransformerExample,
+  type TransformerPlace,
+} from '../processors/transformers/api.js';

@@ -197,6 +197,17 @@ export async function loadUdfFile(file: string): Promise<FunctionDef[]> {
 
 /** As loadUdfFile, also naming every local module the file imports (directly or not), for hot reload. */
 export async function loadUdfModule(file: string): Promise<LoadedUdfFile> {
+  const { exports, modules, file: abs } = await importUserModule(file);
+  const defs = defsOf(exports);
+  for (const d of defs) setOrigin(d, abs);
+  return { defs, modules };
+}
+
+/**
+ * Compile (TypeScript, on the fly) and import one user module with the local modules it imports; returns
+ * its exports. Shared by the UDF loader and the transformer loader (src/processors/transformers/loader.ts).
+ */
+export async function importUserModule(file: string): Promise<{ exports: Record<string, unknown>; modules: ReadonlySet<string>; file: string }> {
   const abs = path.resolve(file);
   const ts = await typescript();
   const graph = new Map<string, GraphNode>();
@@ -217,9 +228,7 @@ export async function loadUdfModule(file: string): Promise<LoadedUdfFile> {
   } finally {
     await Promise.all(written.map((t) => fsp.rm(t, { force: true })));
   }
-  const defs = defsOf(mod);
-  for (const d of defs) setOrigin(d, abs);
-  return { defs, modules: new Set(graph.keys()) };
+  return { exports: mod, modules: new Set(graph.keys()), file: abs };
 }
 
 async function listFolder(dir: string): Promise<string[]> {

@@ -32,6 +32,8 @@ const SERVICES: readonly Service[] = [
   { name: 'kafka', script: 'scripts/kafka.mjs', port: 9092, binary: undefined, install: 'apt-get install -y openjdk-17-jre-headless maven', required: true },
   { name: 'influxdb', script: 'scripts/influxdb.mjs', port: 8086, binary: 'influxd', install: 'apt-get install -y influxdb', required: inCi },
   { name: 'prometheus', script: 'scripts/prometheus.mjs', port: 9090, binary: 'prometheus', install: 'apt-get install -y prometheus', required: inCi },
+  // The pg post-processor and Longbow tests: trust auth for postgres on 127.0.0.1:5432, database `test`.
+  { name: 'postgres', script: 'scripts/postgres.mjs', port: 5432, binary: 'psql', install: 'apt-get install -y postgresql', required: inCi },
 ];
 
 function portOpen(port: number): Promise<boolean> {

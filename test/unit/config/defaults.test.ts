@@ -79,6 +79,7 @@ describe('defaults equal Dagger code defaults', () => {
       preprocessorConfig: null,
       postprocessorEnabled: false,
       postprocessorConfig: null,
+      transformerFolders: [],
       longbow: {
         asyncTimeoutMs: 15000,
         threadCapacity: 30,
