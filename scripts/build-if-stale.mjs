@@ -5,7 +5,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const STAMP = 'dist/src/cli/main.js';
-const SOURCES = ['src', 'udfs', 'bench', 'tsconfig.json', 'package.json'];
+const SOURCES = ['src', 'udfs', 'bench', 'tsconfig.json', 'tsconfig.ui.json', 'package.json'];
 
 function newestMtime(path) {
   let st;
@@ -29,6 +29,6 @@ try {
 const changed = Math.max(...SOURCES.map(newestMtime));
 if (built === 0 || changed > built) {
   console.error(built === 0 ? 'dist/ missing: building' : 'sources changed since the last build: building');
-  const r = spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { stdio: 'inherit' });
+  const r = spawnSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
   process.exit(r.status ?? 1);
 }

@@ -14,12 +14,15 @@ import { explainJob } from '../job/explain-job.js';
 import { prepareJob, type PreparedJob } from '../job/prepare.js';
 import { startJob, validateSinkCompatibility } from '../job/stream-manager.js';
 import { startStencilServer } from '../schema/index.js';
+import { PIPELINE_HELP, pipelineCommand, SERVE_HELP, serveCommand } from './serve-command.js';
 
 /**
  * `dirk run | validate | explain | registry serve`. Exit codes: 0 ok, 2 user error (config, SQL, schema,
  * bad data under the FAIL policy), 1 internal or external error.
  */
 const HELP: Record<string, string> = {
+  serve: SERVE_HELP,
+  pipeline: PIPELINE_HELP,
   main: `Dirk: a Dagger-style streaming SQL engine for Kafka.
 
 Usage: dirk <command> [options]
@@ -31,6 +34,8 @@ Commands:
   init <folder>           write a runnable starter job (file source, window, UDF, test) into <folder>
   test <folder>           run golden test cases (.sql files: input rows, query, expected output); no broker
   registry serve <dir>    serve .proto files in <dir> as a Stencil-compatible descriptor registry
+  serve                   run the control plane: REST API, web UI, supervised jobs
+  pipeline up|down|status <file>   manage a pipeline of jobs through 'dirk serve'
 
 A job file is JSON or a Dagger local.properties; --KEY value arguments and environment variables named
 like config keys override it (docs/configuration.md). 'dirk --version' prints the version.
@@ -221,6 +226,10 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(`wrote ${files.join(', ')} in ${rest[0]}\nnext: cd ${rest[0]} && dirk run job.json && dirk test tests\n`);
       return 0;
     }
+    case 'serve':
+      return serveCommand(flags, logger);
+    case 'pipeline':
+      return pipelineCommand(rest, flags);
     case 'registry': {
       if (rest[0] !== 'serve' || !rest[1] || rest.length > 2) throw new UsageError('usage: dirk registry serve <dir> [--port <port>] [--host <host>]');
       const port = portOption(options['port'], '--port', 8000);
