@@ -29,6 +29,9 @@ try {
 const changed = Math.max(...SOURCES.map(newestMtime));
 if (built === 0 || changed > built) {
   console.error(built === 0 ? 'dist/ missing: building' : 'sources changed since the last build: building');
-  const r = spawnSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
-  process.exit(r.status ?? 1);
+  // The same two compilations as `npm run build`: the engine, then the web UI's browser script.
+  for (const project of ['tsconfig.json', 'tsconfig.ui.json']) {
+    const r = spawnSync('npx', ['tsc', '-p', project], { stdio: 'inherit' });
+    if (r.status !== 0) process.exit(r.status ?? 1);
+  }
 }

@@ -39,9 +39,11 @@ export const COMMAND_OPTIONS: Readonly<Record<string, OptionSpec>> = {
     host: { type: 'string' },
     'data-dir': { type: 'string' },
     'sync-interval-ms': { type: 'string' },
+  },
+  pipeline: {
+    server: { type: 'string' },
     token: { type: 'string' },
   },
-  pipeline: { server: { type: 'string' }, token: { type: 'string' } },
   registry: {
     port: { type: 'string' },
     host: { type: 'string' },
@@ -154,16 +156,6 @@ function describeParseError(e: unknown, command: string | undefined): string {
     return opt ? `option ${opt} ${message.includes('argument missing') ? 'needs a value' : 'takes no value'} (see ${help})` : `${message} (see ${help})`;
   }
   return `${message} (see ${help})`;
-}
-
-/**
- * The parsed options as the Map that `dirk serve` and `dirk pipeline` read (a flag given without a value is
- * `true`), for commands written before util.parseArgs.
- */
-export function optionMap(options: Readonly<Record<string, string | boolean | undefined>>): Map<string, string | true> {
-  const out = new Map<string, string | true>();
-  for (const [k, v] of Object.entries(options)) if (v !== undefined && v !== false) out.set(k, v);
-  return out;
 }
 
 /** A TCP port given on the command line: an integer from 0 (any free port) to 65535. */

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { createLogger, type Logger, type LogLevel } from '../core/logger.js';
 import { listenError } from '../core/listen-errors.js';
 import { describeOrigins, loadLayeredJobConfig } from '../config/sources.js';
-import { optionMap, parseCommandLine, portOption, UsageError, type ParsedCommandLine } from './args.js';
+import { parseCommandLine, portOption, UsageError, type ParsedCommandLine } from './args.js';
 import { checkJobFiles, checkJobForValidate } from './checks.js';
 import { exitCodeOf, formatError, type ReportContext } from './report.js';
 import { startProgress } from '../job/progress.js';
@@ -227,9 +227,9 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'serve':
-      return serveCommand(optionMap(options), logger);
+      return serveCommand(options, logger);
     case 'pipeline':
-      return pipelineCommand(rest, optionMap(options));
+      return pipelineCommand(rest, options);
     case 'registry': {
       if (rest[0] !== 'serve' || !rest[1] || rest.length > 2) throw new UsageError('usage: dirk registry serve <dir> [--port <port>] [--host <host>]');
       const port = portOption(options['port'], '--port', 8000);

@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { DirkError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { startServe } from '../server/serve.js';
+import { portOption, UsageError } from './args.js';
 
 export const SERVE_HELP = `Usage: dirk serve [--port <port>] [--host <host>] [--data-dir <dir>]
 
@@ -25,19 +26,17 @@ the state of its stages. A stage may give its job inline ("config": {...}) or as
 relative to the pipeline file). Server: --server, DIRK_SERVE_URL or http://127.0.0.1:8800; token: --token,
 DIRK_SERVE_TOKEN or .dirk/serve/token.`;
 
-function parsePort(v: string | true | undefined, fallback: number): number {
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (v === true || !Number.isInteger(n) || n < 0 || n > 65535) throw new DirkError(`--port: expected a port number from 0 to 65535, found "${v === true ? '' : v}"`, { domain: 'user' });
-  return n;
-}
+type Options = Readonly<Record<string, string | boolean | undefined>>;
 
-export async function serveCommand(flags: ReadonlyMap<string, string | true>, logger: Logger): Promise<number> {
-  const interval = flags.get('sync-interval-ms');
+export async function serveCommand(options: Options, logger: Logger): Promise<number> {
+  const interval = options['sync-interval-ms'];
+  if (interval !== undefined && !(Number(interval) >= 100)) {
+    throw new UsageError(`--sync-interval-ms: expected milliseconds >= 100, found "${String(interval)}"`);
+  }
   const service = await startServe({
-    port: parsePort(flags.get('port'), 8800),
-    host: typeof flags.get('host') === 'string' ? (flags.get('host') as string) : '127.0.0.1',
-    ...(typeof flags.get('data-dir') === 'string' ? { dataDir: resolve(flags.get('data-dir') as string) } : {}),
+    port: portOption(options['port'], '--port', 8800),
+    host: typeof options['host'] === 'string' ? options['host'] : '127.0.0.1',
+    ...(typeof options['data-dir'] === 'string' ? { dataDir: resolve(options['data-dir']) } : {}),
     repositoryUrl: process.env['DIRK_REPOSITORY_URL'],
     repositorySchema: process.env['DIRK_REPOSITORY_SCHEMA'],
     ...(typeof interval === 'string' ? { syncIntervalMs: Number(interval) } : {}),
@@ -56,8 +55,8 @@ export async function serveCommand(flags: ReadonlyMap<string, string | true>, lo
   return 0;
 }
 
-async function tokenFor(flags: ReadonlyMap<string, string | true>): Promise<string | undefined> {
-  const t = flags.get('token');
+async function tokenFor(options: Options): Promise<string | undefined> {
+  const t = options['token'];
   if (typeof t === 'string') return t;
   if (process.env['DIRK_SERVE_TOKEN']) return process.env['DIRK_SERVE_TOKEN'];
   try {
@@ -91,11 +90,11 @@ export async function readPipelineFile(file: string): Promise<Record<string, unk
   return { ...spec, stages: out };
 }
 
-export async function pipelineCommand(args: readonly string[], flags: ReadonlyMap<string, string | true>): Promise<number> {
+export async function pipelineCommand(args: readonly string[], options: Options): Promise<number> {
   const [action, file] = args;
   if (!action || !['up', 'down', 'status'].includes(action) || !file) throw new DirkError(`usage: dirk pipeline up|down|status <pipeline.json>`, { domain: 'user' });
-  const server = (typeof flags.get('server') === 'string' ? (flags.get('server') as string) : undefined) ?? process.env['DIRK_SERVE_URL'] ?? 'http://127.0.0.1:8800';
-  const token = await tokenFor(flags);
+  const server = (typeof options['server'] === 'string' ? options['server'] : undefined) ?? process.env['DIRK_SERVE_URL'] ?? 'http://127.0.0.1:8800';
+  const token = await tokenFor(options);
   const spec = await readPipelineFile(resolve(file));
   const name = String(spec['name'] ?? '');
   const headers: Record<string, string> = { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) };
