@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, promises as fsp, readdirSync, statSync, watch, type FSWatcher } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DirkError, userError } from '../core/errors.js';
@@ -103,11 +104,54 @@ function closureOf(file: string, graph: ReadonlyMap<string, GraphNode>): Set<str
  * modules by URL, and an unchanged URL would hand back the previous code. Unchanged modules keep their URL
  * (one instance, shared by reloads).
  */
-function tempPathOf(file: string, graph: ReadonlyMap<string, GraphNode>): string {
+function tempPathOf(file: string, graph: ReadonlyMap<string, GraphNode>, mirrorRoot?: string): string {
   const h = createHash('sha1');
   for (const f of [...closureOf(file, graph)].sort()) h.update(f).update('\0').update(graph.get(f)!.source).update('\0');
-  return path.join(path.dirname(file), `.${path.basename(file)}.dirk-${h.digest('hex').slice(0, 12)}.mjs`);
+  const dir = mirrorRoot === undefined ? path.dirname(file) : path.join(mirrorRoot, path.dirname(file));
+  return path.join(dir, `.${path.basename(file)}.dirk-${h.digest('hex').slice(0, 12)}.mjs`);
 }
+
+/** Write errors that mean "this folder cannot take files" (a read-only mount, a folder the user cannot write). */
+const NOT_WRITABLE = new Set(['EROFS', 'EACCES', 'EPERM']);
+
+/** Where compiled copies go when the UDF folder is not writable: a mirror of the source tree, per process. */
+const FALLBACK_ROOT = path.join(os.tmpdir(), `dirk-udf-${process.pid}`);
+
+/**
+ * Compiled copies are written next to their sources for a moment (deleted once imported), so that packages
+ * a UDF imports resolve from the user's own node_modules. A read-only folder (a container's config mount)
+ * gets them in a mirror under the system temp folder instead; there only relative imports and dirk/udf
+ * resolve, which is what most UDF folders use.
+ */
+async function writeCompiled(
+  graph: ReadonlyMap<string, GraphNode>,
+  compile: (file: string, temps: ReadonlyMap<string, string>) => string,
+  written: string[],
+  write: (file: string, text: string) => Promise<void>,
+): Promise<Map<string, string>> {
+  const attempt = async (mirrorRoot?: string): Promise<Map<string, string>> => {
+    const temps = new Map([...graph.keys()].map((f) => [f, tempPathOf(f, graph, mirrorRoot)] as const));
+    for (const f of graph.keys()) {
+      const temp = temps.get(f)!;
+      if (mirrorRoot !== undefined) await fsp.mkdir(path.dirname(temp), { recursive: true });
+      await write(temp, compile(f, temps));
+      written.push(temp);
+    }
+    return temps;
+  };
+  try {
+    return await attempt();
+  } catch (e) {
+    if (!NOT_WRITABLE.has((e as NodeJS.ErrnoException).code ?? '')) throw e;
+    await Promise.all(written.splice(0).map((t) => fsp.rm(t, { force: true })));
+    return attempt(FALLBACK_ROOT);
+  }
+}
+
+/** For tests: how compiled copies are written (a read-only folder cannot be made without privileges). */
+export const udfWriteHook: { write: (file: string, text: string) => Promise<void> } = {
+  write: (file, text) => fsp.writeFile(file, text),
+};
 
 function transpile(ts: Ts, file: string, node: GraphNode, temp: string, temps: ReadonlyMap<string, string>): string {
   // Rewrite import specifiers: the API to this engine, local modules to their compiled temp files.
@@ -215,12 +259,7 @@ export async function importUserModule(file: string): Promise<{ exports: Record<
   let mod: Record<string, unknown>;
   try {
     await scanGraph(ts, abs, graph);
-    const temps = new Map([...graph.keys()].map((f) => [f, tempPathOf(f, graph)] as const));
-    for (const [f, node] of graph) {
-      const text = transpile(ts, f, node, temps.get(f)!, temps);
-      await fsp.writeFile(temps.get(f)!, text);
-      written.push(temps.get(f)!);
-    }
+    const temps = await writeCompiled(graph, (f, t) => transpile(ts, f, graph.get(f)!, t.get(f)!, t), written, udfWriteHook.write);
     mod = (await import(pathToFileURL(temps.get(abs)!).href)) as Record<string, unknown>;
   } catch (e) {
     if (e instanceof DirkError) throw e;
