@@ -8,9 +8,28 @@ import type { ConfigKeyInfo } from './types.js';
 
 type DefaultValue = string | number | boolean | readonly string[];
 
-interface KeySpec {
+/**
+ * How a key's value is read (src/config/spec.ts `readKey`): the one place a key's type, range and allowed
+ * values are stated, so no call site restates them. `string` is trimmed (blank means not set); `text` is
+ * taken as written (passwords); `enum` matches case-insensitively and returns the canonical spelling; `list`
+ * is a comma-separated string or an array of strings.
+ */
+export type KeyType =
+  | { readonly type: 'int'; readonly min?: number; readonly max?: number }
+  | { readonly type: 'bool' }
+  | { readonly type: 'string' }
+  | { readonly type: 'text' }
+  | { readonly type: 'enum'; readonly values: readonly string[] }
+  | { readonly type: 'list' };
+
+export interface KeySpec {
   readonly group: string;
   readonly description: string;
+  /** How the value is read; keys without one are read by hand (JSON, alias pairs, per-prefix keys). */
+  readonly type?: KeyType['type'];
+  readonly min?: number;
+  readonly max?: number;
+  readonly values?: readonly string[];
   /** Present when the key has a default. */
   readonly default?: DefaultValue;
   /** When the key is required: `true`, or the condition in words. */
@@ -37,8 +56,9 @@ export const JOB_KEYS = {
     group: 'Generic',
     description: 'Alias of FLINK_SQL_QUERY (the spelling used in Dagger guides).',
   }),
-  FLINK_JOB_ID: key({ group: 'Generic', default: 'SQL Flink job', description: 'Job name, used in logs, metrics and as the default Longbow table id.' }),
+  FLINK_JOB_ID: key({ type: 'string', group: 'Generic', default: 'SQL Flink job', description: 'Job name, used in logs, metrics and as the default Longbow table id.' }),
   FLINK_ROWTIME_ATTRIBUTE_NAME: key({
+    type: 'string',
     group: 'Generic',
     default: 'rowtime',
     description: 'Name of the event-time column appended to every stream table.',
@@ -63,28 +83,33 @@ export const JOB_KEYS = {
     dagger: 'A non-default value produces a warning.',
   }),
   SOURCE_KAFKA_CONSUME_LARGE_MESSAGE_ENABLE: key({
+    type: 'bool',
     group: 'Generic',
     default: false,
     description: 'Let every Kafka stream fetch up to 5 MiB per partition (`max.partition.fetch.bytes=5242880`).',
   }),
 
   // ---- Flink
-  FLINK_PARALLELISM: key({ group: 'Flink', default: 1, description: 'Number of parallel pipeline instances (at least 1).' }),
-  FLINK_PARALLELISM_MAX: key({ group: 'Flink', default: 50, description: 'Upper bound for parallelism (key-group count for keyed state).' }),
-  FLINK_WATERMARK_INTERVAL_MS: key({ group: 'Flink', default: 10000, description: 'How often watermarks are emitted, in ms.' }),
-  FLINK_WATERMARK_DELAY_MS: key({ group: 'Flink', default: 10000, description: 'How far the watermark trails the largest event time seen, in ms (allowed out-of-orderness).' }),
-  FLINK_WATERMARK_PER_PARTITION_ENABLE: key({ group: 'Flink', default: false, description: 'Track a watermark per Kafka partition and use the minimum.' }),
+  FLINK_PARALLELISM: key({ type: 'int', min: 1, group: 'Flink', default: 1, description: 'Number of parallel pipeline instances (at least 1).' }),
+  FLINK_PARALLELISM_MAX: key({ type: 'int', min: 1, group: 'Flink', default: 50, description: 'Upper bound for parallelism (key-group count for keyed state).' }),
+  FLINK_WATERMARK_INTERVAL_MS: key({ type: 'int', min: 1, group: 'Flink', default: 10000, description: 'How often watermarks are emitted, in ms.' }),
+  FLINK_WATERMARK_DELAY_MS: key({ type: 'int', min: 0, group: 'Flink', default: 10000, description: 'How far the watermark trails the largest event time seen, in ms (allowed out-of-orderness).' }),
+  FLINK_WATERMARK_PER_PARTITION_ENABLE: key({ type: 'bool', group: 'Flink', default: false, description: 'Track a watermark per Kafka partition and use the minimum.' }),
   FLINK_WATERMARK_IDLE_TIMEOUT_MS: key({
+    type: 'int',
+    min: 0,
     group: 'Flink',
     default: 0,
     description: 'A partition or stream that sends nothing for this long stops holding the watermark back. 0 = never (as in Dagger, where idle partitions stall windows).',
     dagger: 'Dirk only.',
   }),
-  FLINK_CHECKPOINT_INTERVAL_MS: key({ group: 'Flink', default: 30000, description: 'Time between checkpoints, in ms.' }),
-  FLINK_CHECKPOINT_TIMEOUT_MS: key({ group: 'Flink', default: 900000, description: 'A checkpoint not complete after this long is abandoned, in ms.' }),
-  FLINK_CHECKPOINT_MIN_PAUSE_MS: key({ group: 'Flink', default: 5000, description: 'Minimum pause between the end of one checkpoint and the start of the next, in ms.' }),
-  FLINK_CHECKPOINT_MAX_CONCURRENT: key({ group: 'Flink', default: 1, description: 'Checkpoints allowed in flight at once.' }),
+  FLINK_CHECKPOINT_INTERVAL_MS: key({ type: 'int', min: 1, group: 'Flink', default: 30000, description: 'Time between checkpoints, in ms.' }),
+  FLINK_CHECKPOINT_TIMEOUT_MS: key({ type: 'int', min: 1, group: 'Flink', default: 900000, description: 'A checkpoint not complete after this long is abandoned, in ms.' }),
+  FLINK_CHECKPOINT_MIN_PAUSE_MS: key({ type: 'int', min: 0, group: 'Flink', default: 5000, description: 'Minimum pause between the end of one checkpoint and the start of the next, in ms.' }),
+  FLINK_CHECKPOINT_MAX_CONCURRENT: key({ type: 'int', min: 1, group: 'Flink', default: 1, description: 'Checkpoints allowed in flight at once.' }),
   FLINK_CHECKPOINT_TOLERABLE_FAILURES: key({
+    type: 'int',
+    min: 0,
     group: 'Flink',
     default: 3,
     description:
@@ -92,6 +117,8 @@ export const JOB_KEYS = {
     dagger: 'Dirk only (Flink: execution.checkpointing.tolerable-failed-checkpoints). Dagger tolerates failed checkpoints forever.',
   }),
   FLINK_RETENTION_IDLE_STATE_MINUTE: key({
+    type: 'int',
+    min: 0,
     group: 'Flink',
     default: 10,
     description: 'Keyed state untouched for this many minutes is dropped (non-windowed aggregates, joins, dedup).',
@@ -154,16 +181,17 @@ export const JOB_KEYS = {
   'SINK_BIGQUERY_*': key({ group: 'BigQuery sink', description: 'Depot\'s BigQuery settings, kept as written.' }),
 
   // ---- Schema registry
-  SCHEMA_REGISTRY_STENCIL_ENABLE: key({ group: 'Schema registry', default: false, description: 'Fetch proto descriptors from Stencil URLs; when false, .proto files are read from SCHEMA_PROTO_DIRS.' }),
+  SCHEMA_REGISTRY_STENCIL_ENABLE: key({ type: 'bool', group: 'Schema registry', default: false, description: 'Fetch proto descriptors from Stencil URLs; when false, .proto files are read from SCHEMA_PROTO_DIRS.' }),
   SCHEMA_REGISTRY_STENCIL_URLS: key({ group: 'Schema registry', default: '', required: 'when SCHEMA_REGISTRY_STENCIL_ENABLE=true', description: 'Comma-separated descriptor-set URLs (or a JSON array); several are merged.' }),
-  SCHEMA_REGISTRY_STENCIL_FETCH_TIMEOUT_MS: key({ group: 'Schema registry', default: 10000, description: 'HTTP timeout per fetch, in ms.', dagger: 'Code default 10000 (the docs say 60000).' }),
+  SCHEMA_REGISTRY_STENCIL_FETCH_TIMEOUT_MS: key({ type: 'int', min: 1, group: 'Schema registry', default: 10000, description: 'HTTP timeout per fetch, in ms.', dagger: 'Code default 10000 (the docs say 60000).' }),
   SCHEMA_REGISTRY_STENCIL_FETCH_HEADERS: key({ group: 'Schema registry', default: '', description: 'Request headers as `name:value,name2:value2` (or a JSON object).' }),
-  SCHEMA_REGISTRY_STENCIL_CACHE_AUTO_REFRESH: key({ group: 'Schema registry', default: false, description: 'Refresh descriptors while running.' }),
-  SCHEMA_REGISTRY_STENCIL_CACHE_TTL_MS: key({ group: 'Schema registry', default: 900000, description: 'Descriptor cache lifetime, in ms.', dagger: 'Code default 900000 (the docs say 7200000).' }),
-  SCHEMA_REGISTRY_STENCIL_REFRESH_STRATEGY: key({ group: 'Schema registry', default: 'LONG_POLLING', description: '`LONG_POLLING` (refresh per TTL) or `VERSION_BASED_REFRESH` (per Stencil version; needs an unversioned URL).' }),
-  SCHEMA_REGISTRY_STENCIL_FETCH_BACKOFF_MIN_MS: key({ group: 'Schema registry', default: 60000, description: 'First retry backoff, in ms.', dagger: 'Code default 60000 (the docs say 5000).' }),
-  SCHEMA_REGISTRY_STENCIL_FETCH_RETRIES: key({ group: 'Schema registry', default: 4, description: 'Fetch retries before failing.' }),
+  SCHEMA_REGISTRY_STENCIL_CACHE_AUTO_REFRESH: key({ type: 'bool', group: 'Schema registry', default: false, description: 'Refresh descriptors while running.' }),
+  SCHEMA_REGISTRY_STENCIL_CACHE_TTL_MS: key({ type: 'int', min: 1, group: 'Schema registry', default: 900000, description: 'Descriptor cache lifetime, in ms.', dagger: 'Code default 900000 (the docs say 7200000).' }),
+  SCHEMA_REGISTRY_STENCIL_REFRESH_STRATEGY: key({ type: 'enum', values: ['LONG_POLLING', 'VERSION_BASED_REFRESH'], group: 'Schema registry', default: 'LONG_POLLING', description: '`LONG_POLLING` (refresh per TTL) or `VERSION_BASED_REFRESH` (per Stencil version; needs an unversioned URL).' }),
+  SCHEMA_REGISTRY_STENCIL_FETCH_BACKOFF_MIN_MS: key({ type: 'int', min: 0, group: 'Schema registry', default: 60000, description: 'First retry backoff, in ms.', dagger: 'Code default 60000 (the docs say 5000).' }),
+  SCHEMA_REGISTRY_STENCIL_FETCH_RETRIES: key({ type: 'int', min: 0, group: 'Schema registry', default: 4, description: 'Fetch retries before failing.' }),
   SCHEMA_PROTO_DIRS: key({
+    type: 'list',
     group: 'Schema registry',
     default: ['protos'],
     description: 'Comma-separated folders (or a JSON array) of .proto files, used when Stencil is off. Relative paths are resolved against the working directory.',
@@ -175,42 +203,47 @@ export const JOB_KEYS = {
   PROCESSOR_PREPROCESSOR_CONFIG: key({ group: 'Processors', required: 'when PROCESSOR_PREPROCESSOR_ENABLE=true', description: 'Pre-processor JSON (a string holding JSON, or an object).' }),
   PROCESSOR_POSTPROCESSOR_ENABLE: key({ group: 'Processors', default: false, description: 'Run PROCESSOR_POSTPROCESSOR_CONFIG on the query results.' }),
   PROCESSOR_POSTPROCESSOR_CONFIG: key({ group: 'Processors', required: 'when PROCESSOR_POSTPROCESSOR_ENABLE=true', description: 'Post-processor JSON (a string holding JSON, or an object).' }),
-  PROCESSOR_LONGBOW_ASYNC_TIMEOUT: key({ group: 'Longbow', default: 15000, description: 'Longbow read/write timeout, in ms.' }),
-  PROCESSOR_LONGBOW_THREAD_CAPACITY: key({ group: 'Longbow', default: 30, description: 'Concurrent Longbow requests.' }),
-  PROCESSOR_LONGBOW_GCP_PROJECT_ID: key({ group: 'Longbow', default: 'default-gcp-project', description: 'BigTable project.' }),
-  PROCESSOR_LONGBOW_GCP_INSTANCE_ID: key({ group: 'Longbow', default: 'default-gcp-project', description: 'BigTable instance.' }),
+  PROCESSOR_LONGBOW_ASYNC_TIMEOUT: key({ type: 'int', min: 1, group: 'Longbow', default: 15000, description: 'Longbow read/write timeout, in ms.' }),
+  PROCESSOR_LONGBOW_THREAD_CAPACITY: key({ type: 'int', min: 1, group: 'Longbow', default: 30, description: 'Concurrent Longbow requests.' }),
+  PROCESSOR_LONGBOW_GCP_PROJECT_ID: key({ type: 'string', group: 'Longbow', default: 'default-gcp-project', description: 'BigTable project.' }),
+  PROCESSOR_LONGBOW_GCP_INSTANCE_ID: key({ type: 'string', group: 'Longbow', default: 'default-gcp-project', description: 'BigTable instance.' }),
   PROCESSOR_LONGBOW_GCP_TABLE_ID: key({ group: 'Longbow', description: 'BigTable table; default FLINK_JOB_ID.' }),
-  PROCESSOR_LONGBOW_DOCUMENT_DURATION: key({ group: 'Longbow', default: '90d', description: 'How long Longbow keeps documents: a number and a unit s, m, h or d.' }),
+  PROCESSOR_LONGBOW_DOCUMENT_DURATION: key({ type: 'string', group: 'Longbow', default: '90d', description: 'How long Longbow keeps documents: a number and a unit s, m, h or d.' }),
 
   // ---- UDF
   UDF_FOLDERS: key({
+    type: 'list',
     group: 'UDF',
     default: [],
     description: 'Comma-separated folders (or a JSON array) of user function modules written against Dirk\'s UDF API. The built-in function library is always available. Relative paths are resolved against the working directory.',
     dagger: 'Dirk only; replaces FUNCTION_FACTORY_CLASSES.',
   }),
   UDF_WATCH: key({
+    type: 'bool',
     group: 'UDF',
     default: false,
     description: 'Reload a changed user function file in the running job (same as `dirk run --watch-udfs`). Operator state is kept; a reloaded function must keep its signatures, otherwise the reload is refused and the old body stays.',
     dagger: 'Dirk only.',
   }),
   UDF_ERROR_POLICY: key({
+    type: 'enum',
+    values: ['NULL', 'FAIL'],
     group: 'UDF',
     default: 'NULL',
     description: 'What a function call that throws (or an async call that times out) does: `NULL` gives NULL for that call, counts it in dirk_udf_errors_total and logs it (rate-limited); `FAIL` stops the job with an error naming the function and the record (topic, partition, offset).',
     dagger: 'Dirk only (Dagger fails the job).',
   }),
-  UDF_STORE_PROVIDER: key({ group: 'UDF', default: 'GCS', description: 'DART store: `GCS`, `OSS` or `COS` (goto/dagger).' }),
+  UDF_STORE_PROVIDER: key({ type: 'enum', values: ['GCS', 'OSS', 'COS'], group: 'UDF', default: 'GCS', description: 'DART store: `GCS`, `OSS` or `COS` (goto/dagger).' }),
   UDF_DART_PROJECT_ID: key({ group: 'UDF', description: 'DART store project (goto/dagger); falls back to UDF_DART_GCS_PROJECT_ID.' }),
   UDF_DART_BUCKET_ID: key({ group: 'UDF', description: 'DART store bucket (goto/dagger); falls back to UDF_DART_GCS_BUCKET_ID.' }),
   UDF_DART_GCS_PROJECT_ID: key({ group: 'UDF', description: 'DART GCS project (deprecated in goto/dagger).' }),
   UDF_DART_GCS_BUCKET_ID: key({ group: 'UDF', description: 'DART GCS bucket (deprecated in goto/dagger).' }),
   OSS_ENDPOINT: key({ group: 'UDF', description: 'Alibaba OSS endpoint for DART (goto/dagger).' }),
   COS_REGION: key({ group: 'UDF', description: 'Tencent COS region for DART (goto/dagger).' }),
-  ENABLE_TKE_OIDC_PROVIDER: key({ group: 'UDF', default: false, description: 'Tencent TKE OIDC credentials for COS (goto/dagger).' }),
+  ENABLE_TKE_OIDC_PROVIDER: key({ type: 'bool', group: 'UDF', default: false, description: 'Tencent TKE OIDC credentials for COS (goto/dagger).' }),
   'UDF_*': key({ group: 'UDF', description: 'Any other UDF_ key is kept as written in `udf.settings` for user functions; no unknown-key warning.' }),
   PYTHON_UDF_ENABLE: key({
+    type: 'bool',
     group: 'UDF',
     default: false,
     description: 'Must be false: Python UDFs are not supported.',
@@ -219,10 +252,10 @@ export const JOB_KEYS = {
   PYTHON_UDF_CONFIG: key({ group: 'UDF', description: 'Ignored (with a warning), since Python UDFs are not supported.' }),
 
   // ---- Telemetry
-  METRIC_TELEMETRY_ENABLE: key({ group: 'Telemetry', default: true, description: 'Serve Prometheus metrics.', dagger: 'Dagger reports to StatsD; Dirk serves a Prometheus /metrics endpoint.' }),
-  METRIC_TELEMETRY_SHUTDOWN_PERIOD_MS: key({ group: 'Telemetry', default: 10000, description: 'Pause after a fatal error before exiting, so the error metric can be scraped, in ms.' }),
-  METRICS_PORT: key({ group: 'Telemetry', default: 9464, description: 'Port of the /metrics endpoint; 0 picks a free port.', dagger: 'Dirk only.' }),
-  METRICS_HOST: key({ group: 'Telemetry', default: '127.0.0.1', description: 'Interface of the /metrics endpoint (`0.0.0.0` to expose it).', dagger: 'Dirk only.' }),
+  METRIC_TELEMETRY_ENABLE: key({ type: 'bool', group: 'Telemetry', default: true, description: 'Serve Prometheus metrics.', dagger: 'Dagger reports to StatsD; Dirk serves a Prometheus /metrics endpoint.' }),
+  METRIC_TELEMETRY_SHUTDOWN_PERIOD_MS: key({ type: 'int', min: 0, group: 'Telemetry', default: 10000, description: 'Pause after a fatal error before exiting, so the error metric can be scraped, in ms.' }),
+  METRICS_PORT: key({ type: 'int', min: 0, max: 65535, group: 'Telemetry', default: 9464, description: 'Port of the /metrics endpoint; 0 picks a free port.', dagger: 'Dirk only.' }),
+  METRICS_HOST: key({ type: 'string', group: 'Telemetry', default: '127.0.0.1', description: 'Interface of the /metrics endpoint (`0.0.0.0` to expose it).', dagger: 'Dirk only.' }),
 } as const;
 
 export const STREAM_KEYS = {
@@ -362,7 +395,30 @@ function formatDefault(spec: KeySpec): string {
   return typeof spec.required === 'string' ? `${text} (required ${spec.required})` : text;
 }
 
-/** Every known key with its default and meaning, in table order: the source of docs/configuration.md. */
+function formatType(spec: KeySpec): string {
+  switch (spec.type) {
+    case undefined:
+      return '';
+    case 'int': {
+      const { min, max } = spec;
+      if (min !== undefined && max !== undefined) return `integer ${min}..${max}`;
+      if (min !== undefined) return `integer >= ${min}`;
+      return max !== undefined ? `integer <= ${max}` : 'integer';
+    }
+    case 'bool':
+      return 'true / false';
+    case 'enum':
+      return `one of ${(spec.values ?? []).join(', ')}`;
+    case 'list':
+      return 'list (comma-separated or JSON array)';
+    case 'string':
+    case 'text':
+    default:
+      return 'string';
+  }
+}
+
+/** Every known key with its type, default and meaning, in table order: the source of docs/configuration.md. */
 export function describeConfigKeys(): ConfigKeyInfo[] {
   const out: ConfigKeyInfo[] = [];
   const add = (scope: 'job' | 'stream', table: Readonly<Record<string, KeySpec>>): void => {
@@ -372,6 +428,7 @@ export function describeConfigKeys(): ConfigKeyInfo[] {
         scope,
         group: spec.group,
         default: formatDefault(spec),
+        type: formatType(spec),
         description: spec.description,
         ...(spec.dagger === undefined ? {} : { dagger: spec.dagger }),
       });
