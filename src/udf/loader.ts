@@ -35,7 +35,8 @@ function apiUrl(file: string): string {
   return pathToFileURL(path.join(here, `${file}.js`)).href;
 }
 
-const API_SPECIFIERS: Readonly<Record<string, string>> = { 'dirk/udf': 'api', dirk: 'index' };
+// The published package is dirk-sql; `dirk/udf` is the spelling UDF folders used before, and still works.
+const API_SPECIFIERS: Readonly<Record<string, string>> = { 'dirk-sql/udf': 'api', 'dirk-sql': 'index', 'dirk/udf': 'api', dirk: 'index' };
 
 type Ts = typeof import('typescript');
 let tsModule: Promise<Ts> | undefined;
