@@ -204,9 +204,9 @@ export const JOB_KEYS = {
   }),
 
   // ---- Processors
-  PROCESSOR_PREPROCESSOR_ENABLE: key({ group: 'Processors', default: false, description: 'Run PROCESSOR_PREPROCESSOR_CONFIG on each stream before SQL.' }),
+  PROCESSOR_PREPROCESSOR_ENABLE: key({ type: 'bool', group: 'Processors', default: false, description: 'Run PROCESSOR_PREPROCESSOR_CONFIG on each stream before SQL.' }),
   PROCESSOR_PREPROCESSOR_CONFIG: key({ group: 'Processors', required: 'when PROCESSOR_PREPROCESSOR_ENABLE=true', description: 'Pre-processor JSON (a string holding JSON, or an object).' }),
-  PROCESSOR_POSTPROCESSOR_ENABLE: key({ group: 'Processors', default: false, description: 'Run PROCESSOR_POSTPROCESSOR_CONFIG on the query results.' }),
+  PROCESSOR_POSTPROCESSOR_ENABLE: key({ type: 'bool', group: 'Processors', default: false, description: 'Run PROCESSOR_POSTPROCESSOR_CONFIG on the query results.' }),
   PROCESSOR_POSTPROCESSOR_CONFIG: key({ group: 'Processors', required: 'when PROCESSOR_POSTPROCESSOR_ENABLE=true', description: 'Post-processor JSON (a string holding JSON, or an object).' }),
   PROCESSOR_LONGBOW_ASYNC_TIMEOUT: key({ type: 'int', min: 1, group: 'Longbow', default: 15000, description: 'Longbow read/write timeout, in ms.' }),
   PROCESSOR_LONGBOW_THREAD_CAPACITY: key({ type: 'int', min: 1, group: 'Longbow', default: 30, description: 'Concurrent Longbow requests.' }),
@@ -295,7 +295,7 @@ export const STREAM_KEYS = {
     default: false,
     description: 'Let the client commit offsets on its own. Keep false: offsets are committed with completed checkpoints.',
   }),
-  SOURCE_KAFKA_CONSUMER_CONFIG_SECURITY_PROTOCOL: key({ group: 'Kafka source', default: 'PLAINTEXT', description: '`PLAINTEXT`, `SSL`, `SASL_PLAINTEXT` or `SASL_SSL`.' }),
+  SOURCE_KAFKA_CONSUMER_CONFIG_SECURITY_PROTOCOL: key({ type: 'enum', values: ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'], group: 'Kafka source', default: 'PLAINTEXT', description: '`PLAINTEXT`, `SSL`, `SASL_PLAINTEXT` or `SASL_SSL`.' }),
   SOURCE_KAFKA_CONSUMER_CONFIG_SASL_MECHANISM: key({ group: 'Kafka source', required: 'with SASL_*', description: '`PLAIN`, `SCRAM-SHA-256` or `SCRAM-SHA-512`.' }),
   SOURCE_KAFKA_CONSUMER_CONFIG_SASL_JAAS_CONFIG: key({
     group: 'Kafka source',
@@ -321,7 +321,7 @@ export const STREAM_KEYS = {
     dagger: 'Dagger drops unknown CONFIG_ keys; Dirk passes them to the consumer.',
   }),
   SOURCE_PARQUET_FILE_PATHS: key({ group: 'Parquet source', required: 'for PARQUET_SOURCE', description: 'JSON array of files or folders. Validated; the Parquet source is not available in Dirk yet.' }),
-  SOURCE_PARQUET_READ_ORDER_STRATEGY: key({ group: 'Parquet source', default: 'EARLIEST_TIME_URL_FIRST', description: 'Only `EARLIEST_TIME_URL_FIRST` (Dagger throws on EARLIEST_INDEX_FIRST).' }),
+  SOURCE_PARQUET_READ_ORDER_STRATEGY: key({ type: 'enum', values: ['EARLIEST_TIME_URL_FIRST'], group: 'Parquet source', default: 'EARLIEST_TIME_URL_FIRST', description: 'Only `EARLIEST_TIME_URL_FIRST` (Dagger throws on EARLIEST_INDEX_FIRST).' }),
   SOURCE_PARQUET_SCHEMA_MATCH_STRATEGY: key({ type: 'enum', values: ['SAME_SCHEMA_WITH_FAIL_ON_MISMATCH', 'BACKWARD_COMPATIBLE_SCHEMA_WITH_FAIL_ON_TYPE_MISMATCH'], group: 'Parquet source', default: 'SAME_SCHEMA_WITH_FAIL_ON_MISMATCH', description: '`SAME_SCHEMA_WITH_FAIL_ON_MISMATCH` or `BACKWARD_COMPATIBLE_SCHEMA_WITH_FAIL_ON_TYPE_MISMATCH`.' }),
   SOURCE_PARQUET_FILE_DATE_RANGE: key({ group: 'Parquet source', description: '`start,end;start,end` ISO instants, ends inclusive.' }),
   SOURCE_FILE_PATH: key({ group: 'File source', required: 'for FILE_SOURCE', description: 'File to read (resolved against the working directory).', dagger: 'Dirk only.' }),

@@ -150,9 +150,9 @@ function readHeaders(s: Section): Record<string, string> {
 
 function readProcessors(s: Section, jobId: string): ProcessorsConfig {
   const side = (which: 'PRE' | 'POST'): { enabled: boolean; config: unknown } => {
-    const enableKey = `PROCESSOR_${which}PROCESSOR_ENABLE`;
+    const enableKey = `PROCESSOR_${which}PROCESSOR_ENABLE` as const;
     const configKey = `PROCESSOR_${which}PROCESSOR_CONFIG`;
-    const enabled = s.bool(enableKey, false);
+    const enabled = readJobKey(s, enableKey);
     const config = s.json(configKey, 'a JSON object');
     if (config !== undefined && !isPlainObject(config)) s.error(configKey, 'a JSON object', config);
     if (enabled && config === undefined && !s.issues.errors.some((e) => e.key === configKey)) {

@@ -235,7 +235,7 @@ function literalTopics(pattern: string): string[] | undefined {
 
 function parseSecurity(s: Section, ctx: StreamContext): KafkaSecurityConfig | undefined {
   const protocolGiven = s.has(`${CONSUMER}SECURITY_PROTOCOL`);
-  const protocol = s.oneOf(`${CONSUMER}SECURITY_PROTOCOL`, ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'] as const, 'PLAINTEXT');
+  const protocol = readStreamKey(s, 'SOURCE_KAFKA_CONSUMER_CONFIG_SECURITY_PROTOCOL');
   const mechanismKey = `${CONSUMER}SASL_MECHANISM`;
   const jaasKey = `${CONSUMER}SASL_JAAS_CONFIG`;
   const isSasl = protocol === 'SASL_PLAINTEXT' || protocol === 'SASL_SSL';
@@ -328,9 +328,7 @@ function parseParquet(s: Section, ctx: StreamContext): ParquetSourceConfig {
   } else if (!(v === undefined && s.issues.errors.some((e) => e.key === s.path(pathsKey)))) {
     s.error(pathsKey, 'a non-empty JSON array of file or folder paths', v);
   }
-  if (s.has('SOURCE_PARQUET_READ_ORDER_STRATEGY')) {
-    s.oneOf('SOURCE_PARQUET_READ_ORDER_STRATEGY', ['EARLIEST_TIME_URL_FIRST'] as const, 'EARLIEST_TIME_URL_FIRST');
-  }
+  readStreamKey(s, 'SOURCE_PARQUET_READ_ORDER_STRATEGY'); // one value today: read to reject others
   const schemaMatchStrategy = readStreamKey(s, 'SOURCE_PARQUET_SCHEMA_MATCH_STRATEGY');
   const dateRanges: { start: number; end: number }[] = [];
   const rangeText = s.optional('SOURCE_PARQUET_FILE_DATE_RANGE');
