@@ -64,6 +64,33 @@ function step(fn: AccFn, argFns: readonly ((r: Row) => unknown)[], filter: ((r: 
   };
 }
 
+/** As `step`, for accumulators updated in place (`inPlace`): the accumulator is the state, with no holder. */
+function inPlaceStep(fn: AccFn, argFns: readonly ((r: Row) => unknown)[], filter: ((r: Row) => boolean) | null): Accumulator['add'] {
+  const f0 = argFns[0];
+  if (argFns.length === 0) return filter ? (acc, row) => void (filter(row) && fn(acc)) : (acc) => void fn(acc);
+  if (argFns.length === 1 && f0) return filter ? (acc, row) => void (filter(row) && fn(acc, f0(row))) : (acc, row) => void fn(acc, f0(row));
+  return (acc, row) => void ((!filter || filter(row)) && fn(acc, ...argFns.map((f) => f(row))));
+}
+
+function inPlaceAccumulator(impl: Impl, name: string, argFns: readonly ((r: Row) => unknown)[], filter: ((r: Row) => boolean) | null): Accumulator {
+  const { retract, merge } = impl;
+  return {
+    create: impl.createAccumulator,
+    add: inPlaceStep(impl.accumulate as AccFn, argFns, filter),
+    retract: retract
+      ? inPlaceStep(retract as AccFn, argFns, filter)
+      : () => {
+          throw new Error(`aggregate ${name} cannot retract; it cannot run on an updating input`);
+        },
+    merge: merge
+      ? (a, b) => void merge(a, b)
+      : () => {
+          throw new Error(`aggregate ${name} has no merge; it cannot run in HOP or SESSION windows`);
+        },
+    result: impl.getValue,
+  };
+}
+
 /** DISTINCT: each distinct argument value (tuple) reaches the aggregate once, with counts so that retraction works. */
 function distinctKey(values: readonly unknown[]): unknown {
   if (values.length === 1) {
@@ -138,6 +165,7 @@ export function createAccumulator(call: AggCall, updatingInput: boolean): Accumu
     ? def.forCall({ argTypes: call.args.map((a) => a.type), returnType: call.type, retracting: updatingInput, ...(call.param !== undefined ? { param: call.param } : {}) })
     : def;
   if (call.distinct) return distinctAccumulator(impl, def.name, argFns, filter);
+  if (impl.inPlace) return inPlaceAccumulator(impl, def.name, argFns, filter);
   const { retract, merge } = impl;
   const add = step(impl.accumulate as AccFn, argFns, filter);
   const remove = retract
