@@ -3,7 +3,7 @@
  *
  * A layer imports only from layers below it:
  *
- *   core  <-  config, schema, udf, telemetry  <-  plan  <-  sql | runtime  <-  connectors  <-  job  <-  api  <-  cli
+ *   core  <-  config, schema, udf, telemetry  <-  plan  <-  sql | runtime  <-  connectors  <-  job  <-  api | server  <-  cli
  *
  * `plan` (plan nodes, bound expressions, visitors, the logical-plan printer) is the contract between the
  * SQL front end, which writes plans, and the runtime, which runs them: `sql` and `runtime` both build on it
@@ -70,6 +70,13 @@ module.exports = {
     ),
     layer('job-below-api', 'job', '(api|cli)', 'The public API and the CLI drive the job layer, never the other way round.'),
     layer('api-below-cli', 'api', 'cli', 'The CLI may use the public API; the API never loads the CLI.'),
+    layer(
+      'server-above-job',
+      `(config|schema|udf|telemetry|plan|sql|runtime|${CONNECTORS}|job)`,
+      'server',
+      'src/server (dirk serve: control plane, REST API, UI) runs jobs; nothing a job runs depends on it.',
+    ),
+    layer('server-below-cli', 'server', 'cli', 'The CLI starts the service; the service does not call the CLI code.'),
     {
       name: 'udfs-use-public-api',
       comment: "udfs/ (Dagger's function library) is written against the public UDF API only (src/udf/api.ts, src/udf/index.ts).",
