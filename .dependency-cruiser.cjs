@@ -3,11 +3,12 @@
  *
  * A layer imports only from layers below it:
  *
- *   core  <-  config, schema, udf, telemetry  <-  plan  <-  sql | runtime  <-  connectors  <-  job  <-  server  <-  cli
+ *   core  <-  config, schema, udf, telemetry  <-  plan  <-  sql | runtime  <-  connectors  <-  job  <-  api | server  <-  cli
  *
  * `plan` (plan nodes, bound expressions, visitors, the logical-plan printer) is the contract between the
  * SQL front end, which writes plans, and the runtime, which runs them: `sql` and `runtime` both build on it
- * and never import each other, so the runtime loads no parser, binder or planner. Connectors live in
+ * and never import each other, so the runtime loads no parser, binder or planner. `api` is the public library
+ * API (loadJob, startJob...) over the job layer; the CLI may use it. Connectors live in
  * `src/connectors/<name>/` (formerly `src/sources`, `src/sinks`; both spellings are covered). `udfs/`,
  * Dagger's function library, is written against the public UDF API only.
  *
@@ -40,34 +41,35 @@ module.exports = {
     layer(
       'foundation-below-plan',
       '(config|schema|udf|telemetry)',
-      `(plan|sql|runtime|${CONNECTORS}|job|cli)`,
+      `(plan|sql|runtime|${CONNECTORS}|job|api|cli)`,
       'config, schema, udf and telemetry build on core only (and each other).',
     ),
     layer(
       'plan-is-data',
       'plan',
-      `(config|schema|telemetry|sql|runtime|${CONNECTORS}|job|cli)`,
+      `(config|schema|telemetry|sql|runtime|${CONNECTORS}|job|api|cli)`,
       'src/plan holds plan nodes, expressions and their walks: it imports core and the UDF types only.',
     ),
     layer(
       'sql-not-runtime',
       'sql',
-      `(runtime|${CONNECTORS}|job|cli)`,
+      `(runtime|${CONNECTORS}|job|api|cli)`,
       'The SQL front end (parser, binder, planner) writes plans; it does not run them.',
     ),
     layer(
       'runtime-not-sql',
       'runtime',
-      `(sql|${CONNECTORS}|job|cli)`,
+      `(sql|${CONNECTORS}|job|api|cli)`,
       'The runtime runs plans (src/plan) and never loads the parser, binder or planner (src/sql).',
     ),
     layer(
       'connectors-below-job',
       CONNECTORS,
-      '(sql|job|cli)',
+      '(sql|job|api|cli)',
       'Connectors read and write records; the job layer wires them to the plan.',
     ),
-    layer('job-below-cli', 'job', 'cli', 'The CLI drives the job layer, never the other way round.'),
+    layer('job-below-api', 'job', '(api|cli)', 'The public API and the CLI drive the job layer, never the other way round.'),
+    layer('api-below-cli', 'api', 'cli', 'The CLI may use the public API; the API never loads the CLI.'),
     layer(
       'server-above-job',
       `(config|schema|udf|telemetry|plan|sql|runtime|${CONNECTORS}|job)`,

@@ -8,9 +8,28 @@ import type { ConfigKeyInfo } from './types.js';
 
 type DefaultValue = string | number | boolean | readonly string[];
 
-interface KeySpec {
+/**
+ * How a key's value is read (src/config/spec.ts `readKey`): the one place a key's type, range and allowed
+ * values are stated, so no call site restates them. `string` is trimmed (blank means not set); `text` is
+ * taken as written (passwords); `enum` matches case-insensitively and returns the canonical spelling; `list`
+ * is a comma-separated string or an array of strings.
+ */
+export type KeyType =
+  | { readonly type: 'int'; readonly min?: number; readonly max?: number }
+  | { readonly type: 'bool' }
+  | { readonly type: 'string' }
+  | { readonly type: 'text' }
+  | { readonly type: 'enum'; readonly values: readonly string[] }
+  | { readonly type: 'list' };
+
+export interface KeySpec {
   readonly group: string;
   readonly description: string;
+  /** How the value is read; keys without one are read by hand (JSON, alias pairs, per-prefix keys). */
+  readonly type?: KeyType['type'];
+  readonly min?: number;
+  readonly max?: number;
+  readonly values?: readonly string[];
   /** Present when the key has a default. */
   readonly default?: DefaultValue;
   /** When the key is required: `true`, or the condition in words. */
@@ -37,8 +56,9 @@ export const JOB_KEYS = {
     group: 'Generic',
     description: 'Alias of FLINK_SQL_QUERY (the spelling used in Dagger guides).',
   }),
-  FLINK_JOB_ID: key({ group: 'Generic', default: 'SQL Flink job', description: 'Job name, used in logs, metrics and as the default Longbow table id.' }),
+  FLINK_JOB_ID: key({ type: 'string', group: 'Generic', default: 'SQL Flink job', description: 'Job name, used in logs, metrics and as the default Longbow table id.' }),
   FLINK_ROWTIME_ATTRIBUTE_NAME: key({
+    type: 'string',
     group: 'Generic',
     default: 'rowtime',
     description: 'Name of the event-time column appended to every stream table.',
@@ -63,28 +83,33 @@ export const JOB_KEYS = {
     dagger: 'A non-default value produces a warning.',
   }),
   SOURCE_KAFKA_CONSUME_LARGE_MESSAGE_ENABLE: key({
+    type: 'bool',
     group: 'Generic',
     default: false,
     description: 'Let every Kafka stream fetch up to 5 MiB per partition (`max.partition.fetch.bytes=5242880`).',
   }),
 
   // ---- Flink
-  FLINK_PARALLELISM: key({ group: 'Flink', default: 1, description: 'Number of parallel pipeline instances (at least 1).' }),
-  FLINK_PARALLELISM_MAX: key({ group: 'Flink', default: 50, description: 'Upper bound for parallelism (key-group count for keyed state).' }),
-  FLINK_WATERMARK_INTERVAL_MS: key({ group: 'Flink', default: 10000, description: 'How often watermarks are emitted, in ms.' }),
-  FLINK_WATERMARK_DELAY_MS: key({ group: 'Flink', default: 10000, description: 'How far the watermark trails the largest event time seen, in ms (allowed out-of-orderness).' }),
-  FLINK_WATERMARK_PER_PARTITION_ENABLE: key({ group: 'Flink', default: false, description: 'Track a watermark per Kafka partition and use the minimum.' }),
+  FLINK_PARALLELISM: key({ type: 'int', min: 1, group: 'Flink', default: 1, description: 'Number of parallel pipeline instances (at least 1).' }),
+  FLINK_PARALLELISM_MAX: key({ type: 'int', min: 1, group: 'Flink', default: 50, description: 'Upper bound for parallelism (key-group count for keyed state).' }),
+  FLINK_WATERMARK_INTERVAL_MS: key({ type: 'int', min: 1, group: 'Flink', default: 10000, description: 'How often watermarks are emitted, in ms.' }),
+  FLINK_WATERMARK_DELAY_MS: key({ type: 'int', min: 0, group: 'Flink', default: 10000, description: 'How far the watermark trails the largest event time seen, in ms (allowed out-of-orderness).' }),
+  FLINK_WATERMARK_PER_PARTITION_ENABLE: key({ type: 'bool', group: 'Flink', default: false, description: 'Track a watermark per Kafka partition and use the minimum.' }),
   FLINK_WATERMARK_IDLE_TIMEOUT_MS: key({
+    type: 'int',
+    min: 0,
     group: 'Flink',
     default: 0,
     description: 'A partition or stream that sends nothing for this long stops holding the watermark back. 0 = never (as in Dagger, where idle partitions stall windows).',
     dagger: 'Dirk only.',
   }),
-  FLINK_CHECKPOINT_INTERVAL_MS: key({ group: 'Flink', default: 30000, description: 'Time between checkpoints, in ms.' }),
-  FLINK_CHECKPOINT_TIMEOUT_MS: key({ group: 'Flink', default: 900000, description: 'A checkpoint not complete after this long is abandoned, in ms.' }),
-  FLINK_CHECKPOINT_MIN_PAUSE_MS: key({ group: 'Flink', default: 5000, description: 'Minimum pause between the end of one checkpoint and the start of the next, in ms.' }),
-  FLINK_CHECKPOINT_MAX_CONCURRENT: key({ group: 'Flink', default: 1, description: 'Checkpoints allowed in flight at once.' }),
+  FLINK_CHECKPOINT_INTERVAL_MS: key({ type: 'int', min: 1, group: 'Flink', default: 30000, description: 'Time between checkpoints, in ms.' }),
+  FLINK_CHECKPOINT_TIMEOUT_MS: key({ type: 'int', min: 1, group: 'Flink', default: 900000, description: 'A checkpoint not complete after this long is abandoned, in ms.' }),
+  FLINK_CHECKPOINT_MIN_PAUSE_MS: key({ type: 'int', min: 0, group: 'Flink', default: 5000, description: 'Minimum pause between the end of one checkpoint and the start of the next, in ms.' }),
+  FLINK_CHECKPOINT_MAX_CONCURRENT: key({ type: 'int', min: 1, group: 'Flink', default: 1, description: 'Checkpoints allowed in flight at once.' }),
   FLINK_CHECKPOINT_TOLERABLE_FAILURES: key({
+    type: 'int',
+    min: 0,
     group: 'Flink',
     default: 3,
     description:
@@ -92,6 +117,8 @@ export const JOB_KEYS = {
     dagger: 'Dirk only (Flink: execution.checkpointing.tolerable-failed-checkpoints). Dagger tolerates failed checkpoints forever.',
   }),
   FLINK_RETENTION_IDLE_STATE_MINUTE: key({
+    type: 'int',
+    min: 0,
     group: 'Flink',
     default: 10,
     description: 'Keyed state untouched for this many minutes is dropped (non-windowed aggregates, joins, dedup).',
@@ -100,24 +127,25 @@ export const JOB_KEYS = {
 
   // ---- Sinks
   SINK_INFLUX_URL: key({ group: 'Influx sink', required: 'when SINK_TYPE=influx', description: 'InfluxDB 1.x URL, e.g. `http://localhost:8086`.' }),
-  SINK_INFLUX_USERNAME: key({ group: 'Influx sink', default: '', description: 'InfluxDB user.' }),
-  SINK_INFLUX_PASSWORD: key({ group: 'Influx sink', default: '', description: 'InfluxDB password.' }),
+  SINK_INFLUX_USERNAME: key({ type: 'text', group: 'Influx sink', default: '', description: 'InfluxDB user.' }),
+  SINK_INFLUX_PASSWORD: key({ type: 'text', group: 'Influx sink', default: '', description: 'InfluxDB password.' }),
   SINK_INFLUX_DB_NAME: key({ group: 'Influx sink', required: 'when SINK_TYPE=influx', description: 'Database to write to.' }),
   SINK_INFLUX_MEASUREMENT_NAME: key({ group: 'Influx sink', required: 'when SINK_TYPE=influx', description: 'Measurement every row is written to.' }),
   SINK_INFLUX_RETENTION_POLICY: key({
+    type: 'string',
     group: 'Influx sink',
     default: '',
     description: 'Retention policy; empty = the database default.',
     dagger: 'Code default "" (the docs say `autogen`).',
   }),
-  SINK_INFLUX_BATCH_SIZE: key({ group: 'Influx sink', default: 0, description: 'Points per write; 0 = write on every checkpoint / flush only.' }),
-  SINK_INFLUX_FLUSH_DURATION_MS: key({ group: 'Influx sink', default: 0, description: 'Flush buffered points at least this often, in ms; 0 = only on batch size and checkpoints.' }),
-  SINK_INFLUX_WITH_ROW_NAMES_WRITER: key({ group: 'Influx sink', default: false, description: 'goto/dagger: take column names from the row itself. Accepted; Dirk always knows column names.' }),
+  SINK_INFLUX_BATCH_SIZE: key({ type: 'int', min: 0, group: 'Influx sink', default: 0, description: 'Points per write; 0 = write on every checkpoint / flush only.' }),
+  SINK_INFLUX_FLUSH_DURATION_MS: key({ type: 'int', min: 0, group: 'Influx sink', default: 0, description: 'Flush buffered points at least this often, in ms; 0 = only on batch size and checkpoints.' }),
+  SINK_INFLUX_WITH_ROW_NAMES_WRITER: key({ type: 'bool', group: 'Influx sink', default: false, description: 'goto/dagger: take column names from the row itself. Accepted; Dirk always knows column names.' }),
 
   SINK_KAFKA_BROKERS: key({ group: 'Kafka sink', required: 'when SINK_TYPE=kafka', description: 'Comma-separated `host:port` list (or a JSON array).' }),
   SINK_KAFKA_TOPIC: key({ group: 'Kafka sink', required: 'when SINK_TYPE=kafka', description: 'Output topic.' }),
   SINK_KAFKA_STREAM: key({ group: 'Kafka sink', description: 'Logical name of the output cluster (metrics only).' }),
-  SINK_KAFKA_DATA_TYPE: key({ group: 'Kafka sink', default: 'PROTO', description: '`PROTO` or `JSON`.' }),
+  SINK_KAFKA_DATA_TYPE: key({ type: 'enum', values: ['PROTO', 'JSON'], group: 'Kafka sink', default: 'PROTO', description: '`PROTO` or `JSON`.' }),
   SINK_KAFKA_PROTO_MESSAGE: key({ group: 'Kafka sink', required: 'when SINK_KAFKA_DATA_TYPE=PROTO', description: 'Full name of the output value message; columns are matched to fields by name.' }),
   SINK_KAFKA_PROTO_KEY: key({ group: 'Kafka sink', description: 'Full name of the key message; absent = records have no key.' }),
   SINK_KAFKA_JSON_SCHEMA: key({
@@ -126,15 +154,19 @@ export const JOB_KEYS = {
     dagger: 'Optional in Dirk: without it each row is written as a JSON object of its columns.',
   }),
   SINK_KAFKA_JSON_CHANGELOG: key({
+    type: 'enum',
+    values: ['UPSERT', 'DEBEZIUM'],
     group: 'Kafka sink',
     default: 'UPSERT',
     description:
       'How SINK_KAFKA_DATA_TYPE=JSON writes an updating result: `UPSERT` (key = JSON of the unique key columns, value = the row, deletes as tombstones; Flink\'s upsert-kafka) or `DEBEZIUM` (`{"before","after","op"}` records; Flink\'s debezium-json). Append-only results are written as plain rows either way.',
     dagger: 'Dirk only; Dagger cannot write updating results to JSON.',
   }),
-  SINK_KAFKA_PRODUCE_LARGE_MESSAGE_ENABLE: key({ group: 'Kafka sink', default: false, description: 'Allow 20 MiB requests (`max.request.size=20971520`) with snappy compression.' }),
-  SINK_KAFKA_LINGER_MS: key({ group: 'Kafka sink', default: 0, description: 'Producer linger time, in ms.' }),
+  SINK_KAFKA_PRODUCE_LARGE_MESSAGE_ENABLE: key({ type: 'bool', group: 'Kafka sink', default: false, description: 'Allow 20 MiB requests (`max.request.size=20971520`) with snappy compression.' }),
+  SINK_KAFKA_LINGER_MS: key({ type: 'int', min: 0, group: 'Kafka sink', default: 0, description: 'Producer linger time, in ms.' }),
   SINK_KAFKA_DELIVERY_GUARANTEE: key({
+    type: 'enum',
+    values: ['AT_LEAST_ONCE', 'EXACTLY_ONCE'],
     group: 'Kafka sink',
     default: 'AT_LEAST_ONCE',
     description: '`AT_LEAST_ONCE` (flush on checkpoint) or `EXACTLY_ONCE` (Kafka transactions committed with the checkpoint).',
@@ -146,6 +178,8 @@ export const JOB_KEYS = {
   }),
 
   SINK_BIGQUERY_BATCH_SIZE: key({
+    type: 'int',
+    min: 1,
     group: 'BigQuery sink',
     default: 500,
     description: 'Rows per push. The BigQuery sink is validated but not available in Dirk at run time.',
@@ -161,16 +195,17 @@ export const JOB_KEYS = {
   'SINK_BIGQUERY_*': key({ group: 'BigQuery sink', description: 'Depot\'s BigQuery settings, kept as written.' }),
 
   // ---- Schema registry
-  SCHEMA_REGISTRY_STENCIL_ENABLE: key({ group: 'Schema registry', default: false, description: 'Fetch proto descriptors from Stencil URLs; when false, .proto files are read from SCHEMA_PROTO_DIRS.' }),
+  SCHEMA_REGISTRY_STENCIL_ENABLE: key({ type: 'bool', group: 'Schema registry', default: false, description: 'Fetch proto descriptors from Stencil URLs; when false, .proto files are read from SCHEMA_PROTO_DIRS.' }),
   SCHEMA_REGISTRY_STENCIL_URLS: key({ group: 'Schema registry', default: '', required: 'when SCHEMA_REGISTRY_STENCIL_ENABLE=true', description: 'Comma-separated descriptor-set URLs (or a JSON array); several are merged.' }),
-  SCHEMA_REGISTRY_STENCIL_FETCH_TIMEOUT_MS: key({ group: 'Schema registry', default: 10000, description: 'HTTP timeout per fetch, in ms.', dagger: 'Code default 10000 (the docs say 60000).' }),
+  SCHEMA_REGISTRY_STENCIL_FETCH_TIMEOUT_MS: key({ type: 'int', min: 1, group: 'Schema registry', default: 10000, description: 'HTTP timeout per fetch, in ms.', dagger: 'Code default 10000 (the docs say 60000).' }),
   SCHEMA_REGISTRY_STENCIL_FETCH_HEADERS: key({ group: 'Schema registry', default: '', description: 'Request headers as `name:value,name2:value2` (or a JSON object).' }),
-  SCHEMA_REGISTRY_STENCIL_CACHE_AUTO_REFRESH: key({ group: 'Schema registry', default: false, description: 'Refresh descriptors while running.' }),
-  SCHEMA_REGISTRY_STENCIL_CACHE_TTL_MS: key({ group: 'Schema registry', default: 900000, description: 'Descriptor cache lifetime, in ms.', dagger: 'Code default 900000 (the docs say 7200000).' }),
-  SCHEMA_REGISTRY_STENCIL_REFRESH_STRATEGY: key({ group: 'Schema registry', default: 'LONG_POLLING', description: '`LONG_POLLING` (refresh per TTL) or `VERSION_BASED_REFRESH` (per Stencil version; needs an unversioned URL).' }),
-  SCHEMA_REGISTRY_STENCIL_FETCH_BACKOFF_MIN_MS: key({ group: 'Schema registry', default: 60000, description: 'First retry backoff, in ms.', dagger: 'Code default 60000 (the docs say 5000).' }),
-  SCHEMA_REGISTRY_STENCIL_FETCH_RETRIES: key({ group: 'Schema registry', default: 4, description: 'Fetch retries before failing.' }),
+  SCHEMA_REGISTRY_STENCIL_CACHE_AUTO_REFRESH: key({ type: 'bool', group: 'Schema registry', default: false, description: 'Refresh descriptors while running.' }),
+  SCHEMA_REGISTRY_STENCIL_CACHE_TTL_MS: key({ type: 'int', min: 1, group: 'Schema registry', default: 900000, description: 'Descriptor cache lifetime, in ms.', dagger: 'Code default 900000 (the docs say 7200000).' }),
+  SCHEMA_REGISTRY_STENCIL_REFRESH_STRATEGY: key({ type: 'enum', values: ['LONG_POLLING', 'VERSION_BASED_REFRESH'], group: 'Schema registry', default: 'LONG_POLLING', description: '`LONG_POLLING` (refresh per TTL) or `VERSION_BASED_REFRESH` (per Stencil version; needs an unversioned URL).' }),
+  SCHEMA_REGISTRY_STENCIL_FETCH_BACKOFF_MIN_MS: key({ type: 'int', min: 0, group: 'Schema registry', default: 60000, description: 'First retry backoff, in ms.', dagger: 'Code default 60000 (the docs say 5000).' }),
+  SCHEMA_REGISTRY_STENCIL_FETCH_RETRIES: key({ type: 'int', min: 0, group: 'Schema registry', default: 4, description: 'Fetch retries before failing.' }),
   SCHEMA_PROTO_DIRS: key({
+    type: 'list',
     group: 'Schema registry',
     default: ['protos'],
     description: 'Comma-separated folders (or a JSON array) of .proto files, used when Stencil is off. Relative paths are resolved against the working directory.',
@@ -178,9 +213,9 @@ export const JOB_KEYS = {
   }),
 
   // ---- Processors
-  PROCESSOR_PREPROCESSOR_ENABLE: key({ group: 'Processors', default: false, description: 'Run PROCESSOR_PREPROCESSOR_CONFIG on each stream before SQL.' }),
+  PROCESSOR_PREPROCESSOR_ENABLE: key({ type: 'bool', group: 'Processors', default: false, description: 'Run PROCESSOR_PREPROCESSOR_CONFIG on each stream before SQL.' }),
   PROCESSOR_PREPROCESSOR_CONFIG: key({ group: 'Processors', required: 'when PROCESSOR_PREPROCESSOR_ENABLE=true', description: 'Pre-processor JSON (a string holding JSON, or an object).' }),
-  PROCESSOR_POSTPROCESSOR_ENABLE: key({ group: 'Processors', default: false, description: 'Run PROCESSOR_POSTPROCESSOR_CONFIG on the query results.' }),
+  PROCESSOR_POSTPROCESSOR_ENABLE: key({ type: 'bool', group: 'Processors', default: false, description: 'Run PROCESSOR_POSTPROCESSOR_CONFIG on the query results.' }),
   PROCESSOR_POSTPROCESSOR_CONFIG: key({ group: 'Processors', required: 'when PROCESSOR_POSTPROCESSOR_ENABLE=true', description: 'Post-processor JSON (a string holding JSON, or an object).' }),
   TRANSFORMER_FOLDERS: key({
     group: 'Processors',
@@ -188,43 +223,48 @@ export const JOB_KEYS = {
     description: 'Comma-separated folders (or a JSON array) of user transformer modules (defineTransformer), usable in transformation_class next to Dagger\'s seven. Transformers exported from the UDF_FOLDERS files are found too. Relative paths are resolved against the working directory.',
     dagger: 'Dirk only; replaces custom Java transformer classes.',
   }),
-  PROCESSOR_LONGBOW_ASYNC_TIMEOUT: key({ group: 'Longbow', default: 15000, description: 'Longbow read/write timeout, in ms.' }),
-  PROCESSOR_LONGBOW_THREAD_CAPACITY: key({ group: 'Longbow', default: 30, description: 'Concurrent Longbow requests.' }),
-  PROCESSOR_LONGBOW_GCP_PROJECT_ID: key({ group: 'Longbow', default: 'default-gcp-project', description: 'BigTable project.' }),
-  PROCESSOR_LONGBOW_GCP_INSTANCE_ID: key({ group: 'Longbow', default: 'default-gcp-project', description: 'BigTable instance.' }),
+  PROCESSOR_LONGBOW_ASYNC_TIMEOUT: key({ type: 'int', min: 1, group: 'Longbow', default: 15000, description: 'Longbow read/write timeout, in ms.' }),
+  PROCESSOR_LONGBOW_THREAD_CAPACITY: key({ type: 'int', min: 1, group: 'Longbow', default: 30, description: 'Concurrent Longbow requests.' }),
+  PROCESSOR_LONGBOW_GCP_PROJECT_ID: key({ type: 'string', group: 'Longbow', default: 'default-gcp-project', description: 'BigTable project.' }),
+  PROCESSOR_LONGBOW_GCP_INSTANCE_ID: key({ type: 'string', group: 'Longbow', default: 'default-gcp-project', description: 'BigTable instance.' }),
   PROCESSOR_LONGBOW_GCP_TABLE_ID: key({ group: 'Longbow', description: 'BigTable table; default FLINK_JOB_ID.' }),
   PROCESSOR_LONGBOW_STORE_URL: key({ group: 'Longbow', description: 'Dirk: the PostgreSQL database Longbow keeps its history in, as postgres://user:password@host:port/database (Dagger uses BigTable). Required by a Longbow job.' }),
-  PROCESSOR_LONGBOW_DOCUMENT_DURATION: key({ group: 'Longbow', default: '90d', description: 'How long Longbow keeps documents: a number and a unit s, m, h or d.' }),
+  PROCESSOR_LONGBOW_DOCUMENT_DURATION: key({ type: 'string', group: 'Longbow', default: '90d', description: 'How long Longbow keeps documents: a number and a unit s, m, h or d.' }),
 
   // ---- UDF
   UDF_FOLDERS: key({
+    type: 'list',
     group: 'UDF',
     default: [],
     description: 'Comma-separated folders (or a JSON array) of user function modules written against Dirk\'s UDF API. The built-in function library is always available. Relative paths are resolved against the working directory.',
     dagger: 'Dirk only; replaces FUNCTION_FACTORY_CLASSES.',
   }),
   UDF_WATCH: key({
+    type: 'bool',
     group: 'UDF',
     default: false,
     description: 'Reload a changed user function file in the running job (same as `dirk run --watch-udfs`). Operator state is kept; a reloaded function must keep its signatures, otherwise the reload is refused and the old body stays.',
     dagger: 'Dirk only.',
   }),
   UDF_ERROR_POLICY: key({
+    type: 'enum',
+    values: ['NULL', 'FAIL'],
     group: 'UDF',
     default: 'NULL',
     description: 'What a function call that throws (or an async call that times out) does: `NULL` gives NULL for that call, counts it in dirk_udf_errors_total and logs it (rate-limited); `FAIL` stops the job with an error naming the function and the record (topic, partition, offset).',
     dagger: 'Dirk only (Dagger fails the job).',
   }),
-  UDF_STORE_PROVIDER: key({ group: 'UDF', default: 'GCS', description: 'DART store: `GCS`, `OSS` or `COS` (goto/dagger).' }),
+  UDF_STORE_PROVIDER: key({ type: 'enum', values: ['GCS', 'OSS', 'COS'], group: 'UDF', default: 'GCS', description: 'DART store: `GCS`, `OSS` or `COS` (goto/dagger).' }),
   UDF_DART_PROJECT_ID: key({ group: 'UDF', description: 'DART store project (goto/dagger); falls back to UDF_DART_GCS_PROJECT_ID.' }),
   UDF_DART_BUCKET_ID: key({ group: 'UDF', description: 'DART store bucket (goto/dagger); falls back to UDF_DART_GCS_BUCKET_ID.' }),
   UDF_DART_GCS_PROJECT_ID: key({ group: 'UDF', description: 'DART GCS project (deprecated in goto/dagger).' }),
   UDF_DART_GCS_BUCKET_ID: key({ group: 'UDF', description: 'DART GCS bucket (deprecated in goto/dagger).' }),
   OSS_ENDPOINT: key({ group: 'UDF', description: 'Alibaba OSS endpoint for DART (goto/dagger).' }),
   COS_REGION: key({ group: 'UDF', description: 'Tencent COS region for DART (goto/dagger).' }),
-  ENABLE_TKE_OIDC_PROVIDER: key({ group: 'UDF', default: false, description: 'Tencent TKE OIDC credentials for COS (goto/dagger).' }),
+  ENABLE_TKE_OIDC_PROVIDER: key({ type: 'bool', group: 'UDF', default: false, description: 'Tencent TKE OIDC credentials for COS (goto/dagger).' }),
   'UDF_*': key({ group: 'UDF', description: 'Any other UDF_ key is kept as written in `udf.settings` for user functions; no unknown-key warning.' }),
   PYTHON_UDF_ENABLE: key({
+    type: 'bool',
     group: 'UDF',
     default: false,
     description: 'Must be false: Python UDFs are not supported.',
@@ -233,10 +273,10 @@ export const JOB_KEYS = {
   PYTHON_UDF_CONFIG: key({ group: 'UDF', description: 'Ignored (with a warning), since Python UDFs are not supported.' }),
 
   // ---- Telemetry
-  METRIC_TELEMETRY_ENABLE: key({ group: 'Telemetry', default: true, description: 'Serve Prometheus metrics.', dagger: 'Dagger reports to StatsD; Dirk serves a Prometheus /metrics endpoint.' }),
-  METRIC_TELEMETRY_SHUTDOWN_PERIOD_MS: key({ group: 'Telemetry', default: 10000, description: 'Pause after a fatal error before exiting, so the error metric can be scraped, in ms.' }),
-  METRICS_PORT: key({ group: 'Telemetry', default: 9464, description: 'Port of the /metrics endpoint; 0 picks a free port.', dagger: 'Dirk only.' }),
-  METRICS_HOST: key({ group: 'Telemetry', default: '127.0.0.1', description: 'Interface of the /metrics endpoint (`0.0.0.0` to expose it).', dagger: 'Dirk only.' }),
+  METRIC_TELEMETRY_ENABLE: key({ type: 'bool', group: 'Telemetry', default: true, description: 'Serve Prometheus metrics.', dagger: 'Dagger reports to StatsD; Dirk serves a Prometheus /metrics endpoint.' }),
+  METRIC_TELEMETRY_SHUTDOWN_PERIOD_MS: key({ type: 'int', min: 0, group: 'Telemetry', default: 10000, description: 'Pause after a fatal error before exiting, so the error metric can be scraped, in ms.' }),
+  METRICS_PORT: key({ type: 'int', min: 0, max: 65535, group: 'Telemetry', default: 9464, description: 'Port of the /metrics endpoint; 0 picks a free port.', dagger: 'Dirk only.' }),
+  METRICS_HOST: key({ type: 'string', group: 'Telemetry', default: '127.0.0.1', description: 'Interface of the /metrics endpoint (`0.0.0.0` to expose it).', dagger: 'Dirk only.' }),
 } as const;
 
 export const STREAM_KEYS = {
@@ -245,7 +285,7 @@ export const STREAM_KEYS = {
     required: true,
     description: 'Table name in SQL; unique across STREAMS (ignoring case). Names other than letters, digits and `_` must be quoted with backticks in the query.',
   }),
-  INPUT_DATATYPE: key({ group: 'Stream', default: 'PROTO', description: '`PROTO` or `JSON`.', dagger: 'Dirk also accepts JSON for FILE_SOURCE.' }),
+  INPUT_DATATYPE: key({ type: 'enum', values: ['PROTO', 'JSON'], group: 'Stream', default: 'PROTO', description: '`PROTO` or `JSON`.', dagger: 'Dirk also accepts JSON for FILE_SOURCE.' }),
   INPUT_SCHEMA_PROTO_CLASS: key({ group: 'Stream', required: 'when INPUT_DATATYPE=PROTO', description: 'Full name of the input message (`com.example.Booking`).' }),
   INPUT_SCHEMA_EVENT_TIMESTAMP_FIELD_INDEX: key({ group: 'Stream', required: 'when INPUT_DATATYPE=PROTO', description: 'Field *number* of the google.protobuf.Timestamp field that becomes the rowtime.' }),
   INPUT_SCHEMA_JSON_SCHEMA: key({ group: 'Stream', required: 'when INPUT_DATATYPE=JSON', description: 'JSON Schema of the records (a string holding JSON, or an object).' }),
@@ -264,13 +304,14 @@ export const STREAM_KEYS = {
   SOURCE_KAFKA_NAME: key({ group: 'Kafka source', description: 'Logical cluster name (metrics and logs).' }),
   SOURCE_KAFKA_CONSUMER_CONFIG_BOOTSTRAP_SERVERS: key({ group: 'Kafka source', required: 'for Kafka sources', description: 'Comma-separated `host:port` list (or a JSON array).' }),
   SOURCE_KAFKA_CONSUMER_CONFIG_GROUP_ID: key({ group: 'Kafka source', required: 'for Kafka sources', description: 'Consumer group; instances of one job share it.' }),
-  SOURCE_KAFKA_CONSUMER_CONFIG_AUTO_OFFSET_RESET: key({ group: 'Kafka source', default: 'latest', description: 'Where to start without a committed offset: `latest` or `earliest`.' }),
+  SOURCE_KAFKA_CONSUMER_CONFIG_AUTO_OFFSET_RESET: key({ type: 'enum', values: ['latest', 'earliest'], group: 'Kafka source', default: 'latest', description: 'Where to start without a committed offset: `latest` or `earliest`.' }),
   SOURCE_KAFKA_CONSUMER_CONFIG_AUTO_COMMIT_ENABLE: key({
+    type: 'bool',
     group: 'Kafka source',
     default: false,
     description: 'Let the client commit offsets on its own. Keep false: offsets are committed with completed checkpoints.',
   }),
-  SOURCE_KAFKA_CONSUMER_CONFIG_SECURITY_PROTOCOL: key({ group: 'Kafka source', default: 'PLAINTEXT', description: '`PLAINTEXT`, `SSL`, `SASL_PLAINTEXT` or `SASL_SSL`.' }),
+  SOURCE_KAFKA_CONSUMER_CONFIG_SECURITY_PROTOCOL: key({ type: 'enum', values: ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'], group: 'Kafka source', default: 'PLAINTEXT', description: '`PLAINTEXT`, `SSL`, `SASL_PLAINTEXT` or `SASL_SSL`.' }),
   SOURCE_KAFKA_CONSUMER_CONFIG_SASL_MECHANISM: key({ group: 'Kafka source', required: 'with SASL_*', description: '`PLAIN`, `SCRAM-SHA-256` or `SCRAM-SHA-512`.' }),
   SOURCE_KAFKA_CONSUMER_CONFIG_SASL_JAAS_CONFIG: key({
     group: 'Kafka source',
@@ -296,8 +337,8 @@ export const STREAM_KEYS = {
     dagger: 'Dagger drops unknown CONFIG_ keys; Dirk passes them to the consumer.',
   }),
   SOURCE_PARQUET_FILE_PATHS: key({ group: 'Parquet source', required: 'for PARQUET_SOURCE', description: 'JSON array of files or folders. Validated; the Parquet source is not available in Dirk yet.' }),
-  SOURCE_PARQUET_READ_ORDER_STRATEGY: key({ group: 'Parquet source', default: 'EARLIEST_TIME_URL_FIRST', description: 'Only `EARLIEST_TIME_URL_FIRST` (Dagger throws on EARLIEST_INDEX_FIRST).' }),
-  SOURCE_PARQUET_SCHEMA_MATCH_STRATEGY: key({ group: 'Parquet source', default: 'SAME_SCHEMA_WITH_FAIL_ON_MISMATCH', description: '`SAME_SCHEMA_WITH_FAIL_ON_MISMATCH` or `BACKWARD_COMPATIBLE_SCHEMA_WITH_FAIL_ON_TYPE_MISMATCH`.' }),
+  SOURCE_PARQUET_READ_ORDER_STRATEGY: key({ type: 'enum', values: ['EARLIEST_TIME_URL_FIRST'], group: 'Parquet source', default: 'EARLIEST_TIME_URL_FIRST', description: 'Only `EARLIEST_TIME_URL_FIRST` (Dagger throws on EARLIEST_INDEX_FIRST).' }),
+  SOURCE_PARQUET_SCHEMA_MATCH_STRATEGY: key({ type: 'enum', values: ['SAME_SCHEMA_WITH_FAIL_ON_MISMATCH', 'BACKWARD_COMPATIBLE_SCHEMA_WITH_FAIL_ON_TYPE_MISMATCH'], group: 'Parquet source', default: 'SAME_SCHEMA_WITH_FAIL_ON_MISMATCH', description: '`SAME_SCHEMA_WITH_FAIL_ON_MISMATCH` or `BACKWARD_COMPATIBLE_SCHEMA_WITH_FAIL_ON_TYPE_MISMATCH`.' }),
   SOURCE_PARQUET_FILE_DATE_RANGE: key({ group: 'Parquet source', description: '`start,end;start,end` ISO instants, ends inclusive.' }),
   SOURCE_FILE_PATH: key({ group: 'File source', required: 'for FILE_SOURCE', description: 'File to read (resolved against the working directory).', dagger: 'Dirk only.' }),
   SOURCE_FILE_FORMAT: key({
@@ -305,10 +346,12 @@ export const STREAM_KEYS = {
     description: '`JSONL` (JSON streams; the default for them), `PROTO_JSONL` (one proto message per line in protobuf JSON form; the default for PROTO streams) or `PROTO_DELIMITED` (length-delimited binary).',
     dagger: 'Dirk only.',
   }),
-  SOURCE_DATAGEN_ROWS: key({ group: 'Datagen source', default: 1000, description: 'Rows to generate from the schema.', dagger: 'Dirk only.' }),
+  SOURCE_DATAGEN_ROWS: key({ type: 'int', min: 0, group: 'Datagen source', default: 1000, description: 'Rows to generate from the schema.', dagger: 'Dirk only.' }),
   SOURCE_DATAGEN_RATE_PER_SECOND: key({ group: 'Datagen source', description: 'Rows per second; absent = as fast as possible.', dagger: 'Dirk only.' }),
-  SOURCE_DATAGEN_SEED: key({ group: 'Datagen source', default: 1, description: 'Random seed, so runs repeat.', dagger: 'Dirk only.' }),
+  SOURCE_DATAGEN_SEED: key({ type: 'int', group: 'Datagen source', default: 1, description: 'Random seed, so runs repeat.', dagger: 'Dirk only.' }),
   SOURCE_BAD_RECORD_POLICY: key({
+    type: 'enum',
+    values: ['FAIL', 'SKIP', 'DEAD_LETTER'],
     group: 'Record policies',
     default: 'FAIL',
     description: 'A record that cannot be decoded: `FAIL` the job (as Dagger), `SKIP` it (counted), or send it to `DEAD_LETTER`.',
@@ -321,6 +364,8 @@ export const STREAM_KEYS = {
     dagger: 'Dirk only.',
   }),
   SOURCE_LATE_RECORD_POLICY: key({
+    type: 'enum',
+    values: ['DROP', 'LOG', 'TOPIC'],
     group: 'Record policies',
     default: 'DROP',
     description: 'A record behind the watermark: `DROP` it (counted, as Flink), `LOG` and drop it, or send it to `TOPIC`.',
@@ -376,7 +421,30 @@ function formatDefault(spec: KeySpec): string {
   return typeof spec.required === 'string' ? `${text} (required ${spec.required})` : text;
 }
 
-/** Every known key with its default and meaning, in table order: the source of docs/configuration.md. */
+function formatType(spec: KeySpec): string {
+  switch (spec.type) {
+    case undefined:
+      return '';
+    case 'int': {
+      const { min, max } = spec;
+      if (min !== undefined && max !== undefined) return `integer ${min}..${max}`;
+      if (min !== undefined) return `integer >= ${min}`;
+      return max !== undefined ? `integer <= ${max}` : 'integer';
+    }
+    case 'bool':
+      return 'true / false';
+    case 'enum':
+      return `one of ${(spec.values ?? []).join(', ')}`;
+    case 'list':
+      return 'list (comma-separated or JSON array)';
+    case 'string':
+    case 'text':
+    default:
+      return 'string';
+  }
+}
+
+/** Every known key with its type, default and meaning, in table order: the source of docs/configuration.md. */
 export function describeConfigKeys(): ConfigKeyInfo[] {
   const out: ConfigKeyInfo[] = [];
   const add = (scope: 'job' | 'stream', table: Readonly<Record<string, KeySpec>>): void => {
@@ -386,6 +454,7 @@ export function describeConfigKeys(): ConfigKeyInfo[] {
         scope,
         group: spec.group,
         default: formatDefault(spec),
+        type: formatType(spec),
         description: spec.description,
         ...(spec.dagger === undefined ? {} : { dagger: spec.dagger }),
       });

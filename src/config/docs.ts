@@ -15,9 +15,9 @@ export function renderConfigReference(): string {
   const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   const out: string[] = [DOCS_BEGIN, ''];
   for (const [title, keys] of groups) {
-    out.push(`### ${title}`, '', '| key | default | description | Dagger difference |', '|---|---|---|---|');
+    out.push(`### ${title}`, '', '| key | type | default | description | Dagger difference |', '|---|---|---|---|---|');
     for (const k of keys) {
-      out.push(`| \`${cell(k.key)}\` | ${cell(formatDefault(k.default))} | ${cell(k.description)} | ${cell(k.dagger ?? '')} |`);
+      out.push(`| \`${cell(k.key)}\` | ${cell(k.type)} | ${cell(formatDefault(k.default))} | ${cell(k.description)} | ${cell(k.dagger ?? '')} |`);
     }
     out.push('');
   }

@@ -3,6 +3,7 @@ import { closest } from '../core/errors.js';
 import { ConfigErrors, Issues } from './config-errors.js';
 import { JOB_KEYS as D, JOB_KEY_PREFIXES, LEGACY_JOB_KEYS } from './defaults.js';
 import { Section, isPlainObject } from './reader.js';
+import { jobKeyDefault, readJobKey } from './spec.js';
 import { parseSink } from './sink.js';
 import { parseStreams } from './streams.js';
 import type {
@@ -33,19 +34,19 @@ export function parseJobConfig(raw: unknown, opts: ParseOptions = {}): ParsedJob
   const s = new Section(values, '', issues);
 
   const sqlQuery = readQuery(s);
-  const jobId = s.optional('FLINK_JOB_ID') ?? D.FLINK_JOB_ID.default;
-  const rowtimeAttributeName = s.optional('FLINK_ROWTIME_ATTRIBUTE_NAME') ?? D.FLINK_ROWTIME_ATTRIBUTE_NAME.default;
+  const jobId = readJobKey(s, 'FLINK_JOB_ID');
+  const rowtimeAttributeName = readJobKey(s, 'FLINK_ROWTIME_ATTRIBUTE_NAME');
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(rowtimeAttributeName)) {
     s.error('FLINK_ROWTIME_ATTRIBUTE_NAME', 'a column name of letters, digits and _', rowtimeAttributeName);
   }
 
-  const largeMessage = s.bool('SOURCE_KAFKA_CONSUME_LARGE_MESSAGE_ENABLE', D.SOURCE_KAFKA_CONSUME_LARGE_MESSAGE_ENABLE.default);
+  const largeMessage = readJobKey(s, 'SOURCE_KAFKA_CONSUME_LARGE_MESSAGE_ENABLE');
   const streams = s.has('STREAMS')
     ? parseStreams(s.get('STREAMS'), { issues, baseDir, largeMessage })
     : (s.error('STREAMS', 'a non-empty JSON array of stream objects', undefined), []);
 
-  const parallelism = s.int('FLINK_PARALLELISM', D.FLINK_PARALLELISM.default, { min: 1 });
-  const parallelismMax = s.int('FLINK_PARALLELISM_MAX', D.FLINK_PARALLELISM_MAX.default, { min: 1 });
+  const parallelism = readJobKey(s, 'FLINK_PARALLELISM');
+  const parallelismMax = readJobKey(s, 'FLINK_PARALLELISM_MAX');
   if (parallelism > parallelismMax) {
     s.error('FLINK_PARALLELISM', `an integer <= FLINK_PARALLELISM_MAX (${parallelismMax})`, s.get('FLINK_PARALLELISM'));
   }
@@ -55,21 +56,21 @@ export function parseJobConfig(raw: unknown, opts: ParseOptions = {}): ParsedJob
     sqlQuery,
     rowtimeAttributeName,
     watermark: {
-      delayMs: s.int('FLINK_WATERMARK_DELAY_MS', D.FLINK_WATERMARK_DELAY_MS.default, { min: 0 }),
-      intervalMs: s.int('FLINK_WATERMARK_INTERVAL_MS', D.FLINK_WATERMARK_INTERVAL_MS.default, { min: 1 }),
-      perPartition: s.bool('FLINK_WATERMARK_PER_PARTITION_ENABLE', D.FLINK_WATERMARK_PER_PARTITION_ENABLE.default),
-      idleTimeoutMs: s.int('FLINK_WATERMARK_IDLE_TIMEOUT_MS', D.FLINK_WATERMARK_IDLE_TIMEOUT_MS.default, { min: 0 }),
+      delayMs: readJobKey(s, 'FLINK_WATERMARK_DELAY_MS'),
+      intervalMs: readJobKey(s, 'FLINK_WATERMARK_INTERVAL_MS'),
+      perPartition: readJobKey(s, 'FLINK_WATERMARK_PER_PARTITION_ENABLE'),
+      idleTimeoutMs: readJobKey(s, 'FLINK_WATERMARK_IDLE_TIMEOUT_MS'),
     },
     parallelism,
     parallelismMax,
     checkpoint: {
-      intervalMs: s.int('FLINK_CHECKPOINT_INTERVAL_MS', D.FLINK_CHECKPOINT_INTERVAL_MS.default, { min: 1 }),
-      timeoutMs: s.int('FLINK_CHECKPOINT_TIMEOUT_MS', D.FLINK_CHECKPOINT_TIMEOUT_MS.default, { min: 1 }),
-      minPauseMs: s.int('FLINK_CHECKPOINT_MIN_PAUSE_MS', D.FLINK_CHECKPOINT_MIN_PAUSE_MS.default, { min: 0 }),
-      maxConcurrent: s.int('FLINK_CHECKPOINT_MAX_CONCURRENT', D.FLINK_CHECKPOINT_MAX_CONCURRENT.default, { min: 1 }),
-      tolerableFailures: s.int('FLINK_CHECKPOINT_TOLERABLE_FAILURES', D.FLINK_CHECKPOINT_TOLERABLE_FAILURES.default, { min: 0 }),
+      intervalMs: readJobKey(s, 'FLINK_CHECKPOINT_INTERVAL_MS'),
+      timeoutMs: readJobKey(s, 'FLINK_CHECKPOINT_TIMEOUT_MS'),
+      minPauseMs: readJobKey(s, 'FLINK_CHECKPOINT_MIN_PAUSE_MS'),
+      maxConcurrent: readJobKey(s, 'FLINK_CHECKPOINT_MAX_CONCURRENT'),
+      tolerableFailures: readJobKey(s, 'FLINK_CHECKPOINT_TOLERABLE_FAILURES'),
     },
-    retentionIdleStateMinutes: s.int('FLINK_RETENTION_IDLE_STATE_MINUTE', D.FLINK_RETENTION_IDLE_STATE_MINUTE.default, { min: 0 }),
+    retentionIdleStateMinutes: readJobKey(s, 'FLINK_RETENTION_IDLE_STATE_MINUTE'),
     streams,
     sink: parseSink(s),
     schemaRegistry: readSchemaRegistry(s, baseDir),
@@ -102,7 +103,7 @@ function readQuery(s: Section): string {
 }
 
 function readSchemaRegistry(s: Section, baseDir: string): SchemaRegistryConfig {
-  const enabled = s.bool('SCHEMA_REGISTRY_STENCIL_ENABLE', D.SCHEMA_REGISTRY_STENCIL_ENABLE.default);
+  const enabled = readJobKey(s, 'SCHEMA_REGISTRY_STENCIL_ENABLE');
   const urls = s.list('SCHEMA_REGISTRY_STENCIL_URLS') ?? [];
   for (const u of urls) {
     if (!/^https?:\/\/\S+$/i.test(u)) s.error('SCHEMA_REGISTRY_STENCIL_URLS', 'comma-separated http(s) URLs', u);
@@ -110,21 +111,17 @@ function readSchemaRegistry(s: Section, baseDir: string): SchemaRegistryConfig {
   if (enabled && urls.length === 0 && !s.issues.errors.some((e) => e.key === 'SCHEMA_REGISTRY_STENCIL_URLS')) {
     s.error('SCHEMA_REGISTRY_STENCIL_URLS', 'at least one URL (required when SCHEMA_REGISTRY_STENCIL_ENABLE=true)', s.get('SCHEMA_REGISTRY_STENCIL_URLS'));
   }
-  const protoDirs = (s.list('SCHEMA_PROTO_DIRS') ?? [...D.SCHEMA_PROTO_DIRS.default]).map((p) => resolvePath(baseDir, p));
+  const protoDirs = readJobKey(s, 'SCHEMA_PROTO_DIRS').map((p) => resolvePath(baseDir, p));
   return {
     enabled,
     urls,
-    fetchTimeoutMs: s.int('SCHEMA_REGISTRY_STENCIL_FETCH_TIMEOUT_MS', D.SCHEMA_REGISTRY_STENCIL_FETCH_TIMEOUT_MS.default, { min: 1 }),
+    fetchTimeoutMs: readJobKey(s, 'SCHEMA_REGISTRY_STENCIL_FETCH_TIMEOUT_MS'),
     fetchHeaders: readHeaders(s),
-    cacheAutoRefresh: s.bool('SCHEMA_REGISTRY_STENCIL_CACHE_AUTO_REFRESH', D.SCHEMA_REGISTRY_STENCIL_CACHE_AUTO_REFRESH.default),
-    cacheTtlMs: s.int('SCHEMA_REGISTRY_STENCIL_CACHE_TTL_MS', D.SCHEMA_REGISTRY_STENCIL_CACHE_TTL_MS.default, { min: 1 }),
-    refreshStrategy: s.oneOf(
-      'SCHEMA_REGISTRY_STENCIL_REFRESH_STRATEGY',
-      ['LONG_POLLING', 'VERSION_BASED_REFRESH'] as const,
-      D.SCHEMA_REGISTRY_STENCIL_REFRESH_STRATEGY.default,
-    ),
-    fetchBackoffMinMs: s.int('SCHEMA_REGISTRY_STENCIL_FETCH_BACKOFF_MIN_MS', D.SCHEMA_REGISTRY_STENCIL_FETCH_BACKOFF_MIN_MS.default, { min: 0 }),
-    fetchRetries: s.int('SCHEMA_REGISTRY_STENCIL_FETCH_RETRIES', D.SCHEMA_REGISTRY_STENCIL_FETCH_RETRIES.default, { min: 0 }),
+    cacheAutoRefresh: readJobKey(s, 'SCHEMA_REGISTRY_STENCIL_CACHE_AUTO_REFRESH'),
+    cacheTtlMs: readJobKey(s, 'SCHEMA_REGISTRY_STENCIL_CACHE_TTL_MS'),
+    refreshStrategy: readJobKey(s, 'SCHEMA_REGISTRY_STENCIL_REFRESH_STRATEGY'),
+    fetchBackoffMinMs: readJobKey(s, 'SCHEMA_REGISTRY_STENCIL_FETCH_BACKOFF_MIN_MS'),
+    fetchRetries: readJobKey(s, 'SCHEMA_REGISTRY_STENCIL_FETCH_RETRIES'),
     protoDirs,
   };
 }
@@ -153,9 +150,9 @@ function readHeaders(s: Section): Record<string, string> {
 
 function readProcessors(s: Section, jobId: string, baseDir: string): ProcessorsConfig {
   const side = (which: 'PRE' | 'POST'): { enabled: boolean; config: unknown } => {
-    const enableKey = `PROCESSOR_${which}PROCESSOR_ENABLE`;
+    const enableKey = `PROCESSOR_${which}PROCESSOR_ENABLE` as const;
     const configKey = `PROCESSOR_${which}PROCESSOR_CONFIG`;
-    const enabled = s.bool(enableKey, false);
+    const enabled = readJobKey(s, enableKey);
     const config = s.json(configKey, 'a JSON object');
     if (config !== undefined && !isPlainObject(config)) s.error(configKey, 'a JSON object', config);
     if (enabled && config === undefined && !s.issues.errors.some((e) => e.key === configKey)) {
@@ -178,18 +175,18 @@ function readProcessors(s: Section, jobId: string, baseDir: string): ProcessorsC
 const DURATION_UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 function readLongbow(s: Section, jobId: string): LongbowConfig {
-  let documentDuration = s.optional('PROCESSOR_LONGBOW_DOCUMENT_DURATION') ?? D.PROCESSOR_LONGBOW_DOCUMENT_DURATION.default;
+  let documentDuration = readJobKey(s, 'PROCESSOR_LONGBOW_DOCUMENT_DURATION');
   let m = /^(\d+)([smhd])$/.exec(documentDuration);
   if (!m) {
     s.error('PROCESSOR_LONGBOW_DOCUMENT_DURATION', 'a number and a unit s, m, h or d (e.g. 90d)', documentDuration);
-    documentDuration = D.PROCESSOR_LONGBOW_DOCUMENT_DURATION.default;
+    documentDuration = jobKeyDefault('PROCESSOR_LONGBOW_DOCUMENT_DURATION');
     m = /^(\d+)([smhd])$/.exec(documentDuration);
   }
   return {
-    asyncTimeoutMs: s.int('PROCESSOR_LONGBOW_ASYNC_TIMEOUT', D.PROCESSOR_LONGBOW_ASYNC_TIMEOUT.default, { min: 1 }),
-    threadCapacity: s.int('PROCESSOR_LONGBOW_THREAD_CAPACITY', D.PROCESSOR_LONGBOW_THREAD_CAPACITY.default, { min: 1 }),
-    gcpProjectId: s.optional('PROCESSOR_LONGBOW_GCP_PROJECT_ID') ?? D.PROCESSOR_LONGBOW_GCP_PROJECT_ID.default,
-    gcpInstanceId: s.optional('PROCESSOR_LONGBOW_GCP_INSTANCE_ID') ?? D.PROCESSOR_LONGBOW_GCP_INSTANCE_ID.default,
+    asyncTimeoutMs: readJobKey(s, 'PROCESSOR_LONGBOW_ASYNC_TIMEOUT'),
+    threadCapacity: readJobKey(s, 'PROCESSOR_LONGBOW_THREAD_CAPACITY'),
+    gcpProjectId: readJobKey(s, 'PROCESSOR_LONGBOW_GCP_PROJECT_ID'),
+    gcpInstanceId: readJobKey(s, 'PROCESSOR_LONGBOW_GCP_INSTANCE_ID'),
     gcpTableId: s.optional('PROCESSOR_LONGBOW_GCP_TABLE_ID') ?? jobId,
     storeUrl: s.optional('PROCESSOR_LONGBOW_STORE_URL'),
     documentDuration,
@@ -198,9 +195,9 @@ function readLongbow(s: Section, jobId: string): LongbowConfig {
 }
 
 function readUdf(s: Section, baseDir: string): UdfConfig {
-  const folders = (s.list('UDF_FOLDERS') ?? [...D.UDF_FOLDERS.default]).map((p) => resolvePath(baseDir, p));
-  const watch = s.bool('UDF_WATCH', D.UDF_WATCH.default);
-  const storeProvider = s.oneOf('UDF_STORE_PROVIDER', ['GCS', 'OSS', 'COS'] as const, D.UDF_STORE_PROVIDER.default);
+  const folders = readJobKey(s, 'UDF_FOLDERS').map((p) => resolvePath(baseDir, p));
+  const watch = readJobKey(s, 'UDF_WATCH');
+  const storeProvider = readJobKey(s, 'UDF_STORE_PROVIDER');
   const projectId = s.optional('UDF_DART_PROJECT_ID') ?? s.optional('UDF_DART_GCS_PROJECT_ID');
   const bucketId = s.optional('UDF_DART_BUCKET_ID') ?? s.optional('UDF_DART_GCS_BUCKET_ID');
   const ossEndpoint = s.optional('OSS_ENDPOINT');
@@ -211,20 +208,20 @@ function readUdf(s: Section, baseDir: string): UdfConfig {
     ...(bucketId !== undefined ? { bucketId } : {}),
     ...(ossEndpoint !== undefined ? { ossEndpoint } : {}),
     ...(cosRegion !== undefined ? { cosRegion } : {}),
-    tkeOidcProvider: s.bool('ENABLE_TKE_OIDC_PROVIDER', D.ENABLE_TKE_OIDC_PROVIDER.default),
+    tkeOidcProvider: readJobKey(s, 'ENABLE_TKE_OIDC_PROVIDER'),
   };
   const settings: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(s.values)) if (k.startsWith('UDF_')) settings[k] = v;
-  const errorPolicy = s.oneOf('UDF_ERROR_POLICY', ['NULL', 'FAIL'] as const, D.UDF_ERROR_POLICY.default as 'NULL' | 'FAIL');
+  const errorPolicy = readJobKey(s, 'UDF_ERROR_POLICY');
   return { folders, watch, errorPolicy, dart, settings };
 }
 
 function readMetrics(s: Section): MetricsConfig {
   return {
-    enabled: s.bool('METRIC_TELEMETRY_ENABLE', D.METRIC_TELEMETRY_ENABLE.default),
-    port: s.int('METRICS_PORT', D.METRICS_PORT.default, { min: 0, max: 65535 }),
-    host: s.optional('METRICS_HOST') ?? D.METRICS_HOST.default,
-    shutdownPeriodMs: s.int('METRIC_TELEMETRY_SHUTDOWN_PERIOD_MS', D.METRIC_TELEMETRY_SHUTDOWN_PERIOD_MS.default, { min: 0 }),
+    enabled: readJobKey(s, 'METRIC_TELEMETRY_ENABLE'),
+    port: readJobKey(s, 'METRICS_PORT'),
+    host: readJobKey(s, 'METRICS_HOST'),
+    shutdownPeriodMs: readJobKey(s, 'METRIC_TELEMETRY_SHUTDOWN_PERIOD_MS'),
   };
 }
 
@@ -242,7 +239,7 @@ function compatibilityChecks(s: Section): void {
   if (builder !== undefined && builder !== D.JOB_BUILDER_FQCN.default) {
     s.issues.warn(`JOB_BUILDER_FQCN (${builder}) is ignored: Dirk has one job builder`);
   }
-  if (s.bool('PYTHON_UDF_ENABLE', D.PYTHON_UDF_ENABLE.default)) {
+  if (readJobKey(s, 'PYTHON_UDF_ENABLE')) {
     s.error('PYTHON_UDF_ENABLE', 'false', s.get('PYTHON_UDF_ENABLE'), 'Python UDFs are not supported in Dirk; write the functions in JavaScript or TypeScript and list their folder in UDF_FOLDERS');
   } else if (s.has('PYTHON_UDF_CONFIG')) {
     s.issues.warn('PYTHON_UDF_CONFIG is ignored: Python UDFs are not supported in Dirk');

@@ -72,7 +72,7 @@ export class Section {
     return v === undefined || v.trim() === '' ? undefined : v.trim();
   }
 
-  bool(key: string, fallback: boolean): boolean {
+  bool<F extends boolean | undefined>(key: string, fallback: F): boolean | F {
     const v = this.get(key);
     if (v === undefined) return fallback;
     if (typeof v === 'boolean') return v;
@@ -86,7 +86,7 @@ export class Section {
     return fallback;
   }
 
-  int(key: string, fallback: number, opts: IntOptions = {}): number {
+  int<F extends number | undefined>(key: string, fallback: F, opts: IntOptions = {}): number | F {
     const v = this.get(key);
     if (v === undefined) return fallback;
     let n: number | undefined;
@@ -109,7 +109,7 @@ export class Section {
   }
 
   /** One of `values`, compared case-insensitively; returns the canonical spelling. */
-  oneOf<T extends string>(key: string, values: readonly T[], fallback: T): T {
+  oneOf<T extends string, F extends T | undefined = T>(key: string, values: readonly T[], fallback: F): T | F {
     const v = this.get(key);
     if (v === undefined) return fallback;
     if (typeof v === 'string') {

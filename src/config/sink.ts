@@ -1,6 +1,7 @@
 /** The sink slice, chosen by SINK_TYPE. */
 import { closest } from '../core/errors.js';
 import { JOB_KEYS as D } from './defaults.js';
+import { readJobKey } from './spec.js';
 import type { Section } from './reader.js';
 import type { BigQueryErrorType, DataType, KafkaSinkConfig, SinkConfig, SinkType } from './types.js';
 import { kafkaPropertyName } from './util.js';
@@ -28,14 +29,14 @@ export function parseSink(s: Section): SinkConfig {
       return {
         type,
         url: s.required('SINK_INFLUX_URL', 'an InfluxDB URL such as http://localhost:8086', 'required when SINK_TYPE=influx'),
-        username: s.str('SINK_INFLUX_USERNAME') ?? D.SINK_INFLUX_USERNAME.default,
-        password: s.str('SINK_INFLUX_PASSWORD') ?? D.SINK_INFLUX_PASSWORD.default,
+        username: readJobKey(s, 'SINK_INFLUX_USERNAME'),
+        password: readJobKey(s, 'SINK_INFLUX_PASSWORD'),
         dbName: s.required('SINK_INFLUX_DB_NAME', 'a database name', 'required when SINK_TYPE=influx'),
         measurementName: s.required('SINK_INFLUX_MEASUREMENT_NAME', 'a measurement name', 'required when SINK_TYPE=influx'),
-        retentionPolicy: s.optional('SINK_INFLUX_RETENTION_POLICY') ?? D.SINK_INFLUX_RETENTION_POLICY.default,
-        batchSize: s.int('SINK_INFLUX_BATCH_SIZE', D.SINK_INFLUX_BATCH_SIZE.default, { min: 0 }),
-        flushDurationMs: s.int('SINK_INFLUX_FLUSH_DURATION_MS', D.SINK_INFLUX_FLUSH_DURATION_MS.default, { min: 0 }),
-        withRowNamesWriter: s.bool('SINK_INFLUX_WITH_ROW_NAMES_WRITER', D.SINK_INFLUX_WITH_ROW_NAMES_WRITER.default),
+        retentionPolicy: readJobKey(s, 'SINK_INFLUX_RETENTION_POLICY'),
+        batchSize: readJobKey(s, 'SINK_INFLUX_BATCH_SIZE'),
+        flushDurationMs: readJobKey(s, 'SINK_INFLUX_FLUSH_DURATION_MS'),
+        withRowNamesWriter: readJobKey(s, 'SINK_INFLUX_WITH_ROW_NAMES_WRITER'),
       };
     case 'bigquery':
       return bigquerySink(s);
@@ -66,15 +67,15 @@ function kafkaSink(s: Section): KafkaSinkConfig {
   for (const b of brokers) {
     if (!/^[^\s:]+:\d+$/.test(b) && !/^\[[0-9a-fA-F:]+\]:\d+$/.test(b)) s.error('SINK_KAFKA_BROKERS', 'host:port entries', b);
   }
-  const dataType = s.oneOf<DataType>('SINK_KAFKA_DATA_TYPE', ['PROTO', 'JSON'], D.SINK_KAFKA_DATA_TYPE.default);
+  const dataType = readJobKey(s, 'SINK_KAFKA_DATA_TYPE');
   const out: { -readonly [K in keyof KafkaSinkConfig]?: KafkaSinkConfig[K] } = {
     type: 'kafka',
     brokers,
     topic: s.required('SINK_KAFKA_TOPIC', 'a topic name', 'required when SINK_TYPE=kafka'),
     dataType,
-    largeMessage: s.bool('SINK_KAFKA_PRODUCE_LARGE_MESSAGE_ENABLE', D.SINK_KAFKA_PRODUCE_LARGE_MESSAGE_ENABLE.default),
-    lingerMs: s.int('SINK_KAFKA_LINGER_MS', D.SINK_KAFKA_LINGER_MS.default, { min: 0 }),
-    deliveryGuarantee: s.oneOf('SINK_KAFKA_DELIVERY_GUARANTEE', ['AT_LEAST_ONCE', 'EXACTLY_ONCE'] as const, D.SINK_KAFKA_DELIVERY_GUARANTEE.default),
+    largeMessage: readJobKey(s, 'SINK_KAFKA_PRODUCE_LARGE_MESSAGE_ENABLE'),
+    lingerMs: readJobKey(s, 'SINK_KAFKA_LINGER_MS'),
+    deliveryGuarantee: readJobKey(s, 'SINK_KAFKA_DELIVERY_GUARANTEE'),
   };
   const stream = s.optional('SINK_KAFKA_STREAM');
   if (stream !== undefined) out.stream = stream;
@@ -119,7 +120,7 @@ function bigquerySink(s: Section): SinkConfig {
   const messageClass = s.optional('SINK_CONNECTOR_SCHEMA_PROTO_MESSAGE_CLASS');
   return {
     type: 'bigquery',
-    batchSize: s.int('SINK_BIGQUERY_BATCH_SIZE', D.SINK_BIGQUERY_BATCH_SIZE.default, { min: 1 }),
+    batchSize: readJobKey(s, 'SINK_BIGQUERY_BATCH_SIZE'),
     errorTypesForFailure: errorTypes,
     ...(keyClass !== undefined ? { protoKeyClass: keyClass } : {}),
     ...(messageClass !== undefined ? { protoMessageClass: messageClass } : {}),

@@ -2,6 +2,7 @@
 import { closest } from '../core/errors.js';
 import type { Issues } from './config-errors.js';
 import { LEGACY_STREAM_KEYS, STREAM_KEYS, STREAM_KEY_PREFIXES } from './defaults.js';
+import { readStreamKey } from './spec.js';
 import { parseJaas } from './jaas.js';
 import { parseJsonText } from './json-scan.js';
 import { Section, isPlainObject, splitList } from './reader.js';
@@ -94,7 +95,7 @@ function parseStream(raw: Record<string, unknown>, index: number, ctx: StreamCon
   const table = s.required('INPUT_SCHEMA_TABLE', 'a table name');
   if (table && /[`\s]/.test(table)) s.error('INPUT_SCHEMA_TABLE', 'a table name without backticks or spaces', table);
 
-  const dataType = s.oneOf<DataType>('INPUT_DATATYPE', ['PROTO', 'JSON'], D.INPUT_DATATYPE.default);
+  const dataType = readStreamKey(s, 'INPUT_DATATYPE');
   const source = parseSourceDetails(s);
 
   const base: {
@@ -194,8 +195,8 @@ function parseKafka(s: Section, ctx: StreamContext): KafkaSourceConfig {
     topicPattern,
     bootstrapServers,
     groupId: s.required(`${CONSUMER}GROUP_ID`, 'a consumer group id'),
-    autoOffsetReset: s.oneOf(`${CONSUMER}AUTO_OFFSET_RESET`, ['latest', 'earliest'], D.SOURCE_KAFKA_CONSUMER_CONFIG_AUTO_OFFSET_RESET.default),
-    autoCommit: s.bool(`${CONSUMER}AUTO_COMMIT_ENABLE`, D.SOURCE_KAFKA_CONSUMER_CONFIG_AUTO_COMMIT_ENABLE.default),
+    autoOffsetReset: readStreamKey(s, 'SOURCE_KAFKA_CONSUMER_CONFIG_AUTO_OFFSET_RESET'),
+    autoCommit: readStreamKey(s, 'SOURCE_KAFKA_CONSUMER_CONFIG_AUTO_COMMIT_ENABLE'),
     largeMessage: ctx.largeMessage,
   };
   const topics = literalTopics(topicPattern);
@@ -234,7 +235,7 @@ function literalTopics(pattern: string): string[] | undefined {
 
 function parseSecurity(s: Section, ctx: StreamContext): KafkaSecurityConfig | undefined {
   const protocolGiven = s.has(`${CONSUMER}SECURITY_PROTOCOL`);
-  const protocol = s.oneOf(`${CONSUMER}SECURITY_PROTOCOL`, ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'] as const, 'PLAINTEXT');
+  const protocol = readStreamKey(s, 'SOURCE_KAFKA_CONSUMER_CONFIG_SECURITY_PROTOCOL');
   const mechanismKey = `${CONSUMER}SASL_MECHANISM`;
   const jaasKey = `${CONSUMER}SASL_JAAS_CONFIG`;
   const isSasl = protocol === 'SASL_PLAINTEXT' || protocol === 'SASL_SSL';
@@ -327,14 +328,8 @@ function parseParquet(s: Section, ctx: StreamContext): ParquetSourceConfig {
   } else if (!(v === undefined && s.issues.errors.some((e) => e.key === s.path(pathsKey)))) {
     s.error(pathsKey, 'a non-empty JSON array of file or folder paths', v);
   }
-  if (s.has('SOURCE_PARQUET_READ_ORDER_STRATEGY')) {
-    s.oneOf('SOURCE_PARQUET_READ_ORDER_STRATEGY', ['EARLIEST_TIME_URL_FIRST'] as const, 'EARLIEST_TIME_URL_FIRST');
-  }
-  const schemaMatchStrategy = s.oneOf(
-    'SOURCE_PARQUET_SCHEMA_MATCH_STRATEGY',
-    ['SAME_SCHEMA_WITH_FAIL_ON_MISMATCH', 'BACKWARD_COMPATIBLE_SCHEMA_WITH_FAIL_ON_TYPE_MISMATCH'] as const,
-    D.SOURCE_PARQUET_SCHEMA_MATCH_STRATEGY.default,
-  );
+  readStreamKey(s, 'SOURCE_PARQUET_READ_ORDER_STRATEGY'); // one value today: read to reject others
+  const schemaMatchStrategy = readStreamKey(s, 'SOURCE_PARQUET_SCHEMA_MATCH_STRATEGY');
   const dateRanges: { start: number; end: number }[] = [];
   const rangeText = s.optional('SOURCE_PARQUET_FILE_DATE_RANGE');
   if (rangeText !== undefined) {
@@ -368,8 +363,8 @@ function parseFile(s: Section, dataType: DataType, ctx: StreamContext): FileSour
 }
 
 function parseDatagen(s: Section): DatagenSourceConfig {
-  const rows = s.int('SOURCE_DATAGEN_ROWS', D.SOURCE_DATAGEN_ROWS.default, { min: 0 });
-  const seed = s.int('SOURCE_DATAGEN_SEED', D.SOURCE_DATAGEN_SEED.default);
+  const rows = readStreamKey(s, 'SOURCE_DATAGEN_ROWS');
+  const seed = readStreamKey(s, 'SOURCE_DATAGEN_SEED');
   const out: { -readonly [K in keyof DatagenSourceConfig]?: DatagenSourceConfig[K] } = { rows, seed };
   if (s.has('SOURCE_DATAGEN_RATE_PER_SECOND')) out.ratePerSecond = s.int('SOURCE_DATAGEN_RATE_PER_SECOND', 1, { min: 1 });
   return out as DatagenSourceConfig;
@@ -386,7 +381,7 @@ function sideTopicBrokers(s: Section, own: readonly string[] | undefined, needed
 }
 
 function parseBadRecords(s: Section, own: readonly string[] | undefined): BadRecordPolicy {
-  const mode = s.oneOf('SOURCE_BAD_RECORD_POLICY', ['FAIL', 'SKIP', 'DEAD_LETTER'] as const, D.SOURCE_BAD_RECORD_POLICY.default);
+  const mode = readStreamKey(s, 'SOURCE_BAD_RECORD_POLICY');
   if (mode !== 'DEAD_LETTER') {
     if (s.has('SOURCE_DEAD_LETTER_TOPIC')) s.issues.warn(`${s.path('SOURCE_DEAD_LETTER_TOPIC')} is ignored: SOURCE_BAD_RECORD_POLICY is ${mode}, not DEAD_LETTER`);
     return { mode };
@@ -397,7 +392,7 @@ function parseBadRecords(s: Section, own: readonly string[] | undefined): BadRec
 }
 
 function parseLateRecords(s: Section, own: readonly string[] | undefined): LateRecordPolicy {
-  const mode = s.oneOf('SOURCE_LATE_RECORD_POLICY', ['DROP', 'LOG', 'TOPIC'] as const, D.SOURCE_LATE_RECORD_POLICY.default);
+  const mode = readStreamKey(s, 'SOURCE_LATE_RECORD_POLICY');
   if (mode !== 'TOPIC') {
     if (s.has('SOURCE_LATE_RECORD_TOPIC')) s.issues.warn(`${s.path('SOURCE_LATE_RECORD_TOPIC')} is ignored: SOURCE_LATE_RECORD_POLICY is ${mode}, not TOPIC`);
     return { mode };

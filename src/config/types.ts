@@ -300,6 +300,8 @@ export interface ConfigKeyInfo {
   readonly group: string;
   /** The default as text (`"latest"`, `10000`, `required`, `-`). */
   readonly default: string;
+  /** The value's type as text, from the key's spec (`integer >= 1`, `one of NULL, FAIL`); empty when read by hand. */
+  readonly type: string;
   readonly description: string;
   /** How Dirk differs from Dagger for this key, if it does. */
   readonly dagger?: string;

@@ -23,19 +23,72 @@ interface Held {
   acc: unknown;
 }
 
-/** Runs `accumulate` / `retract` with the argument values of a row (arity-specialised: no array per row). */
-type Apply = (fn: (acc: unknown, ...args: unknown[]) => unknown, h: Held, row: Row) => void;
+type Step = (h: Held, row: Row) => void;
+type AccFn = (acc: unknown, ...args: unknown[]) => unknown;
 
-function applier(argFns: readonly ((r: Row) => unknown)[]): Apply {
-  const set = (h: Held, r: unknown): void => {
+/**
+ * `accumulate` or `retract` applied to a row's argument values behind the FILTER clause. Written out per
+ * arity and with or without a filter, so the per-row path makes no array and no extra call: this is the
+ * innermost loop of every aggregation.
+ */
+function step(fn: AccFn, argFns: readonly ((r: Row) => unknown)[], filter: ((r: Row) => boolean) | null): Step {
+  const f0 = argFns[0];
+  if (argFns.length === 0) {
+    return filter
+      ? (h, row) => {
+          if (!filter(row)) return;
+          const r = fn(h.acc);
+          if (r !== undefined) h.acc = r;
+        }
+      : (h) => {
+          const r = fn(h.acc);
+          if (r !== undefined) h.acc = r;
+        };
+  }
+  if (argFns.length === 1 && f0) {
+    return filter
+      ? (h, row) => {
+          if (!filter(row)) return;
+          const r = fn(h.acc, f0(row));
+          if (r !== undefined) h.acc = r;
+        }
+      : (h, row) => {
+          const r = fn(h.acc, f0(row));
+          if (r !== undefined) h.acc = r;
+        };
+  }
+  return (h, row) => {
+    if (filter && !filter(row)) return;
+    const r = fn(h.acc, ...argFns.map((f) => f(row)));
     if (r !== undefined) h.acc = r;
   };
-  if (argFns.length === 0) return (fn, h) => set(h, fn(h.acc));
-  if (argFns.length === 1) {
-    const f = argFns[0]!;
-    return (fn, h, row) => set(h, fn(h.acc, f(row)));
-  }
-  return (fn, h, row) => set(h, fn(h.acc, ...argFns.map((f) => f(row))));
+}
+
+/** As `step`, for accumulators updated in place (`inPlace`): the accumulator is the state, with no holder. */
+function inPlaceStep(fn: AccFn, argFns: readonly ((r: Row) => unknown)[], filter: ((r: Row) => boolean) | null): Accumulator['add'] {
+  const f0 = argFns[0];
+  if (argFns.length === 0) return filter ? (acc, row) => void (filter(row) && fn(acc)) : (acc) => void fn(acc);
+  if (argFns.length === 1 && f0) return filter ? (acc, row) => void (filter(row) && fn(acc, f0(row))) : (acc, row) => void fn(acc, f0(row));
+  return (acc, row) => void ((!filter || filter(row)) && fn(acc, ...argFns.map((f) => f(row))));
+}
+
+function inPlaceAccumulator(impl: Impl, name: string, argFns: readonly ((r: Row) => unknown)[], filter: ((r: Row) => boolean) | null): Accumulator {
+  const { retract, merge } = impl;
+  return {
+    create: impl.createAccumulator,
+    add: inPlaceStep(impl.accumulate as AccFn, argFns, filter),
+    retract: retract
+      ? inPlaceStep(retract as AccFn, argFns, filter)
+      : () => {
+          throw new Error(`aggregate ${name} cannot retract; it cannot run on an updating input`);
+        },
+    merge: merge
+      ? (a, b) => void merge(a, b)
+      : () => {
+          throw new Error(`aggregate ${name} has no merge; it cannot run in HOP or SESSION windows`);
+        },
+    result: impl.getValue,
+  };
 }
 
 /** DISTINCT: each distinct argument value (tuple) reaches the aggregate once, with counts so that retraction works. */
@@ -112,19 +165,18 @@ export function createAccumulator(call: AggCall, updatingInput: boolean): Accumu
     ? def.forCall({ argTypes: call.args.map((a) => a.type), returnType: call.type, retracting: updatingInput, ...(call.param !== undefined ? { param: call.param } : {}) })
     : def;
   if (call.distinct) return distinctAccumulator(impl, def.name, argFns, filter);
-  const apply = applier(argFns);
-  const { accumulate, retract, merge } = impl;
+  if (impl.inPlace) return inPlaceAccumulator(impl, def.name, argFns, filter);
+  const { retract, merge } = impl;
+  const add = step(impl.accumulate as AccFn, argFns, filter);
+  const remove = retract
+    ? step(retract as AccFn, argFns, filter)
+    : (): void => {
+        throw new Error(`aggregate ${def.name} cannot retract; it cannot run on an updating input`);
+      };
   return {
     create: (): Held => ({ acc: impl.createAccumulator() }),
-    add: (h, row) => {
-      if (filter && !filter(row)) return;
-      apply(accumulate, h as Held, row);
-    },
-    retract: (h, row) => {
-      if (filter && !filter(row)) return;
-      if (!retract) throw new Error(`aggregate ${def.name} cannot retract; it cannot run on an updating input`);
-      apply(retract, h as Held, row);
-    },
+    add: add as Accumulator['add'],
+    retract: remove as Accumulator['retract'],
     merge: (a, b) => {
       if (!merge) throw new Error(`aggregate ${def.name} has no merge; it cannot run in HOP or SESSION windows`);
       const r = merge((a as Held).acc, (b as Held).acc);

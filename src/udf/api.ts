@@ -96,6 +96,12 @@ export interface AggregateAccumulator<Acc = unknown> {
   /** Needed for session windows and HOP pane sharing. */
   readonly merge?: (acc: Acc, other: Acc) => Acc | void;
   readonly getValue: (acc: Acc) => unknown;
+  /**
+   * `accumulate`, `retract` and `merge` always update `acc` in place and return nothing: the runtime then keeps
+   * the accumulator as it is, without a holder for returned values (the built-ins do; it saves an object per
+   * key and window pane).
+   */
+  readonly inPlace?: boolean;
 }
 
 /** One argument of an aggregate call, as the planner sees it. */

@@ -121,8 +121,10 @@ export class FunctionSlot {
       }
       case 'aggregate': {
         const cur = (): AggregateFunctionDef<unknown> => slot.def as AggregateFunctionDef<unknown>;
+        // forCall would hand the runtime functions that bypass the slot (call counts, error policy, reload).
+        const { forCall: _bypassesSlot, ...shared } = def as AggregateFunctionDef<unknown>;
         const p: AggregateFunctionDef<unknown> = {
-          ...def,
+          ...shared,
           ...lifecycle,
           createAccumulator: () => cur().createAccumulator(),
           accumulate: (acc, ...args) => {

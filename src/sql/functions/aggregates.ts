@@ -255,8 +255,10 @@ interface BuiltinSpec {
 /** The call a built-in's own (unspecialised) accumulator functions serve: one DOUBLE argument, append-only. */
 const DEFAULT_CALL: AggregateCall = { argTypes: [T.DOUBLE], returnType: T.DOUBLE, retracting: false };
 
+/** Built-in accumulators update in place (`inPlace`), so their state is the accumulator itself. */
 function builtin(spec: BuiltinSpec): AggregateFunctionDef<Acc> {
-  return defineAggregate<Acc>({ ...spec.forCall(DEFAULT_CALL), ...spec });
+  const forCall = (call: AggregateCall): AggregateAccumulator<Acc> => ({ ...spec.forCall(call), inPlace: true });
+  return defineAggregate<Acc>({ ...forCall(DEFAULT_CALL), ...spec, forCall });
 }
 
 const NUMERIC_IN: readonly Signature[] = [{ params: ['NUMERIC'], returns: (t) => t[0]! }];
