@@ -281,10 +281,10 @@ export const STREAM_KEYS = {
     description: 'Any other consumer property, suffix lowercased with `_` → `.`.',
     dagger: 'Dagger drops unknown CONFIG_ keys; Dirk passes them to the consumer.',
   }),
-  SOURCE_PARQUET_FILE_PATHS: key({ group: 'Parquet source', required: 'for PARQUET_SOURCE', description: 'JSON array of files or folders. Validated; the Parquet source is not available in Dirk yet.' }),
+  SOURCE_PARQUET_FILE_PATHS: key({ group: 'Parquet source', required: 'for PARQUET_SOURCE', description: 'JSON array of local files or folders (searched recursively; names starting with `.` or `_` skipped). Each file needs a `dt=YYYY-MM-DD[/hr=HH]` folder in its path, which orders the reading.' }),
   SOURCE_PARQUET_READ_ORDER_STRATEGY: key({ group: 'Parquet source', default: 'EARLIEST_TIME_URL_FIRST', description: 'Only `EARLIEST_TIME_URL_FIRST` (Dagger throws on EARLIEST_INDEX_FIRST).' }),
-  SOURCE_PARQUET_SCHEMA_MATCH_STRATEGY: key({ group: 'Parquet source', default: 'SAME_SCHEMA_WITH_FAIL_ON_MISMATCH', description: '`SAME_SCHEMA_WITH_FAIL_ON_MISMATCH` or `BACKWARD_COMPATIBLE_SCHEMA_WITH_FAIL_ON_TYPE_MISMATCH`.' }),
-  SOURCE_PARQUET_FILE_DATE_RANGE: key({ group: 'Parquet source', description: '`start,end;start,end` ISO instants, ends inclusive.' }),
+  SOURCE_PARQUET_SCHEMA_MATCH_STRATEGY: key({ group: 'Parquet source', default: 'SAME_SCHEMA_WITH_FAIL_ON_MISMATCH', description: '`SAME_SCHEMA_WITH_FAIL_ON_MISMATCH` (a field the query reads must be in every file) or `BACKWARD_COMPATIBLE_SCHEMA_WITH_FAIL_ON_TYPE_MISMATCH` (a missing field reads as its protobuf default). A type mismatch fails under both.' }),
+  SOURCE_PARQUET_FILE_DATE_RANGE: key({ group: 'Parquet source', description: '`start,end;start,end` ISO instants, ends inclusive; keeps the files whose partition time (`dt=`/`hr=`) is in a range.' }),
   SOURCE_FILE_PATH: key({ group: 'File source', required: 'for FILE_SOURCE', description: 'File to read (resolved against the working directory).', dagger: 'Dirk only.' }),
   SOURCE_FILE_FORMAT: key({
     group: 'File source',

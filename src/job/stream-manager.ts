@@ -14,6 +14,7 @@ import { createInfluxSink } from '../sinks/influxdb/influx-sink.js';
 import { createKafkaSource } from '../sources/kafka/kafka-source.js';
 import { createFileSource } from '../sources/file/file-source.js';
 import { createDatagenSource } from '../sources/datagen/datagen-source.js';
+import { parquetSourceFromStream } from '../connectors/parquet/wiring.js';
 import { createTelemetry, startMetricsServer, type MetricsServer, type Telemetry } from '../telemetry/index.js';
 import { explainPlan } from './explain.js';
 import { createLateRecordOutput } from './late-records.js';
@@ -197,8 +198,10 @@ function createSource(job: PreparedJob, stream: StreamConfig, logger: Logger, te
         ...(protoType ? { protoJsonToBytes: (obj: unknown) => protoType.encode(protoType.fromObject(obj as Record<string, unknown>)).finish() } : {}),
       });
     }
+    case 'PARQUET_SOURCE':
+      return parquetSourceFromStream(job, stream, logger, telemetry?.parquetMetrics(stream.table));
     default:
-      throw userError(`STREAMS[${stream.index}].SOURCE_DETAILS: ${stream.source.name} is not available in Dirk yet; use KAFKA_SOURCE, KAFKA_CONSUMER, FILE_SOURCE or DATAGEN_SOURCE`);
+      throw userError(`STREAMS[${stream.index}].SOURCE_DETAILS: ${stream.source.name} is not available in Dirk yet; use KAFKA_SOURCE, KAFKA_CONSUMER, PARQUET_SOURCE, FILE_SOURCE or DATAGEN_SOURCE`);
   }
 }
 

@@ -6,6 +6,7 @@
  */
 import client from 'prom-client';
 import type { Counter, Gauge, Histogram, SinkMetrics, SourceMetrics } from '../core/connector.js';
+import type { ParquetMetrics } from '../connectors/parquet/parquet-source.js';
 import { userError } from '../core/errors.js';
 import {
   EXTERNAL_FAILURE_REASONS,
@@ -77,6 +78,8 @@ export interface Telemetry {
   /** Marks that `table` reads `topic` (dirk_source_topic_info = 1). */
   sourceTopic(table: string, topic: string): void;
   sinkMetrics(sink: string): SinkMetrics;
+  /** A Parquet source's reader and file metrics (Dagger's Parquet metrics). */
+  parquetMetrics(table: string): ParquetMetrics;
   /** Influx only: points refused for being beyond the retention policy. */
   sinkLateRecordsDropped(sink: string): Counter;
   /** Set in milliseconds; exported in seconds. */
@@ -175,6 +178,16 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
       incompatible: (reason) => counter('schemaIncompatibleChanges', table, reason),
     }),
     sourceTopic: (table, topic) => gauge('sourceTopicInfo', table, topic).set(1),
+    parquetMetrics: (table) => ({
+      readersCreated: counter('parquetReadersCreated', table),
+      readersClosed: counter('parquetReadersClosed', table),
+      rowsEmitted: counter('parquetRowsEmitted', table),
+      rowGroupReadSeconds: histogram('parquetRowGroupRead', table),
+      rowGroupDeserializeSeconds: histogram('parquetRowGroupDeserialize', table),
+      splitsDiscovered: gauge('parquetSplitsDiscovered', table),
+      splitsRecorded: gauge('parquetSplitsRecorded', table),
+      splitsAwaiting: gauge('parquetSplitsAwaiting', table),
+    }),
     sinkMetrics: (sink) => ({
       recordsOut: counter('sinkRecords', sink),
       bytesOut: counter('sinkBytes', sink),
