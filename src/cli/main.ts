@@ -109,7 +109,7 @@ export async function main(argv: string[]): Promise<number> {
       const job = await load(rest[0], logger);
       validateSinkCompatibility(job);
       job.registry?.close();
-      process.stdout.write(`ok: ${job.config.streams.length} stream(s), ${job.plan.root.fields.length} output column(s), sink ${job.config.sink.type}\n`);
+      process.stdout.write(`ok: ${job.config.streams.length} stream(s), ${job.plan.root.fields.length} output column(s), sink ${job.config.sinks.map((k) => k.type).join(', ')}\n`);
       return 0;
     }
     case 'explain': {

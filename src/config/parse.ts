@@ -3,7 +3,7 @@ import { closest } from '../core/errors.js';
 import { ConfigErrors, Issues } from './config-errors.js';
 import { JOB_KEYS as D, JOB_KEY_PREFIXES, LEGACY_JOB_KEYS } from './defaults.js';
 import { Section, isPlainObject } from './reader.js';
-import { parseSink } from './sink.js';
+import { parseSinks } from './sinks.js';
 import { parseStreams } from './streams.js';
 import type {
   DartConfig,
@@ -50,6 +50,7 @@ export function parseJobConfig(raw: unknown, opts: ParseOptions = {}): ParsedJob
     s.error('FLINK_PARALLELISM', `an integer <= FLINK_PARALLELISM_MAX (${parallelismMax})`, s.get('FLINK_PARALLELISM'));
   }
 
+  const sinks = parseSinks(s);
   const config: JobConfig = {
     jobId,
     sqlQuery,
@@ -71,7 +72,8 @@ export function parseJobConfig(raw: unknown, opts: ParseOptions = {}): ParsedJob
     },
     retentionIdleStateMinutes: s.int('FLINK_RETENTION_IDLE_STATE_MINUTE', D.FLINK_RETENTION_IDLE_STATE_MINUTE.default, { min: 0 }),
     streams,
-    sink: parseSink(s),
+    sink: sinks[0]!,
+    sinks,
     schemaRegistry: readSchemaRegistry(s, baseDir),
     processors: readProcessors(s, jobId),
     udf: readUdf(s, baseDir),

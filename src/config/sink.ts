@@ -4,8 +4,9 @@ import { JOB_KEYS as D } from './defaults.js';
 import type { Section } from './reader.js';
 import type { BigQueryErrorType, DataType, KafkaSinkConfig, SinkConfig, SinkType } from './types.js';
 import { kafkaPropertyName } from './util.js';
+import { parseHttpSink } from '../connectors/http/config.js';
 
-export const SINK_TYPES: readonly SinkType[] = ['log', 'kafka', 'influx', 'bigquery'];
+export const SINK_TYPES: readonly SinkType[] = ['log', 'kafka', 'influx', 'http', 'bigquery'];
 const BIGQUERY_ERROR_TYPES: readonly BigQueryErrorType[] = [
   'DESERIALIZATION_ERROR',
   'INVALID_MESSAGE_ERROR',
@@ -37,6 +38,8 @@ export function parseSink(s: Section): SinkConfig {
         flushDurationMs: s.int('SINK_INFLUX_FLUSH_DURATION_MS', D.SINK_INFLUX_FLUSH_DURATION_MS.default, { min: 0 }),
         withRowNamesWriter: s.bool('SINK_INFLUX_WITH_ROW_NAMES_WRITER', D.SINK_INFLUX_WITH_ROW_NAMES_WRITER.default),
       };
+    case 'http':
+      return parseHttpSink(s);
     case 'bigquery':
       return bigquerySink(s);
   }

@@ -4,6 +4,8 @@
  * Relative file paths are already resolved to absolute ones (see `ParseOptions.baseDir`).
  */
 
+import type { HttpSinkConfig } from '../connectors/http/config.js';
+
 export type DataType = 'PROTO' | 'JSON';
 
 export interface WatermarkConfig {
@@ -186,7 +188,8 @@ export interface BigQuerySinkConfig {
   readonly settings: Readonly<Record<string, string>>;
 }
 
-export type SinkConfig = LogSinkConfig | KafkaSinkConfig | InfluxSinkConfig | BigQuerySinkConfig;
+export type SinkConfig = LogSinkConfig | KafkaSinkConfig | InfluxSinkConfig | HttpSinkConfig | BigQuerySinkConfig;
+export type { HttpSinkConfig };
 export type SinkType = SinkConfig['type'];
 
 export interface SchemaRegistryConfig {
@@ -263,7 +266,10 @@ export interface JobConfig {
   readonly checkpoint: CheckpointConfig;
   readonly retentionIdleStateMinutes: number;
   readonly streams: readonly StreamConfig[];
+  /** The first (or only) sink; `sinks` lists every one. */
   readonly sink: SinkConfig;
+  /** SINK_TYPE's one sink, or each entry of SINKS; never empty. */
+  readonly sinks: readonly SinkConfig[];
   readonly schemaRegistry: SchemaRegistryConfig;
   readonly processors: ProcessorsConfig;
   readonly udf: UdfConfig;

@@ -42,7 +42,7 @@ export interface PreparedJob {
 }
 
 export async function prepareJob(config: JobConfig, logger: Logger): Promise<PreparedJob> {
-  const needsProto = config.streams.some((s) => s.dataType === 'PROTO') || (config.sink.type === 'kafka' && config.sink.dataType === 'PROTO');
+  const needsProto = config.streams.some((s) => s.dataType === 'PROTO') || config.sinks.some((k) => k.type === 'kafka' && k.dataType === 'PROTO');
   let registry: DescriptorRegistry | undefined;
   if (needsProto) registry = await openDescriptorRegistry(descriptorSource(config), { logger });
   try {

@@ -4,7 +4,8 @@ import type { Sink, Source, SourceBatch } from '../core/connector.js';
 import { DirkError, externalError, userError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Row, RowKind } from '../core/types.js';
-import type { JobConfig, StreamConfig } from '../config/index.js';
+import { sinkNames } from '../config/sinks.js';
+import type { JobConfig, SinkConfig, StreamConfig } from '../config/index.js';
 import { CheckpointStore, type Checkpoint } from '../runtime/checkpoint-store.js';
 import { buildDataflow, type Dataflow } from '../runtime/dataflow.js';
 import { createJsonRowEncoder, createProtoRowEncoder } from '../schema/index.js';
@@ -15,6 +16,7 @@ import { createKafkaSource } from '../sources/kafka/kafka-source.js';
 import { createFileSource } from '../sources/file/file-source.js';
 import { createDatagenSource } from '../sources/datagen/datagen-source.js';
 import { parquetSourceFromStream } from '../connectors/parquet/wiring.js';
+import { httpSinkFromConfig, validateHttpSink } from '../connectors/http/wiring.js';
 import { createTelemetry, startMetricsServer, type MetricsServer, type Telemetry } from '../telemetry/index.js';
 import { explainPlan } from './explain.js';
 import { createLateRecordOutput } from './late-records.js';
@@ -22,6 +24,7 @@ import { detectPassThrough, passThroughEncoder, rememberingDecoder, schemaChange
 import { streamDecoder, type PreparedJob } from './prepare.js';
 import { WatermarkTracker } from './watermarks.js';
 import { startUdfRuntime } from './udf-lifecycle.js';
+import { createFanOutSink, flushDueSinks } from './fanout-sink.js';
 import { UdfCallError } from '../udf/slots.js';
 
 /**
@@ -64,19 +67,31 @@ interface Input {
 }
 
 export function validateSinkCompatibility(job: PreparedJob): void {
-  const sink = job.config.sink;
-  const root = job.plan.root;
   if (job.config.processors.preprocessorEnabled || job.config.processors.postprocessorEnabled) {
     throw userError(
       `${job.config.processors.preprocessorEnabled ? 'PROCESSOR_PREPROCESSOR_ENABLE' : 'PROCESSOR_POSTPROCESSOR_ENABLE'}=true: pre- and post-processors (transformers, external lookups) are not available in Dirk yet; set it to false`,
     );
   }
+  const several = job.config.sinks.length > 1;
+  job.config.sinks.forEach((sink, i) => {
+    try {
+      validateOneSink(job, sink);
+    } catch (e) {
+      // With SINKS, say which entry: the keys in the message are that entry's.
+      if (several && e instanceof DirkError) throw new DirkError(`SINKS[${i}] (${sink.type}): ${e.message}`, { domain: e.domain, cause: e });
+      throw e;
+    }
+  });
+}
+
+function validateOneSink(job: PreparedJob, sink: SinkConfig): void {
+  const root = job.plan.root;
   if (sink.type === 'kafka' && sink.deliveryGuarantee === 'EXACTLY_ONCE') {
     throw userError('SINK_KAFKA_DELIVERY_GUARANTEE: EXACTLY_ONCE (Kafka transactions) is not available yet; use AT_LEAST_ONCE, which flushes the sink before every checkpoint commits offsets');
   }
-  if (sink.type === 'bigquery') throw userError('SINK_TYPE: bigquery is not available in Dirk (no BigQuery here); use kafka, influx or log');
-  if (root.updating && sink.type === 'influx') {
-    throw userError('the query produces an updating result (a GROUP BY without a window, DISTINCT, ...) but SINK_TYPE=influx only takes appends; add a window or use the kafka sink with SINK_KAFKA_PROTO_KEY (upserts)');
+  if (sink.type === 'bigquery') throw userError('SINK_TYPE: bigquery is not available in Dirk (no BigQuery here); use kafka, influx, http or log');
+  if (root.updating && (sink.type === 'influx' || sink.type === 'http')) {
+    throw userError(`the query produces an updating result (a GROUP BY without a window, DISTINCT, ...) but SINK_TYPE=${sink.type} only takes appends; add a window or use the kafka sink with SINK_KAFKA_PROTO_KEY (upserts)`);
   }
   if (root.updating && sink.type === 'kafka' && sink.dataType === 'JSON') {
     throw userError(
@@ -86,6 +101,7 @@ export function validateSinkCompatibility(job: PreparedJob): void {
   if (root.updating && sink.type === 'kafka' && !sink.protoKey && sink.dataType === 'PROTO') {
     throw userError('the query produces an updating result; the kafka sink writes it as upserts and needs SINK_KAFKA_PROTO_KEY for the key');
   }
+  if (sink.type === 'http') validateHttpSink(sink, root.fields);
   if (sink.type === 'kafka' && sink.dataType === 'PROTO') {
     if (!sink.protoMessage) throw userError('SINK_KAFKA_PROTO_MESSAGE is required for SINK_KAFKA_DATA_TYPE=PROTO');
     // Validate-time column/field type check (throws naming both).
@@ -98,12 +114,18 @@ function planFingerprint(job: PreparedJob): string {
   return createHash('sha256').update(job.config.sqlQuery).update(explainPlan(job.plan)).digest('hex').slice(0, 16);
 }
 
-function createSink(job: PreparedJob, telemetry: Telemetry, logger: Logger, out?: NodeJS.WritableStream, passThrough?: PassThrough): Sink {
-  const sink = job.config.sink;
+/** The job's sink: its one sink, or a fan-out over every SINKS entry. */
+function createSinks(job: PreparedJob, telemetry: Telemetry, logger: Logger, out?: NodeJS.WritableStream, passThrough?: PassThrough): Sink {
+  const names = sinkNames(job.config.sinks);
+  if (job.config.sinks.length === 1) return createSink(job, job.config.sink, names[0]!, telemetry, logger, out, passThrough);
+  return createFanOutSink(job.config.sinks.map((c, i) => ({ name: names[i]!, sink: createSink(job, c, names[i]!, telemetry, logger.child({ sink: names[i]! }), out) })));
+}
+
+function createSink(job: PreparedJob, sink: SinkConfig, name: string, telemetry: Telemetry, logger: Logger, out?: NodeJS.WritableStream, passThrough?: PassThrough): Sink {
   const columns = job.plan.root.fields;
   switch (sink.type) {
     case 'log':
-      return createLogSink({ columns, metrics: telemetry.sinkMetrics('log'), ...(out ? { out } : {}) });
+      return createLogSink({ name, columns, metrics: telemetry.sinkMetrics(name), ...(out ? { out } : {}) });
     case 'kafka': {
       const protoEncoder = (): ReturnType<typeof createProtoRowEncoder> =>
         createProtoRowEncoder(job.registry!, sink.protoMessage!, columns, {
@@ -117,7 +139,7 @@ function createSink(job: PreparedJob, telemetry: Telemetry, logger: Logger, out?
             : protoEncoder();
       const keyEncoder = sink.dataType === 'PROTO' && sink.protoKey ? createProtoRowEncoder(job.registry!, sink.protoKey, columns) : undefined;
       return createKafkaSink({
-        name: 'kafka',
+        name,
         brokers: sink.brokers,
         topic: sink.topic,
         valueEncoder,
@@ -127,7 +149,7 @@ function createSink(job: PreparedJob, telemetry: Telemetry, logger: Logger, out?
         largeMessage: sink.largeMessage,
         clientId: `dirk-${job.config.jobId}`.replace(/[^A-Za-z0-9._-]/g, '_'),
         logger,
-        metrics: telemetry.sinkMetrics('kafka'),
+        metrics: telemetry.sinkMetrics(name),
       });
     }
     case 'influx':
@@ -142,9 +164,11 @@ function createSink(job: PreparedJob, telemetry: Telemetry, logger: Logger, out?
         batchSize: sink.batchSize,
         flushDurationMs: sink.flushDurationMs,
         logger,
-        metrics: telemetry.sinkMetrics('influx'),
-        lateRecordsDropped: telemetry.sinkLateRecordsDropped('influx'),
+        metrics: telemetry.sinkMetrics(name),
+        lateRecordsDropped: telemetry.sinkLateRecordsDropped(name),
       });
+    case 'http':
+      return httpSinkFromConfig(sink, name, columns, telemetry, logger, `dirk-${job.config.jobId}-dlq`.replace(/[^A-Za-z0-9._-]/g, '_'));
     default:
       throw userError(`SINK_TYPE=${sink.type} is not available in Dirk`);
   }
@@ -234,7 +258,7 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
   const logger = options.logger;
   validateSinkCompatibility(job);
   const telemetry = createTelemetry({ jobId: config.jobId });
-  telemetry.jobInfo({ sinkType: config.sink.type });
+  telemetry.jobInfo({ sinkType: config.sinks.map((c) => c.type).join('+') });
   telemetry.processStats();
   // Every function the plan uses is opened before the first record (and closed when the job ends).
   const udfs = await startUdfRuntime(job, { telemetry, logger, watch: options.watchUdfs ?? config.udf.watch });
@@ -249,7 +273,7 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
 
   const passThrough = detectPassThrough(job);
   if (passThrough) logger.info(`pass-through job: records of table ${passThrough.table} reach the sink as their original bytes (fields unknown to the job are kept)`);
-  const sink = createSink(job, telemetry, logger, options.out, passThrough);
+  const sink = createSinks(job, telemetry, logger, options.out, passThrough);
   // Registered before open(): a sink that fails half-way through opening still lets go of what it holds.
   closers.push({ what: 'the sink', close: () => sink.close() });
   await sink.open();
@@ -352,10 +376,13 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
    * later checkpoint may then commit offsets past those rows, so the job stops; a restart replays them.
    */
   let outputLost: DirkError | undefined;
-  const flushOutput = async (): Promise<void> => {
+  const flushOutput = async (onlyDue = false): Promise<void> => {
     if (outputLost) throw outputLost;
     try {
-      await sink.flush();
+      // After a batch, only what is due (each sink of SINKS on its own terms); at a checkpoint, everything.
+      if (onlyDue) {
+        if (!(await flushDueSinks(sink, MAX_SINK_BACKLOG))) return;
+      } else await sink.flush();
       // Late rows written to their topic are part of what the checkpoint covers (at-least-once).
       await lateOutput.flush();
     } catch (e) {
@@ -452,7 +479,7 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
       batch.processed?.();
       // Output becomes durable at the latest at the next checkpoint (which flushes before committing offsets);
       // in between, a sink that can tell its backlog is flushed only when that backlog grows too large.
-      if (!sink.pending || sink.pending() > MAX_SINK_BACKLOG) await flushOutput();
+      await flushOutput(true);
       options.onBatch?.(Date.now() - now, batch.rows.length);
     });
 

@@ -280,6 +280,18 @@ export const METRICS = {
     labels: ['sink'],
     buckets: IO_BUCKETS,
   }),
+  sinkRetries: def({
+    name: 'dirk_sink_retries_total',
+    help: 'Sink requests repeated after a retryable answer (HTTP 429, 5xx) or a network error.',
+    type: 'counter',
+    labels: ['sink'],
+  }),
+  sinkDeadLettered: def({
+    name: 'dirk_sink_dead_lettered_total',
+    help: 'Rows a sink could not deliver permanently and sent to its dead-letter topic instead.',
+    type: 'counter',
+    labels: ['sink'],
+  }),
   sinkLateRecordsDropped: def({
     name: 'dirk_sink_late_records_dropped_total',
     help: 'Points InfluxDB refused because they were beyond the retention policy.',

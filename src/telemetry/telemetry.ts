@@ -82,6 +82,9 @@ export interface Telemetry {
   parquetMetrics(table: string): ParquetMetrics;
   /** Influx only: points refused for being beyond the retention policy. */
   sinkLateRecordsDropped(sink: string): Counter;
+  /** Retried requests and dead-lettered rows of a sink (HTTP sink). */
+  sinkRetries(sink: string): Counter;
+  sinkDeadLettered(sink: string): Counter;
   /** Set in milliseconds; exported in seconds. */
   watermarkLagMs(table: string): Gauge;
   lateRecords(table: string): Counter;
@@ -195,6 +198,8 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
       flushLatencySeconds: histogram('sinkFlushDuration', sink),
     }),
     sinkLateRecordsDropped: (sink) => counter('sinkLateRecordsDropped', sink),
+    sinkRetries: (sink) => counter('sinkRetries', sink),
+    sinkDeadLettered: (sink) => counter('sinkDeadLettered', sink),
     watermarkLagMs: (table) => {
       const g = gauge('watermarkLag', table);
       return { set: (ms: number) => g.set(ms / 1000) };

@@ -1,13 +1,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/core/logger.js';
 import { parseJobConfig } from '../../../src/config/index.js';
 import { prepareJob } from '../../../src/job/prepare.js';
-import { startJob } from '../../../src/job/stream-manager.js';
-import { REPO_ROOT } from '../../helpers/process.js';
+import { IN_PROCESS_DEFAULTS, parquetBookingStream, runBoundedJob } from '../../helpers/inprocess-job.js';
 import { writeBookings, type BookingRow } from './parquet-files.js';
 
 /**
@@ -20,39 +18,11 @@ function booking(i: number, at: number, extra: Partial<BookingRow> = {}): Bookin
   return { order_number: `o-${i}`, service_type: i % 2 ? 'GO_FOOD' : 'GO_RIDE', status: 'COMPLETED', event_timestamp: at, order_amount: i, ...extra };
 }
 
-function parquetJob(paths: string[], query: string, stream: Record<string, unknown> = {}, top: Record<string, unknown> = {}) {
-  return parseJobConfig({
-    FLINK_JOB_ID: 'parquet-test',
-    STREAMS: [
-      {
-        INPUT_SCHEMA_TABLE: 'booking',
-        INPUT_SCHEMA_PROTO_CLASS: 'dirk.examples.BookingLogMessage',
-        INPUT_SCHEMA_EVENT_TIMESTAMP_FIELD_INDEX: '5',
-        SOURCE_DETAILS: [{ SOURCE_TYPE: 'BOUNDED', SOURCE_NAME: 'PARQUET_SOURCE' }],
-        SOURCE_PARQUET_FILE_PATHS: paths,
-        ...stream,
-      },
-    ],
-    FLINK_SQL_QUERY: query,
-    FLINK_WATERMARK_DELAY_MS: '0',
-    SCHEMA_PROTO_DIRS: join(REPO_ROOT, 'protos'),
-    METRIC_TELEMETRY_ENABLE: 'false',
-    SINK_TYPE: 'log',
-    ...top,
-  }).config;
+function parquetJob(paths: string[], query: string, stream: Record<string, unknown> = {}): Record<string, unknown> {
+  return { FLINK_JOB_ID: 'parquet-test', STREAMS: [parquetBookingStream(paths, stream)], FLINK_SQL_QUERY: query, SINK_TYPE: 'log', ...IN_PROCESS_DEFAULTS };
 }
 
-/** Runs a bounded job to its end and returns the log sink's lines. */
-async function run(config: ReturnType<typeof parquetJob>): Promise<{ lines: string[]; metrics: string }> {
-  const job = await prepareJob(config, silentLogger);
-  const out = new PassThrough();
-  let text = '';
-  out.on('data', (c: Buffer) => (text += c.toString('utf8')));
-  const running = await startJob(job, { logger: silentLogger, out, checkpointDir: mkdtempSync(join(tmpdir(), 'dirk-pq-ckpt-')) });
-  await running.done;
-  const metrics = await running.telemetry.registry.metrics();
-  return { lines: text.split('\n').filter((l) => l), metrics };
-}
+const run = runBoundedJob;
 
 describe('PARQUET_SOURCE', () => {
   it('reads dt=/hr= partitions oldest first, row group by row group, within SOURCE_PARQUET_FILE_DATE_RANGE', async () => {
@@ -131,7 +101,7 @@ describe('Parquet projection pushdown', () => {
     const root = mkdtempSync(join(tmpdir(), 'dirk-pq-'));
     const file = join(root, 'dt=2026-01-01/a.parquet');
     writeBookings(file, [booking(1, H9)]);
-    const job = await prepareJob(parquetJob([root], "SELECT service_type, COUNT(*) FROM booking GROUP BY TUMBLE(rowtime, INTERVAL '1' MINUTE), service_type"), silentLogger);
+    const job = await prepareJob(parseJobConfig(parquetJob([root], "SELECT service_type, COUNT(*) FROM booking GROUP BY TUMBLE(rowtime, INTERVAL '1' MINUTE), service_type")).config, silentLogger);
     const table = job.tables.get('booking')!.schema;
     const mapping = planParquetMapping(parquetSchema(await parquetMetadataAsync(await asyncBufferFromFile(file))), {
       type: job.registry!.lookupType('dirk.examples.BookingLogMessage'),
