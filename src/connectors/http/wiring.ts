@@ -2,7 +2,7 @@
 import type { Logger } from '../../core/logger.js';
 import type { Sink } from '../../core/connector.js';
 import type { Field } from '../../core/types.js';
-import { createKafkaClient } from '../../sources/kafka/kafka-client.js';
+import { createKafkaClient } from '../kafka/kafka-client.js';
 import type { Telemetry } from '../../telemetry/index.js';
 import type { HttpSinkConfig } from './config.js';
 import { createHttpSink, type DeadLetterProducer } from './http-sink.js';

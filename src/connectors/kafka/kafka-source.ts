@@ -32,7 +32,7 @@ import type { Source, SourceContext, SourcePositions } from '../../core/connecto
 import { DecodeError, DirkError, externalError, userError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { Row } from '../../core/types.js';
-import type { BadRecordPolicy, RowDecoder } from '../codec.js';
+import type { BadRecordPolicy, RowDecoder } from '../shared/codec.js';
 import {
   consumerProperties,
   createKafkaClient,
