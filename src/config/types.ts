@@ -167,6 +167,12 @@ export interface InfluxSinkConfig {
   readonly batchSize: number;
   readonly flushDurationMs: number;
   readonly withRowNamesWriter: boolean;
+  /** SINK_INFLUX_API_VERSION: 1 = /write (every 1.x), 2 = /api/v2/write. */
+  readonly apiVersion: 1 | 2;
+  readonly authMethod: 'BASIC' | 'QUERY';
+  readonly org: string;
+  readonly bucket?: string;
+  readonly token?: string;
 }
 
 export type BigQueryErrorType =

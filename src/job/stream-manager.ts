@@ -155,6 +155,11 @@ function createSink(job: PreparedJob, sink: SinkConfig, name: string, telemetry:
     case 'influx':
       return createInfluxSink({
         url: sink.url,
+        apiVersion: sink.apiVersion,
+        auth: sink.authMethod,
+        org: sink.org,
+        ...(sink.bucket ? { bucket: sink.bucket } : {}),
+        ...(sink.token ? { token: sink.token } : {}),
         ...(sink.username ? { username: sink.username } : {}),
         ...(sink.password ? { password: sink.password } : {}),
         database: sink.dbName,
