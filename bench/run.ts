@@ -25,6 +25,7 @@ import { planSql } from '../src/sql/planner.js';
 import { createFunctionCatalog } from '../src/udf/registry.js';
 import { daggerFunctions } from '../udfs/index.js';
 import { run as decodeBench } from './decode-bench.js';
+import { run as parquetBench } from './parquet-bench.js';
 
 interface Result {
   readonly scenario: string;
@@ -322,6 +323,8 @@ async function main(): Promise<void> {
   if (ONLY !== 'kafka') {
     // Protobuf decoding, full against projection pushdown (20-field message).
     for (const m of await decodeBench()) console.log(`decode     ${m.name.padEnd(40)} ${Math.round(m.value).toLocaleString('en-US').padStart(12)} ${m.unit}`);
+    // Parquet source read rate, all columns against column pushdown.
+    for (const m of await parquetBench()) console.log(`parquet    ${m.name.padEnd(46)} ${Math.round(m.value).toLocaleString('en-US').padStart(12)} ${m.unit}`);
     const w = workload(tables);
     for (const [name, sql] of Object.entries(SCENARIOS)) print(await inProcess(name, sql, tables, w));
   }

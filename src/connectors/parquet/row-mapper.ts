@@ -38,8 +38,8 @@ interface ColumnReader {
 export interface ParquetRowMapping {
   /** Top-level Parquet columns to decode, in the order of the arrays the reader returns. */
   readonly columns: readonly string[];
-  /** One table row from one Parquet array row. */
-  toRow(values: readonly unknown[]): Row;
+  /** The table row of record `i`, from one decoded array per entry of `columns`. */
+  toRow(columns: readonly (readonly unknown[])[], i: number): Row;
 }
 
 export interface MappingOptions {
@@ -92,7 +92,11 @@ function elemDefault(shape: Shape, field?: protobuf.Field): () => unknown {
     case 'message': {
       const infos = messageInfos(shape.type, shape.stack);
       const parts = infos.map((i) => [i.name, defaultOf(i)] as const);
-      return () => Object.fromEntries(parts.map(([n, d]) => [n, d()]));
+      return () => {
+        const o: Record<string, unknown> = {};
+        for (const [n, d] of parts) o[n] = d();
+        return o;
+      };
     }
     default:
       return () => null;
@@ -305,13 +309,13 @@ export function planParquetMapping(fileSchema: SchemaTree, opts: MappingOptions)
   const width = opts.table.columns.length;
   return {
     columns,
-    toRow(values) {
+    toRow(cols, i) {
       const row: Row = new Array(width).fill(null);
       for (const r of readers) {
-        const v = r.source < 0 ? undefined : values[r.source];
+        const v = r.source < 0 ? undefined : cols[r.source]![i];
         row[r.index] = v == null ? r.fallback() : r.convert(v);
       }
-      if (rowtime) row[rowtime.index] = rowtime.source < 0 ? 0 : timestampMillis(values[rowtime.source]);
+      if (rowtime) row[rowtime.index] = rowtime.source < 0 ? 0 : timestampMillis(cols[rowtime.source]![i]);
       return row;
     },
   };
