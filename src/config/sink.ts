@@ -4,7 +4,7 @@ import { JOB_KEYS as D } from './defaults.js';
 import type { Section } from './reader.js';
 import type { BigQueryErrorType, DataType, KafkaSinkConfig, SinkConfig, SinkType } from './types.js';
 import { kafkaPropertyName } from './util.js';
-import { parseHttpSink } from '../connectors/http/config.js';
+import { parseHttpSink } from './http-sink.js';
 
 export const SINK_TYPES: readonly SinkType[] = ['log', 'kafka', 'influx', 'http', 'bigquery'];
 const BIGQUERY_ERROR_TYPES: readonly BigQueryErrorType[] = [

@@ -4,8 +4,6 @@
  * Relative file paths are already resolved to absolute ones (see `ParseOptions.baseDir`).
  */
 
-import type { HttpSinkConfig } from '../connectors/http/config.js';
-
 export type DataType = 'PROTO' | 'JSON';
 
 export interface WatermarkConfig {
@@ -175,6 +173,25 @@ export interface InfluxSinkConfig {
   readonly token?: string;
 }
 
+/** SINK_TYPE=http (SINK_HTTP_* keys). */
+export interface HttpSinkConfig {
+  readonly type: 'http';
+  /** SINK_HTTP_URL, possibly with `{column}` placeholders. */
+  readonly url: string;
+  readonly method: 'POST' | 'PUT' | 'PATCH';
+  readonly headers: Readonly<Record<string, string>>;
+  readonly mode: 'SINGLE' | 'BATCH';
+  readonly batchSize: number;
+  readonly maxRetries: number;
+  readonly backoffMs: number;
+  readonly backoffMaxMs: number;
+  /** Inclusive ranges of retryable statuses. */
+  readonly retryStatuses: readonly (readonly [number, number])[];
+  readonly timeoutMs: number;
+  readonly maxInFlight: number;
+  readonly deadLetter?: { readonly topic: string; readonly brokers: readonly string[] };
+}
+
 export type BigQueryErrorType =
   | 'DESERIALIZATION_ERROR'
   | 'INVALID_MESSAGE_ERROR'
@@ -195,7 +212,6 @@ export interface BigQuerySinkConfig {
 }
 
 export type SinkConfig = LogSinkConfig | KafkaSinkConfig | InfluxSinkConfig | HttpSinkConfig | BigQuerySinkConfig;
-export type { HttpSinkConfig };
 export type SinkType = SinkConfig['type'];
 
 export interface SchemaRegistryConfig {

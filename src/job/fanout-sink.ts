@@ -1,9 +1,10 @@
 /**
- * Several sinks behind the one Sink the job writes to (SINKS). Every sink gets the same rows; each keeps its
- * own buffer, backlog and flush, so a slow or batching sink does not hold back another: between checkpoints a
- * sink is flushed when it needs to be (after every batch for one that reports no backlog, past the backlog
- * bound for one that does), and a checkpoint flushes all of them in parallel and completes only when every
- * one has acknowledged. A failed flush names the sink.
+ * Several sinks behind the one Sink the job writes to (SINKS). Every sink gets the same rows and keeps its
+ * own buffer. A flush (after a batch when due, at every watermark tick and checkpoint) flushes all of them in
+ * parallel and completes only when every one has acknowledged; a failed flush names the sink, after the
+ * others have finished theirs. The fan-out reports a backlog (so it is flushed only at checkpoints or past the
+ * backlog bound) only when every member does; with a log or InfluxDB sink among them, it is flushed after
+ * every batch, as that sink alone would be.
  */
 import type { Sink } from '../core/connector.js';
 import { DirkError } from '../core/errors.js';
@@ -14,11 +15,7 @@ export interface NamedSink {
   readonly sink: Sink;
 }
 
-export interface FanOutSink extends Sink {
-  readonly members: readonly NamedSink[];
-  /** Flushes the members that are due (see above); true when any was. */
-  flushDue(maxBacklog: number): Promise<boolean>;
-}
+export type FanOutSink = Sink & { readonly members: readonly NamedSink[] };
 
 function failure(name: string, e: unknown): DirkError {
   const err = e instanceof DirkError ? e : undefined;
@@ -33,7 +30,7 @@ async function each(members: readonly NamedSink[], fn: (s: Sink) => Promise<void
 }
 
 export function createFanOutSink(members: readonly NamedSink[]): FanOutSink {
-  const due = (s: Sink, max: number): boolean => !s.pending || s.pending() > max;
+  const allReportBacklog = members.every((m) => m.sink.pending !== undefined);
   return {
     name: members.map((m) => m.name).join('+'),
     members,
@@ -50,21 +47,7 @@ export function createFanOutSink(members: readonly NamedSink[]): FanOutSink {
       for (const m of members) m.sink.write(batch);
     },
     flush: () => each(members, (s) => s.flush()),
-    pending: () => Math.max(0, ...members.map((m) => m.sink.pending?.() ?? 0)),
-    async flushDue(maxBacklog) {
-      const now = members.filter((m) => due(m.sink, maxBacklog));
-      if (now.length === 0) return false;
-      await each(now, (s) => s.flush());
-      return true;
-    },
+    ...(allReportBacklog ? { pending: () => Math.max(0, ...members.map((m) => m.sink.pending!())) } : {}),
     close: () => each(members, (s) => s.close()),
   };
-}
-
-/** Flushes what is due after a batch: the members of a fan-out that need it, or a single sink as before. */
-export async function flushDueSinks(sink: Sink, maxBacklog: number): Promise<boolean> {
-  if ('flushDue' in sink) return (sink as FanOutSink).flushDue(maxBacklog);
-  if (sink.pending && sink.pending() <= maxBacklog) return false;
-  await sink.flush();
-  return true;
 }

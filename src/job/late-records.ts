@@ -4,7 +4,7 @@ import type { Row } from '../core/types.js';
 import type { LateRecordPolicy, StreamConfig } from '../config/index.js';
 import type { LateInfo } from '../runtime/dataflow.js';
 import { createJsonRowEncoder, type RowEncoder } from '../schema/index.js';
-import { createKafkaClient } from '../connectors/kafka/kafka-client.js';
+import { createKafkaProducers, type KafkaProducers } from '../connectors/kafka/shared-producer.js';
 import type { Counter } from '../core/connector.js';
 
 /**
@@ -33,7 +33,9 @@ export interface LateRecordOptions {
   readonly lateRecords: (table: string) => Counter;
   readonly now?: () => number;
   readonly clientId?: string;
-  /** Tests inject a producer; by default a kafkajs producer on the policy's brokers. */
+  /** The job's shared side-output producer (also used for dead letters); by default one of its own. */
+  readonly producers?: KafkaProducers;
+  /** Tests inject a producer; by default the shared producer of the policy's brokers. */
   readonly producer?: (brokers: readonly string[], stream: StreamConfig) => LateProducer;
 }
 
@@ -53,6 +55,9 @@ export function createLateRecordOutput(options: LateRecordOptions): LateRecordOu
   const counters = new Map<string, Counter>();
   const encoders = new WeakMap<LateInfo['fields'], RowEncoder>();
   const producers = new Map<string, { producer: LateProducer; connected?: Promise<void> }>();
+  let ownShared: KafkaProducers | undefined;
+  const shared = (): KafkaProducers =>
+    options.producers ?? (ownShared ??= createKafkaProducers({ clientId: options.clientId ?? 'dirk-late-records', logger: options.logger }));
   let pending: Promise<unknown>[] = [];
   let failure: Error | undefined;
   let windowStart = -Infinity;
@@ -85,7 +90,7 @@ export function createLateRecordOutput(options: LateRecordOptions): LateRecordOu
     if (!p) {
       const producer = options.producer
         ? options.producer(brokers, stream)
-        : kafkaProducer(brokers, stream, options.clientId ?? 'dirk-late-records', options.logger);
+        : sharedLateProducer(shared(), brokers, stream);
       p = { producer };
       producers.set(key, p);
     }
@@ -176,11 +181,18 @@ export function createLateRecordOutput(options: LateRecordOptions): LateRecordOu
       if (suppressed > 0) options.logger.warn(`${suppressed} more late record(s) were not logged`);
       suppressed = 0;
       await Promise.all([...producers.values()].map((p) => p.producer.disconnect().catch(() => undefined)));
+      await ownShared?.close();
+      ownShared = undefined;
     },
   };
 }
 
-function kafkaProducer(brokers: readonly string[], stream: StreamConfig, clientId: string, logger: Logger): LateProducer {
-  const client = createKafkaClient({ brokers, clientId, security: stream.kafka?.security, logger });
-  return client.producer({ idempotent: true, allowAutoTopicCreation: false, retry: { retries: 5 } }) as unknown as LateProducer;
+/** The late-record view of the shared producer: disconnecting is left to whoever owns the producer set. */
+function sharedLateProducer(producers: KafkaProducers, brokers: readonly string[], stream: StreamConfig): LateProducer {
+  const producer = producers.producer(brokers, stream.kafka?.security);
+  return {
+    connect: () => producer.connect(),
+    send: (record) => producer.send({ topic: record.topic, messages: record.messages }),
+    disconnect: async () => {},
+  };
 }

@@ -1,30 +1,24 @@
 import { createHash } from 'node:crypto';
-import { join, resolve } from 'node:path';
-import type { Sink, Source, SourceBatch } from '../core/connector.js';
-import { DirkError, externalError, userError } from '../core/errors.js';
+import { resolve } from 'node:path';
+import type { Sink, SinkMetrics, Source } from '../core/connector.js';
+import { DirkError, userError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import type { Row, RowKind } from '../core/types.js';
+import type { Field, Row, RowKind } from '../core/types.js';
+import type { SinkConfig, StreamConfig } from '../config/index.js';
 import { sinkNames } from '../config/sinks.js';
-import type { JobConfig, SinkConfig, StreamConfig } from '../config/index.js';
-import { CheckpointStore, type Checkpoint } from '../runtime/checkpoint-store.js';
+import { CheckpointStore } from '../runtime/checkpoint-store.js';
 import { buildDataflow, type Dataflow } from '../runtime/dataflow.js';
-import { createJsonRowEncoder, createProtoRowEncoder } from '../schema/index.js';
-import { createKafkaSink } from '../connectors/kafka/kafka-sink.js';
-import { createLogSink } from '../connectors/log/log-sink.js';
-import { createInfluxSink } from '../connectors/influxdb/influx-sink.js';
-import { createKafkaSource } from '../connectors/kafka/kafka-source.js';
-import { createFileSource } from '../connectors/file/file-source.js';
-import { createDatagenSource } from '../connectors/datagen/datagen-source.js';
-import { parquetSourceFromStream } from '../connectors/parquet/wiring.js';
-import { httpSinkFromConfig, validateHttpSink } from '../connectors/http/wiring.js';
+import { createKafkaProducers, sinkFor, sourceFor, type KafkaProducers } from '../connectors/index.js';
 import { createTelemetry, startMetricsServer, type MetricsServer, type Telemetry } from '../telemetry/index.js';
 import { explainPlan } from '../plan/printer.js';
 import { createLateRecordOutput } from './late-records.js';
 import { detectPassThrough, passThroughEncoder, rememberingDecoder, schemaChangeReporter, type PassThrough } from './pass-through.js';
-import { streamDecoder, type PreparedJob } from './prepare.js';
-import { WatermarkTracker } from './watermarks.js';
+import { streamDecoder, usedColumns, type PreparedJob } from './prepare.js';
+import { createFanOutSink } from './fanout-sink.js';
+import { WatermarkEmitter, WatermarkTracker } from './watermarks.js';
+import { CheckpointCoordinator, type CheckpointedInput } from './checkpoint-coordinator.js';
+import { Delivery, SerialLock, type DeliveryInput } from './delivery.js';
 import { startUdfRuntime } from './udf-lifecycle.js';
-import { createFanOutSink, flushDueSinks } from './fanout-sink.js';
 import { UdfCallError } from '../udf/slots.js';
 
 /**
@@ -32,9 +26,6 @@ import { UdfCallError } from '../udf/slots.js';
  * watermarks, metrics and checkpoints. Deliveries are serialised, so a checkpoint taken between them sees
  * every operator and every source position at one consistent point (an aligned barrier, trivially).
  */
-/** Unacknowledged output rows allowed before a delivery waits for the sink (backpressure). */
-const MAX_SINK_BACKLOG = 50_000;
-
 export interface RunOptions {
   readonly logger: Logger;
   /** Where completed checkpoints live; default .dirk/checkpoints/<job id>. */
@@ -45,6 +36,11 @@ export interface RunOptions {
   readonly watchUdfs?: boolean;
   /** Called after each source batch is processed and flushed (benchmarks: batch latency). */
   readonly onBatch?: (ms: number, rows: number) => void;
+  /**
+   * A sink chosen by the embedding program (the library's code sink) instead of the one SINK_TYPE names;
+   * the configured sink is then neither checked nor opened.
+   */
+  readonly sink?: { readonly name: string; create(columns: readonly Field[], metrics: SinkMetrics): Sink };
 }
 
 export interface RunningJob {
@@ -56,26 +52,21 @@ export interface RunningJob {
   readonly telemetry: Telemetry;
 }
 
-interface Input {
+/** One consumed stream: its source, the dataflow ports that read its table, and its watermarks. */
+interface Input extends DeliveryInput, CheckpointedInput {
   readonly stream: StreamConfig;
   readonly source: Source;
-  readonly ports: Dataflow['inputs'];
-  readonly watermarks: WatermarkTracker;
-  readonly rowtimeIndex: number | undefined;
-  emitted: number;
-  lastEmitAt: number;
+  readonly watermarks: WatermarkEmitter;
 }
 
+/** What `dirk validate` and the start of a run check before opening anything: the sink against the plan. */
 export function validateSinkCompatibility(job: PreparedJob): void {
-  if (job.config.processors.preprocessorEnabled || job.config.processors.postprocessorEnabled) {
-    throw userError(
-      `${job.config.processors.preprocessorEnabled ? 'PROCESSOR_PREPROCESSOR_ENABLE' : 'PROCESSOR_POSTPROCESSOR_ENABLE'}=true: pre- and post-processors (transformers, external lookups) are not available in Dirk yet; set it to false`,
-    );
-  }
+  validateProcessors(job);
+  const root = job.plan.root;
   const several = job.config.sinks.length > 1;
   job.config.sinks.forEach((sink, i) => {
     try {
-      validateOneSink(job, sink);
+      sinkFor(sink).validate({ columns: root.fields, updating: root.updating, registry: job.registry });
     } catch (e) {
       // With SINKS, say which entry: the keys in the message are that entry's.
       if (several && e instanceof DirkError) throw new DirkError(`SINKS[${i}] (${sink.type}): ${e.message}`, { domain: e.domain, cause: e });
@@ -84,29 +75,11 @@ export function validateSinkCompatibility(job: PreparedJob): void {
   });
 }
 
-function validateOneSink(job: PreparedJob, sink: SinkConfig): void {
-  const root = job.plan.root;
-  if (sink.type === 'kafka' && sink.deliveryGuarantee === 'EXACTLY_ONCE') {
-    throw userError('SINK_KAFKA_DELIVERY_GUARANTEE: EXACTLY_ONCE (Kafka transactions) is not available yet; use AT_LEAST_ONCE, which flushes the sink before every checkpoint commits offsets');
-  }
-  if (sink.type === 'bigquery') throw userError('SINK_TYPE: bigquery is not available in Dirk (no BigQuery here); use kafka, influx, http or log');
-  if (root.updating && (sink.type === 'influx' || sink.type === 'http')) {
-    throw userError(`the query produces an updating result (a GROUP BY without a window, DISTINCT, ...) but SINK_TYPE=${sink.type} only takes appends; add a window or use the kafka sink with SINK_KAFKA_PROTO_KEY (upserts)`);
-  }
-  if (root.updating && sink.type === 'kafka' && sink.dataType === 'JSON') {
+function validateProcessors(job: PreparedJob): void {
+  if (job.config.processors.preprocessorEnabled || job.config.processors.postprocessorEnabled) {
     throw userError(
-      'the query produces an updating result, which the kafka sink writes as upserts keyed by SINK_KAFKA_PROTO_KEY; SINK_KAFKA_DATA_TYPE=JSON has no key. Use SINK_KAFKA_DATA_TYPE=PROTO with SINK_KAFKA_PROTO_KEY, or make the query append-only (a window)',
+      `${job.config.processors.preprocessorEnabled ? 'PROCESSOR_PREPROCESSOR_ENABLE' : 'PROCESSOR_POSTPROCESSOR_ENABLE'}=true: pre- and post-processors (transformers, external lookups) are not available in Dirk yet; set it to false`,
     );
-  }
-  if (root.updating && sink.type === 'kafka' && !sink.protoKey && sink.dataType === 'PROTO') {
-    throw userError('the query produces an updating result; the kafka sink writes it as upserts and needs SINK_KAFKA_PROTO_KEY for the key');
-  }
-  if (sink.type === 'http') validateHttpSink(sink, root.fields);
-  if (sink.type === 'kafka' && sink.dataType === 'PROTO') {
-    if (!sink.protoMessage) throw userError('SINK_KAFKA_PROTO_MESSAGE is required for SINK_KAFKA_DATA_TYPE=PROTO');
-    // Validate-time column/field type check (throws naming both).
-    createProtoRowEncoder(job.registry!, sink.protoMessage, root.fields);
-    if (sink.protoKey) createProtoRowEncoder(job.registry!, sink.protoKey, root.fields);
   }
 }
 
@@ -114,124 +87,45 @@ function planFingerprint(job: PreparedJob): string {
   return createHash('sha256').update(job.config.sqlQuery).update(explainPlan(job.plan)).digest('hex').slice(0, 16);
 }
 
-/** The job's sink: its one sink, or a fan-out over every SINKS entry. */
+/** The job's sink: its one sink, or a fan-out over every SINKS entry (src/job/fanout-sink.ts). */
 function createSinks(job: PreparedJob, telemetry: Telemetry, logger: Logger, out?: NodeJS.WritableStream, passThrough?: PassThrough): Sink {
   const names = sinkNames(job.config.sinks);
   if (job.config.sinks.length === 1) return createSink(job, job.config.sink, names[0]!, telemetry, logger, out, passThrough);
   return createFanOutSink(job.config.sinks.map((c, i) => ({ name: names[i]!, sink: createSink(job, c, names[i]!, telemetry, logger.child({ sink: names[i]! }), out) })));
 }
 
-function createSink(job: PreparedJob, sink: SinkConfig, name: string, telemetry: Telemetry, logger: Logger, out?: NodeJS.WritableStream, passThrough?: PassThrough): Sink {
-  const columns = job.plan.root.fields;
-  switch (sink.type) {
-    case 'log':
-      return createLogSink({ name, columns, metrics: telemetry.sinkMetrics(name), ...(out ? { out } : {}) });
-    case 'kafka': {
-      const protoEncoder = (): ReturnType<typeof createProtoRowEncoder> =>
-        createProtoRowEncoder(job.registry!, sink.protoMessage!, columns, {
-          onRefreshFailed: (e) => logger.warn('schema refresh: the sink keeps its schema, the result no longer fits the new version', { protoClass: sink.protoMessage, error: e.message }),
-        });
-      const valueEncoder =
-        sink.dataType === 'JSON'
-          ? createJsonRowEncoder(columns, sink.jsonSchema)
-          : passThrough
-            ? passThroughEncoder(protoEncoder(), passThrough.bytes)
-            : protoEncoder();
-      const keyEncoder = sink.dataType === 'PROTO' && sink.protoKey ? createProtoRowEncoder(job.registry!, sink.protoKey, columns) : undefined;
-      return createKafkaSink({
-        name,
-        brokers: sink.brokers,
-        topic: sink.topic,
-        valueEncoder,
-        keyEncoder,
-        producerConfig: sink.producerConfig,
-        lingerMs: sink.lingerMs,
-        largeMessage: sink.largeMessage,
-        clientId: `dirk-${job.config.jobId}`.replace(/[^A-Za-z0-9._-]/g, '_'),
-        logger,
-        metrics: telemetry.sinkMetrics(name),
-      });
-    }
-    case 'influx':
-      return createInfluxSink({
-        url: sink.url,
-        apiVersion: sink.apiVersion,
-        auth: sink.authMethod,
-        org: sink.org,
-        ...(sink.bucket ? { bucket: sink.bucket } : {}),
-        ...(sink.token ? { token: sink.token } : {}),
-        ...(sink.username ? { username: sink.username } : {}),
-        ...(sink.password ? { password: sink.password } : {}),
-        database: sink.dbName,
-        retentionPolicy: sink.retentionPolicy,
-        measurement: sink.measurementName,
-        columns,
-        batchSize: sink.batchSize,
-        flushDurationMs: sink.flushDurationMs,
-        logger,
-        metrics: telemetry.sinkMetrics(name),
-        lateRecordsDropped: telemetry.sinkLateRecordsDropped(name),
-      });
-    case 'http':
-      return httpSinkFromConfig(sink, name, columns, telemetry, logger, `dirk-${job.config.jobId}-dlq`.replace(/[^A-Za-z0-9._-]/g, '_'));
-    default:
-      throw userError(`SINK_TYPE=${sink.type} is not available in Dirk`);
-  }
+function createSink(job: PreparedJob, config: SinkConfig, name: string, telemetry: Telemetry, logger: Logger, out?: NodeJS.WritableStream, passThrough?: PassThrough): Sink {
+  const root = job.plan.root;
+  return sinkFor(config).create({
+    columns: root.fields,
+    updating: root.updating,
+    registry: job.registry,
+    jobId: job.config.jobId,
+    name,
+    logger,
+    metrics: telemetry.sinkMetrics(name),
+    lateRecordsDropped: telemetry.sinkLateRecordsDropped(name),
+    telemetry,
+    out,
+    wrapValueEncoder: passThrough ? (encoder) => passThroughEncoder(encoder, passThrough.bytes) : undefined,
+  });
 }
 
-function createSource(job: PreparedJob, stream: StreamConfig, logger: Logger, telemetry?: Telemetry, passThrough?: PassThrough): Source {
+function createSource(job: PreparedJob, stream: StreamConfig, logger: Logger, producers: KafkaProducers, telemetry?: Telemetry, passThrough?: PassThrough): Source {
+  const bound = sourceFor(stream);
+  bound.validate();
   const pass = passThrough?.table === stream.table ? passThrough : undefined;
   const onSchemaChange = telemetry ? schemaChangeReporter(stream.table, telemetry, logger, pass !== undefined) : undefined;
   const decoded = streamDecoder(job, stream.table, onSchemaChange ? { onSchemaChange } : {});
-  const decoder = pass ? rememberingDecoder(decoded, pass.bytes) : decoded;
-  const badRecords = stream.badRecordPolicy;
-  switch (stream.source.name) {
-    case 'KAFKA_SOURCE':
-    case 'KAFKA_CONSUMER': {
-      const k = stream.kafka!;
-      return createKafkaSource({
-        table: stream.table,
-        topicPattern: k.topicPattern,
-        brokers: k.bootstrapServers,
-        groupId: k.groupId,
-        autoOffsetReset: k.autoOffsetReset,
-        security: k.security,
-        clientId: `dirk-${stream.table}`,
-        decoder,
-        badRecords,
-        logger: logger.child({ table: stream.table }),
-        bounded: stream.source.type === 'BOUNDED',
-        largeMessage: k.largeMessage,
-        consumerProperties: k.additional,
-      });
-    }
-    case 'DATAGEN_SOURCE': {
-      const g = stream.datagen!;
-      return createDatagenSource({
-        table: job.tables.get(stream.table)!.schema,
-        rows: g.rows,
-        seed: g.seed,
-        ...(g.ratePerSecond !== undefined ? { ratePerSecond: g.ratePerSecond } : {}),
-      });
-    }
-    case 'FILE_SOURCE': {
-      const f = stream.file!;
-      const protoType = stream.dataType === 'PROTO' ? job.registry!.lookupType(stream.protoClass!) : undefined;
-      return createFileSource({
-        table: stream.table,
-        path: f.path,
-        format: f.format,
-        decoder,
-        badRecords,
-        logger: logger.child({ table: stream.table }),
-        ...(protoType ? { protoJsonToBytes: (obj: unknown) => protoType.encode(protoType.fromObject(obj as Record<string, unknown>)).finish() } : {}),
-      });
-    }
-    case 'PARQUET_SOURCE':
-      return parquetSourceFromStream(job, stream, logger, telemetry?.parquetMetrics(stream.table));
-    default:
-      throw userError(`STREAMS[${stream.index}].SOURCE_DETAILS: ${stream.source.name} is not available in Dirk yet; use KAFKA_SOURCE, KAFKA_CONSUMER, PARQUET_SOURCE, FILE_SOURCE or DATAGEN_SOURCE`);
-  }
+  return bound.create({
+    decoder: pass ? rememberingDecoder(decoded, pass.bytes) : decoded,
+    schema: job.tables.get(stream.table)!.schema,
+    registry: job.registry,
+    logger,
+    producers,
+    usedColumns: usedColumns(job, stream.table),
+    ...(telemetry ? { telemetry } : {}),
+  });
 }
 
 export async function startJob(job: PreparedJob, options: RunOptions): Promise<RunningJob> {
@@ -258,12 +152,25 @@ export async function startJob(job: PreparedJob, options: RunOptions): Promise<R
 
 type Closers = { what: string; close: () => Promise<void> | void }[];
 
-async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, closeAll: (logger: Logger) => Promise<void>): Promise<RunningJob> {
+/** What runs while the job runs: everything start-up opened, in the order it is wired. */
+interface Pipeline {
+  readonly telemetry: Telemetry;
+  readonly udfs: Awaited<ReturnType<typeof startUdfRuntime>>;
+  readonly metricsServer: MetricsServer | undefined;
+  readonly sink: Sink;
+  readonly lateOutput: ReturnType<typeof createLateRecordOutput>;
+  readonly dataflow: Dataflow;
+  readonly inputs: Input[];
+}
+
+/** Opens telemetry, UDFs, the metrics server, the sink, the side outputs, the dataflow and the sources. */
+async function openPipeline(job: PreparedJob, options: RunOptions, closers: Closers): Promise<Pipeline> {
   const { config } = job;
   const logger = options.logger;
-  validateSinkCompatibility(job);
+  if (options.sink) validateProcessors(job);
+  else validateSinkCompatibility(job);
   const telemetry = createTelemetry({ jobId: config.jobId });
-  telemetry.jobInfo({ sinkType: config.sinks.map((c) => c.type).join('+') });
+  telemetry.jobInfo({ sinkType: options.sink?.name ?? config.sinks.map((c) => c.type).join('+') });
   telemetry.processStats();
   // Every function the plan uses is opened before the first record (and closed when the job ends).
   const udfs = await startUdfRuntime(job, { telemetry, logger, watch: options.watchUdfs ?? config.udf.watch });
@@ -273,20 +180,25 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
     const server = await startMetricsServer({ host: config.metrics.host, port: config.metrics.port, telemetry });
     metricsServer = server;
     closers.push({ what: 'the metrics server', close: () => server.close() });
-    logger.info(`metrics at ${new URL("/metrics", server.url).href}`);
+    logger.info(`metrics at ${new URL('/metrics', server.url).href}`);
   }
 
-  const passThrough = detectPassThrough(job);
+  const passThrough = options.sink ? undefined : detectPassThrough(job);
   if (passThrough) logger.info(`pass-through job: records of table ${passThrough.table} reach the sink as their original bytes (fields unknown to the job are kept)`);
-  const sink = createSinks(job, telemetry, logger, options.out, passThrough);
+  const sink = options.sink
+    ? options.sink.create(job.plan.root.fields, telemetry.sinkMetrics(options.sink.name))
+    : createSinks(job, telemetry, logger, options.out, passThrough);
   // Registered before open(): a sink that fails half-way through opening still lets go of what it holds.
   closers.push({ what: 'the sink', close: () => sink.close() });
   await sink.open();
+  // One producer (per cluster) for the job's side outputs: dead letters and late records. Closed last.
+  const producers = createKafkaProducers({ clientId: `dirk-${config.jobId}-side-output`.replace(/[^A-Za-z0-9._-]/g, '_'), logger });
+  closers.push({ what: 'the side-output producer', close: () => producers.close() });
   const lateOutput = createLateRecordOutput({
     streams: config.streams,
     logger,
     lateRecords: (table) => telemetry.lateRecords(table),
-    clientId: `dirk-${config.jobId}-late`.replace(/[^A-Za-z0-9._-]/g, '_'),
+    producers,
   });
   closers.push({ what: 'the late-record output', close: () => lateOutput.close() });
   await lateOutput.open();
@@ -297,9 +209,7 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
       watermark: () => {},
     },
     {
-      hooks: {
-        late: (rows, info) => lateOutput.late(rows, info),
-      },
+      hooks: { late: (rows, info) => lateOutput.late(rows, info) },
       retentionMs: config.retentionIdleStateMinutes * 60_000,
       now: Date.now,
     },
@@ -307,64 +217,31 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
 
   const inputs: Input[] = [];
   for (const stream of config.streams) {
-    const ports = dataflow.inputs.filter((i) => i.table === job.tables.get(stream.table)!.schema.name);
+    const schema = job.tables.get(stream.table)!.schema;
+    const ports = dataflow.inputs.filter((i) => i.table === schema.name);
     if (ports.length === 0) {
       logger.warn(`table ${stream.table} is not read by the query; its stream is not consumed`);
       continue;
     }
+    const tracker = new WatermarkTracker(config.watermark.delayMs, config.watermark.perPartition, config.watermark.idleTimeoutMs);
+    const lag = telemetry.watermarkLagMs(stream.table);
     inputs.push({
       stream,
-      source: createSource(job, stream, logger, telemetry, passThrough),
+      table: stream.table,
+      source: createSource(job, stream, logger, producers, telemetry, passThrough),
       ports,
-      watermarks: new WatermarkTracker(config.watermark.delayMs, config.watermark.perPartition, config.watermark.idleTimeoutMs),
-      rowtimeIndex: job.tables.get(stream.table)!.schema.rowtimeIndex,
-      emitted: -Infinity,
-      lastEmitAt: 0,
+      watermarks: new WatermarkEmitter(tracker, ports, config.watermark.intervalMs, (ms) => lag.set(ms)),
+      rowtimeIndex: schema.rowtimeIndex,
     });
   }
+  return { telemetry, udfs, metricsServer, sink, lateOutput, dataflow, inputs };
+}
 
-  // ---- checkpoints ------------------------------------------------------------------------------------
-  const checkpointDir = options.checkpointDir ?? resolve('.dirk', 'checkpoints', config.jobId.replace(/[^A-Za-z0-9._-]/g, '_'));
-  const store = new CheckpointStore(checkpointDir, {
-    onUnreadable: (file, e) => logger.warn(`checkpoint file ${file} cannot be read (${e.message}); falling back to the previous checkpoint`),
-  });
-  const fingerprint = planFingerprint(job);
-  let checkpointId = 0;
-  // A job whose inputs are all bounded re-reads them from the start on every run: no checkpoints.
-  const allBounded = inputs.every((i) => i.stream.source.type === 'BOUNDED');
-  const restored = allBounded ? undefined : store.latest();
-  if (restored) {
-    // Ids go on from the newest checkpoint found, so a new one always outranks the files already there.
-    checkpointId = restored.id;
-    if (restored.planFingerprint !== fingerprint) {
-      logger.warn(`checkpoint ${restored.id} was taken for a different query; starting without restoring state (delete ${join(checkpointDir, '')} to silence this)`);
-    } else {
-      // State and positions come from the same checkpoint, and both are in place before the first fetch:
-      // sources apply the positions when partitions are assigned.
-      dataflow.restore(restored.operatorStates);
-      for (const input of inputs) {
-        const pos = restored.positions[input.stream.table];
-        if (pos && input.source.seek) input.source.seek(pos);
-        const wm = restored.watermarks[input.stream.table];
-        if (wm !== undefined) input.emitted = wm;
-        const tracker = restored.trackers?.[input.stream.table];
-        if (tracker) input.watermarks.restore(tracker as Parameters<WatermarkTracker['restore']>[0]);
-      }
-      logger.info(`restored checkpoint ${restored.id} taken at ${new Date(restored.takenAt).toISOString()}`);
-    }
-  }
-  let lastCompleted = restored?.planFingerprint === fingerprint ? restored.id : undefined;
-
-  // Deliveries and checkpoints take turns: one at a time, in arrival order.
-  let lock: Promise<void> = Promise.resolve();
-  const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
-    const run = lock.then(fn);
-    lock = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    return run;
-  };
+async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, closeAll: (logger: Logger) => Promise<void>): Promise<RunningJob> {
+  const { config } = job;
+  const logger = options.logger;
+  const p = await openPipeline(job, options, closers);
+  const { telemetry, inputs, sink } = p;
 
   let stopping = false;
   /** What stops the job from inside (a UDF failing while windows fire, a lost sink write, too many failed checkpoints). */
@@ -376,117 +253,32 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
     void Promise.allSettled(inputs.map((i) => i.source.stop()));
   };
 
-  /**
-   * A failed sink (or late-record topic) write has lost its rows: the sink buffers nothing for a retry. No
-   * later checkpoint may then commit offsets past those rows, so the job stops; a restart replays them.
-   */
-  let outputLost: DirkError | undefined;
-  const flushOutput = async (onlyDue = false): Promise<void> => {
-    if (outputLost) throw outputLost;
-    try {
-      // After a batch, only what is due (each sink of SINKS on its own terms); at a checkpoint, everything.
-      if (onlyDue) {
-        if (!(await flushDueSinks(sink, MAX_SINK_BACKLOG))) return;
-      } else await sink.flush();
+  const checkpointDir = options.checkpointDir ?? resolve('.dirk', 'checkpoints', config.jobId.replace(/[^A-Za-z0-9._-]/g, '_'));
+  const checkpoints = new CheckpointCoordinator({
+    store: new CheckpointStore(checkpointDir, {
+      onUnreadable: (file, e) => logger.warn(`checkpoint file ${file} cannot be read (${e.message}); falling back to the previous checkpoint`),
+    }),
+    checkpointDir,
+    fingerprint: planFingerprint(job),
+    dataflow: p.dataflow,
+    inputs,
+    // A job whose inputs are all bounded re-reads them from the start on every run: no checkpoints.
+    bounded: inputs.every((i) => i.stream.source.type === 'BOUNDED'),
+    flushOutput: async () => {
+      await sink.flush();
       // Late rows written to their topic are part of what the checkpoint covers (at-least-once).
-      await lateOutput.flush();
-    } catch (e) {
-      outputLost ??= externalError(
-        `${(e as Error).message}; the rows of the failed write are lost, so no later checkpoint can complete: the job stops and a restart ` +
-          `resumes from ${lastCompleted === undefined ? 'the committed Kafka offsets' : `checkpoint ${lastCompleted}`}`,
-        { cause: e },
-      );
-      stopWith(outputLost);
-      throw outputLost;
-    }
-  };
+      await p.lateOutput.flush();
+    },
+    tolerableFailures: config.checkpoint.tolerableFailures,
+    metrics: telemetry.checkpointMetrics(),
+    logger,
+    stopWith,
+  });
+  checkpoints.restore();
 
-  const checkpointMetrics = telemetry.checkpointMetrics();
-  let consecutiveFailures = 0;
-  const takeCheckpoint = async (): Promise<void> => {
-    const started = Date.now();
-    if (allBounded) {
-      await flushOutput();
-      return;
-    }
-    try {
-      await flushOutput();
-      const c: Checkpoint = {
-        id: checkpointId + 1,
-        takenAt: started,
-        planFingerprint: fingerprint,
-        positions: Object.fromEntries(inputs.map((i) => [i.stream.table, i.source.positions()])),
-        operatorStates: dataflow.snapshot(),
-        watermarks: Object.fromEntries(inputs.map((i) => [i.stream.table, i.emitted])),
-        trackers: Object.fromEntries(inputs.map((i) => [i.stream.table, i.watermarks.snapshot()])),
-      };
-      store.save(c);
-      checkpointId = c.id;
-      // Only a completed checkpoint's positions are committed to Kafka. A crash between save and commit
-      // is harmless: the restart seeks to the saved positions, whatever the group has committed.
-      for (const i of inputs) await i.source.commit(c.positions[i.stream.table] ?? {});
-      lastCompleted = c.id;
-      consecutiveFailures = 0;
-      checkpointMetrics.completed.inc();
-      checkpointMetrics.durationSeconds.observe((Date.now() - started) / 1000);
-      logger.debug(`checkpoint ${c.id} complete`);
-    } catch (e) {
-      checkpointMetrics.failed.inc();
-      consecutiveFailures++;
-      const message = (e as Error).message;
-      logger.warn(`checkpoint failed (${consecutiveFailures} in a row, ${config.checkpoint.tolerableFailures} tolerated): ${message}`);
-      if (!outputLost && consecutiveFailures > config.checkpoint.tolerableFailures) {
-        stopWith(
-          externalError(
-            `${consecutiveFailures} checkpoints in a row failed (FLINK_CHECKPOINT_TOLERABLE_FAILURES=${config.checkpoint.tolerableFailures}), the last with: ${message}; ` +
-              `offsets were not committed past ${lastCompleted === undefined ? 'the group\'s committed offsets' : `checkpoint ${lastCompleted}`}, where a restart resumes`,
-            { cause: e },
-          ),
-        );
-      }
-      throw e;
-    }
-  };
-
-  const emitWatermark = (input: Input, now: number, force: boolean): void => {
-    const wm = input.watermarks.current(now);
-    if (wm <= input.emitted) return;
-    if (!force && config.watermark.intervalMs > 0 && now - input.lastEmitAt < config.watermark.intervalMs) return;
-    input.emitted = wm;
-    input.lastEmitAt = now;
-    for (const p of input.ports) p.watermark(wm);
-    if (Number.isFinite(wm)) telemetry.watermarkLagMs(input.stream.table).set(now - wm);
-  };
-
-  /** A mini-batch boundary, with any async work (before and after it) finished. */
-  const endBatch = async (): Promise<void> => {
-    await dataflow.settle();
-    dataflow.batchEnd();
-    await dataflow.settle();
-  };
-
-  const deliverFor = (input: Input) => (batch: SourceBatch): Promise<void> =>
-    exclusive(async () => {
-      const now = Date.now();
-      if (input.rowtimeIndex !== undefined) input.watermarks.observe(batch.split, batch.rows, input.rowtimeIndex, now);
-      udfs.setBatch(batch);
-      try {
-        for (const p of input.ports) p.push(batch.rows);
-        // Async UDF lookups finish before event time moves on, so a watermark never overtakes their rows.
-        await dataflow.settle();
-        if (input.rowtimeIndex !== undefined) emitWatermark(input, now, false);
-        await endBatch();
-      } finally {
-        udfs.setBatch(undefined);
-        udfs.flush();
-      }
-      // The source's position moves here, inside the lock: a checkpoint sees it together with this state.
-      batch.processed?.();
-      // Output becomes durable at the latest at the next checkpoint (which flushes before committing offsets);
-      // in between, a sink that can tell its backlog is flushed only when that backlog grows too large.
-      await flushOutput(true);
-      options.onBatch?.(Date.now() - now, batch.rows.length);
-    });
+  const lock = new SerialLock();
+  const delivery = new Delivery({ lock, dataflow: p.dataflow, sink, flushOutput: () => checkpoints.flushOutput(), udfs: p.udfs, onBatch: options.onBatch });
+  const takeCheckpoint = (): Promise<void> => lock.run(() => checkpoints.take());
 
   const timers: NodeJS.Timeout[] = [];
   closers.push({ what: 'the timers', close: () => timers.forEach((t) => clearInterval(t)) });
@@ -494,13 +286,8 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
     timers.push(
       setInterval(() => {
         if (stopping) return;
-        void exclusive(async () => {
-          const now = Date.now();
-          for (const i of inputs) if (i.rowtimeIndex !== undefined) emitWatermark(i, now, true);
-          await endBatch();
-          await flushOutput();
-        }).catch((e) => {
-          if (e === outputLost) return; // reported once, by the job's end
+        void delivery.tick(inputs).catch((e) => {
+          if (e === checkpoints.outputLost) return; // reported once, by the job's end
           logger.error(`watermark tick failed: ${(e as Error).message}`);
           // A UDF failing under UDF_ERROR_POLICY=FAIL while windows fire stops the job, as it does in a batch.
           if (e instanceof UdfCallError) stopWith(e);
@@ -515,7 +302,7 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
         // One checkpoint at a time: a slow one is not followed by a queue of others.
         if (stopping || checkpointQueued) return;
         checkpointQueued = true;
-        void exclusive(takeCheckpoint)
+        void takeCheckpoint()
           .catch(() => undefined)
           .finally(() => (checkpointQueued = false));
       }, config.checkpoint.intervalMs),
@@ -528,18 +315,11 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
     await input.source.run({
       logger,
       metrics: telemetry.sourceMetrics(input.stream.table),
-      deliver: deliverFor(input),
-      splitsAssigned: (splits) => input.watermarks.assign(splits, Date.now()),
+      deliver: (batch) => delivery.deliver(input, batch),
+      splitsAssigned: (splits) => input.watermarks.tracker.assign(splits, Date.now()),
     });
-    if (!stopping) {
-      // Bounded input finished: event time jumps to the end, flushing every open window.
-      await exclusive(async () => {
-        input.watermarks.finish();
-        emitWatermark(input, Date.now(), true);
-        await endBatch();
-        await flushOutput();
-      });
-    }
+    // Bounded input finished: event time jumps to the end, flushing every open window.
+    if (!stopping) await delivery.finish(input);
   });
 
   let failure: unknown;
@@ -553,11 +333,12 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
         await Promise.allSettled(inputs.map((i) => i.source.stop()));
         // What was processed before the failure is written (best effort; at-least-once: its offsets are
         // not committed, so a restart may write it again).
-        if (!outputLost) await exclusive(() => sink.flush()).catch((e) => logger.warn(`flushing the sink after the failure failed: ${(e as Error).message}`));
-        throw outputLost ?? failed;
+        const lost = checkpoints.outputLost;
+        if (!lost) await lock.run(() => sink.flush()).catch((e) => logger.warn(`flushing the sink after the failure failed: ${(e as Error).message}`));
+        throw lost ?? failed;
       }
       // Everything delivered (bounded end or stop): a final checkpoint commits the positions.
-      await exclusive(takeCheckpoint);
+      await takeCheckpoint();
     } finally {
       telemetry.running().set(0);
       await closeAll(logger);
@@ -567,7 +348,7 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
 
   return {
     done,
-    metricsUrl: metricsServer?.url,
+    metricsUrl: p.metricsServer?.url,
     telemetry,
     async stop() {
       if (stopping) return done.catch(() => undefined);

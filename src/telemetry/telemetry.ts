@@ -6,7 +6,6 @@
  */
 import client from 'prom-client';
 import type { Counter, Gauge, Histogram, SinkMetrics, SourceMetrics } from '../core/connector.js';
-import type { ParquetMetrics } from '../connectors/parquet/parquet-source.js';
 import { userError } from '../core/errors.js';
 import {
   EXTERNAL_FAILURE_REASONS,
@@ -27,6 +26,20 @@ export interface TelemetryOptions {
 export interface OperatorMetrics {
   readonly recordsIn: Counter;
   readonly recordsOut: Counter;
+}
+
+/** Dagger's Parquet reader and split-assigner metrics, bound to one table. */
+export interface ParquetMetrics {
+  readonly readersCreated: Counter;
+  readonly readersClosed: Counter;
+  readonly rowsEmitted: Counter;
+  /** Seconds to decode one row group's columns. */
+  readonly rowGroupReadSeconds: Histogram;
+  /** Seconds to turn one row group's decoded columns into table rows. */
+  readonly rowGroupDeserializeSeconds: Histogram;
+  readonly splitsDiscovered: Gauge;
+  readonly splitsRecorded: Gauge;
+  readonly splitsAwaiting: Gauge;
 }
 
 export interface UdfMetrics {

@@ -18,7 +18,7 @@ import { externalError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { DataMessage, Field, Row } from '../../core/types.js';
 import { createJsonRowEncoder } from '../../schema/index.js';
-import type { HttpSinkConfig } from './config.js';
+import type { HttpSinkConfig } from '../../config/index.js';
 import { backoffDelay, isRetryableStatus, retryAfterMs } from './retry.js';
 import { compileUrlTemplate, safeUrl } from './url-template.js';
 

@@ -11,27 +11,14 @@
  * of each file (whole row groups without decoding them), so a restored job neither repeats nor loses a row.
  */
 import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema, type AsyncBuffer, type FileMetaData } from 'hyparquet';
-import type { Counter, Gauge, Histogram, Source, SourceContext, SourcePositions } from '../../core/connector.js';
+import type { Source, SourceContext, SourcePositions } from '../../core/connector.js';
+import type { ParquetMetrics } from '../../telemetry/index.js';
 import { DirkError, userError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { Row, TableSchema } from '../../core/types.js';
 import type protobuf from 'protobufjs';
 import { discoverParquetFiles, type ParquetFileSplit } from './file-discovery.js';
 import { planParquetMapping, type SchemaMatchStrategy } from './row-mapper.js';
-
-/** Dagger's Parquet reader and split-assigner metrics, bound by the job (see src/telemetry/catalogue.ts). */
-export interface ParquetMetrics {
-  readonly readersCreated: Counter;
-  readonly readersClosed: Counter;
-  readonly rowsEmitted: Counter;
-  /** Seconds to decode one row group's columns. */
-  readonly rowGroupReadSeconds: Histogram;
-  /** Seconds to turn one row group's decoded columns into table rows. */
-  readonly rowGroupDeserializeSeconds: Histogram;
-  readonly splitsDiscovered: Gauge;
-  readonly splitsRecorded: Gauge;
-  readonly splitsAwaiting: Gauge;
-}
 
 export interface ParquetSourceOptions {
   readonly table: TableSchema;

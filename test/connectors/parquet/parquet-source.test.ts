@@ -96,7 +96,7 @@ describe('PARQUET_SOURCE', () => {
 describe('Parquet projection pushdown', () => {
   it('names only the columns the query reads (and the rowtime source) to the reader', async () => {
     const { planParquetMapping } = await import('../../../src/connectors/parquet/row-mapper.js');
-    const { usedColumns } = await import('../../../src/connectors/parquet/wiring.js');
+    const { usedColumns } = await import('../../../src/job/prepare.js');
     const { parquetMetadataAsync, parquetSchema, asyncBufferFromFile } = await import('hyparquet');
     const root = mkdtempSync(join(tmpdir(), 'dirk-pq-'));
     const file = join(root, 'dt=2026-01-01/a.parquet');

@@ -1,24 +1,7 @@
 /** The HTTP sink's keys (SINK_HTTP_*), read from the top level or from one SINKS entry. */
-import type { Section } from '../../config/reader.js';
-import { JOB_KEYS as D } from '../../config/defaults.js';
-
-export interface HttpSinkConfig {
-  readonly type: 'http';
-  /** SINK_HTTP_URL, possibly with `{column}` placeholders. */
-  readonly url: string;
-  readonly method: 'POST' | 'PUT' | 'PATCH';
-  readonly headers: Readonly<Record<string, string>>;
-  readonly mode: 'SINGLE' | 'BATCH';
-  readonly batchSize: number;
-  readonly maxRetries: number;
-  readonly backoffMs: number;
-  readonly backoffMaxMs: number;
-  /** Inclusive ranges of retryable statuses. */
-  readonly retryStatuses: readonly (readonly [number, number])[];
-  readonly timeoutMs: number;
-  readonly maxInFlight: number;
-  readonly deadLetter?: { readonly topic: string; readonly brokers: readonly string[] };
-}
+import type { Section } from './reader.js';
+import { JOB_KEYS as D } from './defaults.js';
+import type { HttpSinkConfig } from './types.js';
 
 /** `429,500-599` -> [[429,429],[500,599]]; undefined when malformed. */
 export function parseStatusRanges(text: string): [number, number][] | undefined {
