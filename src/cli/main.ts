@@ -7,12 +7,15 @@ import { explainJob } from '../job/explain-job.js';
 import { prepareJob, type PreparedJob } from '../job/prepare.js';
 import { startJob, validateSinkCompatibility } from '../job/stream-manager.js';
 import { startStencilServer } from '../schema/index.js';
+import { PIPELINE_HELP, pipelineCommand, SERVE_HELP, serveCommand } from './serve-command.js';
 
 /**
  * `dirk run | validate | explain | registry serve`. Exit codes: 0 ok, 2 user error (config, SQL, schema,
  * bad data under the FAIL policy), 1 internal or external error.
  */
 const HELP: Record<string, string> = {
+  serve: SERVE_HELP,
+  pipeline: PIPELINE_HELP,
   main: `Dirk: a Dagger-style streaming SQL engine for Kafka.
 
 Usage: dirk <command> [options]
@@ -22,6 +25,8 @@ Commands:
   validate <job.json>     check config, schemas and SQL; no side effects
   explain <job.json>      print the logical and physical plans
   registry serve <dir>    serve .proto files in <dir> as a Stencil-compatible descriptor registry
+  serve                   run the control plane: REST API, web UI, supervised jobs
+  pipeline up|down|status <file>   manage a pipeline of jobs through 'dirk serve'
 
 Run 'dirk <command> --help' for the options of a command.
 Exit codes: 0 ok, 2 user error (config, SQL, schema, bad record), 1 internal or external error.`,
@@ -144,6 +149,10 @@ export async function main(argv: string[]): Promise<number> {
       logger.info('job finished');
       return 0;
     }
+    case 'serve':
+      return serveCommand(flags, logger);
+    case 'pipeline':
+      return pipelineCommand(rest, flags);
     case 'registry': {
       if (rest[0] !== 'serve' || !rest[1]) throw new UsageError('usage: dirk registry serve <dir>');
       const port = Number(flags.get('port') ?? 8000);

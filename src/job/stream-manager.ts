@@ -83,7 +83,7 @@ function validateProcessors(job: PreparedJob): void {
   }
 }
 
-function planFingerprint(job: PreparedJob): string {
+export function planFingerprint(job: PreparedJob): string {
   return createHash('sha256').update(job.config.sqlQuery).update(explainPlan(job.plan)).digest('hex').slice(0, 16);
 }
 
