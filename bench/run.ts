@@ -26,6 +26,7 @@ import { createFunctionCatalog } from '../src/udf/registry.js';
 import { daggerFunctions } from '../udfs/index.js';
 import { run as decodeBench } from './decode-bench.js';
 import { run as postBench } from './post-bench.js';
+import { run as parquetBench } from './parquet-bench.js';
 
 interface Result {
   readonly scenario: string;
@@ -325,6 +326,8 @@ async function main(): Promise<void> {
     for (const m of await decodeBench()) console.log(`decode     ${m.name.padEnd(40)} ${Math.round(m.value).toLocaleString('en-US').padStart(12)} ${m.unit}`);
     // HTTP enrichment (an http post-processor against a 5 ms local server) at capacity 1, 10 and 100.
     for (const m of await postBench()) console.log(`post       ${m.name.padEnd(48)} ${Math.round(m.value).toLocaleString('en-US').padStart(12)} ${m.unit}`);
+    // Parquet source read rate, all columns against column pushdown.
+    for (const m of await parquetBench()) console.log(`parquet    ${m.name.padEnd(46)} ${Math.round(m.value).toLocaleString('en-US').padStart(12)} ${m.unit}`);
     const w = workload(tables);
     for (const [name, sql] of Object.entries(SCENARIOS)) print(await inProcess(name, sql, tables, w));
   }

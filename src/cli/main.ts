@@ -172,7 +172,7 @@ export async function main(argv: string[]): Promise<number> {
       } finally {
         job.registry?.close();
       }
-      process.stdout.write(`ok: ${job.config.streams.length} stream(s), ${outputColumns(job).length} output column(s), sink ${job.config.sink.type}\n`);
+      process.stdout.write(`ok: ${job.config.streams.length} stream(s), ${outputColumns(job).length} output column(s), sink ${job.config.sinks.map((k) => k.type).join(', ')}\n`);
       return 0;
     }
     case 'explain': {

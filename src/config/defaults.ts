@@ -67,7 +67,7 @@ export const JOB_KEYS = {
   SINK_TYPE: key({
     group: 'Generic',
     default: 'influx',
-    description: 'Where results go: `log`, `kafka`, `influx` or `bigquery` (case-insensitive).',
+    description: 'Where results go: `log`, `kafka`, `influx`, `http` or `bigquery` (case-insensitive).',
     dagger: 'Dagger silently falls back to influx for an unknown value; Dirk rejects it and lists the valid ones.',
   }),
   FUNCTION_FACTORY_CLASSES: key({
@@ -126,7 +126,24 @@ export const JOB_KEYS = {
   }),
 
   // ---- Sinks
-  SINK_INFLUX_URL: key({ group: 'Influx sink', required: 'when SINK_TYPE=influx', description: 'InfluxDB 1.x URL, e.g. `http://localhost:8086`.' }),
+  SINKS: key({
+    group: 'Generic',
+    description:
+      'Several sinks for one job: a JSON array (or a string holding one) of objects, each with its own `SINK_TYPE` and that sink\'s `SINK_*` keys. Every sink receives the same rows and is flushed independently at each checkpoint. Instead of the top-level `SINK_TYPE` and `SINK_*` keys.',
+    dagger: 'Dirk only (Dagger has one sink per job, raystack/dagger#124).',
+  }),
+  SINK_INFLUX_URL: key({ group: 'Influx sink', required: 'when SINK_TYPE=influx', description: 'InfluxDB base URL, e.g. `http://localhost:8086`.' }),
+  SINK_INFLUX_API_VERSION: key({
+    group: 'Influx sink',
+    default: '1',
+    description:
+      '`1`: the v1 write API (`/write?db=&rp=&precision=ms`), which every InfluxDB 1.x from 1.0 has and 2.x keeps for compatibility. `2`: `/api/v2/write?org=&bucket=` with a token (InfluxDB 2.x, 1.8+, QuestDB and other servers of InfluxDB line protocol over HTTP).',
+    dagger: 'Dirk only; Dagger writes through influxdb-java, which is the v1 API.',
+  }),
+  SINK_INFLUX_AUTH_METHOD: key({ group: 'Influx sink', default: 'BASIC', description: 'API 1: send SINK_INFLUX_USERNAME/PASSWORD as HTTP basic auth (`BASIC`) or as the `u`/`p` query parameters (`QUERY`, as influxdb-java does).' }),
+  SINK_INFLUX_ORG: key({ group: 'Influx sink', default: '', description: 'API 2: organisation name.' }),
+  SINK_INFLUX_BUCKET: key({ group: 'Influx sink', description: 'API 2: bucket; default SINK_INFLUX_DB_NAME, or `db/rp` with SINK_INFLUX_RETENTION_POLICY (the 1.8 mapping).' }),
+  SINK_INFLUX_TOKEN: key({ group: 'Influx sink', description: 'API 2: API token (never logged); without it `username:password` is sent as the token, as InfluxDB 1.8 expects.' }),
   SINK_INFLUX_USERNAME: key({ type: 'text', group: 'Influx sink', default: '', description: 'InfluxDB user.' }),
   SINK_INFLUX_PASSWORD: key({ type: 'text', group: 'Influx sink', default: '', description: 'InfluxDB password.' }),
   SINK_INFLUX_DB_NAME: key({ group: 'Influx sink', required: 'when SINK_TYPE=influx', description: 'Database to write to.' }),
@@ -176,6 +193,28 @@ export const JOB_KEYS = {
     group: 'Kafka sink',
     description: 'Any producer property: the suffix lowercased with `_` turned into `.` (SINK_KAFKA_PRODUCER_CONFIG_COMPRESSION_TYPE → `compression.type`).',
   }),
+
+  SINK_HTTP_URL: key({
+    group: 'HTTP sink',
+    required: 'when SINK_TYPE=http',
+    description: 'URL rows are sent to; `{column}` placeholders are replaced by the row\'s value (URL-encoded), and rows of a batch are grouped by the URL they produce.',
+    dagger: 'Dirk only (raystack/dagger#204).',
+  }),
+  SINK_HTTP_METHOD: key({ group: 'HTTP sink', default: 'POST', description: '`POST`, `PUT` or `PATCH`.' }),
+  SINK_HTTP_HEADERS: key({ group: 'HTTP sink', description: 'Request headers: a JSON object, or `Name:value,Name2:value2`. `Content-Type: application/json` is always set.' }),
+  SINK_HTTP_REQUEST_MODE: key({ group: 'HTTP sink', default: 'BATCH', description: '`SINGLE`: one row per request, its JSON object as the body. `BATCH`: a JSON array of up to SINK_HTTP_BATCH_SIZE rows per request.' }),
+  SINK_HTTP_BATCH_SIZE: key({ group: 'HTTP sink', default: 500, description: 'Rows per request in BATCH mode.' }),
+  SINK_HTTP_MAX_RETRIES: key({ group: 'HTTP sink', default: 5, description: 'Retries of a request answered with a retryable status or not answered at all, before its rows count as failed.' }),
+  SINK_HTTP_RETRY_BACKOFF_MS: key({ group: 'HTTP sink', default: 200, description: 'First retry delay in ms; doubled on each retry (with jitter) up to SINK_HTTP_RETRY_BACKOFF_MAX_MS. A `Retry-After` header on a 429 or 503 is honoured instead, up to the same cap.' }),
+  SINK_HTTP_RETRY_BACKOFF_MAX_MS: key({ group: 'HTTP sink', default: 30000, description: 'Longest wait between two attempts, in ms.' }),
+  SINK_HTTP_RETRY_STATUS_CODES: key({ group: 'HTTP sink', default: '429,500-599', description: 'Statuses that are retried: a comma list of codes and ranges. Any other non-2xx status fails the request at once.' }),
+  SINK_HTTP_REQUEST_TIMEOUT_MS: key({ group: 'HTTP sink', default: 10000, description: 'Timeout of one attempt, in ms (a timed-out attempt is retried).' }),
+  SINK_HTTP_MAX_IN_FLIGHT: key({ group: 'HTTP sink', default: 4, description: 'Requests sent at the same time during a flush.' }),
+  SINK_HTTP_DEAD_LETTER_TOPIC: key({
+    group: 'HTTP sink',
+    description: 'Kafka topic for rows whose request failed permanently (a non-retryable status, or retries exhausted): each row as JSON with `dirk-http-status` and `dirk-error` headers, and the job goes on. Without it such a failure stops the job (nothing is lost: a restart replays from the last checkpoint).',
+  }),
+  SINK_HTTP_DEAD_LETTER_BROKERS: key({ group: 'HTTP sink', required: 'with SINK_HTTP_DEAD_LETTER_TOPIC', description: 'Brokers of the dead-letter topic, `host:port` list.' }),
 
   SINK_BIGQUERY_BATCH_SIZE: key({
     type: 'int',
@@ -336,10 +375,10 @@ export const STREAM_KEYS = {
     description: 'Any other consumer property, suffix lowercased with `_` → `.`.',
     dagger: 'Dagger drops unknown CONFIG_ keys; Dirk passes them to the consumer.',
   }),
-  SOURCE_PARQUET_FILE_PATHS: key({ group: 'Parquet source', required: 'for PARQUET_SOURCE', description: 'JSON array of files or folders. Validated; the Parquet source is not available in Dirk yet.' }),
+  SOURCE_PARQUET_FILE_PATHS: key({ group: 'Parquet source', required: 'for PARQUET_SOURCE', description: 'JSON array of local files or folders (searched recursively; names starting with `.` or `_` skipped). Each file needs a `dt=YYYY-MM-DD[/hr=HH]` folder in its path, which orders the reading.' }),
   SOURCE_PARQUET_READ_ORDER_STRATEGY: key({ type: 'enum', values: ['EARLIEST_TIME_URL_FIRST'], group: 'Parquet source', default: 'EARLIEST_TIME_URL_FIRST', description: 'Only `EARLIEST_TIME_URL_FIRST` (Dagger throws on EARLIEST_INDEX_FIRST).' }),
-  SOURCE_PARQUET_SCHEMA_MATCH_STRATEGY: key({ type: 'enum', values: ['SAME_SCHEMA_WITH_FAIL_ON_MISMATCH', 'BACKWARD_COMPATIBLE_SCHEMA_WITH_FAIL_ON_TYPE_MISMATCH'], group: 'Parquet source', default: 'SAME_SCHEMA_WITH_FAIL_ON_MISMATCH', description: '`SAME_SCHEMA_WITH_FAIL_ON_MISMATCH` or `BACKWARD_COMPATIBLE_SCHEMA_WITH_FAIL_ON_TYPE_MISMATCH`.' }),
-  SOURCE_PARQUET_FILE_DATE_RANGE: key({ group: 'Parquet source', description: '`start,end;start,end` ISO instants, ends inclusive.' }),
+  SOURCE_PARQUET_SCHEMA_MATCH_STRATEGY: key({ type: 'enum', values: ['SAME_SCHEMA_WITH_FAIL_ON_MISMATCH', 'BACKWARD_COMPATIBLE_SCHEMA_WITH_FAIL_ON_TYPE_MISMATCH'], group: 'Parquet source', default: 'SAME_SCHEMA_WITH_FAIL_ON_MISMATCH', description: '`SAME_SCHEMA_WITH_FAIL_ON_MISMATCH` (a field the query reads must be in every file) or `BACKWARD_COMPATIBLE_SCHEMA_WITH_FAIL_ON_TYPE_MISMATCH` (a missing field reads as its protobuf default). A type mismatch fails under both.' }),
+  SOURCE_PARQUET_FILE_DATE_RANGE: key({ group: 'Parquet source', description: '`start,end;start,end` ISO instants, ends inclusive; keeps the files whose partition time (`dt=`/`hr=`) is in a range.' }),
   SOURCE_FILE_PATH: key({ group: 'File source', required: 'for FILE_SOURCE', description: 'File to read (resolved against the working directory).', dagger: 'Dirk only.' }),
   SOURCE_FILE_FORMAT: key({
     group: 'File source',

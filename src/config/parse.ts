@@ -4,7 +4,7 @@ import { ConfigErrors, Issues } from './config-errors.js';
 import { JOB_KEYS as D, JOB_KEY_PREFIXES, LEGACY_JOB_KEYS } from './defaults.js';
 import { Section, isPlainObject } from './reader.js';
 import { jobKeyDefault, readJobKey } from './spec.js';
-import { parseSink } from './sink.js';
+import { parseSinks } from './sinks.js';
 import { parseStreams } from './streams.js';
 import type {
   DartConfig,
@@ -51,6 +51,7 @@ export function parseJobConfig(raw: unknown, opts: ParseOptions = {}): ParsedJob
     s.error('FLINK_PARALLELISM', `an integer <= FLINK_PARALLELISM_MAX (${parallelismMax})`, s.get('FLINK_PARALLELISM'));
   }
 
+  const sinks = parseSinks(s);
   const config: JobConfig = {
     jobId,
     sqlQuery,
@@ -72,7 +73,8 @@ export function parseJobConfig(raw: unknown, opts: ParseOptions = {}): ParsedJob
     },
     retentionIdleStateMinutes: readJobKey(s, 'FLINK_RETENTION_IDLE_STATE_MINUTE'),
     streams,
-    sink: parseSink(s),
+    sink: sinks[0]!,
+    sinks,
     schemaRegistry: readSchemaRegistry(s, baseDir),
     processors: readProcessors(s, jobId, baseDir),
     udf: readUdf(s, baseDir),

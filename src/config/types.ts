@@ -167,6 +167,31 @@ export interface InfluxSinkConfig {
   readonly batchSize: number;
   readonly flushDurationMs: number;
   readonly withRowNamesWriter: boolean;
+  /** SINK_INFLUX_API_VERSION: 1 = /write (every 1.x), 2 = /api/v2/write. */
+  readonly apiVersion: 1 | 2;
+  readonly authMethod: 'BASIC' | 'QUERY';
+  readonly org: string;
+  readonly bucket?: string;
+  readonly token?: string;
+}
+
+/** SINK_TYPE=http (SINK_HTTP_* keys). */
+export interface HttpSinkConfig {
+  readonly type: 'http';
+  /** SINK_HTTP_URL, possibly with `{column}` placeholders. */
+  readonly url: string;
+  readonly method: 'POST' | 'PUT' | 'PATCH';
+  readonly headers: Readonly<Record<string, string>>;
+  readonly mode: 'SINGLE' | 'BATCH';
+  readonly batchSize: number;
+  readonly maxRetries: number;
+  readonly backoffMs: number;
+  readonly backoffMaxMs: number;
+  /** Inclusive ranges of retryable statuses. */
+  readonly retryStatuses: readonly (readonly [number, number])[];
+  readonly timeoutMs: number;
+  readonly maxInFlight: number;
+  readonly deadLetter?: { readonly topic: string; readonly brokers: readonly string[] };
 }
 
 export type BigQueryErrorType =
@@ -188,7 +213,7 @@ export interface BigQuerySinkConfig {
   readonly settings: Readonly<Record<string, string>>;
 }
 
-export type SinkConfig = LogSinkConfig | KafkaSinkConfig | InfluxSinkConfig | BigQuerySinkConfig;
+export type SinkConfig = LogSinkConfig | KafkaSinkConfig | InfluxSinkConfig | HttpSinkConfig | BigQuerySinkConfig;
 export type SinkType = SinkConfig['type'];
 
 export interface SchemaRegistryConfig {
@@ -269,7 +294,10 @@ export interface JobConfig {
   readonly checkpoint: CheckpointConfig;
   readonly retentionIdleStateMinutes: number;
   readonly streams: readonly StreamConfig[];
+  /** The first (or only) sink; `sinks` lists every one. */
   readonly sink: SinkConfig;
+  /** SINK_TYPE's one sink, or each entry of SINKS; never empty. */
+  readonly sinks: readonly SinkConfig[];
   readonly schemaRegistry: SchemaRegistryConfig;
   readonly processors: ProcessorsConfig;
   readonly udf: UdfConfig;

@@ -53,7 +53,7 @@ export function kafkaPropertyName(key: string, prefix: string): string {
   return key.slice(prefix.length).toLowerCase().replace(/_/g, '.');
 }
 
-const SECRET_KEY = /PASSWORD|JAAS|SECRET|TOKEN|CREDENTIAL|API_KEY/i;
+const SECRET_KEY = /PASSWORD|JAAS|SECRET|TOKEN|CREDENTIAL|API_KEY|AUTHORIZATION|HTTP_HEADERS/i;
 
 /**
  * A copy of a config value with secrets masked, for logs and `explain` output: values of keys that name a

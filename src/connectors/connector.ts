@@ -18,6 +18,7 @@ import type { SinkConfig, SourceName, StreamConfig } from '../config/index.js';
 import type { DescriptorRegistry, RowEncoder } from '../schema/index.js';
 import type { RowDecoder } from './shared/codec.js';
 import type { KafkaProducers } from './kafka/shared-producer.js';
+import type { Telemetry } from '../telemetry/index.js';
 
 /** A config key of the job or of a stream, spelt as in the key table (a typo fails to compile). */
 export type ConfigKey = keyof typeof JOB_KEYS | keyof typeof STREAM_KEYS;
@@ -34,6 +35,10 @@ export interface SinkPlan {
 
 export interface SinkCreateContext extends SinkPlan {
   readonly jobId: string;
+  /** The sink's name in metrics and logs: its type, or `<type>_<i>` when two SINKS entries share a type. */
+  readonly name?: string;
+  /** For connector-specific metrics beyond `metrics` (the HTTP sink's retries and dead letters). */
+  readonly telemetry?: Telemetry;
   readonly logger: Logger;
   readonly metrics: SinkMetrics;
   readonly lateRecordsDropped: Counter;
@@ -63,6 +68,10 @@ export interface SourceCreateContext {
   readonly logger: Logger;
   /** The job's one producer for dead letters and late records (Kafka). */
   readonly producers?: KafkaProducers | undefined;
+  /** Table columns the query reads, for sources that decode column by column (Parquet). */
+  readonly usedColumns?: ReadonlySet<number>;
+  /** For connector-specific metrics (the Parquet reader's). */
+  readonly telemetry?: Telemetry;
 }
 
 export interface SourceConnector<Slice = unknown> {

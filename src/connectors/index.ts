@@ -9,10 +9,12 @@ import { fileSource } from './file/index.js';
 import { influxSink } from './influxdb/index.js';
 import { kafkaSink, kafkaSource } from './kafka/index.js';
 import { logSink } from './log/index.js';
+import { parquetSource } from './parquet/index.js';
+import { httpSink } from './http/index.js';
 import type { BoundSink, BoundSource, RegisteredSink, RegisteredSource } from './connector.js';
 
-export const SOURCE_CONNECTORS: readonly RegisteredSource[] = [kafkaSource, fileSource, datagenSource];
-export const SINK_CONNECTORS: readonly RegisteredSink[] = [kafkaSink, influxSink, logSink];
+export const SOURCE_CONNECTORS: readonly RegisteredSource[] = [kafkaSource, parquetSource, fileSource, datagenSource];
+export const SINK_CONNECTORS: readonly RegisteredSink[] = [kafkaSink, influxSink, httpSink, logSink];
 
 /** The source connector of a stream, bound to its config slice; a user error for a source Dirk lacks. */
 export function sourceFor(stream: StreamConfig): BoundSource {
@@ -32,7 +34,7 @@ export function sinkFor(sink: SinkConfig): BoundSink {
     const bound = c.bind(sink);
     if (bound) return bound;
   }
-  if (sink.type === 'bigquery') throw userError('SINK_TYPE: bigquery is not available in Dirk (no BigQuery here); use kafka, influx or log');
+  if (sink.type === 'bigquery') throw userError('SINK_TYPE: bigquery is not available in Dirk (no BigQuery here); use kafka, influx, http or log');
   throw userError(`SINK_TYPE=${sink.type} is not available in Dirk`);
 }
 

@@ -57,6 +57,8 @@ function stripToScan(n: PlanNode): PlanNode | undefined {
 export function detectPassThrough(job: PreparedJob): PassThrough | undefined {
   const { config, plan } = job;
   const sink = config.sink;
+  // With SINKS, rows go to several encoders; the original bytes fit at most one of them.
+  if (config.sinks.length !== 1) return undefined;
   if (sink.type !== 'kafka' || sink.dataType !== 'PROTO' || !sink.protoMessage) return undefined;
   if (config.processors.preprocessorEnabled || config.processors.postprocessorEnabled) return undefined;
   if (plan.scans.length !== 1 || plan.root.updating) return undefined;

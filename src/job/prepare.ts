@@ -57,7 +57,7 @@ export function outputColumns(job: PreparedJob): PreparedJob['plan']['root']['fi
 }
 
 export async function prepareJob(config: JobConfig, logger: Logger): Promise<PreparedJob> {
-  const needsProto = config.streams.some((s) => s.dataType === 'PROTO') || (config.sink.type === 'kafka' && config.sink.dataType === 'PROTO');
+  const needsProto = config.streams.some((s) => s.dataType === 'PROTO') || config.sinks.some((k) => k.type === 'kafka' && k.dataType === 'PROTO');
   let registry: DescriptorRegistry | undefined;
   if (needsProto) registry = await openDescriptorRegistry(descriptorSource(config), { logger });
   try {
@@ -133,6 +133,14 @@ function tableSchema(stream: StreamConfig, config: JobConfig, registry: Descript
  * A decoder for one stream that decodes only the columns the query reads. `onSchemaChange` (protobuf
  * only) hears about registry refreshes: applied, or rejected as incompatible with the columns read.
  */
+/** Column positions of a stream's table that the query reads (projection pushdown for every source). */
+export function usedColumns(job: PreparedJob, table: string): Set<number> {
+  const schema = job.tables.get(table)!.schema;
+  const used = new Set<number>();
+  for (const scan of job.plan.scans) if (scan.table.name === schema.name) for (const c of scan.used) used.add(c);
+  return used;
+}
+
 export function streamDecoder(job: PreparedJob, table: string, options: { onSchemaChange?: (e: SchemaChangeEvent) => void } = {}): RowDecoder {
   const t = job.tables.get(table);
   if (!t) throw new Error(`internal error: no table ${table}`);

@@ -6,7 +6,8 @@ import type { Sink, SinkMetrics, Source } from '../core/connector.js';
 import { DirkError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Field, Row, RowKind } from '../core/types.js';
-import type { StreamConfig } from '../config/index.js';
+import type { SinkConfig, StreamConfig } from '../config/index.js';
+import { sinkNames } from '../config/sinks.js';
 import { CheckpointStore } from '../runtime/checkpoint-store.js';
 import { buildDataflow, type Dataflow } from '../runtime/dataflow.js';
 import { createKafkaProducers, sinkFor, sourceFor, type KafkaProducers } from '../connectors/index.js';
@@ -14,9 +15,10 @@ import { createTelemetry, startMetricsServer, type MetricsServer, type Telemetry
 import { explainPlan } from '../plan/printer.js';
 import { createLateRecordOutput } from './late-records.js';
 import { detectPassThrough, passThroughEncoder, rememberingDecoder, schemaChangeReporter, type PassThrough } from './pass-through.js';
-import { outputColumns, streamDecoder, type PreparedJob } from './prepare.js';
+import { outputColumns, streamDecoder, usedColumns, type PreparedJob } from './prepare.js';
 import { markingDecoder, PreprocessorRunner, watchTransformerFolders } from '../processors/transformers/index.js';
 import { startPostChain, type RunningPostChain } from '../processors/job.js';
+import { createFanOutSink } from './fanout-sink.js';
 import { WatermarkEmitter, WatermarkTracker } from './watermarks.js';
 import { CheckpointCoordinator, type CheckpointedInput } from './checkpoint-coordinator.js';
 import { Delivery, SerialLock, type DeliveryInput } from './delivery.js';
@@ -67,8 +69,17 @@ interface Input extends DeliveryInput, CheckpointedInput {
 /** What `dirk validate` and the start of a run check before opening anything: the sink against the plan. */
 export function validateSinkCompatibility(job: PreparedJob): void {
   const root = job.plan.root;
-  // The sink receives the post-processor chain's columns when the job has one.
-  sinkFor(job.config.sink).validate({ columns: outputColumns(job), updating: root.updating, uniqueKey: root.uniqueKey, registry: job.registry });
+  const several = job.config.sinks.length > 1;
+  job.config.sinks.forEach((sink, i) => {
+    try {
+      // Each sink receives the post-processor chain's columns when the job has one.
+      sinkFor(sink).validate({ columns: outputColumns(job), updating: root.updating, uniqueKey: root.uniqueKey, registry: job.registry });
+    } catch (e) {
+      // With SINKS, say which entry: the keys in the message are that entry's.
+      if (several && e instanceof DirkError) throw new DirkError(`SINKS[${i}] (${sink.type}): ${e.message}`, { domain: e.domain, cause: e });
+      throw e;
+    }
+  });
 }
 
 export function planFingerprint(job: PreparedJob): string {
@@ -80,18 +91,26 @@ export function planFingerprint(job: PreparedJob): string {
   return hash.digest('hex').slice(0, 16);
 }
 
-function createSink(job: PreparedJob, telemetry: Telemetry, logger: Logger, out?: NodeJS.WritableStream, passThrough?: PassThrough): Sink {
+/** The job's sink: its one sink, or a fan-out over every SINKS entry (src/job/fanout-sink.ts). */
+function createSinks(job: PreparedJob, telemetry: Telemetry, logger: Logger, out?: NodeJS.WritableStream, passThrough?: PassThrough): Sink {
+  const names = sinkNames(job.config.sinks);
+  if (job.config.sinks.length === 1) return createSink(job, job.config.sink, names[0]!, telemetry, logger, out, passThrough);
+  return createFanOutSink(job.config.sinks.map((c, i) => ({ name: names[i]!, sink: createSink(job, c, names[i]!, telemetry, logger.child({ sink: names[i]! }), out) })));
+}
+
+function createSink(job: PreparedJob, config: SinkConfig, name: string, telemetry: Telemetry, logger: Logger, out?: NodeJS.WritableStream, passThrough?: PassThrough): Sink {
   const root = job.plan.root;
-  const type = job.config.sink.type;
-  return sinkFor(job.config.sink).create({
+  return sinkFor(config).create({
     columns: outputColumns(job),
     updating: root.updating,
     uniqueKey: root.uniqueKey,
     registry: job.registry,
     jobId: job.config.jobId,
+    name,
     logger,
-    metrics: telemetry.sinkMetrics(type),
-    lateRecordsDropped: telemetry.sinkLateRecordsDropped(type),
+    metrics: telemetry.sinkMetrics(name),
+    lateRecordsDropped: telemetry.sinkLateRecordsDropped(name),
+    telemetry,
     out,
     wrapValueEncoder: passThrough ? (encoder) => passThroughEncoder(encoder, passThrough.bytes) : undefined,
   });
@@ -115,6 +134,8 @@ function createSource(job: PreparedJob, stream: StreamConfig, logger: Logger, pr
     registry: job.registry,
     logger,
     producers,
+    usedColumns: usedColumns(job, stream.table),
+    ...(telemetry ? { telemetry } : {}),
   });
 }
 
@@ -168,7 +189,7 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
   const logger = options.logger;
   if (!options.sink) validateSinkCompatibility(job);
   const telemetry = createTelemetry({ jobId: config.jobId });
-  telemetry.jobInfo({ sinkType: options.sink?.name ?? config.sink.type });
+  telemetry.jobInfo({ sinkType: options.sink?.name ?? config.sinks.map((c) => c.type).join('+') });
   createJobSeries(telemetry, job);
   telemetry.processStats();
   // Every function the plan uses is opened before the first record (and closed when the job ends).
@@ -188,7 +209,7 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
   if (passThrough) logger.info(`pass-through job: records of table ${passThrough.table} reach the sink as their original bytes (fields unknown to the job are kept)`);
   const sink = options.sink
     ? options.sink.create(outputColumns(job), telemetry.sinkMetrics(options.sink.name))
-    : createSink(job, telemetry, logger, options.out, passThrough);
+    : createSinks(job, telemetry, logger, options.out, passThrough);
   // Registered before open(): a sink that fails half-way through opening still lets go of what it holds.
   closers.push({ what: 'the sink', close: () => sink.close() });
   await sink.open();

@@ -28,6 +28,20 @@ export interface OperatorMetrics {
   readonly recordsOut: Counter;
 }
 
+/** Dagger's Parquet reader and split-assigner metrics, bound to one table. */
+export interface ParquetMetrics {
+  readonly readersCreated: Counter;
+  readonly readersClosed: Counter;
+  readonly rowsEmitted: Counter;
+  /** Seconds to decode one row group's columns. */
+  readonly rowGroupReadSeconds: Histogram;
+  /** Seconds to turn one row group's decoded columns into table rows. */
+  readonly rowGroupDeserializeSeconds: Histogram;
+  readonly splitsDiscovered: Gauge;
+  readonly splitsRecorded: Gauge;
+  readonly splitsAwaiting: Gauge;
+}
+
 export interface UdfMetrics {
   readonly calls: Counter;
   readonly errors: Counter;
@@ -83,8 +97,13 @@ export interface Telemetry {
   /** Marks that `table` reads `topic` (dirk_source_topic_info = 1). */
   sourceTopic(table: string, topic: string): void;
   sinkMetrics(sink: string): SinkMetrics;
+  /** A Parquet source's reader and file metrics (Dagger's Parquet metrics). */
+  parquetMetrics(table: string): ParquetMetrics;
   /** Influx only: points refused for being beyond the retention policy. */
   sinkLateRecordsDropped(sink: string): Counter;
+  /** Retried requests and dead-lettered rows of a sink (HTTP sink). */
+  sinkRetries(sink: string): Counter;
+  sinkDeadLettered(sink: string): Counter;
   /** Set in milliseconds; exported in seconds. */
   watermarkLagMs(table: string): Gauge;
   lateRecords(table: string): Counter;
@@ -200,6 +219,16 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
       incompatible: (reason) => counter('schemaIncompatibleChanges', table, reason),
     }),
     sourceTopic: (table, topic) => gauge('sourceTopicInfo', table, topic).set(1),
+    parquetMetrics: (table) => ({
+      readersCreated: counter('parquetReadersCreated', table),
+      readersClosed: counter('parquetReadersClosed', table),
+      rowsEmitted: counter('parquetRowsEmitted', table),
+      rowGroupReadSeconds: histogram('parquetRowGroupRead', table),
+      rowGroupDeserializeSeconds: histogram('parquetRowGroupDeserialize', table),
+      splitsDiscovered: gauge('parquetSplitsDiscovered', table),
+      splitsRecorded: gauge('parquetSplitsRecorded', table),
+      splitsAwaiting: gauge('parquetSplitsAwaiting', table),
+    }),
     sinkMetrics: (sink) => ({
       recordsOut: counter('sinkRecords', sink),
       bytesOut: counter('sinkBytes', sink),
@@ -207,6 +236,8 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
       flushLatencySeconds: histogram('sinkFlushDuration', sink),
     }),
     sinkLateRecordsDropped: (sink) => counter('sinkLateRecordsDropped', sink),
+    sinkRetries: (sink) => counter('sinkRetries', sink),
+    sinkDeadLettered: (sink) => counter('sinkDeadLettered', sink),
     watermarkLagMs: (table) => {
       const g = gauge('watermarkLag', table);
       return { set: (ms: number) => g.set(ms / 1000) };

@@ -1,4 +1,4 @@
-/** The InfluxDB 1.x sink: one point per appended row. */
+/** The InfluxDB sink: one point per appended row, over the v1 (every 1.x) or the v2 write API. */
 import { userError } from '../../core/errors.js';
 import type { InfluxSinkConfig } from '../../config/index.js';
 import { defineSink } from '../connector.js';
@@ -17,6 +17,11 @@ export const influxSink = defineSink({
     'SINK_INFLUX_BATCH_SIZE',
     'SINK_INFLUX_FLUSH_DURATION_MS',
     'SINK_INFLUX_WITH_ROW_NAMES_WRITER',
+    'SINK_INFLUX_API_VERSION',
+    'SINK_INFLUX_AUTH_METHOD',
+    'SINK_INFLUX_ORG',
+    'SINK_INFLUX_BUCKET',
+    'SINK_INFLUX_TOKEN',
   ],
   slice: (sink): InfluxSinkConfig | undefined => (sink.type === 'influx' ? sink : undefined),
   validate(_sink, plan) {
@@ -26,7 +31,13 @@ export const influxSink = defineSink({
   },
   create: (sink, ctx) =>
     createInfluxSink({
+      ...(ctx.name ? { name: ctx.name } : {}),
       url: sink.url,
+      apiVersion: sink.apiVersion,
+      auth: sink.authMethod,
+      org: sink.org,
+      ...(sink.bucket ? { bucket: sink.bucket } : {}),
+      ...(sink.token ? { token: sink.token } : {}),
       ...(sink.username ? { username: sink.username } : {}),
       ...(sink.password ? { password: sink.password } : {}),
       database: sink.dbName,

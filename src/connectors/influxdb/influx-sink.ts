@@ -15,27 +15,33 @@
  *
  * Updating results: InfluxDB cannot retract, so -U and -D rows are skipped and +U overwrites the point.
  */
-import { InfluxDB, setLogger, type WriteApi } from '@influxdata/influxdb-client';
 import type { Counter, Sink, SinkMetrics } from '../../core/connector.js';
 import { jsonReplacer, type Logger } from '../../core/logger.js';
 import { RowKind, type DataMessage, type Field, type SqlType } from '../../core/types.js';
 import { noopSinkMetrics } from '../shared/noop-metrics.js';
 import { SendChain } from '../shared/send-chain.js';
+import { createLineProtocolWriter, type LineProtocolWriter } from './write-api.js';
 
 export interface InfluxSinkOptions {
   readonly name?: string;
-  /** SINK_INFLUX_URL (an InfluxDB 2.x URL, or 1.8+ with its v2-compatible write API). */
+  /** SINK_INFLUX_URL: the server's base URL. */
   readonly url: string;
+  /** SINK_INFLUX_API_VERSION: 1 (`/write`, every 1.x and 2.x's compatibility API; default) or 2 (`/api/v2/write`). */
+  readonly apiVersion?: 1 | 2;
   readonly username?: string;
   readonly password?: string;
-  /** An API token (2.x); wins over username/password. */
+  /** v1: credentials as basic auth (default) or as u/p query parameters. */
+  readonly auth?: 'BASIC' | 'QUERY';
+  /** v2: an API token; wins over username/password. */
   readonly token?: string;
-  /** SINK_INFLUX_DB_NAME (1.x database, or a 2.x bucket). */
+  /** SINK_INFLUX_DB_NAME (1.x database; with v2 the bucket unless `bucket` is given). */
   readonly database: string;
   /** SINK_INFLUX_RETENTION_POLICY; empty for the database default. */
   readonly retentionPolicy?: string;
-  /** 2.x organisation; empty for 1.x. */
+  /** v2 organisation. */
   readonly org?: string;
+  /** v2 bucket. */
+  readonly bucket?: string;
   readonly measurement: string;
   /** The columns of the query's result, in order. */
   readonly columns: readonly Field[];
@@ -60,34 +66,14 @@ export function createInfluxSink(options: InfluxSinkOptions): Sink {
   const batchSize = options.batchSize && options.batchSize > 0 ? options.batchSize : 5000;
   const toLine = compileLineWriter(options.measurement, options.columns);
 
-  // The client logs failed writes to the console on its own; we report them through the flush error.
-  setLogger({
-    error: (message: string, err?: unknown) => logger.debug(`influxdb client: ${message}`, { error: String(err) }),
-    warn: (message: string, err?: unknown) => logger.debug(`influxdb client: ${message}`, { error: String(err) }),
-  });
-
-  let writeApi: WriteApi | undefined;
+  let writer: LineProtocolWriter | undefined;
   let lines: string[] = [];
   let timer: NodeJS.Timeout | undefined;
   const sends = new SendChain(metrics);
   let skippedNoFields = 0;
 
-  const bucket = options.retentionPolicy ? `${options.database}/${options.retentionPolicy}` : options.database;
-  const token = options.token ?? (options.username ? `${options.username}:${options.password ?? ''}` : '');
-
-  /** Receives the count of points the server dropped as beyond retention, for the write in progress. */
-  let onLate: ((n: number) => void) | undefined;
-
   async function sendChunk(chunk: string[]): Promise<void> {
-    const api = writeApi!;
-    let late = 0;
-    onLate = (n) => (late = n);
-    try {
-      api.writeRecords(chunk);
-      await api.flush();
-    } finally {
-      onLate = undefined;
-    }
+    const { droppedByRetention: late } = await writer!.write(chunk);
     if (late > 0) {
       options.lateRecordsDropped?.inc(late);
       logger.warn('InfluxDB dropped points beyond the retention policy', { dropped: late });
@@ -112,21 +98,18 @@ export function createInfluxSink(options: InfluxSinkOptions): Sink {
     name,
 
     async open() {
-      const client = new InfluxDB({ url: options.url, token, timeout: options.timeoutMs ?? 10_000 });
-      writeApi = client.getWriteApi(options.org ?? '', bucket, 'ms', {
-        // We batch and flush ourselves; the client must neither send on its own nor retry in the background.
-        batchSize: batchSize + 1,
-        maxBatchBytes: 1 << 30,
-        flushInterval: 0,
-        maxRetries: 0,
-        writeFailed(error: Error) {
-          const m = /points beyond retention policy dropped=(\d+)/.exec(`${error.message} ${(error as { body?: string }).body ?? ''}`);
-          if (m) {
-            onLate?.(Number(m[1]));
-            return Promise.resolve();
-          }
-          return Promise.reject(error);
-        },
+      writer = createLineProtocolWriter({
+        apiVersion: options.apiVersion ?? 1,
+        url: options.url,
+        database: options.database,
+        ...(options.retentionPolicy ? { retentionPolicy: options.retentionPolicy } : {}),
+        ...(options.username ? { username: options.username } : {}),
+        ...(options.password ? { password: options.password } : {}),
+        ...(options.auth ? { auth: options.auth } : {}),
+        ...(options.org !== undefined ? { org: options.org } : {}),
+        ...(options.bucket ? { bucket: options.bucket } : {}),
+        ...(options.token ? { token: options.token } : {}),
+        timeoutMs: options.timeoutMs ?? 10_000,
       });
       if (options.flushDurationMs && options.flushDurationMs > 0) {
         timer = setInterval(startSend, options.flushDurationMs);
@@ -153,7 +136,7 @@ export function createInfluxSink(options: InfluxSinkOptions): Sink {
     },
 
     flush() {
-      return sends.flush(startSend, (message) => `influx sink ${name}: writing to ${options.url} (${bucket}) failed: ${message}`);
+      return sends.flush(startSend, (message) => `influx sink ${name}: writing to ${writer?.description ?? options.url} failed: ${message}`);
     },
 
     async close() {
@@ -161,9 +144,7 @@ export function createInfluxSink(options: InfluxSinkOptions): Sink {
       timer = undefined;
       lines = [];
       await sends.settled();
-      const api = writeApi;
-      writeApi = undefined;
-      if (api) await api.close().catch(() => {});
+      writer = undefined;
     },
   };
 }

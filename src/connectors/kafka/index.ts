@@ -105,7 +105,7 @@ export const kafkaSink = defineSink({
       sink.dataType === 'JSON' ? createJsonRowEncoder(columns, sink.jsonSchema) : ctx.wrapValueEncoder ? ctx.wrapValueEncoder(protoEncoder()) : protoEncoder();
     const keyEncoder = sink.dataType === 'PROTO' && sink.protoKey ? createProtoRowEncoder(ctx.registry!, sink.protoKey, columns) : undefined;
     return createKafkaSink({
-      name: 'kafka',
+      name: ctx.name ?? 'kafka',
       brokers: sink.brokers,
       topic: sink.topic,
       valueEncoder,

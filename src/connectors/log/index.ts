@@ -9,5 +9,5 @@ export const logSink = defineSink({
   keys: [],
   slice: (sink): LogSinkConfig | undefined => (sink.type === 'log' ? sink : undefined),
   validate: () => {},
-  create: (_sink, ctx) => createLogSink({ columns: ctx.columns, metrics: ctx.metrics, ...(ctx.out ? { out: ctx.out } : {}) }),
+  create: (_sink, ctx) => createLogSink({ ...(ctx.name ? { name: ctx.name } : {}), columns: ctx.columns, metrics: ctx.metrics, ...(ctx.out ? { out: ctx.out } : {}) }),
 });

@@ -38,6 +38,10 @@ describe('defaults equal Dagger code defaults', () => {
       batchSize: 0,
       flushDurationMs: 0,
       withRowNamesWriter: false,
+      // Dirk: the v1 write API, as Dagger's influxdb-java uses, with basic auth.
+      apiVersion: 1,
+      authMethod: 'BASIC',
+      org: '',
     });
   });
 

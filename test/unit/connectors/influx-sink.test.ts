@@ -63,6 +63,7 @@ describe('influx sink over HTTP', () => {
     const telemetry = createTelemetry({ jobId: 'j' });
     const sink = createInfluxSink({
       url,
+      apiVersion: 2,
       username: 'u',
       password: 'p',
       database: 'dirk',
@@ -101,6 +102,7 @@ describe('influx sink over HTTP', () => {
     const telemetry = createTelemetry({ jobId: 'j' });
     const sink = createInfluxSink({
       url,
+      apiVersion: 2,
       database: 'dirk',
       measurement: 'm',
       columns,
@@ -114,6 +116,50 @@ describe('influx sink over HTTP', () => {
     const text = await telemetry.metrics();
     expect(text).toContain('dirk_sink_late_records_dropped_total{sink="influx",job="j"} 1');
     expect(text).toContain('dirk_sink_records_total{sink="influx",job="j"} 1');
+    await sink.close();
+  });
+
+  it('API 1 (the default): /write with db, rp and ms precision, basic auth or u/p parameters, as every 1.x from 1.0 takes it', async () => {
+    requests.length = 0;
+    respond = (res) => res.writeHead(204).end();
+    const telemetry = createTelemetry({ jobId: 'j' });
+    const row = ['S1', 1, 1, 0.5, false, null, null, t0];
+    const basic = createInfluxSink({ url, username: 'u', password: 'p w', database: 'dirk', retentionPolicy: 'two_weeks', measurement: 'm', columns, logger: silentLogger, metrics: telemetry.sinkMetrics('influx') });
+    await basic.open();
+    basic.write({ kind: 'data', rows: [row] });
+    await basic.flush();
+    expect(requests[0]!.url).toBe('/write?db=dirk&rp=two_weeks&precision=ms');
+    expect(requests[0]!.auth).toBe(`Basic ${Buffer.from('u:p w').toString('base64')}`);
+    const query = createInfluxSink({ url, username: 'u', password: 'p', auth: 'QUERY', database: 'dirk', measurement: 'm', columns, logger: silentLogger });
+    await query.open();
+    query.write({ kind: 'data', rows: [row] });
+    await query.flush();
+    expect(requests[1]!.url).toBe('/write?db=dirk&precision=ms&u=u&p=p');
+    expect(requests[1]!.auth).toBeUndefined();
+    await Promise.all([basic.close(), query.close()]);
+  });
+
+  it('API 1: a 400 partial write beyond the retention policy is counted, not fatal', async () => {
+    respond = (res) => res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'partial write: points beyond retention policy dropped=2' }));
+    const telemetry = createTelemetry({ jobId: 'j' });
+    const sink = createInfluxSink({ url, database: 'dirk', measurement: 'm', columns, logger: silentLogger, metrics: telemetry.sinkMetrics('influx'), lateRecordsDropped: telemetry.sinkLateRecordsDropped('influx') });
+    await sink.open();
+    sink.write({ kind: 'data', rows: [1, 2, 3].map((i) => ['a', i, 1, 1, true, null, null, i]) });
+    await sink.flush();
+    const text = await telemetry.metrics();
+    expect(text).toContain('dirk_sink_late_records_dropped_total{sink="influx",job="j"} 2');
+    expect(text).toContain('dirk_sink_records_total{sink="influx",job="j"} 1');
+    await sink.close();
+  });
+
+  it('names the endpoint but never the password in a failure', async () => {
+    respond = (res) => res.writeHead(401).end('{"error":"authorization failed"}');
+    const sink = createInfluxSink({ url, username: 'u', password: 'hunter2', auth: 'QUERY', database: 'dirk', measurement: 'm', columns, logger: silentLogger });
+    await sink.open();
+    sink.write({ kind: 'data', rows: [['a', 1, 1, 1, true, null, null, t0]] });
+    const err = (await sink.flush().catch((e: unknown) => e)) as Error;
+    expect(err.message).toMatch(/writing to http:\/\/127\.0\.0\.1:\d+\/write\?db=dirk \(v1\) failed: HTTP 401: \{"error":"authorization failed"\}/);
+    expect(err.message).not.toContain('hunter2');
     await sink.close();
   });
 

@@ -1,0 +1,53 @@
+/**
+ * Several sinks behind the one Sink the job writes to (SINKS). Every sink gets the same rows and keeps its
+ * own buffer. A flush (after a batch when due, at every watermark tick and checkpoint) flushes all of them in
+ * parallel and completes only when every one has acknowledged; a failed flush names the sink, after the
+ * others have finished theirs. The fan-out reports a backlog (so it is flushed only at checkpoints or past the
+ * backlog bound) only when every member does; with a log or InfluxDB sink among them, it is flushed after
+ * every batch, as that sink alone would be.
+ */
+import type { Sink } from '../core/connector.js';
+import { DirkError } from '../core/errors.js';
+import type { DataMessage } from '../core/types.js';
+
+export interface NamedSink {
+  readonly name: string;
+  readonly sink: Sink;
+}
+
+export type FanOutSink = Sink & { readonly members: readonly NamedSink[] };
+
+function failure(name: string, e: unknown): DirkError {
+  const err = e instanceof DirkError ? e : undefined;
+  return new DirkError(`sink ${name}: ${(e as Error).message}`, { domain: err?.domain ?? 'external', cause: e });
+}
+
+/** Runs `fn` on every member in parallel; throws the first failure (naming its sink) after all have settled. */
+async function each(members: readonly NamedSink[], fn: (s: Sink) => Promise<void>): Promise<void> {
+  const results = await Promise.allSettled(members.map((m) => fn(m.sink)));
+  const i = results.findIndex((r) => r.status === 'rejected');
+  if (i >= 0) throw failure(members[i]!.name, (results[i] as PromiseRejectedResult).reason);
+}
+
+export function createFanOutSink(members: readonly NamedSink[]): FanOutSink {
+  const allReportBacklog = members.every((m) => m.sink.pending !== undefined);
+  return {
+    name: members.map((m) => m.name).join('+'),
+    members,
+    async open() {
+      for (const m of members) {
+        try {
+          await m.sink.open();
+        } catch (e) {
+          throw failure(m.name, e);
+        }
+      }
+    },
+    write(batch: DataMessage) {
+      for (const m of members) m.sink.write(batch);
+    },
+    flush: () => each(members, (s) => s.flush()),
+    ...(allReportBacklog ? { pending: () => Math.max(0, ...members.map((m) => m.sink.pending!())) } : {}),
+    close: () => each(members, (s) => s.close()),
+  };
+}
