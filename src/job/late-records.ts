@@ -6,6 +6,7 @@ import type { LateInfo } from '../runtime/dataflow.js';
 import { createJsonRowEncoder, type RowEncoder } from '../schema/index.js';
 import { createKafkaClient } from '../sources/kafka/kafka-client.js';
 import type { Counter } from '../core/connector.js';
+import { DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_REQUEST_BYTES, fitDeadLetter, prepareTopic, sendBounded, type SendLimits } from '../connectors/kafka/bounded-send.js';
 
 /**
  * What happens to rows an operator found behind its watermark (SOURCE_LATE_RECORD_POLICY of the stream the
@@ -25,6 +26,8 @@ export interface LateProducer {
   connect(): Promise<void>;
   send(record: { topic: string; acks: number; messages: { key: null; value: Buffer; headers: Record<string, string> }[] }): Promise<unknown>;
   disconnect(): Promise<void>;
+  /** The topic's max.message.bytes (checks it exists); without it the Kafka default is assumed. */
+  maxMessageBytes?(topic: string): Promise<number>;
 }
 
 export interface LateRecordOptions {
@@ -53,6 +56,10 @@ export function createLateRecordOutput(options: LateRecordOptions): LateRecordOu
   const counters = new Map<string, Counter>();
   const encoders = new WeakMap<LateInfo['fields'], RowEncoder>();
   const producers = new Map<string, { producer: LateProducer; connected?: Promise<void> }>();
+  /** Per late-record topic: its size limits, read at open (default: Kafka's defaults). */
+  const limits = new Map<string, SendLimits>();
+  const limitsOf = (topic: string): SendLimits =>
+    limits.get(topic) ?? { maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES, maxRequestBytes: DEFAULT_MAX_REQUEST_BYTES };
   let pending: Promise<unknown>[] = [];
   let failure: Error | undefined;
   let windowStart = -Infinity;
@@ -120,15 +127,15 @@ export function createLateRecordOutput(options: LateRecordOptions): LateRecordOu
 
   const send = (rows: Row[], info: LateInfo, table: string, stream: StreamConfig, policy: LateRecordPolicy): void => {
     const enc = encoderFor(info);
-    const messages = rows.map((row) => ({
-      key: null,
-      value: Buffer.from(enc.encode(row)),
-      headers: { 'dirk-late-reason': reason(info, row), 'dirk-table': table },
-    }));
+    const topicLimits = limitsOf(policy.topic!);
+    const messages = rows.map((row) =>
+      fitDeadLetter({ key: null, value: Buffer.from(enc.encode(row)), headers: { 'dirk-late-reason': reason(info, row), 'dirk-table': table } }, topicLimits),
+    );
     const p = producerFor(stream, policy);
     const connected = (p.connected ??= p.producer.connect());
     const sent = connected
-      .then(() => p.producer.send({ topic: policy.topic!, acks: -1, messages }))
+      // Cut into requests the topic accepts: a window's worth of late rows never becomes MESSAGE_TOO_LARGE.
+      .then(() => sendBounded(p.producer as Parameters<typeof sendBounded>[0], policy.topic!, messages, topicLimits))
       .catch((e: unknown) => {
         failure ??= new Error(`cannot write ${messages.length} late record(s) to ${policy.topic}: ${(e as Error).message}`);
       });
@@ -152,11 +159,16 @@ export function createLateRecordOutput(options: LateRecordOptions): LateRecordOu
         try {
           await (p.connected ??= p.producer.connect());
         } catch (e) {
+          delete p.connected;
           const brokers = s.lateRecords.brokers ?? s.kafka?.bootstrapServers ?? [];
           throw externalError(
             `STREAMS[${s.index}].SOURCE_LATE_RECORD_POLICY=TOPIC: cannot connect to ${brokers.join(',')} for the late-record topic ${s.lateRecords.topic}: ${(e as Error).message}`,
             { cause: e },
           );
+        }
+        if (p.producer.maxMessageBytes) {
+          const max = await p.producer.maxMessageBytes(s.lateRecords.topic!);
+          limits.set(s.lateRecords.topic!, { maxMessageBytes: max, maxRequestBytes: DEFAULT_MAX_REQUEST_BYTES });
         }
       }
     },
@@ -182,5 +194,15 @@ export function createLateRecordOutput(options: LateRecordOptions): LateRecordOu
 
 function kafkaProducer(brokers: readonly string[], stream: StreamConfig, clientId: string, logger: Logger): LateProducer {
   const client = createKafkaClient({ brokers, clientId, security: stream.kafka?.security, logger });
-  return client.producer({ idempotent: true, allowAutoTopicCreation: false, retry: { retries: 5 } }) as unknown as LateProducer;
+  const producer = client.producer({ idempotent: true, allowAutoTopicCreation: false, retry: { retries: 5 } }) as unknown as LateProducer;
+  producer.maxMessageBytes = async (topic) => {
+    const admin = client.admin();
+    try {
+      await admin.connect();
+      return await prepareTopic(admin, topic, `STREAMS[${stream.index}].SOURCE_LATE_RECORD_POLICY=TOPIC`);
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  };
+  return producer;
 }

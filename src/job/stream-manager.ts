@@ -22,6 +22,8 @@ import { streamDecoder, type PreparedJob } from './prepare.js';
 import { WatermarkTracker } from './watermarks.js';
 import { startUdfRuntime } from './udf-lifecycle.js';
 import { UdfCallError } from '../udf/slots.js';
+import { RowOriginTracker } from './row-origin.js';
+import { SinkRecordError } from '../connectors/kafka/oversized-records.js';
 
 /**
  * The StreamManager: turns a prepared job into a running pipeline of sources -> dataflow -> sink, with
@@ -97,7 +99,7 @@ function planFingerprint(job: PreparedJob): string {
   return createHash('sha256').update(job.config.sqlQuery).update(explainPlan(job.plan)).digest('hex').slice(0, 16);
 }
 
-function createSink(job: PreparedJob, telemetry: Telemetry, logger: Logger, out?: NodeJS.WritableStream, passThrough?: PassThrough): Sink {
+function createSink(job: PreparedJob, telemetry: Telemetry, logger: Logger, out?: NodeJS.WritableStream, passThrough?: PassThrough, origin?: RowOriginTracker): Sink {
   const sink = job.config.sink;
   const columns = job.plan.root.fields;
   switch (sink.type) {
@@ -127,6 +129,10 @@ function createSink(job: PreparedJob, telemetry: Telemetry, logger: Logger, out?
         clientId: `dirk-${job.config.jobId}`.replace(/[^A-Za-z0-9._-]/g, '_'),
         logger,
         metrics: telemetry.sinkMetrics('kafka'),
+        errorPolicy: sink.errorPolicy,
+        createTopic: sink.createTopic,
+        ...(origin ? { origin: origin.get } : {}),
+        ...kafkaSinkCounters(telemetry),
       });
     }
     case 'influx':
@@ -147,6 +153,10 @@ function createSink(job: PreparedJob, telemetry: Telemetry, logger: Logger, out?
     default:
       throw userError(`SINK_TYPE=${sink.type} is not available in Dirk`);
   }
+}
+
+function kafkaSinkCounters(telemetry: Telemetry): { skipped: ReturnType<Telemetry['sinkLateRecordsDropped']>; deadLettered: ReturnType<Telemetry['sinkLateRecordsDropped']> } {
+  return telemetry.sinkRecordsRouted('kafka');
 }
 
 function createSource(job: PreparedJob, stream: StreamConfig, logger: Logger, telemetry?: Telemetry, passThrough?: PassThrough): Source {
@@ -246,7 +256,8 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
 
   const passThrough = detectPassThrough(job);
   if (passThrough) logger.info(`pass-through job: records of table ${passThrough.table} reach the sink as their original bytes (fields unknown to the job are kept)`);
-  const sink = createSink(job, telemetry, logger, options.out, passThrough);
+  const origin = new RowOriginTracker();
+  const sink = createSink(job, telemetry, logger, options.out, passThrough, origin);
   // Registered before open(): a sink that fails half-way through opening still lets go of what it holds.
   closers.push({ what: 'the sink', close: () => sink.close() });
   await sink.open();
@@ -419,7 +430,9 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
     if (!force && config.watermark.intervalMs > 0 && now - input.lastEmitAt < config.watermark.intervalMs) return;
     input.emitted = wm;
     input.lastEmitAt = now;
-    for (const p of input.ports) p.watermark(wm);
+    origin.duringWatermark(input.stream.table, wm, () => {
+      for (const p of input.ports) p.watermark(wm);
+    });
     if (Number.isFinite(wm)) telemetry.watermarkLagMs(input.stream.table).set(now - wm);
   };
 
@@ -435,6 +448,7 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
       const now = Date.now();
       if (input.rowtimeIndex !== undefined) input.watermarks.observe(batch.split, batch.rows, input.rowtimeIndex, now);
       udfs.setBatch(batch);
+      origin.batch(input.stream.table, batch);
       try {
         for (const p of input.ports) p.push(batch.rows);
         // Async UDF lookups finish before event time moves on, so a watermark never overtakes their rows.
@@ -444,6 +458,7 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
       } finally {
         udfs.setBatch(undefined);
         udfs.flush();
+        origin.clear();
       }
       // The source's position moves here, inside the lock: a checkpoint sees it together with this state.
       batch.processed?.();
@@ -468,7 +483,7 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
           if (e === outputLost) return; // reported once, by the job's end
           logger.error(`watermark tick failed: ${(e as Error).message}`);
           // A UDF failing under UDF_ERROR_POLICY=FAIL while windows fire stops the job, as it does in a batch.
-          if (e instanceof UdfCallError) stopWith(e);
+          if (e instanceof UdfCallError || e instanceof SinkRecordError) stopWith(e);
         });
       }, config.watermark.intervalMs),
     );

@@ -79,6 +79,8 @@ export interface Telemetry {
   sinkMetrics(sink: string): SinkMetrics;
   /** Influx only: points refused for being beyond the retention policy. */
   sinkLateRecordsDropped(sink: string): Counter;
+  /** Kafka only: rows too large for the topic, by SINK_KAFKA_ERROR_POLICY. */
+  sinkRecordsRouted(sink: string): { skipped: Counter; deadLettered: Counter };
   /** Set in milliseconds; exported in seconds. */
   watermarkLagMs(table: string): Gauge;
   lateRecords(table: string): Counter;
@@ -182,6 +184,7 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
       flushLatencySeconds: histogram('sinkFlushDuration', sink),
     }),
     sinkLateRecordsDropped: (sink) => counter('sinkLateRecordsDropped', sink),
+    sinkRecordsRouted: (sink) => ({ skipped: counter('sinkRecordsSkipped', sink), deadLettered: counter('sinkRecordsDeadLettered', sink) }),
     watermarkLagMs: (table) => {
       const g = gauge('watermarkLag', table);
       return { set: (ms: number) => g.set(ms / 1000) };

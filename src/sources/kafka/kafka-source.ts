@@ -41,6 +41,7 @@ import {
   topicRegex,
   type KafkaSecurity,
 } from './kafka-client.js';
+import { DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_REQUEST_BYTES, fitDeadLetter, prepareTopic, sendBounded, type SendLimits } from '../../connectors/kafka/bounded-send.js';
 
 export interface KafkaSourceOptions {
   readonly table: string;
@@ -100,6 +101,7 @@ export function createKafkaSource(opts: KafkaSourceOptions): Source {
 
   let consumer: Consumer | undefined;
   let deadLetter: Producer | undefined;
+  let deadLetterLimits: SendLimits = { maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES, maxRequestBytes: DEFAULT_MAX_REQUEST_BYTES };
   let admin: Admin | undefined;
   let running = false;
   let stopping = false;
@@ -351,10 +353,11 @@ export function createKafkaSource(opts: KafkaSourceOptions): Source {
       headers['dirk-source-partition'] = String(partition);
       headers['dirk-source-offset'] = m.offset;
       headers['dirk-error-time'] = now;
-      return { key: m.key, value: m.value, headers };
+      return fitDeadLetter({ key: m.key, value: m.value, headers }, deadLetterLimits);
     });
     try {
-      await deadLetter!.send({ topic: policy.deadLetterTopic!, acks: -1, messages: out });
+      // A burst of bad records is cut into requests the dead-letter topic accepts.
+      await sendBounded(deadLetter!, policy.deadLetterTopic!, out, deadLetterLimits);
     } catch (e) {
       throw externalError(
         `table ${opts.table}: cannot write ${out.length} undecodable record(s) from ${topic}:${partition} to the dead-letter topic ${policy.deadLetterTopic}: ${(e as Error).message}`,
@@ -369,6 +372,18 @@ export function createKafkaSource(opts: KafkaSourceOptions): Source {
       deadLetterTopic: policy.deadLetterTopic,
       error: bad[0]!.error.message,
     });
+  }
+
+  /** The dead-letter topic must exist (checked at start, not at the first bad record); its size limit. */
+  async function deadLetterTopicLimits(client: typeof kafka): Promise<SendLimits> {
+    const a = client === kafka ? await getAdmin() : client.admin();
+    try {
+      if (a !== admin) await a.connect();
+      const what = `table ${opts.table}: SOURCE_DEAD_LETTER_TOPIC`;
+      return { maxMessageBytes: await prepareTopic(a, policy.deadLetterTopic!, what), maxRequestBytes: DEFAULT_MAX_REQUEST_BYTES };
+    } finally {
+      if (a !== admin) await a.disconnect().catch(() => undefined);
+    }
   }
 
   let heartbeatEveryMs = 3000;
@@ -416,6 +431,7 @@ export function createKafkaSource(opts: KafkaSourceOptions): Source {
               : kafka;
           deadLetter = dlqClient.producer({ idempotent: true, allowAutoTopicCreation: false, retry: { retries: 5 } });
           await deadLetter.connect();
+          deadLetterLimits = await deadLetterTopicLimits(dlqClient);
         }
         c.on(c.events.GROUP_JOIN, (e) => onGroupJoin(e.payload.memberAssignment, ctx));
 
