@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createProtoRowDecoder, openDescriptorRegistry, protoTableSchema, type RowDecoder } from '../src/schema/index.js';
-import { mulberry32 } from '../src/sources/datagen/datagen-source.js';
+import { mulberry32 } from '../src/connectors/datagen/datagen-source.js';
 
 export interface BenchResult {
   name: string;

@@ -140,7 +140,7 @@ function booking(j) {
 }
 
 async function kafkaClient() {
-  const { default: kafkajs } = await dist('src/sources/kafka/kafkajs.js');
+  const { default: kafkajs } = await dist('src/connectors/kafka/kafkajs.js');
   return { kafkajs, kafka: new kafkajs.Kafka({ brokers: [BROKER], clientId: 'dirk-flink-bench', logLevel: kafkajs.logLevel.NOTHING }) };
 }
 

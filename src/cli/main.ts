@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { DirkError } from '../core/errors.js';
 import { createLogger, type Logger } from '../core/logger.js';
 import { loadJobConfigFile } from '../config/index.js';
-import { explainJob } from '../job/explain.js';
+import { explainJob } from '../job/explain-job.js';
 import { prepareJob, type PreparedJob } from '../job/prepare.js';
 import { startJob, validateSinkCompatibility } from '../job/stream-manager.js';
 import { startStencilServer } from '../schema/index.js';

@@ -4,7 +4,7 @@ import type { Row } from '../core/types.js';
 import type { LateRecordPolicy, StreamConfig } from '../config/index.js';
 import type { LateInfo } from '../runtime/dataflow.js';
 import { createJsonRowEncoder, type RowEncoder } from '../schema/index.js';
-import { createKafkaClient } from '../sources/kafka/kafka-client.js';
+import { createKafkaClient } from '../connectors/kafka/kafka-client.js';
 import type { Counter } from '../core/connector.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_REQUEST_BYTES, fitDeadLetter, prepareTopic, sendBounded, type SendLimits } from '../connectors/kafka/bounded-send.js';
 

@@ -1,6 +1,6 @@
 import type { Logger } from '../core/logger.js';
 import type { Row } from '../core/types.js';
-import type { PlanNode, QueryPlan } from '../sql/plan.js';
+import type { PlanNode, QueryPlan } from '../plan/nodes.js';
 import type { RowDecoder, RowEncoder, SchemaChangeEvent } from '../schema/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import type { PreparedJob } from './prepare.js';

@@ -14,7 +14,7 @@ import {
   type SchemaChangeEvent,
 } from '../schema/index.js';
 import { builtinFunctions } from '../sql/functions/index.js';
-import type { QueryPlan } from '../sql/plan.js';
+import type { QueryPlan } from '../plan/nodes.js';
 import { planSql, type Catalog } from '../sql/planner.js';
 import type { FunctionDef } from '../udf/api.js';
 import { loadUdfFolders } from '../udf/loader.js';

@@ -2,7 +2,7 @@ import type { SourceBatch } from '../core/connector.js';
 import { userError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Row } from '../core/types.js';
-import { parseSplit } from '../sources/kafka/kafka-client.js';
+import { parseSplit } from '../connectors/kafka/kafka-client.js';
 import type { Telemetry, UdfMetrics } from '../telemetry/index.js';
 import type { FunctionContext, FunctionDef } from '../udf/api.js';
 import { watchUdfFolders, type UdfChange, type UdfWatcher } from '../udf/loader.js';

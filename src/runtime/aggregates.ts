@@ -1,7 +1,7 @@
 import { canonicalInt64, type Row } from '../core/types.js';
-import { L } from '../sql/runtime-lib.js';
-import { compileExpr, compilePredicate } from '../sql/compile.js';
-import type { AggCall } from '../sql/plan.js';
+import { L } from './expr/runtime-lib.js';
+import { compileExpr, compilePredicate } from './expr/compile.js';
+import type { AggCall } from '../plan/nodes.js';
 
 /**
  * Accumulators for aggregate calls. Each returns a small mutable object; `add`/`retract` update it in

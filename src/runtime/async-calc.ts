@@ -1,7 +1,7 @@
 import type { SourcePosition } from '../core/errors.js';
 import { assertNever, type Row, type RowKind } from '../core/types.js';
-import { compilePredicate, compileProjection } from '../sql/compile.js';
-import type { AggCall, BExpr } from '../sql/plan.js';
+import { compilePredicate, compileProjection } from './expr/compile.js';
+import type { AggCall, BExpr } from '../plan/nodes.js';
 import type { ScalarFunctionDef } from '../udf/api.js';
 import { createAsyncInvoker, type ResolvedFunction } from '../udf/registry.js';
 import type { Operator, Output } from './operator.js';

@@ -1,6 +1,6 @@
 import { RowKind, type Row } from '../core/types.js';
-import { compileExpr, compilePredicate, compileProjection } from '../sql/compile.js';
-import type { AggCall, BExpr } from '../sql/plan.js';
+import { compileExpr, compilePredicate, compileProjection } from './expr/compile.js';
+import type { AggCall, BExpr } from '../plan/nodes.js';
 import { createAccumulator, keyFunction, type Accumulator } from './aggregates.js';
 import type { Operator, Output } from './operator.js';
 

@@ -1,6 +1,6 @@
 import type { Row, RowKind } from '../core/types.js';
-import { compileExpr } from '../sql/compile.js';
-import type { PlanNode } from '../sql/plan.js';
+import { compileExpr } from './expr/compile.js';
+import type { PlanNode } from '../plan/nodes.js';
 import { invokeTable } from '../udf/registry.js';
 import type { Operator, Output } from './operator.js';
 

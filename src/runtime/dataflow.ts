@@ -1,6 +1,6 @@
 import { assertNever, type Field, type Row, type RowKind } from '../core/types.js';
-import type { PlanNode, QueryPlan } from '../sql/plan.js';
-import { planInputs } from '../sql/plan-walk.js';
+import type { PlanNode, QueryPlan } from '../plan/nodes.js';
+import { planInputs } from '../plan/walk.js';
 import { CorrelateOperator } from './correlate.js';
 import { RankOperator } from './rank.js';
 import { OverAggregateOperator } from './over-aggregate.js';

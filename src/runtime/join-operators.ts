@@ -1,6 +1,6 @@
 import type { Row, RowKind } from '../core/types.js';
-import { compileExpr, compilePredicate } from '../sql/compile.js';
-import type { BExpr } from '../sql/plan.js';
+import { compileExpr, compilePredicate } from './expr/compile.js';
+import type { BExpr } from '../plan/nodes.js';
 import { joinKeyFunction } from './aggregates.js';
 import type { Operator, OperatorHooks, Output } from './operator.js';
 

@@ -1,6 +1,6 @@
 import { RowKind, type Row } from '../core/types.js';
-import { compileExpr, compilePredicate } from '../sql/compile.js';
-import type { BExpr } from '../sql/plan.js';
+import { compileExpr, compilePredicate } from './expr/compile.js';
+import type { BExpr } from '../plan/nodes.js';
 import { joinKeyFunction } from './aggregates.js';
 import type { Operator, Output } from './operator.js';
 import { sameRow } from './rank.js';

@@ -1,6 +1,6 @@
 import type { Row, RowKind } from '../core/types.js';
-import { compileExpr } from '../sql/compile.js';
-import type { PlanNode } from '../sql/plan.js';
+import { compileExpr } from './expr/compile.js';
+import type { PlanNode } from '../plan/nodes.js';
 import { createAccumulator, keyFunction, type Accumulator } from './aggregates.js';
 import type { Operator, OperatorHooks, Output } from './operator.js';
 

@@ -1,6 +1,6 @@
 import { assertNever } from '../core/types.js';
-import type { PlanNode, QueryPlan, WindowSpec } from '../sql/plan.js';
-import { planInputs } from '../sql/plan-walk.js';
+import type { PlanNode, QueryPlan, WindowSpec } from '../plan/nodes.js';
+import { planInputs } from '../plan/walk.js';
 import { hasAsyncCall } from './async-calc.js';
 import { paneWidth } from './window-aggregate.js';
 

@@ -1,7 +1,7 @@
 import { RowKind, type Row } from '../core/types.js';
-import { compileExpr } from '../sql/compile.js';
-import type { PlanNode } from '../sql/plan.js';
-import { L } from '../sql/runtime-lib.js';
+import { compileExpr } from './expr/compile.js';
+import type { PlanNode } from '../plan/nodes.js';
+import { L } from './expr/runtime-lib.js';
 import { keyFunction } from './aggregates.js';
 import type { Operator, OperatorHooks, Output } from './operator.js';
 

@@ -1,6 +1,6 @@
 import type { Row, RowKind } from '../core/types.js';
-import { compileExpr } from '../sql/compile.js';
-import type { AggCall, BExpr, WindowSpec } from '../sql/plan.js';
+import { compileExpr } from './expr/compile.js';
+import type { AggCall, BExpr, WindowSpec } from '../plan/nodes.js';
 import { createAccumulator, keyFunction, type Accumulator } from './aggregates.js';
 import type { OperatorHooks, Operator, Output } from './operator.js';
 

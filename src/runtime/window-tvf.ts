@@ -1,5 +1,5 @@
 import type { Row, RowKind } from '../core/types.js';
-import type { WindowSpec } from '../sql/plan.js';
+import type { WindowSpec } from '../plan/nodes.js';
 import type { Operator, Output } from './operator.js';
 
 /** Window table functions: append window_start, window_end, window_time to each row (one copy per window). */

@@ -2,7 +2,7 @@ import { SqlError, DirkError, type SourcePosition } from '../core/errors.js';
 import { T, typeToString, type Field, type SqlType } from '../core/types.js';
 import type { FunctionCatalog } from '../udf/registry.js';
 import type { Expr } from './ast.js';
-import type { AggCall, BExpr, OpName } from './plan.js';
+import type { AggCall, BExpr, OpName } from '../plan/nodes.js';
 import { commonType, comparable, isNumeric, isRowtime, isStringy, isTime, plainType, typeFromSpec, widenNumeric } from './types.js';
 
 /** Binds parsed expressions against a scope of columns: names become positions, every node gets a type. */

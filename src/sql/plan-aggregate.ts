@@ -4,8 +4,8 @@ import type { Expr, FromItem, Query, Select } from './ast.js';
 import { Scope, WINDOW_GROUP_FNS, canon, type AggregationContext, type Binder } from './binder.js';
 import { defaultName, passThrough } from './plan-fields.js';
 import type { PlanHost, Planned } from './plan-host.js';
-import { refsColumnsFrom, visitExpr } from './plan-walk.js';
-import type { AggCall, BExpr, PlanNode, WindowSpec } from './plan.js';
+import { refsColumnsFrom, visitExpr } from '../plan/walk.js';
+import type { AggCall, BExpr, PlanNode, WindowSpec } from '../plan/nodes.js';
 import { isRowtime, plainType } from './types.js';
 
 /**

@@ -4,7 +4,7 @@ import type { FunctionCatalog } from '../udf/registry.js';
 import type { FromItem } from './ast.js';
 import { Scope, type Binder } from './binder.js';
 import type { Planned } from './plan-host.js';
-import type { BExpr, PlanNode } from './plan.js';
+import type { BExpr, PlanNode } from '../plan/nodes.js';
 import { plainType } from './types.js';
 
 /**

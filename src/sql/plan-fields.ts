@@ -2,7 +2,7 @@ import { SqlError, type SourcePosition } from '../core/errors.js';
 import type { Field } from '../core/types.js';
 import type { Expr, SelectItem } from './ast.js';
 import type { Scope } from './binder.js';
-import type { BExpr, PlanNode } from './plan.js';
+import type { BExpr, PlanNode } from '../plan/nodes.js';
 
 /** Output fields of plan nodes: names, `*` expansion, and what a node passes through from its input. */
 

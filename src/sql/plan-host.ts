@@ -1,7 +1,7 @@
 import type { Field } from '../core/types.js';
 import type { FromItem, Query } from './ast.js';
 import type { Binder, Scope } from './binder.js';
-import type { BExpr, PlanNode } from './plan.js';
+import type { BExpr, PlanNode } from '../plan/nodes.js';
 
 /** A planned part of a query: its plan node and the scope its columns are bound in. */
 export interface Planned {

@@ -3,8 +3,8 @@ import { T, type Field } from '../core/types.js';
 import type { FromItem, Query } from './ast.js';
 import { Scope } from './binder.js';
 import type { PlanHost, Planned } from './plan-host.js';
-import { visitBExpr } from './plan-walk.js';
-import type { BExpr, PlanNode } from './plan.js';
+import { visitBExpr } from '../plan/walk.js';
+import type { BExpr, PlanNode } from '../plan/nodes.js';
 import { isRowtime, plainType } from './types.js';
 
 /**

@@ -4,8 +4,8 @@ import type { Expr, OverSpec, Select } from './ast.js';
 import { AGGREGATES, Scope, canon, type Binder } from './binder.js';
 import { bindSelectList } from './plan-fields.js';
 import type { PlanHost, Planned } from './plan-host.js';
-import { visitExpr } from './plan-walk.js';
-import type { AggCall, BExpr, PlanNode } from './plan.js';
+import { visitExpr } from '../plan/walk.js';
+import type { AggCall, BExpr, PlanNode } from '../plan/nodes.js';
 import { isRowtime, plainType } from './types.js';
 
 /**

@@ -10,8 +10,8 @@ import { bindSelectList, mapUniqueKey, passThrough, uniqueNames } from './plan-f
 import type { PlanHost, Planned } from './plan-host.js';
 import { planJoin } from './plan-join.js';
 import { assertNoPendingRank, consumeRank, containsOver, planOverSelect } from './plan-over.js';
-import { assertAsyncPlacement, collectScans, computeUsedColumns, type ScanNode } from './plan-walk.js';
-import type { BExpr, PlanNode, QueryPlan } from './plan.js';
+import { assertAsyncPlacement, collectScans, computeUsedColumns, type ScanNode } from '../plan/walk.js';
+import type { BExpr, PlanNode, QueryPlan } from '../plan/nodes.js';
 import { commonType, isRowtime, plainType } from './types.js';
 
 /** The planner's narrow view of the world: tables by name and functions. */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, inject, it } from 'vitest';
 import { silentLogger } from '../../src/core/logger.js';
 import { T, type Field } from '../../src/core/types.js';
-import { createInfluxSink } from '../../src/sinks/influxdb/influx-sink.js';
+import { createInfluxSink } from '../../src/connectors/influxdb/influx-sink.js';
 import { createTelemetry } from '../../src/telemetry/index.js';
 
 function influxUrl(): string {

@@ -3,7 +3,7 @@ import { DirkError } from '../../src/core/errors.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { RowKind, T, type Field, type Row } from '../../src/core/types.js';
 import { createProtoRowEncoder, openDescriptorRegistry, type RowEncoder } from '../../src/schema/index.js';
-import { createKafkaSink } from '../../src/sinks/kafka/kafka-sink.js';
+import { createKafkaSink } from '../../src/connectors/kafka/kafka-sink.js';
 import { createTelemetry } from '../../src/telemetry/index.js';
 import { closeKafkaHelpers, consumeN, createTopics, deleteTopics, kafkaBootstrap, uniqueTopic } from '../helpers/kafka.js';
 

@@ -3,8 +3,8 @@ import type { Source, SourceBatch } from '../../src/core/connector.js';
 import { DecodeError, DirkError } from '../../src/core/errors.js';
 import { silentLogger } from '../../src/core/logger.js';
 import type { Row } from '../../src/core/types.js';
-import type { BadRecordPolicy, RowDecoder } from '../../src/sources/codec.js';
-import { createKafkaSource, type KafkaSourceOptions } from '../../src/sources/kafka/kafka-source.js';
+import type { BadRecordPolicy, RowDecoder } from '../../src/connectors/shared/codec.js';
+import { createKafkaSource, type KafkaSourceOptions } from '../../src/connectors/kafka/kafka-source.js';
 import { createTelemetry } from '../../src/telemetry/index.js';
 import {
   closeKafkaHelpers,

@@ -31,7 +31,7 @@ import { RowKind, type Field, type Row, type SqlType, type TableSchema } from '.
 import { buildDataflow } from '../../src/runtime/dataflow.js';
 import { builtinFunctions } from '../../src/sql/functions/index.js';
 import { planSql } from '../../src/sql/planner.js';
-import { L, parseTimestamp } from '../../src/sql/runtime-lib.js';
+import { L, parseTimestamp } from '../../src/runtime/expr/runtime-lib.js';
 import { createFunctionCatalog } from '../../src/udf/registry.js';
 import { parseType } from '../../src/udf/types.js';
 import { daggerFunctions } from '../../udfs/index.js';

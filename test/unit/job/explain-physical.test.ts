@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { T, type TableSchema } from '../../../src/core/types.js';
-import { explainJob } from '../../../src/job/explain.js';
+import { explainJob } from '../../../src/job/explain-job.js';
 import { explainPhysical } from '../../../src/runtime/physical-plan.js';
 import { builtinFunctions } from '../../../src/sql/functions/index.js';
 import { planSql } from '../../../src/sql/planner.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { T, type TableSchema } from '../../../src/core/types.js';
-import { explainPlan } from '../../../src/job/explain.js';
+import { explainPlan } from '../../../src/plan/printer.js';
 import { builtinFunctions } from '../../../src/sql/functions/index.js';
 import { planSql } from '../../../src/sql/planner.js';
 import { createFunctionCatalog } from '../../../src/udf/registry.js';

@@ -3,7 +3,7 @@ import { RowKind, T, type Row } from '../../../src/core/types.js';
 import { StreamingJoinOperator } from '../../../src/runtime/outer-join.js';
 import { RankOperator } from '../../../src/runtime/rank.js';
 import type { Output } from '../../../src/runtime/operator.js';
-import type { PlanNode } from '../../../src/sql/plan.js';
+import type { PlanNode } from '../../../src/plan/nodes.js';
 
 function sink(): Output & { rows: string[] } {
   const rows: string[] = [];

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { T } from '../../../src/core/types.js';
 import { Binder, Scope } from '../../../src/sql/binder.js';
-import { compileExpr, compilePredicate, compileProjection } from '../../../src/sql/compile.js';
+import { compileExpr, compilePredicate, compileProjection } from '../../../src/runtime/expr/compile.js';
 import { builtinFunctions } from '../../../src/sql/functions/index.js';
 import { parseExpression } from '../../../src/sql/parser.js';
-import type { BExpr } from '../../../src/sql/plan.js';
+import type { BExpr } from '../../../src/plan/nodes.js';
 import { createFunctionCatalog } from '../../../src/udf/registry.js';
 
 /** Expressions over two BOOLEAN columns p, q and two INT columns a, b, compiled exactly as queries are. */

@@ -8,16 +8,16 @@
  * requires one), -U rows are skipped (the +U that follows replaces the value), and -D becomes a tombstone
  * (the key with a null value), which compacted topics and Kafka Streams tables understand.
  */
-import kafkajs from '../../sources/kafka/kafkajs.js';
+import kafkajs from './kafkajs.js';
 import type { CompressionTypes as CT, Message, Producer, ProducerConfig } from 'kafkajs';
 import type { Sink, SinkMetrics } from '../../core/connector.js';
 import { DirkError, externalError, userError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { RowKind, type DataMessage } from '../../core/types.js';
 import type { RowEncoder } from '../../schema/index.js';
-import { createKafkaClient, type KafkaSecurity } from '../../sources/kafka/kafka-client.js';
-import { noopSinkMetrics } from '../noop-metrics.js';
-import { SendChain } from '../send-chain.js';
+import { createKafkaClient, type KafkaSecurity } from './kafka-client.js';
+import { noopSinkMetrics } from '../shared/noop-metrics.js';
+import { SendChain } from '../shared/send-chain.js';
 import {
   DEFAULT_MAX_MESSAGE_BYTES,
   DEFAULT_MAX_REQUEST_BYTES,
@@ -27,8 +27,8 @@ import {
   sendBounded,
   type CreateTopicOptions,
   type SendLimits,
-} from '../../connectors/kafka/bounded-send.js';
-import { createOversizedRouter, type OversizedRouter, type RowOrigin, type SinkErrorPolicy } from '../../connectors/kafka/oversized-records.js';
+} from './bounded-send.js';
+import { createOversizedRouter, type OversizedRouter, type RowOrigin, type SinkErrorPolicy } from './oversized-records.js';
 
 const { CompressionTypes, Partitioners } = kafkajs;
 

@@ -1,4 +1,4 @@
-export type { BadRecordPolicy, RowDecoder } from './codec.js';
+export type { BadRecordPolicy, RowDecoder } from './shared/codec.js';
 export { createKafkaSource, type KafkaSourceOptions } from './kafka/kafka-source.js';
 export { securityOptions, topicRegex, type KafkaSecurity, type KafkaSasl, type KafkaSsl, type KafkaStore } from './kafka/kafka-client.js';
 export { createFileSource, type FileFormat, type FileSourceOptions } from './file/file-source.js';
@@ -10,3 +10,8 @@ export {
   type DatagenSourceOptions,
   type RowGenerator,
 } from './datagen/datagen-source.js';
+export { createLogSink, type LogSinkOptions } from './log/log-sink.js';
+export { rowFormatter, formatAny, ROW_KIND_LABEL } from './log/format.js';
+export { createKafkaSink, type KafkaSinkOptions } from './kafka/kafka-sink.js';
+export { createInfluxSink, compileLineWriter, type InfluxSinkOptions } from './influxdb/influx-sink.js';
+export { noopSinkMetrics } from './shared/noop-metrics.js';

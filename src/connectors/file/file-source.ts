@@ -21,7 +21,7 @@ import type { Source, SourceContext, SourcePositions } from '../../core/connecto
 import { DecodeError, DirkError, userError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { Row } from '../../core/types.js';
-import type { BadRecordPolicy, RowDecoder } from '../codec.js';
+import type { BadRecordPolicy, RowDecoder } from '../shared/codec.js';
 
 export type FileFormat = 'JSONL' | 'PROTO_JSONL' | 'PROTO_DELIMITED';
 

@@ -2,7 +2,7 @@
  * What sources need from src/schema, declared structurally so a source compiles against the contract
  * rather than a particular codec (src/schema's RowDecoder has the same shape).
  */
-import type { Row } from '../core/types.js';
+import type { Row } from '../../core/types.js';
 
 export interface RowDecoder {
   /** Throws DecodeError on bytes that are not a valid record. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/core/logger.js';
 import { T, type Row, type TableSchema } from '../../../src/core/types.js';
-import { createDatagenSource, createRowGenerator } from '../../../src/sources/datagen/datagen-source.js';
+import { createDatagenSource, createRowGenerator } from '../../../src/connectors/datagen/datagen-source.js';
 import { createTelemetry } from '../../../src/telemetry/index.js';
 
 const schema: TableSchema = {

@@ -1,5 +1,5 @@
-import type { SinkMetrics } from '../core/connector.js';
-import { externalError } from '../core/errors.js';
+import type { SinkMetrics } from '../../core/connector.js';
+import { externalError } from '../../core/errors.js';
 
 /**
  * The background sends of a sink. Sends run one after another (a chain), so output order holds, while

@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { RowKind, T, type Field } from '../../../src/core/types.js';
-import { createLogSink } from '../../../src/sinks/log/log-sink.js';
+import { createLogSink } from '../../../src/connectors/log/log-sink.js';
 import { createTelemetry } from '../../../src/telemetry/index.js';
 
 const columns: Field[] = [

@@ -1,10 +1,10 @@
-import { assertNever, type Row, type SqlType } from '../core/types.js';
-import type { ScalarFunctionDef } from '../udf/api.js';
-import { makeScalarInvoker } from '../udf/registry.js';
-import { DirkError, type SourcePosition } from '../core/errors.js';
-import type { BExpr } from './plan.js';
+import { assertNever, type Row, type SqlType } from '../../core/types.js';
+import type { ScalarFunctionDef } from '../../udf/api.js';
+import { makeScalarInvoker } from '../../udf/registry.js';
+import { DirkError, type SourcePosition } from '../../core/errors.js';
+import type { BExpr } from '../../plan/nodes.js';
 import { L, parseTimestamp } from './runtime-lib.js';
-import { isNumeric } from './types.js';
+import { isNumeric } from '../../sql/types.js';
 
 /**
  * Compiles bound expressions once into JavaScript functions (`new Function` over code generated from a

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DirkError } from '../../../src/core/errors.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import { RowKind, T, type Field } from '../../../src/core/types.js';
-import { compileLineWriter, createInfluxSink } from '../../../src/sinks/influxdb/influx-sink.js';
+import { compileLineWriter, createInfluxSink } from '../../../src/connectors/influxdb/influx-sink.js';
 import { createTelemetry } from '../../../src/telemetry/index.js';
 
 const columns: Field[] = [

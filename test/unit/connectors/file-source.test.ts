@@ -7,8 +7,8 @@ import { DecodeError, DirkError } from '../../../src/core/errors.js';
 import { silentLogger, type Logger } from '../../../src/core/logger.js';
 import type { Row } from '../../../src/core/types.js';
 import { createProtoRowDecoder, openDescriptorRegistry, protoTableSchema } from '../../../src/schema/index.js';
-import type { RowDecoder } from '../../../src/sources/codec.js';
-import { createFileSource, type FileSourceOptions } from '../../../src/sources/file/file-source.js';
+import type { RowDecoder } from '../../../src/connectors/shared/codec.js';
+import { createFileSource, type FileSourceOptions } from '../../../src/connectors/file/file-source.js';
 import { createTelemetry } from '../../../src/telemetry/index.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dirk-file-source-'));

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { consumerProperties, parseSplit, securityOptions, splitId, topicRegex } from '../../../src/sources/kafka/kafka-client.js';
+import { consumerProperties, parseSplit, securityOptions, splitId, topicRegex } from '../../../src/connectors/kafka/kafka-client.js';
 
 describe('kafka client options', () => {
   it('maps SASL mechanisms and protocols to kafkajs', () => {

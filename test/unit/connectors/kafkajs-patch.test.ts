@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import kafkajs, { groupingPatched } from '../../../src/sources/kafka/kafkajs.js';
+import kafkajs, { groupingPatched } from '../../../src/connectors/kafka/kafkajs.js';
 
 describe('kafkajs loader', () => {
   it('installs the linear message grouping before kafkajs loads', () => {

@@ -32,7 +32,7 @@ import type { Source, SourceContext, SourcePositions } from '../../core/connecto
 import { DecodeError, DirkError, externalError, userError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { Row } from '../../core/types.js';
-import type { BadRecordPolicy, RowDecoder } from '../codec.js';
+import type { BadRecordPolicy, RowDecoder } from '../shared/codec.js';
 import {
   consumerProperties,
   createKafkaClient,
@@ -41,7 +41,7 @@ import {
   topicRegex,
   type KafkaSecurity,
 } from './kafka-client.js';
-import { DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_REQUEST_BYTES, fitDeadLetter, prepareTopic, sendBounded, type SendLimits } from '../../connectors/kafka/bounded-send.js';
+import { DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_REQUEST_BYTES, fitDeadLetter, prepareTopic, sendBounded, type SendLimits } from './bounded-send.js';
 
 export interface KafkaSourceOptions {
   readonly table: string;

@@ -1,17 +1,9 @@
 import { typeToString } from '../core/types.js';
-import type { BExpr, PlanNode, QueryPlan, WindowSpec } from '../sql/plan.js';
-import { formatTimestamp } from '../sql/runtime-lib.js';
-import { planInputs } from '../sql/plan-walk.js';
-import { explainPhysical, type PhysicalOptions } from '../runtime/physical-plan.js';
+import type { BExpr, PlanNode, QueryPlan, WindowSpec } from './nodes.js';
+import { formatTimestamp } from '../runtime/expr/runtime-lib.js';
+import { planInputs } from './walk.js';
 
-/**
- * `dirk explain`: the logical plan (plan nodes with their expressions and output columns), then the
- * physical plan (the operators the dataflow builds, their state, inputs and watermark handling).
- */
-export function explainJob(plan: QueryPlan, options: PhysicalOptions = {}): string {
-  const indent = (text: string): string => text.split('\n').map((l) => (l ? `  ${l}` : l)).join('\n');
-  return ['logical plan:', indent(explainPlan(plan)), '', 'physical plan (operators as built, root first):', indent(explainPhysical(plan, options))].join('\n');
-}
+/** The logical-plan printer: plan nodes with their expressions and output columns (`dirk explain`'s first half). */
 
 /** Stable text of a plan, for `dirk explain` and as a test oracle. */
 export function explainPlan(plan: QueryPlan): string {

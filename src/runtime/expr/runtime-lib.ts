@@ -1,5 +1,5 @@
-import { DirkError, positionText, type SourcePosition } from '../core/errors.js';
-import { canonicalInt64 } from '../core/types.js';
+import { DirkError, positionText, type SourcePosition } from '../../core/errors.js';
+import { canonicalInt64 } from '../../core/types.js';
 
 /**
  * Helpers that compiled expressions call. They implement SQL semantics on the runtime value model

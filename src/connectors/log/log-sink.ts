@@ -6,7 +6,7 @@
 import type { Sink, SinkMetrics } from '../../core/connector.js';
 import type { DataMessage, Field } from '../../core/types.js';
 import { RowKind } from '../../core/types.js';
-import { noopSinkMetrics } from '../noop-metrics.js';
+import { noopSinkMetrics } from '../shared/noop-metrics.js';
 import { ROW_KIND_LABEL, rowFormatter } from './format.js';
 
 export interface LogSinkOptions {

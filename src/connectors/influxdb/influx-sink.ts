@@ -19,8 +19,8 @@ import { InfluxDB, setLogger, type WriteApi } from '@influxdata/influxdb-client'
 import type { Counter, Sink, SinkMetrics } from '../../core/connector.js';
 import { jsonReplacer, type Logger } from '../../core/logger.js';
 import { RowKind, type DataMessage, type Field, type SqlType } from '../../core/types.js';
-import { noopSinkMetrics } from '../noop-metrics.js';
-import { SendChain } from '../send-chain.js';
+import { noopSinkMetrics } from '../shared/noop-metrics.js';
+import { SendChain } from '../shared/send-chain.js';
 
 export interface InfluxSinkOptions {
   readonly name?: string;

@@ -1,8 +1,8 @@
-import type { Expr } from './ast.js';
-import { correlateGeneratorExprs } from './plan-correlate.js';
+import type { Expr } from '../sql/ast.js';
+import { correlateGeneratorExprs } from '../sql/plan-correlate.js';
 import { SqlError } from '../core/errors.js';
 import { assertNever } from '../core/types.js';
-import type { AggCall, BExpr, PlanNode } from './plan.js';
+import type { AggCall, BExpr, PlanNode } from './nodes.js';
 
 /** Walks over expressions and plans: visitors, column references, projection pushdown, scans. */
 
