@@ -41,6 +41,7 @@ import {
   topicRegex,
   type KafkaSecurity,
 } from './kafka-client.js';
+import { DIRK_ASSIGNERS } from './subscription-assigner.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_REQUEST_BYTES, fitDeadLetter, prepareTopic, sendBounded, type SendLimits } from './bounded-send.js';
 
 export interface KafkaSourceOptions {
@@ -416,6 +417,8 @@ export function createKafkaSource(opts: KafkaSourceOptions): Source {
           allowAutoTopicCreation: false,
           maxBytesPerPartition: opts.largeMessage ? 5 * 1024 * 1024 : 1024 * 1024,
           maxWaitTimeInMs: 500,
+          // Streams of one job may share a group id (as Dagger configures them): assign by subscription.
+          partitionAssigners: DIRK_ASSIGNERS,
           ...mapped.config,
           ...opts.consumerConfig,
         };
