@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { resolve } from 'node:path';
 import { DirkError } from '../core/errors.js';
+import { redactText } from '../core/redact.js';
 import { createLogger, type Logger } from '../core/logger.js';
 import { loadJobConfigFile } from '../config/index.js';
 import { explainJob } from '../job/explain-job.js';
@@ -173,14 +174,14 @@ export async function main(argv: string[]): Promise<number> {
 
 function report(e: unknown): number {
   if (e instanceof DirkError && e.domain === 'user') {
-    process.stderr.write(`error: ${e.message}\n`);
+    process.stderr.write(`error: ${redactText(e.message)}\n`);
     return 2;
   }
   if (e instanceof DirkError && e.domain === 'external') {
-    process.stderr.write(`error (external): ${e.message}\n`);
+    process.stderr.write(`error (external): ${redactText(e.message)}\n`);
     return 1;
   }
-  process.stderr.write(`internal error: ${(e as Error)?.stack ?? String(e)}\n`);
+  process.stderr.write(`internal error: ${redactText((e as Error)?.stack ?? String(e))}\n`);
   return 1;
 }
 

@@ -148,6 +148,11 @@ function readHeaders(s: Section): Record<string, string> {
     }
     out[part.slice(0, colon).trim()] = part.slice(colon + 1).trim();
   }
+  // Checked here so that fetch never sees (and never echoes in its own error) a malformed header value.
+  for (const [name, value] of Object.entries(out)) {
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) s.error(key, 'header names made of letters, digits and !#$%&\'*+.^_`|~-', name);
+    if (/[\r\n\0]/.test(value)) s.error(key, `a value for header ${name.replace(/[^!-~]/g, '?')} without line breaks or NUL`, value);
+  }
   return out;
 }
 

@@ -1,4 +1,5 @@
 /** A small structured logger; components receive one, never write to the console directly. */
+import { isSecretKey, redactText } from './redact.js';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export interface Logger {
@@ -23,7 +24,8 @@ export function createLogger(
       if (ORDER[l] < ORDER[level]) return;
       const extra = { ...bindings, ...fields };
       const tail = Object.keys(extra).length ? ` ${formatFields(extra)}` : '';
-      write(`${new Date().toISOString()} ${l.toUpperCase().padEnd(5)} ${msg}${tail}`);
+      // Secrets never reach a log line: URL credentials and queries, key=value secrets, auth headers.
+      write(`${new Date().toISOString()} ${l.toUpperCase().padEnd(5)} ${redactText(`${msg}${tail}`)}`);
     };
   return {
     debug: log('debug'),
@@ -36,8 +38,12 @@ export function createLogger(
 
 function formatFields(f: Record<string, unknown>): string {
   return Object.entries(f)
-    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v, jsonReplacer)}`)
+    .map(([k, v]) => `${k}=${isSecretKey(k) && v !== undefined && v !== '' ? '***' : typeof v === 'string' ? v : JSON.stringify(v, secretReplacer)}`)
     .join(' ');
+}
+
+function secretReplacer(key: string, value: unknown): unknown {
+  return key !== '' && isSecretKey(key) && value !== undefined && value !== '' ? '***' : jsonReplacer(key, value);
 }
 
 /** JSON.stringify replacer that keeps bigint, Map and bytes readable. */

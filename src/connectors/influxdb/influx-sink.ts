@@ -21,6 +21,7 @@ import { jsonReplacer, type Logger } from '../../core/logger.js';
 import { RowKind, type DataMessage, type Field, type SqlType } from '../../core/types.js';
 import { noopSinkMetrics } from '../shared/noop-metrics.js';
 import { SendChain } from '../shared/send-chain.js';
+import { redactUrl } from '../../core/redact.js';
 
 export interface InfluxSinkOptions {
   readonly name?: string;
@@ -153,7 +154,7 @@ export function createInfluxSink(options: InfluxSinkOptions): Sink {
     },
 
     flush() {
-      return sends.flush(startSend, (message) => `influx sink ${name}: writing to ${options.url} (${bucket}) failed: ${message}`);
+      return sends.flush(startSend, (message) => `influx sink ${name}: writing to ${redactUrl(options.url)} (${bucket}) failed: ${message}`);
     },
 
     async close() {
