@@ -1,4 +1,4 @@
-import { describeHidden, isSecretKey, redactText } from './redact.js';
+import { describeHidden, isSecretKey, NotSecret, redactText } from './redact.js';
 
 /**
  * One error type for the whole engine. The domain says whose fault it is (what the CLI maps to exit codes),
@@ -41,7 +41,7 @@ export class ConfigError extends DirkError {
   constructor(key: string, expected: string, found: unknown, hint?: string) {
     // A secret key's value is described by its shape only, whatever its type (a password given as an array too).
     const secret = isSecretKey(key);
-    const shown = secret ? describeHidden(found) : describeFound(found);
+    const shown = found instanceof NotSecret ? describeFound(found.value) : secret ? describeHidden(found) : describeFound(found);
     const note = hint ? ` (${secret ? redactText(hint) : hint})` : '';
     super(`config ${key}: expected ${expected}, found ${shown}${note}`, {
       domain: 'user',

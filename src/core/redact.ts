@@ -17,6 +17,14 @@ export function isSecretKey(key: string): boolean {
   return SECRET_KEY.test(last);
 }
 
+/**
+ * A value already cleaned of its secret parts (a JAAS line with its password masked, a login module name):
+ * an error about a secret key may show it.
+ */
+export class NotSecret {
+  constructor(readonly value: unknown) {}
+}
+
 /** How an error names a secret value: its shape only. */
 export function describeHidden(found: unknown): string {
   if (found === undefined) return 'nothing (the key is missing)';
