@@ -1,12 +1,11 @@
 #!/usr/bin/env node
 import { resolve } from 'node:path';
 import { DirkError } from '../core/errors.js';
-import { redactText } from '../core/redact.js';
+import { checkJobFile, errorText, exitCodeOf } from './check.js';
 import { createLogger, type Logger } from '../core/logger.js';
 import { loadJobConfigFile } from '../config/index.js';
-import { explainJob } from '../job/explain-job.js';
 import { prepareJob, type PreparedJob } from '../job/prepare.js';
-import { startJob, validateSinkCompatibility } from '../job/stream-manager.js';
+import { startJob } from '../job/stream-manager.js';
 import { startStencilServer } from '../schema/index.js';
 
 /**
@@ -106,18 +105,14 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   switch (command) {
-    case 'validate': {
-      const job = await load(rest[0], logger);
-      validateSinkCompatibility(job);
-      job.registry?.close();
-      process.stdout.write(`ok: ${job.config.streams.length} stream(s), ${job.plan.root.fields.length} output column(s), sink ${job.config.sink.type}\n`);
-      return 0;
-    }
+    case 'validate':
     case 'explain': {
-      const job = await load(rest[0], logger);
-      job.registry?.close();
-      process.stdout.write(`${explainJob(job.plan, { watermarkDelayMs: job.config.watermark.delayMs })}\n`);
-      return 0;
+      if (!rest[0]) throw new UsageError('missing <job.json>');
+      // Network checks try briefly here (check.ts); the result is printed as the CLI always did.
+      const result = await checkJobFile(command, rest[0], logger);
+      process.stdout.write(result.stdout);
+      process.stderr.write(result.stderr);
+      return result.code;
     }
     case 'run': {
       const job = await load(rest[0], logger);
@@ -173,16 +168,8 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 function report(e: unknown): number {
-  if (e instanceof DirkError && e.domain === 'user') {
-    process.stderr.write(`error: ${redactText(e.message)}\n`);
-    return 2;
-  }
-  if (e instanceof DirkError && e.domain === 'external') {
-    process.stderr.write(`error (external): ${redactText(e.message)}\n`);
-    return 1;
-  }
-  process.stderr.write(`internal error: ${redactText((e as Error)?.stack ?? String(e))}\n`);
-  return 1;
+  process.stderr.write(errorText(e));
+  return exitCodeOf(e);
 }
 
 /**

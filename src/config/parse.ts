@@ -1,4 +1,5 @@
 /** parseJobConfig: the Dagger-compatible top-level object → a validated, frozen JobConfig. */
+import { MAX_CONFIG_DEPTH, tooDeepAt } from './depth.js';
 import { closest } from '../core/errors.js';
 import { ConfigErrors, Issues } from './config-errors.js';
 import { JOB_KEYS as D, JOB_KEY_PREFIXES, LEGACY_JOB_KEYS } from './defaults.js';
@@ -26,6 +27,11 @@ export function parseJobConfig(raw: unknown, opts: ParseOptions = {}): ParsedJob
   const issues = new Issues();
   if (!isPlainObject(raw)) {
     issues.error('(top level)', 'a JSON object of Dagger config keys', raw);
+    throw new ConfigErrors(issues.errors);
+  }
+  const deep = tooDeepAt(raw);
+  if (deep !== undefined) {
+    issues.error(deep, `JSON nested at most ${MAX_CONFIG_DEPTH} levels deep`, 'a value nested deeper');
     throw new ConfigErrors(issues.errors);
   }
   const baseDir = opts.baseDir ?? process.cwd();
