@@ -1,6 +1,7 @@
 /**
  * Generates the built-in function reference of docs/sql.md (the part between the BEGIN/END GENERATED
- * markers) from the definitions in src/sql/functions. Run with `npm run docs:sql`; pass --check to fail
+ * markers) from the definitions in src/sql/functions (scalar functions and aggregates; aggregates list their
+ * examples, which test/unit/sql-functions/aggregate-examples.test.ts runs). Run with `npm run docs:sql`; pass --check to fail
  * when the committed file is out of date. test/unit/docs/sql-docs.test.ts runs the same check.
  *
  * Definitions without a description get the one-liner from DESCRIPTIONS below, and signatures whose result
@@ -10,6 +11,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FunctionDef, Signature } from '../src/udf/api.js';
+import { builtinAggregates } from '../src/sql/functions/aggregates.js';
 import { collectionFunctions } from '../src/sql/functions/collection.js';
 import { conditionalFunctions } from '../src/sql/functions/conditional.js';
 import { jsonFunctions } from '../src/sql/functions/json.js';
@@ -28,6 +30,7 @@ const FAMILIES: readonly { title: string; defs: readonly FunctionDef[] }[] = [
   { title: 'JSON', defs: jsonFunctions },
   { title: 'Arrays and maps', defs: collectionFunctions },
   { title: 'Conditional', defs: conditionalFunctions },
+  { title: 'Aggregates', defs: builtinAggregates },
 ];
 
 /** Internal targets of special syntax, documented under the syntax they come from. */
@@ -43,6 +46,7 @@ const SYNTAX: Readonly<Record<string, readonly string[]>> = {
   TIMESTAMPDIFF: ['TIMESTAMPDIFF(unit, t1 TIMESTAMP, t2 TIMESTAMP)'],
   FLOOR_TIME: ['FLOOR(ts TIMESTAMP TO unit)'],
   CEIL_TIME: ['CEIL(ts TIMESTAMP TO unit)'],
+  COUNT: ['COUNT(*)', 'COUNT(x ANY)', 'COUNT(DISTINCT x ANY [, y ANY ...])'],
 };
 
 /** One-line descriptions for definitions that carry none. */
@@ -117,7 +121,33 @@ const RESULTS: Readonly<Record<string, string>> = {
   NULLIF: 'type of the first argument',
   GREATEST: 'common type',
   LEAST: 'common type',
+  SUM: 'type of x; DECIMAL(p, s) → DECIMAL(38, s)',
+  SUM0: 'type of x; DECIMAL(p, s) → DECIMAL(38, s)',
+  AVG: 'type of x (INT stays INT, truncated); DECIMAL(p, s) → DECIMAL(38, max(6, s))',
+  MIN: 'type of x (a time attribute becomes a plain TIMESTAMP)',
+  MAX: 'type of x (a time attribute becomes a plain TIMESTAMP)',
+  STDDEV: 'as AVG',
+  STDDEV_POP: 'as AVG',
+  STDDEV_SAMP: 'as AVG',
+  VAR_POP: 'as AVG',
+  VAR_SAMP: 'as AVG',
+  VARIANCE: 'as AVG',
+  FIRST_VALUE: 'type of x',
+  LAST_VALUE: 'type of x',
+  COLLECT: 'ARRAY of the type of x',
 };
+
+/** An aggregate's examples as text: `SUM(x)` over 1, 2, NULL, 4 → 7. */
+function aggregateExamples(d: FunctionDef): string {
+  if (d.kind !== 'aggregate' || !d.examples?.length) return '';
+  const value = (v: unknown): string => (v === null ? 'NULL' : typeof v === 'string' ? `'${v}'` : Array.isArray(v) ? `[${v.map(value).join(', ')}]` : String(v));
+  const one = (e: NonNullable<typeof d.examples>[number]): string => {
+    const rows = e.rows.map((r) => (r.length === 0 ? '()' : r.length === 1 ? value(r[0]) : `(${r.map(value).join(', ')})`)).join(', ');
+    const types = e.argTypes ? ` (x ${e.argTypes.join(', ')})` : '';
+    return `\`${e.sql ?? d.name}\`${types} over ${rows} → ${value(e.result)}`;
+  };
+  return ` Examples: ${d.examples.map(one).join('; ')}.`;
+}
 
 function signatures(d: FunctionDef): string[] {
   const syntax = SYNTAX[d.name];
@@ -158,7 +188,7 @@ export function functionReference(): string {
     for (const d of defs) {
       const desc = OVERRIDES[d.name] ?? d.description ?? DESCRIPTIONS[d.name] ?? '';
       const nd = d.kind === 'scalar' && d.deterministic === false ? ' *Not deterministic.*' : '';
-      lines.push(`| ${signatures(d).map(cell).join('<br>')} | ${cell(desc)}${nd} |`);
+      lines.push(`| ${signatures(d).map(cell).join('<br>')} | ${cell(desc)}${nd}${cell(aggregateExamples(d))} |`);
     }
     lines.push('');
   }

@@ -105,6 +105,11 @@ export function isNumericType(t: SqlType): boolean {
   return t.kind === 'INT' || t.kind === 'BIGINT' || t.kind === 'FLOAT' || t.kind === 'DOUBLE' || t.kind === 'DECIMAL';
 }
 
+/** A TIMESTAMP (epoch milliseconds, UTC) as SQL text: `2024-01-02 03:04:05.678`. */
+export function formatTimestamp(ms: number): string {
+  return new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+}
+
 export function assertNever(x: never, what = 'value'): never {
   throw new Error(`internal error: unhandled ${what}: ${JSON.stringify(x)}`);
 }

@@ -4,9 +4,8 @@ import type { Row } from '../core/types.js';
 import type { LateRecordPolicy, StreamConfig } from '../config/index.js';
 import type { LateInfo } from '../runtime/dataflow.js';
 import { createJsonRowEncoder, type RowEncoder } from '../schema/index.js';
-import { createKafkaClient } from '../connectors/kafka/kafka-client.js';
+import { createKafkaProducers, type KafkaProducers } from '../connectors/kafka/shared-producer.js';
 import type { Counter } from '../core/connector.js';
-import { DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_REQUEST_BYTES, fitDeadLetter, prepareTopic, sendBounded, type SendLimits } from '../connectors/kafka/bounded-send.js';
 
 /**
  * What happens to rows an operator found behind its watermark (SOURCE_LATE_RECORD_POLICY of the stream the
@@ -26,8 +25,8 @@ export interface LateProducer {
   connect(): Promise<void>;
   send(record: { topic: string; acks: number; messages: { key: null; value: Buffer; headers: Record<string, string> }[] }): Promise<unknown>;
   disconnect(): Promise<void>;
-  /** The topic's max.message.bytes (checks it exists); without it the Kafka default is assumed. */
-  maxMessageBytes?(topic: string): Promise<number>;
+  /** Checks the topic exists (and reads its size limit) at open. */
+  checkTopic?(topic: string, what: string): Promise<void>;
 }
 
 export interface LateRecordOptions {
@@ -36,7 +35,9 @@ export interface LateRecordOptions {
   readonly lateRecords: (table: string) => Counter;
   readonly now?: () => number;
   readonly clientId?: string;
-  /** Tests inject a producer; by default a kafkajs producer on the policy's brokers. */
+  /** The job's shared side-output producer (also used for dead letters); by default one of its own. */
+  readonly producers?: KafkaProducers;
+  /** Tests inject a producer; by default the shared producer of the policy's brokers. */
   readonly producer?: (brokers: readonly string[], stream: StreamConfig) => LateProducer;
 }
 
@@ -56,10 +57,9 @@ export function createLateRecordOutput(options: LateRecordOptions): LateRecordOu
   const counters = new Map<string, Counter>();
   const encoders = new WeakMap<LateInfo['fields'], RowEncoder>();
   const producers = new Map<string, { producer: LateProducer; connected?: Promise<void> }>();
-  /** Per late-record topic: its size limits, read at open (default: Kafka's defaults). */
-  const limits = new Map<string, SendLimits>();
-  const limitsOf = (topic: string): SendLimits =>
-    limits.get(topic) ?? { maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES, maxRequestBytes: DEFAULT_MAX_REQUEST_BYTES };
+  let ownShared: KafkaProducers | undefined;
+  const shared = (): KafkaProducers =>
+    options.producers ?? (ownShared ??= createKafkaProducers({ clientId: options.clientId ?? 'dirk-late-records', logger: options.logger }));
   let pending: Promise<unknown>[] = [];
   let failure: Error | undefined;
   let windowStart = -Infinity;
@@ -92,7 +92,7 @@ export function createLateRecordOutput(options: LateRecordOptions): LateRecordOu
     if (!p) {
       const producer = options.producer
         ? options.producer(brokers, stream)
-        : kafkaProducer(brokers, stream, options.clientId ?? 'dirk-late-records', options.logger);
+        : sharedLateProducer(shared(), brokers, stream);
       p = { producer };
       producers.set(key, p);
     }
@@ -127,15 +127,15 @@ export function createLateRecordOutput(options: LateRecordOptions): LateRecordOu
 
   const send = (rows: Row[], info: LateInfo, table: string, stream: StreamConfig, policy: LateRecordPolicy): void => {
     const enc = encoderFor(info);
-    const topicLimits = limitsOf(policy.topic!);
-    const messages = rows.map((row) =>
-      fitDeadLetter({ key: null, value: Buffer.from(enc.encode(row)), headers: { 'dirk-late-reason': reason(info, row), 'dirk-table': table } }, topicLimits),
-    );
+    const messages = rows.map((row) => ({
+      key: null,
+      value: Buffer.from(enc.encode(row)),
+      headers: { 'dirk-late-reason': reason(info, row), 'dirk-table': table },
+    }));
     const p = producerFor(stream, policy);
     const connected = (p.connected ??= p.producer.connect());
     const sent = connected
-      // Cut into requests the topic accepts: a window's worth of late rows never becomes MESSAGE_TOO_LARGE.
-      .then(() => sendBounded(p.producer as Parameters<typeof sendBounded>[0], policy.topic!, messages, topicLimits))
+      .then(() => p.producer.send({ topic: policy.topic!, acks: -1, messages }))
       .catch((e: unknown) => {
         failure ??= new Error(`cannot write ${messages.length} late record(s) to ${policy.topic}: ${(e as Error).message}`);
       });
@@ -159,17 +159,13 @@ export function createLateRecordOutput(options: LateRecordOptions): LateRecordOu
         try {
           await (p.connected ??= p.producer.connect());
         } catch (e) {
-          delete p.connected;
           const brokers = s.lateRecords.brokers ?? s.kafka?.bootstrapServers ?? [];
           throw externalError(
             `STREAMS[${s.index}].SOURCE_LATE_RECORD_POLICY=TOPIC: cannot connect to ${brokers.join(',')} for the late-record topic ${s.lateRecords.topic}: ${(e as Error).message}`,
             { cause: e },
           );
         }
-        if (p.producer.maxMessageBytes) {
-          const max = await p.producer.maxMessageBytes(s.lateRecords.topic!);
-          limits.set(s.lateRecords.topic!, { maxMessageBytes: max, maxRequestBytes: DEFAULT_MAX_REQUEST_BYTES });
-        }
+        await p.producer.checkTopic?.(s.lateRecords.topic!, `STREAMS[${s.index}].SOURCE_LATE_RECORD_POLICY=TOPIC`);
       }
     },
     async flush() {
@@ -188,21 +184,19 @@ export function createLateRecordOutput(options: LateRecordOptions): LateRecordOu
       if (suppressed > 0) options.logger.warn(`${suppressed} more late record(s) were not logged`);
       suppressed = 0;
       await Promise.all([...producers.values()].map((p) => p.producer.disconnect().catch(() => undefined)));
+      await ownShared?.close();
+      ownShared = undefined;
     },
   };
 }
 
-function kafkaProducer(brokers: readonly string[], stream: StreamConfig, clientId: string, logger: Logger): LateProducer {
-  const client = createKafkaClient({ brokers, clientId, security: stream.kafka?.security, logger });
-  const producer = client.producer({ idempotent: true, allowAutoTopicCreation: false, retry: { retries: 5 } }) as unknown as LateProducer;
-  producer.maxMessageBytes = async (topic) => {
-    const admin = client.admin();
-    try {
-      await admin.connect();
-      return await prepareTopic(admin, topic, `STREAMS[${stream.index}].SOURCE_LATE_RECORD_POLICY=TOPIC`);
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
+/** The late-record view of the shared producer: disconnecting is left to whoever owns the producer set. */
+function sharedLateProducer(producers: KafkaProducers, brokers: readonly string[], stream: StreamConfig): LateProducer {
+  const producer = producers.producer(brokers, stream.kafka?.security);
+  return {
+    connect: () => producer.connect(),
+    send: (record) => producer.send({ topic: record.topic, messages: record.messages }),
+    disconnect: async () => {},
+    checkTopic: (topic, what) => producer.checkTopic(topic, what),
   };
-  return producer;
 }

@@ -64,3 +64,48 @@ export class WatermarkTracker {
     return base === -Infinity ? -Infinity : base - this.delayMs - 1;
   }
 }
+
+/** Where an input's watermarks go: the dataflow ports that read its table. */
+export interface WatermarkPort {
+  watermark(wm: number): void;
+}
+
+export type TrackerSnapshot = ReturnType<WatermarkTracker['snapshot']>;
+
+/**
+ * One input's watermark output: reads its tracker, and sends the watermark to the input's ports when it has
+ * moved, at most once per FLINK_WATERMARK_INTERVAL_MS unless forced (the interval tick, the end of bounded
+ * input). What it last emitted is checkpointed with the tracker, so a restore never moves event time back.
+ */
+export class WatermarkEmitter {
+  /** The last watermark sent to the ports (-Infinity before the first). */
+  emitted = -Infinity;
+  private lastEmitAt = 0;
+
+  constructor(
+    readonly tracker: WatermarkTracker,
+    private readonly ports: readonly WatermarkPort[],
+    private readonly intervalMs: number,
+    /** Called with now - watermark after each emission (the watermark-lag gauge). */
+    private readonly onLag?: (lagMs: number) => void,
+  ) {}
+
+  emit(now: number, force: boolean): void {
+    const wm = this.tracker.current(now);
+    if (wm <= this.emitted) return;
+    if (!force && this.intervalMs > 0 && now - this.lastEmitAt < this.intervalMs) return;
+    this.emitted = wm;
+    this.lastEmitAt = now;
+    for (const p of this.ports) p.watermark(wm);
+    if (Number.isFinite(wm)) this.onLag?.(now - wm);
+  }
+
+  snapshot(): { emitted: number; tracker: TrackerSnapshot } {
+    return { emitted: this.emitted, tracker: this.tracker.snapshot() };
+  }
+
+  restore(emitted: number | undefined, tracker: TrackerSnapshot | undefined): void {
+    if (emitted !== undefined) this.emitted = emitted;
+    if (tracker) this.tracker.restore(tracker);
+  }
+}

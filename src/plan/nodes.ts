@@ -44,14 +44,14 @@ export type OpName =
 
 /** One aggregate call in a GROUP BY or window. */
 export interface AggCall {
-  readonly name: string; // COUNT, SUM, ... or a UDAF name
+  readonly name: string; // COUNT, SUM, ... or a user aggregate's name
   readonly args: readonly BExpr[];
   readonly distinct: boolean;
   readonly filter: BExpr | null;
   readonly type: SqlType;
-  /** A user-defined aggregate, when not a built-in. */
-  readonly udaf?: AggregateFunctionDef<unknown>;
-  /** Extra literal parameter, e.g. LISTAGG's separator. */
+  /** The aggregate's definition (built-ins are defined with the same API as user aggregates). */
+  readonly aggregate: AggregateFunctionDef<unknown>;
+  /** Plan-time parameter from the definition's bindCall, e.g. LISTAGG's separator. */
   readonly param?: unknown;
 }
 

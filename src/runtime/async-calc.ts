@@ -1,6 +1,7 @@
 import type { SourcePosition } from '../core/errors.js';
-import { assertNever, type Row, type RowKind } from '../core/types.js';
+import type { Row, RowKind } from '../core/types.js';
 import { compilePredicate, compileProjection } from './expr/compile.js';
+import { exprOperands, mapOperands } from '../plan/children.js';
 import type { AggCall, BExpr } from '../plan/nodes.js';
 import type { ScalarFunctionDef } from '../udf/api.js';
 import { createAsyncInvoker, type ResolvedFunction } from '../udf/registry.js';
@@ -42,38 +43,7 @@ export function isAsyncCall(b: BExpr): boolean {
 /** Does the expression contain a call of an asynchronous scalar function? */
 export function hasAsyncCall(b: BExpr): boolean {
   if (isAsyncCall(b)) return true;
-  let found = false;
-  mapChildren(b, (c) => {
-    if (!found && hasAsyncCall(c)) found = true;
-    return c;
-  });
-  return found;
-}
-
-/** Rebuilds a node with `f` applied to each direct child. */
-function mapChildren(b: BExpr, f: (c: BExpr) => BExpr): BExpr {
-  switch (b.k) {
-    case 'col':
-    case 'lit':
-      return b;
-    case 'call':
-      return { ...b, args: b.args.map(f) };
-    case 'op':
-      return { ...b, args: b.args.map(f) };
-    case 'case':
-      return { ...b, whens: b.whens.map(([c, v]) => [f(c), f(v)] as const), else: b.else ? f(b.else) : null };
-    case 'cast':
-    case 'field':
-      return { ...b, arg: f(b.arg) };
-    case 'index':
-      return { ...b, arg: f(b.arg), index: f(b.index) };
-    case 'like':
-      return { ...b, arg: f(b.arg), pattern: f(b.pattern) };
-    case 'in':
-      return { ...b, arg: f(b.arg), list: b.list.map(f) };
-    default:
-      return assertNever(b, 'expression');
-  }
+  return exprOperands(b).some(hasAsyncCall);
 }
 
 function structuralKey(b: BExpr): string | undefined {
@@ -91,7 +61,7 @@ export function liftAsyncCalls(exprs: readonly BExpr[], width: number): { exprs:
   let unique = 0;
   const lift = (b: BExpr): { e: BExpr; level: number } => {
     let level = 0;
-    const e = mapChildren(b, (c) => {
+    const e = mapOperands(b, (c) => {
       const r = lift(c);
       level = Math.max(level, r.level);
       return r.e;

@@ -1,6 +1,7 @@
-import { assertNever, type Field, type Row, type RowKind } from '../core/types.js';
+import type { Field, Row, RowKind } from '../core/types.js';
 import type { PlanNode, QueryPlan } from '../plan/nodes.js';
-import { planInputs } from '../plan/walk.js';
+import { collectScans, planInputs } from '../plan/children.js';
+import { dispatchPlan, type PlanVisitor } from '../plan/visitor.js';
 import { CorrelateOperator } from './correlate.js';
 import { RankOperator } from './rank.js';
 import { OverAggregateOperator } from './over-aggregate.js';
@@ -162,7 +163,7 @@ function operatorHooks(n: PlanNode, hooks: DataflowHooks): OperatorHooks {
   const inputs = n.kind === 'scan' ? [] : n.kind === 'union' ? n.inputs : n.kind === 'intervalJoin' || n.kind === 'join' ? [n.left, n.right] : [n.input];
   const operator = operatorLabel(n);
   const described = inputs.map((i) => {
-    const tables = [...new Set(scanTables(i))];
+    const tables = [...new Set(collectScans(i).map((scan) => scan.table.name))];
     return { fields: i.fields, rowtimeIndex: i.rowtimeIndex, tables, table: tables.length === 1 ? tables[0] : undefined };
   });
   return {
@@ -178,75 +179,68 @@ function trimLateRows(hooks: OperatorHooks, width: number): OperatorHooks {
   return { late: (rows, detail) => hooks.late(rows.map((r) => (r.length > width ? r.slice(0, width) : r)), detail) };
 }
 
-function scanTables(n: PlanNode): string[] {
-  if (n.kind === 'scan') return [n.table.name];
-  if (n.kind === 'union') return n.inputs.flatMap(scanTables);
-  if (n.kind === 'intervalJoin' || n.kind === 'join') return [...scanTables(n.left), ...scanTables(n.right)];
-  return scanTables(n.input);
+/** What an operator is built from besides its plan node: the output it emits to and the job's options. */
+interface BuildContext {
+  readonly out: Output;
+  readonly o: Omit<DataflowOptions, 'hooks'> & { readonly hooks: OperatorHooks };
 }
 
-function makeOperator(n: Exclude<PlanNode, { kind: 'scan' }>, out: Output, o: Omit<DataflowOptions, 'hooks'> & { readonly hooks: OperatorHooks }): Operator {
-  switch (n.kind) {
-    case 'filter':
-      if (hasAsyncCall(n.predicate)) return AsyncCalcOperator.filter(n.predicate, n.input.fields.length, out);
-      return new FilterOperator(n.predicate, out);
-    case 'project':
-      if (n.exprs.some(hasAsyncCall)) return AsyncCalcOperator.project(n.exprs, n.input.fields.length, out);
-      return new ProjectOperator(n.exprs, out);
-    case 'union':
-      return new UnionOperator(out);
-    case 'windowAggregate':
-      // Async calls in keys, arguments or FILTER: computed by an async pre-step into extra columns first.
-      if (aggregateHasAsyncCall(n)) {
-        const hooks = trimLateRows(o.hooks, n.input.fields.length);
-        return new AsyncAggregateInput(n, n.input.fields.length, out, (e) => new WindowAggregateOperator(n.window, e.keys, e.aggs, out, hooks));
-      }
-      return new WindowAggregateOperator(n.window, n.keys, n.aggs, out, o.hooks);
-    case 'groupAggregate':
-      if (aggregateHasAsyncCall(n)) {
-        return new AsyncAggregateInput(n, n.input.fields.length, out, (e) => new GroupAggregateOperator(e.keys, e.aggs, n.input.updating, out, o.retentionMs, o.now));
-      }
-      return new GroupAggregateOperator(n.keys, n.aggs, n.input.updating, out, o.retentionMs, o.now);
-    case 'intervalJoin':
-      return new IntervalJoinOperator(
-        {
-          joinType: n.joinType,
-          leftKeys: n.leftKeys,
-          rightKeys: n.rightKeys,
-          leftTime: n.leftTime,
-          rightTime: n.rightTime,
-          lower: n.lower,
-          upper: n.upper,
-          residual: n.residual,
-          leftWidth: n.left.fields.length,
-          rightWidth: n.right.fields.length,
-        },
-        out,
-        o.hooks,
-      );
-    case 'join':
-      return new StreamingJoinOperator(
-        {
-          joinType: n.joinType,
-          leftKeys: n.leftKeys,
-          rightKeys: n.rightKeys,
-          residual: n.residual,
-          leftWidth: n.left.fields.length,
-          rightWidth: n.right.fields.length,
-        },
-        out,
-        o.retentionMs,
-        o.now,
-      );
-    case 'windowTvf':
-      return new WindowTvfOperator(n.window, out);
-    case 'correlate':
-      return new CorrelateOperator(n, out);
-    case 'rank':
-      return new RankOperator(n, out, o.hooks, o.retentionMs, o.now);
-    case 'over':
-      return new OverAggregateOperator(n, out, o.hooks, o.retentionMs, o.now);
-    default:
-      return assertNever(n, 'plan node');
-  }
+function makeOperator(n: Exclude<PlanNode, { kind: 'scan' }>, out: Output, o: BuildContext['o']): Operator {
+  return dispatchPlan<Operator, BuildContext, 'scan'>(n, OPERATORS, { out, o });
 }
+
+/** The operator for each plan node kind (scans become dataflow inputs, not operators). */
+const OPERATORS: PlanVisitor<Operator, BuildContext, 'scan'> = {
+  filter: (n, { out }) => (hasAsyncCall(n.predicate) ? AsyncCalcOperator.filter(n.predicate, n.input.fields.length, out) : new FilterOperator(n.predicate, out)),
+  project: (n, { out }) => (n.exprs.some(hasAsyncCall) ? AsyncCalcOperator.project(n.exprs, n.input.fields.length, out) : new ProjectOperator(n.exprs, out)),
+  union: (_n, { out }) => new UnionOperator(out),
+  windowAggregate: (n, { out, o }) => {
+    // Async calls in keys, arguments or FILTER: computed by an async pre-step into extra columns first.
+    if (aggregateHasAsyncCall(n)) {
+      const hooks = trimLateRows(o.hooks, n.input.fields.length);
+      return new AsyncAggregateInput(n, n.input.fields.length, out, (e) => new WindowAggregateOperator(n.window, e.keys, e.aggs, out, hooks));
+    }
+    return new WindowAggregateOperator(n.window, n.keys, n.aggs, out, o.hooks);
+  },
+  groupAggregate: (n, { out, o }) => {
+    if (aggregateHasAsyncCall(n)) {
+      return new AsyncAggregateInput(n, n.input.fields.length, out, (e) => new GroupAggregateOperator(e.keys, e.aggs, n.input.updating, out, o.retentionMs, o.now));
+    }
+    return new GroupAggregateOperator(n.keys, n.aggs, n.input.updating, out, o.retentionMs, o.now);
+  },
+  intervalJoin: (n, { out, o }) =>
+    new IntervalJoinOperator(
+      {
+        joinType: n.joinType,
+        leftKeys: n.leftKeys,
+        rightKeys: n.rightKeys,
+        leftTime: n.leftTime,
+        rightTime: n.rightTime,
+        lower: n.lower,
+        upper: n.upper,
+        residual: n.residual,
+        leftWidth: n.left.fields.length,
+        rightWidth: n.right.fields.length,
+      },
+      out,
+      o.hooks,
+    ),
+  join: (n, { out, o }) =>
+    new StreamingJoinOperator(
+      {
+        joinType: n.joinType,
+        leftKeys: n.leftKeys,
+        rightKeys: n.rightKeys,
+        residual: n.residual,
+        leftWidth: n.left.fields.length,
+        rightWidth: n.right.fields.length,
+      },
+      out,
+      o.retentionMs,
+      o.now,
+    ),
+  windowTvf: (n, { out }) => new WindowTvfOperator(n.window, out),
+  correlate: (n, { out }) => new CorrelateOperator(n, out),
+  rank: (n, { out, o }) => new RankOperator(n, out, o.hooks, o.retentionMs, o.now),
+  over: (n, { out, o }) => new OverAggregateOperator(n, out, o.hooks, o.retentionMs, o.now),
+};

@@ -1,6 +1,6 @@
-import { assertNever } from '../core/types.js';
 import type { PlanNode, QueryPlan, WindowSpec } from '../plan/nodes.js';
-import { planInputs } from '../plan/walk.js';
+import { planInputs } from '../plan/children.js';
+import { dispatchPlan, type PlanVisitor } from '../plan/visitor.js';
 import { hasAsyncCall } from './async-calc.js';
 import { paneWidth } from './window-aggregate.js';
 
@@ -65,68 +65,64 @@ export function operatorLabel(n: PlanNode): string {
   return describeOperator(n).label;
 }
 
-function describeOperator(n: PlanNode, options: PhysicalOptions = {}): { label: string; state: string; watermark?: string } {
-  switch (n.kind) {
-    case 'scan': {
-      const cols = [...n.used].sort((a, b) => a - b).map((i) => n.table.columns[i]?.name);
-      return {
-        label: `Source[${n.table.name}] decodes [${cols.join(', ')}]`,
-        state: 'source positions (checkpointed)',
-        ...(n.rowtimeIndex !== undefined
-          ? {
-              watermark:
-                options.watermarkDelayMs === undefined
-                  ? `bounded out-of-orderness on ${n.table.columns[n.rowtimeIndex]?.name}`
-                  : `max(${n.table.columns[n.rowtimeIndex]?.name}) - ${options.watermarkDelayMs} ms - 1 ms`,
-            }
-          : {}),
-      };
-    }
-    case 'filter':
-      return hasAsyncCall(n.predicate) ? { label: 'AsyncFilter', state: 'rows waiting for async calls' } : { label: 'Filter', state: 'none' };
-    case 'project':
-      return n.exprs.some(hasAsyncCall) ? { label: 'AsyncProject', state: 'rows waiting for async calls' } : { label: 'Project', state: 'none' };
-    case 'union':
-      return { label: `Union[${n.inputs.length} inputs]`, state: 'none', watermark: 'minimum of the inputs' };
-    case 'windowAggregate':
-      return {
-        label: `WindowAggregate[${windowLabel(n.window)}]`,
-        state: n.window.type === 'SESSION' ? 'open sessions by key, merged when they touch' : 'panes by key',
-        watermark: 'fires windows whose end it passes, then forwards it',
-      };
-    case 'groupAggregate':
-      return {
-        label: `GroupAggregate[${n.keys.length} key${n.keys.length === 1 ? '' : 's'}${n.input.updating ? ', retracting input' : ''}]`,
-        state: 'accumulators by key, idle-state retention',
-      };
-    case 'intervalJoin': {
-      const hold = Math.max(0, n.upper, -n.lower);
-      return {
-        label: `IntervalJoin[${n.joinType}, right.time - left.time in [${n.lower} ms, ${n.upper} ms]]`,
-        state: 'both sides by key, expire by time',
-        watermark: `held back ${hold} ms`,
-      };
-    }
-    case 'join':
-      return { label: `Join[${n.joinType}]`, state: 'both sides by key, idle-state retention' };
-    case 'windowTvf':
-      return { label: `WindowTableFunction[${windowLabel(n.window)}]`, state: 'none' };
-    case 'correlate':
-      return { label: n.generator.type === 'unnest' ? 'Correlate[UNNEST]' : `Correlate[${n.generator.fn.def.name}]`, state: 'none' };
-    case 'rank':
-      if (n.dedup === 'first') return { label: 'Deduplicate[keep first]', state: 'first row by key until the watermark passes it, then its key', watermark: 'emits held rows it passes' };
-      if (n.dedup === 'last') return { label: 'Deduplicate[keep last]', state: 'last row by key, idle-state retention' };
-      return topNDescription(n);
-    case 'over':
-      return {
-        label: `OverAggregate[${n.frame.unit} ${n.frame.preceding === 'UNBOUNDED' ? 'UNBOUNDED' : n.frame.unit === 'RANGE' ? `${n.frame.preceding} ms` : n.frame.preceding} PRECEDING]`,
-        state: 'rows waiting for the watermark, frames by partition key, idle-state retention',
-        watermark: 'processes rows it passes, in time order',
-      };
-    default:
-      return assertNever(n, 'plan node');
-  }
+interface OperatorText {
+  label: string;
+  state: string;
+  watermark?: string;
 }
+
+function describeOperator(n: PlanNode, options: PhysicalOptions = {}): OperatorText {
+  return dispatchPlan(n, DESCRIBE_OPERATOR, options);
+}
+
+/** Label, state and watermark handling of the operator built for each plan node kind. */
+const DESCRIBE_OPERATOR: PlanVisitor<OperatorText, PhysicalOptions> = {
+  scan: (n, options) => {
+    const cols = [...n.used].sort((a, b) => a - b).map((i) => n.table.columns[i]?.name);
+    return {
+      label: `Source[${n.table.name}] decodes [${cols.join(', ')}]`,
+      state: 'source positions (checkpointed)',
+      ...(n.rowtimeIndex !== undefined
+        ? {
+            watermark:
+              options.watermarkDelayMs === undefined
+                ? `bounded out-of-orderness on ${n.table.columns[n.rowtimeIndex]?.name}`
+                : `max(${n.table.columns[n.rowtimeIndex]?.name}) - ${options.watermarkDelayMs} ms - 1 ms`,
+          }
+        : {}),
+    };
+  },
+  filter: (n) => (hasAsyncCall(n.predicate) ? { label: 'AsyncFilter', state: 'rows waiting for async calls' } : { label: 'Filter', state: 'none' }),
+  project: (n) => (n.exprs.some(hasAsyncCall) ? { label: 'AsyncProject', state: 'rows waiting for async calls' } : { label: 'Project', state: 'none' }),
+  union: (n) => ({ label: `Union[${n.inputs.length} inputs]`, state: 'none', watermark: 'minimum of the inputs' }),
+  windowAggregate: (n) => ({
+    label: `WindowAggregate[${windowLabel(n.window)}]`,
+    state: n.window.type === 'SESSION' ? 'open sessions by key, merged when they touch' : 'panes by key',
+    watermark: 'fires windows whose end it passes, then forwards it',
+  }),
+  groupAggregate: (n) => ({
+    label: `GroupAggregate[${n.keys.length} key${n.keys.length === 1 ? '' : 's'}${n.input.updating ? ', retracting input' : ''}]`,
+    state: 'accumulators by key, idle-state retention',
+  }),
+  intervalJoin: (n) => ({
+    label: `IntervalJoin[${n.joinType}, right.time - left.time in [${n.lower} ms, ${n.upper} ms]]`,
+    state: 'both sides by key, expire by time',
+    watermark: `held back ${Math.max(0, n.upper, -n.lower)} ms`,
+  }),
+  join: (n) => ({ label: `Join[${n.joinType}]`, state: 'both sides by key, idle-state retention' }),
+  windowTvf: (n) => ({ label: `WindowTableFunction[${windowLabel(n.window)}]`, state: 'none' }),
+  correlate: (n) => ({ label: n.generator.type === 'unnest' ? 'Correlate[UNNEST]' : `Correlate[${n.generator.fn.def.name}]`, state: 'none' }),
+  rank: (n) => {
+    if (n.dedup === 'first') return { label: 'Deduplicate[keep first]', state: 'first row by key until the watermark passes it, then its key', watermark: 'emits held rows it passes' };
+    if (n.dedup === 'last') return { label: 'Deduplicate[keep last]', state: 'last row by key, idle-state retention' };
+    return topNDescription(n);
+  },
+  over: (n) => ({
+    label: `OverAggregate[${n.frame.unit} ${n.frame.preceding === 'UNBOUNDED' ? 'UNBOUNDED' : n.frame.unit === 'RANGE' ? `${n.frame.preceding} ms` : n.frame.preceding} PRECEDING]`,
+    state: 'rows waiting for the watermark, frames by partition key, idle-state retention',
+    watermark: 'processes rows it passes, in time order',
+  }),
+};
 
 function topNDescription(n: Extract<PlanNode, { kind: 'rank' }>): { label: string; state: string } {
   const start = n.start ?? 1;

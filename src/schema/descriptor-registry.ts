@@ -8,7 +8,6 @@ import path from 'node:path';
 import protobuf from 'protobufjs';
 import descriptorExt from 'protobufjs/ext/descriptor.js';
 import { closest, DirkError, userError } from '../core/errors.js';
-import { silentLogger, type Logger } from '../core/logger.js';
 
 export type RefreshStrategy = 'LONG_POLLING' | 'VERSION_BASED_REFRESH';
 
@@ -37,12 +36,6 @@ export interface DescriptorRegistry {
   /** Calls `listener` after every swap of the descriptors; returns the unsubscribe function. */
   subscribe?(listener: () => void): () => void;
   close(): void;
-}
-
-export interface OpenRegistryOptions {
-  logger?: Logger;
-  /** Called after the descriptors changed (auto refresh). */
-  onChange?: () => void;
 }
 
 /** A registry over a Root that can be swapped when a refresh brings new descriptors. */
@@ -111,15 +104,6 @@ function collectTypes(ns: protobuf.NamespaceBase, out: Map<string, protobuf.Type
     if (nested instanceof protobuf.Type) out.set(stripDot(nested.fullName), nested);
     if (nested instanceof protobuf.Namespace || nested instanceof protobuf.Type) collectTypes(nested, out);
   }
-}
-
-export async function openDescriptorRegistry(
-  source: DescriptorSource,
-  opts: OpenRegistryOptions = {},
-): Promise<DescriptorRegistry> {
-  if (source.kind === 'files') return new RootRegistry(loadProtoFiles(source.dirs.length ? source.dirs : ['protos']));
-  const { openStencilRegistry } = await import('./stencil-client.js');
-  return openStencilRegistry(source, { logger: opts.logger ?? silentLogger, ...(opts.onChange ? { onChange: opts.onChange } : {}) });
 }
 
 /** All .proto files under the given dirs (recursively) or the given files, sorted for stable loading. */

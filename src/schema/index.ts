@@ -3,7 +3,6 @@
  * row codecs, and the proto/JSON -> SQL type mapping. See docs/schemas.md.
  */
 export {
-  openDescriptorRegistry,
   buildDescriptorSet,
   loadProtoFiles,
   rootFromDescriptorSet,
@@ -11,9 +10,9 @@ export {
   RootRegistry,
   type DescriptorSource,
   type DescriptorRegistry,
-  type OpenRegistryOptions,
   type RefreshStrategy,
 } from './descriptor-registry.js';
+export { openDescriptorRegistry, type OpenRegistryOptions } from './open-registry.js';
 export { protoTableSchema, messageInfos, type ProtoTableOptions, type FieldInfo } from './proto-types.js';
 export {
   createProtoRowDecoder,

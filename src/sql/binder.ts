@@ -1,5 +1,6 @@
 import { SqlError, DirkError, type SourcePosition } from '../core/errors.js';
 import { T, typeToString, type Field, type SqlType } from '../core/types.js';
+import type { AggregateFunctionDef } from '../udf/api.js';
 import type { FunctionCatalog } from '../udf/registry.js';
 import type { Expr } from './ast.js';
 import type { AggCall, BExpr, OpName } from '../plan/nodes.js';
@@ -60,11 +61,6 @@ function eqi(a: string | undefined, b: string | undefined): boolean {
   return a !== undefined && b !== undefined && a.toLowerCase() === b.toLowerCase();
 }
 
-export const AGGREGATES = new Set([
-  'COUNT', 'SUM', 'SUM0', 'MIN', 'MAX', 'AVG', 'STDDEV', 'STDDEV_POP', 'STDDEV_SAMP', 'VAR_POP', 'VAR_SAMP', 'VARIANCE',
-  'FIRST_VALUE', 'LAST_VALUE', 'COLLECT', 'LISTAGG',
-]);
-
 export const WINDOW_GROUP_FNS = new Set(['TUMBLE', 'HOP', 'SESSION']);
 export const WINDOW_AUX_FNS = new Set([
   'TUMBLE_START', 'TUMBLE_END', 'TUMBLE_ROWTIME', 'TUMBLE_PROCTIME',
@@ -91,7 +87,7 @@ export class Binder {
 
   bind(e: Expr, scope: Scope, agg?: AggregationContext): BExpr {
     if (agg) {
-      if (e.kind === 'call' && !e.over && (AGGREGATES.has(e.name) || this.isUdaf(e.name))) return this.bindAggCall(e, scope, agg);
+      if (e.kind === 'call' && !e.over && this.isAggregate(e.name)) return this.bindAggCall(e, scope, agg);
       if (e.kind === 'call' && WINDOW_AUX_FNS.has(e.name)) return agg.windowAux(e.name, e);
       // A whole expression equal to a group key refers to the key's output column.
       if (e.kind !== 'literal' && e.kind !== 'interval') {
@@ -238,7 +234,8 @@ export class Binder {
     }
   }
 
-  isUdaf(name: string): boolean {
+  /** Is `name` an aggregate function (built-in or user-defined; both are in the function catalog)? */
+  isAggregate(name: string): boolean {
     return this.functions.lookup(name)?.kind === 'aggregate';
   }
 
@@ -289,7 +286,7 @@ export class Binder {
 
   private bindCall(e: Extract<Expr, { kind: 'call' }>, scope: Scope, agg?: AggregationContext): BExpr {
     if (e.over) throw new SqlError(`OVER windows are only supported as a SELECT item of a plain query`, e.pos);
-    if (AGGREGATES.has(e.name) || this.isUdaf(e.name)) {
+    if (this.isAggregate(e.name)) {
       throw new SqlError(`aggregate function ${e.name} is not allowed here`, e.pos);
     }
     if (WINDOW_GROUP_FNS.has(e.name)) throw new SqlError(`${e.name}(...) is only allowed in GROUP BY`, e.pos);
@@ -342,73 +339,29 @@ export class Binder {
     return { k: 'col', index: agg.aggOffset + i, type: call.type, pos: e.pos };
   }
 
+  /**
+   * An aggregate call: its definition from the catalog, which gives the result type (a built-in's `bindCall`
+   * states Flink's type rule; a user aggregate's signatures are matched as a scalar function's are).
+   */
   makeAggCall(e: Extract<Expr, { kind: 'call' }>, args: BExpr[], filter: BExpr | null): AggCall {
-    const name = e.name;
     const distinct = e.distinct === true;
-    const a0 = args[0];
-    const need = (n: number): void => {
-      if (args.length !== n) throw new SqlError(`${name} takes ${n} argument${n === 1 ? '' : 's'}, found ${args.length}`, e.pos);
-    };
-    const numeric = (): void => {
-      if (a0 && !isNumeric(a0.type) && a0.type.kind !== 'NULL' && a0.type.kind !== 'ANY') {
-        throw new SqlError(`${name} needs a numeric argument, found ${typeToString(a0.type)}`, e.pos);
-      }
-    };
-    const base = { name, args, distinct, filter };
-    switch (name) {
-      case 'COUNT':
-        if (args.length > 1 && !distinct) throw new SqlError('COUNT takes one argument', e.pos);
-        return { ...base, type: T.BIGINT };
-      case 'SUM':
-      case 'SUM0':
-        need(1);
-        numeric();
-        // Flink: SUM of DECIMAL(p, s) is DECIMAL(38, s); AVG of DECIMAL(p, s) is DECIMAL(38, max(6, s)).
-        return { ...base, type: a0!.type.kind === 'DECIMAL' ? T.decimal(38, a0!.type.scale) : plainType(a0!.type) };
-      case 'AVG':
-        need(1);
-        numeric();
-        return { ...base, type: a0!.type.kind === 'DECIMAL' ? T.decimal(38, Math.max(6, a0!.type.scale)) : plainType(a0!.type) };
-      case 'MIN':
-      case 'MAX':
-      case 'FIRST_VALUE':
-      case 'LAST_VALUE':
-        need(1);
-        return { ...base, type: plainType(a0!.type) };
-      case 'STDDEV':
-      case 'STDDEV_POP':
-      case 'STDDEV_SAMP':
-      case 'VAR_POP':
-      case 'VAR_SAMP':
-      case 'VARIANCE': {
-        need(1);
-        numeric();
-        // Flink (Calcite's AVG return rule): the argument's type; DECIMAL(p, s) gives DECIMAL(38, max(6, s)).
-        const t = plainType(a0!.type);
-        const type = t.kind === 'DECIMAL' ? T.decimal(38, Math.max(6, t.scale)) : isNumeric(t) ? t : T.DOUBLE;
-        return { ...base, type };
-      }
-      case 'COLLECT':
-        need(1);
-        return { ...base, type: T.array(plainType(a0!.type)) };
-      case 'LISTAGG': {
-        if (args.length < 1 || args.length > 2) throw new SqlError('LISTAGG takes one or two arguments', e.pos);
-        const sep = args[1];
-        if (sep && !(sep.k === 'lit' && typeof sep.value === 'string')) throw new SqlError('LISTAGG separator must be a string literal', e.pos);
-        return { ...base, args: [a0!], type: T.STRING, param: sep ? (sep as { value: string }).value : ',' };
-      }
-      default: {
-        let fn;
-        try {
-          fn = this.functions.resolve(name, args.map((a) => a.type));
-        } catch (err) {
-          if (err instanceof DirkError) throw new SqlError(err.message, e.pos, err);
-          throw err;
-        }
-        if (fn.def.kind !== 'aggregate') throw new SqlError(`${name} is not an aggregate function`, e.pos);
-        return { ...base, type: fn.returnType, udaf: fn.def as never };
-      }
+    const def = this.functions.lookup(e.name);
+    if (def?.kind === 'aggregate' && def.bindCall) {
+      const argInfo = args.map((a) => ({ type: a.type, ...(a.k === 'lit' ? { literal: { value: a.value } } : {}) }));
+      const bound = withPosition(e.pos, () => def.bindCall!(argInfo, distinct));
+      return {
+        name: e.name,
+        args: bound.rowArgs === undefined ? args : args.slice(0, bound.rowArgs),
+        distinct,
+        filter,
+        type: bound.type,
+        aggregate: def as AggregateFunctionDef<unknown>,
+        ...(bound.param !== undefined ? { param: bound.param } : {}),
+      };
     }
+    const fn = withPosition(e.pos, () => this.functions.resolve(e.name, args.map((a) => a.type)));
+    if (fn.def.kind !== 'aggregate') throw new SqlError(`${e.name} is not an aggregate function`, e.pos);
+    return { name: e.name, args, distinct, filter, type: fn.returnType, aggregate: fn.def as AggregateFunctionDef<unknown> };
   }
 
   /** Evaluates a constant expression at plan time (window sizes, LIMIT, etc.). */
@@ -423,6 +376,16 @@ export class Binder {
 
   nowFn(): number {
     return this.now();
+  }
+}
+
+/** Runs a catalog or definition step, turning its user error into a SQL error at the call's position. */
+function withPosition<R>(pos: SourcePosition | undefined, f: () => R): R {
+  try {
+    return f();
+  } catch (err) {
+    if (err instanceof DirkError) throw new SqlError(err.message, pos, err);
+    throw err;
   }
 }
 

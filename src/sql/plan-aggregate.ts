@@ -4,7 +4,8 @@ import type { Expr, FromItem, Query, Select } from './ast.js';
 import { Scope, WINDOW_GROUP_FNS, canon, type AggregationContext, type Binder } from './binder.js';
 import { defaultName, passThrough } from './plan-fields.js';
 import type { PlanHost, Planned } from './plan-host.js';
-import { refsColumnsFrom, visitExpr } from '../plan/walk.js';
+import { refsColumnsFrom } from '../plan/children.js';
+import { visitExpr } from './ast-walk.js';
 import type { AggCall, BExpr, PlanNode, WindowSpec } from '../plan/nodes.js';
 import { isRowtime, plainType } from './types.js';
 
@@ -13,13 +14,11 @@ import { isRowtime, plainType } from './types.js';
  * (TUMBLE, HOP, CUMULATE, SESSION in FROM), HAVING, and the window table functions themselves.
  */
 
-const AGG_NAMES = new Set(['COUNT', 'SUM', 'SUM0', 'MIN', 'MAX', 'AVG', 'STDDEV', 'STDDEV_POP', 'STDDEV_SAMP', 'VAR_POP', 'VAR_SAMP', 'VARIANCE', 'FIRST_VALUE', 'LAST_VALUE', 'COLLECT', 'LISTAGG']);
-
 /** True when `e` calls an aggregate function (not as OVER). */
 export function containsAggregate(binder: Binder, e: Expr): boolean {
   let found = false;
   visitExpr(e, (x) => {
-    if (x.kind === 'call' && !x.over && (AGG_NAMES.has(x.name) || binder.isUdaf(x.name))) found = true;
+    if (x.kind === 'call' && !x.over && binder.isAggregate(x.name)) found = true;
   });
   return found;
 }
@@ -124,16 +123,16 @@ export function planAggregate(host: PlanHost, s: Select, input: Planned): Planne
   if (window) {
     if (source.node.updating) throw new SqlError('a window aggregation needs an append-only input; this input is updating', windowPos ?? s.pos);
     // HOP and CUMULATE merge panes and SESSION merges sessions: partial accumulators are combined.
-    const noMerge = window.type === 'TUMBLE' ? undefined : aggs.find((a) => a.udaf && !a.udaf.merge);
+    const noMerge = window.type === 'TUMBLE' ? undefined : aggs.find((a) => !a.aggregate.merge);
     if (noMerge) {
       throw new SqlError(
-        `aggregate function ${noMerge.udaf!.name} has no merge(), which ${window.type} windows need to combine partial results; use it in a TUMBLE window or a GROUP BY without a window, or give it a merge()`,
+        `aggregate function ${noMerge.aggregate.name} has no merge(), which ${window.type} windows need to combine partial results; use it in a TUMBLE window or a GROUP BY without a window, or give it a merge()`,
         windowPos ?? s.pos,
       );
     }
     node = { kind: 'windowAggregate', input: source.node, window, keys, aggs, fields, updating: false, rowtimeIndex: k + 2 };
   } else {
-    const noRetract = source.node.updating ? aggs.find((a) => a.udaf && !a.udaf.retract) : undefined;
+    const noRetract = source.node.updating ? aggs.find((a) => !a.aggregate.retract) : undefined;
     if (noRetract) throw new SqlError(`aggregate ${noRetract.name} cannot retract, so it cannot run on an updating input (it defines no retract)`, s.pos);
     node = {
       kind: 'groupAggregate',

@@ -117,8 +117,3 @@ function tableGenerator(
   if (columns.length === 0) throw new SqlError(`table function ${call.name} declares no columns`, call.pos);
   return { generator: { type: 'function', fn, args }, columns };
 }
-
-/** Input columns a correlate reads: the requested pass-through columns and the generator's arguments. */
-export function correlateGeneratorExprs(n: Extract<PlanNode, { kind: 'correlate' }>): readonly BExpr[] {
-  return n.generator.type === 'unnest' ? [n.generator.expr] : n.generator.args;
-}

@@ -3,7 +3,7 @@ import { T, type Field } from '../core/types.js';
 import type { FromItem, Query } from './ast.js';
 import { Scope } from './binder.js';
 import type { PlanHost, Planned } from './plan-host.js';
-import { visitBExpr } from '../plan/walk.js';
+import { mapOperands, visitBExpr } from '../plan/children.js';
 import type { BExpr, PlanNode } from '../plan/nodes.js';
 import { isRowtime, plainType } from './types.js';
 
@@ -121,27 +121,7 @@ function side(b: BExpr, width: number): 'L' | 'R' | 'BOTH' | 'NONE' {
 
 /** Re-bases column references of the right input (positions in the joined row) onto the right input alone. */
 function shift(b: BExpr, width: number): BExpr {
-  switch (b.k) {
-    case 'col':
-      return { ...b, index: b.index - width };
-    case 'lit':
-      return b;
-    case 'call':
-      return { ...b, args: b.args.map((a) => shift(a, width)) };
-    case 'op':
-      return { ...b, args: b.args.map((a) => shift(a, width)) };
-    case 'case':
-      return { ...b, whens: b.whens.map(([c, v]) => [shift(c, width), shift(v, width)] as const), else: b.else ? shift(b.else, width) : null };
-    case 'cast':
-    case 'field':
-      return { ...b, arg: shift(b.arg, width) };
-    case 'index':
-      return { ...b, arg: shift(b.arg, width), index: shift(b.index, width) };
-    case 'like':
-      return { ...b, arg: shift(b.arg, width), pattern: shift(b.pattern, width) };
-    case 'in':
-      return { ...b, arg: shift(b.arg, width), list: b.list.map((x) => shift(x, width)) };
-  }
+  return b.k === 'col' ? { ...b, index: b.index - width } : mapOperands(b, (c) => shift(c, width));
 }
 
 /**

@@ -1,10 +1,11 @@
 import { SqlError, type SourcePosition } from '../core/errors.js';
 import { T, typeToString, type Field } from '../core/types.js';
 import type { Expr, OverSpec, Select } from './ast.js';
-import { AGGREGATES, Scope, canon, type Binder } from './binder.js';
+import { Scope, canon, type Binder } from './binder.js';
+import { planInputs } from '../plan/children.js';
 import { bindSelectList } from './plan-fields.js';
 import type { PlanHost, Planned } from './plan-host.js';
-import { visitExpr } from '../plan/walk.js';
+import { visitExpr } from './ast-walk.js';
 import type { AggCall, BExpr, PlanNode } from '../plan/nodes.js';
 import { isRowtime, plainType } from './types.js';
 
@@ -63,7 +64,7 @@ function resolveOver(s: Select, c: Call): OverSpec {
   return w.spec;
 }
 
-export function planOverSelect(host: PlanHost, s: Select, input: Planned, isUdaf: (name: string) => boolean): Planned {
+export function planOverSelect(host: PlanHost, s: Select, input: Planned, isAggregate: (name: string) => boolean): Planned {
   const calls: Call[] = [];
   for (const item of s.items) if (item.kind === 'expr') visitExpr(item.expr, (x) => x.kind === 'call' && x.over && calls.push(x));
   const overs = new Map(calls.map((c) => [c, resolveOver(s, c)] as const));
@@ -72,7 +73,7 @@ export function planOverSelect(host: PlanHost, s: Select, input: Planned, isUdaf
     if (!TOP_N.has(c.name) && RANKING.has(c.name)) {
       throw new SqlError(`${c.name}() OVER is not supported; use ROW_NUMBER(), RANK() or DENSE_RANK() for Top-N or an aggregate such as SUM(...) OVER`, c.pos);
     }
-    if (!TOP_N.has(c.name) && !AGGREGATES.has(c.name) && !isUdaf(c.name)) {
+    if (!TOP_N.has(c.name) && !isAggregate(c.name)) {
       throw new SqlError(`${c.name} is not an aggregate function; only aggregates and ROW_NUMBER() can be used with OVER`, c.pos);
     }
   }
@@ -317,20 +318,7 @@ export function assertNoPendingRank(root: PlanNode): void {
         p.pos,
       );
     }
-    switch (n.kind) {
-      case 'scan':
-        return;
-      case 'union':
-        n.inputs.forEach(visit);
-        return;
-      case 'join':
-      case 'intervalJoin':
-        visit(n.left);
-        visit(n.right);
-        return;
-      default:
-        visit(n.input);
-    }
+    planInputs(n).forEach(visit);
   };
   visit(root);
 }
@@ -381,7 +369,7 @@ function planOverAggregates(host: PlanHost, s: Select, input: Planned, calls: Ca
     slotOf.set(c, i);
   }
   if (input.node.updating) throw new SqlError('OVER aggregates need an append-only input; this input is updating', calls[0]!.pos);
-  const noRetract = frame.preceding !== 'UNBOUNDED' ? aggs.find((a) => a.udaf && !a.udaf.retract) : undefined;
+  const noRetract = frame.preceding !== 'UNBOUNDED' ? aggs.find((a) => !a.aggregate.retract) : undefined;
   if (noRetract) throw new SqlError(`aggregate ${noRetract.name} defines no retract, so it can only run OVER an UNBOUNDED PRECEDING window`, calls[0]!.pos);
   const aggFields: Field[] = aggs.map((a, i) => ({ name: `$over${i}`, type: a.type }));
   const node: PlanNode = {

@@ -11,7 +11,8 @@ import { bindSelectList, mapUniqueKey, passThrough, uniqueNames } from './plan-f
 import type { PlanHost, Planned } from './plan-host.js';
 import { planJoin } from './plan-join.js';
 import { assertNoPendingRank, consumeRank, containsOver, planOverSelect } from './plan-over.js';
-import { assertAsyncPlacement, collectScans, computeUsedColumns, type ScanNode } from '../plan/walk.js';
+import { collectScans, type ScanNode } from '../plan/children.js';
+import { assertAsyncPlacement, computeUsedColumns } from '../plan/walk.js';
 import type { BExpr, PlanNode, QueryPlan } from '../plan/nodes.js';
 import { commonType, isRowtime, plainType } from './types.js';
 
@@ -178,7 +179,7 @@ class Planner {
 
   private planProjection(s: Select, input: Planned): Planned {
     if (s.items.some((i) => i.kind === 'expr' && containsOver(i.expr))) {
-      return planOverSelect(this.host, s, input, (name) => this.binder.isUdaf(name));
+      return planOverSelect(this.host, s, input, (name) => this.binder.isAggregate(name));
     }
     const { exprs, fields } = bindSelectList(input.scope, s.items, (item) => {
       if (item.expr.kind === 'call' && item.expr.over) throw new SqlError('OVER aggregations are not supported yet', item.expr.pos);

@@ -87,11 +87,8 @@ export interface ScalarFunctionDef<P extends readonly TypeName[] = readonly Type
   readonly examples?: readonly FunctionExample[];
 }
 
-export interface AggregateFunctionDef<Acc = unknown> extends FunctionLifecycle {
-  readonly kind: 'aggregate';
-  readonly name: string;
-  readonly description?: string;
-  readonly signatures: readonly Signature[];
+/** The accumulator functions of an aggregate. `accumulate`, `retract` and `merge` may update `acc` in place or return a new one. */
+export interface AggregateAccumulator<Acc = unknown> {
   readonly createAccumulator: () => Acc;
   readonly accumulate: (acc: Acc, ...args: unknown[]) => Acc | void;
   /** Needed for updating (retracting) inputs; without it the function is append-only. */
@@ -99,7 +96,61 @@ export interface AggregateFunctionDef<Acc = unknown> extends FunctionLifecycle {
   /** Needed for session windows and HOP pane sharing. */
   readonly merge?: (acc: Acc, other: Acc) => Acc | void;
   readonly getValue: (acc: Acc) => unknown;
-  readonly examples?: readonly { readonly rows: readonly (readonly unknown[])[]; readonly result: unknown }[];
+}
+
+/** One argument of an aggregate call, as the planner sees it. */
+export interface AggregateArgument {
+  readonly type: SqlType;
+  /** The argument is a literal: its value (e.g. LISTAGG's separator). */
+  readonly literal?: { readonly value: unknown };
+}
+
+/** What `bindCall` decides about a call: its result type, and how many leading arguments are evaluated per row. */
+export interface AggregateBinding {
+  readonly type: SqlType;
+  /** Arguments evaluated per row (the rest are plan-time parameters); all of them when absent. */
+  readonly rowArgs?: number;
+  /** A plan-time parameter handed to `forCall` (LISTAGG's separator). */
+  readonly param?: unknown;
+}
+
+/** One call of an aggregate, for `forCall`. */
+export interface AggregateCall {
+  readonly argTypes: readonly SqlType[];
+  readonly returnType: SqlType;
+  /** The input is a changelog: `retract` is called for deleted and updated-before rows. */
+  readonly retracting: boolean;
+  readonly param?: unknown;
+}
+
+export interface AggregateExample {
+  /** The argument values of each input row. */
+  readonly rows: readonly (readonly unknown[])[];
+  readonly result: unknown;
+  /** SQL spelling shown in the generated docs. */
+  readonly sql?: string;
+  /** SQL types of the row arguments when they cannot be told from the JS values (BIGINT, DECIMAL(p, s), TIMESTAMP). */
+  readonly argTypes?: readonly TypeName[];
+  /** Literal arguments written after the row arguments (LISTAGG's separator). */
+  readonly literals?: readonly unknown[];
+}
+
+export interface AggregateFunctionDef<Acc = unknown> extends FunctionLifecycle, AggregateAccumulator<Acc> {
+  readonly kind: 'aggregate';
+  readonly name: string;
+  readonly description?: string;
+  readonly signatures: readonly Signature[];
+  /**
+   * Plan-time type rule for rules a signature cannot state (SUM of DECIMAL(p, s) is DECIMAL(38, s)); throws a
+   * user error naming the problem. When present it replaces signature matching; `signatures` then document.
+   */
+  readonly bindCall?: (args: readonly AggregateArgument[], distinct: boolean) => AggregateBinding;
+  /**
+   * Accumulator functions for one call, when they depend on its types or on a retracting input (exact BIGINT
+   * sums, a DECIMAL's scale, MIN over a changelog). Without it the def's own functions are used.
+   */
+  readonly forCall?: (call: AggregateCall) => AggregateAccumulator<Acc>;
+  readonly examples?: readonly AggregateExample[];
 }
 
 export interface TableFunctionDef extends FunctionLifecycle {

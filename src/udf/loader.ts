@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DirkError, userError } from '../core/errors.js';
 import type { FunctionDef } from './api.js';
-import { setOrigin } from './registry.js';
+import { setOrigin } from './origin.js';
 
 /**
  * Loads user functions from folders. Every top-level .js / .mjs / .ts / .mts file of a folder is a module whose
@@ -35,7 +35,8 @@ function apiUrl(file: string): string {
   return pathToFileURL(path.join(here, `${file}.js`)).href;
 }
 
-const API_SPECIFIERS: Readonly<Record<string, string>> = { 'dirk/udf': 'api', dirk: 'index' };
+// The published package is dirk-sql; `dirk/udf` is the spelling UDF folders used before, and still works.
+const API_SPECIFIERS: Readonly<Record<string, string>> = { 'dirk-sql/udf': 'api', 'dirk-sql': 'index', 'dirk/udf': 'api', dirk: 'index' };
 
 type Ts = typeof import('typescript');
 let tsModule: Promise<Ts> | undefined;

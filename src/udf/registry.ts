@@ -1,4 +1,5 @@
 import { atSqlPosition, closest, DirkError, userError, type SourcePosition } from '../core/errors.js';
+import { originOf } from './origin.js';
 import { slotOf, type FunctionSlot } from './slots.js';
 import { canonicalInt64, typeToString, type Field, type SqlType } from '../core/types.js';
 import type { FunctionDef, Signature } from './api.js';
@@ -32,16 +33,7 @@ export interface FunctionCatalog {
   used(): FunctionDef[];
 }
 
-/** Where each def came from; the loader records the file of every def it loads. */
-const defOrigins = new WeakMap<FunctionDef, string>();
-
-export function setOrigin(def: FunctionDef, origin: string): void {
-  defOrigins.set(def, origin);
-}
-
-export function originOf(def: FunctionDef): string | undefined {
-  return defOrigins.get(def);
-}
+export { originOf, setOrigin } from './origin.js';
 
 interface CompiledSignature {
   readonly signature: Signature;

@@ -1,6 +1,6 @@
 import { DirkError, positionText, userError, type SourcePosition } from '../core/errors.js';
 import type { AggregateFunctionDef, FunctionContext, FunctionDef, ScalarFunctionDef, TableFunctionDef } from './api.js';
-import { originOf, setOrigin } from './registry.js';
+import { originOf, setOrigin } from './origin.js';
 
 /**
  * A running job calls every function through a slot: a stable proxy definition (what the catalog, the plan

@@ -22,6 +22,7 @@ import { DecodeError, DirkError, userError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { Row } from '../../core/types.js';
 import type { BadRecordPolicy, RowDecoder } from '../shared/codec.js';
+import { BadRecords } from '../shared/bad-records.js';
 
 export type FileFormat = 'JSONL' | 'PROTO_JSONL' | 'PROTO_DELIMITED';
 
@@ -55,32 +56,14 @@ export function createFileSource(opts: FileSourceOptions): Source {
   let stopping = false;
   let running = false;
 
-  /** Turns one record's bytes into a row; throws DecodeError. */
-  const toRow: (bytes: Uint8Array) => Row =
-    opts.format === 'PROTO_JSONL'
-      ? (bytes) => {
-          let json: unknown;
-          try {
-            json = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
-          } catch (e) {
-            throw new DecodeError(`not JSON: ${(e as Error).message}`);
-          }
-          let bin: Uint8Array;
-          try {
-            bin = opts.protoJsonToBytes!(json);
-          } catch (e) {
-            throw new DecodeError(`not a valid protobuf JSON message: ${(e as Error).message}`);
-          }
-          return opts.decoder.decode(bin);
-        }
-      : (bytes) => opts.decoder.decode(bytes);
+  const toRow = recordDecoder(opts);
 
   async function run(ctx: SourceContext): Promise<void> {
     const metrics = ctx.metrics;
     let rows: Row[] = [];
     /** Records consumed so far in this run, counting from the file start. */
     let consumed = 0;
-    let badLogged = 0;
+    const bad = new BadRecords(policy, { table: opts.table, logger, metrics, logLimitTotal: 20 });
 
     const flush = async (): Promise<void> => {
       if (rows.length > 0) {
@@ -101,25 +84,10 @@ export function createFileSource(opts: FileSourceOptions): Source {
       try {
         rows.push(toRow(bytes));
       } catch (e) {
-        const error = e instanceof DecodeError ? e : new DecodeError(`decoder failed: ${(e as Error).message}`, e);
-        metrics.decodeErrors.inc();
-        const where = `${opts.path}:${line}`;
-        if (policy.mode === 'FAIL') {
-          return userError(
-            `table ${opts.table}: cannot decode ${opts.format === 'PROTO_DELIMITED' ? 'record' : 'line'} ${where}: ${error.message} ` +
-              '(bad-record policy FAIL stops the job; SKIP or DEAD_LETTER would let it continue)',
-            { cause: error },
-          );
-        }
-        if (policy.mode === 'SKIP') metrics.badRecordsSkipped.inc();
-        else metrics.badRecordsDeadLettered.inc();
-        if (policy.mode === 'DEAD_LETTER' || badLogged++ < 20) {
-          logger.warn(policy.mode === 'SKIP' ? 'skipped a record that cannot be decoded' : 'dead letter: a record that cannot be decoded', {
-            file: opts.path,
-            line,
-            error: error.message,
-          });
-        }
+        const error = bad.decodeError(e);
+        if (bad.stopsSource) return bad.failure(`${opts.format === 'PROTO_DELIMITED' ? 'record' : 'line'} ${opts.path}:${line}`, error);
+        // Synchronous for a file: without a dead-letter writer, handle() only counts and logs.
+        void bad.handle([{ record: undefined, error, at: { file: opts.path, line } }]);
       }
       return undefined;
     };
@@ -130,59 +98,28 @@ export function createFileSource(opts: FileSourceOptions): Source {
       throw err;
     };
 
-    const stream = fs.createReadStream(opts.path, { highWaterMark: 1 << 20 });
+    const stream = fs.createReadStream(opts.path, { highWaterMark: 1 << 20 }) as fs.ReadStream & AsyncIterable<Buffer>;
     try {
       if (opts.format === 'PROTO_DELIMITED') {
-        let carry: Buffer | undefined;
-        for await (const chunk of stream as AsyncIterable<Buffer>) {
-          const buf = carry ? Buffer.concat([carry, chunk]) : chunk;
-          carry = undefined;
-          let pos = 0;
-          for (;;) {
-            const len = readVarint(buf, pos);
-            if (len === undefined) break; // prefix incomplete: wait for more bytes
-            const start = pos + len.size;
-            if (start + len.value > buf.length) break;
-            consumed++;
-            const err = consumed > skip ? record(buf.subarray(start, start + len.value), consumed) : undefined;
-            if (err) await failAfterFlush(err);
-            pos = start + len.value;
-            if (rows.length >= batchSize) await flush();
-            if (stopping) return;
+        for await (const frame of delimitedFrames(stream)) {
+          if ('truncated' in frame) {
+            await flush();
+            truncatedEnd(frame.truncated, consumed + 1);
+            continue;
           }
-          if (pos < buf.length) carry = Buffer.from(buf.subarray(pos));
-        }
-        if (carry && carry.length > 0) {
-          await flush();
-          const line = consumed + 1;
-          const e = new DecodeError(`the file ends inside a record (${carry.length} trailing bytes)`);
-          if (policy.mode === 'FAIL') throw userError(`table ${opts.table}: cannot decode record ${opts.path}:${line}: ${e.message}`, { cause: e });
-          logger.warn('ignored a truncated record at the end of the file', { file: opts.path, record: line, bytes: carry.length });
-          metrics.decodeErrors.inc();
-          (policy.mode === 'SKIP' ? metrics.badRecordsSkipped : metrics.badRecordsDeadLettered).inc();
+          consumed++;
+          const err = consumed > skip ? record(frame.record, consumed) : undefined;
+          if (err) await failAfterFlush(err);
+          if (rows.length >= batchSize) await flush();
+          if (stopping) return;
         }
       } else {
-        let carry: Buffer | undefined;
-        for await (const chunk of stream as AsyncIterable<Buffer>) {
-          const buf = carry ? Buffer.concat([carry, chunk]) : chunk;
-          carry = undefined;
-          let start = 0;
-          for (;;) {
-            const nl = buf.indexOf(NL, start);
-            if (nl < 0) break;
-            consumed++;
-            const err = line(buf, start, nl, consumed);
-            if (err) await failAfterFlush(err);
-            start = nl + 1;
-            if (rows.length >= batchSize) await flush();
-            if (stopping) return;
-          }
-          if (start < buf.length) carry = Buffer.from(buf.subarray(start));
-        }
-        if (carry && carry.length > 0) {
+        for await (const text of lineFrames(stream)) {
           consumed++;
-          const err = line(carry, 0, carry.length, consumed);
+          const err = line(text, consumed);
           if (err) await failAfterFlush(err);
+          if (rows.length >= batchSize) await flush();
+          if (stopping) return;
         }
       }
       await flush();
@@ -190,15 +127,24 @@ export function createFileSource(opts: FileSourceOptions): Source {
       stream.destroy();
     }
 
-    function line(buf: Buffer, start: number, end: number, n: number): DirkError | undefined {
+    /** The file ends inside a length-prefixed record: FAIL stops, otherwise it is counted and logged. */
+    function truncatedEnd(carry: Buffer, n: number): void {
+      const e = new DecodeError(`the file ends inside a record (${carry.length} trailing bytes)`);
+      if (policy.mode === 'FAIL') throw userError(`table ${opts.table}: cannot decode record ${opts.path}:${n}: ${e.message}`, { cause: e });
+      logger.warn('ignored a truncated record at the end of the file', { file: opts.path, record: n, bytes: carry.length });
+      metrics.decodeErrors.inc();
+      (policy.mode === 'SKIP' ? metrics.badRecordsSkipped : metrics.badRecordsDeadLettered).inc();
+    }
+
+    function line(text: Buffer, n: number): DirkError | undefined {
       if (n <= skip) return undefined;
-      let e = end;
-      if (e > start && buf[e - 1] === 0x0d) e--; // CRLF
+      let e = text.length;
+      if (e > 0 && text[e - 1] === 0x0d) e--; // CRLF
       // Blank (whitespace-only) lines are not records.
-      let s = start;
-      while (s < e && (buf[s] === 0x20 || buf[s] === 0x09)) s++;
+      let s = 0;
+      while (s < e && (text[s] === 0x20 || text[s] === 0x09)) s++;
       if (s === e) return undefined;
-      return record(buf.subarray(start, e), n);
+      return record(text.subarray(0, e), n);
     }
   }
 
@@ -235,6 +181,64 @@ export function createFileSource(opts: FileSourceOptions): Source {
       stopping = true;
     },
   };
+}
+
+/** Turns one record's bytes into a row; throws DecodeError. PROTO_JSONL goes through the binary form. */
+function recordDecoder(opts: FileSourceOptions): (bytes: Uint8Array) => Row {
+  if (opts.format !== 'PROTO_JSONL') return (bytes) => opts.decoder.decode(bytes);
+  return (bytes) => {
+    let json: unknown;
+    try {
+      json = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
+    } catch (e) {
+      throw new DecodeError(`not JSON: ${(e as Error).message}`);
+    }
+    let bin: Uint8Array;
+    try {
+      bin = opts.protoJsonToBytes!(json);
+    } catch (e) {
+      throw new DecodeError(`not a valid protobuf JSON message: ${(e as Error).message}`);
+    }
+    return opts.decoder.decode(bin);
+  };
+}
+
+/** Length-prefixed (varint) records, and `{ truncated }` with the trailing bytes when the file ends inside one. */
+async function* delimitedFrames(stream: AsyncIterable<Buffer>): AsyncGenerator<{ record: Buffer } | { truncated: Buffer }> {
+  let carry: Buffer | undefined;
+  for await (const chunk of stream) {
+    const buf = carry ? Buffer.concat([carry, chunk]) : chunk;
+    carry = undefined;
+    let pos = 0;
+    for (;;) {
+      const len = readVarint(buf, pos);
+      if (len === undefined) break; // prefix incomplete: wait for more bytes
+      const start = pos + len.size;
+      if (start + len.value > buf.length) break;
+      yield { record: buf.subarray(start, start + len.value) };
+      pos = start + len.value;
+    }
+    if (pos < buf.length) carry = Buffer.from(buf.subarray(pos));
+  }
+  if (carry && carry.length > 0) yield { truncated: carry };
+}
+
+/** Lines without their newline; the last one also when the file does not end with a newline. */
+async function* lineFrames(stream: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  let carry: Buffer | undefined;
+  for await (const chunk of stream) {
+    const buf = carry ? Buffer.concat([carry, chunk]) : chunk;
+    carry = undefined;
+    let start = 0;
+    for (;;) {
+      const nl = buf.indexOf(NL, start);
+      if (nl < 0) break;
+      yield buf.subarray(start, nl);
+      start = nl + 1;
+    }
+    if (start < buf.length) carry = Buffer.from(buf.subarray(start));
+  }
+  if (carry && carry.length > 0) yield carry;
 }
 
 /** Reads a varint (up to 32 bits, enough for a length) at pos; undefined when the buffer ends first. */

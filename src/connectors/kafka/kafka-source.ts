@@ -27,12 +27,16 @@
  * produces the original key, value and headers plus dirk-* error headers to a topic. Never silently dropped.
  */
 import kafkajs from './kafkajs.js';
-import type { Admin, Batch, Consumer, ConsumerConfig, EachBatchPayload, IHeaders, Message, Producer } from 'kafkajs';
+import type { Admin, Consumer, ConsumerConfig, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Message } from 'kafkajs';
 import type { Source, SourceContext, SourcePositions } from '../../core/connector.js';
-import { DecodeError, DirkError, externalError, userError } from '../../core/errors.js';
+import { DirkError, externalError, userError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { Row } from '../../core/types.js';
 import type { BadRecordPolicy, RowDecoder } from '../shared/codec.js';
+import { BadRecords, type BadRecord } from '../shared/bad-records.js';
+import { decodeBatch } from './kafka-batch.js';
+import { createKafkaProducers, type KafkaProducers, type SharedProducer } from './shared-producer.js';
+import { DIRK_ASSIGNERS } from './subscription-assigner.js';
 import {
   consumerProperties,
   createKafkaClient,
@@ -41,8 +45,6 @@ import {
   topicRegex,
   type KafkaSecurity,
 } from './kafka-client.js';
-import { DIRK_ASSIGNERS } from './subscription-assigner.js';
-import { DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_REQUEST_BYTES, fitDeadLetter, prepareTopic, sendBounded, type SendLimits } from './bounded-send.js';
 
 export interface KafkaSourceOptions {
   readonly table: string;
@@ -68,6 +70,8 @@ export interface KafkaSourceOptions {
   readonly concurrency?: number;
   /** Called with the topics the pattern resolved to, once, at start (telemetry topic info). */
   readonly onTopics?: (topics: readonly string[]) => void;
+  /** The job's shared producer for dead letters; by default the source opens (and closes) its own. */
+  readonly producers?: KafkaProducers;
 }
 
 /** Per-partition bookkeeping, keyed by split id. */
@@ -80,51 +84,63 @@ interface PartitionState {
 const BAD_RECORD_LOG_LIMIT = 5;
 
 export function createKafkaSource(opts: KafkaSourceOptions): Source {
-  const logger = opts.logger.child({ source: 'kafka', table: opts.table });
-  const regex = topicRegex(opts.topicPattern);
-  const policy = opts.badRecords;
-  if (policy.mode === 'DEAD_LETTER' && !policy.deadLetterTopic) {
-    throw userError(`table ${opts.table}: bad-record policy DEAD_LETTER needs a dead-letter topic`);
-  }
-  const kafka = createKafkaClient({
-    brokers: opts.brokers,
-    clientId: opts.clientId,
-    security: opts.security,
-    logger,
-  });
+  return new KafkaSource(opts);
+}
+
+class KafkaSource implements Source {
+  readonly table: string;
+  private readonly logger: Logger;
+  private readonly regex: RegExp;
+  private readonly policy: BadRecordPolicy;
+  private readonly kafka: Kafka;
 
   /** Delivered positions, per split. */
-  const delivered = new Map<string, PartitionState>();
+  private readonly delivered = new Map<string, PartitionState>();
   /** Restore positions from seek(): split -> offset. */
-  const restore = new Map<string, number>();
+  private readonly restore = new Map<string, number>();
   /** Partitions currently assigned to this member. */
-  let assigned = new Set<string>();
+  private assigned = new Set<string>();
 
-  let consumer: Consumer | undefined;
-  let deadLetter: Producer | undefined;
-  let deadLetterLimits: SendLimits = { maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES, maxRequestBytes: DEFAULT_MAX_REQUEST_BYTES };
-  let admin: Admin | undefined;
-  let running = false;
-  let stopping = false;
-  let finished: (() => void) | undefined;
-  let failed: ((e: unknown) => void) | undefined;
-  let shutdown: Promise<void> | undefined;
+  private consumer: Consumer | undefined;
+  private deadLetter: SharedProducer | undefined;
+  /** Producers this source opened itself (no shared ones given), closed when it stops. */
+  private ownProducers: KafkaProducers | undefined;
+  private badRecords: BadRecords<KafkaMessage> | undefined;
+  private admin: Admin | undefined;
+  private running = false;
+  private stopping = false;
+  private finished: (() => void) | undefined;
+  private failed: ((e: unknown) => void) | undefined;
+  private shutdown: Promise<void> | undefined;
+  private heartbeatEveryMs = 3000;
 
   // Bounded mode: end offsets observed at start, and partitions that reached them.
-  let ends: Map<string, number> | undefined;
-  const done = new Set<string>();
+  private ends: Map<string, number> | undefined;
+  private readonly done = new Set<string>();
 
-  async function getAdmin(): Promise<Admin> {
-    if (!admin) {
-      admin = kafka.admin();
-      await admin.connect();
+  constructor(private readonly opts: KafkaSourceOptions) {
+    this.table = opts.table;
+    this.logger = opts.logger.child({ source: 'kafka', table: opts.table });
+    this.regex = topicRegex(opts.topicPattern);
+    this.policy = opts.badRecords;
+    if (this.policy.mode === 'DEAD_LETTER' && !this.policy.deadLetterTopic) {
+      throw userError(`table ${opts.table}: bad-record policy DEAD_LETTER needs a dead-letter topic`);
     }
-    return admin;
+    this.kafka = createKafkaClient({ brokers: opts.brokers, clientId: opts.clientId, security: opts.security, logger: this.logger });
   }
 
-  async function resolveTopics(a: Admin): Promise<string[]> {
+  private async getAdmin(): Promise<Admin> {
+    if (!this.admin) {
+      this.admin = this.kafka.admin();
+      await this.admin.connect();
+    }
+    return this.admin;
+  }
+
+  private async resolveTopics(a: Admin): Promise<string[]> {
+    const { opts } = this;
     const all = await a.listTopics();
-    const topics = all.filter((t) => regex.test(t) && !t.startsWith('__')).sort();
+    const topics = all.filter((t) => this.regex.test(t) && !t.startsWith('__')).sort();
     if (topics.length === 0) {
       const sample = all.filter((t) => !t.startsWith('__')).slice(0, 20);
       throw userError(
@@ -136,8 +152,10 @@ export function createKafkaSource(opts: KafkaSourceOptions): Source {
   }
 
   /** Bounded mode: end offsets now, and the partitions that have nothing to read from their start. */
-  async function boundedPlan(a: Admin, topics: string[]): Promise<void> {
-    ends = new Map();
+  private async boundedPlan(a: Admin, topics: string[]): Promise<void> {
+    const { opts } = this;
+    const ends = new Map<string, number>();
+    this.ends = ends;
     const committed = new Map<string, number>();
     for (const t of await a.fetchOffsets({ groupId: opts.groupId, topics })) {
       for (const p of t.partitions) committed.set(splitId(t.topic, p.partition), Number(p.offset));
@@ -148,121 +166,87 @@ export function createKafkaSource(opts: KafkaSourceOptions): Source {
         const end = Number(p.high);
         ends.set(split, end);
         const c = committed.get(split);
-        const start =
-          restore.get(split) ??
-          (c !== undefined && c >= 0 ? c : opts.autoOffsetReset === 'earliest' ? Number(p.low) : end);
-        if (start >= end) done.add(split);
+        const start = this.restore.get(split) ?? (c !== undefined && c >= 0 ? c : opts.autoOffsetReset === 'earliest' ? Number(p.low) : end);
+        if (start >= end) this.done.add(split);
       }
     }
   }
 
-  function boundedComplete(): boolean {
-    return ends !== undefined && done.size >= ends.size;
+  private boundedComplete(): boolean {
+    return this.ends !== undefined && this.done.size >= this.ends.size;
   }
 
-  function finishSoon(): void {
+  private finishSoon(): void {
     // Never stop the consumer from inside eachBatch (kafkajs waits for the batch to end): defer it.
-    setImmediate(() => void stopConsumer().then(() => finished?.(), (e: unknown) => failed?.(e)));
+    setImmediate(() => void this.stopConsumer().then(() => this.finished?.(), (e: unknown) => this.failed?.(e)));
   }
 
-  function fail(e: unknown): void {
-    if (stopping) return;
-    stopping = true;
+  private fail(e: unknown): void {
+    if (this.stopping) return;
+    this.stopping = true;
     setImmediate(() => {
-      void stopConsumer().finally(() => failed?.(e));
+      void this.stopConsumer().finally(() => this.failed?.(e));
     });
   }
 
-  async function stopConsumer(): Promise<void> {
-    stopping = true;
-    if (!consumer) return;
-    shutdown ??= (async () => {
-      const c = consumer;
-      const d = deadLetter;
+  private async stopConsumer(): Promise<void> {
+    this.stopping = true;
+    if (!this.consumer) return;
+    this.shutdown ??= (async () => {
+      const c = this.consumer;
+      const own = this.ownProducers;
+      this.ownProducers = undefined;
       try {
         if (c) await c.disconnect();
       } finally {
-        running = false;
-        assigned = new Set();
-        if (d) await d.disconnect().catch(() => {});
+        this.running = false;
+        this.assigned = new Set();
+        if (own) await own.close();
       }
     })();
-    return shutdown;
+    return this.shutdown;
   }
 
-  function onGroupJoin(memberAssignment: Record<string, number[]>, ctx: SourceContext): void {
+  private onGroupJoin(memberAssignment: Record<string, number[]>, ctx: SourceContext): void {
     const next = new Set<string>();
     for (const [topic, partitions] of Object.entries(memberAssignment)) {
       for (const p of partitions) next.add(splitId(topic, p));
     }
-    for (const split of delivered.keys()) {
-      if (!next.has(split)) delivered.delete(split);
+    for (const split of this.delivered.keys()) {
+      if (!next.has(split)) this.delivered.delete(split);
     }
-    assigned = next;
+    this.assigned = next;
     // kafkajs forgets its fetch positions on every join (it restarts from the committed offsets, which
     // trail ours by up to a checkpoint); resume kept partitions where we are, restored ones at the restore.
     for (const split of next) {
-      const at = delivered.get(split)?.next ?? restore.get(split);
+      const at = this.delivered.get(split)?.next ?? this.restore.get(split);
       if (at === undefined) continue;
       const sp = parseSplit(split)!;
-      consumer!.seek({ topic: sp.topic, partition: sp.partition, offset: String(at) });
+      this.consumer!.seek({ topic: sp.topic, partition: sp.partition, offset: String(at) });
     }
-    logger.info('partitions assigned', { partitions: [...next].sort() });
+    this.logger.info('partitions assigned', { partitions: [...next].sort() });
     // Event time must wait for assigned partitions that have not delivered yet.
     ctx.splitsAssigned?.([...next]);
   }
 
-  async function eachBatch(payload: EachBatchPayload, ctx: SourceContext): Promise<void> {
+  private async eachBatch(payload: EachBatchPayload, ctx: SourceContext): Promise<void> {
     const { batch, resolveOffset, heartbeat, isStale } = payload;
-    if (stopping || isStale()) return;
+    if (this.stopping || isStale()) return;
     const { topic, partition } = batch;
     const split = splitId(topic, partition);
     const messages = batch.messages;
     const n = messages.length;
     if (n === 0) return;
 
-    const end = ends?.get(split);
-    const floor = delivered.get(split)?.next ?? restore.get(split) ?? -1;
-    const decoder = opts.decoder;
-    const metrics = ctx.metrics;
-    // A fresh array per batch: the dataflow may keep the batch (e.g. buffering), so it is never reused.
-    const rows: Row[] = [];
-    const offsets: string[] = [];
-    let bytes = 0;
-    let bad: { index: number; error: DecodeError }[] | undefined;
-    let lastIndex = n - 1;
+    const end = this.ends?.get(split);
+    const floor = this.delivered.get(split)?.next ?? this.restore.get(split) ?? -1;
+    const policy = this.badRecords!;
+    const { rows, offsets, bytes, bad, failedAt, lastIndex } = decodeBatch(messages, { topic, partition, floor, end }, this.opts.decoder, policy);
+    ctx.metrics.bytesIn.inc(bytes);
 
-    for (let i = 0; i < n; i++) {
-      const m = messages[i]!;
-      const offset = Number(m.offset);
-      if (offset < floor) continue;
-      if (end !== undefined && offset >= end) {
-        lastIndex = i - 1;
-        break;
-      }
-      const value = m.value;
-      if (value !== null) bytes += value.length;
-      try {
-        if (value === null) throw new DecodeError('record has no value (a tombstone)');
-        rows.push(decoder.decode(value));
-        offsets.push(m.offset);
-      } catch (e) {
-        const error = e instanceof DecodeError ? e : new DecodeError(`decoder failed: ${(e as Error).message}`, e);
-        metrics.decodeErrors.inc();
-        if (policy.mode === 'FAIL') {
-          // Deliver what came before the bad record, then stop: the bad offset is never committed.
-          lastIndex = i - 1;
-          bad = [{ index: i, error }];
-          break;
-        }
-        (bad ??= []).push({ index: i, error });
-      }
-    }
-    metrics.bytesIn.inc(bytes);
+    if (bad.length > 0) await policy.handle(bad);
 
-    if (bad && policy.mode !== 'FAIL') await routeBadRecords(batch, bad, metrics);
-
-    if (lastIndex >= 0 && !stopping) {
+    if (lastIndex >= 0 && !this.stopping) {
       const lastMsg = messages[lastIndex]!;
       // When the whole batch was taken, resolve kafkajs' last offset of the batch (it steps over trailing
       // transaction markers, which never reach us); otherwise the last record taken.
@@ -270,48 +254,42 @@ export function createKafkaSource(opts: KafkaSourceOptions): Source {
       const resolved = wholeBatch ? Math.max(Number(batch.lastOffset()), Number(lastMsg.offset)) : Number(lastMsg.offset);
       // The position moves inside the job's critical section (processed), with the state the rows changed.
       const advance = (): void => {
-        const state = delivered.get(split);
+        const state = this.delivered.get(split);
         if (state) state.next = Math.max(state.next, resolved + 1);
-        else delivered.set(split, { next: resolved + 1 });
+        else this.delivered.set(split, { next: resolved + 1 });
       };
       if (rows.length > 0) {
-        metrics.recordsIn.inc(rows.length);
-        await deliverWithHeartbeat(ctx, rows, split, heartbeat, offsets, advance);
+        ctx.metrics.recordsIn.inc(rows.length);
+        await this.deliverWithHeartbeat(ctx, rows, split, heartbeat, offsets, advance);
       }
       // A source whose deliver does not call processed, or a batch with no rows: advance now.
       advance();
       resolveOffset(String(resolved));
     }
 
-    if (policy.mode === 'FAIL' && bad) {
-      const b = bad[0]!;
-      const m = messages[b.index]!;
-      fail(
-        userError(
-          `table ${opts.table}: cannot decode the record at topic ${topic} partition ${partition} offset ${m.offset}: ` +
-            `${b.error.message} (bad-record policy FAIL stops the job; SKIP or DEAD_LETTER would let it continue)`,
-          { cause: b.error },
-        ),
-      );
+    if (failedAt) {
+      const m = messages[failedAt.index]!;
+      this.fail(policy.failure(`the record at topic ${topic} partition ${partition} offset ${m.offset}`, failedAt.error));
       return;
     }
+    if (end !== undefined) this.checkBoundedEnd(split, end, lastIndex < n - 1, payload, ctx);
+  }
 
-    if (end !== undefined) {
-      const pos = delivered.get(split)?.next ?? -1;
-      if (pos >= end || lastIndex < n - 1) {
-        done.add(split);
-        payload.pause();
-        ctx.markIdle?.(split);
-        if (boundedComplete()) {
-          logger.info('bounded source reached the end offsets');
-          stopping = true;
-          finishSoon();
-        }
-      }
+  /** Bounded mode: a partition at its end offset pauses; when all have, the source finishes. */
+  private checkBoundedEnd(split: string, end: number, stoppedEarly: boolean, payload: EachBatchPayload, ctx: SourceContext): void {
+    const pos = this.delivered.get(split)?.next ?? -1;
+    if (pos < end && !stoppedEarly) return;
+    this.done.add(split);
+    payload.pause();
+    ctx.markIdle?.(split);
+    if (this.boundedComplete()) {
+      this.logger.info('bounded source reached the end offsets');
+      this.stopping = true;
+      this.finishSoon();
     }
   }
 
-  async function deliverWithHeartbeat(
+  private async deliverWithHeartbeat(
     ctx: SourceContext,
     rows: Row[],
     split: string,
@@ -320,7 +298,7 @@ export function createKafkaSource(opts: KafkaSourceOptions): Source {
     processed: () => void,
   ): Promise<void> {
     // kafkajs only heartbeats between batches; keep the membership alive while the dataflow is busy.
-    const timer = setInterval(() => void heartbeat().catch(() => {}), heartbeatEveryMs);
+    const timer = setInterval(() => void heartbeat().catch(() => {}), this.heartbeatEveryMs);
     try {
       await ctx.deliver({ rows, split, offsets, processed });
     } finally {
@@ -328,219 +306,205 @@ export function createKafkaSource(opts: KafkaSourceOptions): Source {
     }
   }
 
-  async function routeBadRecords(
-    batch: Batch,
-    bad: { index: number; error: DecodeError }[],
-    metrics: SourceContext['metrics'],
-  ): Promise<void> {
-    const { topic, partition } = batch;
-    if (policy.mode === 'SKIP') {
-      metrics.badRecordsSkipped.inc(bad.length);
-      for (const b of bad.slice(0, BAD_RECORD_LOG_LIMIT)) {
-        const m = batch.messages[b.index]!;
-        logger.warn('skipped a record that cannot be decoded', { topic, partition, offset: m.offset, error: b.error.message });
-      }
-      if (bad.length > BAD_RECORD_LOG_LIMIT) {
-        logger.warn(`skipped ${bad.length - BAD_RECORD_LOG_LIMIT} more undecodable records in the same batch`, { topic, partition });
-      }
-      return;
-    }
+  /** DEAD_LETTER: the original key, value and headers, plus dirk-* headers saying what failed and where. */
+  private async writeDeadLetters(records: readonly BadRecord<KafkaMessage>[]): Promise<void> {
     const now = new Date().toISOString();
-    const out: Message[] = bad.map((b) => {
-      const m = batch.messages[b.index]!;
+    const { topic, partition } = records[0]!.at as { topic: string; partition: number };
+    const out: Message[] = records.map((b) => {
+      const m = b.record;
       const headers: IHeaders = { ...(m.headers ?? {}) };
       headers['dirk-error'] = b.error.message;
       headers['dirk-source-topic'] = topic;
       headers['dirk-source-partition'] = String(partition);
       headers['dirk-source-offset'] = m.offset;
       headers['dirk-error-time'] = now;
-      return fitDeadLetter({ key: m.key, value: m.value, headers }, deadLetterLimits);
+      return { key: m.key, value: m.value, headers };
     });
     try {
-      // A burst of bad records is cut into requests the dead-letter topic accepts.
-      await sendBounded(deadLetter!, policy.deadLetterTopic!, out, deadLetterLimits);
+      await this.deadLetter!.send({ topic: this.policy.deadLetterTopic!, messages: out });
     } catch (e) {
       throw externalError(
-        `table ${opts.table}: cannot write ${out.length} undecodable record(s) from ${topic}:${partition} to the dead-letter topic ${policy.deadLetterTopic}: ${(e as Error).message}`,
+        `table ${this.opts.table}: cannot write ${out.length} undecodable record(s) from ${topic}:${partition} to the dead-letter topic ${this.policy.deadLetterTopic}: ${(e as Error).message}`,
         { cause: e },
       );
     }
-    metrics.badRecordsDeadLettered.inc(bad.length);
-    logger.warn(`sent ${bad.length} undecodable record(s) to the dead-letter topic`, {
-      topic,
-      partition,
-      firstOffset: batch.messages[bad[0]!.index]!.offset,
-      deadLetterTopic: policy.deadLetterTopic,
-      error: bad[0]!.error.message,
-    });
   }
 
-  /** The dead-letter topic must exist (checked at start, not at the first bad record); its size limit. */
-  async function deadLetterTopicLimits(client: typeof kafka): Promise<SendLimits> {
-    const a = client === kafka ? await getAdmin() : client.admin();
+  /** The bad-record policy, and for DEAD_LETTER the (shared) producer of the dead-letter cluster. */
+  private async openBadRecords(ctx: SourceContext): Promise<void> {
+    const { opts, policy } = this;
+    this.badRecords = new BadRecords<KafkaMessage>(policy, {
+      table: opts.table,
+      logger: this.logger,
+      metrics: ctx.metrics,
+      logLimitPerCall: BAD_RECORD_LOG_LIMIT,
+      deadLetter: (records) => this.writeDeadLetters(records),
+      deadLetterFields: (records) => {
+        const { topic, partition, offset } = records[0]!.at;
+        return { topic, partition, firstOffset: offset };
+      },
+    });
+    if (policy.mode !== 'DEAD_LETTER') return;
+    // The dead-letter topic may live on another cluster (SOURCE_DEAD_LETTER_BROKERS).
+    const brokers = policy.deadLetterBrokers?.length ? policy.deadLetterBrokers : opts.brokers;
+    const producers = opts.producers ?? (this.ownProducers = createKafkaProducers({ clientId: `${opts.clientId}-dead-letter`, logger: this.logger }));
+    this.deadLetter = producers.producer(brokers, opts.security);
+    await this.deadLetter.connect();
+    // Checked at start (not at the first bad record), which also reads the topic's size limit.
+    await this.deadLetter.checkTopic(policy.deadLetterTopic!, `table ${opts.table}: SOURCE_DEAD_LETTER_TOPIC`);
+  }
+
+  private consumerConfig(): ConsumerConfig {
+    const { opts } = this;
+    const mapped = consumerProperties(opts.consumerProperties ?? {});
+    if (mapped.unknown.length) this.logger.warn('consumer properties kafkajs cannot honour were ignored', { keys: mapped.unknown });
+    return {
+      groupId: opts.groupId,
+      allowAutoTopicCreation: false,
+      maxBytesPerPartition: opts.largeMessage ? 5 * 1024 * 1024 : 1024 * 1024,
+      maxWaitTimeInMs: 500,
+      // Streams of one job may share a group id (as Dagger configures them): assign by subscription.
+      partitionAssigners: DIRK_ASSIGNERS,
+      ...mapped.config,
+      ...opts.consumerConfig,
+    };
+  }
+
+  async run(ctx: SourceContext): Promise<void> {
+    if (this.running) throw new DirkError('internal error: kafka source run() called twice');
+    this.running = true;
+    this.stopping = false;
+    this.shutdown = undefined;
     try {
-      if (a !== admin) await a.connect();
-      const what = `table ${opts.table}: SOURCE_DEAD_LETTER_TOPIC`;
-      return { maxMessageBytes: await prepareTopic(a, policy.deadLetterTopic!, what), maxRequestBytes: DEFAULT_MAX_REQUEST_BYTES };
+      const a = await this.getAdmin();
+      const topics = await this.resolveTopics(a);
+      this.opts.onTopics?.(topics);
+      if (this.opts.bounded) {
+        await this.boundedPlan(a, topics);
+        if (this.boundedComplete()) {
+          this.logger.info('bounded source has nothing to read', { topics });
+          this.running = false;
+          return;
+        }
+      }
+      await this.consume(topics, ctx);
     } finally {
-      if (a !== admin) await a.disconnect().catch(() => undefined);
+      await this.stopConsumer().catch((e: unknown) => this.logger.warn('Kafka consumer did not disconnect cleanly', { error: String(e) }));
+      this.running = false;
+      if (this.admin) {
+        const a = this.admin;
+        this.admin = undefined;
+        await a.disconnect().catch(() => {});
+      }
     }
   }
 
-  let heartbeatEveryMs = 3000;
+  /** Joins the group and consumes until stopped, failed or (bounded) at the end offsets. */
+  private async consume(topics: string[], ctx: SourceContext): Promise<void> {
+    const config = this.consumerConfig();
+    this.heartbeatEveryMs = Math.max(100, Math.floor((config.heartbeatInterval ?? 3000) / 2));
+    const c = this.kafka.consumer(config);
+    this.consumer = c;
+    await this.openBadRecords(ctx);
+    c.on(c.events.GROUP_JOIN, (e) => this.onGroupJoin(e.payload.memberAssignment, ctx));
 
-  return {
-    table: opts.table,
+    const ended = new Promise<void>((resolve, reject) => {
+      this.finished = resolve;
+      this.failed = reject;
+    });
+    c.on(c.events.CRASH, (e) => {
+      if (!e.payload.restart) {
+        const err = e.payload.error;
+        this.fail(err instanceof DirkError ? err : externalError(`Kafka consumer for table ${this.opts.table} crashed: ${err.message}`, { cause: err }));
+      } else this.logger.warn('Kafka consumer restarting after an error', { error: e.payload.error.message });
+    });
 
-    async run(ctx: SourceContext): Promise<void> {
-      if (running) throw new DirkError('internal error: kafka source run() called twice');
-      running = true;
-      stopping = false;
-      shutdown = undefined;
-      try {
-        const a = await getAdmin();
-        const topics = await resolveTopics(a);
-        opts.onTopics?.(topics);
-        if (opts.bounded) {
-          await boundedPlan(a, topics);
-          if (boundedComplete()) {
-            logger.info('bounded source has nothing to read', { topics });
-            running = false;
-            return;
-          }
+    await c.connect();
+    await c.subscribe({ topics, fromBeginning: this.opts.autoOffsetReset === 'earliest' });
+    if (this.stopping) return; // stop() during start-up; run()'s finally block disconnects
+    await c.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.opts.concurrency ?? 1,
+      eachBatch: async (payload) => {
+        try {
+          await this.eachBatch(payload, ctx);
+        } catch (e) {
+          // Errors from deliver (the dataflow) or the dead-letter producer stop the source; kafkajs
+          // must not retry the batch on its own, since the dataflow may have seen part of it.
+          this.fail(e);
         }
+      },
+    });
+    await ended;
+  }
 
-        const mapped = consumerProperties(opts.consumerProperties ?? {});
-        if (mapped.unknown.length) logger.warn('consumer properties kafkajs cannot honour were ignored', { keys: mapped.unknown });
-        const config: ConsumerConfig = {
-          groupId: opts.groupId,
-          allowAutoTopicCreation: false,
-          maxBytesPerPartition: opts.largeMessage ? 5 * 1024 * 1024 : 1024 * 1024,
-          maxWaitTimeInMs: 500,
-          // Streams of one job may share a group id (as Dagger configures them): assign by subscription.
-          partitionAssigners: DIRK_ASSIGNERS,
-          ...mapped.config,
-          ...opts.consumerConfig,
-        };
-        heartbeatEveryMs = Math.max(100, Math.floor((config.heartbeatInterval ?? 3000) / 2));
-        const c = kafka.consumer(config);
-        consumer = c;
-        if (policy.mode === 'DEAD_LETTER') {
-          // The dead-letter topic may live on another cluster (SOURCE_DEAD_LETTER_BROKERS).
-          const dlqBrokers = policy.deadLetterBrokers;
-          const dlqClient =
-            dlqBrokers && dlqBrokers.length > 0 && dlqBrokers.join(',') !== opts.brokers.join(',')
-              ? createKafkaClient({ brokers: dlqBrokers, clientId: `${opts.clientId}-dead-letter`, security: opts.security, logger })
-              : kafka;
-          deadLetter = dlqClient.producer({ idempotent: true, allowAutoTopicCreation: false, retry: { retries: 5 } });
-          await deadLetter.connect();
-          deadLetterLimits = await deadLetterTopicLimits(dlqClient);
-        }
-        c.on(c.events.GROUP_JOIN, (e) => onGroupJoin(e.payload.memberAssignment, ctx));
+  positions(): SourcePositions {
+    const out: Record<string, string> = {};
+    // Restored partitions that have delivered nothing since keep their restore position: the state
+    // restored with it covers the records below it, whatever the group has committed.
+    for (const [split, o] of this.restore) out[split] = String(o);
+    for (const [split, s] of this.delivered) out[split] = String(s.next);
+    return out;
+  }
 
-        const ended = new Promise<void>((resolve, reject) => {
-          finished = resolve;
-          failed = reject;
-        });
-        c.on(c.events.CRASH, (e) => {
-          if (!e.payload.restart) {
-            const err = e.payload.error;
-            fail(err instanceof DirkError ? err : externalError(`Kafka consumer for table ${opts.table} crashed: ${err.message}`, { cause: err }));
-          } else logger.warn('Kafka consumer restarting after an error', { error: e.payload.error.message });
-        });
+  async commit(positions: SourcePositions): Promise<void> {
+    const byTopic = new Map<string, { partition: number; offset: string }[]>();
+    const list: { topic: string; partition: number; offset: string }[] = [];
+    const inGroup = this.consumer !== undefined && this.running && !this.stopping;
+    for (const [split, offset] of Object.entries(positions)) {
+      const sp = parseSplit(split);
+      if (!sp) throw new DirkError(`internal error: bad Kafka split "${split}"`);
+      // While we are in the group, only partitions we own: another member may have moved past them.
+      if (this.running && !this.stopping && !this.assigned.has(split)) continue;
+      list.push({ ...sp, offset });
+      const arr = byTopic.get(sp.topic) ?? [];
+      arr.push({ partition: sp.partition, offset });
+      byTopic.set(sp.topic, arr);
+    }
+    if (list.length === 0) return;
+    try {
+      if (inGroup) await this.consumer!.commitOffsets(list);
+      else await this.commitAsOutsider(byTopic);
+      // Committed offsets now supersede restore positions (a later re-assignment starts from them).
+      for (const { topic, partition } of list) this.restore.delete(splitId(topic, partition));
+    } catch (e) {
+      throw externalError(`table ${this.opts.table}: cannot commit offsets to consumer group ${this.opts.groupId}: ${(e as Error).message}`, {
+        cause: e,
+      });
+    }
+  }
 
-        await c.connect();
-        await c.subscribe({ topics, fromBeginning: opts.autoOffsetReset === 'earliest' });
-        if (stopping) return; // stop() during start-up; the finally block disconnects
-        await c.run({
-          autoCommit: false,
-          eachBatchAutoResolve: false,
-          partitionsConsumedConcurrently: opts.concurrency ?? 1,
-          eachBatch: async (payload) => {
-            try {
-              await eachBatch(payload, ctx);
-            } catch (e) {
-              // Errors from deliver (the dataflow) or the dead-letter producer stop the source; kafkajs
-              // must not retry the batch on its own, since the dataflow may have seen part of it.
-              fail(e);
-            }
-          },
-        });
-        await ended;
-      } finally {
-        await stopConsumer().catch((e: unknown) => logger.warn('Kafka consumer did not disconnect cleanly', { error: String(e) }));
-        running = false;
-        if (admin) {
-          const a = admin;
-          admin = undefined;
-          await a.disconnect().catch(() => {});
-        }
+  /**
+   * The consumer has left the group (stopped): commit as an outside client. Kafka accepts this only while
+   * the group has no members, which is the case once this (single) instance stopped.
+   */
+  private async commitAsOutsider(byTopic: Map<string, { partition: number; offset: string }[]>): Promise<void> {
+    const a = await this.getAdmin();
+    try {
+      for (const [topic, partitions] of byTopic) await a.setOffsets({ groupId: this.opts.groupId, topic, partitions });
+    } finally {
+      if (!this.running) {
+        this.admin = undefined;
+        await a.disconnect().catch(() => {});
       }
-    },
+    }
+  }
 
-    positions(): SourcePositions {
-      const out: Record<string, string> = {};
-      // Restored partitions that have delivered nothing since keep their restore position: the state
-      // restored with it covers the records below it, whatever the group has committed.
-      for (const [split, o] of restore) out[split] = String(o);
-      for (const [split, s] of delivered) out[split] = String(s.next);
-      return out;
-    },
+  seek(positions: SourcePositions): void {
+    for (const [split, offset] of Object.entries(positions)) {
+      const sp = parseSplit(split);
+      const o = Number(offset);
+      if (!sp || !Number.isInteger(o) || o < 0) throw new DirkError(`internal error: bad Kafka position ${split}=${offset}`);
+      this.restore.set(split, o);
+      this.delivered.delete(split);
+      if (this.consumer && this.running && this.assigned.has(split)) this.consumer.seek({ topic: sp.topic, partition: sp.partition, offset });
+    }
+  }
 
-    async commit(positions: SourcePositions): Promise<void> {
-      const byTopic = new Map<string, { partition: number; offset: string }[]>();
-      const list: { topic: string; partition: number; offset: string }[] = [];
-      for (const [split, offset] of Object.entries(positions)) {
-        const sp = parseSplit(split);
-        if (!sp) throw new DirkError(`internal error: bad Kafka split "${split}"`);
-        // While we are in the group, only partitions we own: another member may have moved past them.
-        if (running && !stopping && !assigned.has(split)) continue;
-        list.push({ ...sp, offset });
-        const arr = byTopic.get(sp.topic) ?? [];
-        arr.push({ partition: sp.partition, offset });
-        byTopic.set(sp.topic, arr);
-      }
-      if (list.length === 0) return;
-      try {
-        if (consumer && running && !stopping) {
-          await consumer.commitOffsets(list);
-        } else {
-          // The consumer has left the group (stopped): commit as an outside client. Kafka accepts this
-          // only while the group has no members, which is the case once this (single) instance stopped.
-          const a = await getAdmin();
-          try {
-            for (const [topic, partitions] of byTopic) await a.setOffsets({ groupId: opts.groupId, topic, partitions });
-          } finally {
-            if (!running) {
-              admin = undefined;
-              await a.disconnect().catch(() => {});
-            }
-          }
-        }
-        // Committed offsets now supersede restore positions (a later re-assignment starts from them).
-        for (const { topic, partition } of list) restore.delete(splitId(topic, partition));
-      } catch (e) {
-        throw externalError(`table ${opts.table}: cannot commit offsets to consumer group ${opts.groupId}: ${(e as Error).message}`, {
-          cause: e,
-        });
-      }
-    },
-
-    seek(positions: SourcePositions): void {
-      for (const [split, offset] of Object.entries(positions)) {
-        const sp = parseSplit(split);
-        const o = Number(offset);
-        if (!sp || !Number.isInteger(o) || o < 0) throw new DirkError(`internal error: bad Kafka position ${split}=${offset}`);
-        restore.set(split, o);
-        delivered.delete(split);
-        if (consumer && running && assigned.has(split)) consumer.seek({ topic: sp.topic, partition: sp.partition, offset });
-      }
-    },
-
-    async stop(): Promise<void> {
-      if (!running) return;
-      await stopConsumer();
-      finished?.();
-    },
-  };
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    await this.stopConsumer();
+    this.finished?.();
+  }
 }

@@ -30,7 +30,7 @@ export interface SinkErrorPolicy {
 
 /** The input a row was produced from (set by the job around each delivery and each watermark step). */
 export interface RowOrigin {
-  readonly table: string;
+  readonly table?: string;
   /** `topic:partition` for Kafka, the file or generator split otherwise. */
   readonly split?: string;
   readonly firstOffset?: string;
@@ -51,15 +51,15 @@ export function describeOrigin(origin: RowOrigin | undefined): string {
   if (!origin) return 'an unknown input (outside any delivery)';
   if (origin.watermark !== undefined) {
     const wm = Number.isFinite(origin.watermark) ? new Date(origin.watermark).toISOString() : String(origin.watermark);
-    return `table ${origin.table} when its watermark reached ${wm} (a window or timer firing, not a single record)`;
+    return `${origin.table ? `table ${origin.table}` : 'the input'} when its watermark reached ${wm} (a window or timer firing, not a single record)`;
   }
-  const where = origin.split ? splitText(origin.split) : 'an unknown split';
-  if (origin.firstOffset === undefined) return `table ${origin.table}, ${where}`;
+  const where = `${origin.table ? `table ${origin.table}, ` : ''}${origin.split ? splitText(origin.split) : 'an unknown split'}`;
+  if (origin.firstOffset === undefined) return where;
   const offsets =
     origin.lastOffset === undefined || origin.lastOffset === origin.firstOffset
       ? `offset ${origin.firstOffset}`
       : `one of offsets ${origin.firstOffset}..${origin.lastOffset}`;
-  return `table ${origin.table}, ${where}, ${offsets}`;
+  return `${where}, ${offsets}`;
 }
 
 function splitText(split: string): string {
@@ -72,7 +72,7 @@ function splitText(split: string): string {
 export function originHeaders(origin: RowOrigin | undefined): Record<string, string> {
   const h: Record<string, string> = {};
   if (!origin) return h;
-  h['dirk-source-table'] = origin.table;
+  if (origin.table) h['dirk-source-table'] = origin.table;
   if (origin.split) {
     const i = origin.split.lastIndexOf(':');
     if (i > 0) {

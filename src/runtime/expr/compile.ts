@@ -1,10 +1,10 @@
-import { assertNever, type Row, type SqlType } from '../../core/types.js';
+import { assertNever, isNumericType, type Row, type SqlType } from '../../core/types.js';
 import type { ScalarFunctionDef } from '../../udf/api.js';
 import { makeScalarInvoker } from '../../udf/registry.js';
 import { DirkError, type SourcePosition } from '../../core/errors.js';
 import type { BExpr } from '../../plan/nodes.js';
+import { dispatchExpr, type ExprVisitor } from '../../plan/visitor.js';
 import { L, parseTimestamp } from './runtime-lib.js';
-import { isNumeric } from '../../sql/types.js';
 
 /**
  * Compiles bound expressions once into JavaScript functions (`new Function` over code generated from a
@@ -56,76 +56,10 @@ class CodeGen {
   }
 
   expr(b: BExpr): string {
-    switch (b.k) {
-      case 'col':
-        return `r[${b.index}]`;
-      case 'lit':
-        return this.lit(b.value);
-      case 'op':
-        return this.op(b);
-      case 'call': {
-        const def = b.fn.def as ScalarFunctionDef;
-        if (!def.eval) {
-          throw new DirkError(`function ${b.name} is asynchronous; async functions run in SELECT, WHERE, HAVING, GROUP BY keys and aggregate arguments, not in join conditions, UNNEST or table-function arguments, OVER or ROW_NUMBER`, { domain: 'user' });
-        }
-        // The invoker applies the function's NULL rule, argument coercions and error wrapping; the row lets
-        // a job's error policy name the record a failing call came from.
-        const f = this.constant(makeScalarInvoker(b.fn, b.pos));
-        return `${f}([${b.args.map((a) => this.expr(a)).join(', ')}], r)`;
-      }
-      case 'case': {
-        let out = b.else ? this.expr(b.else) : 'null';
-        for (let i = b.whens.length - 1; i >= 0; i--) {
-          const [cond, val] = b.whens[i]!;
-          out = `(${this.expr(cond)} === true ? ${this.expr(val)} : ${out})`;
-        }
-        return out;
-      }
-      case 'cast':
-        return this.cast(b.arg, b.type, b.safe, b.pos);
-      case 'field':
-        return `L.field(${this.expr(b.arg)}, ${JSON.stringify(b.name)})`;
-      case 'index': {
-        const t = b.arg.type.kind;
-        return this.strict([b.arg, b.index], ([a, i]) => (t === 'ARRAY' ? `L.arrayAt(${a}, ${i})` : `L.mapGet(${a}, ${i})`));
-      }
-      case 'like': {
-        if (b.pattern.k === 'lit' && typeof b.pattern.value === 'string') {
-          const re = this.constant(L.likeToRegExp(b.pattern.value, b.escape, b.similar));
-          return this.strict([b.arg], ([s]) => `${re}.test(${s})`);
-        }
-        return this.strict([b.arg, b.pattern], ([s, p]) => `L.likeDynamic(${s}, ${p}, ${JSON.stringify(b.escape)}, ${b.similar})`);
-      }
-      case 'in': {
-        const constant = b.list.every((x) => x.k === 'lit');
-        if (constant) {
-          const values = b.list.map((x) => (x as { value: unknown }).value);
-          const hasNull = values.some((v) => v === null);
-          const nonNull = values.filter((v) => v !== null);
-          if (isNumeric(b.arg.type) && nonNull.every((v) => typeof v === 'number')) {
-            const set = this.constant(new Set(nonNull));
-            return this.strict([b.arg], ([a]) => `(${set}.has(typeof ${a} === 'bigint' ? Number(${a}) : ${a}) ? true : ${hasNull ? 'null' : 'false'})`);
-          }
-          if (nonNull.every((v) => typeof v === 'string') && b.arg.type.kind === 'STRING') {
-            const set = this.constant(new Set(nonNull));
-            return this.strict([b.arg], ([a]) => `(${set}.has(${a}) ? true : ${hasNull ? 'null' : 'false'})`);
-          }
-        }
-        // x IN (1, NULL) is NULL when x is not 1: `n` remembers a NULL in the list.
-        const a = this.temp();
-        const n = this.temp();
-        const items = b.list.map((x) => {
-          const t = this.temp();
-          return `((${t} = ${this.expr(x)}) === null ? (${n} = true, false) : L.eq(${a}, ${t}))`;
-        });
-        return `((${a} = ${this.expr(b.arg)}) === null ? null : ((${n} = false), (${items.join(' || ')}) ? true : (${n} ? null : false)))`;
-      }
-      default:
-        return assertNever(b, 'expression');
-    }
+    return dispatchExpr(b, EXPR_CODE, this);
   }
 
-  private op(b: Extract<BExpr, { k: 'op' }>): string {
+  op(b: Extract<BExpr, { k: 'op' }>): string {
     const [x, y] = b.args;
     const intType = b.type.kind === 'INT' || b.type.kind === 'BIGINT';
     // INT wraps around like Java's int; BIGINT wraps at 64 bits inside L; DECIMAL rounds to its scale.
@@ -232,7 +166,7 @@ class CodeGen {
     const a = coerce(x, y);
     const c = coerce(y, x);
     const simple =
-      (isNumeric(a.type) && isNumeric(c.type)) ||
+      (isNumericType(a.type) && isNumericType(c.type)) ||
       (a.type.kind === 'STRING' && c.type.kind === 'STRING') ||
       (a.type.kind === 'TIMESTAMP' && c.type.kind === 'TIMESTAMP') ||
       (a.type.kind === 'BOOLEAN' && c.type.kind === 'BOOLEAN');
@@ -247,7 +181,7 @@ class CodeGen {
     });
   }
 
-  private cast(arg: BExpr, type: SqlType, safe: boolean, at: SourcePosition | undefined): string {
+  cast(arg: BExpr, type: SqlType, safe: boolean, at: SourcePosition | undefined): string {
     const from = arg.type.kind;
     if (from === type.kind && type.kind !== 'DECIMAL') return this.expr(arg);
     const p = safe ? 'undefined' : this.pos(at);
@@ -316,3 +250,65 @@ export function generatedSource(b: BExpr): string {
   const gen = new CodeGen();
   return `${gen.declarations()} return ${gen.expr(b)};`;
 }
+
+/** Generated JavaScript per expression kind; `g` holds the constants and temporaries of the function. */
+const EXPR_CODE: ExprVisitor<string, CodeGen> = {
+  col: (b) => `r[${b.index}]`,
+  lit: (b, g) => g.lit(b.value),
+  op: (b, g) => g.op(b),
+  call: (b, g) => {
+    const def = b.fn.def as ScalarFunctionDef;
+    if (!def.eval) {
+      throw new DirkError(`function ${b.name} is asynchronous; async functions run in SELECT, WHERE, HAVING, GROUP BY keys and aggregate arguments, not in join conditions, UNNEST or table-function arguments, OVER or ROW_NUMBER`, { domain: 'user' });
+    }
+    // The invoker applies the function's NULL rule, argument coercions and error wrapping; the row lets
+    // a job's error policy name the record a failing call came from.
+    const f = g.constant(makeScalarInvoker(b.fn, b.pos));
+    return `${f}([${b.args.map((a) => g.expr(a)).join(', ')}], r)`;
+  },
+  case: (b, g) => {
+    let out = b.else ? g.expr(b.else) : 'null';
+    for (let i = b.whens.length - 1; i >= 0; i--) {
+      const [cond, val] = b.whens[i]!;
+      out = `(${g.expr(cond)} === true ? ${g.expr(val)} : ${out})`;
+    }
+    return out;
+  },
+  cast: (b, g) => g.cast(b.arg, b.type, b.safe, b.pos),
+  field: (b, g) => `L.field(${g.expr(b.arg)}, ${JSON.stringify(b.name)})`,
+  index: (b, g) => {
+    const t = b.arg.type.kind;
+    return g.strict([b.arg, b.index], ([a, i]) => (t === 'ARRAY' ? `L.arrayAt(${a}, ${i})` : `L.mapGet(${a}, ${i})`));
+  },
+  like: (b, g) => {
+    if (b.pattern.k === 'lit' && typeof b.pattern.value === 'string') {
+      const re = g.constant(L.likeToRegExp(b.pattern.value, b.escape, b.similar));
+      return g.strict([b.arg], ([s]) => `${re}.test(${s})`);
+    }
+    return g.strict([b.arg, b.pattern], ([s, p]) => `L.likeDynamic(${s}, ${p}, ${JSON.stringify(b.escape)}, ${b.similar})`);
+  },
+  in: (b, g) => {
+    const constant = b.list.every((x) => x.k === 'lit');
+    if (constant) {
+      const values = b.list.map((x) => (x as { value: unknown }).value);
+      const hasNull = values.some((v) => v === null);
+      const nonNull = values.filter((v) => v !== null);
+      if (isNumericType(b.arg.type) && nonNull.every((v) => typeof v === 'number')) {
+        const set = g.constant(new Set(nonNull));
+        return g.strict([b.arg], ([a]) => `(${set}.has(typeof ${a} === 'bigint' ? Number(${a}) : ${a}) ? true : ${hasNull ? 'null' : 'false'})`);
+      }
+      if (nonNull.every((v) => typeof v === 'string') && b.arg.type.kind === 'STRING') {
+        const set = g.constant(new Set(nonNull));
+        return g.strict([b.arg], ([a]) => `(${set}.has(${a}) ? true : ${hasNull ? 'null' : 'false'})`);
+      }
+    }
+    // x IN (1, NULL) is NULL when x is not 1: `n` remembers a NULL in the list.
+    const a = g.temp();
+    const n = g.temp();
+    const items = b.list.map((x) => {
+      const t = g.temp();
+      return `((${t} = ${g.expr(x)}) === null ? (${n} = true, false) : L.eq(${a}, ${t}))`;
+    });
+    return `((${a} = ${g.expr(b.arg)}) === null ? null : ((${n} = false), (${items.join(' || ')}) ? true : (${n} ? null : false)))`;
+  },
+};

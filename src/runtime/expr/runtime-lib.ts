@@ -1,38 +1,23 @@
 import { DirkError, positionText, type SourcePosition } from '../../core/errors.js';
-import { canonicalInt64 } from '../../core/types.js';
+import { canonicalInt64, formatTimestamp } from '../../core/types.js';
+import { addInt, formatValue, MAX_SAFE, roundDecimal, sqlCmp, sqlEq, sqlStr, subInt, wrap64 } from '../../core/value-ops.js';
 
 /**
  * Helpers that compiled expressions call. They implement SQL semantics on the runtime value model
  * (core/types.ts); NULL checks happen in the generated code before these are reached, unless noted.
  */
 
-const MAX_SAFE = 9007199254740991;
-
 function bigOrNumber(v: number | bigint): number | bigint {
   return typeof v === 'bigint' ? canonicalInt64(v) : v;
 }
 
-/** BIGINT results wrap at 64 bits, as Java's long does. */
-function wrap64(v: bigint): number | bigint {
-  return canonicalInt64(BigInt.asIntN(64, v));
-}
-
 export const L = {
-  /** Integer addition exact beyond 2^53 (BIGINT), plain for floating types. */
-  addInt(a: number | bigint, b: number | bigint): number | bigint {
-    if (typeof a === 'number' && typeof b === 'number') {
-      const s = a + b;
-      if (s <= MAX_SAFE && s >= -MAX_SAFE) return s;
-    }
-    return wrap64(BigInt(a) + BigInt(b));
-  },
-  subInt(a: number | bigint, b: number | bigint): number | bigint {
-    if (typeof a === 'number' && typeof b === 'number') {
-      const s = a - b;
-      if (s <= MAX_SAFE && s >= -MAX_SAFE) return s;
-    }
-    return wrap64(BigInt(a) - BigInt(b));
-  },
+  addInt,
+  subInt,
+  roundDecimal,
+  eq: sqlEq,
+  cmp: sqlCmp,
+  str: sqlStr,
   mulInt(a: number | bigint, b: number | bigint): number | bigint {
     if (typeof a === 'number' && typeof b === 'number') {
       const s = a * b;
@@ -54,13 +39,6 @@ export const L = {
   negInt(a: number | bigint): number | bigint {
     return typeof a === 'bigint' ? wrap64(-a) : -a;
   },
-  /** Rounds HALF_UP to `scale` digits, so DECIMAL sums such as 0.1 + 0.2 come out exact (0.3). */
-  roundDecimal(x: number, scale: number): number {
-    if (!Number.isFinite(x)) return x;
-    const f = 10 ** scale;
-    const r = Math.round(Math.abs(x) * f * (1 + Number.EPSILON)) / f;
-    return x < 0 ? -r : r;
-  },
   /** Java's Double.toString: 7.0, 1.0E20, 1.0E-4. */
   doubleToString(x: number): string {
     if (!Number.isFinite(x)) return Number.isNaN(x) ? 'NaN' : x > 0 ? 'Infinity' : '-Infinity';
@@ -81,33 +59,6 @@ export const L = {
   },
   num(a: number | bigint): number {
     return typeof a === 'bigint' ? Number(a) : a;
-  },
-  /** Equality across the value model; null handling is the caller's. */
-  eq(a: unknown, b: unknown): boolean {
-    if (a === b) return true;
-    const ta = typeof a;
-    const tb = typeof b;
-    if ((ta === 'number' || ta === 'bigint') && (tb === 'number' || tb === 'bigint')) return a == b;
-    if (ta === 'string' && (tb === 'number' || tb === 'bigint')) return Number(a) == b;
-    if (tb === 'string' && (ta === 'number' || ta === 'bigint')) return Number(b) == a;
-    if (ta === 'boolean' && tb === 'string') return String(a) === (b as string).toLowerCase();
-    if (a instanceof Uint8Array && b instanceof Uint8Array) return Buffer.compare(a, b) === 0;
-    if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => L.eq(x, b[i]));
-    if (a !== null && b !== null && ta === 'object' && tb === 'object') return JSON.stringify(a, jsonSafe) === JSON.stringify(b, jsonSafe);
-    return false;
-  },
-  /** Three-way comparison for ordering; null handling is the caller's. */
-  cmp(a: unknown, b: unknown): number {
-    if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
-    if (typeof a === 'string' && typeof b !== 'string') a = Number(a);
-    if (typeof b === 'string' && typeof a !== 'string') b = Number(b);
-    const x = a as number;
-    const y = b as number;
-    return x < y ? -1 : x > y ? 1 : 0;
-  },
-  str(v: unknown): string {
-    if (typeof v === 'string') return v;
-    return formatValue(v);
   },
   arrayAt(a: unknown, i: unknown): unknown {
     if (!Array.isArray(a)) return null;
@@ -267,25 +218,5 @@ export function parseTimestamp(s: string): number | null {
 }
 
 /** SQL-ish text of a value, used by CAST to STRING, || and the log sink. */
-export function formatValue(v: unknown): string {
-  if (v === null || v === undefined) return 'NULL';
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return String(v);
-  if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
-  if (v instanceof Map) return `{${[...v].map(([k, x]) => `${formatValue(k)}=${formatValue(x)}`).join(', ')}}`;
-  if (Array.isArray(v)) return `[${v.map(formatValue).join(', ')}]`;
-  if (typeof v === 'object') return `(${Object.values(v as object).map(formatValue).join(', ')})`;
-  return String(v);
-}
-
-export function formatTimestamp(ms: number): string {
-  return new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
-}
-
-function jsonSafe(_k: string, v: unknown): unknown {
-  if (typeof v === 'bigint') return v.toString();
-  if (v instanceof Map) return [...v];
-  return v;
-}
 
 export type RuntimeLib = typeof L;

@@ -1,4 +1,5 @@
 import type { FunctionDef } from '../../udf/api.js';
+import { builtinAggregates } from './aggregates.js';
 import { collectionFunctions } from './collection.js';
 import { conditionalFunctions } from './conditional.js';
 import { jsonFunctions } from './json.js';
@@ -7,8 +8,8 @@ import { stringFunctions } from './string.js';
 import { timeFunctions } from './time.js';
 
 /**
- * Flink SQL's built-in scalar functions, declared with the same API as user UDFs. Names are unique
- * (case-insensitively); aliases such as CEIL/CEILING are separate defs sharing one body.
+ * Flink SQL's built-in scalar and aggregate functions, declared with the same API as user UDFs. Names are
+ * unique (case-insensitively); aliases such as CEIL/CEILING are separate defs sharing one body.
  */
 export const builtinFunctions: FunctionDef[] = [
   ...stringFunctions,
@@ -17,4 +18,5 @@ export const builtinFunctions: FunctionDef[] = [
   ...jsonFunctions,
   ...collectionFunctions,
   ...conditionalFunctions,
+  ...builtinAggregates,
 ];

@@ -1,0 +1,135 @@
+/**
+ * The one shape every connector module has, so adding a connector is one folder plus one line in
+ * `./index.ts`. A connector:
+ * - declares the config keys it owns (`keys`, checked against the key table at compile time);
+ * - takes its slice of the parsed job config (`slice`): only what it needs, so creating it never sees the
+ *   whole prepared job;
+ * - checks the slice against the plan before anything opens (`validate`: `dirk validate` runs it too);
+ * - creates the source or sink from the slice and a small context the job builds (`create`).
+ *
+ * Parsing the raw keys into typed values stays in src/config, which sits below the connectors in the
+ * import order (config -> ... -> connectors -> job) and owns the typed key table.
+ */
+import type { RowOrigin } from './kafka/oversized-records.js';
+import type { Counter, Sink, SinkMetrics, Source } from '../core/connector.js';
+import type { Logger } from '../core/logger.js';
+import type { Field, TableSchema } from '../core/types.js';
+import type { JOB_KEYS, STREAM_KEYS } from '../config/defaults.js';
+import type { SinkConfig, SourceName, StreamConfig } from '../config/index.js';
+import type { DescriptorRegistry, RowEncoder } from '../schema/index.js';
+import type { RowDecoder } from './shared/codec.js';
+import type { KafkaProducers } from './kafka/shared-producer.js';
+
+/** A config key of the job or of a stream, spelt as in the key table (a typo fails to compile). */
+export type ConfigKey = keyof typeof JOB_KEYS | keyof typeof STREAM_KEYS;
+
+/** What a sink is checked against: the query's result. */
+export interface SinkPlan {
+  readonly columns: readonly Field[];
+  /** The result is a changelog (updates, deletes), not append-only. */
+  readonly updating: boolean;
+  readonly registry: DescriptorRegistry | undefined;
+}
+
+export interface SinkCreateContext extends SinkPlan {
+  readonly jobId: string;
+  readonly logger: Logger;
+  readonly metrics: SinkMetrics;
+  readonly lateRecordsDropped: Counter;
+  /** The log sink's output; default stdout. */
+  readonly out?: NodeJS.WritableStream | undefined;
+  /** A pass-through job: the value encoder is wrapped so records reach the sink as their original bytes. */
+  readonly wrapValueEncoder?: ((encoder: RowEncoder) => RowEncoder) | undefined;
+  /** The input being processed when a row is written (names a row the sink cannot write). */
+  readonly origin?: (() => RowOrigin | undefined) | undefined;
+  /** Rows too large for the sink, by SINK_KAFKA_ERROR_POLICY (Kafka). */
+  readonly recordsRouted?: { readonly skipped: Counter; readonly deadLettered: Counter } | undefined;
+}
+
+export interface SinkConnector<Slice = unknown> {
+  readonly kind: 'sink';
+  /** SINK_TYPE value. */
+  readonly name: SinkConfig['type'];
+  readonly keys: readonly ConfigKey[];
+  /** This connector's part of the sink config, or undefined when SINK_TYPE names another connector. */
+  slice(sink: SinkConfig): Slice | undefined;
+  /** Throws a user error naming the key when the slice cannot take the query's result. */
+  validate(slice: Slice, plan: SinkPlan): void;
+  create(slice: Slice, ctx: SinkCreateContext): Sink;
+}
+
+export interface SourceCreateContext {
+  /** Decodes a record's bytes into a row of `schema` (only the columns the query reads). */
+  readonly decoder: RowDecoder;
+  readonly schema: TableSchema;
+  readonly registry: DescriptorRegistry | undefined;
+  readonly logger: Logger;
+  /** The job's one producer for dead letters and late records (Kafka). */
+  readonly producers?: KafkaProducers | undefined;
+}
+
+export interface SourceConnector<Slice = unknown> {
+  readonly kind: 'source';
+  /** SOURCE_DETAILS[].SOURCE_NAME values this connector reads (the first is its name). */
+  readonly name: SourceName;
+  readonly aliases?: readonly SourceName[];
+  readonly keys: readonly ConfigKey[];
+  slice(stream: StreamConfig): Slice;
+  validate?(slice: Slice): void;
+  create(slice: Slice, ctx: SourceCreateContext): Source;
+}
+
+/** A sink connector bound to its slice of one job's config. */
+export interface BoundSink {
+  validate(plan: SinkPlan): void;
+  create(ctx: SinkCreateContext): Sink;
+}
+export interface BoundSource {
+  validate(): void;
+  create(ctx: SourceCreateContext): Source;
+}
+
+/**
+ * What the registries hold: the connector with its slice type hidden behind `bind`, so one list can hold
+ * connectors whose slices differ while each one's code stays typed against its own slice.
+ */
+export interface RegisteredSink {
+  readonly kind: 'sink';
+  readonly name: SinkConfig['type'];
+  readonly keys: readonly ConfigKey[];
+  /** Undefined when SINK_TYPE names another connector. */
+  bind(sink: SinkConfig): BoundSink | undefined;
+}
+export interface RegisteredSource {
+  readonly kind: 'source';
+  readonly name: SourceName;
+  readonly aliases: readonly SourceName[];
+  readonly keys: readonly ConfigKey[];
+  bind(stream: StreamConfig): BoundSource;
+}
+
+export function defineSink<Slice>(c: SinkConnector<Slice>): RegisteredSink {
+  return {
+    kind: 'sink',
+    name: c.name,
+    keys: c.keys,
+    bind(sink) {
+      const slice = c.slice(sink);
+      if (slice === undefined) return undefined;
+      return { validate: (plan) => c.validate(slice, plan), create: (ctx) => c.create(slice, ctx) };
+    },
+  };
+}
+
+export function defineSource<Slice>(c: SourceConnector<Slice>): RegisteredSource {
+  return {
+    kind: 'source',
+    name: c.name,
+    aliases: c.aliases ?? [],
+    keys: c.keys,
+    bind(stream) {
+      const slice = c.slice(stream);
+      return { validate: () => c.validate?.(slice), create: (ctx) => c.create(slice, ctx) };
+    },
+  };
+}

@@ -1,0 +1,18 @@
+/** The datagen source: rows generated from the table's schema with a seeded generator. */
+import type { DatagenSourceConfig } from '../../config/index.js';
+import { defineSource } from '../connector.js';
+import { createDatagenSource } from './datagen-source.js';
+
+export const datagenSource = defineSource({
+  kind: 'source',
+  name: 'DATAGEN_SOURCE',
+  keys: ['SOURCE_DATAGEN_ROWS', 'SOURCE_DATAGEN_RATE_PER_SECOND', 'SOURCE_DATAGEN_SEED'],
+  slice: (stream): DatagenSourceConfig => stream.datagen!,
+  create: (g, ctx) =>
+    createDatagenSource({
+      table: ctx.schema,
+      rows: g.rows,
+      seed: g.seed,
+      ...(g.ratePerSecond !== undefined ? { ratePerSecond: g.ratePerSecond } : {}),
+    }),
+});

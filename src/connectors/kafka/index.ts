@@ -1,0 +1,131 @@
+/** The Kafka connector: a consumer-group source and an append / upsert sink. */
+import { userError } from '../../core/errors.js';
+import type { BadRecordPolicy, KafkaSinkConfig, KafkaSourceConfig } from '../../config/index.js';
+import { createJsonRowEncoder, createProtoRowEncoder, type RowEncoder } from '../../schema/index.js';
+import { defineSink, defineSource } from '../connector.js';
+import { createKafkaSink } from './kafka-sink.js';
+import { createKafkaSource } from './kafka-source.js';
+
+const clientIdOf = (name: string): string => `dirk-${name}`.replace(/[^A-Za-z0-9._-]/g, '_');
+
+export const kafkaSource = defineSource({
+  kind: 'source',
+  name: 'KAFKA_SOURCE',
+  aliases: ['KAFKA_CONSUMER'],
+  keys: [
+    'SOURCE_KAFKA_TOPIC_NAMES',
+    'SOURCE_KAFKA_NAME',
+    'SOURCE_KAFKA_CONSUMER_CONFIG_BOOTSTRAP_SERVERS',
+    'SOURCE_KAFKA_CONSUMER_CONFIG_GROUP_ID',
+    'SOURCE_KAFKA_CONSUMER_CONFIG_AUTO_OFFSET_RESET',
+    'SOURCE_KAFKA_CONSUMER_CONFIG_AUTO_COMMIT_ENABLE',
+    'SOURCE_KAFKA_CONSUMER_CONFIG_SECURITY_PROTOCOL',
+    'SOURCE_KAFKA_CONSUMER_CONFIG_SASL_MECHANISM',
+    'SOURCE_KAFKA_CONSUMER_CONFIG_SASL_JAAS_CONFIG',
+    'SOURCE_KAFKA_CONSUMER_CONFIG_SSL_PROTOCOL',
+    'SOURCE_KAFKA_CONSUMER_CONFIG_SSL_KEY_PASSWORD',
+    'SOURCE_KAFKA_CONSUMER_CONFIG_SSL_KEYSTORE_LOCATION',
+    'SOURCE_KAFKA_CONSUMER_CONFIG_SSL_KEYSTORE_PASSWORD',
+    'SOURCE_KAFKA_CONSUMER_CONFIG_SSL_KEYSTORE_TYPE',
+    'SOURCE_KAFKA_CONSUMER_CONFIG_SSL_TRUSTSTORE_LOCATION',
+    'SOURCE_KAFKA_CONSUMER_CONFIG_SSL_TRUSTSTORE_PASSWORD',
+    'SOURCE_KAFKA_CONSUMER_CONFIG_SSL_TRUSTSTORE_TYPE',
+    'SOURCE_KAFKA_CONSUMER_ADDITIONAL_CONFIGURATIONS',
+    'SOURCE_KAFKA_CONSUME_LARGE_MESSAGE_ENABLE',
+    'SOURCE_DEAD_LETTER_TOPIC',
+    'SOURCE_DEAD_LETTER_BROKERS',
+  ],
+  slice: (stream): { table: string; kafka: KafkaSourceConfig; bounded: boolean; badRecords: BadRecordPolicy } => ({
+    table: stream.table,
+    kafka: stream.kafka!,
+    bounded: stream.source.type === 'BOUNDED',
+    badRecords: stream.badRecordPolicy,
+  }),
+  create: (s, ctx) =>
+    createKafkaSource({
+      table: s.table,
+      topicPattern: s.kafka.topicPattern,
+      brokers: s.kafka.bootstrapServers,
+      groupId: s.kafka.groupId,
+      autoOffsetReset: s.kafka.autoOffsetReset,
+      security: s.kafka.security,
+      clientId: `dirk-${s.table}`,
+      decoder: ctx.decoder,
+      badRecords: s.badRecords,
+      logger: ctx.logger.child({ table: s.table }),
+      bounded: s.bounded,
+      largeMessage: s.kafka.largeMessage,
+      consumerProperties: s.kafka.additional,
+      ...(ctx.producers ? { producers: ctx.producers } : {}),
+    }),
+});
+
+export const kafkaSink = defineSink({
+  kind: 'sink',
+  name: 'kafka',
+  keys: [
+    'SINK_KAFKA_BROKERS',
+    'SINK_KAFKA_TOPIC',
+    'SINK_KAFKA_STREAM',
+    'SINK_KAFKA_DATA_TYPE',
+    'SINK_KAFKA_PROTO_MESSAGE',
+    'SINK_KAFKA_PROTO_KEY',
+    'SINK_KAFKA_JSON_SCHEMA',
+    'SINK_KAFKA_PRODUCE_LARGE_MESSAGE_ENABLE',
+    'SINK_KAFKA_LINGER_MS',
+    'SINK_KAFKA_DELIVERY_GUARANTEE',
+    'SINK_KAFKA_ERROR_POLICY',
+    'SINK_KAFKA_DEAD_LETTER_TOPIC',
+    'SINK_KAFKA_DEAD_LETTER_BROKERS',
+    'SINK_KAFKA_CREATE_TOPIC',
+    'SINK_KAFKA_CREATE_TOPIC_PARTITIONS',
+    'SINK_KAFKA_CREATE_TOPIC_REPLICATION_FACTOR',
+  ],
+  slice: (sink): KafkaSinkConfig | undefined => (sink.type === 'kafka' ? sink : undefined),
+  validate(sink, plan) {
+    if (sink.deliveryGuarantee === 'EXACTLY_ONCE') {
+      throw userError('SINK_KAFKA_DELIVERY_GUARANTEE: EXACTLY_ONCE (Kafka transactions) is not available yet; use AT_LEAST_ONCE, which flushes the sink before every checkpoint commits offsets');
+    }
+    if (plan.updating && sink.dataType === 'JSON') {
+      throw userError(
+        'the query produces an updating result, which the kafka sink writes as upserts keyed by SINK_KAFKA_PROTO_KEY; SINK_KAFKA_DATA_TYPE=JSON has no key. Use SINK_KAFKA_DATA_TYPE=PROTO with SINK_KAFKA_PROTO_KEY, or make the query append-only (a window)',
+      );
+    }
+    if (plan.updating && !sink.protoKey && sink.dataType === 'PROTO') {
+      throw userError('the query produces an updating result; the kafka sink writes it as upserts and needs SINK_KAFKA_PROTO_KEY for the key');
+    }
+    if (sink.dataType === 'PROTO') {
+      if (!sink.protoMessage) throw userError('SINK_KAFKA_PROTO_MESSAGE is required for SINK_KAFKA_DATA_TYPE=PROTO');
+      // Validate-time column/field type check (throws naming both).
+      createProtoRowEncoder(plan.registry!, sink.protoMessage, plan.columns);
+      if (sink.protoKey) createProtoRowEncoder(plan.registry!, sink.protoKey, plan.columns);
+    }
+  },
+  create(sink, ctx) {
+    const { columns, logger } = ctx;
+    const protoEncoder = (): RowEncoder =>
+      createProtoRowEncoder(ctx.registry!, sink.protoMessage!, columns, {
+        onRefreshFailed: (e) => logger.warn('schema refresh: the sink keeps its schema, the result no longer fits the new version', { protoClass: sink.protoMessage, error: e.message }),
+      });
+    const valueEncoder =
+      sink.dataType === 'JSON' ? createJsonRowEncoder(columns, sink.jsonSchema) : ctx.wrapValueEncoder ? ctx.wrapValueEncoder(protoEncoder()) : protoEncoder();
+    const keyEncoder = sink.dataType === 'PROTO' && sink.protoKey ? createProtoRowEncoder(ctx.registry!, sink.protoKey, columns) : undefined;
+    return createKafkaSink({
+      name: 'kafka',
+      brokers: sink.brokers,
+      topic: sink.topic,
+      valueEncoder,
+      keyEncoder,
+      producerConfig: sink.producerConfig,
+      lingerMs: sink.lingerMs,
+      largeMessage: sink.largeMessage,
+      clientId: clientIdOf(ctx.jobId),
+      logger,
+      metrics: ctx.metrics,
+      errorPolicy: sink.errorPolicy,
+      createTopic: sink.createTopic,
+      ...(ctx.origin ? { origin: ctx.origin } : {}),
+      ...(ctx.recordsRouted ?? {}),
+    });
+  },
+});

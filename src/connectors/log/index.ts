@@ -1,0 +1,13 @@
+/** The log sink: one line per row on stdout (or a given stream), for trying a query. */
+import type { LogSinkConfig } from '../../config/index.js';
+import { defineSink } from '../connector.js';
+import { createLogSink } from './log-sink.js';
+
+export const logSink = defineSink({
+  kind: 'sink',
+  name: 'log',
+  keys: [],
+  slice: (sink): LogSinkConfig | undefined => (sink.type === 'log' ? sink : undefined),
+  validate: () => {},
+  create: (_sink, ctx) => createLogSink({ columns: ctx.columns, metrics: ctx.metrics, ...(ctx.out ? { out: ctx.out } : {}) }),
+});

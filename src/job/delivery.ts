@@ -1,0 +1,111 @@
+/**
+ * How batches reach the dataflow: one at a time. Deliveries, watermark ticks, the end of a bounded input
+ * and checkpoints all run through one serialised lock, in arrival order, so a checkpoint taken between two
+ * of them sees every operator and every source position at one consistent point. Between checkpoints the
+ * output is flushed only when the sink cannot say how much it holds, or holds too much (backpressure).
+ */
+import type { Sink, SourceBatch } from '../core/connector.js';
+import type { Row } from '../core/types.js';
+import type { Dataflow } from '../runtime/dataflow.js';
+import type { WatermarkEmitter } from './watermarks.js';
+
+/** Unacknowledged output rows allowed before a delivery waits for the sink (backpressure). */
+export const MAX_SINK_BACKLOG = 50_000;
+
+/** Runs async sections one after another, in call order; a failed section does not block the next. */
+export class SerialLock {
+  private tail: Promise<void> = Promise.resolve();
+
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(fn);
+    this.tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+}
+
+/** One input as deliveries see it. */
+export interface DeliveryInput {
+  readonly ports: readonly { push(rows: Row[]): void }[];
+  /** The table's event-time column; undefined for a table without one (no watermarks). */
+  readonly rowtimeIndex: number | undefined;
+  readonly watermarks: WatermarkEmitter;
+}
+
+export interface DeliveryOptions {
+  readonly lock: SerialLock;
+  readonly dataflow: Pick<Dataflow, 'settle' | 'batchEnd'>;
+  readonly sink: Pick<Sink, 'pending'>;
+  /** Flushes the sink and the late-record output (the checkpoint coordinator's, which notes lost output). */
+  readonly flushOutput: () => Promise<void>;
+  /** Tells UDFs which batch is being processed (their errors name its record) and moves their counts to metrics. */
+  readonly udfs: { setBatch(batch: SourceBatch | undefined): void; flush(): void };
+  readonly maxSinkBacklog?: number;
+  /** Called after each batch with its processing time (benchmarks). */
+  readonly onBatch?: ((ms: number, rows: number) => void) | undefined;
+  readonly now?: () => number;
+}
+
+export class Delivery {
+  private readonly now: () => number;
+
+  constructor(private readonly o: DeliveryOptions) {
+    this.now = o.now ?? Date.now;
+  }
+
+  /** A source batch: pushed, watermark moved, mini-batch closed, position advanced: all inside the lock. */
+  deliver(input: DeliveryInput, batch: SourceBatch): Promise<void> {
+    return this.o.lock.run(async () => {
+      const { o } = this;
+      const now = this.now();
+      if (input.rowtimeIndex !== undefined) input.watermarks.tracker.observe(batch.split, batch.rows, input.rowtimeIndex, now);
+      o.udfs.setBatch(batch);
+      try {
+        for (const p of input.ports) p.push(batch.rows);
+        // Async UDF lookups finish before event time moves on, so a watermark never overtakes their rows.
+        await o.dataflow.settle();
+        if (input.rowtimeIndex !== undefined) input.watermarks.emit(now, false);
+        await this.endBatch();
+      } finally {
+        o.udfs.setBatch(undefined);
+        o.udfs.flush();
+      }
+      // The source's position moves here, inside the lock: a checkpoint sees it together with this state.
+      batch.processed?.();
+      // Output becomes durable at the latest at the next checkpoint (which flushes before committing
+      // offsets); in between, a sink that can tell its backlog is flushed only when it grows too large.
+      const pending = o.sink.pending?.();
+      if (pending === undefined || pending > (o.maxSinkBacklog ?? MAX_SINK_BACKLOG)) await o.flushOutput();
+      o.onBatch?.(this.now() - now, batch.rows.length);
+    });
+  }
+
+  /** The watermark interval: event time moves on for every input, even those that delivered nothing. */
+  tick(inputs: readonly DeliveryInput[]): Promise<void> {
+    return this.o.lock.run(async () => {
+      const now = this.now();
+      for (const i of inputs) if (i.rowtimeIndex !== undefined) i.watermarks.emit(now, true);
+      await this.endBatch();
+      await this.o.flushOutput();
+    });
+  }
+
+  /** A bounded input has delivered everything: its event time jumps to the end, firing every open window. */
+  finish(input: DeliveryInput): Promise<void> {
+    return this.o.lock.run(async () => {
+      input.watermarks.tracker.finish();
+      input.watermarks.emit(this.now(), true);
+      await this.endBatch();
+      await this.o.flushOutput();
+    });
+  }
+
+  /** A mini-batch boundary, with any async work (before and after it) finished. */
+  private async endBatch(): Promise<void> {
+    await this.o.dataflow.settle();
+    this.o.dataflow.batchEnd();
+    await this.o.dataflow.settle();
+  }
+}

@@ -1,0 +1,90 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+
+/**
+ * `npm run lint` checks import boundaries with dependency-cruiser and the project's own rules
+ * (.dependency-cruiser.cjs). These tests run the same command and rules over small scratch projects laid
+ * out like src/, so they show that a wrong import or a cycle really fails the lint.
+ */
+const repo = path.resolve(import.meta.dirname, '../../..');
+const depcruise = path.join(repo, 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs');
+const config = path.join(repo, '.dependency-cruiser.cjs');
+const run = promisify(execFile);
+const scratch: string[] = [];
+
+afterAll(() => {
+  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A scratch project with the given files (paths under its root) and the repo's compiler settings. */
+function project(files: Record<string, string>): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'dirk-lint-'));
+  scratch.push(dir);
+  writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true }, include: ['src', 'udfs'] }));
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    writeFileSync(path.join(dir, file), text);
+  }
+  return dir;
+}
+
+async function lint(dir: string): Promise<{ code: number; output: string }> {
+  try {
+    const { stdout } = await run(process.execPath, [depcruise, 'src', '--config', config], { cwd: dir });
+    return { code: 0, output: stdout };
+  } catch (e) {
+    const err = e as { code?: number; stdout?: string; stderr?: string };
+    return { code: err.code ?? -1, output: `${err.stdout ?? ''}${err.stderr ?? ''}` };
+  }
+}
+
+const layout = {
+  'src/core/types.ts': 'export type Row = unknown[];\n',
+  'src/plan/nodes.ts': "import type { Row } from '../core/types.js';\nexport type Batch = Row[];\n",
+  'src/sql/parser.ts': "import type { Batch } from '../plan/nodes.js';\nexport const parse = (s: string): Batch => [[s]];\n",
+};
+
+describe('import boundaries (npm run lint)', () => {
+  it('passes imports that follow the layers (runtime -> plan -> core)', async () => {
+    const dir = project({ ...layout, 'src/runtime/op.ts': "import type { Batch } from '../plan/nodes.js';\nexport const id = (b: Batch): Batch => b;\n" });
+    const r = await lint(dir);
+    expect(r.output).toContain('no dependency violations found');
+    expect(r.code).toBe(0);
+  }, 60_000);
+
+  it('fails when the runtime imports the SQL parser, naming the rule and the import', async () => {
+    const dir = project({ ...layout, 'src/runtime/op.ts': "import { parse } from '../sql/parser.js';\nexport const run = (s: string) => parse(s);\n" });
+    const r = await lint(dir);
+    expect(r.code).not.toBe(0);
+    expect(r.output).toContain('runtime-not-sql');
+    expect(r.output).toContain('src/runtime/op.ts → src/sql/parser.ts');
+  }, 60_000);
+
+  it('fails on a connector importing the job layer (old and new connector folders alike)', async () => {
+    const job = { 'src/job/run.ts': 'export const start = (): void => {};\n' };
+    const wrong = {
+      'src/connectors/kafka/source.ts': "import { start } from '../../job/run.js';\nexport const go = start;\n",
+      'src/sources/source.ts': "import { start } from '../job/run.js';\nexport const go = start;\n",
+    };
+    for (const [file, text] of Object.entries(wrong)) {
+      const r = await lint(project({ ...layout, ...job, [file]: text }));
+      expect(r.code, file).not.toBe(0);
+      expect(r.output).toContain('connectors-below-job');
+    }
+  }, 60_000);
+
+  it('fails on a circular import inside a layer', async () => {
+    const dir = project({
+      ...layout,
+      'src/udf/a.ts': "import { b } from './b.js';\nexport const a = (): number => b() + 1;\n",
+      'src/udf/b.ts': "import { a } from './a.js';\nexport const b = (): number => (a.length ? 1 : 0);\n",
+    });
+    const r = await lint(dir);
+    expect(r.code).not.toBe(0);
+    expect(r.output).toContain('no-circular');
+  }, 60_000);
+});
