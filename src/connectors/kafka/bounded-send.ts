@@ -19,6 +19,8 @@ import { externalError, userError } from '../../core/errors.js';
 
 /** ConfigResourceTypes.TOPIC (a literal, so this file does not load kafkajs itself). */
 const TOPIC_RESOURCE = 2 as ConfigResourceTypes;
+/** Extra looks (500 ms apart) before a topic the broker does not know is reported missing. */
+const MISSING_TOPIC_RETRIES = 4;
 /** Kafka's per-batch overhead (log overhead + record batch header, v2). */
 export const RECORD_BATCH_OVERHEAD = 61;
 /** Kafka's broker and topic default for max.message.bytes (1 MiB + the batch overhead of old formats). */
@@ -144,18 +146,24 @@ export async function sendBounded(
  * topic is a user error at start instead of a send failing after a minute of retries.
  */
 export async function readTopicMaxMessageBytes(admin: Admin, topic: string, what: string, hint = 'create it'): Promise<number> {
-  let response: Awaited<ReturnType<Admin['describeConfigs']>>;
-  try {
-    response = await admin.describeConfigs({
-      resources: [{ type: TOPIC_RESOURCE, name: topic, configNames: ['max.message.bytes'] }],
-      includeSynonyms: false,
-    });
-  } catch (e) {
-    const message = (e as Error).message;
-    if (/does not host this topic-partition|UNKNOWN_TOPIC|unknown topic/i.test(message) || (e as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION') {
-      throw missingTopic(topic, what, hint);
+  let response: Awaited<ReturnType<Admin['describeConfigs']>> | undefined;
+  // A topic created a moment ago may not be known to every broker yet: ask a few times before saying missing.
+  for (let attempt = 0; !response; attempt++) {
+    try {
+      response = await admin.describeConfigs({
+        resources: [{ type: TOPIC_RESOURCE, name: topic, configNames: ['max.message.bytes'] }],
+        includeSynonyms: false,
+      });
+    } catch (e) {
+      const message = (e as Error).message;
+      const unknown = /does not host this topic-partition|UNKNOWN_TOPIC|unknown topic/i.test(message) || (e as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION';
+      if (unknown && attempt < MISSING_TOPIC_RETRIES) {
+        await new Promise((r) => setTimeout(r, 500));
+        continue;
+      }
+      if (unknown) throw missingTopic(topic, what, hint);
+      throw externalError(`${what}: cannot read the configuration of topic ${topic}: ${message}`, { cause: e });
     }
-    throw externalError(`${what}: cannot read the configuration of topic ${topic}: ${message}`, { cause: e });
   }
   const resource = response.resources[0];
   if (resource && resource.errorCode === 3) throw missingTopic(topic, what, hint);
