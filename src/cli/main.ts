@@ -51,7 +51,9 @@ Serves a FileDescriptorSet built from the .proto files under <dir> at Stencil's 
   GET /v1beta1/namespaces/<ns>/schemas/<name>               latest version (binary FileDescriptorSet)
   GET /v1beta1/namespaces/<ns>/schemas/<name>/versions      {"versions":[1,...]}
   GET /v1beta1/namespaces/<ns>/schemas/<name>/versions/<n>  that version
-Defaults: --host 127.0.0.1 --port 8000 --namespace dirk --name protos.`,
+Defaults: --host 127.0.0.1 --port 8000 --namespace dirk --name protos.
+Publishing (POST /v1beta1/namespaces/<ns>/schemas/<name>) is off unless DIRK_REGISTRY_PUBLISH_TOKEN is set;
+then a POST needs "Authorization: Bearer <token>". Request bodies are capped at 16 MiB.`,
 };
 
 interface Parsed {
@@ -150,6 +152,8 @@ export async function main(argv: string[]): Promise<number> {
         port,
         ...(typeof flags.get('namespace') === 'string' ? { namespace: flags.get('namespace') as string } : {}),
         ...(typeof flags.get('name') === 'string' ? { name: flags.get('name') as string } : {}),
+        // Publishing (POST) only with a token, taken from the environment so it never shows in `ps`.
+        ...(process.env['DIRK_REGISTRY_PUBLISH_TOKEN'] ? { publishToken: process.env['DIRK_REGISTRY_PUBLISH_TOKEN'] } : {}),
       });
       process.stdout.write(`registry serving ${rest[1]} at ${server.url}\n`);
       await new Promise<void>((done) => {
