@@ -3,7 +3,7 @@
  *
  * A layer imports only from layers below it:
  *
- *   core  <-  config, schema, udf, telemetry  <-  plan  <-  sql | runtime  <-  connectors  <-  job  <-  cli
+ *   core  <-  config, schema, udf, telemetry  <-  plan  <-  sql | runtime  <-  connectors  <-  job  <-  server  <-  cli
  *
  * `plan` (plan nodes, bound expressions, visitors, the logical-plan printer) is the contract between the
  * SQL front end, which writes plans, and the runtime, which runs them: `sql` and `runtime` both build on it
@@ -68,6 +68,13 @@ module.exports = {
       'Connectors read and write records; the job layer wires them to the plan.',
     ),
     layer('job-below-cli', 'job', 'cli', 'The CLI drives the job layer, never the other way round.'),
+    layer(
+      'server-above-job',
+      `(config|schema|udf|telemetry|plan|sql|runtime|${CONNECTORS}|job)`,
+      'server',
+      'src/server (dirk serve: control plane, REST API, UI) runs jobs; nothing a job runs depends on it.',
+    ),
+    layer('server-below-cli', 'server', 'cli', 'The CLI starts the service; the service does not call the CLI code.'),
     {
       name: 'udfs-use-public-api',
       comment: "udfs/ (Dagger's function library) is written against the public UDF API only (src/udf/api.ts, src/udf/index.ts).",

@@ -1,31 +1,48 @@
 #!/usr/bin/env node
 import { resolve } from 'node:path';
-import { DirkError } from '../core/errors.js';
-import { checkJobFile, errorText, exitCodeOf } from './check.js';
-import { createLogger, type Logger } from '../core/logger.js';
-import { loadJobConfigFile } from '../config/index.js';
+import { createLogger, type Logger, type LogLevel } from '../core/logger.js';
+import { redactText } from '../core/redact.js';
+import { listenError } from '../core/listen-errors.js';
+import { describeOrigins, loadLayeredJobConfig } from '../config/sources.js';
+import { parseCommandLine, portOption, UsageError, type ParsedCommandLine } from './args.js';
+import { checkJobFiles, checkJobForValidate } from './checks.js';
+import { exitCodeOf, formatError, type ReportContext } from './report.js';
+import { startProgress } from '../job/progress.js';
+import { runInitCommand } from './init-command.js';
+import { runTestCommand } from './test-command.js';
+import { dirkVersion } from './version.js';
+import { explainJob } from '../job/explain-job.js';
 import { prepareJob, type PreparedJob } from '../job/prepare.js';
-import { startJob } from '../job/stream-manager.js';
+import { startJob, validateSinkCompatibility } from '../job/stream-manager.js';
 import { startStencilServer } from '../schema/index.js';
+import { PIPELINE_HELP, pipelineCommand, SERVE_HELP, serveCommand } from './serve-command.js';
 
 /**
  * `dirk run | validate | explain | registry serve`. Exit codes: 0 ok, 2 user error (config, SQL, schema,
  * bad data under the FAIL policy), 1 internal or external error.
  */
 const HELP: Record<string, string> = {
+  serve: SERVE_HELP,
+  pipeline: PIPELINE_HELP,
   main: `Dirk: a Dagger-style streaming SQL engine for Kafka.
 
 Usage: dirk <command> [options]
 
 Commands:
-  run <job.json>          run a job until its bounded input ends or SIGINT/SIGTERM (then drain, checkpoint, commit)
-  validate <job.json>     check config, schemas and SQL; no side effects
-  explain <job.json>      print the logical and physical plans
+  run <job file>          run a job until its bounded input ends or SIGINT/SIGTERM (then drain, checkpoint, commit)
+  validate <job file>     check config, schemas and SQL; no side effects
+  explain <job file>      print the logical and physical plans
+  init <folder>           write a runnable starter job (file source, window, UDF, test) into <folder>
+  test <folder>           run golden test cases (.sql files: input rows, query, expected output); no broker
   registry serve <dir>    serve .proto files in <dir> as a Stencil-compatible descriptor registry
+  serve                   run the control plane: REST API, web UI, supervised jobs
+  pipeline up|down|status <file>   manage a pipeline of jobs through 'dirk serve'
 
+A job file is JSON or a Dagger local.properties; --KEY value arguments and environment variables named
+like config keys override it (docs/configuration.md). 'dirk --version' prints the version.
 Run 'dirk <command> --help' for the options of a command.
 Exit codes: 0 ok, 2 user error (config, SQL, schema, bad record), 1 internal or external error.`,
-  run: `Usage: dirk run <job.json> [--checkpoint-dir <dir>] [--watch-udfs]
+  run: `Usage: dirk run <job.json | local.properties> [--KEY value ...] [--checkpoint-dir <dir>] [--watch-udfs] [--strict]
 
 Runs the job. Bounded inputs (FILE_SOURCE, BOUNDED Kafka) end the job when read; unbounded ones run until
 SIGINT or SIGTERM, when Dirk finishes the batch in flight, takes a checkpoint, commits the Kafka offsets of
@@ -37,14 +54,36 @@ Options:
   --checkpoint-dir <dir>  where checkpoints are kept (default .dirk/checkpoints/<FLINK_JOB_ID>)
   --watch-udfs            reload a changed file of UDF_FOLDERS in the running job, keeping operator state
                           (as UDF_WATCH=true); a function whose signatures changed is not reloaded
-  --log-level <level>     debug | info | warn | error (default info; env DIRK_LOG_LEVEL)`,
-  validate: `Usage: dirk validate <job.json>
+  --KEY value             set a config key, over the job file and the environment (docs/configuration.md)
+  --strict                config warnings (unknown keys, ...) are errors
+  --progress-interval <s> log a progress line (records in/out, rates, watermark lag) every <s> seconds
+                          (default 10; 0 = off; env DIRK_PROGRESS_INTERVAL_S); a summary is logged at the end
+  --log-level <level>     debug | info | warn | error (default info; env DIRK_LOG_LEVEL)
+Logs go to stderr as text, or one JSON object per line with DIRK_LOG_FORMAT=json.`,
+  validate: `Usage: dirk validate <job.json | local.properties> [--KEY value ...] [--strict]
 
-Parses the job config, loads the schemas (local .proto files or the Stencil registry), loads UDFs, and plans
-the SQL. Prints warnings and 'ok', or the errors, and exits 0 or 2. Starts nothing.`,
-  explain: `Usage: dirk explain <job.json>
+Parses the job config, loads the schemas (local .proto files or the Stencil registry), loads UDFs, plans
+the SQL, checks that input files exist and warns for output columns the sink does not write. Prints
+warnings and 'ok', or the errors, and exits 0 or 2. Starts nothing. --strict makes config warnings errors.`,
+  explain: `Usage: dirk explain <job.json | local.properties> [--KEY value ...] [--strict]
 
 Prints the plan the job would run: operators, windows, the columns each source decodes, and the output schema.`,
+  test: `Usage: dirk test <folder | case.sql> ... [--update] [--filter <text>]
+
+Runs golden test cases: .sql files (searched recursively) that each give tables or a job file, a query,
+input rows with event times and watermarks, and the expected changelog (or '---- fail' with the exact
+error). No broker is needed: the query runs on the real operators in this process. UDF folders are loaded
+('udf-folder <path>' in a case, or the job's UDF_FOLDERS). The format is in docs/testing.md.
+
+Options:
+  --update          rewrite each failing case's expected section with what the query produced (review the diff)
+  --filter <text>   run only cases whose path contains <text>
+Prints one line per case, a diff for each failure, and 'N passed, N failed'; exits 0 when all pass, else 1.`,
+  init: `Usage: dirk init <folder> [--force]
+
+Writes a runnable starter job into <folder>: job.json (a JSON-lines file source, a one-minute TUMBLE window),
+data/rides.jsonl, a TypeScript UDF in udfs/, a golden test in tests/ and a README. Then, in that folder:
+dirk run job.json, dirk test tests. A non-empty folder is refused unless --force.`,
   registry: `Usage: dirk registry serve <dir> [--port <port>] [--host <host>] [--namespace <ns>] [--name <name>]
 
 Serves a FileDescriptorSet built from the .proto files under <dir> at Stencil's URL shapes:
@@ -56,104 +95,159 @@ Publishing (POST /v1beta1/namespaces/<ns>/schemas/<name>) is off unless DIRK_REG
 then a POST needs "Authorization: Bearer <token>". Request bodies are capped at 16 MiB.`,
 };
 
-interface Parsed {
-  readonly positional: string[];
-  readonly flags: Map<string, string | true>;
+/** Set while a command runs, so an error report can quote the SQL and repeat the config warnings. */
+const reportContext: ReportContext = {};
+
+async function load(cmd: ParsedCommandLine, logger: Logger, briefNetwork = false): Promise<PreparedJob> {
+  const file = cmd.positionals[0];
+  if (cmd.positionals.length > 1) throw new UsageError(`expected one job file, found ${cmd.positionals.length}: ${cmd.positionals.join(' ')}`);
+  const path = file === undefined ? undefined : resolve(file);
+  const loaded = await loadLayeredJobConfig({
+    ...(path !== undefined ? { path } : {}),
+    env: process.env,
+    args: cmd.configArgs,
+    strict: cmd.options['strict'] === true,
+  });
+  logger.debug(describeOrigins(loaded, file));
+  for (const w of loaded.warnings) logger.warn(w);
+  reportContext.sql = loaded.config.sqlQuery;
+  // validate / explain: network checks try briefly and report (src/job/prepare.ts BRIEF_NETWORK).
+  const job = await prepareJob(loaded.config, logger, { briefNetwork });
+  delete reportContext.sql;
+  return job;
 }
 
-/** Flags that take no value, so `--watch-udfs job.json` does not read the job file as the flag's value. */
-const BOOLEAN_FLAGS = new Set(['watch-udfs']);
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 
-function parseArgs(argv: string[]): Parsed {
-  const positional: string[] = [];
-  const flags = new Map<string, string | true>();
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '-h' || a === '--help') flags.set('help', true);
-    else if (a.startsWith('--')) {
-      const eq = a.indexOf('=');
-      if (eq > 0) flags.set(a.slice(2, eq), a.slice(eq + 1));
-      else if (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--') && !BOOLEAN_FLAGS.has(a.slice(2))) flags.set(a.slice(2), argv[++i]!);
-      else flags.set(a.slice(2), true);
-    } else positional.push(a);
+/** --progress-interval <seconds> (or DIRK_PROGRESS_INTERVAL_S): how often a running job logs progress; 0 = never. */
+function progressIntervalMs(given: string | boolean | undefined): number {
+  const text = typeof given === 'string' ? given : process.env['DIRK_PROGRESS_INTERVAL_S'];
+  if (text === undefined || text === '') return 10_000;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < 0) {
+    throw new UsageError(`${typeof given === 'string' ? '--progress-interval' : 'DIRK_PROGRESS_INTERVAL_S'}: expected seconds >= 0 (0 turns progress lines off), found "${text}"`);
   }
-  return { positional, flags };
+  return Math.round(n * 1000);
 }
 
-class UsageError extends DirkError {
-  constructor(message: string) {
-    super(message, { domain: 'user' });
+function logLevelOf(cmd: ParsedCommandLine): LogLevel | undefined {
+  const given = cmd.options['log-level'];
+  const level = typeof given === 'string' ? given : process.env['DIRK_LOG_LEVEL'];
+  if (level === undefined || level === '') return undefined;
+  const hit = LOG_LEVELS.find((l) => l === level.toLowerCase());
+  if (!hit) {
+    const key = typeof given === 'string' ? '--log-level' : 'DIRK_LOG_LEVEL';
+    throw new UsageError(`${key}: expected one of ${LOG_LEVELS.join(', ')}, found "${level}"`);
   }
-}
-
-async function load(file: string | undefined, logger: Logger): Promise<PreparedJob> {
-  if (!file) throw new UsageError('missing <job.json>');
-  const { config, warnings } = await loadJobConfigFile(resolve(file));
-  for (const w of warnings) logger.warn(w);
-  return prepareJob(config, logger);
+  return hit;
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const { positional, flags } = parseArgs(argv);
-  const [command, ...rest] = positional;
-  const level = (flags.get('log-level') as string | undefined) ?? process.env['DIRK_LOG_LEVEL'];
-  const logger = createLogger(level ? { level: level as 'info' } : {});
-  if (!command || (command && !(command in HELP) && flags.has('help'))) {
-    process.stdout.write(`${HELP['main']}\n`);
-    return command ? 2 : flags.has('help') ? 0 : 2;
+  const cmd = parseCommandLine(argv);
+  const { command, positionals: rest, options } = cmd;
+  if (command === 'version') {
+    process.stdout.write(`dirk ${dirkVersion()}\n`);
+    return 0;
   }
-  if (flags.has('help')) {
-    process.stdout.write(`${HELP[command] ?? HELP['main']}\n`);
+  const level = logLevelOf(cmd);
+  const logger = createLogger(level ? { level } : {});
+  if (!command) {
+    process.stdout.write(`${HELP['main']}\n`);
+    return options['help'] === true ? 0 : 2;
+  }
+  if (!(command in HELP)) {
+    process.stderr.write(`error: unknown command "${command}" (commands: ${Object.keys(HELP).filter((c) => c !== 'main').join(', ')}; see dirk --help)\n`);
+    return 2;
+  }
+  if (options['help'] === true) {
+    process.stdout.write(`${HELP[command]}\n`);
     return 0;
   }
   switch (command) {
-    case 'validate':
+    case 'validate': {
+      const job = await load(cmd, logger, true);
+      try {
+        validateSinkCompatibility(job);
+        const report = await checkJobForValidate(job);
+        for (const w of report.warnings) logger.warn(w);
+        if (report.errors.length > 0) throw report.errors.length === 1 ? report.errors[0]! : new UsageError(`${report.errors.length} problems:\n${report.errors.map((e) => `  - ${e.message}`).join('\n')}`);
+      } finally {
+        job.registry?.close();
+      }
+      process.stdout.write(`ok: ${job.config.streams.length} stream(s), ${job.plan.root.fields.length} output column(s), sink ${job.config.sink.type}\n`);
+      return 0;
+    }
     case 'explain': {
-      if (!rest[0]) throw new UsageError('missing <job.json>');
-      // Network checks try briefly here (check.ts); the result is printed as the CLI always did.
-      const result = await checkJobFile(command, rest[0], logger);
-      process.stdout.write(result.stdout);
-      process.stderr.write(result.stderr);
-      return result.code;
+      const job = await load(cmd, logger, true);
+      job.registry?.close();
+      process.stdout.write(`${explainJob(job.plan, { watermarkDelayMs: job.config.watermark.delayMs })}\n`);
+      return 0;
     }
     case 'run': {
-      const job = await load(rest[0], logger);
-      const dir = flags.get('checkpoint-dir');
+      const job = await load(cmd, logger);
+      await checkJobFiles(job);
+      const progressMs = progressIntervalMs(options['progress-interval']);
+      const jobLogger = logger.child({ job: job.config.jobId });
+      const dir = options['checkpoint-dir'];
       const running = await startJob(job, {
-        logger,
+        logger: jobLogger,
         ...(typeof dir === 'string' ? { checkpointDir: resolve(dir) } : {}),
-        ...(flags.has('watch-udfs') ? { watchUdfs: flags.get('watch-udfs') !== 'false' } : {}),
+        ...(options['watch-udfs'] === true ? { watchUdfs: true } : {}),
       });
-      logger.info(`job "${job.config.jobId}" running`);
+      jobLogger.info(`job "${job.config.jobId}" running`);
+      const progress = startProgress(running.telemetry, jobLogger, progressMs);
       let signals = 0;
       const onSignal = (sig: string): void => {
         signals++;
         if (signals > 1) {
-          logger.warn(`${sig} again: exiting without a final checkpoint`);
+          jobLogger.warn(`${sig} again: exiting without a final checkpoint`);
           process.exit(1);
         }
-        logger.info(`${sig} received`);
+        jobLogger.info(`${sig} received`);
         // A failure (of the final checkpoint, say) is reported through running.done below.
         running.stop().catch(() => undefined);
       };
       process.on('SIGINT', () => onSignal('SIGINT'));
       process.on('SIGTERM', () => onSignal('SIGTERM'));
-      await running.done;
-      logger.info('job finished');
+      try {
+        await running.done;
+      } finally {
+        await progress.finish().catch(() => undefined);
+      }
+      jobLogger.info('job finished');
       return 0;
     }
+    case 'test': {
+      if (rest.length === 0) throw new UsageError('usage: dirk test <folder | case.sql> ... [--update]');
+      return runTestCommand(rest, {
+        update: options['update'] === true,
+        ...(typeof options['filter'] === 'string' ? { filter: options['filter'] } : {}),
+      });
+    }
+    case 'init': {
+      if (rest.length !== 1) throw new UsageError('usage: dirk init <folder> [--force]');
+      const files = await runInitCommand(rest[0]!, { force: options['force'] === true });
+      process.stdout.write(`wrote ${files.join(', ')} in ${rest[0]}\nnext: cd ${rest[0]} && dirk run job.json && dirk test tests\n`);
+      return 0;
+    }
+    case 'serve':
+      return serveCommand(options, logger);
+    case 'pipeline':
+      return pipelineCommand(rest, options);
     case 'registry': {
-      if (rest[0] !== 'serve' || !rest[1]) throw new UsageError('usage: dirk registry serve <dir>');
-      const port = Number(flags.get('port') ?? 8000);
-      const host = (flags.get('host') as string | undefined) ?? '127.0.0.1';
+      if (rest[0] !== 'serve' || !rest[1] || rest.length > 2) throw new UsageError('usage: dirk registry serve <dir> [--port <port>] [--host <host>]');
+      const port = portOption(options['port'], '--port', 8000);
+      const host = typeof options['host'] === 'string' ? options['host'] : '127.0.0.1';
       const server = await startStencilServer({
         dir: resolve(rest[1]),
         host,
         port,
-        ...(typeof flags.get('namespace') === 'string' ? { namespace: flags.get('namespace') as string } : {}),
-        ...(typeof flags.get('name') === 'string' ? { name: flags.get('name') as string } : {}),
+        ...(typeof options['namespace'] === 'string' ? { namespace: options['namespace'] } : {}),
+        ...(typeof options['name'] === 'string' ? { name: options['name'] } : {}),
         // Publishing (POST) only with a token, taken from the environment so it never shows in `ps`.
         ...(process.env['DIRK_REGISTRY_PUBLISH_TOKEN'] ? { publishToken: process.env['DIRK_REGISTRY_PUBLISH_TOKEN'] } : {}),
+      }).catch((e: unknown) => {
+        throw listenError(e, { portKey: '--port', hostKey: '--host', host, port, what: 'the registry' });
       });
       process.stdout.write(`registry serving ${rest[1]} at ${server.url}\n`);
       await new Promise<void>((done) => {
@@ -166,13 +260,13 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     default:
-      process.stderr.write(`unknown command "${command}"\n\n${HELP['main']}\n`);
-      return 2;
+      throw new UsageError(`unknown command "${command}"`);
   }
 }
 
 function report(e: unknown): number {
-  process.stderr.write(errorText(e));
+  // Secrets never reach the terminal (src/core/redact.ts).
+  process.stderr.write(redactText(formatError(e, reportContext)));
   return exitCodeOf(e);
 }
 

@@ -7,13 +7,16 @@ import { ConfigError } from '../core/errors.js';
  */
 export class ConfigErrors extends ConfigError {
   readonly errors: readonly ConfigError[];
+  /** Warnings found in the same pass: printed with the errors, since a typo's "did you mean" explains a missing key. */
+  readonly warnings: readonly string[];
 
-  constructor(errors: readonly ConfigError[], source?: string) {
+  constructor(errors: readonly ConfigError[], source?: string, warnings: readonly string[] = []) {
     const first = errors[0];
     if (!first) throw new Error('internal error: ConfigErrors needs at least one error');
     super(first.key ?? '', '', undefined);
     this.name = 'ConfigErrors';
     this.errors = errors;
+    this.warnings = warnings;
     const where = source ? ` in ${source}` : '';
     this.message =
       errors.length === 1

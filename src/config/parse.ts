@@ -88,7 +88,7 @@ export function parseJobConfig(raw: unknown, opts: ParseOptions = {}): ParsedJob
   compatibilityChecks(s);
   warnUnknownKeys(s);
 
-  if (issues.errors.length > 0) throw new ConfigErrors(issues.errors);
+  if (issues.errors.length > 0) throw new ConfigErrors(issues.errors, undefined, issues.warnings);
   return { config: deepFreeze(config), warnings: issues.warnings };
 }
 

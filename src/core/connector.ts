@@ -23,6 +23,8 @@ export interface SourceMetrics {
   readonly decodeErrors: Counter;
   readonly badRecordsSkipped: Counter;
   readonly badRecordsDeadLettered: Counter;
+  /** Kafka: records behind the high watermark in one partition (optional: other sources have no lag). */
+  readonly partitionLag?: (topic: string, partition: number, records: number) => void;
 }
 
 export interface SinkMetrics {

@@ -1,3 +1,5 @@
+import { StatusSource } from './job-status.js';
+import { checkpointMetricsCountingErrors, createJobSeries, errorDomain, operatorRecordCounter } from './job-metrics.js';
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { Sink, SinkMetrics, Source } from '../core/connector.js';
@@ -74,7 +76,7 @@ function validateProcessors(job: PreparedJob): void {
   }
 }
 
-function planFingerprint(job: PreparedJob): string {
+export function planFingerprint(job: PreparedJob): string {
   return createHash('sha256').update(job.config.sqlQuery).update(explainPlan(job.plan)).digest('hex').slice(0, 16);
 }
 
@@ -145,6 +147,8 @@ interface Pipeline {
   readonly dataflow: Dataflow;
   readonly origin: RowOriginTracker;
   readonly inputs: Input[];
+  /** What GET /status reports, filled in once the pipeline runs. */
+  readonly status: StatusSource;
 }
 
 /** Opens telemetry, UDFs, the metrics server, the sink, the side outputs, the dataflow and the sources. */
@@ -155,13 +159,15 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
   else validateSinkCompatibility(job);
   const telemetry = createTelemetry({ jobId: config.jobId });
   telemetry.jobInfo({ sinkType: options.sink?.name ?? config.sink.type });
+  createJobSeries(telemetry, job);
   telemetry.processStats();
   // Every function the plan uses is opened before the first record (and closed when the job ends).
   const udfs = await startUdfRuntime(job, { telemetry, logger, watch: options.watchUdfs ?? config.udf.watch });
   closers.push({ what: 'the UDFs', close: () => udfs.close() });
   let metricsServer: MetricsServer | undefined;
+  const status = new StatusSource();
   if (config.metrics.enabled) {
-    const server = await startMetricsServer({ host: config.metrics.host, port: config.metrics.port, telemetry });
+    const server = await startMetricsServer({ host: config.metrics.host, port: config.metrics.port, telemetry, status: () => status.get() });
     metricsServer = server;
     closers.push({ what: 'the metrics server', close: () => server.close() });
     logger.info(`metrics at ${new URL('/metrics', server.url).href}`);
@@ -198,6 +204,7 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
       hooks: { late: (rows, info) => lateOutput.late(rows, info) },
       retentionMs: config.retentionIdleStateMinutes * 60_000,
       now: Date.now,
+      countRecords: operatorRecordCounter(telemetry),
     },
   );
 
@@ -220,7 +227,7 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
       rowtimeIndex: schema.rowtimeIndex,
     });
   }
-  return { telemetry, udfs, metricsServer, sink, lateOutput, dataflow, inputs, origin };
+  return { telemetry, udfs, metricsServer, sink, lateOutput, dataflow, inputs, status, origin };
 }
 
 async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, closeAll: (logger: Logger) => Promise<void>): Promise<RunningJob> {
@@ -256,7 +263,7 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
       await p.lateOutput.flush();
     },
     tolerableFailures: config.checkpoint.tolerableFailures,
-    metrics: telemetry.checkpointMetrics(),
+    metrics: checkpointMetricsCountingErrors(telemetry),
     logger,
     stopWith,
   });
@@ -297,6 +304,16 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
   }
   for (const t of timers) t.unref();
 
+  let ended: 'stopped' | 'failed' | undefined;
+  p.status.set({
+    jobId: config.jobId,
+    startedAt: Date.now(),
+    state: () => ended ?? (stopping ? 'stopping' : 'running'),
+    plan: explainPlan(job.plan),
+    inputs: inputs.map((i) => ({ table: i.stream.table, sourceName: i.stream.source.name, source: i.source, watermark: () => i.watermarks.emitted })),
+    lastCheckpoint: () => checkpoints.lastCompleted,
+    telemetry,
+  });
   telemetry.running().set(1);
   const runs = inputs.map(async (input) => {
     await input.source.run({
@@ -316,6 +333,8 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')?.reason ?? fatal;
       if (failed !== undefined) {
         failure = failed;
+        ended = 'failed';
+        telemetry.error(errorDomain(checkpoints.outputLost ?? failed), true);
         stopping = true;
         await Promise.allSettled(inputs.map((i) => i.source.stop()));
         // What was processed before the failure is written (best effort; at-least-once: its offsets are
@@ -327,6 +346,7 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
       // Everything delivered (bounded end or stop): a final checkpoint commits the positions.
       await takeCheckpoint();
     } finally {
+      ended ??= 'stopped';
       telemetry.running().set(0);
       await closeAll(logger);
     }

@@ -41,6 +41,16 @@ export interface DataflowOptions {
   readonly hooks: DataflowHooks;
   readonly retentionMs: number;
   readonly now: () => number;
+  /**
+   * Row counts per operator (dirk_operator_records_in/out_total), asked once per operator with its place in
+   * the graph (0 = the root) and its physical-plan label. Counted per batch, not per row.
+   */
+  readonly countRecords?: (index: number, label: string) => RecordCounter;
+}
+
+export interface RecordCounter {
+  in(rows: number): void;
+  out(rows: number): void;
 }
 
 export interface Dataflow {
@@ -68,10 +78,12 @@ class Node implements Output {
   constructor(
     inputs: number,
     private readonly downstream: Output,
+    private readonly counter: RecordCounter | undefined,
   ) {
     this.inputWatermarks = new Array<number>(inputs).fill(-Infinity);
   }
   data(rows: Row[], kinds?: RowKind[]): void {
+    this.counter?.out(rows.length);
     this.downstream.data(rows, kinds);
   }
   watermark(time: number): void {
@@ -80,7 +92,10 @@ class Node implements Output {
   /** Called by the upstream of input `i`. */
   inputPort(i: number): Output {
     return {
-      data: (rows, kinds) => this.op.process(rows, kinds, i),
+      data: (rows, kinds) => {
+        this.counter?.in(rows.length);
+        this.op.process(rows, kinds, i);
+      },
       watermark: (time) => {
         if (time <= this.inputWatermarks[i]!) return;
         this.inputWatermarks[i] = time;
@@ -109,7 +124,7 @@ export function buildDataflow(plan: QueryPlan, sink: Output, options: DataflowOp
       return;
     }
     const inputs = planInputs(n);
-    const node = new Node(inputs.length, downstream);
+    const node = new Node(inputs.length, downstream, options.countRecords?.(operators.length, operatorLabel(n)));
     node.op = makeOperator(n, node, { ...options, hooks: operatorHooks(n, options.hooks) });
     operators.push(node.op);
     inputs.forEach((inp, i) => build(inp, node.inputPort(i)));

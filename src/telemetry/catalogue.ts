@@ -17,6 +17,7 @@ export type LabelName =
   | 'job'
   | 'table'
   | 'topic'
+  | 'partition'
   | 'sink'
   | 'udf'
   | 'operator'
@@ -100,6 +101,19 @@ export const METRICS = {
     type: 'gauge',
     labels: ['table', 'topic'],
     dagger: 'input_topic telemetry gauge',
+  }),
+  kafkaConsumerLag: def({
+    name: 'dirk_kafka_consumer_lag_records',
+    help: "Records in a partition after the table's position: the partition's high watermark (fetched with each batch) minus the next offset to read.",
+    type: 'gauge',
+    labels: ['table', 'topic', 'partition'],
+    dagger: "Flink KafkaSourceReader's records-lag",
+  }),
+  kafkaConsumerLagMax: def({
+    name: 'dirk_kafka_consumer_lag_max_records',
+    help: 'The largest dirk_kafka_consumer_lag_records over the partitions a table reads.',
+    type: 'gauge',
+    labels: ['table'],
   }),
   watermarkLag: def({
     name: 'dirk_watermark_lag_seconds',

@@ -3,6 +3,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { listenError } from '../core/listen-errors.js';
 import type { Telemetry } from './telemetry.js';
 
 export interface MetricsServerOptions {
@@ -12,6 +13,8 @@ export interface MetricsServerOptions {
   readonly telemetry: Telemetry;
   /** Health probe for /healthz; 200 when it returns true, 503 otherwise. Default: always healthy. */
   readonly healthy?: () => boolean;
+  /** The JSON served at /status (a running job's state, sources, watermarks, last checkpoint); 404 without. */
+  readonly status?: () => Promise<unknown>;
 }
 
 export interface MetricsServer {
@@ -46,15 +49,24 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
       res.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' }).end(ok ? 'ok\n' : 'unhealthy\n');
       return;
     }
-    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found; try /metrics or /healthz\n');
+    if (path === '/status' && options.status) {
+      options.status().then(
+        (body) => res.writeHead(200, { 'content-type': 'application/json' }).end(`${JSON.stringify(body, null, 2)}\n`),
+        (e: unknown) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`status failed: ${String(e)}\n`),
+      );
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'text/plain' }).end(`not found; try /metrics${options.status ? ', /status' : ''} or /healthz\n`);
   });
   // Scrapes are short; do not let a keep-alive connection hold close() open.
   server.keepAliveTimeout = 5_000;
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const onError = (e: Error): void =>
+      reject(listenError(e, { portKey: 'METRICS_PORT', hostKey: 'METRICS_HOST', host, port: options.port, what: 'the metrics server' }));
+    server.once('error', onError);
     server.listen(options.port, host, () => {
-      server.off('error', reject);
+      server.off('error', onError);
       resolve();
     });
   });

@@ -93,6 +93,8 @@ export interface Telemetry {
   jobInfo(info: { sinkType: string }): void;
   /** Counts an error by domain; `fatal` when it stops the job. */
   error(domain: 'user' | 'external' | 'internal', fatal: boolean): void;
+  /** The bound counter behind error(), so a job can create every series at 0 at start. */
+  errors(domain: 'user' | 'external' | 'internal', fatal: boolean): Counter;
   running(): Gauge;
   /** Registers prom-client's process metrics (CPU, memory, event loop lag, GC) with the `dirk_` prefix. Idempotent. */
   processStats(): void;
@@ -144,6 +146,8 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
     const h = d.labels.length === 0 ? m : (m as client.Counter<string>).labels(labels);
     // A bound counter is exported at 0 from the start, so rate() and alerts see the series before its first event.
     if (d.type === 'counter') (h as client.Counter<string>).inc(0);
+    // Likewise a labelled histogram: its buckets are exported at 0 instead of appearing at the first observation.
+    if (d.type === 'histogram' && d.labels.length > 0) (m as client.Histogram<string>).zero(labels);
     bound.set(id, h);
     return h as H;
   }
@@ -159,6 +163,8 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
   });
 
   let processStatsOn = false;
+  /** Last lag per partition of each table, for the per-table maximum. */
+  const lagByTable = new Map<string, Map<string, number>>();
 
   return {
     jobId: options.jobId,
@@ -170,6 +176,13 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
       decodeErrors: counter('sourceDecodeErrors', table),
       badRecordsSkipped: counter('sourceBadRecordsSkipped', table),
       badRecordsDeadLettered: counter('sourceBadRecordsDeadLettered', table),
+      partitionLag: (topic, partition, records) => {
+        gauge('kafkaConsumerLag', table, topic, String(partition)).set(records);
+        let lags = lagByTable.get(table);
+        if (!lags) lagByTable.set(table, (lags = new Map()));
+        lags.set(`${topic}\u0000${partition}`, records);
+        gauge('kafkaConsumerLagMax', table).set(Math.max(...lags.values()));
+      },
     }),
     schemaMetrics: (table) => ({
       applied: counter('schemaRefreshes', table, 'applied'),
@@ -227,6 +240,7 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
     }),
     jobInfo: (info) => gauge('jobInfo', info.sinkType).set(1),
     error: (domain, fatal) => counter('errors', domain, fatal ? 'fatal' : 'non_fatal').inc(),
+    errors: (domain, fatal) => counter('errors', domain, fatal ? 'fatal' : 'non_fatal'),
     running: () => gauge('jobRunning'),
     processStats: () => {
       if (processStatsOn) return;

@@ -227,7 +227,10 @@ async function listFolder(dir: string): Promise<string[]> {
   try {
     names = await fsp.readdir(dir);
   } catch (e) {
-    throw userError(`UDF folder ${dir} cannot be read: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT' ? 'no such folder' : code === 'ENOTDIR' ? 'it is a file, not a folder' : code === 'EACCES' ? 'permission denied' : e instanceof Error ? e.message : String(e);
+    throw userError(`UDF_FOLDERS: cannot read the UDF folder ${dir}: ${why}`, { cause: e });
   }
   return names
     .filter(isUdfSourceFile)

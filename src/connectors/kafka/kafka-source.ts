@@ -265,6 +265,8 @@ class KafkaSource implements Source {
       // A source whose deliver does not call processed, or a batch with no rows: advance now.
       advance();
       resolveOffset(String(resolved));
+      // Lag from the high watermark the fetch returned with this batch: no extra request to the broker.
+      ctx.metrics.partitionLag?.(topic, partition, Math.max(0, Number(batch.highWatermark) - (resolved + 1)));
     }
 
     if (failedAt) {

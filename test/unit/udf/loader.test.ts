@@ -79,7 +79,7 @@ export default [
   it('reports a runtime error while loading and a missing folder', async () => {
     write(dir, 'throws.ts', `throw new Error('nope');\n`);
     await expect(loadUdfFolders([dir])).rejects.toThrow(/cannot load UDF file .*throws\.ts: nope/);
-    await expect(loadUdfFolders([path.join(dir, 'missing')])).rejects.toThrow('cannot be read');
+    await expect(loadUdfFolders([path.join(dir, 'missing')])).rejects.toThrow('UDF_FOLDERS: cannot read the UDF folder');
   });
 });
 

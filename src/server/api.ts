@@ -1,0 +1,209 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { buildCatalogue, type Catalogue } from './catalogue.js';
+import { ControlPlaneError, type ControlPlane } from './control-plane.js';
+import { checkBody, HttpError, queryFlag, queryInt, readJson, sendJson, sendText } from './http-util.js';
+import { summarize } from './metrics-summary.js';
+import { buildOpenApi } from './openapi.js';
+import type { PipelineService } from './pipelines.js';
+import { planGraph } from './plan-graph.js';
+import { maskInText } from './redact.js';
+import { UI_HTML, uiScript } from './ui/page.js';
+
+/**
+ * The REST API of `dirk serve` (documented in /openapi.json, built from the same route list). Reads are
+ * open; every call that changes something needs `Authorization: Bearer <token>`. Errors are JSON
+ * `{ "error": "...", "details": [...] }` with the status saying whose problem it is.
+ */
+export interface ApiContext {
+  readonly plane: ControlPlane;
+  readonly pipelines: PipelineService;
+  readonly token: string;
+}
+
+type Handler = (ctx: ApiContext, req: IncomingMessage, url: URL, params: Record<string, string>) => Promise<{ status: number; body?: unknown }>;
+
+interface Route {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  readonly path: string;
+  readonly mutating: boolean;
+  readonly handler: Handler;
+}
+
+const JOB_BODY = { id: { type: 'string', required: true }, config: { type: 'object', required: true }, start: { type: 'boolean' } } as const;
+const UPDATE_BODY = { config: { type: 'object', required: true }, dropState: { type: 'boolean' } } as const;
+const VALIDATE_BODY = { config: { type: 'object', required: true } } as const;
+
+let catalogue: Catalogue | undefined;
+let openapi: Record<string, unknown> | undefined;
+
+export const ROUTES: readonly Route[] = [
+  { method: 'GET', path: '/api/jobs', mutating: false, handler: async ({ plane }) => ({ status: 200, body: { jobs: await plane.list() } }) },
+  {
+    method: 'POST',
+    path: '/api/jobs',
+    mutating: true,
+    handler: async ({ plane }, req) => {
+      const b = checkBody<{ id: string; config: Record<string, unknown>; start?: boolean }>(await readJson(req), JOB_BODY);
+      const { job, check } = await plane.add(b.id, b.config, b.start ?? true);
+      return { status: 201, body: { job, warnings: check.warnings } };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/validate',
+    mutating: false,
+    handler: async ({ plane }, req) => {
+      const b = checkBody<{ config: Record<string, unknown> }>(await readJson(req), VALIDATE_BODY);
+      const c = await plane.check(b.config);
+      return { status: 200, body: { ok: c.ok, errors: c.errors, warnings: c.warnings, explain: c.explain } };
+    },
+  },
+  { method: 'GET', path: '/api/jobs/:id', mutating: false, handler: async ({ plane }, _r, _u, p) => ({ status: 200, body: { job: await plane.get(p['id']!) } }) },
+  {
+    method: 'PUT',
+    path: '/api/jobs/:id',
+    mutating: true,
+    handler: async ({ plane }, req, _u, p) => {
+      const b = checkBody<{ config: Record<string, unknown>; dropState?: boolean }>(await readJson(req), UPDATE_BODY);
+      const { job, check } = await plane.update(p['id']!, b.config, b.dropState ?? false);
+      return { status: 200, body: { job, warnings: check.warnings } };
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/api/jobs/:id',
+    mutating: true,
+    handler: async ({ plane }, _r, url, p) => {
+      await plane.remove(p['id']!, queryFlag(url, 'purge'));
+      return { status: 204 };
+    },
+  },
+  { method: 'POST', path: '/api/jobs/:id/start', mutating: true, handler: async ({ plane }, _r, _u, p) => ({ status: 200, body: { job: await plane.setDesired(p['id']!, 'running') } }) },
+  { method: 'POST', path: '/api/jobs/:id/stop', mutating: true, handler: async ({ plane }, _r, _u, p) => ({ status: 200, body: { job: await plane.setDesired(p['id']!, 'stopped') } }) },
+  { method: 'POST', path: '/api/jobs/:id/restart', mutating: true, handler: async ({ plane }, _r, _u, p) => ({ status: 200, body: { job: await plane.restart(p['id']!) } }) },
+  {
+    method: 'GET',
+    path: '/api/jobs/:id/logs',
+    mutating: false,
+    handler: async ({ plane }, _r, url, p) => ({ status: 200, body: { lines: await plane.logs(p['id']!, queryInt(url, 'limit', 200, 2_000)) } }),
+  },
+  {
+    method: 'GET',
+    path: '/api/jobs/:id/events',
+    mutating: false,
+    handler: async ({ plane }, _r, url, p) => ({ status: 200, body: { events: await plane.events(p['id']!, queryInt(url, 'limit', 50, 200)) } }),
+  },
+  {
+    method: 'GET',
+    path: '/api/jobs/:id/plan',
+    mutating: false,
+    handler: async ({ plane }, _r, _u, p) => {
+      const rec = await plane.repository.get(p['id']!);
+      if (!rec) throw new ControlPlaneError(`no job "${p['id']}"`, 404);
+      const c = await plane.check(rec.config);
+      const sink = String(rec.config['SINK_TYPE'] ?? 'influx');
+      return { status: 200, body: { ok: c.ok, errors: c.errors, explain: c.explain ?? null, graph: c.explain ? planGraph(c.explain, sink) : null, outputColumns: c.outputColumns ?? [] } };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/jobs/:id/metrics',
+    mutating: false,
+    handler: async ({ plane }, _r, _u, p) => {
+      const text = await plane.metricsText(p['id']!);
+      return { status: 200, body: { available: text !== undefined, summary: text === undefined ? null : summarize(text) } };
+    },
+  },
+  { method: 'GET', path: '/api/catalogue', mutating: false, handler: () => Promise.resolve({ status: 200, body: (catalogue ??= buildCatalogue()) }) },
+  { method: 'GET', path: '/api/pipelines', mutating: false, handler: async ({ pipelines }) => ({ status: 200, body: { pipelines: await pipelines.list() } }) },
+  {
+    method: 'POST',
+    path: '/api/pipelines',
+    mutating: true,
+    handler: async ({ pipelines }, req) => ({ status: 201, body: { pipeline: await pipelines.up(await readJson(req)) } }),
+  },
+  { method: 'GET', path: '/api/pipelines/:name', mutating: false, handler: async ({ pipelines }, _r, _u, p) => ({ status: 200, body: { pipeline: await pipelines.status(p['name']!) } }) },
+  {
+    method: 'DELETE',
+    path: '/api/pipelines/:name',
+    mutating: true,
+    handler: async ({ pipelines }, _r, url, p) => {
+      await pipelines.down(p['name']!, queryFlag(url, 'purge'));
+      return { status: 204 };
+    },
+  },
+];
+
+function match(route: Route, method: string, path: string): Record<string, string> | undefined {
+  if (route.method !== method) return undefined;
+  const want = route.path.split('/');
+  const got = path.split('/');
+  if (want.length !== got.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < want.length; i++) {
+    const w = want[i]!;
+    const g = got[i]!;
+    if (w.startsWith(':')) {
+      try {
+        params[w.slice(1)] = decodeURIComponent(g);
+      } catch {
+        throw new HttpError(400, `path: bad percent-escape in "${g}"`);
+      }
+    } else if (w !== g) return undefined;
+  }
+  return params;
+}
+
+function authorized(req: IncomingMessage, token: string): boolean {
+  const h = req.headers.authorization ?? '';
+  const m = /^Bearer\s+(\S+)$/i.exec(h);
+  if (!m) return false;
+  const a = Buffer.from(m[1]!);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export async function handleRequest(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const method = req.method ?? 'GET';
+  try {
+    if (method === 'GET' && (url.pathname === '/' || url.pathname === '/ui' || url.pathname.startsWith('/ui/'))) {
+      return sendText(res, 200, 'text/html; charset=utf-8', UI_HTML);
+    }
+    if (method === 'GET' && url.pathname === '/ui.js') return sendText(res, 200, 'text/javascript; charset=utf-8', await uiScript());
+    if (method === 'GET' && url.pathname === '/openapi.json') return sendJson(res, 200, (openapi ??= buildOpenApi(ROUTES)));
+    if (method === 'GET' && url.pathname === '/healthz') return sendJson(res, 200, { ok: true });
+    let found = false;
+    for (const route of ROUTES) {
+      const params = match(route, method, url.pathname);
+      if (!params) {
+        if (route.path.split('/').length === url.pathname.split('/').length && matchPath(route.path, url.pathname)) found = true;
+        continue;
+      }
+      if (route.mutating && !authorized(req, ctx.token)) {
+        res.setHeader('www-authenticate', 'Bearer');
+        return sendJson(res, 401, { error: 'this call changes state: send Authorization: Bearer <token> (printed by dirk serve at its first start, or DIRK_SERVE_TOKEN)' });
+      }
+      const out = await route.handler(ctx, req, url, params);
+      if (out.status === 204) {
+        res.writeHead(204);
+        res.end();
+        return;
+      }
+      return sendJson(res, out.status, out.body);
+    }
+    if (found) return sendJson(res, 405, { error: `${method} is not allowed on ${url.pathname}` });
+    return sendJson(res, 404, { error: `no such endpoint: ${method} ${url.pathname} (see /openapi.json)` });
+  } catch (e) {
+    if (e instanceof HttpError) return sendJson(res, e.status, { error: e.message, ...(e.details ? { details: e.details } : {}) });
+    if (e instanceof ControlPlaneError) return sendJson(res, e.status, { error: e.message, ...(e.details ? { details: e.details } : {}) });
+    return sendJson(res, 500, { error: `internal error: ${maskInText((e as Error).message)}` });
+  }
+}
+
+function matchPath(pattern: string, path: string): boolean {
+  const a = pattern.split('/');
+  const b = path.split('/');
+  return a.every((w, i) => w.startsWith(':') || w === b[i]);
+}
