@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { resolve } from 'node:path';
 import { createLogger, type Logger, type LogLevel } from '../core/logger.js';
+import { redactText } from '../core/redact.js';
 import { listenError } from '../core/listen-errors.js';
 import { describeOrigins, loadLayeredJobConfig } from '../config/sources.js';
 import { parseCommandLine, portOption, UsageError, type ParsedCommandLine } from './args.js';
@@ -91,13 +92,15 @@ Serves a FileDescriptorSet built from the .proto files under <dir> at Stencil's 
   GET /v1beta1/namespaces/<ns>/schemas/<name>               latest version (binary FileDescriptorSet)
   GET /v1beta1/namespaces/<ns>/schemas/<name>/versions      {"versions":[1,...]}
   GET /v1beta1/namespaces/<ns>/schemas/<name>/versions/<n>  that version
-Defaults: --host 127.0.0.1 --port 8000 --namespace dirk --name protos.`,
+Defaults: --host 127.0.0.1 --port 8000 --namespace dirk --name protos.
+Publishing (POST /v1beta1/namespaces/<ns>/schemas/<name>) is off unless DIRK_REGISTRY_PUBLISH_TOKEN is set;
+then a POST needs "Authorization: Bearer <token>". Request bodies are capped at 16 MiB.`,
 };
 
 /** Set while a command runs, so an error report can quote the SQL and repeat the config warnings. */
 const reportContext: ReportContext = {};
 
-async function load(cmd: ParsedCommandLine, logger: Logger): Promise<PreparedJob> {
+async function load(cmd: ParsedCommandLine, logger: Logger, briefNetwork = false): Promise<PreparedJob> {
   const file = cmd.positionals[0];
   if (cmd.positionals.length > 1) throw new UsageError(`expected one job file, found ${cmd.positionals.length}: ${cmd.positionals.join(' ')}`);
   const path = file === undefined ? undefined : resolve(file);
@@ -110,7 +113,8 @@ async function load(cmd: ParsedCommandLine, logger: Logger): Promise<PreparedJob
   logger.debug(describeOrigins(loaded, file));
   for (const w of loaded.warnings) logger.warn(w);
   reportContext.sql = loaded.config.sqlQuery;
-  const job = await prepareJob(loaded.config, logger);
+  // validate / explain: network checks try briefly and report (src/job/prepare.ts BRIEF_NETWORK).
+  const job = await prepareJob(loaded.config, logger, { briefNetwork });
   delete reportContext.sql;
   return job;
 }
@@ -163,7 +167,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   switch (command) {
     case 'validate': {
-      const job = await load(cmd, logger);
+      const job = await load(cmd, logger, true);
       try {
         validateSinkCompatibility(job);
         const report = await checkJobForValidate(job);
@@ -176,7 +180,7 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'explain': {
-      const job = await load(cmd, logger);
+      const job = await load(cmd, logger, true);
       job.registry?.close();
       process.stdout.write(`${explainPreprocessors(job.transformers.preprocessors)}${explainJob(job.plan, { watermarkDelayMs: job.config.watermark.delayMs })}${explainPostChain(job.post)}\n`);
       return 0;
@@ -242,6 +246,8 @@ export async function main(argv: string[]): Promise<number> {
         port,
         ...(typeof options['namespace'] === 'string' ? { namespace: options['namespace'] } : {}),
         ...(typeof options['name'] === 'string' ? { name: options['name'] } : {}),
+        // Publishing (POST) only with a token, taken from the environment so it never shows in `ps`.
+        ...(process.env['DIRK_REGISTRY_PUBLISH_TOKEN'] ? { publishToken: process.env['DIRK_REGISTRY_PUBLISH_TOKEN'] } : {}),
       }).catch((e: unknown) => {
         throw listenError(e, { portKey: '--port', hostKey: '--host', host, port, what: 'the registry' });
       });
@@ -261,7 +267,8 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 function report(e: unknown): number {
-  process.stderr.write(formatError(e, reportContext));
+  // Secrets never reach the terminal (src/core/redact.ts).
+  process.stderr.write(redactText(formatError(e, reportContext)));
   return exitCodeOf(e);
 }
 

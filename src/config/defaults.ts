@@ -189,9 +189,26 @@ export const JOB_KEYS = {
     description: '`AT_LEAST_ONCE` (flush on checkpoint) or `EXACTLY_ONCE` (Kafka transactions committed with the checkpoint).',
     dagger: 'Dirk only; Dagger is always at-least-once.',
   }),
+  SINK_KAFKA_ERROR_POLICY: key({
+    group: 'Kafka sink',
+    default: 'FAIL',
+    description:
+      'A row whose record is larger than the sink topic accepts (`max.message.bytes`, or `max.request.size`): `FAIL` the job naming the row\'s size and the input it came from, `SKIP` it (counted in dirk_sink_records_skipped_total), or write a reference to `DEAD_LETTER` (headers name the sink topic, size and input topic/partition/offset; the key and value are kept when they fit).',
+    dagger: 'Dirk only; Dagger fails the job with RecordTooLargeException.',
+  }),
+  SINK_KAFKA_DEAD_LETTER_TOPIC: key({ group: 'Kafka sink', required: 'with SINK_KAFKA_ERROR_POLICY=DEAD_LETTER', description: 'Topic for rows too large for the sink topic.', dagger: 'Dirk only.' }),
+  SINK_KAFKA_DEAD_LETTER_BROKERS: key({ group: 'Kafka sink', description: 'Brokers of SINK_KAFKA_DEAD_LETTER_TOPIC; default SINK_KAFKA_BROKERS.', dagger: 'Dirk only.' }),
+  SINK_KAFKA_CREATE_TOPIC: key({
+    group: 'Kafka sink',
+    default: false,
+    description: 'Create the sink topic (and SINK_KAFKA_DEAD_LETTER_TOPIC) at start when missing. Without it a missing topic stops the job at start with a clear error.',
+    dagger: 'Dirk only.',
+  }),
+  SINK_KAFKA_CREATE_TOPIC_PARTITIONS: key({ group: 'Kafka sink', default: 1, description: 'Partitions of a topic created by SINK_KAFKA_CREATE_TOPIC.', dagger: 'Dirk only.' }),
+  SINK_KAFKA_CREATE_TOPIC_REPLICATION_FACTOR: key({ group: 'Kafka sink', default: 1, description: 'Replication factor of a topic created by SINK_KAFKA_CREATE_TOPIC.', dagger: 'Dirk only.' }),
   'SINK_KAFKA_PRODUCER_CONFIG_*': key({
     group: 'Kafka sink',
-    description: 'Any producer property: the suffix lowercased with `_` turned into `.` (SINK_KAFKA_PRODUCER_CONFIG_COMPRESSION_TYPE → `compression.type`).',
+    description: 'Any producer property: the suffix lowercased with `_` turned into `.` (SINK_KAFKA_PRODUCER_CONFIG_COMPRESSION_TYPE → `compression.type`). `max.request.size` (default 1048576, 20 MiB with SINK_KAFKA_PRODUCE_LARGE_MESSAGE_ENABLE) bounds each produce request; sends are also cut to the topic\'s `max.message.bytes`, read from the broker at start.',
   }),
 
   SINK_HTTP_URL: key({

@@ -1,4 +1,5 @@
 /** parseJobConfig: the Dagger-compatible top-level object → a validated, frozen JobConfig. */
+import { MAX_CONFIG_DEPTH, tooDeepAt } from './depth.js';
 import { closest } from '../core/errors.js';
 import { ConfigErrors, Issues } from './config-errors.js';
 import { JOB_KEYS as D, JOB_KEY_PREFIXES, LEGACY_JOB_KEYS } from './defaults.js';
@@ -27,6 +28,11 @@ export function parseJobConfig(raw: unknown, opts: ParseOptions = {}): ParsedJob
   const issues = new Issues();
   if (!isPlainObject(raw)) {
     issues.error('(top level)', 'a JSON object of Dagger config keys', raw);
+    throw new ConfigErrors(issues.errors);
+  }
+  const deep = tooDeepAt(raw);
+  if (deep !== undefined) {
+    issues.error(deep, `JSON nested at most ${MAX_CONFIG_DEPTH} levels deep`, 'a value nested deeper');
     throw new ConfigErrors(issues.errors);
   }
   const baseDir = opts.baseDir ?? process.cwd();
@@ -146,6 +152,11 @@ function readHeaders(s: Section): Record<string, string> {
       continue;
     }
     out[part.slice(0, colon).trim()] = part.slice(colon + 1).trim();
+  }
+  // Checked here so that fetch never sees (and never echoes in its own error) a malformed header value.
+  for (const [name, value] of Object.entries(out)) {
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) s.error(key, 'header names made of letters, digits and !#$%&\'*+.^_`|~-', name);
+    if (/[\r\n\0]/.test(value)) s.error(key, `a value for header ${name.replace(/[^!-~]/g, '?')} without line breaks or NUL`, value);
   }
   return out;
 }

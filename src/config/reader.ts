@@ -4,6 +4,7 @@
  * ("true", "10000"), or native JSON. An empty string for a boolean, number or enum key means "not set".
  * Each read returns a usable fallback after an error, so parsing can go on.
  */
+import { MAX_CONFIG_DEPTH, tooDeepAt } from './depth.js';
 import { closest } from '../core/errors.js';
 import type { Issues } from './config-errors.js';
 import { parseJsonText } from './json-scan.js';
@@ -147,6 +148,11 @@ export class Section {
       return undefined;
     }
     if (parsed.trailingCommas) this.issues.warn(`${this.path(key)}: trailing commas in the JSON were ignored`);
+    const deep = tooDeepAt(parsed.value);
+    if (deep !== undefined) {
+      this.error(key, `${expected} nested at most ${MAX_CONFIG_DEPTH} levels deep`, `JSON nested deeper (at ${deep})`);
+      return undefined;
+    }
     return parsed.value;
   }
 

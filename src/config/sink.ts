@@ -120,7 +120,27 @@ function kafkaSink(s: Section): KafkaSinkConfig {
     else if (v !== undefined) s.error(k, 'a string, number or boolean', v);
   }
   out.producerConfig = producerConfig;
+  out.errorPolicy = sinkErrorPolicy(s);
+  if (s.bool('SINK_KAFKA_CREATE_TOPIC', D.SINK_KAFKA_CREATE_TOPIC.default)) {
+    out.createTopic = {
+      partitions: s.int('SINK_KAFKA_CREATE_TOPIC_PARTITIONS', D.SINK_KAFKA_CREATE_TOPIC_PARTITIONS.default, { min: 1 }),
+      replicationFactor: s.int('SINK_KAFKA_CREATE_TOPIC_REPLICATION_FACTOR', D.SINK_KAFKA_CREATE_TOPIC_REPLICATION_FACTOR.default, { min: 1 }),
+    };
+  }
   return out as KafkaSinkConfig;
+}
+
+function sinkErrorPolicy(s: Section): KafkaSinkConfig['errorPolicy'] {
+  const mode = s.oneOf('SINK_KAFKA_ERROR_POLICY', ['FAIL', 'SKIP', 'DEAD_LETTER'] as const, D.SINK_KAFKA_ERROR_POLICY.default);
+  if (mode !== 'DEAD_LETTER') {
+    for (const k of ['SINK_KAFKA_DEAD_LETTER_TOPIC', 'SINK_KAFKA_DEAD_LETTER_BROKERS']) {
+      if (s.has(k)) s.issues.warn(`${s.path(k)} is ignored: SINK_KAFKA_ERROR_POLICY is ${mode}, not DEAD_LETTER`);
+    }
+    return { mode };
+  }
+  const deadLetterTopic = s.required('SINK_KAFKA_DEAD_LETTER_TOPIC', 'a topic name (required when SINK_KAFKA_ERROR_POLICY=DEAD_LETTER)');
+  const brokers = s.list('SINK_KAFKA_DEAD_LETTER_BROKERS');
+  return { mode, deadLetterTopic, ...(brokers && brokers.length ? { deadLetterBrokers: brokers } : {}) };
 }
 
 function bigquerySink(s: Section): SinkConfig {

@@ -1,4 +1,5 @@
 /** STREAMS: one table per element, each with its source, schema and record policies. */
+import { NotSecret } from '../core/redact.js';
 import { closest } from '../core/errors.js';
 import type { Issues } from './config-errors.js';
 import { LEGACY_STREAM_KEYS, STREAM_KEYS, STREAM_KEY_PREFIXES } from './defaults.js';
@@ -250,15 +251,15 @@ function parseSecurity(s: Section, ctx: StreamContext): KafkaSecurityConfig | un
     if (jaasText) {
       const parsed = parseJaas(jaasText);
       if ('error' in parsed) {
-        s.error(jaasKey, `a JAAS line such as ${jaasExample(mechanism)}`, redactJaas(jaasText), parsed.error);
+        s.error(jaasKey, `a JAAS line such as ${jaasExample(mechanism)}`, new NotSecret(redactJaas(jaasText)), parsed.error);
       } else {
         const module = parsed.loginModule.split('.').pop() ?? '';
         const wanted = mechanism === 'PLAIN' ? 'PlainLoginModule' : 'ScramLoginModule';
         const { username, password } = parsed.options;
         if (module !== wanted) {
-          s.error(jaasKey, `${wanted} for SASL mechanism ${mechanism}`, parsed.loginModule);
+          s.error(jaasKey, `${wanted} for SASL mechanism ${mechanism}`, new NotSecret(parsed.loginModule));
         } else if (username === undefined || password === undefined) {
-          s.error(jaasKey, 'username="..." and password="..." options', redactJaas(jaasText));
+          s.error(jaasKey, 'username="..." and password="..." options', new NotSecret(redactJaas(jaasText)));
         } else sasl = { mechanism, username, password };
       }
     }

@@ -154,6 +154,10 @@ export interface KafkaSinkConfig {
   readonly deliveryGuarantee: 'AT_LEAST_ONCE' | 'EXACTLY_ONCE';
   /** SINK_KAFKA_PRODUCER_CONFIG_* in Kafka spelling (`compression.type`). */
   readonly producerConfig: Readonly<Record<string, string>>;
+  /** SINK_KAFKA_ERROR_POLICY and its dead-letter topic: rows too large for the topic. */
+  readonly errorPolicy: { readonly mode: 'FAIL' | 'SKIP' | 'DEAD_LETTER'; readonly deadLetterTopic?: string; readonly deadLetterBrokers?: readonly string[] };
+  /** SINK_KAFKA_CREATE_TOPIC (with partitions and replication factor); absent: the topic must exist. */
+  readonly createTopic?: { readonly partitions: number; readonly replicationFactor: number };
 }
 
 export interface InfluxSinkConfig {

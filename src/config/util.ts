@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { Issues } from './config-errors.js';
+import { isSecretKey, redactText } from '../core/redact.js';
 
 /** Freeze an object graph of plain data in place, so no component can change the config it was given. */
 export function deepFreeze<T>(value: T): T {
@@ -53,7 +54,6 @@ export function kafkaPropertyName(key: string, prefix: string): string {
   return key.slice(prefix.length).toLowerCase().replace(/_/g, '.');
 }
 
-const SECRET_KEY = /PASSWORD|JAAS|SECRET|TOKEN|CREDENTIAL|API_KEY|AUTHORIZATION|HTTP_HEADERS/i;
 
 /**
  * A copy of a config value with secrets masked, for logs and `explain` output: values of keys that name a
@@ -61,8 +61,8 @@ const SECRET_KEY = /PASSWORD|JAAS|SECRET|TOKEN|CREDENTIAL|API_KEY|AUTHORIZATION|
  */
 export function redactSecrets(value: unknown, keyName = ''): unknown {
   if (typeof value === 'string') {
-    if (SECRET_KEY.test(keyName) && value !== '') return '***';
-    return value.replace(/(password\s*=\s*)("[^"]*"|[^\s;,]+)/gi, '$1"***"');
+    if (isSecretKey(keyName) && value !== '') return '***';
+    return redactText(value).replace(/(password\s*=\s*)("[^"]*"|[^\s;,]+)/gi, '$1"***"');
   }
   if (Array.isArray(value)) return value.map((v) => redactSecrets(v, keyName));
   if (typeof value === 'object' && value !== null) {

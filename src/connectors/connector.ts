@@ -10,6 +10,7 @@
  * Parsing the raw keys into typed values stays in src/config, which sits below the connectors in the
  * import order (config -> ... -> connectors -> job) and owns the typed key table.
  */
+import type { RowOrigin } from './kafka/oversized-records.js';
 import type { Counter, Sink, SinkMetrics, Source } from '../core/connector.js';
 import type { Logger } from '../core/logger.js';
 import type { Field, TableSchema } from '../core/types.js';
@@ -46,6 +47,10 @@ export interface SinkCreateContext extends SinkPlan {
   readonly out?: NodeJS.WritableStream | undefined;
   /** A pass-through job: the value encoder is wrapped so records reach the sink as their original bytes. */
   readonly wrapValueEncoder?: ((encoder: RowEncoder) => RowEncoder) | undefined;
+  /** The input being processed when a row is written (names a row the sink cannot write). */
+  readonly origin?: (() => RowOrigin | undefined) | undefined;
+  /** Rows too large for the sink, by SINK_KAFKA_ERROR_POLICY (Kafka). */
+  readonly recordsRouted?: { readonly skipped: Counter; readonly deadLettered: Counter } | undefined;
 }
 
 export interface SinkConnector<Slice = unknown> {

@@ -1,3 +1,5 @@
+import { describeHidden, isSecretKey, NotSecret, redactText } from './redact.js';
+
 /**
  * One error type for the whole engine. The domain says whose fault it is (what the CLI maps to exit codes),
  * `retriable` says whether trying again can help, and SQL errors carry the line and column in the user's text.
@@ -37,7 +39,11 @@ export class DirkError extends Error {
 /** A mistake in the job config: names the key, what was expected and what was found. */
 export class ConfigError extends DirkError {
   constructor(key: string, expected: string, found: unknown, hint?: string) {
-    super(`config ${key}: expected ${expected}, found ${describeFound(found)}${hint ? ` (${hint})` : ''}`, {
+    // A secret key's value is described by its shape only, whatever its type (a password given as an array too).
+    const secret = isSecretKey(key);
+    const shown = found instanceof NotSecret ? describeFound(found.value) : secret ? describeHidden(found) : describeFound(found);
+    const note = hint ? ` (${secret ? redactText(hint) : hint})` : '';
+    super(`config ${key}: expected ${expected}, found ${shown}${note}`, {
       domain: 'user',
       key,
     });

@@ -5,7 +5,9 @@
  *   {"time":"<ISO 8601>","level":"info","job":"<FLINK_JOB_ID>","msg":"...", ...context fields}
  * (`job` once the job's config is loaded). Lines are written synchronously to stderr, so nothing is lost when
  * the process exits right after; that is why this is not pino, whose fast path writes asynchronously.
+ * Secrets never reach a line: see redact.ts.
  */
+import { isSecretKey, redactText } from './redact.js';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFormat = 'text' | 'json';
 
@@ -38,13 +40,14 @@ export function createLogger(
         const { job, ...context } = { ...bindings, ...fields };
         // Context fields never overwrite the stable ones.
         for (const k of JSON_LOG_FIELDS) delete context[k];
-        write(JSON.stringify({ time, level: l, ...(job === undefined ? {} : { job }), msg, ...context }, jsonReplacer));
+        write(redactText(JSON.stringify({ time, level: l, ...(job === undefined ? {} : { job }), msg, ...context }, secretReplacer)));
         return;
       }
       // The job id is in every JSON line; in text it would repeat on every line of a one-job process.
       const { job: _job, ...extra } = { ...bindings, ...fields };
       const tail = Object.keys(extra).length ? ` ${formatFields(extra)}` : '';
-      write(`${time} ${l.toUpperCase().padEnd(5)} ${msg}${tail}`);
+      // Secrets never reach a log line: URL credentials and queries, key=value secrets, auth headers.
+      write(`${time} ${l.toUpperCase().padEnd(5)} ${redactText(`${msg}${tail}`)}`);
     };
   return {
     debug: log('debug'),
@@ -57,8 +60,12 @@ export function createLogger(
 
 function formatFields(f: Record<string, unknown>): string {
   return Object.entries(f)
-    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v, jsonReplacer)}`)
+    .map(([k, v]) => `${k}=${isSecretKey(k) && v !== undefined && v !== '' ? '***' : typeof v === 'string' ? v : JSON.stringify(v, secretReplacer)}`)
     .join(' ');
+}
+
+function secretReplacer(key: string, value: unknown): unknown {
+  return key !== '' && isSecretKey(key) && value !== undefined && value !== '' ? '***' : jsonReplacer(key, value);
 }
 
 /** JSON.stringify replacer that keeps bigint, Map and bytes readable. */

@@ -25,6 +25,8 @@ export interface LateProducer {
   connect(): Promise<void>;
   send(record: { topic: string; acks: number; messages: { key: null; value: Buffer; headers: Record<string, string> }[] }): Promise<unknown>;
   disconnect(): Promise<void>;
+  /** Checks the topic exists (and reads its size limit) at open. */
+  checkTopic?(topic: string, what: string): Promise<void>;
 }
 
 export interface LateRecordOptions {
@@ -163,6 +165,7 @@ export function createLateRecordOutput(options: LateRecordOptions): LateRecordOu
             { cause: e },
           );
         }
+        await p.producer.checkTopic?.(s.lateRecords.topic!, `STREAMS[${s.index}].SOURCE_LATE_RECORD_POLICY=TOPIC`);
       }
     },
     async flush() {
@@ -194,5 +197,6 @@ function sharedLateProducer(producers: KafkaProducers, brokers: readonly string[
     connect: () => producer.connect(),
     send: (record) => producer.send({ topic: record.topic, messages: record.messages }),
     disconnect: async () => {},
+    checkTopic: (topic, what) => producer.checkTopic(topic, what),
   };
 }

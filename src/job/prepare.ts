@@ -56,10 +56,21 @@ export function outputColumns(job: PreparedJob): PreparedJob['plan']['root']['fi
   return job.post?.output ?? job.plan.root.fields;
 }
 
-export async function prepareJob(config: JobConfig, logger: Logger): Promise<PreparedJob> {
+export interface PrepareOptions {
+  /**
+   * validate / explain: network checks try briefly (BRIEF_NETWORK) and report, instead of the job's own
+   * retry budget (Dagger's defaults add up to about 15 minutes for an unreachable Stencil URL).
+   */
+  readonly briefNetwork?: boolean;
+}
+
+/** What validate and explain allow a network check: attempts, per-attempt timeout, first backoff. */
+export const BRIEF_NETWORK = { retries: 1, timeoutMs: 5_000, backoffMinMs: 500 } as const;
+
+export async function prepareJob(config: JobConfig, logger: Logger, options: PrepareOptions = {}): Promise<PreparedJob> {
   const needsProto = config.streams.some((s) => s.dataType === 'PROTO') || config.sinks.some((k) => k.type === 'kafka' && k.dataType === 'PROTO');
   let registry: DescriptorRegistry | undefined;
-  if (needsProto) registry = await openDescriptorRegistry(descriptorSource(config), { logger });
+  if (needsProto) registry = await openDescriptorRegistry(descriptorSource(config, options.briefNetwork ?? false), { logger });
   try {
     const tables = new Map<string, { stream: StreamConfig; schema: TableSchema }>();
     for (const stream of config.streams) tables.set(stream.table, { stream, schema: tableSchema(stream, config, registry) });
@@ -88,17 +99,17 @@ export async function prepareJob(config: JobConfig, logger: Logger): Promise<Pre
   }
 }
 
-function descriptorSource(config: JobConfig): DescriptorSource {
+function descriptorSource(config: JobConfig, brief: boolean): DescriptorSource {
   const r = config.schemaRegistry;
   if (!r.enabled) return { kind: 'files', dirs: [...r.protoDirs] };
   return {
     kind: 'stencil',
     urls: [...r.urls],
-    timeoutMs: r.fetchTimeoutMs,
+    timeoutMs: brief ? Math.min(r.fetchTimeoutMs, BRIEF_NETWORK.timeoutMs) : r.fetchTimeoutMs,
     headers: { ...r.fetchHeaders },
-    retries: r.fetchRetries,
-    backoffMinMs: r.fetchBackoffMinMs,
-    autoRefresh: r.cacheAutoRefresh,
+    retries: brief ? Math.min(r.fetchRetries, BRIEF_NETWORK.retries) : r.fetchRetries,
+    backoffMinMs: brief ? Math.min(r.fetchBackoffMinMs, BRIEF_NETWORK.backoffMinMs) : r.fetchBackoffMinMs,
+    autoRefresh: brief ? false : r.cacheAutoRefresh,
     ttlMs: r.cacheTtlMs,
     refreshStrategy: r.refreshStrategy,
   };

@@ -24,6 +24,8 @@ import { CheckpointCoordinator, type CheckpointedInput } from './checkpoint-coor
 import { Delivery, SerialLock, type DeliveryInput } from './delivery.js';
 import { startUdfRuntime } from './udf-lifecycle.js';
 import { UdfCallError } from '../udf/slots.js';
+import { RowOriginTracker } from './row-origin.js';
+import { SinkRecordError } from '../connectors/kafka/oversized-records.js';
 
 /**
  * The StreamManager: turns a prepared job into a running pipeline of sources -> dataflow -> sink, with
@@ -92,13 +94,13 @@ export function planFingerprint(job: PreparedJob): string {
 }
 
 /** The job's sink: its one sink, or a fan-out over every SINKS entry (src/job/fanout-sink.ts). */
-function createSinks(job: PreparedJob, telemetry: Telemetry, logger: Logger, out?: NodeJS.WritableStream, passThrough?: PassThrough): Sink {
+function createSinks(job: PreparedJob, telemetry: Telemetry, logger: Logger, out?: NodeJS.WritableStream, passThrough?: PassThrough, origin?: RowOriginTracker): Sink {
   const names = sinkNames(job.config.sinks);
-  if (job.config.sinks.length === 1) return createSink(job, job.config.sink, names[0]!, telemetry, logger, out, passThrough);
-  return createFanOutSink(job.config.sinks.map((c, i) => ({ name: names[i]!, sink: createSink(job, c, names[i]!, telemetry, logger.child({ sink: names[i]! }), out) })));
+  if (job.config.sinks.length === 1) return createSink(job, job.config.sink, names[0]!, telemetry, logger, out, passThrough, origin);
+  return createFanOutSink(job.config.sinks.map((c, i) => ({ name: names[i]!, sink: createSink(job, c, names[i]!, telemetry, logger.child({ sink: names[i]! }), out, undefined, origin) })));
 }
 
-function createSink(job: PreparedJob, config: SinkConfig, name: string, telemetry: Telemetry, logger: Logger, out?: NodeJS.WritableStream, passThrough?: PassThrough): Sink {
+function createSink(job: PreparedJob, config: SinkConfig, name: string, telemetry: Telemetry, logger: Logger, out?: NodeJS.WritableStream, passThrough?: PassThrough, origin?: RowOriginTracker): Sink {
   const root = job.plan.root;
   return sinkFor(config).create({
     columns: outputColumns(job),
@@ -113,6 +115,8 @@ function createSink(job: PreparedJob, config: SinkConfig, name: string, telemetr
     telemetry,
     out,
     wrapValueEncoder: passThrough ? (encoder) => passThroughEncoder(encoder, passThrough.bytes) : undefined,
+    origin: origin?.get,
+    recordsRouted: telemetry.sinkRecordsRouted(name),
   });
 }
 
@@ -171,6 +175,7 @@ interface Pipeline {
   readonly sink: Sink;
   readonly lateOutput: ReturnType<typeof createLateRecordOutput>;
   readonly dataflow: Dataflow;
+  readonly origin: RowOriginTracker;
   readonly inputs: Input[];
   /** What GET /status reports, filled in once the pipeline runs. */
   readonly status: StatusSource;
@@ -204,12 +209,14 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
     logger.info(`metrics at ${new URL('/metrics', server.url).href}`);
   }
 
+  // Names the input of a row the sink cannot write (SINK_KAFKA_ERROR_POLICY).
+  const origin = new RowOriginTracker();
   // Post-processors change the columns: the original bytes cannot stand for the output.
   const passThrough = options.sink || job.post ? undefined : detectPassThrough(job);
   if (passThrough) logger.info(`pass-through job: records of table ${passThrough.table} reach the sink as their original bytes (fields unknown to the job are kept)`);
   const sink = options.sink
     ? options.sink.create(outputColumns(job), telemetry.sinkMetrics(options.sink.name))
-    : createSinks(job, telemetry, logger, options.out, passThrough);
+    : createSinks(job, telemetry, logger, options.out, passThrough, origin);
   // Registered before open(): a sink that fails half-way through opening still lets go of what it holds.
   closers.push({ what: 'the sink', close: () => sink.close() });
   await sink.open();
@@ -264,7 +271,7 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
       table: stream.table,
       source: createSource(job, stream, logger, producers, telemetry, passThrough),
       ports,
-      watermarks: new WatermarkEmitter(tracker, ports, config.watermark.intervalMs, (ms) => lag.set(ms)),
+      watermarks: new WatermarkEmitter(tracker, origin.ports(stream.table, ports), config.watermark.intervalMs, (ms) => lag.set(ms)),
       // Watermarks follow the decoded records (Dagger assigns them at the source, before the pre-processor).
       rowtimeIndex: (pre?.decoded ?? schema).rowtimeIndex,
       pre: runner,
@@ -276,7 +283,7 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
     const watcher = watchTransformerFolders(config.processors.transformerFolders, stages, job.transformers.job, logger);
     closers.push({ what: 'the transformer watcher', close: () => watcher.close() });
   }
-  return { telemetry, udfs, metricsServer, sink, lateOutput, dataflow, inputs, status, post };
+  return { telemetry, udfs, metricsServer, sink, lateOutput, dataflow, inputs, status, post, origin };
 }
 
 async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, closeAll: (logger: Logger) => Promise<void>): Promise<RunningJob> {
@@ -337,7 +344,7 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
   checkpoints.restore();
 
   const lock = new SerialLock();
-  const delivery = new Delivery({ lock, dataflow: p.dataflow, sink, flushOutput: () => checkpoints.flushOutput(), udfs: p.udfs, onBatch: options.onBatch, post: p.post });
+  const delivery = new Delivery({ lock, dataflow: p.dataflow, sink, flushOutput: () => checkpoints.flushOutput(), udfs: p.origin.udfs(p.udfs), onBatch: options.onBatch, post: p.post });
   const takeCheckpoint = (): Promise<void> => lock.run(() => checkpoints.take());
 
   const timers: NodeJS.Timeout[] = [];
@@ -350,7 +357,8 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
           if (e === checkpoints.outputLost) return; // reported once, by the job's end
           logger.error(`watermark tick failed: ${(e as Error).message}`);
           // A UDF failing under UDF_ERROR_POLICY=FAIL while windows fire stops the job, as it does in a batch.
-          if (e instanceof UdfCallError) stopWith(e);
+          // So does a row too large for the sink topic under SINK_KAFKA_ERROR_POLICY=FAIL.
+          if (e instanceof UdfCallError || e instanceof SinkRecordError) stopWith(e);
         });
       }, config.watermark.intervalMs),
     );

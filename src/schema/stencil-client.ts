@@ -8,6 +8,7 @@
  */
 import { DirkError, externalError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import { redactUrl } from '../core/redact.js';
 import { mergeDescriptorSets, RootRegistry, type DescriptorSource } from './descriptor-registry.js';
 
 export type StencilSource = Extract<DescriptorSource, { kind: 'stencil' }>;
@@ -209,7 +210,7 @@ async function withRetries<T>(
   }
   const attempts = last instanceof HttpError && last.status < 500 ? 1 : retries + 1;
   throw externalError(
-    `cannot fetch protobuf descriptors from the schema registry at ${url} (${attempts} attempt${attempts === 1 ? '' : 's'}): ${(last as Error).message}`,
+    `cannot fetch protobuf descriptors from the schema registry at ${redactUrl(url)} (${attempts} attempt${attempts === 1 ? '' : 's'}): ${(last as Error).message}`,
     { key: 'SCHEMA_REGISTRY_STENCIL_URLS', cause: last, retriable: !(last instanceof HttpError && last.status < 500) },
   );
 }

@@ -10,6 +10,7 @@
  *   POST /v1beta1/namespaces/{ns}/schemas/{name}             -> publish the body as a new version
  *   GET  /v1/namespaces/{ns}/descriptors/{name}/versions/{latest|n}
  */
+import { timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { silentLogger, type Logger } from '../core/logger.js';
@@ -25,6 +26,31 @@ export interface StencilServerOptions {
   namespace?: string;
   name?: string;
   logger?: Logger;
+  /**
+   * Publishing over HTTP (POST) is off unless a token is given; then a POST must carry
+   * `Authorization: Bearer <token>`. A published version reaches every auto-refreshing job, so an open
+   * POST endpoint would let anyone change their schemas. (`publish()` in-process is always allowed.)
+   */
+  publishToken?: string;
+  /** Largest request body accepted, in bytes (default 16 MiB): a larger one is refused with 413. */
+  maxBodyBytes?: number;
+}
+
+const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+/** Path segments, or undefined when a segment is not valid percent-encoding (answered with 400). */
+function pathParts(pathname: string): string[] | undefined {
+  try {
+    return pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  } catch {
+    return undefined;
+  }
+}
+
+function tokenMatches(header: string | undefined, token: string): boolean {
+  const given = Buffer.from(header?.replace(/^Bearer\s+/i, '') ?? '');
+  const want = Buffer.from(token);
+  return header !== undefined && /^Bearer\s+/i.test(header) && given.length === want.length && timingSafeEqual(given, want);
 }
 
 export interface StencilServer {
@@ -65,7 +91,9 @@ export async function startStencilServer(opts: StencilServerOptions = {}): Promi
     };
     const notFound = (what: string): void => send(404, JSON.stringify({ code: 5, message: `${what} not found` }));
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    const decoded = pathParts(url.pathname);
+    if (!decoded) return send(400, JSON.stringify({ code: 3, message: 'the path has an invalid percent-escape' }));
+    const parts = decoded;
 
     if (req.method === 'GET' && url.pathname === '/ping') return send(200, 'pong', 'text/plain');
 
@@ -80,9 +108,39 @@ export async function startStencilServer(opts: StencilServerOptions = {}): Promi
     if (parts[0] !== 'v1beta1' || parts[1] !== 'namespaces') return notFound('route');
 
     if (req.method === 'POST') {
+      if (opts.publishToken === undefined) {
+        req.resume();
+        return send(403, JSON.stringify({ code: 7, message: 'publishing is disabled on this registry (start it with DIRK_REGISTRY_PUBLISH_TOKEN set)' }));
+      }
+      if (!tokenMatches(req.headers.authorization, opts.publishToken)) {
+        req.resume();
+        return send(401, JSON.stringify({ code: 16, message: 'publishing needs Authorization: Bearer <token>' }));
+      }
+      const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+      if (Number(req.headers['content-length'] ?? 0) > maxBody) {
+        res.setHeader('connection', 'close');
+        send(413, JSON.stringify({ code: 8, message: `request body larger than ${maxBody} bytes` }));
+        req.destroy();
+        return;
+      }
       const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
+      let received = 0;
+      let refused = false;
+      req.on('data', (c: Buffer) => {
+        if (refused) return;
+        received += c.length;
+        // Bodies are buffered only up to the cap, whatever the client claims in content-length.
+        if (received > maxBody) {
+          refused = true;
+          res.setHeader('connection', 'close');
+          send(413, JSON.stringify({ code: 8, message: `request body larger than ${maxBody} bytes` }));
+          req.destroy();
+          return;
+        }
+        chunks.push(c);
+      });
       req.on('end', () => {
+        if (refused) return;
         const body = Buffer.concat(chunks);
         if (parts.length === 2) {
           let id: unknown;

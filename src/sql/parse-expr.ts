@@ -3,6 +3,7 @@ import type { Expr, OrderItem, OverSpec, Query } from './ast.js';
 import type { Token } from './lexer.js';
 import { parseInterval, parseType } from './parse-types.js';
 import { RESERVED, TokenCursor } from './token-cursor.js';
+import { balanced, MAX_PARSE_NESTING, tooDeep } from './depth-guard.js';
 
 const NILADIC_TIME = new Set(['CURRENT_TIMESTAMP', 'LOCALTIMESTAMP', 'CURRENT_DATE']);
 
@@ -20,7 +21,34 @@ export abstract class ExprParser extends TokenCursor {
 
   /** An expression: OR of ANDs of comparisons of arithmetic over primaries, lowest precedence first. */
   expr(): Expr {
-    return this.orExpr();
+    return this.nested(() => this.orExpr());
+  }
+
+  private nesting = 0;
+
+  /** Bounds the parser's recursion (see depth-guard.ts): deep input is a SqlError, not a stack overflow. */
+  protected nested<T>(parse: () => T): T {
+    if (this.nesting >= MAX_PARSE_NESTING) throw tooDeep(this.peek().pos, MAX_PARSE_NESTING);
+    this.nesting++;
+    try {
+      return parse();
+    } finally {
+      this.nesting--;
+    }
+  }
+
+  /**
+   * AND / OR chains: associative, so built balanced (a generated 2,000-term OR stays shallow for every
+   * recursive walk after the parser). Operands keep their order, so evaluation order is unchanged.
+   */
+  private logicalChain(operand: () => Expr, op: 'AND' | 'OR'): Expr {
+    const operands = [operand()];
+    const positions: Token['pos'][] = [];
+    while (this.peek().kind === 'ident' && this.peek().upper === op) {
+      positions.push(this.next().pos);
+      operands.push(operand());
+    }
+    return balanced(operands, (left, right, at) => ({ kind: 'binary', pos: positions[at - 1]!, op, left, right }));
   }
 
   /**
@@ -39,16 +67,16 @@ export abstract class ExprParser extends TokenCursor {
   }
 
   private orExpr(): Expr {
-    return this.chain(() => this.andExpr(), ['OR']);
+    return this.logicalChain(() => this.andExpr(), 'OR');
   }
 
   private andExpr(): Expr {
-    return this.chain(() => this.notExpr(), ['AND']);
+    return this.logicalChain(() => this.notExpr(), 'AND');
   }
 
   private notExpr(): Expr {
     const t = this.peek();
-    if (this.acceptKw('NOT')) return { kind: 'unary', pos: t.pos, op: 'NOT', arg: this.notExpr() };
+    if (this.acceptKw('NOT')) return { kind: 'unary', pos: t.pos, op: 'NOT', arg: this.nested(() => this.notExpr()) };
     return this.comparison();
   }
 
@@ -113,7 +141,7 @@ export abstract class ExprParser extends TokenCursor {
     const t = this.peek();
     if (t.kind === 'op' && (t.text === '-' || t.text === '+')) {
       this.next();
-      const arg = this.unary();
+      const arg = this.nested(() => this.unary());
       if (t.text === '-' && arg.kind === 'literal' && typeof arg.value === 'number') {
         return { kind: 'literal', pos: t.pos, value: -arg.value, raw: `-${arg.raw ?? arg.value}` };
       }

@@ -62,6 +62,10 @@ class Parser extends ExprParser {
   }
 
   query(): Query {
+    return this.nested(() => this.guardedQuery());
+  }
+
+  private guardedQuery(): Query {
     const start = this.peek();
     const withs: { name: string; query: Query; pos: SourcePosition }[] = [];
     if (this.acceptKw('WITH')) {

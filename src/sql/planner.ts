@@ -1,4 +1,5 @@
 import { SqlError, type SourcePosition } from '../core/errors.js';
+import { checkTreeDepth } from './depth-guard.js';
 import { typeToString, type Field, type SqlType, type TableSchema } from '../core/types.js';
 import type { FunctionCatalog } from '../udf/registry.js';
 import type { Expr, FromItem, Query, QueryBody, Select, Statement } from './ast.js';
@@ -25,7 +26,10 @@ export interface Catalog {
 }
 
 export function planSql(sql: string, catalog: Catalog): QueryPlan {
-  return new Planner(catalog).planStatements(parseStatements(sql));
+  const statements = parseStatements(sql);
+  // Bounds every recursive walk below (binder, planner, compiler): see depth-guard.ts.
+  checkTreeDepth(statements);
+  return new Planner(catalog).planStatements(statements);
 }
 
 class Planner {

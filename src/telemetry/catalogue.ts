@@ -339,6 +339,18 @@ export const METRICS = {
     type: 'counter',
     labels: ['sink'],
   }),
+  sinkRecordsSkipped: def({
+    name: 'dirk_sink_records_skipped_total',
+    help: 'Rows too large for the sink topic, skipped under SINK_KAFKA_ERROR_POLICY=SKIP.',
+    type: 'counter',
+    labels: ['sink'],
+  }),
+  sinkRecordsDeadLettered: def({
+    name: 'dirk_sink_records_dead_lettered_total',
+    help: 'Rows too large for the sink topic, sent to SINK_KAFKA_DEAD_LETTER_TOPIC.',
+    type: 'counter',
+    labels: ['sink'],
+  }),
   sinkLateRecordsDropped: def({
     name: 'dirk_sink_late_records_dropped_total',
     help: 'Points InfluxDB refused because they were beyond the retention policy.',

@@ -104,6 +104,8 @@ export interface Telemetry {
   /** Retried requests and dead-lettered rows of a sink (HTTP sink). */
   sinkRetries(sink: string): Counter;
   sinkDeadLettered(sink: string): Counter;
+  /** Kafka only: rows too large for the topic, by SINK_KAFKA_ERROR_POLICY. */
+  sinkRecordsRouted(sink: string): { skipped: Counter; deadLettered: Counter };
   /** Set in milliseconds; exported in seconds. */
   watermarkLagMs(table: string): Gauge;
   lateRecords(table: string): Counter;
@@ -238,6 +240,7 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
     sinkLateRecordsDropped: (sink) => counter('sinkLateRecordsDropped', sink),
     sinkRetries: (sink) => counter('sinkRetries', sink),
     sinkDeadLettered: (sink) => counter('sinkDeadLettered', sink),
+    sinkRecordsRouted: (sink) => ({ skipped: counter('sinkRecordsSkipped', sink), deadLettered: counter('sinkRecordsDeadLettered', sink) }),
     watermarkLagMs: (table) => {
       const g = gauge('watermarkLag', table);
       return { set: (ms: number) => g.set(ms / 1000) };

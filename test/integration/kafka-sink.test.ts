@@ -5,7 +5,7 @@ import { RowKind, T, type Field, type Row } from '../../src/core/types.js';
 import { createProtoRowEncoder, openDescriptorRegistry, type RowEncoder } from '../../src/schema/index.js';
 import { createKafkaSink } from '../../src/connectors/kafka/kafka-sink.js';
 import { createTelemetry } from '../../src/telemetry/index.js';
-import { closeKafkaHelpers, consumeN, createTopics, kafkaBootstrap, uniqueTopic } from '../helpers/kafka.js';
+import { closeKafkaHelpers, consumeN, createTopics, deleteTopics, kafkaBootstrap, uniqueTopic } from '../helpers/kafka.js';
 
 /** JSON object of the named columns (what a JSON-mode sink writes; no key, as Dagger). */
 function jsonEncoder(columns: readonly string[]): RowEncoder {
@@ -127,15 +127,19 @@ describe('kafka sink', () => {
 
   it('rejects flush with a retriable external error when the topic cannot be written', async () => {
     const telemetry = createTelemetry({ jobId: 'sink-fail' });
+    const topic = uniqueTopic('sink-deleted');
+    await createTopics([topic], 1);
     const sink = createKafkaSink({
       brokers: [kafkaBootstrap()],
-      topic: uniqueTopic('sink-missing'), // never created; auto-creation is off for the producer
+      topic,
       valueEncoder: jsonEncoder(['id']),
       producerConfig: { retries: '1', 'request.timeout.ms': '2000' },
       logger: silentLogger,
       metrics: telemetry.sinkMetrics('kafka'),
     });
     await sink.open();
+    // Deleted after the start-up check (which would have refused a missing topic): the write itself fails.
+    await deleteTopics([topic]);
     sink.write({ kind: 'data', rows: [[1]] });
     const err = await sink.flush().then(
       () => undefined,

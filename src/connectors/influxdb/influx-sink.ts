@@ -21,6 +21,7 @@ import { RowKind, type DataMessage, type Field, type SqlType } from '../../core/
 import { noopSinkMetrics } from '../shared/noop-metrics.js';
 import { SendChain } from '../shared/send-chain.js';
 import { createLineProtocolWriter, type LineProtocolWriter } from './write-api.js';
+import { redactUrl } from '../../core/redact.js';
 
 export interface InfluxSinkOptions {
   readonly name?: string;
@@ -136,7 +137,7 @@ export function createInfluxSink(options: InfluxSinkOptions): Sink {
     },
 
     flush() {
-      return sends.flush(startSend, (message) => `influx sink ${name}: writing to ${writer?.description ?? options.url} failed: ${message}`);
+      return sends.flush(startSend, (message) => `influx sink ${name}: writing to ${writer?.description ?? redactUrl(options.url)} failed: ${message}`);
     },
 
     async close() {

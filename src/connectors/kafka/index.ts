@@ -76,6 +76,12 @@ export const kafkaSink = defineSink({
     'SINK_KAFKA_PRODUCE_LARGE_MESSAGE_ENABLE',
     'SINK_KAFKA_LINGER_MS',
     'SINK_KAFKA_DELIVERY_GUARANTEE',
+    'SINK_KAFKA_ERROR_POLICY',
+    'SINK_KAFKA_DEAD_LETTER_TOPIC',
+    'SINK_KAFKA_DEAD_LETTER_BROKERS',
+    'SINK_KAFKA_CREATE_TOPIC',
+    'SINK_KAFKA_CREATE_TOPIC_PARTITIONS',
+    'SINK_KAFKA_CREATE_TOPIC_REPLICATION_FACTOR',
   ],
   slice: (sink): KafkaSinkConfig | undefined => (sink.type === 'kafka' ? sink : undefined),
   validate(sink, plan) {
@@ -120,6 +126,10 @@ export const kafkaSink = defineSink({
       clientId: clientIdOf(ctx.jobId),
       logger,
       metrics: ctx.metrics,
+      errorPolicy: sink.errorPolicy,
+      createTopic: sink.createTopic,
+      ...(ctx.origin ? { origin: ctx.origin } : {}),
+      ...(ctx.recordsRouted ?? {}),
     });
   },
 });

@@ -20,6 +20,17 @@ import { createKafkaClient, type KafkaSecurity } from './kafka-client.js';
 import { noopSinkMetrics } from '../shared/noop-metrics.js';
 import { SendChain } from '../shared/send-chain.js';
 import type { ChangelogEncoder } from './json-changelog.js';
+import {
+  DEFAULT_MAX_MESSAGE_BYTES,
+  DEFAULT_MAX_REQUEST_BYTES,
+  oversizedBy,
+  prepareTopic,
+  recordBytes,
+  sendBounded,
+  type CreateTopicOptions,
+  type SendLimits,
+} from './bounded-send.js';
+import { createOversizedRouter, type OversizedRouter, type RowOrigin, type SinkErrorPolicy } from './oversized-records.js';
 
 const { CompressionTypes, Partitioners } = kafkajs;
 
@@ -44,7 +55,18 @@ export interface KafkaSinkOptions {
   readonly changelog?: ChangelogEncoder | undefined;
   /** Rows per background send (default 5000). */
   readonly sendBatchRecords?: number;
+  /** SINK_KAFKA_ERROR_POLICY: what happens to a row too large for the topic (default FAIL). */
+  readonly errorPolicy?: SinkErrorPolicy;
+  /** The input being processed when write() is called (names a failing row's origin). */
+  readonly origin?: () => RowOrigin | undefined;
+  /** SINK_KAFKA_CREATE_TOPIC: create the sink (and dead-letter) topic at start when missing. */
+  readonly createTopic?: CreateTopicOptions | undefined;
+  /** Counters for SKIP and DEAD_LETTER (default: not exported). */
+  readonly skipped?: SinkMetrics['writeErrors'];
+  readonly deadLettered?: SinkMetrics['writeErrors'];
 }
+
+const CREATE_HINT = 'create it, or set SINK_KAFKA_CREATE_TOPIC=true (with SINK_KAFKA_CREATE_TOPIC_PARTITIONS and _REPLICATION_FACTOR) to have Dirk create it at start';
 
 interface Pending {
   readonly messages: Message[];
@@ -68,6 +90,13 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
     logger,
   });
   let producer: Producer | undefined;
+  let deadLetterProducer: Producer | undefined;
+  const errorPolicy: SinkErrorPolicy = options.errorPolicy ?? { mode: 'FAIL' };
+  const maxRequestBytes = mapped.maxRequestBytes ?? (options.largeMessage ? 20 * 1024 * 1024 : DEFAULT_MAX_REQUEST_BYTES);
+  const compressed = mapped.compression !== undefined;
+  let limits: SendLimits = { maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES, maxRequestBytes, compressed };
+  let deadLetterLimits: SendLimits = limits;
+  let router: OversizedRouter | undefined;
 
   let buffer: Message[] = [];
   let bufferBytes = 0;
@@ -102,13 +131,8 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
 
   async function send(batch: Pending): Promise<void> {
     if (!producer) throw new DirkError(`internal error: kafka sink ${name} written before open()`);
-    await producer.send({
-      topic,
-      acks: -1,
-      messages: batch.messages,
-      ...(mapped.compression !== undefined ? { compression: mapped.compression } : {}),
-      ...(mapped.timeout !== undefined ? { timeout: mapped.timeout } : {}),
-    });
+    // Cut into requests the broker accepts (see bounded-send.ts): a backlog never becomes MESSAGE_TOO_LARGE.
+    await sendBounded(producer, topic, batch.messages, limits, sendExtras());
     metrics.recordsOut.inc(batch.messages.length);
     metrics.bytesOut.inc(batch.bytes);
   }
@@ -126,6 +150,61 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
     bufferBytes += bytes;
     if (buffer.length >= sendBatchRecords) startSend();
     else if (lingerMs > 0 && !linger && buffer.length > 0) linger = setTimeout(startSend, lingerMs);
+  }
+
+  function sendExtras(): { compression?: number; timeout?: number } {
+    return {
+      ...(mapped.compression !== undefined ? { compression: mapped.compression } : {}),
+      ...(mapped.timeout !== undefined ? { timeout: mapped.timeout } : {}),
+    };
+  }
+
+  /** Reads the topics' limits (checking they exist, creating them if asked) and sets up the error policy. */
+  async function prepareTopics(p: Producer): Promise<void> {
+    const admin = kafka.admin();
+    try {
+      await admin.connect();
+      limits = { ...limits, maxMessageBytes: await prepareTopic(admin, topic, `kafka sink ${name}`, options.createTopic, CREATE_HINT) };
+      if (errorPolicy.mode === 'DEAD_LETTER') await openDeadLetter(p, admin);
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+    router = createOversizedRouter({
+      sinkName: name,
+      topic,
+      policy: errorPolicy,
+      logger,
+      skipped: options.skipped ?? metrics.writeErrors,
+      deadLettered: options.deadLettered ?? metrics.writeErrors,
+      fitsDeadLetter: (m) => oversizedBy(m, deadLetterLimits) === undefined,
+      toDeadLetter: (messages) => {
+        const dlq = deadLetterProducer!;
+        sends.add(() => sendBounded(dlq, errorPolicy.deadLetterTopic!, messages, deadLetterLimits, sendExtras()));
+      },
+    });
+  }
+
+  async function openDeadLetter(p: Producer, sinkAdmin: ReturnType<typeof kafka.admin>): Promise<void> {
+    const dlqTopic = errorPolicy.deadLetterTopic!;
+    const brokers = errorPolicy.deadLetterBrokers;
+    const separate = brokers !== undefined && brokers.length > 0 && brokers.join(',') !== options.brokers.join(',');
+    const what = `kafka sink ${name}: SINK_KAFKA_DEAD_LETTER_TOPIC`;
+    if (!separate) {
+      deadLetterProducer = p;
+      deadLetterLimits = { ...limits, maxMessageBytes: await prepareTopic(sinkAdmin, dlqTopic, what, options.createTopic, CREATE_HINT) };
+      return;
+    }
+    const client = createKafkaClient({ brokers, clientId: `${options.clientId ?? `dirk-sink-${name}`}-dead-letter`, security: options.security, logger });
+    const admin = client.admin();
+    try {
+      await admin.connect();
+      deadLetterLimits = { ...limits, maxMessageBytes: await prepareTopic(admin, dlqTopic, what, options.createTopic, CREATE_HINT) };
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+    const d = client.producer({ idempotent: true, allowAutoTopicCreation: false, retry: { retries: mapped.retries ?? 8, maxRetryTime: 30_000 } });
+    await d.connect();
+    deadLetterProducer = d;
   }
 
   return {
@@ -147,6 +226,7 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
         throw externalError(`kafka sink ${name}: cannot connect to ${options.brokers.join(',')}: ${(e as Error).message}`, { cause: e });
       }
       producer = p;
+      await prepareTopics(p);
     },
 
     write(batch: DataMessage) {
@@ -162,8 +242,17 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
         if (kind === RowKind.UpdateBefore) continue;
         const key = keyEncoder ? toBuffer(keyEncoder.encode(row)) : null;
         const value = kind === RowKind.Delete ? null : toBuffer(valueEncoder.encode(row));
+        const message: Message = { key, value };
+        const size = recordBytes(message);
+        const over = oversizedBy(message, limits, size);
+        if (over !== undefined) {
+          // A record no send can carry: routed by SINK_KAFKA_ERROR_POLICY instead of failing every retry.
+          const limit = `max.message.bytes=${limits.maxMessageBytes}, max.request.size=${limits.maxRequestBytes}`;
+          router!.route(message, over, limit, options.origin?.());
+          continue;
+        }
         bytes += (key?.length ?? 0) + (value?.length ?? 0);
-        buffer.push({ key, value });
+        buffer.push(message);
       }
       afterWrite(bytes);
     },
@@ -186,6 +275,9 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
       const p = producer;
       producer = undefined;
       if (p) await p.disconnect().catch((e: unknown) => logger.warn('producer did not disconnect cleanly', { error: String(e) }));
+      const d = deadLetterProducer;
+      deadLetterProducer = undefined;
+      if (d && d !== p) await d.disconnect().catch(() => undefined);
     },
   };
 }
@@ -195,6 +287,7 @@ interface MappedProducer {
   timeout?: number;
   retries?: number;
   maxInFlightRequests?: number;
+  maxRequestBytes?: number;
   ignored: string[];
 }
 
@@ -222,12 +315,15 @@ function producerProperties(props: Readonly<Record<string, string>>, largeMessag
       case 'acks':
         if (v !== 'all' && v !== '-1') out.ignored.push(`acks=${v} (Dirk always uses acks=all)`);
         break;
+      case 'max.request.size':
+        // Sends are cut to this many record bytes per request (and to the topic's max.message.bytes).
+        if (Number.isInteger(Number(v)) && Number(v) > 0) out.maxRequestBytes = Number(v);
+        else out.ignored.push(`${k}=${v} (not a positive integer)`);
+        break;
       case 'enable.idempotence':
       case 'linger.ms':
       case 'batch.size':
-      case 'max.request.size':
-        // Idempotence is always on; batching is ours (SINK_KAFKA_LINGER_MS, flush per checkpoint);
-        // message size is bounded by the broker.
+        // Idempotence is always on; batching is ours (SINK_KAFKA_LINGER_MS, flush per checkpoint).
         break;
       default:
         out.ignored.push(k);

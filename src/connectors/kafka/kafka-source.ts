@@ -36,6 +36,7 @@ import type { BadRecordPolicy, RowDecoder } from '../shared/codec.js';
 import { BadRecords, type BadRecord } from '../shared/bad-records.js';
 import { decodeBatch } from './kafka-batch.js';
 import { createKafkaProducers, type KafkaProducers, type SharedProducer } from './shared-producer.js';
+import { DIRK_ASSIGNERS } from './subscription-assigner.js';
 import {
   consumerProperties,
   createKafkaClient,
@@ -351,6 +352,8 @@ class KafkaSource implements Source {
     const producers = opts.producers ?? (this.ownProducers = createKafkaProducers({ clientId: `${opts.clientId}-dead-letter`, logger: this.logger }));
     this.deadLetter = producers.producer(brokers, opts.security);
     await this.deadLetter.connect();
+    // Checked at start (not at the first bad record), which also reads the topic's size limit.
+    await this.deadLetter.checkTopic(policy.deadLetterTopic!, `table ${opts.table}: SOURCE_DEAD_LETTER_TOPIC`);
   }
 
   private consumerConfig(): ConsumerConfig {
@@ -362,6 +365,8 @@ class KafkaSource implements Source {
       allowAutoTopicCreation: false,
       maxBytesPerPartition: opts.largeMessage ? 5 * 1024 * 1024 : 1024 * 1024,
       maxWaitTimeInMs: 500,
+      // Streams of one job may share a group id (as Dagger configures them): assign by subscription.
+      partitionAssigners: DIRK_ASSIGNERS,
       ...mapped.config,
       ...opts.consumerConfig,
     };

@@ -8,6 +8,7 @@
 import type { Message } from 'kafkajs';
 import type { Logger } from '../../core/logger.js';
 import { createKafkaClient, type KafkaSecurity } from './kafka-client.js';
+import { DEFAULT_MAX_REQUEST_BYTES, fitDeadLetter, prepareTopic, sendBounded, type SendLimits } from './bounded-send.js';
 
 export interface SideOutputRecord {
   readonly topic: string;
@@ -18,8 +19,13 @@ export interface SideOutputRecord {
 export interface SharedProducer {
   /** Connects once; later calls return the same promise (a failed connect is retried on the next call). */
   connect(): Promise<void>;
-  /** Sends with acks from all in-sync replicas, after connecting. */
+  /**
+   * Sends with acks from all in-sync replicas, after connecting, cut into requests the topic accepts
+   * (bounded-send.ts); a record too large for the topic alone is sent as its headers (the reference).
+   */
   send(record: SideOutputRecord): Promise<void>;
+  /** Checks the topic exists and reads its size limit (done at start, so a missing topic fails early). */
+  checkTopic(topic: string, what: string): Promise<void>;
 }
 
 export interface KafkaProducers {
@@ -33,13 +39,17 @@ export interface KafkaProducersOptions {
 }
 
 export function createKafkaProducers(options: KafkaProducersOptions): KafkaProducers {
-  const byCluster = new Map<string, { producer: ReturnType<ReturnType<typeof createKafkaClient>["producer"]>; connected?: Promise<void> | undefined }>();
+  type Client = ReturnType<typeof createKafkaClient>;
+  const byCluster = new Map<
+    string,
+    { client: Client; producer: ReturnType<Client['producer']>; connected?: Promise<void> | undefined; limits: Map<string, Promise<SendLimits>> }
+  >();
   const entry = (brokers: readonly string[], security: KafkaSecurity | undefined) => {
     const key = JSON.stringify([brokers, security ?? null]);
     let e = byCluster.get(key);
     if (!e) {
       const client = createKafkaClient({ brokers, clientId: options.clientId, security, logger: options.logger });
-      e = { producer: client.producer({ idempotent: true, allowAutoTopicCreation: false, retry: { retries: 5 } }) };
+      e = { client, producer: client.producer({ idempotent: true, allowAutoTopicCreation: false, retry: { retries: 5 } }), limits: new Map() };
       byCluster.set(key, e);
     }
     return e;
@@ -54,11 +64,33 @@ export function createKafkaProducers(options: KafkaProducersOptions): KafkaProdu
         });
         return e.connected;
       };
+      /** The topic's limits, read once per topic (a failed read is retried on the next call). */
+      const limitsOf = (topic: string, what: string): Promise<SendLimits> => {
+        let l = e.limits.get(topic);
+        if (!l) {
+          l = (async () => {
+            const admin = e.client.admin();
+            await admin.connect();
+            try {
+              return { maxMessageBytes: await prepareTopic(admin, topic, what), maxRequestBytes: DEFAULT_MAX_REQUEST_BYTES };
+            } finally {
+              await admin.disconnect().catch(() => undefined);
+            }
+          })();
+          l.catch(() => e.limits.delete(topic));
+          e.limits.set(topic, l);
+        }
+        return l;
+      };
       return {
         connect,
         async send(record) {
           await connect();
-          await e.producer.send({ topic: record.topic, acks: -1, messages: [...record.messages] });
+          const limits = await limitsOf(record.topic, `side-output topic ${record.topic}`);
+          await sendBounded(e.producer, record.topic, record.messages.map((m) => fitDeadLetter(m, limits)), limits);
+        },
+        async checkTopic(topic, what) {
+          await limitsOf(topic, what);
         },
       };
     },

@@ -110,6 +110,7 @@ describe('defaults equal Dagger code defaults', () => {
       lingerMs: 0,
       deliveryGuarantee: 'AT_LEAST_ONCE',
       producerConfig: {},
+      errorPolicy: { mode: 'FAIL' },
     });
     const bq = parse(minimal({ SINK_TYPE: 'bigquery' })).config.sink;
     expect(bq).toEqual({ type: 'bigquery', batchSize: 500, errorTypesForFailure: [], settings: {} });
@@ -141,5 +142,31 @@ describe('defaults equal Dagger code defaults', () => {
 
   it('keeps the kafka stream helper minimal', () => {
     expect(Object.keys(kafkaStream())).toHaveLength(6);
+  });
+});
+
+describe('SINK_KAFKA_ERROR_POLICY and SINK_KAFKA_CREATE_TOPIC', () => {
+  const base = { SINK_TYPE: 'kafka', SINK_KAFKA_BROKERS: 'k:9092', SINK_KAFKA_TOPIC: 'out', SINK_KAFKA_PROTO_MESSAGE: 'a.Out' };
+  it('reads DEAD_LETTER with its topic and brokers, and the topic creation settings', () => {
+    const sink = parse(
+      minimal({
+        ...base,
+        SINK_KAFKA_ERROR_POLICY: 'DEAD_LETTER',
+        SINK_KAFKA_DEAD_LETTER_TOPIC: 'out-dlq',
+        SINK_KAFKA_DEAD_LETTER_BROKERS: 'd:9092',
+        SINK_KAFKA_CREATE_TOPIC: 'true',
+        SINK_KAFKA_CREATE_TOPIC_PARTITIONS: '6',
+      }),
+    ).config.sink;
+    expect(sink).toMatchObject({
+      errorPolicy: { mode: 'DEAD_LETTER', deadLetterTopic: 'out-dlq', deadLetterBrokers: ['d:9092'] },
+      createTopic: { partitions: 6, replicationFactor: 1 },
+    });
+  });
+  it('requires the dead-letter topic for DEAD_LETTER and names a wrong policy', () => {
+    expect(() => parse(minimal({ ...base, SINK_KAFKA_ERROR_POLICY: 'DEAD_LETTER' }))).toThrow(
+      'config SINK_KAFKA_DEAD_LETTER_TOPIC: expected a topic name (required when SINK_KAFKA_ERROR_POLICY=DEAD_LETTER), found nothing',
+    );
+    expect(() => parse(minimal({ ...base, SINK_KAFKA_ERROR_POLICY: 'DROP' }))).toThrow(/config SINK_KAFKA_ERROR_POLICY: expected one of FAIL, SKIP, DEAD_LETTER.*found "DROP"/);
   });
 });

@@ -108,6 +108,7 @@ describe('a full Dagger job config', () => {
       lingerMs: 5,
       deliveryGuarantee: 'AT_LEAST_ONCE',
       producerConfig: {},
+      errorPolicy: { mode: 'FAIL' },
     });
     expect(config.schemaRegistry).toMatchObject({ enabled: true, fetchTimeoutMs: 60000 });
     expect(config.processors.preprocessorEnabled).toBe(true);

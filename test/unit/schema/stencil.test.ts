@@ -123,13 +123,33 @@ describe('Stencil-compatible server', () => {
     expect((await fetch(`${s.schemaUrl()}/versions/1`)).status).toBe(200);
     expect((await fetch(`${s.schemaUrl()}/versions/2`)).status).toBe(404);
     expect((await fetch(`${s.url}/v1/namespaces/dirk/descriptors/protos/versions/latest`)).status).toBe(200);
-    // upload like the stencil CLI does
-    const post = await fetch(`${s.url}/v1beta1/namespaces/other/schemas/ev`, {
-      method: 'POST',
-      body: buildDescriptorSet([protoDir('up', V1)]),
-    });
+  });
+
+  it('publishes over HTTP only with its token; refuses bad escapes and oversized bodies', async () => {
+    const s = await serve({ dir: 'protos', publishToken: 't0ken', maxBodyBytes: 64 * 1024 });
+    const body = buildDescriptorSet([protoDir('up', V1)]);
+    const at = `${s.url}/v1beta1/namespaces/other/schemas/ev`;
+    expect((await fetch(at, { method: 'POST', body })).status).toBe(401);
+    expect((await fetch(at, { method: 'POST', body, headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+    expect(s.versions('other', 'ev')).toEqual([]);
+    // upload like the stencil CLI does, with the token
+    const post = await fetch(at, { method: 'POST', body, headers: { authorization: 'Bearer t0ken' } });
     expect(await post.json()).toMatchObject({ version: 1 });
     expect(s.versions('other', 'ev')).toEqual([1]);
+    const big = await fetch(at, { method: 'POST', body: new Uint8Array(200 * 1024), headers: { authorization: 'Bearer t0ken' } }).catch((e: unknown) => e);
+    if (!(big instanceof Error)) expect((big as Response).status).toBe(413);
+    expect(s.versions('other', 'ev')).toEqual([1]);
+    const bad = await fetch(`${s.url}/v1beta1/namespaces/%E0%A4%A/schemas/x`);
+    expect(bad.status).toBe(400);
+    // the server is still up after all of it
+    expect((await fetch(`${s.url}/ping`)).status).toBe(200);
+  });
+
+  it('refuses every POST when publishing is not enabled', async () => {
+    const s = await serve({ dir: 'protos' });
+    const post = await fetch(`${s.url}/v1beta1/namespaces/other/schemas/ev`, { method: 'POST', body: buildDescriptorSet([protoDir('up', V1)]) });
+    expect(post.status).toBe(403);
+    expect(s.versions('other', 'ev')).toEqual([]);
   });
 });
 
