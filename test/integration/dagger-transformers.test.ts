@@ -55,7 +55,7 @@ describe("Dagger's quickstart deduplication job", () => {
   it('prints each order_number once', async () => {
     const topic = uniqueTopic('dagger-test-topic-v1');
     await createTopics([topic], 1);
-    const text = readFileSync(join(REPO_ROOT, 'test/fixtures/dagger-quickstart/deduplication-transformer/local.properties'), 'utf8')
+    const text = readFileSync(join(REPO_ROOT, 'test/fixtures/dagger-quickstart-jobs/deduplication-transformer/local.properties'), 'utf8')
       .replaceAll('kafka:29094', kafkaBootstrap())
       .replaceAll('stencil:2917', stencilHost)
       .replaceAll('dagger-test-topic-cgroup-v1', `${topic}-cgroup`)

@@ -65,6 +65,8 @@ function job(name: string, input: string, output: string, query: string, extra: 
     SINK_KAFKA_TOPIC: output,
     SINK_KAFKA_DATA_TYPE: 'JSON',
     PROCESSOR_LONGBOW_STORE_URL: STORE,
+    // Test files run in parallel: never the default metrics port.
+    METRICS_PORT: '0',
     ...extra,
   });
 }
@@ -108,7 +110,7 @@ describe('Longbow', () => {
   });
 
   it('with an unreachable store stops at start with exit 1', async () => {
-    const file = job('deadstore', uniqueTopic('it-longbow-dead'), 'unused', longbowQuery('3d'), { PROCESSOR_LONGBOW_STORE_URL: 'postgres://postgres@127.0.0.1:1/test', PROCESSOR_LONGBOW_ASYNC_TIMEOUT: '2000' });
+    const file = job('deadstore', uniqueTopic('it-longbow-dead'), 'unused', longbowQuery('3d'), { PROCESSOR_LONGBOW_STORE_URL: 'postgres://postgres@127.0.0.1:1/test', PROCESSOR_LONGBOW_ASYNC_TIMEOUT: '2000', SINK_KAFKA_CREATE_TOPIC: 'true' });
     const r = await runCli(['run', file], { timeoutMs: 30_000 });
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toContain('the Longbow store postgres postgres@127.0.0.1:1/test cannot be used');

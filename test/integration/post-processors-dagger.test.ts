@@ -18,7 +18,7 @@ import { REPO_ROOT, startCli } from '../helpers/process.js';
  * answering `GET /<index>/_doc/<id>` as Elasticsearch 7 does (see docs/infra.md for why not OpenSearch).
  * The seed document is the quickstart's seed1.json; the input records are its sample_message.txt.
  */
-const FIXTURE = join(REPO_ROOT, 'test/fixtures/dagger-quickstart/es-enrichment');
+const FIXTURE = join(REPO_ROOT, 'test/fixtures/dagger-quickstart-jobs/es-enrichment');
 const dir = mkdtempSync(join(tmpdir(), 'dirk-post-dagger-'));
 let stencil: Server;
 let es: Server;

@@ -98,6 +98,7 @@ describe('dirk run with a grpc post-processor', () => {
       SINK_KAFKA_BROKERS: kafkaBootstrap(),
       SINK_KAFKA_TOPIC: output,
       SINK_KAFKA_DATA_TYPE: 'JSON',
+      METRICS_PORT: '0',
       PROCESSOR_POSTPROCESSOR_ENABLE: 'true',
       PROCESSOR_POSTPROCESSOR_CONFIG: {
         external_source: {

@@ -51,7 +51,7 @@ async function call(s: RunningService, method: string, path: string, body?: unkn
   return { status: res.status, data: text ? JSON.parse(text) : undefined };
 }
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const end = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < end) {
@@ -154,7 +154,11 @@ describe.each([
     expect(list.data.jobs.map((j: { id: string }) => j.id)).toEqual(['j1']);
 
     // Supervised restart: the job's process is killed and comes back by itself.
-    const pid = (await call(s, 'GET', '/api/jobs/j1')).data.job.pid as number;
+    // The current process (had it ended for any reason, its supervisor would have started another).
+    const pid = await waitFor('j1 with a process', async () => {
+      const j = (await call(s, 'GET', '/api/jobs/j1')).data.job;
+      return j.state === 'running' && typeof j.pid === 'number' ? (j.pid as number) : undefined;
+    });
     process.kill(pid, 'SIGKILL');
     await waitFor('a restart event', async () => ((await call(s, 'GET', '/api/jobs/j1/events')).data.events.some((e: { state: string }) => e.state === 'restarting') ? true : undefined));
     await waitFor('j1 running again', async () => {
