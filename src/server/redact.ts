@@ -1,15 +1,17 @@
+import { isSecretKey, redactText } from '../core/redact.js';
+
 /**
- * Masking for what the control plane returns and logs. A job config is stored as the user sent it (the job
+ * Masking for what the control plane returns and logs, built on the engine's own rules (src/core/redact.ts:
+ * which key names are secret, how URLs and free text are cleaned). A job config is stored as the user sent it (the job
  * needs its passwords), but no API response, event or log line carries a secret: values under secret-looking
  * keys (passwords, JAAS lines, tokens, API keys, auth headers) become "***", also inside JSON written as a
  * string (PROCESSOR_POSTPROCESSOR_CONFIG often is), and URLs lose their userinfo and query string.
  */
 
-const SECRET_NAME = /PASSWORD|PASSWD|JAAS|SECRET|TOKEN|CREDENTIAL|API_?KEY|AUTHORIZATION|^AUTH$|PRIVATE_?KEY/i;
 export const MASK = '***';
 
 export function isSecretName(name: string): boolean {
-  return SECRET_NAME.test(name);
+  return isSecretKey(name);
 }
 
 /** A copy of `value` with secrets masked. */
@@ -38,26 +40,9 @@ export function maskSecrets(value: unknown, keyName = ''): unknown {
   return value;
 }
 
-/** `password="x"` in JAAS-like text, `Bearer x`, and credentials or query strings in URLs. */
+/** Free text as core's redactText cleans it, plus bare `Bearer x` / `Basic x` credentials. */
 export function maskInText(text: string): string {
-  return text
-    .replace(/(password\s*=\s*)("[^"]*"|[^\s;,]+)/gi, `$1"${MASK}"`)
-    .replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g, `$1 ${MASK}`)
-    .replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi, `$1${MASK}@`)
-    .replace(/\b((?:https?|postgres(?:ql)?|redis):\/\/[^\s?#]+)\?[^\s#]*/gi, '$1?' + MASK);
-}
-
-/** A URL for messages: no userinfo, no query string. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    u.username = '';
-    u.password = '';
-    u.search = '';
-    return u.toString();
-  } catch {
-    return maskInText(url);
-  }
+  return redactText(text).replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g, `$1 ${MASK}`);
 }
 
 /**

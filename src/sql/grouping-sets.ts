@@ -1,4 +1,5 @@
 import type { Expr, Select } from './ast.js';
+import { mapChildren } from './ast-walk.js';
 
 /**
  * GROUPING SETS, ROLLUP and CUBE, planned as Flink's result defines them: one aggregation per grouping set,
@@ -34,41 +35,6 @@ function rewriteForSet(e: Expr, set: readonly Expr[], missing: readonly Expr[], 
   return mapChildren(e, (x) => rewriteForSet(x, set, missing, isAggregate));
 }
 
-function mapChildren(e: Expr, r: (x: Expr) => Expr): Expr {
-  switch (e.kind) {
-    case 'call':
-      return { ...e, args: e.args.map(r), ...(e.filter ? { filter: r(e.filter) } : {}) };
-    case 'binary':
-    case 'isDistinct':
-      return { ...e, left: r(e.left), right: r(e.right) };
-    case 'unary':
-    case 'cast':
-    case 'field':
-    case 'is':
-      return { ...e, arg: r(e.arg) } as Expr;
-    case 'case':
-      return {
-        ...e,
-        ...(e.operand ? { operand: r(e.operand) } : {}),
-        ...(e.else ? { else: r(e.else) } : {}),
-        whens: e.whens.map((w) => ({ when: r(w.when), then: r(w.then) })),
-      };
-    case 'between':
-      return { ...e, arg: r(e.arg), low: r(e.low), high: r(e.high) };
-    case 'in':
-      return { ...e, arg: r(e.arg), list: e.list.map(r) };
-    case 'like':
-      return { ...e, arg: r(e.arg), pattern: r(e.pattern) };
-    case 'subscript':
-      return { ...e, arg: r(e.arg), index: r(e.index) };
-    case 'array':
-    case 'map':
-    case 'row':
-      return { ...e, items: e.items.map(r) } as Expr;
-    default:
-      return e;
-  }
-}
 
 /** The same expression, wherever it is written (positions ignored; names compared case-insensitively). */
 export function sameExpr(a: Expr, b: Expr): boolean {

@@ -5,7 +5,7 @@ import { Scope, canon, type Binder } from './binder.js';
 import { planInputs } from '../plan/children.js';
 import { bindSelectList } from './plan-fields.js';
 import type { PlanHost, Planned } from './plan-host.js';
-import { visitExpr } from './ast-walk.js';
+import { mapChildren, visitExpr } from './ast-walk.js';
 import type { AggCall, BExpr, PlanNode } from '../plan/nodes.js';
 import { isRowtime, plainType } from './types.js';
 
@@ -417,39 +417,5 @@ function overFrame(binder: Binder, over: OverSpec): Extract<PlanNode, { kind: 'o
 
 function replaceOver(e: Expr, f: (c: Call) => Expr): Expr {
   if (e.kind === 'call' && e.over) return f(e);
-  const r = (x: Expr): Expr => replaceOver(x, f);
-  switch (e.kind) {
-    case 'call':
-      return { ...e, args: e.args.map(r), ...(e.filter ? { filter: r(e.filter) } : {}) };
-    case 'binary':
-      return { ...e, left: r(e.left), right: r(e.right) };
-    case 'unary':
-    case 'cast':
-    case 'field':
-    case 'is':
-      return { ...e, arg: r(e.arg) } as Expr;
-    case 'case':
-      return {
-        ...e,
-        ...(e.operand ? { operand: r(e.operand) } : {}),
-        ...(e.else ? { else: r(e.else) } : {}),
-        whens: e.whens.map((w) => ({ when: r(w.when), then: r(w.then) })),
-      };
-    case 'between':
-      return { ...e, arg: r(e.arg), low: r(e.low), high: r(e.high) };
-    case 'in':
-      return { ...e, arg: r(e.arg), list: e.list.map(r) };
-    case 'like':
-      return { ...e, arg: r(e.arg), pattern: r(e.pattern) };
-    case 'isDistinct':
-      return { ...e, left: r(e.left), right: r(e.right) };
-    case 'subscript':
-      return { ...e, arg: r(e.arg), index: r(e.index) };
-    case 'array':
-    case 'map':
-    case 'row':
-      return { ...e, items: e.items.map(r) } as Expr;
-    default:
-      return e;
-  }
+  return mapChildren(e, (x) => replaceOver(x, f));
 }

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { DirkError } from '../../core/errors.js';
-import { redactUrl } from '../redact.js';
+import { redactUrl } from '../../core/redact.js';
 import { EVENTS_KEPT_PER_JOB, type JobEvent, type JobRecord, type JobRepository, type PipelineRecord } from './types.js';
 
 /**
