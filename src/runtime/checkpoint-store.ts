@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
+import { reviveDecimals } from '../core/decimal.js';
 import type { SourcePositions } from '../core/connector.js';
 
 /**
@@ -64,7 +65,7 @@ export class CheckpointStore {
     }
     if (existsSync(join(this.dir, LEGACY))) {
       try {
-        return deserialize(readFileSync(join(this.dir, LEGACY))) as Checkpoint;
+        return reviveDecimals(deserialize(readFileSync(join(this.dir, LEGACY)))) as Checkpoint;
       } catch (e) {
         this.options.onUnreadable?.(join(this.dir, LEGACY), e as Error);
       }
@@ -127,7 +128,8 @@ function decode(buf: Buffer): Checkpoint {
   if (!createHash('sha256').update(payload).digest().equals(hash)) {
     throw new Error(`checksum mismatch (${buf.length} bytes): the file is truncated or damaged`);
   }
-  const c = deserialize(payload) as Checkpoint;
+  // v8 keeps a Decimal's fields but not its class: DECIMAL values in state are rebuilt
+  const c = reviveDecimals(deserialize(payload)) as Checkpoint;
   if (typeof c !== 'object' || c === null || typeof c.id !== 'number' || !Array.isArray(c.operatorStates)) {
     throw new Error('the file does not hold a checkpoint');
   }
