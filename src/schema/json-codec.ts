@@ -67,6 +67,11 @@ function jsonSqlType(root: JsonSchema, raw: JsonSchema, key: string, depth = 0):
     else return s.type === 'null' ? T.NULL : T.ANY;
   }
   if (types.length > 1) return T.ANY;
+  // written by a SQL script's CREATE TABLE for the types JSON Schema cannot state
+  const sqlType = (s as { 'x-sql-type'?: unknown })['x-sql-type'];
+  if (sqlType === 'INT') return T.INT;
+  const dec = typeof sqlType === 'string' ? /^DECIMAL\((\d+), (\d+)\)$/.exec(sqlType) : null;
+  if (dec) return T.decimal(Number(dec[1]), Number(dec[2]));
   switch (types[0]) {
     case 'string':
       if (s.format === 'date-time') return T.TIMESTAMP;
@@ -128,6 +133,8 @@ export function jsonTableSchema(jsonSchema: string, opts: JsonTableOptions): Tab
       { key: ROWTIME_KEY },
     );
   }
+  // The event-time property named as the rowtime itself (a SQL script's WATERMARK FOR ts): it becomes the rowtime.
+  if (opts.rowtimeName === opts.rowtimeFieldName) columns.splice(columns.indexOf(src), 1);
   if (columns.some((c) => c.name === opts.rowtimeName)) {
     throw userError(`the rowtime column "${opts.rowtimeName}" clashes with a JSON property of the same name`, {
       key: 'FLINK_ROWTIME_ATTRIBUTE_NAME',
