@@ -72,10 +72,30 @@ interface Input extends DeliveryInput, CheckpointedInput {
 export function validateSinkCompatibility(job: PreparedJob): void {
   const root = job.plan.root;
   const several = job.config.sinks.length > 1;
+  // One transaction commits a checkpoint's output with its offsets: two transactional sinks cannot be atomic.
+  if (job.config.sinks.filter((s) => s.type === 'kafka' && s.deliveryGuarantee === 'EXACTLY_ONCE').length > 1) {
+    throw new DirkError('SINKS: SINK_KAFKA_DELIVERY_GUARANTEE=EXACTLY_ONCE is allowed on one Kafka sink of a job (one transaction commits a checkpoint); set the others to AT_LEAST_ONCE', { domain: 'user' });
+  }
+  if (job.config.sinks.some((s) => s.type === 'kafka' && s.deliveryGuarantee === 'EXACTLY_ONCE')) {
+    // The consumed positions are committed inside the sink's transaction, which only Kafka sources can do.
+    const other = job.config.streams.find((st) => st.source.name !== 'KAFKA_SOURCE' && st.source.name !== 'KAFKA_CONSUMER' && st.source.type !== 'BOUNDED');
+    if (other) {
+      throw new DirkError(
+        `SINK_KAFKA_DELIVERY_GUARANTEE=EXACTLY_ONCE needs every unbounded stream to be a Kafka source (its offsets commit in the sink's transaction); table ${other.table} reads ${other.source.name}`,
+        { domain: 'user' },
+      );
+    }
+  }
   job.config.sinks.forEach((sink, i) => {
     try {
       // Each sink receives the post-processor chain's columns when the job has one.
-      sinkFor(sink).validate({ columns: outputColumns(job), updating: root.updating, uniqueKey: root.uniqueKey, registry: job.registry });
+      sinkFor(sink).validate({
+        columns: outputColumns(job),
+        updating: root.updating,
+        uniqueKey: root.uniqueKey,
+        registry: job.registry,
+        checkpointIntervalMs: job.config.checkpoint.intervalMs,
+      });
     } catch (e) {
       // With SINKS, say which entry: the keys in the message are that entry's.
       if (several && e instanceof DirkError) throw new DirkError(`SINKS[${i}] (${sink.type}): ${e.message}`, { domain: e.domain, cause: e });
@@ -107,6 +127,7 @@ function createSink(job: PreparedJob, config: SinkConfig, name: string, telemetr
     updating: root.updating,
     uniqueKey: root.uniqueKey,
     registry: job.registry,
+    checkpointIntervalMs: job.config.checkpoint.intervalMs,
     jobId: job.config.jobId,
     name,
     logger,
@@ -117,6 +138,7 @@ function createSink(job: PreparedJob, config: SinkConfig, name: string, telemetr
     wrapValueEncoder: passThrough ? (encoder) => passThroughEncoder(encoder, passThrough.bytes) : undefined,
     origin: origin?.get,
     recordsRouted: telemetry.sinkRecordsRouted(name),
+    transactionCounters: telemetry.sinkTransactions(name),
   });
 }
 
@@ -331,6 +353,8 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
         if (p.post && c.postprocessors) p.post.restore(c.postprocessors);
       },
     },
+    // Exactly-once: the sink's transaction carries the offsets and commits with each checkpoint.
+    transactions: sink.transactions,
     flushOutput: async () => {
       await sink.flush();
       // Late rows written to their topic are part of what the checkpoint covers (at-least-once).
@@ -341,7 +365,7 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
     logger,
     stopWith,
   });
-  checkpoints.restore();
+  await checkpoints.restoreCommitted();
 
   const lock = new SerialLock();
   const delivery = new Delivery({ lock, dataflow: p.dataflow, sink, flushOutput: () => checkpoints.flushOutput(), udfs: p.origin.udfs(p.udfs), onBatch: options.onBatch, post: p.post });

@@ -72,6 +72,23 @@ export class CheckpointStore {
     return undefined;
   }
 
+  /**
+   * The checkpoint with this id (exactly-once restore: the one whose transaction committed), undefined when
+   * no file has it; throws when its file exists but cannot be read.
+   */
+  get(id: number): Checkpoint | undefined {
+    const file = join(this.dir, `ckpt-${id}.ckpt`);
+    if (!existsSync(file)) return undefined;
+    const c = decode(readFileSync(file));
+    if (c.id !== id) throw new Error(`${file} holds checkpoint ${c.id}`);
+    return c;
+  }
+
+  /** The ids of the checkpoint files on disk, newest first. */
+  ids(): number[] {
+    return this.files().map((f) => Number(FILE.exec(f)![1]));
+  }
+
   save(c: Checkpoint): void {
     mkdirSync(this.dir, { recursive: true });
     const file = join(this.dir, `ckpt-${c.id}.ckpt`);

@@ -28,7 +28,7 @@
  */
 import kafkajs from './kafkajs.js';
 import type { Admin, Consumer, ConsumerConfig, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Message } from 'kafkajs';
-import type { Source, SourceContext, SourcePositions } from '../../core/connector.js';
+import type { OffsetCommitter, Source, SourceContext, SourcePositions } from '../../core/connector.js';
 import { DirkError, externalError, userError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { Row } from '../../core/types.js';
@@ -450,7 +450,7 @@ class KafkaSource implements Source {
     return out;
   }
 
-  async commit(positions: SourcePositions): Promise<void> {
+  async commit(positions: SourcePositions, via?: OffsetCommitter): Promise<void> {
     const byTopic = new Map<string, { partition: number; offset: string }[]>();
     const list: { topic: string; partition: number; offset: string }[] = [];
     const inGroup = this.consumer !== undefined && this.running && !this.stopping;
@@ -466,7 +466,9 @@ class KafkaSource implements Source {
     }
     if (list.length === 0) return;
     try {
-      if (inGroup) await this.consumer!.commitOffsets(list);
+      // Exactly-once: the offsets go into the sink's transaction (sendOffsets), committed with the output.
+      if (via) await via(this.opts.groupId, list);
+      else if (inGroup) await this.consumer!.commitOffsets(list);
       else await this.commitAsOutsider(byTopic);
       // Committed offsets now supersede restore positions (a later re-assignment starts from them).
       for (const { topic, partition } of list) this.restore.delete(splitId(topic, partition));
@@ -474,6 +476,26 @@ class KafkaSource implements Source {
       throw externalError(`table ${this.opts.table}: cannot commit offsets to consumer group ${this.opts.groupId}: ${(e as Error).message}`, {
         cause: e,
       });
+    }
+  }
+
+  async committedMetadata(): Promise<readonly string[]> {
+    const a = await this.getAdmin();
+    try {
+      const topics = await this.resolveTopics(a);
+      const out: string[] = [];
+      for (const t of await a.fetchOffsets({ groupId: this.opts.groupId, topics })) {
+        for (const p of t.partitions) if (Number(p.offset) >= 0 && p.metadata) out.push(p.metadata);
+      }
+      return out;
+    } catch (e) {
+      if (e instanceof DirkError) throw e;
+      throw externalError(`table ${this.opts.table}: cannot read the committed offsets of consumer group ${this.opts.groupId}: ${(e as Error).message}`, { cause: e });
+    } finally {
+      if (!this.running) {
+        this.admin = undefined;
+        await a.disconnect().catch(() => {});
+      }
     }
   }
 
