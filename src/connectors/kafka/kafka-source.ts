@@ -470,8 +470,15 @@ class KafkaSource implements Source {
       if (via) await via(this.opts.groupId, list);
       else if (inGroup) await this.consumer!.commitOffsets(list);
       else await this.commitAsOutsider(byTopic);
-      // Committed offsets now supersede restore positions (a later re-assignment starts from them).
-      for (const { topic, partition } of list) this.restore.delete(splitId(topic, partition));
+      // Committed offsets now supersede restore positions (a later re-assignment starts from them). A
+      // partition that has delivered nothing since its restore keeps reporting the committed position (as
+      // a delivered one, dropped when the partition goes to another member), so every later checkpoint
+      // still holds it: under exactly-once each transaction then carries every partition's offset and tag.
+      for (const { topic, partition, offset } of list) {
+        const split = splitId(topic, partition);
+        this.restore.delete(split);
+        if (!this.delivered.has(split) && this.assigned.has(split)) this.delivered.set(split, { next: Number(offset) });
+      }
     } catch (e) {
       throw externalError(`table ${this.opts.table}: cannot commit offsets to consumer group ${this.opts.groupId}: ${(e as Error).message}`, {
         cause: e,
