@@ -76,6 +76,8 @@ export class CheckpointCoordinator {
   private lost: DirkError | undefined;
   /** The newest checkpoint that completed (or was restored); a restart resumes from it. */
   lastCompleted: number | undefined;
+  /** Exactly-once: the newest checkpoint whose tag a transaction committed; its file is never pruned. */
+  private lastTagged: number | undefined;
 
   constructor(private readonly o: CheckpointCoordinatorOptions) {}
 
@@ -128,6 +130,7 @@ export class CheckpointCoordinator {
       o.logger.warn(`checkpoint ${committed}, the last one committed to Kafka, is not in ${join(o.checkpointDir, '')}; starting without state from the committed offsets`);
       return;
     }
+    this.lastTagged = committed;
     const discarded = onDisk.filter((id) => id > committed);
     if (discarded.length > 0) o.logger.info(`checkpoint(s) ${discarded.join(', ')} on disk never committed their transaction; restoring ${committed}, the last committed one`);
     this.apply(restored);
@@ -184,7 +187,7 @@ export class CheckpointCoordinator {
     try {
       await this.flushOutput();
       const c = this.snapshot(started);
-      o.store.save(c);
+      o.store.save(c, this.lastTagged);
       this.checkpointId = c.id;
       if (o.transactions) {
         await this.commitTransaction(c, o.transactions);
@@ -212,11 +215,19 @@ export class CheckpointCoordinator {
   private async commitTransaction(c: Checkpoint | undefined, tx: SinkTransactions): Promise<void> {
     const { o } = this;
     try {
+      let tagged = false;
       if (c) {
         const tag = checkpointTag(c.id);
-        for (const i of o.inputs) await i.source.commit(c.positions[i.table] ?? {}, (groupId, offsets) => tx.sendOffsets(groupId, offsets, tag));
+        for (const i of o.inputs) {
+          await i.source.commit(c.positions[i.table] ?? {}, (groupId, offsets) => {
+            tagged = true;
+            return tx.sendOffsets(groupId, offsets, tag);
+          });
+        }
       }
       await tx.commit();
+      // A checkpoint without positions (nothing read yet) commits no tag: restore still finds the older one.
+      if (c && tagged) this.lastTagged = c.id;
     } catch (e) {
       this.lost ??= externalError(
         `${(e as Error).message}; the transaction's output is aborted, so the job stops and a restart resumes from ` +

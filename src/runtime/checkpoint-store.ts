@@ -89,7 +89,8 @@ export class CheckpointStore {
     return this.files().map((f) => Number(FILE.exec(f)![1]));
   }
 
-  save(c: Checkpoint): void {
+  /** Writes `c`; `protect` names an older checkpoint that pruning must keep (exactly-once: the committed one). */
+  save(c: Checkpoint, protect?: number): void {
     mkdirSync(this.dir, { recursive: true });
     const file = join(this.dir, `ckpt-${c.id}.ckpt`);
     const tmp = `${file}.tmp`;
@@ -106,7 +107,7 @@ export class CheckpointStore {
     }
     renameSync(tmp, file);
     syncDir(this.dir);
-    this.prune(c.id);
+    this.prune(c.id, protect);
   }
 
   /** Checkpoint files, newest first. */
@@ -120,7 +121,7 @@ export class CheckpointStore {
   }
 
   /** Keeps the newest `keep` checkpoints (the one just written among them); removes older ones and stray temp files. */
-  private prune(savedId: number): void {
+  private prune(savedId: number, protect?: number): void {
     let files = this.files();
     // Ids above the one just written belong to a run this one did not restore (an unreadable latest, or
     // another query's): left, they would outrank the new checkpoints forever.
@@ -128,7 +129,7 @@ export class CheckpointStore {
       if (Number(FILE.exec(f)![1]) > savedId) rmSync(join(this.dir, f), { force: true });
     }
     files = files.filter((f) => Number(FILE.exec(f)![1]) <= savedId);
-    for (const f of files.slice(this.keep)) rmSync(join(this.dir, f), { force: true });
+    for (const f of files.slice(this.keep)) if (Number(FILE.exec(f)![1]) !== protect) rmSync(join(this.dir, f), { force: true });
     for (const f of readdirSync(this.dir)) {
       if (f.endsWith('.tmp') || f === LEGACY) rmSync(join(this.dir, f), { force: true });
     }

@@ -457,8 +457,11 @@ class KafkaSource implements Source {
     for (const [split, offset] of Object.entries(positions)) {
       const sp = parseSplit(split);
       if (!sp) throw new DirkError(`internal error: bad Kafka split "${split}"`);
-      // While we are in the group, only partitions we own: another member may have moved past them.
-      if (this.running && !this.stopping && !this.assigned.has(split)) continue;
+      // While we are in the group, only partitions we own: another member may have moved past them. Not so
+      // under exactly-once (one instance per job: its transactional id fences any other), where every
+      // checkpoint's transaction must carry every known position and its tag, even before the first
+      // assignment of a restarted run (offsets restored from the checkpoint are re-committed unchanged).
+      if (!via && this.running && !this.stopping && !this.assigned.has(split)) continue;
       list.push({ ...sp, offset });
       const arr = byTopic.get(sp.topic) ?? [];
       arr.push({ partition: sp.partition, offset });
