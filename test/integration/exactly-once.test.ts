@@ -5,7 +5,11 @@ import protobuf from 'protobufjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeBooking, kafkaStream, loadBookingProtos, writeJobFile } from '../helpers/jobs.js';
 import { latestCheckpointId, sleep, tail, waitUntil, type Tail } from '../helpers/crash.js';
-import { closeKafkaHelpers, createTopics, kafkaBootstrap, produce, uniqueTopic, type ProduceMessage } from '../helpers/kafka.js';
+import { closeKafkaHelpers, createTopics, kafkaBootstrap, kafkaClient, produce, uniqueTopic, type ProduceMessage } from '../helpers/kafka.js';
+import { silentLogger } from '../../src/core/logger.js';
+import type { Row } from '../../src/core/types.js';
+import { createKafkaSink } from '../../src/connectors/kafka/kafka-sink.js';
+import { createTelemetry } from '../../src/telemetry/index.js';
 import { REPO_ROOT, startCli, type RunningCli } from '../helpers/process.js';
 
 /**
@@ -244,4 +248,58 @@ describe('SINK_KAFKA_DELIVERY_GUARANTEE=EXACTLY_ONCE', () => {
       for (const r of runs) await r.stop('SIGKILL');
     }
   }, 300_000);
+
+  it('size-bounded sends inside a transaction: a 2.8 MB flush and a dead letter commit together; an uncommitted one is aborted at close', async () => {
+    const topic = uniqueTopic('it-eos-size');
+    const dlq = uniqueTopic('it-eos-size-dlq');
+    await createTopics([dlq], 1);
+    const admin = kafkaClient('dirk-test-limited').admin();
+    await admin.connect();
+    // 100 kB per record batch: the 40,000-row flush must be cut into many requests of the one transaction.
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 1, replicationFactor: 1, configEntries: [{ name: 'max.message.bytes', value: '100000' }] }] });
+    await admin.disconnect();
+    const telemetry = createTelemetry({ jobId: 'eos-size' });
+    const open = () =>
+      createKafkaSink({
+        brokers: [kafkaBootstrap()],
+        topic,
+        valueEncoder: { encode: (row: Row) => Buffer.from(JSON.stringify(row)) },
+        logger: silentLogger,
+        metrics: telemetry.sinkMetrics('kafka'),
+        sendBatchRecords: 100_000,
+        errorPolicy: { mode: 'DEAD_LETTER', deadLetterTopic: dlq },
+        transactional: { transactionalId: `dirk-test-${topic}`, timeoutMs: 60_000, ...telemetry.sinkTransactions('kafka') },
+      });
+    const committed = await tail(topic);
+    const letters = await tail(dlq);
+    try {
+      const sink = open();
+      await sink.open();
+      const rows: Row[] = Array.from({ length: 40_000 }, (_, i) => [i, `booking-${String(i).padStart(8, '0')}`, 'GO_RIDE_SERVICE_AREA_JAKARTA', 12.5]);
+      sink.write({ kind: 'data', rows: [...rows, [-1, 'x'.repeat(200_000)]] });
+      await sink.flush();
+      await sleep(1500);
+      expect(committed.records).toEqual([]);
+      await sink.transactions!.commit();
+      // The next transaction: written and flushed, never committed.
+      sink.write({ kind: 'data', rows: [[40_001, 'never committed']] });
+      await sink.flush();
+      await sink.close();
+      const deadline = Date.now() + 60_000;
+      while (committed.records.length < 40_000 || letters.records.length < 1) {
+        if (Date.now() > deadline) throw new Error(`committed ${committed.records.length} of 40,000 rows, ${letters.records.length} dead letters`);
+        await sleep(200);
+      }
+      await sleep(2000);
+      expect(new Set(committed.records.map((r) => (JSON.parse(r.value) as number[])[0])).size).toBe(40_000);
+      expect(committed.records).toHaveLength(40_000);
+      expect(letters.records).toHaveLength(1);
+      const metrics = await telemetry.metrics();
+      expect(metrics).toContain('dirk_sink_transaction_commits_total{sink="kafka",job="eos-size"} 1');
+      expect(metrics).toContain('dirk_sink_transaction_aborts_total{sink="kafka",job="eos-size"} 1');
+    } finally {
+      await committed.stop().catch(() => undefined);
+      await letters.stop().catch(() => undefined);
+    }
+  }, 180_000);
 });
