@@ -1,7 +1,7 @@
 // Helpers for the crash tests (test/integration/crash-recovery.test.ts, exactly-once.test.ts): checkpoint
 // files on disk, waiting on a running CLI, and tailing an output topic.
 import { readdirSync } from 'node:fs';
-import type { Consumer } from 'kafkajs';
+import kafkajs, { type Consumer } from 'kafkajs';
 import { kafkaClient, uniqueTopic } from './kafka.js';
 import type { RunningCli } from './process.js';
 
@@ -37,9 +37,13 @@ export interface Tail {
  * Every record of a topic from the start, as it arrives, through a consumer of its own. kafkajs reads
  * read_committed by default; `readUncommitted` also sees records of open and aborted transactions.
  */
-export async function tail(topic: string, options: { readUncommitted?: boolean } = {}): Promise<Tail> {
+export async function tail(topic: string, options: { readUncommitted?: boolean; brokers?: string } = {}): Promise<Tail> {
   const records: { offset: number; value: string }[] = [];
-  const consumer: Consumer = kafkaClient().consumer({
+  // Another broker (a test's private one): a client of its own, retrying through the broker's restarts.
+  const client = options.brokers
+    ? new kafkajs.Kafka({ clientId: 'dirk-test-tail', brokers: [options.brokers], logLevel: kafkajs.logLevel.NOTHING, retry: { retries: 100, maxRetryTime: 5000 } })
+    : kafkaClient();
+  const consumer: Consumer = client.consumer({
     groupId: `dirk-test-${uniqueTopic('tail')}`,
     sessionTimeout: 6000,
     heartbeatInterval: 500,

@@ -1,4 +1,8 @@
-import { mkdtempSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { promisify } from 'node:util';
+import kafkajs from 'kafkajs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import protobuf from 'protobufjs';
@@ -48,13 +52,13 @@ interface Window {
   w: string;
 }
 
-function eosJob(name: string, input: string, output: string, group: string, checkpointMs: number): string {
+function eosJob(name: string, input: string, output: string, group: string, checkpointMs: number, bootstrap = kafkaBootstrap()): string {
   return writeJobFile(dir, name, {
     FLINK_JOB_ID: `it-eos-${input}`,
     STREAMS: [
       kafkaStream(
         { table: 'booking', protoClass: 'dirk.examples.BookingLogMessage', timestampIndex: '5', topic: input, groupId: group },
-        { SOURCE_KAFKA_CONSUMER_CONFIG_SESSION_TIMEOUT_MS: '2000', SOURCE_KAFKA_CONSUMER_CONFIG_HEARTBEAT_INTERVAL_MS: '300' },
+        { SOURCE_KAFKA_CONSUMER_CONFIG_SESSION_TIMEOUT_MS: '2000', SOURCE_KAFKA_CONSUMER_CONFIG_HEARTBEAT_INTERVAL_MS: '300', SOURCE_KAFKA_CONSUMER_CONFIG_BOOTSTRAP_SERVERS: bootstrap },
       ),
     ],
     FLINK_SQL_QUERY:
@@ -66,7 +70,7 @@ function eosJob(name: string, input: string, output: string, group: string, chec
     SCHEMA_PROTO_DIRS: join(REPO_ROOT, 'protos'),
     METRIC_TELEMETRY_ENABLE: 'false',
     SINK_TYPE: 'kafka',
-    SINK_KAFKA_BROKERS: kafkaBootstrap(),
+    SINK_KAFKA_BROKERS: bootstrap,
     SINK_KAFKA_TOPIC: output,
     SINK_KAFKA_DATA_TYPE: 'JSON',
     SINK_KAFKA_DELIVERY_GUARANTEE: 'EXACTLY_ONCE',
@@ -302,4 +306,86 @@ describe('SINK_KAFKA_DELIVERY_GUARANTEE=EXACTLY_ONCE', () => {
       await letters.stop().catch(() => undefined);
     }
   }, 180_000);
+
+  it('a broker stopped for 20 s mid-run: the job (restarted by its supervisor when it exits) resumes with exact output', async () => {
+    // A private broker on free ports with its own folder (the shared one must not stop).
+    const port = await freePort();
+    const controller = await freePort();
+    const home = mkdtempSync(join(tmpdir(), 'dirk-eos-broker-'));
+    const env = { ...process.env, DIRK_KAFKA_DIR: home, DIRK_KAFKA_PORT: String(port), DIRK_KAFKA_CONTROLLER_PORT: String(controller), DIRK_KAFKA_START_TIMEOUT_MS: '240000' };
+    const broker = (cmd: 'start' | 'stop') => promisify(execFile)(process.execPath, [join(REPO_ROOT, 'scripts', 'kafka.mjs'), cmd], { env, timeout: 300_000 });
+    const bootstrap = `127.0.0.1:${port}`;
+    const runs: RunningCli[] = [];
+    let supervising = true;
+    let committed: Tail | undefined;
+    const exits: string[] = [];
+    try {
+      await broker('start');
+      const client = new kafkajs.Kafka({ clientId: 'dirk-test-private', brokers: [bootstrap], logLevel: kafkajs.logLevel.NOTHING, retry: { retries: 100, maxRetryTime: 5000 } });
+      const input = uniqueTopic('it-eos-broker-in');
+      const output = uniqueTopic('it-eos-broker-out');
+      const admin = client.admin();
+      await admin.connect();
+      await admin.createTopics({ waitForLeaders: true, topics: [{ topic: input, numPartitions: 2 }, { topic: output, numPartitions: 1 }] });
+      await admin.disconnect();
+      const producer = client.producer({ createPartitioner: kafkajs.Partitioners.DefaultPartitioner });
+      await producer.connect();
+      const send = async (messages: ProduceMessage[]): Promise<void> => {
+        await producer.send({ topic: input, acks: -1, messages: messages.map((m) => ({ value: m.value, partition: m.partition! })) });
+      };
+      const expected = new Map<string, number>();
+      const half = 10_000;
+      for (let j = 0; j < half; j += 1000) await send(chunk(j, j + 1000, expected));
+
+      committed = await tail(output, { brokers: bootstrap });
+      const ckptDir = mkdtempSync(join(tmpdir(), 'dirk-eos-broker-ckpt-'));
+      const job = eosJob('eos-broker', input, output, `it-group-${input}`, 500, bootstrap);
+      // The supervisor: whenever the job exits (a broker it cannot reach fails its checkpoint), start it again.
+      const supervisor = (async () => {
+        while (supervising) {
+          const run = startCli(['run', job, '--checkpoint-dir', ckptDir]);
+          runs.push(run);
+          const status = await run.exited;
+          exits.push(status.signal ?? String(status.code));
+          if (supervising) await sleep(2000);
+        }
+      })();
+      const c = committed;
+      await waitUntil(runs[0]!, 'committed output', () => c.records.length > 50, 120_000);
+      await broker('stop');
+      await sleep(20_000);
+      await broker('start');
+      for (let j = half; j < 2 * half; j += 1000) await send(chunk(j, j + 1000, expected));
+      await producer.send({ topic: input, acks: -1, messages: [0, 1].map((p) => ({ value: encodeBooking(Booking, `closer-${p}`, 'CLOSER', T0 + (2 * half + 1) * STEP_MS + 60_000, 1), partition: p })) });
+      await producer.disconnect();
+      await settle(c, expected, 300_000, () => runs.at(-1)!.stderr().slice(-4000));
+      supervising = false;
+      const last = runs.at(-1)!;
+      const status = await last.stop('SIGTERM', 30_000);
+      await supervisor;
+      await sleep(2000);
+      expectExact(c, expected);
+      process.stdout.write(`[exactly-once] broker stopped 20 s: ${expected.size} windows exact; job runs ${runs.length}, exits ${[...exits, status.signal ?? status.code].join(', ')}\n`);
+    } catch (e) {
+      for (const [i, r] of runs.entries()) process.stderr.write(`--- run ${i + 1} stderr ---\n${r.stderr().slice(-3000)}\n`);
+      throw e;
+    } finally {
+      supervising = false;
+      await committed?.stop().catch(() => undefined);
+      for (const r of runs) await r.stop('SIGKILL');
+      await broker('stop').catch(() => undefined);
+      rmSync(home, { recursive: true, force: true });
+    }
+  }, 900_000);
 });
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
