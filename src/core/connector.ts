@@ -73,6 +73,11 @@ export interface SourceContext {
   splitsAssigned?(splits: readonly string[]): void;
   /** A split that has nothing to read now (idle), so event time need not wait for it. */
   markIdle?(split: string): void;
+  /**
+   * The source reached its external system (a fetch, a heartbeat) or lost it (with the client's error);
+   * /healthz turns a long loss into 503 (src/job/health.ts).
+   */
+  connected?(up: boolean, reason?: string): void;
 }
 
 export interface Source {

@@ -80,6 +80,10 @@ interface PartitionState {
   next: number;
 }
 
+/** The consumer's session timeout and heartbeat unless the stream sets them (see consumerConfig). */
+export const DEFAULT_SESSION_TIMEOUT_MS = 10_000;
+export const DEFAULT_HEARTBEAT_INTERVAL_MS = 3_000;
+
 /** Most bad records logged in detail per batch; the rest are summarised. */
 const BAD_RECORD_LOG_LIMIT = 5;
 
@@ -360,16 +364,23 @@ class KafkaSource implements Source {
     const { opts } = this;
     const mapped = consumerProperties(opts.consumerProperties ?? {});
     if (mapped.unknown.length) this.logger.warn('consumer properties kafkajs cannot honour were ignored', { keys: mapped.unknown });
-    return {
+    const config: ConsumerConfig = {
       groupId: opts.groupId,
       allowAutoTopicCreation: false,
       maxBytesPerPartition: opts.largeMessage ? 5 * 1024 * 1024 : 1024 * 1024,
       maxWaitTimeInMs: 500,
+      // kafkajs' 30 s session makes a restart after a crash (SIGKILL) wait that long for the dead member to
+      // leave the group; 10 s (Kafka's own default before 3.0) is still 3 heartbeats. A clean stop leaves the
+      // group at once (disconnect sends LeaveGroup). SOURCE_KAFKA_CONSUMER_CONFIG_SESSION_TIMEOUT_MS overrides it.
+      sessionTimeout: DEFAULT_SESSION_TIMEOUT_MS,
       // Streams of one job may share a group id (as Dagger configures them): assign by subscription.
       partitionAssigners: DIRK_ASSIGNERS,
       ...mapped.config,
       ...opts.consumerConfig,
     };
+    // A third of the session at most, so a session set shorter alone still gets its heartbeats.
+    config.heartbeatInterval ??= Math.min(DEFAULT_HEARTBEAT_INTERVAL_MS, Math.floor((config.sessionTimeout ?? DEFAULT_SESSION_TIMEOUT_MS) / 3));
+    return config;
   }
 
   async run(ctx: SourceContext): Promise<void> {
@@ -409,12 +420,17 @@ class KafkaSource implements Source {
     this.consumer = c;
     await this.openBadRecords(ctx);
     c.on(c.events.GROUP_JOIN, (e) => this.onGroupJoin(e.payload.memberAssignment, ctx));
+    // Every fetch and heartbeat says the broker answers; a crash (kafkajs restarts retriable ones) that it does not.
+    const up = (): void => ctx.connected?.(true);
+    c.on(c.events.FETCH, up);
+    c.on(c.events.HEARTBEAT, up);
 
     const ended = new Promise<void>((resolve, reject) => {
       this.finished = resolve;
       this.failed = reject;
     });
     c.on(c.events.CRASH, (e) => {
+      ctx.connected?.(false, e.payload.error.message);
       if (!e.payload.restart) {
         const err = e.payload.error;
         this.fail(err instanceof DirkError ? err : externalError(`Kafka consumer for table ${this.opts.table} crashed: ${err.message}`, { cause: err }));
