@@ -92,6 +92,11 @@ export interface Source {
   seek?(positions: SourcePositions): void;
   /** Stops delivering after the batch in progress; run() then resolves. */
   stop(): Promise<void>;
+  /**
+   * Releases what stop() kept so that the final checkpoint's commit() is cheap (Kafka: the consumer stays in
+   * its group until then); called once the job has taken its last checkpoint.
+   */
+  close?(): Promise<void>;
 }
 
 export interface Sink {

@@ -311,10 +311,13 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
       closers.push({ what: `the pre-processor of ${stream.table}`, close: () => runner.close() });
       await runner.open({ logger, telemetry, registry: job.registry, now: Date.now });
     }
+    const source = createSource(job, stream, logger, producers, telemetry, passThrough);
+    // After the final checkpoint (closers run in reverse order, so before the sink and side outputs).
+    closers.push({ what: `the source of ${stream.table}`, close: () => source.close?.() });
     inputs.push({
       stream,
       table: stream.table,
-      source: createSource(job, stream, logger, producers, telemetry, passThrough),
+      source,
       ports,
       watermarks: new WatermarkEmitter(tracker, origin.ports(stream.table, ports), config.watermark.intervalMs, (ms) => lag.set(ms)),
       // Watermarks follow the decoded records (Dagger assigns them at the source, before the pre-processor).

@@ -5,7 +5,7 @@ import kafkajs from 'kafkajs';
 import type { Consumer, Kafka as KafkaClient, Producer } from 'kafkajs';
 import protobuf from 'protobufjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeBooking, loadBookingProtos, writeJobFile } from '../helpers/jobs.js';
+import { encodeBooking, loadBookingProtos, metricsUrl, writeJobFile } from '../helpers/jobs.js';
 import { createOwnBroker, type OwnBroker } from '../helpers/own-broker.js';
 import { REPO_ROOT, startCli, type RunningCli } from '../helpers/process.js';
 
@@ -90,7 +90,10 @@ describe('dirk run through a broker outage', () => {
       FLINK_CHECKPOINT_INTERVAL_MS: '500',
       FLINK_WATERMARK_INTERVAL_MS: '200',
       SCHEMA_PROTO_DIRS: join(REPO_ROOT, 'protos'),
-      METRIC_TELEMETRY_ENABLE: 'false',
+      METRIC_TELEMETRY_ENABLE: 'true',
+      METRICS_PORT: '0',
+      METRICS_HEALTH_UNREACHABLE_MS: '5000',
+      FLINK_RESTART_BACKOFF_MAX_MS: '5000',
       SINK_TYPE: 'kafka',
       SINK_KAFKA_BROKERS: broker.bootstrap,
       SINK_KAFKA_TOPIC: output,
@@ -121,10 +124,23 @@ describe('dirk run through a broker outage', () => {
     const cli = startCli(['run', job, '--checkpoint-dir', ckptDir], { env: { DIRK_LOG_LEVEL: 'info' } });
     const seen = (): Set<string> => new Set(out.values.map((v) => (JSON.parse(v) as { order_number: string }).order_number));
     try {
+      const healthz = (await metricsUrl(cli)).replace(/\/metrics$/, '/healthz');
+      const health = async (): Promise<{ status: number; body: { reasons: string[] } }> => {
+        const res = await fetch(healthz);
+        return { status: res.status, body: (await res.json()) as { reasons: string[] } };
+      };
       await waitFor(cli, 'first output', () => out.values.length > 200, 60_000);
+      expect((await health()).status).toBe(200);
       await broker.stop();
       const downAt = Date.now();
-      await sleep(OUTAGE_MS);
+      // /healthz turns 503 with the reason once the broker has been gone longer than the threshold (5 s).
+      let unhealthy: { status: number; body: { reasons: string[] } } | undefined;
+      while (Date.now() - downAt < OUTAGE_MS) {
+        const h = await health();
+        if (h.status === 503) unhealthy ??= h;
+        await sleep(500);
+      }
+      expect(unhealthy?.body.reasons.join('; '), jobLog(cli)).toMatch(/broker unreachable|a flush has waited|restarting from the last checkpoint|the last flush failed/);
       expect(cli.child.exitCode, jobLog(cli)).toBe(null);
       await broker.start();
       const upAfter = Date.now() - downAt;
@@ -138,11 +154,21 @@ describe('dirk run through a broker outage', () => {
         return [...sent].every((id) => s.has(id));
       }, 120_000);
       expect(cli.child.exitCode, jobLog(cli)).toBe(null);
+      let healthy = await health();
+      for (let i = 0; i < 60 && healthy.status !== 200; i++) {
+        await sleep(500);
+        healthy = await health();
+      }
+      expect(healthy.status, JSON.stringify(healthy.body)).toBe(200);
       const status = await cli.stop('SIGTERM', 30_000);
       expect(status.code, jobLog(cli)).toBe(0);
       const s = seen();
       expect([...sent].filter((id) => !s.has(id))).toEqual([]);
-      process.stdout.write(`outage test: broker down ${(upAfter / 1000).toFixed(1)} s, ${sent.size} records in, ${out.values.length} out\n`);
+
+      process.stdout.write(
+        `outage test: broker down ${(upAfter / 1000).toFixed(1)} s, ${sent.size} records in, ${out.values.length} out, ` +
+          `${(cli.stderr().match(/restarting from the last checkpoint in/g) ?? []).length} in-process restart(s); 503 reasons: ${unhealthy?.body.reasons.join('; ')}\n`,
+      );
     } finally {
       producing = false;
       await produceLoop.catch(() => undefined);
