@@ -51,7 +51,8 @@ Runs the job. Bounded inputs (FILE_SOURCE, BOUNDED Kafka) end the job when read;
 SIGINT or SIGTERM, when Dirk finishes the batch in flight, takes a checkpoint, commits the Kafka offsets of
 that checkpoint and exits 0. A restart resumes from the last checkpoint (after a crash, records since that
 checkpoint are read again and their output may repeat). A failed sink write, or more failed checkpoints in a
-row than FLINK_CHECKPOINT_TOLERABLE_FAILURES, stops the job with exit 1 without committing offsets past them.
+row than FLINK_CHECKPOINT_TOLERABLE_FAILURES, restarts the pipeline in the process from the last checkpoint
+(FLINK_RESTART_ATTEMPTS times in a row, with backoff), then exits 1 without committing offsets past them.
 
 Options:
   --checkpoint-dir <dir>  where checkpoints are kept (default .dirk/checkpoints/<FLINK_JOB_ID> in the job

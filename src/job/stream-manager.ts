@@ -36,7 +36,7 @@ import { SinkRecordError } from '../connectors/kafka/oversized-records.js';
  */
 export interface RunOptions {
   readonly logger: Logger;
-  /** Where completed checkpoints live; default .dirk/checkpoints/<job id>. */
+  /** Where completed checkpoints live; default .dirk/checkpoints/<job id> under the working directory (`dirk run` passes one next to the job file). */
   readonly checkpointDir?: string;
   /** Where the log sink writes; default stdout. */
   readonly out?: NodeJS.WritableStream;
