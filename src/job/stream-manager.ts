@@ -345,7 +345,8 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
 
   const lock = new SerialLock();
   const delivery = new Delivery({ lock, dataflow: p.dataflow, sink, flushOutput: () => checkpoints.flushOutput(), udfs: p.origin.udfs(p.udfs), onBatch: options.onBatch, post: p.post });
-  const takeCheckpoint = (): Promise<void> => lock.run(() => checkpoints.take());
+  // The barrier inside the lock; the state is written and the positions committed after it, between batches.
+  const takeCheckpoint = async (): Promise<void> => (await lock.run(() => checkpoints.begin())).complete();
 
   const timers: NodeJS.Timeout[] = [];
   closers.push({ what: 'the timers', close: () => timers.forEach((t) => clearInterval(t)) });
