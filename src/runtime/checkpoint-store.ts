@@ -46,10 +46,10 @@ const MAGIC2 = Buffer.from('DIRKCKP2');
 const HEAD_FRAME = 0xffffffff;
 const END_FRAME = 0xfffffffe;
 /** Entries serialised per chunk, and the time spent serialising before the event loop gets a turn. */
-const CHUNK_ENTRIES = 4096;
-const SLICE_MS = 20;
+const CHUNK_ENTRIES = 1024;
+const SLICE_MS = 10;
 /** Bytes gathered before one asynchronous write. */
-const WRITE_BYTES = 8 << 20;
+const WRITE_BYTES = 4 << 20;
 const HASH_BYTES = 32;
 const FILE = /^ckpt-(\d+)\.ckpt$/;
 /** The single file of Dirk before numbered checkpoints; still read, never written. */

@@ -44,7 +44,7 @@ export class KeyedState<V> extends Map<unknown, V> {
   }
 
   override set(k: unknown, v: V): this {
-    this.active?.before(k);
+    this.active?.before(k, v);
     return super.set(k, v);
   }
 
@@ -54,7 +54,7 @@ export class KeyedState<V> extends Map<unknown, V> {
   }
 
   override clear(): void {
-    if (this.active) for (const k of super.keys()) this.active.before(k);
+    if (this.active) for (const k of [...super.keys()]) this.active.before(k);
     super.clear();
   }
 
@@ -77,12 +77,13 @@ export class KeyedState<V> extends Map<unknown, V> {
   }
 
   /**
-   * Starts a capture of the current entries (call it at the barrier, inside the delivery lock). Only one
-   * capture runs at a time; a new one replaces an abandoned one.
+   * Starts a capture of the current entries (call it at the barrier, inside the delivery lock). Costs
+   * nothing at the barrier: the capture walks the live Map afterwards. Only one capture runs at a time; a
+   * new one replaces an abandoned one.
    */
   capture(): KeyedCapture {
     this.active?.abandon();
-    const c = new KeyedCapture(super.keys(), (k) => super.get(k), () => {
+    const c = new KeyedCapture(this, (k) => super.get(k), () => {
       if (this.active === c) this.active = undefined;
     });
     this.active = c;
@@ -90,57 +91,91 @@ export class KeyedState<V> extends Map<unknown, V> {
   }
 }
 
+/** Marks an entry object as written by the capture of that number (a symbol: never serialised). */
+const WRITTEN = Symbol('dirk.capture');
+let captures = 0;
+
+/** Not enumerable either, so equality checks and clones never see it. */
+function stamp(o: { [WRITTEN]?: number }, epoch: number): void {
+  if (WRITTEN in o) o[WRITTEN] = epoch;
+  else Object.defineProperty(o, WRITTEN, { value: epoch, writable: true, enumerable: false, configurable: true });
+}
+
 /**
- * One capture of a KeyedState: the keys present at the barrier, written out as v8-serialised chunks of
- * `[k1, v1, k2, v2, ...]`. Values are serialised either by `next()` (entries nobody touched since) or by
- * `before()` (an entry about to change), so every entry is written once with its value at the barrier.
+ * One capture of a KeyedState, written out as v8-serialised chunks of `[k1, v1, k2, v2, ...]`. It walks the
+ * live Map in insertion order: entries added after the barrier come last, already marked, and are skipped;
+ * an entry about to change (`before`) is serialised first and marked, so the walk skips it too. Every entry
+ * present at the barrier is therefore written once, with its value at the barrier. Entries that are not
+ * objects (a time per key) cannot be marked: such a state is serialised whole at the barrier.
  */
 export class KeyedCapture {
-  private pending: Set<unknown> | undefined;
-  /** Entries serialised because they were about to change, waiting to be handed out. */
+  private readonly epoch = ++captures;
+  private walk: Iterator<[unknown, unknown]> | undefined;
+  /** Entries serialised because they were about to change (or all of them, for non-object values). */
   private early: Buffer[] = [];
   readonly size: number;
 
   constructor(
-    keys: Iterable<unknown>,
+    state: Map<unknown, unknown>,
     private readonly read: (k: unknown) => unknown,
     private readonly detach: () => void,
   ) {
-    this.pending = new Set(keys);
-    this.size = this.pending.size;
+    this.size = state.size;
+    const first = state.values().next();
+    if (!first.done && (typeof first.value !== 'object' || first.value === null)) {
+      const flat: unknown[] = [];
+      for (const [k, v] of state) flat.push(k, v);
+      this.early.push(serialize(flat));
+      return;
+    }
+    this.walk = state.entries();
   }
 
-  /** An entry is about to change: keep its barrier value. */
-  before(k: unknown): void {
-    if (this.pending?.delete(k)) this.early.push(serialize([k, this.read(k)]));
+  /** Marks `v` as written by this capture; false when it already was. */
+  private mark(v: unknown): boolean {
+    const o = v as { [WRITTEN]?: number };
+    if (o[WRITTEN] === this.epoch) return false;
+    stamp(o, this.epoch);
+    return true;
+  }
+
+  /** An entry is about to change or go (or `k` is about to be created: `v` undefined). */
+  before(k: unknown, created?: unknown): void {
+    if (!this.walk) return;
+    const v = this.read(k);
+    if (v !== undefined && this.mark(v)) this.early.push(serialize([k, v]));
+    // A new entry (or a replacing one) is not part of this capture.
+    if (typeof created === 'object' && created !== null) stamp(created, this.epoch);
   }
 
   /** The next chunk (at most `limit` entries), or undefined when every entry has been handed out. */
   next(limit: number): Buffer | undefined {
     if (this.early.length > 0) return this.early.pop();
-    const pending = this.pending;
-    if (!pending || pending.size === 0) {
-      this.finish();
-      return undefined;
-    }
+    const walk = this.walk;
+    if (!walk) return undefined;
     const flat: unknown[] = [];
     let n = 0;
-    for (const k of pending) {
-      pending.delete(k);
-      flat.push(k, this.read(k));
+    for (let r = walk.next(); ; r = walk.next()) {
+      if (r.done) {
+        this.finish();
+        break;
+      }
+      const [k, v] = r.value;
+      if (!this.mark(v)) continue;
+      flat.push(k, v);
       if (++n >= limit) break;
     }
-    return serialize(flat);
+    return flat.length > 0 ? serialize(flat) : this.early.pop();
   }
 
   /** Stops tracking changes (after the last chunk, or when the checkpoint failed). */
   abandon(): void {
     this.finish();
+    this.early = [];
   }
 
   private finish(): void {
-    this.pending = undefined;
-    this.early = [];
+    this.walk = undefined;
     this.detach();
   }
 }
