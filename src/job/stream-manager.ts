@@ -9,6 +9,8 @@ import type { Field, Row, RowKind } from '../core/types.js';
 import type { SinkConfig, StreamConfig } from '../config/index.js';
 import { sinkNames } from '../config/sinks.js';
 import { CheckpointStore } from '../runtime/checkpoint-store.js';
+import { countEntries } from '../runtime/state/capture.js';
+import { startHeapGuard } from '../runtime/state/heap-guard.js';
 import { buildDataflow, type Dataflow } from '../runtime/dataflow.js';
 import { createKafkaProducers, sinkFor, sourceFor, type KafkaProducers } from '../connectors/index.js';
 import { createTelemetry, startMetricsServer, type MetricsServer, type Telemetry } from '../telemetry/index.js';
@@ -342,6 +344,14 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
     stopWith,
   });
   checkpoints.restore();
+  // State that outgrows the heap stops the job with a Dirk error instead of a V8 abort.
+  const heapGuard = startHeapGuard({
+    stateEntries: () => countEntries(p.dataflow.snapshot()),
+    retentionMinutes: config.retentionIdleStateMinutes,
+    lastCheckpoint: () => checkpoints.lastCompleted,
+    onLimit: stopWith,
+  });
+  closers.push({ what: 'the heap guard', close: () => heapGuard.stop() });
 
   const lock = new SerialLock();
   const delivery = new Delivery({ lock, dataflow: p.dataflow, sink, flushOutput: () => checkpoints.flushOutput(), udfs: p.origin.udfs(p.udfs), onBatch: options.onBatch, post: p.post });
@@ -394,7 +404,10 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
     await input.source.run({
       logger,
       metrics: telemetry.sourceMetrics(input.stream.table),
-      deliver: (batch) => delivery.deliver(input, batch),
+      deliver: (batch) => {
+        heapGuard.check();
+        return delivery.deliver(input, batch);
+      },
       splitsAssigned: (splits) => input.watermarks.tracker.assign(splits, Date.now()),
     });
     // Bounded input finished: event time jumps to the end, flushing every open window.
