@@ -9,6 +9,8 @@ import type { Field, Row, RowKind } from '../core/types.js';
 import type { SinkConfig, StreamConfig } from '../config/index.js';
 import { sinkNames } from '../config/sinks.js';
 import { CheckpointStore } from '../runtime/checkpoint-store.js';
+import { countEntries } from '../runtime/state/capture.js';
+import { startHeapGuard } from '../runtime/state/heap-guard.js';
 import { buildDataflow, type Dataflow } from '../runtime/dataflow.js';
 import { createKafkaProducers, sinkFor, sourceFor, type KafkaProducers } from '../connectors/index.js';
 import { createTelemetry, startMetricsServer, type MetricsServer, type Telemetry } from '../telemetry/index.js';
@@ -417,10 +419,19 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
     stopWith,
   });
   await checkpoints.restoreCommitted();
+  // State that outgrows the heap stops the job with a Dirk error instead of a V8 abort.
+  const heapGuard = startHeapGuard({
+    stateEntries: () => countEntries(p.dataflow.snapshot()),
+    retentionMinutes: config.retentionIdleStateMinutes,
+    lastCheckpoint: () => checkpoints.lastCompleted,
+    onLimit: stopWith,
+  });
+  closers.push({ what: 'the heap guard', close: () => heapGuard.stop() });
 
   const lock = new SerialLock();
   const delivery = new Delivery({ lock, dataflow: p.dataflow, sink, flushOutput: () => checkpoints.flushOutput(), udfs: p.origin.udfs(p.udfs), onBatch: options.onBatch, post: p.post });
-  const takeCheckpoint = (): Promise<void> => lock.run(() => checkpoints.take());
+  // The barrier inside the lock; the state is written and the positions committed after it, between batches.
+  const takeCheckpoint = async (): Promise<void> => (await lock.run(() => checkpoints.begin())).complete();
 
   const timers: NodeJS.Timeout[] = [];
   closers.push({ what: 'the timers', close: () => timers.forEach((t) => clearInterval(t)) });
@@ -469,7 +480,10 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
     await input.source.run({
       logger,
       metrics: telemetry.sourceMetrics(input.stream.table),
-      deliver: (batch) => delivery.deliver(input, batch),
+      deliver: (batch) => {
+        heapGuard.check();
+        return delivery.deliver(input, batch);
+      },
       splitsAssigned: (splits) => input.watermarks.tracker.assign(splits, Date.now()),
       connected: (up, reason) => health.source(input.table, up, reason),
     });
