@@ -212,34 +212,40 @@ export function reviveDecimals(root: unknown): unknown {
     const v = stack.pop();
     if (v === null || typeof v !== 'object' || v instanceof Decimal || ArrayBuffer.isView(v) || seen.has(v)) continue;
     seen.add(v);
+    const visit = (x: unknown): void => {
+      if (x !== null && typeof x === 'object') stack.push(x);
+    };
     if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) {
         const x = fix(v[i]);
         if (x !== v[i]) v[i] = x;
-        stack.push(x);
+        visit(x);
       }
     } else if (v instanceof Map) {
-      const entries = [...v];
       let changed = false;
-      const fixed = entries.map(([k, x]) => {
-        const k2 = fix(k);
-        const x2 = fix(x);
-        if (k2 !== k || x2 !== x) changed = true;
-        stack.push(k2, x2);
-        return [k2, x2] as const;
-      });
+      for (const [k, x] of v) {
+        if (fix(k) !== k || fix(x) !== x) {
+          changed = true;
+          break;
+        }
+      }
       if (changed) {
+        const fixed = [...v].map(([k, x]) => [fix(k), fix(x)] as const);
         v.clear();
         for (const [k, x] of fixed) v.set(k, x);
       }
+      for (const [k, x] of v) {
+        visit(k);
+        visit(x);
+      }
     } else if (v instanceof Set) {
-      for (const x of v) stack.push(x);
+      for (const x of v) visit(x);
     } else {
       const o = v as Record<string, unknown>;
       for (const k of Object.keys(o)) {
         const x = fix(o[k]);
         if (x !== o[k]) o[k] = x;
-        stack.push(x);
+        visit(x);
       }
     }
   }

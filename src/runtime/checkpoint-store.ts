@@ -262,7 +262,8 @@ function decodeFramed(buf: Buffer): Checkpoint {
   }
   for (let i = 0; i < (head.keyedStreams ?? 0); i++) streams[i] ??= new Map();
   const { keyedStreams: _, ...c } = head;
-  return { ...c, operatorStates: restoreStreams(c.operatorStates, streams) };
+  // v8 keeps a Decimal's fields but not its class: DECIMAL values in state are rebuilt
+  return reviveDecimals({ ...c, operatorStates: restoreStreams(c.operatorStates, streams) }) as Checkpoint;
 }
 
 /** Frames written through one file handle, gathered into large asynchronous writes, hashed as they go. */
