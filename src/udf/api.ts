@@ -152,6 +152,8 @@ export interface AggregateFunctionDef<Acc = unknown> extends FunctionLifecycle, 
   readonly name: string;
   readonly description?: string;
   readonly signatures: readonly Signature[];
+  /** As for scalar functions: DECIMAL arguments as exact `Decimal` values instead of numbers. */
+  readonly exactDecimals?: boolean;
   /**
    * Plan-time type rule for rules a signature cannot state (SUM of DECIMAL(p, s) is DECIMAL(38, s)); throws a
    * user error naming the problem. When present it replaces signature matching; `signatures` then document.

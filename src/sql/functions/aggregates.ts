@@ -318,7 +318,7 @@ const DEFAULT_CALL: AggregateCall = { argTypes: [T.DOUBLE], returnType: T.DOUBLE
 /** Built-in accumulators update in place (`inPlace`), so their state is the accumulator itself. */
 function builtin(spec: BuiltinSpec): AggregateFunctionDef<Acc> {
   const forCall = (call: AggregateCall): AggregateAccumulator<Acc> => ({ ...spec.forCall(call), inPlace: true });
-  return defineAggregate<Acc>({ ...forCall(DEFAULT_CALL), ...spec, forCall });
+  return defineAggregate<Acc>({ ...forCall(DEFAULT_CALL), ...spec, forCall, exactDecimals: true });
 }
 
 const NUMERIC_IN: readonly Signature[] = [{ params: ['NUMERIC'], returns: (t) => t[0]! }];
