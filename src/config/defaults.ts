@@ -116,6 +116,17 @@ export const JOB_KEYS = {
       'Consecutive checkpoint failures (offset commit, checkpoint file write) tolerated; one more stops the job with exit 1 (a restart resumes from the last completed checkpoint). 0 = none tolerated. A failed sink or late-record write stops the job at once: its rows are lost, so no later checkpoint may commit offsets past them.',
     dagger: 'Dirk only (Flink: execution.checkpointing.tolerable-failed-checkpoints). Dagger tolerates failed checkpoints forever.',
   }),
+  FLINK_RESTART_ATTEMPTS: key({
+    type: 'int',
+    min: 0,
+    group: 'Flink',
+    default: 10,
+    description:
+      'In-process restarts after an external failure (a broker outage that outlasted the Kafka clients\' own retries: a lost sink write, a crashed consumer, failed checkpoints past FLINK_CHECKPOINT_TOLERABLE_FAILURES, a broker still down at restart): the pipeline is closed and reopened from the last completed checkpoint, after FLINK_RESTART_BACKOFF_MS, doubling up to FLINK_RESTART_BACKOFF_MAX_MS. The count starts again once a checkpoint completes after a restart. When they are used up the job exits 1 naming the last failure. 0 = exit at the first failure. User errors (bad records under FAIL, a failing UDF) never restart, nor does a failure while the job starts.',
+    dagger: 'Dirk only (Flink: restart-strategy exponential-delay; Dagger leaves restarts to Flink).',
+  }),
+  FLINK_RESTART_BACKOFF_MS: key({ type: 'int', min: 0, group: 'Flink', default: 1000, description: 'Wait before the first in-process restart, in ms; doubled for each further one in a row.', dagger: 'Dirk only.' }),
+  FLINK_RESTART_BACKOFF_MAX_MS: key({ type: 'int', min: 0, group: 'Flink', default: 30000, description: 'Longest wait between two in-process restarts, in ms.', dagger: 'Dirk only.' }),
   FLINK_RETENTION_IDLE_STATE_MINUTE: key({
     type: 'int',
     min: 0,
@@ -339,6 +350,22 @@ export const JOB_KEYS = {
   METRIC_TELEMETRY_SHUTDOWN_PERIOD_MS: key({ type: 'int', min: 0, group: 'Telemetry', default: 10000, description: 'Pause after a fatal error before exiting, so the error metric can be scraped, in ms.' }),
   METRICS_PORT: key({ type: 'int', min: 0, max: 65535, group: 'Telemetry', default: 9464, description: 'Port of the /metrics endpoint; 0 picks a free port.', dagger: 'Dirk only.' }),
   METRICS_HOST: key({ type: 'string', group: 'Telemetry', default: '127.0.0.1', description: 'Interface of the /metrics endpoint (`0.0.0.0` to expose it).', dagger: 'Dirk only.' }),
+  METRICS_HEALTH_UNREACHABLE_MS: key({
+    type: 'int',
+    min: 1,
+    group: 'Telemetry',
+    default: 60000,
+    description: 'GET /healthz answers 503 (with the reason as JSON) when a source has not reached its broker, or a sink flush has waited for acknowledgement, longer than this, in ms; also while the job restarts in-process and after a sink flush failed.',
+    dagger: 'Dirk only.',
+  }),
+  METRICS_HEALTH_CHECKPOINT_FAILURES: key({
+    type: 'int',
+    min: 0,
+    group: 'Telemetry',
+    default: 2,
+    description: 'GET /healthz answers 503 once this many checkpoints in a row have failed (0 = never for this reason).',
+    dagger: 'Dirk only.',
+  }),
 } as const;
 
 export const STREAM_KEYS = {

@@ -73,6 +73,11 @@ export interface SourceContext {
   splitsAssigned?(splits: readonly string[]): void;
   /** A split that has nothing to read now (idle), so event time need not wait for it. */
   markIdle?(split: string): void;
+  /**
+   * The source reached its external system (a fetch, a heartbeat) or lost it (with the client's error);
+   * /healthz turns a long loss into 503 (src/job/health.ts).
+   */
+  connected?(up: boolean, reason?: string): void;
 }
 
 export interface Source {
@@ -97,6 +102,11 @@ export interface Source {
   seek?(positions: SourcePositions): void;
   /** Stops delivering after the batch in progress; run() then resolves. */
   stop(): Promise<void>;
+  /**
+   * Releases what stop() kept so that the final checkpoint's commit() is cheap (Kafka: the consumer stays in
+   * its group until then); called once the job has taken its last checkpoint.
+   */
+  close?(): Promise<void>;
 }
 
 /** One partition's consumed position, as a transaction commits it to a consumer group. */

@@ -10,12 +10,18 @@
  * offsets become visible together, once. The file is written before the commit, so after a crash the newest
  * file may be one whose transaction never committed; restore reads the tag back from the groups' committed
  * offsets and restores exactly that checkpoint (the store keeps it: the latest and the previous file).
+ *
+ * With large state the caller splits it: `begin()` inside the lock (flush, capture: keyed state is captured
+ * copy-on-write, the rest serialised), then `complete()` of what it returned outside the lock (the state
+ * serialised and written in chunks between batches, then the positions committed), so the event loop never
+ * stalls for the whole state. Under exactly-once the whole checkpoint completes inside `begin()`: the
+ * transaction must commit before any later output enters it.
  */
 import { join } from 'node:path';
 import type { Counter, Histogram, SinkTransactions, Source } from '../core/connector.js';
 import { externalError, type DirkError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import type { Checkpoint, CheckpointStore } from '../runtime/checkpoint-store.js';
+import type { Checkpoint, CheckpointStore, PendingSave } from '../runtime/checkpoint-store.js';
 import type { Dataflow } from '../runtime/dataflow.js';
 import type { TrackerSnapshot, WatermarkEmitter } from './watermarks.js';
 
@@ -33,7 +39,8 @@ export interface CheckpointMetrics {
 }
 
 export interface CheckpointCoordinatorOptions {
-  readonly store: Pick<CheckpointStore, 'latest' | 'save'> & Partial<Pick<CheckpointStore, 'get' | 'ids'>>;
+  /** With `begin`, state is written after the barrier in chunks; without, `save` writes it at the barrier. */
+  readonly store: Pick<CheckpointStore, 'latest' | 'save'> & Partial<Pick<CheckpointStore, 'get' | 'ids' | 'begin'>>;
   /**
    * Exactly-once: the sink's transactions. Positions go into the open transaction and each checkpoint
    * commits it; restore picks the checkpoint whose transaction committed.
@@ -70,8 +77,18 @@ export interface CheckpointCoordinatorOptions {
   readonly now?: () => number;
 }
 
+/**
+ * A checkpoint captured at the barrier; `complete()` writes it and commits its positions. It must be called
+ * (the next `begin` waits for it: one capture and one write at a time).
+ */
+export interface BegunCheckpoint {
+  complete(): Promise<void>;
+}
+
 export class CheckpointCoordinator {
   private checkpointId = 0;
+  /** Settles when the checkpoint begun last has completed or failed. */
+  private writing: Promise<void> | undefined;
   private consecutiveFailures = 0;
   private lost: DirkError | undefined;
   /** The newest checkpoint that completed (or was restored); a restart resumes from it. */
@@ -176,35 +193,66 @@ export class CheckpointCoordinator {
 
   /** Takes one checkpoint; call it inside the delivery lock. Rejects when it failed (counted, maybe fatal). */
   async take(): Promise<void> {
+    await (await this.begin()).complete();
+  }
+
+  /**
+   * The barrier half of a checkpoint (call it inside the delivery lock): waits for the previous one's write,
+   * flushes the output and captures the state. Rejects when that failed (counted, maybe fatal).
+   */
+  async begin(): Promise<BegunCheckpoint> {
     const { o } = this;
     const now = o.now ?? Date.now;
     const started = now();
     if (o.bounded) {
       await this.flushOutput();
       if (o.transactions) await this.commitTransaction(undefined, o.transactions);
-      return;
+      return { complete: async () => undefined };
     }
+    let pending: PendingSave | undefined;
+    let c: Checkpoint;
     try {
+      // One capture at a time: a KeyedState tracks one capture, and the files must be written in id order.
+      await this.writing;
       await this.flushOutput();
-      const c = this.snapshot(started);
-      o.store.save(c, this.lastTagged);
+      c = this.snapshot(started);
       this.checkpointId = c.id;
-      if (o.transactions) {
-        await this.commitTransaction(c, o.transactions);
-      } else {
-        // Only a completed checkpoint's positions are committed. A crash between save and commit is
-        // harmless: the restart seeks to the saved positions, whatever the group has committed.
-        for (const i of o.inputs) await i.source.commit(c.positions[i.table] ?? {});
-      }
-      this.lastCompleted = c.id;
-      this.consecutiveFailures = 0;
-      o.metrics.completed.inc();
-      o.metrics.durationSeconds.observe((now() - started) / 1000);
-      o.logger.debug(`checkpoint ${c.id} complete`);
+      if (o.store.begin) pending = o.store.begin(c, this.lastTagged);
+      else o.store.save(c, this.lastTagged);
     } catch (e) {
       this.failed(e);
       throw e;
     }
+    const complete = async (): Promise<void> => {
+      try {
+        await pending?.write();
+        if (o.transactions) {
+          await this.commitTransaction(c, o.transactions);
+        } else {
+          // Only a completed checkpoint's positions are committed. A crash between save and commit is
+          // harmless: the restart seeks to the saved positions, whatever the group has committed.
+          for (const i of o.inputs) await i.source.commit(c.positions[i.table] ?? {});
+        }
+        this.lastCompleted = c.id;
+        this.consecutiveFailures = 0;
+        o.metrics.completed.inc();
+        o.metrics.durationSeconds.observe((now() - started) / 1000);
+        o.logger.debug(`checkpoint ${c.id} complete`);
+      } catch (e) {
+        this.failed(e);
+        throw e;
+      }
+    };
+    let run: Promise<void> | undefined;
+    let settled!: () => void;
+    this.writing = new Promise<void>((r) => (settled = r));
+    const begun: BegunCheckpoint = {
+      complete: () => (run ??= complete().finally(settled)),
+    };
+    // Exactly-once: the transaction must commit before any later output enters it, so the checkpoint
+    // completes here, inside the lock (the file is still written in chunks that yield to the event loop).
+    if (o.transactions) await begun.complete();
+    return begun;
   }
 
   /**

@@ -392,6 +392,13 @@ export const METRICS = {
     type: 'gauge',
     labels: [],
   }),
+  jobRestarts: def({
+    name: 'dirk_job_restarts_total',
+    help: 'In-process restarts of the pipeline from the last checkpoint after an external failure (FLINK_RESTART_*).',
+    type: 'counter',
+    labels: [],
+    dagger: 'Flink numRestarts',
+  }),
 } as const satisfies Record<string, MetricDef>;
 
 export type MetricKey = keyof typeof METRICS;

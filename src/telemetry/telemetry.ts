@@ -129,6 +129,8 @@ export interface Telemetry {
   /** The bound counter behind error(), so a job can create every series at 0 at start. */
   errors(domain: 'user' | 'external' | 'internal', fatal: boolean): Counter;
   running(): Gauge;
+  /** dirk_job_restarts_total: in-process restarts of the pipeline. */
+  restarts(): Counter;
   /** Registers prom-client's process metrics (CPU, memory, event loop lag, GC) with the `dirk_` prefix. Idempotent. */
   processStats(): void;
   /** The text exposition of every metric (what GET /metrics serves). */
@@ -295,6 +297,7 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
     error: (domain, fatal) => counter('errors', domain, fatal ? 'fatal' : 'non_fatal').inc(),
     errors: (domain, fatal) => counter('errors', domain, fatal ? 'fatal' : 'non_fatal'),
     running: () => gauge('jobRunning'),
+    restarts: () => counter('jobRestarts'),
     processStats: () => {
       if (processStatsOn) return;
       processStatsOn = true;
