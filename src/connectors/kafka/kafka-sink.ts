@@ -4,6 +4,11 @@
  * in the background once enough rows are buffered (or `lingerMs` after the first), and flush() (called at
  * every checkpoint) sends the rest and resolves only when the broker acknowledged everything written so far.
  *
+ * Exactly-once (`transactional`, SINK_KAFKA_DELIVERY_GUARANTEE=EXACTLY_ONCE): the producer is transactional
+ * (stable transactional id, one request in flight) and every send, same-cluster dead letters included, goes
+ * into the open transaction; `transactions.sendOffsets` adds the consumed offsets and `transactions.commit`
+ * (called by the checkpoint) commits and begins the next one. close() aborts a transaction left open.
+ *
  * Updating (changelog) results are written as an upsert stream: the key comes from the key encoder (the job
  * requires one), -U rows are skipped (the +U that follows replaces the value), and -D becomes a tombstone
  * (the key with a null value), which compacted topics and Kafka Streams tables understand. JSON results
