@@ -159,6 +159,11 @@ export type PlanNode =
       readonly window?: WindowJoinBounds;
       /** Why the planner chose this join (shown by explain), e.g. a time condition that bounds one side only. */
       readonly note?: string;
+      /**
+       * A semi (IN / EXISTS) or anti (NOT EXISTS) join: `fields` are the left input's only; the keys and the
+       * residual condition still address the left row followed by the right row.
+       */
+      readonly semi?: 'SEMI' | 'ANTI';
     })
   | (NodeBase & {
       /** For each input row, rows of a table function or of UNNEST(array|map), appended to the input columns. */

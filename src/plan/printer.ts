@@ -50,7 +50,7 @@ const DESCRIBE: PlanVisitor<string, ColumnName> = {
   join: (n) =>
     n.window
       ? `WindowJoin(type=${n.joinType}, window=${windowSql(n.window.spec)}, keys=${n.leftKeys.length}${n.residual ? ', with residual condition' : ''}, emitted when the window closes)`
-      : `Join(type=${n.joinType}, keys=${n.leftKeys.length}${n.residual ? ', with residual condition' : ''})${n.note ? ` -- ${n.note}` : ''}`,
+      : `Join(type=${n.semi ?? n.joinType}, keys=${n.leftKeys.length}${n.residual ? ', with residual condition' : ''})${n.note ? ` -- ${n.note}` : ''}`,
   windowTvf: (n, f) => `WindowTableFunction(${windowText(n.window, f)})`,
   correlate: (n, f) => {
     const g = n.generator;

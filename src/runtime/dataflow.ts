@@ -271,6 +271,7 @@ const OPERATORS: PlanVisitor<Operator, OperatorContext, 'scan'> = {
             residual: n.residual,
             leftWidth: n.left.fields.length,
             rightWidth: n.right.fields.length,
+            ...(n.semi ? { semi: n.semi } : {}),
           },
           ctx,
         ),

@@ -18,6 +18,10 @@ import { sameRow } from './rank.js';
  * - A NULL join key matches nothing (SQL equality); on an outer side such a row is passed through padded.
  * - Keys untouched for the idle-state retention time (FLINK_RETENTION_IDLE_STATE_MINUTE) are dropped.
  * The output is +I/-D only; it is append-only when both inputs are and the join is INNER.
+ *
+ * With `semi` (from `IN (SELECT ...)` / `EXISTS`), only left rows are emitted: SEMI emits a left row while it has
+ * at least one match (+I on the first, -D when the last is retracted); ANTI (NOT EXISTS) while it has none, so
+ * a matching right row arriving later retracts it. A NULL left key never matches: ANTI emits the row.
  */
 interface Entry {
   row: Row;
@@ -42,6 +46,7 @@ export class StreamingJoinOperator implements Operator {
   private readonly sides: [Side, Side];
   private readonly out: Output;
   private readonly now: () => number;
+  private readonly semi: 'SEMI' | 'ANTI' | undefined;
 
   constructor(
     spec: {
@@ -51,13 +56,15 @@ export class StreamingJoinOperator implements Operator {
       residual: BExpr | null;
       leftWidth: number;
       rightWidth: number;
+      semi?: 'SEMI' | 'ANTI';
     },
     ctx: OperatorContext,
   ) {
     this.out = ctx.out;
     this.now = ctx.now;
     this.sides = [new KeyedState(ctx.retentionMs, ctx.now), new KeyedState(ctx.retentionMs, ctx.now)];
-    this.name = `${spec.joinType === 'INNER' ? '' : `${spec.joinType}Outer`}Join`;
+    this.semi = spec.semi;
+    this.name = spec.semi ? `${spec.semi === 'SEMI' ? 'Semi' : 'Anti'}Join` : `${spec.joinType === 'INNER' ? '' : `${spec.joinType}Outer`}Join`;
     this.keyFns = [joinKeyFunction(spec.leftKeys.map(compileExpr)), joinKeyFunction(spec.rightKeys.map(compileExpr))];
     this.residual = spec.residual ? compilePredicate(spec.residual) : null;
     this.outer = [spec.joinType === 'LEFT' || spec.joinType === 'FULL', spec.joinType === 'RIGHT' || spec.joinType === 'FULL'];
@@ -86,24 +93,16 @@ export class StreamingJoinOperator implements Operator {
       const kind = kinds ? kinds[i]! : RowKind.Insert;
       const retract = kind === RowKind.UpdateBefore || kind === RowKind.Delete;
       const k = this.keyFns[s](row);
+      if (this.semi) {
+        this.processSemi(s, row, retract, k, now, emit);
+        continue;
+      }
       if (k === null) {
         if (meOuter) emit(padMine(row), retract ? RowKind.Delete : RowKind.Insert);
         continue;
       }
-      let state = mine.forUpdate(k);
-      if (retract) {
-        const pos = state ? state.rows.findIndex((e) => sameRow(e.row, row)) : -1;
-        if (!state || pos < 0) continue; // never seen (or expired by retention): nothing to retract
-        state.rows.splice(pos, 1);
-        state.touchedAt = now;
-        if (state.rows.length === 0) mine.delete(k);
-      } else {
-        if (!state) {
-          state = { rows: [], touchedAt: now };
-          mine.set(k, state);
-        }
-        state.touchedAt = now;
-      }
+      const state = touchKey(mine, k, row, retract, now);
+      if (state === null) continue; // never seen (or expired by retention): nothing to retract
       const theirs = other.forUpdate(k);
       let matched = 0;
       if (theirs) {
@@ -124,10 +123,41 @@ export class StreamingJoinOperator implements Operator {
         }
       }
       if (matched === 0 && meOuter) emit(padMine(row), retract ? RowKind.Delete : RowKind.Insert);
-      if (!retract) state!.rows.push({ row, matches: matched });
+      if (!retract) state.rows.push({ row, matches: matched });
     }
     if (outRows.length === 0) return;
     this.out.data(outRows, outKinds.every((x) => x === RowKind.Insert) && !kinds ? undefined : outKinds);
+  }
+
+  /** One row of a semi/anti join: left rows are kept with their match counts; right rows flip them. */
+  private processSemi(s: 0 | 1, row: Row, retract: boolean, k: unknown, now: number, emit: (row: Row, kind: RowKind) => void): void {
+    const anti = this.semi === 'ANTI';
+    if (k === null) {
+      if (s === 0 && anti) emit(row, retract ? RowKind.Delete : RowKind.Insert);
+      return;
+    }
+    const state = touchKey(this.sides[s], k, row, retract, now);
+    if (state === null) return;
+    const theirs = this.sides[s === 0 ? 1 : 0].forUpdate(k);
+    if (theirs) theirs.touchedAt = now;
+    if (s === 0) {
+      let matched = 0;
+      for (const m of theirs?.rows ?? []) if (!this.residual || this.residual(row.concat(m.row))) matched++;
+      if ((matched > 0) !== anti) emit(row, retract ? RowKind.Delete : RowKind.Insert);
+      if (!retract) state.rows.push({ row, matches: matched });
+      return;
+    }
+    if (!retract) state.rows.push({ row, matches: 0 });
+    for (const m of theirs?.rows ?? []) {
+      if (this.residual && !this.residual(m.row.concat(row))) continue;
+      if (retract) {
+        m.matches--;
+        if (m.matches === 0) emit(m.row, anti ? RowKind.Insert : RowKind.Delete);
+      } else {
+        if (m.matches === 0) emit(m.row, anti ? RowKind.Delete : RowKind.Insert);
+        m.matches++;
+      }
+    }
   }
 
   onWatermark(time: number): void {
@@ -162,6 +192,28 @@ export class StreamingJoinOperator implements Operator {
     this.sides[0].load(sides[0]);
     this.sides[1].load(sides[1]);
   }
+}
+
+/**
+ * A row's key state on its own side: for a retraction the stored row is removed (null when it is not
+ * there); for an insert the key's state is created if needed (the caller stores the row after matching).
+ */
+function touchKey(side: Side, k: unknown, row: Row, retract: boolean, now: number): KeyState | null {
+  let state = side.forUpdate(k);
+  if (retract) {
+    const pos = state ? state.rows.findIndex((e) => sameRow(e.row, row)) : -1;
+    if (!state || pos < 0) return null;
+    state.rows.splice(pos, 1);
+    state.touchedAt = now;
+    if (state.rows.length === 0) side.delete(k);
+    return state;
+  }
+  if (!state) {
+    state = { rows: [], touchedAt: now };
+    side.set(k, state);
+  }
+  state.touchedAt = now;
+  return state;
 }
 
 function nulls(n: number): unknown[] {

@@ -126,7 +126,7 @@ const DESCRIBE_OPERATOR: PlanVisitor<OperatorText, PhysicalOptions> = {
           state: 'both sides by window and key, dropped when the window closes',
           watermark: 'joins and emits the windows whose end it passes, then forwards it',
         }
-      : { label: `Join[${n.joinType}]`, state: 'both sides by key, idle-state retention' },
+      : { label: `Join[${n.semi ?? n.joinType}]`, state: 'both sides by key, idle-state retention' },
   windowTvf: (n) => ({ label: `WindowTableFunction[${windowLabel(n.window)}]`, state: 'none' }),
   correlate: (n) => ({ label: n.generator.type === 'unnest' ? 'Correlate[UNNEST]' : `Correlate[${n.generator.fn.def.name}]`, state: 'none' }),
   rank: (n) => {

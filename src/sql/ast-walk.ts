@@ -16,6 +16,7 @@ export function visitExpr(e: Expr, f: (x: Expr) => void): void {
     case 'cast':
     case 'field':
     case 'is':
+    case 'inQuery':
       kids.push(e.arg);
       break;
     case 'case':
@@ -59,6 +60,7 @@ export function mapChildren(e: Expr, r: (x: Expr) => Expr): Expr {
     case 'cast':
     case 'field':
     case 'is':
+    case 'inQuery':
       return { ...e, arg: r(e.arg) } as Expr;
     case 'case':
       return {

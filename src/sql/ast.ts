@@ -60,7 +60,11 @@ export type Expr =
   | { readonly kind: 'row'; readonly pos: SourcePosition; readonly items: readonly Expr[] }
   | { readonly kind: 'descriptor'; readonly pos: SourcePosition; readonly columns: readonly string[] }
   | { readonly kind: 'tableArg'; readonly pos: SourcePosition; readonly name: string; readonly partitionBy?: readonly Expr[] }
-  | { readonly kind: 'subquery'; readonly pos: SourcePosition; readonly query: Query };
+  | { readonly kind: 'subquery'; readonly pos: SourcePosition; readonly query: Query }
+  /** `x [NOT] IN (SELECT ...)`: planned as a semi join from a WHERE conjunct. */
+  | { readonly kind: 'inQuery'; readonly pos: SourcePosition; readonly arg: Expr; readonly query: Query; readonly negated: boolean }
+  /** `EXISTS (SELECT ...)`: planned as a semi (or, under NOT, anti) join from a WHERE conjunct. */
+  | { readonly kind: 'exists'; readonly pos: SourcePosition; readonly query: Query };
 
 export interface OverSpec {
   /** `OVER w`: a window named in the SELECT's WINDOW clause (the other members are then empty). */

@@ -232,6 +232,9 @@ export class Binder {
         throw new SqlError(`${e.kind === 'descriptor' ? 'DESCRIPTOR' : 'TABLE'} is only allowed as an argument of a window table function`, e.pos);
       case 'subquery':
         throw new SqlError('scalar sub-queries are not supported on streams; use a join', e.pos);
+      case 'inQuery':
+      case 'exists':
+        throw new SqlError(`${e.kind === 'exists' ? 'EXISTS' : 'IN'} (sub-query) is only supported as a condition of WHERE, alone or AND-ed with others (it plans as a semi join)`, e.pos);
     }
   }
 

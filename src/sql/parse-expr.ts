@@ -104,7 +104,11 @@ export abstract class ExprParser extends TokenCursor {
     if (negated) this.next();
     if (this.acceptKw('IN')) {
       this.expectOp('(');
-      if (this.isKw('SELECT')) throw new SqlError('IN (sub-query) is not supported on streams; use a join', this.peek().pos);
+      if (this.isKw('SELECT') || this.isKw('WITH')) {
+        const query = this.query();
+        this.expectOp(')');
+        return { kind: 'inQuery', pos: t.pos, arg: left, query, negated };
+      }
       const list: Expr[] = [];
       do list.push(this.expr());
       while (this.acceptOp(','));
@@ -213,7 +217,11 @@ export abstract class ExprParser extends TokenCursor {
   private identExpr(t: Token): Expr {
     const u = t.upper;
     if (u === 'EXISTS' && this.isOp('(', 1)) {
-      throw new SqlError('EXISTS (sub-query) is not supported on streams; express it with a join (a semi join is an INNER JOIN on the key of a DISTINCT sub-query)', t.pos);
+      this.next();
+      this.expectOp('(');
+      const query = this.query();
+      this.expectOp(')');
+      return { kind: 'exists', pos: t.pos, query };
     }
     if (u === 'NULL') {
       this.next();

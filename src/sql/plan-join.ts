@@ -31,20 +31,11 @@ export function planJoin(host: PlanHost, f: Extract<FromItem, { kind: 'join' }>,
   let rightTime: number | undefined;
   const timeConjuncts: BExpr[] = [];
   for (const c of conjuncts) {
-    if (c.k === 'op' && c.op === '=') {
-      const [a, b] = c.args as [BExpr, BExpr];
-      const sa = side(a, width);
-      const sb = side(b, width);
-      if (sa === 'L' && sb === 'R') {
-        leftKeys.push(a);
-        rightKeys.push(shift(b, width));
-        continue;
-      }
-      if (sa === 'R' && sb === 'L') {
-        leftKeys.push(b);
-        rightKeys.push(shift(a, width));
-        continue;
-      }
+    const key = equiKey(c, width);
+    if (key) {
+      leftKeys.push(key[0]);
+      rightKeys.push(key[1]);
+      continue;
     }
     const bound = timeBound(c, width, scope);
     if (bound) {
@@ -110,12 +101,23 @@ export function planJoin(host: PlanHost, f: Extract<FromItem, { kind: 'join' }>,
   return { node, scope: new Scope(scope.columns.map((c) => ({ ...c, type: plainType(c.type) }))) };
 }
 
-function splitAnd(b: BExpr): BExpr[] {
+/** `left expr = right expr` between the two inputs: the pair (the right one re-based onto the right input). */
+export function equiKey(c: BExpr, width: number): [BExpr, BExpr] | undefined {
+  if (c.k !== 'op' || c.op !== '=') return undefined;
+  const [a, b] = c.args as [BExpr, BExpr];
+  const sa = side(a, width);
+  const sb = side(b, width);
+  if (sa === 'L' && sb === 'R') return [a, shift(b, width)];
+  if (sa === 'R' && sb === 'L') return [b, shift(a, width)];
+  return undefined;
+}
+
+export function splitAnd(b: BExpr): BExpr[] {
   if (b.k === 'op' && b.op === 'AND') return b.args.flatMap(splitAnd);
   return [b];
 }
 
-function side(b: BExpr, width: number): 'L' | 'R' | 'BOTH' | 'NONE' {
+export function side(b: BExpr, width: number): 'L' | 'R' | 'BOTH' | 'NONE' {
   let l = false;
   let r = false;
   visitBExpr(b, (x) => {
@@ -128,7 +130,7 @@ function side(b: BExpr, width: number): 'L' | 'R' | 'BOTH' | 'NONE' {
 }
 
 /** Re-bases column references of the right input (positions in the joined row) onto the right input alone. */
-function shift(b: BExpr, width: number): BExpr {
+export function shift(b: BExpr, width: number): BExpr {
   return b.k === 'col' ? { ...b, index: b.index - width } : mapOperands(b, (c) => shift(c, width));
 }
 

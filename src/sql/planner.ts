@@ -12,6 +12,7 @@ import { planCorrelate } from './plan-correlate.js';
 import { bindSelectList, mapUniqueKey, passThrough, uniqueNames } from './plan-fields.js';
 import type { PlanHost, Planned } from './plan-host.js';
 import { planJoin } from './plan-join.js';
+import { planSubqueryConjuncts } from './plan-subquery.js';
 import { assertNoPendingRank, consumeRank, containsOver, planOverSelect } from './plan-over.js';
 import { collectScans, type ScanNode } from '../plan/children.js';
 import { assertAsyncPlacement, computeUsedColumns } from '../plan/walk.js';
@@ -195,6 +196,7 @@ class Planner {
     const ranked = consumeRank(this.host, s, input);
     if (ranked?.planned) return ranked.planned;
     if (ranked) ({ input, where } = ranked);
+    if (where) ({ input, where } = planSubqueryConjuncts(this.host, where, input, ctes));
     if (where) {
       const predicate = this.binder.bind(where, input.scope);
       if (predicate.type.kind !== 'BOOLEAN' && predicate.type.kind !== 'NULL') {

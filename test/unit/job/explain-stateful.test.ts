@@ -65,4 +65,11 @@ describe('explain of correlate, rank, over and outer joins', () => {
     );
     expect(explain('SELECT o.id, p.id AS pid FROM orders o FULL JOIN payments p ON o.id = p.id')).toContain('Join(type=FULL, keys=1)');
   });
+
+  it('prints IN / EXISTS sub-queries as semi joins and NOT EXISTS as an anti join', () => {
+    expect(explain('SELECT id FROM orders WHERE id IN (SELECT id FROM payments)')).toContain('Join(type=SEMI, keys=1) -- semi join (IN / EXISTS sub-query)');
+    const anti = explain('SELECT id FROM orders o WHERE NOT EXISTS (SELECT 1 FROM payments p WHERE p.id = o.id AND p.rowtime > o.rowtime)');
+    expect(anti).toContain('Join(type=ANTI, keys=1, with residual condition) -- anti join (NOT EXISTS)');
+    expect(anti).toContain('(updating result');
+  });
 });
