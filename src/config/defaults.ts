@@ -197,7 +197,13 @@ export const JOB_KEYS = {
     values: ['AT_LEAST_ONCE', 'EXACTLY_ONCE'],
     group: 'Kafka sink',
     default: 'AT_LEAST_ONCE',
-    description: '`AT_LEAST_ONCE` (flush on checkpoint) or `EXACTLY_ONCE` (Kafka transactions committed with the checkpoint).',
+    description:
+      '`AT_LEAST_ONCE`: the sink is flushed at every checkpoint; a crash can repeat the output written since the last one. ' +
+      '`EXACTLY_ONCE`: rows go into a Kafka transaction (transactional id `dirk-<job id>-<sink name>`, stable across restarts so a restart fences the run it replaces) ' +
+      'that each checkpoint commits together with the consumed offsets; readers with `isolation.level=read_committed` (kafkajs and Dirk sources by default) see every row exactly once, ' +
+      'but only when its checkpoint commits: output is delayed by up to FLINK_CHECKPOINT_INTERVAL_MS. The transaction timeout (SINK_KAFKA_PRODUCER_CONFIG_TRANSACTION_TIMEOUT_MS, ' +
+      'default three intervals, 60 s to 15 min) must be at least two intervals and within the broker\'s `transaction.max.timeout.ms`. One exactly-once sink per job ' +
+      'and one instance per job; late records and source dead letters stay at-least-once (see docs/architecture.md, Guarantees).',
     dagger: 'Dirk only; Dagger is always at-least-once.',
   }),
   SINK_KAFKA_ERROR_POLICY: key({
@@ -219,7 +225,7 @@ export const JOB_KEYS = {
   SINK_KAFKA_CREATE_TOPIC_REPLICATION_FACTOR: key({ group: 'Kafka sink', default: 1, description: 'Replication factor of a topic created by SINK_KAFKA_CREATE_TOPIC.', dagger: 'Dirk only.' }),
   'SINK_KAFKA_PRODUCER_CONFIG_*': key({
     group: 'Kafka sink',
-    description: 'Any producer property: the suffix lowercased with `_` turned into `.` (SINK_KAFKA_PRODUCER_CONFIG_COMPRESSION_TYPE → `compression.type`). `max.request.size` (default 1048576, 20 MiB with SINK_KAFKA_PRODUCE_LARGE_MESSAGE_ENABLE) bounds each produce request; sends are also cut to the topic\'s `max.message.bytes`, read from the broker at start.',
+    description: 'Any producer property: the suffix lowercased with `_` turned into `.` (SINK_KAFKA_PRODUCER_CONFIG_COMPRESSION_TYPE → `compression.type`). `max.request.size` (default 1048576, 20 MiB with SINK_KAFKA_PRODUCE_LARGE_MESSAGE_ENABLE) bounds each produce request; sends are also cut to the topic\'s `max.message.bytes`, read from the broker at start. With SINK_KAFKA_DELIVERY_GUARANTEE=EXACTLY_ONCE, `transaction.timeout.ms` and `transactional.id` set the transaction timeout and replace the derived transactional id.',
   }),
 
   SINK_HTTP_URL: key({
@@ -416,7 +422,7 @@ export const STREAM_KEYS = {
   }),
   'SOURCE_KAFKA_CONSUMER_CONFIG_*': key({
     group: 'Kafka source',
-    description: 'Any other consumer property, suffix lowercased with `_` → `.`.',
+    description: 'Any other consumer property, suffix lowercased with `_` → `.`. `SOURCE_KAFKA_CONSUMER_CONFIG_ISOLATION_LEVEL` is `read_committed` by default (records of open or aborted transactions are skipped); `read_uncommitted` reads them too.',
     dagger: 'Dagger drops unknown CONFIG_ keys; Dirk passes them to the consumer.',
   }),
   SOURCE_PARQUET_FILE_PATHS: key({ group: 'Parquet source', required: 'for PARQUET_SOURCE', description: 'JSON array of local files or folders (searched recursively; names starting with `.` or `_` skipped). Each file needs a `dt=YYYY-MM-DD[/hr=HH]` folder in its path, which orders the reading.' }),

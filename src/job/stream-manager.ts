@@ -9,6 +9,8 @@ import type { Field, Row, RowKind } from '../core/types.js';
 import type { SinkConfig, StreamConfig } from '../config/index.js';
 import { sinkNames } from '../config/sinks.js';
 import { CheckpointStore } from '../runtime/checkpoint-store.js';
+import { countEntries } from '../runtime/state/capture.js';
+import { startHeapGuard } from '../runtime/state/heap-guard.js';
 import { buildDataflow, type Dataflow } from '../runtime/dataflow.js';
 import { createKafkaProducers, sinkFor, sourceFor, type KafkaProducers } from '../connectors/index.js';
 import { createTelemetry, startMetricsServer, type MetricsServer, type Telemetry } from '../telemetry/index.js';
@@ -74,10 +76,20 @@ interface Input extends DeliveryInput, CheckpointedInput {
 export function validateSinkCompatibility(job: PreparedJob): void {
   const root = job.plan.root;
   const several = job.config.sinks.length > 1;
+  // One transaction commits a checkpoint's output with its offsets: two transactional sinks cannot be atomic.
+  if (job.config.sinks.filter((s) => s.type === 'kafka' && s.deliveryGuarantee === 'EXACTLY_ONCE').length > 1) {
+    throw new DirkError('SINKS: SINK_KAFKA_DELIVERY_GUARANTEE=EXACTLY_ONCE is allowed on one Kafka sink of a job (one transaction commits a checkpoint); set the others to AT_LEAST_ONCE', { domain: 'user' });
+  }
   job.config.sinks.forEach((sink, i) => {
     try {
       // Each sink receives the post-processor chain's columns when the job has one.
-      sinkFor(sink).validate({ columns: outputColumns(job), updating: root.updating, uniqueKey: root.uniqueKey, registry: job.registry });
+      sinkFor(sink).validate({
+        columns: outputColumns(job),
+        updating: root.updating,
+        uniqueKey: root.uniqueKey,
+        registry: job.registry,
+        checkpointIntervalMs: job.config.checkpoint.intervalMs,
+      });
     } catch (e) {
       // With SINKS, say which entry: the keys in the message are that entry's.
       if (several && e instanceof DirkError) throw new DirkError(`SINKS[${i}] (${sink.type}): ${e.message}`, { domain: e.domain, cause: e });
@@ -109,6 +121,7 @@ function createSink(job: PreparedJob, config: SinkConfig, name: string, telemetr
     updating: root.updating,
     uniqueKey: root.uniqueKey,
     registry: job.registry,
+    checkpointIntervalMs: job.config.checkpoint.intervalMs,
     jobId: job.config.jobId,
     name,
     logger,
@@ -119,6 +132,7 @@ function createSink(job: PreparedJob, config: SinkConfig, name: string, telemetr
     wrapValueEncoder: passThrough ? (encoder) => passThroughEncoder(encoder, passThrough.bytes) : undefined,
     origin: origin?.get,
     recordsRouted: telemetry.sinkRecordsRouted(name),
+    transactionCounters: telemetry.sinkTransactions(name),
   });
 }
 
@@ -380,6 +394,8 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
         if (p.post && c.postprocessors) p.post.restore(c.postprocessors);
       },
     },
+    // Exactly-once: the sink's transaction carries the offsets and commits with each checkpoint.
+    transactions: sink.transactions,
     // How long a flush waits for acknowledgements, and whether it failed, is the sink's health (/healthz).
     flushOutput: () =>
       health.flush(async () => {
@@ -392,11 +408,20 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
     logger,
     stopWith,
   });
-  checkpoints.restore();
+  await checkpoints.restoreCommitted();
+  // State that outgrows the heap stops the job with a Dirk error instead of a V8 abort.
+  const heapGuard = startHeapGuard({
+    stateEntries: () => countEntries(p.dataflow.snapshot()),
+    retentionMinutes: config.retentionIdleStateMinutes,
+    lastCheckpoint: () => checkpoints.lastCompleted,
+    onLimit: stopWith,
+  });
+  closers.push({ what: 'the heap guard', close: () => heapGuard.stop() });
 
   const lock = new SerialLock();
   const delivery = new Delivery({ lock, dataflow: p.dataflow, sink, flushOutput: () => checkpoints.flushOutput(), udfs: p.origin.udfs(p.udfs), onBatch: options.onBatch, post: p.post });
-  const takeCheckpoint = (): Promise<void> => lock.run(() => checkpoints.take());
+  // The barrier inside the lock; the state is written and the positions committed after it, between batches.
+  const takeCheckpoint = async (): Promise<void> => (await lock.run(() => checkpoints.begin())).complete();
 
   const timers: NodeJS.Timeout[] = [];
   closers.push({ what: 'the timers', close: () => timers.forEach((t) => clearInterval(t)) });
@@ -445,7 +470,10 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
     await input.source.run({
       logger,
       metrics: telemetry.sourceMetrics(input.stream.table),
-      deliver: (batch) => delivery.deliver(input, batch),
+      deliver: (batch) => {
+        heapGuard.check();
+        return delivery.deliver(input, batch);
+      },
       splitsAssigned: (splits) => input.watermarks.tracker.assign(splits, Date.now()),
       connected: (up, reason) => health.source(input.table, up, reason),
     });

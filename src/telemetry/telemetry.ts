@@ -106,6 +106,8 @@ export interface Telemetry {
   sinkDeadLettered(sink: string): Counter;
   /** Kafka only: rows too large for the topic, by SINK_KAFKA_ERROR_POLICY. */
   sinkRecordsRouted(sink: string): { skipped: Counter; deadLettered: Counter };
+  /** Kafka exactly-once only: transactions committed and aborted. */
+  sinkTransactions(sink: string): { commits: Counter; aborts: Counter };
   /** Set in milliseconds; exported in seconds. */
   watermarkLagMs(table: string): Gauge;
   lateRecords(table: string): Counter;
@@ -243,6 +245,7 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
     sinkRetries: (sink) => counter('sinkRetries', sink),
     sinkDeadLettered: (sink) => counter('sinkDeadLettered', sink),
     sinkRecordsRouted: (sink) => ({ skipped: counter('sinkRecordsSkipped', sink), deadLettered: counter('sinkRecordsDeadLettered', sink) }),
+    sinkTransactions: (sink) => ({ commits: counter('sinkTransactionCommits', sink), aborts: counter('sinkTransactionAborts', sink) }),
     watermarkLagMs: (table) => {
       const g = gauge('watermarkLag', table);
       return { set: (ms: number) => g.set(ms / 1000) };

@@ -9,6 +9,8 @@
  * before its first batch still holds it. Offsets reach the group only through `commit(positions)` (called
  * by the checkpoint coordinator when a checkpoint completes), so a crash re-reads from the last completed
  * checkpoint: at-least-once.
+ * Under exactly-once, `commit(positions, via)` hands the offsets to the sink's transaction instead (Kafka
+ * sendOffsets), and `committedMetadata()` reads back the checkpoint tags the group holds, for restore.
  *
  * Restore. `seek(positions)` is applied with consumer.seek from the GROUP_JOIN event, which kafkajs emits
  * synchronously after every join/sync and before the first fetch of the new generation, so each assigned
@@ -28,7 +30,7 @@
  */
 import kafkajs from './kafkajs.js';
 import type { Admin, Consumer, ConsumerConfig, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Message } from 'kafkajs';
-import type { Source, SourceContext, SourcePositions } from '../../core/connector.js';
+import type { OffsetCommitter, Source, SourceContext, SourcePositions } from '../../core/connector.js';
 import { DirkError, externalError, userError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { Row } from '../../core/types.js';
@@ -499,7 +501,7 @@ class KafkaSource implements Source {
     return out;
   }
 
-  async commit(positions: SourcePositions): Promise<void> {
+  async commit(positions: SourcePositions, via?: OffsetCommitter): Promise<void> {
     const byTopic = new Map<string, { partition: number; offset: string }[]>();
     const list: { topic: string; partition: number; offset: string }[] = [];
     // In the group while consuming, and after a graceful stop until close() (the final checkpoint's commit).
@@ -507,8 +509,11 @@ class KafkaSource implements Source {
     for (const [split, offset] of Object.entries(positions)) {
       const sp = parseSplit(split);
       if (!sp) throw new DirkError(`internal error: bad Kafka split "${split}"`);
-      // While we are in the group, only partitions we own: another member may have moved past them.
-      if (inGroup && !this.assigned.has(split)) continue;
+      // While we are in the group, only partitions we own: another member may have moved past them. Not so
+      // under exactly-once (one instance per job: its transactional id fences any other), where every
+      // checkpoint's transaction must carry every known position and its tag, even before the first
+      // assignment of a restarted run (offsets restored from the checkpoint are re-committed unchanged).
+      if (!via && inGroup && !this.assigned.has(split)) continue;
       list.push({ ...sp, offset });
       const arr = byTopic.get(sp.topic) ?? [];
       arr.push({ partition: sp.partition, offset });
@@ -516,14 +521,43 @@ class KafkaSource implements Source {
     }
     if (list.length === 0) return;
     try {
-      if (inGroup) await this.consumer!.commitOffsets(list);
+      // Exactly-once: the offsets go into the sink's transaction (sendOffsets), committed with the output.
+      if (via) await via(this.opts.groupId, list);
+      else if (inGroup) await this.consumer!.commitOffsets(list);
       else await this.commitAsOutsider(byTopic);
-      // Committed offsets now supersede restore positions (a later re-assignment starts from them).
-      for (const { topic, partition } of list) this.restore.delete(splitId(topic, partition));
+      // Committed offsets now supersede restore positions (a later re-assignment starts from them). A
+      // partition that has delivered nothing since its restore keeps reporting the committed position (as
+      // a delivered one, dropped when the partition goes to another member), so every later checkpoint
+      // still holds it: under exactly-once each transaction then carries every partition's offset and tag.
+      for (const { topic, partition, offset } of list) {
+        const split = splitId(topic, partition);
+        this.restore.delete(split);
+        if (!this.delivered.has(split) && this.assigned.has(split)) this.delivered.set(split, { next: Number(offset) });
+      }
     } catch (e) {
       throw externalError(`table ${this.opts.table}: cannot commit offsets to consumer group ${this.opts.groupId}: ${(e as Error).message}`, {
         cause: e,
       });
+    }
+  }
+
+  async committedMetadata(): Promise<readonly string[]> {
+    const a = await this.getAdmin();
+    try {
+      const topics = await this.resolveTopics(a);
+      const out: string[] = [];
+      for (const t of await a.fetchOffsets({ groupId: this.opts.groupId, topics })) {
+        for (const p of t.partitions) if (Number(p.offset) >= 0 && p.metadata) out.push(p.metadata);
+      }
+      return out;
+    } catch (e) {
+      if (e instanceof DirkError) throw e;
+      throw externalError(`table ${this.opts.table}: cannot read the committed offsets of consumer group ${this.opts.groupId}: ${(e as Error).message}`, { cause: e });
+    } finally {
+      if (!this.running) {
+        this.admin = undefined;
+        await a.disconnect().catch(() => {});
+      }
     }
   }
 
