@@ -489,7 +489,8 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
       if (failed !== undefined) {
         failure = failed;
         ended = 'failed';
-        telemetry.error(errorDomain(checkpoints.outputLost ?? failed), true);
+        // Fatal only if the job ends with it (src/job/restarts.ts counts that); a restart may still follow.
+        telemetry.error(errorDomain(checkpoints.outputLost ?? failed), false);
         stopping = true;
         await Promise.allSettled(inputs.map((i) => i.source.stop()));
         // What was processed before the failure is written (best effort; at-least-once: its offsets are
