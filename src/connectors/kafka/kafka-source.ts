@@ -468,8 +468,16 @@ class KafkaSource implements Source {
     try {
       if (inGroup) await this.consumer!.commitOffsets(list);
       else await this.commitAsOutsider(byTopic);
-      // Committed offsets now supersede restore positions (a later re-assignment starts from them).
-      for (const { topic, partition } of list) this.restore.delete(splitId(topic, partition));
+      // Committed offsets now supersede restore positions (a later re-assignment starts from them). A
+      // restored partition that has delivered nothing yet keeps its position as a delivered one: the state
+      // covers the records below it, so every later checkpoint must still name it. (Dropping it let the next
+      // checkpoint omit the partition; restored from that checkpoint, the partition was read from the group's
+      // committed offset, which can be behind, and records already in the state were counted twice.)
+      for (const { topic, partition, offset } of list) {
+        const split = splitId(topic, partition);
+        if (this.assigned.has(split) && !this.delivered.has(split)) this.delivered.set(split, { next: Number(offset) });
+        this.restore.delete(split);
+      }
     } catch (e) {
       throw externalError(`table ${this.opts.table}: cannot commit offsets to consumer group ${this.opts.groupId}: ${(e as Error).message}`, {
         cause: e,
