@@ -100,7 +100,25 @@ export class CheckpointStore {
     return undefined;
   }
 
-  save(c: Checkpoint): void {
+  /**
+   * The checkpoint with this id (exactly-once restore: the one whose transaction committed), undefined when
+   * no file has it; throws when its file exists but cannot be read.
+   */
+  get(id: number): Checkpoint | undefined {
+    const file = join(this.dir, `ckpt-${id}.ckpt`);
+    if (!existsSync(file)) return undefined;
+    const c = decode(readFileSync(file));
+    if (c.id !== id) throw new Error(`${file} holds checkpoint ${c.id}`);
+    return c;
+  }
+
+  /** The ids of the checkpoint files on disk, newest first. */
+  ids(): number[] {
+    return this.files().map((f) => Number(FILE.exec(f)![1]));
+  }
+
+  /** Writes `c`; `protect` names an older checkpoint that pruning must keep (exactly-once: the committed one). */
+  save(c: Checkpoint, protect?: number): void {
     mkdirSync(this.dir, { recursive: true });
     const file = join(this.dir, `ckpt-${c.id}.ckpt`);
     const tmp = `${file}.tmp`;
@@ -117,14 +135,14 @@ export class CheckpointStore {
     }
     renameSync(tmp, file);
     syncDir(this.dir);
-    this.prune(c.id);
+    this.prune(c.id, protect);
   }
 
   /**
    * Captures `c` at the barrier: its head is serialised now, the keyed states it holds are captured
    * copy-on-write and serialised by `write()` in chunks, while batches go on.
    */
-  begin(c: Checkpoint): PendingSave {
+  begin(c: Checkpoint, protect?: number): PendingSave {
     const { head, streams } = captureStates(c.operatorStates);
     const headBytes = serialize({ ...c, operatorStates: head, keyedStreams: streams.length });
     const abandon = (): void => streams.forEach((s) => s.abandon());
@@ -133,7 +151,7 @@ export class CheckpointStore {
       abandon,
       write: async () => {
         try {
-          await this.writeFramed(c.id, headBytes, streams);
+          await this.writeFramed(c.id, headBytes, streams, protect);
         } finally {
           abandon();
         }
@@ -141,7 +159,7 @@ export class CheckpointStore {
     };
   }
 
-  private async writeFramed(id: number, head: Buffer, streams: readonly KeyedCapture[]): Promise<void> {
+  private async writeFramed(id: number, head: Buffer, streams: readonly KeyedCapture[], protect?: number): Promise<void> {
     mkdirSync(this.dir, { recursive: true });
     const file = join(this.dir, `ckpt-${id}.ckpt`);
     const tmp = `${file}.tmp`;
@@ -168,7 +186,7 @@ export class CheckpointStore {
     }
     await rename(tmp, file);
     syncDir(this.dir);
-    this.prune(id);
+    this.prune(id, protect);
   }
 
   /** Checkpoint files, newest first. */
@@ -182,7 +200,7 @@ export class CheckpointStore {
   }
 
   /** Keeps the newest `keep` checkpoints (the one just written among them); removes older ones and stray temp files. */
-  private prune(savedId: number): void {
+  private prune(savedId: number, protect?: number): void {
     let files = this.files();
     // Ids above the one just written belong to a run this one did not restore (an unreadable latest, or
     // another query's): left, they would outrank the new checkpoints forever.
@@ -190,7 +208,7 @@ export class CheckpointStore {
       if (Number(FILE.exec(f)![1]) > savedId) rmSync(join(this.dir, f), { force: true });
     }
     files = files.filter((f) => Number(FILE.exec(f)![1]) <= savedId);
-    for (const f of files.slice(this.keep)) rmSync(join(this.dir, f), { force: true });
+    for (const f of files.slice(this.keep)) if (Number(FILE.exec(f)![1]) !== protect) rmSync(join(this.dir, f), { force: true });
     for (const f of readdirSync(this.dir)) {
       if (f.endsWith('.tmp') || f === LEGACY) rmSync(join(this.dir, f), { force: true });
     }
