@@ -219,6 +219,7 @@ describe('kafka source', () => {
     expect(second).toEqual({ [`${topic}:0`]: '5', [`${topic}:1`]: '5' });
     await s1.stop();
     await r1.done;
+    await s1.close?.();
     // The group's offsets fall behind the checkpoint; a restore from `second` still reads only what is new.
     await setCommittedOffsets(group, topic, new Map([[0, 0], [1, 0]]));
     await fill(topic, 2, 3, 5);
@@ -232,6 +233,7 @@ describe('kafka source', () => {
     expect(parts.get(1)).toEqual(range(5, 8));
     await s2.stop();
     await r2.done;
+    await s2.close?.();
   });
 
   it('rebalances: positions of revoked partitions are dropped, nothing is read twice or skipped', async () => {
