@@ -529,6 +529,8 @@ class KafkaSource implements Source {
       // partition that has delivered nothing since its restore keeps reporting the committed position (as
       // a delivered one, dropped when the partition goes to another member), so every later checkpoint
       // still holds it: under exactly-once each transaction then carries every partition's offset and tag.
+      // (Dropping it let the next checkpoint omit the partition; restored from that checkpoint, the partition
+      // was read from the group's committed offset, which can be behind: the crash-recovery over-count.)
       for (const { topic, partition, offset } of list) {
         const split = splitId(topic, partition);
         this.restore.delete(split);
