@@ -57,7 +57,11 @@ export function parseJobConfig(raw: unknown, opts: ParseOptions = {}): ParsedJob
     s.error('FLINK_PARALLELISM', `an integer <= FLINK_PARALLELISM_MAX (${parallelismMax})`, s.get('FLINK_PARALLELISM'));
   }
 
-  const sinks = parseSinks(s);
+  const schemaRegistry = readSchemaRegistry(s, baseDir);
+  // An Avro sink carries the job's Confluent registry in its slice (the connector sees only its slice).
+  const sinks = parseSinks(s).map((k) =>
+    k.type === 'kafka' && k.avro && schemaRegistry.confluent ? { ...k, avro: { ...k.avro, registry: schemaRegistry.confluent } } : k,
+  );
   const config: JobConfig = {
     jobId,
     sqlQuery,
@@ -81,7 +85,7 @@ export function parseJobConfig(raw: unknown, opts: ParseOptions = {}): ParsedJob
     streams,
     sink: sinks[0]!,
     sinks,
-    schemaRegistry: readSchemaRegistry(s, baseDir),
+    schemaRegistry,
     processors: readProcessors(s, jobId, baseDir),
     udf: readUdf(s, baseDir),
     metrics: readMetrics(s),
@@ -120,7 +124,11 @@ function readSchemaRegistry(s: Section, baseDir: string): SchemaRegistryConfig {
     s.error('SCHEMA_REGISTRY_STENCIL_URLS', 'at least one URL (required when SCHEMA_REGISTRY_STENCIL_ENABLE=true)', s.get('SCHEMA_REGISTRY_STENCIL_URLS'));
   }
   const protoDirs = readJobKey(s, 'SCHEMA_PROTO_DIRS').map((p) => resolvePath(baseDir, p));
+  const confluentUrl = s.optional('SCHEMA_REGISTRY_CONFLUENT_URL');
+  if (confluentUrl !== undefined && !/^https?:\/\/\S+$/i.test(confluentUrl)) s.error('SCHEMA_REGISTRY_CONFLUENT_URL', 'an http(s) URL', confluentUrl);
+  const confluentToken = s.has('SCHEMA_REGISTRY_CONFLUENT_BEARER_AUTH_TOKEN') ? readJobKey(s, 'SCHEMA_REGISTRY_CONFLUENT_BEARER_AUTH_TOKEN') : undefined;
   return {
+    ...(confluentUrl !== undefined ? { confluent: { url: confluentUrl, ...(confluentToken ? { token: confluentToken } : {}) } } : {}),
     enabled,
     urls,
     fetchTimeoutMs: readJobKey(s, 'SCHEMA_REGISTRY_STENCIL_FETCH_TIMEOUT_MS'),

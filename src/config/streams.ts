@@ -108,6 +108,18 @@ function parseStream(raw: Record<string, unknown>, index: number, ctx: StreamCon
     if (s.has('INPUT_SCHEMA_EVENT_TIMESTAMP_FIELD_INDEX')) {
       base.eventTimestampFieldIndex = s.int('INPUT_SCHEMA_EVENT_TIMESTAMP_FIELD_INDEX', 0, { min: 1 });
     } else s.error('INPUT_SCHEMA_EVENT_TIMESTAMP_FIELD_INDEX', 'the field number of a google.protobuf.Timestamp field', undefined);
+  } else if (dataType === 'AVRO') {
+    if (source.name !== 'KAFKA_SOURCE' && source.name !== 'KAFKA_CONSUMER') {
+      s.error('INPUT_DATATYPE', `PROTO or JSON for ${source.name} (AVRO is read from Kafka, in the Confluent wire format)`, 'AVRO');
+    }
+    const topics = s.get('SOURCE_KAFKA_TOPIC_NAMES');
+    const oneTopic = typeof topics === 'string' && /^[A-Za-z0-9._-]+$/.test(topics.trim()) ? topics.trim() : undefined;
+    const subject = s.optional('INPUT_SCHEMA_AVRO_SUBJECT') ?? (oneTopic ? `${oneTopic}-value` : undefined);
+    if (subject === undefined) {
+      s.error('INPUT_SCHEMA_AVRO_SUBJECT', 'a schema registry subject (the default <topic>-value needs SOURCE_KAFKA_TOPIC_NAMES to be one topic name)', undefined);
+    }
+    const ts = s.required('INPUT_SCHEMA_AVRO_EVENT_TIMESTAMP_FIELD_NAME', 'the name of the event-time field');
+    base.avro = { subject: subject ?? '', eventTimestampFieldName: ts };
   } else {
     const schemaValue = s.get('INPUT_SCHEMA_JSON_SCHEMA');
     const schema = s.json('INPUT_SCHEMA_JSON_SCHEMA', 'a JSON Schema object');

@@ -4,7 +4,7 @@
  * Relative file paths are already resolved to absolute ones (see `ParseOptions.baseDir`).
  */
 
-export type DataType = 'PROTO' | 'JSON';
+export type DataType = 'PROTO' | 'JSON' | 'AVRO';
 
 export interface WatermarkConfig {
   /** FLINK_WATERMARK_DELAY_MS: how far the watermark trails the largest event time seen. */
@@ -122,6 +122,8 @@ export interface StreamConfig {
   readonly jsonSchema?: string;
   readonly jsonSchemaObject?: unknown;
   readonly jsonEventTimestampFieldName?: string;
+  /** INPUT_DATATYPE=AVRO: the registry subject of the reader schema and the rowtime field. */
+  readonly avro?: { readonly subject: string; readonly eventTimestampFieldName: string };
   readonly source: { readonly type: SourceType; readonly name: SourceName };
   readonly kafka?: KafkaSourceConfig;
   readonly parquet?: ParquetSourceConfig;
@@ -148,6 +150,8 @@ export interface KafkaSinkConfig {
   readonly jsonSchema?: string;
   /** SINK_KAFKA_JSON_CHANGELOG: how an updating result is written as JSON (upserts or debezium-json records). */
   readonly jsonChangelog?: 'UPSERT' | 'DEBEZIUM';
+  /** SINK_KAFKA_DATA_TYPE=AVRO: SINK_KAFKA_AVRO_SUBJECT and SINK_KAFKA_AVRO_AUTO_REGISTER. */
+  readonly avro?: { readonly subject: string; readonly autoRegister: boolean; readonly registry?: { readonly url: string; readonly token?: string } };
   readonly largeMessage: boolean;
   readonly lingerMs: number;
   /** SINK_KAFKA_DELIVERY_GUARANTEE (Dirk): AT_LEAST_ONCE as Dagger, or EXACTLY_ONCE with Kafka transactions. */
@@ -230,6 +234,8 @@ export interface SchemaRegistryConfig {
   readonly refreshStrategy: 'LONG_POLLING' | 'VERSION_BASED_REFRESH';
   readonly fetchBackoffMinMs: number;
   readonly fetchRetries: number;
+  /** SCHEMA_REGISTRY_CONFLUENT_URL / _BEARER_AUTH_TOKEN: the Avro schema registry, when set. */
+  readonly confluent?: { readonly url: string; readonly token?: string };
   /** SCHEMA_PROTO_DIRS (Dirk): folders of .proto files used when the registry is off; absolute paths. */
   readonly protoDirs: readonly string[];
 }

@@ -23,6 +23,7 @@ import { FunctionSlot } from '../udf/slots.js';
 import { daggerFunctions } from '../../udfs/index.js';
 import { prepareTransformers, type JobTransformers } from '../processors/transformers/job.js';
 import { planPostChain, type PostChain } from '../processors/chain.js';
+import { avroRegistryClient, avroTableSchema, createAvroRowDecoder, type RegistryClient } from '../connectors/avro/index.js';
 
 /**
  * Everything `validate`, `explain` and `run` share: the schema registry, one table per stream, the function
@@ -72,8 +73,9 @@ export async function prepareJob(config: JobConfig, logger: Logger, options: Pre
   let registry: DescriptorRegistry | undefined;
   if (needsProto) registry = await openDescriptorRegistry(descriptorSource(config, options.briefNetwork ?? false), { logger });
   try {
+    const avroSchemas = await fetchAvroSchemas(config, options.briefNetwork ?? false);
     const tables = new Map<string, { stream: StreamConfig; schema: TableSchema }>();
-    for (const stream of config.streams) tables.set(stream.table, { stream, schema: tableSchema(stream, config, registry) });
+    for (const stream of config.streams) tables.set(stream.table, { stream, schema: tableSchema(stream, config, registry, avroSchemas.get(stream.table)) });
 
     const userFunctions = config.udf.folders.length ? await loadUdfFolders(config.udf.folders) : [];
     const slotFor = new Map<FunctionDef, FunctionSlot>([...daggerFunctions, ...userFunctions].map((d) => [d, new FunctionSlot(d)]));
@@ -115,8 +117,37 @@ function descriptorSource(config: JobConfig, brief: boolean): DescriptorSource {
   };
 }
 
-function tableSchema(stream: StreamConfig, config: JobConfig, registry: DescriptorRegistry | undefined): TableSchema {
+/** The Avro registry client of a job (SCHEMA_REGISTRY_CONFLUENT_URL); a user error when AVRO is used without it. */
+export function avroClient(config: JobConfig, brief = false): RegistryClient {
+  const c = config.schemaRegistry.confluent;
+  if (!c) throw userError('SCHEMA_REGISTRY_CONFLUENT_URL is required when a stream or the sink uses AVRO (the Confluent-compatible schema registry; `dirk registry serve` serves one)', { key: 'SCHEMA_REGISTRY_CONFLUENT_URL' });
+  return avroRegistryClient(c, brief ? { timeoutMs: BRIEF_NETWORK.timeoutMs, attempts: BRIEF_NETWORK.retries + 1 } : {});
+}
+
+/** Each AVRO stream's reader schema: its subject's latest version, fetched once when the job is prepared. */
+async function fetchAvroSchemas(config: JobConfig, brief: boolean): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const avroStreams = config.streams.filter((s) => s.dataType === 'AVRO');
+  const avroSink = config.sinks.some((k) => k.type === 'kafka' && k.dataType === 'AVRO');
+  if (avroStreams.length === 0 && !avroSink) return out;
+  const client = avroClient(config, brief);
+  for (const s of avroStreams) {
+    const latest = await client.latest(s.avro!.subject, `STREAMS[${s.index}].INPUT_SCHEMA_AVRO_SUBJECT`);
+    out.set(s.table, latest.schema);
+  }
+  return out;
+}
+
+function tableSchema(stream: StreamConfig, config: JobConfig, registry: DescriptorRegistry | undefined, avroSchema: string | undefined): TableSchema {
   const key = `STREAMS[${stream.index}]`;
+  if (stream.dataType === 'AVRO') {
+    return avroTableSchema(avroSchema!, {
+      table: stream.table,
+      rowtimeName: config.rowtimeAttributeName,
+      rowtimeFieldName: stream.avro!.eventTimestampFieldName,
+      key: `${key}.INPUT_SCHEMA_AVRO_SUBJECT (${stream.avro!.subject})`,
+    });
+  }
   if (stream.dataType === 'JSON') {
     if (!stream.jsonSchema) throw userError(`${key}.INPUT_SCHEMA_JSON_SCHEMA is required for INPUT_DATATYPE=JSON`);
     return jsonTableSchema(stream.jsonSchema, {
@@ -160,6 +191,7 @@ export function streamDecoder(job: PreparedJob, table: string, options: { onSche
   const schema = pre?.decoded ?? t.schema;
   const used = new Set<number>(pre ? schema.columns.map((_c, i) => i) : []);
   if (!pre) for (const scan of job.plan.scans) if (scan.table.name === t.schema.name) for (const c of scan.used) used.add(c);
+  if (t.stream.dataType === 'AVRO') return createAvroRowDecoder(schema, avroClient(job.config), used);
   if (t.stream.dataType === 'JSON') {
     return createJsonRowDecoder(schema, t.stream.jsonEventTimestampFieldName ? { rowtimeFieldName: t.stream.jsonEventTimestampFieldName } : {});
   }
