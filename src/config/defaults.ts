@@ -399,8 +399,9 @@ export const STREAM_KEYS = {
   SOURCE_DETAILS: key({
     group: 'Stream',
     default: '[{"SOURCE_TYPE":"UNBOUNDED","SOURCE_NAME":"KAFKA_CONSUMER"}]',
-    description: 'Exactly one `{"SOURCE_TYPE", "SOURCE_NAME"}`. Names: KAFKA_SOURCE, KAFKA_CONSUMER (UNBOUNDED); PARQUET_SOURCE, FILE_SOURCE, DATAGEN_SOURCE (BOUNDED).',
-    dagger: 'FILE_SOURCE and DATAGEN_SOURCE are Dirk only.',
+    description:
+      'One `{"SOURCE_TYPE", "SOURCE_NAME"}`. Names: KAFKA_SOURCE, KAFKA_CONSUMER (UNBOUNDED); PARQUET_SOURCE, FILE_SOURCE, DATAGEN_SOURCE (BOUNDED). Two entries make a hybrid source: a BOUNDED PARQUET_SOURCE or FILE_SOURCE read first, then an UNBOUNDED KAFKA_SOURCE / KAFKA_CONSUMER from the offsets of the bounded part\'s last event time (docs/connectors.md).',
+    dagger: 'FILE_SOURCE and DATAGEN_SOURCE are Dirk only; Dagger takes one entry (two is its open issue #110).',
   }),
   SOURCE_KAFKA_TOPIC_NAMES: key({
     group: 'Kafka source',

@@ -109,8 +109,8 @@ function parseStream(raw: Record<string, unknown>, index: number, ctx: StreamCon
       base.eventTimestampFieldIndex = s.int('INPUT_SCHEMA_EVENT_TIMESTAMP_FIELD_INDEX', 0, { min: 1 });
     } else s.error('INPUT_SCHEMA_EVENT_TIMESTAMP_FIELD_INDEX', 'the field number of a google.protobuf.Timestamp field', undefined);
   } else if (dataType === 'AVRO') {
-    if (source.name !== 'KAFKA_SOURCE' && source.name !== 'KAFKA_CONSUMER') {
-      s.error('INPUT_DATATYPE', `PROTO or JSON for ${source.name} (AVRO is read from Kafka, in the Confluent wire format)`, 'AVRO');
+    if ((source.name !== 'KAFKA_SOURCE' && source.name !== 'KAFKA_CONSUMER') || source.hybrid) {
+      s.error('INPUT_DATATYPE', `PROTO or JSON for ${source.hybrid ?? source.name} (AVRO is read from Kafka, in the Confluent wire format)`, 'AVRO');
     }
     const topics = s.get('SOURCE_KAFKA_TOPIC_NAMES');
     const oneTopic = typeof topics === 'string' && /^[A-Za-z0-9._-]+$/.test(topics.trim()) ? topics.trim() : undefined;
@@ -131,11 +131,13 @@ function parseStream(raw: Record<string, unknown>, index: number, ctx: StreamCon
       base.jsonSchemaObject = schema;
     }
     base.jsonEventTimestampFieldName = s.required('INPUT_SCHEMA_JSON_EVENT_TIMESTAMP_FIELD_NAME', 'the name of the event-time field');
-    if (source.name === 'PARQUET_SOURCE') {
+    if (source.name === 'PARQUET_SOURCE' || source.hybrid === 'PARQUET_SOURCE') {
       s.error('INPUT_DATATYPE', 'PROTO for PARQUET_SOURCE (Parquet rows are decoded with the proto schema)', 'JSON');
     }
   }
 
+  if (source.hybrid === 'PARQUET_SOURCE') base.parquet = parseParquet(s, ctx);
+  if (source.hybrid === 'FILE_SOURCE') base.file = parseFile(s, dataType, ctx);
   switch (source.name) {
     case 'KAFKA_SOURCE':
     case 'KAFKA_CONSUMER':
@@ -164,18 +166,47 @@ function parseSourceDetails(s: Section): StreamConfig['source'] {
   const fallback = { type: 'UNBOUNDED', name: 'KAFKA_CONSUMER' } as const;
   const v = s.json('SOURCE_DETAILS', 'a one-element array [{"SOURCE_TYPE": ..., "SOURCE_NAME": ...}]');
   if (v === undefined) return fallback;
+  if (Array.isArray(v) && v.length === 2 && v.every(isPlainObject)) return parseHybridDetails(s, v as Record<string, unknown>[]);
   if (!Array.isArray(v) || v.length !== 1 || !isPlainObject(v[0])) {
-    s.error('SOURCE_DETAILS', 'an array of exactly one {"SOURCE_TYPE": ..., "SOURCE_NAME": ...} object', v, 'one source per stream; add another stream to read another source');
+    s.error(
+      'SOURCE_DETAILS',
+      'an array of one {"SOURCE_TYPE": ..., "SOURCE_NAME": ...} object, or two for a hybrid source (a BOUNDED PARQUET_SOURCE or FILE_SOURCE, then an UNBOUNDED KAFKA_SOURCE or KAFKA_CONSUMER)',
+      v,
+      'add another stream to read another source',
+    );
     return fallback;
   }
-  const d = new Section(v[0], s.path('SOURCE_DETAILS[0]'), s.issues);
+  return parseOneSourceDetail(s, v[0], 0);
+}
+
+/**
+ * Two SOURCE_DETAILS entries (Dagger's array shape; its issue #110): a bounded part read first, then Kafka
+ * from the offsets of the bounded part's end time. The stream's source is the Kafka one; `hybrid` names
+ * the bounded part.
+ */
+function parseHybridDetails(s: Section, v: Record<string, unknown>[]): StreamConfig['source'] {
+  const first = parseOneSourceDetail(s, v[0]!, 0);
+  const second = parseOneSourceDetail(s, v[1]!, 1);
+  if (first.name !== 'PARQUET_SOURCE' && first.name !== 'FILE_SOURCE') {
+    s.error('SOURCE_DETAILS[0].SOURCE_NAME', 'PARQUET_SOURCE or FILE_SOURCE (the bounded part of a hybrid source, read first)', first.name);
+  }
+  if (second.name !== 'KAFKA_SOURCE' && second.name !== 'KAFKA_CONSUMER') {
+    s.error('SOURCE_DETAILS[1].SOURCE_NAME', 'KAFKA_SOURCE or KAFKA_CONSUMER (the unbounded part of a hybrid source, read after the bounded one)', second.name);
+  } else if (second.type !== 'UNBOUNDED') {
+    s.error('SOURCE_DETAILS[1].SOURCE_TYPE', 'UNBOUNDED (the Kafka part of a hybrid source)', second.type);
+  }
+  return { type: 'UNBOUNDED', name: second.name, hybrid: first.name as 'PARQUET_SOURCE' | 'FILE_SOURCE' };
+}
+
+function parseOneSourceDetail(s: Section, entry: Record<string, unknown>, i: number): StreamConfig['source'] {
+  const d = new Section(entry, s.path(`SOURCE_DETAILS[${i}]`), s.issues);
   const nameGiven = d.has('SOURCE_NAME');
   const name = d.oneOf('SOURCE_NAME', SOURCE_NAMES, 'KAFKA_CONSUMER');
   const type = d.has('SOURCE_TYPE') ? d.oneOf('SOURCE_TYPE', SOURCE_TYPES, SOURCE_KIND[name]) : SOURCE_KIND[name];
   if (!nameGiven) d.error('SOURCE_NAME', `one of ${SOURCE_NAMES.join(', ')}`, undefined);
   for (const k of d.unusedKeys()) {
     const guess = closest(k, ['SOURCE_TYPE', 'SOURCE_NAME']);
-    d.error(k, 'only SOURCE_TYPE and SOURCE_NAME', v[0][k], guess ? `did you mean ${guess}?` : undefined);
+    d.error(k, 'only SOURCE_TYPE and SOURCE_NAME', entry[k], guess ? `did you mean ${guess}?` : undefined);
   }
   // Beyond Dagger: KAFKA_SOURCE may also run BOUNDED (read up to the end offsets seen at start, then end),
   // as Flink's KafkaSource can; handy for backfills and benchmarks.

@@ -124,7 +124,11 @@ export interface StreamConfig {
   readonly jsonEventTimestampFieldName?: string;
   /** INPUT_DATATYPE=AVRO: the registry subject of the reader schema and the rowtime field. */
   readonly avro?: { readonly subject: string; readonly eventTimestampFieldName: string };
-  readonly source: { readonly type: SourceType; readonly name: SourceName };
+  /**
+   * `hybrid`: SOURCE_DETAILS had two entries; this bounded source is read first, then `name` (Kafka) from
+   * the offsets of the bounded part's end time.
+   */
+  readonly source: { readonly type: SourceType; readonly name: SourceName; readonly hybrid?: 'PARQUET_SOURCE' | 'FILE_SOURCE' };
   readonly kafka?: KafkaSourceConfig;
   readonly parquet?: ParquetSourceConfig;
   readonly file?: FileSourceConfig;

@@ -266,10 +266,23 @@ describe('errors name the key path, what was expected and what was found', () =>
     ]);
   });
 
-  it('rejects SOURCE_DETAILS that is not exactly one valid source', () => {
+  it('rejects SOURCE_DETAILS that is not one valid source (or a bounded + Kafka hybrid pair)', () => {
     expect(errorsOf(minimal({ STREAMS: [kafkaStream({ SOURCE_DETAILS: [] })] }))[0]).toMatch(
-      /^config STREAMS\[0\]\.SOURCE_DETAILS: expected an array of exactly one .* found an array \[\]/,
+      /^config STREAMS\[0\]\.SOURCE_DETAILS: expected an array of one .* or two for a hybrid source .* found an array \[\]/,
     );
+    const pair = (a: string, b: string): Record<string, unknown> => ({
+      SOURCE_DETAILS: [
+        { SOURCE_TYPE: 'BOUNDED', SOURCE_NAME: a },
+        { SOURCE_TYPE: 'UNBOUNDED', SOURCE_NAME: b },
+      ],
+      SOURCE_FILE_PATH: 'x.jsonl',
+    });
+    expect(errorsOf(minimal({ STREAMS: [kafkaStream(pair('DATAGEN_SOURCE', 'KAFKA_CONSUMER'))] }))).toContain(
+      'config STREAMS[0].SOURCE_DETAILS[0].SOURCE_NAME: expected PARQUET_SOURCE or FILE_SOURCE (the bounded part of a hybrid source, read first), found "DATAGEN_SOURCE"',
+    );
+    const hybrid = parseJobConfig(minimal({ STREAMS: [kafkaStream(pair('FILE_SOURCE', 'KAFKA_CONSUMER'))] })).config.streams[0]!;
+    expect(hybrid.source).toEqual({ type: 'UNBOUNDED', name: 'KAFKA_CONSUMER', hybrid: 'FILE_SOURCE' });
+    expect(hybrid.file?.path).toMatch(/x\.jsonl$/);
     expect(errorsOf(minimal({ STREAMS: [kafkaStream({ SOURCE_DETAILS: [{ SOURCE_TYPE: 'BOUNDED', SOURCE_NAME: 'KAFKA_CONSUMER' }] })] }))).toEqual([
       'config STREAMS[0].SOURCE_DETAILS[0].SOURCE_TYPE: expected UNBOUNDED for KAFKA_CONSUMER (use KAFKA_SOURCE for a BOUNDED Kafka read), found "BOUNDED"',
     ]);
