@@ -16,6 +16,7 @@ import type {
   KafkaSourceConfig,
   LateRecordPolicy,
   ParquetSourceConfig,
+  PostgresCdcSourceConfig,
   SaslConfig,
   SourceName,
   SourceType,
@@ -28,7 +29,7 @@ import { kafkaPropertyName, resolvePath } from './util.js';
 
 const D = STREAM_KEYS;
 const CONSUMER = 'SOURCE_KAFKA_CONSUMER_CONFIG_';
-const SOURCE_NAMES: readonly SourceName[] = ['KAFKA_SOURCE', 'KAFKA_CONSUMER', 'PARQUET_SOURCE', 'FILE_SOURCE', 'DATAGEN_SOURCE'];
+const SOURCE_NAMES: readonly SourceName[] = ['KAFKA_SOURCE', 'KAFKA_CONSUMER', 'PARQUET_SOURCE', 'FILE_SOURCE', 'DATAGEN_SOURCE', 'POSTGRES_CDC_SOURCE'];
 const SOURCE_TYPES: readonly SourceType[] = ['BOUNDED', 'UNBOUNDED'];
 /** Which SOURCE_TYPE each source can run as (Dagger builds Kafka only unbounded, Parquet only bounded). */
 const SOURCE_KIND: Record<SourceName, SourceType> = {
@@ -37,6 +38,7 @@ const SOURCE_KIND: Record<SourceName, SourceType> = {
   PARQUET_SOURCE: 'BOUNDED',
   FILE_SOURCE: 'BOUNDED',
   DATAGEN_SOURCE: 'BOUNDED',
+  POSTGRES_CDC_SOURCE: 'UNBOUNDED',
 };
 const SSL_PROTOCOLS = ['TLS', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3', 'SSL', 'SSLv2', 'SSLv3'] as const;
 const STORE_TYPES: readonly StoreType[] = ['JKS', 'PKCS12', 'PEM'];
@@ -103,7 +105,9 @@ function parseStream(raw: Record<string, unknown>, index: number, ctx: StreamCon
     -readonly [K in keyof StreamConfig]?: StreamConfig[K];
   } = { index, table, dataType, source, raw };
 
-  if (dataType === 'PROTO') {
+  if (source.name === 'POSTGRES_CDC_SOURCE') {
+    // The table's columns come from the database's catalog, not from INPUT_SCHEMA_* keys.
+  } else if (dataType === 'PROTO') {
     base.protoClass = s.required('INPUT_SCHEMA_PROTO_CLASS', 'a proto message full name such as com.example.Booking');
     if (s.has('INPUT_SCHEMA_EVENT_TIMESTAMP_FIELD_INDEX')) {
       base.eventTimestampFieldIndex = s.int('INPUT_SCHEMA_EVENT_TIMESTAMP_FIELD_INDEX', 0, { min: 1 });
@@ -151,6 +155,9 @@ function parseStream(raw: Record<string, unknown>, index: number, ctx: StreamCon
       break;
     case 'DATAGEN_SOURCE':
       base.datagen = parseDatagen(s);
+      break;
+    case 'POSTGRES_CDC_SOURCE':
+      base.postgresCdc = parsePostgresCdc(s);
       break;
   }
 
@@ -404,6 +411,28 @@ function parseFile(s: Section, dataType: DataType, ctx: StreamContext): FileSour
     }
   }
   return { path: path ? resolvePath(ctx.baseDir, path) : '', format };
+}
+
+function parsePostgresCdc(s: Section): PostgresCdcSourceConfig {
+  const schema = readStreamKey(s, 'SOURCE_POSTGRES_CDC_SCHEMA');
+  const table = s.required('SOURCE_POSTGRES_CDC_TABLE', 'the table whose changes are read');
+  const slotName = s.optional('SOURCE_POSTGRES_CDC_SLOT_NAME') ?? `dirk_${schema}_${table}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+  if (!/^[a-z0-9_]{1,63}$/.test(slotName)) s.error('SOURCE_POSTGRES_CDC_SLOT_NAME', 'lower-case letters, digits and _ (at most 63)', slotName);
+  const publicationName = s.optional('SOURCE_POSTGRES_CDC_PUBLICATION_NAME') ?? `${slotName}_pub`;
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(publicationName)) s.error('SOURCE_POSTGRES_CDC_PUBLICATION_NAME', 'letters, digits and _ (at most 63)', publicationName);
+  const password = s.has('SOURCE_POSTGRES_CDC_PASSWORD') ? readStreamKey(s, 'SOURCE_POSTGRES_CDC_PASSWORD') : undefined;
+  return {
+    host: readStreamKey(s, 'SOURCE_POSTGRES_CDC_HOST'),
+    port: readStreamKey(s, 'SOURCE_POSTGRES_CDC_PORT'),
+    user: readStreamKey(s, 'SOURCE_POSTGRES_CDC_USER'),
+    ...(password ? { password } : {}),
+    database: s.required('SOURCE_POSTGRES_CDC_DATABASE', 'a database name'),
+    schema,
+    table,
+    slotName,
+    publicationName,
+    startupMode: readStreamKey(s, 'SOURCE_POSTGRES_CDC_STARTUP_MODE'),
+  };
 }
 
 function parseDatagen(s: Section): DatagenSourceConfig {

@@ -95,7 +95,21 @@ export interface DatagenSourceConfig {
   readonly seed: number;
 }
 
-export type SourceName = 'KAFKA_SOURCE' | 'KAFKA_CONSUMER' | 'PARQUET_SOURCE' | 'FILE_SOURCE' | 'DATAGEN_SOURCE';
+export type SourceName = 'KAFKA_SOURCE' | 'KAFKA_CONSUMER' | 'PARQUET_SOURCE' | 'FILE_SOURCE' | 'DATAGEN_SOURCE' | 'POSTGRES_CDC_SOURCE';
+
+/** POSTGRES_CDC_SOURCE: one table's changes through logical replication (pgoutput). */
+export interface PostgresCdcSourceConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly password?: string;
+  readonly database: string;
+  readonly schema: string;
+  readonly table: string;
+  readonly slotName: string;
+  readonly publicationName: string;
+  readonly startupMode: 'INITIAL' | 'LATEST_OFFSET';
+}
 export type SourceType = 'BOUNDED' | 'UNBOUNDED';
 
 export interface BadRecordPolicy {
@@ -133,6 +147,7 @@ export interface StreamConfig {
   readonly parquet?: ParquetSourceConfig;
   readonly file?: FileSourceConfig;
   readonly datagen?: DatagenSourceConfig;
+  readonly postgresCdc?: PostgresCdcSourceConfig;
   readonly badRecordPolicy: BadRecordPolicy;
   readonly lateRecords: LateRecordPolicy;
   /** The stream's keys exactly as written. */

@@ -12,9 +12,10 @@ import { logSink } from './log/index.js';
 import { parquetSource } from './parquet/index.js';
 import { httpSink } from './http/index.js';
 import { hybridSource } from './hybrid/index.js';
+import { postgresCdcSource } from './postgres-cdc/index.js';
 import type { BoundSink, BoundSource, RegisteredSink, RegisteredSource } from './connector.js';
 
-export const SOURCE_CONNECTORS: readonly RegisteredSource[] = [kafkaSource, parquetSource, fileSource, datagenSource];
+export const SOURCE_CONNECTORS: readonly RegisteredSource[] = [kafkaSource, parquetSource, fileSource, datagenSource, postgresCdcSource];
 export const SINK_CONNECTORS: readonly RegisteredSink[] = [kafkaSink, influxSink, httpSink, logSink];
 
 /** The source connector of a stream, bound to its config slice; a user error for a source Dirk lacks. */

@@ -23,6 +23,7 @@ import { FunctionSlot } from '../udf/slots.js';
 import { daggerFunctions } from '../../udfs/index.js';
 import { prepareTransformers, type JobTransformers } from '../processors/transformers/job.js';
 import { planPostChain, type PostChain } from '../processors/chain.js';
+import { cdcTableSchema } from '../connectors/postgres-cdc/index.js';
 import { avroRegistryClient, avroTableSchema, createAvroRowDecoder, type RegistryClient } from '../connectors/avro/index.js';
 
 /**
@@ -69,13 +70,17 @@ export interface PrepareOptions {
 export const BRIEF_NETWORK = { retries: 1, timeoutMs: 5_000, backoffMinMs: 500 } as const;
 
 export async function prepareJob(config: JobConfig, logger: Logger, options: PrepareOptions = {}): Promise<PreparedJob> {
-  const needsProto = config.streams.some((s) => s.dataType === 'PROTO') || config.sinks.some((k) => k.type === 'kafka' && k.dataType === 'PROTO');
+  const needsProto = config.streams.some((s) => s.dataType === 'PROTO' && !s.postgresCdc) || config.sinks.some((k) => k.type === 'kafka' && k.dataType === 'PROTO');
   let registry: DescriptorRegistry | undefined;
   if (needsProto) registry = await openDescriptorRegistry(descriptorSource(config, options.briefNetwork ?? false), { logger });
   try {
     const avroSchemas = await fetchAvroSchemas(config, options.briefNetwork ?? false);
     const tables = new Map<string, { stream: StreamConfig; schema: TableSchema }>();
-    for (const stream of config.streams) tables.set(stream.table, { stream, schema: tableSchema(stream, config, registry, avroSchemas.get(stream.table)) });
+    for (const stream of config.streams) {
+      // A CDC table's columns come from the database's catalog.
+      const schema = stream.postgresCdc ? await cdcTableSchema(stream.postgresCdc, { table: stream.table, index: stream.index }) : tableSchema(stream, config, registry, avroSchemas.get(stream.table));
+      tables.set(stream.table, { stream, schema });
+    }
 
     const userFunctions = config.udf.folders.length ? await loadUdfFolders(config.udf.folders) : [];
     const slotFor = new Map<FunctionDef, FunctionSlot>([...daggerFunctions, ...userFunctions].map((d) => [d, new FunctionSlot(d)]));
@@ -85,6 +90,11 @@ export async function prepareJob(config: JobConfig, logger: Logger, options: Pre
     const slots = new Map([...slotFor.values()].map((s) => [s.name.toUpperCase(), s]));
     // Pre-processors run per table before it is registered for SQL: the SQL sees their output columns.
     const transformers = await prepareTransformers(config, tables, functions, registry, logger);
+    for (const t of tables.values()) {
+      if (t.schema.changelog && transformers.preprocessors.has(t.schema.name)) {
+        throw userError(`PROCESSOR_PREPROCESSOR_CONFIG: table ${t.schema.name} is a changelog (POSTGRES_CDC_SOURCE); pre-processors take append-only tables`, { key: 'PROCESSOR_PREPROCESSOR_CONFIG' });
+      }
+    }
 
     const catalog: Catalog = {
       table: (name) => tables.get(name)?.schema ?? [...tables.values()].find((t) => t.schema.name.toLowerCase() === name.toLowerCase())?.schema,
@@ -191,6 +201,14 @@ export function streamDecoder(job: PreparedJob, table: string, options: { onSche
   const schema = pre?.decoded ?? t.schema;
   const used = new Set<number>(pre ? schema.columns.map((_c, i) => i) : []);
   if (!pre) for (const scan of job.plan.scans) if (scan.table.name === t.schema.name) for (const c of scan.used) used.add(c);
+  if (t.stream.postgresCdc) {
+    // The CDC source builds its rows from pgoutput's tuples itself.
+    return {
+      decode: () => {
+        throw new Error(`internal error: table ${table} (POSTGRES_CDC_SOURCE) has no record decoder`);
+      },
+    };
+  }
   if (t.stream.dataType === 'AVRO') return createAvroRowDecoder(schema, avroClient(job.config), used);
   if (t.stream.dataType === 'JSON') {
     return createJsonRowDecoder(schema, t.stream.jsonEventTimestampFieldName ? { rowtimeFieldName: t.stream.jsonEventTimestampFieldName } : {});
