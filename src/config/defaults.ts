@@ -355,10 +355,16 @@ export const JOB_KEYS = {
     type: 'bool',
     group: 'UDF',
     default: false,
-    description: 'Must be false: Python UDFs are not supported.',
-    dagger: 'true is an error in Dirk (write functions in JavaScript/TypeScript in UDF_FOLDERS).',
+    description: 'Register the Python scalar UDFs of PYTHON_UDF_CONFIG (each `x.py` defines function `x`, callable as `X`); they run in python3 worker processes (docs/udfs.md).',
+    dagger: 'Local files only (no gs://, oss://, cosn://); PyFlink\'s scalar `udf` API through a bundled shim, no pandas / table / aggregate UDFs.',
   }),
-  PYTHON_UDF_CONFIG: key({ group: 'UDF', description: 'Ignored (with a warning), since Python UDFs are not supported.' }),
+  PYTHON_UDF_CONFIG: key({
+    group: 'UDF',
+    required: 'when PYTHON_UDF_ENABLE=true',
+    description:
+      'JSON object: `PYTHON_FILES` (comma-separated .py files or .zip archives, required), `PYTHON_REQUIREMENTS` (a requirements file; its packages must already be installed, checked at start), `PYTHON_ARCHIVES` (refused), `PYTHON_FN_EXECUTION_ARROW_BATCH_SIZE` (rows per call to a worker, default 10000), `PYTHON_FN_EXECUTION_BUNDLE_SIZE` / `_BUNDLE_TIME` (accepted, no effect).',
+    dagger: 'Dirk adds `PYTHON_WORKERS` (python3 processes, default 2).',
+  }),
 
   // ---- Telemetry
   METRIC_TELEMETRY_ENABLE: key({ type: 'bool', group: 'Telemetry', default: true, description: 'Serve Prometheus metrics.', dagger: 'Dagger reports to StatsD; Dirk serves a Prometheus /metrics endpoint.' }),

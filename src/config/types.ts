@@ -302,6 +302,19 @@ export interface UdfConfig {
   readonly dart: DartConfig;
   /** Every top-level UDF_* key as written, for user functions that read their own settings. */
   readonly settings: Readonly<Record<string, unknown>>;
+  /** PYTHON_UDF_ENABLE=true: PYTHON_UDF_CONFIG. */
+  readonly python?: PythonUdfConfig;
+}
+
+export interface PythonUdfConfig {
+  /** PYTHON_FILES: .py files and .zip archives, absolute paths. */
+  readonly files: readonly string[];
+  /** PYTHON_REQUIREMENTS: a requirements file whose packages must be importable. */
+  readonly requirements?: string;
+  /** PYTHON_FN_EXECUTION_ARROW_BATCH_SIZE: rows per request to a worker. */
+  readonly batchSize: number;
+  /** PYTHON_WORKERS (Dirk): python3 worker processes. */
+  readonly workers: number;
 }
 
 export interface MetricsConfig {

@@ -18,6 +18,7 @@ import type { QueryPlan } from '../plan/nodes.js';
 import { planSql, type Catalog } from '../sql/planner.js';
 import type { FunctionDef } from '../udf/api.js';
 import { loadUdfFolders } from '../udf/loader.js';
+import { loadPythonFunctions } from '../udf/python/python-udfs.js';
 import { createFunctionCatalog, type FunctionCatalog } from '../udf/registry.js';
 import { FunctionSlot } from '../udf/slots.js';
 import { daggerFunctions } from '../../udfs/index.js';
@@ -82,11 +83,14 @@ export async function prepareJob(config: JobConfig, logger: Logger, options: Pre
       tables.set(stream.table, { stream, schema });
     }
 
-    const userFunctions = config.udf.folders.length ? await loadUdfFolders(config.udf.folders) : [];
+    const folderFunctions = config.udf.folders.length ? await loadUdfFolders(config.udf.folders) : [];
+    const pythonFunctions = config.udf.python ? await loadPythonFunctions(config.udf.python) : [];
+    const userFunctions = [...folderFunctions, ...pythonFunctions];
     const slotFor = new Map<FunctionDef, FunctionSlot>([...daggerFunctions, ...userFunctions].map((d) => [d, new FunctionSlot(d)]));
     const proxies = (defs: readonly FunctionDef[]): FunctionDef[] => defs.map((d) => slotFor.get(d)!.proxy);
     let functions = createFunctionCatalog(builtinFunctions).with(proxies(daggerFunctions), 'udfs/ (Dagger library)');
-    if (userFunctions.length) functions = functions.with(proxies(userFunctions), 'UDF_FOLDERS');
+    if (folderFunctions.length) functions = functions.with(proxies(folderFunctions), 'UDF_FOLDERS');
+    if (pythonFunctions.length) functions = functions.with(proxies(pythonFunctions), 'PYTHON_FILES');
     const slots = new Map([...slotFor.values()].map((s) => [s.name.toUpperCase(), s]));
     // Pre-processors run per table before it is registered for SQL: the SQL sees their output columns.
     const transformers = await prepareTransformers(config, tables, functions, registry, logger);
