@@ -313,10 +313,15 @@ describe('errors name the key path, what was expected and what was found', () =>
     ]);
   });
 
-  it('rejects PYTHON_UDF_ENABLE=true and conflicting query keys', () => {
+  it('requires PYTHON_UDF_CONFIG with PYTHON_UDF_ENABLE=true, and rejects conflicting query keys', () => {
     expect(errorsOf(minimal({ PYTHON_UDF_ENABLE: 'true', SQL_QUERY: 'SELECT 2' }))).toEqual([
       'config SQL_QUERY: expected the same query as FLINK_SQL_QUERY, or only one of the two keys, found "SELECT 2" (SQL_QUERY is an alias of FLINK_SQL_QUERY)',
-      'config PYTHON_UDF_ENABLE: expected false, found "true" (Python UDFs are not supported in Dirk; write the functions in JavaScript or TypeScript and list their folder in UDF_FOLDERS)',
+      'config PYTHON_UDF_CONFIG: expected a JSON object with PYTHON_FILES (required when PYTHON_UDF_ENABLE=true), found nothing (the key is missing)',
+    ]);
+    expect(errorsOf(minimal({ PYTHON_UDF_ENABLE: 'true', PYTHON_UDF_CONFIG: '{"PYTHON_FILES": "gs://b/x.py,y.txt", "PYTHON_ARCHIVES": "a.zip#a"}' }))).toEqual([
+      'config PYTHON_UDF_CONFIG.PYTHON_FILES: expected local .py or .zip files (Dirk does not fetch gs://, oss:// or cosn:// files), found "gs://b/x.py"',
+      'config PYTHON_UDF_CONFIG.PYTHON_FILES: expected files ending in .py or .zip, found "y.txt"',
+      'config PYTHON_UDF_CONFIG.PYTHON_ARCHIVES: expected absent (archives are not unpacked by Dirk; install what they hold), found "a.zip#a"',
     ]);
   });
 
