@@ -103,6 +103,12 @@ export interface Sink {
    * this grows past a bound (backpressure); one that does not is flushed after every batch.
    */
   pending?(): number;
+  /**
+   * Called after every batch that did not flush the whole output (so only with `pending`): flushes the part
+   * that is due per batch. The SINKS fan-out uses it to flush its members without a backlog (log, InfluxDB)
+   * after each batch while the others (Kafka, HTTP) wait for a checkpoint or their backlog bound.
+   */
+  afterBatch?(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -47,7 +47,7 @@ export interface DeliveryInput {
 export interface DeliveryOptions {
   readonly lock: SerialLock;
   readonly dataflow: Pick<Dataflow, 'settle' | 'batchEnd'>;
-  readonly sink: Pick<Sink, 'pending'>;
+  readonly sink: Pick<Sink, 'pending' | 'afterBatch'>;
   /** Flushes the sink and the late-record output (the checkpoint coordinator's, which notes lost output). */
   readonly flushOutput: () => Promise<void>;
   /** Tells UDFs which batch is being processed (their errors name its record) and moves their counts to metrics. */
@@ -101,6 +101,7 @@ export class Delivery {
       // offsets); in between, a sink that can tell its backlog is flushed only when it grows too large.
       const pending = o.sink.pending?.();
       if (pending === undefined || pending > (o.maxSinkBacklog ?? MAX_SINK_BACKLOG)) await o.flushOutput();
+      else await o.sink.afterBatch?.();
       o.onBatch?.(this.now() - now, batch.rows.length);
     });
   }
