@@ -37,7 +37,7 @@ Commands:
   explain <job file>      print the logical and physical plans
   init <folder>           write a runnable starter job (file source, window, UDF, test) into <folder>
   test <folder>           run golden test cases (.sql files: input rows, query, expected output); no broker
-  registry serve <dir>    serve .proto files in <dir> as a Stencil-compatible descriptor registry
+  registry serve <dir>    serve .proto files in <dir> as a Stencil-compatible registry (and Confluent's API for Avro)
   serve                   run the control plane: REST API, web UI, supervised jobs
   pipeline up|down|status <file>   manage a pipeline of jobs through 'dirk serve'
 
@@ -98,7 +98,9 @@ Serves a FileDescriptorSet built from the .proto files under <dir> at Stencil's 
   GET /v1beta1/namespaces/<ns>/schemas/<name>/versions/<n>  that version
 Defaults: --host 127.0.0.1 --port 8000 --namespace dirk --name protos.
 Publishing (POST /v1beta1/namespaces/<ns>/schemas/<name>) is off unless DIRK_REGISTRY_PUBLISH_TOKEN is set;
-then a POST needs "Authorization: Bearer <token>". Request bodies are capped at 16 MiB.`,
+then a POST needs "Authorization: Bearer <token>". Request bodies are capped at 16 MiB.
+The same port serves the Confluent Schema Registry API for Avro (subjects, versions, schemas by id,
+compatibility, config; see docs/schemas.md); registering a schema follows the same token rule.`,
 };
 
 /** Set while a command runs, so an error report can quote the SQL and repeat the config warnings. */

@@ -15,6 +15,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { silentLogger, type Logger } from '../core/logger.js';
 import { buildDescriptorSet, rootFromDescriptorSet } from './descriptor-registry.js';
+import { CONFLUENT_CONTENT_TYPE, ConfluentRegistry } from './confluent-registry.js';
 
 export interface StencilServerOptions {
   /** Build a descriptor set from the .proto files under this dir and publish it as version 1. */
@@ -61,6 +62,8 @@ export interface StencilServer {
   schemaUrl(namespace?: string, name?: string): string;
   /** Stores a new version and returns its number. */
   publish(namespace: string, name: string, descriptorSet: Uint8Array): number;
+  /** The Confluent (Avro) half: subjects, versions, ids, compatibility. */
+  readonly confluent: ConfluentRegistry;
   /** Versions stored for a schema. */
   versions(namespace: string, name: string): number[];
   close(): Promise<void>;
@@ -71,6 +74,7 @@ export async function startStencilServer(opts: StencilServerOptions = {}): Promi
   const defaultNs = opts.namespace ?? 'dirk';
   const defaultName = opts.name ?? 'protos';
   const store = new Map<string, Map<string, Uint8Array[]>>();
+  const confluent = new ConfluentRegistry();
 
   const publish = (ns: string, name: string, bytes: Uint8Array): number => {
     let schemas = store.get(ns);
@@ -105,17 +109,22 @@ export async function startStencilServer(opts: StencilServerOptions = {}): Promi
       return bytes ? send(200, bytes, 'application/octet-stream') : notFound('schema');
     }
 
-    if (parts[0] !== 'v1beta1' || parts[1] !== 'namespaces') return notFound('route');
-
-    if (req.method === 'POST') {
+    /** The publish token rule for writes; false when the request was answered (refused). */
+    const authorised = (): boolean => {
       if (opts.publishToken === undefined) {
         req.resume();
-        return send(403, JSON.stringify({ code: 7, message: 'publishing is disabled on this registry (start it with DIRK_REGISTRY_PUBLISH_TOKEN set)' }));
+        send(403, JSON.stringify({ code: 7, message: 'publishing is disabled on this registry (start it with DIRK_REGISTRY_PUBLISH_TOKEN set)' }));
+        return false;
       }
       if (!tokenMatches(req.headers.authorization, opts.publishToken)) {
         req.resume();
-        return send(401, JSON.stringify({ code: 16, message: 'publishing needs Authorization: Bearer <token>' }));
+        send(401, JSON.stringify({ code: 16, message: 'publishing needs Authorization: Bearer <token>' }));
+        return false;
       }
+      return true;
+    };
+    /** Reads the body up to the cap (whatever content-length claims), then calls `then`. */
+    const readBody = (then: (body: Buffer) => void): void => {
       const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
       if (Number(req.headers['content-length'] ?? 0) > maxBody) {
         res.setHeader('connection', 'close');
@@ -129,7 +138,6 @@ export async function startStencilServer(opts: StencilServerOptions = {}): Promi
       req.on('data', (c: Buffer) => {
         if (refused) return;
         received += c.length;
-        // Bodies are buffered only up to the cap, whatever the client claims in content-length.
         if (received > maxBody) {
           refused = true;
           res.setHeader('connection', 'close');
@@ -140,8 +148,26 @@ export async function startStencilServer(opts: StencilServerOptions = {}): Promi
         chunks.push(c);
       });
       req.on('end', () => {
-        if (refused) return;
-        const body = Buffer.concat(chunks);
+        if (!refused) then(Buffer.concat(chunks));
+      });
+    };
+
+    // The Confluent Schema Registry routes (Avro): see confluent-registry.ts.
+    if (ConfluentRegistry.owns(parts)) {
+      const method = req.method ?? 'GET';
+      if (ConfluentRegistry.writes(method, parts) && !authorised()) return;
+      return readBody((body) => {
+        const reply = confluent.handle(method, parts, body.toString('utf8'));
+        if (reply.status === 200 && ConfluentRegistry.writes(method, parts)) logger.info('schema registry: subject written', { subject: parts[1] ?? '(global config)' });
+        send(reply.status, JSON.stringify(reply.body), CONFLUENT_CONTENT_TYPE);
+      });
+    }
+
+    if (parts[0] !== 'v1beta1' || parts[1] !== 'namespaces') return notFound('route');
+
+    if (req.method === 'POST') {
+      if (!authorised()) return;
+      readBody((body) => {
         if (parts.length === 2) {
           let id: unknown;
           try {
@@ -199,6 +225,7 @@ export async function startStencilServer(opts: StencilServerOptions = {}): Promi
     schemaUrl: (ns = defaultNs, name = defaultName) =>
       `${base}/v1beta1/namespaces/${encodeURIComponent(ns)}/schemas/${encodeURIComponent(name)}`,
     publish,
+    confluent,
     versions: (ns, name) => (versionsOf(ns, name) ?? []).map((_, i) => i + 1),
     close: () =>
       new Promise<void>((resolve) => {

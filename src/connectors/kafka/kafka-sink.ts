@@ -291,6 +291,9 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
     name,
 
     async open() {
+      // Encoders that need the network first (Avro: register or look up the subject's schema).
+      await valueEncoder.open?.();
+      await keyEncoder?.open?.();
       const config: ProducerConfig = {
         idempotent: true,
         allowAutoTopicCreation: false,

@@ -268,6 +268,9 @@ class KafkaSource implements Source {
     const end = this.ends?.get(split);
     const floor = this.delivered.get(split)?.next ?? this.restore.get(split) ?? -1;
     const policy = this.badRecords!;
+    const waiting = this.opts.decoder.prepare?.(messages.map((m) => m.value));
+    if (waiting) await waiting;
+    if (this.stopping || isStale()) return;
     const { rows, offsets, bytes, bad, failedAt, lastIndex } = decodeBatch(messages, { topic, partition, floor, end }, this.opts.decoder, policy);
     ctx.metrics.bytesIn.inc(bytes);
 
