@@ -161,7 +161,10 @@ export function streamDecoder(job: PreparedJob, table: string, options: { onSche
   const used = new Set<number>(pre ? schema.columns.map((_c, i) => i) : []);
   if (!pre) for (const scan of job.plan.scans) if (scan.table.name === t.schema.name) for (const c of scan.used) used.add(c);
   if (t.stream.dataType === 'JSON') {
-    return createJsonRowDecoder(schema, t.stream.jsonEventTimestampFieldName ? { rowtimeFieldName: t.stream.jsonEventTimestampFieldName } : {});
+    return createJsonRowDecoder(schema, {
+      columns: used,
+      ...(t.stream.jsonEventTimestampFieldName ? { rowtimeFieldName: t.stream.jsonEventTimestampFieldName } : {}),
+    });
   }
   return createProtoRowDecoder(job.registry!, t.stream.protoClass!, schema, {
     columns: used,

@@ -10,6 +10,7 @@ import { closest, DecodeError, userError } from '../core/errors.js';
 import { T, type Field, type Row, type SqlType, type TableSchema } from '../core/types.js';
 import type { RowDecoder } from './proto-decoder.js';
 import type { RowEncoder } from './proto-encoder.js';
+import { generateJsonDecoder, type JsonSlot } from './json-decoder.js';
 
 type JsonSchema = {
   type?: string | string[];
@@ -336,7 +337,35 @@ export interface JsonDecoderOptions {
   rowtimeFieldName?: string;
 }
 
+/**
+ * The decoder for a JSON table: generated per (table, columns read) by json-decoder.ts, which hands any
+ * record it does not handle alone to the reference decoder below (same results, same errors).
+ */
 export function createJsonRowDecoder(table: TableSchema, opts: JsonDecoderOptions = {}): RowDecoder {
+  const reference = createReferenceJsonRowDecoder(table, opts);
+  const rowtimeProp = opts.rowtimeFieldName ?? jsonRowtimeSources.get(table);
+  const rowtimeIndex = table.rowtimeIndex;
+  const slots: JsonSlot[] = [];
+  table.columns.forEach((c, i) => {
+    if (i === rowtimeIndex) return;
+    if (opts.columns && !opts.columns.has(i)) return;
+    slots.push({ name: c.name, column: i, type: c.type, conv: converter(c.type), rowtime: rowtimeIndex !== undefined && c.name === rowtimeProp });
+  });
+  if (rowtimeIndex !== undefined && !slots.some((s) => s.rowtime)) {
+    slots.push({ name: rowtimeProp!, column: undefined, type: undefined, conv: undefined, rowtime: true });
+  }
+  return generateJsonDecoder({
+    width: table.columns.length,
+    slots,
+    rowtimeIndex,
+    rowtimeMs,
+    timestampMs,
+    fallback: (bytes) => reference.decode(bytes),
+  });
+}
+
+/** The reference JSON decoder: parses the whole record into objects, then converts the columns read. */
+export function createReferenceJsonRowDecoder(table: TableSchema, opts: JsonDecoderOptions = {}): RowDecoder {
   const rowtimeProp = opts.rowtimeFieldName ?? jsonRowtimeSources.get(table);
   if (table.rowtimeIndex !== undefined && rowtimeProp === undefined) {
     throw userError(`table ${table.name} has a rowtime column but no ${ROWTIME_KEY} to fill it from`, { key: ROWTIME_KEY });
