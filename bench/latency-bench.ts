@@ -21,6 +21,7 @@ import { silentLogger } from '../src/core/logger.js';
 import { parseJobConfig } from '../src/config/index.js';
 import { prepareJob } from '../src/job/prepare.js';
 import { startJob } from '../src/job/stream-manager.js';
+import { BOOKING_JSON_SCHEMA, bookingJson } from './booking-json.js';
 
 const BROKER = process.env['BENCH_KAFKA'] ?? '127.0.0.1:9092';
 const RATE = Number(process.env['LATENCY_RATE'] ?? 20_000);
@@ -32,20 +33,6 @@ const LINGER = process.env['LATENCY_LINGER_MS'] ?? '5';
 const SQL =
   "SELECT order_number, UPPER(service_type) AS service, order_amount * 1.1 AS amount_with_tax, rowtime FROM booking WHERE status <> 'CANCELLED' AND order_amount > 10";
 
-const JSON_SCHEMA = {
-  type: 'object',
-  properties: {
-    order_number: { type: 'string' },
-    service_type: { type: 'string' },
-    service_area_id: { type: 'integer' },
-    status: { type: 'string' },
-    event_timestamp: { type: 'string', format: 'date-time' },
-    customer_id: { type: 'string' },
-    order_amount: { type: 'number' },
-    pickup: { type: 'object', properties: { latitude: { type: 'number' }, longitude: { type: 'number' }, name: { type: 'string' } } },
-    driver_id: { type: 'integer' },
-  },
-};
 
 /** The job process: runs until its parent kills it. */
 async function jobProcess(topic: string, sinkTopic: string): Promise<void> {
@@ -56,7 +43,7 @@ async function jobProcess(topic: string, sinkTopic: string): Promise<void> {
       {
         INPUT_SCHEMA_TABLE: 'booking',
         INPUT_DATATYPE: 'JSON',
-        INPUT_SCHEMA_JSON_SCHEMA: JSON.stringify(JSON_SCHEMA),
+        INPUT_SCHEMA_JSON_SCHEMA: JSON.stringify(BOOKING_JSON_SCHEMA),
         INPUT_SCHEMA_JSON_EVENT_TIMESTAMP_FIELD_NAME: 'event_timestamp',
         SOURCE_KAFKA_TOPIC_NAMES: topic,
         SOURCE_KAFKA_CONSUMER_CONFIG_BOOTSTRAP_SERVERS: BROKER,
@@ -128,7 +115,6 @@ async function main(): Promise<void> {
 
   const producer = kafka.producer();
   await producer.connect();
-  const services = ['GO_RIDE', 'GO_CAR', 'GO_FOOD', 'GO_SEND'];
   // One filtered-out record first, so connecting and fetching metadata are not in the timed part.
   await producer.send({ topic, acks: 1, messages: [{ partition: 0, value: Buffer.from(JSON.stringify({ status: 'CANCELLED', event_timestamp: new Date().toISOString() })) }] });
   const start = Date.now();
@@ -144,25 +130,8 @@ async function main(): Promise<void> {
     for (; sent < due; sent++) {
       const j = sent;
       const at = Date.now();
-      const cancelled = j % 5 === 0;
-      const amount = (j % 1000) / 10;
-      if (!cancelled && amount > 10) expected++;
-      messages.push({
-        partition: j % 2,
-        value: Buffer.from(
-          JSON.stringify({
-            order_number: `ORD-${j}`,
-            service_type: services[j % 4],
-            service_area_id: j % 50,
-            status: cancelled ? 'CANCELLED' : 'COMPLETED',
-            event_timestamp: new Date(at).toISOString(),
-            customer_id: `CUSTOMER-${String(j % 1000).padStart(8, '0')}`,
-            order_amount: amount,
-            pickup: { latitude: -6.2, longitude: 106.8, name: 'Jakarta Selatan' },
-            driver_id: 9_000_000_000 + j,
-          }),
-        ),
-      });
+      if (j % 5 !== 0 && (j % 1000) / 10 > 10) expected++;
+      messages.push({ partition: j % 2, value: bookingJson(j, at) });
     }
     if (messages.length > 0) await producer.send({ topic, acks: 1, messages });
     await new Promise((r) => setTimeout(r, 10));

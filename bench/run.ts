@@ -27,6 +27,7 @@ import { builtinFunctions } from '../src/sql/functions/index.js';
 import { planSql } from '../src/sql/planner.js';
 import { createFunctionCatalog } from '../src/udf/registry.js';
 import { daggerFunctions } from '../udfs/index.js';
+import { BOOKING_JSON_SCHEMA, bookingFields, bookingJson } from './booking-json.js';
 import { run as decodeBench } from './decode-bench.js';
 import { run as postBench } from './post-bench.js';
 import { run as parquetBench } from './parquet-bench.js';
@@ -55,21 +56,6 @@ const KAFKA_ROWS = Number(process.env['BENCH_KAFKA_ROWS'] ?? 300_000);
 const ONLY = process.env['BENCH_ONLY'];
 const BROKER = process.env['BENCH_KAFKA'] ?? '127.0.0.1:9092';
 const INPUT = process.env['BENCH_INPUT'] === 'json' ? 'json' : 'protobuf';
-/** The JSON input's schema: the protobuf message's fields (scripts/flink-bench.mjs uses the same). */
-const JSON_SCHEMA = {
-  type: 'object',
-  properties: {
-    order_number: { type: 'string' },
-    service_type: { type: 'string' },
-    service_area_id: { type: 'integer' },
-    status: { type: 'string' },
-    event_timestamp: { type: 'string', format: 'date-time' },
-    customer_id: { type: 'string' },
-    order_amount: { type: 'number' },
-    pickup: { type: 'object', properties: { latitude: { type: 'number' }, longitude: { type: 'number' }, name: { type: 'string' } } },
-    driver_id: { type: 'integer' },
-  },
-};
 const REPO = resolve(import.meta.dirname, '..', '..');
 
 const SCENARIOS: Record<string, string> = {
@@ -199,26 +185,16 @@ async function preload(topic: string, n: number): Promise<number> {
   await admin.disconnect();
   const producer = kafka.producer();
   await producer.connect();
-  const services = ['GO_RIDE', 'GO_CAR', 'GO_FOOD', 'GO_SEND'];
   const t0 = Date.UTC(2026, 0, 1);
   let bytes = 0;
   for (let i = 0; i < n; i += 5000) {
     const messages = [];
     for (let j = i; j < Math.min(n, i + 5000); j++) {
       const at = t0 + j * 10;
-      const fields = {
-        order_number: `ORD-${j}`,
-        service_type: services[j % 4],
-        service_area_id: j % 50,
-        status: j % 5 === 0 ? 'CANCELLED' : 'COMPLETED',
-        customer_id: `CUSTOMER-${String(j % 1000).padStart(8, '0')}`,
-        order_amount: (j % 1000) / 10,
-        pickup: { latitude: -6.2 + (j % 100) / 1000, longitude: 106.8 + (j % 100) / 1000, name: 'Jakarta Selatan' },
-        driver_id: 9_000_000_000 + j,
-      };
+      const fields = bookingFields(j);
       const value =
         INPUT === 'json'
-          ? Buffer.from(JSON.stringify({ ...fields, event_timestamp: new Date(at).toISOString() }))
+          ? bookingJson(j, at)
           : Buffer.from(type.encode(type.fromObject({ ...fields, event_timestamp: { seconds: Math.floor(at / 1000), nanos: (at % 1000) * 1e6 } })).finish());
       bytes += value.length;
       messages.push({ value, partition: j % 2 });
@@ -297,7 +273,7 @@ async function kafkaEndToEnd(name: string, sql: string, topic: string, sinkTopic
       {
         INPUT_SCHEMA_TABLE: 'booking',
         ...(INPUT === 'json'
-          ? { INPUT_DATATYPE: 'JSON', INPUT_SCHEMA_JSON_SCHEMA: JSON.stringify(JSON_SCHEMA), INPUT_SCHEMA_JSON_EVENT_TIMESTAMP_FIELD_NAME: 'event_timestamp' }
+          ? { INPUT_DATATYPE: 'JSON', INPUT_SCHEMA_JSON_SCHEMA: JSON.stringify(BOOKING_JSON_SCHEMA), INPUT_SCHEMA_JSON_EVENT_TIMESTAMP_FIELD_NAME: 'event_timestamp' }
           : { INPUT_SCHEMA_PROTO_CLASS: 'dirk.examples.BookingLogMessage', INPUT_SCHEMA_EVENT_TIMESTAMP_FIELD_INDEX: '5' }),
         SOURCE_KAFKA_TOPIC_NAMES: topic,
         SOURCE_KAFKA_CONSUMER_CONFIG_BOOTSTRAP_SERVERS: BROKER,

@@ -211,7 +211,7 @@ describe('generated JSON encoder against the reference encoder', () => {
       r() < 0.9 ? ts() : anyValue(),
       r() < 0.9 ? new Uint8Array([0, 1, 2]) : anyValue(),
       r() < 0.9 ? [ts(), null, ts()] : anyValue(),
-      r() < 0.9 ? new Map([['a', 1n << 60n], ['b', 2]]) : anyValue(),
+      r() < 0.9 ? new Map<string, unknown>([['a', 1n << 60n], ['b', 2]]) : anyValue(),
       r() < 0.9 ? { x: 0.5 } : anyValue(),
       anyValue(),
     ];
