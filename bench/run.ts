@@ -4,10 +4,12 @@
  * Prints one line per scenario and a summary; figures go into BENCHMARKS.md with the command.
  *
  * Options (env): BENCH_ROWS (in-process rows, default 2,000,000), BENCH_KAFKA_ROWS (default 300,000),
- * BENCH_ONLY=inprocess|kafka, BENCH_TOPIC=<a topic preloaded by an earlier run>, BENCH_SCENARIO=<part of a scenario name: tumble, hop, filter, join; in-process it also leaves out the decode, post and parquet parts>, BENCH_KAFKA=127.0.0.1:9092,
+ * BENCH_ONLY=inprocess|kafka, BENCH_TOPIC=<a topic preloaded by an earlier run>, BENCH_SCENARIO=<part of a scenario name: tumble, hop, filter, join, delivery; in-process it also leaves out the decode, post and parquet parts>, BENCH_KAFKA=127.0.0.1:9092,
  * BENCH_INPUT=protobuf|json (the Kafka half's booking records: protobuf, or the same values as JSON with an ISO-8601
  * event time, as scripts/flink-bench.mjs writes them; the join's payments stay protobuf).
  * Each line also gives the share of the run's wall time spent in garbage collection (`gc`).
+ * The `delivery` scenarios run filter+project Kafka to Kafka as an UNBOUNDED job with checkpoints (stopped once
+ * it has read every record), at-least-once against exactly-once at checkpoint intervals of 1 s and 10 s.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -265,7 +267,13 @@ function kafkaStream(table: string, protoClass: string, tsField: number, topic: 
   };
 }
 
-async function kafkaEndToEnd(name: string, sql: string, topic: string, sinkTopic: string | undefined, paymentTopic?: string): Promise<Result> {
+/** An UNBOUNDED run with checkpoints, stopped once every input record was read (the delivery scenarios). */
+interface Checkpointed {
+  readonly guarantee: 'AT_LEAST_ONCE' | 'EXACTLY_ONCE';
+  readonly intervalMs: number;
+}
+
+async function kafkaEndToEnd(name: string, sql: string, topic: string, sinkTopic: string | undefined, paymentTopic?: string, checkpointed?: Checkpointed): Promise<Result> {
   const { config } = parseJobConfig({
     FLINK_JOB_ID: `bench-${Date.now()}`,
     STREAMS: [
@@ -279,9 +287,10 @@ async function kafkaEndToEnd(name: string, sql: string, topic: string, sinkTopic
         SOURCE_KAFKA_CONSUMER_CONFIG_BOOTSTRAP_SERVERS: BROKER,
         SOURCE_KAFKA_CONSUMER_CONFIG_GROUP_ID: `bench-${Date.now()}-${Math.random()}`,
         SOURCE_KAFKA_CONSUMER_CONFIG_AUTO_OFFSET_RESET: 'earliest',
-        SOURCE_DETAILS: [{ SOURCE_TYPE: 'BOUNDED', SOURCE_NAME: 'KAFKA_SOURCE' }],
+        SOURCE_DETAILS: [{ SOURCE_TYPE: checkpointed ? 'UNBOUNDED' : 'BOUNDED', SOURCE_NAME: 'KAFKA_SOURCE' }],
       },
     ],
+    ...(checkpointed ? { FLINK_CHECKPOINT_INTERVAL_MS: String(checkpointed.intervalMs), SINK_KAFKA_DELIVERY_GUARANTEE: checkpointed.guarantee } : {}),
     FLINK_SQL_QUERY: sql,
     FLINK_WATERMARK_DELAY_MS: '1000',
     FLINK_WATERMARK_PER_PARTITION_ENABLE: 'true',
@@ -305,7 +314,18 @@ async function kafkaEndToEnd(name: string, sql: string, topic: string, sinkTopic
   const g0 = gcMs;
   const c0 = process.cpuUsage();
   const t0 = performance.now();
-  const running = await startJob(job, { logger: silentLogger, checkpointDir: dir, out: devNull, onBatch: (ms) => batchMs.push(ms) });
+  let read = 0;
+  const running = await startJob(job, {
+    logger: silentLogger,
+    checkpointDir: dir,
+    out: devNull,
+    onBatch: (ms, rows) => {
+      batchMs.push(ms);
+      read += rows;
+      // Unbounded: a graceful stop (final checkpoint and commit) once everything was read.
+      if (checkpointed && read >= KAFKA_ROWS) void running.stop();
+    },
+  });
   await running.done;
   const seconds = (performance.now() - t0) / 1000;
   await new Promise((r) => setTimeout(r, 50));
@@ -373,6 +393,15 @@ async function main(): Promise<void> {
       const r = await kafkaEndToEnd('interval join', SCENARIOS['interval join']!, topic, undefined, payments);
       print(r);
       if (r.outputRows !== KAFKA_ROWS) console.log(`  interval join: expected ${KAFKA_ROWS.toLocaleString('en-US')} joined rows, got ${r.outputRows.toLocaleString('en-US')}`);
+    }
+    if (want('delivery')) {
+      // Kafka to Kafka with checkpoints: what transactions cost (one commit, with sendOffsets, per checkpoint).
+      for (const intervalMs of [1000, 10_000]) {
+        for (const guarantee of ['AT_LEAST_ONCE', 'EXACTLY_ONCE'] as const) {
+          const label = `${guarantee === 'EXACTLY_ONCE' ? 'exactly' : 'at-least'}-once ckpt ${intervalMs / 1000}s`;
+          print(await kafkaEndToEnd(label, SCENARIOS['filter+project']!, topic, `${topic}-out`, undefined, { guarantee, intervalMs }));
+        }
+      }
     }
   }
 }

@@ -18,6 +18,7 @@ import { prepareJob, type PreparedJob } from '../job/prepare.js';
 import { startJob as startPreparedJob, validateSinkCompatibility, type RunningJob } from '../job/stream-manager.js';
 
 export { DirkError } from '../core/errors.js';
+export { Decimal, parseDecimal } from '../core/decimal.js';
 export type { Logger, LogLevel } from '../core/logger.js';
 export type { JobConfig } from '../config/index.js';
 export { ConfigErrors } from '../config/config-errors.js';
@@ -98,7 +99,7 @@ export interface StartOptions extends LoadOptions {
   readonly onRow?: (change: Change) => void | Promise<void>;
   /** Makes the results available through `job.changes()` instead of the configured sink. */
   readonly changes?: boolean;
-  /** Where checkpoints go; default .dirk/checkpoints/<job id> under the working directory. */
+  /** Where checkpoints go; default .dirk/checkpoints/<job id> under the working directory (the CLI: next to the job file). */
   readonly checkpointDir?: string;
 }
 

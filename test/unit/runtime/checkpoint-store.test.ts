@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { CheckpointStore, type Checkpoint } from '../../../src/runtime/checkpoint-store.js';
+import { Decimal } from '../../../src/core/decimal.js';
 
 const checkpoint = (id: number): Checkpoint => ({
   id,
@@ -18,6 +19,18 @@ const dir = (): string => mkdtempSync(join(tmpdir(), 'dirk-ckpt-'));
 const files = (d: string): string[] => readdirSync(d).sort();
 
 describe('CheckpointStore', () => {
+  it('gives DECIMAL values in state back as Decimal instances (exact sums, MIN/MAX values)', () => {
+    const d = dir();
+    const store = new CheckpointStore(d);
+    const c: Checkpoint = { ...checkpoint(1), operatorStates: [new Map([['k', { s: 150n, v: new Decimal(150n, 2), xs: [new Decimal(-5n, 1)] }]])] };
+    store.save(c);
+    const back = store.latest()!;
+    const acc = (back.operatorStates[0] as Map<string, { v: Decimal; xs: Decimal[] }>).get('k')!;
+    expect(acc.v).toBeInstanceOf(Decimal);
+    expect(String(acc.v)).toBe('1.50');
+    expect(String(acc.xs[0])).toBe('-0.5');
+  });
+
   it('returns undefined for an empty or missing folder', () => {
     expect(new CheckpointStore(join(dir(), 'none')).latest()).toBeUndefined();
   });
@@ -28,6 +41,20 @@ describe('CheckpointStore', () => {
     for (let id = 1; id <= 5; id++) store.save(checkpoint(id));
     expect(files(d)).toEqual(['ckpt-4.ckpt', 'ckpt-5.ckpt']);
     expect(store.latest()).toEqual(checkpoint(5));
+  });
+
+  it('get(id) reads one checkpoint; a protected older one survives pruning (exactly-once: the committed one)', () => {
+    const d = dir();
+    const store = new CheckpointStore(d);
+    for (let id = 1; id <= 4; id++) store.save(checkpoint(id), 1);
+    expect(files(d)).toEqual(['ckpt-1.ckpt', 'ckpt-3.ckpt', 'ckpt-4.ckpt']);
+    expect(store.get(1)).toEqual(checkpoint(1));
+    expect(store.get(2)).toBeUndefined();
+    expect(store.ids()).toEqual([4, 3, 1]);
+    store.save(checkpoint(5), 4);
+    expect(files(d)).toEqual(['ckpt-4.ckpt', 'ckpt-5.ckpt']);
+    truncateSync(join(d, 'ckpt-5.ckpt'), 10);
+    expect(() => store.get(5)).toThrow(/cut short|checksum/);
   });
 
   it('falls back to the previous checkpoint when the latest file is truncated', () => {
