@@ -49,7 +49,6 @@ function slotKind(t: SqlType | undefined): JsonSlotKind {
       return 'int';
     case 'DOUBLE':
     case 'FLOAT':
-    case 'DECIMAL':
       return 'double';
     case 'BOOLEAN':
       return 'boolean';

@@ -146,6 +146,8 @@ export class JsonScanner {
       return neg ? -x : x;
     }
     const text = b.latin1Slice(start, p);
+    // More digits than a double holds, not an integer: the reference codec keeps it exact as a DECIMAL value.
+    if (!int && digits > 15) throw JSON_SYNTAX;
     const x = Number(text);
     if (!int || Number.isSafeInteger(x)) return x;
     return BigInt(text);
