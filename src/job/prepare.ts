@@ -216,7 +216,10 @@ export function streamDecoder(job: PreparedJob, table: string, options: { onSche
   }
   if (t.stream.dataType === 'AVRO') return createAvroRowDecoder(schema, avroClient(job.config), used);
   if (t.stream.dataType === 'JSON') {
-    return createJsonRowDecoder(schema, t.stream.jsonEventTimestampFieldName ? { rowtimeFieldName: t.stream.jsonEventTimestampFieldName } : {});
+    return createJsonRowDecoder(schema, {
+      columns: used,
+      ...(t.stream.jsonEventTimestampFieldName ? { rowtimeFieldName: t.stream.jsonEventTimestampFieldName } : {}),
+    });
   }
   return createProtoRowDecoder(job.registry!, t.stream.protoClass!, schema, {
     columns: used,
