@@ -1,7 +1,8 @@
 /**
  * Dirk's web UI: plain TypeScript over the control-plane REST API, no framework. Hash routes:
  * #/jobs (list), #/jobs/<id> (graph, live numbers, events, errors, config), #/new and #/edit/<id> (a job
- * form with validation messages inline), #/pipelines (each pipeline's stages as a DAG).
+ * form with validation messages inline), #/pipelines (each pipeline's stages as a DAG), #/schemas (the built-in
+ * registry's descriptor sets).
  */
 
 interface JobView {
@@ -78,6 +79,7 @@ async function route(): Promise<void> {
     else if (page === 'new') await editPage(undefined);
     else if (page === 'edit' && arg) await editPage(decodeURIComponent(arg));
     else if (page === 'pipelines') await pipelinesPage();
+    else if (page === 'schemas') await schemasPage();
     else await jobsPage();
   } catch (e) {
     app.replaceChildren(h('p', { class: 'errors' }, (e as Error).message));
@@ -304,6 +306,29 @@ async function pipelinesPage(): Promise<void> {
     parts.push(h('div', { class: 'panel', 'data-pipeline': p.name }, h('h3', {}, p.name), drawGraph(graph, `pipeline-${p.name}`)));
   }
   app.replaceChildren(...parts);
+}
+
+interface SchemaView {
+  namespace: string;
+  name: string;
+  url: string;
+  versions: { version: number; createdAt: string; bytes: number; messages: string[] }[];
+}
+
+async function schemasPage(): Promise<void> {
+  const { schemas } = await api<{ schemas: SchemaView[] }>('GET', '/api/schemas');
+  const rows = schemas.map((s) => {
+    const latest = s.versions[s.versions.length - 1]!;
+    return h('tr', { 'data-schema': `${s.namespace}/${s.name}` },
+      h('td', {}, `${s.namespace}/${s.name}`),
+      h('td', {}, String(latest.version)),
+      h('td', {}, latest.createdAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z')),
+      h('td', {}, latest.messages.filter((m) => !m.startsWith('google.protobuf.')).join(', ')),
+      h('td', { class: 'muted' }, s.url),
+    );
+  });
+  const table = h('table', { id: 'schemas' }, h('tr', {}, ...['Schema', 'Latest version', 'Published', 'Messages', 'Stencil URL (SCHEMA_REGISTRY_STENCIL_URLS)'].map((t) => h('th', {}, t))), ...rows);
+  app.replaceChildren(h('h2', {}, 'Schemas'), schemas.length ? table : h('p', { class: 'muted' }, 'No schemas. Publish one with POST /api/schemas.'));
 }
 
 window.addEventListener('hashchange', () => void route());
