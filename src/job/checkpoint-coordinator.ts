@@ -27,7 +27,10 @@ export interface CheckpointMetrics {
 }
 
 export interface CheckpointCoordinatorOptions {
-  readonly store: Pick<CheckpointStore, 'latest' | 'save'>;
+  /** `save` answers the bytes written; `record` keeps the checkpoint history (both optional for test stores). */
+  readonly store: Pick<CheckpointStore, 'latest'> & { save(c: Checkpoint): number | void; record?: CheckpointStore['record'] };
+  /** Told about every completed checkpoint (state size metrics). */
+  readonly observe?: (done: { readonly checkpoint: Checkpoint; readonly bytes: number; readonly durationMs: number }) => void;
   /** Named in the "taken for a different query" warning. */
   readonly checkpointDir: string;
   /** Identifies the query; a checkpoint of another query is not restored. */
@@ -132,7 +135,7 @@ export class CheckpointCoordinator {
     try {
       await this.flushOutput();
       const c = this.snapshot(started);
-      o.store.save(c);
+      const bytes = o.store.save(c) ?? 0;
       this.checkpointId = c.id;
       // Only a completed checkpoint's positions are committed. A crash between save and commit is
       // harmless: the restart seeks to the saved positions, whatever the group has committed.
@@ -140,7 +143,14 @@ export class CheckpointCoordinator {
       this.lastCompleted = c.id;
       this.consecutiveFailures = 0;
       o.metrics.completed.inc();
-      o.metrics.durationSeconds.observe((now() - started) / 1000);
+      const durationMs = now() - started;
+      o.metrics.durationSeconds.observe(durationMs / 1000);
+      try {
+        o.store.record?.({ id: c.id, takenAt: started, durationMs, bytes, positions: c.positions });
+        o.observe?.({ checkpoint: c, bytes, durationMs });
+      } catch (e) {
+        o.logger.warn(`checkpoint ${c.id} complete, but recording its history failed: ${(e as Error).message}`);
+      }
       o.logger.debug(`checkpoint ${c.id} complete`);
     } catch (e) {
       this.failed(e);

@@ -1,5 +1,5 @@
 import { StatusSource } from './job-status.js';
-import { checkpointMetricsCountingErrors, createJobSeries, errorDomain, operatorRecordCounter } from './job-metrics.js';
+import { checkpointMetricsCountingErrors, checkpointObserver, createJobSeries, errorDomain, operatorRecordCounter, outputLagTracker } from './job-metrics.js';
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { Sink, SinkMetrics, Source } from '../core/connector.js';
@@ -181,6 +181,8 @@ interface Pipeline {
   readonly status: StatusSource;
   /** Longbow, post-processors and post transformers between the SQL and the sink, when the job has them. */
   readonly post: RunningPostChain | undefined;
+  /** Measures state and checkpoint sizes at every completed checkpoint. */
+  readonly observeCheckpoint: ReturnType<typeof checkpointObserver>;
 }
 
 /** Opens telemetry, UDFs, the metrics server, the sink, the side outputs, the dataflow and the sources. */
@@ -236,17 +238,20 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
   // a failing stage stops the job through the hook runJob sets.
   const post = job.post ? await startPostChain(job, { logger, telemetry, write, onError: (e) => failures.post(e) }) : undefined;
   if (post) closers.push({ what: 'the post-processors', close: () => post.close() });
+  const operatorLabels: string[] = [];
+  const outputLag = outputLagTracker(telemetry, (passThrough?.plan ?? job.plan).root.rowtimeIndex);
+  closers.push({ what: 'the output lag gauge', close: async () => outputLag.close() });
   const dataflow = buildDataflow(
     passThrough?.plan ?? job.plan,
     {
-      data: (rows: Row[], kinds?: RowKind[]) => (post ? post.push(rows, kinds) : write(rows, kinds)),
-      watermark: (time: number) => post?.watermark(time),
+      data: (rows: Row[], kinds?: RowKind[]) => (outputLag.rows(rows), post ? post.push(rows, kinds) : write(rows, kinds)),
+      watermark: (time: number) => (outputLag.watermark(time), post?.watermark(time)),
     },
     {
       hooks: { late: (rows, info) => lateOutput.late(rows, info) },
       retentionMs: config.retentionIdleStateMinutes * 60_000,
       now: Date.now,
-      countRecords: operatorRecordCounter(telemetry),
+      countRecords: operatorRecordCounter(telemetry, operatorLabels),
     },
   );
 
@@ -283,7 +288,7 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
     const watcher = watchTransformerFolders(config.processors.transformerFolders, stages, job.transformers.job, logger);
     closers.push({ what: 'the transformer watcher', close: () => watcher.close() });
   }
-  return { telemetry, udfs, metricsServer, sink, lateOutput, dataflow, inputs, status, post, origin };
+  return { telemetry, udfs, metricsServer, sink, lateOutput, dataflow, inputs, status, post, origin, observeCheckpoint: checkpointObserver(telemetry, operatorLabels) };
 }
 
 async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, closeAll: (logger: Logger) => Promise<void>): Promise<RunningJob> {
@@ -338,6 +343,7 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
     },
     tolerableFailures: config.checkpoint.tolerableFailures,
     metrics: checkpointMetricsCountingErrors(telemetry),
+    observe: p.observeCheckpoint,
     logger,
     stopWith,
   });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { SourcePositions } from '../core/connector.js';
@@ -28,6 +28,39 @@ export interface Checkpoint {
   readonly preprocessors?: Readonly<Record<string, readonly unknown[]>>;
   /** Post-processor stage state, one entry per stage of the chain (post transformers' dedup keys, SQL state). */
   readonly postprocessors?: readonly unknown[];
+}
+
+/** One line of a checkpoint folder's history.jsonl. */
+export interface CheckpointRecord {
+  readonly id: number;
+  /** Epoch ms when the checkpoint started. */
+  readonly takenAt: number;
+  readonly durationMs: number;
+  readonly bytes: number;
+  readonly positions: Readonly<Record<string, SourcePositions>>;
+}
+
+const HISTORY_FILE = 'history.jsonl';
+const HISTORY_KEPT = 100;
+
+/** The newest `limit` entries of a checkpoint folder's history, newest first; [] when there is none. */
+export function readCheckpointHistory(dir: string, limit: number): CheckpointRecord[] {
+  let text: string;
+  try {
+    text = readFileSync(join(dir, HISTORY_FILE), 'utf8');
+  } catch {
+    return [];
+  }
+  const out: CheckpointRecord[] = [];
+  for (const line of text.split('\n').filter(Boolean).reverse()) {
+    if (out.length >= limit) break;
+    try {
+      out.push(JSON.parse(line) as CheckpointRecord);
+    } catch {
+      // a line cut by a crash mid-append: skipped
+    }
+  }
+  return out;
 }
 
 const MAGIC = Buffer.from('DIRKCKP1');
@@ -72,7 +105,8 @@ export class CheckpointStore {
     return undefined;
   }
 
-  save(c: Checkpoint): void {
+  /** Writes the checkpoint; returns the file's size in bytes. */
+  save(c: Checkpoint): number {
     mkdirSync(this.dir, { recursive: true });
     const file = join(this.dir, `ckpt-${c.id}.ckpt`);
     const tmp = `${file}.tmp`;
@@ -90,6 +124,18 @@ export class CheckpointStore {
     renameSync(tmp, file);
     syncDir(this.dir);
     this.prune(c.id);
+    return MAGIC.length + HASH_BYTES + payload.length;
+  }
+
+  /**
+   * Appends one completed checkpoint to `history.jsonl` beside the files (what `dirk serve` shows as the
+   * job's checkpoint history); the file is cut to its newest HISTORY_KEPT lines when it doubles that.
+   */
+  record(entry: CheckpointRecord): void {
+    const file = join(this.dir, HISTORY_FILE);
+    appendFileSync(file, `${JSON.stringify(entry)}\n`);
+    const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
+    if (lines.length > 2 * HISTORY_KEPT) writeFileSync(file, `${lines.slice(-HISTORY_KEPT).join('\n')}\n`);
   }
 
   /** Checkpoint files, newest first. */

@@ -102,6 +102,12 @@ export const ROUTES: readonly Route[] = [
   },
   {
     method: 'GET',
+    path: '/api/jobs/:id/checkpoints',
+    mutating: false,
+    handler: async ({ plane }, _r, url, p) => ({ status: 200, body: { checkpoints: await plane.checkpoints(p['id']!, queryInt(url, 'limit', 20, 100)) } }),
+  },
+  {
+    method: 'GET',
     path: '/api/jobs/:id/plan',
     mutating: false,
     handler: async ({ plane }, _r, _u, p) => {

@@ -21,6 +21,7 @@ const SUMMARY: Record<string, string> = {
   'POST /api/jobs/{id}/restart': 'Restart a job process (also after it failed)',
   'GET /api/jobs/{id}/logs': 'The last lines the job printed (secrets masked)',
   'GET /api/jobs/{id}/events': 'State changes with time and reason',
+  'GET /api/jobs/{id}/checkpoints': 'The last completed checkpoints (limit=N, default 20, at most 100), newest first: id, start time, duration, size in bytes, source positions',
   'GET /api/jobs/{id}/plan': 'The plan as text and as a graph of operators',
   'GET /api/jobs/{id}/metrics': "A summary of the job's own metrics (records, lag, watermark, checkpoints)",
   'GET /api/catalogue': 'Sources, sinks, processors and functions this installation offers, with config keys',

@@ -226,6 +226,30 @@ export const METRICS = {
     type: 'counter',
     labels: ['operator'],
   }),
+  operatorStateKeys: def({
+    name: 'dirk_operator_state_keys',
+    help: 'Entries of the keyed structures in an operator\'s state (groups, panes, buffered rows; approximate), measured at each checkpoint.',
+    type: 'gauge',
+    labels: ['operator'],
+  }),
+  operatorStateBytes: def({
+    name: 'dirk_operator_state_bytes',
+    help: 'Size of an operator\'s state as serialized into the checkpoint, measured at each checkpoint.',
+    type: 'gauge',
+    labels: ['operator'],
+  }),
+  outputEventTimeLag: def({
+    name: 'dirk_output_event_time_lag_seconds',
+    help: 'Processing time minus the event time the output has reached (the larger of the output watermark and the newest emitted row\'s event time); 0 until the output has an event time.',
+    type: 'gauge',
+    labels: [],
+  }),
+  checkpointSize: def({
+    name: 'dirk_checkpoint_size_bytes',
+    help: 'Size of the last completed checkpoint file.',
+    type: 'gauge',
+    labels: [],
+  }),
   checkpoints: def({
     name: 'dirk_checkpoints_total',
     help: 'Checkpoints by outcome (completed, failed).',
