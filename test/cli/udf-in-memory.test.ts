@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, watch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { jsonFileStream } from '../helpers/jobs.js';
 import { runCli } from '../helpers/process.js';
 
 /**
@@ -36,17 +37,7 @@ export const Tag = defineScalar({ name: 'Tag', signatures: [{ params: ['STRING']
       job,
       JSON.stringify({
         FLINK_JOB_ID: 'udf-in-memory',
-        STREAMS: [
-          {
-            INPUT_SCHEMA_TABLE: 'rides',
-            INPUT_DATATYPE: 'JSON',
-            INPUT_SCHEMA_JSON_SCHEMA: { type: 'object', properties: { city: { type: 'string' }, ts: { type: 'string', format: 'date-time' } } },
-            INPUT_SCHEMA_JSON_EVENT_TIMESTAMP_FIELD_NAME: 'ts',
-            SOURCE_DETAILS: [{ SOURCE_TYPE: 'BOUNDED', SOURCE_NAME: 'FILE_SOURCE' }],
-            SOURCE_FILE_PATH: data,
-            SOURCE_FILE_FORMAT: 'JSONL',
-          },
-        ],
+        STREAMS: [jsonFileStream('rides', data, ['city'], 'ts')],
         FLINK_ROWTIME_ATTRIBUTE_NAME: 'rowtime',
         FLINK_SQL_QUERY: 'SELECT Tag(city) AS tag FROM rides',
         UDF_FOLDERS: udfs,

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ApiKeyPool } from '../../src/processors/api-keys/api-key-pool.js';
+import { jsonFileStream } from '../helpers/jobs.js';
 import { REPO_ROOT, runCli } from '../helpers/process.js';
 
 const hits: { at: number; key: string; drawn: number }[] = [];
@@ -96,15 +97,7 @@ describe('a shared API key pool across processes', () => {
       const file = join(dir, `${name}.json`);
       writeFileSync(file, JSON.stringify({
         FLINK_JOB_ID: `it-keys-${name}`,
-        STREAMS: [{
-          INPUT_SCHEMA_TABLE: 'rides',
-          INPUT_DATATYPE: 'JSON',
-          INPUT_SCHEMA_JSON_SCHEMA: { type: 'object', properties: { ride_id: { type: 'string' }, event_time: { type: 'string', format: 'date-time' } } },
-          INPUT_SCHEMA_JSON_EVENT_TIMESTAMP_FIELD_NAME: 'event_time',
-          SOURCE_DETAILS: [{ SOURCE_TYPE: 'BOUNDED', SOURCE_NAME: 'FILE_SOURCE' }],
-          SOURCE_FILE_PATH: data,
-          SOURCE_FILE_FORMAT: 'JSONL',
-        }],
+        STREAMS: [jsonFileStream('rides', data, ['ride_id'], 'event_time')],
         FLINK_ROWTIME_ATTRIBUTE_NAME: 'rowtime',
         FLINK_SQL_QUERY: 'SELECT ride_id FROM rides',
         PROCESSOR_POSTPROCESSOR_ENABLE: 'true',
