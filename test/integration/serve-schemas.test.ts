@@ -130,7 +130,7 @@ describe('schemas through dirk serve', () => {
     expect(one.data.schema.versions.map((v: { version: number }) => v.version)).toEqual([1, 2, 3]);
     expect(one.data.schema.jobs).toEqual(['pinned', 'reads-amount']);
     expect((await call(s, 'GET', '/api/schemas/dirk/nope')).status).toBe(404);
-    const openapi = await (await fetch(`${s.url}/openapi.json`)).json();
+    const openapi = (await (await fetch(`${s.url}/openapi.json`)).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/api/schemas', '/api/schemas/{namespace}/{name}']));
 
     // the store survives a service restart
