@@ -7,8 +7,7 @@ import { DirkError } from '../core/errors.js';
 import type { RecordCounter } from '../runtime/dataflow.js';
 import type { CheckpointMetrics, Telemetry } from '../telemetry/index.js';
 import type { PreparedJob } from './prepare.js';
-import { serialize } from 'node:v8';
-import type { Checkpoint } from '../runtime/checkpoint-store.js';
+import type { Checkpoint, CheckpointRecord } from '../runtime/checkpoint-store.js';
 
 const DOMAINS = ['user', 'external', 'internal'] as const;
 
@@ -23,6 +22,7 @@ export function createJobSeries(telemetry: Telemetry, job: PreparedJob): void {
   telemetry.checkpointMetrics();
   telemetry.checkpointSizeBytes();
   telemetry.outputEventTimeLagMs();
+  telemetry.restarts();
   for (const def of job.userFunctions) telemetry.udfMetrics(def.name);
 }
 
@@ -46,20 +46,29 @@ export function operatorRecordCounter(telemetry: Telemetry, labels: string[] = [
 }
 
 /**
- * At every completed checkpoint: the file's size, and each operator's state size (its serialized bytes,
- * and the entries of its keyed structures). `labels` are the operators' metric labels by position, as
- * operatorRecordCounter filled them.
+ * At every completed checkpoint: its line in the checkpoint history, the file's size, and each operator's
+ * state size: the entries of its keyed structures, and a bytes estimate (the file's size shared out by
+ * entries; serializing each state again would cost as much as the checkpoint). `labels` are the
+ * operators' metric labels by position, as operatorRecordCounter filled them.
  */
-export function checkpointObserver(telemetry: Telemetry, labels: readonly string[]): (done: { checkpoint: Checkpoint; bytes: number }) => void {
+export function checkpointObserver(
+  telemetry: Telemetry,
+  labels: readonly string[],
+  store: { fileBytes(id: number): number; record(entry: CheckpointRecord): void },
+): (done: { checkpoint: Checkpoint; durationMs: number }) => void {
   const size = telemetry.checkpointSizeBytes();
-  return ({ checkpoint, bytes }) => {
+  return ({ checkpoint, durationMs }) => {
+    const bytes = store.fileBytes(checkpoint.id);
     size.set(bytes);
-    checkpoint.operatorStates.forEach((state, i) => {
+    store.record({ id: checkpoint.id, takenAt: checkpoint.takenAt, durationMs, bytes, positions: checkpoint.positions });
+    const entries = checkpoint.operatorStates.map((state) => stateEntries(state));
+    const total = entries.reduce((a, b) => a + b, 0);
+    entries.forEach((n, i) => {
       const label = labels[i];
       if (label === undefined) return;
       const m = telemetry.operatorState(label);
-      m.bytes.set(state === null || state === undefined ? 0 : serialize(state).length);
-      m.keys.set(stateEntries(state));
+      m.keys.set(n);
+      m.bytes.set(total === 0 ? 0 : Math.round((bytes * n) / total));
     });
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkpointObserver, operatorRecordCounter, outputLagTracker, stateEntries } from '../../../src/job/job-metrics.js';
-import type { Checkpoint } from '../../../src/runtime/checkpoint-store.js';
+import type { Checkpoint, CheckpointRecord } from '../../../src/runtime/checkpoint-store.js';
 import { createTelemetry } from '../../../src/telemetry/telemetry.js';
 
 /** The state, checkpoint and output-lag gauges a job fills (dirk_operator_state_*, dirk_checkpoint_size_bytes, dirk_output_event_time_lag_seconds). */
@@ -16,16 +16,17 @@ describe('job metrics', () => {
     expect(text).toContain('dirk_operator_state_bytes{operator="1:WindowAggregate",job="state"} 0');
 
     const panes = new Map([['k1', { n: 1 }], ['k2', { n: 2 }], ['k3', { n: 3 }]]);
-    const checkpoint = { id: 1, takenAt: 0, planFingerprint: 'x', positions: {}, watermarks: {}, operatorStates: [null, { panes, fired: [1, 2] }] } satisfies Checkpoint;
-    const observe = checkpointObserver(t, labels);
+    const checkpoint = { id: 1, takenAt: 7, planFingerprint: 'x', positions: { t: { 'topic:0': '42' } }, watermarks: {}, operatorStates: [null, { panes, fired: [1, 2] }] } satisfies Checkpoint;
+    const recorded: CheckpointRecord[] = [];
+    const observe = checkpointObserver(t, labels, { fileBytes: () => 5000, record: (e) => recorded.push(e) });
     expect(await t.registry.metrics()).toContain('dirk_checkpoint_size_bytes{job="state"} 0');
-    observe({ checkpoint, bytes: 4321 });
+    observe({ checkpoint, durationMs: 12 });
     text = await t.registry.metrics();
-    expect(text).toContain('dirk_checkpoint_size_bytes{job="state"} 4321');
+    expect(text).toContain('dirk_checkpoint_size_bytes{job="state"} 5000');
     expect(text).toContain('dirk_operator_state_keys{operator="1:WindowAggregate",job="state"} 5');
+    expect(text).toContain('dirk_operator_state_bytes{operator="1:WindowAggregate",job="state"} 5000');
     expect(text).toContain('dirk_operator_state_bytes{operator="0:Project",job="state"} 0');
-    const bytes = Number(/dirk_operator_state_bytes\{operator="1:WindowAggregate",job="state"\} (\d+)/.exec(text)![1]);
-    expect(bytes).toBeGreaterThan(20);
+    expect(recorded).toEqual([{ id: 1, takenAt: 7, durationMs: 12, bytes: 5000, positions: { t: { 'topic:0': '42' } } }]);
   });
 
   it('counts keyed structures at the top and one level down', () => {
