@@ -8,6 +8,7 @@ import type { RecordCounter } from '../runtime/dataflow.js';
 import type { CheckpointMetrics, Telemetry } from '../telemetry/index.js';
 import type { PreparedJob } from './prepare.js';
 import type { Checkpoint, CheckpointRecord } from '../runtime/checkpoint-store.js';
+import { countEntries } from '../runtime/state/capture.js';
 
 const DOMAINS = ['user', 'external', 'internal'] as const;
 
@@ -47,7 +48,7 @@ export function operatorRecordCounter(telemetry: Telemetry, labels: string[] = [
 
 /**
  * At every completed checkpoint: its line in the checkpoint history, the file's size, and each operator's
- * state size: the entries of its keyed structures, and a bytes estimate (the file's size shared out by
+ * state size: the entries of its keyed state (the Maps it holds, at any depth), and a bytes estimate (the file's size shared out by
  * entries; serializing each state again would cost as much as the checkpoint). `labels` are the
  * operators' metric labels by position, as operatorRecordCounter filled them.
  */
@@ -61,7 +62,7 @@ export function checkpointObserver(
     const bytes = store.fileBytes(checkpoint.id);
     size.set(bytes);
     store.record({ id: checkpoint.id, takenAt: checkpoint.takenAt, durationMs, bytes, positions: checkpoint.positions });
-    const entries = checkpoint.operatorStates.map((state) => stateEntries(state));
+    const entries = checkpoint.operatorStates.map((state) => countEntries([state]));
     const total = entries.reduce((a, b) => a + b, 0);
     entries.forEach((n, i) => {
       const label = labels[i];
@@ -71,16 +72,6 @@ export function checkpointObserver(
       m.bytes.set(total === 0 ? 0 : Math.round((bytes * n) / total));
     });
   };
-}
-
-/** Entries of the keyed structures of a state: Map, Set and array sizes, at the top and one level down. */
-export function stateEntries(state: unknown, depth = 0): number {
-  if (state instanceof Map || state instanceof Set) return state.size;
-  if (Array.isArray(state)) return state.length;
-  if (typeof state !== 'object' || state === null || depth > 0) return 0;
-  let n = 0;
-  for (const v of Object.values(state)) n += stateEntries(v, depth + 1);
-  return n;
 }
 
 /**

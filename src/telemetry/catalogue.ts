@@ -228,7 +228,7 @@ export const METRICS = {
   }),
   operatorStateKeys: def({
     name: 'dirk_operator_state_keys',
-    help: 'Entries of the keyed structures in an operator\'s state (groups, panes, buffered rows; approximate), measured at each checkpoint.',
+    help: 'Entries of an operator\'s keyed state (the Maps its state holds), measured at each checkpoint.',
     type: 'gauge',
     labels: ['operator'],
   }),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkpointObserver, operatorRecordCounter, outputLagTracker, stateEntries } from '../../../src/job/job-metrics.js';
+import { checkpointObserver, operatorRecordCounter, outputLagTracker } from '../../../src/job/job-metrics.js';
 import type { Checkpoint, CheckpointRecord } from '../../../src/runtime/checkpoint-store.js';
 import { createTelemetry } from '../../../src/telemetry/telemetry.js';
 
@@ -16,23 +16,17 @@ describe('job metrics', () => {
     expect(text).toContain('dirk_operator_state_bytes{operator="1:WindowAggregate",job="state"} 0');
 
     const panes = new Map([['k1', { n: 1 }], ['k2', { n: 2 }], ['k3', { n: 3 }]]);
-    const checkpoint = { id: 1, takenAt: 7, planFingerprint: 'x', positions: { t: { 'topic:0': '42' } }, watermarks: {}, operatorStates: [null, { panes, fired: [1, 2] }] } satisfies Checkpoint;
+    const checkpoint = { id: 1, takenAt: 7, planFingerprint: 'x', positions: { t: { 'topic:0': '42' } }, watermarks: {}, operatorStates: [null, { $kind: 'window', $v: 1, data: { panes, fired: [1, 2] } }] } satisfies Checkpoint;
     const recorded: CheckpointRecord[] = [];
     const observe = checkpointObserver(t, labels, { fileBytes: () => 5000, record: (e) => recorded.push(e) });
     expect(await t.registry.metrics()).toContain('dirk_checkpoint_size_bytes{job="state"} 0');
     observe({ checkpoint, durationMs: 12 });
     text = await t.registry.metrics();
     expect(text).toContain('dirk_checkpoint_size_bytes{job="state"} 5000');
-    expect(text).toContain('dirk_operator_state_keys{operator="1:WindowAggregate",job="state"} 5');
+    expect(text).toContain('dirk_operator_state_keys{operator="1:WindowAggregate",job="state"} 3');
     expect(text).toContain('dirk_operator_state_bytes{operator="1:WindowAggregate",job="state"} 5000');
     expect(text).toContain('dirk_operator_state_bytes{operator="0:Project",job="state"} 0');
     expect(recorded).toEqual([{ id: 1, takenAt: 7, durationMs: 12, bytes: 5000, positions: { t: { 'topic:0': '42' } } }]);
-  });
-
-  it('counts keyed structures at the top and one level down', () => {
-    expect(stateEntries(new Map([[1, 1]]))).toBe(1);
-    expect(stateEntries({ a: new Set([1, 2]), b: [1, 2, 3], c: 7, d: { deep: [1, 2] } })).toBe(5);
-    expect(stateEntries(null)).toBe(0);
   });
 
   it('reports now minus the event time the output reached', async () => {
