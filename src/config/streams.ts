@@ -98,8 +98,16 @@ function parseStream(raw: Record<string, unknown>, index: number, ctx: StreamCon
   const table = s.required('INPUT_SCHEMA_TABLE', 'a table name');
   if (table && /[`\s]/.test(table)) s.error('INPUT_SCHEMA_TABLE', 'a table name without backticks or spaces', table);
 
+  // A wrong INPUT_DATATYPE or SOURCE_DETAILS is reported once: the keys that only its fallback would need
+  // (the proto keys after "JSN", the Kafka keys after an unreadable SOURCE_DETAILS) are not reported as
+  // missing on top of it. For the data type, the keys the stream does have say which one was meant.
+  const errorsBefore = s.issues.errors.length;
   const dataType = readStreamKey(s, 'INPUT_DATATYPE');
+  const dataTypeBad = s.issues.errors.length > errorsBefore;
+  const errorsBeforeSource = s.issues.errors.length;
   const source = parseSourceDetails(s);
+  const sourceBad = s.issues.errors.length > errorsBeforeSource;
+  const meant = !dataTypeBad ? dataType : s.has('INPUT_SCHEMA_PROTO_CLASS') ? 'PROTO' : s.has('INPUT_SCHEMA_JSON_SCHEMA') ? 'JSON' : undefined;
 
   const base: {
     -readonly [K in keyof StreamConfig]?: StreamConfig[K];
@@ -107,7 +115,9 @@ function parseStream(raw: Record<string, unknown>, index: number, ctx: StreamCon
 
   if (source.name === 'POSTGRES_CDC_SOURCE') {
     // The table's columns come from the database's catalog, not from INPUT_SCHEMA_* keys.
-  } else if (dataType === 'PROTO') {
+  } else if (meant === undefined) {
+    // neither proto nor JSON keys: nothing to check until the data type is fixed
+  } else if (meant === 'PROTO') {
     base.protoClass = s.required('INPUT_SCHEMA_PROTO_CLASS', 'a proto message full name such as com.example.Booking');
     if (s.has('INPUT_SCHEMA_EVENT_TIMESTAMP_FIELD_INDEX')) {
       base.eventTimestampFieldIndex = s.int('INPUT_SCHEMA_EVENT_TIMESTAMP_FIELD_INDEX', 0, { min: 1 });
@@ -142,7 +152,7 @@ function parseStream(raw: Record<string, unknown>, index: number, ctx: StreamCon
 
   if (source.hybrid === 'PARQUET_SOURCE') base.parquet = parseParquet(s, ctx);
   if (source.hybrid === 'FILE_SOURCE') base.file = parseFile(s, dataType, ctx);
-  switch (source.name) {
+  switch (sourceBad ? undefined : source.name) {
     case 'KAFKA_SOURCE':
     case 'KAFKA_CONSUMER':
       base.kafka = parseKafka(s, ctx);
@@ -151,7 +161,7 @@ function parseStream(raw: Record<string, unknown>, index: number, ctx: StreamCon
       base.parquet = parseParquet(s, ctx);
       break;
     case 'FILE_SOURCE':
-      base.file = parseFile(s, dataType, ctx);
+      base.file = parseFile(s, meant ?? dataType, ctx);
       break;
     case 'DATAGEN_SOURCE':
       base.datagen = parseDatagen(s);
@@ -208,7 +218,10 @@ function parseHybridDetails(s: Section, v: Record<string, unknown>[]): StreamCon
 function parseOneSourceDetail(s: Section, entry: Record<string, unknown>, i: number): StreamConfig['source'] {
   const d = new Section(entry, s.path(`SOURCE_DETAILS[${i}]`), s.issues);
   const nameGiven = d.has('SOURCE_NAME');
+  const before = s.issues.errors.length;
   const name = d.oneOf('SOURCE_NAME', SOURCE_NAMES, 'KAFKA_CONSUMER');
+  // A wrong SOURCE_NAME is the one error: SOURCE_TYPE is not checked against its KAFKA_CONSUMER fallback.
+  const nameBad = s.issues.errors.length > before;
   const type = d.has('SOURCE_TYPE') ? d.oneOf('SOURCE_TYPE', SOURCE_TYPES, SOURCE_KIND[name]) : SOURCE_KIND[name];
   if (!nameGiven) d.error('SOURCE_NAME', `one of ${SOURCE_NAMES.join(', ')}`, undefined);
   for (const k of d.unusedKeys()) {
@@ -218,7 +231,7 @@ function parseOneSourceDetail(s: Section, entry: Record<string, unknown>, i: num
   // Beyond Dagger: KAFKA_SOURCE may also run BOUNDED (read up to the end offsets seen at start, then end),
   // as Flink's KafkaSource can; handy for backfills and benchmarks.
   const boundedKafka = name === 'KAFKA_SOURCE' && type === 'BOUNDED';
-  if (type !== SOURCE_KIND[name] && !boundedKafka) {
+  if (type !== SOURCE_KIND[name] && !boundedKafka && !nameBad) {
     d.error('SOURCE_TYPE', `${SOURCE_KIND[name]} for ${name}${name === 'KAFKA_CONSUMER' ? ' (use KAFKA_SOURCE for a BOUNDED Kafka read)' : ''}`, type);
   }
   return { type: boundedKafka ? 'BOUNDED' : SOURCE_KIND[name], name };

@@ -1,5 +1,5 @@
 import { StatusSource } from './job-status.js';
-import { checkpointMetricsCountingErrors, createJobSeries, errorDomain, operatorRecordCounter } from './job-metrics.js';
+import { checkpointMetricsCountingErrors, checkpointObserver, createJobSeries, errorDomain, operatorRecordCounter, outputLagTracker } from './job-metrics.js';
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { Sink, SinkMetrics, Source } from '../core/connector.js';
@@ -251,6 +251,8 @@ interface Pipeline {
   readonly status: StatusSource;
   /** Longbow, post-processors and post transformers between the SQL and the sink, when the job has them. */
   readonly post: RunningPostChain | undefined;
+  /** Operator metric labels by position (for the state size gauges). */
+  readonly operatorLabels: readonly string[];
 }
 
 /** Opens telemetry, UDFs, the metrics server, the sink, the side outputs, the dataflow and the sources. */
@@ -295,17 +297,20 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
   // a failing stage stops the job through the hook runJob sets.
   const post = job.post ? await startPostChain(job, { logger, telemetry, write, onError: (e) => failures.post(e) }) : undefined;
   if (post) closers.push({ what: 'the post-processors', close: () => post.close() });
+  const operatorLabels: string[] = [];
+  const outputLag = outputLagTracker(telemetry, (passThrough?.plan ?? job.plan).root.rowtimeIndex);
+  closers.push({ what: 'the output lag gauge', close: () => outputLag.close() });
   const dataflow = buildDataflow(
     passThrough?.plan ?? job.plan,
     {
-      data: (rows: Row[], kinds?: RowKind[]) => (post ? post.push(rows, kinds) : write(rows, kinds)),
-      watermark: (time: number) => post?.watermark(time),
+      data: (rows: Row[], kinds?: RowKind[]) => (outputLag.rows(rows), post ? post.push(rows, kinds) : write(rows, kinds)),
+      watermark: (time: number) => (outputLag.watermark(time), post?.watermark(time)),
     },
     {
       hooks: { late: (rows, info) => lateOutput.late(rows, info) },
       retentionMs: config.retentionIdleStateMinutes * 60_000,
       now: Date.now,
-      countRecords: operatorRecordCounter(telemetry),
+      countRecords: operatorRecordCounter(telemetry, operatorLabels),
     },
   );
 
@@ -345,7 +350,7 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
     const watcher = watchTransformerFolders(config.processors.transformerFolders, stages, job.transformers.job, logger);
     closers.push({ what: 'the transformer watcher', close: () => watcher.close() });
   }
-  return { telemetry, udfs, metricsServer, sink, lateOutput, dataflow, inputs, status, post, origin };
+  return { telemetry, udfs, metricsServer, sink, lateOutput, dataflow, inputs, status, post, origin, operatorLabels };
 }
 
 async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, closeAll: (logger: Logger) => Promise<void>, shared: SharedParts): Promise<RunningJob> {
@@ -369,10 +374,12 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
   failures.post = stopWith;
 
   const checkpointDir = options.checkpointDir ?? resolve('.dirk', 'checkpoints', config.jobId.replace(/[^A-Za-z0-9._-]/g, '_'));
+  const store = new CheckpointStore(checkpointDir, {
+    onUnreadable: (file, e) => logger.warn(`checkpoint file ${file} cannot be read (${e.message}); falling back to the previous checkpoint`),
+  });
   const checkpoints = new CheckpointCoordinator({
-    store: new CheckpointStore(checkpointDir, {
-      onUnreadable: (file, e) => logger.warn(`checkpoint file ${file} cannot be read (${e.message}); falling back to the previous checkpoint`),
-    }),
+    store,
+    observe: checkpointObserver(telemetry, p.operatorLabels, store),
     checkpointDir,
     fingerprint: planFingerprint(job),
     dataflow: p.dataflow,

@@ -1,5 +1,6 @@
 /**
- * A Stencil-compatible descriptor server kept in memory (for tests and `dirk registry serve <dir>`).
+ * A Stencil-compatible descriptor server kept in memory (for tests and `dirk registry serve <dir>`). `dirk serve`
+ * answers the same GET routes from its versioned schema store (stencilRead).
  *
  * Routes (raystack/stencil v1beta1, plus the legacy v1 shape):
  *   GET  /ping                                               -> "pong"
@@ -54,6 +55,41 @@ function tokenMatches(header: string | undefined, token: string): boolean {
   return header !== undefined && /^Bearer\s+/i.test(header) && given.length === want.length && timingSafeEqual(given, want);
 }
 
+export interface StencilReply {
+  readonly status: number;
+  readonly body: string | Uint8Array;
+  readonly type: string;
+}
+
+const notFoundReply = (what: string): StencilReply => ({ status: 404, body: JSON.stringify({ code: 5, message: `${what} not found` }), type: 'application/json' });
+const bytesReply = (bytes: Uint8Array): StencilReply => ({ status: 200, body: bytes, type: 'application/octet-stream' });
+
+/**
+ * The read side of the Stencil protocol over any store (this server's memory, or `dirk serve`'s versioned
+ * schema store): `parts` are the decoded path segments of a GET; `versionsOf` gives a schema's versions,
+ * oldest first.
+ */
+export function stencilRead(parts: readonly string[], versionsOf: (ns: string, name: string) => readonly Uint8Array[] | undefined): StencilReply {
+  if (parts.length === 1 && parts[0] === 'ping') return { status: 200, body: 'pong', type: 'text/plain' };
+  // legacy: /v1/namespaces/{ns}/descriptors/{name}/versions/{v}
+  if (parts[0] === 'v1' && parts[1] === 'namespaces' && parts[3] === 'descriptors' && parts[5] === 'versions' && parts.length === 7) {
+    const list = versionsOf(parts[2]!, parts[4]!);
+    const v = parts[6] === 'latest' ? list?.length : Number(parts[6]);
+    const bytes = v !== undefined ? list?.[v - 1] : undefined;
+    return bytes ? bytesReply(bytes) : notFoundReply('schema');
+  }
+  if (parts[0] !== 'v1beta1' || parts[1] !== 'namespaces' || parts[3] !== 'schemas' || parts.length < 5) return notFoundReply('route');
+  const list = versionsOf(parts[2]!, parts[4]!);
+  if (!list || list.length === 0) return notFoundReply(`schema ${parts[2]}/${parts[4]}`);
+  if (parts.length === 5) return bytesReply(list[list.length - 1]!);
+  if (parts[5] === 'versions' && parts.length === 6) return { status: 200, body: JSON.stringify({ versions: list.map((_, i) => i + 1) }), type: 'application/json' };
+  if (parts[5] === 'versions' && parts.length === 7) {
+    const bytes = list[Number(parts[6]) - 1];
+    return bytes ? bytesReply(bytes) : notFoundReply(`version ${parts[6]}`);
+  }
+  return notFoundReply('route');
+}
+
 export interface StencilServer {
   /** Base URL, e.g. http://127.0.0.1:41234 */
   readonly url: string;
@@ -99,15 +135,6 @@ export async function startStencilServer(opts: StencilServerOptions = {}): Promi
     if (!decoded) return send(400, JSON.stringify({ code: 3, message: 'the path has an invalid percent-escape' }));
     const parts = decoded;
 
-    if (req.method === 'GET' && url.pathname === '/ping') return send(200, 'pong', 'text/plain');
-
-    // legacy: /v1/namespaces/{ns}/descriptors/{name}/versions/{v}
-    if (req.method === 'GET' && parts[0] === 'v1' && parts[1] === 'namespaces' && parts[3] === 'descriptors' && parts[5] === 'versions' && parts.length === 7) {
-      const list = versionsOf(parts[2]!, parts[4]!);
-      const v = parts[6] === 'latest' ? list?.length : Number(parts[6]);
-      const bytes = v !== undefined ? list?.[v - 1] : undefined;
-      return bytes ? send(200, bytes, 'application/octet-stream') : notFound('schema');
-    }
 
     /** The publish token rule for writes; false when the request was answered (refused). */
     const authorised = (): boolean => {
@@ -163,6 +190,12 @@ export async function startStencilServer(opts: StencilServerOptions = {}): Promi
       });
     }
 
+    // The Stencil read routes (also served by `dirk serve` from its schema store).
+    if (req.method === 'GET') {
+      const r = stencilRead(parts, versionsOf);
+      return send(r.status, r.body, r.type);
+    }
+
     if (parts[0] !== 'v1beta1' || parts[1] !== 'namespaces') return notFound('route');
 
     if (req.method === 'POST') {
@@ -194,17 +227,6 @@ export async function startStencilServer(opts: StencilServerOptions = {}): Promi
       return;
     }
 
-    if (req.method !== 'GET' || parts[3] !== 'schemas' || parts.length < 5) return notFound('route');
-    const list = versionsOf(parts[2]!, parts[4]!);
-    if (!list || list.length === 0) return notFound(`schema ${parts[2]}/${parts[4]}`);
-    if (parts.length === 5) return send(200, list[list.length - 1]!, 'application/octet-stream');
-    if (parts[5] === 'versions' && parts.length === 6) {
-      return send(200, JSON.stringify({ versions: list.map((_, i) => i + 1) }));
-    }
-    if (parts[5] === 'versions' && parts.length === 7) {
-      const bytes = list[Number(parts[6]) - 1];
-      return bytes ? send(200, bytes, 'application/octet-stream') : notFound(`version ${parts[6]}`);
-    }
     return notFound('route');
   });
 

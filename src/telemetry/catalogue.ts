@@ -226,6 +226,30 @@ export const METRICS = {
     type: 'counter',
     labels: ['operator'],
   }),
+  operatorStateKeys: def({
+    name: 'dirk_operator_state_keys',
+    help: 'Entries of an operator\'s keyed state (the Maps its state holds), measured at each checkpoint.',
+    type: 'gauge',
+    labels: ['operator'],
+  }),
+  operatorStateBytes: def({
+    name: 'dirk_operator_state_bytes',
+    help: 'Estimated bytes of an operator\'s state: the last checkpoint file\'s size shared out among operators by their state entries.',
+    type: 'gauge',
+    labels: ['operator'],
+  }),
+  outputEventTimeLag: def({
+    name: 'dirk_output_event_time_lag_seconds',
+    help: 'Processing time minus the event time the output has reached (the larger of the output watermark and the newest emitted row\'s event time); 0 until the output has an event time.',
+    type: 'gauge',
+    labels: [],
+  }),
+  checkpointSize: def({
+    name: 'dirk_checkpoint_size_bytes',
+    help: 'Size of the last completed checkpoint file.',
+    type: 'gauge',
+    labels: [],
+  }),
   checkpoints: def({
     name: 'dirk_checkpoints_total',
     help: 'Checkpoints by outcome (completed, failed).',

@@ -112,6 +112,11 @@ export interface Telemetry {
   watermarkLagMs(table: string): Gauge;
   lateRecords(table: string): Counter;
   operatorRecords(operator: string): OperatorMetrics;
+  /** State size of one operator (dirk_operator_state_keys, dirk_operator_state_bytes). */
+  operatorState(operator: string): { readonly keys: Gauge; readonly bytes: Gauge };
+  /** Set in milliseconds; exported in seconds (dirk_output_event_time_lag_seconds). */
+  outputEventTimeLagMs(): Gauge;
+  checkpointSizeBytes(): Gauge;
   /** Rows in, out and dropped of one transformer of a pre-processed table (or "NULL" after the post-processors). */
   transformerMetrics(transformer: string, table: string): TransformerMetrics;
   /** Records dropped by a table's InvalidRecordFilterTransformer. */
@@ -261,6 +266,12 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
       recordsIn: counter('operatorRecordsIn', operator),
       recordsOut: counter('operatorRecordsOut', operator),
     }),
+    operatorState: (operator) => ({ keys: gauge('operatorStateKeys', operator), bytes: gauge('operatorStateBytes', operator) }),
+    outputEventTimeLagMs: () => {
+      const g = gauge('outputEventTimeLag');
+      return { set: (ms: number) => g.set(ms / 1000) };
+    },
+    checkpointSizeBytes: () => gauge('checkpointSize'),
     udfMetrics,
     udfHooks: () => {
       const byName = new Map<string, UdfMetrics>();

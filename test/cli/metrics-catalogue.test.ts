@@ -94,10 +94,14 @@ describe('docs/metrics.md', () => {
         'dirk_late_records_total{table="rides",job="metrics-test"} 0',
         'dirk_udf_errors_total{udf="FareBand",job="metrics-test"} 0',
         'dirk_checkpoints_total{status="failed",job="metrics-test"} 0',
+        'dirk_operator_state_keys{operator="1:WindowAggregate",job="metrics-test"} 0',
+        'dirk_operator_state_bytes{operator="1:WindowAggregate",job="metrics-test"} 0',
+        'dirk_checkpoint_size_bytes{job="metrics-test"} 0',
       ]) {
         expect(text).toContain(series);
       }
       expect(text).toMatch(/^dirk_operator_records_in_total\{operator="1:WindowAggregate",job="metrics-test"\} [1-9]\d*$/m);
+      expect(text).toMatch(/^dirk_output_event_time_lag_seconds\{job="metrics-test"\} [\d.e+-]+$/m);
       // GET /status: state, sources with positions and watermark, last checkpoint, plan.
       const status = (await (await fetch(/metrics at (http:\S+)\/metrics/.exec(line)![1]! + '/status')).json()) as Record<string, unknown>;
       expect(status).toMatchObject({ job: 'metrics-test', state: 'running', lastCheckpoint: null });
