@@ -17,13 +17,13 @@ const jsonDatagen = (over: Record<string, unknown> = {}): Record<string, unknown
 describe('root causes only', () => {
   it('a misspelt INPUT_DATATYPE does not add the proto keys as missing', () => {
     expect(errorsOf(minimal({ STREAMS: [jsonDatagen({ INPUT_DATATYPE: 'JSN' })] }))).toEqual([
-      'config STREAMS[0].INPUT_DATATYPE: expected one of PROTO, JSON, found "JSN" (did you mean JSON?)',
+      'config STREAMS[0].INPUT_DATATYPE: expected one of PROTO, JSON, AVRO, found "JSN" (did you mean JSON?)',
     ]);
   });
 
   it('still checks the keys of the data type the stream was written for', () => {
     expect(errorsOf(minimal({ STREAMS: [jsonDatagen({ INPUT_DATATYPE: 'JSN', INPUT_SCHEMA_JSON_EVENT_TIMESTAMP_FIELD_NAME: undefined })] }))).toEqual([
-      'config STREAMS[0].INPUT_DATATYPE: expected one of PROTO, JSON, found "JSN" (did you mean JSON?)',
+      'config STREAMS[0].INPUT_DATATYPE: expected one of PROTO, JSON, AVRO, found "JSN" (did you mean JSON?)',
       'config STREAMS[0].INPUT_SCHEMA_JSON_EVENT_TIMESTAMP_FIELD_NAME: expected the name of the event-time field, found nothing (the key is missing)',
     ]);
   });
