@@ -9,7 +9,7 @@ import type { Field, Row, RowKind } from '../core/types.js';
 import type { SinkConfig, StreamConfig } from '../config/index.js';
 import { sinkNames } from '../config/sinks.js';
 import { CheckpointStore } from '../runtime/checkpoint-store.js';
-import { buildDataflow, type Dataflow } from '../runtime/dataflow.js';
+import { buildDataflow, type Dataflow, type DataflowOptions } from '../runtime/dataflow.js';
 import { createKafkaProducers, sinkFor, sourceFor, type KafkaProducers } from '../connectors/index.js';
 import { createTelemetry, startMetricsServer, type MetricsServer, type Telemetry } from '../telemetry/index.js';
 import { explainPlan } from '../plan/printer.js';
@@ -26,6 +26,8 @@ import { startUdfRuntime } from './udf-lifecycle.js';
 import { UdfCallError } from '../udf/slots.js';
 import { RowOriginTracker } from './row-origin.js';
 import { SinkRecordError } from '../connectors/kafka/oversized-records.js';
+import { jobExchange, openExchange, type InputStage, type OpenedExchange } from './exchange/index.js';
+import { userError } from '../core/errors.js';
 
 /**
  * The StreamManager: turns a prepared job into a running pipeline of sources -> dataflow -> sink, with
@@ -47,6 +49,8 @@ export interface RunOptions {
    * the configured sink is then neither checked nor opened.
    */
   readonly sink?: { readonly name: string; create(columns: readonly Field[], metrics: SinkMetrics): Sink };
+  /** This task's number when the process runs several (DIRK_TASKS / FLINK_PARALLELISM); 0 by default. */
+  readonly task?: number;
 }
 
 export interface RunningJob {
@@ -64,8 +68,10 @@ interface Input extends DeliveryInput, CheckpointedInput {
   readonly source: Source;
   readonly watermarks: WatermarkEmitter;
   readonly table: string;
-  /** The table's pre-processor (transformers before the SQL), when it has one. */
-  readonly pre: PreprocessorRunner | undefined;
+  /** The table's pre-processor (transformers before the SQL), or the exchange's stage, when it has one. */
+  readonly pre: (InputStage & { readonly stages?: PreprocessorRunner['stages'] }) | undefined;
+  /** Partitions assigned after a rebalance (the exchange's downstream builds an instance per partition). */
+  readonly assigned?: (splits: readonly string[]) => void;
 }
 
 /** What `dirk validate` and the start of a run check before opening anything: the sink against the plan. */
@@ -181,6 +187,8 @@ interface Pipeline {
   readonly status: StatusSource;
   /** Longbow, post-processors and post transformers between the SQL and the sink, when the job has them. */
   readonly post: RunningPostChain | undefined;
+  /** The repartitioning exchange, when the job runs scaled out with a keyed operator. */
+  readonly exchange: OpenedExchange | undefined;
 }
 
 /** Opens telemetry, UDFs, the metrics server, the sink, the side outputs, the dataflow and the sources. */
@@ -193,7 +201,8 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
   const { config } = job;
   const logger = options.logger;
   if (!options.sink) validateSinkCompatibility(job);
-  const telemetry = createTelemetry({ jobId: config.jobId });
+  // Tasks of one process share its /metrics: their series carry task="<i>".
+  const telemetry = createTelemetry({ jobId: config.jobId, ...(options.task !== undefined ? { defaultLabels: { task: String(options.task) } } : {}) });
   telemetry.jobInfo({ sinkType: options.sink?.name ?? config.sinks.map((c) => c.type).join('+') });
   createJobSeries(telemetry, job);
   telemetry.processStats();
@@ -212,7 +221,11 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
   // Names the input of a row the sink cannot write (SINK_KAFKA_ERROR_POLICY).
   const origin = new RowOriginTracker();
   // Post-processors change the columns: the original bytes cannot stand for the output.
-  const passThrough = options.sink || job.post ? undefined : detectPassThrough(job);
+  const exchangePlan = jobExchange(job);
+  if (exchangePlan && (job.post || job.transformers.preprocessors.size > 0)) {
+    throw userError('scale-out (DIRK_EXCHANGE_ENABLE, or DIRK_TASKS / FLINK_PARALLELISM > 1) does not run pre- or post-processors yet; run the job as one task');
+  }
+  const passThrough = options.sink || job.post || exchangePlan ? undefined : detectPassThrough(job);
   if (passThrough) logger.info(`pass-through job: records of table ${passThrough.table} reach the sink as their original bytes (fields unknown to the job are kept)`);
   const sink = options.sink
     ? options.sink.create(outputColumns(job), telemetry.sinkMetrics(options.sink.name))
@@ -236,19 +249,23 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
   // a failing stage stops the job through the hook runJob sets.
   const post = job.post ? await startPostChain(job, { logger, telemetry, write, onError: (e) => failures.post(e) }) : undefined;
   if (post) closers.push({ what: 'the post-processors', close: () => post.close() });
-  const dataflow = buildDataflow(
-    passThrough?.plan ?? job.plan,
-    {
-      data: (rows: Row[], kinds?: RowKind[]) => (post ? post.push(rows, kinds) : write(rows, kinds)),
-      watermark: (time: number) => post?.watermark(time),
-    },
-    {
-      hooks: { late: (rows, info) => lateOutput.late(rows, info) },
-      retentionMs: config.retentionIdleStateMinutes * 60_000,
-      now: Date.now,
-      countRecords: operatorRecordCounter(telemetry),
-    },
-  );
+  const output = {
+    data: (rows: Row[], kinds?: RowKind[]) => (post ? post.push(rows, kinds) : write(rows, kinds)),
+    watermark: (time: number) => post?.watermark(time),
+  };
+  const dataflowOptions: DataflowOptions = {
+    hooks: { late: (rows, info) => lateOutput.late(rows, info) },
+    retentionMs: config.retentionIdleStateMinutes * 60_000,
+    now: Date.now,
+    countRecords: operatorRecordCounter(telemetry),
+  };
+  let exchange: OpenedExchange | undefined;
+  if (exchangePlan) {
+    const ex = await openExchange({ job, exchange: exchangePlan, output, dataflowOptions, logger, task: options.task ?? 0 });
+    exchange = ex;
+    closers.push({ what: 'the exchange', close: () => ex.close() });
+  }
+  const dataflow = exchange?.dataflow ?? buildDataflow(passThrough?.plan ?? job.plan, output, dataflowOptions);
 
   const inputs: Input[] = [];
   for (const stream of config.streams) {
@@ -266,15 +283,32 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
       closers.push({ what: `the pre-processor of ${stream.table}`, close: () => runner.close() });
       await runner.open({ logger, telemetry, registry: job.registry, now: Date.now });
     }
+    const upstream = exchange && stream.table === exchangePlan!.sourceTable ? exchange.upstream : undefined;
+    if (upstream) exchange!.splits = () => tracker.splits();
     inputs.push({
       stream,
       table: stream.table,
       source: createSource(job, stream, logger, producers, telemetry, passThrough),
-      ports,
+      ports: upstream?.ports ?? ports,
       watermarks: new WatermarkEmitter(tracker, origin.ports(stream.table, ports), config.watermark.intervalMs, (ms) => lag.set(ms)),
       // Watermarks follow the decoded records (Dagger assigns them at the source, before the pre-processor).
       rowtimeIndex: (pre?.decoded ?? schema).rowtimeIndex,
-      pre: runner,
+      pre: upstream?.pre ?? runner,
+    });
+  }
+  if (exchange) {
+    // The repartition topic's input: its stage routes each partition's batches to that partition's instance
+    // of the keyed operator, which moves its own watermark (from the upstream tasks' control records).
+    const down = exchange.downstream;
+    inputs.push({
+      stream: down.stream,
+      table: down.table,
+      source: down.source,
+      ports: [],
+      watermarks: new WatermarkEmitter(new WatermarkTracker(0, false, 0), [], 0),
+      rowtimeIndex: undefined,
+      pre: down.stage,
+      assigned: (splits) => down.stage.assign(splits),
     });
   }
   // User transformers reload with the UDFs (--watch-udfs / UDF_WATCH) when their output columns stay the same.
@@ -283,7 +317,7 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
     const watcher = watchTransformerFolders(config.processors.transformerFolders, stages, job.transformers.job, logger);
     closers.push({ what: 'the transformer watcher', close: () => watcher.close() });
   }
-  return { telemetry, udfs, metricsServer, sink, lateOutput, dataflow, inputs, status, post, origin };
+  return { telemetry, udfs, metricsServer, sink, lateOutput, dataflow, inputs, status, post, origin, exchange };
 }
 
 async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, closeAll: (logger: Logger) => Promise<void>): Promise<RunningJob> {
@@ -320,7 +354,7 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
     drain: p.post ? () => p.post!.settle() : undefined,
     stageState: {
       snapshot: () => ({
-        preprocessors: Object.fromEntries(inputs.filter((i) => i.pre).map((i) => [i.table, i.pre!.snapshot()])),
+        preprocessors: Object.fromEntries(inputs.filter((i) => i.pre).map((i) => [i.table, i.pre!.snapshot() as unknown[]])),
         ...(p.post ? { postprocessors: p.post.snapshot() } : {}),
       }),
       restore: (c) => {
@@ -332,6 +366,8 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
       },
     },
     flushOutput: async () => {
+      // Rows on their way to the repartition topic are covered by the checkpoint as the sink's are.
+      await p.exchange?.writer.flush();
       await sink.flush();
       // Late rows written to their topic are part of what the checkpoint covers (at-least-once).
       await p.lateOutput.flush();
@@ -344,7 +380,9 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
   checkpoints.restore();
 
   const lock = new SerialLock();
-  const delivery = new Delivery({ lock, dataflow: p.dataflow, sink, flushOutput: () => checkpoints.flushOutput(), udfs: p.origin.udfs(p.udfs), onBatch: options.onBatch, post: p.post });
+  const exchangeWriter = p.exchange?.writer;
+  const pending = exchangeWriter && sink.pending ? { pending: () => sink.pending!() + exchangeWriter.pending() } : sink;
+  const delivery = new Delivery({ lock, dataflow: p.dataflow, sink: pending, flushOutput: () => checkpoints.flushOutput(), udfs: p.origin.udfs(p.udfs), onBatch: options.onBatch, post: p.post });
   const takeCheckpoint = (): Promise<void> => lock.run(() => checkpoints.take());
 
   const timers: NodeJS.Timeout[] = [];
@@ -394,7 +432,11 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
       logger,
       metrics: telemetry.sourceMetrics(input.stream.table),
       deliver: (batch) => delivery.deliver(input, batch),
-      splitsAssigned: (splits) => input.watermarks.tracker.assign(splits, Date.now()),
+      splitsAssigned: (splits) => {
+        input.watermarks.tracker.assign(splits, Date.now());
+        // In the lock: no delivery runs while instances come and go.
+        if (input.assigned) void lock.run(async () => input.assigned!(splits));
+      },
     });
     // Bounded input finished: event time jumps to the end, flushing every open window.
     if (!stopping) await delivery.finish(input);

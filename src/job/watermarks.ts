@@ -36,6 +36,11 @@ export class WatermarkTracker {
     for (const s of splits) if (!this.maxBySplit.has(s)) this.maxBySplit.set(s, { max: -Infinity, seenAt: now });
   }
 
+  /** The splits assigned (or seen) now: what this input's watermark covers. */
+  splits(): string[] {
+    return [...this.maxBySplit.keys()];
+  }
+
   snapshot(): { maxBySplit: Map<string, { max: number; seenAt: number }>; globalMax: number } {
     return { maxBySplit: new Map(this.maxBySplit), globalMax: this.globalMax };
   }

@@ -10,7 +10,8 @@ export interface MetricsServerOptions {
   readonly host?: string;
   /** 0 picks a free port (tests). */
   readonly port: number;
-  readonly telemetry: Telemetry;
+  /** What /metrics serves: a job's telemetry, or the merged series of a process's tasks. */
+  readonly telemetry: Pick<Telemetry, 'metrics' | 'contentType'>;
   /** Health probe for /healthz; 200 when it returns true, 503 otherwise. Default: always healthy. */
   readonly healthy?: () => boolean;
   /** The JSON served at /status (a running job's state, sources, watermarks, last checkpoint); 404 without. */
