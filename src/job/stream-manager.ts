@@ -261,7 +261,18 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
   };
   let exchange: OpenedExchange | undefined;
   if (exchangePlan) {
-    const ex = await openExchange({ job, exchange: exchangePlan, output, dataflowOptions, logger, task: options.task ?? 0 });
+    const m = telemetry.exchangeMetrics(exchangePlan.table.name);
+    const ex = await openExchange({
+      job,
+      exchange: exchangePlan,
+      output,
+      dataflowOptions,
+      logger,
+      task: options.task ?? 0,
+      onRowsOut: (n) => m.recordsOut.inc(n),
+      onDuplicates: (n) => m.duplicatesDropped.inc(n),
+      onPartitions: (n) => m.partitions.set(n),
+    });
     exchange = ex;
     closers.push({ what: 'the exchange', close: () => ex.close() });
   }

@@ -188,6 +188,26 @@ export const METRICS = {
     labels: ['table'],
   }),
 
+  // ---- scale-out (exchange) -------------------------------------------------------------------------
+  exchangeRecordsOut: def({
+    name: 'dirk_exchange_records_out_total',
+    help: 'Rows this task wrote to a repartition topic (acknowledged), before the keyed operator that reads it.',
+    type: 'counter',
+    labels: ['topic'],
+  }),
+  exchangeDuplicatesDropped: def({
+    name: 'dirk_exchange_duplicates_dropped_total',
+    help: 'Rows read from a repartition topic and dropped as repeats (an upstream task re-read its source after a restart or rebalance).',
+    type: 'counter',
+    labels: ['topic'],
+  }),
+  exchangePartitions: def({
+    name: 'dirk_exchange_partitions',
+    help: 'Repartition-topic partitions this task runs the keyed operator for (one operator instance each).',
+    type: 'gauge',
+    labels: ['topic'],
+  }),
+
   // ---- dataflow -------------------------------------------------------------------------------------
   transformerRowsIn: def({
     name: 'dirk_transformer_rows_in_total',

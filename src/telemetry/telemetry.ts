@@ -109,6 +109,8 @@ export interface Telemetry {
   /** Set in milliseconds; exported in seconds. */
   watermarkLagMs(table: string): Gauge;
   lateRecords(table: string): Counter;
+  /** A repartition topic's rows written, repeats dropped and partitions run by this task. */
+  exchangeMetrics(topic: string): { readonly recordsOut: Counter; readonly duplicatesDropped: Counter; readonly partitions: Gauge };
   operatorRecords(operator: string): OperatorMetrics;
   /** Rows in, out and dropped of one transformer of a pre-processed table (or "NULL" after the post-processors). */
   transformerMetrics(transformer: string, table: string): TransformerMetrics;
@@ -246,6 +248,11 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
       return { set: (ms: number) => g.set(ms / 1000) };
     },
     lateRecords: (table) => counter('lateRecords', table),
+    exchangeMetrics: (topic) => ({
+      recordsOut: counter('exchangeRecordsOut', topic),
+      duplicatesDropped: counter('exchangeDuplicatesDropped', topic),
+      partitions: gauge('exchangePartitions', topic),
+    }),
     transformerMetrics: (transformer, table) => ({
       rowsIn: counter('transformerRowsIn', transformer, table),
       rowsOut: counter('transformerRowsOut', transformer, table),

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import type { Consumer } from 'kafkajs';
 import protobuf from 'protobufjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeBooking, kafkaStream, loadBookingProtos, writeJobFile } from '../helpers/jobs.js';
+import { encodeBooking, kafkaStream, loadBookingProtos, metricsUrl, writeJobFile } from '../helpers/jobs.js';
 import { closeKafkaHelpers, createTopics, kafkaBootstrap, kafkaClient, produce, uniqueTopic, type ProduceMessage } from '../helpers/kafka.js';
-import { REPO_ROOT, startCli, type RunningCli } from '../helpers/process.js';
+import { REPO_ROOT, runCli, startCli, type RunningCli } from '../helpers/process.js';
 
 /**
  * Scale-out on the real broker: a TUMBLE count by service_type (the Kafka record key is the order number,
@@ -63,6 +63,8 @@ interface Mode {
   readonly extra: Record<string, string>;
   /** Partitions each consumer of each process should end up with once every member has joined. */
   readonly perConsumer: number;
+  /** Checks once every member has joined. */
+  readonly onSettled?: (runs: readonly RunningCli[]) => Promise<void>;
 }
 
 /** The last "partitions assigned" list of each consumer (table) in a process's log. */
@@ -72,7 +74,8 @@ function assignments(cli: RunningCli): Map<string, number> {
     if (!line.includes('partitions assigned')) continue;
     const m = /"?partitions"?[=:]\s*\[([^\]]*)\]/.exec(line);
     const table = /"?(?:exchange|table)"?[=:]\s*"?([^",\s}]+)/.exec(line);
-    const key = `${line.includes('exchange') ? 'exchange' : 'source'}:${table?.[1] ?? '?'}`;
+    const task = /task[=:]"?(\d+)/.exec(line)?.[1] ?? '0';
+    const key = `${task}:${line.includes('exchange') ? 'exchange' : 'source'}:${table?.[1] ?? '?'}`;
     out.set(key, m && m[1]!.trim() ? m[1]!.split(',').length : 0);
   }
   return out;
@@ -114,13 +117,14 @@ async function runMode(mode: Mode): Promise<string[]> {
     const deadline = Date.now() + 60_000;
     for (;;) {
       const all = runs.map(assignments);
-      const expectedConsumers = mode.extra['DIRK_EXCHANGE_ENABLE'] === 'true' || mode.extra['DIRK_TASKS'] ? 2 : 1;
       const tasks = Number(mode.extra['DIRK_TASKS'] ?? 1);
-      const settled = all.every((a) => a.size === expectedConsumers && [...a.values()].every((n) => n === mode.perConsumer * tasks));
+      const expectedConsumers = (mode.extra['DIRK_EXCHANGE_ENABLE'] === 'true' || tasks > 1 ? 2 : 1) * tasks;
+      const settled = all.every((a) => a.size === expectedConsumers && [...a.values()].every((n) => n === mode.perConsumer));
       if (settled) break;
       if (Date.now() > deadline) throw new Error(`the group never settled: ${JSON.stringify(all.map((a) => [...a]))}\n${runs.map((r) => r.stderr().slice(-3000)).join('\n---\n')}`);
       await sleep(200);
     }
+    if (mode.onSettled) await mode.onSettled(runs);
     await produce(topic, messages);
     await produce(topic, closers);
     const seen = (): Set<string> => new Set(out.records.map((r) => JSON.parse(r) as { k: string; w: string }).map((r) => `${r.k}|${r.w}`));
@@ -153,4 +157,36 @@ describe('scale-out: a keyed aggregate over several tasks equals the single task
     const three = await runMode({ name: 'procs', processes: 3, extra: { DIRK_EXCHANGE_ENABLE: 'true' }, perConsumer: 2 });
     expect(three).toEqual(single);
   }, 180_000);
+
+  it('1 process with 3 worker threads (DIRK_TASKS=3), one /metrics with every task', async () => {
+    let metrics = '';
+    const threads = await runMode({
+      name: 'threads',
+      processes: 1,
+      extra: { DIRK_TASKS: '3', METRIC_TELEMETRY_ENABLE: 'true', METRICS_PORT: '0' },
+      perConsumer: 2,
+      onSettled: async ([cli]) => {
+        metrics = await (await fetch(await metricsUrl(cli!))).text();
+      },
+    });
+    expect(threads).toEqual(single);
+    for (const task of ['0', '1', '2']) expect(metrics).toMatch(new RegExp(`dirk_[a-z_]+\\{[^}]*task="${task}"`));
+  }, 180_000);
+
+  it('explain shows the exchange and its internal topic', async () => {
+    const job = writeJobFile(dir, 'scale-explain', {
+      FLINK_JOB_ID: 'explain-scale',
+      STREAMS: [kafkaStream({ table: 'booking', protoClass: 'dirk.examples.BookingLogMessage', timestampIndex: '5', topic: 'never-read', groupId: 'g' })],
+      FLINK_SQL_QUERY:
+        "SELECT service_type AS k, COUNT(1) AS n FROM `booking` WHERE order_amount > 0 GROUP BY TUMBLE(rowtime, INTERVAL '1' SECOND), service_type",
+      SCHEMA_PROTO_DIRS: join(REPO_ROOT, 'protos'),
+      DIRK_TASKS: '2',
+      SINK_TYPE: 'log',
+    });
+    const r = await runCli(['explain', job]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('tasks: 2 in this process');
+    expect(r.stdout).toContain('Exchange[hash(service_type)] before windowAggregate');
+    expect(r.stdout).toContain('explain-scale-windowaggregate-repartition');
+  });
 });

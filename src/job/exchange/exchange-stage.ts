@@ -71,6 +71,8 @@ export interface ExchangeStageOptions {
   readonly now?: () => number;
   /** Rows dropped as repeats (dirk_exchange_duplicates_dropped_total). */
   readonly onDuplicates?: (n: number) => void;
+  /** Partitions this task runs now (dirk_exchange_partitions). */
+  readonly onPartitions?: (n: number) => void;
 }
 
 export class ExchangeStage {
@@ -88,6 +90,7 @@ export class ExchangeStage {
     const keep = new Set(splits);
     for (const split of [...this.instances.keys()]) if (!keep.has(split)) this.instances.delete(split);
     for (const split of splits) this.instance(split);
+    this.o.onPartitions?.(this.instances.size);
   }
 
   get partitions(): readonly string[] {

@@ -87,6 +87,7 @@ export interface ExchangeContext {
   readonly task: number;
   readonly onRowsOut?: (n: number) => void;
   readonly onDuplicates?: (n: number) => void;
+  readonly onPartitions?: (n: number) => void;
 }
 
 export async function openExchange(c: ExchangeContext): Promise<OpenedExchange> {
@@ -126,6 +127,7 @@ export async function openExchange(c: ExchangeContext): Promise<OpenedExchange> 
       idleTimeoutMs: job.config.watermark.idleTimeoutMs,
       logger,
       ...(c.onDuplicates ? { onDuplicates: c.onDuplicates } : {}),
+      ...(c.onPartitions ? { onPartitions: c.onPartitions } : {}),
     });
     const downStream: StreamConfig = { ...stream, table: ex.table.name };
     const source = createKafkaSource({
