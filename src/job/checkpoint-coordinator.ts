@@ -51,6 +51,8 @@ export interface CheckpointCoordinatorOptions {
     snapshot(): Pick<Checkpoint, 'preprocessors' | 'postprocessors'>;
     restore(c: Checkpoint): void;
   };
+  /** After the checkpoint file is saved and before positions are committed (scale-out: the changelog topic). */
+  readonly beforeCommit?: (() => Promise<void>) | undefined;
   readonly tolerableFailures: number;
   readonly metrics: CheckpointMetrics;
   readonly logger: Logger;
@@ -134,6 +136,7 @@ export class CheckpointCoordinator {
       const c = this.snapshot(started);
       o.store.save(c);
       this.checkpointId = c.id;
+      await o.beforeCommit?.();
       // Only a completed checkpoint's positions are committed. A crash between save and commit is
       // harmless: the restart seeks to the saved positions, whatever the group has committed.
       for (const i of o.inputs) await i.source.commit(c.positions[i.table] ?? {});

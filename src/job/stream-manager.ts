@@ -71,7 +71,7 @@ interface Input extends DeliveryInput, CheckpointedInput {
   /** The table's pre-processor (transformers before the SQL), or the exchange's stage, when it has one. */
   readonly pre: (InputStage & { readonly stages?: PreprocessorRunner['stages'] }) | undefined;
   /** Partitions assigned after a rebalance (the exchange's downstream builds an instance per partition). */
-  readonly assigned?: (splits: readonly string[]) => void;
+  readonly assigned?: (splits: readonly string[]) => Promise<void>;
 }
 
 /** What `dirk validate` and the start of a run check before opening anything: the sink against the plan. */
@@ -272,6 +272,8 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
       onRowsOut: (n) => m.recordsOut.inc(n),
       onDuplicates: (n) => m.duplicatesDropped.inc(n),
       onPartitions: (n) => m.partitions.set(n),
+      onRestoring: (n) => m.restoringPartitions.set(n),
+      onRestoredBytes: (n) => m.restoredBytes.inc(n),
     });
     exchange = ex;
     closers.push({ what: 'the exchange', close: () => ex.close() });
@@ -295,7 +297,7 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
       await runner.open({ logger, telemetry, registry: job.registry, now: Date.now });
     }
     const upstream = exchange && stream.table === exchangePlan!.sourceTable ? exchange.upstream : undefined;
-    if (upstream) exchange!.splits = () => tracker.splits();
+    if (upstream) exchange!.promise = () => tracker.delivered(Date.now());
     inputs.push({
       stream,
       table: stream.table,
@@ -383,6 +385,7 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
       // Late rows written to their topic are part of what the checkpoint covers (at-least-once).
       await p.lateOutput.flush();
     },
+    beforeCommit: p.exchange ? () => p.exchange!.changelog.write(p.exchange!.downstream.stage.liveSnapshot()) : undefined,
     tolerableFailures: config.checkpoint.tolerableFailures,
     metrics: checkpointMetricsCountingErrors(telemetry),
     logger,
@@ -411,6 +414,12 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
         });
       }, config.watermark.intervalMs),
     );
+  }
+  if (p.exchange && config.watermark.intervalMs > 0) {
+    // The exchange's watermark promise also goes out with no new input (a batch's report may have been
+    // throttled); in the lock, so it never overtakes rows of a delivery under way.
+    const writer = p.exchange.writer;
+    timers.push(setInterval(() => void lock.run(async () => writer.report(true)).catch(() => undefined), config.watermark.intervalMs));
   }
   let checkpointQueued = false;
   if (config.checkpoint.intervalMs > 0) {
@@ -446,7 +455,8 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
       splitsAssigned: (splits) => {
         input.watermarks.tracker.assign(splits, Date.now());
         // In the lock: no delivery runs while instances come and go.
-        if (input.assigned) void lock.run(async () => input.assigned!(splits));
+        // A partition whose state cannot be restored cannot run: the job stops (a restart tries again).
+        if (input.assigned) lock.run(async () => input.assigned!(splits)).catch(stopWith);
       },
     });
     // Bounded input finished: event time jumps to the end, flushing every open window.

@@ -201,6 +201,18 @@ export const METRICS = {
     type: 'counter',
     labels: ['topic'],
   }),
+  stateRestoringPartitions: def({
+    name: 'dirk_state_restoring_partitions',
+    help: 'Partitions this task is restoring keyed-operator state for from the changelog topic (0 when none: restore done).',
+    type: 'gauge',
+    labels: ['topic'],
+  }),
+  stateRestoredBytes: def({
+    name: 'dirk_state_restored_bytes_total',
+    help: 'Bytes of keyed-operator state read from the changelog topic when partitions moved to this task.',
+    type: 'counter',
+    labels: ['topic'],
+  }),
   exchangePartitions: def({
     name: 'dirk_exchange_partitions',
     help: 'Repartition-topic partitions this task runs the keyed operator for (one operator instance each).',

@@ -110,7 +110,14 @@ export interface Telemetry {
   watermarkLagMs(table: string): Gauge;
   lateRecords(table: string): Counter;
   /** A repartition topic's rows written, repeats dropped and partitions run by this task. */
-  exchangeMetrics(topic: string): { readonly recordsOut: Counter; readonly duplicatesDropped: Counter; readonly partitions: Gauge };
+  exchangeMetrics(topic: string): {
+    readonly recordsOut: Counter;
+    readonly duplicatesDropped: Counter;
+    readonly partitions: Gauge;
+    /** Restore progress from the changelog topic. */
+    readonly restoringPartitions: Gauge;
+    readonly restoredBytes: Counter;
+  };
   operatorRecords(operator: string): OperatorMetrics;
   /** Rows in, out and dropped of one transformer of a pre-processed table (or "NULL" after the post-processors). */
   transformerMetrics(transformer: string, table: string): TransformerMetrics;
@@ -252,6 +259,8 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
       recordsOut: counter('exchangeRecordsOut', topic),
       duplicatesDropped: counter('exchangeDuplicatesDropped', topic),
       partitions: gauge('exchangePartitions', topic),
+      restoringPartitions: gauge('stateRestoringPartitions', topic),
+      restoredBytes: counter('stateRestoredBytes', topic),
     }),
     transformerMetrics: (transformer, table) => ({
       rowsIn: counter('transformerRowsIn', transformer, table),

@@ -73,6 +73,8 @@ export interface ExchangeStageOptions {
   readonly onDuplicates?: (n: number) => void;
   /** Partitions this task runs now (dirk_exchange_partitions). */
   readonly onPartitions?: (n: number) => void;
+  /** The newest state of partitions this task has no state for (the changelog topic). */
+  readonly fetchState?: (splits: readonly string[]) => Promise<Map<string, unknown>>;
 }
 
 export class ExchangeStage {
@@ -85,12 +87,27 @@ export class ExchangeStage {
     this.now = o.now ?? Date.now;
   }
 
-  /** Partitions owned now: new ones get an instance (restored when the checkpoint had it), revoked ones go. */
-  assign(splits: readonly string[]): void {
+  /**
+   * Partitions owned now: revoked ones go; new ones get an instance, restored from this task's checkpoint
+   * when it had the partition (the source then resumes at that checkpoint's position), else from the
+   * changelog topic (the source resumes at the group's committed offset, and the seen offsets drop what
+   * the state already holds).
+   */
+  async assign(splits: readonly string[]): Promise<void> {
     const keep = new Set(splits);
     for (const split of [...this.instances.keys()]) if (!keep.has(split)) this.instances.delete(split);
+    const missing = splits.filter((s) => !this.instances.has(s) && !this.stash.has(s));
+    if (missing.length > 0 && this.o.fetchState) {
+      for (const [split, state] of await this.o.fetchState(missing)) this.stash.set(split, state as InstanceState);
+    }
     for (const split of splits) this.instance(split);
     this.o.onPartitions?.(this.instances.size);
+  }
+
+  /** The state of the partitions this task runs (what goes to the changelog at a checkpoint). */
+  liveSnapshot(): Map<string, unknown> {
+    const all = this.snapshot();
+    return new Map([...this.instances.keys()].map((k) => [k, all[k]]));
   }
 
   get partitions(): readonly string[] {

@@ -32,8 +32,10 @@ export interface ExchangeWriterOptions {
   readonly keys: readonly BExpr[];
   /** Where the upstream rows carry their source offset (removed before writing). */
   readonly offsetIndex: number;
-  /** The source splits this task reads now (a watermark covers them). */
-  readonly splits: () => readonly string[];
+  /** The watermark this task can promise, and the source splits it covers (those it has delivered from). */
+  readonly promise: () => { readonly wm: number; readonly splits: readonly string[] };
+  /** FLINK_WATERMARK_INTERVAL_MS: the most often a watermark is written. */
+  readonly intervalMs: number;
   /** Source splits of the whole job: the downstream waits for a watermark of each. */
   readonly totalSplits: number;
   readonly logger: Logger;
@@ -50,6 +52,9 @@ export class ExchangeWriter {
   private inFlightRows = 0;
   private sending: Promise<void> | undefined;
   private failure: Error | undefined;
+  private reported = -Infinity;
+  private covered = '';
+  private reportedAt = 0;
 
   constructor(private readonly o: ExchangeWriterOptions) {
     this.key = compileProjection(o.keys);
@@ -86,13 +91,29 @@ export class ExchangeWriter {
     });
   }
 
-  /** The upstream watermark moved: every partition hears it, after the rows written before it. */
-  watermark(time: number): void {
+  /**
+   * The upstream plan's watermark moved. What is written is the task's own promise over the splits it has
+   * delivered from (a split just moved here and not read yet would otherwise hold every task back, or be
+   * promised past rows it still has): every partition hears it, after the rows written before it.
+   */
+  watermark(_time?: number): void {
     this.end();
-    if (!Number.isFinite(time)) return;
-    const splits = this.o.splits();
-    if (splits.length === 0) return;
-    const value = serialize({ w: time, s: splits, n: this.o.totalSplits });
+    this.report(false);
+  }
+
+  /** Writes the task's watermark when it moved (at most once per watermark interval unless forced). */
+  report(force: boolean, now = Date.now()): void {
+    const { wm, splits } = this.o.promise();
+    if (wm === -Infinity || wm === Infinity || splits.length === 0) return;
+    // A split newly delivered from must be announced even when it lowers the task's minimum.
+    const covers = splits.join(',');
+    if (!(wm > this.reported) && covers === this.covered) return;
+    if (!force && now - this.reportedAt < this.o.intervalMs) return;
+    this.end();
+    this.reported = Math.max(this.reported, wm);
+    this.covered = covers;
+    this.reportedAt = now;
+    const value = serialize({ w: wm, s: splits, n: this.o.totalSplits });
     for (let partition = 0; partition < this.o.partitions; partition++) this.enqueue({ partition, value }, 0);
   }
 

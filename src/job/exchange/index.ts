@@ -19,6 +19,7 @@ import type { PreparedJob } from '../prepare.js';
 import { ExchangeStage, exchangeDecoder } from './exchange-stage.js';
 import { prepareExchangeTopics } from './exchange-topics.js';
 import { ExchangeWriter } from './exchange-writer.js';
+import { Changelog } from './changelog.js';
 
 export { ExchangeStage } from './exchange-stage.js';
 
@@ -27,6 +28,11 @@ export function jobExchange(job: PreparedJob): ExchangePlan | undefined {
   if (!job.config.exchange) return undefined;
   const kafka = new Set(job.config.streams.filter((s) => s.kafka && s.source.type === 'UNBOUNDED').map((s) => s.table));
   return planExchange(job.plan, job.config.jobId.replace(/[^A-Za-z0-9._-]/g, '_'), kafka);
+}
+
+/** The compacted topic the keyed operator's state per partition is kept in. */
+export function changelogTopic(ex: ExchangePlan): string {
+  return ex.table.name.replace(/-repartition$/, '-changelog');
 }
 
 /** The consumer group of the downstream half. */
@@ -50,6 +56,7 @@ export function explainExchange(job: PreparedJob): string {
     `    downstream: ${ex.table.name} (group ${exchangeGroupId(stream, ex)}) -> ${ex.operatorKind} and the rest of the plan, one instance per partition`,
     '  internal topics:',
     `    ${ex.table.name}  (repartition; watermarks travel as control records to every partition)`,
+    `    ${changelogTopic(ex)}  (changelog, compacted: the ${ex.operatorKind}'s state per partition, written at each checkpoint)`,
     '',
   ].join('\n');
 }
@@ -65,8 +72,10 @@ export interface OpenedExchange {
   /** The repartition topic's input. */
   readonly downstream: { readonly table: string; readonly stream: StreamConfig; readonly source: Source; readonly stage: ExchangeStage };
   readonly writer: ExchangeWriter;
-  /** The source splits the upstream covers (set once the upstream input's watermark tracker exists). */
-  splits: () => readonly string[];
+  /** The keyed operator's state per partition, written at checkpoints and read when a partition moves here. */
+  readonly changelog: Changelog;
+  /** The upstream's watermark promise (set once the upstream input's watermark tracker exists). */
+  promise: () => { readonly wm: number; readonly splits: readonly string[] };
   close(): Promise<void>;
 }
 
@@ -88,6 +97,8 @@ export interface ExchangeContext {
   readonly onRowsOut?: (n: number) => void;
   readonly onDuplicates?: (n: number) => void;
   readonly onPartitions?: (n: number) => void;
+  readonly onRestoring?: (pending: number) => void;
+  readonly onRestoredBytes?: (bytes: number) => void;
 }
 
 export async function openExchange(c: ExchangeContext): Promise<OpenedExchange> {
@@ -104,11 +115,11 @@ export async function openExchange(c: ExchangeContext): Promise<OpenedExchange> 
   };
   try {
     await admin.connect();
-    const topics = await prepareExchangeTopics(admin, kafka.topicPattern, stream.table, ex.table.name);
+    const topics = await prepareExchangeTopics(admin, kafka.topicPattern, stream.table, ex.table.name, changelogTopic(ex));
     producer = client.producer({ allowAutoTopicCreation: false });
     await producer.connect();
     const opened: OpenedExchange = {
-      splits: () => [],
+      promise: () => ({ wm: -Infinity, splits: [] }),
     } as unknown as OpenedExchange;
     const writer = new ExchangeWriter({
       producer,
@@ -116,13 +127,26 @@ export async function openExchange(c: ExchangeContext): Promise<OpenedExchange> 
       partitions: topics.partitions,
       keys: ex.keys,
       offsetIndex: ex.offsetIndex,
-      splits: () => opened.splits(),
+      promise: () => opened.promise(),
+      intervalMs: job.config.watermark.intervalMs,
       totalSplits: topics.sourceSplits,
       logger,
       ...(c.onRowsOut ? { onRows: c.onRowsOut } : {}),
     });
     const up = buildDataflow(ex.upstream, writer, c.dataflowOptions);
+    const changelog = new Changelog({
+      kafka: client,
+      admin,
+      producer,
+      topic: topics.changelog,
+      groupId: exchangeGroupId(stream, ex),
+      logger,
+      ...(c.onRestoring ? { onRestoring: c.onRestoring } : {}),
+      ...(c.onRestoredBytes ? { onRestoredBytes: c.onRestoredBytes } : {}),
+    });
     const stage = new ExchangeStage({
+      // Changelog partition p holds the state of repartition partition p (split ids name the latter).
+      fetchState: (splits) => changelog.read(splits),
       build: () => buildDataflow(ex.downstream, c.output, c.dataflowOptions),
       idleTimeoutMs: job.config.watermark.idleTimeoutMs,
       logger,
@@ -142,6 +166,8 @@ export async function openExchange(c: ExchangeContext): Promise<OpenedExchange> 
       badRecords: { mode: 'FAIL' },
       logger: logger.child({ exchange: ex.table.name }),
       largeMessage: true,
+      // The stream's consumer settings (session timeout, heartbeats) hold for the downstream group too.
+      consumerProperties: kafka.additional,
     });
     const upPorts = up.inputs.filter((i) => i.table === stream.table);
     const dataflow: Dataflow = {
@@ -166,6 +192,9 @@ export async function openExchange(c: ExchangeContext): Promise<OpenedExchange> 
             push(rows: Row[]) {
               for (const p of upPorts) p.push(rows);
               writer.end();
+              // Per batch, not only when the upstream plan's watermark moves: that one waits for every
+              // assigned split, the promise only for those delivered from.
+              writer.report(false);
             },
           },
         ],
@@ -183,6 +212,7 @@ export async function openExchange(c: ExchangeContext): Promise<OpenedExchange> 
       },
       downstream: { table: ex.table.name, stream: downStream, source, stage },
       writer,
+      changelog,
       close,
     });
     logger.info(`scale-out: ${ex.operatorKind} reads through ${ex.table.name} (${topics.partitions} partitions; source splits ${topics.sourceSplits})`);
