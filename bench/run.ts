@@ -4,7 +4,9 @@
  * Prints one line per scenario and a summary; figures go into BENCHMARKS.md with the command.
  *
  * Options (env): BENCH_ROWS (in-process rows, default 2,000,000), BENCH_KAFKA_ROWS (default 300,000),
- * BENCH_ONLY=inprocess|kafka, BENCH_TOPIC=<a topic preloaded by an earlier run>, BENCH_SCENARIO=<part of a Kafka scenario name: tumble, hop, filter, join>, BENCH_KAFKA=127.0.0.1:9092.
+ * BENCH_ONLY=inprocess|kafka, BENCH_TOPIC=<a topic preloaded by an earlier run>, BENCH_SCENARIO=<part of a Kafka scenario name: tumble, hop, filter, join, delivery>, BENCH_KAFKA=127.0.0.1:9092.
+ * The `delivery` scenarios run filter+project Kafka to Kafka as an UNBOUNDED job with checkpoints (stopped once
+ * it has read every record), at-least-once against exactly-once at checkpoint intervals of 1 s and 10 s.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -252,7 +254,13 @@ function kafkaStream(table: string, protoClass: string, tsField: number, topic: 
   };
 }
 
-async function kafkaEndToEnd(name: string, sql: string, topic: string, sinkTopic: string | undefined, paymentTopic?: string): Promise<Result> {
+/** An UNBOUNDED run with checkpoints, stopped once every input record was read (the delivery scenarios). */
+interface Checkpointed {
+  readonly guarantee: 'AT_LEAST_ONCE' | 'EXACTLY_ONCE';
+  readonly intervalMs: number;
+}
+
+async function kafkaEndToEnd(name: string, sql: string, topic: string, sinkTopic: string | undefined, paymentTopic?: string, checkpointed?: Checkpointed): Promise<Result> {
   const { config } = parseJobConfig({
     FLINK_JOB_ID: `bench-${Date.now()}`,
     STREAMS: [
@@ -265,9 +273,10 @@ async function kafkaEndToEnd(name: string, sql: string, topic: string, sinkTopic
         SOURCE_KAFKA_CONSUMER_CONFIG_BOOTSTRAP_SERVERS: BROKER,
         SOURCE_KAFKA_CONSUMER_CONFIG_GROUP_ID: `bench-${Date.now()}-${Math.random()}`,
         SOURCE_KAFKA_CONSUMER_CONFIG_AUTO_OFFSET_RESET: 'earliest',
-        SOURCE_DETAILS: [{ SOURCE_TYPE: 'BOUNDED', SOURCE_NAME: 'KAFKA_SOURCE' }],
+        SOURCE_DETAILS: [{ SOURCE_TYPE: checkpointed ? 'UNBOUNDED' : 'BOUNDED', SOURCE_NAME: 'KAFKA_SOURCE' }],
       },
     ],
+    ...(checkpointed ? { FLINK_CHECKPOINT_INTERVAL_MS: String(checkpointed.intervalMs), SINK_KAFKA_DELIVERY_GUARANTEE: checkpointed.guarantee } : {}),
     FLINK_SQL_QUERY: sql,
     FLINK_WATERMARK_DELAY_MS: '1000',
     FLINK_WATERMARK_PER_PARTITION_ENABLE: 'true',
@@ -290,7 +299,18 @@ async function kafkaEndToEnd(name: string, sql: string, topic: string, sinkTopic
   });
   const c0 = process.cpuUsage();
   const t0 = performance.now();
-  const running = await startJob(job, { logger: silentLogger, checkpointDir: dir, out: devNull, onBatch: (ms) => batchMs.push(ms) });
+  let read = 0;
+  const running = await startJob(job, {
+    logger: silentLogger,
+    checkpointDir: dir,
+    out: devNull,
+    onBatch: (ms, rows) => {
+      batchMs.push(ms);
+      read += rows;
+      // Unbounded: a graceful stop (final checkpoint and commit) once everything was read.
+      if (checkpointed && read >= KAFKA_ROWS) void running.stop();
+    },
+  });
   await running.done;
   const seconds = (performance.now() - t0) / 1000;
   rmSync(dir, { recursive: true, force: true });
@@ -352,6 +372,15 @@ async function main(): Promise<void> {
       const r = await kafkaEndToEnd('interval join', SCENARIOS['interval join']!, topic, undefined, payments);
       print(r);
       if (r.outputRows !== KAFKA_ROWS) console.log(`  interval join: expected ${KAFKA_ROWS.toLocaleString('en-US')} joined rows, got ${r.outputRows.toLocaleString('en-US')}`);
+    }
+    if (want('delivery')) {
+      // Kafka to Kafka with checkpoints: what transactions cost (one commit, with sendOffsets, per checkpoint).
+      for (const intervalMs of [1000, 10_000]) {
+        for (const guarantee of ['AT_LEAST_ONCE', 'EXACTLY_ONCE'] as const) {
+          const label = `${guarantee === 'EXACTLY_ONCE' ? 'exactly' : 'at-least'}-once ckpt ${intervalMs / 1000}s`;
+          print(await kafkaEndToEnd(label, SCENARIOS['filter+project']!, topic, `${topic}-out`, undefined, { guarantee, intervalMs }));
+        }
+      }
     }
   }
 }

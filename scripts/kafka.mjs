@@ -8,6 +8,8 @@
 //
 // Broker 127.0.0.1:9092, controller 127.0.0.1:9093. Data, logs and generated config live in .dirk/kafka/.
 // Environment: DIRK_KAFKA_HEAP (default "-Xms256m -Xmx512m"), DIRK_KAFKA_START_TIMEOUT_MS (default 90000).
+// A second, private broker (a test that stops its broker): DIRK_KAFKA_DIR (its folder for data, logs, config
+// and pid file; default .dirk/kafka), DIRK_KAFKA_PORT and DIRK_KAFKA_CONTROLLER_PORT (default 9092 and 9093).
 
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -32,7 +34,7 @@ import {
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const POM = path.join(ROOT, 'scripts', 'kafka', 'pom.xml');
 const LIBS = path.join(ROOT, '.cache', 'kafka', 'libs');
-const KAFKA_DIR = path.join(ROOT, '.dirk', 'kafka');
+const KAFKA_DIR = process.env.DIRK_KAFKA_DIR ? path.resolve(process.env.DIRK_KAFKA_DIR) : path.join(ROOT, '.dirk', 'kafka');
 const DATA_DIR = path.join(KAFKA_DIR, 'data');
 const LOG_DIR = path.join(KAFKA_DIR, 'logs');
 const CONF_DIR = path.join(KAFKA_DIR, 'config');
@@ -42,8 +44,8 @@ const PID_FILE = path.join(KAFKA_DIR, 'kafka.pid');
 const CONSOLE_LOG = path.join(LOG_DIR, 'kafka.out');
 
 const HOST = '127.0.0.1';
-const BROKER_PORT = 9092;
-const CONTROLLER_PORT = 9093;
+const BROKER_PORT = Number(process.env.DIRK_KAFKA_PORT ?? 9092);
+const CONTROLLER_PORT = Number(process.env.DIRK_KAFKA_CONTROLLER_PORT ?? 9093);
 const BOOTSTRAP = `${HOST}:${BROKER_PORT}`;
 
 // Jars that must be present for the broker to boot; the logging pair is not in kafka_2.13's POM.

@@ -98,7 +98,7 @@ export interface StartOptions extends LoadOptions {
   readonly onRow?: (change: Change) => void | Promise<void>;
   /** Makes the results available through `job.changes()` instead of the configured sink. */
   readonly changes?: boolean;
-  /** Where checkpoints go; default .dirk/checkpoints/<job id> under the working directory. */
+  /** Where checkpoints go; default .dirk/checkpoints/<job id> under the working directory (the CLI: next to the job file). */
   readonly checkpointDir?: string;
 }
 

@@ -8,6 +8,7 @@ import { parseCommandLine, portOption, UsageError, type ParsedCommandLine } from
 import { checkJobFiles, checkJobForValidate } from './checks.js';
 import { exitCodeOf, formatError, type ReportContext } from './report.js';
 import { startProgress } from '../job/progress.js';
+import { defaultCheckpointDir } from './checkpoint-dir.js';
 import { runInitCommand } from './init-command.js';
 import { runTestCommand } from './test-command.js';
 import { dirkVersion } from './version.js';
@@ -52,10 +53,12 @@ Runs the job. Bounded inputs (FILE_SOURCE, BOUNDED Kafka) end the job when read;
 SIGINT or SIGTERM, when Dirk finishes the batch in flight, takes a checkpoint, commits the Kafka offsets of
 that checkpoint and exits 0. A restart resumes from the last checkpoint (after a crash, records since that
 checkpoint are read again and their output may repeat). A failed sink write, or more failed checkpoints in a
-row than FLINK_CHECKPOINT_TOLERABLE_FAILURES, stops the job with exit 1 without committing offsets past them.
+row than FLINK_CHECKPOINT_TOLERABLE_FAILURES, restarts the pipeline in the process from the last checkpoint
+(FLINK_RESTART_ATTEMPTS times in a row, with backoff), then exits 1 without committing offsets past them.
 
 Options:
-  --checkpoint-dir <dir>  where checkpoints are kept (default .dirk/checkpoints/<FLINK_JOB_ID>)
+  --checkpoint-dir <dir>  where checkpoints are kept (default .dirk/checkpoints/<FLINK_JOB_ID> in the job
+                          file's folder; one left in the working directory by older versions is still used)
   --watch-udfs            reload a changed file of UDF_FOLDERS in the running job, keeping operator state
                           (as UDF_WATCH=true); a function whose signatures changed is not reloaded
   --KEY value             set a config key, over the job file and the environment (docs/configuration.md)
@@ -200,7 +203,7 @@ export async function main(argv: string[]): Promise<number> {
       }
       const running = await startJob(job, {
         logger: jobLogger,
-        ...(typeof dir === 'string' ? { checkpointDir: resolve(dir) } : {}),
+        checkpointDir: typeof dir === 'string' ? resolve(dir) : defaultCheckpointDir(cmd.positionals[0], job.config.jobId, jobLogger),
         ...(options['watch-udfs'] === true ? { watchUdfs: true } : {}),
       });
       jobLogger.info(`job "${job.config.jobId}" running`);

@@ -133,6 +133,17 @@ export const JOB_KEYS = {
       'Consecutive checkpoint failures (offset commit, checkpoint file write) tolerated; one more stops the job with exit 1 (a restart resumes from the last completed checkpoint). 0 = none tolerated. A failed sink or late-record write stops the job at once: its rows are lost, so no later checkpoint may commit offsets past them.',
     dagger: 'Dirk only (Flink: execution.checkpointing.tolerable-failed-checkpoints). Dagger tolerates failed checkpoints forever.',
   }),
+  FLINK_RESTART_ATTEMPTS: key({
+    type: 'int',
+    min: 0,
+    group: 'Flink',
+    default: 10,
+    description:
+      'In-process restarts after an external failure (a broker outage that outlasted the Kafka clients\' own retries: a lost sink write, a crashed consumer, failed checkpoints past FLINK_CHECKPOINT_TOLERABLE_FAILURES, a broker still down at restart): the pipeline is closed and reopened from the last completed checkpoint, after FLINK_RESTART_BACKOFF_MS, doubling up to FLINK_RESTART_BACKOFF_MAX_MS. The count starts again once a checkpoint completes after a restart. When they are used up the job exits 1 naming the last failure. 0 = exit at the first failure. User errors (bad records under FAIL, a failing UDF) never restart, nor does a failure while the job starts.',
+    dagger: 'Dirk only (Flink: restart-strategy exponential-delay; Dagger leaves restarts to Flink).',
+  }),
+  FLINK_RESTART_BACKOFF_MS: key({ type: 'int', min: 0, group: 'Flink', default: 1000, description: 'Wait before the first in-process restart, in ms; doubled for each further one in a row.', dagger: 'Dirk only.' }),
+  FLINK_RESTART_BACKOFF_MAX_MS: key({ type: 'int', min: 0, group: 'Flink', default: 30000, description: 'Longest wait between two in-process restarts, in ms.', dagger: 'Dirk only.' }),
   FLINK_RETENTION_IDLE_STATE_MINUTE: key({
     type: 'int',
     min: 0,
@@ -203,7 +214,13 @@ export const JOB_KEYS = {
     values: ['AT_LEAST_ONCE', 'EXACTLY_ONCE'],
     group: 'Kafka sink',
     default: 'AT_LEAST_ONCE',
-    description: '`AT_LEAST_ONCE` (flush on checkpoint) or `EXACTLY_ONCE` (Kafka transactions committed with the checkpoint).',
+    description:
+      '`AT_LEAST_ONCE`: the sink is flushed at every checkpoint; a crash can repeat the output written since the last one. ' +
+      '`EXACTLY_ONCE`: rows go into a Kafka transaction (transactional id `dirk-<job id>-<sink name>`, stable across restarts so a restart fences the run it replaces) ' +
+      'that each checkpoint commits together with the consumed offsets; readers with `isolation.level=read_committed` (kafkajs and Dirk sources by default) see every row exactly once, ' +
+      'but only when its checkpoint commits: output is delayed by up to FLINK_CHECKPOINT_INTERVAL_MS. The transaction timeout (SINK_KAFKA_PRODUCER_CONFIG_TRANSACTION_TIMEOUT_MS, ' +
+      'default three intervals, 60 s to 15 min) must be at least two intervals and within the broker\'s `transaction.max.timeout.ms`. Needs Kafka sources only, one exactly-once sink per job ' +
+      'and one instance per job; late records and source dead letters stay at-least-once (see docs/architecture.md, Guarantees).',
     dagger: 'Dirk only; Dagger is always at-least-once.',
   }),
   SINK_KAFKA_ERROR_POLICY: key({
@@ -225,7 +242,7 @@ export const JOB_KEYS = {
   SINK_KAFKA_CREATE_TOPIC_REPLICATION_FACTOR: key({ group: 'Kafka sink', default: 1, description: 'Replication factor of a topic created by SINK_KAFKA_CREATE_TOPIC.', dagger: 'Dirk only.' }),
   'SINK_KAFKA_PRODUCER_CONFIG_*': key({
     group: 'Kafka sink',
-    description: 'Any producer property: the suffix lowercased with `_` turned into `.` (SINK_KAFKA_PRODUCER_CONFIG_COMPRESSION_TYPE → `compression.type`). `max.request.size` (default 1048576, 20 MiB with SINK_KAFKA_PRODUCE_LARGE_MESSAGE_ENABLE) bounds each produce request; sends are also cut to the topic\'s `max.message.bytes`, read from the broker at start.',
+    description: 'Any producer property: the suffix lowercased with `_` turned into `.` (SINK_KAFKA_PRODUCER_CONFIG_COMPRESSION_TYPE → `compression.type`). `max.request.size` (default 1048576, 20 MiB with SINK_KAFKA_PRODUCE_LARGE_MESSAGE_ENABLE) bounds each produce request; sends are also cut to the topic\'s `max.message.bytes`, read from the broker at start. With SINK_KAFKA_DELIVERY_GUARANTEE=EXACTLY_ONCE, `transaction.timeout.ms` and `transactional.id` set the transaction timeout and replace the derived transactional id.',
   }),
 
   SINK_HTTP_URL: key({
@@ -350,6 +367,22 @@ export const JOB_KEYS = {
   METRIC_TELEMETRY_SHUTDOWN_PERIOD_MS: key({ type: 'int', min: 0, group: 'Telemetry', default: 10000, description: 'Pause after a fatal error before exiting, so the error metric can be scraped, in ms.' }),
   METRICS_PORT: key({ type: 'int', min: 0, max: 65535, group: 'Telemetry', default: 9464, description: 'Port of the /metrics endpoint; 0 picks a free port.', dagger: 'Dirk only.' }),
   METRICS_HOST: key({ type: 'string', group: 'Telemetry', default: '127.0.0.1', description: 'Interface of the /metrics endpoint (`0.0.0.0` to expose it).', dagger: 'Dirk only.' }),
+  METRICS_HEALTH_UNREACHABLE_MS: key({
+    type: 'int',
+    min: 1,
+    group: 'Telemetry',
+    default: 60000,
+    description: 'GET /healthz answers 503 (with the reason as JSON) when a source has not reached its broker, or a sink flush has waited for acknowledgement, longer than this, in ms; also while the job restarts in-process and after a sink flush failed.',
+    dagger: 'Dirk only.',
+  }),
+  METRICS_HEALTH_CHECKPOINT_FAILURES: key({
+    type: 'int',
+    min: 0,
+    group: 'Telemetry',
+    default: 2,
+    description: 'GET /healthz answers 503 once this many checkpoints in a row have failed (0 = never for this reason).',
+    dagger: 'Dirk only.',
+  }),
 } as const;
 
 export const STREAM_KEYS = {
@@ -406,7 +439,7 @@ export const STREAM_KEYS = {
   }),
   'SOURCE_KAFKA_CONSUMER_CONFIG_*': key({
     group: 'Kafka source',
-    description: 'Any other consumer property, suffix lowercased with `_` → `.`.',
+    description: 'Any other consumer property, suffix lowercased with `_` → `.`. `SOURCE_KAFKA_CONSUMER_CONFIG_ISOLATION_LEVEL` is `read_committed` by default (records of open or aborted transactions are skipped); `read_uncommitted` reads them too.',
     dagger: 'Dagger drops unknown CONFIG_ keys; Dirk passes them to the consumer.',
   }),
   SOURCE_PARQUET_FILE_PATHS: key({ group: 'Parquet source', required: 'for PARQUET_SOURCE', description: 'JSON array of local files or folders (searched recursively; names starting with `.` or `_` skipped). Each file needs a `dt=YYYY-MM-DD[/hr=HH]` folder in its path, which orders the reading.' }),

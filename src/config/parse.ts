@@ -79,6 +79,11 @@ export function parseJobConfig(raw: unknown, opts: ParseOptions = {}): ParsedJob
       maxConcurrent: readJobKey(s, 'FLINK_CHECKPOINT_MAX_CONCURRENT'),
       tolerableFailures: readJobKey(s, 'FLINK_CHECKPOINT_TOLERABLE_FAILURES'),
     },
+    restart: {
+      attempts: readJobKey(s, 'FLINK_RESTART_ATTEMPTS'),
+      backoffMs: readJobKey(s, 'FLINK_RESTART_BACKOFF_MS'),
+      backoffMaxMs: readJobKey(s, 'FLINK_RESTART_BACKOFF_MAX_MS'),
+    },
     retentionIdleStateMinutes: readJobKey(s, 'FLINK_RETENTION_IDLE_STATE_MINUTE'),
     streams,
     sink: sinks[0]!,
@@ -237,6 +242,8 @@ function readMetrics(s: Section): MetricsConfig {
     port: readJobKey(s, 'METRICS_PORT'),
     host: readJobKey(s, 'METRICS_HOST'),
     shutdownPeriodMs: readJobKey(s, 'METRIC_TELEMETRY_SHUTDOWN_PERIOD_MS'),
+    healthUnreachableMs: readJobKey(s, 'METRICS_HEALTH_UNREACHABLE_MS'),
+    healthCheckpointFailures: readJobKey(s, 'METRICS_HEALTH_CHECKPOINT_FAILURES'),
   };
 }
 

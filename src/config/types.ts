@@ -26,6 +26,13 @@ export interface CheckpointConfig {
   readonly tolerableFailures: number;
 }
 
+/** FLINK_RESTART_* (Dirk): in-process restarts from the last checkpoint after an external failure. */
+export interface RestartConfig {
+  readonly attempts: number;
+  readonly backoffMs: number;
+  readonly backoffMaxMs: number;
+}
+
 export interface SaslConfig {
   readonly mechanism: 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
   readonly username: string;
@@ -286,6 +293,10 @@ export interface MetricsConfig {
   readonly host: string;
   /** METRIC_TELEMETRY_SHUTDOWN_PERIOD_MS: pause after reporting a fatal error so the last scrape can see it. */
   readonly shutdownPeriodMs: number;
+  /** METRICS_HEALTH_UNREACHABLE_MS (Dirk): /healthz is 503 past this long without the broker or a flush ack. */
+  readonly healthUnreachableMs: number;
+  /** METRICS_HEALTH_CHECKPOINT_FAILURES (Dirk): /healthz is 503 after this many failed checkpoints in a row. */
+  readonly healthCheckpointFailures: number;
 }
 
 export interface JobConfig {
@@ -300,6 +311,7 @@ export interface JobConfig {
   /** DIRK_EXCHANGE_ENABLE, or more than one task: keyed operators read through a repartition topic. */
   readonly exchange: boolean;
   readonly checkpoint: CheckpointConfig;
+  readonly restart: RestartConfig;
   readonly retentionIdleStateMinutes: number;
   readonly streams: readonly StreamConfig[];
   /** The first (or only) sink; `sinks` lists every one. */

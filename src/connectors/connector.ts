@@ -32,6 +32,8 @@ export interface SinkPlan {
   /** Column positions that identify a row of an updating result (GROUP BY keys, ...), when known. */
   readonly uniqueKey?: readonly number[] | undefined;
   readonly registry: DescriptorRegistry | undefined;
+  /** FLINK_CHECKPOINT_INTERVAL_MS (a transactional sink's transactions last one interval); default 30 s. */
+  readonly checkpointIntervalMs?: number | undefined;
 }
 
 export interface SinkCreateContext extends SinkPlan {
@@ -51,6 +53,8 @@ export interface SinkCreateContext extends SinkPlan {
   readonly origin?: (() => RowOrigin | undefined) | undefined;
   /** Rows too large for the sink, by SINK_KAFKA_ERROR_POLICY (Kafka). */
   readonly recordsRouted?: { readonly skipped: Counter; readonly deadLettered: Counter } | undefined;
+  /** Transactions committed and aborted (Kafka, exactly-once). */
+  readonly transactionCounters?: { readonly commits: Counter; readonly aborts: Counter } | undefined;
 }
 
 export interface SinkConnector<Slice = unknown> {

@@ -73,6 +73,11 @@ export interface SourceContext {
   splitsAssigned?(splits: readonly string[]): void;
   /** A split that has nothing to read now (idle), so event time need not wait for it. */
   markIdle?(split: string): void;
+  /**
+   * The source reached its external system (a fetch, a heartbeat) or lost it (with the client's error);
+   * /healthz turns a long loss into 503 (src/job/health.ts).
+   */
+  connected?(up: boolean, reason?: string): void;
 }
 
 export interface Source {
@@ -81,16 +86,58 @@ export interface Source {
   run(ctx: SourceContext): Promise<void>;
   /** Positions up to which everything has been delivered (and processed); taken at a checkpoint. */
   positions(): SourcePositions;
-  /** Makes the external system remember `positions` (e.g. Kafka consumer-group offsets). */
-  commit(positions: SourcePositions): Promise<void>;
+  /**
+   * Makes the external system remember `positions` (e.g. Kafka consumer-group offsets). With `via`
+   * (exactly-once), the source hands its group and offsets to `via` instead of committing them itself: the
+   * sink's transaction carries them (Kafka sendOffsets).
+   */
+  commit(positions: SourcePositions, via?: OffsetCommitter): Promise<void>;
+  /**
+   * Exactly-once restore: the metadata strings the source's consumer group holds with its committed offsets
+   * (one per partition that has a committed offset), which tag each with the checkpoint whose transaction
+   * committed it.
+   */
+  committedMetadata?(): Promise<readonly string[]>;
   /** Start reading from these positions instead of the external system's (restore from a checkpoint). */
   seek?(positions: SourcePositions): void;
   /** Stops delivering after the batch in progress; run() then resolves. */
   stop(): Promise<void>;
+  /**
+   * Releases what stop() kept so that the final checkpoint's commit() is cheap (Kafka: the consumer stays in
+   * its group until then); called once the job has taken its last checkpoint.
+   */
+  close?(): Promise<void>;
+}
+
+/** One partition's consumed position, as a transaction commits it to a consumer group. */
+export interface PartitionOffset {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+}
+
+/** Takes a source's consumed positions into the open transaction (exactly-once). */
+export type OffsetCommitter = (groupId: string, offsets: readonly PartitionOffset[]) => Promise<void>;
+
+/**
+ * A sink whose output is transactional (Kafka, SINK_KAFKA_DELIVERY_GUARANTEE=EXACTLY_ONCE): everything
+ * written since the last commit is in one open transaction, which the checkpoint coordinator commits
+ * together with the consumed offsets (see docs/architecture.md, Guarantees).
+ */
+export interface SinkTransactions {
+  /**
+   * Adds a consumer group's offsets to the open transaction, tagged with `metadata` (the checkpoint id), so
+   * they commit or abort with the output.
+   */
+  sendOffsets(groupId: string, offsets: readonly PartitionOffset[], metadata: string): Promise<void>;
+  /** Commits the open transaction (after a flush) and begins the next; rejects when it did not commit. */
+  commit(): Promise<void>;
 }
 
 export interface Sink {
   readonly name: string;
+  /** Present when the sink writes inside transactions committed by the checkpoint (exactly-once). */
+  readonly transactions?: SinkTransactions | undefined;
   open(): Promise<void>;
   /** Buffers a batch of output rows (columns as in `SinkSpec.columns`). Must not block. */
   write(batch: DataMessage): void;

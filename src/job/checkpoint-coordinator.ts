@@ -4,19 +4,31 @@
  * commit the positions to the sources), counts failed ones against FLINK_CHECKPOINT_TOLERABLE_FAILURES, and
  * stops the job when output was lost. It does not take the delivery lock itself: the caller runs `take()`
  * inside it, which is what makes a checkpoint an aligned barrier (see docs/architecture.md, Guarantees).
+ *
+ * Exactly-once (a transactional sink): the positions do not go to the consumer groups directly but into the
+ * sink's open transaction (sendOffsets, each tagged `dirk-checkpoint:<id>`), which then commits: output and
+ * offsets become visible together, once. The file is written before the commit, so after a crash the newest
+ * file may be one whose transaction never committed; restore reads the tag back from the groups' committed
+ * offsets and restores exactly that checkpoint (the store keeps it: the latest and the previous file).
+ *
+ * With large state the caller splits it: `begin()` inside the lock (flush, capture: keyed state is captured
+ * copy-on-write, the rest serialised), then `complete()` of what it returned outside the lock (the state
+ * serialised and written in chunks between batches, then the positions committed), so the event loop never
+ * stalls for the whole state. Under exactly-once the whole checkpoint completes inside `begin()`: the
+ * transaction must commit before any later output enters it.
  */
 import { join } from 'node:path';
-import type { Counter, Histogram, Source } from '../core/connector.js';
+import type { Counter, Histogram, SinkTransactions, Source } from '../core/connector.js';
 import { externalError, type DirkError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import type { Checkpoint, CheckpointStore } from '../runtime/checkpoint-store.js';
+import type { Checkpoint, CheckpointStore, PendingSave } from '../runtime/checkpoint-store.js';
 import type { Dataflow } from '../runtime/dataflow.js';
 import type { TrackerSnapshot, WatermarkEmitter } from './watermarks.js';
 
 /** One input as a checkpoint sees it: its source's positions and its watermark state. */
 export interface CheckpointedInput {
   readonly table: string;
-  readonly source: Pick<Source, 'positions' | 'commit' | 'seek'>;
+  readonly source: Pick<Source, 'positions' | 'commit' | 'seek' | 'committedMetadata'>;
   readonly watermarks: Pick<WatermarkEmitter, 'snapshot' | 'restore'>;
 }
 
@@ -27,7 +39,13 @@ export interface CheckpointMetrics {
 }
 
 export interface CheckpointCoordinatorOptions {
-  readonly store: Pick<CheckpointStore, 'latest' | 'save'>;
+  /** With `begin`, state is written after the barrier in chunks; without, `save` writes it at the barrier. */
+  readonly store: Pick<CheckpointStore, 'latest' | 'save'> & Partial<Pick<CheckpointStore, 'get' | 'ids' | 'begin'>>;
+  /**
+   * Exactly-once: the sink's transactions. Positions go into the open transaction and each checkpoint
+   * commits it; restore picks the checkpoint whose transaction committed.
+   */
+  readonly transactions?: SinkTransactions | undefined;
   /** Named in the "taken for a different query" warning. */
   readonly checkpointDir: string;
   /** Identifies the query; a checkpoint of another query is not restored. */
@@ -52,7 +70,7 @@ export interface CheckpointCoordinatorOptions {
     restore(c: Checkpoint): void;
   };
   /** After the checkpoint file is saved and before positions are committed (scale-out: the changelog topic). */
-  readonly beforeCommit?: (() => Promise<void>) | undefined;
+  readonly beforeCommit?: ((c: Checkpoint) => Promise<void>) | undefined;
   readonly tolerableFailures: number;
   readonly metrics: CheckpointMetrics;
   readonly logger: Logger;
@@ -61,12 +79,24 @@ export interface CheckpointCoordinatorOptions {
   readonly now?: () => number;
 }
 
+/**
+ * A checkpoint captured at the barrier; `complete()` writes it and commits its positions. It must be called
+ * (the next `begin` waits for it: one capture and one write at a time).
+ */
+export interface BegunCheckpoint {
+  complete(): Promise<void>;
+}
+
 export class CheckpointCoordinator {
   private checkpointId = 0;
+  /** Settles when the checkpoint begun last has completed or failed. */
+  private writing: Promise<void> | undefined;
   private consecutiveFailures = 0;
   private lost: DirkError | undefined;
   /** The newest checkpoint that completed (or was restored); a restart resumes from it. */
   lastCompleted: number | undefined;
+  /** Exactly-once: the newest checkpoint whose tag a transaction committed; its file is never pruned. */
+  private lastTagged: number | undefined;
 
   constructor(private readonly o: CheckpointCoordinatorOptions) {}
 
@@ -86,6 +116,47 @@ export class CheckpointCoordinator {
     if (!restored) return;
     // Ids go on from the newest checkpoint found, so a new one always outranks the files already there.
     this.checkpointId = restored.id;
+    this.apply(restored);
+  }
+
+  /**
+   * Exactly-once restore: the checkpoint whose transaction committed, named by the tag the consumer groups
+   * hold with their committed offsets. Newer files (written, then the process died before the commit) are
+   * passed over; their output was aborted, and the next checkpoint overwrites them. Without a tag (nothing
+   * committed yet, or a job that ran at-least-once before) this is `restore()`.
+   */
+  async restoreCommitted(): Promise<void> {
+    const { o } = this;
+    if (o.bounded || !o.transactions) return this.restore();
+    const tags = (await Promise.all(o.inputs.map((i) => i.source.committedMetadata?.() ?? Promise.resolve([])))).flat();
+    const ids = tags.map(parseCheckpointTag).filter((id): id is number => id !== undefined);
+    if (ids.length === 0) return this.restore();
+    const committed = Math.max(...ids);
+    const onDisk = o.store.ids?.() ?? [];
+    let restored: Checkpoint | undefined;
+    try {
+      restored = o.store.get ? o.store.get(committed) : undefined;
+    } catch (e) {
+      throw externalError(
+        `checkpoint ${committed}, the last one committed to Kafka, cannot be read from ${o.checkpointDir} (${(e as Error).message}); its state is needed for exactly-once output. ` +
+          `Delete the folder to start without state from the committed offsets (windows open at the crash then miss their earlier records)`,
+        { cause: e },
+      );
+    }
+    // The next checkpoint is committed + 1: it replaces an uncommitted file of that id (and prunes newer ones).
+    this.checkpointId = committed;
+    if (!restored) {
+      o.logger.warn(`checkpoint ${committed}, the last one committed to Kafka, is not in ${join(o.checkpointDir, '')}; starting without state from the committed offsets`);
+      return;
+    }
+    this.lastTagged = committed;
+    const discarded = onDisk.filter((id) => id > committed);
+    if (discarded.length > 0) o.logger.info(`checkpoint(s) ${discarded.join(', ')} on disk never committed their transaction; restoring ${committed}, the last committed one`);
+    this.apply(restored);
+  }
+
+  private apply(restored: Checkpoint): void {
+    const { o } = this;
     if (restored.planFingerprint !== o.fingerprint) {
       o.logger.warn(`checkpoint ${restored.id} was taken for a different query; starting without restoring state (delete ${join(o.checkpointDir, '')} to silence this)`);
       return;
@@ -124,30 +195,98 @@ export class CheckpointCoordinator {
 
   /** Takes one checkpoint; call it inside the delivery lock. Rejects when it failed (counted, maybe fatal). */
   async take(): Promise<void> {
+    await (await this.begin()).complete();
+  }
+
+  /**
+   * The barrier half of a checkpoint (call it inside the delivery lock): waits for the previous one's write,
+   * flushes the output and captures the state. Rejects when that failed (counted, maybe fatal).
+   */
+  async begin(): Promise<BegunCheckpoint> {
     const { o } = this;
     const now = o.now ?? Date.now;
     const started = now();
     if (o.bounded) {
       await this.flushOutput();
-      return;
+      if (o.transactions) await this.commitTransaction(undefined, o.transactions);
+      return { complete: async () => undefined };
     }
+    let pending: PendingSave | undefined;
+    let c: Checkpoint;
     try {
+      // One capture at a time: a KeyedState tracks one capture, and the files must be written in id order.
+      await this.writing;
       await this.flushOutput();
-      const c = this.snapshot(started);
-      o.store.save(c);
+      c = this.snapshot(started);
       this.checkpointId = c.id;
-      await o.beforeCommit?.();
-      // Only a completed checkpoint's positions are committed. A crash between save and commit is
-      // harmless: the restart seeks to the saved positions, whatever the group has committed.
-      for (const i of o.inputs) await i.source.commit(c.positions[i.table] ?? {});
-      this.lastCompleted = c.id;
-      this.consecutiveFailures = 0;
-      o.metrics.completed.inc();
-      o.metrics.durationSeconds.observe((now() - started) / 1000);
-      o.logger.debug(`checkpoint ${c.id} complete`);
+      if (o.store.begin) pending = o.store.begin(c, this.lastTagged);
+      else o.store.save(c, this.lastTagged);
     } catch (e) {
       this.failed(e);
       throw e;
+    }
+    const complete = async (): Promise<void> => {
+      try {
+        await pending?.write();
+        await o.beforeCommit?.(c);
+        if (o.transactions) {
+          await this.commitTransaction(c, o.transactions);
+        } else {
+          // Only a completed checkpoint's positions are committed. A crash between save and commit is
+          // harmless: the restart seeks to the saved positions, whatever the group has committed.
+          for (const i of o.inputs) await i.source.commit(c.positions[i.table] ?? {});
+        }
+        this.lastCompleted = c.id;
+        this.consecutiveFailures = 0;
+        o.metrics.completed.inc();
+        o.metrics.durationSeconds.observe((now() - started) / 1000);
+        o.logger.debug(`checkpoint ${c.id} complete`);
+      } catch (e) {
+        this.failed(e);
+        throw e;
+      }
+    };
+    let run: Promise<void> | undefined;
+    let settled!: () => void;
+    this.writing = new Promise<void>((r) => (settled = r));
+    const begun: BegunCheckpoint = {
+      complete: () => (run ??= complete().finally(settled)),
+    };
+    // Exactly-once: the transaction must commit before any later output enters it, so the checkpoint
+    // completes here, inside the lock (the file is still written in chunks that yield to the event loop).
+    if (o.transactions) await begun.complete();
+    return begun;
+  }
+
+  /**
+   * Puts the checkpoint's positions into the open transaction and commits it. A failure here has lost the
+   * transaction's output (it is aborted), which no later checkpoint can make up for: the job stops, and the
+   * restart restores the last committed checkpoint.
+   */
+  private async commitTransaction(c: Checkpoint | undefined, tx: SinkTransactions): Promise<void> {
+    const { o } = this;
+    try {
+      let tagged = false;
+      if (c) {
+        const tag = checkpointTag(c.id);
+        for (const i of o.inputs) {
+          await i.source.commit(c.positions[i.table] ?? {}, (groupId, offsets) => {
+            tagged = true;
+            return tx.sendOffsets(groupId, offsets, tag);
+          });
+        }
+      }
+      await tx.commit();
+      // A checkpoint without positions (nothing read yet) commits no tag: restore still finds the older one.
+      if (c && tagged) this.lastTagged = c.id;
+    } catch (e) {
+      this.lost ??= externalError(
+        `${(e as Error).message}; the transaction's output is aborted, so the job stops and a restart resumes from ` +
+          `${this.lastCompleted === undefined ? 'the committed Kafka offsets' : `checkpoint ${this.lastCompleted}`}, the last committed one`,
+        { cause: e },
+      );
+      o.stopWith(this.lost);
+      throw this.lost;
     }
   }
 
@@ -182,4 +321,17 @@ export class CheckpointCoordinator {
       ),
     );
   }
+}
+
+const TAG = 'dirk-checkpoint:';
+
+/** The metadata committed with every offset of checkpoint `id`'s transaction. */
+export function checkpointTag(id: number): string {
+  return `${TAG}${id}`;
+}
+
+export function parseCheckpointTag(metadata: string): number | undefined {
+  if (!metadata.startsWith(TAG)) return undefined;
+  const id = Number(metadata.slice(TAG.length));
+  return Number.isSafeInteger(id) && id > 0 ? id : undefined;
 }

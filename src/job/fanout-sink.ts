@@ -34,6 +34,8 @@ export function createFanOutSink(members: readonly NamedSink[]): FanOutSink {
   return {
     name: members.map((m) => m.name).join('+'),
     members,
+    // At most one member is transactional (validateSinkCompatibility); its transaction is the job's.
+    transactions: members.find((m) => m.sink.transactions)?.sink.transactions,
     async open() {
       for (const m of members) {
         try {

@@ -19,6 +19,7 @@ export function createJobSeries(telemetry: Telemetry, job: PreparedJob): void {
   if (job.config.streams.length > 1) telemetry.lateRecords('*');
   for (const d of DOMAINS) for (const fatal of [true, false]) telemetry.errors(d, fatal);
   telemetry.checkpointMetrics();
+  telemetry.restarts();
   for (const def of job.userFunctions) telemetry.udfMetrics(def.name);
 }
 

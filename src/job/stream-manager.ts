@@ -8,7 +8,9 @@ import type { Logger } from '../core/logger.js';
 import type { Field, Row, RowKind } from '../core/types.js';
 import type { SinkConfig, StreamConfig } from '../config/index.js';
 import { sinkNames } from '../config/sinks.js';
-import { CheckpointStore } from '../runtime/checkpoint-store.js';
+import { CheckpointStore, type Checkpoint } from '../runtime/checkpoint-store.js';
+import { countEntries } from '../runtime/state/capture.js';
+import { startHeapGuard } from '../runtime/state/heap-guard.js';
 import { buildDataflow, type Dataflow, type DataflowOptions } from '../runtime/dataflow.js';
 import { createKafkaProducers, sinkFor, sourceFor, type KafkaProducers } from '../connectors/index.js';
 import { createTelemetry, startMetricsServer, type MetricsServer, type Telemetry } from '../telemetry/index.js';
@@ -20,7 +22,9 @@ import { markingDecoder, PreprocessorRunner, watchTransformerFolders } from '../
 import { startPostChain, type RunningPostChain } from '../processors/job.js';
 import { createFanOutSink } from './fanout-sink.js';
 import { WatermarkEmitter, WatermarkTracker } from './watermarks.js';
-import { CheckpointCoordinator, type CheckpointedInput } from './checkpoint-coordinator.js';
+import { CheckpointCoordinator, type CheckpointedInput, type CheckpointMetrics } from './checkpoint-coordinator.js';
+import { JobHealth } from './health.js';
+import { superviseRestarts } from './restarts.js';
 import { Delivery, SerialLock, type DeliveryInput } from './delivery.js';
 import { startUdfRuntime } from './udf-lifecycle.js';
 import { UdfCallError } from '../udf/slots.js';
@@ -36,7 +40,7 @@ import { userError } from '../core/errors.js';
  */
 export interface RunOptions {
   readonly logger: Logger;
-  /** Where completed checkpoints live; default .dirk/checkpoints/<job id>. */
+  /** Where completed checkpoints live; default .dirk/checkpoints/<job id> under the working directory (`dirk run` passes one next to the job file). */
   readonly checkpointDir?: string;
   /** Where the log sink writes; default stdout. */
   readonly out?: NodeJS.WritableStream;
@@ -78,10 +82,30 @@ interface Input extends DeliveryInput, CheckpointedInput {
 export function validateSinkCompatibility(job: PreparedJob): void {
   const root = job.plan.root;
   const several = job.config.sinks.length > 1;
+  // One transaction commits a checkpoint's output with its offsets: two transactional sinks cannot be atomic.
+  if (job.config.sinks.filter((s) => s.type === 'kafka' && s.deliveryGuarantee === 'EXACTLY_ONCE').length > 1) {
+    throw new DirkError('SINKS: SINK_KAFKA_DELIVERY_GUARANTEE=EXACTLY_ONCE is allowed on one Kafka sink of a job (one transaction commits a checkpoint); set the others to AT_LEAST_ONCE', { domain: 'user' });
+  }
+  if (job.config.sinks.some((s) => s.type === 'kafka' && s.deliveryGuarantee === 'EXACTLY_ONCE')) {
+    // The consumed positions are committed inside the sink's transaction, which only Kafka sources can do.
+    const other = job.config.streams.find((st) => st.source.name !== 'KAFKA_SOURCE' && st.source.name !== 'KAFKA_CONSUMER' && st.source.type !== 'BOUNDED');
+    if (other) {
+      throw new DirkError(
+        `SINK_KAFKA_DELIVERY_GUARANTEE=EXACTLY_ONCE needs every unbounded stream to be a Kafka source (its offsets commit in the sink's transaction); table ${other.table} reads ${other.source.name}`,
+        { domain: 'user' },
+      );
+    }
+  }
   job.config.sinks.forEach((sink, i) => {
     try {
       // Each sink receives the post-processor chain's columns when the job has one.
-      sinkFor(sink).validate({ columns: outputColumns(job), updating: root.updating, uniqueKey: root.uniqueKey, registry: job.registry });
+      sinkFor(sink).validate({
+        columns: outputColumns(job),
+        updating: root.updating,
+        uniqueKey: root.uniqueKey,
+        registry: job.registry,
+        checkpointIntervalMs: job.config.checkpoint.intervalMs,
+      });
     } catch (e) {
       // With SINKS, say which entry: the keys in the message are that entry's.
       if (several && e instanceof DirkError) throw new DirkError(`SINKS[${i}] (${sink.type}): ${e.message}`, { domain: e.domain, cause: e });
@@ -113,6 +137,7 @@ function createSink(job: PreparedJob, config: SinkConfig, name: string, telemetr
     updating: root.updating,
     uniqueKey: root.uniqueKey,
     registry: job.registry,
+    checkpointIntervalMs: job.config.checkpoint.intervalMs,
     jobId: job.config.jobId,
     name,
     logger,
@@ -123,6 +148,7 @@ function createSink(job: PreparedJob, config: SinkConfig, name: string, telemetr
     wrapValueEncoder: passThrough ? (encoder) => passThroughEncoder(encoder, passThrough.bytes) : undefined,
     origin: origin?.get,
     recordsRouted: telemetry.sinkRecordsRouted(name),
+    transactionCounters: telemetry.sinkTransactions(name),
   });
 }
 
@@ -149,29 +175,84 @@ function createSource(job: PreparedJob, stream: StreamConfig, logger: Logger, pr
   });
 }
 
-export async function startJob(job: PreparedJob, options: RunOptions): Promise<RunningJob> {
-  // What start-up has opened, closed in reverse order when it fails (and when the job ends), so a job that
-  // cannot start exits promptly instead of hanging on a producer, a server or a watcher.
-  const closers: { what: string; close: () => Promise<void> | void }[] = [];
-  const closeAll = async (logger: Logger): Promise<void> => {
-    for (const c of closers.splice(0).reverse()) {
-      try {
-        await c.close();
-      } catch (e) {
-        logger.warn(`closing ${c.what} failed: ${(e as Error).message}`);
-      }
+type Closers = { what: string; close: () => Promise<void> | void }[];
+
+/** Closes what was opened, in reverse order, logging (not throwing) a failure to close. */
+async function closeEach(closers: Closers, logger: Logger): Promise<void> {
+  for (const c of closers.splice(0).reverse()) {
+    try {
+      await c.close();
+    } catch (e) {
+      logger.warn(`closing ${c.what} failed: ${(e as Error).message}`);
     }
-  };
-  closers.push({ what: 'the schema registry', close: () => job.registry?.close() });
+  }
+}
+
+/**
+ * Starts the job: what lives as long as the job (schema registry, telemetry, metrics server, health), then
+ * the pipeline, which is closed and reopened from the last checkpoint after an external failure within the
+ * FLINK_RESTART_* budget (src/job/restarts.ts).
+ */
+export async function startJob(job: PreparedJob, options: RunOptions): Promise<RunningJob> {
+  const { config } = job;
+  const logger = options.logger;
+  const outer: Closers = [{ what: 'the schema registry', close: () => job.registry?.close() }];
   try {
-    return await runJob(job, options, closers, closeAll);
+    // Tasks of one process share its /metrics: their series carry task="<i>".
+    const telemetry = createTelemetry({ jobId: config.jobId, ...(options.task !== undefined ? { defaultLabels: { task: String(options.task) } } : {}) });
+    telemetry.jobInfo({ sinkType: options.sink?.name ?? config.sinks.map((c) => c.type).join('+') });
+    createJobSeries(telemetry, job);
+    telemetry.processStats();
+    const health = new JobHealth({ unreachableMs: config.metrics.healthUnreachableMs, checkpointFailures: config.metrics.healthCheckpointFailures });
+    const status = new StatusSource();
+    let metricsServer: MetricsServer | undefined;
+    if (config.metrics.enabled) {
+      const server = await startMetricsServer({
+        host: config.metrics.host,
+        port: config.metrics.port,
+        telemetry,
+        status: () => status.get(),
+        healthy: () => health.report(),
+      });
+      metricsServer = server;
+      outer.push({ what: 'the metrics server', close: () => server.close() });
+      logger.info(`metrics at ${new URL('/metrics', server.url).href}`);
+    }
+    const shared: SharedParts = { telemetry, metricsServer, status, health };
+    const start = async (): Promise<RunningJob> => {
+      // What one pipeline opens, closed in reverse order when it fails to start (and when it ends), so a job
+      // that cannot start exits promptly instead of hanging on a producer, a server or a watcher.
+      const closers: Closers = [];
+      try {
+        return await runJob(job, options, closers, (l) => closeEach(closers, l), shared);
+      } catch (e) {
+        await closeEach(closers, logger);
+        throw e;
+      }
+    };
+    return await superviseRestarts({
+      start,
+      restart: config.restart,
+      logger,
+      telemetry,
+      metricsUrl: metricsServer?.url,
+      health,
+      close: () => closeEach(outer, logger),
+    });
   } catch (e) {
-    await closeAll(options.logger);
+    await closeEach(outer, logger);
     throw e;
   }
 }
 
-type Closers = { what: string; close: () => Promise<void> | void }[];
+/** What outlives a restart of the pipeline. */
+interface SharedParts {
+  readonly telemetry: Telemetry;
+  readonly metricsServer: MetricsServer | undefined;
+  /** What GET /status reports, filled in by each pipeline. */
+  readonly status: StatusSource;
+  readonly health: JobHealth;
+}
 
 /** What runs while the job runs: everything start-up opened, in the order it is wired. */
 interface Pipeline {
@@ -197,26 +278,14 @@ interface PipelineFailures {
   post: (e: unknown) => void;
 }
 
-async function openPipeline(job: PreparedJob, options: RunOptions, closers: Closers, failures: PipelineFailures): Promise<Pipeline> {
+async function openPipeline(job: PreparedJob, options: RunOptions, closers: Closers, failures: PipelineFailures, shared: SharedParts): Promise<Pipeline> {
   const { config } = job;
   const logger = options.logger;
   if (!options.sink) validateSinkCompatibility(job);
-  // Tasks of one process share its /metrics: their series carry task="<i>".
-  const telemetry = createTelemetry({ jobId: config.jobId, ...(options.task !== undefined ? { defaultLabels: { task: String(options.task) } } : {}) });
-  telemetry.jobInfo({ sinkType: options.sink?.name ?? config.sinks.map((c) => c.type).join('+') });
-  createJobSeries(telemetry, job);
-  telemetry.processStats();
+  const { telemetry, metricsServer, status } = shared;
   // Every function the plan uses is opened before the first record (and closed when the job ends).
   const udfs = await startUdfRuntime(job, { telemetry, logger, watch: options.watchUdfs ?? config.udf.watch });
   closers.push({ what: 'the UDFs', close: () => udfs.close() });
-  let metricsServer: MetricsServer | undefined;
-  const status = new StatusSource();
-  if (config.metrics.enabled) {
-    const server = await startMetricsServer({ host: config.metrics.host, port: config.metrics.port, telemetry, status: () => status.get() });
-    metricsServer = server;
-    closers.push({ what: 'the metrics server', close: () => server.close() });
-    logger.info(`metrics at ${new URL('/metrics', server.url).href}`);
-  }
 
   // Names the input of a row the sink cannot write (SINK_KAFKA_ERROR_POLICY).
   const origin = new RowOriginTracker();
@@ -224,6 +293,11 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
   const exchangePlan = jobExchange(job);
   if (exchangePlan && (job.post || job.transformers.preprocessors.size > 0)) {
     throw userError('scale-out (DIRK_EXCHANGE_ENABLE, or DIRK_TASKS / FLINK_PARALLELISM > 1) does not run pre- or post-processors yet; run the job as one task');
+  }
+  if (exchangePlan && config.sinks.some((c) => c.type === 'kafka' && c.deliveryGuarantee === 'EXACTLY_ONCE')) {
+    throw userError(
+      'SINK_KAFKA_DELIVERY_GUARANTEE=EXACTLY_ONCE with scale-out (DIRK_EXCHANGE_ENABLE, or DIRK_TASKS / FLINK_PARALLELISM > 1): the repartition and changelog writes are not in the transaction yet; use AT_LEAST_ONCE or run the job as one task',
+    );
   }
   const passThrough = options.sink || job.post || exchangePlan ? undefined : detectPassThrough(job);
   if (passThrough) logger.info(`pass-through job: records of table ${passThrough.table} reach the sink as their original bytes (fields unknown to the job are kept)`);
@@ -296,12 +370,15 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
       closers.push({ what: `the pre-processor of ${stream.table}`, close: () => runner.close() });
       await runner.open({ logger, telemetry, registry: job.registry, now: Date.now });
     }
+    const source = createSource(job, stream, logger, producers, telemetry, passThrough);
+    // After the final checkpoint (closers run in reverse order, so before the sink and side outputs).
+    closers.push({ what: `the source of ${stream.table}`, close: () => source.close?.() });
     const upstream = exchange && stream.table === exchangePlan!.sourceTable ? exchange.upstream : undefined;
     if (upstream) exchange!.promise = () => tracker.delivered(Date.now());
     inputs.push({
       stream,
       table: stream.table,
-      source: createSource(job, stream, logger, producers, telemetry, passThrough),
+      source,
       ports: upstream?.ports ?? ports,
       watermarks: new WatermarkEmitter(tracker, origin.ports(stream.table, ports), config.watermark.intervalMs, (ms) => lag.set(ms)),
       // Watermarks follow the decoded records (Dagger assigns them at the source, before the pre-processor).
@@ -333,13 +410,14 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
   return { telemetry, udfs, metricsServer, sink, lateOutput, dataflow, inputs, status, post, origin, exchange };
 }
 
-async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, closeAll: (logger: Logger) => Promise<void>): Promise<RunningJob> {
+async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, closeAll: (logger: Logger) => Promise<void>, shared: SharedParts): Promise<RunningJob> {
   const { config } = job;
   const logger = options.logger;
   // A failing post-processor stage stops the job (stopWith, set below once the sources exist).
   const failures: PipelineFailures = { post: () => undefined };
-  const p = await openPipeline(job, options, closers, failures);
+  const p = await openPipeline(job, options, closers, failures, shared);
   const { telemetry, inputs, sink } = p;
+  const { health } = shared;
 
   let stopping = false;
   /** What stops the job from inside (a UDF failing while windows fire, a lost sink write, too many failed checkpoints). */
@@ -378,26 +456,41 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
         if (p.post && c.postprocessors) p.post.restore(c.postprocessors);
       },
     },
-    flushOutput: async () => {
-      // Rows on their way to the repartition topic are covered by the checkpoint as the sink's are.
-      await p.exchange?.writer.flush();
-      await sink.flush();
-      // Late rows written to their topic are part of what the checkpoint covers (at-least-once).
-      await p.lateOutput.flush();
-    },
-    beforeCommit: p.exchange ? () => p.exchange!.changelog.write(p.exchange!.downstream.stage.liveSnapshot()) : undefined,
+    // Exactly-once: the sink's transaction carries the offsets and commits with each checkpoint.
+    transactions: sink.transactions,
+    // How long a flush waits for acknowledgements, and whether it failed, is the sink's health (/healthz).
+    flushOutput: () =>
+      health.flush(async () => {
+        // Rows on their way to the repartition topic are covered by the checkpoint as the sink's are.
+        await p.exchange?.writer.flush();
+        await sink.flush();
+        // Late rows written to their topic are part of what the checkpoint covers (at-least-once).
+        await p.lateOutput.flush();
+      }),
+    // Scale-out: each partition's keyed state goes to the changelog topic before the offsets are committed
+    // (the partitions this task still runs, as captured with the checkpoint).
+    beforeCommit: p.exchange ? (c) => p.exchange!.changelog.write(liveStates(c, p.exchange!)) : undefined,
     tolerableFailures: config.checkpoint.tolerableFailures,
-    metrics: checkpointMetricsCountingErrors(telemetry),
+    metrics: healthCountingCheckpoints(checkpointMetricsCountingErrors(telemetry), health),
     logger,
     stopWith,
   });
-  checkpoints.restore();
+  await checkpoints.restoreCommitted();
+  // State that outgrows the heap stops the job with a Dirk error instead of a V8 abort.
+  const heapGuard = startHeapGuard({
+    stateEntries: () => countEntries(p.dataflow.snapshot()),
+    retentionMinutes: config.retentionIdleStateMinutes,
+    lastCheckpoint: () => checkpoints.lastCompleted,
+    onLimit: stopWith,
+  });
+  closers.push({ what: 'the heap guard', close: () => heapGuard.stop() });
 
   const lock = new SerialLock();
   const exchangeWriter = p.exchange?.writer;
   const pending = exchangeWriter && sink.pending ? { pending: () => sink.pending!() + exchangeWriter.pending() } : sink;
   const delivery = new Delivery({ lock, dataflow: p.dataflow, sink: pending, flushOutput: () => checkpoints.flushOutput(), udfs: p.origin.udfs(p.udfs), onBatch: options.onBatch, post: p.post });
-  const takeCheckpoint = (): Promise<void> => lock.run(() => checkpoints.take());
+  // The barrier inside the lock; the state is written and the positions committed after it, between batches.
+  const takeCheckpoint = async (): Promise<void> => (await lock.run(() => checkpoints.begin())).complete();
 
   const timers: NodeJS.Timeout[] = [];
   closers.push({ what: 'the timers', close: () => timers.forEach((t) => clearInterval(t)) });
@@ -447,17 +540,22 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
     telemetry,
   });
   telemetry.running().set(1);
+  health.running();
   const runs = inputs.map(async (input) => {
     await input.source.run({
       logger,
       metrics: telemetry.sourceMetrics(input.stream.table),
-      deliver: (batch) => delivery.deliver(input, batch),
+      deliver: (batch) => {
+        heapGuard.check();
+        return delivery.deliver(input, batch);
+      },
       splitsAssigned: (splits) => {
         input.watermarks.tracker.assign(splits, Date.now());
         // In the lock: no delivery runs while instances come and go.
         // A partition whose state cannot be restored cannot run: the job stops (a restart tries again).
         if (input.assigned) lock.run(async () => input.assigned!(splits)).catch(stopWith);
       },
+      connected: (up, reason) => health.source(input.table, up, reason),
     });
     // Bounded input finished: event time jumps to the end, flushing every open window.
     if (!stopping) await delivery.finish(input);
@@ -506,6 +604,21 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
   };
 }
 
+/** Checkpoint counters that also tell the job's health how checkpoints go. */
+function healthCountingCheckpoints(m: CheckpointMetrics, health: JobHealth): CheckpointMetrics {
+  return {
+    completed: { inc: (n?: number) => (m.completed.inc(n), health.checkpointCompleted()) },
+    failed: { inc: (n?: number) => (m.failed.inc(n), health.checkpointFailed()) },
+    durationSeconds: m.durationSeconds,
+  };
+}
+
 export function describeRunError(e: unknown): DirkError | undefined {
   return e instanceof DirkError ? e : undefined;
+}
+
+/** The checkpoint's state of the repartition partitions this task runs now. */
+function liveStates(c: Checkpoint, exchange: OpenedExchange): Map<string, unknown> {
+  const all = (c.preprocessors?.[exchange.downstream.table] ?? {}) as unknown as Record<string, unknown>;
+  return new Map(exchange.downstream.stage.partitions.filter((k) => k in all).map((k) => [k, all[k]]));
 }

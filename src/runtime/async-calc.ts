@@ -6,6 +6,7 @@ import type { AggCall, BExpr } from '../plan/nodes.js';
 import type { ScalarFunctionDef } from '../udf/api.js';
 import { createAsyncInvoker, type ResolvedFunction } from '../udf/registry.js';
 import type { Operator, Output } from './operator.js';
+import type { StateSpec } from './state/versioned.js';
 
 /**
  * Asynchronous scalar functions (evalAsync, e.g. DartGet) in a filter, a projection or the inputs of an
@@ -273,6 +274,10 @@ export class AsyncAggregateInput implements Operator {
 
   pending(): Promise<void> | undefined {
     return this.pre.pending();
+  }
+
+  get stateSpec(): StateSpec | undefined {
+    return this.inner.stateSpec;
   }
 
   snapshot(): unknown {

@@ -2,7 +2,9 @@ import { RowKind, type Row } from '../core/types.js';
 import { compileExpr, compilePredicate, compileProjection } from './expr/compile.js';
 import type { AggCall, BExpr } from '../plan/nodes.js';
 import { createAccumulator, keyFunction, type Accumulator } from './aggregates.js';
-import type { Operator, Output } from './operator.js';
+import type { Operator, OperatorContext, Output } from './operator.js';
+import { KeyedState } from './state/keyed-state.js';
+import type { StateSpec } from './state/versioned.js';
 
 /** Stateless operators and the updating (non-windowed) GROUP BY. */
 
@@ -62,23 +64,22 @@ interface GroupState {
  */
 export class GroupAggregateOperator implements Operator {
   readonly name = 'GroupAggregate';
+  readonly stateSpec: StateSpec = { kind: 'GroupAggregate', version: 1 };
   private readonly keyFns: ((r: Row) => unknown)[];
   private readonly groupKey: (r: Row) => unknown;
   private readonly accs: Accumulator[];
-  private groups = new Map<unknown, GroupState>();
+  private readonly groups: KeyedState<GroupState>;
+  private readonly out: Output;
+  private readonly now: () => number;
   private touched = new Set<unknown>();
 
-  constructor(
-    keys: readonly BExpr[],
-    aggs: readonly AggCall[],
-    updatingInput: boolean,
-    private readonly out: Output,
-    private readonly retentionMs: number,
-    private readonly now: () => number,
-  ) {
-    this.keyFns = keys.map(compileExpr);
+  constructor(spec: { keys: readonly BExpr[]; aggs: readonly AggCall[]; updatingInput: boolean }, ctx: OperatorContext) {
+    this.out = ctx.out;
+    this.now = ctx.now;
+    this.groups = new KeyedState(ctx.retentionMs, ctx.now);
+    this.keyFns = spec.keys.map(compileExpr);
     this.groupKey = keyFunction(this.keyFns);
-    this.accs = aggs.map((a) => createAccumulator(a, updatingInput));
+    this.accs = spec.aggs.map((a) => createAccumulator(a, spec.updatingInput));
   }
 
   process(rows: Row[], kinds: RowKind[] | undefined): void {
@@ -87,7 +88,7 @@ export class GroupAggregateOperator implements Operator {
       const row = rows[i]!;
       const kind = kinds ? kinds[i]! : RowKind.Insert;
       const k = this.groupKey(row);
-      let g = this.groups.get(k);
+      let g = this.groups.forUpdate(k);
       const retract = kind === RowKind.UpdateBefore || kind === RowKind.Delete;
       if (!g) {
         if (retract) continue;
@@ -111,7 +112,7 @@ export class GroupAggregateOperator implements Operator {
     const rows: Row[] = [];
     const kinds: RowKind[] = [];
     for (const k of this.touched) {
-      const g = this.groups.get(k);
+      const g = this.groups.forUpdate(k);
       if (!g) continue;
       if (g.count <= 0) {
         if (g.last) {
@@ -138,14 +139,8 @@ export class GroupAggregateOperator implements Operator {
   }
 
   onWatermark(time: number): void {
-    this.expireIdle();
+    this.groups.expireIdle();
     this.out.watermark(time);
-  }
-
-  private expireIdle(): void {
-    if (!(this.retentionMs > 0)) return;
-    const cutoff = this.now() - this.retentionMs;
-    for (const [k, g] of this.groups) if (g.touchedAt < cutoff) this.groups.delete(k);
   }
 
   snapshot(): unknown {
@@ -153,7 +148,7 @@ export class GroupAggregateOperator implements Operator {
   }
 
   restore(state: unknown): void {
-    this.groups = (state as { groups: Map<unknown, GroupState> }).groups;
+    this.groups.load((state as { groups: Map<unknown, GroupState> }).groups);
   }
 }
 

@@ -1,8 +1,11 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { SourcePositions } from '../core/connector.js';
+import { captureStates, restoreStreams } from './state/capture.js';
+import type { KeyedCapture } from './state/keyed-state.js';
 
 /**
  * Completed checkpoints on local disk: operator state and source positions written together, atomically
@@ -13,6 +16,14 @@ import type { SourcePositions } from '../core/connector.js';
  * are kept: the latest, and the previous one to fall back on when the latest cannot be read. Falling back is
  * safe: the previous checkpoint's state goes with its own source positions (records after them are read
  * again; output may repeat, state counts each record once).
+ *
+ * Two ways to write one: `save` serialises everything at once (format 1 above), `begin` + `write` keep the
+ * event loop free with large state (format 2): `begin`, at the barrier, serialises the checkpoint with every
+ * keyed state (runtime/state/keyed-state.ts) replaced by a stub and starts copy-on-write captures of them;
+ * `write`, after the barrier, serialises the captured entries in chunks, yielding to the event loop every
+ * few milliseconds, and writes them asynchronously. Format 2 is MAGIC2, then frames `[u32 stream][u32
+ * length][bytes]` (the head first: stream 0xFFFFFFFF; keyed entries: their stream number), an end frame, and
+ * the SHA-256 of everything before it.
  */
 export interface Checkpoint {
   readonly id: number;
@@ -31,6 +42,14 @@ export interface Checkpoint {
 }
 
 const MAGIC = Buffer.from('DIRKCKP1');
+const MAGIC2 = Buffer.from('DIRKCKP2');
+const HEAD_FRAME = 0xffffffff;
+const END_FRAME = 0xfffffffe;
+/** Entries serialised per chunk, and the time spent serialising before the event loop gets a turn. */
+const CHUNK_ENTRIES = 1024;
+const SLICE_MS = 10;
+/** Bytes gathered before one asynchronous write. */
+const WRITE_BYTES = 4 << 20;
 const HASH_BYTES = 32;
 const FILE = /^ckpt-(\d+)\.ckpt$/;
 /** The single file of Dirk before numbered checkpoints; still read, never written. */
@@ -41,6 +60,15 @@ export interface CheckpointStoreOptions {
   readonly keep?: number;
   /** Told about each file that cannot be read (restore then falls back to an older one). */
   readonly onUnreadable?: (file: string, error: Error) => void;
+}
+
+/** A checkpoint captured at the barrier, written by `write()` after it. */
+export interface PendingSave {
+  readonly id: number;
+  /** Serialises the captured state in chunks and writes the file (temp, fsync, rename, fsync of the folder). */
+  write(): Promise<void>;
+  /** Stops the captures (the checkpoint will not be written). */
+  abandon(): void;
 }
 
 export class CheckpointStore {
@@ -72,7 +100,25 @@ export class CheckpointStore {
     return undefined;
   }
 
-  save(c: Checkpoint): void {
+  /**
+   * The checkpoint with this id (exactly-once restore: the one whose transaction committed), undefined when
+   * no file has it; throws when its file exists but cannot be read.
+   */
+  get(id: number): Checkpoint | undefined {
+    const file = join(this.dir, `ckpt-${id}.ckpt`);
+    if (!existsSync(file)) return undefined;
+    const c = decode(readFileSync(file));
+    if (c.id !== id) throw new Error(`${file} holds checkpoint ${c.id}`);
+    return c;
+  }
+
+  /** The ids of the checkpoint files on disk, newest first. */
+  ids(): number[] {
+    return this.files().map((f) => Number(FILE.exec(f)![1]));
+  }
+
+  /** Writes `c`; `protect` names an older checkpoint that pruning must keep (exactly-once: the committed one). */
+  save(c: Checkpoint, protect?: number): void {
     mkdirSync(this.dir, { recursive: true });
     const file = join(this.dir, `ckpt-${c.id}.ckpt`);
     const tmp = `${file}.tmp`;
@@ -89,7 +135,58 @@ export class CheckpointStore {
     }
     renameSync(tmp, file);
     syncDir(this.dir);
-    this.prune(c.id);
+    this.prune(c.id, protect);
+  }
+
+  /**
+   * Captures `c` at the barrier: its head is serialised now, the keyed states it holds are captured
+   * copy-on-write and serialised by `write()` in chunks, while batches go on.
+   */
+  begin(c: Checkpoint, protect?: number): PendingSave {
+    const { head, streams } = captureStates(c.operatorStates);
+    const headBytes = serialize({ ...c, operatorStates: head, keyedStreams: streams.length });
+    const abandon = (): void => streams.forEach((s) => s.abandon());
+    return {
+      id: c.id,
+      abandon,
+      write: async () => {
+        try {
+          await this.writeFramed(c.id, headBytes, streams, protect);
+        } finally {
+          abandon();
+        }
+      },
+    };
+  }
+
+  private async writeFramed(id: number, head: Buffer, streams: readonly KeyedCapture[], protect?: number): Promise<void> {
+    mkdirSync(this.dir, { recursive: true });
+    const file = join(this.dir, `ckpt-${id}.ckpt`);
+    const tmp = `${file}.tmp`;
+    const fh = await open(tmp, 'w');
+    try {
+      const out = new FrameWriter(fh);
+      await out.add(MAGIC2);
+      await out.frame(HEAD_FRAME, head);
+      let sliceStart = performance.now();
+      for (let i = 0; i < streams.length; i++) {
+        for (let chunk = streams[i]!.next(CHUNK_ENTRIES); chunk; chunk = streams[i]!.next(CHUNK_ENTRIES)) {
+          await out.frame(i, chunk);
+          if (performance.now() - sliceStart > SLICE_MS) {
+            await new Promise<void>((r) => setImmediate(r));
+            sliceStart = performance.now();
+          }
+        }
+      }
+      await out.frame(END_FRAME, Buffer.alloc(0));
+      await out.end();
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, file);
+    syncDir(this.dir);
+    this.prune(id, protect);
   }
 
   /** Checkpoint files, newest first. */
@@ -103,7 +200,7 @@ export class CheckpointStore {
   }
 
   /** Keeps the newest `keep` checkpoints (the one just written among them); removes older ones and stray temp files. */
-  private prune(savedId: number): void {
+  private prune(savedId: number, protect?: number): void {
     let files = this.files();
     // Ids above the one just written belong to a run this one did not restore (an unreadable latest, or
     // another query's): left, they would outrank the new checkpoints forever.
@@ -111,7 +208,7 @@ export class CheckpointStore {
       if (Number(FILE.exec(f)![1]) > savedId) rmSync(join(this.dir, f), { force: true });
     }
     files = files.filter((f) => Number(FILE.exec(f)![1]) <= savedId);
-    for (const f of files.slice(this.keep)) rmSync(join(this.dir, f), { force: true });
+    for (const f of files.slice(this.keep)) if (Number(FILE.exec(f)![1]) !== protect) rmSync(join(this.dir, f), { force: true });
     for (const f of readdirSync(this.dir)) {
       if (f.endsWith('.tmp') || f === LEGACY) rmSync(join(this.dir, f), { force: true });
     }
@@ -119,6 +216,7 @@ export class CheckpointStore {
 }
 
 function decode(buf: Buffer): Checkpoint {
+  if (buf.length >= MAGIC2.length && buf.subarray(0, MAGIC2.length).equals(MAGIC2)) return decodeFramed(buf);
   if (buf.length < MAGIC.length + HASH_BYTES || !buf.subarray(0, MAGIC.length).equals(MAGIC)) {
     throw new Error(`not a Dirk checkpoint file or cut short (${buf.length} bytes)`);
   }
@@ -132,6 +230,75 @@ function decode(buf: Buffer): Checkpoint {
     throw new Error('the file does not hold a checkpoint');
   }
   return c;
+}
+
+/** Reads format 2: checks the trailing hash, then puts each keyed stream back where its stub is. */
+function decodeFramed(buf: Buffer): Checkpoint {
+  if (buf.length < MAGIC2.length + 8 + HASH_BYTES) throw new Error(`not a Dirk checkpoint file or cut short (${buf.length} bytes)`);
+  const body = buf.subarray(0, buf.length - HASH_BYTES);
+  if (!createHash('sha256').update(body).digest().equals(buf.subarray(buf.length - HASH_BYTES))) {
+    throw new Error(`checksum mismatch (${buf.length} bytes): the file is truncated or damaged`);
+  }
+  let head: (Checkpoint & { keyedStreams?: number }) | undefined;
+  const streams: Map<unknown, unknown>[] = [];
+  for (let off = MAGIC2.length; off < body.length; ) {
+    const stream = body.readUInt32LE(off);
+    const len = body.readUInt32LE(off + 4);
+    const bytes = body.subarray(off + 8, off + 8 + len);
+    off += 8 + len;
+    if (stream === END_FRAME) break;
+    if (stream === HEAD_FRAME) {
+      head = deserialize(bytes) as Checkpoint & { keyedStreams?: number };
+      continue;
+    }
+    const map = (streams[stream] ??= new Map());
+    const flat = deserialize(bytes) as unknown[];
+    for (let i = 0; i < flat.length; i += 2) map.set(flat[i], flat[i + 1]);
+  }
+  if (typeof head !== 'object' || head === null || typeof head.id !== 'number' || !Array.isArray(head.operatorStates)) {
+    throw new Error('the file does not hold a checkpoint');
+  }
+  for (let i = 0; i < (head.keyedStreams ?? 0); i++) streams[i] ??= new Map();
+  const { keyedStreams: _, ...c } = head;
+  return { ...c, operatorStates: restoreStreams(c.operatorStates, streams) };
+}
+
+/** Frames written through one file handle, gathered into large asynchronous writes, hashed as they go. */
+class FrameWriter {
+  private readonly hash: Hash = createHash('sha256');
+  private parts: Buffer[] = [];
+  private bytes = 0;
+
+  constructor(private readonly fh: import('node:fs/promises').FileHandle) {}
+
+  async add(b: Buffer): Promise<void> {
+    this.hash.update(b);
+    this.parts.push(b);
+    this.bytes += b.length;
+    if (this.bytes >= WRITE_BYTES) await this.flush();
+  }
+
+  async frame(stream: number, bytes: Buffer): Promise<void> {
+    const h = Buffer.alloc(8);
+    h.writeUInt32LE(stream, 0);
+    h.writeUInt32LE(bytes.length, 4);
+    await this.add(h);
+    await this.add(bytes);
+  }
+
+  async end(): Promise<void> {
+    const digest = this.hash.digest();
+    this.parts.push(digest);
+    this.bytes += digest.length;
+    await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    const buf = Buffer.concat(this.parts);
+    this.parts = [];
+    this.bytes = 0;
+    for (let off = 0; off < buf.length; ) off += (await this.fh.write(buf, off, buf.length - off)).bytesWritten;
+  }
 }
 
 /** Makes the rename durable (the folder entry), where the platform allows opening a folder. */

@@ -9,7 +9,8 @@ import { StreamingJoinOperator } from './outer-join.js';
 import { aggregateHasAsyncCall, AsyncAggregateInput, AsyncCalcOperator, hasAsyncCall } from './async-calc.js';
 import { FilterOperator, GroupAggregateOperator, ProjectOperator, UnionOperator } from './basic-operators.js';
 import { IntervalJoinOperator } from './join-operators.js';
-import type { LateDetail, Operator, OperatorHooks, Output } from './operator.js';
+import type { LateDetail, Operator, OperatorContext, OperatorHooks, Output } from './operator.js';
+import { readVersionedState, versionedState } from './state/versioned.js';
 import { operatorLabel } from './physical-plan.js';
 import { WindowAggregateOperator } from './window-aggregate.js';
 import { WindowTvfOperator } from './window-tvf.js';
@@ -128,7 +129,8 @@ export function buildDataflow(plan: QueryPlan, sink: Output, options: DataflowOp
     }
     const inputs = planInputs(n);
     const node = new Node(inputs.length, downstream, options.countRecords?.(operators.length, operatorLabel(n)));
-    node.op = makeOperator(n, node, { ...options, hooks: operatorHooks(n, options.hooks) });
+    node.op = makeOperator(n, { out: node, hooks: operatorHooks(n, options.hooks), retentionMs: options.retentionMs, now: options.now });
+    if (node.op.snapshot && !node.op.stateSpec) throw new Error(`internal error: operator ${node.op.name} has a snapshot but no state kind and version`);
     operators.push(node.op);
     inputs.forEach((inp, i) => build(inp, node.inputPort(i)));
   };
@@ -163,14 +165,16 @@ export function buildDataflow(plan: QueryPlan, sink: Output, options: DataflowOp
       // before its consumer, and a stacked aggregation emits a batch's updates in that same batch.
       for (let i = operators.length - 1; i >= 0; i--) operators[i]!.onBatchEnd?.();
     },
-    snapshot: () => operators.map((op) => (op.snapshot ? op.snapshot() : null)),
+    // Each state travels as { $kind, $v, data } (runtime/state/versioned.ts).
+    snapshot: () => operators.map((op) => (op.snapshot && op.stateSpec ? versionedState(op.stateSpec, op.snapshot()) : null)),
     restore(states) {
       if (states.length !== operators.length) {
         throw new Error(`checkpoint has state for ${states.length} operators, the plan has ${operators.length}: the query changed`);
       }
       operators.forEach((op, i) => {
         const s = states[i];
-        if (s !== null && s !== undefined && op.restore) op.restore(s);
+        if (s === null || s === undefined || !op.restore || !op.stateSpec) return;
+        op.restore(readVersionedState(op.stateSpec, s, `operator #${i} (${op.name})`));
       });
     },
   };
@@ -197,41 +201,38 @@ function trimLateRows(hooks: OperatorHooks, width: number): OperatorHooks {
   return { late: (rows, detail) => hooks.late(rows.map((r) => (r.length > width ? r.slice(0, width) : r)), detail) };
 }
 
-/** What an operator is built from besides its plan node: the output it emits to and the job's options. */
-interface BuildContext {
-  readonly out: Output;
-  readonly o: Omit<DataflowOptions, 'hooks'> & { readonly hooks: OperatorHooks };
-}
-
-function makeOperator(n: Exclude<PlanNode, { kind: 'scan' }>, out: Output, o: BuildContext['o']): Operator {
-  return dispatchPlan<Operator, BuildContext, 'scan'>(n, OPERATORS, { out, o });
+function makeOperator(n: Exclude<PlanNode, { kind: 'scan' }>, ctx: OperatorContext): Operator {
+  return dispatchPlan<Operator, OperatorContext, 'scan'>(n, OPERATORS, ctx);
 }
 
 /** The operator for each plan node kind (scans become dataflow inputs, not operators). */
-const OPERATORS: PlanVisitor<Operator, BuildContext, 'scan'> = {
+const OPERATORS: PlanVisitor<Operator, OperatorContext, 'scan'> = {
   filter: (n, { out }) => (hasAsyncCall(n.predicate) ? AsyncCalcOperator.filter(n.predicate, n.input.fields.length, out) : new FilterOperator(n.predicate, out)),
   project: (n, { out }) => (n.exprs.some(hasAsyncCall) ? AsyncCalcOperator.project(n.exprs, n.input.fields.length, out) : new ProjectOperator(n.exprs, out)),
   union: (n, { out }) => (n.setOp ? new SetOperationOperator(n.setOp, n.fields.length, out) : new UnionOperator(out)),
-  windowAggregate: (n, { out, o }) => {
+  windowAggregate: (n, ctx) => {
+    const { out, hooks } = ctx;
     // Async calls in keys, arguments or FILTER: computed by an async pre-step into extra columns first.
     if (aggregateHasAsyncCall(n)) {
-      const hooks = trimLateRows(o.hooks, n.input.fields.length);
-      return new AsyncAggregateInput(n, n.input.fields.length, out, (e) => new WindowAggregateOperator(n.window, e.keys, e.aggs, out, hooks));
+      const trimmed = trimLateRows(hooks, n.input.fields.length);
+      return new AsyncAggregateInput(n, n.input.fields.length, out, (e) => new WindowAggregateOperator(n.window, e.keys, e.aggs, out, trimmed));
     }
-    return new WindowAggregateOperator(n.window, n.keys, n.aggs, out, o.hooks);
+    return new WindowAggregateOperator(n.window, n.keys, n.aggs, out, hooks);
   },
-  groupAggregate: (n, { out, o }) => {
+  groupAggregate: (n, ctx) => {
+    const { out, hooks } = ctx;
     if (n.window) {
       const w = n.window;
-      if (aggregateHasAsyncCall(n)) return new AsyncAggregateInput(n, n.input.fields.length, out, (e) => new WindowGroupAggregateOperator(e.keys, e.aggs, w, out, o.hooks));
-      return new WindowGroupAggregateOperator(n.keys, n.aggs, w, out, o.hooks);
+      if (aggregateHasAsyncCall(n)) return new AsyncAggregateInput(n, n.input.fields.length, out, (e) => new WindowGroupAggregateOperator(e.keys, e.aggs, w, out, hooks));
+      return new WindowGroupAggregateOperator(n.keys, n.aggs, w, out, hooks);
     }
+    const updatingInput = n.input.updating;
     if (aggregateHasAsyncCall(n)) {
-      return new AsyncAggregateInput(n, n.input.fields.length, out, (e) => new GroupAggregateOperator(e.keys, e.aggs, n.input.updating, out, o.retentionMs, o.now));
+      return new AsyncAggregateInput(n, n.input.fields.length, out, (e) => new GroupAggregateOperator({ keys: e.keys, aggs: e.aggs, updatingInput }, ctx));
     }
-    return new GroupAggregateOperator(n.keys, n.aggs, n.input.updating, out, o.retentionMs, o.now);
+    return new GroupAggregateOperator({ keys: n.keys, aggs: n.aggs, updatingInput }, ctx);
   },
-  intervalJoin: (n, { out, o }) =>
+  intervalJoin: (n, ctx) =>
     new IntervalJoinOperator(
       {
         joinType: n.joinType,
@@ -245,10 +246,9 @@ const OPERATORS: PlanVisitor<Operator, BuildContext, 'scan'> = {
         leftWidth: n.left.fields.length,
         rightWidth: n.right.fields.length,
       },
-      out,
-      o.hooks,
+      ctx,
     ),
-  join: (n, { out, o }) =>
+  join: (n, ctx) =>
     n.window
       ? new WindowJoinOperator(
           {
@@ -260,24 +260,22 @@ const OPERATORS: PlanVisitor<Operator, BuildContext, 'scan'> = {
             leftWidth: n.left.fields.length,
             rightWidth: n.right.fields.length,
           },
-          out,
-          o.hooks,
+          ctx.out,
+          ctx.hooks,
         )
       : new StreamingJoinOperator(
-      {
-        joinType: n.joinType,
-        leftKeys: n.leftKeys,
-        rightKeys: n.rightKeys,
-        residual: n.residual,
-        leftWidth: n.left.fields.length,
-        rightWidth: n.right.fields.length,
-      },
-      out,
-      o.retentionMs,
-      o.now,
-    ),
+          {
+            joinType: n.joinType,
+            leftKeys: n.leftKeys,
+            rightKeys: n.rightKeys,
+            residual: n.residual,
+            leftWidth: n.left.fields.length,
+            rightWidth: n.right.fields.length,
+          },
+          ctx,
+        ),
   windowTvf: (n, { out }) => new WindowTvfOperator(n.window, out),
   correlate: (n, { out }) => new CorrelateOperator(n, out),
-  rank: (n, { out, o }) => new RankOperator(n, out, o.hooks, o.retentionMs, o.now),
-  over: (n, { out, o }) => new OverAggregateOperator(n, out, o.hooks, o.retentionMs, o.now),
+  rank: (n, ctx) => new RankOperator(n, ctx),
+  over: (n, ctx) => new OverAggregateOperator(n, ctx),
 };

@@ -1,4 +1,5 @@
 import type { Row, RowKind } from '../core/types.js';
+import type { StateSpec } from './state/versioned.js';
 
 /**
  * Operators work on micro-batches. `process` receives a batch from one input; watermarks arrive already
@@ -17,7 +18,16 @@ export interface Operator {
   onWatermark?(time: number): void;
   /** Called once per processed source batch: a mini-batch boundary (used to coalesce updates). */
   onBatchEnd?(): void;
-  /** Operator state for a checkpoint (structured-clone serialisable: Map, bigint and bytes are fine). */
+  /**
+   * The kind and version of the state `snapshot()` returns; every operator with a snapshot has one (the
+   * dataflow wraps each state as `{ $kind, $v, data }` and checks both on restore: runtime/state/versioned.ts).
+   */
+  readonly stateSpec?: StateSpec | undefined;
+  /**
+   * Operator state for a checkpoint (structured-clone serialisable: Map, bigint and bytes are fine). Keyed
+   * state held in a KeyedState (runtime/state/keyed-state.ts) is captured copy-on-write and written after
+   * the barrier; everything else is serialised at the barrier.
+   */
   snapshot?(): unknown;
   restore?(state: unknown): void;
   /** Asynchronous work still in flight (e.g. async UDF calls), or undefined when there is none. */
@@ -38,3 +48,15 @@ export interface OperatorHooks {
 }
 
 export const noHooks: OperatorHooks = { late() {} };
+
+/**
+ * What every operator is built with besides its plan node: where it emits, where it reports late rows, and,
+ * for keyed state, the idle-state retention (FLINK_RETENTION_IDLE_STATE_MINUTE, 0 = keep forever) and the
+ * processing-time clock it is measured on.
+ */
+export interface OperatorContext {
+  readonly out: Output;
+  readonly hooks: OperatorHooks;
+  readonly retentionMs: number;
+  readonly now: () => number;
+}

@@ -2,7 +2,9 @@ import { RowKind, type Row } from '../core/types.js';
 import { compileExpr, compilePredicate } from './expr/compile.js';
 import type { BExpr } from '../plan/nodes.js';
 import { joinKeyFunction } from './aggregates.js';
-import type { Operator, Output } from './operator.js';
+import type { Operator, OperatorContext, Output } from './operator.js';
+import { KeyedState } from './state/keyed-state.js';
+import type { StateSpec } from './state/versioned.js';
 import { sameRow } from './rank.js';
 
 /**
@@ -28,15 +30,18 @@ interface KeyState {
   touchedAt: number;
 }
 
-type Side = Map<unknown, KeyState>;
+type Side = KeyedState<KeyState>;
 
 export class StreamingJoinOperator implements Operator {
   readonly name: string;
+  readonly stateSpec: StateSpec = { kind: 'StreamingJoin', version: 1 };
   private readonly keyFns: [(r: Row) => unknown, (r: Row) => unknown];
   private readonly residual: ((r: Row) => boolean) | null;
   private readonly outer: [boolean, boolean];
   private readonly widths: [number, number];
-  private sides: [Side, Side] = [new Map(), new Map()];
+  private readonly sides: [Side, Side];
+  private readonly out: Output;
+  private readonly now: () => number;
 
   constructor(
     spec: {
@@ -47,10 +52,11 @@ export class StreamingJoinOperator implements Operator {
       leftWidth: number;
       rightWidth: number;
     },
-    private readonly out: Output,
-    private readonly retentionMs: number,
-    private readonly now: () => number,
+    ctx: OperatorContext,
   ) {
+    this.out = ctx.out;
+    this.now = ctx.now;
+    this.sides = [new KeyedState(ctx.retentionMs, ctx.now), new KeyedState(ctx.retentionMs, ctx.now)];
     this.name = `${spec.joinType === 'INNER' ? '' : `${spec.joinType}Outer`}Join`;
     this.keyFns = [joinKeyFunction(spec.leftKeys.map(compileExpr)), joinKeyFunction(spec.rightKeys.map(compileExpr))];
     this.residual = spec.residual ? compilePredicate(spec.residual) : null;
@@ -84,7 +90,7 @@ export class StreamingJoinOperator implements Operator {
         if (meOuter) emit(padMine(row), retract ? RowKind.Delete : RowKind.Insert);
         continue;
       }
-      let state = mine.get(k);
+      let state = mine.forUpdate(k);
       if (retract) {
         const pos = state ? state.rows.findIndex((e) => sameRow(e.row, row)) : -1;
         if (!state || pos < 0) continue; // never seen (or expired by retention): nothing to retract
@@ -98,7 +104,7 @@ export class StreamingJoinOperator implements Operator {
         }
         state.touchedAt = now;
       }
-      const theirs = other.get(k);
+      const theirs = other.forUpdate(k);
       let matched = 0;
       if (theirs) {
         theirs.touchedAt = now;
@@ -133,16 +139,8 @@ export class StreamingJoinOperator implements Operator {
     this.expireIdle();
   }
 
-  private lastExpiry = -Infinity;
-
   private expireIdle(): void {
-    if (!(this.retentionMs > 0)) return;
-    const now = this.now();
-    // A full scan at most every tenth of the retention time.
-    if (now - this.lastExpiry < this.retentionMs / 10) return;
-    this.lastExpiry = now;
-    const cutoff = now - this.retentionMs;
-    for (const side of this.sides) for (const [k, e] of side) if (e.touchedAt < cutoff) side.delete(k);
+    for (const side of this.sides) side.expireIdle();
   }
 
   /** Stored rows per side (for tests and metrics). */
@@ -160,7 +158,9 @@ export class StreamingJoinOperator implements Operator {
   }
 
   restore(state: unknown): void {
-    this.sides = (state as { sides: [Side, Side] }).sides;
+    const { sides } = state as { sides: [Map<unknown, KeyState>, Map<unknown, KeyState>] };
+    this.sides[0].load(sides[0]);
+    this.sides[1].load(sides[1]);
   }
 }
 

@@ -2,7 +2,9 @@ import type { Row, RowKind } from '../core/types.js';
 import { compileExpr } from './expr/compile.js';
 import type { PlanNode } from '../plan/nodes.js';
 import { createAccumulator, keyFunction, type Accumulator } from './aggregates.js';
-import type { Operator, OperatorHooks, Output } from './operator.js';
+import type { Operator, OperatorContext, OperatorHooks, Output } from './operator.js';
+import { KeyedState } from './state/keyed-state.js';
+import type { StateSpec } from './state/versioned.js';
 
 type OverNode = Extract<PlanNode, { kind: 'over' }>;
 
@@ -36,19 +38,24 @@ export class OverAggregateOperator implements Operator {
   readonly name: string;
   private readonly partKey: (r: Row) => unknown;
   private readonly accs: Accumulator[];
+  readonly stateSpec: StateSpec = { kind: 'OverAggregate', version: 1 };
   private waiting: Pending[] = [];
-  private parts = new Map<unknown, PartitionState>();
+  private readonly parts: KeyedState<PartitionState>;
   private watermark = -Infinity;
   private seq = 0;
   private late = 0;
+  private readonly out: Output;
+  private readonly hooks: OperatorHooks;
+  private readonly now: () => number;
 
   constructor(
     private readonly node: OverNode,
-    private readonly out: Output,
-    private readonly hooks: OperatorHooks,
-    private readonly retentionMs: number,
-    private readonly now: () => number,
+    ctx: OperatorContext,
   ) {
+    this.out = ctx.out;
+    this.hooks = ctx.hooks;
+    this.now = ctx.now;
+    this.parts = new KeyedState(ctx.retentionMs, ctx.now);
     const f = node.frame;
     this.name = `OverAggregate(${f.unit} ${f.preceding === 'UNBOUNDED' ? 'UNBOUNDED' : f.preceding} PRECEDING)`;
     this.partKey = keyFunction(node.partitionKeys.map(compileExpr));
@@ -102,7 +109,7 @@ export class OverAggregateOperator implements Operator {
       else byPart.set(k, [i]);
     });
     for (const [k, idxs] of byPart) {
-      let st = this.parts.get(k);
+      let st = this.parts.forUpdate(k);
       if (!st) {
         st = { accs: this.accs.map((a) => a.create()), window: [], touchedAt: now };
         this.parts.set(k, st);
@@ -155,9 +162,7 @@ export class OverAggregateOperator implements Operator {
   }
 
   private expireIdle(): void {
-    if (!(this.retentionMs > 0)) return;
-    const cutoff = this.now() - this.retentionMs;
-    for (const [k, p] of this.parts) if (p.touchedAt < cutoff) this.parts.delete(k);
+    this.parts.expireIdle();
   }
 
   lateCount(): number {
@@ -171,7 +176,7 @@ export class OverAggregateOperator implements Operator {
   restore(state: unknown): void {
     const s = state as { waiting: Pending[]; parts: Map<unknown, PartitionState>; watermark: number; seq: number };
     this.waiting = s.waiting;
-    this.parts = s.parts;
+    this.parts.load(s.parts);
     this.watermark = s.watermark;
     this.seq = s.seq;
   }

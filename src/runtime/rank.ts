@@ -3,7 +3,9 @@ import { compileExpr } from './expr/compile.js';
 import type { PlanNode } from '../plan/nodes.js';
 import { L } from './expr/runtime-lib.js';
 import { keyFunction } from './aggregates.js';
-import type { Operator, OperatorHooks, Output } from './operator.js';
+import type { Operator, OperatorContext, OperatorHooks, Output } from './operator.js';
+import { KeyedState } from './state/keyed-state.js';
+import type { StateSpec } from './state/versioned.js';
 
 type RankNode = Extract<PlanNode, { kind: 'rank' }>;
 
@@ -52,21 +54,27 @@ export class RankOperator implements Operator {
   private readonly withRn: boolean;
   private readonly keepAll: boolean;
   private readonly timeIndex: number;
-  private parts = new Map<unknown, Partition>();
+  readonly stateSpec: StateSpec = { kind: 'Rank', version: 1 };
+  private readonly parts: KeyedState<Partition>;
   /** Dedup-first: candidates not yet final, and keys already emitted (with the time they were touched). */
   private candidates = new Map<unknown, FirstCandidate>();
-  private done = new Map<unknown, number>();
+  private readonly done: KeyedState<number>;
   private seq = 0;
   private watermark = -Infinity;
   private late = 0;
+  private readonly out: Output;
+  private readonly hooks: OperatorHooks;
+  private readonly now: () => number;
 
   constructor(
     private readonly node: RankNode,
-    private readonly out: Output,
-    private readonly hooks: OperatorHooks,
-    private readonly retentionMs: number,
-    private readonly now: () => number,
+    ctx: OperatorContext,
   ) {
+    this.out = ctx.out;
+    this.hooks = ctx.hooks;
+    this.now = ctx.now;
+    this.parts = new KeyedState(ctx.retentionMs, ctx.now);
+    this.done = new KeyedState<number>(ctx.retentionMs, ctx.now, (at) => at);
     this.name = node.dedup ? `Deduplicate(keep ${node.dedup})` : `TopN(${node.rankType ?? 'ROW_NUMBER'} ${node.start ?? 1}..${node.limit})`;
     this.partKey = keyFunction(node.partitionKeys.map(compileExpr));
     const keys = node.orderBy.map((o) => ({ f: compileExpr(o.expr), desc: o.desc }));
@@ -101,7 +109,7 @@ export class RankOperator implements Operator {
       const row = rows[i]!;
       const kind = kinds ? kinds[i]! : RowKind.Insert;
       const k = this.partKey(row);
-      let p = this.parts.get(k);
+      let p = this.parts.forUpdate(k);
       const retract = kind === RowKind.UpdateBefore || kind === RowKind.Delete;
       if (!p) {
         if (retract) continue;
@@ -307,10 +315,8 @@ export class RankOperator implements Operator {
   }
 
   private expireIdle(): void {
-    if (!(this.retentionMs > 0)) return;
-    const cutoff = this.now() - this.retentionMs;
-    for (const [k, p] of this.parts) if (p.touchedAt < cutoff) this.parts.delete(k);
-    for (const [k, at] of this.done) if (at < cutoff) this.done.delete(k);
+    this.parts.expireIdle();
+    this.done.expireIdle();
   }
 
   lateCount(): number {
@@ -323,9 +329,9 @@ export class RankOperator implements Operator {
 
   restore(state: unknown): void {
     const s = state as { parts: Map<unknown, Partition>; candidates: Map<unknown, FirstCandidate>; done: Map<unknown, number>; seq: number; watermark: number };
-    this.parts = s.parts;
+    this.parts.load(s.parts);
     this.candidates = s.candidates;
-    this.done = s.done;
+    this.done.load(s.done);
     this.seq = s.seq;
     this.watermark = s.watermark;
   }

@@ -1,6 +1,7 @@
 import { RowKind, type Row } from '../core/types.js';
 import { keyFunction } from './aggregates.js';
 import type { Operator, Output } from './operator.js';
+import type { StateSpec } from './state/versioned.js';
 
 /**
  * INTERSECT [ALL] and EXCEPT [ALL] of two inputs. Each distinct row (all its columns) has a count per
@@ -17,6 +18,7 @@ interface Counts {
 
 export class SetOperationOperator implements Operator {
   readonly name: string;
+  readonly stateSpec: StateSpec = { kind: 'SetOperation', version: 1 };
   private readonly key: (r: Row) => unknown;
   private readonly multiplicity: (left: number, right: number) => number;
   private counts = new Map<unknown, Counts>();

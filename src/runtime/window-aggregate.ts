@@ -3,6 +3,7 @@ import { compileExpr } from './expr/compile.js';
 import type { AggCall, BExpr, WindowSpec } from '../plan/nodes.js';
 import { createAccumulator, keyFunction, type Accumulator } from './aggregates.js';
 import type { OperatorHooks, Operator, Output } from './operator.js';
+import type { StateSpec } from './state/versioned.js';
 
 /**
  * Event-time window aggregation for TUMBLE, HOP and CUMULATE (pane based) and SESSION (merging).
@@ -24,6 +25,7 @@ type Panes = Map<number, Map<unknown, Group>>;
 
 export class WindowAggregateOperator implements Operator {
   readonly name: string;
+  readonly stateSpec: StateSpec = { kind: 'WindowAggregate', version: 1 };
   private readonly keyFns: ((r: Row) => unknown)[];
   private readonly groupKey: (r: Row) => unknown;
   private readonly accs: Accumulator[];

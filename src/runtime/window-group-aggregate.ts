@@ -3,6 +3,7 @@ import { compileExpr } from './expr/compile.js';
 import type { AggCall, BExpr, WindowAttachment } from '../plan/nodes.js';
 import { createAccumulator, keyFunction, type Accumulator } from './aggregates.js';
 import type { Operator, OperatorHooks, Output } from './operator.js';
+import type { StateSpec } from './state/versioned.js';
 
 /**
  * A GROUP BY whose keys include the window_start and window_end of a windowed input (Flink's cascaded
@@ -18,6 +19,7 @@ interface Group {
 
 export class WindowGroupAggregateOperator implements Operator {
   readonly name = 'WindowGroupAggregate';
+  readonly stateSpec: StateSpec = { kind: 'WindowGroupAggregate', version: 1 };
   private readonly keyFns: ((r: Row) => unknown)[];
   private readonly groupKey: (r: Row) => unknown;
   private readonly accs: Accumulator[];

@@ -3,6 +3,7 @@ import { compileExpr, compilePredicate } from './expr/compile.js';
 import type { BExpr, WindowJoinBounds } from '../plan/nodes.js';
 import { joinKeyFunction } from './aggregates.js';
 import type { Operator, OperatorHooks, Output } from './operator.js';
+import type { StateSpec } from './state/versioned.js';
 
 /**
  * Window join (Flink's WindowJoinOperator): rows of both inputs are kept per window (window_start,
@@ -23,6 +24,7 @@ const NULL_KEY = '\u0000null-key';
 
 export class WindowJoinOperator implements Operator {
   readonly name = 'WindowJoin';
+  readonly stateSpec: StateSpec = { kind: 'WindowJoin', version: 1 };
   private readonly leftKey: (r: Row) => unknown;
   private readonly rightKey: (r: Row) => unknown;
   private readonly residual: ((r: Row) => boolean) | null;

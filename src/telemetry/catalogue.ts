@@ -383,6 +383,18 @@ export const METRICS = {
     type: 'counter',
     labels: ['sink'],
   }),
+  sinkTransactionCommits: def({
+    name: 'dirk_sink_transaction_commits_total',
+    help: 'Kafka transactions the sink committed (SINK_KAFKA_DELIVERY_GUARANTEE=EXACTLY_ONCE): one per checkpoint that had output or offsets.',
+    type: 'counter',
+    labels: ['sink'],
+  }),
+  sinkTransactionAborts: def({
+    name: 'dirk_sink_transaction_aborts_total',
+    help: 'Kafka transactions holding output that the sink aborted (a failed commit, or a job stopped by a failure); their rows are written again after the restart.',
+    type: 'counter',
+    labels: ['sink'],
+  }),
   sinkLateRecordsDropped: def({
     name: 'dirk_sink_late_records_dropped_total',
     help: 'Points InfluxDB refused because they were beyond the retention policy.',
@@ -411,6 +423,13 @@ export const METRICS = {
     help: '1 while the job is running, 0 once it has stopped.',
     type: 'gauge',
     labels: [],
+  }),
+  jobRestarts: def({
+    name: 'dirk_job_restarts_total',
+    help: 'In-process restarts of the pipeline from the last checkpoint after an external failure (FLINK_RESTART_*).',
+    type: 'counter',
+    labels: [],
+    dagger: 'Flink numRestarts',
   }),
 } as const satisfies Record<string, MetricDef>;
 

@@ -12,8 +12,11 @@ export interface MetricsServerOptions {
   readonly port: number;
   /** What /metrics serves: a job's telemetry, or the merged series of a process's tasks. */
   readonly telemetry: Pick<Telemetry, 'metrics' | 'contentType'>;
-  /** Health probe for /healthz; 200 when it returns true, 503 otherwise. Default: always healthy. */
-  readonly healthy?: () => boolean;
+  /**
+   * Health probe for /healthz: 200 when it returns true (or a report with healthy: true), 503 otherwise; a
+   * report is served as its JSON (the reasons). Default: always healthy.
+   */
+  readonly healthy?: () => boolean | { readonly healthy: boolean };
   /** The JSON served at /status (a running job's state, sources, watermarks, last checkpoint); 404 without. */
   readonly status?: () => Promise<unknown>;
 }
@@ -46,8 +49,10 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
       return;
     }
     if (path === '/healthz') {
-      const ok = options.healthy ? options.healthy() : true;
-      res.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' }).end(ok ? 'ok\n' : 'unhealthy\n');
+      const probe = options.healthy ? options.healthy() : true;
+      const report = typeof probe === 'boolean' ? { healthy: probe, status: probe ? 'ok' : 'unhealthy' } : probe;
+      const body = req.method === 'HEAD' ? undefined : `${JSON.stringify(report)}\n`;
+      res.writeHead(report.healthy ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(body);
       return;
     }
     if (path === '/status' && options.status) {

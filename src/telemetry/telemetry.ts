@@ -106,6 +106,8 @@ export interface Telemetry {
   sinkDeadLettered(sink: string): Counter;
   /** Kafka only: rows too large for the topic, by SINK_KAFKA_ERROR_POLICY. */
   sinkRecordsRouted(sink: string): { skipped: Counter; deadLettered: Counter };
+  /** Kafka exactly-once only: transactions committed and aborted. */
+  sinkTransactions(sink: string): { commits: Counter; aborts: Counter };
   /** Set in milliseconds; exported in seconds. */
   watermarkLagMs(table: string): Gauge;
   lateRecords(table: string): Counter;
@@ -136,6 +138,8 @@ export interface Telemetry {
   /** The bound counter behind error(), so a job can create every series at 0 at start. */
   errors(domain: 'user' | 'external' | 'internal', fatal: boolean): Counter;
   running(): Gauge;
+  /** dirk_job_restarts_total: in-process restarts of the pipeline. */
+  restarts(): Counter;
   /** Registers prom-client's process metrics (CPU, memory, event loop lag, GC) with the `dirk_` prefix. Idempotent. */
   processStats(): void;
   /** The text exposition of every metric (what GET /metrics serves). */
@@ -250,6 +254,7 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
     sinkRetries: (sink) => counter('sinkRetries', sink),
     sinkDeadLettered: (sink) => counter('sinkDeadLettered', sink),
     sinkRecordsRouted: (sink) => ({ skipped: counter('sinkRecordsSkipped', sink), deadLettered: counter('sinkRecordsDeadLettered', sink) }),
+    sinkTransactions: (sink) => ({ commits: counter('sinkTransactionCommits', sink), aborts: counter('sinkTransactionAborts', sink) }),
     watermarkLagMs: (table) => {
       const g = gauge('watermarkLag', table);
       return { set: (ms: number) => g.set(ms / 1000) };
@@ -308,6 +313,7 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
     error: (domain, fatal) => counter('errors', domain, fatal ? 'fatal' : 'non_fatal').inc(),
     errors: (domain, fatal) => counter('errors', domain, fatal ? 'fatal' : 'non_fatal'),
     running: () => gauge('jobRunning'),
+    restarts: () => counter('jobRestarts'),
     processStats: () => {
       if (processStatsOn) return;
       processStatsOn = true;

@@ -1,11 +1,11 @@
-import { mkdtempSync, readdirSync, readFileSync, truncateSync } from 'node:fs';
+import { mkdtempSync, readFileSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Consumer } from 'kafkajs';
 import protobuf from 'protobufjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeBooking, kafkaStream, loadBookingProtos, writeJobFile } from '../helpers/jobs.js';
-import { closeKafkaHelpers, createTopics, endOffsets, kafkaClient, produce, setCommittedOffsets, uniqueTopic, type ProduceMessage } from '../helpers/kafka.js';
+import { latestCheckpointId, sleep, tail, waitUntil } from '../helpers/crash.js';
+import { closeKafkaHelpers, createTopics, endOffsets, produce, setCommittedOffsets, uniqueTopic, type ProduceMessage } from '../helpers/kafka.js';
 import { REPO_ROOT, startCli, type RunningCli } from '../helpers/process.js';
 
 /**
@@ -33,43 +33,6 @@ beforeAll(async () => {
   Booking = (await loadBookingProtos()).lookupType('dirk.examples.BookingLogMessage');
 });
 afterAll(() => closeKafkaHelpers());
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** The highest checkpoint id on disk (0 when none). */
-function latestCheckpointId(ckptDir: string): number {
-  let max = 0;
-  for (const f of readdirSync(ckptDir)) {
-    const m = /^ckpt-(\d+)\.ckpt$/.exec(f);
-    if (m) max = Math.max(max, Number(m[1]));
-  }
-  return max;
-}
-
-/** Polls `ok` until it holds; fails with the job's log when the job exits first or time runs out. */
-async function waitUntil(cli: RunningCli, what: string, ok: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let exited = false;
-  void cli.exited.then(() => (exited = true));
-  while (!ok()) {
-    if (exited || Date.now() > deadline) throw new Error(`${what}: ${exited ? 'the job exited first' : 'timed out'}\n${cli.stderr().slice(-4000)}`);
-    await sleep(20);
-  }
-}
-
-/** Every record of a topic from the start, as it arrives, through a consumer of its own. */
-async function tail(topic: string): Promise<{ records: { offset: number; value: string }[]; stop: () => Promise<void> }> {
-  const records: { offset: number; value: string }[] = [];
-  const consumer: Consumer = kafkaClient().consumer({ groupId: `dirk-test-${uniqueTopic('tail')}`, sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 100 });
-  await consumer.connect();
-  await consumer.subscribe({ topics: [topic], fromBeginning: true });
-  await consumer.run({
-    eachMessage: async ({ message }) => {
-      records.push({ offset: Number(message.offset), value: message.value!.toString('utf8') });
-    },
-  });
-  return { records, stop: () => consumer.disconnect() };
-}
 
 describe('dirk run: SIGKILL and restart lose nothing a completed checkpoint covered', () => {
   it('the last count emitted for every window is exact after 4 kills, one with a torn checkpoint file', async () => {

@@ -100,6 +100,8 @@ describe('dirk run: checkpoint failures', () => {
         SINK_KAFKA_DATA_TYPE: 'JSON',
         // Fail a send after one retry instead of the default eight (tens of seconds).
         SINK_KAFKA_PRODUCER_CONFIG_RETRIES: '1',
+        // Without in-process restarts (test/unit/job/health.test.ts and broker-outage.test.ts cover them).
+        FLINK_RESTART_ATTEMPTS: '0',
       }),
     ]);
     try {
@@ -134,7 +136,7 @@ describe('dirk run: checkpoint failures', () => {
     const blocker = join(dir, `blocker-${input}`);
     writeFileSync(blocker, 'not a folder');
     const started = Date.now();
-    const r = await runCli(['run', job('ckpt', input, { SINK_TYPE: 'log', FLINK_CHECKPOINT_TOLERABLE_FAILURES: '2' }), '--checkpoint-dir', join(blocker, 'ckpt')], {
+    const r = await runCli(['run', job('ckpt', input, { SINK_TYPE: 'log', FLINK_CHECKPOINT_TOLERABLE_FAILURES: '2', FLINK_RESTART_ATTEMPTS: '0' }), '--checkpoint-dir', join(blocker, 'ckpt')], {
       timeoutMs: 45_000,
     });
     expect(r.timedOut, r.stderr).toBe(false);

@@ -135,6 +135,7 @@ describe('kafka source', () => {
     expect(await a.telemetry.metrics()).toContain('dirk_source_records_total{table="events",job="test"} 30');
     expect(a.rows.length).toBe(30);
     await src.stop();
+    await src.close?.();
     await a.done;
   });
 
@@ -161,6 +162,7 @@ describe('kafka source', () => {
     await fill(topic, 3, 5, 10);
     await r1.waitFor(45);
     await s1.stop();
+    await s1.close?.();
     await r1.done;
 
     const s2 = source(topic, group);
@@ -172,6 +174,7 @@ describe('kafka source', () => {
     const pos2 = s2.positions();
     expect(pos2).toEqual({ [`${topic}:0`]: '15', [`${topic}:1`]: '15', [`${topic}:2`]: '15' });
     await s2.stop();
+    await s2.close?.();
     await r2.done;
     // Commit after stop goes through the (now empty) group from outside.
     await s2.commit(pos2);
@@ -189,6 +192,7 @@ describe('kafka source', () => {
     expect(parts3.get(2)).toBeUndefined();
     expect(s3.positions()[`${topic}:0`]).toBe('15');
     await s3.stop();
+    await s3.close?.();
     await r3.done;
   });
 
@@ -298,6 +302,7 @@ describe('kafka source', () => {
     expect(r.rows.map((x) => x[1]).sort()).toEqual([1, 2]);
     expect(topics.sort()).toEqual([t1, t2]);
     await s.stop();
+    await s.close?.();
     await r.done;
   });
 
@@ -348,6 +353,7 @@ describe('kafka source', () => {
       expect(text).toContain('dirk_source_decode_errors_total{table="events",job="test"} 1');
       expect(warnings.some((w) => w.includes('skipped a record'))).toBe(true);
       await s.stop();
+      await s.close?.();
       await r.done;
     });
 
@@ -373,6 +379,7 @@ describe('kafka source', () => {
       expect(h['dirk-error-time']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
       expect(await r.telemetry.metrics()).toContain('dirk_source_bad_records_dead_lettered_total{table="events",job="test"} 1');
       await s.stop();
+      await s.close?.();
       await r.done;
     });
   });

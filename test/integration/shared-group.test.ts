@@ -97,6 +97,7 @@ describe.concurrent('streams sharing a consumer group id', () => {
       expect(instances.every((inst) => inst.some((r) => r.length > 0))).toBe(true);
     } finally {
       await Promise.all(sources.flat().map((s) => s.src.stop()));
+      await Promise.all(sources.flat().map((s) => s.src.close?.()));
       await Promise.allSettled(runs);
     }
   });

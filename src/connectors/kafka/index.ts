@@ -6,6 +6,9 @@ import { defineSink, defineSource } from '../connector.js';
 import { createKafkaSink } from './kafka-sink.js';
 import { createKafkaSource } from './kafka-source.js';
 import { createJsonChangelogEncoder, missingKeyMessage } from './json-changelog.js';
+import { transactionSettings, transactionTimeoutMs } from './transactions.js';
+
+const DEFAULT_CHECKPOINT_INTERVAL_MS = 30_000;
 
 const clientIdOf = (name: string): string => `dirk-${name}`.replace(/[^A-Za-z0-9._-]/g, '_');
 
@@ -85,9 +88,8 @@ export const kafkaSink = defineSink({
   ],
   slice: (sink): KafkaSinkConfig | undefined => (sink.type === 'kafka' ? sink : undefined),
   validate(sink, plan) {
-    if (sink.deliveryGuarantee === 'EXACTLY_ONCE') {
-      throw userError('SINK_KAFKA_DELIVERY_GUARANTEE: EXACTLY_ONCE (Kafka transactions) is not available yet; use AT_LEAST_ONCE, which flushes the sink before every checkpoint commits offsets');
-    }
+    // A transaction must outlive a checkpoint interval (throws naming both keys).
+    if (sink.deliveryGuarantee === 'EXACTLY_ONCE') transactionTimeoutMs(sink, plan.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS);
     if (plan.updating && sink.dataType === 'JSON' && (sink.jsonChangelog ?? 'UPSERT') === 'UPSERT' && !plan.uniqueKey?.length) {
       throw userError(missingKeyMessage(plan.columns), { key: 'SINK_KAFKA_JSON_CHANGELOG' });
     }
@@ -130,6 +132,10 @@ export const kafkaSink = defineSink({
       createTopic: sink.createTopic,
       ...(ctx.origin ? { origin: ctx.origin } : {}),
       ...(ctx.recordsRouted ?? {}),
+      transactional:
+        sink.deliveryGuarantee === 'EXACTLY_ONCE'
+          ? { ...transactionSettings(sink, ctx.jobId, ctx.name ?? 'kafka', ctx.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS), ...ctx.transactionCounters }
+          : undefined,
     });
   },
 });

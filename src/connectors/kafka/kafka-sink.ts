@@ -10,8 +10,8 @@
  * bring their own changelog encoder (`json-changelog.ts`: upsert or debezium-json records).
  */
 import kafkajs from './kafkajs.js';
-import type { CompressionTypes as CT, Message, Producer, ProducerConfig } from 'kafkajs';
-import type { Sink, SinkMetrics } from '../../core/connector.js';
+import type { CompressionTypes as CT, Message, Producer, ProducerConfig, Transaction } from 'kafkajs';
+import type { Counter, PartitionOffset, Sink, SinkMetrics, SinkTransactions } from '../../core/connector.js';
 import { DirkError, externalError, userError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { RowKind, type DataMessage } from '../../core/types.js';
@@ -28,6 +28,7 @@ import {
   recordBytes,
   sendBounded,
   type CreateTopicOptions,
+  type SendingProducer,
   type SendLimits,
 } from './bounded-send.js';
 import { createOversizedRouter, type OversizedRouter, type RowOrigin, type SinkErrorPolicy } from './oversized-records.js';
@@ -64,6 +65,20 @@ export interface KafkaSinkOptions {
   /** Counters for SKIP and DEAD_LETTER (default: not exported). */
   readonly skipped?: SinkMetrics['writeErrors'];
   readonly deadLettered?: SinkMetrics['writeErrors'];
+  /**
+   * SINK_KAFKA_DELIVERY_GUARANTEE=EXACTLY_ONCE: rows (and same-cluster dead letters) are sent inside a
+   * transaction of a transactional producer, committed by the checkpoint with the consumed offsets.
+   */
+  readonly transactional?: KafkaSinkTransactional | undefined;
+}
+
+export interface KafkaSinkTransactional {
+  /** Stable across restarts, so a restarted job fences the producer of the one it replaces. */
+  readonly transactionalId: string;
+  /** transaction.timeout.ms asked of the broker (at most its transaction.max.timeout.ms). */
+  readonly timeoutMs: number;
+  readonly commits?: Counter;
+  readonly aborts?: Counter;
 }
 
 const CREATE_HINT = 'create it, or set SINK_KAFKA_CREATE_TOPIC=true (with SINK_KAFKA_CREATE_TOPIC_PARTITIONS and _REPLICATION_FACTOR) to have Dirk create it at start';
@@ -90,7 +105,15 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
     logger,
   });
   let producer: Producer | undefined;
+  /** The dead-letter topic's producer; undefined while it is the sink's own (then it shares the transaction). */
   let deadLetterProducer: Producer | undefined;
+  const tx = options.transactional;
+  /** Exactly-once: the open transaction (begun at open and after every commit). */
+  let txn: Transaction | undefined;
+  /** Records sent in the open transaction (an abort of an empty one is not counted). */
+  let sentInTxn = 0;
+  /** Offsets were added to the open transaction (a commit of an empty one is not counted). */
+  let offsetsInTxn = false;
   const errorPolicy: SinkErrorPolicy = options.errorPolicy ?? { mode: 'FAIL' };
   const maxRequestBytes = mapped.maxRequestBytes ?? (options.largeMessage ? 20 * 1024 * 1024 : DEFAULT_MAX_REQUEST_BYTES);
   const compressed = mapped.compression !== undefined;
@@ -129,10 +152,19 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
     });
   }
 
-  async function send(batch: Pending): Promise<void> {
+  /** Where sends go: the open transaction (exactly-once), or the producer. */
+  async function sender(): Promise<SendingProducer> {
     if (!producer) throw new DirkError(`internal error: kafka sink ${name} written before open()`);
+    if (!tx) return producer;
+    txn ??= await producer.transaction();
+    return txn;
+  }
+
+  async function send(batch: Pending): Promise<void> {
     // Cut into requests the broker accepts (see bounded-send.ts): a backlog never becomes MESSAGE_TOO_LARGE.
-    await sendBounded(producer, topic, batch.messages, limits, sendExtras());
+    // Inside a transaction the same cut applies: each request is one produce call of the transaction.
+    await sendBounded(await sender(), topic, batch.messages, limits, sendExtras());
+    if (tx) sentInTxn += batch.messages.length;
     metrics.recordsOut.inc(batch.messages.length);
     metrics.bytesOut.inc(batch.bytes);
   }
@@ -160,12 +192,12 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
   }
 
   /** Reads the topics' limits (checking they exist, creating them if asked) and sets up the error policy. */
-  async function prepareTopics(p: Producer): Promise<void> {
+  async function prepareTopics(): Promise<void> {
     const admin = kafka.admin();
     try {
       await admin.connect();
       limits = { ...limits, maxMessageBytes: await prepareTopic(admin, topic, `kafka sink ${name}`, options.createTopic, CREATE_HINT) };
-      if (errorPolicy.mode === 'DEAD_LETTER') await openDeadLetter(p, admin);
+      if (errorPolicy.mode === 'DEAD_LETTER') await openDeadLetter(admin);
     } finally {
       await admin.disconnect().catch(() => undefined);
     }
@@ -178,19 +210,18 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
       deadLettered: options.deadLettered ?? metrics.writeErrors,
       fitsDeadLetter: (m) => oversizedBy(m, deadLetterLimits) === undefined,
       toDeadLetter: (messages) => {
-        const dlq = deadLetterProducer!;
-        sends.add(() => sendBounded(dlq, errorPolicy.deadLetterTopic!, messages, deadLetterLimits, sendExtras()));
+        // On the sink's cluster, dead letters go through the sink's producer (and so its transaction).
+        sends.add(async () => sendBounded(deadLetterProducer ?? (await sender()), errorPolicy.deadLetterTopic!, messages, deadLetterLimits, sendExtras()));
       },
     });
   }
 
-  async function openDeadLetter(p: Producer, sinkAdmin: ReturnType<typeof kafka.admin>): Promise<void> {
+  async function openDeadLetter(sinkAdmin: ReturnType<typeof kafka.admin>): Promise<void> {
     const dlqTopic = errorPolicy.deadLetterTopic!;
     const brokers = errorPolicy.deadLetterBrokers;
     const separate = brokers !== undefined && brokers.length > 0 && brokers.join(',') !== options.brokers.join(',');
     const what = `kafka sink ${name}: SINK_KAFKA_DEAD_LETTER_TOPIC`;
     if (!separate) {
-      deadLetterProducer = p;
       deadLetterLimits = { ...limits, maxMessageBytes: await prepareTopic(sinkAdmin, dlqTopic, what, options.createTopic, CREATE_HINT) };
       return;
     }
@@ -207,6 +238,50 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
     deadLetterProducer = d;
   }
 
+  async function abort(t: Transaction): Promise<void> {
+    const had = sentInTxn;
+    sentInTxn = 0;
+    offsetsInTxn = false;
+    await t.abort();
+    if (had > 0) tx?.aborts?.inc();
+  }
+
+  function transactions(t: KafkaSinkTransactional): SinkTransactions {
+    return {
+      async sendOffsets(groupId: string, offsets: readonly PartitionOffset[], metadata: string) {
+        const byTopic = new Map<string, { partition: number; offset: string; metadata: string }[]>();
+        for (const o of offsets) {
+          const list = byTopic.get(o.topic) ?? [];
+          list.push({ partition: o.partition, offset: o.offset, metadata });
+          byTopic.set(o.topic, list);
+        }
+        const open = (await sender()) as Transaction;
+        // kafkajs passes each partition's metadata through to TxnOffsetCommit (its types omit the field).
+        await open.sendOffsets({ consumerGroupId: groupId, topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })) });
+        offsetsInTxn = true;
+      },
+      async commit() {
+        const open = txn;
+        if (!open) return;
+        txn = undefined;
+        try {
+          await open.commit();
+          if (sentInTxn > 0 || offsetsInTxn) t.commits?.inc();
+          sentInTxn = 0;
+          offsetsInTxn = false;
+        } catch (e) {
+          await abort(open).catch(() => undefined);
+          const fenced = /fenced|epoch/i.test(String((e as { type?: string }).type ?? (e as Error).message));
+          throw externalError(
+            `kafka sink ${name}: the transaction did not commit${fenced ? ` (another producer with transactional id ${t.transactionalId} took over: a second instance of this job?)` : ''}: ${(e as Error).message}`,
+            { cause: e },
+          );
+        }
+        txn = await producer!.transaction();
+      },
+    };
+  }
+
   return {
     name,
 
@@ -218,6 +293,8 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
         // The idempotent default is to retry forever; a flush must fail (and the job restart) instead.
         retry: { retries: mapped.retries ?? 8, maxRetryTime: 30_000 },
         ...(mapped.maxInFlightRequests !== undefined ? { maxInFlightRequests: mapped.maxInFlightRequests } : {}),
+        // Transactional: one request in flight keeps the sequence (and so the order) exact across retries.
+        ...(tx ? { transactionalId: tx.transactionalId, transactionTimeout: tx.timeoutMs, maxInFlightRequests: 1 } : {}),
       };
       const p = kafka.producer(config);
       try {
@@ -226,7 +303,16 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
         throw externalError(`kafka sink ${name}: cannot connect to ${options.brokers.join(',')}: ${(e as Error).message}`, { cause: e });
       }
       producer = p;
-      await prepareTopics(p);
+      if (tx) {
+        try {
+          // InitProducerId with the stable transactional id: fences a previous run's producer (a zombie) and
+          // aborts the transaction it left open, so read_committed readers are not held up by it.
+          txn = await p.transaction();
+        } catch (e) {
+          throw externalError(`kafka sink ${name}: cannot start a transaction (transactional id ${tx.transactionalId}): ${(e as Error).message}`, { cause: e });
+        }
+      }
+      await prepareTopics();
     },
 
     write(batch: DataMessage) {
@@ -261,6 +347,8 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
       return buffer.length + inflight;
     },
 
+    transactions: tx ? transactions(tx) : undefined,
+
     flush() {
       return sends.flush(startSend, (message) => `kafka sink ${name}: producing to topic ${topic} failed: ${message}`);
     },
@@ -272,12 +360,17 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
       buffer = [];
       bufferBytes = 0;
       await sends.settled();
+      // An open transaction is aborted (what it holds was never covered by a checkpoint), so read_committed
+      // readers need not wait for the broker's transaction timeout.
+      const open = txn;
+      txn = undefined;
+      if (open?.isActive()) await abort(open).catch((e: unknown) => logger.warn('the open transaction was not aborted; the broker aborts it after transaction.timeout.ms', { error: String(e) }));
       const p = producer;
       producer = undefined;
       if (p) await p.disconnect().catch((e: unknown) => logger.warn('producer did not disconnect cleanly', { error: String(e) }));
       const d = deadLetterProducer;
       deadLetterProducer = undefined;
-      if (d && d !== p) await d.disconnect().catch(() => undefined);
+      if (d) await d.disconnect().catch(() => undefined);
     },
   };
 }
@@ -319,6 +412,10 @@ function producerProperties(props: Readonly<Record<string, string>>, largeMessag
         // Sends are cut to this many record bytes per request (and to the topic's max.message.bytes).
         if (Number.isInteger(Number(v)) && Number(v) > 0) out.maxRequestBytes = Number(v);
         else out.ignored.push(`${k}=${v} (not a positive integer)`);
+        break;
+      case 'transaction.timeout.ms':
+      case 'transactional.id':
+        // Read by the connector for SINK_KAFKA_DELIVERY_GUARANTEE=EXACTLY_ONCE (kafka/transactions.ts).
         break;
       case 'enable.idempotence':
       case 'linger.ms':

@@ -28,7 +28,7 @@
  */
 import kafkajs from './kafkajs.js';
 import type { Admin, Consumer, ConsumerConfig, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Message } from 'kafkajs';
-import type { Source, SourceContext, SourcePositions } from '../../core/connector.js';
+import type { OffsetCommitter, Source, SourceContext, SourcePositions } from '../../core/connector.js';
 import { DirkError, externalError, userError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { Row } from '../../core/types.js';
@@ -80,6 +80,13 @@ interface PartitionState {
   next: number;
 }
 
+/** The consumer's session timeout and heartbeat unless the stream sets them (see consumerConfig). */
+export const DEFAULT_SESSION_TIMEOUT_MS = 10_000;
+export const DEFAULT_HEARTBEAT_INTERVAL_MS = 3_000;
+
+/** How long a gracefully stopped consumer waits in the group for the final commit and close(). */
+const LINGER_MS = 30_000;
+
 /** Most bad records logged in detail per batch; the rest are summarised. */
 const BAD_RECORD_LOG_LIMIT = 5;
 
@@ -113,6 +120,15 @@ class KafkaSource implements Source {
   private failed: ((e: unknown) => void) | undefined;
   private shutdown: Promise<void> | undefined;
   private heartbeatEveryMs = 3000;
+  /** Batches being handled now (kafkajs may run several partitions at once). */
+  private readonly inflight = new Set<Promise<void>>();
+  /**
+   * Stopped gracefully but still in the group, so the job's final checkpoint commits through the consumer
+   * (an outside commit, admin.setOffsets, joins the group and waits for a fetch: ~5 s); close() leaves.
+   */
+  private lingering = false;
+  private lingerTimer: NodeJS.Timeout | undefined;
+  private topics: string[] = [];
 
   // Bounded mode: end offsets observed at start, and partitions that reached them.
   private ends: Map<string, number> | undefined;
@@ -189,6 +205,10 @@ class KafkaSource implements Source {
     });
   }
 
+  private async disconnectQuietly(): Promise<void> {
+    await this.stopConsumer().catch((e: unknown) => this.logger.warn('Kafka consumer did not disconnect cleanly', { error: String(e) }));
+  }
+
   private async stopConsumer(): Promise<void> {
     this.stopping = true;
     if (!this.consumer) return;
@@ -208,6 +228,11 @@ class KafkaSource implements Source {
   }
 
   private onGroupJoin(memberAssignment: Record<string, number[]>, ctx: SourceContext): void {
+    if (this.shutdown !== undefined) {
+      // A kafkajs restart that raced our disconnect: leave again rather than sit on the partitions.
+      void this.consumer?.disconnect().catch(() => undefined);
+      return;
+    }
     const next = new Set<string>();
     for (const [topic, partitions] of Object.entries(memberAssignment)) {
       for (const p of partitions) next.add(splitId(topic, p));
@@ -360,16 +385,26 @@ class KafkaSource implements Source {
     const { opts } = this;
     const mapped = consumerProperties(opts.consumerProperties ?? {});
     if (mapped.unknown.length) this.logger.warn('consumer properties kafkajs cannot honour were ignored', { keys: mapped.unknown });
-    return {
+    const config: ConsumerConfig = {
       groupId: opts.groupId,
       allowAutoTopicCreation: false,
       maxBytesPerPartition: opts.largeMessage ? 5 * 1024 * 1024 : 1024 * 1024,
       maxWaitTimeInMs: 500,
+      // kafkajs' 30 s session makes a restart after a crash (SIGKILL) wait that long for the dead member to
+      // leave the group; 10 s (Kafka's own default before 3.0) is still 3 heartbeats. A clean stop leaves the
+      // group at once (disconnect sends LeaveGroup). SOURCE_KAFKA_CONSUMER_CONFIG_SESSION_TIMEOUT_MS overrides it.
+      sessionTimeout: DEFAULT_SESSION_TIMEOUT_MS,
       // Streams of one job may share a group id (as Dagger configures them): assign by subscription.
       partitionAssigners: DIRK_ASSIGNERS,
+      // kafkajs restarts a consumer that crashed on a retriable error (a broker outage) by itself, on a
+      // timer; one the job has stopped must not come back and hold partitions it will never read.
+      retry: { restartOnFailure: async () => !this.stopping },
       ...mapped.config,
       ...opts.consumerConfig,
     };
+    // A third of the session at most, so a session set shorter alone still gets its heartbeats.
+    config.heartbeatInterval ??= Math.min(DEFAULT_HEARTBEAT_INTERVAL_MS, Math.floor((config.sessionTimeout ?? DEFAULT_SESSION_TIMEOUT_MS) / 3));
+    return config;
   }
 
   async run(ctx: SourceContext): Promise<void> {
@@ -391,7 +426,11 @@ class KafkaSource implements Source {
       }
       await this.consume(topics, ctx);
     } finally {
-      await this.stopConsumer().catch((e: unknown) => this.logger.warn('Kafka consumer did not disconnect cleanly', { error: String(e) }));
+      if (this.lingering) {
+        // close() leaves the group after the final commit; should nobody call it, leave anyway.
+        this.lingerTimer = setTimeout(() => void this.close(), LINGER_MS);
+        this.lingerTimer.unref();
+      } else await this.disconnectQuietly();
       this.running = false;
       if (this.admin) {
         const a = this.admin;
@@ -407,14 +446,20 @@ class KafkaSource implements Source {
     this.heartbeatEveryMs = Math.max(100, Math.floor((config.heartbeatInterval ?? 3000) / 2));
     const c = this.kafka.consumer(config);
     this.consumer = c;
+    this.topics = topics;
     await this.openBadRecords(ctx);
     c.on(c.events.GROUP_JOIN, (e) => this.onGroupJoin(e.payload.memberAssignment, ctx));
+    // Every fetch and heartbeat says the broker answers; a crash (kafkajs restarts retriable ones) that it does not.
+    const up = (): void => ctx.connected?.(true);
+    c.on(c.events.FETCH, up);
+    c.on(c.events.HEARTBEAT, up);
 
     const ended = new Promise<void>((resolve, reject) => {
       this.finished = resolve;
       this.failed = reject;
     });
     c.on(c.events.CRASH, (e) => {
+      ctx.connected?.(false, e.payload.error.message);
       if (!e.payload.restart) {
         const err = e.payload.error;
         this.fail(err instanceof DirkError ? err : externalError(`Kafka consumer for table ${this.opts.table} crashed: ${err.message}`, { cause: err }));
@@ -429,12 +474,16 @@ class KafkaSource implements Source {
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.opts.concurrency ?? 1,
       eachBatch: async (payload) => {
-        try {
-          await this.eachBatch(payload, ctx);
-        } catch (e) {
+        const handling = this.eachBatch(payload, ctx).catch((e: unknown) => {
           // Errors from deliver (the dataflow) or the dead-letter producer stop the source; kafkajs
           // must not retry the batch on its own, since the dataflow may have seen part of it.
           this.fail(e);
+        });
+        this.inflight.add(handling);
+        try {
+          await handling;
+        } finally {
+          this.inflight.delete(handling);
         }
       },
     });
@@ -450,15 +499,19 @@ class KafkaSource implements Source {
     return out;
   }
 
-  async commit(positions: SourcePositions): Promise<void> {
+  async commit(positions: SourcePositions, via?: OffsetCommitter): Promise<void> {
     const byTopic = new Map<string, { partition: number; offset: string }[]>();
     const list: { topic: string; partition: number; offset: string }[] = [];
-    const inGroup = this.consumer !== undefined && this.running && !this.stopping;
+    // In the group while consuming, and after a graceful stop until close() (the final checkpoint's commit).
+    const inGroup = this.consumer !== undefined && this.shutdown === undefined && (this.lingering || (this.running && !this.stopping));
     for (const [split, offset] of Object.entries(positions)) {
       const sp = parseSplit(split);
       if (!sp) throw new DirkError(`internal error: bad Kafka split "${split}"`);
-      // While we are in the group, only partitions we own: another member may have moved past them.
-      if (this.running && !this.stopping && !this.assigned.has(split)) continue;
+      // While we are in the group, only partitions we own: another member may have moved past them. Not so
+      // under exactly-once (one instance per job: its transactional id fences any other), where every
+      // checkpoint's transaction must carry every known position and its tag, even before the first
+      // assignment of a restarted run (offsets restored from the checkpoint are re-committed unchanged).
+      if (!via && inGroup && !this.assigned.has(split)) continue;
       list.push({ ...sp, offset });
       const arr = byTopic.get(sp.topic) ?? [];
       arr.push({ partition: sp.partition, offset });
@@ -466,14 +519,43 @@ class KafkaSource implements Source {
     }
     if (list.length === 0) return;
     try {
-      if (inGroup) await this.consumer!.commitOffsets(list);
+      // Exactly-once: the offsets go into the sink's transaction (sendOffsets), committed with the output.
+      if (via) await via(this.opts.groupId, list);
+      else if (inGroup) await this.consumer!.commitOffsets(list);
       else await this.commitAsOutsider(byTopic);
-      // Committed offsets now supersede restore positions (a later re-assignment starts from them).
-      for (const { topic, partition } of list) this.restore.delete(splitId(topic, partition));
+      // Committed offsets now supersede restore positions (a later re-assignment starts from them). A
+      // partition that has delivered nothing since its restore keeps reporting the committed position (as
+      // a delivered one, dropped when the partition goes to another member), so every later checkpoint
+      // still holds it: under exactly-once each transaction then carries every partition's offset and tag.
+      for (const { topic, partition, offset } of list) {
+        const split = splitId(topic, partition);
+        this.restore.delete(split);
+        if (!this.delivered.has(split) && this.assigned.has(split)) this.delivered.set(split, { next: Number(offset) });
+      }
     } catch (e) {
       throw externalError(`table ${this.opts.table}: cannot commit offsets to consumer group ${this.opts.groupId}: ${(e as Error).message}`, {
         cause: e,
       });
+    }
+  }
+
+  async committedMetadata(): Promise<readonly string[]> {
+    const a = await this.getAdmin();
+    try {
+      const topics = await this.resolveTopics(a);
+      const out: string[] = [];
+      for (const t of await a.fetchOffsets({ groupId: this.opts.groupId, topics })) {
+        for (const p of t.partitions) if (Number(p.offset) >= 0 && p.metadata) out.push(p.metadata);
+      }
+      return out;
+    } catch (e) {
+      if (e instanceof DirkError) throw e;
+      throw externalError(`table ${this.opts.table}: cannot read the committed offsets of consumer group ${this.opts.groupId}: ${(e as Error).message}`, { cause: e });
+    } finally {
+      if (!this.running) {
+        this.admin = undefined;
+        await a.disconnect().catch(() => {});
+      }
     }
   }
 
@@ -504,9 +586,36 @@ class KafkaSource implements Source {
     }
   }
 
+  /**
+   * Stops delivering: no batch after the ones being handled now, which are awaited; run() then resolves.
+   * A running consumer stays in the group (its topics paused) until close(), so the final checkpoint
+   * commits through it; one still starting is disconnected at once.
+   */
   async stop(): Promise<void> {
     if (!this.running) return;
-    await this.stopConsumer();
+    const c = this.consumer;
+    if (!c || this.stopping || this.finished === undefined) {
+      await this.stopConsumer();
+      this.finished?.();
+      return;
+    }
+    this.stopping = true;
+    this.lingering = true;
+    try {
+      c.pause(this.topics.map((topic) => ({ topic })));
+    } catch {
+      // not running yet: nothing is fetched anyway
+    }
+    await Promise.allSettled([...this.inflight]);
     this.finished?.();
+  }
+
+  /** Leaves the group (after a graceful stop's final commit). */
+  async close(): Promise<void> {
+    if (this.lingerTimer) clearTimeout(this.lingerTimer);
+    this.lingerTimer = undefined;
+    if (!this.lingering) return;
+    this.lingering = false;
+    await this.disconnectQuietly();
   }
 }

@@ -15,6 +15,7 @@ describe('defaults equal Dagger code defaults', () => {
     expect(config.parallelismMax).toBe(50);
     expect(config.watermark).toEqual({ delayMs: 10000, intervalMs: 10000, perPartition: false, idleTimeoutMs: 0 });
     expect(config.checkpoint).toEqual({ intervalMs: 30000, timeoutMs: 900000, minPauseMs: 5000, maxConcurrent: 1, tolerableFailures: 3 });
+    expect(config.restart).toEqual({ attempts: 10, backoffMs: 1000, backoffMaxMs: 30000 });
     expect(config.retentionIdleStateMinutes).toBe(10);
   });
 
@@ -95,7 +96,7 @@ describe('defaults equal Dagger code defaults', () => {
       },
     });
     expect(config.udf).toEqual({ folders: [], watch: false, errorPolicy: 'NULL', dart: { storeProvider: 'GCS', tkeOidcProvider: false }, settings: {} });
-    expect(config.metrics).toEqual({ enabled: true, port: 9464, host: '127.0.0.1', shutdownPeriodMs: 10000 });
+    expect(config.metrics).toEqual({ enabled: true, port: 9464, host: '127.0.0.1', shutdownPeriodMs: 10000, healthUnreachableMs: 60000, healthCheckpointFailures: 2 });
   });
 
   it('applies kafka and bigquery sink defaults', () => {

@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { SourcePositions } from '../../../src/core/connector.js';
+import type { OffsetCommitter, PartitionOffset, SinkTransactions, SourcePositions } from '../../../src/core/connector.js';
 import { createLogger, type Logger } from '../../../src/core/logger.js';
 import { CheckpointStore } from '../../../src/runtime/checkpoint-store.js';
-import { CheckpointCoordinator, type CheckpointCoordinatorOptions } from '../../../src/job/checkpoint-coordinator.js';
+import { CheckpointCoordinator, checkpointTag, parseCheckpointTag, type CheckpointCoordinatorOptions } from '../../../src/job/checkpoint-coordinator.js';
 import { WatermarkEmitter, WatermarkTracker } from '../../../src/job/watermarks.js';
 import { createTelemetry } from '../../../src/telemetry/index.js';
 
@@ -144,5 +144,111 @@ describe('CheckpointCoordinator', () => {
     expect(b.flushes).toEqual(['flush']);
     expect(b.source.committed).toEqual([]);
     expect(fs.readdirSync(a.dir).filter((f) => f.endsWith('.ckpt'))).toEqual(['ckpt-1.ckpt']);
+  });
+
+  describe('exactly-once (a transactional sink)', () => {
+    /** A consumer group and a transaction coordinator: offsets sent in a transaction apply only when it commits. */
+    class FakeKafka implements SinkTransactions {
+      group = new Map<string, { offset: string; metadata: string }>();
+      pending: { offsets: readonly PartitionOffset[]; metadata: string }[] = [];
+      commits = 0;
+      failNextCommit = false;
+      async sendOffsets(_groupId: string, offsets: readonly PartitionOffset[], metadata: string): Promise<void> {
+        this.pending.push({ offsets, metadata });
+      }
+      async commit(): Promise<void> {
+        const pending = this.pending;
+        this.pending = [];
+        if (this.failNextCommit) {
+          this.failNextCommit = false;
+          throw new Error('the transaction was aborted');
+        }
+        for (const { offsets, metadata } of pending) for (const o of offsets) this.group.set(`${o.topic}:${o.partition}`, { offset: o.offset, metadata });
+        this.commits++;
+      }
+    }
+
+    /** The Kafka source's side: offsets go to `via` (the transaction); the group's metadata is read back. */
+    class TransactionalSource extends RecordingSource {
+      constructor(private readonly kafka: FakeKafka) {
+        super();
+      }
+      override async commit(p: SourcePositions, via?: OffsetCommitter): Promise<void> {
+        if (!via) return super.commit(p);
+        const offsets = Object.entries(p).map(([split, offset]) => ({ topic: split.split(':')[0]!, partition: Number(split.split(':')[1]), offset }));
+        if (offsets.length) await via('g', offsets);
+      }
+      async committedMetadata(): Promise<readonly string[]> {
+        return [...this.kafka.group.values()].map((v) => v.metadata);
+      }
+    }
+
+    function eos(kafka: FakeKafka, dir?: string) {
+      const source = new TransactionalSource(kafka);
+      const a = setup({ transactions: kafka, ...(dir ? { dir } : {}) });
+      const coordinator = new CheckpointCoordinator({
+        store: new CheckpointStore(a.dir),
+        checkpointDir: a.dir,
+        fingerprint: 'query-a',
+        dataflow: a.dataflow,
+        inputs: [{ table: 'orders', source, watermarks: a.watermarks }],
+        bounded: false,
+        flushOutput: async () => undefined,
+        transactions: kafka,
+        tolerableFailures: 3,
+        metrics: a.telemetry.checkpointMetrics(),
+        logger: createLogger({ level: 'debug', write: (l) => void a.lines.push(l) }),
+        stopWith: (e) => void a.stops.push(e),
+      });
+      return { ...a, source, coordinator };
+    }
+
+    it('commits the positions inside the transaction, tagged with the checkpoint id, not through the source', async () => {
+      const kafka = new FakeKafka();
+      const a = eos(kafka);
+      a.source.position = { 'orders:0': '10' };
+      await a.coordinator.take();
+      expect(a.source.committed).toEqual([]);
+      expect(kafka.group.get('orders:0')).toEqual({ offset: '10', metadata: checkpointTag(1) });
+      expect(parseCheckpointTag(checkpointTag(1))).toBe(1);
+      expect(parseCheckpointTag('some other client')).toBeUndefined();
+    });
+
+    it('a crash between writing the file and committing: the restart restores the committed checkpoint, not the newer file', async () => {
+      const kafka = new FakeKafka();
+      const a = eos(kafka);
+      a.dataflow.count = 5;
+      a.source.position = { 'orders:0': '10' };
+      await a.coordinator.take();
+      a.dataflow.count = 9;
+      a.source.position = { 'orders:0': '20' };
+      kafka.failNextCommit = true;
+      await expect(a.coordinator.take()).rejects.toThrow(/transaction was aborted.*job stops/);
+      expect(a.stops).toHaveLength(1);
+      expect(fs.readdirSync(a.dir).sort()).toEqual(['ckpt-1.ckpt', 'ckpt-2.ckpt']);
+
+      const b = eos(kafka, a.dir);
+      await b.coordinator.restoreCommitted();
+      expect(b.dataflow.count).toBe(5);
+      expect(b.source.sought).toEqual([{ 'orders:0': '10' }]);
+      expect(b.lines.join('\n')).toMatch(/checkpoint\(s\) 2 on disk never committed their transaction; restoring 1/);
+      // The next checkpoint takes id 2 again, over the file whose transaction never committed.
+      b.source.position = { 'orders:0': '12' };
+      await b.coordinator.take();
+      expect(kafka.group.get('orders:0')).toEqual({ offset: '12', metadata: checkpointTag(2) });
+    });
+
+    it('the committed checkpoint file is kept while checkpoints without positions (nothing read yet) pile up', async () => {
+      const kafka = new FakeKafka();
+      const a = eos(kafka);
+      a.source.position = { 'orders:0': '10' };
+      await a.coordinator.take();
+      a.source.position = {};
+      for (let i = 0; i < 3; i++) await a.coordinator.take();
+      expect(fs.readdirSync(a.dir).sort()).toEqual(['ckpt-1.ckpt', 'ckpt-3.ckpt', 'ckpt-4.ckpt']);
+      const b = eos(kafka, a.dir);
+      await b.coordinator.restoreCommitted();
+      expect(b.source.sought).toEqual([{ 'orders:0': '10' }]);
+    });
   });
 });

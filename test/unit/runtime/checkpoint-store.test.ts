@@ -30,6 +30,20 @@ describe('CheckpointStore', () => {
     expect(store.latest()).toEqual(checkpoint(5));
   });
 
+  it('get(id) reads one checkpoint; a protected older one survives pruning (exactly-once: the committed one)', () => {
+    const d = dir();
+    const store = new CheckpointStore(d);
+    for (let id = 1; id <= 4; id++) store.save(checkpoint(id), 1);
+    expect(files(d)).toEqual(['ckpt-1.ckpt', 'ckpt-3.ckpt', 'ckpt-4.ckpt']);
+    expect(store.get(1)).toEqual(checkpoint(1));
+    expect(store.get(2)).toBeUndefined();
+    expect(store.ids()).toEqual([4, 3, 1]);
+    store.save(checkpoint(5), 4);
+    expect(files(d)).toEqual(['ckpt-4.ckpt', 'ckpt-5.ckpt']);
+    truncateSync(join(d, 'ckpt-5.ckpt'), 10);
+    expect(() => store.get(5)).toThrow(/cut short|checksum/);
+  });
+
   it('falls back to the previous checkpoint when the latest file is truncated', () => {
     const d = dir();
     const unreadable: string[] = [];

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RowKind, T, type Row } from '../../../src/core/types.js';
 import { StreamingJoinOperator } from '../../../src/runtime/outer-join.js';
 import { RankOperator } from '../../../src/runtime/rank.js';
-import type { Output } from '../../../src/runtime/operator.js';
+import { noHooks, type Output } from '../../../src/runtime/operator.js';
 import type { PlanNode } from '../../../src/plan/nodes.js';
 
 function sink(): Output & { rows: string[] } {
@@ -25,9 +25,7 @@ describe('StreamingJoinOperator', () => {
     const out = sink();
     const op = new StreamingJoinOperator(
       { joinType: 'LEFT', leftKeys: [key], rightKeys: [key], residual: null, leftWidth: 2, rightWidth: 2 },
-      out,
-      60_000,
-      () => now,
+      { out, hooks: noHooks, retentionMs: 60_000, now: () => now },
     );
     op.process([['a', 1]], undefined, 0);
     now = 30_000;
@@ -43,11 +41,11 @@ describe('StreamingJoinOperator', () => {
   it('snapshots into structured-clone state and resumes from it', () => {
     const out = sink();
     const spec = { joinType: 'FULL' as const, leftKeys: [key], rightKeys: [key], residual: null, leftWidth: 2, rightWidth: 2 };
-    const op = new StreamingJoinOperator(spec, out, 0, () => 0);
+    const op = new StreamingJoinOperator(spec, { out, hooks: noHooks, retentionMs: 0, now: () => 0 });
     op.process([['a', 1]], undefined, 0);
     const state = structuredClone(op.snapshot());
     const out2 = sink();
-    const op2 = new StreamingJoinOperator(spec, out2, 0, () => 0);
+    const op2 = new StreamingJoinOperator(spec, { out: out2, hooks: noHooks, retentionMs: 0, now: () => 0 });
     op2.restore(state);
     op2.process([['a', 'x']], [RowKind.Insert], 1);
     op2.process([['a', 1]], [RowKind.Delete], 0);
@@ -80,9 +78,9 @@ describe('RankOperator', () => {
   it('keeps the top rows per partition across a checkpoint and forgets idle partitions', () => {
     let now = 0;
     const out = sink();
-    const op = new RankOperator(node, out, { late() {} }, 1000, () => now);
+    const op = new RankOperator(node, { out, hooks: noHooks, retentionMs: 1000, now: () => now });
     op.process([['a', 1], ['a', 3], ['a', 2]], undefined);
-    const restored = new RankOperator(node, out, { late() {} }, 1000, () => now);
+    const restored = new RankOperator(node, { out, hooks: noHooks, retentionMs: 1000, now: () => now });
     restored.restore(structuredClone(op.snapshot()));
     restored.process([['a', 4]], undefined);
     now = 5000;
