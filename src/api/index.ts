@@ -18,6 +18,7 @@ import { prepareJob, type PreparedJob } from '../job/prepare.js';
 import { startJob as startPreparedJob, validateSinkCompatibility, type RunningJob } from '../job/stream-manager.js';
 
 export { DirkError } from '../core/errors.js';
+export { Decimal, parseDecimal } from '../core/decimal.js';
 export type { Logger, LogLevel } from '../core/logger.js';
 export type { JobConfig } from '../config/index.js';
 export { ConfigErrors } from '../config/config-errors.js';

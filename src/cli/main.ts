@@ -43,11 +43,12 @@ Commands:
   serve                   run the control plane: REST API, web UI, supervised jobs
   pipeline up|down|status <file>   manage a pipeline of jobs through 'dirk serve'
 
-A job file is JSON or a Dagger local.properties; --KEY value arguments and environment variables named
+A job file is JSON, a Dagger local.properties, or a Flink SQL script (.sql: CREATE TABLE ... WITH, INSERT INTO;
+docs/sql.md#flink-sql-scripts); --KEY value arguments and environment variables named
 like config keys override it (docs/configuration.md). 'dirk --version' prints the version.
 Run 'dirk <command> --help' for the options of a command.
 Exit codes: 0 ok, 2 user error (config, SQL, schema, bad record), 1 internal or external error.`,
-  run: `Usage: dirk run <job.json | local.properties> [--KEY value ...] [--checkpoint-dir <dir>] [--watch-udfs] [--strict]
+  run: `Usage: dirk run <job.json | local.properties | script.sql> [--KEY value ...] [--checkpoint-dir <dir>] [--watch-udfs] [--strict]
 
 Runs the job. Bounded inputs (FILE_SOURCE, BOUNDED Kafka) end the job when read; unbounded ones run until
 SIGINT or SIGTERM, when Dirk finishes the batch in flight, takes a checkpoint, commits the Kafka offsets of
@@ -67,12 +68,12 @@ Options:
                           (default 10; 0 = off; env DIRK_PROGRESS_INTERVAL_S); a summary is logged at the end
   --log-level <level>     debug | info | warn | error (default info; env DIRK_LOG_LEVEL)
 Logs go to stderr as text, or one JSON object per line with DIRK_LOG_FORMAT=json.`,
-  validate: `Usage: dirk validate <job.json | local.properties> [--KEY value ...] [--strict]
+  validate: `Usage: dirk validate <job.json | local.properties | script.sql> [--KEY value ...] [--strict]
 
 Parses the job config, loads the schemas (local .proto files or the Stencil registry), loads UDFs, plans
 the SQL, checks that input files exist and warns for output columns the sink does not write. Prints
 warnings and 'ok', or the errors, and exits 0 or 2. Starts nothing. --strict makes config warnings errors.`,
-  explain: `Usage: dirk explain <job.json | local.properties> [--KEY value ...] [--strict]
+  explain: `Usage: dirk explain <job.json | local.properties | script.sql> [--KEY value ...] [--strict]
 
 Prints the plan the job would run: operators, windows, the columns each source decodes, and the output schema.`,
   test: `Usage: dirk test <folder | case.sql> ... [--update] [--filter <text>]

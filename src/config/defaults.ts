@@ -219,7 +219,7 @@ export const JOB_KEYS = {
       '`EXACTLY_ONCE`: rows go into a Kafka transaction (transactional id `dirk-<job id>-<sink name>`, stable across restarts so a restart fences the run it replaces) ' +
       'that each checkpoint commits together with the consumed offsets; readers with `isolation.level=read_committed` (kafkajs and Dirk sources by default) see every row exactly once, ' +
       'but only when its checkpoint commits: output is delayed by up to FLINK_CHECKPOINT_INTERVAL_MS. The transaction timeout (SINK_KAFKA_PRODUCER_CONFIG_TRANSACTION_TIMEOUT_MS, ' +
-      'default three intervals, 60 s to 15 min) must be at least two intervals and within the broker\'s `transaction.max.timeout.ms`. Needs Kafka sources only, one exactly-once sink per job ' +
+      'default three intervals, 60 s to 15 min) must be at least two intervals and within the broker\'s `transaction.max.timeout.ms`. One exactly-once sink per job ' +
       'and one instance per job; late records and source dead letters stay at-least-once (see docs/architecture.md, Guarantees).',
     dagger: 'Dirk only; Dagger is always at-least-once.',
   }),

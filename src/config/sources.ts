@@ -13,7 +13,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { userError } from '../core/errors.js';
+import { DirkError, userError } from '../core/errors.js';
 import { ConfigError } from '../core/errors.js';
 import { ConfigErrors } from './config-errors.js';
 import { JOB_KEYS, JOB_KEY_PREFIXES } from './defaults.js';
@@ -25,7 +25,7 @@ import type { ParseOptions, ParsedJobConfig } from './types.js';
 export type ConfigOrigin = 'file' | 'env' | 'arg';
 
 export interface ConfigFileContent {
-  readonly format: 'json' | 'properties';
+  readonly format: 'json' | 'properties' | 'sql';
   readonly values: Record<string, unknown>;
   readonly warnings: readonly string[];
 }
@@ -44,10 +44,20 @@ export interface LayeredConfigInput {
 export interface LayeredConfig extends ParsedJobConfig {
   /** Which layer each top-level key came from. */
   readonly origins: ReadonlyMap<string, ConfigOrigin>;
-  readonly format?: 'json' | 'properties';
+  readonly format?: 'json' | 'properties' | 'sql';
 }
 
-/** Read a job file as JSON or properties. Problems are user errors naming the file (and line/column for JSON). */
+/**
+ * Turns a Flink SQL script (a `.sql` job file) into job config keys; registered by the job layer
+ * (job/sql-script.ts), which owns the SQL parser that config, below it, cannot import.
+ */
+export type ScriptReader = (text: string) => Record<string, unknown>;
+let scriptReader: ScriptReader | undefined;
+export function registerScriptReader(reader: ScriptReader): void {
+  scriptReader = reader;
+}
+
+/** Read a job file as JSON, properties or a SQL script. Problems are user errors naming the file (and line/column). */
 export async function readConfigFile(path: string): Promise<ConfigFileContent> {
   let text: string;
   try {
@@ -59,6 +69,15 @@ export async function readConfigFile(path: string): Promise<ConfigFileContent> {
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const ext = extname(path).toLowerCase();
+  if (ext === '.sql') {
+    if (!scriptReader) throw userError(`cannot run the SQL script ${path} here: no script reader is loaded`);
+    try {
+      return { format: 'sql', values: scriptReader(text), warnings: [] };
+    } catch (e) {
+      if (e instanceof DirkError && e.position) throw userError(`${path}: ${e.message}`, { cause: e, position: e.position });
+      throw e;
+    }
+  }
   const asJson = ext === '.json' || (ext !== '.properties' && text.trimStart().startsWith('{'));
   if (!asJson) {
     const props = parseProperties(text, path);

@@ -2,7 +2,8 @@
  * The value model shared by every layer.
  *
  * Runtime representation of SQL values (chosen for speed in the hot path):
- * - BOOLEAN: boolean; INT, FLOAT, DOUBLE, DECIMAL: number
+ * - BOOLEAN: boolean; INT, FLOAT, DOUBLE: number
+ * - DECIMAL(p, s): an exact `Decimal` (core/decimal.ts: unscaled bigint and scale s), up to 38 digits
  * - BIGINT: a JS number while it is a safe integer, a bigint beyond 2^53 (see `canonicalInt64`),
  *   so ordinary counts stay fast and large ids stay exact.
  * - STRING: string; BYTES: Uint8Array

@@ -1,4 +1,5 @@
 import { canonicalInt64 } from './types.js';
+import { Decimal, decimalCompare, toDecimal } from './decimal.js';
 
 /**
  * SQL semantics of the value model (core/types.ts) that both compiled expressions (runtime/expr/runtime-lib.ts)
@@ -41,6 +42,11 @@ export function roundDecimal(x: number, scale: number): number {
 /** Equality across the value model. */
 export function sqlEq(a: unknown, b: unknown): boolean {
   if (a === b) return true;
+  if (a instanceof Decimal || b instanceof Decimal) {
+    const x = toDecimal(a);
+    const y = toDecimal(b);
+    return x !== null && y !== null && decimalCompare(x, y) === 0;
+  }
   const ta = typeof a;
   const tb = typeof b;
   if ((ta === 'number' || ta === 'bigint') && (tb === 'number' || tb === 'bigint')) return a == b;
@@ -55,6 +61,11 @@ export function sqlEq(a: unknown, b: unknown): boolean {
 
 /** Three-way comparison for ordering. */
 export function sqlCmp(a: unknown, b: unknown): number {
+  if (a instanceof Decimal || b instanceof Decimal) {
+    const x = toDecimal(a);
+    const y = toDecimal(b);
+    if (x !== null && y !== null) return decimalCompare(x, y);
+  }
   if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
   if (typeof a === 'string' && typeof b !== 'string') a = Number(a);
   if (typeof b === 'string' && typeof a !== 'string') b = Number(b);
@@ -72,7 +83,7 @@ export function sqlStr(v: unknown): string {
 export function formatValue(v: unknown): string {
   if (v === null || v === undefined) return 'NULL';
   if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return String(v);
+  if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean' || v instanceof Decimal) return String(v);
   if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
   if (v instanceof Map) return `{${[...v].map(([k, x]) => `${formatValue(k)}=${formatValue(x)}`).join(', ')}}`;
   if (Array.isArray(v)) return `[${v.map(formatValue).join(', ')}]`;

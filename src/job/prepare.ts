@@ -1,3 +1,4 @@
+import './sql-script.js';
 import { DirkError, userError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { TableSchema } from '../core/types.js';

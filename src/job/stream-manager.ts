@@ -86,16 +86,6 @@ export function validateSinkCompatibility(job: PreparedJob): void {
   if (job.config.sinks.filter((s) => s.type === 'kafka' && s.deliveryGuarantee === 'EXACTLY_ONCE').length > 1) {
     throw new DirkError('SINKS: SINK_KAFKA_DELIVERY_GUARANTEE=EXACTLY_ONCE is allowed on one Kafka sink of a job (one transaction commits a checkpoint); set the others to AT_LEAST_ONCE', { domain: 'user' });
   }
-  if (job.config.sinks.some((s) => s.type === 'kafka' && s.deliveryGuarantee === 'EXACTLY_ONCE')) {
-    // The consumed positions are committed inside the sink's transaction, which only Kafka sources can do.
-    const other = job.config.streams.find((st) => st.source.name !== 'KAFKA_SOURCE' && st.source.name !== 'KAFKA_CONSUMER' && st.source.type !== 'BOUNDED');
-    if (other) {
-      throw new DirkError(
-        `SINK_KAFKA_DELIVERY_GUARANTEE=EXACTLY_ONCE needs every unbounded stream to be a Kafka source (its offsets commit in the sink's transaction); table ${other.table} reads ${other.source.name}`,
-        { domain: 'user' },
-      );
-    }
-  }
   job.config.sinks.forEach((sink, i) => {
     try {
       // Each sink receives the post-processor chain's columns when the job has one.

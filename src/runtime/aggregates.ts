@@ -1,3 +1,4 @@
+import { Decimal, fitDecimal, toDecimal } from '../core/decimal.js';
 import type { Row } from '../core/types.js';
 import type { AggregateAccumulator } from '../udf/api.js';
 import { compileExpr, compilePredicate } from './expr/compile.js';
@@ -159,13 +160,22 @@ function distinctAccumulator(impl: Impl, name: string, argFns: readonly ((r: Row
  */
 export function createAccumulator(call: AggCall, updatingInput: boolean): Accumulator {
   const def = call.aggregate;
-  const argFns = call.args.map(compileExpr);
+  const exact = def.exactDecimals === true;
+  // A user aggregate gets DECIMAL arguments as numbers unless it asks for exact values (as scalar UDFs).
+  const argFns = call.args.map((a) => {
+    const f = compileExpr(a);
+    if (exact || a.type.kind !== 'DECIMAL') return f;
+    return (r: Row): unknown => {
+      const v = f(r);
+      return v instanceof Decimal ? Number(v) : v;
+    };
+  });
   const filter = call.filter ? compilePredicate(call.filter) : null;
   const impl: Impl = def.forCall
     ? def.forCall({ argTypes: call.args.map((a) => a.type), returnType: call.type, retracting: updatingInput, ...(call.param !== undefined ? { param: call.param } : {}) })
     : def;
-  if (call.distinct) return distinctAccumulator(impl, def.name, argFns, filter);
-  if (impl.inPlace) return inPlaceAccumulator(impl, def.name, argFns, filter);
+  if (call.distinct) return withDecimalResult(call, distinctAccumulator(impl, def.name, argFns, filter));
+  if (impl.inPlace) return withDecimalResult(call, inPlaceAccumulator(impl, def.name, argFns, filter));
   const { retract, merge } = impl;
   const add = step(impl.accumulate as AccFn, argFns, filter);
   const remove = retract
@@ -182,7 +192,23 @@ export function createAccumulator(call: AggCall, updatingInput: boolean): Accumu
       const r = merge((a as Held).acc, (b as Held).acc);
       if (r !== undefined) (a as Held).acc = r;
     },
-    result: (h) => impl.getValue((h as Held).acc),
+    result: resultOf(call, (h) => impl.getValue((h as Held).acc)),
+  };
+}
+
+function withDecimalResult(call: AggCall, acc: Accumulator): Accumulator {
+  const result = resultOf(call, acc.result);
+  return result === acc.result ? acc : { ...acc, result };
+}
+
+/** A DECIMAL(p, s) result is a Decimal of scale s, whatever a user aggregate returned (number, text, Decimal). */
+function resultOf(call: AggCall, get: (h: unknown) => unknown): (h: unknown) => unknown {
+  const t = call.type;
+  if (t.kind !== 'DECIMAL' || call.aggregate.exactDecimals === true) return get;
+  return (h) => {
+    const v = get(h);
+    const d = v === null || v === undefined ? null : toDecimal(v);
+    return d === null ? (v ?? null) : fitDecimal(d, t.precision, t.scale);
   };
 }
 

@@ -3,6 +3,7 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, rea
 import { open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
+import { reviveDecimals } from '../core/decimal.js';
 import type { SourcePositions } from '../core/connector.js';
 import { captureStates, restoreStreams } from './state/capture.js';
 import type { KeyedCapture } from './state/keyed-state.js';
@@ -92,7 +93,7 @@ export class CheckpointStore {
     }
     if (existsSync(join(this.dir, LEGACY))) {
       try {
-        return deserialize(readFileSync(join(this.dir, LEGACY))) as Checkpoint;
+        return reviveDecimals(deserialize(readFileSync(join(this.dir, LEGACY)))) as Checkpoint;
       } catch (e) {
         this.options.onUnreadable?.(join(this.dir, LEGACY), e as Error);
       }
@@ -225,7 +226,8 @@ function decode(buf: Buffer): Checkpoint {
   if (!createHash('sha256').update(payload).digest().equals(hash)) {
     throw new Error(`checksum mismatch (${buf.length} bytes): the file is truncated or damaged`);
   }
-  const c = deserialize(payload) as Checkpoint;
+  // v8 keeps a Decimal's fields but not its class: DECIMAL values in state are rebuilt
+  const c = reviveDecimals(deserialize(payload)) as Checkpoint;
   if (typeof c !== 'object' || c === null || typeof c.id !== 'number' || !Array.isArray(c.operatorStates)) {
     throw new Error('the file does not hold a checkpoint');
   }
@@ -260,7 +262,8 @@ function decodeFramed(buf: Buffer): Checkpoint {
   }
   for (let i = 0; i < (head.keyedStreams ?? 0); i++) streams[i] ??= new Map();
   const { keyedStreams: _, ...c } = head;
-  return { ...c, operatorStates: restoreStreams(c.operatorStates, streams) };
+  // v8 keeps a Decimal's fields but not its class: DECIMAL values in state are rebuilt
+  return reviveDecimals({ ...c, operatorStates: restoreStreams(c.operatorStates, streams) }) as Checkpoint;
 }
 
 /** Frames written through one file handle, gathered into large asynchronous writes, hashed as they go. */

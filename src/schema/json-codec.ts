@@ -6,6 +6,7 @@
  * (epoch seconds, truncated to whole seconds as Dagger does, or a date-time string). Absent properties
  * read null. Integers beyond 2^53 are kept exact (bigint).
  */
+import { Decimal, decimalToJavaString, fitDecimal, parseDecimal, rescale, toDecimal } from '../core/decimal.js';
 import { closest, DecodeError, userError } from '../core/errors.js';
 import { T, type Field, type Row, type SqlType, type TableSchema } from '../core/types.js';
 import type { RowDecoder } from './proto-decoder.js';
@@ -66,6 +67,11 @@ function jsonSqlType(root: JsonSchema, raw: JsonSchema, key: string, depth = 0):
     else return s.type === 'null' ? T.NULL : T.ANY;
   }
   if (types.length > 1) return T.ANY;
+  // written by a SQL script's CREATE TABLE for the types JSON Schema cannot state
+  const sqlType = (s as { 'x-sql-type'?: unknown })['x-sql-type'];
+  if (sqlType === 'INT') return T.INT;
+  const dec = typeof sqlType === 'string' ? /^DECIMAL\((\d+), (\d+)\)$/.exec(sqlType) : null;
+  if (dec) return T.decimal(Number(dec[1]), Number(dec[2]));
   switch (types[0]) {
     case 'string':
       if (s.format === 'date-time') return T.TIMESTAMP;
@@ -127,6 +133,8 @@ export function jsonTableSchema(jsonSchema: string, opts: JsonTableOptions): Tab
       { key: ROWTIME_KEY },
     );
   }
+  // The event-time property named as the rowtime itself (a SQL script's WATERMARK FOR ts): it becomes the rowtime.
+  if (opts.rowtimeName === opts.rowtimeFieldName) columns.splice(columns.indexOf(src), 1);
   if (columns.some((c) => c.name === opts.rowtimeName)) {
     throw userError(`the rowtime column "${opts.rowtimeName}" clashes with a JSON property of the same name`, {
       key: 'FLINK_ROWTIME_ATTRIBUTE_NAME',
@@ -204,7 +212,9 @@ function parseJsonExact(text: string): unknown {
       const n = Number(m[0]);
       return Number.isSafeInteger(n) ? n : BigInt(m[0]);
     }
-    return Number(m[0]);
+    // more significant digits than a double holds: kept exact for DECIMAL columns (others read it as a number)
+    const digits = m[0].replace(/[eE].*$/, '').replace(/[-.]/g, '').replace(/^0+/, '');
+    return digits.length > 15 ? (parseDecimal(m[0]) ?? Number(m[0])) : Number(m[0]);
   };
   const str = (): string => {
     const start = i;
@@ -223,7 +233,7 @@ function parseJsonExact(text: string): unknown {
   return v;
 }
 
-const LONG_DIGITS = /\d{16,}/;
+const LONG_DIGITS = /\d[\d.]{15,}/;
 const utf8 = new TextDecoder('utf-8');
 
 export function parseJsonRecord(bytes: Uint8Array | string): unknown {
@@ -266,18 +276,26 @@ function converter(t: SqlType): Conv {
       return (v, p) => {
         if (typeof v === 'number') return Number.isInteger(v) ? v : Math.trunc(v);
         if (typeof v === 'bigint') return t.kind === 'INT' ? Number(v) : v;
+        if (v instanceof Decimal) return Math.trunc(Number(v));
         if (typeof v === 'string' && /^-?\d+$/.test(v.trim())) {
           const b = BigInt(v.trim());
           return b >= -9007199254740991n && b <= 9007199254740991n ? Number(b) : b;
         }
         return mismatch(p, v, 'an integer');
       };
+    case 'DECIMAL':
+      // exact: a JSON number (kept exact when it has more digits than a double) or numeric text
+      return (v, p) => {
+        const d = typeof v === 'string' ? toDecimal(v.trim()) : toDecimal(v);
+        if (d === null || typeof v === 'boolean') return mismatch(p, v, 'a number');
+        const fitted = fitDecimal(d, t.precision, t.scale);
+        return fitted === null ? mismatch(p, v, `a number that fits DECIMAL(${t.precision}, ${t.scale})`) : fitted;
+      };
     case 'DOUBLE':
     case 'FLOAT':
-    case 'DECIMAL':
       return (v, p) => {
         if (typeof v === 'number') return v;
-        if (typeof v === 'bigint') return Number(v);
+        if (typeof v === 'bigint' || v instanceof Decimal) return Number(v);
         if (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v))) return Number(v);
         return mismatch(p, v, 'a number');
       };
@@ -396,6 +414,8 @@ export function stringifyJson(v: unknown, t?: SqlType): string {
     const ms = Number(v);
     return Number.isFinite(ms) ? JSON.stringify(new Date(ms).toISOString()) : 'null';
   }
+  // a DECIMAL as a JSON number, written as Flink's JSON format writes it (Java's BigDecimal.toString)
+  if (v instanceof Decimal) return decimalToJavaString(t?.kind === 'DECIMAL' ? rescale(v, t.scale) : v);
   switch (typeof v) {
     case 'bigint':
       return v.toString();

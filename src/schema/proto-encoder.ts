@@ -4,6 +4,7 @@
  * field b of message field a, and a column whose type cannot be written to its field is an error when the
  * encoder is created (not at the first record).
  */
+import { Decimal } from '../core/decimal.js';
 import protobuf from 'protobufjs';
 import { userError } from '../core/errors.js';
 import { typeToString, type Field, type Row, type SqlType } from '../core/types.js';
@@ -53,7 +54,8 @@ function scalarAccepts(k: ScalarKind, t: SqlType): boolean {
     case 'bool':
       return t.kind === 'BOOLEAN';
     case 'string':
-      return t.kind === 'STRING';
+      // a DECIMAL goes exactly into a string field (its plain text); into double/float as the nearest double
+      return t.kind === 'STRING' || t.kind === 'DECIMAL';
     case 'bytes':
       return t.kind === 'BYTES';
     default:
@@ -140,7 +142,7 @@ function bad(what: string, v: unknown, expected: string): never {
 
 function toNumber(v: unknown, what: string): number {
   if (typeof v === 'number') return v;
-  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'bigint' || v instanceof Decimal) return Number(v);
   return bad(what, v, 'a number');
 }
 
@@ -209,6 +211,7 @@ function scalarPayload(k: ScalarKind, what: string): Payload {
       };
     case 'string':
       return (w, v) => {
+        if (v instanceof Decimal) return void w.string(v.toString());
         if (typeof v !== 'string') bad(what, v, 'a string');
         w.string(v);
       };

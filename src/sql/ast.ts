@@ -163,7 +163,39 @@ export interface Query {
   readonly limitPos?: SourcePosition;
 }
 
+/** A `'key' = 'value'` of a WITH (...) clause or a SET statement, with the key's position. */
+export interface TableOption {
+  readonly key: string;
+  readonly value: string;
+  readonly pos: SourcePosition;
+}
+
+export interface TableColumnDef {
+  readonly name: string;
+  readonly pos: SourcePosition;
+  /** A physical column's type; absent for a computed column (`name AS expr`). */
+  readonly type?: TypeSpec;
+  readonly computed?: Expr;
+}
+
+export interface CreateTable {
+  readonly kind: 'createTable';
+  readonly pos: SourcePosition;
+  readonly name: string;
+  readonly namePos: SourcePosition;
+  readonly columns: readonly TableColumnDef[];
+  readonly watermark?: { readonly column: string; readonly expr: Expr; readonly pos: SourcePosition };
+  readonly primaryKey?: readonly string[];
+  readonly options: readonly TableOption[];
+}
+
+export type InsertStatement = { readonly kind: 'insert'; readonly pos: SourcePosition; readonly target: string; readonly query: Query };
+
 export type Statement =
   | { readonly kind: 'query'; readonly pos: SourcePosition; readonly query: Query }
+  | CreateTable
+  | { readonly kind: 'createFunction'; readonly pos: SourcePosition; readonly name: string; readonly className: string; readonly classPos: SourcePosition }
+  | { readonly kind: 'set'; readonly pos: SourcePosition; readonly option: TableOption }
+  | { readonly kind: 'statementSet'; readonly pos: SourcePosition; readonly inserts: readonly InsertStatement[] }
   | { readonly kind: 'createView'; readonly pos: SourcePosition; readonly name: string; readonly query: Query }
-  | { readonly kind: 'insert'; readonly pos: SourcePosition; readonly target: string; readonly query: Query };
+  | InsertStatement;

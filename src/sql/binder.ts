@@ -1,5 +1,6 @@
 import { SqlError, DirkError, type SourcePosition } from '../core/errors.js';
 import { T, typeToString, type Field, type SqlType } from '../core/types.js';
+import { decimalFromNumber, MAX_DECIMAL_PRECISION, parseDecimal, rescale } from '../core/decimal.js';
 import type { AggregateFunctionDef } from '../udf/api.js';
 import type { FunctionCatalog } from '../udf/registry.js';
 import type { Expr } from './ast.js';
@@ -318,7 +319,8 @@ export class Binder {
     try {
       const fn = this.functions.resolve(e.name, args.map((a) => a.type));
       if (fn.def.kind === 'table') throw new SqlError(`table function ${e.name} must be used in LATERAL TABLE(...)`, e.pos);
-      return { k: 'call', name: fn.def.name, fn, args, type: fn.returnType, pos: e.pos };
+      const type = roundResultType(fn.def.name, args) ?? fn.returnType;
+      return { k: 'call', name: fn.def.name, fn, args, type, pos: e.pos };
     } catch (err) {
       if (err instanceof SqlError) throw err;
       if (err instanceof DirkError) throw new SqlError(err.message, e.pos, err);
@@ -408,7 +410,9 @@ function literal(value: string | number | boolean | null, raw?: string): BExpr {
   }
   if (raw !== undefined && /e/i.test(raw)) return { k: 'lit', value, type: T.DOUBLE };
   const scale = raw?.includes('.') ? raw.length - raw.indexOf('.') - 1 : 0;
-  return { k: 'lit', value, type: T.decimal(Math.max((raw ?? '').replace(/[-.]/g, '').length, 1), scale) };
+  const exact = raw === undefined ? decimalFromNumber(value) : parseDecimal(raw);
+  const precision = Math.min(MAX_DECIMAL_PRECISION, Math.max((raw ?? '').replace(/[-.]/g, '').length, scale, 1));
+  return { k: 'lit', value: exact === null ? value : rescale(exact, scale), type: T.decimal(precision, scale) };
 }
 
 function op(name: OpName, args: BExpr[], type: SqlType, pos?: SourcePosition): BExpr {
@@ -469,6 +473,21 @@ function decimalResult(a: SqlType, b: SqlType, o: string): SqlType {
     p = 38;
   }
   return T.decimal(p, s);
+}
+
+/**
+ * Flink's result type of ROUND / TRUNCATE of DECIMAL(p, s) to a literal r places: the same type when r >= s,
+ * DECIMAL(1 + p - s + r, r) for 0 <= r < s (rounding can add a digit), DECIMAL(1 + p - s, 0) for r < 0.
+ */
+function roundResultType(name: string, args: readonly BExpr[]): SqlType | undefined {
+  const t = args[0]?.type;
+  if ((name !== 'ROUND' && name !== 'TRUNCATE') || t?.kind !== 'DECIMAL') return undefined;
+  const d = args[1];
+  const r = d === undefined ? 0 : d.k === 'lit' && typeof d.value === 'number' ? d.value : undefined;
+  if (r === undefined) return undefined;
+  if (r >= t.scale) return t;
+  if (r < 0) return T.decimal(Math.min(MAX_DECIMAL_PRECISION, 1 + t.precision - t.scale), 0);
+  return T.decimal(Math.min(MAX_DECIMAL_PRECISION, 1 + t.precision - t.scale + r), r);
 }
 
 function fieldAccess(arg: BExpr, name: string, pos: SourcePosition): BExpr {

@@ -1,5 +1,6 @@
 import { SqlError, type SourcePosition } from '../core/errors.js';
-import type { Expr, FromItem, OrderItem, OverSpec, Query, QueryBody, Select, SelectItem, Statement } from './ast.js';
+import type { CreateTable, Expr, FromItem, InsertStatement, OrderItem, OverSpec, Query, QueryBody, Select, SelectItem, Statement, TableColumnDef, TableOption } from './ast.js';
+import { parseType } from './parse-types.js';
 import { tokenize } from './lexer.js';
 import { ExprParser } from './parse-expr.js';
 import { RESERVED } from './token-cursor.js';
@@ -38,15 +39,39 @@ export function parseExpression(sql: string): Expr {
 class Parser extends ExprParser {
   statement(): Statement {
     const start = this.peek();
-    if (this.isKw('EXECUTE') || (this.isKw('BEGIN') && this.isKw('STATEMENT', 1))) {
-      throw new SqlError('statement sets (EXECUTE STATEMENT SET) are not supported yet: a job runs one query, into the sink of its config', start.pos);
+    if (this.acceptKw('EXECUTE')) {
+      this.expectKw('STATEMENT');
+      this.expectKw('SET');
+      return this.statementSet(start.pos);
+    }
+    if (this.isKw('BEGIN') && this.isKw('STATEMENT', 1)) {
+      this.next();
+      this.next();
+      this.expectKw('SET');
+      return this.statementSet(start.pos);
+    }
+    if (this.acceptKw('SET')) {
+      const t = this.peek();
+      const key = this.stringLiteral('a quoted option key');
+      this.expectOp('=');
+      return { kind: 'set', pos: start.pos, option: { key, value: this.stringLiteral('a quoted option value'), pos: t.pos } };
     }
     if (this.acceptKw('CREATE')) {
       this.acceptKw('TEMPORARY');
       this.acceptKw('SYSTEM');
-      const what = this.peek();
-      if (this.isKw('TABLE')) throw new SqlError("CREATE TABLE is not supported yet: a job's tables come from STREAMS (and its sink from SINK_*); only CREATE VIEW is", what.pos);
-      if (this.isKw('FUNCTION')) throw new SqlError('CREATE FUNCTION is not supported yet: functions come from the UDF folders of the job (see udfs.md)', what.pos);
+      if (this.acceptKw('TABLE')) return this.createTable(start.pos);
+      if (this.acceptKw('FUNCTION')) {
+        this.acceptKw('IF', 'NOT', 'EXISTS');
+        const name = this.qualifiedName();
+        this.expectKw('AS');
+        const t = this.peek();
+        const className = this.stringLiteral("the function's name in the UDF folders, quoted");
+        if (this.acceptKw('LANGUAGE')) {
+          const lang = this.next();
+          if (!['JAVA', 'SCALA', 'PYTHON', 'JAVASCRIPT', 'TYPESCRIPT'].includes(lang.upper)) this.fail(`unknown function language ${lang.text}`, lang);
+        }
+        return { kind: 'createFunction', pos: start.pos, name, className, classPos: t.pos };
+      }
       this.expectKw('VIEW');
       this.acceptKw('IF', 'NOT', 'EXISTS');
       const name = this.qualifiedName();
@@ -63,6 +88,85 @@ class Parser extends ExprParser {
 
   query(): Query {
     return this.nested(() => this.guardedQuery());
+  }
+
+  private stringLiteral(what: string): string {
+    const t = this.next();
+    if (t.kind !== 'string') this.fail(`expected ${what}`, t);
+    return t.text;
+  }
+
+  /** `BEGIN INSERT ...; INSERT ...; END` after EXECUTE STATEMENT SET. */
+  private statementSet(pos: SourcePosition): Statement {
+    this.expectKw('BEGIN');
+    const inserts: InsertStatement[] = [];
+    for (;;) {
+      if (this.acceptOp(';')) continue;
+      if (this.acceptKw('END')) break;
+      const t = this.peek();
+      if (!this.acceptKw('INSERT')) this.fail('expected INSERT INTO ... or END in a statement set', t);
+      this.expectKw('INTO');
+      const target = this.qualifiedName();
+      inserts.push({ kind: 'insert', pos: t.pos, target, query: this.query() });
+    }
+    if (inserts.length === 0) throw new SqlError('a statement set needs at least one INSERT INTO', pos);
+    return { kind: 'statementSet', pos, inserts };
+  }
+
+  /** CREATE TABLE name (columns, computed columns, WATERMARK, PRIMARY KEY) WITH ('key' = 'value', ...). */
+  private createTable(pos: SourcePosition): Statement {
+    this.acceptKw('IF', 'NOT', 'EXISTS');
+    const namePos = this.peek().pos;
+    const name = this.qualifiedName();
+    this.expectOp('(');
+    const columns: TableColumnDef[] = [];
+    let watermark: CreateTable['watermark'];
+    let primaryKey: string[] | undefined;
+    do {
+      const t = this.peek();
+      if (this.acceptKw('WATERMARK')) {
+        this.expectKw('FOR');
+        const column = this.identifier('the watermark column');
+        this.expectKw('AS');
+        watermark = { column, expr: this.expr(), pos: t.pos };
+        continue;
+      }
+      if (this.acceptKw('CONSTRAINT')) this.identifier('a constraint name');
+      if (this.acceptKw('PRIMARY')) {
+        this.expectKw('KEY');
+        this.expectOp('(');
+        primaryKey = [];
+        do primaryKey.push(this.identifier('a key column'));
+        while (this.acceptOp(','));
+        this.expectOp(')');
+        if (!this.acceptKw('NOT', 'ENFORCED')) this.fail('Flink needs PRIMARY KEY (...) NOT ENFORCED');
+        continue;
+      }
+      const colName = this.identifier('a column name');
+      if (this.acceptKw('AS')) {
+        columns.push({ name: colName, pos: t.pos, computed: this.expr() });
+        continue;
+      }
+      const type = parseType(this);
+      if (this.isKw('METADATA')) this.fail('METADATA columns are not supported yet');
+      this.acceptKw('NOT', 'NULL') || this.acceptKw('NULL');
+      if (this.acceptKw('COMMENT')) this.stringLiteral('a comment');
+      columns.push({ name: colName, pos: t.pos, type });
+    } while (this.acceptOp(','));
+    this.expectOp(')');
+    if (this.acceptKw('COMMENT')) this.stringLiteral('a comment');
+    if (this.isKw('PARTITIONED')) this.fail('PARTITIONED BY is not supported yet');
+    const options: TableOption[] = [];
+    this.expectKw('WITH');
+    this.expectOp('(');
+    do {
+      const t = this.peek();
+      const key = this.stringLiteral("a quoted option key ('connector')");
+      this.expectOp('=');
+      options.push({ key, value: this.stringLiteral('a quoted option value'), pos: t.pos });
+    } while (this.acceptOp(','));
+    this.expectOp(')');
+    return { kind: 'createTable', pos, name, namePos, columns, ...(watermark ? { watermark } : {}), ...(primaryKey ? { primaryKey } : {}), options };
   }
 
   private guardedQuery(): Query {

@@ -1,4 +1,4 @@
-import { SqlError, type SourcePosition } from '../core/errors.js';
+import { closest, SqlError, type SourcePosition } from '../core/errors.js';
 import { checkTreeDepth } from './depth-guard.js';
 import { typeToString, type Field, type SqlType, type TableSchema } from '../core/types.js';
 import type { FunctionCatalog } from '../udf/registry.js';
@@ -29,7 +29,44 @@ export function planSql(sql: string, catalog: Catalog): QueryPlan {
   const statements = parseStatements(sql);
   // Bounds every recursive walk below (binder, planner, compiler): see depth-guard.ts.
   checkTreeDepth(statements);
-  return new Planner(catalog).planStatements(statements);
+  return new Planner(withCreatedFunctions(statements, catalog)).planStatements(statements);
+}
+
+/**
+ * INSERT INTO a table created in the same script: the query's columns go to the table's columns by position,
+ * as in Flink, so the output takes the table's column names; the counts must agree.
+ */
+function intoTable(result: Planned, st: Extract<Statement, { kind: 'insert' }>, statements: readonly Statement[]): Planned {
+  const table = statements.find((s) => s.kind === 'createTable' && s.name === st.target);
+  if (!table || table.kind !== 'createTable') return result;
+  const names = table.columns.map((c) => c.name);
+  const fields = result.node.fields;
+  if (names.length !== fields.length) {
+    const n = (k: number): string => `${k} column${k === 1 ? '' : 's'}`;
+    throw new SqlError(`INSERT INTO ${st.target}: the query gives ${n(fields.length)} (${fields.map((f) => f.name).join(', ')}), the table has ${n(names.length)} (${names.join(', ')})`, st.pos);
+  }
+  const renamed = fields.map((f, i) => ({ ...f, name: names[i]! }));
+  return { node: { ...result.node, fields: renamed }, scope: Scope.of(renamed, undefined) };
+}
+
+/**
+ * CREATE [TEMPORARY] FUNCTION name AS 'fn': `fn` is a function of the UDF folders (or a built-in); `name`
+ * becomes another name for it in the query.
+ */
+function withCreatedFunctions(statements: readonly Statement[], catalog: Catalog): Catalog {
+  let functions = catalog.functions;
+  for (const st of statements) {
+    if (st.kind !== 'createFunction') continue;
+    const def = functions.lookup(st.className);
+    if (!def) {
+      const hint = closest(st.className, functions.names());
+      throw new SqlError(`CREATE FUNCTION ${st.name}: no function '${st.className}' in the UDF folders${hint ? `; did you mean '${hint}'?` : ''}`, st.classPos);
+    }
+    if (st.name.toLowerCase() === def.name.toLowerCase()) continue;
+    if (functions.lookup(st.name)) throw new SqlError(`CREATE FUNCTION ${st.name}: a function of that name already exists`, st.pos);
+    functions = functions.with([{ ...def, name: st.name } as typeof def], `CREATE FUNCTION ${st.name} AS '${st.className}'`);
+  }
+  return functions === catalog.functions ? catalog : { table: (n) => catalog.table(n), tableNames: () => catalog.tableNames(), functions };
 }
 
 class Planner {
@@ -43,7 +80,21 @@ class Planner {
 
   planStatements(statements: Statement[]): QueryPlan {
     let result: Planned | undefined;
-    for (const [i, st] of statements.entries()) {
+    const targets = new Set(statements.flatMap((s) => (s.kind === 'insert' ? [s.target] : s.kind === 'statementSet' ? s.inserts.map((x) => x.target) : [])));
+    for (const [i, s] of statements.entries()) {
+      let st = s;
+      if (st.kind === 'set' || st.kind === 'createFunction') continue;
+      if (st.kind === 'createTable') {
+        // A SQL script's tables: sources are registered by the script's job, sinks are the INSERT targets.
+        if (this.catalog.table(st.name) || targets.has(st.name)) continue;
+        throw new SqlError(`CREATE TABLE ${st.name}: a table that is neither read nor written by an INSERT; CREATE TABLE runs in a SQL script (dirk run script.sql), where a job config's tables come from STREAMS`, st.pos);
+      }
+      if (st.kind === 'statementSet') {
+        if (st.inserts.length > 1) {
+          throw new SqlError('a statement set with more than one INSERT is not supported yet: a job writes one sink; run each INSERT as its own job', st.inserts[1]!.pos);
+        }
+        st = st.inserts[0]!;
+      }
       if (st.kind === 'createView') {
         if (this.views.has(st.name) || this.catalog.table(st.name)) throw new SqlError(`'${st.name}' is already defined`, st.pos);
         // Plan it once now so that errors point at the view definition.
@@ -54,6 +105,7 @@ class Planner {
       if (result) throw new SqlError('only one query may produce the job output; put the others in CREATE TEMPORARY VIEW', st.pos);
       this.scans.length = 0;
       result = this.planQuery(st.query, new Map());
+      if (st.kind === 'insert') result = intoTable(result, st, statements);
       if (i !== statements.length - 1) continue;
     }
     if (!result) throw new SqlError('no query: the last statement must be a SELECT (views alone produce nothing)', statements[0]!.pos);

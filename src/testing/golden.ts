@@ -30,6 +30,7 @@
  * Refresh expectations with `dirk test <folder> --update`, or for Dirk's own cases
  * DIRK_UPDATE_GOLDEN=1 npx vitest run test/sql (then review the diff by eye).
  */
+import { Decimal, fitDecimal, rescale, toDecimal } from '../core/decimal.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -172,6 +173,11 @@ function toValue(v: unknown, t: SqlType): unknown {
     }
     case 'BYTES':
       return Buffer.from(String(v), 'utf8');
+    case 'DECIMAL': {
+      // a JSON number or, for digits a double cannot hold, a string: "12345678901234567.89"
+      const d = toDecimal(v);
+      return d === null ? v : fitDecimal(d, t.precision, t.scale);
+    }
     default:
       return v;
   }
@@ -187,6 +193,7 @@ export function formatGoldenValue(v: unknown, t?: SqlType): string {
     return iso.endsWith('.000') ? iso.slice(0, -4) : iso;
   }
   if (typeof v === 'string') return v;
+  if (v instanceof Decimal) return (t?.kind === 'DECIMAL' ? rescale(v, t.scale) : v).toString();
   // Flink prints DOUBLE/FLOAT the Java way: 7.0, 1.0E20, not 7 or 100000000000000000000.
   if (typeof v === 'number' && (t?.kind === 'DOUBLE' || t?.kind === 'FLOAT')) return L.doubleToString(v);
   // ... and a DECIMAL(p, s) with exactly s fraction digits: 1.50, 3.0. A value that is not exactly the

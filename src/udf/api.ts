@@ -84,6 +84,12 @@ export interface ScalarFunctionDef<P extends readonly TypeName[] = readonly Type
   readonly async?: { readonly maxInFlight?: number; readonly timeoutMs?: number };
   /** When true (the default), any NULL argument makes the result NULL without calling eval. */
   readonly nullOnNullInput?: boolean;
+  /**
+   * DECIMAL arguments arrive as JS numbers (the nearest double) unless this is true: then as exact `Decimal`
+   * values (unscaled bigint and scale, exported by dirk-sql). A DECIMAL result may be returned as a number,
+   * a numeric string or a Decimal; it is rounded HALF_UP to the result type's scale.
+   */
+  readonly exactDecimals?: boolean;
   readonly examples?: readonly FunctionExample[];
 }
 
@@ -146,6 +152,8 @@ export interface AggregateFunctionDef<Acc = unknown> extends FunctionLifecycle, 
   readonly name: string;
   readonly description?: string;
   readonly signatures: readonly Signature[];
+  /** As for scalar functions: DECIMAL arguments as exact `Decimal` values instead of numbers. */
+  readonly exactDecimals?: boolean;
   /**
    * Plan-time type rule for rules a signature cannot state (SUM of DECIMAL(p, s) is DECIMAL(38, s)); throws a
    * user error naming the problem. When present it replaces signature matching; `signatures` then document.

@@ -1,3 +1,4 @@
+import { Decimal, fitDecimal, toDecimal } from '../core/decimal.js';
 import { atSqlPosition, closest, DirkError, userError, type SourcePosition } from '../core/errors.js';
 import { originOf } from './origin.js';
 import { slotOf, type FunctionSlot } from './slots.js';
@@ -192,13 +193,15 @@ export function createFunctionCatalog(
 /** Converts one argument to what the parameter promises the function (e.g. a bigint passed to DOUBLE). */
 type Coerce = (v: unknown) => unknown;
 
-function coercionFor(param: SqlType): Coerce | undefined {
+function coercionFor(param: SqlType, exactDecimals = false): Coerce | undefined {
   switch (param.kind) {
+    case 'DECIMAL':
+      if (exactDecimals) return undefined;
+      return (v) => (typeof v === 'bigint' || v instanceof Decimal ? Number(v) : v);
     case 'DOUBLE':
     case 'FLOAT':
-    case 'DECIMAL':
     case 'INT':
-      return (v) => (typeof v === 'bigint' ? Number(v) : v);
+      return (v) => (typeof v === 'bigint' || v instanceof Decimal ? Number(v) : v);
     default:
       return undefined;
   }
@@ -207,6 +210,11 @@ function coercionFor(param: SqlType): Coerce | undefined {
 function normalizeResult(v: unknown, t: SqlType): unknown {
   if (v === undefined) return null;
   if (t.kind === 'BIGINT' && (typeof v === 'bigint' || typeof v === 'number')) return canonicalInt64(v);
+  if (t.kind === 'DECIMAL' && v !== null) {
+    // a DECIMAL(p, s) result is a Decimal of scale s, whatever the function returned (number, text, Decimal)
+    const d = toDecimal(v);
+    return d === null ? v : fitDecimal(d, t.precision, t.scale);
+  }
   return v;
 }
 
@@ -232,7 +240,7 @@ export function makeScalarInvoker(resolved: ResolvedFunction, pos?: SourcePositi
   const evalFn = def.eval as ((...a: unknown[]) => unknown) | undefined;
   if (evalFn === undefined) throw new DirkError(`internal error: ${def.name} is asynchronous; use createAsyncInvoker`);
   const nullOnNull = def.nullOnNullInput !== false;
-  const coercions = resolved.argTypes.map((t) => coercionFor(t));
+  const coercions = resolved.argTypes.map((t) => coercionFor(t, (def as { exactDecimals?: boolean }).exactDecimals === true));
   const anyCoercion = coercions.some((c) => c !== undefined);
   const rt = resolved.returnType;
   const slot = slotOf(def);
@@ -319,7 +327,7 @@ export function createAsyncInvoker(
   const timeoutMs = options.timeoutMs ?? def.async?.timeoutMs ?? 10_000;
   const onError = options.onError ?? 'fail';
   const nullOnNull = def.nullOnNullInput !== false;
-  const coercions = resolved.argTypes.map((t) => coercionFor(t));
+  const coercions = resolved.argTypes.map((t) => coercionFor(t, (def as { exactDecimals?: boolean }).exactDecimals === true));
   const slot = slotOf(def);
   const evalAsync = def.evalAsync as ((...a: unknown[]) => Promise<unknown>) | undefined;
   const evalSync = def.eval as ((...a: unknown[]) => unknown) | undefined;

@@ -193,5 +193,5 @@ describe('dirk run: SIGKILL and restart lose nothing a completed checkpoint cove
       await out.stop().catch(() => undefined);
       for (const r of runs) await r.stop('SIGKILL');
     }
-  });
+  }, 300_000);
 });

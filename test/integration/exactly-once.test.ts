@@ -365,7 +365,9 @@ describe('SINK_KAFKA_DELIVERY_GUARANTEE=EXACTLY_ONCE', () => {
       await supervisor;
       await sleep(2000);
       expectExact(c, expected);
-      process.stdout.write(`[exactly-once] broker stopped 20 s: ${expected.size} windows exact; job runs ${runs.length}, exits ${[...exits, status.signal ?? status.code].join(', ')}\n`);
+      expect(status.code, last.stderr()).toBe(0);
+      const why = runs.slice(0, -1).map((r) => r.stderr().split('\n').filter((l) => / (ERROR|FATAL) /.test(l)).at(-1) ?? '');
+      process.stdout.write(`[exactly-once] broker stopped 20 s: ${expected.size} windows exact; job runs ${runs.length}, exits ${exits.join(', ')}\n${why.join('\n')}\n`);
     } catch (e) {
       for (const [i, r] of runs.entries()) process.stderr.write(`--- run ${i + 1} stderr ---\n${r.stderr().slice(-3000)}\n`);
       throw e;

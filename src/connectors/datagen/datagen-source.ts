@@ -8,6 +8,7 @@
  * `outOfOrdernessMs`, so rows arrive out of order by at most that much (what a watermark delay absorbs).
  * The same seed and options always give the same rows.
  */
+import { decimalFromNumber, fitDecimal } from '../../core/decimal.js';
 import type { Source, SourceContext, SourcePositions } from '../../core/connector.js';
 import { DirkError } from '../../core/errors.js';
 import type { Field, Row, SqlType, TableSchema } from '../../core/types.js';
@@ -71,8 +72,8 @@ export function createRowGenerator(schema: TableSchema, options: DatagenOptions 
       case 'DOUBLE':
         return () => Math.round(rnd() * 100_000) / 100;
       case 'DECIMAL': {
-        const f = 10 ** type.scale;
-        return () => Math.round(rnd() * 1000 * f) / f;
+        const f = 10 ** Math.min(type.scale, 6);
+        return () => fitDecimal(decimalFromNumber(Math.round(rnd() * 1000 * f) / f)!, type.precision, type.scale);
       }
       case 'STRING': {
         const words = Array.from({ length: vocabSize(name) }, (_, k) => `${name}-${k}`);

@@ -15,6 +15,7 @@
  *
  * Updating results: InfluxDB cannot retract, so -U and -D rows are skipped and +U overwrites the point.
  */
+import { Decimal } from '../../core/decimal.js';
 import type { Counter, Sink, SinkMetrics } from '../../core/connector.js';
 import { jsonReplacer, type Logger } from '../../core/logger.js';
 import { RowKind, type DataMessage, type Field, type SqlType } from '../../core/types.js';
@@ -170,7 +171,7 @@ function fieldFormatter(type: SqlType): FieldFormatter {
     case 'FLOAT':
     case 'DOUBLE':
     case 'DECIMAL':
-      return (v) => (typeof v === 'number' ? floatField(v) : anyField(v));
+      return (v) => (typeof v === 'number' ? floatField(v) : v instanceof Decimal ? floatField(Number(v)) : anyField(v));
     case 'BOOLEAN':
       return (v) => (typeof v === 'boolean' ? (v ? 'true' : 'false') : anyField(v));
     case 'STRING':

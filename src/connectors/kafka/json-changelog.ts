@@ -63,7 +63,7 @@ export function createJsonChangelogEncoder(
  * they write nothing. Any other -U (its new value was filtered out, e.g. by HAVING) is a deletion of the key
  * and is written as a tombstone, as Flink's upsert-kafka writes every UPDATE_BEFORE it receives.
  */
-function replacedRetractions(keys: readonly (Buffer | null)[], kinds: readonly RowKind[] | undefined): boolean[] {
+export function replacedRetractions(keys: readonly (Buffer | null)[], kinds: readonly RowKind[] | undefined): boolean[] {
   const skip = new Array<boolean>(keys.length).fill(false);
   if (!kinds) return skip;
   const next = new Map<string, RowKind>();

@@ -4,6 +4,11 @@
  * in the background once enough rows are buffered (or `lingerMs` after the first), and flush() (called at
  * every checkpoint) sends the rest and resolves only when the broker acknowledged everything written so far.
  *
+ * Exactly-once (`transactional`, SINK_KAFKA_DELIVERY_GUARANTEE=EXACTLY_ONCE): the producer is transactional
+ * (stable transactional id, one request in flight) and every send, same-cluster dead letters included, goes
+ * into the open transaction; `transactions.sendOffsets` adds the consumed offsets and `transactions.commit`
+ * (called by the checkpoint) commits and begins the next one. close() aborts a transaction left open.
+ *
  * Updating (changelog) results are written as an upsert stream: the key comes from the key encoder (the job
  * requires one), -U rows are skipped (the +U that follows replaces the value), and -D becomes a tombstone
  * (the key with a null value), which compacted topics and Kafka Streams tables understand. JSON results
@@ -19,7 +24,7 @@ import type { RowEncoder } from '../../schema/index.js';
 import { createKafkaClient, type KafkaSecurity } from './kafka-client.js';
 import { noopSinkMetrics } from '../shared/noop-metrics.js';
 import { SendChain } from '../shared/send-chain.js';
-import type { ChangelogEncoder } from './json-changelog.js';
+import { replacedRetractions, type ChangelogEncoder } from './json-changelog.js';
 import {
   DEFAULT_MAX_MESSAGE_BYTES,
   DEFAULT_MAX_REQUEST_BYTES,
@@ -322,12 +327,16 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
         throw userError(`kafka sink ${name}: the result is updating (a changelog), which needs a key (SINK_KAFKA_PROTO_KEY)`);
       }
       let bytes = 0;
+      // Upserts by key, as the JSON upsert path: a -U is dropped when its key's next change in the batch is a
+      // +U / +I (that replaces it); any other -U (its +U filtered out, e.g. by HAVING) deletes the key: a tombstone.
+      const keys = keyEncoder ? rows.map((row) => toBuffer(keyEncoder.encode(row))) : undefined;
+      const replaced = rowKinds && keys ? replacedRetractions(keys, rowKinds) : undefined;
       for (let i = 0; i < rows.length; i++) {
         const row = rows[i]!;
         const kind = rowKinds ? rowKinds[i]! : RowKind.Insert;
-        if (kind === RowKind.UpdateBefore) continue;
-        const key = keyEncoder ? toBuffer(keyEncoder.encode(row)) : null;
-        const value = kind === RowKind.Delete ? null : toBuffer(valueEncoder.encode(row));
+        if (replaced?.[i]) continue;
+        const key = keys ? keys[i]! : null;
+        const value = kind === RowKind.Delete || kind === RowKind.UpdateBefore ? null : toBuffer(valueEncoder.encode(row));
         const message: Message = { key, value };
         const size = recordBytes(message);
         const over = oversizedBy(message, limits, size);

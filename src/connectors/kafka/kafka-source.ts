@@ -9,6 +9,8 @@
  * before its first batch still holds it. Offsets reach the group only through `commit(positions)` (called
  * by the checkpoint coordinator when a checkpoint completes), so a crash re-reads from the last completed
  * checkpoint: at-least-once.
+ * Under exactly-once, `commit(positions, via)` hands the offsets to the sink's transaction instead (Kafka
+ * sendOffsets), and `committedMetadata()` reads back the checkpoint tags the group holds, for restore.
  *
  * Restore. `seek(positions)` is applied with consumer.seek from the GROUP_JOIN event, which kafkajs emits
  * synchronously after every join/sync and before the first fetch of the new generation, so each assigned

@@ -3,6 +3,7 @@
  * columns), but with timestamps in ISO-8601 UTC, exact bigints, and nested rows/maps/arrays spelled out.
  */
 import { RowKind, type Field, type SqlType } from '../../core/types.js';
+import { Decimal, rescale } from '../../core/decimal.js';
 
 export const ROW_KIND_LABEL: Record<RowKind, string> = {
   [RowKind.Insert]: '+I',
@@ -18,6 +19,8 @@ export function valueFormatter(type: SqlType): Formatter {
   switch (type.kind) {
     case 'TIMESTAMP':
       return (v) => (typeof v === 'number' && Number.isFinite(v) ? new Date(v).toISOString() : formatAny(v));
+    case 'DECIMAL':
+      return (v) => (v instanceof Decimal ? rescale(v, type.scale).toString() : formatAny(v));
     case 'ROW': {
       const fields = type.fields.map((f) => [f.name, valueFormatter(f.type)] as const);
       return (v) => {
@@ -61,6 +64,7 @@ export function formatAny(v: unknown): string {
     case 'bigint':
       return String(v);
     case 'object':
+      if (v instanceof Decimal) return v.toString();
       if (v instanceof Uint8Array) return `0x${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex')}`;
       if (v instanceof Date) return v.toISOString();
       if (Array.isArray(v)) return `[${v.map(formatAny).join(', ')}]`;

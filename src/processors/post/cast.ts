@@ -1,3 +1,4 @@
+import { Decimal, fitDecimal, toDecimal } from '../../core/decimal.js';
 import type { SqlType } from '../../core/types.js';
 
 /**
@@ -34,9 +35,13 @@ export function castToSql(v: unknown, t: SqlType): unknown {
       }
       return Math.trunc(n);
     }
-    case 'FLOAT':
-    case 'DOUBLE':
     case 'DECIMAL': {
+      const d = toDecimal(typeof v === 'string' ? v.trim() : v);
+      return d === null ? null : fitDecimal(d, t.precision, t.scale);
+    }
+    case 'FLOAT':
+    case 'DOUBLE': {
+      if (v instanceof Decimal) return Number(v);
       const n = typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
       return Number.isNaN(n) ? null : n;
     }

@@ -64,7 +64,14 @@ class CodeGen {
     const intType = b.type.kind === 'INT' || b.type.kind === 'BIGINT';
     // INT wraps around like Java's int; BIGINT wraps at 64 bits inside L; DECIMAL rounds to its scale.
     const int32 = b.type.kind === 'INT';
-    const dec = (code: string): string => (b.type.kind === 'DECIMAL' ? `L.roundDecimal(${code}, ${b.type.scale})` : code);
+    const dec = (code: string): string => code;
+    if (b.type.kind === 'DECIMAL' && (b.op === '+' || b.op === '-' || b.op === '*' || b.op === '/' || b.op === '%')) {
+      // Exact: operands as decimals, the result rounded HALF_UP to the type's scale, NULL beyond its precision.
+      const { precision, scale } = b.type;
+      const p = b.op === '/' || b.op === '%' ? `, ${this.pos(b.pos)}` : '';
+      return this.strict(b.args, ([a, c]) => `L.decimalOp(${JSON.stringify(b.op)}, ${a}, ${c}, ${precision}, ${scale}${p})`);
+    }
+    if (b.op === 'NEG' && b.type.kind === 'DECIMAL') return this.strict(b.args, ([a]) => `L.decimalNeg(${a})`);
     switch (b.op) {
       case '+':
         return this.strict(b.args, ([a, c]) => (int32 ? `((${a} + ${c}) | 0)` : intType ? `L.addInt(${a}, ${c})` : dec(`(L.num(${a}) + L.num(${c}))`)));
@@ -166,7 +173,7 @@ class CodeGen {
     const a = coerce(x, y);
     const c = coerce(y, x);
     const simple =
-      (isNumericType(a.type) && isNumericType(c.type)) ||
+      (isNumericType(a.type) && isNumericType(c.type) && a.type.kind !== 'DECIMAL' && c.type.kind !== 'DECIMAL') ||
       (a.type.kind === 'STRING' && c.type.kind === 'STRING') ||
       (a.type.kind === 'TIMESTAMP' && c.type.kind === 'TIMESTAMP') ||
       (a.type.kind === 'BOOLEAN' && c.type.kind === 'BOOLEAN');
@@ -195,7 +202,7 @@ class CodeGen {
         case 'DOUBLE':
           return `L.castDouble(${v}, ${safe}, ${p})`;
         case 'DECIMAL':
-          return `L.castDecimal(${v}, ${safe}, ${type.scale}, ${p})`;
+          return `L.castDecimal(${v}, ${safe}, ${type.precision}, ${type.scale}, ${p})`;
         case 'BOOLEAN':
           return `L.castBoolean(${v}, ${safe}, ${p})`;
         case 'STRING':

@@ -1,5 +1,17 @@
 import { DirkError, positionText, type SourcePosition } from '../../core/errors.js';
 import { canonicalInt64, formatTimestamp } from '../../core/types.js';
+import {
+  Decimal,
+  decimalAdd,
+  decimalDivide,
+  decimalMultiply,
+  decimalNegate,
+  decimalRemainder,
+  decimalTruncate,
+  fitDecimal,
+  rescale,
+  toDecimal,
+} from '../../core/decimal.js';
 import { addInt, formatValue, MAX_SAFE, roundDecimal, sqlCmp, sqlEq, sqlStr, subInt, wrap64 } from '../../core/value-ops.js';
 
 /**
@@ -50,15 +62,46 @@ export const L = {
     const [mantissa, exponent] = x.toExponential().split('e') as [string, string];
     return `${mantissa.includes('.') ? mantissa : `${mantissa}.0`}E${exponent.replace('+', '')}`;
   },
-  decimalToString(x: number, scale: number): string {
+  decimalToString(x: number | Decimal, scale: number): string {
+    if (x instanceof Decimal) return rescale(x, scale).toString();
     return Number.isFinite(x) ? x.toFixed(scale) : String(x);
+  },
+  /** DECIMAL + - * / %: exact, HALF_UP to `scale`, NULL when the result needs more than `precision` digits. */
+  decimalOp(op: string, a: unknown, b: unknown, precision: number, scale: number, pos?: SourcePosition): Decimal | null {
+    const x = toDecimal(a);
+    const y = toDecimal(b);
+    if (x === null || y === null) return null;
+    let r: Decimal | null;
+    switch (op) {
+      case '+':
+        r = decimalAdd(x, y);
+        break;
+      case '-':
+        r = decimalAdd(x, decimalNegate(y));
+        break;
+      case '*':
+        r = decimalMultiply(x, y);
+        break;
+      case '/':
+        r = decimalDivide(x, y, scale);
+        if (r === null) throw runtimeError('division by zero', pos);
+        break;
+      default:
+        r = decimalRemainder(x, y);
+        if (r === null) throw runtimeError('division by zero', pos);
+    }
+    return fitDecimal(r, precision, scale);
+  },
+  decimalNeg(a: unknown): Decimal | null {
+    const x = toDecimal(a);
+    return x === null ? null : decimalNegate(x);
   },
   timestampToString(ms: number, precision: number): string {
     const iso = formatTimestamp(ms);
     return precision <= 0 ? iso.slice(0, 19) : iso.slice(0, 20 + Math.min(precision, 3)).padEnd(20 + precision, '0');
   },
-  num(a: number | bigint): number {
-    return typeof a === 'bigint' ? Number(a) : a;
+  num(a: number | bigint | Decimal): number {
+    return typeof a === 'number' ? a : Number(a);
   },
   arrayAt(a: unknown, i: unknown): unknown {
     if (!Array.isArray(a)) return null;
@@ -98,6 +141,7 @@ export const L = {
   },
   // ---- casts: value is never null here; `safe` (TRY_CAST) turns failures into null; `pos` names the CAST
   castInt(v: unknown, safe: boolean, pos?: SourcePosition): number | null {
+    if (v instanceof Decimal) return Number(BigInt.asIntN(32, decimalTruncate(v)));
     const n = toNumber(v);
     if (n === null || !Number.isFinite(n)) return castFail(v, 'INT', safe, pos);
     // A string out of INT range is an error (Flink parses it); a number narrows like Java's (int) cast.
@@ -106,6 +150,7 @@ export const L = {
   },
   castBigint(v: unknown, safe: boolean, pos?: SourcePosition): number | bigint | null {
     if (typeof v === 'bigint') return v;
+    if (v instanceof Decimal) return wrap64(decimalTruncate(v));
     if (typeof v === 'string' && /^\s*[+-]?\d+\s*$/.test(v)) return canonicalInt64(BigInt(v.trim()));
     const n = toNumber(v);
     if (n === null || !Number.isFinite(n)) return castFail(v, 'BIGINT', safe, pos);
@@ -116,14 +161,16 @@ export const L = {
     if (n === null) return castFail(v, 'DOUBLE', safe, pos);
     return n;
   },
-  castDecimal(v: unknown, safe: boolean, scale: number, pos?: SourcePosition): number | null {
-    const n = toNumber(v);
-    if (n === null) return castFail(v, 'DECIMAL', safe, pos);
-    return L.roundDecimal(n, scale);
+  /** Exact; rounded HALF_UP to the scale; NULL when the value needs more digits than the precision (as Flink). */
+  castDecimal(v: unknown, safe: boolean, precision: number, scale: number, pos?: SourcePosition): Decimal | null {
+    const d = typeof v === 'string' ? toDecimal(v.trim()) : toDecimal(v);
+    if (d === null) return castFail(v, `DECIMAL(${precision}, ${scale})`, safe, pos);
+    return fitDecimal(d, precision, scale);
   },
   castBoolean(v: unknown, safe: boolean, pos?: SourcePosition): boolean | null {
     if (typeof v === 'boolean') return v;
     if (typeof v === 'number' || typeof v === 'bigint') return v != 0;
+    if (v instanceof Decimal) return v.unscaled !== 0n;
     if (typeof v === 'string') {
       const s = v.trim().toLowerCase();
       if (s === 'true' || s === '1') return true;
@@ -181,7 +228,7 @@ function escapeRe(ch: string): string {
 
 function toNumber(v: unknown): number | null {
   if (typeof v === 'number') return v;
-  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'bigint' || v instanceof Decimal) return Number(v);
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (typeof v === 'string') {
     const s = v.trim();

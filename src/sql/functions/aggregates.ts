@@ -1,5 +1,6 @@
 import { userError } from '../../core/errors.js';
 import { canonicalInt64, T, typeToString, type SqlType } from '../../core/types.js';
+import { Decimal, decimalDivide, decimalFromNumber, fitDecimal, parseDecimal, rescale, toDecimal } from '../../core/decimal.js';
 import { addInt, roundDecimal, sqlCmp, sqlEq, sqlStr, subInt } from '../../core/value-ops.js';
 import {
   defineAggregate,
@@ -81,10 +82,15 @@ interface SumCount {
   n: number;
 }
 
-/** The running sum and count of non-NULL values behind SUM, SUM0 and AVG; they differ only in the result. */
+/**
+ * The running sum and count of non-NULL values behind SUM, SUM0 and AVG; they differ only in the result.
+ * A DECIMAL sum is exact: the unscaled bigint at the argument's scale (a DECIMAL(38, 18) sum of a million
+ * rows is exact to the last digit).
+ */
 function sumCount(call: AggregateCall, result: (acc: SumCount, exact: boolean, scale: number | undefined) => unknown): AggregateAccumulator<SumCount> {
   const exact = isIntType(call.returnType);
   const scale = decimalScale(call.returnType);
+  if (scale !== undefined) return decimalSumCount(call, result === average ? 'avg' : result === sum0Result ? 'sum0' : 'sum');
   return {
     createAccumulator: () => ({ s: 0, n: 0 }),
     accumulate: (a, v) => {
@@ -105,6 +111,51 @@ function sumCount(call: AggregateCall, result: (acc: SumCount, exact: boolean, s
   };
 }
 
+const sumResult = (a: SumCount): unknown => (a.n === 0 ? null : a.s);
+const sum0Result = (a: SumCount): unknown => (a.n === 0 ? 0 : a.s);
+
+/** unscaled value of `v` (a DECIMAL or an integer) at `scale`. */
+function unscaledAt(v: unknown, scale: number): bigint {
+  if (v instanceof Decimal && v.scale === scale) return v.unscaled;
+  const d = toDecimal(v);
+  if (d === null) throw new Error(`internal error: ${String(v)} is not a number`);
+  return rescale(d, scale).unscaled;
+}
+
+/**
+ * SUM / SUM0 / AVG of DECIMAL: Flink's DECIMAL(38, s) sum (NULL when it overflows 38 digits, as Flink) and
+ * the average sum / count rounded HALF_UP to DECIMAL(38, max(6, s)).
+ */
+function decimalSumCount(call: AggregateCall, kind: 'sum' | 'sum0' | 'avg'): AggregateAccumulator<SumCount> {
+  const rt = call.returnType as Extract<SqlType, { kind: 'DECIMAL' }>;
+  const arg = call.argTypes[0];
+  const s = arg?.kind === 'DECIMAL' ? arg.scale : rt.scale;
+  return {
+    createAccumulator: () => ({ s: 0n, n: 0 }),
+    accumulate: (a, v) => {
+      if (v === null) return;
+      a.s += unscaledAt(v, s);
+      a.n++;
+    },
+    retract: (a, v) => {
+      if (v === null) return;
+      a.s -= unscaledAt(v, s);
+      a.n--;
+    },
+    merge: (a, b) => {
+      a.s += b.s;
+      a.n += b.n;
+    },
+    getValue: (a) => {
+      if (a.n === 0) return kind === 'sum0' ? new Decimal(0n, rt.scale) : null;
+      const total = new Decimal(a.s, s);
+      if (kind !== 'avg') return fitDecimal(total, rt.precision, rt.scale);
+      const avg = decimalDivide(total, new Decimal(BigInt(a.n), 0), rt.scale);
+      return avg === null ? null : fitDecimal(avg, rt.precision, rt.scale);
+    },
+  };
+}
+
 /** Flink keeps the argument type: AVG of INT is an INT (truncated); of DECIMAL rounded to its scale. */
 function average(a: SumCount, exact: boolean, scale: number | undefined): unknown {
   if (a.n === 0) return null;
@@ -115,22 +166,28 @@ function average(a: SumCount, exact: boolean, scale: number | undefined): unknow
 /** MIN / MAX; over a retracting input it keeps counts per value so that retraction can restore the previous extreme. */
 function extreme(min: boolean, call: AggregateCall): AggregateAccumulator<Acc> {
   const better = min ? (x: unknown, y: unknown) => sqlCmp(x, y) < 0 : (x: unknown, y: unknown) => sqlCmp(x, y) > 0;
+  // Decimal values are objects: their counts are keyed by their text, and read back from it.
+  const argType = call.argTypes[0];
+  const decimal = argType?.kind === 'DECIMAL';
+  const keyOf = (v: unknown): unknown => (decimal && v instanceof Decimal ? v.toJSON() : v);
+  const valueOf = (k: unknown): unknown => (decimal && typeof k === 'string' ? rescale(parseDecimal(k)!, (argType as { scale: number }).scale) : k);
   return {
     createAccumulator: () => ({ v: null as unknown, counts: call.retracting ? new Map<unknown, number>() : null }),
     accumulate: (a, v) => {
       if (v === null) return;
       if (a.v === null || better(v, a.v)) a.v = v;
-      if (a.counts) a.counts.set(v, (a.counts.get(v) ?? 0) + 1);
+      if (a.counts) a.counts.set(keyOf(v), (a.counts.get(keyOf(v)) ?? 0) + 1);
     },
     retract: (a, v) => {
       if (v === null) return;
       if (!a.counts) throw new Error('internal error: MIN/MAX retraction without value counts');
-      const c = (a.counts.get(v) ?? 0) - 1;
-      if (c <= 0) a.counts.delete(v);
-      else a.counts.set(v, c);
+      const key = keyOf(v);
+      const c = (a.counts.get(key) ?? 0) - 1;
+      if (c <= 0) a.counts.delete(key);
+      else a.counts.set(key, c);
       if (sqlEq(v, a.v)) {
         a.v = null;
-        for (const k of a.counts.keys()) if (a.v === null || better(k, a.v)) a.v = k;
+        for (const k of a.counts.keys()) if (a.v === null || better(valueOf(k), a.v)) a.v = valueOf(k);
       }
     },
     merge: (a, b) => {
@@ -236,7 +293,10 @@ function spread(population: boolean, root: boolean, call: AggregateCall): Aggreg
       }
       const variance = Math.max(0, (a.q - (a.s * a.s) / a.n) / d);
       const v = root ? Math.sqrt(variance) : variance;
-      return scale === undefined ? v : roundDecimal(v, scale);
+      if (scale === undefined) return v;
+      // computed in doubles (as the value model had before exact DECIMAL), then made a DECIMAL of the result type
+      const exactV = decimalFromNumber(v);
+      return exactV === null ? null : fitDecimal(exactV, 38, scale);
     },
   };
 }
@@ -258,7 +318,7 @@ const DEFAULT_CALL: AggregateCall = { argTypes: [T.DOUBLE], returnType: T.DOUBLE
 /** Built-in accumulators update in place (`inPlace`), so their state is the accumulator itself. */
 function builtin(spec: BuiltinSpec): AggregateFunctionDef<Acc> {
   const forCall = (call: AggregateCall): AggregateAccumulator<Acc> => ({ ...spec.forCall(call), inPlace: true });
-  return defineAggregate<Acc>({ ...forCall(DEFAULT_CALL), ...spec, forCall });
+  return defineAggregate<Acc>({ ...forCall(DEFAULT_CALL), ...spec, forCall, exactDecimals: true });
 }
 
 const NUMERIC_IN: readonly Signature[] = [{ params: ['NUMERIC'], returns: (t) => t[0]! }];
@@ -305,7 +365,7 @@ export const builtinAggregates: readonly AggregateFunctionDef<Acc>[] = [
     description: 'Sum of the non-NULL values; NULL when there are none. Integer sums are exact (BIGINT wraps like Java long); SUM of DECIMAL(p, s) is DECIMAL(38, s).',
     signatures: NUMERIC_IN,
     bindCall: numericRule('SUM', sumType),
-    forCall: (call) => sumCount(call, (a) => (a.n === 0 ? null : a.s)),
+    forCall: (call) => sumCount(call, sumResult),
     examples: [
       { rows: [[1], [2], [null], [4]], result: 7, sql: 'SUM(x)', argTypes: ['INT'] },
       { rows: [[0.1], [0.2]], result: 0.3, sql: 'SUM(x)', argTypes: ['DECIMAL(10, 2)'] },
@@ -317,7 +377,7 @@ export const builtinAggregates: readonly AggregateFunctionDef<Acc>[] = [
     description: 'As SUM, but 0 instead of NULL when there are no non-NULL values.',
     signatures: NUMERIC_IN,
     bindCall: numericRule('SUM0', sumType),
-    forCall: (call) => sumCount(call, (a) => (a.n === 0 ? 0 : a.s)),
+    forCall: (call) => sumCount(call, sum0Result),
     examples: [
       { rows: [[1], [2]], result: 3, sql: 'SUM0(x)', argTypes: ['INT'] },
       { rows: [[null]], result: 0, sql: 'SUM0(x)', argTypes: ['INT'] },

@@ -1,11 +1,12 @@
 import { T, canonicalInt64, type SqlType } from '../../core/types.js';
+import { Decimal, decimalFloorCeil, decimalNegate, decimalRemainder, decimalRound, pow10, rescale, toDecimal } from '../../core/decimal.js';
 import type { ScalarFunctionDef } from '../../udf/api.js';
 import { argType, builtin, ex, fail, scaleDouble, scaleInteger, sig, toInt, utf8 } from './util.js';
 
 /**
- * Numeric functions. INT/FLOAT/DOUBLE/DECIMAL values are JS numbers; BIGINT may be a bigint beyond 2^53 and
- * stays exact through ABS, SIGN, MOD, ROUND, TRUNCATE, CEIL, FLOOR. DECIMAL is carried as a double (the value
- * model has no exact decimal), so DECIMAL arithmetic here is exact only as far as doubles are.
+ * Numeric functions. INT/FLOAT/DOUBLE values are JS numbers; BIGINT may be a bigint beyond 2^53 and stays
+ * exact through ABS, SIGN, MOD, ROUND, TRUNCATE, CEIL, FLOOR. DECIMAL values are exact (core/decimal.ts) through
+ * ABS, CEIL, FLOOR, ROUND, TRUNCATE and MOD (`exactDecimals`); the other functions take them as doubles.
  */
 
 const N = 'NUMERIC';
@@ -27,9 +28,19 @@ function ceilFloorType(ts: readonly SqlType[]): SqlType {
   return t.kind === 'NULL' ? T.DOUBLE : t;
 }
 
+/** ROUND / TRUNCATE of an exact DECIMAL: to `digits` places (negative: tens, hundreds), keeping the scale. */
+function roundDecimalValue(x: Decimal, digits: number, mode: 'HALF_UP' | 'DOWN'): Decimal {
+  if (mode === 'HALF_UP') return decimalRound(x, digits, x.scale);
+  if (digits >= x.scale) return x;
+  const f = pow10(x.scale - digits);
+  const q = x.unscaled / f; // bigint division truncates toward zero
+  return digits >= 0 ? rescale(new Decimal(q, digits), x.scale) : rescale(new Decimal(q * pow10(-digits), 0), x.scale);
+}
+
 function roundLike(mode: 'HALF_UP' | 'DOWN') {
-  return (x: number | bigint, d?: number | bigint): number | bigint => {
+  return (x: number | bigint | Decimal, d?: number | bigint): number | bigint | Decimal => {
     const scale = d === undefined ? 0 : toInt(d);
+    if (x instanceof Decimal) return roundDecimalValue(x, scale, mode);
     if (typeof x === 'bigint') return scaleInteger(x, scale, mode);
     if (Number.isInteger(x)) return scale >= 0 ? x : scaleInteger(x, scale, mode);
     return scaleDouble(x, scale, mode);
@@ -40,7 +51,14 @@ const round = roundLike('HALF_UP');
 const truncate = roundLike('DOWN');
 
 /** Java's remainder (sign of the dividend); integer division by zero is an error as in Flink. */
-function mod(a: number | bigint, b: number | bigint): number | bigint {
+function mod(a: number | bigint | Decimal, b: number | bigint | Decimal): number | bigint | Decimal {
+  // the result has the divisor's type: exact when that is a DECIMAL
+  if (b instanceof Decimal) {
+    const r = decimalRemainder(toDecimal(a)!, b);
+    if (r === null) fail('MOD: division by zero');
+    return r!;
+  }
+  if (a instanceof Decimal) a = Number(a);
   if (typeof a === 'bigint' || typeof b === 'bigint') {
     if (Number.isInteger(a) || typeof a === 'bigint') {
       const bb = BigInt(b);
@@ -107,27 +125,32 @@ export const mathFunctions: readonly ScalarFunctionDef[] = [
   builtin({
     name: 'ABS',
     signatures: [sig([N], argType(0))],
-    eval: (x: number | bigint) => (typeof x === 'bigint' ? canonicalInt64(x < 0n ? -x : x) : Math.abs(x)),
+    exactDecimals: true,
+    eval: (x: number | bigint | Decimal) =>
+      x instanceof Decimal ? (x.unscaled < 0n ? decimalNegate(x) : x) : typeof x === 'bigint' ? canonicalInt64(x < 0n ? -x : x) : Math.abs(x),
     examples: [ex([-5], 5), ex([2.5], 2.5), ex([-9007199254740993n], 9007199254740993n)],
   }),
   ...['CEIL', 'CEILING'].map((name) =>
     builtin({
       name,
       signatures: [sig([N], ceilFloorType)],
-      eval: (x: number | bigint) => (typeof x === 'bigint' ? x : Math.ceil(x)),
+      exactDecimals: true,
+      eval: (x: number | bigint | Decimal) => (x instanceof Decimal ? decimalFloorCeil(x, true) : typeof x === 'bigint' ? x : Math.ceil(x)),
       examples: [ex([1.2], 2), ex([-1.2], -1), ex([7], 7)],
     }),
   ),
   builtin({
     name: 'FLOOR',
     signatures: [sig([N], ceilFloorType)],
-    eval: (x: number | bigint) => (typeof x === 'bigint' ? x : Math.floor(x)),
+    exactDecimals: true,
+    eval: (x: number | bigint | Decimal) => (x instanceof Decimal ? decimalFloorCeil(x, false) : typeof x === 'bigint' ? x : Math.floor(x)),
     examples: [ex([1.7], 1), ex([-1.2], -2), ex([7], 7)],
   }),
   builtin({
     name: 'ROUND',
-    description: 'Rounds HALF_UP (away from zero at .5) to d decimal places (default 0) on the decimal value, as Java BigDecimal does.',
+    description: 'Rounds HALF_UP (away from zero at .5) to d decimal places (default 0) on the decimal value, as Java BigDecimal does. Of DECIMAL(p, s) with a literal d < s the result is DECIMAL(1 + p - s + d, d), as Flink.',
     signatures: [sig([N], argType(0)), sig([N, 'INT'], argType(0))],
+    exactDecimals: true,
     eval: round,
     examples: [
       ex([2.5], 3),
@@ -143,8 +166,9 @@ export const mathFunctions: readonly ScalarFunctionDef[] = [
   }),
   builtin({
     name: 'TRUNCATE',
-    description: 'Truncates toward zero to d decimal places (default 0).',
+    description: 'Truncates toward zero to d decimal places (default 0); of DECIMAL(p, s) with a literal d < s the result is DECIMAL(1 + p - s + d, d), as ROUND.',
     signatures: [sig([N], argType(0)), sig([N, 'INT'], argType(0))],
+    exactDecimals: true,
     eval: truncate,
     examples: [ex([42.345, 2], 42.34), ex([-42.345, 2], -42.34), ex([42.9], 42), ex([1299, -2], 1200), ex([-1299, -2], -1200)],
   }),
@@ -173,6 +197,7 @@ export const mathFunctions: readonly ScalarFunctionDef[] = [
     name: 'MOD',
     description: 'Remainder with the sign of the dividend (MOD(-7, 3) = -1); integer division by zero is an error.',
     signatures: [sig([N, N], argType(1))],
+    exactDecimals: true,
     eval: mod,
     examples: [ex([7, 3], 1), ex([-7, 3], -1), ex([7, -3], 1), ex([9007199254740993n, 10], 3)],
   }),

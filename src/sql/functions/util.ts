@@ -17,6 +17,7 @@ export interface BuiltinSpec {
   // Bodies receive SQL NULL as null; with nullOnNullInput (the default) they never see it.
   readonly eval: (...args: any[]) => unknown;
   readonly nullOnNullInput?: boolean;
+  readonly exactDecimals?: boolean;
   readonly deterministic?: boolean;
   readonly examples?: readonly FunctionExample[];
 }

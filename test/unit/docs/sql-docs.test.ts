@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SqlError } from '../../../src/core/errors.js';
 import type { TableSchema } from '../../../src/core/types.js';
-import { openDescriptorRegistry, protoTableSchema } from '../../../src/schema/index.js';
+import { jsonTableSchema, openDescriptorRegistry, protoTableSchema } from '../../../src/schema/index.js';
+import { scriptToConfig } from '../../../src/job/sql-script.js';
 import { builtinFunctions } from '../../../src/sql/functions/index.js';
 import { planSql, type Catalog } from '../../../src/sql/planner.js';
 import { createFunctionCatalog } from '../../../src/udf/registry.js';
@@ -24,6 +25,8 @@ interface Block {
   readonly line: number;
   readonly sql: string;
   readonly fail: boolean;
+  /** ```sql script: a Flink SQL script (dirk run script.sql), planned against its own CREATE TABLEs. */
+  readonly script?: boolean;
   readonly message: string | undefined;
 }
 
@@ -54,7 +57,7 @@ export function sqlBlocks(md: string): Block[] {
     const next = fs[k + 1];
     // The expected message: a ```text block right after the failing block (only blank lines between).
     if (fail && next?.info === 'text' && lines.slice(f.endLine, next.line - 1).every((l) => l.trim() === '')) message = next.body.trim();
-    out.push({ line: f.line, sql: f.body, fail, message });
+    out.push({ line: f.line, sql: f.body, fail, message, ...(flag === 'script' ? { script: true } : {}) });
   });
   return out;
 }
@@ -86,8 +89,21 @@ describe('docs/sql.md', () => {
     for (const b of blocks.filter((x) => x.fail)) expect(b.message, `sql fail block at docs/sql.md:${b.line} has no text block with its message`).toBeDefined();
   });
 
-  it.each(blocks.filter((b) => !b.fail).map((b) => [b.line, b] as const))('the example at line %i plans', (_line, b) => {
+  it.each(blocks.filter((b) => !b.fail && !b.script).map((b) => [b.line, b] as const))('the example at line %i plans', (_line, b) => {
     expect(() => planSql(b.sql, catalog)).not.toThrow();
+  });
+
+  it.each(blocks.filter((b) => b.script).map((b) => [b.line, b] as const))('the script at line %i becomes a job that plans', (_line, b) => {
+    // the job config the script becomes, and its query planned against the tables its streams declare
+    const config = scriptToConfig(b.sql);
+    const streams = config['STREAMS'] as Record<string, string>[];
+    const tables = new Map(
+      streams.map((s) => [
+        s['INPUT_SCHEMA_TABLE']!,
+        jsonTableSchema(s['INPUT_SCHEMA_JSON_SCHEMA']!, { table: s['INPUT_SCHEMA_TABLE']!, rowtimeFieldName: s['INPUT_SCHEMA_JSON_EVENT_TIMESTAMP_FIELD_NAME']!, rowtimeName: String(config['FLINK_ROWTIME_ATTRIBUTE_NAME']) }),
+      ]),
+    );
+    expect(() => planSql(String(config['FLINK_SQL_QUERY']), { ...catalog, table: (n) => tables.get(n), tableNames: () => [...tables.keys()] })).not.toThrow();
   });
 
   it.each(blocks.filter((b) => b.fail).map((b) => [b.line, b] as const))('the failing example at line %i fails as shown', (_line, b) => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { CheckpointStore, type Checkpoint } from '../../../src/runtime/checkpoint-store.js';
+import { Decimal } from '../../../src/core/decimal.js';
 
 const checkpoint = (id: number): Checkpoint => ({
   id,
@@ -18,6 +19,18 @@ const dir = (): string => mkdtempSync(join(tmpdir(), 'dirk-ckpt-'));
 const files = (d: string): string[] => readdirSync(d).sort();
 
 describe('CheckpointStore', () => {
+  it('gives DECIMAL values in state back as Decimal instances (exact sums, MIN/MAX values)', () => {
+    const d = dir();
+    const store = new CheckpointStore(d);
+    const c: Checkpoint = { ...checkpoint(1), operatorStates: [new Map([['k', { s: 150n, v: new Decimal(150n, 2), xs: [new Decimal(-5n, 1)] }]])] };
+    store.save(c);
+    const back = store.latest()!;
+    const acc = (back.operatorStates[0] as Map<string, { v: Decimal; xs: Decimal[] }>).get('k')!;
+    expect(acc.v).toBeInstanceOf(Decimal);
+    expect(String(acc.v)).toBe('1.50');
+    expect(String(acc.xs[0])).toBe('-0.5');
+  });
+
   it('returns undefined for an empty or missing folder', () => {
     expect(new CheckpointStore(join(dir(), 'none')).latest()).toBeUndefined();
   });

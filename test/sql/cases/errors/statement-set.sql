@@ -1,7 +1,9 @@
-# Statement sets are named as missing.
+# A statement set with several INSERTs is named as missing, at the second INSERT (one job writes one sink).
 table bid (auction BIGINT, bidder BIGINT, price BIGINT, dateTime TIMESTAMP ROWTIME)
-table person (id BIGINT, name STRING, dateTime TIMESTAMP ROWTIME)
 ---- query
-EXECUTE STATEMENT SET BEGIN INSERT INTO a SELECT * FROM bid; END;
+EXECUTE STATEMENT SET BEGIN
+  INSERT INTO a SELECT auction FROM bid;
+  INSERT INTO b SELECT bidder FROM bid;
+END;
 ---- fail
-SQL error at line 1, column 1: statement sets (EXECUTE STATEMENT SET) are not supported yet: a job runs one query, into the sink of its config
+SQL error at line 3, column 3: a statement set with more than one INSERT is not supported yet: a job writes one sink; run each INSERT as its own job

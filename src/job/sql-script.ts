@@ -1,0 +1,232 @@
+import { SqlError, type SourcePosition } from '../core/errors.js';
+import type { CreateTable, Expr, Statement, TableOption, TypeSpec } from '../sql/ast.js';
+import { parseStatements } from '../sql/parser.js';
+import { registerScriptReader } from '../config/sources.js';
+
+/**
+ * A Flink SQL script (`dirk run script.sql`): CREATE TABLE ... WITH (...) for sources and the sink, CREATE VIEW,
+ * CREATE FUNCTION, SET, and one INSERT INTO (alone or in EXECUTE STATEMENT SET), turned into the job config the
+ * rest of Dirk runs (STREAMS, SINK_*, FLINK_SQL_QUERY), so the same sources, decoders and sinks are used.
+ *
+ * The whole script is the job's FLINK_SQL_QUERY: the planner skips the DDL, plans the views and the INSERT,
+ * and its errors name the script's own lines and columns.
+ */
+
+type Config = Record<string, unknown>;
+
+/** SQL column types as a JSON Schema property; `x-sql-type` keeps what JSON Schema cannot say (INT, DECIMAL). */
+function jsonSchemaOf(t: TypeSpec): Record<string, unknown> {
+  switch (t.name) {
+    case 'BOOLEAN':
+    case 'BOOL':
+      return { type: 'boolean' };
+    case 'TINYINT':
+    case 'SMALLINT':
+    case 'INT':
+      return { type: 'integer', 'x-sql-type': 'INT' };
+    case 'BIGINT':
+      return { type: 'integer' };
+    case 'FLOAT':
+    case 'DOUBLE':
+      return { type: 'number' };
+    case 'DECIMAL':
+      return { type: 'number', 'x-sql-type': `DECIMAL(${t.params[0] ?? 10}, ${t.params[1] ?? 0})` };
+    case 'TIMESTAMP':
+    case 'DATE':
+    case 'TIME':
+      return { type: 'string', format: 'date-time' };
+    case 'BYTES':
+      return { type: 'string', contentEncoding: 'base64' };
+    case 'ARRAY':
+      return { type: 'array', items: t.element ? jsonSchemaOf(t.element) : {} };
+    case 'MAP':
+      return { type: 'object', additionalProperties: t.value ? jsonSchemaOf(t.value) : {} };
+    case 'ROW':
+      return { type: 'object', properties: Object.fromEntries((t.fields ?? []).map((f) => [f.name, jsonSchemaOf(f.type)])) };
+    default:
+      return { type: 'string' };
+  }
+}
+
+class Options {
+  private readonly used = new Set<string>();
+  constructor(
+    private readonly table: CreateTable,
+    private readonly list: readonly TableOption[],
+  ) {}
+  get(key: string): string | undefined {
+    this.used.add(key);
+    return this.list.find((o) => o.key === key)?.value;
+  }
+  need(key: string, what: string): string {
+    const v = this.get(key);
+    if (v === undefined) throw new SqlError(`CREATE TABLE ${this.table.name}: '${key}' is required (${what})`, this.table.namePos);
+    return v;
+  }
+  oneOf(key: string, values: readonly string[], dflt: string): string {
+    const v = this.get(key) ?? dflt;
+    if (!values.includes(v)) throw new SqlError(`CREATE TABLE ${this.table.name}: '${key}' = '${v}' is not supported; use ${values.map((x) => `'${x}'`).join(', ')}`, this.pos(key));
+    return v;
+  }
+  pos(key: string): SourcePosition {
+    return this.list.find((o) => o.key === key)?.pos ?? this.table.namePos;
+  }
+  /** Every option not read is named as unsupported, at its position. */
+  checkAllUsed(ignored: readonly RegExp[] = []): void {
+    for (const o of this.list) {
+      if (!this.used.has(o.key) && !ignored.some((r) => r.test(o.key))) {
+        throw new SqlError(`CREATE TABLE ${this.table.name}: option '${o.key}' is not supported`, o.pos);
+      }
+    }
+  }
+}
+
+/** `ts - INTERVAL '5' SECOND` (or `ts`): the watermark delay in ms. */
+function watermarkDelay(table: CreateTable): number {
+  const w = table.watermark!;
+  const isCol = (e: Expr): boolean => e.kind === 'column' && e.path.length === 1 && e.path[0]!.toLowerCase() === w.column.toLowerCase();
+  if (isCol(w.expr)) return 0;
+  const e = w.expr;
+  if (e.kind === 'binary' && e.op === '-' && isCol(e.left) && e.right.kind === 'interval') return e.right.ms;
+  throw new SqlError(`WATERMARK FOR ${w.column}: only '${w.column}' or '${w.column} - INTERVAL ...' is supported (a bounded out-of-orderness watermark)`, w.pos);
+}
+
+function sourceStream(table: CreateTable): { stream: Config; rowtime?: string; delayMs?: number } {
+  const o = new Options(table, table.options);
+  const connector = o.oneOf('connector', ['kafka', 'filesystem'], '');
+  for (const c of table.columns) {
+    if (c.computed) throw new SqlError(`CREATE TABLE ${table.name}: computed column ${c.name} is not supported yet`, c.pos);
+  }
+  const format = o.oneOf('format', ['json'], 'json');
+  void format;
+  const rowtime = table.watermark?.column;
+  if (rowtime !== undefined) {
+    const col = table.columns.find((c) => c.name.toLowerCase() === rowtime.toLowerCase());
+    if (!col) throw new SqlError(`WATERMARK FOR ${rowtime}: no column ${rowtime} in ${table.name}`, table.watermark!.pos);
+    if (!['TIMESTAMP', 'TIMESTAMP_LTZ'].includes(col.type!.name)) {
+      throw new SqlError(`WATERMARK FOR ${rowtime}: the column must be a TIMESTAMP(3), found ${col.type!.name}`, table.watermark!.pos);
+    }
+  }
+  // The watermark column becomes the table's event-time column (fed from the record's field of that name).
+  const properties = Object.fromEntries(table.columns.map((c) => [c.name, jsonSchemaOf(c.type!)]));
+  const stream: Config = {
+    INPUT_SCHEMA_TABLE: table.name,
+    INPUT_DATATYPE: 'JSON',
+    INPUT_SCHEMA_JSON_SCHEMA: JSON.stringify({ type: 'object', properties }),
+    ...(rowtime !== undefined ? { INPUT_SCHEMA_JSON_EVENT_TIMESTAMP_FIELD_NAME: rowtime } : {}),
+  };
+  if (connector === 'kafka') {
+    Object.assign(stream, {
+      SOURCE_DETAILS: [{ SOURCE_TYPE: 'UNBOUNDED', SOURCE_NAME: 'KAFKA_CONSUMER' }],
+      SOURCE_KAFKA_NAME: table.name,
+      SOURCE_KAFKA_TOPIC_NAMES: o.need('topic', 'the topic to read'),
+      SOURCE_KAFKA_CONSUMER_CONFIG_BOOTSTRAP_SERVERS: o.need('properties.bootstrap.servers', 'the brokers'),
+      SOURCE_KAFKA_CONSUMER_CONFIG_GROUP_ID: o.get('properties.group.id') ?? `dirk-${table.name}`,
+    });
+    const mode = o.oneOf('scan.startup.mode', ['earliest-offset', 'latest-offset', 'group-offsets'], 'group-offsets');
+    const reset = o.get('properties.auto.offset.reset');
+    stream['SOURCE_KAFKA_CONSUMER_CONFIG_AUTO_OFFSET_RESET'] = mode === 'earliest-offset' ? 'earliest' : mode === 'latest-offset' ? 'latest' : (reset ?? 'latest');
+  } else {
+    Object.assign(stream, {
+      SOURCE_DETAILS: [{ SOURCE_TYPE: 'BOUNDED', SOURCE_NAME: 'FILE_SOURCE' }],
+      SOURCE_FILE_PATH: o.need('path', 'the file to read'),
+      SOURCE_FILE_FORMAT: 'JSONL',
+    });
+  }
+  o.checkAllUsed([/^json\./]);
+  return { stream, ...(rowtime !== undefined ? { rowtime, delayMs: watermarkDelay(table) } : {}) };
+}
+
+function sinkConfig(table: CreateTable): Config {
+  const o = new Options(table, table.options);
+  const connector = o.oneOf('connector', ['kafka', 'upsert-kafka', 'print'], '');
+  if (connector === 'print') {
+    o.checkAllUsed();
+    return { SINK_TYPE: 'log' };
+  }
+  const cfg: Config = {
+    SINK_TYPE: 'kafka',
+    SINK_KAFKA_BROKERS: o.need('properties.bootstrap.servers', 'the brokers'),
+    SINK_KAFKA_TOPIC: o.need('topic', 'the topic to write'),
+    SINK_KAFKA_DATA_TYPE: 'JSON',
+  };
+  if (connector === 'upsert-kafka') {
+    o.oneOf('key.format', ['json'], 'json');
+    o.oneOf('value.format', ['json'], 'json');
+    if (!table.primaryKey) throw new SqlError(`CREATE TABLE ${table.name}: 'upsert-kafka' needs a PRIMARY KEY (...) NOT ENFORCED`, table.namePos);
+    cfg['SINK_KAFKA_JSON_CHANGELOG'] = 'UPSERT';
+  } else {
+    const format = o.oneOf('format', ['json', 'debezium-json'], 'json');
+    if (format === 'debezium-json') cfg['SINK_KAFKA_JSON_CHANGELOG'] = 'DEBEZIUM';
+  }
+  o.checkAllUsed([/^json\./, /^properties\./, /^sink\./]);
+  return cfg;
+}
+
+/** SET keys a script may give, mapped to Dirk's keys. */
+const SET_KEYS: Readonly<Record<string, string>> = {
+  'pipeline.name': 'FLINK_JOB_ID',
+  'execution.checkpointing.interval': 'FLINK_CHECKPOINT_INTERVAL_MS',
+  'table.exec.state.ttl': 'FLINK_RETENTION_IDLE_STATE_MINUTE',
+};
+
+function durationMs(v: string, pos: SourcePosition): number {
+  const m = /^\s*(\d+)\s*(ms|s|min|h)?\s*$/.exec(v);
+  if (!m) throw new SqlError(`expected a duration such as '10 s', found '${v}'`, pos);
+  return Number(m[1]) * ({ ms: 1, s: 1000, min: 60_000, h: 3_600_000 }[m[2] ?? 'ms'] ?? 1);
+}
+
+/** The job config of a Flink SQL script. Throws SqlErrors naming the script's line and column. */
+export function scriptToConfig(text: string): Config {
+  const statements: Statement[] = parseStatements(text);
+  const tables = new Map<string, CreateTable>();
+  for (const st of statements) {
+    if (st.kind !== 'createTable') continue;
+    if (tables.has(st.name)) throw new SqlError(`table ${st.name} is created twice`, st.namePos);
+    tables.set(st.name, st);
+  }
+  const inserts = statements.flatMap((s) => (s.kind === 'insert' ? [s] : s.kind === 'statementSet' ? s.inserts : []));
+  if (inserts.length === 0) throw new SqlError('the script has no INSERT INTO: nothing would be written', statements[statements.length - 1]!.pos);
+  if (inserts.length > 1) {
+    throw new SqlError('a script with more than one INSERT is not supported yet: a job writes one sink; run each INSERT as its own job', inserts[1]!.pos);
+  }
+  const target = inserts[0]!;
+  const sinkTable = tables.get(target.target);
+  if (!sinkTable) throw new SqlError(`INSERT INTO ${target.target}: no CREATE TABLE ${target.target} in the script`, target.pos);
+  const config: Config = { ...sinkConfig(sinkTable), FLINK_SQL_QUERY: text };
+  const streams: Config[] = [];
+  let rowtime: string | undefined;
+  let delay: number | undefined;
+  for (const t of tables.values()) {
+    if (t === sinkTable) continue;
+    const s = sourceStream(t);
+    streams.push(s.stream);
+    if (s.rowtime !== undefined) {
+      if (rowtime !== undefined && rowtime !== s.rowtime) {
+        throw new SqlError(`WATERMARK FOR ${s.rowtime}: every table's event-time column must have one name in Dirk (another table uses ${rowtime})`, t.watermark!.pos);
+      }
+      if (delay !== undefined && delay !== s.delayMs) {
+        throw new SqlError(`WATERMARK FOR ${s.rowtime}: every table's watermark must trail by the same interval in Dirk (another table uses ${delay} ms)`, t.watermark!.pos);
+      }
+      rowtime = s.rowtime;
+      delay = s.delayMs;
+    }
+  }
+  if (streams.length === 0) throw new SqlError('the script creates no source table (only the INSERT target)', sinkTable.pos);
+  config['STREAMS'] = streams;
+  if (rowtime !== undefined) {
+    config['FLINK_ROWTIME_ATTRIBUTE_NAME'] = rowtime;
+    // Flink's DDL watermark is max(ts) - delay; Dirk's bounded out-of-orderness is max - delay - 1 ms
+    config['FLINK_WATERMARK_DELAY_MS'] = Math.max(0, (delay ?? 0) - 1);
+  }
+  for (const st of statements) {
+    if (st.kind !== 'set') continue;
+    const key = SET_KEYS[st.option.key];
+    if (!key) throw new SqlError(`SET '${st.option.key}' is not supported (supported: ${Object.keys(SET_KEYS).join(', ')})`, st.option.pos);
+    const v = st.option.value;
+    config[key] = key === 'FLINK_JOB_ID' ? v : key === 'FLINK_RETENTION_IDLE_STATE_MINUTE' ? Math.ceil(durationMs(v, st.option.pos) / 60_000) : durationMs(v, st.option.pos);
+  }
+  return config;
+}
+
+registerScriptReader(scriptToConfig);
