@@ -17,6 +17,8 @@ import { explainPreprocessors } from '../processors/transformers/explain.js';
 import { outputColumns, prepareJob, type PreparedJob } from '../job/prepare.js';
 import { explainPostChain } from '../processors/chain.js';
 import { startJob, validateSinkCompatibility } from '../job/stream-manager.js';
+import { runTasks } from './tasks.js';
+import { explainExchange } from '../job/exchange/index.js';
 import { startStencilServer } from '../schema/index.js';
 import { PIPELINE_HELP, pipelineCommand, SERVE_HELP, serveCommand } from './serve-command.js';
 
@@ -188,7 +190,7 @@ export async function main(argv: string[]): Promise<number> {
     case 'explain': {
       const job = await load(cmd, logger, true);
       job.registry?.close();
-      process.stdout.write(`${explainPreprocessors(job.transformers.preprocessors)}${explainJob(job.plan, { watermarkDelayMs: job.config.watermark.delayMs })}${explainPostChain(job.post)}\n`);
+      process.stdout.write(`${explainPreprocessors(job.transformers.preprocessors)}${explainJob(job.plan, { watermarkDelayMs: job.config.watermark.delayMs })}${explainExchange(job)}${explainPostChain(job.post)}\n`);
       return 0;
     }
     case 'run': {
@@ -197,6 +199,11 @@ export async function main(argv: string[]): Promise<number> {
       const progressMs = progressIntervalMs(options['progress-interval']);
       const jobLogger = logger.child({ job: job.config.jobId });
       const dir = options['checkpoint-dir'];
+      if (job.config.tasks > 1) {
+        job.registry?.close();
+        const ckpt = typeof dir === 'string' ? resolve(dir) : resolve('.dirk', 'checkpoints', job.config.jobId.replace(/[^A-Za-z0-9._-]/g, '_'));
+        return runTasks(job, argv, ckpt, progressMs, jobLogger);
+      }
       const running = await startJob(job, {
         logger: jobLogger,
         checkpointDir: typeof dir === 'string' ? resolve(dir) : defaultCheckpointDir(cmd.positionals[0], job.config.jobId, jobLogger),

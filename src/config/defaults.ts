@@ -92,6 +92,23 @@ export const JOB_KEYS = {
   // ---- Flink
   FLINK_PARALLELISM: key({ type: 'int', min: 1, group: 'Flink', default: 1, description: 'Number of parallel pipeline instances (at least 1).' }),
   FLINK_PARALLELISM_MAX: key({ type: 'int', min: 1, group: 'Flink', default: 50, description: 'Upper bound for parallelism (key-group count for keyed state).' }),
+  DIRK_TASKS: key({
+    type: 'int',
+    min: 0,
+    group: 'Flink',
+    default: 0,
+    description:
+      'Tasks (worker threads) this process runs for the job; 0 = FLINK_PARALLELISM. Each task is a member of the job\'s consumer groups, so Kafka deals the partitions out among the tasks of every process of the job. More than one task needs unbounded Kafka sources only, and turns DIRK_EXCHANGE_ENABLE on.',
+    dagger: 'Dirk only (Dagger runs FLINK_PARALLELISM subtasks on a Flink cluster).',
+  }),
+  DIRK_EXCHANGE_ENABLE: key({
+    type: 'bool',
+    group: 'Flink',
+    default: false,
+    description:
+      'Repartition rows through an internal Kafka topic `<job id>-<operator>-repartition` (keyed by the GROUP BY / PARTITION BY key) before a keyed operator, so several processes or tasks of one job aggregate correctly. Needed whenever more than one process runs the job; on by itself when DIRK_TASKS / FLINK_PARALLELISM > 1.',
+    dagger: 'Dirk only (Flink shuffles by key between subtasks).',
+  }),
   FLINK_WATERMARK_INTERVAL_MS: key({ type: 'int', min: 1, group: 'Flink', default: 10000, description: 'How often watermarks are emitted, in ms.' }),
   FLINK_WATERMARK_DELAY_MS: key({ type: 'int', min: 0, group: 'Flink', default: 10000, description: 'How far the watermark trails the largest event time seen, in ms (allowed out-of-orderness).' }),
   FLINK_WATERMARK_PER_PARTITION_ENABLE: key({ type: 'bool', group: 'Flink', default: false, description: 'Track a watermark per Kafka partition and use the minimum.' }),

@@ -75,6 +75,8 @@ export function parseJobConfig(raw: unknown, opts: ParseOptions = {}): ParsedJob
     },
     parallelism,
     parallelismMax,
+    tasks: readJobKey(s, 'DIRK_TASKS') || parallelism,
+    exchange: readJobKey(s, 'DIRK_EXCHANGE_ENABLE') || (readJobKey(s, 'DIRK_TASKS') || parallelism) > 1,
     checkpoint: {
       intervalMs: readJobKey(s, 'FLINK_CHECKPOINT_INTERVAL_MS'),
       timeoutMs: readJobKey(s, 'FLINK_CHECKPOINT_TIMEOUT_MS'),

@@ -344,6 +344,10 @@ export interface JobConfig {
   readonly watermark: WatermarkConfig;
   readonly parallelism: number;
   readonly parallelismMax: number;
+  /** Tasks (worker threads) of this process: DIRK_TASKS, or FLINK_PARALLELISM when it is 0. */
+  readonly tasks: number;
+  /** DIRK_EXCHANGE_ENABLE, or more than one task: keyed operators read through a repartition topic. */
+  readonly exchange: boolean;
   readonly checkpoint: CheckpointConfig;
   readonly restart: RestartConfig;
   readonly retentionIdleStateMinutes: number;

@@ -71,6 +71,8 @@ export interface CheckpointCoordinatorOptions {
     snapshot(): Pick<Checkpoint, 'preprocessors' | 'postprocessors'>;
     restore(c: Checkpoint): void;
   };
+  /** After the checkpoint file is saved and before positions are committed (scale-out: the changelog topic). */
+  readonly beforeCommit?: ((c: Checkpoint) => Promise<void>) | undefined;
   readonly tolerableFailures: number;
   readonly metrics: CheckpointMetrics;
   readonly logger: Logger;
@@ -228,6 +230,7 @@ export class CheckpointCoordinator {
     const complete = async (): Promise<void> => {
       try {
         await pending?.write();
+        await o.beforeCommit?.(c);
         if (o.transactions) {
           await this.commitTransaction(c, o.transactions);
         } else {

@@ -37,7 +37,8 @@ export interface DeliveryInput {
   /** The table's pre-processor (transformers before the SQL), when it has one. */
   readonly pre?:
     | {
-    process(rows: Row[], origin: string): Promise<Row[]>;
+        /** `batch`: the source batch the rows are (the exchange's stages route and tag by it). */
+        process(rows: Row[], origin: string, batch?: SourceBatch): Promise<Row[]>;
         /** Rows it held back by event time (a SQL transformer's windows), at the end of bounded input. */
         finish(): Promise<Row[]>;
       }
@@ -81,7 +82,7 @@ export class Delivery {
       o.udfs.setBatch(batch);
       o.post?.setOrigin(input.table ?? 'input', batch);
       try {
-        const rows = input.pre ? await input.pre.process(batch.rows, `table ${input.table}, ${batch.split}`) : batch.rows;
+        const rows = input.pre ? await input.pre.process(batch.rows, `table ${input.table}, ${batch.split}`, batch) : batch.rows;
         // Row kinds go with a changelog source's rows (pre-processors are refused for changelog tables).
         if (rows.length) for (const p of input.ports) p.push(rows, input.pre ? undefined : batch.rowKinds);
         // Async UDF lookups finish before event time moves on, so a watermark never overtakes their rows.

@@ -111,6 +111,15 @@ export interface Telemetry {
   /** Set in milliseconds; exported in seconds. */
   watermarkLagMs(table: string): Gauge;
   lateRecords(table: string): Counter;
+  /** A repartition topic's rows written, repeats dropped and partitions run by this task. */
+  exchangeMetrics(topic: string): {
+    readonly recordsOut: Counter;
+    readonly duplicatesDropped: Counter;
+    readonly partitions: Gauge;
+    /** Restore progress from the changelog topic. */
+    readonly restoringPartitions: Gauge;
+    readonly restoredBytes: Counter;
+  };
   operatorRecords(operator: string): OperatorMetrics;
   /** State size of one operator (dirk_operator_state_keys, dirk_operator_state_bytes). */
   operatorState(operator: string): { readonly keys: Gauge; readonly bytes: Gauge };
@@ -256,6 +265,13 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
       return { set: (ms: number) => g.set(ms / 1000) };
     },
     lateRecords: (table) => counter('lateRecords', table),
+    exchangeMetrics: (topic) => ({
+      recordsOut: counter('exchangeRecordsOut', topic),
+      duplicatesDropped: counter('exchangeDuplicatesDropped', topic),
+      partitions: gauge('exchangePartitions', topic),
+      restoringPartitions: gauge('stateRestoringPartitions', topic),
+      restoredBytes: counter('stateRestoredBytes', topic),
+    }),
     transformerMetrics: (transformer, table) => ({
       rowsIn: counter('transformerRowsIn', transformer, table),
       rowsOut: counter('transformerRowsOut', transformer, table),
