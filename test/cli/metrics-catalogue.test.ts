@@ -43,6 +43,11 @@ const NEEDS: Readonly<Record<string, string>> = {
   dirk_external_cache_lookups_total: 'an external post-processor with cache_ttl_ms',
   dirk_sink_retries_total: 'the HTTP sink',
   dirk_sink_dead_lettered_total: 'the HTTP sink with a dead-letter topic',
+  dirk_exchange_records_out_total: 'a scaled-out job (DIRK_TASKS > 1 or DIRK_EXCHANGE_ENABLE=true)',
+  dirk_exchange_duplicates_dropped_total: 'a scaled-out job (DIRK_TASKS > 1 or DIRK_EXCHANGE_ENABLE=true)',
+  dirk_exchange_partitions: 'a scaled-out job (DIRK_TASKS > 1 or DIRK_EXCHANGE_ENABLE=true)',
+  dirk_state_restoring_partitions: 'a scaled-out job (DIRK_TASKS > 1 or DIRK_EXCHANGE_ENABLE=true)',
+  dirk_state_restored_bytes_total: 'a scaled-out job (DIRK_TASKS > 1 or DIRK_EXCHANGE_ENABLE=true)',
 };
 
 describe('docs/metrics.md', () => {
