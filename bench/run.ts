@@ -4,7 +4,10 @@
  * Prints one line per scenario and a summary; figures go into BENCHMARKS.md with the command.
  *
  * Options (env): BENCH_ROWS (in-process rows, default 2,000,000), BENCH_KAFKA_ROWS (default 300,000),
- * BENCH_ONLY=inprocess|kafka, BENCH_TOPIC=<a topic preloaded by an earlier run>, BENCH_SCENARIO=<part of a Kafka scenario name: tumble, hop, filter, join, delivery>, BENCH_KAFKA=127.0.0.1:9092.
+ * BENCH_ONLY=inprocess|kafka, BENCH_TOPIC=<a topic preloaded by an earlier run>, BENCH_SCENARIO=<part of a scenario name: tumble, hop, filter, join, delivery; in-process it also leaves out the decode, post and parquet parts>, BENCH_KAFKA=127.0.0.1:9092,
+ * BENCH_INPUT=protobuf|json (the Kafka half's booking records: protobuf, or the same values as JSON with an ISO-8601
+ * event time, as scripts/flink-bench.mjs writes them; the join's payments stay protobuf).
+ * Each line also gives the share of the run's wall time spent in garbage collection (`gc`).
  * The `delivery` scenarios run filter+project Kafka to Kafka as an UNBOUNDED job with checkpoints (stopped once
  * it has read every record), at-least-once against exactly-once at checkpoint intervals of 1 s and 10 s.
  */
@@ -12,7 +15,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { performance, PerformanceObserver } from 'node:perf_hooks';
 import kafkajs from '../src/connectors/kafka/kafkajs.js';
 import { silentLogger } from '../src/core/logger.js';
 import type { Row, TableSchema } from '../src/core/types.js';
@@ -26,9 +29,16 @@ import { builtinFunctions } from '../src/sql/functions/index.js';
 import { planSql } from '../src/sql/planner.js';
 import { createFunctionCatalog } from '../src/udf/registry.js';
 import { daggerFunctions } from '../udfs/index.js';
+import { BOOKING_JSON_SCHEMA, bookingFields, bookingJson } from './booking-json.js';
 import { run as decodeBench } from './decode-bench.js';
 import { run as postBench } from './post-bench.js';
 import { run as parquetBench } from './parquet-bench.js';
+
+/** Milliseconds of garbage collection (pauses on the main thread) since the process started. */
+let gcMs = 0;
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcMs += e.duration;
+}).observe({ entryTypes: ['gc'] });
 
 interface Result {
   readonly scenario: string;
@@ -40,12 +50,14 @@ interface Result {
   readonly outputRows: number;
   readonly peakRssMb: number;
   readonly cpuSeconds: number;
+  readonly gcSeconds: number;
 }
 
 const ROWS = Number(process.env['BENCH_ROWS'] ?? 2_000_000);
 const KAFKA_ROWS = Number(process.env['BENCH_KAFKA_ROWS'] ?? 300_000);
 const ONLY = process.env['BENCH_ONLY'];
 const BROKER = process.env['BENCH_KAFKA'] ?? '127.0.0.1:9092';
+const INPUT = process.env['BENCH_INPUT'] === 'json' ? 'json' : 'protobuf';
 const REPO = resolve(import.meta.dirname, '..', '..');
 
 const SCENARIOS: Record<string, string> = {
@@ -122,6 +134,7 @@ async function inProcess(name: string, sql: string, tables: { booking: TableSche
   const paymentPort = flow.inputs.find((i) => i.table === 'payment');
   const timeIdx = tables.booking.rowtimeIndex!;
   let events = 0;
+  const g0 = gcMs;
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   for (let i = 0; i < w.bookings.length; i++) {
@@ -144,7 +157,20 @@ async function inProcess(name: string, sql: string, tables: { booking: TableSche
   for (const p of flow.inputs) p.watermark(Infinity);
   flow.batchEnd();
   const seconds = (performance.now() - t0) / 1000;
-  return { scenario: name, mode: 'in-process', events, seconds, eventsPerSecond: events / seconds, outputRows: out, peakRssMb: rss(), cpuSeconds: cpu(c0) };
+  const cpuSeconds = cpu(c0);
+  // GC entries reach the observer asynchronously: let them arrive before reading the total.
+  await new Promise((r) => setTimeout(r, 50));
+  return {
+    scenario: name,
+    mode: 'in-process',
+    events,
+    seconds,
+    eventsPerSecond: events / seconds,
+    outputRows: out,
+    peakRssMb: rss(),
+    cpuSeconds,
+    gcSeconds: (gcMs - g0) / 1000,
+  };
 }
 
 function ensureBroker(): void {
@@ -161,30 +187,17 @@ async function preload(topic: string, n: number): Promise<number> {
   await admin.disconnect();
   const producer = kafka.producer();
   await producer.connect();
-  const services = ['GO_RIDE', 'GO_CAR', 'GO_FOOD', 'GO_SEND'];
   const t0 = Date.UTC(2026, 0, 1);
   let bytes = 0;
   for (let i = 0; i < n; i += 5000) {
     const messages = [];
     for (let j = i; j < Math.min(n, i + 5000); j++) {
       const at = t0 + j * 10;
-      const value = Buffer.from(
-        type
-          .encode(
-            type.fromObject({
-              order_number: `ORD-${j}`,
-              service_type: services[j % 4],
-              service_area_id: j % 50,
-              status: j % 5 === 0 ? 'CANCELLED' : 'COMPLETED',
-              event_timestamp: { seconds: Math.floor(at / 1000), nanos: (at % 1000) * 1e6 },
-              customer_id: `CUSTOMER-${String(j % 1000).padStart(8, '0')}`,
-              order_amount: (j % 1000) / 10,
-              pickup: { latitude: -6.2 + (j % 100) / 1000, longitude: 106.8 + (j % 100) / 1000, name: 'Jakarta Selatan' },
-              driver_id: 9_000_000_000 + j,
-            }),
-          )
-          .finish(),
-      );
+      const fields = bookingFields(j);
+      const value =
+        INPUT === 'json'
+          ? bookingJson(j, at)
+          : Buffer.from(type.encode(type.fromObject({ ...fields, event_timestamp: { seconds: Math.floor(at / 1000), nanos: (at % 1000) * 1e6 } })).finish());
       bytes += value.length;
       messages.push({ value, partition: j % 2 });
     }
@@ -267,8 +280,9 @@ async function kafkaEndToEnd(name: string, sql: string, topic: string, sinkTopic
       ...(paymentTopic ? [kafkaStream('payment', 'dirk.examples.PaymentLogMessage', 4, paymentTopic)] : []),
       {
         INPUT_SCHEMA_TABLE: 'booking',
-        INPUT_SCHEMA_PROTO_CLASS: 'dirk.examples.BookingLogMessage',
-        INPUT_SCHEMA_EVENT_TIMESTAMP_FIELD_INDEX: '5',
+        ...(INPUT === 'json'
+          ? { INPUT_DATATYPE: 'JSON', INPUT_SCHEMA_JSON_SCHEMA: JSON.stringify(BOOKING_JSON_SCHEMA), INPUT_SCHEMA_JSON_EVENT_TIMESTAMP_FIELD_NAME: 'event_timestamp' }
+          : { INPUT_SCHEMA_PROTO_CLASS: 'dirk.examples.BookingLogMessage', INPUT_SCHEMA_EVENT_TIMESTAMP_FIELD_INDEX: '5' }),
         SOURCE_KAFKA_TOPIC_NAMES: topic,
         SOURCE_KAFKA_CONSUMER_CONFIG_BOOTSTRAP_SERVERS: BROKER,
         SOURCE_KAFKA_CONSUMER_CONFIG_GROUP_ID: `bench-${Date.now()}-${Math.random()}`,
@@ -297,6 +311,7 @@ async function kafkaEndToEnd(name: string, sql: string, topic: string, sinkTopic
       cb();
     },
   });
+  const g0 = gcMs;
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   let read = 0;
@@ -313,6 +328,7 @@ async function kafkaEndToEnd(name: string, sql: string, topic: string, sinkTopic
   });
   await running.done;
   const seconds = (performance.now() - t0) / 1000;
+  await new Promise((r) => setTimeout(r, 50));
   rmSync(dir, { recursive: true, force: true });
   // A join reads both topics: every booking and every payment is an input event.
   const events = paymentTopic ? 2 * KAFKA_ROWS : KAFKA_ROWS;
@@ -326,6 +342,7 @@ async function kafkaEndToEnd(name: string, sql: string, topic: string, sinkTopic
     outputRows: sinkTopic ? Number.NaN : out,
     peakRssMb: rss(),
     cpuSeconds: cpu(c0),
+    gcSeconds: (gcMs - g0) / 1000,
   };
 }
 
@@ -334,14 +351,19 @@ function print(r: Result): void {
   const perCore = Math.round(r.events / Math.max(r.cpuSeconds, 1e-9)).toLocaleString('en-US');
   console.log(
     `${r.mode.padEnd(10)} ${r.scenario.padEnd(24)} ${r.events.toLocaleString('en-US').padStart(10)} events  ${r.seconds.toFixed(2).padStart(6)} s  ${eps.padStart(11)} events/s  ${perCore.padStart(11)} events/cpu-s` +
-      `${r.p99BatchMs !== undefined ? `  p99 batch ${r.p99BatchMs.toFixed(1)} ms` : ''}${Number.isNaN(r.outputRows) ? '' : `  out ${r.outputRows.toLocaleString('en-US')} rows`}  peak RSS ${r.peakRssMb} MB`,
+      `${r.p99BatchMs !== undefined ? `  p99 batch ${r.p99BatchMs.toFixed(1)} ms` : ''}${Number.isNaN(r.outputRows) ? '' : `  out ${r.outputRows.toLocaleString('en-US')} rows`}  gc ${((100 * r.gcSeconds) / r.seconds).toFixed(1)}%  peak RSS ${r.peakRssMb} MB`,
   );
 }
 
 async function main(): Promise<void> {
   console.log(`dirk bench: node ${process.version}, ${ROWS.toLocaleString('en-US')} in-process rows, ${KAFKA_ROWS.toLocaleString('en-US')} Kafka rows`);
   const tables = await schemas();
-  if (ONLY !== 'kafka') {
+  const want = (name: string): boolean => !process.env['BENCH_SCENARIO'] || name.includes(process.env['BENCH_SCENARIO']);
+  if (ONLY !== 'kafka' && process.env['BENCH_SCENARIO']) {
+    // One in-process scenario alone (e.g. BENCH_SCENARIO=filter), without the decode/post/parquet parts.
+    const w = workload(tables);
+    for (const [name, sql] of Object.entries(SCENARIOS)) if (want(name)) print(await inProcess(name, sql, tables, w));
+  } else if (ONLY !== 'kafka') {
     // Protobuf decoding, full against projection pushdown (20-field message).
     for (const m of await decodeBench()) console.log(`decode     ${m.name.padEnd(40)} ${Math.round(m.value).toLocaleString('en-US').padStart(12)} ${m.unit}`);
     // HTTP enrichment (an http post-processor against a 5 ms local server) at capacity 1, 10 and 100.
@@ -354,12 +376,11 @@ async function main(): Promise<void> {
   if (ONLY !== 'inprocess') {
     ensureBroker();
     // BENCH_TOPIC reuses a topic preloaded by an earlier run (e.g. to profile the job alone).
-    const topic = process.env['BENCH_TOPIC'] ?? `bench-bookings-${Date.now()}`;
+    const topic = process.env['BENCH_TOPIC'] ?? `bench-bookings-${INPUT}-${Date.now()}`;
     if (!process.env['BENCH_TOPIC']) {
       const size = await preload(topic, KAFKA_ROWS);
-      console.log(`preloaded ${KAFKA_ROWS.toLocaleString('en-US')} protobuf records of ${size.toFixed(0)} bytes on average into ${topic}`);
+      console.log(`preloaded ${KAFKA_ROWS.toLocaleString('en-US')} ${INPUT} records of ${size.toFixed(0)} bytes on average into ${topic}`);
     }
-    const want = (name: string): boolean => !process.env['BENCH_SCENARIO'] || name.includes(process.env['BENCH_SCENARIO']);
     if (want('tumble')) print(await kafkaEndToEnd('tumble count by key', SCENARIOS['tumble count by key']!, topic, undefined));
     if (want('hop')) print(await kafkaEndToEnd('hop 1m/1h count by key', SCENARIOS['hop 1m/1h count by key']!, topic, undefined));
     if (want('filter')) print(await kafkaEndToEnd('filter+project -> kafka', SCENARIOS['filter+project']!, topic, `${topic}-out`));

@@ -60,21 +60,8 @@ const JAVA_OPENS = [
   ),
 ];
 
-// JSON input for Dirk: the same fields as the protobuf message (tags and metadata are empty there too).
-const JSON_SCHEMA = {
-  type: 'object',
-  properties: {
-    order_number: { type: 'string' },
-    service_type: { type: 'string' },
-    service_area_id: { type: 'integer' },
-    status: { type: 'string' },
-    event_timestamp: { type: 'string', format: 'date-time' },
-    customer_id: { type: 'string' },
-    order_amount: { type: 'number' },
-    pickup: { type: 'object', properties: { latitude: { type: 'number' }, longitude: { type: 'number' }, name: { type: 'string' } } },
-    driver_id: { type: 'integer' },
-  },
-};
+// JSON input for Dirk: the same fields as the protobuf message (tags and metadata are empty there too), from
+// bench/booking-json.ts, as bench/run.ts writes them.
 
 const log = (m) => process.stdout.write(`[flink-bench] ${m}\n`);
 const dist = (p) => import(pathToFileURL(path.join(ROOT, 'dist', p)).href);
@@ -124,19 +111,9 @@ function compile() {
 }
 
 /** The records of bench/run.ts's preload: record j is 10 ms after record j-1, partition j % 2. */
-function booking(j) {
-  const at = Date.UTC(2026, 0, 1) + j * 10;
-  return {
-    at,
-    order_number: `ORD-${j}`,
-    service_type: ['GO_RIDE', 'GO_CAR', 'GO_FOOD', 'GO_SEND'][j % 4],
-    service_area_id: j % 50,
-    status: j % 5 === 0 ? 'CANCELLED' : 'COMPLETED',
-    customer_id: `CUSTOMER-${String(j % 1000).padStart(8, '0')}`,
-    order_amount: (j % 1000) / 10,
-    pickup: { latitude: -6.2 + (j % 100) / 1000, longitude: 106.8 + (j % 100) / 1000, name: 'Jakarta Selatan' },
-    driver_id: 9_000_000_000 + j,
-  };
+async function booking(j) {
+  const { bookingFields } = await dist('bench/booking-json.js');
+  return { at: Date.UTC(2026, 0, 1) + j * 10, ...bookingFields(j) };
 }
 
 async function kafkaClient() {
@@ -168,7 +145,7 @@ async function preload(kafka, topic, format) {
   for (let i = 0; i < ROWS; i += 5000) {
     const messages = [];
     for (let j = i; j < Math.min(ROWS, i + 5000); j++) {
-      const value = encode(booking(j));
+      const value = encode(await booking(j));
       bytes += value.length;
       messages.push({ value, partition: j % 2 });
     }
@@ -275,7 +252,7 @@ async function dirkJob({ format, scenario, topic, sinkTopic }) {
   ]);
   const input =
     format === 'json'
-      ? { INPUT_DATATYPE: 'JSON', INPUT_SCHEMA_JSON_SCHEMA: JSON.stringify(JSON_SCHEMA), INPUT_SCHEMA_JSON_EVENT_TIMESTAMP_FIELD_NAME: 'event_timestamp' }
+      ? { INPUT_DATATYPE: 'JSON', INPUT_SCHEMA_JSON_SCHEMA: JSON.stringify((await dist('bench/booking-json.js')).BOOKING_JSON_SCHEMA), INPUT_SCHEMA_JSON_EVENT_TIMESTAMP_FIELD_NAME: 'event_timestamp' }
       : { INPUT_SCHEMA_PROTO_CLASS: 'dirk.examples.BookingLogMessage', INPUT_SCHEMA_EVENT_TIMESTAMP_FIELD_INDEX: '5' };
   const { config } = parseJobConfig({
     FLINK_JOB_ID: `flink-bench-${Date.now()}`,

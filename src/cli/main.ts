@@ -17,6 +17,8 @@ import { explainPreprocessors } from '../processors/transformers/explain.js';
 import { outputColumns, prepareJob, type PreparedJob } from '../job/prepare.js';
 import { explainPostChain } from '../processors/chain.js';
 import { startJob, validateSinkCompatibility } from '../job/stream-manager.js';
+import { runTasks } from './tasks.js';
+import { explainExchange } from '../job/exchange/index.js';
 import { startStencilServer } from '../schema/index.js';
 import { PIPELINE_HELP, pipelineCommand, SERVE_HELP, serveCommand } from './serve-command.js';
 
@@ -37,7 +39,7 @@ Commands:
   explain <job file>      print the logical and physical plans
   init <folder>           write a runnable starter job (file source, window, UDF, test) into <folder>
   test <folder>           run golden test cases (.sql files: input rows, query, expected output); no broker
-  registry serve <dir>    serve .proto files in <dir> as a Stencil-compatible descriptor registry
+  registry serve <dir>    serve .proto files in <dir> as a Stencil-compatible registry (and Confluent's API for Avro)
   serve                   run the control plane: REST API, web UI, supervised jobs
   pipeline up|down|status <file>   manage a pipeline of jobs through 'dirk serve'
 
@@ -98,7 +100,9 @@ Serves a FileDescriptorSet built from the .proto files under <dir> at Stencil's 
   GET /v1beta1/namespaces/<ns>/schemas/<name>/versions/<n>  that version
 Defaults: --host 127.0.0.1 --port 8000 --namespace dirk --name protos.
 Publishing (POST /v1beta1/namespaces/<ns>/schemas/<name>) is off unless DIRK_REGISTRY_PUBLISH_TOKEN is set;
-then a POST needs "Authorization: Bearer <token>". Request bodies are capped at 16 MiB.`,
+then a POST needs "Authorization: Bearer <token>". Request bodies are capped at 16 MiB.
+The same port serves the Confluent Schema Registry API for Avro (subjects, versions, schemas by id,
+compatibility, config; see docs/schemas.md); registering a schema follows the same token rule.`,
 };
 
 /** Set while a command runs, so an error report can quote the SQL and repeat the config warnings. */
@@ -186,7 +190,7 @@ export async function main(argv: string[]): Promise<number> {
     case 'explain': {
       const job = await load(cmd, logger, true);
       job.registry?.close();
-      process.stdout.write(`${explainPreprocessors(job.transformers.preprocessors)}${explainJob(job.plan, { watermarkDelayMs: job.config.watermark.delayMs })}${explainPostChain(job.post)}\n`);
+      process.stdout.write(`${explainPreprocessors(job.transformers.preprocessors)}${explainJob(job.plan, { watermarkDelayMs: job.config.watermark.delayMs })}${explainExchange(job)}${explainPostChain(job.post)}\n`);
       return 0;
     }
     case 'run': {
@@ -195,6 +199,11 @@ export async function main(argv: string[]): Promise<number> {
       const progressMs = progressIntervalMs(options['progress-interval']);
       const jobLogger = logger.child({ job: job.config.jobId });
       const dir = options['checkpoint-dir'];
+      if (job.config.tasks > 1) {
+        job.registry?.close();
+        const ckpt = typeof dir === 'string' ? resolve(dir) : resolve('.dirk', 'checkpoints', job.config.jobId.replace(/[^A-Za-z0-9._-]/g, '_'));
+        return runTasks(job, argv, ckpt, progressMs, jobLogger);
+      }
       const running = await startJob(job, {
         logger: jobLogger,
         checkpointDir: typeof dir === 'string' ? resolve(dir) : defaultCheckpointDir(cmd.positionals[0], job.config.jobId, jobLogger),

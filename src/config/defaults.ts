@@ -92,6 +92,23 @@ export const JOB_KEYS = {
   // ---- Flink
   FLINK_PARALLELISM: key({ type: 'int', min: 1, group: 'Flink', default: 1, description: 'Number of parallel pipeline instances (at least 1).' }),
   FLINK_PARALLELISM_MAX: key({ type: 'int', min: 1, group: 'Flink', default: 50, description: 'Upper bound for parallelism (key-group count for keyed state).' }),
+  DIRK_TASKS: key({
+    type: 'int',
+    min: 0,
+    group: 'Flink',
+    default: 0,
+    description:
+      'Tasks (worker threads) this process runs for the job; 0 = FLINK_PARALLELISM. Each task is a member of the job\'s consumer groups, so Kafka deals the partitions out among the tasks of every process of the job. More than one task needs unbounded Kafka sources only, and turns DIRK_EXCHANGE_ENABLE on.',
+    dagger: 'Dirk only (Dagger runs FLINK_PARALLELISM subtasks on a Flink cluster).',
+  }),
+  DIRK_EXCHANGE_ENABLE: key({
+    type: 'bool',
+    group: 'Flink',
+    default: false,
+    description:
+      'Repartition rows through an internal Kafka topic `<job id>-<operator>-repartition` (keyed by the GROUP BY / PARTITION BY key) before a keyed operator, so several processes or tasks of one job aggregate correctly. Needed whenever more than one process runs the job; on by itself when DIRK_TASKS / FLINK_PARALLELISM > 1.',
+    dagger: 'Dirk only (Flink shuffles by key between subtasks).',
+  }),
   FLINK_WATERMARK_INTERVAL_MS: key({ type: 'int', min: 1, group: 'Flink', default: 10000, description: 'How often watermarks are emitted, in ms.' }),
   FLINK_WATERMARK_DELAY_MS: key({ type: 'int', min: 0, group: 'Flink', default: 10000, description: 'How far the watermark trails the largest event time seen, in ms (allowed out-of-orderness).' }),
   FLINK_WATERMARK_PER_PARTITION_ENABLE: key({ type: 'bool', group: 'Flink', default: false, description: 'Track a watermark per Kafka partition and use the minimum.' }),
@@ -173,7 +190,27 @@ export const JOB_KEYS = {
   SINK_KAFKA_BROKERS: key({ group: 'Kafka sink', required: 'when SINK_TYPE=kafka', description: 'Comma-separated `host:port` list (or a JSON array).' }),
   SINK_KAFKA_TOPIC: key({ group: 'Kafka sink', required: 'when SINK_TYPE=kafka', description: 'Output topic.' }),
   SINK_KAFKA_STREAM: key({ group: 'Kafka sink', description: 'Logical name of the output cluster (metrics only).' }),
-  SINK_KAFKA_DATA_TYPE: key({ type: 'enum', values: ['PROTO', 'JSON'], group: 'Kafka sink', default: 'PROTO', description: '`PROTO` or `JSON`.' }),
+  SINK_KAFKA_DATA_TYPE: key({
+    type: 'enum',
+    values: ['PROTO', 'JSON', 'AVRO'],
+    group: 'Kafka sink',
+    default: 'PROTO',
+    description: '`PROTO`, `JSON` or `AVRO` (Confluent wire format; the schema id from SCHEMA_REGISTRY_CONFLUENT_URL; append-only results).',
+    dagger: 'AVRO is Dirk only.',
+  }),
+  SINK_KAFKA_AVRO_SUBJECT: key({
+    group: 'Kafka sink',
+    description: 'Registry subject of the output schema when SINK_KAFKA_DATA_TYPE=AVRO; default `<SINK_KAFKA_TOPIC>-value` (Confluent\'s TopicNameStrategy).',
+    dagger: 'Dirk only; Flink\'s `avro-confluent.subject`.',
+  }),
+  SINK_KAFKA_AVRO_AUTO_REGISTER: key({
+    type: 'bool',
+    group: 'Kafka sink',
+    default: true,
+    description:
+      'true: derive a record schema from the result columns (every column nullable; TIMESTAMP as timestamp-millis, DECIMAL as bytes decimal) and register it under the subject at start (an equal schema keeps its id; an incompatible one is refused by the registry). false: write with the subject\'s latest version, columns matched to fields by name.',
+    dagger: 'Dirk only; the Confluent serializer\'s `auto.register.schemas`.',
+  }),
   SINK_KAFKA_PROTO_MESSAGE: key({ group: 'Kafka sink', required: 'when SINK_KAFKA_DATA_TYPE=PROTO', description: 'Full name of the output value message; columns are matched to fields by name.' }),
   SINK_KAFKA_PROTO_KEY: key({ group: 'Kafka sink', description: 'Full name of the key message; absent = records have no key.' }),
   SINK_KAFKA_JSON_SCHEMA: key({
@@ -276,6 +313,18 @@ export const JOB_KEYS = {
   SCHEMA_REGISTRY_STENCIL_CACHE_TTL_MS: key({ type: 'int', min: 1, group: 'Schema registry', default: 900000, description: 'Descriptor cache lifetime, in ms.', dagger: 'Code default 900000 (the docs say 7200000).' }),
   SCHEMA_REGISTRY_STENCIL_REFRESH_STRATEGY: key({ type: 'enum', values: ['LONG_POLLING', 'VERSION_BASED_REFRESH'], group: 'Schema registry', default: 'LONG_POLLING', description: '`LONG_POLLING` (refresh per TTL) or `VERSION_BASED_REFRESH` (per Stencil version; needs an unversioned URL).' }),
   SCHEMA_REGISTRY_STENCIL_FETCH_BACKOFF_MIN_MS: key({ type: 'int', min: 0, group: 'Schema registry', default: 60000, description: 'First retry backoff, in ms.', dagger: 'Code default 60000 (the docs say 5000).' }),
+  SCHEMA_REGISTRY_CONFLUENT_URL: key({
+    group: 'Schema registry',
+    required: 'when a stream or the sink uses AVRO',
+    description: 'Base URL of a Confluent-compatible schema registry (Avro schemas by id and subject; `dirk registry serve` serves this API too).',
+    dagger: 'Dirk only; Flink\'s `avro-confluent.url`.',
+  }),
+  SCHEMA_REGISTRY_CONFLUENT_BEARER_AUTH_TOKEN: key({
+    type: 'text',
+    group: 'Schema registry',
+    description: 'Sent as `Authorization: Bearer <token>` to the Confluent registry (a `dirk registry serve` started with DIRK_REGISTRY_PUBLISH_TOKEN needs it to register schemas).',
+    dagger: 'Dirk only; Flink\'s `avro-confluent.bearer-auth.token`.',
+  }),
   SCHEMA_REGISTRY_STENCIL_FETCH_RETRIES: key({ type: 'int', min: 0, group: 'Schema registry', default: 4, description: 'Fetch retries before failing.' }),
   SCHEMA_PROTO_DIRS: key({
     type: 'list',
@@ -340,10 +389,16 @@ export const JOB_KEYS = {
     type: 'bool',
     group: 'UDF',
     default: false,
-    description: 'Must be false: Python UDFs are not supported.',
-    dagger: 'true is an error in Dirk (write functions in JavaScript/TypeScript in UDF_FOLDERS).',
+    description: 'Register the Python scalar UDFs of PYTHON_UDF_CONFIG (each `x.py` defines function `x`, callable as `X`); they run in python3 worker processes (docs/udfs.md).',
+    dagger: 'Local files only (no gs://, oss://, cosn://); PyFlink\'s scalar `udf` API through a bundled shim, no pandas / table / aggregate UDFs.',
   }),
-  PYTHON_UDF_CONFIG: key({ group: 'UDF', description: 'Ignored (with a warning), since Python UDFs are not supported.' }),
+  PYTHON_UDF_CONFIG: key({
+    group: 'UDF',
+    required: 'when PYTHON_UDF_ENABLE=true',
+    description:
+      'JSON object: `PYTHON_FILES` (comma-separated .py files or .zip archives, required), `PYTHON_REQUIREMENTS` (a requirements file; its packages must already be installed, checked at start), `PYTHON_ARCHIVES` (refused), `PYTHON_FN_EXECUTION_ARROW_BATCH_SIZE` (rows per call to a worker, default 10000), `PYTHON_FN_EXECUTION_BUNDLE_SIZE` / `_BUNDLE_TIME` (accepted, no effect).',
+    dagger: 'Dirk adds `PYTHON_WORKERS` (python3 processes, default 2).',
+  }),
 
   // ---- Telemetry
   METRIC_TELEMETRY_ENABLE: key({ type: 'bool', group: 'Telemetry', default: true, description: 'Serve Prometheus metrics.', dagger: 'Dagger reports to StatsD; Dirk serves a Prometheus /metrics endpoint.' }),
@@ -374,7 +429,25 @@ export const STREAM_KEYS = {
     required: true,
     description: 'Table name in SQL; unique across STREAMS (ignoring case). Names other than letters, digits and `_` must be quoted with backticks in the query.',
   }),
-  INPUT_DATATYPE: key({ type: 'enum', values: ['PROTO', 'JSON'], group: 'Stream', default: 'PROTO', description: '`PROTO` or `JSON`.', dagger: 'Dirk also accepts JSON for FILE_SOURCE.' }),
+  INPUT_DATATYPE: key({
+    type: 'enum',
+    values: ['PROTO', 'JSON', 'AVRO'],
+    group: 'Stream',
+    default: 'PROTO',
+    description: '`PROTO`, `JSON` or `AVRO` (Kafka sources: Confluent wire format, schemas from SCHEMA_REGISTRY_CONFLUENT_URL).',
+    dagger: 'Dirk also accepts JSON for FILE_SOURCE; AVRO is Dirk only (Dagger issue #54).',
+  }),
+  INPUT_SCHEMA_AVRO_SUBJECT: key({
+    group: 'Stream',
+    description: 'Registry subject whose latest version is the table\'s schema (the reader schema; records written with earlier versions are resolved to it). Default `<topic>-value` when SOURCE_KAFKA_TOPIC_NAMES is one topic.',
+    dagger: 'Dirk only; Flink\'s `avro-confluent.subject`.',
+  }),
+  INPUT_SCHEMA_AVRO_EVENT_TIMESTAMP_FIELD_NAME: key({
+    group: 'Stream',
+    required: 'when INPUT_DATATYPE=AVRO',
+    description: 'Field that becomes the rowtime: a long timestamp-millis/-micros, an int/long of epoch seconds, or a timestamp string.',
+    dagger: 'Dirk only.',
+  }),
   INPUT_SCHEMA_PROTO_CLASS: key({ group: 'Stream', required: 'when INPUT_DATATYPE=PROTO', description: 'Full name of the input message (`com.example.Booking`).' }),
   INPUT_SCHEMA_EVENT_TIMESTAMP_FIELD_INDEX: key({ group: 'Stream', required: 'when INPUT_DATATYPE=PROTO', description: 'Field *number* of the google.protobuf.Timestamp field that becomes the rowtime.' }),
   INPUT_SCHEMA_JSON_SCHEMA: key({ group: 'Stream', required: 'when INPUT_DATATYPE=JSON', description: 'JSON Schema of the records (a string holding JSON, or an object).' }),
@@ -382,8 +455,9 @@ export const STREAM_KEYS = {
   SOURCE_DETAILS: key({
     group: 'Stream',
     default: '[{"SOURCE_TYPE":"UNBOUNDED","SOURCE_NAME":"KAFKA_CONSUMER"}]',
-    description: 'Exactly one `{"SOURCE_TYPE", "SOURCE_NAME"}`. Names: KAFKA_SOURCE, KAFKA_CONSUMER (UNBOUNDED); PARQUET_SOURCE, FILE_SOURCE, DATAGEN_SOURCE (BOUNDED).',
-    dagger: 'FILE_SOURCE and DATAGEN_SOURCE are Dirk only.',
+    description:
+      'One `{"SOURCE_TYPE", "SOURCE_NAME"}`. Names: KAFKA_SOURCE, KAFKA_CONSUMER, POSTGRES_CDC_SOURCE (UNBOUNDED); PARQUET_SOURCE, FILE_SOURCE, DATAGEN_SOURCE (BOUNDED). Two entries make a hybrid source: a BOUNDED PARQUET_SOURCE or FILE_SOURCE read first, then an UNBOUNDED KAFKA_SOURCE / KAFKA_CONSUMER from the offsets of the bounded part\'s last event time (docs/connectors.md).',
+    dagger: 'FILE_SOURCE and DATAGEN_SOURCE are Dirk only; Dagger takes one entry (two is its open issue #110).',
   }),
   SOURCE_KAFKA_TOPIC_NAMES: key({
     group: 'Kafka source',
@@ -434,6 +508,23 @@ export const STREAM_KEYS = {
     group: 'File source',
     description: '`JSONL` (JSON streams; the default for them), `PROTO_JSONL` (one proto message per line in protobuf JSON form; the default for PROTO streams) or `PROTO_DELIMITED` (length-delimited binary).',
     dagger: 'Dirk only.',
+  }),
+  SOURCE_POSTGRES_CDC_HOST: key({ type: 'string', group: 'PostgreSQL CDC source', default: '127.0.0.1', description: 'PostgreSQL host (the server needs `wal_level=logical`).', dagger: 'Dirk only (Dagger issue #55); Flink CDC\'s `hostname`.' }),
+  SOURCE_POSTGRES_CDC_PORT: key({ type: 'int', min: 1, max: 65535, group: 'PostgreSQL CDC source', default: 5432, description: 'PostgreSQL port.', dagger: 'Dirk only.' }),
+  SOURCE_POSTGRES_CDC_USER: key({ type: 'string', group: 'PostgreSQL CDC source', default: 'postgres', description: 'A user with the REPLICATION attribute (or superuser) that may read the table.', dagger: 'Dirk only.' }),
+  SOURCE_POSTGRES_CDC_PASSWORD: key({ type: 'text', group: 'PostgreSQL CDC source', description: 'Its password (absent: none, or PGPASSWORD).', dagger: 'Dirk only.' }),
+  SOURCE_POSTGRES_CDC_DATABASE: key({ type: 'string', group: 'PostgreSQL CDC source', required: 'for POSTGRES_CDC_SOURCE', description: 'Database of the table.', dagger: 'Dirk only.' }),
+  SOURCE_POSTGRES_CDC_SCHEMA: key({ type: 'string', group: 'PostgreSQL CDC source', default: 'public', description: 'Schema of the table.', dagger: 'Dirk only.' }),
+  SOURCE_POSTGRES_CDC_TABLE: key({ type: 'string', group: 'PostgreSQL CDC source', required: 'for POSTGRES_CDC_SOURCE', description: 'The table whose changes are read; it needs `REPLICA IDENTITY FULL` (updates and deletes then carry the old row).', dagger: 'Dirk only.' }),
+  SOURCE_POSTGRES_CDC_SLOT_NAME: key({ type: 'string', group: 'PostgreSQL CDC source', description: 'Logical replication slot (pgoutput) the source owns; default `dirk_<schema>_<table>`.', dagger: 'Dirk only; Flink CDC\'s `slot.name`.' }),
+  SOURCE_POSTGRES_CDC_PUBLICATION_NAME: key({ type: 'string', group: 'PostgreSQL CDC source', description: 'Publication of the table (created when missing); default `<slot>_pub`.', dagger: 'Dirk only.' }),
+  SOURCE_POSTGRES_CDC_STARTUP_MODE: key({
+    type: 'enum',
+    values: ['INITIAL', 'LATEST_OFFSET'],
+    group: 'PostgreSQL CDC source',
+    default: 'INITIAL',
+    description: 'Without a checkpoint: `INITIAL` reads the table\'s rows (a snapshot consistent with the slot) as inserts, then its changes; `LATEST_OFFSET` only changes from now on. With a checkpoint, changes after its LSN.',
+    dagger: 'Dirk only; Flink CDC\'s `scan.startup.mode`.',
   }),
   SOURCE_DATAGEN_ROWS: key({ type: 'int', min: 0, group: 'Datagen source', default: 1000, description: 'Rows to generate from the schema.', dagger: 'Dirk only.' }),
   SOURCE_DATAGEN_RATE_PER_SECOND: key({ group: 'Datagen source', description: 'Rows per second; absent = as fast as possible.', dagger: 'Dirk only.' }),

@@ -15,6 +15,7 @@ import type {
   ParseOptions,
   ParsedJobConfig,
   ProcessorsConfig,
+  PythonUdfConfig,
   SchemaRegistryConfig,
   UdfConfig,
 } from './types.js';
@@ -57,7 +58,11 @@ export function parseJobConfig(raw: unknown, opts: ParseOptions = {}): ParsedJob
     s.error('FLINK_PARALLELISM', `an integer <= FLINK_PARALLELISM_MAX (${parallelismMax})`, s.get('FLINK_PARALLELISM'));
   }
 
-  const sinks = parseSinks(s);
+  const schemaRegistry = readSchemaRegistry(s, baseDir);
+  // An Avro sink carries the job's Confluent registry in its slice (the connector sees only its slice).
+  const sinks = parseSinks(s).map((k) =>
+    k.type === 'kafka' && k.avro && schemaRegistry.confluent ? { ...k, avro: { ...k.avro, registry: schemaRegistry.confluent } } : k,
+  );
   const config: JobConfig = {
     jobId,
     sqlQuery,
@@ -70,6 +75,8 @@ export function parseJobConfig(raw: unknown, opts: ParseOptions = {}): ParsedJob
     },
     parallelism,
     parallelismMax,
+    tasks: readJobKey(s, 'DIRK_TASKS') || parallelism,
+    exchange: readJobKey(s, 'DIRK_EXCHANGE_ENABLE') || (readJobKey(s, 'DIRK_TASKS') || parallelism) > 1,
     checkpoint: {
       intervalMs: readJobKey(s, 'FLINK_CHECKPOINT_INTERVAL_MS'),
       timeoutMs: readJobKey(s, 'FLINK_CHECKPOINT_TIMEOUT_MS'),
@@ -86,7 +93,7 @@ export function parseJobConfig(raw: unknown, opts: ParseOptions = {}): ParsedJob
     streams,
     sink: sinks[0]!,
     sinks,
-    schemaRegistry: readSchemaRegistry(s, baseDir),
+    schemaRegistry,
     processors: readProcessors(s, jobId, baseDir),
     udf: readUdf(s, baseDir),
     metrics: readMetrics(s),
@@ -125,7 +132,11 @@ function readSchemaRegistry(s: Section, baseDir: string): SchemaRegistryConfig {
     s.error('SCHEMA_REGISTRY_STENCIL_URLS', 'at least one URL (required when SCHEMA_REGISTRY_STENCIL_ENABLE=true)', s.get('SCHEMA_REGISTRY_STENCIL_URLS'));
   }
   const protoDirs = readJobKey(s, 'SCHEMA_PROTO_DIRS').map((p) => resolvePath(baseDir, p));
+  const confluentUrl = s.optional('SCHEMA_REGISTRY_CONFLUENT_URL');
+  if (confluentUrl !== undefined && !/^https?:\/\/\S+$/i.test(confluentUrl)) s.error('SCHEMA_REGISTRY_CONFLUENT_URL', 'an http(s) URL', confluentUrl);
+  const confluentToken = s.has('SCHEMA_REGISTRY_CONFLUENT_BEARER_AUTH_TOKEN') ? readJobKey(s, 'SCHEMA_REGISTRY_CONFLUENT_BEARER_AUTH_TOKEN') : undefined;
   return {
+    ...(confluentUrl !== undefined ? { confluent: { url: confluentUrl, ...(confluentToken ? { token: confluentToken } : {}) } } : {}),
     enabled,
     urls,
     fetchTimeoutMs: readJobKey(s, 'SCHEMA_REGISTRY_STENCIL_FETCH_TIMEOUT_MS'),
@@ -231,7 +242,8 @@ function readUdf(s: Section, baseDir: string): UdfConfig {
   const settings: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(s.values)) if (k.startsWith('UDF_')) settings[k] = v;
   const errorPolicy = readJobKey(s, 'UDF_ERROR_POLICY');
-  return { folders, watch, errorPolicy, dart, settings };
+  const python = readPythonUdf(s, baseDir);
+  return { folders, watch, errorPolicy, dart, settings, ...(python ? { python } : {}) };
 }
 
 function readMetrics(s: Section): MetricsConfig {
@@ -259,11 +271,40 @@ function compatibilityChecks(s: Section): void {
   if (builder !== undefined && builder !== D.JOB_BUILDER_FQCN.default) {
     s.issues.warn(`JOB_BUILDER_FQCN (${builder}) is ignored: Dirk has one job builder`);
   }
-  if (readJobKey(s, 'PYTHON_UDF_ENABLE')) {
-    s.error('PYTHON_UDF_ENABLE', 'false', s.get('PYTHON_UDF_ENABLE'), 'Python UDFs are not supported in Dirk; write the functions in JavaScript or TypeScript and list their folder in UDF_FOLDERS');
-  } else if (s.has('PYTHON_UDF_CONFIG')) {
-    s.issues.warn('PYTHON_UDF_CONFIG is ignored: Python UDFs are not supported in Dirk');
+  if (!readJobKey(s, 'PYTHON_UDF_ENABLE') && s.has('PYTHON_UDF_CONFIG')) {
+    s.issues.warn('PYTHON_UDF_CONFIG is ignored: PYTHON_UDF_ENABLE is false');
   }
+}
+
+/** PYTHON_UDF_ENABLE / PYTHON_UDF_CONFIG (Dagger's Python UDF jobs). */
+function readPythonUdf(s: Section, baseDir: string): PythonUdfConfig | undefined {
+  if (!readJobKey(s, 'PYTHON_UDF_ENABLE')) return undefined;
+  const KEY = 'PYTHON_UDF_CONFIG';
+  const v = s.json(KEY, 'a JSON object with PYTHON_FILES');
+  if (!isPlainObject(v)) {
+    s.error(KEY, 'a JSON object with PYTHON_FILES (required when PYTHON_UDF_ENABLE=true)', v);
+    return undefined;
+  }
+  const c = new Section(v, KEY, s.issues);
+  const files = (c.list('PYTHON_FILES') ?? []).map((f) => f.trim()).filter((f) => f);
+  if (files.length === 0) c.error('PYTHON_FILES', 'comma-separated .py or .zip files', c.get('PYTHON_FILES'));
+  for (const f of files) {
+    if (/^[a-z0-9]+:\/\//i.test(f)) c.error('PYTHON_FILES', 'local .py or .zip files (Dirk does not fetch gs://, oss:// or cosn:// files)', f);
+    else if (!/\.(py|zip)$/i.test(f)) c.error('PYTHON_FILES', 'files ending in .py or .zip', f);
+  }
+  if (c.has('PYTHON_ARCHIVES')) c.error('PYTHON_ARCHIVES', 'absent (archives are not unpacked by Dirk; install what they hold)', c.get('PYTHON_ARCHIVES'));
+  const requirements = c.optional('PYTHON_REQUIREMENTS');
+  const batchSize = c.int('PYTHON_FN_EXECUTION_ARROW_BATCH_SIZE', 10000, { min: 1 });
+  c.int('PYTHON_FN_EXECUTION_BUNDLE_SIZE', 100000, { min: 1 });
+  c.int('PYTHON_FN_EXECUTION_BUNDLE_TIME', 1000, { min: 0 });
+  const workers = c.int('PYTHON_WORKERS', 2, { min: 1, max: 64 });
+  for (const k of c.unusedKeys()) c.error(k, 'one of PYTHON_FILES, PYTHON_REQUIREMENTS, PYTHON_FN_EXECUTION_ARROW_BATCH_SIZE, PYTHON_FN_EXECUTION_BUNDLE_SIZE, PYTHON_FN_EXECUTION_BUNDLE_TIME, PYTHON_WORKERS', v[k]);
+  return {
+    files: files.map((f) => resolvePath(baseDir, f)),
+    ...(requirements ? { requirements: resolvePath(baseDir, requirements) } : {}),
+    batchSize,
+    workers,
+  };
 }
 
 function warnUnknownKeys(s: Section): void {

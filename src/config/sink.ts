@@ -103,6 +103,12 @@ function kafkaSink(s: Section): KafkaSinkConfig {
     out.protoMessage = s.required('SINK_KAFKA_PROTO_MESSAGE', 'a proto message full name', 'required when SINK_KAFKA_DATA_TYPE=PROTO');
     const key = s.optional('SINK_KAFKA_PROTO_KEY');
     if (key !== undefined) out.protoKey = key;
+  } else if (dataType === 'AVRO') {
+    const topic = typeof s.get('SINK_KAFKA_TOPIC') === 'string' ? String(s.get('SINK_KAFKA_TOPIC')).trim() : '';
+    out.avro = {
+      subject: s.optional('SINK_KAFKA_AVRO_SUBJECT') ?? `${topic}-value`,
+      autoRegister: readJobKey(s, 'SINK_KAFKA_AVRO_AUTO_REGISTER'),
+    };
   } else {
     out.jsonChangelog = s.oneOf('SINK_KAFKA_JSON_CHANGELOG', ['UPSERT', 'DEBEZIUM'] as const, D.SINK_KAFKA_JSON_CHANGELOG.default as 'UPSERT' | 'DEBEZIUM');
     const raw = s.get('SINK_KAFKA_JSON_SCHEMA');

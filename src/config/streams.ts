@@ -16,6 +16,7 @@ import type {
   KafkaSourceConfig,
   LateRecordPolicy,
   ParquetSourceConfig,
+  PostgresCdcSourceConfig,
   SaslConfig,
   SourceName,
   SourceType,
@@ -28,7 +29,7 @@ import { kafkaPropertyName, resolvePath } from './util.js';
 
 const D = STREAM_KEYS;
 const CONSUMER = 'SOURCE_KAFKA_CONSUMER_CONFIG_';
-const SOURCE_NAMES: readonly SourceName[] = ['KAFKA_SOURCE', 'KAFKA_CONSUMER', 'PARQUET_SOURCE', 'FILE_SOURCE', 'DATAGEN_SOURCE'];
+const SOURCE_NAMES: readonly SourceName[] = ['KAFKA_SOURCE', 'KAFKA_CONSUMER', 'PARQUET_SOURCE', 'FILE_SOURCE', 'DATAGEN_SOURCE', 'POSTGRES_CDC_SOURCE'];
 const SOURCE_TYPES: readonly SourceType[] = ['BOUNDED', 'UNBOUNDED'];
 /** Which SOURCE_TYPE each source can run as (Dagger builds Kafka only unbounded, Parquet only bounded). */
 const SOURCE_KIND: Record<SourceName, SourceType> = {
@@ -37,6 +38,7 @@ const SOURCE_KIND: Record<SourceName, SourceType> = {
   PARQUET_SOURCE: 'BOUNDED',
   FILE_SOURCE: 'BOUNDED',
   DATAGEN_SOURCE: 'BOUNDED',
+  POSTGRES_CDC_SOURCE: 'UNBOUNDED',
 };
 const SSL_PROTOCOLS = ['TLS', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3', 'SSL', 'SSLv2', 'SSLv3'] as const;
 const STORE_TYPES: readonly StoreType[] = ['JKS', 'PKCS12', 'PEM'];
@@ -96,18 +98,42 @@ function parseStream(raw: Record<string, unknown>, index: number, ctx: StreamCon
   const table = s.required('INPUT_SCHEMA_TABLE', 'a table name');
   if (table && /[`\s]/.test(table)) s.error('INPUT_SCHEMA_TABLE', 'a table name without backticks or spaces', table);
 
+  // A wrong INPUT_DATATYPE or SOURCE_DETAILS is reported once: the keys that only its fallback would need
+  // (the proto keys after "JSN", the Kafka keys after an unreadable SOURCE_DETAILS) are not reported as
+  // missing on top of it. For the data type, the keys the stream does have say which one was meant.
+  const errorsBefore = s.issues.errors.length;
   const dataType = readStreamKey(s, 'INPUT_DATATYPE');
+  const dataTypeBad = s.issues.errors.length > errorsBefore;
+  const errorsBeforeSource = s.issues.errors.length;
   const source = parseSourceDetails(s);
+  const sourceBad = s.issues.errors.length > errorsBeforeSource;
+  const meant = !dataTypeBad ? dataType : s.has('INPUT_SCHEMA_PROTO_CLASS') ? 'PROTO' : s.has('INPUT_SCHEMA_JSON_SCHEMA') ? 'JSON' : undefined;
 
   const base: {
     -readonly [K in keyof StreamConfig]?: StreamConfig[K];
   } = { index, table, dataType, source, raw };
 
-  if (dataType === 'PROTO') {
+  if (source.name === 'POSTGRES_CDC_SOURCE') {
+    // The table's columns come from the database's catalog, not from INPUT_SCHEMA_* keys.
+  } else if (meant === undefined) {
+    // neither proto nor JSON keys: nothing to check until the data type is fixed
+  } else if (meant === 'PROTO') {
     base.protoClass = s.required('INPUT_SCHEMA_PROTO_CLASS', 'a proto message full name such as com.example.Booking');
     if (s.has('INPUT_SCHEMA_EVENT_TIMESTAMP_FIELD_INDEX')) {
       base.eventTimestampFieldIndex = s.int('INPUT_SCHEMA_EVENT_TIMESTAMP_FIELD_INDEX', 0, { min: 1 });
     } else s.error('INPUT_SCHEMA_EVENT_TIMESTAMP_FIELD_INDEX', 'the field number of a google.protobuf.Timestamp field', undefined);
+  } else if (dataType === 'AVRO') {
+    if ((source.name !== 'KAFKA_SOURCE' && source.name !== 'KAFKA_CONSUMER') || source.hybrid) {
+      s.error('INPUT_DATATYPE', `PROTO or JSON for ${source.hybrid ?? source.name} (AVRO is read from Kafka, in the Confluent wire format)`, 'AVRO');
+    }
+    const topics = s.get('SOURCE_KAFKA_TOPIC_NAMES');
+    const oneTopic = typeof topics === 'string' && /^[A-Za-z0-9._-]+$/.test(topics.trim()) ? topics.trim() : undefined;
+    const subject = s.optional('INPUT_SCHEMA_AVRO_SUBJECT') ?? (oneTopic ? `${oneTopic}-value` : undefined);
+    if (subject === undefined) {
+      s.error('INPUT_SCHEMA_AVRO_SUBJECT', 'a schema registry subject (the default <topic>-value needs SOURCE_KAFKA_TOPIC_NAMES to be one topic name)', undefined);
+    }
+    const ts = s.required('INPUT_SCHEMA_AVRO_EVENT_TIMESTAMP_FIELD_NAME', 'the name of the event-time field');
+    base.avro = { subject: subject ?? '', eventTimestampFieldName: ts };
   } else {
     const schemaValue = s.get('INPUT_SCHEMA_JSON_SCHEMA');
     const schema = s.json('INPUT_SCHEMA_JSON_SCHEMA', 'a JSON Schema object');
@@ -119,12 +145,14 @@ function parseStream(raw: Record<string, unknown>, index: number, ctx: StreamCon
       base.jsonSchemaObject = schema;
     }
     base.jsonEventTimestampFieldName = s.required('INPUT_SCHEMA_JSON_EVENT_TIMESTAMP_FIELD_NAME', 'the name of the event-time field');
-    if (source.name === 'PARQUET_SOURCE') {
+    if (source.name === 'PARQUET_SOURCE' || source.hybrid === 'PARQUET_SOURCE') {
       s.error('INPUT_DATATYPE', 'PROTO for PARQUET_SOURCE (Parquet rows are decoded with the proto schema)', 'JSON');
     }
   }
 
-  switch (source.name) {
+  if (source.hybrid === 'PARQUET_SOURCE') base.parquet = parseParquet(s, ctx);
+  if (source.hybrid === 'FILE_SOURCE') base.file = parseFile(s, dataType, ctx);
+  switch (sourceBad ? undefined : source.name) {
     case 'KAFKA_SOURCE':
     case 'KAFKA_CONSUMER':
       base.kafka = parseKafka(s, ctx);
@@ -133,10 +161,13 @@ function parseStream(raw: Record<string, unknown>, index: number, ctx: StreamCon
       base.parquet = parseParquet(s, ctx);
       break;
     case 'FILE_SOURCE':
-      base.file = parseFile(s, dataType, ctx);
+      base.file = parseFile(s, meant ?? dataType, ctx);
       break;
     case 'DATAGEN_SOURCE':
       base.datagen = parseDatagen(s);
+      break;
+    case 'POSTGRES_CDC_SOURCE':
+      base.postgresCdc = parsePostgresCdc(s);
       break;
   }
 
@@ -152,23 +183,55 @@ function parseSourceDetails(s: Section): StreamConfig['source'] {
   const fallback = { type: 'UNBOUNDED', name: 'KAFKA_CONSUMER' } as const;
   const v = s.json('SOURCE_DETAILS', 'a one-element array [{"SOURCE_TYPE": ..., "SOURCE_NAME": ...}]');
   if (v === undefined) return fallback;
+  if (Array.isArray(v) && v.length === 2 && v.every(isPlainObject)) return parseHybridDetails(s, v as Record<string, unknown>[]);
   if (!Array.isArray(v) || v.length !== 1 || !isPlainObject(v[0])) {
-    s.error('SOURCE_DETAILS', 'an array of exactly one {"SOURCE_TYPE": ..., "SOURCE_NAME": ...} object', v, 'one source per stream; add another stream to read another source');
+    s.error(
+      'SOURCE_DETAILS',
+      'an array of one {"SOURCE_TYPE": ..., "SOURCE_NAME": ...} object, or two for a hybrid source (a BOUNDED PARQUET_SOURCE or FILE_SOURCE, then an UNBOUNDED KAFKA_SOURCE or KAFKA_CONSUMER)',
+      v,
+      'add another stream to read another source',
+    );
     return fallback;
   }
-  const d = new Section(v[0], s.path('SOURCE_DETAILS[0]'), s.issues);
+  return parseOneSourceDetail(s, v[0], 0);
+}
+
+/**
+ * Two SOURCE_DETAILS entries (Dagger's array shape; its issue #110): a bounded part read first, then Kafka
+ * from the offsets of the bounded part's end time. The stream's source is the Kafka one; `hybrid` names
+ * the bounded part.
+ */
+function parseHybridDetails(s: Section, v: Record<string, unknown>[]): StreamConfig['source'] {
+  const first = parseOneSourceDetail(s, v[0]!, 0);
+  const second = parseOneSourceDetail(s, v[1]!, 1);
+  if (first.name !== 'PARQUET_SOURCE' && first.name !== 'FILE_SOURCE') {
+    s.error('SOURCE_DETAILS[0].SOURCE_NAME', 'PARQUET_SOURCE or FILE_SOURCE (the bounded part of a hybrid source, read first)', first.name);
+  }
+  if (second.name !== 'KAFKA_SOURCE' && second.name !== 'KAFKA_CONSUMER') {
+    s.error('SOURCE_DETAILS[1].SOURCE_NAME', 'KAFKA_SOURCE or KAFKA_CONSUMER (the unbounded part of a hybrid source, read after the bounded one)', second.name);
+  } else if (second.type !== 'UNBOUNDED') {
+    s.error('SOURCE_DETAILS[1].SOURCE_TYPE', 'UNBOUNDED (the Kafka part of a hybrid source)', second.type);
+  }
+  return { type: 'UNBOUNDED', name: second.name, hybrid: first.name as 'PARQUET_SOURCE' | 'FILE_SOURCE' };
+}
+
+function parseOneSourceDetail(s: Section, entry: Record<string, unknown>, i: number): StreamConfig['source'] {
+  const d = new Section(entry, s.path(`SOURCE_DETAILS[${i}]`), s.issues);
   const nameGiven = d.has('SOURCE_NAME');
+  const before = s.issues.errors.length;
   const name = d.oneOf('SOURCE_NAME', SOURCE_NAMES, 'KAFKA_CONSUMER');
+  // A wrong SOURCE_NAME is the one error: SOURCE_TYPE is not checked against its KAFKA_CONSUMER fallback.
+  const nameBad = s.issues.errors.length > before;
   const type = d.has('SOURCE_TYPE') ? d.oneOf('SOURCE_TYPE', SOURCE_TYPES, SOURCE_KIND[name]) : SOURCE_KIND[name];
   if (!nameGiven) d.error('SOURCE_NAME', `one of ${SOURCE_NAMES.join(', ')}`, undefined);
   for (const k of d.unusedKeys()) {
     const guess = closest(k, ['SOURCE_TYPE', 'SOURCE_NAME']);
-    d.error(k, 'only SOURCE_TYPE and SOURCE_NAME', v[0][k], guess ? `did you mean ${guess}?` : undefined);
+    d.error(k, 'only SOURCE_TYPE and SOURCE_NAME', entry[k], guess ? `did you mean ${guess}?` : undefined);
   }
   // Beyond Dagger: KAFKA_SOURCE may also run BOUNDED (read up to the end offsets seen at start, then end),
   // as Flink's KafkaSource can; handy for backfills and benchmarks.
   const boundedKafka = name === 'KAFKA_SOURCE' && type === 'BOUNDED';
-  if (type !== SOURCE_KIND[name] && !boundedKafka) {
+  if (type !== SOURCE_KIND[name] && !boundedKafka && !nameBad) {
     d.error('SOURCE_TYPE', `${SOURCE_KIND[name]} for ${name}${name === 'KAFKA_CONSUMER' ? ' (use KAFKA_SOURCE for a BOUNDED Kafka read)' : ''}`, type);
   }
   return { type: boundedKafka ? 'BOUNDED' : SOURCE_KIND[name], name };
@@ -361,6 +424,28 @@ function parseFile(s: Section, dataType: DataType, ctx: StreamContext): FileSour
     }
   }
   return { path: path ? resolvePath(ctx.baseDir, path) : '', format };
+}
+
+function parsePostgresCdc(s: Section): PostgresCdcSourceConfig {
+  const schema = readStreamKey(s, 'SOURCE_POSTGRES_CDC_SCHEMA');
+  const table = s.required('SOURCE_POSTGRES_CDC_TABLE', 'the table whose changes are read');
+  const slotName = s.optional('SOURCE_POSTGRES_CDC_SLOT_NAME') ?? `dirk_${schema}_${table}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+  if (!/^[a-z0-9_]{1,63}$/.test(slotName)) s.error('SOURCE_POSTGRES_CDC_SLOT_NAME', 'lower-case letters, digits and _ (at most 63)', slotName);
+  const publicationName = s.optional('SOURCE_POSTGRES_CDC_PUBLICATION_NAME') ?? `${slotName}_pub`;
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(publicationName)) s.error('SOURCE_POSTGRES_CDC_PUBLICATION_NAME', 'letters, digits and _ (at most 63)', publicationName);
+  const password = s.has('SOURCE_POSTGRES_CDC_PASSWORD') ? readStreamKey(s, 'SOURCE_POSTGRES_CDC_PASSWORD') : undefined;
+  return {
+    host: readStreamKey(s, 'SOURCE_POSTGRES_CDC_HOST'),
+    port: readStreamKey(s, 'SOURCE_POSTGRES_CDC_PORT'),
+    user: readStreamKey(s, 'SOURCE_POSTGRES_CDC_USER'),
+    ...(password ? { password } : {}),
+    database: s.required('SOURCE_POSTGRES_CDC_DATABASE', 'a database name'),
+    schema,
+    table,
+    slotName,
+    publicationName,
+    startupMode: readStreamKey(s, 'SOURCE_POSTGRES_CDC_STARTUP_MODE'),
+  };
 }
 
 function parseDatagen(s: Section): DatagenSourceConfig {

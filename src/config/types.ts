@@ -4,7 +4,7 @@
  * Relative file paths are already resolved to absolute ones (see `ParseOptions.baseDir`).
  */
 
-export type DataType = 'PROTO' | 'JSON';
+export type DataType = 'PROTO' | 'JSON' | 'AVRO';
 
 export interface WatermarkConfig {
   /** FLINK_WATERMARK_DELAY_MS: how far the watermark trails the largest event time seen. */
@@ -102,7 +102,21 @@ export interface DatagenSourceConfig {
   readonly seed: number;
 }
 
-export type SourceName = 'KAFKA_SOURCE' | 'KAFKA_CONSUMER' | 'PARQUET_SOURCE' | 'FILE_SOURCE' | 'DATAGEN_SOURCE';
+export type SourceName = 'KAFKA_SOURCE' | 'KAFKA_CONSUMER' | 'PARQUET_SOURCE' | 'FILE_SOURCE' | 'DATAGEN_SOURCE' | 'POSTGRES_CDC_SOURCE';
+
+/** POSTGRES_CDC_SOURCE: one table's changes through logical replication (pgoutput). */
+export interface PostgresCdcSourceConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly password?: string;
+  readonly database: string;
+  readonly schema: string;
+  readonly table: string;
+  readonly slotName: string;
+  readonly publicationName: string;
+  readonly startupMode: 'INITIAL' | 'LATEST_OFFSET';
+}
 export type SourceType = 'BOUNDED' | 'UNBOUNDED';
 
 export interface BadRecordPolicy {
@@ -129,11 +143,18 @@ export interface StreamConfig {
   readonly jsonSchema?: string;
   readonly jsonSchemaObject?: unknown;
   readonly jsonEventTimestampFieldName?: string;
-  readonly source: { readonly type: SourceType; readonly name: SourceName };
+  /** INPUT_DATATYPE=AVRO: the registry subject of the reader schema and the rowtime field. */
+  readonly avro?: { readonly subject: string; readonly eventTimestampFieldName: string };
+  /**
+   * `hybrid`: SOURCE_DETAILS had two entries; this bounded source is read first, then `name` (Kafka) from
+   * the offsets of the bounded part's end time.
+   */
+  readonly source: { readonly type: SourceType; readonly name: SourceName; readonly hybrid?: 'PARQUET_SOURCE' | 'FILE_SOURCE' };
   readonly kafka?: KafkaSourceConfig;
   readonly parquet?: ParquetSourceConfig;
   readonly file?: FileSourceConfig;
   readonly datagen?: DatagenSourceConfig;
+  readonly postgresCdc?: PostgresCdcSourceConfig;
   readonly badRecordPolicy: BadRecordPolicy;
   readonly lateRecords: LateRecordPolicy;
   /** The stream's keys exactly as written. */
@@ -155,6 +176,8 @@ export interface KafkaSinkConfig {
   readonly jsonSchema?: string;
   /** SINK_KAFKA_JSON_CHANGELOG: how an updating result is written as JSON (upserts or debezium-json records). */
   readonly jsonChangelog?: 'UPSERT' | 'DEBEZIUM';
+  /** SINK_KAFKA_DATA_TYPE=AVRO: SINK_KAFKA_AVRO_SUBJECT and SINK_KAFKA_AVRO_AUTO_REGISTER. */
+  readonly avro?: { readonly subject: string; readonly autoRegister: boolean; readonly registry?: { readonly url: string; readonly token?: string } };
   readonly largeMessage: boolean;
   readonly lingerMs: number;
   /** SINK_KAFKA_DELIVERY_GUARANTEE (Dirk): AT_LEAST_ONCE as Dagger, or EXACTLY_ONCE with Kafka transactions. */
@@ -237,6 +260,8 @@ export interface SchemaRegistryConfig {
   readonly refreshStrategy: 'LONG_POLLING' | 'VERSION_BASED_REFRESH';
   readonly fetchBackoffMinMs: number;
   readonly fetchRetries: number;
+  /** SCHEMA_REGISTRY_CONFLUENT_URL / _BEARER_AUTH_TOKEN: the Avro schema registry, when set. */
+  readonly confluent?: { readonly url: string; readonly token?: string };
   /** SCHEMA_PROTO_DIRS (Dirk): folders of .proto files used when the registry is off; absolute paths. */
   readonly protoDirs: readonly string[];
 }
@@ -284,6 +309,19 @@ export interface UdfConfig {
   readonly dart: DartConfig;
   /** Every top-level UDF_* key as written, for user functions that read their own settings. */
   readonly settings: Readonly<Record<string, unknown>>;
+  /** PYTHON_UDF_ENABLE=true: PYTHON_UDF_CONFIG. */
+  readonly python?: PythonUdfConfig;
+}
+
+export interface PythonUdfConfig {
+  /** PYTHON_FILES: .py files and .zip archives, absolute paths. */
+  readonly files: readonly string[];
+  /** PYTHON_REQUIREMENTS: a requirements file whose packages must be importable. */
+  readonly requirements?: string;
+  /** PYTHON_FN_EXECUTION_ARROW_BATCH_SIZE: rows per request to a worker. */
+  readonly batchSize: number;
+  /** PYTHON_WORKERS (Dirk): python3 worker processes. */
+  readonly workers: number;
 }
 
 export interface MetricsConfig {
@@ -306,6 +344,10 @@ export interface JobConfig {
   readonly watermark: WatermarkConfig;
   readonly parallelism: number;
   readonly parallelismMax: number;
+  /** Tasks (worker threads) of this process: DIRK_TASKS, or FLINK_PARALLELISM when it is 0. */
+  readonly tasks: number;
+  /** DIRK_EXCHANGE_ENABLE, or more than one task: keyed operators read through a repartition topic. */
+  readonly exchange: boolean;
   readonly checkpoint: CheckpointConfig;
   readonly restart: RestartConfig;
   readonly retentionIdleStateMinutes: number;

@@ -11,13 +11,16 @@ import { kafkaSink, kafkaSource } from './kafka/index.js';
 import { logSink } from './log/index.js';
 import { parquetSource } from './parquet/index.js';
 import { httpSink } from './http/index.js';
+import { hybridSource } from './hybrid/index.js';
+import { postgresCdcSource } from './postgres-cdc/index.js';
 import type { BoundSink, BoundSource, RegisteredSink, RegisteredSource } from './connector.js';
 
-export const SOURCE_CONNECTORS: readonly RegisteredSource[] = [kafkaSource, parquetSource, fileSource, datagenSource];
+export const SOURCE_CONNECTORS: readonly RegisteredSource[] = [kafkaSource, parquetSource, fileSource, datagenSource, postgresCdcSource];
 export const SINK_CONNECTORS: readonly RegisteredSink[] = [kafkaSink, influxSink, httpSink, logSink];
 
 /** The source connector of a stream, bound to its config slice; a user error for a source Dirk lacks. */
 export function sourceFor(stream: StreamConfig): BoundSource {
+  if (stream.source.hybrid) return hybridSource.bind(stream);
   const name = stream.source.name;
   const connector = SOURCE_CONNECTORS.find((c) => c.name === name || c.aliases.includes(name));
   if (!connector) {

@@ -1,5 +1,5 @@
 import type { Logger } from './logger.js';
-import type { DataMessage, Field, Row } from './types.js';
+import type { DataMessage, Field, Row, RowKind } from './types.js';
 
 /**
  * Contracts between the job and its connectors. Connectors import only core and schema; the job wires them
@@ -54,6 +54,8 @@ export interface SourceBatch {
   readonly split: string;
   /** Each row's position in its split (Kafka: the record offset), parallel to `rows`; names a failing record. */
   readonly offsets?: readonly string[];
+  /** A changelog source (CDC): each row's kind (+I, -U, +U, -D), parallel to `rows`; absent = all inserts. */
+  readonly rowKinds?: RowKind[];
   /**
    * Called by the job once the batch is processed, inside the same critical section, so the source's
    * positions move together with the state the batch changed (a checkpoint never sees one without the other).
@@ -148,6 +150,12 @@ export interface Sink {
    * this grows past a bound (backpressure); one that does not is flushed after every batch.
    */
   pending?(): number;
+  /**
+   * Called after every batch that did not flush the whole output (so only with `pending`): flushes the part
+   * that is due per batch. The SINKS fan-out uses it to flush its members without a backlog (log, InfluxDB)
+   * after each batch while the others (Kafka, HTTP) wait for a checkpoint or their backlog bound.
+   */
+  afterBatch?(): Promise<void>;
   close(): Promise<void>;
 }
 

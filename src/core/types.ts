@@ -121,4 +121,8 @@ export interface TableSchema {
   readonly columns: readonly Field[];
   /** Position of the event-time attribute in `columns`, if the table has one. */
   readonly rowtimeIndex: number | undefined;
+  /** The table is a changelog (a CDC source's rows carry +I/-U/+U/-D kinds); scans of it are updating. */
+  readonly changelog?: boolean;
+  /** Column positions of the table's primary key, when known (the upsert key of a changelog table). */
+  readonly primaryKey?: readonly number[];
 }

@@ -46,6 +46,8 @@ export interface CheckpointCoordinatorOptions {
    * commits it; restore picks the checkpoint whose transaction committed.
    */
   readonly transactions?: SinkTransactions | undefined;
+  /** Told about every completed checkpoint (history, checkpoint and state size metrics). */
+  readonly observe?: ((done: { readonly checkpoint: Checkpoint; readonly durationMs: number }) => void) | undefined;
   /** Named in the "taken for a different query" warning. */
   readonly checkpointDir: string;
   /** Identifies the query; a checkpoint of another query is not restored. */
@@ -69,6 +71,8 @@ export interface CheckpointCoordinatorOptions {
     snapshot(): Pick<Checkpoint, 'preprocessors' | 'postprocessors'>;
     restore(c: Checkpoint): void;
   };
+  /** After the checkpoint file is saved and before positions are committed (scale-out: the changelog topic). */
+  readonly beforeCommit?: ((c: Checkpoint) => Promise<void>) | undefined;
   readonly tolerableFailures: number;
   readonly metrics: CheckpointMetrics;
   readonly logger: Logger;
@@ -226,6 +230,7 @@ export class CheckpointCoordinator {
     const complete = async (): Promise<void> => {
       try {
         await pending?.write();
+        await o.beforeCommit?.(c);
         if (o.transactions) {
           await this.commitTransaction(c, o.transactions);
         } else {
@@ -236,7 +241,13 @@ export class CheckpointCoordinator {
         this.lastCompleted = c.id;
         this.consecutiveFailures = 0;
         o.metrics.completed.inc();
-        o.metrics.durationSeconds.observe((now() - started) / 1000);
+        const durationMs = now() - started;
+        o.metrics.durationSeconds.observe(durationMs / 1000);
+        try {
+          o.observe?.({ checkpoint: c, durationMs });
+        } catch (e) {
+          o.logger.warn(`checkpoint ${c.id} complete, but recording its history and size failed: ${(e as Error).message}`);
+        }
         o.logger.debug(`checkpoint ${c.id} complete`);
       } catch (e) {
         this.failed(e);

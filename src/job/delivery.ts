@@ -5,7 +5,7 @@
  * output is flushed only when the sink cannot say how much it holds, or holds too much (backpressure).
  */
 import type { Sink, SourceBatch } from '../core/connector.js';
-import type { Row } from '../core/types.js';
+import type { Row, RowKind } from '../core/types.js';
 import type { Dataflow } from '../runtime/dataflow.js';
 import type { WatermarkEmitter } from './watermarks.js';
 
@@ -28,7 +28,7 @@ export class SerialLock {
 
 /** One input as deliveries see it. */
 export interface DeliveryInput {
-  readonly ports: readonly { push(rows: Row[]): void }[];
+  readonly ports: readonly { push(rows: Row[], kinds?: RowKind[]): void }[];
   /** The table's event-time column; undefined for a table without one (no watermarks). */
   readonly rowtimeIndex: number | undefined;
   readonly watermarks: WatermarkEmitter;
@@ -37,7 +37,8 @@ export interface DeliveryInput {
   /** The table's pre-processor (transformers before the SQL), when it has one. */
   readonly pre?:
     | {
-    process(rows: Row[], origin: string): Promise<Row[]>;
+        /** `batch`: the source batch the rows are (the exchange's stages route and tag by it). */
+        process(rows: Row[], origin: string, batch?: SourceBatch): Promise<Row[]>;
         /** Rows it held back by event time (a SQL transformer's windows), at the end of bounded input. */
         finish(): Promise<Row[]>;
       }
@@ -47,7 +48,7 @@ export interface DeliveryInput {
 export interface DeliveryOptions {
   readonly lock: SerialLock;
   readonly dataflow: Pick<Dataflow, 'settle' | 'batchEnd'>;
-  readonly sink: Pick<Sink, 'pending'>;
+  readonly sink: Pick<Sink, 'pending' | 'afterBatch'>;
   /** Flushes the sink and the late-record output (the checkpoint coordinator's, which notes lost output). */
   readonly flushOutput: () => Promise<void>;
   /** Tells UDFs which batch is being processed (their errors name its record) and moves their counts to metrics. */
@@ -81,8 +82,9 @@ export class Delivery {
       o.udfs.setBatch(batch);
       o.post?.setOrigin(input.table ?? 'input', batch);
       try {
-        const rows = input.pre ? await input.pre.process(batch.rows, `table ${input.table}, ${batch.split}`) : batch.rows;
-        if (rows.length) for (const p of input.ports) p.push(rows);
+        const rows = input.pre ? await input.pre.process(batch.rows, `table ${input.table}, ${batch.split}`, batch) : batch.rows;
+        // Row kinds go with a changelog source's rows (pre-processors are refused for changelog tables).
+        if (rows.length) for (const p of input.ports) p.push(rows, input.pre ? undefined : batch.rowKinds);
         // Async UDF lookups finish before event time moves on, so a watermark never overtakes their rows.
         await o.dataflow.settle();
         if (input.rowtimeIndex !== undefined) input.watermarks.emit(now, false);
@@ -100,6 +102,7 @@ export class Delivery {
       // offsets); in between, a sink that can tell its backlog is flushed only when it grows too large.
       const pending = o.sink.pending?.();
       if (pending === undefined || pending > (o.maxSinkBacklog ?? MAX_SINK_BACKLOG)) await o.flushOutput();
+      else await o.sink.afterBatch?.();
       o.onBatch?.(this.now() - now, batch.rows.length);
     });
   }

@@ -1,10 +1,13 @@
 /**
  * Several sinks behind the one Sink the job writes to (SINKS). Every sink gets the same rows and keeps its
- * own buffer. A flush (after a batch when due, at every watermark tick and checkpoint) flushes all of them in
- * parallel and completes only when every one has acknowledged; a failed flush names the sink, after the
- * others have finished theirs. The fan-out reports a backlog (so it is flushed only at checkpoints or past the
- * backlog bound) only when every member does; with a log or InfluxDB sink among them, it is flushed after
- * every batch, as that sink alone would be.
+ * own buffer, and is flushed on its own schedule, as it would be alone:
+ * - members that report a backlog (`pending`: Kafka, HTTP) are flushed at watermark ticks and checkpoints,
+ *   or after a batch that takes the largest of their backlogs past the bound;
+ * - members that do not (log, InfluxDB) are flushed after every batch (`afterBatch`), without flushing the
+ *   others.
+ * A full flush (ticks, checkpoints) flushes every member in parallel and completes only when each has
+ * acknowledged; a failed flush names the sink, after the others have finished theirs. With no member that
+ * reports a backlog, the fan-out reports none either, and the whole output is flushed after every batch.
  */
 import type { Sink } from '../core/connector.js';
 import { DirkError } from '../core/errors.js';
@@ -30,7 +33,8 @@ async function each(members: readonly NamedSink[], fn: (s: Sink) => Promise<void
 }
 
 export function createFanOutSink(members: readonly NamedSink[]): FanOutSink {
-  const allReportBacklog = members.every((m) => m.sink.pending !== undefined);
+  const backlogged = members.filter((m) => m.sink.pending !== undefined);
+  const perBatch = members.filter((m) => m.sink.pending === undefined);
   return {
     name: members.map((m) => m.name).join('+'),
     members,
@@ -49,7 +53,12 @@ export function createFanOutSink(members: readonly NamedSink[]): FanOutSink {
       for (const m of members) m.sink.write(batch);
     },
     flush: () => each(members, (s) => s.flush()),
-    ...(allReportBacklog ? { pending: () => Math.max(0, ...members.map((m) => m.sink.pending!())) } : {}),
+    ...(backlogged.length > 0
+      ? {
+          pending: () => Math.max(0, ...backlogged.map((m) => m.sink.pending!())),
+          afterBatch: () => each(perBatch, (s) => s.flush()),
+        }
+      : {}),
     close: () => each(members, (s) => s.close()),
   };
 }

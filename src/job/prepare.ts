@@ -19,11 +19,14 @@ import type { QueryPlan } from '../plan/nodes.js';
 import { planSql, type Catalog } from '../sql/planner.js';
 import type { FunctionDef } from '../udf/api.js';
 import { loadUdfFolders } from '../udf/loader.js';
+import { loadPythonFunctions } from '../udf/python/python-udfs.js';
 import { createFunctionCatalog, type FunctionCatalog } from '../udf/registry.js';
 import { FunctionSlot } from '../udf/slots.js';
 import { daggerFunctions } from '../../udfs/index.js';
 import { prepareTransformers, type JobTransformers } from '../processors/transformers/job.js';
 import { planPostChain, type PostChain } from '../processors/chain.js';
+import { cdcTableSchema } from '../connectors/postgres-cdc/index.js';
+import { avroRegistryClient, avroTableSchema, createAvroRowDecoder, type RegistryClient } from '../connectors/avro/index.js';
 
 /**
  * Everything `validate`, `explain` and `run` share: the schema registry, one table per stream, the function
@@ -69,21 +72,34 @@ export interface PrepareOptions {
 export const BRIEF_NETWORK = { retries: 1, timeoutMs: 5_000, backoffMinMs: 500 } as const;
 
 export async function prepareJob(config: JobConfig, logger: Logger, options: PrepareOptions = {}): Promise<PreparedJob> {
-  const needsProto = config.streams.some((s) => s.dataType === 'PROTO') || config.sinks.some((k) => k.type === 'kafka' && k.dataType === 'PROTO');
+  const needsProto = config.streams.some((s) => s.dataType === 'PROTO' && !s.postgresCdc) || config.sinks.some((k) => k.type === 'kafka' && k.dataType === 'PROTO');
   let registry: DescriptorRegistry | undefined;
   if (needsProto) registry = await openDescriptorRegistry(descriptorSource(config, options.briefNetwork ?? false), { logger });
   try {
+    const avroSchemas = await fetchAvroSchemas(config, options.briefNetwork ?? false);
     const tables = new Map<string, { stream: StreamConfig; schema: TableSchema }>();
-    for (const stream of config.streams) tables.set(stream.table, { stream, schema: tableSchema(stream, config, registry) });
+    for (const stream of config.streams) {
+      // A CDC table's columns come from the database's catalog.
+      const schema = stream.postgresCdc ? await cdcTableSchema(stream.postgresCdc, { table: stream.table, index: stream.index }) : tableSchema(stream, config, registry, avroSchemas.get(stream.table));
+      tables.set(stream.table, { stream, schema });
+    }
 
-    const userFunctions = config.udf.folders.length ? await loadUdfFolders(config.udf.folders) : [];
+    const folderFunctions = config.udf.folders.length ? await loadUdfFolders(config.udf.folders) : [];
+    const pythonFunctions = config.udf.python ? await loadPythonFunctions(config.udf.python) : [];
+    const userFunctions = [...folderFunctions, ...pythonFunctions];
     const slotFor = new Map<FunctionDef, FunctionSlot>([...daggerFunctions, ...userFunctions].map((d) => [d, new FunctionSlot(d)]));
     const proxies = (defs: readonly FunctionDef[]): FunctionDef[] => defs.map((d) => slotFor.get(d)!.proxy);
     let functions = createFunctionCatalog(builtinFunctions).with(proxies(daggerFunctions), 'udfs/ (Dagger library)');
-    if (userFunctions.length) functions = functions.with(proxies(userFunctions), 'UDF_FOLDERS');
+    if (folderFunctions.length) functions = functions.with(proxies(folderFunctions), 'UDF_FOLDERS');
+    if (pythonFunctions.length) functions = functions.with(proxies(pythonFunctions), 'PYTHON_FILES');
     const slots = new Map([...slotFor.values()].map((s) => [s.name.toUpperCase(), s]));
     // Pre-processors run per table before it is registered for SQL: the SQL sees their output columns.
     const transformers = await prepareTransformers(config, tables, functions, registry, logger);
+    for (const t of tables.values()) {
+      if (t.schema.changelog && transformers.preprocessors.has(t.schema.name)) {
+        throw userError(`PROCESSOR_PREPROCESSOR_CONFIG: table ${t.schema.name} is a changelog (POSTGRES_CDC_SOURCE); pre-processors take append-only tables`, { key: 'PROCESSOR_PREPROCESSOR_CONFIG' });
+      }
+    }
 
     const catalog: Catalog = {
       table: (name) => tables.get(name)?.schema ?? [...tables.values()].find((t) => t.schema.name.toLowerCase() === name.toLowerCase())?.schema,
@@ -116,8 +132,37 @@ function descriptorSource(config: JobConfig, brief: boolean): DescriptorSource {
   };
 }
 
-function tableSchema(stream: StreamConfig, config: JobConfig, registry: DescriptorRegistry | undefined): TableSchema {
+/** The Avro registry client of a job (SCHEMA_REGISTRY_CONFLUENT_URL); a user error when AVRO is used without it. */
+export function avroClient(config: JobConfig, brief = false): RegistryClient {
+  const c = config.schemaRegistry.confluent;
+  if (!c) throw userError('SCHEMA_REGISTRY_CONFLUENT_URL is required when a stream or the sink uses AVRO (the Confluent-compatible schema registry; `dirk registry serve` serves one)', { key: 'SCHEMA_REGISTRY_CONFLUENT_URL' });
+  return avroRegistryClient(c, brief ? { timeoutMs: BRIEF_NETWORK.timeoutMs, attempts: BRIEF_NETWORK.retries + 1 } : {});
+}
+
+/** Each AVRO stream's reader schema: its subject's latest version, fetched once when the job is prepared. */
+async function fetchAvroSchemas(config: JobConfig, brief: boolean): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const avroStreams = config.streams.filter((s) => s.dataType === 'AVRO');
+  const avroSink = config.sinks.some((k) => k.type === 'kafka' && k.dataType === 'AVRO');
+  if (avroStreams.length === 0 && !avroSink) return out;
+  const client = avroClient(config, brief);
+  for (const s of avroStreams) {
+    const latest = await client.latest(s.avro!.subject, `STREAMS[${s.index}].INPUT_SCHEMA_AVRO_SUBJECT`);
+    out.set(s.table, latest.schema);
+  }
+  return out;
+}
+
+function tableSchema(stream: StreamConfig, config: JobConfig, registry: DescriptorRegistry | undefined, avroSchema: string | undefined): TableSchema {
   const key = `STREAMS[${stream.index}]`;
+  if (stream.dataType === 'AVRO') {
+    return avroTableSchema(avroSchema!, {
+      table: stream.table,
+      rowtimeName: config.rowtimeAttributeName,
+      rowtimeFieldName: stream.avro!.eventTimestampFieldName,
+      key: `${key}.INPUT_SCHEMA_AVRO_SUBJECT (${stream.avro!.subject})`,
+    });
+  }
   if (stream.dataType === 'JSON') {
     if (!stream.jsonSchema) throw userError(`${key}.INPUT_SCHEMA_JSON_SCHEMA is required for INPUT_DATATYPE=JSON`);
     return jsonTableSchema(stream.jsonSchema, {
@@ -161,8 +206,20 @@ export function streamDecoder(job: PreparedJob, table: string, options: { onSche
   const schema = pre?.decoded ?? t.schema;
   const used = new Set<number>(pre ? schema.columns.map((_c, i) => i) : []);
   if (!pre) for (const scan of job.plan.scans) if (scan.table.name === t.schema.name) for (const c of scan.used) used.add(c);
+  if (t.stream.postgresCdc) {
+    // The CDC source builds its rows from pgoutput's tuples itself.
+    return {
+      decode: () => {
+        throw new Error(`internal error: table ${table} (POSTGRES_CDC_SOURCE) has no record decoder`);
+      },
+    };
+  }
+  if (t.stream.dataType === 'AVRO') return createAvroRowDecoder(schema, avroClient(job.config), used);
   if (t.stream.dataType === 'JSON') {
-    return createJsonRowDecoder(schema, t.stream.jsonEventTimestampFieldName ? { rowtimeFieldName: t.stream.jsonEventTimestampFieldName } : {});
+    return createJsonRowDecoder(schema, {
+      columns: used,
+      ...(t.stream.jsonEventTimestampFieldName ? { rowtimeFieldName: t.stream.jsonEventTimestampFieldName } : {}),
+    });
   }
   return createProtoRowDecoder(job.registry!, t.stream.protoClass!, schema, {
     columns: used,

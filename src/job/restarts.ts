@@ -15,6 +15,7 @@ import { DirkError, externalError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Telemetry } from '../telemetry/index.js';
 import type { JobHealth } from './health.js';
+import { errorDomain } from './job-metrics.js';
 
 export interface RestartPolicy {
   readonly attempts: number;
@@ -117,6 +118,7 @@ export async function superviseRestarts<A extends Attempt>(o: SuperviseOptions<A
       }
     } catch (e) {
       health.stopped(`the job has failed: ${(e as Error).message}`);
+      o.telemetry.error(errorDomain(e), true);
       throw e;
     } finally {
       await o.close();

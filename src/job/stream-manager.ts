@@ -1,5 +1,5 @@
 import { StatusSource } from './job-status.js';
-import { checkpointMetricsCountingErrors, createJobSeries, errorDomain, operatorRecordCounter } from './job-metrics.js';
+import { checkpointMetricsCountingErrors, checkpointObserver, createJobSeries, errorDomain, operatorRecordCounter, outputLagTracker } from './job-metrics.js';
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { Sink, SinkMetrics, Source } from '../core/connector.js';
@@ -8,10 +8,10 @@ import type { Logger } from '../core/logger.js';
 import type { Field, Row, RowKind } from '../core/types.js';
 import type { SinkConfig, StreamConfig } from '../config/index.js';
 import { sinkNames } from '../config/sinks.js';
-import { CheckpointStore } from '../runtime/checkpoint-store.js';
+import { CheckpointStore, type Checkpoint } from '../runtime/checkpoint-store.js';
 import { countEntries } from '../runtime/state/capture.js';
 import { startHeapGuard } from '../runtime/state/heap-guard.js';
-import { buildDataflow, type Dataflow } from '../runtime/dataflow.js';
+import { buildDataflow, type Dataflow, type DataflowOptions } from '../runtime/dataflow.js';
 import { createKafkaProducers, sinkFor, sourceFor, type KafkaProducers } from '../connectors/index.js';
 import { createTelemetry, startMetricsServer, type MetricsServer, type Telemetry } from '../telemetry/index.js';
 import { explainPlan } from '../plan/printer.js';
@@ -30,6 +30,8 @@ import { startUdfRuntime } from './udf-lifecycle.js';
 import { UdfCallError } from '../udf/slots.js';
 import { RowOriginTracker } from './row-origin.js';
 import { SinkRecordError } from '../connectors/kafka/oversized-records.js';
+import { jobExchange, openExchange, type InputStage, type OpenedExchange } from './exchange/index.js';
+import { userError } from '../core/errors.js';
 
 /**
  * The StreamManager: turns a prepared job into a running pipeline of sources -> dataflow -> sink, with
@@ -51,6 +53,8 @@ export interface RunOptions {
    * the configured sink is then neither checked nor opened.
    */
   readonly sink?: { readonly name: string; create(columns: readonly Field[], metrics: SinkMetrics): Sink };
+  /** This task's number when the process runs several (DIRK_TASKS / FLINK_PARALLELISM); 0 by default. */
+  readonly task?: number;
 }
 
 export interface RunningJob {
@@ -68,8 +72,10 @@ interface Input extends DeliveryInput, CheckpointedInput {
   readonly source: Source;
   readonly watermarks: WatermarkEmitter;
   readonly table: string;
-  /** The table's pre-processor (transformers before the SQL), when it has one. */
-  readonly pre: PreprocessorRunner | undefined;
+  /** The table's pre-processor (transformers before the SQL), or the exchange's stage, when it has one. */
+  readonly pre: (InputStage & { readonly stages?: PreprocessorRunner['stages'] }) | undefined;
+  /** Partitions assigned after a rebalance (the exchange's downstream builds an instance per partition). */
+  readonly assigned?: (splits: readonly string[]) => Promise<void>;
 }
 
 /** What `dirk validate` and the start of a run check before opening anything: the sink against the plan. */
@@ -182,7 +188,8 @@ export async function startJob(job: PreparedJob, options: RunOptions): Promise<R
   const logger = options.logger;
   const outer: Closers = [{ what: 'the schema registry', close: () => job.registry?.close() }];
   try {
-    const telemetry = createTelemetry({ jobId: config.jobId });
+    // Tasks of one process share its /metrics: their series carry task="<i>".
+    const telemetry = createTelemetry({ jobId: config.jobId, ...(options.task !== undefined ? { defaultLabels: { task: String(options.task) } } : {}) });
     telemetry.jobInfo({ sinkType: options.sink?.name ?? config.sinks.map((c) => c.type).join('+') });
     createJobSeries(telemetry, job);
     telemetry.processStats();
@@ -251,6 +258,10 @@ interface Pipeline {
   readonly status: StatusSource;
   /** Longbow, post-processors and post transformers between the SQL and the sink, when the job has them. */
   readonly post: RunningPostChain | undefined;
+  /** Operator metric labels by position (for the state size gauges). */
+  readonly operatorLabels: readonly string[];
+  /** The repartitioning exchange, when the job runs scaled out with a keyed operator. */
+  readonly exchange: OpenedExchange | undefined;
 }
 
 /** Opens telemetry, UDFs, the metrics server, the sink, the side outputs, the dataflow and the sources. */
@@ -271,7 +282,16 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
   // Names the input of a row the sink cannot write (SINK_KAFKA_ERROR_POLICY).
   const origin = new RowOriginTracker();
   // Post-processors change the columns: the original bytes cannot stand for the output.
-  const passThrough = options.sink || job.post ? undefined : detectPassThrough(job);
+  const exchangePlan = jobExchange(job);
+  if (exchangePlan && (job.post || job.transformers.preprocessors.size > 0)) {
+    throw userError('scale-out (DIRK_EXCHANGE_ENABLE, or DIRK_TASKS / FLINK_PARALLELISM > 1) does not run pre- or post-processors yet; run the job as one task');
+  }
+  if (exchangePlan && config.sinks.some((c) => c.type === 'kafka' && c.deliveryGuarantee === 'EXACTLY_ONCE')) {
+    throw userError(
+      'SINK_KAFKA_DELIVERY_GUARANTEE=EXACTLY_ONCE with scale-out (DIRK_EXCHANGE_ENABLE, or DIRK_TASKS / FLINK_PARALLELISM > 1): the repartition and changelog writes are not in the transaction yet; use AT_LEAST_ONCE or run the job as one task',
+    );
+  }
+  const passThrough = options.sink || job.post || exchangePlan ? undefined : detectPassThrough(job);
   if (passThrough) logger.info(`pass-through job: records of table ${passThrough.table} reach the sink as their original bytes (fields unknown to the job are kept)`);
   const sink = options.sink
     ? options.sink.create(outputColumns(job), telemetry.sinkMetrics(options.sink.name))
@@ -295,19 +315,39 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
   // a failing stage stops the job through the hook runJob sets.
   const post = job.post ? await startPostChain(job, { logger, telemetry, write, onError: (e) => failures.post(e) }) : undefined;
   if (post) closers.push({ what: 'the post-processors', close: () => post.close() });
-  const dataflow = buildDataflow(
-    passThrough?.plan ?? job.plan,
-    {
-      data: (rows: Row[], kinds?: RowKind[]) => (post ? post.push(rows, kinds) : write(rows, kinds)),
-      watermark: (time: number) => post?.watermark(time),
-    },
-    {
-      hooks: { late: (rows, info) => lateOutput.late(rows, info) },
-      retentionMs: config.retentionIdleStateMinutes * 60_000,
-      now: Date.now,
-      countRecords: operatorRecordCounter(telemetry),
-    },
-  );
+  const operatorLabels: string[] = [];
+  const outputLag = outputLagTracker(telemetry, (passThrough?.plan ?? job.plan).root.rowtimeIndex);
+  closers.push({ what: 'the output lag gauge', close: () => outputLag.close() });
+  const output = {
+    data: (rows: Row[], kinds?: RowKind[]) => (outputLag.rows(rows), post ? post.push(rows, kinds) : write(rows, kinds)),
+    watermark: (time: number) => (outputLag.watermark(time), post?.watermark(time)),
+  };
+  const dataflowOptions: DataflowOptions = {
+    hooks: { late: (rows, info) => lateOutput.late(rows, info) },
+    retentionMs: config.retentionIdleStateMinutes * 60_000,
+    now: Date.now,
+    countRecords: operatorRecordCounter(telemetry, operatorLabels),
+  };
+  let exchange: OpenedExchange | undefined;
+  if (exchangePlan) {
+    const m = telemetry.exchangeMetrics(exchangePlan.table.name);
+    const ex = await openExchange({
+      job,
+      exchange: exchangePlan,
+      output,
+      dataflowOptions,
+      logger,
+      task: options.task ?? 0,
+      onRowsOut: (n) => m.recordsOut.inc(n),
+      onDuplicates: (n) => m.duplicatesDropped.inc(n),
+      onPartitions: (n) => m.partitions.set(n),
+      onRestoring: (n) => m.restoringPartitions.set(n),
+      onRestoredBytes: (n) => m.restoredBytes.inc(n),
+    });
+    exchange = ex;
+    closers.push({ what: 'the exchange', close: () => ex.close() });
+  }
+  const dataflow = exchange?.dataflow ?? buildDataflow(passThrough?.plan ?? job.plan, output, dataflowOptions);
 
   const inputs: Input[] = [];
   for (const stream of config.streams) {
@@ -328,15 +368,32 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
     const source = createSource(job, stream, logger, producers, telemetry, passThrough);
     // After the final checkpoint (closers run in reverse order, so before the sink and side outputs).
     closers.push({ what: `the source of ${stream.table}`, close: () => source.close?.() });
+    const upstream = exchange && stream.table === exchangePlan!.sourceTable ? exchange.upstream : undefined;
+    if (upstream) exchange!.promise = () => tracker.delivered(Date.now());
     inputs.push({
       stream,
       table: stream.table,
       source,
-      ports,
+      ports: upstream?.ports ?? ports,
       watermarks: new WatermarkEmitter(tracker, origin.ports(stream.table, ports), config.watermark.intervalMs, (ms) => lag.set(ms)),
       // Watermarks follow the decoded records (Dagger assigns them at the source, before the pre-processor).
       rowtimeIndex: (pre?.decoded ?? schema).rowtimeIndex,
-      pre: runner,
+      pre: upstream?.pre ?? runner,
+    });
+  }
+  if (exchange) {
+    // The repartition topic's input: its stage routes each partition's batches to that partition's instance
+    // of the keyed operator, which moves its own watermark (from the upstream tasks' control records).
+    const down = exchange.downstream;
+    inputs.push({
+      stream: down.stream,
+      table: down.table,
+      source: down.source,
+      ports: [],
+      watermarks: new WatermarkEmitter(new WatermarkTracker(0, false, 0), [], 0),
+      rowtimeIndex: undefined,
+      pre: down.stage,
+      assigned: (splits) => down.stage.assign(splits),
     });
   }
   // User transformers reload with the UDFs (--watch-udfs / UDF_WATCH) when their output columns stay the same.
@@ -345,7 +402,7 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
     const watcher = watchTransformerFolders(config.processors.transformerFolders, stages, job.transformers.job, logger);
     closers.push({ what: 'the transformer watcher', close: () => watcher.close() });
   }
-  return { telemetry, udfs, metricsServer, sink, lateOutput, dataflow, inputs, status, post, origin };
+  return { telemetry, udfs, metricsServer, sink, lateOutput, dataflow, inputs, status, post, origin, operatorLabels, exchange };
 }
 
 async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, closeAll: (logger: Logger) => Promise<void>, shared: SharedParts): Promise<RunningJob> {
@@ -369,10 +426,12 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
   failures.post = stopWith;
 
   const checkpointDir = options.checkpointDir ?? resolve('.dirk', 'checkpoints', config.jobId.replace(/[^A-Za-z0-9._-]/g, '_'));
+  const store = new CheckpointStore(checkpointDir, {
+    onUnreadable: (file, e) => logger.warn(`checkpoint file ${file} cannot be read (${e.message}); falling back to the previous checkpoint`),
+  });
   const checkpoints = new CheckpointCoordinator({
-    store: new CheckpointStore(checkpointDir, {
-      onUnreadable: (file, e) => logger.warn(`checkpoint file ${file} cannot be read (${e.message}); falling back to the previous checkpoint`),
-    }),
+    store,
+    observe: checkpointObserver(telemetry, p.operatorLabels, store),
     checkpointDir,
     fingerprint: planFingerprint(job),
     dataflow: p.dataflow,
@@ -383,7 +442,7 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
     drain: p.post ? () => p.post!.settle() : undefined,
     stageState: {
       snapshot: () => ({
-        preprocessors: Object.fromEntries(inputs.filter((i) => i.pre).map((i) => [i.table, i.pre!.snapshot()])),
+        preprocessors: Object.fromEntries(inputs.filter((i) => i.pre).map((i) => [i.table, i.pre!.snapshot() as unknown[]])),
         ...(p.post ? { postprocessors: p.post.snapshot() } : {}),
       }),
       restore: (c) => {
@@ -399,10 +458,15 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
     // How long a flush waits for acknowledgements, and whether it failed, is the sink's health (/healthz).
     flushOutput: () =>
       health.flush(async () => {
+        // Rows on their way to the repartition topic are covered by the checkpoint as the sink's are.
+        await p.exchange?.writer.flush();
         await sink.flush();
         // Late rows written to their topic are part of what the checkpoint covers (at-least-once).
         await p.lateOutput.flush();
       }),
+    // Scale-out: each partition's keyed state goes to the changelog topic before the offsets are committed
+    // (the partitions this task still runs, as captured with the checkpoint).
+    beforeCommit: p.exchange ? (c) => p.exchange!.changelog.write(liveStates(c, p.exchange!)) : undefined,
     tolerableFailures: config.checkpoint.tolerableFailures,
     metrics: healthCountingCheckpoints(checkpointMetricsCountingErrors(telemetry), health),
     logger,
@@ -419,7 +483,9 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
   closers.push({ what: 'the heap guard', close: () => heapGuard.stop() });
 
   const lock = new SerialLock();
-  const delivery = new Delivery({ lock, dataflow: p.dataflow, sink, flushOutput: () => checkpoints.flushOutput(), udfs: p.origin.udfs(p.udfs), onBatch: options.onBatch, post: p.post });
+  const exchangeWriter = p.exchange?.writer;
+  const pending = exchangeWriter && sink.pending ? { pending: () => sink.pending!() + exchangeWriter.pending() } : sink;
+  const delivery = new Delivery({ lock, dataflow: p.dataflow, sink: pending, flushOutput: () => checkpoints.flushOutput(), udfs: p.origin.udfs(p.udfs), onBatch: options.onBatch, post: p.post });
   // The barrier inside the lock; the state is written and the positions committed after it, between batches.
   const takeCheckpoint = async (): Promise<void> => (await lock.run(() => checkpoints.begin())).complete();
 
@@ -438,6 +504,12 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
         });
       }, config.watermark.intervalMs),
     );
+  }
+  if (p.exchange && config.watermark.intervalMs > 0) {
+    // The exchange's watermark promise also goes out with no new input (a batch's report may have been
+    // throttled); in the lock, so it never overtakes rows of a delivery under way.
+    const writer = p.exchange.writer;
+    timers.push(setInterval(() => void lock.run(async () => writer.report(true)).catch(() => undefined), config.watermark.intervalMs));
   }
   let checkpointQueued = false;
   if (config.checkpoint.intervalMs > 0) {
@@ -474,7 +546,12 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
         heapGuard.check();
         return delivery.deliver(input, batch);
       },
-      splitsAssigned: (splits) => input.watermarks.tracker.assign(splits, Date.now()),
+      splitsAssigned: (splits) => {
+        input.watermarks.tracker.assign(splits, Date.now());
+        // In the lock: no delivery runs while instances come and go.
+        // A partition whose state cannot be restored cannot run: the job stops (a restart tries again).
+        if (input.assigned) lock.run(async () => input.assigned!(splits)).catch(stopWith);
+      },
       connected: (up, reason) => health.source(input.table, up, reason),
     });
     // Bounded input finished: event time jumps to the end, flushing every open window.
@@ -489,7 +566,8 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
       if (failed !== undefined) {
         failure = failed;
         ended = 'failed';
-        telemetry.error(errorDomain(checkpoints.outputLost ?? failed), true);
+        // Fatal only if the job ends with it (src/job/restarts.ts counts that); a restart may still follow.
+        telemetry.error(errorDomain(checkpoints.outputLost ?? failed), false);
         stopping = true;
         await Promise.allSettled(inputs.map((i) => i.source.stop()));
         // What was processed before the failure is written (best effort; at-least-once: its offsets are
@@ -535,4 +613,10 @@ function healthCountingCheckpoints(m: CheckpointMetrics, health: JobHealth): Che
 
 export function describeRunError(e: unknown): DirkError | undefined {
   return e instanceof DirkError ? e : undefined;
+}
+
+/** The checkpoint's state of the repartition partitions this task runs now. */
+function liveStates(c: Checkpoint, exchange: OpenedExchange): Map<string, unknown> {
+  const all = (c.preprocessors?.[exchange.downstream.table] ?? {}) as unknown as Record<string, unknown>;
+  return new Map(exchange.downstream.stage.partitions.filter((k) => k in all).map((k) => [k, all[k]]));
 }

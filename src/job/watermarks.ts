@@ -36,6 +36,25 @@ export class WatermarkTracker {
     for (const s of splits) if (!this.maxBySplit.has(s)) this.maxBySplit.set(s, { max: -Infinity, seenAt: now });
   }
 
+  /**
+   * What a scaled-out task can promise about the splits it has delivered from (src/job/exchange): their
+   * watermark, leaving out splits assigned but not delivered yet (their previous owner's promise stands)
+   * and idle ones. -Infinity with no splits when there is nothing to promise.
+   */
+  delivered(now: number): { wm: number; splits: string[] } {
+    const splits: string[] = [];
+    let min = Infinity;
+    for (const [k, s] of this.maxBySplit) {
+      if (s.max === -Infinity) continue;
+      if (this.idleTimeoutMs > 0 && now - s.seenAt > this.idleTimeoutMs) continue;
+      splits.push(k);
+      if (s.max < min) min = s.max;
+    }
+    if (splits.length === 0) return { wm: -Infinity, splits };
+    const base = this.finished ? Infinity : this.perPartition ? min : this.globalMax;
+    return { wm: base - this.delayMs - 1, splits };
+  }
+
   snapshot(): { maxBySplit: Map<string, { max: number; seenAt: number }>; globalMax: number } {
     return { maxBySplit: new Map(this.maxBySplit), globalMax: this.globalMax };
   }

@@ -116,3 +116,8 @@ const EXPR_TEXT: ExprVisitor<string, ColumnName> = {
   like: (e, f) => `${expr(e.arg, f)} LIKE ${expr(e.pattern, f)}`,
   in: (e, f) => `${expr(e.arg, f)} IN (${list(e.list, f)})`,
 };
+
+/** One bound expression over columns `fields`, as explain prints it. */
+export function printExpr(b: BExpr, fields: readonly { readonly name: string }[]): string {
+  return expr(b, (i) => fields[i]?.name ?? `$${i}`);
+}

@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
@@ -40,6 +40,39 @@ export interface Checkpoint {
   readonly preprocessors?: Readonly<Record<string, readonly unknown[]>>;
   /** Post-processor stage state, one entry per stage of the chain (post transformers' dedup keys, SQL state). */
   readonly postprocessors?: readonly unknown[];
+}
+
+/** One line of a checkpoint folder's history.jsonl. */
+export interface CheckpointRecord {
+  readonly id: number;
+  /** Epoch ms when the checkpoint started. */
+  readonly takenAt: number;
+  readonly durationMs: number;
+  readonly bytes: number;
+  readonly positions: Readonly<Record<string, SourcePositions>>;
+}
+
+const HISTORY_FILE = 'history.jsonl';
+const HISTORY_KEPT = 100;
+
+/** The newest `limit` entries of a checkpoint folder's history, newest first; [] when there is none. */
+export function readCheckpointHistory(dir: string, limit: number): CheckpointRecord[] {
+  let text: string;
+  try {
+    text = readFileSync(join(dir, HISTORY_FILE), 'utf8');
+  } catch {
+    return [];
+  }
+  const out: CheckpointRecord[] = [];
+  for (const line of text.split('\n').filter(Boolean).reverse()) {
+    if (out.length >= limit) break;
+    try {
+      out.push(JSON.parse(line) as CheckpointRecord);
+    } catch {
+      // a line cut by a crash mid-append: skipped
+    }
+  }
+  return out;
 }
 
 const MAGIC = Buffer.from('DIRKCKP1');
@@ -111,6 +144,26 @@ export class CheckpointStore {
     const c = decode(readFileSync(file));
     if (c.id !== id) throw new Error(`${file} holds checkpoint ${c.id}`);
     return c;
+  }
+
+  /** Size of a checkpoint's file in bytes; 0 when it is not there. */
+  fileBytes(id: number): number {
+    try {
+      return statSync(join(this.dir, `ckpt-${id}.ckpt`)).size;
+    } catch {
+      return 0;
+    }
+  }
+
+  /**
+   * Appends one completed checkpoint to `history.jsonl` beside the files (what `dirk serve` shows as the
+   * job's checkpoint history); the file is cut to its newest HISTORY_KEPT lines when it doubles that.
+   */
+  record(entry: CheckpointRecord): void {
+    const file = join(this.dir, HISTORY_FILE);
+    appendFileSync(file, `${JSON.stringify(entry)}\n`);
+    const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
+    if (lines.length > 2 * HISTORY_KEPT) writeFileSync(file, `${lines.slice(-HISTORY_KEPT).join('\n')}\n`);
   }
 
   /** The ids of the checkpoint files on disk, newest first. */

@@ -71,7 +71,8 @@ export interface Dataflow {
 
 export interface DataflowInput {
   readonly table: string;
-  push(rows: Row[]): void;
+  /** `kinds`: a changelog input's row kinds (absent: inserts). */
+  push(rows: Row[], kinds?: RowKind[]): void;
   watermark(time: number): void;
 }
 
@@ -140,8 +141,8 @@ export function buildDataflow(plan: QueryPlan, sink: Output, options: DataflowOp
     const ports = scanPorts.get(scan) ?? [];
     inputs.push({
       table: scan.table.name,
-      push(rows) {
-        for (const p of ports) p.data(rows);
+      push(rows, kinds) {
+        for (const p of ports) p.data(rows, kinds);
       },
       watermark(time) {
         for (const p of ports) p.watermark(time);

@@ -24,7 +24,7 @@ export {
   type SchemaProblemReason,
 } from './proto-decoder.js';
 export { createProtoRowEncoder, type RowEncoder } from './proto-encoder.js';
-export { startStencilServer, type StencilServer, type StencilServerOptions } from './stencil-server.js';
+export { startStencilServer, stencilRead, type StencilReply, type StencilServer, type StencilServerOptions } from './stencil-server.js';
 export { openStencilRegistry, StencilRegistry, type StencilSource } from './stencil-client.js';
 export {
   jsonTableSchema,

@@ -11,6 +11,7 @@ import { closest, DecodeError, userError } from '../core/errors.js';
 import { T, type Field, type Row, type SqlType, type TableSchema } from '../core/types.js';
 import type { RowDecoder } from './proto-decoder.js';
 import type { RowEncoder } from './proto-encoder.js';
+import { generateJsonDecoder, type JsonSlot } from './json-decoder.js';
 
 type JsonSchema = {
   type?: string | string[];
@@ -354,7 +355,35 @@ export interface JsonDecoderOptions {
   rowtimeFieldName?: string;
 }
 
+/**
+ * The decoder for a JSON table: generated per (table, columns read) by json-decoder.ts, which hands any
+ * record it does not handle alone to the reference decoder below (same results, same errors).
+ */
 export function createJsonRowDecoder(table: TableSchema, opts: JsonDecoderOptions = {}): RowDecoder {
+  const reference = createReferenceJsonRowDecoder(table, opts);
+  const rowtimeProp = opts.rowtimeFieldName ?? jsonRowtimeSources.get(table);
+  const rowtimeIndex = table.rowtimeIndex;
+  const slots: JsonSlot[] = [];
+  table.columns.forEach((c, i) => {
+    if (i === rowtimeIndex) return;
+    if (opts.columns && !opts.columns.has(i)) return;
+    slots.push({ name: c.name, column: i, type: c.type, conv: converter(c.type), rowtime: rowtimeIndex !== undefined && c.name === rowtimeProp });
+  });
+  if (rowtimeIndex !== undefined && !slots.some((s) => s.rowtime)) {
+    slots.push({ name: rowtimeProp!, column: undefined, type: undefined, conv: undefined, rowtime: true });
+  }
+  return generateJsonDecoder({
+    width: table.columns.length,
+    slots,
+    rowtimeIndex,
+    rowtimeMs,
+    timestampMs,
+    fallback: (bytes) => reference.decode(bytes),
+  });
+}
+
+/** The reference JSON decoder: parses the whole record into objects, then converts the columns read. */
+export function createReferenceJsonRowDecoder(table: TableSchema, opts: JsonDecoderOptions = {}): RowDecoder {
   const rowtimeProp = opts.rowtimeFieldName ?? jsonRowtimeSources.get(table);
   if (table.rowtimeIndex !== undefined && rowtimeProp === undefined) {
     throw userError(`table ${table.name} has a rowtime column but no ${ROWTIME_KEY} to fill it from`, { key: ROWTIME_KEY });
@@ -453,7 +482,100 @@ export function stringifyJson(v: unknown, t?: SqlType): string {
  * of the same name (absent columns as null); a date-time property takes a TIMESTAMP as an ISO-8601 string.
  */
 export function createJsonRowEncoder(columns: readonly Field[], jsonSchema?: string): RowEncoder {
-  let plan: Array<[key: string, index: number | undefined, type: SqlType | undefined]>;
+  return generateJsonEncoder(encoderPlan(columns, jsonSchema));
+}
+
+/** The reference encoder (one stringifyJson call per column); the generated one writes the same text. */
+export function createReferenceJsonRowEncoder(columns: readonly Field[], jsonSchema?: string): RowEncoder {
+  const plan = encoderPlan(columns, jsonSchema);
+  const keys = plan.map(([k]) => `${JSON.stringify(k)}:`);
+  return {
+    encode(row: Row): Uint8Array {
+      let s = '{';
+      for (let k = 0; k < plan.length; k++) {
+        const [, i, t] = plan[k]!;
+        if (k > 0) s += ',';
+        s += keys[k]! + stringifyJson(i === undefined ? null : row[i], t);
+      }
+      return Buffer.from(`${s}}`, 'utf8');
+    },
+  };
+}
+
+type EncoderPlan = Array<[key: string, index: number | undefined, type: SqlType | undefined]>;
+
+/**
+ * One generated function per output shape: the property names are constants in the code, and each column's
+ * common case (a string, a finite number, a boolean, a TIMESTAMP as ISO text) is written inline; anything
+ * else goes through stringifyJson, so the text is the reference encoder's.
+ */
+function generateJsonEncoder(plan: EncoderPlan): RowEncoder {
+  const types = plan.map(([, , t]) => t);
+  const parts = plan.map(([key, i, t], k) => {
+    const prefix = JSON.stringify(`${k === 0 ? '{' : ','}${JSON.stringify(key)}:`);
+    if (i === undefined) return `s += ${prefix} + 'null';`;
+    const slow = `G(v, T[${k}])`;
+    let fast: string;
+    switch (t?.kind) {
+      case 'STRING':
+        fast = `typeof v === 'string' ? Q(v) : ${slow}`;
+        break;
+      case 'INT':
+      case 'BIGINT':
+      case 'FLOAT':
+      case 'DOUBLE':
+      case 'DECIMAL':
+        fast = `typeof v === 'number' ? (v - v === 0 ? '' + v : 'null') : ${slow}`;
+        break;
+      case 'BOOLEAN':
+        fast = `v === true ? 'true' : v === false ? 'false' : ${slow}`;
+        break;
+      case 'TIMESTAMP':
+        fast = `typeof v === 'number' ? ISO(v) : ${slow}`;
+        break;
+      default:
+        fast = slow;
+    }
+    return `v = row[${i}]; s += ${prefix} + (${fast});`;
+  });
+  const body = `'use strict'; return function encode(row) { let v; let s = ''; ${parts.join('\n')} s += ${plan.length === 0 ? "'{}'" : "'}'"}; return Buffer.from(s, 'utf8'); };`;
+  const encode = new Function('G', 'T', 'Q', 'ISO', 'Buffer', body)(stringifyJson, types, JSON.stringify, isoText, Buffer) as (row: Row) => Uint8Array;
+  return { encode };
+}
+
+const DAY_MS = 86_400_000;
+/** Years 0000-9999: toISOString writes them with four digits, the shape the fast formatter writes. */
+const ISO_MIN = -62_167_219_200_000;
+const ISO_MAX = 253_402_300_800_000;
+let isoDay = NaN;
+let isoPrefix = '';
+
+function pad2(n: number): string {
+  return n < 10 ? `0${n}` : `${n}`;
+}
+
+/** JSON text of a TIMESTAMP (epoch ms) as stringifyJson writes it; the date part is reused while the day stays the same. */
+function isoText(ms: number): string {
+  if (!Number.isFinite(ms)) return 'null';
+  ms = Math.trunc(ms); // as Date does (TimeClip)
+  if (ms < ISO_MIN || ms >= ISO_MAX) return JSON.stringify(new Date(ms).toISOString());
+  const day = Math.floor(ms / DAY_MS);
+  if (day !== isoDay) {
+    isoDay = day;
+    isoPrefix = `"${new Date(day * DAY_MS).toISOString().slice(0, 11)}`;
+  }
+  let r = Math.trunc(ms - day * DAY_MS);
+  const milli = r % 1000;
+  r = (r - milli) / 1000;
+  const sec = r % 60;
+  r = (r - sec) / 60;
+  const min = r % 60;
+  const hour = (r - min) / 60;
+  return `${isoPrefix}${pad2(hour)}:${pad2(min)}:${pad2(sec)}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z"`;
+}
+
+function encoderPlan(columns: readonly Field[], jsonSchema?: string): EncoderPlan {
+  let plan: EncoderPlan;
   if (jsonSchema === undefined) {
     plan = columns.map((c, i) => [c.name, i, c.type]);
   } else {
@@ -467,16 +589,5 @@ export function createJsonRowEncoder(columns: readonly Field[], jsonSchema?: str
       return [name, i, declared.kind === 'TIMESTAMP' ? declared : colType];
     });
   }
-  const keys = plan.map(([k]) => `${JSON.stringify(k)}:`);
-  return {
-    encode(row: Row): Uint8Array {
-      let s = '{';
-      for (let k = 0; k < plan.length; k++) {
-        const [, i, t] = plan[k]!;
-        if (k > 0) s += ',';
-        s += keys[k]! + stringifyJson(i === undefined ? null : row[i], t);
-      }
-      return Buffer.from(`${s}}`, 'utf8');
-    },
-  };
+  return plan;
 }

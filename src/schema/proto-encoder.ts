@@ -16,6 +16,8 @@ import { splitInt64, Writer } from './wire.js';
 
 export interface RowEncoder {
   encode(row: Row): Uint8Array;
+  /** Called once before the first encode when present (an Avro encoder fetches or registers its schema). */
+  open?(): Promise<void>;
 }
 
 type Payload = (w: Writer, v: unknown) => void;

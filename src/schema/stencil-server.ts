@@ -1,5 +1,6 @@
 /**
- * A Stencil-compatible descriptor server kept in memory (for tests and `dirk registry serve <dir>`).
+ * A Stencil-compatible descriptor server kept in memory (for tests and `dirk registry serve <dir>`). `dirk serve`
+ * answers the same GET routes from its versioned schema store (stencilRead).
  *
  * Routes (raystack/stencil v1beta1, plus the legacy v1 shape):
  *   GET  /ping                                               -> "pong"
@@ -15,6 +16,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { silentLogger, type Logger } from '../core/logger.js';
 import { buildDescriptorSet, rootFromDescriptorSet } from './descriptor-registry.js';
+import { CONFLUENT_CONTENT_TYPE, ConfluentRegistry } from './confluent-registry.js';
 
 export interface StencilServerOptions {
   /** Build a descriptor set from the .proto files under this dir and publish it as version 1. */
@@ -53,6 +55,41 @@ function tokenMatches(header: string | undefined, token: string): boolean {
   return header !== undefined && /^Bearer\s+/i.test(header) && given.length === want.length && timingSafeEqual(given, want);
 }
 
+export interface StencilReply {
+  readonly status: number;
+  readonly body: string | Uint8Array;
+  readonly type: string;
+}
+
+const notFoundReply = (what: string): StencilReply => ({ status: 404, body: JSON.stringify({ code: 5, message: `${what} not found` }), type: 'application/json' });
+const bytesReply = (bytes: Uint8Array): StencilReply => ({ status: 200, body: bytes, type: 'application/octet-stream' });
+
+/**
+ * The read side of the Stencil protocol over any store (this server's memory, or `dirk serve`'s versioned
+ * schema store): `parts` are the decoded path segments of a GET; `versionsOf` gives a schema's versions,
+ * oldest first.
+ */
+export function stencilRead(parts: readonly string[], versionsOf: (ns: string, name: string) => readonly Uint8Array[] | undefined): StencilReply {
+  if (parts.length === 1 && parts[0] === 'ping') return { status: 200, body: 'pong', type: 'text/plain' };
+  // legacy: /v1/namespaces/{ns}/descriptors/{name}/versions/{v}
+  if (parts[0] === 'v1' && parts[1] === 'namespaces' && parts[3] === 'descriptors' && parts[5] === 'versions' && parts.length === 7) {
+    const list = versionsOf(parts[2]!, parts[4]!);
+    const v = parts[6] === 'latest' ? list?.length : Number(parts[6]);
+    const bytes = v !== undefined ? list?.[v - 1] : undefined;
+    return bytes ? bytesReply(bytes) : notFoundReply('schema');
+  }
+  if (parts[0] !== 'v1beta1' || parts[1] !== 'namespaces' || parts[3] !== 'schemas' || parts.length < 5) return notFoundReply('route');
+  const list = versionsOf(parts[2]!, parts[4]!);
+  if (!list || list.length === 0) return notFoundReply(`schema ${parts[2]}/${parts[4]}`);
+  if (parts.length === 5) return bytesReply(list[list.length - 1]!);
+  if (parts[5] === 'versions' && parts.length === 6) return { status: 200, body: JSON.stringify({ versions: list.map((_, i) => i + 1) }), type: 'application/json' };
+  if (parts[5] === 'versions' && parts.length === 7) {
+    const bytes = list[Number(parts[6]) - 1];
+    return bytes ? bytesReply(bytes) : notFoundReply(`version ${parts[6]}`);
+  }
+  return notFoundReply('route');
+}
+
 export interface StencilServer {
   /** Base URL, e.g. http://127.0.0.1:41234 */
   readonly url: string;
@@ -61,6 +98,8 @@ export interface StencilServer {
   schemaUrl(namespace?: string, name?: string): string;
   /** Stores a new version and returns its number. */
   publish(namespace: string, name: string, descriptorSet: Uint8Array): number;
+  /** The Confluent (Avro) half: subjects, versions, ids, compatibility. */
+  readonly confluent: ConfluentRegistry;
   /** Versions stored for a schema. */
   versions(namespace: string, name: string): number[];
   close(): Promise<void>;
@@ -71,6 +110,7 @@ export async function startStencilServer(opts: StencilServerOptions = {}): Promi
   const defaultNs = opts.namespace ?? 'dirk';
   const defaultName = opts.name ?? 'protos';
   const store = new Map<string, Map<string, Uint8Array[]>>();
+  const confluent = new ConfluentRegistry();
 
   const publish = (ns: string, name: string, bytes: Uint8Array): number => {
     let schemas = store.get(ns);
@@ -95,27 +135,23 @@ export async function startStencilServer(opts: StencilServerOptions = {}): Promi
     if (!decoded) return send(400, JSON.stringify({ code: 3, message: 'the path has an invalid percent-escape' }));
     const parts = decoded;
 
-    if (req.method === 'GET' && url.pathname === '/ping') return send(200, 'pong', 'text/plain');
 
-    // legacy: /v1/namespaces/{ns}/descriptors/{name}/versions/{v}
-    if (req.method === 'GET' && parts[0] === 'v1' && parts[1] === 'namespaces' && parts[3] === 'descriptors' && parts[5] === 'versions' && parts.length === 7) {
-      const list = versionsOf(parts[2]!, parts[4]!);
-      const v = parts[6] === 'latest' ? list?.length : Number(parts[6]);
-      const bytes = v !== undefined ? list?.[v - 1] : undefined;
-      return bytes ? send(200, bytes, 'application/octet-stream') : notFound('schema');
-    }
-
-    if (parts[0] !== 'v1beta1' || parts[1] !== 'namespaces') return notFound('route');
-
-    if (req.method === 'POST') {
+    /** The publish token rule for writes; false when the request was answered (refused). */
+    const authorised = (): boolean => {
       if (opts.publishToken === undefined) {
         req.resume();
-        return send(403, JSON.stringify({ code: 7, message: 'publishing is disabled on this registry (start it with DIRK_REGISTRY_PUBLISH_TOKEN set)' }));
+        send(403, JSON.stringify({ code: 7, message: 'publishing is disabled on this registry (start it with DIRK_REGISTRY_PUBLISH_TOKEN set)' }));
+        return false;
       }
       if (!tokenMatches(req.headers.authorization, opts.publishToken)) {
         req.resume();
-        return send(401, JSON.stringify({ code: 16, message: 'publishing needs Authorization: Bearer <token>' }));
+        send(401, JSON.stringify({ code: 16, message: 'publishing needs Authorization: Bearer <token>' }));
+        return false;
       }
+      return true;
+    };
+    /** Reads the body up to the cap (whatever content-length claims), then calls `then`. */
+    const readBody = (then: (body: Buffer) => void): void => {
       const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
       if (Number(req.headers['content-length'] ?? 0) > maxBody) {
         res.setHeader('connection', 'close');
@@ -129,7 +165,6 @@ export async function startStencilServer(opts: StencilServerOptions = {}): Promi
       req.on('data', (c: Buffer) => {
         if (refused) return;
         received += c.length;
-        // Bodies are buffered only up to the cap, whatever the client claims in content-length.
         if (received > maxBody) {
           refused = true;
           res.setHeader('connection', 'close');
@@ -140,8 +175,32 @@ export async function startStencilServer(opts: StencilServerOptions = {}): Promi
         chunks.push(c);
       });
       req.on('end', () => {
-        if (refused) return;
-        const body = Buffer.concat(chunks);
+        if (!refused) then(Buffer.concat(chunks));
+      });
+    };
+
+    // The Confluent Schema Registry routes (Avro): see confluent-registry.ts.
+    if (ConfluentRegistry.owns(parts)) {
+      const method = req.method ?? 'GET';
+      if (ConfluentRegistry.writes(method, parts) && !authorised()) return;
+      return readBody((body) => {
+        const reply = confluent.handle(method, parts, body.toString('utf8'));
+        if (reply.status === 200 && ConfluentRegistry.writes(method, parts)) logger.info('schema registry: subject written', { subject: parts[1] ?? '(global config)' });
+        send(reply.status, JSON.stringify(reply.body), CONFLUENT_CONTENT_TYPE);
+      });
+    }
+
+    // The Stencil read routes (also served by `dirk serve` from its schema store).
+    if (req.method === 'GET') {
+      const r = stencilRead(parts, versionsOf);
+      return send(r.status, r.body, r.type);
+    }
+
+    if (parts[0] !== 'v1beta1' || parts[1] !== 'namespaces') return notFound('route');
+
+    if (req.method === 'POST') {
+      if (!authorised()) return;
+      readBody((body) => {
         if (parts.length === 2) {
           let id: unknown;
           try {
@@ -168,17 +227,6 @@ export async function startStencilServer(opts: StencilServerOptions = {}): Promi
       return;
     }
 
-    if (req.method !== 'GET' || parts[3] !== 'schemas' || parts.length < 5) return notFound('route');
-    const list = versionsOf(parts[2]!, parts[4]!);
-    if (!list || list.length === 0) return notFound(`schema ${parts[2]}/${parts[4]}`);
-    if (parts.length === 5) return send(200, list[list.length - 1]!, 'application/octet-stream');
-    if (parts[5] === 'versions' && parts.length === 6) {
-      return send(200, JSON.stringify({ versions: list.map((_, i) => i + 1) }));
-    }
-    if (parts[5] === 'versions' && parts.length === 7) {
-      const bytes = list[Number(parts[6]) - 1];
-      return bytes ? send(200, bytes, 'application/octet-stream') : notFound(`version ${parts[6]}`);
-    }
     return notFound('route');
   });
 
@@ -199,6 +247,7 @@ export async function startStencilServer(opts: StencilServerOptions = {}): Promi
     schemaUrl: (ns = defaultNs, name = defaultName) =>
       `${base}/v1beta1/namespaces/${encodeURIComponent(ns)}/schemas/${encodeURIComponent(name)}`,
     publish,
+    confluent,
     versions: (ns, name) => (versionsOf(ns, name) ?? []).map((_, i) => i + 1),
     close: () =>
       new Promise<void>((resolve) => {

@@ -8,6 +8,8 @@ import { buildOpenApi } from './openapi.js';
 import type { PipelineService } from './pipelines.js';
 import { planGraph } from './plan-graph.js';
 import { maskInText } from './redact.js';
+import type { SchemaService } from './schemas.js';
+import { stencilRead } from '../schema/index.js';
 import { UI_HTML, uiScript } from './ui/page.js';
 
 /**
@@ -18,6 +20,7 @@ import { UI_HTML, uiScript } from './ui/page.js';
 export interface ApiContext {
   readonly plane: ControlPlane;
   readonly pipelines: PipelineService;
+  readonly schemas: SchemaService;
   readonly token: string;
 }
 
@@ -33,6 +36,9 @@ interface Route {
 const JOB_BODY = { id: { type: 'string', required: true }, config: { type: 'object', required: true }, start: { type: 'boolean' } } as const;
 const UPDATE_BODY = { config: { type: 'object', required: true }, dropState: { type: 'boolean' } } as const;
 const VALIDATE_BODY = { config: { type: 'object', required: true } } as const;
+const SCHEMA_BODY = { namespace: { type: 'string', required: true }, name: { type: 'string', required: true }, descriptorSet: { type: 'string' }, protos: { type: 'object' } } as const;
+const SCHEMA_VERSION_BODY = { descriptorSet: { type: 'string' }, protos: { type: 'object' } } as const;
+type SchemaBody = { namespace: string; name: string; descriptorSet?: string; protos?: Record<string, unknown> };
 
 let catalogue: Catalogue | undefined;
 let openapi: Record<string, unknown> | undefined;
@@ -96,6 +102,12 @@ export const ROUTES: readonly Route[] = [
   },
   {
     method: 'GET',
+    path: '/api/jobs/:id/checkpoints',
+    mutating: false,
+    handler: async ({ plane }, _r, url, p) => ({ status: 200, body: { checkpoints: await plane.checkpoints(p['id']!, queryInt(url, 'limit', 20, 100)) } }),
+  },
+  {
+    method: 'GET',
     path: '/api/jobs/:id/plan',
     mutating: false,
     handler: async ({ plane }, _r, _u, p) => {
@@ -116,6 +128,26 @@ export const ROUTES: readonly Route[] = [
     },
   },
   { method: 'GET', path: '/api/catalogue', mutating: false, handler: () => Promise.resolve({ status: 200, body: (catalogue ??= buildCatalogue()) }) },
+  { method: 'GET', path: '/api/schemas', mutating: false, handler: ({ schemas }) => Promise.resolve({ status: 200, body: { schemas: schemas.list() } }) },
+  {
+    method: 'POST',
+    path: '/api/schemas',
+    mutating: true,
+    handler: async ({ schemas }, req) => {
+      const b = checkBody<SchemaBody>(await readJson(req), SCHEMA_BODY);
+      return { status: 201, body: await schemas.publish(b.namespace, b.name, b, true) };
+    },
+  },
+  { method: 'GET', path: '/api/schemas/:namespace/:name', mutating: false, handler: async ({ schemas }, _r, _u, p) => ({ status: 200, body: { schema: await schemas.get(p['namespace']!, p['name']!) } }) },
+  {
+    method: 'PUT',
+    path: '/api/schemas/:namespace/:name',
+    mutating: true,
+    handler: async ({ schemas }, req, _u, p) => {
+      const b = checkBody<Omit<SchemaBody, 'namespace' | 'name'>>(await readJson(req), SCHEMA_VERSION_BODY);
+      return { status: 200, body: await schemas.publish(p['namespace']!, p['name']!, b, false) };
+    },
+  },
   { method: 'GET', path: '/api/pipelines', mutating: false, handler: async ({ pipelines }) => ({ status: 200, body: { pipelines: await pipelines.list() } }) },
   {
     method: 'POST',
@@ -174,6 +206,19 @@ export async function handleRequest(ctx: ApiContext, req: IncomingMessage, res: 
     if (method === 'GET' && url.pathname === '/ui.js') return sendText(res, 200, 'text/javascript; charset=utf-8', await uiScript());
     if (method === 'GET' && url.pathname === '/openapi.json') return sendJson(res, 200, (openapi ??= buildOpenApi(ROUTES)));
     if (method === 'GET' && url.pathname === '/healthz') return sendJson(res, 200, { ok: true });
+    if (method === 'GET' && (url.pathname.startsWith('/v1beta1/') || url.pathname.startsWith('/v1/namespaces/'))) {
+      // the built-in Stencil-compatible registry: what jobs' SCHEMA_REGISTRY_STENCIL_URLS point at
+      let parts: string[];
+      try {
+        parts = url.pathname.split('/').filter(Boolean).map((x) => decodeURIComponent(x));
+      } catch {
+        throw new HttpError(400, `path: bad percent-escape in "${url.pathname}"`);
+      }
+      const r = stencilRead(parts, (ns, name) => ctx.schemas.versionsOf(ns, name));
+      res.writeHead(r.status, { 'content-type': r.type, 'cache-control': 'no-store' });
+      res.end(r.body);
+      return;
+    }
     let found = false;
     for (const route of ROUTES) {
       const params = match(route, method, url.pathname);

@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { DirkError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import { readCheckpointHistory, type CheckpointRecord } from '../runtime/checkpoint-store.js';
 import { checkJobConfig, type JobCheck } from './job-check.js';
 import { maskInText, maskSecrets, secretValues } from './redact.js';
 import type { DesiredState, JobEvent, JobRecord, JobRepository, JobState } from './repository/types.js';
@@ -186,6 +187,12 @@ export class ControlPlane {
     } catch {
       return [];
     }
+  }
+
+  /** The job's last completed checkpoints, newest first (from history.jsonl in its checkpoint folder). */
+  async checkpoints(id: string, limit: number): Promise<CheckpointRecord[]> {
+    await this.record(id);
+    return readCheckpointHistory(this.supervisors.get(id)?.checkpointDir ?? join(this.opts.dataDir, 'jobs', id, 'checkpoints'), limit);
   }
 
   async events(id: string, limit: number): Promise<JobEvent[]> {

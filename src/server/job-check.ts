@@ -1,9 +1,11 @@
 import { ConfigErrors, parseJobConfig, type StreamConfig } from '../config/index.js';
 import { typeToString } from '../core/types.js';
 import { DirkError } from '../core/errors.js';
-import { createLogger } from '../core/logger.js';
+import { createLogger, silentLogger } from '../core/logger.js';
+import type protobuf from 'protobufjs';
+import type { TableSchema } from '../core/types.js';
 import { explainJob } from '../job/explain-job.js';
-import { prepareJob } from '../job/prepare.js';
+import { prepareJob, usedColumns } from '../job/prepare.js';
 import { planFingerprint, validateSinkCompatibility } from '../job/stream-manager.js';
 
 /**
@@ -58,4 +60,45 @@ export async function checkJobConfig(raw: Readonly<Record<string, unknown>>, cwd
 function topicsOf(stream: StreamConfig): string[] {
   if (!stream.kafka) return [];
   return stream.kafka.topics ? [...stream.kafka.topics] : [stream.kafka.topicPattern];
+}
+
+/** One PROTO stream of a job: its class, the table the SQL sees, the columns the query reads. */
+export interface ProtoStreamUse {
+  readonly stream: string;
+  readonly protoClass: string;
+  readonly type: protobuf.Type;
+  readonly table: TableSchema;
+  readonly used: ReadonlySet<number>;
+  readonly rowtimeNumber: number | undefined;
+}
+
+/**
+ * What a job reads from its proto classes, planned as `dirk validate` plans it (schemas fetched from the
+ * job's own registry URLs): the input of the schema compatibility check. Throws what validation throws.
+ */
+export async function protoStreamUses(raw: Readonly<Record<string, unknown>>, cwd: string): Promise<{ registryUrls: readonly string[]; uses: ProtoStreamUse[] }> {
+  const parsed = parseJobConfig(raw, { env: process.env, baseDir: cwd });
+  const registry = parsed.config.schemaRegistry;
+  if (!registry.enabled || !parsed.config.streams.some((s) => s.dataType === 'PROTO')) return { registryUrls: [], uses: [] };
+  const job = await prepareJob(parsed.config, silentLogger, { briefNetwork: true });
+  try {
+    const uses: ProtoStreamUse[] = [];
+    for (const [name, t] of job.tables) {
+      if (t.stream.dataType !== 'PROTO' || !t.stream.protoClass) continue;
+      const pre = job.transformers.preprocessors.get(t.schema.name);
+      // A pre-processed table decodes every column (its transformers may read any of them).
+      const table = pre?.decoded ?? t.schema;
+      uses.push({
+        stream: name,
+        protoClass: t.stream.protoClass,
+        type: job.registry!.lookupType(t.stream.protoClass),
+        table,
+        used: pre ? new Set(table.columns.map((_c, i) => i)) : usedColumns(job, name),
+        rowtimeNumber: t.stream.eventTimestampFieldIndex,
+      });
+    }
+    return { registryUrls: registry.urls, uses };
+  } finally {
+    job.registry?.close();
+  }
 }

@@ -14,6 +14,12 @@ export interface MetricsSummary {
   readonly checkpointsFailed: number;
   readonly udfErrors: number;
   readonly externalErrors: number;
+  /** Now minus the event time the output reached (dirk_output_event_time_lag_seconds). */
+  readonly outputLagMs: number | null;
+  /** Operator state summed over operators, as measured at the last checkpoint. */
+  readonly stateBytes: number;
+  readonly stateKeys: number;
+  readonly checkpointBytes: number | null;
 }
 
 interface Sample {
@@ -54,6 +60,10 @@ export function summarize(text: string, at = Date.now()): MetricsSummary {
     checkpointsFailed: sum(/^dirk_checkpoints_total$/, /status="failed"/) || sum(/^dirk_checkpoints_failed_total$/),
     udfErrors: sum(/^dirk_udf_errors_total$/),
     externalErrors: sum(/^dirk_external_failures_total$/),
+    outputLagMs: secondsToMs(max(/^dirk_output_event_time_lag_seconds$/)),
+    stateBytes: sum(/^dirk_operator_state_bytes$/),
+    stateKeys: sum(/^dirk_operator_state_keys$/),
+    checkpointBytes: max(/^dirk_checkpoint_size_bytes$/),
   };
 }
 

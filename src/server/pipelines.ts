@@ -227,7 +227,7 @@ function schemaMismatch(writer: StageInfo, reader: StageInfo, topic: string): st
       const w = String(writer.config['SINK_KAFKA_PROTO_MESSAGE'] ?? '');
       const r = String(s['INPUT_SCHEMA_PROTO_CLASS'] ?? '');
       if (w !== r) out.push(`topic ${topic}: stage ${writer.name} writes ${w} but stage ${reader.name} reads ${r}`);
-    } else {
+    } else if (rType === 'JSON') {
       const cols = new Set((writer.check.outputColumns ?? []).map((c) => c.name));
       const schema = s['INPUT_SCHEMA_JSON_SCHEMA'];
       const props = jsonSchemaFields(schema);

@@ -7,6 +7,8 @@ import type { Logger } from '../core/logger.js';
 import { handleRequest } from './api.js';
 import { ControlPlane, type ControlPlaneOptions } from './control-plane.js';
 import { PipelineService } from './pipelines.js';
+import { SchemaStore } from './schema-store.js';
+import { SchemaService } from './schemas.js';
 import { FileRepository } from './repository/file-repository.js';
 import { PostgresRepository } from './repository/pg-repository.js';
 import type { JobRepository } from './repository/types.js';
@@ -59,8 +61,9 @@ export async function startServe(opts: ServeOptions): Promise<RunningService> {
     ...(opts.supervisor ? { supervisor: opts.supervisor } : {}),
   });
   const pipelines = new PipelineService(plane, opts.logger);
+  const schemas = new SchemaService(await SchemaStore.open(dataDir), plane, opts.cwd ?? process.cwd());
   const server = createServer((req, res) => {
-    void handleRequest({ plane, pipelines, token }, req, res);
+    void handleRequest({ plane, pipelines, schemas, token }, req, res);
   });
   try {
     await listen(server, opts.port ?? 8800, opts.host ?? '127.0.0.1');
@@ -72,9 +75,11 @@ export async function startServe(opts: ServeOptions): Promise<RunningService> {
   }
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : 0;
+  const url = `http://${opts.host ?? '127.0.0.1'}:${port}`;
+  schemas.baseUrl = url;
   await plane.start();
   return {
-    url: `http://${opts.host ?? '127.0.0.1'}:${port}`,
+    url,
     token,
     tokenGenerated: generated,
     plane,

@@ -311,7 +311,8 @@ class Planner {
           table,
           used: new Set<number>(),
           fields: table.columns,
-          updating: false,
+          updating: table.changelog === true,
+          ...(table.changelog && table.primaryKey?.length ? { uniqueKey: table.primaryKey } : {}),
           rowtimeIndex: table.rowtimeIndex,
         };
         this.scans.push(node);

@@ -188,6 +188,38 @@ export const METRICS = {
     labels: ['table'],
   }),
 
+  // ---- scale-out (exchange) -------------------------------------------------------------------------
+  exchangeRecordsOut: def({
+    name: 'dirk_exchange_records_out_total',
+    help: 'Rows this task wrote to a repartition topic (acknowledged), before the keyed operator that reads it.',
+    type: 'counter',
+    labels: ['topic'],
+  }),
+  exchangeDuplicatesDropped: def({
+    name: 'dirk_exchange_duplicates_dropped_total',
+    help: 'Rows read from a repartition topic and dropped as repeats (an upstream task re-read its source after a restart or rebalance).',
+    type: 'counter',
+    labels: ['topic'],
+  }),
+  stateRestoringPartitions: def({
+    name: 'dirk_state_restoring_partitions',
+    help: 'Partitions this task is restoring keyed-operator state for from the changelog topic (0 when none: restore done).',
+    type: 'gauge',
+    labels: ['topic'],
+  }),
+  stateRestoredBytes: def({
+    name: 'dirk_state_restored_bytes_total',
+    help: 'Bytes of keyed-operator state read from the changelog topic when partitions moved to this task.',
+    type: 'counter',
+    labels: ['topic'],
+  }),
+  exchangePartitions: def({
+    name: 'dirk_exchange_partitions',
+    help: 'Repartition-topic partitions this task runs the keyed operator for (one operator instance each).',
+    type: 'gauge',
+    labels: ['topic'],
+  }),
+
   // ---- dataflow -------------------------------------------------------------------------------------
   transformerRowsIn: def({
     name: 'dirk_transformer_rows_in_total',
@@ -225,6 +257,30 @@ export const METRICS = {
     help: 'Rows emitted by a dataflow operator.',
     type: 'counter',
     labels: ['operator'],
+  }),
+  operatorStateKeys: def({
+    name: 'dirk_operator_state_keys',
+    help: 'Entries of an operator\'s keyed state (the Maps its state holds), measured at each checkpoint.',
+    type: 'gauge',
+    labels: ['operator'],
+  }),
+  operatorStateBytes: def({
+    name: 'dirk_operator_state_bytes',
+    help: 'Estimated bytes of an operator\'s state: the last checkpoint file\'s size shared out among operators by their state entries.',
+    type: 'gauge',
+    labels: ['operator'],
+  }),
+  outputEventTimeLag: def({
+    name: 'dirk_output_event_time_lag_seconds',
+    help: 'Processing time minus the event time the output has reached (the larger of the output watermark and the newest emitted row\'s event time); 0 until the output has an event time.',
+    type: 'gauge',
+    labels: [],
+  }),
+  checkpointSize: def({
+    name: 'dirk_checkpoint_size_bytes',
+    help: 'Size of the last completed checkpoint file.',
+    type: 'gauge',
+    labels: [],
   }),
   checkpoints: def({
     name: 'dirk_checkpoints_total',

@@ -10,7 +10,8 @@ export interface MetricsServerOptions {
   readonly host?: string;
   /** 0 picks a free port (tests). */
   readonly port: number;
-  readonly telemetry: Telemetry;
+  /** What /metrics serves: a job's telemetry, or the merged series of a process's tasks. */
+  readonly telemetry: Pick<Telemetry, 'metrics' | 'contentType'>;
   /**
    * Health probe for /healthz: 200 when it returns true (or a report with healthy: true), 503 otherwise; a
    * report is served as its JSON (the reasons). Default: always healthy.

@@ -111,7 +111,21 @@ export interface Telemetry {
   /** Set in milliseconds; exported in seconds. */
   watermarkLagMs(table: string): Gauge;
   lateRecords(table: string): Counter;
+  /** A repartition topic's rows written, repeats dropped and partitions run by this task. */
+  exchangeMetrics(topic: string): {
+    readonly recordsOut: Counter;
+    readonly duplicatesDropped: Counter;
+    readonly partitions: Gauge;
+    /** Restore progress from the changelog topic. */
+    readonly restoringPartitions: Gauge;
+    readonly restoredBytes: Counter;
+  };
   operatorRecords(operator: string): OperatorMetrics;
+  /** State size of one operator (dirk_operator_state_keys, dirk_operator_state_bytes). */
+  operatorState(operator: string): { readonly keys: Gauge; readonly bytes: Gauge };
+  /** Set in milliseconds; exported in seconds (dirk_output_event_time_lag_seconds). */
+  outputEventTimeLagMs(): Gauge;
+  checkpointSizeBytes(): Gauge;
   /** Rows in, out and dropped of one transformer of a pre-processed table (or "NULL" after the post-processors). */
   transformerMetrics(transformer: string, table: string): TransformerMetrics;
   /** Records dropped by a table's InvalidRecordFilterTransformer. */
@@ -251,6 +265,13 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
       return { set: (ms: number) => g.set(ms / 1000) };
     },
     lateRecords: (table) => counter('lateRecords', table),
+    exchangeMetrics: (topic) => ({
+      recordsOut: counter('exchangeRecordsOut', topic),
+      duplicatesDropped: counter('exchangeDuplicatesDropped', topic),
+      partitions: gauge('exchangePartitions', topic),
+      restoringPartitions: gauge('stateRestoringPartitions', topic),
+      restoredBytes: counter('stateRestoredBytes', topic),
+    }),
     transformerMetrics: (transformer, table) => ({
       rowsIn: counter('transformerRowsIn', transformer, table),
       rowsOut: counter('transformerRowsOut', transformer, table),
@@ -261,6 +282,12 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
       recordsIn: counter('operatorRecordsIn', operator),
       recordsOut: counter('operatorRecordsOut', operator),
     }),
+    operatorState: (operator) => ({ keys: gauge('operatorStateKeys', operator), bytes: gauge('operatorStateBytes', operator) }),
+    outputEventTimeLagMs: () => {
+      const g = gauge('outputEventTimeLag');
+      return { set: (ms: number) => g.set(ms / 1000) };
+    },
+    checkpointSizeBytes: () => gauge('checkpointSize'),
     udfMetrics,
     udfHooks: () => {
       const byName = new Map<string, UdfMetrics>();

@@ -257,6 +257,7 @@ async function setUpCase(c: GoldenCase): Promise<CaseSetup> {
 }
 
 function recordDecoder(registry: DescriptorRegistry | undefined, stream: StreamConfig, schema: TableSchema): (line: string) => Row {
+  if (stream.dataType === 'AVRO') throw new Error(`golden cases read PROTO or JSON lines; ${stream.table} is AVRO`);
   if (stream.dataType === 'JSON') {
     const dec = createJsonRowDecoder(schema, stream.jsonEventTimestampFieldName ? { rowtimeFieldName: stream.jsonEventTimestampFieldName } : {});
     return (line) => dec.decode(Buffer.from(line, 'utf8'));

@@ -3,6 +3,7 @@ import { existsSync, promises as fsp, readdirSync, statSync, watch, type FSWatch
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { DirkError, userError } from '../core/errors.js';
 import type { FunctionDef } from './api.js';
 import { setOrigin } from './origin.js';
@@ -12,8 +13,8 @@ import { setOrigin } from './origin.js';
  * exports are function definitions: a default export (one def or an array of defs) and/or named exports that
  * are defs (or arrays of defs); other exports are ignored.
  *
- * Each file is compiled with the TypeScript compiler (transpile only, no type check) to a temporary ES module
- * next to the source, imported and deleted again. Compiling lets a file written anywhere import the API as
+ * Each file is compiled with the TypeScript compiler (transpile only, no type check) to an ES module that is
+ * served from memory under a name next to the source (nothing is written; see memory-hooks.ts). Compiling lets a file written anywhere import the API as
  * `import { defineScalar } from 'dirk/udf'` (rewritten to this engine's own API module) and import sibling
  * .ts helpers with `./helper.js` as usual; bare imports of other packages resolve from the file's folder.
  * Files must be ES modules (no `require`).
@@ -148,6 +149,28 @@ async function writeCompiled(
   }
 }
 
+/**
+ * The built engine (dist/, .js) compiles UDF modules in memory: nothing is written, so a read-only UDF
+ * folder loads like any other. Running from the TypeScript sources (the unit tests, under vitest's module
+ * runner, which reads modules from disk) the compiled copies are written next to their sources for a
+ * moment, with the temp-folder mirror for a folder that cannot be written.
+ */
+const IN_MEMORY = import.meta.url.endsWith('.js');
+
+let hooks: Promise<MessagePort> | undefined;
+
+/** Registers the in-memory module hooks once per process; answers the port compiled modules are posted to. */
+function memoryLoader(): Promise<MessagePort> {
+  hooks ??= (async () => {
+    const { register } = await import('node:module');
+    const { port1, port2 } = new MessageChannel();
+    register(new URL('./memory-hooks.js', import.meta.url).href, { data: { port: port2 }, transferList: [port2] });
+    port1.unref();
+    return port1;
+  })();
+  return hooks;
+}
+
 /** For tests: how compiled copies are written (a read-only folder cannot be made without privileges). */
 export const udfWriteHook: { write: (file: string, text: string) => Promise<void> } = {
   write: (file, text) => fsp.writeFile(file, text),
@@ -259,8 +282,17 @@ export async function importUserModule(file: string): Promise<{ exports: Record<
   let mod: Record<string, unknown>;
   try {
     await scanGraph(ts, abs, graph);
-    const temps = await writeCompiled(graph, (f, t) => transpile(ts, f, graph.get(f)!, t.get(f)!, t), written, udfWriteHook.write);
-    mod = (await import(pathToFileURL(temps.get(abs)!).href)) as Record<string, unknown>;
+    const compile = (f: string, t: ReadonlyMap<string, string>): string => transpile(ts, f, graph.get(f)!, t.get(f)!, t);
+    if (IN_MEMORY) {
+      // The built engine: compiled modules are served from memory by the loader hooks (memory-hooks.ts).
+      const port = await memoryLoader();
+      const temps = new Map([...graph.keys()].map((f) => [f, tempPathOf(f, graph)] as const));
+      for (const f of graph.keys()) port.postMessage({ url: pathToFileURL(temps.get(f)!).href, source: compile(f, temps) });
+      mod = (await import(pathToFileURL(temps.get(abs)!).href)) as Record<string, unknown>;
+    } else {
+      const temps = await writeCompiled(graph, compile, written, udfWriteHook.write);
+      mod = (await import(pathToFileURL(temps.get(abs)!).href)) as Record<string, unknown>;
+    }
   } catch (e) {
     if (e instanceof DirkError) throw e;
     throw userError(`cannot load UDF file ${abs}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });

@@ -43,6 +43,11 @@ const NEEDS: Readonly<Record<string, string>> = {
   dirk_external_cache_lookups_total: 'an external post-processor with cache_ttl_ms',
   dirk_sink_retries_total: 'the HTTP sink',
   dirk_sink_dead_lettered_total: 'the HTTP sink with a dead-letter topic',
+  dirk_exchange_records_out_total: 'a scaled-out job (DIRK_TASKS > 1 or DIRK_EXCHANGE_ENABLE=true)',
+  dirk_exchange_duplicates_dropped_total: 'a scaled-out job (DIRK_TASKS > 1 or DIRK_EXCHANGE_ENABLE=true)',
+  dirk_exchange_partitions: 'a scaled-out job (DIRK_TASKS > 1 or DIRK_EXCHANGE_ENABLE=true)',
+  dirk_state_restoring_partitions: 'a scaled-out job (DIRK_TASKS > 1 or DIRK_EXCHANGE_ENABLE=true)',
+  dirk_state_restored_bytes_total: 'a scaled-out job (DIRK_TASKS > 1 or DIRK_EXCHANGE_ENABLE=true)',
 };
 
 describe('docs/metrics.md', () => {
@@ -94,10 +99,14 @@ describe('docs/metrics.md', () => {
         'dirk_late_records_total{table="rides",job="metrics-test"} 0',
         'dirk_udf_errors_total{udf="FareBand",job="metrics-test"} 0',
         'dirk_checkpoints_total{status="failed",job="metrics-test"} 0',
+        'dirk_operator_state_keys{operator="1:WindowAggregate",job="metrics-test"} 0',
+        'dirk_operator_state_bytes{operator="1:WindowAggregate",job="metrics-test"} 0',
+        'dirk_checkpoint_size_bytes{job="metrics-test"} 0',
       ]) {
         expect(text).toContain(series);
       }
       expect(text).toMatch(/^dirk_operator_records_in_total\{operator="1:WindowAggregate",job="metrics-test"\} [1-9]\d*$/m);
+      expect(text).toMatch(/^dirk_output_event_time_lag_seconds\{job="metrics-test"\} [\d.e+-]+$/m);
       // GET /status: state, sources with positions and watermark, last checkpoint, plan.
       const status = (await (await fetch(/metrics at (http:\S+)\/metrics/.exec(line)![1]! + '/status')).json()) as Record<string, unknown>;
       expect(status).toMatchObject({ job: 'metrics-test', state: 'running', lastCheckpoint: null });

@@ -65,3 +65,18 @@ export async function metricsUrl(cli: RunningCli, timeoutMs = 20_000): Promise<s
   const line = await cli.waitForLine(/metrics at (http\S+)/, { timeoutMs });
   return `${/metrics at (http\S+)/.exec(line)![1]!.replace(/\/metrics$/, '')}/metrics`;
 }
+
+/** A bounded JSONL FILE_SOURCE stream: string columns plus a date-time event-time field. */
+export function jsonFileStream(table: string, path: string, columns: readonly string[], timeField: string): Record<string, unknown> {
+  const properties: Record<string, unknown> = Object.fromEntries(columns.map((c) => [c, { type: 'string' }]));
+  properties[timeField] = { type: 'string', format: 'date-time' };
+  return {
+    INPUT_SCHEMA_TABLE: table,
+    INPUT_DATATYPE: 'JSON',
+    INPUT_SCHEMA_JSON_SCHEMA: { type: 'object', properties },
+    INPUT_SCHEMA_JSON_EVENT_TIMESTAMP_FIELD_NAME: timeField,
+    SOURCE_DETAILS: [{ SOURCE_TYPE: 'BOUNDED', SOURCE_NAME: 'FILE_SOURCE' }],
+    SOURCE_FILE_PATH: path,
+    SOURCE_FILE_FORMAT: 'JSONL',
+  };
+}

@@ -2,12 +2,15 @@
 // key more often than its rate, as measured by the HTTP server the calls go to.
 
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ApiKeyPool } from '../../src/processors/api-keys/api-key-pool.js';
-import { REPO_ROOT } from '../helpers/process.js';
+import { jsonFileStream } from '../helpers/jobs.js';
+import { REPO_ROOT, runCli } from '../helpers/process.js';
 
 const hits: { at: number; key: string; drawn: number }[] = [];
 const server = createServer((req, res) => {
@@ -15,7 +18,32 @@ const server = createServer((req, res) => {
   res.end('{}');
 });
 
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
+// The http post-processor's calls: the key comes in a header (one job) or the query string (the other).
+const jobHits: { at: number; key: string; ride: string; via: string }[] = [];
+const lookup = createServer((req, res) => {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const header = req.headers['authorization'];
+  const key = header ? String(header).replace(/^Bearer /, '') : String(url.searchParams.get('key'));
+  jobHits.push({ at: Date.now(), key, ride: url.pathname.split('/').pop()!, via: header ? 'header' : 'query' });
+  res.setHeader('content-type', 'application/json');
+  res.end(JSON.stringify({ name: `rider of ${url.pathname.split('/').pop()}` }));
+});
+
+const dirs: string[] = [];
+afterAll(async () => {
+  await new Promise<void>((r) => server.close(() => r()));
+  await new Promise<void>((r) => lookup.close(() => r()));
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+function mostInWindow(times: number[], windowMs: number): number {
+  let most = 0;
+  for (let i = 0, j = 0; i < times.length; i++) {
+    while (times[i]! - times[j]! >= windowMs) j++;
+    most = Math.max(most, i - j + 1);
+  }
+  return most;
+}
 
 function caller(port: number, pool: string, calls: number): Promise<number | null> {
   const module = join(REPO_ROOT, 'dist', 'src', 'processors', 'api-keys', 'api-key-pool.js');
@@ -41,14 +69,6 @@ describe('a shared API key pool across processes', () => {
     const codes = await Promise.all([caller(port, pool, 20), caller(port, pool, 20)]);
     expect(codes).toEqual([0, 0]);
     expect(hits).toHaveLength(40);
-    const mostInWindow = (times: number[], windowMs: number): number => {
-      let most = 0;
-      for (let i = 0, j = 0; i < times.length; i++) {
-        while (times[i]! - times[j]! >= windowMs) j++;
-        most = Math.max(most, i - j + 1);
-      }
-      return most;
-    };
     // A call drawn in time can arrive late and so look closer to the next one: that is the caller's jitter
     // (large on a busy 2-core machine), not the pool's. So the server checks two ways: by the draw time (Redis's clock) each
     // request carries, any one-second window; by its own arrival times, windows of a second less the longest
@@ -64,6 +84,67 @@ describe('a shared API key pool across processes', () => {
     const span = hits.at(-1)!.at - hits[0]!.at;
     expect(span).toBeGreaterThan(2_500);
   }, 60_000);
+
+  it('the http post-processor draws its key from the pool: two jobs share a quota through Redis', async () => {
+    await new Promise<void>((r) => lookup.listen(0, '127.0.0.1', () => r()));
+    const port = (lookup.address() as AddressInfo).port;
+    const dir = mkdtempSync(join(tmpdir(), 'dirk-keys-'));
+    dirs.push(dir);
+    const pool = `it-job-pool-${Date.now()}`;
+    const job = (name: string, where: Record<string, string>): string => {
+      const data = join(dir, `${name}.jsonl`);
+      writeFileSync(data, Array.from({ length: 15 }, (_, i) => JSON.stringify({ ride_id: `${name}-${i}`, event_time: new Date(Date.UTC(2026, 0, 1, 12, 0, i)).toISOString() })).join('\n') + '\n');
+      const file = join(dir, `${name}.json`);
+      writeFileSync(file, JSON.stringify({
+        FLINK_JOB_ID: `it-keys-${name}`,
+        STREAMS: [jsonFileStream('rides', data, ['ride_id'], 'event_time')],
+        FLINK_ROWTIME_ATTRIBUTE_NAME: 'rowtime',
+        FLINK_SQL_QUERY: 'SELECT ride_id FROM rides',
+        PROCESSOR_POSTPROCESSOR_ENABLE: 'true',
+        PROCESSOR_POSTPROCESSOR_CONFIG: {
+          // the keys come from the environment, as a job file should keep them
+          api_key_pools: { [pool]: { api_keys: ['\${KEYS_TEST_A}', '\${KEYS_TEST_B}'], rate_per_second: 4 } },
+          external_source: {
+            http: [{
+              endpoint: `http://127.0.0.1:${port}/riders/`, verb: 'GET', request_pattern: '%s', request_variables: 'ride_id',
+              stream_timeout: '30000', connect_timeout: '2000', capacity: '4', fail_on_errors: 'true',
+              api_key: { pool, ...where },
+              output_mapping: { rider: { path: '$.name' } },
+            }],
+          },
+          internal_source: [{ output_field: 'ride_id', type: 'sql', value: 'ride_id' }],
+        },
+        SINK_TYPE: 'log',
+        METRIC_TELEMETRY_ENABLE: 'false',
+      }));
+      return file;
+    };
+    const env = { KEYS_TEST_A: 'secret-key-a', KEYS_TEST_B: 'secret-key-b' };
+    const explained = await runCli(['explain', job('one', { header: 'Authorization', format: 'Bearer %s' })], { env });
+    expect(explained.stdout).toContain(`api key from pool ${pool} (2 keys at 4/s each, shared through Redis) in header Authorization`);
+    expect(explained.stdout + explained.stderr).not.toContain('secret-key');
+    const [a, b] = await Promise.all([
+      runCli(['run', job('one', { header: 'Authorization', format: 'Bearer %s' })], { env, timeoutMs: 90_000 }),
+      runCli(['run', job('two', { query_param: 'key' })], { env, timeoutMs: 90_000 }),
+    ]);
+    expect([a.code, b.code], a.stderr + b.stderr).toEqual([0, 0]);
+    expect(a.stdout).toContain('rider of one-14');
+    expect(b.stdout).toContain('rider of two-0');
+    expect(jobHits).toHaveLength(30);
+    expect(new Set(jobHits.map((h) => h.via))).toEqual(new Set(['header', 'query']));
+    // Both keys used, each never more than 4 times in any second as the server saw it (the pool's draw
+    // happens just before the call, so a server-side window of 1 s less a margin for delivery jitter).
+    for (const key of ['secret-key-a', 'secret-key-b']) {
+      const mine = jobHits.filter((h) => h.key === key).map((h) => h.at).sort((x, y) => x - y);
+      expect(mine.length).toBeGreaterThan(0);
+      expect(mostInWindow(mine, 800)).toBeLessThanOrEqual(4);
+    }
+    expect(jobHits.every((h) => h.key === 'secret-key-a' || h.key === 'secret-key-b')).toBe(true);
+    // 30 calls over two keys at 4/s take more than 3 s together: the jobs waited for the shared quota.
+    const times = jobHits.map((h) => h.at).sort((x, y) => x - y);
+    expect(times.at(-1)! - times[0]!).toBeGreaterThan(2_500);
+    expect(a.stdout + a.stderr + b.stdout + b.stderr).not.toContain('secret-key');
+  }, 120_000);
 
   it('names the pool when Redis is not reachable', async () => {
     const p = new ApiKeyPool({ name: 'nowhere', keys: ['k'], ratePerSecond: 1, redisUrl: 'redis://127.0.0.1:1' });

@@ -99,6 +99,21 @@ describe('the web UI in Chromium', () => {
     const first = Number((await page.textContent('#m-in'))!.replace(/,/g, ''));
     await page.waitForFunction(`${count('m-in')} > ${first}`, undefined, { timeout: 20_000 });
     await page.waitForFunction(`/^[\\d.,]+$/.test(document.getElementById('m-in-rate')?.textContent ?? '')`, undefined, { timeout: 20_000 });
+    // Checkpoint history: a table row per completed checkpoint, newest first, with duration, size and positions.
+    await page.waitForFunction(`document.querySelectorAll('#checkpoints tr[data-checkpoint]').length >= 2`, undefined, { timeout: 40_000 });
+    const ids = await Promise.all((await page.locator('#checkpoints tr[data-checkpoint]').all()).map(async (r) => Number(await r.getAttribute('data-checkpoint'))));
+    expect(ids[0]).toBeGreaterThan(ids[1]!);
+    const cells = await page.locator('#checkpoints tr[data-checkpoint]').first().locator('td').allTextContents();
+    expect(cells[2]).toMatch(/^[\d,]+ ms$/);
+    expect(cells[3]).toMatch(/^[\d.,]+ (B|KiB|MiB)$/);
+    expect(cells[4]).toMatch(new RegExp(`^orders: ${input}:0@\\d+`));
+    const api = (await (await fetch(`${service.url}/api/jobs/orders-by-city/checkpoints?limit=2`)).json()) as { checkpoints: { id: number; takenAt: number; durationMs: number; bytes: number; positions: Record<string, Record<string, string>> }[] };
+    expect(api.checkpoints).toHaveLength(2);
+    expect(api.checkpoints[0]!.bytes).toBeGreaterThan(0);
+    expect(Object.keys(api.checkpoints[0]!.positions)).toEqual(['orders']);
+    // State size measured at the checkpoints (the window's panes), and the output's event-time lag.
+    await page.waitForFunction(`/^[1-9][\\d,]* \\/ [\\d.,]+ (B|KiB|MiB)$/.test(document.getElementById('m-state')?.textContent ?? '')`, undefined, { timeout: 20_000 });
+    await page.waitForFunction(`/^[\\d.,]+$/.test(document.getElementById('m-out-lag')?.textContent ?? '')`, undefined, { timeout: 20_000 });
     await page.screenshot({ path: join(SHOTS, 'ui-job.png'), fullPage: true });
 
     // Add a job with a SQL mistake: the validator's message (line and column) is shown inline.

@@ -61,6 +61,16 @@ export function recordBytes(m: Message): number {
   return RECORD_OVERHEAD + byteLength(m.key) + byteLength(m.value) + headerBytes(m.headers);
 }
 
+/** recordBytes for a record without headers, from its key and value lengths. */
+export function recordBytesOf(keyLength: number, valueLength: number): number {
+  return RECORD_OVERHEAD + keyLength + valueLength;
+}
+
+/** Whether a record of `size` (recordBytes) fits a send uncompressed: then oversizedBy is undefined. */
+export function fitsUncompressed(size: number, limits: SendLimits): boolean {
+  return size + RECORD_BATCH_OVERHEAD <= limits.maxMessageBytes && size <= limits.maxRequestBytes - REQUEST_FRAMING;
+}
+
 /** The record bytes one request may carry under `limits`. */
 export function requestBudget(limits: SendLimits): number {
   return Math.max(1, Math.min(limits.maxMessageBytes - RECORD_BATCH_OVERHEAD, limits.maxRequestBytes - REQUEST_FRAMING));
@@ -71,7 +81,7 @@ export function requestBudget(limits: SendLimits): number {
  * (compressed when batches are compressed) and its raw size the request limit.
  */
 export function oversizedBy(m: Message, limits: SendLimits, size = recordBytes(m)): number | undefined {
-  if (size + RECORD_BATCH_OVERHEAD <= limits.maxMessageBytes && size <= limits.maxRequestBytes - REQUEST_FRAMING) return undefined;
+  if (fitsUncompressed(size, limits)) return undefined;
   if (size > limits.maxRequestBytes - REQUEST_FRAMING) return size;
   if (!limits.compressed) return size;
   // Only records near the limit pay for this: compressed, it may still fit the topic.

@@ -6,6 +6,7 @@ import { defineSink, defineSource } from '../connector.js';
 import { createKafkaSink } from './kafka-sink.js';
 import { createKafkaSource } from './kafka-source.js';
 import { createJsonChangelogEncoder, missingKeyMessage } from './json-changelog.js';
+import { avroRegistryClient, checkAvroColumns, createAvroRowEncoder } from '../avro/index.js';
 import { transactionSettings, transactionTimeoutMs } from './transactions.js';
 
 const DEFAULT_CHECKPOINT_INTERVAL_MS = 30_000;
@@ -76,6 +77,8 @@ export const kafkaSink = defineSink({
     'SINK_KAFKA_PROTO_KEY',
     'SINK_KAFKA_JSON_SCHEMA',
     'SINK_KAFKA_JSON_CHANGELOG',
+    'SINK_KAFKA_AVRO_SUBJECT',
+    'SINK_KAFKA_AVRO_AUTO_REGISTER',
     'SINK_KAFKA_PRODUCE_LARGE_MESSAGE_ENABLE',
     'SINK_KAFKA_LINGER_MS',
     'SINK_KAFKA_DELIVERY_GUARANTEE',
@@ -96,6 +99,13 @@ export const kafkaSink = defineSink({
     if (plan.updating && !sink.protoKey && sink.dataType === 'PROTO') {
       throw userError('the query produces an updating result; the kafka sink writes it as upserts and needs SINK_KAFKA_PROTO_KEY for the key');
     }
+    if (sink.dataType === 'AVRO') {
+      if (plan.updating) {
+        throw userError('SINK_KAFKA_DATA_TYPE: AVRO writes append-only results; this query produces updates (GROUP BY without a window, joins without time bounds): use JSON with SINK_KAFKA_JSON_CHANGELOG, or PROTO with SINK_KAFKA_PROTO_KEY');
+      }
+      if (!sink.avro?.registry) throw userError('SCHEMA_REGISTRY_CONFLUENT_URL is required for SINK_KAFKA_DATA_TYPE=AVRO', { key: 'SCHEMA_REGISTRY_CONFLUENT_URL' });
+      checkAvroColumns(plan.columns);
+    }
     if (sink.dataType === 'PROTO') {
       if (!sink.protoMessage) throw userError('SINK_KAFKA_PROTO_MESSAGE is required for SINK_KAFKA_DATA_TYPE=PROTO');
       // Validate-time column/field type check (throws naming both).
@@ -110,7 +120,13 @@ export const kafkaSink = defineSink({
         onRefreshFailed: (e) => logger.warn('schema refresh: the sink keeps its schema, the result no longer fits the new version', { protoClass: sink.protoMessage, error: e.message }),
       });
     const valueEncoder =
-      sink.dataType === 'JSON' ? createJsonRowEncoder(columns, sink.jsonSchema) : ctx.wrapValueEncoder ? ctx.wrapValueEncoder(protoEncoder()) : protoEncoder();
+      sink.dataType === 'AVRO'
+        ? createAvroRowEncoder(columns, avroRegistryClient(sink.avro!.registry!), { subject: sink.avro!.subject, autoRegister: sink.avro!.autoRegister })
+        : sink.dataType === 'JSON'
+          ? createJsonRowEncoder(columns, sink.jsonSchema)
+          : ctx.wrapValueEncoder
+            ? ctx.wrapValueEncoder(protoEncoder())
+            : protoEncoder();
     const keyEncoder = sink.dataType === 'PROTO' && sink.protoKey ? createProtoRowEncoder(ctx.registry!, sink.protoKey, columns) : undefined;
     return createKafkaSink({
       name: ctx.name ?? 'kafka',

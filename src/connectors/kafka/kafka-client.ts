@@ -232,3 +232,29 @@ export function topicRegex(pattern: string): RegExp {
     throw userError(`SOURCE_KAFKA_TOPIC_NAMES "${pattern}" is not a valid regular expression: ${(e as Error).message}`);
   }
 }
+
+/**
+ * Kafka's offsetsForTimes for every partition of the topics matching a pattern: per `topic:partition`, the
+ * first offset whose record timestamp is at or after `ts` (the end offset when there is none).
+ */
+export async function offsetsForTime(
+  options: KafkaClientOptions & { readonly topicPattern: string },
+  ts: number,
+): Promise<Record<string, string>> {
+  const admin = createKafkaClient(options).admin();
+  await admin.connect();
+  try {
+    const regex = topicRegex(options.topicPattern);
+    const topics = (await admin.listTopics()).filter((t) => regex.test(t) && !t.startsWith('__')).sort();
+    const out: Record<string, string> = {};
+    for (const topic of topics) {
+      const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, p.high]));
+      for (const p of await admin.fetchTopicOffsetsByTimestamp(topic, ts)) {
+        out[splitId(topic, p.partition)] = Number(p.offset) < 0 ? ends.get(p.partition)! : p.offset;
+      }
+    }
+    return out;
+  } finally {
+    await admin.disconnect();
+  }
+}

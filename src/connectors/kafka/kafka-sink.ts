@@ -25,12 +25,16 @@ import { createKafkaClient, type KafkaSecurity } from './kafka-client.js';
 import { noopSinkMetrics } from '../shared/noop-metrics.js';
 import { SendChain } from '../shared/send-chain.js';
 import { replacedRetractions, type ChangelogEncoder } from './json-changelog.js';
+import { BatchOutbox, type SealedSend } from './batch-outbox.js';
+import { BatchProducer } from './batch-producer.js';
 import {
   DEFAULT_MAX_MESSAGE_BYTES,
   DEFAULT_MAX_REQUEST_BYTES,
+  fitsUncompressed,
   oversizedBy,
   prepareTopic,
-  recordBytes,
+  recordBytesOf,
+  requestBudget,
   sendBounded,
   type CreateTopicOptions,
   type SendingProducer,
@@ -71,6 +75,11 @@ export interface KafkaSinkOptions {
   readonly skipped?: SinkMetrics['writeErrors'];
   readonly deadLettered?: SinkMetrics['writeErrors'];
   /**
+   * Write rows as pre-encoded record batches sent by batch-producer.ts (default true): the at-least-once
+   * path. false sends through the kafkajs producer (message objects, kafkajs's own batch encoding).
+   */
+  readonly recordBatches?: boolean;
+  /**
    * SINK_KAFKA_DELIVERY_GUARANTEE=EXACTLY_ONCE: rows (and same-cluster dead letters) are sent inside a
    * transaction of a transactional producer, committed by the checkpoint with the consumed offsets.
    */
@@ -91,6 +100,11 @@ const CREATE_HINT = 'create it, or set SINK_KAFKA_CREATE_TOPIC=true (with SINK_K
 interface Pending {
   readonly messages: Message[];
   readonly bytes: number;
+}
+
+/** Rows written since the last send started, in one of the two shapes (see KafkaSinkOptions.recordBatches). */
+function bufferedRecords(buffer: readonly Message[], outbox: BatchOutbox | undefined): number {
+  return outbox ? outbox.records : buffer.length;
 }
 
 export function createKafkaSink(options: KafkaSinkOptions): Sink {
@@ -128,6 +142,10 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
 
   let buffer: Message[] = [];
   let bufferBytes = 0;
+  // Exactly-once sends through the transactional kafkajs producer; at-least-once through record batches.
+  const useBatches = options.recordBatches !== false && !options.transactional;
+  let batchProducer: BatchProducer | undefined;
+  let outbox: BatchOutbox | undefined;
   let linger: NodeJS.Timeout | undefined;
   /** Sends run one after another, so per-key order holds even across retries. */
   const sends = new SendChain(metrics);
@@ -143,6 +161,11 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
       clearTimeout(linger);
       linger = undefined;
     }
+    if (outbox) {
+      const sealed = outbox.seal();
+      if (sealed) startBatchSend(sealed);
+      return;
+    }
     if (buffer.length === 0) return;
     const batch: Pending = { messages: buffer, bytes: bufferBytes };
     buffer = [];
@@ -155,6 +178,31 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
         inflight -= batch.messages.length;
       }
     });
+  }
+
+  /** The record-batch path: the sealed batches go out in send order, like the message path's sends. */
+  function startBatchSend(sealed: SealedSend): void {
+    inflight += sealed.records;
+    sends.add(async () => {
+      try {
+        await batchProducer!.send(await sealed.batches);
+        metrics.recordsOut.inc(sealed.records);
+        metrics.bytesOut.inc(sealed.payloadBytes);
+      } finally {
+        inflight -= sealed.records;
+        sealed.release();
+      }
+    });
+  }
+
+  /** Buffers one record that fits a send (the caller checked its size). */
+  function add(key: Buffer | null, value: Buffer | null, now: number): void {
+    if (!outbox) {
+      buffer.push({ key, value });
+      return;
+    }
+    const sealed = outbox.add(key, value, now);
+    if (sealed) startBatchSend(sealed);
   }
 
   /** Where sends go: the open transaction (exactly-once), or the producer. */
@@ -176,17 +224,19 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
 
   function writeChanges({ rows, rowKinds }: DataMessage, encode: ChangelogEncoder): void {
     let bytes = 0;
+    const now = Date.now();
     for (const m of encode(rows, rowKinds)) {
       bytes += (m.key?.length ?? 0) + (m.value?.length ?? 0);
-      buffer.push({ key: m.key, value: m.value });
+      add(m.key, m.value, now);
     }
     afterWrite(bytes);
   }
 
   function afterWrite(bytes: number): void {
     bufferBytes += bytes;
-    if (buffer.length >= sendBatchRecords) startSend();
-    else if (lingerMs > 0 && !linger && buffer.length > 0) linger = setTimeout(startSend, lingerMs);
+    const n = bufferedRecords(buffer, outbox);
+    if (n >= sendBatchRecords) startSend();
+    else if (lingerMs > 0 && !linger && n > 0) linger = setTimeout(startSend, lingerMs);
   }
 
   function sendExtras(): { compression?: number; timeout?: number } {
@@ -291,6 +341,9 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
     name,
 
     async open() {
+      // Encoders that need the network first (Avro: register or look up the subject's schema).
+      await valueEncoder.open?.();
+      await keyEncoder?.open?.();
       const config: ProducerConfig = {
         idempotent: true,
         allowAutoTopicCreation: false,
@@ -318,6 +371,23 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
         }
       }
       await prepareTopics();
+      if (useBatches) {
+        const bp = new BatchProducer({
+          kafka,
+          topic,
+          logger,
+          retries: mapped.retries ?? 8,
+          maxRetryTimeMs: 30_000,
+          ...(mapped.timeout !== undefined ? { timeoutMs: mapped.timeout } : {}),
+        });
+        try {
+          await bp.connect();
+        } catch (e) {
+          throw externalError(`kafka sink ${name}: cannot connect to ${options.brokers.join(',')}: ${(e as Error).message}`, { cause: e });
+        }
+        batchProducer = bp;
+        outbox = new BatchOutbox(bp, () => requestBudget(limits), mapped.compression === CompressionTypes.GZIP ? 'gzip' : 'none');
+      }
     },
 
     write(batch: DataMessage) {
@@ -327,6 +397,7 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
         throw userError(`kafka sink ${name}: the result is updating (a changelog), which needs a key (SINK_KAFKA_PROTO_KEY)`);
       }
       let bytes = 0;
+      const now = Date.now();
       // Upserts by key, as the JSON upsert path: a -U is dropped when its key's next change in the batch is a
       // +U / +I (that replaces it); any other -U (its +U filtered out, e.g. by HAVING) deletes the key: a tombstone.
       const keys = keyEncoder ? rows.map((row) => toBuffer(keyEncoder.encode(row))) : undefined;
@@ -337,23 +408,27 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
         if (replaced?.[i]) continue;
         const key = keys ? keys[i]! : null;
         const value = kind === RowKind.Delete || kind === RowKind.UpdateBefore ? null : toBuffer(valueEncoder.encode(row));
-        const message: Message = { key, value };
-        const size = recordBytes(message);
-        const over = oversizedBy(message, limits, size);
-        if (over !== undefined) {
-          // A record no send can carry: routed by SINK_KAFKA_ERROR_POLICY instead of failing every retry.
-          const limit = `max.message.bytes=${limits.maxMessageBytes}, max.request.size=${limits.maxRequestBytes}`;
-          router!.route(message, over, limit, options.origin?.());
-          continue;
+        const keyLength = key?.length ?? 0;
+        const valueLength = value?.length ?? 0;
+        const size = recordBytesOf(keyLength, valueLength);
+        if (!fitsUncompressed(size, limits)) {
+          const message: Message = { key, value };
+          const over = oversizedBy(message, limits, size);
+          if (over !== undefined) {
+            // A record no send can carry: routed by SINK_KAFKA_ERROR_POLICY instead of failing every retry.
+            const limit = `max.message.bytes=${limits.maxMessageBytes}, max.request.size=${limits.maxRequestBytes}`;
+            router!.route(message, over, limit, options.origin?.());
+            continue;
+          }
         }
-        bytes += (key?.length ?? 0) + (value?.length ?? 0);
-        buffer.push(message);
+        bytes += keyLength + valueLength;
+        add(key, value, now);
       }
       afterWrite(bytes);
     },
 
     pending() {
-      return buffer.length + inflight;
+      return bufferedRecords(buffer, outbox) + inflight;
     },
 
     transactions: tx ? transactions(tx) : undefined,
@@ -368,12 +443,16 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
       // Unflushed rows are not sent: only a flush (a checkpoint) makes output durable.
       buffer = [];
       bufferBytes = 0;
+      outbox?.discard();
       await sends.settled();
       // An open transaction is aborted (what it holds was never covered by a checkpoint), so read_committed
       // readers need not wait for the broker's transaction timeout.
       const open = txn;
       txn = undefined;
       if (open?.isActive()) await abort(open).catch((e: unknown) => logger.warn('the open transaction was not aborted; the broker aborts it after transaction.timeout.ms', { error: String(e) }));
+      const bp = batchProducer;
+      batchProducer = undefined;
+      if (bp) await bp.disconnect().catch((e: unknown) => logger.warn('record-batch producer did not disconnect cleanly', { error: String(e) }));
       const p = producer;
       producer = undefined;
       if (p) await p.disconnect().catch((e: unknown) => logger.warn('producer did not disconnect cleanly', { error: String(e) }));

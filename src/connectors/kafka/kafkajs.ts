@@ -44,3 +44,30 @@ export const groupingPatched = require.cache[target]?.exports === groupMessagesP
 
 const kafkajs = require('kafkajs') as typeof import('kafkajs');
 export default kafkajs;
+
+/**
+ * The kafkajs internals the record-batch producer (batch-producer.ts) uses: its request encoder, the Produce
+ * v3 response decoder, protocol errors by code, and the client's cluster (broker connections with their
+ * TLS/SASL set-up, metadata). kafkajs 2.2.4 is pinned in package.json; a test sends through them.
+ */
+export interface KafkajsEncoder {
+  writeInt16(v: number): KafkajsEncoder;
+  writeInt32(v: number): KafkajsEncoder;
+  writeString(v: string | null): KafkajsEncoder;
+  writeBuffer(v: Buffer): KafkajsEncoder;
+}
+export interface ProduceV3Partition {
+  partition: number;
+  errorCode: number;
+  baseOffset: string;
+}
+export interface KafkajsInternals {
+  Encoder: new () => KafkajsEncoder;
+  produceV3Response: { decode(raw: Buffer): Promise<{ topics: Array<{ topicName: string; partitions: ProduceV3Partition[] }> }>; parse(d: unknown): Promise<unknown> };
+  createErrorFromCode(code: number): Error & { retriable?: boolean; type?: string };
+}
+export const kafkajsInternals: KafkajsInternals = {
+  Encoder: require('kafkajs/src/protocol/encoder') as KafkajsInternals['Encoder'],
+  produceV3Response: require('kafkajs/src/protocol/requests/produce/v3/response') as KafkajsInternals['produceV3Response'],
+  createErrorFromCode: (require('kafkajs/src/protocol/error') as Pick<KafkajsInternals, 'createErrorFromCode'>).createErrorFromCode,
+};

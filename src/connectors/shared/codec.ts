@@ -7,6 +7,11 @@ import type { Row } from '../../core/types.js';
 export interface RowDecoder {
   /** Throws DecodeError on bytes that are not a valid record. */
   decode(bytes: Uint8Array): Row;
+  /**
+   * When present, the Kafka source awaits it before decoding a fetched batch (with the records' values):
+   * an Avro decoder fetches writer schemas it has not seen. Undefined when there is nothing to wait for.
+   */
+  prepare?(values: readonly (Uint8Array | null)[]): Promise<void> | undefined;
 }
 
 /** What happens to a record that cannot be decoded (SOURCE_BAD_RECORD_POLICY). */

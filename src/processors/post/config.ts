@@ -1,4 +1,4 @@
-import { ConfigError } from '../../core/errors.js';
+import { closest, ConfigError, userError } from '../../core/errors.js';
 import { ObjectReader, arrayAt } from './config-reader.js';
 import { parseTemplate, type Template } from './external/template.js';
 
@@ -58,8 +58,28 @@ interface ExternalCommon {
   readonly breaker: BreakerConfig | undefined;
 }
 
+/** A named pool of API keys shared through Redis (`api_key_pools` at the root of the config). */
+export interface ApiKeyPoolConfig {
+  readonly name: string;
+  readonly keys: readonly string[];
+  readonly ratePerSecond: number;
+  readonly redisUrl: string | undefined;
+  readonly maxWaitMs: number;
+}
+
+/** Where an http entry puts the key it draws from its pool for each call (`api_key`). */
+export interface ApiKeyUse {
+  readonly pool: ApiKeyPoolConfig;
+  /** Header name, or undefined when the key goes in the query string. */
+  readonly header: string | undefined;
+  readonly queryParam: string | undefined;
+  /** The value written: `%s` is the key (default `%s`; `Bearer %s` for an Authorization header). */
+  readonly format: string;
+}
+
 export interface HttpConfig extends ExternalCommon {
   readonly kind: 'http';
+  readonly apiKey: ApiKeyUse | undefined;
   readonly endpoint: Template;
   readonly endpointVariables: readonly string[];
   readonly verb: 'GET' | 'POST' | 'PUT';
@@ -149,13 +169,14 @@ export function parsePostProcessorConfig(value: unknown): PostProcessorConfig {
   const root = ObjectReader.of(ROOT, v);
   const unknown: string[] = [];
   const external: ExternalConfig[] = [];
+  const pools = readApiKeyPools(root, unknown);
   const extRaw = root.raw('external_source');
   if (extRaw !== undefined) {
     const ext = ObjectReader.of(root.at('external_source'), extRaw);
     for (const kind of ['http', 'es', 'pg', 'grpc'] as const) {
       arrayAt(ext, kind).forEach((entry, index) => {
         const r = ObjectReader.of(`${ext.at(kind)}[${index}]`, entry);
-        external.push(readExternal(kind, r, index));
+        external.push(readExternal(kind, r, index, pools));
         unknown.push(...r.unknownKeys());
       });
     }
@@ -173,10 +194,10 @@ export function parsePostProcessorConfig(value: unknown): PostProcessorConfig {
   return { external, internal, transformers, unknownKeys: unknown };
 }
 
-function readExternal(kind: ExternalKind, r: ObjectReader, index: number): ExternalConfig {
+function readExternal(kind: ExternalKind, r: ObjectReader, index: number, pools: ReadonlyMap<string, ApiKeyPoolConfig>): ExternalConfig {
   switch (kind) {
     case 'http':
-      return readHttp(r, index);
+      return readHttp(r, index, pools);
     case 'es':
       return readEs(r, index);
     case 'pg':
@@ -241,7 +262,58 @@ function template(r: ObjectReader, key: string, variables: readonly string[], re
   return parseTemplate(s, variables, r.at(key));
 }
 
-function readHttp(r: ObjectReader, index: number): HttpConfig {
+/**
+ * `api_key_pools: {"<name>": {"api_keys": [...], "rate_per_second": n, "redis_url"?, "max_wait_ms"?}}`. The
+ * keys are secrets: errors about them describe their shape only (the path names an API key).
+ */
+function readApiKeyPools(root: ObjectReader, unknown: string[]): Map<string, ApiKeyPoolConfig> {
+  const pools = new Map<string, ApiKeyPoolConfig>();
+  const raw = root.raw('api_key_pools');
+  if (raw === undefined) return pools;
+  const all = ObjectReader.of(root.at('api_key_pools'), raw);
+  for (const name of Object.keys(raw as Record<string, unknown>)) {
+    const r = ObjectReader.of(all.at(name), all.raw(name));
+    if (!/^[A-Za-z0-9._-]{1,100}$/.test(name)) throw new ConfigError(r.path, 'a pool name of letters, digits, ".", "_" or "-"', name);
+    const keys = r.raw('api_keys');
+    if (!Array.isArray(keys) || keys.length === 0 || keys.some((k) => typeof k !== 'string' || k === '')) {
+      throw new ConfigError(r.at('api_keys'), 'a non-empty array of non-empty strings (the keys; use ${ENV_VAR} to keep them out of the file)', keys);
+    }
+    const redisUrl = r.string('redis_url');
+    if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) throw new ConfigError(r.at('redis_url'), 'a redis:// or rediss:// URL', redisUrl);
+    pools.set(name, {
+      name,
+      keys: keys as string[],
+      ratePerSecond: r.int('rate_per_second', { required: true, min: 1 }),
+      redisUrl,
+      maxWaitMs: r.int('max_wait_ms', { default: 30_000, min: 1 }),
+    });
+    unknown.push(...r.unknownKeys());
+  }
+  return pools;
+}
+
+/** `api_key: {"pool": "<name>", "header": "X-Api-Key" | "query_param": "key", "format"?: "Bearer %s"}`. */
+function readApiKeyUse(r: ObjectReader, pools: ReadonlyMap<string, ApiKeyPoolConfig>): ApiKeyUse | undefined {
+  const raw = r.raw('api_key');
+  if (raw === undefined) return undefined;
+  const u = ObjectReader.of(r.at('api_key'), raw);
+  const name = u.requiredString('pool');
+  const pool = pools.get(name);
+  if (!pool) {
+    const near = closest(name, pools.keys());
+    throw new ConfigError(u.at('pool'), pools.size ? `the name of a pool in api_key_pools (${[...pools.keys()].join(', ')})` : 'the name of a pool defined in api_key_pools at the root of the config (there is none)', name, near ? `did you mean ${near}?` : undefined);
+  }
+  const header = u.string('header');
+  const queryParam = u.string('query_param');
+  if ((header === undefined) === (queryParam === undefined)) throw new ConfigError(u.path, 'exactly one of header or query_param (where the key goes)', raw);
+  const format = u.string('format') ?? '%s';
+  if (format.split('%s').length !== 2) throw new ConfigError(u.at('format'), 'a text with one %s where the key goes, such as "Bearer %s"', format);
+  const rest = u.unknownKeys();
+  if (rest.length) throw userError(`config ${rest[0]}: not a key of api_key (pool, header, query_param, format)`, { key: u.path });
+  return { pool, header, queryParam, format };
+}
+
+function readHttp(r: ObjectReader, index: number, pools: ReadonlyMap<string, ApiKeyPoolConfig>): HttpConfig {
   const verb = r.requiredString('verb').toUpperCase();
   if (verb !== 'GET' && verb !== 'POST' && verb !== 'PUT') throw new ConfigError(r.at('verb'), 'GET, POST or PUT', r.raw('verb'));
   const endpointVariables = r.list('endpoint_variables');
@@ -254,6 +326,7 @@ function readHttp(r: ObjectReader, index: number): HttpConfig {
   return {
     kind: 'http',
     ...readCommon('http', r, index, 'jsonpath'),
+    apiKey: readApiKeyUse(r, pools),
     endpoint,
     endpointVariables,
     verb,

@@ -54,7 +54,7 @@ export const UI_HTML = `<!doctype html>
 <body>
 <header>
   <h1>Dirk</h1>
-  <nav><a href="#/jobs" data-nav="jobs">Jobs</a><a href="#/pipelines" data-nav="pipelines">Pipelines</a><a href="#/new" data-nav="new">Add job</a></nav>
+  <nav><a href="#/jobs" data-nav="jobs">Jobs</a><a href="#/pipelines" data-nav="pipelines">Pipelines</a><a href="#/schemas" data-nav="schemas">Schemas</a><a href="#/new" data-nav="new">Add job</a></nav>
   <label class="token">API token <input id="token" type="password" placeholder="for changes"></label>
 </header>
 <main id="app">Loading…</main>

@@ -104,6 +104,6 @@ describe('config sources: file < environment < --KEY arguments', () => {
   it('--strict turns warnings into errors', async () => {
     const err = (await loadLayeredJobConfig({ path: QUICKSTART, env: {}, strict: true }).catch((e: unknown) => e)) as ConfigErrors;
     expect(err).toBeInstanceOf(ConfigErrors);
-    expect(err.message).toMatch(/^PYTHON_UDF_CONFIG is ignored: Python UDFs are not supported in Dirk \(an error under --strict in .*local\.properties\)$/);
+    expect(err.message).toMatch(/^PYTHON_UDF_CONFIG is ignored: PYTHON_UDF_ENABLE is false \(an error under --strict in .*local\.properties\)$/);
   });
 });

@@ -266,15 +266,28 @@ describe('errors name the key path, what was expected and what was found', () =>
     ]);
   });
 
-  it('rejects SOURCE_DETAILS that is not exactly one valid source', () => {
+  it('rejects SOURCE_DETAILS that is not one valid source (or a bounded + Kafka hybrid pair)', () => {
     expect(errorsOf(minimal({ STREAMS: [kafkaStream({ SOURCE_DETAILS: [] })] }))[0]).toMatch(
-      /^config STREAMS\[0\]\.SOURCE_DETAILS: expected an array of exactly one .* found an array \[\]/,
+      /^config STREAMS\[0\]\.SOURCE_DETAILS: expected an array of one .* or two for a hybrid source .* found an array \[\]/,
     );
+    const pair = (a: string, b: string): Record<string, unknown> => ({
+      SOURCE_DETAILS: [
+        { SOURCE_TYPE: 'BOUNDED', SOURCE_NAME: a },
+        { SOURCE_TYPE: 'UNBOUNDED', SOURCE_NAME: b },
+      ],
+      SOURCE_FILE_PATH: 'x.jsonl',
+    });
+    expect(errorsOf(minimal({ STREAMS: [kafkaStream(pair('DATAGEN_SOURCE', 'KAFKA_CONSUMER'))] }))).toContain(
+      'config STREAMS[0].SOURCE_DETAILS[0].SOURCE_NAME: expected PARQUET_SOURCE or FILE_SOURCE (the bounded part of a hybrid source, read first), found "DATAGEN_SOURCE"',
+    );
+    const hybrid = parseJobConfig(minimal({ STREAMS: [kafkaStream(pair('FILE_SOURCE', 'KAFKA_CONSUMER'))] })).config.streams[0]!;
+    expect(hybrid.source).toEqual({ type: 'UNBOUNDED', name: 'KAFKA_CONSUMER', hybrid: 'FILE_SOURCE' });
+    expect(hybrid.file?.path).toMatch(/x\.jsonl$/);
     expect(errorsOf(minimal({ STREAMS: [kafkaStream({ SOURCE_DETAILS: [{ SOURCE_TYPE: 'BOUNDED', SOURCE_NAME: 'KAFKA_CONSUMER' }] })] }))).toEqual([
       'config STREAMS[0].SOURCE_DETAILS[0].SOURCE_TYPE: expected UNBOUNDED for KAFKA_CONSUMER (use KAFKA_SOURCE for a BOUNDED Kafka read), found "BOUNDED"',
     ]);
     expect(errorsOf(minimal({ STREAMS: [kafkaStream({ SOURCE_DETAILS: [{ SOURCE_TYPE: 'UNBOUNDED', SOURCE_NAME: 'KAFKA' }] })] }))[0]).toMatch(
-      /SOURCE_DETAILS\[0\]\.SOURCE_NAME: expected one of KAFKA_SOURCE, KAFKA_CONSUMER, PARQUET_SOURCE, FILE_SOURCE, DATAGEN_SOURCE, found "KAFKA"/,
+      /SOURCE_DETAILS\[0\]\.SOURCE_NAME: expected one of KAFKA_SOURCE, KAFKA_CONSUMER, PARQUET_SOURCE, FILE_SOURCE, DATAGEN_SOURCE, POSTGRES_CDC_SOURCE, found "KAFKA"/,
     );
   });
 
@@ -300,10 +313,15 @@ describe('errors name the key path, what was expected and what was found', () =>
     ]);
   });
 
-  it('rejects PYTHON_UDF_ENABLE=true and conflicting query keys', () => {
+  it('requires PYTHON_UDF_CONFIG with PYTHON_UDF_ENABLE=true, and rejects conflicting query keys', () => {
     expect(errorsOf(minimal({ PYTHON_UDF_ENABLE: 'true', SQL_QUERY: 'SELECT 2' }))).toEqual([
       'config SQL_QUERY: expected the same query as FLINK_SQL_QUERY, or only one of the two keys, found "SELECT 2" (SQL_QUERY is an alias of FLINK_SQL_QUERY)',
-      'config PYTHON_UDF_ENABLE: expected false, found "true" (Python UDFs are not supported in Dirk; write the functions in JavaScript or TypeScript and list their folder in UDF_FOLDERS)',
+      'config PYTHON_UDF_CONFIG: expected a JSON object with PYTHON_FILES (required when PYTHON_UDF_ENABLE=true), found nothing (the key is missing)',
+    ]);
+    expect(errorsOf(minimal({ PYTHON_UDF_ENABLE: 'true', PYTHON_UDF_CONFIG: '{"PYTHON_FILES": "gs://b/x.py,y.txt", "PYTHON_ARCHIVES": "a.zip#a"}' }))).toEqual([
+      'config PYTHON_UDF_CONFIG.PYTHON_FILES: expected local .py or .zip files (Dirk does not fetch gs://, oss:// or cosn:// files), found "gs://b/x.py"',
+      'config PYTHON_UDF_CONFIG.PYTHON_FILES: expected files ending in .py or .zip, found "y.txt"',
+      'config PYTHON_UDF_CONFIG.PYTHON_ARCHIVES: expected absent (archives are not unpacked by Dirk; install what they hold), found "a.zip#a"',
     ]);
   });
 

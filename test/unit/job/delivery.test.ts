@@ -68,6 +68,15 @@ describe('Delivery', () => {
     expect(s.events.filter((e) => e === 'flush')).toHaveLength(1);
   });
 
+  it('below the backlog bound, hands the sink its per-batch flush (SINKS members without a backlog)', async () => {
+    const s = setup({ maxSinkBacklog: 100 });
+    const sink = { pending: () => 10, afterBatch: async () => void s.events.push('afterBatch') };
+    const d = new Delivery({ ...s.options, sink });
+    await d.deliver(s.input, batch([[1]]));
+    expect(s.events.slice(-1)).toEqual(['afterBatch']);
+    expect(s.events).not.toContain('flush');
+  });
+
   it('emits a batch watermark at most once per interval; the tick and a finished input force one', async () => {
     let now = 5_000;
     const s = setup({ now: () => now });

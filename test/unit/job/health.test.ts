@@ -149,6 +149,7 @@ describe('in-process restarts (FLINK_RESTART_*)', () => {
     await expect(job.done).rejects.toThrow(/send failed 3 \(after 3 in-process restart\(s\) in a row, FLINK_RESTART_ATTEMPTS=3/);
     expect(s.closed()).toBe(1);
     expect(await s.telemetry.metrics()).toMatch(/dirk_job_restarts_total\{job="r"\} 3/);
+    expect(await s.telemetry.metrics()).toMatch(/dirk_errors_total\{domain="external",status="fatal",job="r"\} 1/);
     expect(s.lines.join('\n')).toMatch(/restarting from the last checkpoint in 100 ms \(restart 1 of FLINK_RESTART_ATTEMPTS=3\)/);
     expect(s.health.report().reasons[0]).toMatch(/the job has failed: send failed 3/);
   });
@@ -181,6 +182,32 @@ describe('in-process restarts (FLINK_RESTART_*)', () => {
     const c = setup(5);
     await (await c.job).stop();
     await expect((await c.job).done).resolves.toBeUndefined();
+  });
+
+  it('stop() during the backoff ends the job without starting another pipeline', async () => {
+    let starts = 0;
+    const runs: Run[] = [];
+    const health = new JobHealth({ unreachableMs: 1000, checkpointFailures: 2 });
+    const job = await superviseRestarts({
+      start: async () => {
+        starts++;
+        const r = attempt();
+        runs.push(r);
+        return r;
+      },
+      restart: { attempts: 5, backoffMs: 60_000, backoffMaxMs: 60_000 },
+      logger: createLogger({ level: 'error', write: () => undefined }),
+      telemetry: createTelemetry({ jobId: 's' }),
+      metricsUrl: undefined,
+      health,
+      close: async () => undefined,
+    });
+    runs[0]!.fail(externalError('outage'));
+    await tick();
+    expect(health.report().reasons[0]).toMatch(/restarting from the last checkpoint after: outage/);
+    await job.stop(); // the real 60 s sleep is cut short
+    await expect(job.done).resolves.toBeUndefined();
+    expect(starts).toBe(1);
   });
 
   it('a pipeline that cannot start again counts as another failure; the first start failing ends it', async () => {

@@ -108,6 +108,21 @@ describe('post-processor config', () => {
     await expect(chainFor({ external_source: { http: [http({ request_pattern: '/c/%s/%s' })] } })).rejects.toThrow('request_pattern: expected a pattern with at most as many placeholders as variables');
   });
 
+  it('checks api key pools and their use, never showing a key', async () => {
+    const pools = { api_key_pools: { shared: { api_keys: ['k-secret-1'], rate_per_second: 5 } } };
+    await expect(chainFor({ ...pools, external_source: { http: [http({ api_key: { pool: 'shard', header: 'X-Key' } })] } })).rejects.toThrow(
+      'external_source.http[0].api_key.pool: expected the name of a pool in api_key_pools (shared), found "shard" (did you mean shared?)',
+    );
+    await expect(chainFor({ external_source: { http: [http({ api_key: { pool: 'x', header: 'X-Key' } })] } })).rejects.toThrow('there is none');
+    await expect(chainFor({ ...pools, external_source: { http: [http({ api_key: { pool: 'shared' } })] } })).rejects.toThrow('http[0].api_key: expected exactly one of header or query_param');
+    await expect(chainFor({ ...pools, external_source: { http: [http({ api_key: { pool: 'shared', header: 'X', format: 'Bearer' } })] } })).rejects.toThrow('api_key.format: expected a text with one %s');
+    await expect(chainFor({ ...pools, external_source: { http: [http({ api_key: { pool: 'shared', header: 'X', hedaer: 'Y' } })] } })).rejects.toThrow('api_key.hedaer (did you mean header?): not a key of api_key');
+    const bad = chainFor({ api_key_pools: { shared: { api_keys: ['k-secret-1', 7], rate_per_second: 5 } } });
+    await expect(bad).rejects.toThrow('api_key_pools.shared.api_keys: expected a non-empty array of non-empty strings');
+    await expect(bad).rejects.not.toThrow('k-secret-1');
+    await expect(chainFor({ api_key_pools: { shared: { api_keys: ['k'], rate_per_second: 0 } } })).rejects.toThrow('api_key_pools.shared.rate_per_second: expected an integer >= 1');
+  });
+
   it('explains the chain in Dagger order with the output columns', async () => {
     const chain = await chainFor({
       internal_source: [{ output_field: 'order_number', type: 'sql', value: 'order_number' }],

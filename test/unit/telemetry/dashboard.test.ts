@@ -45,6 +45,10 @@ describe('grafana/dirk-dashboard.json', () => {
       'dirk_external_failures_total',
       'dirk_checkpoints_total',
       'dirk_checkpoint_duration_seconds_bucket',
+      'dirk_checkpoint_size_bytes',
+      'dirk_output_event_time_lag_seconds',
+      'dirk_operator_state_bytes',
+      'dirk_operator_state_keys',
       'dirk_nodejs_eventloop_lag_seconds',
       'dirk_nodejs_heap_size_used_bytes',
     ]) {

@@ -1,7 +1,8 @@
 /**
  * Dirk's web UI: plain TypeScript over the control-plane REST API, no framework. Hash routes:
  * #/jobs (list), #/jobs/<id> (graph, live numbers, events, errors, config), #/new and #/edit/<id> (a job
- * form with validation messages inline), #/pipelines (each pipeline's stages as a DAG).
+ * form with validation messages inline), #/pipelines (each pipeline's stages as a DAG), #/schemas (the built-in
+ * registry's descriptor sets).
  */
 
 interface JobView {
@@ -21,7 +22,7 @@ interface Graph { nodes: PlanNode[]; edges: { from: string; to: string; topic?: 
 interface Summary {
   at: number; recordsIn: number; recordsOut: number; lateRecords: number; badRecords: number;
   consumerLag: number | null; watermarkLagMs: number | null; checkpointsCompleted: number; checkpointsFailed: number;
-  udfErrors: number; externalErrors: number;
+  udfErrors: number; externalErrors: number; outputLagMs: number | null; stateBytes: number; stateKeys: number; checkpointBytes: number | null;
 }
 
 const app = document.getElementById('app')!;
@@ -78,6 +79,7 @@ async function route(): Promise<void> {
     else if (page === 'new') await editPage(undefined);
     else if (page === 'edit' && arg) await editPage(decodeURIComponent(arg));
     else if (page === 'pipelines') await pipelinesPage();
+    else if (page === 'schemas') await schemasPage();
     else await jobsPage();
   } catch (e) {
     app.replaceChildren(h('p', { class: 'errors' }, (e as Error).message));
@@ -166,6 +168,17 @@ function drawGraph(graph: Graph, id: string): SVGSVGElement {
   return svg;
 }
 
+interface CheckpointRecord { id: number; takenAt: number; durationMs: number; bytes: number; positions: Record<string, Record<string, string>> }
+
+function bytes(n: number): string {
+  return n >= 1 << 20 ? `${fmt(n / (1 << 20), 1)} MiB` : n >= 1024 ? `${fmt(n / 1024, 1)} KiB` : `${fmt(n)} B`;
+}
+
+/** `orders: topic:0@42, topic:1@17` per table (Kafka positions are `<topic>:<partition>` -> the next offset). */
+function positionsText(p: Record<string, Record<string, string>>): string {
+  return Object.entries(p).map(([table, pos]) => `${table}: ${Object.entries(pos).map(([k, v]) => `${k}@${v}`).join(', ') || '–'}`).join('; ');
+}
+
 function card(key: string, value: string, id: string): HTMLElement {
   return h('div', { class: 'card' }, h('div', { class: 'v', id }, value), h('div', { class: 'k' }, key));
 }
@@ -176,7 +189,8 @@ async function jobPage(id: string): Promise<void> {
   const cards = h('div', { class: 'cards' },
     card('records in / s', '–', 'm-in-rate'), card('records out / s', '–', 'm-out-rate'), card('records in', '–', 'm-in'),
     card('records out', '–', 'm-out'), card('consumer lag', '–', 'm-lag'), card('watermark lag (s)', '–', 'm-wm'),
-    card('late records', '–', 'm-late'), card('checkpoints ok / failed', '–', 'm-ckpt'));
+    card('late records', '–', 'm-late'), card('checkpoints ok / failed', '–', 'm-ckpt'), card('output event-time lag (s)', '–', 'm-out-lag'),
+    card('state (keys / size)', '–', 'm-state'));
   const state = h('span', { id: 'job-state' }, stateBadge(job.state));
   const act = (what: string) => async (): Promise<void> => {
     try {
@@ -192,6 +206,8 @@ async function jobPage(id: string): Promise<void> {
     Object.assign(h('button', { class: 'secondary' }, 'Restart'), { onclick: act('restart') }),
     h('a', { href: `#/edit/${encodeURIComponent(id)}` }, 'Edit config'));
   const events = h('pre', { id: 'events' }, '');
+  const checkpointRows = h('tbody', {});
+  const checkpointTable = h('table', { id: 'checkpoints' }, h('thead', {}, h('tr', {}, ...['Checkpoint', 'Started', 'Duration', 'Size', 'Source positions'].map((t) => h('th', {}, t)))), checkpointRows);
   const errors = h('pre', { id: 'errors' }, '');
   const graph = plan.graph ? drawGraph(plan.graph, 'plan-graph') : h('p', { class: 'errors' }, plan.errors.join('\n'));
   app.replaceChildren(
@@ -199,7 +215,8 @@ async function jobPage(id: string): Promise<void> {
     buttons,
     cards,
     h('div', { class: 'panel' }, h('h3', {}, 'Plan'), graph),
-    h('div', { class: 'panel' }, h('h3', {}, 'Events and checkpoints'), events),
+    h('div', { class: 'panel' }, h('h3', {}, 'Checkpoints'), checkpointTable),
+    h('div', { class: 'panel' }, h('h3', {}, 'Events'), events),
     h('div', { class: 'panel' }, h('h3', {}, 'Recent errors'), errors),
     h('div', { class: 'panel' }, h('h3', {}, 'Config (secrets masked)'), h('pre', { id: 'config' }, JSON.stringify(job.config, null, 2))),
   );
@@ -208,12 +225,26 @@ async function jobPage(id: string): Promise<void> {
     if (el) el.textContent = v;
   };
   const refresh = async (): Promise<void> => {
-    const [{ job: now }, m, ev, logs] = await Promise.all([
+    const [{ job: now }, m, ev, logs, cps] = await Promise.all([
       api<{ job: JobView }>('GET', `/api/jobs/${encodeURIComponent(id)}`),
       api<{ available: boolean; summary: Summary | null }>('GET', `/api/jobs/${encodeURIComponent(id)}/metrics`),
       api<{ events: { at: string; state: string; reason?: string }[] }>('GET', `/api/jobs/${encodeURIComponent(id)}/events?limit=30`),
       api<{ lines: string[] }>('GET', `/api/jobs/${encodeURIComponent(id)}/logs?limit=400`),
+      api<{ checkpoints: CheckpointRecord[] }>('GET', `/api/jobs/${encodeURIComponent(id)}/checkpoints?limit=10`),
     ]);
+    checkpointRows.replaceChildren(
+      ...(cps.checkpoints.length
+        ? cps.checkpoints.map((c) =>
+            h('tr', { 'data-checkpoint': String(c.id) },
+              h('td', {}, String(c.id)),
+              h('td', {}, new Date(c.takenAt).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z')),
+              h('td', {}, `${fmt(c.durationMs)} ms`),
+              h('td', {}, bytes(c.bytes)),
+              h('td', { class: 'muted' }, positionsText(c.positions)),
+            ),
+          )
+        : [h('tr', {}, h('td', { colspan: '5', class: 'muted' }, 'No checkpoint yet.'))]),
+    );
     state.replaceChildren(stateBadge(now.state));
     const s = m.summary;
     if (s) {
@@ -229,9 +260,10 @@ async function jobPage(id: string): Promise<void> {
       set('m-wm', s.watermarkLagMs === null ? '–' : fmt(s.watermarkLagMs / 1000, 1));
       set('m-late', fmt(s.lateRecords));
       set('m-ckpt', `${fmt(s.checkpointsCompleted)} / ${fmt(s.checkpointsFailed)}`);
+      set('m-out-lag', s.outputLagMs === null ? '–' : fmt(s.outputLagMs / 1000, 1));
+      set('m-state', `${fmt(s.stateKeys)} / ${bytes(s.stateBytes)}`);
     }
-    const checkpointLines = logs.lines.filter((l) => /checkpoint/i.test(l)).slice(-10);
-    events.textContent = [...ev.events.map((e) => `${e.at}  ${e.state}${e.reason ? `  ${e.reason}` : ''}`), ...checkpointLines].join('\n') || '(none)';
+    events.textContent = ev.events.map((e) => `${e.at}  ${e.state}${e.reason ? `  ${e.reason}` : ''}`).join('\n') || '(none)';
     errors.textContent = logs.lines.filter((l) => /\b(ERROR|WARN)\b|^error|internal error/.test(l)).slice(-20).join('\n') || '(none)';
   };
   await refresh();
@@ -304,6 +336,29 @@ async function pipelinesPage(): Promise<void> {
     parts.push(h('div', { class: 'panel', 'data-pipeline': p.name }, h('h3', {}, p.name), drawGraph(graph, `pipeline-${p.name}`)));
   }
   app.replaceChildren(...parts);
+}
+
+interface SchemaView {
+  namespace: string;
+  name: string;
+  url: string;
+  versions: { version: number; createdAt: string; bytes: number; messages: string[] }[];
+}
+
+async function schemasPage(): Promise<void> {
+  const { schemas } = await api<{ schemas: SchemaView[] }>('GET', '/api/schemas');
+  const rows = schemas.map((s) => {
+    const latest = s.versions[s.versions.length - 1]!;
+    return h('tr', { 'data-schema': `${s.namespace}/${s.name}` },
+      h('td', {}, `${s.namespace}/${s.name}`),
+      h('td', {}, String(latest.version)),
+      h('td', {}, latest.createdAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z')),
+      h('td', {}, latest.messages.filter((m) => !m.startsWith('google.protobuf.')).join(', ')),
+      h('td', { class: 'muted' }, s.url),
+    );
+  });
+  const table = h('table', { id: 'schemas' }, h('tr', {}, ...['Schema', 'Latest version', 'Published', 'Messages', 'Stencil URL (SCHEMA_REGISTRY_STENCIL_URLS)'].map((t) => h('th', {}, t))), ...rows);
+  app.replaceChildren(h('h2', {}, 'Schemas'), schemas.length ? table : h('p', { class: 'muted' }, 'No schemas. Publish one with POST /api/schemas.'));
 }
 
 window.addEventListener('hashchange', () => void route());

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import net from 'node:net';
+import { freePort } from '../../../helpers/postgres-logical.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,16 +18,6 @@ const dir = mkdtempSync(join(tmpdir(), 'dirk-questdb-'));
 let base = '';
 const H9 = Date.UTC(2026, 0, 1, 9, 0, 0);
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function questdb(...args: string[]): void {
   const r = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'questdb.mjs'), ...args], { encoding: 'utf8' });

@@ -1,0 +1,144 @@
+/**
+ * Scale-out bench: Kafka to Kafka, TUMBLE count by a key that is not the record key, and a filter, run by
+ * `dirk run` (the built CLI) with DIRK_TASKS=1 and 2 worker threads. The input (BENCH_SCALE_ROWS booking
+ * records, 6 partitions) is preloaded; a run is timed from its first offset commit to the commit that
+ * covers the whole input (source group, and for TUMBLE with the exchange also the repartition group), so
+ * start-up and group joins are left out. Checkpoints every second.
+ *
+ *   npm run build && node dist/bench/scale-bench.js
+ * Env: BENCH_SCALE_ROWS (default 300000), BENCH_KAFKA (default 127.0.0.1:9092).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import protobuf from 'protobufjs';
+import kafkajs from '../src/connectors/kafka/kafkajs.js';
+
+const ROWS = Number(process.env['BENCH_SCALE_ROWS'] ?? 300_000);
+const BROKER = process.env['BENCH_KAFKA'] ?? '127.0.0.1:9092';
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
+const T0 = Date.UTC(2026, 0, 1);
+const SERVICES = ['GO_RIDE', 'GO_CAR', 'GO_FOOD', 'GO_SEND'];
+
+const kafka = new kafkajs.Kafka({ clientId: 'dirk-scale-bench', brokers: [BROKER], logLevel: kafkajs.logLevel.NOTHING });
+const admin = kafka.admin();
+
+async function preload(topic: string): Promise<void> {
+  const root = await protobuf.load(join(ROOT, 'protos', 'dirk', 'examples', 'booking.proto'));
+  const Booking = root.lookupType('dirk.examples.BookingLogMessage');
+  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 6, replicationFactor: 1 }] });
+  const producer = kafka.producer();
+  await producer.connect();
+  const batch = 10_000;
+  for (let i = 0; i < ROWS; i += batch) {
+    const messages = [];
+    for (let j = i; j < Math.min(ROWS, i + batch); j++) {
+      const t = T0 + j; // 1000 records per second of event time: 300 one-second windows per 300k
+      const value = Booking.encode(
+        Booking.fromObject({ order_number: `o${j}`, service_type: SERVICES[j % 4], status: 'COMPLETED', event_timestamp: { seconds: Math.floor(t / 1000), nanos: (t % 1000) * 1e6 }, order_amount: j % 100 }),
+      ).finish();
+      messages.push({ key: `o${j}`, value: Buffer.from(value), partition: j % 6 });
+    }
+    await producer.send({ topic, messages, compression: kafkajs.CompressionTypes.None });
+  }
+  await producer.disconnect();
+}
+
+async function committed(group: string, topic: string): Promise<number> {
+  const r = await admin.fetchOffsets({ groupId: group, topics: [topic] }).catch(() => []);
+  return r.flatMap((t) => t.partitions).reduce((a, p) => a + Math.max(0, Number(p.offset)), 0);
+}
+
+async function endOf(topic: string): Promise<number> {
+  const r = await admin.fetchTopicOffsets(topic).catch(() => []);
+  return r.reduce((a, p) => a + Number(p.high), 0);
+}
+
+async function runOnce(name: string, input: string, sql: string, tasks: number, exchange: boolean): Promise<string> {
+  const id = `bench-scale-${name}-${tasks}-${Date.now().toString(36)}`;
+  const output = `${id}-out`;
+  await admin.createTopics({ waitForLeaders: true, topics: [{ topic: output, numPartitions: 6, replicationFactor: 1 }] });
+  const dir = mkdtempSync(join(tmpdir(), 'dirk-scale-bench-'));
+  const group = `${id}-g`;
+  const job = join(dir, 'job.json');
+  writeFileSync(
+    job,
+    JSON.stringify({
+      FLINK_JOB_ID: id,
+      STREAMS: [
+        {
+          INPUT_SCHEMA_TABLE: 'booking',
+          INPUT_SCHEMA_PROTO_CLASS: 'dirk.examples.BookingLogMessage',
+          INPUT_SCHEMA_EVENT_TIMESTAMP_FIELD_INDEX: '5',
+          SOURCE_KAFKA_TOPIC_NAMES: input,
+          SOURCE_KAFKA_CONSUMER_CONFIG_BOOTSTRAP_SERVERS: BROKER,
+          SOURCE_KAFKA_CONSUMER_CONFIG_GROUP_ID: group,
+          SOURCE_KAFKA_CONSUMER_CONFIG_AUTO_OFFSET_RESET: 'earliest',
+          SOURCE_DETAILS: [{ SOURCE_TYPE: 'UNBOUNDED', SOURCE_NAME: 'KAFKA_CONSUMER' }],
+        },
+      ],
+      FLINK_SQL_QUERY: sql,
+      FLINK_WATERMARK_DELAY_MS: '0',
+      FLINK_WATERMARK_INTERVAL_MS: '200',
+      FLINK_CHECKPOINT_INTERVAL_MS: '1000',
+      SCHEMA_PROTO_DIRS: join(ROOT, 'protos'),
+      METRIC_TELEMETRY_ENABLE: 'false',
+      SINK_TYPE: 'kafka',
+      SINK_KAFKA_BROKERS: BROKER,
+      SINK_KAFKA_TOPIC: output,
+      SINK_KAFKA_DATA_TYPE: 'JSON',
+      DIRK_TASKS: String(tasks),
+      DIRK_EXCHANGE_ENABLE: String(exchange),
+    }),
+  );
+  const child = spawn(process.execPath, [CLI, 'run', job, '--checkpoint-dir', join(dir, 'ckpt')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  child.stderr.on('data', (d: Buffer) => (log += d.toString()));
+  const repartition = `${id}-windowaggregate-repartition`;
+  let first: number | undefined;
+  let firstCount = 0;
+  const deadline = Date.now() + 300_000;
+  try {
+    for (;;) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`${name} ${tasks} task(s) did not finish:\n${log.slice(-3000)}`);
+      const c = await committed(group, input);
+      if (first === undefined && c > 0) {
+        first = Date.now();
+        firstCount = c;
+      }
+      let done = c >= ROWS;
+      if (done && exchange) done = (await committed(`${group}-windowaggregate-repartition`, repartition)) >= (await endOf(repartition));
+      if (done && first !== undefined) {
+        const s = (Date.now() - first) / 1000;
+        return `${name.padEnd(7)} tasks=${tasks} exchange=${exchange ? 'yes' : 'no '}  ${Math.round((ROWS - firstCount) / s).toLocaleString('en-US').padStart(8)} records/s  (${(ROWS - firstCount).toLocaleString('en-US')} records in ${s.toFixed(1)} s after the first commit)`;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  await admin.connect();
+  const input = `bench-scale-in-${Date.now().toString(36)}`;
+  await preload(input);
+  const tumble =
+    "SELECT service_type AS k, COUNT(1) AS n, TUMBLE_END(rowtime, INTERVAL '1' SECOND) AS w FROM `booking` GROUP BY TUMBLE(rowtime, INTERVAL '1' SECOND), service_type";
+  const filter = 'SELECT order_number, order_amount FROM `booking` WHERE order_amount > 50';
+  const lines = [
+    await runOnce('filter', input, filter, 1, false),
+    await runOnce('filter', input, filter, 2, false),
+    await runOnce('tumble', input, tumble, 1, false),
+    await runOnce('tumble', input, tumble, 1, true),
+    await runOnce('tumble', input, tumble, 2, true),
+  ];
+  for (const l of lines) console.log(l);
+  await admin.disconnect();
+}
+
+await main();

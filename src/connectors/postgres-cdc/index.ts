@@ -1,0 +1,28 @@
+/**
+ * POSTGRES_CDC_SOURCE (Dagger issue #55): a PostgreSQL table's changes through logical replication
+ * (pgoutput) as a changelog table (+I/-U/+U/-D) that joins and aggregates consume. See docs/connectors.md.
+ */
+import type { PostgresCdcSourceConfig } from '../../config/index.js';
+import { defineSource } from '../connector.js';
+import { createPostgresCdcSource } from './cdc-source.js';
+
+export { cdcTableSchema } from './pg-schema.js';
+
+export const postgresCdcSource = defineSource({
+  kind: 'source',
+  name: 'POSTGRES_CDC_SOURCE',
+  keys: [
+    'SOURCE_POSTGRES_CDC_HOST',
+    'SOURCE_POSTGRES_CDC_PORT',
+    'SOURCE_POSTGRES_CDC_USER',
+    'SOURCE_POSTGRES_CDC_PASSWORD',
+    'SOURCE_POSTGRES_CDC_DATABASE',
+    'SOURCE_POSTGRES_CDC_SCHEMA',
+    'SOURCE_POSTGRES_CDC_TABLE',
+    'SOURCE_POSTGRES_CDC_SLOT_NAME',
+    'SOURCE_POSTGRES_CDC_PUBLICATION_NAME',
+    'SOURCE_POSTGRES_CDC_STARTUP_MODE',
+  ],
+  slice: (stream): { index: number; config: PostgresCdcSourceConfig } => ({ index: stream.index, config: stream.postgresCdc! }),
+  create: (s, ctx) => createPostgresCdcSource({ config: s.config, schema: ctx.schema, streamKey: `STREAMS[${s.index}]`, logger: ctx.logger }),
+});

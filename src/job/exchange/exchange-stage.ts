@@ -1,0 +1,221 @@
+/**
+ * The downstream half of an exchange: one instance of the keyed part of the plan per repartition partition
+ * this task owns (as Kafka Streams runs one task per partition), so a partition's state can move with the
+ * partition. Its input is a Kafka source on the repartition topic whose decoder hands each message over
+ * whole; `process` (the input's stage, called inside the delivery lock) routes a batch to its partition's
+ * instance:
+ * - data messages are pushed after dropping rows already seen: per source split, rows at or below the
+ *   highest source offset taken before are a re-reading upstream task's repeats (at-least-once upstream
+ *   becomes exactly-once state);
+ * - control messages move the partition's view of each source split's watermark; the instance's watermark
+ *   is the minimum over all source splits of the job (none before each has reported; with an idle timeout,
+ *   a split not reported for that long stops holding it back).
+ * Instance state, watermarks and seen offsets are checkpointed per partition with the repartition topic's
+ * positions.
+ */
+import { deserialize } from 'node:v8';
+import type { SourceBatch } from '../../core/connector.js';
+import { DecodeError } from '../../core/errors.js';
+import type { Logger } from '../../core/logger.js';
+import type { Row } from '../../core/types.js';
+import type { Dataflow } from '../../runtime/dataflow.js';
+
+interface DataMessage {
+  readonly s: string;
+  readonly o: readonly number[];
+  readonly r: Row[];
+}
+interface ControlMessage {
+  readonly w: number;
+  readonly s: readonly string[];
+  readonly n: number;
+}
+
+/** Decodes a repartition record into a one-column row holding the message (the stage unpacks it). */
+export const exchangeDecoder = {
+  decode(bytes: Uint8Array): Row {
+    try {
+      return [deserialize(bytes) as DataMessage | ControlMessage];
+    } catch (e) {
+      throw new DecodeError(`not a Dirk repartition record: ${(e as Error).message}`);
+    }
+  },
+};
+
+interface Instance {
+  readonly dataflow: Dataflow;
+  /** Highest source offset taken, per source split. */
+  readonly seen: Map<string, number>;
+  /** Watermark per source split, and when it was last reported. */
+  readonly watermarks: Map<string, { wm: number; at: number }>;
+  /** How many source splits the job reads (from the control records). */
+  total: number;
+  emitted: number;
+  readonly createdAt: number;
+}
+
+/** A partition's checkpointed state. */
+interface InstanceState {
+  readonly operators: unknown[];
+  readonly seen: [string, number][];
+  readonly watermarks: [string, number][];
+  readonly total: number;
+  readonly emitted: number;
+}
+
+export interface ExchangeStageOptions {
+  /** Builds one instance of the downstream plan. */
+  readonly build: () => Dataflow;
+  readonly idleTimeoutMs: number;
+  readonly logger: Logger;
+  readonly now?: () => number;
+  /** Rows dropped as repeats (dirk_exchange_duplicates_dropped_total). */
+  readonly onDuplicates?: (n: number) => void;
+  /** Partitions this task runs now (dirk_exchange_partitions). */
+  readonly onPartitions?: (n: number) => void;
+  /** The newest state of partitions this task has no state for (the changelog topic). */
+  readonly fetchState?: (splits: readonly string[]) => Promise<Map<string, unknown>>;
+}
+
+export class ExchangeStage {
+  private readonly instances = new Map<string, Instance>();
+  /** Restored state of partitions not (yet) assigned here since the restore. */
+  private stash = new Map<string, InstanceState>();
+  private readonly now: () => number;
+
+  constructor(private readonly o: ExchangeStageOptions) {
+    this.now = o.now ?? Date.now;
+  }
+
+  /**
+   * Partitions owned now: revoked ones go; new ones get an instance, restored from this task's checkpoint
+   * when it had the partition (the source then resumes at that checkpoint's position), else from the
+   * changelog topic (the source resumes at the group's committed offset, and the seen offsets drop what
+   * the state already holds).
+   */
+  async assign(splits: readonly string[]): Promise<void> {
+    const keep = new Set(splits);
+    for (const split of [...this.instances.keys()]) if (!keep.has(split)) this.instances.delete(split);
+    const missing = splits.filter((s) => !this.instances.has(s) && !this.stash.has(s));
+    if (missing.length > 0 && this.o.fetchState) {
+      for (const [split, state] of await this.o.fetchState(missing)) this.stash.set(split, state as InstanceState);
+    }
+    for (const split of splits) this.instance(split);
+    this.o.onPartitions?.(this.instances.size);
+  }
+
+  /** The state of the partitions this task runs (what goes to the changelog at a checkpoint). */
+  liveSnapshot(): Map<string, unknown> {
+    const all = this.snapshot();
+    return new Map([...this.instances.keys()].map((k) => [k, all[k]]));
+  }
+
+  get partitions(): readonly string[] {
+    return [...this.instances.keys()].sort();
+  }
+
+  private instance(split: string): Instance {
+    let inst = this.instances.get(split);
+    if (inst) return inst;
+    inst = { dataflow: this.o.build(), seen: new Map(), watermarks: new Map(), total: 0, emitted: -Infinity, createdAt: this.now() };
+    const saved = this.stash.get(split);
+    if (saved) {
+      this.stash.delete(split);
+      inst.dataflow.restore(saved.operators);
+      for (const [k, v] of saved.seen) inst.seen.set(k, v);
+      for (const [k, v] of saved.watermarks) inst.watermarks.set(k, { wm: v, at: this.now() });
+      inst.total = saved.total;
+      inst.emitted = saved.emitted;
+      if (Number.isFinite(inst.emitted)) inst.dataflow.inputs[0]!.watermark(inst.emitted);
+    }
+    this.instances.set(split, inst);
+    return inst;
+  }
+
+  /** One batch of one repartition partition (the input's stage: rows are pushed here, none returned). */
+  async process(rows: Row[], _origin?: string, batch?: SourceBatch): Promise<Row[]> {
+    if (!batch) return [];
+    const inst = this.instance(batch.split);
+    const input = inst.dataflow.inputs[0]!;
+    const now = this.now();
+    let dropped = 0;
+    for (const [message] of rows) {
+      if ('w' in (message as object)) {
+        const c = message as ControlMessage;
+        inst.total = Math.max(inst.total, c.n);
+        for (const s of c.s) {
+          const at = inst.watermarks.get(s);
+          if (!at) inst.watermarks.set(s, { wm: c.w, at: now });
+          else {
+            if (c.w > at.wm) at.wm = c.w;
+            at.at = now;
+          }
+        }
+        continue;
+      }
+      const d = message as DataMessage;
+      const floor = inst.seen.get(d.s) ?? -1;
+      let take = d.r;
+      if (d.o.length > 0 && d.o[0]! <= floor) {
+        take = d.r.filter((_, i) => d.o[i]! > floor);
+        dropped += d.r.length - take.length;
+      }
+      if (take.length > 0) {
+        input.push(take);
+        inst.seen.set(d.s, Math.max(floor, d.o[d.o.length - 1]!));
+      }
+    }
+    if (dropped > 0) this.o.onDuplicates?.(dropped);
+    const wm = this.watermarkOf(inst, now);
+    if (wm > inst.emitted) {
+      inst.emitted = wm;
+      input.watermark(wm);
+    }
+    return [];
+  }
+
+  /** Minimum over the job's source splits; none until each reported (idle ones aside). */
+  private watermarkOf(inst: Instance, now: number): number {
+    const idle = this.o.idleTimeoutMs;
+    let reported = 0;
+    let min = Infinity;
+    for (const { wm, at } of inst.watermarks.values()) {
+      reported++;
+      if (idle > 0 && now - at > idle) continue;
+      if (wm < min) min = wm;
+    }
+    if (inst.total === 0 || (reported < inst.total && !(idle > 0 && now - inst.createdAt > idle))) return -Infinity;
+    return min === Infinity ? -Infinity : min;
+  }
+
+  async finish(): Promise<Row[]> {
+    return [];
+  }
+
+  batchEnd(): void {
+    for (const inst of this.instances.values()) inst.dataflow.batchEnd();
+  }
+
+  async settle(): Promise<void> {
+    for (const inst of this.instances.values()) await inst.dataflow.settle();
+  }
+
+  snapshot(): Record<string, InstanceState> {
+    const out: Record<string, InstanceState> = Object.fromEntries(this.stash);
+    for (const [split, inst] of this.instances) {
+      out[split] = {
+        operators: inst.dataflow.snapshot(),
+        seen: [...inst.seen],
+        watermarks: [...inst.watermarks].map(([k, v]) => [k, v.wm]),
+        total: inst.total,
+        emitted: inst.emitted,
+      };
+    }
+    return out;
+  }
+
+  restore(state: unknown): void {
+    this.stash = new Map(Object.entries((state ?? {}) as Record<string, InstanceState>));
+    this.instances.clear();
+  }
+}

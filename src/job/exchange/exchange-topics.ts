@@ -1,0 +1,72 @@
+/**
+ * The internal topics of an exchange, checked (and created when missing) at start: the repartition topic
+ * has the source's partition count (the most partitions among the topics the source pattern matches), so
+ * the job spreads over as many tasks after the exchange as before it.
+ */
+import type { Admin } from 'kafkajs';
+import { externalError, userError } from '../../core/errors.js';
+import { topicRegex } from '../../connectors/kafka/kafka-client.js';
+import { EXCHANGE_MAX_MESSAGE_BYTES } from './exchange-writer.js';
+import { CHANGELOG_MAX_MESSAGE_BYTES } from './changelog.js';
+
+export interface ExchangeTopics {
+  /** Partitions of the repartition topic. */
+  readonly partitions: number;
+  /** Source splits (topic partitions) the source pattern reads in all. */
+  readonly sourceSplits: number;
+  /** The compacted changelog topic (same partition count). */
+  readonly changelog: string;
+}
+
+export async function prepareExchangeTopics(admin: Admin, sourcePattern: string, table: string, topic: string, changelog: string): Promise<ExchangeTopics> {
+  const regex = topicRegex(sourcePattern);
+  const all = await admin.listTopics();
+  const sources = all.filter((t) => regex.test(t) && !t.startsWith('__'));
+  if (sources.length === 0) throw userError(`table ${table}: no Kafka topic matches SOURCE_KAFKA_TOPIC_NAMES "${sourcePattern}" (needed to size the repartition topic ${topic})`);
+  const meta = await admin.fetchTopicMetadata({ topics: sources });
+  const counts = meta.topics.map((t) => t.partitions.length);
+  const partitions = Math.max(...counts);
+  const sourceSplits = counts.reduce((a, b) => a + b, 0);
+  await ensureTopic(admin, all, topic, partitions, [{ name: 'max.message.bytes', value: String(EXCHANGE_MAX_MESSAGE_BYTES) }], 'repartition', sources);
+  await ensureTopic(
+    admin,
+    all,
+    changelog,
+    partitions,
+    [
+      { name: 'cleanup.policy', value: 'compact' },
+      { name: 'max.message.bytes', value: String(CHANGELOG_MAX_MESSAGE_BYTES) },
+    ],
+    'changelog',
+    sources,
+  );
+  return { partitions, sourceSplits, changelog };
+}
+
+async function ensureTopic(
+  admin: Admin,
+  all: readonly string[],
+  topic: string,
+  partitions: number,
+  configEntries: { name: string; value: string }[],
+  kind: string,
+  sources: readonly string[],
+): Promise<void> {
+  if (!all.includes(topic)) {
+    try {
+      await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions, replicationFactor: -1, configEntries }] });
+    } catch (e) {
+      // Another task or process of the job may have created it a moment ago.
+      if (!/already exists/i.test((e as Error).message)) {
+        throw externalError(`cannot create the ${kind} topic ${topic} (${partitions} partitions): ${(e as Error).message}`, { cause: e });
+      }
+    }
+  }
+  const found = (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]!.partitions.length;
+  if (found !== partitions) {
+    throw userError(
+      `the ${kind} topic ${topic} has ${found} partitions, but the job's source (${sources.join(', ')}) has ${partitions}: ` +
+        `the job's key placement would not match; delete the topic (and the job's checkpoints) or restore the source's partition count`,
+    );
+  }
+}

@@ -1,0 +1,124 @@
+import { serialize } from 'node:v8';
+import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../../../src/core/logger.js';
+import { T, type Row, type TableSchema } from '../../../src/core/types.js';
+import { planExchange } from '../../../src/plan/exchange.js';
+import { buildDataflow } from '../../../src/runtime/dataflow.js';
+import { builtinFunctions } from '../../../src/sql/functions/index.js';
+import { planSql } from '../../../src/sql/planner.js';
+import { createFunctionCatalog } from '../../../src/udf/registry.js';
+import { partitionOf } from '../../../src/job/exchange/exchange-hash.js';
+import { ExchangeStage, exchangeDecoder } from '../../../src/job/exchange/exchange-stage.js';
+import { ExchangeWriter } from '../../../src/job/exchange/exchange-writer.js';
+
+/** The plan cut for scale-out, the writer's partitioning and the downstream stage's duplicate and watermark rules. */
+const TABLE: TableSchema = {
+  name: 't',
+  columns: [
+    { name: 'k', type: T.STRING },
+    { name: 'x', type: T.BIGINT },
+    { name: 'rowtime', type: T.ROWTIME },
+  ],
+  rowtimeIndex: 2,
+};
+const functions = createFunctionCatalog(builtinFunctions);
+const plan = (query: string) => planSql(query, { table: (n) => (n === 't' ? TABLE : undefined), tableNames: () => ['t'], functions });
+const TUMBLE = "SELECT UPPER(k) AS kk, COUNT(*) AS n FROM t WHERE x > 0 GROUP BY TUMBLE(rowtime, INTERVAL '1' SECOND), UPPER(k)";
+
+describe('planExchange', () => {
+  it('cuts below the keyed operator and carries the source offset through projections', () => {
+    const ex = planExchange(plan(TUMBLE), 'job', new Set(['t']))!;
+    expect(ex.table.name).toBe('job-windowaggregate-repartition');
+    expect(ex.sourceTable).toBe('t');
+    expect(ex.keys).toHaveLength(1);
+    expect(ex.downstream.root.kind).not.toBe('scan');
+    expect(ex.downstream.scans[0]!.table.name).toBe(ex.table.name);
+    // The upstream's root rows carry the offset at offsetIndex, one column past the exchanged columns.
+    expect(ex.offsetIndex).toBe(ex.table.columns.length);
+    const projected = planExchange(plan("SELECT kk, COUNT(*) FROM (SELECT UPPER(k) AS kk, rowtime FROM t) GROUP BY TUMBLE(rowtime, INTERVAL '1' SECOND), kk"), 'job', new Set(['t']))!;
+    expect(projected.upstream.root.kind).toBe('project');
+    expect(projected.upstream.root.fields.length).toBe(projected.table.columns.length + 1);
+    expect(projected.offsetIndex).toBe(projected.table.columns.length);
+  });
+
+  it('has nothing to cut without a keyed operator, and refuses what it cannot run', () => {
+    expect(planExchange(plan('SELECT k FROM t WHERE x > 1'), 'job', new Set(['t']))).toBeUndefined();
+    expect(() => planExchange(plan(TUMBLE), 'job', new Set())).toThrow(/only one unbounded Kafka table can be repartitioned/);
+    expect(() => planExchange(plan('SELECT COUNT(*) FROM (SELECT k, COUNT(*) AS c FROM t GROUP BY k)'), 'job', new Set(['t']))).toThrow(/does not support yet/);
+  });
+
+  it('the upstream half runs on its own and the writer sends each row to its key\'s partition', async () => {
+    const ex = planExchange(plan(TUMBLE), 'job', new Set(['t']))!;
+    const sent: { partition: number; value: Buffer }[] = [];
+    const writer = new ExchangeWriter({
+      producer: { send: async (r: { messages: { partition?: number; value: Buffer | string | null }[] }) => void sent.push(...r.messages.map((m) => ({ partition: m.partition!, value: m.value as Buffer }))) } as never,
+      topic: ex.table.name,
+      partitions: 4,
+      keys: ex.keys,
+      offsetIndex: ex.offsetIndex,
+      promise: () => ({ wm: 999, splits: ['t:0'] }),
+      intervalMs: 0,
+      totalSplits: 1,
+      logger: silentLogger,
+    });
+    const up = buildDataflow(ex.upstream, writer, { hooks: { late: () => undefined }, retentionMs: 0, now: Date.now });
+    writer.begin('t:0');
+    up.inputs[0]!.push([['a', 1, 10, 100], ['b', 0, 20, 101], ['a', 2, 30, 102]] as Row[]);
+    writer.end();
+    writer.report(true);
+    await writer.flush();
+    const data = sent.filter((m) => !('w' in (exchangeDecoder.decode(m.value)[0] as object)));
+    expect(data).toHaveLength(1);
+    const msg = exchangeDecoder.decode(data[0]!.value)[0] as { s: string; o: number[]; r: Row[] };
+    expect(msg.s).toBe('t:0');
+    expect(msg.o).toEqual([100, 102]); // x > 0 dropped offset 101
+    expect(data[0]!.partition).toBe(partitionOf(['A'], 4));
+    // Every partition hears the watermark, after the data.
+    expect(sent.filter((m) => 'w' in (exchangeDecoder.decode(m.value)[0] as object)).map((m) => m.partition).sort()).toEqual([0, 1, 2, 3]);
+  });
+});
+
+describe('ExchangeStage', () => {
+  const ex = planExchange(plan(TUMBLE), 'job', new Set(['t']))!;
+  const setup = () => {
+    const out: Row[] = [];
+    const stage = new ExchangeStage({
+      build: () => buildDataflow(ex.downstream, { data: (rows) => void out.push(...rows), watermark: () => undefined }, { hooks: { late: () => undefined }, retentionMs: 0, now: Date.now }),
+      idleTimeoutMs: 0,
+      logger: silentLogger,
+    });
+    const deliver = (messages: object[]) =>
+      stage.process(messages.map((m) => exchangeDecoder.decode(serialize(m))), undefined, { rows: [], split: 'r:0' });
+    return { stage, out, deliver };
+  };
+  const row = (k: string, t: number): Row => [k, 1, t];
+
+  it('drops rows a re-reading upstream writes again, and fires only once every source split has a watermark', async () => {
+    const { stage, out, deliver } = setup();
+    await stage.assign(['r:0']);
+    await deliver([{ s: 't:0', o: [5, 6], r: [row('x', 100), row('x', 200)] }]);
+    await deliver([{ s: 't:0', o: [5, 6, 7], r: [row('x', 100), row('x', 200), row('x', 300)] }]); // 5, 6 again
+    await deliver([{ s: 't:1', o: [1], r: [row('x', 400)] }]);
+    await deliver([{ w: 5000, s: ['t:0'], n: 2 }]);
+    stage.batchEnd();
+    expect(out).toHaveLength(0); // t:1 has not reported
+    await deliver([{ w: 5000, s: ['t:1'], n: 2 }]);
+    stage.batchEnd();
+    expect(out).toHaveLength(1);
+    expect(out[0]![1]).toBe(4);
+  });
+
+  it('a partition\'s state moves through snapshot and restore', async () => {
+    const a = setup();
+    await a.stage.assign(['r:0']);
+    await a.deliver([{ s: 't:0', o: [1, 2], r: [row('x', 100), row('x', 200)] }]);
+    const state = a.stage.liveSnapshot();
+    const b = setup();
+    b.stage.restore(Object.fromEntries(state));
+    await b.stage.assign(['r:0']);
+    await b.deliver([{ s: 't:0', o: [1, 2, 3], r: [row('x', 100), row('x', 200), row('x', 300)] }]);
+    await b.deliver([{ w: 5000, s: ['t:0'], n: 1 }]);
+    b.stage.batchEnd();
+    expect(b.out.map((r) => r[1])).toEqual([3]);
+  });
+});
