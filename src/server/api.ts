@@ -81,8 +81,9 @@ export const ROUTES: readonly Route[] = [
     path: '/api/jobs/:id',
     mutating: true,
     handler: async ({ plane }, _r, url, p) => {
-      await plane.remove(p['id']!, queryFlag(url, 'purge'));
-      return { status: 204 };
+      const purge = queryFlag(url, 'purge');
+      const { topicsDeleted } = await plane.remove(p['id']!, purge);
+      return { status: 200, body: { deleted: p['id'], purged: purge, topicsDeleted } };
     },
   },
   { method: 'POST', path: '/api/jobs/:id/start', mutating: true, handler: async ({ plane }, _r, _u, p) => ({ status: 200, body: { job: await plane.setDesired(p['id']!, 'running') } }) },

@@ -4,6 +4,7 @@ import { DirkError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { readCheckpointHistory, type CheckpointRecord } from '../runtime/checkpoint-store.js';
 import { checkJobConfig, type JobCheck } from './job-check.js';
+import { deleteInternalTopics, jobInternalTopics } from './internal-topics.js';
 import { maskInText, maskSecrets, secretValues } from './redact.js';
 import type { DesiredState, JobEvent, JobRecord, JobRepository, JobState } from './repository/types.js';
 import { JobSupervisor } from './supervisor.js';
@@ -26,6 +27,8 @@ export interface ControlPlaneOptions {
   readonly syncIntervalMs?: number;
   /** The built CLI the job processes run; default: this build's dist/src/cli/main.js. */
   readonly cliPath?: string;
+  /** How long a delete with purge waits for the job's brokers to delete its internal topics (default 30 s). */
+  readonly topicTimeoutMs?: number;
   readonly supervisor?: { maxRestarts?: number; backoffMinMs?: number; backoffMaxMs?: number; stopGraceMs?: number };
 }
 
@@ -144,16 +147,36 @@ export class ControlPlane {
     return { job: this.view(rec), check };
   }
 
-  async remove(id: string, purge: boolean): Promise<void> {
-    await this.record(id);
+  /**
+   * Stop and delete a job. With `purge` its folder (checkpoints, logs) goes too, and the internal Kafka
+   * topics its plan creates when scaled out (exactly those names, on the job's own brokers). When the
+   * brokers cannot delete them within `topicTimeoutMs`, nothing is deleted: the job is kept, stopped, and
+   * the error names the topics left, so the delete can be retried.
+   */
+  async remove(id: string, purge: boolean): Promise<{ topicsDeleted: string[] }> {
+    const rec = await this.record(id);
     const sup = this.supervisors.get(id);
     if (sup) {
       await sup.dispose();
       this.supervisors.delete(id);
     }
+    let topicsDeleted: string[] = [];
+    if (purge) {
+      try {
+        const internal = await jobInternalTopics(rec.config, this.opts.cwd);
+        if (internal) topicsDeleted = await deleteInternalTopics(internal, `dirk-serve-delete-${id}`, this.opts.topicTimeoutMs ?? 30_000);
+      } catch (e) {
+        const reason = maskInText((e as Error).message);
+        await this.repository.put({ ...rec, desired: 'stopped', updatedAt: new Date().toISOString() });
+        await this.event(id, 'stopped', `delete with purge failed: ${reason}`);
+        throw new ControlPlaneError(`job "${id}" was stopped but not deleted: ${reason}; retry the delete, or delete without purge`, 502);
+      }
+    }
     await this.repository.delete(id);
     this.lastEvents.delete(id);
     if (purge) await rm(join(this.opts.dataDir, 'jobs', id), { recursive: true, force: true });
+    this.opts.logger.info(`job ${id}: deleted${purge ? `, with its checkpoints and logs; internal topics deleted: ${topicsDeleted.join(', ') || 'none'}` : ''}`);
+    return { topicsDeleted };
   }
 
   async setDesired(id: string, desired: DesiredState): Promise<JobView> {

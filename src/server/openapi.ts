@@ -15,7 +15,8 @@ const SUMMARY: Record<string, string> = {
   'POST /api/validate': 'Validate a job config without storing it; returns errors, warnings and the plan',
   'GET /api/jobs/{id}': 'One job (config with secrets masked)',
   'PUT /api/jobs/{id}': 'Replace a job config: stop with a final checkpoint, restart on the new config',
-  'DELETE /api/jobs/{id}': 'Stop and delete a job; purge=true also drops its checkpoints and logs',
+  'DELETE /api/jobs/{id}':
+    "Stop and delete a job; purge=true also drops its checkpoints and logs and deletes the internal Kafka topics its plan creates when scaled out (`<job id>-<operator>-repartition` and `-changelog`, exactly those names, on the job's own brokers). Returns {deleted, purged, topicsDeleted}; 502 naming the topics left when the brokers cannot delete them in time (the job is then kept, stopped)",
   'POST /api/jobs/{id}/start': 'Start a job (desired state running)',
   'POST /api/jobs/{id}/stop': 'Stop a job with a final checkpoint (desired state stopped)',
   'POST /api/jobs/{id}/restart': 'Restart a job process (also after it failed)',

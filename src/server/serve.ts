@@ -34,6 +34,7 @@ export interface ServeOptions {
   readonly logger: Logger;
   readonly cliPath?: string;
   readonly supervisor?: ControlPlaneOptions['supervisor'];
+  readonly topicTimeoutMs?: ControlPlaneOptions['topicTimeoutMs'];
 }
 
 export interface RunningService {
@@ -59,6 +60,7 @@ export async function startServe(opts: ServeOptions): Promise<RunningService> {
     ...(opts.syncIntervalMs !== undefined ? { syncIntervalMs: opts.syncIntervalMs } : {}),
     ...(opts.cliPath ? { cliPath: opts.cliPath } : {}),
     ...(opts.supervisor ? { supervisor: opts.supervisor } : {}),
+    ...(opts.topicTimeoutMs !== undefined ? { topicTimeoutMs: opts.topicTimeoutMs } : {}),
   });
   const pipelines = new PipelineService(plane, opts.logger);
   const schemas = new SchemaService(await SchemaStore.open(dataDir), plane, opts.cwd ?? process.cwd());

@@ -3,12 +3,13 @@
 // resumes its jobs; secrets never come back; a three-stage pipeline runs end to end through Kafka topics.
 
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/core/logger.js';
 import { startServe, type RunningService } from '../../src/server/serve.js';
-import { consumeN, createTopics, produce, uniqueTopic, kafkaBootstrap } from '../helpers/kafka.js';
+import { consumeN, createTopics, deleteTopics, kafkaClient, produce, uniqueTopic, kafkaBootstrap } from '../helpers/kafka.js';
 import { REPO_ROOT, runCli } from '../helpers/process.js';
 
 const quiet = createLogger({ level: 'error' });
@@ -26,7 +27,7 @@ function tempDir(): string {
   return d;
 }
 
-async function serve(dataDir: string, extra: { repositoryUrl?: string; repositorySchema?: string } = {}): Promise<RunningService> {
+async function serve(dataDir: string, extra: { repositoryUrl?: string; repositorySchema?: string; topicTimeoutMs?: number } = {}): Promise<RunningService> {
   const s = await startServe({
     port: 0,
     dataDir,
@@ -206,12 +207,83 @@ describe.each([
     expect(everything).not.toContain('hunter2-secret');
 
     // Delete with purge drops the job's folder.
-    expect((await call(s, 'DELETE', '/api/jobs/j1?purge=true')).status).toBe(204);
+    const del = await call(s, 'DELETE', '/api/jobs/j1?purge=true');
+    expect(del.status).toBe(200);
+    // j1 has no keyed operator: no internal topics.
+    expect(del.data).toEqual({ deleted: 'j1', purged: true, topicsDeleted: [] });
     expect((await call(s, 'GET', '/api/jobs/j1')).status).toBe(404);
     expect(() => readdirSync(join(dataDir, 'jobs', 'j1'))).toThrow();
     if (!repoOpts.repositoryUrl) expect(readFileSync(join(dataDir, 'repository.json'), 'utf8')).not.toContain('"j1"');
   }, 180_000);
 });
+
+describe('dirk serve: delete with purge drops the internal topics of scale-out', () => {
+  const AGG = "SELECT city, COUNT(*) AS n, TUMBLE_END(rowtime, INTERVAL '10' SECOND) AS window_end FROM orders GROUP BY TUMBLE(rowtime, INTERVAL '10' SECOND), city";
+
+  it("deletes exactly the job's repartition and changelog topics, and reports them", async () => {
+    const s = await serve(tempDir());
+    const input = uniqueTopic('it-serve-purge-in');
+    const jobId = uniqueTopic('it-serve-purge');
+    // What scale-out creates for this job (docs/architecture.md, Scale-out), and look-alikes of other jobs.
+    const own = [`${jobId}-windowaggregate-repartition`, `${jobId}-windowaggregate-changelog`];
+    const others = [`${jobId}x-windowaggregate-repartition`, `${jobId}-windowaggregate-repartition-old`, `${jobId}-other`];
+    await createTopics([input, ...own, ...others], 1);
+    try {
+      const config = { ...kafkaJsonJob('purge', input, uniqueTopic('it-serve-purge-out'), AGG), FLINK_JOB_ID: jobId };
+      expect((await call(s, 'POST', '/api/jobs', { id: 'scaled', config, start: false })).status).toBe(201);
+      const del = await call(s, 'DELETE', '/api/jobs/scaled?purge=true');
+      expect(del.status).toBe(200);
+      expect([...del.data.topicsDeleted].sort()).toEqual([...own].sort());
+      const left = new Set(await waitFor('topics deleted', async () => {
+        const all = await kafkaClientTopics();
+        return own.some((t) => all.includes(t)) ? undefined : all;
+      }));
+      for (const t of others) expect(left.has(t), t).toBe(true);
+      expect((await call(s, 'GET', '/api/jobs/scaled')).status).toBe(404);
+    } finally {
+      await deleteTopics([input, ...others]).catch(() => undefined);
+    }
+  }, 120_000);
+
+  it("answers 502 naming the topics left when the job's broker is unreachable, and keeps the job stopped", async () => {
+    const s = await serve(tempDir(), { topicTimeoutMs: 3_000 });
+    const port = await closedPort();
+    const jobId = uniqueTopic('it-serve-purge-down');
+    const config: Record<string, unknown> = { ...kafkaJsonJob('purge-down', 'orders-nowhere', 'out-nowhere', AGG), FLINK_JOB_ID: jobId };
+    (config['STREAMS'] as Record<string, unknown>[])[0]!['SOURCE_KAFKA_CONSUMER_CONFIG_BOOTSTRAP_SERVERS'] = `127.0.0.1:${port}`;
+    expect((await call(s, 'POST', '/api/jobs', { id: 'down', config, start: false })).status).toBe(201);
+    const started = Date.now();
+    const del = await call(s, 'DELETE', '/api/jobs/down?purge=true');
+    expect(Date.now() - started).toBeLessThan(60_000);
+    expect(del.status).toBe(502);
+    expect(del.data.error).toContain(`${jobId}-windowaggregate-repartition`);
+    expect(del.data.error).toContain(`${jobId}-windowaggregate-changelog`);
+    const kept = await call(s, 'GET', '/api/jobs/down');
+    expect(kept.status).toBe(200);
+    expect(kept.data.job.desired).toBe('stopped');
+    // Without purge the job goes.
+    expect((await call(s, 'DELETE', '/api/jobs/down')).data).toEqual({ deleted: 'down', purged: false, topicsDeleted: [] });
+  }, 120_000);
+});
+
+async function kafkaClientTopics(): Promise<string[]> {
+  const admin = kafkaClient('dirk-test-serve-purge').admin();
+  await admin.connect();
+  try {
+    return await admin.listTopics();
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** A port nothing listens on (bound, then released). */
+async function closedPort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as AddressInfo).port;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
 
 describe('dirk serve pipelines', () => {
   it('runs a three-stage pipeline (ingest -> aggregate -> alert) through Kafka and brings it down', async () => {
