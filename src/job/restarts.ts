@@ -51,7 +51,7 @@ export interface SupervisedJob {
 
 /** Whether a failure may go away by itself: the external world (a broker, a network), or a Kafka client error. */
 export function restartable(e: unknown): boolean {
-  if (e instanceof DirkError) return e.domain === 'external';
+  if (e instanceof DirkError) return e.domain === 'external' && e.retriable;
   return e instanceof Error && e.name.startsWith('KafkaJS');
 }
 

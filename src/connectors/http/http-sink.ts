@@ -168,6 +168,8 @@ export function createHttpSink(opts: HttpSinkOptions): Sink {
           if (!c.deadLetter) {
             throw externalError(
               `HTTP sink: ${f.req.rows.length} row(s) to ${safeUrl(f.req.url)} failed permanently (${f.outcome.error}${isRetryableStatus(f.outcome.status ?? 0, c.retryStatuses) || f.outcome.status === undefined ? ` after ${c.maxRetries} retries` : ''}); set SINK_HTTP_DEAD_LETTER_TOPIC to keep the job going past such rows`,
+              // A refusal (e.g. 422) comes back the same after a restart; a network error or 5xx may not.
+              { retriable: f.outcome.status === undefined || isRetryableStatus(f.outcome.status, c.retryStatuses) },
             );
           }
           await deadLetterRows(f.req, f.outcome);
