@@ -81,20 +81,16 @@ class Planner {
 
   planStatements(statements: Statement[]): QueryPlan {
     let result: Planned | undefined;
+    const branches: { target: string; root: PlanNode }[] = [];
     const targets = new Set(statements.flatMap((s) => (s.kind === 'insert' ? [s.target] : s.kind === 'statementSet' ? s.inserts.map((x) => x.target) : [])));
-    for (const [i, s] of statements.entries()) {
-      let st = s;
+    // A statement set's INSERTs run as the statements of the script do: in order, in one job.
+    const flat = statements.flatMap((s): Exclude<Statement, { kind: 'statementSet' }>[] => (s.kind === 'statementSet' ? [...s.inserts] : [s]));
+    for (const st of flat) {
       if (st.kind === 'set' || st.kind === 'createFunction') continue;
       if (st.kind === 'createTable') {
         // A SQL script's tables: sources are registered by the script's job, sinks are the INSERT targets.
         if (this.catalog.table(st.name) || targets.has(st.name)) continue;
         throw new SqlError(`CREATE TABLE ${st.name}: a table that is neither read nor written by an INSERT; CREATE TABLE runs in a SQL script (dirk run script.sql), where a job config's tables come from STREAMS`, st.pos);
-      }
-      if (st.kind === 'statementSet') {
-        if (st.inserts.length > 1) {
-          throw new SqlError('a statement set with more than one INSERT is not supported yet: a job writes one sink; run each INSERT as its own job', st.inserts[1]!.pos);
-        }
-        st = st.inserts[0]!;
       }
       if (st.kind === 'createView') {
         if (this.views.has(st.name) || this.catalog.table(st.name)) throw new SqlError(`'${st.name}' is already defined`, st.pos);
@@ -103,17 +99,29 @@ class Planner {
         this.views.set(st.name, { query: st.query, pos: st.pos });
         continue;
       }
-      if (result) throw new SqlError('only one query may produce the job output; put the others in CREATE TEMPORARY VIEW', st.pos);
-      this.scans.length = 0;
+      if (st.kind === 'insert') {
+        if (branches.some((b) => b.target === st.target)) {
+          throw new SqlError(`INSERT INTO ${st.target}: a second INSERT into the same table is not supported yet; combine the queries with UNION ALL`, st.pos);
+        }
+        if (result && branches.length === 0) throw new SqlError('a SELECT next to INSERT INTO: in a job of INSERTs every query writes to a table; make the SELECT an INSERT INTO', st.pos);
+        result = intoTable(this.planQuery(st.query, new Map()), st, statements);
+        branches.push({ target: st.target, root: result.node });
+        continue;
+      }
+      if (result) {
+        if (branches.length > 0) throw new SqlError('a SELECT next to INSERT INTO: in a job of INSERTs every query writes to a table; make the SELECT an INSERT INTO', st.pos);
+        throw new SqlError('only one query may produce the job output; put the others in CREATE TEMPORARY VIEW', st.pos);
+      }
       result = this.planQuery(st.query, new Map());
-      if (st.kind === 'insert') result = intoTable(result, st, statements);
-      if (i !== statements.length - 1) continue;
     }
     if (!result) throw new SqlError('no query: the last statement must be a SELECT (views alone produce nothing)', statements[0]!.pos);
+    for (const b of branches.length > 1 ? branches : [{ root: result.node }]) {
+      assertNoPendingRank(b.root);
+      assertAsyncPlacement(b.root);
+      computeUsedColumns(b.root);
+    }
+    if (branches.length > 1) return { root: branches[0]!.root, scans: branches.flatMap((b) => collectScans(b.root)), branches };
     const root = result.node;
-    assertNoPendingRank(root);
-    assertAsyncPlacement(root);
-    computeUsedColumns(root);
     return { root, scans: collectScans(root) };
   }
 
