@@ -60,6 +60,11 @@ export function explainPhysical(plan: QueryPlan, options: PhysicalOptions = {}):
     // Each branch's root heads the sink it writes to.
     const roots = ops.flatMap((op, i) => (op.depth === 1 ? [i] : []));
     roots.reverse().forEach((i, k) => lines.splice(i, 0, `Sink(table=${plan.branches![plan.branches!.length - 1 - k]!.target})`));
+    // The job reads a table once and pushes each batch to every branch's source operator.
+    for (const table of new Set(plan.scans.map((sc) => sc.table.name))) {
+      const ids = ops.filter((op) => op.label.startsWith(`Source[${table}]`)).map((op) => `#${op.id}`);
+      if (ids.length > 1) lines.push(`Read once: ${table} feeds ${ids.join(', ')}`);
+    }
   }
   return lines.join('\n');
 }

@@ -74,6 +74,8 @@ class Planner {
   private readonly binder: Binder;
   private readonly views = new Map<string, { query: Query; pos: SourcePosition }>();
   private readonly scans: ScanNode[] = [];
+  /** The INSERT targets of the statements being planned. */
+  private targets: ReadonlySet<string> = new Set();
 
   constructor(private readonly catalog: Catalog) {
     this.binder = new Binder(catalog.functions);
@@ -83,6 +85,7 @@ class Planner {
     let result: Planned | undefined;
     const branches: { target: string; root: PlanNode }[] = [];
     const targets = new Set(statements.flatMap((s) => (s.kind === 'insert' ? [s.target] : s.kind === 'statementSet' ? s.inserts.map((x) => x.target) : [])));
+    this.targets = targets;
     // A statement set's INSERTs run as the statements of the script do: in order, in one job.
     const flat = statements.flatMap((s): Exclude<Statement, { kind: 'statementSet' }>[] => (s.kind === 'statementSet' ? [...s.inserts] : [s]));
     for (const st of flat) {
@@ -311,6 +314,7 @@ class Planner {
         }
         const table = this.catalog.table(f.name);
         if (!table) {
+          if (this.targets.has(f.name)) throw new SqlError(`table '${f.name}' is written by an INSERT of this job; reading an INSERT's target in the same job is not supported yet`, f.pos);
           const names = [...this.catalog.tableNames(), ...this.views.keys(), ...ctes.keys()];
           throw new SqlError(`table '${f.name}' not found; the job's tables (INPUT_SCHEMA_TABLE in STREAMS) are: ${names.join(', ') || 'none'}`, f.pos);
         }
