@@ -14,8 +14,9 @@ import type { QueryPlan } from '../plan/nodes.js';
 export function statementSetSinks(config: JobConfig, plan: QueryPlan, hasPost: boolean): number[][] | undefined {
   const branches = plan.branches;
   if (!branches) return undefined;
+  // Two INSERTs into one table write to the same sinks.
   const targets = branches.map((b) => b.target);
-  const list = targets.join(', ');
+  const list = [...new Set(targets)].join(', ');
   if (hasPost) {
     throw userError(`FLINK_SQL_QUERY has several INSERT INTO (${list}): post-processors (PROCESSOR_*, Longbow) do not run on a statement set yet; run each INSERT as its own job`);
   }

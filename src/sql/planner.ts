@@ -51,6 +51,21 @@ function intoTable(result: Planned, st: Extract<Statement, { kind: 'insert' }>, 
 }
 
 /**
+ * A second INSERT into a table another INSERT writes: both go to the table's one sink, which takes the first's
+ * columns, so the rows must agree in count and types; only append-only results (two changelogs into one
+ * keyed table would interleave their updates).
+ */
+function sameSinkRows(first: PlanNode, next: PlanNode, st: Extract<Statement, { kind: 'insert' }>): void {
+  const shape = (n: PlanNode): string => n.fields.map((f) => typeToString(f.type)).join(', ');
+  if (shape(first) !== shape(next)) {
+    throw new SqlError(`INSERT INTO ${st.target}: this query gives (${shape(next)}), another INSERT into ${st.target} gives (${shape(first)}); CAST the columns to the same types`, st.pos);
+  }
+  if (first.updating || next.updating) {
+    throw new SqlError(`INSERT INTO ${st.target}: two INSERTs into one table with an updating result are not supported yet; combine the queries with UNION ALL`, st.pos);
+  }
+}
+
+/**
  * CREATE [TEMPORARY] FUNCTION name AS 'fn': `fn` is a function of the UDF folders (or a built-in); `name`
  * becomes another name for it in the query.
  */
@@ -103,11 +118,10 @@ class Planner {
         continue;
       }
       if (st.kind === 'insert') {
-        if (branches.some((b) => b.target === st.target)) {
-          throw new SqlError(`INSERT INTO ${st.target}: a second INSERT into the same table is not supported yet; combine the queries with UNION ALL`, st.pos);
-        }
         if (result && branches.length === 0) throw new SqlError('a SELECT next to INSERT INTO: in a job of INSERTs every query writes to a table; make the SELECT an INSERT INTO', st.pos);
         result = intoTable(this.planQuery(st.query, new Map()), st, statements);
+        const earlier = branches.find((b) => b.target === st.target);
+        if (earlier) sameSinkRows(earlier.root, result.node, st);
         branches.push({ target: st.target, root: result.node });
         continue;
       }

@@ -111,4 +111,13 @@ describe('statement sets in a job config', () => {
     expect(lines.filter((l) => l.includes('total='))).toEqual(['+I {name=a, total=31}', '+I {name=b, total=20}']);
     expect(r.stderr).toContain('records_read=3 ');
   }, 90_000);
+
+  it('writes two INSERTs into one table to that table\'s sink', async () => {
+    const file = path.join(dir, 'same.json');
+    const query = "INSERT INTO names SELECT name FROM orders WHERE amount > 10; INSERT INTO names SELECT UPPER(name) FROM orders WHERE amount < 10";
+    fs.writeFileSync(file, JSON.stringify(config({ SINKS: [log('names')] }, query)));
+    const r = await runCli(['run', file, '--checkpoint-dir', path.join(dir, 'cp-same')], { timeoutMs: 60_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim().split('\n').sort()).toEqual(['+I {name=A}', '+I {name=a}', '+I {name=b}']);
+  }, 90_000);
 });
