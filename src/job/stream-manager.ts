@@ -7,7 +7,7 @@ import { DirkError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { DataMessage, Field, Row, RowKind } from '../core/types.js';
 import type { PlanNode } from '../plan/nodes.js';
-import type { SinkConfig, StreamConfig } from '../config/index.js';
+import type { StreamConfig } from '../config/index.js';
 import { sinkNames } from '../config/sinks.js';
 import { CheckpointStore, type Checkpoint } from '../runtime/checkpoint-store.js';
 import { countEntries } from '../runtime/state/capture.js';

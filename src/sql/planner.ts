@@ -88,7 +88,6 @@ function withCreatedFunctions(statements: readonly Statement[], catalog: Catalog
 class Planner {
   private readonly binder: Binder;
   private readonly views = new Map<string, { query: Query; pos: SourcePosition }>();
-  private readonly scans: ScanNode[] = [];
   /** The INSERT targets of the statements being planned. */
   private targets: ReadonlySet<string> = new Set();
 
@@ -341,7 +340,6 @@ class Planner {
           ...(table.changelog && table.primaryKey?.length ? { uniqueKey: table.primaryKey } : {}),
           rowtimeIndex: table.rowtimeIndex,
         };
-        this.scans.push(node);
         return { node, scope: Scope.of(table.columns, alias) };
       }
       case 'subquery': {
