@@ -157,7 +157,7 @@ export const JOB_KEYS = {
   SINKS: key({
     group: 'Generic',
     description:
-      'Several sinks for one job: a JSON array (or a string holding one) of objects, each with its own `SINK_TYPE` and that sink\'s `SINK_*` keys. Every sink receives the same rows and is flushed independently at each checkpoint. Instead of the top-level `SINK_TYPE` and `SINK_*` keys.',
+      'Several sinks for one job: a JSON array (or a string holding one) of objects, each with its own `SINK_TYPE` and that sink\'s `SINK_*` keys. Every sink receives the same rows (with several INSERT INTO, the rows of the INSERT its `SINK_TABLE` names) and is flushed independently at each checkpoint. Instead of the top-level `SINK_TYPE` and `SINK_*` keys.',
     dagger: 'Dirk only (Dagger has one sink per job, raystack/dagger#124).',
   }),
   SINK_TABLE: key({

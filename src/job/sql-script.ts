@@ -9,7 +9,7 @@ import { registerScriptReader } from '../config/sources.js';
  * config the rest of Dirk runs (STREAMS, SINK_* or one SINKS entry per INSERT target, FLINK_SQL_QUERY), so the
  * same sources, decoders and sinks are used.
  *
- * The whole script is the job's FLINK_SQL_QUERY: the planner skips the DDL, plans the views and the INSERT,
+ * The whole script is the job's FLINK_SQL_QUERY: the planner skips the DDL, plans the views and the INSERTs,
  * and its errors name the script's own lines and columns.
  */
 
