@@ -2,6 +2,7 @@ import { SqlError, type SourcePosition } from '../core/errors.js';
 import type { CreateTable, Expr, Statement, TableOption, TypeSpec } from '../sql/ast.js';
 import { parseStatements } from '../sql/parser.js';
 import { registerScriptReader } from '../config/sources.js';
+import { isLookupTable } from '../sql/lookup-table.js';
 
 /**
  * A Flink SQL script (`dirk run script.sql`): CREATE TABLE ... WITH (...) for sources and the sink, CREATE VIEW,
@@ -199,6 +200,8 @@ export function scriptToConfig(text: string): Config {
   let delay: number | undefined;
   for (const t of tables.values()) {
     if (t === sinkTable) continue;
+    // A 'jdbc' table is a lookup table: the planner reads its options (sql/lookup-table.ts), no stream reads it.
+    if (isLookupTable(t)) continue;
     const s = sourceStream(t);
     streams.push(s.stream);
     if (s.rowtime !== undefined) {

@@ -11,6 +11,7 @@ import { sinkNames } from '../config/sinks.js';
 import { CheckpointStore, type Checkpoint } from '../runtime/checkpoint-store.js';
 import { countEntries } from '../runtime/state/capture.js';
 import { startHeapGuard } from '../runtime/state/heap-guard.js';
+import { createJdbcLookups } from '../connectors/jdbc/jdbc-lookup.js';
 import { buildDataflow, type Dataflow, type DataflowOptions } from '../runtime/dataflow.js';
 import { createKafkaProducers, sinkFor, sourceFor, type KafkaProducers } from '../connectors/index.js';
 import { createTelemetry, startMetricsServer, type MetricsServer, type Telemetry } from '../telemetry/index.js';
@@ -322,7 +323,11 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
     data: (rows: Row[], kinds?: RowKind[]) => (outputLag.rows(rows), post ? post.push(rows, kinds) : write(rows, kinds)),
     watermark: (time: number) => (outputLag.watermark(time), post?.watermark(time)),
   };
+  // Lookup joins' database clients (a pool per lookup join), closed with the pipeline.
+  const lookups = createJdbcLookups();
+  closers.push({ what: 'the lookup tables', close: () => lookups.close() });
   const dataflowOptions: DataflowOptions = {
+    lookups: lookups.clients,
     hooks: { late: (rows, info) => lateOutput.late(rows, info) },
     retentionMs: config.retentionIdleStateMinutes * 60_000,
     now: Date.now,
@@ -348,6 +353,8 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
     closers.push({ what: 'the exchange', close: () => ex.close() });
   }
   const dataflow = exchange?.dataflow ?? buildDataflow(passThrough?.plan ?? job.plan, output, dataflowOptions);
+  // A lookup table that cannot be read stops the job before the first record, naming the table.
+  await lookups.check();
 
   const inputs: Input[] = [];
   for (const stream of config.streams) {

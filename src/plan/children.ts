@@ -25,6 +25,7 @@ const INPUTS: PlanVisitor<readonly PlanNode[]> = {
   windowTvf: single,
   rank: single,
   over: single,
+  lookupJoin: single,
 };
 
 /** The inputs of a plan node, left to right. */
@@ -64,6 +65,7 @@ const EXPRESSIONS: PlanVisitor<readonly BExpr[]> = {
   windowTvf: (n) => n.partitionKeys ?? [],
   rank: (n) => [...n.partitionKeys, ...n.orderBy.map((o) => o.expr)],
   over: (n) => [...n.partitionKeys, ...aggregateExprs(n.aggs)],
+  lookupJoin: (n) => [...n.keys.map((k) => k.expr), ...(n.residual ? [n.residual] : [])],
 };
 
 /** The expressions a plan node evaluates (not those of its inputs). */

@@ -210,7 +210,50 @@ export type PlanNode =
       readonly timeIndex: number;
       readonly frame: { readonly unit: 'ROWS' | 'RANGE'; readonly preceding: number | 'UNBOUNDED' };
       readonly aggs: readonly AggCall[];
+    })
+  | (NodeBase & {
+      /**
+       * Lookup join (`JOIN t FOR SYSTEM_TIME AS OF left.proctime ON ...` against a lookup table): each input row
+       * queries the table by `keys` (table column = expression over the input row) when it arrives; output is
+       * the input columns then the table's, in input order. LEFT keeps an input row without a match, NULL-padded.
+       */
+      readonly kind: 'lookupJoin';
+      readonly joinType: 'INNER' | 'LEFT';
+      readonly input: PlanNode;
+      readonly table: LookupTable;
+      readonly keys: readonly { readonly column: number; readonly expr: BExpr }[];
+      /** Remaining condition over the joined row (input columns then table columns). */
+      readonly residual: BExpr | null;
     });
+
+/**
+ * A lookup table (CREATE TABLE ... WITH ('connector' = 'jdbc', ...)): rows are queried by key when a left row
+ * arrives, never scanned. The password is here because the runtime connects with it; printers never show it.
+ */
+export interface LookupTable {
+  readonly name: string;
+  readonly columns: readonly Field[];
+  readonly connector: 'jdbc';
+  /** `jdbc:postgresql://host:port/database`. */
+  readonly url: string;
+  /** The database table (`'table-name'`), possibly schema-qualified. */
+  readonly tableName: string;
+  readonly username?: string;
+  readonly password?: string;
+  /** `'lookup.cache' = 'PARTIAL'` (or the older lookup.cache.max-rows / ttl): absent means no cache. */
+  readonly cache?: LookupCacheSpec;
+  /** `'lookup.max-retries'`: further attempts after a failed query (Flink's default 3). */
+  readonly maxRetries: number;
+}
+
+export interface LookupCacheSpec {
+  /** Keys held at most (each key's rows are one entry); the least recently used goes first. */
+  readonly maxRows?: number;
+  readonly expireAfterWriteMs?: number;
+  readonly expireAfterAccessMs?: number;
+  /** Cache keys the table has no row for (Flink's default true). */
+  readonly cacheMissingKey: boolean;
+}
 
 export type PlanKind = PlanNode['kind'];
 

@@ -55,6 +55,10 @@ const NEED: PlanVisitor<void, Set<number>> = {
   rank: (n, cols) => need(n.input, columnRefs([...n.partitionKeys, ...n.orderBy.map((o) => o.expr)], inputShare(cols, n.input.fields.length))),
   over: (n, cols) =>
     need(n.input, columnRefs([...n.partitionKeys, ...aggregateExprs(n.aggs)], inputShare(cols, n.input.fields.length)).add(n.timeIndex)),
+  lookupJoin: (n, cols) => {
+    const all = n.residual ? columnRefs([n.residual], new Set(cols)) : cols;
+    need(n.input, columnRefs(n.keys.map((k) => k.expr), inputShare(all, n.input.fields.length)));
+  },
 };
 
 // ---- asynchronous functions: only where the runtime lifts them out ------------------------------------
@@ -98,6 +102,7 @@ const ASYNC_PLACEMENT: PlanVisitor<void> = {
   correlate: (n) => rejectAsync(correlateGeneratorExprs(n), n.generator.type === 'unnest' ? 'UNNEST' : 'the arguments of a table function'),
   rank: (n) => rejectAsync([...n.partitionKeys, ...n.orderBy.map((o) => o.expr)], 'the PARTITION BY or ORDER BY of ROW_NUMBER()'),
   over: (n) => rejectAsync([...n.partitionKeys, ...aggregateExprs(n.aggs)], 'an OVER window'),
+  lookupJoin: (n) => rejectAsync([...n.keys.map((k) => k.expr), n.residual], 'a join condition'),
 };
 
 /**

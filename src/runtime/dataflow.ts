@@ -17,6 +17,7 @@ import { WindowTvfOperator } from './window-tvf.js';
 import { WindowGroupAggregateOperator } from './window-group-aggregate.js';
 import { WindowJoinOperator } from './window-join.js';
 import { SetOperationOperator } from './set-operation.js';
+import { LookupJoinOperator, type LookupClients } from './lookup-join.js';
 
 /**
  * Wires a plan into a graph of operators. Each node aligns watermarks over its inputs (it sees the minimum),
@@ -50,6 +51,8 @@ export interface DataflowOptions {
    * the graph (0 = the root) and its physical-plan label. Counted per batch, not per row.
    */
   readonly countRecords?: (index: number, label: string) => RecordCounter;
+  /** Clients for the plan's lookup tables (lookup joins); the job opens and closes them. */
+  readonly lookups?: LookupClients;
 }
 
 export interface RecordCounter {
@@ -130,7 +133,8 @@ export function buildDataflow(plan: QueryPlan, sink: Output, options: DataflowOp
     }
     const inputs = planInputs(n);
     const node = new Node(inputs.length, downstream, options.countRecords?.(operators.length, operatorLabel(n)));
-    node.op = makeOperator(n, { out: node, hooks: operatorHooks(n, options.hooks), retentionMs: options.retentionMs, now: options.now });
+    const ctx: OperatorContext = { out: node, hooks: operatorHooks(n, options.hooks), retentionMs: options.retentionMs, now: options.now };
+    node.op = n.kind === 'lookupJoin' ? lookupJoinOperator(n, ctx, options.lookups) : makeOperator(n, ctx);
     if (node.op.snapshot && !node.op.stateSpec) throw new Error(`internal error: operator ${node.op.name} has a snapshot but no state kind and version`);
     operators.push(node.op);
     inputs.forEach((inp, i) => build(inp, node.inputPort(i)));
@@ -202,12 +206,17 @@ function trimLateRows(hooks: OperatorHooks, width: number): OperatorHooks {
   return { late: (rows, detail) => hooks.late(rows.map((r) => (r.length > width ? r.slice(0, width) : r)), detail) };
 }
 
-function makeOperator(n: Exclude<PlanNode, { kind: 'scan' }>, ctx: OperatorContext): Operator {
-  return dispatchPlan<Operator, OperatorContext, 'scan'>(n, OPERATORS, ctx);
+function makeOperator(n: Exclude<PlanNode, { kind: 'scan' | 'lookupJoin' }>, ctx: OperatorContext): Operator {
+  return dispatchPlan<Operator, OperatorContext, 'scan' | 'lookupJoin'>(n, OPERATORS, ctx);
 }
 
-/** The operator for each plan node kind (scans become dataflow inputs, not operators). */
-const OPERATORS: PlanVisitor<Operator, OperatorContext, 'scan'> = {
+function lookupJoinOperator(n: Extract<PlanNode, { kind: 'lookupJoin' }>, ctx: OperatorContext, lookups: LookupClients | undefined): Operator {
+  if (!lookups) throw new Error(`internal error: the lookup join on ${n.table.name} was built without lookup clients`);
+  return new LookupJoinOperator(n, ctx, lookups);
+}
+
+/** The operator for each plan node kind (scans become dataflow inputs, not operators; lookup joins need clients). */
+const OPERATORS: PlanVisitor<Operator, OperatorContext, 'scan' | 'lookupJoin'> = {
   filter: (n, { out }) => (hasAsyncCall(n.predicate) ? AsyncCalcOperator.filter(n.predicate, n.input.fields.length, out) : new FilterOperator(n.predicate, out)),
   project: (n, { out }) => (n.exprs.some(hasAsyncCall) ? AsyncCalcOperator.project(n.exprs, n.input.fields.length, out) : new ProjectOperator(n.exprs, out)),
   union: (n, { out }) => (n.setOp ? new SetOperationOperator(n.setOp, n.fields.length, out) : new UnionOperator(out)),

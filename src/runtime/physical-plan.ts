@@ -139,6 +139,11 @@ const DESCRIBE_OPERATOR: PlanVisitor<OperatorText, PhysicalOptions> = {
     state: 'rows waiting for the watermark, frames by partition key, idle-state retention',
     watermark: 'processes rows it passes, in time order',
   }),
+  lookupJoin: (n) => ({
+    label: `LookupJoin[${n.joinType}, ${n.table.name}]`,
+    state: n.table.cache ? 'lookup cache (not checkpointed); rows waiting for their lookups' : 'rows waiting for their lookups',
+    watermark: 'forwarded after the rows before it',
+  }),
 };
 
 function topNDescription(n: Extract<PlanNode, { kind: 'rank' }>): { label: string; state: string } {

@@ -12,6 +12,9 @@ import { planCorrelate } from './plan-correlate.js';
 import { bindSelectList, mapUniqueKey, passThrough, uniqueNames } from './plan-fields.js';
 import type { PlanHost, Planned } from './plan-host.js';
 import { planJoin } from './plan-join.js';
+import { isLookupTable, lookupTableOf } from './lookup-table.js';
+import { planTemporalJoin } from './plan-lookup.js';
+import type { LookupTable } from '../plan/nodes.js';
 import { planSubqueryConjuncts } from './plan-subquery.js';
 import { assertNoPendingRank, consumeRank, containsOver, planOverSelect } from './plan-over.js';
 import { collectScans, type ScanNode } from '../plan/children.js';
@@ -74,6 +77,8 @@ class Planner {
   private readonly binder: Binder;
   private readonly views = new Map<string, { query: Query; pos: SourcePosition }>();
   private readonly scans: ScanNode[] = [];
+  /** The script's lookup tables (CREATE TABLE ... 'connector' = 'jdbc'), by name. */
+  private readonly lookupTables = new Map<string, LookupTable>();
 
   constructor(private readonly catalog: Catalog) {
     this.binder = new Binder(catalog.functions);
@@ -86,7 +91,12 @@ class Planner {
       let st = s;
       if (st.kind === 'set' || st.kind === 'createFunction') continue;
       if (st.kind === 'createTable') {
-        // A SQL script's tables: sources are registered by the script's job, sinks are the INSERT targets.
+        // A SQL script's tables: sources are registered by the script's job, sinks are the INSERT targets,
+        // lookup tables are queried by the lookup joins planned here.
+        if (isLookupTable(st)) {
+          this.lookupTables.set(st.name.toLowerCase(), lookupTableOf(st));
+          continue;
+        }
         if (this.catalog.table(st.name) || targets.has(st.name)) continue;
         throw new SqlError(`CREATE TABLE ${st.name}: a table that is neither read nor written by an INSERT; CREATE TABLE runs in a SQL script (dirk run script.sql), where a job config's tables come from STREAMS`, st.pos);
       }
@@ -301,6 +311,11 @@ class Planner {
           const p = this.planQuery(view.query, new Map());
           return { node: p.node, scope: Scope.of(p.node.fields, alias) };
         }
+        if (f.asOf) throw new SqlError(`FOR SYSTEM_TIME AS OF: ${f.name} must be the right side of a JOIN (a temporal or lookup join)`, f.asOf.pos);
+        const lookup = this.lookupTables.get(f.name.toLowerCase());
+        if (lookup) {
+          throw new SqlError(`table ${f.name} is a lookup table ('connector' = 'jdbc'): join it with JOIN ${f.name} FOR SYSTEM_TIME AS OF <left>.<processing-time column> ON ...`, f.pos);
+        }
         const table = this.catalog.table(f.name);
         if (!table) {
           const names = [...this.catalog.tableNames(), ...this.views.keys(), ...ctes.keys()];
@@ -325,6 +340,9 @@ class Planner {
       case 'join':
         if (f.right.kind === 'unnest' || f.right.kind === 'lateral') {
           return planCorrelate(this.binder, this.catalog.functions, this.planFrom(f.left, ctes), f);
+        }
+        if (f.right.kind === 'table' && f.right.asOf) {
+          return planTemporalJoin(this.host, f, f.right, ctes, (name) => this.lookupTables.get(name.toLowerCase()));
         }
         return planJoin(this.host, f, ctes);
       case 'windowTvf':

@@ -1,0 +1,79 @@
+import { SqlError } from '../core/errors.js';
+import { T, type Field } from '../core/types.js';
+import type { FromItem, Query } from './ast.js';
+import { Scope } from './binder.js';
+import type { PlanHost, Planned } from './plan-host.js';
+import type { BExpr, LookupTable, PlanNode } from '../plan/nodes.js';
+import { shift, side, splitAnd } from './plan-join.js';
+import { isRowtime, plainType } from './types.js';
+
+/**
+ * `left JOIN t FOR SYSTEM_TIME AS OF left.time AS r ON ...`: against a lookup table (CREATE TABLE with
+ * 'connector' = 'jdbc') a lookup join, as Flink plans it. Equalities between a column of the table and an
+ * expression over the left input (or a literal) are the lookup keys; the rest of ON is checked on each joined
+ * row. Versioned tables (upsert or changelog streams) are not supported yet: a clear error names them.
+ */
+export function planTemporalJoin(
+  host: PlanHost,
+  f: Extract<FromItem, { kind: 'join' }>,
+  right: Extract<FromItem, { kind: 'table' }>,
+  ctes: Map<string, Query>,
+  lookupTable: (name: string) => LookupTable | undefined,
+): Planned {
+  const asOf = right.asOf!;
+  const table = lookupTable(right.name);
+  if (!table) {
+    throw new SqlError(
+      `temporal joins against a versioned table (${right.name}) are not supported yet; FOR SYSTEM_TIME AS OF works on lookup tables (CREATE TABLE ... WITH ('connector' = 'jdbc', ...))`,
+      asOf.pos,
+    );
+  }
+  if (f.type !== 'INNER' && f.type !== 'LEFT') throw new SqlError(`a lookup join is an INNER JOIN or a LEFT JOIN, not ${f.type} JOIN`, f.pos);
+  const left = host.planFrom(f.left, ctes);
+  const time = host.binder.bind(asOf, left.scope);
+  if (time.k !== 'col') throw new SqlError('FOR SYSTEM_TIME AS OF needs a time attribute column of the left input (e.g. o.proc_time)', asOf.pos);
+  if (isRowtime(time.type)) {
+    throw new SqlError(
+      `a lookup join (table ${table.name}) needs FOR SYSTEM_TIME AS OF a processing-time attribute (a PROCTIME() column), not the event-time attribute ${left.scope.columns[time.index]?.name ?? ''}`,
+      asOf.pos,
+    );
+  }
+  const rightScope = Scope.of(table.columns, right.alias ?? right.name);
+  const scope = left.scope.concat(rightScope);
+  const width = left.node.fields.length;
+  if (!f.on) throw new SqlError(`a lookup join needs ON with an equality between a column of ${table.name} and the left input`, f.pos);
+  const keys: { column: number; expr: BExpr }[] = [];
+  const residual: BExpr[] = [];
+  for (const c of splitAnd(host.binder.bind(f.on, scope))) {
+    const key = lookupKey(c, width);
+    if (key && !keys.some((k) => k.column === key.column)) keys.push(key);
+    else residual.push(c);
+  }
+  if (keys.length === 0) throw new SqlError(`a lookup join needs an equality between a column of ${table.name} and the left input in ON (the lookup key)`, f.on.pos);
+  const fields: Field[] = [...left.node.fields, ...table.columns.map((c) => ({ name: c.name, type: plainType(c.type) }))];
+  const node: PlanNode = {
+    kind: 'lookupJoin',
+    joinType: f.type,
+    input: left.node,
+    table,
+    keys,
+    residual: residual.length === 0 ? null : residual.reduce((a, b): BExpr => ({ k: 'op', op: 'AND', args: [a, b], type: T.BOOLEAN })),
+    fields,
+    updating: left.node.updating,
+    rowtimeIndex: left.node.rowtimeIndex,
+  };
+  return { node, scope: new Scope([...left.scope.columns, ...rightScope.columns.map((c) => ({ ...c, type: plainType(c.type) }))]) };
+}
+
+/** `table.col = <left expression or literal>` (either way round): the table column and the value's expression. */
+function lookupKey(c: BExpr, width: number): { column: number; expr: BExpr } | undefined {
+  if (c.k !== 'op' || c.op !== '=') return undefined;
+  const [a, b] = c.args as [BExpr, BExpr];
+  const pick = (col: BExpr, other: BExpr): { column: number; expr: BExpr } | undefined => {
+    if (col.k !== 'col' || col.index < width) return undefined;
+    const s = side(other, width);
+    if (s !== 'L' && s !== 'NONE') return undefined;
+    return { column: (shift(col, width) as { index: number }).index, expr: other };
+  };
+  return pick(a, b) ?? pick(b, a);
+}
