@@ -40,7 +40,9 @@ export type OpName =
   | 'IS_DISTINCT' | 'IS_NOT_DISTINCT'
   | 'COALESCE' | 'NULLIF' | 'GREATEST' | 'LEAST' | 'IF'
   | 'ARRAY' | 'MAP' | 'ROW'
-  | 'TS_ADD_INTERVAL' | 'TS_SUB_INTERVAL' | 'TS_DIFF';
+  | 'TS_ADD_INTERVAL' | 'TS_SUB_INTERVAL' | 'TS_DIFF'
+  /** PROCTIME(): the processing-time clock of the operator that evaluates it (no arguments). */
+  | 'PROCTIME';
 
 /** One aggregate call in a GROUP BY or window. */
 export interface AggCall {

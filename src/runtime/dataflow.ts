@@ -217,8 +217,8 @@ function lookupJoinOperator(n: Extract<PlanNode, { kind: 'lookupJoin' }>, ctx: O
 
 /** The operator for each plan node kind (scans become dataflow inputs, not operators; lookup joins need clients). */
 const OPERATORS: PlanVisitor<Operator, OperatorContext, 'scan' | 'lookupJoin'> = {
-  filter: (n, { out }) => (hasAsyncCall(n.predicate) ? AsyncCalcOperator.filter(n.predicate, n.input.fields.length, out) : new FilterOperator(n.predicate, out)),
-  project: (n, { out }) => (n.exprs.some(hasAsyncCall) ? AsyncCalcOperator.project(n.exprs, n.input.fields.length, out) : new ProjectOperator(n.exprs, out)),
+  filter: (n, { out, now }) => (hasAsyncCall(n.predicate) ? AsyncCalcOperator.filter(n.predicate, n.input.fields.length, out) : new FilterOperator(n.predicate, out, now)),
+  project: (n, { out, now }) => (n.exprs.some(hasAsyncCall) ? AsyncCalcOperator.project(n.exprs, n.input.fields.length, out) : new ProjectOperator(n.exprs, out, now)),
   union: (n, { out }) => (n.setOp ? new SetOperationOperator(n.setOp, n.fields.length, out) : new UnionOperator(out)),
   windowAggregate: (n, ctx) => {
     const { out, hooks } = ctx;

@@ -1,8 +1,8 @@
 import { closest, SqlError, type SourcePosition } from '../core/errors.js';
 import { checkTreeDepth } from './depth-guard.js';
-import { typeToString, type Field, type SqlType, type TableSchema } from '../core/types.js';
+import { T, typeToString, type Field, type SqlType, type TableSchema } from '../core/types.js';
 import type { FunctionCatalog } from '../udf/registry.js';
-import type { Expr, FromItem, Query, QueryBody, Select, Statement } from './ast.js';
+import type { CreateTable, Expr, FromItem, Query, QueryBody, Select, Statement } from './ast.js';
 import { Binder, Scope } from './binder.js';
 import { visitExpr } from './ast-walk.js';
 import { expandGroupingSets } from './grouping-sets.js';
@@ -20,7 +20,7 @@ import { assertNoPendingRank, consumeRank, containsOver, planOverSelect } from '
 import { collectScans, type ScanNode } from '../plan/children.js';
 import { assertAsyncPlacement, computeUsedColumns } from '../plan/walk.js';
 import type { BExpr, PlanNode, QueryPlan } from '../plan/nodes.js';
-import { commonType, isRowtime, plainType } from './types.js';
+import { commonType, isProctime, isRowtime, plainType } from './types.js';
 
 /** The planner's narrow view of the world: tables by name and functions. */
 export interface Catalog {
@@ -79,6 +79,8 @@ class Planner {
   private readonly scans: ScanNode[] = [];
   /** The script's lookup tables (CREATE TABLE ... 'connector' = 'jdbc'), by name. */
   private readonly lookupTables = new Map<string, LookupTable>();
+  /** CREATE TABLE statements of a script that have computed columns (`p AS PROCTIME()`), by table name. */
+  private readonly computedTables = new Map<string, CreateTable>();
 
   constructor(private readonly catalog: Catalog) {
     this.binder = new Binder(catalog.functions);
@@ -97,6 +99,7 @@ class Planner {
           this.lookupTables.set(st.name.toLowerCase(), lookupTableOf(st));
           continue;
         }
+        if (st.columns.some((c) => c.computed) && this.catalog.table(st.name) && !targets.has(st.name)) this.computedTables.set(st.name, st);
         if (this.catalog.table(st.name) || targets.has(st.name)) continue;
         throw new SqlError(`CREATE TABLE ${st.name}: a table that is neither read nor written by an INSERT; CREATE TABLE runs in a SQL script (dirk run script.sql), where a job config's tables come from STREAMS`, st.pos);
       }
@@ -281,6 +284,8 @@ class Planner {
         return f;
       }
       if (e.k === 'col' && isRowtime(e.type)) return f;
+      // A processing-time attribute stays one when passed through or written as PROCTIME() (Flink).
+      if (isProctime(e.type) && (e.k === 'col' || (e.k === 'op' && e.op === 'PROCTIME'))) return { name: f.name, type: T.PROCTIME };
       return { name: f.name, type: plainType(f.type) };
     });
     const uniqueKey = mapUniqueKey(input, exprs);
@@ -294,6 +299,22 @@ class Planner {
       ...(uniqueKey ? { uniqueKey } : {}),
     };
     return { node, scope: Scope.of(outFields, undefined) };
+  }
+
+  /**
+   * A script table's computed columns (`name AS expr`, e.g. `p AS PROCTIME()`): a projection over the scan
+   * giving the columns in the order CREATE TABLE lists them, each computed one bound against the physical
+   * columns (as Flink plans them).
+   */
+  private computedColumns(ddl: CreateTable, scan: Planned): Planned {
+    const exprs: BExpr[] = [];
+    const fields: Field[] = [];
+    for (const c of ddl.columns) {
+      const e = c.computed ? this.binder.bind(c.computed, scan.scope) : this.binder.bind({ kind: 'column', pos: c.pos, path: [c.name] }, scan.scope);
+      exprs.push(e);
+      fields.push({ name: c.name, type: e.type });
+    }
+    return this.project(scan.node, exprs, fields);
   }
 
   // ---- FROM -----------------------------------------------------------------------------------------
@@ -331,6 +352,11 @@ class Planner {
           rowtimeIndex: table.rowtimeIndex,
         };
         this.scans.push(node);
+        const ddl = this.computedTables.get(f.name);
+        if (ddl) {
+          const p = this.computedColumns(ddl, { node, scope: Scope.of(table.columns, undefined) });
+          return { node: p.node, scope: Scope.of(p.node.fields, alias) };
+        }
         return { node, scope: Scope.of(table.columns, alias) };
       }
       case 'subquery': {

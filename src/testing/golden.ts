@@ -20,7 +20,9 @@
  * bind, plan); `---- error` holds the exact message of a runtime failure (a division by zero, a failed CAST,
  * a throwing function), which must name the expression's line and column. Consecutive rows of one input section form
  * one micro-batch; every `---- input` section ends a batch. After the last input every table's watermark
- * jumps to the end (bounded input), which fires all open windows.
+ * jumps to the end (bounded input), which fires all open windows. The processing-time clock (PROCTIME(),
+ * processing-time windows) starts at 1970-01-01 00:00:00 and moves only by input lines `proctime <time>`;
+ * processing-time windows whose end the clock passes fire then (the end of input does not fire them).
  *
  * Users' own cases (`dirk test <folder>`) may also say, in the header:
  *   udf-folder <path>   load the UDF files of that folder (relative to the case file), as UDF_FOLDERS does
@@ -36,6 +38,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { SqlError, userError } from '../core/errors.js';
+import { ManualClock } from '../core/clock.js';
 import { silentLogger } from '../core/logger.js';
 import { RowKind, type Field, type Row, type SqlType, type TableSchema } from '../core/types.js';
 import type { StreamConfig } from '../config/index.js';
@@ -281,6 +284,7 @@ export async function runGolden(c: GoldenCase): Promise<string[]> {
   });
   const fields = plan.root.fields;
   const out: string[] = [];
+  const clock = new ManualClock(0);
   const flow = buildDataflow(
     plan,
     {
@@ -289,13 +293,13 @@ export async function runGolden(c: GoldenCase): Promise<string[]> {
       },
       watermark() {},
     },
-    { hooks: { late() {} }, retentionMs: 0, now: () => 0 },
+    { hooks: { late() {} }, retentionMs: 0, now: () => clock.now() },
   );
   const store = c.darts.size > 0 ? await serveDarts(c.darts) : undefined;
   try {
     if (store) for (const d of daggerFunctions) if (d.name === 'DartGet' || d.name === 'DartContains') await d.open?.({ config: { UDF_DART_STORE_URL: store.url } });
     for (const d of setup.userFunctions) await d.open?.({ config: setup.udfSettings });
-    await feed(c, setup, flow);
+    await feed(c, setup, flow, clock);
   } catch (e) {
     if (e !== null && typeof e === 'object') runtimeFailures.add(e);
     throw e;
@@ -322,7 +326,7 @@ async function serveDarts(files: ReadonlyMap<string, string>): Promise<{ url: st
   };
 }
 
-async function feed(c: GoldenCase, setup: CaseSetup, flow: ReturnType<typeof buildDataflow>): Promise<void> {
+async function feed(c: GoldenCase, setup: CaseSetup, flow: ReturnType<typeof buildDataflow>, clock: ManualClock): Promise<void> {
   const { tables } = setup;
   // Async calls (evalAsync) finish before every batch end, as the job does it.
   const end = async (): Promise<void> => {
@@ -350,6 +354,15 @@ async function feed(c: GoldenCase, setup: CaseSetup, flow: ReturnType<typeof bui
         await flush();
         const t = /^-?\d+$/.test(wm[1]!) ? Number(wm[1]) : parseTimestamp(wm[1]!);
         for (const p of ports) p.watermark(t!);
+        await end();
+        continue;
+      }
+      const pt = /^proctime\s+(.+)$/.exec(line.trim());
+      if (pt) {
+        await flush();
+        const t = /^-?\d+$/.test(pt[1]!) ? Number(pt[1]) : parseTimestamp(pt[1]!);
+        if (t === null) throw userError(`${c.file}: 'proctime ${pt[1]}' is not a time`);
+        clock.set(t);
         await end();
         continue;
       }
@@ -382,7 +395,7 @@ function parseInputRow(file: string, table: string, line: string): Record<string
   } catch {
     // reported below
   }
-  throw userError(`${file}: input row of ${table} is not a JSON object, 'watermark <time>' or 'batch': ${line}`);
+  throw userError(`${file}: input row of ${table} is not a JSON object, 'watermark <time>', 'proctime <time>' or 'batch': ${line}`);
 }
 
 export async function checkGolden(c: GoldenCase, opts: GoldenOptions = {}): Promise<{ ok: boolean; actual: string; expected: string }> {
