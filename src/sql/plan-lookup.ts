@@ -1,5 +1,5 @@
 import { SqlError } from '../core/errors.js';
-import { T, type Field } from '../core/types.js';
+import { isProctimeType, T, type Field } from '../core/types.js';
 import type { FromItem, Query } from './ast.js';
 import { Scope } from './binder.js';
 import type { PlanHost, Planned } from './plan-host.js';
@@ -32,9 +32,10 @@ export function planTemporalJoin(
   const left = host.planFrom(f.left, ctes);
   const time = host.binder.bind(asOf, left.scope);
   if (time.k !== 'col') throw new SqlError('FOR SYSTEM_TIME AS OF needs a time attribute column of the left input (e.g. o.proc_time)', asOf.pos);
-  if (isRowtime(time.type)) {
+  if (!isProctimeType(time.type)) {
+    const name = left.scope.columns[time.index]?.name ?? '';
     throw new SqlError(
-      `a lookup join (table ${table.name}) needs FOR SYSTEM_TIME AS OF a processing-time attribute (a PROCTIME() column), not the event-time attribute ${left.scope.columns[time.index]?.name ?? ''}`,
+      `a lookup join (table ${table.name}) needs FOR SYSTEM_TIME AS OF a processing-time attribute (a PROCTIME() column), not ${isRowtime(time.type) ? 'the event-time attribute' : 'the column'} ${name}`,
       asOf.pos,
     );
   }
