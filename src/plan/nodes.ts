@@ -226,6 +226,24 @@ export type PlanNode =
       readonly keys: readonly { readonly column: number; readonly expr: BExpr }[];
       /** Remaining condition over the joined row (input columns then table columns). */
       readonly residual: BExpr | null;
+    })
+  | (NodeBase & {
+      /**
+       * Temporal join against a versioned table (the right input: a changelog with a primary key, which the
+       * equalities cover). Event time (`leftTime` and `rightTime` set): each left row is joined, once the
+       * watermark passes its time, with its key's version valid at that time (the last one at or before it);
+       * versions the watermark has superseded are dropped. Processing time: each left row is joined at once with
+       * its key's latest version. LEFT keeps a left row without a valid version, NULL-padded.
+       */
+      readonly kind: 'temporalJoin';
+      readonly joinType: 'INNER' | 'LEFT';
+      readonly left: PlanNode;
+      readonly right: PlanNode;
+      readonly leftKeys: readonly BExpr[];
+      readonly rightKeys: readonly BExpr[];
+      readonly leftTime?: number;
+      readonly rightTime?: number;
+      readonly residual: BExpr | null;
     });
 
 /**

@@ -18,6 +18,7 @@ import { WindowGroupAggregateOperator } from './window-group-aggregate.js';
 import { WindowJoinOperator } from './window-join.js';
 import { SetOperationOperator } from './set-operation.js';
 import { LookupJoinOperator, type LookupClients } from './lookup-join.js';
+import { TemporalJoinOperator } from './temporal-join.js';
 
 /**
  * Wires a plan into a graph of operators. Each node aligns watermarks over its inputs (it sees the minimum),
@@ -187,7 +188,7 @@ export function buildDataflow(plan: QueryPlan, sink: Output, options: DataflowOp
 
 /** Binds an operator's late rows to what the plan knows about its inputs. */
 function operatorHooks(n: PlanNode, hooks: DataflowHooks): OperatorHooks {
-  const inputs = n.kind === 'scan' ? [] : n.kind === 'union' ? n.inputs : n.kind === 'intervalJoin' || n.kind === 'join' ? [n.left, n.right] : [n.input];
+  const inputs = n.kind === 'scan' ? [] : n.kind === 'union' ? n.inputs : n.kind === 'intervalJoin' || n.kind === 'join' || n.kind === 'temporalJoin' ? [n.left, n.right] : [n.input];
   const operator = operatorLabel(n);
   const described = inputs.map((i) => {
     const tables = [...new Set(collectScans(i).map((scan) => scan.table.name))];
@@ -286,6 +287,7 @@ const OPERATORS: PlanVisitor<Operator, OperatorContext, 'scan' | 'lookupJoin'> =
           ctx,
         ),
   windowTvf: (n, { out }) => new WindowTvfOperator(n.window, out),
+  temporalJoin: (n, ctx) => new TemporalJoinOperator(n, ctx),
   correlate: (n, { out }) => new CorrelateOperator(n, out),
   rank: (n, ctx) => new RankOperator(n, ctx),
   over: (n, ctx) => new OverAggregateOperator(n, ctx),

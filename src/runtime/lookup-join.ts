@@ -25,7 +25,8 @@ export const LOOKUP_CONCURRENCY = 8;
 
 type LookupNode = Extract<PlanNode, { kind: 'lookupJoin' }>;
 
-function keyText(values: readonly unknown[]): string {
+/** A map key for a tuple of SQL values. */
+export function keyText(values: readonly unknown[]): string {
   return values
     .map((v) => {
       if (v instanceof Uint8Array) return `x${Buffer.from(v).toString('hex')}`;

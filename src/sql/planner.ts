@@ -13,7 +13,7 @@ import { bindSelectList, mapUniqueKey, passThrough, uniqueNames } from './plan-f
 import type { PlanHost, Planned } from './plan-host.js';
 import { planJoin } from './plan-join.js';
 import { isLookupTable, lookupTableOf } from './lookup-table.js';
-import { planTemporalJoin } from './plan-lookup.js';
+import { planTemporalJoin } from './plan-temporal.js';
 import type { LookupTable } from '../plan/nodes.js';
 import { planSubqueryConjuncts } from './plan-subquery.js';
 import { assertNoPendingRank, consumeRank, containsOver, planOverSelect } from './plan-over.js';

@@ -140,7 +140,14 @@ function splitTop(s: string): string[] {
 function parseTable(name: string, cols: string): TableSchema {
   const columns: Field[] = [];
   let rowtimeIndex: number | undefined;
+  let primaryKey: string[] | undefined;
   for (const c of splitTop(cols)) {
+    // `PRIMARY KEY (k, ...)`: a changelog table with that key (input rows may carry +I/-U/+U/-D).
+    const pk = /^PRIMARY\s+KEY\s*\((.*)\)$/i.exec(c);
+    if (pk) {
+      primaryKey = pk[1]!.split(',').map((k) => k.trim());
+      continue;
+    }
     // A column name may be backquoted (`timestamp`).
     const m = /^(\w+|`[^`]+`)\s+(.+?)(\s+ROWTIME)?$/.exec(c);
     if (!m) throw new Error(`bad column '${c}'`);
@@ -151,7 +158,13 @@ function parseTable(name: string, cols: string): TableSchema {
     }
     columns.push({ name: m[1]!.replace(/^`(.*)`$/, '$1'), type });
   }
-  return { name, columns, rowtimeIndex };
+  if (!primaryKey) return { name, columns, rowtimeIndex };
+  const keyIndexes = primaryKey.map((k) => {
+    const i = columns.findIndex((c) => c.name === k);
+    if (i < 0) throw new Error(`PRIMARY KEY column '${k}' is not a column of ${name}`);
+    return i;
+  });
+  return { name, columns, rowtimeIndex, changelog: true, primaryKey: keyIndexes };
 }
 
 function toValue(v: unknown, t: SqlType): unknown {
@@ -343,9 +356,12 @@ async function feed(c: GoldenCase, setup: CaseSetup, flow: ReturnType<typeof bui
     if (!schema) throw userError(`${c.file}: '---- input ${section.table}' names no table (tables: ${tables.map((t) => t.name).join(', ') || 'none'})`);
     const ports = inputsOf(section.table);
     let batch: Row[] = [];
+    let kinds: RowKind[] = [];
     const flush = async (): Promise<void> => {
-      if (batch.length) for (const p of ports) p.push(batch);
+      const changes = kinds.some((k) => k !== RowKind.Insert) ? kinds : undefined;
+      if (batch.length) for (const p of ports) p.push(batch, changes);
       batch = [];
+      kinds = [];
       await end();
     };
     for (const line of section.lines) {
@@ -379,8 +395,11 @@ async function feed(c: GoldenCase, setup: CaseSetup, flow: ReturnType<typeof bui
         }
         continue;
       }
-      const obj = parseInputRow(c.file, section.table, line);
+      // A changelog table's row may start with its kind: `-D {...}`.
+      const kind = /^([+-][IUD])\s+(\{.*)$/.exec(line.trim());
+      const obj = parseInputRow(c.file, section.table, kind ? kind[2]! : line);
       batch.push(schema.columns.map((col) => toValue(obj[col.name], col.type)));
+      kinds.push(kind ? (KIND.indexOf(kind[1]!) as RowKind) : RowKind.Insert);
     }
     await flush();
   }

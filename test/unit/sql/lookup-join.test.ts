@@ -166,7 +166,7 @@ describe('lookup join against PostgreSQL', () => {
     expect(() => plan(ddl() + JOIN('RIGHT JOIN'))).toThrow('a lookup join is an INNER JOIN or a LEFT JOIN, not RIGHT JOIN');
     expect(() => plan(`${ddl()} SELECT * FROM customers`)).toThrow("table customers is a lookup table ('connector' = 'jdbc')");
     expect(() => plan('SELECT * FROM (SELECT *, PROCTIME() AS pt FROM orders) AS o JOIN orders FOR SYSTEM_TIME AS OF o.pt AS c ON o.cid = c.cid')).toThrow(
-      'temporal joins against a versioned table (orders) are not supported yet',
+      'a temporal join needs a versioned table: orders has no PRIMARY KEY',
     );
   });
 });

@@ -4,14 +4,14 @@ import type { FromItem, Query } from './ast.js';
 import { Scope } from './binder.js';
 import type { PlanHost, Planned } from './plan-host.js';
 import type { BExpr, LookupTable, PlanNode } from '../plan/nodes.js';
-import { shift, side, splitAnd } from './plan-join.js';
+import { equiKey, shift, side, splitAnd } from './plan-join.js';
 import { isRowtime, plainType } from './types.js';
 
 /**
  * `left JOIN t FOR SYSTEM_TIME AS OF left.time AS r ON ...`: against a lookup table (CREATE TABLE with
  * 'connector' = 'jdbc') a lookup join, as Flink plans it. Equalities between a column of the table and an
  * expression over the left input (or a literal) are the lookup keys; the rest of ON is checked on each joined
- * row. Versioned tables (upsert or changelog streams) are not supported yet: a clear error names them.
+ * row. Against any other table, a temporal join with a versioned table (planVersionedJoin).
  */
 export function planTemporalJoin(
   host: PlanHost,
@@ -22,12 +22,7 @@ export function planTemporalJoin(
 ): Planned {
   const asOf = right.asOf!;
   const table = lookupTable(right.name);
-  if (!table) {
-    throw new SqlError(
-      `temporal joins against a versioned table (${right.name}) are not supported yet; FOR SYSTEM_TIME AS OF works on lookup tables (CREATE TABLE ... WITH ('connector' = 'jdbc', ...))`,
-      asOf.pos,
-    );
-  }
+  if (!table) return planVersionedJoin(host, f, right, ctes);
   if (f.type !== 'INNER' && f.type !== 'LEFT') throw new SqlError(`a lookup join is an INNER JOIN or a LEFT JOIN, not ${f.type} JOIN`, f.pos);
   const left = host.planFrom(f.left, ctes);
   const time = host.binder.bind(asOf, left.scope);
@@ -77,4 +72,66 @@ function lookupKey(c: BExpr, width: number): { column: number; expr: BExpr } | u
     return { column: (shift(col, width) as { index: number }).index, expr: other };
   };
   return pick(a, b) ?? pick(b, a);
+}
+
+/**
+ * `left JOIN v FOR SYSTEM_TIME AS OF left.t ON left.k = v.pk`: v is a versioned table, a changelog with a
+ * primary key (every key column equal to the left input in ON, as Flink requires). AS OF the left input's
+ * event-time attribute: an event-time temporal join, which needs v's own event-time attribute (the versions'
+ * times); AS OF a PROCTIME() column: each row with the latest version.
+ */
+function planVersionedJoin(host: PlanHost, f: Extract<FromItem, { kind: 'join' }>, right: Extract<FromItem, { kind: 'table' }>, ctes: Map<string, Query>): Planned {
+  const asOf = right.asOf!;
+  if (f.type !== 'INNER' && f.type !== 'LEFT') throw new SqlError(`a temporal join is an INNER JOIN or a LEFT JOIN, not ${f.type} JOIN`, f.pos);
+  const left = host.planFrom(f.left, ctes);
+  const { asOf: _asOf, ...plain } = right;
+  void _asOf;
+  const r = host.planFrom(plain, ctes);
+  const time = host.binder.bind(asOf, left.scope);
+  const event = time.k === 'col' && isRowtime(time.type) && time.index === left.node.rowtimeIndex;
+  if (time.k !== 'col' || !(event || isProctimeType(time.type))) {
+    throw new SqlError('FOR SYSTEM_TIME AS OF needs a time attribute of the left input: its event-time attribute, or a PROCTIME() column', asOf.pos);
+  }
+  if (left.node.updating) throw new SqlError('a temporal join needs an append-only left input', f.left.pos);
+  const pk = r.node.uniqueKey;
+  if (!pk || pk.length === 0) {
+    throw new SqlError(`a temporal join needs a versioned table: ${right.name} has no PRIMARY KEY (an upsert or changelog table with a primary key)`, right.pos);
+  }
+  if (event && r.node.rowtimeIndex === undefined) {
+    throw new SqlError(`an event-time temporal join needs a versioned table with an event-time attribute (a WATERMARK); ${right.name} has none`, right.pos);
+  }
+  const scope = left.scope.concat(r.scope);
+  const width = left.node.fields.length;
+  if (!f.on) throw new SqlError(`a temporal join needs ON with the primary key of ${right.name} equal to the left input`, f.pos);
+  const leftKeys: BExpr[] = [];
+  const rightKeys: BExpr[] = [];
+  const residual: BExpr[] = [];
+  for (const c of splitAnd(host.binder.bind(f.on, scope))) {
+    const key = equiKey(c, width);
+    if (key) {
+      leftKeys.push(key[0]);
+      rightKeys.push(key[1]);
+    } else residual.push(c);
+  }
+  const covered = new Set(rightKeys.flatMap((k) => (k.k === 'col' ? [k.index] : [])));
+  const missing = pk.filter((c) => !covered.has(c));
+  if (missing.length > 0) {
+    const names = pk.map((c) => r.node.fields[c]!.name).join(', ');
+    throw new SqlError(`the primary key [${names}] of the versioned table ${right.name} must be equal to the left input in ON (a temporal join looks versions up by key)`, f.on.pos);
+  }
+  const fields: Field[] = [...left.node.fields, ...r.node.fields.map((c) => ({ name: c.name, type: plainType(c.type) }))];
+  const node: PlanNode = {
+    kind: 'temporalJoin',
+    joinType: f.type,
+    left: left.node,
+    right: r.node,
+    leftKeys,
+    rightKeys,
+    ...(event ? { leftTime: time.index, rightTime: r.node.rowtimeIndex! } : {}),
+    residual: residual.length === 0 ? null : residual.reduce((a, b): BExpr => ({ k: 'op', op: 'AND', args: [a, b], type: T.BOOLEAN })),
+    fields,
+    updating: false,
+    rowtimeIndex: left.node.rowtimeIndex,
+  };
+  return { node, scope: new Scope([...left.scope.columns, ...r.scope.columns.map((c) => ({ ...c, type: plainType(c.type) }))]) };
 }
