@@ -18,11 +18,11 @@ export function planTemporalJoin(
   f: Extract<FromItem, { kind: 'join' }>,
   right: Extract<FromItem, { kind: 'table' }>,
   ctes: Map<string, Query>,
-  lookupTable: (name: string) => LookupTable | undefined,
+  tables: TemporalTables,
 ): Planned {
   const asOf = right.asOf!;
-  const table = lookupTable(right.name);
-  if (!table) return planVersionedJoin(host, f, right, ctes);
+  const table = tables.lookupTable(right.name);
+  if (!table) return planVersionedJoin(host, f, right, ctes, tables.declaredKey(right.name));
   if (f.type !== 'INNER' && f.type !== 'LEFT') throw new SqlError(`a lookup join is an INNER JOIN or a LEFT JOIN, not ${f.type} JOIN`, f.pos);
   const left = host.planFrom(f.left, ctes);
   const time = host.binder.bind(asOf, left.scope);
@@ -61,6 +61,12 @@ export function planTemporalJoin(
   return { node, scope: new Scope([...left.scope.columns, ...rightScope.columns.map((c) => ({ ...c, type: plainType(c.type) }))]) };
 }
 
+/** The script's tables a temporal join may name: lookup tables, and PRIMARY KEYs declared in CREATE TABLE. */
+export interface TemporalTables {
+  lookupTable(name: string): LookupTable | undefined;
+  declaredKey(name: string): readonly string[] | undefined;
+}
+
 /** `table.col = <left expression or literal>` (either way round): the table column and the value's expression. */
 function lookupKey(c: BExpr, width: number): { column: number; expr: BExpr } | undefined {
   if (c.k !== 'op' || c.op !== '=') return undefined;
@@ -76,11 +82,18 @@ function lookupKey(c: BExpr, width: number): { column: number; expr: BExpr } | u
 
 /**
  * `left JOIN v FOR SYSTEM_TIME AS OF left.t ON left.k = v.pk`: v is a versioned table, a changelog with a
- * primary key (every key column equal to the left input in ON, as Flink requires). AS OF the left input's
+ * primary key, or a table the script declares a PRIMARY KEY for (every key column equal to the left input in
+ * ON, as Flink requires). AS OF the left input's
  * event-time attribute: an event-time temporal join, which needs v's own event-time attribute (the versions'
  * times); AS OF a PROCTIME() column: each row with the latest version.
  */
-function planVersionedJoin(host: PlanHost, f: Extract<FromItem, { kind: 'join' }>, right: Extract<FromItem, { kind: 'table' }>, ctes: Map<string, Query>): Planned {
+function planVersionedJoin(
+  host: PlanHost,
+  f: Extract<FromItem, { kind: 'join' }>,
+  right: Extract<FromItem, { kind: 'table' }>,
+  ctes: Map<string, Query>,
+  declaredKey: readonly string[] | undefined,
+): Planned {
   const asOf = right.asOf!;
   if (f.type !== 'INNER' && f.type !== 'LEFT') throw new SqlError(`a temporal join is an INNER JOIN or a LEFT JOIN, not ${f.type} JOIN`, f.pos);
   const left = host.planFrom(f.left, ctes);
@@ -93,7 +106,8 @@ function planVersionedJoin(host: PlanHost, f: Extract<FromItem, { kind: 'join' }
     throw new SqlError('FOR SYSTEM_TIME AS OF needs a time attribute of the left input: its event-time attribute, or a PROCTIME() column', asOf.pos);
   }
   if (left.node.updating) throw new SqlError('a temporal join needs an append-only left input', f.left.pos);
-  const pk = r.node.uniqueKey;
+  // A changelog's own key, else the script's PRIMARY KEY (then each row is a new version of its key).
+  const pk = r.node.uniqueKey ?? declaredKey?.map((k) => r.node.fields.findIndex((c) => c.name.toLowerCase() === k.toLowerCase())).filter((i) => i >= 0);
   if (!pk || pk.length === 0) {
     throw new SqlError(`a temporal join needs a versioned table: ${right.name} has no PRIMARY KEY (an upsert or changelog table with a primary key)`, right.pos);
   }

@@ -79,6 +79,8 @@ class Planner {
   private readonly scans: ScanNode[] = [];
   /** The script's lookup tables (CREATE TABLE ... 'connector' = 'jdbc'), by name. */
   private readonly lookupTables = new Map<string, LookupTable>();
+  /** PRIMARY KEY columns a script declares for the tables it reads (the key of a versioned table), by name. */
+  private readonly declaredKeys = new Map<string, readonly string[]>();
   /** CREATE TABLE statements of a script that have computed columns (`p AS PROCTIME()`), by table name. */
   private readonly computedTables = new Map<string, CreateTable>();
 
@@ -100,6 +102,7 @@ class Planner {
           continue;
         }
         if (st.columns.some((c) => c.computed) && this.catalog.table(st.name) && !targets.has(st.name)) this.computedTables.set(st.name, st);
+        if (st.primaryKey && !targets.has(st.name)) this.declaredKeys.set(st.name.toLowerCase(), st.primaryKey);
         if (this.catalog.table(st.name) || targets.has(st.name)) continue;
         throw new SqlError(`CREATE TABLE ${st.name}: a table that is neither read nor written by an INSERT; CREATE TABLE runs in a SQL script (dirk run script.sql), where a job config's tables come from STREAMS`, st.pos);
       }
@@ -368,7 +371,10 @@ class Planner {
           return planCorrelate(this.binder, this.catalog.functions, this.planFrom(f.left, ctes), f);
         }
         if (f.right.kind === 'table' && f.right.asOf) {
-          return planTemporalJoin(this.host, f, f.right, ctes, (name) => this.lookupTables.get(name.toLowerCase()));
+          return planTemporalJoin(this.host, f, f.right, ctes, {
+            lookupTable: (name) => this.lookupTables.get(name.toLowerCase()),
+            declaredKey: (name) => this.declaredKeys.get(name.toLowerCase()),
+          });
         }
         return planJoin(this.host, f, ctes);
       case 'windowTvf':
