@@ -4,6 +4,7 @@
  *
  *   # free comment lines
  *   table booking (order_number STRING, service_type STRING, amount DOUBLE, rowtime TIMESTAMP ROWTIME)
+ *   (ending the columns with `PRIMARY KEY (k)` makes a changelog table: its rows may start `+I`/`-U`/`+U`/`-D`)
  *   ---- query
  *   SELECT ...
  *   ---- input booking

@@ -158,6 +158,29 @@ describe('lookup join against PostgreSQL', () => {
     expect(explainPlan(legacy)).toContain('cache=PARTIAL(max 5 keys, expire 10000 ms after write, missing keys not cached)');
   });
 
+  it('explain shows a temporal join against a versioned table (event time, or processing time)', () => {
+    const RATES: TableSchema = {
+      name: 'rates',
+      columns: [
+        { name: 'currency', type: T.STRING },
+        { name: 'rate', type: T.INT },
+        { name: 'ts', type: T.ROWTIME },
+      ],
+      rowtimeIndex: 2,
+      changelog: true,
+      primaryKey: [0],
+    };
+    const FX: TableSchema = { name: 'fx', columns: [{ name: 'cur', type: T.STRING }, { name: 'ts', type: T.ROWTIME }], rowtimeIndex: 1 };
+    const tables = [RATES, FX];
+    const planned = (sql: string) => planSql(sql, { table: (n) => tables.find((t) => t.name === n), tableNames: () => ['rates', 'fx'], functions });
+    const event = planned('SELECT f.cur, r.rate, f.ts FROM fx AS f LEFT JOIN rates FOR SYSTEM_TIME AS OF f.ts AS r ON f.cur = r.currency');
+    expect(explainPlan(event)).toContain("TemporalJoin(type=LEFT, event time: each left row with its key's version at its time, emitted when the watermark passes it, keys=1)");
+    expect(explainPhysical(event)).toContain('TemporalJoin[LEFT, event time]');
+    expect(event.root.rowtimeIndex).toBe(2);
+    const proc = planned('SELECT f.cur, r.rate FROM (SELECT *, PROCTIME() AS p FROM fx) AS f JOIN rates FOR SYSTEM_TIME AS OF f.p AS r ON f.cur = r.currency');
+    expect(explainPlan(proc)).toContain("TemporalJoin(type=INNER, processing time: each left row with its key's latest version, keys=1)");
+  });
+
   it('needs a processing-time attribute, an equality key, and INNER or LEFT', () => {
     expect(() => plan(`${ddl()} SELECT * FROM (SELECT *, CAST(PROCTIME() AS TIMESTAMP(3)) AS pt FROM orders) AS o JOIN customers FOR SYSTEM_TIME AS OF o.pt AS c ON o.cid = c.id`)).toThrow(
       'a lookup join (table customers) needs FOR SYSTEM_TIME AS OF a processing-time attribute (a PROCTIME() column), not the column pt',
