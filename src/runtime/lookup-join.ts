@@ -3,6 +3,7 @@ import { RowKind, type Row } from '../core/types.js';
 import type { LookupCacheSpec, LookupTable, PlanNode } from '../plan/nodes.js';
 import { compilePredicate, compileProjection } from './expr/compile.js';
 import type { Operator, OperatorContext } from './operator.js';
+import { OrderedWork } from './ordered-work.js';
 
 /**
  * Lookup join (Flink's LookupJoin with a JDBC lookup source): every input row's key is looked up in the table
@@ -89,9 +90,7 @@ export class LookupJoinOperator implements Operator {
   private readonly cache: LookupCache | undefined;
   private readonly width: number;
   private readonly nulls: null[];
-  private tail: Promise<void> = Promise.resolve();
-  private queued = 0;
-  private error: unknown;
+  private readonly work = new OrderedWork();
 
   constructor(
     private readonly n: LookupNode,
@@ -109,34 +108,15 @@ export class LookupJoinOperator implements Operator {
 
   process(rows: Row[], kinds: RowKind[] | undefined): void {
     if (rows.length === 0) return;
-    this.enqueue(() => this.run(rows, kinds));
+    this.work.enqueue(() => this.run(rows, kinds));
   }
 
   onWatermark(time: number): void {
-    if (this.queued === 0 && this.error === undefined) this.ctx.out.watermark(time);
-    else this.enqueue(() => this.ctx.out.watermark(time));
+    this.work.after(() => this.ctx.out.watermark(time));
   }
 
   pending(): Promise<void> | undefined {
-    if (this.error !== undefined) return Promise.reject(this.error);
-    if (this.queued === 0) return undefined;
-    return this.tail.then(() => {
-      if (this.error !== undefined) throw this.error;
-    });
-  }
-
-  private enqueue(work: () => void | Promise<void>): void {
-    this.queued++;
-    this.tail = this.tail
-      .then(async () => {
-        if (this.error === undefined) await work();
-      })
-      .catch((e: unknown) => {
-        this.error ??= e;
-      })
-      .finally(() => {
-        this.queued--;
-      });
+    return this.work.pending();
   }
 
   private async run(rows: Row[], kinds: RowKind[] | undefined): Promise<void> {
