@@ -146,6 +146,20 @@ describe('lookup join against PostgreSQL', () => {
     expect(explainPhysical(plan(ddl() + JOIN()))).toContain('LookupJoin[INNER, customers]');
   });
 
+  it('retries a lookup failing on its connection lookup.max-retries times, then fails naming the table, never the password', async () => {
+    const table = plan(ddl(", 'lookup.max-retries' = '2'").replace('127.0.0.1:5432', '127.0.0.1:1') + JOIN()).root;
+    const node = table.kind === 'project' && table.input.kind === 'lookupJoin' ? table.input : undefined;
+    expect(node).toBeDefined();
+    const lookups = createJdbcLookups({ retryBaseMs: 1 });
+    try {
+      const err = await lookups.clients(node!.table, [0]).lookup([1]).catch((e: Error) => e);
+      expect(String(err)).toMatch(/^DirkError: lookup table customers \(jdbc:postgresql:\/\/127\.0\.0\.1:1\/test, table-name lookup_customers_\d+\): the lookup failed after 3 attempts: /);
+      expect(String(err)).not.toContain('s3cret-pw');
+    } finally {
+      await lookups.close();
+    }
+  });
+
   it("Flink's options are checked at their positions", () => {
     const bad = (options: string) => () => plan(ddl(options) + JOIN());
     expect(bad(", 'lookup.cache' = 'PARTIAL'")).toThrow("'lookup.cache' = 'PARTIAL' needs a bound");
@@ -179,6 +193,30 @@ describe('lookup join against PostgreSQL', () => {
     expect(event.root.rowtimeIndex).toBe(2);
     const proc = planned('SELECT f.cur, r.rate FROM (SELECT *, PROCTIME() AS p FROM fx) AS f JOIN rates FOR SYSTEM_TIME AS OF f.p AS r ON f.cur = r.currency');
     expect(explainPlan(proc)).toContain("TemporalJoin(type=INNER, processing time: each left row with its key's latest version, keys=1)");
+  });
+
+  it('a temporal join keeps its versions and waiting rows through a checkpoint', async () => {
+    const RATES: TableSchema = { name: 'rates', columns: [{ name: 'c', type: T.STRING }, { name: 'rate', type: T.INT }, { name: 'ts', type: T.ROWTIME }], rowtimeIndex: 2, changelog: true, primaryKey: [0] };
+    const FX: TableSchema = { name: 'fx', columns: [{ name: 'id', type: T.STRING }, { name: 'c', type: T.STRING }, { name: 'ts', type: T.ROWTIME }], rowtimeIndex: 2 };
+    const p = planSql('SELECT f.id, r.rate FROM fx AS f JOIN rates FOR SYSTEM_TIME AS OF f.ts AS r ON f.c = r.c', {
+      table: (n) => [RATES, FX].find((t) => t.name === n),
+      tableNames: () => ['rates', 'fx'],
+      functions,
+    });
+    const flowOf = (out: string[]) =>
+      buildDataflow(p, { data: (rows: Row[]) => rows.forEach((r) => out.push(r.join(','))), watermark: () => undefined }, { hooks: { late: () => undefined }, retentionMs: 0, now: () => 0 });
+    const first: string[] = [];
+    const a = flowOf(first);
+    a.inputs[1]!.push([['EUR', 100, 1000], ['EUR', 110, 5000]]);
+    a.inputs[0]!.push([['x', 'EUR', 2000], ['y', 'EUR', 6000]]);
+    const state = structuredClone(a.snapshot());
+    const second: string[] = [];
+    const b = flowOf(second);
+    b.restore(state);
+    b.inputs[0]!.watermark(10_000);
+    b.inputs[1]!.watermark(10_000);
+    expect(first).toEqual([]);
+    expect(second).toEqual(['x,100', 'y,110']);
   });
 
   it('needs a processing-time attribute, an equality key, and INNER or LEFT', () => {
