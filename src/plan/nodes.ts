@@ -249,6 +249,11 @@ export type PlanNode =
       readonly leftTime?: number;
       readonly rightTime?: number;
       readonly residual: BExpr | null;
+      /**
+       * Processing time against a table read to its end (a bounded source: Nexmark q13's side input): left rows
+       * wait until it has been read fully, as if it were looked up, then join its final versions.
+       */
+      readonly rightBounded?: boolean;
     });
 
 /**

@@ -82,7 +82,7 @@ const DESCRIBE: PlanVisitor<string, ColumnName> = {
   temporalJoin: (n) =>
     n.leftTime !== undefined
       ? `TemporalJoin(type=${n.joinType}, event time: each left row with its key's version at its time, emitted when the watermark passes it, keys=${n.leftKeys.length}${n.residual ? ', with residual condition' : ''})`
-      : `TemporalJoin(type=${n.joinType}, processing time: each left row with its key's latest version, keys=${n.leftKeys.length}${n.residual ? ', with residual condition' : ''})`,
+      : `TemporalJoin(type=${n.joinType}, processing time: each left row with its key's latest version${n.rightBounded ? ' once the bounded table is read fully' : ''}, keys=${n.leftKeys.length}${n.residual ? ', with residual condition' : ''})`,
   lookupJoin: (n, f) => {
     const keys = n.keys.map((k) => `${n.table.name}.${n.table.columns[k.column]!.name}=${expr(k.expr, f)}`).join(', ');
     return `LookupJoin(type=${n.joinType}, table=${n.table.name}, ${lookupSourceText(n.table)}, keys=[${keys}]${n.residual ? ', with residual condition' : ''})`;

@@ -108,6 +108,7 @@ class Node implements Output {
       watermark: (time) => {
         if (time <= this.inputWatermarks[i]!) return;
         this.inputWatermarks[i] = time;
+        this.op.onInputWatermark?.(i, time);
         let min = Infinity;
         for (const w of this.inputWatermarks) if (w < min) min = w;
         if (min > this.current) {

@@ -30,7 +30,9 @@ interface PendingLeft {
  * watermark and later ones, so a late left row (below the watermark when it came) is still emitted at the
  * next watermark, joined with what is left: no match when its version was already dropped.
  *
- * Processing time: a left row is joined at once with its key's latest version.
+ * Processing time: a left row is joined at once with its key's latest version; against a bounded right input
+ * (a table read to its end, Nexmark q13's side input) left rows are held until that input has ended (its
+ * watermark is +Infinity), so that every row sees the whole table, as a lookup would.
  */
 export class TemporalJoinOperator implements Operator {
   readonly name: string;
@@ -44,6 +46,8 @@ export class TemporalJoinOperator implements Operator {
   private versions = new Map<string, Version[]>();
   private waiting: PendingLeft[] = [];
   private seq = 0;
+  /** Processing time against a bounded right input: left rows until it has been read fully. */
+  private held: Row[] | undefined;
 
   constructor(
     private readonly n: TemporalNode,
@@ -58,6 +62,7 @@ export class TemporalJoinOperator implements Operator {
     this.rightTime = event ? compileExpr({ k: 'col', index: n.rightTime!, type: n.right.fields[n.rightTime!]!.type }) : undefined;
     this.residual = n.residual ? compilePredicate(n.residual) : undefined;
     this.nulls = n.right.fields.map(() => null);
+    if (!event && n.rightBounded) this.held = [];
   }
 
   private key(values: unknown[]): string | undefined {
@@ -70,12 +75,28 @@ export class TemporalJoinOperator implements Operator {
       return;
     }
     if (this.leftTime === undefined) {
-      const out: Row[] = [];
-      for (const r of rows) this.join(r, this.latest(r), out);
-      if (out.length) this.ctx.out.data(out);
+      if (this.held) {
+        for (const r of rows) this.held.push(r);
+        return;
+      }
+      this.joinLatest(rows);
       return;
     }
     for (const r of rows) this.waiting.push({ row: r, time: this.leftTime(r) as number, seq: this.seq++ });
+  }
+
+  private joinLatest(rows: Row[]): void {
+    const out: Row[] = [];
+    for (const r of rows) this.join(r, this.latest(r), out);
+    if (out.length) this.ctx.out.data(out);
+  }
+
+  /** A bounded right input read to its end: the held left rows join its final versions, in arrival order. */
+  onInputWatermark(input: number, time: number): void {
+    if (input !== 1 || time !== Infinity || !this.held) return;
+    const held = this.held;
+    this.held = undefined;
+    this.joinLatest(held);
   }
 
   private addVersion(r: Row, kind: RowKind): void {
@@ -147,13 +168,16 @@ export class TemporalJoinOperator implements Operator {
   }
 
   snapshot(): unknown {
-    return { versions: [...this.versions], waiting: this.waiting, seq: this.seq };
+    return { versions: [...this.versions], waiting: this.waiting, seq: this.seq, held: this.held ?? null };
   }
 
   restore(state: unknown): void {
-    const s = state as { versions: [string, Version[]][]; waiting: PendingLeft[]; seq: number };
+    const s = state as { versions: [string, Version[]][]; waiting: PendingLeft[]; seq: number; held?: Row[] | null };
     this.versions = new Map(s.versions);
     this.waiting = s.waiting;
     this.seq = s.seq;
+    // A restored bounded input is read again from its restored position: rows held stay held until it ends.
+    if (this.held && s.held) this.held = s.held;
+    else if (this.held && s.held === null) this.held = undefined;
   }
 }

@@ -5,6 +5,7 @@ import { Scope } from './binder.js';
 import type { PlanHost, Planned } from './plan-host.js';
 import type { BExpr, LookupTable, PlanNode } from '../plan/nodes.js';
 import { equiKey, shift, side, splitAnd } from './plan-join.js';
+import { collectScans } from '../plan/children.js';
 import { isRowtime, plainType } from './types.js';
 
 /**
@@ -142,6 +143,7 @@ function planVersionedJoin(
     leftKeys,
     rightKeys,
     ...(event ? { leftTime: time.index, rightTime: r.node.rowtimeIndex! } : {}),
+    ...(!event && collectScans(r.node).every((s) => s.table.bounded === true) ? { rightBounded: true } : {}),
     residual: residual.length === 0 ? null : residual.reduce((a, b): BExpr => ({ k: 'op', op: 'AND', args: [a, b], type: T.BOOLEAN })),
     fields,
     updating: false,
