@@ -84,7 +84,7 @@ export async function prepareJob(config: JobConfig, logger: Logger, options: Pre
     for (const stream of config.streams) {
       // A CDC table's columns come from the database's catalog.
       const schema = stream.postgresCdc ? await cdcTableSchema(stream.postgresCdc, { table: stream.table, index: stream.index }) : tableSchema(stream, config, registry, avroSchemas.get(stream.table));
-      tables.set(stream.table, { stream, schema });
+      tables.set(stream.table, { stream, schema: stream.source.type === 'BOUNDED' ? { ...schema, bounded: true } : schema });
     }
 
     const folderFunctions = config.udf.folders.length ? await loadUdfFolders(config.udf.folders) : [];

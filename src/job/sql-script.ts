@@ -2,6 +2,7 @@ import { SqlError, type SourcePosition } from '../core/errors.js';
 import type { CreateTable, Expr, Statement, TableOption, TypeSpec } from '../sql/ast.js';
 import { parseStatements } from '../sql/parser.js';
 import { registerScriptReader } from '../config/sources.js';
+import { isLookupTable } from '../sql/lookup-table.js';
 
 /**
  * A Flink SQL script (`dirk run script.sql`): CREATE TABLE ... WITH (...) for sources and the sink, CREATE VIEW,
@@ -95,21 +96,20 @@ function watermarkDelay(table: CreateTable): number {
 function sourceStream(table: CreateTable): { stream: Config; rowtime?: string; delayMs?: number } {
   const o = new Options(table, table.options);
   const connector = o.oneOf('connector', ['kafka', 'filesystem'], '');
-  for (const c of table.columns) {
-    if (c.computed) throw new SqlError(`CREATE TABLE ${table.name}: computed column ${c.name} is not supported yet`, c.pos);
-  }
   const format = o.oneOf('format', ['json'], 'json');
   void format;
   const rowtime = table.watermark?.column;
   if (rowtime !== undefined) {
     const col = table.columns.find((c) => c.name.toLowerCase() === rowtime.toLowerCase());
     if (!col) throw new SqlError(`WATERMARK FOR ${rowtime}: no column ${rowtime} in ${table.name}`, table.watermark!.pos);
+    if (col.computed) throw new SqlError(`WATERMARK FOR ${rowtime}: a computed column cannot be the event-time column yet; declare it as a TIMESTAMP(3) column of the record`, table.watermark!.pos);
     if (!['TIMESTAMP', 'TIMESTAMP_LTZ'].includes(col.type!.name)) {
       throw new SqlError(`WATERMARK FOR ${rowtime}: the column must be a TIMESTAMP(3), found ${col.type!.name}`, table.watermark!.pos);
     }
   }
   // The watermark column becomes the table's event-time column (fed from the record's field of that name).
-  const properties = Object.fromEntries(table.columns.map((c) => [c.name, jsonSchemaOf(c.type!)]));
+  // Computed columns (`p AS PROCTIME()`) are not read from the record: the query plans them over the scan.
+  const properties = Object.fromEntries(table.columns.filter((c) => !c.computed).map((c) => [c.name, jsonSchemaOf(c.type!)]));
   const stream: Config = {
     INPUT_SCHEMA_TABLE: table.name,
     INPUT_DATATYPE: 'JSON',
@@ -204,6 +204,8 @@ export function scriptToConfig(text: string): Config {
   let delay: number | undefined;
   for (const t of tables.values()) {
     if (sinkTables.has(t.name)) continue;
+    // A 'jdbc' table is a lookup table: the planner reads its options (sql/lookup-table.ts), no stream reads it.
+    if (isLookupTable(t)) continue;
     const s = sourceStream(t);
     streams.push(s.stream);
     if (s.rowtime !== undefined) {

@@ -12,6 +12,7 @@ import { sinkNames } from '../config/sinks.js';
 import { CheckpointStore, type Checkpoint } from '../runtime/checkpoint-store.js';
 import { countEntries } from '../runtime/state/capture.js';
 import { startHeapGuard } from '../runtime/state/heap-guard.js';
+import { createJdbcLookups } from '../connectors/jdbc/jdbc-lookup.js';
 import { buildDataflow, type Dataflow, type DataflowOptions } from '../runtime/dataflow.js';
 import { createKafkaProducers, sinkFor, sourceFor, type KafkaProducers } from '../connectors/index.js';
 import { createTelemetry, startMetricsServer, type MetricsServer, type Telemetry } from '../telemetry/index.js';
@@ -357,7 +358,11 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
     data: (rows: Row[], kinds?: RowKind[]) => writeBranch(kinds ? { kind: 'data', rows, rowKinds: kinds } : { kind: 'data', rows }),
     watermark: (time: number) => outputLag.watermark(time),
   }));
+  // Lookup joins' database clients (a pool per lookup join), closed with the pipeline.
+  const lookups = createJdbcLookups();
+  closers.push({ what: 'the lookup tables', close: () => lookups.close() });
   const dataflowOptions: DataflowOptions = {
+    lookups: lookups.clients,
     hooks: { late: (rows, info) => lateOutput.late(rows, info) },
     retentionMs: config.retentionIdleStateMinutes * 60_000,
     now: Date.now,
@@ -383,6 +388,8 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
     closers.push({ what: 'the exchange', close: () => ex.close() });
   }
   const dataflow = exchange?.dataflow ?? buildDataflow(passThrough?.plan ?? job.plan, outputs ?? output, dataflowOptions);
+  // A lookup table that cannot be read stops the job before the first record, naming the table.
+  await lookups.check();
 
   const inputs: Input[] = [];
   for (const stream of config.streams) {

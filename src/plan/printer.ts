@@ -1,6 +1,6 @@
 import { formatTimestamp, typeToString } from '../core/types.js';
 import { planInputs } from './children.js';
-import type { AggCall, BExpr, PlanNode, QueryPlan, WindowSpec } from './nodes.js';
+import type { AggCall, BExpr, LookupTable, PlanNode, QueryPlan, WindowSpec } from './nodes.js';
 import { dispatchExpr, dispatchPlan, type ExprVisitor, type PlanVisitor } from './visitor.js';
 import { windowSql } from './window-bounds.js';
 
@@ -88,7 +88,30 @@ const DESCRIBE: PlanVisitor<string, ColumnName> = {
     const aggs = n.aggs.map((a) => aggText(a, f, true)).join(', ');
     return `OverAggregate(partition=[${list(n.partitionKeys, f)}], order=${f(n.timeIndex)}, frame=${fr.unit} BETWEEN ${size} PRECEDING AND CURRENT ROW, aggs=[${aggs}])`;
   },
+  temporalJoin: (n) =>
+    n.leftTime !== undefined
+      ? `TemporalJoin(type=${n.joinType}, event time: each left row with its key's version at its time, emitted when the watermark passes it, keys=${n.leftKeys.length}${n.residual ? ', with residual condition' : ''})`
+      : `TemporalJoin(type=${n.joinType}, processing time: each left row with its key's latest version${n.rightBounded ? ' once the bounded table is read fully' : ''}, keys=${n.leftKeys.length}${n.residual ? ', with residual condition' : ''})`,
+  lookupJoin: (n, f) => {
+    const keys = n.keys.map((k) => `${n.table.name}.${n.table.columns[k.column]!.name}=${expr(k.expr, f)}`).join(', ');
+    return `LookupJoin(type=${n.joinType}, table=${n.table.name}, ${lookupSourceText(n.table)}, keys=[${keys}]${n.residual ? ', with residual condition' : ''})`;
+  },
 };
+
+/** Where a lookup table's rows come from, and its cache; never its credentials (nor anything after `?`). */
+export function lookupSourceText(t: LookupTable): string {
+  const url = t.url.replace(/\?.*$/, '').replace(/\/\/[^/@]*@/, '//');
+  const c = t.cache;
+  const cache = c
+    ? `cache=PARTIAL(${[
+        c.maxRows !== undefined ? `max ${c.maxRows} keys` : '',
+        c.expireAfterWriteMs !== undefined ? `expire ${c.expireAfterWriteMs} ms after write` : '',
+        c.expireAfterAccessMs !== undefined ? `expire ${c.expireAfterAccessMs} ms after access` : '',
+        c.cacheMissingKey ? 'missing keys cached' : 'missing keys not cached',
+      ].filter((x) => x).join(', ')})`
+    : 'cache=NONE';
+  return `jdbc ${url} table-name=${t.tableName}, ${cache}`;
+}
 
 function colIndex(e: BExpr | undefined): number {
   return e?.k === 'col' ? e.index : -1;

@@ -11,8 +11,8 @@ import type { StateSpec } from './state/versioned.js';
 export class FilterOperator implements Operator {
   readonly name = 'Filter';
   private readonly pred: (r: Row) => boolean;
-  constructor(predicate: BExpr, private readonly out: Output) {
-    this.pred = compilePredicate(predicate);
+  constructor(predicate: BExpr, private readonly out: Output, now?: () => number) {
+    this.pred = compilePredicate(predicate, now);
   }
   process(rows: Row[], kinds: RowKind[] | undefined): void {
     const keep: Row[] = [];
@@ -30,8 +30,8 @@ export class FilterOperator implements Operator {
 export class ProjectOperator implements Operator {
   readonly name = 'Project';
   private readonly fn: (r: Row) => unknown[];
-  constructor(exprs: readonly BExpr[], private readonly out: Output) {
-    this.fn = compileProjection(exprs);
+  constructor(exprs: readonly BExpr[], private readonly out: Output, now?: () => number) {
+    this.fn = compileProjection(exprs, now);
   }
   process(rows: Row[], kinds: RowKind[] | undefined): void {
     const fn = this.fn;

@@ -17,6 +17,8 @@ import { WindowTvfOperator } from './window-tvf.js';
 import { WindowGroupAggregateOperator } from './window-group-aggregate.js';
 import { WindowJoinOperator } from './window-join.js';
 import { SetOperationOperator } from './set-operation.js';
+import { LookupJoinOperator, type LookupClients } from './lookup-join.js';
+import { TemporalJoinOperator } from './temporal-join.js';
 
 /**
  * Wires a plan into a graph of operators. Each node aligns watermarks over its inputs (it sees the minimum),
@@ -50,6 +52,8 @@ export interface DataflowOptions {
    * the graph (0 = the root) and its physical-plan label. Counted per batch, not per row.
    */
   readonly countRecords?: (index: number, label: string) => RecordCounter;
+  /** Clients for the plan's lookup tables (lookup joins); the job opens and closes them. */
+  readonly lookups?: LookupClients;
 }
 
 export interface RecordCounter {
@@ -104,6 +108,7 @@ class Node implements Output {
       watermark: (time) => {
         if (time <= this.inputWatermarks[i]!) return;
         this.inputWatermarks[i] = time;
+        this.op.onInputWatermark?.(i, time);
         let min = Infinity;
         for (const w of this.inputWatermarks) if (w < min) min = w;
         if (min > this.current) {
@@ -135,7 +140,8 @@ export function buildDataflow(plan: QueryPlan, sink: Output | readonly Output[],
     }
     const inputs = planInputs(n);
     const node = new Node(inputs.length, downstream, options.countRecords?.(operators.length, operatorLabel(n)));
-    node.op = makeOperator(n, { out: node, hooks: operatorHooks(n, options.hooks), retentionMs: options.retentionMs, now: options.now });
+    const ctx: OperatorContext = { out: node, hooks: operatorHooks(n, options.hooks), retentionMs: options.retentionMs, now: options.now };
+    node.op = n.kind === 'lookupJoin' ? lookupJoinOperator(n, ctx, options.lookups) : makeOperator(n, ctx);
     if (node.op.snapshot && !node.op.stateSpec) throw new Error(`internal error: operator ${node.op.name} has a snapshot but no state kind and version`);
     operators.push(node.op);
     inputs.forEach((inp, i) => build(inp, node.inputPort(i)));
@@ -195,7 +201,7 @@ export function buildDataflow(plan: QueryPlan, sink: Output | readonly Output[],
 
 /** Binds an operator's late rows to what the plan knows about its inputs. */
 function operatorHooks(n: PlanNode, hooks: DataflowHooks): OperatorHooks {
-  const inputs = n.kind === 'scan' ? [] : n.kind === 'union' ? n.inputs : n.kind === 'intervalJoin' || n.kind === 'join' ? [n.left, n.right] : [n.input];
+  const inputs = n.kind === 'scan' ? [] : n.kind === 'union' ? n.inputs : n.kind === 'intervalJoin' || n.kind === 'join' || n.kind === 'temporalJoin' ? [n.left, n.right] : [n.input];
   const operator = operatorLabel(n);
   const described = inputs.map((i) => {
     const tables = [...new Set(collectScans(i).map((scan) => scan.table.name))];
@@ -214,14 +220,19 @@ function trimLateRows(hooks: OperatorHooks, width: number): OperatorHooks {
   return { late: (rows, detail) => hooks.late(rows.map((r) => (r.length > width ? r.slice(0, width) : r)), detail) };
 }
 
-function makeOperator(n: Exclude<PlanNode, { kind: 'scan' }>, ctx: OperatorContext): Operator {
-  return dispatchPlan<Operator, OperatorContext, 'scan'>(n, OPERATORS, ctx);
+function makeOperator(n: Exclude<PlanNode, { kind: 'scan' | 'lookupJoin' }>, ctx: OperatorContext): Operator {
+  return dispatchPlan<Operator, OperatorContext, 'scan' | 'lookupJoin'>(n, OPERATORS, ctx);
 }
 
-/** The operator for each plan node kind (scans become dataflow inputs, not operators). */
-const OPERATORS: PlanVisitor<Operator, OperatorContext, 'scan'> = {
-  filter: (n, { out }) => (hasAsyncCall(n.predicate) ? AsyncCalcOperator.filter(n.predicate, n.input.fields.length, out) : new FilterOperator(n.predicate, out)),
-  project: (n, { out }) => (n.exprs.some(hasAsyncCall) ? AsyncCalcOperator.project(n.exprs, n.input.fields.length, out) : new ProjectOperator(n.exprs, out)),
+function lookupJoinOperator(n: Extract<PlanNode, { kind: 'lookupJoin' }>, ctx: OperatorContext, lookups: LookupClients | undefined): Operator {
+  if (!lookups) throw new Error(`internal error: the lookup join on ${n.table.name} was built without lookup clients`);
+  return new LookupJoinOperator(n, ctx, lookups);
+}
+
+/** The operator for each plan node kind (scans become dataflow inputs, not operators; lookup joins need clients). */
+const OPERATORS: PlanVisitor<Operator, OperatorContext, 'scan' | 'lookupJoin'> = {
+  filter: (n, { out, now }) => (hasAsyncCall(n.predicate) ? AsyncCalcOperator.filter(n.predicate, n.input.fields.length, out) : new FilterOperator(n.predicate, out, now)),
+  project: (n, { out, now }) => (n.exprs.some(hasAsyncCall) ? AsyncCalcOperator.project(n.exprs, n.input.fields.length, out) : new ProjectOperator(n.exprs, out, now)),
   union: (n, { out }) => (n.setOp ? new SetOperationOperator(n.setOp, n.fields.length, out) : new UnionOperator(out)),
   windowAggregate: (n, ctx) => {
     const { out, hooks } = ctx;
@@ -289,6 +300,7 @@ const OPERATORS: PlanVisitor<Operator, OperatorContext, 'scan'> = {
           ctx,
         ),
   windowTvf: (n, { out }) => new WindowTvfOperator(n.window, out),
+  temporalJoin: (n, ctx) => new TemporalJoinOperator(n, ctx),
   correlate: (n, { out }) => new CorrelateOperator(n, out),
   rank: (n, ctx) => new RankOperator(n, ctx),
   over: (n, ctx) => new OverAggregateOperator(n, ctx),

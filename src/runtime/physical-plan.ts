@@ -152,6 +152,19 @@ const DESCRIBE_OPERATOR: PlanVisitor<OperatorText, PhysicalOptions> = {
     state: 'rows waiting for the watermark, frames by partition key, idle-state retention',
     watermark: 'processes rows it passes, in time order',
   }),
+  temporalJoin: (n) =>
+    n.leftTime !== undefined
+      ? {
+          label: `TemporalJoin[${n.joinType}, event time]`,
+          state: 'left rows until the watermark passes them; versions by key, dropped once superseded at the watermark',
+          watermark: 'joins and emits the left rows it passes, then forwards it',
+        }
+      : { label: `TemporalJoin[${n.joinType}, processing time]`, state: 'latest version by key' },
+  lookupJoin: (n) => ({
+    label: `LookupJoin[${n.joinType}, ${n.table.name}]`,
+    state: n.table.cache ? 'lookup cache (not checkpointed); rows waiting for their lookups' : 'rows waiting for their lookups',
+    watermark: 'forwarded after the rows before it',
+  }),
 };
 
 function topNDescription(n: Extract<PlanNode, { kind: 'rank' }>): { label: string; state: string } {

@@ -1,8 +1,8 @@
 import { closest, SqlError, type SourcePosition } from '../core/errors.js';
 import { checkTreeDepth } from './depth-guard.js';
-import { typeToString, type Field, type SqlType, type TableSchema } from '../core/types.js';
+import { T, typeToString, type Field, type SqlType, type TableSchema } from '../core/types.js';
 import type { FunctionCatalog } from '../udf/registry.js';
-import type { Expr, FromItem, Query, QueryBody, Select, Statement } from './ast.js';
+import type { CreateTable, Expr, FromItem, Query, QueryBody, Select, Statement } from './ast.js';
 import { Binder, Scope } from './binder.js';
 import { visitExpr } from './ast-walk.js';
 import { expandGroupingSets } from './grouping-sets.js';
@@ -12,12 +12,15 @@ import { planCorrelate } from './plan-correlate.js';
 import { bindSelectList, mapUniqueKey, passThrough, uniqueNames } from './plan-fields.js';
 import type { PlanHost, Planned } from './plan-host.js';
 import { planJoin } from './plan-join.js';
+import { isLookupTable, lookupTableOf } from './lookup-table.js';
+import { planTemporalJoin } from './plan-temporal.js';
+import type { LookupTable } from '../plan/nodes.js';
 import { planSubqueryConjuncts } from './plan-subquery.js';
 import { assertNoPendingRank, consumeRank, containsOver, planOverSelect } from './plan-over.js';
 import { collectScans, type ScanNode } from '../plan/children.js';
 import { assertAsyncPlacement, computeUsedColumns } from '../plan/walk.js';
 import type { BExpr, PlanNode, QueryPlan } from '../plan/nodes.js';
-import { commonType, isRowtime, plainType } from './types.js';
+import { commonType, isProctime, isRowtime, plainType } from './types.js';
 
 /** The planner's narrow view of the world: tables by name and functions. */
 export interface Catalog {
@@ -90,6 +93,12 @@ class Planner {
   private readonly views = new Map<string, { query: Query; pos: SourcePosition }>();
   /** The INSERT targets of the statements being planned. */
   private targets: ReadonlySet<string> = new Set();
+  /** The script's lookup tables (CREATE TABLE ... 'connector' = 'jdbc'), by name. */
+  private readonly lookupTables = new Map<string, LookupTable>();
+  /** PRIMARY KEY columns a script declares for the tables it reads (the key of a versioned table), by name. */
+  private readonly declaredKeys = new Map<string, readonly string[]>();
+  /** CREATE TABLE statements of a script that have computed columns (`p AS PROCTIME()`), by table name. */
+  private readonly computedTables = new Map<string, CreateTable>();
 
   constructor(private readonly catalog: Catalog) {
     this.binder = new Binder(catalog.functions);
@@ -105,7 +114,14 @@ class Planner {
     for (const st of flat) {
       if (st.kind === 'set' || st.kind === 'createFunction') continue;
       if (st.kind === 'createTable') {
-        // A SQL script's tables: sources are registered by the script's job, sinks are the INSERT targets.
+        // A SQL script's tables: sources are registered by the script's job, sinks are the INSERT targets,
+        // lookup tables are queried by the lookup joins planned here.
+        if (isLookupTable(st)) {
+          this.lookupTables.set(st.name.toLowerCase(), lookupTableOf(st));
+          continue;
+        }
+        if (st.columns.some((c) => c.computed) && this.catalog.table(st.name) && !targets.has(st.name)) this.computedTables.set(st.name, st);
+        if (st.primaryKey && !targets.has(st.name)) this.declaredKeys.set(st.name.toLowerCase(), st.primaryKey);
         if (this.catalog.table(st.name) || targets.has(st.name)) continue;
         throw new SqlError(`CREATE TABLE ${st.name}: a table that is neither read nor written by an INSERT; CREATE TABLE runs in a SQL script (dirk run script.sql), where a job config's tables come from STREAMS`, st.pos);
       }
@@ -295,6 +311,8 @@ class Planner {
         return f;
       }
       if (e.k === 'col' && isRowtime(e.type)) return f;
+      // A processing-time attribute stays one when passed through or written as PROCTIME() (Flink).
+      if (isProctime(e.type) && (e.k === 'col' || (e.k === 'op' && e.op === 'PROCTIME'))) return { name: f.name, type: T.PROCTIME };
       return { name: f.name, type: plainType(f.type) };
     });
     const uniqueKey = mapUniqueKey(input, exprs);
@@ -308,6 +326,22 @@ class Planner {
       ...(uniqueKey ? { uniqueKey } : {}),
     };
     return { node, scope: Scope.of(outFields, undefined) };
+  }
+
+  /**
+   * A script table's computed columns (`name AS expr`, e.g. `p AS PROCTIME()`): a projection over the scan
+   * giving the columns in the order CREATE TABLE lists them, each computed one bound against the physical
+   * columns (as Flink plans them).
+   */
+  private computedColumns(ddl: CreateTable, scan: Planned): Planned {
+    const exprs: BExpr[] = [];
+    const fields: Field[] = [];
+    for (const c of ddl.columns) {
+      const e = c.computed ? this.binder.bind(c.computed, scan.scope) : this.binder.bind({ kind: 'column', pos: c.pos, path: [c.name] }, scan.scope);
+      exprs.push(e);
+      fields.push({ name: c.name, type: e.type });
+    }
+    return this.project(scan.node, exprs, fields);
   }
 
   // ---- FROM -----------------------------------------------------------------------------------------
@@ -325,6 +359,11 @@ class Planner {
           const p = this.planQuery(view.query, new Map());
           return { node: p.node, scope: Scope.of(p.node.fields, alias) };
         }
+        if (f.asOf) throw new SqlError(`FOR SYSTEM_TIME AS OF: ${f.name} must be the right side of a JOIN (a temporal or lookup join)`, f.asOf.pos);
+        const lookup = this.lookupTables.get(f.name.toLowerCase());
+        if (lookup) {
+          throw new SqlError(`table ${f.name} is a lookup table ('connector' = 'jdbc'): join it with JOIN ${f.name} FOR SYSTEM_TIME AS OF <left>.<processing-time column> ON ...`, f.pos);
+        }
         const table = this.catalog.table(f.name);
         if (!table) {
           if (this.targets.has(f.name)) throw new SqlError(`table '${f.name}' is written by an INSERT of this job; reading an INSERT's target in the same job is not supported yet`, f.pos);
@@ -340,6 +379,11 @@ class Planner {
           ...(table.changelog && table.primaryKey?.length ? { uniqueKey: table.primaryKey } : {}),
           rowtimeIndex: table.rowtimeIndex,
         };
+        const ddl = this.computedTables.get(f.name);
+        if (ddl) {
+          const p = this.computedColumns(ddl, { node, scope: Scope.of(table.columns, undefined) });
+          return { node: p.node, scope: Scope.of(p.node.fields, alias) };
+        }
         return { node, scope: Scope.of(table.columns, alias) };
       }
       case 'subquery': {
@@ -349,6 +393,12 @@ class Planner {
       case 'join':
         if (f.right.kind === 'unnest' || f.right.kind === 'lateral') {
           return planCorrelate(this.binder, this.catalog.functions, this.planFrom(f.left, ctes), f);
+        }
+        if (f.right.kind === 'table' && f.right.asOf) {
+          return planTemporalJoin(this.host, f, f.right, ctes, {
+            lookupTable: (name) => this.lookupTables.get(name.toLowerCase()),
+            declaredKey: (name) => this.declaredKeys.get(name.toLowerCase()),
+          });
         }
         return planJoin(this.host, f, ctes);
       case 'windowTvf':
