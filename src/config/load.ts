@@ -16,7 +16,7 @@ export async function loadJobConfigFile(
 ): Promise<ParsedJobConfig> {
   const file = await readConfigFile(path);
   try {
-    const parsed = parseJobConfig(file.values, { env: process.env, ...opts });
+    const parsed = parseJobConfig(file.values, { env: process.env, ...opts, ...(file.format === 'sql' ? { sqlScript: true } : {}) });
     return { ...parsed, warnings: [...file.warnings, ...parsed.warnings] };
   } catch (e) {
     if (e instanceof ConfigErrors) throw new ConfigErrors(e.errors, path, [...file.warnings, ...e.warnings]);

@@ -49,7 +49,7 @@ export function parseJobConfig(raw: unknown, opts: ParseOptions = {}): ParsedJob
 
   const largeMessage = readJobKey(s, 'SOURCE_KAFKA_CONSUME_LARGE_MESSAGE_ENABLE');
   const streams = s.has('STREAMS')
-    ? parseStreams(s.get('STREAMS'), { issues, baseDir, largeMessage })
+    ? parseStreams(s.get('STREAMS'), { issues, baseDir, largeMessage, sqlScript: opts.sqlScript === true })
     : (s.error('STREAMS', 'a non-empty JSON array of stream objects', undefined), []);
 
   const parallelism = readJobKey(s, 'FLINK_PARALLELISM');

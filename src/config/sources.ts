@@ -139,7 +139,7 @@ export async function loadLayeredJobConfig(input: LayeredConfigInput): Promise<L
   }
   let parsed: ParsedJobConfig;
   try {
-    parsed = parseJobConfig(raw, { env, ...input.parse });
+    parsed = parseJobConfig(raw, { env, ...input.parse, ...(file?.format === 'sql' ? { sqlScript: true } : {}) });
   } catch (e) {
     if (e instanceof ConfigErrors) throw new ConfigErrors(e.errors, input.path, [...(file?.warnings ?? []), ...e.warnings]);
     throw e;

@@ -49,6 +49,8 @@ interface StreamContext {
   readonly issues: Issues;
   readonly baseDir: string;
   readonly largeMessage: boolean;
+  /** From a SQL script: a JSON table may have no event-time field (a CREATE TABLE without WATERMARK). */
+  readonly sqlScript: boolean;
 }
 
 /** Read STREAMS (an array, or a string holding one) into stream configs; checks table names are unique. */
@@ -144,7 +146,8 @@ function parseStream(raw: Record<string, unknown>, index: number, ctx: StreamCon
       base.jsonSchema = typeof schemaValue === 'string' ? schemaValue.trim() : JSON.stringify(schema);
       base.jsonSchemaObject = schema;
     }
-    base.jsonEventTimestampFieldName = s.required('INPUT_SCHEMA_JSON_EVENT_TIMESTAMP_FIELD_NAME', 'the name of the event-time field');
+    const ts = ctx.sqlScript ? s.optional('INPUT_SCHEMA_JSON_EVENT_TIMESTAMP_FIELD_NAME') : s.required('INPUT_SCHEMA_JSON_EVENT_TIMESTAMP_FIELD_NAME', 'the name of the event-time field');
+    if (ts !== undefined) base.jsonEventTimestampFieldName = ts;
     if (source.name === 'PARQUET_SOURCE' || source.hybrid === 'PARQUET_SOURCE') {
       s.error('INPUT_DATATYPE', 'PROTO for PARQUET_SOURCE (Parquet rows are decoded with the proto schema)', 'JSON');
     }

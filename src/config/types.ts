@@ -373,6 +373,11 @@ export interface ParseOptions {
    * `${...}` stays literal. loadJobConfigFile passes process.env.
    */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * The config was written from a Flink SQL script (`dirk run script.sql`): a JSON source table without a
+   * WATERMARK has no event-time field (INPUT_SCHEMA_JSON_EVENT_TIMESTAMP_FIELD_NAME may be absent).
+   */
+  readonly sqlScript?: boolean;
 }
 
 export interface ParsedJobConfig {
