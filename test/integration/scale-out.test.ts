@@ -66,7 +66,7 @@ interface Mode {
   /** Checks once every member has joined. */
   readonly onSettled?: (runs: readonly RunningCli[]) => Promise<void>;
   /** Called after the first half of the input has produced output (the failover test kills a process here). */
-  readonly midway?: (runs: readonly RunningCli[], output: readonly string[]) => Promise<void>;
+  readonly midway?: (runs: readonly RunningCli[], output: readonly string[], job: string) => Promise<void>;
 }
 
 /** The last "partitions assigned" list of each consumer (table) in a process's log. */
@@ -130,7 +130,7 @@ async function runMode(mode: Mode): Promise<string[]> {
     if (mode.midway) {
       const half = (m: ProduceMessage): boolean => Number(/order-\d+-(\d+)/.exec(m.key as string)![1]) < PER_PARTITION / 2;
       await produce(topic, messages.filter(half));
-      await mode.midway(runs, out.records);
+      await mode.midway(runs, out.records, job);
       await produce(topic, messages.filter((m) => !half(m)));
     } else await produce(topic, messages);
     await produce(topic, closers);
@@ -224,4 +224,41 @@ describe('scale-out: a keyed aggregate over several tasks equals the single task
     expect(r.stdout).toContain('explain-scale-windowaggregate-repartition');
     expect(r.stdout).toContain('explain-scale-windowaggregate-changelog');
   });
+});
+
+/** What every run must output: one row per key and window, with its exact count. */
+function expectedRows(): string[] {
+  return [...input().expected].map(([w, n]) => `${w}|${n}`).sort();
+}
+
+describe('exactly-once scaled out: one transaction per task', () => {
+  const eos = { DIRK_TASKS: '2', SINK_KAFKA_DELIVERY_GUARANTEE: 'EXACTLY_ONCE' };
+
+  it('2 worker threads under EXACTLY_ONCE: the read_committed output is exactly the expected counts', async () => {
+    const rows = await runMode({ name: 'eos', processes: 1, extra: eos, perConsumer: PARTITIONS / 2 });
+    expect(rows).toEqual(expectedRows());
+  }, 180_000);
+
+  it('SIGKILL mid-run and a restart: restored from the changelog, the read_committed output has nothing lost or doubled', async () => {
+    let restarted: RunningCli | undefined;
+    const rows = await runMode({
+      name: 'eos-kill',
+      processes: 1,
+      extra: eos,
+      perConsumer: PARTITIONS / 2,
+      midway: async (runs, output, job) => {
+        const until = Date.now() + 60_000;
+        while (output.length < 8 && Date.now() < until) await sleep(100);
+        // Committed checkpoints with open windows, then a kill with a transaction open.
+        await sleep(1200);
+        const status = await runs[0]!.stop('SIGKILL');
+        expect(status.signal).toBe('SIGKILL');
+        // The same transactional ids (task 0 and 1): the new tasks fence the dead ones' transactions.
+        restarted = startCli(['run', job, '--checkpoint-dir', mkdtempSync(join(tmpdir(), 'dirk-scale-ckpt-'))]);
+        (runs as RunningCli[]).push(restarted);
+      },
+    });
+    expect(rows).toEqual(expectedRows());
+    expect(restarted!.stderr()).toMatch(/restored the state of [1-9]\d* partition\(s\) from \S+-changelog/);
+  }, 240_000);
 });

@@ -334,6 +334,14 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
         }
         txn = await producer!.transaction();
       },
+      sender: {
+        async send(record) {
+          const open = await sender();
+          const result = await open.send(record as Parameters<SendingProducer['send']>[0]);
+          sentInTxn += record.messages.length;
+          return result;
+        },
+      },
     };
   }
 

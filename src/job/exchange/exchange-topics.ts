@@ -56,17 +56,37 @@ async function ensureTopic(
     try {
       await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions, replicationFactor: -1, configEntries }] });
     } catch (e) {
-      // Another task or process of the job may have created it a moment ago.
-      if (!/already exists/i.test((e as Error).message)) {
+      // Another task or process of the job may have created it a moment ago (or is creating it: its leaders
+      // are not known yet); the partition count is read below, with retries.
+      if (!alreadyExists(e) && !/does not host this topic-partition/i.test((e as Error).message)) {
         throw externalError(`cannot create the ${kind} topic ${topic} (${partitions} partitions): ${(e as Error).message}`, { cause: e });
       }
     }
   }
-  const found = (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]!.partitions.length;
+  const found = await partitionCount(admin, topic);
   if (found !== partitions) {
     throw userError(
       `the ${kind} topic ${topic} has ${found} partitions, but the job's source (${sources.join(', ')}) has ${partitions}: ` +
         `the job's key placement would not match; delete the topic (and the job's checkpoints) or restore the source's partition count`,
     );
+  }
+}
+
+/** kafkajs reports a create that lost the race as "Topic creation errors" with TOPIC_ALREADY_EXISTS inside. */
+function alreadyExists(e: unknown): boolean {
+  const nested = (e as { errors?: { type?: string; message?: string }[] }).errors ?? [];
+  return /already exists/i.test((e as Error).message) || (nested.length > 0 && nested.every((x) => x.type === 'TOPIC_ALREADY_EXISTS' || /already exists/i.test(x.message ?? '')));
+}
+
+/** The topic's partition count; a topic created a moment ago (by another task) may need its leaders first. */
+async function partitionCount(admin: Admin, topic: string): Promise<number> {
+  const until = Date.now() + 15_000;
+  for (;;) {
+    try {
+      return (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]!.partitions.length;
+    } catch (e) {
+      if (Date.now() > until) throw externalError(`cannot read the partitions of the internal topic ${topic}: ${(e as Error).message}`, { cause: e });
+      await new Promise((r) => setTimeout(r, 250));
+    }
   }
 }

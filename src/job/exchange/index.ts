@@ -5,7 +5,7 @@
  * delivery lock and one checkpoint. See docs/architecture.md, Scale-out.
  */
 import type { Producer } from 'kafkajs';
-import type { Source, SourceBatch } from '../../core/connector.js';
+import type { SinkTransactions, Source, SourceBatch } from '../../core/connector.js';
 import type { Logger } from '../../core/logger.js';
 import type { Row } from '../../core/types.js';
 import type { StreamConfig } from '../../config/index.js';
@@ -20,6 +20,7 @@ import { ExchangeStage, exchangeDecoder } from './exchange-stage.js';
 import { prepareExchangeTopics } from './exchange-topics.js';
 import { ExchangeWriter } from './exchange-writer.js';
 import { Changelog } from './changelog.js';
+import { userError } from '../../core/errors.js';
 
 export { ExchangeStage } from './exchange-stage.js';
 
@@ -99,6 +100,11 @@ export interface ExchangeContext {
   readonly onPartitions?: (n: number) => void;
   readonly onRestoring?: (pending: number) => void;
   readonly onRestoredBytes?: (bytes: number) => void;
+  /**
+   * Exactly-once: the sink's transactions. Repartition and changelog records go into the sink's open
+   * transaction, and the keyed operator's output is held per partition until the checkpoint.
+   */
+  readonly transactions?: SinkTransactions | undefined;
 }
 
 export async function openExchange(c: ExchangeContext): Promise<OpenedExchange> {
@@ -116,13 +122,18 @@ export async function openExchange(c: ExchangeContext): Promise<OpenedExchange> 
   try {
     await admin.connect();
     const topics = await prepareExchangeTopics(admin, kafka.topicPattern, stream.table, ex.table.name, changelogTopic(ex));
-    producer = client.producer({ allowAutoTopicCreation: false });
-    await producer.connect();
+    const tx = c.transactions?.sender;
+    if (c.transactions && !tx) throw userError('SINK_KAFKA_DELIVERY_GUARANTEE=EXACTLY_ONCE with scale-out: the sink cannot take the repartition records into its transaction');
+    if (!tx) {
+      producer = client.producer({ allowAutoTopicCreation: false });
+      await producer.connect();
+    }
+    const sender = tx ?? producer!;
     const opened: OpenedExchange = {
       promise: () => ({ wm: -Infinity, splits: [] }),
     } as unknown as OpenedExchange;
     const writer = new ExchangeWriter({
-      producer,
+      producer: sender,
       topic: ex.table.name,
       partitions: topics.partitions,
       keys: ex.keys,
@@ -137,7 +148,7 @@ export async function openExchange(c: ExchangeContext): Promise<OpenedExchange> 
     const changelog = new Changelog({
       kafka: client,
       admin,
-      producer,
+      producer: sender,
       topic: topics.changelog,
       groupId: exchangeGroupId(stream, ex),
       logger,
@@ -147,7 +158,11 @@ export async function openExchange(c: ExchangeContext): Promise<OpenedExchange> 
     const stage = new ExchangeStage({
       // Changelog partition p holds the state of repartition partition p (split ids name the latter).
       fetchState: (splits) => changelog.read(splits),
-      build: () => buildDataflow(ex.downstream, c.output, c.dataflowOptions),
+      build: (output) => buildDataflow(ex.downstream, output, c.dataflowOptions),
+      output: c.output,
+      // Exactly-once: a partition's output waits for the checkpoint, so a partition revoked before it is
+      // dropped with its state (the new owner re-emits it from the changelog's state).
+      holdOutput: c.transactions !== undefined,
       idleTimeoutMs: job.config.watermark.idleTimeoutMs,
       logger,
       ...(c.onDuplicates ? { onDuplicates: c.onDuplicates } : {}),
