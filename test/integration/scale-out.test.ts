@@ -235,8 +235,22 @@ describe('exactly-once scaled out: one transaction per task', () => {
   const eos = { DIRK_TASKS: '2', SINK_KAFKA_DELIVERY_GUARANTEE: 'EXACTLY_ONCE' };
 
   it('2 worker threads under EXACTLY_ONCE: the read_committed output is exactly the expected counts', async () => {
-    const rows = await runMode({ name: 'eos', processes: 1, extra: eos, perConsumer: PARTITIONS / 2 });
+    let listed = '';
+    const rows = await runMode({
+      name: 'eos',
+      processes: 1,
+      extra: eos,
+      perConsumer: PARTITIONS / 2,
+      midway: async (_runs, _output, job) => {
+        // The internal topics as the job created them.
+        const r = await runCli(['topics', job]);
+        expect(r.code, r.stderr).toBe(0);
+        listed = r.stdout;
+      },
+    });
     expect(rows).toEqual(expectedRows());
+    expect(listed).toMatch(new RegExp(`-windowaggregate-repartition  repartition  ${PARTITIONS} partitions \\(source: ${PARTITIONS}\\)  cleanup.policy=delete max.message.bytes=8388608`));
+    expect(listed).toMatch(new RegExp(`-windowaggregate-changelog  changelog  ${PARTITIONS} partitions \\(source: ${PARTITIONS}\\)  cleanup.policy=compact max.message.bytes=67108864`));
   }, 180_000);
 
   it('SIGKILL mid-run and a restart: restored from the changelog, the read_committed output has nothing lost or doubled', async () => {
@@ -261,4 +275,34 @@ describe('exactly-once scaled out: one transaction per task', () => {
     expect(rows).toEqual(expectedRows());
     expect(restarted!.stderr()).toMatch(/restored the state of [1-9]\d* partition\(s\) from \S+-changelog/);
   }, 240_000);
+});
+
+describe('dirk topics: internal topics on the broker', () => {
+  it('lists them with partition counts and configs; one with another partition count fails run and topics, naming it', async () => {
+    const topic = uniqueTopic('it-scale-topics');
+    await createTopics([topic], PARTITIONS);
+    const jobId = `it-topics-${topic}`;
+    const job = writeJobFile(dir, 'scale-topics', {
+      FLINK_JOB_ID: jobId,
+      STREAMS: [kafkaStream({ table: 'booking', protoClass: 'dirk.examples.BookingLogMessage', timestampIndex: '5', topic, groupId: `g-${topic}` })],
+      FLINK_SQL_QUERY: "SELECT service_type AS k, COUNT(1) AS n FROM `booking` GROUP BY TUMBLE(rowtime, INTERVAL '1' SECOND), service_type",
+      SCHEMA_PROTO_DIRS: join(REPO_ROOT, 'protos'),
+      DIRK_TASKS: '2',
+      SINK_TYPE: 'log',
+    });
+    const repartition = `${jobId}-windowaggregate-repartition`;
+    const before = await runCli(['topics', job]);
+    expect(before.code, before.stderr).toBe(0);
+    expect(before.stdout).toContain(`${repartition}  repartition  missing (created at start with ${PARTITIONS} partitions)`);
+    // The repartition topic made by hand with half the partitions; the changelog as the job makes it.
+    await createTopics([repartition], PARTITIONS / 2);
+    const after = await runCli(['topics', job]);
+    expect(after.code).toBe(2);
+    expect(after.stdout).toContain(`${repartition}  repartition  ${PARTITIONS / 2} partitions (source: ${PARTITIONS})`);
+    expect(after.stderr).toContain(`the repartition topic ${repartition} has ${PARTITIONS / 2} partitions, but the job's source has ${PARTITIONS}`);
+    const run = await runCli(['run', job, '--checkpoint-dir', mkdtempSync(join(tmpdir(), 'dirk-scale-ckpt-'))]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`the repartition topic ${repartition} has ${PARTITIONS / 2} partitions, but the job's source (${topic}) has ${PARTITIONS}`);
+    expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  }, 120_000);
 });

@@ -3,6 +3,7 @@
  * has the source's partition count (the most partitions among the topics the source pattern matches), so
  * the job spreads over as many tasks after the exchange as before it.
  */
+import kafkajs from '../../connectors/kafka/kafkajs.js';
 import type { Admin } from 'kafkajs';
 import { externalError, userError } from '../../core/errors.js';
 import { topicRegex } from '../../connectors/kafka/kafka-client.js';
@@ -89,4 +90,44 @@ async function partitionCount(admin: Admin, topic: string): Promise<number> {
       await new Promise((r) => setTimeout(r, 250));
     }
   }
+}
+
+/** One internal topic as `dirk topics` shows it. */
+export interface InternalTopicState {
+  readonly topic: string;
+  readonly kind: 'repartition' | 'changelog';
+  /** The source's partition count: what the topic must have. */
+  readonly expected: number;
+  /** Its partition count, or undefined when it does not exist yet (the job creates it at start). */
+  readonly found: number | undefined;
+  /** The topic configs Dirk sets, as the broker has them. */
+  readonly configs: Readonly<Record<string, string>>;
+}
+
+const SHOWN_CONFIGS = ['cleanup.policy', 'max.message.bytes', 'retention.ms', 'min.insync.replicas'];
+
+/** The internal topics' state on the broker (read only: nothing is created). */
+export async function describeExchangeTopics(admin: Admin, sourcePattern: string, table: string, topic: string, changelog: string): Promise<InternalTopicState[]> {
+  const regex = topicRegex(sourcePattern);
+  const all = await admin.listTopics();
+  const sources = all.filter((t) => regex.test(t) && !t.startsWith('__'));
+  if (sources.length === 0) throw userError(`table ${table}: no Kafka topic matches SOURCE_KAFKA_TOPIC_NAMES "${sourcePattern}" (needed to size the repartition topic ${topic})`);
+  const meta = await admin.fetchTopicMetadata({ topics: sources });
+  const expected = Math.max(...meta.topics.map((t) => t.partitions.length));
+  const out: InternalTopicState[] = [];
+  for (const [name, kind] of [
+    [topic, 'repartition'],
+    [changelog, 'changelog'],
+  ] as const) {
+    if (!all.includes(name)) {
+      out.push({ topic: name, kind, expected, found: undefined, configs: {} });
+      continue;
+    }
+    const found = await partitionCount(admin, name);
+    const described = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: kafkajs.ConfigResourceTypes.TOPIC, name, configNames: SHOWN_CONFIGS }] });
+    const entries = new Map((described.resources[0]?.configEntries ?? []).map((e) => [e.configName, e.configValue]));
+    const configs = Object.fromEntries(SHOWN_CONFIGS.filter((k) => entries.has(k)).map((k) => [k, entries.get(k)!]));
+    out.push({ topic: name, kind, expected, found, configs });
+  }
+  return out;
 }

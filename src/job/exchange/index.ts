@@ -17,7 +17,7 @@ import { createKafkaClient } from '../../connectors/kafka/kafka-client.js';
 import { createKafkaSource } from '../../connectors/kafka/kafka-source.js';
 import type { PreparedJob } from '../prepare.js';
 import { ExchangeStage, exchangeDecoder } from './exchange-stage.js';
-import { prepareExchangeTopics } from './exchange-topics.js';
+import { describeExchangeTopics, prepareExchangeTopics } from './exchange-topics.js';
 import { ExchangeWriter } from './exchange-writer.js';
 import { Changelog } from './changelog.js';
 import { userError } from '../../core/errors.js';
@@ -60,6 +60,40 @@ export function explainExchange(job: PreparedJob): string {
     `    ${changelogTopic(ex)}  (changelog, compacted: the ${ex.operatorKind}'s state per partition, written at each checkpoint)`,
     '',
   ].join('\n');
+}
+
+/**
+ * `dirk topics <job>`: the job's internal topics with their partition counts and configs, as the broker
+ * has them. `problems` names each topic whose partition count differs from the source's (the job refuses
+ * to start with it).
+ */
+export async function listJobTopics(job: PreparedJob, logger: Logger): Promise<{ readonly text: string; readonly problems: readonly string[] }> {
+  const ex = jobExchange(job);
+  if (!ex) {
+    const why = job.config.exchange ? 'the query has no keyed operator' : 'the job runs as one task (DIRK_TASKS / FLINK_PARALLELISM = 1 and DIRK_EXCHANGE_ENABLE off)';
+    return { text: `no internal topics: ${why}\n`, problems: [] };
+  }
+  const stream = job.config.streams.find((s) => s.table === ex.sourceTable)!;
+  const kafka = stream.kafka!;
+  const client = createKafkaClient({ brokers: kafka.bootstrapServers, clientId: `dirk-${job.config.jobId}-topics`.replace(/[^A-Za-z0-9._-]/g, '_'), security: kafka.security, logger });
+  const admin = client.admin();
+  try {
+    await admin.connect();
+    const topics = await describeExchangeTopics(admin, kafka.topicPattern, stream.table, ex.table.name, changelogTopic(ex));
+    const lines = [`internal topics of job ${job.config.jobId} (cluster ${kafka.bootstrapServers.join(',')}):`];
+    const problems: string[] = [];
+    for (const t of topics) {
+      const count = t.found === undefined ? `missing (created at start with ${t.expected} partitions)` : `${t.found} partitions (source: ${t.expected})`;
+      const configs = Object.entries(t.configs).map(([k, v]) => `${k}=${v}`).join(' ');
+      lines.push(`  ${t.topic}  ${t.kind}  ${count}${configs ? `  ${configs}` : ''}`);
+      if (t.found !== undefined && t.found !== t.expected) {
+        problems.push(`the ${t.kind} topic ${t.topic} has ${t.found} partitions, but the job's source has ${t.expected}: the job refuses to start; delete the topic (and the job's checkpoints) or restore the source's partition count`);
+      }
+    }
+    return { text: `${lines.join('\n')}\n`, problems };
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
 }
 
 export interface OpenedExchange {

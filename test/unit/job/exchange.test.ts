@@ -47,6 +47,13 @@ describe('planExchange', () => {
     expect(() => planExchange(plan('SELECT COUNT(*) FROM (SELECT k, COUNT(*) AS c FROM t GROUP BY k)'), 'job', new Set(['t']))).toThrow(/does not support yet/);
   });
 
+  it('refuses joins, saying why: the sides are not known to be co-partitioned by the join key', () => {
+    const join = plan('SELECT a.k, b.x FROM t AS a JOIN t AS b ON a.k = b.k');
+    expect(() => planExchange(join, 'job', new Set(['t']))).toThrow(/the query has a join of t with t\. Scaled out, each task reads only some partitions of each side.*co-partitioned.*Run the job as one task/);
+    const interval = plan("SELECT a.k FROM t AS a JOIN t AS b ON a.k = b.k AND b.rowtime BETWEEN a.rowtime - INTERVAL '1' SECOND AND a.rowtime");
+    expect(() => planExchange(interval, 'job', new Set(['t']))).toThrow(/the query has an? (interval )?join of t with t/);
+  });
+
   it('the upstream half runs on its own and the writer sends each row to its key\'s partition', async () => {
     const ex = planExchange(plan(TUMBLE), 'job', new Set(['t']))!;
     const sent: { partition: number; value: Buffer }[] = [];
