@@ -562,7 +562,14 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
     });
     // Bounded input finished: event time jumps to the end, flushing every open window.
     if (!stopping) await delivery.finish(input);
-  });
+  }).map((run) =>
+    // One input failing (its consumer crashed) fails the pipeline at once: with several inputs (the
+    // exchange's two) the others would otherwise run on while that one's partitions go unread.
+    run.catch((e: unknown) => {
+      stopWith(e);
+      throw e;
+    }),
+  );
 
   let failure: unknown;
   const done = (async () => {

@@ -232,21 +232,17 @@ function expectedRows(): string[] {
 }
 
 describe('exactly-once scaled out: one transaction per task', () => {
-  const eos = { DIRK_TASKS: '2', SINK_KAFKA_DELIVERY_GUARANTEE: 'EXACTLY_ONCE' };
+  /** 2 worker threads under EXACTLY_ONCE, `midway` between the two halves of the input. */
+  const eos = (name: string, midway: NonNullable<Mode['midway']>): Promise<string[]> =>
+    runMode({ name, processes: 1, extra: { DIRK_TASKS: '2', SINK_KAFKA_DELIVERY_GUARANTEE: 'EXACTLY_ONCE' }, perConsumer: PARTITIONS / 2, midway });
 
   it('2 worker threads under EXACTLY_ONCE: the read_committed output is exactly the expected counts', async () => {
     let listed = '';
-    const rows = await runMode({
-      name: 'eos',
-      processes: 1,
-      extra: eos,
-      perConsumer: PARTITIONS / 2,
-      midway: async (_runs, _output, job) => {
-        // The internal topics as the job created them.
-        const r = await runCli(['topics', job]);
-        expect(r.code, r.stderr).toBe(0);
-        listed = r.stdout;
-      },
+    const rows = await eos('eos', async (_runs, _output, job) => {
+      // The internal topics as the job created them.
+      const r = await runCli(['topics', job]);
+      expect(r.code, r.stderr).toBe(0);
+      listed = r.stdout;
     });
     expect(rows).toEqual(expectedRows());
     expect(listed).toMatch(new RegExp(`-windowaggregate-repartition  repartition  ${PARTITIONS} partitions \\(source: ${PARTITIONS}\\)  cleanup.policy=delete max.message.bytes=8388608`));
@@ -255,22 +251,16 @@ describe('exactly-once scaled out: one transaction per task', () => {
 
   it('SIGKILL mid-run and a restart: restored from the changelog, the read_committed output has nothing lost or doubled', async () => {
     let restarted: RunningCli | undefined;
-    const rows = await runMode({
-      name: 'eos-kill',
-      processes: 1,
-      extra: eos,
-      perConsumer: PARTITIONS / 2,
-      midway: async (runs, output, job) => {
-        const until = Date.now() + 60_000;
-        while (output.length < 8 && Date.now() < until) await sleep(100);
-        // Committed checkpoints with open windows, then a kill with a transaction open.
-        await sleep(1200);
-        const status = await runs[0]!.stop('SIGKILL');
-        expect(status.signal).toBe('SIGKILL');
-        // The same transactional ids (task 0 and 1): the new tasks fence the dead ones' transactions.
-        restarted = startCli(['run', job, '--checkpoint-dir', mkdtempSync(join(tmpdir(), 'dirk-scale-ckpt-'))]);
-        (runs as RunningCli[]).push(restarted);
-      },
+    const rows = await eos('eos-kill', async (runs, output, job) => {
+      const until = Date.now() + 60_000;
+      while (output.length < 8 && Date.now() < until) await sleep(100);
+      // Committed checkpoints with open windows, then a kill with a transaction open.
+      await sleep(1200);
+      const status = await runs[0]!.stop('SIGKILL');
+      expect(status.signal).toBe('SIGKILL');
+      // The same transactional ids (task 0 and 1): the new tasks fence the dead ones' transactions.
+      restarted = startCli(['run', job, '--checkpoint-dir', mkdtempSync(join(tmpdir(), 'dirk-scale-ckpt-'))]);
+      (runs as RunningCli[]).push(restarted);
     });
     expect(rows).toEqual(expectedRows());
     expect(restarted!.stderr()).toMatch(/restored the state of [1-9]\d* partition\(s\) from \S+-changelog/);
