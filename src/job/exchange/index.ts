@@ -58,6 +58,9 @@ export function explainExchange(job: PreparedJob): string {
     '  internal topics:',
     `    ${ex.table.name}  (repartition; watermarks travel as control records to every partition)`,
     `    ${changelogTopic(ex)}  (changelog, compacted: the ${ex.operatorKind}'s state per partition, written at each checkpoint)`,
+    ...(job.config.sinks.some((k) => k.type === 'kafka' && k.deliveryGuarantee === 'EXACTLY_ONCE')
+      ? ['  exactly-once: one transaction per task and checkpoint (output, repartition and changelog records, both groups\' offsets); transactional id <id>-task-<i>']
+      : []),
     '',
   ].join('\n');
 }
