@@ -127,6 +127,7 @@ async function runOnce(name: string, input: string, sql: string, tasks: number, 
       if (done && exchange) done = (await committed(`${group}-windowaggregate-repartition`, repartition)) >= (await endOf(repartition));
       if (done && first !== undefined) {
         const s = (Date.now() - first) / 1000;
+        if (firstCount >= ROWS) return `${name.padEnd(7)} tasks=${tasks}: the first commit covered the whole input; raise BENCH_SCALE_ROWS`;
         const delivery = o.guarantee ? ` ${guarantee.padEnd(13)} checkpoint=${String(checkpointMs / 1000).padStart(2)} s` : '';
         return `${name.padEnd(7)} tasks=${tasks} exchange=${exchange ? 'yes' : 'no '}${delivery}  ${Math.round((ROWS - firstCount) / s).toLocaleString('en-US').padStart(8)} records/s  (${(ROWS - firstCount).toLocaleString('en-US')} records in ${s.toFixed(1)} s after the first commit)`;
       }
