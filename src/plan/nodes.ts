@@ -219,8 +219,25 @@ export type PlanNode =
 
 export type PlanKind = PlanNode['kind'];
 
-/** The planned job: one query result headed for the sink, plus the scans it reads. */
+/** One INSERT of a statement set: its target table and the query result written there. */
+export interface PlanBranch {
+  readonly target: string;
+  readonly root: PlanNode;
+}
+
+/**
+ * The planned job: one query result headed for the sink, plus the scans it reads. A job of several INSERTs
+ * (a statement set) has `branches`, one per INSERT in order, each with its own sink; `root` is then the first
+ * branch's root and `scans` lists the scans of every branch (a table read by several branches is read once
+ * by the job and fans out to each branch's scan).
+ */
 export interface QueryPlan {
   readonly root: PlanNode;
   readonly scans: readonly Extract<PlanNode, { kind: 'scan' }>[];
+  readonly branches?: readonly PlanBranch[];
+}
+
+/** The results a plan writes: its branches, or its one root (target undefined). */
+export function planBranches(plan: QueryPlan): readonly { readonly target: string | undefined; readonly root: PlanNode }[] {
+  return plan.branches ?? [{ target: undefined, root: plan.root }];
 }

@@ -8,17 +8,26 @@ import { windowSql } from './window-bounds.js';
 
 /** Stable text of a plan, for `dirk explain` and as a test oracle. */
 export function explainPlan(plan: QueryPlan): string {
+  if (plan.branches) {
+    // A statement set: each INSERT's plan under the table it writes.
+    return plan.branches.map((b) => [`Sink(table=${b.target})`, ...explainTree(b.root, 1)].join('\n')).join('\n\n');
+  }
+  return explainTree(plan.root, 0).join('\n');
+}
+
+function explainTree(root: PlanNode, depth0: number): string[] {
   const lines: string[] = [];
   const walk = (n: PlanNode, depth: number): void => {
     const pad = '  '.repeat(depth);
     lines.push(`${pad}${describe(n)}`);
     for (const c of planInputs(n)) walk(c, depth + 1);
   };
-  walk(plan.root, 0);
-  lines.push('', 'output:');
-  plan.root.fields.forEach((f) => lines.push(`  ${f.name} ${typeToString(f.type)}`));
-  if (plan.root.updating) lines.push('  (updating result: insert / update / delete changelog)');
-  return lines.join('\n');
+  walk(root, depth0);
+  const pad = '  '.repeat(depth0);
+  lines.push('', `${pad}output:`);
+  root.fields.forEach((f) => lines.push(`${pad}  ${f.name} ${typeToString(f.type)}`));
+  if (root.updating) lines.push(`${pad}  (updating result: insert / update / delete changelog)`);
+  return lines;
 }
 
 /** Names input column `i` of the node being printed. */

@@ -116,7 +116,12 @@ class Node implements Output {
   }
 }
 
-export function buildDataflow(plan: QueryPlan, sink: Output, options: DataflowOptions): Dataflow {
+/**
+ * `sink`: where the root's rows go; for a statement set (plan.branches), one output per branch, in order.
+ * The branches' operators are listed one branch after the other; a table scanned by several branches is one
+ * input per scan, and the job pushes each source batch to every input of its table (decoded once).
+ */
+export function buildDataflow(plan: QueryPlan, sink: Output | readonly Output[], options: DataflowOptions): Dataflow {
   const operators: Operator[] = [];
   const inputs: DataflowInput[] = [];
   const scanPorts = new Map<PlanNode, Output[]>();
@@ -135,7 +140,14 @@ export function buildDataflow(plan: QueryPlan, sink: Output, options: DataflowOp
     operators.push(node.op);
     inputs.forEach((inp, i) => build(inp, node.inputPort(i)));
   };
-  build(plan.root, sink);
+  if (plan.branches) {
+    const sinks = Array.isArray(sink) ? sink : [];
+    if (sinks.length !== plan.branches.length) throw new Error(`internal error: ${plan.branches.length} branches, ${sinks.length} outputs`);
+    plan.branches.forEach((b, i) => build(b.root, sinks[i]!));
+  } else {
+    if (Array.isArray(sink)) throw new Error('internal error: several outputs for a plan of one result');
+    build(plan.root, sink as Output);
+  }
 
   for (const scan of plan.scans) {
     const ports = scanPorts.get(scan) ?? [];

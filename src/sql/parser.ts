@@ -397,7 +397,7 @@ class Parser extends ExprParser {
     }
     // Without this, MATCH_RECOGNIZE would be read as an alias and fail later on its own syntax.
     if (this.isKw('MATCH_RECOGNIZE')) {
-      throw new SqlError('MATCH_RECOGNIZE (row pattern recognition) is not supported; express the pattern with joins, OVER windows or a UDF', this.peek().pos);
+      throw new SqlError('MATCH_RECOGNIZE is not supported yet (row pattern recognition); express the pattern with joins, OVER windows or a UDF', this.peek().pos);
     }
     let alias: string | undefined;
     if (this.acceptKw('AS')) alias = this.identifier('an alias');

@@ -30,6 +30,7 @@
  * Refresh expectations with `dirk test <folder> --update`, or for Dirk's own cases
  * DIRK_UPDATE_GOLDEN=1 npx vitest run test/sql (then review the diff by eye).
  */
+import { planBranches } from '../plan/nodes.js';
 import { Decimal, fitDecimal, rescale, toDecimal } from '../core/decimal.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -279,18 +280,16 @@ export async function runGolden(c: GoldenCase): Promise<string[]> {
     tableNames: () => setup.tables.map((t) => t.name),
     functions,
   });
-  const fields = plan.root.fields;
   const out: string[] = [];
-  const flow = buildDataflow(
-    plan,
-    {
-      data(rows: Row[], kinds?: RowKind[]) {
-        rows.forEach((r, i) => out.push(`${KIND[kinds?.[i] ?? RowKind.Insert]}[${r.map((v, j) => formatGoldenValue(v, fields[j]?.type)).join(', ')}]`));
-      },
-      watermark() {},
+  // A statement set's rows are prefixed by the table they are written to, in the order they are written.
+  const outputs = planBranches(plan).map(({ target, root }) => ({
+    data(rows: Row[], kinds?: RowKind[]) {
+      const prefix = target === undefined ? '' : `${target} `;
+      rows.forEach((r, i) => out.push(`${prefix}${KIND[kinds?.[i] ?? RowKind.Insert]}[${r.map((v, j) => formatGoldenValue(v, root.fields[j]?.type)).join(', ')}]`));
     },
-    { hooks: { late() {} }, retentionMs: 0, now: () => 0 },
-  );
+    watermark() {},
+  }));
+  const flow = buildDataflow(plan, plan.branches ? outputs : outputs[0]!, { hooks: { late() {} }, retentionMs: 0, now: () => 0 });
   const store = c.darts.size > 0 ? await serveDarts(c.darts) : undefined;
   try {
     if (store) for (const d of daggerFunctions) if (d.name === 'DartGet' || d.name === 'DartContains') await d.open?.({ config: { UDF_DART_STORE_URL: store.url } });
