@@ -5,9 +5,11 @@ import type { Operator, Output } from './operator.js';
 /** Window table functions: append window_start, window_end, window_time to each row (one copy per window). */
 export class WindowTvfOperator implements Operator {
   readonly name: string;
+  /** `now`: the processing-time clock a window on processing time assigns rows by (when they arrive here). */
   constructor(
     private readonly window: WindowSpec,
     private readonly out: Output,
+    private readonly now: () => number = Date.now,
   ) {
     this.name = `${window.type}Tvf`;
   }
@@ -15,8 +17,9 @@ export class WindowTvfOperator implements Operator {
   process(rows: Row[], _kinds: RowKind[] | undefined): void {
     const w = this.window;
     const res: Row[] = [];
+    const arrival = w.proctime ? this.now() : 0;
     for (const row of rows) {
-      const t = row[w.timeIndex] as number | null;
+      const t = w.proctime ? arrival : (row[w.timeIndex] as number | null);
       if (t === null || t === undefined) continue;
       if (w.type === 'TUMBLE') {
         const s = Math.floor((t - w.offset) / w.size) * w.size + w.offset;
