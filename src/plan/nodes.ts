@@ -42,7 +42,9 @@ export type OpName =
   | 'ARRAY' | 'MAP' | 'ROW'
   | 'TS_ADD_INTERVAL' | 'TS_SUB_INTERVAL' | 'TS_DIFF'
   /** PROCTIME(): the processing-time clock of the operator that evaluates it (no arguments). */
-  | 'PROCTIME';
+  | 'PROCTIME'
+  /** CURRENT_WATERMARK(rowtime): the evaluating operator's input watermark, NULL before the first one. */
+  | 'CURRENT_WATERMARK';
 
 /** One aggregate call in a GROUP BY or window. */
 export interface AggCall {
