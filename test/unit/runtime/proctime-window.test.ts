@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/core/clock.js';
 import { T, type Row, type TableSchema } from '../../../src/core/types.js';
+import { planExchange } from '../../../src/plan/exchange.js';
 import { explainPlan } from '../../../src/plan/printer.js';
 import { buildDataflow, type Dataflow } from '../../../src/runtime/dataflow.js';
 import { explainPhysical } from '../../../src/runtime/physical-plan.js';
@@ -85,5 +86,9 @@ describe('processing-time windows', () => {
   it('a plan without processing-time windows has no processing-time hook', () => {
     const p = planSql('SELECT bidder, PROCTIME() AS p FROM bid', { table: () => BID, tableNames: () => ['bid'], functions });
     expect(buildDataflow(p, { data() {}, watermark() {} }, { hooks: { late() {} }, retentionMs: 0, now: () => 0 }).processingTime).toBeUndefined();
+  });
+
+  it('is refused by name when the job would run scaled out', () => {
+    expect(() => planExchange(plan, 'job', new Set(['bid']))).toThrow(/the query needs a processing-time window, which the repartitioning exchange does not support yet/);
   });
 });
