@@ -207,7 +207,9 @@ export class WindowAggregateOperator implements Operator {
 
   private resultRow(g: Group, start: number, end: number): Row {
     const row: Row = g.keys.slice();
-    row.push(start, end, end - 1);
+    // window_time: end - 1 ms on event time; on processing time the attribute's value is the clock when the
+    // row comes out (Flink materializes a processing-time attribute when it is read).
+    row.push(start, end, this.window.proctime ? Math.max(this.now(), end) : end - 1);
     for (let i = 0; i < this.accs.length; i++) row.push(this.accs[i]!.result(g.accs[i]));
     return row;
   }

@@ -23,16 +23,16 @@ export class WindowTvfOperator implements Operator {
       if (t === null || t === undefined) continue;
       if (w.type === 'TUMBLE') {
         const s = Math.floor((t - w.offset) / w.size) * w.size + w.offset;
-        res.push(row.concat(s, s + w.size, s + w.size - 1));
+        res.push(row.concat(s, s + w.size, w.proctime ? arrival : s + w.size - 1));
       } else if (w.type === 'HOP') {
         // Windows start at slide boundaries s with t - size < s <= t (any size, also not a multiple of the slide).
         const last = Math.floor((t - w.offset) / w.slide) * w.slide + w.offset;
         let first = last;
         while (first - w.slide > t - w.size) first -= w.slide;
-        for (let s = first; s <= last; s += w.slide) res.push(row.concat(s, s + w.size, s + w.size - 1));
+        for (let s = first; s <= last; s += w.slide) res.push(row.concat(s, s + w.size, w.proctime ? arrival : s + w.size - 1));
       } else if (w.type === 'CUMULATE') {
         const s = Math.floor(t / w.size) * w.size;
-        for (let e = Math.floor(t / w.step) * w.step + w.step; e <= s + w.size; e += w.step) res.push(row.concat(s, e, e - 1));
+        for (let e = Math.floor(t / w.step) * w.step + w.step; e <= s + w.size; e += w.step) res.push(row.concat(s, e, w.proctime ? arrival : e - 1));
       }
     }
     if (res.length) this.out.data(res);

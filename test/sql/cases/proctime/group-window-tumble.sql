@@ -1,6 +1,7 @@
 # The group-window form on a processing-time attribute: GROUP BY TUMBLE(p, ...) with TUMBLE_START / TUMBLE_END
-# and TUMBLE_PROCTIME (the window's processing-time attribute; CAST shows it as the end minus 1 ms here). Late
-# event times do not matter: rows are windowed by arrival.
+# and TUMBLE_PROCTIME (the window's processing-time attribute: read, it is the clock when the window fired, as
+# Flink materializes a processing-time attribute when it is read). Late event times do not matter: rows are
+# windowed by arrival.
 table bid (auction BIGINT, bidder BIGINT, price BIGINT, dateTime TIMESTAMP ROWTIME)
 ---- query
 SELECT bidder, COUNT(*) AS n, SUM(price) AS total,
@@ -15,7 +16,7 @@ watermark 2026-03-01 13:00:00
 {"auction": 2, "bidder": 7, "price": 20, "dateTime": "2026-03-01 11:00:00"}
 proctime 2026-03-01 12:01:00
 {"auction": 3, "bidder": 7, "price": 5, "dateTime": "2026-03-01 11:00:00"}
-proctime 2026-03-01 12:02:00
+proctime 2026-03-01 12:02:00.250
 ---- output
-+I[7, 2, 30, 2026-03-01 12:00:00, 2026-03-01 12:01:00, 2026-03-01 12:00:59.999]
-+I[7, 1, 5, 2026-03-01 12:01:00, 2026-03-01 12:02:00, 2026-03-01 12:01:59.999]
++I[7, 2, 30, 2026-03-01 12:00:00, 2026-03-01 12:01:00, 2026-03-01 12:01:00.000]
++I[7, 1, 5, 2026-03-01 12:01:00, 2026-03-01 12:02:00, 2026-03-01 12:02:00.250]
