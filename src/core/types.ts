@@ -139,4 +139,6 @@ export interface TableSchema {
   readonly changelog?: boolean;
   /** Column positions of the table's primary key, when known (the upsert key of a changelog table). */
   readonly primaryKey?: readonly number[];
+  /** The table is read to its end (a BOUNDED source), after which its watermark is +Infinity. */
+  readonly bounded?: boolean;
 }

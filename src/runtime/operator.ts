@@ -21,6 +21,8 @@ export interface Operator {
    * windows). Returns true when it emitted rows.
    */
   onProcessingTime?(): boolean;
+  /** Input `input`'s own watermark moved to `time` (before the inputs are aligned). */
+  onInputWatermark?(input: number, time: number): void;
   /** Called once per processed source batch: a mini-batch boundary (used to coalesce updates). */
   onBatchEnd?(): void;
   /**

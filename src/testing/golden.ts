@@ -4,6 +4,7 @@
  *
  *   # free comment lines
  *   table booking (order_number STRING, service_type STRING, amount DOUBLE, rowtime TIMESTAMP ROWTIME)
+ *   (ending the columns with `PRIMARY KEY (k)` makes a changelog table: its rows may start `+I`/`-U`/`+U`/`-D`)
  *   ---- query
  *   SELECT ...
  *   ---- input booking
@@ -32,6 +33,7 @@
  * Refresh expectations with `dirk test <folder> --update`, or for Dirk's own cases
  * DIRK_UPDATE_GOLDEN=1 npx vitest run test/sql (then review the diff by eye).
  */
+import { planBranches } from '../plan/nodes.js';
 import { Decimal, fitDecimal, rescale, toDecimal } from '../core/decimal.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -140,7 +142,14 @@ function splitTop(s: string): string[] {
 function parseTable(name: string, cols: string): TableSchema {
   const columns: Field[] = [];
   let rowtimeIndex: number | undefined;
+  let primaryKey: string[] | undefined;
   for (const c of splitTop(cols)) {
+    // `PRIMARY KEY (k, ...)`: a changelog table with that key (input rows may carry +I/-U/+U/-D).
+    const pk = /^PRIMARY\s+KEY\s*\((.*)\)$/i.exec(c);
+    if (pk) {
+      primaryKey = pk[1]!.split(',').map((k) => k.trim());
+      continue;
+    }
     // A column name may be backquoted (`timestamp`).
     const m = /^(\w+|`[^`]+`)\s+(.+?)(\s+ROWTIME)?$/.exec(c);
     if (!m) throw new Error(`bad column '${c}'`);
@@ -151,7 +160,13 @@ function parseTable(name: string, cols: string): TableSchema {
     }
     columns.push({ name: m[1]!.replace(/^`(.*)`$/, '$1'), type });
   }
-  return { name, columns, rowtimeIndex };
+  if (!primaryKey) return { name, columns, rowtimeIndex };
+  const keyIndexes = primaryKey.map((k) => {
+    const i = columns.findIndex((c) => c.name === k);
+    if (i < 0) throw new Error(`PRIMARY KEY column '${k}' is not a column of ${name}`);
+    return i;
+  });
+  return { name, columns, rowtimeIndex, changelog: true, primaryKey: keyIndexes };
 }
 
 function toValue(v: unknown, t: SqlType): unknown {
@@ -282,19 +297,17 @@ export async function runGolden(c: GoldenCase): Promise<string[]> {
     tableNames: () => setup.tables.map((t) => t.name),
     functions,
   });
-  const fields = plan.root.fields;
   const out: string[] = [];
+  // A statement set's rows are prefixed by the table they are written to, in the order they are written.
   const clock = new ManualClock(0);
-  const flow = buildDataflow(
-    plan,
-    {
-      data(rows: Row[], kinds?: RowKind[]) {
-        rows.forEach((r, i) => out.push(`${KIND[kinds?.[i] ?? RowKind.Insert]}[${r.map((v, j) => formatGoldenValue(v, fields[j]?.type)).join(', ')}]`));
-      },
-      watermark() {},
+  const outputs = planBranches(plan).map(({ target, root }) => ({
+    data(rows: Row[], kinds?: RowKind[]) {
+      const prefix = target === undefined ? '' : `${target} `;
+      rows.forEach((r, i) => out.push(`${prefix}${KIND[kinds?.[i] ?? RowKind.Insert]}[${r.map((v, j) => formatGoldenValue(v, root.fields[j]?.type)).join(', ')}]`));
     },
-    { hooks: { late() {} }, retentionMs: 0, now: () => clock.now() },
-  );
+    watermark() {},
+  }));
+  const flow = buildDataflow(plan, plan.branches ? outputs : outputs[0]!, { hooks: { late() {} }, retentionMs: 0, now: () => clock.now() });
   const store = c.darts.size > 0 ? await serveDarts(c.darts) : undefined;
   try {
     if (store) for (const d of daggerFunctions) if (d.name === 'DartGet' || d.name === 'DartContains') await d.open?.({ config: { UDF_DART_STORE_URL: store.url } });
@@ -343,9 +356,12 @@ async function feed(c: GoldenCase, setup: CaseSetup, flow: ReturnType<typeof bui
     if (!schema) throw userError(`${c.file}: '---- input ${section.table}' names no table (tables: ${tables.map((t) => t.name).join(', ') || 'none'})`);
     const ports = inputsOf(section.table);
     let batch: Row[] = [];
+    let kinds: RowKind[] = [];
     const flush = async (): Promise<void> => {
-      if (batch.length) for (const p of ports) p.push(batch);
+      const changes = kinds.some((k) => k !== RowKind.Insert) ? kinds : undefined;
+      if (batch.length) for (const p of ports) p.push(batch, changes);
       batch = [];
+      kinds = [];
       await end();
     };
     for (const line of section.lines) {
@@ -380,8 +396,11 @@ async function feed(c: GoldenCase, setup: CaseSetup, flow: ReturnType<typeof bui
         }
         continue;
       }
-      const obj = parseInputRow(c.file, section.table, line);
+      // A changelog table's row may start with its kind: `-D {...}`.
+      const kind = /^([+-][IUD])\s+(\{.*)$/.exec(line.trim());
+      const obj = parseInputRow(c.file, section.table, kind ? kind[2]! : line);
       batch.push(schema.columns.map((col) => toValue(obj[col.name], col.type)));
+      kinds.push(kind ? (KIND.indexOf(kind[1]!) as RowKind) : RowKind.Insert);
     }
     await flush();
   }
