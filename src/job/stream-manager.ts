@@ -276,6 +276,12 @@ interface SharedParts {
   readonly health: JobHealth;
 }
 
+/**
+ * How often the processing-time clock is looked at when the query has processing-time windows: a window
+ * fires at most this long after the wall clock passed its end.
+ */
+const PROCESSING_TIME_TICK_MS = 100;
+
 /** What runs while the job runs: everything start-up opened, in the order it is wired. */
 interface Pipeline {
   readonly telemetry: Telemetry;
@@ -550,6 +556,19 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
           if (e instanceof UdfCallError || e instanceof SinkRecordError) stopWith(e);
         });
       }, config.watermark.intervalMs),
+    );
+  }
+  if (p.dataflow.processingTime) {
+    // Processing-time windows fire when the wall clock passes their end: checked every PROCESSING_TIME_TICK_MS.
+    timers.push(
+      setInterval(() => {
+        if (stopping) return;
+        void delivery.processingTime().catch((e) => {
+          if (e === checkpoints.outputLost) return;
+          logger.error(`processing-time timer failed: ${(e as Error).message}`);
+          if (e instanceof UdfCallError || e instanceof SinkRecordError) stopWith(e);
+        });
+      }, PROCESSING_TIME_TICK_MS),
     );
   }
   if (p.exchange && config.watermark.intervalMs > 0) {
