@@ -5,8 +5,15 @@
  * covers the whole input (source group, and for TUMBLE with the exchange also the repartition group), so
  * start-up and group joins are left out. Checkpoints every second.
  *
- *   npm run build && node dist/bench/scale-bench.js
- * Env: BENCH_SCALE_ROWS (default 300000), BENCH_KAFKA (default 127.0.0.1:9092).
+ * BENCH_SCALE_MODE=delivery runs the TUMBLE instead at 1 and 2 tasks, at-least-once against exactly-once
+ * (SINK_KAFKA_DELIVERY_GUARANTEE), with checkpoints every 1 s and every 10 s. Under exactly-once the offsets
+ * (and the output) commit only with each checkpoint's transaction, so a run ends at the first checkpoint
+ * after the last record: at 10 s intervals the figure includes up to 10 s of that wait.
+ *
+ *   npm run build && node dist/bench/scale-bench.js                          (1 vs 2 tasks)
+ *   npm run build && BENCH_SCALE_MODE=delivery node dist/bench/scale-bench.js   (EOS vs ALO, 1 s and 10 s)
+ * Env: BENCH_SCALE_ROWS (default 300000), BENCH_KAFKA (default 127.0.0.1:9092), BENCH_SCALE_MODE
+ * (tasks, delivery or all; default tasks).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -56,7 +63,14 @@ async function endOf(topic: string): Promise<number> {
   return r.reduce((a, p) => a + Number(p.high), 0);
 }
 
-async function runOnce(name: string, input: string, sql: string, tasks: number, exchange: boolean): Promise<string> {
+interface RunOptions {
+  readonly guarantee?: 'AT_LEAST_ONCE' | 'EXACTLY_ONCE';
+  readonly checkpointMs?: number;
+}
+
+async function runOnce(name: string, input: string, sql: string, tasks: number, exchange: boolean, o: RunOptions = {}): Promise<string> {
+  const guarantee = o.guarantee ?? 'AT_LEAST_ONCE';
+  const checkpointMs = o.checkpointMs ?? 1000;
   const id = `bench-scale-${name}-${tasks}-${Date.now().toString(36)}`;
   const output = `${id}-out`;
   await admin.createTopics({ waitForLeaders: true, topics: [{ topic: output, numPartitions: 6, replicationFactor: 1 }] });
@@ -82,7 +96,7 @@ async function runOnce(name: string, input: string, sql: string, tasks: number, 
       FLINK_SQL_QUERY: sql,
       FLINK_WATERMARK_DELAY_MS: '0',
       FLINK_WATERMARK_INTERVAL_MS: '200',
-      FLINK_CHECKPOINT_INTERVAL_MS: '1000',
+      FLINK_CHECKPOINT_INTERVAL_MS: String(checkpointMs),
       SCHEMA_PROTO_DIRS: join(ROOT, 'protos'),
       METRIC_TELEMETRY_ENABLE: 'false',
       SINK_TYPE: 'kafka',
@@ -91,6 +105,7 @@ async function runOnce(name: string, input: string, sql: string, tasks: number, 
       SINK_KAFKA_DATA_TYPE: 'JSON',
       DIRK_TASKS: String(tasks),
       DIRK_EXCHANGE_ENABLE: String(exchange),
+      SINK_KAFKA_DELIVERY_GUARANTEE: guarantee,
     }),
   );
   const child = spawn(process.execPath, [CLI, 'run', job, '--checkpoint-dir', join(dir, 'ckpt')], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -112,7 +127,9 @@ async function runOnce(name: string, input: string, sql: string, tasks: number, 
       if (done && exchange) done = (await committed(`${group}-windowaggregate-repartition`, repartition)) >= (await endOf(repartition));
       if (done && first !== undefined) {
         const s = (Date.now() - first) / 1000;
-        return `${name.padEnd(7)} tasks=${tasks} exchange=${exchange ? 'yes' : 'no '}  ${Math.round((ROWS - firstCount) / s).toLocaleString('en-US').padStart(8)} records/s  (${(ROWS - firstCount).toLocaleString('en-US')} records in ${s.toFixed(1)} s after the first commit)`;
+        if (firstCount >= ROWS) return `${name.padEnd(7)} tasks=${tasks}: the first commit covered the whole input; raise BENCH_SCALE_ROWS`;
+        const delivery = o.guarantee ? ` ${guarantee.padEnd(13)} checkpoint=${String(checkpointMs / 1000).padStart(2)} s` : '';
+        return `${name.padEnd(7)} tasks=${tasks} exchange=${exchange ? 'yes' : 'no '}${delivery}  ${Math.round((ROWS - firstCount) / s).toLocaleString('en-US').padStart(8)} records/s  (${(ROWS - firstCount).toLocaleString('en-US')} records in ${s.toFixed(1)} s after the first commit)`;
       }
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -130,14 +147,24 @@ async function main(): Promise<void> {
   const tumble =
     "SELECT service_type AS k, COUNT(1) AS n, TUMBLE_END(rowtime, INTERVAL '1' SECOND) AS w FROM `booking` GROUP BY TUMBLE(rowtime, INTERVAL '1' SECOND), service_type";
   const filter = 'SELECT order_number, order_amount FROM `booking` WHERE order_amount > 50';
-  const lines = [
-    await runOnce('filter', input, filter, 1, false),
-    await runOnce('filter', input, filter, 2, false),
-    await runOnce('tumble', input, tumble, 1, false),
-    await runOnce('tumble', input, tumble, 1, true),
-    await runOnce('tumble', input, tumble, 2, true),
-  ];
-  for (const l of lines) console.log(l);
+  const mode = process.env['BENCH_SCALE_MODE'] ?? 'tasks';
+  if (!['tasks', 'delivery', 'all'].includes(mode)) throw new Error(`BENCH_SCALE_MODE: expected tasks, delivery or all, found "${mode}"`);
+  // Each line as soon as its run ends (a full run takes a while).
+  const run = async (...args: Parameters<typeof runOnce>): Promise<void> => console.log(await runOnce(...args));
+  if (mode !== 'delivery') {
+    await run('filter', input, filter, 1, false);
+    await run('filter', input, filter, 2, false);
+    await run('tumble', input, tumble, 1, false);
+    await run('tumble', input, tumble, 1, true);
+    await run('tumble', input, tumble, 2, true);
+  }
+  if (mode !== 'tasks') {
+    for (const checkpointMs of [1000, 10_000]) {
+      for (const tasks of [1, 2]) {
+        for (const guarantee of ['AT_LEAST_ONCE', 'EXACTLY_ONCE'] as const) await run('tumble', input, tumble, tasks, tasks > 1, { guarantee, checkpointMs });
+      }
+    }
+  }
   await admin.disconnect();
 }
 

@@ -32,6 +32,7 @@ export const COMMAND_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   },
   validate: { strict: { type: 'boolean' } },
   explain: { strict: { type: 'boolean' } },
+  topics: { strict: { type: 'boolean' } },
   test: { update: { type: 'boolean' }, filter: { type: 'string' } },
   init: { force: { type: 'boolean' } },
   serve: {
@@ -53,7 +54,7 @@ export const COMMAND_OPTIONS: Readonly<Record<string, OptionSpec>> = {
 };
 
 /** Commands whose config may be given as `--KEY value`. */
-const TAKES_CONFIG_KEYS = new Set(['run', 'validate', 'explain']);
+const TAKES_CONFIG_KEYS = new Set(['run', 'validate', 'explain', 'topics']);
 
 export interface ParsedCommandLine {
   readonly command: string | undefined;
@@ -105,7 +106,7 @@ function takeConfigArgs(argv: readonly string[], allowed: boolean): { rest: stri
     }
     if (a === '--encodedArgs' || a.startsWith('--encodedArgs=')) {
       const value = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
-      if (!allowed) throw new UsageError('--encodedArgs is only taken by run, validate and explain');
+      if (!allowed) throw new UsageError('--encodedArgs is only taken by run, validate, explain and topics');
       const decoded = takeConfigArgs(decodeEncodedArgs(value), true);
       if (decoded.rest.length > 0) throw new UsageError(`--encodedArgs: expected only --KEY value pairs, found ${decoded.rest[0]}`);
       configArgs.push(...decoded.configArgs);
@@ -116,7 +117,7 @@ function takeConfigArgs(argv: readonly string[], allowed: boolean): { rest: stri
       rest.push(a);
       continue;
     }
-    if (!allowed) throw new UsageError(`${a}: config keys as arguments are only taken by run, validate and explain`);
+    if (!allowed) throw new UsageError(`${a}: config keys as arguments are only taken by run, validate, explain and topics`);
     const key = m[1]!;
     let value = m[2];
     if (value === undefined) {

@@ -18,7 +18,8 @@ import { outputColumns, prepareJob, type PreparedJob } from '../job/prepare.js';
 import { explainPostChain } from '../processors/chain.js';
 import { startJob, validateSinkCompatibility } from '../job/stream-manager.js';
 import { runTasks } from './tasks.js';
-import { explainExchange } from '../job/exchange/index.js';
+import { explainExchange, listJobTopics } from '../job/exchange/index.js';
+import { userError } from '../core/errors.js';
 import { startStencilServer } from '../schema/index.js';
 import { PIPELINE_HELP, pipelineCommand, SERVE_HELP, serveCommand } from './serve-command.js';
 
@@ -37,6 +38,7 @@ Commands:
   run <job file>          run a job until its bounded input ends or SIGINT/SIGTERM (then drain, checkpoint, commit)
   validate <job file>     check config, schemas and SQL; no side effects
   explain <job file>      print the logical and physical plans
+  topics <job file>       list a scaled-out job's internal topics (partitions, configs) on the broker
   init <folder>           write a runnable starter job (file source, window, UDF, test) into <folder>
   test <folder>           run golden test cases (.sql files: input rows, query, expected output); no broker
   registry serve <dir>    serve .proto files in <dir> as a Stencil-compatible registry (and Confluent's API for Avro)
@@ -76,6 +78,12 @@ warnings and 'ok', or the errors, and exits 0 or 2. Starts nothing. --strict mak
   explain: `Usage: dirk explain <job.json | local.properties | script.sql> [--KEY value ...] [--strict]
 
 Prints the plan the job would run: operators, windows, the columns each source decodes, and the output schema.`,
+  topics: `Usage: dirk topics <job.json | local.properties | script.sql> [--KEY value ...] [--strict]
+
+Lists the job's internal topics when it runs scaled out (DIRK_TASKS / FLINK_PARALLELISM > 1 or
+DIRK_EXCHANGE_ENABLE): the repartition and changelog topics, with their partition counts next to the
+source's and their configs as the broker has them. Exits 2 when one has another partition count than the
+source (the job refuses to start with it); a missing one is created when the job starts.`,
   test: `Usage: dirk test <folder | case.sql> ... [--update] [--filter <text>]
 
 Runs golden test cases: .sql files (searched recursively) that each give tables or a job file, a query,
@@ -194,6 +202,14 @@ export async function main(argv: string[]): Promise<number> {
       const job = await load(cmd, logger, true);
       job.registry?.close();
       process.stdout.write(`${explainPreprocessors(job.transformers.preprocessors)}${explainJob(job.plan, { watermarkDelayMs: job.config.watermark.delayMs })}${explainExchange(job)}${explainPostChain(job.post)}\n`);
+      return 0;
+    }
+    case 'topics': {
+      const job = await load(cmd, logger, true);
+      job.registry?.close();
+      const listed = await listJobTopics(job, logger);
+      process.stdout.write(listed.text);
+      if (listed.problems.length > 0) throw userError(listed.problems.join('\n'));
       return 0;
     }
     case 'run': {

@@ -106,7 +106,7 @@ export const JOB_KEYS = {
     group: 'Flink',
     default: false,
     description:
-      'Repartition rows through an internal Kafka topic `<job id>-<operator>-repartition` (keyed by the GROUP BY / PARTITION BY key) before a keyed operator, so several processes or tasks of one job aggregate correctly. Needed whenever more than one process runs the job; on by itself when DIRK_TASKS / FLINK_PARALLELISM > 1.',
+      'Repartition rows through an internal Kafka topic `<job id>-<operator>-repartition` (keyed by the GROUP BY / PARTITION BY key) before a keyed operator, so several processes or tasks of one job aggregate correctly. Needed whenever more than one process runs the job; on by itself when DIRK_TASKS / FLINK_PARALLELISM > 1. `dirk topics <job>` lists the internal topics (partitions, configs); joins are refused (their inputs are not repartitioned).',
     dagger: 'Dirk only (Flink shuffles by key between subtasks).',
   }),
   FLINK_WATERMARK_INTERVAL_MS: key({ type: 'int', min: 1, group: 'Flink', default: 10000, description: 'How often watermarks are emitted, in ms.' }),
@@ -245,8 +245,11 @@ export const JOB_KEYS = {
       '`EXACTLY_ONCE`: rows go into a Kafka transaction (transactional id `dirk-<job id>-<sink name>`, stable across restarts so a restart fences the run it replaces) ' +
       'that each checkpoint commits together with the consumed offsets; readers with `isolation.level=read_committed` (kafkajs and Dirk sources by default) see every row exactly once, ' +
       'but only when its checkpoint commits: output is delayed by up to FLINK_CHECKPOINT_INTERVAL_MS. The transaction timeout (SINK_KAFKA_PRODUCER_CONFIG_TRANSACTION_TIMEOUT_MS, ' +
-      'default three intervals, 60 s to 15 min) must be at least two intervals and within the broker\'s `transaction.max.timeout.ms`. One exactly-once sink per job ' +
-      'and one instance per job; late records and source dead letters stay at-least-once (see docs/architecture.md, Guarantees).',
+      'default three intervals, 60 s to 15 min) must be at least two intervals and within the broker\'s `transaction.max.timeout.ms`. One exactly-once sink per job; ' +
+      'late records and source dead letters stay at-least-once (see docs/architecture.md, Guarantees). Scaled out (DIRK_TASKS / FLINK_PARALLELISM > 1, DIRK_EXCHANGE_ENABLE), ' +
+      'each task has its own transactional producer (`<id>-task-<i>`) whose transaction per checkpoint also carries the repartition and changelog records and both ' +
+      'consumer groups\' offsets; the sink must write to the source\'s cluster, and a second process of the job sets its own SINK_KAFKA_PRODUCER_CONFIG_TRANSACTIONAL_ID ' +
+      '(docs/architecture.md, Scale-out).',
     dagger: 'Dirk only; Dagger is always at-least-once.',
   }),
   SINK_KAFKA_ERROR_POLICY: key({

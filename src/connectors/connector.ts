@@ -55,6 +55,8 @@ export interface SinkCreateContext extends SinkPlan {
   readonly recordsRouted?: { readonly skipped: Counter; readonly deadLettered: Counter } | undefined;
   /** Transactions committed and aborted (Kafka, exactly-once). */
   readonly transactionCounters?: { readonly commits: Counter; readonly aborts: Counter } | undefined;
+  /** Scale-out: this task's number (a transactional sink's id gets `-task-<i>`: one producer per task). */
+  readonly task?: number | undefined;
 }
 
 export interface SinkConnector<Slice = unknown> {

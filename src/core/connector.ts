@@ -134,6 +134,22 @@ export interface SinkTransactions {
   sendOffsets(groupId: string, offsets: readonly PartitionOffset[], metadata: string): Promise<void>;
   /** Commits the open transaction (after a flush) and begins the next; rejects when it did not commit. */
   commit(): Promise<void>;
+  /**
+   * Sends records of the sink's cluster into the open transaction, so they commit or abort with the output
+   * (scale-out: the repartition and changelog records). Same shape as a Kafka producer's send.
+   */
+  readonly sender?: TransactionSender | undefined;
+}
+
+/** A Kafka record for `SinkTransactions.sender`. */
+export interface TransactionMessage {
+  readonly partition?: number;
+  readonly key?: Buffer | string | null;
+  readonly value: Buffer | string | null;
+}
+
+export interface TransactionSender {
+  send(record: { topic: string; acks: number; messages: TransactionMessage[]; compression?: number; timeout?: number }): Promise<unknown>;
 }
 
 export interface Sink {

@@ -71,6 +71,13 @@ export interface CheckpointCoordinatorOptions {
     snapshot(): Pick<Checkpoint, 'preprocessors' | 'postprocessors'>;
     restore(c: Checkpoint): void;
   };
+  /** At the barrier, before the output is flushed (exactly-once scale-out: held output enters the transaction). */
+  readonly barrier?: (() => void) | undefined;
+  /**
+   * Exactly-once scaled out: the committed state lives in Kafka (the changelog topic and the groups'
+   * offsets, committed by one transaction per task), so no checkpoint file is restored.
+   */
+  readonly stateInKafka?: boolean | undefined;
   /** After the checkpoint file is saved and before positions are committed (scale-out: the changelog topic). */
   readonly beforeCommit?: ((c: Checkpoint) => Promise<void>) | undefined;
   readonly tolerableFailures: number;
@@ -130,6 +137,12 @@ export class CheckpointCoordinator {
   async restoreCommitted(): Promise<void> {
     const { o } = this;
     if (o.bounded || !o.transactions) return this.restore();
+    if (o.stateInKafka) {
+      // Ids go on from the files there (the next checkpoint outranks them).
+      this.checkpointId = Math.max(0, ...(o.store.ids?.() ?? [o.store.latest()?.id ?? 0]));
+      o.logger.info('exactly-once scaled out: state is restored from the changelog topic and the committed offsets');
+      return;
+    }
     const tags = (await Promise.all(o.inputs.map((i) => i.source.committedMetadata?.() ?? Promise.resolve([])))).flat();
     const ids = tags.map(parseCheckpointTag).filter((id): id is number => id !== undefined);
     if (ids.length === 0) return this.restore();
@@ -210,6 +223,7 @@ export class CheckpointCoordinator {
     const now = o.now ?? Date.now;
     const started = now();
     if (o.bounded) {
+      o.barrier?.();
       await this.flushOutput();
       if (o.transactions) await this.commitTransaction(undefined, o.transactions);
       return { complete: async () => undefined };
@@ -219,6 +233,7 @@ export class CheckpointCoordinator {
     try {
       // One capture at a time: a KeyedState tracks one capture, and the files must be written in id order.
       await this.writing;
+      o.barrier?.();
       await this.flushOutput();
       c = this.snapshot(started);
       this.checkpointId = c.id;

@@ -47,7 +47,7 @@ export interface DeliveryInput {
 
 export interface DeliveryOptions {
   readonly lock: SerialLock;
-  readonly dataflow: Pick<Dataflow, 'settle' | 'batchEnd'>;
+  readonly dataflow: Pick<Dataflow, 'settle' | 'batchEnd' | 'processingTime'>;
   readonly sink: Pick<Sink, 'pending' | 'afterBatch'>;
   /** Flushes the sink and the late-record output (the checkpoint coordinator's, which notes lost output). */
   readonly flushOutput: () => Promise<void>;
@@ -112,6 +112,18 @@ export class Delivery {
     return this.o.lock.run(async () => {
       const now = this.now();
       for (const i of inputs) if (i.rowtimeIndex !== undefined) i.watermarks.emit(now, true);
+      await this.endBatch();
+      await this.o.flushOutput();
+    });
+  }
+
+  /**
+   * The processing-time timer: windows on processing time whose end the clock passed fire, inside the lock
+   * (so a checkpoint never sees half of it); what they emitted is flushed as a watermark tick's output is.
+   */
+  processingTime(): Promise<void> {
+    return this.o.lock.run(async () => {
+      if (!this.o.dataflow.processingTime?.()) return;
       await this.endBatch();
       await this.o.flushOutput();
     });

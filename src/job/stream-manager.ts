@@ -134,13 +134,14 @@ function createSinks(
   job: PreparedJob,
   telemetry: Telemetry,
   logger: Logger,
+  task: number,
   out?: NodeJS.WritableStream,
   passThrough?: PassThrough,
   origin?: RowOriginTracker,
 ): { sink: Sink; branches?: ((batch: DataMessage) => void)[] } {
   const names = sinkNames(job.config.sinks);
-  if (job.config.sinks.length === 1 && !job.branchSinks) return { sink: createSink(job, 0, names[0]!, telemetry, logger, out, passThrough, origin) };
-  const members = job.config.sinks.map((_, i) => ({ name: names[i]!, sink: createSink(job, i, names[i]!, telemetry, logger.child({ sink: names[i]! }), out, undefined, origin) }));
+  if (job.config.sinks.length === 1 && !job.branchSinks) return { sink: createSink(job, 0, names[0]!, telemetry, logger, task, out, passThrough, origin) };
+  const members = job.config.sinks.map((_, i) => ({ name: names[i]!, sink: createSink(job, i, names[i]!, telemetry, logger.child({ sink: names[i]! }), task, out, undefined, origin) }));
   const sink = createFanOutSink(members);
   if (!job.branchSinks) return { sink };
   const branches = job.branchSinks.map((indices) => (batch: DataMessage) => {
@@ -149,7 +150,7 @@ function createSinks(
   return { sink, branches };
 }
 
-function createSink(job: PreparedJob, index: number, name: string, telemetry: Telemetry, logger: Logger, out?: NodeJS.WritableStream, passThrough?: PassThrough, origin?: RowOriginTracker): Sink {
+function createSink(job: PreparedJob, index: number, name: string, telemetry: Telemetry, logger: Logger, task: number, out?: NodeJS.WritableStream, passThrough?: PassThrough, origin?: RowOriginTracker): Sink {
   const { root, columns } = sinkInput(job, index);
   return sinkFor(job.config.sinks[index]!).create({
     columns,
@@ -168,6 +169,8 @@ function createSink(job: PreparedJob, index: number, name: string, telemetry: Te
     origin: origin?.get,
     recordsRouted: telemetry.sinkRecordsRouted(name),
     transactionCounters: telemetry.sinkTransactions(name),
+    // Scaled out, every task has its own transactional producer (and id).
+    task: job.config.exchange ? task : undefined,
   });
 }
 
@@ -273,6 +276,12 @@ interface SharedParts {
   readonly health: JobHealth;
 }
 
+/**
+ * How often the processing-time clock is looked at when the query has processing-time windows: a window
+ * fires at most this long after the wall clock passed its end.
+ */
+const PROCESSING_TIME_TICK_MS = 100;
+
 /** What runs while the job runs: everything start-up opened, in the order it is wired. */
 interface Pipeline {
   readonly telemetry: Telemetry;
@@ -315,17 +324,13 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
   if (exchangePlan && (job.post || job.transformers.preprocessors.size > 0)) {
     throw userError('scale-out (DIRK_EXCHANGE_ENABLE, or DIRK_TASKS / FLINK_PARALLELISM > 1) does not run pre- or post-processors yet; run the job as one task');
   }
-  if (exchangePlan && config.sinks.some((c) => c.type === 'kafka' && c.deliveryGuarantee === 'EXACTLY_ONCE')) {
-    throw userError(
-      'SINK_KAFKA_DELIVERY_GUARANTEE=EXACTLY_ONCE with scale-out (DIRK_EXCHANGE_ENABLE, or DIRK_TASKS / FLINK_PARALLELISM > 1): the repartition and changelog writes are not in the transaction yet; use AT_LEAST_ONCE or run the job as one task',
-    );
-  }
+  if (exchangePlan) checkExactlyOnceExchange(job, exchangePlan.sourceTable);
   const passThrough = options.sink || job.post || exchangePlan || job.plan.branches ? undefined : detectPassThrough(job);
   if (passThrough) logger.info(`pass-through job: records of table ${passThrough.table} reach the sink as their original bytes (fields unknown to the job are kept)`);
   if (options.sink && job.plan.branches) throw userError('a statement set (several INSERT INTO) writes the sinks its SINKS entries name; it cannot run into a code sink');
   const sinks = options.sink
     ? { sink: options.sink.create(outputColumns(job), telemetry.sinkMetrics(options.sink.name)) }
-    : createSinks(job, telemetry, logger, options.out, passThrough, origin);
+    : createSinks(job, telemetry, logger, options.task ?? 0, options.out, passThrough, origin);
   const sink = sinks.sink;
   // Registered before open(): a sink that fails half-way through opening still lets go of what it holds.
   closers.push({ what: 'the sink', close: () => sink.close() });
@@ -383,6 +388,8 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
       onPartitions: (n) => m.partitions.set(n),
       onRestoring: (n) => m.restoringPartitions.set(n),
       onRestoredBytes: (n) => m.restoredBytes.inc(n),
+      // Exactly-once: repartition and changelog records commit in the sink's transaction.
+      transactions: sink.transactions,
     });
     exchange = ex;
     closers.push({ what: 'the exchange', close: () => ex.close() });
@@ -497,6 +504,10 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
     },
     // Exactly-once: the sink's transaction carries the offsets and commits with each checkpoint.
     transactions: sink.transactions,
+    // Exactly-once scaled out: the keyed operator's output, held per partition, enters the transaction at
+    // the barrier; and state is restored from Kafka (changelog and committed offsets), not from the files.
+    barrier: p.exchange && sink.transactions ? () => p.exchange!.downstream.stage.release() : undefined,
+    stateInKafka: p.exchange !== undefined && sink.transactions !== undefined,
     // How long a flush waits for acknowledgements, and whether it failed, is the sink's health (/healthz).
     flushOutput: () =>
       health.flush(async () => {
@@ -545,6 +556,19 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
           if (e instanceof UdfCallError || e instanceof SinkRecordError) stopWith(e);
         });
       }, config.watermark.intervalMs),
+    );
+  }
+  if (p.dataflow.processingTime) {
+    // Processing-time windows fire when the wall clock passes their end: checked every PROCESSING_TIME_TICK_MS.
+    timers.push(
+      setInterval(() => {
+        if (stopping) return;
+        void delivery.processingTime().catch((e) => {
+          if (e === checkpoints.outputLost) return;
+          logger.error(`processing-time timer failed: ${(e as Error).message}`);
+          if (e instanceof UdfCallError || e instanceof SinkRecordError) stopWith(e);
+        });
+      }, PROCESSING_TIME_TICK_MS),
     );
   }
   if (p.exchange && config.watermark.intervalMs > 0) {
@@ -598,7 +622,14 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
     });
     // Bounded input finished: event time jumps to the end, flushing every open window.
     if (!stopping) await delivery.finish(input);
-  });
+  }).map((run) =>
+    // One input failing (its consumer crashed) fails the pipeline at once: with several inputs (the
+    // exchange's two) the others would otherwise run on while that one's partitions go unread.
+    run.catch((e: unknown) => {
+      stopWith(e);
+      throw e;
+    }),
+  );
 
   let failure: unknown;
   const done = (async () => {
@@ -655,6 +686,25 @@ function healthCountingCheckpoints(m: CheckpointMetrics, health: JobHealth): Che
 
 export function describeRunError(e: unknown): DirkError | undefined {
   return e instanceof DirkError ? e : undefined;
+}
+
+/**
+ * Exactly-once scaled out: one transaction per task carries the output, the repartition and changelog
+ * records and the offsets of both consumer groups, so they must all live on the sink's cluster.
+ */
+function checkExactlyOnceExchange(job: PreparedJob, sourceTable: string): void {
+  const eos = job.config.sinks.find((c) => c.type === 'kafka' && c.deliveryGuarantee === 'EXACTLY_ONCE');
+  if (!eos || eos.type !== 'kafka') return;
+  const stream = job.config.streams.find((s) => s.table === sourceTable)!;
+  const norm = (servers: readonly string[]) => [...servers].map((x) => x.trim()).sort().join(',');
+  const sinkServers = eos.brokers;
+  if (norm(stream.kafka!.bootstrapServers) !== norm(sinkServers)) {
+    throw userError(
+      `SINK_KAFKA_DELIVERY_GUARANTEE=EXACTLY_ONCE with scale-out: the repartition and changelog topics live on the cluster of table ${sourceTable} ` +
+        `(${stream.kafka!.bootstrapServers.join(',')}), but the sink writes to ${sinkServers.join(',')}; one transaction cannot span two clusters. ` +
+        'Use one cluster, AT_LEAST_ONCE, or run the job as one task',
+    );
+  }
 }
 
 /** The checkpoint's state of the repartition partitions this task runs now. */

@@ -75,6 +75,7 @@ export function planExchange(plan: QueryPlan, jobId: string, kafkaTables: Readon
   const unsupported: string[] = [];
   const walk = (n: Node, path: Node[]): void => {
     if (KEYED_UNSUPPORTED.has(n.kind) && !(n.kind === 'union' && !n.setOp)) unsupported.push(n.kind);
+    if ((n.kind === 'windowAggregate' || n.kind === 'windowTvf') && n.window.proctime) unsupported.push('a processing-time window');
     const key = operatorKey(n);
     if (key && isStateless(planInputs(n)[0]!)) {
       if (found) unsupported.push(`a second keyed operator (${n.kind})`);
@@ -89,6 +90,17 @@ export function planExchange(plan: QueryPlan, jobId: string, kafkaTables: Readon
     for (const i of planInputs(n)) walk(i, [...path, n]);
   };
   walk(plan.root, []);
+  const join = findJoin(plan.root);
+  if (join) {
+    const tables = (n: Node): string => [...new Set(collectScans(n).map((x) => x.table.name))].join(', ') || '(no table)';
+    const kind = join.kind === 'intervalJoin' ? 'interval join' : join.window ? 'window join' : join.semi ? `${join.semi.toLowerCase()} join (IN / EXISTS)` : 'join';
+    throw userError(
+      `DIRK_EXCHANGE_ENABLE (or DIRK_TASKS / FLINK_PARALLELISM > 1): the query has ${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} of ${tables(join.left)} with ${tables(join.right)}. ` +
+        'Scaled out, each task reads only some partitions of each side, so rows with equal join keys meet in the same task only when both topics ' +
+        'are keyed by the join key with the same partition count and partitioner (co-partitioned), which Dirk cannot verify from the records; ' +
+        'and it does not repartition join inputs by the join key yet. Run the job as one task (DIRK_TASKS=1, FLINK_PARALLELISM=1, DIRK_EXCHANGE_ENABLE=false).',
+    );
+  }
   if (unsupported.length > 0) {
     throw userError(
       `DIRK_EXCHANGE_ENABLE (or DIRK_TASKS / FLINK_PARALLELISM > 1): the query needs ${unsupported.join(', ')}, which the repartitioning exchange does not support yet; ` +
@@ -123,6 +135,16 @@ export function planExchange(plan: QueryPlan, jobId: string, kafkaTables: Readon
     table: exchanged,
     downstream: { root: child, scans: [scan as Extract<Node, { kind: 'scan' }>] },
   };
+}
+
+/** The first join (regular, window, semi/anti or interval) of the plan. */
+function findJoin(n: Node): Extract<Node, { kind: 'join' | 'intervalJoin' }> | undefined {
+  if (n.kind === 'join' || n.kind === 'intervalJoin') return n;
+  for (const i of planInputs(n)) {
+    const j = findJoin(i);
+    if (j) return j;
+  }
+  return undefined;
 }
 
 /** `parent` with its input `from` replaced by `to` (single-input nodes only: the cut has no joins above it). */

@@ -42,7 +42,9 @@ export type OpName =
   | 'ARRAY' | 'MAP' | 'ROW'
   | 'TS_ADD_INTERVAL' | 'TS_SUB_INTERVAL' | 'TS_DIFF'
   /** PROCTIME(): the processing-time clock of the operator that evaluates it (no arguments). */
-  | 'PROCTIME';
+  | 'PROCTIME'
+  /** CURRENT_WATERMARK(rowtime): the evaluating operator's input watermark, NULL before the first one. */
+  | 'CURRENT_WATERMARK';
 
 /** One aggregate call in a GROUP BY or window. */
 export interface AggCall {
@@ -57,11 +59,18 @@ export interface AggCall {
   readonly param?: unknown;
 }
 
-export type WindowSpec =
+export type WindowSpec = (
   | { readonly type: 'TUMBLE'; readonly timeIndex: number; readonly size: number; readonly offset: number }
   | { readonly type: 'HOP'; readonly timeIndex: number; readonly size: number; readonly slide: number; readonly offset: number }
   | { readonly type: 'SESSION'; readonly timeIndex: number; readonly gap: number }
-  | { readonly type: 'CUMULATE'; readonly timeIndex: number; readonly size: number; readonly step: number; readonly offset: number };
+  | { readonly type: 'CUMULATE'; readonly timeIndex: number; readonly size: number; readonly step: number; readonly offset: number }
+) & {
+  /**
+   * A window on a processing-time attribute: a row is assigned by the operator's clock when it arrives (the
+   * column's value is not read) and windows fire when that clock passes their end, not by watermarks.
+   */
+  readonly proctime?: true;
+};
 
 /** Where a windowed group aggregate finds window_start and window_end among its keys. */
 export interface WindowAttachment {

@@ -118,6 +118,10 @@ function colIndex(e: BExpr | undefined): number {
 }
 
 function windowText(w: WindowSpec, f: ColumnName): string {
+  return `${windowTextOf(w, f)}${w.proctime ? ' on processing time' : ''}`;
+}
+
+function windowTextOf(w: WindowSpec, f: ColumnName): string {
   switch (w.type) {
     case 'TUMBLE':
       return `TUMBLE(${f(w.timeIndex)}, size=${w.size} ms${w.offset ? `, offset=${w.offset} ms` : ''})`;

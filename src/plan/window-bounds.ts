@@ -13,6 +13,12 @@ export interface WindowBounds {
 }
 
 export function windowBounds(n: PlanNode): WindowBounds | undefined {
+  const wb = eventTimeWindowBounds(n);
+  // Processing-time windows close on the clock, not on watermarks: what follows them plans as usual.
+  return wb?.window.proctime ? undefined : wb;
+}
+
+function eventTimeWindowBounds(n: PlanNode): WindowBounds | undefined {
   switch (n.kind) {
     case 'windowAggregate':
       return { start: n.keys.length, end: n.keys.length + 1, window: n.window };
@@ -24,9 +30,9 @@ export function windowBounds(n: PlanNode): WindowBounds | undefined {
     case 'join':
       return n.window ? { start: n.window.leftStart, end: n.window.leftEnd, window: n.window.spec } : undefined;
     case 'filter':
-      return windowBounds(n.input);
+      return eventTimeWindowBounds(n.input);
     case 'project': {
-      const inner = windowBounds(n.input);
+      const inner = eventTimeWindowBounds(n.input);
       if (!inner) return undefined;
       const start = n.exprs.findIndex((e) => e.k === 'col' && e.index === inner.start);
       const end = n.exprs.findIndex((e) => e.k === 'col' && e.index === inner.end);
@@ -46,6 +52,10 @@ export function sameWindow(a: WindowSpec, b: WindowSpec): boolean {
 
 /** A window as SQL shows it, for messages: `HOP(slide 2000 ms, size 10000 ms)`. */
 export function windowSql(w: WindowSpec): string {
+  return `${windowSqlOf(w)}${w.proctime ? ' on processing time' : ''}`;
+}
+
+function windowSqlOf(w: WindowSpec): string {
   switch (w.type) {
     case 'TUMBLE':
       return `TUMBLE(size ${w.size} ms${w.offset ? `, offset ${w.offset} ms` : ''})`;

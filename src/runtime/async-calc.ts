@@ -252,6 +252,10 @@ export class AsyncAggregateInput implements Operator {
     if (end) this.pre.after(() => end.call(this.inner));
   }
 
+  onProcessingTime(): boolean {
+    return this.inner.onProcessingTime?.() ?? false;
+  }
+
   pending(): Promise<void> | undefined {
     return this.pre.pending();
   }

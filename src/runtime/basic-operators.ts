@@ -8,11 +8,27 @@ import type { StateSpec } from './state/versioned.js';
 
 /** Stateless operators and the updating (non-windowed) GROUP BY. */
 
+/** The input watermark a filter or projection has seen, for CURRENT_WATERMARK(): NULL before the first. */
+class SeenWatermark {
+  private time = -Infinity;
+  readonly get = (): number | null => (Number.isFinite(this.time) ? this.time : null);
+  constructor(private readonly out: Output) {}
+  onWatermark(time: number): void {
+    this.time = time;
+    this.out.watermark(time);
+  }
+}
+
 export class FilterOperator implements Operator {
   readonly name = 'Filter';
   private readonly pred: (r: Row) => boolean;
+  private readonly wm: SeenWatermark;
   constructor(predicate: BExpr, private readonly out: Output, now?: () => number) {
-    this.pred = compilePredicate(predicate, now);
+    this.wm = new SeenWatermark(out);
+    this.pred = compilePredicate(predicate, now, this.wm.get);
+  }
+  onWatermark(time: number): void {
+    this.wm.onWatermark(time);
   }
   process(rows: Row[], kinds: RowKind[] | undefined): void {
     const keep: Row[] = [];
@@ -30,8 +46,13 @@ export class FilterOperator implements Operator {
 export class ProjectOperator implements Operator {
   readonly name = 'Project';
   private readonly fn: (r: Row) => unknown[];
+  private readonly wm: SeenWatermark;
   constructor(exprs: readonly BExpr[], private readonly out: Output, now?: () => number) {
-    this.fn = compileProjection(exprs, now);
+    this.wm = new SeenWatermark(out);
+    this.fn = compileProjection(exprs, now, this.wm.get);
+  }
+  onWatermark(time: number): void {
+    this.wm.onWatermark(time);
   }
   process(rows: Row[], kinds: RowKind[] | undefined): void {
     const fn = this.fn;

@@ -66,6 +66,11 @@ export interface Dataflow {
   readonly inputs: readonly DataflowInput[];
   /** Marks the end of a mini-batch (one source batch): operators may emit coalesced updates. */
   batchEnd(): void;
+  /**
+   * The processing-time clock may have moved: processing-time windows whose end it passed fire. True when
+   * rows were emitted. Absent when the plan has nothing on processing time.
+   */
+  processingTime?(): boolean;
   /** Resolves when no operator has asynchronous work (async UDF lookups) in flight; rejects if it failed. */
   settle(): Promise<void>;
   snapshot(): unknown[];
@@ -169,9 +174,20 @@ export function buildDataflow(plan: QueryPlan, sink: Output | readonly Output[],
   }
 
   const asyncOps = operators.filter((op) => op.pending !== undefined);
+  const timed = operators.filter((op) => op.onProcessingTime !== undefined);
   return {
     inputs,
     operators,
+    // Upstream first, as batchEnd: a window fired here reaches its consumers in the same call.
+    ...(timed.length > 0
+      ? {
+          processingTime() {
+            let emitted = false;
+            for (let i = timed.length - 1; i >= 0; i--) if (timed[i]!.onProcessingTime!()) emitted = true;
+            return emitted;
+          },
+        }
+      : {}),
     async settle() {
       for (;;) {
         const waiting = asyncOps.map((op) => op.pending!()).filter((p) => p !== undefined);
@@ -239,9 +255,9 @@ const OPERATORS: PlanVisitor<Operator, OperatorContext, 'scan' | 'lookupJoin'> =
     // Async calls in keys, arguments or FILTER: computed by an async pre-step into extra columns first.
     if (aggregateHasAsyncCall(n)) {
       const trimmed = trimLateRows(hooks, n.input.fields.length);
-      return new AsyncAggregateInput(n, n.input.fields.length, out, (e) => new WindowAggregateOperator(n.window, e.keys, e.aggs, out, trimmed));
+      return new AsyncAggregateInput(n, n.input.fields.length, out, (e) => new WindowAggregateOperator(n.window, e.keys, e.aggs, out, trimmed, ctx.now));
     }
-    return new WindowAggregateOperator(n.window, n.keys, n.aggs, out, hooks);
+    return new WindowAggregateOperator(n.window, n.keys, n.aggs, out, hooks, ctx.now);
   },
   groupAggregate: (n, ctx) => {
     const { out, hooks } = ctx;
@@ -299,7 +315,7 @@ const OPERATORS: PlanVisitor<Operator, OperatorContext, 'scan' | 'lookupJoin'> =
           },
           ctx,
         ),
-  windowTvf: (n, { out }) => new WindowTvfOperator(n.window, out),
+  windowTvf: (n, { out, now }) => new WindowTvfOperator(n.window, out, now),
   temporalJoin: (n, ctx) => new TemporalJoinOperator(n, ctx),
   correlate: (n, { out }) => new CorrelateOperator(n, out),
   rank: (n, ctx) => new RankOperator(n, ctx),

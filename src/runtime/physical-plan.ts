@@ -114,7 +114,9 @@ const DESCRIBE_OPERATOR: PlanVisitor<OperatorText, PhysicalOptions> = {
   windowAggregate: (n) => ({
     label: `WindowAggregate[${windowLabel(n.window)}]`,
     state: n.window.type === 'SESSION' ? 'open sessions by key, merged when they touch' : 'panes by key',
-    watermark: 'fires windows whose end it passes, then forwards it',
+    watermark: n.window.proctime
+      ? 'forwards it; windows fire on the processing-time clock (a timer) when it passes their end'
+      : 'fires windows whose end it passes, then forwards it',
   }),
   groupAggregate: (n) =>
     n.window
@@ -183,6 +185,10 @@ function topNDescription(n: Extract<PlanNode, { kind: 'rank' }>): { label: strin
 }
 
 function windowLabel(w: WindowSpec): string {
+  return `${windowLabelOf(w)}${w.proctime ? ', on processing time' : ''}`;
+}
+
+function windowLabelOf(w: WindowSpec): string {
   switch (w.type) {
     case 'TUMBLE':
       return `TUMBLE panes of ${w.size} ms${w.offset ? `, offset ${w.offset} ms` : ''}`;

@@ -15,6 +15,11 @@ import type { StateSpec } from './state/versioned.js';
  * panes, windows starting at even minutes, and each window merges five panes.
  *
  * Output row: group keys..., window_start, window_end, window_time (= end - 1), aggregate results...
+ *
+ * On a processing-time attribute (`window.proctime`) the same state runs on the clock instead: a row is
+ * assigned by the clock's time when it arrives (never late), watermarks are only forwarded, and
+ * `onProcessingTime` fires the windows whose end the clock has reached. `watermark` then holds the
+ * processing time reached minus 1 ms, so that the event-time rule "end - 1 <= watermark" reads "end <= now".
  */
 interface Group {
   readonly keys: unknown[];
@@ -46,6 +51,7 @@ export class WindowAggregateOperator implements Operator {
     aggs: readonly AggCall[],
     private readonly out: Output,
     private readonly hooks: OperatorHooks,
+    private readonly now: () => number = Date.now,
   ) {
     this.name = `${window.type}Aggregate`;
     this.keyFns = keys.map(compileExpr);
@@ -75,13 +81,20 @@ export class WindowAggregateOperator implements Operator {
     return p;
   }
 
+  /** A processing-time window's time for rows arriving now: the clock, never behind what has fired. */
+  private arrival(): number {
+    return Math.max(this.now(), this.watermark + 1);
+  }
+
   process(rows: Row[], _kinds: RowKind[] | undefined): void {
     if (this.window.type === 'SESSION') return this.processSessions(rows);
     const lateRows: Row[] = [];
     let lastPane = NaN;
     let pane: Map<unknown, Group> | undefined;
+    const proc = this.window.proctime === true;
+    const arrival = proc ? this.arrival() : 0;
     for (const row of rows) {
-      const t = row[this.timeIndex] as number | null;
+      const t = proc ? arrival : (row[this.timeIndex] as number | null);
       if (t === null || t === undefined) continue;
       const p = this.paneStart(t);
       const lastEnd = this.lastEndOfPane(p);
@@ -114,11 +127,24 @@ export class WindowAggregateOperator implements Operator {
   }
 
   onWatermark(time: number): void {
+    if (this.window.proctime) {
+      this.out.watermark(time);
+      return;
+    }
     if (time <= this.watermark) return;
     this.watermark = time;
     if (this.window.type === 'SESSION') this.fireSessions();
     else this.firePanes();
     this.out.watermark(time);
+  }
+
+  /** Processing-time windows: fire those whose end the clock has reached. */
+  onProcessingTime(): boolean {
+    if (!this.window.proctime) return false;
+    const reached = this.now() - 1;
+    if (reached <= this.watermark) return false;
+    this.watermark = reached;
+    return this.window.type === 'SESSION' ? this.fireSessions() : this.firePanes();
   }
 
   /** Window ends (ascending) that are due: end - 1 <= watermark, not fired yet, and covering some pane. */
@@ -144,9 +170,9 @@ export class WindowAggregateOperator implements Operator {
     return [...ends].sort((a, b) => a - b);
   }
 
-  private firePanes(): void {
+  private firePanes(): boolean {
     const ends = this.dueEnds();
-    if (ends.length === 0) return;
+    if (ends.length === 0) return false;
     const w = this.window;
     const out: Row[] = [];
     for (const end of ends) {
@@ -176,11 +202,14 @@ export class WindowAggregateOperator implements Operator {
     this.firedUpTo = ends[ends.length - 1]!;
     for (const p of [...this.panes.keys()]) if (this.lastEndOfPane(p) <= this.firedUpTo) this.panes.delete(p);
     if (out.length) this.out.data(out);
+    return out.length > 0;
   }
 
   private resultRow(g: Group, start: number, end: number): Row {
     const row: Row = g.keys.slice();
-    row.push(start, end, end - 1);
+    // window_time: end - 1 ms on event time; on processing time the attribute's value is the clock when the
+    // row comes out (Flink materializes a processing-time attribute when it is read).
+    row.push(start, end, this.window.proctime ? Math.max(this.now(), end) : end - 1);
     for (let i = 0; i < this.accs.length; i++) row.push(this.accs[i]!.result(g.accs[i]));
     return row;
   }
@@ -189,8 +218,10 @@ export class WindowAggregateOperator implements Operator {
   private processSessions(rows: Row[]): void {
     const gap = (this.window as { gap: number }).gap;
     const lateRows: Row[] = [];
+    const proc = this.window.proctime === true;
+    const arrival = proc ? this.arrival() : 0;
     for (const row of rows) {
-      const t = row[this.timeIndex] as number | null;
+      const t = proc ? arrival : (row[this.timeIndex] as number | null);
       if (t === null || t === undefined) continue;
       const k = this.groupKey(row);
       // As Flink: merge first, then the record is late only if the merged session has already ended. Open
@@ -229,7 +260,7 @@ export class WindowAggregateOperator implements Operator {
     }
   }
 
-  private fireSessions(): void {
+  private fireSessions(): boolean {
     const out: Row[] = [];
     for (const [k, list] of this.sessions) {
       while (list.length && list[0]!.end - 1 <= this.watermark) {
@@ -240,6 +271,7 @@ export class WindowAggregateOperator implements Operator {
     }
     out.sort((a, b) => (a[this.keyFns.length + 1] as number) - (b[this.keyFns.length + 1] as number));
     if (out.length) this.out.data(out);
+    return out.length > 0;
   }
 
   lateCount(): number {

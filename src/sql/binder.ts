@@ -301,6 +301,12 @@ export class Binder {
         // Flink's processing-time attribute: TIMESTAMP_LTZ(3) *PROCTIME*, the wall clock when evaluated.
         if (args.length !== 0 || e.star) throw new SqlError('PROCTIME() takes no arguments', e.pos);
         return op('PROCTIME', [], T.PROCTIME, e.pos);
+      case 'CURRENT_WATERMARK':
+        // Flink: the watermark of the operator evaluating it, NULL before the first; TIMESTAMP(3), no attribute.
+        if (args.length !== 1 || !(args[0]!.k === 'col' && isRowtime(args[0]!.type))) {
+          throw new SqlError('CURRENT_WATERMARK takes one argument, an event-time attribute (e.g. CURRENT_WATERMARK(rowtime))', e.pos);
+        }
+        return op('CURRENT_WATERMARK', args, T.TIMESTAMP, e.pos);
       case 'COALESCE':
       case 'GREATEST':
       case 'LEAST': {
@@ -450,7 +456,6 @@ function arithmeticType(l: BExpr, r: BExpr, o: string, pos: SourcePosition): Sql
 
 /** Flink functions Dirk does not have yet: named, so that a query using one reads what is missing. */
 const NOT_YET_SUPPORTED_FUNCTIONS: Readonly<Record<string, string>> = {
-  CURRENT_WATERMARK: 'CURRENT_WATERMARK() is not supported yet',
 };
 
 /** Flink's (Calcite's) DECIMAL result precision and scale for + - * / %, capped at 38 digits. */

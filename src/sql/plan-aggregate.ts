@@ -75,7 +75,9 @@ export function planAggregate(host: PlanHost, s: Select, input: Planned): Planne
   const windowCols = window ? 3 : 0;
   const aggOffset = k + windowCols;
   const outputTypes: SqlType[] = keys.map((x) => plainType(x.type));
-  if (window) outputTypes.push(T.TIMESTAMP, T.TIMESTAMP, T.ROWTIME);
+  // window_time is a time attribute of the window's kind: event time (end - 1 ms) or processing time.
+  const windowTime = window?.proctime ? T.PROCTIME : T.ROWTIME;
+  if (window) outputTypes.push(T.TIMESTAMP, T.TIMESTAMP, windowTime);
   const keyIndex = new Map<string, number>();
   keys.forEach((x, i) => keyIndex.set(canon(x), i));
   if (window && tvf && source !== input) {
@@ -103,7 +105,8 @@ export function planAggregate(host: PlanHost, s: Select, input: Planned): Planne
         throw new SqlError(`${name} arguments must be the same as in GROUP BY ${prefix}(...)`, call.pos);
       }
       const suffix = name.slice(name.indexOf('_') + 1);
-      if (suffix === 'PROCTIME') throw new SqlError(`${name}: processing-time windows are not supported`, call.pos);
+      if (suffix === 'PROCTIME' && !w.proctime) throw new SqlError(`${name} needs a window on a processing-time attribute; this ${w.type} window is on event time (use ${prefix}_ROWTIME)`, call.pos);
+      if (suffix === 'ROWTIME' && w.proctime) throw new SqlError(`${name} needs a window on an event-time attribute; this ${w.type} window is on processing time (use ${prefix}_PROCTIME)`, call.pos);
       const idx = k + (suffix === 'START' ? 0 : suffix === 'END' ? 1 : 2);
       return { k: 'col', index: idx, type: outputTypes[idx]!, pos: call.pos };
     },
@@ -118,7 +121,7 @@ export function planAggregate(host: PlanHost, s: Select, input: Planned): Planne
   const having = s.having ? bindOut(s.having) : undefined;
   const fields: Field[] = [
     ...keys.map((x, i) => ({ name: keyNames[i]!, type: plainType(x.type) })),
-    ...(window ? [{ name: 'window_start', type: T.TIMESTAMP }, { name: 'window_end', type: T.TIMESTAMP }, { name: 'window_time', type: T.ROWTIME }] : []),
+    ...(window ? [{ name: 'window_start', type: T.TIMESTAMP }, { name: 'window_end', type: T.TIMESTAMP }, { name: 'window_time', type: windowTime }] : []),
     ...aggs.map((a, i) => ({ name: `$a${i}`, type: a.type })),
   ];
   let node: PlanNode;
@@ -132,7 +135,7 @@ export function planAggregate(host: PlanHost, s: Select, input: Planned): Planne
         windowPos ?? s.pos,
       );
     }
-    node = { kind: 'windowAggregate', input: source.node, window, keys, aggs, fields, updating: false, rowtimeIndex: k + 2 };
+    node = { kind: 'windowAggregate', input: source.node, window, keys, aggs, fields, updating: false, rowtimeIndex: window.proctime ? undefined : k + 2 };
   } else {
     const noRetract = source.node.updating ? aggs.find((a) => !a.aggregate.retract) : undefined;
     if (noRetract) throw new SqlError(`aggregate ${noRetract.name} cannot retract, so it cannot run on an updating input (it defines no retract)`, s.pos);
@@ -170,10 +173,16 @@ export function windowSpec(binder: Binder, g: Extract<Expr, { kind: 'call' }>, s
   const [timeArg, a1, a2] = g.args;
   if (!timeArg) throw new SqlError(`${g.name} needs a time attribute argument`, g.pos);
   const time = binder.bind(timeArg, scope);
-  if (time.k === 'col' && isProctime(time.type)) throw new SqlError(`${g.name} on a processing-time attribute is not supported yet`, timeArg.pos);
-  if (!(time.k === 'col' && isRowtime(time.type))) {
-    throw new SqlError(`${g.name}'s first argument must be an event-time attribute (e.g. rowtime), found ${typeToString(time.type)}`, timeArg.pos);
+  const proc = time.k === 'col' && isProctime(time.type);
+  if (!(time.k === 'col' && (isRowtime(time.type) || proc))) {
+    throw new SqlError(`${g.name}'s first argument must be a time attribute (an event-time column such as rowtime, or PROCTIME()), found ${typeToString(time.type)}`, timeArg.pos);
   }
+  const spec = groupWindow(binder, g, time.index, a1, a2);
+  return proc ? { ...spec, proctime: true } : spec;
+}
+
+function groupWindow(binder: Binder, g: Extract<Expr, { kind: 'call' }>, timeIndex: number, a1: Expr | undefined, a2: Expr | undefined): WindowSpec {
+  const time = { index: timeIndex };
   switch (g.name) {
     case 'TUMBLE': {
       if (!a1 || g.args.length > 3) throw new SqlError('TUMBLE takes (time_attr, size interval)', g.pos);
@@ -219,8 +228,8 @@ export function planWindowTvf(host: PlanHost, f: Extract<FromItem, { kind: 'wind
   if (descriptor?.kind !== 'descriptor' || descriptor.columns.length !== 1) throw new SqlError(`${call.name}'s second argument must be DESCRIPTOR(<time attribute>)`, call.pos);
   const input = host.planFrom({ kind: 'table', pos: tableArg.pos, name: tableArg.name }, ctes);
   const time = host.binder.bind({ kind: 'column', pos: descriptor.pos, path: descriptor.columns }, input.scope);
-  if (time.k === 'col' && isProctime(time.type)) throw new SqlError(`${call.name} on a processing-time attribute is not supported yet`, descriptor.pos);
-  if (!(time.k === 'col' && isRowtime(time.type))) throw new SqlError('DESCRIPTOR must name an event-time attribute', descriptor.pos);
+  const proc = time.k === 'col' && isProctime(time.type);
+  if (!(time.k === 'col' && (isRowtime(time.type) || proc))) throw new SqlError('DESCRIPTOR must name a time attribute (an event-time column, or a PROCTIME() column)', descriptor.pos);
   const iv = (i: number, what: string): number => {
     const e = rest[i];
     if (!e) throw new SqlError(`${call.name} is missing its ${what}`, call.pos);
@@ -247,8 +256,9 @@ export function planWindowTvf(host: PlanHost, f: Extract<FromItem, { kind: 'wind
     if (size % step) throw new SqlError('CUMULATE size must be a whole multiple of the step', call.pos);
     window = { type: 'CUMULATE', timeIndex: time.index, step, size, offset: 0 };
   }
-  const base = input.node.fields.map((x) => (isRowtime(x.type) ? { name: x.name, type: T.TIMESTAMP } : x));
-  const fields: Field[] = [...base, { name: 'window_start', type: T.TIMESTAMP }, { name: 'window_end', type: T.TIMESTAMP }, { name: 'window_time', type: T.ROWTIME }];
+  if (proc) window = { ...window, proctime: true };
+  const base = input.node.fields.map((x) => (isRowtime(x.type) || isProctime(x.type) ? { name: x.name, type: T.TIMESTAMP } : x));
+  const fields: Field[] = [...base, { name: 'window_start', type: T.TIMESTAMP }, { name: 'window_end', type: T.TIMESTAMP }, { name: 'window_time', type: proc ? T.PROCTIME : T.ROWTIME }];
   // Keep the original time attribute usable for a windowed aggregation over the TVF input.
   fields[time.index] = input.node.fields[time.index]!;
   const node: PlanNode = {
@@ -257,7 +267,7 @@ export function planWindowTvf(host: PlanHost, f: Extract<FromItem, { kind: 'wind
     window,
     fields,
     updating: false,
-    rowtimeIndex: fields.length - 1,
+    rowtimeIndex: proc ? undefined : fields.length - 1,
     ...(partitionKeys.length ? { partitionKeys } : {}),
   };
   return { node, scope: Scope.of(fields, f.alias ?? tableArg.name) };

@@ -379,6 +379,7 @@ async function feed(c: GoldenCase, setup: CaseSetup, flow: ReturnType<typeof bui
         const t = /^-?\d+$/.test(pt[1]!) ? Number(pt[1]) : parseTimestamp(pt[1]!);
         if (t === null) throw userError(`${c.file}: 'proctime ${pt[1]}' is not a time`);
         clock.set(t);
+        flow.processingTime?.();
         await end();
         continue;
       }

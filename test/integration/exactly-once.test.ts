@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import kafkajs from 'kafkajs';
@@ -52,7 +52,7 @@ interface Window {
   w: string;
 }
 
-function eosJob(name: string, input: string, output: string, group: string, checkpointMs: number, bootstrap = kafkaBootstrap()): string {
+function eosJob(name: string, input: string, output: string, group: string, checkpointMs: number, bootstrap = kafkaBootstrap(), extra: Record<string, string> = {}): string {
   return writeJobFile(dir, name, {
     FLINK_JOB_ID: `it-eos-${input}`,
     STREAMS: [
@@ -74,6 +74,7 @@ function eosJob(name: string, input: string, output: string, group: string, chec
     SINK_KAFKA_TOPIC: output,
     SINK_KAFKA_DATA_TYPE: 'JSON',
     SINK_KAFKA_DELIVERY_GUARANTEE: 'EXACTLY_ONCE',
+    ...extra,
   });
 }
 
@@ -307,7 +308,13 @@ describe('SINK_KAFKA_DELIVERY_GUARANTEE=EXACTLY_ONCE', () => {
     }
   }, 180_000);
 
-  it('a broker stopped for 20 s mid-run: the job (restarted by its supervisor when it exits) resumes with exact output', async () => {
+  // Scaled out, the count by service_type (not the record key) goes through the repartition topic, and each
+  // task's transaction also carries its repartition and changelog records and both groups' offsets.
+  for (const variant of [
+    { name: 'one task', extra: {} },
+    { name: 'scaled out, DIRK_TASKS=2', extra: { DIRK_TASKS: '2' } },
+  ]) {
+  it(`a broker stopped for 20 s mid-run (${variant.name}): the job (restarted by its supervisor when it exits) resumes with exact output`, async () => {
     // A private broker on free ports with its own folder (the shared one must not stop).
     const port = await freePort();
     const controller = await freePort();
@@ -339,7 +346,7 @@ describe('SINK_KAFKA_DELIVERY_GUARANTEE=EXACTLY_ONCE', () => {
 
       committed = await tail(output, { brokers: bootstrap });
       const ckptDir = mkdtempSync(join(tmpdir(), 'dirk-eos-broker-ckpt-'));
-      const job = eosJob('eos-broker', input, output, `it-group-${input}`, 500, bootstrap);
+      const job = eosJob('eos-broker', input, output, `it-group-${input}`, 500, bootstrap, variant.extra);
       // The supervisor: whenever the job exits (a broker it cannot reach fails its checkpoint), start it again.
       const supervisor = (async () => {
         while (supervising) {
@@ -373,12 +380,14 @@ describe('SINK_KAFKA_DELIVERY_GUARANTEE=EXACTLY_ONCE', () => {
       throw e;
     } finally {
       supervising = false;
+      if (process.env['DIRK_TEST_KEEP_LOGS']) runs.forEach((r, i) => writeFileSync(join(tmpdir(), `dirk-eos-broker-run-${i}.log`), r.stderr()));
       await committed?.stop().catch(() => undefined);
       for (const r of runs) await r.stop('SIGKILL');
       await broker('stop').catch(() => undefined);
       rmSync(home, { recursive: true, force: true });
     }
   }, 900_000);
+  }
 });
 
 function freePort(): Promise<number> {

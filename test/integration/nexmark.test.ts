@@ -12,9 +12,10 @@ import { REPO_ROOT, startCli } from '../helpers/process.js';
  * real broker. The expected results are computed here, independently, from the generated events:
  * q4 and q9 are regular joins (their time condition bounds the bid by `A.expires`, a plain column), q5 is a
  * cascaded window aggregation feeding a window join. Bids arrive up to 1.5 s out of order, within the
- * watermark delay, so no row is late and every result is exact. q13 joins the bids at processing time with a
- * keyed side input (a JSON lines file, read fully before the join starts, as Flink looks it up). q12
- * (processing-time windows) is not supported yet; see docs/sql.md.
+ * watermark delay, so no row is late and every result is exact. q12 windows by processing time: which window
+ * a bid lands in depends on when it is read, so its test checks what does not (per-bidder totals, window
+ * spans, windows firing by the wall clock). q13 joins the bids at processing time with a keyed side input
+ * (a JSON lines file, read fully before the join starts, as Flink looks it up).
  */
 const dir = mkdtempSync(join(tmpdir(), 'dirk-nexmark-'));
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
@@ -309,6 +310,97 @@ WHERE rownum <= 1`;
     // Top-N without its row number has no unique key among the columns: debezium-json records carry it.
     await runQuery('q9', query, debeziumRows, sorted, { SINK_KAFKA_JSON_CHANGELOG: 'DEBEZIUM' });
   }, 120_000);
+
+  it('q12: bids per bidder in 10 s processing-time windows (PROCTIME() and a TUMBLE TVF on it)', async () => {
+    const query = `CREATE VIEW B AS SELECT *, PROCTIME() as p_time FROM bid;
+
+INSERT INTO nexmark_q12
+SELECT
+    bidder,
+    count(*) as bid_count,
+    window_start AS starttime,
+    window_end AS endtime
+FROM TABLE(
+        TUMBLE(TABLE B, DESCRIPTOR(p_time), INTERVAL '10' SECOND))
+GROUP BY bidder, window_start, window_end`;
+    // Two bursts: the second is sent only after the first windows have fired, so it lands in later windows.
+    const bid = (k: number): Bid => ({ auction: 1 + (k % 30), bidder: 2000 + (k % 7), price: k, channel: 'web', url: `q${k}`, dateTime: T0 + k * 10, extra: '' });
+    const burst1 = Array.from({ length: 120 }, (_, k) => bid(k));
+    const burst2 = Array.from({ length: 80 }, (_, k) => bid(1000 + k));
+    const topic = uniqueTopic('it-nexmark-q12-bid');
+    const output = uniqueTopic('it-nexmark-q12-out');
+    await createTopics([topic, output], 1);
+    await produce(topic, burst1.map(bidRecord));
+    const job = writeJobFile(dir, 'q12', {
+      FLINK_JOB_ID: `it-nexmark-q12-${output}`,
+      STREAMS: [jsonStream('bid', topic, BID_SCHEMA, 'q12')],
+      FLINK_SQL_QUERY: query,
+      FLINK_ROWTIME_ATTRIBUTE_NAME: 'dateTime',
+      FLINK_CHECKPOINT_INTERVAL_MS: '1000',
+      METRIC_TELEMETRY_ENABLE: 'false',
+      SINK_TYPE: 'kafka',
+      SINK_KAFKA_BROKERS: kafkaBootstrap(),
+      SINK_KAFKA_TOPIC: output,
+      SINK_KAFKA_DATA_TYPE: 'JSON',
+    });
+    interface Q12Row {
+      bidder: number;
+      bid_count: number;
+      starttime: string;
+      endtime: string;
+    }
+    const rowsOf = async (): Promise<Q12Row[]> => {
+      const total = [...(await endOffsets(output)).values()].reduce((a, b) => a + b, 0);
+      return total > 0 ? (await consumeN(output, total, 10_000)).map((r) => JSON.parse(r.value!.toString()) as Q12Row) : [];
+    };
+    const started = Date.now();
+    const cli = startCli(['run', job]);
+    try {
+      let rows: Q12Row[] = [];
+      for (let deadline = Date.now() + 40_000; rows.length === 0 && Date.now() < deadline; ) {
+        await new Promise((r) => setTimeout(r, 500));
+        rows = await rowsOf();
+      }
+      expect(rows.length, cli.stderr()).toBeGreaterThan(0);
+      const secondSent = Date.now();
+      await produce(topic, burst2.map(bidRecord));
+      // Per bidder, the counts over all windows add up to the bids sent.
+      const expected = new Map<number, number>();
+      for (const b of [...burst1, ...burst2]) expected.set(b.bidder, (expected.get(b.bidder) ?? 0) + 1);
+      const totals = (rs: Q12Row[]) => {
+        const m = new Map<number, number>();
+        for (const r of rs) m.set(r.bidder, (m.get(r.bidder) ?? 0) + r.bid_count);
+        return [...m].sort((a, b) => a[0] - b[0]);
+      };
+      const want = [...expected].sort((a, b) => a[0] - b[0]);
+      for (let deadline = Date.now() + 40_000; JSON.stringify(totals(rows)) !== JSON.stringify(want) && Date.now() < deadline; ) {
+        await new Promise((r) => setTimeout(r, 1000));
+        rows = await rowsOf();
+      }
+      expect(totals(rows)).toEqual(want);
+      const ended = Date.now();
+      const windows = new Set<string>();
+      for (const r of rows) {
+        const start = Date.parse(r.starttime);
+        const end = Date.parse(r.endtime);
+        // Each window is 10 s of wall-clock time, aligned to 10 s, within the run, and fired once per bidder.
+        expect(end - start).toBe(10_000);
+        expect(start % 10_000).toBe(0);
+        expect(start).toBeGreaterThanOrEqual(Math.floor(started / 10_000) * 10_000);
+        expect(end).toBeLessThanOrEqual(ended + 1000);
+        const key = `${r.bidder}@${start}`;
+        expect(windows.has(key), key).toBe(false);
+        windows.add(key);
+      }
+      // The second burst was read after it was sent: it is counted only in windows still open then.
+      const counted = (keep: (r: Q12Row) => boolean) => rows.filter(keep).reduce((a, r) => a + r.bid_count, 0);
+      expect(counted((r) => Date.parse(r.endtime) > secondSent)).toBeGreaterThanOrEqual(burst2.length);
+      expect(counted((r) => Date.parse(r.endtime) <= secondSent)).toBeGreaterThan(0);
+    } finally {
+      const status = await cli.stop('SIGTERM', 20_000);
+      expect(status.code, cli.stderr()).toBe(0);
+    }
+  }, 150_000);
 
   it('q13: bids joined at processing time with a keyed side input read fully (a bounded file with a PRIMARY KEY)', async () => {
     const sideFile = join(dir, 'side_input.jsonl');

@@ -66,7 +66,7 @@ interface Mode {
   /** Checks once every member has joined. */
   readonly onSettled?: (runs: readonly RunningCli[]) => Promise<void>;
   /** Called after the first half of the input has produced output (the failover test kills a process here). */
-  readonly midway?: (runs: readonly RunningCli[], output: readonly string[]) => Promise<void>;
+  readonly midway?: (runs: readonly RunningCli[], output: readonly string[], job: string) => Promise<void>;
 }
 
 /** The last "partitions assigned" list of each consumer (table) in a process's log. */
@@ -130,7 +130,7 @@ async function runMode(mode: Mode): Promise<string[]> {
     if (mode.midway) {
       const half = (m: ProduceMessage): boolean => Number(/order-\d+-(\d+)/.exec(m.key as string)![1]) < PER_PARTITION / 2;
       await produce(topic, messages.filter(half));
-      await mode.midway(runs, out.records);
+      await mode.midway(runs, out.records, job);
       await produce(topic, messages.filter((m) => !half(m)));
     } else await produce(topic, messages);
     await produce(topic, closers);
@@ -224,4 +224,75 @@ describe('scale-out: a keyed aggregate over several tasks equals the single task
     expect(r.stdout).toContain('explain-scale-windowaggregate-repartition');
     expect(r.stdout).toContain('explain-scale-windowaggregate-changelog');
   });
+});
+
+/** What every run must output: one row per key and window, with its exact count. */
+function expectedRows(): string[] {
+  return [...input().expected].map(([w, n]) => `${w}|${n}`).sort();
+}
+
+describe('exactly-once scaled out: one transaction per task', () => {
+  /** 2 worker threads under EXACTLY_ONCE, `midway` between the two halves of the input. */
+  const eos = (name: string, midway: NonNullable<Mode['midway']>): Promise<string[]> =>
+    runMode({ name, processes: 1, extra: { DIRK_TASKS: '2', SINK_KAFKA_DELIVERY_GUARANTEE: 'EXACTLY_ONCE' }, perConsumer: PARTITIONS / 2, midway });
+
+  it('2 worker threads under EXACTLY_ONCE: the read_committed output is exactly the expected counts', async () => {
+    let listed = '';
+    const rows = await eos('eos', async (_runs, _output, job) => {
+      // The internal topics as the job created them.
+      const r = await runCli(['topics', job]);
+      expect(r.code, r.stderr).toBe(0);
+      listed = r.stdout;
+    });
+    expect(rows).toEqual(expectedRows());
+    expect(listed).toMatch(new RegExp(`-windowaggregate-repartition  repartition  ${PARTITIONS} partitions \\(source: ${PARTITIONS}\\)  cleanup.policy=delete max.message.bytes=8388608`));
+    expect(listed).toMatch(new RegExp(`-windowaggregate-changelog  changelog  ${PARTITIONS} partitions \\(source: ${PARTITIONS}\\)  cleanup.policy=compact max.message.bytes=67108864`));
+  }, 180_000);
+
+  it('SIGKILL mid-run and a restart: restored from the changelog, the read_committed output has nothing lost or doubled', async () => {
+    let restarted: RunningCli | undefined;
+    const rows = await eos('eos-kill', async (runs, output, job) => {
+      const until = Date.now() + 60_000;
+      while (output.length < 8 && Date.now() < until) await sleep(100);
+      // Committed checkpoints with open windows, then a kill with a transaction open.
+      await sleep(1200);
+      const status = await runs[0]!.stop('SIGKILL');
+      expect(status.signal).toBe('SIGKILL');
+      // The same transactional ids (task 0 and 1): the new tasks fence the dead ones' transactions.
+      restarted = startCli(['run', job, '--checkpoint-dir', mkdtempSync(join(tmpdir(), 'dirk-scale-ckpt-'))]);
+      (runs as RunningCli[]).push(restarted);
+    });
+    expect(rows).toEqual(expectedRows());
+    expect(restarted!.stderr()).toMatch(/restored the state of [1-9]\d* partition\(s\) from \S+-changelog/);
+  }, 240_000);
+});
+
+describe('dirk topics: internal topics on the broker', () => {
+  it('lists them with partition counts and configs; one with another partition count fails run and topics, naming it', async () => {
+    const topic = uniqueTopic('it-scale-topics');
+    await createTopics([topic], PARTITIONS);
+    const jobId = `it-topics-${topic}`;
+    const job = writeJobFile(dir, 'scale-topics', {
+      FLINK_JOB_ID: jobId,
+      STREAMS: [kafkaStream({ table: 'booking', protoClass: 'dirk.examples.BookingLogMessage', timestampIndex: '5', topic, groupId: `g-${topic}` })],
+      FLINK_SQL_QUERY: "SELECT service_type AS k, COUNT(1) AS n FROM `booking` GROUP BY TUMBLE(rowtime, INTERVAL '1' SECOND), service_type",
+      SCHEMA_PROTO_DIRS: join(REPO_ROOT, 'protos'),
+      DIRK_TASKS: '2',
+      SINK_TYPE: 'log',
+    });
+    const repartition = `${jobId}-windowaggregate-repartition`;
+    const before = await runCli(['topics', job]);
+    expect(before.code, before.stderr).toBe(0);
+    expect(before.stdout).toContain(`${repartition}  repartition  missing (created at start with ${PARTITIONS} partitions)`);
+    // The repartition topic made by hand with half the partitions; the changelog as the job makes it.
+    await createTopics([repartition], PARTITIONS / 2);
+    const after = await runCli(['topics', job]);
+    expect(after.code).toBe(2);
+    expect(after.stdout).toContain(`${repartition}  repartition  ${PARTITIONS / 2} partitions (source: ${PARTITIONS})`);
+    expect(after.stderr).toContain(`the repartition topic ${repartition} has ${PARTITIONS / 2} partitions, but the job's source has ${PARTITIONS}`);
+    const run = await runCli(['run', job, '--checkpoint-dir', mkdtempSync(join(tmpdir(), 'dirk-scale-ckpt-'))]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`the repartition topic ${repartition} has ${PARTITIONS / 2} partitions, but the job's source (${topic}) has ${PARTITIONS}`);
+    expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  }, 120_000);
 });

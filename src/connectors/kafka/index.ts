@@ -150,7 +150,7 @@ export const kafkaSink = defineSink({
       ...(ctx.recordsRouted ?? {}),
       transactional:
         sink.deliveryGuarantee === 'EXACTLY_ONCE'
-          ? { ...transactionSettings(sink, ctx.jobId, ctx.name ?? 'kafka', ctx.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS), ...ctx.transactionCounters }
+          ? { ...transactionSettings(sink, ctx.jobId, ctx.name ?? 'kafka', ctx.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS, ctx.task), ...ctx.transactionCounters }
           : undefined,
     });
   },

@@ -209,9 +209,28 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
   async function sender(): Promise<SendingProducer> {
     if (!producer) throw new DirkError(`internal error: kafka sink ${name} written before open()`);
     if (!tx) return producer;
+    return serialTxn;
+  }
+
+  async function openTxn(): Promise<Transaction> {
+    if (!producer) throw new DirkError(`internal error: kafka sink ${name} written before open()`);
     txn ??= await producer.transaction();
     return txn;
   }
+
+  /**
+   * The open transaction, one send at a time: the sink's sends and those of the job's other writers
+   * (scale-out: repartition and changelog records) would otherwise race to add partitions to it, which the
+   * broker refuses (CONCURRENT_TRANSACTIONS) until a retry.
+   */
+  let txnQueue: Promise<unknown> = Promise.resolve();
+  const serialTxn: SendingProducer = {
+    send(record) {
+      const run = txnQueue.then(async () => (await openTxn()).send(record));
+      txnQueue = run.catch(() => undefined);
+      return run;
+    },
+  };
 
   async function send(batch: Pending): Promise<void> {
     // Cut into requests the broker accepts (see bounded-send.ts): a backlog never becomes MESSAGE_TOO_LARGE.
@@ -310,7 +329,8 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
           list.push({ partition: o.partition, offset: o.offset, metadata });
           byTopic.set(o.topic, list);
         }
-        const open = (await sender()) as Transaction;
+        await txnQueue;
+        const open = await openTxn();
         // kafkajs passes each partition's metadata through to TxnOffsetCommit (its types omit the field).
         await open.sendOffsets({ consumerGroupId: groupId, topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })) });
         offsetsInTxn = true;
@@ -333,6 +353,14 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
           );
         }
         txn = await producer!.transaction();
+      },
+      sender: {
+        async send(record) {
+          const open = await sender();
+          const result = await open.send(record as Parameters<SendingProducer['send']>[0]);
+          sentInTxn += record.messages.length;
+          return result;
+        },
       },
     };
   }

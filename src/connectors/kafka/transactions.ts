@@ -21,11 +21,13 @@ export interface TransactionSettings {
 
 /**
  * The transactional id: SINK_KAFKA_PRODUCER_CONFIG_TRANSACTIONAL_ID, else `dirk-<job id>-<sink name>`.
- * Stable across restarts (that is what fences a previous run still alive), and the same for two instances of
- * one job, so exactly-once runs one instance per job.
+ * Stable across restarts (that is what fences a previous run still alive). A scaled-out job (`task` given)
+ * runs one transactional producer per task: `<id>-task-<i>`; a second process of the job must set its own
+ * SINK_KAFKA_PRODUCER_CONFIG_TRANSACTIONAL_ID, or its tasks fence those of the first.
  */
-export function transactionalId(sink: KafkaSinkConfig, jobId: string, sinkName: string): string {
-  return sink.producerConfig['transactional.id'] ?? `dirk-${jobId}-${sinkName}`.replace(/[^A-Za-z0-9._-]/g, '_');
+export function transactionalId(sink: KafkaSinkConfig, jobId: string, sinkName: string, task?: number): string {
+  const base = sink.producerConfig['transactional.id'] ?? `dirk-${jobId}-${sinkName}`.replace(/[^A-Za-z0-9._-]/g, '_');
+  return task === undefined ? base : `${base}-task-${task}`;
 }
 
 /**
@@ -55,6 +57,6 @@ export function transactionTimeoutMs(sink: KafkaSinkConfig, checkpointIntervalMs
   return timeout;
 }
 
-export function transactionSettings(sink: KafkaSinkConfig, jobId: string, sinkName: string, checkpointIntervalMs: number): TransactionSettings {
-  return { transactionalId: transactionalId(sink, jobId, sinkName), timeoutMs: transactionTimeoutMs(sink, checkpointIntervalMs) };
+export function transactionSettings(sink: KafkaSinkConfig, jobId: string, sinkName: string, checkpointIntervalMs: number, task?: number): TransactionSettings {
+  return { transactionalId: transactionalId(sink, jobId, sinkName, task), timeoutMs: transactionTimeoutMs(sink, checkpointIntervalMs) };
 }

@@ -12,20 +12,33 @@
  */
 import { randomUUID } from 'node:crypto';
 import { deserialize, serialize } from 'node:v8';
-import type { Admin, Kafka, Producer } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import { externalError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
-import { sendBounded } from '../../connectors/kafka/bounded-send.js';
+import { sendBounded, type SendingProducer } from '../../connectors/kafka/bounded-send.js';
 import { parseSplit } from '../../connectors/kafka/kafka-client.js';
 
 /** The changelog topic is created with max.message.bytes = 64 MiB: one record holds a partition's state. */
 export const CHANGELOG_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 const RESTORE_TIMEOUT_MS = 60_000;
+/** Offsets back from a partition's end where its newest committed record is looked for first. */
+const TAIL = 16;
+/** A restore read that gets nothing new for this long has reached what it can read. */
+const IDLE_END_MS = 3000;
+
+interface Range {
+  readonly split: string;
+  readonly low: number;
+  /** Where the read starts. */
+  readonly from: number;
+  readonly high: number;
+}
 
 export interface ChangelogOptions {
   readonly kafka: Kafka;
   readonly admin: Admin;
-  readonly producer: Pick<Producer, 'send'>;
+  /** A producer, or the sink's open transaction (exactly-once: state commits with the offsets). */
+  readonly producer: SendingProducer;
   readonly topic: string;
   readonly groupId: string;
   readonly logger: Logger;
@@ -51,52 +64,86 @@ export class Changelog {
     }
   }
 
-  /** The newest state of each of `splits` (repartition split ids) that the changelog has. */
+  /**
+   * The newest state of each of `splits` (repartition split ids) that the changelog has. Under exactly-once
+   * the records are transactional: the partition's tail holds commit markers and maybe aborted records, so
+   * the newest committed record is the last one a read_committed consumer sees from a few offsets back
+   * (the whole partition when that tail holds none).
+   */
   async read(splits: readonly string[]): Promise<Map<string, unknown>> {
     const out = new Map<string, unknown>();
     if (splits.length === 0) return out;
     const { admin, topic, logger } = this.o;
     const offsets = await admin.fetchTopicOffsets(topic);
-    const wanted = new Map<number, { split: string; offset: number }>();
+    const wanted = new Map<number, Range>();
     for (const split of splits) {
       const partition = parseSplit(split)!.partition;
       const o = offsets.find((x) => x.partition === partition);
-      // The partition's newest record is the one below its high watermark (one key per partition).
-      if (o && Number(o.high) > Number(o.low)) wanted.set(partition, { split, offset: Number(o.high) - 1 });
+      if (o && Number(o.high) > Number(o.low)) wanted.set(partition, { split, low: Number(o.low), from: Math.max(Number(o.low), Number(o.high) - TAIL), high: Number(o.high) });
     }
     if (wanted.size === 0) return out;
     this.o.onRestoring?.(wanted.size);
     const started = Date.now();
-    // A consumer of its own (kafkajs has no manual assignment): every partition, seeked to the records wanted.
-    const consumer = this.o.kafka.consumer({ groupId: `${this.o.groupId}-restore-${randomUUID()}`, maxWaitTimeInMs: 100, maxBytesPerPartition: CHANGELOG_MAX_MESSAGE_BYTES });
     try {
-      await consumer.connect();
-      await consumer.subscribe({ topics: [topic], fromBeginning: false });
-      let done: () => void = () => undefined;
-      const finished = new Promise<void>((resolve) => (done = resolve));
-      consumer.on(consumer.events.GROUP_JOIN, () => {
-        for (const [partition, w] of wanted) consumer.seek({ topic, partition, offset: String(w.offset) });
-      });
-      await consumer.run({
-        autoCommit: false,
-        eachMessage: async ({ partition, message }) => {
-          const w = wanted.get(partition);
-          if (!w || Number(message.offset) < w.offset || out.has(w.split) || !message.value) return;
-          out.set(w.split, deserialize(message.value));
-          this.o.onRestoredBytes?.(message.value.length);
-          this.o.onRestoring?.(wanted.size - out.size);
-          if (out.size === wanted.size) done();
-        },
-      });
-      const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), RESTORE_TIMEOUT_MS).unref());
-      if ((await Promise.race([finished, timeout])) === 'timeout') {
-        throw externalError(`restoring state from the changelog topic ${topic}: read ${out.size} of ${wanted.size} partition(s) in ${RESTORE_TIMEOUT_MS / 1000} s`);
-      }
+      await this.scan(wanted, out);
+      // A tail of aborted records and markers only: the partition from its start.
+      const again = new Map([...wanted].filter(([, r]) => !out.has(r.split) && r.from > r.low).map(([p, r]) => [p, { ...r, from: r.low }]));
+      if (again.size > 0) await this.scan(again, out);
     } finally {
-      await consumer.disconnect().catch(() => undefined);
       this.o.onRestoring?.(0);
     }
     logger.info(`restored the state of ${out.size} partition(s) from ${topic} in ${Date.now() - started} ms`, { partitions: [...out.keys()].sort() });
     return out;
+  }
+
+  /** Reads each partition from `from` to its end (read_committed), keeping the last record's state. */
+  private async scan(ranges: ReadonlyMap<number, Range>, out: Map<string, unknown>): Promise<void> {
+    const { topic } = this.o;
+    // A consumer of its own (kafkajs has no manual assignment): every partition, seeked to the records wanted.
+    const consumer = this.o.kafka.consumer({ groupId: `${this.o.groupId}-restore-${randomUUID()}`, maxWaitTimeInMs: 100, maxBytesPerPartition: CHANGELOG_MAX_MESSAGE_BYTES });
+    const open = new Set(ranges.keys());
+    let progressAt = Date.now();
+    let joined = false;
+    let done: () => void = () => undefined;
+    const finished = new Promise<void>((resolve) => (done = resolve));
+    const close = (partition: number): void => {
+      open.delete(partition);
+      this.o.onRestoring?.(open.size);
+      if (open.size === 0) done();
+    };
+    const idle = setInterval(() => {
+      // Nothing more within reach (the end is an open transaction's records, or markers only).
+      if (joined && Date.now() - progressAt > IDLE_END_MS) done();
+    }, 200);
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [topic], fromBeginning: false });
+      consumer.on(consumer.events.GROUP_JOIN, () => {
+        for (const [partition, r] of ranges) consumer.seek({ topic, partition, offset: String(r.from) });
+        joined = true;
+        progressAt = Date.now();
+      });
+      await consumer.run({
+        autoCommit: false,
+        eachBatch: async ({ batch }) => {
+          const r = ranges.get(batch.partition);
+          if (!r || !open.has(batch.partition)) return;
+          progressAt = Date.now();
+          for (const message of batch.messages) {
+            if (Number(message.offset) < r.from || !message.value) continue;
+            out.set(r.split, deserialize(message.value));
+            this.o.onRestoredBytes?.(message.value.length);
+          }
+          if (Number(batch.lastOffset()) >= r.high - 1) close(batch.partition);
+        },
+      });
+      const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), RESTORE_TIMEOUT_MS).unref());
+      if ((await Promise.race([finished, timeout])) === 'timeout') {
+        throw externalError(`restoring state from the changelog topic ${topic}: ${open.size} of ${ranges.size} partition(s) not read to their end in ${RESTORE_TIMEOUT_MS / 1000} s`);
+      }
+    } finally {
+      clearInterval(idle);
+      await consumer.disconnect().catch(() => undefined);
+    }
   }
 }

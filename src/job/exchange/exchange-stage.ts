@@ -17,8 +17,9 @@ import { deserialize } from 'node:v8';
 import type { SourceBatch } from '../../core/connector.js';
 import { DecodeError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
-import type { Row } from '../../core/types.js';
+import type { Row, RowKind } from '../../core/types.js';
 import type { Dataflow } from '../../runtime/dataflow.js';
+import type { Output } from '../../runtime/operator.js';
 
 interface DataMessage {
   readonly s: string;
@@ -52,6 +53,8 @@ interface Instance {
   total: number;
   emitted: number;
   readonly createdAt: number;
+  /** holdOutput: rows emitted since the last checkpoint, released to the output by `release()`. */
+  readonly held: [Row[], RowKind[] | undefined][];
 }
 
 /** A partition's checkpointed state. */
@@ -64,8 +67,16 @@ interface InstanceState {
 }
 
 export interface ExchangeStageOptions {
-  /** Builds one instance of the downstream plan. */
-  readonly build: () => Dataflow;
+  /** Builds one instance of the downstream plan, writing to `output`. */
+  readonly build: (output: Output) => Dataflow;
+  /** Where every instance's rows and watermarks go. */
+  readonly output: Output;
+  /**
+   * Exactly-once: each instance's rows are held until `release()` (the checkpoint), and a partition
+   * revoked before that drops them with its state: the new owner restores the state the last committed
+   * checkpoint wrote to the changelog and emits them again, so nothing is doubled.
+   */
+  readonly holdOutput?: boolean;
   readonly idleTimeoutMs: number;
   readonly logger: Logger;
   readonly now?: () => number;
@@ -81,6 +92,8 @@ export class ExchangeStage {
   private readonly instances = new Map<string, Instance>();
   /** Restored state of partitions not (yet) assigned here since the restore. */
   private stash = new Map<string, InstanceState>();
+  /** The partitions of the last assignment (undefined before the first). */
+  private owned: Set<string> | undefined;
   private readonly now: () => number;
 
   constructor(private readonly o: ExchangeStageOptions) {
@@ -95,7 +108,13 @@ export class ExchangeStage {
    */
   async assign(splits: readonly string[]): Promise<void> {
     const keep = new Set(splits);
-    for (const split of [...this.instances.keys()]) if (!keep.has(split)) this.instances.delete(split);
+    this.owned = keep;
+    for (const [split, inst] of [...this.instances]) {
+      if (keep.has(split)) continue;
+      this.instances.delete(split);
+      const rows = inst.held.reduce((n, [r]) => n + r.length, 0);
+      if (rows > 0) this.o.logger.info(`partition ${split} moved away before the checkpoint: ${rows} row(s) of its output are dropped; its new owner emits them from the last committed state`);
+    }
     const missing = splits.filter((s) => !this.instances.has(s) && !this.stash.has(s));
     if (missing.length > 0 && this.o.fetchState) {
       for (const [split, state] of await this.o.fetchState(missing)) this.stash.set(split, state as InstanceState);
@@ -117,7 +136,10 @@ export class ExchangeStage {
   private instance(split: string): Instance {
     let inst = this.instances.get(split);
     if (inst) return inst;
-    inst = { dataflow: this.o.build(), seen: new Map(), watermarks: new Map(), total: 0, emitted: -Infinity, createdAt: this.now() };
+    const held: Instance['held'] = [];
+    const { output } = this.o;
+    const out: Output = this.o.holdOutput ? { data: (rows, kinds) => void held.push([rows, kinds]), watermark: (t) => output.watermark(t) } : output;
+    inst = { dataflow: this.o.build(out), seen: new Map(), watermarks: new Map(), total: 0, emitted: -Infinity, createdAt: this.now(), held };
     const saved = this.stash.get(split);
     if (saved) {
       this.stash.delete(split);
@@ -135,6 +157,9 @@ export class ExchangeStage {
   /** One batch of one repartition partition (the input's stage: rows are pushed here, none returned). */
   async process(rows: Row[], _origin?: string, batch?: SourceBatch): Promise<Row[]> {
     if (!batch) return [];
+    // A batch fetched before its partition moved away: the new owner reads it (an instance made here would
+    // have no state, and its changelog record would overwrite the owner's).
+    if (this.owned && !this.owned.has(batch.split)) return [];
     const inst = this.instance(batch.split);
     const input = inst.dataflow.inputs[0]!;
     const now = this.now();
@@ -186,6 +211,13 @@ export class ExchangeStage {
     }
     if (inst.total === 0 || (reported < inst.total && !(idle > 0 && now - inst.createdAt > idle))) return -Infinity;
     return min === Infinity ? -Infinity : min;
+  }
+
+  /** holdOutput: hands every instance's held rows to the output (at the checkpoint, before the flush). */
+  release(): void {
+    for (const inst of this.instances.values()) {
+      for (const [rows, kinds] of inst.held.splice(0)) this.o.output.data(rows, kinds);
+    }
   }
 
   async finish(): Promise<Row[]> {

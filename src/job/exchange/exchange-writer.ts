@@ -11,13 +11,13 @@
  * every message in order.
  */
 import { serialize } from 'node:v8';
-import type { Message, Producer } from 'kafkajs';
+import type { Message } from 'kafkajs';
 import type { Row, RowKind } from '../../core/types.js';
 import { externalError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { BExpr } from '../../plan/nodes.js';
 import { compileProjection } from '../../runtime/expr/compile.js';
-import { sendBounded } from '../../connectors/kafka/bounded-send.js';
+import { sendBounded, type SendingProducer } from '../../connectors/kafka/bounded-send.js';
 import { partitionOf } from './exchange-hash.js';
 
 /** Rows per data message (a source batch of many rows for one partition is cut into several). */
@@ -26,7 +26,8 @@ const ROWS_PER_MESSAGE = 2000;
 export const EXCHANGE_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
 
 export interface ExchangeWriterOptions {
-  readonly producer: Pick<Producer, 'send'>;
+  /** A producer, or the sink's open transaction (exactly-once). */
+  readonly producer: SendingProducer;
   readonly topic: string;
   readonly partitions: number;
   readonly keys: readonly BExpr[];

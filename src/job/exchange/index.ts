@@ -5,7 +5,7 @@
  * delivery lock and one checkpoint. See docs/architecture.md, Scale-out.
  */
 import type { Producer } from 'kafkajs';
-import type { Source, SourceBatch } from '../../core/connector.js';
+import type { SinkTransactions, Source, SourceBatch } from '../../core/connector.js';
 import type { Logger } from '../../core/logger.js';
 import type { Row } from '../../core/types.js';
 import type { StreamConfig } from '../../config/index.js';
@@ -17,9 +17,10 @@ import { createKafkaClient } from '../../connectors/kafka/kafka-client.js';
 import { createKafkaSource } from '../../connectors/kafka/kafka-source.js';
 import type { PreparedJob } from '../prepare.js';
 import { ExchangeStage, exchangeDecoder } from './exchange-stage.js';
-import { prepareExchangeTopics } from './exchange-topics.js';
+import { describeExchangeTopics, prepareExchangeTopics } from './exchange-topics.js';
 import { ExchangeWriter } from './exchange-writer.js';
 import { Changelog } from './changelog.js';
+import { userError } from '../../core/errors.js';
 
 export { ExchangeStage } from './exchange-stage.js';
 
@@ -57,8 +58,45 @@ export function explainExchange(job: PreparedJob): string {
     '  internal topics:',
     `    ${ex.table.name}  (repartition; watermarks travel as control records to every partition)`,
     `    ${changelogTopic(ex)}  (changelog, compacted: the ${ex.operatorKind}'s state per partition, written at each checkpoint)`,
+    ...(job.config.sinks.some((k) => k.type === 'kafka' && k.deliveryGuarantee === 'EXACTLY_ONCE')
+      ? ['  exactly-once: one transaction per task and checkpoint (output, repartition and changelog records, both groups\' offsets); transactional id <id>-task-<i>']
+      : []),
     '',
   ].join('\n');
+}
+
+/**
+ * `dirk topics <job>`: the job's internal topics with their partition counts and configs, as the broker
+ * has them. `problems` names each topic whose partition count differs from the source's (the job refuses
+ * to start with it).
+ */
+export async function listJobTopics(job: PreparedJob, logger: Logger): Promise<{ readonly text: string; readonly problems: readonly string[] }> {
+  const ex = jobExchange(job);
+  if (!ex) {
+    const why = job.config.exchange ? 'the query has no keyed operator' : 'the job runs as one task (DIRK_TASKS / FLINK_PARALLELISM = 1 and DIRK_EXCHANGE_ENABLE off)';
+    return { text: `no internal topics: ${why}\n`, problems: [] };
+  }
+  const stream = job.config.streams.find((s) => s.table === ex.sourceTable)!;
+  const kafka = stream.kafka!;
+  const client = createKafkaClient({ brokers: kafka.bootstrapServers, clientId: `dirk-${job.config.jobId}-topics`.replace(/[^A-Za-z0-9._-]/g, '_'), security: kafka.security, logger });
+  const admin = client.admin();
+  try {
+    await admin.connect();
+    const topics = await describeExchangeTopics(admin, kafka.topicPattern, stream.table, ex.table.name, changelogTopic(ex));
+    const lines = [`internal topics of job ${job.config.jobId} (cluster ${kafka.bootstrapServers.join(',')}):`];
+    const problems: string[] = [];
+    for (const t of topics) {
+      const count = t.found === undefined ? `missing (created at start with ${t.expected} partitions)` : `${t.found} partitions (source: ${t.expected})`;
+      const configs = Object.entries(t.configs).map(([k, v]) => `${k}=${v}`).join(' ');
+      lines.push(`  ${t.topic}  ${t.kind}  ${count}${configs ? `  ${configs}` : ''}`);
+      if (t.found !== undefined && t.found !== t.expected) {
+        problems.push(`the ${t.kind} topic ${t.topic} has ${t.found} partitions, but the job's source has ${t.expected}: the job refuses to start; delete the topic (and the job's checkpoints) or restore the source's partition count`);
+      }
+    }
+    return { text: `${lines.join('\n')}\n`, problems };
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
 }
 
 export interface OpenedExchange {
@@ -99,6 +137,11 @@ export interface ExchangeContext {
   readonly onPartitions?: (n: number) => void;
   readonly onRestoring?: (pending: number) => void;
   readonly onRestoredBytes?: (bytes: number) => void;
+  /**
+   * Exactly-once: the sink's transactions. Repartition and changelog records go into the sink's open
+   * transaction, and the keyed operator's output is held per partition until the checkpoint.
+   */
+  readonly transactions?: SinkTransactions | undefined;
 }
 
 export async function openExchange(c: ExchangeContext): Promise<OpenedExchange> {
@@ -116,13 +159,18 @@ export async function openExchange(c: ExchangeContext): Promise<OpenedExchange> 
   try {
     await admin.connect();
     const topics = await prepareExchangeTopics(admin, kafka.topicPattern, stream.table, ex.table.name, changelogTopic(ex));
-    producer = client.producer({ allowAutoTopicCreation: false });
-    await producer.connect();
+    const tx = c.transactions?.sender;
+    if (c.transactions && !tx) throw userError('SINK_KAFKA_DELIVERY_GUARANTEE=EXACTLY_ONCE with scale-out: the sink cannot take the repartition records into its transaction');
+    if (!tx) {
+      producer = client.producer({ allowAutoTopicCreation: false });
+      await producer.connect();
+    }
+    const sender = tx ?? producer!;
     const opened: OpenedExchange = {
       promise: () => ({ wm: -Infinity, splits: [] }),
     } as unknown as OpenedExchange;
     const writer = new ExchangeWriter({
-      producer,
+      producer: sender,
       topic: ex.table.name,
       partitions: topics.partitions,
       keys: ex.keys,
@@ -137,7 +185,7 @@ export async function openExchange(c: ExchangeContext): Promise<OpenedExchange> 
     const changelog = new Changelog({
       kafka: client,
       admin,
-      producer,
+      producer: sender,
       topic: topics.changelog,
       groupId: exchangeGroupId(stream, ex),
       logger,
@@ -147,7 +195,11 @@ export async function openExchange(c: ExchangeContext): Promise<OpenedExchange> 
     const stage = new ExchangeStage({
       // Changelog partition p holds the state of repartition partition p (split ids name the latter).
       fetchState: (splits) => changelog.read(splits),
-      build: () => buildDataflow(ex.downstream, c.output, c.dataflowOptions),
+      build: (output) => buildDataflow(ex.downstream, output, c.dataflowOptions),
+      output: c.output,
+      // Exactly-once: a partition's output waits for the checkpoint, so a partition revoked before it is
+      // dropped with its state (the new owner re-emits it from the changelog's state).
+      holdOutput: c.transactions !== undefined,
       idleTimeoutMs: job.config.watermark.idleTimeoutMs,
       logger,
       ...(c.onDuplicates ? { onDuplicates: c.onDuplicates } : {}),

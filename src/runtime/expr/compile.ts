@@ -17,8 +17,14 @@ export type RowsFn = (r: Row) => unknown[];
 class CodeGen {
   readonly consts: unknown[] = [];
   private temps = 0;
-  /** `now`: the processing-time clock PROCTIME() reads (the operator's, so tests can drive it). */
-  constructor(private readonly now: () => number = Date.now) {}
+  /**
+   * `now`: the processing-time clock PROCTIME() reads (the operator's, so tests can drive it); `watermark`:
+   * the operator's current input watermark, for CURRENT_WATERMARK() (only filters and projections track it).
+   */
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly watermark?: () => number | null,
+  ) {}
 
   constant(v: unknown): string {
     const i = this.consts.indexOf(v);
@@ -160,6 +166,11 @@ class CodeGen {
         return this.strict(b.args, ([a, c]) => `(${a} - ${c})`);
       case 'PROCTIME':
         return `${this.constant(this.now)}()`;
+      case 'CURRENT_WATERMARK':
+        if (!this.watermark) {
+          throw new DirkError('CURRENT_WATERMARK() is only supported in WHERE and in SELECT expressions of a plain projection (not in join conditions, aggregates, OVER or with async functions)', { domain: 'user' });
+        }
+        return `${this.constant(this.watermark)}()`;
       default:
         return assertNever(b.op, 'operator');
     }
@@ -243,15 +254,15 @@ export function compileExpr(b: BExpr): RowFn {
 }
 
 /** A whole projection as one function returning the output row (shared temporaries, one call per row). */
-export function compileProjection(exprs: readonly BExpr[], now?: () => number): RowsFn {
-  const gen = new CodeGen(now);
+export function compileProjection(exprs: readonly BExpr[], now?: () => number, watermark?: () => number | null): RowsFn {
+  const gen = new CodeGen(now, watermark);
   const parts = exprs.map((e) => gen.expr(e));
   return build<RowsFn>(gen, `return [${parts.join(', ')}];`);
 }
 
 /** A predicate: true only when the condition is TRUE (NULL and FALSE both filter the row out). */
-export function compilePredicate(b: BExpr, now?: () => number): (r: Row) => boolean {
-  const gen = new CodeGen(now);
+export function compilePredicate(b: BExpr, now?: () => number, watermark?: () => number | null): (r: Row) => boolean {
+  const gen = new CodeGen(now, watermark);
   const code = gen.expr(b);
   return build<(r: Row) => boolean>(gen, `return ${code} === true;`);
 }

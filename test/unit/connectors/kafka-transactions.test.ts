@@ -8,6 +8,9 @@ describe('SINK_KAFKA_DELIVERY_GUARANTEE=EXACTLY_ONCE settings', () => {
   it('derives a stable transactional id from the job and the sink, unless one is given', () => {
     expect(transactionSettings(sink(), 'rides per/minute', 'kafka', 30_000)).toEqual({ transactionalId: 'dirk-rides_per_minute-kafka', timeoutMs: 90_000 });
     expect(transactionSettings(sink({ 'transactional.id': 'mine' }), 'job', 'kafka', 30_000).transactionalId).toBe('mine');
+    // Scaled out: one transactional producer (and id) per task.
+    expect(transactionSettings(sink(), 'job', 'kafka', 30_000, 1).transactionalId).toBe('dirk-job-kafka-task-1');
+    expect(transactionSettings(sink({ 'transactional.id': 'mine' }), 'job', 'kafka', 30_000, 0).transactionalId).toBe('mine-task-0');
   });
 
   it('defaults the timeout to three checkpoint intervals, between 60 s and the broker default maximum of 15 min', () => {

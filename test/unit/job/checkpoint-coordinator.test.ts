@@ -183,7 +183,7 @@ describe('CheckpointCoordinator', () => {
       }
     }
 
-    function eos(kafka: FakeKafka, dir?: string) {
+    function eos(kafka: FakeKafka, dir?: string, over: Partial<CheckpointCoordinatorOptions> = {}) {
       const source = new TransactionalSource(kafka);
       const a = setup({ transactions: kafka, ...(dir ? { dir } : {}) });
       const coordinator = new CheckpointCoordinator({
@@ -199,9 +199,29 @@ describe('CheckpointCoordinator', () => {
         metrics: a.telemetry.checkpointMetrics(),
         logger: createLogger({ level: 'debug', write: (l) => void a.lines.push(l) }),
         stopWith: (e) => void a.stops.push(e),
+        ...over,
       });
       return { ...a, source, coordinator };
     }
+
+    it('scaled out (stateInKafka): the barrier runs before the flush, and a restart restores no file (state comes from the changelog)', async () => {
+      const kafka = new FakeKafka();
+      const order: string[] = [];
+      const a = eos(kafka, undefined, { stateInKafka: true, barrier: () => void order.push('barrier'), flushOutput: async () => void order.push('flush') });
+      a.dataflow.count = 5;
+      a.source.position = { 'orders:0': '10' };
+      await a.coordinator.take();
+      expect(order).toEqual(['barrier', 'flush']);
+      expect(kafka.group.get('orders:0')).toEqual({ offset: '10', metadata: checkpointTag(1) });
+      const b = eos(kafka, a.dir, { stateInKafka: true });
+      await b.coordinator.restoreCommitted();
+      expect(b.dataflow.count).toBe(0);
+      expect(b.source.sought).toEqual([]);
+      // Ids go on from the files there.
+      b.source.position = { 'orders:0': '12' };
+      await b.coordinator.take();
+      expect(kafka.group.get('orders:0')).toEqual({ offset: '12', metadata: checkpointTag(2) });
+    });
 
     it('commits the positions inside the transaction, tagged with the checkpoint id, not through the source', async () => {
       const kafka = new FakeKafka();

@@ -47,6 +47,13 @@ describe('planExchange', () => {
     expect(() => planExchange(plan('SELECT COUNT(*) FROM (SELECT k, COUNT(*) AS c FROM t GROUP BY k)'), 'job', new Set(['t']))).toThrow(/does not support yet/);
   });
 
+  it('refuses joins, saying why: the sides are not known to be co-partitioned by the join key', () => {
+    const join = plan('SELECT a.k, b.x FROM t AS a JOIN t AS b ON a.k = b.k');
+    expect(() => planExchange(join, 'job', new Set(['t']))).toThrow(/the query has a join of t with t\. Scaled out, each task reads only some partitions of each side.*co-partitioned.*Run the job as one task/);
+    const interval = plan("SELECT a.k FROM t AS a JOIN t AS b ON a.k = b.k AND b.rowtime BETWEEN a.rowtime - INTERVAL '1' SECOND AND a.rowtime");
+    expect(() => planExchange(interval, 'job', new Set(['t']))).toThrow(/the query has an? (interval )?join of t with t/);
+  });
+
   it('the upstream half runs on its own and the writer sends each row to its key\'s partition', async () => {
     const ex = planExchange(plan(TUMBLE), 'job', new Set(['t']))!;
     const sent: { partition: number; value: Buffer }[] = [];
@@ -80,18 +87,40 @@ describe('planExchange', () => {
 
 describe('ExchangeStage', () => {
   const ex = planExchange(plan(TUMBLE), 'job', new Set(['t']))!;
-  const setup = () => {
+  const setup = (holdOutput = false) => {
     const out: Row[] = [];
     const stage = new ExchangeStage({
-      build: () => buildDataflow(ex.downstream, { data: (rows) => void out.push(...rows), watermark: () => undefined }, { hooks: { late: () => undefined }, retentionMs: 0, now: Date.now }),
+      build: (output) => buildDataflow(ex.downstream, output, { hooks: { late: () => undefined }, retentionMs: 0, now: Date.now }),
+      output: { data: (rows) => void out.push(...rows), watermark: () => undefined },
+      holdOutput,
       idleTimeoutMs: 0,
       logger: silentLogger,
     });
-    const deliver = (messages: object[]) =>
-      stage.process(messages.map((m) => exchangeDecoder.decode(serialize(m))), undefined, { rows: [], split: 'r:0' });
+    const deliver = (messages: object[], split = 'r:0') =>
+      stage.process(messages.map((m) => exchangeDecoder.decode(serialize(m))), undefined, { rows: [], split });
     return { stage, out, deliver };
   };
   const row = (k: string, t: number): Row => [k, 1, t];
+
+  it('exactly-once: holds a partition\'s output until release, and drops it with a partition that moves away', async () => {
+    const { stage, out, deliver } = setup(true);
+    await stage.assign(['r:0', 'r:1']);
+    for (const split of ['r:0', 'r:1']) {
+      await deliver([{ s: 't:0', o: [1], r: [row(split, 100)] }], split);
+      await deliver([{ w: 5000, s: ['t:0'], n: 1 }], split);
+    }
+    stage.batchEnd();
+    expect(out).toHaveLength(0); // both windows fired, held
+    await stage.assign(['r:0']); // r:1 moved away before the checkpoint
+    stage.release();
+    expect(out.map((r) => r[0])).toEqual(['R:0']); // the key column (UPPER(k))
+    // A late batch of the partition that moved away is left to its new owner.
+    await deliver([{ s: 't:0', o: [2], r: [row('r:1', 6000)] }, { w: 20000, s: ['t:0'], n: 1 }], 'r:1');
+    stage.batchEnd();
+    stage.release();
+    expect(out).toHaveLength(1);
+    expect(stage.partitions).toEqual(['r:0']);
+  });
 
   it('drops rows a re-reading upstream writes again, and fires only once every source split has a watermark', async () => {
     const { stage, out, deliver } = setup();

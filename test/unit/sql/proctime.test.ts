@@ -41,16 +41,22 @@ describe('PROCTIME attribute', () => {
   });
 
   it('a script computed column is left out of the record schema and planned over the scan', () => {
-    const script = `CREATE TABLE bid (auction BIGINT, p AS PROCTIME(), price BIGINT) WITH ('connector' = 'kafka', 'topic' = 'b', 'properties.bootstrap.servers' = 'x:1');
+    const script = `CREATE TABLE bid (auction BIGINT, p AS PROCTIME(), price BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts) WITH ('connector' = 'kafka', 'topic' = 'b', 'properties.bootstrap.servers' = 'x:1');
 CREATE TABLE out (auction BIGINT, p TIMESTAMP_LTZ(3)) WITH ('connector' = 'print');
 INSERT INTO out SELECT auction, p FROM bid;`;
     const config = scriptToConfig(script);
     const stream = (config['STREAMS'] as Record<string, string>[])[0]!;
-    expect(Object.keys((JSON.parse(stream['INPUT_SCHEMA_JSON_SCHEMA']!) as { properties: object }).properties)).toEqual(['auction', 'price']);
-    const table: TableSchema = { name: 'bid', columns: [{ name: 'auction', type: T.BIGINT }, { name: 'price', type: T.BIGINT }], rowtimeIndex: undefined };
+    expect(Object.keys((JSON.parse(stream['INPUT_SCHEMA_JSON_SCHEMA']!) as { properties: object }).properties)).toEqual(['auction', 'price', 'ts']);
+    const table: TableSchema = { name: 'bid', columns: [{ name: 'auction', type: T.BIGINT }, { name: 'price', type: T.BIGINT }, { name: 'ts', type: T.ROWTIME }], rowtimeIndex: 2 };
     const p = planSql(script, { table: (n) => (n === 'bid' ? table : undefined), tableNames: () => ['bid'], functions });
     expect(isProctimeType(p.root.fields[1]!.type)).toBe(true);
-    expect(explainPlan(p)).toContain('Project(auction=auction, p=PROCTIME(), price=price)');
+    expect(explainPlan(p)).toContain('Project(auction=auction, p=PROCTIME(), price=price, ts=ts)');
+  });
+
+  it('a script source table without a watermark is refused by name (its JSON stream needs an event-time field)', () => {
+    expect(() => scriptToConfig(`CREATE TABLE bid (auction BIGINT, p AS PROCTIME()) WITH ('connector' = 'kafka', 'topic' = 'b', 'properties.bootstrap.servers' = 'x:1');
+CREATE TABLE out (auction BIGINT) WITH ('connector' = 'print');
+INSERT INTO out SELECT auction FROM bid;`)).toThrow('SQL error at line 1, column 14: CREATE TABLE bid: a source table needs a WATERMARK FOR <a TIMESTAMP(3) column> in Dirk');
   });
 
   it('a watermark on a computed column is refused at its position', () => {

@@ -3,4 +3,4 @@ table t (k STRING, v INT, s STRING, arr ARRAY<INT>, r ROW<a INT, b STRING>, rowt
 ---- query
 SELECT COUNT(*) FROM t GROUP BY TUMBLE(v, INTERVAL '1' MINUTE)
 ---- fail
-SQL error at line 1, column 40: TUMBLE's first argument must be an event-time attribute (e.g. rowtime), found INT
+SQL error at line 1, column 40: TUMBLE's first argument must be a time attribute (an event-time column such as rowtime, or PROCTIME()), found INT

@@ -2,7 +2,7 @@
 # processing-time attribute is a plain timestamp (here one second later).
 table bid (auction BIGINT, price BIGINT, dateTime TIMESTAMP ROWTIME)
 ---- query
-CREATE TABLE bid (auction BIGINT, price BIGINT, dateTime TIMESTAMP(3), pt AS PROCTIME()) WITH ('connector' = 'kafka', 'topic' = 'bid', 'properties.bootstrap.servers' = 'localhost:9092');
+CREATE TABLE bid (auction BIGINT, price BIGINT, dateTime TIMESTAMP(3), pt AS PROCTIME(), WATERMARK FOR dateTime AS dateTime) WITH ('connector' = 'kafka', 'topic' = 'bid', 'properties.bootstrap.servers' = 'localhost:9092');
 CREATE TEMPORARY VIEW v AS SELECT *, pt + INTERVAL '1' SECOND AS later FROM bid;
 SELECT * FROM v
 ---- input bid
