@@ -135,10 +135,7 @@ function sourceStream(table: CreateTable): { stream: Config; rowtime?: string; d
     });
   }
   o.checkAllUsed([/^json\./]);
-  if (rowtime === undefined) {
-    // A JSON stream's records carry its event-time field (INPUT_SCHEMA_JSON_EVENT_TIMESTAMP_FIELD_NAME).
-    throw new SqlError(`CREATE TABLE ${table.name}: a source table needs a WATERMARK FOR <a TIMESTAMP(3) column> in Dirk (its stream's event-time field), even when the query windows on PROCTIME()`, table.namePos);
-  }
+  // Without a WATERMARK the stream has no event-time field: the config of a script allows that (processing time only).
   return { stream, ...(rowtime !== undefined ? { rowtime, delayMs: watermarkDelay(table) } : {}) };
 }
 
