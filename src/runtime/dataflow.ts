@@ -216,16 +216,16 @@ const OPERATORS: PlanVisitor<Operator, OperatorContext, 'scan'> = {
     // Async calls in keys, arguments or FILTER: computed by an async pre-step into extra columns first.
     if (aggregateHasAsyncCall(n)) {
       const trimmed = trimLateRows(hooks, n.input.fields.length);
-      return new AsyncAggregateInput(n, n.input.fields.length, out, (e) => new WindowAggregateOperator(n.window, e.keys, e.aggs, out, trimmed));
+      return new AsyncAggregateInput(n, n.input.fields.length, out, (e) => new WindowAggregateOperator({ window: n.window, keys: e.keys, aggs: e.aggs }, { ...ctx, hooks: trimmed }));
     }
-    return new WindowAggregateOperator(n.window, n.keys, n.aggs, out, hooks);
+    return new WindowAggregateOperator({ window: n.window, keys: n.keys, aggs: n.aggs }, ctx);
   },
   groupAggregate: (n, ctx) => {
-    const { out, hooks } = ctx;
+    const { out } = ctx;
     if (n.window) {
       const w = n.window;
-      if (aggregateHasAsyncCall(n)) return new AsyncAggregateInput(n, n.input.fields.length, out, (e) => new WindowGroupAggregateOperator(e.keys, e.aggs, w, out, hooks));
-      return new WindowGroupAggregateOperator(n.keys, n.aggs, w, out, hooks);
+      if (aggregateHasAsyncCall(n)) return new AsyncAggregateInput(n, n.input.fields.length, out, (e) => new WindowGroupAggregateOperator({ keys: e.keys, aggs: e.aggs, window: w }, ctx));
+      return new WindowGroupAggregateOperator({ keys: n.keys, aggs: n.aggs, window: w }, ctx);
     }
     const updatingInput = n.input.updating;
     if (aggregateHasAsyncCall(n)) {
@@ -261,8 +261,7 @@ const OPERATORS: PlanVisitor<Operator, OperatorContext, 'scan'> = {
             leftWidth: n.left.fields.length,
             rightWidth: n.right.fields.length,
           },
-          ctx.out,
-          ctx.hooks,
+          ctx,
         )
       : new StreamingJoinOperator(
           {
@@ -276,7 +275,7 @@ const OPERATORS: PlanVisitor<Operator, OperatorContext, 'scan'> = {
           },
           ctx,
         ),
-  windowTvf: (n, { out }) => new WindowTvfOperator(n.window, out),
+  windowTvf: (n, ctx) => new WindowTvfOperator({ window: n.window }, ctx),
   correlate: (n, { out }) => new CorrelateOperator(n, out),
   rank: (n, ctx) => new RankOperator(n, ctx),
   over: (n, ctx) => new OverAggregateOperator(n, ctx),

@@ -1,15 +1,17 @@
 import type { Row, RowKind } from '../core/types.js';
 import type { WindowSpec } from '../plan/nodes.js';
-import type { Operator, Output } from './operator.js';
+import type { Operator, OperatorContext, Output } from './operator.js';
 
 /** Window table functions: append window_start, window_end, window_time to each row (one copy per window). */
 export class WindowTvfOperator implements Operator {
   readonly name: string;
-  constructor(
-    private readonly window: WindowSpec,
-    private readonly out: Output,
-  ) {
-    this.name = `${window.type}Tvf`;
+  private readonly window: WindowSpec;
+  private readonly out: Output;
+
+  constructor(spec: { readonly window: WindowSpec }, ctx: OperatorContext) {
+    this.window = spec.window;
+    this.out = ctx.out;
+    this.name = `${spec.window.type}Tvf`;
   }
 
   process(rows: Row[], _kinds: RowKind[] | undefined): void {
