@@ -9,7 +9,6 @@ import type { Field, Row, RowKind } from '../core/types.js';
 import type { SinkConfig, StreamConfig } from '../config/index.js';
 import { sinkNames } from '../config/sinks.js';
 import { CheckpointStore, type Checkpoint } from '../runtime/checkpoint-store.js';
-import { countEntries } from '../runtime/state/capture.js';
 import { startHeapGuard } from '../runtime/state/heap-guard.js';
 import { buildDataflow, type Dataflow, type DataflowOptions } from '../runtime/dataflow.js';
 import { createKafkaProducers, sinkFor, sourceFor, type KafkaProducers } from '../connectors/index.js';
@@ -475,7 +474,7 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
   await checkpoints.restoreCommitted();
   // State that outgrows the heap stops the job with a Dirk error instead of a V8 abort.
   const heapGuard = startHeapGuard({
-    stateEntries: () => countEntries(p.dataflow.snapshot()),
+    stateEntries: () => p.dataflow.stateEntries(),
     retentionMinutes: config.retentionIdleStateMinutes,
     lastCheckpoint: () => checkpoints.lastCompleted,
     onLimit: stopWith,

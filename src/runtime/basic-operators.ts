@@ -11,8 +11,10 @@ import type { StateSpec } from './state/versioned.js';
 export class FilterOperator implements Operator {
   readonly name = 'Filter';
   private readonly pred: (r: Row) => boolean;
-  constructor(predicate: BExpr, private readonly out: Output) {
-    this.pred = compilePredicate(predicate);
+  private readonly out: Output;
+  constructor(spec: { readonly predicate: BExpr }, ctx: OperatorContext) {
+    this.pred = compilePredicate(spec.predicate);
+    this.out = ctx.out;
   }
   process(rows: Row[], kinds: RowKind[] | undefined): void {
     const keep: Row[] = [];
@@ -30,8 +32,10 @@ export class FilterOperator implements Operator {
 export class ProjectOperator implements Operator {
   readonly name = 'Project';
   private readonly fn: (r: Row) => unknown[];
-  constructor(exprs: readonly BExpr[], private readonly out: Output) {
-    this.fn = compileProjection(exprs);
+  private readonly out: Output;
+  constructor(spec: { readonly exprs: readonly BExpr[] }, ctx: OperatorContext) {
+    this.fn = compileProjection(spec.exprs);
+    this.out = ctx.out;
   }
   process(rows: Row[], kinds: RowKind[] | undefined): void {
     const fn = this.fn;
@@ -43,7 +47,10 @@ export class ProjectOperator implements Operator {
 
 export class UnionOperator implements Operator {
   readonly name = 'Union';
-  constructor(private readonly out: Output) {}
+  private readonly out: Output;
+  constructor(_spec: Record<string, never>, ctx: OperatorContext) {
+    this.out = ctx.out;
+  }
   process(rows: Row[], kinds: RowKind[] | undefined): void {
     this.out.data(rows, kinds);
   }
@@ -76,7 +83,7 @@ export class GroupAggregateOperator implements Operator {
   constructor(spec: { keys: readonly BExpr[]; aggs: readonly AggCall[]; updatingInput: boolean }, ctx: OperatorContext) {
     this.out = ctx.out;
     this.now = ctx.now;
-    this.groups = new KeyedState(ctx.retentionMs, ctx.now);
+    this.groups = new KeyedState(ctx);
     this.keyFns = spec.keys.map(compileExpr);
     this.groupKey = keyFunction(this.keyFns);
     this.accs = spec.aggs.map((a) => createAccumulator(a, spec.updatingInput));

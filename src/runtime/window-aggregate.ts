@@ -248,6 +248,10 @@ export class WindowAggregateOperator implements Operator {
     return this.late;
   }
 
+  stateEntries(): number {
+    return this.panes.size + this.sessions.size;
+  }
+
   snapshot(): unknown {
     return { panes: this.panes, sessions: this.sessions, watermark: this.watermark, firedUpTo: this.firedUpTo };
   }

@@ -91,6 +91,10 @@ export class WindowGroupAggregateOperator implements Operator {
     return this.late;
   }
 
+  stateEntries(): number {
+    return this.windows.size;
+  }
+
   snapshot(): unknown {
     return { windows: this.windows, watermark: this.watermark };
   }

@@ -125,6 +125,12 @@ export class WindowJoinOperator implements Operator {
     return this.late;
   }
 
+  stateEntries(): number {
+    let n = 0;
+    for (const w of this.windows.values()) n += w.left.size + w.right.size;
+    return n;
+  }
+
   snapshot(): unknown {
     return { windows: [...this.windows.values()], watermark: this.watermark };
   }
