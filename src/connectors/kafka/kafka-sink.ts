@@ -17,7 +17,7 @@
 import kafkajs from './kafkajs.js';
 import type { CompressionTypes as CT, Message, Producer, ProducerConfig, Transaction } from 'kafkajs';
 import type { Counter, PartitionOffset, Sink, SinkMetrics, SinkTransactions } from '../../core/connector.js';
-import { DirkError, externalError, userError } from '../../core/errors.js';
+import { DirkError, externalError, mayRetry, userError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { RowKind, type DataMessage } from '../../core/types.js';
 import type { RowEncoder } from '../../schema/index.js';
@@ -329,7 +329,7 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
           const fenced = /fenced|epoch/i.test(String((e as { type?: string }).type ?? (e as Error).message));
           throw externalError(
             `kafka sink ${name}: the transaction did not commit${fenced ? ` (another producer with transactional id ${t.transactionalId} took over: a second instance of this job?)` : ''}: ${(e as Error).message}`,
-            { cause: e },
+            { cause: e, retriable: mayRetry(e) },
           );
         }
         txn = await producer!.transaction();
