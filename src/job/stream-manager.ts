@@ -404,31 +404,16 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
   return { telemetry, udfs, metricsServer, sink, lateOutput, dataflow, inputs, status, post, origin, operatorLabels, exchange };
 }
 
-async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, closeAll: (logger: Logger) => Promise<void>, shared: SharedParts): Promise<RunningJob> {
+/** The job's checkpoint coordinator over its folder, dataflow, inputs, stages and sink (src/job/checkpoint-coordinator.ts). */
+function openCheckpoints(job: PreparedJob, options: RunOptions, p: Pipeline, health: JobHealth, stopWith: (e: unknown) => void): CheckpointCoordinator {
   const { config } = job;
-  const logger = options.logger;
-  // A failing post-processor stage stops the job (stopWith, set below once the sources exist).
-  const failures: PipelineFailures = { post: () => undefined };
-  const p = await openPipeline(job, options, closers, failures, shared);
+  const { logger } = options;
   const { telemetry, inputs, sink } = p;
-  const { health } = shared;
-
-  let stopping = false;
-  /** What stops the job from inside (a UDF failing while windows fire, a lost sink write, too many failed checkpoints). */
-  let fatal: unknown;
-  const stopWith = (e: unknown): void => {
-    if (fatal !== undefined) return;
-    fatal = e;
-    stopping = true;
-    void Promise.allSettled(inputs.map((i) => i.source.stop()));
-  };
-  failures.post = stopWith;
-
   const checkpointDir = options.checkpointDir ?? resolve('.dirk', 'checkpoints', config.jobId.replace(/[^A-Za-z0-9._-]/g, '_'));
   const store = new CheckpointStore(checkpointDir, {
     onUnreadable: (file, e) => logger.warn(`checkpoint file ${file} cannot be read (${e.message}); falling back to the previous checkpoint`),
   });
-  const checkpoints = new CheckpointCoordinator({
+  return new CheckpointCoordinator({
     store,
     observe: checkpointObserver(telemetry, p.operatorLabels, store),
     checkpointDir,
@@ -471,6 +456,29 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
     logger,
     stopWith,
   });
+}
+
+async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, closeAll: (logger: Logger) => Promise<void>, shared: SharedParts): Promise<RunningJob> {
+  const { config } = job;
+  const logger = options.logger;
+  // A failing post-processor stage stops the job (stopWith, set below once the sources exist).
+  const failures: PipelineFailures = { post: () => undefined };
+  const p = await openPipeline(job, options, closers, failures, shared);
+  const { telemetry, inputs, sink } = p;
+  const { health } = shared;
+
+  let stopping = false;
+  /** What stops the job from inside (a UDF failing while windows fire, a lost sink write, too many failed checkpoints). */
+  let fatal: unknown;
+  const stopWith = (e: unknown): void => {
+    if (fatal !== undefined) return;
+    fatal = e;
+    stopping = true;
+    void Promise.allSettled(inputs.map((i) => i.source.stop()));
+  };
+  failures.post = stopWith;
+
+  const checkpoints = openCheckpoints(job, options, p, health, stopWith);
   await checkpoints.restoreCommitted();
   // State that outgrows the heap stops the job with a Dirk error instead of a V8 abort.
   const heapGuard = startHeapGuard({
