@@ -3,6 +3,9 @@
 // Part of `npm run lint`: exits 1 when it lists any. A function that is a data table (a literal the code
 // reads, not logic) may be exempted by a comment `// lint: data table` on the line before it.
 // Usage: node scripts/long-functions.mjs [--max N] [dir ...]
+//
+// KNOWN lists the functions still over the limit, each with the length it may not exceed: they are reported
+// but pass, and shrink out of the list as they are split. Nothing may be added to it.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
@@ -15,6 +18,12 @@ if (maxAt >= 0) {
   args.splice(maxAt, 2);
 }
 const roots = args.length > 0 ? args : ['src'];
+const KNOWN = new Map([
+  // The sink's closure holds the send buffer, the record-batch outbox and the transaction; to split.
+  ['src/connectors/kafka/kafka-sink.ts createKafkaSink', 360],
+  // One line over; binder.ts is being changed by the SQL work, to split after it lands.
+  ['src/sql/binder.ts bind', 151],
+]);
 
 function* files(dir) {
   for (const name of readdirSync(dir)) {
@@ -61,8 +70,14 @@ for (const root of roots) {
   }
 }
 found.sort((a, b) => b.lines - a.lines);
-for (const f of found) console.log(`${f.file}:${f.line}  ${f.name}  ${f.lines} lines`);
-if (found.length > 0) {
-  console.error(`${found.length} function(s) over ${max} lines: split them along their seams (or mark a data table with "// lint: data table")`);
+const failing = [];
+for (const f of found) {
+  const known = KNOWN.get(`${f.file} ${f.name}`);
+  const ok = known !== undefined && f.lines <= known;
+  console.log(`${f.file}:${f.line}  ${f.name}  ${f.lines} lines${ok ? ` (known, at most ${known}: to split)` : ''}`);
+  if (!ok) failing.push(f);
+}
+if (failing.length > 0) {
+  console.error(`${failing.length} function(s) over ${max} lines: split them along their seams (or mark a data table with "// lint: data table")`);
   process.exit(1);
 }
