@@ -15,9 +15,9 @@
  * bring their own changelog encoder (`json-changelog.ts`: upsert or debezium-json records).
  */
 import kafkajs from './kafkajs.js';
-import type { CompressionTypes as CT, Message, Producer, ProducerConfig, Transaction } from 'kafkajs';
-import type { Counter, PartitionOffset, Sink, SinkMetrics, SinkTransactions } from '../../core/connector.js';
-import { DirkError, externalError, mayRetry, userError } from '../../core/errors.js';
+import type { CompressionTypes as CT, Message, Producer, ProducerConfig } from 'kafkajs';
+import type { Sink, SinkMetrics } from '../../core/connector.js';
+import { DirkError, externalError, userError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { RowKind, type DataMessage } from '../../core/types.js';
 import type { RowEncoder } from '../../schema/index.js';
@@ -27,6 +27,7 @@ import { SendChain } from '../shared/send-chain.js';
 import { replacedRetractions, type ChangelogEncoder } from './json-changelog.js';
 import { BatchOutbox, type SealedSend } from './batch-outbox.js';
 import { BatchProducer } from './batch-producer.js';
+import { SinkTransaction, type KafkaSinkTransactional } from './sink-transaction.js';
 import {
   DEFAULT_MAX_MESSAGE_BYTES,
   DEFAULT_MAX_REQUEST_BYTES,
@@ -86,14 +87,7 @@ export interface KafkaSinkOptions {
   readonly transactional?: KafkaSinkTransactional | undefined;
 }
 
-export interface KafkaSinkTransactional {
-  /** Stable across restarts, so a restarted job fences the producer of the one it replaces. */
-  readonly transactionalId: string;
-  /** transaction.timeout.ms asked of the broker (at most its transaction.max.timeout.ms). */
-  readonly timeoutMs: number;
-  readonly commits?: Counter;
-  readonly aborts?: Counter;
-}
+export type { KafkaSinkTransactional } from './sink-transaction.js';
 
 const CREATE_HINT = 'create it, or set SINK_KAFKA_CREATE_TOPIC=true (with SINK_KAFKA_CREATE_TOPIC_PARTITIONS and _REPLICATION_FACTOR) to have Dirk create it at start';
 
@@ -127,12 +121,8 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
   /** The dead-letter topic's producer; undefined while it is the sink's own (then it shares the transaction). */
   let deadLetterProducer: Producer | undefined;
   const tx = options.transactional;
-  /** Exactly-once: the open transaction (begun at open and after every commit). */
-  let txn: Transaction | undefined;
-  /** Records sent in the open transaction (an abort of an empty one is not counted). */
-  let sentInTxn = 0;
-  /** Offsets were added to the open transaction (a commit of an empty one is not counted). */
-  let offsetsInTxn = false;
+  /** Exactly-once: the open transaction and what it holds. */
+  const txn = tx ? new SinkTransaction(name, tx) : undefined;
   const errorPolicy: SinkErrorPolicy = options.errorPolicy ?? { mode: 'FAIL' };
   const maxRequestBytes = mapped.maxRequestBytes ?? (options.largeMessage ? 20 * 1024 * 1024 : DEFAULT_MAX_REQUEST_BYTES);
   const compressed = mapped.compression !== undefined;
@@ -207,17 +197,16 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
 
   /** Where sends go: the open transaction (exactly-once), or the producer. */
   async function sender(): Promise<SendingProducer> {
+    if (txn) return txn.sender(producer);
     if (!producer) throw new DirkError(`internal error: kafka sink ${name} written before open()`);
-    if (!tx) return producer;
-    txn ??= await producer.transaction();
-    return txn;
+    return producer;
   }
 
   async function send(batch: Pending): Promise<void> {
     // Cut into requests the broker accepts (see bounded-send.ts): a backlog never becomes MESSAGE_TOO_LARGE.
     // Inside a transaction the same cut applies: each request is one produce call of the transaction.
     await sendBounded(await sender(), topic, batch.messages, limits, sendExtras());
-    if (tx) sentInTxn += batch.messages.length;
+    txn?.sentRecords(batch.messages.length);
     metrics.recordsOut.inc(batch.messages.length);
     metrics.bytesOut.inc(batch.bytes);
   }
@@ -293,50 +282,6 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
     deadLetterProducer = d;
   }
 
-  async function abort(t: Transaction): Promise<void> {
-    const had = sentInTxn;
-    sentInTxn = 0;
-    offsetsInTxn = false;
-    await t.abort();
-    if (had > 0) tx?.aborts?.inc();
-  }
-
-  function transactions(t: KafkaSinkTransactional): SinkTransactions {
-    return {
-      async sendOffsets(groupId: string, offsets: readonly PartitionOffset[], metadata: string) {
-        const byTopic = new Map<string, { partition: number; offset: string; metadata: string }[]>();
-        for (const o of offsets) {
-          const list = byTopic.get(o.topic) ?? [];
-          list.push({ partition: o.partition, offset: o.offset, metadata });
-          byTopic.set(o.topic, list);
-        }
-        const open = (await sender()) as Transaction;
-        // kafkajs passes each partition's metadata through to TxnOffsetCommit (its types omit the field).
-        await open.sendOffsets({ consumerGroupId: groupId, topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })) });
-        offsetsInTxn = true;
-      },
-      async commit() {
-        const open = txn;
-        if (!open) return;
-        txn = undefined;
-        try {
-          await open.commit();
-          if (sentInTxn > 0 || offsetsInTxn) t.commits?.inc();
-          sentInTxn = 0;
-          offsetsInTxn = false;
-        } catch (e) {
-          await abort(open).catch(() => undefined);
-          const fenced = /fenced|epoch/i.test(String((e as { type?: string }).type ?? (e as Error).message));
-          throw externalError(
-            `kafka sink ${name}: the transaction did not commit${fenced ? ` (another producer with transactional id ${t.transactionalId} took over: a second instance of this job?)` : ''}: ${(e as Error).message}`,
-            { cause: e, retriable: mayRetry(e) },
-          );
-        }
-        txn = await producer!.transaction();
-      },
-    };
-  }
-
   return {
     name,
 
@@ -361,15 +306,7 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
         throw externalError(`kafka sink ${name}: cannot connect to ${options.brokers.join(',')}: ${(e as Error).message}`, { cause: e });
       }
       producer = p;
-      if (tx) {
-        try {
-          // InitProducerId with the stable transactional id: fences a previous run's producer (a zombie) and
-          // aborts the transaction it left open, so read_committed readers are not held up by it.
-          txn = await p.transaction();
-        } catch (e) {
-          throw externalError(`kafka sink ${name}: cannot start a transaction (transactional id ${tx.transactionalId}): ${(e as Error).message}`, { cause: e });
-        }
-      }
+      await txn?.begin(p);
       await prepareTopics();
       if (useBatches) {
         const bp = new BatchProducer({
@@ -431,7 +368,7 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
       return bufferedRecords(buffer, outbox) + inflight;
     },
 
-    transactions: tx ? transactions(tx) : undefined,
+    transactions: txn?.api(() => producer),
 
     flush() {
       return sends.flush(startSend, (message) => `kafka sink ${name}: producing to topic ${topic} failed: ${message}`);
@@ -447,9 +384,7 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
       await sends.settled();
       // An open transaction is aborted (what it holds was never covered by a checkpoint), so read_committed
       // readers need not wait for the broker's transaction timeout.
-      const open = txn;
-      txn = undefined;
-      if (open?.isActive()) await abort(open).catch((e: unknown) => logger.warn('the open transaction was not aborted; the broker aborts it after transaction.timeout.ms', { error: String(e) }));
+      await txn?.abortOpen(logger);
       const bp = batchProducer;
       batchProducer = undefined;
       if (bp) await bp.disconnect().catch((e: unknown) => logger.warn('record-batch producer did not disconnect cleanly', { error: String(e) }));
