@@ -191,8 +191,13 @@ export type PlanNode =
       readonly input: PlanNode;
       readonly partitionKeys: readonly BExpr[];
       readonly orderBy: readonly { readonly expr: BExpr; readonly desc: boolean }[];
-      /** The last rank kept (rank end). */
+      /** The last rank kept (rank end); Infinity when `limitColumn` gives it. */
       readonly limit: number;
+      /**
+       * A rank end read from this input column (Flink's variable rank range, `rn <= col`): each partition
+       * keeps the value of its first row; later rows with another value do not change it.
+       */
+      readonly limitColumn?: number;
       /** The first rank kept (rank start); 1 when absent. */
       readonly start?: number;
       /** The ranking function; ROW_NUMBER when absent. */

@@ -67,7 +67,9 @@ const DESCRIBE: PlanVisitor<string, ColumnName> = {
       return `Deduplicate(keep=${how}, ${part}, ${order}${rn})`;
     }
     const start = n.start ?? 1;
-    const range = start > 1 ? `${n.rankType ? 'ranks' : 'rows'}=${start}..${n.limit}` : `n=${n.limit}`;
+    // A variable rank end names its column: each partition keeps its first row's value.
+    const end = n.limitColumn !== undefined ? `${n.input.fields[n.limitColumn]!.name} (per partition, from its first row)` : String(n.limit);
+    const range = start > 1 ? `${n.rankType ? 'ranks' : 'rows'}=${start}..${end}` : `n=${end}`;
     const fn = n.rankType ? `, function=${n.rankType} (ties share a rank)` : '';
     return `TopN(${range}${fn}, ${part}, ${order}${rn})`;
   },

@@ -143,6 +143,10 @@ const DESCRIBE_OPERATOR: PlanVisitor<OperatorText, PhysicalOptions> = {
 
 function topNDescription(n: Extract<PlanNode, { kind: 'rank' }>): { label: string; state: string } {
   const start = n.start ?? 1;
+  if (n.limitColumn !== undefined) {
+    const col = n.input.fields[n.limitColumn]!.name;
+    return { label: `TopN[<= ${col}]`, state: `top rows by partition key, up to the partition's first ${col}, idle-state retention` };
+  }
   if (!n.rankType) {
     return { label: `TopN[${start > 1 ? `rows ${start}..${n.limit}` : n.limit}]`, state: `top ${n.limit} rows by partition key, idle-state retention` };
   }

@@ -35,6 +35,8 @@ type RankNode = Extract<PlanNode, { kind: 'rank' }>;
 interface Partition {
   rows: Row[];
   touchedAt: number;
+  /** The rank end of a variable rank range (`rn <= col`): the first row's value, kept for the partition. */
+  end?: number;
 }
 
 interface FirstCandidate {
@@ -48,6 +50,10 @@ export class RankOperator implements Operator {
   private readonly partKey: (r: Row) => unknown;
   private readonly cmp: (a: Row, b: Row) => number;
   private readonly limit: number;
+  /** The input column giving each partition's rank end, or -1 for a constant `limit`. */
+  private readonly limitColumn: number;
+  /** Rows whose rank-end column differed from their partition's (Flink counts these as invalid). */
+  private mismatchedEnds = 0;
   private readonly start: number;
   /** Emit per rank (-U/+U of the row at each changed rank), with or without the rank column. */
   private readonly perRank: boolean;
@@ -75,7 +81,7 @@ export class RankOperator implements Operator {
     this.now = ctx.now;
     this.parts = new KeyedState(ctx);
     this.done = new KeyedState<number>(ctx, (at) => at);
-    this.name = node.dedup ? `Deduplicate(keep ${node.dedup})` : `TopN(${node.rankType ?? 'ROW_NUMBER'} ${node.start ?? 1}..${node.limit})`;
+    this.name = node.dedup ? `Deduplicate(keep ${node.dedup})` : `TopN(${node.rankType ?? 'ROW_NUMBER'} ${node.start ?? 1}..${node.limitColumn !== undefined ? `$${node.limitColumn}` : node.limit})`;
     this.partKey = keyFunction(node.partitionKeys.map(compileExpr));
     const keys = node.orderBy.map((o) => ({ f: compileExpr(o.expr), desc: o.desc }));
     this.cmp = (a, b) => {
@@ -91,6 +97,7 @@ export class RankOperator implements Operator {
       return 0;
     };
     this.limit = node.limit;
+    this.limitColumn = node.limitColumn ?? -1;
     this.start = node.start ?? 1;
     this.withRn = node.withRowNumber;
     this.perRank = this.withRn || this.start > 1;
@@ -114,14 +121,16 @@ export class RankOperator implements Operator {
       if (!p) {
         if (retract) continue;
         p = { rows: [], touchedAt: now };
+        if (this.limitColumn >= 0) p.end = rankEnd(row[this.limitColumn]);
         this.parts.set(k, p);
-      }
+      } else if (this.limitColumn >= 0 && !retract && rankEnd(row[this.limitColumn]) !== p.end) this.mismatchedEnds++;
       p.touchedAt = now;
       if (last) this.keepLast(p, row, outRows, outKinds);
       else if (this.node.rankType) this.changeTied(p, row, retract, outRows, outKinds);
       else if (retract) this.remove(p, row, outRows, outKinds);
       else this.insert(p, row, outRows, outKinds);
-      if (p.rows.length === 0) this.parts.delete(k);
+      // A variable rank end is the partition's for as long as it is retained (Flink keeps it in state).
+      if (p.rows.length === 0 && this.limitColumn < 0) this.parts.delete(k);
     }
     if (outRows.length) this.out.data(outRows, outKinds);
   }
@@ -161,14 +170,15 @@ export class RankOperator implements Operator {
 
   private insert(p: Partition, row: Row, outRows: Row[], outKinds: RowKind[]): void {
     const list = p.rows;
+    const limit = p.end ?? this.limit;
     const pos = this.upperBound(list, row);
-    if (pos >= this.limit) {
+    if (pos >= limit) {
       if (this.keepAll) list.splice(pos, 0, row);
       return;
     }
-    const before = Math.min(list.length, this.limit);
+    const before = Math.min(list.length, limit);
     list.splice(pos, 0, row);
-    const after = Math.min(list.length, this.limit);
+    const after = Math.min(list.length, limit);
     if (this.perRank) {
       // Ranks pos.. shifted down by one: old row at rank j was list[j + 1] now.
       for (let j = Math.max(pos, this.start - 1); j < after; j++) {
@@ -183,23 +193,24 @@ export class RankOperator implements Operator {
     } else {
       outRows.push(row);
       outKinds.push(RowKind.Insert);
-      if (before === this.limit) {
-        outRows.push(list[this.limit]!);
+      if (before === limit) {
+        outRows.push(list[limit]!);
         outKinds.push(RowKind.Delete);
       }
     }
-    if (!this.keepAll && list.length > this.limit) list.length = this.limit;
+    if (!this.keepAll && list.length > limit) list.length = limit;
   }
 
   private remove(p: Partition, row: Row, outRows: Row[], outKinds: RowKind[]): void {
     const list = p.rows;
+    const limit = p.end ?? this.limit;
     const pos = list.findIndex((r) => sameRow(r, row));
     if (pos < 0) return;
-    const before = Math.min(list.length, this.limit);
+    const before = Math.min(list.length, limit);
     const removed = list[pos]!;
     list.splice(pos, 1);
-    if (pos >= this.limit) return;
-    const after = Math.min(list.length, this.limit);
+    if (pos >= limit) return;
+    const after = Math.min(list.length, limit);
     if (this.perRank) {
       // Ranks pos.. shifted up by one: the old row at rank j is now list[j - 1] (removed at pos).
       for (let j = Math.max(pos, this.start - 1); j < before; j++) {
@@ -215,8 +226,8 @@ export class RankOperator implements Operator {
     } else {
       outRows.push(removed);
       outKinds.push(RowKind.Delete);
-      if (after === this.limit) {
-        outRows.push(list[this.limit - 1]!);
+      if (after === limit) {
+        outRows.push(list[limit - 1]!);
         outKinds.push(RowKind.Insert);
       }
     }
@@ -319,6 +330,11 @@ export class RankOperator implements Operator {
     this.done.expireIdle();
   }
 
+  /** Rows whose rank-end column disagreed with their partition's first row (the first value is kept). */
+  mismatchedRankEnds(): number {
+    return this.mismatchedEnds;
+  }
+
   lateCount(): number {
     return this.late;
   }
@@ -335,6 +351,12 @@ export class RankOperator implements Operator {
     this.seq = s.seq;
     this.watermark = s.watermark;
   }
+}
+
+/** A rank end read from a column: NULL keeps no rows (Flink reads a NULL field as 0). */
+function rankEnd(v: unknown): number {
+  if (v === null || v === undefined) return 0;
+  return Number(v);
 }
 
 export function sameRow(a: Row, b: Row): boolean {

@@ -162,6 +162,8 @@ export function consumeRank(host: PlanHost, s: Select, input: Planned): { input:
   const rest: Expr[] = [];
   let limit: number | undefined;
   let start = 1;
+  let variable: { column: number; pos: SourcePosition } | undefined;
+  let bounds = 0;
   for (const c of s.where ? splitAndExpr(s.where) : []) {
     const bound = p.rnOut < 0 ? undefined : rnBound(host.binder, c, input.scope, p.rnOut, p.rnName);
     if (bound === undefined) {
@@ -169,8 +171,19 @@ export function consumeRank(host: PlanHost, s: Select, input: Planned): { input:
       continue;
     }
     if (bound.kind === 'bad') throw new SqlError(bound.message, c.pos);
+    bounds++;
+    if (bound.kind === 'column') {
+      variable = { column: variableRankColumn(p, bound.index, input.scope.columns[bound.index]?.name ?? '?', c.pos), pos: c.pos };
+      continue;
+    }
     if (bound.upper !== undefined) limit = Math.min(limit ?? Infinity, bound.upper);
     if (bound.lower !== undefined) start = Math.max(start, bound.lower);
+  }
+  if (variable) {
+    // Flink's RankUtil takes a rank end from a column only when it is the one rank predicate.
+    if (bounds > 1) throw new SqlError(`a rank end taken from a column must be the only filter on '${p.rnName}' (no other bound beside it)`, variable.pos);
+    if (p.rank.rankType) throw new SqlError(`a rank end taken from a column is supported for ROW_NUMBER() only, not ${p.rank.rankType}()`, variable.pos);
+    limit = Infinity;
   }
   if (limit === undefined) {
     const passed = passPending(host, s, input, p);
@@ -184,14 +197,14 @@ export function consumeRank(host: PlanHost, s: Select, input: Planned): { input:
       p.pos,
     );
   }
-  if (limit < 1) throw new SqlError(`the row-number filter keeps no rows (${p.rnName} < 1)`, s.where!.pos);
+  if (!variable && limit < 1) throw new SqlError(`the row-number filter keeps no rows (${p.rnName} < 1)`, s.where!.pos);
   if (start > limit) throw new SqlError(`the rank filter keeps no rows (${p.rnName} from ${start} to ${limit})`, s.where!.pos);
   const rankInput = p.rank.input;
   const withRowNumber = referencesColumn(s, p.rnName, rest);
   let dedup: RankNode['dedup'] = null;
   const o = p.rank.orderBy;
   if (
-    limit === 1 && !p.rank.rankType && o.length === 1 && o[0]!.expr.k === 'col' && isRowtime(o[0]!.expr.type) && o[0]!.expr.index === rankInput.rowtimeIndex && !rankInput.updating
+    !variable && limit === 1 && !p.rank.rankType && o.length === 1 && o[0]!.expr.k === 'col' && isRowtime(o[0]!.expr.type) && o[0]!.expr.index === rankInput.rowtimeIndex && !rankInput.updating
   ) {
     dedup = o[0]!.desc ? 'last' : 'first';
   }
@@ -218,6 +231,7 @@ export function consumeRank(host: PlanHost, s: Select, input: Planned): { input:
     partitionKeys: p.rank.partitionKeys,
     orderBy: p.rank.orderBy,
     limit,
+    ...(variable ? { limitColumn: variable.column } : {}),
     ...(start > 1 ? { start } : {}),
     ...(p.rank.rankType ? { rankType: p.rank.rankType } : {}),
     withRowNumber,
@@ -239,14 +253,29 @@ export function consumeRank(host: PlanHost, s: Select, input: Planned): { input:
   return { input: { node: projected.node, scope }, where };
 }
 
-type Bound = { kind: 'range'; lower?: number; upper?: number } | { kind: 'bad'; message: string };
+type Bound = { kind: 'range'; lower?: number; upper?: number } | { kind: 'column'; index: number } | { kind: 'bad'; message: string };
+
+/**
+ * The rank input column behind scope column `index` of a `rn <= col` filter. Flink reads a variable rank
+ * end as a BIGINT, INT or SMALLINT input field (AbstractTopNFunction's rankEndFetcher); other types fail.
+ */
+function variableRankColumn(p: PendingRank, index: number, name: string, pos: SourcePosition): number {
+  const e = p.exprs[index];
+  const width = p.rank.input.fields.length;
+  if (!e || e.k !== 'col' || e.index >= width) throw new SqlError(`the rank end '${name}' must be a column of the ranked input`, pos);
+  const t = e.type.kind;
+  if (t !== 'BIGINT' && t !== 'INT') {
+    throw new SqlError(`a rank end taken from a column must be an integer (BIGINT, INT, SMALLINT, TINYINT); '${name}' is ${typeToString(e.type)}`, pos);
+  }
+  return e.index;
+}
 
 /**
  * A conjunct bounding the rank, as Flink's RankUtil reads it: `rn <= N`, `rn < N`, `rn = N` (the N-th row),
  * `rn >= M`, `rn > M`, either way round, and `rn BETWEEN M AND N`; bounds are integer literals.
  */
 function rnBound(binder: Binder, c: Expr, scope: Scope, rnOut: number, rn: string): Bound | undefined {
-  const supported = `supported rank filters are ${rn} <= N, ${rn} < N, ${rn} = N, ${rn} > M / ${rn} >= M with an upper bound, and ${rn} BETWEEN M AND N, with integer literals`;
+  const supported = `supported rank filters are ${rn} <= N, ${rn} < N, ${rn} = N, ${rn} > M / ${rn} >= M with an upper bound, and ${rn} BETWEEN M AND N, with integer literals, or ${rn} <= column (a rank end per partition)`;
   if (c.kind === 'between' && !c.negated) {
     const arg = tryBind(binder, c.arg, scope);
     if (!(arg && arg.k === 'col' && arg.index === rnOut)) return undefined;
@@ -264,6 +293,10 @@ function rnBound(binder: Binder, c: Expr, scope: Scope, rnOut: number, rn: strin
   const n = intLiteral(lRn ? c.right : c.left);
   let op = c.op;
   if (rRn) op = ({ '<': '>', '<=': '>=', '>': '<', '>=': '<=', '=': '=' } as Record<string, string>)[op]!;
+  const other = lRn ? r : l;
+  // A variable rank end (Flink's VariableRankRange): as Flink's RankUtil, `rn <= col`, `rn < col` and
+  // `rn = col` all read as "up to col" (it keeps no strictness for a column bound); a column lower bound is none.
+  if (n === undefined && other?.k === 'col' && other.index !== rnOut && (op === '<=' || op === '<' || op === '=')) return { kind: 'column', index: other.index };
   if (n === undefined) return { kind: 'bad', message: supported };
   switch (op) {
     case '=':
