@@ -184,7 +184,10 @@ export async function main(argv: string[]): Promise<number> {
       } finally {
         job.registry?.close();
       }
-      process.stdout.write(`ok: ${job.config.streams.length} stream(s), ${outputColumns(job).length} output column(s), sink ${job.config.sinks.map((k) => k.type).join(', ')}\n`);
+      const output = job.plan.branches
+        ? `${job.plan.branches.length} INSERTs (${job.plan.branches.map((b) => `${b.target}: ${b.root.fields.length} column(s)`).join(', ')})`
+        : `${outputColumns(job).length} output column(s)`;
+      process.stdout.write(`ok: ${job.config.streams.length} stream(s), ${output}, sink ${job.config.sinks.map((k) => k.type).join(', ')}\n`);
       return 0;
     }
     case 'explain': {

@@ -133,8 +133,14 @@ export const JOB_KEYS = {
   SINKS: key({
     group: 'Generic',
     description:
-      'Several sinks for one job: a JSON array (or a string holding one) of objects, each with its own `SINK_TYPE` and that sink\'s `SINK_*` keys. Every sink receives the same rows and is flushed independently at each checkpoint. Instead of the top-level `SINK_TYPE` and `SINK_*` keys.',
+      'Several sinks for one job: a JSON array (or a string holding one) of objects, each with its own `SINK_TYPE` and that sink\'s `SINK_*` keys. Every sink receives the same rows (with several INSERT INTO, the rows of the INSERT its `SINK_TABLE` names) and is flushed independently at each checkpoint. Instead of the top-level `SINK_TYPE` and `SINK_*` keys.',
     dagger: 'Dirk only (Dagger has one sink per job, raystack/dagger#124).',
+  }),
+  SINK_TABLE: key({
+    group: 'Generic',
+    description:
+      'In a `SINKS` entry of a job whose `FLINK_SQL_QUERY` has several `INSERT INTO` statements (a statement set): the INSERT target table whose rows this sink writes. Every target needs at least one sink; metrics and logs name the sink by its table. A SQL script (`dirk run script.sql`) sets it from its CREATE TABLE statements.',
+    dagger: 'Dirk only.',
   }),
   ...INFLUX_KEYS,
 

@@ -28,7 +28,8 @@ export function parseSinks(s: Section): SinkConfig[] {
   return v.map((entry, i) => {
     const e = new Section(entry as Record<string, unknown>, `SINKS[${i}]`, s.issues);
     if (!e.has('SINK_TYPE')) e.error('SINK_TYPE', 'the type of this sink (log, kafka, influx, http)', undefined);
-    const sink = parseSink(e);
+    const table = e.optional('SINK_TABLE');
+    const sink: SinkConfig = { ...parseSink(e), ...(table !== undefined ? { table } : {}) };
     for (const k of e.unusedKeys()) {
       if (SINK_KEYS.includes(k) || SINK_PREFIXES.some((p) => k.startsWith(p))) continue; // a key of another sink type
       const guess = closest(k, SINK_KEYS);
@@ -38,7 +39,13 @@ export function parseSinks(s: Section): SinkConfig[] {
   });
 }
 
-/** Metric and log names of the sinks: the type, or `<type>_<i>` when two sinks share a type. */
+/**
+ * Metric and log names of the sinks: the type, or `<type>_<i>` when two sinks share a type; a statement set's
+ * sinks go by their INSERT target table (`<table>_<type>` when a table has several sinks).
+ */
 export function sinkNames(sinks: readonly SinkConfig[]): string[] {
-  return sinks.map((c, i) => (sinks.filter((o) => o.type === c.type).length > 1 ? `${c.type}_${i}` : c.type));
+  return sinks.map((c, i) => {
+    if (c.table !== undefined) return sinks.filter((o) => o.table === c.table).length > 1 ? `${c.table}_${c.type}_${i}` : c.table;
+    return sinks.filter((o) => o.type === c.type).length > 1 ? `${c.type}_${i}` : c.type;
+  });
 }

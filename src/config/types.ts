@@ -247,7 +247,8 @@ export interface BigQuerySinkConfig {
   readonly settings: Readonly<Record<string, string>>;
 }
 
-export type SinkConfig = LogSinkConfig | KafkaSinkConfig | InfluxSinkConfig | HttpSinkConfig | BigQuerySinkConfig;
+/** SINK_TABLE: the INSERT target whose rows the sink writes, in a job of several INSERTs (a statement set). */
+export type SinkConfig = (LogSinkConfig | KafkaSinkConfig | InfluxSinkConfig | HttpSinkConfig | BigQuerySinkConfig) & { readonly table?: string };
 export type SinkType = SinkConfig['type'];
 
 export interface SchemaRegistryConfig {

@@ -22,7 +22,12 @@ export type SqlType =
   | { readonly kind: 'DECIMAL'; readonly precision: number; readonly scale: number }
   | { readonly kind: 'STRING' }
   | { readonly kind: 'BYTES' }
-  | { readonly kind: 'TIMESTAMP'; readonly precision: number; readonly rowtime?: boolean }
+  /**
+   * `rowtime`: an event-time attribute (Flink's `TIMESTAMP(3) *ROWTIME*`); `proctime`: a processing-time
+   * attribute (`TIMESTAMP_LTZ(3) *PROCTIME*`, from PROCTIME()): its value is the wall clock when the row was
+   * read, and windows over it run on the job's processing-time clock. At most one of the two is set.
+   */
+  | { readonly kind: 'TIMESTAMP'; readonly precision: number; readonly rowtime?: boolean; readonly proctime?: boolean }
   | { readonly kind: 'ARRAY'; readonly element: SqlType }
   | { readonly kind: 'MAP'; readonly key: SqlType; readonly value: SqlType }
   | { readonly kind: 'ROW'; readonly fields: readonly Field[] }
@@ -70,6 +75,7 @@ export const T = {
   BYTES: { kind: 'BYTES' } as SqlType,
   TIMESTAMP: { kind: 'TIMESTAMP', precision: 3 } as SqlType,
   ROWTIME: { kind: 'TIMESTAMP', precision: 3, rowtime: true } as SqlType,
+  PROCTIME: { kind: 'TIMESTAMP', precision: 3, proctime: true } as SqlType,
   NULL: { kind: 'NULL' } as SqlType,
   ANY: { kind: 'ANY' } as SqlType,
   decimal: (precision: number, scale: number): SqlType => ({ kind: 'DECIMAL', precision, scale }),
@@ -84,7 +90,7 @@ export function typeToString(t: SqlType): string {
     case 'DECIMAL':
       return `DECIMAL(${t.precision}, ${t.scale})`;
     case 'TIMESTAMP':
-      return t.rowtime ? `TIMESTAMP(${t.precision}) *ROWTIME*` : `TIMESTAMP(${t.precision})`;
+      return t.rowtime ? `TIMESTAMP(${t.precision}) *ROWTIME*` : t.proctime ? `TIMESTAMP_LTZ(${t.precision}) *PROCTIME*` : `TIMESTAMP(${t.precision})`;
     case 'ARRAY':
       return `ARRAY<${typeToString(t.element)}>`;
     case 'MAP':
@@ -100,6 +106,14 @@ export function typeToString(t: SqlType): string {
 export function canonicalInt64(v: number | bigint): number | bigint {
   if (typeof v === 'number') return v;
   return v >= -9007199254740991n && v <= 9007199254740991n ? Number(v) : v;
+}
+
+/**
+ * Is a column of this type a processing-time attribute? This is how a plan node tells one: the type of its
+ * field (`node.fields[i].type`) says so; there is no separate index as there is for the rowtime.
+ */
+export function isProctimeType(t: SqlType): boolean {
+  return t.kind === 'TIMESTAMP' && t.proctime === true;
 }
 
 export function isNumericType(t: SqlType): boolean {
@@ -125,4 +139,6 @@ export interface TableSchema {
   readonly changelog?: boolean;
   /** Column positions of the table's primary key, when known (the upsert key of a changelog table). */
   readonly primaryKey?: readonly number[];
+  /** The table is read to its end (a BOUNDED source), after which its watermark is +Infinity. */
+  readonly bounded?: boolean;
 }

@@ -16,6 +16,7 @@ import {
 } from '../schema/index.js';
 import { builtinFunctions } from '../sql/functions/index.js';
 import type { QueryPlan } from '../plan/nodes.js';
+import { statementSetSinks } from './statement-set.js';
 import { planSql, type Catalog } from '../sql/planner.js';
 import type { FunctionDef } from '../udf/api.js';
 import { loadUdfFolders } from '../udf/loader.js';
@@ -53,6 +54,8 @@ export interface PreparedJob {
    * built but not opened; undefined when the job has none. Its `output` is what the sink receives.
    */
   readonly post: PostChain | undefined;
+  /** A statement set's sinks: per INSERT (plan.branches), the indices of its SINKS entries (statement-set.ts). */
+  readonly branchSinks: readonly (readonly number[])[] | undefined;
 }
 
 /** The columns the sink receives: the post-processor chain's output, else the query's. */
@@ -81,7 +84,7 @@ export async function prepareJob(config: JobConfig, logger: Logger, options: Pre
     for (const stream of config.streams) {
       // A CDC table's columns come from the database's catalog.
       const schema = stream.postgresCdc ? await cdcTableSchema(stream.postgresCdc, { table: stream.table, index: stream.index }) : tableSchema(stream, config, registry, avroSchemas.get(stream.table));
-      tables.set(stream.table, { stream, schema });
+      tables.set(stream.table, { stream, schema: stream.source.type === 'BOUNDED' ? { ...schema, bounded: true } : schema });
     }
 
     const folderFunctions = config.udf.folders.length ? await loadUdfFolders(config.udf.folders) : [];
@@ -109,7 +112,8 @@ export async function prepareJob(config: JobConfig, logger: Logger, options: Pre
     const plan = planSql(config.sqlQuery, catalog);
     const post = planPostChain({ config, registry, columns: plan.root.fields, transformerJob: transformers.job });
     for (const w of post?.warnings ?? []) logger.warn(w);
-    return { config, registry, tables, transformers, functions, userFunctions, slots, plan, post };
+    const branchSinks = statementSetSinks(config, plan, post !== undefined);
+    return { config, registry, tables, transformers, functions, userFunctions, slots, plan, post, branchSinks };
   } catch (e) {
     registry?.close();
     throw e;

@@ -2,13 +2,15 @@ import { SqlError, type SourcePosition } from '../core/errors.js';
 import type { CreateTable, Expr, Statement, TableOption, TypeSpec } from '../sql/ast.js';
 import { parseStatements } from '../sql/parser.js';
 import { registerScriptReader } from '../config/sources.js';
+import { isLookupTable } from '../sql/lookup-table.js';
 
 /**
  * A Flink SQL script (`dirk run script.sql`): CREATE TABLE ... WITH (...) for sources and the sink, CREATE VIEW,
- * CREATE FUNCTION, SET, and one INSERT INTO (alone or in EXECUTE STATEMENT SET), turned into the job config the
- * rest of Dirk runs (STREAMS, SINK_*, FLINK_SQL_QUERY), so the same sources, decoders and sinks are used.
+ * CREATE FUNCTION, SET, and INSERT INTO statements (alone or in EXECUTE STATEMENT SET), turned into the job
+ * config the rest of Dirk runs (STREAMS, SINK_* or one SINKS entry per INSERT target, FLINK_SQL_QUERY), so the
+ * same sources, decoders and sinks are used.
  *
- * The whole script is the job's FLINK_SQL_QUERY: the planner skips the DDL, plans the views and the INSERT,
+ * The whole script is the job's FLINK_SQL_QUERY: the planner skips the DDL, plans the views and the INSERTs,
  * and its errors name the script's own lines and columns.
  */
 
@@ -94,21 +96,20 @@ function watermarkDelay(table: CreateTable): number {
 function sourceStream(table: CreateTable): { stream: Config; rowtime?: string; delayMs?: number } {
   const o = new Options(table, table.options);
   const connector = o.oneOf('connector', ['kafka', 'filesystem'], '');
-  for (const c of table.columns) {
-    if (c.computed) throw new SqlError(`CREATE TABLE ${table.name}: computed column ${c.name} is not supported yet`, c.pos);
-  }
   const format = o.oneOf('format', ['json'], 'json');
   void format;
   const rowtime = table.watermark?.column;
   if (rowtime !== undefined) {
     const col = table.columns.find((c) => c.name.toLowerCase() === rowtime.toLowerCase());
     if (!col) throw new SqlError(`WATERMARK FOR ${rowtime}: no column ${rowtime} in ${table.name}`, table.watermark!.pos);
+    if (col.computed) throw new SqlError(`WATERMARK FOR ${rowtime}: a computed column cannot be the event-time column yet; declare it as a TIMESTAMP(3) column of the record`, table.watermark!.pos);
     if (!['TIMESTAMP', 'TIMESTAMP_LTZ'].includes(col.type!.name)) {
       throw new SqlError(`WATERMARK FOR ${rowtime}: the column must be a TIMESTAMP(3), found ${col.type!.name}`, table.watermark!.pos);
     }
   }
   // The watermark column becomes the table's event-time column (fed from the record's field of that name).
-  const properties = Object.fromEntries(table.columns.map((c) => [c.name, jsonSchemaOf(c.type!)]));
+  // Computed columns (`p AS PROCTIME()`) are not read from the record: the query plans them over the scan.
+  const properties = Object.fromEntries(table.columns.filter((c) => !c.computed).map((c) => [c.name, jsonSchemaOf(c.type!)]));
   const stream: Config = {
     INPUT_SCHEMA_TABLE: table.name,
     INPUT_DATATYPE: 'JSON',
@@ -187,18 +188,24 @@ export function scriptToConfig(text: string): Config {
   }
   const inserts = statements.flatMap((s) => (s.kind === 'insert' ? [s] : s.kind === 'statementSet' ? s.inserts : []));
   if (inserts.length === 0) throw new SqlError('the script has no INSERT INTO: nothing would be written', statements[statements.length - 1]!.pos);
-  if (inserts.length > 1) {
-    throw new SqlError('a script with more than one INSERT is not supported yet: a job writes one sink; run each INSERT as its own job', inserts[1]!.pos);
+  const sinkTables = new Map<string, CreateTable>();
+  for (const insert of inserts) {
+    const table = tables.get(insert.target);
+    if (!table) throw new SqlError(`INSERT INTO ${insert.target}: no CREATE TABLE ${insert.target} in the script`, insert.pos);
+    sinkTables.set(insert.target, table);
   }
-  const target = inserts[0]!;
-  const sinkTable = tables.get(target.target);
-  if (!sinkTable) throw new SqlError(`INSERT INTO ${target.target}: no CREATE TABLE ${target.target} in the script`, target.pos);
-  const config: Config = { ...sinkConfig(sinkTable), FLINK_SQL_QUERY: text };
+  // Several INSERTs (a statement set, or INSERT statements one after another) run as one job: each writes
+  // the sink of its own table (SINKS entries tagged with SINK_TABLE).
+  const sinks = [...sinkTables.values()];
+  const config: Config =
+    inserts.length === 1 ? { ...sinkConfig(sinks[0]!), FLINK_SQL_QUERY: text } : { SINKS: sinks.map((t) => ({ ...sinkConfig(t), SINK_TABLE: t.name })), FLINK_SQL_QUERY: text };
   const streams: Config[] = [];
   let rowtime: string | undefined;
   let delay: number | undefined;
   for (const t of tables.values()) {
-    if (t === sinkTable) continue;
+    if (sinkTables.has(t.name)) continue;
+    // A 'jdbc' table is a lookup table: the planner reads its options (sql/lookup-table.ts), no stream reads it.
+    if (isLookupTable(t)) continue;
     const s = sourceStream(t);
     streams.push(s.stream);
     if (s.rowtime !== undefined) {
@@ -212,7 +219,7 @@ export function scriptToConfig(text: string): Config {
       delay = s.delayMs;
     }
   }
-  if (streams.length === 0) throw new SqlError('the script creates no source table (only the INSERT target)', sinkTable.pos);
+  if (streams.length === 0) throw new SqlError('the script creates no source table (only INSERT targets)', sinks[0]!.pos);
   config['STREAMS'] = streams;
   if (rowtime !== undefined) {
     config['FLINK_ROWTIME_ATTRIBUTE_NAME'] = rowtime;

@@ -5,11 +5,13 @@ import { resolve } from 'node:path';
 import type { Sink, SinkMetrics, Source } from '../core/connector.js';
 import { DirkError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import type { Field, Row, RowKind } from '../core/types.js';
-import type { SinkConfig, StreamConfig } from '../config/index.js';
+import type { DataMessage, Field, Row, RowKind } from '../core/types.js';
+import type { PlanNode } from '../plan/nodes.js';
+import type { StreamConfig } from '../config/index.js';
 import { sinkNames } from '../config/sinks.js';
 import { CheckpointStore, type Checkpoint } from '../runtime/checkpoint-store.js';
 import { startHeapGuard } from '../runtime/state/heap-guard.js';
+import { createJdbcLookups } from '../connectors/jdbc/jdbc-lookup.js';
 import { buildDataflow, type Dataflow, type DataflowOptions } from '../runtime/dataflow.js';
 import { createKafkaProducers, sinkFor, sourceFor, type KafkaProducers } from '../connectors/index.js';
 import { createTelemetry, startMetricsServer, type MetricsServer, type Telemetry } from '../telemetry/index.js';
@@ -79,17 +81,17 @@ interface Input extends DeliveryInput, CheckpointedInput {
 
 /** What `dirk validate` and the start of a run check before opening anything: the sink against the plan. */
 export function validateSinkCompatibility(job: PreparedJob): void {
-  const root = job.plan.root;
   const several = job.config.sinks.length > 1;
   // One transaction commits a checkpoint's output with its offsets: two transactional sinks cannot be atomic.
   if (job.config.sinks.filter((s) => s.type === 'kafka' && s.deliveryGuarantee === 'EXACTLY_ONCE').length > 1) {
     throw new DirkError('SINKS: SINK_KAFKA_DELIVERY_GUARANTEE=EXACTLY_ONCE is allowed on one Kafka sink of a job (one transaction commits a checkpoint); set the others to AT_LEAST_ONCE', { domain: 'user' });
   }
   job.config.sinks.forEach((sink, i) => {
+    const { root, columns } = sinkInput(job, i);
     try {
       // Each sink receives the post-processor chain's columns when the job has one.
       sinkFor(sink).validate({
-        columns: outputColumns(job),
+        columns,
         updating: root.updating,
         uniqueKey: root.uniqueKey,
         registry: job.registry,
@@ -112,17 +114,44 @@ export function planFingerprint(job: PreparedJob): string {
   return hash.digest('hex').slice(0, 16);
 }
 
-/** The job's sink: its one sink, or a fan-out over every SINKS entry (src/job/fanout-sink.ts). */
-function createSinks(job: PreparedJob, telemetry: Telemetry, logger: Logger, out?: NodeJS.WritableStream, passThrough?: PassThrough, origin?: RowOriginTracker): Sink {
-  const names = sinkNames(job.config.sinks);
-  if (job.config.sinks.length === 1) return createSink(job, job.config.sink, names[0]!, telemetry, logger, out, passThrough, origin);
-  return createFanOutSink(job.config.sinks.map((c, i) => ({ name: names[i]!, sink: createSink(job, c, names[i]!, telemetry, logger.child({ sink: names[i]! }), out, undefined, origin) })));
+/** What sink `i` receives: its INSERT's result in a statement set, else the job's output. */
+function sinkInput(job: PreparedJob, i: number): { root: PlanNode; columns: readonly Field[] } {
+  const b = job.branchSinks?.findIndex((indices) => indices.includes(i)) ?? -1;
+  if (b >= 0) {
+    const root = job.plan.branches![b]!.root;
+    return { root, columns: root.fields };
+  }
+  return { root: job.plan.root, columns: outputColumns(job) };
 }
 
-function createSink(job: PreparedJob, config: SinkConfig, name: string, telemetry: Telemetry, logger: Logger, out?: NodeJS.WritableStream, passThrough?: PassThrough, origin?: RowOriginTracker): Sink {
-  const root = job.plan.root;
-  return sinkFor(config).create({
-    columns: outputColumns(job),
+/**
+ * The job's sink: its one sink, or a fan-out over every SINKS entry (src/job/fanout-sink.ts). In a statement
+ * set every SINKS entry is a member too (flushed, opened, closed and checkpointed together), and `branches`
+ * writes each INSERT's rows to its own members only.
+ */
+function createSinks(
+  job: PreparedJob,
+  telemetry: Telemetry,
+  logger: Logger,
+  out?: NodeJS.WritableStream,
+  passThrough?: PassThrough,
+  origin?: RowOriginTracker,
+): { sink: Sink; branches?: ((batch: DataMessage) => void)[] } {
+  const names = sinkNames(job.config.sinks);
+  if (job.config.sinks.length === 1 && !job.branchSinks) return { sink: createSink(job, 0, names[0]!, telemetry, logger, out, passThrough, origin) };
+  const members = job.config.sinks.map((_, i) => ({ name: names[i]!, sink: createSink(job, i, names[i]!, telemetry, logger.child({ sink: names[i]! }), out, undefined, origin) }));
+  const sink = createFanOutSink(members);
+  if (!job.branchSinks) return { sink };
+  const branches = job.branchSinks.map((indices) => (batch: DataMessage) => {
+    for (const i of indices) members[i]!.sink.write(batch);
+  });
+  return { sink, branches };
+}
+
+function createSink(job: PreparedJob, index: number, name: string, telemetry: Telemetry, logger: Logger, out?: NodeJS.WritableStream, passThrough?: PassThrough, origin?: RowOriginTracker): Sink {
+  const { root, columns } = sinkInput(job, index);
+  return sinkFor(job.config.sinks[index]!).create({
+    columns,
     updating: root.updating,
     uniqueKey: root.uniqueKey,
     registry: job.registry,
@@ -290,11 +319,13 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
       'SINK_KAFKA_DELIVERY_GUARANTEE=EXACTLY_ONCE with scale-out (DIRK_EXCHANGE_ENABLE, or DIRK_TASKS / FLINK_PARALLELISM > 1): the repartition and changelog writes are not in the transaction yet; use AT_LEAST_ONCE or run the job as one task',
     );
   }
-  const passThrough = options.sink || job.post || exchangePlan ? undefined : detectPassThrough(job);
+  const passThrough = options.sink || job.post || exchangePlan || job.plan.branches ? undefined : detectPassThrough(job);
   if (passThrough) logger.info(`pass-through job: records of table ${passThrough.table} reach the sink as their original bytes (fields unknown to the job are kept)`);
-  const sink = options.sink
-    ? options.sink.create(outputColumns(job), telemetry.sinkMetrics(options.sink.name))
+  if (options.sink && job.plan.branches) throw userError('a statement set (several INSERT INTO) writes the sinks its SINKS entries name; it cannot run into a code sink');
+  const sinks = options.sink
+    ? { sink: options.sink.create(outputColumns(job), telemetry.sinkMetrics(options.sink.name)) }
     : createSinks(job, telemetry, logger, options.out, passThrough, origin);
+  const sink = sinks.sink;
   // Registered before open(): a sink that fails half-way through opening still lets go of what it holds.
   closers.push({ what: 'the sink', close: () => sink.close() });
   await sink.open();
@@ -315,13 +346,22 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
   const post = job.post ? await startPostChain(job, { logger, telemetry, write, onError: (e) => failures.post(e) }) : undefined;
   if (post) closers.push({ what: 'the post-processors', close: () => post.close() });
   const operatorLabels: string[] = [];
-  const outputLag = outputLagTracker(telemetry, (passThrough?.plan ?? job.plan).root.rowtimeIndex);
+  const outputLag = outputLagTracker(telemetry, job.plan.branches ? undefined : (passThrough?.plan ?? job.plan).root.rowtimeIndex);
   closers.push({ what: 'the output lag gauge', close: () => outputLag.close() });
   const output = {
     data: (rows: Row[], kinds?: RowKind[]) => (outputLag.rows(rows), post ? post.push(rows, kinds) : write(rows, kinds)),
     watermark: (time: number) => (outputLag.watermark(time), post?.watermark(time)),
   };
+  // A statement set: each INSERT's rows to its own sinks (the output lag follows the shared watermark).
+  const outputs = sinks.branches?.map((writeBranch) => ({
+    data: (rows: Row[], kinds?: RowKind[]) => writeBranch(kinds ? { kind: 'data', rows, rowKinds: kinds } : { kind: 'data', rows }),
+    watermark: (time: number) => outputLag.watermark(time),
+  }));
+  // Lookup joins' database clients (a pool per lookup join), closed with the pipeline.
+  const lookups = createJdbcLookups();
+  closers.push({ what: 'the lookup tables', close: () => lookups.close() });
   const dataflowOptions: DataflowOptions = {
+    lookups: lookups.clients,
     hooks: { late: (rows, info) => lateOutput.late(rows, info) },
     retentionMs: config.retentionIdleStateMinutes * 60_000,
     now: Date.now,
@@ -346,7 +386,9 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
     exchange = ex;
     closers.push({ what: 'the exchange', close: () => ex.close() });
   }
-  const dataflow = exchange?.dataflow ?? buildDataflow(passThrough?.plan ?? job.plan, output, dataflowOptions);
+  const dataflow = exchange?.dataflow ?? buildDataflow(passThrough?.plan ?? job.plan, outputs ?? output, dataflowOptions);
+  // A lookup table that cannot be read stops the job before the first record, naming the table.
+  await lookups.check();
 
   const inputs: Input[] = [];
   for (const stream of config.streams) {

@@ -25,6 +25,8 @@ const INPUTS: PlanVisitor<readonly PlanNode[]> = {
   windowTvf: single,
   rank: single,
   over: single,
+  lookupJoin: single,
+  temporalJoin: twoSided,
 };
 
 /** The inputs of a plan node, left to right. */
@@ -49,7 +51,7 @@ export function correlateGeneratorExprs(n: PlanNodeOf<'correlate'>): readonly BE
   return n.generator.type === 'unnest' ? [n.generator.expr] : n.generator.args;
 }
 
-const joinExprs = (n: PlanNodeOf<'join' | 'intervalJoin'>): BExpr[] => [...n.leftKeys, ...n.rightKeys, ...(n.residual ? [n.residual] : [])];
+const joinExprs = (n: PlanNodeOf<'join' | 'intervalJoin' | 'temporalJoin'>): BExpr[] => [...n.leftKeys, ...n.rightKeys, ...(n.residual ? [n.residual] : [])];
 
 const EXPRESSIONS: PlanVisitor<readonly BExpr[]> = {
   scan: () => [],
@@ -64,6 +66,8 @@ const EXPRESSIONS: PlanVisitor<readonly BExpr[]> = {
   windowTvf: (n) => n.partitionKeys ?? [],
   rank: (n) => [...n.partitionKeys, ...n.orderBy.map((o) => o.expr)],
   over: (n) => [...n.partitionKeys, ...aggregateExprs(n.aggs)],
+  lookupJoin: (n) => [...n.keys.map((k) => k.expr), ...(n.residual ? [n.residual] : [])],
+  temporalJoin: joinExprs,
 };
 
 /** The expressions a plan node evaluates (not those of its inputs). */

@@ -63,7 +63,7 @@ function operatorKey(n: Node): readonly BExpr[] | undefined {
   }
 }
 
-const KEYED_UNSUPPORTED = new Set<Node['kind']>(['join', 'intervalJoin', 'union']);
+const KEYED_UNSUPPORTED = new Set<Node['kind']>(['join', 'intervalJoin', 'union', 'lookupJoin', 'temporalJoin']);
 
 /**
  * Finds the cut for `plan` (reading `kafkaTables`, the job's unbounded Kafka tables), or undefined when the

@@ -40,7 +40,9 @@ export type OpName =
   | 'IS_DISTINCT' | 'IS_NOT_DISTINCT'
   | 'COALESCE' | 'NULLIF' | 'GREATEST' | 'LEAST' | 'IF'
   | 'ARRAY' | 'MAP' | 'ROW'
-  | 'TS_ADD_INTERVAL' | 'TS_SUB_INTERVAL' | 'TS_DIFF';
+  | 'TS_ADD_INTERVAL' | 'TS_SUB_INTERVAL' | 'TS_DIFF'
+  /** PROCTIME(): the processing-time clock of the operator that evaluates it (no arguments). */
+  | 'PROCTIME';
 
 /** One aggregate call in a GROUP BY or window. */
 export interface AggCall {
@@ -215,12 +217,95 @@ export type PlanNode =
       readonly timeIndex: number;
       readonly frame: { readonly unit: 'ROWS' | 'RANGE'; readonly preceding: number | 'UNBOUNDED' };
       readonly aggs: readonly AggCall[];
+    })
+  | (NodeBase & {
+      /**
+       * Lookup join (`JOIN t FOR SYSTEM_TIME AS OF left.proctime ON ...` against a lookup table): each input row
+       * queries the table by `keys` (table column = expression over the input row) when it arrives; output is
+       * the input columns then the table's, in input order. LEFT keeps an input row without a match, NULL-padded.
+       */
+      readonly kind: 'lookupJoin';
+      readonly joinType: 'INNER' | 'LEFT';
+      readonly input: PlanNode;
+      readonly table: LookupTable;
+      readonly keys: readonly { readonly column: number; readonly expr: BExpr }[];
+      /** Remaining condition over the joined row (input columns then table columns). */
+      readonly residual: BExpr | null;
+    })
+  | (NodeBase & {
+      /**
+       * Temporal join against a versioned table (the right input: a changelog with a primary key, which the
+       * equalities cover). Event time (`leftTime` and `rightTime` set): each left row is joined, once the
+       * watermark passes its time, with its key's version valid at that time (the last one at or before it);
+       * versions the watermark has superseded are dropped. Processing time: each left row is joined at once with
+       * its key's latest version. LEFT keeps a left row without a valid version, NULL-padded.
+       */
+      readonly kind: 'temporalJoin';
+      readonly joinType: 'INNER' | 'LEFT';
+      readonly left: PlanNode;
+      readonly right: PlanNode;
+      readonly leftKeys: readonly BExpr[];
+      readonly rightKeys: readonly BExpr[];
+      readonly leftTime?: number;
+      readonly rightTime?: number;
+      readonly residual: BExpr | null;
+      /**
+       * Processing time against a table read to its end (a bounded source: Nexmark q13's side input): left rows
+       * wait until it has been read fully, as if it were looked up, then join its final versions.
+       */
+      readonly rightBounded?: boolean;
     });
+
+/**
+ * A lookup table (CREATE TABLE ... WITH ('connector' = 'jdbc', ...)): rows are queried by key when a left row
+ * arrives, never scanned. The password is here because the runtime connects with it; printers never show it.
+ */
+export interface LookupTable {
+  readonly name: string;
+  readonly columns: readonly Field[];
+  readonly connector: 'jdbc';
+  /** `jdbc:postgresql://host:port/database`. */
+  readonly url: string;
+  /** The database table (`'table-name'`), possibly schema-qualified. */
+  readonly tableName: string;
+  readonly username?: string;
+  readonly password?: string;
+  /** `'lookup.cache' = 'PARTIAL'` (or the older lookup.cache.max-rows / ttl): absent means no cache. */
+  readonly cache?: LookupCacheSpec;
+  /** `'lookup.max-retries'`: further attempts after a failed query (Flink's default 3). */
+  readonly maxRetries: number;
+}
+
+export interface LookupCacheSpec {
+  /** Keys held at most (each key's rows are one entry); the least recently used goes first. */
+  readonly maxRows?: number;
+  readonly expireAfterWriteMs?: number;
+  readonly expireAfterAccessMs?: number;
+  /** Cache keys the table has no row for (Flink's default true). */
+  readonly cacheMissingKey: boolean;
+}
 
 export type PlanKind = PlanNode['kind'];
 
-/** The planned job: one query result headed for the sink, plus the scans it reads. */
+/** One INSERT of a statement set: its target table and the query result written there. */
+export interface PlanBranch {
+  readonly target: string;
+  readonly root: PlanNode;
+}
+
+/**
+ * The planned job: one query result headed for the sink, plus the scans it reads. A job of several INSERTs
+ * (a statement set) has `branches`, one per INSERT in order, each with its own sink; `root` is then the first
+ * branch's root and `scans` lists the scans of every branch (a table read by several branches is read once
+ * by the job and fans out to each branch's scan).
+ */
 export interface QueryPlan {
   readonly root: PlanNode;
   readonly scans: readonly Extract<PlanNode, { kind: 'scan' }>[];
+  readonly branches?: readonly PlanBranch[];
+}
+
+/** The results a plan writes: its branches, or its one root (target undefined). */
+export function planBranches(plan: QueryPlan): readonly { readonly target: string | undefined; readonly root: PlanNode }[] {
+  return plan.branches ?? [{ target: undefined, root: plan.root }];
 }

@@ -1,6 +1,6 @@
 import { formatTimestamp, typeToString } from '../core/types.js';
 import { planInputs } from './children.js';
-import type { AggCall, BExpr, PlanNode, QueryPlan, WindowSpec } from './nodes.js';
+import type { AggCall, BExpr, LookupTable, PlanNode, QueryPlan, WindowSpec } from './nodes.js';
 import { dispatchExpr, dispatchPlan, type ExprVisitor, type PlanVisitor } from './visitor.js';
 import { windowSql } from './window-bounds.js';
 
@@ -8,17 +8,26 @@ import { windowSql } from './window-bounds.js';
 
 /** Stable text of a plan, for `dirk explain` and as a test oracle. */
 export function explainPlan(plan: QueryPlan): string {
+  if (plan.branches) {
+    // A statement set: each INSERT's plan under the table it writes.
+    return plan.branches.map((b) => [`Sink(table=${b.target})`, ...explainTree(b.root, 1)].join('\n')).join('\n\n');
+  }
+  return explainTree(plan.root, 0).join('\n');
+}
+
+function explainTree(root: PlanNode, depth0: number): string[] {
   const lines: string[] = [];
   const walk = (n: PlanNode, depth: number): void => {
     const pad = '  '.repeat(depth);
     lines.push(`${pad}${describe(n)}`);
     for (const c of planInputs(n)) walk(c, depth + 1);
   };
-  walk(plan.root, 0);
-  lines.push('', 'output:');
-  plan.root.fields.forEach((f) => lines.push(`  ${f.name} ${typeToString(f.type)}`));
-  if (plan.root.updating) lines.push('  (updating result: insert / update / delete changelog)');
-  return lines.join('\n');
+  walk(root, depth0);
+  const pad = '  '.repeat(depth0);
+  lines.push('', `${pad}output:`);
+  root.fields.forEach((f) => lines.push(`${pad}  ${f.name} ${typeToString(f.type)}`));
+  if (root.updating) lines.push(`${pad}  (updating result: insert / update / delete changelog)`);
+  return lines;
 }
 
 /** Names input column `i` of the node being printed. */
@@ -79,7 +88,30 @@ const DESCRIBE: PlanVisitor<string, ColumnName> = {
     const aggs = n.aggs.map((a) => aggText(a, f, true)).join(', ');
     return `OverAggregate(partition=[${list(n.partitionKeys, f)}], order=${f(n.timeIndex)}, frame=${fr.unit} BETWEEN ${size} PRECEDING AND CURRENT ROW, aggs=[${aggs}])`;
   },
+  temporalJoin: (n) =>
+    n.leftTime !== undefined
+      ? `TemporalJoin(type=${n.joinType}, event time: each left row with its key's version at its time, emitted when the watermark passes it, keys=${n.leftKeys.length}${n.residual ? ', with residual condition' : ''})`
+      : `TemporalJoin(type=${n.joinType}, processing time: each left row with its key's latest version${n.rightBounded ? ' once the bounded table is read fully' : ''}, keys=${n.leftKeys.length}${n.residual ? ', with residual condition' : ''})`,
+  lookupJoin: (n, f) => {
+    const keys = n.keys.map((k) => `${n.table.name}.${n.table.columns[k.column]!.name}=${expr(k.expr, f)}`).join(', ');
+    return `LookupJoin(type=${n.joinType}, table=${n.table.name}, ${lookupSourceText(n.table)}, keys=[${keys}]${n.residual ? ', with residual condition' : ''})`;
+  },
 };
+
+/** Where a lookup table's rows come from, and its cache; never its credentials (nor anything after `?`). */
+export function lookupSourceText(t: LookupTable): string {
+  const url = t.url.replace(/\?.*$/, '').replace(/\/\/[^/@]*@/, '//');
+  const c = t.cache;
+  const cache = c
+    ? `cache=PARTIAL(${[
+        c.maxRows !== undefined ? `max ${c.maxRows} keys` : '',
+        c.expireAfterWriteMs !== undefined ? `expire ${c.expireAfterWriteMs} ms after write` : '',
+        c.expireAfterAccessMs !== undefined ? `expire ${c.expireAfterAccessMs} ms after access` : '',
+        c.cacheMissingKey ? 'missing keys cached' : 'missing keys not cached',
+      ].filter((x) => x).join(', ')})`
+    : 'cache=NONE';
+  return `jdbc ${url} table-name=${t.tableName}, ${cache}`;
+}
 
 function colIndex(e: BExpr | undefined): number {
   return e?.k === 'col' ? e.index : -1;

@@ -18,16 +18,16 @@ function need(n: PlanNode, cols: Set<number>): void {
 /** The columns below `width` of `cols`: the input's share of a node that appends columns. */
 const inputShare = (cols: Set<number>, width: number): Set<number> => new Set([...cols].filter((c) => c < width));
 
-const needJoin = (n: PlanNodeOf<'join' | 'intervalJoin'>, cols: Set<number>): void => {
+const needJoin = (n: PlanNodeOf<'join' | 'intervalJoin' | 'temporalJoin'>, cols: Set<number>): void => {
   const w = n.left.fields.length;
   const all = new Set(cols);
   if (n.residual) columnRefs([n.residual], all);
   const l = columnRefs(n.leftKeys);
   const r = columnRefs(n.rightKeys);
   for (const c of all) (c < w ? l : r).add(c < w ? c : c - w);
-  if (n.kind === 'intervalJoin') {
-    l.add(n.leftTime);
-    r.add(n.rightTime);
+  if (n.kind === 'intervalJoin' || n.kind === 'temporalJoin') {
+    if (n.leftTime !== undefined) l.add(n.leftTime);
+    if (n.rightTime !== undefined) r.add(n.rightTime);
   } else if (n.window) {
     l.add(n.window.leftStart).add(n.window.leftEnd);
     r.add(n.window.rightStart).add(n.window.rightEnd);
@@ -55,6 +55,11 @@ const NEED: PlanVisitor<void, Set<number>> = {
   rank: (n, cols) => need(n.input, columnRefs([...n.partitionKeys, ...n.orderBy.map((o) => o.expr)], inputShare(cols, n.input.fields.length))),
   over: (n, cols) =>
     need(n.input, columnRefs([...n.partitionKeys, ...aggregateExprs(n.aggs)], inputShare(cols, n.input.fields.length)).add(n.timeIndex)),
+  temporalJoin: needJoin,
+  lookupJoin: (n, cols) => {
+    const all = n.residual ? columnRefs([n.residual], new Set(cols)) : cols;
+    need(n.input, columnRefs(n.keys.map((k) => k.expr), inputShare(all, n.input.fields.length)));
+  },
 };
 
 // ---- asynchronous functions: only where the runtime lifts them out ------------------------------------
@@ -82,7 +87,7 @@ function rejectAsync(exprs: readonly (BExpr | null | undefined)[], where: string
 }
 
 const asyncAllowed = (): void => {};
-const joinCondition = (n: PlanNodeOf<'join' | 'intervalJoin'>): void => rejectAsync([...n.leftKeys, ...n.rightKeys, n.residual], 'a join condition');
+const joinCondition = (n: PlanNodeOf<'join' | 'intervalJoin' | 'temporalJoin'>): void => rejectAsync([...n.leftKeys, ...n.rightKeys, n.residual], 'a join condition');
 
 /** For each kind: rejects async calls in the expressions the runtime needs synchronously. */
 const ASYNC_PLACEMENT: PlanVisitor<void> = {
@@ -98,6 +103,8 @@ const ASYNC_PLACEMENT: PlanVisitor<void> = {
   correlate: (n) => rejectAsync(correlateGeneratorExprs(n), n.generator.type === 'unnest' ? 'UNNEST' : 'the arguments of a table function'),
   rank: (n) => rejectAsync([...n.partitionKeys, ...n.orderBy.map((o) => o.expr)], 'the PARTITION BY or ORDER BY of ROW_NUMBER()'),
   over: (n) => rejectAsync([...n.partitionKeys, ...aggregateExprs(n.aggs)], 'an OVER window'),
+  temporalJoin: joinCondition,
+  lookupJoin: (n) => rejectAsync([...n.keys.map((k) => k.expr), n.residual], 'a join condition'),
 };
 
 /**

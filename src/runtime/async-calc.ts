@@ -5,6 +5,7 @@ import { exprOperands, mapOperands } from '../plan/children.js';
 import type { AggCall, BExpr } from '../plan/nodes.js';
 import type { ScalarFunctionDef } from '../udf/api.js';
 import { createAsyncInvoker, type ResolvedFunction } from '../udf/registry.js';
+import { OrderedWork } from './ordered-work.js';
 import type { Operator, OperatorContext, Output } from './operator.js';
 import type { StateSpec } from './state/versioned.js';
 
@@ -101,9 +102,7 @@ export class AsyncCalcOperator implements Operator {
   private readonly project: ((r: Row) => unknown[]) | undefined;
   /** In 'extend' mode: the expressions rewritten to read the appended columns. */
   readonly lifted: readonly BExpr[];
-  private tail: Promise<void> = Promise.resolve();
-  private queued = 0;
-  private error: unknown;
+  private readonly work = new OrderedWork();
 
   private readonly out: Output;
 
@@ -128,7 +127,7 @@ export class AsyncCalcOperator implements Operator {
 
   process(rows: Row[], kinds: RowKind[] | undefined): void {
     if (rows.length === 0) return;
-    this.enqueue(() => this.run(rows, kinds));
+    this.work.enqueue(() => this.run(rows, kinds));
   }
 
   onWatermark(time: number): void {
@@ -137,31 +136,12 @@ export class AsyncCalcOperator implements Operator {
 
   /** Runs `work` now when nothing is queued, else after the queued batches (in order). */
   after(work: () => void): void {
-    if (this.queued === 0 && this.error === undefined) work();
-    else this.enqueue(work);
+    this.work.after(work);
   }
 
   /** Work still running (a promise that rejects if it failed), or undefined when idle. */
   pending(): Promise<void> | undefined {
-    if (this.error !== undefined) return Promise.reject(this.error);
-    if (this.queued === 0) return undefined;
-    return this.tail.then(() => {
-      if (this.error !== undefined) throw this.error;
-    });
-  }
-
-  private enqueue(work: () => void | Promise<void>): void {
-    this.queued++;
-    this.tail = this.tail
-      .then(async () => {
-        if (this.error === undefined) await work();
-      })
-      .catch((e: unknown) => {
-        this.error ??= e;
-      })
-      .finally(() => {
-        this.queued--;
-      });
+    return this.work.pending();
   }
 
   private async run(rows: Row[], kinds: RowKind[] | undefined): Promise<void> {

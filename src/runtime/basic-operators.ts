@@ -13,7 +13,7 @@ export class FilterOperator implements Operator {
   private readonly pred: (r: Row) => boolean;
   private readonly out: Output;
   constructor(spec: { readonly predicate: BExpr }, ctx: OperatorContext) {
-    this.pred = compilePredicate(spec.predicate);
+    this.pred = compilePredicate(spec.predicate, ctx.now);
     this.out = ctx.out;
   }
   process(rows: Row[], kinds: RowKind[] | undefined): void {
@@ -34,7 +34,7 @@ export class ProjectOperator implements Operator {
   private readonly fn: (r: Row) => unknown[];
   private readonly out: Output;
   constructor(spec: { readonly exprs: readonly BExpr[] }, ctx: OperatorContext) {
-    this.fn = compileProjection(spec.exprs);
+    this.fn = compileProjection(spec.exprs, ctx.now);
     this.out = ctx.out;
   }
   process(rows: Row[], kinds: RowKind[] | undefined): void {

@@ -18,6 +18,8 @@ import { WindowGroupAggregateOperator } from './window-group-aggregate.js';
 import { WindowJoinOperator } from './window-join.js';
 import { SetOperationOperator } from './set-operation.js';
 import { EntryCounter } from './state/keyed-state.js';
+import { LookupJoinOperator, type LookupClients } from './lookup-join.js';
+import { TemporalJoinOperator } from './temporal-join.js';
 
 /**
  * Wires a plan into a graph of operators. Each node aligns watermarks over its inputs (it sees the minimum),
@@ -51,6 +53,8 @@ export interface DataflowOptions {
    * the graph (0 = the root) and its physical-plan label. Counted per batch, not per row.
    */
   readonly countRecords?: (index: number, label: string) => RecordCounter;
+  /** Clients for the plan's lookup tables (lookup joins); the job opens and closes them. */
+  readonly lookups?: LookupClients;
 }
 
 export interface RecordCounter {
@@ -107,6 +111,7 @@ class Node implements Output {
       watermark: (time) => {
         if (time <= this.inputWatermarks[i]!) return;
         this.inputWatermarks[i] = time;
+        this.op.onInputWatermark?.(i, time);
         let min = Infinity;
         for (const w of this.inputWatermarks) if (w < min) min = w;
         if (min > this.current) {
@@ -119,7 +124,12 @@ class Node implements Output {
   }
 }
 
-export function buildDataflow(plan: QueryPlan, sink: Output, options: DataflowOptions): Dataflow {
+/**
+ * `sink`: where the root's rows go; for a statement set (plan.branches), one output per branch, in order.
+ * The branches' operators are listed one branch after the other; a table scanned by several branches is one
+ * input per scan, and the job pushes each source batch to every input of its table (decoded once).
+ */
+export function buildDataflow(plan: QueryPlan, sink: Output | readonly Output[], options: DataflowOptions): Dataflow {
   const operators: Operator[] = [];
   const inputs: DataflowInput[] = [];
   const scanPorts = new Map<PlanNode, Output[]>();
@@ -134,12 +144,20 @@ export function buildDataflow(plan: QueryPlan, sink: Output, options: DataflowOp
     }
     const inputs = planInputs(n);
     const node = new Node(inputs.length, downstream, options.countRecords?.(operators.length, operatorLabel(n)));
-    node.op = makeOperator(n, { out: node, hooks: operatorHooks(n, options.hooks), retentionMs: options.retentionMs, now: options.now, counter });
+    const ctx: OperatorContext = { out: node, hooks: operatorHooks(n, options.hooks), retentionMs: options.retentionMs, now: options.now, counter };
+    node.op = n.kind === 'lookupJoin' ? lookupJoinOperator(n, ctx, options.lookups) : makeOperator(n, ctx);
     if (node.op.snapshot && !node.op.stateSpec) throw new Error(`internal error: operator ${node.op.name} has a snapshot but no state kind and version`);
     operators.push(node.op);
     inputs.forEach((inp, i) => build(inp, node.inputPort(i)));
   };
-  build(plan.root, sink);
+  if (plan.branches) {
+    const sinks = Array.isArray(sink) ? sink : [];
+    if (sinks.length !== plan.branches.length) throw new Error(`internal error: ${plan.branches.length} branches, ${sinks.length} outputs`);
+    plan.branches.forEach((b, i) => build(b.root, sinks[i]!));
+  } else {
+    if (Array.isArray(sink)) throw new Error('internal error: several outputs for a plan of one result');
+    build(plan.root, sink as Output);
+  }
 
   for (const scan of plan.scans) {
     const ports = scanPorts.get(scan) ?? [];
@@ -192,7 +210,7 @@ export function buildDataflow(plan: QueryPlan, sink: Output, options: DataflowOp
 
 /** Binds an operator's late rows to what the plan knows about its inputs. */
 function operatorHooks(n: PlanNode, hooks: DataflowHooks): OperatorHooks {
-  const inputs = n.kind === 'scan' ? [] : n.kind === 'union' ? n.inputs : n.kind === 'intervalJoin' || n.kind === 'join' ? [n.left, n.right] : [n.input];
+  const inputs = n.kind === 'scan' ? [] : n.kind === 'union' ? n.inputs : n.kind === 'intervalJoin' || n.kind === 'join' || n.kind === 'temporalJoin' ? [n.left, n.right] : [n.input];
   const operator = operatorLabel(n);
   const described = inputs.map((i) => {
     const tables = [...new Set(collectScans(i).map((scan) => scan.table.name))];
@@ -211,12 +229,17 @@ function trimLateRows(hooks: OperatorHooks, width: number): OperatorHooks {
   return { late: (rows, detail) => hooks.late(rows.map((r) => (r.length > width ? r.slice(0, width) : r)), detail) };
 }
 
-function makeOperator(n: Exclude<PlanNode, { kind: 'scan' }>, ctx: OperatorContext): Operator {
-  return dispatchPlan<Operator, OperatorContext, 'scan'>(n, OPERATORS, ctx);
+function makeOperator(n: Exclude<PlanNode, { kind: 'scan' | 'lookupJoin' }>, ctx: OperatorContext): Operator {
+  return dispatchPlan<Operator, OperatorContext, 'scan' | 'lookupJoin'>(n, OPERATORS, ctx);
 }
 
-/** The operator for each plan node kind (scans become dataflow inputs, not operators). */
-const OPERATORS: PlanVisitor<Operator, OperatorContext, 'scan'> = {
+function lookupJoinOperator(n: Extract<PlanNode, { kind: 'lookupJoin' }>, ctx: OperatorContext, lookups: LookupClients | undefined): Operator {
+  if (!lookups) throw new Error(`internal error: the lookup join on ${n.table.name} was built without lookup clients`);
+  return new LookupJoinOperator(n, ctx, lookups);
+}
+
+/** The operator for each plan node kind (scans become dataflow inputs, not operators; lookup joins need clients). */
+const OPERATORS: PlanVisitor<Operator, OperatorContext, 'scan' | 'lookupJoin'> = {
   filter: (n, ctx) =>
     hasAsyncCall(n.predicate)
       ? new AsyncCalcOperator({ kind: 'filter', predicate: n.predicate, width: n.input.fields.length }, ctx)
@@ -283,6 +306,7 @@ const OPERATORS: PlanVisitor<Operator, OperatorContext, 'scan'> = {
           ctx,
         ),
   windowTvf: (n, ctx) => new WindowTvfOperator({ window: n.window }, ctx),
+  temporalJoin: (n, ctx) => new TemporalJoinOperator(n, ctx),
   correlate: (n, ctx) => new CorrelateOperator(n, ctx),
   rank: (n, ctx) => new RankOperator(n, ctx),
   over: (n, ctx) => new OverAggregateOperator(n, ctx),

@@ -17,6 +17,8 @@ export interface Operator {
   process(rows: Row[], kinds: RowKind[] | undefined, input: number): void;
   /** Event time has reached `time` on every input. Default: forward it. */
   onWatermark?(time: number): void;
+  /** Input `input`'s own watermark moved to `time` (before the inputs are aligned). */
+  onInputWatermark?(input: number, time: number): void;
   /** Called once per processed source batch: a mini-batch boundary (used to coalesce updates). */
   onBatchEnd?(): void;
   /**

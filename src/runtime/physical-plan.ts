@@ -1,4 +1,4 @@
-import type { PlanNode, QueryPlan, WindowSpec } from '../plan/nodes.js';
+import { planBranches, type PlanNode, type QueryPlan, type WindowSpec } from '../plan/nodes.js';
 import { planInputs } from '../plan/children.js';
 import { dispatchPlan, type PlanVisitor } from '../plan/visitor.js';
 import { hasAsyncCall } from './async-calc.js';
@@ -39,13 +39,16 @@ export function physicalOperators(plan: QueryPlan, options: PhysicalOptions = {}
     out[slot] = { id, label: d.label, state: d.state, ...(d.watermark ? { watermark: d.watermark } : {}), reads, depth };
     return id;
   };
-  walk(plan.root, 0);
+  // A statement set: each INSERT's operators in turn, in the order the dataflow builds them.
+  const depth = plan.branches ? 1 : 0;
+  for (const b of planBranches(plan)) walk(b.root, depth);
   return out;
 }
 
 /** Stable text of the physical plan, one operator a line, indented under the operator that reads it. */
 export function explainPhysical(plan: QueryPlan, options: PhysicalOptions = {}): string {
-  const lines = physicalOperators(plan, options).map((op) => {
+  const ops = physicalOperators(plan, options);
+  const lines = ops.map((op) => {
     const parts = [`#${op.id} ${op.label}`, `state: ${op.state}`];
     if (op.watermark) parts.push(`watermark: ${op.watermark}`);
     if (op.reads.length === 1) parts.push(`reads #${op.reads[0]}`);
@@ -53,6 +56,16 @@ export function explainPhysical(plan: QueryPlan, options: PhysicalOptions = {}):
     else if (op.reads.length > 1) parts.push(`reads ${op.reads.map((r) => `#${r}`).join(', ')}`);
     return `${'  '.repeat(op.depth)}${parts.join('; ')}`;
   });
+  if (plan.branches) {
+    // Each branch's root heads the sink it writes to.
+    const roots = ops.flatMap((op, i) => (op.depth === 1 ? [i] : []));
+    roots.reverse().forEach((i, k) => lines.splice(i, 0, `Sink(table=${plan.branches![plan.branches!.length - 1 - k]!.target})`));
+    // The job reads a table once and pushes each batch to every branch's source operator.
+    for (const table of new Set(plan.scans.map((sc) => sc.table.name))) {
+      const ids = ops.filter((op) => op.label.startsWith(`Source[${table}]`)).map((op) => `#${op.id}`);
+      if (ids.length > 1) lines.push(`Read once: ${table} feeds ${ids.join(', ')}`);
+    }
+  }
   return lines.join('\n');
 }
 
@@ -138,6 +151,19 @@ const DESCRIBE_OPERATOR: PlanVisitor<OperatorText, PhysicalOptions> = {
     label: `OverAggregate[${n.frame.unit} ${n.frame.preceding === 'UNBOUNDED' ? 'UNBOUNDED' : n.frame.unit === 'RANGE' ? `${n.frame.preceding} ms` : n.frame.preceding} PRECEDING]`,
     state: 'rows waiting for the watermark, frames by partition key, idle-state retention',
     watermark: 'processes rows it passes, in time order',
+  }),
+  temporalJoin: (n) =>
+    n.leftTime !== undefined
+      ? {
+          label: `TemporalJoin[${n.joinType}, event time]`,
+          state: 'left rows until the watermark passes them; versions by key, dropped once superseded at the watermark',
+          watermark: 'joins and emits the left rows it passes, then forwards it',
+        }
+      : { label: `TemporalJoin[${n.joinType}, processing time]`, state: 'latest version by key' },
+  lookupJoin: (n) => ({
+    label: `LookupJoin[${n.joinType}, ${n.table.name}]`,
+    state: n.table.cache ? 'lookup cache (not checkpointed); rows waiting for their lookups' : 'rows waiting for their lookups',
+    watermark: 'forwarded after the rows before it',
   }),
 };
 

@@ -87,7 +87,14 @@ export type SelectItem =
   | { readonly kind: 'star'; readonly table?: string; readonly pos: SourcePosition };
 
 export type FromItem =
-  | { readonly kind: 'table'; readonly pos: SourcePosition; readonly name: string; readonly alias?: string }
+  | {
+      readonly kind: 'table';
+      readonly pos: SourcePosition;
+      readonly name: string;
+      readonly alias?: string;
+      /** `FOR SYSTEM_TIME AS OF expr`: the right side of a temporal or lookup join. */
+      readonly asOf?: Expr;
+    }
   | { readonly kind: 'subquery'; readonly pos: SourcePosition; readonly query: Query; readonly alias?: string }
   | {
       readonly kind: 'join';

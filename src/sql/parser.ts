@@ -393,11 +393,11 @@ class Parser extends ExprParser {
 
   private tableAlias(): { alias?: string; columns?: string[] } {
     if (this.isKw('FOR') && this.isKw('SYSTEM_TIME', 1)) {
-      throw new SqlError('temporal joins (FOR SYSTEM_TIME AS OF) are not supported yet, neither against a versioned table nor as lookup joins', this.peek().pos);
+      throw new SqlError('FOR SYSTEM_TIME AS OF follows a table name (a versioned or lookup table), not a sub-query or table function', this.peek().pos);
     }
     // Without this, MATCH_RECOGNIZE would be read as an alias and fail later on its own syntax.
     if (this.isKw('MATCH_RECOGNIZE')) {
-      throw new SqlError('MATCH_RECOGNIZE (row pattern recognition) is not supported; express the pattern with joins, OVER windows or a UDF', this.peek().pos);
+      throw new SqlError('MATCH_RECOGNIZE is not supported yet (row pattern recognition); express the pattern with joins, OVER windows or a UDF', this.peek().pos);
     }
     let alias: string | undefined;
     if (this.acceptKw('AS')) alias = this.identifier('an alias');
@@ -460,7 +460,15 @@ class Parser extends ExprParser {
       return inner;
     }
     const name = this.qualifiedName();
+    let asOf: Expr | undefined;
+    if (this.isKw('FOR') && this.isKw('SYSTEM_TIME', 1)) {
+      this.next();
+      this.next();
+      this.expectKw('AS');
+      this.expectKw('OF');
+      asOf = this.expr();
+    }
     const { alias } = this.tableAlias();
-    return { kind: 'table', pos: t.pos, name, ...(alias !== undefined ? { alias } : {}) };
+    return { kind: 'table', pos: t.pos, name, ...(alias !== undefined ? { alias } : {}), ...(asOf ? { asOf } : {}) };
   }
 }

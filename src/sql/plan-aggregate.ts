@@ -8,7 +8,7 @@ import { refsColumnsFrom } from '../plan/children.js';
 import { visitExpr } from './ast-walk.js';
 import type { AggCall, BExpr, PlanNode, WindowAttachment, WindowSpec } from '../plan/nodes.js';
 import { windowBounds } from '../plan/window-bounds.js';
-import { isRowtime, plainType } from './types.js';
+import { isProctime, isRowtime, plainType } from './types.js';
 
 /**
  * Aggregation: GROUP BY with group windows (TUMBLE, HOP, SESSION) or over a window table function
@@ -170,6 +170,7 @@ export function windowSpec(binder: Binder, g: Extract<Expr, { kind: 'call' }>, s
   const [timeArg, a1, a2] = g.args;
   if (!timeArg) throw new SqlError(`${g.name} needs a time attribute argument`, g.pos);
   const time = binder.bind(timeArg, scope);
+  if (time.k === 'col' && isProctime(time.type)) throw new SqlError(`${g.name} on a processing-time attribute is not supported yet`, timeArg.pos);
   if (!(time.k === 'col' && isRowtime(time.type))) {
     throw new SqlError(`${g.name}'s first argument must be an event-time attribute (e.g. rowtime), found ${typeToString(time.type)}`, timeArg.pos);
   }
@@ -218,6 +219,7 @@ export function planWindowTvf(host: PlanHost, f: Extract<FromItem, { kind: 'wind
   if (descriptor?.kind !== 'descriptor' || descriptor.columns.length !== 1) throw new SqlError(`${call.name}'s second argument must be DESCRIPTOR(<time attribute>)`, call.pos);
   const input = host.planFrom({ kind: 'table', pos: tableArg.pos, name: tableArg.name }, ctes);
   const time = host.binder.bind({ kind: 'column', pos: descriptor.pos, path: descriptor.columns }, input.scope);
+  if (time.k === 'col' && isProctime(time.type)) throw new SqlError(`${call.name} on a processing-time attribute is not supported yet`, descriptor.pos);
   if (!(time.k === 'col' && isRowtime(time.type))) throw new SqlError('DESCRIPTOR must name an event-time attribute', descriptor.pos);
   const iv = (i: number, what: string): number => {
     const e = rest[i];

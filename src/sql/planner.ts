@@ -1,8 +1,8 @@
 import { closest, SqlError, type SourcePosition } from '../core/errors.js';
 import { checkTreeDepth } from './depth-guard.js';
-import { typeToString, type Field, type SqlType, type TableSchema } from '../core/types.js';
+import { T, typeToString, type Field, type SqlType, type TableSchema } from '../core/types.js';
 import type { FunctionCatalog } from '../udf/registry.js';
-import type { Expr, FromItem, Query, QueryBody, Select, Statement } from './ast.js';
+import type { CreateTable, Expr, FromItem, Query, QueryBody, Select, Statement } from './ast.js';
 import { Binder, Scope } from './binder.js';
 import { visitExpr } from './ast-walk.js';
 import { expandGroupingSets } from './grouping-sets.js';
@@ -12,12 +12,15 @@ import { planCorrelate } from './plan-correlate.js';
 import { bindSelectList, mapUniqueKey, passThrough, uniqueNames } from './plan-fields.js';
 import type { PlanHost, Planned } from './plan-host.js';
 import { planJoin } from './plan-join.js';
+import { isLookupTable, lookupTableOf } from './lookup-table.js';
+import { planTemporalJoin } from './plan-temporal.js';
+import type { LookupTable } from '../plan/nodes.js';
 import { planSubqueryConjuncts } from './plan-subquery.js';
 import { assertNoPendingRank, consumeRank, containsOver, planOverSelect } from './plan-over.js';
 import { collectScans, type ScanNode } from '../plan/children.js';
 import { assertAsyncPlacement, computeUsedColumns } from '../plan/walk.js';
 import type { BExpr, PlanNode, QueryPlan } from '../plan/nodes.js';
-import { commonType, isRowtime, plainType } from './types.js';
+import { commonType, isProctime, isRowtime, plainType } from './types.js';
 
 /** The planner's narrow view of the world: tables by name and functions. */
 export interface Catalog {
@@ -51,6 +54,21 @@ function intoTable(result: Planned, st: Extract<Statement, { kind: 'insert' }>, 
 }
 
 /**
+ * A second INSERT into a table another INSERT writes: both go to the table's one sink, which takes the first's
+ * columns, so the rows must agree in count and types; only append-only results (two changelogs into one
+ * keyed table would interleave their updates).
+ */
+function sameSinkRows(first: PlanNode, next: PlanNode, st: Extract<Statement, { kind: 'insert' }>): void {
+  const shape = (n: PlanNode): string => n.fields.map((f) => typeToString(f.type)).join(', ');
+  if (shape(first) !== shape(next)) {
+    throw new SqlError(`INSERT INTO ${st.target}: this query gives (${shape(next)}), another INSERT into ${st.target} gives (${shape(first)}); CAST the columns to the same types`, st.pos);
+  }
+  if (first.updating || next.updating) {
+    throw new SqlError(`INSERT INTO ${st.target}: two INSERTs into one table with an updating result are not supported yet; combine the queries with UNION ALL`, st.pos);
+  }
+}
+
+/**
  * CREATE [TEMPORARY] FUNCTION name AS 'fn': `fn` is a function of the UDF folders (or a built-in); `name`
  * becomes another name for it in the query.
  */
@@ -73,7 +91,14 @@ function withCreatedFunctions(statements: readonly Statement[], catalog: Catalog
 class Planner {
   private readonly binder: Binder;
   private readonly views = new Map<string, { query: Query; pos: SourcePosition }>();
-  private readonly scans: ScanNode[] = [];
+  /** The INSERT targets of the statements being planned. */
+  private targets: ReadonlySet<string> = new Set();
+  /** The script's lookup tables (CREATE TABLE ... 'connector' = 'jdbc'), by name. */
+  private readonly lookupTables = new Map<string, LookupTable>();
+  /** PRIMARY KEY columns a script declares for the tables it reads (the key of a versioned table), by name. */
+  private readonly declaredKeys = new Map<string, readonly string[]>();
+  /** CREATE TABLE statements of a script that have computed columns (`p AS PROCTIME()`), by table name. */
+  private readonly computedTables = new Map<string, CreateTable>();
 
   constructor(private readonly catalog: Catalog) {
     this.binder = new Binder(catalog.functions);
@@ -81,20 +106,24 @@ class Planner {
 
   planStatements(statements: Statement[]): QueryPlan {
     let result: Planned | undefined;
+    const branches: { target: string; root: PlanNode }[] = [];
     const targets = new Set(statements.flatMap((s) => (s.kind === 'insert' ? [s.target] : s.kind === 'statementSet' ? s.inserts.map((x) => x.target) : [])));
-    for (const [i, s] of statements.entries()) {
-      let st = s;
+    this.targets = targets;
+    // A statement set's INSERTs run as the statements of the script do: in order, in one job.
+    const flat = statements.flatMap((s): Exclude<Statement, { kind: 'statementSet' }>[] => (s.kind === 'statementSet' ? [...s.inserts] : [s]));
+    for (const st of flat) {
       if (st.kind === 'set' || st.kind === 'createFunction') continue;
       if (st.kind === 'createTable') {
-        // A SQL script's tables: sources are registered by the script's job, sinks are the INSERT targets.
+        // A SQL script's tables: sources are registered by the script's job, sinks are the INSERT targets,
+        // lookup tables are queried by the lookup joins planned here.
+        if (isLookupTable(st)) {
+          this.lookupTables.set(st.name.toLowerCase(), lookupTableOf(st));
+          continue;
+        }
+        if (st.columns.some((c) => c.computed) && this.catalog.table(st.name) && !targets.has(st.name)) this.computedTables.set(st.name, st);
+        if (st.primaryKey && !targets.has(st.name)) this.declaredKeys.set(st.name.toLowerCase(), st.primaryKey);
         if (this.catalog.table(st.name) || targets.has(st.name)) continue;
         throw new SqlError(`CREATE TABLE ${st.name}: a table that is neither read nor written by an INSERT; CREATE TABLE runs in a SQL script (dirk run script.sql), where a job config's tables come from STREAMS`, st.pos);
-      }
-      if (st.kind === 'statementSet') {
-        if (st.inserts.length > 1) {
-          throw new SqlError('a statement set with more than one INSERT is not supported yet: a job writes one sink; run each INSERT as its own job', st.inserts[1]!.pos);
-        }
-        st = st.inserts[0]!;
       }
       if (st.kind === 'createView') {
         if (this.views.has(st.name) || this.catalog.table(st.name)) throw new SqlError(`'${st.name}' is already defined`, st.pos);
@@ -103,17 +132,28 @@ class Planner {
         this.views.set(st.name, { query: st.query, pos: st.pos });
         continue;
       }
-      if (result) throw new SqlError('only one query may produce the job output; put the others in CREATE TEMPORARY VIEW', st.pos);
-      this.scans.length = 0;
+      if (st.kind === 'insert') {
+        if (result && branches.length === 0) throw new SqlError('a SELECT next to INSERT INTO: in a job of INSERTs every query writes to a table; make the SELECT an INSERT INTO', st.pos);
+        result = intoTable(this.planQuery(st.query, new Map()), st, statements);
+        const earlier = branches.find((b) => b.target === st.target);
+        if (earlier) sameSinkRows(earlier.root, result.node, st);
+        branches.push({ target: st.target, root: result.node });
+        continue;
+      }
+      if (result) {
+        if (branches.length > 0) throw new SqlError('a SELECT next to INSERT INTO: in a job of INSERTs every query writes to a table; make the SELECT an INSERT INTO', st.pos);
+        throw new SqlError('only one query may produce the job output; put the others in CREATE TEMPORARY VIEW', st.pos);
+      }
       result = this.planQuery(st.query, new Map());
-      if (st.kind === 'insert') result = intoTable(result, st, statements);
-      if (i !== statements.length - 1) continue;
     }
     if (!result) throw new SqlError('no query: the last statement must be a SELECT (views alone produce nothing)', statements[0]!.pos);
+    for (const b of branches.length > 1 ? branches : [{ root: result.node }]) {
+      assertNoPendingRank(b.root);
+      assertAsyncPlacement(b.root);
+      computeUsedColumns(b.root);
+    }
+    if (branches.length > 1) return { root: branches[0]!.root, scans: branches.flatMap((b) => collectScans(b.root)), branches };
     const root = result.node;
-    assertNoPendingRank(root);
-    assertAsyncPlacement(root);
-    computeUsedColumns(root);
     return { root, scans: collectScans(root) };
   }
 
@@ -271,6 +311,8 @@ class Planner {
         return f;
       }
       if (e.k === 'col' && isRowtime(e.type)) return f;
+      // A processing-time attribute stays one when passed through or written as PROCTIME() (Flink).
+      if (isProctime(e.type) && (e.k === 'col' || (e.k === 'op' && e.op === 'PROCTIME'))) return { name: f.name, type: T.PROCTIME };
       return { name: f.name, type: plainType(f.type) };
     });
     const uniqueKey = mapUniqueKey(input, exprs);
@@ -284,6 +326,22 @@ class Planner {
       ...(uniqueKey ? { uniqueKey } : {}),
     };
     return { node, scope: Scope.of(outFields, undefined) };
+  }
+
+  /**
+   * A script table's computed columns (`name AS expr`, e.g. `p AS PROCTIME()`): a projection over the scan
+   * giving the columns in the order CREATE TABLE lists them, each computed one bound against the physical
+   * columns (as Flink plans them).
+   */
+  private computedColumns(ddl: CreateTable, scan: Planned): Planned {
+    const exprs: BExpr[] = [];
+    const fields: Field[] = [];
+    for (const c of ddl.columns) {
+      const e = c.computed ? this.binder.bind(c.computed, scan.scope) : this.binder.bind({ kind: 'column', pos: c.pos, path: [c.name] }, scan.scope);
+      exprs.push(e);
+      fields.push({ name: c.name, type: e.type });
+    }
+    return this.project(scan.node, exprs, fields);
   }
 
   // ---- FROM -----------------------------------------------------------------------------------------
@@ -301,8 +359,14 @@ class Planner {
           const p = this.planQuery(view.query, new Map());
           return { node: p.node, scope: Scope.of(p.node.fields, alias) };
         }
+        if (f.asOf) throw new SqlError(`FOR SYSTEM_TIME AS OF: ${f.name} must be the right side of a JOIN (a temporal or lookup join)`, f.asOf.pos);
+        const lookup = this.lookupTables.get(f.name.toLowerCase());
+        if (lookup) {
+          throw new SqlError(`table ${f.name} is a lookup table ('connector' = 'jdbc'): join it with JOIN ${f.name} FOR SYSTEM_TIME AS OF <left>.<processing-time column> ON ...`, f.pos);
+        }
         const table = this.catalog.table(f.name);
         if (!table) {
+          if (this.targets.has(f.name)) throw new SqlError(`table '${f.name}' is written by an INSERT of this job; reading an INSERT's target in the same job is not supported yet`, f.pos);
           const names = [...this.catalog.tableNames(), ...this.views.keys(), ...ctes.keys()];
           throw new SqlError(`table '${f.name}' not found; the job's tables (INPUT_SCHEMA_TABLE in STREAMS) are: ${names.join(', ') || 'none'}`, f.pos);
         }
@@ -315,7 +379,11 @@ class Planner {
           ...(table.changelog && table.primaryKey?.length ? { uniqueKey: table.primaryKey } : {}),
           rowtimeIndex: table.rowtimeIndex,
         };
-        this.scans.push(node);
+        const ddl = this.computedTables.get(f.name);
+        if (ddl) {
+          const p = this.computedColumns(ddl, { node, scope: Scope.of(table.columns, undefined) });
+          return { node: p.node, scope: Scope.of(p.node.fields, alias) };
+        }
         return { node, scope: Scope.of(table.columns, alias) };
       }
       case 'subquery': {
@@ -325,6 +393,12 @@ class Planner {
       case 'join':
         if (f.right.kind === 'unnest' || f.right.kind === 'lateral') {
           return planCorrelate(this.binder, this.catalog.functions, this.planFrom(f.left, ctes), f);
+        }
+        if (f.right.kind === 'table' && f.right.asOf) {
+          return planTemporalJoin(this.host, f, f.right, ctes, {
+            lookupTable: (name) => this.lookupTables.get(name.toLowerCase()),
+            declaredKey: (name) => this.declaredKeys.get(name.toLowerCase()),
+          });
         }
         return planJoin(this.host, f, ctes);
       case 'windowTvf':

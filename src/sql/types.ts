@@ -1,4 +1,4 @@
-import { T, type SqlType } from '../core/types.js';
+import { isProctimeType, T, type SqlType } from '../core/types.js';
 import { SqlError, type SourcePosition } from '../core/errors.js';
 import type { TypeSpec } from './ast.js';
 
@@ -22,9 +22,13 @@ export function isRowtime(t: SqlType): boolean {
   return t.kind === 'TIMESTAMP' && t.rowtime === true;
 }
 
-/** A TIMESTAMP that is no longer an event-time attribute (after arithmetic, in a plain column). */
+export function isProctime(t: SqlType): boolean {
+  return isProctimeType(t);
+}
+
+/** A TIMESTAMP that is no longer a time attribute, event or processing time (after arithmetic, in a plain column). */
 export function plainType(t: SqlType): SqlType {
-  return t.kind === 'TIMESTAMP' && t.rowtime ? T.TIMESTAMP : t;
+  return t.kind === 'TIMESTAMP' && (t.rowtime || t.proctime) ? T.TIMESTAMP : t;
 }
 
 /** The common type of two numeric types, as Flink widens them. */

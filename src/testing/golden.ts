@@ -4,6 +4,7 @@
  *
  *   # free comment lines
  *   table booking (order_number STRING, service_type STRING, amount DOUBLE, rowtime TIMESTAMP ROWTIME)
+ *   (ending the columns with `PRIMARY KEY (k)` makes a changelog table: its rows may start `+I`/`-U`/`+U`/`-D`)
  *   ---- query
  *   SELECT ...
  *   ---- input booking
@@ -20,7 +21,9 @@
  * bind, plan); `---- error` holds the exact message of a runtime failure (a division by zero, a failed CAST,
  * a throwing function), which must name the expression's line and column. Consecutive rows of one input section form
  * one micro-batch; every `---- input` section ends a batch. After the last input every table's watermark
- * jumps to the end (bounded input), which fires all open windows.
+ * jumps to the end (bounded input), which fires all open windows. The processing-time clock (PROCTIME(),
+ * processing-time windows) starts at 1970-01-01 00:00:00 and moves only by input lines `proctime <time>`;
+ * processing-time windows whose end the clock passes fire then (the end of input does not fire them).
  *
  * Users' own cases (`dirk test <folder>`) may also say, in the header:
  *   udf-folder <path>   load the UDF files of that folder (relative to the case file), as UDF_FOLDERS does
@@ -30,12 +33,14 @@
  * Refresh expectations with `dirk test <folder> --update`, or for Dirk's own cases
  * DIRK_UPDATE_GOLDEN=1 npx vitest run test/sql (then review the diff by eye).
  */
+import { planBranches } from '../plan/nodes.js';
 import { Decimal, fitDecimal, rescale, toDecimal } from '../core/decimal.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { SqlError, userError } from '../core/errors.js';
+import { ManualClock } from '../core/clock.js';
 import { silentLogger } from '../core/logger.js';
 import { RowKind, type Field, type Row, type SqlType, type TableSchema } from '../core/types.js';
 import type { StreamConfig } from '../config/index.js';
@@ -137,7 +142,14 @@ function splitTop(s: string): string[] {
 function parseTable(name: string, cols: string): TableSchema {
   const columns: Field[] = [];
   let rowtimeIndex: number | undefined;
+  let primaryKey: string[] | undefined;
   for (const c of splitTop(cols)) {
+    // `PRIMARY KEY (k, ...)`: a changelog table with that key (input rows may carry +I/-U/+U/-D).
+    const pk = /^PRIMARY\s+KEY\s*\((.*)\)$/i.exec(c);
+    if (pk) {
+      primaryKey = pk[1]!.split(',').map((k) => k.trim());
+      continue;
+    }
     // A column name may be backquoted (`timestamp`).
     const m = /^(\w+|`[^`]+`)\s+(.+?)(\s+ROWTIME)?$/.exec(c);
     if (!m) throw new Error(`bad column '${c}'`);
@@ -148,7 +160,13 @@ function parseTable(name: string, cols: string): TableSchema {
     }
     columns.push({ name: m[1]!.replace(/^`(.*)`$/, '$1'), type });
   }
-  return { name, columns, rowtimeIndex };
+  if (!primaryKey) return { name, columns, rowtimeIndex };
+  const keyIndexes = primaryKey.map((k) => {
+    const i = columns.findIndex((c) => c.name === k);
+    if (i < 0) throw new Error(`PRIMARY KEY column '${k}' is not a column of ${name}`);
+    return i;
+  });
+  return { name, columns, rowtimeIndex, changelog: true, primaryKey: keyIndexes };
 }
 
 function toValue(v: unknown, t: SqlType): unknown {
@@ -279,23 +297,22 @@ export async function runGolden(c: GoldenCase): Promise<string[]> {
     tableNames: () => setup.tables.map((t) => t.name),
     functions,
   });
-  const fields = plan.root.fields;
   const out: string[] = [];
-  const flow = buildDataflow(
-    plan,
-    {
-      data(rows: Row[], kinds?: RowKind[]) {
-        rows.forEach((r, i) => out.push(`${KIND[kinds?.[i] ?? RowKind.Insert]}[${r.map((v, j) => formatGoldenValue(v, fields[j]?.type)).join(', ')}]`));
-      },
-      watermark() {},
+  // A statement set's rows are prefixed by the table they are written to, in the order they are written.
+  const clock = new ManualClock(0);
+  const outputs = planBranches(plan).map(({ target, root }) => ({
+    data(rows: Row[], kinds?: RowKind[]) {
+      const prefix = target === undefined ? '' : `${target} `;
+      rows.forEach((r, i) => out.push(`${prefix}${KIND[kinds?.[i] ?? RowKind.Insert]}[${r.map((v, j) => formatGoldenValue(v, root.fields[j]?.type)).join(', ')}]`));
     },
-    { hooks: { late() {} }, retentionMs: 0, now: () => 0 },
-  );
+    watermark() {},
+  }));
+  const flow = buildDataflow(plan, plan.branches ? outputs : outputs[0]!, { hooks: { late() {} }, retentionMs: 0, now: () => clock.now() });
   const store = c.darts.size > 0 ? await serveDarts(c.darts) : undefined;
   try {
     if (store) for (const d of daggerFunctions) if (d.name === 'DartGet' || d.name === 'DartContains') await d.open?.({ config: { UDF_DART_STORE_URL: store.url } });
     for (const d of setup.userFunctions) await d.open?.({ config: setup.udfSettings });
-    await feed(c, setup, flow);
+    await feed(c, setup, flow, clock);
   } catch (e) {
     if (e !== null && typeof e === 'object') runtimeFailures.add(e);
     throw e;
@@ -322,7 +339,7 @@ async function serveDarts(files: ReadonlyMap<string, string>): Promise<{ url: st
   };
 }
 
-async function feed(c: GoldenCase, setup: CaseSetup, flow: ReturnType<typeof buildDataflow>): Promise<void> {
+async function feed(c: GoldenCase, setup: CaseSetup, flow: ReturnType<typeof buildDataflow>, clock: ManualClock): Promise<void> {
   const { tables } = setup;
   // Async calls (evalAsync) finish before every batch end, as the job does it.
   const end = async (): Promise<void> => {
@@ -339,9 +356,12 @@ async function feed(c: GoldenCase, setup: CaseSetup, flow: ReturnType<typeof bui
     if (!schema) throw userError(`${c.file}: '---- input ${section.table}' names no table (tables: ${tables.map((t) => t.name).join(', ') || 'none'})`);
     const ports = inputsOf(section.table);
     let batch: Row[] = [];
+    let kinds: RowKind[] = [];
     const flush = async (): Promise<void> => {
-      if (batch.length) for (const p of ports) p.push(batch);
+      const changes = kinds.some((k) => k !== RowKind.Insert) ? kinds : undefined;
+      if (batch.length) for (const p of ports) p.push(batch, changes);
       batch = [];
+      kinds = [];
       await end();
     };
     for (const line of section.lines) {
@@ -350,6 +370,15 @@ async function feed(c: GoldenCase, setup: CaseSetup, flow: ReturnType<typeof bui
         await flush();
         const t = /^-?\d+$/.test(wm[1]!) ? Number(wm[1]) : parseTimestamp(wm[1]!);
         for (const p of ports) p.watermark(t!);
+        await end();
+        continue;
+      }
+      const pt = /^proctime\s+(.+)$/.exec(line.trim());
+      if (pt) {
+        await flush();
+        const t = /^-?\d+$/.test(pt[1]!) ? Number(pt[1]) : parseTimestamp(pt[1]!);
+        if (t === null) throw userError(`${c.file}: 'proctime ${pt[1]}' is not a time`);
+        clock.set(t);
         await end();
         continue;
       }
@@ -366,8 +395,11 @@ async function feed(c: GoldenCase, setup: CaseSetup, flow: ReturnType<typeof bui
         }
         continue;
       }
-      const obj = parseInputRow(c.file, section.table, line);
+      // A changelog table's row may start with its kind: `-D {...}`.
+      const kind = /^([+-][IUD])\s+(\{.*)$/.exec(line.trim());
+      const obj = parseInputRow(c.file, section.table, kind ? kind[2]! : line);
       batch.push(schema.columns.map((col) => toValue(obj[col.name], col.type)));
+      kinds.push(kind ? (KIND.indexOf(kind[1]!) as RowKind) : RowKind.Insert);
     }
     await flush();
   }
@@ -382,7 +414,7 @@ function parseInputRow(file: string, table: string, line: string): Record<string
   } catch {
     // reported below
   }
-  throw userError(`${file}: input row of ${table} is not a JSON object, 'watermark <time>' or 'batch': ${line}`);
+  throw userError(`${file}: input row of ${table} is not a JSON object, 'watermark <time>', 'proctime <time>' or 'batch': ${line}`);
 }
 
 export async function checkGolden(c: GoldenCase, opts: GoldenOptions = {}): Promise<{ ok: boolean; actual: string; expected: string }> {

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,8 +12,9 @@ import { REPO_ROOT, startCli } from '../helpers/process.js';
  * real broker. The expected results are computed here, independently, from the generated events:
  * q4 and q9 are regular joins (their time condition bounds the bid by `A.expires`, a plain column), q5 is a
  * cascaded window aggregation feeding a window join. Bids arrive up to 1.5 s out of order, within the
- * watermark delay, so no row is late and every result is exact. q12 (processing time) and q13 (a lookup
- * join) are not supported yet; see docs/sql.md.
+ * watermark delay, so no row is late and every result is exact. q13 joins the bids at processing time with a
+ * keyed side input (a JSON lines file, read fully before the join starts, as Flink looks it up). q12
+ * (processing-time windows) is not supported yet; see docs/sql.md.
  */
 const dir = mkdtempSync(join(tmpdir(), 'dirk-nexmark-'));
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
@@ -118,7 +119,7 @@ function jsonStream(table: string, topic: string, schema: object, name: string):
   };
 }
 
-function writeJob(name: string, query: string, output: string, extra: Record<string, string> = {}): string {
+function writeJob(name: string, query: string, output: string, extra: Record<string, unknown> = {}): string {
   return writeJobFile(dir, name, {
     FLINK_JOB_ID: `it-nexmark-${name}-${output}`,
     STREAMS: [jsonStream('auction', auctionTopic, AUCTION_SCHEMA, name), jsonStream('bid', bidTopic, BID_SCHEMA, name)],
@@ -153,7 +154,7 @@ async function awaitResult(topic: string, fold: (records: ConsumedMessage[]) => 
   }
 }
 
-async function runQuery(name: string, query: string, fold: (records: ConsumedMessage[]) => unknown, expected: unknown, extra: Record<string, string> = {}): Promise<void> {
+async function runQuery(name: string, query: string, fold: (records: ConsumedMessage[]) => unknown, expected: unknown, extra: Record<string, unknown> = {}): Promise<void> {
   const output = uniqueTopic(`it-nexmark-${name}-out`);
   await createTopics([output], 1);
   const cli = startCli(['run', writeJob(name, query, output, extra)]);
@@ -307,5 +308,45 @@ WHERE rownum <= 1`;
     expect(sorted.length).toBeGreaterThan(10);
     // Top-N without its row number has no unique key among the columns: debezium-json records carry it.
     await runQuery('q9', query, debeziumRows, sorted, { SINK_KAFKA_JSON_CHANGELOG: 'DEBEZIUM' });
+  }, 120_000);
+
+  it('q13: bids joined at processing time with a keyed side input read fully (a bounded file with a PRIMARY KEY)', async () => {
+    const sideFile = join(dir, 'side_input.jsonl');
+    const side = Array.from({ length: 20 }, (_, i) => ({ key: i + 1, value: `side-${i + 1}`, ts: iso(T0) }));
+    writeFileSync(sideFile, side.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    // q13 of nexmark/nexmark, with the side input's DDL given a primary key (a keyed table, as Flink 1.20 needs).
+    const query = `CREATE TABLE side_input (
+  key BIGINT,
+  \`value\` VARCHAR,
+  PRIMARY KEY (key) NOT ENFORCED
+) WITH ('connector' = 'filesystem', 'path' = '${sideFile}', 'format' = 'json');
+INSERT INTO nexmark_q13
+SELECT
+    B.auction,
+    B.bidder,
+    B.price,
+    B.dateTime,
+    S.\`value\`
+FROM (SELECT *, PROCTIME() as p_time FROM bid) B
+JOIN side_input FOR SYSTEM_TIME AS OF B.p_time as S
+ON mod(B.auction, 10000) = S.key`;
+    const sideStream = {
+      INPUT_SCHEMA_TABLE: 'side_input',
+      INPUT_DATATYPE: 'JSON',
+      INPUT_SCHEMA_JSON_SCHEMA: JSON.stringify({ type: 'object', properties: { key: { type: 'integer' }, value: { type: 'string' }, ts: { type: 'string', format: 'date-time' } } }),
+      INPUT_SCHEMA_JSON_EVENT_TIMESTAMP_FIELD_NAME: 'ts',
+      SOURCE_DETAILS: [{ SOURCE_TYPE: 'BOUNDED', SOURCE_NAME: 'FILE_SOURCE' }],
+      SOURCE_FILE_PATH: sideFile,
+      SOURCE_FILE_FORMAT: 'JSONL',
+    };
+    const values = new Map(side.map((r) => [r.key, r.value]));
+    const expected = [...data.bids, data.sentinel]
+      .filter((b) => values.has(b.auction % 10000))
+      .map((b) => ({ auction: b.auction, bidder: b.bidder, price: b.price, dateTime: iso(b.dateTime), value: values.get(b.auction % 10000) }));
+    expect(expected.length).toBeGreaterThan(100);
+    const rows = (records: ConsumedMessage[]) => records.map((r) => JSON.parse(r.value!.toString()) as unknown);
+    await runQuery('q13', query, rows, expected, {
+      STREAMS: [jsonStream('auction', auctionTopic, AUCTION_SCHEMA, 'q13'), jsonStream('bid', bidTopic, BID_SCHEMA, 'q13'), sideStream],
+    });
   }, 120_000);
 });

@@ -17,6 +17,8 @@ export type RowsFn = (r: Row) => unknown[];
 class CodeGen {
   readonly consts: unknown[] = [];
   private temps = 0;
+  /** `now`: the processing-time clock PROCTIME() reads (the operator's, so tests can drive it). */
+  constructor(private readonly now: () => number = Date.now) {}
 
   constant(v: unknown): string {
     const i = this.consts.indexOf(v);
@@ -156,6 +158,8 @@ class CodeGen {
         return this.strict(b.args, ([a, c]) => `(${a} - L.num(${c}))`);
       case 'TS_DIFF':
         return this.strict(b.args, ([a, c]) => `(${a} - ${c})`);
+      case 'PROCTIME':
+        return `${this.constant(this.now)}()`;
       default:
         return assertNever(b.op, 'operator');
     }
@@ -239,15 +243,15 @@ export function compileExpr(b: BExpr): RowFn {
 }
 
 /** A whole projection as one function returning the output row (shared temporaries, one call per row). */
-export function compileProjection(exprs: readonly BExpr[]): RowsFn {
-  const gen = new CodeGen();
+export function compileProjection(exprs: readonly BExpr[], now?: () => number): RowsFn {
+  const gen = new CodeGen(now);
   const parts = exprs.map((e) => gen.expr(e));
   return build<RowsFn>(gen, `return [${parts.join(', ')}];`);
 }
 
 /** A predicate: true only when the condition is TRUE (NULL and FALSE both filter the row out). */
-export function compilePredicate(b: BExpr): (r: Row) => boolean {
-  const gen = new CodeGen();
+export function compilePredicate(b: BExpr, now?: () => number): (r: Row) => boolean {
+  const gen = new CodeGen(now);
   const code = gen.expr(b);
   return build<(r: Row) => boolean>(gen, `return ${code} === true;`);
 }

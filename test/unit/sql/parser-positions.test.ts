@@ -45,7 +45,10 @@ describe('parse errors name the line and column', () => {
   });
 
   it('points at the keyword of an unsupported construct', () => {
-    expect(parseError('SELECT a FROM t\nJOIN u FOR SYSTEM_TIME AS OF t.r AS v ON a = b').pos).toEqual({ line: 2, column: 8 });
+    expect(parseError('SELECT a FROM t\nJOIN (SELECT * FROM u) FOR SYSTEM_TIME AS OF t.r AS v ON a = b')).toEqual({
+      pos: { line: 2, column: 24 },
+      message: 'FOR SYSTEM_TIME AS OF follows a table name (a versioned or lookup table), not a sub-query or table function',
+    });
     expect(parseError('SELECT a FROM t\n  MATCH_RECOGNIZE (ORDER BY r PATTERN (A) DEFINE A AS a > 0)').pos).toEqual({ line: 2, column: 3 });
   });
 

@@ -1,4 +1,4 @@
-# MATCH_RECOGNIZE (row pattern recognition) is not supported: a clear error at the keyword, not a parse error further on.
+# MATCH_RECOGNIZE (row pattern recognition) is not supported yet: a clear error at the keyword, not a parse error further on.
 table t (k STRING, v INT, s STRING, arr ARRAY<INT>, r ROW<a INT, b STRING>, rowtime TIMESTAMP ROWTIME)
 ---- query
 SELECT *
@@ -11,4 +11,4 @@ FROM t
     DEFINE B AS B.v > A.v
   ) AS m
 ---- fail
-SQL error at line 3, column 3: MATCH_RECOGNIZE (row pattern recognition) is not supported; express the pattern with joins, OVER windows or a UDF
+SQL error at line 3, column 3: MATCH_RECOGNIZE is not supported yet (row pattern recognition); express the pattern with joins, OVER windows or a UDF

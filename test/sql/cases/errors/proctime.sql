@@ -1,4 +1,4 @@
-# Nexmark q12 needs processing time: named as missing where PROCTIME() is written.
+# Nexmark q12's processing-time window: refused by name at the DESCRIPTOR until processing-time windows exist.
 table bid (auction BIGINT, bidder BIGINT, price BIGINT, dateTime TIMESTAMP ROWTIME)
 table person (id BIGINT, name STRING, dateTime TIMESTAMP ROWTIME)
 ---- query
@@ -7,4 +7,4 @@ SELECT bidder, count(*) as bid_count, window_start AS starttime, window_end AS e
 FROM TABLE(TUMBLE(TABLE B, DESCRIPTOR(p_time), INTERVAL '10' SECOND))
 GROUP BY bidder, window_start, window_end
 ---- fail
-SQL error at line 1, column 28: PROCTIME() (processing time) is not supported yet; windows, joins and OVER run on event time (the rowtime column)
+SQL error at line 3, column 28: TUMBLE on a processing-time attribute is not supported yet
