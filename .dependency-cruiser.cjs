@@ -16,6 +16,12 @@
  * (tsPreCompilationDeps), since they tie the layers' code together just the same.
  */
 const CONNECTORS = '(connectors|sources|sinks)';
+/**
+ * A connector's key declarations (`src/connectors/<name>/keys.ts`) belong to the config layer though they
+ * live in the connector's folder: config composes them into the key table, and they import only
+ * config/key-spec.ts (rule connector-keys-are-config).
+ */
+const CONNECTOR_KEYS = '^src/connectors/[^/]+/keys\\.ts$';
 
 /** A rule forbidding imports from files under `from` into files under `to` (folder names below src/). */
 function layer(name, from, to, comment) {
@@ -38,12 +44,22 @@ module.exports = {
       to: { circular: true },
     },
     layer('core-imports-nothing', 'core', '(?!core/)[^/]+', 'src/core is the bottom layer: value model, errors, logger, contracts.'),
-    layer(
-      'foundation-below-plan',
-      '(config|schema|udf|telemetry)',
-      `(plan|sql|runtime|${CONNECTORS}|job|api|cli)`,
-      'config, schema, udf and telemetry build on core only (and each other).',
-    ),
+    {
+      ...layer(
+        'foundation-below-plan',
+        '(config|schema|udf|telemetry)',
+        `(plan|sql|runtime|${CONNECTORS}|job|api|cli)`,
+        "config, schema, udf and telemetry build on core only (and each other); config also composes the connectors' key declarations.",
+      ),
+      to: { path: `^src/(plan|sql|runtime|${CONNECTORS}|job|api|cli)/`, pathNot: CONNECTOR_KEYS },
+    },
+    {
+      name: 'connector-keys-are-config',
+      comment: "A connector's keys.ts is part of the config layer: it imports the key spec (src/config/key-spec.ts) and nothing else.",
+      severity: 'error',
+      from: { path: CONNECTOR_KEYS },
+      to: { pathNot: '^src/config/key-spec\\.ts$' },
+    },
     layer(
       'plan-is-data',
       'plan',

@@ -5,39 +5,15 @@
  * generated from here (`describeConfigKeys`), so the two cannot drift.
  */
 import type { ConfigKeyInfo } from './types.js';
+import { key, type KeySpec } from './key-spec.js';
+// Connectors that declare their keys in their own folder (each keys.ts imports only ./key-spec.ts; see
+// docs/architecture.md, "Adding a connector"). Spread in place, so the table's order (and the docs) stay.
+import { DATAGEN_KEYS } from '../connectors/datagen/keys.js';
+import { FILE_KEYS } from '../connectors/file/keys.js';
+import { INFLUX_KEYS } from '../connectors/influxdb/keys.js';
+import { PARQUET_KEYS } from '../connectors/parquet/keys.js';
 
-type DefaultValue = string | number | boolean | readonly string[];
-
-/**
- * How a key's value is read (src/config/spec.ts `readKey`): the one place a key's type, range and allowed
- * values are stated, so no call site restates them. `string` is trimmed (blank means not set); `text` is
- * taken as written (passwords); `enum` matches case-insensitively and returns the canonical spelling; `list`
- * is a comma-separated string or an array of strings.
- */
-export type KeyType =
-  | { readonly type: 'int'; readonly min?: number; readonly max?: number }
-  | { readonly type: 'bool' }
-  | { readonly type: 'string' }
-  | { readonly type: 'text' }
-  | { readonly type: 'enum'; readonly values: readonly string[] }
-  | { readonly type: 'list' };
-
-export interface KeySpec {
-  readonly group: string;
-  readonly description: string;
-  /** How the value is read; keys without one are read by hand (JSON, alias pairs, per-prefix keys). */
-  readonly type?: KeyType['type'];
-  readonly min?: number;
-  readonly max?: number;
-  readonly values?: readonly string[];
-  /** Present when the key has a default. */
-  readonly default?: DefaultValue;
-  /** When the key is required: `true`, or the condition in words. */
-  readonly required?: true | string;
-  readonly dagger?: string;
-}
-
-const key = <const S extends KeySpec>(s: S): S => s;
+export type { KeySpec, KeyType } from './key-spec.js';
 
 export const JOB_KEYS = {
   // ---- Generic
@@ -166,32 +142,7 @@ export const JOB_KEYS = {
       'In a `SINKS` entry of a job whose `FLINK_SQL_QUERY` has several `INSERT INTO` statements (a statement set): the INSERT target table whose rows this sink writes. Every target needs at least one sink; metrics and logs name the sink by its table. A SQL script (`dirk run script.sql`) sets it from its CREATE TABLE statements.',
     dagger: 'Dirk only.',
   }),
-  SINK_INFLUX_URL: key({ group: 'Influx sink', required: 'when SINK_TYPE=influx', description: 'InfluxDB base URL, e.g. `http://localhost:8086`.' }),
-  SINK_INFLUX_API_VERSION: key({
-    group: 'Influx sink',
-    default: '1',
-    description:
-      '`1`: the v1 write API (`/write?db=&rp=&precision=ms`), which every InfluxDB 1.x from 1.0 has and 2.x keeps for compatibility. `2`: `/api/v2/write?org=&bucket=` with a token (InfluxDB 2.x, 1.8+, QuestDB and other servers of InfluxDB line protocol over HTTP).',
-    dagger: 'Dirk only; Dagger writes through influxdb-java, which is the v1 API.',
-  }),
-  SINK_INFLUX_AUTH_METHOD: key({ group: 'Influx sink', default: 'BASIC', description: 'API 1: send SINK_INFLUX_USERNAME/PASSWORD as HTTP basic auth (`BASIC`) or as the `u`/`p` query parameters (`QUERY`, as influxdb-java does).' }),
-  SINK_INFLUX_ORG: key({ group: 'Influx sink', default: '', description: 'API 2: organisation name.' }),
-  SINK_INFLUX_BUCKET: key({ group: 'Influx sink', description: 'API 2: bucket; default SINK_INFLUX_DB_NAME, or `db/rp` with SINK_INFLUX_RETENTION_POLICY (the 1.8 mapping).' }),
-  SINK_INFLUX_TOKEN: key({ group: 'Influx sink', description: 'API 2: API token (never logged); without it `username:password` is sent as the token, as InfluxDB 1.8 expects.' }),
-  SINK_INFLUX_USERNAME: key({ type: 'text', group: 'Influx sink', default: '', description: 'InfluxDB user.' }),
-  SINK_INFLUX_PASSWORD: key({ type: 'text', group: 'Influx sink', default: '', description: 'InfluxDB password.' }),
-  SINK_INFLUX_DB_NAME: key({ group: 'Influx sink', required: 'when SINK_TYPE=influx', description: 'Database to write to.' }),
-  SINK_INFLUX_MEASUREMENT_NAME: key({ group: 'Influx sink', required: 'when SINK_TYPE=influx', description: 'Measurement every row is written to.' }),
-  SINK_INFLUX_RETENTION_POLICY: key({
-    type: 'string',
-    group: 'Influx sink',
-    default: '',
-    description: 'Retention policy; empty = the database default.',
-    dagger: 'Code default "" (the docs say `autogen`).',
-  }),
-  SINK_INFLUX_BATCH_SIZE: key({ type: 'int', min: 0, group: 'Influx sink', default: 0, description: 'Points per write; 0 = write on every checkpoint / flush only.' }),
-  SINK_INFLUX_FLUSH_DURATION_MS: key({ type: 'int', min: 0, group: 'Influx sink', default: 0, description: 'Flush buffered points at least this often, in ms; 0 = only on batch size and checkpoints.' }),
-  SINK_INFLUX_WITH_ROW_NAMES_WRITER: key({ type: 'bool', group: 'Influx sink', default: false, description: 'goto/dagger: take column names from the row itself. Accepted; Dirk always knows column names.' }),
+  ...INFLUX_KEYS,
 
   SINK_KAFKA_BROKERS: key({ group: 'Kafka sink', required: 'when SINK_TYPE=kafka', description: 'Comma-separated `host:port` list (or a JSON array).' }),
   SINK_KAFKA_TOPIC: key({ group: 'Kafka sink', required: 'when SINK_TYPE=kafka', description: 'Output topic.' }),
@@ -508,16 +459,8 @@ export const STREAM_KEYS = {
     description: 'Any other consumer property, suffix lowercased with `_` → `.`. `SOURCE_KAFKA_CONSUMER_CONFIG_ISOLATION_LEVEL` is `read_committed` by default (records of open or aborted transactions are skipped); `read_uncommitted` reads them too.',
     dagger: 'Dagger drops unknown CONFIG_ keys; Dirk passes them to the consumer.',
   }),
-  SOURCE_PARQUET_FILE_PATHS: key({ group: 'Parquet source', required: 'for PARQUET_SOURCE', description: 'JSON array of local files or folders (searched recursively; names starting with `.` or `_` skipped). Each file needs a `dt=YYYY-MM-DD[/hr=HH]` folder in its path, which orders the reading.' }),
-  SOURCE_PARQUET_READ_ORDER_STRATEGY: key({ type: 'enum', values: ['EARLIEST_TIME_URL_FIRST'], group: 'Parquet source', default: 'EARLIEST_TIME_URL_FIRST', description: 'Only `EARLIEST_TIME_URL_FIRST` (Dagger throws on EARLIEST_INDEX_FIRST).' }),
-  SOURCE_PARQUET_SCHEMA_MATCH_STRATEGY: key({ type: 'enum', values: ['SAME_SCHEMA_WITH_FAIL_ON_MISMATCH', 'BACKWARD_COMPATIBLE_SCHEMA_WITH_FAIL_ON_TYPE_MISMATCH'], group: 'Parquet source', default: 'SAME_SCHEMA_WITH_FAIL_ON_MISMATCH', description: '`SAME_SCHEMA_WITH_FAIL_ON_MISMATCH` (a field the query reads must be in every file) or `BACKWARD_COMPATIBLE_SCHEMA_WITH_FAIL_ON_TYPE_MISMATCH` (a missing field reads as its protobuf default). A type mismatch fails under both.' }),
-  SOURCE_PARQUET_FILE_DATE_RANGE: key({ group: 'Parquet source', description: '`start,end;start,end` ISO instants, ends inclusive; keeps the files whose partition time (`dt=`/`hr=`) is in a range.' }),
-  SOURCE_FILE_PATH: key({ group: 'File source', required: 'for FILE_SOURCE', description: 'File to read (resolved against the working directory).', dagger: 'Dirk only.' }),
-  SOURCE_FILE_FORMAT: key({
-    group: 'File source',
-    description: '`JSONL` (JSON streams; the default for them), `PROTO_JSONL` (one proto message per line in protobuf JSON form; the default for PROTO streams) or `PROTO_DELIMITED` (length-delimited binary).',
-    dagger: 'Dirk only.',
-  }),
+  ...PARQUET_KEYS,
+  ...FILE_KEYS,
   SOURCE_POSTGRES_CDC_HOST: key({ type: 'string', group: 'PostgreSQL CDC source', default: '127.0.0.1', description: 'PostgreSQL host (the server needs `wal_level=logical`).', dagger: 'Dirk only (Dagger issue #55); Flink CDC\'s `hostname`.' }),
   SOURCE_POSTGRES_CDC_PORT: key({ type: 'int', min: 1, max: 65535, group: 'PostgreSQL CDC source', default: 5432, description: 'PostgreSQL port.', dagger: 'Dirk only.' }),
   SOURCE_POSTGRES_CDC_USER: key({ type: 'string', group: 'PostgreSQL CDC source', default: 'postgres', description: 'A user with the REPLICATION attribute (or superuser) that may read the table.', dagger: 'Dirk only.' }),
@@ -535,9 +478,7 @@ export const STREAM_KEYS = {
     description: 'Without a checkpoint: `INITIAL` reads the table\'s rows (a snapshot consistent with the slot) as inserts, then its changes; `LATEST_OFFSET` only changes from now on. With a checkpoint, changes after its LSN.',
     dagger: 'Dirk only; Flink CDC\'s `scan.startup.mode`.',
   }),
-  SOURCE_DATAGEN_ROWS: key({ type: 'int', min: 0, group: 'Datagen source', default: 1000, description: 'Rows to generate from the schema.', dagger: 'Dirk only.' }),
-  SOURCE_DATAGEN_RATE_PER_SECOND: key({ group: 'Datagen source', description: 'Rows per second; absent = as fast as possible.', dagger: 'Dirk only.' }),
-  SOURCE_DATAGEN_SEED: key({ type: 'int', group: 'Datagen source', default: 1, description: 'Random seed, so runs repeat.', dagger: 'Dirk only.' }),
+  ...DATAGEN_KEYS,
   SOURCE_BAD_RECORD_POLICY: key({
     type: 'enum',
     values: ['FAIL', 'SKIP', 'DEAD_LETTER'],

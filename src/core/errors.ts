@@ -99,6 +99,46 @@ export function externalError(message: string, options: Omit<DirkErrorOptions, '
   return new DirkError(message, { retriable: true, ...options, domain: 'external' });
 }
 
+/** Node's codes for a network failure that may pass (a peer restarting, a brief partition, DNS catching up). */
+const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
+
+/** A Kafka producer fenced by a newer one with its transactional id (another instance of the job took over). */
+function fenced(e: Error): boolean {
+  const type = (e as { type?: unknown }).type;
+  return (typeof type === 'string' && /PRODUCER_FENCED|INVALID_PRODUCER_EPOCH/.test(type)) || /\bfenced\b|newer producer with the same transactional/i.test(e.message);
+}
+
+/**
+ * Whether trying again may help: the one rule for in-process restarts (job/restarts.ts), the writes of a
+ * scaled-out job (repartition and changelog topics) and the exactly-once commit path. Read along the cause
+ * chain (at most a few links), the first answer wins:
+ *
+ * - a DirkError gives its own verdict: external and retriable (a user or internal error never passes by itself,
+ *   and a refused write, e.g. HTTP 4xx, is refused again);
+ * - a fenced Kafka producer: no (another producer with the transactional id took over; fighting back would
+ *   fence it in turn);
+ * - any other Kafka client error (kafkajs names them KafkaJS...): yes, it has already retried what it can
+ *   and gave up on a broker it could not reach, an expired session or a rebalance, which a restart gets past;
+ * - a Node network error (ECONNREFUSED, ECONNRESET, ETIMEDOUT...): yes;
+ * - an error wrapping another (`cause`) is read with its causes;
+ * - anything else (a bug, a bad value): no.
+ */
+export function mayRetry(e: unknown): boolean {
+  const chain: Error[] = [];
+  for (let x: unknown = e; x instanceof Error && chain.length < 8; x = x.cause) chain.push(x);
+  let kafka = false;
+  let network = false;
+  for (const x of chain) {
+    if (x instanceof DirkError) return x.domain === 'external' && x.retriable;
+    // kafkajs wraps the broker's answer (e.g. a fencing) in a non-retriable error: the whole chain counts.
+    if (fenced(x)) return false;
+    if (x.name.startsWith('KafkaJS')) kafka = true;
+    const code = (x as { code?: unknown }).code;
+    if (typeof code === 'string' && TRANSIENT_CODES.has(code)) network = true;
+  }
+  return kafka || network;
+}
+
 export function isUserError(e: unknown): e is DirkError {
   return e instanceof DirkError && e.domain === 'user';
 }

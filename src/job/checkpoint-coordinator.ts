@@ -19,7 +19,7 @@
  */
 import { join } from 'node:path';
 import type { Counter, Histogram, SinkTransactions, Source } from '../core/connector.js';
-import { DirkError, externalError } from '../core/errors.js';
+import { DirkError, externalError, mayRetry } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Checkpoint, CheckpointStore, PendingSave } from '../runtime/checkpoint-store.js';
 import type { Dataflow } from '../runtime/dataflow.js';
@@ -202,7 +202,7 @@ export class CheckpointCoordinator {
         `${(e as Error).message}; the rows of the failed write are lost, so no later checkpoint can complete: the job stops and a restart ` +
           `resumes from ${this.lastCompleted === undefined ? 'the committed Kafka offsets' : `checkpoint ${this.lastCompleted}`}`,
         // Whether a restart can help is the failed write's own verdict (a refused row is refused again).
-        { cause: e, retriable: e instanceof DirkError ? e.retriable : true },
+        { cause: e, retriable: mayRetry(e) },
       );
       this.o.stopWith(this.lost);
       throw this.lost;
@@ -307,7 +307,8 @@ export class CheckpointCoordinator {
       this.lost ??= externalError(
         `${(e as Error).message}; the transaction's output is aborted, so the job stops and a restart resumes from ` +
           `${this.lastCompleted === undefined ? 'the committed Kafka offsets' : `checkpoint ${this.lastCompleted}`}, the last committed one`,
-        { cause: e },
+        // A fenced producer (a second instance of the job) is not restarted into a fight over the transactional id.
+        { cause: e, retriable: mayRetry(e) },
       );
       o.stopWith(this.lost);
       throw this.lost;

@@ -11,7 +11,7 @@
  * failures in a row the job ends with the last failure; a checkpoint completed after a restart resets the
  * count. User and internal errors, and failures of the very first start, end the job at once.
  */
-import { DirkError, externalError } from '../core/errors.js';
+import { DirkError, externalError, mayRetry } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Telemetry } from '../telemetry/index.js';
 import type { JobHealth } from './health.js';
@@ -49,11 +49,8 @@ export interface SupervisedJob {
   readonly telemetry: Telemetry;
 }
 
-/** Whether a failure may go away by itself: the external world (a broker, a network), or a Kafka client error. */
-export function restartable(e: unknown): boolean {
-  if (e instanceof DirkError) return e.domain === 'external' && e.retriable;
-  return e instanceof Error && e.name.startsWith('KafkaJS');
-}
+/** Whether a failed pipeline is restarted: when a retry may help (core/errors.ts `mayRetry`, the one rule). */
+export const restartable = mayRetry;
 
 const defaultSleep = (ms: number, wake: Promise<void>): Promise<void> =>
   new Promise((resolve) => {

@@ -10,7 +10,6 @@ import type { PlanNode } from '../plan/nodes.js';
 import type { StreamConfig } from '../config/index.js';
 import { sinkNames } from '../config/sinks.js';
 import { CheckpointStore, type Checkpoint } from '../runtime/checkpoint-store.js';
-import { countEntries } from '../runtime/state/capture.js';
 import { startHeapGuard } from '../runtime/state/heap-guard.js';
 import { createJdbcLookups } from '../connectors/jdbc/jdbc-lookup.js';
 import { buildDataflow, type Dataflow, type DataflowOptions } from '../runtime/dataflow.js';
@@ -454,31 +453,16 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
   return { telemetry, udfs, metricsServer, sink, lateOutput, dataflow, inputs, status, post, origin, operatorLabels, exchange };
 }
 
-async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, closeAll: (logger: Logger) => Promise<void>, shared: SharedParts): Promise<RunningJob> {
+/** The job's checkpoint coordinator over its folder, dataflow, inputs, stages and sink (src/job/checkpoint-coordinator.ts). */
+function openCheckpoints(job: PreparedJob, options: RunOptions, p: Pipeline, health: JobHealth, stopWith: (e: unknown) => void): CheckpointCoordinator {
   const { config } = job;
-  const logger = options.logger;
-  // A failing post-processor stage stops the job (stopWith, set below once the sources exist).
-  const failures: PipelineFailures = { post: () => undefined };
-  const p = await openPipeline(job, options, closers, failures, shared);
+  const { logger } = options;
   const { telemetry, inputs, sink } = p;
-  const { health } = shared;
-
-  let stopping = false;
-  /** What stops the job from inside (a UDF failing while windows fire, a lost sink write, too many failed checkpoints). */
-  let fatal: unknown;
-  const stopWith = (e: unknown): void => {
-    if (fatal !== undefined) return;
-    fatal = e;
-    stopping = true;
-    void Promise.allSettled(inputs.map((i) => i.source.stop()));
-  };
-  failures.post = stopWith;
-
   const checkpointDir = options.checkpointDir ?? resolve('.dirk', 'checkpoints', config.jobId.replace(/[^A-Za-z0-9._-]/g, '_'));
   const store = new CheckpointStore(checkpointDir, {
     onUnreadable: (file, e) => logger.warn(`checkpoint file ${file} cannot be read (${e.message}); falling back to the previous checkpoint`),
   });
-  const checkpoints = new CheckpointCoordinator({
+  return new CheckpointCoordinator({
     store,
     observe: checkpointObserver(telemetry, p.operatorLabels, store),
     checkpointDir,
@@ -525,10 +509,33 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
     logger,
     stopWith,
   });
+}
+
+async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, closeAll: (logger: Logger) => Promise<void>, shared: SharedParts): Promise<RunningJob> {
+  const { config } = job;
+  const logger = options.logger;
+  // A failing post-processor stage stops the job (stopWith, set below once the sources exist).
+  const failures: PipelineFailures = { post: () => undefined };
+  const p = await openPipeline(job, options, closers, failures, shared);
+  const { telemetry, inputs, sink } = p;
+  const { health } = shared;
+
+  let stopping = false;
+  /** What stops the job from inside (a UDF failing while windows fire, a lost sink write, too many failed checkpoints). */
+  let fatal: unknown;
+  const stopWith = (e: unknown): void => {
+    if (fatal !== undefined) return;
+    fatal = e;
+    stopping = true;
+    void Promise.allSettled(inputs.map((i) => i.source.stop()));
+  };
+  failures.post = stopWith;
+
+  const checkpoints = openCheckpoints(job, options, p, health, stopWith);
   await checkpoints.restoreCommitted();
   // State that outgrows the heap stops the job with a Dirk error instead of a V8 abort.
   const heapGuard = startHeapGuard({
-    stateEntries: () => countEntries(p.dataflow.snapshot()),
+    stateEntries: () => p.dataflow.stateEntries(),
     retentionMinutes: config.retentionIdleStateMinutes,
     lastCheckpoint: () => checkpoints.lastCompleted,
     onLimit: stopWith,
@@ -542,55 +549,7 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
   // The barrier inside the lock; the state is written and the positions committed after it, between batches.
   const takeCheckpoint = async (): Promise<void> => (await lock.run(() => checkpoints.begin())).complete();
 
-  const timers: NodeJS.Timeout[] = [];
-  closers.push({ what: 'the timers', close: () => timers.forEach((t) => clearInterval(t)) });
-  if (config.watermark.intervalMs > 0) {
-    timers.push(
-      setInterval(() => {
-        if (stopping) return;
-        void delivery.tick(inputs).catch((e) => {
-          if (e === checkpoints.outputLost) return; // reported once, by the job's end
-          logger.error(`watermark tick failed: ${(e as Error).message}`);
-          // A UDF failing under UDF_ERROR_POLICY=FAIL while windows fire stops the job, as it does in a batch.
-          // So does a row too large for the sink topic under SINK_KAFKA_ERROR_POLICY=FAIL.
-          if (e instanceof UdfCallError || e instanceof SinkRecordError) stopWith(e);
-        });
-      }, config.watermark.intervalMs),
-    );
-  }
-  if (p.dataflow.processingTime) {
-    // Processing-time windows fire when the wall clock passes their end: checked every PROCESSING_TIME_TICK_MS.
-    timers.push(
-      setInterval(() => {
-        if (stopping) return;
-        void delivery.processingTime().catch((e) => {
-          if (e === checkpoints.outputLost) return;
-          logger.error(`processing-time timer failed: ${(e as Error).message}`);
-          if (e instanceof UdfCallError || e instanceof SinkRecordError) stopWith(e);
-        });
-      }, PROCESSING_TIME_TICK_MS),
-    );
-  }
-  if (p.exchange && config.watermark.intervalMs > 0) {
-    // The exchange's watermark promise also goes out with no new input (a batch's report may have been
-    // throttled); in the lock, so it never overtakes rows of a delivery under way.
-    const writer = p.exchange.writer;
-    timers.push(setInterval(() => void lock.run(async () => writer.report(true)).catch(() => undefined), config.watermark.intervalMs));
-  }
-  let checkpointQueued = false;
-  if (config.checkpoint.intervalMs > 0) {
-    timers.push(
-      setInterval(() => {
-        // One checkpoint at a time: a slow one is not followed by a queue of others.
-        if (stopping || checkpointQueued) return;
-        checkpointQueued = true;
-        void takeCheckpoint()
-          .catch(() => undefined)
-          .finally(() => (checkpointQueued = false));
-      }, config.checkpoint.intervalMs),
-    );
-  }
-  for (const t of timers) t.unref();
+  startTimers({ job, p, delivery, lock, checkpoints, takeCheckpoint, closers, stopWith, isStopping: () => stopping, logger });
 
   let ended: 'stopped' | 'failed' | undefined;
   p.status.set({
@@ -673,6 +632,77 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
       });
     },
   };
+}
+
+interface JobTimers {
+  readonly job: PreparedJob;
+  readonly p: Pipeline;
+  readonly delivery: Delivery;
+  readonly lock: SerialLock;
+  readonly checkpoints: CheckpointCoordinator;
+  readonly takeCheckpoint: () => Promise<void>;
+  readonly closers: Closers;
+  readonly stopWith: (e: unknown) => void;
+  readonly isStopping: () => boolean;
+  readonly logger: Logger;
+}
+
+/**
+ * The job's periodic work, each on its own interval: watermark ticks, processing-time timers, the exchange's
+ * watermark promise and checkpoints. None runs once the job is stopping; all are cleared with the job.
+ */
+function startTimers(t: JobTimers): void {
+  const timers: NodeJS.Timeout[] = [];
+  const { config } = t.job;
+  const logger = t.logger;
+  t.closers.push({ what: 'the timers', close: () => timers.forEach((timer) => clearInterval(timer)) });
+  if (config.watermark.intervalMs > 0) {
+    timers.push(
+      setInterval(() => {
+        if (t.isStopping()) return;
+        void t.delivery.tick(t.p.inputs).catch((e) => {
+          if (e === t.checkpoints.outputLost) return; // reported once, by the job's end
+          logger.error(`watermark tick failed: ${(e as Error).message}`);
+          // A UDF failing under UDF_ERROR_POLICY=FAIL while windows fire stops the job, as it does in a batch.
+          // So does a row too large for the sink topic under SINK_KAFKA_ERROR_POLICY=FAIL.
+          if (e instanceof UdfCallError || e instanceof SinkRecordError) t.stopWith(e);
+        });
+      }, config.watermark.intervalMs),
+    );
+  }
+  if (t.p.dataflow.processingTime) {
+    // Processing-time windows fire when the wall clock passes their end: checked every PROCESSING_TIME_TICK_MS.
+    timers.push(
+      setInterval(() => {
+        if (t.isStopping()) return;
+        void t.delivery.processingTime().catch((e) => {
+          if (e === t.checkpoints.outputLost) return;
+          logger.error(`processing-time timer failed: ${(e as Error).message}`);
+          if (e instanceof UdfCallError || e instanceof SinkRecordError) t.stopWith(e);
+        });
+      }, PROCESSING_TIME_TICK_MS),
+    );
+  }
+  if (t.p.exchange && config.watermark.intervalMs > 0) {
+    // The exchange's watermark promise also goes out with no new input (a batch's report may have been
+    // throttled); in the lock, so it never overtakes rows of a delivery under way.
+    const writer = t.p.exchange.writer;
+    timers.push(setInterval(() => void t.lock.run(async () => writer.report(true)).catch(() => undefined), config.watermark.intervalMs));
+  }
+  let checkpointQueued = false;
+  if (config.checkpoint.intervalMs > 0) {
+    timers.push(
+      setInterval(() => {
+        // One checkpoint at a time: a slow one is not followed by a queue of others.
+        if (t.isStopping() || checkpointQueued) return;
+        checkpointQueued = true;
+        void t.takeCheckpoint()
+          .catch(() => undefined)
+          .finally(() => (checkpointQueued = false));
+      }, config.checkpoint.intervalMs),
+    );
+  }
+  for (const timer of timers) timer.unref();
 }
 
 /** Checkpoint counters that also tell the job's health how checkpoints go. */

@@ -6,7 +6,7 @@ import type { AggCall, BExpr } from '../plan/nodes.js';
 import type { ScalarFunctionDef } from '../udf/api.js';
 import { createAsyncInvoker, type ResolvedFunction } from '../udf/registry.js';
 import { OrderedWork } from './ordered-work.js';
-import type { Operator, Output } from './operator.js';
+import type { Operator, OperatorContext, Output } from './operator.js';
 import type { StateSpec } from './state/versioned.js';
 
 /**
@@ -104,24 +104,13 @@ export class AsyncCalcOperator implements Operator {
   readonly lifted: readonly BExpr[];
   private readonly work = new OrderedWork();
 
-  static filter(predicate: BExpr, width: number, out: Output): AsyncCalcOperator {
-    return new AsyncCalcOperator({ kind: 'filter', predicate }, width, out);
-  }
+  private readonly out: Output;
 
-  static project(exprs: readonly BExpr[], width: number, out: Output): AsyncCalcOperator {
-    return new AsyncCalcOperator({ kind: 'project', exprs }, width, out);
-  }
-
-  /** Rows go out with the async calls of `exprs` appended as columns; `lifted` reads them. */
-  static extend(exprs: readonly BExpr[], width: number, out: Output): AsyncCalcOperator {
-    return new AsyncCalcOperator({ kind: 'extend', exprs }, width, out);
-  }
-
-  constructor(
-    mode: Mode,
-    width: number,
-    private readonly out: Output,
-  ) {
+  /** `mode: 'extend'`: rows go out with the async calls of `exprs` appended as columns; `lifted` reads them. */
+  constructor(spec: Mode & { readonly width: number }, ctx: Pick<OperatorContext, 'out'>) {
+    const mode = spec;
+    const width = spec.width;
+    this.out = ctx.out;
     const lifted = liftAsyncCalls(mode.kind === 'filter' ? [mode.predicate] : mode.exprs, width);
     this.name = mode.kind === 'filter' ? 'AsyncFilter' : mode.kind === 'project' ? 'AsyncProject' : 'AsyncExtend';
     this.lifted = lifted.exprs;
@@ -219,14 +208,16 @@ export class AsyncAggregateInput implements Operator {
   readonly inner: Operator;
   private readonly pre: AsyncCalcOperator;
 
-  constructor(exprs: AggregateExprs, width: number, out: Output, build: (rewritten: AggregateExprs) => Operator) {
+  constructor(spec: { readonly exprs: AggregateExprs; readonly width: number; readonly build: (rewritten: AggregateExprs) => Operator }, ctx: OperatorContext) {
+    const { exprs, width, build } = spec;
+    const out = ctx.out;
     const flat: BExpr[] = [...exprs.keys];
     for (const a of exprs.aggs) flat.push(...a.args, ...(a.filter ? [a.filter] : []));
     const port: Output = {
       data: (rows, kinds) => this.inner.process(rows, kinds, 0),
       watermark: (time) => (this.inner.onWatermark ? this.inner.onWatermark(time) : out.watermark(time)),
     };
-    this.pre = AsyncCalcOperator.extend(flat, width, port);
+    this.pre = new AsyncCalcOperator({ kind: 'extend', exprs: flat, width }, { out: port });
     const lifted = this.pre.lifted;
     let i = exprs.keys.length;
     const aggs = exprs.aggs.map((a): AggCall => {
@@ -274,5 +265,9 @@ export class AsyncAggregateInput implements Operator {
 
   lateCount(): number {
     return this.inner.lateCount?.() ?? 0;
+  }
+
+  stateEntries(): number {
+    return this.inner.stateEntries?.() ?? 0;
   }
 }

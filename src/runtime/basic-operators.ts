@@ -22,10 +22,12 @@ class SeenWatermark {
 export class FilterOperator implements Operator {
   readonly name = 'Filter';
   private readonly pred: (r: Row) => boolean;
+  private readonly out: Output;
   private readonly wm: SeenWatermark;
-  constructor(predicate: BExpr, private readonly out: Output, now?: () => number) {
-    this.wm = new SeenWatermark(out);
-    this.pred = compilePredicate(predicate, now, this.wm.get);
+  constructor(spec: { readonly predicate: BExpr }, ctx: OperatorContext) {
+    this.out = ctx.out;
+    this.wm = new SeenWatermark(ctx.out);
+    this.pred = compilePredicate(spec.predicate, ctx.now, this.wm.get);
   }
   onWatermark(time: number): void {
     this.wm.onWatermark(time);
@@ -46,10 +48,12 @@ export class FilterOperator implements Operator {
 export class ProjectOperator implements Operator {
   readonly name = 'Project';
   private readonly fn: (r: Row) => unknown[];
+  private readonly out: Output;
   private readonly wm: SeenWatermark;
-  constructor(exprs: readonly BExpr[], private readonly out: Output, now?: () => number) {
-    this.wm = new SeenWatermark(out);
-    this.fn = compileProjection(exprs, now, this.wm.get);
+  constructor(spec: { readonly exprs: readonly BExpr[] }, ctx: OperatorContext) {
+    this.out = ctx.out;
+    this.wm = new SeenWatermark(ctx.out);
+    this.fn = compileProjection(spec.exprs, ctx.now, this.wm.get);
   }
   onWatermark(time: number): void {
     this.wm.onWatermark(time);
@@ -64,7 +68,10 @@ export class ProjectOperator implements Operator {
 
 export class UnionOperator implements Operator {
   readonly name = 'Union';
-  constructor(private readonly out: Output) {}
+  private readonly out: Output;
+  constructor(_spec: Record<string, never>, ctx: OperatorContext) {
+    this.out = ctx.out;
+  }
   process(rows: Row[], kinds: RowKind[] | undefined): void {
     this.out.data(rows, kinds);
   }
@@ -97,7 +104,7 @@ export class GroupAggregateOperator implements Operator {
   constructor(spec: { keys: readonly BExpr[]; aggs: readonly AggCall[]; updatingInput: boolean }, ctx: OperatorContext) {
     this.out = ctx.out;
     this.now = ctx.now;
-    this.groups = new KeyedState(ctx.retentionMs, ctx.now);
+    this.groups = new KeyedState(ctx);
     this.keyFns = spec.keys.map(compileExpr);
     this.groupKey = keyFunction(this.keyFns);
     this.accs = spec.aggs.map((a) => createAccumulator(a, spec.updatingInput));

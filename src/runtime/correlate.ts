@@ -2,7 +2,7 @@ import type { Row, RowKind } from '../core/types.js';
 import { compileExpr } from './expr/compile.js';
 import type { PlanNode } from '../plan/nodes.js';
 import { invokeTable } from '../udf/registry.js';
-import type { Operator, Output } from './operator.js';
+import type { Operator, OperatorContext, Output } from './operator.js';
 
 /**
  * Correlate: for each input row, the rows of UNNEST(array | map) or of a table function, each appended to the
@@ -14,10 +14,13 @@ export class CorrelateOperator implements Operator {
   private readonly generate: (r: Row) => unknown[][];
   private readonly width: number;
 
+  private readonly out: Output;
+
   constructor(
     private readonly node: Extract<PlanNode, { kind: 'correlate' }>,
-    private readonly out: Output,
+    ctx: OperatorContext,
   ) {
+    this.out = ctx.out;
     this.width = node.fields.length - node.input.fields.length;
     const g = node.generator;
     if (g.type === 'unnest') {

@@ -6,7 +6,7 @@ import { CorrelateOperator } from './correlate.js';
 import { RankOperator } from './rank.js';
 import { OverAggregateOperator } from './over-aggregate.js';
 import { StreamingJoinOperator } from './outer-join.js';
-import { aggregateHasAsyncCall, AsyncAggregateInput, AsyncCalcOperator, hasAsyncCall } from './async-calc.js';
+import { aggregateHasAsyncCall, AsyncAggregateInput, AsyncCalcOperator, hasAsyncCall, type AggregateExprs } from './async-calc.js';
 import { FilterOperator, GroupAggregateOperator, ProjectOperator, UnionOperator } from './basic-operators.js';
 import { IntervalJoinOperator } from './join-operators.js';
 import type { LateDetail, Operator, OperatorContext, OperatorHooks, Output } from './operator.js';
@@ -17,6 +17,7 @@ import { WindowTvfOperator } from './window-tvf.js';
 import { WindowGroupAggregateOperator } from './window-group-aggregate.js';
 import { WindowJoinOperator } from './window-join.js';
 import { SetOperationOperator } from './set-operation.js';
+import { EntryCounter } from './state/keyed-state.js';
 import { LookupJoinOperator, type LookupClients } from './lookup-join.js';
 import { TemporalJoinOperator } from './temporal-join.js';
 
@@ -75,6 +76,8 @@ export interface Dataflow {
   settle(): Promise<void>;
   snapshot(): unknown[];
   restore(states: unknown[]): void;
+  /** Entries of operator state now, without walking or copying it (for the heap guard's message). */
+  stateEntries(): number;
   readonly operators: readonly Operator[];
 }
 
@@ -135,6 +138,7 @@ export function buildDataflow(plan: QueryPlan, sink: Output | readonly Output[],
   const operators: Operator[] = [];
   const inputs: DataflowInput[] = [];
   const scanPorts = new Map<PlanNode, Output[]>();
+  const counter = new EntryCounter();
 
   const build = (n: PlanNode, downstream: Output): void => {
     if (n.kind === 'scan') {
@@ -145,7 +149,7 @@ export function buildDataflow(plan: QueryPlan, sink: Output | readonly Output[],
     }
     const inputs = planInputs(n);
     const node = new Node(inputs.length, downstream, options.countRecords?.(operators.length, operatorLabel(n)));
-    const ctx: OperatorContext = { out: node, hooks: operatorHooks(n, options.hooks), retentionMs: options.retentionMs, now: options.now };
+    const ctx: OperatorContext = { out: node, hooks: operatorHooks(n, options.hooks), retentionMs: options.retentionMs, now: options.now, counter };
     node.op = n.kind === 'lookupJoin' ? lookupJoinOperator(n, ctx, options.lookups) : makeOperator(n, ctx);
     if (node.op.snapshot && !node.op.stateSpec) throw new Error(`internal error: operator ${node.op.name} has a snapshot but no state kind and version`);
     operators.push(node.op);
@@ -200,6 +204,11 @@ export function buildDataflow(plan: QueryPlan, sink: Output | readonly Output[],
       // before its consumer, and a stacked aggregation emits a batch's updates in that same batch.
       for (let i = operators.length - 1; i >= 0; i--) operators[i]!.onBatchEnd?.();
     },
+    stateEntries() {
+      let n = counter.entries;
+      for (const op of operators) n += op.stateEntries?.() ?? 0;
+      return n;
+    },
     // Each state travels as { $kind, $v, data } (runtime/state/versioned.ts).
     snapshot: () => operators.map((op) => (op.snapshot && op.stateSpec ? versionedState(op.stateSpec, op.snapshot()) : null)),
     restore(states) {
@@ -247,30 +256,28 @@ function lookupJoinOperator(n: Extract<PlanNode, { kind: 'lookupJoin' }>, ctx: O
 
 /** The operator for each plan node kind (scans become dataflow inputs, not operators; lookup joins need clients). */
 const OPERATORS: PlanVisitor<Operator, OperatorContext, 'scan' | 'lookupJoin'> = {
-  filter: (n, { out, now }) => (hasAsyncCall(n.predicate) ? AsyncCalcOperator.filter(n.predicate, n.input.fields.length, out) : new FilterOperator(n.predicate, out, now)),
-  project: (n, { out, now }) => (n.exprs.some(hasAsyncCall) ? AsyncCalcOperator.project(n.exprs, n.input.fields.length, out) : new ProjectOperator(n.exprs, out, now)),
-  union: (n, { out }) => (n.setOp ? new SetOperationOperator(n.setOp, n.fields.length, out) : new UnionOperator(out)),
+  filter: (n, ctx) =>
+    hasAsyncCall(n.predicate)
+      ? new AsyncCalcOperator({ kind: 'filter', predicate: n.predicate, width: n.input.fields.length }, ctx)
+      : new FilterOperator({ predicate: n.predicate }, ctx),
+  project: (n, ctx) =>
+    n.exprs.some(hasAsyncCall) ? new AsyncCalcOperator({ kind: 'project', exprs: n.exprs, width: n.input.fields.length }, ctx) : new ProjectOperator({ exprs: n.exprs }, ctx),
+  union: (n, ctx) => (n.setOp ? new SetOperationOperator({ ...n.setOp, width: n.fields.length }, ctx) : new UnionOperator({}, ctx)),
   windowAggregate: (n, ctx) => {
-    const { out, hooks } = ctx;
     // Async calls in keys, arguments or FILTER: computed by an async pre-step into extra columns first.
     if (aggregateHasAsyncCall(n)) {
-      const trimmed = trimLateRows(hooks, n.input.fields.length);
-      return new AsyncAggregateInput(n, n.input.fields.length, out, (e) => new WindowAggregateOperator(n.window, e.keys, e.aggs, out, trimmed, ctx.now));
+      const hooks = trimLateRows(ctx.hooks, n.input.fields.length);
+      const build = (e: AggregateExprs): Operator => new WindowAggregateOperator({ window: n.window, keys: e.keys, aggs: e.aggs }, { ...ctx, hooks });
+      return new AsyncAggregateInput({ exprs: n, width: n.input.fields.length, build }, ctx);
     }
-    return new WindowAggregateOperator(n.window, n.keys, n.aggs, out, hooks, ctx.now);
+    return new WindowAggregateOperator({ window: n.window, keys: n.keys, aggs: n.aggs }, ctx);
   },
   groupAggregate: (n, ctx) => {
-    const { out, hooks } = ctx;
-    if (n.window) {
-      const w = n.window;
-      if (aggregateHasAsyncCall(n)) return new AsyncAggregateInput(n, n.input.fields.length, out, (e) => new WindowGroupAggregateOperator(e.keys, e.aggs, w, out, hooks));
-      return new WindowGroupAggregateOperator(n.keys, n.aggs, w, out, hooks);
-    }
+    const w = n.window;
     const updatingInput = n.input.updating;
-    if (aggregateHasAsyncCall(n)) {
-      return new AsyncAggregateInput(n, n.input.fields.length, out, (e) => new GroupAggregateOperator({ keys: e.keys, aggs: e.aggs, updatingInput }, ctx));
-    }
-    return new GroupAggregateOperator({ keys: n.keys, aggs: n.aggs, updatingInput }, ctx);
+    const build = (e: AggregateExprs): Operator =>
+      w ? new WindowGroupAggregateOperator({ keys: e.keys, aggs: e.aggs, window: w }, ctx) : new GroupAggregateOperator({ keys: e.keys, aggs: e.aggs, updatingInput }, ctx);
+    return aggregateHasAsyncCall(n) ? new AsyncAggregateInput({ exprs: n, width: n.input.fields.length, build }, ctx) : build(n);
   },
   intervalJoin: (n, ctx) =>
     new IntervalJoinOperator(
@@ -300,8 +307,7 @@ const OPERATORS: PlanVisitor<Operator, OperatorContext, 'scan' | 'lookupJoin'> =
             leftWidth: n.left.fields.length,
             rightWidth: n.right.fields.length,
           },
-          ctx.out,
-          ctx.hooks,
+          ctx,
         )
       : new StreamingJoinOperator(
           {
@@ -315,9 +321,9 @@ const OPERATORS: PlanVisitor<Operator, OperatorContext, 'scan' | 'lookupJoin'> =
           },
           ctx,
         ),
-  windowTvf: (n, { out, now }) => new WindowTvfOperator(n.window, out, now),
+  windowTvf: (n, ctx) => new WindowTvfOperator({ window: n.window }, ctx),
   temporalJoin: (n, ctx) => new TemporalJoinOperator(n, ctx),
-  correlate: (n, { out }) => new CorrelateOperator(n, out),
+  correlate: (n, ctx) => new CorrelateOperator(n, ctx),
   rank: (n, ctx) => new RankOperator(n, ctx),
   over: (n, ctx) => new OverAggregateOperator(n, ctx),
 };

@@ -3,7 +3,7 @@ import { compileExpr, compilePredicate } from './expr/compile.js';
 import type { BExpr } from '../plan/nodes.js';
 import { joinKeyFunction } from './aggregates.js';
 import type { Operator, OperatorContext, OperatorHooks, Output } from './operator.js';
-import { KeyedState } from './state/keyed-state.js';
+import { KeyedState, type KeyedStateContext } from './state/keyed-state.js';
 import type { StateSpec } from './state/versioned.js';
 
 /**
@@ -45,11 +45,11 @@ class SideBuffer {
   queue: Buffered[] = [];
   head = 0;
 
-  constructor(
-    retentionMs: number,
-    private readonly now: () => number,
-  ) {
-    this.byKey = new KeyedState(retentionMs, now);
+  private readonly now: () => number;
+
+  constructor(ctx: KeyedStateContext) {
+    this.now = ctx.now;
+    this.byKey = new KeyedState(ctx);
   }
 
   /** The rows of key `k` (touching it: a probe keeps a key alive as an arrival does). */
@@ -147,8 +147,8 @@ export class IntervalJoinOperator implements Operator {
   ) {
     this.out = ctx.out;
     this.hooks = ctx.hooks;
-    this.left = new SideBuffer(ctx.retentionMs, ctx.now);
-    this.right = new SideBuffer(ctx.retentionMs, ctx.now);
+    this.left = new SideBuffer(ctx);
+    this.right = new SideBuffer(ctx);
     this.leftKey = joinKeyFunction(spec.leftKeys.map(compileExpr));
     this.rightKey = joinKeyFunction(spec.rightKeys.map(compileExpr));
     this.residual = spec.residual ? compilePredicate(spec.residual) : null;

@@ -1,4 +1,5 @@
 import type { Row, RowKind } from '../core/types.js';
+import type { EntryCounter } from './state/keyed-state.js';
 import type { StateSpec } from './state/versioned.js';
 
 /**
@@ -39,6 +40,11 @@ export interface Operator {
   restore?(state: unknown): void;
   /** Asynchronous work still in flight (e.g. async UDF calls), or undefined when there is none. */
   pending?(): Promise<void> | undefined;
+  /**
+   * Entries of state held outside KeyedState (which the dataflow counts by itself), for the heap guard's
+   * message; must not allocate (it runs when the heap is nearly full).
+   */
+  stateEntries?(): number;
   /** Rows dropped because their window had already fired (late data), for metrics. */
   lateCount?(): number;
 }
@@ -66,4 +72,6 @@ export interface OperatorContext {
   readonly hooks: OperatorHooks;
   readonly retentionMs: number;
   readonly now: () => number;
+  /** Shared by the dataflow's KeyedStates (pass the context to `new KeyedState(ctx)`): its state size. */
+  readonly counter?: EntryCounter | undefined;
 }

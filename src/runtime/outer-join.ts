@@ -62,7 +62,7 @@ export class StreamingJoinOperator implements Operator {
   ) {
     this.out = ctx.out;
     this.now = ctx.now;
-    this.sides = [new KeyedState(ctx.retentionMs, ctx.now), new KeyedState(ctx.retentionMs, ctx.now)];
+    this.sides = [new KeyedState(ctx), new KeyedState(ctx)];
     this.semi = spec.semi;
     this.name = spec.semi ? `${spec.semi === 'SEMI' ? 'Semi' : 'Anti'}Join` : `${spec.joinType === 'INNER' ? '' : `${spec.joinType}Outer`}Join`;
     this.keyFns = [joinKeyFunction(spec.leftKeys.map(compileExpr)), joinKeyFunction(spec.rightKeys.map(compileExpr))];

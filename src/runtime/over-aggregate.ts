@@ -55,7 +55,7 @@ export class OverAggregateOperator implements Operator {
     this.out = ctx.out;
     this.hooks = ctx.hooks;
     this.now = ctx.now;
-    this.parts = new KeyedState(ctx.retentionMs, ctx.now);
+    this.parts = new KeyedState(ctx);
     const f = node.frame;
     this.name = `OverAggregate(${f.unit} ${f.preceding === 'UNBOUNDED' ? 'UNBOUNDED' : f.preceding} PRECEDING)`;
     this.partKey = keyFunction(node.partitionKeys.map(compileExpr));

@@ -79,8 +79,8 @@ export class RankOperator implements Operator {
     this.out = ctx.out;
     this.hooks = ctx.hooks;
     this.now = ctx.now;
-    this.parts = new KeyedState(ctx.retentionMs, ctx.now);
-    this.done = new KeyedState<number>(ctx.retentionMs, ctx.now, (at) => at);
+    this.parts = new KeyedState(ctx);
+    this.done = new KeyedState<number>(ctx, (at) => at);
     this.name = node.dedup ? `Deduplicate(keep ${node.dedup})` : `TopN(${node.rankType ?? 'ROW_NUMBER'} ${node.start ?? 1}..${node.limitColumn !== undefined ? `$${node.limitColumn}` : node.limit})`;
     this.partKey = keyFunction(node.partitionKeys.map(compileExpr));
     const keys = node.orderBy.map((o) => ({ f: compileExpr(o.expr), desc: o.desc }));

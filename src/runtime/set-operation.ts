@@ -1,6 +1,7 @@
 import { RowKind, type Row } from '../core/types.js';
 import { keyFunction } from './aggregates.js';
-import type { Operator, Output } from './operator.js';
+import type { Operator, OperatorContext, Output } from './operator.js';
+import { KeyedState } from './state/keyed-state.js';
 import type { StateSpec } from './state/versioned.js';
 
 /**
@@ -21,9 +22,15 @@ export class SetOperationOperator implements Operator {
   readonly stateSpec: StateSpec = { kind: 'SetOperation', version: 1 };
   private readonly key: (r: Row) => unknown;
   private readonly multiplicity: (left: number, right: number) => number;
-  private counts = new Map<unknown, Counts>();
+  /** Kept forever (as before: no idle-state expiry here); a KeyedState for the copy-on-write checkpoint capture. */
+  private readonly counts: KeyedState<Counts>;
 
-  constructor(op: { readonly op: 'INTERSECT' | 'EXCEPT'; readonly all: boolean }, width: number, private readonly out: Output) {
+  private readonly out: Output;
+
+  constructor(op: { readonly op: 'INTERSECT' | 'EXCEPT'; readonly all: boolean; readonly width: number }, ctx: OperatorContext) {
+    const width = op.width;
+    this.out = ctx.out;
+    this.counts = new KeyedState<Counts>({ ...ctx, retentionMs: 0 }, () => 0);
     this.name = `${op.op}${op.all ? 'All' : ''}`;
     this.key = keyFunction(Array.from({ length: width }, (_, i) => (r: Row) => r[i]));
     if (op.op === 'INTERSECT') this.multiplicity = op.all ? (l, r) => Math.min(l, r) : (l, r) => (l > 0 && r > 0 ? 1 : 0);
@@ -37,7 +44,7 @@ export class SetOperationOperator implements Operator {
       const kind = kinds ? kinds[i]! : RowKind.Insert;
       const delta = kind === RowKind.Insert || kind === RowKind.UpdateAfter ? 1 : -1;
       const k = this.key(row);
-      let c = this.counts.get(k);
+      let c = this.counts.forUpdate(k);
       if (!c) {
         if (delta < 0) return;
         c = { row, left: 0, right: 0 };
@@ -65,6 +72,6 @@ export class SetOperationOperator implements Operator {
   }
 
   restore(state: unknown): void {
-    this.counts = state as Map<unknown, Counts>;
+    this.counts.load(state as Map<unknown, Counts>);
   }
 }

@@ -167,6 +167,10 @@ export class TemporalJoinOperator implements Operator {
     this.ctx.out.watermark(time);
   }
 
+  stateEntries(): number {
+    return this.versions.size + this.waiting.length;
+  }
+
   snapshot(): unknown {
     return { versions: [...this.versions], waiting: this.waiting, seq: this.seq, held: this.held ?? null };
   }

@@ -2,7 +2,7 @@ import type { Row, RowKind } from '../core/types.js';
 import { compileExpr } from './expr/compile.js';
 import type { AggCall, BExpr, WindowSpec } from '../plan/nodes.js';
 import { createAccumulator, keyFunction, type Accumulator } from './aggregates.js';
-import type { OperatorHooks, Operator, Output } from './operator.js';
+import type { OperatorContext, OperatorHooks, Operator, Output } from './operator.js';
 import type { StateSpec } from './state/versioned.js';
 
 /**
@@ -45,14 +45,18 @@ export class WindowAggregateOperator implements Operator {
   private firedUpTo = -Infinity;
   private late = 0;
 
-  constructor(
-    private readonly window: WindowSpec,
-    keys: readonly BExpr[],
-    aggs: readonly AggCall[],
-    private readonly out: Output,
-    private readonly hooks: OperatorHooks,
-    private readonly now: () => number = Date.now,
-  ) {
+  private readonly window: WindowSpec;
+  private readonly out: Output;
+  private readonly hooks: OperatorHooks;
+  /** The processing-time clock a window on processing time assigns and fires by. */
+  private readonly now: () => number;
+
+  constructor(spec: { readonly window: WindowSpec; readonly keys: readonly BExpr[]; readonly aggs: readonly AggCall[] }, ctx: OperatorContext) {
+    const { window, keys, aggs } = spec;
+    this.window = window;
+    this.out = ctx.out;
+    this.hooks = ctx.hooks;
+    this.now = ctx.now;
     this.name = `${window.type}Aggregate`;
     this.keyFns = keys.map(compileExpr);
     this.groupKey = keyFunction(this.keyFns);
@@ -276,6 +280,10 @@ export class WindowAggregateOperator implements Operator {
 
   lateCount(): number {
     return this.late;
+  }
+
+  stateEntries(): number {
+    return this.panes.size + this.sessions.size;
   }
 
   snapshot(): unknown {

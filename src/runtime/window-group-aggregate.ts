@@ -2,7 +2,7 @@ import type { Row, RowKind } from '../core/types.js';
 import { compileExpr } from './expr/compile.js';
 import type { AggCall, BExpr, WindowAttachment } from '../plan/nodes.js';
 import { createAccumulator, keyFunction, type Accumulator } from './aggregates.js';
-import type { Operator, OperatorHooks, Output } from './operator.js';
+import type { Operator, OperatorContext, OperatorHooks, Output } from './operator.js';
 import type { StateSpec } from './state/versioned.js';
 
 /**
@@ -28,13 +28,15 @@ export class WindowGroupAggregateOperator implements Operator {
   private watermark = -Infinity;
   private late = 0;
 
-  constructor(
-    keys: readonly BExpr[],
-    aggs: readonly AggCall[],
-    private readonly window: WindowAttachment,
-    private readonly out: Output,
-    private readonly hooks: OperatorHooks,
-  ) {
+  private readonly window: WindowAttachment;
+  private readonly out: Output;
+  private readonly hooks: OperatorHooks;
+
+  constructor(spec: { readonly keys: readonly BExpr[]; readonly aggs: readonly AggCall[]; readonly window: WindowAttachment }, ctx: OperatorContext) {
+    const { keys, aggs } = spec;
+    this.window = spec.window;
+    this.out = ctx.out;
+    this.hooks = ctx.hooks;
     this.keyFns = keys.map(compileExpr);
     this.groupKey = keyFunction(this.keyFns);
     this.accs = aggs.map((a) => createAccumulator(a, false));
@@ -87,6 +89,10 @@ export class WindowGroupAggregateOperator implements Operator {
 
   lateCount(): number {
     return this.late;
+  }
+
+  stateEntries(): number {
+    return this.windows.size;
   }
 
   snapshot(): unknown {

@@ -2,7 +2,7 @@ import type { Row, RowKind } from '../core/types.js';
 import { compileExpr, compilePredicate } from './expr/compile.js';
 import type { BExpr, WindowJoinBounds } from '../plan/nodes.js';
 import { joinKeyFunction } from './aggregates.js';
-import type { Operator, OperatorHooks, Output } from './operator.js';
+import type { Operator, OperatorContext, OperatorHooks, Output } from './operator.js';
 import type { StateSpec } from './state/versioned.js';
 
 /**
@@ -31,6 +31,8 @@ export class WindowJoinOperator implements Operator {
   private windows = new Map<string, WindowState>();
   private watermark = -Infinity;
   private late = 0;
+  private readonly out: Output;
+  private readonly hooks: OperatorHooks;
 
   constructor(
     private readonly spec: {
@@ -42,9 +44,10 @@ export class WindowJoinOperator implements Operator {
       leftWidth: number;
       rightWidth: number;
     },
-    private readonly out: Output,
-    private readonly hooks: OperatorHooks,
+    ctx: OperatorContext,
   ) {
+    this.out = ctx.out;
+    this.hooks = ctx.hooks;
     this.leftKey = joinKeyFunction(spec.leftKeys.map(compileExpr));
     this.rightKey = joinKeyFunction(spec.rightKeys.map(compileExpr));
     this.residual = spec.residual ? compilePredicate(spec.residual) : null;
@@ -120,6 +123,12 @@ export class WindowJoinOperator implements Operator {
 
   lateCount(): number {
     return this.late;
+  }
+
+  stateEntries(): number {
+    let n = 0;
+    for (const w of this.windows.values()) n += w.left.size + w.right.size;
+    return n;
   }
 
   snapshot(): unknown {

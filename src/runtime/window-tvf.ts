@@ -1,17 +1,20 @@
 import type { Row, RowKind } from '../core/types.js';
 import type { WindowSpec } from '../plan/nodes.js';
-import type { Operator, Output } from './operator.js';
+import type { Operator, OperatorContext, Output } from './operator.js';
 
 /** Window table functions: append window_start, window_end, window_time to each row (one copy per window). */
 export class WindowTvfOperator implements Operator {
   readonly name: string;
-  /** `now`: the processing-time clock a window on processing time assigns rows by (when they arrive here). */
-  constructor(
-    private readonly window: WindowSpec,
-    private readonly out: Output,
-    private readonly now: () => number = Date.now,
-  ) {
-    this.name = `${window.type}Tvf`;
+  private readonly window: WindowSpec;
+  private readonly out: Output;
+  /** The processing-time clock a window on processing time assigns rows by (when they arrive here). */
+  private readonly now: () => number;
+
+  constructor(spec: { readonly window: WindowSpec }, ctx: OperatorContext) {
+    this.window = spec.window;
+    this.out = ctx.out;
+    this.now = ctx.now;
+    this.name = `${spec.window.type}Tvf`;
   }
 
   process(rows: Row[], _kinds: RowKind[] | undefined): void {

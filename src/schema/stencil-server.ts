@@ -105,6 +105,33 @@ export interface StencilServer {
   close(): Promise<void>;
 }
 
+/** Reads a request body up to `maxBody` bytes (whatever content-length claims), then calls `then`; a larger one gets 413. */
+function readCappedBody(req: http.IncomingMessage, res: http.ServerResponse, maxBody: number, then: (body: Buffer) => void): void {
+  const tooLarge = (): void => {
+    res.setHeader('connection', 'close');
+    res.writeHead(413, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ code: 8, message: `request body larger than ${maxBody} bytes` }));
+    req.destroy();
+  };
+  if (Number(req.headers['content-length'] ?? 0) > maxBody) return tooLarge();
+  const chunks: Buffer[] = [];
+  let received = 0;
+  let refused = false;
+  req.on('data', (c: Buffer) => {
+    if (refused) return;
+    received += c.length;
+    if (received > maxBody) {
+      refused = true;
+      tooLarge();
+      return;
+    }
+    chunks.push(c);
+  });
+  req.on('end', () => {
+    if (!refused) then(Buffer.concat(chunks));
+  });
+}
+
 export async function startStencilServer(opts: StencilServerOptions = {}): Promise<StencilServer> {
   const logger = opts.logger ?? silentLogger;
   const defaultNs = opts.namespace ?? 'dirk';
@@ -135,7 +162,6 @@ export async function startStencilServer(opts: StencilServerOptions = {}): Promi
     if (!decoded) return send(400, JSON.stringify({ code: 3, message: 'the path has an invalid percent-escape' }));
     const parts = decoded;
 
-
     /** The publish token rule for writes; false when the request was answered (refused). */
     const authorised = (): boolean => {
       if (opts.publishToken === undefined) {
@@ -150,34 +176,7 @@ export async function startStencilServer(opts: StencilServerOptions = {}): Promi
       }
       return true;
     };
-    /** Reads the body up to the cap (whatever content-length claims), then calls `then`. */
-    const readBody = (then: (body: Buffer) => void): void => {
-      const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-      if (Number(req.headers['content-length'] ?? 0) > maxBody) {
-        res.setHeader('connection', 'close');
-        send(413, JSON.stringify({ code: 8, message: `request body larger than ${maxBody} bytes` }));
-        req.destroy();
-        return;
-      }
-      const chunks: Buffer[] = [];
-      let received = 0;
-      let refused = false;
-      req.on('data', (c: Buffer) => {
-        if (refused) return;
-        received += c.length;
-        if (received > maxBody) {
-          refused = true;
-          res.setHeader('connection', 'close');
-          send(413, JSON.stringify({ code: 8, message: `request body larger than ${maxBody} bytes` }));
-          req.destroy();
-          return;
-        }
-        chunks.push(c);
-      });
-      req.on('end', () => {
-        if (!refused) then(Buffer.concat(chunks));
-      });
-    };
+    const readBody = (then: (body: Buffer) => void): void => readCappedBody(req, res, opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, then);
 
     // The Confluent Schema Registry routes (Avro): see confluent-registry.ts.
     if (ConfluentRegistry.owns(parts)) {

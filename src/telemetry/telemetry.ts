@@ -154,10 +154,14 @@ export interface Telemetry {
 
 type AnyMetric = client.Counter<string> | client.Gauge<string> | client.Histogram<string>;
 
-export function createTelemetry(options: TelemetryOptions): Telemetry {
-  const registry = new client.Registry();
-  registry.setDefaultLabels({ [JOB_LABEL]: options.jobId, ...options.defaultLabels });
+interface BoundMetrics {
+  counter(key: MetricKey, ...values: string[]): Counter;
+  gauge(key: MetricKey, ...values: string[]): Gauge;
+  histogram(key: MetricKey, ...values: string[]): Histogram;
+}
 
+/** Handles of the catalogue's metrics bound to label values, created in `registry` on first use. */
+function boundMetrics(registry: client.Registry): BoundMetrics {
   const created = new Map<MetricKey, AnyMetric>();
   function metric(key: MetricKey): AnyMetric {
     let m = created.get(key);
@@ -201,9 +205,18 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
     return h as H;
   }
 
-  const counter = (key: MetricKey, ...values: string[]): Counter => child<Counter>(key, values);
-  const gauge = (key: MetricKey, ...values: string[]): Gauge => child<Gauge>(key, values);
-  const histogram = (key: MetricKey, ...values: string[]): Histogram => child<Histogram>(key, values);
+  return {
+    counter: (key, ...values) => child<Counter>(key, values),
+    gauge: (key, ...values) => child<Gauge>(key, values),
+    histogram: (key, ...values) => child<Histogram>(key, values),
+  };
+}
+
+
+export function createTelemetry(options: TelemetryOptions): Telemetry {
+  const registry = new client.Registry();
+  registry.setDefaultLabels({ [JOB_LABEL]: options.jobId, ...options.defaultLabels });
+  const { counter, gauge, histogram } = boundMetrics(registry);
 
   const udfMetrics = (name: string): UdfMetrics => ({
     calls: counter('udfCalls', name),

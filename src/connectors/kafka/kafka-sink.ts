@@ -15,18 +15,19 @@
  * bring their own changelog encoder (`json-changelog.ts`: upsert or debezium-json records).
  */
 import kafkajs from './kafkajs.js';
-import type { CompressionTypes as CT, Message, Producer, ProducerConfig, Transaction } from 'kafkajs';
-import type { Counter, PartitionOffset, Sink, SinkMetrics, SinkTransactions } from '../../core/connector.js';
+import type { CompressionTypes as CT, Message, Producer, ProducerConfig } from 'kafkajs';
+import type { Sink, SinkMetrics } from '../../core/connector.js';
 import { DirkError, externalError, userError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { RowKind, type DataMessage } from '../../core/types.js';
 import type { RowEncoder } from '../../schema/index.js';
 import { createKafkaClient, type KafkaSecurity } from './kafka-client.js';
 import { noopSinkMetrics } from '../shared/noop-metrics.js';
-import { SendChain } from '../shared/send-chain.js';
 import { replacedRetractions, type ChangelogEncoder } from './json-changelog.js';
-import { BatchOutbox, type SealedSend } from './batch-outbox.js';
+import { BatchOutbox } from './batch-outbox.js';
 import { BatchProducer } from './batch-producer.js';
+import { SinkBuffer } from './sink-buffer.js';
+import { SinkTransaction, type KafkaSinkTransactional } from './sink-transaction.js';
 import {
   DEFAULT_MAX_MESSAGE_BYTES,
   DEFAULT_MAX_REQUEST_BYTES,
@@ -86,14 +87,7 @@ export interface KafkaSinkOptions {
   readonly transactional?: KafkaSinkTransactional | undefined;
 }
 
-export interface KafkaSinkTransactional {
-  /** Stable across restarts, so a restarted job fences the producer of the one it replaces. */
-  readonly transactionalId: string;
-  /** transaction.timeout.ms asked of the broker (at most its transaction.max.timeout.ms). */
-  readonly timeoutMs: number;
-  readonly commits?: Counter;
-  readonly aborts?: Counter;
-}
+export type { KafkaSinkTransactional } from './sink-transaction.js';
 
 const CREATE_HINT = 'create it, or set SINK_KAFKA_CREATE_TOPIC=true (with SINK_KAFKA_CREATE_TOPIC_PARTITIONS and _REPLICATION_FACTOR) to have Dirk create it at start';
 
@@ -102,9 +96,8 @@ interface Pending {
   readonly bytes: number;
 }
 
-/** Rows written since the last send started, in one of the two shapes (see KafkaSinkOptions.recordBatches). */
-function bufferedRecords(buffer: readonly Message[], outbox: BatchOutbox | undefined): number {
-  return outbox ? outbox.records : buffer.length;
+function toBuffer(u: Uint8Array): Buffer {
+  return Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 }
 
 export function createKafkaSink(options: KafkaSinkOptions): Sink {
@@ -117,22 +110,13 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
   const mapped = producerProperties(options.producerConfig ?? {}, options.largeMessage ?? false);
   if (mapped.ignored.length) logger.warn('producer properties kafkajs cannot honour were ignored', { keys: mapped.ignored });
 
-  const kafka = createKafkaClient({
-    brokers: options.brokers,
-    clientId: options.clientId ?? `dirk-sink-${name}`,
-    security: options.security,
-    logger,
-  });
+  const kafka = createKafkaClient({ brokers: options.brokers, clientId: options.clientId ?? `dirk-sink-${name}`, security: options.security, logger });
   let producer: Producer | undefined;
   /** The dead-letter topic's producer; undefined while it is the sink's own (then it shares the transaction). */
   let deadLetterProducer: Producer | undefined;
   const tx = options.transactional;
-  /** Exactly-once: the open transaction (begun at open and after every commit). */
-  let txn: Transaction | undefined;
-  /** Records sent in the open transaction (an abort of an empty one is not counted). */
-  let sentInTxn = 0;
-  /** Offsets were added to the open transaction (a commit of an empty one is not counted). */
-  let offsetsInTxn = false;
+  /** Exactly-once: the open transaction and what it holds. */
+  const txn = tx ? new SinkTransaction(name, tx) : undefined;
   const errorPolicy: SinkErrorPolicy = options.errorPolicy ?? { mode: 'FAIL' };
   const maxRequestBytes = mapped.maxRequestBytes ?? (options.largeMessage ? 20 * 1024 * 1024 : DEFAULT_MAX_REQUEST_BYTES);
   const compressed = mapped.compression !== undefined;
@@ -140,129 +124,24 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
   let deadLetterLimits: SendLimits = limits;
   let router: OversizedRouter | undefined;
 
-  let buffer: Message[] = [];
-  let bufferBytes = 0;
   // Exactly-once sends through the transactional kafkajs producer; at-least-once through record batches.
   const useBatches = options.recordBatches !== false && !options.transactional;
-  let batchProducer: BatchProducer | undefined;
-  let outbox: BatchOutbox | undefined;
-  let linger: NodeJS.Timeout | undefined;
-  /** Sends run one after another, so per-key order holds even across retries. */
-  const sends = new SendChain(metrics);
-  /** Records handed to a send that has not completed yet. */
-  let inflight = 0;
-
-  function toBuffer(u: Uint8Array): Buffer {
-    return Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength);
-  }
-
-  function startSend(): void {
-    if (linger) {
-      clearTimeout(linger);
-      linger = undefined;
-    }
-    if (outbox) {
-      const sealed = outbox.seal();
-      if (sealed) startBatchSend(sealed);
-      return;
-    }
-    if (buffer.length === 0) return;
-    const batch: Pending = { messages: buffer, bytes: bufferBytes };
-    buffer = [];
-    bufferBytes = 0;
-    inflight += batch.messages.length;
-    sends.add(async () => {
-      try {
-        await send(batch);
-      } finally {
-        inflight -= batch.messages.length;
-      }
-    });
-  }
-
-  /** The record-batch path: the sealed batches go out in send order, like the message path's sends. */
-  function startBatchSend(sealed: SealedSend): void {
-    inflight += sealed.records;
-    sends.add(async () => {
-      try {
-        await batchProducer!.send(await sealed.batches);
-        metrics.recordsOut.inc(sealed.records);
-        metrics.bytesOut.inc(sealed.payloadBytes);
-      } finally {
-        inflight -= sealed.records;
-        sealed.release();
-      }
-    });
-  }
-
-  /** Buffers one record that fits a send (the caller checked its size). */
-  function add(key: Buffer | null, value: Buffer | null, now: number): void {
-    if (!outbox) {
-      buffer.push({ key, value });
-      return;
-    }
-    const sealed = outbox.add(key, value, now);
-    if (sealed) startBatchSend(sealed);
-  }
+  const out = new SinkBuffer({ metrics, lingerMs, sendBatchRecords, sendMessages: (messages, bytes) => send({ messages, bytes }) });
 
   /** Where sends go: the open transaction (exactly-once), or the producer. */
   async function sender(): Promise<SendingProducer> {
+    if (txn) return txn.sender(producer);
     if (!producer) throw new DirkError(`internal error: kafka sink ${name} written before open()`);
-    if (!tx) return producer;
-    return serialTxn;
+    return producer;
   }
-
-  async function openTxn(): Promise<Transaction> {
-    if (!producer) throw new DirkError(`internal error: kafka sink ${name} written before open()`);
-    txn ??= await producer.transaction();
-    return txn;
-  }
-
-  /**
-   * The open transaction, one send at a time: the sink's sends and those of the job's other writers
-   * (scale-out: repartition and changelog records) would otherwise race to add partitions to it, which the
-   * broker refuses (CONCURRENT_TRANSACTIONS) until a retry.
-   */
-  let txnQueue: Promise<unknown> = Promise.resolve();
-  const serialTxn: SendingProducer = {
-    send(record) {
-      const run = txnQueue.then(async () => (await openTxn()).send(record));
-      txnQueue = run.catch(() => undefined);
-      return run;
-    },
-  };
 
   async function send(batch: Pending): Promise<void> {
     // Cut into requests the broker accepts (see bounded-send.ts): a backlog never becomes MESSAGE_TOO_LARGE.
     // Inside a transaction the same cut applies: each request is one produce call of the transaction.
-    await sendBounded(await sender(), topic, batch.messages, limits, sendExtras());
-    if (tx) sentInTxn += batch.messages.length;
+    await sendBounded(await sender(), topic, batch.messages, limits, sendExtras(mapped));
+    txn?.sentRecords(batch.messages.length);
     metrics.recordsOut.inc(batch.messages.length);
     metrics.bytesOut.inc(batch.bytes);
-  }
-
-  function writeChanges({ rows, rowKinds }: DataMessage, encode: ChangelogEncoder): void {
-    let bytes = 0;
-    const now = Date.now();
-    for (const m of encode(rows, rowKinds)) {
-      bytes += (m.key?.length ?? 0) + (m.value?.length ?? 0);
-      add(m.key, m.value, now);
-    }
-    afterWrite(bytes);
-  }
-
-  function afterWrite(bytes: number): void {
-    bufferBytes += bytes;
-    const n = bufferedRecords(buffer, outbox);
-    if (n >= sendBatchRecords) startSend();
-    else if (lingerMs > 0 && !linger && n > 0) linger = setTimeout(startSend, lingerMs);
-  }
-
-  function sendExtras(): { compression?: number; timeout?: number } {
-    return {
-      ...(mapped.compression !== undefined ? { compression: mapped.compression } : {}),
-      ...(mapped.timeout !== undefined ? { timeout: mapped.timeout } : {}),
-    };
   }
 
   /** Reads the topics' limits (checking they exist, creating them if asked) and sets up the error policy. */
@@ -271,7 +150,11 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
     try {
       await admin.connect();
       limits = { ...limits, maxMessageBytes: await prepareTopic(admin, topic, `kafka sink ${name}`, options.createTopic, CREATE_HINT) };
-      if (errorPolicy.mode === 'DEAD_LETTER') await openDeadLetter(admin);
+      if (errorPolicy.mode === 'DEAD_LETTER') {
+        const dl = await openDeadLetterTopic(options, name, admin, limits, mapped, logger);
+        deadLetterLimits = dl.limits;
+        deadLetterProducer = dl.producer;
+      }
     } finally {
       await admin.disconnect().catch(() => undefined);
     }
@@ -285,84 +168,9 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
       fitsDeadLetter: (m) => oversizedBy(m, deadLetterLimits) === undefined,
       toDeadLetter: (messages) => {
         // On the sink's cluster, dead letters go through the sink's producer (and so its transaction).
-        sends.add(async () => sendBounded(deadLetterProducer ?? (await sender()), errorPolicy.deadLetterTopic!, messages, deadLetterLimits, sendExtras()));
+        out.sends.add(async () => sendBounded(deadLetterProducer ?? (await sender()), errorPolicy.deadLetterTopic!, messages, deadLetterLimits, sendExtras(mapped)));
       },
     });
-  }
-
-  async function openDeadLetter(sinkAdmin: ReturnType<typeof kafka.admin>): Promise<void> {
-    const dlqTopic = errorPolicy.deadLetterTopic!;
-    const brokers = errorPolicy.deadLetterBrokers;
-    const separate = brokers !== undefined && brokers.length > 0 && brokers.join(',') !== options.brokers.join(',');
-    const what = `kafka sink ${name}: SINK_KAFKA_DEAD_LETTER_TOPIC`;
-    if (!separate) {
-      deadLetterLimits = { ...limits, maxMessageBytes: await prepareTopic(sinkAdmin, dlqTopic, what, options.createTopic, CREATE_HINT) };
-      return;
-    }
-    const client = createKafkaClient({ brokers, clientId: `${options.clientId ?? `dirk-sink-${name}`}-dead-letter`, security: options.security, logger });
-    const admin = client.admin();
-    try {
-      await admin.connect();
-      deadLetterLimits = { ...limits, maxMessageBytes: await prepareTopic(admin, dlqTopic, what, options.createTopic, CREATE_HINT) };
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
-    const d = client.producer({ idempotent: true, allowAutoTopicCreation: false, retry: { retries: mapped.retries ?? 8, maxRetryTime: 30_000 } });
-    await d.connect();
-    deadLetterProducer = d;
-  }
-
-  async function abort(t: Transaction): Promise<void> {
-    const had = sentInTxn;
-    sentInTxn = 0;
-    offsetsInTxn = false;
-    await t.abort();
-    if (had > 0) tx?.aborts?.inc();
-  }
-
-  function transactions(t: KafkaSinkTransactional): SinkTransactions {
-    return {
-      async sendOffsets(groupId: string, offsets: readonly PartitionOffset[], metadata: string) {
-        const byTopic = new Map<string, { partition: number; offset: string; metadata: string }[]>();
-        for (const o of offsets) {
-          const list = byTopic.get(o.topic) ?? [];
-          list.push({ partition: o.partition, offset: o.offset, metadata });
-          byTopic.set(o.topic, list);
-        }
-        await txnQueue;
-        const open = await openTxn();
-        // kafkajs passes each partition's metadata through to TxnOffsetCommit (its types omit the field).
-        await open.sendOffsets({ consumerGroupId: groupId, topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })) });
-        offsetsInTxn = true;
-      },
-      async commit() {
-        const open = txn;
-        if (!open) return;
-        txn = undefined;
-        try {
-          await open.commit();
-          if (sentInTxn > 0 || offsetsInTxn) t.commits?.inc();
-          sentInTxn = 0;
-          offsetsInTxn = false;
-        } catch (e) {
-          await abort(open).catch(() => undefined);
-          const fenced = /fenced|epoch/i.test(String((e as { type?: string }).type ?? (e as Error).message));
-          throw externalError(
-            `kafka sink ${name}: the transaction did not commit${fenced ? ` (another producer with transactional id ${t.transactionalId} took over: a second instance of this job?)` : ''}: ${(e as Error).message}`,
-            { cause: e },
-          );
-        }
-        txn = await producer!.transaction();
-      },
-      sender: {
-        async send(record) {
-          const open = await sender();
-          const result = await open.send(record as Parameters<SendingProducer['send']>[0]);
-          sentInTxn += record.messages.length;
-          return result;
-        },
-      },
-    };
   }
 
   return {
@@ -372,70 +180,29 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
       // Encoders that need the network first (Avro: register or look up the subject's schema).
       await valueEncoder.open?.();
       await keyEncoder?.open?.();
-      const config: ProducerConfig = {
-        idempotent: true,
-        allowAutoTopicCreation: false,
-        createPartitioner: Partitioners.DefaultPartitioner,
-        // The idempotent default is to retry forever; a flush must fail (and the job restart) instead.
-        retry: { retries: mapped.retries ?? 8, maxRetryTime: 30_000 },
-        ...(mapped.maxInFlightRequests !== undefined ? { maxInFlightRequests: mapped.maxInFlightRequests } : {}),
-        // Transactional: one request in flight keeps the sequence (and so the order) exact across retries.
-        ...(tx ? { transactionalId: tx.transactionalId, transactionTimeout: tx.timeoutMs, maxInFlightRequests: 1 } : {}),
-      };
-      const p = kafka.producer(config);
-      try {
-        await p.connect();
-      } catch (e) {
-        throw externalError(`kafka sink ${name}: cannot connect to ${options.brokers.join(',')}: ${(e as Error).message}`, { cause: e });
-      }
+      const p = await connecting(options, name, () => connectProducer(kafka, mapped, tx));
       producer = p;
-      if (tx) {
-        try {
-          // InitProducerId with the stable transactional id: fences a previous run's producer (a zombie) and
-          // aborts the transaction it left open, so read_committed readers are not held up by it.
-          txn = await p.transaction();
-        } catch (e) {
-          throw externalError(`kafka sink ${name}: cannot start a transaction (transactional id ${tx.transactionalId}): ${(e as Error).message}`, { cause: e });
-        }
-      }
+      await txn?.begin(p);
       await prepareTopics();
       if (useBatches) {
-        const bp = new BatchProducer({
-          kafka,
-          topic,
-          logger,
-          retries: mapped.retries ?? 8,
-          maxRetryTimeMs: 30_000,
-          ...(mapped.timeout !== undefined ? { timeoutMs: mapped.timeout } : {}),
+        const bp = await connecting(options, name, async () => {
+          const b = new BatchProducer({ kafka, topic, logger, retries: mapped.retries ?? 8, maxRetryTimeMs: 30_000, ...(mapped.timeout !== undefined ? { timeoutMs: mapped.timeout } : {}) });
+          await b.connect();
+          return b;
         });
-        try {
-          await bp.connect();
-        } catch (e) {
-          throw externalError(`kafka sink ${name}: cannot connect to ${options.brokers.join(',')}: ${(e as Error).message}`, { cause: e });
-        }
-        batchProducer = bp;
-        outbox = new BatchOutbox(bp, () => requestBudget(limits), mapped.compression === CompressionTypes.GZIP ? 'gzip' : 'none');
+        out.useBatches(bp, new BatchOutbox(bp, () => requestBudget(limits), mapped.compression === CompressionTypes.GZIP ? 'gzip' : 'none'));
       }
     },
 
     write(batch: DataMessage) {
       const { rows, rowKinds } = batch;
-      if (options.changelog) return writeChanges(batch, options.changelog);
+      if (options.changelog) return out.addAll(options.changelog(rows, rowKinds));
       if (rowKinds && !keyEncoder) {
         throw userError(`kafka sink ${name}: the result is updating (a changelog), which needs a key (SINK_KAFKA_PROTO_KEY)`);
       }
       let bytes = 0;
       const now = Date.now();
-      // Upserts by key, as the JSON upsert path: a -U is dropped when its key's next change in the batch is a
-      // +U / +I (that replaces it); any other -U (its +U filtered out, e.g. by HAVING) deletes the key: a tombstone.
-      const keys = keyEncoder ? rows.map((row) => toBuffer(keyEncoder.encode(row))) : undefined;
-      const replaced = rowKinds && keys ? replacedRetractions(keys, rowKinds) : undefined;
-      for (let i = 0; i < rows.length; i++) {
-        const row = rows[i]!;
-        const kind = rowKinds ? rowKinds[i]! : RowKind.Insert;
-        if (replaced?.[i]) continue;
-        const key = keys ? keys[i]! : null;
-        const value = kind === RowKind.Delete || kind === RowKind.UpdateBefore ? null : toBuffer(valueEncoder.encode(row));
+      forEachUpsert(batch, keyEncoder, valueEncoder, (key, value) => {
         const keyLength = key?.length ?? 0;
         const valueLength = value?.length ?? 0;
         const size = recordBytesOf(keyLength, valueLength);
@@ -446,40 +213,31 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
             // A record no send can carry: routed by SINK_KAFKA_ERROR_POLICY instead of failing every retry.
             const limit = `max.message.bytes=${limits.maxMessageBytes}, max.request.size=${limits.maxRequestBytes}`;
             router!.route(message, over, limit, options.origin?.());
-            continue;
+            return;
           }
         }
         bytes += keyLength + valueLength;
-        add(key, value, now);
-      }
-      afterWrite(bytes);
+        out.add(key, value, now);
+      });
+      out.afterWrite(bytes);
     },
 
     pending() {
-      return bufferedRecords(buffer, outbox) + inflight;
+      return out.pending();
     },
 
-    transactions: tx ? transactions(tx) : undefined,
+    transactions: txn?.api(() => producer),
 
     flush() {
-      return sends.flush(startSend, (message) => `kafka sink ${name}: producing to topic ${topic} failed: ${message}`);
+      return out.flush((message) => `kafka sink ${name}: producing to topic ${topic} failed: ${message}`);
     },
 
     async close() {
-      if (linger) clearTimeout(linger);
-      linger = undefined;
       // Unflushed rows are not sent: only a flush (a checkpoint) makes output durable.
-      buffer = [];
-      bufferBytes = 0;
-      outbox?.discard();
-      await sends.settled();
+      const bp = await out.discard();
       // An open transaction is aborted (what it holds was never covered by a checkpoint), so read_committed
       // readers need not wait for the broker's transaction timeout.
-      const open = txn;
-      txn = undefined;
-      if (open?.isActive()) await abort(open).catch((e: unknown) => logger.warn('the open transaction was not aborted; the broker aborts it after transaction.timeout.ms', { error: String(e) }));
-      const bp = batchProducer;
-      batchProducer = undefined;
+      await txn?.abortOpen(logger);
       if (bp) await bp.disconnect().catch((e: unknown) => logger.warn('record-batch producer did not disconnect cleanly', { error: String(e) }));
       const p = producer;
       producer = undefined;
@@ -489,6 +247,91 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
       if (d) await d.disconnect().catch(() => undefined);
     },
   };
+}
+
+type KafkaClient = ReturnType<typeof createKafkaClient>;
+
+/**
+ * The records of a batch, in order. Upserts by key, as the JSON upsert path: a -U is dropped when its key's
+ * next change in the batch is a +U / +I (that replaces it); any other -U (its +U filtered out, e.g. by
+ * HAVING) and a -D delete the key: a tombstone (null value).
+ */
+function forEachUpsert(batch: DataMessage, keyEncoder: RowEncoder | undefined, valueEncoder: RowEncoder, each: (key: Buffer | null, value: Buffer | null) => void): void {
+  const { rows, rowKinds } = batch;
+  const keys = keyEncoder ? rows.map((row) => toBuffer(keyEncoder.encode(row))) : undefined;
+  const replaced = rowKinds && keys ? replacedRetractions(keys, rowKinds) : undefined;
+  for (let i = 0; i < rows.length; i++) {
+    if (replaced?.[i]) continue;
+    const kind = rowKinds ? rowKinds[i]! : RowKind.Insert;
+    each(keys ? keys[i]! : null, kind === RowKind.Delete || kind === RowKind.UpdateBefore ? null : toBuffer(valueEncoder.encode(rows[i]!)));
+  }
+}
+
+/** The compression and request timeout each send asks for. */
+function sendExtras(mapped: MappedProducer): { compression?: number; timeout?: number } {
+  return {
+    ...(mapped.compression !== undefined ? { compression: mapped.compression } : {}),
+    ...(mapped.timeout !== undefined ? { timeout: mapped.timeout } : {}),
+  };
+}
+
+/** `connect()`, with a failure to reach the brokers as an external error naming the sink and the brokers. */
+async function connecting<T>(options: KafkaSinkOptions, name: string, connect: () => Promise<T>): Promise<T> {
+  try {
+    return await connect();
+  } catch (e) {
+    throw externalError(`kafka sink ${name}: cannot connect to ${options.brokers.join(',')}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+/** The sink's kafkajs producer, connected: idempotent with acks=all, and transactional for exactly-once. */
+async function connectProducer(kafka: KafkaClient, mapped: MappedProducer, tx: KafkaSinkTransactional | undefined): Promise<Producer> {
+  const config: ProducerConfig = {
+    idempotent: true,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+    // The idempotent default is to retry forever; a flush must fail (and the job restart) instead.
+    retry: { retries: mapped.retries ?? 8, maxRetryTime: 30_000 },
+    ...(mapped.maxInFlightRequests !== undefined ? { maxInFlightRequests: mapped.maxInFlightRequests } : {}),
+    // Transactional: one request in flight keeps the sequence (and so the order) exact across retries.
+    ...(tx ? { transactionalId: tx.transactionalId, transactionTimeout: tx.timeoutMs, maxInFlightRequests: 1 } : {}),
+  };
+  const p = kafka.producer(config);
+  await p.connect();
+  return p;
+}
+
+/**
+ * SINK_KAFKA_DEAD_LETTER_TOPIC: checks the topic (creating it if asked) and reads its limits. On the sink's
+ * own cluster no producer is returned (dead letters go through the sink's, and so its transaction); on
+ * SINK_KAFKA_DEAD_LETTER_BROKERS' cluster, a producer of its own.
+ */
+async function openDeadLetterTopic(
+  options: KafkaSinkOptions,
+  name: string,
+  sinkAdmin: ReturnType<KafkaClient['admin']>,
+  limits: SendLimits,
+  mapped: MappedProducer,
+  logger: Logger,
+): Promise<{ limits: SendLimits; producer: Producer | undefined }> {
+  const policy = options.errorPolicy!;
+  const dlqTopic = policy.deadLetterTopic!;
+  const brokers = policy.deadLetterBrokers;
+  const separate = brokers !== undefined && brokers.length > 0 && brokers.join(',') !== options.brokers.join(',');
+  const what = `kafka sink ${name}: SINK_KAFKA_DEAD_LETTER_TOPIC`;
+  if (!separate) return { limits: { ...limits, maxMessageBytes: await prepareTopic(sinkAdmin, dlqTopic, what, options.createTopic, CREATE_HINT) }, producer: undefined };
+  const client = createKafkaClient({ brokers, clientId: `${options.clientId ?? `dirk-sink-${name}`}-dead-letter`, security: options.security, logger });
+  const admin = client.admin();
+  let dlLimits: SendLimits;
+  try {
+    await admin.connect();
+    dlLimits = { ...limits, maxMessageBytes: await prepareTopic(admin, dlqTopic, what, options.createTopic, CREATE_HINT) };
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+  const d = client.producer({ idempotent: true, allowAutoTopicCreation: false, retry: { retries: mapped.retries ?? 8, maxRetryTime: 30_000 } });
+  await d.connect();
+  return { limits: dlLimits, producer: d };
 }
 
 interface MappedProducer {

@@ -13,7 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import { deserialize, serialize } from 'node:v8';
 import type { Admin, Kafka } from 'kafkajs';
-import { externalError } from '../../core/errors.js';
+import { externalError, mayRetry } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { sendBounded, type SendingProducer } from '../../connectors/kafka/bounded-send.js';
 import { parseSplit } from '../../connectors/kafka/kafka-client.js';
@@ -60,7 +60,7 @@ export class Changelog {
     try {
       await sendBounded(this.o.producer, this.o.topic, messages, { maxMessageBytes: CHANGELOG_MAX_MESSAGE_BYTES, maxRequestBytes: 1024 * 1024 });
     } catch (e) {
-      throw externalError(`cannot write the state of ${messages.length} partition(s) to the changelog topic ${this.o.topic}: ${(e as Error).message}`, { cause: e });
+      throw externalError(`cannot write the state of ${messages.length} partition(s) to the changelog topic ${this.o.topic}: ${(e as Error).message}`, { cause: e, retriable: mayRetry(e) });
     }
   }
 

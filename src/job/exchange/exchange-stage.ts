@@ -232,6 +232,13 @@ export class ExchangeStage {
     for (const inst of this.instances.values()) await inst.dataflow.settle();
   }
 
+  /** Entries of operator state held by every split's instance (running counts: nothing is copied). */
+  stateEntries(): number {
+    let n = 0;
+    for (const inst of this.instances.values()) n += inst.dataflow.stateEntries();
+    return n;
+  }
+
   snapshot(): Record<string, InstanceState> {
     const out: Record<string, InstanceState> = Object.fromEntries(this.stash);
     for (const [split, inst] of this.instances) {

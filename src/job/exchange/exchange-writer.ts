@@ -13,7 +13,7 @@
 import { serialize } from 'node:v8';
 import type { Message } from 'kafkajs';
 import type { Row, RowKind } from '../../core/types.js';
-import { externalError } from '../../core/errors.js';
+import { externalError, mayRetry } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { BExpr } from '../../plan/nodes.js';
 import { compileProjection } from '../../runtime/expr/compile.js';
@@ -149,7 +149,7 @@ export class ExchangeWriter {
           await sendBounded(this.o.producer, this.o.topic, messages, { maxMessageBytes: EXCHANGE_MAX_MESSAGE_BYTES, maxRequestBytes: 1024 * 1024 });
           this.o.onRows?.(rows);
         } catch (e) {
-          this.failure = externalError(`cannot write ${rows} row(s) to the repartition topic ${this.o.topic}: ${(e as Error).message}`, { cause: e });
+          this.failure = externalError(`cannot write ${rows} row(s) to the repartition topic ${this.o.topic}: ${(e as Error).message}`, { cause: e, retriable: mayRetry(e) });
           this.o.logger.error(this.failure.message);
         } finally {
           this.inFlightRows = 0;

@@ -235,6 +235,7 @@ export async function openExchange(c: ExchangeContext): Promise<OpenedExchange> 
       },
       snapshot: () => up.snapshot(),
       restore: (s) => up.restore(s),
+      stateEntries: () => up.stateEntries() + stage.stateEntries(),
     };
     Object.assign(opened, {
       dataflow,

@@ -17,23 +17,47 @@ import { serialize } from 'node:v8';
  *   serialised first, as it was at the barrier; entries created after the barrier are not part of it.
  *   Operators that change an entry in place must therefore get it with `forUpdate`, never with `get`.
  */
+/**
+ * A running count of the entries of every KeyedState that shares it (one per dataflow), kept as entries come
+ * and go, so the heap guard reads the size of the job's state without walking or copying it.
+ */
+export class EntryCounter {
+  entries = 0;
+}
+
+/** What a KeyedState is built with: the operator's context (runtime/operator.ts) provides all of it. */
+export interface KeyedStateContext {
+  /** Idle-state retention (FLINK_RETENTION_IDLE_STATE_MINUTE); 0 keeps entries forever. */
+  readonly retentionMs: number;
+  /** The processing-time clock the retention is measured on. */
+  readonly now: () => number;
+  readonly counter?: EntryCounter | undefined;
+}
+
 export class KeyedState<V> extends Map<unknown, V> {
   private active: KeyedCapture | undefined;
   private lastExpiry = -Infinity;
+  private readonly retentionMs: number;
+  private readonly now: () => number;
+  private readonly counter: EntryCounter;
 
   constructor(
-    private readonly retentionMs: number,
-    private readonly now: () => number,
+    ctx: KeyedStateContext,
     /** When an entry was last touched (processing time); default `entry.touchedAt`. */
     private readonly touchedAt: (v: V) => number = (v) => (v as { touchedAt: number }).touchedAt,
   ) {
     super();
+    this.retentionMs = ctx.retentionMs;
+    this.now = ctx.now;
+    this.counter = ctx.counter ?? new EntryCounter();
   }
 
   /** Replaces the content with restored entries (a plain Map from a checkpoint). */
   load(entries: ReadonlyMap<unknown, V> | undefined): this {
+    this.counter.entries -= this.size;
     super.clear();
     if (entries) for (const [k, v] of entries) super.set(k, v);
+    this.counter.entries += this.size;
     return this;
   }
 
@@ -45,16 +69,22 @@ export class KeyedState<V> extends Map<unknown, V> {
 
   override set(k: unknown, v: V): this {
     this.active?.before(k, v);
-    return super.set(k, v);
+    const before = this.size;
+    super.set(k, v);
+    this.counter.entries += this.size - before;
+    return this;
   }
 
   override delete(k: unknown): boolean {
     this.active?.before(k);
-    return super.delete(k);
+    const had = super.delete(k);
+    if (had) this.counter.entries--;
+    return had;
   }
 
   override clear(): void {
     if (this.active) for (const k of [...super.keys()]) this.active.before(k);
+    this.counter.entries -= this.size;
     super.clear();
   }
 

@@ -117,110 +117,10 @@ export function translateJavaRegex(p: string): { source: string; flags: string }
       const n = p[i + 1];
       if (n === undefined) throw new InvalidPattern('trailing backslash');
       i += 2;
-      switch (n) {
-        case 'Q': {
-          const end = p.indexOf('\\E', i);
-          const lit = end < 0 ? p.slice(i) : p.slice(i, end);
-          i = end < 0 ? p.length : end + 2;
-          for (const ch of lit) out += escapeLiteral(ch, inClass);
-          break;
-        }
-        case 'E':
-          break; // a stray \E is ignored by Java
-        case 'A':
-          if (inClass) throw new InvalidPattern('\\A in a class');
-          out += '(?<![\\s\\S])';
-          break;
-        case 'z':
-          if (inClass) throw new InvalidPattern('\\z in a class');
-          out += '(?![\\s\\S])';
-          break;
-        case 'Z':
-          if (inClass) unsupported(p, '\\Z inside a character class');
-          out += '(?=(?:\\r\\n|[\\n\\r\\x85\\u2028\\u2029])?(?![\\s\\S]))';
-          break;
-        case 'G':
-          unsupported(p, '\\G');
-          break;
-        case 'h':
-          out += inClass ? H_SPACE : `[${H_SPACE}]`;
-          break;
-        case 'H':
-          if (inClass) unsupported(p, '\\H inside a character class');
-          out += `[^${H_SPACE}]`;
-          break;
-        case 'v':
-          out += inClass ? V_SPACE : `[${V_SPACE}]`;
-          break;
-        case 'V':
-          if (inClass) unsupported(p, '\\V inside a character class');
-          out += `[^${V_SPACE}]`;
-          break;
-        case 'R':
-          if (inClass) throw new InvalidPattern('\\R in a class');
-          out += '(?:\\r\\n|[\\n\\x0B\\f\\r\\x85\\u2028\\u2029])';
-          break;
-        case 'e':
-          out += '\\x1B';
-          break;
-        case 'a':
-          out += '\\x07';
-          break;
-        case 'x': {
-          if (p[i] === '{') {
-            const end = p.indexOf('}', i);
-            if (end < 0) throw new InvalidPattern('unclosed \\x{');
-            out += `\\u{${p.slice(i + 1, end)}}`;
-            needsUnicode = true;
-            i = end + 1;
-          } else {
-            out += `\\x${p.slice(i, i + 2)}`;
-            i += 2;
-          }
-          break;
-        }
-        case '0': {
-          const m = /^[0-3]?[0-7]{1,2}/.exec(p.slice(i));
-          if (!m) throw new InvalidPattern('bad octal escape');
-          out += `\\x${parseInt(m[0], 8).toString(16).padStart(2, '0')}`;
-          i += m[0].length;
-          break;
-        }
-        case 'p':
-        case 'P': {
-          let name: string;
-          if (p[i] === '{') {
-            const end = p.indexOf('}', i);
-            if (end < 0) throw new InvalidPattern('unclosed \\p{');
-            name = p.slice(i + 1, end);
-            i = end + 1;
-          } else {
-            name = p[i] ?? '';
-            i += 1;
-          }
-          const negate = n === 'P';
-          const body = propertyClass(p, name);
-          if (body.includes('\\p')) needsUnicode = true;
-          if (inClass) {
-            if (negate) unsupported(p, `\\P{${name}} inside a character class`);
-            out += body;
-          } else out += `[${negate ? '^' : ''}${body}]`;
-          break;
-        }
-        default:
-          if (/[0-9]/.test(n)) out += `\\${n}`; // back reference
-          else if (/[a-zA-Z]/.test(n)) {
-            if ('dDsSwWbBtnrfcu'.includes(n)) {
-              out += `\\${n}`;
-              if (n === 'c') {
-                out += p[i] ?? '';
-                i += 1;
-              }
-            } else if (n === 'k') {
-              out += '\\k'; // \k<name>
-            } else throw new InvalidPattern(`illegal escape \\${n}`);
-          } else out += escapeLiteral(n, inClass);
-      }
+      const cur: Cursor = { p, i, inClass, needsUnicode };
+      out += translateEscape(cur, n);
+      i = cur.i;
+      needsUnicode = cur.needsUnicode;
       classStart = false;
       continue;
     }
@@ -307,6 +207,125 @@ export function translateJavaRegex(p: string): { source: string; flags: string }
   if (inClass) throw new InvalidPattern('unclosed character class');
   if (needsUnicode || /[\uD800-\uDFFF]/.test(out)) flags += 'u';
   return { source: out, flags };
+}
+
+/** Where translateJavaRegex is: the pattern, the position, whether inside [...], whether u-mode is needed. */
+interface Cursor {
+  readonly p: string;
+  i: number;
+  inClass: boolean;
+  needsUnicode: boolean;
+}
+
+/** The JS form of an escape: a backslash and `n`, both already read (`cur.i` is after them). */
+function translateEscape(cur: Cursor, n: string): string {
+  const p = cur.p;
+  let out = '';
+  switch (n) {
+    case 'Q': {
+      const end = p.indexOf('\\E', cur.i);
+      const lit = end < 0 ? p.slice(cur.i) : p.slice(cur.i, end);
+      cur.i = end < 0 ? p.length : end + 2;
+      for (const ch of lit) out += escapeLiteral(ch, cur.inClass);
+      break;
+    }
+    case 'E':
+      break; // a stray \E is ignored by Java
+    case 'A':
+      if (cur.inClass) throw new InvalidPattern('\\A in a class');
+      out += '(?<![\\s\\S])';
+      break;
+    case 'z':
+      if (cur.inClass) throw new InvalidPattern('\\z in a class');
+      out += '(?![\\s\\S])';
+      break;
+    case 'Z':
+      if (cur.inClass) unsupported(p, '\\Z inside a character class');
+      out += '(?=(?:\\r\\n|[\\n\\r\\x85\\u2028\\u2029])?(?![\\s\\S]))';
+      break;
+    case 'G':
+      unsupported(p, '\\G');
+      break;
+    case 'h':
+      out += cur.inClass ? H_SPACE : `[${H_SPACE}]`;
+      break;
+    case 'H':
+      if (cur.inClass) unsupported(p, '\\H inside a character class');
+      out += `[^${H_SPACE}]`;
+      break;
+    case 'v':
+      out += cur.inClass ? V_SPACE : `[${V_SPACE}]`;
+      break;
+    case 'V':
+      if (cur.inClass) unsupported(p, '\\V inside a character class');
+      out += `[^${V_SPACE}]`;
+      break;
+    case 'R':
+      if (cur.inClass) throw new InvalidPattern('\\R in a class');
+      out += '(?:\\r\\n|[\\n\\x0B\\f\\r\\x85\\u2028\\u2029])';
+      break;
+    case 'e':
+      out += '\\x1B';
+      break;
+    case 'a':
+      out += '\\x07';
+      break;
+    case 'x': {
+      if (p[cur.i] === '{') {
+        const end = p.indexOf('}', cur.i);
+        if (end < 0) throw new InvalidPattern('unclosed \\x{');
+        out += `\\u{${p.slice(cur.i + 1, end)}}`;
+        cur.needsUnicode = true;
+        cur.i = end + 1;
+      } else {
+        out += `\\x${p.slice(cur.i, cur.i + 2)}`;
+        cur.i += 2;
+      }
+      break;
+    }
+    case '0': {
+      const m = /^[0-3]?[0-7]{1,2}/.exec(p.slice(cur.i));
+      if (!m) throw new InvalidPattern('bad octal escape');
+      out += `\\x${parseInt(m[0], 8).toString(16).padStart(2, '0')}`;
+      cur.i += m[0].length;
+      break;
+    }
+    case 'p':
+    case 'P': {
+      let name: string;
+      if (p[cur.i] === '{') {
+        const end = p.indexOf('}', cur.i);
+        if (end < 0) throw new InvalidPattern('unclosed \\p{');
+        name = p.slice(cur.i + 1, end);
+        cur.i = end + 1;
+      } else {
+        name = p[cur.i] ?? '';
+        cur.i += 1;
+      }
+      const negate = n === 'P';
+      const body = propertyClass(p, name);
+      if (body.includes('\\p')) cur.needsUnicode = true;
+      if (cur.inClass) {
+        if (negate) unsupported(p, `\\P{${name}} inside a character class`);
+        out += body;
+      } else out += `[${negate ? '^' : ''}${body}]`;
+      break;
+    }
+    default:
+      if (/[0-9]/.test(n)) out += `\\${n}`; // back reference
+      else if (/[a-zA-Z]/.test(n)) {
+        if ('dDsSwWbBtnrfcu'.includes(n)) {
+          out += `\\${n}`;
+          if (n === 'c') {
+            out += p[cur.i] ?? '';
+            cur.i += 1;
+          }
+        } else if (n === 'k') {
+          out += '\\k'; // \k<name>
+        } else throw new InvalidPattern(`illegal escape \\${n}`);
+      } else out += escapeLiteral(n, cur.inClass);
+  }
+  return out;
 }
 
 function escapeLiteral(ch: string, inClass: boolean): string {

@@ -77,6 +77,24 @@ describe('import boundaries (npm run lint)', () => {
     }
   }, 60_000);
 
+  it("lets config compose a connector's keys.ts, which may import the key spec and nothing else", async () => {
+    const files = {
+      ...layout,
+      'src/config/key-spec.ts': 'export const key = <S>(s: S): S => s;\n',
+      'src/connectors/log/keys.ts': "import { key } from '../../config/key-spec.js';\nexport const LOG_KEYS = { SINK_LOG_X: key({}) };\n",
+      'src/config/defaults.ts': "import { LOG_KEYS } from '../connectors/log/keys.js';\nexport const JOB_KEYS = { ...LOG_KEYS };\n",
+    };
+    const ok = await lint(project(files));
+    expect(ok.output).toContain('no dependency violations found');
+    const leaky = "import { key } from '../../config/key-spec.js';\nimport type { Row } from '../../core/types.js';\nexport const LOG_KEYS = { SINK_LOG_X: key({}) as Row | object };\n";
+    const r = await lint(project({ ...files, 'src/connectors/log/keys.ts': leaky }));
+    expect(r.code).not.toBe(0);
+    expect(r.output).toContain('connector-keys-are-config');
+    // Other connector files stay above config.
+    const r2 = await lint(project({ ...files, 'src/connectors/log/sink.ts': 'export const s = 1;\n', 'src/config/sink.ts': "import { s } from '../connectors/log/sink.js';\nexport const t = s;\n" }));
+    expect(r2.output).toContain('foundation-below-plan');
+  }, 60_000);
+
   it('fails on a circular import inside a layer', async () => {
     const dir = project({
       ...layout,

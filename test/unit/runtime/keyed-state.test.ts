@@ -6,7 +6,7 @@ import { T } from '../../../src/core/types.js';
 import { CheckpointStore, type Checkpoint } from '../../../src/runtime/checkpoint-store.js';
 import { IntervalJoinOperator } from '../../../src/runtime/join-operators.js';
 import { noHooks, type Output } from '../../../src/runtime/operator.js';
-import { KeyedState } from '../../../src/runtime/state/keyed-state.js';
+import { EntryCounter, KeyedState } from '../../../src/runtime/state/keyed-state.js';
 import { readVersionedState, versionedState } from '../../../src/runtime/state/versioned.js';
 
 interface Counter {
@@ -19,7 +19,7 @@ const checkpoint = (operatorStates: unknown[]): Checkpoint => ({ id: 1, takenAt:
 describe('KeyedState', () => {
   it('drops entries idle for the retention time, scanning at most every tenth of it', () => {
     let now = 0;
-    const s = new KeyedState<Counter>(1000, () => now);
+    const s = new KeyedState<Counter>({ retentionMs: 1000, now: () => now });
     s.set('a', { n: 1, touchedAt: 0 });
     s.set('b', { n: 1, touchedAt: 0 });
     now = 1001;
@@ -32,13 +32,34 @@ describe('KeyedState', () => {
     now = 2100; // 50 ms after the last scan: no scan
     expect(s.expireIdle()).toBe(0);
     expect(s.has('c')).toBe(true);
-    expect(new KeyedState<Counter>(0, () => 1e12).set('x', { n: 1, touchedAt: 0 }).expireIdle()).toBe(0);
+    expect(new KeyedState<Counter>({ retentionMs: 0, now: () => 1e12 }).set('x', { n: 1, touchedAt: 0 }).expireIdle()).toBe(0);
+  });
+
+  it('keeps a running count of the entries of every state sharing a counter', () => {
+    let now = 0;
+    const counter = new EntryCounter();
+    const a = new KeyedState<Counter>({ retentionMs: 1000, now: () => now, counter });
+    const b = new KeyedState<Counter>({ retentionMs: 0, now: () => now, counter });
+    a.set('x', { n: 1, touchedAt: 0 }).set('y', { n: 1, touchedAt: 0 });
+    a.set('x', { n: 2, touchedAt: 0 }); // a replaced entry is not a new one
+    b.set('x', { n: 1, touchedAt: 0 });
+    expect(counter.entries).toBe(3);
+    expect(a.delete('y')).toBe(true);
+    expect(a.delete('y')).toBe(false);
+    expect(counter.entries).toBe(2);
+    now = 2000;
+    expect(a.expireIdle()).toBe(1);
+    expect(counter.entries).toBe(1);
+    b.load(new Map([['p', { n: 1, touchedAt: 0 }], ['q', { n: 1, touchedAt: 0 }]]));
+    expect(counter.entries).toBe(2);
+    b.clear();
+    expect(counter.entries).toBe(0);
   });
 
   it('a capture writes every entry as it was at the barrier, whatever changes while it is written', async () => {
     const d = mkdtempSync(join(tmpdir(), 'dirk-keyed-'));
     const store = new CheckpointStore(d);
-    const s = new KeyedState<Counter>(0, () => 0);
+    const s = new KeyedState<Counter>({ retentionMs: 0, now: () => 0 });
     for (let i = 0; i < 10_000; i++) s.set(`k${i}`, { n: i, touchedAt: 0 });
     const pending = store.begin(checkpoint([versionedState({ kind: 'G', version: 1 }, { groups: s, other: [1, 2] })]));
     // After the barrier: changes in place, new keys, deletions, a cleared... all invisible to the checkpoint.
