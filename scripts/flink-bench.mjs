@@ -18,7 +18,8 @@
 // FLINK_BENCH_SCENARIOS (filter,tumble,hop), FLINK_BENCH_ENGINES (flink,dirk), FLINK_BENCH_HEAP (-Xmx1g),
 // FLINK_BENCH_JAVA_OPENS=0 (leave out the Java 17 --add-opens/--add-exports), FLINK_BENCH_TOPIC_PREFIX (reuse
 // the topics <prefix>-json / <prefix>-protobuf preloaded by an earlier run), BENCH_KAFKA (127.0.0.1:9092).
-// Needs java/javac 17, mvn and protoc (apt-get install -y openjdk-17-jdk-headless maven protobuf-compiler).
+// Needs java/javac 17, mvn and protoc with the well-known types (apt-get install -y openjdk-17-jdk-headless maven
+// protobuf-compiler libprotobuf-dev; without libprotobuf-dev protoc cannot find google/protobuf/timestamp.proto).
 
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -66,7 +67,7 @@ const JAVA_OPENS = [
 const log = (m) => process.stdout.write(`[flink-bench] ${m}\n`);
 const dist = (p) => import(pathToFileURL(path.join(ROOT, 'dist', p)).href);
 
-const INSTALL = { java: 'apt-get install -y openjdk-17-jdk-headless', javac: 'apt-get install -y openjdk-17-jdk-headless', mvn: 'apt-get install -y maven', protoc: 'apt-get install -y protobuf-compiler' };
+const INSTALL = { java: 'apt-get install -y openjdk-17-jdk-headless', javac: 'apt-get install -y openjdk-17-jdk-headless', mvn: 'apt-get install -y maven', protoc: 'apt-get install -y protobuf-compiler libprotobuf-dev' };
 
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit', ...opts });

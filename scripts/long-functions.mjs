@@ -18,10 +18,8 @@ if (maxAt >= 0) {
   args.splice(maxAt, 2);
 }
 const roots = args.length > 0 ? args : ['src'];
-const KNOWN = new Map([
-  // One line over; binder.ts is being changed by the SQL work, to split after it lands.
-  ['src/sql/binder.ts bind', 151],
-]);
+// Functions allowed over the limit for now, each with the length it may not exceed (none today).
+const KNOWN = new Map([]);
 
 function* files(dir) {
   for (const name of readdirSync(dir)) {

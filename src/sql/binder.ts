@@ -88,24 +88,8 @@ export class Binder {
 
   bind(e: Expr, scope: Scope, agg?: AggregationContext): BExpr {
     if (agg) {
-      if (e.kind === 'call' && !e.over && this.isAggregate(e.name)) return this.bindAggCall(e, scope, agg);
-      if (e.kind === 'call' && WINDOW_AUX_FNS.has(e.name)) return agg.windowAux(e.name, e);
-      // A whole expression equal to a group key refers to the key's output column.
-      if (e.kind !== 'literal' && e.kind !== 'interval') {
-        let plain: BExpr | undefined;
-        try {
-          plain = this.bind(e, scope);
-        } catch {
-          plain = undefined;
-        }
-        if (plain) {
-          const k = agg.keyIndex.get(canon(plain));
-          if (k !== undefined) return { k: 'col', index: k, type: agg.outputTypes[k]!, pos: e.pos };
-          if (e.kind === 'column') {
-            throw new SqlError(`column '${e.path.join('.')}' must appear in GROUP BY or be used in an aggregate function`, e.pos);
-          }
-        }
-      }
+      const grouped = this.bindGrouped(e, scope, agg);
+      if (grouped) return grouped;
     }
     switch (e.kind) {
       case 'literal':
@@ -236,6 +220,32 @@ export class Binder {
       case 'exists':
         throw new SqlError(`${e.kind === 'exists' ? 'EXISTS' : 'IN'} (sub-query) is only supported as a condition of WHERE, alone or AND-ed with others (it plans as a semi join)`, e.pos);
     }
+  }
+
+  /**
+   * Inside an aggregation: an aggregate call, a window auxiliary function, or a whole expression equal to a
+   * group key (read from the key's output column); undefined for anything bound the ordinary way.
+   */
+  private bindGrouped(e: Expr, scope: Scope, agg: AggregationContext): BExpr | undefined {
+    if (e.kind === 'call' && !e.over && this.isAggregate(e.name)) return this.bindAggCall(e, scope, agg);
+    if (e.kind === 'call' && WINDOW_AUX_FNS.has(e.name)) return agg.windowAux(e.name, e);
+    // A whole expression equal to a group key refers to the key's output column.
+    if (e.kind !== 'literal' && e.kind !== 'interval') {
+      let plain: BExpr | undefined;
+      try {
+        plain = this.bind(e, scope);
+      } catch {
+        plain = undefined;
+      }
+      if (plain) {
+        const k = agg.keyIndex.get(canon(plain));
+        if (k !== undefined) return { k: 'col', index: k, type: agg.outputTypes[k]!, pos: e.pos };
+        if (e.kind === 'column') {
+          throw new SqlError(`column '${e.path.join('.')}' must appear in GROUP BY or be used in an aggregate function`, e.pos);
+        }
+      }
+    }
+    return undefined;
   }
 
   /** Is `name` an aggregate function (built-in or user-defined; both are in the function catalog)? */
