@@ -4,6 +4,8 @@ import type { Logger } from '../core/logger.js';
 import type { TableSchema } from '../core/types.js';
 import type { JobConfig, StreamConfig } from '../config/index.js';
 import {
+  aliasJsonTable,
+  aliasProtoTable,
   createJsonRowDecoder,
   createProtoRowDecoder,
   jsonTableSchema,
@@ -27,7 +29,7 @@ import { daggerFunctions } from '../../udfs/index.js';
 import { prepareTransformers, type JobTransformers } from '../processors/transformers/job.js';
 import { planPostChain, type PostChain } from '../processors/chain.js';
 import { cdcTableSchema } from '../connectors/postgres-cdc/index.js';
-import { avroRegistryClient, avroTableSchema, createAvroRowDecoder, type RegistryClient } from '../connectors/avro/index.js';
+import { aliasAvroTable, avroRegistryClient, avroTableSchema, createAvroRowDecoder, type RegistryClient } from '../connectors/avro/index.js';
 
 /**
  * Everything `validate`, `explain` and `run` share: the schema registry, one table per stream, the function
@@ -74,6 +76,18 @@ export interface PrepareOptions {
 /** What validate and explain allow a network check: attempts, per-attempt timeout, first backoff. */
 export const BRIEF_NETWORK = { retries: 1, timeoutMs: 5_000, backoffMinMs: 500 } as const;
 
+/**
+ * The table of a bounded source, flagged for the planner (a processing-time temporal join waits for it).
+ * The codecs keep what they need per table object (rowtime field, Avro schema), so the copy shares it.
+ */
+function markBounded(schema: TableSchema): TableSchema {
+  const copy: TableSchema = { ...schema, bounded: true };
+  aliasJsonTable(schema, copy);
+  aliasProtoTable(schema, copy);
+  aliasAvroTable(schema, copy);
+  return copy;
+}
+
 export async function prepareJob(config: JobConfig, logger: Logger, options: PrepareOptions = {}): Promise<PreparedJob> {
   const needsProto = config.streams.some((s) => s.dataType === 'PROTO' && !s.postgresCdc) || config.sinks.some((k) => k.type === 'kafka' && k.dataType === 'PROTO');
   let registry: DescriptorRegistry | undefined;
@@ -84,7 +98,7 @@ export async function prepareJob(config: JobConfig, logger: Logger, options: Pre
     for (const stream of config.streams) {
       // A CDC table's columns come from the database's catalog.
       const schema = stream.postgresCdc ? await cdcTableSchema(stream.postgresCdc, { table: stream.table, index: stream.index }) : tableSchema(stream, config, registry, avroSchemas.get(stream.table));
-      tables.set(stream.table, { stream, schema: stream.source.type === 'BOUNDED' ? { ...schema, bounded: true } : schema });
+      tables.set(stream.table, { stream, schema: stream.source.type === 'BOUNDED' ? markBounded(schema) : schema });
     }
 
     const folderFunctions = config.udf.folders.length ? await loadUdfFolders(config.udf.folders) : [];

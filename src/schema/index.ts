@@ -13,7 +13,7 @@ export {
   type RefreshStrategy,
 } from './descriptor-registry.js';
 export { openDescriptorRegistry, type OpenRegistryOptions } from './open-registry.js';
-export { protoTableSchema, messageInfos, type ProtoTableOptions, type FieldInfo } from './proto-types.js';
+export { aliasProtoTable, protoTableSchema, messageInfos, type ProtoTableOptions, type FieldInfo } from './proto-types.js';
 export {
   createProtoRowDecoder,
   schemaProblems,
@@ -27,6 +27,7 @@ export { createProtoRowEncoder, type RowEncoder } from './proto-encoder.js';
 export { startStencilServer, stencilRead, type StencilReply, type StencilServer, type StencilServerOptions } from './stencil-server.js';
 export { openStencilRegistry, StencilRegistry, type StencilSource } from './stencil-client.js';
 export {
+  aliasJsonTable,
   jsonTableSchema,
   createJsonRowDecoder,
   createJsonRowEncoder,

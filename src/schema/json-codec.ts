@@ -105,6 +105,12 @@ function jsonSqlType(root: JsonSchema, raw: JsonSchema, key: string, depth = 0):
 /** Which property feeds the rowtime of a table built by jsonTableSchema. */
 const jsonRowtimeSources = new WeakMap<TableSchema, string>();
 
+/** `to` (a copy of `from` with other flags) reads its rowtime from the same property. */
+export function aliasJsonTable(from: TableSchema, to: TableSchema): void {
+  const v = jsonRowtimeSources.get(from);
+  if (v !== undefined) jsonRowtimeSources.set(to, v);
+}
+
 export interface JsonTableOptions {
   readonly table: string;
   readonly rowtimeFieldName?: string;

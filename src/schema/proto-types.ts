@@ -200,6 +200,12 @@ export function fieldInfo(field: protobuf.Field, stack: readonly string[]): Fiel
 /** Which field number feeds the rowtime of a table built by protoTableSchema (decoders look it up). */
 export const rowtimeSources = new WeakMap<TableSchema, number>();
 
+/** `to` (a copy of `from` with other flags) reads its rowtime from the same field. */
+export function aliasProtoTable(from: TableSchema, to: TableSchema): void {
+  const v = rowtimeSources.get(from);
+  if (v !== undefined) rowtimeSources.set(to, v);
+}
+
 export interface ProtoTableOptions {
   readonly table: string;
   /** Field NUMBER of the google.protobuf.Timestamp that becomes the rowtime (Dagger's INPUT_SCHEMA_EVENT_TIMESTAMP_FIELD_INDEX). */

@@ -25,6 +25,12 @@ interface AvroTableInfo {
 }
 const avroTables = new WeakMap<TableSchema, AvroTableInfo>();
 
+/** `to` (a copy of `from` with other flags) decodes with the same Avro schema. */
+export function aliasAvroTable(from: TableSchema, to: TableSchema): void {
+  const v = avroTables.get(from);
+  if (v !== undefined) avroTables.set(to, v);
+}
+
 export interface AvroTableOptions {
   readonly table: string;
   readonly rowtimeName: string;

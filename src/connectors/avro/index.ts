@@ -7,7 +7,7 @@
 import { RegistryClient, type RegistryClientOptions } from './registry-client.js';
 
 export { RegistryClient, type SubjectSchema } from './registry-client.js';
-export { avroTableSchema, createAvroRowDecoder, createAvroRowEncoder, checkAvroColumns, MAGIC_BYTE, type AvroDecoder } from './avro-codec.js';
+export { aliasAvroTable, avroTableSchema, createAvroRowDecoder, createAvroRowEncoder, checkAvroColumns, MAGIC_BYTE, type AvroDecoder } from './avro-codec.js';
 export { schemaForColumns, avroType } from './avro-types.js';
 
 /** A client for the job's SCHEMA_REGISTRY_CONFLUENT_URL / _BEARER_AUTH_TOKEN. */
