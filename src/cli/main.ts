@@ -18,7 +18,7 @@ import { outputColumns, prepareJob, type PreparedJob } from '../job/prepare.js';
 import { explainPostChain } from '../processors/chain.js';
 import { startJob, validateSinkCompatibility } from '../job/stream-manager.js';
 import { runTasks } from './tasks.js';
-import { explainExchange, listJobTopics } from '../job/exchange/index.js';
+import { checkScaleOut, explainExchange, listJobTopics } from '../job/exchange/index.js';
 import { userError } from '../core/errors.js';
 import { startStencilServer } from '../schema/index.js';
 import { PIPELINE_HELP, pipelineCommand, SERVE_HELP, serveCommand } from './serve-command.js';
@@ -186,6 +186,8 @@ export async function main(argv: string[]): Promise<number> {
       const job = await load(cmd, logger, true);
       try {
         validateSinkCompatibility(job);
+        // Scaled out: a query shape the exchange cannot run is refused here as it would be at start.
+        checkScaleOut(job);
         const report = await checkJobForValidate(job);
         for (const w of report.warnings) logger.warn(w);
         if (report.errors.length > 0) throw report.errors.length === 1 ? report.errors[0]! : new UsageError(`${report.errors.length} problems:\n${report.errors.map((e) => `  - ${e.message}`).join('\n')}`);

@@ -323,7 +323,7 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
   if (exchangePlan && (job.post || job.transformers.preprocessors.size > 0)) {
     throw userError('scale-out (DIRK_EXCHANGE_ENABLE, or DIRK_TASKS / FLINK_PARALLELISM > 1) does not run pre- or post-processors yet; run the job as one task');
   }
-  if (exchangePlan) checkExactlyOnceExchange(job, exchangePlan.sourceTable);
+  if (exchangePlan) for (const side of exchangePlan.sides) checkExactlyOnceExchange(job, side.sourceTable);
   const passThrough = options.sink || job.post || exchangePlan || job.plan.branches ? undefined : detectPassThrough(job);
   if (passThrough) logger.info(`pass-through job: records of table ${passThrough.table} reach the sink as their original bytes (fields unknown to the job are kept)`);
   if (options.sink && job.plan.branches) throw userError('a statement set (several INSERT INTO) writes the sinks its SINKS entries name; it cannot run into a code sink');
@@ -374,7 +374,7 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
   };
   let exchange: OpenedExchange | undefined;
   if (exchangePlan) {
-    const m = telemetry.exchangeMetrics(exchangePlan.table.name);
+    const m = telemetry.exchangeMetrics(exchangePlan.topic);
     const ex = await openExchange({
       job,
       exchange: exchangePlan,
@@ -416,8 +416,8 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
     const source = createSource(job, stream, logger, producers, telemetry, passThrough);
     // After the final checkpoint (closers run in reverse order, so before the sink and side outputs).
     closers.push({ what: `the source of ${stream.table}`, close: () => source.close?.() });
-    const upstream = exchange && stream.table === exchangePlan!.sourceTable ? exchange.upstream : undefined;
-    if (upstream) exchange!.promise = () => tracker.delivered(Date.now());
+    const upstream = exchange?.upstreams.get(stream.table);
+    if (upstream) exchange!.promiseOf(stream.table, () => tracker.delivered(Date.now()));
     inputs.push({
       stream,
       table: stream.table,

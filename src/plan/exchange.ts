@@ -5,32 +5,45 @@ import { collectScans, planInputs } from './children.js';
 
 /**
  * Where a plan is cut for scale-out. A keyed operator (window or group aggregate, Top-N / deduplication,
- * OVER) needs every row of one key in one task, but Kafka deals partitions out by the producer's record
- * key, which the job cannot see. So the plan is cut below the keyed operator: the *upstream* half (the
- * scan and the stateless operators on it: filter, project, TUMBLE/HOP/CUMULATE window TVFs, UNNEST) runs
- * in whichever task owns a source partition and writes its rows to the repartition topic, partitioned by
- * the operator key; the *downstream* half (the keyed operator and everything above it) reads that topic
- * as a table of its own, one instance per repartition partition, in whichever task owns that partition.
+ * OVER, a regular or interval join) needs every row of one key in one task, but Kafka deals partitions out
+ * by the producer's record key, which the job cannot see. So the plan is cut below the keyed operator: the
+ * *upstream* half of each input (the scan and the stateless operators on it: filter, project,
+ * TUMBLE/HOP/CUMULATE window TVFs, UNNEST) runs in whichever task owns a source partition and writes its
+ * rows to the repartition topic, partitioned by the operator key; the *downstream* half (the keyed operator
+ * and everything above it) reads that topic as a table per input, one instance per repartition partition,
+ * in whichever task owns that partition.
+ *
+ * A join has two inputs (sides): both go through the one repartition topic, each record tagged with its
+ * side and partitioned by that side's equi-join key, so the rows of both sides with one key meet in one
+ * partition (the key values hash alike on both sides: `exchange-hash.ts` hashes values, not types).
  *
  * The upstream rows carry the source record's offset as one extra column (added to every project on the
  * way up) so the downstream can drop rows a re-reading upstream task writes twice.
  */
-export interface ExchangePlan {
-  /** Names the internal topics: `<job id>-<operator>-repartition`. */
-  readonly operator: string;
-  /** The keyed operator's label for explain. */
-  readonly operatorKind: PlanNode['kind'];
-  /** The operator key, over the exchanged rows (without the offset column). */
+export interface ExchangeSide {
+  /** The operator key over this side's exchanged rows (without the offset column). */
   readonly keys: readonly BExpr[];
-  /** The Kafka table the upstream half reads. */
+  /** The Kafka table this side's upstream half reads. */
   readonly sourceTable: string;
   /** The upstream half: its root's rows are written to the repartition topic. */
   readonly upstream: QueryPlan;
   /** Where the source offset travels in the upstream root's rows (removed before writing). */
   readonly offsetIndex: number;
-  /** The exchanged rows, as the downstream half reads them. */
+  /** The exchanged rows, as the downstream half reads them (one table name per side). */
   readonly table: TableSchema;
-  /** The plan with the upstream half replaced by a scan of `table`. */
+}
+
+/** The cut. Its own side fields are the first side's (the only one but for joins). */
+export interface ExchangePlan extends ExchangeSide {
+  /** Names the internal topics: `<job id>-<operator>-repartition`. */
+  readonly operator: string;
+  /** The keyed operator's label for explain. */
+  readonly operatorKind: PlanNode['kind'];
+  /** The repartition topic (every side's records, tagged by side). */
+  readonly topic: string;
+  /** One side per input of the keyed operator: two for a join (left, right), else one. */
+  readonly sides: readonly ExchangeSide[];
+  /** The plan with each upstream half replaced by a scan of its side's table. */
   readonly downstream: QueryPlan;
 }
 
@@ -38,32 +51,56 @@ type Node = PlanNode;
 
 const STATELESS = new Set<Node['kind']>(['scan', 'filter', 'project', 'correlate', 'windowTvf']);
 
-function isStateless(n: Node): boolean {
+function isStatelessNode(n: Node): boolean {
   if (!STATELESS.has(n.kind)) return false;
-  if (n.kind === 'windowTvf' && (n.window.type === 'SESSION' || n.partitionKeys)) return false;
-  return planInputs(n).every(isStateless);
+  return !(n.kind === 'windowTvf' && (n.window.type === 'SESSION' || n.partitionKeys));
 }
 
-/** The key a keyed operator groups its state by (over its input), or undefined for other nodes. */
-function operatorKey(n: Node): readonly BExpr[] | undefined {
+/** The key a keyed operator groups its state by, one per input (over that input), or undefined for other nodes. */
+function operatorKeys(n: Node): readonly (readonly BExpr[])[] | undefined {
   switch (n.kind) {
     case 'windowAggregate':
-      return n.keys;
+      return [n.keys];
     case 'groupAggregate': {
       // window_start / window_end of a windowed input are not needed to place a group: every window of a
       // key goes to the key's partition.
       const w = n.window;
-      return w ? n.keys.filter((_, i) => i !== w.startKey && i !== w.endKey) : n.keys;
+      return [w ? n.keys.filter((_, i) => i !== w.startKey && i !== w.endKey) : n.keys];
     }
     case 'rank':
     case 'over':
-      return n.partitionKeys;
+      return [n.partitionKeys];
+    case 'join':
+    case 'intervalJoin':
+      return [n.leftKeys, n.rightKeys];
     default:
       return undefined;
   }
 }
 
-const KEYED_UNSUPPORTED = new Set<Node['kind']>(['join', 'intervalJoin', 'union', 'lookupJoin', 'temporalJoin']);
+/** What a keyed operator is, in words (for refusals). */
+function describe(n: Node): string {
+  switch (n.kind) {
+    case 'windowAggregate':
+      return 'a window aggregate';
+    case 'groupAggregate':
+      return 'a group aggregate';
+    case 'rank':
+      return 'a Top-N / deduplication';
+    case 'over':
+      return 'an OVER aggregate';
+    case 'intervalJoin':
+      return 'an interval join';
+    case 'join':
+      return n.window ? 'a window join' : n.semi ? `a ${n.semi.toLowerCase()} join (IN / EXISTS)` : 'a join';
+    default:
+      return n.kind;
+  }
+}
+
+const UNSUPPORTED = new Set<Node['kind']>(['union', 'lookupJoin', 'temporalJoin']);
+
+const PREFIX = 'DIRK_EXCHANGE_ENABLE (or DIRK_TASKS / FLINK_PARALLELISM > 1)';
 
 /**
  * Finds the cut for `plan` (reading `kafkaTables`, the job's unbounded Kafka tables), or undefined when the
@@ -71,80 +108,65 @@ const KEYED_UNSUPPORTED = new Set<Node['kind']>(['join', 'intervalJoin', 'union'
  * shapes the exchange does not handle yet.
  */
 export function planExchange(plan: QueryPlan, jobId: string, kafkaTables: ReadonlySet<string>): ExchangePlan | undefined {
-  let found = undefined as { node: Node; path: Node[] } | undefined;
+  const keyed: { node: Node; path: Node[] }[] = [];
   const unsupported: string[] = [];
+  const above: string[] = [];
   const walk = (n: Node, path: Node[]): void => {
-    if (KEYED_UNSUPPORTED.has(n.kind) && !(n.kind === 'union' && !n.setOp)) unsupported.push(n.kind);
+    if (UNSUPPORTED.has(n.kind) && !(n.kind === 'union' && !n.setOp)) unsupported.push(n.kind === 'union' ? `a set operation (${n.setOp})` : `a ${n.kind === 'lookupJoin' ? 'lookup' : 'temporal'} join`);
     if ((n.kind === 'windowAggregate' || n.kind === 'windowTvf') && n.window.proctime) unsupported.push('a processing-time window');
-    const key = operatorKey(n);
-    if (key && isStateless(planInputs(n)[0]!)) {
-      if (found) unsupported.push(`a second keyed operator (${n.kind})`);
-      else found = { node: n, path };
-    } else if (key && !found) {
-      // A keyed operator above another one: its own key would need a second exchange.
-      for (const i of planInputs(n)) walk(i, [...path, n]);
-      const below = found as { node: Node } | undefined;
-      if (below) unsupported.push(`${n.kind} over ${below.node.kind}`);
-      return;
-    }
+    if (operatorKeys(n)) keyed.push({ node: n, path });
+    else if (keyed.length === 0 && n.kind !== 'union' && !isStatelessNode(n)) above.push(n.kind);
+    else if (keyed.length > 0 && !isStatelessNode(n) && !UNSUPPORTED.has(n.kind)) unsupported.push(`a ${n.kind} below ${describe(keyed[0]!.node)}`);
     for (const i of planInputs(n)) walk(i, [...path, n]);
   };
   walk(plan.root, []);
-  const join = findJoin(plan.root);
-  if (join) {
-    const tables = (n: Node): string => [...new Set(collectScans(n).map((x) => x.table.name))].join(', ') || '(no table)';
-    const kind = join.kind === 'intervalJoin' ? 'interval join' : join.window ? 'window join' : join.semi ? `${join.semi.toLowerCase()} join (IN / EXISTS)` : 'join';
-    throw userError(
-      `DIRK_EXCHANGE_ENABLE (or DIRK_TASKS / FLINK_PARALLELISM > 1): the query has ${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} of ${tables(join.left)} with ${tables(join.right)}. ` +
-        'Scaled out, each task reads only some partitions of each side, so rows with equal join keys meet in the same task only when both topics ' +
-        'are keyed by the join key with the same partition count and partitioner (co-partitioned), which Dirk cannot verify from the records; ' +
-        'and it does not repartition join inputs by the join key yet. Run the job as one task (DIRK_TASKS=1, FLINK_PARALLELISM=1, DIRK_EXCHANGE_ENABLE=false).',
-    );
+  if (keyed.length > 0 && above.length > 0) unsupported.push(`${above.map((k) => `a ${k}`).join(', ')} above ${describe(keyed[0]!.node)}`);
+  if (keyed.length > 1) {
+    // Top-down order: a keyed operator above another one would need a second exchange on its own key.
+    const [top, below] = [keyed[0]!, keyed[1]!];
+    const over = below.path.includes(top.node);
+    unsupported.push(over ? `${describe(top.node)} over the output of ${describe(below.node)} (a second exchange)` : `a second keyed operator (${describe(below.node)})`);
   }
   if (unsupported.length > 0) {
     throw userError(
-      `DIRK_EXCHANGE_ENABLE (or DIRK_TASKS / FLINK_PARALLELISM > 1): the query needs ${unsupported.join(', ')}, which the repartitioning exchange does not support yet; ` +
-        'it supports one keyed operator (window or group aggregate, Top-N / deduplication, OVER) over filters, projections and window TVFs of one Kafka table. Run the job as one task.',
+      `${PREFIX}: the query needs ${unsupported.join(', ')}, which the repartitioning exchange does not support yet; ` +
+        'it supports one keyed operator (window or group aggregate, Top-N / deduplication, OVER, or a regular or interval join) over filters, projections and window TVFs of Kafka tables, ' +
+        'with only filters and projections above it. Run the job as one task (DIRK_TASKS=1, FLINK_PARALLELISM=1, DIRK_EXCHANGE_ENABLE=false).',
     );
   }
-  if (!found) return undefined;
-  const { node, path } = found;
-  const input = planInputs(node)[0]!;
-  const scans = collectScans(input);
-  const table = scans[0]!.table.name;
-  if (scans.length !== 1 || !kafkaTables.has(table)) {
-    throw userError(
-      `DIRK_EXCHANGE_ENABLE (or DIRK_TASKS / FLINK_PARALLELISM > 1): the ${node.kind} reads ${scans.map((s) => s.table.name).join(', ')}, ` +
-        'but only one unbounded Kafka table can be repartitioned (other sources are not split between tasks). Run the job as one task.',
-    );
-  }
-  const { node: upstreamRoot, offsetIndex } = tagOffsets(input);
+  if (keyed.length === 0) return undefined;
+  const { node, path } = keyed[0]!;
+  const keys = operatorKeys(node)!;
+  const inputs = planInputs(node);
   const operator = node.kind.toLowerCase();
-  const exchanged: TableSchema = { name: `${jobId}-${operator}-repartition`, columns: input.fields, rowtimeIndex: input.rowtimeIndex };
-  const scan: Node = { kind: 'scan', table: exchanged, used: new Set(input.fields.map((_, i) => i)), fields: input.fields, updating: false, rowtimeIndex: input.rowtimeIndex };
-  // Rebuild the path from the keyed operator up to the root with the new scan as the operator's input.
-  let child: Node = { ...node, input: scan } as Node;
+  const topic = `${jobId}-${operator}-repartition`;
+  const sides = inputs.map((input, i): ExchangeSide => {
+    const scans = collectScans(input);
+    const table = scans[0]?.table.name;
+    if (scans.length !== 1 || !table || !kafkaTables.has(table)) {
+      throw userError(
+        `${PREFIX}: ${describe(node)}${inputs.length > 1 ? ` (${i === 0 ? 'left' : 'right'} side)` : ''} reads ${scans.map((s) => s.table.name).join(', ') || 'no table'}, ` +
+          'but only one unbounded Kafka table can be repartitioned per input of the keyed operator (other sources are not split between tasks). Run the job as one task.',
+      );
+    }
+    const { node: upstreamRoot, offsetIndex } = tagOffsets(input);
+    // Side tables need distinct names: the downstream dataflow routes rows by table name.
+    const exchanged: TableSchema = { name: i === 0 ? topic : `${topic}#${i}`, columns: input.fields, rowtimeIndex: input.rowtimeIndex };
+    return { keys: keys[i]!, sourceTable: table, upstream: { root: upstreamRoot, scans }, offsetIndex, table: exchanged };
+  });
+  const scans = sides.map((s): Extract<Node, { kind: 'scan' }> => ({
+    kind: 'scan',
+    table: s.table,
+    used: new Set(s.table.columns.map((_, i) => i)),
+    fields: s.table.columns,
+    updating: false,
+    rowtimeIndex: s.table.rowtimeIndex,
+  }));
+  // Rebuild the path from the keyed operator up to the root with the new scans as the operator's inputs.
+  let child: Node =
+    node.kind === 'join' || node.kind === 'intervalJoin' ? ({ ...node, left: scans[0]!, right: scans[1]! } as Node) : ({ ...node, input: scans[0]! } as Node);
   for (let i = path.length - 1; i >= 0; i--) child = replaceInput(path[i]!, i === path.length - 1 ? node : path[i + 1]!, child);
-  return {
-    operator,
-    operatorKind: node.kind,
-    keys: operatorKey(node)!,
-    sourceTable: table,
-    upstream: { root: upstreamRoot, scans },
-    offsetIndex,
-    table: exchanged,
-    downstream: { root: child, scans: [scan as Extract<Node, { kind: 'scan' }>] },
-  };
-}
-
-/** The first join (regular, window, semi/anti or interval) of the plan. */
-function findJoin(n: Node): Extract<Node, { kind: 'join' | 'intervalJoin' }> | undefined {
-  if (n.kind === 'join' || n.kind === 'intervalJoin') return n;
-  for (const i of planInputs(n)) {
-    const j = findJoin(i);
-    if (j) return j;
-  }
-  return undefined;
+  return { operator, operatorKind: node.kind, topic, ...sides[0]!, sides, downstream: { root: child, scans } };
 }
 
 /** `parent` with its input `from` replaced by `to` (single-input nodes only: the cut has no joins above it). */

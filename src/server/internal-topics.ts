@@ -35,7 +35,7 @@ export async function jobInternalTopics(raw: Readonly<Record<string, unknown>>, 
     const ex = jobExchange(job);
     if (!ex) return undefined;
     const kafka = job.config.streams.find((s) => s.table === ex.sourceTable)!.kafka!;
-    return { topics: [ex.table.name, changelogTopic(ex)], brokers: kafka.bootstrapServers, security: kafka.security };
+    return { topics: [ex.topic, changelogTopic(ex)], brokers: kafka.bootstrapServers, security: kafka.security };
   } catch (e) {
     // A shape the exchange refuses never ran scaled out.
     if (e instanceof DirkError && e.domain === 'user') return undefined;

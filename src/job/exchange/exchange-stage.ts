@@ -25,6 +25,8 @@ interface DataMessage {
   readonly s: string;
   readonly o: readonly number[];
   readonly r: Row[];
+  /** A join's side (absent: the left or only side). */
+  readonly t?: number;
 }
 interface ControlMessage {
   readonly w: number;
@@ -84,6 +86,11 @@ export interface ExchangeStageOptions {
   readonly onDuplicates?: (n: number) => void;
   /** Partitions this task runs now (dirk_exchange_partitions). */
   readonly onPartitions?: (n: number) => void;
+  /**
+   * A join's side tables, by side: side i's rows go to the instance's input of that table (and the seen
+   * offsets are kept per side and split). Absent: one input.
+   */
+  readonly sideTables?: readonly string[];
   /** The newest state of partitions this task has no state for (the changelog topic). */
   readonly fetchState?: (splits: readonly string[]) => Promise<Map<string, unknown>>;
 }
@@ -148,7 +155,7 @@ export class ExchangeStage {
       for (const [k, v] of saved.watermarks) inst.watermarks.set(k, { wm: v, at: this.now() });
       inst.total = saved.total;
       inst.emitted = saved.emitted;
-      if (Number.isFinite(inst.emitted)) inst.dataflow.inputs[0]!.watermark(inst.emitted);
+      if (Number.isFinite(inst.emitted)) for (const i of inst.dataflow.inputs) i.watermark(inst.emitted);
     }
     this.instances.set(split, inst);
     return inst;
@@ -161,7 +168,8 @@ export class ExchangeStage {
     // have no state, and its changelog record would overwrite the owner's).
     if (this.owned && !this.owned.has(batch.split)) return [];
     const inst = this.instance(batch.split);
-    const input = inst.dataflow.inputs[0]!;
+    const inputs = inst.dataflow.inputs;
+    const sides = this.o.sideTables;
     const now = this.now();
     let dropped = 0;
     for (const [message] of rows) {
@@ -179,22 +187,28 @@ export class ExchangeStage {
         continue;
       }
       const d = message as DataMessage;
-      const floor = inst.seen.get(d.s) ?? -1;
+      const side = d.t ?? 0;
+      // Both sides of a self-join come from one source split with the same offsets: seen per side.
+      const seenKey = side === 0 ? d.s : `${side}|${d.s}`;
+      const floor = inst.seen.get(seenKey) ?? -1;
       let take = d.r;
       if (d.o.length > 0 && d.o[0]! <= floor) {
         take = d.r.filter((_, i) => d.o[i]! > floor);
         dropped += d.r.length - take.length;
       }
       if (take.length > 0) {
+        const input = sides ? inputs.find((i) => i.table === sides[side]) : inputs[0];
+        if (!input) throw new DecodeError(`repartition record of side ${side}, which the query does not have`);
         input.push(take);
-        inst.seen.set(d.s, Math.max(floor, d.o[d.o.length - 1]!));
+        inst.seen.set(seenKey, Math.max(floor, d.o[d.o.length - 1]!));
       }
     }
     if (dropped > 0) this.o.onDuplicates?.(dropped);
     const wm = this.watermarkOf(inst, now);
     if (wm > inst.emitted) {
       inst.emitted = wm;
-      input.watermark(wm);
+      // A join's inputs all get the minimum over the job's source splits (the join aligns them anyway).
+      for (const i of inputs) i.watermark(wm);
     }
     return [];
   }

@@ -19,15 +19,40 @@ export interface ExchangeTopics {
   readonly changelog: string;
 }
 
-export async function prepareExchangeTopics(admin: Admin, sourcePattern: string, table: string, topic: string, changelog: string): Promise<ExchangeTopics> {
-  const regex = topicRegex(sourcePattern);
+/** The tables the exchange reads (a join's two, or one), each with its source topic pattern. */
+export interface ExchangeSource {
+  readonly table: string;
+  readonly pattern: string;
+}
+
+/**
+ * The source topics of every table: the repartition topic gets the most partitions among them, and the
+ * downstream waits for a watermark of each table's every partition (a table read by both sides of a
+ * self-join counts once).
+ */
+async function sourceTopics(admin: Admin, all: readonly string[], tables: readonly ExchangeSource[], topic: string): Promise<{ sources: string[]; partitions: number; sourceSplits: number }> {
+  const sources: string[] = [];
+  let partitions = 0;
+  let sourceSplits = 0;
+  const seen = new Set<string>();
+  for (const { table, pattern } of tables) {
+    if (seen.has(table)) continue;
+    seen.add(table);
+    const regex = topicRegex(pattern);
+    const matched = all.filter((t) => regex.test(t) && !t.startsWith('__'));
+    if (matched.length === 0) throw userError(`table ${table}: no Kafka topic matches SOURCE_KAFKA_TOPIC_NAMES "${pattern}" (needed to size the repartition topic ${topic})`);
+    const meta = await admin.fetchTopicMetadata({ topics: matched });
+    const counts = meta.topics.map((t) => t.partitions.length);
+    partitions = Math.max(partitions, ...counts);
+    sourceSplits += counts.reduce((a, b) => a + b, 0);
+    for (const t of matched) if (!sources.includes(t)) sources.push(t);
+  }
+  return { sources, partitions, sourceSplits };
+}
+
+export async function prepareExchangeTopics(admin: Admin, tables: readonly ExchangeSource[], topic: string, changelog: string): Promise<ExchangeTopics> {
   const all = await admin.listTopics();
-  const sources = all.filter((t) => regex.test(t) && !t.startsWith('__'));
-  if (sources.length === 0) throw userError(`table ${table}: no Kafka topic matches SOURCE_KAFKA_TOPIC_NAMES "${sourcePattern}" (needed to size the repartition topic ${topic})`);
-  const meta = await admin.fetchTopicMetadata({ topics: sources });
-  const counts = meta.topics.map((t) => t.partitions.length);
-  const partitions = Math.max(...counts);
-  const sourceSplits = counts.reduce((a, b) => a + b, 0);
+  const { sources, partitions, sourceSplits } = await sourceTopics(admin, all, tables, topic);
   await ensureTopic(admin, all, topic, partitions, [{ name: 'max.message.bytes', value: String(EXCHANGE_MAX_MESSAGE_BYTES) }], 'repartition', sources);
   await ensureTopic(
     admin,
@@ -107,13 +132,9 @@ export interface InternalTopicState {
 const SHOWN_CONFIGS = ['cleanup.policy', 'max.message.bytes', 'retention.ms', 'min.insync.replicas'];
 
 /** The internal topics' state on the broker (read only: nothing is created). */
-export async function describeExchangeTopics(admin: Admin, sourcePattern: string, table: string, topic: string, changelog: string): Promise<InternalTopicState[]> {
-  const regex = topicRegex(sourcePattern);
+export async function describeExchangeTopics(admin: Admin, tables: readonly ExchangeSource[], topic: string, changelog: string): Promise<InternalTopicState[]> {
   const all = await admin.listTopics();
-  const sources = all.filter((t) => regex.test(t) && !t.startsWith('__'));
-  if (sources.length === 0) throw userError(`table ${table}: no Kafka topic matches SOURCE_KAFKA_TOPIC_NAMES "${sourcePattern}" (needed to size the repartition topic ${topic})`);
-  const meta = await admin.fetchTopicMetadata({ topics: sources });
-  const expected = Math.max(...meta.topics.map((t) => t.partitions.length));
+  const expected = (await sourceTopics(admin, all, tables, topic)).partitions;
   const out: InternalTopicState[] = [];
   for (const [name, kind] of [
     [topic, 'repartition'],

@@ -4,8 +4,9 @@
  *
  * Message values are v8-serialised (structured clone: BIGINT beyond 2^53, DECIMAL, maps and byte arrays
  * survive) records of one of two shapes:
- *   data:    { s: source split, o: source offsets (one per row), r: rows }   all rows of one delivered
- *            source batch that hash to this partition, in order
+ *   data:    { s: source split, o: source offsets (one per row), r: rows, t?: side }   all rows of one
+ *            delivered source batch (and one side of a join: t = 1 for the right side, absent for the
+ *            left or only side) that hash to this partition, in order
  *   control: { w: watermark, s: the source splits it covers, n: how many source splits the job reads }
  * A partition receives an upstream task's rows before that task's watermark, since one sender writes
  * every message in order.
@@ -33,6 +34,11 @@ export interface ExchangeWriterOptions {
   readonly keys: readonly BExpr[];
   /** Where the upstream rows carry their source offset (removed before writing). */
   readonly offsetIndex: number;
+  /**
+   * A join's sides, each with its key and offset column (`keys` / `offsetIndex` are then unused): each
+   * side's rows arrive through `side(i)` and their messages carry the side.
+   */
+  readonly sides?: readonly { readonly keys: readonly BExpr[]; readonly offsetIndex: number }[];
   /** The watermark this task can promise, and the source splits it covers (those it has delivered from). */
   readonly promise: () => { readonly wm: number; readonly splits: readonly string[] };
   /** FLINK_WATERMARK_INTERVAL_MS: the most often a watermark is written. */
@@ -45,9 +51,11 @@ export interface ExchangeWriterOptions {
 }
 
 export class ExchangeWriter {
-  private readonly key: (r: Row) => unknown[];
+  /** Per side: its key and offset column. */
+  private readonly sides: readonly { readonly key: (r: Row) => unknown[]; readonly offsetIndex: number }[];
   private split = '';
-  private buffers: { rows: Row[]; offsets: number[] }[];
+  /** Per side, per partition. */
+  private buffers: { rows: Row[]; offsets: number[] }[][];
   private queue: Message[] = [];
   private queuedRows = 0;
   private inFlightRows = 0;
@@ -58,8 +66,13 @@ export class ExchangeWriter {
   private reportedAt = 0;
 
   constructor(private readonly o: ExchangeWriterOptions) {
-    this.key = compileProjection(o.keys);
-    this.buffers = Array.from({ length: o.partitions }, () => ({ rows: [], offsets: [] }));
+    this.sides = (o.sides ?? [{ keys: o.keys, offsetIndex: o.offsetIndex }]).map((s) => ({ key: compileProjection(s.keys), offsetIndex: s.offsetIndex }));
+    this.buffers = this.sides.map(() => Array.from({ length: o.partitions }, () => ({ rows: [], offsets: [] })));
+  }
+
+  /** Where side `i`'s upstream plan writes (a join's sides; `data` is side 0). */
+  side(i: number): { data(rows: Row[], kinds?: RowKind[]): void; watermark(time?: number): void } {
+    return { data: (rows) => this.write(i, rows), watermark: () => this.watermark() };
   }
 
   /** The source batch whose rows follow (their split). */
@@ -69,11 +82,19 @@ export class ExchangeWriter {
 
   /** The upstream plan's output rows (append-only: the upstream half is stateless over a Kafka scan). */
   data(rows: Row[], _kinds?: RowKind[]): void {
-    const { offsetIndex, partitions } = this.o;
-    for (const row of rows) {
-      const offset = row[offsetIndex] as number;
+    this.write(0, rows);
+  }
+
+  private write(side: number, rows: Row[]): void {
+    const { partitions } = this.o;
+    const { key, offsetIndex } = this.sides[side]!;
+    // With two sides, one source row may reach both (a self-join over bare scans): each side gets a copy.
+    const shared = this.sides.length > 1;
+    for (const input of rows) {
+      const offset = input[offsetIndex] as number;
+      const row = shared ? input.slice() : input;
       row.splice(offsetIndex, 1);
-      const b = this.buffers[partitionOf(this.key(row), partitions)]!;
+      const b = this.buffers[side]![partitionOf(key(row), partitions)]!;
       b.rows.push(row);
       b.offsets.push(offset);
     }
@@ -81,15 +102,18 @@ export class ExchangeWriter {
 
   /** The source batch has gone through the upstream plan: its rows become one message per partition. */
   end(): void {
-    this.buffers.forEach((b, partition) => {
-      if (b.rows.length === 0) return;
-      for (let i = 0; i < b.rows.length; i += ROWS_PER_MESSAGE) {
-        const rows = b.rows.slice(i, i + ROWS_PER_MESSAGE);
-        this.enqueue({ partition, value: serialize({ s: this.split, o: b.offsets.slice(i, i + ROWS_PER_MESSAGE), r: rows }) }, rows.length);
-      }
-      b.rows = [];
-      b.offsets = [];
-    });
+    this.buffers.forEach((buffers, side) =>
+      buffers.forEach((b, partition) => {
+        if (b.rows.length === 0) return;
+        for (let i = 0; i < b.rows.length; i += ROWS_PER_MESSAGE) {
+          const rows = b.rows.slice(i, i + ROWS_PER_MESSAGE);
+          const o = b.offsets.slice(i, i + ROWS_PER_MESSAGE);
+          this.enqueue({ partition, value: serialize(side === 0 ? { s: this.split, o, r: rows } : { s: this.split, o, r: rows, t: side }) }, rows.length);
+        }
+        b.rows = [];
+        b.offsets = [];
+      }),
+    );
   }
 
   /**

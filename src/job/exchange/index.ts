@@ -28,12 +28,44 @@ export { ExchangeStage } from './exchange-stage.js';
 export function jobExchange(job: PreparedJob): ExchangePlan | undefined {
   if (!job.config.exchange) return undefined;
   const kafka = new Set(job.config.streams.filter((s) => s.kafka && s.source.type === 'UNBOUNDED').map((s) => s.table));
-  return planExchange(job.plan, job.config.jobId.replace(/[^A-Za-z0-9._-]/g, '_'), kafka);
+  const ex = planExchange(job.plan, job.config.jobId.replace(/[^A-Za-z0-9._-]/g, '_'), kafka);
+  if (ex && ex.sides.length > 1) {
+    // One repartition topic carries both sides: it lives on one cluster, so both tables must be read from it.
+    const servers = ex.sides.map((side) => [...streamOf(job, side.sourceTable).kafka!.bootstrapServers].map((x) => x.trim()).sort().join(','));
+    if (servers[0] !== servers[1]) {
+      throw userError(
+        `DIRK_EXCHANGE_ENABLE (or DIRK_TASKS / FLINK_PARALLELISM > 1): the join's tables ${ex.sides.map((x) => x.sourceTable).join(' and ')} are read from different clusters ` +
+          `(${servers.join(' and ')}); both sides go through one repartition topic on one cluster. Run the job as one task.`,
+      );
+    }
+  }
+  return ex;
+}
+
+/**
+ * What `dirk validate` checks of a scaled-out job (the same refusals `dirk run` gives at start): the plan
+ * cut (query shapes the exchange cannot run) and the stages it does not run.
+ */
+export function checkScaleOut(job: PreparedJob): void {
+  const ex = jobExchange(job);
+  if (ex && (job.post || job.transformers.preprocessors.size > 0)) {
+    throw userError('scale-out (DIRK_EXCHANGE_ENABLE, or DIRK_TASKS / FLINK_PARALLELISM > 1) does not run pre- or post-processors yet; run the job as one task');
+  }
+}
+
+/** The stream (job config) of a table the exchange reads. */
+function streamOf(job: PreparedJob, table: string): StreamConfig {
+  return job.config.streams.find((s) => s.table === table)!;
+}
+
+/** The tables the exchange reads with their topic patterns (sizing the internal topics). */
+function exchangeSources(job: PreparedJob, ex: ExchangePlan): { table: string; pattern: string }[] {
+  return ex.sides.map((side) => ({ table: side.sourceTable, pattern: streamOf(job, side.sourceTable).kafka!.topicPattern }));
 }
 
 /** The compacted topic the keyed operator's state per partition is kept in. */
 export function changelogTopic(ex: ExchangePlan): string {
-  return ex.table.name.replace(/-repartition$/, '-changelog');
+  return ex.topic.replace(/-repartition$/, '-changelog');
 }
 
 /** The consumer group of the downstream half. */
@@ -46,17 +78,23 @@ export function explainExchange(job: PreparedJob): string {
   const ex = jobExchange(job);
   const tasks = `tasks: ${job.config.tasks} in this process${job.config.exchange ? '; more processes of the job join the same consumer groups' : ''}\n`;
   if (!ex) return job.config.exchange ? `\nscale-out:\n  ${tasks}  no keyed operator: every task runs the whole plan on its partitions\n` : '';
-  const stream = job.config.streams.find((s) => s.table === ex.sourceTable)!;
-  const keys = ex.keys.length ? ex.keys.map((k) => printExpr(k, ex.table.columns)).join(', ') : '(none: one partition takes every row)';
+  const stream = streamOf(job, ex.sourceTable);
+  const keysOf = (side: ExchangePlan['sides'][number]): string =>
+    side.keys.length ? side.keys.map((k) => printExpr(k, side.table.columns)).join(', ') : '(none: one partition takes every row)';
+  const join = ex.sides.length > 1;
+  const exchanges = join
+    ? ex.sides.map((side, i) => `  Exchange[hash(${keysOf(side)})] ${i === 0 ? 'left' : 'right'} side of ${ex.operatorKind}, tagged ${i === 0 ? 'left' : 'right'}`)
+    : [`  Exchange[hash(${keysOf(ex)})] before ${ex.operatorKind}`];
+  const upstreams = ex.sides.map((side) => `    upstream: table ${side.sourceTable} (group ${streamOf(job, side.sourceTable).kafka!.groupId}) -> internal topic ${ex.topic} (partitions = the sources' most)`);
   return [
     '',
     'scale-out:',
     `  ${tasks.trimEnd()}`,
-    `  Exchange[hash(${keys})] before ${ex.operatorKind}`,
-    `    upstream: table ${ex.sourceTable} (group ${stream.kafka!.groupId}) -> internal topic ${ex.table.name} (partitions = the source's)`,
-    `    downstream: ${ex.table.name} (group ${exchangeGroupId(stream, ex)}) -> ${ex.operatorKind} and the rest of the plan, one instance per partition`,
+    ...exchanges,
+    ...[...new Set(upstreams)],
+    `    downstream: ${ex.topic} (group ${exchangeGroupId(stream, ex)}) -> ${ex.operatorKind}${join ? ' (both sides of a key in one partition)' : ''} and the rest of the plan, one instance per partition`,
     '  internal topics:',
-    `    ${ex.table.name}  (repartition; watermarks travel as control records to every partition)`,
+    `    ${ex.topic}  (repartition${join ? ', both sides tagged by side' : ''}; watermarks travel as control records to every partition)`,
     `    ${changelogTopic(ex)}  (changelog, compacted: the ${ex.operatorKind}'s state per partition, written at each checkpoint)`,
     ...(job.config.sinks.some((k) => k.type === 'kafka' && k.deliveryGuarantee === 'EXACTLY_ONCE')
       ? ['  exactly-once: one transaction per task and checkpoint (output, repartition and changelog records, both groups\' offsets); transactional id <id>-task-<i>']
@@ -76,13 +114,13 @@ export async function listJobTopics(job: PreparedJob, logger: Logger): Promise<{
     const why = job.config.exchange ? 'the query has no keyed operator' : 'the job runs as one task (DIRK_TASKS / FLINK_PARALLELISM = 1 and DIRK_EXCHANGE_ENABLE off)';
     return { text: `no internal topics: ${why}\n`, problems: [] };
   }
-  const stream = job.config.streams.find((s) => s.table === ex.sourceTable)!;
+  const stream = streamOf(job, ex.sourceTable);
   const kafka = stream.kafka!;
   const client = createKafkaClient({ brokers: kafka.bootstrapServers, clientId: `dirk-${job.config.jobId}-topics`.replace(/[^A-Za-z0-9._-]/g, '_'), security: kafka.security, logger });
   const admin = client.admin();
   try {
     await admin.connect();
-    const topics = await describeExchangeTopics(admin, kafka.topicPattern, stream.table, ex.table.name, changelogTopic(ex));
+    const topics = await describeExchangeTopics(admin, exchangeSources(job, ex), ex.topic, changelogTopic(ex));
     const lines = [`internal topics of job ${job.config.jobId} (cluster ${kafka.bootstrapServers.join(',')}):`];
     const problems: string[] = [];
     for (const t of topics) {
@@ -102,19 +140,39 @@ export async function listJobTopics(job: PreparedJob, logger: Logger): Promise<{
 export interface OpenedExchange {
   /** Both halves as one dataflow for deliveries and checkpoints (the downstream's state is the stage's). */
   readonly dataflow: Dataflow;
-  /** The source table's input: offsets tagged, rows through the upstream half into the writer. */
-  readonly upstream: {
-    readonly ports: readonly { push(rows: Row[]): void }[];
-    readonly pre: InputStage;
-  };
+  /**
+   * Each source table's input (a join's two tables, or one): offsets tagged, rows through the upstream
+   * half of every side reading the table into the writer.
+   */
+  readonly upstreams: ReadonlyMap<string, { readonly ports: readonly { push(rows: Row[]): void }[]; readonly pre: InputStage }>;
   /** The repartition topic's input. */
   readonly downstream: { readonly table: string; readonly stream: StreamConfig; readonly source: Source; readonly stage: ExchangeStage };
   readonly writer: ExchangeWriter;
   /** The keyed operator's state per partition, written at checkpoints and read when a partition moves here. */
   readonly changelog: Changelog;
-  /** The upstream's watermark promise (set once the upstream input's watermark tracker exists). */
-  promise: () => { readonly wm: number; readonly splits: readonly string[] };
+  /** Sets a source table's watermark promise (once that input's watermark tracker exists). */
+  promiseOf(table: string, promise: () => Promise_): void;
   close(): Promise<void>;
+}
+
+/** What a task can promise: no row below `wm` will come from it for `splits`. */
+type Promise_ = { readonly wm: number; readonly splits: readonly string[] };
+
+/**
+ * The task's promise over every source table: with one table, that table's; with a join's two, the lower
+ * watermark over both tables' delivered splits, named `<table>|<split>` (two tables may read one topic).
+ */
+function combinedPromise(promises: ReadonlyMap<string, () => Promise_>, tagged: boolean): Promise_ {
+  if (!tagged) return [...promises.values()][0]?.() ?? { wm: -Infinity, splits: [] };
+  let wm = Infinity;
+  const splits: string[] = [];
+  for (const [table, promise] of promises) {
+    const p = promise();
+    if (p.splits.length === 0) continue;
+    wm = Math.min(wm, p.wm);
+    for (const s of p.splits) splits.push(`${table}|${s}`);
+  }
+  return splits.length === 0 ? { wm: -Infinity, splits } : { wm, splits };
 }
 
 /** An input's stage between the source and the dataflow (as the pre-processor runner). */
@@ -146,7 +204,7 @@ export interface ExchangeContext {
 
 export async function openExchange(c: ExchangeContext): Promise<OpenedExchange> {
   const { job, exchange: ex, logger } = c;
-  const stream = job.config.streams.find((s) => s.table === ex.sourceTable)!;
+  const stream = streamOf(job, ex.sourceTable);
   const kafka = stream.kafka!;
   const clientId = `dirk-${job.config.jobId}-exchange-${c.task}`.replace(/[^A-Za-z0-9._-]/g, '_');
   const client = createKafkaClient({ brokers: kafka.bootstrapServers, clientId, security: kafka.security, logger });
@@ -158,7 +216,7 @@ export async function openExchange(c: ExchangeContext): Promise<OpenedExchange> 
   };
   try {
     await admin.connect();
-    const topics = await prepareExchangeTopics(admin, kafka.topicPattern, stream.table, ex.table.name, changelogTopic(ex));
+    const topics = await prepareExchangeTopics(admin, exchangeSources(job, ex), ex.topic, changelogTopic(ex));
     const tx = c.transactions?.sender;
     if (c.transactions && !tx) throw userError('SINK_KAFKA_DELIVERY_GUARANTEE=EXACTLY_ONCE with scale-out: the sink cannot take the repartition records into its transaction');
     if (!tx) {
@@ -166,22 +224,22 @@ export async function openExchange(c: ExchangeContext): Promise<OpenedExchange> 
       await producer.connect();
     }
     const sender = tx ?? producer!;
-    const opened: OpenedExchange = {
-      promise: () => ({ wm: -Infinity, splits: [] }),
-    } as unknown as OpenedExchange;
+    const join = ex.sides.length > 1;
+    const promises = new Map<string, () => Promise_>();
     const writer = new ExchangeWriter({
       producer: sender,
-      topic: ex.table.name,
+      topic: ex.topic,
       partitions: topics.partitions,
       keys: ex.keys,
       offsetIndex: ex.offsetIndex,
-      promise: () => opened.promise(),
+      ...(join ? { sides: ex.sides } : {}),
+      promise: () => combinedPromise(promises, join),
       intervalMs: job.config.watermark.intervalMs,
       totalSplits: topics.sourceSplits,
       logger,
       ...(c.onRowsOut ? { onRows: c.onRowsOut } : {}),
     });
-    const up = buildDataflow(ex.upstream, writer, c.dataflowOptions);
+    const ups = ex.sides.map((side, i) => buildDataflow(side.upstream, join ? writer.side(i) : writer, c.dataflowOptions));
     const changelog = new Changelog({
       kafka: client,
       admin,
@@ -196,6 +254,7 @@ export async function openExchange(c: ExchangeContext): Promise<OpenedExchange> 
       // Changelog partition p holds the state of repartition partition p (split ids name the latter).
       fetchState: (splits) => changelog.read(splits),
       build: (output) => buildDataflow(ex.downstream, output, c.dataflowOptions),
+      ...(join ? { sideTables: ex.sides.map((side) => side.table.name) } : {}),
       output: c.output,
       // Exactly-once: a partition's output waits for the checkpoint, so a partition revoked before it is
       // dropped with its state (the new owner re-emits it from the changelog's state).
@@ -205,10 +264,10 @@ export async function openExchange(c: ExchangeContext): Promise<OpenedExchange> 
       ...(c.onDuplicates ? { onDuplicates: c.onDuplicates } : {}),
       ...(c.onPartitions ? { onPartitions: c.onPartitions } : {}),
     });
-    const downStream: StreamConfig = { ...stream, table: ex.table.name };
+    const downStream: StreamConfig = { ...stream, table: ex.topic };
     const source = createKafkaSource({
-      table: ex.table.name,
-      topicPattern: ex.table.name.replace(/[.]/g, '\\.'),
+      table: ex.topic,
+      topicPattern: ex.topic.replace(/[.]/g, '\\.'),
       brokers: kafka.bootstrapServers,
       groupId: exchangeGroupId(stream, ex),
       autoOffsetReset: 'earliest',
@@ -216,34 +275,42 @@ export async function openExchange(c: ExchangeContext): Promise<OpenedExchange> 
       clientId: `${clientId}-in`,
       decoder: exchangeDecoder,
       badRecords: { mode: 'FAIL' },
-      logger: logger.child({ exchange: ex.table.name }),
+      logger: logger.child({ exchange: ex.topic }),
       largeMessage: true,
       // The stream's consumer settings (session timeout, heartbeats) hold for the downstream group too.
       consumerProperties: kafka.additional,
     });
-    const upPorts = up.inputs.filter((i) => i.table === stream.table);
     const dataflow: Dataflow = {
-      inputs: up.inputs,
-      operators: up.operators,
+      inputs: ups.flatMap((up) => up.inputs),
+      operators: ups.flatMap((up) => up.operators),
       batchEnd() {
-        up.batchEnd();
+        for (const up of ups) up.batchEnd();
         stage.batchEnd();
       },
       async settle() {
-        await up.settle();
+        for (const up of ups) await up.settle();
         await stage.settle();
       },
-      snapshot: () => up.snapshot(),
-      restore: (s) => up.restore(s),
-      stateEntries: () => up.stateEntries() + stage.stateEntries(),
+      // One list over every side's operators (with one side, the shape of checkpoints written before joins).
+      snapshot: () => ups.flatMap((up) => up.snapshot()),
+      restore: (s) => {
+        let at = 0;
+        for (const up of ups) {
+          up.restore(s.slice(at, at + up.operators.length));
+          at += up.operators.length;
+        }
+      },
+      stateEntries: () => ups.reduce((n, up) => n + up.stateEntries(), 0) + stage.stateEntries(),
     };
-    Object.assign(opened, {
-      dataflow,
-      upstream: {
+    const upstreams = new Map<string, { ports: { push(rows: Row[]): void }[]; pre: InputStage }>();
+    for (const table of new Set(ex.sides.map((side) => side.sourceTable))) {
+      // A self-join's table feeds both sides' upstream halves.
+      const ports = ups.flatMap((up) => up.inputs.filter((i) => i.table === table));
+      upstreams.set(table, {
         ports: [
           {
             push(rows: Row[]) {
-              for (const p of upPorts) p.push(rows);
+              for (const p of ports) p.push(rows);
               writer.end();
               // Per batch, not only when the upstream plan's watermark moves: that one waits for every
               // assigned split, the promise only for those delivered from.
@@ -262,13 +329,18 @@ export async function openExchange(c: ExchangeContext): Promise<OpenedExchange> 
           snapshot: () => null,
           restore: () => undefined,
         },
-      },
-      downstream: { table: ex.table.name, stream: downStream, source, stage },
+      });
+    }
+    const opened: OpenedExchange = {
+      dataflow,
+      upstreams,
+      promiseOf: (table, promise) => void promises.set(table, promise),
+      downstream: { table: ex.topic, stream: downStream, source, stage },
       writer,
       changelog,
       close,
-    });
-    logger.info(`scale-out: ${ex.operatorKind} reads through ${ex.table.name} (${topics.partitions} partitions; source splits ${topics.sourceSplits})`);
+    };
+    logger.info(`scale-out: ${ex.operatorKind} reads through ${ex.topic}${join ? ' (both sides)' : ''} (${topics.partitions} partitions; source splits ${topics.sourceSplits})`);
     return opened;
   } catch (e) {
     await close();
