@@ -26,8 +26,10 @@ interface Buffered {
   time: number;
   key: unknown;
   matched: boolean;
-  /** Dropped by idle-state retention; the arrival queue skips it. Never in a snapshot. */
+  /** Dropped by idle-state retention; the expiry heap skips it. Never in a snapshot. */
   dropped?: boolean;
+  /** Arrival number in this buffer (ties of equal times expire in arrival order); set when buffered. */
+  seq?: number;
 }
 
 interface KeyRows {
@@ -36,14 +38,18 @@ interface KeyRows {
 }
 
 /**
- * One side's buffer: rows by key for probing, and the same rows in arrival order for expiry, so a watermark
- * costs only the rows it expires (not a scan of all state). Rows arrive roughly in time order; an expired row
- * behind a live one waits a little longer, which is harmless because every match re-checks the time bound.
+ * One side's buffer: rows by key for probing, and the same rows in a min-heap by event time for expiry, so a
+ * watermark costs only the rows it expires (not a scan of all state) and rows expire in event-time order
+ * whatever order they arrived in. That order matters for outer joins: an unmatched row's NULL-padded output
+ * is due when the watermark passes its bound; an arrival-order queue held an expired row back behind a live
+ * one that arrived earlier, emitting it late (after the output watermark had passed it), and at a moment
+ * that depended on how the partitions' rows interleaved (so a scaled-out run differed from one task).
  */
 class SideBuffer {
   readonly byKey: KeyedState<KeyRows>;
-  queue: Buffered[] = [];
-  head = 0;
+  /** Min-heap on (time, arrival). */
+  private heap: Buffered[] = [];
+  private seq = 0;
 
   private readonly now: () => number;
 
@@ -66,14 +72,13 @@ class SideBuffer {
       e.rows.push(b);
       e.touchedAt = this.now();
     } else this.byKey.set(b.key, { rows: [b], touchedAt: this.now() });
-    this.queue.push(b);
+    this.push(b);
   }
 
   expire(isExpired: (b: Buffered) => boolean, onDrop: (b: Buffered) => void): void {
-    const q = this.queue;
-    while (this.head < q.length && (q[this.head]!.dropped || isExpired(q[this.head]!))) {
-      const b = q[this.head]!;
-      q[this.head++] = undefined as unknown as Buffered;
+    const h = this.heap;
+    while (h.length > 0 && (h[0]!.dropped || isExpired(h[0]!))) {
+      const b = this.pop();
       if (b.dropped) continue;
       const list = this.byKey.get(b.key)!.rows;
       const i = list[0] === b ? 0 : list.indexOf(b);
@@ -82,13 +87,9 @@ class SideBuffer {
       if (list.length === 0) this.byKey.delete(b.key);
       onDrop(b);
     }
-    if (this.head > 4096 && this.head * 2 > q.length) {
-      this.queue = q.slice(this.head);
-      this.head = 0;
-    }
   }
 
-  /** Drops keys idle for the retention time with their rows (they leave the queue when it reaches them). */
+  /** Drops keys idle for the retention time with their rows (they leave the heap when it reaches them). */
   expireIdle(onDrop: (b: Buffered) => void): void {
     const dropped = this.byKey.expireIdle((_k, e) => {
       for (const b of e.rows) {
@@ -96,24 +97,68 @@ class SideBuffer {
         onDrop(b);
       }
     });
-    // The watermark may not be moving (that is when retention matters): compact the queue now.
-    if (dropped > 0) {
-      this.queue = this.snapshot();
-      this.head = 0;
+    // The watermark may not be moving (that is when retention matters): rebuild the heap now.
+    if (dropped > 0) this.load(this.live(), false);
+  }
+
+  /** Live rows in event-time order (ties in arrival order). */
+  private live(): Buffered[] {
+    return this.heap.filter((b) => !b.dropped).sort((a, b) => a.time - b.time || a.seq! - b.seq!);
+  }
+
+  /** Live rows in event-time order, as checkpoints store them (without the arrival numbers). */
+  snapshot(): Buffered[] {
+    return this.live().map(({ seq: _seq, ...b }) => b);
+  }
+
+  load(rows: Buffered[], byKey = true): void {
+    if (byKey) this.byKey.clear();
+    this.heap = [];
+    if (byKey) this.seq = 0;
+    for (const b of rows) {
+      // A restored row gets a new arrival number (in the snapshot's order).
+      if (byKey) delete b.seq;
+      if (byKey) this.add(b);
+      else this.push(b);
     }
   }
 
-  snapshot(): Buffered[] {
-    const live: Buffered[] = [];
-    for (let i = this.head; i < this.queue.length; i++) if (!this.queue[i]!.dropped) live.push(this.queue[i]!);
-    return live;
+  private before(a: Buffered, b: Buffered): boolean {
+    return a.time < b.time || (a.time === b.time && a.seq! < b.seq!);
   }
 
-  load(rows: Buffered[]): void {
-    this.byKey.clear();
-    this.queue = [];
-    this.head = 0;
-    for (const b of rows) this.add(b);
+  private push(b: Buffered): void {
+    b.seq ??= this.seq++;
+    const h = this.heap;
+    let i = h.length;
+    h.push(b);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.before(b, h[parent]!)) break;
+      h[i] = h[parent]!;
+      i = parent;
+    }
+    h[i] = b;
+  }
+
+  private pop(): Buffered {
+    const h = this.heap;
+    const top = h[0]!;
+    const last = h.pop()!;
+    if (h.length > 0) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= h.length) break;
+        const r = l + 1;
+        const c = r < h.length && this.before(h[r]!, h[l]!) ? r : l;
+        if (!this.before(h[c]!, last)) break;
+        h[i] = h[c]!;
+        i = c;
+      }
+      h[i] = last;
+    }
+    return top;
   }
 }
 

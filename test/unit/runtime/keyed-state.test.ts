@@ -129,6 +129,25 @@ describe('IntervalJoinOperator and idle-state retention', () => {
     return { rows, data: (b) => void rows.push(...b), watermark() {} };
   };
 
+  it('a LEFT join expires rows in event-time order, not arrival order: an unmatched row is emitted when the watermark passes it', () => {
+    const out = sink();
+    const op = new IntervalJoinOperator({ ...spec('LEFT'), upper: 1000 }, { out, hooks: noHooks, retentionMs: 0, now: () => 0 });
+    // 'late' arrives after 'early' but is 50 s older in event time.
+    op.process([['early', 60_000], ['late', 10_000]], undefined, 0);
+    op.onWatermark(20_000);
+    // 'late' can no longer match (its bound, 11 s, is below the watermark): due now, even behind 'early'.
+    expect(out.rows).toEqual([['late', 10_000, null, null]]);
+    expect(op.stateSize()).toEqual([1, 0]);
+    // The state still restores and expires in order after a checkpoint.
+    const again = new IntervalJoinOperator({ ...spec('LEFT'), upper: 1000 }, { out, hooks: noHooks, retentionMs: 0, now: () => 0 });
+    again.restore(structuredClone(op.snapshot()));
+    again.process([['mid', 30_000]], undefined, 0);
+    again.onWatermark(40_000);
+    expect(out.rows).toEqual([['late', 10_000, null, null], ['mid', 30_000, null, null]]);
+    again.onWatermark(70_000);
+    expect(out.rows.map((r) => r[0])).toEqual(['late', 'mid', 'early']);
+  });
+
   it('drops keys no row touched for FLINK_RETENTION_IDLE_STATE_MINUTE even when the watermark stands still', () => {
     let now = 0;
     const out = sink();
