@@ -94,6 +94,12 @@ interface Mode {
   readonly killMidway?: boolean;
 }
 
+/** One topic after the other (the shared producer refreshes metadata per send; two new topics at once raced). */
+async function produceBoth(ordersTopic: string, paymentsTopic: string, orders: ProduceMessage[], payments: ProduceMessage[]): Promise<void> {
+  await produce(ordersTopic, orders);
+  await produce(paymentsTopic, payments);
+}
+
 const eventTime = (m: ProduceMessage): number => m.timestamp ?? Infinity;
 
 async function runMode(mode: Mode): Promise<{ rows: string[]; logs: string }> {
@@ -139,19 +145,19 @@ async function runMode(mode: Mode): Promise<{ rows: string[]; logs: string }> {
     await waitSettled(runs, (scaled ? 3 : 2) * tasks, scaled ? PARTITIONS / Math.max(tasks, mode.processes) : PARTITIONS);
     const firstHalf = (m: ProduceMessage): boolean => eventTime(m) < data.middle;
     if (mode.killMidway) {
-      await Promise.all([produce(ordersTopic, data.orders.filter(firstHalf)), produce(paymentsTopic, data.payments.filter(firstHalf))]);
+      await produceBoth(ordersTopic, paymentsTopic, data.orders.filter(firstHalf), data.payments.filter(firstHalf));
       const until = Date.now() + 60_000;
       while (out.records.length < 20 && Date.now() < until) await sleep(100);
       // Committed checkpoints with join state in them, then a kill with a transaction open.
       await sleep(1200);
       const status = await runs[1]!.stop('SIGKILL');
       expect(status.signal).toBe('SIGKILL');
-      await Promise.all([produce(ordersTopic, data.orders.filter((m) => !firstHalf(m))), produce(paymentsTopic, data.payments.filter((m) => !firstHalf(m)))]);
+      await produceBoth(ordersTopic, paymentsTopic, data.orders.filter((m) => !firstHalf(m)), data.payments.filter((m) => !firstHalf(m)));
     } else {
-      await Promise.all([produce(ordersTopic, data.orders), produce(paymentsTopic, data.payments)]);
+      await produceBoth(ordersTopic, paymentsTopic, data.orders, data.payments);
     }
     const close = closers();
-    await Promise.all([produce(ordersTopic, close.orders), produce(paymentsTopic, close.payments)]);
+    await produceBoth(ordersTopic, paymentsTopic, close.orders, close.payments);
     const until = Date.now() + 60_000;
     while (out.records.length < expected.length) {
       if (Date.now() > until) throw new Error(`${out.records.length} of ${expected.length} rows\n${runs.map((r) => r.stderr().slice(-3000)).join('\n---\n')}`);
