@@ -102,7 +102,7 @@ async function produceBoth(ordersTopic: string, paymentsTopic: string, orders: P
 
 const eventTime = (m: ProduceMessage): number => m.timestamp ?? Infinity;
 
-async function runMode(mode: Mode): Promise<{ rows: string[]; logs: string }> {
+async function runMode(mode: Mode): Promise<{ rows: string[]; logs: string; topics: string }> {
   const data = input();
   const expected = mode.expected(data);
   const ordersTopic = uniqueTopic(`it-join-orders-${mode.name}`);
@@ -134,6 +134,7 @@ async function runMode(mode: Mode): Promise<{ rows: string[]; logs: string }> {
   });
   const out = await tail(output);
   const runs: RunningCli[] = [];
+  let topics = '';
   try {
     for (let i = 0; i < mode.processes; i++) {
       const job = writeJobFile(dir, `join-${mode.name}-${i}`, config(i));
@@ -145,6 +146,10 @@ async function runMode(mode: Mode): Promise<{ rows: string[]; logs: string }> {
     await waitSettled(runs, (scaled ? 3 : 2) * tasks, scaled ? PARTITIONS / Math.max(tasks, mode.processes) : PARTITIONS);
     const firstHalf = (m: ProduceMessage): boolean => eventTime(m) < data.middle;
     if (mode.killMidway) {
+      // The internal topics as the job created them.
+      const listed = await runCli(['topics', join(dir, `join-${mode.name}-0.json`)]);
+      expect(listed.code, listed.stderr).toBe(0);
+      topics = listed.stdout;
       await produceBoth(ordersTopic, paymentsTopic, data.orders.filter(firstHalf), data.payments.filter(firstHalf));
       const until = Date.now() + 60_000;
       while (out.records.length < 20 && Date.now() < until) await sleep(100);
@@ -166,7 +171,7 @@ async function runMode(mode: Mode): Promise<{ rows: string[]; logs: string }> {
     // Anything emitted twice would arrive shortly after.
     await sleep(1500);
     const rows = out.records.map((r) => JSON.parse(r) as { id: string; s: string; a: number | null }).map((r) => `${r.id}|${r.s}|${r.a ?? 'null'}`).sort();
-    return { rows, logs: runs.map((r) => r.stderr()).join('\n') };
+    return { rows, logs: runs.map((r) => r.stderr()).join('\n'), topics };
   } finally {
     if (process.env['DIRK_TEST_KEEP_LOGS']) runs.forEach((r, i) => writeFileSync(join(tmpdir(), `dirk-scale-join-${mode.name}-${i}.log`), r.stderr()));
     await Promise.all(runs.map((r) => (r.child.exitCode === null && r.child.signalCode === null ? r.stop('SIGTERM', 15_000) : undefined)));
@@ -206,7 +211,7 @@ describe('scale-out: joins whose key is not the Kafka record key', () => {
   }, 200_000);
 
   it('EXACTLY_ONCE, 3 processes, one SIGKILLed mid-run: the read_committed output of the LEFT join is exactly the expected rows', async () => {
-    const { rows, logs } = await runMode({
+    const { rows, logs, topics } = await runMode({
       name: 'left-eos-kill',
       processes: 3,
       extra: { ...PROCESSES, SINK_KAFKA_DELIVERY_GUARANTEE: 'EXACTLY_ONCE' },
@@ -216,6 +221,8 @@ describe('scale-out: joins whose key is not the Kafka record key', () => {
     });
     expect(rows).toEqual(input().expected.left);
     expect(logs).toMatch(/restored the state of [1-9]\d* partition\(s\) from \S+-intervaljoin-changelog/);
+    expect(topics).toMatch(new RegExp(`-intervaljoin-repartition  repartition  ${PARTITIONS} partitions \\(source: ${PARTITIONS}\\)  cleanup.policy=delete`));
+    expect(topics).toMatch(new RegExp(`-intervaljoin-changelog  changelog  ${PARTITIONS} partitions \\(source: ${PARTITIONS}\\)  cleanup.policy=compact`));
   }, 200_000);
 });
 

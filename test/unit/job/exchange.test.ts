@@ -222,5 +222,34 @@ describe('a join through the exchange', () => {
     stage.batchEnd();
     expect(out.map((r) => r.join(',')).sort()).toEqual(['a,1,1', 'a,1,3', 'a,3,1', 'a,3,3', 'b,2,2']);
   });
-});
 
+  it('a LEFT join of two tables: its state (both sides) moves with the partition, and repeats are dropped per side', async () => {
+    const lj = planExchange(plan('SELECT a.k, a.x, b.id FROM t AS a LEFT JOIN u AS b ON a.k = b.k2'), 'job', new Set(['t', 'u']))!;
+    const setup = () => {
+      const out: { row: Row; kind: string }[] = [];
+      const stage = new ExchangeStage({
+        build: (output) => buildDataflow(lj.downstream, output, opts),
+        output: { data: (rows, kinds) => rows.forEach((row, i) => out.push({ row, kind: kinds?.[i] ?? '+I' })), watermark: () => undefined },
+        idleTimeoutMs: 0,
+        logger: silentLogger,
+        sideTables: lj.sides.map((s) => s.table.name),
+      });
+      const deliver = (messages: object[]) => stage.process(messages.map((m) => exchangeDecoder.decode(serialize(m))), undefined, { rows: [], split: 'r:0' });
+      return { stage, out, deliver };
+    };
+    const a = setup();
+    await a.stage.assign(['r:0']);
+    await a.deliver([{ s: 't:0', o: [1], r: [['k1', 10, 100]] }]); // left, no match yet: NULL-padded
+    a.stage.batchEnd();
+    const b = setup();
+    b.stage.restore(Object.fromEntries(a.stage.liveSnapshot()));
+    await b.stage.assign(['r:0']);
+    // The left row again (a re-reading upstream: dropped), then its match from the right side.
+    await b.deliver([{ s: 't:0', o: [1], r: [['k1', 10, 100]] }, { s: 'u:3', o: [7], r: [[42, 'k1', 150]], t: 1 }]);
+    b.stage.batchEnd();
+    const text = (o: { row: Row; kind: string }[]) => o.map((x) => `${x.kind} ${x.row.join(',')}`);
+    // RowKind: 0 +I, 3 -D. The restored state knew the NULL-padded row, so it retracts it once.
+    expect(text(a.out)).toEqual(['+I k1,10,']);
+    expect(text(b.out)).toEqual(['3 k1,10,', '0 k1,10,42']);
+  });
+});
