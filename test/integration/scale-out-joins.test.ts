@@ -94,10 +94,25 @@ interface Mode {
   readonly killMidway?: boolean;
 }
 
+/**
+ * `fn` again while the broker does not know a topic created a moment ago yet (UNKNOWN_TOPIC_OR_PARTITION
+ * in a metadata answer: seen when a busy broker had not propagated a new topic's leaders).
+ */
+async function whenKnown<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (attempt >= 10 || !/does not host this topic-partition/.test((e as Error).message)) throw e;
+      await sleep(500);
+    }
+  }
+}
+
 /** One topic after the other (the shared producer refreshes metadata per send; two new topics at once raced). */
 async function produceBoth(ordersTopic: string, paymentsTopic: string, orders: ProduceMessage[], payments: ProduceMessage[]): Promise<void> {
-  await produce(ordersTopic, orders);
-  await produce(paymentsTopic, payments);
+  await whenKnown(() => produce(ordersTopic, orders));
+  await whenKnown(() => produce(paymentsTopic, payments));
 }
 
 const eventTime = (m: ProduceMessage): number => m.timestamp ?? Infinity;
@@ -108,7 +123,8 @@ async function runMode(mode: Mode): Promise<{ rows: string[]; logs: string; topi
   const ordersTopic = uniqueTopic(`it-join-orders-${mode.name}`);
   const paymentsTopic = uniqueTopic(`it-join-payments-${mode.name}`);
   const output = uniqueTopic(`it-join-out-${mode.name}`);
-  await createTopics([ordersTopic, paymentsTopic], PARTITIONS);
+  await createTopics([ordersTopic], PARTITIONS);
+  await createTopics([paymentsTopic], PARTITIONS);
   await createTopics([output], 1);
   const consumer = { SOURCE_KAFKA_CONSUMER_CONFIG_SESSION_TIMEOUT_MS: '6000', SOURCE_KAFKA_CONSUMER_CONFIG_HEARTBEAT_INTERVAL_MS: '300' };
   const config = (i: number) => ({
@@ -132,7 +148,7 @@ async function runMode(mode: Mode): Promise<{ rows: string[]; logs: string; topi
     SINK_KAFKA_PRODUCER_CONFIG_TRANSACTIONAL_ID: `it-join-tx-${ordersTopic}-${i}`,
     ...mode.extra,
   });
-  const out = await tail(output);
+  const out = await whenKnown(() => tail(output));
   const runs: RunningCli[] = [];
   let topics = '';
   try {

@@ -229,7 +229,7 @@ describe('a join through the exchange', () => {
       const out: { row: Row; kind: string }[] = [];
       const stage = new ExchangeStage({
         build: (output) => buildDataflow(lj.downstream, output, opts),
-        output: { data: (rows, kinds) => rows.forEach((row, i) => out.push({ row, kind: kinds?.[i] ?? '+I' })), watermark: () => undefined },
+        output: { data: (rows, kinds) => rows.forEach((row, i) => out.push({ row, kind: kinds ? String(kinds[i]) : '+I' })), watermark: () => undefined },
         idleTimeoutMs: 0,
         logger: silentLogger,
         sideTables: lj.sides.map((s) => s.table.name),
