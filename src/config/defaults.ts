@@ -82,7 +82,7 @@ export const JOB_KEYS = {
     group: 'Flink',
     default: false,
     description:
-      'Repartition rows through an internal Kafka topic `<job id>-<operator>-repartition` (keyed by the GROUP BY / PARTITION BY key) before a keyed operator, so several processes or tasks of one job aggregate correctly. Needed whenever more than one process runs the job; on by itself when DIRK_TASKS / FLINK_PARALLELISM > 1. `dirk topics <job>` lists the internal topics (partitions, configs); joins are refused (their inputs are not repartitioned).',
+      'Repartition rows through an internal Kafka topic `<job id>-<operator>-repartition` (keyed by the GROUP BY / PARTITION BY key, or for a regular or interval join both inputs, tagged by side, keyed by the join key) before a keyed operator, so several processes or tasks of one job aggregate and join correctly. Needed whenever more than one process runs the job; on by itself when DIRK_TASKS / FLINK_PARALLELISM > 1. `dirk topics <job>` lists the internal topics (partitions, configs); a keyed operator over the output of a join is refused.',
     dagger: 'Dirk only (Flink shuffles by key between subtasks).',
   }),
   FLINK_WATERMARK_INTERVAL_MS: key({ type: 'int', min: 1, group: 'Flink', default: 10000, description: 'How often watermarks are emitted, in ms.' }),
