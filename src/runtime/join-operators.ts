@@ -26,10 +26,8 @@ interface Buffered {
   time: number;
   key: unknown;
   matched: boolean;
-  /** Dropped by idle-state retention; the expiry heap skips it. Never in a snapshot. */
+  /** Dropped by idle-state retention; expiry skips it. Never in a snapshot. */
   dropped?: boolean;
-  /** Arrival number in this buffer (ties of equal times expire in arrival order); set when buffered. */
-  seq?: number;
 }
 
 interface KeyRows {
@@ -38,18 +36,23 @@ interface KeyRows {
 }
 
 /**
- * One side's buffer: rows by key for probing, and the same rows in a min-heap by event time for expiry, so a
+ * One side's buffer: rows by key for probing, and the same rows for expiry in event-time order, so a
  * watermark costs only the rows it expires (not a scan of all state) and rows expire in event-time order
  * whatever order they arrived in. That order matters for outer joins: an unmatched row's NULL-padded output
  * is due when the watermark passes its bound; an arrival-order queue held an expired row back behind a live
  * one that arrived earlier, emitting it late (after the output watermark had passed it), and at a moment
  * that depended on how the partitions' rows interleaved (so a scaled-out run differed from one task).
+ *
+ * Rows mostly arrive in time order, so expiry keeps two structures: `queue`, the rows that arrived at or
+ * after the latest time queued (sorted by construction, appended at no cost), and `late`, a min-heap of the
+ * stragglers that arrived behind it. Expiry takes from whichever has the earlier row.
  */
 class SideBuffer {
   readonly byKey: KeyedState<KeyRows>;
-  /** Min-heap on (time, arrival). */
-  private heap: Buffered[] = [];
-  private seq = 0;
+  private queue: Buffered[] = [];
+  private head = 0;
+  private tail = -Infinity;
+  private late: Buffered[] = [];
 
   private readonly now: () => number;
 
@@ -72,13 +75,27 @@ class SideBuffer {
       e.rows.push(b);
       e.touchedAt = this.now();
     } else this.byKey.set(b.key, { rows: [b], touchedAt: this.now() });
-    this.push(b);
+    this.enqueue(b);
+  }
+
+  private enqueue(b: Buffered): void {
+    if (b.time >= this.tail) {
+      this.queue.push(b);
+      this.tail = b.time;
+    } else heapPush(this.late, b);
+  }
+
+  /** The earliest buffered row (dropped ones included), without removing it. */
+  private first(): Buffered | undefined {
+    const q = this.head < this.queue.length ? this.queue[this.head] : undefined;
+    const h = this.late[0];
+    return h && (!q || h.time < q.time) ? h : q;
   }
 
   expire(isExpired: (b: Buffered) => boolean, onDrop: (b: Buffered) => void): void {
-    const h = this.heap;
-    while (h.length > 0 && (h[0]!.dropped || isExpired(h[0]!))) {
-      const b = this.pop();
+    for (let b = this.first(); b && (b.dropped || isExpired(b)); b = this.first()) {
+      if (b === this.late[0]) heapPop(this.late);
+      else this.queue[this.head++] = undefined as unknown as Buffered;
       if (b.dropped) continue;
       const list = this.byKey.get(b.key)!.rows;
       const i = list[0] === b ? 0 : list.indexOf(b);
@@ -87,9 +104,13 @@ class SideBuffer {
       if (list.length === 0) this.byKey.delete(b.key);
       onDrop(b);
     }
+    if (this.head > 4096 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
   }
 
-  /** Drops keys idle for the retention time with their rows (they leave the heap when it reaches them). */
+  /** Drops keys idle for the retention time with their rows (they leave the queue when it reaches them). */
   expireIdle(onDrop: (b: Buffered) => void): void {
     const dropped = this.byKey.expireIdle((_k, e) => {
       for (const b of e.rows) {
@@ -97,69 +118,66 @@ class SideBuffer {
         onDrop(b);
       }
     });
-    // The watermark may not be moving (that is when retention matters): rebuild the heap now.
-    if (dropped > 0) this.load(this.live(), false);
+    // The watermark may not be moving (that is when retention matters): compact now.
+    if (dropped > 0) {
+      const live = this.snapshot();
+      this.resetOrder();
+      for (const b of live) this.enqueue(b);
+    }
   }
 
-  /** Live rows in event-time order (ties in arrival order). */
-  private live(): Buffered[] {
-    return this.heap.filter((b) => !b.dropped).sort((a, b) => a.time - b.time || a.seq! - b.seq!);
-  }
-
-  /** Live rows in event-time order, as checkpoints store them (without the arrival numbers). */
+  /** Live rows: the in-order queue, then the stragglers (a restore re-adds them in this order). */
   snapshot(): Buffered[] {
-    return this.live().map(({ seq: _seq, ...b }) => b);
+    const live: Buffered[] = [];
+    for (let i = this.head; i < this.queue.length; i++) if (!this.queue[i]!.dropped) live.push(this.queue[i]!);
+    for (const b of this.late) if (!b.dropped) live.push(b);
+    return live;
   }
 
-  load(rows: Buffered[], byKey = true): void {
-    if (byKey) this.byKey.clear();
-    this.heap = [];
-    if (byKey) this.seq = 0;
-    for (const b of rows) {
-      // A restored row gets a new arrival number (in the snapshot's order).
-      if (byKey) delete b.seq;
-      if (byKey) this.add(b);
-      else this.push(b);
+  load(rows: Buffered[]): void {
+    this.byKey.clear();
+    this.resetOrder();
+    for (const b of rows) this.add(b);
+  }
+
+  private resetOrder(): void {
+    this.queue = [];
+    this.head = 0;
+    this.tail = -Infinity;
+    this.late = [];
+  }
+}
+
+/** Min-heap on `time` (the interval join's stragglers). */
+function heapPush(h: Buffered[], b: Buffered): void {
+  let i = h.length;
+  h.push(b);
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if (h[parent]!.time <= b.time) break;
+    h[i] = h[parent]!;
+    i = parent;
+  }
+  h[i] = b;
+}
+
+function heapPop(h: Buffered[]): Buffered {
+  const top = h[0]!;
+  const last = h.pop()!;
+  if (h.length > 0) {
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= h.length) break;
+      const r = l + 1;
+      const c = r < h.length && h[r]!.time < h[l]!.time ? r : l;
+      if (h[c]!.time >= last.time) break;
+      h[i] = h[c]!;
+      i = c;
     }
+    h[i] = last;
   }
-
-  private before(a: Buffered, b: Buffered): boolean {
-    return a.time < b.time || (a.time === b.time && a.seq! < b.seq!);
-  }
-
-  private push(b: Buffered): void {
-    b.seq ??= this.seq++;
-    const h = this.heap;
-    let i = h.length;
-    h.push(b);
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!this.before(b, h[parent]!)) break;
-      h[i] = h[parent]!;
-      i = parent;
-    }
-    h[i] = b;
-  }
-
-  private pop(): Buffered {
-    const h = this.heap;
-    const top = h[0]!;
-    const last = h.pop()!;
-    if (h.length > 0) {
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= h.length) break;
-        const r = l + 1;
-        const c = r < h.length && this.before(h[r]!, h[l]!) ? r : l;
-        if (!this.before(h[c]!, last)) break;
-        h[i] = h[c]!;
-        i = c;
-      }
-      h[i] = last;
-    }
-    return top;
-  }
+  return top;
 }
 
 export class IntervalJoinOperator implements Operator {
