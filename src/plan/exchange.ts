@@ -166,6 +166,14 @@ export function planExchange(plan: QueryPlan, jobId: string, kafkaTables: Readon
   let child: Node =
     node.kind === 'join' || node.kind === 'intervalJoin' ? ({ ...node, left: scans[0]!, right: scans[1]! } as Node) : ({ ...node, input: scans[0]! } as Node);
   for (let i = path.length - 1; i >= 0; i--) child = replaceInput(path[i]!, i === path.length - 1 ? node : path[i + 1]!, child);
+  // Every other input of the plan (a UNION ALL branch beside the keyed operator) would be read by no task.
+  const others = collectScans(child).filter((x) => !scans.includes(x));
+  if (others.length > 0) {
+    throw userError(
+      `${PREFIX}: the query also reads ${[...new Set(others.map((x) => x.table.name))].join(', ')} beside ${describe(node)} (UNION ALL), ` +
+        'which the repartitioning exchange does not support yet: only the keyed operator\'s inputs are read scaled out. Run the job as one task.',
+    );
+  }
   return { operator, operatorKind: node.kind, topic, ...sides[0]!, sides, downstream: { root: child, scans } };
 }
 

@@ -71,6 +71,10 @@ describe('planExchange', () => {
     const agg = plan('SELECT a.k, COUNT(*) FROM t AS a JOIN u AS b ON a.k = b.k2 GROUP BY a.k');
     expect(() => planExchange(agg, 'job', new Set(['t', 'u']))).toThrow(/needs a group aggregate over the output of a join \(a second exchange\), which the repartitioning exchange does not support yet.*Run the job as one task/);
     expect(() => planExchange(plan('SELECT a.k FROM t AS a JOIN u AS b ON a.k = b.k2'), 'job', new Set(['t']))).toThrow(/a join \(right side\) reads u, but only one unbounded Kafka table can be repartitioned per input/);
+    const beside = plan("SELECT a.k FROM t AS a JOIN u AS b ON a.k = b.k2 UNION ALL SELECT k FROM t");
+    expect(() => planExchange(beside, 'job', new Set(['t', 'u']))).toThrow(/also reads t beside a join \(UNION ALL\)/);
+    const aggBeside = plan("SELECT k, COUNT(*) AS n FROM t GROUP BY k UNION ALL SELECT k2, id FROM u");
+    expect(() => planExchange(aggBeside, 'job', new Set(['t', 'u']))).toThrow(/also reads u beside a group aggregate/);
     const joinOfAgg = plan('SELECT a.k FROM (SELECT k, COUNT(*) AS c FROM t GROUP BY k) AS a JOIN u AS b ON a.k = b.k2');
     expect(() => planExchange(joinOfAgg, 'job', new Set(['t', 'u']))).toThrow(/a join over the output of a group aggregate/);
   });
