@@ -185,7 +185,7 @@ export const JOB_KEYS = {
     dagger: 'Dirk only; Dagger cannot write updating results to JSON.',
   }),
   SINK_KAFKA_PRODUCE_LARGE_MESSAGE_ENABLE: key({ type: 'bool', group: 'Kafka sink', default: false, description: 'Allow 20 MiB requests (`max.request.size=20971520`) with snappy compression.' }),
-  SINK_KAFKA_LINGER_MS: key({ type: 'int', min: 0, group: 'Kafka sink', default: 0, description: 'Producer linger time, in ms.' }),
+  SINK_KAFKA_LINGER_MS: key({ type: 'int', min: 0, group: 'Kafka sink', default: 0, description: 'Producer linger time, in ms, as Kafka\'s linger.ms: 0 sends the rows of each input batch as soon as it is written, N waits at most N ms after the first buffered row to batch more (a full send, 5000 rows, goes at once).' }),
   SINK_KAFKA_DELIVERY_GUARANTEE: key({
     type: 'enum',
     values: ['AT_LEAST_ONCE', 'EXACTLY_ONCE'],
