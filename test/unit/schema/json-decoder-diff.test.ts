@@ -195,6 +195,8 @@ describe('generated JSON decoder against the reference decoder', () => {
   });
 });
 
+const fallbacks = (d: unknown): number => (d as { stats: { fallbacks: number } }).stats.fallbacks;
+
 describe('values the query does not read never send a record to the reference decoder', () => {
   const table = jsonTableSchema(SCHEMA, { table: 't', rowtimeFieldName: 'ts', rowtimeName: 'rowtime' });
   const unread = [
@@ -213,13 +215,13 @@ describe('values the query does not read never send a record to the reference de
     for (const text of [`{"id":"a","amount":${v},"count":3,"ts":5}`, `{"loc":{"lat":${v}},"id":"a","ts":5}`, `{"x":${v},"id":"a","price":${v},"ts":5}`]) {
       expect(dec.decode(Buffer.from(text))).toEqual(reference.decode(Buffer.from(text)));
     }
-    expect(dec.stats.fallbacks).toBe(0);
+    expect(fallbacks(dec)).toBe(0);
   });
 
   it('a DOUBLE column with more digits than a double holds is read as Number(text), without the fallback', () => {
     const dec = createJsonRowDecoder(table, { columns: new Set([2]) });
     for (const v of BIG_NUMBERS) expect(dec.decode(Buffer.from(`{"amount":${v},"ts":1}`))[2]).toBe(Number(v));
-    expect(dec.stats.fallbacks).toBe(0);
+    expect(fallbacks(dec)).toBe(0);
   });
 
   it('a DECIMAL column keeps every digit, as the reference decoder does', () => {
