@@ -8,7 +8,6 @@
 // FLINK_BENCH_NEXMARK_PREFIX (reuse topics <prefix>-person/-auction/-bid of an earlier run),
 // FLINK_BENCH_LATENCY_RATE (events/s, default 10000), FLINK_BENCH_LATENCY_SECONDS (default 30).
 
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
