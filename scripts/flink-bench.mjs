@@ -313,7 +313,7 @@ async function dirkJob({ format, scenario, topic, sinkTopic }) {
 const fmt = (n, d = 0) => n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
 
 async function main() {
-  log(`node ${process.version}, ${os.cpus().length} cores, ${fmt(ROWS)} records; formats ${FORMATS}; scenarios ${SCENARIOS}; engines ${ENGINES}`);
+  log(`node ${process.version}, ${os.cpus().length} cores, ${fmt(ROWS)} records; formats ${FORMATS}; scenarios ${ALL_SCENARIOS}; engines ${ENGINES}`);
   run(process.execPath, [path.join(ROOT, 'scripts', 'kafka.mjs'), 'start']);
   if (ENGINES.includes('dirk') || !fs.existsSync(path.join(ROOT, 'dist', 'src'))) run('npm', ['run', 'build', '--silent']);
   if (ENGINES.includes('flink')) {

@@ -68,7 +68,8 @@ async function measure(ctx, engine, rate, seconds, warmupSeconds) {
       const now = Date.now();
       firstOutput ??= now;
       for (const m of batch.messages) {
-        const produced = Date.parse(`${JSON.parse(m.value.toString()).dateTime.replace(' ', 'T')}Z`);
+        // Flink writes 'YYYY-MM-DD HH:MM:SS.fff', Dirk ISO-8601 with a Z: both UTC.
+        const produced = Date.parse(`${JSON.parse(m.value.toString()).dateTime.replace(' ', 'T').replace(/Z$/, '')}Z`);
         if (produced >= measureFrom && produced < measureTo) latencies.push(now - produced);
       }
     },
@@ -113,7 +114,7 @@ async function measure(ctx, engine, rate, seconds, warmupSeconds) {
     fs.rmSync(file, { force: true });
   }
   latencies.sort((a, b) => a - b);
-  return { engine, sent, received: latencies.length, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), max: latencies[latencies.length - 1], achievedRate: sent / seconds };
+  return { engine, sent, received: latencies.length, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), max: latencies.length ? latencies[latencies.length - 1] : NaN, achievedRate: sent / seconds };
 }
 
 export async function runNexmarkLatency(ctx) {
