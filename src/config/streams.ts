@@ -521,9 +521,8 @@ function parseUpsertSource(s: Section): UpsertSourceConfig | undefined {
     }
     return undefined;
   }
-  if (s.get('INPUT_DATATYPE') !== undefined && s.get('INPUT_DATATYPE') !== 'JSON') {
-    s.error('INPUT_DATATYPE', 'JSON for an upsert stream (SOURCE_KAFKA_UPSERT_KEY: the key and the value are JSON)', s.get('INPUT_DATATYPE'));
-  }
+  const dataType = s.get('INPUT_DATATYPE') ?? STREAM_KEYS.INPUT_DATATYPE.default;
+  if (dataType !== 'JSON') s.error('INPUT_DATATYPE', 'JSON for an upsert stream (SOURCE_KAFKA_UPSERT_KEY: the key and the value are JSON)', dataType);
   if (prefix && include === 'ALL') {
     s.error(
       'SOURCE_KAFKA_UPSERT_KEY_FIELDS_PREFIX',

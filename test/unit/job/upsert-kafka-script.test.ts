@@ -143,3 +143,26 @@ describe('upsert sink records keyed by SINK_KAFKA_JSON_KEY', () => {
     expect(() => jsonKeySpec(columns, { columns: ['city'], prefix: '', valueFieldsInclude: 'ALL' })).toThrow('SINK_KAFKA_JSON_KEY: the result has no column city (columns: r_region, n)');
   });
 });
+
+describe('an upsert stream that is not JSON', () => {
+  it('names INPUT_DATATYPE', () => {
+    const e = errorOf(() =>
+      parseJobConfig({
+        FLINK_SQL_QUERY: 'SELECT id FROM t',
+        SINK_TYPE: 'log',
+        STREAMS: [
+          {
+            INPUT_SCHEMA_TABLE: 't',
+            INPUT_SCHEMA_PROTO_CLASS: 'x.Y',
+            INPUT_SCHEMA_EVENT_TIMESTAMP_FIELD_INDEX: 2,
+            SOURCE_KAFKA_TOPIC_NAMES: 't',
+            SOURCE_KAFKA_CONSUMER_CONFIG_BOOTSTRAP_SERVERS: 'k:9092',
+            SOURCE_KAFKA_CONSUMER_CONFIG_GROUP_ID: 'g',
+            SOURCE_KAFKA_UPSERT_KEY: 'id',
+          },
+        ],
+      }),
+    );
+    expect(e.message).toContain('STREAMS[0].INPUT_DATATYPE: expected JSON for an upsert stream');
+  });
+});
