@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { RowKind, type Row } from '../../../src/core/types.js';
+import { RowKind, T, type Row } from '../../../src/core/types.js';
+import { buildDataflow } from '../../../src/runtime/dataflow.js';
+import { builtinFunctions } from '../../../src/sql/functions/index.js';
+import { planSql } from '../../../src/sql/planner.js';
+import { createFunctionCatalog } from '../../../src/udf/registry.js';
 import { ChangelogNormalizeOperator } from '../../../src/runtime/changelog-normalize.js';
 import { noHooks, type Output } from '../../../src/runtime/operator.js';
 
@@ -76,5 +80,28 @@ describe('ChangelogNormalizeOperator', () => {
     n.onWatermark(0);
     n.process([['a', 2]], [U], 0);
     expect(out.rows).toEqual(['+I["a",1]', '+I["a",2]']);
+  });
+});
+
+describe('an upsert table planned and run: ChangelogNormalize under a GROUP BY', () => {
+  it('gives the exact retracting changelog of COUNT(*) per region over upserts and tombstones', () => {
+    const users = { name: 'users', columns: [{ name: 'id', type: T.STRING }, { name: 'region', type: T.STRING }], rowtimeIndex: undefined, changelog: true, upsert: true, primaryKey: [0] };
+    const plan = planSql('SELECT region, COUNT(*) AS n FROM users GROUP BY region', {
+      table: (n) => (n === 'users' ? users : undefined),
+      tableNames: () => ['users'],
+      functions: createFunctionCatalog(builtinFunctions),
+    });
+    expect(plan.root.updating).toBe(true);
+    const out = sink();
+    const flow = buildDataflow(plan, out, { hooks: { late: () => undefined }, retentionMs: 0, now: () => 0 });
+    const batch = (rows: Row[], kinds: RowKind[]): void => {
+      flow.inputs[0]!.push(rows, kinds);
+      flow.batchEnd();
+    };
+    batch([['u1', 'eu'], ['u2', 'eu']], [U, U]);
+    batch([['u1', 'us']], [U]); // u1 moves: eu 2 -> 1, us new
+    batch([['u2', null]], [D]); // tombstone: eu empties
+    batch([['u9', null], ['u1', 'us']], [D, U]); // unknown key, repeated row: nothing
+    expect(out.rows).toEqual(['+I["eu",2]', '-U["eu",2]', '+U["eu",1]', '+I["us",1]', '-D["eu",1]']);
   });
 });
