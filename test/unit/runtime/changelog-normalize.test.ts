@@ -34,51 +34,51 @@ function op(retentionMs = 0, now = (): number => 0): { op: ChangelogNormalizeOpe
 describe('ChangelogNormalizeOperator', () => {
   it('turns the first value of a key into +I, a new value into -U/+U, a tombstone into -D of the stored row', () => {
     const { op: n, out } = op();
-    n.process([['a', 1], ['b', 2], ['a', 3]], [U, U, U], 0);
+    n.process([['a', 1], ['b', 2], ['a', 3]], [U, U, U]);
     // a tombstone carries only the key; the -D is the full stored row
-    n.process([['a', null]], [D], 0);
+    n.process([['a', null]], [D]);
     expect(out.rows).toEqual(['+I["a",1]', '+I["b",2]', '-U["a",1]', '+U["a",3]', '-D["a",3]']);
   });
 
   it('drops a delete of an unknown key and, without retention, a value equal to the stored row', () => {
     const { op: n, out } = op();
-    n.process([['x', null]], [D], 0);
-    n.process([['b', 2], ['b', 2]], [U, U], 0);
+    n.process([['x', null]], [D]);
+    n.process([['b', 2], ['b', 2]], [U, U]);
     expect(out.rows).toEqual(['+I["b",2]']);
     // a key deleted and written again starts over with +I
-    n.process([['b', null], ['b', 5]], [D, U], 0);
+    n.process([['b', null], ['b', 5]], [D, U]);
     expect(out.rows).toEqual(['+I["b",2]', '-D["b",2]', '+I["b",5]']);
   });
 
   it('with idle-state retention emits -U/+U for a repeated value too (downstream state is touched)', () => {
     const { op: n, out } = op(60_000);
-    n.process([['b', 2], ['b', 2]], [U, U], 0);
+    n.process([['b', 2], ['b', 2]], [U, U]);
     expect(out.rows).toEqual(['+I["b",2]', '-U["b",2]', '+U["b",2]']);
   });
 
   it('treats an -U input as a delete and +I as an upsert', () => {
     const { op: n, out } = op();
-    n.process([['a', 1], ['a', 2], ['a', 2]], [RowKind.Insert, RowKind.Insert, RowKind.UpdateBefore], 0);
+    n.process([['a', 1], ['a', 2], ['a', 2]], [RowKind.Insert, RowKind.Insert, RowKind.UpdateBefore]);
     expect(out.rows).toEqual(['+I["a",1]', '-U["a",1]', '+U["a",2]', '-D["a",2]']);
   });
 
   it('keeps the last row per key across a snapshot and restore', () => {
     const first = op();
-    first.op.process([['a', 1], ['b', 2]], [U, U], 0);
+    first.op.process([['a', 1], ['b', 2]], [U, U]);
     const state = structuredClone(first.op.snapshot());
     const second = op();
     second.op.restore(state);
-    second.op.process([['a', 7], ['b', null], ['c', 3]], [U, D, U], 0);
+    second.op.process([['a', 7], ['b', null], ['c', 3]], [U, D, U]);
     expect(second.out.rows).toEqual(['-U["a",1]', '+U["a",7]', '-D["b",2]', '+I["c",3]']);
   });
 
   it('forgets a key idle for the retention time', () => {
     let now = 0;
     const { op: n, out } = op(60_000, () => now);
-    n.process([['a', 1]], [U], 0);
+    n.process([['a', 1]], [U]);
     now = 70_000;
     n.onWatermark(0);
-    n.process([['a', 2]], [U], 0);
+    n.process([['a', 2]], [U]);
     expect(out.rows).toEqual(['+I["a",1]', '+I["a",2]']);
   });
 });
