@@ -12,6 +12,7 @@ import { DATAGEN_KEYS } from '../connectors/datagen/keys.js';
 import { FILE_KEYS } from '../connectors/file/keys.js';
 import { INFLUX_KEYS } from '../connectors/influxdb/keys.js';
 import { PARQUET_KEYS } from '../connectors/parquet/keys.js';
+import { KAFKA_UPSERT_SINK_KEYS, KAFKA_UPSERT_SOURCE_KEYS } from '../connectors/kafka/keys.js';
 
 export type { KeySpec, KeyType } from './key-spec.js';
 
@@ -184,25 +185,7 @@ export const JOB_KEYS = {
       'How SINK_KAFKA_DATA_TYPE=JSON writes an updating result: `UPSERT` (key = JSON of the unique key columns, value = the row, deletes as tombstones; Flink\'s upsert-kafka) or `DEBEZIUM` (`{"before","after","op"}` records; Flink\'s debezium-json). Append-only results are written as plain rows either way.',
     dagger: 'Dirk only; Dagger cannot write updating results to JSON.',
   }),
-  SINK_KAFKA_JSON_KEY: key({
-    group: 'Kafka sink',
-    description:
-      'With SINK_KAFKA_JSON_CHANGELOG=UPSERT: the result columns (comma-separated) whose JSON object is the record key, e.g. the sink table\'s PRIMARY KEY as Flink\'s upsert-kafka sink keys by it. Default: the result\'s unique key (the GROUP BY keys, ...).',
-    dagger: 'Dirk only.',
-  }),
-  SINK_KAFKA_JSON_KEY_FIELDS_PREFIX: key({
-    group: 'Kafka sink',
-    description: 'With SINK_KAFKA_JSON_KEY: a prefix of the key columns\' names left out of the key JSON\'s property names (Flink\'s `key.fields-prefix`); needs SINK_KAFKA_JSON_VALUE_FIELDS_INCLUDE=EXCEPT_KEY.',
-    dagger: 'Dirk only.',
-  }),
-  SINK_KAFKA_JSON_VALUE_FIELDS_INCLUDE: key({
-    type: 'enum',
-    values: ['ALL', 'EXCEPT_KEY'],
-    group: 'Kafka sink',
-    default: 'ALL',
-    description: 'With SINK_KAFKA_JSON_CHANGELOG=UPSERT: whether the record value holds every column (`ALL`) or all but the key columns (`EXCEPT_KEY`); Flink\'s `value.fields-include`.',
-    dagger: 'Dirk only.',
-  }),
+  ...KAFKA_UPSERT_SINK_KEYS,
   SINK_KAFKA_PRODUCE_LARGE_MESSAGE_ENABLE: key({ type: 'bool', group: 'Kafka sink', default: false, description: 'Allow 20 MiB requests (`max.request.size=20971520`) with snappy compression.' }),
   SINK_KAFKA_LINGER_MS: key({ type: 'int', min: 0, group: 'Kafka sink', default: 0, description: 'Producer linger time, in ms.' }),
   SINK_KAFKA_DELIVERY_GUARANTEE: key({
@@ -444,25 +427,7 @@ export const STREAM_KEYS = {
     description: 'A regular expression matched against whole topic names; `a|b` reads two topics. Checked with JavaScript RegExp syntax.',
   }),
   SOURCE_KAFKA_NAME: key({ group: 'Kafka source', description: 'Logical cluster name (metrics and logs).' }),
-  SOURCE_KAFKA_UPSERT_KEY: key({
-    group: 'Kafka source',
-    description:
-      'Read the topic as an upsert changelog keyed by these columns (comma-separated; Flink\'s upsert-kafka source with its PRIMARY KEY): the record key is a JSON object of the key columns, a record with a value is an insert or update of its key, a record with a null value (tombstone) deletes it. The job keeps the last row per key (a ChangelogNormalize operator, checkpointed) and turns the records into +I/-U/+U/-D. INPUT_DATATYPE=JSON only.',
-    dagger: 'Dirk only; Dagger reads append-only streams.',
-  }),
-  SOURCE_KAFKA_UPSERT_KEY_FIELDS_PREFIX: key({
-    group: 'Kafka source',
-    description: 'With SOURCE_KAFKA_UPSERT_KEY: the prefix of the key columns\' names that the key JSON\'s property names lack (Flink\'s `key.fields-prefix`); needs SOURCE_KAFKA_UPSERT_VALUE_FIELDS_INCLUDE=EXCEPT_KEY.',
-    dagger: 'Dirk only.',
-  }),
-  SOURCE_KAFKA_UPSERT_VALUE_FIELDS_INCLUDE: key({
-    type: 'enum',
-    values: ['ALL', 'EXCEPT_KEY'],
-    group: 'Kafka source',
-    default: 'ALL',
-    description: 'With SOURCE_KAFKA_UPSERT_KEY: whether the record value holds every column (`ALL`) or all but the key columns (`EXCEPT_KEY`, which are then read from the record key); Flink\'s `value.fields-include`.',
-    dagger: 'Dirk only.',
-  }),
+  ...KAFKA_UPSERT_SOURCE_KEYS,
   SOURCE_KAFKA_CONSUMER_CONFIG_BOOTSTRAP_SERVERS: key({ group: 'Kafka source', required: 'for Kafka sources', description: 'Comma-separated `host:port` list (or a JSON array).' }),
   SOURCE_KAFKA_CONSUMER_CONFIG_GROUP_ID: key({ group: 'Kafka source', required: 'for Kafka sources', description: 'Consumer group; instances of one job share it.' }),
   SOURCE_KAFKA_CONSUMER_CONFIG_AUTO_OFFSET_RESET: key({ type: 'enum', values: ['latest', 'earliest'], group: 'Kafka source', default: 'latest', description: 'Where to start without a committed offset: `latest` or `earliest`.' }),
