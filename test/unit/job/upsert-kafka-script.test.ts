@@ -61,6 +61,19 @@ describe("'upsert-kafka' in a SQL script", () => {
     expect(text).toMatch(/GroupAggregate\[1 key, retracting input\].*\n.*ChangelogNormalize\[key=k_id\]; state: last row by key \(checkpointed\)/);
   });
 
+  it('refuses windows over an upsert table (updating), naming the table and position', async () => {
+    const p = join(dir, 'window.sql');
+    await writeFile(
+      p,
+      `CREATE TABLE rates (currency STRING, rate DOUBLE, ts TIMESTAMP(3), WATERMARK FOR ts AS ts, PRIMARY KEY (currency) NOT ENFORCED)
+WITH ('connector' = 'upsert-kafka', 'topic' = 'r', ${K}, 'key.format' = 'json', 'value.format' = 'json');
+CREATE TABLE o (currency STRING, n BIGINT) WITH ('connector' = 'kafka', 'topic' = 'c', ${K}, 'format' = 'json');
+INSERT INTO o SELECT currency, COUNT(*) FROM TABLE(TUMBLE(TABLE rates, DESCRIPTOR(ts), INTERVAL '1' MINUTE)) GROUP BY currency, window_start, window_end;
+`,
+    );
+    await expect(explainJob(p)).rejects.toThrow(/line 4, column \d+: the window table function TUMBLE needs an append-only input; rates is updating/);
+  });
+
   it("refuses a table without PRIMARY KEY with Flink's message, naming the table", () => {
     const e = errorOf(() => scriptToConfig(script(`(id STRING, region STRING) WITH ('connector' = 'upsert-kafka', 'topic' = 'u', ${K}, 'key.format' = 'json', 'value.format' = 'json')`)));
     expect(e.message).toContain("CREATE TABLE users: 'upsert-kafka' tables require to define a PRIMARY KEY constraint");
