@@ -16,9 +16,10 @@
  */
 import { gzip, unzip } from 'node:zlib';
 import { createRequire } from 'node:module';
+import { KAFKA_COMPRESSION_TYPES, type KafkaCompressionType } from '../../config/defaults.js';
 
-export const COMPRESSION_TYPES = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
-export type CompressionType = (typeof COMPRESSION_TYPES)[number];
+export const COMPRESSION_TYPES = KAFKA_COMPRESSION_TYPES;
+export type CompressionType = KafkaCompressionType;
 
 /** The attribute bits of each codec. */
 export const CODEC_IDS: Readonly<Record<CompressionType, number>> = { none: 0, gzip: 1, snappy: 2, lz4: 3, zstd: 4 };
