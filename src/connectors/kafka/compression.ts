@@ -14,7 +14,7 @@
  * - zstd: plain zstd frames (the Java client streams them, so no content size in the header). Produce
  *   requests carrying zstd batches must be version 7 or later (KIP-110): see batch-producer.ts.
  */
-import { gzip, unzip } from 'node:zlib';
+import { gzip, gzipSync, unzip } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { KAFKA_COMPRESSION_TYPES, type KafkaCompressionType } from '../../config/defaults.js';
 
@@ -37,14 +37,16 @@ export function compressionOf(id: number): CompressionType | undefined {
 const require = createRequire(import.meta.url);
 interface SnappyLib {
   compress(input: Uint8Array): Promise<Buffer>;
+  compressSync(input: Uint8Array): Buffer;
   uncompress(input: Uint8Array, options?: { asBuffer: true }): Promise<Buffer | string>;
 }
 interface Lz4Lib {
   compressFrame(data: Uint8Array, options?: { contentChecksum?: boolean; blockChecksums?: boolean }): Promise<Buffer>;
+  compressFrameSync(data: Buffer): Buffer;
   decompressFrame(data: Uint8Array): Promise<Buffer>;
 }
 interface ZstdLib {
-  Encoder: new (level: number) => { encode(data: Buffer): Promise<Buffer> };
+  Encoder: new (level: number) => { encode(data: Buffer): Promise<Buffer>; encodeSync(data: Buffer): Buffer };
   Decoder: new () => { decode(data: Buffer): Promise<Buffer> };
 }
 let snappyLib: SnappyLib | undefined;
@@ -55,7 +57,7 @@ const lz4 = (): Lz4Lib => (lz4Lib ??= require('lz4-napi') as Lz4Lib);
 const zstd = (): ZstdLib => (zstdLib ??= require('@toondepauw/node-zstd') as ZstdLib);
 /** The Java client's default zstd level (zstd's own default). */
 const ZSTD_LEVEL = 3;
-let zstdEncoder: { encode(data: Buffer): Promise<Buffer> } | undefined;
+let zstdEncoder: { encode(data: Buffer): Promise<Buffer>; encodeSync(data: Buffer): Buffer } | undefined;
 let zstdDecoder: { decode(data: Buffer): Promise<Buffer> } | undefined;
 
 const XERIAL_MAGIC = Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00]);
@@ -70,7 +72,10 @@ function zlibAsync(fn: typeof gzip, b: Buffer): Promise<Buffer> {
 async function snappyCompress(data: Buffer): Promise<Buffer> {
   const blocks: Promise<Buffer>[] = [];
   for (let at = 0; at < data.length; at += XERIAL_BLOCK) blocks.push(snappy().compress(data.subarray(at, Math.min(data.length, at + XERIAL_BLOCK))));
-  const packed = await Promise.all(blocks);
+  return xerialFrame(await Promise.all(blocks));
+}
+
+function xerialFrame(packed: readonly Buffer[]): Buffer {
   const out = Buffer.allocUnsafe(XERIAL_HEADER_BYTES + packed.reduce((n, b) => n + 4 + b.length, 0));
   XERIAL_MAGIC.copy(out, 0);
   out.writeInt32BE(1, 8);
@@ -119,6 +124,29 @@ export async function compress(type: CompressionType, data: Buffer): Promise<Buf
     case 'zstd':
       zstdEncoder ??= new (zstd().Encoder)(ZSTD_LEVEL);
       return zstdEncoder.encode(data);
+  }
+}
+
+/**
+ * compress, on the calling thread: for the size check of a single record near the topic's limit
+ * (bounded-send.ts), where the codec's real output decides whether the record can be sent.
+ */
+export function compressSync(type: CompressionType, data: Buffer): Buffer {
+  switch (type) {
+    case 'none':
+      return data;
+    case 'gzip':
+      return gzipSync(data);
+    case 'snappy': {
+      const blocks: Buffer[] = [];
+      for (let at = 0; at < data.length; at += XERIAL_BLOCK) blocks.push(snappy().compressSync(data.subarray(at, Math.min(data.length, at + XERIAL_BLOCK))));
+      return xerialFrame(blocks);
+    }
+    case 'lz4':
+      return lz4().compressFrameSync(data);
+    case 'zstd':
+      zstdEncoder ??= new (zstd().Encoder)(ZSTD_LEVEL);
+      return zstdEncoder.encodeSync(data);
   }
 }
 

@@ -120,8 +120,7 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
   const txn = tx ? new SinkTransaction(name, tx) : undefined;
   const errorPolicy: SinkErrorPolicy = options.errorPolicy ?? { mode: 'FAIL' };
   const maxRequestBytes = mapped.maxRequestBytes ?? (options.largeMessage ? 20 * 1024 * 1024 : DEFAULT_MAX_REQUEST_BYTES);
-  const compressed = mapped.compression !== 'none';
-  let limits: SendLimits = { maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES, maxRequestBytes, compressed };
+  let limits: SendLimits = { maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES, maxRequestBytes, compression: mapped.compression };
   let deadLetterLimits: SendLimits = limits;
   let router: OversizedRouter | undefined;
 

@@ -91,7 +91,7 @@ export function createKafkaProducers(options: KafkaProducersOptions): KafkaProdu
           await connect();
           const limits = await limitsOf(record.topic, `side-output topic ${record.topic}`);
           const compression = record.compression !== undefined && record.compression !== 'none' ? CODEC_IDS[record.compression] : undefined;
-          const sendLimits = compression !== undefined ? { ...limits, compressed: true } : limits;
+          const sendLimits = compression !== undefined ? { ...limits, compression: record.compression } : limits;
           await sendBounded(e.producer, record.topic, record.messages.map((m) => fitDeadLetter(m, sendLimits)), sendLimits, compression !== undefined ? { compression } : {});
         },
         async checkTopic(topic, what) {

@@ -10,7 +10,8 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import '../../../src/connectors/kafka/kafkajs.js';
-import { CODEC_IDS, COMPRESSION_TYPES, compress, decompress, type CompressionType } from '../../../src/connectors/kafka/compression.js';
+import { CODEC_IDS, COMPRESSION_TYPES, compress, compressSync, decompress, type CompressionType } from '../../../src/connectors/kafka/compression.js';
+import { oversizedBy } from '../../../src/connectors/kafka/bounded-send.js';
 import { RecordBatchWriter } from '../../../src/connectors/kafka/record-batch.js';
 import { produceVersion } from '../../../src/connectors/kafka/batch-producer.js';
 
@@ -98,5 +99,19 @@ describe('record batches across the Java client and kafkajs', () => {
     if (codec !== 'none') expect(batch.length).toBeLessThan(w.bytes / 2);
     expect(await decoded(batch)).toEqual(want);
     expect(produceVersion([{ partition: 0, bytes: batch }])).toBe(codec === 'zstd' ? 7 : 3);
+  });
+});
+
+describe('sizes of records near the topic limit', () => {
+  it.each(CODECS)('%s: compressSync matches what compress writes, and decides whether a large record fits', async (codec) => {
+    const data = sample(150_000);
+    expect((await decompress(CODEC_IDS[codec], compressSync(codec, data))).equals(data)).toBe(true);
+    const limits = { maxMessageBytes: 100_000, maxRequestBytes: 1_048_576, compression: codec };
+    // 2 MB of text compresses under 100 kB with every codec: it is sent, not routed as oversized...
+    expect(oversizedBy({ key: null, value: Buffer.from('dirk '.repeat(400_000)) }, { ...limits, maxRequestBytes: 4_000_000 })).toBeUndefined();
+    // ...random bytes do not compress: the size reported is the codec's output (at least the input).
+    const over = oversizedBy({ key: null, value: randomBytes(200_000) }, limits);
+    expect(over).toBeGreaterThanOrEqual(200_000);
+    expect(oversizedBy({ key: null, value: randomBytes(200_000) }, { ...limits, compression: 'none' })).toBeGreaterThanOrEqual(200_000);
   });
 });
