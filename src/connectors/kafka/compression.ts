@@ -36,9 +36,8 @@ export function compressionOf(id: number): CompressionType | undefined {
 // The native packages are loaded on first use: a job that never meets a compressed batch never loads them.
 const require = createRequire(import.meta.url);
 interface SnappyLib {
-  compress(input: Uint8Array): Promise<Buffer>;
   compressSync(input: Uint8Array): Buffer;
-  uncompress(input: Uint8Array, options?: { asBuffer: true }): Promise<Buffer | string>;
+  uncompressSync(input: Uint8Array, options?: { asBuffer: true }): Buffer | string;
 }
 interface Lz4Lib {
   compressFrame(data: Uint8Array, options?: { contentChecksum?: boolean; blockChecksums?: boolean }): Promise<Buffer>;
@@ -69,10 +68,14 @@ function zlibAsync(fn: typeof gzip, b: Buffer): Promise<Buffer> {
   return new Promise((resolve, reject) => fn(b, (e, out) => (e ? reject(e) : resolve(out))));
 }
 
-async function snappyCompress(data: Buffer): Promise<Buffer> {
-  const blocks: Promise<Buffer>[] = [];
-  for (let at = 0; at < data.length; at += XERIAL_BLOCK) blocks.push(snappy().compress(data.subarray(at, Math.min(data.length, at + XERIAL_BLOCK))));
-  return xerialFrame(await Promise.all(blocks));
+/**
+ * Snappy runs on the calling thread: at GB/s a 1 MB batch takes about a millisecond, while one thread-pool
+ * task per 32 KiB block cost several times the compression itself (measured: bench/codec-bench.ts).
+ */
+function snappyCompress(data: Buffer): Buffer {
+  const blocks: Buffer[] = [];
+  for (let at = 0; at < data.length; at += XERIAL_BLOCK) blocks.push(snappy().compressSync(data.subarray(at, Math.min(data.length, at + XERIAL_BLOCK))));
+  return xerialFrame(blocks);
 }
 
 function xerialFrame(packed: readonly Buffer[]): Buffer {
@@ -93,10 +96,10 @@ function isXerial(data: Buffer): boolean {
   return data.length >= XERIAL_HEADER_BYTES && data.subarray(0, XERIAL_MAGIC.length).equals(XERIAL_MAGIC);
 }
 
-async function snappyUncompress(data: Buffer): Promise<Buffer> {
-  const raw = async (b: Uint8Array): Promise<Buffer> => (await snappy().uncompress(b, { asBuffer: true })) as Buffer;
+function snappyUncompress(data: Buffer): Buffer {
+  const raw = (b: Uint8Array): Buffer => snappy().uncompressSync(b, { asBuffer: true }) as Buffer;
   if (!isXerial(data)) return raw(data);
-  const blocks: Promise<Buffer>[] = [];
+  const blocks: Buffer[] = [];
   let pos = XERIAL_HEADER_BYTES;
   while (pos < data.length) {
     if (pos + 4 > data.length) throw new Error(`snappy: truncated xerial block header at byte ${pos} of ${data.length}`);
@@ -105,8 +108,7 @@ async function snappyUncompress(data: Buffer): Promise<Buffer> {
     blocks.push(raw(data.subarray(pos + 4, pos + 4 + length)));
     pos += 4 + length;
   }
-  const parts = await Promise.all(blocks);
-  return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+  return blocks.length === 1 ? blocks[0]! : Buffer.concat(blocks);
 }
 
 /** Compresses a record batch's records section with `type` (none returns the input). */
@@ -137,11 +139,8 @@ export function compressSync(type: CompressionType, data: Buffer): Buffer {
       return data;
     case 'gzip':
       return gzipSync(data);
-    case 'snappy': {
-      const blocks: Buffer[] = [];
-      for (let at = 0; at < data.length; at += XERIAL_BLOCK) blocks.push(snappy().compressSync(data.subarray(at, Math.min(data.length, at + XERIAL_BLOCK))));
-      return xerialFrame(blocks);
-    }
+    case 'snappy':
+      return snappyCompress(data);
     case 'lz4':
       return lz4().compressFrameSync(data);
     case 'zstd':
