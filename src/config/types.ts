@@ -230,7 +230,7 @@ export interface HttpSinkConfig {
   readonly retryStatuses: readonly (readonly [number, number])[];
   readonly timeoutMs: number;
   readonly maxInFlight: number;
-  readonly deadLetter?: { readonly topic: string; readonly brokers: readonly string[] };
+  readonly deadLetter?: { readonly topic: string; readonly brokers: readonly string[]; readonly compression?: KafkaCompressionType };
 }
 
 export type BigQueryErrorType =

@@ -1,4 +1,4 @@
-/** Kafka's compression.type on every produce path: the sink (and its dead letters), source dead letters and late records. */
+/** Kafka's compression.type on every produce path: the Kafka sink (and its dead letters), source dead letters and late records, HTTP sink dead letters. */
 import { describe, expect, it } from 'vitest';
 import { errorsOf, kafkaStream, minimal, parse } from './helpers.js';
 
@@ -43,6 +43,16 @@ describe('compression.type', () => {
     expect(plain.badRecordPolicy.compression).toBeUndefined();
     expect(errorsOf(minimal({ STREAMS: [kafkaStream({ SOURCE_BAD_RECORD_POLICY: 'DEAD_LETTER', SOURCE_DEAD_LETTER_TOPIC: 'dlq', SOURCE_DEAD_LETTER_COMPRESSION_TYPE: 'brotli' })] }))).toEqual([
       'config STREAMS[0].SOURCE_DEAD_LETTER_COMPRESSION_TYPE: expected one of none, gzip, snappy, lz4, zstd, found "brotli"',
+    ]);
+  });
+
+  it('HTTP sink dead letters take SINK_HTTP_DEAD_LETTER_COMPRESSION_TYPE', () => {
+    const http = (extra: Record<string, unknown>) =>
+      minimal({ SINK_TYPE: 'http', SINK_HTTP_URL: 'http://h/x', SINK_HTTP_DEAD_LETTER_TOPIC: 'dlq', SINK_HTTP_DEAD_LETTER_BROKERS: 'a:9092', ...extra });
+    expect(parse(http({ SINK_HTTP_DEAD_LETTER_COMPRESSION_TYPE: 'snappy' })).config.sink).toMatchObject({ deadLetter: { topic: 'dlq', compression: 'snappy' } });
+    expect((parse(http({})).config.sink as { deadLetter: { compression?: string } }).deadLetter.compression).toBeUndefined();
+    expect(errorsOf(http({ SINK_HTTP_DEAD_LETTER_COMPRESSION_TYPE: 'snapy' }))).toEqual([
+      'config SINK_HTTP_DEAD_LETTER_COMPRESSION_TYPE: expected one of none, gzip, snappy, lz4, zstd, found "snapy" (did you mean snappy?)',
     ]);
   });
 });
