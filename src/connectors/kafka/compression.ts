@@ -51,9 +51,17 @@ interface ZstdLib {
 let snappyLib: SnappyLib | undefined;
 let lz4Lib: Lz4Lib | undefined;
 let zstdLib: ZstdLib | undefined;
-const snappy = (): SnappyLib => (snappyLib ??= require('snappy') as SnappyLib);
-const lz4 = (): Lz4Lib => (lz4Lib ??= require('lz4-napi') as Lz4Lib);
-const zstd = (): ZstdLib => (zstdLib ??= require('@toondepauw/node-zstd') as ZstdLib);
+/** Loads a codec's package; on a platform its npm package has no binary for, the error says which codec. */
+function load<T>(pkg: string, codec: string): T {
+  try {
+    return require(pkg) as T;
+  } catch (e) {
+    throw new Error(`the ${codec} codec's package ${pkg} could not be loaded on ${process.platform}-${process.arch} (${(e as Error).message.split('\n')[0]})`, { cause: e });
+  }
+}
+const snappy = (): SnappyLib => (snappyLib ??= load<SnappyLib>('snappy', 'snappy'));
+const lz4 = (): Lz4Lib => (lz4Lib ??= load<Lz4Lib>('lz4-napi', 'lz4'));
+const zstd = (): ZstdLib => (zstdLib ??= load<ZstdLib>('@toondepauw/node-zstd', 'zstd'));
 /** The Java client's default zstd level (zstd's own default). */
 const ZSTD_LEVEL = 3;
 let zstdEncoder: { encode(data: Buffer): Promise<Buffer>; encodeSync(data: Buffer): Buffer } | undefined;
