@@ -5,7 +5,7 @@
  * generated from here (`describeConfigKeys`), so the two cannot drift.
  */
 import type { ConfigKeyInfo } from './types.js';
-import { key, type KeySpec } from './key-spec.js';
+import { KAFKA_COMPRESSION_TYPES, key, type KeySpec } from './key-spec.js';
 // Connectors that declare their keys in their own folder (each keys.ts imports only ./key-spec.ts; see
 // docs/architecture.md, "Adding a connector"). Spread in place, so the table's order (and the docs) stay.
 import { DATAGEN_KEYS } from '../connectors/datagen/keys.js';
@@ -15,6 +15,7 @@ import { PARQUET_KEYS } from '../connectors/parquet/keys.js';
 import { KAFKA_UPSERT_SINK_KEYS, KAFKA_UPSERT_SOURCE_KEYS } from '../connectors/kafka/keys.js';
 
 export type { KeySpec, KeyType } from './key-spec.js';
+export { KAFKA_COMPRESSION_TYPES, type KafkaCompressionType } from './key-spec.js';
 
 export const JOB_KEYS = {
   // ---- Generic
@@ -186,7 +187,21 @@ export const JOB_KEYS = {
     dagger: 'Dirk only; Dagger cannot write updating results to JSON.',
   }),
   ...KAFKA_UPSERT_SINK_KEYS,
-  SINK_KAFKA_PRODUCE_LARGE_MESSAGE_ENABLE: key({ type: 'bool', group: 'Kafka sink', default: false, description: 'Allow 20 MiB requests (`max.request.size=20971520`) with snappy compression.' }),
+  SINK_KAFKA_PRODUCE_LARGE_MESSAGE_ENABLE: key({
+    type: 'bool',
+    group: 'Kafka sink',
+    default: false,
+    description: 'Allow 20 MiB requests (`max.request.size=20971520`) with snappy compression (`compression.type=snappy`, unless SINK_KAFKA_PRODUCER_CONFIG_COMPRESSION_TYPE says otherwise).',
+  }),
+  SINK_KAFKA_PRODUCER_CONFIG_COMPRESSION_TYPE: key({
+    type: 'enum',
+    values: KAFKA_COMPRESSION_TYPES,
+    group: 'Kafka sink',
+    description:
+      'Kafka\'s `compression.type` of the sink\'s record batches (and of SINK_KAFKA_DEAD_LETTER_TOPIC): `none`, `gzip`, `snappy` (xerial-framed, as the Java client), `lz4` or `zstd` (sent as Produce v7). ' +
+      'Default `none`, or `snappy` with SINK_KAFKA_PRODUCE_LARGE_MESSAGE_ENABLE. Reading, every stream accepts batches in any of these codecs.',
+    dagger: 'Dagger passes it to the Kafka producer (goto/dagger\'s SINK_KAFKA_PRODUCER_CONFIG_* passthrough).',
+  }),
   SINK_KAFKA_LINGER_MS: key({ type: 'int', min: 0, group: 'Kafka sink', default: 0, description: 'Producer linger time, in ms.' }),
   SINK_KAFKA_DELIVERY_GUARANTEE: key({
     type: 'enum',
@@ -248,6 +263,14 @@ export const JOB_KEYS = {
     description: 'Kafka topic for rows whose request failed permanently (a non-retryable status, or retries exhausted): each row as JSON with `dirk-http-status` and `dirk-error` headers, and the job goes on. Without it such a failure stops the job (nothing is lost: a restart replays from the last checkpoint).',
   }),
   SINK_HTTP_DEAD_LETTER_BROKERS: key({ group: 'HTTP sink', required: 'with SINK_HTTP_DEAD_LETTER_TOPIC', description: 'Brokers of the dead-letter topic, `host:port` list.' }),
+  SINK_HTTP_DEAD_LETTER_COMPRESSION_TYPE: key({
+    type: 'enum',
+    values: KAFKA_COMPRESSION_TYPES,
+    group: 'HTTP sink',
+    default: 'none',
+    description: 'Kafka\'s `compression.type` of the records written to SINK_HTTP_DEAD_LETTER_TOPIC: `none`, `gzip`, `snappy`, `lz4` or `zstd`.',
+    dagger: 'Dirk only.',
+  }),
 
   SINK_BIGQUERY_BATCH_SIZE: key({
     type: 'int',
@@ -505,6 +528,14 @@ export const STREAM_KEYS = {
     dagger: 'Dirk only.',
   }),
   SOURCE_LATE_RECORD_TOPIC: key({ group: 'Record policies', required: 'with TOPIC', description: 'Topic for late records.', dagger: 'Dirk only.' }),
+  SOURCE_DEAD_LETTER_COMPRESSION_TYPE: key({
+    type: 'enum',
+    values: KAFKA_COMPRESSION_TYPES,
+    group: 'Record policies',
+    default: 'none',
+    description: 'Kafka\'s `compression.type` of what this stream writes to SOURCE_DEAD_LETTER_TOPIC and SOURCE_LATE_RECORD_TOPIC: `none`, `gzip`, `snappy`, `lz4` or `zstd`.',
+    dagger: 'Dirk only.',
+  }),
 } as const;
 
 /** Keys that start with these prefixes are free-form (passed through); no unknown-key warning. */

@@ -127,6 +127,10 @@ function kafkaSink(s: Section): KafkaSinkConfig {
     if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') producerConfig[kafkaPropertyName(k, PRODUCER)] = String(v);
     else if (v !== undefined) s.error(k, 'a string, number or boolean', v);
   }
+  // Kafka's compression.type, checked here so a typo is a config error naming the key (not a warning at start).
+  const compression = readJobKey(s, 'SINK_KAFKA_PRODUCER_CONFIG_COMPRESSION_TYPE');
+  if (compression !== undefined) producerConfig['compression.type'] = compression;
+  else delete producerConfig['compression.type'];
   out.producerConfig = producerConfig;
   out.errorPolicy = sinkErrorPolicy(s);
   if (s.bool('SINK_KAFKA_CREATE_TOPIC', D.SINK_KAFKA_CREATE_TOPIC.default)) {

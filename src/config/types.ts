@@ -3,6 +3,7 @@
  * Each component receives its own slice (a stream, the sink, the schema registry...), never the raw JSON.
  * Relative file paths are already resolved to absolute ones (see `ParseOptions.baseDir`).
  */
+import type { KafkaCompressionType } from './key-spec.js';
 
 export type DataType = 'PROTO' | 'JSON' | 'AVRO';
 
@@ -135,12 +136,16 @@ export interface BadRecordPolicy {
   readonly deadLetterTopic?: string;
   /** Brokers the dead-letter topic lives on: SOURCE_DEAD_LETTER_BROKERS, else the stream's own brokers. */
   readonly deadLetterBrokers?: readonly string[];
+  /** SOURCE_DEAD_LETTER_COMPRESSION_TYPE (with DEAD_LETTER). */
+  readonly compression?: KafkaCompressionType;
 }
 
 export interface LateRecordPolicy {
   readonly mode: 'DROP' | 'LOG' | 'TOPIC';
   readonly topic?: string;
   readonly brokers?: readonly string[];
+  /** SOURCE_DEAD_LETTER_COMPRESSION_TYPE (with TOPIC). */
+  readonly compression?: KafkaCompressionType;
 }
 
 export interface StreamConfig {
@@ -238,7 +243,7 @@ export interface HttpSinkConfig {
   readonly retryStatuses: readonly (readonly [number, number])[];
   readonly timeoutMs: number;
   readonly maxInFlight: number;
-  readonly deadLetter?: { readonly topic: string; readonly brokers: readonly string[] };
+  readonly deadLetter?: { readonly topic: string; readonly brokers: readonly string[]; readonly compression?: KafkaCompressionType };
 }
 
 export type BigQueryErrorType =

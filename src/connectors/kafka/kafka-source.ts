@@ -348,7 +348,7 @@ class KafkaSource implements Source {
       return { key: m.key, value: m.value, headers };
     });
     try {
-      await this.deadLetter!.send({ topic: this.policy.deadLetterTopic!, messages: out });
+      await this.deadLetter!.send({ topic: this.policy.deadLetterTopic!, messages: out, compression: this.policy.compression });
     } catch (e) {
       throw externalError(
         `table ${this.opts.table}: cannot write ${out.length} undecodable record(s) from ${topic}:${partition} to the dead-letter topic ${this.policy.deadLetterTopic}: ${(e as Error).message}`,
