@@ -114,9 +114,10 @@ export function planExchange(plan: QueryPlan, jobId: string, kafkaTables: Readon
   const walk = (n: Node, path: Node[]): void => {
     if (UNSUPPORTED.has(n.kind) && !(n.kind === 'union' && !n.setOp)) unsupported.push(n.kind === 'union' ? `a set operation (${n.setOp})` : `a ${n.kind === 'lookupJoin' ? 'lookup' : 'temporal'} join`);
     if ((n.kind === 'windowAggregate' || n.kind === 'windowTvf') && n.window.proctime) unsupported.push('a processing-time window');
+    if (n.kind === 'changelogNormalize') unsupported.push('an upsert table (its ChangelogNormalize)');
     if (operatorKeys(n)) keyed.push({ node: n, path });
     else if (keyed.length === 0 && n.kind !== 'union' && !isStatelessNode(n)) above.push(n.kind);
-    else if (keyed.length > 0 && !isStatelessNode(n) && !UNSUPPORTED.has(n.kind)) unsupported.push(`a ${n.kind} below ${describe(keyed[0]!.node)}`);
+    else if (keyed.length > 0 && !isStatelessNode(n) && !UNSUPPORTED.has(n.kind) && n.kind !== 'changelogNormalize') unsupported.push(`a ${n.kind} below ${describe(keyed[0]!.node)}`);
     for (const i of planInputs(n)) walk(i, [...path, n]);
   };
   walk(plan.root, []);

@@ -79,6 +79,12 @@ describe('planExchange', () => {
     expect(() => planExchange(joinOfAgg, 'job', new Set(['t', 'u']))).toThrow(/a join over the output of a group aggregate/);
   });
 
+  it('refuses an upsert table (its ChangelogNormalize), by name', () => {
+    const upsert: TableSchema = { ...TABLE, changelog: true, upsert: true, primaryKey: [0] };
+    const p = planSql('SELECT x, COUNT(*) FROM t GROUP BY x', { table: (n) => (n === 't' ? upsert : undefined), tableNames: () => ['t'], functions });
+    expect(() => planExchange(p, 'job', new Set(['t']))).toThrow(/an upsert table \(its ChangelogNormalize\)/);
+  });
+
   it('the upstream half runs on its own and the writer sends each row to its key\'s partition', async () => {
     const ex = planExchange(plan(TUMBLE), 'job', new Set(['t']))!;
     const sent: { partition: number; value: Buffer }[] = [];
