@@ -39,7 +39,7 @@ describe('connector registry', () => {
     expect(() => sourceFor(stream('PARQUET_SOURCE'))).not.toThrow();
     // Every SOURCE_NAME the config accepts has a connector; a name from elsewhere is refused with the list.
     expect(() => sourceFor(stream('BIGTABLE_SOURCE'))).toThrow(
-      'STREAMS[2].SOURCE_DETAILS: BIGTABLE_SOURCE is not available in Dirk yet; use KAFKA_SOURCE, KAFKA_CONSUMER, PARQUET_SOURCE, FILE_SOURCE, DATAGEN_SOURCE or POSTGRES_CDC_SOURCE',
+      'STREAMS[2].SOURCE_DETAILS: BIGTABLE_SOURCE is not available in Dirk yet; use KAFKA_SOURCE, KAFKA_CONSUMER, PARQUET_SOURCE, FILE_SOURCE, POSTGRES_CDC_SOURCE or DATAGEN_SOURCE',
     );
   });
 });
