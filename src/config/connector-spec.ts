@@ -47,6 +47,17 @@ export interface SourceConfigSpec<Slot extends string = string, Name extends str
   readonly keys: KeyTable;
   readonly keyPrefixes?: readonly string[];
   readonly parse: (s: Section, ctx: SourceParseContext) => Slice;
+  /**
+   * INPUT_DATATYPE values it reads (its records are decoded with the stream's INPUT_SCHEMA_* keys); empty
+   * when the table's columns come from the source itself (PostgreSQL CDC reads them from the database).
+   */
+  readonly dataTypes: readonly DataType[];
+  /** Why it reads no other data type, for the error (Parquet: rows are decoded with the proto schema). */
+  readonly dataTypeNote?: string;
+  /** Its part in a hybrid source (two SOURCE_DETAILS entries): read `first` (bounded) or `second` (Kafka). */
+  readonly hybridPart?: 'first' | 'second';
+  /** Brokers its dead-letter and late-record topics default to (Kafka: the stream's own). */
+  sideOutputBrokers?(slice: Slice): readonly string[] | undefined;
 }
 
 /** Keeps the literal types of a sink's declaration (its `type`, its keys). */

@@ -84,8 +84,11 @@ function parseStream(raw: Record<string, unknown>, index: number, ctx: StreamCon
     -readonly [K in keyof StreamConfig]?: StreamConfig[K];
   } = { index, table, dataType, source, raw };
 
-  if (source.name === 'POSTGRES_CDC_SOURCE') {
-    // The table's columns come from the database's catalog, not from INPUT_SCHEMA_* keys.
+  // What the stream's source connectors read is declared in the catalog (src/connectors/catalog.ts).
+  const main = sourceSpec(source.name);
+  const bounded = source.hybrid ? sourceSpec(source.hybrid) : undefined;
+  if (main.dataTypes.length === 0) {
+    // The table's columns come from the source itself (PostgreSQL CDC: the database's catalog), not from INPUT_SCHEMA_* keys.
   } else if (meant === undefined) {
     // neither proto nor JSON keys: nothing to check until the data type is fixed
   } else if (meant === 'PROTO') {
@@ -94,7 +97,7 @@ function parseStream(raw: Record<string, unknown>, index: number, ctx: StreamCon
       base.eventTimestampFieldIndex = s.int('INPUT_SCHEMA_EVENT_TIMESTAMP_FIELD_INDEX', 0, { min: 1 });
     } else s.error('INPUT_SCHEMA_EVENT_TIMESTAMP_FIELD_INDEX', 'the field number of a google.protobuf.Timestamp field', undefined);
   } else if (dataType === 'AVRO') {
-    if ((source.name !== 'KAFKA_SOURCE' && source.name !== 'KAFKA_CONSUMER') || source.hybrid) {
+    if (!main.dataTypes.includes('AVRO') || (bounded && !bounded.dataTypes.includes('AVRO'))) {
       s.error('INPUT_DATATYPE', `PROTO or JSON for ${source.hybrid ?? source.name} (AVRO is read from Kafka, in the Confluent wire format)`, 'AVRO');
     }
     const topics = s.get('SOURCE_KAFKA_TOPIC_NAMES');
@@ -117,24 +120,25 @@ function parseStream(raw: Record<string, unknown>, index: number, ctx: StreamCon
     }
     const ts = ctx.sqlScript ? s.optional('INPUT_SCHEMA_JSON_EVENT_TIMESTAMP_FIELD_NAME') : s.required('INPUT_SCHEMA_JSON_EVENT_TIMESTAMP_FIELD_NAME', 'the name of the event-time field');
     if (ts !== undefined) base.jsonEventTimestampFieldName = ts;
-    if (source.name === 'PARQUET_SOURCE' || source.hybrid === 'PARQUET_SOURCE') {
-      s.error('INPUT_DATATYPE', 'PROTO for PARQUET_SOURCE (Parquet rows are decoded with the proto schema)', 'JSON');
+    const noJson = [bounded, main].find((c) => c !== undefined && c.dataTypes.length > 0 && !c.dataTypes.includes('JSON'));
+    if (noJson) {
+      const note = noJson.dataTypeNote ? ` (${noJson.dataTypeNote})` : '';
+      s.error('INPUT_DATATYPE', `${noJson.dataTypes.join(' or ')} for ${noJson.names[0]}${note}`, 'JSON');
     }
   }
 
   // The source connector's reader fills its slot (catalog: src/connectors/catalog.ts); a hybrid source's
   // bounded part is read first with the stream's own data type.
   const slots = base as Record<string, unknown>;
-  if (source.hybrid) {
-    const bounded = sourceSpec(source.hybrid);
-    slots[bounded.slot] = bounded.parse(s, { baseDir: ctx.baseDir, largeMessage: ctx.largeMessage, dataType });
-  }
+  // (A source that cannot be a hybrid's first part has been reported by parseHybridDetails; its keys are not read.)
+  if (bounded?.hybridPart === 'first') slots[bounded.slot] = bounded.parse(s, { baseDir: ctx.baseDir, largeMessage: ctx.largeMessage, dataType });
+  let ownBrokers: readonly string[] | undefined;
   if (!sourceBad) {
-    const spec = sourceSpec(source.name);
-    slots[spec.slot] = spec.parse(s, { baseDir: ctx.baseDir, largeMessage: ctx.largeMessage, dataType: meant ?? dataType });
+    const slice = main.parse(s, { baseDir: ctx.baseDir, largeMessage: ctx.largeMessage, dataType: meant ?? dataType });
+    slots[main.slot] = slice;
+    ownBrokers = main.sideOutputBrokers?.(slice);
   }
 
-  const ownBrokers = base.kafka?.bootstrapServers;
   base.badRecordPolicy = parseBadRecords(s, ownBrokers);
   base.lateRecords = parseLateRecords(s, ownBrokers);
 
@@ -167,11 +171,14 @@ function parseSourceDetails(s: Section): StreamConfig['source'] {
 function parseHybridDetails(s: Section, v: Record<string, unknown>[]): StreamConfig['source'] {
   const first = parseOneSourceDetail(s, v[0]!, 0);
   const second = parseOneSourceDetail(s, v[1]!, 1);
-  if (first.name !== 'PARQUET_SOURCE' && first.name !== 'FILE_SOURCE') {
-    s.error('SOURCE_DETAILS[0].SOURCE_NAME', 'PARQUET_SOURCE or FILE_SOURCE (the bounded part of a hybrid source, read first)', first.name);
+  // Which sources can be which part is declared in the catalog (`hybridPart`).
+  const partNames = (part: 'first' | 'second'): SourceName[] => SOURCE_SPECS.filter((c) => c.hybridPart === part).flatMap((c) => c.names as readonly SourceName[]);
+  const [firsts, seconds] = [partNames('first'), partNames('second')];
+  if (!firsts.includes(first.name)) {
+    s.error('SOURCE_DETAILS[0].SOURCE_NAME', `${firsts.join(' or ')} (the bounded part of a hybrid source, read first)`, first.name);
   }
-  if (second.name !== 'KAFKA_SOURCE' && second.name !== 'KAFKA_CONSUMER') {
-    s.error('SOURCE_DETAILS[1].SOURCE_NAME', 'KAFKA_SOURCE or KAFKA_CONSUMER (the unbounded part of a hybrid source, read after the bounded one)', second.name);
+  if (!seconds.includes(second.name)) {
+    s.error('SOURCE_DETAILS[1].SOURCE_NAME', `${seconds.join(' or ')} (the unbounded part of a hybrid source, read after the bounded one)`, second.name);
   } else if (second.type !== 'UNBOUNDED') {
     s.error('SOURCE_DETAILS[1].SOURCE_TYPE', 'UNBOUNDED (the Kafka part of a hybrid source)', second.type);
   }

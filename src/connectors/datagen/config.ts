@@ -21,4 +21,4 @@ function parseDatagen(s: Section): DatagenSourceConfig {
   return out as DatagenSourceConfig;
 }
 
-export const datagenSourceConfig = sourceConfig({ names: ['DATAGEN_SOURCE'], runsAs: 'BOUNDED', slot: 'datagen', keys: D, parse: parseDatagen });
+export const datagenSourceConfig = sourceConfig({ names: ['DATAGEN_SOURCE'], runsAs: 'BOUNDED', slot: 'datagen', keys: D, parse: parseDatagen, dataTypes: ['PROTO', 'JSON'] });

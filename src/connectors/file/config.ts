@@ -26,4 +26,4 @@ function parseFile(s: Section, ctx: SourceParseContext): FileSourceConfig {
   return { path: path ? resolvePath(ctx.baseDir, path) : '', format };
 }
 
-export const fileSourceConfig = sourceConfig({ names: ['FILE_SOURCE'], runsAs: 'BOUNDED', slot: 'file', keys: D, parse: parseFile });
+export const fileSourceConfig = sourceConfig({ names: ['FILE_SOURCE'], runsAs: 'BOUNDED', slot: 'file', keys: D, parse: parseFile, dataTypes: ['PROTO', 'JSON'], hybridPart: 'first' });

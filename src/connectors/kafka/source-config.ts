@@ -214,4 +214,7 @@ export const kafkaSourceConfig = sourceConfig({
   keys: D,
   keyPrefixes: [CONSUMER],
   parse: parseKafkaSource,
+  dataTypes: ['PROTO', 'JSON', 'AVRO'],
+  hybridPart: 'second',
+  sideOutputBrokers: (k) => k.bootstrapServers,
 });

@@ -44,4 +44,13 @@ function parseParquet(s: Section, ctx: SourceParseContext): ParquetSourceConfig 
   return { filePaths, readOrderStrategy: 'EARLIEST_TIME_URL_FIRST', schemaMatchStrategy, dateRanges };
 }
 
-export const parquetSourceConfig = sourceConfig({ names: ['PARQUET_SOURCE'], runsAs: 'BOUNDED', slot: 'parquet', keys: D, parse: parseParquet });
+export const parquetSourceConfig = sourceConfig({
+  names: ['PARQUET_SOURCE'],
+  runsAs: 'BOUNDED',
+  slot: 'parquet',
+  keys: D,
+  parse: parseParquet,
+  dataTypes: ['PROTO'],
+  dataTypeNote: 'Parquet rows are decoded with the proto schema',
+  hybridPart: 'first',
+});

@@ -42,4 +42,5 @@ function parsePostgresCdc(s: Section): PostgresCdcSourceConfig {
   };
 }
 
-export const postgresCdcSourceConfig = sourceConfig({ names: ['POSTGRES_CDC_SOURCE'], runsAs: 'UNBOUNDED', slot: 'postgresCdc', keys: D, parse: parsePostgresCdc });
+// dataTypes []: the table's columns come from the database's catalog, not from INPUT_SCHEMA_* keys.
+export const postgresCdcSourceConfig = sourceConfig({ names: ['POSTGRES_CDC_SOURCE'], runsAs: 'UNBOUNDED', slot: 'postgresCdc', keys: D, parse: parsePostgresCdc, dataTypes: [] });

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { JOB_KEYS, STREAM_KEYS, parseJobConfig } from '../../../src/config/index.js';
+import { ConfigErrors, JOB_KEYS, STREAM_KEYS, parseJobConfig } from '../../../src/config/index.js';
 import { NOT_CATALOGUED, SINK_CATALOG, SINK_FOLDERS, SOURCE_CATALOG } from '../../../src/connectors/catalog.js';
 import { SINK_RUNTIMES, SOURCE_RUNTIMES } from '../../../src/connectors/index.js';
 
@@ -46,5 +46,35 @@ describe('connector catalog (src/connectors/catalog.ts)', () => {
     expect(cfg.sink.type).toBe('http');
     if (cfg.sink.type === 'http') expect(cfg.sink.method).toBe('POST');
     expect(cfg.streams[0]!.datagen).toEqual({ rows: 1000, seed: 1 });
+  });
+
+  it("checks a stream's data type and hybrid parts against what its source connectors declare", () => {
+    const errors = (stream: Record<string, unknown>): string[] => {
+      try {
+        parseJobConfig({ STREAMS: [{ INPUT_SCHEMA_TABLE: 't', ...stream }], FLINK_SQL_QUERY: 'SELECT * FROM t', SINK_TYPE: 'log' });
+        return [];
+      } catch (e) {
+        return (e as ConfigErrors).message.split('\n');
+      }
+    };
+    const json = { INPUT_DATATYPE: 'JSON', INPUT_SCHEMA_JSON_SCHEMA: { type: 'object' }, INPUT_SCHEMA_JSON_EVENT_TIMESTAMP_FIELD_NAME: 'ts' };
+    const parquet = [{ SOURCE_TYPE: 'BOUNDED', SOURCE_NAME: 'PARQUET_SOURCE' }];
+    expect(errors({ ...json, SOURCE_DETAILS: parquet, SOURCE_PARQUET_FILE_PATHS: ['x'] }).join('\n')).toContain(
+      'STREAMS[0].INPUT_DATATYPE: expected PROTO for PARQUET_SOURCE (Parquet rows are decoded with the proto schema), found "JSON"',
+    );
+    const avro = { INPUT_DATATYPE: 'AVRO', INPUT_SCHEMA_AVRO_SUBJECT: 's', INPUT_SCHEMA_AVRO_EVENT_TIMESTAMP_FIELD_NAME: 'ts' };
+    expect(errors({ ...avro, SOURCE_DETAILS: [{ SOURCE_TYPE: 'BOUNDED', SOURCE_NAME: 'FILE_SOURCE' }], SOURCE_FILE_PATH: 'x' }).join('\n')).toContain(
+      'STREAMS[0].INPUT_DATATYPE: expected PROTO or JSON for FILE_SOURCE (AVRO is read from Kafka, in the Confluent wire format), found "AVRO"',
+    );
+    const pair = [
+      { SOURCE_TYPE: 'BOUNDED', SOURCE_NAME: 'FILE_SOURCE' },
+      { SOURCE_TYPE: 'BOUNDED', SOURCE_NAME: 'DATAGEN_SOURCE' },
+    ];
+    expect(errors({ ...json, SOURCE_DETAILS: pair, SOURCE_FILE_PATH: 'x' }).join('\n')).toContain(
+      'STREAMS[0].SOURCE_DETAILS[1].SOURCE_NAME: expected KAFKA_SOURCE or KAFKA_CONSUMER (the unbounded part of a hybrid source, read after the bounded one), found "DATAGEN_SOURCE"',
+    );
+    // A source whose columns come from the source itself needs no INPUT_SCHEMA_* keys.
+    const cdc = { SOURCE_DETAILS: [{ SOURCE_TYPE: 'UNBOUNDED', SOURCE_NAME: 'POSTGRES_CDC_SOURCE' }], SOURCE_POSTGRES_CDC_DATABASE: 'd', SOURCE_POSTGRES_CDC_TABLE: 'x' };
+    expect(errors(cdc)).toEqual([]);
   });
 });
