@@ -2,7 +2,6 @@
 import { closest } from '../core/errors.js';
 import { SOURCE_NAMES, SOURCE_SPECS, sourceSpec } from '../connectors/catalog.js';
 import type { Issues } from './config-errors.js';
-import type { DataType } from './connector-spec.js';
 import { LEGACY_STREAM_KEYS, STREAM_KEYS, STREAM_KEY_PREFIXES } from './defaults.js';
 import { readStreamKey } from './spec.js';
 import { parseJsonText } from './json-scan.js';
