@@ -17,7 +17,7 @@ import { httpSink } from './http/index.js';
 import { hybridSource } from './hybrid/index.js';
 import { postgresCdcSource } from './postgres-cdc/index.js';
 import type { BoundSink, BoundSource, RegisteredSink, RegisteredSource } from './connector.js';
-import type { SinkType, SourceConnectorId } from './catalog.js';
+import { SOURCE_NAMES, sourceSpec, type SinkType, type SourceConnectorId } from './catalog.js';
 
 /** The source runtime of each catalogued source connector (by folder). */
 export const SOURCE_RUNTIMES: Readonly<Record<SourceConnectorId, RegisteredSource>> = {
@@ -43,13 +43,12 @@ export const SINK_CONNECTORS: readonly RegisteredSink[] = Object.values(SINK_RUN
 export function sourceFor(stream: StreamConfig): BoundSource {
   if (stream.source.hybrid) return hybridSource.bind(stream);
   const name = stream.source.name;
-  const connector = SOURCE_CONNECTORS.find((c) => c.name === name || c.aliases.includes(name));
-  if (!connector) {
-    const names = SOURCE_CONNECTORS.flatMap((c) => [c.name, ...c.aliases]);
-    const list = `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
+  // SOURCE_NAME -> catalog entry -> its runtime (the catalog says which names a connector reads).
+  if (!SOURCE_NAMES.includes(name)) {
+    const list = `${SOURCE_NAMES.slice(0, -1).join(', ')} or ${SOURCE_NAMES[SOURCE_NAMES.length - 1]}`;
     throw userError(`STREAMS[${stream.index}].SOURCE_DETAILS: ${name} is not available in Dirk yet; use ${list}`);
   }
-  return connector.bind(stream);
+  return SOURCE_RUNTIMES[sourceSpec(name).id].bind(stream);
 }
 
 /** The sink connector SINK_TYPE names, bound to its config slice; a user error for a sink Dirk lacks. */
