@@ -5,13 +5,14 @@
  * generated from here (`describeConfigKeys`), so the two cannot drift.
  */
 import type { ConfigKeyInfo } from './types.js';
-import { key, type KeySpec } from './key-spec.js';
+import { KAFKA_COMPRESSION_TYPES, key, type KeySpec } from './key-spec.js';
 // Every connector's keys, composed by the connector catalog (each connector declares them in its own folder,
 // src/connectors/<name>/keys.ts; see docs/architecture.md, "Adding a connector"). Spread in place, in the
 // catalog's order, so the table's order (and the generated docs) stay.
 import { SINK_CONNECTOR_KEYS, SINK_KEY_PREFIXES, SOURCE_CONNECTOR_KEYS, SOURCE_KEY_PREFIXES } from '../connectors/catalog.js';
 
 export type { KeySpec, KeyType } from './key-spec.js';
+export { KAFKA_COMPRESSION_TYPES, type KafkaCompressionType } from './key-spec.js';
 
 export const JOB_KEYS = {
   // ---- Generic
@@ -321,6 +322,14 @@ export const STREAM_KEYS = {
     dagger: 'Dirk only.',
   }),
   SOURCE_LATE_RECORD_TOPIC: key({ group: 'Record policies', required: 'with TOPIC', description: 'Topic for late records.', dagger: 'Dirk only.' }),
+  SOURCE_DEAD_LETTER_COMPRESSION_TYPE: key({
+    type: 'enum',
+    values: KAFKA_COMPRESSION_TYPES,
+    group: 'Record policies',
+    default: 'none',
+    description: 'Kafka\'s `compression.type` of what this stream writes to SOURCE_DEAD_LETTER_TOPIC and SOURCE_LATE_RECORD_TOPIC: `none`, `gzip`, `snappy`, `lz4` or `zstd`.',
+    dagger: 'Dirk only.',
+  }),
 } as const;
 
 /** Keys that start with these prefixes are free-form (passed through); no unknown-key warning. */

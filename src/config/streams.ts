@@ -224,7 +224,8 @@ function parseBadRecords(s: Section, own: readonly string[] | undefined): BadRec
   }
   const topic = s.required('SOURCE_DEAD_LETTER_TOPIC', 'a topic name (required when SOURCE_BAD_RECORD_POLICY=DEAD_LETTER)');
   const brokers = sideTopicBrokers(s, own, true);
-  return { mode, deadLetterTopic: topic, ...(brokers ? { deadLetterBrokers: brokers } : {}) };
+  const compression = readStreamKey(s, 'SOURCE_DEAD_LETTER_COMPRESSION_TYPE');
+  return { mode, deadLetterTopic: topic, ...(brokers ? { deadLetterBrokers: brokers } : {}), ...(compression !== 'none' ? { compression } : {}) };
 }
 
 function parseLateRecords(s: Section, own: readonly string[] | undefined): LateRecordPolicy {
@@ -235,7 +236,8 @@ function parseLateRecords(s: Section, own: readonly string[] | undefined): LateR
   }
   const topic = s.required('SOURCE_LATE_RECORD_TOPIC', 'a topic name (required when SOURCE_LATE_RECORD_POLICY=TOPIC)');
   const brokers = sideTopicBrokers(s, own, true);
-  return { mode, topic, ...(brokers ? { brokers } : {}) };
+  const compression = readStreamKey(s, 'SOURCE_DEAD_LETTER_COMPRESSION_TYPE');
+  return { mode, topic, ...(brokers ? { brokers } : {}), ...(compression !== 'none' ? { compression } : {}) };
 }
 
 function warnUnknownStreamKeys(s: Section, issues: Issues): void {

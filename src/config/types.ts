@@ -6,13 +6,14 @@
 
 import type { CatalogSinkConfig, SourceName, SourceSlots } from '../connectors/catalog.js';
 import type { DataType, SourceType } from './connector-spec.js';
+import type { KafkaCompressionType } from './key-spec.js';
 
 export type { DataType, SourceType } from './connector-spec.js';
 // Each connector's parsed slice is declared in its folder (src/connectors/<name>/config.ts); re-exported here
 // so the rest of Dirk keeps importing config types from src/config.
 export type { SinkType, SourceName } from '../connectors/catalog.js';
 export type { KafkaSinkConfig } from '../connectors/kafka/sink-config.js';
-export type { KafkaSecurityConfig, KafkaSourceConfig, SaslConfig, SslConfig, StoreConfig, StoreType } from '../connectors/kafka/source-config.js';
+export type { KafkaSecurityConfig, KafkaSourceConfig, SaslConfig, SslConfig, StoreConfig, StoreType, UpsertSourceConfig } from '../connectors/kafka/source-config.js';
 export type { InfluxSinkConfig } from '../connectors/influxdb/config.js';
 export type { HttpSinkConfig } from '../connectors/http/config.js';
 export type { BigQueryErrorType, BigQuerySinkConfig } from '../connectors/bigquery/config.js';
@@ -54,12 +55,16 @@ export interface BadRecordPolicy {
   readonly deadLetterTopic?: string;
   /** Brokers the dead-letter topic lives on: SOURCE_DEAD_LETTER_BROKERS, else the stream's own brokers. */
   readonly deadLetterBrokers?: readonly string[];
+  /** SOURCE_DEAD_LETTER_COMPRESSION_TYPE (with DEAD_LETTER). */
+  readonly compression?: KafkaCompressionType;
 }
 
 export interface LateRecordPolicy {
   readonly mode: 'DROP' | 'LOG' | 'TOPIC';
   readonly topic?: string;
   readonly brokers?: readonly string[];
+  /** SOURCE_DEAD_LETTER_COMPRESSION_TYPE (with TOPIC). */
+  readonly compression?: KafkaCompressionType;
 }
 
 /** A stream; its source connector's slice is in the slot the catalog names (`kafka`, `parquet`, ...). */

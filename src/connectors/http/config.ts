@@ -1,7 +1,11 @@
 /** The HTTP sink's keys (SINK_HTTP_*), read from the top level or from one SINKS entry. */
 import { sinkConfig } from '../../config/connector-spec.js';
 import type { Section } from '../../config/reader.js';
+import type { KafkaCompressionType } from '../../config/key-spec.js';
+import { keyReader } from '../../config/read-key.js';
 import { HTTP_KEYS as D } from './keys.js';
+
+const read = keyReader(D);
 
 /** SINK_TYPE=http (SINK_HTTP_* keys). */
 export interface HttpSinkConfig {
@@ -19,7 +23,7 @@ export interface HttpSinkConfig {
   readonly retryStatuses: readonly (readonly [number, number])[];
   readonly timeoutMs: number;
   readonly maxInFlight: number;
-  readonly deadLetter?: { readonly topic: string; readonly brokers: readonly string[] };
+  readonly deadLetter?: { readonly topic: string; readonly brokers: readonly string[]; readonly compression?: KafkaCompressionType };
 }
 
 /** `429,500-599` -> [[429,429],[500,599]]; undefined when malformed. */
@@ -80,7 +84,8 @@ function parseHttpSink(s: Section): HttpSinkConfig {
   if (topic !== undefined) {
     const brokers = s.list('SINK_HTTP_DEAD_LETTER_BROKERS') ?? [];
     if (brokers.length === 0) s.error('SINK_HTTP_DEAD_LETTER_BROKERS', 'a comma-separated list of host:port (required with SINK_HTTP_DEAD_LETTER_TOPIC)', s.get('SINK_HTTP_DEAD_LETTER_BROKERS'));
-    out.deadLetter = { topic, brokers };
+    const compression = read(s, 'SINK_HTTP_DEAD_LETTER_COMPRESSION_TYPE');
+    out.deadLetter = { topic, brokers, ...(compression !== 'none' ? { compression } : {}) };
   } else if (s.has('SINK_HTTP_DEAD_LETTER_BROKERS')) s.issues.warn(`${s.path('SINK_HTTP_DEAD_LETTER_BROKERS')} is ignored without SINK_HTTP_DEAD_LETTER_TOPIC`);
   return out as HttpSinkConfig;
 }

@@ -1,4 +1,4 @@
-import { key } from '../../config/key-spec.js';
+import { KAFKA_COMPRESSION_TYPES, key } from '../../config/key-spec.js';
 
 /**
  * The HTTP sink (SINK_TYPE=http) keys, composed into the one key table through src/connectors/catalog.ts (in place, so their type,
@@ -28,4 +28,12 @@ export const HTTP_KEYS = {
     description: 'Kafka topic for rows whose request failed permanently (a non-retryable status, or retries exhausted): each row as JSON with `dirk-http-status` and `dirk-error` headers, and the job goes on. Without it such a failure stops the job (nothing is lost: a restart replays from the last checkpoint).',
   }),
   SINK_HTTP_DEAD_LETTER_BROKERS: key({ group: 'HTTP sink', required: 'with SINK_HTTP_DEAD_LETTER_TOPIC', description: 'Brokers of the dead-letter topic, `host:port` list.' }),
+  SINK_HTTP_DEAD_LETTER_COMPRESSION_TYPE: key({
+    type: 'enum',
+    values: KAFKA_COMPRESSION_TYPES,
+    group: 'HTTP sink',
+    default: 'none',
+    description: 'Kafka\'s `compression.type` of the records written to SINK_HTTP_DEAD_LETTER_TOPIC: `none`, `gzip`, `snappy`, `lz4` or `zstd`.',
+    dagger: 'Dirk only.',
+  }),
 };

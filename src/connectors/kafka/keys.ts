@@ -1,4 +1,4 @@
-import { key } from '../../config/key-spec.js';
+import { KAFKA_COMPRESSION_TYPES, key } from '../../config/key-spec.js';
 
 /**
  * The Kafka sink (SINK_TYPE=kafka) and Kafka source (KAFKA_SOURCE, KAFKA_CONSUMER) keys, composed into the one key table through src/connectors/catalog.ts (in place, so their type,
@@ -7,6 +7,51 @@ import { key } from '../../config/key-spec.js';
  * the config layer (lint rule connector-keys-are-config), though it lives in the connector's folder.
  * SOURCE_KAFKA_CONSUME_LARGE_MESSAGE_ENABLE stays with the generic job keys (it is where Dagger documents it).
  */
+/** The upsert keys (Flink's upsert-kafka: a SQL script's 'upsert-kafka' tables set them), spread in place below. */
+export const KAFKA_UPSERT_SOURCE_KEYS = {
+  SOURCE_KAFKA_UPSERT_KEY: key({
+    group: 'Kafka source',
+    description:
+      'Read the topic as an upsert changelog keyed by these columns (comma-separated; Flink\'s upsert-kafka source with its PRIMARY KEY): the record key is a JSON object of the key columns, a record with a value is an insert or update of its key, a record with a null value (tombstone) deletes it. The job keeps the last row per key (a ChangelogNormalize operator, checkpointed) and turns the records into +I/-U/+U/-D. INPUT_DATATYPE=JSON only.',
+    dagger: 'Dirk only; Dagger reads append-only streams.',
+  }),
+  SOURCE_KAFKA_UPSERT_KEY_FIELDS_PREFIX: key({
+    group: 'Kafka source',
+    description: 'With SOURCE_KAFKA_UPSERT_KEY: the prefix of the key columns\' names that the key JSON\'s property names lack (Flink\'s `key.fields-prefix`); needs SOURCE_KAFKA_UPSERT_VALUE_FIELDS_INCLUDE=EXCEPT_KEY.',
+    dagger: 'Dirk only.',
+  }),
+  SOURCE_KAFKA_UPSERT_VALUE_FIELDS_INCLUDE: key({
+    type: 'enum',
+    values: ['ALL', 'EXCEPT_KEY'],
+    group: 'Kafka source',
+    default: 'ALL',
+    description: 'With SOURCE_KAFKA_UPSERT_KEY: whether the record value holds every column (`ALL`) or all but the key columns (`EXCEPT_KEY`, which are then read from the record key); Flink\'s `value.fields-include`.',
+    dagger: 'Dirk only.',
+  }),
+};
+
+export const KAFKA_UPSERT_SINK_KEYS = {
+  SINK_KAFKA_JSON_KEY: key({
+    group: 'Kafka sink',
+    description:
+      'With SINK_KAFKA_JSON_CHANGELOG=UPSERT: the result columns (comma-separated) whose JSON object is the record key, e.g. the sink table\'s PRIMARY KEY as Flink\'s upsert-kafka sink keys by it. Default: the result\'s unique key (the GROUP BY keys, ...).',
+    dagger: 'Dirk only.',
+  }),
+  SINK_KAFKA_JSON_KEY_FIELDS_PREFIX: key({
+    group: 'Kafka sink',
+    description: 'With SINK_KAFKA_JSON_KEY: a prefix of the key columns\' names left out of the key JSON\'s property names (Flink\'s `key.fields-prefix`); needs SINK_KAFKA_JSON_VALUE_FIELDS_INCLUDE=EXCEPT_KEY.',
+    dagger: 'Dirk only.',
+  }),
+  SINK_KAFKA_JSON_VALUE_FIELDS_INCLUDE: key({
+    type: 'enum',
+    values: ['ALL', 'EXCEPT_KEY'],
+    group: 'Kafka sink',
+    default: 'ALL',
+    description: 'With SINK_KAFKA_JSON_CHANGELOG=UPSERT: whether the record value holds every column (`ALL`) or all but the key columns (`EXCEPT_KEY`); Flink\'s `value.fields-include`.',
+    dagger: 'Dirk only.',
+  }),
+};
+
 export const KAFKA_SINK_KEYS = {
   SINK_KAFKA_BROKERS: key({ group: 'Kafka sink', required: 'when SINK_TYPE=kafka', description: 'Comma-separated `host:port` list (or a JSON array).' }),
   SINK_KAFKA_TOPIC: key({ group: 'Kafka sink', required: 'when SINK_TYPE=kafka', description: 'Output topic.' }),
@@ -48,7 +93,22 @@ export const KAFKA_SINK_KEYS = {
       'How SINK_KAFKA_DATA_TYPE=JSON writes an updating result: `UPSERT` (key = JSON of the unique key columns, value = the row, deletes as tombstones; Flink\'s upsert-kafka) or `DEBEZIUM` (`{"before","after","op"}` records; Flink\'s debezium-json). Append-only results are written as plain rows either way.',
     dagger: 'Dirk only; Dagger cannot write updating results to JSON.',
   }),
-  SINK_KAFKA_PRODUCE_LARGE_MESSAGE_ENABLE: key({ type: 'bool', group: 'Kafka sink', default: false, description: 'Allow 20 MiB requests (`max.request.size=20971520`) with snappy compression.' }),
+  ...KAFKA_UPSERT_SINK_KEYS,
+  SINK_KAFKA_PRODUCE_LARGE_MESSAGE_ENABLE: key({
+    type: 'bool',
+    group: 'Kafka sink',
+    default: false,
+    description: 'Allow 20 MiB requests (`max.request.size=20971520`) with snappy compression (`compression.type=snappy`, unless SINK_KAFKA_PRODUCER_CONFIG_COMPRESSION_TYPE says otherwise).',
+  }),
+  SINK_KAFKA_PRODUCER_CONFIG_COMPRESSION_TYPE: key({
+    type: 'enum',
+    values: KAFKA_COMPRESSION_TYPES,
+    group: 'Kafka sink',
+    description:
+      'Kafka\'s `compression.type` of the sink\'s record batches (and of SINK_KAFKA_DEAD_LETTER_TOPIC): `none`, `gzip`, `snappy` (xerial-framed, as the Java client), `lz4` or `zstd` (sent as Produce v7). ' +
+      'Default `none`, or `snappy` with SINK_KAFKA_PRODUCE_LARGE_MESSAGE_ENABLE. Reading, every stream accepts batches in any of these codecs.',
+    dagger: 'Dagger passes it to the Kafka producer (goto/dagger\'s SINK_KAFKA_PRODUCER_CONFIG_* passthrough).',
+  }),
   SINK_KAFKA_LINGER_MS: key({ type: 'int', min: 0, group: 'Kafka sink', default: 0, description: 'Producer linger time, in ms.' }),
   SINK_KAFKA_DELIVERY_GUARANTEE: key({
     type: 'enum',
@@ -97,6 +157,7 @@ export const KAFKA_SOURCE_KEYS = {
     description: 'A regular expression matched against whole topic names; `a|b` reads two topics. Checked with JavaScript RegExp syntax.',
   }),
   SOURCE_KAFKA_NAME: key({ group: 'Kafka source', description: 'Logical cluster name (metrics and logs).' }),
+  ...KAFKA_UPSERT_SOURCE_KEYS,
   SOURCE_KAFKA_CONSUMER_CONFIG_BOOTSTRAP_SERVERS: key({ group: 'Kafka source', required: 'for Kafka sources', description: 'Comma-separated `host:port` list (or a JSON array).' }),
   SOURCE_KAFKA_CONSUMER_CONFIG_GROUP_ID: key({ group: 'Kafka source', required: 'for Kafka sources', description: 'Consumer group; instances of one job share it.' }),
   SOURCE_KAFKA_CONSUMER_CONFIG_AUTO_OFFSET_RESET: key({ type: 'enum', values: ['latest', 'earliest'], group: 'Kafka source', default: 'latest', description: 'Where to start without a committed offset: `latest` or `earliest`.' }),

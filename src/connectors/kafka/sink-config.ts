@@ -19,6 +19,8 @@ export interface KafkaSinkConfig {
   readonly jsonSchema?: string;
   /** SINK_KAFKA_JSON_CHANGELOG: how an updating result is written as JSON (upserts or debezium-json records). */
   readonly jsonChangelog?: 'UPSERT' | 'DEBEZIUM';
+  /** SINK_KAFKA_JSON_KEY (+ prefix, value fields): the record key's columns for upserts, by name. */
+  readonly jsonKey?: { readonly columns: readonly string[]; readonly prefix: string; readonly valueFieldsInclude: 'ALL' | 'EXCEPT_KEY' };
   /** SINK_KAFKA_DATA_TYPE=AVRO: SINK_KAFKA_AVRO_SUBJECT and SINK_KAFKA_AVRO_AUTO_REGISTER. */
   readonly avro?: { readonly subject: string; readonly autoRegister: boolean; readonly registry?: { readonly url: string; readonly token?: string } };
   readonly largeMessage: boolean;
@@ -65,6 +67,8 @@ function parseKafkaSink(s: Section): KafkaSinkConfig {
     };
   } else {
     out.jsonChangelog = s.oneOf('SINK_KAFKA_JSON_CHANGELOG', ['UPSERT', 'DEBEZIUM'] as const, D.SINK_KAFKA_JSON_CHANGELOG.default as 'UPSERT' | 'DEBEZIUM');
+    const jsonKey = parseJsonKey(s);
+    if (jsonKey) out.jsonKey = jsonKey;
     const raw = s.get('SINK_KAFKA_JSON_SCHEMA');
     const schema = s.json('SINK_KAFKA_JSON_SCHEMA', 'a JSON Schema object');
     if (schema !== undefined) {
@@ -79,6 +83,10 @@ function parseKafkaSink(s: Section): KafkaSinkConfig {
     if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') producerConfig[kafkaPropertyName(k, PRODUCER)] = String(v);
     else if (v !== undefined) s.error(k, 'a string, number or boolean', v);
   }
+  // Kafka's compression.type, checked here so a typo is a config error naming the key (not a warning at start).
+  const compression = read(s, 'SINK_KAFKA_PRODUCER_CONFIG_COMPRESSION_TYPE');
+  if (compression !== undefined) producerConfig['compression.type'] = compression;
+  else delete producerConfig['compression.type'];
   out.producerConfig = producerConfig;
   out.errorPolicy = sinkErrorPolicy(s);
   if (s.bool('SINK_KAFKA_CREATE_TOPIC', D.SINK_KAFKA_CREATE_TOPIC.default)) {
@@ -101,6 +109,27 @@ function sinkErrorPolicy(s: Section): KafkaSinkConfig['errorPolicy'] {
   const deadLetterTopic = s.required('SINK_KAFKA_DEAD_LETTER_TOPIC', 'a topic name (required when SINK_KAFKA_ERROR_POLICY=DEAD_LETTER)');
   const brokers = s.list('SINK_KAFKA_DEAD_LETTER_BROKERS');
   return { mode, deadLetterTopic, ...(brokers && brokers.length ? { deadLetterBrokers: brokers } : {}) };
+}
+
+/** SINK_KAFKA_JSON_KEY and its prefix / value-fields keys (Flink's upsert-kafka sink options). */
+function parseJsonKey(s: Section): KafkaSinkConfig['jsonKey'] {
+  const columns = s.list('SINK_KAFKA_JSON_KEY');
+  const prefix = s.optional('SINK_KAFKA_JSON_KEY_FIELDS_PREFIX') ?? '';
+  const include = read(s, 'SINK_KAFKA_JSON_VALUE_FIELDS_INCLUDE');
+  if (!columns || columns.length === 0) {
+    if (s.has('SINK_KAFKA_JSON_KEY')) s.error('SINK_KAFKA_JSON_KEY', 'a comma-separated list of result column names', s.get('SINK_KAFKA_JSON_KEY'));
+    else if (prefix || s.has('SINK_KAFKA_JSON_VALUE_FIELDS_INCLUDE')) s.error('SINK_KAFKA_JSON_KEY', 'the key columns (the other SINK_KAFKA_JSON_* key options apply to it)', undefined);
+    return undefined;
+  }
+  if (prefix && include === 'ALL') {
+    s.error(
+      'SINK_KAFKA_JSON_KEY_FIELDS_PREFIX',
+      "no prefix while SINK_KAFKA_JSON_VALUE_FIELDS_INCLUDE=ALL (as Flink: a key prefix is not allowed when 'value.fields-include' is 'ALL'; set it to EXCEPT_KEY to avoid field overlaps)",
+      prefix,
+    );
+  }
+  for (const c of columns) if (prefix && !c.startsWith(prefix)) s.error('SINK_KAFKA_JSON_KEY', `key columns that start with the prefix '${prefix}' (SINK_KAFKA_JSON_KEY_FIELDS_PREFIX)`, c);
+  return { columns, prefix, valueFieldsInclude: include };
 }
 
 export const kafkaSinkConfig = sinkConfig({ type: 'kafka', keys: D, keyPrefixes: [PRODUCER], parse: parseKafkaSink });

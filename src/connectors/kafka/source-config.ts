@@ -59,6 +59,17 @@ export interface KafkaSourceConfig {
   readonly additional: Readonly<Record<string, string>>;
   /** SOURCE_KAFKA_CONSUME_LARGE_MESSAGE_ENABLE (job level): fetch up to 5 MiB per partition. */
   readonly largeMessage: boolean;
+  /** SOURCE_KAFKA_UPSERT_KEY (and its prefix / value-fields keys): the topic is an upsert changelog. */
+  readonly upsert?: UpsertSourceConfig;
+}
+
+/** Flink's upsert-kafka source: the record key is the JSON of the key columns; a null value deletes the key. */
+export interface UpsertSourceConfig {
+  /** Key column names, as in the table. */
+  readonly key: readonly string[];
+  /** Prefix of the key columns' names that the key JSON's property names lack ('' for none). */
+  readonly keyPrefix: string;
+  readonly valueFieldsInclude: 'ALL' | 'EXCEPT_KEY';
 }
 
 function parseKafkaSource(s: Section, ctx: SourceParseContext): KafkaSourceConfig {
@@ -111,6 +122,8 @@ function parseKafkaSource(s: Section, ctx: SourceParseContext): KafkaSourceConfi
     else if (typeof s.get(k) === 'boolean') additional[kafkaPropertyName(k, CONSUMER)] = String(s.get(k));
   }
   out.additional = additional;
+  const upsert = parseUpsertSource(s);
+  if (upsert) out.upsert = upsert;
   return out as KafkaSourceConfig;
 }
 
@@ -205,6 +218,33 @@ function jaasExample(mechanism: SaslConfig['mechanism']): string {
 /** Never echo a password back into logs. */
 function redactJaas(text: string): string {
   return text.replace(/(password\s*=\s*)("[^"]*"|[^\s;]+)/gi, '$1"***"');
+}
+
+/** SOURCE_KAFKA_UPSERT_*: the key columns, their prefix and what the value holds (Flink's upsert-kafka rules). */
+function parseUpsertSource(s: Section): UpsertSourceConfig | undefined {
+  const key = s.list('SOURCE_KAFKA_UPSERT_KEY');
+  const prefix = s.optional('SOURCE_KAFKA_UPSERT_KEY_FIELDS_PREFIX') ?? '';
+  const include = read(s, 'SOURCE_KAFKA_UPSERT_VALUE_FIELDS_INCLUDE');
+  if (!key || key.length === 0) {
+    if (s.has('SOURCE_KAFKA_UPSERT_KEY')) s.error('SOURCE_KAFKA_UPSERT_KEY', 'a comma-separated list of key column names', s.get('SOURCE_KAFKA_UPSERT_KEY'));
+    else if (prefix || s.has('SOURCE_KAFKA_UPSERT_VALUE_FIELDS_INCLUDE')) {
+      s.error('SOURCE_KAFKA_UPSERT_KEY', 'the key columns (the other SOURCE_KAFKA_UPSERT_* keys apply to an upsert stream)', undefined);
+    }
+    return undefined;
+  }
+  const dataType = s.get('INPUT_DATATYPE') ?? 'PROTO'; // INPUT_DATATYPE's default
+  if (dataType !== 'JSON') s.error('INPUT_DATATYPE', 'JSON for an upsert stream (SOURCE_KAFKA_UPSERT_KEY: the key and the value are JSON)', dataType);
+  if (prefix && include === 'ALL') {
+    s.error(
+      'SOURCE_KAFKA_UPSERT_KEY_FIELDS_PREFIX',
+      "no prefix while SOURCE_KAFKA_UPSERT_VALUE_FIELDS_INCLUDE=ALL (as Flink: a key prefix is not allowed when 'value.fields-include' is 'ALL'; set it to EXCEPT_KEY to avoid field overlaps)",
+      prefix,
+    );
+  }
+  for (const k of key) {
+    if (prefix && !k.startsWith(prefix)) s.error('SOURCE_KAFKA_UPSERT_KEY', `key columns that start with the prefix '${prefix}' (SOURCE_KAFKA_UPSERT_KEY_FIELDS_PREFIX)`, k);
+  }
+  return { key, keyPrefix: prefix, valueFieldsInclude: include };
 }
 
 export const kafkaSourceConfig = sourceConfig({
