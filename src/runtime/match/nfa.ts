@@ -12,8 +12,8 @@ import type { MatchElement } from '../../plan/nodes.js';
  * - a match completes right after a take, when the element has its minimum and every later element is
  *   optional (CEP's "final state after proceed");
  * - a greedy looping element (`B*`, `B+`, `B{2,}` without `?`) gives the following element no row its own
- *   condition accepts (CEP adds NOT(B's take condition) to every transition of the next state), which makes
- *   it take as many rows as it can;
+ *   condition accepts (CEP adds NOT(B's take condition) to the transitions of the next element's first
+ *   state: taking its first row, or skipping it when optional), which makes it take as many rows as it can;
  * - WITHIN drops a partial match once a row (or the watermark) is `within` ms or more after its first row.
  *
  * Partial matches are immutable: a branch copies the list of its matched rows (rows themselves are shared),
@@ -77,7 +77,9 @@ export function advance(pattern: readonly MatchElement[], test: ConditionTest, p
   };
   const visit = (i: number, count: number): void => {
     const el = pattern[i]!;
-    if (blocked(i)) return;
+    // CEP guards the transitions of the element's first state only: once it has a row, it is in its own
+    // (looping or next) state.
+    if (count === 0 && blocked(i)) return;
     if ((el.max === null || count < el.max) && holds(el.variable)) {
       const taken: PartialMatch = {
         start: pm.start < 0 ? c.seq : pm.start,
