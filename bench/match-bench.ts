@@ -18,7 +18,7 @@ const ticker: TableSchema = { name: 'Ticker', columns: [{ name: 'symbol', type: 
 const catalog = { table: (n: string) => (n === 'Ticker' ? ticker : undefined), tableNames: () => ['Ticker'], functions: createFunctionCatalog(builtinFunctions) };
 const sql = process.argv[2] === 'agg' ? `SELECT * FROM Ticker MATCH_RECOGNIZE (PARTITION BY symbol ORDER BY rowtime
   MEASURES FIRST(A.rowtime) AS s, LAST(A.rowtime) AS e, AVG(A.price) AS avgPrice AFTER MATCH SKIP PAST LAST ROW
-  PATTERN (A+ B) WITHIN INTERVAL '1' MINUTE DEFINE A AS AVG(A.price) < 50)` : `SELECT * FROM Ticker MATCH_RECOGNIZE (PARTITION BY symbol ORDER BY rowtime
+  PATTERN (A+ B) WITHIN INTERVAL '1' MINUTE DEFINE A AS AVG(A.price) < ${process.env['BENCH_MATCH_LIMIT'] ?? 50})` : `SELECT * FROM Ticker MATCH_RECOGNIZE (PARTITION BY symbol ORDER BY rowtime
   MEASURES START_ROW.rowtime AS s, LAST(PRICE_DOWN.rowtime) AS b, LAST(PRICE_UP.rowtime) AS e
   AFTER MATCH SKIP TO LAST PRICE_UP PATTERN (START_ROW PRICE_DOWN+ PRICE_UP) WITHIN INTERVAL '1' MINUTE
   DEFINE PRICE_DOWN AS (LAST(PRICE_DOWN.price, 1) IS NULL AND PRICE_DOWN.price < START_ROW.price) OR PRICE_DOWN.price < LAST(PRICE_DOWN.price, 1),

@@ -286,8 +286,12 @@ export interface MatchElement {
 export type MatchSlot =
   /** FIRST/LAST(var.expr, offset); `var.col` alone is LAST(var.col, 0). `expr` is over an input row. */
   | { readonly k: 'nav'; readonly variable: number | null; readonly first: boolean; readonly offset: number; readonly expr: BExpr }
-  /** An aggregate over the rows of `variable` (arguments over an input row). */
-  | { readonly k: 'agg'; readonly variable: number | null; readonly call: AggCall }
+  /**
+   * An aggregate over the rows of `variable` (arguments over an input row). `incremental`: a built-in whose
+   * accumulator merges without sharing state (SUM, SUM0, COUNT, AVG, MIN, MAX), kept per partial match and
+   * extended by each row instead of recomputed.
+   */
+  | { readonly k: 'agg'; readonly variable: number | null; readonly call: AggCall; readonly incremental?: boolean }
   /** MATCH_ROWTIME(): the event time of the match's last row. */
   | { readonly k: 'matchRowtime' }
   /** MATCH_PROCTIME(): the processing-time clock when the match is emitted. */

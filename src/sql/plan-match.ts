@@ -6,6 +6,7 @@ import { canon, Scope } from './binder.js';
 import type { PlanHost, Planned } from './plan-host.js';
 import type { BExpr, MatchElement, MatchSlot, MatchSpec, PlanNode } from '../plan/nodes.js';
 import { isProctime, isRowtime, plainType } from './types.js';
+import { builtinAggregates } from './functions/aggregates.js';
 
 /**
  * MATCH_RECOGNIZE, planned as Flink plans it (its documented subset). DEFINE and MEASURES expressions are
@@ -25,6 +26,9 @@ const REFUSED: Record<string, string> = {
   RUNNING: 'RUNNING semantics are not supported: MEASURES are FINAL in ONE ROW PER MATCH (as in Flink)',
   FINAL: 'FINAL is the only semantics of MEASURES in ONE ROW PER MATCH; write the expression without it',
 };
+
+/** Built-in aggregates whose merge folds plain values (no state shared with the merged accumulator). */
+const INCREMENTAL = new Set(['SUM', 'SUM0', 'COUNT', 'AVG', 'MIN', 'MAX']);
 
 class SlotBuilder {
   readonly slots: MatchSlot[] = [];
@@ -245,7 +249,8 @@ function aggregateSlot(e: Call, ctx: Ctx): Expr {
     throw new SqlError('an aggregate in MATCH_RECOGNIZE may reference one pattern variable only: SUM(A.price * A.tax) is valid, AVG(A.price * B.tax) is not (as in Flink)', e.pos);
   }
   const call = ctx.host.binder.makeAggCall(e, args, null);
-  return ctx.slots.add({ k: 'agg', variable: vars.size ? [...vars][0]! : null, call }, call.type, e.pos);
+  const incremental = INCREMENTAL.has(call.aggregate.name) && builtinAggregates.includes(call.aggregate as (typeof builtinAggregates)[number]);
+  return ctx.slots.add({ k: 'agg', variable: vars.size ? [...vars][0]! : null, call, ...(incremental ? { incremental } : {}) }, call.type, e.pos);
 }
 
 function timeSlot(e: Call, name: 'MATCH_ROWTIME' | 'MATCH_PROCTIME', ctx: Ctx): Expr {

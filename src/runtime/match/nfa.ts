@@ -57,7 +57,15 @@ export interface StepResult {
 }
 
 /** Advances one partial match by one row. */
-export function advance(pattern: readonly MatchElement[], test: ConditionTest, pm: PartialMatch, c: Candidate, into: StepResult): void {
+export function advance(
+  pattern: readonly MatchElement[],
+  test: ConditionTest,
+  pm: PartialMatch,
+  c: Candidate,
+  into: StepResult,
+  /** Told of every new partial match and the one it grew from (for state derived per partial match). */
+  onTake?: (child: PartialMatch, parent: PartialMatch) => void,
+): void {
   const n = pattern.length;
   // Conditions are evaluated at most once per (variable) for this partial match and row.
   const memo = new Map<number, boolean>();
@@ -88,6 +96,7 @@ export function advance(pattern: readonly MatchElement[], test: ConditionTest, p
         count: count + 1,
         rows: [...pm.rows, { seq: c.seq, time: c.time, v: el.variable, row: c.row }],
       };
+      onTake?.(taken, pm);
       const canGrow = el.max === null || count + 1 < el.max;
       if (canGrow || i + 1 < n) into.next.push(taken);
       if (count + 1 >= el.min && restOptional(i + 1)) into.complete.push(taken);

@@ -56,6 +56,8 @@ export class MatchRecognizeOperator implements Operator {
     return d.test(this.slots.row(d.needed, pm.rows, c.row, variable));
   };
 
+  private readonly onTake = (child: PartialMatch, parent: PartialMatch): void => this.slots.derived(child.rows, parent.rows);
+
   constructor(
     private readonly node: MatchNode,
     ctx: OperatorContext,
@@ -135,8 +137,8 @@ export class MatchRecognizeOperator implements Operator {
     const live = within === null ? st.partials : st.partials.filter((p) => time - p.startTime < within);
     const cand: Candidate = { seq, time, row };
     const step: StepResult = { next: [], complete: [] };
-    for (const pm of live) advance(this.node.pattern, this.test, pm, cand, step);
-    advance(this.node.pattern, this.test, EMPTY_MATCH, cand, step);
+    for (const pm of live) advance(this.node.pattern, this.test, pm, cand, step, this.onTake);
+    advance(this.node.pattern, this.test, EMPTY_MATCH, cand, step, this.onTake);
     st.partials = step.next;
     if (step.complete.length) {
       st.completed.push(...step.complete);

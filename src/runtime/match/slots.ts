@@ -14,11 +14,69 @@ import type { MatchedRow } from './nfa.js';
  */
 type SlotFn = (rows: readonly MatchedRow[], cand: Row | undefined, candVar: number) => unknown;
 
+/**
+ * Accumulators of incremental aggregates, per slot, kept on a partial match's rows array under a symbol:
+ * structured clone and v8 serialisation skip symbol-keyed properties, so they never reach a checkpoint (after a
+ * restore they are computed from the rows once), and they go with the array when the partial match goes.
+ */
+const ACCS = Symbol('matchAccumulators');
+type WithAccs = readonly MatchedRow[] & { [ACCS]?: unknown[] };
+const setAccs = (rows: readonly MatchedRow[], accs: unknown[]): void => {
+  (rows as MatchedRow[] & { [ACCS]?: unknown[] })[ACCS] = accs;
+};
+
 export class SlotEvaluator {
   private readonly fns: SlotFn[];
+  private readonly incrementals: { index: number; acc: Accumulator; variable: number | null }[] = [];
 
   constructor(slots: readonly MatchSlot[], now: () => number) {
-    this.fns = slots.map((s) => slotFn(s, now));
+    this.fns = slots.map((s, i) => (s.k === 'agg' && s.incremental ? this.incremental(s, i) : slotFn(s, now)));
+  }
+
+  /**
+   * Partial match `child` grew from `parent` by its last row: its accumulators are the parent's plus that row
+   * (those the parent has; the others are computed when first needed).
+   */
+  derived(child: readonly MatchedRow[], parent: readonly MatchedRow[]): void {
+    const from = (parent as WithAccs)[ACCS];
+    if (!from || this.incrementals.length === 0) return;
+    const last = child[child.length - 1]!;
+    const accs: unknown[] = [];
+    for (const { index, acc, variable } of this.incrementals) {
+      const p = from[index];
+      if (p === undefined) continue;
+      const a = acc.create();
+      acc.merge(a, p);
+      if (variable === null || last.v === variable) acc.add(a, last.row);
+      accs[index] = a;
+    }
+    setAccs(child, accs);
+  }
+
+  private incremental(s: Extract<MatchSlot, { k: 'agg' }>, index: number): SlotFn {
+    const acc: Accumulator = createAccumulator(s.call, false);
+    this.incrementals.push({ index, acc, variable: s.variable });
+    const accOf = (rows: readonly MatchedRow[]): unknown => {
+      let accs = (rows as WithAccs)[ACCS];
+      const cached = accs?.[index];
+      if (cached !== undefined) return cached;
+      const a = acc.create();
+      for (const r of rows) if (s.variable === null || r.v === s.variable) acc.add(a, r.row);
+      if (!accs) {
+        accs = [];
+        setAccs(rows, accs);
+      }
+      accs[index] = a;
+      return a;
+    };
+    return (rows, cand, candVar) => {
+      const base = accOf(rows);
+      if (!cand || !(s.variable === null || s.variable === candVar)) return acc.result(base);
+      const a = acc.create();
+      acc.merge(a, base);
+      acc.add(a, cand);
+      return acc.result(a);
+    };
   }
 
   /** A slot row with the slots `needed` filled. */

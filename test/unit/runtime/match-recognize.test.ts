@@ -102,12 +102,23 @@ const DROP = `SELECT * FROM Ticker MATCH_RECOGNIZE (
   DEFINE A AS LAST(A.price, 1) IS NULL OR A.price < LAST(A.price, 1), B AS B.price > LAST(A.price)
 )`;
 
+const AVG_RUNS = `SELECT * FROM Ticker MATCH_RECOGNIZE (
+  PARTITION BY symbol ORDER BY rowtime
+  MEASURES COUNT(A.price) AS n, AVG(A.price) AS avgPrice, MIN(A.price) AS lo, MAX(A.price) AS hi, SUM(price) AS total
+  AFTER MATCH SKIP TO NEXT ROW
+  PATTERN (A+? B)
+  DEFINE A AS AVG(A.price) < 8, B AS SUM(A.price) > 10
+)`;
+
 const prices = [9, 8, 7, 8, 5, 4, 3, 2, 6, 9, 1, 2];
 const rowsOf = (symbol: string): Row[] => prices.map((p, i) => [symbol, p, i * 1000]);
 
 describe('MatchRecognizeOperator', () => {
-  it('resumes from a v8-serialised checkpoint taken mid-match with the same output as an uninterrupted run', () => {
-    const node = matchNode(DROP);
+  it.each([
+    ['navigation', DROP],
+    ['incremental aggregates (kept outside the checkpoint, recomputed after it)', AVG_RUNS],
+  ])('resumes from a v8-serialised checkpoint taken mid-match with the same output as an uninterrupted run: %s', (_name, sql) => {
+    const node = matchNode(sql);
     const whole = sink();
     const op = new MatchRecognizeOperator(node, { out: whole, hooks: noHooks, retentionMs: 0, now: () => 0 });
     op.process([...rowsOf('x'), ...rowsOf('y')], undefined);
