@@ -41,6 +41,8 @@ export class MatchRecognizeOperator implements Operator {
   private watermark = -Infinity;
   private seq = 0;
   private late = 0;
+  /** No partial match can reach its WITHIN before this time: a watermark below it skips the scan of partitions. */
+  private nextExpiry = Infinity;
   private readonly out: Output;
   private readonly hooks: OperatorHooks;
   private readonly now: () => number;
@@ -140,6 +142,8 @@ export class MatchRecognizeOperator implements Operator {
     for (const pm of live) advance(this.node.pattern, this.test, pm, cand, step, this.onTake);
     advance(this.node.pattern, this.test, EMPTY_MATCH, cand, step, this.onTake);
     st.partials = step.next;
+    // Every partial match starts as a row's fresh one: the earliest WITHIN end is among those.
+    if (within !== null && st.partials.some((p) => p.start === seq)) this.nextExpiry = Math.min(this.nextExpiry, time + within);
     if (step.complete.length) {
       st.completed.push(...step.complete);
       st.completed.sort((a, b) => a.start - b.start);
@@ -151,13 +155,16 @@ export class MatchRecognizeOperator implements Operator {
   /** Drops partial matches the time `now` puts out of WITHIN (watermark or processing time), then emits what that frees. */
   private expire(now: number, out: Row[]): void {
     const within = this.node.within;
-    if (within === null) return;
+    if (within === null || now < this.nextExpiry) return;
+    let next = Infinity;
     for (const [key, st] of this.parts) {
       const before = st.partials.length;
       st.partials = st.partials.filter((p) => now - p.startTime < within);
       if (st.partials.length !== before) this.emitReady(st, out);
+      for (const p of st.partials) next = Math.min(next, p.startTime + within);
       this.store(key, st);
     }
+    this.nextExpiry = next;
   }
 
   private store(key: unknown, st: PartState): void {
@@ -218,5 +225,6 @@ export class MatchRecognizeOperator implements Operator {
     this.waiting = s.waiting;
     this.watermark = s.watermark;
     this.seq = s.seq;
+    this.nextExpiry = -Infinity; // recomputed by the next scan
   }
 }
