@@ -14,6 +14,7 @@ const twoSided = (n: { readonly left: PlanNode; readonly right: PlanNode }): rea
 
 const INPUTS: PlanVisitor<readonly PlanNode[]> = {
   scan: () => [],
+  changelogNormalize: single,
   filter: single,
   project: single,
   windowAggregate: single,
@@ -56,6 +57,7 @@ const joinExprs = (n: PlanNodeOf<'join' | 'intervalJoin' | 'temporalJoin'>): BEx
 
 const EXPRESSIONS: PlanVisitor<readonly BExpr[]> = {
   scan: () => [],
+  changelogNormalize: () => [],
   filter: (n) => [n.predicate],
   project: (n) => n.exprs,
   windowAggregate: (n) => [...n.keys, ...aggregateExprs(n.aggs)],

@@ -106,6 +106,16 @@ export type PlanNode =
       /** Columns the query reads: only these must be decoded (projection pushdown into decoding). */
       readonly used: ReadonlySet<number>;
     })
+  | (NodeBase & {
+      /**
+       * ChangelogNormalize over the scan of an upsert table (upsert-kafka): keeps the last row per primary key
+       * and turns upserts and key-only deletes into +I / -U / +U / -D of whole rows. Output = input columns.
+       */
+      readonly kind: 'changelogNormalize';
+      readonly input: PlanNode;
+      /** Column positions of the primary key. */
+      readonly keys: readonly number[];
+    })
   | (NodeBase & { readonly kind: 'filter'; readonly input: PlanNode; readonly predicate: BExpr })
   | (NodeBase & { readonly kind: 'project'; readonly input: PlanNode; readonly exprs: readonly BExpr[] })
   | (NodeBase & {

@@ -45,6 +45,7 @@ const list = (es: readonly BExpr[], f: ColumnName): string => es.map((e) => expr
 /** One line per plan node kind. */
 const DESCRIBE: PlanVisitor<string, ColumnName> = {
   scan: (n) => `Scan(table=${n.table.name}, decode=[${[...n.used].sort((a, b) => a - b).map((i) => n.table.columns[i]?.name).join(', ')}])`,
+  changelogNormalize: (n) => `ChangelogNormalize(key=[${n.keys.map((i) => n.fields[i]!.name).join(', ')}])`,
   filter: (n, f) => `Filter(${expr(n.predicate, f)})`,
   project: (n, f) => `Project(${n.exprs.map((e, i) => `${n.fields[i]!.name}=${expr(e, f)}`).join(', ')})`,
   windowAggregate: (n, f) =>

@@ -42,6 +42,8 @@ const NEED: PlanVisitor<void, Set<number>> = {
     for (const c of cols) (n.used as Set<number>).add(c);
     if (n.rowtimeIndex !== undefined) (n.used as Set<number>).add(n.rowtimeIndex);
   },
+  // The key identifies the row; the other columns read are compared to tell an update from a repeat.
+  changelogNormalize: (n, cols) => need(n.input, new Set([...cols, ...n.keys])),
   filter: (n, cols) => need(n.input, columnRefs([n.predicate], new Set(cols))),
   project: (n) => need(n.input, columnRefs(n.exprs)),
   windowAggregate: (n) => need(n.input, columnRefs([...n.keys, ...aggregateExprs(n.aggs)]).add(n.window.timeIndex)),
@@ -93,6 +95,7 @@ const joinCondition = (n: PlanNodeOf<'join' | 'intervalJoin' | 'temporalJoin'>):
 /** For each kind: rejects async calls in the expressions the runtime needs synchronously. */
 const ASYNC_PLACEMENT: PlanVisitor<void> = {
   scan: asyncAllowed,
+  changelogNormalize: asyncAllowed,
   filter: asyncAllowed,
   project: asyncAllowed,
   windowTvf: asyncAllowed,

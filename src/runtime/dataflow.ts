@@ -21,6 +21,7 @@ import { SetOperationOperator } from './set-operation.js';
 import { EntryCounter } from './state/keyed-state.js';
 import { LookupJoinOperator, type LookupClients } from './lookup-join.js';
 import { TemporalJoinOperator } from './temporal-join.js';
+import { ChangelogNormalizeOperator } from './changelog-normalize.js';
 
 /**
  * Wires a plan into a graph of operators. Each node aligns watermarks over its inputs (it sees the minimum),
@@ -257,6 +258,7 @@ function lookupJoinOperator(n: Extract<PlanNode, { kind: 'lookupJoin' }>, ctx: O
 
 /** The operator for each plan node kind (scans become dataflow inputs, not operators; lookup joins need clients). */
 const OPERATORS: PlanVisitor<Operator, OperatorContext, 'scan' | 'lookupJoin'> = {
+  changelogNormalize: (n, ctx) => new ChangelogNormalizeOperator({ keys: n.keys }, ctx),
   filter: (n, ctx) =>
     hasAsyncCall(n.predicate)
       ? new AsyncCalcOperator({ kind: 'filter', predicate: n.predicate, width: n.input.fields.length }, ctx)

@@ -105,6 +105,10 @@ const DESCRIBE_OPERATOR: PlanVisitor<OperatorText, PhysicalOptions> = {
         : {}),
     };
   },
+  changelogNormalize: (n) => ({
+    label: `ChangelogNormalize[key=${n.keys.map((i) => n.fields[i]!.name).join(', ')}]`,
+    state: 'last row by key (checkpointed), idle-state retention',
+  }),
   filter: (n) => (hasAsyncCall(n.predicate) ? { label: 'AsyncFilter', state: 'rows waiting for async calls' } : { label: 'Filter', state: 'none' }),
   project: (n) => (n.exprs.some(hasAsyncCall) ? { label: 'AsyncProject', state: 'rows waiting for async calls' } : { label: 'Project', state: 'none' }),
   union: (n) =>

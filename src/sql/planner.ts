@@ -381,6 +381,13 @@ class Planner {
           rowtimeIndex: table.rowtimeIndex,
         };
         const ddl = this.computedTables.get(f.name);
+        if (table.upsert) {
+          // An upsert source (upsert-kafka) gives upserts and key-only deletes: a ChangelogNormalize keeps the
+          // last row per key and makes them a retract stream, as Flink's planner does.
+          const normalized: PlanNode = { kind: 'changelogNormalize', input: node, keys: table.primaryKey!, fields: node.fields, updating: true, uniqueKey: table.primaryKey!, rowtimeIndex: node.rowtimeIndex };
+          const p = ddl ? this.computedColumns(ddl, { node: normalized, scope: Scope.of(table.columns, undefined) }) : { node: normalized };
+          return { node: p.node, scope: Scope.of(p.node.fields, alias) };
+        }
         if (ddl) {
           const p = this.computedColumns(ddl, { node, scope: Scope.of(table.columns, undefined) });
           return { node: p.node, scope: Scope.of(p.node.fields, alias) };

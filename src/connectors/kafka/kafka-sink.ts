@@ -15,7 +15,7 @@
  * bring their own changelog encoder (`json-changelog.ts`: upsert or debezium-json records).
  */
 import kafkajs from './kafkajs.js';
-import type { CompressionTypes as CT, Message, Producer, ProducerConfig } from 'kafkajs';
+import type { Message, Producer, ProducerConfig } from 'kafkajs';
 import type { Sink, SinkMetrics } from '../../core/connector.js';
 import { DirkError, externalError, userError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
@@ -41,9 +41,10 @@ import {
   type SendingProducer,
   type SendLimits,
 } from './bounded-send.js';
+import { CODEC_IDS, isCompressionType, type CompressionType } from './compression.js';
 import { createOversizedRouter, type OversizedRouter, type RowOrigin, type SinkErrorPolicy } from './oversized-records.js';
 
-const { CompressionTypes, Partitioners } = kafkajs;
+const { Partitioners } = kafkajs;
 
 export interface KafkaSinkOptions {
   readonly name?: string;
@@ -56,7 +57,7 @@ export interface KafkaSinkOptions {
   readonly producerConfig?: Readonly<Record<string, string>>;
   /** SINK_KAFKA_LINGER_MS: start sending buffered rows this long after the first one (0: at flush or when full). */
   readonly lingerMs?: number;
-  /** SINK_KAFKA_PRODUCE_LARGE_MESSAGE_ENABLE: compress batches (Dagger uses snappy; kafkajs ships gzip). */
+  /** SINK_KAFKA_PRODUCE_LARGE_MESSAGE_ENABLE: 20 MiB requests, snappy-compressed batches (as Dagger). */
   readonly largeMessage?: boolean;
   readonly security?: KafkaSecurity | undefined;
   readonly clientId?: string;
@@ -119,8 +120,7 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
   const txn = tx ? new SinkTransaction(name, tx) : undefined;
   const errorPolicy: SinkErrorPolicy = options.errorPolicy ?? { mode: 'FAIL' };
   const maxRequestBytes = mapped.maxRequestBytes ?? (options.largeMessage ? 20 * 1024 * 1024 : DEFAULT_MAX_REQUEST_BYTES);
-  const compressed = mapped.compression !== undefined;
-  let limits: SendLimits = { maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES, maxRequestBytes, compressed };
+  let limits: SendLimits = { maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES, maxRequestBytes, compression: mapped.compression };
   let deadLetterLimits: SendLimits = limits;
   let router: OversizedRouter | undefined;
 
@@ -190,7 +190,7 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
           await b.connect();
           return b;
         });
-        out.useBatches(bp, new BatchOutbox(bp, () => requestBudget(limits), mapped.compression === CompressionTypes.GZIP ? 'gzip' : 'none'));
+        out.useBatches(bp, new BatchOutbox(bp, () => requestBudget(limits), mapped.compression));
       }
     },
 
@@ -270,7 +270,7 @@ function forEachUpsert(batch: DataMessage, keyEncoder: RowEncoder | undefined, v
 /** The compression and request timeout each send asks for. */
 function sendExtras(mapped: MappedProducer): { compression?: number; timeout?: number } {
   return {
-    ...(mapped.compression !== undefined ? { compression: mapped.compression } : {}),
+    ...(mapped.compression !== 'none' ? { compression: CODEC_IDS[mapped.compression] } : {}),
     ...(mapped.timeout !== undefined ? { timeout: mapped.timeout } : {}),
   };
 }
@@ -335,7 +335,8 @@ async function openDeadLetterTopic(
 }
 
 interface MappedProducer {
-  compression?: CT;
+  /** compression.type; SINK_KAFKA_PRODUCE_LARGE_MESSAGE_ENABLE makes it snappy unless given. */
+  compression: CompressionType;
   timeout?: number;
   retries?: number;
   maxInFlightRequests?: number;
@@ -345,15 +346,16 @@ interface MappedProducer {
 
 /** Maps the Kafka producer properties kafkajs has an equivalent for. acks is always all. */
 function producerProperties(props: Readonly<Record<string, string>>, largeMessage: boolean): MappedProducer {
-  const out: MappedProducer = { ignored: [] };
-  if (largeMessage) out.compression = CompressionTypes.GZIP;
+  const out: MappedProducer = { compression: largeMessage ? 'snappy' : 'none', ignored: [] };
   for (const [k, v] of Object.entries(props)) {
     switch (k) {
-      case 'compression.type':
-        if (v === 'gzip') out.compression = CompressionTypes.GZIP;
-        else if (v === 'none') delete out.compression;
-        else out.ignored.push(`${k}=${v} (kafkajs has only gzip built in)`);
+      case 'compression.type': {
+        // The config reader checked it already (a sink built through the API is checked here).
+        const c = v.trim().toLowerCase();
+        if (!isCompressionType(c)) throw userError(`SINK_KAFKA_PRODUCER_CONFIG_COMPRESSION_TYPE: expected one of none, gzip, snappy, lz4, zstd, found "${v}"`);
+        out.compression = c;
         break;
+      }
       case 'request.timeout.ms':
       case 'delivery.timeout.ms':
         out.timeout = Number(v);

@@ -55,6 +55,12 @@ describe('planExchange', () => {
     expect(() => planExchange(plan('SELECT COUNT(*) FROM (SELECT k, COUNT(*) AS c FROM t GROUP BY k)'), 'job', new Set(['t']))).toThrow(/does not support yet/);
   });
 
+  it('refuses an upsert table (its ChangelogNormalize), by name', () => {
+    const upsert: TableSchema = { ...TABLE, changelog: true, upsert: true, primaryKey: [0] };
+    const p = planSql('SELECT x, COUNT(*) FROM t GROUP BY x', { table: (n) => (n === 't' ? upsert : undefined), tableNames: () => ['t'], functions });
+    expect(() => planExchange(p, 'job', new Set(['t']))).toThrow(/an upsert table \(its ChangelogNormalize\)/);
+  });
+
   it('refuses joins, saying why: the sides are not known to be co-partitioned by the join key', () => {
     const join = plan('SELECT a.k, b.x FROM t AS a JOIN t AS b ON a.k = b.k');
     expect(() => planExchange(join, 'job', new Set(['t']))).toThrow(/the query has a join of t with t\. Scaled out, each task reads only some partitions of each side.*co-partitioned.*Run the job as one task/);
