@@ -137,6 +137,10 @@ function sourceStream(table: CreateTable): { stream: Config; rowtime?: string; d
       SOURCE_KAFKA_CONSUMER_CONFIG_BOOTSTRAP_SERVERS: o.need('properties.bootstrap.servers', 'the brokers'),
       SOURCE_KAFKA_CONSUMER_CONFIG_GROUP_ID: o.get('properties.group.id') ?? `dirk-${table.name}`,
     });
+    // Flink's 'scan.bounded.mode' = 'latest-offset': read up to the end offsets found at start, then finish.
+    if (o.oneOf('scan.bounded.mode', ['unbounded', 'latest-offset'], 'unbounded') === 'latest-offset') {
+      stream['SOURCE_DETAILS'] = [{ SOURCE_TYPE: 'BOUNDED', SOURCE_NAME: 'KAFKA_SOURCE' }];
+    }
     const mode = o.oneOf('scan.startup.mode', ['earliest-offset', 'latest-offset', 'group-offsets'], 'group-offsets');
     const reset = o.get('properties.auto.offset.reset');
     stream['SOURCE_KAFKA_CONSUMER_CONFIG_AUTO_OFFSET_RESET'] = mode === 'earliest-offset' ? 'earliest' : mode === 'latest-offset' ? 'latest' : (reset ?? 'latest');
@@ -165,6 +169,12 @@ function sinkConfig(table: CreateTable): Config {
     SINK_KAFKA_TOPIC: o.need('topic', 'the topic to write'),
     SINK_KAFKA_DATA_TYPE: 'JSON',
   };
+  // Flink hands properties.* to the Kafka producer; linger.ms is the one that changes Dirk's sending.
+  const linger = o.get('properties.linger.ms');
+  if (linger !== undefined) {
+    if (!/^\d+$/.test(linger.trim())) throw new SqlError(`CREATE TABLE ${table.name}: option 'properties.linger.ms' expects a whole number of milliseconds, found '${linger}'`, o.pos('properties.linger.ms'));
+    cfg['SINK_KAFKA_LINGER_MS'] = Number(linger.trim());
+  }
   if (connector === 'upsert-kafka') {
     cfg['SINK_KAFKA_JSON_CHANGELOG'] = 'UPSERT';
     // Flink's upsert-kafka sink keys every record by the table's PRIMARY KEY, not by the query's unique key.

@@ -57,6 +57,7 @@ function operatorKey(n: Node): readonly BExpr[] | undefined {
     }
     case 'rank':
     case 'over':
+    case 'match':
       return n.partitionKeys;
     default:
       return undefined;

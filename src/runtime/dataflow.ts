@@ -5,6 +5,7 @@ import { dispatchPlan, type PlanVisitor } from '../plan/visitor.js';
 import { CorrelateOperator } from './correlate.js';
 import { RankOperator } from './rank.js';
 import { OverAggregateOperator } from './over-aggregate.js';
+import { MatchRecognizeOperator } from './match/operator.js';
 import { StreamingJoinOperator } from './outer-join.js';
 import { aggregateHasAsyncCall, AsyncAggregateInput, AsyncCalcOperator, hasAsyncCall, type AggregateExprs } from './async-calc.js';
 import { FilterOperator, GroupAggregateOperator, ProjectOperator, UnionOperator } from './basic-operators.js';
@@ -328,4 +329,5 @@ const OPERATORS: PlanVisitor<Operator, OperatorContext, 'scan' | 'lookupJoin'> =
   correlate: (n, ctx) => new CorrelateOperator(n, ctx),
   rank: (n, ctx) => new RankOperator(n, ctx),
   over: (n, ctx) => new OverAggregateOperator(n, ctx),
+  match: (n, ctx) => new MatchRecognizeOperator(n, ctx),
 };

@@ -166,6 +166,11 @@ const DESCRIBE_OPERATOR: PlanVisitor<OperatorText, PhysicalOptions> = {
           watermark: 'joins and emits the left rows it passes, then forwards it',
         }
       : { label: `TemporalJoin[${n.joinType}, processing time]`, state: 'latest version by key' },
+  match: (n) => ({
+    label: `MatchRecognize[${n.pattern.length} pattern elements${n.within !== null ? `, within ${n.within} ms` : ''}${n.proctime ? ', processing time' : ''}]`,
+    state: `partial matches by partition key${n.proctime ? '' : ', rows waiting for the watermark'}; rows kept only while a partial match holds them${n.within !== null ? ', pruned by WITHIN' : ''}`,
+    ...(n.proctime ? {} : { watermark: 'matches the rows it passes, in time order, then forwards it' }),
+  }),
   lookupJoin: (n) => ({
     label: `LookupJoin[${n.joinType}, ${n.table.name}]`,
     state: n.table.cache ? 'lookup cache (not checkpointed); rows waiting for their lookups' : 'rows waiting for their lookups',

@@ -1,7 +1,7 @@
 /**
  * The Kafka sink: rows encoded by the value (and optional key) encoder, produced by an idempotent kafkajs
  * producer with acks=all. Delivery is at-least-once, as Dagger's: write() encodes and buffers, sends start
- * in the background once enough rows are buffered (or `lingerMs` after the first), and flush() (called at
+ * in the background once enough rows are buffered or `lingerMs` after the first (0: after the input batch), and flush() (called at
  * every checkpoint) sends the rest and resolves only when the broker acknowledged everything written so far.
  *
  * Exactly-once (`transactional`, SINK_KAFKA_DELIVERY_GUARANTEE=EXACTLY_ONCE): the producer is transactional
@@ -55,7 +55,7 @@ export interface KafkaSinkOptions {
   readonly keyEncoder?: RowEncoder | undefined;
   /** SINK_KAFKA_PRODUCER_CONFIG_* in Kafka spelling; the ones kafkajs can honour are mapped. */
   readonly producerConfig?: Readonly<Record<string, string>>;
-  /** SINK_KAFKA_LINGER_MS: start sending buffered rows this long after the first one (0: at flush or when full). */
+  /** SINK_KAFKA_LINGER_MS (Kafka's linger.ms): send buffered rows at most this long after the first one (0: once the input batch is written); see sink-buffer.ts. */
   readonly lingerMs?: number;
   /** SINK_KAFKA_PRODUCE_LARGE_MESSAGE_ENABLE: 20 MiB requests, snappy-compressed batches (as Dagger). */
   readonly largeMessage?: boolean;

@@ -109,7 +109,7 @@ export const KAFKA_SINK_KEYS = {
       'Default `none`, or `snappy` with SINK_KAFKA_PRODUCE_LARGE_MESSAGE_ENABLE. Reading, every stream accepts batches in any of these codecs.',
     dagger: 'Dagger passes it to the Kafka producer (goto/dagger\'s SINK_KAFKA_PRODUCER_CONFIG_* passthrough).',
   }),
-  SINK_KAFKA_LINGER_MS: key({ type: 'int', min: 0, group: 'Kafka sink', default: 0, description: 'Producer linger time, in ms.' }),
+  SINK_KAFKA_LINGER_MS: key({ type: 'int', min: 0, group: 'Kafka sink', default: 0, description: 'Producer linger time, in ms, as Kafka\'s linger.ms: 0 sends the rows of each input batch as soon as it is written, N waits at most N ms after the first buffered row to batch more (a full send, 5000 rows, goes at once).' }),
   SINK_KAFKA_DELIVERY_GUARANTEE: key({
     type: 'enum',
     values: ['AT_LEAST_ONCE', 'EXACTLY_ONCE'],
