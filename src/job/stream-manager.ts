@@ -460,8 +460,11 @@ async function finalCheckpoint(e: DirkError, take: () => Promise<void>, last: ()
   const before = last();
   try {
     await take();
-    logger.info(`final checkpoint ${last()} taken after the heap limit was reached`);
-    return userError(`${e.message}; final checkpoint ${last()} taken: a restart resumes from it`);
+    const id = last();
+    // A job whose inputs are all bounded keeps no checkpoints: it reads its input again.
+    if (id === undefined) return userError(`${e.message}; the job's inputs are bounded, so no checkpoint is kept: a restart reads them again`);
+    logger.info(`final checkpoint ${id} taken after the heap limit was reached`);
+    return userError(`${e.message}; final checkpoint ${id} taken: a restart resumes from it`);
   } catch (c) {
     return userError(
       `${e.message}; the final checkpoint failed (${(c as Error).message}): ${before === undefined ? 'no checkpoint completed yet' : `a restart resumes from checkpoint ${before}`}`,
