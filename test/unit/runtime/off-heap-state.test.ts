@@ -6,6 +6,11 @@ import { CheckpointStore, type Checkpoint } from '../../../src/runtime/checkpoin
 import { KeyedState } from '../../../src/runtime/state/keyed-state.js';
 import { OffHeapState, encodeKey, isOffHeapRef } from '../../../src/runtime/state/off-heap.js';
 import { Decimal } from '../../../src/core/decimal.js';
+import { T, type TableSchema } from '../../../src/core/types.js';
+import { explainPhysical } from '../../../src/runtime/physical-plan.js';
+import { builtinFunctions } from '../../../src/sql/functions/index.js';
+import { planSql } from '../../../src/sql/planner.js';
+import { createFunctionCatalog } from '../../../src/udf/registry.js';
 
 interface G {
   n: bigint;
@@ -161,5 +166,27 @@ describe('OffHeapState (FLINK_STATE_BACKEND_TYPE=rocksdb)', () => {
     expect(existsSync(s.dir)).toBe(true);
     await s.close();
     expect(existsSync(s.dir)).toBe(false);
+  });
+});
+
+describe('explain with FLINK_STATE_BACKEND_TYPE=rocksdb', () => {
+  it('says the non-windowed GROUP BY is off the heap and other state stays on it', () => {
+    const table: TableSchema = {
+      name: 't',
+      columns: [
+        { name: 'k', type: T.STRING },
+        { name: 'v', type: T.BIGINT },
+      ],
+      rowtimeIndex: undefined,
+    };
+    const plan = planSql('SELECT k, n FROM (SELECT k, n, ROW_NUMBER() OVER (PARTITION BY k ORDER BY n DESC) AS r FROM (SELECT k, COUNT(*) AS n FROM t GROUP BY k)) WHERE r = 1', {
+      table: (n) => (n === 't' ? table : undefined),
+      tableNames: () => ['t'],
+      functions: createFunctionCatalog(builtinFunctions),
+    });
+    const text = explainPhysical(plan, { stateBackend: 'rocksdb' });
+    expect(text).toMatch(/GroupAggregate\[1 key\]; state: accumulators by key, idle-state retention; off the heap in LMDB/);
+    expect(text).toMatch(/on the heap \(FLINK_STATE_BACKEND_TYPE=rocksdb covers the non-windowed GROUP BY only\)/);
+    expect(explainPhysical(plan)).not.toMatch(/LMDB|on the heap/);
   });
 });
