@@ -148,10 +148,15 @@ export class CheckpointStore {
     return c;
   }
 
-  /** Size of a checkpoint's file in bytes; 0 when it is not there. */
+  /** Size of a checkpoint's file, with the off-heap snapshot files it names, in bytes; 0 when it is not there. */
   fileBytes(id: number): number {
     try {
-      return statSync(join(this.dir, `ckpt-${id}.ckpt`)).size;
+      let n = statSync(join(this.dir, `ckpt-${id}.ckpt`)).size;
+      for (const f of readdirSync(this.dir)) {
+        const m = STATE_FILE.exec(f);
+        if (m && !m[2] && Number(m[1]) === id) n += statSync(join(this.dir, f)).size;
+      }
+      return n;
     } catch {
       return 0;
     }

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -111,6 +111,8 @@ describe('OffHeapState (FLINK_STATE_BACKEND_TYPE=rocksdb)', () => {
     s.endBatch();
     await pending.write();
     expect(readdirSync(d).filter((f) => f.endsWith('.mdb'))).toEqual(['ckpt-1.s0.mdb']);
+    // The checkpoint's size counts its snapshot file.
+    expect(store.fileBytes(1)).toBeGreaterThan(statSync(join(d, 'ckpt-1.s0.mdb')).size);
     expect(s.get('k1')!.n).toBe(999n);
     expect(s.get('k2')).toBeUndefined();
     expect(s.get('after')!.n).toBe(1n);
