@@ -78,6 +78,9 @@ async function main(): Promise<void> {
     flow.batchEnd();
   }
   const loadS = (performance.now() - t0) / 1000;
+  // The heap the state takes once loaded (after a full collection when --expose-gc is given).
+  (globalThis as { gc?: () => void }).gc?.();
+  const heapAfterLoadMb = Math.round((await import('node:v8')).getHeapStatistics().used_heap_size / 1e6);
   const store = new CheckpointStore(dir);
   const checkpoint = (): Checkpoint => ({ id: 1, takenAt: Date.now(), planFingerprint: 'bench', positions: {}, operatorStates: flow.snapshot(), watermarks: {} });
 
@@ -135,6 +138,7 @@ async function main(): Promise<void> {
       restoredKeys,
       restoreMs: Math.round(restoreMs),
       loadSeconds: Number(loadS.toFixed(1)),
+      heapAfterLoadMb,
       checkpointMs: Math.round(totalMs),
       barrierMs: Math.round(barrierMs),
       longestStallMs: Math.round(stallMs),
