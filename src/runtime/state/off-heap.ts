@@ -107,6 +107,8 @@ function hashString(s: string): string {
 }
 
 const DELETED = Symbol('deleted');
+/** Entries one expiry call reads. */
+const SCAN_SLICE = 20_000;
 let generation = 0;
 
 export class OffHeapState<V> {
@@ -120,6 +122,8 @@ export class OffHeapState<V> {
   private copying: Promise<void> | undefined;
   private count = 0;
   private lastExpiry = -Infinity;
+  /** Where the running expiry pass goes on (undefined: no pass running). */
+  private scanFrom: string | undefined;
   private lastMiss: string | undefined;
   private readonly touchedAt: (v: unknown) => number;
   private closed = false;
@@ -241,19 +245,33 @@ export class OffHeapState<V> {
     });
   }
 
-  /** Drops entries idle for the retention time (a pass over the store at most once per tenth of it). */
+  /**
+   * Drops entries idle for the retention time. A pass over the store starts at most once per tenth of the
+   * retention and goes SCAN_SLICE entries per call (calls come with watermarks), resuming after the last key
+   * it read, so millions of keys never stall the event loop in one go.
+   */
   expireIdle(onDrop?: (k: unknown, v: V) => void): number {
     if (!(this.o.retentionMs > 0) || this.copying) return 0;
     const now = this.o.now();
-    if (now - this.lastExpiry < this.o.retentionMs / 10) return 0;
-    this.lastExpiry = now;
+    if (this.scanFrom === undefined) {
+      if (now - this.lastExpiry < this.o.retentionMs / 10) return 0;
+      this.lastExpiry = now;
+      this.scanFrom = '';
+    }
     this.endBatch();
     const cutoff = now - this.o.retentionMs;
     const drop: [unknown, V][] = [];
-    for (const { value } of this.db.getRange()) {
+    let next: string | undefined;
+    let seen = 0;
+    for (const { key, value } of this.db.getRange(this.scanFrom ? { start: this.scanFrom } : {})) {
+      if (seen++ >= SCAN_SLICE) {
+        next = key;
+        break;
+      }
       const e = reviveDecimals(deserialize(value)) as [unknown, V];
       if (this.touchedAt(e[1]) < cutoff) drop.push(e);
     }
+    this.scanFrom = next;
     for (const [k, v] of drop) {
       this.delete(k);
       onDrop?.(k, v);

@@ -97,6 +97,23 @@ describe('OffHeapState (FLINK_STATE_BACKEND_TYPE=rocksdb)', () => {
     expect(s.size).toBe(1);
   });
 
+  it('expires a large store in slices, resuming where the last call stopped', () => {
+    let now = 1_000_000;
+    const s = state({ retentionMs: 60_000, now: () => now });
+    for (let i = 0; i < 50_000; i++) s.set(`k${i}`, { n: 1n, touchedAt: i % 2 === 0 ? now : now + 30_000 });
+    s.endBatch();
+    now += 70_000;
+    const first = s.expireIdle();
+    expect(first).toBeGreaterThan(0);
+    expect(first).toBeLessThan(25_000);
+    let total = first;
+    for (let calls = 0; calls < 5 && total < 25_000; calls++) total += s.expireIdle();
+    expect(total).toBe(25_000);
+    expect(s.size).toBe(25_000);
+    expect(s.get('k0')).toBeUndefined();
+    expect(s.get('k1')!.n).toBe(1n);
+  });
+
   it('checkpoints as a snapshot file holding exactly the state at the barrier, restored into a new store', async () => {
     const d = tmp();
     const store = new CheckpointStore(d);
