@@ -14,8 +14,11 @@
 //    JSON to a fresh 2-partition Kafka topic, which is then read back and compared row by row;
 // 4. prints one table.
 //
+// FLINK_BENCH_SCENARIOS=nexmark runs Nexmark q0-q8 instead (scripts/lib/flink-nexmark.mjs, bench/nexmark/), and
+// nexmark-latency the end-to-end latency run; both can go with the booking scenarios in one list.
+//
 // Environment: FLINK_BENCH_ROWS (default 300000), FLINK_BENCH_FORMATS (json,protobuf),
-// FLINK_BENCH_SCENARIOS (filter,tumble,hop), FLINK_BENCH_ENGINES (flink,dirk), FLINK_BENCH_HEAP (-Xmx1g),
+// FLINK_BENCH_SCENARIOS (filter,tumble,hop; also nexmark, nexmark-latency), FLINK_BENCH_ENGINES (flink,dirk), FLINK_BENCH_HEAP (-Xmx1g),
 // FLINK_BENCH_JAVA_OPENS=0 (leave out the Java 17 --add-opens/--add-exports), FLINK_BENCH_TOPIC_PREFIX (reuse
 // the topics <prefix>-json / <prefix>-protobuf preloaded by an earlier run), BENCH_KAFKA (127.0.0.1:9092).
 // Needs java/javac 17, mvn and protoc with the well-known types (apt-get install -y openjdk-17-jdk-headless maven
@@ -39,7 +42,8 @@ const BROKER = process.env.BENCH_KAFKA ?? '127.0.0.1:9092';
 const ROWS = Number(process.env.FLINK_BENCH_ROWS ?? 300_000);
 const list = (v, d) => (v ?? d).split(',').map((s) => s.trim()).filter(Boolean);
 const FORMATS = list(process.env.FLINK_BENCH_FORMATS, 'json,protobuf');
-const SCENARIOS = list(process.env.FLINK_BENCH_SCENARIOS, 'filter,tumble,hop');
+const ALL_SCENARIOS = list(process.env.FLINK_BENCH_SCENARIOS, 'filter,tumble,hop');
+const SCENARIOS = ALL_SCENARIOS.filter((s) => !s.startsWith('nexmark'));
 const ENGINES = list(process.env.FLINK_BENCH_ENGINES, 'flink,dirk');
 const HEAP = (process.env.FLINK_BENCH_HEAP ?? '-Xmx1g').split(' ').filter(Boolean);
 const REQUIRED_JARS = ['flink-table-runtime-1.20.3.jar', 'flink-table-planner-loader-1.20.3.jar', 'flink-clients-1.20.3.jar', 'flink-connector-kafka-3.4.0-1.20.jar', 'flink-json-1.20.3.jar', 'flink-protobuf-1.20.0.jar'];
@@ -232,10 +236,11 @@ function timed(cmd, args) {
   return { ...JSON.parse(line.slice(7)), process_s: elapsed || wall, process_cpu_s: user + sys, peak_rss_mb: Math.round(maxRssKb / 1024), warnings };
 }
 
+const javaOpts = () => [...HEAP, ...(process.env.FLINK_BENCH_JAVA_OPENS === '0' ? [] : JAVA_OPENS)];
+
 function runFlink(format, scenario, topic, sinkTopic) {
   const cp = `${CLASSES}:${LIBS}/*`;
-  const opens = process.env.FLINK_BENCH_JAVA_OPENS === '0' ? [] : JAVA_OPENS;
-  return timed('java', [...HEAP, ...opens, '-cp', cp, 'dirk.bench.FlinkSqlBench', `bootstrap=${BROKER}`, `topic=${topic}`, `sinkTopic=${sinkTopic}`, `format=${format}`, `scenario=${scenario}`, `group=flink-bench-${Date.now()}`]);
+  return timed('java', [...javaOpts(), '-cp', cp, 'dirk.bench.FlinkSqlBench', `bootstrap=${BROKER}`, `topic=${topic}`, `sinkTopic=${sinkTopic}`, `format=${format}`, `scenario=${scenario}`, `group=flink-bench-${Date.now()}`]);
 }
 
 function runDirk(format, scenario, topic, sinkTopic) {
@@ -308,7 +313,7 @@ async function dirkJob({ format, scenario, topic, sinkTopic }) {
 const fmt = (n, d = 0) => n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
 
 async function main() {
-  log(`node ${process.version}, ${os.cpus().length} cores, ${fmt(ROWS)} records; formats ${FORMATS}; scenarios ${SCENARIOS}; engines ${ENGINES}`);
+  log(`node ${process.version}, ${os.cpus().length} cores, ${fmt(ROWS)} records; formats ${FORMATS}; scenarios ${ALL_SCENARIOS}; engines ${ENGINES}`);
   run(process.execPath, [path.join(ROOT, 'scripts', 'kafka.mjs'), 'start']);
   if (ENGINES.includes('dirk') || !fs.existsSync(path.join(ROOT, 'dist', 'src'))) run('npm', ['run', 'build', '--silent']);
   if (ENGINES.includes('flink')) {
@@ -316,6 +321,16 @@ async function main() {
     compile();
   }
   const { kafka } = await kafkaClient();
+  const nexmarkCtx = { dist, kafka, broker: BROKER, engines: ENGINES, log, timed, javaOpts, flinkClasspath: () => `${CLASSES}:${LIBS}/*`, self: fileURLToPath(import.meta.url) };
+  if (ALL_SCENARIOS.includes('nexmark')) {
+    const { runNexmark } = await import('./lib/flink-nexmark.mjs');
+    if (!(await runNexmark(nexmarkCtx))) process.exitCode = 1;
+  }
+  if (ALL_SCENARIOS.includes('nexmark-latency')) {
+    const { runNexmarkLatency } = await import('./lib/flink-nexmark-latency.mjs');
+    await runNexmarkLatency(nexmarkCtx);
+  }
+  if (SCENARIOS.length === 0) return;
   const prefix = process.env.FLINK_BENCH_TOPIC_PREFIX ?? `flink-bench-${Date.now()}`;
   const results = [];
   for (const format of FORMATS) {
@@ -368,7 +383,14 @@ async function main() {
   if (mismatches.length) process.exitCode = 1;
 }
 
-if (process.argv[2] === 'dirk-job') {
+if (process.argv[2] === 'dirk-script') {
+  import('./lib/flink-nexmark.mjs')
+    .then(({ dirkScriptJob }) => dirkScriptJob(dist, JSON.parse(process.argv[3])))
+    .catch((e) => {
+      console.error(e);
+      process.exit(1);
+    });
+} else if (process.argv[2] === 'dirk-job') {
   dirkJob(JSON.parse(process.argv[3])).catch((e) => {
     console.error(e);
     process.exit(1);

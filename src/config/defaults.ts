@@ -5,15 +5,17 @@
  * generated from here (`describeConfigKeys`), so the two cannot drift.
  */
 import type { ConfigKeyInfo } from './types.js';
-import { key, type KeySpec } from './key-spec.js';
+import { KAFKA_COMPRESSION_TYPES, key, type KeySpec } from './key-spec.js';
 // Connectors that declare their keys in their own folder (each keys.ts imports only ./key-spec.ts; see
 // docs/architecture.md, "Adding a connector"). Spread in place, so the table's order (and the docs) stay.
 import { DATAGEN_KEYS } from '../connectors/datagen/keys.js';
 import { FILE_KEYS } from '../connectors/file/keys.js';
 import { INFLUX_KEYS } from '../connectors/influxdb/keys.js';
 import { PARQUET_KEYS } from '../connectors/parquet/keys.js';
+import { KAFKA_UPSERT_SINK_KEYS, KAFKA_UPSERT_SOURCE_KEYS } from '../connectors/kafka/keys.js';
 
 export type { KeySpec, KeyType } from './key-spec.js';
+export { KAFKA_COMPRESSION_TYPES, type KafkaCompressionType } from './key-spec.js';
 
 export const JOB_KEYS = {
   // ---- Generic
@@ -215,8 +217,23 @@ export const JOB_KEYS = {
       'How SINK_KAFKA_DATA_TYPE=JSON writes an updating result: `UPSERT` (key = JSON of the unique key columns, value = the row, deletes as tombstones; Flink\'s upsert-kafka) or `DEBEZIUM` (`{"before","after","op"}` records; Flink\'s debezium-json). Append-only results are written as plain rows either way.',
     dagger: 'Dirk only; Dagger cannot write updating results to JSON.',
   }),
-  SINK_KAFKA_PRODUCE_LARGE_MESSAGE_ENABLE: key({ type: 'bool', group: 'Kafka sink', default: false, description: 'Allow 20 MiB requests (`max.request.size=20971520`) with snappy compression.' }),
-  SINK_KAFKA_LINGER_MS: key({ type: 'int', min: 0, group: 'Kafka sink', default: 0, description: 'Producer linger time, in ms.' }),
+  ...KAFKA_UPSERT_SINK_KEYS,
+  SINK_KAFKA_PRODUCE_LARGE_MESSAGE_ENABLE: key({
+    type: 'bool',
+    group: 'Kafka sink',
+    default: false,
+    description: 'Allow 20 MiB requests (`max.request.size=20971520`) with snappy compression (`compression.type=snappy`, unless SINK_KAFKA_PRODUCER_CONFIG_COMPRESSION_TYPE says otherwise).',
+  }),
+  SINK_KAFKA_PRODUCER_CONFIG_COMPRESSION_TYPE: key({
+    type: 'enum',
+    values: KAFKA_COMPRESSION_TYPES,
+    group: 'Kafka sink',
+    description:
+      'Kafka\'s `compression.type` of the sink\'s record batches (and of SINK_KAFKA_DEAD_LETTER_TOPIC): `none`, `gzip`, `snappy` (xerial-framed, as the Java client), `lz4` or `zstd` (sent as Produce v7). ' +
+      'Default `none`, or `snappy` with SINK_KAFKA_PRODUCE_LARGE_MESSAGE_ENABLE. Reading, every stream accepts batches in any of these codecs.',
+    dagger: 'Dagger passes it to the Kafka producer (goto/dagger\'s SINK_KAFKA_PRODUCER_CONFIG_* passthrough).',
+  }),
+  SINK_KAFKA_LINGER_MS: key({ type: 'int', min: 0, group: 'Kafka sink', default: 0, description: 'Producer linger time, in ms, as Kafka\'s linger.ms: 0 sends the rows of each input batch as soon as it is written, N waits at most N ms after the first buffered row to batch more (a full send, 5000 rows, goes at once).' }),
   SINK_KAFKA_DELIVERY_GUARANTEE: key({
     type: 'enum',
     values: ['AT_LEAST_ONCE', 'EXACTLY_ONCE'],
@@ -277,6 +294,14 @@ export const JOB_KEYS = {
     description: 'Kafka topic for rows whose request failed permanently (a non-retryable status, or retries exhausted): each row as JSON with `dirk-http-status` and `dirk-error` headers, and the job goes on. Without it such a failure stops the job (nothing is lost: a restart replays from the last checkpoint).',
   }),
   SINK_HTTP_DEAD_LETTER_BROKERS: key({ group: 'HTTP sink', required: 'with SINK_HTTP_DEAD_LETTER_TOPIC', description: 'Brokers of the dead-letter topic, `host:port` list.' }),
+  SINK_HTTP_DEAD_LETTER_COMPRESSION_TYPE: key({
+    type: 'enum',
+    values: KAFKA_COMPRESSION_TYPES,
+    group: 'HTTP sink',
+    default: 'none',
+    description: 'Kafka\'s `compression.type` of the records written to SINK_HTTP_DEAD_LETTER_TOPIC: `none`, `gzip`, `snappy`, `lz4` or `zstd`.',
+    dagger: 'Dirk only.',
+  }),
 
   SINK_BIGQUERY_BATCH_SIZE: key({
     type: 'int',
@@ -456,6 +481,7 @@ export const STREAM_KEYS = {
     description: 'A regular expression matched against whole topic names; `a|b` reads two topics. Checked with JavaScript RegExp syntax.',
   }),
   SOURCE_KAFKA_NAME: key({ group: 'Kafka source', description: 'Logical cluster name (metrics and logs).' }),
+  ...KAFKA_UPSERT_SOURCE_KEYS,
   SOURCE_KAFKA_CONSUMER_CONFIG_BOOTSTRAP_SERVERS: key({ group: 'Kafka source', required: 'for Kafka sources', description: 'Comma-separated `host:port` list (or a JSON array).' }),
   SOURCE_KAFKA_CONSUMER_CONFIG_GROUP_ID: key({ group: 'Kafka source', required: 'for Kafka sources', description: 'Consumer group; instances of one job share it.' }),
   SOURCE_KAFKA_CONSUMER_CONFIG_AUTO_OFFSET_RESET: key({ type: 'enum', values: ['latest', 'earliest'], group: 'Kafka source', default: 'latest', description: 'Where to start without a committed offset: `latest` or `earliest`.' }),
@@ -533,6 +559,14 @@ export const STREAM_KEYS = {
     dagger: 'Dirk only.',
   }),
   SOURCE_LATE_RECORD_TOPIC: key({ group: 'Record policies', required: 'with TOPIC', description: 'Topic for late records.', dagger: 'Dirk only.' }),
+  SOURCE_DEAD_LETTER_COMPRESSION_TYPE: key({
+    type: 'enum',
+    values: KAFKA_COMPRESSION_TYPES,
+    group: 'Record policies',
+    default: 'none',
+    description: 'Kafka\'s `compression.type` of what this stream writes to SOURCE_DEAD_LETTER_TOPIC and SOURCE_LATE_RECORD_TOPIC: `none`, `gzip`, `snappy`, `lz4` or `zstd`.',
+    dagger: 'Dirk only.',
+  }),
 } as const;
 
 /** Keys that start with these prefixes are free-form (passed through); no unknown-key warning. */

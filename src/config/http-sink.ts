@@ -2,6 +2,7 @@
 import type { Section } from './reader.js';
 import { JOB_KEYS as D } from './defaults.js';
 import type { HttpSinkConfig } from './types.js';
+import { readJobKey } from './spec.js';
 
 /** `429,500-599` -> [[429,429],[500,599]]; undefined when malformed. */
 export function parseStatusRanges(text: string): [number, number][] | undefined {
@@ -61,7 +62,8 @@ export function parseHttpSink(s: Section): HttpSinkConfig {
   if (topic !== undefined) {
     const brokers = s.list('SINK_HTTP_DEAD_LETTER_BROKERS') ?? [];
     if (brokers.length === 0) s.error('SINK_HTTP_DEAD_LETTER_BROKERS', 'a comma-separated list of host:port (required with SINK_HTTP_DEAD_LETTER_TOPIC)', s.get('SINK_HTTP_DEAD_LETTER_BROKERS'));
-    out.deadLetter = { topic, brokers };
+    const compression = readJobKey(s, 'SINK_HTTP_DEAD_LETTER_COMPRESSION_TYPE');
+    out.deadLetter = { topic, brokers, ...(compression !== 'none' ? { compression } : {}) };
   } else if (s.has('SINK_HTTP_DEAD_LETTER_BROKERS')) s.issues.warn(`${s.path('SINK_HTTP_DEAD_LETTER_BROKERS')} is ignored without SINK_HTTP_DEAD_LETTER_TOPIC`);
   return out as HttpSinkConfig;
 }

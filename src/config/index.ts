@@ -2,7 +2,7 @@
 export { parseJobConfig } from './parse.js';
 export { loadJobConfigFile } from './load.js';
 export { jsonErrorPosition, parseJsonText } from './json-scan.js';
-export { describeConfigKeys, JOB_KEYS, STREAM_KEYS } from './defaults.js';
+export { describeConfigKeys, JOB_KEYS, KAFKA_COMPRESSION_TYPES, STREAM_KEYS, type KafkaCompressionType } from './defaults.js';
 export { ConfigErrors } from './config-errors.js';
 export { SINK_TYPES } from './sink.js';
 export { parseJaas } from './jaas.js';

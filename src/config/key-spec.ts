@@ -36,3 +36,7 @@ export interface KeySpec {
 
 /** One key's entry, its literal types kept (so `keyof` the table names every key). */
 export const key = <const S extends KeySpec>(s: S): S => s;
+
+/** Kafka's `compression.type` values (src/connectors/kafka/compression.ts implements each). */
+export const KAFKA_COMPRESSION_TYPES = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
+export type KafkaCompressionType = (typeof KAFKA_COMPRESSION_TYPES)[number];

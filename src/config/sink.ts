@@ -111,6 +111,8 @@ function kafkaSink(s: Section): KafkaSinkConfig {
     };
   } else {
     out.jsonChangelog = s.oneOf('SINK_KAFKA_JSON_CHANGELOG', ['UPSERT', 'DEBEZIUM'] as const, D.SINK_KAFKA_JSON_CHANGELOG.default as 'UPSERT' | 'DEBEZIUM');
+    const jsonKey = parseJsonKey(s);
+    if (jsonKey) out.jsonKey = jsonKey;
     const raw = s.get('SINK_KAFKA_JSON_SCHEMA');
     const schema = s.json('SINK_KAFKA_JSON_SCHEMA', 'a JSON Schema object');
     if (schema !== undefined) {
@@ -125,6 +127,10 @@ function kafkaSink(s: Section): KafkaSinkConfig {
     if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') producerConfig[kafkaPropertyName(k, PRODUCER)] = String(v);
     else if (v !== undefined) s.error(k, 'a string, number or boolean', v);
   }
+  // Kafka's compression.type, checked here so a typo is a config error naming the key (not a warning at start).
+  const compression = readJobKey(s, 'SINK_KAFKA_PRODUCER_CONFIG_COMPRESSION_TYPE');
+  if (compression !== undefined) producerConfig['compression.type'] = compression;
+  else delete producerConfig['compression.type'];
   out.producerConfig = producerConfig;
   out.errorPolicy = sinkErrorPolicy(s);
   if (s.bool('SINK_KAFKA_CREATE_TOPIC', D.SINK_KAFKA_CREATE_TOPIC.default)) {
@@ -172,4 +178,25 @@ function bigquerySink(s: Section): SinkConfig {
     ...(messageClass !== undefined ? { protoMessageClass: messageClass } : {}),
     settings,
   };
+}
+
+/** SINK_KAFKA_JSON_KEY and its prefix / value-fields keys (Flink's upsert-kafka sink options). */
+function parseJsonKey(s: Section): KafkaSinkConfig['jsonKey'] {
+  const columns = s.list('SINK_KAFKA_JSON_KEY');
+  const prefix = s.optional('SINK_KAFKA_JSON_KEY_FIELDS_PREFIX') ?? '';
+  const include = readJobKey(s, 'SINK_KAFKA_JSON_VALUE_FIELDS_INCLUDE');
+  if (!columns || columns.length === 0) {
+    if (s.has('SINK_KAFKA_JSON_KEY')) s.error('SINK_KAFKA_JSON_KEY', 'a comma-separated list of result column names', s.get('SINK_KAFKA_JSON_KEY'));
+    else if (prefix || s.has('SINK_KAFKA_JSON_VALUE_FIELDS_INCLUDE')) s.error('SINK_KAFKA_JSON_KEY', 'the key columns (the other SINK_KAFKA_JSON_* key options apply to it)', undefined);
+    return undefined;
+  }
+  if (prefix && include === 'ALL') {
+    s.error(
+      'SINK_KAFKA_JSON_KEY_FIELDS_PREFIX',
+      "no prefix while SINK_KAFKA_JSON_VALUE_FIELDS_INCLUDE=ALL (as Flink: a key prefix is not allowed when 'value.fields-include' is 'ALL'; set it to EXCEPT_KEY to avoid field overlaps)",
+      prefix,
+    );
+  }
+  for (const c of columns) if (prefix && !c.startsWith(prefix)) s.error('SINK_KAFKA_JSON_KEY', `key columns that start with the prefix '${prefix}' (SINK_KAFKA_JSON_KEY_FIELDS_PREFIX)`, c);
+  return { columns, prefix, valueFieldsInclude: include };
 }

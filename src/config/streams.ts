@@ -24,6 +24,7 @@ import type {
   StoreConfig,
   StoreType,
   StreamConfig,
+  UpsertSourceConfig,
 } from './types.js';
 import { kafkaPropertyName, resolvePath } from './util.js';
 
@@ -290,6 +291,8 @@ function parseKafka(s: Section, ctx: StreamContext): KafkaSourceConfig {
     else if (typeof s.get(k) === 'boolean') additional[kafkaPropertyName(k, CONSUMER)] = String(s.get(k));
   }
   out.additional = additional;
+  const upsert = parseUpsertSource(s);
+  if (upsert) out.upsert = upsert;
   return out as KafkaSourceConfig;
 }
 
@@ -477,7 +480,8 @@ function parseBadRecords(s: Section, own: readonly string[] | undefined): BadRec
   }
   const topic = s.required('SOURCE_DEAD_LETTER_TOPIC', 'a topic name (required when SOURCE_BAD_RECORD_POLICY=DEAD_LETTER)');
   const brokers = sideTopicBrokers(s, own, true);
-  return { mode, deadLetterTopic: topic, ...(brokers ? { deadLetterBrokers: brokers } : {}) };
+  const compression = readStreamKey(s, 'SOURCE_DEAD_LETTER_COMPRESSION_TYPE');
+  return { mode, deadLetterTopic: topic, ...(brokers ? { deadLetterBrokers: brokers } : {}), ...(compression !== 'none' ? { compression } : {}) };
 }
 
 function parseLateRecords(s: Section, own: readonly string[] | undefined): LateRecordPolicy {
@@ -488,7 +492,8 @@ function parseLateRecords(s: Section, own: readonly string[] | undefined): LateR
   }
   const topic = s.required('SOURCE_LATE_RECORD_TOPIC', 'a topic name (required when SOURCE_LATE_RECORD_POLICY=TOPIC)');
   const brokers = sideTopicBrokers(s, own, true);
-  return { mode, topic, ...(brokers ? { brokers } : {}) };
+  const compression = readStreamKey(s, 'SOURCE_DEAD_LETTER_COMPRESSION_TYPE');
+  return { mode, topic, ...(brokers ? { brokers } : {}), ...(compression !== 'none' ? { compression } : {}) };
 }
 
 function warnUnknownStreamKeys(s: Section, issues: Issues): void {
@@ -504,4 +509,31 @@ function warnUnknownStreamKeys(s: Section, issues: Issues): void {
     const guess = closest(k, known);
     issues.warn(`${s.path(k)} is not a known stream key and is ignored${guess ? ` (did you mean ${guess}?)` : ''}`);
   }
+}
+
+/** SOURCE_KAFKA_UPSERT_*: the key columns, their prefix and what the value holds (Flink's upsert-kafka rules). */
+function parseUpsertSource(s: Section): UpsertSourceConfig | undefined {
+  const key = s.list('SOURCE_KAFKA_UPSERT_KEY');
+  const prefix = s.optional('SOURCE_KAFKA_UPSERT_KEY_FIELDS_PREFIX') ?? '';
+  const include = readStreamKey(s, 'SOURCE_KAFKA_UPSERT_VALUE_FIELDS_INCLUDE');
+  if (!key || key.length === 0) {
+    if (s.has('SOURCE_KAFKA_UPSERT_KEY')) s.error('SOURCE_KAFKA_UPSERT_KEY', 'a comma-separated list of key column names', s.get('SOURCE_KAFKA_UPSERT_KEY'));
+    else if (prefix || s.has('SOURCE_KAFKA_UPSERT_VALUE_FIELDS_INCLUDE')) {
+      s.error('SOURCE_KAFKA_UPSERT_KEY', 'the key columns (the other SOURCE_KAFKA_UPSERT_* keys apply to an upsert stream)', undefined);
+    }
+    return undefined;
+  }
+  const dataType = s.get('INPUT_DATATYPE') ?? STREAM_KEYS.INPUT_DATATYPE.default;
+  if (dataType !== 'JSON') s.error('INPUT_DATATYPE', 'JSON for an upsert stream (SOURCE_KAFKA_UPSERT_KEY: the key and the value are JSON)', dataType);
+  if (prefix && include === 'ALL') {
+    s.error(
+      'SOURCE_KAFKA_UPSERT_KEY_FIELDS_PREFIX',
+      "no prefix while SOURCE_KAFKA_UPSERT_VALUE_FIELDS_INCLUDE=ALL (as Flink: a key prefix is not allowed when 'value.fields-include' is 'ALL'; set it to EXCEPT_KEY to avoid field overlaps)",
+      prefix,
+    );
+  }
+  for (const k of key) {
+    if (prefix && !k.startsWith(prefix)) s.error('SOURCE_KAFKA_UPSERT_KEY', `key columns that start with the prefix '${prefix}' (SOURCE_KAFKA_UPSERT_KEY_FIELDS_PREFIX)`, k);
+  }
+  return { key, keyPrefix: prefix, valueFieldsInclude: include };
 }

@@ -3,6 +3,7 @@
  * Each component receives its own slice (a stream, the sink, the schema registry...), never the raw JSON.
  * Relative file paths are already resolved to absolute ones (see `ParseOptions.baseDir`).
  */
+import type { KafkaCompressionType } from './key-spec.js';
 
 export type DataType = 'PROTO' | 'JSON' | 'AVRO';
 
@@ -78,6 +79,17 @@ export interface KafkaSourceConfig {
   readonly additional: Readonly<Record<string, string>>;
   /** SOURCE_KAFKA_CONSUME_LARGE_MESSAGE_ENABLE (job level): fetch up to 5 MiB per partition. */
   readonly largeMessage: boolean;
+  /** SOURCE_KAFKA_UPSERT_KEY (and its prefix / value-fields keys): the topic is an upsert changelog. */
+  readonly upsert?: UpsertSourceConfig;
+}
+
+/** Flink's upsert-kafka source: the record key is the JSON of the key columns; a null value deletes the key. */
+export interface UpsertSourceConfig {
+  /** Key column names, as in the table. */
+  readonly key: readonly string[];
+  /** Prefix of the key columns' names that the key JSON's property names lack ('' for none). */
+  readonly keyPrefix: string;
+  readonly valueFieldsInclude: 'ALL' | 'EXCEPT_KEY';
 }
 
 export interface ParquetSourceConfig {
@@ -124,12 +136,16 @@ export interface BadRecordPolicy {
   readonly deadLetterTopic?: string;
   /** Brokers the dead-letter topic lives on: SOURCE_DEAD_LETTER_BROKERS, else the stream's own brokers. */
   readonly deadLetterBrokers?: readonly string[];
+  /** SOURCE_DEAD_LETTER_COMPRESSION_TYPE (with DEAD_LETTER). */
+  readonly compression?: KafkaCompressionType;
 }
 
 export interface LateRecordPolicy {
   readonly mode: 'DROP' | 'LOG' | 'TOPIC';
   readonly topic?: string;
   readonly brokers?: readonly string[];
+  /** SOURCE_DEAD_LETTER_COMPRESSION_TYPE (with TOPIC). */
+  readonly compression?: KafkaCompressionType;
 }
 
 export interface StreamConfig {
@@ -176,6 +192,8 @@ export interface KafkaSinkConfig {
   readonly jsonSchema?: string;
   /** SINK_KAFKA_JSON_CHANGELOG: how an updating result is written as JSON (upserts or debezium-json records). */
   readonly jsonChangelog?: 'UPSERT' | 'DEBEZIUM';
+  /** SINK_KAFKA_JSON_KEY (+ prefix, value fields): the record key's columns for upserts, by name. */
+  readonly jsonKey?: { readonly columns: readonly string[]; readonly prefix: string; readonly valueFieldsInclude: 'ALL' | 'EXCEPT_KEY' };
   /** SINK_KAFKA_DATA_TYPE=AVRO: SINK_KAFKA_AVRO_SUBJECT and SINK_KAFKA_AVRO_AUTO_REGISTER. */
   readonly avro?: { readonly subject: string; readonly autoRegister: boolean; readonly registry?: { readonly url: string; readonly token?: string } };
   readonly largeMessage: boolean;
@@ -225,7 +243,7 @@ export interface HttpSinkConfig {
   readonly retryStatuses: readonly (readonly [number, number])[];
   readonly timeoutMs: number;
   readonly maxInFlight: number;
-  readonly deadLetter?: { readonly topic: string; readonly brokers: readonly string[] };
+  readonly deadLetter?: { readonly topic: string; readonly brokers: readonly string[]; readonly compression?: KafkaCompressionType };
 }
 
 export type BigQueryErrorType =

@@ -139,6 +139,11 @@ export interface TableSchema {
   readonly changelog?: boolean;
   /** Column positions of the table's primary key, when known (the upsert key of a changelog table). */
   readonly primaryKey?: readonly number[];
+  /**
+   * The source gives upserts (+U for every value) and key-only deletes (Kafka tombstones), not a retract
+   * stream: scans of it go through a ChangelogNormalize keeping the last row per primary key (Flink's upsert-kafka).
+   */
+  readonly upsert?: boolean;
   /** The table is read to its end (a BOUNDED source), after which its watermark is +Infinity. */
   readonly bounded?: boolean;
 }

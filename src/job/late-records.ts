@@ -1,7 +1,7 @@
 import { externalError, userError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Row } from '../core/types.js';
-import type { LateRecordPolicy, StreamConfig } from '../config/index.js';
+import type { KafkaCompressionType, LateRecordPolicy, StreamConfig } from '../config/index.js';
 import type { LateInfo } from '../runtime/dataflow.js';
 import { createJsonRowEncoder, type RowEncoder } from '../schema/index.js';
 import { createKafkaProducers, type KafkaProducers } from '../connectors/kafka/shared-producer.js';
@@ -23,7 +23,7 @@ export const LOG_WINDOW_MS = 10_000;
 
 export interface LateProducer {
   connect(): Promise<void>;
-  send(record: { topic: string; acks: number; messages: { key: null; value: Buffer; headers: Record<string, string> }[] }): Promise<unknown>;
+  send(record: { topic: string; acks: number; messages: { key: null; value: Buffer; headers: Record<string, string> }[]; compression?: KafkaCompressionType | undefined }): Promise<unknown>;
   disconnect(): Promise<void>;
   /** Checks the topic exists (and reads its size limit) at open. */
   checkTopic?(topic: string, what: string): Promise<void>;
@@ -135,7 +135,7 @@ export function createLateRecordOutput(options: LateRecordOptions): LateRecordOu
     const p = producerFor(stream, policy);
     const connected = (p.connected ??= p.producer.connect());
     const sent = connected
-      .then(() => p.producer.send({ topic: policy.topic!, acks: -1, messages }))
+      .then(() => p.producer.send({ topic: policy.topic!, acks: -1, messages, compression: policy.compression }))
       .catch((e: unknown) => {
         failure ??= new Error(`cannot write ${messages.length} late record(s) to ${policy.topic}: ${(e as Error).message}`);
       });
@@ -195,7 +195,7 @@ function sharedLateProducer(producers: KafkaProducers, brokers: readonly string[
   const producer = producers.producer(brokers, stream.kafka?.security);
   return {
     connect: () => producer.connect(),
-    send: (record) => producer.send({ topic: record.topic, messages: record.messages }),
+    send: (record) => producer.send({ topic: record.topic, messages: record.messages, compression: record.compression }),
     disconnect: async () => {},
     checkTopic: (topic, what) => producer.checkTopic(topic, what),
   };

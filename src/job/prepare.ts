@@ -97,7 +97,8 @@ export async function prepareJob(config: JobConfig, logger: Logger, options: Pre
     const tables = new Map<string, { stream: StreamConfig; schema: TableSchema }>();
     for (const stream of config.streams) {
       // A CDC table's columns come from the database's catalog.
-      const schema = stream.postgresCdc ? await cdcTableSchema(stream.postgresCdc, { table: stream.table, index: stream.index }) : tableSchema(stream, config, registry, avroSchemas.get(stream.table));
+      const plain = stream.postgresCdc ? await cdcTableSchema(stream.postgresCdc, { table: stream.table, index: stream.index }) : tableSchema(stream, config, registry, avroSchemas.get(stream.table));
+      const schema = stream.kafka?.upsert ? upsertTable(plain, stream) : plain;
       tables.set(stream.table, { stream, schema: stream.source.type === 'BOUNDED' ? markBounded(schema) : schema });
     }
 
@@ -155,6 +156,23 @@ export function avroClient(config: JobConfig, brief = false): RegistryClient {
   const c = config.schemaRegistry.confluent;
   if (!c) throw userError('SCHEMA_REGISTRY_CONFLUENT_URL is required when a stream or the sink uses AVRO (the Confluent-compatible schema registry; `dirk registry serve` serves one)', { key: 'SCHEMA_REGISTRY_CONFLUENT_URL' });
   return avroRegistryClient(c, brief ? { timeoutMs: BRIEF_NETWORK.timeoutMs, attempts: BRIEF_NETWORK.retries + 1 } : {});
+}
+
+/**
+ * An upsert stream's table (SOURCE_KAFKA_UPSERT_KEY): a changelog keyed by its primary key whose scans the
+ * planner puts under a ChangelogNormalize (the source gives upserts and key-only deletes, not a retract stream).
+ */
+function upsertTable(schema: TableSchema, stream: StreamConfig): TableSchema {
+  const key = `STREAMS[${stream.index}].SOURCE_KAFKA_UPSERT_KEY`;
+  const primaryKey = stream.kafka!.upsert!.key.map((name) => {
+    const i = schema.columns.findIndex((c) => c.name === name);
+    if (i < 0) throw userError(`${key}: no column ${name} in table ${schema.name} (columns: ${schema.columns.map((c) => c.name).join(', ')})`, { key });
+    if (i === schema.rowtimeIndex) throw userError(`${key}: the event-time column ${name} cannot be a key column of an upsert stream`, { key });
+    return i;
+  });
+  const copy: TableSchema = { ...schema, changelog: true, upsert: true, primaryKey };
+  aliasJsonTable(schema, copy);
+  return copy;
 }
 
 /** Each AVRO stream's reader schema: its subject's latest version, fetched once when the job is prepared. */

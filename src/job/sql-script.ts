@@ -95,9 +95,8 @@ function watermarkDelay(table: CreateTable): number {
 
 function sourceStream(table: CreateTable): { stream: Config; rowtime?: string; delayMs?: number } {
   const o = new Options(table, table.options);
-  const connector = o.oneOf('connector', ['kafka', 'filesystem'], '');
-  const format = o.oneOf('format', ['json'], 'json');
-  void format;
+  const connector = o.oneOf('connector', ['kafka', 'upsert-kafka', 'filesystem'], '');
+  if (connector !== 'upsert-kafka') o.oneOf('format', ['json'], 'json');
   const rowtime = table.watermark?.column;
   if (rowtime !== undefined) {
     const col = table.columns.find((c) => c.name.toLowerCase() === rowtime.toLowerCase());
@@ -116,7 +115,21 @@ function sourceStream(table: CreateTable): { stream: Config; rowtime?: string; d
     INPUT_SCHEMA_JSON_SCHEMA: JSON.stringify({ type: 'object', properties }),
     ...(rowtime !== undefined ? { INPUT_SCHEMA_JSON_EVENT_TIMESTAMP_FIELD_NAME: rowtime } : {}),
   };
-  if (connector === 'kafka') {
+  if (connector === 'upsert-kafka') {
+    Object.assign(stream, {
+      SOURCE_DETAILS: [{ SOURCE_TYPE: 'UNBOUNDED', SOURCE_NAME: 'KAFKA_CONSUMER' }],
+      SOURCE_KAFKA_NAME: table.name,
+      SOURCE_KAFKA_TOPIC_NAMES: o.need('topic', 'the topic to read'),
+      SOURCE_KAFKA_CONSUMER_CONFIG_BOOTSTRAP_SERVERS: o.need('properties.bootstrap.servers', 'the brokers'),
+      SOURCE_KAFKA_CONSUMER_CONFIG_GROUP_ID: o.get('properties.group.id') ?? `dirk-${table.name}`,
+      // As Flink's upsert-kafka source: always from the earliest offset (the whole table), no scan.startup.mode.
+      SOURCE_KAFKA_CONSUMER_CONFIG_AUTO_OFFSET_RESET: 'earliest',
+      ...upsertKeyOptions(table, o, 'SOURCE_KAFKA_UPSERT_KEY', 'SOURCE_KAFKA_UPSERT_KEY_FIELDS_PREFIX', 'SOURCE_KAFKA_UPSERT_VALUE_FIELDS_INCLUDE'),
+    });
+    if (rowtime !== undefined && table.primaryKey!.some((k) => k.toLowerCase() === rowtime.toLowerCase())) {
+      throw new SqlError(`WATERMARK FOR ${rowtime}: the event-time column of an 'upsert-kafka' table cannot be a PRIMARY KEY column in Dirk`, table.watermark!.pos);
+    }
+  } else if (connector === 'kafka') {
     Object.assign(stream, {
       SOURCE_DETAILS: [{ SOURCE_TYPE: 'UNBOUNDED', SOURCE_NAME: 'KAFKA_CONSUMER' }],
       SOURCE_KAFKA_NAME: table.name,
@@ -124,6 +137,10 @@ function sourceStream(table: CreateTable): { stream: Config; rowtime?: string; d
       SOURCE_KAFKA_CONSUMER_CONFIG_BOOTSTRAP_SERVERS: o.need('properties.bootstrap.servers', 'the brokers'),
       SOURCE_KAFKA_CONSUMER_CONFIG_GROUP_ID: o.get('properties.group.id') ?? `dirk-${table.name}`,
     });
+    // Flink's 'scan.bounded.mode' = 'latest-offset': read up to the end offsets found at start, then finish.
+    if (o.oneOf('scan.bounded.mode', ['unbounded', 'latest-offset'], 'unbounded') === 'latest-offset') {
+      stream['SOURCE_DETAILS'] = [{ SOURCE_TYPE: 'BOUNDED', SOURCE_NAME: 'KAFKA_SOURCE' }];
+    }
     const mode = o.oneOf('scan.startup.mode', ['earliest-offset', 'latest-offset', 'group-offsets'], 'group-offsets');
     const reset = o.get('properties.auto.offset.reset');
     stream['SOURCE_KAFKA_CONSUMER_CONFIG_AUTO_OFFSET_RESET'] = mode === 'earliest-offset' ? 'earliest' : mode === 'latest-offset' ? 'latest' : (reset ?? 'latest');
@@ -134,7 +151,7 @@ function sourceStream(table: CreateTable): { stream: Config; rowtime?: string; d
       SOURCE_FILE_FORMAT: 'JSONL',
     });
   }
-  o.checkAllUsed([/^json\./]);
+  o.checkAllUsed([/^json\./, /^(key|value)\.json\./]);
   // Without a WATERMARK the stream has no event-time field: the config of a script allows that (processing time only).
   return { stream, ...(rowtime !== undefined ? { rowtime, delayMs: watermarkDelay(table) } : {}) };
 }
@@ -152,17 +169,64 @@ function sinkConfig(table: CreateTable): Config {
     SINK_KAFKA_TOPIC: o.need('topic', 'the topic to write'),
     SINK_KAFKA_DATA_TYPE: 'JSON',
   };
+  // Flink hands properties.* to the Kafka producer; linger.ms is the one that changes Dirk's sending.
+  const linger = o.get('properties.linger.ms');
+  if (linger !== undefined) {
+    if (!/^\d+$/.test(linger.trim())) throw new SqlError(`CREATE TABLE ${table.name}: option 'properties.linger.ms' expects a whole number of milliseconds, found '${linger}'`, o.pos('properties.linger.ms'));
+    cfg['SINK_KAFKA_LINGER_MS'] = Number(linger.trim());
+  }
   if (connector === 'upsert-kafka') {
-    o.oneOf('key.format', ['json'], 'json');
-    o.oneOf('value.format', ['json'], 'json');
-    if (!table.primaryKey) throw new SqlError(`CREATE TABLE ${table.name}: 'upsert-kafka' needs a PRIMARY KEY (...) NOT ENFORCED`, table.namePos);
     cfg['SINK_KAFKA_JSON_CHANGELOG'] = 'UPSERT';
+    // Flink's upsert-kafka sink keys every record by the table's PRIMARY KEY, not by the query's unique key.
+    Object.assign(cfg, upsertKeyOptions(table, o, 'SINK_KAFKA_JSON_KEY', 'SINK_KAFKA_JSON_KEY_FIELDS_PREFIX', 'SINK_KAFKA_JSON_VALUE_FIELDS_INCLUDE'));
   } else {
     const format = o.oneOf('format', ['json', 'debezium-json'], 'json');
     if (format === 'debezium-json') cfg['SINK_KAFKA_JSON_CHANGELOG'] = 'DEBEZIUM';
   }
   o.checkAllUsed([/^json\./, /^properties\./, /^sink\./]);
   return cfg;
+}
+
+/**
+ * The options both sides of 'upsert-kafka' share, with Flink's checks and messages: the PRIMARY KEY (the record
+ * key's columns), 'key.format' and 'value.format' (both required; JSON), 'key.fields-prefix' and
+ * 'value.fields-include'. Returns the config keys naming them (`keyKey`, `prefixKey`, `includeKey`).
+ */
+function upsertKeyOptions(table: CreateTable, o: Options, keyKey: string, prefixKey: string, includeKey: string): Config {
+  if (!table.primaryKey || table.primaryKey.length === 0) {
+    throw new SqlError(
+      `CREATE TABLE ${table.name}: 'upsert-kafka' tables require to define a PRIMARY KEY constraint (PRIMARY KEY (...) NOT ENFORCED). The PRIMARY KEY specifies which columns are read from or written to the Kafka message key, and the keys on which records update or delete`,
+      table.namePos,
+    );
+  }
+  for (const k of table.primaryKey) {
+    if (!table.columns.some((c) => c.name.toLowerCase() === k.toLowerCase() && !c.computed)) {
+      throw new SqlError(`CREATE TABLE ${table.name}: PRIMARY KEY column ${k} is not a (physical) column of the table`, table.namePos);
+    }
+  }
+  o.need('key.format', "the record key's format: 'json'");
+  o.need('value.format', "the record value's format: 'json'");
+  o.oneOf('key.format', ['json'], 'json');
+  o.oneOf('value.format', ['json'], 'json');
+  const includeRaw = (o.get('value.fields-include') ?? 'ALL').toUpperCase();
+  if (includeRaw !== 'ALL' && includeRaw !== 'EXCEPT_KEY') {
+    throw new SqlError(`CREATE TABLE ${table.name}: 'value.fields-include' = '${includeRaw}' is not supported; use 'ALL' or 'EXCEPT_KEY'`, o.pos('value.fields-include'));
+  }
+  const prefix = o.get('key.fields-prefix') ?? '';
+  if (prefix && includeRaw === 'ALL') {
+    throw new SqlError(
+      `CREATE TABLE ${table.name}: a key prefix is not allowed when option 'value.fields-include' is set to 'ALL'. Set it to 'EXCEPT_KEY' instead to avoid field overlaps`,
+      o.pos('key.fields-prefix'),
+    );
+  }
+  // Column names as the table declares them (the PRIMARY KEY may spell them in another case).
+  const key = table.primaryKey.map((k) => table.columns.find((c) => c.name.toLowerCase() === k.toLowerCase())!.name);
+  for (const k of key) {
+    if (prefix && !k.startsWith(prefix)) {
+      throw new SqlError(`CREATE TABLE ${table.name}: all fields in the key must be prefixed with '${prefix}' when option 'key.fields-prefix' is set, but field '${k}' is not prefixed`, o.pos('key.fields-prefix'));
+    }
+  }
+  return { [keyKey]: key.join(','), ...(prefix ? { [prefixKey]: prefix } : {}), [includeKey]: includeRaw };
 }
 
 /** SET keys a script may give, mapped to Dirk's keys. */

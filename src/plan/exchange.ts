@@ -57,6 +57,7 @@ function operatorKey(n: Node): readonly BExpr[] | undefined {
     }
     case 'rank':
     case 'over':
+    case 'match':
       return n.partitionKeys;
     default:
       return undefined;
@@ -76,6 +77,7 @@ export function planExchange(plan: QueryPlan, jobId: string, kafkaTables: Readon
   const walk = (n: Node, path: Node[]): void => {
     if (KEYED_UNSUPPORTED.has(n.kind) && !(n.kind === 'union' && !n.setOp)) unsupported.push(n.kind);
     if ((n.kind === 'windowAggregate' || n.kind === 'windowTvf') && n.window.proctime) unsupported.push('a processing-time window');
+    if (n.kind === 'changelogNormalize') unsupported.push('an upsert table (its ChangelogNormalize)');
     const key = operatorKey(n);
     if (key && isStateless(planInputs(n)[0]!)) {
       if (found) unsupported.push(`a second keyed operator (${n.kind})`);

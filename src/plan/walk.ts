@@ -1,5 +1,5 @@
 import { SqlError } from '../core/errors.js';
-import { aggregateExprs, columnRefs, correlateGeneratorExprs, planInputs, visitBExpr } from './children.js';
+import { aggregateExprs, columnRefs, correlateGeneratorExprs, matchInputExprs, planInputs, visitBExpr } from './children.js';
 import type { BExpr, PlanNode } from './nodes.js';
 import { dispatchPlan, type PlanNodeOf, type PlanVisitor } from './visitor.js';
 
@@ -42,6 +42,8 @@ const NEED: PlanVisitor<void, Set<number>> = {
     for (const c of cols) (n.used as Set<number>).add(c);
     if (n.rowtimeIndex !== undefined) (n.used as Set<number>).add(n.rowtimeIndex);
   },
+  // The key identifies the row; the other columns read are compared to tell an update from a repeat.
+  changelogNormalize: (n, cols) => need(n.input, new Set([...cols, ...n.keys])),
   filter: (n, cols) => need(n.input, columnRefs([n.predicate], new Set(cols))),
   project: (n) => need(n.input, columnRefs(n.exprs)),
   windowAggregate: (n) => need(n.input, columnRefs([...n.keys, ...aggregateExprs(n.aggs)]).add(n.window.timeIndex)),
@@ -56,6 +58,7 @@ const NEED: PlanVisitor<void, Set<number>> = {
   over: (n, cols) =>
     need(n.input, columnRefs([...n.partitionKeys, ...aggregateExprs(n.aggs)], inputShare(cols, n.input.fields.length)).add(n.timeIndex)),
   temporalJoin: needJoin,
+  match: (n) => need(n.input, columnRefs(matchInputExprs(n)).add(n.timeIndex)),
   lookupJoin: (n, cols) => {
     const all = n.residual ? columnRefs([n.residual], new Set(cols)) : cols;
     need(n.input, columnRefs(n.keys.map((k) => k.expr), inputShare(all, n.input.fields.length)));
@@ -92,6 +95,7 @@ const joinCondition = (n: PlanNodeOf<'join' | 'intervalJoin' | 'temporalJoin'>):
 /** For each kind: rejects async calls in the expressions the runtime needs synchronously. */
 const ASYNC_PLACEMENT: PlanVisitor<void> = {
   scan: asyncAllowed,
+  changelogNormalize: asyncAllowed,
   filter: asyncAllowed,
   project: asyncAllowed,
   windowTvf: asyncAllowed,
@@ -104,6 +108,7 @@ const ASYNC_PLACEMENT: PlanVisitor<void> = {
   rank: (n) => rejectAsync([...n.partitionKeys, ...n.orderBy.map((o) => o.expr)], 'the PARTITION BY or ORDER BY of ROW_NUMBER()'),
   over: (n) => rejectAsync([...n.partitionKeys, ...aggregateExprs(n.aggs)], 'an OVER window'),
   temporalJoin: joinCondition,
+  match: (n) => rejectAsync([...matchInputExprs(n), ...n.defines, ...n.measures], 'MATCH_RECOGNIZE'),
   lookupJoin: (n) => rejectAsync([...n.keys.map((k) => k.expr), n.residual], 'a join condition'),
 };
 

@@ -6,6 +6,7 @@ import { dispatchPlan, type PlanVisitor } from '../plan/visitor.js';
 import { CorrelateOperator } from './correlate.js';
 import { RankOperator } from './rank.js';
 import { OverAggregateOperator } from './over-aggregate.js';
+import { MatchRecognizeOperator } from './match/operator.js';
 import { StreamingJoinOperator } from './outer-join.js';
 import { aggregateHasAsyncCall, AsyncAggregateInput, AsyncCalcOperator, hasAsyncCall, type AggregateExprs } from './async-calc.js';
 import { FilterOperator, GroupAggregateOperator, ProjectOperator, UnionOperator } from './basic-operators.js';
@@ -21,6 +22,7 @@ import { SetOperationOperator } from './set-operation.js';
 import { EntryCounter } from './state/keyed-state.js';
 import { LookupJoinOperator, type LookupClients } from './lookup-join.js';
 import { TemporalJoinOperator } from './temporal-join.js';
+import { ChangelogNormalizeOperator } from './changelog-normalize.js';
 
 /**
  * Wires a plan into a graph of operators. Each node aligns watermarks over its inputs (it sees the minimum),
@@ -268,6 +270,7 @@ function lookupJoinOperator(n: Extract<PlanNode, { kind: 'lookupJoin' }>, ctx: O
 
 /** The operator for each plan node kind (scans become dataflow inputs, not operators; lookup joins need clients). */
 const OPERATORS: PlanVisitor<Operator, OperatorContext, 'scan' | 'lookupJoin'> = {
+  changelogNormalize: (n, ctx) => new ChangelogNormalizeOperator({ keys: n.keys }, ctx),
   filter: (n, ctx) =>
     hasAsyncCall(n.predicate)
       ? new AsyncCalcOperator({ kind: 'filter', predicate: n.predicate, width: n.input.fields.length }, ctx)
@@ -338,4 +341,5 @@ const OPERATORS: PlanVisitor<Operator, OperatorContext, 'scan' | 'lookupJoin'> =
   correlate: (n, ctx) => new CorrelateOperator(n, ctx),
   rank: (n, ctx) => new RankOperator(n, ctx),
   over: (n, ctx) => new OverAggregateOperator(n, ctx),
+  match: (n, ctx) => new MatchRecognizeOperator(n, ctx),
 };

@@ -113,6 +113,10 @@ const DESCRIBE_OPERATOR: PlanVisitor<OperatorText, PhysicalOptions> = {
         : {}),
     };
   },
+  changelogNormalize: (n) => ({
+    label: `ChangelogNormalize[key=${n.keys.map((i) => n.fields[i]!.name).join(', ')}]`,
+    state: 'last row by key (checkpointed), idle-state retention',
+  }),
   filter: (n) => (hasAsyncCall(n.predicate) ? { label: 'AsyncFilter', state: 'rows waiting for async calls' } : { label: 'Filter', state: 'none' }),
   project: (n) => (n.exprs.some(hasAsyncCall) ? { label: 'AsyncProject', state: 'rows waiting for async calls' } : { label: 'Project', state: 'none' }),
   union: (n) =>
@@ -170,6 +174,11 @@ const DESCRIBE_OPERATOR: PlanVisitor<OperatorText, PhysicalOptions> = {
           watermark: 'joins and emits the left rows it passes, then forwards it',
         }
       : { label: `TemporalJoin[${n.joinType}, processing time]`, state: 'latest version by key' },
+  match: (n) => ({
+    label: `MatchRecognize[${n.pattern.length} pattern elements${n.within !== null ? `, within ${n.within} ms` : ''}${n.proctime ? ', processing time' : ''}]`,
+    state: `partial matches by partition key${n.proctime ? '' : ', rows waiting for the watermark'}; rows kept only while a partial match holds them${n.within !== null ? ', pruned by WITHIN' : ''}`,
+    ...(n.proctime ? {} : { watermark: 'matches the rows it passes, in time order, then forwards it' }),
+  }),
   lookupJoin: (n) => ({
     label: `LookupJoin[${n.joinType}, ${n.table.name}]`,
     state: n.table.cache ? 'lookup cache (not checkpointed); rows waiting for their lookups' : 'rows waiting for their lookups',

@@ -91,7 +91,7 @@ function slotCode(slot: JsonSlot, k: number): string {
     case 'int':
       return `if (${NUMBER_START}) { const v = S.number(); row[${i}] = typeof v === 'bigint' ? Number(v) : S.intLiteral || Number.isInteger(v) ? v : Math.trunc(v); } else ${generic}`;
     case 'double':
-      return `if (${NUMBER_START}) { const v = S.number(); row[${i}] = typeof v === 'bigint' ? Number(v) : v; } else ${generic}`;
+      return `if (${NUMBER_START}) row[${i}] = S.double(); else ${generic}`;
     case 'boolean':
       return `if (c === 116) { S.literal('true'); row[${i}] = true; } else if (c === 102) { S.literal('false'); row[${i}] = false; } else ${generic}`;
     case 'timestamp':

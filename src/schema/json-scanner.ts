@@ -5,6 +5,8 @@
  * the reference codec, which either accepts the record or reports the error in its own words.
  */
 
+import { parseDecimal, type Decimal } from '../core/decimal.js';
+
 /** Thrown (never shown) when the scanner meets something it does not handle; the caller falls back. */
 export const JSON_SYNTAX = new Error('json scanner: not handled');
 
@@ -23,6 +25,21 @@ function daysFromCivil(y: number, m: number, d: number): number {
   const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
   const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
   return era * 146097 + doe - 719468;
+}
+
+/** The mantissa's digits without leading zeros, as the reference parser counts them ('0.00123' has 3). */
+function significantDigits(text: string): number {
+  let n = 0;
+  let leading = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 101 || c === 69) break;
+    if (!isDigit(c)) continue;
+    if (leading && c === 48) continue;
+    leading = false;
+    n++;
+  }
+  return n;
 }
 
 export class JsonScanner {
@@ -97,8 +114,48 @@ export class JsonScanner {
     return JSON.parse(this.b.utf8Slice(start - 1, end + 1)) as string;
   }
 
-  /** At '-' or a digit: the number; integer literals are a number when safe, a bigint beyond 2^53. */
-  number(): number | bigint {
+  /**
+   * At '-' or a digit: moves past a number, checking its syntax only (a value nobody reads: its size and
+   * precision do not matter, so it never sends the record to the reference decoder).
+   */
+  skipNumber(): void {
+    const b = this.b;
+    let p = this.p;
+    if (b[p] === 45) p++;
+    const first = b[p];
+    if (first === 48) p++;
+    else if (first !== undefined && first >= 49 && first <= 57) {
+      p++;
+      while (isDigit(b[p] ?? 0)) p++;
+    } else throw JSON_SYNTAX;
+    if (b[p] === 46) {
+      p++;
+      if (!isDigit(b[p] ?? 0)) throw JSON_SYNTAX;
+      while (isDigit(b[p] ?? 0)) p++;
+    }
+    const e = b[p];
+    if (e === 101 || e === 69) {
+      p++;
+      if (b[p] === 43 || b[p] === 45) p++;
+      if (!isDigit(b[p] ?? 0)) throw JSON_SYNTAX;
+      while (isDigit(b[p] ?? 0)) p++;
+    }
+    this.p = p;
+  }
+
+  /** At '-' or a digit: the number as a double (a DOUBLE column), whatever its precision, as Number(text). */
+  double(): number {
+    const start = this.p;
+    const v = this.number(true);
+    return typeof v === 'number' ? v : Number(this.b.latin1Slice(start, this.p));
+  }
+
+  /**
+   * At '-' or a digit: the number; integer literals are a number when safe, a bigint beyond 2^53. A
+   * non-integer with more significant digits than a double holds is, as in the reference parser, a Decimal
+   * (kept exact) when `exact`; otherwise JSON_SYNTAX (the caller's converter expects no Decimal).
+   */
+  number(exact = false): number | bigint | Decimal {
     const b = this.b;
     const start = this.p;
     let p = start;
@@ -146,8 +203,11 @@ export class JsonScanner {
       return neg ? -x : x;
     }
     const text = b.latin1Slice(start, p);
-    // More digits than a double holds, not an integer: the reference codec keeps it exact as a DECIMAL value.
-    if (!int && digits > 15) throw JSON_SYNTAX;
+    // More significant digits than a double holds, not an integer: the reference codec keeps it exact.
+    if (!int && significantDigits(text) > 15) {
+      if (!exact) throw JSON_SYNTAX;
+      return parseDecimal(text) ?? Number(text);
+    }
     const x = Number(text);
     if (!int || Number.isSafeInteger(x)) return x;
     return BigInt(text);
@@ -208,7 +268,7 @@ export class JsonScanner {
     if (c === 116) return this.literal('true');
     if (c === 102) return this.literal('false');
     if (c === 110) return this.literal('null');
-    this.number();
+    this.skipNumber();
   }
 
   /** Builds one value of any kind (objects as plain objects, integers exact), as the reference codec's parser does. */
@@ -260,7 +320,7 @@ export class JsonScanner {
     if (c === 116) return this.literal('true'), true;
     if (c === 102) return this.literal('false'), false;
     if (c === 110) return this.literal('null'), null;
-    return this.number();
+    return this.number(true);
   }
 
   /**

@@ -227,6 +227,11 @@ export function planWindowTvf(host: PlanHost, f: Extract<FromItem, { kind: 'wind
   if (tableArg?.kind !== 'tableArg') throw new SqlError(`${call.name}'s first argument must be TABLE <name>`, call.pos);
   if (descriptor?.kind !== 'descriptor' || descriptor.columns.length !== 1) throw new SqlError(`${call.name}'s second argument must be DESCRIPTOR(<time attribute>)`, call.pos);
   const input = host.planFrom({ kind: 'table', pos: tableArg.pos, name: tableArg.name }, ctes);
+  // Windows take appends (as Flink's window operators: they do not consume updates and deletes); a changelog
+  // such as an upsert-kafka table would otherwise have its retractions counted as rows.
+  if (input.node.updating) {
+    throw new SqlError(`the window table function ${call.name} needs an append-only input; ${tableArg.name} is updating (a changelog, e.g. an upsert-kafka table)`, tableArg.pos);
+  }
   const time = host.binder.bind({ kind: 'column', pos: descriptor.pos, path: descriptor.columns }, input.scope);
   const proc = time.k === 'col' && isProctime(time.type);
   if (!(time.k === 'col' && (isRowtime(time.type) || proc))) throw new SqlError('DESCRIPTOR must name a time attribute (an event-time column, or a PROCTIME() column)', descriptor.pos);

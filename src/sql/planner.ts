@@ -12,6 +12,7 @@ import { planCorrelate } from './plan-correlate.js';
 import { bindSelectList, mapUniqueKey, passThrough, uniqueNames } from './plan-fields.js';
 import type { PlanHost, Planned } from './plan-host.js';
 import { planJoin } from './plan-join.js';
+import { planMatch } from './plan-match.js';
 import { isLookupTable, lookupTableOf } from './lookup-table.js';
 import { planTemporalJoin } from './plan-temporal.js';
 import type { LookupTable } from '../plan/nodes.js';
@@ -380,6 +381,13 @@ class Planner {
           rowtimeIndex: table.rowtimeIndex,
         };
         const ddl = this.computedTables.get(f.name);
+        if (table.upsert) {
+          // An upsert source (upsert-kafka) gives upserts and key-only deletes: a ChangelogNormalize keeps the
+          // last row per key and makes them a retract stream, as Flink's planner does.
+          const normalized: PlanNode = { kind: 'changelogNormalize', input: node, keys: table.primaryKey!, fields: node.fields, updating: true, uniqueKey: table.primaryKey!, rowtimeIndex: node.rowtimeIndex };
+          const p = ddl ? this.computedColumns(ddl, { node: normalized, scope: Scope.of(table.columns, undefined) }) : { node: normalized };
+          return { node: p.node, scope: Scope.of(p.node.fields, alias) };
+        }
         if (ddl) {
           const p = this.computedColumns(ddl, { node, scope: Scope.of(table.columns, undefined) });
           return { node: p.node, scope: Scope.of(p.node.fields, alias) };
@@ -403,6 +411,8 @@ class Planner {
         return planJoin(this.host, f, ctes);
       case 'windowTvf':
         return planWindowTvf(this.host, f, ctes);
+      case 'match':
+        return planMatch(this.host, f, ctes);
       case 'lateral':
       case 'unnest':
         throw new SqlError(

@@ -85,10 +85,27 @@ export function uniqueTopic(prefix: string): string {
 /** Creates the topics (replication 1) and waits until each partition has a leader. */
 export async function createTopics(names: readonly string[], partitions = 1): Promise<void> {
   const a = await sharedAdmin();
-  await a.createTopics({
-    topics: names.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
-    waitForLeaders: true,
-  });
+  try {
+    await a.createTopics({
+      topics: names.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
+      waitForLeaders: true,
+    });
+  } catch (e) {
+    // kafkajs's wait for leaders gives up on UNKNOWN_TOPIC_OR_PARTITION, which a busy (or fresh) broker's
+    // metadata may still answer just after the topics were created: wait for the leaders here instead.
+    const err = e as { type?: string; originalError?: { type?: string } };
+    if (err.type !== 'UNKNOWN_TOPIC_OR_PARTITION' && err.originalError?.type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw e;
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const ready = await a
+        .fetchTopicMetadata({ topics: [...names] })
+        .then((m) => m.topics.every((t) => t.partitions.length === partitions && t.partitions.every((p) => p.leader >= 0)))
+        .catch(() => false);
+      if (ready) return;
+      if (Date.now() > deadline) throw e;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
 }
 
 export async function deleteTopics(names: readonly string[]): Promise<void> {

@@ -2,7 +2,8 @@
  * The record-batch produce path (record-batch.ts, batch-producer.ts) against the broker's own decoding: the
  * broker checks each batch's CRC and records when it appends them, then the batches written by Dirk are read
  * back by kafkajs's consumer and by Apache Kafka's Java client (the decoder of the broker project, with
- * check.crcs), uncompressed and gzip-compressed, with keys, null keys, tombstones and headers.
+ * check.crcs), uncompressed and in each codec (gzip, snappy, lz4, zstd: Produce v7), with keys, null keys,
+ * tombstones and headers.
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -13,7 +14,7 @@ import { silentLogger } from '../../src/core/logger.js';
 import { BatchProducer, murmur2 } from '../../src/connectors/kafka/batch-producer.js';
 import { crc32c } from '../../src/connectors/kafka/crc32c.js';
 import { createKafkaSink } from '../../src/connectors/kafka/kafka-sink.js';
-import { RecordBatchWriter, recordSize } from '../../src/connectors/kafka/record-batch.js';
+import { RecordBatchWriter, recordSize, type BatchCompression } from '../../src/connectors/kafka/record-batch.js';
 import { createJsonRowEncoder } from '../../src/schema/index.js';
 import { closeKafkaHelpers, consumeN, createTopics, kafkaBootstrap, kafkaClient, uniqueTopic } from '../helpers/kafka.js';
 
@@ -36,7 +37,7 @@ function records(n: number): Rec[] {
 }
 
 /** Writes `recs` with Dirk's batch writer (one batch per partition per send of 400) and sends them. */
-async function sendWithDirk(topic: string, recs: Rec[], compression: 'none' | 'gzip'): Promise<{ sent: Map<number, Rec[]>; t0: number }> {
+async function sendWithDirk(topic: string, recs: Rec[], compression: BatchCompression): Promise<{ sent: Map<number, Rec[]>; t0: number }> {
   const producer = new BatchProducer({ kafka: kafkaClient(`dirk-batch-${compression}`), topic, logger: silentLogger });
   await producer.connect();
   const perPartition = new Map<number, Rec[]>();
@@ -109,7 +110,7 @@ describe('record batch pieces', () => {
 });
 
 describe.concurrent('record batches written by Dirk, read by the broker and two consumers', () => {
-  it.each(['none', 'gzip'] as const)('compression %s: kafkajs and the Java client read every record back as written', async (compression) => {
+  it.each(['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const)('compression %s: kafkajs and the Java client read every record back as written', async (compression) => {
     const topic = uniqueTopic(`record-batch-${compression}`);
     await createTopics([topic], 3);
     const recs = records(1200);

@@ -129,6 +129,21 @@ describe('kafka sink', () => {
     await sink.close();
   });
 
+  it('linger 0 (the default): each write reaches the topic without a flush, and a burst of writes arrives whole and in order', async () => {
+    const topic = uniqueTopic('sink-linger0');
+    await createTopics([topic], 1);
+    const sink = createKafkaSink({ brokers: [kafkaBootstrap()], topic, valueEncoder: jsonEncoder(['id']), logger: silentLogger });
+    await sink.open();
+    sink.write({ kind: 'data', rows: [[1], [2]] });
+    const first = await consumeN(topic, 2, 10_000);
+    expect(first.map((m) => JSON.parse(m.value!.toString()))).toEqual([{ id: 1 }, { id: 2 }]);
+    // Many input batches in one go: all arrive, in order, without a flush.
+    for (let b = 0; b < 50; b++) sink.write({ kind: 'data', rows: [[100 + b * 2], [101 + b * 2]] });
+    const all = await consumeN(topic, 102, 10_000);
+    expect(all.map((m) => (JSON.parse(m.value!.toString()) as { id: number }).id)).toEqual([1, 2, ...Array.from({ length: 100 }, (_, i) => 100 + i)]);
+    await sink.close();
+  });
+
   it('rejects flush with a retriable external error when the topic cannot be written', async () => {
     const telemetry = createTelemetry({ jobId: 'sink-fail' });
     const topic = uniqueTopic('sink-deleted');

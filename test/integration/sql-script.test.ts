@@ -82,7 +82,7 @@ END;
   'connector' = 'kafka',
   'topic' = 't',
   'properties.bootstrap.servers' = '127.0.0.1:9092',
-  'scan.bounded.mode' = 'latest-offset'
+  'scan.topic-partition-discovery.interval' = '10 s'
 );
 CREATE TABLE snk (a BIGINT) WITH ('connector' = 'print');
 INSERT INTO snk SELECT a FROM src;
@@ -90,7 +90,7 @@ INSERT INTO snk SELECT a FROM src;
     );
     const r = await runCli(['validate', script], { timeoutMs: 60_000 });
     expect(r.code, r.stderr).toBe(2);
-    expect(r.stderr).toContain("line 5, column 3: CREATE TABLE src: option 'scan.bounded.mode' is not supported");
+    expect(r.stderr).toContain("line 5, column 3: CREATE TABLE src: option 'scan.topic-partition-discovery.interval' is not supported");
     expect(r.stderr).not.toMatch(/\n\s+at /);
   }, 90_000);
 });

@@ -21,10 +21,12 @@ import { createJsonRowEncoder } from '../../schema/index.js';
 import type { HttpSinkConfig } from '../../config/index.js';
 import { backoffDelay, isRetryableStatus, retryAfterMs } from './retry.js';
 import { compileUrlTemplate, safeUrl } from './url-template.js';
+import { CODEC_IDS } from '../kafka/compression.js';
 
 export interface DeadLetterProducer {
   connect(): Promise<void>;
-  send(record: { topic: string; acks: number; messages: { key: null; value: Buffer; headers: Record<string, string> }[] }): Promise<unknown>;
+  /** `compression`: kafkajs's codec id (SINK_HTTP_DEAD_LETTER_COMPRESSION_TYPE). */
+  send(record: { topic: string; acks: number; compression?: number; messages: { key: null; value: Buffer; headers: Record<string, string> }[] }): Promise<unknown>;
   disconnect(): Promise<void>;
 }
 
@@ -127,6 +129,7 @@ export function createHttpSink(opts: HttpSinkOptions): Sink {
     await deadLetter.send({
       topic: dl.topic,
       acks: -1,
+      ...(dl.compression !== undefined ? { compression: CODEC_IDS[dl.compression] } : {}),
       messages: req.rows.map((row) => ({
         key: null,
         value: Buffer.from(encodeRow(row)),

@@ -1,7 +1,10 @@
 /**
- * Sends pre-encoded record batches (record-batch.ts) to one topic: Produce requests (v3, acks=all) whose
+ * Sends pre-encoded record batches (record-batch.ts) to one topic: Produce requests (acks=all) whose
  * partition data are the batches' bytes as they are, over kafkajs's own broker connections (so TLS, SASL,
- * metadata and reconnects are kafkajs's). No message objects, no per-record encoding in kafkajs.
+ * metadata and reconnects are kafkajs's). No message objects, no per-record encoding in kafkajs. Requests
+ * are version 3, or 7 when a batch is zstd-compressed: brokers refuse zstd in older versions (KIP-110,
+ * UNSUPPORTED_COMPRESSION_TYPE). Versions 3 to 7 share the request layout; responses from 5 on add
+ * log_start_offset, so each version is read by its own kafkajs decoder.
  *
  * Delivery is at-least-once: a retriable error (leader moved, broker unreachable, timeout) refreshes the
  * metadata and re-sends the failed partitions' batches, up to `retries` times within `maxRetryTimeMs`; a
@@ -15,6 +18,8 @@ import type { Kafka } from 'kafkajs';
 import { externalError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { kafkajsInternals } from './kafkajs.js';
+import { ATTRIBUTES_OFFSET } from './record-batch.js';
+import { CODEC_IDS } from './compression.js';
 
 /** What of kafkajs's Cluster and Broker this file uses. */
 interface Broker {
@@ -169,7 +174,11 @@ export class BatchProducer {
       [...byLeader].map(async ([leader, list]) => {
         try {
           const broker = await this.cluster.findBroker({ nodeId: leader });
-          const response = (await broker.connectionPool.send({ request: this.request(list), response: RESPONSE, requestTimeout: this.timeoutMs + 5000 })) as Awaited<
+          const response = (await broker.connectionPool.send({
+            request: this.request(list),
+            response: produceVersion(list) === 7 ? RESPONSE_V7 : RESPONSE,
+            requestTimeout: this.timeoutMs + 5000,
+          })) as Awaited<
             ReturnType<typeof kafkajsInternals.produceV3Response.decode>
           >;
           for (const t of response.topics) {
@@ -194,7 +203,7 @@ export class BatchProducer {
     const timeout = this.timeoutMs;
     return {
       apiKey: PRODUCE_API_KEY,
-      apiVersion: 3,
+      apiVersion: produceVersion(list),
       apiName: 'Produce',
       expectResponse: () => true,
       encode: async () => {
@@ -206,8 +215,17 @@ export class BatchProducer {
   }
 }
 
-/** The Produce v3 response: decoded only; per-partition errors are handled above. */
+/** The Produce request version for these batches: 7 when one is zstd-compressed, else 3. */
+export function produceVersion(list: readonly PartitionBatch[]): 3 | 7 {
+  return list.some((b) => b.bytes.length > ATTRIBUTES_OFFSET + 1 && (b.bytes.readInt16BE(ATTRIBUTES_OFFSET) & 0x07) === CODEC_IDS.zstd) ? 7 : 3;
+}
+
+/** The Produce v3 / v7 responses: decoded only; per-partition errors are handled above. */
 const RESPONSE = {
   decode: kafkajsInternals.produceV3Response.decode,
+  parse: async (d: unknown) => d,
+};
+const RESPONSE_V7 = {
+  decode: kafkajsInternals.produceV7Response.decode,
   parse: async (d: unknown) => d,
 };

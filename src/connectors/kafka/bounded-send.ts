@@ -13,7 +13,7 @@
  * so a request never exceeds the limit because of an estimate. A record that cannot fit alone is
  * "oversized": callers route it by their policy instead of sending it.
  */
-import { gzipSync } from 'node:zlib';
+import { compressSync, type CompressionType } from './compression.js';
 import type { Admin, ConfigResourceTypes, IHeaders, Message } from 'kafkajs';
 import { externalError, userError } from '../../core/errors.js';
 
@@ -37,8 +37,8 @@ export interface SendLimits {
   readonly maxMessageBytes: number;
   /** max.request.size: the most record bytes Dirk puts in one produce request. */
   readonly maxRequestBytes: number;
-  /** Batches are compressed (gzip): a record's size for the oversized check is its compressed size. */
-  readonly compressed?: boolean;
+  /** Batches are compressed with it: a record's size for the oversized check is its compressed size. */
+  readonly compression?: CompressionType | undefined;
 }
 
 function byteLength(v: Buffer | string | null | undefined): number {
@@ -83,9 +83,10 @@ export function requestBudget(limits: SendLimits): number {
 export function oversizedBy(m: Message, limits: SendLimits, size = recordBytes(m)): number | undefined {
   if (fitsUncompressed(size, limits)) return undefined;
   if (size > limits.maxRequestBytes - REQUEST_FRAMING) return size;
-  if (!limits.compressed) return size;
-  // Only records near the limit pay for this: compressed, it may still fit the topic.
-  const packed = RECORD_OVERHEAD + byteLength(m.key) + headerBytes(m.headers) + (m.value ? gzipSync(m.value).length : 0);
+  if (limits.compression === undefined || limits.compression === 'none') return size;
+  // Only records near the limit pay for this: compressed with the sink's codec, it may still fit the topic.
+  const value = m.value === null || m.value === undefined ? undefined : typeof m.value === 'string' ? Buffer.from(m.value) : m.value;
+  const packed = RECORD_OVERHEAD + byteLength(m.key) + headerBytes(m.headers) + (value ? compressSync(limits.compression, value).length : 0);
   return packed + RECORD_BATCH_OVERHEAD <= limits.maxMessageBytes ? undefined : packed;
 }
 

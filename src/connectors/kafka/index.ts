@@ -5,8 +5,9 @@ import { createJsonRowEncoder, createProtoRowEncoder, type RowEncoder } from '..
 import { defineSink, defineSource } from '../connector.js';
 import { createKafkaSink } from './kafka-sink.js';
 import { createKafkaSource } from './kafka-source.js';
-import { createJsonChangelogEncoder, missingKeyMessage } from './json-changelog.js';
+import { createJsonChangelogEncoder, jsonKeySpec, missingKeyMessage } from './json-changelog.js';
 import { avroRegistryClient, checkAvroColumns, createAvroRowEncoder } from '../avro/index.js';
+import { createUpsertRecords } from './upsert-records.js';
 import { transactionSettings, transactionTimeoutMs } from './transactions.js';
 
 const DEFAULT_CHECKPOINT_INTERVAL_MS = 30_000;
@@ -37,6 +38,9 @@ export const kafkaSource = defineSource({
     'SOURCE_KAFKA_CONSUMER_CONFIG_SSL_TRUSTSTORE_TYPE',
     'SOURCE_KAFKA_CONSUMER_ADDITIONAL_CONFIGURATIONS',
     'SOURCE_KAFKA_CONSUME_LARGE_MESSAGE_ENABLE',
+    'SOURCE_KAFKA_UPSERT_KEY',
+    'SOURCE_KAFKA_UPSERT_KEY_FIELDS_PREFIX',
+    'SOURCE_KAFKA_UPSERT_VALUE_FIELDS_INCLUDE',
     'SOURCE_DEAD_LETTER_TOPIC',
     'SOURCE_DEAD_LETTER_BROKERS',
   ],
@@ -56,6 +60,7 @@ export const kafkaSource = defineSource({
       security: s.kafka.security,
       clientId: `dirk-${s.table}`,
       decoder: ctx.decoder,
+      upsert: s.kafka.upsert ? createUpsertRecords(ctx.schema, s.kafka.upsert) : undefined,
       badRecords: s.badRecords,
       logger: ctx.logger.child({ table: s.table }),
       bounded: s.bounded,
@@ -86,6 +91,9 @@ export const kafkaSink = defineSink({
     'SINK_KAFKA_DEAD_LETTER_TOPIC',
     'SINK_KAFKA_DEAD_LETTER_BROKERS',
     'SINK_KAFKA_CREATE_TOPIC',
+    'SINK_KAFKA_JSON_KEY',
+    'SINK_KAFKA_JSON_KEY_FIELDS_PREFIX',
+    'SINK_KAFKA_JSON_VALUE_FIELDS_INCLUDE',
     'SINK_KAFKA_CREATE_TOPIC_PARTITIONS',
     'SINK_KAFKA_CREATE_TOPIC_REPLICATION_FACTOR',
   ],
@@ -93,7 +101,8 @@ export const kafkaSink = defineSink({
   validate(sink, plan) {
     // A transaction must outlive a checkpoint interval (throws naming both keys).
     if (sink.deliveryGuarantee === 'EXACTLY_ONCE') transactionTimeoutMs(sink, plan.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS);
-    if (plan.updating && sink.dataType === 'JSON' && (sink.jsonChangelog ?? 'UPSERT') === 'UPSERT' && !plan.uniqueKey?.length) {
+    if (sink.dataType === 'JSON' && sink.jsonKey) jsonKeySpec(plan.columns, sink.jsonKey);
+    if (plan.updating && sink.dataType === 'JSON' && (sink.jsonChangelog ?? 'UPSERT') === 'UPSERT' && !plan.uniqueKey?.length && !sink.jsonKey) {
       throw userError(missingKeyMessage(plan.columns), { key: 'SINK_KAFKA_JSON_CHANGELOG' });
     }
     if (plan.updating && !sink.protoKey && sink.dataType === 'PROTO') {
@@ -137,9 +146,15 @@ export const kafkaSink = defineSink({
       producerConfig: sink.producerConfig,
       lingerMs: sink.lingerMs,
       largeMessage: sink.largeMessage,
+      // An upsert sink keyed by SINK_KAFKA_JSON_KEY writes keyed records for an append-only result too.
       changelog:
-        sink.dataType === 'JSON' && ctx.updating
-          ? createJsonChangelogEncoder(columns, { mode: sink.jsonChangelog ?? 'UPSERT', uniqueKey: ctx.uniqueKey, jsonSchema: sink.jsonSchema })
+        sink.dataType === 'JSON' && (ctx.updating || (sink.jsonKey && (sink.jsonChangelog ?? 'UPSERT') === 'UPSERT'))
+          ? createJsonChangelogEncoder(columns, {
+              mode: sink.jsonChangelog ?? 'UPSERT',
+              uniqueKey: ctx.uniqueKey,
+              jsonSchema: sink.jsonSchema,
+              key: sink.jsonKey ? jsonKeySpec(columns, sink.jsonKey) : undefined,
+            })
           : undefined,
       clientId: clientIdOf(ctx.jobId),
       logger,

@@ -17,6 +17,25 @@ import { createJsonRowEncoder } from '../../schema/json-codec.js';
 
 export type JsonChangelogMode = 'UPSERT' | 'DEBEZIUM';
 
+/** The record key of SINK_KAFKA_JSON_KEY: column positions, the prefix its JSON names drop, and EXCEPT_KEY. */
+export interface JsonKeySpec {
+  readonly positions: readonly number[];
+  readonly prefix: string;
+  readonly exceptKey: boolean;
+}
+
+/** SINK_KAFKA_JSON_KEY's columns in the result, or an error naming the missing one and the result's columns. */
+export function jsonKeySpec(columns: readonly Field[], key: { readonly columns: readonly string[]; readonly prefix: string; readonly valueFieldsInclude: 'ALL' | 'EXCEPT_KEY' }): JsonKeySpec {
+  const positions = key.columns.map((name) => {
+    const i = columns.findIndex((c) => c.name === name);
+    if (i >= 0) return i;
+    const j = columns.findIndex((c) => c.name.toLowerCase() === name.toLowerCase());
+    if (j >= 0) return j;
+    throw userError(`SINK_KAFKA_JSON_KEY: the result has no column ${name} (columns: ${columns.map((c) => c.name).join(', ')})`, { key: 'SINK_KAFKA_JSON_KEY' });
+  });
+  return { positions, prefix: key.prefix, exceptKey: key.valueFieldsInclude === 'EXCEPT_KEY' };
+}
+
 export interface KafkaRecord {
   readonly key: Buffer | null;
   readonly value: Buffer | null;
@@ -27,12 +46,18 @@ export type ChangelogEncoder = (rows: readonly Row[], kinds: readonly RowKind[] 
 
 export function createJsonChangelogEncoder(
   columns: readonly Field[],
-  options: { mode: JsonChangelogMode; uniqueKey?: readonly number[] | undefined; jsonSchema?: string | undefined },
+  options: { mode: JsonChangelogMode; uniqueKey?: readonly number[] | undefined; jsonSchema?: string | undefined; key?: JsonKeySpec | undefined },
 ): ChangelogEncoder {
-  const uniqueKey = options.uniqueKey && options.uniqueKey.length > 0 ? options.uniqueKey : undefined;
-  const keyEncoder = uniqueKey ? createJsonRowEncoder(uniqueKey.map((i) => columns[i]!)) : undefined;
+  // SINK_KAFKA_JSON_KEY (the sink table's PRIMARY KEY) names the key columns; else the result's unique key.
+  const keySpec = options.key;
+  const uniqueKey = keySpec ? keySpec.positions : options.uniqueKey && options.uniqueKey.length > 0 ? options.uniqueKey : undefined;
+  const keyFields = uniqueKey?.map((i) => ({ ...columns[i]!, name: columns[i]!.name.slice(keySpec?.prefix.length ?? 0) }));
+  const keyEncoder = keyFields ? createJsonRowEncoder(keyFields) : undefined;
   const keyOf = (row: Row): Buffer | null => (keyEncoder ? asBuffer(keyEncoder.encode(uniqueKey!.map((i) => row[i]))) : null);
-  const rowEncoder = createJsonRowEncoder(columns, options.jsonSchema);
+  // value.fields-include = EXCEPT_KEY: the value leaves the key columns out.
+  const valuePositions = keySpec?.exceptKey ? columns.map((_c, i) => i).filter((i) => !uniqueKey!.includes(i)) : undefined;
+  const valueEncoder = createJsonRowEncoder(valuePositions ? valuePositions.map((i) => columns[i]!) : columns, options.jsonSchema);
+  const rowEncoder = valuePositions ? { encode: (row: Row) => valueEncoder.encode(valuePositions.map((i) => row[i])) } : valueEncoder;
   if (options.mode === 'UPSERT') {
     if (!keyEncoder) throw userError(missingKeyMessage(columns), { key: 'SINK_KAFKA_JSON_CHANGELOG' });
     return (rows, kinds) => {

@@ -5,13 +5,16 @@
  */
 import type { KafkaMessage } from 'kafkajs';
 import { DecodeError } from '../../core/errors.js';
-import type { Row } from '../../core/types.js';
+import type { Row, RowKind } from '../../core/types.js';
+import type { UpsertRecords } from './upsert-records.js';
 import type { BadRecord, BadRecords } from '../shared/bad-records.js';
 import type { RowDecoder } from '../shared/codec.js';
 
 export interface DecodedBatch {
   /** A fresh array per batch: the dataflow may keep it (buffering), so it is never reused. */
   readonly rows: Row[];
+  /** An upsert topic: each row's kind (+U for a value, -D for a tombstone), parallel to `rows`. */
+  readonly kinds: RowKind[] | undefined;
   /** Each row's record offset, parallel to `rows`. */
   readonly offsets: string[];
   readonly bytes: number;
@@ -32,10 +35,11 @@ export interface BatchBounds {
   readonly end: number | undefined;
 }
 
-export function decodeBatch(messages: readonly KafkaMessage[], bounds: BatchBounds, decoder: RowDecoder, policy: BadRecords<KafkaMessage>): DecodedBatch {
+export function decodeBatch(messages: readonly KafkaMessage[], bounds: BatchBounds, decoder: RowDecoder, policy: BadRecords<KafkaMessage>, upsert?: UpsertRecords): DecodedBatch {
   const { topic, partition, floor, end } = bounds;
   const n = messages.length;
   const rows: Row[] = [];
+  const kinds: RowKind[] | undefined = upsert ? [] : undefined;
   const offsets: string[] = [];
   const bad: BadRecord<KafkaMessage>[] = [];
   let bytes = 0;
@@ -52,8 +56,14 @@ export function decodeBatch(messages: readonly KafkaMessage[], bounds: BatchBoun
     const value = m.value;
     if (value !== null) bytes += value.length;
     try {
-      if (value === null) throw new DecodeError('record has no value (a tombstone)');
-      rows.push(decoder.decode(value));
+      if (upsert) {
+        const r = upsert.decode(m.key ?? null, value, decoder);
+        rows.push(r.row);
+        kinds!.push(r.kind);
+      } else {
+        if (value === null) throw new DecodeError('record has no value (a tombstone)');
+        rows.push(decoder.decode(value));
+      }
       offsets.push(m.offset);
     } catch (e) {
       const error = policy.decodeError(e);
@@ -66,5 +76,5 @@ export function decodeBatch(messages: readonly KafkaMessage[], bounds: BatchBoun
       bad.push({ record: m, error, at: { topic, partition, offset: m.offset } });
     }
   }
-  return { rows, offsets, bytes, bad, failedAt, lastIndex };
+  return { rows, kinds, offsets, bytes, bad, failedAt, lastIndex };
 }

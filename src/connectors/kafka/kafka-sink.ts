@@ -1,7 +1,7 @@
 /**
  * The Kafka sink: rows encoded by the value (and optional key) encoder, produced by an idempotent kafkajs
  * producer with acks=all. Delivery is at-least-once, as Dagger's: write() encodes and buffers, sends start
- * in the background once enough rows are buffered (or `lingerMs` after the first), and flush() (called at
+ * in the background once enough rows are buffered or `lingerMs` after the first (0: after the input batch), and flush() (called at
  * every checkpoint) sends the rest and resolves only when the broker acknowledged everything written so far.
  *
  * Exactly-once (`transactional`, SINK_KAFKA_DELIVERY_GUARANTEE=EXACTLY_ONCE): the producer is transactional
@@ -15,7 +15,7 @@
  * bring their own changelog encoder (`json-changelog.ts`: upsert or debezium-json records).
  */
 import kafkajs from './kafkajs.js';
-import type { CompressionTypes as CT, Message, Producer, ProducerConfig } from 'kafkajs';
+import type { Message, Producer, ProducerConfig } from 'kafkajs';
 import type { Sink, SinkMetrics } from '../../core/connector.js';
 import { DirkError, externalError, userError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
@@ -41,9 +41,10 @@ import {
   type SendingProducer,
   type SendLimits,
 } from './bounded-send.js';
+import { CODEC_IDS, isCompressionType, type CompressionType } from './compression.js';
 import { createOversizedRouter, type OversizedRouter, type RowOrigin, type SinkErrorPolicy } from './oversized-records.js';
 
-const { CompressionTypes, Partitioners } = kafkajs;
+const { Partitioners } = kafkajs;
 
 export interface KafkaSinkOptions {
   readonly name?: string;
@@ -54,9 +55,9 @@ export interface KafkaSinkOptions {
   readonly keyEncoder?: RowEncoder | undefined;
   /** SINK_KAFKA_PRODUCER_CONFIG_* in Kafka spelling; the ones kafkajs can honour are mapped. */
   readonly producerConfig?: Readonly<Record<string, string>>;
-  /** SINK_KAFKA_LINGER_MS: start sending buffered rows this long after the first one (0: at flush or when full). */
+  /** SINK_KAFKA_LINGER_MS (Kafka's linger.ms): send buffered rows at most this long after the first one (0: once the input batch is written); see sink-buffer.ts. */
   readonly lingerMs?: number;
-  /** SINK_KAFKA_PRODUCE_LARGE_MESSAGE_ENABLE: compress batches (Dagger uses snappy; kafkajs ships gzip). */
+  /** SINK_KAFKA_PRODUCE_LARGE_MESSAGE_ENABLE: 20 MiB requests, snappy-compressed batches (as Dagger). */
   readonly largeMessage?: boolean;
   readonly security?: KafkaSecurity | undefined;
   readonly clientId?: string;
@@ -119,8 +120,7 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
   const txn = tx ? new SinkTransaction(name, tx) : undefined;
   const errorPolicy: SinkErrorPolicy = options.errorPolicy ?? { mode: 'FAIL' };
   const maxRequestBytes = mapped.maxRequestBytes ?? (options.largeMessage ? 20 * 1024 * 1024 : DEFAULT_MAX_REQUEST_BYTES);
-  const compressed = mapped.compression !== undefined;
-  let limits: SendLimits = { maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES, maxRequestBytes, compressed };
+  let limits: SendLimits = { maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES, maxRequestBytes, compression: mapped.compression };
   let deadLetterLimits: SendLimits = limits;
   let router: OversizedRouter | undefined;
 
@@ -190,7 +190,7 @@ export function createKafkaSink(options: KafkaSinkOptions): Sink {
           await b.connect();
           return b;
         });
-        out.useBatches(bp, new BatchOutbox(bp, () => requestBudget(limits), mapped.compression === CompressionTypes.GZIP ? 'gzip' : 'none'));
+        out.useBatches(bp, new BatchOutbox(bp, () => requestBudget(limits), mapped.compression));
       }
     },
 
@@ -270,7 +270,7 @@ function forEachUpsert(batch: DataMessage, keyEncoder: RowEncoder | undefined, v
 /** The compression and request timeout each send asks for. */
 function sendExtras(mapped: MappedProducer): { compression?: number; timeout?: number } {
   return {
-    ...(mapped.compression !== undefined ? { compression: mapped.compression } : {}),
+    ...(mapped.compression !== 'none' ? { compression: CODEC_IDS[mapped.compression] } : {}),
     ...(mapped.timeout !== undefined ? { timeout: mapped.timeout } : {}),
   };
 }
@@ -335,7 +335,8 @@ async function openDeadLetterTopic(
 }
 
 interface MappedProducer {
-  compression?: CT;
+  /** compression.type; SINK_KAFKA_PRODUCE_LARGE_MESSAGE_ENABLE makes it snappy unless given. */
+  compression: CompressionType;
   timeout?: number;
   retries?: number;
   maxInFlightRequests?: number;
@@ -345,15 +346,16 @@ interface MappedProducer {
 
 /** Maps the Kafka producer properties kafkajs has an equivalent for. acks is always all. */
 function producerProperties(props: Readonly<Record<string, string>>, largeMessage: boolean): MappedProducer {
-  const out: MappedProducer = { ignored: [] };
-  if (largeMessage) out.compression = CompressionTypes.GZIP;
+  const out: MappedProducer = { compression: largeMessage ? 'snappy' : 'none', ignored: [] };
   for (const [k, v] of Object.entries(props)) {
     switch (k) {
-      case 'compression.type':
-        if (v === 'gzip') out.compression = CompressionTypes.GZIP;
-        else if (v === 'none') delete out.compression;
-        else out.ignored.push(`${k}=${v} (kafkajs has only gzip built in)`);
+      case 'compression.type': {
+        // The config reader checked it already (a sink built through the API is checked here).
+        const c = v.trim().toLowerCase();
+        if (!isCompressionType(c)) throw userError(`SINK_KAFKA_PRODUCER_CONFIG_COMPRESSION_TYPE: expected one of none, gzip, snappy, lz4, zstd, found "${v}"`);
+        out.compression = c;
         break;
+      }
       case 'request.timeout.ms':
       case 'delivery.timeout.ms':
         out.timeout = Number(v);

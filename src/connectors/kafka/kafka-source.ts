@@ -30,13 +30,13 @@
  */
 import kafkajs from './kafkajs.js';
 import type { Admin, Consumer, ConsumerConfig, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Message } from 'kafkajs';
-import type { OffsetCommitter, Source, SourceContext, SourcePositions } from '../../core/connector.js';
+import type { OffsetCommitter, Source, SourceBatch, SourceContext, SourcePositions } from '../../core/connector.js';
 import { DirkError, externalError, userError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
-import type { Row } from '../../core/types.js';
 import type { BadRecordPolicy, RowDecoder } from '../shared/codec.js';
 import { BadRecords, type BadRecord } from '../shared/bad-records.js';
 import { decodeBatch } from './kafka-batch.js';
+import type { UpsertRecords } from './upsert-records.js';
 import { createKafkaProducers, type KafkaProducers, type SharedProducer } from './shared-producer.js';
 import { DIRK_ASSIGNERS } from './subscription-assigner.js';
 import {
@@ -58,6 +58,8 @@ export interface KafkaSourceOptions {
   readonly security?: KafkaSecurity | undefined;
   readonly clientId: string;
   readonly decoder: RowDecoder;
+  /** An upsert topic (SOURCE_KAFKA_UPSERT_KEY): records decode to +U rows and tombstones to -D rows. */
+  readonly upsert?: UpsertRecords | undefined;
   readonly badRecords: BadRecordPolicy;
   readonly logger: Logger;
   /** BOUNDED: read up to the end offsets seen at start, then run() resolves. Default false (UNBOUNDED). */
@@ -271,7 +273,7 @@ class KafkaSource implements Source {
     const waiting = this.opts.decoder.prepare?.(messages.map((m) => m.value));
     if (waiting) await waiting;
     if (this.stopping || isStale()) return;
-    const { rows, offsets, bytes, bad, failedAt, lastIndex } = decodeBatch(messages, { topic, partition, floor, end }, this.opts.decoder, policy);
+    const { rows, kinds, offsets, bytes, bad, failedAt, lastIndex } = decodeBatch(messages, { topic, partition, floor, end }, this.opts.decoder, policy, this.opts.upsert);
     ctx.metrics.bytesIn.inc(bytes);
 
     if (bad.length > 0) await policy.handle(bad);
@@ -290,7 +292,7 @@ class KafkaSource implements Source {
       };
       if (rows.length > 0) {
         ctx.metrics.recordsIn.inc(rows.length);
-        await this.deliverWithHeartbeat(ctx, rows, split, heartbeat, offsets, advance);
+        await this.deliverWithHeartbeat(ctx, { rows, split, offsets, processed: advance, ...(kinds ? { rowKinds: kinds } : {}) }, heartbeat);
       }
       // A source whose deliver does not call processed, or a batch with no rows: advance now.
       advance();
@@ -321,18 +323,11 @@ class KafkaSource implements Source {
     }
   }
 
-  private async deliverWithHeartbeat(
-    ctx: SourceContext,
-    rows: Row[],
-    split: string,
-    heartbeat: () => Promise<void>,
-    offsets: readonly string[],
-    processed: () => void,
-  ): Promise<void> {
+  private async deliverWithHeartbeat(ctx: SourceContext, batch: SourceBatch, heartbeat: () => Promise<void>): Promise<void> {
     // kafkajs only heartbeats between batches; keep the membership alive while the dataflow is busy.
     const timer = setInterval(() => void heartbeat().catch(() => {}), this.heartbeatEveryMs);
     try {
-      await ctx.deliver({ rows, split, offsets, processed });
+      await ctx.deliver(batch);
     } finally {
       clearInterval(timer);
     }
@@ -353,7 +348,7 @@ class KafkaSource implements Source {
       return { key: m.key, value: m.value, headers };
     });
     try {
-      await this.deadLetter!.send({ topic: this.policy.deadLetterTopic!, messages: out });
+      await this.deadLetter!.send({ topic: this.policy.deadLetterTopic!, messages: out, compression: this.policy.compression });
     } catch (e) {
       throw externalError(
         `table ${this.opts.table}: cannot write ${out.length} undecodable record(s) from ${topic}:${partition} to the dead-letter topic ${this.policy.deadLetterTopic}: ${(e as Error).message}`,

@@ -1,11 +1,13 @@
 import { createRequire } from 'node:module';
+import { registerKafkajsCodecs } from './compression.js';
 
 /**
  * The one place Dirk loads kafkajs. Before loading it, this module replaces kafkajs 2.2.4's
  * producer/groupMessagesPerPartition with a linear version: the original copies the partition's array for
  * every message (`[...current, message]`), so one send of n records costs O(n^2) and dominated the
  * Kafka sink's CPU profile (about half of it for 5,000-record sends). Same inputs, same output
- * object; only the copying is gone. Everything else of kafkajs is untouched.
+ * object; only the copying is gone. It also fills kafkajs's codec table with snappy, lz4 and zstd
+ * (compression.ts). Everything else of kafkajs is untouched.
  */
 const require = createRequire(import.meta.url);
 const target = require.resolve('kafkajs/src/producer/groupMessagesPerPartition.js');
@@ -43,6 +45,8 @@ if (!require.cache[target]) {
 export const groupingPatched = require.cache[target]?.exports === groupMessagesPerPartition;
 
 const kafkajs = require('kafkajs') as typeof import('kafkajs');
+// snappy, lz4 and zstd beside kafkajs's gzip, for its consumer and producer (compression.ts).
+registerKafkajsCodecs(kafkajs.CompressionCodecs as unknown as Parameters<typeof registerKafkajsCodecs>[0]);
 export default kafkajs;
 
 /**
@@ -64,10 +68,12 @@ export interface ProduceV3Partition {
 export interface KafkajsInternals {
   Encoder: new () => KafkajsEncoder;
   produceV3Response: { decode(raw: Buffer): Promise<{ topics: Array<{ topicName: string; partitions: ProduceV3Partition[] }> }>; parse(d: unknown): Promise<unknown> };
+  produceV7Response: KafkajsInternals['produceV3Response'];
   createErrorFromCode(code: number): Error & { retriable?: boolean; type?: string };
 }
 export const kafkajsInternals: KafkajsInternals = {
   Encoder: require('kafkajs/src/protocol/encoder') as KafkajsInternals['Encoder'],
   produceV3Response: require('kafkajs/src/protocol/requests/produce/v3/response') as KafkajsInternals['produceV3Response'],
+  produceV7Response: require('kafkajs/src/protocol/requests/produce/v7/response') as KafkajsInternals['produceV7Response'],
   createErrorFromCode: (require('kafkajs/src/protocol/error') as Pick<KafkajsInternals, 'createErrorFromCode'>).createErrorFromCode,
 };

@@ -10,13 +10,14 @@
  * key length varint (-1 = null) | key | value length varint | value | header count varint | headers
  * (key length varint, key, value length varint, value). Varints are zigzag-encoded.
  */
-import { gzip } from 'node:zlib';
 import { crc32c } from './crc32c.js';
+import { CODEC_IDS, compress, type CompressionType } from './compression.js';
 
 export const BATCH_HEADER_BYTES = 61;
-const ATTRIBUTES_OFFSET = 21;
+export const ATTRIBUTES_OFFSET = 21;
 
-export type BatchCompression = 'none' | 'gzip';
+/** Kafka's compression.type values: the records section is compressed with it (compression.ts). */
+export type BatchCompression = CompressionType;
 
 /** The producer fields of the batch header: -1/-1/-1 for a plain producer; set by an idempotent one. */
 export interface BatchProducerFields {
@@ -57,8 +58,6 @@ export function recordSize(keyLength: number, valueLength: number, offsetDelta: 
 }
 
 const NO_HEADERS: Array<[Buffer, Uint8Array | null]> = [];
-
-const gzipAsync = (b: Buffer): Promise<Buffer> => new Promise((resolve, reject) => gzip(b, (e, out) => (e ? reject(e) : resolve(out))));
 
 export class RecordBatchWriter {
   private buf: Buffer;
@@ -131,14 +130,14 @@ export class RecordBatchWriter {
 
   /**
    * The finished batch. Uncompressed, it is a view of the writer's buffer, valid until the next reset or
-   * append; gzip-compressed, a new buffer.
+   * append; compressed, a new buffer (gzip, lz4 and zstd run on worker threads, snappy on this one: compression.ts).
    */
   async finish(fields: BatchProducerFields = {}, compression: BatchCompression = 'none'): Promise<Buffer> {
-    if (compression === 'gzip') {
-      const packed = await gzipAsync(this.buf.subarray(BATCH_HEADER_BYTES, this.pos));
+    if (compression !== 'none') {
+      const packed = await compress(compression, this.buf.subarray(BATCH_HEADER_BYTES, this.pos));
       const out = Buffer.allocUnsafe(BATCH_HEADER_BYTES + packed.length);
       packed.copy(out, BATCH_HEADER_BYTES);
-      this.header(out, out.length, fields, 1);
+      this.header(out, out.length, fields, CODEC_IDS[compression]);
       return out;
     }
     this.header(this.buf, this.pos, fields, 0);

@@ -8,11 +8,14 @@
 import type { Message } from 'kafkajs';
 import type { Logger } from '../../core/logger.js';
 import { createKafkaClient, type KafkaSecurity } from './kafka-client.js';
+import { CODEC_IDS, type CompressionType } from './compression.js';
 import { DEFAULT_MAX_REQUEST_BYTES, fitDeadLetter, prepareTopic, sendBounded, type SendLimits } from './bounded-send.js';
 
 export interface SideOutputRecord {
   readonly topic: string;
   readonly messages: readonly Message[];
+  /** SOURCE_DEAD_LETTER_COMPRESSION_TYPE; absent: uncompressed. */
+  readonly compression?: CompressionType | undefined;
 }
 
 /** One cluster's producer, shared. */
@@ -87,7 +90,9 @@ export function createKafkaProducers(options: KafkaProducersOptions): KafkaProdu
         async send(record) {
           await connect();
           const limits = await limitsOf(record.topic, `side-output topic ${record.topic}`);
-          await sendBounded(e.producer, record.topic, record.messages.map((m) => fitDeadLetter(m, limits)), limits);
+          const compression = record.compression !== undefined && record.compression !== 'none' ? CODEC_IDS[record.compression] : undefined;
+          const sendLimits = compression !== undefined ? { ...limits, compression: record.compression } : limits;
+          await sendBounded(e.producer, record.topic, record.messages.map((m) => fitDeadLetter(m, sendLimits)), sendLimits, compression !== undefined ? { compression } : {});
         },
         async checkTopic(topic, what) {
           await limitsOf(topic, what);

@@ -6,7 +6,10 @@ import type { BatchProducer } from './batch-producer.js';
 
 export interface SinkBufferOptions {
   readonly metrics: SinkMetrics;
-  /** SINK_KAFKA_LINGER_MS: start sending this long after the first buffered row (0: at flush or when full). */
+  /**
+   * SINK_KAFKA_LINGER_MS, as Kafka's linger.ms: buffered rows are sent at most this long after the first of
+   * them (0: as soon as the batch of input being processed has been written), or earlier when a send fills.
+   */
   readonly lingerMs: number;
   /** Rows per background send. */
   readonly sendBatchRecords: number;
@@ -19,6 +22,12 @@ export interface SinkBufferOptions {
  * path), or pre-encoded record batches in an outbox (the at-least-once path, `useBatches`). Sends start in
  * the background once `sendBatchRecords` rows are buffered or `lingerMs` after the first, and run one after
  * another (a SendChain), so per-key order holds even across retries; `flush` sends the rest and waits.
+ *
+ * Linger as Kafka's producer does it: when the linger expires (with 0, on the next turn of the event loop,
+ * i.e. once the current input batch has been written) and no send is under way, what is buffered goes out
+ * at once; while a send is under way, rows keep collecting and go out together when it completes. So a
+ * quiet stream sees each batch sent right away, and a busy one still sends large batches, one at a time
+ * (full batches still queue behind each other; the job's backlog bound on `pending()` holds the input back).
  */
 export class SinkBuffer {
   /** The sends, in order; dead letters queue here too, so they keep their place among the rows. */
@@ -27,9 +36,14 @@ export class SinkBuffer {
   private bytes = 0;
   private outbox: BatchOutbox | undefined;
   private batchProducer: BatchProducer | undefined;
-  private linger: NodeJS.Timeout | undefined;
+  /** The armed linger (a timeout, or an immediate for linger 0). */
+  private linger: { readonly cancel: () => void } | undefined;
+  /** The linger expired while a send was under way: send what is buffered when the sends complete. */
+  private dueWhenIdle = false;
   /** Records handed to a send that has not completed yet. */
   private inflight = 0;
+  /** Sends queued on the chain and not completed. */
+  private activeSends = 0;
 
   constructor(private readonly o: SinkBufferOptions) {
     this.sends = new SendChain(o.metrics);
@@ -77,15 +91,44 @@ export class SinkBuffer {
     this.bytes += bytes;
     const n = this.buffered();
     if (n >= this.o.sendBatchRecords) this.startSend();
-    else if (this.o.lingerMs > 0 && !this.linger && n > 0) this.linger = setTimeout(() => this.startSend(), this.o.lingerMs);
+    else if (n > 0 && !this.linger && !this.dueWhenIdle) this.armLinger();
+  }
+
+  private armLinger(): void {
+    const expire = (): void => {
+      this.linger = undefined;
+      this.lingerExpired();
+    };
+    if (this.o.lingerMs > 0) {
+      const t = setTimeout(expire, this.o.lingerMs);
+      this.linger = { cancel: () => clearTimeout(t) };
+    } else {
+      const t = setImmediate(expire);
+      this.linger = { cancel: () => clearImmediate(t) };
+    }
+  }
+
+  /** Sends now if nothing is under way; otherwise when the sends under way complete (rows keep batching). */
+  private lingerExpired(): void {
+    if (this.buffered() === 0) return;
+    if (this.activeSends > 0) this.dueWhenIdle = true;
+    else this.startSend();
+  }
+
+  /** A send completed: rows whose linger expired meanwhile go out now. */
+  private sendDone(): void {
+    this.activeSends--;
+    if (this.activeSends === 0 && this.dueWhenIdle) {
+      this.dueWhenIdle = false;
+      this.startSend();
+    }
   }
 
   /** Starts sending what is buffered (in the background, after the sends already queued). */
   startSend(): void {
-    if (this.linger) {
-      clearTimeout(this.linger);
-      this.linger = undefined;
-    }
+    this.linger?.cancel();
+    this.linger = undefined;
+    this.dueWhenIdle = false;
     if (this.outbox) {
       const sealed = this.outbox.seal();
       if (sealed) this.startBatchSend(sealed);
@@ -97,11 +140,13 @@ export class SinkBuffer {
     this.buffer = [];
     this.bytes = 0;
     this.inflight += messages.length;
+    this.activeSends++;
     this.sends.add(async () => {
       try {
         await this.o.sendMessages(messages, bytes);
       } finally {
         this.inflight -= messages.length;
+        this.sendDone();
       }
     });
   }
@@ -109,6 +154,7 @@ export class SinkBuffer {
   /** The record-batch path: the sealed batches go out in send order, like the message path's sends. */
   private startBatchSend(sealed: SealedSend): void {
     this.inflight += sealed.records;
+    this.activeSends++;
     this.sends.add(async () => {
       try {
         await this.batchProducer!.send(await sealed.batches);
@@ -117,6 +163,7 @@ export class SinkBuffer {
       } finally {
         this.inflight -= sealed.records;
         sealed.release();
+        this.sendDone();
       }
     });
   }
@@ -128,8 +175,9 @@ export class SinkBuffer {
 
   /** Drops what is not sent (only a flush makes output durable), waits for the sends under way, and hands back the record-batch producer to close. */
   async discard(): Promise<BatchProducer | undefined> {
-    if (this.linger) clearTimeout(this.linger);
+    this.linger?.cancel();
     this.linger = undefined;
+    this.dueWhenIdle = false;
     this.buffer = [];
     this.bytes = 0;
     this.outbox?.discard();

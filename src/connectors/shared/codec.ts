@@ -3,6 +3,7 @@
  * rather than a particular codec (src/schema's RowDecoder has the same shape).
  */
 import type { Row } from '../../core/types.js';
+import type { KafkaCompressionType } from '../../config/index.js';
 
 export interface RowDecoder {
   /** Throws DecodeError on bytes that are not a valid record. */
@@ -21,4 +22,6 @@ export interface BadRecordPolicy {
   readonly deadLetterTopic?: string;
   /** Brokers of the dead-letter topic; default the source's own. */
   readonly deadLetterBrokers?: readonly string[];
+  /** SOURCE_DEAD_LETTER_COMPRESSION_TYPE: Kafka's compression.type of the dead-letter records. */
+  readonly compression?: KafkaCompressionType;
 }

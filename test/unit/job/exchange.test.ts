@@ -41,10 +41,24 @@ describe('planExchange', () => {
     expect(projected.offsetIndex).toBe(projected.table.columns.length);
   });
 
+  it('cuts below MATCH_RECOGNIZE, keyed by its PARTITION BY', () => {
+    const mr = "SELECT * FROM t MATCH_RECOGNIZE (PARTITION BY k ORDER BY rowtime MEASURES B.x AS bx PATTERN (A B) DEFINE B AS B.x > A.x)";
+    const ex = planExchange(plan(mr), 'job', new Set(['t']))!;
+    expect(ex.operatorKind).toBe('match');
+    expect(ex.table.name).toBe('job-match-repartition');
+    expect(ex.keys).toEqual([expect.objectContaining({ k: 'col', index: 0 })]);
+  });
+
   it('has nothing to cut without a keyed operator, and refuses what it cannot run', () => {
     expect(planExchange(plan('SELECT k FROM t WHERE x > 1'), 'job', new Set(['t']))).toBeUndefined();
     expect(() => planExchange(plan(TUMBLE), 'job', new Set())).toThrow(/only one unbounded Kafka table can be repartitioned/);
     expect(() => planExchange(plan('SELECT COUNT(*) FROM (SELECT k, COUNT(*) AS c FROM t GROUP BY k)'), 'job', new Set(['t']))).toThrow(/does not support yet/);
+  });
+
+  it('refuses an upsert table (its ChangelogNormalize), by name', () => {
+    const upsert: TableSchema = { ...TABLE, changelog: true, upsert: true, primaryKey: [0] };
+    const p = planSql('SELECT x, COUNT(*) FROM t GROUP BY x', { table: (n) => (n === 't' ? upsert : undefined), tableNames: () => ['t'], functions });
+    expect(() => planExchange(p, 'job', new Set(['t']))).toThrow(/an upsert table \(its ChangelogNormalize\)/);
   });
 
   it('refuses joins, saying why: the sides are not known to be co-partitioned by the join key', () => {

@@ -25,8 +25,21 @@ const SCHEMA = JSON.stringify({
     'naïve key': { type: 'string' },
     anything: {},
     ts: { type: 'string' },
+    price: { type: 'number', 'x-sql-type': 'DECIMAL(38, 18)' },
   },
 });
+
+/** Numbers with more digits than a double holds, leading zeros, exponents: where the scanner's precision rules bite. */
+const BIG_NUMBERS = [
+  '-6.199000000000001',
+  '0.000000000000000012345',
+  '1.2345678901234567e5',
+  '12345678901234567e-3',
+  '0.12345678901234567890123',
+  '-0.0000000000000000',
+  '100000000000000000000.0',
+  '1234567890.12345678',
+];
 
 /** A small deterministic PRNG, so a failure names its seed. */
 function rng(seed: number): () => number {
@@ -44,7 +57,7 @@ function gen(r: () => number): string {
   const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   const int = (): string =>
     pick(['0', '-0', '7', '-12', '9007199254740991', '9007199254740993', '-9223372036854775808', '12345678901234567890', String(Math.floor(r() * 1e9))]);
-  const num = (): string => pick([int(), '1.5', '-0.25', '1e3', '2E-2', '1.0', '3.14159', '1e400', '123456789012345678.5']);
+  const num = (): string => pick([int(), '1.5', '-0.25', '1e3', '2E-2', '1.0', '3.14159', '1e400', '123456789012345678.5', ...BIG_NUMBERS]);
   const str = (): string =>
     pick(['"a"', '""', '"héllo"', '"tab\\tquote\\"x"', '"\\u00e9\\ud83d\\ude00"', '"日本"', JSON.stringify('x'.repeat(Math.floor(r() * 40))), '"123"', '" 42 "', '"true"']);
   const time = (): string =>
@@ -88,6 +101,7 @@ function gen(r: () => number): string {
       case 'count':
         return r() < 0.8 ? int() : num();
       case 'amount':
+      case 'price':
         return num();
       case 'ok':
         return pick(['true', 'false', '"true"']);
@@ -105,7 +119,7 @@ function gen(r: () => number): string {
         return any(0);
     }
   };
-  const props = ['id', 'count', 'amount', 'ok', 'at', 'tags', 'loc', 'attrs', 'blob', 'naïve key', 'anything', 'ts', 'extra', 'x'];
+  const props = ['id', 'count', 'amount', 'ok', 'at', 'tags', 'loc', 'attrs', 'blob', 'naïve key', 'anything', 'ts', 'price', 'extra', 'x'];
   const ws = (): string => pick(['', '', '', ' ', '\n  ', '\t']);
   const parts: string[] = [];
   for (const p of props) {
@@ -144,6 +158,7 @@ describe('generated JSON decoder against the reference decoder', () => {
     ['rowtime only', table, new Set<number>()],
     ['a date-time column as the rowtime', atRowtime, new Set([4, 2])],
     ['no rowtime', noRowtime, new Set(all.filter((i) => i % 2 === 0 && i < 12))],
+    ['the DECIMAL and DOUBLE columns', table, new Set([2, 12])],
   ];
 
   it.each(subsets)('%s: 3,000 random records give the same rows or the same errors', (_name, t, columns) => {
@@ -173,10 +188,50 @@ describe('generated JSON decoder against the reference decoder', () => {
     expect(row[1]).toBe(-9223372036854775808n);
     expect(Object.is(row[2], -0)).toBe(true);
     expect(row[4]).toBe(Date.parse('2024-01-02T03:04:05.123-01:30'));
-    expect(row[12]).toBe(1700000000000);
+    expect(row[13]).toBe(1700000000000);
     const more = ['{"ts":"2024-01-02 03:04:05","at":"2024-01-02T03:04:05.6Z","x":{"a":[1,{"b":"\\u0041"}],"c":null},"count":12345678901234567890}', '{ "ts" : 5 , "id" : "日本" }'];
     for (const text of more) expect(dec.decode(Buffer.from(text))).toEqual(createReferenceJsonRowDecoder(table, { columns: new Set([0, 1, 2, 4]) }).decode(Buffer.from(text)));
     expect((dec as unknown as { stats: { fallbacks: number } }).stats.fallbacks).toBe(0);
+  });
+});
+
+const fallbacks = (d: unknown): number => (d as { stats: { fallbacks: number } }).stats.fallbacks;
+
+describe('values the query does not read never send a record to the reference decoder', () => {
+  const table = jsonTableSchema(SCHEMA, { table: 't', rowtimeFieldName: 'ts', rowtimeName: 'rowtime' });
+  const unread = [
+    ...BIG_NUMBERS,
+    '1e400',
+    '-1E-400',
+    '123456789012345678901234567890',
+    '"tab\\tquote\\"x \\u00e9\\ud83d\\ude00 \\/ \\\\"',
+    '{"lat":-6.199000000000001,"deep":[[[1.00000000000000000001e-3]]],"s":"\\n"}',
+    '[0.1234567890123456789, {"a\\u0041":2.5E+10}]',
+  ];
+  it.each(unread)('an unread %s', (v) => {
+    // id and count read; amount, price, loc and an unknown property carry the value.
+    const dec = createJsonRowDecoder(table, { columns: new Set([0, 1]) });
+    const reference = createReferenceJsonRowDecoder(table, { columns: new Set([0, 1]) });
+    for (const text of [`{"id":"a","amount":${v},"count":3,"ts":5}`, `{"loc":{"lat":${v}},"id":"a","ts":5}`, `{"x":${v},"id":"a","price":${v},"ts":5}`]) {
+      expect(dec.decode(Buffer.from(text))).toEqual(reference.decode(Buffer.from(text)));
+    }
+    expect(fallbacks(dec)).toBe(0);
+  });
+
+  it('a DOUBLE column with more digits than a double holds is read as Number(text), without the fallback', () => {
+    const dec = createJsonRowDecoder(table, { columns: new Set([2]) });
+    for (const v of BIG_NUMBERS) expect(dec.decode(Buffer.from(`{"amount":${v},"ts":1}`))[2]).toBe(Number(v));
+    expect(fallbacks(dec)).toBe(0);
+  });
+
+  it('a DECIMAL column keeps every digit, as the reference decoder does', () => {
+    const dec = createJsonRowDecoder(table, { columns: new Set([12]) });
+    const reference = createReferenceJsonRowDecoder(table, { columns: new Set([12]) });
+    for (const v of ['0.12345678901234567890123', '1234567890.12345678', '-6.199000000000001', '2.5']) {
+      const text = Buffer.from(`{"price":${v},"ts":1}`);
+      expect(String(dec.decode(text)[12])).toBe(String(reference.decode(text)[12]));
+    }
+    expect(String(dec.decode(Buffer.from('{"price":1234567890.12345678,"ts":1}'))[12])).toBe('1234567890.123456780000000000');
   });
 });
 

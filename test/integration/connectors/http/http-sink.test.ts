@@ -7,6 +7,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { IN_PROCESS_DEFAULTS, parquetBookingStream, runBoundedJob } from '../../../helpers/inprocess-job.js';
 import { closeKafkaHelpers, consumeN, createTopics, kafkaBootstrap, uniqueTopic } from '../../../helpers/kafka.js';
 import { writeBookings } from '../../../connectors/parquet/parquet-files.js';
+import kafkajs from '../../../../src/connectors/kafka/kafkajs.js';
 
 /**
  * The HTTP sink against a real HTTP server on 127.0.0.1 (port 0) that misbehaves on purpose: it fails a
@@ -123,12 +124,20 @@ describe('HTTP sink', () => {
         SINK_HTTP_MAX_RETRIES: '2',
         SINK_HTTP_DEAD_LETTER_TOPIC: dlq,
         SINK_HTTP_DEAD_LETTER_BROKERS: kafkaBootstrap(),
+        // Written lz4-compressed (read back below through Dirk's codecs in kafkajs).
+        SINK_HTTP_DEAD_LETTER_COMPRESSION_TYPE: 'lz4',
       }),
     );
     // 400 is not retried; 503 is tried 1 + 2 times.
     expect(log.filter((r) => r.url.includes('GO_FOOD')).length).toBe(1);
     expect(log.filter((r) => r.url.includes('GO_RIDE')).length).toBe(3);
-    const dead = await consumeN(dlq, 4);
+    // Every batch of the topic is lz4: count kafkajs's lz4 look-ups (one per batch) while reading it.
+    const codecs = kafkajs.CompressionCodecs as unknown as Record<number, () => unknown>;
+    const lz4 = codecs[3]!;
+    let lz4Batches = 0;
+    codecs[3] = () => (lz4Batches++, lz4());
+    const dead = await consumeN(dlq, 4).finally(() => (codecs[3] = lz4));
+    expect(lz4Batches).toBeGreaterThan(0);
     const byOrder = new Map(dead.map((m) => [JSON.parse(m.value!.toString()).order_number as string, m.headers]));
     expect([...byOrder.keys()].sort()).toEqual(['o-0', 'o-1', 'o-2', 'o-3']);
     expect(String(byOrder.get('o-1')!['dirk-http-status'])).toBe('400');

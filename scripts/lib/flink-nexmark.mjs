@@ -1,0 +1,193 @@
+// The Nexmark scenario of scripts/flink-bench.mjs (FLINK_BENCH_SCENARIOS=nexmark): q0-q8 (no q6) from
+// bench/nexmark/queries.ts on both engines, over the same person/auction/bid topics filled once by
+// bench/nexmark/generator.ts; outputs compared digest for digest; and a latency run (nexmark-latency):
+// bids produced at a fixed rate with the produce time as their dateTime, q0 running unbounded in each
+// engine, p50/p99 of (time the sink record is read) - (produce time).
+//
+// Environment: FLINK_BENCH_NEXMARK_EVENTS (default 1000000), FLINK_BENCH_NEXMARK_QUERIES (q0,q1,q2,q3,q4,q5,q7,q8),
+// FLINK_BENCH_NEXMARK_PREFIX (reuse topics <prefix>-person/-auction/-bid of an earlier run),
+// FLINK_BENCH_LATENCY_RATE (events/s, default 10000), FLINK_BENCH_LATENCY_SECONDS (default 30).
+
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+const list = (v, d) => (v ?? d).split(',').map((s) => s.trim()).filter(Boolean);
+
+/** Creates a topic of `partitions` partitions (the Nexmark topics have one: each is in event-time order). */
+async function createTopic(kafka, topic, partitions = 1) {
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
+  await admin.disconnect();
+}
+
+/** Writes events [0, n) to the three topics; returns the count per kind. */
+async function preload(ctx, topics, n) {
+  const { nexmarkEvent } = await ctx.dist('bench/nexmark/generator.js');
+  for (const kind of ['person', 'auction', 'bid']) await createTopic(ctx.kafka, topics[kind]);
+  const producer = ctx.kafka.producer();
+  await producer.connect();
+  const counts = { person: 0, auction: 0, bid: 0 };
+  let bytes = 0;
+  for (let i = 0; i < n; i += 4000) {
+    const by = { person: [], auction: [], bid: [] };
+    for (let j = i; j < Math.min(n, i + 4000); j++) {
+      const e = nexmarkEvent(j);
+      const value = Buffer.from(JSON.stringify(e.value));
+      bytes += value.length;
+      by[e.kind].push({ value });
+      counts[e.kind]++;
+    }
+    await producer.sendBatch({ topicMessages: Object.entries(by).filter(([, m]) => m.length).map(([k, messages]) => ({ topic: topics[k], messages })) });
+  }
+  await producer.disconnect();
+  return { counts, avgBytes: bytes / n };
+}
+
+/** 'YYYY-MM-DD HH:MM:SS[.fff]' or ISO text as epoch ms; other values as they are, numbers to 3 decimals. */
+function canonical(v) {
+  if (typeof v === 'string' && /^\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d+)?Z?$/.test(v)) return Date.parse(`${v.replace(' ', 'T').replace(/Z$/, '')}Z`);
+  if (typeof v === 'number') return Number.isInteger(v) ? v : Number(v.toFixed(3));
+  return v;
+}
+const canonicalRow = (o) => JSON.stringify(Object.keys(o).sort().map((k) => [k, canonical(o[k])]));
+
+/** Reads a sink topic to its end: the row count and a digest (append: every row; upsert: the final value per key). */
+async function readOutput(ctx, topic, upsert) {
+  const admin = ctx.kafka.admin();
+  await admin.connect();
+  const ends = await admin.fetchTopicOffsets(topic);
+  await admin.disconnect();
+  const want = new Map(ends.map((p) => [p.partition, Number(p.high)]));
+  const done = new Map(ends.map((p) => [p.partition, Number(p.low) >= Number(p.high)]));
+  const rows = [];
+  const state = new Map();
+  let records = 0;
+  const consumer = ctx.kafka.consumer({ groupId: `nexmark-read-${Date.now()}-${Math.random()}`, maxBytes: 50 << 20 });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await new Promise((resolve, reject) => {
+    if ([...done.values()].every(Boolean)) return resolve();
+    const timer = setTimeout(() => reject(new Error(`timed out reading ${topic}`)), 300_000);
+    consumer
+      .run({
+        eachBatch: async ({ batch }) => {
+          for (const m of batch.messages) {
+            records++;
+            if (upsert) {
+              const k = m.key ? canonicalRow(JSON.parse(m.key.toString())) : 'null';
+              if (m.value === null) state.delete(k);
+              else state.set(k, canonicalRow(JSON.parse(m.value.toString())));
+            } else rows.push(canonicalRow(JSON.parse(m.value.toString())));
+          }
+          if (Number(batch.lastOffset()) + 1 >= want.get(batch.partition)) done.set(batch.partition, true);
+          if ([...done.values()].every(Boolean)) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      })
+      .catch(reject);
+  });
+  await consumer.disconnect();
+  const keys = upsert ? [...state].map(([k, v]) => `${k}=${v}`) : rows;
+  keys.sort();
+  return { rows: upsert ? state.size : rows.length, records, digest: createHash('sha256').update(keys.join('\n')).digest('hex').slice(0, 12) };
+}
+
+function writeScript(ctx, name, topics, opts) {
+  const file = path.join(os.tmpdir(), `nexmark-${name}-${process.pid}-${Date.now()}.sql`);
+  fs.writeFileSync(file, ctx.nexmarkScript(name, topics, opts));
+  return file;
+}
+
+function flinkArgs(ctx, file, name) {
+  // Object reuse on; mini-batch for the aggregating queries (Flink's own tuning advice for them).
+  const miniBatch = ['q4', 'q5', 'q7', 'q8'].includes(name);
+  return [...ctx.javaOpts(), '-cp', ctx.flinkClasspath(), 'dirk.bench.FlinkScriptBench', `script=${file}`, `name=nexmark-${name}`, 'objectReuse=true', `miniBatch=${miniBatch}`];
+}
+
+export async function runNexmark(ctx) {
+  const N = Number(process.env.FLINK_BENCH_NEXMARK_EVENTS ?? 1_000_000);
+  const queries = list(process.env.FLINK_BENCH_NEXMARK_QUERIES, 'q0,q1,q2,q3,q4,q5,q7,q8');
+  ctx.nexmarkScript = (await ctx.dist('bench/nexmark/queries.js')).nexmarkScript;
+  const prefix = process.env.FLINK_BENCH_NEXMARK_PREFIX ?? `nexmark-${Date.now()}`;
+  const topics = { brokers: ctx.broker, person: `${prefix}-person`, auction: `${prefix}-auction`, bid: `${prefix}-bid` };
+  if (!process.env.FLINK_BENCH_NEXMARK_PREFIX) {
+    const t0 = performance.now();
+    const { counts, avgBytes } = await preload(ctx, topics, N);
+    ctx.log(`preloaded ${N} Nexmark events (${counts.person} persons, ${counts.auction} auctions, ${counts.bid} bids; ${avgBytes.toFixed(0)} bytes on average) into ${prefix}-* in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  }
+  const results = [];
+  for (const name of queries) {
+    const upsert = name === 'q4';
+    for (const engine of ctx.engines) {
+      const sink = `${prefix}-${name}-${engine}-${Date.now()}`;
+      await createTopic(ctx.kafka, sink);
+      const file = writeScript(ctx, name, { ...topics, sink, group: `nexmark-${engine}-${Date.now()}` }, {});
+      const load = os.loadavg()[0];
+      let r;
+      try {
+        r = engine === 'flink' ? ctx.timed('java', flinkArgs(ctx, file, name)) : ctx.timed(process.execPath, [ctx.self, 'dirk-script', JSON.stringify({ file, name })]);
+      } catch (e) {
+        ctx.log(`${engine} ${name}: ${e.message}`);
+        results.push({ engine, name, failed: e.message.slice(0, 200), load });
+        continue;
+      } finally {
+        fs.rmSync(file, { force: true });
+      }
+      const out = await readOutput(ctx, sink, upsert);
+      const run = r.net_runtime_s ?? r.job_s;
+      const row = { engine, name, ...r, ...out, run_s: run, load };
+      results.push(row);
+      ctx.log(
+        `${engine.padEnd(5)} nexmark ${name} job ${run.toFixed(2)} s = ${Math.round(N / run)} events/s, CPU ${r.job_cpu_s.toFixed(2)} s, process CPU ${r.process_cpu_s.toFixed(2)} s, peak RSS ${r.peak_rss_mb} MB, out ${out.rows} rows (${out.records} records) digest ${out.digest}, load ${load.toFixed(1)}`,
+      );
+    }
+  }
+  console.log(`\nNexmark, ${N.toLocaleString('en-US')} events (JSON, 3 topics of 1 partition)\n`);
+  console.log('| query | engine | events/s | job s | CPU s (job) | process CPU s | peak RSS MB | output rows | digest | load |');
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|---|---:|');
+  for (const r of results) {
+    if (r.failed) console.log(`| ${r.name} | ${r.engine} | failed: ${r.failed.replace(/\|/g, '/')} | | | | | | | ${r.load.toFixed(1)} |`);
+    else console.log(`| ${r.name} | ${r.engine} | ${Math.round(N / r.run_s).toLocaleString('en-US')} | ${r.run_s.toFixed(2)} | ${r.job_cpu_s.toFixed(2)} | ${r.process_cpu_s.toFixed(2)} | ${r.peak_rss_mb} | ${r.rows.toLocaleString('en-US')} | ${r.digest} | ${r.load.toFixed(1)} |`);
+  }
+  const mismatches = [];
+  for (const name of queries) {
+    const rs = results.filter((r) => r.name === name && !r.failed);
+    if (rs.length > 1 && new Set(rs.map((r) => r.digest)).size > 1) mismatches.push(`${name}: ${rs.map((r) => `${r.engine} ${r.rows} rows ${r.digest}`).join(', ')}`);
+  }
+  console.log(mismatches.length ? `\nMISMATCH:\n${mismatches.join('\n')}` : '\nNexmark outputs: the engines that ran a query produced the same rows (digest for digest).');
+  return mismatches.length === 0;
+}
+
+/** Child mode: one Dirk job from a SQL script, in-process through dist/. */
+export async function dirkScriptJob(dist, { file, name }) {
+  const startedAt = performance.now();
+  const [{ scriptToConfig }, { parseJobConfig }, { prepareJob }, { startJob }, { silentLogger }] = await Promise.all([
+    dist('src/job/sql-script.js'),
+    dist('src/config/index.js'),
+    dist('src/job/prepare.js'),
+    dist('src/job/stream-manager.js'),
+    dist('src/core/logger.js'),
+  ]);
+  const cfg = scriptToConfig(fs.readFileSync(file, 'utf8'));
+  const { config } = parseJobConfig({ ...cfg, FLINK_JOB_ID: `nexmark-${name}-${Date.now()}`, FLINK_WATERMARK_INTERVAL_MS: '200', METRIC_TELEMETRY_ENABLE: 'false' });
+  const job = await prepareJob(config, silentLogger);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dirk-nexmark-'));
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const running = await startJob(job, { logger: silentLogger, checkpointDir: dir });
+  await running.done;
+  const jobS = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(c0);
+  const all = process.cpuUsage();
+  fs.rmSync(dir, { recursive: true, force: true });
+  console.log(
+    `RESULT ${JSON.stringify({ engine: 'dirk', format: 'json', scenario: `nexmark-${name}`, jvm_to_main_ms: 0, setup_ms: Number((t0 - startedAt).toFixed(1)), job_s: jobS, job_cpu_s: (cpu.user + cpu.system) / 1e6, process_cpu_s: (all.user + all.system) / 1e6 })}`,
+  );
+  process.exit(0);
+}
