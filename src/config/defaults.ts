@@ -128,6 +128,37 @@ export const JOB_KEYS = {
     dagger: 'Dagger\'s docs list FLINK_RETENTION_MIN/MAX_IDLE_STATE_HOUR (8/9), which its code never reads; Dirk warns about those and reads this key.',
   }),
 
+  FLINK_STATE_BACKEND_TYPE: key({
+    type: 'enum',
+    values: ['hashmap', 'rocksdb'],
+    group: 'Flink',
+    default: 'hashmap',
+    description:
+      'Where keyed state lives. hashmap: on the JavaScript heap (fastest; state is bounded by the heap, and a job near the heap limit stops with a Dirk error after a final checkpoint). ' +
+      'rocksdb: the state of non-windowed GROUP BY aggregates lives in an embedded on-disk store, with FLINK_STATE_BACKEND_CACHE_ENTRIES entries kept decoded on the heap, so millions of keys neither ' +
+      'exceed the heap nor stall in garbage collection; checkpoints copy the store in a background thread. The store is LMDB (the npm package lmdb, which ships prebuilt binaries), not RocksDB: ' +
+      'no maintained RocksDB binding for Node ships its binary. Other operators (windows, joins, Top-N, deduplication, OVER) keep their state on the heap with either value.',
+    dagger: 'Flink: state.backend.type (hashmap or rocksdb); Dagger sets it in the cluster\'s flink-conf.yaml. Dirk reads the same names from the job config.',
+  }),
+  FLINK_STATE_BACKEND_CACHE_ENTRIES: key({
+    type: 'int',
+    min: 1,
+    max: 100_000_000,
+    group: 'Flink',
+    default: 100000,
+    description:
+      'FLINK_STATE_BACKEND_TYPE=rocksdb: entries of each GROUP BY operator kept decoded on the heap (least recently used are dropped; the store holds them all). Larger is faster for skewed keys and uses more heap.',
+    dagger: 'Dirk only (the role of RocksDB\'s block cache, state.backend.rocksdb.block.cache-size, counted in entries).',
+  }),
+  FLINK_STATE_BACKEND_LOCAL_DIR: key({
+    type: 'string',
+    group: 'Flink',
+    default: '',
+    description:
+      'FLINK_STATE_BACKEND_TYPE=rocksdb: folder of the working store (one subfolder per job and operator; emptied at start, as the state is restored from the checkpoint). Empty: state-local inside the job\'s checkpoint folder.',
+    dagger: 'Flink: state.backend.rocksdb.localdir.',
+  }),
+
   // ---- Sinks
   SINKS: key({
     group: 'Generic',

@@ -182,6 +182,13 @@ export interface MetricsConfig {
   readonly healthCheckpointFailures: number;
 }
 
+export interface StateBackendConfig {
+  readonly type: 'hashmap' | 'rocksdb';
+  readonly cacheEntries: number;
+  /** Absolute; undefined: inside the checkpoint folder. */
+  readonly localDir: string | undefined;
+}
+
 export interface JobConfig {
   readonly jobId: string;
   readonly sqlQuery: string;
@@ -196,6 +203,8 @@ export interface JobConfig {
   readonly checkpoint: CheckpointConfig;
   readonly restart: RestartConfig;
   readonly retentionIdleStateMinutes: number;
+  /** FLINK_STATE_BACKEND_*: where non-windowed GROUP BY state lives (rocksdb: LMDB on disk). */
+  readonly stateBackend: StateBackendConfig;
   readonly streams: readonly StreamConfig[];
   /** The first (or only) sink; `sinks` lists every one. */
   readonly sink: SinkConfig;

@@ -236,6 +236,7 @@ export async function openExchange(c: ExchangeContext): Promise<OpenedExchange> 
       snapshot: () => up.snapshot(),
       restore: (s) => up.restore(s),
       stateEntries: () => up.stateEntries() + stage.stateEntries(),
+      close: () => up.close(),
     };
     Object.assign(opened, {
       dataflow,

@@ -1,4 +1,5 @@
 import { serialize } from 'node:v8';
+import { isOffHeapRef, readOffHeapSnapshot, type OffHeapSnapshotRef } from './off-heap.js';
 
 /**
  * Keyed operator state with idle-state expiry (FLINK_RETENTION_IDLE_STATE_MINUTE), written once for every
@@ -55,7 +56,9 @@ export class KeyedState<V> extends Map<unknown, V> {
   }
 
   /** Replaces the content with restored entries (a plain Map from a checkpoint). */
-  load(entries: ReadonlyMap<unknown, V> | undefined): this {
+  load(saved: ReadonlyMap<unknown, V> | OffHeapSnapshotRef | undefined): this {
+    // A checkpoint of the off-heap backend (the job switched back to hashmap): its snapshot file is read.
+    const entries = isOffHeapRef(saved) ? (readOffHeapSnapshot(saved) as ReadonlyMap<unknown, V>) : saved;
     this.counter.entries -= this.size;
     super.clear();
     if (entries) for (const [k, v] of entries) super.set(k, v);
