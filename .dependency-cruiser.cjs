@@ -22,6 +22,14 @@ const CONNECTORS = '(connectors|sources|sinks)';
  * config/key-spec.ts (rule connector-keys-are-config).
  */
 const CONNECTOR_KEYS = '^src/connectors/[^/]+/keys\\.ts$';
+/**
+ * A connector's config side: its keys, its reader and slice type (`config.ts`, or `<part>-config.ts` when a
+ * connector has several, as Kafka's sink and source), and the catalog that lists them
+ * (`src/connectors/catalog.ts`). The config layer composes the key table, the SinkConfig union and the
+ * SINK_TYPE / SOURCE_NAME dispatch from them, so they belong to the config layer: they import config and core
+ * only, never a connector's runtime (rule connector-config-is-config).
+ */
+const CONNECTOR_CONFIG = '^src/connectors/(catalog\\.ts|[^/]+/(keys|config|[a-z-]+-config)\\.ts)$';
 
 /** A rule forbidding imports from files under `from` into files under `to` (folder names below src/). */
 function layer(name, from, to, comment) {
@@ -49,9 +57,9 @@ module.exports = {
         'foundation-below-plan',
         '(config|schema|udf|telemetry)',
         `(plan|sql|runtime|${CONNECTORS}|job|api|cli)`,
-        "config, schema, udf and telemetry build on core only (and each other); config also composes the connectors' key declarations.",
+        "config, schema, udf and telemetry build on core only (and each other); config also composes the connectors' config side (catalog, keys, readers).",
       ),
-      to: { path: `^src/(plan|sql|runtime|${CONNECTORS}|job|api|cli)/`, pathNot: CONNECTOR_KEYS },
+      to: { path: `^src/(plan|sql|runtime|${CONNECTORS}|job|api|cli)/`, pathNot: CONNECTOR_CONFIG },
     },
     {
       name: 'connector-keys-are-config',
@@ -59,6 +67,14 @@ module.exports = {
       severity: 'error',
       from: { path: CONNECTOR_KEYS },
       to: { pathNot: '^src/config/key-spec\\.ts$' },
+    },
+    {
+      name: 'connector-config-is-config',
+      comment:
+        "A connector's config side (keys.ts, config.ts, *-config.ts, and src/connectors/catalog.ts) is part of the config layer: it imports src/config, src/core and other connectors' config side, never a connector's runtime or anything above config.",
+      severity: 'error',
+      from: { path: CONNECTOR_CONFIG },
+      to: { path: '^src/', pathNot: `^src/(core|config)/|${CONNECTOR_CONFIG}` },
     },
     layer(
       'plan-is-data',

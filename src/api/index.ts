@@ -91,7 +91,7 @@ export async function validateJob(source: JobSource, options: LoadOptions = {}):
 export async function explainJob(source: JobSource, options: LoadOptions = {}): Promise<string> {
   const job = await loadJob(source, options);
   job.close();
-  return explainPlanText(job[PREPARED].plan, { watermarkDelayMs: job.config.watermark.delayMs });
+  return explainPlanText(job[PREPARED].plan, { watermarkDelayMs: job.config.watermark.delayMs, stateBackend: job.config.stateBackend.type });
 }
 
 export interface StartOptions extends LoadOptions {

@@ -44,7 +44,7 @@ export async function checkJobFile(command: 'validate' | 'explain', file: string
         validateSinkCompatibility(job);
         return { code: 0, stdout: `ok: ${job.config.streams.length} stream(s), ${job.plan.root.fields.length} output column(s), sink ${job.config.sink.type}\n`, stderr: '' };
       }
-      return { code: 0, stdout: `${explainJob(job.plan, { watermarkDelayMs: job.config.watermark.delayMs })}\n`, stderr: '' };
+      return { code: 0, stdout: `${explainJob(job.plan, { watermarkDelayMs: job.config.watermark.delayMs, stateBackend: job.config.stateBackend.type })}\n`, stderr: '' };
     } finally {
       job.registry?.close();
     }

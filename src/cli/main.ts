@@ -203,7 +203,7 @@ export async function main(argv: string[]): Promise<number> {
     case 'explain': {
       const job = await load(cmd, logger, true);
       job.registry?.close();
-      process.stdout.write(`${explainPreprocessors(job.transformers.preprocessors)}${explainJob(job.plan, { watermarkDelayMs: job.config.watermark.delayMs })}${explainExchange(job)}${explainPostChain(job.post)}\n`);
+      process.stdout.write(`${explainPreprocessors(job.transformers.preprocessors)}${explainJob(job.plan, { watermarkDelayMs: job.config.watermark.delayMs, stateBackend: job.config.stateBackend.type })}${explainExchange(job)}${explainPostChain(job.post)}\n`);
       return 0;
     }
     case 'topics': {

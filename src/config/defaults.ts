@@ -6,13 +6,10 @@
  */
 import type { ConfigKeyInfo } from './types.js';
 import { KAFKA_COMPRESSION_TYPES, key, type KeySpec } from './key-spec.js';
-// Connectors that declare their keys in their own folder (each keys.ts imports only ./key-spec.ts; see
-// docs/architecture.md, "Adding a connector"). Spread in place, so the table's order (and the docs) stay.
-import { DATAGEN_KEYS } from '../connectors/datagen/keys.js';
-import { FILE_KEYS } from '../connectors/file/keys.js';
-import { INFLUX_KEYS } from '../connectors/influxdb/keys.js';
-import { PARQUET_KEYS } from '../connectors/parquet/keys.js';
-import { KAFKA_UPSERT_SINK_KEYS, KAFKA_UPSERT_SOURCE_KEYS } from '../connectors/kafka/keys.js';
+// Every connector's keys, composed by the connector catalog (each connector declares them in its own folder,
+// src/connectors/<name>/keys.ts; see docs/architecture.md, "Adding a connector"). Spread in place, in the
+// catalog's order, so the table's order (and the generated docs) stay.
+import { SINK_CONNECTOR_KEYS, SINK_KEY_PREFIXES, SOURCE_CONNECTOR_KEYS, SOURCE_KEY_PREFIXES } from '../connectors/catalog.js';
 
 export type { KeySpec, KeyType } from './key-spec.js';
 export { KAFKA_COMPRESSION_TYPES, type KafkaCompressionType } from './key-spec.js';
@@ -131,6 +128,37 @@ export const JOB_KEYS = {
     dagger: 'Dagger\'s docs list FLINK_RETENTION_MIN/MAX_IDLE_STATE_HOUR (8/9), which its code never reads; Dirk warns about those and reads this key.',
   }),
 
+  FLINK_STATE_BACKEND_TYPE: key({
+    type: 'enum',
+    values: ['hashmap', 'rocksdb'],
+    group: 'Flink',
+    default: 'hashmap',
+    description:
+      'Where keyed state lives. hashmap: on the JavaScript heap (fastest; state is bounded by the heap, and a job near the heap limit stops with a Dirk error after a final checkpoint). ' +
+      'rocksdb: the state of non-windowed GROUP BY aggregates lives in an embedded on-disk store, with FLINK_STATE_BACKEND_CACHE_ENTRIES entries kept decoded on the heap, so millions of keys neither ' +
+      'exceed the heap nor stall in garbage collection; checkpoints copy the store in a background thread. The store is LMDB (the npm package lmdb, which ships prebuilt binaries), not RocksDB: ' +
+      'no maintained RocksDB binding for Node ships its binary. Other operators (windows, joins, Top-N, deduplication, OVER) keep their state on the heap with either value.',
+    dagger: 'Flink: state.backend.type (hashmap or rocksdb); Dagger sets it in the cluster\'s flink-conf.yaml. Dirk reads the same names from the job config.',
+  }),
+  FLINK_STATE_BACKEND_CACHE_ENTRIES: key({
+    type: 'int',
+    min: 1,
+    max: 100_000_000,
+    group: 'Flink',
+    default: 100000,
+    description:
+      'FLINK_STATE_BACKEND_TYPE=rocksdb: entries of each GROUP BY operator kept decoded on the heap (least recently used are dropped; the store holds them all). Larger is faster for skewed keys and uses more heap.',
+    dagger: 'Dirk only (the role of RocksDB\'s block cache, state.backend.rocksdb.block.cache-size, counted in entries).',
+  }),
+  FLINK_STATE_BACKEND_LOCAL_DIR: key({
+    type: 'string',
+    group: 'Flink',
+    default: '',
+    description:
+      'FLINK_STATE_BACKEND_TYPE=rocksdb: folder of the working store (one subfolder per job and operator; emptied at start, as the state is restored from the checkpoint). Empty: state-local inside the job\'s checkpoint folder.',
+    dagger: 'Flink: state.backend.rocksdb.localdir.',
+  }),
+
   // ---- Sinks
   SINKS: key({
     group: 'Generic',
@@ -144,150 +172,7 @@ export const JOB_KEYS = {
       'In a `SINKS` entry of a job whose `FLINK_SQL_QUERY` has several `INSERT INTO` statements (a statement set): the INSERT target table whose rows this sink writes. Every target needs at least one sink; metrics and logs name the sink by its table. A SQL script (`dirk run script.sql`) sets it from its CREATE TABLE statements.',
     dagger: 'Dirk only.',
   }),
-  ...INFLUX_KEYS,
-
-  SINK_KAFKA_BROKERS: key({ group: 'Kafka sink', required: 'when SINK_TYPE=kafka', description: 'Comma-separated `host:port` list (or a JSON array).' }),
-  SINK_KAFKA_TOPIC: key({ group: 'Kafka sink', required: 'when SINK_TYPE=kafka', description: 'Output topic.' }),
-  SINK_KAFKA_STREAM: key({ group: 'Kafka sink', description: 'Logical name of the output cluster (metrics only).' }),
-  SINK_KAFKA_DATA_TYPE: key({
-    type: 'enum',
-    values: ['PROTO', 'JSON', 'AVRO'],
-    group: 'Kafka sink',
-    default: 'PROTO',
-    description: '`PROTO`, `JSON` or `AVRO` (Confluent wire format; the schema id from SCHEMA_REGISTRY_CONFLUENT_URL; append-only results).',
-    dagger: 'AVRO is Dirk only.',
-  }),
-  SINK_KAFKA_AVRO_SUBJECT: key({
-    group: 'Kafka sink',
-    description: 'Registry subject of the output schema when SINK_KAFKA_DATA_TYPE=AVRO; default `<SINK_KAFKA_TOPIC>-value` (Confluent\'s TopicNameStrategy).',
-    dagger: 'Dirk only; Flink\'s `avro-confluent.subject`.',
-  }),
-  SINK_KAFKA_AVRO_AUTO_REGISTER: key({
-    type: 'bool',
-    group: 'Kafka sink',
-    default: true,
-    description:
-      'true: derive a record schema from the result columns (every column nullable; TIMESTAMP as timestamp-millis, DECIMAL as bytes decimal) and register it under the subject at start (an equal schema keeps its id; an incompatible one is refused by the registry). false: write with the subject\'s latest version, columns matched to fields by name.',
-    dagger: 'Dirk only; the Confluent serializer\'s `auto.register.schemas`.',
-  }),
-  SINK_KAFKA_PROTO_MESSAGE: key({ group: 'Kafka sink', required: 'when SINK_KAFKA_DATA_TYPE=PROTO', description: 'Full name of the output value message; columns are matched to fields by name.' }),
-  SINK_KAFKA_PROTO_KEY: key({ group: 'Kafka sink', description: 'Full name of the key message; absent = records have no key.' }),
-  SINK_KAFKA_JSON_SCHEMA: key({
-    group: 'Kafka sink',
-    description: 'JSON Schema of the output value when SINK_KAFKA_DATA_TYPE=JSON.',
-    dagger: 'Optional in Dirk: without it each row is written as a JSON object of its columns.',
-  }),
-  SINK_KAFKA_JSON_CHANGELOG: key({
-    type: 'enum',
-    values: ['UPSERT', 'DEBEZIUM'],
-    group: 'Kafka sink',
-    default: 'UPSERT',
-    description:
-      'How SINK_KAFKA_DATA_TYPE=JSON writes an updating result: `UPSERT` (key = JSON of the unique key columns, value = the row, deletes as tombstones; Flink\'s upsert-kafka) or `DEBEZIUM` (`{"before","after","op"}` records; Flink\'s debezium-json). Append-only results are written as plain rows either way.',
-    dagger: 'Dirk only; Dagger cannot write updating results to JSON.',
-  }),
-  ...KAFKA_UPSERT_SINK_KEYS,
-  SINK_KAFKA_PRODUCE_LARGE_MESSAGE_ENABLE: key({
-    type: 'bool',
-    group: 'Kafka sink',
-    default: false,
-    description: 'Allow 20 MiB requests (`max.request.size=20971520`) with snappy compression (`compression.type=snappy`, unless SINK_KAFKA_PRODUCER_CONFIG_COMPRESSION_TYPE says otherwise).',
-  }),
-  SINK_KAFKA_PRODUCER_CONFIG_COMPRESSION_TYPE: key({
-    type: 'enum',
-    values: KAFKA_COMPRESSION_TYPES,
-    group: 'Kafka sink',
-    description:
-      'Kafka\'s `compression.type` of the sink\'s record batches (and of SINK_KAFKA_DEAD_LETTER_TOPIC): `none`, `gzip`, `snappy` (xerial-framed, as the Java client), `lz4` or `zstd` (sent as Produce v7). ' +
-      'Default `none`, or `snappy` with SINK_KAFKA_PRODUCE_LARGE_MESSAGE_ENABLE. Reading, every stream accepts batches in any of these codecs.',
-    dagger: 'Dagger passes it to the Kafka producer (goto/dagger\'s SINK_KAFKA_PRODUCER_CONFIG_* passthrough).',
-  }),
-  SINK_KAFKA_LINGER_MS: key({ type: 'int', min: 0, group: 'Kafka sink', default: 0, description: 'Producer linger time, in ms, as Kafka\'s linger.ms: 0 sends the rows of each input batch as soon as it is written, N waits at most N ms after the first buffered row to batch more (a full send, 5000 rows, goes at once).' }),
-  SINK_KAFKA_DELIVERY_GUARANTEE: key({
-    type: 'enum',
-    values: ['AT_LEAST_ONCE', 'EXACTLY_ONCE'],
-    group: 'Kafka sink',
-    default: 'AT_LEAST_ONCE',
-    description:
-      '`AT_LEAST_ONCE`: the sink is flushed at every checkpoint; a crash can repeat the output written since the last one. ' +
-      '`EXACTLY_ONCE`: rows go into a Kafka transaction (transactional id `dirk-<job id>-<sink name>`, stable across restarts so a restart fences the run it replaces) ' +
-      'that each checkpoint commits together with the consumed offsets; readers with `isolation.level=read_committed` (kafkajs and Dirk sources by default) see every row exactly once, ' +
-      'but only when its checkpoint commits: output is delayed by up to FLINK_CHECKPOINT_INTERVAL_MS. The transaction timeout (SINK_KAFKA_PRODUCER_CONFIG_TRANSACTION_TIMEOUT_MS, ' +
-      'default three intervals, 60 s to 15 min) must be at least two intervals and within the broker\'s `transaction.max.timeout.ms`. One exactly-once sink per job; ' +
-      'late records and source dead letters stay at-least-once (see docs/architecture.md, Guarantees). Scaled out (DIRK_TASKS / FLINK_PARALLELISM > 1, DIRK_EXCHANGE_ENABLE), ' +
-      'each task has its own transactional producer (`<id>-task-<i>`) whose transaction per checkpoint also carries the repartition and changelog records and both ' +
-      'consumer groups\' offsets; the sink must write to the source\'s cluster, and a second process of the job sets its own SINK_KAFKA_PRODUCER_CONFIG_TRANSACTIONAL_ID ' +
-      '(docs/architecture.md, Scale-out).',
-    dagger: 'Dirk only; Dagger is always at-least-once.',
-  }),
-  SINK_KAFKA_ERROR_POLICY: key({
-    group: 'Kafka sink',
-    default: 'FAIL',
-    description:
-      'A row whose record is larger than the sink topic accepts (`max.message.bytes`, or `max.request.size`): `FAIL` the job naming the row\'s size and the input it came from, `SKIP` it (counted in dirk_sink_records_skipped_total), or write a reference to `DEAD_LETTER` (headers name the sink topic, size and input topic/partition/offset; the key and value are kept when they fit).',
-    dagger: 'Dirk only; Dagger fails the job with RecordTooLargeException.',
-  }),
-  SINK_KAFKA_DEAD_LETTER_TOPIC: key({ group: 'Kafka sink', required: 'with SINK_KAFKA_ERROR_POLICY=DEAD_LETTER', description: 'Topic for rows too large for the sink topic.', dagger: 'Dirk only.' }),
-  SINK_KAFKA_DEAD_LETTER_BROKERS: key({ group: 'Kafka sink', description: 'Brokers of SINK_KAFKA_DEAD_LETTER_TOPIC; default SINK_KAFKA_BROKERS.', dagger: 'Dirk only.' }),
-  SINK_KAFKA_CREATE_TOPIC: key({
-    group: 'Kafka sink',
-    default: false,
-    description: 'Create the sink topic (and SINK_KAFKA_DEAD_LETTER_TOPIC) at start when missing. Without it a missing topic stops the job at start with a clear error.',
-    dagger: 'Dirk only.',
-  }),
-  SINK_KAFKA_CREATE_TOPIC_PARTITIONS: key({ group: 'Kafka sink', default: 1, description: 'Partitions of a topic created by SINK_KAFKA_CREATE_TOPIC.', dagger: 'Dirk only.' }),
-  SINK_KAFKA_CREATE_TOPIC_REPLICATION_FACTOR: key({ group: 'Kafka sink', default: 1, description: 'Replication factor of a topic created by SINK_KAFKA_CREATE_TOPIC.', dagger: 'Dirk only.' }),
-  'SINK_KAFKA_PRODUCER_CONFIG_*': key({
-    group: 'Kafka sink',
-    description: 'Any producer property: the suffix lowercased with `_` turned into `.` (SINK_KAFKA_PRODUCER_CONFIG_COMPRESSION_TYPE → `compression.type`). `max.request.size` (default 1048576, 20 MiB with SINK_KAFKA_PRODUCE_LARGE_MESSAGE_ENABLE) bounds each produce request; sends are also cut to the topic\'s `max.message.bytes`, read from the broker at start. With SINK_KAFKA_DELIVERY_GUARANTEE=EXACTLY_ONCE, `transaction.timeout.ms` and `transactional.id` set the transaction timeout and replace the derived transactional id.',
-  }),
-
-  SINK_HTTP_URL: key({
-    group: 'HTTP sink',
-    required: 'when SINK_TYPE=http',
-    description: 'URL rows are sent to; `{column}` placeholders are replaced by the row\'s value (URL-encoded), and rows of a batch are grouped by the URL they produce.',
-    dagger: 'Dirk only (raystack/dagger#204).',
-  }),
-  SINK_HTTP_METHOD: key({ group: 'HTTP sink', default: 'POST', description: '`POST`, `PUT` or `PATCH`.' }),
-  SINK_HTTP_HEADERS: key({ group: 'HTTP sink', description: 'Request headers: a JSON object, or `Name:value,Name2:value2`. `Content-Type: application/json` is always set.' }),
-  SINK_HTTP_REQUEST_MODE: key({ group: 'HTTP sink', default: 'BATCH', description: '`SINGLE`: one row per request, its JSON object as the body. `BATCH`: a JSON array of up to SINK_HTTP_BATCH_SIZE rows per request.' }),
-  SINK_HTTP_BATCH_SIZE: key({ group: 'HTTP sink', default: 500, description: 'Rows per request in BATCH mode.' }),
-  SINK_HTTP_MAX_RETRIES: key({ group: 'HTTP sink', default: 5, description: 'Retries of a request answered with a retryable status or not answered at all, before its rows count as failed.' }),
-  SINK_HTTP_RETRY_BACKOFF_MS: key({ group: 'HTTP sink', default: 200, description: 'First retry delay in ms; doubled on each retry (with jitter) up to SINK_HTTP_RETRY_BACKOFF_MAX_MS. A `Retry-After` header on a 429 or 503 is honoured instead, up to the same cap.' }),
-  SINK_HTTP_RETRY_BACKOFF_MAX_MS: key({ group: 'HTTP sink', default: 30000, description: 'Longest wait between two attempts, in ms.' }),
-  SINK_HTTP_RETRY_STATUS_CODES: key({ group: 'HTTP sink', default: '429,500-599', description: 'Statuses that are retried: a comma list of codes and ranges. Any other non-2xx status fails the request at once.' }),
-  SINK_HTTP_REQUEST_TIMEOUT_MS: key({ group: 'HTTP sink', default: 10000, description: 'Timeout of one attempt, in ms (a timed-out attempt is retried).' }),
-  SINK_HTTP_MAX_IN_FLIGHT: key({ group: 'HTTP sink', default: 4, description: 'Requests sent at the same time during a flush.' }),
-  SINK_HTTP_DEAD_LETTER_TOPIC: key({
-    group: 'HTTP sink',
-    description: 'Kafka topic for rows whose request failed permanently (a non-retryable status, or retries exhausted): each row as JSON with `dirk-http-status` and `dirk-error` headers, and the job goes on. Without it such a failure stops the job (nothing is lost: a restart replays from the last checkpoint).',
-  }),
-  SINK_HTTP_DEAD_LETTER_BROKERS: key({ group: 'HTTP sink', required: 'with SINK_HTTP_DEAD_LETTER_TOPIC', description: 'Brokers of the dead-letter topic, `host:port` list.' }),
-  SINK_HTTP_DEAD_LETTER_COMPRESSION_TYPE: key({
-    type: 'enum',
-    values: KAFKA_COMPRESSION_TYPES,
-    group: 'HTTP sink',
-    default: 'none',
-    description: 'Kafka\'s `compression.type` of the records written to SINK_HTTP_DEAD_LETTER_TOPIC: `none`, `gzip`, `snappy`, `lz4` or `zstd`.',
-    dagger: 'Dirk only.',
-  }),
-
-  SINK_BIGQUERY_BATCH_SIZE: key({
-    type: 'int',
-    min: 1,
-    group: 'BigQuery sink',
-    default: 500,
-    description: 'Rows per push. The BigQuery sink is validated but not available in Dirk at run time.',
-    dagger: 'Code default 500 (the docs call it required).',
-  }),
-  SINK_ERROR_TYPES_FOR_FAILURE: key({
-    group: 'BigQuery sink',
-    default: '',
-    description: 'Comma list of error types that fail the job: DESERIALIZATION_ERROR, INVALID_MESSAGE_ERROR, UNKNOWN_FIELDS_ERROR, SINK_4XX_ERROR, SINK_5XX_ERROR, SINK_UNKNOWN_ERROR, DEFAULT_ERROR.',
-  }),
-  SINK_CONNECTOR_SCHEMA_PROTO_KEY_CLASS: key({ group: 'BigQuery sink', description: 'Proto key class for the BigQuery sink.' }),
-  SINK_CONNECTOR_SCHEMA_PROTO_MESSAGE_CLASS: key({ group: 'BigQuery sink', description: 'Proto message class for the BigQuery sink.' }),
-  'SINK_BIGQUERY_*': key({ group: 'BigQuery sink', description: 'Depot\'s BigQuery settings, kept as written.' }),
+  ...SINK_CONNECTOR_KEYS,
 
   // ---- Schema registry
   SCHEMA_REGISTRY_STENCIL_ENABLE: key({ type: 'bool', group: 'Schema registry', default: false, description: 'Fetch proto descriptors from Stencil URLs; when false, .proto files are read from SCHEMA_PROTO_DIRS.' }),
@@ -444,67 +329,7 @@ export const STREAM_KEYS = {
       'One `{"SOURCE_TYPE", "SOURCE_NAME"}`. Names: KAFKA_SOURCE, KAFKA_CONSUMER, POSTGRES_CDC_SOURCE (UNBOUNDED); PARQUET_SOURCE, FILE_SOURCE, DATAGEN_SOURCE (BOUNDED). Two entries make a hybrid source: a BOUNDED PARQUET_SOURCE or FILE_SOURCE read first, then an UNBOUNDED KAFKA_SOURCE / KAFKA_CONSUMER from the offsets of the bounded part\'s last event time (docs/connectors.md).',
     dagger: 'FILE_SOURCE and DATAGEN_SOURCE are Dirk only; Dagger takes one entry (two is its open issue #110).',
   }),
-  SOURCE_KAFKA_TOPIC_NAMES: key({
-    group: 'Kafka source',
-    required: 'for Kafka sources',
-    description: 'A regular expression matched against whole topic names; `a|b` reads two topics. Checked with JavaScript RegExp syntax.',
-  }),
-  SOURCE_KAFKA_NAME: key({ group: 'Kafka source', description: 'Logical cluster name (metrics and logs).' }),
-  ...KAFKA_UPSERT_SOURCE_KEYS,
-  SOURCE_KAFKA_CONSUMER_CONFIG_BOOTSTRAP_SERVERS: key({ group: 'Kafka source', required: 'for Kafka sources', description: 'Comma-separated `host:port` list (or a JSON array).' }),
-  SOURCE_KAFKA_CONSUMER_CONFIG_GROUP_ID: key({ group: 'Kafka source', required: 'for Kafka sources', description: 'Consumer group; instances of one job share it.' }),
-  SOURCE_KAFKA_CONSUMER_CONFIG_AUTO_OFFSET_RESET: key({ type: 'enum', values: ['latest', 'earliest'], group: 'Kafka source', default: 'latest', description: 'Where to start without a committed offset: `latest` or `earliest`.' }),
-  SOURCE_KAFKA_CONSUMER_CONFIG_AUTO_COMMIT_ENABLE: key({
-    type: 'bool',
-    group: 'Kafka source',
-    default: false,
-    description: 'Let the client commit offsets on its own. Keep false: offsets are committed with completed checkpoints.',
-  }),
-  SOURCE_KAFKA_CONSUMER_CONFIG_SECURITY_PROTOCOL: key({ type: 'enum', values: ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'], group: 'Kafka source', default: 'PLAINTEXT', description: '`PLAINTEXT`, `SSL`, `SASL_PLAINTEXT` or `SASL_SSL`.' }),
-  SOURCE_KAFKA_CONSUMER_CONFIG_SASL_MECHANISM: key({ group: 'Kafka source', required: 'with SASL_*', description: '`PLAIN`, `SCRAM-SHA-256` or `SCRAM-SHA-512`.' }),
-  SOURCE_KAFKA_CONSUMER_CONFIG_SASL_JAAS_CONFIG: key({
-    group: 'Kafka source',
-    required: 'with SASL_*',
-    description: 'JAAS line: `org.apache.kafka.common.security.plain.PlainLoginModule required username="u" password="p";` (ScramLoginModule for SCRAM). Only username and password are used.',
-  }),
-  SOURCE_KAFKA_CONSUMER_CONFIG_SSL_PROTOCOL: key({ group: 'Kafka source', description: 'TLS, TLSv1.1, TLSv1.2, TLSv1.3, SSL, SSLv2 or SSLv3.' }),
-  SOURCE_KAFKA_CONSUMER_CONFIG_SSL_KEY_PASSWORD: key({ group: 'Kafka source', description: 'Password of the private key.' }),
-  SOURCE_KAFKA_CONSUMER_CONFIG_SSL_KEYSTORE_LOCATION: key({ group: 'Kafka source', description: 'Client certificate store (resolved against the working directory).' }),
-  SOURCE_KAFKA_CONSUMER_CONFIG_SSL_KEYSTORE_PASSWORD: key({ group: 'Kafka source', description: 'Keystore password.' }),
-  SOURCE_KAFKA_CONSUMER_CONFIG_SSL_KEYSTORE_TYPE: key({ group: 'Kafka source', description: '`PEM`, `PKCS12` or `JKS`.', dagger: 'JKS cannot be read by Node.js; Dirk warns.' }),
-  SOURCE_KAFKA_CONSUMER_CONFIG_SSL_TRUSTSTORE_LOCATION: key({ group: 'Kafka source', description: 'CA store (resolved against the working directory).' }),
-  SOURCE_KAFKA_CONSUMER_CONFIG_SSL_TRUSTSTORE_PASSWORD: key({ group: 'Kafka source', description: 'Truststore password.' }),
-  SOURCE_KAFKA_CONSUMER_CONFIG_SSL_TRUSTSTORE_TYPE: key({ group: 'Kafka source', description: '`PEM`, `PKCS12` or `JKS`.', dagger: 'JKS cannot be read by Node.js; Dirk warns.' }),
-  SOURCE_KAFKA_CONSUMER_ADDITIONAL_CONFIGURATIONS: key({
-    group: 'Kafka source',
-    default: '{}',
-    description: 'JSON map (string or object) of extra `SOURCE_KAFKA_CONSUMER_CONFIG_*` keys, passed to the consumer in Kafka spelling.',
-  }),
-  'SOURCE_KAFKA_CONSUMER_CONFIG_*': key({
-    group: 'Kafka source',
-    description: 'Any other consumer property, suffix lowercased with `_` → `.`. `SOURCE_KAFKA_CONSUMER_CONFIG_ISOLATION_LEVEL` is `read_committed` by default (records of open or aborted transactions are skipped); `read_uncommitted` reads them too.',
-    dagger: 'Dagger drops unknown CONFIG_ keys; Dirk passes them to the consumer.',
-  }),
-  ...PARQUET_KEYS,
-  ...FILE_KEYS,
-  SOURCE_POSTGRES_CDC_HOST: key({ type: 'string', group: 'PostgreSQL CDC source', default: '127.0.0.1', description: 'PostgreSQL host (the server needs `wal_level=logical`).', dagger: 'Dirk only (Dagger issue #55); Flink CDC\'s `hostname`.' }),
-  SOURCE_POSTGRES_CDC_PORT: key({ type: 'int', min: 1, max: 65535, group: 'PostgreSQL CDC source', default: 5432, description: 'PostgreSQL port.', dagger: 'Dirk only.' }),
-  SOURCE_POSTGRES_CDC_USER: key({ type: 'string', group: 'PostgreSQL CDC source', default: 'postgres', description: 'A user with the REPLICATION attribute (or superuser) that may read the table.', dagger: 'Dirk only.' }),
-  SOURCE_POSTGRES_CDC_PASSWORD: key({ type: 'text', group: 'PostgreSQL CDC source', description: 'Its password (absent: none, or PGPASSWORD).', dagger: 'Dirk only.' }),
-  SOURCE_POSTGRES_CDC_DATABASE: key({ type: 'string', group: 'PostgreSQL CDC source', required: 'for POSTGRES_CDC_SOURCE', description: 'Database of the table.', dagger: 'Dirk only.' }),
-  SOURCE_POSTGRES_CDC_SCHEMA: key({ type: 'string', group: 'PostgreSQL CDC source', default: 'public', description: 'Schema of the table.', dagger: 'Dirk only.' }),
-  SOURCE_POSTGRES_CDC_TABLE: key({ type: 'string', group: 'PostgreSQL CDC source', required: 'for POSTGRES_CDC_SOURCE', description: 'The table whose changes are read; it needs `REPLICA IDENTITY FULL` (updates and deletes then carry the old row).', dagger: 'Dirk only.' }),
-  SOURCE_POSTGRES_CDC_SLOT_NAME: key({ type: 'string', group: 'PostgreSQL CDC source', description: 'Logical replication slot (pgoutput) the source owns; default `dirk_<schema>_<table>`.', dagger: 'Dirk only; Flink CDC\'s `slot.name`.' }),
-  SOURCE_POSTGRES_CDC_PUBLICATION_NAME: key({ type: 'string', group: 'PostgreSQL CDC source', description: 'Publication of the table (created when missing); default `<slot>_pub`.', dagger: 'Dirk only.' }),
-  SOURCE_POSTGRES_CDC_STARTUP_MODE: key({
-    type: 'enum',
-    values: ['INITIAL', 'LATEST_OFFSET'],
-    group: 'PostgreSQL CDC source',
-    default: 'INITIAL',
-    description: 'Without a checkpoint: `INITIAL` reads the table\'s rows (a snapshot consistent with the slot) as inserts, then its changes; `LATEST_OFFSET` only changes from now on. With a checkpoint, changes after its LSN.',
-    dagger: 'Dirk only; Flink CDC\'s `scan.startup.mode`.',
-  }),
-  ...DATAGEN_KEYS,
+  ...SOURCE_CONNECTOR_KEYS,
   SOURCE_BAD_RECORD_POLICY: key({
     type: 'enum',
     values: ['FAIL', 'SKIP', 'DEAD_LETTER'],
@@ -539,8 +364,8 @@ export const STREAM_KEYS = {
 } as const;
 
 /** Keys that start with these prefixes are free-form (passed through); no unknown-key warning. */
-export const JOB_KEY_PREFIXES = ['SINK_KAFKA_PRODUCER_CONFIG_', 'SINK_BIGQUERY_', 'UDF_'] as const;
-export const STREAM_KEY_PREFIXES = ['SOURCE_KAFKA_CONSUMER_CONFIG_'] as const;
+export const JOB_KEY_PREFIXES: readonly string[] = [...SINK_KEY_PREFIXES, 'UDF_'];
+export const STREAM_KEY_PREFIXES: readonly string[] = SOURCE_KEY_PREFIXES;
 
 /**
  * Keys that Dagger's guides or docs print but its code never reads, with what to use instead.

@@ -90,6 +90,11 @@ export function parseJobConfig(raw: unknown, opts: ParseOptions = {}): ParsedJob
       backoffMaxMs: readJobKey(s, 'FLINK_RESTART_BACKOFF_MAX_MS'),
     },
     retentionIdleStateMinutes: readJobKey(s, 'FLINK_RETENTION_IDLE_STATE_MINUTE'),
+    stateBackend: {
+      type: readJobKey(s, 'FLINK_STATE_BACKEND_TYPE') as 'hashmap' | 'rocksdb',
+      cacheEntries: readJobKey(s, 'FLINK_STATE_BACKEND_CACHE_ENTRIES'),
+      localDir: readJobKey(s, 'FLINK_STATE_BACKEND_LOCAL_DIR') ? resolvePath(baseDir, readJobKey(s, 'FLINK_STATE_BACKEND_LOCAL_DIR')) : undefined,
+    },
     streams,
     sink: sinks[0]!,
     sinks,

@@ -4,13 +4,14 @@
  * with messages naming `SINKS[i].KEY`.
  */
 import { closest } from '../core/errors.js';
+import { SINK_KEY_PREFIXES } from '../connectors/catalog.js';
 import { JOB_KEYS } from './defaults.js';
 import { Section, isPlainObject } from './reader.js';
 import { parseSink } from './sink.js';
 import type { SinkConfig } from './types.js';
 
 const SINK_KEYS = Object.keys(JOB_KEYS).filter((k) => k.startsWith('SINK_') && !k.endsWith('*'));
-const SINK_PREFIXES = ['SINK_KAFKA_PRODUCER_CONFIG_', 'SINK_BIGQUERY_'];
+const SINK_PREFIXES = SINK_KEY_PREFIXES;
 
 export function parseSinks(s: Section): SinkConfig[] {
   if (!s.has('SINKS')) return [parseSink(s)];

@@ -1,5 +1,6 @@
 import { JOB_KEYS, STREAM_KEYS, type KeySpec } from './defaults.js';
 import type { Section } from './reader.js';
+import { readBySpec, type KeyValue, type TypedKeys } from './read-key.js';
 
 /**
  * Reads config keys through their spec in defaults.ts: the key's type, range, allowed values and default are
@@ -9,23 +10,7 @@ import type { Section } from './reader.js';
 
 type Spec = KeySpec & { readonly type: string };
 
-/** The value a spec reads to (before its default is applied). */
-type ValueOf<S> = S extends { readonly type: 'int' }
-  ? number
-  : S extends { readonly type: 'bool' }
-    ? boolean
-    : S extends { readonly type: 'enum'; readonly values: readonly (infer V)[] }
-      ? V
-      : S extends { readonly type: 'list' }
-        ? string[]
-        : S extends { readonly type: 'string' | 'text' }
-          ? string
-          : never;
-
-/** A read gives the value, or undefined when the key is absent and has no default. */
-export type KeyValue<S> = S extends { readonly default: unknown } ? ValueOf<S> : ValueOf<S> | undefined;
-
-type TypedKeys<Table> = { [K in keyof Table]: Table[K] extends { readonly type: string } ? K : never }[keyof Table];
+export type { KeyValue } from './read-key.js';
 
 export type TypedJobKey = TypedKeys<typeof JOB_KEYS>;
 export type TypedStreamKey = TypedKeys<typeof STREAM_KEYS>;
@@ -43,26 +28,6 @@ export function readStreamKey<K extends TypedStreamKey>(s: Section, key: K): Key
 /** The default a spec states, for code that falls back to it after its own checks. */
 export function jobKeyDefault<K extends TypedJobKey>(key: K): (typeof JOB_KEYS)[K] extends { readonly default: infer D } ? D : undefined {
   return (JOB_KEYS[key] as KeySpec).default as never;
-}
-
-function readBySpec(s: Section, key: string, spec: Spec): unknown {
-  const d = spec.default;
-  switch (spec.type) {
-    case 'int':
-      return s.int(key, d as number | undefined, { ...(spec.min === undefined ? {} : { min: spec.min }), ...(spec.max === undefined ? {} : { max: spec.max }) });
-    case 'bool':
-      return s.bool(key, d as boolean | undefined);
-    case 'enum':
-      return s.oneOf(key, spec.values ?? [], d as string | undefined);
-    case 'list':
-      return s.list(key) ?? (Array.isArray(d) ? [...(d as readonly string[])] : undefined);
-    case 'string':
-      return s.optional(key) ?? d;
-    case 'text':
-      return s.str(key) ?? d;
-    default:
-      throw new Error(`internal error: config key ${key} has an unknown type ${spec.type}`);
-  }
 }
 
 /** Problems with the spec itself: a default that its own type, range or values reject (checked by a test). */

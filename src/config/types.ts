@@ -3,9 +3,25 @@
  * Each component receives its own slice (a stream, the sink, the schema registry...), never the raw JSON.
  * Relative file paths are already resolved to absolute ones (see `ParseOptions.baseDir`).
  */
+
+import type { CatalogSinkConfig, SourceName, SourceSlots } from '../connectors/catalog.js';
+import type { DataType, SourceType } from './connector-spec.js';
 import type { KafkaCompressionType } from './key-spec.js';
 
-export type DataType = 'PROTO' | 'JSON' | 'AVRO';
+export type { DataType, SourceType } from './connector-spec.js';
+// Each connector's parsed slice is declared in its folder (src/connectors/<name>/config.ts); re-exported here
+// so the rest of Dirk keeps importing config types from src/config.
+export type { SinkType, SourceName } from '../connectors/catalog.js';
+export type { KafkaSinkConfig } from '../connectors/kafka/sink-config.js';
+export type { KafkaSecurityConfig, KafkaSourceConfig, SaslConfig, SslConfig, StoreConfig, StoreType, UpsertSourceConfig } from '../connectors/kafka/source-config.js';
+export type { InfluxSinkConfig } from '../connectors/influxdb/config.js';
+export type { HttpSinkConfig } from '../connectors/http/config.js';
+export type { BigQueryErrorType, BigQuerySinkConfig } from '../connectors/bigquery/config.js';
+export type { LogSinkConfig } from '../connectors/log/config.js';
+export type { ParquetSourceConfig } from '../connectors/parquet/config.js';
+export type { FileSourceConfig } from '../connectors/file/config.js';
+export type { DatagenSourceConfig } from '../connectors/datagen/config.js';
+export type { PostgresCdcSourceConfig } from '../connectors/postgres-cdc/config.js';
 
 export interface WatermarkConfig {
   /** FLINK_WATERMARK_DELAY_MS: how far the watermark trails the largest event time seen. */
@@ -34,103 +50,6 @@ export interface RestartConfig {
   readonly backoffMaxMs: number;
 }
 
-export interface SaslConfig {
-  readonly mechanism: 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
-  readonly username: string;
-  readonly password: string;
-}
-
-export type StoreType = 'JKS' | 'PKCS12' | 'PEM';
-
-export interface StoreConfig {
-  readonly location: string;
-  readonly password?: string;
-  readonly type?: StoreType;
-}
-
-export interface SslConfig {
-  /** TLS, TLSv1.1, TLSv1.2, TLSv1.3, SSL, SSLv2, SSLv3 (as Kafka spells them). */
-  readonly protocol?: string;
-  readonly keyPassword?: string;
-  readonly keystore?: StoreConfig;
-  readonly truststore?: StoreConfig;
-}
-
-export interface KafkaSecurityConfig {
-  readonly protocol: 'PLAINTEXT' | 'SSL' | 'SASL_PLAINTEXT' | 'SASL_SSL';
-  readonly sasl?: SaslConfig;
-  readonly ssl?: SslConfig;
-}
-
-export interface KafkaSourceConfig {
-  /** SOURCE_KAFKA_TOPIC_NAMES: a regular expression matched against the whole topic name (`a|b` = two topics). */
-  readonly topicPattern: string;
-  /** The topic names when the pattern is a plain `|`-separated list (no regex syntax besides `.`); else absent. */
-  readonly topics?: readonly string[];
-  /** SOURCE_KAFKA_NAME: logical cluster name, used in metrics and logs. */
-  readonly clusterName?: string;
-  readonly bootstrapServers: readonly string[];
-  readonly groupId: string;
-  readonly autoOffsetReset: 'latest' | 'earliest';
-  readonly autoCommit: boolean;
-  /** Absent when SECURITY_PROTOCOL is not set (plain text). */
-  readonly security?: KafkaSecurityConfig;
-  /** Extra consumer properties, Kafka spelling (`max.poll.records`), from ADDITIONAL_CONFIGURATIONS and unknown CONFIG_* keys. */
-  readonly additional: Readonly<Record<string, string>>;
-  /** SOURCE_KAFKA_CONSUME_LARGE_MESSAGE_ENABLE (job level): fetch up to 5 MiB per partition. */
-  readonly largeMessage: boolean;
-  /** SOURCE_KAFKA_UPSERT_KEY (and its prefix / value-fields keys): the topic is an upsert changelog. */
-  readonly upsert?: UpsertSourceConfig;
-}
-
-/** Flink's upsert-kafka source: the record key is the JSON of the key columns; a null value deletes the key. */
-export interface UpsertSourceConfig {
-  /** Key column names, as in the table. */
-  readonly key: readonly string[];
-  /** Prefix of the key columns' names that the key JSON's property names lack ('' for none). */
-  readonly keyPrefix: string;
-  readonly valueFieldsInclude: 'ALL' | 'EXCEPT_KEY';
-}
-
-export interface ParquetSourceConfig {
-  readonly filePaths: readonly string[];
-  readonly readOrderStrategy: 'EARLIEST_TIME_URL_FIRST';
-  readonly schemaMatchStrategy:
-    | 'SAME_SCHEMA_WITH_FAIL_ON_MISMATCH'
-    | 'BACKWARD_COMPATIBLE_SCHEMA_WITH_FAIL_ON_TYPE_MISMATCH';
-  /** SOURCE_PARQUET_FILE_DATE_RANGE as epoch-ms pairs, both ends inclusive. */
-  readonly dateRanges: readonly { readonly start: number; readonly end: number }[];
-}
-
-export interface FileSourceConfig {
-  readonly path: string;
-  readonly format: 'JSONL' | 'PROTO_JSONL' | 'PROTO_DELIMITED';
-}
-
-export interface DatagenSourceConfig {
-  readonly rows: number;
-  /** Rows per second; absent = as fast as possible. */
-  readonly ratePerSecond?: number;
-  readonly seed: number;
-}
-
-export type SourceName = 'KAFKA_SOURCE' | 'KAFKA_CONSUMER' | 'PARQUET_SOURCE' | 'FILE_SOURCE' | 'DATAGEN_SOURCE' | 'POSTGRES_CDC_SOURCE';
-
-/** POSTGRES_CDC_SOURCE: one table's changes through logical replication (pgoutput). */
-export interface PostgresCdcSourceConfig {
-  readonly host: string;
-  readonly port: number;
-  readonly user: string;
-  readonly password?: string;
-  readonly database: string;
-  readonly schema: string;
-  readonly table: string;
-  readonly slotName: string;
-  readonly publicationName: string;
-  readonly startupMode: 'INITIAL' | 'LATEST_OFFSET';
-}
-export type SourceType = 'BOUNDED' | 'UNBOUNDED';
-
 export interface BadRecordPolicy {
   readonly mode: 'FAIL' | 'SKIP' | 'DEAD_LETTER';
   readonly deadLetterTopic?: string;
@@ -148,7 +67,8 @@ export interface LateRecordPolicy {
   readonly compression?: KafkaCompressionType;
 }
 
-export interface StreamConfig {
+/** A stream; its source connector's slice is in the slot the catalog names (`kafka`, `parquet`, ...). */
+export interface StreamConfig extends SourceSlots {
   /** Position in STREAMS, for messages such as `STREAMS[1].INPUT_SCHEMA_TABLE`. */
   readonly index: number;
   readonly table: string;
@@ -166,108 +86,14 @@ export interface StreamConfig {
    * the offsets of the bounded part's end time.
    */
   readonly source: { readonly type: SourceType; readonly name: SourceName; readonly hybrid?: 'PARQUET_SOURCE' | 'FILE_SOURCE' };
-  readonly kafka?: KafkaSourceConfig;
-  readonly parquet?: ParquetSourceConfig;
-  readonly file?: FileSourceConfig;
-  readonly datagen?: DatagenSourceConfig;
-  readonly postgresCdc?: PostgresCdcSourceConfig;
   readonly badRecordPolicy: BadRecordPolicy;
   readonly lateRecords: LateRecordPolicy;
   /** The stream's keys exactly as written. */
   readonly raw: Readonly<Record<string, unknown>>;
 }
 
-export interface LogSinkConfig {
-  readonly type: 'log';
-}
-
-export interface KafkaSinkConfig {
-  readonly type: 'kafka';
-  readonly brokers: readonly string[];
-  readonly topic: string;
-  readonly stream?: string;
-  readonly dataType: DataType;
-  readonly protoMessage?: string;
-  readonly protoKey?: string;
-  readonly jsonSchema?: string;
-  /** SINK_KAFKA_JSON_CHANGELOG: how an updating result is written as JSON (upserts or debezium-json records). */
-  readonly jsonChangelog?: 'UPSERT' | 'DEBEZIUM';
-  /** SINK_KAFKA_JSON_KEY (+ prefix, value fields): the record key's columns for upserts, by name. */
-  readonly jsonKey?: { readonly columns: readonly string[]; readonly prefix: string; readonly valueFieldsInclude: 'ALL' | 'EXCEPT_KEY' };
-  /** SINK_KAFKA_DATA_TYPE=AVRO: SINK_KAFKA_AVRO_SUBJECT and SINK_KAFKA_AVRO_AUTO_REGISTER. */
-  readonly avro?: { readonly subject: string; readonly autoRegister: boolean; readonly registry?: { readonly url: string; readonly token?: string } };
-  readonly largeMessage: boolean;
-  readonly lingerMs: number;
-  /** SINK_KAFKA_DELIVERY_GUARANTEE (Dirk): AT_LEAST_ONCE as Dagger, or EXACTLY_ONCE with Kafka transactions. */
-  readonly deliveryGuarantee: 'AT_LEAST_ONCE' | 'EXACTLY_ONCE';
-  /** SINK_KAFKA_PRODUCER_CONFIG_* in Kafka spelling (`compression.type`). */
-  readonly producerConfig: Readonly<Record<string, string>>;
-  /** SINK_KAFKA_ERROR_POLICY and its dead-letter topic: rows too large for the topic. */
-  readonly errorPolicy: { readonly mode: 'FAIL' | 'SKIP' | 'DEAD_LETTER'; readonly deadLetterTopic?: string; readonly deadLetterBrokers?: readonly string[] };
-  /** SINK_KAFKA_CREATE_TOPIC (with partitions and replication factor); absent: the topic must exist. */
-  readonly createTopic?: { readonly partitions: number; readonly replicationFactor: number };
-}
-
-export interface InfluxSinkConfig {
-  readonly type: 'influx';
-  readonly url: string;
-  readonly username: string;
-  readonly password: string;
-  readonly dbName: string;
-  readonly measurementName: string;
-  readonly retentionPolicy: string;
-  readonly batchSize: number;
-  readonly flushDurationMs: number;
-  readonly withRowNamesWriter: boolean;
-  /** SINK_INFLUX_API_VERSION: 1 = /write (every 1.x), 2 = /api/v2/write. */
-  readonly apiVersion: 1 | 2;
-  readonly authMethod: 'BASIC' | 'QUERY';
-  readonly org: string;
-  readonly bucket?: string;
-  readonly token?: string;
-}
-
-/** SINK_TYPE=http (SINK_HTTP_* keys). */
-export interface HttpSinkConfig {
-  readonly type: 'http';
-  /** SINK_HTTP_URL, possibly with `{column}` placeholders. */
-  readonly url: string;
-  readonly method: 'POST' | 'PUT' | 'PATCH';
-  readonly headers: Readonly<Record<string, string>>;
-  readonly mode: 'SINGLE' | 'BATCH';
-  readonly batchSize: number;
-  readonly maxRetries: number;
-  readonly backoffMs: number;
-  readonly backoffMaxMs: number;
-  /** Inclusive ranges of retryable statuses. */
-  readonly retryStatuses: readonly (readonly [number, number])[];
-  readonly timeoutMs: number;
-  readonly maxInFlight: number;
-  readonly deadLetter?: { readonly topic: string; readonly brokers: readonly string[]; readonly compression?: KafkaCompressionType };
-}
-
-export type BigQueryErrorType =
-  | 'DESERIALIZATION_ERROR'
-  | 'INVALID_MESSAGE_ERROR'
-  | 'UNKNOWN_FIELDS_ERROR'
-  | 'SINK_4XX_ERROR'
-  | 'SINK_5XX_ERROR'
-  | 'SINK_UNKNOWN_ERROR'
-  | 'DEFAULT_ERROR';
-
-export interface BigQuerySinkConfig {
-  readonly type: 'bigquery';
-  readonly batchSize: number;
-  readonly errorTypesForFailure: readonly BigQueryErrorType[];
-  readonly protoKeyClass?: string;
-  readonly protoMessageClass?: string;
-  /** Every SINK_BIGQUERY_* key as written (depot's settings). */
-  readonly settings: Readonly<Record<string, string>>;
-}
-
 /** SINK_TABLE: the INSERT target whose rows the sink writes, in a job of several INSERTs (a statement set). */
-export type SinkConfig = (LogSinkConfig | KafkaSinkConfig | InfluxSinkConfig | HttpSinkConfig | BigQuerySinkConfig) & { readonly table?: string };
-export type SinkType = SinkConfig['type'];
+export type SinkConfig = CatalogSinkConfig & { readonly table?: string };
 
 export interface SchemaRegistryConfig {
   readonly enabled: boolean;
@@ -356,6 +182,13 @@ export interface MetricsConfig {
   readonly healthCheckpointFailures: number;
 }
 
+export interface StateBackendConfig {
+  readonly type: 'hashmap' | 'rocksdb';
+  readonly cacheEntries: number;
+  /** Absolute; undefined: inside the checkpoint folder. */
+  readonly localDir: string | undefined;
+}
+
 export interface JobConfig {
   readonly jobId: string;
   readonly sqlQuery: string;
@@ -370,6 +203,8 @@ export interface JobConfig {
   readonly checkpoint: CheckpointConfig;
   readonly restart: RestartConfig;
   readonly retentionIdleStateMinutes: number;
+  /** FLINK_STATE_BACKEND_*: where non-windowed GROUP BY state lives (rocksdb: LMDB on disk). */
+  readonly stateBackend: StateBackendConfig;
   readonly streams: readonly StreamConfig[];
   /** The first (or only) sink; `sinks` lists every one. */
   readonly sink: SinkConfig;

@@ -1,14 +1,14 @@
 /**
- * The one shape every connector module has, so adding a connector is one folder plus one line in
- * `./index.ts`. A connector:
- * - declares the config keys it owns (`keys`, checked against the key table at compile time);
+ * The runtime shape of every connector (its `index.ts`), listed once in `./index.ts`. Its configuration
+ * side (keys, reader, slice type, SINK_TYPE or SOURCE_NAMEs) is declared in the same folder's `config.ts`
+ * and listed in `./catalog.ts` (docs/architecture.md, "Adding a connector"). At run time a connector:
  * - takes its slice of the parsed job config (`slice`): only what it needs, so creating it never sees the
  *   whole prepared job;
  * - checks the slice against the plan before anything opens (`validate`: `dirk validate` runs it too);
  * - creates the source or sink from the slice and a small context the job builds (`create`).
  *
- * Parsing the raw keys into typed values stays in src/config, which sits below the connectors in the
- * import order (config -> ... -> connectors -> job) and owns the typed key table.
+ * Parsing the raw keys into typed values is the config side's (`config.ts`), which belongs to the config
+ * layer below the connectors' runtime (config -> ... -> connectors -> job).
  */
 import type { RowOrigin } from './kafka/oversized-records.js';
 import type { Counter, Sink, SinkMetrics, Source } from '../core/connector.js';
@@ -63,7 +63,6 @@ export interface SinkConnector<Slice = unknown> {
   readonly kind: 'sink';
   /** SINK_TYPE value. */
   readonly name: SinkConfig['type'];
-  readonly keys: readonly ConfigKey[];
   /** This connector's part of the sink config, or undefined when SINK_TYPE names another connector. */
   slice(sink: SinkConfig): Slice | undefined;
   /** Throws a user error naming the key when the slice cannot take the query's result. */
@@ -90,7 +89,6 @@ export interface SourceConnector<Slice = unknown> {
   /** SOURCE_DETAILS[].SOURCE_NAME values this connector reads (the first is its name). */
   readonly name: SourceName;
   readonly aliases?: readonly SourceName[];
-  readonly keys: readonly ConfigKey[];
   slice(stream: StreamConfig): Slice;
   validate?(slice: Slice): void;
   create(slice: Slice, ctx: SourceCreateContext): Source;
@@ -113,7 +111,6 @@ export interface BoundSource {
 export interface RegisteredSink {
   readonly kind: 'sink';
   readonly name: SinkConfig['type'];
-  readonly keys: readonly ConfigKey[];
   /** Undefined when SINK_TYPE names another connector. */
   bind(sink: SinkConfig): BoundSink | undefined;
 }
@@ -121,7 +118,6 @@ export interface RegisteredSource {
   readonly kind: 'source';
   readonly name: SourceName;
   readonly aliases: readonly SourceName[];
-  readonly keys: readonly ConfigKey[];
   bind(stream: StreamConfig): BoundSource;
 }
 
@@ -129,7 +125,6 @@ export function defineSink<Slice>(c: SinkConnector<Slice>): RegisteredSink {
   return {
     kind: 'sink',
     name: c.name,
-    keys: c.keys,
     bind(sink) {
       const slice = c.slice(sink);
       if (slice === undefined) return undefined;
@@ -143,7 +138,6 @@ export function defineSource<Slice>(c: SourceConnector<Slice>): RegisteredSource
     kind: 'source',
     name: c.name,
     aliases: c.aliases ?? [],
-    keys: c.keys,
     bind(stream) {
       const slice = c.slice(stream);
       return { validate: () => c.validate?.(slice), create: (ctx) => c.create(slice, ctx) };

@@ -1,7 +1,7 @@
 import { StatusSource } from './job-status.js';
 import { checkpointMetricsCountingErrors, checkpointObserver, createJobSeries, errorDomain, operatorRecordCounter, outputLagTracker } from './job-metrics.js';
 import { createHash } from 'node:crypto';
-import { resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { Sink, SinkMetrics, Source } from '../core/connector.js';
 import { DirkError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
@@ -393,7 +393,9 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
     exchange = ex;
     closers.push({ what: 'the exchange', close: () => ex.close() });
   }
-  const dataflow = exchange?.dataflow ?? buildDataflow(passThrough?.plan ?? job.plan, outputs ?? output, dataflowOptions);
+  const dataflow = exchange?.dataflow ?? buildDataflow(passThrough?.plan ?? job.plan, outputs ?? output, { ...dataflowOptions, offHeap: offHeapOptions(job, options, exchange !== undefined) });
+  closers.push({ what: 'the operator state', close: () => dataflow.close() });
+  logStateBackend(job, dataflow, logger);
   // A lookup table that cannot be read stops the job before the first record, naming the table.
   await lookups.check();
 
@@ -453,12 +455,59 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
   return { telemetry, udfs, metricsServer, sink, lateOutput, dataflow, inputs, status, post, origin, operatorLabels, exchange };
 }
 
+/** Takes the final checkpoint after the heap guard tripped; the error to end the job with says how it went. */
+async function finalCheckpoint(e: DirkError, take: () => Promise<void>, last: () => number | undefined, logger: Logger): Promise<DirkError> {
+  const before = last();
+  try {
+    await take();
+    const id = last();
+    // A job whose inputs are all bounded keeps no checkpoints: it reads its input again.
+    if (id === undefined) return userError(`${e.message}; the job's inputs are bounded, so no checkpoint is kept: a restart reads them again`);
+    logger.info(`final checkpoint ${id} taken after the heap limit was reached`);
+    return userError(`${e.message}; final checkpoint ${id} taken: a restart resumes from it`);
+  } catch (c) {
+    return userError(
+      `${e.message}; the final checkpoint failed (${(c as Error).message}): ${before === undefined ? 'no checkpoint completed yet' : `a restart resumes from checkpoint ${before}`}`,
+    );
+  }
+}
+
+/** The job's checkpoint folder: as given to the run, or .dirk/checkpoints/<job id> in the working directory. */
+function checkpointDirOf(job: PreparedJob, options: RunOptions): string {
+  return options.checkpointDir ?? resolve('.dirk', 'checkpoints', job.config.jobId.replace(/[^A-Za-z0-9._-]/g, '_'));
+}
+
+/**
+ * FLINK_STATE_BACKEND_TYPE=rocksdb: where the off-heap stores live. Not with the exchange (scale-out), whose
+ * changelog carries the keyed state as records: its operators keep heap state.
+ */
+function offHeapOptions(job: PreparedJob, options: RunOptions, exchanged: boolean): DataflowOptions['offHeap'] {
+  const b = job.config.stateBackend;
+  if (b.type !== 'rocksdb' || exchanged) return undefined;
+  const checkpointDir = checkpointDirOf(job, options);
+  // An explicit folder is shared by jobs: each gets a subfolder named after its checkpoint folder.
+  const localDir = b.localDir ? join(b.localDir, basename(checkpointDir)) : join(checkpointDir, 'state-local');
+  return { localDir, cacheEntries: b.cacheEntries };
+}
+
+/** Says at start which state is off the heap and which is not (the rocksdb backend covers the GROUP BY only). */
+function logStateBackend(job: PreparedJob, dataflow: Dataflow, logger: Logger): void {
+  const b = job.config.stateBackend;
+  if (b.type !== 'rocksdb') return;
+  const off = dataflow.operators.filter((op) => op.offHeap).length;
+  const heap = dataflow.operators.filter((op) => op.snapshot && !op.offHeap).map((op) => op.name);
+  logger.info(
+    `FLINK_STATE_BACKEND_TYPE=rocksdb: ${off === 0 ? 'no operator of this query keeps its state off the heap (only a non-windowed GROUP BY does, and not when scaled out)' : `the state of ${off} non-windowed GROUP BY operator(s) lives on disk in LMDB (not RocksDB: no RocksDB binding for Node ships its binary), ${b.cacheEntries.toLocaleString('en-US')} entries each cached on the heap`}` +
+      (heap.length > 0 ? `; ${heap.join(', ')} keep${heap.length === 1 ? 's' : ''} state on the heap` : ''),
+  );
+}
+
 /** The job's checkpoint coordinator over its folder, dataflow, inputs, stages and sink (src/job/checkpoint-coordinator.ts). */
 function openCheckpoints(job: PreparedJob, options: RunOptions, p: Pipeline, health: JobHealth, stopWith: (e: unknown) => void): CheckpointCoordinator {
   const { config } = job;
   const { logger } = options;
   const { telemetry, inputs, sink } = p;
-  const checkpointDir = options.checkpointDir ?? resolve('.dirk', 'checkpoints', config.jobId.replace(/[^A-Za-z0-9._-]/g, '_'));
+  const checkpointDir = checkpointDirOf(job, options);
   const store = new CheckpointStore(checkpointDir, {
     onUnreadable: (file, e) => logger.warn(`checkpoint file ${file} cannot be read (${e.message}); falling back to the previous checkpoint`),
   });
@@ -532,13 +581,18 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
   failures.post = stopWith;
 
   const checkpoints = openCheckpoints(job, options, p, health, stopWith);
+  /** The heap guard's error, once it tripped: the job stops after a final checkpoint. */
+  let heapLimit: DirkError | undefined;
   await checkpoints.restoreCommitted();
   // State that outgrows the heap stops the job with a Dirk error instead of a V8 abort.
   const heapGuard = startHeapGuard({
     stateEntries: () => p.dataflow.stateEntries(),
     retentionMinutes: config.retentionIdleStateMinutes,
     lastCheckpoint: () => checkpoints.lastCompleted,
-    onLimit: stopWith,
+    onLimit: (e) => {
+      heapLimit = e;
+      stopWith(e);
+    },
   });
   closers.push({ what: 'the heap guard', close: () => heapGuard.stop() });
 
@@ -605,6 +659,9 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
         // What was processed before the failure is written (best effort; at-least-once: its offsets are
         // not committed, so a restart may write it again).
         const lost = checkpoints.outputLost;
+        // Near the heap limit: the state so far is checkpointed (chunked, so it needs little more memory) and a
+        // restart resumes from it with more heap, a shorter retention or FLINK_STATE_BACKEND_TYPE=rocksdb.
+        if (!lost && heapLimit && failed === heapLimit) throw await finalCheckpoint(heapLimit, takeCheckpoint, () => checkpoints.lastCompleted, logger);
         if (!lost) await lock.run(() => sink.flush()).catch((e) => logger.warn(`flushing the sink after the failure failed: ${(e as Error).message}`));
         throw lost ?? failed;
       }

@@ -28,6 +28,7 @@ const INPUTS: PlanVisitor<readonly PlanNode[]> = {
   over: single,
   lookupJoin: single,
   temporalJoin: twoSided,
+  match: single,
 };
 
 /** The inputs of a plan node, left to right. */
@@ -70,7 +71,14 @@ const EXPRESSIONS: PlanVisitor<readonly BExpr[]> = {
   over: (n) => [...n.partitionKeys, ...aggregateExprs(n.aggs)],
   lookupJoin: (n) => [...n.keys.map((k) => k.expr), ...(n.residual ? [n.residual] : [])],
   temporalJoin: joinExprs,
+  match: (n) => matchInputExprs(n),
 };
+
+/** The expressions of a MATCH_RECOGNIZE over its input rows (DEFINE and MEASURES are over its slot row). */
+export function matchInputExprs(n: PlanNodeOf<'match'>): BExpr[] {
+  const slotExprs = n.slots.flatMap((s) => (s.k === 'nav' ? [s.expr] : s.k === 'agg' ? aggregateExprs([s.call]) : []));
+  return [...n.partitionKeys, ...n.orderBy.map((o) => o.expr), ...slotExprs];
+}
 
 /** The expressions a plan node evaluates (not those of its inputs). */
 export function nodeExpressions(n: PlanNode): readonly BExpr[] {

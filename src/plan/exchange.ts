@@ -69,6 +69,7 @@ function operatorKeys(n: Node): readonly (readonly BExpr[])[] | undefined {
     }
     case 'rank':
     case 'over':
+    case 'match':
       return [n.partitionKeys];
     case 'join':
     case 'intervalJoin':

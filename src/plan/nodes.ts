@@ -273,7 +273,59 @@ export type PlanNode =
        * wait until it has been read fully, as if it were looked up, then join its final versions.
        */
       readonly rightBounded?: boolean;
-    });
+    })
+  | (NodeBase & MatchSpec & { readonly kind: 'match'; readonly input: PlanNode });
+
+/** One element of a MATCH_RECOGNIZE pattern: variable `variable` taken between `min` and `max` times. */
+export interface MatchElement {
+  readonly variable: number;
+  readonly min: number;
+  /** null: no upper bound. */
+  readonly max: number | null;
+  /**
+   * Flink's greedy looping quantifier (`*`, `+`, `{n,}`, `{n,m}` without `?`): a row this element's condition
+   * accepts is not given to the next element.
+   */
+  readonly greedy: boolean;
+}
+
+/**
+ * A value DEFINE and MEASURES read, computed per evaluation from the rows of a (partial) match; the bound
+ * conditions and measures address these slots as columns. `variable` null is every row of the match.
+ */
+export type MatchSlot =
+  /** FIRST/LAST(var.expr, offset); `var.col` alone is LAST(var.col, 0). `expr` is over an input row. */
+  | { readonly k: 'nav'; readonly variable: number | null; readonly first: boolean; readonly offset: number; readonly expr: BExpr }
+  /**
+   * An aggregate over the rows of `variable` (arguments over an input row). `incremental`: a built-in whose
+   * accumulator merges without sharing state (SUM, SUM0, COUNT, AVG, MIN, MAX), kept per partial match and
+   * extended by each row instead of recomputed.
+   */
+  | { readonly k: 'agg'; readonly variable: number | null; readonly call: AggCall; readonly incremental?: boolean }
+  /** MATCH_ROWTIME(): the event time of the match's last row. */
+  | { readonly k: 'matchRowtime' }
+  /** MATCH_PROCTIME(): the processing-time clock when the match is emitted. */
+  | { readonly k: 'matchProctime' };
+
+/** MATCH_RECOGNIZE: output = partition keys, then one column per measure; one row per match, append-only. */
+export interface MatchSpec {
+  readonly partitionKeys: readonly BExpr[];
+  /** The input's time attribute ordering the rows: event time (sorted, processed at the watermark) or processing time. */
+  readonly timeIndex: number;
+  readonly proctime: boolean;
+  /** Further ORDER BY keys, ordering rows of equal event time. */
+  readonly orderBy: readonly { readonly expr: BExpr; readonly desc: boolean }[];
+  readonly variables: readonly string[];
+  readonly pattern: readonly MatchElement[];
+  /** WITHIN: a match must end less than this many ms after its first row. */
+  readonly within: number | null;
+  readonly after: { readonly mode: 'PAST_LAST_ROW' | 'TO_NEXT_ROW' | 'TO_FIRST' | 'TO_LAST'; readonly variable?: number; readonly pos?: SourcePosition };
+  readonly slots: readonly MatchSlot[];
+  /** Per variable, its DEFINE condition over the slots (null: always true). */
+  readonly defines: readonly (BExpr | null)[];
+  /** The MEASURES, over the slots. */
+  readonly measures: readonly BExpr[];
+}
 
 /**
  * A lookup table (CREATE TABLE ... WITH ('connector' = 'jdbc', ...)): rows are queried by key when a left row

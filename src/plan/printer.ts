@@ -1,7 +1,7 @@
 import { formatTimestamp, typeToString } from '../core/types.js';
 import { planInputs } from './children.js';
-import type { AggCall, BExpr, LookupTable, PlanNode, QueryPlan, WindowSpec } from './nodes.js';
-import { dispatchExpr, dispatchPlan, type ExprVisitor, type PlanVisitor } from './visitor.js';
+import type { AggCall, BExpr, LookupTable, MatchElement, MatchSlot, PlanNode, QueryPlan, WindowSpec } from './nodes.js';
+import { dispatchExpr, dispatchPlan, type ExprVisitor, type PlanNodeOf, type PlanVisitor } from './visitor.js';
 import { windowSql } from './window-bounds.js';
 
 /** The logical-plan printer: plan nodes with their expressions and output columns (`dirk explain`'s first half). */
@@ -93,11 +93,45 @@ const DESCRIBE: PlanVisitor<string, ColumnName> = {
     n.leftTime !== undefined
       ? `TemporalJoin(type=${n.joinType}, event time: each left row with its key's version at its time, emitted when the watermark passes it, keys=${n.leftKeys.length}${n.residual ? ', with residual condition' : ''})`
       : `TemporalJoin(type=${n.joinType}, processing time: each left row with its key's latest version${n.rightBounded ? ' once the bounded table is read fully' : ''}, keys=${n.leftKeys.length}${n.residual ? ', with residual condition' : ''})`,
+  match: (n, f) => matchText(n, f),
   lookupJoin: (n, f) => {
     const keys = n.keys.map((k) => `${n.table.name}.${n.table.columns[k.column]!.name}=${expr(k.expr, f)}`).join(', ');
     return `LookupJoin(type=${n.joinType}, table=${n.table.name}, ${lookupSourceText(n.table)}, keys=[${keys}]${n.residual ? ', with residual condition' : ''})`;
   },
 };
+
+/** MATCH_RECOGNIZE as SQL-like text: its clauses, navigation and aggregates written as in the query. */
+function matchText(n: PlanNodeOf<'match'>, f: ColumnName): string {
+  const v = (i: number | null): string => (i === null ? '' : `${n.variables[i]}.`);
+  const slot = (s: MatchSlot): string => {
+    switch (s.k) {
+      case 'nav': {
+        const inner = expr(s.expr, (i) => `${v(s.variable)}${f(i)}`);
+        return !s.first && s.offset === 0 && s.expr.k === 'col' ? inner : `${s.first ? 'FIRST' : 'LAST'}(${inner}${s.offset ? `, ${s.offset}` : ''})`;
+      }
+      case 'agg':
+        return `${s.call.name}(${s.call.args.map((a) => expr(a, (i) => `${v(s.variable)}${f(i)}`)).join(', ') || '*'})`;
+      case 'matchRowtime':
+        return 'MATCH_ROWTIME()';
+      case 'matchProctime':
+        return 'MATCH_PROCTIME()';
+    }
+  };
+  const g: ColumnName = (i) => (n.slots[i] ? slot(n.slots[i]) : `$${i}`);
+  const quant = (e: MatchElement): string => {
+    const q = e.min === 1 && e.max === 1 ? '' : e.min === 0 && e.max === null ? '*' : e.min === 1 && e.max === null ? '+' : e.min === 0 && e.max === 1 ? '?' : e.max === null ? `{${e.min},}` : e.min === e.max ? `{${e.min}}` : `{${e.min},${e.max}}`;
+    return `${n.variables[e.variable]}${q}${q && !e.greedy && e.max !== e.min && !(e.min === 0 && e.max === 1) ? '?' : ''}`;
+  };
+  const order = [`${f(n.timeIndex)} ASC`, ...n.orderBy.map((o) => `${expr(o.expr, f)} ${o.desc ? 'DESC' : 'ASC'}`)].join(', ');
+  const after = n.after.mode === 'PAST_LAST_ROW' ? 'SKIP PAST LAST ROW' : n.after.mode === 'TO_NEXT_ROW' ? 'SKIP TO NEXT ROW' : `SKIP TO ${n.after.mode === 'TO_FIRST' ? 'FIRST' : 'LAST'} ${n.variables[n.after.variable!]}`;
+  const defines = n.defines.flatMap((d, i) => (d ? [`${n.variables[i]} AS ${expr(d, g)}`] : []));
+  const measures = n.measures.map((m, i) => `${expr(m, g)} AS ${n.fields[n.partitionKeys.length + i]!.name}`);
+  return (
+    `MatchRecognize(partition=[${list(n.partitionKeys, f)}], order=[${order}]${n.proctime ? ' on processing time' : ', sorted at the watermark'}, ` +
+    `pattern=(${n.pattern.map(quant).join(' ')})${n.within !== null ? ` WITHIN ${n.within} ms` : ''}, after=${after}, ` +
+    `define=[${defines.join(', ')}], measures=[${measures.join(', ')}], one row per match)`
+  );
+}
 
 /** Where a lookup table's rows come from, and its cache; never its credentials (nor anything after `?`). */
 export function lookupSourceText(t: LookupTable): string {

@@ -1,5 +1,5 @@
 import { SqlError } from '../core/errors.js';
-import { aggregateExprs, columnRefs, correlateGeneratorExprs, planInputs, visitBExpr } from './children.js';
+import { aggregateExprs, columnRefs, correlateGeneratorExprs, matchInputExprs, planInputs, visitBExpr } from './children.js';
 import type { BExpr, PlanNode } from './nodes.js';
 import { dispatchPlan, type PlanNodeOf, type PlanVisitor } from './visitor.js';
 
@@ -58,6 +58,7 @@ const NEED: PlanVisitor<void, Set<number>> = {
   over: (n, cols) =>
     need(n.input, columnRefs([...n.partitionKeys, ...aggregateExprs(n.aggs)], inputShare(cols, n.input.fields.length)).add(n.timeIndex)),
   temporalJoin: needJoin,
+  match: (n) => need(n.input, columnRefs(matchInputExprs(n)).add(n.timeIndex)),
   lookupJoin: (n, cols) => {
     const all = n.residual ? columnRefs([n.residual], new Set(cols)) : cols;
     need(n.input, columnRefs(n.keys.map((k) => k.expr), inputShare(all, n.input.fields.length)));
@@ -107,6 +108,7 @@ const ASYNC_PLACEMENT: PlanVisitor<void> = {
   rank: (n) => rejectAsync([...n.partitionKeys, ...n.orderBy.map((o) => o.expr)], 'the PARTITION BY or ORDER BY of ROW_NUMBER()'),
   over: (n) => rejectAsync([...n.partitionKeys, ...aggregateExprs(n.aggs)], 'an OVER window'),
   temporalJoin: joinCondition,
+  match: (n) => rejectAsync([...matchInputExprs(n), ...n.defines, ...n.measures], 'MATCH_RECOGNIZE'),
   lookupJoin: (n) => rejectAsync([...n.keys.map((k) => k.expr), n.residual], 'a join condition'),
 };
 

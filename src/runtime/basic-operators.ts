@@ -4,6 +4,7 @@ import type { AggCall, BExpr } from '../plan/nodes.js';
 import { createAccumulator, keyFunction, type Accumulator } from './aggregates.js';
 import type { Operator, OperatorContext, Output } from './operator.js';
 import { KeyedState } from './state/keyed-state.js';
+import { OffHeapState, type OffHeapSnapshotRef } from './state/off-heap.js';
 import type { StateSpec } from './state/versioned.js';
 
 /** Stateless operators and the updating (non-windowed) GROUP BY. */
@@ -96,15 +97,20 @@ export class GroupAggregateOperator implements Operator {
   private readonly keyFns: ((r: Row) => unknown)[];
   private readonly groupKey: (r: Row) => unknown;
   private readonly accs: Accumulator[];
-  private readonly groups: KeyedState<GroupState>;
+  private readonly groups: KeyedState<GroupState> | OffHeapState<GroupState>;
   private readonly out: Output;
+  readonly offHeap: boolean;
   private readonly now: () => number;
   private touched = new Set<unknown>();
 
   constructor(spec: { keys: readonly BExpr[]; aggs: readonly AggCall[]; updatingInput: boolean }, ctx: OperatorContext) {
     this.out = ctx.out;
     this.now = ctx.now;
-    this.groups = new KeyedState(ctx);
+    // FLINK_STATE_BACKEND_TYPE=rocksdb: the groups live in an LMDB store (runtime/state/off-heap.ts).
+    this.groups = ctx.offHeap
+      ? new OffHeapState<GroupState>({ dir: ctx.offHeap.dir, cacheEntries: ctx.offHeap.cacheEntries, retentionMs: ctx.retentionMs, now: ctx.now })
+      : new KeyedState(ctx);
+    this.offHeap = ctx.offHeap !== undefined;
     this.keyFns = spec.keys.map(compileExpr);
     this.groupKey = keyFunction(this.keyFns);
     this.accs = spec.aggs.map((a) => createAccumulator(a, spec.updatingInput));
@@ -136,6 +142,12 @@ export class GroupAggregateOperator implements Operator {
   }
 
   onBatchEnd(): void {
+    this.emitTouched();
+    // Off-heap: the batch's changed groups are written to the store.
+    if (this.groups instanceof OffHeapState) this.groups.endBatch();
+  }
+
+  private emitTouched(): void {
     if (this.touched.size === 0) return;
     const rows: Row[] = [];
     const kinds: RowKind[] = [];
@@ -171,12 +183,18 @@ export class GroupAggregateOperator implements Operator {
     this.out.watermark(time);
   }
 
+  /** Heap: the KeyedState (captured copy-on-write); off-heap: the store, copied by the checkpoint store. */
   snapshot(): unknown {
     return { groups: this.groups };
   }
 
+  /** A heap checkpoint holds a Map, an off-heap one a snapshot file: either restores into either backend. */
   restore(state: unknown): void {
-    this.groups.load((state as { groups: Map<unknown, GroupState> }).groups);
+    this.groups.load((state as { groups: Map<unknown, GroupState> | OffHeapSnapshotRef }).groups);
+  }
+
+  async close(): Promise<void> {
+    if (this.groups instanceof OffHeapState) await this.groups.close();
   }
 }
 

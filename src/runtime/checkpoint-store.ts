@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { reviveDecimals } from '../core/decimal.js';
 import type { SourcePositions } from '../core/connector.js';
-import { captureStates, restoreStreams } from './state/capture.js';
+import { captureStates, materializeOffHeap, restoreStreams } from './state/capture.js';
 import type { KeyedCapture } from './state/keyed-state.js';
 
 /**
@@ -86,6 +86,8 @@ const SLICE_MS = 10;
 const WRITE_BYTES = 4 << 20;
 const HASH_BYTES = 32;
 const FILE = /^ckpt-(\d+)\.ckpt$/;
+/** An off-heap state's snapshot (FLINK_STATE_BACKEND_TYPE=rocksdb), recorded in checkpoint <id>'s file; and LMDB's lock file beside it. */
+const STATE_FILE = /^ckpt-(\d+)\.s\d+\.mdb(-lock)?$/;
 /** The single file of Dirk before numbered checkpoints; still read, never written. */
 const LEGACY = 'latest.ckpt';
 
@@ -119,7 +121,7 @@ export class CheckpointStore {
   latest(): Checkpoint | undefined {
     for (const file of this.files()) {
       try {
-        return decode(readFileSync(join(this.dir, file)));
+        return decode(readFileSync(join(this.dir, file)), this.dir);
       } catch (e) {
         this.options.onUnreadable?.(join(this.dir, file), e as Error);
       }
@@ -141,15 +143,20 @@ export class CheckpointStore {
   get(id: number): Checkpoint | undefined {
     const file = join(this.dir, `ckpt-${id}.ckpt`);
     if (!existsSync(file)) return undefined;
-    const c = decode(readFileSync(file));
+    const c = decode(readFileSync(file), this.dir);
     if (c.id !== id) throw new Error(`${file} holds checkpoint ${c.id}`);
     return c;
   }
 
-  /** Size of a checkpoint's file in bytes; 0 when it is not there. */
+  /** Size of a checkpoint's file, with the off-heap snapshot files it names, in bytes; 0 when it is not there. */
   fileBytes(id: number): number {
     try {
-      return statSync(join(this.dir, `ckpt-${id}.ckpt`)).size;
+      let n = statSync(join(this.dir, `ckpt-${id}.ckpt`)).size;
+      for (const f of readdirSync(this.dir)) {
+        const m = STATE_FILE.exec(f);
+        if (m && !m[2] && Number(m[1]) === id) n += statSync(join(this.dir, f)).size;
+      }
+      return n;
     } catch {
       return 0;
     }
@@ -176,7 +183,8 @@ export class CheckpointStore {
     mkdirSync(this.dir, { recursive: true });
     const file = join(this.dir, `ckpt-${c.id}.ckpt`);
     const tmp = `${file}.tmp`;
-    const payload = serialize(c);
+    // Off-heap state has no file of its own here: its entries are written into this one.
+    const payload = serialize({ ...c, operatorStates: materializeOffHeap(c.operatorStates) });
     const fd = openSync(tmp, 'w');
     try {
       for (const part of [MAGIC, createHash('sha256').update(payload).digest(), payload]) {
@@ -197,14 +205,20 @@ export class CheckpointStore {
    * copy-on-write and serialised by `write()` in chunks, while batches go on.
    */
   begin(c: Checkpoint, protect?: number): PendingSave {
-    const { head, streams } = captureStates(c.operatorStates);
+    const { head, streams, offHeap } = captureStates(c.operatorStates, (n) => `ckpt-${c.id}.s${n}.mdb`);
     const headBytes = serialize({ ...c, operatorStates: head, keyedStreams: streams.length });
     const abandon = (): void => streams.forEach((s) => s.abandon());
+    // Off-heap states are copied (by LMDB, in a background thread) beside the checkpoint file, which names
+    // them; the file is renamed into place only after every copy is complete.
+    if (offHeap.length > 0) mkdirSync(this.dir, { recursive: true });
+    const copies = offHeap.map((o) => o.state.startSnapshot(join(this.dir, o.file)));
+    for (const p of copies) p.catch(() => undefined);
     return {
       id: c.id,
       abandon,
       write: async () => {
         try {
+          await Promise.all(copies);
           await this.writeFramed(c.id, headBytes, streams, protect);
         } finally {
           abandon();
@@ -263,14 +277,16 @@ export class CheckpointStore {
     }
     files = files.filter((f) => Number(FILE.exec(f)![1]) <= savedId);
     for (const f of files.slice(this.keep)) if (Number(FILE.exec(f)![1]) !== protect) rmSync(join(this.dir, f), { force: true });
+    const kept = new Set([...this.files().map((f) => Number(FILE.exec(f)![1])), savedId]);
     for (const f of readdirSync(this.dir)) {
-      if (f.endsWith('.tmp') || f === LEGACY) rmSync(join(this.dir, f), { force: true });
+      const state = STATE_FILE.exec(f);
+      if (f.endsWith('.tmp') || f === LEGACY || (state && !kept.has(Number(state[1])))) rmSync(join(this.dir, f), { force: true });
     }
   }
 }
 
-function decode(buf: Buffer): Checkpoint {
-  if (buf.length >= MAGIC2.length && buf.subarray(0, MAGIC2.length).equals(MAGIC2)) return decodeFramed(buf);
+function decode(buf: Buffer, dir: string): Checkpoint {
+  if (buf.length >= MAGIC2.length && buf.subarray(0, MAGIC2.length).equals(MAGIC2)) return decodeFramed(buf, dir);
   if (buf.length < MAGIC.length + HASH_BYTES || !buf.subarray(0, MAGIC.length).equals(MAGIC)) {
     throw new Error(`not a Dirk checkpoint file or cut short (${buf.length} bytes)`);
   }
@@ -288,7 +304,7 @@ function decode(buf: Buffer): Checkpoint {
 }
 
 /** Reads format 2: checks the trailing hash, then puts each keyed stream back where its stub is. */
-function decodeFramed(buf: Buffer): Checkpoint {
+function decodeFramed(buf: Buffer, dir: string): Checkpoint {
   if (buf.length < MAGIC2.length + 8 + HASH_BYTES) throw new Error(`not a Dirk checkpoint file or cut short (${buf.length} bytes)`);
   const body = buf.subarray(0, buf.length - HASH_BYTES);
   if (!createHash('sha256').update(body).digest().equals(buf.subarray(buf.length - HASH_BYTES))) {
@@ -316,7 +332,7 @@ function decodeFramed(buf: Buffer): Checkpoint {
   for (let i = 0; i < (head.keyedStreams ?? 0); i++) streams[i] ??= new Map();
   const { keyedStreams: _, ...c } = head;
   // v8 keeps a Decimal's fields but not its class: DECIMAL values in state are rebuilt
-  return reviveDecimals({ ...c, operatorStates: restoreStreams(c.operatorStates, streams) }) as Checkpoint;
+  return reviveDecimals({ ...c, operatorStates: restoreStreams(c.operatorStates, streams, dir) }) as Checkpoint;
 }
 
 /** Frames written through one file handle, gathered into large asynchronous writes, hashed as they go. */

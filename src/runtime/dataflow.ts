@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Field, Row, RowKind } from '../core/types.js';
 import type { PlanNode, QueryPlan } from '../plan/nodes.js';
 import { collectScans, planInputs } from '../plan/children.js';
@@ -5,6 +6,7 @@ import { dispatchPlan, type PlanVisitor } from '../plan/visitor.js';
 import { CorrelateOperator } from './correlate.js';
 import { RankOperator } from './rank.js';
 import { OverAggregateOperator } from './over-aggregate.js';
+import { MatchRecognizeOperator } from './match/operator.js';
 import { StreamingJoinOperator } from './outer-join.js';
 import { aggregateHasAsyncCall, AsyncAggregateInput, AsyncCalcOperator, hasAsyncCall, type AggregateExprs } from './async-calc.js';
 import { FilterOperator, GroupAggregateOperator, ProjectOperator, UnionOperator } from './basic-operators.js';
@@ -56,6 +58,11 @@ export interface DataflowOptions {
   readonly countRecords?: (index: number, label: string) => RecordCounter;
   /** Clients for the plan's lookup tables (lookup joins); the job opens and closes them. */
   readonly lookups?: LookupClients;
+  /**
+   * FLINK_STATE_BACKEND_TYPE=rocksdb: the folder under which each supporting operator keeps its off-heap
+   * store (`op<index>`), and the entries each keeps decoded on the heap.
+   */
+  readonly offHeap?: { readonly localDir: string; readonly cacheEntries: number } | undefined;
 }
 
 export interface RecordCounter {
@@ -79,6 +86,8 @@ export interface Dataflow {
   restore(states: unknown[]): void;
   /** Entries of operator state now, without walking or copying it (for the heap guard's message). */
   stateEntries(): number;
+  /** Closes the operators' off-heap stores (the job calls it when the pipeline closes). */
+  close(): Promise<void>;
   readonly operators: readonly Operator[];
 }
 
@@ -150,7 +159,8 @@ export function buildDataflow(plan: QueryPlan, sink: Output | readonly Output[],
     }
     const inputs = planInputs(n);
     const node = new Node(inputs.length, downstream, options.countRecords?.(operators.length, operatorLabel(n)));
-    const ctx: OperatorContext = { out: node, hooks: operatorHooks(n, options.hooks), retentionMs: options.retentionMs, now: options.now, counter };
+    const offHeap = options.offHeap ? { dir: join(options.offHeap.localDir, `op${operators.length}`), cacheEntries: options.offHeap.cacheEntries } : undefined;
+    const ctx: OperatorContext = { out: node, hooks: operatorHooks(n, options.hooks), retentionMs: options.retentionMs, now: options.now, counter, offHeap };
     node.op = n.kind === 'lookupJoin' ? lookupJoinOperator(n, ctx, options.lookups) : makeOperator(n, ctx);
     if (node.op.snapshot && !node.op.stateSpec) throw new Error(`internal error: operator ${node.op.name} has a snapshot but no state kind and version`);
     operators.push(node.op);
@@ -204,6 +214,9 @@ export function buildDataflow(plan: QueryPlan, sink: Output | readonly Output[],
       // Upstream first: operators are listed root first (pre-order), so walking backwards ends every input
       // before its consumer, and a stacked aggregation emits a batch's updates in that same batch.
       for (let i = operators.length - 1; i >= 0; i--) operators[i]!.onBatchEnd?.();
+    },
+    async close() {
+      await Promise.all(operators.map((op) => op.close?.()));
     },
     stateEntries() {
       let n = counter.entries;
@@ -328,4 +341,5 @@ const OPERATORS: PlanVisitor<Operator, OperatorContext, 'scan' | 'lookupJoin'> =
   correlate: (n, ctx) => new CorrelateOperator(n, ctx),
   rank: (n, ctx) => new RankOperator(n, ctx),
   over: (n, ctx) => new OverAggregateOperator(n, ctx),
+  match: (n, ctx) => new MatchRecognizeOperator(n, ctx),
 };

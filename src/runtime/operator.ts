@@ -47,6 +47,10 @@ export interface Operator {
   stateEntries?(): number;
   /** Rows dropped because their window had already fired (late data), for metrics. */
   lateCount?(): number;
+  /** Releases what the operator holds outside the heap (an off-heap state store). */
+  close?(): Promise<void>;
+  /** True when the operator's state lives off the heap (FLINK_STATE_BACKEND_TYPE=rocksdb). */
+  readonly offHeap?: boolean;
 }
 
 /** Where late rows were found: the operator's input (0, or 1 for a join's right side) and its watermark then. */
@@ -74,4 +78,9 @@ export interface OperatorContext {
   readonly now: () => number;
   /** Shared by the dataflow's KeyedStates (pass the context to `new KeyedState(ctx)`): its state size. */
   readonly counter?: EntryCounter | undefined;
+  /**
+   * FLINK_STATE_BACKEND_TYPE=rocksdb: operators that support it (the non-windowed GROUP BY) keep their keyed
+   * state in an off-heap store in `dir` (this operator's own folder), `cacheEntries` of it decoded on the heap.
+   */
+  readonly offHeap?: { readonly dir: string; readonly cacheEntries: number } | undefined;
 }

@@ -25,6 +25,8 @@ export interface PhysicalOperator {
 export interface PhysicalOptions {
   /** FLINK_WATERMARK_DELAY_MS, shown on the sources. */
   readonly watermarkDelayMs?: number;
+  /** FLINK_STATE_BACKEND_TYPE: with rocksdb, where each operator's state lives is shown. */
+  readonly stateBackend?: 'hashmap' | 'rocksdb';
 }
 
 export function physicalOperators(plan: QueryPlan, options: PhysicalOptions = {}): PhysicalOperator[] {
@@ -36,13 +38,19 @@ export function physicalOperators(plan: QueryPlan, options: PhysicalOptions = {}
     out.push({ id, label: '', state: '', reads: [], depth });
     const reads = planInputs(n).map((c) => walk(c, depth + 1));
     const d = describeOperator(n, options);
-    out[slot] = { id, label: d.label, state: d.state, ...(d.watermark ? { watermark: d.watermark } : {}), reads, depth };
+    const state = options.stateBackend === 'rocksdb' && n.kind !== 'scan' && d.state !== 'none' ? `${d.state}; ${stateHome(n)}` : d.state;
+    out[slot] = { id, label: d.label, state, ...(d.watermark ? { watermark: d.watermark } : {}), reads, depth };
     return id;
   };
   // A statement set: each INSERT's operators in turn, in the order the dataflow builds them.
   const depth = plan.branches ? 1 : 0;
   for (const b of planBranches(plan)) walk(b.root, depth);
   return out;
+}
+
+/** FLINK_STATE_BACKEND_TYPE=rocksdb covers the non-windowed GROUP BY only (runtime/state/off-heap.ts). */
+function stateHome(n: PlanNode): string {
+  return n.kind === 'groupAggregate' && !n.window ? 'off the heap in LMDB (FLINK_STATE_BACKEND_TYPE=rocksdb)' : 'on the heap (FLINK_STATE_BACKEND_TYPE=rocksdb covers the non-windowed GROUP BY only)';
 }
 
 /** Stable text of the physical plan, one operator a line, indented under the operator that reads it. */
@@ -166,6 +174,11 @@ const DESCRIBE_OPERATOR: PlanVisitor<OperatorText, PhysicalOptions> = {
           watermark: 'joins and emits the left rows it passes, then forwards it',
         }
       : { label: `TemporalJoin[${n.joinType}, processing time]`, state: 'latest version by key' },
+  match: (n) => ({
+    label: `MatchRecognize[${n.pattern.length} pattern elements${n.within !== null ? `, within ${n.within} ms` : ''}${n.proctime ? ', processing time' : ''}]`,
+    state: `partial matches by partition key${n.proctime ? '' : ', rows waiting for the watermark'}; rows kept only while a partial match holds them${n.within !== null ? ', pruned by WITHIN' : ''}`,
+    ...(n.proctime ? {} : { watermark: 'matches the rows it passes, in time order, then forwards it' }),
+  }),
   lookupJoin: (n) => ({
     label: `LookupJoin[${n.joinType}, ${n.table.name}]`,
     state: n.table.cache ? 'lookup cache (not checkpointed); rows waiting for their lookups' : 'rows waiting for their lookups',

@@ -3,6 +3,7 @@ import { compileExpr } from './expr/compile.js';
 import type { AggCall, BExpr, WindowSpec } from '../plan/nodes.js';
 import { createAccumulator, keyFunction, type Accumulator } from './aggregates.js';
 import type { OperatorContext, OperatorHooks, Operator, Output } from './operator.js';
+import { KeyedState } from './state/keyed-state.js';
 import type { StateSpec } from './state/versioned.js';
 
 /**
@@ -26,20 +27,42 @@ interface Group {
   readonly accs: unknown[];
 }
 
-type Panes = Map<number, Map<unknown, Group>>;
+/**
+ * State version 2: panes and sessions are KeyedStates whose entries carry `end`, the last window end they
+ * belong to, so the watermark expires them (`expireClosed`) once every window holding them has fired.
+ * Version 1 (before the shared keyed state) held `panes: Map<paneStart, Map<groupKey, Group>>` and
+ * `sessions: Map<groupKey, Session[]>`; `migrateV1` adds the ends.
+ */
+interface Pane {
+  /** The last window end that contains this pane: once that has fired, the pane is dead. */
+  readonly end: number;
+  readonly groups: Map<unknown, Group>;
+}
+
+interface Session {
+  start: number;
+  end: number;
+  group: Group;
+}
+
+/** One group key's open sessions, sorted by start (so the last one ends last: merged sessions never overlap). */
+interface Sessions {
+  end: number;
+  readonly list: Session[];
+}
 
 export class WindowAggregateOperator implements Operator {
   readonly name: string;
-  readonly stateSpec: StateSpec = { kind: 'WindowAggregate', version: 1 };
+  readonly stateSpec: StateSpec = { kind: 'WindowAggregate', version: 2, migrate: (data) => this.migrateV1(data) };
   private readonly keyFns: ((r: Row) => unknown)[];
   private readonly groupKey: (r: Row) => unknown;
   private readonly accs: Accumulator[];
   private readonly timeIndex: number;
   /** Pane width: the size (TUMBLE), gcd(size, slide) (HOP), the step (CUMULATE). */
   private readonly width: number;
-  private panes: Panes = new Map();
+  private readonly panes: KeyedState<Pane>;
   /** Sessions per group key, kept sorted by start. */
-  private sessions = new Map<unknown, { start: number; end: number; group: Group }[]>();
+  private readonly sessions: KeyedState<Sessions>;
   private watermark = -Infinity;
   /** Every window ending at or before this has been emitted. */
   private firedUpTo = -Infinity;
@@ -63,6 +86,10 @@ export class WindowAggregateOperator implements Operator {
     this.accs = aggs.map((a) => createAccumulator(a, false));
     this.timeIndex = window.timeIndex;
     this.width = paneWidth(window);
+    // Retention 0: window state ends with its windows (expireClosed), never by idle-state retention.
+    const keyed = { retentionMs: 0, now: ctx.now, counter: ctx.counter };
+    this.panes = new KeyedState(keyed);
+    this.sessions = new KeyedState(keyed);
   }
 
   private paneStart(t: number): number {
@@ -109,10 +136,11 @@ export class WindowAggregateOperator implements Operator {
         continue;
       }
       if (p !== lastPane) {
-        pane = this.panes.get(p);
+        // forUpdate: a running checkpoint capture keeps the pane as it was at the barrier.
+        pane = this.panes.forUpdate(p)?.groups;
         if (!pane) {
           pane = new Map();
-          this.panes.set(p, pane);
+          this.panes.set(p, { end: lastEnd, groups: pane });
         }
         lastPane = p;
       }
@@ -156,7 +184,7 @@ export class WindowAggregateOperator implements Operator {
     const w = this.window;
     const ends = new Set<number>();
     const limit = this.watermark + 1;
-    for (const p of this.panes.keys()) {
+    for (const p of this.panes.keys() as Iterable<number>) {
       if (w.type === 'TUMBLE') {
         const e = p + w.size;
         if (e <= limit && e > this.firedUpTo) ends.add(e);
@@ -182,7 +210,7 @@ export class WindowAggregateOperator implements Operator {
     for (const end of ends) {
       const start = w.type === 'TUMBLE' ? end - w.size : w.type === 'HOP' ? end - w.size : Math.floor((end - 1) / (w as { size: number }).size) * (w as { size: number }).size;
       if (w.type === 'TUMBLE') {
-        const pane = this.panes.get(start);
+        const pane = this.panes.get(start)?.groups;
         if (pane) for (const g of pane.values()) out.push(this.resultRow(g, start, end));
         continue;
       }
@@ -190,7 +218,7 @@ export class WindowAggregateOperator implements Operator {
       const merged = new Map<unknown, Group>();
       const width = this.width;
       for (let p = start; p < end; p += width) {
-        const pane = this.panes.get(p);
+        const pane = this.panes.get(p)?.groups;
         if (!pane) continue;
         for (const [k, g] of pane) {
           let m = merged.get(k);
@@ -204,7 +232,8 @@ export class WindowAggregateOperator implements Operator {
       for (const g of merged.values()) out.push(this.resultRow(g, start, end));
     }
     this.firedUpTo = ends[ends.length - 1]!;
-    for (const p of [...this.panes.keys()]) if (this.lastEndOfPane(p) <= this.firedUpTo) this.panes.delete(p);
+    // Every window holding a pane whose last end is <= firedUpTo has fired: the pane is dead.
+    this.panes.expireClosed(this.firedUpTo - 1);
     if (out.length) this.out.data(out);
     return out.length > 0;
   }
@@ -230,15 +259,17 @@ export class WindowAggregateOperator implements Operator {
       const k = this.groupKey(row);
       // As Flink: merge first, then the record is late only if the merged session has already ended. Open
       // sessions are never late, so a late record is one that touches none of them.
-      if (t + gap - 1 <= this.watermark && !(this.sessions.get(k) ?? []).some((s) => s.start <= t + gap && t <= s.end)) {
+      if (t + gap - 1 <= this.watermark && !(this.sessions.get(k)?.list ?? []).some((s) => s.start <= t + gap && t <= s.end)) {
         lateRows.push(row);
         continue;
       }
-      let list = this.sessions.get(k);
-      if (!list) {
-        list = [];
-        this.sessions.set(k, list);
+      // forUpdate: a running checkpoint capture keeps the key's sessions as they were at the barrier.
+      let entry = this.sessions.forUpdate(k);
+      if (!entry) {
+        entry = { end: -Infinity, list: [] };
+        this.sessions.set(k, entry);
       }
+      const list = entry.list;
       let start = t;
       let end = t + gap;
       let group: Group | undefined;
@@ -257,6 +288,7 @@ export class WindowAggregateOperator implements Operator {
       for (let a = 0; a < this.accs.length; a++) this.accs[a]!.add(group.accs[a], row);
       list.push({ start, end, group });
       list.sort((x, y) => x.start - y.start);
+      entry.end = list[list.length - 1]!.end;
     }
     if (lateRows.length) {
       this.late += lateRows.length;
@@ -266,13 +298,16 @@ export class WindowAggregateOperator implements Operator {
 
   private fireSessions(): boolean {
     const out: Row[] = [];
-    for (const [k, list] of this.sessions) {
+    for (const [k, { list }] of this.sessions) {
+      if (!(list.length && list[0]!.end - 1 <= this.watermark)) continue;
+      this.sessions.forUpdate(k);
       while (list.length && list[0]!.end - 1 <= this.watermark) {
         const s = list.shift()!;
         out.push(this.resultRow(s.group, s.start, s.end));
       }
-      if (list.length === 0) this.sessions.delete(k);
     }
+    // A key whose last session has fired has none left.
+    this.sessions.expireClosed(this.watermark);
     out.sort((a, b) => (a[this.keyFns.length + 1] as number) - (b[this.keyFns.length + 1] as number));
     if (out.length) this.out.data(out);
     return out.length > 0;
@@ -282,20 +317,26 @@ export class WindowAggregateOperator implements Operator {
     return this.late;
   }
 
-  stateEntries(): number {
-    return this.panes.size + this.sessions.size;
-  }
-
   snapshot(): unknown {
     return { panes: this.panes, sessions: this.sessions, watermark: this.watermark, firedUpTo: this.firedUpTo };
   }
 
   restore(state: unknown): void {
-    const s = state as { panes: Panes; sessions: WindowAggregateOperator['sessions']; watermark: number; firedUpTo: number };
-    this.panes = s.panes;
-    this.sessions = s.sessions;
+    const s = state as { panes: Map<number, Pane>; sessions: Map<unknown, Sessions>; watermark: number; firedUpTo: number };
+    this.panes.load(s.panes);
+    this.sessions.load(s.sessions);
     this.watermark = s.watermark;
     this.firedUpTo = s.firedUpTo;
+  }
+
+  /** Version 1 state (panes and sessions without their ends) in the version 2 shape. */
+  private migrateV1(data: unknown): unknown {
+    const v1 = data as { panes: Map<number, Map<unknown, Group>>; sessions: Map<unknown, Session[]>; watermark: number; firedUpTo: number };
+    const panes = new Map<number, Pane>();
+    for (const [p, groups] of v1.panes) panes.set(p, { end: this.lastEndOfPane(p), groups });
+    const sessions = new Map<unknown, Sessions>();
+    for (const [k, list] of v1.sessions) if (list.length > 0) sessions.set(k, { end: list[list.length - 1]!.end, list });
+    return { panes, sessions, watermark: v1.watermark, firedUpTo: v1.firedUpTo };
   }
 }
 

@@ -3,6 +3,7 @@ import { compileExpr } from './expr/compile.js';
 import type { AggCall, BExpr, WindowAttachment } from '../plan/nodes.js';
 import { createAccumulator, keyFunction, type Accumulator } from './aggregates.js';
 import type { Operator, OperatorContext, OperatorHooks, Output } from './operator.js';
+import { KeyedState } from './state/keyed-state.js';
 import type { StateSpec } from './state/versioned.js';
 
 /**
@@ -17,14 +18,26 @@ interface Group {
   readonly accs: unknown[];
 }
 
+/** One window's groups (state version 2: keyed by the window end, which the entry carries for expiry). */
+interface WindowGroups {
+  readonly end: number;
+  readonly groups: Map<unknown, Group>;
+}
+
+/** Version 1 (before the shared keyed state): `{ windows: Map<end, Map<groupKey, Group>>, watermark }`. */
+function migrateV1(data: unknown): unknown {
+  const v1 = data as { windows: Map<number, Map<unknown, Group>>; watermark: number };
+  return { windows: new Map([...v1.windows].map(([end, groups]) => [end, { end, groups }])), watermark: v1.watermark };
+}
+
 export class WindowGroupAggregateOperator implements Operator {
   readonly name = 'WindowGroupAggregate';
-  readonly stateSpec: StateSpec = { kind: 'WindowGroupAggregate', version: 1 };
+  readonly stateSpec: StateSpec = { kind: 'WindowGroupAggregate', version: 2, migrate: migrateV1 };
   private readonly keyFns: ((r: Row) => unknown)[];
   private readonly groupKey: (r: Row) => unknown;
   private readonly accs: Accumulator[];
-  /** Groups by window end, then by group key. */
-  private windows = new Map<number, Map<unknown, Group>>();
+  /** Groups by window end, then by group key; a window goes when the watermark closes it. */
+  private readonly windows: KeyedState<WindowGroups>;
   private watermark = -Infinity;
   private late = 0;
 
@@ -40,6 +53,8 @@ export class WindowGroupAggregateOperator implements Operator {
     this.keyFns = keys.map(compileExpr);
     this.groupKey = keyFunction(this.keyFns);
     this.accs = aggs.map((a) => createAccumulator(a, false));
+    // Retention 0: a window's state ends with the window (expireClosed), not by idle-state retention.
+    this.windows = new KeyedState({ retentionMs: 0, now: ctx.now, counter: ctx.counter });
   }
 
   process(rows: Row[], _kinds: RowKind[] | undefined): void {
@@ -52,10 +67,11 @@ export class WindowGroupAggregateOperator implements Operator {
         lateRows.push(row);
         continue;
       }
-      let groups = this.windows.get(end);
+      // forUpdate: a running checkpoint capture keeps the window as it was at the barrier.
+      let groups = this.windows.forUpdate(end)?.groups;
       if (!groups) {
         groups = new Map();
-        this.windows.set(end, groups);
+        this.windows.set(end, { end, groups });
       }
       const k = this.groupKey(row);
       let g = groups.get(k);
@@ -73,16 +89,16 @@ export class WindowGroupAggregateOperator implements Operator {
 
   onWatermark(time: number): void {
     this.watermark = time;
-    const due = [...this.windows.keys()].filter((end) => end - 1 <= time).sort((a, b) => a - b);
+    const due = ([...this.windows.keys()] as number[]).filter((end) => end - 1 <= time).sort((a, b) => a - b);
     const out: Row[] = [];
     for (const end of due) {
-      for (const g of this.windows.get(end)!.values()) {
+      for (const g of this.windows.get(end)!.groups.values()) {
         const row: Row = g.keys.slice();
         for (let i = 0; i < this.accs.length; i++) row.push(this.accs[i]!.result(g.accs[i]));
         out.push(row);
       }
-      this.windows.delete(end);
     }
+    this.windows.expireClosed(time);
     if (out.length) this.out.data(out);
     this.out.watermark(time);
   }
@@ -91,17 +107,13 @@ export class WindowGroupAggregateOperator implements Operator {
     return this.late;
   }
 
-  stateEntries(): number {
-    return this.windows.size;
-  }
-
   snapshot(): unknown {
     return { windows: this.windows, watermark: this.watermark };
   }
 
   restore(state: unknown): void {
-    const s = state as { windows: Map<number, Map<unknown, Group>>; watermark: number };
-    this.windows = s.windows;
+    const s = state as { windows: Map<number, WindowGroups>; watermark: number };
+    this.windows.load(s.windows);
     this.watermark = s.watermark;
   }
 }

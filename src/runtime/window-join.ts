@@ -3,6 +3,7 @@ import { compileExpr, compilePredicate } from './expr/compile.js';
 import type { BExpr, WindowJoinBounds } from '../plan/nodes.js';
 import { joinKeyFunction } from './aggregates.js';
 import type { Operator, OperatorContext, OperatorHooks, Output } from './operator.js';
+import { KeyedState } from './state/keyed-state.js';
 import type { StateSpec } from './state/versioned.js';
 
 /**
@@ -22,13 +23,25 @@ interface WindowState {
 
 const NULL_KEY = '\u0000null-key';
 
+/**
+ * State version 2 keeps the windows in a KeyedState by `start/end` id; version 1 (before the shared keyed
+ * state) was `{ windows: WindowState[], watermark }`, the same windows as a list.
+ */
+function migrateV1(data: unknown): unknown {
+  const v1 = data as { windows: WindowState[]; watermark: number };
+  return { windows: new Map(v1.windows.map((w) => [`${w.start}/${w.end}`, w])), watermark: v1.watermark };
+}
+
 export class WindowJoinOperator implements Operator {
   readonly name = 'WindowJoin';
-  readonly stateSpec: StateSpec = { kind: 'WindowJoin', version: 1 };
+  readonly stateSpec: StateSpec = { kind: 'WindowJoin', version: 2, migrate: migrateV1 };
   private readonly leftKey: (r: Row) => unknown;
   private readonly rightKey: (r: Row) => unknown;
   private readonly residual: ((r: Row) => boolean) | null;
-  private windows = new Map<string, WindowState>();
+  /** Windows by `start/end`; a window goes when the watermark closes it (after it fired). */
+  private readonly windows: KeyedState<WindowState>;
+  /** Join-key entries of all windows (both sides), for the heap guard. */
+  private keyEntries = 0;
   private watermark = -Infinity;
   private late = 0;
   private readonly out: Output;
@@ -51,6 +64,8 @@ export class WindowJoinOperator implements Operator {
     this.leftKey = joinKeyFunction(spec.leftKeys.map(compileExpr));
     this.rightKey = joinKeyFunction(spec.rightKeys.map(compileExpr));
     this.residual = spec.residual ? compilePredicate(spec.residual) : null;
+    // Retention 0: a window's rows go with the window (expireClosed), not by idle-state retention.
+    this.windows = new KeyedState({ retentionMs: 0, now: ctx.now });
   }
 
   process(rows: Row[], _kinds: RowKind[] | undefined, input: number): void {
@@ -66,7 +81,8 @@ export class WindowJoinOperator implements Operator {
         continue;
       }
       const id = `${start}/${end}`;
-      let state = this.windows.get(id);
+      // forUpdate: a running checkpoint capture keeps the window as it was at the barrier.
+      let state = this.windows.forUpdate(id);
       if (!state) {
         state = { start, end, left: new Map(), right: new Map() };
         this.windows.set(id, state);
@@ -76,7 +92,10 @@ export class WindowJoinOperator implements Operator {
       const key = k === null ? NULL_KEY : k;
       const list = side.get(key);
       if (list) list.push(row);
-      else side.set(key, [row]);
+      else {
+        side.set(key, [row]);
+        this.keyEntries++;
+      }
     }
     if (lateRows.length) {
       this.late += lateRows.length;
@@ -88,10 +107,10 @@ export class WindowJoinOperator implements Operator {
     this.watermark = time;
     const due = [...this.windows.entries()].filter(([, s]) => s.end - 1 <= time).sort(([, a], [, b]) => a.end - b.end || a.start - b.start);
     const out: Row[] = [];
-    for (const [id, state] of due) {
-      this.fire(state, out);
-      this.windows.delete(id);
-    }
+    for (const [, state] of due) this.fire(state, out);
+    this.windows.expireClosed(time, undefined, (_id, w) => {
+      this.keyEntries -= w.left.size + w.right.size;
+    });
     if (out.length) this.out.data(out);
     this.out.watermark(time);
   }
@@ -126,18 +145,18 @@ export class WindowJoinOperator implements Operator {
   }
 
   stateEntries(): number {
-    let n = 0;
-    for (const w of this.windows.values()) n += w.left.size + w.right.size;
-    return n;
+    return this.keyEntries;
   }
 
   snapshot(): unknown {
-    return { windows: [...this.windows.values()], watermark: this.watermark };
+    return { windows: this.windows, watermark: this.watermark };
   }
 
   restore(state: unknown): void {
-    const s = state as { windows: WindowState[]; watermark: number };
-    this.windows = new Map(s.windows.map((w) => [`${w.start}/${w.end}`, w]));
+    const s = state as { windows: Map<string, WindowState>; watermark: number };
+    this.windows.load(s.windows);
+    this.keyEntries = 0;
+    for (const w of this.windows.values()) this.keyEntries += w.left.size + w.right.size;
     this.watermark = s.watermark;
   }
 }

@@ -40,7 +40,7 @@ export async function checkJobConfig(raw: Readonly<Record<string, unknown>>, cwd
         ok: true,
         errors: [],
         warnings,
-        explain: explainJob(job.plan, { watermarkDelayMs: job.config.watermark.delayMs }),
+        explain: explainJob(job.plan, { watermarkDelayMs: job.config.watermark.delayMs, stateBackend: job.config.stateBackend.type }),
         fingerprint: planFingerprint(job),
         outputColumns: job.plan.root.fields.map((f) => ({ name: f.name, type: typeToString(f.type) })),
         inputTopics: parsed.config.streams.flatMap(topicsOf),

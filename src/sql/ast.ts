@@ -125,7 +125,40 @@ export type FromItem =
       readonly pos: SourcePosition;
       readonly call: Extract<Expr, { kind: 'call' }>;
       readonly alias?: string;
-    };
+    }
+  | MatchRecognize;
+
+/** One element of a MATCH_RECOGNIZE pattern: a variable with its quantifier (`A`, `B+?`, `C{2,}`). */
+export interface PatternElement {
+  readonly variable: string;
+  readonly pos: SourcePosition;
+  readonly min: number;
+  /** null: no upper bound. */
+  readonly max: number | null;
+  /** Reluctant quantifiers (`*?`, `+?`, `{n,m}?`) take as few rows as possible. */
+  readonly reluctant: boolean;
+  /** Written with a quantifier that may vary in count (`*`, `+`, `{n,}`, `{n,m}`): Flink marks those greedy. */
+  readonly looping: boolean;
+}
+
+/** `input MATCH_RECOGNIZE (...) [AS alias]`: row pattern recognition (Flink's supported subset). */
+export interface MatchRecognize {
+  readonly kind: 'match';
+  readonly pos: SourcePosition;
+  readonly input: FromItem;
+  readonly partitionBy: readonly Expr[];
+  readonly orderBy: readonly OrderItem[];
+  readonly orderPos: SourcePosition;
+  readonly measures: readonly { readonly expr: Expr; readonly alias: string; readonly pos: SourcePosition }[];
+  readonly after:
+    | { readonly mode: 'PAST_LAST_ROW' | 'TO_NEXT_ROW'; readonly pos: SourcePosition }
+    | { readonly mode: 'TO_FIRST' | 'TO_LAST'; readonly variable: string; readonly pos: SourcePosition };
+  readonly pattern: readonly PatternElement[];
+  readonly patternPos: SourcePosition;
+  readonly within?: { readonly ms: number; readonly pos: SourcePosition };
+  readonly defines: readonly { readonly variable: string; readonly expr: Expr; readonly pos: SourcePosition }[];
+  readonly alias?: string;
+}
 
 export interface Select {
   readonly kind: 'select';

@@ -16,7 +16,7 @@ export interface Token {
 }
 
 const TWO_CHAR_OPS = new Set(['<>', '!=', '<=', '>=', '||', '::', '=>']);
-const ONE_CHAR_OPS = new Set(['+', '-', '*', '/', '%', '=', '<', '>', '(', ')', ',', '.', '[', ']', ';', '?']);
+const ONE_CHAR_OPS = new Set(['+', '-', '*', '/', '%', '=', '<', '>', '(', ')', ',', '.', '[', ']', ';', '?', '{', '}', '|', '^']);
 
 export function tokenize(sql: string): Token[] {
   const tokens: Token[] = [];

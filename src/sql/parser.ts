@@ -5,6 +5,7 @@ import { tokenize } from './lexer.js';
 import { ExprParser } from './parse-expr.js';
 import { RESERVED } from './token-cursor.js';
 import { sameExpr } from './grouping-sets.js';
+import { parseMatchRecognize } from './parse-match.js';
 
 /**
  * A recursive-descent parser for the Flink SQL that Dagger jobs use. It was written instead of relying on
@@ -397,11 +398,14 @@ class Parser extends ExprParser {
     }
     // Without this, MATCH_RECOGNIZE would be read as an alias and fail later on its own syntax.
     if (this.isKw('MATCH_RECOGNIZE')) {
-      throw new SqlError('MATCH_RECOGNIZE is not supported yet (row pattern recognition); express the pattern with joins, OVER windows or a UDF', this.peek().pos);
+      throw new SqlError('MATCH_RECOGNIZE follows a table name or a sub-query directly; write its alias after its closing parenthesis', this.peek().pos);
     }
     let alias: string | undefined;
     if (this.acceptKw('AS')) alias = this.identifier('an alias');
     else if (this.isIdentStart() && !this.isJoinKeyword()) alias = this.identifier();
+    if (this.isKw('MATCH_RECOGNIZE')) {
+      throw new SqlError('MATCH_RECOGNIZE follows a table name or a sub-query directly; write its alias after its closing parenthesis', this.peek().pos);
+    }
     let columns: string[] | undefined;
     if (alias !== undefined && this.isOp('(')) {
       this.next();
@@ -411,6 +415,10 @@ class Parser extends ExprParser {
       this.expectOp(')');
     }
     return { ...(alias !== undefined ? { alias } : {}), ...(columns ? { columns } : {}) };
+  }
+
+  private matchRecognize(input: FromItem): FromItem {
+    return parseMatchRecognize({ cursor: this, expr: () => this.expr(), orderItems: () => this.orderItems() }, input);
   }
 
   private isJoinKeyword(): boolean {
@@ -452,6 +460,7 @@ class Parser extends ExprParser {
       if (this.isKw('SELECT') || this.isKw('WITH') || this.isOp('(')) {
         const q = this.query();
         this.expectOp(')');
+        if (this.isKw('MATCH_RECOGNIZE')) return this.matchRecognize({ kind: 'subquery', pos: t.pos, query: q });
         const { alias } = this.tableAlias();
         return { kind: 'subquery', pos: t.pos, query: q, ...(alias !== undefined ? { alias } : {}) };
       }
@@ -468,6 +477,7 @@ class Parser extends ExprParser {
       this.expectKw('OF');
       asOf = this.expr();
     }
+    if (!asOf && this.isKw('MATCH_RECOGNIZE')) return this.matchRecognize({ kind: 'table', pos: t.pos, name });
     const { alias } = this.tableAlias();
     return { kind: 'table', pos: t.pos, name, ...(alias !== undefined ? { alias } : {}), ...(asOf ? { asOf } : {}) };
   }

@@ -12,6 +12,7 @@ import { planCorrelate } from './plan-correlate.js';
 import { bindSelectList, mapUniqueKey, passThrough, uniqueNames } from './plan-fields.js';
 import type { PlanHost, Planned } from './plan-host.js';
 import { planJoin } from './plan-join.js';
+import { planMatch } from './plan-match.js';
 import { isLookupTable, lookupTableOf } from './lookup-table.js';
 import { planTemporalJoin } from './plan-temporal.js';
 import type { LookupTable } from '../plan/nodes.js';
@@ -410,6 +411,8 @@ class Planner {
         return planJoin(this.host, f, ctes);
       case 'windowTvf':
         return planWindowTvf(this.host, f, ctes);
+      case 'match':
+        return planMatch(this.host, f, ctes);
       case 'lateral':
       case 'unnest':
         throw new SqlError(

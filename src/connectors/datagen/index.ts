@@ -6,7 +6,6 @@ import { createDatagenSource } from './datagen-source.js';
 export const datagenSource = defineSource({
   kind: 'source',
   name: 'DATAGEN_SOURCE',
-  keys: ['SOURCE_DATAGEN_ROWS', 'SOURCE_DATAGEN_RATE_PER_SECOND', 'SOURCE_DATAGEN_SEED'],
   slice: (stream): DatagenSourceConfig => stream.datagen!,
   create: (g, ctx) =>
     createDatagenSource({

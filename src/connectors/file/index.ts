@@ -6,7 +6,6 @@ import { createFileSource } from './file-source.js';
 export const fileSource = defineSource({
   kind: 'source',
   name: 'FILE_SOURCE',
-  keys: ['SOURCE_FILE_PATH', 'SOURCE_FILE_FORMAT'],
   slice: (stream): { table: string; file: FileSourceConfig; badRecords: BadRecordPolicy; protoClass: string | undefined } => ({
     table: stream.table,
     file: stream.file!,

@@ -1,7 +1,7 @@
 import { key } from '../../config/key-spec.js';
 
 /**
- * The file source (FILE_SOURCE) keys. src/config/defaults.ts composes them into the one key table, in place, so
+ * The file source (FILE_SOURCE) keys. The connector catalog (src/connectors/catalog.ts) composes them into the one key table, in place, so
  * their type, range, default and description drive parsing, unknown-key warnings, the job-file JSON Schema
  * and docs/configuration.md as every other key's do. This file imports only config/key-spec.ts: it belongs
  * to the config layer (a lint rule holds it to that), though it lives in the connector's folder.

@@ -11,21 +11,6 @@ const noop = { inc: () => {} };
 export const httpSink = defineSink({
   kind: 'sink',
   name: 'http',
-  keys: [
-    'SINK_HTTP_URL',
-    'SINK_HTTP_METHOD',
-    'SINK_HTTP_HEADERS',
-    'SINK_HTTP_REQUEST_MODE',
-    'SINK_HTTP_BATCH_SIZE',
-    'SINK_HTTP_MAX_RETRIES',
-    'SINK_HTTP_RETRY_BACKOFF_MS',
-    'SINK_HTTP_RETRY_BACKOFF_MAX_MS',
-    'SINK_HTTP_RETRY_STATUS_CODES',
-    'SINK_HTTP_REQUEST_TIMEOUT_MS',
-    'SINK_HTTP_MAX_IN_FLIGHT',
-    'SINK_HTTP_DEAD_LETTER_TOPIC',
-    'SINK_HTTP_DEAD_LETTER_BROKERS',
-  ],
   slice: (sink): HttpSinkConfig | undefined => (sink.type === 'http' ? sink : undefined),
   validate(sink, plan) {
     if (plan.updating) {

@@ -15,7 +15,6 @@ export const hybridSource = defineSource({
   kind: 'source',
   // Listed under its Kafka part's name: sourceFor picks it by `source.hybrid`, not by SOURCE_NAME.
   name: 'KAFKA_SOURCE',
-  keys: [...kafkaSource.keys, ...parquetSource.keys, ...fileSource.keys],
   slice: (stream): StreamConfig => stream,
   validate(stream) {
     if (!stream.source.hybrid) throw new Error('internal error: not a hybrid stream');

@@ -7,22 +7,6 @@ import { createInfluxSink } from './influx-sink.js';
 export const influxSink = defineSink({
   kind: 'sink',
   name: 'influx',
-  keys: [
-    'SINK_INFLUX_URL',
-    'SINK_INFLUX_USERNAME',
-    'SINK_INFLUX_PASSWORD',
-    'SINK_INFLUX_DB_NAME',
-    'SINK_INFLUX_MEASUREMENT_NAME',
-    'SINK_INFLUX_RETENTION_POLICY',
-    'SINK_INFLUX_BATCH_SIZE',
-    'SINK_INFLUX_FLUSH_DURATION_MS',
-    'SINK_INFLUX_WITH_ROW_NAMES_WRITER',
-    'SINK_INFLUX_API_VERSION',
-    'SINK_INFLUX_AUTH_METHOD',
-    'SINK_INFLUX_ORG',
-    'SINK_INFLUX_BUCKET',
-    'SINK_INFLUX_TOKEN',
-  ],
   slice: (sink): InfluxSinkConfig | undefined => (sink.type === 'influx' ? sink : undefined),
   validate(_sink, plan) {
     if (plan.updating) {

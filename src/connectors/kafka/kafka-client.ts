@@ -2,7 +2,7 @@
  * What the Kafka source and sink share: security options mapped to kafkajs, kafkajs logging routed to our
  * Logger (warn and above only), and Kafka-spelled client properties mapped where kafkajs has an equivalent.
  *
- * The shapes mirror src/config's KafkaSecurityConfig structurally (connectors do not import config).
+ * The shapes mirror KafkaSecurityConfig (./source-config.ts, the config side of this connector) structurally.
  */
 import fs from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';

@@ -6,7 +6,6 @@ import { createLogSink } from './log-sink.js';
 export const logSink = defineSink({
   kind: 'sink',
   name: 'log',
-  keys: [],
   slice: (sink): LogSinkConfig | undefined => (sink.type === 'log' ? sink : undefined),
   validate: () => {},
   create: (_sink, ctx) => createLogSink({ ...(ctx.name ? { name: ctx.name } : {}), columns: ctx.columns, metrics: ctx.metrics, ...(ctx.out ? { out: ctx.out } : {}) }),

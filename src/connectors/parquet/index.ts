@@ -7,7 +7,6 @@ import { createParquetSource } from './parquet-source.js';
 export const parquetSource = defineSource({
   kind: 'source',
   name: 'PARQUET_SOURCE',
-  keys: ['SOURCE_PARQUET_FILE_PATHS', 'SOURCE_PARQUET_READ_ORDER_STRATEGY', 'SOURCE_PARQUET_SCHEMA_MATCH_STRATEGY', 'SOURCE_PARQUET_FILE_DATE_RANGE'],
   slice: (stream): { index: number; parquet: ParquetSourceConfig; protoClass: string | undefined; rowtimeField: number | undefined } => ({
     index: stream.index,
     parquet: stream.parquet!,

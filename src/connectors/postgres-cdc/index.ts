@@ -11,18 +11,6 @@ export { cdcTableSchema } from './pg-schema.js';
 export const postgresCdcSource = defineSource({
   kind: 'source',
   name: 'POSTGRES_CDC_SOURCE',
-  keys: [
-    'SOURCE_POSTGRES_CDC_HOST',
-    'SOURCE_POSTGRES_CDC_PORT',
-    'SOURCE_POSTGRES_CDC_USER',
-    'SOURCE_POSTGRES_CDC_PASSWORD',
-    'SOURCE_POSTGRES_CDC_DATABASE',
-    'SOURCE_POSTGRES_CDC_SCHEMA',
-    'SOURCE_POSTGRES_CDC_TABLE',
-    'SOURCE_POSTGRES_CDC_SLOT_NAME',
-    'SOURCE_POSTGRES_CDC_PUBLICATION_NAME',
-    'SOURCE_POSTGRES_CDC_STARTUP_MODE',
-  ],
   slice: (stream): { index: number; config: PostgresCdcSourceConfig } => ({ index: stream.index, config: stream.postgresCdc! }),
   create: (s, ctx) => createPostgresCdcSource({ config: s.config, schema: ctx.schema, streamKey: `STREAMS[${s.index}]`, logger: ctx.logger }),
 });

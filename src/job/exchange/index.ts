@@ -301,6 +301,9 @@ export async function openExchange(c: ExchangeContext): Promise<OpenedExchange> 
         }
       },
       stateEntries: () => ups.reduce((n, up) => n + up.stateEntries(), 0) + stage.stateEntries(),
+      close: async () => {
+        await Promise.all(ups.map((up) => up.close()));
+      },
     };
     const upstreams = new Map<string, { ports: { push(rows: Row[]): void }[]; pre: InputStage }>();
     for (const table of new Set(ex.sides.map((side) => side.sourceTable))) {

@@ -7,7 +7,8 @@ import { userError, type DirkError } from '../../core/errors.js';
  * looked at every `everyMs`) and is called per delivered batch and from a timer, so a tight input loop that
  * starves timers is still watched. The limit is a fraction of V8's heap limit (--max-old-space-size):
  * past it, garbage collection can no longer make room for long, and serialising a checkpoint would need
- * more memory still, so the job stops at once; the last completed checkpoint stays usable.
+ * more memory still, so the job stops taking input at once; the job then takes a final checkpoint (written in
+ * chunks, so it needs little more memory) and ends with this error.
  */
 export interface HeapGuardOptions {
   /**
@@ -58,8 +59,8 @@ export function startHeapGuard(o: HeapGuardOptions): HeapGuard {
       userError(
         `the job's state no longer fits in memory: the heap holds ${Math.round(used / MB)} MB of its ${Math.round(limit / MB)} MB limit, with ` +
           `${o.stateEntries().toLocaleString('en-US')} entries of operator state; lower FLINK_RETENTION_IDLE_STATE_MINUTE (now ${o.retentionMinutes}${o.retentionMinutes === 0 ? ': state is never dropped' : ''}) ` +
-          `so idle keys are dropped sooner, or give Node more heap (NODE_OPTIONS=--max-old-space-size=<MB>). The job stops before V8 would abort; ` +
-          `${last === undefined ? 'no checkpoint completed yet' : `a restart resumes from checkpoint ${last}`}`,
+          `so idle keys are dropped sooner, keep the GROUP BY state on disk (FLINK_STATE_BACKEND_TYPE=rocksdb), or give Node more heap (NODE_OPTIONS=--max-old-space-size=<MB>). ` +
+          `The job stops before V8 would abort (last completed checkpoint: ${last === undefined ? 'none' : last})`,
       ),
     );
   };

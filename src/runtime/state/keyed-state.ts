@@ -1,8 +1,9 @@
 import { serialize } from 'node:v8';
+import { isOffHeapRef, readOffHeapSnapshot, type OffHeapSnapshotRef } from './off-heap.js';
 
 /**
  * Keyed operator state with idle-state expiry (FLINK_RETENTION_IDLE_STATE_MINUTE), written once for every
- * operator that keeps state per key (GROUP BY, regular joins, Top-N / deduplication, OVER, interval joins).
+ * operator that keeps state per key (GROUP BY, regular joins, Top-N / deduplication, OVER, interval joins, and the window operators).
  *
  * It is a Map (so a snapshot that holds it serialises as a plain Map, and tests can structured-clone it) with
  * two additions:
@@ -11,6 +12,8 @@ import { serialize } from 'node:v8';
  *   once every tenth of the retention time, so an entry lives between `retention` and `1.1 x retention`
  *   after its last touch (Flink's retention is likewise a lower bound), and a watermark per batch never
  *   turns into a scan of a million keys per batch.
+ * - `expireClosed(watermark)` drops entries whose window the watermark has closed (window operators, whose
+ *   state ends with its window rather than by idle retention).
  * - A copy-on-write capture for checkpoints (`capture()`): the checkpoint takes the set of keys inside the
  *   delivery lock (cheap) and serialises the entries in chunks afterwards, while batches keep changing the
  *   state. An entry about to change (`forUpdate`, `set`, `delete`) that the capture has not written yet is
@@ -53,7 +56,9 @@ export class KeyedState<V> extends Map<unknown, V> {
   }
 
   /** Replaces the content with restored entries (a plain Map from a checkpoint). */
-  load(entries: ReadonlyMap<unknown, V> | undefined): this {
+  load(saved: ReadonlyMap<unknown, V> | OffHeapSnapshotRef | undefined): this {
+    // A checkpoint of the off-heap backend (the job switched back to hashmap): its snapshot file is read.
+    const entries = isOffHeapRef(saved) ? (readOffHeapSnapshot(saved) as ReadonlyMap<unknown, V>) : saved;
     this.counter.entries -= this.size;
     super.clear();
     if (entries) for (const [k, v] of entries) super.set(k, v);
@@ -98,6 +103,25 @@ export class KeyedState<V> extends Map<unknown, V> {
     let dropped = 0;
     for (const [k, v] of this) {
       if (this.touchedAt(v) < cutoff) {
+        this.delete(k);
+        onDrop?.(k, v);
+        dropped++;
+      }
+    }
+    return dropped;
+  }
+
+  /**
+   * Watermark-driven expiry, for state that belongs to a window (window aggregates' panes and sessions,
+   * cascaded window groups, window joins): drops every entry whose window has closed, `endOf(v) - 1 <=
+   * watermark` (its last instant is at or behind the watermark), however recently it was touched. Such
+   * state is built with retention 0, so idle-state retention never drops a window that is still open.
+   * Returns how many entries went.
+   */
+  expireClosed(watermark: number, endOf: (v: V) => number = (v) => (v as { end: number }).end, onDrop?: (k: unknown, v: V) => void): number {
+    let dropped = 0;
+    for (const [k, v] of this) {
+      if (endOf(v) - 1 <= watermark) {
         this.delete(k);
         onDrop?.(k, v);
         dropped++;

@@ -219,7 +219,7 @@ describe('errors name the key path, what was expected and what was found', () =>
 
   it('rejects an unknown SINK_TYPE, listing the valid values (Dagger would fall back to influx)', () => {
     expect(errorsOf(minimal({ SINK_TYPE: 'kafak' }))).toEqual([
-      'config SINK_TYPE: expected one of log, kafka, influx, http, bigquery, found "kafak" (did you mean kafka? Dagger would silently fall back to influx; Dirk does not)',
+      'config SINK_TYPE: expected one of log, influx, kafka, http, bigquery, found "kafak" (did you mean kafka? Dagger would silently fall back to influx; Dirk does not)',
     ]);
   });
 
@@ -287,7 +287,7 @@ describe('errors name the key path, what was expected and what was found', () =>
       'config STREAMS[0].SOURCE_DETAILS[0].SOURCE_TYPE: expected UNBOUNDED for KAFKA_CONSUMER (use KAFKA_SOURCE for a BOUNDED Kafka read), found "BOUNDED"',
     ]);
     expect(errorsOf(minimal({ STREAMS: [kafkaStream({ SOURCE_DETAILS: [{ SOURCE_TYPE: 'UNBOUNDED', SOURCE_NAME: 'KAFKA' }] })] }))[0]).toMatch(
-      /SOURCE_DETAILS\[0\]\.SOURCE_NAME: expected one of KAFKA_SOURCE, KAFKA_CONSUMER, PARQUET_SOURCE, FILE_SOURCE, DATAGEN_SOURCE, POSTGRES_CDC_SOURCE, found "KAFKA"/,
+      /SOURCE_DETAILS\[0\]\.SOURCE_NAME: expected one of KAFKA_SOURCE, KAFKA_CONSUMER, PARQUET_SOURCE, FILE_SOURCE, POSTGRES_CDC_SOURCE, DATAGEN_SOURCE, found "KAFKA"/,
     );
   });
 

@@ -43,6 +43,14 @@ describe('planExchange', () => {
     expect(projected.offsetIndex).toBe(projected.table.columns.length);
   });
 
+  it('cuts below MATCH_RECOGNIZE, keyed by its PARTITION BY', () => {
+    const mr = "SELECT * FROM t MATCH_RECOGNIZE (PARTITION BY k ORDER BY rowtime MEASURES B.x AS bx PATTERN (A B) DEFINE B AS B.x > A.x)";
+    const ex = planExchange(plan(mr), 'job', new Set(['t']))!;
+    expect(ex.operatorKind).toBe('match');
+    expect(ex.table.name).toBe('job-match-repartition');
+    expect(ex.keys).toEqual([expect.objectContaining({ k: 'col', index: 0 })]);
+  });
+
   it('has nothing to cut without a keyed operator, and refuses what it cannot run', () => {
     expect(planExchange(plan('SELECT k FROM t WHERE x > 1'), 'job', new Set(['t']))).toBeUndefined();
     expect(() => planExchange(plan(TUMBLE), 'job', new Set())).toThrow(/only one unbounded Kafka table can be repartitioned/);

@@ -95,6 +95,27 @@ describe('import boundaries (npm run lint)', () => {
     expect(r2.output).toContain('foundation-below-plan');
   }, 60_000);
 
+  it("lets config use the connector catalog and a connector's config.ts, which must not import the connector's runtime", async () => {
+    const files = {
+      ...layout,
+      'src/config/reader.ts': 'export class Section {}\n',
+      'src/connectors/log/log-sink.ts': 'export const createLogSink = (): number => 1;\n',
+      'src/connectors/log/config.ts': "import type { Section } from '../../config/reader.js';\nexport const logSinkConfig = { type: 'log', parse: (_s: Section) => ({ type: 'log' }) };\n",
+      'src/connectors/catalog.ts': "import { logSinkConfig } from './log/config.js';\nexport const SINK_CATALOG = { log: logSinkConfig };\n",
+      'src/config/sink.ts': "import { SINK_CATALOG } from '../connectors/catalog.js';\nexport const types = Object.keys(SINK_CATALOG);\n",
+    };
+    const ok = await lint(project(files));
+    expect(ok.output).toContain('no dependency violations found');
+    const runtime = "import { createLogSink } from './log-sink.js';\nexport const logSinkConfig = { type: 'log', parse: () => createLogSink() };\n";
+    const r = await lint(project({ ...files, 'src/connectors/log/config.ts': runtime }));
+    expect(r.code).not.toBe(0);
+    expect(r.output).toContain('connector-config-is-config');
+    expect(r.output).toContain('src/connectors/log/config.ts → src/connectors/log/log-sink.ts');
+    const viaCatalog = "import { createLogSink } from './log/log-sink.js';\nexport const SINK_CATALOG = { log: createLogSink };\n";
+    const r2 = await lint(project({ ...files, 'src/connectors/catalog.ts': viaCatalog }));
+    expect(r2.output).toContain('connector-config-is-config');
+  }, 60_000);
+
   it('fails on a circular import inside a layer', async () => {
     const dir = project({
       ...layout,

@@ -49,7 +49,8 @@ describe('parse errors name the line and column', () => {
       pos: { line: 2, column: 24 },
       message: 'FOR SYSTEM_TIME AS OF follows a table name (a versioned or lookup table), not a sub-query or table function',
     });
-    expect(parseError('SELECT a FROM t\n  MATCH_RECOGNIZE (ORDER BY r PATTERN (A) DEFINE A AS a > 0)').pos).toEqual({ line: 2, column: 3 });
+    expect(parseError('SELECT a FROM t\n  MATCH_RECOGNIZE (ORDER BY r ALL ROWS PER MATCH PATTERN (A) DEFINE A AS a > 0)').pos).toEqual({ line: 2, column: 31 });
+    expect(parseError('SELECT a FROM t\n  MATCH_RECOGNIZE (ORDER BY r PATTERN (A | B) DEFINE A AS a > 0)').pos).toEqual({ line: 2, column: 42 });
   });
 
   it('reads an empty query as an error at 1:1', () => {

@@ -1,8 +1,30 @@
 /** The HTTP sink's keys (SINK_HTTP_*), read from the top level or from one SINKS entry. */
-import type { Section } from './reader.js';
-import { JOB_KEYS as D } from './defaults.js';
-import type { HttpSinkConfig } from './types.js';
-import { readJobKey } from './spec.js';
+import { sinkConfig } from '../../config/connector-spec.js';
+import type { Section } from '../../config/reader.js';
+import type { KafkaCompressionType } from '../../config/key-spec.js';
+import { keyReader } from '../../config/read-key.js';
+import { HTTP_KEYS as D } from './keys.js';
+
+const read = keyReader(D);
+
+/** SINK_TYPE=http (SINK_HTTP_* keys). */
+export interface HttpSinkConfig {
+  readonly type: 'http';
+  /** SINK_HTTP_URL, possibly with `{column}` placeholders. */
+  readonly url: string;
+  readonly method: 'POST' | 'PUT' | 'PATCH';
+  readonly headers: Readonly<Record<string, string>>;
+  readonly mode: 'SINGLE' | 'BATCH';
+  readonly batchSize: number;
+  readonly maxRetries: number;
+  readonly backoffMs: number;
+  readonly backoffMaxMs: number;
+  /** Inclusive ranges of retryable statuses. */
+  readonly retryStatuses: readonly (readonly [number, number])[];
+  readonly timeoutMs: number;
+  readonly maxInFlight: number;
+  readonly deadLetter?: { readonly topic: string; readonly brokers: readonly string[]; readonly compression?: KafkaCompressionType };
+}
 
 /** `429,500-599` -> [[429,429],[500,599]]; undefined when malformed. */
 export function parseStatusRanges(text: string): [number, number][] | undefined {
@@ -38,7 +60,7 @@ function parseHeaders(s: Section): Record<string, string> {
   return s.stringMap(key) ?? {};
 }
 
-export function parseHttpSink(s: Section): HttpSinkConfig {
+function parseHttpSink(s: Section): HttpSinkConfig {
   const url = s.required('SINK_HTTP_URL', 'an http(s) URL, optionally with {column} placeholders', 'required when SINK_TYPE=http');
   if (url && !/^https?:\/\/\S+$/i.test(url)) s.error('SINK_HTTP_URL', 'an http(s) URL', url);
   const statusText = s.optional('SINK_HTTP_RETRY_STATUS_CODES') ?? D.SINK_HTTP_RETRY_STATUS_CODES.default;
@@ -62,8 +84,10 @@ export function parseHttpSink(s: Section): HttpSinkConfig {
   if (topic !== undefined) {
     const brokers = s.list('SINK_HTTP_DEAD_LETTER_BROKERS') ?? [];
     if (brokers.length === 0) s.error('SINK_HTTP_DEAD_LETTER_BROKERS', 'a comma-separated list of host:port (required with SINK_HTTP_DEAD_LETTER_TOPIC)', s.get('SINK_HTTP_DEAD_LETTER_BROKERS'));
-    const compression = readJobKey(s, 'SINK_HTTP_DEAD_LETTER_COMPRESSION_TYPE');
+    const compression = read(s, 'SINK_HTTP_DEAD_LETTER_COMPRESSION_TYPE');
     out.deadLetter = { topic, brokers, ...(compression !== 'none' ? { compression } : {}) };
   } else if (s.has('SINK_HTTP_DEAD_LETTER_BROKERS')) s.issues.warn(`${s.path('SINK_HTTP_DEAD_LETTER_BROKERS')} is ignored without SINK_HTTP_DEAD_LETTER_TOPIC`);
   return out as HttpSinkConfig;
 }
+
+export const httpSinkConfig = sinkConfig({ type: 'http', keys: D, parse: parseHttpSink });

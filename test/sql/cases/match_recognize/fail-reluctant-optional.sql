@@ -1,0 +1,13 @@
+# Flink refuses A?? (PatternTranslatorTest.testReluctantOptionalNotSupported).
+table t (k STRING, f0 INT, rowtime TIMESTAMP ROWTIME)
+---- query
+SELECT *
+FROM t
+MATCH_RECOGNIZE (
+  ORDER BY rowtime
+  MEASURES A.f0 AS aF0
+  PATTERN (A?? B)
+  DEFINE A AS A.f0 = 1
+)
+---- fail
+SQL error at line 6, column 14: the reluctant optional quantifier (??) is not supported; only the greedy optional quantifier (?) is (as in Flink)
