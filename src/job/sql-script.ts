@@ -183,6 +183,9 @@ function sinkConfig(table: CreateTable): Config {
     const format = o.oneOf('format', ['json', 'debezium-json'], 'json');
     if (format === 'debezium-json') cfg['SINK_KAFKA_JSON_CHANGELOG'] = 'DEBEZIUM';
   }
+  // Flink's json format writes TIMESTAMPs as 'yyyy-MM-dd HH:mm:ss[.f]' unless told ISO-8601 (Dagger's sink: RFC 3339).
+  const tsOption = connector === 'upsert-kafka' ? 'value.json.timestamp-format.standard' : `${o.get('format') ?? 'json'}.timestamp-format.standard`;
+  cfg['SINK_KAFKA_JSON_TIMESTAMP_FORMAT'] = o.oneOf(tsOption, ['SQL', 'ISO-8601'], 'SQL');
   o.checkAllUsed([/^json\./, /^properties\./, /^sink\./]);
   return cfg;
 }

@@ -487,8 +487,26 @@ export function stringifyJson(v: unknown, t?: SqlType): string {
  * schema (SINK_KAFKA_JSON_SCHEMA), the schema's properties are written in its order, each from the column
  * of the same name (absent columns as null); a date-time property takes a TIMESTAMP as an ISO-8601 string.
  */
-export function createJsonRowEncoder(columns: readonly Field[], jsonSchema?: string): RowEncoder {
-  return generateJsonEncoder(encoderPlan(columns, jsonSchema));
+export function createJsonRowEncoder(columns: readonly Field[], jsonSchema?: string, timestampFormat: JsonTimestampFormat = 'RFC3339'): RowEncoder {
+  return generateJsonEncoder(encoderPlan(columns, jsonSchema), timestampFormat);
+}
+
+/**
+ * How a TIMESTAMP column is written: `RFC3339` is Dirk's and Dagger's `2024-01-02T03:04:05.600Z` (always three
+ * fraction digits); `SQL` and `ISO-8601` are Flink's json format's `json.timestamp-format.standard` values:
+ * `2024-01-02 03:04:05.6` and `2024-01-02T03:04:05.6`, the fraction with as few digits as it needs (none for
+ * a whole second), and a trailing `Z` only for TIMESTAMP_LTZ (Dirk's PROCTIME columns).
+ */
+export type JsonTimestampFormat = 'RFC3339' | 'SQL' | 'ISO-8601';
+export const JSON_TIMESTAMP_FORMATS: readonly JsonTimestampFormat[] = ['RFC3339', 'SQL', 'ISO-8601'];
+
+/** JSON text of a TIMESTAMP (epoch ms) in Flink's SQL or ISO-8601 form. */
+function flinkTimestampText(ms: number, separator: ' ' | 'T', ltz: boolean): string {
+  if (!Number.isFinite(ms)) return 'null';
+  const iso = new Date(Math.trunc(ms)).toISOString(); // yyyy-mm-ddThh:mm:ss.fffZ (years 0000-9999)
+  if (iso.length !== 24) return JSON.stringify(iso);
+  const fraction = iso.slice(20, 23).replace(/0+$/, '');
+  return `"${iso.slice(0, 10)}${separator}${iso.slice(11, 19)}${fraction ? `.${fraction}` : ''}${ltz ? 'Z' : ''}"`;
 }
 
 /** The reference encoder (one stringifyJson call per column); the generated one writes the same text. */
@@ -515,8 +533,11 @@ type EncoderPlan = Array<[key: string, index: number | undefined, type: SqlType 
  * common case (a string, a finite number, a boolean, a TIMESTAMP as ISO text) is written inline; anything
  * else goes through stringifyJson, so the text is the reference encoder's.
  */
-function generateJsonEncoder(plan: EncoderPlan): RowEncoder {
+function generateJsonEncoder(plan: EncoderPlan, timestampFormat: JsonTimestampFormat): RowEncoder {
   const types = plan.map(([, , t]) => t);
+  const flink = timestampFormat !== 'RFC3339';
+  const separator = timestampFormat === 'SQL' ? ' ' : 'T';
+  const timestampText = (ms: number, t: SqlType | undefined): string => flinkTimestampText(ms, separator, t?.kind === 'TIMESTAMP' && t.proctime === true);
   const parts = plan.map(([key, i, t], k) => {
     const prefix = JSON.stringify(`${k === 0 ? '{' : ','}${JSON.stringify(key)}:`);
     if (i === undefined) return `s += ${prefix} + 'null';`;
@@ -537,7 +558,7 @@ function generateJsonEncoder(plan: EncoderPlan): RowEncoder {
         fast = `v === true ? 'true' : v === false ? 'false' : ${slow}`;
         break;
       case 'TIMESTAMP':
-        fast = `typeof v === 'number' ? ISO(v) : ${slow}`;
+        fast = flink ? `typeof v === 'number' || typeof v === 'bigint' ? TS(Number(v), T[${k}]) : ${slow}` : `typeof v === 'number' ? ISO(v) : ${slow}`;
         break;
       default:
         fast = slow;
@@ -545,7 +566,7 @@ function generateJsonEncoder(plan: EncoderPlan): RowEncoder {
     return `v = row[${i}]; s += ${prefix} + (${fast});`;
   });
   const body = `'use strict'; return function encode(row) { let v; let s = ''; ${parts.join('\n')} s += ${plan.length === 0 ? "'{}'" : "'}'"}; return Buffer.from(s, 'utf8'); };`;
-  const encode = new Function('G', 'T', 'Q', 'ISO', 'Buffer', body)(stringifyJson, types, JSON.stringify, isoText, Buffer) as (row: Row) => Uint8Array;
+  const encode = new Function('G', 'T', 'Q', 'ISO', 'TS', 'Buffer', body)(stringifyJson, types, JSON.stringify, isoText, timestampText, Buffer) as (row: Row) => Uint8Array;
   return { encode };
 }
 

@@ -82,7 +82,7 @@ export const kafkaSink = defineSink({
       sink.dataType === 'AVRO'
         ? createAvroRowEncoder(columns, avroRegistryClient(sink.avro!.registry!), { subject: sink.avro!.subject, autoRegister: sink.avro!.autoRegister })
         : sink.dataType === 'JSON'
-          ? createJsonRowEncoder(columns, sink.jsonSchema)
+          ? createJsonRowEncoder(columns, sink.jsonSchema, sink.jsonTimestampFormat)
           : ctx.wrapValueEncoder
             ? ctx.wrapValueEncoder(protoEncoder())
             : protoEncoder();
@@ -103,6 +103,7 @@ export const kafkaSink = defineSink({
               mode: sink.jsonChangelog ?? 'UPSERT',
               uniqueKey: ctx.uniqueKey,
               jsonSchema: sink.jsonSchema,
+              timestampFormat: sink.jsonTimestampFormat,
               key: sink.jsonKey ? jsonKeySpec(columns, sink.jsonKey) : undefined,
             })
           : undefined,

@@ -13,7 +13,7 @@
  */
 import { userError } from '../../core/errors.js';
 import { RowKind, type Field, type Row } from '../../core/types.js';
-import { createJsonRowEncoder } from '../../schema/json-codec.js';
+import { createJsonRowEncoder, type JsonTimestampFormat } from '../../schema/json-codec.js';
 
 export type JsonChangelogMode = 'UPSERT' | 'DEBEZIUM';
 
@@ -46,17 +46,17 @@ export type ChangelogEncoder = (rows: readonly Row[], kinds: readonly RowKind[] 
 
 export function createJsonChangelogEncoder(
   columns: readonly Field[],
-  options: { mode: JsonChangelogMode; uniqueKey?: readonly number[] | undefined; jsonSchema?: string | undefined; key?: JsonKeySpec | undefined },
+  options: { mode: JsonChangelogMode; uniqueKey?: readonly number[] | undefined; jsonSchema?: string | undefined; key?: JsonKeySpec | undefined; timestampFormat?: JsonTimestampFormat | undefined },
 ): ChangelogEncoder {
   // SINK_KAFKA_JSON_KEY (the sink table's PRIMARY KEY) names the key columns; else the result's unique key.
   const keySpec = options.key;
   const uniqueKey = keySpec ? keySpec.positions : options.uniqueKey && options.uniqueKey.length > 0 ? options.uniqueKey : undefined;
   const keyFields = uniqueKey?.map((i) => ({ ...columns[i]!, name: columns[i]!.name.slice(keySpec?.prefix.length ?? 0) }));
-  const keyEncoder = keyFields ? createJsonRowEncoder(keyFields) : undefined;
+  const keyEncoder = keyFields ? createJsonRowEncoder(keyFields, undefined, options.timestampFormat) : undefined;
   const keyOf = (row: Row): Buffer | null => (keyEncoder ? asBuffer(keyEncoder.encode(uniqueKey!.map((i) => row[i]))) : null);
   // value.fields-include = EXCEPT_KEY: the value leaves the key columns out.
   const valuePositions = keySpec?.exceptKey ? columns.map((_c, i) => i).filter((i) => !uniqueKey!.includes(i)) : undefined;
-  const valueEncoder = createJsonRowEncoder(valuePositions ? valuePositions.map((i) => columns[i]!) : columns, options.jsonSchema);
+  const valueEncoder = createJsonRowEncoder(valuePositions ? valuePositions.map((i) => columns[i]!) : columns, options.jsonSchema, options.timestampFormat);
   const rowEncoder = valuePositions ? { encode: (row: Row) => valueEncoder.encode(valuePositions.map((i) => row[i])) } : valueEncoder;
   if (options.mode === 'UPSERT') {
     if (!keyEncoder) throw userError(missingKeyMessage(columns), { key: 'SINK_KAFKA_JSON_CHANGELOG' });

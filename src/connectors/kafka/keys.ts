@@ -93,6 +93,15 @@ export const KAFKA_SINK_KEYS = {
       'How SINK_KAFKA_DATA_TYPE=JSON writes an updating result: `UPSERT` (key = JSON of the unique key columns, value = the row, deletes as tombstones; Flink\'s upsert-kafka) or `DEBEZIUM` (`{"before","after","op"}` records; Flink\'s debezium-json). Append-only results are written as plain rows either way.',
     dagger: 'Dirk only; Dagger cannot write updating results to JSON.',
   }),
+  SINK_KAFKA_JSON_TIMESTAMP_FORMAT: key({
+    type: 'enum',
+    values: ['RFC3339', 'SQL', 'ISO-8601'],
+    group: 'Kafka sink',
+    default: 'RFC3339',
+    description:
+      'How SINK_KAFKA_DATA_TYPE=JSON writes TIMESTAMP columns: `RFC3339` (`2024-01-02T03:04:05.600Z`, as Dagger\'s JSON sink) or Flink\'s `json.timestamp-format.standard` forms `SQL` (`2024-01-02 03:04:05.6`) and `ISO-8601` (`2024-01-02T03:04:05.6`), whose fraction has only the digits it needs and whose `Z` marks a TIMESTAMP_LTZ. A SQL script\'s JSON sink table takes Flink\'s default, `SQL`.',
+    dagger: 'Dirk only.',
+  }),
   ...KAFKA_UPSERT_SINK_KEYS,
   SINK_KAFKA_PRODUCE_LARGE_MESSAGE_ENABLE: key({
     type: 'bool',

@@ -5,6 +5,10 @@ import type { Section } from '../../config/reader.js';
 import { kafkaPropertyName } from '../../config/util.js';
 import { KAFKA_SINK_KEYS as D } from './keys.js';
 
+/** SINK_KAFKA_JSON_TIMESTAMP_FORMAT's values (the JSON encoder's `JsonTimestampFormat`; config modules do not import schema/). */
+const JSON_TIMESTAMP_FORMATS = ['RFC3339', 'SQL', 'ISO-8601'] as const;
+type JsonTimestampFormat = (typeof JSON_TIMESTAMP_FORMATS)[number];
+
 const PRODUCER = 'SINK_KAFKA_PRODUCER_CONFIG_';
 const read = keyReader(D);
 
@@ -19,6 +23,8 @@ export interface KafkaSinkConfig {
   readonly jsonSchema?: string;
   /** SINK_KAFKA_JSON_CHANGELOG: how an updating result is written as JSON (upserts or debezium-json records). */
   readonly jsonChangelog?: 'UPSERT' | 'DEBEZIUM';
+  /** SINK_KAFKA_JSON_TIMESTAMP_FORMAT: how TIMESTAMP columns are written as JSON text. */
+  readonly jsonTimestampFormat?: JsonTimestampFormat;
   /** SINK_KAFKA_JSON_KEY (+ prefix, value fields): the record key's columns for upserts, by name. */
   readonly jsonKey?: { readonly columns: readonly string[]; readonly prefix: string; readonly valueFieldsInclude: 'ALL' | 'EXCEPT_KEY' };
   /** SINK_KAFKA_DATA_TYPE=AVRO: SINK_KAFKA_AVRO_SUBJECT and SINK_KAFKA_AVRO_AUTO_REGISTER. */
@@ -67,6 +73,7 @@ function parseKafkaSink(s: Section): KafkaSinkConfig {
     };
   } else {
     out.jsonChangelog = s.oneOf('SINK_KAFKA_JSON_CHANGELOG', ['UPSERT', 'DEBEZIUM'] as const, D.SINK_KAFKA_JSON_CHANGELOG.default as 'UPSERT' | 'DEBEZIUM');
+    out.jsonTimestampFormat = s.oneOf('SINK_KAFKA_JSON_TIMESTAMP_FORMAT', JSON_TIMESTAMP_FORMATS, D.SINK_KAFKA_JSON_TIMESTAMP_FORMAT.default as JsonTimestampFormat);
     const jsonKey = parseJsonKey(s);
     if (jsonKey) out.jsonKey = jsonKey;
     const raw = s.get('SINK_KAFKA_JSON_SCHEMA');
