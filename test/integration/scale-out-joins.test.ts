@@ -92,6 +92,8 @@ interface Mode {
   readonly extra: Record<string, string>;
   /** Kills a process between the two halves of the input (the survivors restore its partitions). */
   readonly killMidway?: boolean;
+  /** With killMidway: whether a supervisor restarts the killed process (default), or the survivors go on alone. */
+  readonly restart?: boolean;
   /** Tables the query reads (default 2: orders and payments). */
   readonly tables?: number;
 }
@@ -179,7 +181,8 @@ async function runMode(mode: Mode): Promise<{ rows: string[]; logs: string; topi
       // A supervisor restarts it: its transactional ids fence the dead tasks' open transaction at once
       // (left alone, the broker aborts it only after the transaction timeout, and read_committed readers
       // of the repartition topic wait for that). The survivors take its partitions meanwhile.
-      runs.push(startCli(['run', join(dir, `join-${mode.name}-1.json`), '--checkpoint-dir', mkdtempSync(join(tmpdir(), 'dirk-scale-join-ckpt-'))]));
+      if (mode.restart !== false)
+        runs.push(startCli(['run', join(dir, `join-${mode.name}-1.json`), '--checkpoint-dir', mkdtempSync(join(tmpdir(), 'dirk-scale-join-ckpt-'))]));
       await produceBoth(ordersTopic, paymentsTopic, data.orders.filter((m) => !firstHalf(m)), data.payments.filter((m) => !firstHalf(m)));
     } else {
       await produceBoth(ordersTopic, paymentsTopic, data.orders, data.payments);
@@ -254,6 +257,23 @@ describe('scale-out: joins whose key is not the Kafka record key', () => {
     expect(logs).toMatch(/restored the state of [1-9]\d* partition\(s\) from \S+-intervaljoin-changelog/);
     expect(topics).toMatch(new RegExp(`-intervaljoin-repartition  repartition  ${PARTITIONS} partitions \\(source: ${PARTITIONS}\\)  cleanup.policy=delete`));
     expect(topics).toMatch(new RegExp(`-intervaljoin-changelog  changelog  ${PARTITIONS} partitions \\(source: ${PARTITIONS}\\)  cleanup.policy=compact`));
+  }, 200_000);
+
+  // Not run by default: without the restart the survivors' output stalls in some runs (2 of 10 here, 3 of 6
+  // before) with every inner-join row out and none of the LEFT join's null rows, i.e. the downstream's
+  // watermark never moves; not understood yet (docs/architecture.md, Scale-out, joins). Reproduce with
+  // DIRK_TEST_JOIN_KILL_ALONE=1 (repeat it: most runs pass).
+  it.runIf(process.env['DIRK_TEST_JOIN_KILL_ALONE'] === '1')('EXACTLY_ONCE, 3 processes, one SIGKILLed mid-run and left dead: the survivors alone give exactly the expected rows', async () => {
+    const { rows } = await runMode({
+      name: 'left-eos-alone',
+      processes: 3,
+      extra: { ...PROCESSES, SINK_KAFKA_DELIVERY_GUARANTEE: 'EXACTLY_ONCE' },
+      query: interval('LEFT JOIN'),
+      expected: (i) => i.expected.left,
+      killMidway: true,
+      restart: false,
+    });
+    expect(rows).toEqual(input().expected.left);
   }, 200_000);
 });
 
