@@ -61,6 +61,7 @@ export class ExchangeWriter {
   private inFlightRows = 0;
   private sending: Promise<void> | undefined;
   private failure: Error | undefined;
+  /** The watermark last sent, and the splits it covered. */
   private reported = -Infinity;
   private covered = '';
   private reportedAt = 0;
@@ -135,7 +136,11 @@ export class ExchangeWriter {
     if (!(wm > this.reported) && covers === this.covered) return;
     if (!force && now - this.reportedAt < this.o.intervalMs) return;
     this.end();
-    this.reported = Math.max(this.reported, wm);
+    // What was last sent, not the highest ever: a split newly delivered from can lower the promise (its
+    // first rows are older), and when the promise climbs back the new split must hear it. Keeping the
+    // maximum here left a split taken over from a dead process at its first batch's time for good (the
+    // downstream keeps the highest per split, so a lower promise costs nothing there).
+    this.reported = wm;
     this.covered = covers;
     this.reportedAt = now;
     const value = serialize({ w: wm, s: splits, n: this.o.totalSplits });

@@ -124,6 +124,40 @@ describe('planExchange', () => {
   });
 });
 
+describe('ExchangeWriter watermark reports', () => {
+  it('a split newly covered at a lower watermark hears the promise again when it climbs back (a split taken over from a dead task)', async () => {
+    const ex = planExchange(plan(TUMBLE), 'job', new Set(['t']))!;
+    const sent: { partition: number; value: Buffer }[] = [];
+    let promise = { wm: 5000, splits: ['t:0'] };
+    const writer = new ExchangeWriter({
+      producer: { send: async (r: { messages: { partition?: number; value: Buffer | string | null }[] }) => void sent.push(...r.messages.map((m) => ({ partition: m.partition!, value: m.value as Buffer }))) } as never,
+      topic: ex.table.name,
+      partitions: 1,
+      keys: ex.keys,
+      offsetIndex: ex.offsetIndex,
+      promise: () => promise,
+      intervalMs: 0,
+      totalSplits: 2,
+      logger: silentLogger,
+    });
+    const reports = async (): Promise<{ w: number; s: string[] }[]> => {
+      await writer.flush();
+      return sent.map((m) => exchangeDecoder.decode(m.value)[0] as { w: number; s: string[] }).filter((m) => 'w' in m);
+    };
+    writer.report(true);
+    // t:1 moved here: its first rows are older, so the promise drops while it covers t:1 too.
+    promise = { wm: 2000, splits: ['t:0', 't:1'] };
+    writer.report(true);
+    // t:1 caught up: the promise is back at 5000 and must reach t:1, then moves on.
+    promise = { wm: 5000, splits: ['t:0', 't:1'] };
+    writer.report(true);
+    writer.report(true); // nothing new: not sent again
+    promise = { wm: 9000, splits: ['t:0', 't:1'] };
+    writer.report(true);
+    expect((await reports()).map((r) => `${r.w}:${r.s.join(',')}`)).toEqual(['5000:t:0', '2000:t:0,t:1', '5000:t:0,t:1', '9000:t:0,t:1']);
+  });
+});
+
 describe('ExchangeStage', () => {
   const ex = planExchange(plan(TUMBLE), 'job', new Set(['t']))!;
   const setup = (holdOutput = false) => {
