@@ -498,7 +498,6 @@ export function createJsonRowEncoder(columns: readonly Field[], jsonSchema?: str
  * a whole second), and a trailing `Z` only for TIMESTAMP_LTZ (Dirk's PROCTIME columns).
  */
 export type JsonTimestampFormat = 'RFC3339' | 'SQL' | 'ISO-8601';
-export const JSON_TIMESTAMP_FORMATS: readonly JsonTimestampFormat[] = ['RFC3339', 'SQL', 'ISO-8601'];
 
 /** JSON text of a TIMESTAMP (epoch ms) in Flink's SQL or ISO-8601 form. */
 function flinkTimestampText(ms: number, separator: ' ' | 'T', ltz: boolean): string {

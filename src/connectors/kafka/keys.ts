@@ -8,6 +8,10 @@ import { KAFKA_COMPRESSION_TYPES, key } from '../../config/key-spec.js';
  * SOURCE_KAFKA_CONSUME_LARGE_MESSAGE_ENABLE stays with the generic job keys (it is where Dagger documents it).
  */
 /** The upsert keys (Flink's upsert-kafka: a SQL script's 'upsert-kafka' tables set them), spread in place below. */
+/** SINK_KAFKA_JSON_TIMESTAMP_FORMAT's values; the JSON encoder's `JsonTimestampFormat` (schema/) names the same three. */
+export const JSON_TIMESTAMP_FORMATS = ['RFC3339', 'SQL', 'ISO-8601'] as const;
+export type JsonTimestampFormat = (typeof JSON_TIMESTAMP_FORMATS)[number];
+
 export const KAFKA_UPSERT_SOURCE_KEYS = {
   SOURCE_KAFKA_UPSERT_KEY: key({
     group: 'Kafka source',
@@ -95,7 +99,7 @@ export const KAFKA_SINK_KEYS = {
   }),
   SINK_KAFKA_JSON_TIMESTAMP_FORMAT: key({
     type: 'enum',
-    values: ['RFC3339', 'SQL', 'ISO-8601'],
+    values: JSON_TIMESTAMP_FORMATS,
     group: 'Kafka sink',
     default: 'RFC3339',
     description:

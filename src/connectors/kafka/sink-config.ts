@@ -3,11 +3,7 @@ import { sinkConfig, type DataType } from '../../config/connector-spec.js';
 import { keyReader } from '../../config/read-key.js';
 import type { Section } from '../../config/reader.js';
 import { kafkaPropertyName } from '../../config/util.js';
-import { KAFKA_SINK_KEYS as D } from './keys.js';
-
-/** SINK_KAFKA_JSON_TIMESTAMP_FORMAT's values (the JSON encoder's `JsonTimestampFormat`; config modules do not import schema/). */
-const JSON_TIMESTAMP_FORMATS = ['RFC3339', 'SQL', 'ISO-8601'] as const;
-type JsonTimestampFormat = (typeof JSON_TIMESTAMP_FORMATS)[number];
+import { KAFKA_SINK_KEYS as D, JSON_TIMESTAMP_FORMATS, type JsonTimestampFormat } from './keys.js';
 
 const PRODUCER = 'SINK_KAFKA_PRODUCER_CONFIG_';
 const read = keyReader(D);
