@@ -13,10 +13,15 @@
  *   npm run build && node dist/bench/scale-bench.js                          (1 vs 2 tasks)
  *   npm run build && BENCH_SCALE_MODE=delivery node dist/bench/scale-bench.js   (EOS vs ALO, 1 s and 10 s)
  * Env: BENCH_SCALE_ROWS (default 300000), BENCH_KAFKA (default 127.0.0.1:9092), BENCH_SCALE_MODE
- * (tasks, delivery or all; default tasks).
+ * (tasks, delivery or all; default tasks), BENCH_BROKER_PID (the broker JVM's pid: its CPU is then reported
+ * beside Dirk's; scripts/kafka.mjs writes it to <DIRK_KAFKA_DIR>/kafka.pid).
+ *
+ * Why CPU per record: on a 2-core machine that also runs the broker, wall-clock records/s of 1 against 2
+ * tasks says little by itself. Dirk's and the broker's CPU microseconds per record over the whole run
+ * give the ceiling the machine allows: 2 cores / (Dirk + broker CPU per record).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import protobuf from 'protobufjs';
@@ -28,6 +33,21 @@ const ROOT = resolve(import.meta.dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 const T0 = Date.UTC(2026, 0, 1);
 const SERVICES = ['GO_RIDE', 'GO_CAR', 'GO_FOOD', 'GO_SEND'];
+
+const BROKER_PID = process.env['BENCH_BROKER_PID'] ? Number(process.env['BENCH_BROKER_PID']) : undefined;
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+/** CPU seconds (user + system, all threads) a live process has used so far, from /proc/<pid>/stat. */
+function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from 3 (state) on
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND; // utime (14), stime (15)
+  } catch {
+    return NaN;
+  }
+}
 
 const kafka = new kafkajs.Kafka({ clientId: 'dirk-scale-bench', brokers: [BROKER], logLevel: kafkajs.logLevel.NOTHING });
 const admin = kafka.admin();
@@ -114,6 +134,7 @@ async function runOnce(name: string, input: string, sql: string, tasks: number, 
   const repartition = `${id}-windowaggregate-repartition`;
   let first: number | undefined;
   let firstCount = 0;
+  const brokerAtStart = cpuSeconds(BROKER_PID);
   const deadline = Date.now() + 300_000;
   try {
     for (;;) {
@@ -127,9 +148,17 @@ async function runOnce(name: string, input: string, sql: string, tasks: number, 
       if (done && exchange) done = (await committed(`${group}-windowaggregate-repartition`, repartition)) >= (await endOf(repartition));
       if (done && first !== undefined) {
         const s = (Date.now() - first) / 1000;
-        if (firstCount >= ROWS) return `${name.padEnd(7)} tasks=${tasks}: the first commit covered the whole input; raise BENCH_SCALE_ROWS`;
+        // CPU over the whole run (start-up included) per input record: the timed window starts at the first
+        // commit, by which time the tasks may have read well ahead, so CPU inside the window undercounts.
+        const perRecord = (cpu: number): number => (cpu * 1e6) / ROWS;
+        const dirkUs = perRecord(cpuSeconds(child.pid));
+        const brokerUs = perRecord(cpuSeconds(BROKER_PID) - brokerAtStart);
+        const cpu = Number.isNaN(brokerUs)
+          ? `  Dirk ${dirkUs.toFixed(2)} CPU µs/record`
+          : `  Dirk ${dirkUs.toFixed(2)} + broker ${brokerUs.toFixed(2)} CPU µs/record, 2-core ceiling ${Math.round(2e6 / (dirkUs + brokerUs)).toLocaleString('en-US')} records/s`;
+        if (firstCount >= ROWS) return `${name.padEnd(7)} tasks=${tasks}: the first commit covered the whole input; raise BENCH_SCALE_ROWS${cpu}`;
         const delivery = o.guarantee ? ` ${guarantee.padEnd(13)} checkpoint=${String(checkpointMs / 1000).padStart(2)} s` : '';
-        return `${name.padEnd(7)} tasks=${tasks} exchange=${exchange ? 'yes' : 'no '}${delivery}  ${Math.round((ROWS - firstCount) / s).toLocaleString('en-US').padStart(8)} records/s  (${(ROWS - firstCount).toLocaleString('en-US')} records in ${s.toFixed(1)} s after the first commit)`;
+        return `${name.padEnd(7)} tasks=${tasks} exchange=${exchange ? 'yes' : 'no '}${delivery}  ${Math.round((ROWS - firstCount) / s).toLocaleString('en-US').padStart(8)} records/s  (${(ROWS - firstCount).toLocaleString('en-US')} records in ${s.toFixed(1)} s after the first commit)${cpu}`;
       }
       await new Promise((r) => setTimeout(r, 100));
     }
