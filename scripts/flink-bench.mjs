@@ -75,7 +75,7 @@ const T0 = Date.UTC(2026, 0, 1);
 // its own (window rows of it are left out of the comparison) and with order numbers no payment matches.
 const END_AT = T0 + ROWS * 10 + 86_400_000;
 const END_AREA = 999;
-const PAYMENT_JSON_SCHEMA = { type: 'object', properties: { order_number: { type: 'string' }, amount: { type: 'number' }, method: { type: 'string' }, event_timestamp: { type: 'string', format: 'date-time' } } };
+const PAYMENT_JSON_SCHEMA = { type: 'object', properties: { order_number: { type: 'string' }, amount: { type: 'number' }, pay_method: { type: 'string' }, event_timestamp: { type: 'string', format: 'date-time' } } };
 
 // Java 17: flink-dist's config.yaml env.java.opts.all (FLINK-33161); the MiniCluster runs in this JVM.
 const JAVA_OPENS = [
@@ -156,7 +156,7 @@ async function preloadPayments(kafka, topic) {
   await createTopic(kafka, topic);
   const producer = kafka.producer();
   await producer.connect();
-  const json = (order, amount, method, at) => Buffer.from(JSON.stringify({ order_number: order, amount, method, event_timestamp: new Date(at).toISOString() }));
+  const json = (order, amount, method, at) => Buffer.from(JSON.stringify({ order_number: order, amount, pay_method: method, event_timestamp: new Date(at).toISOString() }));
   for (let i = 0; i < js.length; i += 5000) {
     const messages = js.slice(i, i + 5000).map((j) => ({ value: json(`ORD-${j}`, (j % 500) / 4, ['CARD', 'CASH', 'WALLET'][j % 3], paymentAt(j)), partition: j % 2 }));
     await producer.send({ topic, messages });

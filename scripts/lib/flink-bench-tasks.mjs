@@ -10,9 +10,11 @@
 // per partition far ahead in event time (scripts/flink-bench.mjs preloads them; no query outputs a row for
 // them before its input ends), whose watermark closes every real window and join interval.
 //
-// Timing: from the first record in the sink topic to the record that completes it (polled every 100 ms), so
-// process start, planning and the consumer groups' first join (the broker's initial rebalance delay, 3 s by
-// default) are left out, as Flink's net runtime leaves out its cluster start. Peak RSS and CPU are the whole
+// Timing: from the moment the first source table's consumer group is Stable with every task in it (polled
+// every 100 ms, as the sink topic's record count) to the sink record that completes the output, so process
+// start, planning and the groups' first join (the broker's initial rebalance delay, 3 s by default) are left
+// out, as Flink's net runtime leaves out its cluster's start. (Not from the first sink record: after the
+// exchange a window query's output can come in one burst at the end.) Peak RSS and CPU are the whole
 // process's (every thread), read from /proc just before the stop.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -34,6 +36,18 @@ function procFigures(pid) {
   }
 }
 
+/** Whether `group` is Stable with at least `members` members. */
+async function groupReady(kafka, group, members) {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const { groups } = await admin.describeGroups([group]);
+    return groups[0]?.state === 'Stable' && groups[0].members.length >= members;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 async function sinkCount(kafka, topic) {
   const admin = kafka.admin();
   await admin.connect();
@@ -47,10 +61,13 @@ async function sinkCount(kafka, topic) {
 
 /**
  * Runs `dirk run <jobFile>` (the built CLI) until the sink holds `target` records; returns the figures in the
- * shape of scripts/flink-bench.mjs's timed() results. `idleMs`: give up when the count has not moved that long.
+ * shape of scripts/flink-bench.mjs's timed() results. `idleMs`: give up when the count has not moved that long (counted from the group's first Stable state).
  */
 export async function runDirkTasks({ root, kafka, jobFile, sinkTopic, target, nodeArgs = [], idleMs = 60_000, label }) {
   const cli = path.join(root, 'dist', 'src', 'cli', 'main.js');
+  const cfg = JSON.parse(fs.readFileSync(jobFile, 'utf8'));
+  const group = cfg.STREAMS.find((st) => st.SOURCE_KAFKA_CONSUMER_CONFIG_GROUP_ID)?.SOURCE_KAFKA_CONSUMER_CONFIG_GROUP_ID;
+  const tasks = Number(cfg.DIRK_TASKS ?? 1);
   const ckpt = fs.mkdtempSync(path.join(os.tmpdir(), 'dirk-flink-bench-tasks-'));
   const t0 = performance.now();
   const child = spawn(process.execPath, [...nodeArgs, cli, 'run', jobFile, '--checkpoint-dir', ckpt], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -65,10 +82,12 @@ export async function runDirkTasks({ root, kafka, jobFile, sinkTopic, target, no
   try {
     while (done === undefined) {
       if (child.exitCode !== null) throw new Error(`${label}: dirk run ended (exit ${child.exitCode}) with ${count} of ${target} records in ${sinkTopic}:\n${log.slice(-3000)}`);
+      if (first === undefined && (group === undefined || (await groupReady(kafka, group, tasks)))) first = movedAt = performance.now();
+      if (first === undefined && performance.now() - t0 > 120_000) throw new Error(`${label}: consumer group ${group} not Stable with ${tasks} members after 120 s:\n${log.slice(-3000)}`);
       const n = await sinkCount(kafka, sinkTopic);
       const now = performance.now();
       if (n > 0 && first === undefined) first = now;
-      if (n !== count) movedAt = now;
+      if (n !== count || first === undefined) movedAt = now;
       count = n;
       if (n >= target) done = now;
       else if (now - movedAt > idleMs) throw new Error(`${label}: ${n} of ${target} records in ${sinkTopic} and none for ${idleMs / 1000} s:\n${log.slice(-3000)}`);
@@ -96,14 +115,35 @@ export async function runDirkTasks({ root, kafka, jobFile, sinkTopic, target, no
   };
 }
 
-/** The shares of scripts/profile-shares.mjs for each task's profile in `dir` (threads that ran startJob). */
+// profile-shares.mjs's categories folded into the columns of BENCHMARKS.md's profile summaries.
+const GROUPS = [
+  ['client', /^kafkajs|^Dirk record batches/],
+  ['decode', /decoding/],
+  ['encode', /encoding|JSON codec/],
+  ['engine', /^engine/],
+  ['GC', /^garbage/],
+  ['idle', /^idle/],
+];
+
+/** One line: client, decode, encode, engine, GC, idle and the rest, in per cent of the job's samples. */
+function foldShares(text) {
+  const sums = new Map([...GROUPS.map(([g]) => [g, 0]), ['other', 0]]);
+  for (const m of text.matchAll(/^\s*([\d.]+)%\s+(.+)$/gm)) {
+    const g = GROUPS.find(([, re]) => re.test(m[2]))?.[0] ?? 'other';
+    sums.set(g, sums.get(g) + Number(m[1]));
+  }
+  return [...sums].map(([g, v]) => `${g} ${v.toFixed(1)}%`).join(', ');
+}
+
+/** The shares of scripts/profile-shares.mjs for each task's profile in `dir` (threads that ran startJob), then one folded line each. */
 export function profileSummary(root, dir, spawnSync) {
   const out = [];
   for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.cpuprofile')).sort()) {
     const file = path.join(dir, f);
     if (!fs.readFileSync(file, 'utf8').includes('"startJob"')) continue; // the main thread of a multi-task run
     const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'profile-shares.mjs'), file], { encoding: 'utf8' });
-    out.push((r.stdout ?? '').trim());
+    const text = (r.stdout ?? '').trim();
+    out.push(`${text}\nsummary: ${foldShares(text)}`);
   }
   return out;
 }

@@ -139,7 +139,7 @@ async function runOne(ctx, name, engine, par, topics, reference) {
       const extra = { FLINK_JOB_ID: `nexmark-${name}-${Date.now().toString(36)}`, FLINK_WATERMARK_INTERVAL_MS: '200', FLINK_WATERMARK_PER_PARTITION_ENABLE: 'true', METRIC_TELEMETRY_ENABLE: 'false', DIRK_TASKS: String(par) };
       fs.writeFileSync(job, JSON.stringify({ ...cfg, ...extra }));
       try {
-        r = await runDirkTasks({ root: ctx.root, kafka: ctx.kafka, jobFile: job, sinkTopic: sink, target: reference, nodeArgs: prof.args, idleMs: 20_000, label: `dirk ${name} ${par} tasks` });
+        r = await runDirkTasks({ root: ctx.root, kafka: ctx.kafka, jobFile: job, sinkTopic: sink, target: reference, nodeArgs: prof.args, idleMs: 30_000, label: `dirk ${name} ${par} tasks` });
       } finally {
         fs.rmSync(job, { force: true });
       }

@@ -110,7 +110,7 @@ public final class FlinkSqlBench {
     if (scenario.equals("interval") || scenario.equals("join")) {
       // The second stream: JSON payments (scripts/flink-bench.mjs writes them in event-time order per partition).
       t.executeSql("CREATE TABLE payment ("
-          + " order_number STRING, amount DOUBLE, method STRING, event_timestamp TIMESTAMP_LTZ(3),"
+          + " order_number STRING, amount DOUBLE, pay_method STRING, event_timestamp TIMESTAMP_LTZ(3),"
           + " rowtime AS CAST(event_timestamp AS TIMESTAMP(3)),"
           + " WATERMARK FOR rowtime AS rowtime - INTERVAL '1' SECOND"
           + ") WITH (" + String.format(kafka, req(a, "paymentTopic")) + ","
