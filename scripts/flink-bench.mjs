@@ -26,7 +26,7 @@
 // FLINK_BENCH_PARALLELISM (Flink's parallelism.default, a list: 1,2; default 1), FLINK_BENCH_DIRK_TASKS (Dirk's
 // DIRK_TASKS, a list: 1,2; default 1), FLINK_BENCH_PROFILE=1 (Dirk under --cpu-prof, shares printed per run by
 // scripts/profile-shares.mjs), FLINK_BENCH_HEAP (-Xmx1g),
-// FLINK_BENCH_JAVA_OPENS=0 (leave out the Java 17 --add-opens/--add-exports), FLINK_BENCH_TOPIC_PREFIX (reuse
+// FLINK_BENCH_BUILD=0 (skip `npm run build`), FLINK_BENCH_JAVA_OPENS=0 (leave out the Java 17 --add-opens/--add-exports), FLINK_BENCH_TOPIC_PREFIX (reuse
 // the topics <prefix>-json / <prefix>-protobuf / <prefix>-payment preloaded by an earlier run), BENCH_KAFKA (a broker
 // of your own; unset: 127.0.0.1:9092, started by scripts/kafka.mjs when it is not running).
 // Needs java/javac 17, mvn and protoc with the well-known types (apt-get install -y openjdk-17-jdk-headless maven
@@ -504,7 +504,8 @@ async function main() {
   log(`node ${process.version}, ${os.cpus().length} cores, ${fmt(ROWS)} records; formats ${FORMATS}; scenarios ${ALL_SCENARIOS}; engines ${ENGINES}; Flink parallelism ${PARALLELISM}; Dirk tasks ${DIRK_TASKS}${PROFILE ? '; Dirk profiled' : ''}`);
   // A broker named by BENCH_KAFKA is the caller's; only the default local one is started here.
   if (!process.env.BENCH_KAFKA) run(process.execPath, [path.join(ROOT, 'scripts', 'kafka.mjs'), 'start']);
-  if (ENGINES.includes('dirk') || !fs.existsSync(path.join(ROOT, 'dist', 'src'))) run('npm', ['run', 'build', '--silent']);
+  // FLINK_BENCH_BUILD=0: dist/ as it is (another run of the script may be loading it while tsc rewrites it).
+  if ((ENGINES.includes('dirk') && process.env.FLINK_BENCH_BUILD !== '0') || !fs.existsSync(path.join(ROOT, 'dist', 'src'))) run('npm', ['run', 'build', '--silent']);
   if (ENGINES.includes('flink')) {
     fetchJars();
     compile();
