@@ -601,7 +601,7 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
   const pending = exchangeWriter && sink.pending ? { pending: () => sink.pending!() + exchangeWriter.pending() } : sink;
   const delivery = new Delivery({ lock, dataflow: p.dataflow, sink: pending, flushOutput: () => checkpoints.flushOutput(), udfs: p.origin.udfs(p.udfs), onBatch: options.onBatch, post: p.post });
   // The barrier inside the lock; the state is written and the positions committed after it, between batches.
-  const takeCheckpoint = async (): Promise<void> => (await lock.run(() => checkpoints.begin())).complete();
+  const takeCheckpoint = async (): Promise<void> => (await lock.run(() => checkpoints.begin(), 'a checkpoint')).complete();
 
   startTimers({ job, p, delivery, lock, checkpoints, takeCheckpoint, closers, stopWith, isStopping: () => stopping, logger });
 
@@ -629,7 +629,7 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
         input.watermarks.tracker.assign(splits, Date.now());
         // In the lock: no delivery runs while instances come and go.
         // A partition whose state cannot be restored cannot run: the job stops (a restart tries again).
-        if (input.assigned) lock.run(async () => input.assigned!(splits)).catch(stopWith);
+        if (input.assigned) lock.run(async () => input.assigned!(splits), `taking ${splits.length} partition(s) of ${input.table}`).catch(stopWith);
       },
       connected: (up, reason) => health.source(input.table, up, reason),
     });
@@ -691,6 +691,9 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
   };
 }
 
+/** How long one section may hold the delivery lock before the job warns of a stall. */
+const LOCK_STALL_WARN_MS = 10_000;
+
 interface JobTimers {
   readonly job: PreparedJob;
   readonly p: Pipeline;
@@ -744,8 +747,20 @@ function startTimers(t: JobTimers): void {
     // The exchange's watermark promise also goes out with no new input (a batch's report may have been
     // throttled); in the lock, so it never overtakes rows of a delivery under way.
     const writer = t.p.exchange.writer;
-    timers.push(setInterval(() => void t.lock.run(async () => writer.report(true)).catch(() => undefined), config.watermark.intervalMs));
+    timers.push(setInterval(() => void t.lock.run(async () => writer.report(true), 'the exchange\'s watermark report').catch(() => undefined), config.watermark.intervalMs));
   }
+  // A section holding the delivery lock this long stalls every input of the task: say which one it is.
+  let stalledSince = 0;
+  timers.push(
+    setInterval(() => {
+      const busy = t.lock.busy();
+      if (!busy || busy.ms < LOCK_STALL_WARN_MS) return void (stalledSince = 0);
+      if (stalledSince === 0 || busy.ms - stalledSince >= LOCK_STALL_WARN_MS) {
+        stalledSince = busy.ms;
+        logger.warn(`${busy.what} has held the task's delivery lock for ${Math.round(busy.ms / 1000)} s: no input is read meanwhile`);
+      }
+    }, 1000),
+  );
   let checkpointQueued = false;
   if (config.checkpoint.intervalMs > 0) {
     timers.push(
