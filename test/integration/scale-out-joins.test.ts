@@ -346,7 +346,11 @@ describe('scale-out: joins whose key is not the Kafka record key', () => {
     const { rows, logs, started } = await runMode({
       name: 'left-eos-alone',
       processes: 3,
-      extra: { ...PROCESSES, SINK_KAFKA_DELIVERY_GUARANTEE: 'EXACTLY_ONCE' },
+      // The dead process's open transaction holds read_committed readers of every partition it wrote to
+      // (the output's too) until the broker aborts it: after the transaction timeout, at the broker's next
+      // check (every 10 s). 60 s, the default, plus that outlasted the test's wait when the kill came while
+      // output was in the transaction (seen at load average 30); nothing else would end the wait sooner.
+      extra: { ...PROCESSES, SINK_KAFKA_DELIVERY_GUARANTEE: 'EXACTLY_ONCE', SINK_KAFKA_PRODUCER_CONFIG_TRANSACTION_TIMEOUT_MS: '15000' },
       query: interval('LEFT JOIN'),
       expected: (i) => i.expected.left,
       killMidway: true,
