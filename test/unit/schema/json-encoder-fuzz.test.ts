@@ -1,7 +1,7 @@
 // The byte-writing JSON encoder's fast paths (ASCII strings, integers, DECIMALs, TIMESTAMPs in the three text
 // forms, slab growth) against references built on JSON.stringify / Date.toISOString, on generated values.
 import { describe, expect, it } from 'vitest';
-import { createJsonRowEncoder, createReferenceJsonRowEncoder } from '../../../src/schema/json-codec.js';
+import { createJsonRowDecoder, createJsonRowEncoder, createReferenceJsonRowEncoder, jsonTableSchema } from '../../../src/schema/json-codec.js';
 import { Decimal, decimalToJavaString, rescale } from '../../../src/core/decimal.js';
 import { mulberry32 } from '../../../src/connectors/datagen/datagen-source.js';
 import type { Field, Row } from '../../../src/core/types.js';
@@ -149,5 +149,29 @@ describe('byte-writing JSON encoder against JSON.stringify-based references', ()
       kept.push([got, JSON.stringify({ s, n })]);
     }
     for (const [bytes, want] of kept) expect(text(bytes)).toBe(want);
+  });
+});
+
+describe('generated JSON decoder: cached strings and dates against JSON.parse', () => {
+  const schema = JSON.stringify({
+    type: 'object',
+    properties: { a: { type: 'string' }, b: { type: 'string' }, at: { type: 'string', format: 'date-time' } },
+  });
+  const table = jsonTableSchema(schema, { table: 't', rowtimeFieldName: 'at', rowtimeName: 'rowtime' });
+
+  it('50,000 records of repeated, colliding, escaped and non-ASCII strings read as JSON.parse reads them', () => {
+    const r = mulberry32(5);
+    const dec = createJsonRowDecoder(table);
+    // a small pool (cache hits), many same-length values (hash slot collisions), and random text
+    const pool = Array.from({ length: 40 }, () => randomString(r));
+    for (let n = 0; n < 50_000; n++) {
+      const a = r() < 0.5 ? pool[Math.floor(r() * pool.length)]! : `K-${String(Math.floor(r() * 100_000)).padStart(6, '0')}`;
+      const b = r() < 0.7 ? pool[Math.floor(r() * 8)]! : randomString(r);
+      const ms = Date.UTC(2026, 0, 1) + Math.floor(r() * 5) * 86_400_000 + Math.floor(r() * 86_400_000);
+      const at = r() < 0.5 ? new Date(ms).toISOString() : new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+      const bytes = Buffer.from(JSON.stringify({ a, b, at }));
+      const parsed = JSON.parse(bytes.toString('utf8')) as { a: string; b: string };
+      expect(dec.decode(bytes)).toEqual([parsed.a, parsed.b, ms, ms]);
+    }
   });
 });
