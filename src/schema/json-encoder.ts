@@ -54,6 +54,20 @@ function digits(buf: Bytes, pos: number, v: number): number {
     buf[pos] = 48 + v;
     return pos + 1;
   }
+  if (v <= 0x7fffffff) {
+    // int32 arithmetic (most ids, counts and prices)
+    let len = 1;
+    for (let x = v; x >= 10; len++) x = (x / 10) | 0;
+    let p = pos + len;
+    let x = v | 0;
+    while (x >= 10) {
+      const q = (x / 10) | 0;
+      buf[--p] = 48 + x - q * 10;
+      x = q;
+    }
+    buf[--p] = 48 + x;
+    return pos + len;
+  }
   let len = 1;
   for (let x = v; x >= 10; len++) x = Math.floor(x / 10);
   let p = pos + len;
@@ -96,9 +110,37 @@ const DAY_MS = 86_400_000;
 const ISO_MIN = -62_167_219_200_000;
 const ISO_MAX = 253_402_300_800_000;
 
-/** The date part (`YYYY-MM-DD`) of the last day written, shared by every encoder (records arrive in time order). */
+/**
+ * The date and time of day (`YYYY-MM-DD` and `HH:MM:SS`) of the last whole second written, shared by every
+ * encoder: records mostly arrive in time order, many in the same second.
+ */
+let cachedSecond = NaN;
 let cachedDay = NaN;
-const dayBytes = new Uint8Array(10);
+const secondBytes = new Uint8Array(18);
+
+function cacheSecond(second: number): void {
+  cachedSecond = second;
+  const ms = second * 1000;
+  const day = Math.floor(ms / DAY_MS);
+  if (day !== cachedDay) {
+    cachedDay = day;
+    const iso = new Date(day * DAY_MS).toISOString();
+    for (let i = 0; i < 10; i++) secondBytes[i] = iso.charCodeAt(i);
+  }
+  let r = (ms - day * DAY_MS) / 1000;
+  const sec = r % 60;
+  r = (r - sec) / 60;
+  const min = r % 60;
+  const hour = (r - min) / 60;
+  secondBytes[10] = 48 + ((hour / 10) | 0);
+  secondBytes[11] = 48 + (hour % 10);
+  secondBytes[12] = 58;
+  secondBytes[13] = 48 + ((min / 10) | 0);
+  secondBytes[14] = 48 + (min % 10);
+  secondBytes[15] = 58;
+  secondBytes[16] = 48 + ((sec / 10) | 0);
+  secondBytes[17] = 48 + (sec % 10);
+}
 
 /**
  * Writes a TIMESTAMP (epoch ms, a finite number within years 0000-9999) as a JSON string: `mode` 0 is
@@ -107,28 +149,14 @@ const dayBytes = new Uint8Array(10);
  */
 function timestamp(buf: Bytes, pos: number, ms: number, mode: number, ltz: boolean): number {
   ms = Math.trunc(ms) + 0; // as Date does (TimeClip)
-  const day = Math.floor(ms / DAY_MS);
-  if (day !== cachedDay) {
-    cachedDay = day;
-    const iso = new Date(day * DAY_MS).toISOString();
-    for (let i = 0; i < 10; i++) dayBytes[i] = iso.charCodeAt(i);
-  }
-  buf[pos++] = 34;
-  for (let i = 0; i < 10; i++) buf[pos + i] = dayBytes[i]!;
-  pos += 10;
-  buf[pos++] = mode === 1 ? 32 : 84;
-  let r = ms - day * DAY_MS;
-  const milli = r % 1000;
-  r = (r - milli) / 1000;
-  const sec = r % 60;
-  r = (r - sec) / 60;
-  const min = r % 60;
-  two(buf, pos, (r - min) / 60);
-  buf[pos + 2] = 58;
-  two(buf, pos + 3, min);
-  buf[pos + 5] = 58;
-  two(buf, pos + 6, sec);
-  pos += 8;
+  const second = Math.floor(ms / 1000);
+  if (second !== cachedSecond) cacheSecond(second);
+  const milli = ms - second * 1000;
+  buf[pos] = 34;
+  for (let i = 0; i < 10; i++) buf[pos + 1 + i] = secondBytes[i]!;
+  buf[pos + 11] = mode === 1 ? 32 : 84;
+  for (let i = 10; i < 18; i++) buf[pos + 2 + i] = secondBytes[i]!;
+  pos += 20;
   if (mode === 0) {
     buf[pos] = 46;
     buf[pos + 1] = 48 + ((milli / 100) | 0);
