@@ -10,6 +10,8 @@
 // Environment: DIRK_KAFKA_HEAP (default "-Xms256m -Xmx512m"), DIRK_KAFKA_START_TIMEOUT_MS (default 90000).
 // A second, private broker (a test that stops its broker): DIRK_KAFKA_DIR (its folder for data, logs, config
 // and pid file; default .dirk/kafka), DIRK_KAFKA_PORT and DIRK_KAFKA_CONTROLLER_PORT (default 9092 and 9093).
+// DIRK_KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS (default 0, so tests' groups form at once; Kafka's own default
+// is 3000, which lets the members of a job that start together join one generation: the scale bench uses it).
 
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -112,7 +114,7 @@ offsets.topic.num.partitions=1
 transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
 transaction.state.log.num.partitions=1
-group.initial.rebalance.delay.ms=0
+group.initial.rebalance.delay.ms=${Number(process.env.DIRK_KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS ?? 0)}
 # Lets tests use short consumer session timeouts (kafkajs default is 30 s).
 group.min.session.timeout.ms=1000
 # 2-core machine: few threads.
