@@ -204,8 +204,8 @@ async function decodeBatch(b: Buffer, pos: number, end: number, out: unknown[]):
     timestampType: logAppend ? 1 : 0,
     magicByte: 2,
   };
-  // kafkajs gives LOG_APPEND_TIME records the max timestamp unless it is 0.
-  const logAppendTime = logAppend && maxTimestamp !== 0 ? maxTimestamp : undefined;
+  // LOG_APPEND_TIME: the broker's append time, the batch's max timestamp, for every record (as kafkajs).
+  const logAppendTime = logAppend ? maxTimestamp : undefined;
   const count = b.readInt32BE(pos + 57);
   if (count <= 0) return true;
   const codec = lookupCodecByAttributes(attributes);
