@@ -33,6 +33,7 @@ import { RowOriginTracker } from './row-origin.js';
 import { SinkRecordError } from '../connectors/kafka/oversized-records.js';
 import { jobExchange, openExchange, type InputStage, type OpenedExchange } from './exchange/index.js';
 import { userError } from '../core/errors.js';
+import { memoryLogPeriod, startMemoryLog } from '../core/memory-log.js';
 
 /**
  * The StreamManager: turns a prepared job into a running pipeline of sources -> dataflow -> sink, with
@@ -218,6 +219,10 @@ export async function startJob(job: PreparedJob, options: RunOptions): Promise<R
   const { config } = job;
   const logger = options.logger;
   const outer: Closers = [{ what: 'the schema registry', close: () => job.registry?.close() }];
+  // DIRK_MEMORY_LOG_MS: a periodic memory line on stderr while the job runs (docs/deployment.md).
+  const memoryEvery = memoryLogPeriod();
+  const memoryLog = memoryEvery === undefined ? undefined : startMemoryLog(memoryEvery);
+  if (memoryLog) outer.push({ what: 'the memory log', close: () => memoryLog.stop() });
   try {
     // Tasks of one process share its /metrics: their series carry task="<i>".
     const telemetry = createTelemetry({ jobId: config.jobId, ...(options.task !== undefined ? { defaultLabels: { task: String(options.task) } } : {}) });
@@ -251,7 +256,7 @@ export async function startJob(job: PreparedJob, options: RunOptions): Promise<R
         throw e;
       }
     };
-    return await superviseRestarts({
+    const running = await superviseRestarts({
       start,
       restart: config.restart,
       logger,
@@ -260,6 +265,8 @@ export async function startJob(job: PreparedJob, options: RunOptions): Promise<R
       health,
       close: () => closeEach(outer, logger),
     });
+    if (memoryLog) running.done.then(() => memoryLog.stop(), () => memoryLog.stop());
+    return running;
   } catch (e) {
     await closeEach(outer, logger);
     throw e;
