@@ -21,6 +21,8 @@ import { describeExchangeTopics, prepareExchangeTopics } from './exchange-topics
 import { ExchangeWriter } from './exchange-writer.js';
 import { Changelog } from './changelog.js';
 import { userError } from '../../core/errors.js';
+import { twoPhaseBlocker } from '../../runtime/local-window-aggregate.js';
+import { PartialsGate } from './partials-gate.js';
 
 export { ExchangeStage } from './exchange-stage.js';
 
@@ -28,7 +30,7 @@ export { ExchangeStage } from './exchange-stage.js';
 export function jobExchange(job: PreparedJob): ExchangePlan | undefined {
   if (!job.config.exchange) return undefined;
   const kafka = new Set(job.config.streams.filter((s) => s.kafka && s.source.type === 'UNBOUNDED').map((s) => s.table));
-  const ex = planExchange(job.plan, job.config.jobId.replace(/[^A-Za-z0-9._-]/g, '_'), kafka);
+  const ex = planExchange(job.plan, job.config.jobId.replace(/[^A-Za-z0-9._-]/g, '_'), kafka, { aggPhase: job.config.aggPhase, twoPhaseBlocker });
   if (ex && ex.sides.length > 1) {
     // One repartition topic carries both sides: it lives on one cluster, so both tables must be read from it.
     const servers = ex.sides.map((side) => [...streamOf(job, side.sourceTable).kafka!.bootstrapServers].map((x) => x.trim()).sort().join(','));
@@ -84,13 +86,19 @@ export function explainExchange(job: PreparedJob): string {
   const join = ex.sides.length > 1;
   const exchanges = join
     ? ex.sides.map((side, i) => `  Exchange[hash(${keysOf(side)})] ${i === 0 ? 'left' : 'right'} side of ${ex.operatorKind}, tagged ${i === 0 ? 'left' : 'right'}`)
-    : [`  Exchange[hash(${keysOf(ex)})] before ${ex.operatorKind}`];
+    : ex.local
+      ? [
+          `  LocalWindowAggregate[${ex.local.window.type} panes, per source batch; keys ${keysOf(ex)}; ${ex.local.aggs.map((a) => a.name).join(', ')}] upstream`,
+          `  Exchange[hash(${keysOf(ex)})] of partial aggregates before GlobalWindowAggregate (merges them)`,
+        ]
+      : [`  Exchange[hash(${keysOf(ex)})] before ${ex.operatorKind}`];
   const upstreams = ex.sides.map((side) => `    upstream: table ${side.sourceTable} (group ${streamOf(job, side.sourceTable).kafka!.groupId}) -> internal topic ${ex.topic} (partitions = the sources' most)`);
   return [
     '',
     'scale-out:',
     `  ${tasks.trimEnd()}`,
     ...exchanges,
+    ...(ex.phases ? [`    aggregation: ${ex.phases}`] : []),
     ...[...new Set(upstreams)],
     `    downstream: ${ex.topic} (group ${exchangeGroupId(stream, ex)}) -> ${ex.operatorKind}${join ? ' (both sides of a key in one partition)' : ''} and the rest of the plan, one instance per partition`,
     '  internal topics:',
@@ -152,6 +160,8 @@ export interface OpenedExchange {
   readonly changelog: Changelog;
   /** Sets a source table's watermark promise (once that input's watermark tracker exists). */
   promiseOf(table: string, promise: () => Promise_): void;
+  /** A source table's partitions after a rebalance (in the delivery lock, before their batches): two-phase decides where partials may start. */
+  upstreamAssigned(table: string, splits: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -192,6 +202,8 @@ export interface ExchangeContext {
   readonly task: number;
   readonly onRowsOut?: (n: number) => void;
   readonly onDuplicates?: (n: number) => void;
+  /** Two-phase partials taken over rows already taken (a zombie writer; see ExchangeStage.takePartial). */
+  readonly onOverlap?: (n: number) => void;
   readonly onPartitions?: (n: number) => void;
   readonly onRestoring?: (pending: number) => void;
   readonly onRestoredBytes?: (bytes: number) => void;
@@ -226,7 +238,9 @@ export async function openExchange(c: ExchangeContext): Promise<OpenedExchange> 
     const sender = tx ?? producer!;
     const join = ex.sides.length > 1;
     const promises = new Map<string, () => Promise_>();
+    const gate = ex.local ? new PartialsGate({ admin, topic: ex.topic, logger }) : undefined;
     const writer = new ExchangeWriter({
+      ...(ex.local && gate ? { local: ex.local, partialsFrom: (split: string) => gate.from(split) } : {}),
       producer: sender,
       topic: ex.topic,
       partitions: topics.partitions,
@@ -255,6 +269,8 @@ export async function openExchange(c: ExchangeContext): Promise<OpenedExchange> 
       fetchState: (splits) => changelog.read(splits),
       build: (output) => buildDataflow(ex.downstream, output, c.dataflowOptions),
       ...(join ? { sideTables: ex.sides.map((side) => side.table.name) } : {}),
+      ...(ex.local ? { local: ex.local } : {}),
+      ...(c.onOverlap ? { onOverlap: c.onOverlap } : {}),
       output: c.output,
       // Exactly-once: a partition's output waits for the checkpoint, so a partition revoked before it is
       // dropped with its state (the new owner re-emits it from the changelog's state).
@@ -338,12 +354,13 @@ export async function openExchange(c: ExchangeContext): Promise<OpenedExchange> 
       dataflow,
       upstreams,
       promiseOf: (table, promise) => void promises.set(table, promise),
+      upstreamAssigned: async (_table, splits) => gate?.assigned(splits),
       downstream: { table: ex.topic, stream: downStream, source, stage },
       writer,
       changelog,
       close,
     };
-    logger.info(`scale-out: ${ex.operatorKind} reads through ${ex.topic}${join ? ' (both sides)' : ''} (${topics.partitions} partitions; source splits ${topics.sourceSplits})`);
+    logger.info(`scale-out: ${ex.operatorKind} reads through ${ex.topic}${join ? ' (both sides)' : ''} (${topics.partitions} partitions; source splits ${topics.sourceSplits})${ex.phases ? `; ${ex.phases}` : ''}`);
     return opened;
   } catch (e) {
     await close();
