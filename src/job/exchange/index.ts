@@ -214,6 +214,40 @@ export interface ExchangeContext {
   readonly transactions?: SinkTransactions | undefined;
 }
 
+/** Each source table's input: offsets tagged, rows through every side's upstream half reading the table, into the writer. */
+function upstreamInputs(ex: ExchangePlan, ups: readonly Dataflow[], writer: ExchangeWriter): Map<string, { ports: { push(rows: Row[]): void }[]; pre: InputStage }> {
+  const upstreams = new Map<string, { ports: { push(rows: Row[]): void }[]; pre: InputStage }>();
+  for (const table of new Set(ex.sides.map((side) => side.sourceTable))) {
+    // A self-join's table feeds both sides' upstream halves.
+    const ports = ups.flatMap((up) => up.inputs.filter((i) => i.table === table));
+    upstreams.set(table, {
+      ports: [
+        {
+          push(rows: Row[]) {
+            for (const p of ports) p.push(rows);
+            writer.end();
+            // Per batch, not only when the upstream plan's watermark moves: that one waits for every
+            // assigned split, the promise only for those delivered from.
+            writer.report(false);
+          },
+        },
+      ],
+      pre: {
+        async process(rows: Row[], _origin?: string, batch?: SourceBatch) {
+          writer.begin(batch?.split ?? '');
+          const offsets = batch?.offsets;
+          for (let i = 0; i < rows.length; i++) rows[i]!.push(offsets ? Number(offsets[i]) : 0);
+          return rows;
+        },
+        finish: async () => [],
+        snapshot: () => null,
+        restore: () => undefined,
+      },
+    });
+  }
+  return upstreams;
+}
+
 export async function openExchange(c: ExchangeContext): Promise<OpenedExchange> {
   const { job, exchange: ex, logger } = c;
   const stream = streamOf(job, ex.sourceTable);
@@ -321,35 +355,7 @@ export async function openExchange(c: ExchangeContext): Promise<OpenedExchange> 
         await Promise.all(ups.map((up) => up.close()));
       },
     };
-    const upstreams = new Map<string, { ports: { push(rows: Row[]): void }[]; pre: InputStage }>();
-    for (const table of new Set(ex.sides.map((side) => side.sourceTable))) {
-      // A self-join's table feeds both sides' upstream halves.
-      const ports = ups.flatMap((up) => up.inputs.filter((i) => i.table === table));
-      upstreams.set(table, {
-        ports: [
-          {
-            push(rows: Row[]) {
-              for (const p of ports) p.push(rows);
-              writer.end();
-              // Per batch, not only when the upstream plan's watermark moves: that one waits for every
-              // assigned split, the promise only for those delivered from.
-              writer.report(false);
-            },
-          },
-        ],
-        pre: {
-          async process(rows: Row[], _origin?: string, batch?: SourceBatch) {
-            writer.begin(batch?.split ?? '');
-            const offsets = batch?.offsets;
-            for (let i = 0; i < rows.length; i++) rows[i]!.push(offsets ? Number(offsets[i]) : 0);
-            return rows;
-          },
-          finish: async () => [],
-          snapshot: () => null,
-          restore: () => undefined,
-        },
-      });
-    }
+    const upstreams = upstreamInputs(ex, ups, writer);
     const opened: OpenedExchange = {
       dataflow,
       upstreams,
