@@ -82,7 +82,10 @@ export function explainExchange(job: PreparedJob): string {
   if (!ex) return job.config.exchange ? `\nscale-out:\n  ${tasks}  no keyed operator: every task runs the whole plan on its partitions\n` : '';
   const stream = streamOf(job, ex.sourceTable);
   const keysOf = (side: ExchangePlan['sides'][number]): string =>
-    side.keys.length ? side.keys.map((k) => printExpr(k, side.table.columns)).join(', ') : '(none: one partition takes every row)';
+    side.keys.length
+      ? // Over the upstream rows (a two-phase side's table is the partial rows' layout).
+        side.keys.map((k) => printExpr(k, side.upstream.root.fields.filter((_, i) => i !== side.offsetIndex))).join(', ')
+      : '(none: one partition takes every row)';
   const join = ex.sides.length > 1;
   const exchanges = join
     ? ex.sides.map((side, i) => `  Exchange[hash(${keysOf(side)})] ${i === 0 ? 'left' : 'right'} side of ${ex.operatorKind}, tagged ${i === 0 ? 'left' : 'right'}`)
@@ -100,7 +103,7 @@ export function explainExchange(job: PreparedJob): string {
     ...exchanges,
     ...(ex.phases ? [`    aggregation: ${ex.phases}`] : []),
     ...[...new Set(upstreams)],
-    `    downstream: ${ex.topic} (group ${exchangeGroupId(stream, ex)}) -> ${ex.operatorKind}${join ? ' (both sides of a key in one partition)' : ''} and the rest of the plan, one instance per partition`,
+    `    downstream: ${ex.topic} (group ${exchangeGroupId(stream, ex)}) -> ${ex.local ? 'GlobalWindowAggregate' : ex.operatorKind}${join ? ' (both sides of a key in one partition)' : ''} and the rest of the plan, one instance per partition`,
     '  internal topics:',
     `    ${ex.topic}  (repartition${join ? ', both sides tagged by side' : ''}; watermarks travel as control records to every partition)`,
     `    ${changelogTopic(ex)}  (changelog, compacted: the ${ex.operatorKind}'s state per partition, written at each checkpoint)`,
