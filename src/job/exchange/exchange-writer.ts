@@ -139,7 +139,8 @@ export class ExchangeWriter {
         b.offsets.push(offset);
         continue;
       }
-      row.splice(offsetIndex, 1);
+      // Folded rows are read by position below the offset column: only one in the middle must go.
+      if (offsetIndex < row.length - 1) row.splice(offsetIndex, 1);
       (folded ??= []).push(row);
       if (offset < this.lo) this.lo = offset;
       if (offset > this.hi) this.hi = offset;
