@@ -8,19 +8,27 @@
 //    (bench/flink/pom.xml, maven only when missing), generates the booking classes with protoc and compiles
 //    bench/flink/src/**/*.java into .cache/flink/classes (when the sources are newer);
 // 2. preloads N booking records (the record shape of bench/run.ts's preload) into a JSON topic and, with the
-//    same values, into a protobuf topic, 2 partitions each;
-// 3. for each format and scenario runs Flink (one JVM per job: MiniCluster, parallelism 1) and then Dirk (one
-//    Node process per job, in-process via dist/), never both at once, each under /usr/bin/time; both write
-//    JSON to a fresh 2-partition Kafka topic, which is then read back and compared row by row;
-// 4. prints one table.
+//    same values, into a protobuf topic, 2 partitions each, and (for the interval and join scenarios) N payment
+//    records as JSON (one for two of every three bookings, 0-9 s of event time later); each topic ends with one
+//    end record per partition a day ahead in event time (see scripts/lib/flink-bench-tasks.mjs);
+// 3. for each format and scenario runs Flink (one JVM per job: MiniCluster, at each FLINK_BENCH_PARALLELISM)
+//    and then Dirk (one Node process per job at each FLINK_BENCH_DIRK_TASKS: 1 task in-process via dist/ over
+//    BOUNDED sources, more as `dirk run` worker threads, see scripts/lib/flink-bench-tasks.mjs), never two at
+//    once, each under /usr/bin/time; all write JSON to a fresh 2-partition Kafka topic, which is then read
+//    back and compared row by row (rows of the end records left out);
+// 4. prints one table of every run and a summary per scenario: each engine's best, Dirk / Flink.
 //
 // FLINK_BENCH_SCENARIOS=nexmark runs Nexmark q0-q8 instead (scripts/lib/flink-nexmark.mjs, bench/nexmark/), and
 // nexmark-latency the end-to-end latency run; both can go with the booking scenarios in one list.
 //
 // Environment: FLINK_BENCH_ROWS (default 300000), FLINK_BENCH_FORMATS (json,protobuf),
-// FLINK_BENCH_SCENARIOS (filter,tumble,hop; also nexmark, nexmark-latency), FLINK_BENCH_ENGINES (flink,dirk), FLINK_BENCH_HEAP (-Xmx1g),
-// FLINK_BENCH_JAVA_OPENS=0 (leave out the Java 17 --add-opens/--add-exports), FLINK_BENCH_TOPIC_PREFIX (reuse
-// the topics <prefix>-json / <prefix>-protobuf preloaded by an earlier run), BENCH_KAFKA (127.0.0.1:9092).
+// FLINK_BENCH_SCENARIOS (filter,tumble,hop,interval,join; also nexmark, nexmark-latency), FLINK_BENCH_ENGINES (flink,dirk),
+// FLINK_BENCH_PARALLELISM (Flink's parallelism.default, a list: 1,2; default 1), FLINK_BENCH_DIRK_TASKS (Dirk's
+// DIRK_TASKS, a list: 1,2; default 1), FLINK_BENCH_PROFILE=1 (Dirk under --cpu-prof, shares printed per run by
+// scripts/profile-shares.mjs), FLINK_BENCH_HEAP (-Xmx1g),
+// FLINK_BENCH_BUILD=0 (skip `npm run build`), FLINK_BENCH_JAVA_OPENS=0 (leave out the Java 17 --add-opens/--add-exports), FLINK_BENCH_TOPIC_PREFIX (reuse
+// the topics <prefix>-json / <prefix>-protobuf / <prefix>-payment preloaded by an earlier run), BENCH_KAFKA (a broker
+// of your own; unset: 127.0.0.1:9092, started by scripts/kafka.mjs when it is not running).
 // Needs java/javac 17, mvn and protoc with the well-known types (apt-get install -y openjdk-17-jdk-headless maven
 // protobuf-compiler libprotobuf-dev; without libprotobuf-dev protoc cannot find google/protobuf/timestamp.proto).
 
@@ -42,9 +50,12 @@ const BROKER = process.env.BENCH_KAFKA ?? '127.0.0.1:9092';
 const ROWS = Number(process.env.FLINK_BENCH_ROWS ?? 300_000);
 const list = (v, d) => (v ?? d).split(',').map((s) => s.trim()).filter(Boolean);
 const FORMATS = list(process.env.FLINK_BENCH_FORMATS, 'json,protobuf');
-const ALL_SCENARIOS = list(process.env.FLINK_BENCH_SCENARIOS, 'filter,tumble,hop');
+const ALL_SCENARIOS = list(process.env.FLINK_BENCH_SCENARIOS, 'filter,tumble,hop,interval,join');
 const SCENARIOS = ALL_SCENARIOS.filter((s) => !s.startsWith('nexmark'));
 const ENGINES = list(process.env.FLINK_BENCH_ENGINES, 'flink,dirk');
+const PARALLELISM = list(process.env.FLINK_BENCH_PARALLELISM, '1').map(Number);
+const DIRK_TASKS = list(process.env.FLINK_BENCH_DIRK_TASKS, '1').map(Number);
+const PROFILE = process.env.FLINK_BENCH_PROFILE === '1';
 const HEAP = (process.env.FLINK_BENCH_HEAP ?? '-Xmx1g').split(' ').filter(Boolean);
 const REQUIRED_JARS = ['flink-table-runtime-1.20.3.jar', 'flink-table-planner-loader-1.20.3.jar', 'flink-clients-1.20.3.jar', 'flink-connector-kafka-3.4.0-1.20.jar', 'flink-json-1.20.3.jar', 'flink-protobuf-1.20.0.jar'];
 
@@ -53,7 +64,18 @@ const SQL = {
   filter: "SELECT order_number, UPPER(service_type) AS service, order_amount * 1.1 AS amount_with_tax, rowtime FROM booking WHERE status <> 'CANCELLED' AND order_amount > 10",
   tumble: "SELECT service_area_id, COUNT(*) AS bookings, TUMBLE_END(rowtime, INTERVAL '1' MINUTE) AS window_end FROM booking GROUP BY TUMBLE(rowtime, INTERVAL '1' MINUTE), service_area_id",
   hop: "SELECT service_area_id, COUNT(*) AS bookings, HOP_END(rowtime, INTERVAL '1' MINUTE, INTERVAL '1' HOUR) AS window_end FROM booking GROUP BY HOP(rowtime, INTERVAL '1' MINUTE, INTERVAL '1' HOUR), service_area_id",
+  interval:
+    "SELECT b.order_number, b.service_area_id, p.amount, p.rowtime AS paid_at FROM booking b JOIN payment p ON b.order_number = p.order_number AND p.rowtime BETWEEN b.rowtime AND b.rowtime + INTERVAL '5' SECOND",
+  join: 'SELECT b.order_number, b.service_area_id, p.amount, p.rowtime AS paid_at FROM booking b JOIN payment p ON b.order_number = p.order_number',
 };
+const JOINS = new Set(['interval', 'join']);
+const AGGREGATES = new Set(['tumble', 'hop']);
+const T0 = Date.UTC(2026, 0, 1);
+// The end records: one per partition of every input topic, a day after the last record, in a service area of
+// its own (window rows of it are left out of the comparison) and with order numbers no payment matches.
+const END_AT = T0 + ROWS * 10 + 86_400_000;
+const END_AREA = 999;
+const PAYMENT_JSON_SCHEMA = { type: 'object', properties: { order_number: { type: 'string' }, amount: { type: 'number' }, pay_method: { type: 'string' }, event_timestamp: { type: 'string', format: 'date-time' } } };
 
 // Java 17: flink-dist's config.yaml env.java.opts.all (FLINK-33161); the MiniCluster runs in this JVM.
 const JAVA_OPENS = [
@@ -118,7 +140,30 @@ function compile() {
 /** The records of bench/run.ts's preload: record j is 10 ms after record j-1, partition j % 2. */
 async function booking(j) {
   const { bookingFields } = await dist('bench/booking-json.js');
-  return { at: Date.UTC(2026, 0, 1) + j * 10, ...bookingFields(j) };
+  if (j >= ROWS) return { at: END_AT, ...bookingFields(j), order_number: `END-${j - ROWS}`, status: 'CANCELLED', service_area_id: END_AREA };
+  return { at: T0 + j * 10, ...bookingFields(j) };
+}
+
+/** Booking j's payment: two of every three bookings have one, (j % 10) s of event time after the booking. */
+const hasPayment = (j) => j % 3 !== 0;
+const paymentAt = (j) => T0 + j * 10 + (j % 10) * 1000;
+
+/** The payments topic (JSON, 2 partitions as the bookings, booking j's payment in partition j % 2), each partition in event-time order. */
+async function preloadPayments(kafka, topic) {
+  const js = [];
+  for (let j = 0; j < ROWS; j++) if (hasPayment(j)) js.push(j);
+  js.sort((a, b) => paymentAt(a) - paymentAt(b));
+  await createTopic(kafka, topic);
+  const producer = kafka.producer();
+  await producer.connect();
+  const json = (order, amount, method, at) => Buffer.from(JSON.stringify({ order_number: order, amount, pay_method: method, event_timestamp: new Date(at).toISOString() }));
+  for (let i = 0; i < js.length; i += 5000) {
+    const messages = js.slice(i, i + 5000).map((j) => ({ value: json(`ORD-${j}`, (j % 500) / 4, ['CARD', 'CASH', 'WALLET'][j % 3], paymentAt(j)), partition: j % 2 }));
+    await producer.send({ topic, messages });
+  }
+  await producer.send({ topic, messages: [0, 1].map((p) => ({ value: json(`END-PAY-${p}`, 0, 'CARD', END_AT), partition: p })) });
+  await producer.disconnect();
+  return js.length;
 }
 
 async function kafkaClient() {
@@ -147,9 +192,9 @@ async function preload(kafka, topic, format) {
   const producer = kafka.producer();
   await producer.connect();
   let bytes = 0;
-  for (let i = 0; i < ROWS; i += 5000) {
+  for (let i = 0; i < ROWS + 2; i += 5000) {
     const messages = [];
-    for (let j = i; j < Math.min(ROWS, i + 5000); j++) {
+    for (let j = i; j < Math.min(ROWS + 2, i + 5000); j++) {
       const value = encode(await booking(j));
       bytes += value.length;
       messages.push({ value, partition: j % 2 });
@@ -167,8 +212,13 @@ function expected(scenario) {
     for (let j = 0; j < ROWS; j++) if (j % 5 !== 0 && (j % 1000) / 10 > 10) n++;
     return n;
   }
+  if (JOINS.has(scenario)) {
+    let n = 0; // the interval join keeps payments 0-5 s after their booking (BETWEEN includes both ends)
+    for (let j = 0; j < ROWS; j++) if (hasPayment(j) && (scenario === 'join' || j % 10 <= 5)) n++;
+    return n;
+  }
   const panes = new Set(); // (key, minute) pairs that hold a record
-  for (let j = 0; j < ROWS; j++) panes.add(`${j % 50}|${Math.floor((Date.UTC(2026, 0, 1) + j * 10) / 60_000)}`);
+  for (let j = 0; j < ROWS; j++) panes.add(`${j % 50}|${Math.floor((T0 + j * 10) / 60_000)}`);
   if (scenario === 'tumble') return panes.size;
   const ends = new Set(); // a 1 h window sliding by 1 min ends in any of the 60 minutes after a pane
   for (const p of panes) {
@@ -211,11 +261,14 @@ async function readOutput(kafka, topic, scenario) {
   const ms = (s) => Date.parse(/Z$|[+-]\d\d:\d\d$/.test(s) ? s : `${s}Z`);
   let keys;
   if (scenario === 'filter') keys = rows.map((r) => `${r.order_number}|${r.service}|${Math.round(r.amount_with_tax * 1e6)}|${ms(r.rowtime)}`);
-  else keys = rows.map((r) => `${r.service_area_id}|${ms(r.window_end)}|${r.bookings}`);
-  keys.sort();
+  else if (JOINS.has(scenario)) keys = rows.map((r) => `${r.order_number}|${r.service_area_id}|${Math.round(r.amount * 1e6)}|${ms(r.paid_at)}`);
+  else keys = rows.filter((r) => r.service_area_id !== END_AREA).map((r) => `${r.service_area_id}|${ms(r.window_end)}|${r.bookings}`);
+  // Every expected row is distinct; repeats (at-least-once replays after a rebalance of a multi-task run) are
+  // counted apart and left out of the digest.
+  const distinct = [...new Set(keys)].sort();
   const { createHash } = await import('node:crypto');
-  const digest = createHash('sha256').update(keys.join('\n')).digest('hex').slice(0, 12);
-  return { rows: rows.length, distinct: new Set(keys).size, digest };
+  const digest = createHash('sha256').update(distinct.join('\n')).digest('hex').slice(0, 12);
+  return { rows: distinct.length, repeats: keys.length - distinct.length, digest };
 }
 
 /** Runs one job in a child process under /usr/bin/time; returns its RESULT line plus the process figures. */
@@ -238,41 +291,84 @@ function timed(cmd, args) {
 
 const javaOpts = () => [...HEAP, ...(process.env.FLINK_BENCH_JAVA_OPENS === '0' ? [] : JAVA_OPENS)];
 
-function runFlink(format, scenario, topic, sinkTopic) {
+function runFlink(format, scenario, topics, sinkTopic, parallelism) {
   const cp = `${CLASSES}:${LIBS}/*`;
-  return timed('java', [...javaOpts(), '-cp', cp, 'dirk.bench.FlinkSqlBench', `bootstrap=${BROKER}`, `topic=${topic}`, `sinkTopic=${sinkTopic}`, `format=${format}`, `scenario=${scenario}`, `group=flink-bench-${Date.now()}`]);
-}
-
-function runDirk(format, scenario, topic, sinkTopic) {
-  return timed(process.execPath, [fileURLToPath(import.meta.url), 'dirk-job', JSON.stringify({ format, scenario, topic, sinkTopic })]);
-}
-
-/** Child mode: one Dirk job, in-process through dist/ as bench/run.ts does, with a BOUNDED KAFKA_SOURCE. */
-async function dirkJob({ format, scenario, topic, sinkTopic }) {
-  const startedAt = performance.now(); // ms since this process started
-  const [{ parseJobConfig }, { prepareJob }, { startJob }, { silentLogger }] = await Promise.all([
-    dist('src/config/index.js'),
-    dist('src/job/prepare.js'),
-    dist('src/job/stream-manager.js'),
-    dist('src/core/logger.js'),
+  return timed('java', [
+    ...javaOpts(),
+    '-cp',
+    cp,
+    'dirk.bench.FlinkSqlBench',
+    `bootstrap=${BROKER}`,
+    `topic=${topics.booking}`,
+    `paymentTopic=${topics.payment}`,
+    `sinkTopic=${sinkTopic}`,
+    `format=${format}`,
+    `scenario=${scenario}`,
+    `group=flink-bench-${Date.now()}`,
+    `parallelism=${parallelism}`,
+    'objectReuse=true',
+    `miniBatch=${AGGREGATES.has(scenario)}`,
   ]);
+}
+
+/** Node flags of a Dirk job's process: --cpu-prof into a fresh folder with FLINK_BENCH_PROFILE=1. */
+function dirkNodeArgs() {
+  if (!PROFILE) return { args: [], dir: undefined };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dirk-flink-bench-prof-'));
+  return { args: ['--cpu-prof', `--cpu-prof-dir=${dir}`], dir };
+}
+
+async function runDirk(kafka, format, scenario, topics, sinkTopic, tasks, want) {
+  const prof = dirkNodeArgs();
+  let r;
+  if (tasks === 1) {
+    r = timed(process.execPath, [...prof.args, fileURLToPath(import.meta.url), 'dirk-job', JSON.stringify({ format, scenario, topics, sinkTopic })]);
+  } else {
+    const { runDirkTasks } = await import('./lib/flink-bench-tasks.mjs');
+    const jobFile = path.join(os.tmpdir(), `dirk-flink-bench-${process.pid}-${Date.now()}.json`);
+    fs.writeFileSync(jobFile, JSON.stringify(await dirkConfig({ format, scenario, topics, sinkTopic, tasks })));
+    try {
+      r = await runDirkTasks({ root: ROOT, kafka, jobFile, sinkTopic, target: want, nodeArgs: prof.args, label: `dirk ${format} ${scenario} ${tasks} tasks` });
+    } finally {
+      fs.rmSync(jobFile, { force: true });
+    }
+  }
+  if (prof.dir) {
+    const { profileSummary } = await import('./lib/flink-bench-tasks.mjs');
+    r.profile = profileSummary(ROOT, prof.dir, spawnSync);
+    fs.rmSync(prof.dir, { recursive: true, force: true });
+  }
+  return r;
+}
+
+/** The Dirk job of a scenario: one task over BOUNDED sources, or `tasks` worker threads over UNBOUNDED ones. */
+async function dirkConfig({ format, scenario, topics, sinkTopic, tasks = 1 }) {
+  const group = `flink-bench-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  const source = tasks === 1 ? { SOURCE_TYPE: 'BOUNDED', SOURCE_NAME: 'KAFKA_SOURCE' } : { SOURCE_TYPE: 'UNBOUNDED', SOURCE_NAME: 'KAFKA_CONSUMER' };
+  const kafkaKeys = (topic, g) => ({
+    SOURCE_KAFKA_TOPIC_NAMES: topic,
+    SOURCE_KAFKA_CONSUMER_CONFIG_BOOTSTRAP_SERVERS: BROKER,
+    SOURCE_KAFKA_CONSUMER_CONFIG_GROUP_ID: g,
+    SOURCE_KAFKA_CONSUMER_CONFIG_AUTO_OFFSET_RESET: 'earliest',
+    SOURCE_DETAILS: [source],
+  });
   const input =
     format === 'json'
       ? { INPUT_DATATYPE: 'JSON', INPUT_SCHEMA_JSON_SCHEMA: JSON.stringify((await dist('bench/booking-json.js')).BOOKING_JSON_SCHEMA), INPUT_SCHEMA_JSON_EVENT_TIMESTAMP_FIELD_NAME: 'event_timestamp' }
       : { INPUT_SCHEMA_PROTO_CLASS: 'dirk.examples.BookingLogMessage', INPUT_SCHEMA_EVENT_TIMESTAMP_FIELD_INDEX: '5' };
-  const { config } = parseJobConfig({
-    FLINK_JOB_ID: `flink-bench-${Date.now()}`,
-    STREAMS: [
-      {
-        INPUT_SCHEMA_TABLE: 'booking',
-        ...input,
-        SOURCE_KAFKA_TOPIC_NAMES: topic,
-        SOURCE_KAFKA_CONSUMER_CONFIG_BOOTSTRAP_SERVERS: BROKER,
-        SOURCE_KAFKA_CONSUMER_CONFIG_GROUP_ID: `flink-bench-${Date.now()}-${Math.random()}`,
-        SOURCE_KAFKA_CONSUMER_CONFIG_AUTO_OFFSET_RESET: 'earliest',
-        SOURCE_DETAILS: [{ SOURCE_TYPE: 'BOUNDED', SOURCE_NAME: 'KAFKA_SOURCE' }],
-      },
-    ],
+  const streams = [{ INPUT_SCHEMA_TABLE: 'booking', ...input, ...kafkaKeys(topics.booking, group) }];
+  if (JOINS.has(scenario)) {
+    streams.push({
+      INPUT_SCHEMA_TABLE: 'payment',
+      INPUT_DATATYPE: 'JSON',
+      INPUT_SCHEMA_JSON_SCHEMA: JSON.stringify(PAYMENT_JSON_SCHEMA),
+      INPUT_SCHEMA_JSON_EVENT_TIMESTAMP_FIELD_NAME: 'event_timestamp',
+      ...kafkaKeys(topics.payment, `${group}-payment`),
+    });
+  }
+  return {
+    FLINK_JOB_ID: `flink-bench-${scenario}-${Date.now().toString(36)}`,
+    STREAMS: streams,
     FLINK_SQL_QUERY: SQL[scenario],
     FLINK_WATERMARK_DELAY_MS: '1000',
     FLINK_WATERMARK_PER_PARTITION_ENABLE: 'true',
@@ -283,7 +379,20 @@ async function dirkJob({ format, scenario, topic, sinkTopic }) {
     SINK_KAFKA_BROKERS: BROKER,
     SINK_KAFKA_TOPIC: sinkTopic,
     SINK_KAFKA_DATA_TYPE: 'JSON',
-  });
+    DIRK_TASKS: String(tasks),
+  };
+}
+
+/** Child mode: one Dirk job, in-process through dist/ as bench/run.ts does, with BOUNDED KAFKA_SOURCEs. */
+async function dirkJob({ format, scenario, topics, sinkTopic }) {
+  const startedAt = performance.now(); // ms since this process started
+  const [{ parseJobConfig }, { prepareJob }, { startJob }, { silentLogger }] = await Promise.all([
+    dist('src/config/index.js'),
+    dist('src/job/prepare.js'),
+    dist('src/job/stream-manager.js'),
+    dist('src/core/logger.js'),
+  ]);
+  const { config } = parseJobConfig(await dirkConfig({ format, scenario, topics, sinkTopic }));
   const job = await prepareJob(config, silentLogger);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dirk-flink-bench-'));
   const c0 = process.cpuUsage();
@@ -312,16 +421,97 @@ async function dirkJob({ format, scenario, topic, sinkTopic }) {
 
 const fmt = (n, d = 0) => n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
 
+/** Every run of one (format, scenario): Flink at each parallelism, Dirk at each task count. */
+async function runScenario(kafka, format, scenario, topics, results) {
+  const want = expected(scenario);
+  const runs = [...(ENGINES.includes('flink') ? PARALLELISM.map((n) => ['flink', n]) : []), ...(ENGINES.includes('dirk') ? DIRK_TASKS.map((n) => ['dirk', n]) : [])];
+  for (const [engine, par] of runs) {
+    const sinkTopic = `${topics.booking}-${scenario}-${engine}${par}-${Date.now()}`;
+    await createTopic(kafka, sinkTopic);
+    const load = os.loadavg()[0];
+    let r;
+    try {
+      r = engine === 'flink' ? runFlink(format, scenario, topics, sinkTopic, par) : await runDirk(kafka, format, scenario, topics, sinkTopic, par, want);
+    } catch (e) {
+      log(`${engine} ×${par} ${format} ${scenario}: ${e.message.slice(0, 3000)}`);
+      results.push({ engine, par, format, scenario, failed: e.message.split('\n')[0].slice(0, 200), load, expected: want });
+      continue;
+    }
+    const out = await readOutput(kafka, sinkTopic, scenario);
+    const row = { ...r, ...out, engine, par, format, scenario, expected: want, run_s: r.net_runtime_s ?? r.job_s, load };
+    results.push(row);
+    log(
+      `${engine.padEnd(5)} ×${par} ${format.padEnd(8)} ${scenario.padEnd(8)} job ${row.run_s.toFixed(2)} s = ${fmt(ROWS / row.run_s)} events/s, submit→end ${r.job_s.toFixed(2)} s, CPU ${r.job_cpu_s.toFixed(2)} s, process ${r.process_s.toFixed(2)} s / CPU ${r.process_cpu_s.toFixed(2)} s, peak RSS ${r.peak_rss_mb} MB, out ${fmt(out.rows)} rows (expected ${fmt(want)}${out.repeats ? `; ${fmt(out.repeats)} repeated` : ''}) digest ${out.digest}`,
+    );
+    for (const w of r.warnings.slice(0, 5)) log(`  ${engine} stderr: ${w.slice(0, 300)}`);
+    for (const p of r.profile ?? []) console.log(p.replace(/^/gm, `  [profile dirk ×${par} ${format} ${scenario}] `));
+  }
+}
+
+function printResults(results) {
+  console.log('');
+  console.log('| engine | par. | input | scenario | events/s | job s | submit→end s | CPU s (submit→end) | process s | process CPU s | start-up s | peak RSS MB | output rows | repeats | expected | digest | load |');
+  console.log('|---|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|');
+  for (const r of results) {
+    if (r.failed) {
+      console.log(`| ${r.engine} | ${r.par} | ${r.format} | ${r.scenario} | failed: ${r.failed.replace(/\|/g, '/')} | | | | | | | | | | ${fmt(r.expected)} | | ${r.load.toFixed(1)} |`);
+      continue;
+    }
+    console.log(
+      `| ${r.engine} | ${r.par} | ${r.format} | ${r.scenario} | ${fmt(ROWS / r.run_s)} | ${r.run_s.toFixed(2)} | ${r.job_s.toFixed(2)} | ${r.job_cpu_s.toFixed(2)} | ${r.process_s.toFixed(2)} | ${r.process_cpu_s.toFixed(2)} | ${(r.setup_ms / 1000 + r.jvm_to_main_ms / 1000).toFixed(2)} | ${r.peak_rss_mb} | ${fmt(r.rows)} | ${fmt(r.repeats)} | ${fmt(r.expected)} | ${r.digest} | ${r.load.toFixed(1)} |`,
+    );
+  }
+  console.log(
+    '\npar.: Flink parallelism.default / Dirk tasks (worker threads). job s: Flink = the job\'s net runtime in the MiniCluster (deploy, code generation, Kafka, processing);' +
+      ' Dirk at 1 task = startJob() to done over BOUNDED sources; Dirk at N > 1 tasks = `dirk run` over UNBOUNDED sources, first to last sink record (scripts/lib/flink-bench-tasks.mjs).' +
+      ' events/s = records / job s. submit→end: Flink from executeSql(INSERT) (planning, MiniCluster start, submission) to await() returning.' +
+      '\nstart-up: JVM start to main() plus table environment and DDL (Flink), process start to startJob() (Dirk at 1 task; at N tasks: to the first sink record).' +
+      ' load: the 1-minute load average when the job started (2 cores; other work on the machine shows here).' +
+      '\noutput rows: distinct rows (the digest is over them); repeats: rows written more than once (at-least-once replays after a rebalance while the tasks of a multi-task run join).',
+  );
+  console.log('\n| input | scenario | best Flink events/s (par.) | best Dirk events/s (tasks) | Dirk / Flink | Flink peak RSS MB | Dirk peak RSS MB | RSS Dirk / Flink |');
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|');
+  for (const format of FORMATS) {
+    for (const scenario of SCENARIOS) {
+      const best = (engine) => results.filter((r) => r.engine === engine && r.format === format && r.scenario === scenario && !r.failed).sort((a, b) => a.run_s - b.run_s)[0];
+      const f = best('flink');
+      const d = best('dirk');
+      const eps = (r) => (r ? `${fmt(ROWS / r.run_s)} (${r.par})` : '-');
+      const ratio = f && d ? `${(f.run_s / d.run_s).toFixed(2)}x` : '-';
+      const rss = f && d ? `${(d.peak_rss_mb / f.peak_rss_mb).toFixed(2)}` : '-';
+      console.log(`| ${format} | ${scenario} | ${eps(f)} | ${eps(d)} | ${ratio} | ${f?.peak_rss_mb ?? '-'} | ${d?.peak_rss_mb ?? '-'} | ${rss} |`);
+    }
+  }
+}
+
+function mismatches(results) {
+  const out = [];
+  for (const format of FORMATS) {
+    for (const scenario of SCENARIOS) {
+      const rs = results.filter((r) => r.format === format && r.scenario === scenario);
+      for (const r of rs) {
+        if (r.failed) out.push(`${r.engine} ×${r.par} ${format} ${scenario}: failed (${r.failed})`);
+        else if (r.rows !== r.expected) out.push(`${r.engine} ×${r.par} ${format} ${scenario}: ${r.rows} rows, expected ${r.expected}`);
+      }
+      const ok = rs.filter((r) => !r.failed);
+      if (new Set(ok.map((r) => r.digest)).size > 1) out.push(`${format} ${scenario}: the runs' rows differ (${ok.map((r) => `${r.engine} ×${r.par} ${r.digest}`).join(', ')})`);
+    }
+  }
+  return out;
+}
+
 async function main() {
-  log(`node ${process.version}, ${os.cpus().length} cores, ${fmt(ROWS)} records; formats ${FORMATS}; scenarios ${ALL_SCENARIOS}; engines ${ENGINES}`);
-  run(process.execPath, [path.join(ROOT, 'scripts', 'kafka.mjs'), 'start']);
-  if (ENGINES.includes('dirk') || !fs.existsSync(path.join(ROOT, 'dist', 'src'))) run('npm', ['run', 'build', '--silent']);
+  log(`node ${process.version}, ${os.cpus().length} cores, ${fmt(ROWS)} records; formats ${FORMATS}; scenarios ${ALL_SCENARIOS}; engines ${ENGINES}; Flink parallelism ${PARALLELISM}; Dirk tasks ${DIRK_TASKS}${PROFILE ? '; Dirk profiled' : ''}`);
+  // A broker named by BENCH_KAFKA is the caller's; only the default local one is started here.
+  if (!process.env.BENCH_KAFKA) run(process.execPath, [path.join(ROOT, 'scripts', 'kafka.mjs'), 'start']);
+  // FLINK_BENCH_BUILD=0: dist/ as it is (another run of the script may be loading it while tsc rewrites it).
+  if ((ENGINES.includes('dirk') && process.env.FLINK_BENCH_BUILD !== '0') || !fs.existsSync(path.join(ROOT, 'dist', 'src'))) run('npm', ['run', 'build', '--silent']);
   if (ENGINES.includes('flink')) {
     fetchJars();
     compile();
   }
   const { kafka } = await kafkaClient();
-  const nexmarkCtx = { dist, kafka, broker: BROKER, engines: ENGINES, log, timed, javaOpts, flinkClasspath: () => `${CLASSES}:${LIBS}/*`, self: fileURLToPath(import.meta.url) };
+  const nexmarkCtx = { dist, kafka, broker: BROKER, engines: ENGINES, parallelism: PARALLELISM, dirkTasks: DIRK_TASKS, root: ROOT, dirkNodeArgs, spawnSync, log, timed, javaOpts, flinkClasspath: () => `${CLASSES}:${LIBS}/*`, self: fileURLToPath(import.meta.url) };
   if (ALL_SCENARIOS.includes('nexmark')) {
     const { runNexmark } = await import('./lib/flink-nexmark.mjs');
     if (!(await runNexmark(nexmarkCtx))) process.exitCode = 1;
@@ -333,6 +523,12 @@ async function main() {
   if (SCENARIOS.length === 0) return;
   const prefix = process.env.FLINK_BENCH_TOPIC_PREFIX ?? `flink-bench-${Date.now()}`;
   const results = [];
+  const payment = `${prefix}-payment`;
+  if (!process.env.FLINK_BENCH_TOPIC_PREFIX && SCENARIOS.some((s) => JOINS.has(s))) {
+    const t0 = performance.now();
+    const n = await preloadPayments(kafka, payment);
+    log(`preloaded ${fmt(n)} JSON payments into ${payment} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  }
   for (const format of FORMATS) {
     const topic = `${prefix}-${format}`;
     if (!process.env.FLINK_BENCH_TOPIC_PREFIX) {
@@ -340,47 +536,12 @@ async function main() {
       const size = await preload(kafka, topic, format);
       log(`preloaded ${fmt(ROWS)} ${format} records of ${size.toFixed(0)} bytes on average into ${topic} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
     }
-    for (const scenario of SCENARIOS) {
-      const want = expected(scenario);
-      for (const engine of ENGINES) {
-        const sinkTopic = `${topic}-${scenario}-${engine}-${Date.now()}`;
-        await createTopic(kafka, sinkTopic);
-        const load = os.loadavg()[0];
-        const r = engine === 'flink' ? runFlink(format, scenario, topic, sinkTopic) : runDirk(format, scenario, topic, sinkTopic);
-        const out = await readOutput(kafka, sinkTopic, scenario);
-        const row = { ...r, ...out, expected: want, run_s: r.net_runtime_s ?? r.job_s, load };
-        results.push(row);
-        log(
-          `${engine.padEnd(5)} ${format.padEnd(8)} ${scenario.padEnd(6)} job ${row.run_s.toFixed(2)} s = ${fmt(ROWS / row.run_s)} events/s, submit→end ${r.job_s.toFixed(2)} s, CPU ${r.job_cpu_s.toFixed(2)} s, process ${r.process_s.toFixed(2)} s / CPU ${r.process_cpu_s.toFixed(2)} s, peak RSS ${r.peak_rss_mb} MB, out ${fmt(out.rows)} rows (expected ${fmt(want)}) digest ${out.digest}`,
-        );
-        for (const w of r.warnings.slice(0, 5)) log(`  ${engine} stderr: ${w.slice(0, 300)}`);
-      }
-    }
+    for (const scenario of SCENARIOS) await runScenario(kafka, format, scenario, { booking: topic, payment }, results);
   }
-  console.log('');
-  console.log('| engine | input | scenario | events/s | job s | submit→end s | CPU s (submit→end) | process s | process CPU s | start-up s | peak RSS MB | output rows | expected | digest | load |');
-  console.log('|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|');
-  for (const r of results) {
-    console.log(
-      `| ${r.engine} | ${r.format} | ${r.scenario} | ${fmt(ROWS / r.run_s)} | ${r.run_s.toFixed(2)} | ${r.job_s.toFixed(2)} | ${r.job_cpu_s.toFixed(2)} | ${r.process_s.toFixed(2)} | ${r.process_cpu_s.toFixed(2)} | ${(r.setup_ms / 1000 + r.jvm_to_main_ms / 1000).toFixed(2)} | ${r.peak_rss_mb} | ${fmt(r.rows)} | ${fmt(r.expected)} | ${r.digest} | ${r.load.toFixed(1)} |`,
-    );
-  }
-  console.log(
-    '\njob s: Flink = the job\'s net runtime in the MiniCluster (deploy, code generation, Kafka, processing), Dirk = startJob() to done;' +
-      ' events/s = records / job s. submit→end: Flink from executeSql(INSERT) (planning, MiniCluster start, submission) to await() returning.' +
-      '\nstart-up: JVM start to main() plus table environment and DDL (Flink), process start to startJob() (Dirk: imports, config, planning).' +
-      ' load: the 1-minute load average when the job started (2 cores; other work on the machine shows here).',
-  );
-  const mismatches = [];
-  for (const format of FORMATS) {
-    for (const scenario of SCENARIOS) {
-      const rs = results.filter((r) => r.format === format && r.scenario === scenario);
-      for (const r of rs) if (r.rows !== r.expected) mismatches.push(`${r.engine} ${format} ${scenario}: ${r.rows} rows, expected ${r.expected}`);
-      if (new Set(rs.map((r) => r.digest)).size > 1) mismatches.push(`${format} ${scenario}: the engines' rows differ (${rs.map((r) => `${r.engine} ${r.digest}`).join(', ')})`);
-    }
-  }
-  console.log(mismatches.length ? `\nMISMATCH:\n${mismatches.join('\n')}` : '\nAll outputs match: same rows from both engines, and the expected counts.');
-  if (mismatches.length) process.exitCode = 1;
+  printResults(results);
+  const bad = mismatches(results);
+  console.log(bad.length ? `\nMISMATCH:\n${bad.join('\n')}` : '\nAll outputs match: same rows from every run of both engines, and the expected counts.');
+  if (bad.length) process.exitCode = 1;
 }
 
 if (process.argv[2] === 'dirk-script') {

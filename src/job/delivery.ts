@@ -15,14 +15,30 @@ export const MAX_SINK_BACKLOG = 50_000;
 /** Runs async sections one after another, in call order; a failed section does not block the next. */
 export class SerialLock {
   private tail: Promise<void> = Promise.resolve();
+  /** The section running now: what it is, and since when (the stall watchdog names it). */
+  private current: { what: string; since: number } | undefined;
 
-  run<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.tail.then(fn);
+  /** `what` names the section for the stall watchdog (`busy()`). */
+  run<T>(fn: () => Promise<T>, what = 'a section'): Promise<T> {
+    const run = this.tail.then(async () => {
+      const section = { what, since: Date.now() };
+      this.current = section;
+      try {
+        return await fn();
+      } finally {
+        if (this.current === section) this.current = undefined;
+      }
+    });
     this.tail = run.then(
       () => undefined,
       () => undefined,
     );
     return run;
+  }
+
+  /** The section holding the lock now, and how long it has (undefined when free). */
+  busy(now = Date.now()): { what: string; ms: number } | undefined {
+    return this.current && { what: this.current.what, ms: now - this.current.since };
   }
 }
 
@@ -104,7 +120,7 @@ export class Delivery {
       if (pending === undefined || pending > (o.maxSinkBacklog ?? MAX_SINK_BACKLOG)) await o.flushOutput();
       else await o.sink.afterBatch?.();
       o.onBatch?.(this.now() - now, batch.rows.length);
-    });
+    }, `a batch of ${batch.rows.length} record(s) of ${input.table ?? 'an input'} from ${batch.split}`);
   }
 
   /** The watermark interval: event time moves on for every input, even those that delivered nothing. */
@@ -114,7 +130,7 @@ export class Delivery {
       for (const i of inputs) if (i.rowtimeIndex !== undefined) i.watermarks.emit(now, true);
       await this.endBatch();
       await this.o.flushOutput();
-    });
+    }, 'a watermark tick');
   }
 
   /**

@@ -33,6 +33,7 @@ import { RowOriginTracker } from './row-origin.js';
 import { SinkRecordError } from '../connectors/kafka/oversized-records.js';
 import { jobExchange, openExchange, type InputStage, type OpenedExchange } from './exchange/index.js';
 import { userError } from '../core/errors.js';
+import { memoryLogPeriod, startMemoryLog } from '../core/memory-log.js';
 
 /**
  * The StreamManager: turns a prepared job into a running pipeline of sources -> dataflow -> sink, with
@@ -218,6 +219,10 @@ export async function startJob(job: PreparedJob, options: RunOptions): Promise<R
   const { config } = job;
   const logger = options.logger;
   const outer: Closers = [{ what: 'the schema registry', close: () => job.registry?.close() }];
+  // DIRK_MEMORY_LOG_MS: a periodic memory line on stderr while the job runs (docs/deployment.md).
+  const memoryEvery = memoryLogPeriod();
+  const memoryLog = memoryEvery === undefined ? undefined : startMemoryLog(memoryEvery);
+  if (memoryLog) outer.push({ what: 'the memory log', close: () => memoryLog.stop() });
   try {
     // Tasks of one process share its /metrics: their series carry task="<i>".
     const telemetry = createTelemetry({ jobId: config.jobId, ...(options.task !== undefined ? { defaultLabels: { task: String(options.task) } } : {}) });
@@ -251,7 +256,7 @@ export async function startJob(job: PreparedJob, options: RunOptions): Promise<R
         throw e;
       }
     };
-    return await superviseRestarts({
+    const running = await superviseRestarts({
       start,
       restart: config.restart,
       logger,
@@ -260,6 +265,8 @@ export async function startJob(job: PreparedJob, options: RunOptions): Promise<R
       health,
       close: () => closeEach(outer, logger),
     });
+    if (memoryLog) running.done.then(() => memoryLog.stop(), () => memoryLog.stop());
+    return running;
   } catch (e) {
     await closeEach(outer, logger);
     throw e;
@@ -604,7 +611,7 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
   const pending = exchangeWriter && sink.pending ? { pending: () => sink.pending!() + exchangeWriter.pending() } : sink;
   const delivery = new Delivery({ lock, dataflow: p.dataflow, sink: pending, flushOutput: () => checkpoints.flushOutput(), udfs: p.origin.udfs(p.udfs), onBatch: options.onBatch, post: p.post });
   // The barrier inside the lock; the state is written and the positions committed after it, between batches.
-  const takeCheckpoint = async (): Promise<void> => (await lock.run(() => checkpoints.begin())).complete();
+  const takeCheckpoint = async (): Promise<void> => (await lock.run(() => checkpoints.begin(), 'a checkpoint')).complete();
 
   startTimers({ job, p, delivery, lock, checkpoints, takeCheckpoint, closers, stopWith, isStopping: () => stopping, logger });
 
@@ -632,7 +639,7 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
         input.watermarks.tracker.assign(splits, Date.now());
         // In the lock: no delivery runs while instances come and go.
         // A partition whose state cannot be restored cannot run: the job stops (a restart tries again).
-        if (input.assigned) lock.run(async () => input.assigned!(splits)).catch(stopWith);
+        if (input.assigned) lock.run(async () => input.assigned!(splits), `taking ${splits.length} partition(s) of ${input.table}`).catch(stopWith);
       },
       connected: (up, reason) => health.source(input.table, up, reason),
     });
@@ -694,6 +701,9 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
   };
 }
 
+/** How long one section may hold the delivery lock before the job warns of a stall. */
+const LOCK_STALL_WARN_MS = 10_000;
+
 interface JobTimers {
   readonly job: PreparedJob;
   readonly p: Pipeline;
@@ -747,8 +757,20 @@ function startTimers(t: JobTimers): void {
     // The exchange's watermark promise also goes out with no new input (a batch's report may have been
     // throttled); in the lock, so it never overtakes rows of a delivery under way.
     const writer = t.p.exchange.writer;
-    timers.push(setInterval(() => void t.lock.run(async () => writer.report(true)).catch(() => undefined), config.watermark.intervalMs));
+    timers.push(setInterval(() => void t.lock.run(async () => writer.report(true), 'the exchange\'s watermark report').catch(() => undefined), config.watermark.intervalMs));
   }
+  // A section holding the delivery lock this long stalls every input of the task: say which one it is.
+  let stalledSince = 0;
+  timers.push(
+    setInterval(() => {
+      const busy = t.lock.busy();
+      if (!busy || busy.ms < LOCK_STALL_WARN_MS) return void (stalledSince = 0);
+      if (stalledSince === 0 || busy.ms - stalledSince >= LOCK_STALL_WARN_MS) {
+        stalledSince = busy.ms;
+        logger.warn(`${busy.what} has held the task's delivery lock for ${Math.round(busy.ms / 1000)} s: no input is read meanwhile`);
+      }
+    }, 1000),
+  );
   let checkpointQueued = false;
   if (config.checkpoint.intervalMs > 0) {
     timers.push(

@@ -12,6 +12,7 @@ import { T, type Field, type Row, type SqlType, type TableSchema } from '../core
 import type { RowDecoder } from './proto-decoder.js';
 import type { RowEncoder } from './proto-encoder.js';
 import { generateJsonDecoder, type JsonSlot } from './json-decoder.js';
+import { generateJsonEncoder, type EncoderPlan, type JsonTimestampFormat } from './json-encoder.js';
 
 type JsonSchema = {
   type?: string | string[];
@@ -488,7 +489,13 @@ export function stringifyJson(v: unknown, t?: SqlType): string {
  * of the same name (absent columns as null); a date-time property takes a TIMESTAMP as an ISO-8601 string.
  */
 export function createJsonRowEncoder(columns: readonly Field[], jsonSchema?: string, timestampFormat: JsonTimestampFormat = 'RFC3339'): RowEncoder {
-  return generateJsonEncoder(encoderPlan(columns, jsonSchema), timestampFormat);
+  const separator = timestampFormat === 'SQL' ? ' ' : 'T';
+  return generateJsonEncoder({
+    plan: encoderPlan(columns, jsonSchema),
+    timestampFormat,
+    stringify: stringifyJson,
+    flinkTimestamp: (ms, t) => flinkTimestampText(ms, separator, t?.kind === 'TIMESTAMP' && t.proctime === true),
+  });
 }
 
 /**
@@ -497,7 +504,7 @@ export function createJsonRowEncoder(columns: readonly Field[], jsonSchema?: str
  * `2024-01-02 03:04:05.6` and `2024-01-02T03:04:05.6`, the fraction with as few digits as it needs (none for
  * a whole second), and a trailing `Z` only for TIMESTAMP_LTZ (Dirk's PROCTIME columns).
  */
-export type JsonTimestampFormat = 'RFC3339' | 'SQL' | 'ISO-8601';
+export type { JsonTimestampFormat };
 
 /** JSON text of a TIMESTAMP (epoch ms) in Flink's SQL or ISO-8601 form. */
 function flinkTimestampText(ms: number, separator: ' ' | 'T', ltz: boolean): string {
@@ -525,80 +532,6 @@ export function createReferenceJsonRowEncoder(columns: readonly Field[], jsonSch
   };
 }
 
-type EncoderPlan = Array<[key: string, index: number | undefined, type: SqlType | undefined]>;
-
-/**
- * One generated function per output shape: the property names are constants in the code, and each column's
- * common case (a string, a finite number, a boolean, a TIMESTAMP as ISO text) is written inline; anything
- * else goes through stringifyJson, so the text is the reference encoder's.
- */
-function generateJsonEncoder(plan: EncoderPlan, timestampFormat: JsonTimestampFormat): RowEncoder {
-  const types = plan.map(([, , t]) => t);
-  const flink = timestampFormat !== 'RFC3339';
-  const separator = timestampFormat === 'SQL' ? ' ' : 'T';
-  const timestampText = (ms: number, t: SqlType | undefined): string => flinkTimestampText(ms, separator, t?.kind === 'TIMESTAMP' && t.proctime === true);
-  const parts = plan.map(([key, i, t], k) => {
-    const prefix = JSON.stringify(`${k === 0 ? '{' : ','}${JSON.stringify(key)}:`);
-    if (i === undefined) return `s += ${prefix} + 'null';`;
-    const slow = `G(v, T[${k}])`;
-    let fast: string;
-    switch (t?.kind) {
-      case 'STRING':
-        fast = `typeof v === 'string' ? Q(v) : ${slow}`;
-        break;
-      case 'INT':
-      case 'BIGINT':
-      case 'FLOAT':
-      case 'DOUBLE':
-      case 'DECIMAL':
-        fast = `typeof v === 'number' ? (v - v === 0 ? '' + v : 'null') : ${slow}`;
-        break;
-      case 'BOOLEAN':
-        fast = `v === true ? 'true' : v === false ? 'false' : ${slow}`;
-        break;
-      case 'TIMESTAMP':
-        fast = flink ? `typeof v === 'number' || typeof v === 'bigint' ? TS(Number(v), T[${k}]) : ${slow}` : `typeof v === 'number' ? ISO(v) : ${slow}`;
-        break;
-      default:
-        fast = slow;
-    }
-    return `v = row[${i}]; s += ${prefix} + (${fast});`;
-  });
-  const body = `'use strict'; return function encode(row) { let v; let s = ''; ${parts.join('\n')} s += ${plan.length === 0 ? "'{}'" : "'}'"}; return Buffer.from(s, 'utf8'); };`;
-  const encode = new Function('G', 'T', 'Q', 'ISO', 'TS', 'Buffer', body)(stringifyJson, types, JSON.stringify, isoText, timestampText, Buffer) as (row: Row) => Uint8Array;
-  return { encode };
-}
-
-const DAY_MS = 86_400_000;
-/** Years 0000-9999: toISOString writes them with four digits, the shape the fast formatter writes. */
-const ISO_MIN = -62_167_219_200_000;
-const ISO_MAX = 253_402_300_800_000;
-let isoDay = NaN;
-let isoPrefix = '';
-
-function pad2(n: number): string {
-  return n < 10 ? `0${n}` : `${n}`;
-}
-
-/** JSON text of a TIMESTAMP (epoch ms) as stringifyJson writes it; the date part is reused while the day stays the same. */
-function isoText(ms: number): string {
-  if (!Number.isFinite(ms)) return 'null';
-  ms = Math.trunc(ms); // as Date does (TimeClip)
-  if (ms < ISO_MIN || ms >= ISO_MAX) return JSON.stringify(new Date(ms).toISOString());
-  const day = Math.floor(ms / DAY_MS);
-  if (day !== isoDay) {
-    isoDay = day;
-    isoPrefix = `"${new Date(day * DAY_MS).toISOString().slice(0, 11)}`;
-  }
-  let r = Math.trunc(ms - day * DAY_MS);
-  const milli = r % 1000;
-  r = (r - milli) / 1000;
-  const sec = r % 60;
-  r = (r - sec) / 60;
-  const min = r % 60;
-  const hour = (r - min) / 60;
-  return `${isoPrefix}${pad2(hour)}:${pad2(min)}:${pad2(sec)}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z"`;
-}
 
 function encoderPlan(columns: readonly Field[], jsonSchema?: string): EncoderPlan {
   let plan: EncoderPlan;

@@ -11,7 +11,7 @@
  * goes to the reference decoder (`json-codec.ts`), so results and error messages are the codec's own.
  */
 import type { Row, SqlType } from '../core/types.js';
-import { JSON_SYNTAX, JsonScanner } from './json-scanner.js';
+import { JSON_SYNTAX, JsonScanner, StringCache } from './json-scanner.js';
 
 /** How the generated code reads one property. */
 export type JsonSlotKind = 'string' | 'bigint' | 'int' | 'double' | 'boolean' | 'timestamp' | 'other';
@@ -85,7 +85,7 @@ function slotCode(slot: JsonSlot, k: number): string {
   const i = slot.column!;
   switch (slotKind(slot.type)) {
     case 'string':
-      return `if (c === 34) row[${i}] = S.string(); else ${generic}`;
+      return `if (c === 34) row[${i}] = S.stringCached(SC[${k}]); else ${generic}`;
     case 'bigint':
       return `if (${NUMBER_START}) { const v = S.number(); row[${i}] = S.intLiteral || Number.isInteger(v) ? v : Math.trunc(v); } else ${generic}`;
     case 'int':
@@ -166,12 +166,13 @@ export function generateJsonDecoder(spec: GeneratedJsonDecoderSpec): GeneratedJs
   }
   return run;`;
   const named = (quoted: string): number => byName.get(JSON.parse(quoted) as string) ?? -1;
-  const run = new Function('SYNTAX', 'C', 'RT', 'TS', 'NAMED', body)(
+  const run = new Function('SYNTAX', 'C', 'RT', 'TS', 'NAMED', 'SC', body)(
     JSON_SYNTAX,
     slots.map((s) => s.conv),
     spec.rowtimeMs,
     spec.timestampMs,
     named,
+    slots.map(() => new StringCache()),
   ) as (s: JsonScanner) => Row;
   const scanner = new JsonScanner();
   const fallback = spec.fallback;

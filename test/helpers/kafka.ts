@@ -87,7 +87,11 @@ export async function createTopics(names: readonly string[], partitions = 1): Pr
   const a = await sharedAdmin();
   try {
     await a.createTopics({
-      topics: names.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
+      // Kept whatever their timestamps: tests write event times from early 2026 as record timestamps, and the
+      // broker's time retention (log.retention.hours=24, checked every 5 minutes) otherwise deletes them at
+      // a random moment mid-test, whereupon a consumer taking a partition over finds its committed offset
+      // below the log start and kafkajs skips to the end (the scaled-out joins' survivors-only kill stalled so).
+      topics: names.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1, configEntries: [{ name: 'retention.ms', value: '-1' }] })),
       waitForLeaders: true,
     });
   } catch (e) {

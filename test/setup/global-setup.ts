@@ -12,7 +12,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
-import { INFLUX_URL, KAFKA_BOOTSTRAP, PROMETHEUS_URL } from './services.js';
+import { INFLUX_URL, KAFKA_BOOTSTRAP, KAFKA_PORT, PROMETHEUS_URL } from './services.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -29,7 +29,7 @@ interface Service {
 const inCi = process.env['CI'] === 'true' || process.env['CI'] === '1';
 
 const SERVICES: readonly Service[] = [
-  { name: 'kafka', script: 'scripts/kafka.mjs', port: 9092, binary: undefined, install: 'apt-get install -y openjdk-17-jre-headless maven', required: true },
+  { name: 'kafka', script: 'scripts/kafka.mjs', port: KAFKA_PORT, binary: undefined, install: 'apt-get install -y openjdk-17-jre-headless maven', required: true },
   { name: 'influxdb', script: 'scripts/influxdb.mjs', port: 8086, binary: 'influxd', install: 'apt-get install -y influxdb', required: inCi },
   { name: 'prometheus', script: 'scripts/prometheus.mjs', port: 9090, binary: 'prometheus', install: 'apt-get install -y prometheus', required: inCi },
   // The pg post-processor and Longbow tests: trust auth for postgres on 127.0.0.1:5432, database `test`.

@@ -47,7 +47,8 @@ export function decodeBatch(messages: readonly KafkaMessage[], bounds: BatchBoun
   let lastIndex = n - 1;
   for (let i = 0; i < n; i++) {
     const m = messages[i]!;
-    const offset = Number(m.offset);
+    // The consume path's messages carry the offset as a number (fetch-decoder.ts): no string parse per record.
+    const offset = (m as { offsetNumber?: number }).offsetNumber ?? Number(m.offset);
     if (offset < floor) continue;
     if (end !== undefined && offset >= end) {
       lastIndex = i - 1;

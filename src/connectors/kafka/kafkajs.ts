@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { registerKafkajsCodecs } from './compression.js';
+import { decodeMessages, LeanBatch } from './fetch-decoder.js';
 
 /**
  * The one place Dirk loads kafkajs. Before loading it, this module replaces kafkajs 2.2.4's
@@ -7,7 +8,7 @@ import { registerKafkajsCodecs } from './compression.js';
  * every message (`[...current, message]`), so one send of n records costs O(n^2) and dominated the
  * Kafka sink's CPU profile (about half of it for 5,000-record sends). Same inputs, same output
  * object; only the copying is gone. It also fills kafkajs's codec table with snappy, lz4 and zstd
- * (compression.ts). Everything else of kafkajs is untouched.
+ * (compression.ts), and replaces the consume path's record-batch decoder and consumer batch (fetch-decoder.ts).
  */
 const require = createRequire(import.meta.url);
 const target = require.resolve('kafkajs/src/producer/groupMessagesPerPartition.js');
@@ -34,14 +35,23 @@ function groupMessagesPerPartition({
   return result;
 }
 
-if (!require.cache[target]) {
-  // Seed the module cache so kafkajs's own `require` of this file gets the linear version.
-  const mod = new (require('node:module') as { Module: new (id: string) => NodeJS.Module }).Module(target);
-  mod.filename = target;
-  mod.loaded = true;
-  mod.exports = groupMessagesPerPartition;
-  require.cache[target] = mod;
+/** Seeds the module cache so kafkajs's own `require` of `file` gets `exports` instead of its code. */
+function replaceModule(file: string, exports: unknown): boolean {
+  const path = require.resolve(file);
+  if (!require.cache[path]) {
+    const mod = new (require('node:module') as { Module: new (id: string) => NodeJS.Module }).Module(path);
+    mod.filename = path;
+    mod.loaded = true;
+    mod.exports = exports;
+    require.cache[path] = mod;
+  }
+  return require.cache[path]?.exports === exports;
 }
+replaceModule(target, groupMessagesPerPartition);
+// The consume path (fetch-decoder.ts): record batches decoded with numeric offsets and lazy headers, and the
+// consumer's per-partition batch comparing offsets as numbers. Same message and batch shapes as kafkajs's.
+export const consumePathPatched =
+  replaceModule('kafkajs/src/protocol/requests/fetch/v4/decodeMessages.js', decodeMessages) && replaceModule('kafkajs/src/consumer/batch.js', LeanBatch);
 export const groupingPatched = require.cache[target]?.exports === groupMessagesPerPartition;
 
 const kafkajs = require('kafkajs') as typeof import('kafkajs');

@@ -12,7 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { deserialize, serialize } from 'node:v8';
-import type { Admin, Kafka } from 'kafkajs';
+import type { Admin, Consumer, Kafka } from 'kafkajs';
 import { externalError, mayRetry } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { sendBounded, type SendingProducer } from '../../connectors/kafka/bounded-send.js';
@@ -25,6 +25,8 @@ const RESTORE_TIMEOUT_MS = 60_000;
 const TAIL = 16;
 /** A restore read that gets nothing new for this long has reached what it can read. */
 const IDLE_END_MS = 3000;
+/** How long leaving the restore's throwaway consumer group is waited for. */
+const LEAVE_TIMEOUT_MS = 5000;
 
 interface Range {
   readonly split: string;
@@ -96,11 +98,23 @@ export class Changelog {
     return out;
   }
 
-  /** Reads each partition from `from` to its end (read_committed), keeping the last record's state. */
+  /**
+   * Reads each partition from `from` to its end (read_committed), keeping the last record's state.
+   *
+   * This runs inside the task's delivery lock, so every kafkajs call is bounded: joining the throwaway group
+   * and reading count against RESTORE_TIMEOUT_MS, and leaving it afterwards gets LEAVE_TIMEOUT_MS (kafkajs'
+   * disconnect can wait for good when it races its own fetch loop). A restore that never returned would stop
+   * every input of the task, and with them the task's source consumers, which cannot rejoin their groups
+   * from inside a batch: the other members' rebalances would then wait for them too.
+   */
   private async scan(ranges: ReadonlyMap<number, Range>, out: Map<string, unknown>): Promise<void> {
     const { topic } = this.o;
     // A consumer of its own (kafkajs has no manual assignment): every partition, seeked to the records wanted.
-    const consumer = this.o.kafka.consumer({ groupId: `${this.o.groupId}-restore-${randomUUID()}`, maxWaitTimeInMs: 100, maxBytesPerPartition: CHANGELOG_MAX_MESSAGE_BYTES });
+    const consumer = this.o.kafka.consumer({
+      groupId: `${this.o.groupId}-restore-${randomUUID()}`,
+      maxWaitTimeInMs: 100,
+      maxBytesPerPartition: CHANGELOG_MAX_MESSAGE_BYTES,
+    });
     const open = new Set(ranges.keys());
     let progressAt = Date.now();
     let joined = false;
@@ -115,7 +129,9 @@ export class Changelog {
       // Nothing more within reach (the end is an open transaction's records, or markers only).
       if (joined && Date.now() - progressAt > IDLE_END_MS) done();
     }, 200);
-    try {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), RESTORE_TIMEOUT_MS)));
+    const read = async (): Promise<void> => {
       await consumer.connect();
       await consumer.subscribe({ topics: [topic], fromBeginning: false });
       consumer.on(consumer.events.GROUP_JOIN, () => {
@@ -137,13 +153,28 @@ export class Changelog {
           if (Number(batch.lastOffset()) >= r.high - 1) close(batch.partition);
         },
       });
-      const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), RESTORE_TIMEOUT_MS).unref());
-      if ((await Promise.race([finished, timeout])) === 'timeout') {
+      await finished;
+    };
+    try {
+      if ((await Promise.race([read(), timeout])) === 'timeout') {
         throw externalError(`restoring state from the changelog topic ${topic}: ${open.size} of ${ranges.size} partition(s) not read to their end in ${RESTORE_TIMEOUT_MS / 1000} s`);
       }
     } finally {
       clearInterval(idle);
-      await consumer.disconnect().catch(() => undefined);
+      clearTimeout(timer);
+      await leave(consumer, this.o.logger, topic);
     }
+  }
+}
+
+/** Leaves the restore's throwaway group, waiting LEAVE_TIMEOUT_MS at most (its state is read by then). */
+async function leave(consumer: Consumer, logger: Logger, topic: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), LEAVE_TIMEOUT_MS)));
+  const left = consumer.disconnect().catch(() => undefined);
+  try {
+    if ((await Promise.race([left, late])) === 'late') logger.warn(`the consumer that restored state from ${topic} did not leave its group within ${LEAVE_TIMEOUT_MS / 1000} s; going on without waiting`);
+  } finally {
+    clearTimeout(timer);
   }
 }

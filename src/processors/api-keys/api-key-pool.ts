@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { DirkError } from '../../core/errors.js';
 
 /**
@@ -50,16 +50,21 @@ return {0, wait}
 let drawSeq = 0;
 
 export class ApiKeyPool {
-  private readonly redis: Redis;
+  /** The client, loaded on first use: a job without an API key pool never loads ioredis (memory, start-up). */
+  private readonly redis: Promise<Redis>;
   private readonly slots: string[];
 
   constructor(private readonly opts: ApiKeyPoolOptions) {
     if (opts.keys.length === 0) throw new DirkError(`api key pool ${opts.name}: expected at least one key`, { domain: 'user' });
     if (!(opts.ratePerSecond > 0)) throw new DirkError(`api key pool ${opts.name}: rate_per_second: expected a positive number, found ${opts.ratePerSecond}`, { domain: 'user' });
-    this.redis = new Redis(opts.redisUrl ?? 'redis://127.0.0.1:6379', { lazyConnect: true, maxRetriesPerRequest: 3, enableOfflineQueue: true });
-    // Connection errors surface through acquire() with the pool's name; the client's own event would only
-    // print "Unhandled error event" to stderr.
-    this.redis.on('error', () => undefined);
+    this.redis = import('ioredis').then(({ Redis }) => {
+      const redis = new Redis(opts.redisUrl ?? 'redis://127.0.0.1:6379', { lazyConnect: true, maxRetriesPerRequest: 3, enableOfflineQueue: true });
+      // Connection errors surface through acquire() with the pool's name; the client's own event would only
+      // print "Unhandled error event" to stderr.
+      redis.on('error', () => undefined);
+      return redis;
+    });
+    this.redis.catch(() => undefined); // a failed load surfaces through draw()
     // Slot names carry the key's position, never the key itself: secrets stay out of Redis.
     const prefix = opts.prefix ?? 'dirk:api-keys';
     this.slots = opts.keys.map((_, i) => `${prefix}:${opts.name}:${i}`);
@@ -77,7 +82,7 @@ export class ApiKeyPool {
       const member = `${process.pid}:${++drawSeq}`;
       let res: [number, number, string?, string?];
       try {
-        res = (await this.redis.eval(DRAW, this.slots.length, ...this.slots, String(this.opts.ratePerSecond), '1000000', member)) as [number, number, string?, string?];
+        res = (await (await this.redis).eval(DRAW, this.slots.length, ...this.slots, String(this.opts.ratePerSecond), '1000000', member)) as [number, number, string?, string?];
       } catch (e) {
         throw new DirkError(`api key pool ${this.opts.name}: Redis is not reachable (${(e as Error).message})`, { domain: 'external', retriable: true, cause: e });
       }
@@ -92,6 +97,6 @@ export class ApiKeyPool {
   }
 
   async close(): Promise<void> {
-    this.redis.disconnect();
+    (await this.redis.catch(() => undefined))?.disconnect();
   }
 }

@@ -24,6 +24,22 @@ describe('SerialLock', () => {
     await c;
     expect(log).toEqual(['a in', 'a out', 'b in', 'b out', 'c in', 'c out']);
   });
+
+  it('busy() names the section holding the lock and for how long (the stall watchdog), and is free between sections', async () => {
+    const lock = new SerialLock();
+    expect(lock.busy()).toBeUndefined();
+    let release!: () => void;
+    const held = lock.run(() => new Promise<void>((r) => (release = r)), 'taking 2 partition(s) of t');
+    const queued = lock.run(async () => 'next', 'a watermark tick');
+    await tick();
+    const busy = lock.busy(Date.now() + 12_000);
+    expect(busy?.what).toBe('taking 2 partition(s) of t');
+    expect(busy!.ms).toBeGreaterThanOrEqual(12_000);
+    release();
+    await held;
+    expect(await queued).toBe('next');
+    expect(lock.busy()).toBeUndefined();
+  });
 });
 
 function setup(over: Partial<DeliveryOptions> = {}, pending?: () => number) {

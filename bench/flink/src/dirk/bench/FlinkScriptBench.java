@@ -10,11 +10,11 @@ import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.table.api.TableResult;
 
 /**
- * One Flink SQL script on a local MiniCluster (parallelism 1), for scripts/flink-bench.mjs's Nexmark
+ * One Flink SQL script on a local MiniCluster (parallelism=N, default 1), for scripts/flink-bench.mjs's Nexmark
  * scenario: the statements of the file (separated by ';' at a line end) run in order, the DDL first; the
  * INSERT is timed until it ends (bounded sources) and one line "RESULT {json}" is printed, as FlinkSqlBench.
  *
- * Arguments (key=value): script=<file>, name=<label>, objectReuse=true|false, miniBatch=true|false.
+ * Arguments (key=value): script=<file>, name=<label>, parallelism=N, objectReuse=true|false, miniBatch=true|false.
  */
 public final class FlinkScriptBench {
   public static void main(String[] argv) throws Exception {
@@ -30,7 +30,7 @@ public final class FlinkScriptBench {
     String name = a.getOrDefault("name", "script");
 
     Configuration c = new Configuration();
-    c.setString("parallelism.default", "1");
+    c.setString("parallelism.default", a.getOrDefault("parallelism", "1"));
     c.setString("table.local-time-zone", "UTC");
     c.setString("pipeline.auto-watermark-interval", "200ms");
     if (Boolean.parseBoolean(a.getOrDefault("objectReuse", "true"))) c.setString("pipeline.object-reuse", "true");

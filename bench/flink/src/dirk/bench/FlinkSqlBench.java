@@ -14,11 +14,13 @@ import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.table.api.TableResult;
 
 /**
- * One Flink SQL job on a local MiniCluster (parallelism 1), for scripts/flink-bench.mjs: a bounded Kafka
- * source (earliest to the end offsets found at start), the same queries as Dirk's bench (bench/run.ts),
- * a Kafka sink. Prints one line "RESULT {json}" with the timings; the script counts the output records.
+ * One Flink SQL job on a local MiniCluster, for scripts/flink-bench.mjs: a bounded Kafka source (earliest to
+ * the end offsets found at start), the same queries as Dirk's side of the script, a Kafka sink. Prints one
+ * line "RESULT {json}" with the timings; the script counts the output records.
  *
- * Arguments (key=value): bootstrap, topic, sinkTopic, format=json|protobuf, scenario=filter|tumble|hop, group.
+ * Arguments (key=value): bootstrap, topic, sinkTopic, format=json|protobuf,
+ * scenario=filter|tumble|hop|interval|join, group, paymentTopic (JSON payments, for interval and join),
+ * parallelism (default 1), objectReuse=true|false (default true), miniBatch=true|false (default false).
  */
 public final class FlinkSqlBench {
   // The same SQL text as bench/run.ts's SCENARIOS (the table is called booking, the time attribute rowtime).
@@ -31,7 +33,13 @@ public final class FlinkSqlBench {
           + " GROUP BY TUMBLE(rowtime, INTERVAL '1' MINUTE), service_area_id",
       "hop",
       "SELECT service_area_id, COUNT(*) AS bookings, HOP_END(rowtime, INTERVAL '1' MINUTE, INTERVAL '1' HOUR) AS window_end"
-          + " FROM booking GROUP BY HOP(rowtime, INTERVAL '1' MINUTE, INTERVAL '1' HOUR), service_area_id");
+          + " FROM booking GROUP BY HOP(rowtime, INTERVAL '1' MINUTE, INTERVAL '1' HOUR), service_area_id",
+      "interval",
+      "SELECT b.order_number, b.service_area_id, p.amount, p.rowtime AS paid_at FROM booking b JOIN payment p"
+          + " ON b.order_number = p.order_number AND p.rowtime BETWEEN b.rowtime AND b.rowtime + INTERVAL '5' SECOND",
+      "join",
+      "SELECT b.order_number, b.service_area_id, p.amount, p.rowtime AS paid_at FROM booking b JOIN payment p"
+          + " ON b.order_number = p.order_number");
 
   public static void main(String[] argv) throws Exception {
     long mainNanos = System.nanoTime();
@@ -52,10 +60,17 @@ public final class FlinkSqlBench {
     if (query == null) throw new IllegalArgumentException("scenario must be one of " + QUERIES.keySet());
 
     Configuration c = new Configuration();
-    c.setString("parallelism.default", "1");
+    c.setString("parallelism.default", a.getOrDefault("parallelism", "1"));
     c.setString("table.local-time-zone", "UTC");
     // Watermarks every 200 ms, as Dirk's bench (FLINK_WATERMARK_INTERVAL_MS=200; Flink's default is 200 too).
     c.setString("pipeline.auto-watermark-interval", "200ms");
+    // Flink's own tuning advice: object reuse for every job, mini-batch for the aggregating ones.
+    if (Boolean.parseBoolean(a.getOrDefault("objectReuse", "true"))) c.setString("pipeline.object-reuse", "true");
+    if (Boolean.parseBoolean(a.getOrDefault("miniBatch", "false"))) {
+      c.setString("table.exec.mini-batch.enabled", "true");
+      c.setString("table.exec.mini-batch.allow-latency", "200ms");
+      c.setString("table.exec.mini-batch.size", "5000");
+    }
     TableEnvironment t = TableEnvironment.create(
         EnvironmentSettings.newInstance().inStreamingMode().withConfiguration(c).build());
 
@@ -91,10 +106,23 @@ public final class FlinkSqlBench {
       throw new IllegalArgumentException("format must be json or protobuf");
     }
     t.executeSql(source);
+    String area = format.equals("json") ? "BIGINT" : "INT";
+    if (scenario.equals("interval") || scenario.equals("join")) {
+      // The second stream: JSON payments (scripts/flink-bench.mjs writes them in event-time order per partition).
+      t.executeSql("CREATE TABLE payment ("
+          + " order_number STRING, amount DOUBLE, pay_method STRING, event_timestamp TIMESTAMP_LTZ(3),"
+          + " rowtime AS CAST(event_timestamp AS TIMESTAMP(3)),"
+          + " WATERMARK FOR rowtime AS rowtime - INTERVAL '1' SECOND"
+          + ") WITH (" + String.format(kafka, req(a, "paymentTopic")) + ","
+          + " 'properties.group.id'='" + group + "-payment','scan.startup.mode'='earliest-offset','scan.bounded.mode'='latest-offset',"
+          + " 'format'='json','json.timestamp-format.standard'='ISO-8601','json.fail-on-missing-field'='false','json.ignore-parse-errors'='false')");
+    }
 
     String sinkColumns = scenario.equals("filter")
         ? "order_number STRING, service STRING, amount_with_tax DOUBLE, rowtime TIMESTAMP(3)"
-        : "service_area_id " + (format.equals("json") ? "BIGINT" : "INT") + ", bookings BIGINT, window_end TIMESTAMP(3)";
+        : scenario.equals("interval") || scenario.equals("join")
+            ? "order_number STRING, service_area_id " + area + ", amount DOUBLE, paid_at TIMESTAMP(3)"
+            : "service_area_id " + area + ", bookings BIGINT, window_end TIMESTAMP(3)";
     t.executeSql("CREATE TABLE sink (" + sinkColumns + ") WITH (" + String.format(kafka, sinkTopic) + ","
         + " 'format'='json','json.timestamp-format.standard'='ISO-8601','sink.delivery-guarantee'='at-least-once')");
 

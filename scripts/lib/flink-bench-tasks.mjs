@@ -1,0 +1,156 @@
+// Dirk at more than one task for scripts/flink-bench.mjs (FLINK_BENCH_DIRK_TASKS): `dirk run` with DIRK_TASKS=N
+// worker threads over UNBOUNDED Kafka sources, stopped (SIGTERM: drain, checkpoint, exit) once the sink topic
+// holds the rows the query must produce.
+//
+// Why not BOUNDED as the one-task runs: a job of several tasks refuses bounded sources (src/cli/tasks.ts).
+// A task's bounded end is only its own partitions' end offsets, and with the exchange (any keyed operator:
+// windows, joins) the tasks downstream of the repartition topic would need an end-of-input marker from every
+// upstream task before they could fire the last windows and finish; the exchange carries watermarks, not an
+// end. So the bench gives the unbounded run what a bounded end gives: the input topics end with one record
+// per partition far ahead in event time (scripts/flink-bench.mjs preloads them; no query outputs a row for
+// them before its input ends), whose watermark closes every real window and join interval.
+//
+// Output: at-least-once, so a rebalance while the tasks join can repeat rows; the script compares distinct
+// rows and shows the repeats.
+//
+// Timing: from the moment the first source table's consumer group is first Stable, i.e. the first task has
+// partitions and starts reading (polled every 100 ms, as the sink topic's record count), to the sink record
+// that completes the output, so process start, planning and the group's first join (the broker's initial
+// rebalance delay, 3 s by default) are left out, as Flink's net runtime leaves out its cluster's start. A
+// task that joins later (a second rebalance) is inside the timed span, as is the work it repeats. (Not from the first sink record: after the
+// exchange a window query's output can come in one burst at the end.) Peak RSS and CPU are the whole
+// process's (every thread), read from /proc just before the stop.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+const TICKS = 100; // USER_HZ
+const SETTLE_MS = 3000;
+
+function procFigures(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const hwm = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+    return { cpu: (Number(f[11]) + Number(f[12])) / TICKS, rssMb: Math.round(hwm / 1024) };
+  } catch {
+    return { cpu: NaN, rssMb: NaN };
+  }
+}
+
+/** Whether `group` is Stable with at least `members` members. */
+async function groupReady(kafka, group, members) {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const { groups } = await admin.describeGroups([group]);
+    return groups[0]?.state === 'Stable' && groups[0].members.length >= members;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function sinkCount(kafka, topic) {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const ends = await admin.fetchTopicOffsets(topic);
+    return ends.reduce((s, p) => s + Number(p.high) - Number(p.low), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * Runs `dirk run <jobFile>` (the built CLI) until the sink holds `target` records; returns the figures in the
+ * shape of scripts/flink-bench.mjs's timed() results. `idleMs`: give up when the count has not moved that long (counted from the group's first Stable state).
+ */
+export async function runDirkTasks({ root, kafka, jobFile, sinkTopic, target, nodeArgs = [], idleMs = 60_000, label }) {
+  const cli = path.join(root, 'dist', 'src', 'cli', 'main.js');
+  const cfg = JSON.parse(fs.readFileSync(jobFile, 'utf8'));
+  const group = cfg.STREAMS.find((st) => st.SOURCE_KAFKA_CONSUMER_CONFIG_GROUP_ID)?.SOURCE_KAFKA_CONSUMER_CONFIG_GROUP_ID;
+  const ckpt = fs.mkdtempSync(path.join(os.tmpdir(), 'dirk-flink-bench-tasks-'));
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [...nodeArgs, cli, 'run', jobFile, '--checkpoint-dir', ckpt], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  child.stderr.on('data', (d) => (log = (log + d.toString()).slice(-20_000)));
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
+  let first;
+  let done;
+  let count = 0;
+  let movedAt = performance.now();
+  let figures;
+  try {
+    while (done === undefined) {
+      if (child.exitCode !== null) throw new Error(`${label}: dirk run ended (exit ${child.exitCode}) with ${count} of ${target} records in ${sinkTopic}:\n${log.slice(-3000)}`);
+      if (first === undefined && (group === undefined || (await groupReady(kafka, group, 1)))) first = movedAt = performance.now();
+      if (first === undefined && performance.now() - t0 > 120_000) throw new Error(`${label}: consumer group ${group} not Stable after 120 s:\n${log.slice(-3000)}`);
+      const n = await sinkCount(kafka, sinkTopic);
+      const now = performance.now();
+      if (n > 0 && first === undefined) first = now;
+      if (n !== count || first === undefined) movedAt = now;
+      count = n;
+      // Done once the count has reached the target and then not moved for SETTLE_MS: a rebalance while the
+      // tasks join (a task that starts late under load) replays records since the last commit, at-least-once,
+      // so the count can pass the target before the last rows are out. The end is the last change.
+      if (n >= target && now - movedAt >= SETTLE_MS) done = movedAt;
+      else if (n < target && now - movedAt > idleMs) throw new Error(`${label}: ${n} of ${target} records in ${sinkTopic} and none for ${idleMs / 1000} s:\n${log.slice(-3000)}`);
+      else await new Promise((r) => setTimeout(r, 100));
+    }
+    figures = procFigures(child.pid);
+  } finally {
+    child.kill('SIGTERM');
+    const stopped = await Promise.race([exited, new Promise((r) => setTimeout(() => r('timeout'), 30_000))]);
+    if (stopped === 'timeout') child.kill('SIGKILL');
+    fs.rmSync(ckpt, { recursive: true, force: true });
+  }
+  const jobS = (done - first) / 1000;
+  const warnings = log.split('\n').filter((l) => /"level":(50|60)|\bERROR\b|Exception/.test(l));
+  return {
+    engine: 'dirk',
+    jvm_to_main_ms: 0,
+    setup_ms: Number((first - t0).toFixed(1)),
+    job_s: jobS,
+    job_cpu_s: figures.cpu, // the whole process up to the stop: start-up and group joins included
+    process_s: (done - t0) / 1000,
+    process_cpu_s: figures.cpu,
+    peak_rss_mb: figures.rssMb,
+    warnings,
+  };
+}
+
+// profile-shares.mjs's categories folded into the columns of BENCHMARKS.md's profile summaries.
+const GROUPS = [
+  ['client', /^kafkajs|^Dirk record batches/],
+  ['decode', /decoding/],
+  ['encode', /encoding|JSON codec/],
+  ['engine', /^engine/],
+  ['GC', /^garbage/],
+  ['idle', /^idle/],
+];
+
+/** One line: client, decode, encode, engine, GC, idle and the rest, in per cent of the job's samples. */
+function foldShares(text) {
+  const sums = new Map([...GROUPS.map(([g]) => [g, 0]), ['other', 0]]);
+  for (const m of text.matchAll(/^\s*([\d.]+)%\s+(.+)$/gm)) {
+    const g = GROUPS.find(([, re]) => re.test(m[2]))?.[0] ?? 'other';
+    sums.set(g, sums.get(g) + Number(m[1]));
+  }
+  return [...sums].map(([g, v]) => `${g} ${v.toFixed(1)}%`).join(', ');
+}
+
+/** The shares of scripts/profile-shares.mjs for each task's profile in `dir` (threads that ran startJob), then one folded line each. */
+export function profileSummary(root, dir, spawnSync) {
+  const out = [];
+  for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.cpuprofile')).sort()) {
+    const file = path.join(dir, f);
+    if (!fs.readFileSync(file, 'utf8').includes('"startJob"')) continue; // the main thread of a multi-task run
+    const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'profile-shares.mjs'), file], { encoding: 'utf8' });
+    const text = (r.stdout ?? '').trim();
+    out.push(`${text}\nsummary: ${foldShares(text)}`);
+  }
+  return out;
+}
