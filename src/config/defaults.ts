@@ -84,6 +84,15 @@ export const JOB_KEYS = {
       'Repartition rows through an internal Kafka topic `<job id>-<operator>-repartition` (keyed by the GROUP BY / PARTITION BY key, or for a regular or interval join both inputs, tagged by side, keyed by the join key) before a keyed operator, so several processes or tasks of one job aggregate and join correctly. Needed whenever more than one process runs the job; on by itself when DIRK_TASKS / FLINK_PARALLELISM > 1. `dirk topics <job>` lists the internal topics (partitions, configs); a keyed operator over the output of a join is refused.',
     dagger: 'Dirk only (Flink shuffles by key between subtasks).',
   }),
+  FLINK_TABLE_OPTIMIZER_AGG_PHASE_STRATEGY: key({
+    type: 'enum',
+    values: ['AUTO', 'TWO_PHASE', 'ONE_PHASE'],
+    group: 'Flink',
+    default: 'AUTO',
+    description:
+      'Scaled out (DIRK_EXCHANGE_ENABLE): how a TUMBLE, HOP or CUMULATE window aggregate crosses the repartition topic. AUTO and TWO_PHASE: in two phases when every aggregate call can merge (COUNT, SUM, AVG, MIN, MAX, ...; not DISTINCT, not a user aggregate without merge), as Flink\'s LocalWindowAggregate / GlobalWindowAggregate: each source batch\'s rows are folded per (pane, key) upstream and only the partial aggregates cross; the downstream merges them. ONE_PHASE: every row crosses. `dirk explain` says which and why. Late partials are dropped and counted by the rows they folded.',
+    dagger: 'Flink\'s table.optimizer.agg-phase-strategy (Flink\'s AUTO picks by cost; here AUTO is TWO_PHASE, which also falls back to one phase when a call cannot merge).',
+  }),
   FLINK_WATERMARK_INTERVAL_MS: key({ type: 'int', min: 1, group: 'Flink', default: 10000, description: 'How often watermarks are emitted, in ms.' }),
   FLINK_WATERMARK_DELAY_MS: key({ type: 'int', min: 0, group: 'Flink', default: 10000, description: 'How far the watermark trails the largest event time seen, in ms (allowed out-of-orderness).' }),
   FLINK_WATERMARK_PER_PARTITION_ENABLE: key({ type: 'bool', group: 'Flink', default: false, description: 'Track a watermark per Kafka partition and use the minimum.' }),

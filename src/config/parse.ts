@@ -77,6 +77,7 @@ export function parseJobConfig(raw: unknown, opts: ParseOptions = {}): ParsedJob
     parallelismMax,
     tasks: readJobKey(s, 'DIRK_TASKS') || parallelism,
     exchange: readJobKey(s, 'DIRK_EXCHANGE_ENABLE') || (readJobKey(s, 'DIRK_TASKS') || parallelism) > 1,
+    aggPhase: readJobKey(s, 'FLINK_TABLE_OPTIMIZER_AGG_PHASE_STRATEGY') as 'AUTO' | 'TWO_PHASE' | 'ONE_PHASE',
     checkpoint: {
       intervalMs: readJobKey(s, 'FLINK_CHECKPOINT_INTERVAL_MS'),
       timeoutMs: readJobKey(s, 'FLINK_CHECKPOINT_TIMEOUT_MS'),

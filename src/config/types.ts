@@ -200,6 +200,8 @@ export interface JobConfig {
   readonly tasks: number;
   /** DIRK_EXCHANGE_ENABLE, or more than one task: keyed operators read through a repartition topic. */
   readonly exchange: boolean;
+  /** FLINK_TABLE_OPTIMIZER_AGG_PHASE_STRATEGY: window aggregates across the exchange in one or two phases. */
+  readonly aggPhase: 'AUTO' | 'TWO_PHASE' | 'ONE_PHASE';
   readonly checkpoint: CheckpointConfig;
   readonly restart: RestartConfig;
   readonly retentionIdleStateMinutes: number;

@@ -146,7 +146,7 @@ export function createLateRecordOutput(options: LateRecordOptions): LateRecordOu
     late(rows, info) {
       const stream = byTable.get((info.table ?? info.tables[0] ?? '').toLowerCase());
       const table = info.table ?? '*';
-      count(table, rows.length);
+      count(table, info.count ?? rows.length);
       const policy = stream?.lateRecords ?? { mode: 'DROP' as const };
       if (policy.mode === 'LOG') log(rows, info, table);
       else if (policy.mode === 'TOPIC' && stream) send(rows, info, table, stream, policy);

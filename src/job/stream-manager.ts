@@ -391,6 +391,7 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
       task: options.task ?? 0,
       onRowsOut: (n) => m.recordsOut.inc(n),
       onDuplicates: (n) => m.duplicatesDropped.inc(n),
+      onOverlap: (n) => m.partialOverlaps.inc(n),
       onPartitions: (n) => m.partitions.set(n),
       onRestoring: (n) => m.restoringPartitions.set(n),
       onRestoredBytes: (n) => m.restoredBytes.inc(n),
@@ -436,6 +437,8 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
       // Watermarks follow the decoded records (Dagger assigns them at the source, before the pre-processor).
       rowtimeIndex: (pre?.decoded ?? schema).rowtimeIndex,
       pre: upstream?.pre ?? runner,
+      // Two-phase aggregation: where each newly assigned partition's partials may start (before its batches).
+      ...(upstream ? { assigned: (splits: readonly string[]) => exchange!.upstreamAssigned(stream.table, splits) } : {}),
     });
   }
   if (exchange) {

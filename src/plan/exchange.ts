@@ -1,6 +1,6 @@
 import { T, type Field, type TableSchema } from '../core/types.js';
 import { userError } from '../core/errors.js';
-import type { BExpr, PlanNode, QueryPlan } from './nodes.js';
+import type { AggCall, BExpr, PlanNode, QueryPlan, WindowSpec } from './nodes.js';
 import { collectScans, planInputs } from './children.js';
 
 /**
@@ -33,6 +33,23 @@ export interface ExchangeSide {
   readonly table: TableSchema;
 }
 
+/** Two-phase ("local-global") window aggregation across the exchange (Flink's LocalWindowAggregate / GlobalWindowAggregate). */
+export interface LocalPhase {
+  readonly window: WindowSpec;
+  /** The group keys over the exchanged rows (the window aggregate's input). */
+  readonly keys: readonly BExpr[];
+  readonly aggs: readonly AggCall[];
+}
+
+/** How the keyed operator's aggregation is split across the exchange (FLINK_TABLE_OPTIMIZER_AGG_PHASE_STRATEGY). */
+export type AggPhaseStrategy = 'AUTO' | 'TWO_PHASE' | 'ONE_PHASE';
+
+export interface ExchangeOptions {
+  readonly aggPhase?: AggPhaseStrategy;
+  /** Why a window aggregate cannot run in two phases, or undefined when it can (the runtime knows its aggregates). */
+  readonly twoPhaseBlocker?: (n: Extract<PlanNode, { kind: 'windowAggregate' }>) => string | undefined;
+}
+
 /** The cut. Its own side fields are the first side's (the only one but for joins). */
 export interface ExchangePlan extends ExchangeSide {
   /** Names the internal topics: `<job id>-<operator>-repartition`. */
@@ -45,6 +62,13 @@ export interface ExchangePlan extends ExchangeSide {
   readonly sides: readonly ExchangeSide[];
   /** The plan with each upstream half replaced by a scan of its side's table. */
   readonly downstream: QueryPlan;
+  /**
+   * Two-phase: each source batch's rows are folded per (pane, key) upstream and the exchange carries the
+   * partials (the side's `table` is then the partial rows' layout); the downstream window aggregate merges them.
+   */
+  readonly local?: LocalPhase;
+  /** For explain: one or two phases, and why one when it is one. */
+  readonly phases?: string;
 }
 
 type Node = PlanNode;
@@ -108,7 +132,7 @@ const PREFIX = 'DIRK_EXCHANGE_ENABLE (or DIRK_TASKS / FLINK_PARALLELISM > 1)';
  * plan has no keyed operator (every task can run the whole plan on its partitions). Throws a user error for
  * shapes the exchange does not handle yet.
  */
-export function planExchange(plan: QueryPlan, jobId: string, kafkaTables: ReadonlySet<string>): ExchangePlan | undefined {
+export function planExchange(plan: QueryPlan, jobId: string, kafkaTables: ReadonlySet<string>, opts: ExchangeOptions = {}): ExchangePlan | undefined {
   const keyed: { node: Node; path: Node[] }[] = [];
   const unsupported: string[] = [];
   const above: string[] = [];
@@ -156,6 +180,8 @@ export function planExchange(plan: QueryPlan, jobId: string, kafkaTables: Readon
     const exchanged: TableSchema = { name: i === 0 ? topic : `${topic}#${i}`, columns: input.fields, rowtimeIndex: input.rowtimeIndex };
     return { keys: keys[i]!, sourceTable: table, upstream: { root: upstreamRoot, scans }, offsetIndex, table: exchanged };
   });
+  const phase = node.kind === 'windowAggregate' ? twoPhase(node, opts) : undefined;
+  if (phase?.local) sides[0] = { ...sides[0]!, table: partialTable(sides[0]!.table.name, node as Extract<Node, { kind: 'windowAggregate' }>) };
   const scans = sides.map((s): Extract<Node, { kind: 'scan' }> => ({
     kind: 'scan',
     table: s.table,
@@ -166,7 +192,11 @@ export function planExchange(plan: QueryPlan, jobId: string, kafkaTables: Readon
   }));
   // Rebuild the path from the keyed operator up to the root with the new scans as the operator's inputs.
   let child: Node =
-    node.kind === 'join' || node.kind === 'intervalJoin' ? ({ ...node, left: scans[0]!, right: scans[1]! } as Node) : ({ ...node, input: scans[0]! } as Node);
+    node.kind === 'join' || node.kind === 'intervalJoin'
+      ? ({ ...node, left: scans[0]!, right: scans[1]! } as Node)
+      : node.kind === 'windowAggregate' && phase?.local
+        ? { ...node, input: scans[0]!, keys: node.keys.map((k, i): BExpr => ({ k: 'col', index: i, type: k.type })), phase: 'global' }
+        : ({ ...node, input: scans[0]! } as Node);
   for (let i = path.length - 1; i >= 0; i--) child = replaceInput(path[i]!, i === path.length - 1 ? node : path[i + 1]!, child);
   // Every other input of the plan (a UNION ALL branch beside the keyed operator) would be read by no task.
   const others = collectScans(child).filter((x) => !scans.includes(x));
@@ -176,7 +206,36 @@ export function planExchange(plan: QueryPlan, jobId: string, kafkaTables: Readon
         'which the repartitioning exchange does not support yet: only the keyed operator\'s inputs are read scaled out. Run the job as one task.',
     );
   }
-  return { operator, operatorKind: node.kind, topic, ...sides[0]!, sides, downstream: { root: child, scans } };
+  return {
+    operator,
+    operatorKind: node.kind,
+    topic,
+    ...sides[0]!,
+    sides,
+    downstream: { root: child, scans },
+    ...(phase?.local ? { local: phase.local } : {}),
+    ...(phase ? { phases: phase.text } : {}),
+  };
+}
+
+/** Two phases for a window aggregate when the strategy allows and every call can merge; else one, with the reason. */
+function twoPhase(n: Extract<Node, { kind: 'windowAggregate' }>, opts: ExchangeOptions): { local?: LocalPhase; text: string } {
+  const strategy = opts.aggPhase ?? 'AUTO';
+  if (strategy === 'ONE_PHASE') return { text: 'one phase (FLINK_TABLE_OPTIMIZER_AGG_PHASE_STRATEGY=ONE_PHASE): rows cross the exchange' };
+  const blocker = opts.twoPhaseBlocker ? opts.twoPhaseBlocker(n) : 'no aggregate information';
+  if (blocker !== undefined) return { text: `one phase (${blocker} cannot be split into local and global parts): rows cross the exchange` };
+  return { local: { window: n.window, keys: n.keys, aggs: n.aggs }, text: 'two phases: LocalWindowAggregate per source batch upstream, partials cross the exchange, GlobalWindowAggregate merges them' };
+}
+
+/** The columns of a two-phase exchange's partial rows: group keys..., pane start, rows folded, one accumulator per call. */
+function partialTable(name: string, n: Extract<Node, { kind: 'windowAggregate' }>): TableSchema {
+  const columns: Field[] = [
+    ...n.keys.map((k, i) => ({ name: n.fields[i]?.name ?? `key${i}`, type: k.type, nullable: true }) as Field),
+    { name: '__dirk_pane', type: T.BIGINT, nullable: false } as Field,
+    { name: '__dirk_rows', type: T.BIGINT, nullable: false } as Field,
+    ...n.aggs.map((a, i) => ({ name: `__dirk_acc${i}_${a.name}`, type: a.type, nullable: true }) as Field),
+  ];
+  return { name, columns, rowtimeIndex: undefined };
 }
 
 /** `parent` with its input `from` replaced by `to` (single-input nodes only: the cut has no joins above it). */

@@ -125,6 +125,12 @@ export type PlanNode =
       readonly window: WindowSpec;
       readonly keys: readonly BExpr[];
       readonly aggs: readonly AggCall[];
+      /**
+       * 'global': the global half of a two-phase aggregation across the scale-out exchange: the input rows
+       * are partial aggregates (keys..., pane start, rows folded, accumulators...; `keys` are their first
+       * columns), merged instead of accumulated.
+       */
+      readonly phase?: 'global';
     })
   | (NodeBase & {
       /** Non-windowed GROUP BY: an updating result keyed by the group keys. Output: keys..., aggregates... */

@@ -49,7 +49,7 @@ const DESCRIBE: PlanVisitor<string, ColumnName> = {
   filter: (n, f) => `Filter(${expr(n.predicate, f)})`,
   project: (n, f) => `Project(${n.exprs.map((e, i) => `${n.fields[i]!.name}=${expr(e, f)}`).join(', ')})`,
   windowAggregate: (n, f) =>
-    `WindowAggregate(window=${windowText(n.window, f)}, keys=[${list(n.keys, f)}], aggs=[${n.aggs.map((a) => aggText(a, f, true)).join(', ')}])`,
+    `${n.phase === 'global' ? 'GlobalWindowAggregate' : 'WindowAggregate'}(window=${windowText(n.window, f)}, keys=[${list(n.keys, f)}], aggs=[${n.aggs.map((a) => aggText(a, f, true)).join(', ')}])`,
   groupAggregate: (n, f) =>
     n.window
       ? `WindowGroupAggregate(per window of ${f(colIndex(n.keys[n.window.startKey]))}/${f(colIndex(n.keys[n.window.endKey]))}, keys=[${list(n.keys, f)}], aggs=[${n.aggs.map((a) => aggText(a, f, false)).join(', ')}], emitted when the window closes)`

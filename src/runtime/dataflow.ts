@@ -285,7 +285,7 @@ const OPERATORS: PlanVisitor<Operator, OperatorContext, 'scan' | 'lookupJoin'> =
       const build = (e: AggregateExprs): Operator => new WindowAggregateOperator({ window: n.window, keys: e.keys, aggs: e.aggs }, { ...ctx, hooks });
       return new AsyncAggregateInput({ exprs: n, width: n.input.fields.length, build }, ctx);
     }
-    return new WindowAggregateOperator({ window: n.window, keys: n.keys, aggs: n.aggs }, ctx);
+    return new WindowAggregateOperator({ window: n.window, keys: n.keys, aggs: n.aggs, global: n.phase === 'global' }, ctx);
   },
   groupAggregate: (n, ctx) => {
     const w = n.window;

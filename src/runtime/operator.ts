@@ -57,6 +57,11 @@ export interface Operator {
 export interface LateDetail {
   readonly input: number;
   readonly watermark: number;
+  /**
+   * Rows the report stands for when it is not `rows.length`: a two-phase aggregation's late partial
+   * aggregate folded rows it no longer has (`rows` is then empty).
+   */
+  readonly count?: number;
 }
 
 /** Counters an operator updates; the dataflow adds what it knows (fields, table) and the job binds them. */

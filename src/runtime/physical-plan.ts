@@ -124,8 +124,8 @@ const DESCRIBE_OPERATOR: PlanVisitor<OperatorText, PhysicalOptions> = {
       ? { label: `${n.setOp.op}${n.setOp.all ? ' ALL' : ''}`, state: 'count of each distinct row per input' }
       : { label: `Union[${n.inputs.length} inputs]`, state: 'none', watermark: 'minimum of the inputs' },
   windowAggregate: (n) => ({
-    label: `WindowAggregate[${windowLabel(n.window)}]`,
-    state: n.window.type === 'SESSION' ? 'open sessions by key, merged when they touch' : 'panes by key',
+    label: `${n.phase === 'global' ? 'GlobalWindowAggregate' : 'WindowAggregate'}[${windowLabel(n.window)}]`,
+    state: n.window.type === 'SESSION' ? 'open sessions by key, merged when they touch' : n.phase === 'global' ? 'panes by key, merged from the upstream tasks\' partials' : 'panes by key',
     watermark: n.window.proctime
       ? 'forwards it; windows fire on the processing-time clock (a timer) when it passes their end'
       : 'fires windows whose end it passes, then forwards it',

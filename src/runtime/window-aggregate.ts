@@ -1,4 +1,5 @@
 import type { Row, RowKind } from '../core/types.js';
+import { reviveDecimals } from '../core/decimal.js';
 import { compileExpr } from './expr/compile.js';
 import type { AggCall, BExpr, WindowSpec } from '../plan/nodes.js';
 import { createAccumulator, keyFunction, type Accumulator } from './aggregates.js';
@@ -74,8 +75,18 @@ export class WindowAggregateOperator implements Operator {
   /** The processing-time clock a window on processing time assigns and fires by. */
   private readonly now: () => number;
 
-  constructor(spec: { readonly window: WindowSpec; readonly keys: readonly BExpr[]; readonly aggs: readonly AggCall[] }, ctx: OperatorContext) {
+  /**
+   * The global half of a two-phase aggregation (`phase: 'global'`): input rows are partial aggregates
+   * (keys, pane start, rows folded, accumulators; see local-window-aggregate.ts) merged into the panes.
+   */
+  private readonly global: boolean;
+  /** Global phase: the partials hold DECIMAL values (v8 keeps their fields but not their class). */
+  private readonly reviveDecimals: boolean;
+
+  constructor(spec: { readonly window: WindowSpec; readonly keys: readonly BExpr[]; readonly aggs: readonly AggCall[]; readonly global?: boolean }, ctx: OperatorContext) {
     const { window, keys, aggs } = spec;
+    this.global = spec.global === true;
+    this.reviveDecimals = this.global && holdsDecimals(keys, aggs);
     this.window = window;
     this.out = ctx.out;
     this.hooks = ctx.hooks;
@@ -93,23 +104,12 @@ export class WindowAggregateOperator implements Operator {
   }
 
   private paneStart(t: number): number {
-    const width = this.width;
-    const offset = 'offset' in this.window ? this.window.offset : 0;
-    return Math.floor((t - offset) / width) * width + offset;
-  }
-
-  /** The start of the last HOP window holding pane `p` (the latest slide boundary at or before it). */
-  private lastHopStart(p: number, w: Extract<WindowSpec, { type: 'HOP' }>): number {
-    return Math.floor((p - w.offset) / w.slide) * w.slide + w.offset;
+    return paneStartOf(this.window, this.width, t);
   }
 
   /** The last window end that contains this pane: once that has fired, the pane is dead. */
   private lastEndOfPane(p: number): number {
-    const w = this.window;
-    if (w.type === 'TUMBLE') return p + w.size;
-    if (w.type === 'HOP') return this.lastHopStart(p, w) + w.size;
-    if (w.type === 'CUMULATE') return Math.floor(p / w.size) * w.size + w.size;
-    return p;
+    return lastEndOfPane(this.window, p);
   }
 
   /** A processing-time window's time for rows arriving now: the clock, never behind what has fired. */
@@ -119,6 +119,7 @@ export class WindowAggregateOperator implements Operator {
 
   process(rows: Row[], _kinds: RowKind[] | undefined): void {
     if (this.window.type === 'SESSION') return this.processSessions(rows);
+    if (this.global) return this.mergePartials(rows);
     const lateRows: Row[] = [];
     let lastPane = NaN;
     let pane: Map<unknown, Group> | undefined;
@@ -158,6 +159,45 @@ export class WindowAggregateOperator implements Operator {
     }
   }
 
+  /**
+   * Global phase: each row is one (pane, key)'s partial accumulators from an upstream task. A partial whose
+   * pane's last window has fired is late as its rows would have been: dropped, and counted by the rows it
+   * folded (there are no rows to report, so a two-phase plan is chosen only when late rows are dropped).
+   */
+  private mergePartials(rows: Row[]): void {
+    const k = this.keyFns.length;
+    const n = this.accs.length;
+    let lateRows = 0;
+    let lastPane = NaN;
+    let pane: Map<unknown, Group> | undefined;
+    for (const raw of rows) {
+      const row = this.reviveDecimals ? (reviveDecimals(raw) as Row) : raw;
+      const p = row[k] as number;
+      const lastEnd = this.lastEndOfPane(p);
+      if (lastEnd - 1 <= this.watermark || lastEnd <= this.firedUpTo) {
+        lateRows += row[k + 1] as number;
+        continue;
+      }
+      if (p !== lastPane) {
+        pane = this.panes.forUpdate(p)?.groups;
+        if (!pane) {
+          pane = new Map();
+          this.panes.set(p, { end: lastEnd, groups: pane });
+        }
+        lastPane = p;
+      }
+      const key = this.groupKey(row);
+      const g = pane!.get(key);
+      // The partial's accumulators are this operator's own once deserialised: the first one is adopted.
+      if (!g) pane!.set(key, { keys: row.slice(0, k), accs: row.slice(k + 2, k + 2 + n) });
+      else for (let i = 0; i < n; i++) this.accs[i]!.merge(g.accs[i], row[k + 2 + i]);
+    }
+    if (lateRows > 0) {
+      this.late += lateRows;
+      this.hooks.late([], { input: 0, watermark: this.watermark, count: lateRows });
+    }
+  }
+
   onWatermark(time: number): void {
     if (this.window.proctime) {
       this.out.watermark(time);
@@ -190,7 +230,7 @@ export class WindowAggregateOperator implements Operator {
         if (e <= limit && e > this.firedUpTo) ends.add(e);
       } else if (w.type === 'HOP') {
         // The windows holding pane p start at slide boundaries in (p - size, p].
-        for (let s = this.lastHopStart(p, w); s > p - w.size; s -= w.slide) {
+        for (let s = lastHopStart(p, w); s > p - w.size; s -= w.slide) {
           const e = s + w.size;
           if (e <= limit && e > this.firedUpTo) ends.add(e);
         }
@@ -338,6 +378,30 @@ export class WindowAggregateOperator implements Operator {
     for (const [k, list] of v1.sessions) if (list.length > 0) sessions.set(k, { end: list[list.length - 1]!.end, list });
     return { panes, sessions, watermark: v1.watermark, firedUpTo: v1.firedUpTo };
   }
+}
+
+/** The start of the pane holding time `t` (panes of `width`, aligned to the window's offset). */
+export function paneStartOf(w: WindowSpec, width: number, t: number): number {
+  const offset = 'offset' in w ? w.offset : 0;
+  return Math.floor((t - offset) / width) * width + offset;
+}
+
+/** The start of the last HOP window holding pane `p` (the latest slide boundary at or before it). */
+function lastHopStart(p: number, w: Extract<WindowSpec, { type: 'HOP' }>): number {
+  return Math.floor((p - w.offset) / w.slide) * w.slide + w.offset;
+}
+
+/** The last window end that contains pane `p`: once that has fired, the pane is dead. */
+export function lastEndOfPane(w: WindowSpec, p: number): number {
+  if (w.type === 'TUMBLE') return p + w.size;
+  if (w.type === 'HOP') return lastHopStart(p, w) + w.size;
+  if (w.type === 'CUMULATE') return Math.floor(p / w.size) * w.size + w.size;
+  return p;
+}
+
+/** Do keys or aggregates carry DECIMAL values (in partial accumulators shipped between tasks)? */
+export function holdsDecimals(keys: readonly BExpr[], aggs: readonly AggCall[]): boolean {
+  return keys.some((k) => k.type.kind === 'DECIMAL') || aggs.some((a) => a.type.kind === 'DECIMAL' || a.args.some((x) => x.type.kind === 'DECIMAL'));
 }
 
 /** Pane width of a pane-based window: HOP(2 min, 5 min) keeps 1-minute panes; SESSION has none (0). */

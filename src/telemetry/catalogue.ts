@@ -201,6 +201,12 @@ export const METRICS = {
     type: 'counter',
     labels: ['topic'],
   }),
+  exchangePartialOverlaps: def({
+    name: 'dirk_exchange_partial_overlaps_total',
+    help: 'Rows folded into two-phase partial aggregates that were taken although they overlapped source offsets already taken (a writer that kept a source partition it had lost; such rows may count twice). 0 in normal operation.',
+    type: 'counter',
+    labels: ['topic'],
+  }),
   stateRestoringPartitions: def({
     name: 'dirk_state_restoring_partitions',
     help: 'Partitions this task is restoring keyed-operator state for from the changelog topic (0 when none: restore done).',

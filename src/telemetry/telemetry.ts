@@ -115,6 +115,7 @@ export interface Telemetry {
   exchangeMetrics(topic: string): {
     readonly recordsOut: Counter;
     readonly duplicatesDropped: Counter;
+    readonly partialOverlaps: Counter;
     readonly partitions: Gauge;
     /** Restore progress from the changelog topic. */
     readonly restoringPartitions: Gauge;
@@ -281,6 +282,7 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
     exchangeMetrics: (topic) => ({
       recordsOut: counter('exchangeRecordsOut', topic),
       duplicatesDropped: counter('exchangeDuplicatesDropped', topic),
+      partialOverlaps: counter('exchangePartialOverlaps', topic),
       partitions: gauge('exchangePartitions', topic),
       restoringPartitions: gauge('stateRestoringPartitions', topic),
       restoredBytes: counter('stateRestoredBytes', topic),

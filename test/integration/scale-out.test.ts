@@ -38,17 +38,24 @@ async function tail(topic: string): Promise<{ records: string[]; stop: () => Pro
   return { records, stop: () => consumer.disconnect() };
 }
 
+/** The window ends a record at `t` counts in: one TUMBLE of 1 s by default. */
+type Ends = (t: number) => number[];
+const tumbleEnds: Ends = (t) => [Math.floor(t / 1000) * 1000 + 1000];
+
 /** The input: every partition in event-time order, service types spread over all partitions. */
-function input(): { messages: ProduceMessage[]; closers: ProduceMessage[]; expected: Map<string, number> } {
+function input(ends: Ends = tumbleEnds): { messages: ProduceMessage[]; closers: ProduceMessage[]; expected: Map<string, number> } {
   const messages: ProduceMessage[] = [];
   const expected = new Map<string, number>();
   for (let p = 0; p < PARTITIONS; p++) {
     for (let j = 0; j < PER_PARTITION; j++) {
       const t = T0 + j * STEP_MS + p;
       const k = KEYS[(j * 7 + p * 3) % KEYS.length]!;
-      messages.push({ key: `order-${p}-${j}`, value: encodeBooking(Booking, `order-${p}-${j}`, k, t, 1), partition: p });
-      const w = `${k}|${new Date(Math.floor(t / 1000) * 1000 + 1000).toISOString()}`;
-      expected.set(w, (expected.get(w) ?? 0) + 1);
+      // Amounts vary (MIN, MAX and SUM differ per window) and are small integers (sums are exact in any order).
+      messages.push({ key: `order-${p}-${j}`, value: encodeBooking(Booking, `order-${p}-${j}`, k, t, 1 + ((j * 13 + p * 5) % 17)), partition: p });
+      for (const end of ends(t)) {
+        const w = `${k}|${new Date(end).toISOString()}`;
+        expected.set(w, (expected.get(w) ?? 0) + 1);
+      }
     }
   }
   // A record far ahead on every partition closes every window of the input.
@@ -65,6 +72,10 @@ interface Mode {
   readonly perConsumer: number;
   /** Checks once every member has joined. */
   readonly onSettled?: (runs: readonly RunningCli[]) => Promise<void>;
+  /** Another query: it must output k, n (COUNT) and w (the window end) per key and window, as the default. */
+  readonly sql?: string;
+  /** The window ends of a record at t (with `sql`). */
+  readonly ends?: Ends;
   /** Called after the first half of the input has produced output (the failover test kills a process here). */
   readonly midway?: (runs: readonly RunningCli[], output: readonly string[], job: string) => Promise<void>;
 }
@@ -84,7 +95,7 @@ function assignments(cli: RunningCli): Map<string, number> {
 }
 
 async function runMode(mode: Mode): Promise<string[]> {
-  const { messages, closers, expected } = input();
+  const { messages, closers, expected } = input(mode.ends);
   const topic = uniqueTopic(`it-scale-in-${mode.name}`);
   const output = uniqueTopic(`it-scale-out-${mode.name}`);
   await createTopics([topic], PARTITIONS);
@@ -98,7 +109,7 @@ async function runMode(mode: Mode): Promise<string[]> {
       ),
     ],
     FLINK_SQL_QUERY:
-      "SELECT service_type AS k, COUNT(1) AS n, TUMBLE_END(rowtime, INTERVAL '1' SECOND) AS w FROM `booking` GROUP BY TUMBLE(rowtime, INTERVAL '1' SECOND), service_type",
+      mode.sql ?? "SELECT service_type AS k, COUNT(1) AS n, TUMBLE_END(rowtime, INTERVAL '1' SECOND) AS w FROM `booking` GROUP BY TUMBLE(rowtime, INTERVAL '1' SECOND), service_type",
     FLINK_WATERMARK_PER_PARTITION_ENABLE: 'true',
     FLINK_WATERMARK_DELAY_MS: '0',
     FLINK_WATERMARK_INTERVAL_MS: '100',
@@ -146,6 +157,7 @@ async function runMode(mode: Mode): Promise<string[]> {
     await sleep(1500);
     const rows = out.records.map((r) => JSON.parse(r) as { k: string; n: number; w: string });
     for (const r of rows) expect(r.n, `${r.k} ${r.w}`).toBe(expected.get(`${r.k}|${r.w}`));
+    if (mode.sql) return [...out.records].sort();
     return out.records.map((r) => { const x = JSON.parse(r) as { k: string; n: number; w: string }; return `${x.k}|${x.w}|${x.n}`; }).sort();
   } finally {
     if (process.env['DIRK_TEST_KEEP_LOGS']) runs.forEach((r, i) => writeFileSync(join(tmpdir(), `dirk-scale-${mode.name}-${i}.log`), r.stderr()));
@@ -220,10 +232,51 @@ describe('scale-out: a keyed aggregate over several tasks equals the single task
     const r = await runCli(['explain', job]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('tasks: 2 in this process');
-    expect(r.stdout).toContain('Exchange[hash(service_type)] before windowAggregate');
+    expect(r.stdout).toContain('LocalWindowAggregate[TUMBLE panes, per source batch; keys service_type; COUNT] upstream');
+    expect(r.stdout).toContain('Exchange[hash(service_type)] of partial aggregates before GlobalWindowAggregate');
     expect(r.stdout).toContain('explain-scale-windowaggregate-repartition');
     expect(r.stdout).toContain('explain-scale-windowaggregate-changelog');
   });
+});
+
+describe('two-phase window aggregates across the exchange equal the single task', () => {
+  const aggs = 'COUNT(1) AS n, SUM(order_amount) AS s, AVG(order_amount) AS a, MIN(order_amount) AS mi, MAX(order_amount) AS ma';
+  const tumble = `SELECT service_type AS k, ${aggs}, TUMBLE_END(rowtime, INTERVAL '1' SECOND) AS w FROM \`booking\` GROUP BY TUMBLE(rowtime, INTERVAL '1' SECOND), service_type`;
+  const hop = `SELECT service_type AS k, ${aggs}, HOP_END(rowtime, INTERVAL '1' SECOND, INTERVAL '3' SECOND) AS w FROM \`booking\` GROUP BY HOP(rowtime, INTERVAL '1' SECOND, INTERVAL '3' SECOND), service_type`;
+  const hopEnds: Ends = (t) => [1000, 2000, 3000].map((d) => Math.floor(t / 1000) * 1000 + d);
+  const distinct =
+    "SELECT service_type AS k, COUNT(1) AS n, COUNT(DISTINCT order_amount) AS d, TUMBLE_END(rowtime, INTERVAL '1' SECOND) AS w FROM `booking` GROUP BY TUMBLE(rowtime, INTERVAL '1' SECOND), service_type";
+  /** The processes' logs name the aggregation's phases. */
+  const phases = (runs: readonly RunningCli[]): string => runs.map((r) => r.stderr()).join('\n');
+
+  it('TUMBLE COUNT, SUM, AVG, MIN, MAX by a non-key field: 3 worker threads in two phases equal one task', async () => {
+    const single = await runMode({ name: 'tp-tumble-1', processes: 1, extra: {}, perConsumer: PARTITIONS, sql: tumble });
+    let logs = '';
+    const threads = await runMode({
+      name: 'tp-tumble-3',
+      processes: 1,
+      extra: { DIRK_TASKS: '3' },
+      perConsumer: 2,
+      sql: tumble,
+      midway: async (runs) => void (logs = phases(runs)),
+    });
+    expect(logs).toContain('two phases: LocalWindowAggregate');
+    expect(threads).toEqual(single);
+  }, 240_000);
+
+  it('HOP (panes) COUNT, SUM, AVG, MIN, MAX: 3 processes in two phases equal one task', async () => {
+    const single = await runMode({ name: 'tp-hop-1', processes: 1, extra: {}, perConsumer: PARTITIONS, sql: hop, ends: hopEnds });
+    const three = await runMode({ name: 'tp-hop-3', processes: 3, extra: { DIRK_EXCHANGE_ENABLE: 'true' }, perConsumer: 2, sql: hop, ends: hopEnds });
+    expect(three).toEqual(single);
+  }, 300_000);
+
+  it('COUNT(DISTINCT ...) falls back to one phase (rows cross) and is still exact with 2 worker threads', async () => {
+    const single = await runMode({ name: 'tp-distinct-1', processes: 1, extra: {}, perConsumer: PARTITIONS, sql: distinct });
+    let logs = '';
+    const two = await runMode({ name: 'tp-distinct-2', processes: 1, extra: { DIRK_TASKS: '2' }, perConsumer: PARTITIONS / 2, sql: distinct, midway: async (runs) => void (logs = phases(runs)) });
+    expect(logs).toContain('one phase (COUNT(DISTINCT ...) cannot be split into local and global parts)');
+    expect(two).toEqual(single);
+  }, 240_000);
 });
 
 /** What every run must output: one row per key and window, with its exact count. */

@@ -20,6 +20,7 @@ import type { Logger } from '../../core/logger.js';
 import type { Row, RowKind } from '../../core/types.js';
 import type { Dataflow } from '../../runtime/dataflow.js';
 import type { Output } from '../../runtime/operator.js';
+import { LocalWindowAggregator, type LocalAggregateSpec } from '../../runtime/local-window-aggregate.js';
 
 interface DataMessage {
   readonly s: string;
@@ -27,6 +28,16 @@ interface DataMessage {
   readonly r: Row[];
   /** A join's side (absent: the left or only side). */
   readonly t?: number;
+}
+/** Two-phase aggregation: one source batch's rows folded per (pane, key); see exchange-writer.ts. */
+interface PartialMessage {
+  readonly s: string;
+  readonly lo: number;
+  readonly hi: number;
+  readonly n: number;
+  readonly p: Row[];
+  /** More pieces of the same batch follow (the seen offset moves with the last). */
+  readonly m?: number;
 }
 interface ControlMessage {
   readonly w: number;
@@ -38,7 +49,7 @@ interface ControlMessage {
 export const exchangeDecoder = {
   decode(bytes: Uint8Array): Row {
     try {
-      return [deserialize(bytes) as DataMessage | ControlMessage];
+      return [deserialize(bytes) as DataMessage | PartialMessage | ControlMessage];
     } catch (e) {
       throw new DecodeError(`not a Dirk repartition record: ${(e as Error).message}`);
     }
@@ -93,6 +104,13 @@ export interface ExchangeStageOptions {
   readonly sideTables?: readonly string[];
   /** The newest state of partitions this task has no state for (the changelog topic). */
   readonly fetchState?: (splits: readonly string[]) => Promise<Map<string, unknown>>;
+  /**
+   * Two-phase aggregation: the instance's input takes partial rows, so rows written as rows (below a
+   * writer's `partialsFrom`) are folded here first.
+   */
+  readonly local?: LocalAggregateSpec;
+  /** Partial messages that overlap rows already taken (cannot be exact; see `takePartial`). */
+  readonly onOverlap?: (rows: number) => void;
 }
 
 export class ExchangeStage {
@@ -102,9 +120,11 @@ export class ExchangeStage {
   /** The partitions of the last assignment (undefined before the first). */
   private owned: Set<string> | undefined;
   private readonly now: () => number;
+  private readonly local: LocalWindowAggregator | undefined;
 
   constructor(private readonly o: ExchangeStageOptions) {
     this.now = o.now ?? Date.now;
+    this.local = o.local ? new LocalWindowAggregator(o.local) : undefined;
   }
 
   /**
@@ -169,7 +189,6 @@ export class ExchangeStage {
     if (this.owned && !this.owned.has(batch.split)) return [];
     const inst = this.instance(batch.split);
     const inputs = inst.dataflow.inputs;
-    const sides = this.o.sideTables;
     const now = this.now();
     let dropped = 0;
     for (const [message] of rows) {
@@ -186,22 +205,11 @@ export class ExchangeStage {
         }
         continue;
       }
-      const d = message as DataMessage;
-      const side = d.t ?? 0;
-      // Both sides of a self-join come from one source split with the same offsets: seen per side.
-      const seenKey = side === 0 ? d.s : `${side}|${d.s}`;
-      const floor = inst.seen.get(seenKey) ?? -1;
-      let take = d.r;
-      if (d.o.length > 0 && d.o[0]! <= floor) {
-        take = d.r.filter((_, i) => d.o[i]! > floor);
-        dropped += d.r.length - take.length;
+      if ('p' in (message as object)) {
+        dropped += this.takePartial(inst, message as PartialMessage);
+        continue;
       }
-      if (take.length > 0) {
-        const input = sides ? inputs.find((i) => i.table === sides[side]) : inputs[0];
-        if (!input) throw new DecodeError(`repartition record of side ${side}, which the query does not have`);
-        input.push(take);
-        inst.seen.set(seenKey, Math.max(floor, d.o[d.o.length - 1]!));
-      }
+      dropped += this.takeRows(inst, message as DataMessage);
     }
     if (dropped > 0) this.o.onDuplicates?.(dropped);
     const wm = this.watermarkOf(inst, now);
@@ -211,6 +219,45 @@ export class ExchangeStage {
       for (const i of inputs) i.watermark(wm);
     }
     return [];
+  }
+
+  /** A data message's rows not seen before go to the instance (folded into partials under two-phase); returns the repeats dropped. */
+  private takeRows(inst: Instance, d: DataMessage): number {
+    const side = d.t ?? 0;
+    // Both sides of a self-join come from one source split with the same offsets: seen per side.
+    const seenKey = side === 0 ? d.s : `${side}|${d.s}`;
+    const floor = inst.seen.get(seenKey) ?? -1;
+    let take = d.r;
+    if (d.o.length > 0 && d.o[0]! <= floor) take = d.r.filter((_, i) => d.o[i]! > floor);
+    if (take.length > 0) {
+      const sides = this.o.sideTables;
+      const input = sides ? inst.dataflow.inputs.find((i) => i.table === sides[side]) : inst.dataflow.inputs[0];
+      if (!input) throw new DecodeError(`repartition record of side ${side}, which the query does not have`);
+      if (this.local) {
+        this.local.add(take);
+        input.push(this.local.drain());
+      } else input.push(take);
+      inst.seen.set(seenKey, Math.max(floor, d.o[d.o.length - 1]!));
+    }
+    return d.r.length - take.length;
+  }
+
+  /**
+   * A partial message is taken or dropped whole: its rows are folded, so only a message whose offsets are
+   * all above the split's seen offset can be taken. Writers send partials only from offsets no other writer
+   * can have reached (`partialsFrom`), so a message overlapping rows already taken means a writer broke that
+   * (a zombie task): it is taken (at-least-once, as rows would be without the seen offsets) and counted.
+   */
+  private takePartial(inst: Instance, d: PartialMessage): number {
+    const floor = inst.seen.get(d.s) ?? -1;
+    if (d.hi <= floor) return d.n;
+    if (d.lo <= floor) {
+      this.o.logger.warn(`repartition partials of ${d.s} (offsets ${d.lo}..${d.hi}) overlap offsets already taken (up to ${floor}): taken, some rows may count twice`);
+      this.o.onOverlap?.(d.n);
+    }
+    if (d.p.length > 0) inst.dataflow.inputs[0]!.push(d.p);
+    if (!d.m) inst.seen.set(d.s, d.hi);
+    return 0;
   }
 
   /** Minimum over the job's source splits; none until each reported (idle ones aside). */

@@ -7,6 +7,10 @@
  *   data:    { s: source split, o: source offsets (one per row), r: rows, t?: side }   all rows of one
  *            delivered source batch (and one side of a join: t = 1 for the right side, absent for the
  *            left or only side) that hash to this partition, in order
+ *   partial: { s: source split, lo, hi: lowest and highest source offset folded, n: rows folded, p: partial
+ *            rows, m?: 1 when more partial messages of the same rows follow }   two-phase aggregation: the
+ *            rows of one delivered source batch folded per (pane, key) (local-window-aggregate.ts), the
+ *            partials that hash to this partition
  *   control: { w: watermark, s: the source splits it covers, n: how many source splits the job reads }
  * A partition receives an upstream task's rows before that task's watermark, since one sender writes
  * every message in order.
@@ -20,6 +24,7 @@ import type { BExpr } from '../../plan/nodes.js';
 import { compileProjection } from '../../runtime/expr/compile.js';
 import { sendBounded, type SendingProducer } from '../../connectors/kafka/bounded-send.js';
 import { partitionOf } from './exchange-hash.js';
+import { LocalWindowAggregator, type LocalAggregateSpec } from '../../runtime/local-window-aggregate.js';
 
 /** Rows per data message (a source batch of many rows for one partition is cut into several). */
 const ROWS_PER_MESSAGE = 2000;
@@ -46,8 +51,19 @@ export interface ExchangeWriterOptions {
   /** Source splits of the whole job: the downstream waits for a watermark of each. */
   readonly totalSplits: number;
   readonly logger: Logger;
-  /** Rows written (dirk_exchange_records_out_total). */
+  /** Rows written (dirk_exchange_records_out_total; a partial counts the rows it folded). */
   readonly onRows?: (n: number) => void;
+  /**
+   * Two-phase aggregation (one side only): the window aggregate whose rows are folded into partials per
+   * source batch before they are written.
+   */
+  readonly local?: LocalAggregateSpec;
+  /**
+   * Two-phase: the lowest source offset of a split whose rows may travel as partials (rows below it are
+   * written as rows, each with its offset). Partials are dropped downstream only whole, so they must never
+   * cover offsets another writer (a split's earlier owner, or this task before a restart) may have written.
+   */
+  readonly partialsFrom?: (split: string) => number;
 }
 
 export class ExchangeWriter {
@@ -65,10 +81,16 @@ export class ExchangeWriter {
   private reported = -Infinity;
   private covered = '';
   private reportedAt = 0;
+  /** Two-phase: the batch's rows folded so far, and the source offsets they span. */
+  private readonly local: LocalWindowAggregator | undefined;
+  private localFrom = -Infinity;
+  private lo = Infinity;
+  private hi = -Infinity;
 
   constructor(private readonly o: ExchangeWriterOptions) {
     this.sides = (o.sides ?? [{ keys: o.keys, offsetIndex: o.offsetIndex }]).map((s) => ({ key: compileProjection(s.keys), offsetIndex: s.offsetIndex }));
     this.buffers = this.sides.map(() => Array.from({ length: o.partitions }, () => ({ rows: [], offsets: [] })));
+    this.local = o.local && this.sides.length === 1 ? new LocalWindowAggregator(o.local) : undefined;
   }
 
   /** Where side `i`'s upstream plan writes (a join's sides; `data` is side 0). */
@@ -79,6 +101,7 @@ export class ExchangeWriter {
   /** The source batch whose rows follow (their split). */
   begin(split: string): void {
     this.split = split;
+    if (this.local) this.localFrom = this.o.partialsFrom?.(split) ?? -Infinity;
   }
 
   /** The upstream plan's output rows (append-only: the upstream half is stateless over a Kafka scan). */
@@ -87,6 +110,7 @@ export class ExchangeWriter {
   }
 
   private write(side: number, rows: Row[]): void {
+    if (this.local) return this.fold(rows);
     const { partitions } = this.o;
     const { key, offsetIndex } = this.sides[side]!;
     // With two sides, one source row may reach both (a self-join over bare scans): each side gets a copy.
@@ -98,6 +122,56 @@ export class ExchangeWriter {
       const b = this.buffers[side]![partitionOf(key(row), partitions)]!;
       b.rows.push(row);
       b.offsets.push(offset);
+    }
+  }
+
+  /** Two-phase: rows at or above the split's `partialsFrom` are folded; those below go as rows. */
+  private fold(rows: Row[]): void {
+    const { offsetIndex } = this.sides[0]!;
+    const from = this.localFrom;
+    let folded: Row[] | undefined;
+    for (const row of rows) {
+      const offset = row[offsetIndex] as number;
+      if (offset < from) {
+        row.splice(offsetIndex, 1);
+        const b = this.buffers[0]![partitionOf(this.sides[0]!.key(row), this.o.partitions)]!;
+        b.rows.push(row);
+        b.offsets.push(offset);
+        continue;
+      }
+      // Folded rows are read by position below the offset column: only one in the middle must go.
+      if (offsetIndex < row.length - 1) row.splice(offsetIndex, 1);
+      (folded ??= []).push(row);
+      if (offset < this.lo) this.lo = offset;
+      if (offset > this.hi) this.hi = offset;
+    }
+    if (folded) this.local!.add(folded);
+  }
+
+  /** Two-phase: the batch's partials, one message (or more, cut at ROWS_PER_MESSAGE) per partition. */
+  private endPartials(): void {
+    const local = this.local!;
+    if (local.rows === 0) return;
+    const k = this.o.local!.keys.length;
+    const byPartition = new Map<number, { rows: number; partials: Row[] }>();
+    for (const partial of local.drain()) {
+      const partition = partitionOf(partial.slice(0, k), this.o.partitions);
+      let b = byPartition.get(partition);
+      if (!b) byPartition.set(partition, (b = { rows: 0, partials: [] }));
+      b.rows += partial[k + 1] as number;
+      b.partials.push(partial);
+    }
+    const { lo, hi } = this;
+    this.lo = Infinity;
+    this.hi = -Infinity;
+    for (const [partition, b] of byPartition) {
+      for (let i = 0; i < b.partials.length; i += ROWS_PER_MESSAGE) {
+        const p = b.partials.slice(i, i + ROWS_PER_MESSAGE);
+        const last = i + ROWS_PER_MESSAGE >= b.partials.length;
+        // The rows count travels with the last piece (the downstream moves its seen offset on that one).
+        const n = last ? b.rows : 0;
+        this.enqueue({ partition, value: serialize(last ? { s: this.split, lo, hi, n, p } : { s: this.split, lo, hi, n, p, m: 1 }) }, n);
+      }
     }
   }
 
@@ -115,6 +189,8 @@ export class ExchangeWriter {
         b.offsets = [];
       }),
     );
+    // After the rows: their offsets are below every partial's (the downstream's seen offset only climbs).
+    if (this.local) this.endPartials();
   }
 
   /**

@@ -21,6 +21,8 @@ import { describeExchangeTopics, prepareExchangeTopics } from './exchange-topics
 import { ExchangeWriter } from './exchange-writer.js';
 import { Changelog } from './changelog.js';
 import { userError } from '../../core/errors.js';
+import { twoPhaseBlocker } from '../../runtime/local-window-aggregate.js';
+import { PartialsGate } from './partials-gate.js';
 
 export { ExchangeStage } from './exchange-stage.js';
 
@@ -28,7 +30,7 @@ export { ExchangeStage } from './exchange-stage.js';
 export function jobExchange(job: PreparedJob): ExchangePlan | undefined {
   if (!job.config.exchange) return undefined;
   const kafka = new Set(job.config.streams.filter((s) => s.kafka && s.source.type === 'UNBOUNDED').map((s) => s.table));
-  const ex = planExchange(job.plan, job.config.jobId.replace(/[^A-Za-z0-9._-]/g, '_'), kafka);
+  const ex = planExchange(job.plan, job.config.jobId.replace(/[^A-Za-z0-9._-]/g, '_'), kafka, { aggPhase: job.config.aggPhase, twoPhaseBlocker });
   if (ex && ex.sides.length > 1) {
     // One repartition topic carries both sides: it lives on one cluster, so both tables must be read from it.
     const servers = ex.sides.map((side) => [...streamOf(job, side.sourceTable).kafka!.bootstrapServers].map((x) => x.trim()).sort().join(','));
@@ -80,19 +82,28 @@ export function explainExchange(job: PreparedJob): string {
   if (!ex) return job.config.exchange ? `\nscale-out:\n  ${tasks}  no keyed operator: every task runs the whole plan on its partitions\n` : '';
   const stream = streamOf(job, ex.sourceTable);
   const keysOf = (side: ExchangePlan['sides'][number]): string =>
-    side.keys.length ? side.keys.map((k) => printExpr(k, side.table.columns)).join(', ') : '(none: one partition takes every row)';
+    side.keys.length
+      ? // Over the upstream rows (a two-phase side's table is the partial rows' layout).
+        side.keys.map((k) => printExpr(k, side.upstream.root.fields.filter((_, i) => i !== side.offsetIndex))).join(', ')
+      : '(none: one partition takes every row)';
   const join = ex.sides.length > 1;
   const exchanges = join
     ? ex.sides.map((side, i) => `  Exchange[hash(${keysOf(side)})] ${i === 0 ? 'left' : 'right'} side of ${ex.operatorKind}, tagged ${i === 0 ? 'left' : 'right'}`)
-    : [`  Exchange[hash(${keysOf(ex)})] before ${ex.operatorKind}`];
+    : ex.local
+      ? [
+          `  LocalWindowAggregate[${ex.local.window.type} panes, per source batch; keys ${keysOf(ex)}; ${ex.local.aggs.map((a) => a.name).join(', ')}] upstream`,
+          `  Exchange[hash(${keysOf(ex)})] of partial aggregates before GlobalWindowAggregate (merges them)`,
+        ]
+      : [`  Exchange[hash(${keysOf(ex)})] before ${ex.operatorKind}`];
   const upstreams = ex.sides.map((side) => `    upstream: table ${side.sourceTable} (group ${streamOf(job, side.sourceTable).kafka!.groupId}) -> internal topic ${ex.topic} (partitions = the sources' most)`);
   return [
     '',
     'scale-out:',
     `  ${tasks.trimEnd()}`,
     ...exchanges,
+    ...(ex.phases ? [`    aggregation: ${ex.phases}`] : []),
     ...[...new Set(upstreams)],
-    `    downstream: ${ex.topic} (group ${exchangeGroupId(stream, ex)}) -> ${ex.operatorKind}${join ? ' (both sides of a key in one partition)' : ''} and the rest of the plan, one instance per partition`,
+    `    downstream: ${ex.topic} (group ${exchangeGroupId(stream, ex)}) -> ${ex.local ? 'GlobalWindowAggregate' : ex.operatorKind}${join ? ' (both sides of a key in one partition)' : ''} and the rest of the plan, one instance per partition`,
     '  internal topics:',
     `    ${ex.topic}  (repartition${join ? ', both sides tagged by side' : ''}; watermarks travel as control records to every partition)`,
     `    ${changelogTopic(ex)}  (changelog, compacted: the ${ex.operatorKind}'s state per partition, written at each checkpoint)`,
@@ -152,6 +163,8 @@ export interface OpenedExchange {
   readonly changelog: Changelog;
   /** Sets a source table's watermark promise (once that input's watermark tracker exists). */
   promiseOf(table: string, promise: () => Promise_): void;
+  /** A source table's partitions after a rebalance (in the delivery lock, before their batches): two-phase decides where partials may start. */
+  upstreamAssigned(table: string, splits: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -192,6 +205,8 @@ export interface ExchangeContext {
   readonly task: number;
   readonly onRowsOut?: (n: number) => void;
   readonly onDuplicates?: (n: number) => void;
+  /** Two-phase partials taken over rows already taken (a zombie writer; see ExchangeStage.takePartial). */
+  readonly onOverlap?: (n: number) => void;
   readonly onPartitions?: (n: number) => void;
   readonly onRestoring?: (pending: number) => void;
   readonly onRestoredBytes?: (bytes: number) => void;
@@ -200,6 +215,40 @@ export interface ExchangeContext {
    * transaction, and the keyed operator's output is held per partition until the checkpoint.
    */
   readonly transactions?: SinkTransactions | undefined;
+}
+
+/** Each source table's input: offsets tagged, rows through every side's upstream half reading the table, into the writer. */
+function upstreamInputs(ex: ExchangePlan, ups: readonly Dataflow[], writer: ExchangeWriter): Map<string, { ports: { push(rows: Row[]): void }[]; pre: InputStage }> {
+  const upstreams = new Map<string, { ports: { push(rows: Row[]): void }[]; pre: InputStage }>();
+  for (const table of new Set(ex.sides.map((side) => side.sourceTable))) {
+    // A self-join's table feeds both sides' upstream halves.
+    const ports = ups.flatMap((up) => up.inputs.filter((i) => i.table === table));
+    upstreams.set(table, {
+      ports: [
+        {
+          push(rows: Row[]) {
+            for (const p of ports) p.push(rows);
+            writer.end();
+            // Per batch, not only when the upstream plan's watermark moves: that one waits for every
+            // assigned split, the promise only for those delivered from.
+            writer.report(false);
+          },
+        },
+      ],
+      pre: {
+        async process(rows: Row[], _origin?: string, batch?: SourceBatch) {
+          writer.begin(batch?.split ?? '');
+          const offsets = batch?.offsets;
+          for (let i = 0; i < rows.length; i++) rows[i]!.push(offsets ? Number(offsets[i]) : 0);
+          return rows;
+        },
+        finish: async () => [],
+        snapshot: () => null,
+        restore: () => undefined,
+      },
+    });
+  }
+  return upstreams;
 }
 
 export async function openExchange(c: ExchangeContext): Promise<OpenedExchange> {
@@ -226,7 +275,9 @@ export async function openExchange(c: ExchangeContext): Promise<OpenedExchange> 
     const sender = tx ?? producer!;
     const join = ex.sides.length > 1;
     const promises = new Map<string, () => Promise_>();
+    const gate = ex.local ? new PartialsGate({ admin, topic: ex.topic, logger }) : undefined;
     const writer = new ExchangeWriter({
+      ...(ex.local && gate ? { local: ex.local, partialsFrom: (split: string) => gate.from(split) } : {}),
       producer: sender,
       topic: ex.topic,
       partitions: topics.partitions,
@@ -255,6 +306,8 @@ export async function openExchange(c: ExchangeContext): Promise<OpenedExchange> 
       fetchState: (splits) => changelog.read(splits),
       build: (output) => buildDataflow(ex.downstream, output, c.dataflowOptions),
       ...(join ? { sideTables: ex.sides.map((side) => side.table.name) } : {}),
+      ...(ex.local ? { local: ex.local } : {}),
+      ...(c.onOverlap ? { onOverlap: c.onOverlap } : {}),
       output: c.output,
       // Exactly-once: a partition's output waits for the checkpoint, so a partition revoked before it is
       // dropped with its state (the new owner re-emits it from the changelog's state).
@@ -305,45 +358,18 @@ export async function openExchange(c: ExchangeContext): Promise<OpenedExchange> 
         await Promise.all(ups.map((up) => up.close()));
       },
     };
-    const upstreams = new Map<string, { ports: { push(rows: Row[]): void }[]; pre: InputStage }>();
-    for (const table of new Set(ex.sides.map((side) => side.sourceTable))) {
-      // A self-join's table feeds both sides' upstream halves.
-      const ports = ups.flatMap((up) => up.inputs.filter((i) => i.table === table));
-      upstreams.set(table, {
-        ports: [
-          {
-            push(rows: Row[]) {
-              for (const p of ports) p.push(rows);
-              writer.end();
-              // Per batch, not only when the upstream plan's watermark moves: that one waits for every
-              // assigned split, the promise only for those delivered from.
-              writer.report(false);
-            },
-          },
-        ],
-        pre: {
-          async process(rows: Row[], _origin?: string, batch?: SourceBatch) {
-            writer.begin(batch?.split ?? '');
-            const offsets = batch?.offsets;
-            for (let i = 0; i < rows.length; i++) rows[i]!.push(offsets ? Number(offsets[i]) : 0);
-            return rows;
-          },
-          finish: async () => [],
-          snapshot: () => null,
-          restore: () => undefined,
-        },
-      });
-    }
+    const upstreams = upstreamInputs(ex, ups, writer);
     const opened: OpenedExchange = {
       dataflow,
       upstreams,
       promiseOf: (table, promise) => void promises.set(table, promise),
+      upstreamAssigned: async (_table, splits) => gate?.assigned(splits),
       downstream: { table: ex.topic, stream: downStream, source, stage },
       writer,
       changelog,
       close,
     };
-    logger.info(`scale-out: ${ex.operatorKind} reads through ${ex.topic}${join ? ' (both sides)' : ''} (${topics.partitions} partitions; source splits ${topics.sourceSplits})`);
+    logger.info(`scale-out: ${ex.operatorKind} reads through ${ex.topic}${join ? ' (both sides)' : ''} (${topics.partitions} partitions; source splits ${topics.sourceSplits})${ex.phases ? `; ${ex.phases}` : ''}`);
     return opened;
   } catch (e) {
     await close();
