@@ -41,6 +41,42 @@ function procFigures(pid) {
   }
 }
 
+/**
+ * For the 1-task (in-process) Dirk runs: polls `group` every 50 ms until it is Stable. The runs are timed from
+ * that moment, as the N-task runs are: on a broker at Kafka's default group.initial.rebalance.delay.ms (3 s,
+ * which the N-task runs need to join one generation) a new group's first join waits that long.
+ */
+export function watchGroupStable(kafka, group) {
+  let stableAt;
+  let stopped = false;
+  const loop = (async () => {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      while (!stopped && stableAt === undefined) {
+        const { groups } = await admin.describeGroups([group]).catch(() => ({ groups: [] }));
+        if (groups[0]?.state === 'Stable') stableAt = performance.now();
+        else await new Promise((r) => setTimeout(r, 50));
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  })();
+  return {
+    stop: async () => {
+      stopped = true;
+      await loop.catch(() => {});
+      return stableAt;
+    },
+  };
+}
+
+/** The start of a 1-task run's timed span: the group's first Stable moment when seen before the end, else t0. */
+export async function timedFrom(watch, t0, tEnd) {
+  const stableAt = watch ? await watch.stop() : undefined;
+  return stableAt !== undefined && stableAt < tEnd ? stableAt : t0;
+}
+
 /** Whether `group` is Stable with at least `members` members. */
 async function groupReady(kafka, group, members) {
   const admin = kafka.admin();
