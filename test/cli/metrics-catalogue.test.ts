@@ -46,6 +46,7 @@ const NEEDS: Readonly<Record<string, string>> = {
   dirk_exchange_records_out_total: 'a scaled-out job (DIRK_TASKS > 1 or DIRK_EXCHANGE_ENABLE=true)',
   dirk_exchange_duplicates_dropped_total: 'a scaled-out job (DIRK_TASKS > 1 or DIRK_EXCHANGE_ENABLE=true)',
   dirk_exchange_partitions: 'a scaled-out job (DIRK_TASKS > 1 or DIRK_EXCHANGE_ENABLE=true)',
+  dirk_exchange_partial_overlaps_total: 'a scaled-out job with a two-phase window aggregate',
   dirk_state_restoring_partitions: 'a scaled-out job (DIRK_TASKS > 1 or DIRK_EXCHANGE_ENABLE=true)',
   dirk_state_restored_bytes_total: 'a scaled-out job (DIRK_TASKS > 1 or DIRK_EXCHANGE_ENABLE=true)',
 };
