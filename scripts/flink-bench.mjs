@@ -25,7 +25,9 @@
 // FLINK_BENCH_SCENARIOS (filter,tumble,hop,interval,join; also nexmark, nexmark-latency), FLINK_BENCH_ENGINES (flink,dirk),
 // FLINK_BENCH_PARALLELISM (Flink's parallelism.default, a list: 1,2; default 1), FLINK_BENCH_DIRK_TASKS (Dirk's
 // DIRK_TASKS, a list: 1,2; default 1), FLINK_BENCH_PROFILE=1 (Dirk under --cpu-prof, shares printed per run by
-// scripts/profile-shares.mjs), FLINK_BENCH_HEAP (-Xmx1g),
+// scripts/profile-shares.mjs, over each run's timed span), FLINK_BENCH_BROKER_PID (or BENCH_BROKER_PID: the broker
+// JVM's pid, <DIRK_KAFKA_DIR>/kafka.pid; its CPU in each Dirk run's timed span is printed beside Dirk's and the
+// machine's, sampled by scripts/lib/cpu-sampler.mjs), FLINK_BENCH_HEAP (-Xmx1g),
 // FLINK_BENCH_BUILD=0 (skip `npm run build`), FLINK_BENCH_JAVA_OPENS=0 (leave out the Java 17 --add-opens/--add-exports), FLINK_BENCH_TOPIC_PREFIX (reuse
 // the topics <prefix>-json / <prefix>-protobuf / <prefix>-payment preloaded by an earlier run), BENCH_KAFKA (a broker
 // of your own; unset: 127.0.0.1:9092, started by scripts/kafka.mjs when it is not running).
@@ -39,6 +41,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { timedFrom, watchGroupStable } from './lib/flink-bench-tasks.mjs';
+import { startCpuSampler, threadSeconds, threadTicks } from './lib/cpu-sampler.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const POM = path.join(ROOT, 'bench', 'flink', 'pom.xml');
@@ -57,6 +60,8 @@ const ENGINES = list(process.env.FLINK_BENCH_ENGINES, 'flink,dirk');
 const PARALLELISM = list(process.env.FLINK_BENCH_PARALLELISM, '1').map(Number);
 const DIRK_TASKS = list(process.env.FLINK_BENCH_DIRK_TASKS, '1').map(Number);
 const PROFILE = process.env.FLINK_BENCH_PROFILE === '1';
+// The broker JVM's pid (scripts/kafka.mjs writes <DIRK_KAFKA_DIR>/kafka.pid): its CPU in each Dirk run's timed span.
+const BROKER_PID = Number(process.env.FLINK_BENCH_BROKER_PID ?? process.env.BENCH_BROKER_PID ?? 0) || undefined;
 const HEAP = (process.env.FLINK_BENCH_HEAP ?? '-Xmx1g').split(' ').filter(Boolean);
 const REQUIRED_JARS = ['flink-table-runtime-1.20.3.jar', 'flink-table-planner-loader-1.20.3.jar', 'flink-clients-1.20.3.jar', 'flink-connector-kafka-3.4.0-1.20.jar', 'flink-json-1.20.3.jar', 'flink-protobuf-1.20.0.jar'];
 
@@ -336,8 +341,11 @@ async function runDirk(kafka, format, scenario, topics, sinkTopic, tasks, want) 
   }
   if (prof.dir) {
     const { profileSummary } = await import('./lib/flink-bench-tasks.mjs');
-    r.profile = profileSummary(ROOT, prof.dir, spawnSync);
-    fs.rmSync(prof.dir, { recursive: true, force: true });
+    // Shares over the timed span only (the group join's wait and, at N tasks, the settle and stop are idle).
+    r.profile = profileSummary(ROOT, prof.dir, spawnSync, r.window_mono_us);
+    // FLINK_BENCH_PROFILE_KEEP=1: the profiles stay for a closer look (PROFILE_WINDOW_US gives the timed span).
+    if (process.env.FLINK_BENCH_PROFILE_KEEP === '1') log(`profiles kept in ${prof.dir}; PROFILE_WINDOW_US=${r.window_mono_us?.join(',')}`);
+    else fs.rmSync(prof.dir, { recursive: true, force: true });
   }
   return r;
 }
@@ -404,10 +412,17 @@ async function dirkJob({ format, scenario, topics, sinkTopic }) {
   const stable = group === undefined ? undefined : watchGroupStable((await kafkaClient()).kafka, group);
   const c0 = process.cpuUsage();
   const t0 = performance.now();
+  const mono0 = Number(process.hrtime.bigint() / 1000n);
   const running = await startJob(job, { logger: silentLogger, checkpointDir: dir });
   await running.done;
   const tEnd = performance.now();
+  const cpuEnd = process.cpuUsage();
+  const threadsEnd = threadTicks(process.pid);
+  const monoEnd = Number(process.hrtime.bigint() / 1000n);
   const from = await timedFrom(stable, t0, tEnd);
+  // CPU of the timed span alone (from the group's first Stable state), as the N-task runs report it.
+  const at = from !== t0 && stable ? stable.at() : { cpu: c0, monoUs: mono0 };
+  const windowCpu = (cpuEnd.user + cpuEnd.system - at.cpu.user - at.cpu.system) / 1e6;
   const jobS = (tEnd - from) / 1000;
   const cpu = process.cpuUsage(c0);
   const all = process.cpuUsage();
@@ -422,6 +437,10 @@ async function dirkJob({ format, scenario, topics, sinkTopic }) {
       join_s: Number(((from - t0) / 1000).toFixed(2)),
       job_s: jobS,
       job_cpu_s: (cpu.user + cpu.system) / 1e6,
+      window_cpu_s: windowCpu,
+      window_epoch_ms: [performance.timeOrigin + from, performance.timeOrigin + tEnd],
+      window_mono_us: [at.monoUs, monoEnd],
+      window_threads: at.threads ? threadSeconds(at.threads, threadsEnd, process.pid) : undefined,
       process_cpu_s: (all.user + all.system) / 1e6,
       vmhwm_mb: Math.round(process.resourceUsage().maxRSS / 1024),
     })}`,
@@ -440,12 +459,21 @@ async function runScenario(kafka, format, scenario, topics, results) {
     await createTopic(kafka, sinkTopic);
     const load = os.loadavg()[0];
     let r;
+    const sampler = engine === 'dirk' ? startCpuSampler(BROKER_PID ? [BROKER_PID] : []) : undefined;
     try {
       r = engine === 'flink' ? runFlink(format, scenario, topics, sinkTopic, par) : await runDirk(kafka, format, scenario, topics, sinkTopic, par, want);
+      if (sampler && r.window_epoch_ms) {
+        sampler.stop();
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        r.machine = sampler.usage(...r.window_epoch_ms);
+      }
     } catch (e) {
       log(`${engine} ×${par} ${format} ${scenario}: ${e.message.slice(0, 3000)}`);
       results.push({ engine, par, format, scenario, failed: e.message.split('\n')[0].slice(0, 200), load, expected: want });
       continue;
+    } finally {
+      sampler?.stop();
+      sampler?.remove();
     }
     const out = await readOutput(kafka, sinkTopic, scenario);
     const row = { ...r, ...out, engine, par, format, scenario, expected: want, run_s: r.net_runtime_s ?? r.job_s, load };
@@ -453,6 +481,16 @@ async function runScenario(kafka, format, scenario, topics, results) {
     log(
       `${engine.padEnd(5)} ×${par} ${format.padEnd(8)} ${scenario.padEnd(8)} job ${row.run_s.toFixed(2)} s = ${fmt(ROWS / row.run_s)} events/s, submit→end ${r.job_s.toFixed(2)} s, CPU ${r.job_cpu_s.toFixed(2)} s, process ${r.process_s.toFixed(2)} s / CPU ${r.process_cpu_s.toFixed(2)} s, peak RSS ${r.peak_rss_mb} MB, out ${fmt(out.rows)} rows (expected ${fmt(want)}${out.repeats ? `; ${fmt(out.repeats)} repeated` : ''}) digest ${out.digest}`,
     );
+    if (r.window_cpu_s !== undefined) {
+      const m = r.machine;
+      const cores = (cpu) => `${cpu.toFixed(2)} s = ${(cpu / row.run_s).toFixed(2)} cores`;
+      log(
+        `  timed span ${row.run_s.toFixed(2)} s: Dirk CPU ${cores(r.window_cpu_s)} (${((r.window_cpu_s * 1e6) / ROWS).toFixed(2)} µs/record)` +
+          (m ? `; machine busy ${(100 * m.busyShare).toFixed(1)}% of ${m.cores.toFixed(1)} cores (${m.busyCores.toFixed(2)} cores)` : '') +
+          (m && BROKER_PID ? `; broker CPU ${cores(m.pids[0])} (${((m.pids[0] * 1e6) / ROWS).toFixed(2)} µs/record)` : ''),
+      );
+    }
+    if (r.window_threads) log(`  threads (CPU s in the timed span): ${r.window_threads.filter(([, v]) => v >= 0.05).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`);
     for (const w of r.warnings.slice(0, 5)) log(`  ${engine} stderr: ${w.slice(0, 300)}`);
     for (const p of r.profile ?? []) console.log(p.replace(/^/gm, `  [profile dirk ×${par} ${format} ${scenario}] `));
   }
@@ -534,14 +572,14 @@ async function main() {
   const prefix = process.env.FLINK_BENCH_TOPIC_PREFIX ?? `flink-bench-${Date.now()}`;
   const results = [];
   const payment = `${prefix}-payment`;
-  if (!process.env.FLINK_BENCH_TOPIC_PREFIX && SCENARIOS.some((s) => JOINS.has(s))) {
+  if (process.env.FLINK_BENCH_TOPIC_PREFIX === undefined && SCENARIOS.some((s) => JOINS.has(s))) {
     const t0 = performance.now();
     const n = await preloadPayments(kafka, payment);
     log(`preloaded ${fmt(n)} JSON payments into ${payment} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   }
   for (const format of FORMATS) {
     const topic = `${prefix}-${format}`;
-    if (!process.env.FLINK_BENCH_TOPIC_PREFIX) {
+    if (process.env.FLINK_BENCH_TOPIC_PREFIX === undefined) {
       const t0 = performance.now();
       const size = await preload(kafka, topic, format);
       log(`preloaded ${fmt(ROWS)} ${format} records of ${size.toFixed(0)} bytes on average into ${topic} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);

@@ -53,19 +53,24 @@ function category(id) {
   return 'Node.js internals (buffers, sockets, timers)';
 }
 
-// The job window: from the first sample under startJob.
+// The job window: from the first sample under startJob; with PROFILE_WINDOW_US="<from>,<to>" (µs on the
+// monotonic clock, process.hrtime's, which V8's profile times are on) only the samples inside it, e.g. a
+// bench's timed span without the group join's wait or the time after the last record.
 let t = prof.startTime;
 let from = Infinity;
+let to = Infinity;
 const times = prof.samples.map((_s, i) => (t += prof.timeDeltas[i]));
 for (let i = 0; i < prof.samples.length && from === Infinity; i++) {
   if (stack(prof.samples[i]).some((f) => f.functionName === 'startJob')) from = times[i];
 }
 if (from === Infinity) from = prof.startTime;
+const windowUs = process.env.PROFILE_WINDOW_US?.split(',').map(Number);
+if (windowUs?.length === 2 && windowUs.every(Number.isFinite)) [from, to] = [Math.max(from, windowUs[0]), windowUs[1]];
 const shares = new Map();
 const self = new Map();
 let total = 0;
 for (let i = 0; i < prof.samples.length; i++) {
-  if (times[i] < from) continue;
+  if (times[i] < from || times[i] > to) continue;
   const id = prof.samples[i];
   const c = category(id);
   shares.set(c, (shares.get(c) ?? 0) + 1);
@@ -74,7 +79,7 @@ for (let i = 0; i < prof.samples.length; i++) {
   self.set(k, (self.get(k) ?? 0) + 1);
   total++;
 }
-console.log(`${path.basename(file)}: ${total} samples, ${((times.at(-1) - from) / 1e6).toFixed(2)} s from startJob`);
+console.log(`${path.basename(file)}: ${total} samples, ${((Math.min(times.at(-1), to) - from) / 1e6).toFixed(2)} s ${to === Infinity ? 'from startJob' : 'in the window'}`);
 for (const [k, v] of [...shares].sort((a, b) => b[1] - a[1])) console.log(`${((100 * v) / total).toFixed(1).padStart(5)}%  ${k}`);
 const top = Number(process.argv[3] ?? 0);
 if (top > 0) {

@@ -25,6 +25,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { threadSeconds, threadTicks } from './cpu-sampler.mjs';
 
 const TICKS = 100; // USER_HZ
 const SETTLE_MS = 3000;
@@ -48,6 +49,9 @@ function procFigures(pid) {
  */
 export function watchGroupStable(kafka, group) {
   let stableAt;
+  let stableCpu;
+  let stableMonoUs;
+  let stableThreads;
   let stopped = false;
   const loop = (async () => {
     const admin = kafka.admin();
@@ -55,8 +59,13 @@ export function watchGroupStable(kafka, group) {
     try {
       while (!stopped && stableAt === undefined) {
         const { groups } = await admin.describeGroups([group]).catch(() => ({ groups: [] }));
-        if (groups[0]?.state === 'Stable') stableAt = performance.now();
-        else await new Promise((r) => setTimeout(r, 50));
+        if (groups[0]?.state === 'Stable') {
+          stableAt = performance.now();
+          // The process's CPU (every thread) and the monotonic clock (a --cpu-prof profile's) at that moment.
+          stableCpu = process.cpuUsage();
+          stableMonoUs = Number(process.hrtime.bigint() / 1000n);
+          stableThreads = threadTicks(process.pid);
+        } else await new Promise((r) => setTimeout(r, 50));
       }
     } finally {
       await admin.disconnect();
@@ -68,6 +77,8 @@ export function watchGroupStable(kafka, group) {
       await loop.catch(() => {});
       return stableAt;
     },
+    /** process.cpuUsage() and the monotonic µs at the Stable moment (undefined before it). */
+    at: () => ({ cpu: stableCpu, monoUs: stableMonoUs, threads: stableThreads }),
   };
 }
 
@@ -119,15 +130,33 @@ export async function runDirkTasks({ root, kafka, jobFile, sinkTopic, target, no
   let count = 0;
   let movedAt = performance.now();
   let figures;
+  // The process's CPU at the timed span's ends: when the group is first Stable, and at the last change of
+  // the sink's count (the 100 ms poll that saw it), so start-up, the settle wait and the stop stay out.
+  let cpuAtFirst;
+  let cpuAtMoved;
+  let monoFirst;
+  let monoMoved;
+  let threadsFirst;
+  let threadsMoved;
   try {
     while (done === undefined) {
       if (child.exitCode !== null) throw new Error(`${label}: dirk run ended (exit ${child.exitCode}) with ${count} of ${target} records in ${sinkTopic}:\n${log.slice(-3000)}`);
-      if (first === undefined && (group === undefined || (await groupReady(kafka, group, 1)))) first = movedAt = performance.now();
+      if (first === undefined && (group === undefined || (await groupReady(kafka, group, 1)))) {
+        first = movedAt = performance.now();
+        cpuAtFirst = procFigures(child.pid).cpu;
+        monoFirst = Number(process.hrtime.bigint() / 1000n);
+        threadsFirst = threadTicks(child.pid);
+      }
       if (first === undefined && performance.now() - t0 > 120_000) throw new Error(`${label}: consumer group ${group} not Stable after 120 s:\n${log.slice(-3000)}`);
       const n = await sinkCount(kafka, sinkTopic);
       const now = performance.now();
       if (n > 0 && first === undefined) first = now;
-      if (n !== count || first === undefined) movedAt = now;
+      if (n !== count || first === undefined) {
+        movedAt = now;
+        cpuAtMoved = procFigures(child.pid).cpu;
+        monoMoved = Number(process.hrtime.bigint() / 1000n);
+        threadsMoved = threadTicks(child.pid);
+      }
       count = n;
       // Done once the count has reached the target and then not moved for SETTLE_MS: a rebalance while the
       // tasks join (a task that starts late under load) replays records since the last commit, at-least-once,
@@ -151,6 +180,11 @@ export async function runDirkTasks({ root, kafka, jobFile, sinkTopic, target, no
     setup_ms: Number((first - t0).toFixed(1)),
     job_s: jobS,
     job_cpu_s: figures.cpu, // the whole process up to the stop: start-up and group joins included
+    // The timed span only (first Stable state to the last sink record), as the 1-task runs' window_cpu_s.
+    window_cpu_s: cpuAtFirst !== undefined && cpuAtMoved !== undefined ? cpuAtMoved - cpuAtFirst : NaN,
+    window_epoch_ms: [performance.timeOrigin + first, performance.timeOrigin + done],
+    window_mono_us: [monoFirst, monoMoved],
+    window_threads: threadsFirst && threadsMoved ? threadSeconds(threadsFirst, threadsMoved, child.pid) : undefined,
     process_s: (done - t0) / 1000,
     process_cpu_s: figures.cpu,
     peak_rss_mb: figures.rssMb,
@@ -171,20 +205,24 @@ const GROUPS = [
 /** One line: client, decode, encode, engine, GC, idle and the rest, in per cent of the job's samples. */
 function foldShares(text) {
   const sums = new Map([...GROUPS.map(([g]) => [g, 0]), ['other', 0]]);
-  for (const m of text.matchAll(/^\s*([\d.]+)%\s+(.+)$/gm)) {
+  for (const m of text.split('--- top')[0].matchAll(/^\s*([\d.]+)%\s+(.+)$/gm)) {
     const g = GROUPS.find(([, re]) => re.test(m[2]))?.[0] ?? 'other';
     sums.set(g, sums.get(g) + Number(m[1]));
   }
   return [...sums].map(([g, v]) => `${g} ${v.toFixed(1)}%`).join(', ');
 }
 
-/** The shares of scripts/profile-shares.mjs for each task's profile in `dir` (threads that ran startJob), then one folded line each. */
-export function profileSummary(root, dir, spawnSync) {
+/**
+ * The shares of scripts/profile-shares.mjs for each task's profile in `dir` (threads that ran startJob), then
+ * one folded line each; `windowMonoUs` ([from, to] on the monotonic clock, µs): only the run's timed span.
+ */
+export function profileSummary(root, dir, spawnSync, windowMonoUs) {
   const out = [];
   for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.cpuprofile')).sort()) {
     const file = path.join(dir, f);
     if (!fs.readFileSync(file, 'utf8').includes('"startJob"')) continue; // the main thread of a multi-task run
-    const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'profile-shares.mjs'), file], { encoding: 'utf8' });
+    const env = windowMonoUs?.every(Number.isFinite) ? { ...process.env, PROFILE_WINDOW_US: windowMonoUs.join(',') } : process.env;
+    const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'profile-shares.mjs'), file, '15'], { encoding: 'utf8', env });
     const text = (r.stdout ?? '').trim();
     out.push(`${text}\nsummary: ${foldShares(text)}`);
   }
