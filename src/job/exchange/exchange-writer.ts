@@ -28,6 +28,8 @@ import { LocalWindowAggregator, type LocalAggregateSpec } from '../../runtime/lo
 
 /** Rows per data message (a source batch of many rows for one partition is cut into several). */
 const ROWS_PER_MESSAGE = 2000;
+/** Two-phase: rows folded into held partials before they are written whatever the time (bounds the memory held). */
+const MAX_HELD_ROWS = 200_000;
 /** Record sizes the writer works with (the repartition topic is created with max.message.bytes = 8 MiB). */
 export const EXCHANGE_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
 
@@ -81,16 +83,26 @@ export class ExchangeWriter {
   private reported = -Infinity;
   private covered = '';
   private reportedAt = 0;
-  /** Two-phase: the batch's rows folded so far, and the source offsets they span. */
-  private readonly local: LocalWindowAggregator | undefined;
+  /**
+   * Two-phase: per source split, the rows folded since the partials were last written, and the source
+   * offsets they span. Held across source batches for up to the watermark interval (one message per
+   * partition and interval instead of one per source batch: fewer, fuller partials, fewer requests to the
+   * broker on both sides of the exchange), and always written before a watermark and at a flush.
+   */
+  private readonly held = new Map<string, { readonly agg: LocalWindowAggregator; lo: number; hi: number }>();
+  private current: { readonly agg: LocalWindowAggregator; lo: number; hi: number } | undefined;
   private localFrom = -Infinity;
-  private lo = Infinity;
-  private hi = -Infinity;
+  private heldRows = 0;
+  private heldSince = 0;
 
   constructor(private readonly o: ExchangeWriterOptions) {
     this.sides = (o.sides ?? [{ keys: o.keys, offsetIndex: o.offsetIndex }]).map((s) => ({ key: compileProjection(s.keys), offsetIndex: s.offsetIndex }));
     this.buffers = this.sides.map(() => Array.from({ length: o.partitions }, () => ({ rows: [], offsets: [] })));
-    this.local = o.local && this.sides.length === 1 ? new LocalWindowAggregator(o.local) : undefined;
+  }
+
+  /** Two-phase (a window aggregate whose calls merge, one side). */
+  private get local(): LocalAggregateSpec | undefined {
+    return this.sides.length === 1 ? this.o.local : undefined;
   }
 
   /** Where side `i`'s upstream plan writes (a join's sides; `data` is side 0). */
@@ -101,7 +113,12 @@ export class ExchangeWriter {
   /** The source batch whose rows follow (their split). */
   begin(split: string): void {
     this.split = split;
-    if (this.local) this.localFrom = this.o.partialsFrom?.(split) ?? -Infinity;
+    const local = this.local;
+    if (!local) return;
+    this.localFrom = this.o.partialsFrom?.(split) ?? -Infinity;
+    let h = this.held.get(split);
+    if (!h) this.held.set(split, (h = { agg: new LocalWindowAggregator(local), lo: Infinity, hi: -Infinity }));
+    this.current = h;
   }
 
   /** The upstream plan's output rows (append-only: the upstream half is stateless over a Kafka scan). */
@@ -129,6 +146,9 @@ export class ExchangeWriter {
   private fold(rows: Row[]): void {
     const { offsetIndex } = this.sides[0]!;
     const from = this.localFrom;
+    // Rows before any begin() (not through a source batch): a split of their own.
+    const h = (this.current ??= { agg: new LocalWindowAggregator(this.o.local!), lo: Infinity, hi: -Infinity });
+    if (!this.held.has(this.split)) this.held.set(this.split, h);
     let folded: Row[] | undefined;
     for (const row of rows) {
       const offset = row[offsetIndex] as number;
@@ -142,15 +162,37 @@ export class ExchangeWriter {
       // Folded rows are read by position below the offset column: only one in the middle must go.
       if (offsetIndex < row.length - 1) row.splice(offsetIndex, 1);
       (folded ??= []).push(row);
-      if (offset < this.lo) this.lo = offset;
-      if (offset > this.hi) this.hi = offset;
+      if (offset < h.lo) h.lo = offset;
+      if (offset > h.hi) h.hi = offset;
     }
-    if (folded) this.local!.add(folded);
+    if (!folded) return;
+    const before = h.agg.rows;
+    h.agg.add(folded);
+    if (this.heldRows === 0) this.heldSince = Date.now();
+    this.heldRows += h.agg.rows - before;
   }
 
-  /** Two-phase: the batch's partials, one message (or more, cut at ROWS_PER_MESSAGE) per partition. */
-  private endPartials(): void {
-    const local = this.local!;
+  /**
+   * Two-phase: every split's held partials, one message (or more, cut at ROWS_PER_MESSAGE) per split and
+   * partition. `keep` (a rebalance): the splits still assigned; the others' held partials are dropped, as
+   * their source positions are (their new owner re-reads those rows from the last committed offset).
+   */
+  endPartials(keep?: ReadonlySet<string>): void {
+    if (this.heldRows === 0) return;
+    for (const [split, h] of this.held) {
+      if (keep && !keep.has(split)) {
+        h.agg.drain();
+        h.lo = Infinity;
+        h.hi = -Infinity;
+        continue;
+      }
+      this.writePartials(split, h);
+    }
+    this.heldRows = 0;
+  }
+
+  private writePartials(split: string, h: { readonly agg: LocalWindowAggregator; lo: number; hi: number }): void {
+    const local = h.agg;
     if (local.rows === 0) return;
     const k = this.o.local!.keys.length;
     const byPartition = new Map<number, { rows: number; partials: Row[] }>();
@@ -161,22 +203,36 @@ export class ExchangeWriter {
       b.rows += partial[k + 1] as number;
       b.partials.push(partial);
     }
-    const { lo, hi } = this;
-    this.lo = Infinity;
-    this.hi = -Infinity;
+    const { lo, hi } = h;
+    h.lo = Infinity;
+    h.hi = -Infinity;
     for (const [partition, b] of byPartition) {
       for (let i = 0; i < b.partials.length; i += ROWS_PER_MESSAGE) {
         const p = b.partials.slice(i, i + ROWS_PER_MESSAGE);
         const last = i + ROWS_PER_MESSAGE >= b.partials.length;
         // The rows count travels with the last piece (the downstream moves its seen offset on that one).
         const n = last ? b.rows : 0;
-        this.enqueue({ partition, value: serialize(last ? { s: this.split, lo, hi, n, p } : { s: this.split, lo, hi, n, p, m: 1 }) }, n);
+        this.enqueue({ partition, value: serialize(last ? { s: split, lo, hi, n, p } : { s: split, lo, hi, n, p, m: 1 }) }, n);
       }
     }
   }
 
-  /** The source batch has gone through the upstream plan: its rows become one message per partition. */
-  end(): void {
+  /**
+   * The source batch has gone through the upstream plan: its rows become one message per partition. Two-phase
+   * partials wait for the watermark interval (or a watermark, or a flush), unless the interval is 0.
+   */
+  end(now = Date.now()): void {
+    this.endRows();
+    if (this.heldRows > 0 && (this.o.intervalMs <= 0 || now - this.heldSince >= this.o.intervalMs || this.heldRows >= MAX_HELD_ROWS)) this.endPartials();
+  }
+
+  /** Rows and partials held so far, all written (before a watermark, at a flush). */
+  private endAll(): void {
+    this.endRows();
+    this.endPartials();
+  }
+
+  private endRows(): void {
     this.buffers.forEach((buffers, side) =>
       buffers.forEach((b, partition) => {
         if (b.rows.length === 0) return;
@@ -189,8 +245,6 @@ export class ExchangeWriter {
         b.offsets = [];
       }),
     );
-    // After the rows: their offsets are below every partial's (the downstream's seen offset only climbs).
-    if (this.local) this.endPartials();
   }
 
   /**
@@ -205,13 +259,16 @@ export class ExchangeWriter {
 
   /** Writes the task's watermark when it moved (at most once per watermark interval unless forced). */
   report(force: boolean, now = Date.now()): void {
+    // The periodic report also writes partials held since the last batch (input paused or ended).
+    if (force) this.endAll();
     const { wm, splits } = this.o.promise();
     if (wm === -Infinity || wm === Infinity || splits.length === 0) return;
     // A split newly delivered from must be announced even when it lowers the task's minimum.
     const covers = splits.join(',');
     if (!(wm > this.reported) && covers === this.covered) return;
     if (!force && now - this.reportedAt < this.o.intervalMs) return;
-    this.end();
+    // Everything the watermark covers goes first (after a split's rows its partials, whose offsets are higher).
+    this.endAll();
     // What was last sent, not the highest ever: a split newly delivered from can lower the promise (its
     // first rows are older), and when the promise climbs back the new split must hear it. Keeping the
     // maximum here left a split taken over from a dead process at its first batch's time for good (the
@@ -230,7 +287,7 @@ export class ExchangeWriter {
 
   /** Resolves when everything written so far is acknowledged; rejects when a write failed. */
   async flush(): Promise<void> {
-    this.end();
+    this.endAll();
     while (this.sending) await this.sending;
     if (this.failure) throw this.failure;
   }

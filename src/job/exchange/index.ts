@@ -363,7 +363,12 @@ export async function openExchange(c: ExchangeContext): Promise<OpenedExchange> 
       dataflow,
       upstreams,
       promiseOf: (table, promise) => void promises.set(table, promise),
-      upstreamAssigned: async (_table, splits) => gate?.assigned(splits),
+      upstreamAssigned: async (_table, splits) => {
+        // Partials held for splits that moved away are dropped with their positions (the new owner re-reads
+        // those rows from the committed offset); the kept splits' go out before the gate moves any bound.
+        writer.endPartials(new Set(splits));
+        await gate?.assigned(splits);
+      },
       downstream: { table: ex.topic, stream: downStream, source, stage },
       writer,
       changelog,

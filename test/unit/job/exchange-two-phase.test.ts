@@ -37,7 +37,7 @@ interface Sent {
   value: Buffer;
 }
 
-function writerFor(ex: ExchangePlan, sent: Sent[], partitions: number, partialsFrom?: (split: string) => number): ExchangeWriter {
+function writerFor(ex: ExchangePlan, sent: Sent[], partitions: number, partialsFrom?: (split: string) => number, intervalMs = 0): ExchangeWriter {
   return new ExchangeWriter({
     producer: { send: async (r: { messages: { partition?: number; value: Buffer | string | null }[] }) => void sent.push(...r.messages.map((m) => ({ partition: m.partition!, value: m.value as Buffer }))) } as never,
     topic: ex.topic,
@@ -45,7 +45,7 @@ function writerFor(ex: ExchangePlan, sent: Sent[], partitions: number, partialsF
     keys: ex.keys,
     offsetIndex: ex.offsetIndex,
     promise: () => ({ wm: 1e9, splits: ['t:0', 't:1'] }),
-    intervalMs: 0,
+    intervalMs,
     totalSplits: 2,
     logger: silentLogger,
     ...(ex.local ? { local: ex.local } : {}),
@@ -72,10 +72,10 @@ function input(): { split: string; rows: Row[] }[] {
 }
 
 /** Writes `batches` through the upstream half and the writer, then everything sent through a stage per partition; returns the sorted output and the stage. */
-async function run(ex: ExchangePlan, batches: { split: string; rows: Row[] }[], o: { partitions?: number; repeat?: boolean; partialsFrom?: (split: string) => number } = {}) {
+async function run(ex: ExchangePlan, batches: { split: string; rows: Row[] }[], o: { partitions?: number; repeat?: boolean; partialsFrom?: (split: string) => number; intervalMs?: number } = {}) {
   const partitions = o.partitions ?? 3;
   const sent: Sent[] = [];
-  const writer = writerFor(ex, sent, partitions, o.partialsFrom);
+  const writer = writerFor(ex, sent, partitions, o.partialsFrom, o.intervalMs);
   const up = buildDataflow(ex.upstream, writer, { hooks: { late: () => undefined }, retentionMs: 0, now: Date.now });
   for (const b of batches) {
     writer.begin(b.split);
@@ -147,8 +147,54 @@ describe('two-phase window aggregation across the exchange', () => {
       const repeated = await run(planExchange(plan(query), 'job', new Set(['t']), TWO)!, batches, { repeat: true });
       expect(repeated.text).toEqual(one.text);
       expect(repeated.duplicates).toBe(partials.reduce((n, m) => n + (m.row[0] as { n: number }).n, 0));
+      // Partials held across the batches (a watermark interval longer than the run): one message per split
+      // and partition, the same output, and repeats still dropped whole.
+      const held = await run(planExchange(plan(query), 'job', new Set(['t']), TWO)!, batches, { intervalMs: 60_000, repeat: true });
+      expect(held.text).toEqual(one.text);
+      const heldPartials = held.sent.filter((m) => 'p' in (m.row[0] as object));
+      expect(heldPartials.length).toBeLessThanOrEqual(2 * 3);
+      expect(heldPartials.length).toBeLessThan(partials.length);
     });
   }
+
+  it('partials are held for the watermark interval, written before a watermark and at a flush; a rebalance drops those of splits moved away', async () => {
+    const ex = planExchange(plan(TUMBLE), 'job', new Set(['t']), TWO)!;
+    const [a, b, c] = input().filter((x) => x.split === 't:0');
+    const sent: Sent[] = [];
+    const writer = writerFor(ex, sent, 1, undefined, 1000);
+    const up = buildDataflow(ex.upstream, writer, { hooks: { late: () => undefined }, retentionMs: 0, now: Date.now });
+    const t0 = Date.now();
+    for (const batch of [a!, b!]) {
+      writer.begin('t:0');
+      up.inputs[0]!.push(batch.rows.map((r) => r.slice()));
+      writer.end(t0);
+    }
+    expect(writer.pending()).toBe(0); // held, nothing written yet
+    writer.end(t0 + 1000); // the interval has passed
+    await writer.flush();
+    const first = sent.map((m) => exchangeDecoder.decode(m.value)[0] as { s: string; lo: number; hi: number; n: number });
+    // One message for both batches: the rows the query's WHERE kept, over both batches' offsets.
+    const kept = [...a!.rows, ...b!.rows].filter((r) => (r[1] as number) > 0);
+    expect(first).toEqual([expect.objectContaining({ s: 't:0', lo: kept[0]![3], hi: kept.at(-1)![3], n: kept.length })]);
+    // A watermark goes out after the partials it covers.
+    writer.begin('t:0');
+    up.inputs[0]!.push(c!.rows.map((r) => r.slice()));
+    writer.end();
+    writer.report(false);
+    await writer.flush();
+    const next = sent.slice(1).map((m) => Object.keys(exchangeDecoder.decode(m.value)[0] as object)[0]);
+    expect(next).toEqual(['s', 'w']);
+    // A rebalance: the held partials of a split moved away are dropped, the kept split's written.
+    sent.length = 0;
+    for (const split of ['t:0', 't:1']) {
+      writer.begin(split);
+      up.inputs[0]!.push([['a', 1, 9000, 500]]);
+      writer.end();
+    }
+    writer.endPartials(new Set(['t:1']));
+    await writer.flush();
+    expect(sent.map((m) => (exchangeDecoder.decode(m.value)[0] as { s: string }).s)).toEqual(['t:1']);
+  });
 
   it('rows below a split\'s partialsFrom travel as rows (per-row repeats), the rest as partials: still the same output', async () => {
     const batches = input();
