@@ -24,7 +24,7 @@
 // Environment: FLINK_BENCH_ROWS (default 300000), FLINK_BENCH_FORMATS (json,protobuf),
 // FLINK_BENCH_SCENARIOS (filter,tumble,hop,interval,join; also nexmark, nexmark-latency), FLINK_BENCH_ENGINES (flink,dirk),
 // FLINK_BENCH_PARALLELISM (Flink's parallelism.default, a list: 1,2; default 1), FLINK_BENCH_DIRK_TASKS (Dirk's
-// DIRK_TASKS, a list: 1,2; default 1), FLINK_BENCH_PROFILE=1 (Dirk under --cpu-prof, shares printed per run by
+// DIRK_TASKS, a list: 1,2; default 1; 1x: one task through `dirk run` with the exchange on), FLINK_BENCH_PROFILE=1 (Dirk under --cpu-prof, shares printed per run by
 // scripts/profile-shares.mjs, over each run's timed span), FLINK_BENCH_BROKER_PID (or BENCH_BROKER_PID: the broker
 // JVM's pid, <DIRK_KAFKA_DIR>/kafka.pid; its CPU in each Dirk run's timed span is printed beside Dirk's and the
 // machine's, sampled by scripts/lib/cpu-sampler.mjs), FLINK_BENCH_HEAP (-Xmx1g),
@@ -58,7 +58,9 @@ const ALL_SCENARIOS = list(process.env.FLINK_BENCH_SCENARIOS, 'filter,tumble,hop
 const SCENARIOS = ALL_SCENARIOS.filter((s) => !s.startsWith('nexmark'));
 const ENGINES = list(process.env.FLINK_BENCH_ENGINES, 'flink,dirk');
 const PARALLELISM = list(process.env.FLINK_BENCH_PARALLELISM, '1').map(Number);
-const DIRK_TASKS = list(process.env.FLINK_BENCH_DIRK_TASKS, '1').map(Number);
+// A count, or a count and "x" (e.g. 1x): `dirk run` with the exchange on (DIRK_EXCHANGE_ENABLE) even at one task,
+// to tell the exchange's cost from the worker threads'.
+const DIRK_TASKS = list(process.env.FLINK_BENCH_DIRK_TASKS, '1').map((t) => (/^\d+x$/.test(t) ? t : Number(t)));
 const PROFILE = process.env.FLINK_BENCH_PROFILE === '1';
 // The broker JVM's pid (scripts/kafka.mjs writes <DIRK_KAFKA_DIR>/kafka.pid): its CPU in each Dirk run's timed span.
 const BROKER_PID = Number(process.env.FLINK_BENCH_BROKER_PID ?? process.env.BENCH_BROKER_PID ?? 0) || undefined;
@@ -324,15 +326,17 @@ function dirkNodeArgs() {
   return { args: ['--cpu-prof', `--cpu-prof-dir=${dir}`], dir };
 }
 
-async function runDirk(kafka, format, scenario, topics, sinkTopic, tasks, want) {
+async function runDirk(kafka, format, scenario, topics, sinkTopic, par, want) {
   const prof = dirkNodeArgs();
+  const tasks = Number.parseInt(String(par), 10);
+  const exchange = String(par).endsWith('x');
   let r;
-  if (tasks === 1) {
+  if (tasks === 1 && !exchange) {
     r = timed(process.execPath, [...prof.args, fileURLToPath(import.meta.url), 'dirk-job', JSON.stringify({ format, scenario, topics, sinkTopic })]);
   } else {
     const { runDirkTasks } = await import('./lib/flink-bench-tasks.mjs');
     const jobFile = path.join(os.tmpdir(), `dirk-flink-bench-${process.pid}-${Date.now()}.json`);
-    fs.writeFileSync(jobFile, JSON.stringify(await dirkConfig({ format, scenario, topics, sinkTopic, tasks })));
+    fs.writeFileSync(jobFile, JSON.stringify(await dirkConfig({ format, scenario, topics, sinkTopic, tasks, exchange })));
     try {
       r = await runDirkTasks({ root: ROOT, kafka, jobFile, sinkTopic, target: want, nodeArgs: prof.args, label: `dirk ${format} ${scenario} ${tasks} tasks` });
     } finally {
@@ -351,9 +355,9 @@ async function runDirk(kafka, format, scenario, topics, sinkTopic, tasks, want) 
 }
 
 /** The Dirk job of a scenario: one task over BOUNDED sources, or `tasks` worker threads over UNBOUNDED ones. */
-async function dirkConfig({ format, scenario, topics, sinkTopic, tasks = 1 }) {
+async function dirkConfig({ format, scenario, topics, sinkTopic, tasks = 1, exchange = false }) {
   const group = `flink-bench-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-  const source = tasks === 1 ? { SOURCE_TYPE: 'BOUNDED', SOURCE_NAME: 'KAFKA_SOURCE' } : { SOURCE_TYPE: 'UNBOUNDED', SOURCE_NAME: 'KAFKA_CONSUMER' };
+  const source = tasks === 1 && !exchange ? { SOURCE_TYPE: 'BOUNDED', SOURCE_NAME: 'KAFKA_SOURCE' } : { SOURCE_TYPE: 'UNBOUNDED', SOURCE_NAME: 'KAFKA_CONSUMER' };
   const kafkaKeys = (topic, g) => ({
     SOURCE_KAFKA_TOPIC_NAMES: topic,
     SOURCE_KAFKA_CONSUMER_CONFIG_BOOTSTRAP_SERVERS: BROKER,
@@ -389,6 +393,7 @@ async function dirkConfig({ format, scenario, topics, sinkTopic, tasks = 1 }) {
     SINK_KAFKA_TOPIC: sinkTopic,
     SINK_KAFKA_DATA_TYPE: 'JSON',
     DIRK_TASKS: String(tasks),
+    ...(exchange ? { DIRK_EXCHANGE_ENABLE: 'true' } : {}),
   };
 }
 
