@@ -63,6 +63,7 @@ const PARALLELISM = list(process.env.FLINK_BENCH_PARALLELISM, '1').map(Number);
 const DIRK_TASKS = list(process.env.FLINK_BENCH_DIRK_TASKS, '1').map((t) => (/^\d+x$/.test(t) ? t : Number(t)));
 const PROFILE = process.env.FLINK_BENCH_PROFILE === '1';
 // The broker JVM's pid (scripts/kafka.mjs writes <DIRK_KAFKA_DIR>/kafka.pid): its CPU in each Dirk run's timed span.
+const SETTLE_NOTE = 'settle wait before the stop';
 const BROKER_PID = Number(process.env.FLINK_BENCH_BROKER_PID ?? process.env.BENCH_BROKER_PID ?? 0) || undefined;
 const HEAP = (process.env.FLINK_BENCH_HEAP ?? '-Xmx1g').split(' ').filter(Boolean);
 const REQUIRED_JARS = ['flink-table-runtime-1.20.3.jar', 'flink-table-planner-loader-1.20.3.jar', 'flink-clients-1.20.3.jar', 'flink-connector-kafka-3.4.0-1.20.jar', 'flink-json-1.20.3.jar', 'flink-protobuf-1.20.0.jar'];
@@ -495,6 +496,7 @@ async function runScenario(kafka, format, scenario, topics, results) {
           (m && BROKER_PID ? `; broker CPU ${cores(m.pids[0])} (${((m.pids[0] * 1e6) / ROWS).toFixed(2)} µs/record)` : ''),
       );
     }
+    if (r.before_cpu_s !== undefined) log(`  outside the span: CPU ${r.before_cpu_s.toFixed(2)} s before it (start-up, planning, the group join), ${r.after_cpu_s.toFixed(2)} s after it (the ${SETTLE_NOTE})`);
     if (r.window_threads) log(`  threads (CPU s in the timed span): ${r.window_threads.filter(([, v]) => v >= 0.05).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`);
     for (const w of r.warnings.slice(0, 5)) log(`  ${engine} stderr: ${w.slice(0, 300)}`);
     for (const p of r.profile ?? []) console.log(p.replace(/^/gm, `  [profile dirk ×${par} ${format} ${scenario}] `));

@@ -184,6 +184,10 @@ export async function runDirkTasks({ root, kafka, jobFile, sinkTopic, target, no
     window_cpu_s: cpuAtFirst !== undefined && cpuAtMoved !== undefined ? cpuAtMoved - cpuAtFirst : NaN,
     window_epoch_ms: [performance.timeOrigin + first, performance.timeOrigin + done],
     window_mono_us: [monoFirst, monoMoved],
+    // Outside the span: process start to the group's first Stable state (module loading and planning in every
+    // thread, connects, the join), and the settle wait after the last record.
+    before_cpu_s: cpuAtFirst,
+    after_cpu_s: cpuAtMoved !== undefined ? figures.cpu - cpuAtMoved : NaN,
     window_threads: threadsFirst && threadsMoved ? threadSeconds(threadsFirst, threadsMoved, child.pid) : undefined,
     process_s: (done - t0) / 1000,
     process_cpu_s: figures.cpu,
