@@ -238,11 +238,11 @@ export async function dirkScriptJob(dist, { file, name }) {
   const { config } = parseJobConfig({ ...cfg, FLINK_JOB_ID: `nexmark-${name}-${Date.now()}`, FLINK_WATERMARK_INTERVAL_MS: '200', FLINK_WATERMARK_PER_PARTITION_ENABLE: 'true', METRIC_TELEMETRY_ENABLE: 'false' });
   const job = await prepareJob(config, silentLogger);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dirk-nexmark-'));
-  const group = cfg.STREAMS?.[0]?.SOURCE_KAFKA_CONSUMER_CONFIG_GROUP_ID;
+  const groups = (cfg.STREAMS ?? []).map((st) => st.SOURCE_KAFKA_CONSUMER_CONFIG_GROUP_ID).filter(Boolean);
   const { watchGroupStable, timedFrom } = await import('./flink-bench-tasks.mjs');
   const { default: kafkajs } = await dist('src/connectors/kafka/kafkajs.js');
   const brokers = [cfg.STREAMS?.[0]?.SOURCE_KAFKA_CONSUMER_CONFIG_BOOTSTRAP_SERVERS ?? process.env.BENCH_KAFKA ?? '127.0.0.1:9092'];
-  const stable = group ? watchGroupStable(new kafkajs.Kafka({ brokers, clientId: 'dirk-flink-bench', logLevel: kafkajs.logLevel.NOTHING }), group) : undefined;
+  const stable = groups.length > 0 ? watchGroupStable(new kafkajs.Kafka({ brokers, clientId: 'dirk-flink-bench', logLevel: kafkajs.logLevel.NOTHING }), groups) : undefined;
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   const running = await startJob(job, { logger: silentLogger, checkpointDir: dir });

@@ -13,7 +13,7 @@ import { createLogger, type Logger } from '../core/logger.js';
 import { typeToString } from '../core/types.js';
 import { loadJobConfigFile, parseJobConfig, type JobConfig } from '../config/index.js';
 import { createCodeSink, type Change, type CodeSink } from '../connectors/code/code-sink.js';
-import { explainJob as explainPlanText } from '../job/explain-job.js';
+import { explainJob as explainPlanText, physicalOptionsOf } from '../job/explain-job.js';
 import { prepareJob, type PreparedJob } from '../job/prepare.js';
 import { startJob as startPreparedJob, validateSinkCompatibility, type RunningJob } from '../job/stream-manager.js';
 
@@ -91,7 +91,7 @@ export async function validateJob(source: JobSource, options: LoadOptions = {}):
 export async function explainJob(source: JobSource, options: LoadOptions = {}): Promise<string> {
   const job = await loadJob(source, options);
   job.close();
-  return explainPlanText(job[PREPARED].plan, { watermarkDelayMs: job.config.watermark.delayMs, stateBackend: job.config.stateBackend.type });
+  return explainPlanText(job[PREPARED].plan, physicalOptionsOf(job.config));
 }
 
 export interface StartOptions extends LoadOptions {

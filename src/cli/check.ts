@@ -8,7 +8,7 @@ import { DirkError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { redactText } from '../core/redact.js';
 import { loadJobConfigFile } from '../config/index.js';
-import { explainJob } from '../job/explain-job.js';
+import { explainJob, physicalOptionsOf } from '../job/explain-job.js';
 import { BRIEF_NETWORK, prepareJob, type PreparedJob } from '../job/prepare.js';
 import { validateSinkCompatibility } from '../job/stream-manager.js';
 
@@ -44,7 +44,7 @@ export async function checkJobFile(command: 'validate' | 'explain', file: string
         validateSinkCompatibility(job);
         return { code: 0, stdout: `ok: ${job.config.streams.length} stream(s), ${job.plan.root.fields.length} output column(s), sink ${job.config.sink.type}\n`, stderr: '' };
       }
-      return { code: 0, stdout: `${explainJob(job.plan, { watermarkDelayMs: job.config.watermark.delayMs, stateBackend: job.config.stateBackend.type })}\n`, stderr: '' };
+      return { code: 0, stdout: `${explainJob(job.plan, physicalOptionsOf(job.config))}\n`, stderr: '' };
     } finally {
       job.registry?.close();
     }

@@ -12,7 +12,7 @@ import { defaultCheckpointDir } from './checkpoint-dir.js';
 import { runInitCommand } from './init-command.js';
 import { runTestCommand } from './test-command.js';
 import { dirkVersion } from './version.js';
-import { explainJob } from '../job/explain-job.js';
+import { explainJob, physicalOptionsOf } from '../job/explain-job.js';
 import { explainPreprocessors } from '../processors/transformers/explain.js';
 import { outputColumns, prepareJob, type PreparedJob } from '../job/prepare.js';
 import { explainPostChain } from '../processors/chain.js';
@@ -203,7 +203,7 @@ export async function main(argv: string[]): Promise<number> {
     case 'explain': {
       const job = await load(cmd, logger, true);
       job.registry?.close();
-      process.stdout.write(`${explainPreprocessors(job.transformers.preprocessors)}${explainJob(job.plan, { watermarkDelayMs: job.config.watermark.delayMs, stateBackend: job.config.stateBackend.type })}${explainExchange(job)}${explainPostChain(job.post)}\n`);
+      process.stdout.write(`${explainPreprocessors(job.transformers.preprocessors)}${explainJob(job.plan, physicalOptionsOf(job.config))}${explainExchange(job)}${explainPostChain(job.post)}\n`);
       return 0;
     }
     case 'topics': {

@@ -93,6 +93,14 @@ export const JOB_KEYS = {
       'Scaled out (DIRK_EXCHANGE_ENABLE): how a TUMBLE, HOP or CUMULATE window aggregate crosses the repartition topic. AUTO and TWO_PHASE: in two phases when every aggregate call can merge (COUNT, SUM, AVG, MIN, MAX, ...; not DISTINCT, not a user aggregate without merge), as Flink\'s LocalWindowAggregate / GlobalWindowAggregate: each source batch\'s rows are folded per (pane, key) upstream and only the partial aggregates cross; the downstream merges them. ONE_PHASE: every row crosses. `dirk explain` says which and why. Late partials are dropped and counted by the rows they folded.',
     dagger: 'Flink\'s table.optimizer.agg-phase-strategy (Flink\'s AUTO picks by cost; here AUTO is TWO_PHASE, which also falls back to one phase when a call cannot merge).',
   }),
+  FLINK_TABLE_OPTIMIZER_REUSE_SUB_PLAN_ENABLED: key({
+    type: 'bool',
+    group: 'Flink',
+    default: true,
+    description:
+      'Where a query computes the same sub-plan twice (the same aggregate, join or filter over the same input, e.g. a view read by two parts of the query or two INSERTs of a statement set), run it once and feed every consumer from it. Sub-plans that call a non-deterministic function (RAND, UUID, NOW, ...), read PROCTIME() or look rows up in an external table are never shared. `dirk explain` shows a shared operator as `Reuse[#n]`. Turning it on or off changes the operators of a query, so a checkpoint taken with the other setting does not restore (as in Flink).',
+    dagger: "Flink's table.optimizer.reuse-sub-plan-enabled (default true there too).",
+  }),
   FLINK_WATERMARK_INTERVAL_MS: key({ type: 'int', min: 1, group: 'Flink', default: 10000, description: 'How often watermarks are emitted, in ms.' }),
   FLINK_WATERMARK_DELAY_MS: key({ type: 'int', min: 0, group: 'Flink', default: 10000, description: 'How far the watermark trails the largest event time seen, in ms (allowed out-of-orderness).' }),
   FLINK_WATERMARK_PER_PARTITION_ENABLE: key({ type: 'bool', group: 'Flink', default: false, description: 'Track a watermark per Kafka partition and use the minimum.' }),

@@ -202,6 +202,8 @@ export interface JobConfig {
   readonly exchange: boolean;
   /** FLINK_TABLE_OPTIMIZER_AGG_PHASE_STRATEGY: window aggregates across the exchange in one or two phases. */
   readonly aggPhase: 'AUTO' | 'TWO_PHASE' | 'ONE_PHASE';
+  /** FLINK_TABLE_OPTIMIZER_REUSE_SUB_PLAN_ENABLED: a sub-plan the query computes twice runs once. */
+  readonly reuseSubPlans: boolean;
   readonly checkpoint: CheckpointConfig;
   readonly restart: RestartConfig;
   readonly retentionIdleStateMinutes: number;

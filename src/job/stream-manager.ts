@@ -201,6 +201,12 @@ function createSource(job: PreparedJob, stream: StreamConfig, logger: Logger, pr
 
 type Closers = { what: string; close: () => Promise<void> | void }[];
 
+/** Registers `resource` to be closed with the pipeline (under the name `what`) and returns it. */
+function closeWith<T extends { close(): Promise<void> | void }>(closers: Closers, what: string, resource: T): T {
+  closers.push({ what, close: () => resource.close() });
+  return resource;
+}
+
 /** Closes what was opened, in reverse order, logging (not throwing) a failure to close. */
 async function closeEach(closers: Closers, logger: Logger): Promise<void> {
   for (const c of closers.splice(0).reverse()) {
@@ -372,14 +378,14 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
     watermark: (time: number) => outputLag.watermark(time),
   }));
   // Lookup joins' database clients (a pool per lookup join), closed with the pipeline.
-  const lookups = createJdbcLookups();
-  closers.push({ what: 'the lookup tables', close: () => lookups.close() });
+  const lookups = closeWith(closers, 'the lookup tables', createJdbcLookups());
   const dataflowOptions: DataflowOptions = {
     lookups: lookups.clients,
     hooks: { late: (rows, info) => lateOutput.late(rows, info) },
     retentionMs: config.retentionIdleStateMinutes * 60_000,
     now: Date.now,
     countRecords: operatorRecordCounter(telemetry, operatorLabels),
+    reuseSubPlans: config.reuseSubPlans,
   };
   let exchange: OpenedExchange | undefined;
   if (exchangePlan) {

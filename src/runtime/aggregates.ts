@@ -224,11 +224,22 @@ function structuralKey(v: object): string {
  */
 export function joinKeyFunction(keyFns: readonly ((r: Row) => unknown)[]): (r: Row) => unknown {
   if (keyFns.length <= 1) return keyFunction(keyFns);
-  const combine = keyFunction(keyFns.map((_, i) => (values: Row) => values[i]));
+  // The composite text of keyFunction, built in one pass (no array of values per row: joins call this for
+  // every row of both inputs).
   return (r) => {
-    const values = keyFns.map((f) => f(r));
-    return values.includes(null) ? null : combine(values);
+    let s = '';
+    for (const f of keyFns) {
+      const v = f(r);
+      if (v === null) return null;
+      s += keyPart(v);
+    }
+    return s;
   };
+}
+
+/** One component of a composite key's text (NULL included: GROUP BY puts NULLs together). */
+function keyPart(v: unknown): string {
+  return v === null ? '\u0000N' : typeof v === 'string' ? `\u0000s${v}` : `\u0000${typeof v === 'object' ? structuralKey(v) : String(v)}`;
 }
 
 export function keyFunction(keyFns: readonly ((r: Row) => unknown)[]): (r: Row) => unknown {
@@ -243,10 +254,7 @@ export function keyFunction(keyFns: readonly ((r: Row) => unknown)[]): (r: Row) 
   }
   return (r) => {
     let s = '';
-    for (const f of keyFns) {
-      const v = f(r);
-      s += v === null ? '\u0000N' : typeof v === 'string' ? `\u0000s${v}` : `\u0000${typeof v === 'object' ? structuralKey(v) : String(v)}`;
-    }
+    for (const f of keyFns) s += keyPart(f(r));
     return s;
   };
 }

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Field, Row, RowKind } from '../core/types.js';
 import type { PlanNode, QueryPlan } from '../plan/nodes.js';
 import { collectScans, planInputs } from '../plan/children.js';
+import { canonicalNodes } from '../plan/reuse.js';
 import { dispatchPlan, type PlanVisitor } from '../plan/visitor.js';
 import { CorrelateOperator } from './correlate.js';
 import { RankOperator } from './rank.js';
@@ -63,6 +64,11 @@ export interface DataflowOptions {
    * store (`op<index>`), and the entries each keeps decoded on the heap.
    */
   readonly offHeap?: { readonly localDir: string; readonly cacheEntries: number } | undefined;
+  /**
+   * FLINK_TABLE_OPTIMIZER_REUSE_SUB_PLAN_ENABLED (default on): a sub-plan the query computes twice runs once
+   * and feeds all its consumers (plan/reuse.ts). Off, every node of the plan is an operator of its own.
+   */
+  readonly reuseSubPlans?: boolean;
 }
 
 export interface RecordCounter {
@@ -102,6 +108,8 @@ class Node implements Output {
   readonly inputWatermarks: number[];
   current = -Infinity;
   op!: Operator;
+  /** Consumers after the first: a shared sub-plan (plan/reuse.ts) feeds each of them the same rows. */
+  private readonly more: Output[] = [];
   constructor(
     inputs: number,
     private readonly downstream: Output,
@@ -109,12 +117,18 @@ class Node implements Output {
   ) {
     this.inputWatermarks = new Array<number>(inputs).fill(-Infinity);
   }
+  addConsumer(o: Output): void {
+    this.more.push(o);
+  }
   data(rows: Row[], kinds?: RowKind[]): void {
     this.counter?.out(rows.length);
     this.downstream.data(rows, kinds);
+    // Operators never change the rows they are given (a scan's batch already goes to several branches).
+    for (const o of this.more) o.data(rows, kinds);
   }
   watermark(time: number): void {
     this.downstream.watermark(time);
+    for (const o of this.more) o.watermark(time);
   }
   /** Called by the upstream of input `i`. */
   inputPort(i: number): Output {
@@ -150,15 +164,27 @@ export function buildDataflow(plan: QueryPlan, sink: Output | readonly Output[],
   const scanPorts = new Map<PlanNode, Output[]>();
   const counter = new EntryCounter();
 
-  const build = (n: PlanNode, downstream: Output): void => {
+  const canonical = canonicalNodes(plan, options.reuseSubPlans !== false);
+  const built = new Map<PlanNode, Node>();
+  /** Every operator after all of its inputs (a post-order of the graph): the order batch ends run in. */
+  const upstreamFirst: Operator[] = [];
+
+  const build = (planNode: PlanNode, downstream: Output): void => {
+    const n = canonical.get(planNode) ?? planNode;
     if (n.kind === 'scan') {
       const ports = scanPorts.get(n) ?? [];
       ports.push(downstream);
       scanPorts.set(n, ports);
       return;
     }
+    const shared = built.get(n);
+    if (shared) {
+      shared.addConsumer(downstream);
+      return;
+    }
     const inputs = planInputs(n);
     const node = new Node(inputs.length, downstream, options.countRecords?.(operators.length, operatorLabel(n)));
+    built.set(n, node);
     const offHeap = options.offHeap ? { dir: join(options.offHeap.localDir, `op${operators.length}`), cacheEntries: options.offHeap.cacheEntries } : undefined;
     const ctx: OperatorContext = { out: node, hooks: operatorHooks(n, options.hooks), retentionMs: options.retentionMs, now: options.now, counter, offHeap };
     node.op = n.kind === 'lookupJoin' ? lookupJoinOperator(n, ctx, options.lookups) : makeOperator(n, ctx);
@@ -166,13 +192,26 @@ export function buildDataflow(plan: QueryPlan, sink: Output | readonly Output[],
     operators.push(node.op);
     inputs.forEach((inp, i) => build(inp, node.inputPort(i)));
   };
+  // Inputs right to left, then the operator: for a tree this is the reverse of the build order (pre-order),
+  // the order batch ends always ran in; with shared sub-plans it still ends every input before its consumers.
+  const visited = new Set<PlanNode>();
+  const orderUpstreamFirst = (planNode: PlanNode): void => {
+    const n = canonical.get(planNode) ?? planNode;
+    if (n.kind === 'scan' || visited.has(n)) return;
+    visited.add(n);
+    const inputs = planInputs(n);
+    for (let i = inputs.length - 1; i >= 0; i--) orderUpstreamFirst(inputs[i]!);
+    upstreamFirst.push(built.get(n)!.op);
+  };
   if (plan.branches) {
     const sinks = Array.isArray(sink) ? sink : [];
     if (sinks.length !== plan.branches.length) throw new Error(`internal error: ${plan.branches.length} branches, ${sinks.length} outputs`);
     plan.branches.forEach((b, i) => build(b.root, sinks[i]!));
+    for (let i = plan.branches.length - 1; i >= 0; i--) orderUpstreamFirst(plan.branches[i]!.root);
   } else {
     if (Array.isArray(sink)) throw new Error('internal error: several outputs for a plan of one result');
     build(plan.root, sink as Output);
+    orderUpstreamFirst(plan.root);
   }
 
   for (const scan of plan.scans) {
@@ -189,7 +228,7 @@ export function buildDataflow(plan: QueryPlan, sink: Output | readonly Output[],
   }
 
   const asyncOps = operators.filter((op) => op.pending !== undefined);
-  const timed = operators.filter((op) => op.onProcessingTime !== undefined);
+  const timed = upstreamFirst.filter((op) => op.onProcessingTime !== undefined);
   return {
     inputs,
     operators,
@@ -198,7 +237,7 @@ export function buildDataflow(plan: QueryPlan, sink: Output | readonly Output[],
       ? {
           processingTime() {
             let emitted = false;
-            for (let i = timed.length - 1; i >= 0; i--) if (timed[i]!.onProcessingTime!()) emitted = true;
+            for (const op of timed) if (op.onProcessingTime!()) emitted = true;
             return emitted;
           },
         }
@@ -211,9 +250,9 @@ export function buildDataflow(plan: QueryPlan, sink: Output | readonly Output[],
       }
     },
     batchEnd() {
-      // Upstream first: operators are listed root first (pre-order), so walking backwards ends every input
-      // before its consumer, and a stacked aggregation emits a batch's updates in that same batch.
-      for (let i = operators.length - 1; i >= 0; i--) operators[i]!.onBatchEnd?.();
+      // Upstream first: every input ends before its consumers, so a stacked aggregation emits a batch's
+      // updates in that same batch.
+      for (const op of upstreamFirst) op.onBatchEnd?.();
     },
     async close() {
       await Promise.all(operators.map((op) => op.close?.()));
@@ -227,7 +266,9 @@ export function buildDataflow(plan: QueryPlan, sink: Output | readonly Output[],
     snapshot: () => operators.map((op) => (op.snapshot && op.stateSpec ? versionedState(op.stateSpec, op.snapshot()) : null)),
     restore(states) {
       if (states.length !== operators.length) {
-        throw new Error(`checkpoint has state for ${states.length} operators, the plan has ${operators.length}: the query changed`);
+        throw new Error(
+          `checkpoint has state for ${states.length} operators, the plan has ${operators.length}: the query changed (or FLINK_TABLE_OPTIMIZER_REUSE_SUB_PLAN_ENABLED did: a checkpoint taken by a build before sub-plan reuse, of a query that computes a sub-plan twice, restores with it set to false)`,
+        );
       }
       operators.forEach((op, i) => {
         const s = states[i];

@@ -21,19 +21,37 @@ import type { StateSpec } from './state/versioned.js';
 /** Buffer key of rows with a NULL join key: an object no lookup can produce, so they never match. */
 const NULL_KEY = {};
 
-interface Buffered {
+/**
+ * A buffered row as checkpoints hold it (StateSpec IntervalJoin v1). The live buffer keeps no such object per
+ * row: `time` is the row's own time column, `key` sits beside the row in the expiry order, `matched` in a
+ * set kept only by a side that emits its unmatched rows NULL-padded.
+ */
+interface SavedRow {
   row: Row;
   time: number;
   key: unknown;
   matched: boolean;
-  /** Dropped by idle-state retention; expiry skips it. Never in a snapshot. */
-  dropped?: boolean;
 }
 
-interface KeyRows {
-  rows: Buffered[];
-  touchedAt: number;
+/**
+ * The rows of one key: `row` while it holds one, `list` (in arrival order) from two on. `t` is the last
+ * touch for idle-state retention, in ms after the buffer's clock base (a small integer, so V8 stores it in
+ * the object rather than boxing an epoch time).
+ */
+class KeyRows {
+  constructor(
+    public row: Row | null,
+    public list: Row[] | null,
+    public t: number,
+  ) {}
 }
+
+/**
+ * What a key maps to. Without idle-state retention nothing per key needs recording but its rows, so a key
+ * with one row (most keys of a join on unique order numbers) maps to the row itself; with retention every
+ * key has a KeyRows for its touch time. Rows are arrays and KeyRows is not: `Array.isArray` tells them apart.
+ */
+type Entry = Row | KeyRows;
 
 /**
  * One side's buffer: rows by key for probing, and the same rows for expiry in event-time order, so a
@@ -43,141 +61,246 @@ interface KeyRows {
  * one that arrived earlier, emitting it late (after the output watermark had passed it), and at a moment
  * that depended on how the partitions' rows interleaved (so a scaled-out run differed from one task).
  *
- * Rows mostly arrive in time order, so expiry keeps two structures: `queue`, the rows that arrived at or
- * after the latest time queued (sorted by construction, appended at no cost), and `late`, a min-heap of the
- * stragglers that arrived behind it. Expiry takes from whichever has the earlier row.
+ * Rows mostly arrive in time order, so expiry keeps two structures: a queue of the rows that arrived at or
+ * after the latest time queued (sorted by construction, appended at no cost), and a min-heap of the
+ * stragglers that arrived behind it. Expiry takes from whichever has the earlier row. Both hold each row's
+ * key in a parallel array (no object per row), so expiry finds the row's entry without computing its key.
+ *
+ * Entries are changed in place through `forUpdate`, as KeyedState asks of every operator. (A checkpoint
+ * does not capture this KeyedState copy-on-write in any case: the operator's snapshot is a list of the rows,
+ * built at the barrier and serialised there with the checkpoint's head, so later changes cannot reach it.)
  */
 class SideBuffer {
-  readonly byKey: KeyedState<KeyRows>;
-  private queue: Buffered[] = [];
+  readonly byKey: KeyedState<Entry>;
+  /** Idle-state retention is on: every key has a KeyRows carrying its touch time. */
+  readonly retains: boolean;
+  private readonly base: number;
+  private readonly now: () => number;
+  private qRows: Row[] = [];
+  private qKeys: unknown[] = [];
   private head = 0;
   private tail = -Infinity;
-  private late: Buffered[] = [];
+  private hRows: Row[] = [];
+  private hKeys: unknown[] = [];
+  /**
+   * Rows that joined at least once, on a side whose unmatched rows are emitted NULL-padded (an outer side);
+   * null on an inner side, which needs no record per row. It goes by identity, so an outer side buffers a
+   * copy of each row: the same row object can arrive twice (a UNION ALL of a table with itself), and each
+   * arrival is a row of its own that may match differently (the first may have joined a row that expired
+   * before the second came). The copy replaces the object per row the buffer used to hold.
+   */
+  readonly matched: Set<Row> | null;
 
-  private readonly now: () => number;
-
-  constructor(ctx: KeyedStateContext) {
+  constructor(
+    ctx: KeyedStateContext,
+    /** The time column of this side's rows. */
+    readonly ti: number,
+    outer: boolean,
+  ) {
+    this.retains = ctx.retentionMs > 0;
     this.now = ctx.now;
-    this.byKey = new KeyedState(ctx);
+    this.base = this.retains ? ctx.now() : 0;
+    this.byKey = new KeyedState<Entry>(ctx, (e) => this.base + (e as KeyRows).t);
+    this.matched = outer ? new Set() : null;
+  }
+
+  /** The touch time to record for `now` (the operator reads the clock once per batch). */
+  stamp(now: number): number {
+    return now - this.base;
   }
 
   /** The rows of key `k` (touching it: a probe keeps a key alive as an arrival does). */
-  probe(k: unknown): Buffered[] | undefined {
-    const e = this.byKey.get(k);
-    if (!e) return undefined;
-    e.touchedAt = this.now();
-    return e.rows;
+  probe(k: unknown, t: number): Entry | undefined {
+    if (!this.retains) return this.byKey.get(k);
+    const e = this.byKey.forUpdate(k) as KeyRows | undefined;
+    if (e !== undefined) e.t = t;
+    return e;
   }
 
-  add(b: Buffered): void {
-    const e = this.byKey.get(b.key);
-    if (e) {
-      e.rows.push(b);
-      e.touchedAt = this.now();
-    } else this.byKey.set(b.key, { rows: [b], touchedAt: this.now() });
-    this.enqueue(b);
-  }
-
-  private enqueue(b: Buffered): void {
-    if (b.time >= this.tail) {
-      this.queue.push(b);
-      this.tail = b.time;
-    } else heapPush(this.late, b);
-  }
-
-  /** The earliest buffered row (dropped ones included), without removing it. */
-  private first(): Buffered | undefined {
-    const q = this.head < this.queue.length ? this.queue[this.head] : undefined;
-    const h = this.late[0];
-    return h && (!q || h.time < q.time) ? h : q;
-  }
-
-  expire(isExpired: (b: Buffered) => boolean, onDrop: (b: Buffered) => void): void {
-    for (let b = this.first(); b && (b.dropped || isExpired(b)); b = this.first()) {
-      if (b === this.late[0]) heapPop(this.late);
-      else this.queue[this.head++] = undefined as unknown as Buffered;
-      if (b.dropped) continue;
-      const list = this.byKey.get(b.key)!.rows;
-      const i = list[0] === b ? 0 : list.indexOf(b);
-      if (i === 0) list.shift();
-      else list.splice(i, 1);
-      if (list.length === 0) this.byKey.delete(b.key);
-      onDrop(b);
+  /** Buffers `row` under `k`; `matched`: it joined already (on arrival). `t`: stamp(now). */
+  add(row: Row, k: unknown, t: number, matched: boolean): void {
+    if (this.matched !== null) {
+      row = row.slice();
+      if (matched) this.matched.add(row);
     }
-    if (this.head > 4096 && this.head * 2 > this.queue.length) {
-      this.queue = this.queue.slice(this.head);
+    const e = this.byKey.forUpdate(k);
+    if (e === undefined) this.byKey.set(k, this.retains ? new KeyRows(row, null, t) : row);
+    else if (Array.isArray(e)) this.byKey.set(k, new KeyRows(null, [e, row], 0));
+    else {
+      if (e.list !== null) e.list.push(row);
+      else {
+        e.list = [e.row!, row];
+        e.row = null;
+      }
+      e.t = t;
+    }
+    this.enqueue(row, k);
+  }
+
+  private enqueue(row: Row, k: unknown): void {
+    const time = row[this.ti] as number;
+    if (time >= this.tail) {
+      this.qRows.push(row);
+      this.qKeys.push(k);
+      this.tail = time;
+    } else heapPush(this.hRows, this.hKeys, this.ti, row, k);
+  }
+
+  /** Takes `row` (queued under `k`) out of its key's entry. */
+  private remove(row: Row, k: unknown): void {
+    const e = this.byKey.forUpdate(k)!;
+    // A key's single row is the row expiring: each queued row is in its key's entry once per time queued.
+    if (Array.isArray(e) || e.list === null) {
+      this.byKey.delete(k);
+      return;
+    }
+    const list = e.list;
+    const i = list[0] === row ? 0 : list.indexOf(row);
+    if (i === 0) list.shift();
+    else list.splice(i, 1);
+    if (list.length > 1) return;
+    // Back to one row: no list for it.
+    if (this.retains) {
+      e.row = list[0]!;
+      e.list = null;
+    } else this.byKey.set(k, list[0]!);
+  }
+
+  /**
+   * Drops, earliest first, the rows whose time + `offset` is below `wm`; `unmatched` gets those of an outer
+   * side that never joined.
+   */
+  expire(wm: number, offset: number, unmatched: (row: Row) => void): void {
+    const ti = this.ti;
+    for (;;) {
+      const q = this.head < this.qRows.length ? this.qRows[this.head]! : undefined;
+      const h = this.hRows.length > 0 ? this.hRows[0]! : undefined;
+      let row: Row;
+      let k: unknown;
+      if (h !== undefined && (q === undefined || (h[ti] as number) < (q[ti] as number))) {
+        if (!((h[ti] as number) + offset < wm)) break;
+        row = h;
+        k = this.hKeys[0];
+        heapPop(this.hRows, this.hKeys, ti);
+      } else if (q !== undefined) {
+        if (!((q[ti] as number) + offset < wm)) break;
+        row = q;
+        k = this.qKeys[this.head];
+        // Let go of the row (the slots are reclaimed when the queue is compacted).
+        this.qRows[this.head] = undefined as unknown as Row;
+        this.qKeys[this.head++] = undefined;
+      } else break;
+      this.remove(row, k);
+      if (this.matched !== null && !this.matched.delete(row)) unmatched(row);
+    }
+    if (this.head > 4096 && this.head * 2 > this.qRows.length) {
+      this.qRows = this.qRows.slice(this.head);
+      this.qKeys = this.qKeys.slice(this.head);
       this.head = 0;
     }
   }
 
-  /** Drops keys idle for the retention time with their rows (they leave the queue when it reaches them). */
-  expireIdle(onDrop: (b: Buffered) => void): void {
+  /** Drops keys idle for the retention time with their rows; `unmatched` as for expire(). */
+  expireIdle(unmatched: (row: Row) => void): void {
+    const matched = this.matched;
     const dropped = this.byKey.expireIdle((_k, e) => {
-      for (const b of e.rows) {
-        b.dropped = true;
-        onDrop(b);
-      }
+      if (matched === null) return;
+      for (const row of rowsOf(e)) if (!matched.delete(row)) unmatched(row);
     });
-    // The watermark may not be moving (that is when retention matters): compact now.
-    if (dropped > 0) {
-      const live = this.snapshot();
-      this.resetOrder();
-      for (const b of live) this.enqueue(b);
-    }
+    if (dropped === 0) return;
+    // The watermark may not be moving (that is when retention matters): take the dropped keys' rows out of
+    // the expiry order now. A queued key no longer in the state was dropped just now.
+    const rows: Row[] = [];
+    const keys: unknown[] = [];
+    this.each((row, k) => {
+      if (!this.byKey.has(k)) return;
+      rows.push(row);
+      keys.push(k);
+    });
+    this.resetOrder();
+    for (let i = 0; i < rows.length; i++) this.enqueue(rows[i]!, keys[i]);
   }
 
-  /** Live rows: the in-order queue, then the stragglers (a restore re-adds them in this order). */
-  snapshot(): Buffered[] {
-    const live: Buffered[] = [];
-    for (let i = this.head; i < this.queue.length; i++) if (!this.queue[i]!.dropped) live.push(this.queue[i]!);
-    for (const b of this.late) if (!b.dropped) live.push(b);
-    return live;
+  /** Buffered rows (for tests and metrics). */
+  size(): number {
+    return this.qRows.length - this.head + this.hRows.length;
   }
 
-  load(rows: Buffered[]): void {
+  /** Every buffered row: the in-order queue, then the stragglers (a restore re-adds them in this order). */
+  private each(f: (row: Row, k: unknown) => void): void {
+    for (let i = this.head; i < this.qRows.length; i++) f(this.qRows[i]!, this.qKeys[i]);
+    for (let i = 0; i < this.hRows.length; i++) f(this.hRows[i]!, this.hKeys[i]);
+  }
+
+  snapshot(): SavedRow[] {
+    const saved: SavedRow[] = [];
+    const ti = this.ti;
+    const matched = this.matched;
+    this.each((row, key) => saved.push({ row, time: row[ti] as number, key, matched: matched !== null && matched.has(row) }));
+    return saved;
+  }
+
+  load(rows: readonly SavedRow[]): void {
     this.byKey.clear();
     this.resetOrder();
-    for (const b of rows) this.add(b);
+    this.matched?.clear();
+    const t = this.retains ? this.stamp(this.now()) : 0;
+    // The NULL key was one object when saved and is one again after a restore, but not this process's.
+    for (const b of rows) this.add(b.row, typeof b.key === 'object' && b.key !== null ? NULL_KEY : b.key, t, b.matched);
   }
 
   private resetOrder(): void {
-    this.queue = [];
+    this.qRows = [];
+    this.qKeys = [];
     this.head = 0;
     this.tail = -Infinity;
-    this.late = [];
+    this.hRows = [];
+    this.hKeys = [];
   }
 }
 
-/** Min-heap on `time` (the interval join's stragglers). */
-function heapPush(h: Buffered[], b: Buffered): void {
-  let i = h.length;
-  h.push(b);
+/** The rows of an entry, in arrival order. */
+function rowsOf(e: Entry): readonly Row[] {
+  if (Array.isArray(e)) return [e];
+  return e.list ?? [e.row!];
+}
+
+/** Min-heap on each row's time column `ti` (the interval join's stragglers), keys kept alongside. */
+function heapPush(rows: Row[], keys: unknown[], ti: number, row: Row, k: unknown): void {
+  const time = row[ti] as number;
+  let i = rows.length;
+  rows.push(row);
+  keys.push(k);
   while (i > 0) {
     const parent = (i - 1) >> 1;
-    if (h[parent]!.time <= b.time) break;
-    h[i] = h[parent]!;
+    if ((rows[parent]![ti] as number) <= time) break;
+    rows[i] = rows[parent]!;
+    keys[i] = keys[parent];
     i = parent;
   }
-  h[i] = b;
+  rows[i] = row;
+  keys[i] = k;
 }
 
-function heapPop(h: Buffered[]): Buffered {
-  const top = h[0]!;
-  const last = h.pop()!;
-  if (h.length > 0) {
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= h.length) break;
-      const r = l + 1;
-      const c = r < h.length && h[r]!.time < h[l]!.time ? r : l;
-      if (h[c]!.time >= last.time) break;
-      h[i] = h[c]!;
-      i = c;
-    }
-    h[i] = last;
+function heapPop(rows: Row[], keys: unknown[], ti: number): void {
+  const last = rows.pop()!;
+  const lastKey = keys.pop();
+  const n = rows.length;
+  if (n === 0) return;
+  const time = last[ti] as number;
+  let i = 0;
+  for (;;) {
+    const l = 2 * i + 1;
+    if (l >= n) break;
+    const r = l + 1;
+    const c = r < n && (rows[r]![ti] as number) < (rows[l]![ti] as number) ? r : l;
+    if ((rows[c]![ti] as number) >= time) break;
+    rows[i] = rows[c]!;
+    keys[i] = keys[c];
+    i = c;
   }
-  return top;
+  rows[i] = last;
+  keys[i] = lastKey;
 }
 
 export class IntervalJoinOperator implements Operator {
@@ -188,10 +311,15 @@ export class IntervalJoinOperator implements Operator {
   private readonly residual: ((r: Row) => boolean) | null;
   private readonly left: SideBuffer;
   private readonly right: SideBuffer;
+  private readonly now: () => number;
   private watermark = -Infinity;
   private late = 0;
   private readonly out: Output;
   private readonly hooks: OperatorHooks;
+  private readonly padLeft: (row: Row) => void;
+  private readonly padRight: (row: Row) => void;
+  /** Where a watermark's NULL-padded rows go (the callbacks above are made once, not per watermark). */
+  private padded: Row[] = [];
 
   constructor(
     private readonly spec: {
@@ -210,122 +338,109 @@ export class IntervalJoinOperator implements Operator {
   ) {
     this.out = ctx.out;
     this.hooks = ctx.hooks;
-    this.left = new SideBuffer(ctx);
-    this.right = new SideBuffer(ctx);
+    this.now = ctx.now;
+    const { joinType, leftWidth, rightWidth } = spec;
+    this.left = new SideBuffer(ctx, spec.leftTime, joinType === 'LEFT' || joinType === 'FULL');
+    this.right = new SideBuffer(ctx, spec.rightTime, joinType === 'RIGHT' || joinType === 'FULL');
     this.leftKey = joinKeyFunction(spec.leftKeys.map(compileExpr));
     this.rightKey = joinKeyFunction(spec.rightKeys.map(compileExpr));
     this.residual = spec.residual ? compilePredicate(spec.residual) : null;
+    this.padLeft = (row) => void this.padded.push(row.concat(new Array(rightWidth).fill(null)));
+    this.padRight = (row) => void this.padded.push(new Array(leftWidth).fill(null).concat(row));
   }
 
   process(rows: Row[], _kinds: RowKind[] | undefined, input: number): void {
     const out: Row[] = [];
     const { lower, upper } = this.spec;
-    const lateRows: Row[] = [];
-    if (input === 0) {
-      for (const l of rows) {
-        const t = l[this.spec.leftTime] as number;
-        if (t + upper < this.watermark && this.spec.joinType === 'INNER') {
-          lateRows.push(l);
-          continue;
-        }
-        const k = this.leftKey(l);
-        if (k === null) {
-          // A NULL key matches nothing; an outer join still emits the row NULL-padded when it expires.
-          if (this.spec.joinType === 'LEFT' || this.spec.joinType === 'FULL') this.left.add({ row: l, time: t, key: NULL_KEY, matched: false });
-          continue;
-        }
-        const b: Buffered = { row: l, time: t, key: k, matched: false };
-        const candidates = this.right.probe(k);
-        if (candidates) {
-          for (const r of candidates) {
-            const d = r.time - t;
-            if (d >= lower && d <= upper) this.emit(b, r, out);
-          }
-        }
-        this.left.add(b);
+    const fromLeft = input === 0;
+    const self = fromLeft ? this.left : this.right;
+    const other = fromLeft ? this.right : this.left;
+    const keyOf = fromLeft ? this.leftKey : this.rightKey;
+    const ti = self.ti;
+    const oti = other.ti;
+    const inner = this.spec.joinType === 'INNER';
+    // A row's bound: a left row can still match right rows up to its time + upper, a right row left rows
+    // down to its time - lower; past the watermark, an inner join drops it as late.
+    const reach = fromLeft ? upper : -lower;
+    const watermark = this.watermark;
+    // One clock read per batch: idle-state retention counts in minutes.
+    const stamp = self.retains ? self.stamp(this.now()) : 0;
+    let lateRows: Row[] | undefined;
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      const t = row[ti] as number;
+      if (inner && t + reach < watermark) {
+        (lateRows ??= []).push(row);
+        continue;
       }
-    } else {
-      for (const r of rows) {
-        const t = r[this.spec.rightTime] as number;
-        if (t - lower < this.watermark && this.spec.joinType === 'INNER') {
-          lateRows.push(r);
-          continue;
-        }
-        const k = this.rightKey(r);
-        if (k === null) {
-          if (this.spec.joinType === 'RIGHT' || this.spec.joinType === 'FULL') this.right.add({ row: r, time: t, key: NULL_KEY, matched: false });
-          continue;
-        }
-        const b: Buffered = { row: r, time: t, key: k, matched: false };
-        const candidates = this.left.probe(k);
-        if (candidates) {
-          for (const l of candidates) {
-            const d = t - l.time;
-            if (d >= lower && d <= upper) this.emit(l, b, out);
-          }
-        }
-        this.right.add(b);
+      const k = keyOf(row);
+      if (k === null) {
+        // A NULL key matches nothing; an outer side still emits the row NULL-padded when it expires.
+        if (self.matched !== null) self.add(row, NULL_KEY, stamp, false);
+        continue;
       }
+      const e = other.probe(k, stamp);
+      let hit = false;
+      if (e !== undefined) {
+        if (Array.isArray(e)) hit = this.pair(row, t, e, oti, fromLeft, other, out);
+        else if (e.list === null) hit = this.pair(row, t, e.row!, oti, fromLeft, other, out);
+        else {
+          const list = e.list;
+          for (let j = 0; j < list.length; j++) if (this.pair(row, t, list[j]!, oti, fromLeft, other, out)) hit = true;
+        }
+      }
+      self.add(row, k, stamp, hit);
     }
-    if (lateRows.length) {
+    if (lateRows !== undefined) {
       this.late += lateRows.length;
-      this.hooks.late(lateRows, { input, watermark: this.watermark });
+      this.hooks.late(lateRows, { input, watermark });
     }
     if (out.length) this.out.data(out);
   }
 
-  private emit(l: Buffered, r: Buffered, out: Row[]): void {
-    const joined = l.row.concat(r.row);
-    if (this.residual && !this.residual(joined)) return;
-    l.matched = true;
-    r.matched = true;
+  /** Joins the arriving `row` (time `t`) with the buffered `c` of the other side when their times fit. */
+  private pair(row: Row, t: number, c: Row, oti: number, fromLeft: boolean, other: SideBuffer, out: Row[]): boolean {
+    const d = fromLeft ? (c[oti] as number) - t : t - (c[oti] as number);
+    if (!(d >= this.spec.lower && d <= this.spec.upper)) return false;
+    const joined = fromLeft ? row.concat(c) : c.concat(row);
+    if (this.residual !== null && !this.residual(joined)) return false;
+    other.matched?.add(c);
     out.push(joined);
+    return true;
   }
 
   onWatermark(time: number): void {
     this.watermark = time;
-    const { lower, upper, joinType, leftWidth, rightWidth } = this.spec;
-    const out: Row[] = [];
-    this.expireIdle(out);
+    const { lower, upper } = this.spec;
+    this.padded = [];
+    this.expireIdle();
     // A left row can still match right rows with time <= l.time + upper; those arrive only while the
-    // watermark is below that. Symmetrically for right rows and l.time >= r.time - upper... - lower.
-    this.left.expire(
-      (b) => b.time + upper < time,
-      (b) => {
-        if (!b.matched && (joinType === 'LEFT' || joinType === 'FULL')) out.push(b.row.concat(new Array(rightWidth).fill(null)));
-      },
-    );
-    this.right.expire(
-      (b) => b.time - lower < time,
-      (b) => {
-        if (!b.matched && (joinType === 'RIGHT' || joinType === 'FULL')) out.push(new Array(leftWidth).fill(null).concat(b.row));
-      },
-    );
-    if (out.length) this.out.data(out);
+    // watermark is below that. Symmetrically, a right row matches left rows with time >= r.time - lower.
+    this.left.expire(time, upper, this.padLeft);
+    this.right.expire(time, -lower, this.padRight);
+    if (this.padded.length) this.out.data(this.padded);
+    this.padded = [];
     // Flink holds the output back by max(-lower, upper): a row may still join (and be emitted) that much later.
     this.out.watermark(time - Math.max(0, upper, -lower));
   }
 
   onBatchEnd(): void {
-    const out: Row[] = [];
-    this.expireIdle(out);
-    if (out.length) this.out.data(out);
+    this.padded = [];
+    this.expireIdle();
+    if (this.padded.length) this.out.data(this.padded);
+    this.padded = [];
   }
 
   /** Idle-state retention: keys untouched for the retention time go, as if the watermark had passed them. */
-  private expireIdle(out: Row[]): void {
-    const { joinType, leftWidth, rightWidth } = this.spec;
-    this.left.expireIdle((b) => {
-      if (!b.matched && (joinType === 'LEFT' || joinType === 'FULL')) out.push(b.row.concat(new Array(rightWidth).fill(null)));
-    });
-    this.right.expireIdle((b) => {
-      if (!b.matched && (joinType === 'RIGHT' || joinType === 'FULL')) out.push(new Array(leftWidth).fill(null).concat(b.row));
-    });
+  private expireIdle(): void {
+    if (!this.left.retains) return;
+    this.left.expireIdle(this.padLeft);
+    this.right.expireIdle(this.padRight);
   }
 
   /** Buffered rows per side (for tests and metrics). */
   stateSize(): [number, number] {
-    return [this.left.snapshot().length, this.right.snapshot().length];
+    return [this.left.size(), this.right.size()];
   }
 
   lateCount(): number {
@@ -337,7 +452,7 @@ export class IntervalJoinOperator implements Operator {
   }
 
   restore(state: unknown): void {
-    const s = state as { left: Buffered[]; right: Buffered[]; watermark: number };
+    const s = state as { left: SavedRow[]; right: SavedRow[]; watermark: number };
     this.left.load(s.left);
     this.right.load(s.right);
     this.watermark = s.watermark;

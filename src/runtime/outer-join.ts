@@ -47,6 +47,8 @@ export class StreamingJoinOperator implements Operator {
   private readonly out: Output;
   private readonly now: () => number;
   private readonly semi: 'SEMI' | 'ANTI' | undefined;
+  /** The left and right row side by side, for the residual condition: most candidates fail it, so no joined row is built for them. */
+  private readonly pair: unknown[];
 
   constructor(
     spec: {
@@ -69,6 +71,16 @@ export class StreamingJoinOperator implements Operator {
     this.residual = spec.residual ? compilePredicate(spec.residual) : null;
     this.outer = [spec.joinType === 'LEFT' || spec.joinType === 'FULL', spec.joinType === 'RIGHT' || spec.joinType === 'FULL'];
     this.widths = [spec.leftWidth, spec.rightWidth];
+    this.pair = new Array<unknown>(spec.leftWidth + spec.rightWidth).fill(null);
+  }
+
+  /** Whether the rest of the ON condition holds for left row `l` and right row `r` (evaluated on a reused pair). */
+  private residualHolds(l: Row, r: Row): boolean {
+    const pair = this.pair;
+    const lw = this.widths[0];
+    for (let i = 0; i < lw; i++) pair[i] = l[i];
+    for (let i = 0; i < r.length; i++) pair[lw + i] = r[i];
+    return this.residual!(pair as Row);
   }
 
   process(rows: Row[], kinds: RowKind[] | undefined, input: number): void {
@@ -108,8 +120,8 @@ export class StreamingJoinOperator implements Operator {
       if (theirs) {
         theirs.touchedAt = now;
         for (const m of theirs.rows) {
+          if (this.residual && !(s === 0 ? this.residualHolds(row, m.row) : this.residualHolds(m.row, row))) continue;
           const joined = join(row, m.row);
-          if (this.residual && !this.residual(joined)) continue;
           matched++;
           if (retract) {
             emit(joined, RowKind.Delete);
@@ -142,14 +154,14 @@ export class StreamingJoinOperator implements Operator {
     if (theirs) theirs.touchedAt = now;
     if (s === 0) {
       let matched = 0;
-      for (const m of theirs?.rows ?? []) if (!this.residual || this.residual(row.concat(m.row))) matched++;
+      for (const m of theirs?.rows ?? []) if (!this.residual || this.residualHolds(row, m.row)) matched++;
       if ((matched > 0) !== anti) emit(row, retract ? RowKind.Delete : RowKind.Insert);
       if (!retract) storeRow(state, { row, matches: matched });
       return;
     }
     if (!retract) storeRow(state, { row, matches: 0 });
     for (const m of theirs?.rows ?? []) {
-      if (this.residual && !this.residual(m.row.concat(row))) continue;
+      if (this.residual && !this.residualHolds(m.row, row)) continue;
       if (retract) {
         m.matches--;
         if (m.matches === 0) emit(m.row, anti ? RowKind.Insert : RowKind.Delete);
@@ -209,7 +221,8 @@ function touchKey(side: Side, k: unknown, row: Row, retract: boolean, now: numbe
     return state;
   }
   if (!state) {
-    state = { rows: [], touchedAt: now };
+    // NO_ROWS until storeRow gives the key its first row (a one-slot array): no empty array per new key.
+    state = { rows: NO_ROWS, touchedAt: now };
     side.set(k, state);
   }
   state.touchedAt = now;
@@ -221,6 +234,9 @@ function touchKey(side: Side, k: unknown, row: Row, retract: boolean, now: numbe
  * allocate room for 17 entries (V8 grows by half plus 16), about 130 bytes wasted per key, and most keys of
  * a join on a near-unique column (Nexmark q7's price) never get a second row.
  */
+/** The rows of a key that has none yet: shared, and frozen so that nothing ever pushes onto it. */
+const NO_ROWS: Entry[] = Object.freeze([]) as unknown as Entry[];
+
 function storeRow(state: KeyState, e: Entry): void {
   if (state.rows.length === 0) state.rows = [e];
   else state.rows.push(e);

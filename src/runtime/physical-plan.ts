@@ -1,5 +1,6 @@
 import { planBranches, type PlanNode, type QueryPlan, type WindowSpec } from '../plan/nodes.js';
 import { planInputs } from '../plan/children.js';
+import { canonicalNodes } from '../plan/reuse.js';
 import { dispatchPlan, type PlanVisitor } from '../plan/visitor.js';
 import { hasAsyncCall } from './async-calc.js';
 import { paneWidth } from './window-aggregate.js';
@@ -27,13 +28,25 @@ export interface PhysicalOptions {
   readonly watermarkDelayMs?: number;
   /** FLINK_STATE_BACKEND_TYPE: with rocksdb, where each operator's state lives is shown. */
   readonly stateBackend?: 'hashmap' | 'rocksdb';
+  /** FLINK_TABLE_OPTIMIZER_REUSE_SUB_PLAN_ENABLED (default on): a repeated sub-plan is shown once, then `Reuse[#n]`. */
+  readonly reuseSubPlans?: boolean;
 }
 
 export function physicalOperators(plan: QueryPlan, options: PhysicalOptions = {}): PhysicalOperator[] {
   const out: PhysicalOperator[] = [];
   let next = 1;
+  const canonical = canonicalNodes(plan, options.reuseSubPlans !== false);
+  const ids = new Map<PlanNode, number>();
   const walk = (n: PlanNode, depth: number): number => {
     const id = next++;
+    // Sources stay listed per scan: the job reads a table once and feeds each of them ("Read once" below).
+    const first = n.kind === 'scan' ? undefined : ids.get(canonical.get(n) ?? n);
+    if (first !== undefined) {
+      // The dataflow builds this sub-plan once (plan/reuse.ts): its consumer reads the first copy's output.
+      out.push({ id, label: `Reuse[#${first}]`, state: 'none (shared with the operator it names)', reads: [first], depth });
+      return id;
+    }
+    ids.set(n, id);
     const slot = out.length;
     out.push({ id, label: '', state: '', reads: [], depth });
     const reads = planInputs(n).map((c) => walk(c, depth + 1));

@@ -112,6 +112,21 @@ export class WindowAggregateOperator implements Operator {
     return lastEndOfPane(this.window, p);
   }
 
+  /** Whether the last window of a pane ending at `lastEnd` has closed (the watermark passed it, or it fired). */
+  private paneClosed(lastEnd: number): boolean {
+    return lastEnd - 1 <= this.watermark || lastEnd <= this.firedUpTo;
+  }
+
+  /** The groups of pane `p`, created when new; forUpdate, so a running checkpoint capture keeps the pane as it was at the barrier. */
+  private paneGroups(p: number, lastEnd: number): Map<unknown, Group> {
+    let groups = this.panes.forUpdate(p)?.groups;
+    if (!groups) {
+      groups = new Map();
+      this.panes.set(p, { end: lastEnd, groups });
+    }
+    return groups;
+  }
+
   /** A processing-time window's time for rows arriving now: the clock, never behind what has fired. */
   private arrival(): number {
     return Math.max(this.now(), this.watermark + 1);
@@ -132,17 +147,12 @@ export class WindowAggregateOperator implements Operator {
       const lastEnd = this.lastEndOfPane(p);
       // HOP with slide > size leaves gaps: a pane in no window is skipped, as Flink assigns no window.
       if (lastEnd <= p) continue;
-      if (lastEnd - 1 <= this.watermark || lastEnd <= this.firedUpTo) {
+      if (this.paneClosed(lastEnd)) {
         lateRows.push(row);
         continue;
       }
       if (p !== lastPane) {
-        // forUpdate: a running checkpoint capture keeps the pane as it was at the barrier.
-        pane = this.panes.forUpdate(p)?.groups;
-        if (!pane) {
-          pane = new Map();
-          this.panes.set(p, { end: lastEnd, groups: pane });
-        }
+        pane = this.paneGroups(p, lastEnd);
         lastPane = p;
       }
       const k = this.groupKey(row);
@@ -174,16 +184,12 @@ export class WindowAggregateOperator implements Operator {
       const row = this.reviveDecimals ? (reviveDecimals(raw) as Row) : raw;
       const p = row[k] as number;
       const lastEnd = this.lastEndOfPane(p);
-      if (lastEnd - 1 <= this.watermark || lastEnd <= this.firedUpTo) {
+      if (this.paneClosed(lastEnd)) {
         lateRows += row[k + 1] as number;
         continue;
       }
       if (p !== lastPane) {
-        pane = this.panes.forUpdate(p)?.groups;
-        if (!pane) {
-          pane = new Map();
-          this.panes.set(p, { end: lastEnd, groups: pane });
-        }
+        pane = this.paneGroups(p, lastEnd);
         lastPane = p;
       }
       const key = this.groupKey(row);

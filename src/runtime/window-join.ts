@@ -72,6 +72,9 @@ export class WindowJoinOperator implements Operator {
     const w = this.spec.window;
     const [startAt, endAt, keyOf] = input === 0 ? [w.leftStart, w.leftEnd, this.leftKey] : [w.rightStart, w.rightEnd, this.rightKey];
     const lateRows: Row[] = [];
+    // Rows come mostly grouped by window (a window aggregate emits a window's rows together): the last
+    // window's state is kept for the next row instead of building its id and looking it up again.
+    let state: WindowState | undefined;
     for (const row of rows) {
       const start = row[startAt] as number | null;
       const end = row[endAt] as number | null;
@@ -80,12 +83,14 @@ export class WindowJoinOperator implements Operator {
         lateRows.push(row);
         continue;
       }
-      const id = `${start}/${end}`;
-      // forUpdate: a running checkpoint capture keeps the window as it was at the barrier.
-      let state = this.windows.forUpdate(id);
-      if (!state) {
-        state = { start, end, left: new Map(), right: new Map() };
-        this.windows.set(id, state);
+      if (state === undefined || state.start !== start || state.end !== end) {
+        const id = `${start}/${end}`;
+        // forUpdate: a running checkpoint capture keeps the window as it was at the barrier.
+        state = this.windows.forUpdate(id);
+        if (!state) {
+          state = { start, end, left: new Map(), right: new Map() };
+          this.windows.set(id, state);
+        }
       }
       const side = input === 0 ? state.left : state.right;
       const k = keyOf(row);

@@ -4,7 +4,7 @@ import { DirkError } from '../core/errors.js';
 import { createLogger, silentLogger } from '../core/logger.js';
 import type protobuf from 'protobufjs';
 import type { TableSchema } from '../core/types.js';
-import { explainJob } from '../job/explain-job.js';
+import { explainJob, physicalOptionsOf } from '../job/explain-job.js';
 import { prepareJob, usedColumns } from '../job/prepare.js';
 import { planFingerprint, validateSinkCompatibility } from '../job/stream-manager.js';
 
@@ -40,7 +40,7 @@ export async function checkJobConfig(raw: Readonly<Record<string, unknown>>, cwd
         ok: true,
         errors: [],
         warnings,
-        explain: explainJob(job.plan, { watermarkDelayMs: job.config.watermark.delayMs, stateBackend: job.config.stateBackend.type }),
+        explain: explainJob(job.plan, physicalOptionsOf(job.config)),
         fingerprint: planFingerprint(job),
         outputColumns: job.plan.root.fields.map((f) => ({ name: f.name, type: typeToString(f.type) })),
         inputTopics: parsed.config.streams.flatMap(topicsOf),

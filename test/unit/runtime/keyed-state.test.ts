@@ -2,10 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { T } from '../../../src/core/types.js';
 import { CheckpointStore, type Checkpoint } from '../../../src/runtime/checkpoint-store.js';
-import { IntervalJoinOperator } from '../../../src/runtime/join-operators.js';
-import { noHooks, type Output } from '../../../src/runtime/operator.js';
 import { EntryCounter, KeyedState } from '../../../src/runtime/state/keyed-state.js';
 import { readVersionedState, versionedState } from '../../../src/runtime/state/versioned.js';
 
@@ -107,78 +104,5 @@ describe('versioned operator state', () => {
     expect(() => readVersionedState(v3, versionedState(spec, {}), 'operator #0')).toThrow(/version 1, which this Dirk no longer reads \(it reads version 3\)/);
     const migrating = { ...v3, migrate: (data: unknown, from: number) => ({ from, data }) };
     expect(readVersionedState(migrating, { groups: 1 }, 'operator #0')).toEqual({ from: 1, data: { groups: 1 } });
-  });
-});
-
-describe('IntervalJoinOperator and idle-state retention', () => {
-  const key = { k: 'col', index: 0, type: T.STRING } as const;
-  const spec = (joinType: 'INNER' | 'LEFT') => ({
-    joinType,
-    leftKeys: [key],
-    rightKeys: [key],
-    leftTime: 1,
-    rightTime: 1,
-    lower: 0,
-    upper: 60_000,
-    residual: null,
-    leftWidth: 2,
-    rightWidth: 2,
-  });
-  const sink = (): Output & { rows: unknown[][] } => {
-    const rows: unknown[][] = [];
-    return { rows, data: (b) => void rows.push(...b), watermark() {} };
-  };
-
-  it('a LEFT join expires rows in event-time order, not arrival order: an unmatched row is emitted when the watermark passes it', () => {
-    const out = sink();
-    const op = new IntervalJoinOperator({ ...spec('LEFT'), upper: 1000 }, { out, hooks: noHooks, retentionMs: 0, now: () => 0 });
-    // 'late' arrives after 'early' but is 50 s older in event time.
-    op.process([['early', 60_000], ['late', 10_000]], undefined, 0);
-    op.onWatermark(20_000);
-    // 'late' can no longer match (its bound, 11 s, is below the watermark): due now, even behind 'early'.
-    expect(out.rows).toEqual([['late', 10_000, null, null]]);
-    expect(op.stateSize()).toEqual([1, 0]);
-    // The state still restores and expires in order after a checkpoint.
-    const again = new IntervalJoinOperator({ ...spec('LEFT'), upper: 1000 }, { out, hooks: noHooks, retentionMs: 0, now: () => 0 });
-    again.restore(structuredClone(op.snapshot()));
-    again.process([['mid', 30_000]], undefined, 0);
-    again.onWatermark(40_000);
-    expect(out.rows).toEqual([['late', 10_000, null, null], ['mid', 30_000, null, null]]);
-    again.onWatermark(70_000);
-    expect(out.rows.map((r) => r[0])).toEqual(['late', 'mid', 'early']);
-  });
-
-  it('drops keys no row touched for FLINK_RETENTION_IDLE_STATE_MINUTE even when the watermark stands still', () => {
-    let now = 0;
-    const out = sink();
-    const op = new IntervalJoinOperator(spec('LEFT'), { out, hooks: noHooks, retentionMs: 60_000, now: () => now });
-    // The right side never sends anything: its watermark never moves, so event time alone would keep every row.
-    op.process([['a', 1000], ['b', 1000]], undefined, 0);
-    now = 30_000;
-    op.process([['b', 2000]], undefined, 0);
-    op.onBatchEnd();
-    expect(op.stateSize()).toEqual([3, 0]);
-    now = 61_000;
-    op.onBatchEnd();
-    // 'a' was idle for 61 s: dropped, and as a LEFT join's unmatched row emitted NULL-padded; 'b' stays.
-    expect(op.stateSize()).toEqual([2, 0]);
-    expect(out.rows).toEqual([['a', 1000, null, null]]);
-    op.process([['a', 1500]], undefined, 1);
-    op.process([['b', 1500]], undefined, 1);
-    expect(out.rows).toEqual([['a', 1000, null, null], ['b', 1000, 'b', 1500]]);
-    now = 200_000;
-    op.onBatchEnd();
-    expect(op.stateSize()).toEqual([0, 0]);
-    // A snapshot after the drops holds only live rows.
-    expect(op.snapshot()).toEqual({ left: [], right: [], watermark: -Infinity });
-  });
-
-  it('keeps everything with retention 0', () => {
-    let now = 0;
-    const op = new IntervalJoinOperator(spec('INNER'), { out: sink(), hooks: noHooks, retentionMs: 0, now: () => now });
-    op.process([['a', 1000]], undefined, 0);
-    now = 1e9;
-    op.onBatchEnd();
-    expect(op.stateSize()).toEqual([1, 0]);
   });
 });
