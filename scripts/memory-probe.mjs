@@ -19,7 +19,7 @@ const kafka = new kafkajs.Kafka({ brokers: [BROKER], clientId: 'mem', logLevel: 
 const sink = `mem-${name}-${Date.now()}`;
 const admin = kafka.admin(); await admin.connect(); await admin.createTopics({ topics: [{ topic: sink, numPartitions: name === 'filter' ? 2 : 1 }], waitForLeaders: true }); await admin.disconnect();
 let args;
-if (name === 'filter') args = [`${ROOT}/scripts/flink-bench.mjs`, 'dirk-job', JSON.stringify({ format: 'json', scenario: 'filter', topic: process.env.MEM_BOOKING_TOPIC ?? '', sinkTopic: sink })];
+if (name === 'filter') args = [`${ROOT}/scripts/flink-bench.mjs`, 'dirk-job', JSON.stringify({ format: 'json', scenario: 'filter', topics: { booking: process.env.MEM_BOOKING_TOPIC ?? '' }, sinkTopic: sink })];
 else {
   const file = `${os.tmpdir()}/memory-probe-${name}-${Date.now()}.sql`;
   fs.writeFileSync(file, nexmarkScript(name, { brokers: BROKER, person: `${P}-person`, auction: `${P}-auction`, bid: `${P}-bid`, sink, group: `mem-${Date.now()}` }, {}));

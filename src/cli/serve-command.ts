@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { DirkError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import { startServe } from '../server/serve.js';
 import { portOption, UsageError } from './args.js';
 
 export const SERVE_HELP = `Usage: dirk serve [--port <port>] [--host <host>] [--data-dir <dir>]
@@ -33,6 +32,8 @@ export async function serveCommand(options: Options, logger: Logger): Promise<nu
   if (interval !== undefined && !(Number(interval) >= 100)) {
     throw new UsageError(`--sync-interval-ms: expected milliseconds >= 100, found "${String(interval)}"`);
   }
+  // The control plane (its API, UI, repositories and pg) is loaded by `dirk serve` only, not by `dirk run`.
+  const { startServe } = await import('../server/serve.js');
   const service = await startServe({
     port: portOption(options['port'], '--port', 8800),
     host: typeof options['host'] === 'string' ? options['host'] : '127.0.0.1',

@@ -5,7 +5,9 @@
  * - takes its slice of the parsed job config (`slice`): only what it needs, so creating it never sees the
  *   whole prepared job;
  * - checks the slice against the plan before anything opens (`validate`: `dirk validate` runs it too);
- * - creates the source or sink from the slice and a small context the job builds (`create`).
+ * - creates the source or sink from the slice and a small context the job builds (`create`). Creating may be
+ *   asynchronous: a connector loads its runtime module (and the libraries behind it: pg, hyparquet, ...) in
+ *   `create` with a dynamic import, so a job loads only the connectors it uses and `dirk validate` none.
  *
  * Parsing the raw keys into typed values is the config side's (`config.ts`), which belongs to the config
  * layer below the connectors' runtime (config -> ... -> connectors -> job).
@@ -67,7 +69,7 @@ export interface SinkConnector<Slice = unknown> {
   slice(sink: SinkConfig): Slice | undefined;
   /** Throws a user error naming the key when the slice cannot take the query's result. */
   validate(slice: Slice, plan: SinkPlan): void;
-  create(slice: Slice, ctx: SinkCreateContext): Sink;
+  create(slice: Slice, ctx: SinkCreateContext): Sink | Promise<Sink>;
 }
 
 export interface SourceCreateContext {
@@ -91,17 +93,17 @@ export interface SourceConnector<Slice = unknown> {
   readonly aliases?: readonly SourceName[];
   slice(stream: StreamConfig): Slice;
   validate?(slice: Slice): void;
-  create(slice: Slice, ctx: SourceCreateContext): Source;
+  create(slice: Slice, ctx: SourceCreateContext): Source | Promise<Source>;
 }
 
 /** A sink connector bound to its slice of one job's config. */
 export interface BoundSink {
   validate(plan: SinkPlan): void;
-  create(ctx: SinkCreateContext): Sink;
+  create(ctx: SinkCreateContext): Promise<Sink>;
 }
 export interface BoundSource {
   validate(): void;
-  create(ctx: SourceCreateContext): Source;
+  create(ctx: SourceCreateContext): Promise<Source>;
 }
 
 /**
@@ -128,7 +130,7 @@ export function defineSink<Slice>(c: SinkConnector<Slice>): RegisteredSink {
     bind(sink) {
       const slice = c.slice(sink);
       if (slice === undefined) return undefined;
-      return { validate: (plan) => c.validate(slice, plan), create: (ctx) => c.create(slice, ctx) };
+      return { validate: (plan) => c.validate(slice, plan), create: async (ctx) => c.create(slice, ctx) };
     },
   };
 }
@@ -140,7 +142,7 @@ export function defineSource<Slice>(c: SourceConnector<Slice>): RegisteredSource
     aliases: c.aliases ?? [],
     bind(stream) {
       const slice = c.slice(stream);
-      return { validate: () => c.validate?.(slice), create: (ctx) => c.create(slice, ctx) };
+      return { validate: () => c.validate?.(slice), create: async (ctx) => c.create(slice, ctx) };
     },
   };
 }

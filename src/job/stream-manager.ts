@@ -130,7 +130,7 @@ function sinkInput(job: PreparedJob, i: number): { root: PlanNode; columns: read
  * set every SINKS entry is a member too (flushed, opened, closed and checkpointed together), and `branches`
  * writes each INSERT's rows to its own members only.
  */
-function createSinks(
+async function createSinks(
   job: PreparedJob,
   telemetry: Telemetry,
   logger: Logger,
@@ -138,10 +138,12 @@ function createSinks(
   out?: NodeJS.WritableStream,
   passThrough?: PassThrough,
   origin?: RowOriginTracker,
-): { sink: Sink; branches?: ((batch: DataMessage) => void)[] } {
+): Promise<{ sink: Sink; branches?: ((batch: DataMessage) => void)[] }> {
   const names = sinkNames(job.config.sinks);
-  if (job.config.sinks.length === 1 && !job.branchSinks) return { sink: createSink(job, 0, names[0]!, telemetry, logger, task, out, passThrough, origin) };
-  const members = job.config.sinks.map((_, i) => ({ name: names[i]!, sink: createSink(job, i, names[i]!, telemetry, logger.child({ sink: names[i]! }), task, out, undefined, origin) }));
+  if (job.config.sinks.length === 1 && !job.branchSinks) return { sink: await createSink(job, 0, names[0]!, telemetry, logger, task, out, passThrough, origin) };
+  const members: { name: string; sink: Sink }[] = [];
+  // One at a time, in SINKS order (each may load its connector's module first).
+  for (const [i, name] of names.entries()) members.push({ name, sink: await createSink(job, i, name, telemetry, logger.child({ sink: name }), task, out, undefined, origin) });
   const sink = createFanOutSink(members);
   if (!job.branchSinks) return { sink };
   const branches = job.branchSinks.map((indices) => (batch: DataMessage) => {
@@ -150,7 +152,7 @@ function createSinks(
   return { sink, branches };
 }
 
-function createSink(job: PreparedJob, index: number, name: string, telemetry: Telemetry, logger: Logger, task: number, out?: NodeJS.WritableStream, passThrough?: PassThrough, origin?: RowOriginTracker): Sink {
+function createSink(job: PreparedJob, index: number, name: string, telemetry: Telemetry, logger: Logger, task: number, out?: NodeJS.WritableStream, passThrough?: PassThrough, origin?: RowOriginTracker): Promise<Sink> {
   const { root, columns } = sinkInput(job, index);
   return sinkFor(job.config.sinks[index]!).create({
     columns,
@@ -174,7 +176,7 @@ function createSink(job: PreparedJob, index: number, name: string, telemetry: Te
   });
 }
 
-function createSource(job: PreparedJob, stream: StreamConfig, logger: Logger, producers: KafkaProducers, telemetry?: Telemetry, passThrough?: PassThrough): Source {
+function createSource(job: PreparedJob, stream: StreamConfig, logger: Logger, producers: KafkaProducers, telemetry?: Telemetry, passThrough?: PassThrough): Promise<Source> {
   const bound = sourceFor(stream);
   bound.validate();
   const pass = passThrough?.table === stream.table ? passThrough : undefined;
@@ -342,7 +344,7 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
   if (options.sink && job.plan.branches) throw userError('a statement set (several INSERT INTO) writes the sinks its SINKS entries name; it cannot run into a code sink');
   const sinks = options.sink
     ? { sink: options.sink.create(outputColumns(job), telemetry.sinkMetrics(options.sink.name)) }
-    : createSinks(job, telemetry, logger, options.task ?? 0, options.out, passThrough, origin);
+    : await createSinks(job, telemetry, logger, options.task ?? 0, options.out, passThrough, origin);
   const sink = sinks.sink;
   // Registered before open(): a sink that fails half-way through opening still lets go of what it holds.
   closers.push({ what: 'the sink', close: () => sink.close() });
@@ -429,7 +431,7 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
       closers.push({ what: `the pre-processor of ${stream.table}`, close: () => runner.close() });
       await runner.open({ logger, telemetry, registry: job.registry, now: Date.now });
     }
-    const source = createSource(job, stream, logger, producers, telemetry, passThrough);
+    const source = await createSource(job, stream, logger, producers, telemetry, passThrough);
     // After the final checkpoint (closers run in reverse order, so before the sink and side outputs).
     closers.push({ what: `the source of ${stream.table}`, close: () => source.close?.() });
     const upstream = exchange?.upstreams.get(stream.table);

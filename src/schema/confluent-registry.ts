@@ -18,7 +18,13 @@
  * "Reads" is Avro schema resolution, checked with avsc's resolver. Only Avro schemas (no schemaType, or
  * schemaType AVRO) are accepted. Registering is a write: the server's publish token applies to it.
  */
-import avro from 'avsc';
+import type avro from 'avsc';
+import { createRequire } from 'node:module';
+
+// avsc is required with the first schema registered, not with this module: it is loaded with the schema
+// layer by every job, and only `dirk registry serve` parses schemas here.
+const require = createRequire(import.meta.url);
+let avsc: typeof avro | undefined;
 
 export const COMPATIBILITY_LEVELS = ['NONE', 'BACKWARD', 'BACKWARD_TRANSITIVE', 'FORWARD', 'FORWARD_TRANSITIVE', 'FULL', 'FULL_TRANSITIVE'] as const;
 export type CompatibilityLevel = (typeof COMPATIBILITY_LEVELS)[number];
@@ -162,7 +168,7 @@ export class ConfluentRegistry {
     if (body.schemaType !== undefined && body.schemaType !== 'AVRO') return err(422, 42201, `schemaType ${String(body.schemaType)} is not served here; only AVRO`);
     if (typeof body.schema !== 'string') return err(422, 42201, 'the body needs "schema": the schema as a JSON string');
     try {
-      const type = avro.Type.forSchema(JSON.parse(body.schema) as avro.Schema);
+      const type = (avsc ??= require('avsc') as typeof avro).Type.forSchema(JSON.parse(body.schema) as avro.Schema);
       return { canonical: JSON.stringify(type.schema()), text: body.schema, type };
     } catch (e) {
       return err(422, 42201, `Invalid schema: ${(e as Error).message}`);

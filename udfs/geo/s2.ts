@@ -1,10 +1,17 @@
-import { S2Cell, S2CellId, S2LatLng } from 'nodes2ts';
+import type * as S2 from 'nodes2ts';
+import type { S2CellId } from 'nodes2ts';
+import { createRequire } from 'node:module';
 import { defineScalar } from '../../src/udf/api.js';
 
 // Dagger's constants: surface area of the earth in km², spread over the unit sphere's 4π steradians.
 const EARTH_AREA_KM2 = 510072000;
 const KM2_PER_STERADIAN = EARTH_AREA_KM2 / (4 * Math.PI);
 const UINT64 = 1n << 64n;
+
+// nodes2ts is required on the first call of an S2 function: every job registers this library, few call it.
+const require = createRequire(import.meta.url);
+let s2Lib: typeof S2 | undefined;
+const s2 = (): typeof S2 => (s2Lib ??= require('nodes2ts') as typeof S2);
 
 type Vec = readonly [number, number, number];
 const dot = (a: Vec, b: Vec): number => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
@@ -27,13 +34,13 @@ export function parseCellId(text: string): S2CellId | undefined {
   let v = BigInt(text.trim());
   if (v < 0n) v += UINT64;
   if (v <= 0n || v >= UINT64) return undefined;
-  const id = new S2CellId(v);
+  const id = new (s2().S2CellId)(v);
   return id.isValid() ? id : undefined;
 }
 
 /** Exact area of an S2 cell on the unit sphere: the two triangles of its (geodesic) quadrilateral. */
 export function cellAreaSteradians(id: S2CellId): number {
-  const cell = new S2Cell(id);
+  const cell = new (s2().S2Cell)(id);
   const v = [0, 1, 2, 3].map((i) => {
     const p = cell.getVertex(i);
     return unit([p.x, p.y, p.z]);
@@ -55,7 +62,8 @@ export const S2Id = defineScalar({
   eval: (lat, lon, level) => {
     if (!Number.isInteger(level) || level! < 0 || level! > 30) throw new Error(`S2Id: level must be an integer from 0 to 30, got ${level}`);
     if (!Number.isFinite(lat) || !Number.isFinite(lon)) throw new Error(`S2Id: latitude and longitude must be finite numbers`);
-    const leaf = S2CellId.fromPoint(S2LatLng.fromDegrees(lat!, lon!).toPoint());
+    const { S2CellId: CellId, S2LatLng } = s2();
+    const leaf = CellId.fromPoint(S2LatLng.fromDegrees(lat!, lon!).toPoint());
     return signedDecimal(leaf.parentL(level!));
   },
   examples: [

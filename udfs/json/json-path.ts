@@ -1,4 +1,5 @@
-import { JSONPath } from 'jsonpath-plus';
+import type * as JsonPathPlus from 'jsonpath-plus';
+import { createRequire } from 'node:module';
 import { defineScalar } from '../../src/udf/api.js';
 
 /*
@@ -7,6 +8,11 @@ import { defineScalar } from '../../src/udf/api.js';
  * ($..a, $.a[*], filters) a list, updating a missing leaf of an existing object adds it, and output is
  * compact JSON.
  */
+
+// jsonpath-plus is required on the first call: every job registers these functions, few call them.
+const require = createRequire(import.meta.url);
+let lib: typeof JsonPathPlus | undefined;
+const jsonPath = (): typeof JsonPathPlus.JSONPath => (lib ??= require('jsonpath-plus') as typeof JsonPathPlus).JSONPath;
 
 function parse(json: string, fn: string): unknown {
   if (json.trim() === '') throw new Error(`${fn}: json string can not be null or empty`);
@@ -41,7 +47,7 @@ interface Match {
 }
 
 function matches(json: unknown, path: string): Match[] {
-  return JSONPath({ path, json: json as object, resultType: 'all', wrap: true }) as unknown as Match[];
+  return jsonPath()({ path, json: json as object, resultType: 'all', wrap: true }) as unknown as Match[];
 }
 
 export const JsonQuery = defineScalar({
@@ -51,7 +57,7 @@ export const JsonQuery = defineScalar({
   eval: (json, path) => {
     checkPath(path!, 'JsonQuery');
     const doc = parse(json!, 'JsonQuery');
-    const found = JSONPath({ path: path!, json: doc as object, wrap: true }) as unknown[];
+    const found = jsonPath()({ path: path!, json: doc as object, wrap: true }) as unknown[];
     const value = isDefinite(path!) ? (found[0] ?? null) : found;
     return value === null ? null : JSON.stringify(value);
   },
@@ -76,10 +82,10 @@ export const JsonUpdate = defineScalar({
     const doc = parse(json, 'JsonUpdate');
     const v = toJsonValue(value);
     if (path.trim() === '$') return JSON.stringify(v);
-    const steps = JSONPath.toPathArray(path);
+    const steps = jsonPath().toPathArray(path);
     const last = steps[steps.length - 1]!;
-    const parentPath = JSONPath.toPathString(steps.slice(0, -1));
-    const parents = JSONPath({ path: parentPath, json: doc as object, wrap: true }) as unknown[];
+    const parentPath = jsonPath().toPathString(steps.slice(0, -1));
+    const parents = jsonPath()({ path: parentPath, json: doc as object, wrap: true }) as unknown[];
     const wildcard = last === '*';
     for (const p of parents) {
       if (p === null || typeof p !== 'object') continue;

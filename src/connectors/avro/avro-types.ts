@@ -9,7 +9,8 @@
  * SQL -> Avro (the sink's schema): the reverse, every column nullable (`["null", T]`, default null),
  * TIMESTAMP as long timestamp-millis, DECIMAL as bytes decimal.
  */
-import avro from 'avsc';
+import type avro from 'avsc';
+import { createRequire } from 'node:module';
 import { userError } from '../../core/errors.js';
 import { canonicalInt64, T, typeToString, type Field, type SqlType } from '../../core/types.js';
 
@@ -17,26 +18,36 @@ import { canonicalInt64, T, typeToString, type Field, type SqlType } from '../..
 export type AvroSchema = string | AvroSchema[] | { readonly type: AvroSchema; readonly [k: string]: unknown };
 type AvroObject = Extract<AvroSchema, { type: AvroSchema }>;
 
-/** avsc's long as BIGINT values: a number while safe, a bigint beyond 2^53 (avsc's own long would throw). */
-const DirkLong = avro.types.LongType.__with({
-  fromBuffer: (buf: Buffer) => canonicalInt64(buf.readBigInt64LE()),
-  toBuffer: (n: number | bigint) => {
-    const b = Buffer.alloc(8);
-    b.writeBigInt64LE(typeof n === 'bigint' ? n : BigInt(Math.trunc(n)));
-    return b;
-  },
-  fromJSON: (x: unknown) => (typeof x === 'string' ? canonicalInt64(BigInt(x)) : (x as number)),
-  toJSON: (x: number | bigint) => (typeof x === 'bigint' ? Number(x) : x),
-  isValid: (x: unknown) => typeof x === 'bigint' || (typeof x === 'number' && Number.isFinite(x)),
-  compare: (a: number | bigint, b: number | bigint) => (a < b ? -1 : a > b ? 1 : 0),
-});
+// avsc is required with the first Avro schema, not with this module: every job's planner imports it.
+const require = createRequire(import.meta.url);
+let avsc: { lib: typeof avro; long: avro.types.LongType } | undefined;
+
+/** avsc, and its long as BIGINT values: a number while safe, a bigint beyond 2^53 (avsc's own long would throw). */
+function loadAvsc(): { lib: typeof avro; long: avro.types.LongType } {
+  if (avsc) return avsc;
+  const lib = require('avsc') as typeof avro;
+  const long = lib.types.LongType.__with({
+    fromBuffer: (buf: Buffer) => canonicalInt64(buf.readBigInt64LE()),
+    toBuffer: (n: number | bigint) => {
+      const b = Buffer.alloc(8);
+      b.writeBigInt64LE(typeof n === 'bigint' ? n : BigInt(Math.trunc(n)));
+      return b;
+    },
+    fromJSON: (x: unknown) => (typeof x === 'string' ? canonicalInt64(BigInt(x)) : (x as number)),
+    toJSON: (x: number | bigint) => (typeof x === 'bigint' ? Number(x) : x),
+    isValid: (x: unknown) => typeof x === 'bigint' || (typeof x === 'number' && Number.isFinite(x)),
+    compare: (a: number | bigint, b: number | bigint) => (a < b ? -1 : a > b ? 1 : 0),
+  });
+  return (avsc = { lib, long });
+}
 
 /** An avsc type for a schema, with Dirk's long. */
 export function avroType(schema: AvroSchema | string): avro.Type {
   const parsed = typeof schema === 'string' && schema.trim().startsWith('{') ? (JSON.parse(schema) as avro.Schema) : (schema as avro.Schema);
+  const { lib, long } = loadAvsc();
   // A hook rather than `registry: { long }`: avsc reads `{"type": "long", "logicalType": ...}` without the registry.
-  return avro.Type.forSchema(parsed, {
-    typeHook: (s) => (s === 'long' || (typeof s === 'object' && !Array.isArray(s) && (s as { type?: unknown }).type === 'long') ? DirkLong : undefined),
+  return lib.Type.forSchema(parsed, {
+    typeHook: (s) => (s === 'long' || (typeof s === 'object' && !Array.isArray(s) && (s as { type?: unknown }).type === 'long') ? long : undefined),
   });
 }
 

@@ -1,7 +1,6 @@
 /** The file source: JSON lines, protobuf JSON lines or length-delimited protobuf records from one file. */
 import type { BadRecordPolicy, FileSourceConfig } from '../../config/index.js';
 import { defineSource } from '../connector.js';
-import { createFileSource } from './file-source.js';
 
 export const fileSource = defineSource({
   kind: 'source',
@@ -12,7 +11,8 @@ export const fileSource = defineSource({
     badRecords: stream.badRecordPolicy,
     protoClass: stream.dataType === 'PROTO' ? stream.protoClass : undefined,
   }),
-  create(s, ctx) {
+  async create(s, ctx) {
+    const { createFileSource } = await import('./file-source.js');
     const protoType = s.protoClass ? ctx.registry!.lookupType(s.protoClass) : undefined;
     return createFileSource({
       table: s.table,

@@ -2,8 +2,7 @@
 import { userError } from '../../core/errors.js';
 import type { HttpSinkConfig } from '../../config/index.js';
 import { defineSink } from '../connector.js';
-import { createKafkaClient } from '../kafka/kafka-client.js';
-import { createHttpSink, type DeadLetterProducer } from './http-sink.js';
+import type { DeadLetterProducer } from './http-sink.js';
 import { compileUrlTemplate } from './url-template.js';
 
 const noop = { inc: () => {} };
@@ -18,7 +17,8 @@ export const httpSink = defineSink({
     }
     compileUrlTemplate(sink.url, plan.columns);
   },
-  create(sink, ctx) {
+  async create(sink, ctx) {
+    const [{ createHttpSink }, { createKafkaClient }] = await Promise.all([import('./http-sink.js'), import('../kafka/kafka-client.js')]);
     const name = ctx.name ?? 'http';
     const clientId = `dirk-${ctx.jobId}-http-dlq`.replace(/[^A-Za-z0-9._-]/g, '_');
     return createHttpSink({

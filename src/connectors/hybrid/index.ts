@@ -7,9 +7,7 @@ import type { StreamConfig } from '../../config/index.js';
 import { defineSource } from '../connector.js';
 import { fileSource } from '../file/index.js';
 import { kafkaSource } from '../kafka/index.js';
-import { offsetsForTime } from '../kafka/kafka-client.js';
 import { parquetSource } from '../parquet/index.js';
-import { createHybridSource } from './hybrid-source.js';
 
 export const hybridSource = defineSource({
   kind: 'source',
@@ -21,14 +19,15 @@ export const hybridSource = defineSource({
     boundedPart(stream).validate();
     kafkaSource.bind(stream).validate();
   },
-  create(stream, ctx) {
+  async create(stream, ctx) {
     const schema = ctx.schema;
     if (schema.rowtimeIndex === undefined) throw userError(`STREAMS[${stream.index}]: a hybrid source needs an event-time (rowtime) column to find the switch point`);
     const kafka = stream.kafka!;
+    const [{ createHybridSource }, { offsetsForTime }] = await Promise.all([import('./hybrid-source.js'), import('../kafka/kafka-client.js')]);
     return createHybridSource({
       table: stream.table,
-      bounded: boundedPart(stream).create(ctx),
-      kafka: kafkaSource.bind(stream).create(ctx),
+      bounded: await boundedPart(stream).create(ctx),
+      kafka: await kafkaSource.bind(stream).create(ctx),
       offsetsForTime: (ts) =>
         offsetsForTime({ brokers: kafka.bootstrapServers, security: kafka.security, clientId: `dirk-${stream.table}-hybrid`, logger: ctx.logger, topicPattern: kafka.topicPattern }, ts),
       rowtimeIndex: schema.rowtimeIndex,

@@ -2,7 +2,6 @@
 import { userError } from '../../core/errors.js';
 import type { InfluxSinkConfig } from '../../config/index.js';
 import { defineSink } from '../connector.js';
-import { createInfluxSink } from './influx-sink.js';
 
 export const influxSink = defineSink({
   kind: 'sink',
@@ -13,8 +12,8 @@ export const influxSink = defineSink({
       throw userError('the query produces an updating result (a GROUP BY without a window, DISTINCT, ...) but SINK_TYPE=influx only takes appends; add a window or use the kafka sink with SINK_KAFKA_PROTO_KEY (upserts)');
     }
   },
-  create: (sink, ctx) =>
-    createInfluxSink({
+  create: async (sink, ctx) =>
+    (await import('./influx-sink.js')).createInfluxSink({
       ...(ctx.name ? { name: ctx.name } : {}),
       url: sink.url,
       apiVersion: sink.apiVersion,

@@ -1,11 +1,11 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { fitDecimal, parseDecimal } from '../../core/decimal.js';
 import { externalError, userError } from '../../core/errors.js';
 import type { Row, SqlType } from '../../core/types.js';
 import type { LookupTable } from '../../plan/nodes.js';
 import type { LookupClient, LookupClients } from '../../runtime/lookup-join.js';
 import { LOOKUP_CONCURRENCY } from '../../runtime/lookup-join.js';
-import { fromPgText } from '../postgres-cdc/pg-schema.js';
+import { fromPgText, loadPg } from '../postgres-cdc/pg-schema.js';
 
 /**
  * Flink's JDBC lookup source against PostgreSQL: `SELECT <the table's columns> FROM <table-name> WHERE k1 = $1
@@ -69,36 +69,42 @@ export interface JdbcLookups {
 }
 
 export function createJdbcLookups(options: { retryBaseMs?: number } = {}): JdbcLookups {
-  const opened: { table: LookupTable; pool: pg.Pool; columnsSql: string }[] = [];
+  const opened: { table: LookupTable; pool: () => Promise<pg.Pool>; created: () => Promise<pg.Pool> | undefined; columnsSql: string }[] = [];
   const retryBase = options.retryBaseMs ?? 200;
   const clients: LookupClients = (table, keyColumns): LookupClient => {
     const { host, port, database } = parseJdbcUrl(table.url);
-    const pool = new pg.Pool({
-      host,
-      port,
-      database,
-      ...(table.username !== undefined ? { user: table.username } : {}),
-      ...(table.password !== undefined ? { password: table.password } : {}),
-      max: LOOKUP_CONCURRENCY,
-      idleTimeoutMillis: 30_000,
-      connectionTimeoutMillis: 10_000,
-      // Every value arrives as PostgreSQL's text form and is converted to the DDL's column type here.
-      types: { getTypeParser: () => (v: string) => v },
-    });
-    // An idle connection dropped by the server leaves the pool; the next query opens another.
-    pool.on('error', () => undefined);
+    // Opened on first use (check() or a lookup): pg is loaded only by jobs with a lookup join.
+    let created: Promise<pg.Pool> | undefined;
+    const pool = (): Promise<pg.Pool> =>
+      (created ??= loadPg().then((driver) => {
+        const p = new driver.Pool({
+          host,
+          port,
+          database,
+          ...(table.username !== undefined ? { user: table.username } : {}),
+          ...(table.password !== undefined ? { password: table.password } : {}),
+          max: LOOKUP_CONCURRENCY,
+          idleTimeoutMillis: 30_000,
+          connectionTimeoutMillis: 10_000,
+          // Every value arrives as PostgreSQL's text form and is converted to the DDL's column type here.
+          types: { getTypeParser: () => (v: string) => v },
+        });
+        // An idle connection dropped by the server leaves the pool; the next query opens another.
+        p.on('error', () => undefined);
+        return p;
+      }));
     const columnsSql = table.columns.map((c) => c.name).join(', ');
     const sql = `SELECT ${columnsSql} FROM ${table.tableName} WHERE ${keyColumns.map((c, i) => `${table.columns[c]!.name} = $${i + 1}`).join(' AND ')}`;
     const convert = table.columns.map((c) => converter(c.type));
     const keyTypes = keyColumns.map((c) => table.columns[c]!.type);
-    opened.push({ table, pool, columnsSql });
+    opened.push({ table, pool, created: () => created, columnsSql });
     const where = `lookup table ${table.name} (${shownUrl(table.url)}, table-name ${table.tableName})`;
     return {
       async lookup(key) {
         const params = key.map((v, i) => bindValue(v, keyTypes[i]!));
         for (let attempt = 0; ; attempt++) {
           try {
-            const res = await pool.query<Record<string, string | null>>({ text: sql, values: params, rowMode: 'array' } as pg.QueryConfig);
+            const res = await (await pool()).query<Record<string, string | null>>({ text: sql, values: params, rowMode: 'array' } as pg.QueryConfig);
             return (res.rows as unknown as (string | null)[][]).map((r): Row => r.map((v, i) => (v === null ? null : convert[i]!(v))));
           } catch (e) {
             if (isConnectionError(e) && attempt < table.maxRetries) {
@@ -119,14 +125,14 @@ export function createJdbcLookups(options: { retryBaseMs?: number } = {}): JdbcL
     async check() {
       for (const { table, pool, columnsSql } of opened) {
         try {
-          await pool.query(`SELECT ${columnsSql} FROM ${table.tableName} WHERE false`);
+          await (await pool()).query(`SELECT ${columnsSql} FROM ${table.tableName} WHERE false`);
         } catch (e) {
           throw userError(`lookup table ${table.name} (${shownUrl(table.url)}, table-name ${table.tableName}): cannot be read: ${(e as Error).message}`);
         }
       }
     },
     async close() {
-      for (const o of opened.splice(0)) await o.pool.end().catch(() => undefined);
+      for (const o of opened.splice(0)) await o.created()?.then((p) => p.end()).catch(() => undefined);
     },
   };
 }

@@ -206,13 +206,34 @@ export class BatchProducer {
       apiVersion: produceVersion(list),
       apiName: 'Produce',
       expectResponse: () => true,
-      encode: async () => {
-        const e = new kafkajsInternals.Encoder().writeString(null).writeInt16(-1).writeInt32(timeout).writeInt32(1).writeString(topic).writeInt32(list.length);
-        for (const b of list) e.writeInt32(b.partition).writeInt32(b.bytes.length).writeBuffer(b.bytes);
-        return e;
-      },
+      encode: async () => produceBody(topic, timeout, list),
     };
   }
+}
+
+/**
+ * The Produce v3-v7 request body (transactional id null, acks -1 (all), timeout, one topic and its partitions'
+ * record sets) in one buffer of the exact size: kafkajs's Encoder grew a zero-filled buffer to the next power of
+ * two above it. `buf` and `buffer` are what kafkajs's own framing reads from an Encoder.
+ */
+export function produceBody(topic: string, timeoutMs: number, list: readonly PartitionBatch[]): { buf: Buffer; buffer: Buffer } {
+  const topicBytes = Buffer.byteLength(topic, 'utf8');
+  let size = 2 + 2 + 4 + 4 + 2 + topicBytes + 4;
+  for (const b of list) size += 8 + b.bytes.length;
+  const out = Buffer.allocUnsafe(size);
+  let p = out.writeInt16BE(-1, 0);
+  p = out.writeInt16BE(-1, p);
+  p = out.writeInt32BE(timeoutMs, p);
+  p = out.writeInt32BE(1, p);
+  p = out.writeInt16BE(topicBytes, p);
+  p += out.write(topic, p, topicBytes, 'utf8');
+  p = out.writeInt32BE(list.length, p);
+  for (const b of list) {
+    p = out.writeInt32BE(b.partition, p);
+    p = out.writeInt32BE(b.bytes.length, p);
+    p += b.bytes.copy(out, p);
+  }
+  return { buf: out, buffer: out };
 }
 
 /** The Produce request version for these batches: 7 when one is zstd-compressed, else 3. */

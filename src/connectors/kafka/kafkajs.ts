@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { registerKafkajsCodecs } from './compression.js';
 import { decodeMessages, LeanBatch } from './fetch-decoder.js';
+import { frameRequest } from './request-frame.js';
 
 /**
  * The one place Dirk loads kafkajs. Before loading it, this module replaces kafkajs 2.2.4's
@@ -8,7 +9,8 @@ import { decodeMessages, LeanBatch } from './fetch-decoder.js';
  * every message (`[...current, message]`), so one send of n records costs O(n^2) and dominated the
  * Kafka sink's CPU profile (about half of it for 5,000-record sends). Same inputs, same output
  * object; only the copying is gone. It also fills kafkajs's codec table with snappy, lz4 and zstd
- * (compression.ts), and replaces the consume path's record-batch decoder and consumer batch (fetch-decoder.ts).
+ * (compression.ts), replaces the consume path's record-batch decoder and consumer batch (fetch-decoder.ts), and
+ * frames every request into one buffer of its exact size (request-frame.ts).
  */
 const require = createRequire(import.meta.url);
 const target = require.resolve('kafkajs/src/producer/groupMessagesPerPartition.js');
@@ -53,6 +55,8 @@ replaceModule(target, groupMessagesPerPartition);
 export const consumePathPatched =
   replaceModule('kafkajs/src/protocol/requests/fetch/v4/decodeMessages.js', decodeMessages) && replaceModule('kafkajs/src/consumer/batch.js', LeanBatch);
 export const groupingPatched = require.cache[target]?.exports === groupMessagesPerPartition;
+// Every request framed into one buffer of its exact size (request-frame.ts), not three of the next power of two.
+export const framingPatched = replaceModule('kafkajs/src/protocol/request.js', frameRequest);
 
 const kafkajs = require('kafkajs') as typeof import('kafkajs');
 // snappy, lz4 and zstd beside kafkajs's gzip, for its consumer and producer (compression.ts).
@@ -60,29 +64,21 @@ registerKafkajsCodecs(kafkajs.CompressionCodecs as unknown as Parameters<typeof 
 export default kafkajs;
 
 /**
- * The kafkajs internals the record-batch producer (batch-producer.ts) uses: its request encoder, the Produce
+ * The kafkajs internals the record-batch producer (batch-producer.ts) uses: the Produce
  * v3 response decoder, protocol errors by code, and the client's cluster (broker connections with their
  * TLS/SASL set-up, metadata). kafkajs 2.2.4 is pinned in package.json; a test sends through them.
  */
-export interface KafkajsEncoder {
-  writeInt16(v: number): KafkajsEncoder;
-  writeInt32(v: number): KafkajsEncoder;
-  writeString(v: string | null): KafkajsEncoder;
-  writeBuffer(v: Buffer): KafkajsEncoder;
-}
 export interface ProduceV3Partition {
   partition: number;
   errorCode: number;
   baseOffset: string;
 }
 export interface KafkajsInternals {
-  Encoder: new () => KafkajsEncoder;
   produceV3Response: { decode(raw: Buffer): Promise<{ topics: Array<{ topicName: string; partitions: ProduceV3Partition[] }> }>; parse(d: unknown): Promise<unknown> };
   produceV7Response: KafkajsInternals['produceV3Response'];
   createErrorFromCode(code: number): Error & { retriable?: boolean; type?: string };
 }
 export const kafkajsInternals: KafkajsInternals = {
-  Encoder: require('kafkajs/src/protocol/encoder') as KafkajsInternals['Encoder'],
   produceV3Response: require('kafkajs/src/protocol/requests/produce/v3/response') as KafkajsInternals['produceV3Response'],
   produceV7Response: require('kafkajs/src/protocol/requests/produce/v7/response') as KafkajsInternals['produceV7Response'],
   createErrorFromCode: (require('kafkajs/src/protocol/error') as Pick<KafkajsInternals, 'createErrorFromCode'>).createErrorFromCode,

@@ -2,7 +2,6 @@
 import type { ParquetSourceConfig } from '../../config/index.js';
 import { userError } from '../../core/errors.js';
 import { defineSource } from '../connector.js';
-import { createParquetSource } from './parquet-source.js';
 
 export const parquetSource = defineSource({
   kind: 'source',
@@ -17,8 +16,9 @@ export const parquetSource = defineSource({
     // The config layer already refuses INPUT_DATATYPE=JSON for Parquet; this guards the contract.
     if (!s.protoClass) throw userError(`STREAMS[${s.index}].INPUT_SCHEMA_PROTO_CLASS is required for PARQUET_SOURCE (rows are decoded with the proto schema)`);
   },
-  create: (s, ctx) =>
-    createParquetSource({
+  // hyparquet is loaded with the source, not with the registry: a job without Parquet input never loads it.
+  create: async (s, ctx) =>
+    (await import('./parquet-source.js')).createParquetSource({
       table: ctx.schema,
       streamKey: `STREAMS[${s.index}]`,
       paths: s.parquet.filePaths,

@@ -4,7 +4,6 @@
  */
 import type { PostgresCdcSourceConfig } from '../../config/index.js';
 import { defineSource } from '../connector.js';
-import { createPostgresCdcSource } from './cdc-source.js';
 
 export { cdcTableSchema } from './pg-schema.js';
 
@@ -12,5 +11,6 @@ export const postgresCdcSource = defineSource({
   kind: 'source',
   name: 'POSTGRES_CDC_SOURCE',
   slice: (stream): { index: number; config: PostgresCdcSourceConfig } => ({ index: stream.index, config: stream.postgresCdc! }),
-  create: (s, ctx) => createPostgresCdcSource({ config: s.config, schema: ctx.schema, streamKey: `STREAMS[${s.index}]`, logger: ctx.logger }),
+  // The replication code (and pg) is loaded with the source.
+  create: async (s, ctx) => (await import('./cdc-source.js')).createPostgresCdcSource({ config: s.config, schema: ctx.schema, streamKey: `STREAMS[${s.index}]`, logger: ctx.logger }),
 });

@@ -12,7 +12,7 @@
  * | timestamp, timestamptz | TIMESTAMP(3) (timestamp without time zone read as UTC) |
  * | anything else (text, varchar, uuid, json, date, ...) | STRING (PostgreSQL's text form) |
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { userError } from '../../core/errors.js';
 import { canonicalInt64, T, type Field, type SqlType, type TableSchema } from '../../core/types.js';
 import type { PostgresCdcSourceConfig } from '../../config/index.js';
@@ -59,6 +59,13 @@ export function fromPgText(type: SqlType): (v: string) => unknown {
   }
 }
 
+/**
+ * The driver, loaded when a job first connects to PostgreSQL (a CDC table's schema, a lookup table's pool):
+ * this module is imported by every job (through the planner's CDC and lookup tables), most never connect.
+ */
+let pgModule: Promise<typeof pg> | undefined;
+export const loadPg = (): Promise<typeof pg> => (pgModule ??= import('pg').then((m) => m.default));
+
 export function pgClientConfig(c: PostgresCdcSourceConfig): pg.ClientConfig {
   return { host: c.host, port: c.port, user: c.user, database: c.database, ...(c.password ? { password: c.password } : {}), connectionTimeoutMillis: 10_000 };
 }
@@ -67,7 +74,7 @@ const KEY = (i: number): string => `STREAMS[${i}].SOURCE_POSTGRES_CDC_TABLE`;
 
 /** Reads the table's columns (and checks it can be replicated) when the job is prepared. */
 export async function cdcTableSchema(c: PostgresCdcSourceConfig, opts: { table: string; index: number }): Promise<TableSchema> {
-  const client = new pg.Client(pgClientConfig(c));
+  const client = new (await loadPg()).Client(pgClientConfig(c));
   try {
     await client.connect();
   } catch (e) {

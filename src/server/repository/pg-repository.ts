@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { DirkError } from '../../core/errors.js';
 import { redactUrl } from '../../core/redact.js';
 import { EVENTS_KEPT_PER_JOB, type JobEvent, type JobRecord, type JobRepository, type PipelineRecord } from './types.js';
@@ -21,7 +21,9 @@ export class PostgresRepository implements JobRepository {
     if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
       throw new DirkError(`DIRK_REPOSITORY_SCHEMA: expected a lower-case SQL identifier, found "${schema}"`, { domain: 'user' });
     }
-    const pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 5_000 });
+    // The driver is loaded with a PostgreSQL repository only (the default is the file repository).
+    const { default: driver } = await import('pg');
+    const pool = new driver.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 5_000 });
     // An idle client's error (the server restarted) must not crash the service; the next query reconnects.
     pool.on('error', () => undefined);
     const repo = new PostgresRepository(pool, schema);

@@ -1,4 +1,5 @@
-import { JSONPath } from 'jsonpath-plus';
+import type * as JsonPathPlus from 'jsonpath-plus';
+import { createRequire } from 'node:module';
 import { DirkError, userError } from '../../../core/errors.js';
 import type { Logger } from '../../../core/logger.js';
 import type { Field, Row } from '../../../core/types.js';
@@ -54,10 +55,14 @@ export interface ExternalClient {
   describe(): string[];
 }
 
+// jsonpath-plus is required with the first answer read, not with this module (every job's planner imports it).
+const require = createRequire(import.meta.url);
+let jsonPathLib: typeof JsonPathPlus | undefined;
+
 /** JSONPath read as Dagger's Jayway does: a definite path gives one value, an indefinite one a list. */
 export function readJsonPath(doc: unknown, path: string): unknown {
   if (doc === null || typeof doc !== 'object') return undefined;
-  const found = JSONPath({ path, json: doc as object, wrap: true }) as unknown[];
+  const found = (jsonPathLib ??= require('jsonpath-plus') as typeof JsonPathPlus).JSONPath({ path, json: doc as object, wrap: true }) as unknown[];
   if (!/\*|\.\.|\?\(|\[[^\]]*[,:][^\]]*\]/.test(path)) return found.length ? found[0] : undefined;
   return found;
 }

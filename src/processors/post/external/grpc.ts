@@ -1,4 +1,5 @@
-import * as grpc from '@grpc/grpc-js';
+import type * as Grpc from '@grpc/grpc-js';
+import { createRequire } from 'node:module';
 import protobuf from 'protobufjs';
 import { userError } from '../../../core/errors.js';
 import type { Row } from '../../../core/types.js';
@@ -10,6 +11,10 @@ import { readJsonPath, type CallOutcome, type ExternalClient, type PreparedCall 
 import { fill } from './template.js';
 import { allEmpty, variableReader } from './variables.js';
 
+// @grpc/grpc-js is required when a grpc entry is planned, not with this module: every job's planner imports
+// it. Synchronously, so a bad header still fails the plan (`dirk validate`) with the library's own message.
+const require = createRequire(import.meta.url);
+
 /**
  * The grpc post-processor over @grpc/grpc-js: unary calls of `grpc_method_url` on `endpoint:service_port`
  * (plaintext, as Dagger's channel), the request built from the filled JSON `request_pattern` (single quotes
@@ -19,6 +24,7 @@ import { allEmpty, variableReader } from './variables.js';
  * else from the job's own. `headers` travel as metadata.
  */
 export function createGrpcClient(c: GrpcConfig, layout: Layout, jobRegistry: DescriptorRegistry | undefined): ExternalClient {
+  const grpc = require('@grpc/grpc-js') as typeof Grpc;
   const vars = variableReader(c.requestVariables, layout, `${c.path}.request_variables`);
   if (c.stencilUrls.length === 0) {
     if (!jobRegistry) throw userError(`${c.path}: the job has no proto descriptors to find ${c.requestProto} in; set grpc_stencil_url or the job's schema registry`);
@@ -28,7 +34,7 @@ export function createGrpcClient(c: GrpcConfig, layout: Layout, jobRegistry: Des
   let own: DescriptorRegistry | undefined;
   let requestType: protobuf.Type | undefined;
   let responseType: protobuf.Type | undefined;
-  let client: grpc.Client | undefined;
+  let client: Grpc.Client | undefined;
   const metadata = new grpc.Metadata();
   for (const [k, v] of Object.entries(c.headers)) metadata.set(k.toLowerCase(), v);
   const method = `/${c.methodUrl}`;

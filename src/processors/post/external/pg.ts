@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import type { Row } from '../../../core/types.js';
 import type { Layout } from '../columns.js';
 import type { OutputMapping, PgConfig } from '../config.js';
@@ -18,7 +18,9 @@ export function createPgClient(c: PgConfig, layout: Layout): ExternalClient {
   let pool: pg.Pool | undefined;
   return {
     async open() {
-      pool = new pg.Pool({
+      // The driver is loaded by jobs with a pg post-processor only (this module is loaded by every job's planner).
+      const { default: driver } = await import('pg');
+      pool = new driver.Pool({
         host: c.host,
         port: c.port,
         user: c.user,

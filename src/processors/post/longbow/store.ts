@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { externalError } from '../../../core/errors.js';
 
 /**
@@ -46,7 +46,9 @@ export class PgLongbowStore implements LongbowStore {
   ) {}
 
   async open(): Promise<void> {
-    const pool = new pg.Pool({ connectionString: this.url, max: this.capacity, connectionTimeoutMillis: this.timeoutMs, statement_timeout: this.timeoutMs });
+    // Loaded here, not with the module: the planner imports this module for every job, Longbow or not.
+    const { default: driver } = await import('pg');
+    const pool = new driver.Pool({ connectionString: this.url, max: this.capacity, connectionTimeoutMillis: this.timeoutMs, statement_timeout: this.timeoutMs });
     pool.on('error', () => undefined);
     this.pool = pool;
     try {
