@@ -2,6 +2,7 @@ import type { Row, RowKind } from '../core/types.js';
 import { compileExpr, compilePredicate } from './expr/compile.js';
 import type { BExpr } from '../plan/nodes.js';
 import { joinKeyFunction } from './aggregates.js';
+import { residualOnPair } from './join-residual.js';
 import type { Operator, OperatorContext, OperatorHooks, Output } from './operator.js';
 import { KeyedState, type KeyedStateContext } from './state/keyed-state.js';
 import type { StateSpec } from './state/versioned.js';
@@ -308,7 +309,8 @@ export class IntervalJoinOperator implements Operator {
   readonly stateSpec: StateSpec = { kind: 'IntervalJoin', version: 1 };
   private readonly leftKey: (r: Row) => unknown;
   private readonly rightKey: (r: Row) => unknown;
-  private readonly residual: ((r: Row) => boolean) | null;
+  /** The rest of the ON condition, tested on a left and a right row before they are joined. */
+  private readonly residualHolds: ((l: Row, r: Row) => boolean) | null;
   private readonly left: SideBuffer;
   private readonly right: SideBuffer;
   private readonly now: () => number;
@@ -344,7 +346,7 @@ export class IntervalJoinOperator implements Operator {
     this.right = new SideBuffer(ctx, spec.rightTime, joinType === 'RIGHT' || joinType === 'FULL');
     this.leftKey = joinKeyFunction(spec.leftKeys.map(compileExpr));
     this.rightKey = joinKeyFunction(spec.rightKeys.map(compileExpr));
-    this.residual = spec.residual ? compilePredicate(spec.residual) : null;
+    this.residualHolds = spec.residual ? residualOnPair(compilePredicate(spec.residual), spec.leftWidth, spec.rightWidth) : null;
     this.padLeft = (row) => void this.padded.push(row.concat(new Array(rightWidth).fill(null)));
     this.padRight = (row) => void this.padded.push(new Array(leftWidth).fill(null).concat(row));
   }
@@ -402,10 +404,9 @@ export class IntervalJoinOperator implements Operator {
   private pair(row: Row, t: number, c: Row, oti: number, fromLeft: boolean, other: SideBuffer, out: Row[]): boolean {
     const d = fromLeft ? (c[oti] as number) - t : t - (c[oti] as number);
     if (!(d >= this.spec.lower && d <= this.spec.upper)) return false;
-    const joined = fromLeft ? row.concat(c) : c.concat(row);
-    if (this.residual !== null && !this.residual(joined)) return false;
+    if (this.residualHolds !== null && !(fromLeft ? this.residualHolds(row, c) : this.residualHolds(c, row))) return false;
     other.matched?.add(c);
-    out.push(joined);
+    out.push(fromLeft ? row.concat(c) : c.concat(row));
     return true;
   }
 

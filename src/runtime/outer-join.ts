@@ -6,6 +6,7 @@ import type { Operator, OperatorContext, Output } from './operator.js';
 import { KeyedState } from './state/keyed-state.js';
 import type { StateSpec } from './state/versioned.js';
 import { sameRow } from './rank.js';
+import { residualOnPair } from './join-residual.js';
 
 /**
  * Regular (unbounded) equi-join of two changelog streams, INNER, LEFT, RIGHT or FULL, with Flink's semantics:
@@ -40,15 +41,14 @@ export class StreamingJoinOperator implements Operator {
   readonly name: string;
   readonly stateSpec: StateSpec = { kind: 'StreamingJoin', version: 1 };
   private readonly keyFns: [(r: Row) => unknown, (r: Row) => unknown];
-  private readonly residual: ((r: Row) => boolean) | null;
+  /** The rest of the ON condition, tested on a left and a right row before they are joined. */
+  private readonly residualHolds: ((l: Row, r: Row) => boolean) | null;
   private readonly outer: [boolean, boolean];
   private readonly widths: [number, number];
   private readonly sides: [Side, Side];
   private readonly out: Output;
   private readonly now: () => number;
   private readonly semi: 'SEMI' | 'ANTI' | undefined;
-  /** The left and right row side by side, for the residual condition: most candidates fail it, so no joined row is built for them. */
-  private readonly pair: unknown[];
 
   constructor(
     spec: {
@@ -68,19 +68,9 @@ export class StreamingJoinOperator implements Operator {
     this.semi = spec.semi;
     this.name = spec.semi ? `${spec.semi === 'SEMI' ? 'Semi' : 'Anti'}Join` : `${spec.joinType === 'INNER' ? '' : `${spec.joinType}Outer`}Join`;
     this.keyFns = [joinKeyFunction(spec.leftKeys.map(compileExpr)), joinKeyFunction(spec.rightKeys.map(compileExpr))];
-    this.residual = spec.residual ? compilePredicate(spec.residual) : null;
+    this.residualHolds = spec.residual ? residualOnPair(compilePredicate(spec.residual), spec.leftWidth, spec.rightWidth) : null;
     this.outer = [spec.joinType === 'LEFT' || spec.joinType === 'FULL', spec.joinType === 'RIGHT' || spec.joinType === 'FULL'];
     this.widths = [spec.leftWidth, spec.rightWidth];
-    this.pair = new Array<unknown>(spec.leftWidth + spec.rightWidth).fill(null);
-  }
-
-  /** Whether the rest of the ON condition holds for left row `l` and right row `r` (evaluated on a reused pair). */
-  private residualHolds(l: Row, r: Row): boolean {
-    const pair = this.pair;
-    const lw = this.widths[0];
-    for (let i = 0; i < lw; i++) pair[i] = l[i];
-    for (let i = 0; i < r.length; i++) pair[lw + i] = r[i];
-    return this.residual!(pair as Row);
   }
 
   process(rows: Row[], kinds: RowKind[] | undefined, input: number): void {
@@ -120,7 +110,7 @@ export class StreamingJoinOperator implements Operator {
       if (theirs) {
         theirs.touchedAt = now;
         for (const m of theirs.rows) {
-          if (this.residual && !(s === 0 ? this.residualHolds(row, m.row) : this.residualHolds(m.row, row))) continue;
+          if (this.residualHolds && !(s === 0 ? this.residualHolds(row, m.row) : this.residualHolds(m.row, row))) continue;
           const joined = join(row, m.row);
           matched++;
           if (retract) {
@@ -154,14 +144,14 @@ export class StreamingJoinOperator implements Operator {
     if (theirs) theirs.touchedAt = now;
     if (s === 0) {
       let matched = 0;
-      for (const m of theirs?.rows ?? []) if (!this.residual || this.residualHolds(row, m.row)) matched++;
+      for (const m of theirs?.rows ?? []) if (!this.residualHolds || this.residualHolds(row, m.row)) matched++;
       if ((matched > 0) !== anti) emit(row, retract ? RowKind.Delete : RowKind.Insert);
       if (!retract) storeRow(state, { row, matches: matched });
       return;
     }
     if (!retract) storeRow(state, { row, matches: 0 });
     for (const m of theirs?.rows ?? []) {
-      if (this.residual && !this.residualHolds(m.row, row)) continue;
+      if (this.residualHolds && !this.residualHolds(m.row, row)) continue;
       if (retract) {
         m.matches--;
         if (m.matches === 0) emit(m.row, anti ? RowKind.Insert : RowKind.Delete);
