@@ -3,10 +3,8 @@ import { silentLogger } from '../../../src/core/logger.js';
 import { T, type Row, type TableSchema } from '../../../src/core/types.js';
 import { planExchange, type ExchangeOptions, type ExchangePlan } from '../../../src/plan/exchange.js';
 import { buildDataflow } from '../../../src/runtime/dataflow.js';
+import { plan, TABLE } from './exchange-fixture.js';
 import { twoPhaseBlocker } from '../../../src/runtime/local-window-aggregate.js';
-import { builtinFunctions } from '../../../src/sql/functions/index.js';
-import { planSql } from '../../../src/sql/planner.js';
-import { createFunctionCatalog } from '../../../src/udf/registry.js';
 import { ExchangeStage, exchangeDecoder } from '../../../src/job/exchange/exchange-stage.js';
 import { ExchangeWriter } from '../../../src/job/exchange/exchange-writer.js';
 import { PartialsGate } from '../../../src/job/exchange/partials-gate.js';
@@ -16,17 +14,6 @@ import { PartialsGate } from '../../../src/job/exchange/partials-gate.js';
  * (pane, key), the stage merges them in the global window aggregate. Its output must be the one-phase
  * output exactly, repeats must be dropped whole, and late partials counted by the rows they folded.
  */
-const TABLE: TableSchema = {
-  name: 't',
-  columns: [
-    { name: 'k', type: T.STRING },
-    { name: 'x', type: T.BIGINT },
-    { name: 'rowtime', type: T.ROWTIME },
-  ],
-  rowtimeIndex: 2,
-};
-const functions = createFunctionCatalog(builtinFunctions);
-const plan = (query: string) => planSql(query, { table: (n) => (n === 't' ? TABLE : undefined), tableNames: () => ['t'], functions });
 const TWO: ExchangeOptions = { aggPhase: 'AUTO', twoPhaseBlocker };
 const AGGS = 'COUNT(*) AS n, SUM(x) AS s, AVG(x) AS a, MIN(x) AS mi, MAX(x) AS ma, COUNT(x) FILTER (WHERE x > 2) AS big';
 const TUMBLE = `SELECT UPPER(k) AS kk, ${AGGS}, TUMBLE_END(rowtime, INTERVAL '1' SECOND) AS w FROM t WHERE x > 0 GROUP BY TUMBLE(rowtime, INTERVAL '1' SECOND), UPPER(k)`;

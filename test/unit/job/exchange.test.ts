@@ -4,27 +4,13 @@ import { silentLogger } from '../../../src/core/logger.js';
 import { T, type Row, type TableSchema } from '../../../src/core/types.js';
 import { planExchange } from '../../../src/plan/exchange.js';
 import { buildDataflow } from '../../../src/runtime/dataflow.js';
-import { builtinFunctions } from '../../../src/sql/functions/index.js';
+import { functions, plan, TABLE } from './exchange-fixture.js';
 import { planSql } from '../../../src/sql/planner.js';
-import { createFunctionCatalog } from '../../../src/udf/registry.js';
 import { partitionOf } from '../../../src/job/exchange/exchange-hash.js';
 import { ExchangeStage, exchangeDecoder } from '../../../src/job/exchange/exchange-stage.js';
 import { ExchangeWriter } from '../../../src/job/exchange/exchange-writer.js';
 
 /** The plan cut for scale-out, the writer's partitioning and the downstream stage's duplicate and watermark rules. */
-const TABLE: TableSchema = {
-  name: 't',
-  columns: [
-    { name: 'k', type: T.STRING },
-    { name: 'x', type: T.BIGINT },
-    { name: 'rowtime', type: T.ROWTIME },
-  ],
-  rowtimeIndex: 2,
-};
-const U: TableSchema = { ...TABLE, name: 'u', columns: [{ name: 'id', type: T.BIGINT }, { name: 'k2', type: T.STRING }, { name: 'rowtime', type: T.ROWTIME }] };
-const functions = createFunctionCatalog(builtinFunctions);
-const plan = (query: string) =>
-  planSql(query, { table: (n) => (n === 't' ? TABLE : n === 'u' ? U : undefined), tableNames: () => ['t', 'u'], functions });
 const TUMBLE = "SELECT UPPER(k) AS kk, COUNT(*) AS n FROM t WHERE x > 0 GROUP BY TUMBLE(rowtime, INTERVAL '1' SECOND), UPPER(k)";
 
 describe('planExchange', () => {
