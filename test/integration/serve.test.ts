@@ -69,9 +69,11 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeou
   throw new Error(`timed out waiting for ${what}${last ? ` (${String(last)})` : ''}`);
 }
 
+// Throws while the state differs, so a timed-out wait names the state the job was last seen in.
 const stateIs = (s: RunningService, id: string, state: string) => async (): Promise<true | undefined> => {
   const r = await call(s, 'GET', `/api/jobs/${id}`);
-  return r.data?.job?.state === state ? true : undefined;
+  if (r.data?.job?.state === state) return true;
+  throw new Error(`${id} is ${r.data?.job?.state ?? `not found (HTTP ${r.status})`}${r.data?.job?.error ? `: ${r.data.job.error}` : ''}`);
 };
 
 const JSON_SCHEMA = JSON.stringify({
@@ -318,7 +320,8 @@ describe('dirk serve pipelines', () => {
       { from: 'ingest', to: 'aggregate', topic: clean },
       { from: 'aggregate', to: 'alert', topic: agg },
     ]);
-    for (const st of ['ingest', 'aggregate', 'alert']) await waitFor(`${st} running`, stateIs(s, `${spec.name}.${st}`, 'running'), 40_000);
+    // Three `dirk run` children start at once on 2 cores beside other suites: the default budget, not a short one.
+    for (const st of ['ingest', 'aggregate', 'alert']) await waitFor(`${st} running`, stateIs(s, `${spec.name}.${st}`, 'running'));
     await produce(raw, [
       order('a', 'Jakarta', 60, T0 + 1_000),
       order('b', 'Jakarta', 50, T0 + 2_000),
@@ -334,7 +337,7 @@ describe('dirk serve pipelines', () => {
     expect(status.data.pipeline.stages.map((x: { stage: string; state: string }) => `${x.stage}:${x.state}`)).toEqual(['ingest:running', 'aggregate:running', 'alert:running']);
     expect((await call(s, 'DELETE', `/api/pipelines/${spec.name}`)).status).toBe(204);
     expect((await call(s, 'GET', '/api/jobs')).data.jobs).toEqual([]);
-  }, 180_000);
+  }, 300_000);
 });
 
 describe('dirk pipeline (CLI) with stream-back', () => {
@@ -360,7 +363,7 @@ describe('dirk pipeline (CLI) with stream-back', () => {
     expect(up.code).toBe(0);
     expect(up.stdout).toContain(`backfill -> per-minute via ${topic}`);
     const name = pipeline['name'] as string;
-    await waitFor('backfill finished', stateIs(s, `${name}.backfill`, 'finished'), 60_000);
+    await waitFor('backfill finished', stateIs(s, `${name}.backfill`, 'finished'));
     // 300 sample bookings, one-minute windows: the aggregation prints windows as the backfill's records arrive.
     const windows = await waitFor('windows in the aggregation log', async () => {
       const lines: string[] = (await call(s, 'GET', `/api/jobs/${name}.per-minute/logs?limit=2000`)).data.lines;
@@ -374,5 +377,5 @@ describe('dirk pipeline (CLI) with stream-back', () => {
     const down = await runCli(['pipeline', 'down', join(dir, 'pipeline.json')], { env });
     expect(down.code).toBe(0);
     expect((await call(s, 'GET', '/api/jobs')).data.jobs).toEqual([]);
-  }, 180_000);
+  }, 300_000);
 });
