@@ -31,7 +31,7 @@ import { startUdfRuntime } from './udf-lifecycle.js';
 import { UdfCallError } from '../udf/slots.js';
 import { RowOriginTracker } from './row-origin.js';
 import { SinkRecordError } from '../connectors/kafka/oversized-records.js';
-import { jobExchange, openExchange, type InputStage, type OpenedExchange } from './exchange/index.js';
+import { allSourceTables, jobExchange, openExchange, type ExchangeCallbacks, type InputStage, type OpenedExchange, type OpenedStage } from './exchange/index.js';
 import { userError } from '../core/errors.js';
 import { memoryLogPeriod, startMemoryLog } from '../core/memory-log.js';
 
@@ -338,7 +338,7 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
   if (exchangePlan && (job.post || job.transformers.preprocessors.size > 0)) {
     throw userError('scale-out (DIRK_EXCHANGE_ENABLE, or DIRK_TASKS / FLINK_PARALLELISM > 1) does not run pre- or post-processors yet; run the job as one task');
   }
-  if (exchangePlan) for (const side of exchangePlan.sides) checkExactlyOnceExchange(job, side.sourceTable);
+  if (exchangePlan) for (const table of allSourceTables(exchangePlan)) checkExactlyOnceExchange(job, table);
   const passThrough = options.sink || job.post || exchangePlan || job.plan.branches ? undefined : detectPassThrough(job);
   if (passThrough) logger.info(`pass-through job: records of table ${passThrough.table} reach the sink as their original bytes (fields unknown to the job are kept)`);
   if (options.sink && job.plan.branches) throw userError('a statement set (several INSERT INTO) writes the sinks its SINKS entries name; it cannot run into a code sink');
@@ -389,7 +389,6 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
   };
   let exchange: OpenedExchange | undefined;
   if (exchangePlan) {
-    const m = telemetry.exchangeMetrics(exchangePlan.topic);
     const ex = await openExchange({
       job,
       exchange: exchangePlan,
@@ -397,12 +396,7 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
       dataflowOptions,
       logger,
       task: options.task ?? 0,
-      onRowsOut: (n) => m.recordsOut.inc(n),
-      onDuplicates: (n) => m.duplicatesDropped.inc(n),
-      onOverlap: (n) => m.partialOverlaps.inc(n),
-      onPartitions: (n) => m.partitions.set(n),
-      onRestoring: (n) => m.restoringPartitions.set(n),
-      onRestoredBytes: (n) => m.restoredBytes.inc(n),
+      metrics: (topic) => exchangeCallbacks(telemetry, topic),
       // Exactly-once: repartition and changelog records commit in the sink's transaction.
       transactions: sink.transactions,
     });
@@ -449,10 +443,9 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
       ...(upstream ? { assigned: (splits: readonly string[]) => exchange!.upstreamAssigned(stream.table, splits) } : {}),
     });
   }
-  if (exchange) {
-    // The repartition topic's input: its stage routes each partition's batches to that partition's instance
-    // of the keyed operator, which moves its own watermark (from the upstream tasks' control records).
-    const down = exchange.downstream;
+  // Each repartition topic's input: its stage routes each partition's batches to that partition's instance
+  // of the keyed operator, which moves its own watermark (from the upstream tasks' control records).
+  for (const down of exchange?.stages ?? []) {
     inputs.push({
       stream: down.stream,
       table: down.table,
@@ -557,20 +550,20 @@ function openCheckpoints(job: PreparedJob, options: RunOptions, p: Pipeline, hea
     transactions: sink.transactions,
     // Exactly-once scaled out: the keyed operator's output, held per partition, enters the transaction at
     // the barrier; and state is restored from Kafka (changelog and committed offsets), not from the files.
-    barrier: p.exchange && sink.transactions ? () => p.exchange!.downstream.stage.release() : undefined,
+    barrier: p.exchange && sink.transactions ? () => p.exchange!.release() : undefined,
     stateInKafka: p.exchange !== undefined && sink.transactions !== undefined,
     // How long a flush waits for acknowledgements, and whether it failed, is the sink's health (/healthz).
     flushOutput: () =>
       health.flush(async () => {
         // Rows on their way to the repartition topic are covered by the checkpoint as the sink's are.
-        await p.exchange?.writer.flush();
+        await p.exchange?.flush();
         await sink.flush();
         // Late rows written to their topic are part of what the checkpoint covers (at-least-once).
         await p.lateOutput.flush();
       }),
     // Scale-out: each partition's keyed state goes to the changelog topic before the offsets are committed
     // (the partitions this task still runs, as captured with the checkpoint).
-    beforeCommit: p.exchange ? (c) => p.exchange!.changelog.write(liveStates(c, p.exchange!)) : undefined,
+    beforeCommit: p.exchange ? (c) => p.exchange!.writeChangelogs((stage) => liveStates(c, stage)) : undefined,
     tolerableFailures: config.checkpoint.tolerableFailures,
     metrics: healthCountingCheckpoints(checkpointMetricsCountingErrors(telemetry), health),
     logger,
@@ -615,8 +608,8 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
   closers.push({ what: 'the heap guard', close: () => heapGuard.stop() });
 
   const lock = new SerialLock();
-  const exchangeWriter = p.exchange?.writer;
-  const pending = exchangeWriter && sink.pending ? { pending: () => sink.pending!() + exchangeWriter.pending() } : sink;
+  const exchange = p.exchange;
+  const pending = exchange && sink.pending ? { pending: () => sink.pending!() + exchange.pending() } : sink;
   const delivery = new Delivery({ lock, dataflow: p.dataflow, sink: pending, flushOutput: () => checkpoints.flushOutput(), udfs: p.origin.udfs(p.udfs), onBatch: options.onBatch, post: p.post });
   // The barrier inside the lock; the state is written and the positions committed after it, between batches.
   const takeCheckpoint = async (): Promise<void> => (await lock.run(() => checkpoints.begin(), 'a checkpoint')).complete();
@@ -764,8 +757,8 @@ function startTimers(t: JobTimers): void {
   if (t.p.exchange && config.watermark.intervalMs > 0) {
     // The exchange's watermark promise also goes out with no new input (a batch's report may have been
     // throttled); in the lock, so it never overtakes rows of a delivery under way.
-    const writer = t.p.exchange.writer;
-    timers.push(setInterval(() => void t.lock.run(async () => writer.report(true), 'the exchange\'s watermark report').catch(() => undefined), config.watermark.intervalMs));
+    const exchange = t.p.exchange;
+    timers.push(setInterval(() => void t.lock.run(async () => exchange.report(), 'the exchange\'s watermark report').catch(() => undefined), config.watermark.intervalMs));
   }
   // A section holding the delivery lock this long stalls every input of the task: say which one it is.
   let stalledSince = 0;
@@ -827,8 +820,21 @@ function checkExactlyOnceExchange(job: PreparedJob, sourceTable: string): void {
   }
 }
 
+/** A stage's exchange metrics (labelled by its repartition topic). */
+function exchangeCallbacks(telemetry: Telemetry, topic: string): ExchangeCallbacks {
+  const m = telemetry.exchangeMetrics(topic);
+  return {
+    onRowsOut: (n) => m.recordsOut.inc(n),
+    onDuplicates: (n) => m.duplicatesDropped.inc(n),
+    onOverlap: (n) => m.partialOverlaps.inc(n),
+    onPartitions: (n) => m.partitions.set(n),
+    onRestoring: (n) => m.restoringPartitions.set(n),
+    onRestoredBytes: (n) => m.restoredBytes.inc(n),
+  };
+}
+
 /** The checkpoint's state of the repartition partitions this task runs now. */
-function liveStates(c: Checkpoint, exchange: OpenedExchange): Map<string, unknown> {
-  const all = (c.preprocessors?.[exchange.downstream.table] ?? {}) as unknown as Record<string, unknown>;
-  return new Map(exchange.downstream.stage.partitions.filter((k) => k in all).map((k) => [k, all[k]]));
+function liveStates(c: Checkpoint, down: OpenedStage): Map<string, unknown> {
+  const all = (c.preprocessors?.[down.table] ?? {}) as unknown as Record<string, unknown>;
+  return new Map(down.stage.partitions.filter((k) => k in all).map((k) => [k, all[k]]));
 }

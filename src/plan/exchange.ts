@@ -23,14 +23,19 @@ import { collectScans, planInputs } from './children.js';
 export interface ExchangeSide {
   /** The operator key over this side's exchanged rows (without the offset column). */
   readonly keys: readonly BExpr[];
-  /** The Kafka table this side's upstream half reads. */
-  readonly sourceTable: string;
-  /** The upstream half: its root's rows are written to the repartition topic. */
-  readonly upstream: QueryPlan;
-  /** Where the source offset travels in the upstream root's rows (removed before writing). */
-  readonly offsetIndex: number;
   /** The exchanged rows, as the downstream half reads them (one table name per side). */
   readonly table: TableSchema;
+  /** A side fed by a source: the Kafka table its upstream half reads (absent for a side fed by a stage). */
+  readonly sourceTable?: string;
+  /** A side fed by a source: the upstream half, whose root's rows are written to the repartition topic. */
+  readonly upstream?: QueryPlan;
+  /** A side fed by a source: where the source offset travels in the upstream root's rows (removed before writing). */
+  readonly offsetIndex?: number;
+  /**
+   * A side fed by another stage (a keyed operator below, whose key the exchange does not keep): that
+   * stage's index in `ExchangePlan.stages`. Its rows are a changelog: each carries its row kind.
+   */
+  readonly from?: number;
 }
 
 /** Two-phase ("local-global") window aggregation across the exchange (Flink's LocalWindowAggregate / GlobalWindowAggregate). */
@@ -50,17 +55,25 @@ export interface ExchangeOptions {
   readonly twoPhaseBlocker?: (n: Extract<PlanNode, { kind: 'windowAggregate' }>) => string | undefined;
 }
 
-/** The cut. Its own side fields are the first side's (the only one but for joins). */
-export interface ExchangePlan extends ExchangeSide {
+/**
+ * One stage of the cut: a keyed operator (with any keyed operators above it that keep its partitioning,
+ * and the stateless nodes above them) reading its inputs from its own repartition topic. Its own side
+ * fields are the first side's (the only one but for joins).
+ */
+export interface ExchangeStagePlan extends ExchangeSide {
+  /** Where it stands in `ExchangePlan.stages` (0: the stage whose output is the job's). */
+  readonly index: number;
   /** Names the internal topics: `<job id>-<operator>-repartition`. */
   readonly operator: string;
   /** The keyed operator's label for explain. */
   readonly operatorKind: PlanNode['kind'];
   /** The repartition topic (every side's records, tagged by side). */
   readonly topic: string;
+  /** The compacted topic its state per partition is kept in. */
+  readonly changelog: string;
   /** One side per input of the keyed operator: two for a join (left, right), else one. */
   readonly sides: readonly ExchangeSide[];
-  /** The plan with each upstream half replaced by a scan of its side's table. */
+  /** The stage's part of the plan, with each input of its keyed operator replaced by a scan of its side's table. */
   readonly downstream: QueryPlan;
   /**
    * Two-phase: each source batch's rows are folded per (pane, key) upstream and the exchange carries the
@@ -69,6 +82,16 @@ export interface ExchangePlan extends ExchangeSide {
   readonly local?: LocalPhase;
   /** For explain: one or two phases, and why one when it is one. */
   readonly phases?: string;
+  /** Where the stage's output goes: a side of another stage, or (absent) the job's output. */
+  readonly into?: { readonly stage: number; readonly side: number };
+}
+
+/**
+ * The cut: the stage whose output is the job's (its fields), and every stage, that one first, then the
+ * stages feeding it (depth first, left to right). One stage is the shape every job had before chains.
+ */
+export interface ExchangePlan extends ExchangeStagePlan {
+  readonly stages: readonly ExchangeStagePlan[];
 }
 
 type Node = PlanNode;
@@ -131,91 +154,211 @@ const PREFIX = 'DIRK_EXCHANGE_ENABLE (or DIRK_TASKS / FLINK_PARALLELISM > 1)';
  * Finds the cut for `plan` (reading `kafkaTables`, the job's unbounded Kafka tables), or undefined when the
  * plan has no keyed operator (every task can run the whole plan on its partitions). Throws a user error for
  * shapes the exchange does not handle yet.
+ *
+ * The plan becomes a tree of stages: each keyed operator whose input is not already partitioned by its key
+ * reads that input from its own repartition topic. An input that is another keyed operator's output goes
+ * through an exchange too (that operator's stage writes its changelog there), unless the lower operator's
+ * key columns all stand in the upper one's key: every row of an upper group then lies in one partition
+ * already, and both run in one stage (Nexmark q4's GROUP BY id, category over a join on id).
  */
 export function planExchange(plan: QueryPlan, jobId: string, kafkaTables: ReadonlySet<string>, opts: ExchangeOptions = {}): ExchangePlan | undefined {
-  const keyed: { node: Node; path: Node[] }[] = [];
   const unsupported: string[] = [];
-  const above: string[] = [];
-  const walk = (n: Node, path: Node[]): void => {
-    if (UNSUPPORTED.has(n.kind) && !(n.kind === 'union' && !n.setOp)) unsupported.push(n.kind === 'union' ? `a set operation (${n.setOp})` : `a ${n.kind === 'lookupJoin' ? 'lookup' : 'temporal'} join`);
+  let anyKeyed = false;
+  const walk = (n: Node): void => {
+    if (n.kind === 'union' && n.setOp) unsupported.push(`a set operation (${n.setOp.op}${n.setOp.all ? ' ALL' : ''})`);
+    if (n.kind === 'lookupJoin' || n.kind === 'temporalJoin') unsupported.push(`a ${n.kind === 'lookupJoin' ? 'lookup' : 'temporal'} join`);
     if ((n.kind === 'windowAggregate' || n.kind === 'windowTvf') && n.window.proctime) unsupported.push('a processing-time window');
     if (n.kind === 'changelogNormalize') unsupported.push('an upsert table (its ChangelogNormalize)');
-    if (operatorKeys(n)) keyed.push({ node: n, path });
-    else if (keyed.length === 0 && n.kind !== 'union' && !isStatelessNode(n)) above.push(n.kind);
-    else if (keyed.length > 0 && !isStatelessNode(n) && !UNSUPPORTED.has(n.kind) && n.kind !== 'changelogNormalize') unsupported.push(`a ${n.kind} below ${describe(keyed[0]!.node)}`);
-    for (const i of planInputs(n)) walk(i, [...path, n]);
+    if (operatorKeys(n)) anyKeyed = true;
+    for (const i of planInputs(n)) walk(i);
   };
-  walk(plan.root, []);
-  if (keyed.length > 0 && above.length > 0) unsupported.push(`${above.map((k) => `a ${k}`).join(', ')} above ${describe(keyed[0]!.node)}`);
-  if (keyed.length > 1) {
-    // Top-down order: a keyed operator above another one would need a second exchange on its own key.
-    const [top, below] = [keyed[0]!, keyed[1]!];
-    const over = below.path.includes(top.node);
-    unsupported.push(over ? `${describe(top.node)} over the output of ${describe(below.node)} (a second exchange)` : `a second keyed operator (${describe(below.node)})`);
-  }
+  walk(plan.root);
+  if (unsupported.length === 0 && !anyKeyed) return undefined;
+  const stages: ExchangeStagePlan[] = [];
+  if (unsupported.length === 0) cutStage(plan.root, undefined, { jobId, kafkaTables, opts, stages, unsupported });
   if (unsupported.length > 0) {
     throw userError(
-      `${PREFIX}: the query needs ${unsupported.join(', ')}, which the repartitioning exchange does not support yet; ` +
-        'it supports one keyed operator (window or group aggregate, Top-N / deduplication, OVER, or a regular or interval join) over filters, projections and window TVFs of Kafka tables, ' +
-        'with only filters and projections above it. Run the job as one task (DIRK_TASKS=1, FLINK_PARALLELISM=1, DIRK_EXCHANGE_ENABLE=false).',
+      `${PREFIX}: the query needs ${[...new Set(unsupported)].join(', ')}, which the repartitioning exchange does not support yet; ` +
+        'it supports keyed operators (window or group aggregates, Top-N / deduplication, OVER, regular or interval joins, also over each other\'s output) over filters, projections and window TVFs of Kafka tables, ' +
+        'with only filters and projections between them. Run the job as one task (DIRK_TASKS=1, FLINK_PARALLELISM=1, DIRK_EXCHANGE_ENABLE=false).',
     );
   }
-  if (keyed.length === 0) return undefined;
-  const { node, path } = keyed[0]!;
-  const keys = operatorKeys(node)!;
-  const inputs = planInputs(node);
-  const operator = node.kind.toLowerCase();
-  const topic = `${jobId}-${operator}-repartition`;
+  return { ...stages[0]!, stages };
+}
+
+interface CutContext {
+  readonly jobId: string;
+  readonly kafkaTables: ReadonlySet<string>;
+  readonly opts: ExchangeOptions;
+  readonly stages: ExchangeStagePlan[];
+  readonly unsupported: string[];
+}
+
+function hasKeyed(n: Node): boolean {
+  return operatorKeys(n) !== undefined || planInputs(n).some(hasKeyed);
+}
+
+/** Below `n`, through stateless single-input nodes: the first node that is not one, and the nodes passed (top down). */
+function descendStateless(n: Node): { below: Node; path: Node[] } {
+  const path: Node[] = [];
+  while (n.kind !== 'scan' && isStatelessNode(n)) {
+    path.push(n);
+    n = planInputs(n)[0]!;
+  }
+  return { below: n, path };
+}
+
+/**
+ * The stage whose root is `root` (its output goes `into` a side of another stage, or is the job's): from
+ * the root down to its first keyed operator, down through keyed operators that keep its partitioning, and
+ * one side per input of the last one; a side over another keyed operator is a stage of its own. Returns
+ * the stage's index (or -1 when the shape was refused, with the reason in `c.unsupported`).
+ */
+function cutStage(root: Node, into: ExchangeStagePlan['into'], c: CutContext): number {
+  const index = c.stages.length;
+  c.stages.push(undefined as unknown as ExchangeStagePlan);
+  // Above the keyed operator: stateless nodes, and UNION ALL (its other branches are checked below).
+  const path: Node[] = [];
+  let top = root;
+  while (!operatorKeys(top)) {
+    path.push(top);
+    const keyedInputs = planInputs(top).filter(hasKeyed);
+    if (keyedInputs.length > 1) c.unsupported.push(`a ${top.kind} over several keyed operators`);
+    top = keyedInputs[0]!;
+  }
+  const aboveBad = path.filter((n) => n.kind !== 'union' && !isStatelessNode(n));
+  if (aboveBad.length > 0) c.unsupported.push(`${aboveBad.map((n) => `a ${n.kind}`).join(', ')} above ${describe(top)}`);
+  // Keyed operators whose input is partitioned by their key already run in this stage.
+  let bottom = top;
+  for (;;) {
+    const inputs = planInputs(bottom);
+    if (inputs.length !== 1) break;
+    const { below, path: between } = descendStateless(inputs[0]!);
+    if (!operatorKeys(below) || !keepsPartitioning(operatorKeys(bottom)![0]!, between, below)) break;
+    path.push(bottom, ...between);
+    bottom = below;
+  }
+  const inputs = planInputs(bottom);
+  const keys = operatorKeys(bottom)!;
+  const operator = bottom.kind.toLowerCase();
+  const suffix = index === 0 ? '' : `-${index + 1}`;
+  const topic = `${c.jobId}-${operator}-repartition${suffix}`;
   const sides = inputs.map((input, i): ExchangeSide => {
+    const name = i === 0 ? topic : `${topic}#${i}`;
+    const { below } = descendStateless(input);
+    if (below.kind !== 'scan' && hasKeyed(below)) {
+      if (below.kind === 'union' || !operatorKeys(below)) {
+        c.unsupported.push(`a ${below.kind} below ${describe(bottom)}`);
+        return { keys: keys[i]!, table: { name, columns: input.fields, rowtimeIndex: input.rowtimeIndex } };
+      }
+      // Another keyed operator's output: its own stage, writing its changelog to this stage's topic.
+      const from = cutStage(input, { stage: index, side: i }, c);
+      return { keys: keys[i]!, table: { name, columns: input.fields, rowtimeIndex: input.rowtimeIndex }, from };
+    }
     const scans = collectScans(input);
     const table = scans[0]?.table.name;
-    if (scans.length !== 1 || !table || !kafkaTables.has(table)) {
+    if (scans.length !== 1 || !table || !c.kafkaTables.has(table)) {
       throw userError(
-        `${PREFIX}: ${describe(node)}${inputs.length > 1 ? ` (${i === 0 ? 'left' : 'right'} side)` : ''} reads ${scans.map((s) => s.table.name).join(', ') || 'no table'}, ` +
+        `${PREFIX}: ${describe(bottom)}${inputs.length > 1 ? ` (${i === 0 ? 'left' : 'right'} side)` : ''} reads ${scans.map((s) => s.table.name).join(', ') || 'no table'}, ` +
           'but only one unbounded Kafka table can be repartitioned per input of the keyed operator (other sources are not split between tasks). Run the job as one task.',
       );
     }
+    if (below.kind !== 'scan') c.unsupported.push(`a ${below.kind} below ${describe(bottom)}`);
     const { node: upstreamRoot, offsetIndex } = tagOffsets(input);
     // Side tables need distinct names: the downstream dataflow routes rows by table name.
-    const exchanged: TableSchema = { name: i === 0 ? topic : `${topic}#${i}`, columns: input.fields, rowtimeIndex: input.rowtimeIndex };
-    return { keys: keys[i]!, sourceTable: table, upstream: { root: upstreamRoot, scans }, offsetIndex, table: exchanged };
+    return { keys: keys[i]!, sourceTable: table, upstream: { root: upstreamRoot, scans }, offsetIndex, table: { name, columns: input.fields, rowtimeIndex: input.rowtimeIndex } };
   });
-  const phase = node.kind === 'windowAggregate' ? twoPhase(node, opts) : undefined;
-  if (phase?.local) sides[0] = { ...sides[0]!, table: partialTable(sides[0]!.table.name, node as Extract<Node, { kind: 'windowAggregate' }>) };
-  const scans = sides.map((s): Extract<Node, { kind: 'scan' }> => ({
+  if (c.unsupported.length > 0) return -1;
+  // Two phases only where the side's rows come from a source (the partials' repeats are told by source offsets).
+  const phase = bottom.kind === 'windowAggregate' ? (sides[0]!.from === undefined ? twoPhase(bottom, c.opts) : { text: 'one phase (its input is another stage\'s output): rows cross the exchange' }) : undefined;
+  if (phase?.local) sides[0] = { ...sides[0]!, table: partialTable(sides[0]!.table.name, bottom as Extract<Node, { kind: 'windowAggregate' }>) };
+  const scans = sides.map((s, i): Extract<Node, { kind: 'scan' }> => ({
     kind: 'scan',
     table: s.table,
-    used: new Set(s.table.columns.map((_, i) => i)),
+    used: new Set(s.table.columns.map((_, j) => j)),
     fields: s.table.columns,
-    updating: false,
+    // A stage's output is a changelog when its keyed operator updates (the operator above takes retractions).
+    updating: s.from !== undefined && inputs[i]!.updating,
     rowtimeIndex: s.table.rowtimeIndex,
   }));
   // Rebuild the path from the keyed operator up to the root with the new scans as the operator's inputs.
   let child: Node =
-    node.kind === 'join' || node.kind === 'intervalJoin'
-      ? ({ ...node, left: scans[0]!, right: scans[1]! } as Node)
-      : node.kind === 'windowAggregate' && phase?.local
-        ? { ...node, input: scans[0]!, keys: node.keys.map((k, i): BExpr => ({ k: 'col', index: i, type: k.type })), phase: 'global' }
-        : ({ ...node, input: scans[0]! } as Node);
-  for (let i = path.length - 1; i >= 0; i--) child = replaceInput(path[i]!, i === path.length - 1 ? node : path[i + 1]!, child);
-  // Every other input of the plan (a UNION ALL branch beside the keyed operator) would be read by no task.
+    bottom.kind === 'join' || bottom.kind === 'intervalJoin'
+      ? ({ ...bottom, left: scans[0]!, right: scans[1]! } as Node)
+      : bottom.kind === 'windowAggregate' && phase?.local
+        ? { ...bottom, input: scans[0]!, keys: bottom.keys.map((k, i): BExpr => ({ k: 'col', index: i, type: k.type })), phase: 'global' }
+        : ({ ...bottom, input: scans[0]! } as Node);
+  for (let i = path.length - 1; i >= 0; i--) child = replaceInput(path[i]!, i === path.length - 1 ? bottom : path[i + 1]!, child);
+  // Every other input of the stage (a UNION ALL branch beside the keyed operator) would be read by no task.
   const others = collectScans(child).filter((x) => !scans.includes(x));
   if (others.length > 0) {
     throw userError(
-      `${PREFIX}: the query also reads ${[...new Set(others.map((x) => x.table.name))].join(', ')} beside ${describe(node)} (UNION ALL), ` +
+      `${PREFIX}: the query also reads ${[...new Set(others.map((x) => x.table.name))].join(', ')} beside ${describe(bottom)} (UNION ALL), ` +
         'which the repartitioning exchange does not support yet: only the keyed operator\'s inputs are read scaled out. Run the job as one task.',
     );
   }
-  return {
+  c.stages[index] = {
+    index,
     operator,
-    operatorKind: node.kind,
+    operatorKind: bottom.kind,
     topic,
+    changelog: `${c.jobId}-${operator}-changelog${suffix}`,
     ...sides[0]!,
     sides,
     downstream: { root: child, scans },
     ...(phase?.local ? { local: phase.local } : {}),
     ...(phase ? { phases: phase.text } : {}),
+    ...(into ? { into } : {}),
   };
+  return index;
+}
+
+/**
+ * Whether `upperKeys` (over the rows `between` passes up from `lower`'s output) hold every key column of
+ * `lower`: then each upper group's rows share one lower key, so they lie in one partition of `lower`'s
+ * exchange and the upper operator needs none of its own. Only plain column references count.
+ */
+function keepsPartitioning(upperKeys: readonly BExpr[], between: readonly Node[], lower: Node): boolean {
+  // The lower operator's output columns the upper key holds, traced down through the stateless nodes.
+  const held = new Set<number>();
+  for (const k of upperKeys) {
+    if (k.k !== 'col') continue;
+    let index: number | undefined = k.index;
+    for (const n of between) {
+      if (index === undefined) break;
+      if (n.kind === 'project') {
+        const e: BExpr | undefined = n.exprs[index];
+        index = e?.k === 'col' ? e.index : undefined;
+      } else if (index >= planInputs(n)[0]!.fields.length) index = undefined; // a column a TVF or UNNEST appended
+    }
+    if (index !== undefined) held.add(index);
+  }
+  const colsOf = (ks: readonly BExpr[], shift = 0): (number | undefined)[] => ks.map((k) => (k.k === 'col' ? k.index + shift : undefined));
+  const all = (cols: readonly (number | undefined)[]): boolean => cols.every((x) => x !== undefined && held.has(x));
+  switch (lower.kind) {
+    case 'groupAggregate':
+    case 'windowAggregate': {
+      // Output: the group keys first (a windowed group aggregate's window columns do not place a group).
+      const w = lower.kind === 'groupAggregate' ? lower.window : undefined;
+      return lower.keys.map((_, i) => i).filter((i) => !w || (i !== w.startKey && i !== w.endKey)).every((i) => held.has(i));
+    }
+    case 'rank':
+    case 'over':
+      return all(colsOf(lower.partitionKeys));
+    case 'join':
+    case 'intervalJoin': {
+      // Either side's key column places a row (the values are equal), but only a side whose rows are never
+      // padded with NULLs: an outer join's NULL keys would come from every partition.
+      const leftWidth = lower.left.fields.length;
+      const left = colsOf(lower.leftKeys);
+      const right = lower.kind === 'join' && lower.semi ? [] : colsOf(lower.rightKeys, leftWidth);
+      const useLeft = lower.joinType === 'INNER' || lower.joinType === 'LEFT';
+      const useRight = lower.joinType === 'INNER' || lower.joinType === 'RIGHT';
+      return left.every((l, i) => (useLeft && l !== undefined && held.has(l)) || (useRight && right[i] !== undefined && held.has(right[i]!)));
+    }
+    default:
+      return false;
+  }
 }
 
 /** Two phases for a window aggregate when the strategy allows and every call can merge; else one, with the reason. */

@@ -2,7 +2,7 @@ import { parseJobConfig } from '../config/index.js';
 import { DirkError, externalError } from '../core/errors.js';
 import { silentLogger } from '../core/logger.js';
 import { createKafkaClient, type KafkaSecurity } from '../connectors/kafka/kafka-client.js';
-import { changelogTopic, jobExchange } from '../job/exchange/index.js';
+import { internalTopicNames, jobExchange, primaryStream } from '../job/exchange/index.js';
 import { prepareJob } from '../job/prepare.js';
 
 /**
@@ -34,8 +34,8 @@ export async function jobInternalTopics(raw: Readonly<Record<string, unknown>>, 
   try {
     const ex = jobExchange(job);
     if (!ex) return undefined;
-    const kafka = job.config.streams.find((s) => s.table === ex.sourceTable)!.kafka!;
-    return { topics: [ex.topic, changelogTopic(ex)], brokers: kafka.bootstrapServers, security: kafka.security };
+    const kafka = primaryStream(job, ex).kafka!;
+    return { topics: internalTopicNames(ex), brokers: kafka.bootstrapServers, security: kafka.security };
   } catch (e) {
     // A shape the exchange refuses never ran scaled out.
     if (e instanceof DirkError && e.domain === 'user') return undefined;

@@ -24,10 +24,13 @@ import { LocalWindowAggregator, type LocalAggregateSpec } from '../../runtime/lo
 
 interface DataMessage {
   readonly s: string;
-  readonly o: readonly number[];
+  /** Source offsets, one per row; absent for another stage's output (no repeats can be told apart). */
+  readonly o?: readonly number[];
   readonly r: Row[];
   /** A join's side (absent: the left or only side). */
   readonly t?: number;
+  /** Row kinds, one per row (absent: all inserts). */
+  readonly k?: RowKind[];
 }
 /** Two-phase aggregation: one source batch's rows folded per (pane, key); see exchange-writer.ts. */
 interface PartialMessage {
@@ -68,6 +71,9 @@ interface Instance {
   readonly createdAt: number;
   /** holdOutput: rows emitted since the last checkpoint, released to the output by `release()`. */
   readonly held: [Row[], RowKind[] | undefined][];
+  /** The instance's output watermark, and (holdOutput) the one its released rows are complete up to. */
+  out: number;
+  released: number;
 }
 
 /** A partition's checkpointed state. */
@@ -111,6 +117,8 @@ export interface ExchangeStageOptions {
   readonly local?: LocalAggregateSpec;
   /** Partial messages that overlap rows already taken (cannot be exact; see `takePartial`). */
   readonly onOverlap?: (rows: number) => void;
+  /** After each batch (a stage feeding another exchange: its writer sends what the batch emitted). */
+  readonly afterBatch?: () => void;
 }
 
 export class ExchangeStage {
@@ -165,8 +173,16 @@ export class ExchangeStage {
     if (inst) return inst;
     const held: Instance['held'] = [];
     const { output } = this.o;
-    const out: Output = this.o.holdOutput ? { data: (rows, kinds) => void held.push([rows, kinds]), watermark: (t) => output.watermark(t) } : output;
-    inst = { dataflow: this.o.build(out), seen: new Map(), watermarks: new Map(), total: 0, emitted: -Infinity, createdAt: this.now(), held };
+    const made: Omit<Instance, 'dataflow'> & { dataflow?: Dataflow } = { seen: new Map(), watermarks: new Map(), total: 0, emitted: -Infinity, createdAt: this.now(), held, out: -Infinity, released: -Infinity };
+    const out: Output = {
+      data: this.o.holdOutput ? (rows, kinds) => void held.push([rows, kinds]) : (rows, kinds) => output.data(rows, kinds),
+      watermark: (t) => {
+        if (t > made.out) made.out = t;
+        output.watermark(t);
+      },
+    };
+    made.dataflow = this.o.build(out);
+    inst = made as Instance;
     const saved = this.stash.get(split);
     if (saved) {
       this.stash.delete(split);
@@ -218,28 +234,57 @@ export class ExchangeStage {
       // A join's inputs all get the minimum over the job's source splits (the join aligns them anyway).
       for (const i of inputs) i.watermark(wm);
     }
+    this.o.afterBatch?.();
     return [];
   }
 
   /** A data message's rows not seen before go to the instance (folded into partials under two-phase); returns the repeats dropped. */
   private takeRows(inst: Instance, d: DataMessage): number {
     const side = d.t ?? 0;
+    const offsets = d.o;
+    if (!offsets) {
+      // Another stage's changelog: taken whole (exactly-once reads only committed transactions).
+      if (d.r.length > 0) this.inputOf(inst, side).push(d.r, d.k);
+      return 0;
+    }
     // Both sides of a self-join come from one source split with the same offsets: seen per side.
     const seenKey = side === 0 ? d.s : `${side}|${d.s}`;
     const floor = inst.seen.get(seenKey) ?? -1;
     let take = d.r;
-    if (d.o.length > 0 && d.o[0]! <= floor) take = d.r.filter((_, i) => d.o[i]! > floor);
+    if (offsets.length > 0 && offsets[0]! <= floor) take = d.r.filter((_, i) => offsets[i]! > floor);
     if (take.length > 0) {
-      const sides = this.o.sideTables;
-      const input = sides ? inst.dataflow.inputs.find((i) => i.table === sides[side]) : inst.dataflow.inputs[0];
-      if (!input) throw new DecodeError(`repartition record of side ${side}, which the query does not have`);
+      const input = this.inputOf(inst, side);
       if (this.local) {
         this.local.add(take);
         input.push(this.local.drain());
       } else input.push(take);
-      inst.seen.set(seenKey, Math.max(floor, d.o[d.o.length - 1]!));
+      inst.seen.set(seenKey, Math.max(floor, offsets[offsets.length - 1]!));
     }
     return d.r.length - take.length;
+  }
+
+  private inputOf(inst: Instance, side: number): Dataflow['inputs'][number] {
+    const sides = this.o.sideTables;
+    const input = sides ? inst.dataflow.inputs.find((i) => i.table === sides[side]) : inst.dataflow.inputs[0];
+    if (!input) throw new DecodeError(`repartition record of side ${side}, which the query does not have`);
+    return input;
+  }
+
+  /**
+   * What this task can promise downstream of the stage (its output feeds another exchange): the lowest
+   * output watermark over its partitions that have one (under holdOutput, the one its released rows are
+   * complete up to), and those partitions (split ids of this stage's repartition topic).
+   */
+  promise(): { wm: number; splits: string[] } {
+    let wm = Infinity;
+    const splits: string[] = [];
+    for (const [split, inst] of this.instances) {
+      const at = this.o.holdOutput ? inst.released : inst.out;
+      if (at === -Infinity) continue;
+      splits.push(split);
+      if (at < wm) wm = at;
+    }
+    return splits.length === 0 ? { wm: -Infinity, splits } : { wm, splits };
   }
 
   /**
@@ -278,6 +323,7 @@ export class ExchangeStage {
   release(): void {
     for (const inst of this.instances.values()) {
       for (const [rows, kinds] of inst.held.splice(0)) this.o.output.data(rows, kinds);
+      inst.released = inst.out;
     }
   }
 

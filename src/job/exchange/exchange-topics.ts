@@ -50,9 +50,21 @@ async function sourceTopics(admin: Admin, all: readonly string[], tables: readon
   return { sources, partitions, sourceSplits };
 }
 
-export async function prepareExchangeTopics(admin: Admin, tables: readonly ExchangeSource[], topic: string, changelog: string): Promise<ExchangeTopics> {
+/**
+ * With several stages (a chain of exchanges): `job` is every table the job's exchanges read, which sizes
+ * every internal topic alike (the most partitions among them), and `fed` how many of this stage's sides
+ * are another stage's output (each a writer over that many partitions of the stage below).
+ */
+export interface StageTopics {
+  readonly job?: readonly ExchangeSource[];
+  readonly fed?: number;
+}
+
+export async function prepareExchangeTopics(admin: Admin, tables: readonly ExchangeSource[], topic: string, changelog: string, stage: StageTopics = {}): Promise<ExchangeTopics> {
   const all = await admin.listTopics();
-  const { sources, partitions, sourceSplits } = await sourceTopics(admin, all, tables, topic);
+  const own = await sourceTopics(admin, all, tables, topic);
+  const { sources, partitions } = stage.job ? await sourceTopics(admin, all, stage.job, topic) : own;
+  const sourceSplits = own.sourceSplits + (stage.fed ?? 0) * partitions;
   await ensureTopic(admin, all, topic, partitions, [{ name: 'max.message.bytes', value: String(EXCHANGE_MAX_MESSAGE_BYTES) }], 'repartition', sources);
   await ensureTopic(
     admin,
@@ -134,6 +146,7 @@ const SHOWN_CONFIGS = ['cleanup.policy', 'max.message.bytes', 'retention.ms', 'm
 /** The internal topics' state on the broker (read only: nothing is created). */
 export async function describeExchangeTopics(admin: Admin, tables: readonly ExchangeSource[], topic: string, changelog: string): Promise<InternalTopicState[]> {
   const all = await admin.listTopics();
+  // `tables`: every table the job's exchanges read (all internal topics are sized alike).
   const expected = (await sourceTopics(admin, all, tables, topic)).partitions;
   const out: InternalTopicState[] = [];
   for (const [name, kind] of [

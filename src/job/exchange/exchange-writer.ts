@@ -4,9 +4,11 @@
  *
  * Message values are v8-serialised (structured clone: BIGINT beyond 2^53, DECIMAL, maps and byte arrays
  * survive) records of one of two shapes:
- *   data:    { s: source split, o: source offsets (one per row), r: rows, t?: side }   all rows of one
- *            delivered source batch (and one side of a join: t = 1 for the right side, absent for the
- *            left or only side) that hash to this partition, in order
+ *   data:    { s: source split, o: source offsets (one per row), r: rows, t?: side, k?: row kinds }   all
+ *            rows of one delivered source batch (and one side of a join: t = 1 for the right side, absent
+ *            for the left or only side) that hash to this partition, in order. Rows of another stage's
+ *            output (a keyed operator below, a chain of exchanges) have no source offsets (no `o`) and
+ *            carry their row kinds (`k`: +I, -U, +U, -D) when any is not an insert
  *   partial: { s: source split, lo, hi: lowest and highest source offset folded, n: rows folded, p: partial
  *            rows, m?: 1 when more partial messages of the same rows follow }   two-phase aggregation: the
  *            rows of one delivered source batch folded per (pane, key) (local-window-aggregate.ts), the
@@ -17,7 +19,7 @@
  */
 import { serialize } from 'node:v8';
 import type { Message } from 'kafkajs';
-import type { Row, RowKind } from '../../core/types.js';
+import { RowKind, type Row } from '../../core/types.js';
 import { externalError, mayRetry } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { BExpr } from '../../plan/nodes.js';
@@ -43,7 +45,8 @@ export interface ExchangeWriterOptions {
   readonly offsetIndex: number;
   /**
    * A join's sides, each with its key and offset column (`keys` / `offsetIndex` are then unused): each
-   * side's rows arrive through `side(i)` and their messages carry the side.
+   * side's rows arrive through `side(i)` and their messages carry the side. An offset column below 0: the
+   * side is another stage's output (no source offsets; row kinds travel).
    */
   readonly sides?: readonly { readonly keys: readonly BExpr[]; readonly offsetIndex: number }[];
   /** The watermark this task can promise, and the source splits it covers (those it has delivered from). */
@@ -73,7 +76,7 @@ export class ExchangeWriter {
   private readonly sides: readonly { readonly key: (r: Row) => unknown[]; readonly offsetIndex: number }[];
   private split = '';
   /** Per side, per partition. */
-  private buffers: { rows: Row[]; offsets: number[] }[][];
+  private buffers: { rows: Row[]; offsets: number[]; kinds: RowKind[] | undefined }[][];
   private queue: Message[] = [];
   private queuedRows = 0;
   private inFlightRows = 0;
@@ -97,7 +100,7 @@ export class ExchangeWriter {
 
   constructor(private readonly o: ExchangeWriterOptions) {
     this.sides = (o.sides ?? [{ keys: o.keys, offsetIndex: o.offsetIndex }]).map((s) => ({ key: compileProjection(s.keys), offsetIndex: s.offsetIndex }));
-    this.buffers = this.sides.map(() => Array.from({ length: o.partitions }, () => ({ rows: [], offsets: [] })));
+    this.buffers = this.sides.map(() => Array.from({ length: o.partitions }, () => ({ rows: [], offsets: [], kinds: undefined })));
   }
 
   /** Two-phase (a window aggregate whose calls merge, one side). */
@@ -107,7 +110,7 @@ export class ExchangeWriter {
 
   /** Where side `i`'s upstream plan writes (a join's sides; `data` is side 0). */
   side(i: number): { data(rows: Row[], kinds?: RowKind[]): void; watermark(time?: number): void } {
-    return { data: (rows) => this.write(i, rows), watermark: () => this.watermark() };
+    return { data: (rows, kinds) => this.write(i, rows, kinds), watermark: () => this.watermark() };
   }
 
   /** The source batch whose rows follow (their split). */
@@ -122,14 +125,15 @@ export class ExchangeWriter {
   }
 
   /** The upstream plan's output rows (append-only: the upstream half is stateless over a Kafka scan). */
-  data(rows: Row[], _kinds?: RowKind[]): void {
-    this.write(0, rows);
+  data(rows: Row[], kinds?: RowKind[]): void {
+    this.write(0, rows, kinds);
   }
 
-  private write(side: number, rows: Row[]): void {
+  private write(side: number, rows: Row[], kinds?: RowKind[]): void {
     if (this.local) return this.fold(rows);
     const { partitions } = this.o;
     const { key, offsetIndex } = this.sides[side]!;
+    if (offsetIndex < 0) return this.writeChanges(side, rows, kinds);
     // With two sides, one source row may reach both (a self-join over bare scans): each side gets a copy.
     const shared = this.sides.length > 1;
     for (const input of rows) {
@@ -139,6 +143,21 @@ export class ExchangeWriter {
       const b = this.buffers[side]![partitionOf(key(row), partitions)]!;
       b.rows.push(row);
       b.offsets.push(offset);
+    }
+  }
+
+  /** Another stage's output rows: no source offset to take off, and each row's kind goes with it. */
+  private writeChanges(side: number, rows: Row[], kinds?: RowKind[]): void {
+    const { key } = this.sides[side]!;
+    const { partitions } = this.o;
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      const b = this.buffers[side]![partitionOf(key(row), partitions)]!;
+      const kind = kinds?.[i] ?? RowKind.Insert;
+      // Kinds are kept only once a row is not an insert (an append-only stage's messages stay as they were).
+      if (kind !== RowKind.Insert && !b.kinds) b.kinds = b.rows.map(() => RowKind.Insert);
+      b.kinds?.push(kind);
+      b.rows.push(row);
     }
   }
 
@@ -236,13 +255,18 @@ export class ExchangeWriter {
     this.buffers.forEach((buffers, side) =>
       buffers.forEach((b, partition) => {
         if (b.rows.length === 0) return;
+        const changes = this.sides[side]!.offsetIndex < 0;
         for (let i = 0; i < b.rows.length; i += ROWS_PER_MESSAGE) {
-          const rows = b.rows.slice(i, i + ROWS_PER_MESSAGE);
-          const o = b.offsets.slice(i, i + ROWS_PER_MESSAGE);
-          this.enqueue({ partition, value: serialize(side === 0 ? { s: this.split, o, r: rows } : { s: this.split, o, r: rows, t: side }) }, rows.length);
+          const r = b.rows.slice(i, i + ROWS_PER_MESSAGE);
+          const message: { s: string; r: Row[]; o?: number[]; t?: number; k?: RowKind[] } = { s: this.split, r };
+          if (!changes) message.o = b.offsets.slice(i, i + ROWS_PER_MESSAGE);
+          if (side !== 0) message.t = side;
+          if (b.kinds) message.k = b.kinds.slice(i, i + ROWS_PER_MESSAGE);
+          this.enqueue({ partition, value: serialize(message) }, r.length);
         }
         b.rows = [];
         b.offsets = [];
+        b.kinds = undefined;
       }),
     );
   }

@@ -9,7 +9,7 @@ import type { SinkTransactions, Source, SourceBatch } from '../../core/connector
 import type { Logger } from '../../core/logger.js';
 import type { Row } from '../../core/types.js';
 import type { StreamConfig } from '../../config/index.js';
-import { planExchange, type ExchangePlan } from '../../plan/exchange.js';
+import { planExchange, type ExchangePlan, type ExchangeSide, type ExchangeStagePlan } from '../../plan/exchange.js';
 import { printExpr } from '../../plan/printer.js';
 import { buildDataflow, type Dataflow, type DataflowOptions } from '../../runtime/dataflow.js';
 import type { Output } from '../../runtime/operator.js';
@@ -31,17 +31,25 @@ export function jobExchange(job: PreparedJob): ExchangePlan | undefined {
   if (!job.config.exchange) return undefined;
   const kafka = new Set(job.config.streams.filter((s) => s.kafka && s.source.type === 'UNBOUNDED').map((s) => s.table));
   const ex = planExchange(job.plan, job.config.jobId.replace(/[^A-Za-z0-9._-]/g, '_'), kafka, { aggPhase: job.config.aggPhase, twoPhaseBlocker });
-  if (ex && ex.sides.length > 1) {
-    // One repartition topic carries both sides: it lives on one cluster, so both tables must be read from it.
-    const servers = ex.sides.map((side) => [...streamOf(job, side.sourceTable).kafka!.bootstrapServers].map((x) => x.trim()).sort().join(','));
-    if (servers[0] !== servers[1]) {
+  const tables = ex ? allSourceTables(ex) : [];
+  if (ex && tables.length > 1) {
+    // The internal topics live on one cluster, so every table the exchanges read must be read from it.
+    const servers = tables.map((table) => [...streamOf(job, table).kafka!.bootstrapServers].map((x) => x.trim()).sort().join(','));
+    const other = servers.findIndex((x) => x !== servers[0]);
+    if (other > 0) {
+      const what = ex.stages.length === 1 ? "the join's tables" : "the tables the query's keyed operators read";
       throw userError(
-        `DIRK_EXCHANGE_ENABLE (or DIRK_TASKS / FLINK_PARALLELISM > 1): the join's tables ${ex.sides.map((x) => x.sourceTable).join(' and ')} are read from different clusters ` +
-          `(${servers.join(' and ')}); both sides go through one repartition topic on one cluster. Run the job as one task.`,
+        `DIRK_EXCHANGE_ENABLE (or DIRK_TASKS / FLINK_PARALLELISM > 1): ${what} ${tables[0]} and ${tables[other]} are read from different clusters ` +
+          `(${servers[0]} and ${servers[other]}); ${ex.stages.length === 1 ? 'both sides go through one repartition topic on one cluster' : 'the internal topics live on one cluster'}. Run the job as one task.`,
       );
     }
   }
   return ex;
+}
+
+/** Every table the job's exchanges read, in stage and side order (each once). */
+export function allSourceTables(ex: ExchangePlan): string[] {
+  return [...new Set(ex.stages.flatMap((st) => st.sides.flatMap((side) => (side.sourceTable ? [side.sourceTable] : []))))];
 }
 
 /**
@@ -60,58 +68,84 @@ function streamOf(job: PreparedJob, table: string): StreamConfig {
   return job.config.streams.find((s) => s.table === table)!;
 }
 
-/** The tables the exchange reads with their topic patterns (sizing the internal topics). */
-function exchangeSources(job: PreparedJob, ex: ExchangePlan): { table: string; pattern: string }[] {
-  return ex.sides.map((side) => ({ table: side.sourceTable, pattern: streamOf(job, side.sourceTable).kafka!.topicPattern }));
+/** The stream whose cluster, consumer group prefix and consumer settings the internal topics use: the first table read. */
+export function primaryStream(job: PreparedJob, ex: ExchangePlan): StreamConfig {
+  return streamOf(job, allSourceTables(ex)[0]!);
+}
+
+/** Tables with their topic patterns (sizing the internal topics). */
+function sourcesOf(job: PreparedJob, tables: readonly string[]): { table: string; pattern: string }[] {
+  return tables.map((table) => ({ table, pattern: streamOf(job, table).kafka!.topicPattern }));
 }
 
 /** The compacted topic the keyed operator's state per partition is kept in. */
-export function changelogTopic(ex: ExchangePlan): string {
-  return ex.topic.replace(/-repartition$/, '-changelog');
+export function changelogTopic(ex: ExchangeStagePlan): string {
+  return ex.changelog;
 }
 
-/** The consumer group of the downstream half. */
-export function exchangeGroupId(stream: StreamConfig, ex: ExchangePlan): string {
-  return `${stream.kafka!.groupId}-${ex.operator}-repartition`;
+/** The consumer group of a stage's downstream half: `<group>-<operator>-repartition` (and `-<n>` for later stages). */
+export function exchangeGroupId(stream: StreamConfig, ex: ExchangeStagePlan): string {
+  return `${stream.kafka!.groupId}-${ex.operator}-repartition${ex.index === 0 ? '' : `-${ex.index + 1}`}`;
 }
 
-/** `dirk explain`: the exchange, its internal topic and consumer group. */
+/** The internal topics of every stage: repartition, then changelog. */
+export function internalTopicNames(ex: ExchangePlan): string[] {
+  return ex.stages.flatMap((st) => [st.topic, st.changelog]);
+}
+
+/** `dirk explain`: the exchanges, their internal topics and consumer groups. */
 export function explainExchange(job: PreparedJob): string {
   const ex = jobExchange(job);
   const tasks = `tasks: ${job.config.tasks} in this process${job.config.exchange ? '; more processes of the job join the same consumer groups' : ''}\n`;
   if (!ex) return job.config.exchange ? `\nscale-out:\n  ${tasks}  no keyed operator: every task runs the whole plan on its partitions\n` : '';
-  const stream = streamOf(job, ex.sourceTable);
-  const keysOf = (side: ExchangePlan['sides'][number]): string =>
+  const stream = primaryStream(job, ex);
+  const lines = ['', 'scale-out:', `  ${tasks.trimEnd()}`];
+  if (ex.stages.length > 1) lines.push(`  ${ex.stages.length} stages, one exchange each (a keyed operator over another one's output reads it through its own repartition topic)`);
+  for (const st of ex.stages) lines.push(...explainStage(job, st, stream, ex.stages.length > 1));
+  lines.push('  internal topics:');
+  for (const st of ex.stages) {
+    const join = st.sides.length > 1;
+    lines.push(`    ${st.topic}  (repartition${join ? ', both sides tagged by side' : ''}; watermarks travel as control records to every partition)`);
+    lines.push(`    ${st.changelog}  (changelog, compacted: the ${st.operatorKind}'s state per partition, written at each checkpoint)`);
+  }
+  if (job.config.sinks.some((k) => k.type === 'kafka' && k.deliveryGuarantee === 'EXACTLY_ONCE')) {
+    lines.push(`  exactly-once: one transaction per task and checkpoint (output, repartition and changelog records, ${ex.stages.length > 1 ? 'every group\'s' : 'both groups\''} offsets); transactional id <id>-task-<i>`);
+  } else if (ex.stages.length > 1) {
+    lines.push('  at-least-once: after a failure, what a stage re-reads since the last checkpoint it may write again, and the stage above applies it twice (set SINK_KAFKA_DELIVERY_GUARANTEE=EXACTLY_ONCE for exact results)');
+  }
+  lines.push('');
+  return lines.join('\n');
+}
+
+/** One stage's lines for explain. */
+function explainStage(job: PreparedJob, st: ExchangeStagePlan, stream: StreamConfig, chained: boolean): string[] {
+  const keysOf = (side: ExchangeSide): string =>
     side.keys.length
       ? // Over the upstream rows (a two-phase side's table is the partial rows' layout).
-        side.keys.map((k) => printExpr(k, side.upstream.root.fields.filter((_, i) => i !== side.offsetIndex))).join(', ')
+        side.keys.map((k) => printExpr(k, side.upstream ? side.upstream.root.fields.filter((_, i) => i !== side.offsetIndex) : side.table.columns)).join(', ')
       : '(none: one partition takes every row)';
-  const join = ex.sides.length > 1;
+  const join = st.sides.length > 1;
+  const head = chained ? [`  stage ${st.index + 1}${st.into ? ` (feeds stage ${st.into.stage + 1}${join || st.into.side > 0 ? `, side ${st.into.side === 0 ? 'left' : 'right'}` : ''})` : ' (the job\'s output)'}:`] : [];
   const exchanges = join
-    ? ex.sides.map((side, i) => `  Exchange[hash(${keysOf(side)})] ${i === 0 ? 'left' : 'right'} side of ${ex.operatorKind}, tagged ${i === 0 ? 'left' : 'right'}`)
-    : ex.local
+    ? st.sides.map((side, i) => `  Exchange[hash(${keysOf(side)})] ${i === 0 ? 'left' : 'right'} side of ${st.operatorKind}, tagged ${i === 0 ? 'left' : 'right'}`)
+    : st.local
       ? [
-          `  LocalWindowAggregate[${ex.local.window.type} panes, per source batch; keys ${keysOf(ex)}; ${ex.local.aggs.map((a) => a.name).join(', ')}] upstream`,
-          `  Exchange[hash(${keysOf(ex)})] of partial aggregates before GlobalWindowAggregate (merges them)`,
+          `  LocalWindowAggregate[${st.local.window.type} panes, per source batch; keys ${keysOf(st)}; ${st.local.aggs.map((a) => a.name).join(', ')}] upstream`,
+          `  Exchange[hash(${keysOf(st)})] of partial aggregates before GlobalWindowAggregate (merges them)`,
         ]
-      : [`  Exchange[hash(${keysOf(ex)})] before ${ex.operatorKind}`];
-  const upstreams = ex.sides.map((side) => `    upstream: table ${side.sourceTable} (group ${streamOf(job, side.sourceTable).kafka!.groupId}) -> internal topic ${ex.topic} (partitions = the sources' most)`);
+      : [`  Exchange[hash(${keysOf(st)})] before ${st.operatorKind}`];
+  const upstreams = st.sides.map((side) =>
+    side.sourceTable
+      ? `    upstream: table ${side.sourceTable} (group ${streamOf(job, side.sourceTable).kafka!.groupId}) -> internal topic ${st.topic} (partitions = the sources' most)`
+      : `    upstream: stage ${side.from! + 1}'s output (its changelog: row kinds travel) -> internal topic ${st.topic}`,
+  );
   return [
-    '',
-    'scale-out:',
-    `  ${tasks.trimEnd()}`,
-    ...exchanges,
-    ...(ex.phases ? [`    aggregation: ${ex.phases}`] : []),
+    ...head,
+    ...exchanges.map((x) => (chained ? `  ${x}` : x)),
+    ...(st.phases ? [`    aggregation: ${st.phases}`] : []),
     ...[...new Set(upstreams)],
-    `    downstream: ${ex.topic} (group ${exchangeGroupId(stream, ex)}) -> ${ex.local ? 'GlobalWindowAggregate' : ex.operatorKind}${join ? ' (both sides of a key in one partition)' : ''} and the rest of the plan, one instance per partition`,
-    '  internal topics:',
-    `    ${ex.topic}  (repartition${join ? ', both sides tagged by side' : ''}; watermarks travel as control records to every partition)`,
-    `    ${changelogTopic(ex)}  (changelog, compacted: the ${ex.operatorKind}'s state per partition, written at each checkpoint)`,
-    ...(job.config.sinks.some((k) => k.type === 'kafka' && k.deliveryGuarantee === 'EXACTLY_ONCE')
-      ? ['  exactly-once: one transaction per task and checkpoint (output, repartition and changelog records, both groups\' offsets); transactional id <id>-task-<i>']
-      : []),
-    '',
-  ].join('\n');
+    `    downstream: ${st.topic} (group ${exchangeGroupId(stream, st)}) -> ${st.local ? 'GlobalWindowAggregate' : st.operatorKind}${join ? ' (both sides of a key in one partition)' : ''} and the rest of ${st.into ? 'its stage' : 'the plan'}, one instance per partition`,
+  ];
 }
 
 /**
@@ -125,13 +159,14 @@ export async function listJobTopics(job: PreparedJob, logger: Logger): Promise<{
     const why = job.config.exchange ? 'the query has no keyed operator' : 'the job runs as one task (DIRK_TASKS / FLINK_PARALLELISM = 1 and DIRK_EXCHANGE_ENABLE off)';
     return { text: `no internal topics: ${why}\n`, problems: [] };
   }
-  const stream = streamOf(job, ex.sourceTable);
+  const stream = primaryStream(job, ex);
   const kafka = stream.kafka!;
   const client = createKafkaClient({ brokers: kafka.bootstrapServers, clientId: `dirk-${job.config.jobId}-topics`.replace(/[^A-Za-z0-9._-]/g, '_'), security: kafka.security, logger });
   const admin = client.admin();
   try {
     await admin.connect();
-    const topics = await describeExchangeTopics(admin, exchangeSources(job, ex), ex.topic, changelogTopic(ex));
+    const topics: Awaited<ReturnType<typeof describeExchangeTopics>> = [];
+    for (const st of ex.stages) topics.push(...(await describeExchangeTopics(admin, sourcesOf(job, allSourceTables(ex)), st.topic, st.changelog)));
     const lines = [`internal topics of job ${job.config.jobId} (cluster ${kafka.bootstrapServers.join(',')}):`];
     const problems: string[] = [];
     for (const t of topics) {
@@ -148,23 +183,47 @@ export async function listJobTopics(job: PreparedJob, logger: Logger): Promise<{
   }
 }
 
+/** One stage's downstream half and the writer of its repartition topic. */
+export interface OpenedStage {
+  readonly plan: ExchangeStagePlan;
+  /** The repartition topic (its input's table name). */
+  readonly table: string;
+  readonly stream: StreamConfig;
+  readonly source: Source;
+  readonly stage: ExchangeStage;
+  /** Writes this stage's repartition topic (fed by source tables' upstream halves and stages below). */
+  readonly writer: ExchangeWriter;
+  /** The stage's state per partition, written at checkpoints and read when a partition moves here. */
+  readonly changelog: Changelog;
+}
+
 export interface OpenedExchange {
-  /** Both halves as one dataflow for deliveries and checkpoints (the downstream's state is the stage's). */
+  /** Every upstream half as one dataflow for deliveries and checkpoints (the stages' state is their own). */
   readonly dataflow: Dataflow;
   /**
-   * Each source table's input (a join's two tables, or one): offsets tagged, rows through the upstream
-   * half of every side reading the table into the writer.
+   * Each source table's input: offsets tagged, rows through the upstream half of every side reading the
+   * table (in any stage) into that stage's writer.
    */
   readonly upstreams: ReadonlyMap<string, { readonly ports: readonly { push(rows: Row[]): void }[]; readonly pre: InputStage }>;
-  /** The repartition topic's input. */
-  readonly downstream: { readonly table: string; readonly stream: StreamConfig; readonly source: Source; readonly stage: ExchangeStage };
-  readonly writer: ExchangeWriter;
-  /** The keyed operator's state per partition, written at checkpoints and read when a partition moves here. */
-  readonly changelog: Changelog;
+  /** Every stage (the one whose output is the job's first), each a repartition topic's input. */
+  readonly stages: readonly OpenedStage[];
   /** Sets a source table's watermark promise (once that input's watermark tracker exists). */
   promiseOf(table: string, promise: () => Promise_): void;
   /** A source table's partitions after a rebalance (in the delivery lock, before their batches): two-phase decides where partials may start. */
   upstreamAssigned(table: string, splits: readonly string[]): Promise<void>;
+  /**
+   * Exactly-once, at the barrier: every stage's held output goes on (a stage's into the writer of the stage
+   * above it, which then reports the watermark those rows are complete up to).
+   */
+  release(): void;
+  /** Everything written to the repartition topics so far, acknowledged (a checkpoint covers it). */
+  flush(): Promise<void>;
+  /** Rows written to the repartition topics and not yet acknowledged. */
+  pending(): number;
+  /** The periodic watermark report of every writer (also when no input arrives). */
+  report(): void;
+  /** Every stage's partition states, as captured with checkpoint `c`, to its changelog topic. */
+  writeChangelogs(states: (stage: OpenedStage) => ReadonlyMap<string, unknown>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -172,18 +231,19 @@ export interface OpenedExchange {
 type Promise_ = { readonly wm: number; readonly splits: readonly string[] };
 
 /**
- * The task's promise over every source table: with one table, that table's; with a join's two, the lower
- * watermark over both tables' delivered splits, named `<table>|<split>` (two tables may read one topic).
+ * A writer's promise over what feeds it: with one feeder, its own; with several (a join's sides), the
+ * lowest watermark over every feeder's splits, source splits named `<table>|<split>` (two tables may read
+ * one topic; a stage's splits are repartition partitions, unique already).
  */
-function combinedPromise(promises: ReadonlyMap<string, () => Promise_>, tagged: boolean): Promise_ {
-  if (!tagged) return [...promises.values()][0]?.() ?? { wm: -Infinity, splits: [] };
+function combinedPromise(feeders: readonly { readonly tag?: string; readonly get: () => Promise_ | undefined }[]): Promise_ {
+  if (feeders.length === 1) return feeders[0]!.get() ?? { wm: -Infinity, splits: [] };
   let wm = Infinity;
   const splits: string[] = [];
-  for (const [table, promise] of promises) {
-    const p = promise();
-    if (p.splits.length === 0) continue;
+  for (const f of feeders) {
+    const p = f.get();
+    if (!p || p.splits.length === 0) continue;
     wm = Math.min(wm, p.wm);
-    for (const s of p.splits) splits.push(`${table}|${s}`);
+    for (const x of p.splits) splits.push(f.tag ? `${f.tag}|${x}` : x);
   }
   return splits.length === 0 ? { wm: -Infinity, splits } : { wm, splits };
 }
@@ -196,13 +256,8 @@ export interface InputStage {
   restore(state: unknown): void;
 }
 
-export interface ExchangeContext {
-  readonly job: PreparedJob;
-  readonly exchange: ExchangePlan;
-  readonly output: Output;
-  readonly dataflowOptions: DataflowOptions;
-  readonly logger: Logger;
-  readonly task: number;
+/** A stage's metric callbacks (labelled by its repartition topic). */
+export interface ExchangeCallbacks {
   readonly onRowsOut?: (n: number) => void;
   readonly onDuplicates?: (n: number) => void;
   /** Two-phase partials taken over rows already taken (a zombie writer; see ExchangeStage.takePartial). */
@@ -210,34 +265,57 @@ export interface ExchangeContext {
   readonly onPartitions?: (n: number) => void;
   readonly onRestoring?: (pending: number) => void;
   readonly onRestoredBytes?: (bytes: number) => void;
+}
+
+export interface ExchangeContext {
+  readonly job: PreparedJob;
+  readonly exchange: ExchangePlan;
+  readonly output: Output;
+  readonly dataflowOptions: DataflowOptions;
+  readonly logger: Logger;
+  readonly task: number;
+  /** Each stage's metric callbacks, by its repartition topic. */
+  readonly metrics?: (topic: string) => ExchangeCallbacks;
   /**
    * Exactly-once: the sink's transactions. Repartition and changelog records go into the sink's open
-   * transaction, and the keyed operator's output is held per partition until the checkpoint.
+   * transaction, and each stage's output is held per partition until the checkpoint.
    */
   readonly transactions?: SinkTransactions | undefined;
 }
 
-/** Each source table's input: offsets tagged, rows through every side's upstream half reading the table, into the writer. */
-function upstreamInputs(ex: ExchangePlan, ups: readonly Dataflow[], writer: ExchangeWriter): Map<string, { ports: { push(rows: Row[]): void }[]; pre: InputStage }> {
+interface Upstream {
+  readonly table: string;
+  readonly dataflow: Dataflow;
+  readonly writer: ExchangeWriter;
+}
+
+/** Each source table's input: offsets tagged, rows through every upstream half reading the table, into their writers. */
+function upstreamInputs(ups: readonly Upstream[]): Map<string, { ports: { push(rows: Row[]): void }[]; pre: InputStage }> {
   const upstreams = new Map<string, { ports: { push(rows: Row[]): void }[]; pre: InputStage }>();
-  for (const table of new Set(ex.sides.map((side) => side.sourceTable))) {
-    // A self-join's table feeds both sides' upstream halves.
-    const ports = ups.flatMap((up) => up.inputs.filter((i) => i.table === table));
+  for (const table of new Set(ups.map((u) => u.table))) {
+    const mine = ups.filter((u) => u.table === table);
+    // A self-join's table, or a table several stages read, feeds several upstream halves.
+    const ports = mine.flatMap((u) => u.dataflow.inputs.filter((i) => i.table === table));
+    const writers = [...new Set(mine.map((u) => u.writer))];
     upstreams.set(table, {
       ports: [
         {
           push(rows: Row[]) {
-            for (const p of ports) p.push(rows);
-            writer.end();
-            // Per batch, not only when the upstream plan's watermark moves: that one waits for every
-            // assigned split, the promise only for those delivered from.
-            writer.report(false);
+            // Writers take the offset column out of the rows they are given: each further half gets copies.
+            const copies = ports.slice(1).map(() => rows.map((r) => r.slice()));
+            ports.forEach((p, i) => p.push(i === 0 ? rows : copies[i - 1]!));
+            for (const writer of writers) {
+              writer.end();
+              // Per batch, not only when the upstream plan's watermark moves: that one waits for every
+              // assigned split, the promise only for those delivered from.
+              writer.report(false);
+            }
           },
         },
       ],
       pre: {
         async process(rows: Row[], _origin?: string, batch?: SourceBatch) {
-          writer.begin(batch?.split ?? '');
+          for (const writer of writers) writer.begin(batch?.split ?? '');
           const offsets = batch?.offsets;
           for (let i = 0; i < rows.length; i++) rows[i]!.push(offsets ? Number(offsets[i]) : 0);
           return rows;
@@ -251,9 +329,38 @@ function upstreamInputs(ex: ExchangePlan, ups: readonly Dataflow[], writer: Exch
   return upstreams;
 }
 
+/** Every upstream half, and the stages' batch ends and state sizes, as one dataflow for deliveries and checkpoints. */
+function exchangeDataflow(ups: readonly Upstream[], stages: readonly OpenedStage[]): Dataflow {
+return {
+    inputs: ups.flatMap((up) => up.dataflow.inputs),
+    operators: ups.flatMap((up) => up.dataflow.operators),
+    batchEnd() {
+      for (const up of ups) up.dataflow.batchEnd();
+      for (const s of stages) s.stage.batchEnd();
+    },
+    async settle() {
+      for (const up of ups) await up.dataflow.settle();
+      for (const s of stages) await s.stage.settle();
+    },
+    // One list over every side's operators (with one side, the shape of checkpoints written before joins).
+    snapshot: () => ups.flatMap((up) => up.dataflow.snapshot()),
+    restore: (s) => {
+      let at = 0;
+      for (const up of ups) {
+        up.dataflow.restore(s.slice(at, at + up.dataflow.operators.length));
+        at += up.dataflow.operators.length;
+      }
+    },
+    stateEntries: () => ups.reduce((n, up) => n + up.dataflow.stateEntries(), 0) + stages.reduce((n, s) => n + s.stage.stateEntries(), 0),
+    close: async () => {
+      await Promise.all(ups.map((up) => up.dataflow.close()));
+    },
+  };
+}
+
 export async function openExchange(c: ExchangeContext): Promise<OpenedExchange> {
   const { job, exchange: ex, logger } = c;
-  const stream = streamOf(job, ex.sourceTable);
+  const stream = primaryStream(job, ex);
   const kafka = stream.kafka!;
   const clientId = `dirk-${job.config.jobId}-exchange-${c.task}`.replace(/[^A-Za-z0-9._-]/g, '_');
   const client = createKafkaClient({ brokers: kafka.bootstrapServers, clientId, security: kafka.security, logger });
@@ -265,7 +372,6 @@ export async function openExchange(c: ExchangeContext): Promise<OpenedExchange> 
   };
   try {
     await admin.connect();
-    const topics = await prepareExchangeTopics(admin, exchangeSources(job, ex), ex.topic, changelogTopic(ex));
     const tx = c.transactions?.sender;
     if (c.transactions && !tx) throw userError('SINK_KAFKA_DELIVERY_GUARANTEE=EXACTLY_ONCE with scale-out: the sink cannot take the repartition records into its transaction');
     if (!tx) {
@@ -273,109 +379,126 @@ export async function openExchange(c: ExchangeContext): Promise<OpenedExchange> 
       await producer.connect();
     }
     const sender = tx ?? producer!;
-    const join = ex.sides.length > 1;
     const promises = new Map<string, () => Promise_>();
-    const gate = ex.local ? new PartialsGate({ admin, topic: ex.topic, logger }) : undefined;
-    const writer = new ExchangeWriter({
-      ...(ex.local && gate ? { local: ex.local, partialsFrom: (split: string) => gate.from(split) } : {}),
-      producer: sender,
-      topic: ex.topic,
-      partitions: topics.partitions,
-      keys: ex.keys,
-      offsetIndex: ex.offsetIndex,
-      ...(join ? { sides: ex.sides } : {}),
-      promise: () => combinedPromise(promises, join),
-      intervalMs: job.config.watermark.intervalMs,
-      totalSplits: topics.sourceSplits,
-      logger,
-      ...(c.onRowsOut ? { onRows: c.onRowsOut } : {}),
+    const all = sourcesOf(job, allSourceTables(ex));
+    const stages: OpenedStage[] = [];
+    const ups: Upstream[] = [];
+    const gates = new Map<string, PartialsGate[]>();
+    for (const st of ex.stages) {
+      const tables = [...new Set(st.sides.flatMap((side) => (side.sourceTable ? [side.sourceTable] : [])))];
+      const fed = st.sides.filter((side) => side.from !== undefined).length;
+      const topics = await prepareExchangeTopics(admin, sourcesOf(job, tables), st.topic, st.changelog, { job: all, fed });
+      const m = c.metrics?.(st.topic) ?? {};
+      const join = st.sides.length > 1;
+      const gate = st.local ? new PartialsGate({ admin, topic: st.topic, logger }) : undefined;
+      if (gate) for (const table of tables) gates.set(table, [...(gates.get(table) ?? []), gate]);
+      const feeders = [
+        ...tables.map((table) => ({ ...(join ? { tag: table } : {}), get: () => promises.get(table)?.() })),
+        ...st.sides.flatMap((side) => (side.from === undefined ? [] : [{ get: () => stages[side.from!]?.stage.promise() }])),
+      ];
+      const writer = new ExchangeWriter({
+        ...(st.local && gate ? { local: st.local, partialsFrom: (split: string) => gate.from(split) } : {}),
+        producer: sender,
+        topic: st.topic,
+        partitions: topics.partitions,
+        keys: st.keys,
+        offsetIndex: st.offsetIndex ?? -1,
+        ...(join ? { sides: st.sides.map((side) => ({ keys: side.keys, offsetIndex: side.offsetIndex ?? -1 })) } : {}),
+        promise: () => combinedPromise(feeders),
+        intervalMs: job.config.watermark.intervalMs,
+        totalSplits: topics.sourceSplits,
+        logger,
+        ...(m.onRowsOut ? { onRows: m.onRowsOut } : {}),
+      });
+      st.sides.forEach((side, i) => {
+        if (side.upstream) ups.push({ table: side.sourceTable!, writer, dataflow: buildDataflow(side.upstream, join ? writer.side(i) : writer, c.dataflowOptions) });
+      });
+      const groupId = exchangeGroupId(stream, st);
+      const changelog = new Changelog({
+        kafka: client,
+        admin,
+        producer: sender,
+        topic: topics.changelog,
+        groupId,
+        logger,
+        ...(m.onRestoring ? { onRestoring: m.onRestoring } : {}),
+        ...(m.onRestoredBytes ? { onRestoredBytes: m.onRestoredBytes } : {}),
+      });
+      const source = createKafkaSource({
+        table: st.topic,
+        topicPattern: st.topic.replace(/[.]/g, '\\.'),
+        brokers: kafka.bootstrapServers,
+        groupId,
+        autoOffsetReset: 'earliest',
+        security: kafka.security,
+        clientId: `${clientId}-in${st.index === 0 ? '' : `-${st.index + 1}`}`,
+        decoder: exchangeDecoder,
+        badRecords: { mode: 'FAIL' },
+        logger: logger.child({ exchange: st.topic }),
+        largeMessage: true,
+        // The stream's consumer settings (session timeout, heartbeats) hold for the downstream group too.
+        consumerProperties: kafka.additional,
+      });
+      stages.push({ plan: st, table: st.topic, stream: { ...stream, table: st.topic }, source, stage: undefined as unknown as ExchangeStage, writer, changelog });
+      logger.info(
+        `scale-out: ${st.operatorKind} reads through ${st.topic}${join ? ' (both sides)' : ''} (${topics.partitions} partitions; ${fed > 0 ? 'splits' : 'source splits'} ${topics.sourceSplits})${st.phases ? `; ${st.phases}` : ''}${st.into ? `; its output goes to ${ex.stages[st.into.stage]!.topic}` : ''}`,
+      );
+    }
+    // The stages' instances, each writing to the job's output or to the writer of the stage above it.
+    ex.stages.forEach((st, i) => {
+      const m = c.metrics?.(st.topic) ?? {};
+      const into = st.into ? stages[st.into.stage]!.writer : undefined;
+      const output = into ? into.side(st.into!.side) : c.output;
+      const stage = new ExchangeStage({
+        // Changelog partition p holds the state of repartition partition p (split ids name the latter).
+        fetchState: (splits) => stages[i]!.changelog.read(splits),
+        build: (out) => buildDataflow(st.downstream, out, c.dataflowOptions),
+        ...(st.sides.length > 1 ? { sideTables: st.sides.map((side) => side.table.name) } : {}),
+        ...(st.local ? { local: st.local } : {}),
+        ...(m.onOverlap ? { onOverlap: m.onOverlap } : {}),
+        output,
+        // Exactly-once: a partition's output waits for the checkpoint, so a partition revoked before it is
+        // dropped with its state (the new owner re-emits it from the changelog's state).
+        holdOutput: c.transactions !== undefined,
+        idleTimeoutMs: job.config.watermark.idleTimeoutMs,
+        logger,
+        ...(m.onDuplicates ? { onDuplicates: m.onDuplicates } : {}),
+        ...(m.onPartitions ? { onPartitions: m.onPartitions } : {}),
+        // A stage below another: what each batch emitted goes out to the stage above (and its watermark).
+        ...(into ? { afterBatch: () => (into.end(), into.report(false)) } : {}),
+      });
+      stages[i] = { ...stages[i]!, stage };
     });
-    const ups = ex.sides.map((side, i) => buildDataflow(side.upstream, join ? writer.side(i) : writer, c.dataflowOptions));
-    const changelog = new Changelog({
-      kafka: client,
-      admin,
-      producer: sender,
-      topic: topics.changelog,
-      groupId: exchangeGroupId(stream, ex),
-      logger,
-      ...(c.onRestoring ? { onRestoring: c.onRestoring } : {}),
-      ...(c.onRestoredBytes ? { onRestoredBytes: c.onRestoredBytes } : {}),
-    });
-    const stage = new ExchangeStage({
-      // Changelog partition p holds the state of repartition partition p (split ids name the latter).
-      fetchState: (splits) => changelog.read(splits),
-      build: (output) => buildDataflow(ex.downstream, output, c.dataflowOptions),
-      ...(join ? { sideTables: ex.sides.map((side) => side.table.name) } : {}),
-      ...(ex.local ? { local: ex.local } : {}),
-      ...(c.onOverlap ? { onOverlap: c.onOverlap } : {}),
-      output: c.output,
-      // Exactly-once: a partition's output waits for the checkpoint, so a partition revoked before it is
-      // dropped with its state (the new owner re-emits it from the changelog's state).
-      holdOutput: c.transactions !== undefined,
-      idleTimeoutMs: job.config.watermark.idleTimeoutMs,
-      logger,
-      ...(c.onDuplicates ? { onDuplicates: c.onDuplicates } : {}),
-      ...(c.onPartitions ? { onPartitions: c.onPartitions } : {}),
-    });
-    const downStream: StreamConfig = { ...stream, table: ex.topic };
-    const source = createKafkaSource({
-      table: ex.topic,
-      topicPattern: ex.topic.replace(/[.]/g, '\\.'),
-      brokers: kafka.bootstrapServers,
-      groupId: exchangeGroupId(stream, ex),
-      autoOffsetReset: 'earliest',
-      security: kafka.security,
-      clientId: `${clientId}-in`,
-      decoder: exchangeDecoder,
-      badRecords: { mode: 'FAIL' },
-      logger: logger.child({ exchange: ex.topic }),
-      largeMessage: true,
-      // The stream's consumer settings (session timeout, heartbeats) hold for the downstream group too.
-      consumerProperties: kafka.additional,
-    });
-    const dataflow: Dataflow = {
-      inputs: ups.flatMap((up) => up.inputs),
-      operators: ups.flatMap((up) => up.operators),
-      batchEnd() {
-        for (const up of ups) up.batchEnd();
-        stage.batchEnd();
-      },
-      async settle() {
-        for (const up of ups) await up.settle();
-        await stage.settle();
-      },
-      // One list over every side's operators (with one side, the shape of checkpoints written before joins).
-      snapshot: () => ups.flatMap((up) => up.snapshot()),
-      restore: (s) => {
-        let at = 0;
-        for (const up of ups) {
-          up.restore(s.slice(at, at + up.operators.length));
-          at += up.operators.length;
-        }
-      },
-      stateEntries: () => ups.reduce((n, up) => n + up.stateEntries(), 0) + stage.stateEntries(),
-      close: async () => {
-        await Promise.all(ups.map((up) => up.close()));
-      },
-    };
-    const upstreams = upstreamInputs(ex, ups, writer);
-    const opened: OpenedExchange = {
+    const writers = stages.map((s) => s.writer);
+    const dataflow = exchangeDataflow(ups, stages);
+    return {
       dataflow,
-      upstreams,
+      upstreams: upstreamInputs(ups),
+      stages,
       promiseOf: (table, promise) => void promises.set(table, promise),
-      upstreamAssigned: async (_table, splits) => {
+      upstreamAssigned: async (table, splits) => {
         // Partials held for splits that moved away are dropped with their positions (the new owner re-reads
         // those rows from the committed offset); the kept splits' go out before the gate moves any bound.
-        writer.endPartials(new Set(splits));
-        await gate?.assigned(splits);
+        for (const up of ups) if (up.table === table) up.writer.endPartials(new Set(splits));
+        for (const gate of gates.get(table) ?? []) await gate.assigned(splits);
       },
-      downstream: { table: ex.topic, stream: downStream, source, stage },
-      writer,
-      changelog,
+      release: () => {
+        for (const s of stages) s.stage.release();
+        // The released rows' watermark follows them into the stage above (in the same transaction).
+        for (const s of stages) if (s.plan.sides.some((side) => side.from !== undefined)) s.writer.report(true);
+      },
+      flush: async () => {
+        for (const w of writers) await w.flush();
+      },
+      pending: () => writers.reduce((n, w) => n + w.pending(), 0),
+      report: () => {
+        for (const w of writers) w.report(true);
+      },
+      writeChangelogs: async (states) => {
+        for (const s of stages) await s.changelog.write(states(s));
+      },
       close,
     };
-    logger.info(`scale-out: ${ex.operatorKind} reads through ${ex.topic}${join ? ' (both sides)' : ''} (${topics.partitions} partitions; source splits ${topics.sourceSplits})${ex.phases ? `; ${ex.phases}` : ''}`);
-    return opened;
   } catch (e) {
     await close();
     throw e;

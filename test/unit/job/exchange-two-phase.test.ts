@@ -30,7 +30,7 @@ function writerFor(ex: ExchangePlan, sent: Sent[], partitions: number, partialsF
     topic: ex.topic,
     partitions,
     keys: ex.keys,
-    offsetIndex: ex.offsetIndex,
+    offsetIndex: ex.offsetIndex!,
     promise: () => ({ wm: 1e9, splits: ['t:0', 't:1'] }),
     intervalMs,
     totalSplits: 2,
@@ -63,7 +63,7 @@ async function run(ex: ExchangePlan, batches: { split: string; rows: Row[] }[], 
   const partitions = o.partitions ?? 3;
   const sent: Sent[] = [];
   const writer = writerFor(ex, sent, partitions, o.partialsFrom, o.intervalMs);
-  const up = buildDataflow(ex.upstream, writer, { hooks: { late: () => undefined }, retentionMs: 0, now: Date.now });
+  const up = buildDataflow(ex.upstream!, writer, { hooks: { late: () => undefined }, retentionMs: 0, now: Date.now });
   for (const b of batches) {
     writer.begin(b.split);
     up.inputs[0]!.push(b.rows.map((r) => r.slice()));
@@ -149,7 +149,7 @@ describe('two-phase window aggregation across the exchange', () => {
     const [a, b, c] = input().filter((x) => x.split === 't:0');
     const sent: Sent[] = [];
     const writer = writerFor(ex, sent, 1, undefined, 1000);
-    const up = buildDataflow(ex.upstream, writer, { hooks: { late: () => undefined }, retentionMs: 0, now: Date.now });
+    const up = buildDataflow(ex.upstream!, writer, { hooks: { late: () => undefined }, retentionMs: 0, now: Date.now });
     const t0 = Date.now();
     for (const batch of [a!, b!]) {
       writer.begin('t:0');
@@ -209,7 +209,7 @@ describe('two-phase window aggregation across the exchange', () => {
     await stage.assign(['r:0']);
     const sent: Sent[] = [];
     const writer = writerFor(ex, sent, 1);
-    const up = buildDataflow(ex.upstream, writer, { hooks: { late: () => undefined }, retentionMs: 0, now: Date.now });
+    const up = buildDataflow(ex.upstream!, writer, { hooks: { late: () => undefined }, retentionMs: 0, now: Date.now });
     writer.begin('t:0');
     up.inputs[0]!.push([['a', 1, 1100, 0], ['a', 2, 1200, 1], ['b', 3, 1300, 2]]);
     writer.end();
