@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeJobFile } from '../helpers/jobs.js';
 import { closeKafkaHelpers, consumeN, createTopics, endOffsets, kafkaBootstrap, kafkaClient, produce, uniqueTopic, type ConsumedMessage } from '../helpers/kafka.js';
-import { REPO_ROOT, startCli } from '../helpers/process.js';
+import { REPO_ROOT, runCli, startCli } from '../helpers/process.js';
 
 /**
  * Nexmark queries q4, q5 and q9, their text as in the nexmark/nexmark repository (nexmark-flink/src/main/
@@ -465,7 +465,14 @@ describe('Nexmark scaled out through a chain of exchanges (2 worker threads, exa
   });
 
   /** Runs `query` at 2 tasks under EXACTLY_ONCE until `fold` of the committed output equals `expected`. */
-  async function runScaled(name: string, query: string, fold: (records: ConsumedMessage[]) => unknown, expected: unknown, extra: Record<string, string> = {}): Promise<string> {
+  /** Returns the job's log, and what `dirk explain` and `dirk topics` said of it (topics: while it ran). */
+  async function runScaled(
+    name: string,
+    query: string,
+    fold: (records: ConsumedMessage[]) => unknown,
+    expected: unknown,
+    extra: Record<string, string> = {},
+  ): Promise<{ logs: string; explain: string; topics: string }> {
     const output = uniqueTopic(`it-nexmark-${name}-out`);
     await createTopics([output], 1);
     const job = writeJobFile(dir, name, {
@@ -496,11 +503,17 @@ describe('Nexmark scaled out through a chain of exchanges (2 worker threads, exa
       eachMessage: async ({ partition, message }) =>
         void records.push({ topic: output, partition, offset: Number(message.offset), timestamp: Number(message.timestamp), key: message.key, value: message.value, headers: {} }),
     });
+    const explained = await runCli(['explain', job]);
+    expect(explained.code, explained.stderr).toBe(0);
+    let topics = '';
     const cli = startCli(['run', job, '--checkpoint-dir', mkdtempSync(join(tmpdir(), 'dirk-nexmark-ckpt-'))]);
     try {
       const deadline = Date.now() + 60_000;
       while (JSON.stringify(fold(records)) !== JSON.stringify(expected) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
       expect(fold(records), cli.stderr().slice(-4000)).toEqual(expected);
+      const listed = await runCli(['topics', job]);
+      expect(listed.code, listed.stderr).toBe(0);
+      topics = listed.stdout;
       // Nothing more comes (a repeat would change the folded result, or add rows) once a few checkpoints passed.
       await new Promise((r) => setTimeout(r, 2000));
       expect(fold(records)).toEqual(expected);
@@ -509,7 +522,7 @@ describe('Nexmark scaled out through a chain of exchanges (2 worker threads, exa
       await consumer.disconnect().catch(() => undefined);
       expect(status.code, cli.stderr().slice(-4000)).toBe(0);
     }
-    return cli.stderr();
+    return { logs: cli.stderr(), explain: explained.stdout, topics };
   }
 
   it('q4: GROUP BY category over GROUP BY id, category of the join (one stage for both of those, one exchange more)', async () => {
@@ -529,9 +542,17 @@ GROUP BY Q.category`;
         .map(([category, fs]) => [JSON.stringify({ category }), { category, EXPR$1: Math.trunc(fs.reduce((x, y) => x + y, 0) / fs.length) }] as const)
         .sort(([a], [b]) => a.localeCompare(b)),
     );
-    const logs = await runScaled('q4-scaled', query, upsertTable, expected);
+    const { logs, explain, topics } = await runScaled('q4-scaled', query, upsertTable, expected);
     expect(logs).toMatch(/groupAggregate reads through \S+-groupaggregate-repartition \(/);
     expect(logs).toMatch(/join reads through \S+-join-repartition-2 \(both sides\).*its output goes to \S+-groupaggregate-repartition/);
+    // explain and topics name every stage's internal topics.
+    expect(explain).toContain('2 stages, one exchange each');
+    expect(explain).toMatch(/stage 2 \(feeds stage 1\):/);
+    expect(explain).toContain("upstream: stage 2's output (its changelog: row kinds travel)");
+    for (const kind of ['groupaggregate-repartition', 'groupaggregate-changelog', 'join-repartition-2', 'join-changelog-2']) {
+      expect(explain).toContain(`-${kind}  (`);
+      expect(topics).toMatch(new RegExp(`-${kind}  (repartition|changelog)  ${PARTS} partitions \\(source: ${PARTS}\\)`));
+    }
   }, 120_000);
 
   it('q5: the window join over two stages, one of them over a third (four exchanges)', async () => {
@@ -562,7 +583,7 @@ SELECT AuctionBids.auction, AuctionBids.num
     }
     const sorted = (rs: unknown[]) => rs.map((r) => JSON.stringify(r)).sort();
     const fold = (records: ConsumedMessage[]) => sorted(records.map((r) => JSON.parse(r.value!.toString()) as unknown));
-    const logs = await runScaled('q5-scaled', query, fold, sorted(rows));
+    const { logs } = await runScaled('q5-scaled', query, fold, sorted(rows));
     expect(logs).toContain('-windowaggregate-repartition-4');
     // At-least-once without a failure: nothing is repeated either (repeats come only from re-reads after one).
     await runScaled('q5-scaled-alo', query, fold, sorted(rows), { SINK_KAFKA_DELIVERY_GUARANTEE: 'AT_LEAST_ONCE' });
@@ -591,7 +612,7 @@ WHERE B.dateTime BETWEEN B1.dateTime - INTERVAL '10' SECOND AND B1.dateTime`;
     const sorted = (rs: unknown[]) => rs.map((r) => JSON.stringify(r)).sort();
     const fold = (records: ConsumedMessage[]) =>
       sorted(records.map((r) => JSON.parse(r.value!.toString()) as { auction: number; price: number }).map((r) => ({ auction: r.auction, price: r.price })));
-    const logs = await runScaled('q7-scaled', query, fold, sorted(rows));
+    const { logs } = await runScaled('q7-scaled', query, fold, sorted(rows));
     expect(logs).toMatch(/its output goes to \S+-join-repartition\b/);
   }, 120_000);
 });

@@ -101,7 +101,7 @@ export function explainExchange(job: PreparedJob): string {
   const stream = primaryStream(job, ex);
   const lines = ['', 'scale-out:', `  ${tasks.trimEnd()}`];
   if (ex.stages.length > 1) lines.push(`  ${ex.stages.length} stages, one exchange each (a keyed operator over another one's output reads it through its own repartition topic)`);
-  for (const st of ex.stages) lines.push(...explainStage(job, st, stream, ex.stages.length > 1));
+  for (const st of ex.stages) lines.push(...explainStage(job, st, stream, ex));
   lines.push('  internal topics:');
   for (const st of ex.stages) {
     const join = st.sides.length > 1;
@@ -118,14 +118,17 @@ export function explainExchange(job: PreparedJob): string {
 }
 
 /** One stage's lines for explain. */
-function explainStage(job: PreparedJob, st: ExchangeStagePlan, stream: StreamConfig, chained: boolean): string[] {
+function explainStage(job: PreparedJob, st: ExchangeStagePlan, stream: StreamConfig, ex: ExchangePlan): string[] {
+  const chained = ex.stages.length > 1;
   const keysOf = (side: ExchangeSide): string =>
     side.keys.length
       ? // Over the upstream rows (a two-phase side's table is the partial rows' layout).
         side.keys.map((k) => printExpr(k, side.upstream ? side.upstream.root.fields.filter((_, i) => i !== side.offsetIndex) : side.table.columns)).join(', ')
       : '(none: one partition takes every row)';
   const join = st.sides.length > 1;
-  const head = chained ? [`  stage ${st.index + 1}${st.into ? ` (feeds stage ${st.into.stage + 1}${join || st.into.side > 0 ? `, side ${st.into.side === 0 ? 'left' : 'right'}` : ''})` : ' (the job\'s output)'}:`] : [];
+  const into = st.into;
+  const side = into && ex.stages[into.stage]!.sides.length > 1 ? `, ${into.side === 0 ? 'left' : 'right'} side` : '';
+  const head = chained ? [`  stage ${st.index + 1}${into ? ` (feeds stage ${into.stage + 1}${side})` : " (the job's output)"}:`] : [];
   const exchanges = join
     ? st.sides.map((side, i) => `  Exchange[hash(${keysOf(side)})] ${i === 0 ? 'left' : 'right'} side of ${st.operatorKind}, tagged ${i === 0 ? 'left' : 'right'}`)
     : st.local
