@@ -474,6 +474,11 @@ export async function openExchange(c: ExchangeContext): Promise<OpenedExchange> 
     });
     const writers = stages.map((s) => s.writer);
     const dataflow = exchangeDataflow(ups, stages);
+    if (stages.length > 1 && !c.transactions) {
+      logger.warn(
+        `scale-out: ${stages.length} stages at-least-once: after a failure a stage writes what it re-reads since its last checkpoint again, and the stage above applies it twice; set SINK_KAFKA_DELIVERY_GUARANTEE=EXACTLY_ONCE for exact results`,
+      );
+    }
     return {
       dataflow,
       upstreams: upstreamInputs(ups),

@@ -252,3 +252,10 @@ describe('two stages at run time', () => {
     expect(stage.promise().wm).toBeGreaterThan(4000);
   });
 });
+
+describe('planExchange: joins of joins', () => {
+  it('a join of three tables: the outer join reads the inner join\'s output through a stage', () => {
+    const ex = planExchange(plan('SELECT a.k, c.id FROM t AS a JOIN t AS b ON a.k = b.k JOIN u AS c ON a.k = c.k2'), 'job', new Set(['t', 'u']))!;
+    expect(shape(ex)).toEqual(['job-join-repartition <- stage 1, u', 'job-join-repartition-2 <- t, t -> stage 0.0']);
+  });
+});
