@@ -72,7 +72,10 @@ export function tracedPreprocessor(runner: PreprocessorRunner, next: UpstreamSta
         if (traced.rows.length === 0) break;
         traced = await trace(stage, traced.rows, traced.offsets, origin);
       }
-      return next.process(traced.rows, origin, batch && { ...batch, rows: traced.rows, offsets: traced.offsets });
+      // The writer appends each row's offset to the row itself: a row object returned twice becomes two rows.
+      const once = new Set<Row>();
+      const out = traced.rows.map((r) => (once.has(r) ? r.slice() : (once.add(r), r)));
+      return next.process(out, origin, batch && { ...batch, rows: out, offsets: traced.offsets });
     },
     // The exchange reads unbounded Kafka tables only, and a transformer without state holds nothing back.
     finish: async () => [],

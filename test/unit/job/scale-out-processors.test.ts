@@ -80,10 +80,10 @@ describe('scale-out: which pre- and post-processors validate accepts', () => {
 
 describe('scale-out: the upstream pre-processor keeps each row with its source offset', () => {
   const table: TableSchema = { name: 'orders', columns: [{ name: 'name', type: T.STRING }, { name: 'amount', type: T.BIGINT }], rowtimeIndex: undefined };
-  /** Builds a new row per record and drops amount 0 (no rowMapping: one record at a time). */
+  /** Builds new rows: none for c, two for b, d's own row twice (no rowMapping: one record at a time). */
   const Split = defineTransformer({
     name: 'Split',
-    transform: (rows) => rows.flatMap((r) => (r[1] === 0n ? [] : r[1] === 2n ? [[`${String(r[0])}-a`, r[1]], [`${String(r[0])}-b`, r[1]]] : [[String(r[0]), r[1]]])),
+    transform: (rows) => rows.flatMap((r) => (r[0] === 'c' ? [] : r[0] === 'b' ? [['b-a', r[1]], ['b-b', r[1]]] : r[0] === 'd' ? [r, r] : [[String(r[0]), r[1]]])),
   });
 
   async function runner(...transformers: unknown[]): Promise<PreprocessorRunner> {
@@ -118,8 +118,8 @@ describe('scale-out: the upstream pre-processor keeps each row with its source o
     const stage = tracedPreprocessor(
       await runner(
         { transformation_class: 'InvalidRecordFilterTransformer' },
-        { transformation_class: 'Split' },
         { transformation_class: 'ClearColumnTransformer', transformation_arguments: { targetColumnName: 'amount' } },
+        { transformation_class: 'Split' },
       ),
       next,
     );
@@ -129,7 +129,10 @@ describe('scale-out: the upstream pre-processor keeps each row with its source o
       [['b-a', ''], '102'],
       [['b-b', ''], '102'],
       [['d', ''], '104'],
+      [['d', ''], '104'],
     ]);
+    // Each row its own array (the writer appends the offset to it), even when a transformer returned one twice.
+    expect(new Set(next.got.map(([r]) => r)).size).toBe(next.got.length);
   });
 
   it('a transformer breaking its declared rowMapping is an error naming it', async () => {
