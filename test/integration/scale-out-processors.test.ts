@@ -157,8 +157,14 @@ interface Row {
   readonly w: string;
 }
 
-/** Runs the job with `tasks` worker tasks over fresh topics; returns its output rows as sorted text. */
-async function run(name: string, tasks: number, extra: Record<string, string> = {}): Promise<string[]> {
+/**
+ * After the first third of the input: `more` writes the second third; may replace the running process,
+ * returning the one that runs on (the last third follows).
+ */
+type Midway = (cli: RunningCli, output: readonly string[], more: () => Promise<void>, restart: () => Promise<RunningCli>) => Promise<RunningCli>;
+
+/** Runs the job with `tasks` worker tasks over fresh topics; returns its distinct output rows as sorted text. */
+async function run(name: string, tasks: number, extra: Record<string, string> = {}, midway?: Midway): Promise<string[]> {
   const { messages, closers, expected } = input();
   const topic = uniqueTopic(`it-scale-proc-in-${name}`);
   const output = uniqueTopic(`it-scale-proc-out-${name}`);
@@ -167,11 +173,21 @@ async function run(name: string, tasks: number, extra: Record<string, string> = 
   const job = jobFile(name, topic, output, { DIRK_TASKS: String(tasks), ...extra });
   const out = await tail(output);
   let cli: RunningCli | undefined;
-  try {
-    cli = startCli(['run', job, '--checkpoint-dir', mkdtempSync(join(tmpdir(), 'dirk-scale-proc-ckpt-'))]);
+  const checkpoints = mkdtempSync(join(tmpdir(), 'dirk-scale-proc-ckpt-'));
+  const start = async (): Promise<RunningCli> => {
+    const started = startCli(['run', job, '--checkpoint-dir', checkpoints]);
     // With more than one task each has two consumers (its source and the exchange's downstream).
-    await waitSettled([cli], tasks > 1 ? 2 * tasks : 1, PARTITIONS / tasks);
-    await produce(topic, messages);
+    await waitSettled([started], tasks > 1 ? 2 * tasks : 1, PARTITIONS / tasks);
+    return started;
+  };
+  try {
+    cli = await start();
+    if (midway) {
+      const third = (m: ProduceMessage): number => Math.floor((3 * Number(/-(\d+)$/.exec(m.key as string)![1])) / PER_PARTITION);
+      await produce(topic, messages.filter((m) => third(m) === 0));
+      cli = await midway(cli, out.records, () => produce(topic, messages.filter((m) => third(m) === 1)).then(() => undefined), start);
+      await produce(topic, messages.filter((m) => third(m) === 2));
+    } else await produce(topic, messages);
     await produce(topic, closers);
     const seen = (): Set<string> => new Set(out.records.map((r) => JSON.parse(r) as Row).map((r) => `${r.k}|${r.w}`));
     const until = Date.now() + 45_000;
@@ -182,13 +198,14 @@ async function run(name: string, tasks: number, extra: Record<string, string> = 
     // Anything emitted twice would arrive shortly after.
     await sleep(1500);
     const rows = out.records.map((r) => JSON.parse(r) as Row);
-    expect(rows.length).toBe(expected.size);
+    // At-least-once after a crash: a window emitted after the last checkpoint may come again, with its count.
+    if (!midway) expect(rows.length).toBe(expected.size);
     for (const r of rows) {
       expect(r.n, `${r.k} ${r.w}`).toBe(expected.get(`${r.k}|${r.w}`));
       // Every row enriched by the HTTP lookup of its own key.
       expect(r.label).toBe(`label-${r.k}`);
     }
-    return rows.map((r) => `${r.label}|${r.k}|${r.w}|${r.n}`).sort();
+    return [...new Set(rows.map((r) => `${r.label}|${r.k}|${r.w}|${r.n}`))].sort();
   } finally {
     await cli?.stop('SIGTERM', 15_000);
     await out.stop();
@@ -212,6 +229,24 @@ describe('scale-out with pre- and post-processors', () => {
   it('2 worker tasks under EXACTLY_ONCE: held output goes through the post-processors into the transaction', async () => {
     const two = await run('eos', 2, { SINK_KAFKA_DELIVERY_GUARANTEE: 'EXACTLY_ONCE' });
     expect(two).toEqual(single);
+  }, 90_000);
+
+  it('2 worker tasks, SIGKILLed mid-run and restarted: re-read rows keep their offsets through the pre-processor, every count exact', async () => {
+    let restarted: RunningCli | undefined;
+    const two = await run('kill', 2, { FLINK_CHECKPOINT_INTERVAL_MS: '2000' }, async (cli, output, more, restart) => {
+      const until = Date.now() + 30_000;
+      while (output.length < 4 && Date.now() < until) await sleep(100);
+      // A checkpoint with open windows, then input read, repartitioned and counted past it: the restart reads
+      // that input again, and the downstream drops the repeats by their source offsets.
+      await sleep(2500);
+      await more();
+      await sleep(700);
+      expect((await cli.stop('SIGKILL')).signal).toBe('SIGKILL');
+      restarted = await restart();
+      return restarted;
+    });
+    expect(two).toEqual(single);
+    expect(restarted!.stderr()).toMatch(/restored checkpoint \d+/);
   }, 90_000);
 
   it('dirk explain says where the stages run; dirk validate refuses a transformer that keeps state, by name', async () => {
