@@ -23,6 +23,7 @@ import { Changelog } from './changelog.js';
 import { userError } from '../../core/errors.js';
 import { twoPhaseBlocker } from '../../runtime/local-window-aggregate.js';
 import { PartialsGate } from './partials-gate.js';
+import { checkScaleOutProcessors, explainScaleOutProcessors } from './processors.js';
 
 export { ExchangeStage } from './exchange-stage.js';
 
@@ -54,13 +55,11 @@ export function allSourceTables(ex: ExchangePlan): string[] {
 
 /**
  * What `dirk validate` checks of a scaled-out job (the same refusals `dirk run` gives at start): the plan
- * cut (query shapes the exchange cannot run) and the stages it does not run.
+ * cut (query shapes the exchange cannot run) and transformers that keep state (processors.ts).
  */
 export function checkScaleOut(job: PreparedJob): void {
   const ex = jobExchange(job);
-  if (ex && (job.post || job.transformers.preprocessors.size > 0)) {
-    throw userError('scale-out (DIRK_EXCHANGE_ENABLE, or DIRK_TASKS / FLINK_PARALLELISM > 1) does not run pre- or post-processors yet; run the job as one task');
-  }
+  checkScaleOutProcessors(job, ex !== undefined);
 }
 
 /** The stream (job config) of a table the exchange reads. */
@@ -97,11 +96,15 @@ export function internalTopicNames(ex: ExchangePlan): string[] {
 export function explainExchange(job: PreparedJob): string {
   const ex = jobExchange(job);
   const tasks = `tasks: ${job.config.tasks} in this process${job.config.exchange ? '; more processes of the job join the same consumer groups' : ''}\n`;
-  if (!ex) return job.config.exchange ? `\nscale-out:\n  ${tasks}  no keyed operator: every task runs the whole plan on its partitions\n` : '';
+  if (!ex) {
+    if (!job.config.exchange) return '';
+    return ['', 'scale-out:', `  ${tasks.trimEnd()}`, '  no keyed operator: every task runs the whole plan on its partitions', ...explainScaleOutProcessors(job, false), ''].join('\n');
+  }
   const stream = primaryStream(job, ex);
   const lines = ['', 'scale-out:', `  ${tasks.trimEnd()}`];
   if (ex.stages.length > 1) lines.push(`  ${ex.stages.length} stages, one exchange each (a keyed operator over another one's output reads it through its own repartition topic)`);
   for (const st of ex.stages) lines.push(...explainStage(job, st, stream, ex));
+  lines.push(...explainScaleOutProcessors(job, true));
   lines.push('  internal topics:');
   for (const st of ex.stages) {
     const join = st.sides.length > 1;
@@ -361,6 +364,35 @@ return {
   };
 }
 
+/** The stages' instances, each writing to the job's output or to the writer of the stage above it. */
+function attachStages(c: ExchangeContext, stages: OpenedStage[]): void {
+  const { job, exchange: ex, logger } = c;
+  ex.stages.forEach((st, i) => {
+    const m = c.metrics?.(st.topic) ?? {};
+    const into = st.into ? stages[st.into.stage]!.writer : undefined;
+    const output = into ? into.side(st.into!.side) : c.output;
+    const stage = new ExchangeStage({
+      // Changelog partition p holds the state of repartition partition p (split ids name the latter).
+      fetchState: (splits) => stages[i]!.changelog.read(splits),
+      build: (out) => buildDataflow(st.downstream, out, c.dataflowOptions),
+      ...(st.sides.length > 1 ? { sideTables: st.sides.map((side) => side.table.name) } : {}),
+      ...(st.local ? { local: st.local } : {}),
+      ...(m.onOverlap ? { onOverlap: m.onOverlap } : {}),
+      output,
+      // Exactly-once: a partition's output waits for the checkpoint, so a partition revoked before it is
+      // dropped with its state (the new owner re-emits it from the changelog's state).
+      holdOutput: c.transactions !== undefined,
+      idleTimeoutMs: job.config.watermark.idleTimeoutMs,
+      logger,
+      ...(m.onDuplicates ? { onDuplicates: m.onDuplicates } : {}),
+      ...(m.onPartitions ? { onPartitions: m.onPartitions } : {}),
+      // A stage below another: what each batch emitted goes out to the stage above (and its watermark).
+      ...(into ? { afterBatch: () => (into.end(), into.report(false)) } : {}),
+    });
+    stages[i] = { ...stages[i]!, stage };
+  });
+}
+
 export async function openExchange(c: ExchangeContext): Promise<OpenedExchange> {
   const { job, exchange: ex, logger } = c;
   const stream = primaryStream(job, ex);
@@ -447,31 +479,7 @@ export async function openExchange(c: ExchangeContext): Promise<OpenedExchange> 
         `scale-out: ${st.operatorKind} reads through ${st.topic}${join ? ' (both sides)' : ''} (${topics.partitions} partitions; ${fed > 0 ? 'splits' : 'source splits'} ${topics.sourceSplits})${st.phases ? `; ${st.phases}` : ''}${st.into ? `; its output goes to ${ex.stages[st.into.stage]!.topic}` : ''}`,
       );
     }
-    // The stages' instances, each writing to the job's output or to the writer of the stage above it.
-    ex.stages.forEach((st, i) => {
-      const m = c.metrics?.(st.topic) ?? {};
-      const into = st.into ? stages[st.into.stage]!.writer : undefined;
-      const output = into ? into.side(st.into!.side) : c.output;
-      const stage = new ExchangeStage({
-        // Changelog partition p holds the state of repartition partition p (split ids name the latter).
-        fetchState: (splits) => stages[i]!.changelog.read(splits),
-        build: (out) => buildDataflow(st.downstream, out, c.dataflowOptions),
-        ...(st.sides.length > 1 ? { sideTables: st.sides.map((side) => side.table.name) } : {}),
-        ...(st.local ? { local: st.local } : {}),
-        ...(m.onOverlap ? { onOverlap: m.onOverlap } : {}),
-        output,
-        // Exactly-once: a partition's output waits for the checkpoint, so a partition revoked before it is
-        // dropped with its state (the new owner re-emits it from the changelog's state).
-        holdOutput: c.transactions !== undefined,
-        idleTimeoutMs: job.config.watermark.idleTimeoutMs,
-        logger,
-        ...(m.onDuplicates ? { onDuplicates: m.onDuplicates } : {}),
-        ...(m.onPartitions ? { onPartitions: m.onPartitions } : {}),
-        // A stage below another: what each batch emitted goes out to the stage above (and its watermark).
-        ...(into ? { afterBatch: () => (into.end(), into.report(false)) } : {}),
-      });
-      stages[i] = { ...stages[i]!, stage };
-    });
+    attachStages(c, stages);
     const writers = stages.map((s) => s.writer);
     const dataflow = exchangeDataflow(ups, stages);
     if (stages.length > 1 && !c.transactions) {
