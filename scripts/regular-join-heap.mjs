@@ -1,6 +1,7 @@
 // Heap a regular join holds per stored row, the row included (issue 16, BENCHMARKS.md "Regular join state"):
-// N left rows on unique keys, shaped as the booking join's projected rows (an order-number string, an area id,
-// an amount, an epoch time), none matched, so all stay stored; heapUsed after gc() around it. The rows are made
+// N left rows on unique keys, shaped as the booking join's decoded rows (12 columns of which the query reads
+// three: an order-number string, an area id, an epoch time; the decoder leaves the rest NULL), none matched, so
+// all stay stored; heapUsed after gc() around it. The rows are made
 // batch by batch and dropped by the script, so what stays is what the operator keeps.
 //
 //   node --expose-gc scripts/regular-join-heap.mjs <checkout with dist/> <retention ms> <1: LEFT join, 0: INNER> [dist dir name]
@@ -8,7 +9,7 @@ const [dir, retention, outer, distName = 'dist'] = process.argv.slice(2);
 const { StreamingJoinOperator } = await import(`${dir}/${distName}/src/runtime/outer-join.js`);
 const { T } = await import(`${dir}/${distName}/src/core/types.js`);
 const key = { k: 'col', index: 0, type: T.STRING };
-const spec = { joinType: outer === '1' ? 'LEFT' : 'INNER', leftKeys: [key], rightKeys: [key], residual: null, leftWidth: 4, rightWidth: 4 };
+const spec = { joinType: outer === '1' ? 'LEFT' : 'INNER', leftKeys: [key], rightKeys: [key], residual: null, leftWidth: 12, rightWidth: 5 };
 const N = 500_000;
 const T0 = Date.UTC(2026, 0, 1);
 gc(); gc();
@@ -16,7 +17,7 @@ const h0 = process.memoryUsage().heapUsed;
 const op = new StreamingJoinOperator(spec, { out: { data() {}, watermark() {} }, hooks: { late() {} }, retentionMs: Number(retention), now: Date.now });
 for (let i = 0; i < N; i += 1000) {
   const rows = [];
-  for (let j = i; j < i + 1000; j++) rows.push([`ORD-${j}`, j % 50, (j % 997) * 1.25 + 0.1, T0 + j * 10]);
+  for (let j = i; j < i + 1000; j++) rows.push([`ORD-${j}`, null, j % 50, null, null, null, null, null, null, null, null, T0 + j * 10]);
   op.process(rows, undefined, 0);
   op.onBatchEnd();
 }
