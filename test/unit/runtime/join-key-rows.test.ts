@@ -139,6 +139,7 @@ const tables: TableSchema[] = ['t', 'u'].map((name) => ({
     { name: 'k', type: { kind: 'STRING' } },
     { name: 'v', type: { kind: 'BIGINT' } },
   ],
+  rowtimeIndex: undefined,
 }));
 
 function start(now: () => number): { flow: Dataflow; out: string[] } {
