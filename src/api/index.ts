@@ -16,6 +16,7 @@ import { createCodeSink, type Change, type CodeSink } from '../connectors/code/c
 import { explainJob as explainPlanText, physicalOptionsOf } from '../job/explain-job.js';
 import { prepareJob, type PreparedJob } from '../job/prepare.js';
 import { startJob as startPreparedJob, validateSinkCompatibility, type RunningJob } from '../job/stream-manager.js';
+import { checkScaleOut } from '../job/exchange/index.js';
 
 export { DirkError } from '../core/errors.js';
 export { Decimal, parseDecimal } from '../core/decimal.js';
@@ -81,6 +82,8 @@ export async function validateJob(source: JobSource, options: LoadOptions = {}):
   const job = await loadJob(source, options);
   try {
     validateSinkCompatibility(job[PREPARED]);
+    // Scaled out: what the exchange cannot run, and transformers that keep state (as `dirk validate`).
+    checkScaleOut(job[PREPARED]);
   } finally {
     job.close();
   }

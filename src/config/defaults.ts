@@ -81,7 +81,7 @@ export const JOB_KEYS = {
     group: 'Flink',
     default: false,
     description:
-      'Repartition rows through an internal Kafka topic `<job id>-<operator>-repartition` (keyed by the GROUP BY / PARTITION BY key, or for a regular or interval join both inputs, tagged by side, keyed by the join key) before a keyed operator, so several processes or tasks of one job aggregate and join correctly. Needed whenever more than one process runs the job; on by itself when DIRK_TASKS / FLINK_PARALLELISM > 1. `dirk topics <job>` lists the internal topics (partitions, configs); a keyed operator over the output of a join is refused.',
+      'Repartition rows through an internal Kafka topic `<job id>-<operator>-repartition` (keyed by the GROUP BY / PARTITION BY key, or for a regular or interval join both inputs, tagged by side, keyed by the join key) before a keyed operator, so several processes or tasks of one job aggregate and join correctly. Needed whenever more than one process runs the job; on by itself when DIRK_TASKS / FLINK_PARALLELISM > 1. `dirk topics <job>` lists the internal topics (partitions, configs); a keyed operator over the output of a join is refused. Pre-processors run in the task reading each source partition, before the repartition topic; post-processors in the task running each of its partitions, before the sink; a transformer that keeps state (DeDuplicationTransformer, a SQLTransformer with aggregates, joins or windows, a user transformer with snapshot) is refused.',
     dagger: 'Dirk only (Flink shuffles by key between subtasks).',
   }),
   FLINK_TABLE_OPTIMIZER_AGG_PHASE_STRATEGY: key({

@@ -32,6 +32,7 @@ import { UdfCallError } from '../udf/slots.js';
 import { RowOriginTracker } from './row-origin.js';
 import { SinkRecordError } from '../connectors/kafka/oversized-records.js';
 import { jobExchange, openExchange, type InputStage, type OpenedExchange } from './exchange/index.js';
+import { checkScaleOutProcessors, tracedPreprocessor } from './exchange/processors.js';
 import { userError } from '../core/errors.js';
 import { memoryLogPeriod, startMemoryLog } from '../core/memory-log.js';
 
@@ -335,9 +336,8 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
   const origin = new RowOriginTracker();
   // Post-processors change the columns: the original bytes cannot stand for the output.
   const exchangePlan = jobExchange(job);
-  if (exchangePlan && (job.post || job.transformers.preprocessors.size > 0)) {
-    throw userError('scale-out (DIRK_EXCHANGE_ENABLE, or DIRK_TASKS / FLINK_PARALLELISM > 1) does not run pre- or post-processors yet; run the job as one task');
-  }
+  // Scaled out, every task runs the pre- and post-processors on its share; one that keeps state is refused.
+  checkScaleOutProcessors(job, exchangePlan !== undefined);
   if (exchangePlan) for (const side of exchangePlan.sides) checkExactlyOnceExchange(job, side.sourceTable);
   const passThrough = options.sink || job.post || exchangePlan || job.plan.branches ? undefined : detectPassThrough(job);
   if (passThrough) logger.info(`pass-through job: records of table ${passThrough.table} reach the sink as their original bytes (fields unknown to the job are kept)`);
@@ -444,7 +444,8 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
       watermarks: new WatermarkEmitter(tracker, origin.ports(stream.table, ports), config.watermark.intervalMs, (ms) => lag.set(ms)),
       // Watermarks follow the decoded records (Dagger assigns them at the source, before the pre-processor).
       rowtimeIndex: (pre?.decoded ?? schema).rowtimeIndex,
-      pre: upstream?.pre ?? runner,
+      // Scaled out with a keyed operator: the pre-processor runs before the exchange's writer, rows traced to their offsets.
+      pre: upstream ? (runner ? tracedPreprocessor(runner, upstream.pre) : upstream.pre) : runner,
       // Two-phase aggregation: where each newly assigned partition's partials may start (before its batches).
       ...(upstream ? { assigned: (splits: readonly string[]) => exchange!.upstreamAssigned(stream.table, splits) } : {}),
     });

@@ -24,7 +24,11 @@ interface WindowGroups {
   readonly groups: Map<unknown, Group>;
 }
 
-/** Version 1 (before the shared keyed state): `{ windows: Map<end, Map<groupKey, Group>>, watermark }`. */
+/**
+ * Version 1 (before the shared keyed state): `{ windows: Map<end, Map<groupKey, Group>>, watermark }`.
+ * Version 3 has version 2's shape, but a group's key inside its window leaves out window_end (every group of
+ * one window has the same end, the window's key): groups of versions 1 and 2 are re-keyed from their keys.
+ */
 function migrateV1(data: unknown): unknown {
   const v1 = data as { windows: Map<number, Map<unknown, Group>>; watermark: number };
   return { windows: new Map([...v1.windows].map(([end, groups]) => [end, { end, groups }])), watermark: v1.watermark };
@@ -32,9 +36,16 @@ function migrateV1(data: unknown): unknown {
 
 export class WindowGroupAggregateOperator implements Operator {
   readonly name = 'WindowGroupAggregate';
-  readonly stateSpec: StateSpec = { kind: 'WindowGroupAggregate', version: 2, migrate: migrateV1 };
+  readonly stateSpec: StateSpec = {
+    kind: 'WindowGroupAggregate',
+    version: 3,
+    migrate: (data, from) => this.rekey((from === 1 ? migrateV1(data) : data) as { windows: Map<number, WindowGroups>; watermark: number }),
+  };
   private readonly keyFns: ((r: Row) => unknown)[];
+  /** A row's group inside its window: the keys but window_end (Nexmark q5's MAX per window: window_start alone). */
   private readonly groupKey: (r: Row) => unknown;
+  /** The same key from a group's stored key values (re-keying older states). */
+  private readonly groupKeyOfValues: (keys: Row) => unknown;
   private readonly accs: Accumulator[];
   /** Groups by window end, then by group key; a window goes when the watermark closes it. */
   private readonly windows: KeyedState<WindowGroups>;
@@ -51,7 +62,9 @@ export class WindowGroupAggregateOperator implements Operator {
     this.out = ctx.out;
     this.hooks = ctx.hooks;
     this.keyFns = keys.map(compileExpr);
-    this.groupKey = keyFunction(this.keyFns);
+    const inGroup = keys.map((_, i) => i).filter((i) => i !== spec.window.endKey);
+    this.groupKey = keyFunction(inGroup.map((i) => this.keyFns[i]!));
+    this.groupKeyOfValues = keyFunction(inGroup.map((i) => (values: Row) => values[i]));
     this.accs = aggs.map((a) => createAccumulator(a, false));
     // Retention 0: a window's state ends with the window (expireClosed), not by idle-state retention.
     this.windows = new KeyedState({ retentionMs: 0, now: ctx.now, counter: ctx.counter });
@@ -109,6 +122,13 @@ export class WindowGroupAggregateOperator implements Operator {
 
   snapshot(): unknown {
     return { windows: this.windows, watermark: this.watermark };
+  }
+
+  /** Versions 1 and 2 keyed a window's groups by every group key, window_end included. */
+  private rekey(s: { windows: Map<number, WindowGroups>; watermark: number }): unknown {
+    const windows = new Map<number, WindowGroups>();
+    for (const [end, w] of s.windows) windows.set(end, { end: w.end, groups: new Map([...w.groups.values()].map((g) => [this.groupKeyOfValues(g.keys), g])) });
+    return { windows, watermark: s.watermark };
   }
 
   restore(state: unknown): void {

@@ -26,16 +26,42 @@ const NULL_KEY = '\u0000null-key';
 
 /**
  * State version 2 keeps the windows in a KeyedState by `start/end` id; version 1 (before the shared keyed
- * state) was `{ windows: WindowState[], watermark }`, the same windows as a list.
+ * state) was `{ windows: WindowState[], watermark }`, the same windows as a list. Version 3 has the same
+ * shape, but a window's rows are keyed without the key pairs that are only the window's own bounds (see
+ * `withoutWindowBounds`): rows of versions 1 and 2 are re-keyed from the rows themselves.
  */
 function migrateV1(data: unknown): unknown {
   const v1 = data as { windows: WindowState[]; watermark: number };
   return { windows: new Map(v1.windows.map((w) => [`${w.start}/${w.end}`, w])), watermark: v1.watermark };
 }
 
+/**
+ * The equi-join key pairs left once the pairs equating the two sides' window_start or window_end are taken
+ * out: rows are already kept per window (`start/end`), so inside one window those pairs are equal on every
+ * row, and building them into every row's composite key only costs (Nexmark q5 joins on nothing else).
+ */
+export function withoutWindowBounds(leftKeys: readonly BExpr[], rightKeys: readonly BExpr[], w: WindowJoinBounds): { left: BExpr[]; right: BExpr[] } {
+  const isCol = (e: BExpr | undefined, index: number): boolean => e?.k === 'col' && e.index === index;
+  const left: BExpr[] = [];
+  const right: BExpr[] = [];
+  leftKeys.forEach((l, i) => {
+    const r = rightKeys[i];
+    const bound = (isCol(l, w.leftStart) && isCol(r, w.rightStart)) || (isCol(l, w.leftEnd) && isCol(r, w.rightEnd));
+    if (!bound) {
+      left.push(l);
+      right.push(r!);
+    }
+  });
+  return { left, right };
+}
+
 export class WindowJoinOperator implements Operator {
   readonly name = 'WindowJoin';
-  readonly stateSpec: StateSpec = { kind: 'WindowJoin', version: 2, migrate: migrateV1 };
+  readonly stateSpec: StateSpec = {
+    kind: 'WindowJoin',
+    version: 3,
+    migrate: (data, from) => this.rekey((from === 1 ? migrateV1(data) : data) as { windows: Map<string, WindowState>; watermark: number }),
+  };
   private readonly leftKey: (r: Row) => unknown;
   private readonly rightKey: (r: Row) => unknown;
   /** The rest of the ON condition, tested on a left and a right row before they are joined. */
@@ -63,8 +89,9 @@ export class WindowJoinOperator implements Operator {
   ) {
     this.out = ctx.out;
     this.hooks = ctx.hooks;
-    this.leftKey = joinKeyFunction(spec.leftKeys.map(compileExpr));
-    this.rightKey = joinKeyFunction(spec.rightKeys.map(compileExpr));
+    const keys = withoutWindowBounds(spec.leftKeys, spec.rightKeys, spec.window);
+    this.leftKey = joinKeyFunction(keys.left.map(compileExpr));
+    this.rightKey = joinKeyFunction(keys.right.map(compileExpr));
     this.residualHolds = spec.residual ? residualOnPair(compilePredicate(spec.residual), spec.leftWidth, spec.rightWidth) : null;
     // Retention 0: a window's rows go with the window (expireClosed), not by idle-state retention.
     this.windows = new KeyedState({ retentionMs: 0, now: ctx.now });
@@ -158,6 +185,28 @@ export class WindowJoinOperator implements Operator {
 
   snapshot(): unknown {
     return { windows: this.windows, watermark: this.watermark };
+  }
+
+  /** Versions 1 and 2 keyed a window's rows by every equi-join key: the same rows under this operator's keys. */
+  private rekey(s: { windows: Map<string, WindowState>; watermark: number }): unknown {
+    const bySide = (rows: Map<unknown, Row[]>, keyOf: (r: Row) => unknown): Map<unknown, Row[]> => {
+      const out = new Map<unknown, Row[]>();
+      // Inside one window the dropped key parts are equal on every row, so old keys map one to one on new
+      // ones and each list keeps its arrival order.
+      for (const list of rows.values()) {
+        for (const row of list) {
+          const k = keyOf(row);
+          const key = k === null ? NULL_KEY : k;
+          const l = out.get(key);
+          if (l) l.push(row);
+          else out.set(key, [row]);
+        }
+      }
+      return out;
+    };
+    const windows = new Map<string, WindowState>();
+    for (const [id, w] of s.windows) windows.set(id, { start: w.start, end: w.end, left: bySide(w.left, this.leftKey), right: bySide(w.right, this.rightKey) });
+    return { windows, watermark: s.watermark };
   }
 
   restore(state: unknown): void {

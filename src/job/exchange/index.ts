@@ -23,6 +23,7 @@ import { Changelog } from './changelog.js';
 import { userError } from '../../core/errors.js';
 import { twoPhaseBlocker } from '../../runtime/local-window-aggregate.js';
 import { PartialsGate } from './partials-gate.js';
+import { checkScaleOutProcessors, explainScaleOutProcessors } from './processors.js';
 
 export { ExchangeStage } from './exchange-stage.js';
 
@@ -46,13 +47,11 @@ export function jobExchange(job: PreparedJob): ExchangePlan | undefined {
 
 /**
  * What `dirk validate` checks of a scaled-out job (the same refusals `dirk run` gives at start): the plan
- * cut (query shapes the exchange cannot run) and the stages it does not run.
+ * cut (query shapes the exchange cannot run) and transformers that keep state (processors.ts).
  */
 export function checkScaleOut(job: PreparedJob): void {
   const ex = jobExchange(job);
-  if (ex && (job.post || job.transformers.preprocessors.size > 0)) {
-    throw userError('scale-out (DIRK_EXCHANGE_ENABLE, or DIRK_TASKS / FLINK_PARALLELISM > 1) does not run pre- or post-processors yet; run the job as one task');
-  }
+  checkScaleOutProcessors(job, ex !== undefined);
 }
 
 /** The stream (job config) of a table the exchange reads. */
@@ -79,7 +78,10 @@ export function exchangeGroupId(stream: StreamConfig, ex: ExchangePlan): string 
 export function explainExchange(job: PreparedJob): string {
   const ex = jobExchange(job);
   const tasks = `tasks: ${job.config.tasks} in this process${job.config.exchange ? '; more processes of the job join the same consumer groups' : ''}\n`;
-  if (!ex) return job.config.exchange ? `\nscale-out:\n  ${tasks}  no keyed operator: every task runs the whole plan on its partitions\n` : '';
+  if (!ex) {
+    if (!job.config.exchange) return '';
+    return ['', 'scale-out:', `  ${tasks.trimEnd()}`, '  no keyed operator: every task runs the whole plan on its partitions', ...explainScaleOutProcessors(job, false), ''].join('\n');
+  }
   const stream = streamOf(job, ex.sourceTable);
   const keysOf = (side: ExchangePlan['sides'][number]): string =>
     side.keys.length
@@ -104,6 +106,7 @@ export function explainExchange(job: PreparedJob): string {
     ...(ex.phases ? [`    aggregation: ${ex.phases}`] : []),
     ...[...new Set(upstreams)],
     `    downstream: ${ex.topic} (group ${exchangeGroupId(stream, ex)}) -> ${ex.local ? 'GlobalWindowAggregate' : ex.operatorKind}${join ? ' (both sides of a key in one partition)' : ''} and the rest of the plan, one instance per partition`,
+    ...explainScaleOutProcessors(job, true),
     '  internal topics:',
     `    ${ex.topic}  (repartition${join ? ', both sides tagged by side' : ''}; watermarks travel as control records to every partition)`,
     `    ${changelogTopic(ex)}  (changelog, compacted: the ${ex.operatorKind}'s state per partition, written at each checkpoint)`,

@@ -103,6 +103,21 @@ export interface TransformerDef<A = Record<string, unknown>, S = unknown> {
    * emit (the SQL transformer's windows).
    */
   onWatermark?(time: number, ctx: TransformerContext<A, S>): Row[] | undefined | Promise<Row[] | undefined>;
+  /**
+   * Whether this instance keeps state from one batch to the next; default: it has `snapshot` or `onWatermark`.
+   * A job run scaled out (DIRK_TASKS / FLINK_PARALLELISM > 1, DIRK_EXCHANGE_ENABLE) refuses a transformer that
+   * keeps state, since each task would hold the state of its own rows only. A transformer whose state depends
+   * on its arguments says so here (the SQL transformer: only a query with aggregates, joins or windows).
+   */
+  keepsState?(ctx: TransformerBuildContext<A>): boolean;
+  /**
+   * How the rows `transform` returns relate to the rows it was given, when that is always so: `filter`, some
+   * of the same row objects (changed in place or not), in order; `map`, exactly one row per row given, in
+   * order. A scaled-out job's pre-processor must trace each row to its source record (the exchange drops a
+   * re-reading task's repeats by their offsets): a transformer that declares neither gets one record at a time
+   * there, the others whole batches.
+   */
+  readonly rowMapping?: 'filter' | 'map';
   /** State for a checkpoint (structured-clone serialisable). */
   snapshot?(ctx: TransformerContext<A, S>): unknown;
   restore?(state: unknown, ctx: TransformerContext<A, S>): void;

@@ -168,6 +168,12 @@ export function buildTransformer(entry: unknown, path: string, input: readonly F
   return { def, entry, path, where, table, input, output, build: ctx };
 }
 
+/** Whether a configured transformer keeps state across batches (scale-out refuses those; see TransformerDef.keepsState). */
+export function transformerKeepsState(t: BuiltTransformer): boolean {
+  if (t.def.keepsState) return t.def.keepsState(t.build);
+  return t.def.snapshot !== undefined || t.def.onWatermark !== undefined;
+}
+
 function columnIndex(input: readonly Field[], name: string): number {
   const exact = input.findIndex((f) => f.name === name);
   if (exact >= 0) return exact;
@@ -190,6 +196,11 @@ export interface TransformerStage extends Stage {
    * (an error saying why) when the output columns differ: the SQL was planned with the old ones.
    */
   reload(next: BuiltTransformer): Promise<void>;
+}
+
+/** Whether a stage (of a pre- or post-processor chain) is a transformer's. */
+export function isTransformerStage(s: unknown): s is TransformerStage {
+  return typeof (s as { reload?: unknown }).reload === 'function' && (s as { transformer?: unknown }).transformer !== undefined;
 }
 
 function sameColumns(a: readonly Field[], b: readonly Field[]): boolean {

@@ -10,7 +10,7 @@ import { createFunctionCatalog } from '../../udf/registry.js';
 import { daggerFunctions } from '../../../udfs/index.js';
 
 export * from './api.js';
-export { buildTransformer, transformerStage, type BuiltTransformer, type TransformerJob } from './build.js';
+export { buildTransformer, isTransformerStage, transformerKeepsState, transformerStage, type BuiltTransformer, type TransformerJob } from './build.js';
 export { builtinTransformers, createTransformerCatalog, DAGGER_TRANSFORMER_PACKAGES, type TransformerCatalog } from './catalog.js';
 export { loadTransformerFolders, type LoadedTransformer } from './loader.js';
 export { buildPreprocessors, PreprocessorRunner, type TablePreprocessor } from './preprocessor.js';

@@ -1,7 +1,7 @@
 import { describeFound, userError } from '../../core/errors.js';
 import type { Row, TableSchema } from '../../core/types.js';
-import type { Stage, StageContext } from '../types.js';
-import { buildTransformer, transformerStage, type BuiltTransformer, type TransformerJob } from './build.js';
+import type { StageContext } from '../types.js';
+import { buildTransformer, transformerStage, type BuiltTransformer, type TransformerJob, type TransformerStage } from './build.js';
 import { InvalidRecordFilterTransformer } from './invalid-record-filter/invalid-record-filter.js';
 
 const KEY = 'PROCESSOR_PREPROCESSOR_CONFIG';
@@ -68,7 +68,7 @@ export function buildPreprocessors(raw: unknown, tables: ReadonlyMap<string, Tab
 
 /** A table's transformers as one running step: each batch goes through them in order. */
 export class PreprocessorRunner {
-  readonly stages: readonly Stage[];
+  readonly stages: readonly TransformerStage[];
 
   constructor(readonly pre: TablePreprocessor) {
     this.stages = pre.transformers.map((t, i) => transformerStage(t, i));

@@ -3,15 +3,11 @@ import path from 'node:path';
 import type { Logger } from '../../core/logger.js';
 import { importUserModule, isUdfSourceFile } from '../../udf/loader.js';
 import { isTransformerDef, type TransformerDef } from './api.js';
-import { buildTransformer, type TransformerJob, type TransformerStage } from './build.js';
+import { buildTransformer, isTransformerStage, type TransformerJob } from './build.js';
 import { createTransformerCatalog } from './catalog.js';
 
 export interface TransformerWatcher {
   close(): void;
-}
-
-function isTransformerStage(s: unknown): s is TransformerStage {
-  return typeof (s as { reload?: unknown }).reload === 'function' && (s as { transformer?: unknown }).transformer !== undefined;
 }
 
 /**

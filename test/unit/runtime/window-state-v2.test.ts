@@ -7,6 +7,10 @@ import type { VersionedState } from '../../../src/runtime/state/versioned.js';
 import { builtinFunctions } from '../../../src/sql/functions/index.js';
 import { planSql } from '../../../src/sql/planner.js';
 import { createFunctionCatalog } from '../../../src/udf/registry.js';
+import { WindowGroupAggregateOperator } from '../../../src/runtime/window-group-aggregate.js';
+import { readVersionedState } from '../../../src/runtime/state/versioned.js';
+import type { PlanNode } from '../../../src/plan/nodes.js';
+import { planInputs } from '../../../src/plan/children.js';
 
 /**
  * Window operators keep their state in KeyedStates (state version 2) and restore version 1 snapshots, the
@@ -70,6 +74,32 @@ const TO_V1: Record<string, (d: Record<string, unknown>) => unknown> = {
   WindowJoin: (d) => ({ windows: [...plain(d['windows'] as Map<string, unknown>).values()], watermark: d['watermark'] }),
 };
 
+/** The state version each window operator writes now. */
+const CURRENT: Record<string, number> = { WindowAggregate: 2, WindowGroupAggregate: 3, WindowJoin: 3 };
+
+/**
+ * Version 3 keys a window's groups / rows without window_end (group aggregate) or the window-bound join key
+ * pairs (join); version 2 keyed them by every key. The migration re-keys from the stored rows and keys, not
+ * from the old keys, so a v2 state is made here by renaming every inner key one to one: a restore that kept
+ * the old keys would then miss every stored row.
+ */
+const rename = (k: unknown): string => `v2:${String(k)}`;
+const TO_V2: Record<string, (d: Record<string, unknown>) => unknown> = {
+  WindowGroupAggregate: (d) => ({
+    windows: new Map([...(d['windows'] as Map<number, { end: number; groups: Map<unknown, Group> }>)].map(([end, w]) => [end, { end: w.end, groups: new Map([...w.groups].map(([k, g]) => [rename(k), g])) }])),
+    watermark: d['watermark'],
+  }),
+  WindowJoin: (d) => ({
+    windows: new Map(
+      [...(d['windows'] as Map<string, { start: number; end: number; left: Map<unknown, Row[]>; right: Map<unknown, Row[]> }>)].map(([id, w]) => [
+        id,
+        { start: w.start, end: w.end, left: new Map([...w.left].map(([k, r]) => [rename(k), r])), right: new Map([...w.right].map(([k, r]) => [rename(k), r])) },
+      ]),
+    ),
+    watermark: d['watermark'],
+  }),
+};
+
 const TUMBLE_T = "TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '10' SECOND))";
 const TUMBLE_U = "TABLE(TUMBLE(TABLE u, DESCRIPTOR(ts), INTERVAL '10' SECOND))";
 const scenarios: { name: string; sql: string; kinds: string[] }[] = [
@@ -95,7 +125,7 @@ const scenarios: { name: string; sql: string; kinds: string[] }[] = [
   },
 ];
 
-describe('window operator state on the shared keyed state (version 2)', () => {
+describe('window operator state on the shared keyed state (versions 2 and 3)', () => {
   for (const s of scenarios) {
     it(`${s.name}: a version 1 snapshot restores to the rows of an uninterrupted run`, async () => {
       const whole = start(s.sql);
@@ -109,9 +139,17 @@ describe('window operator state on the shared keyed state (version 2)', () => {
 
       const windowStates = snapshot.filter((x): x is VersionedState => x !== null && s.kinds.includes(x.$kind));
       expect(windowStates.map((x) => x.$kind).sort()).toEqual([...s.kinds].sort());
-      for (const x of windowStates) expect(x.$v).toBe(2);
+      for (const x of windowStates) expect(x.$v).toBe(CURRENT[x.$kind]);
 
-      const v1 = structuredClone(snapshot.map((x) => (x !== null && TO_V1[x.$kind] ? { $kind: x.$kind, $v: 1, data: TO_V1[x.$kind]!(x.data as Record<string, unknown>) } : x)));
+      // Version 2 of the kinds now at 3 (old keys), then version 1 from that.
+      const v2 = snapshot.map((x) => (x !== null && TO_V2[x.$kind] ? { $kind: x.$kind, $v: 2, data: TO_V2[x.$kind]!(x.data as Record<string, unknown>) } : x));
+      const v1 = structuredClone(v2.map((x) => (x !== null && TO_V1[x.$kind] ? { $kind: x.$kind, $v: 1, data: TO_V1[x.$kind]!(x.data as Record<string, unknown>) } : x)));
+      if (s.kinds.some((k) => TO_V2[k])) {
+        const fromV2 = start(s.sql);
+        fromV2.flow.restore(structuredClone(v2));
+        await run(fromV2.flow, fixture.after);
+        expect(fromV2.out).toEqual(expected);
+      }
       const resumed = start(s.sql);
       resumed.flow.restore(v1);
       await run(resumed.flow, fixture.after);
@@ -138,5 +176,36 @@ describe('window operator state on the shared keyed state (version 2)', () => {
     expect(flow.stateEntries()).toBe(1);
     await run(flow, [{ watermark: 19999 }]);
     expect(flow.stateEntries()).toBe(0);
+  });
+
+  it('a window group aggregate restores an open window of version 2 (keys with window_end) into the same groups', () => {
+    // Its state is empty between batches in a query (its input fires and it fires at the same watermark),
+    // so the operator is driven directly here, with the plan's own keys and aggregates.
+    const plan = planSql(
+      `SELECT window_start, window_end, MAX(c) AS m, COUNT(*) AS n FROM (SELECT k, window_start, window_end, COUNT(*) AS c FROM ${TUMBLE_T} GROUP BY k, window_start, window_end) GROUP BY window_start, window_end`,
+      { table: (n) => tables.find((t) => t.name === n), tableNames: () => tables.map((t) => t.name), functions },
+    );
+    const find = (n: PlanNode): PlanNode | undefined => (n.kind === 'groupAggregate' && n.window ? n : planInputs(n).map(find).find(Boolean));
+    const node = find(plan.root) as Extract<PlanNode, { kind: 'groupAggregate' }>;
+    const make = (out: Row[]) =>
+      new WindowGroupAggregateOperator({ keys: node.keys, aggs: node.aggs, window: node.window! }, { out: { data: (rows: Row[]) => out.push(...rows), watermark() {} }, hooks: { late() {} }, retentionMs: 0, now: () => 0 });
+    // Inner rows: k, window_start, window_end, c.
+    const before: Row[] = [['a', 0, 10_000, 3], ['b', 0, 10_000, 5]];
+    const after: Row[] = [['c', 0, 10_000, 7]];
+    const whole: Row[] = [];
+    const one = make(whole);
+    one.process(before, undefined);
+    const v3 = structuredClone(one.snapshot()) as { windows: Map<number, { end: number; groups: Map<unknown, Group> }>; watermark: number };
+    one.process(after, undefined);
+    one.onWatermark(20_000);
+    expect(whole).toEqual([[0, 10_000, 7, 3]]);
+
+    const v2 = TO_V2['WindowGroupAggregate']!(v3 as unknown as Record<string, unknown>);
+    const resumed: Row[] = [];
+    const op = make(resumed);
+    op.restore(readVersionedState(op.stateSpec, { $kind: 'WindowGroupAggregate', $v: 2, data: v2 }, 'test'));
+    op.process(after, undefined);
+    op.onWatermark(20_000);
+    expect(resumed).toEqual(whole);
   });
 });

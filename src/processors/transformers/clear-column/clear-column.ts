@@ -14,6 +14,7 @@ export const ClearColumnTransformer = defineTransformer<Args, number>({
   name: 'ClearColumnTransformer',
   description: 'Sets one column to the empty string in every row (the column becomes STRING).',
   places: ['post', 'pre'],
+  rowMapping: 'map',
   arguments: {
     targetColumnName: { type: 'column', required: true, description: 'The column to clear.' },
   },

@@ -49,6 +49,7 @@ export const DeDuplicationTransformer = defineTransformer<Args, DedupState>({
   description:
     'Drops a row when a row with the same key_column value passed less than ttl_in_seconds ago (processing time, from the first row with that key); the seen keys are kept in checkpoints.',
   places: ['pre', 'post'],
+  rowMapping: 'filter',
   arguments: {
     key_column: { type: 'column', required: true, description: 'The column whose value identifies duplicates.' },
     ttl_in_seconds: { type: 'integer', required: true, description: 'How long a key is remembered (seconds, > 0). After that a row with the key passes again.' },

@@ -51,6 +51,7 @@ export const InvalidRecordFilterTransformer = defineTransformer<Record<string, n
   description:
     "Drops the rows of records that could not be decoded, counting them in dirk_filtered_invalid_records_total{table} (Dagger's filtered_invalid_records). Pre-processor only; takes no arguments.",
   places: ['pre'],
+  rowMapping: 'filter',
   arguments: {},
   open(ctx) {
     ctx.state = { filtered: ctx.telemetry.filteredInvalidRecords(ctx.table) };

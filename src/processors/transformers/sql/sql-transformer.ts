@@ -2,7 +2,8 @@ import { DirkError } from '../../../core/errors.js';
 import { RowKind, T, typeToString, type Field, type Row, type TableSchema } from '../../../core/types.js';
 import { WatermarkTracker } from '../../../job/watermarks.js';
 import { buildDataflow, type Dataflow } from '../../../runtime/dataflow.js';
-import type { QueryPlan } from '../../../plan/nodes.js';
+import type { PlanNode, QueryPlan } from '../../../plan/nodes.js';
+import { planInputs } from '../../../plan/children.js';
 import { planSql } from '../../../sql/planner.js';
 import { defineTransformer, type TransformerBuildContext } from '../api.js';
 
@@ -76,6 +77,8 @@ export const SQLTransformer = defineTransformer<Args, SqlState>({
     if (ctx.args.allowedLatenessInMs < 0) throw ctx.argumentError('allowedLatenessInMs', 'a whole number of milliseconds >= 0', ctx.args.allowedLatenessInMs);
     return [...plan(input, ctx).plan.root.fields];
   },
+  // A query of filters and projections keeps nothing between batches (scale-out runs it in every task).
+  keepsState: (ctx) => keepsRows(plan(ctx.input, ctx).plan.root),
   open(ctx) {
     const { plan: p, table } = plan(ctx.input, ctx);
     const state: SqlState = {
@@ -175,6 +178,14 @@ export const SQLTransformer = defineTransformer<Args, SqlState>({
     },
   ],
 });
+
+/** Plan nodes that keep nothing from one batch to the next. */
+const STATELESS = new Set<PlanNode['kind']>(['scan', 'filter', 'project', 'correlate', 'windowTvf', 'union', 'lookupJoin']);
+
+/** Whether any operator of the plan holds rows or aggregates across batches. */
+function keepsRows(n: PlanNode): boolean {
+  return !STATELESS.has(n.kind) || planInputs(n).some(keepsRows);
+}
 
 function advance(s: SqlState, wm: number): void {
   if (wm <= s.emitted) return;
