@@ -4,7 +4,7 @@
  * Prints one line per scenario and a summary; figures go into BENCHMARKS.md with the command.
  *
  * Options (env): BENCH_ROWS (in-process rows, default 2,000,000), BENCH_KAFKA_ROWS (default 300,000),
- * BENCH_ONLY=inprocess|kafka, BENCH_TOPIC=<a topic preloaded by an earlier run>, BENCH_SCENARIO=<part of a scenario name: tumble, hop, filter, join, delivery; in-process it also leaves out the decode, post and parquet parts>, BENCH_KAFKA=127.0.0.1:9092,
+ * BENCH_ONLY=inprocess|kafka, BENCH_TOPIC=<a topic preloaded by an earlier run>, BENCH_SCENARIO=<part of a scenario name: tumble, hop, filter, join (interval and regular), regular, interval, delivery; in-process it also leaves out the decode, post and parquet parts>, BENCH_KAFKA=127.0.0.1:9092,
  * BENCH_INPUT=protobuf|json (the Kafka half's booking records: protobuf, or the same values as JSON with an ISO-8601
  * event time, as scripts/flink-bench.mjs writes them; the join's payments stay protobuf).
  * Each line also gives the share of the run's wall time spent in garbage collection (`gc`).

@@ -4,7 +4,7 @@ import type { BExpr } from '../plan/nodes.js';
 import { joinKeyFunction } from './aggregates.js';
 import { residualOnPair } from './join-residual.js';
 import type { Operator, OperatorContext, OperatorHooks, Output } from './operator.js';
-import { KeyedState } from './state/keyed-state.js';
+import { KeyedState, type KeyedStateContext } from './state/keyed-state.js';
 import type { StateSpec } from './state/versioned.js';
 
 /**
@@ -34,31 +34,25 @@ interface SavedRow {
   matched: boolean;
 }
 
-/** A key's rows of one side from the second on, in arrival order (a class, so a lone row, an array, tells apart). */
-class RowList {
-  constructor(public rows: Row[]) {}
-}
-
-/** One side's rows of a key: its one row, or a RowList. */
-type SideRows = Row | RowList;
-
 /**
- * The buffered rows of a key, both sides in one entry, so an arriving row finds the other side's rows and
- * stores itself with one Map lookup (the profile of the booking interval join had a quarter of its samples in
- * lookups in maps of a million keys, three per row when each side had a Map of its own). `t` is the key's
- * last touch by a row of either side, for idle-state retention, in ms after the operator's clock base (a
- * small integer, which V8 keeps inside the object rather than boxing an epoch time).
+ * The rows of one key: `row` while it holds one, `list` (in arrival order) from two on. `t` is the last
+ * touch for idle-state retention, in ms after the buffer's clock base (a small integer, so V8 stores it in
+ * the object rather than boxing an epoch time).
  */
-class KeyEntry {
+class KeyRows {
   constructor(
-    public left: SideRows | undefined,
-    public right: SideRows | undefined,
+    public row: Row | null,
+    public list: Row[] | null,
     public t: number,
   ) {}
 }
 
-/** Both sides' rows by key, shared by the operator's two SideBuffers. */
-type Keys = KeyedState<KeyEntry>;
+/**
+ * What a key maps to. Without idle-state retention nothing per key needs recording but its rows, so a key
+ * with one row (most keys of a join on unique order numbers) maps to the row itself; with retention every
+ * key has a KeyRows for its touch time. Rows are arrays and KeyRows is not: `Array.isArray` tells them apart.
+ */
+type Entry = Row | KeyRows;
 
 /**
  * One side's buffer: rows by key for probing, and the same rows for expiry in event-time order, so a
@@ -78,6 +72,11 @@ type Keys = KeyedState<KeyEntry>;
  * built at the barrier and serialised there with the checkpoint's head, so later changes cannot reach it.)
  */
 class SideBuffer {
+  readonly byKey: KeyedState<Entry>;
+  /** Idle-state retention is on: every key has a KeyRows carrying its touch time. */
+  readonly retains: boolean;
+  private readonly base: number;
+  private readonly now: () => number;
   private qRows: Row[] = [];
   private qKeys: unknown[] = [];
   private head = 0;
@@ -94,41 +93,46 @@ class SideBuffer {
   readonly matched: Set<Row> | null;
 
   constructor(
-    /** Both sides' rows by key (this side's in `left` or `right` of each entry). */
-    private readonly keys: Keys,
-    private readonly isLeft: boolean,
+    ctx: KeyedStateContext,
     /** The time column of this side's rows. */
     readonly ti: number,
     outer: boolean,
   ) {
+    this.retains = ctx.retentionMs > 0;
+    this.now = ctx.now;
+    this.base = this.retains ? ctx.now() : 0;
+    this.byKey = new KeyedState<Entry>(ctx, (e) => this.base + (e as KeyRows).t);
     this.matched = outer ? new Set() : null;
   }
 
-  /** This side's rows in `e`. */
-  rowsIn(e: KeyEntry): SideRows | undefined {
-    return this.isLeft ? e.left : e.right;
+  /** The touch time to record for `now` (the operator reads the clock once per batch). */
+  stamp(now: number): number {
+    return now - this.base;
   }
 
-  private setRows(e: KeyEntry, rows: SideRows | undefined): void {
-    if (this.isLeft) e.left = rows;
-    else e.right = rows;
+  /** The rows of key `k` (touching it: a probe keeps a key alive as an arrival does). */
+  probe(k: unknown, t: number): Entry | undefined {
+    if (!this.retains) return this.byKey.get(k);
+    const e = this.byKey.forUpdate(k) as KeyRows | undefined;
+    if (e !== undefined) e.t = t;
+    return e;
   }
 
-  /**
-   * Buffers `row` under `k`, whose entry the caller looked up (`e`; undefined when the key has none yet).
-   * `matched`: it joined already (on arrival). `t`: the touch time to record.
-   */
-  add(row: Row, k: unknown, e: KeyEntry | undefined, t: number, matched: boolean): void {
+  /** Buffers `row` under `k`; `matched`: it joined already (on arrival). `t`: stamp(now). */
+  add(row: Row, k: unknown, t: number, matched: boolean): void {
     if (this.matched !== null) {
       row = row.slice();
       if (matched) this.matched.add(row);
     }
-    if (e === undefined) this.keys.set(k, this.isLeft ? new KeyEntry(row, undefined, t) : new KeyEntry(undefined, row, t));
+    const e = this.byKey.forUpdate(k);
+    if (e === undefined) this.byKey.set(k, this.retains ? new KeyRows(row, null, t) : row);
+    else if (Array.isArray(e)) this.byKey.set(k, new KeyRows(null, [e, row], 0));
     else {
-      const mine = this.rowsIn(e);
-      if (mine === undefined) this.setRows(e, row);
-      else if (Array.isArray(mine)) this.setRows(e, new RowList([mine, row]));
-      else mine.rows.push(row);
+      if (e.list !== null) e.list.push(row);
+      else {
+        e.list = [e.row!, row];
+        e.row = null;
+      }
       e.t = t;
     }
     this.enqueue(row, k);
@@ -143,22 +147,24 @@ class SideBuffer {
     } else heapPush(this.hRows, this.hKeys, this.ti, row, k);
   }
 
-  /** Takes `row` (queued under `k`) out of its key's entry; the entry goes when neither side has rows left. */
+  /** Takes `row` (queued under `k`) out of its key's entry. */
   private remove(row: Row, k: unknown): void {
-    const e = this.keys.forUpdate(k)!;
-    const mine = this.rowsIn(e)!;
+    const e = this.byKey.forUpdate(k)!;
     // A key's single row is the row expiring: each queued row is in its key's entry once per time queued.
-    if (Array.isArray(mine)) {
-      if ((this.isLeft ? e.right : e.left) === undefined) this.keys.delete(k);
-      else this.setRows(e, undefined);
+    if (Array.isArray(e) || e.list === null) {
+      this.byKey.delete(k);
       return;
     }
-    const list = mine.rows;
+    const list = e.list;
     const i = list[0] === row ? 0 : list.indexOf(row);
     if (i === 0) list.shift();
     else list.splice(i, 1);
+    if (list.length > 1) return;
     // Back to one row: no list for it.
-    if (list.length === 1) this.setRows(e, list[0]!);
+    if (this.retains) {
+      e.row = list[0]!;
+      e.list = null;
+    } else this.byKey.set(k, list[0]!);
   }
 
   /**
@@ -195,23 +201,20 @@ class SideBuffer {
     }
   }
 
-  /** This side's rows of a key idle-state retention dropped: `unmatched` gets an outer side's unjoined ones. */
-  dropped(e: KeyEntry, unmatched: (row: Row) => void): void {
+  /** Drops keys idle for the retention time with their rows; `unmatched` as for expire(). */
+  expireIdle(unmatched: (row: Row) => void): void {
     const matched = this.matched;
-    const mine = this.rowsIn(e);
-    if (matched === null || mine === undefined) return;
-    for (const row of Array.isArray(mine) ? [mine] : mine.rows) if (!matched.delete(row)) unmatched(row);
-  }
-
-  /**
-   * After idle-state retention dropped keys: takes their rows out of the expiry order now (the watermark
-   * may not be moving; that is when retention matters). A queued key no longer in the state was dropped.
-   */
-  forgetDropped(): void {
+    const dropped = this.byKey.expireIdle((_k, e) => {
+      if (matched === null) return;
+      for (const row of rowsOf(e)) if (!matched.delete(row)) unmatched(row);
+    });
+    if (dropped === 0) return;
+    // The watermark may not be moving (that is when retention matters): take the dropped keys' rows out of
+    // the expiry order now. A queued key no longer in the state was dropped just now.
     const rows: Row[] = [];
     const keys: unknown[] = [];
     this.each((row, k) => {
-      if (!this.keys.has(k)) return;
+      if (!this.byKey.has(k)) return;
       rows.push(row);
       keys.push(k);
     });
@@ -238,15 +241,13 @@ class SideBuffer {
     return saved;
   }
 
-  /** Re-adds saved rows (the operator emptied the shared map first); `t`: the touch time to record. */
-  load(rows: readonly SavedRow[], t: number): void {
+  load(rows: readonly SavedRow[]): void {
+    this.byKey.clear();
     this.resetOrder();
     this.matched?.clear();
+    const t = this.retains ? this.stamp(this.now()) : 0;
     // The NULL key was one object when saved and is one again after a restore, but not this process's.
-    for (const b of rows) {
-      const k = typeof b.key === 'object' && b.key !== null ? NULL_KEY : b.key;
-      this.add(b.row, k, this.keys.forUpdate(k), t, b.matched);
-    }
+    for (const b of rows) this.add(b.row, typeof b.key === 'object' && b.key !== null ? NULL_KEY : b.key, t, b.matched);
   }
 
   private resetOrder(): void {
@@ -257,6 +258,12 @@ class SideBuffer {
     this.hRows = [];
     this.hKeys = [];
   }
+}
+
+/** The rows of an entry, in arrival order. */
+function rowsOf(e: Entry): readonly Row[] {
+  if (Array.isArray(e)) return [e];
+  return e.list ?? [e.row!];
 }
 
 /** Min-heap on each row's time column `ti` (the interval join's stragglers), keys kept alongside. */
@@ -306,12 +313,6 @@ export class IntervalJoinOperator implements Operator {
   private readonly residualHolds: ((l: Row, r: Row) => boolean) | null;
   private readonly left: SideBuffer;
   private readonly right: SideBuffer;
-  /** Both sides' rows by key: one lookup per arriving row (see KeyEntry). */
-  private readonly keys: Keys;
-  /** Idle-state retention is on (touch times are kept and keys expire). */
-  private readonly retains: boolean;
-  /** The clock base of the touch times (KeyEntry.t). */
-  private readonly base: number;
   private readonly now: () => number;
   private watermark = -Infinity;
   private late = 0;
@@ -341,11 +342,8 @@ export class IntervalJoinOperator implements Operator {
     this.hooks = ctx.hooks;
     this.now = ctx.now;
     const { joinType, leftWidth, rightWidth } = spec;
-    this.retains = ctx.retentionMs > 0;
-    this.base = this.retains ? ctx.now() : 0;
-    this.keys = new KeyedState<KeyEntry>(ctx, (e) => this.base + e.t);
-    this.left = new SideBuffer(this.keys, true, spec.leftTime, joinType === 'LEFT' || joinType === 'FULL');
-    this.right = new SideBuffer(this.keys, false, spec.rightTime, joinType === 'RIGHT' || joinType === 'FULL');
+    this.left = new SideBuffer(ctx, spec.leftTime, joinType === 'LEFT' || joinType === 'FULL');
+    this.right = new SideBuffer(ctx, spec.rightTime, joinType === 'RIGHT' || joinType === 'FULL');
     this.leftKey = joinKeyFunction(spec.leftKeys.map(compileExpr));
     this.rightKey = joinKeyFunction(spec.rightKeys.map(compileExpr));
     this.residualHolds = spec.residual ? residualOnPair(compilePredicate(spec.residual), spec.leftWidth, spec.rightWidth) : null;
@@ -368,7 +366,7 @@ export class IntervalJoinOperator implements Operator {
     const reach = fromLeft ? upper : -lower;
     const watermark = this.watermark;
     // One clock read per batch: idle-state retention counts in minutes.
-    const stamp = this.retains ? this.now() - this.base : 0;
+    const stamp = self.retains ? self.stamp(this.now()) : 0;
     let lateRows: Row[] | undefined;
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
@@ -380,21 +378,20 @@ export class IntervalJoinOperator implements Operator {
       const k = keyOf(row);
       if (k === null) {
         // A NULL key matches nothing; an outer side still emits the row NULL-padded when it expires.
-        if (self.matched !== null) self.add(row, NULL_KEY, this.keys.forUpdate(NULL_KEY), stamp, false);
+        if (self.matched !== null) self.add(row, NULL_KEY, stamp, false);
         continue;
       }
-      // The one lookup of this row: the other side's rows to probe, and where this row goes.
-      const e = this.keys.forUpdate(k);
+      const e = other.probe(k, stamp);
       let hit = false;
-      const theirs = e === undefined ? undefined : other.rowsIn(e);
-      if (theirs !== undefined) {
-        if (Array.isArray(theirs)) hit = this.pair(row, t, theirs, oti, fromLeft, other, out);
+      if (e !== undefined) {
+        if (Array.isArray(e)) hit = this.pair(row, t, e, oti, fromLeft, other, out);
+        else if (e.list === null) hit = this.pair(row, t, e.row!, oti, fromLeft, other, out);
         else {
-          const list = theirs.rows;
+          const list = e.list;
           for (let j = 0; j < list.length; j++) if (this.pair(row, t, list[j]!, oti, fromLeft, other, out)) hit = true;
         }
       }
-      self.add(row, k, e, stamp, hit);
+      self.add(row, k, stamp, hit);
     }
     if (lateRows !== undefined) {
       this.late += lateRows.length;
@@ -437,14 +434,9 @@ export class IntervalJoinOperator implements Operator {
 
   /** Idle-state retention: keys untouched for the retention time go, as if the watermark had passed them. */
   private expireIdle(): void {
-    if (!this.retains) return;
-    const gone: KeyEntry[] = [];
-    if (this.keys.expireIdle((_k, e) => void gone.push(e)) === 0) return;
-    // An outer side's unjoined rows come out NULL-padded, the left side's first.
-    for (const e of gone) this.left.dropped(e, this.padLeft);
-    for (const e of gone) this.right.dropped(e, this.padRight);
-    this.left.forgetDropped();
-    this.right.forgetDropped();
+    if (!this.left.retains) return;
+    this.left.expireIdle(this.padLeft);
+    this.right.expireIdle(this.padRight);
   }
 
   /** Buffered rows per side (for tests and metrics). */
@@ -462,10 +454,8 @@ export class IntervalJoinOperator implements Operator {
 
   restore(state: unknown): void {
     const s = state as { left: SavedRow[]; right: SavedRow[]; watermark: number };
-    this.keys.clear();
-    const t = this.retains ? this.now() - this.base : 0;
-    this.left.load(s.left, t);
-    this.right.load(s.right, t);
+    this.left.load(s.left);
+    this.right.load(s.right);
     this.watermark = s.watermark;
   }
 }
