@@ -1,5 +1,5 @@
-// Joins' engine cost, two builds side by side in one process (issue 16, BENCHMARKS.md "Join state, tenth
-// session"): the operators alone (no decode, no dataflow), fed 1000-row batches of fresh booking-shaped rows
+// Joins' engine cost, two builds side by side in one process (issue 16, BENCHMARKS.md "Join state: one object
+// per key for the regular join"): the operators alone (no decode, no dataflow), fed 1000-row batches of fresh booking-shaped rows
 // (as a decoder hands them over: new arrays and strings per batch) and payments of the same order numbers, in
 // alternation A, B, A, B, ...; each run's process CPU (all threads, so the collector's helpers count) after
 // gc() between runs. Running both builds in one process puts them under the same load of a shared machine.

@@ -1,4 +1,4 @@
-// Heap a regular join holds per stored row, the row included (issue 16, BENCHMARKS.md "Regular join state"):
+// Heap a regular join holds per stored row, the row included (issue 16, BENCHMARKS.md "Join state: one object per key for the regular join"):
 // N left rows on unique keys, shaped as the booking join's decoded rows (12 columns of which the query reads
 // three: an order-number string, an area id, an epoch time; the decoder leaves the rest NULL), none matched, so
 // all stay stored; heapUsed after gc() around it. The rows are made

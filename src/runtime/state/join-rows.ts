@@ -15,7 +15,8 @@ import { sameRow } from '../rank.js';
  * also keeps inside the object.
  *
  * Packing each row into one string (its JSON text) was measured too and not kept: JSON.stringify per stored
- * row and JSON.parse per probed row cost more CPU than the collector saved (BENCHMARKS.md "Regular join state").
+ * row and JSON.parse per probed row cost more CPU than the collector saved (BENCHMARKS.md "Join state: one object per key for the regular
+ * join").
  */
 export class KeyRows {
   constructor(
