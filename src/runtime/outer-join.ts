@@ -5,8 +5,8 @@ import { joinKeyFunction } from './aggregates.js';
 import type { Operator, OperatorContext, Output } from './operator.js';
 import { KeyedState } from './state/keyed-state.js';
 import type { StateSpec } from './state/versioned.js';
-import { sameRow } from './rank.js';
 import { residualOnPair } from './join-residual.js';
+import { KeyRows, restoreKeyRows } from './state/join-rows.js';
 
 /**
  * Regular (unbounded) equi-join of two changelog streams, INNER, LEFT, RIGHT or FULL, with Flink's semantics:
@@ -19,27 +19,21 @@ import { residualOnPair } from './join-residual.js';
  * - A NULL join key matches nothing (SQL equality); on an outer side such a row is passed through padded.
  * - Keys untouched for the idle-state retention time (FLINK_RETENTION_IDLE_STATE_MINUTE) are dropped.
  * The output is +I/-D only; it is append-only when both inputs are and the join is INNER.
+ * A key's stored rows are one KeyRows (runtime/state/join-rows.ts): few objects per row for the collector.
  *
  * With `semi` (from `IN (SELECT ...)` / `EXISTS`), only left rows are emitted: SEMI emits a left row while it has
  * at least one match (+I on the first, -D when the last is retracted); ANTI (NOT EXISTS) while it has none, so
  * a matching right row arriving later retracts it. A NULL left key never matches: ANTI emits the row.
  */
-interface Entry {
-  row: Row;
-  /** Rows of the other side this row currently joins with. */
-  matches: number;
-}
-
-interface KeyState {
-  rows: Entry[];
-  touchedAt: number;
-}
-
-type Side = KeyedState<KeyState>;
+type Side = KeyedState<KeyRows>;
 
 export class StreamingJoinOperator implements Operator {
   readonly name: string;
-  readonly stateSpec: StateSpec = { kind: 'StreamingJoin', version: 1 };
+  /**
+   * Version 2 stores KeyRows (touch times after `base`); version 1 stored an object per row with its match
+   * count and absolute touch times, which restore() still reads.
+   */
+  readonly stateSpec: StateSpec = { kind: 'StreamingJoin', version: 2, migrate: (data) => data };
   private readonly keyFns: [(r: Row) => unknown, (r: Row) => unknown];
   /** The rest of the ON condition, tested on a left and a right row before they are joined. */
   private readonly residualHolds: ((l: Row, r: Row) => boolean) | null;
@@ -49,6 +43,8 @@ export class StreamingJoinOperator implements Operator {
   private readonly out: Output;
   private readonly now: () => number;
   private readonly semi: 'SEMI' | 'ANTI' | undefined;
+  /** The clock base of the stored touch times (see KeyRows.t). */
+  private readonly base: number;
 
   constructor(
     spec: {
@@ -64,7 +60,9 @@ export class StreamingJoinOperator implements Operator {
   ) {
     this.out = ctx.out;
     this.now = ctx.now;
-    this.sides = [new KeyedState(ctx), new KeyedState(ctx)];
+    this.base = ctx.now();
+    const touchedAt = (e: KeyRows): number => this.base + e.t;
+    this.sides = [new KeyedState(ctx, touchedAt), new KeyedState(ctx, touchedAt)];
     this.semi = spec.semi;
     this.name = spec.semi ? `${spec.semi === 'SEMI' ? 'Semi' : 'Anti'}Join` : `${spec.joinType === 'INNER' ? '' : `${spec.joinType}Outer`}Join`;
     this.keyFns = [joinKeyFunction(spec.leftKeys.map(compileExpr)), joinKeyFunction(spec.rightKeys.map(compileExpr))];
@@ -76,7 +74,7 @@ export class StreamingJoinOperator implements Operator {
   process(rows: Row[], kinds: RowKind[] | undefined, input: number): void {
     const s: 0 | 1 = input === 0 ? 0 : 1;
     const o: 0 | 1 = s === 0 ? 1 : 0;
-    const now = this.now();
+    const now = this.now() - this.base;
     const outRows: Row[] = [];
     const outKinds: RowKind[] = [];
     const mine = this.sides[s];
@@ -104,28 +102,30 @@ export class StreamingJoinOperator implements Operator {
         continue;
       }
       const state = touchKey(mine, k, row, retract, now);
-      if (state === null) continue; // never seen (or expired by retention): nothing to retract
+      if (retract && state === null) continue; // never seen (or expired by retention): nothing to retract
       const theirs = other.forUpdate(k);
       let matched = 0;
       if (theirs) {
-        theirs.touchedAt = now;
-        for (const m of theirs.rows) {
-          if (this.residualHolds && !(s === 0 ? this.residualHolds(row, m.row) : this.residualHolds(m.row, row))) continue;
-          const joined = join(row, m.row);
+        theirs.t = now;
+        for (let j = 0, n = theirs.length; j < n; j++) {
+          const m = theirs.at(j);
+          if (this.residualHolds && !(s === 0 ? this.residualHolds(row, m) : this.residualHolds(m, row))) continue;
+          const joined = join(row, m);
           matched++;
+          const before = theirs.matchesAt(j);
           if (retract) {
             emit(joined, RowKind.Delete);
-            m.matches--;
-            if (otherOuter && m.matches === 0) emit(padOther(m.row), RowKind.Insert);
+            theirs.setMatchesAt(j, before - 1);
+            if (otherOuter && before === 1) emit(padOther(m), RowKind.Insert);
           } else {
-            if (otherOuter && m.matches === 0) emit(padOther(m.row), RowKind.Delete);
-            m.matches++;
+            if (otherOuter && before === 0) emit(padOther(m), RowKind.Delete);
+            theirs.setMatchesAt(j, before + 1);
             emit(joined, RowKind.Insert);
           }
         }
       }
       if (matched === 0 && meOuter) emit(padMine(row), retract ? RowKind.Delete : RowKind.Insert);
-      if (!retract) storeRow(state, { row, matches: matched });
+      if (!retract) storeRow(mine, state, k, row, matched, now);
     }
     if (outRows.length === 0) return;
     this.out.data(outRows, outKinds.every((x) => x === RowKind.Insert) && !kinds ? undefined : outKinds);
@@ -138,26 +138,30 @@ export class StreamingJoinOperator implements Operator {
       if (s === 0 && anti) emit(row, retract ? RowKind.Delete : RowKind.Insert);
       return;
     }
-    const state = touchKey(this.sides[s], k, row, retract, now);
-    if (state === null) return;
+    const mine = this.sides[s];
+    const state = touchKey(mine, k, row, retract, now);
+    if (retract && state === null) return;
     const theirs = this.sides[s === 0 ? 1 : 0].forUpdate(k);
-    if (theirs) theirs.touchedAt = now;
+    if (theirs) theirs.t = now;
+    const n = theirs ? theirs.length : 0;
     if (s === 0) {
       let matched = 0;
-      for (const m of theirs?.rows ?? []) if (!this.residualHolds || this.residualHolds(row, m.row)) matched++;
+      for (let j = 0; j < n; j++) if (!this.residualHolds || this.residualHolds(row, theirs!.at(j))) matched++;
       if ((matched > 0) !== anti) emit(row, retract ? RowKind.Delete : RowKind.Insert);
-      if (!retract) storeRow(state, { row, matches: matched });
+      if (!retract) storeRow(mine, state, k, row, matched, now);
       return;
     }
-    if (!retract) storeRow(state, { row, matches: 0 });
-    for (const m of theirs?.rows ?? []) {
-      if (this.residualHolds && !this.residualHolds(m.row, row)) continue;
+    if (!retract) storeRow(mine, state, k, row, 0, now);
+    for (let j = 0; j < n; j++) {
+      const m = theirs!.at(j);
+      if (this.residualHolds && !this.residualHolds(m, row)) continue;
+      const before = theirs!.matchesAt(j);
       if (retract) {
-        m.matches--;
-        if (m.matches === 0) emit(m.row, anti ? RowKind.Insert : RowKind.Delete);
+        theirs!.setMatchesAt(j, before - 1);
+        if (before === 1) emit(m, anti ? RowKind.Insert : RowKind.Delete);
       } else {
-        if (m.matches === 0) emit(m.row, anti ? RowKind.Delete : RowKind.Insert);
-        m.matches++;
+        if (before === 0) emit(m, anti ? RowKind.Delete : RowKind.Insert);
+        theirs!.setMatchesAt(j, before + 1);
       }
     }
   }
@@ -179,57 +183,48 @@ export class StreamingJoinOperator implements Operator {
   stateSize(): [number, number] {
     const count = (m: Side): number => {
       let n = 0;
-      for (const e of m.values()) n += e.rows.length;
+      for (const e of m.values()) n += e.length;
       return n;
     };
     return [count(this.sides[0]), count(this.sides[1])];
   }
 
   snapshot(): unknown {
-    return { sides: this.sides };
+    return { sides: this.sides, base: this.base };
   }
 
+  /** Reads both layouts: version 2 (`base` set) and version 1 (decoded rows; see restoreKeyRows). */
   restore(state: unknown): void {
-    const { sides } = state as { sides: [Map<unknown, KeyState>, Map<unknown, KeyState>] };
-    this.sides[0].load(sides[0]);
-    this.sides[1].load(sides[1]);
+    const { sides, base } = state as { sides: [Map<unknown, unknown>, Map<unknown, unknown>]; base?: number };
+    for (const s of [0, 1] as const) {
+      const entries = new Map<unknown, KeyRows>();
+      for (const [k, v] of sides[s]) entries.set(k, restoreKeyRows(v, base ?? 0, this.base));
+      this.sides[s].load(entries);
+    }
   }
 }
 
 /**
- * A row's key state on its own side: for a retraction the stored row is removed (null when it is not
- * there); for an insert the key's state is created if needed (the caller stores the row after matching).
+ * A row's key state on its own side: for a retraction one equal stored row is removed (null when there is
+ * none) and a key left without rows is dropped; for an insert, the key's rows (undefined for a new key: the
+ * caller stores the row after matching, so a new key costs no empty entry).
  */
-function touchKey(side: Side, k: unknown, row: Row, retract: boolean, now: number): KeyState | null {
-  let state = side.forUpdate(k);
+function touchKey(side: Side, k: unknown, row: Row, retract: boolean, now: number): KeyRows | null | undefined {
+  const state = side.forUpdate(k);
   if (retract) {
-    const pos = state ? state.rows.findIndex((e) => sameRow(e.row, row)) : -1;
-    if (!state || pos < 0) return null;
-    state.rows.splice(pos, 1);
-    state.touchedAt = now;
-    if (state.rows.length === 0) side.delete(k);
+    if (!state || !state.removeEqual(row)) return null;
+    state.t = now;
+    if (state.length === 0) side.delete(k);
     return state;
   }
-  if (!state) {
-    // NO_ROWS until storeRow gives the key its first row (a one-slot array): no empty array per new key.
-    state = { rows: NO_ROWS, touchedAt: now };
-    side.set(k, state);
-  }
-  state.touchedAt = now;
+  if (state) state.t = now;
   return state;
 }
 
-/**
- * Stores a row under its key. A key's first row gets a one-slot array: pushing onto an empty `[]` would
- * allocate room for 17 entries (V8 grows by half plus 16), about 130 bytes wasted per key, and most keys of
- * a join on a near-unique column (Nexmark q7's price) never get a second row.
- */
-/** The rows of a key that has none yet: shared, and frozen so that nothing ever pushes onto it. */
-const NO_ROWS: Entry[] = Object.freeze([]) as unknown as Entry[];
-
-function storeRow(state: KeyState, e: Entry): void {
-  if (state.rows.length === 0) state.rows = [e];
-  else state.rows.push(e);
+/** Stores `row` under `k`, creating the key's entry when `state` is undefined. */
+function storeRow(side: Side, state: KeyRows | null | undefined, k: unknown, row: Row, matches: number, now: number): void {
+  if (state) state.add(row, matches);
+  else side.set(k, new KeyRows(row, matches, now));
 }
 
 function nulls(n: number): unknown[] {

@@ -190,13 +190,20 @@ export class RankOperator implements Operator {
           outKinds.push(RowKind.Insert);
         }
       }
+    } else if (before === limit && limit === 1) {
+      // Top-1 without the row number: the partition's one row changes, an update (as Flink's FastTop1Function),
+      // so an upsert sink keyed by the partition writes the new row and no tombstone.
+      outRows.push(list[1]!, row);
+      outKinds.push(RowKind.UpdateBefore, RowKind.UpdateAfter);
     } else {
-      outRows.push(row);
-      outKinds.push(RowKind.Insert);
+      // The row pushed out of the top N is retracted before the new one is inserted (as Flink does): a
+      // consumer keyed by the partition must not see the delete after the insert.
       if (before === limit) {
         outRows.push(list[limit]!);
         outKinds.push(RowKind.Delete);
       }
+      outRows.push(row);
+      outKinds.push(RowKind.Insert);
     }
     if (!this.keepAll && list.length > limit) list.length = limit;
   }

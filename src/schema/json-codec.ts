@@ -141,15 +141,23 @@ export function jsonTableSchema(jsonSchema: string, opts: JsonTableOptions): Tab
       { key: ROWTIME_KEY },
     );
   }
-  // The event-time property named as the rowtime itself (a SQL script's WATERMARK FOR ts): it becomes the rowtime.
-  if (opts.rowtimeName === opts.rowtimeFieldName) columns.splice(columns.indexOf(src), 1);
-  if (columns.some((c) => c.name === opts.rowtimeName)) {
-    throw userError(`the rowtime column "${opts.rowtimeName}" clashes with a JSON property of the same name`, {
-      key: 'FLINK_ROWTIME_ATTRIBUTE_NAME',
-    });
+  let rowtimeIndex: number;
+  if (opts.rowtimeName === opts.rowtimeFieldName) {
+    // The event-time property named as the rowtime itself (a SQL script's WATERMARK FOR ts): it becomes the
+    // rowtime where it is declared, so `SELECT *` and INSERT INTO by position see the DDL's column order.
+    rowtimeIndex = columns.indexOf(src);
+    columns[rowtimeIndex] = { name: opts.rowtimeName, type: T.ROWTIME, nullable: false };
+  } else {
+    if (columns.some((c) => c.name === opts.rowtimeName)) {
+      throw userError(`the rowtime column "${opts.rowtimeName}" clashes with a JSON property of the same name`, {
+        key: 'FLINK_ROWTIME_ATTRIBUTE_NAME',
+      });
+    }
+    // Dagger's layout: the properties, then the rowtime column fed from the event-timestamp property.
+    columns.push({ name: opts.rowtimeName, type: T.ROWTIME, nullable: false });
+    rowtimeIndex = columns.length - 1;
   }
-  columns.push({ name: opts.rowtimeName, type: T.ROWTIME, nullable: false });
-  const table: TableSchema = { name: opts.table, columns, rowtimeIndex: columns.length - 1 };
+  const table: TableSchema = { name: opts.table, columns, rowtimeIndex };
   jsonRowtimeSources.set(table, opts.rowtimeFieldName);
   return table;
 }

@@ -1,5 +1,6 @@
 import { closest, SqlError, type SourcePosition } from '../core/errors.js';
 import { checkTreeDepth } from './depth-guard.js';
+import { typeFromSpec } from './types.js';
 import { T, typeToString, type Field, type SqlType, type TableSchema } from '../core/types.js';
 import type { FunctionCatalog } from '../udf/registry.js';
 import type { CreateTable, Expr, FromItem, Query, QueryBody, Select, Statement } from './ast.js';
@@ -50,8 +51,58 @@ function intoTable(result: Planned, st: Extract<Statement, { kind: 'insert' }>, 
     const n = (k: number): string => `${k} column${k === 1 ? '' : 's'}`;
     throw new SqlError(`INSERT INTO ${st.target}: the query gives ${n(fields.length)} (${fields.map((f) => f.name).join(', ')}), the table has ${n(names.length)} (${names.join(', ')})`, st.pos);
   }
-  const renamed = fields.map((f, i) => ({ ...f, name: names[i]! }));
-  return { node: { ...result.node, fields: renamed }, scope: Scope.of(renamed, undefined) };
+  // Numbers of another type than the column's are cast to it (Flink's implicit cast on INSERT: INT into a
+  // BIGINT column, DECIMAL into DOUBLE), so the sink writes the table's types.
+  const casts: (SqlType | undefined)[] = fields.map(() => undefined);
+  table.columns.forEach((c, i) => {
+    if (c.computed || !c.type) return;
+    const declared = typeFromSpec(c.type, st.pos);
+    const given = fields[i]!.type;
+    if (typeFamily(given) === 'number' && typeFamily(declared) === 'number' && typeToString(given) !== typeToString(declared)) casts[i] = declared;
+    if (typeFamily(given) !== undefined && typeFamily(declared) !== undefined && typeFamily(given) !== typeFamily(declared)) {
+      // Flink refuses it too ("Incompatible types for sink column"): by position, a query listing its columns
+      // in another order than the table would otherwise write one column's values into another.
+      throw new SqlError(
+        `INSERT INTO ${st.target}: column ${i + 1} of the table, ${c.name}, is ${typeToString(declared)}, but the query's column ${i + 1} (${fields[i]!.name}) is ${typeToString(given)}; ` +
+          'the query\'s columns go to the table\'s by position: list them in the table\'s order, or CAST',
+        st.pos,
+      );
+    }
+  });
+  const renamed = fields.map((f, i) => ({ ...f, name: names[i]!, ...(casts[i] ? { type: casts[i] } : {}) }));
+  if (casts.every((c) => c === undefined)) return { node: { ...result.node, fields: renamed }, scope: Scope.of(renamed, undefined) };
+  const input = result.node;
+  const exprs: BExpr[] = fields.map((f, i): BExpr => {
+    const col: BExpr = { k: 'col', index: i, type: f.type };
+    return casts[i] ? { k: 'cast', arg: col, type: casts[i]!, safe: false, pos: st.pos } : col;
+  });
+  const node: PlanNode = {
+    kind: 'project',
+    input,
+    exprs,
+    fields: renamed,
+    updating: input.updating,
+    rowtimeIndex: input.rowtimeIndex,
+    ...(input.uniqueKey ? { uniqueKey: input.uniqueKey } : {}),
+  };
+  return { node, scope: Scope.of(renamed, undefined) };
+}
+
+/** Types one column can be written as another within (Flink casts implicitly inside a family); undefined: not checked. */
+function typeFamily(t: SqlType): string | undefined {
+  switch (t.kind) {
+    case 'INT':
+    case 'BIGINT':
+    case 'FLOAT':
+    case 'DOUBLE':
+    case 'DECIMAL':
+      return 'number';
+    case 'NULL':
+    case 'ANY':
+      return undefined;
+    default:
+      return t.kind;
+  }
 }
 
 /**

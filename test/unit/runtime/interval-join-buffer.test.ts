@@ -235,4 +235,21 @@ describe('IntervalJoinOperator and idle-state retention', () => {
     op.onBatchEnd();
     expect(op.stateSize()).toEqual([1, 0]);
   });
+
+  it("idle-state retention drops a key with rows on both sides: the left side's unjoined rows come out first", () => {
+    let now = 0;
+    const out = sink();
+    const op = new IntervalJoinOperator(spec('FULL', 10), { out, hooks: noHooks, retentionMs: 60_000, now: () => now });
+    op.process([['a', 1000], ['b', 1000]], undefined, 1);
+    op.process([['a', 5000], ['b', 5000]], undefined, 0); // too far apart to join
+    now = 61_000;
+    op.onBatchEnd();
+    expect(op.stateSize()).toEqual([0, 0]);
+    expect(out.rows).toEqual([
+      ['a', 5000, null, null],
+      ['b', 5000, null, null],
+      [null, null, 'a', 1000],
+      [null, null, 'b', 1000],
+    ]);
+  });
 });

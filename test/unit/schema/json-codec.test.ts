@@ -24,6 +24,16 @@ const SCHEMA = JSON.stringify({
 const enc = (o: unknown): Uint8Array => new TextEncoder().encode(typeof o === 'string' ? o : JSON.stringify(o));
 
 describe('JSON table schema', () => {
+  it('keeps the event-time property in its place when it is the rowtime itself (a SQL script\'s WATERMARK FOR dateTime)', () => {
+    const schema = JSON.stringify({ type: 'object', properties: { auction: { type: 'integer' }, dateTime: { type: 'string', format: 'date-time' }, extra: { type: 'string' } } });
+    const t = jsonTableSchema(schema, { table: 'bid', rowtimeFieldName: 'dateTime', rowtimeName: 'dateTime' });
+    // The DDL's order: `SELECT *` and INSERT INTO by position see dateTime before extra.
+    expect(t.columns.map((c) => c.name)).toEqual(['auction', 'dateTime', 'extra']);
+    expect(t.rowtimeIndex).toBe(1);
+    const row = createJsonRowDecoder(t).decode(enc({ auction: 7, dateTime: '2026-01-01T00:00:01.500Z', extra: 'x' }));
+    expect(row).toEqual([7, Date.UTC(2026, 0, 1, 0, 0, 1, 500), 'x']);
+  });
+
   it('maps properties in order and appends the rowtime', () => {
     const t = jsonTableSchema(SCHEMA, { table: 'j', rowtimeFieldName: 'event_time', rowtimeName: 'rowtime' });
     expect(t.columns.map((c) => `${c.name} ${typeToString(c.type)}`)).toEqual([

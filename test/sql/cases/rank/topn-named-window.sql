@@ -9,5 +9,5 @@ SELECT product FROM (
 {"category": "fruit", "product": "kiwi", "amount": 20, "rowtime": "2026-01-01 09:00:02"}
 ---- output
 +I[apple]
-+I[kiwi]
--D[apple]
+-U[apple]
++U[kiwi]

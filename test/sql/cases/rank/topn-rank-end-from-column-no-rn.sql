@@ -1,5 +1,5 @@
-# A rank end from a column without the row number in the output: a row entering a partition's top rows is +I
-# and the row it pushes out -D. `n >= rn` is the same filter written the other way round.
+# A rank end from a column without the row number in the output: the row a new one pushes out of a partition's
+# top rows is -D, then the new row +I (a top 1 changes by -U/+U). `n >= rn` is the same filter written the other way round.
 table items (category STRING, n INT, amount INT, rowtime TIMESTAMP ROWTIME)
 ---- query
 SELECT category, amount FROM (
@@ -14,9 +14,9 @@ SELECT category, amount FROM (
 {"category": "a", "n": 1, "amount": 6, "rowtime": "2026-01-01 09:00:05"}
 ---- output
 +I[a, 5]
-+I[a, 7]
--D[a, 5]
+-U[a, 5]
++U[a, 7]
 +I[b, 1]
 +I[b, 3]
-+I[b, 2]
 -D[b, 1]
++I[b, 2]

@@ -12,6 +12,6 @@ SELECT shop, COUNT(*) AS in_top2 FROM (
 ---- output
 +I[s1, 1]
 +I[s2, 1]
+-D[s2, 1]
 -U[s1, 1]
 +U[s1, 2]
--D[s2, 1]

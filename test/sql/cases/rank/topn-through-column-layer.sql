@@ -1,5 +1,5 @@
 # A middle layer selecting some of the columns (the rank kept, the time column dropped, one renamed); the
-# outermost SELECT projects the rank away, so the Top-N emits rows without it (+I entering, -D pushed out).
+# outermost SELECT projects the rank away, so the Top-N emits rows without it (-D pushed out, then +I entering).
 table sales (category STRING, product STRING, amount INT, rowtime TIMESTAMP ROWTIME)
 ---- query
 SELECT item, amount FROM (
@@ -14,5 +14,5 @@ SELECT item, amount FROM (
 ---- output
 +I[apple, 10]
 +I[pear, 5]
-+I[kiwi, 20]
 -D[pear, 5]
++I[kiwi, 20]

@@ -1,4 +1,5 @@
-# The same Top-2 without the rank column: a row entering is +I, the row it pushes out -D; nothing else.
+# The same Top-2 without the rank column: the row a new one pushes out is -D, then the new row +I (the order
+# Flink's AppendOnlyTopNFunction emits them in, so a consumer keyed by the partition ends on the new row).
 table sales (category STRING, product STRING, amount INT, rowtime TIMESTAMP ROWTIME)
 ---- query
 SELECT category, product, amount FROM (
@@ -14,6 +15,6 @@ SELECT category, product, amount FROM (
 ---- output
 +I[fruit, apple, 10]
 +I[fruit, pear, 5]
-+I[fruit, kiwi, 20]
 -D[fruit, pear, 5]
++I[fruit, kiwi, 20]
 +I[veg, leek, 3]

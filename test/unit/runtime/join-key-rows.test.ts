@@ -1,0 +1,189 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RowKind, T, type Row, type TableSchema } from '../../../src/core/types.js';
+import { CheckpointStore } from '../../../src/runtime/checkpoint-store.js';
+import { buildDataflow, type Dataflow } from '../../../src/runtime/dataflow.js';
+import { noHooks, type Output } from '../../../src/runtime/operator.js';
+import { StreamingJoinOperator } from '../../../src/runtime/outer-join.js';
+import { KeyRows } from '../../../src/runtime/state/join-rows.js';
+import { versionedState } from '../../../src/runtime/state/versioned.js';
+import { builtinFunctions } from '../../../src/sql/functions/index.js';
+import { planSql } from '../../../src/sql/planner.js';
+import { createFunctionCatalog } from '../../../src/udf/registry.js';
+
+/** The regular join's stored rows (state version 2: one KeyRows per key) and the restore of version 1. */
+const KIND = ['+I', '-U', '+U', '-D'];
+
+function sink(): Output & { rows: string[] } {
+  const rows: string[] = [];
+  return {
+    rows,
+    data(batch: Row[], kinds?: RowKind[]) {
+      batch.forEach((r, i) => rows.push(`${KIND[kinds?.[i] ?? 0]}${JSON.stringify(r)}`));
+    },
+    watermark() {},
+  };
+}
+
+const key = { k: 'col', index: 0, type: T.STRING } as const;
+const spec = (joinType: 'INNER' | 'LEFT' | 'FULL') => ({ joinType, leftKeys: [key], rightKeys: [key], residual: null, leftWidth: 2, rightWidth: 2 });
+
+describe('KeyRows', () => {
+  it('keeps one row inline, lists from the second, and goes back inline when one is left', () => {
+    const e = new KeyRows(['a', 1], 2, 0);
+    expect(e.length).toBe(1);
+    e.add(['a', 2], 0);
+    e.add(['a', 1], 5);
+    expect(e.length).toBe(3);
+    expect([0, 1, 2].map((i) => [e.at(i), e.matchesAt(i)])).toEqual([
+      [['a', 1], 2],
+      [['a', 2], 0],
+      [['a', 1], 5],
+    ]);
+    // One of two equal rows goes: the first in arrival order, with its count.
+    expect(e.removeEqual(['a', 1])).toBe(true);
+    expect([0, 1].map((i) => [e.at(i), e.matchesAt(i)])).toEqual([
+      [['a', 2], 0],
+      [['a', 1], 5],
+    ]);
+    expect(e.removeEqual(['a', 3])).toBe(false);
+    expect(e.removeEqual(['a', 2])).toBe(true);
+    expect(e.r).toEqual(['a', 1]);
+    expect(e.m).toBe(5);
+    expect(e.removeEqual(['a', 1])).toBe(true);
+    expect(e.length).toBe(0);
+    expect(e.removeEqual(['a', 1])).toBe(false);
+  });
+});
+
+describe('StreamingJoinOperator stored rows', () => {
+  it('retracts one of several equal rows, and the other still joins', () => {
+    const out = sink();
+    const op = new StreamingJoinOperator(spec('INNER'), { out, hooks: noHooks, retentionMs: 0, now: () => 0 });
+    op.process([['a', 1], ['a', 1], ['a', 2]], undefined, 0);
+    op.process([['a', 1]], [RowKind.Delete], 0);
+    expect(op.stateSize()).toEqual([2, 0]);
+    op.process([['a', 'x']], undefined, 1);
+    expect(out.rows).toEqual(['+I["a",1,"a","x"]', '+I["a",2,"a","x"]']);
+    // A row never stored retracts nothing.
+    op.process([['a', 3]], [RowKind.Delete], 0);
+    expect(op.stateSize()).toEqual([2, 1]);
+  });
+
+  it('pads an outer row with NULLs again once its last match is retracted', () => {
+    const out = sink();
+    const op = new StreamingJoinOperator(spec('LEFT'), { out, hooks: noHooks, retentionMs: 0, now: () => 0 });
+    op.process([['a', 1]], undefined, 0);
+    op.process([['a', 'x'], ['a', 'y']], undefined, 1);
+    op.process([['a', 'x']], [RowKind.Delete], 1);
+    op.process([['a', 'y']], [RowKind.Delete], 1);
+    expect(out.rows).toEqual([
+      '+I["a",1,null,null]',
+      '-D["a",1,null,null]',
+      '+I["a",1,"a","x"]',
+      '+I["a",1,"a","y"]',
+      '-D["a",1,"a","x"]',
+      '-D["a",1,"a","y"]',
+      '+I["a",1,null,null]',
+    ]);
+  });
+
+  it('expires keys by idle time on an epoch clock, a probe keeping the probed key alive', () => {
+    let now = 1_764_800_000_000;
+    const out = sink();
+    const op = new StreamingJoinOperator(spec('INNER'), { out, hooks: noHooks, retentionMs: 60_000, now: () => now });
+    op.process([['a', 1], ['b', 2]], undefined, 0);
+    now += 50_000;
+    op.process([['b', 'p']], undefined, 1); // touches left 'b'
+    now += 20_000;
+    op.onBatchEnd();
+    expect(op.stateSize()).toEqual([1, 1]); // left 'a' idle 70 s: gone
+    op.process([['a', 'q'], ['b', 'q']], undefined, 1);
+    expect(out.rows).toEqual(['+I["b",2,"b","p"]', '+I["b",2,"b","q"]']);
+  });
+
+  it('restores a version 1 checkpoint (an object per row, absolute touch times) with its match counts and ages', () => {
+    let now = 1_764_800_000_000;
+    const v1 = {
+      sides: [
+        new Map<unknown, unknown>([
+          ['a', { rows: [{ row: ['a', 1], matches: 1 }, { row: ['a', 2], matches: 1 }], touchedAt: now - 50_000 }],
+          ['b', { rows: [{ row: ['b', 3], matches: 0 }], touchedAt: now }],
+          ['c', { rows: [{ row: ['c', 4], matches: 0 }], touchedAt: now - 50_000 }],
+        ]),
+        new Map<unknown, unknown>([['a', { rows: [{ row: ['a', 'x'], matches: 2 }], touchedAt: now - 50_000 }]]),
+      ],
+    };
+    const out = sink();
+    const op = new StreamingJoinOperator(spec('LEFT'), { out, hooks: noHooks, retentionMs: 60_000, now: () => now });
+    expect(op.stateSpec.version).toBe(2);
+    // What the dataflow hands over for a version 1 envelope (readVersionedState runs migrate).
+    op.restore(op.stateSpec.migrate!(versionedState({ kind: 'StreamingJoin', version: 1 }, v1).data, 1));
+    expect(op.stateSize()).toEqual([4, 1]);
+    // Each of key 'a''s rows had one match: retracting it brings the NULL-padded row back.
+    op.process([['a', 'x']], [RowKind.Delete], 1);
+    expect(out.rows).toEqual(['-D["a",1,"a","x"]', '+I["a",1,null,null]', '-D["a",2,"a","x"]', '+I["a",2,null,null]']);
+    // 'c' was last touched 50 s before the restore, so 20 s later it is past the 60 s retention; 'a' (probed
+    // just now) and 'b' (touched at the restore's time) are not.
+    now += 20_000;
+    op.onBatchEnd();
+    expect(op.stateSize()).toEqual([3, 0]);
+  });
+});
+
+const tables: TableSchema[] = ['t', 'u'].map((name) => ({
+  name,
+  columns: [
+    { name: 'k', type: { kind: 'STRING' } },
+    { name: 'v', type: { kind: 'BIGINT' } },
+  ],
+  rowtimeIndex: undefined,
+}));
+
+function start(now: () => number): { flow: Dataflow; out: string[] } {
+  const plan = planSql('SELECT t.k, t.v, u.v AS w FROM t FULL JOIN u ON t.k = u.k', {
+    table: (n) => tables.find((t) => t.name === n),
+    tableNames: () => ['t', 'u'],
+    functions: createFunctionCatalog(builtinFunctions),
+  });
+  const out: string[] = [];
+  const output = { data: (rows: Row[], kinds?: RowKind[]) => rows.forEach((r, i) => out.push(`${KIND[kinds?.[i] ?? 0]}${JSON.stringify(r)}`)), watermark() {} };
+  return { flow: buildDataflow(plan, output, { hooks: { late() {} }, retentionMs: 60_000, now }), out };
+}
+
+function push(flow: Dataflow, table: string, rows: Row[], kinds?: RowKind[]): void {
+  flow.inputs.find((i) => i.table === table)!.push(rows, kinds);
+  flow.batchEnd();
+}
+
+describe('regular join checkpoints (state version 2)', () => {
+  it('round-trips through the checkpoint store as of the barrier, on a restored process with another clock', async () => {
+    let now = 1_764_800_000_000;
+    const a = start(() => now);
+    push(a.flow, 't', [['a', 1], ['a', 1], ['b', 2]]);
+    push(a.flow, 'u', [['a', 10]]);
+    const store = new CheckpointStore(mkdtempSync(join(tmpdir(), 'dirk-join-rows-')));
+    const pending = store.begin({ id: 1, takenAt: now, planFingerprint: 'fp', positions: {}, operatorStates: a.flow.snapshot(), watermarks: {} });
+    // After the barrier: changes in place that the checkpoint must not see.
+    push(a.flow, 't', [['a', 1]], [RowKind.Delete]);
+    push(a.flow, 'u', [['b', 20]]);
+    await pending.write();
+
+    // Another process: its clock base differs, and 50 s passed.
+    now += 50_000;
+    const b = start(() => now);
+    b.flow.restore(store.latest()!.operatorStates);
+    push(b.flow, 't', [['a', 1]], [RowKind.Delete]);
+    push(b.flow, 'u', [['a', 10]], [RowKind.Delete]);
+    // Both equal 'a' rows were in the checkpoint (the delete after the barrier was not), each joined with 10.
+    expect(b.out).toEqual(['-D["a",1,10]', '-D["a",1,10]', '+I["a",1,null]']);
+    b.out.length = 0;
+    // The touch times came through: 'b' (last touched before the checkpoint) expires 60 s after that touch.
+    now += 15_000;
+    b.flow.batchEnd();
+    push(b.flow, 'u', [['b', 30]]);
+    expect(b.out).toEqual(['+I[null,null,30]']);
+  });
+});
