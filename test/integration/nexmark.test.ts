@@ -202,9 +202,8 @@ function qualifyingBids(): Map<Auction, Bid[]> {
   return out;
 }
 
-describe('Nexmark through Kafka', () => {
-  it('q4: average winning price per category (a regular join: the bid is bounded by A.expires)', async () => {
-    const query = `INSERT INTO nexmark_q4
+/** Nexmark q4 as the repository writes it, and its final table from the generated events (1 task and 2 tasks). */
+const Q4 = `INSERT INTO nexmark_q4
 SELECT
     Q.category,
     AVG(Q.final)
@@ -215,20 +214,20 @@ FROM (
     GROUP BY A.id, A.category
 ) Q
 GROUP BY Q.category`;
-    const finals = new Map<number, number[]>();
-    for (const [a, bs] of qualifyingBids()) finals.set(a.category, [...(finals.get(a.category) ?? []), Math.max(...bs.map((b) => b.price))]);
-    const expected = Object.fromEntries(
-      [...finals]
-        // AVG of a BIGINT is a BIGINT in Flink: the sum divided by the count, truncated.
-        .map(([category, fs]) => [JSON.stringify({ category }), { category, EXPR$1: Math.trunc(fs.reduce((x, y) => x + y, 0) / fs.length) }] as const)
-        .sort(([a], [b]) => a.localeCompare(b)),
-    );
-    expect(Object.keys(expected).length).toBeGreaterThan(1);
-    await runQuery('q4', query, upsertTable, expected);
-  }, 120_000);
+function q4Expected(): Record<string, unknown> {
+  const finals = new Map<number, number[]>();
+  for (const [a, bs] of qualifyingBids()) finals.set(a.category, [...(finals.get(a.category) ?? []), Math.max(...bs.map((b) => b.price))]);
+  const expected = Object.fromEntries(
+    [...finals]
+      // AVG of a BIGINT is a BIGINT in Flink: the sum divided by the count, truncated.
+      .map(([category, fs]) => [JSON.stringify({ category }), { category, EXPR$1: Math.trunc(fs.reduce((x, y) => x + y, 0) / fs.length) }] as const)
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );
+  return expected;
+}
 
-  it('q5: hot items per HOP window (cascaded window aggregation and a window join, append-only)', async () => {
-    const query = `INSERT INTO nexmark_q5
+/** Nexmark q5, and every HOP(2 s, 10 s) window that closes before the sentinel bid with its auctions of the most bids. */
+const Q5 = `INSERT INTO nexmark_q5
 SELECT AuctionBids.auction, AuctionBids.num
  FROM (
    SELECT
@@ -259,15 +258,28 @@ SELECT AuctionBids.auction, AuctionBids.num
  ON AuctionBids.starttime = MaxBids.starttime AND
     AuctionBids.endtime = MaxBids.endtime AND
     AuctionBids.num >= MaxBids.maxn`;
-    // Every HOP(2 s, 10 s) window that closes before the sentinel bid: its auctions with the most bids.
-    const rows: { auction: number; num: number }[] = [];
-    const first = Math.floor((Math.min(...data.bids.map((b) => b.dateTime)) - 10_000) / 2000) * 2000;
-    for (let start = first; start + 10_000 <= data.sentinel.dateTime; start += 2000) {
-      const counts = new Map<number, number>();
-      for (const b of data.bids) if (b.dateTime >= start && b.dateTime < start + 10_000) counts.set(b.auction, (counts.get(b.auction) ?? 0) + 1);
-      const max = Math.max(0, ...counts.values());
-      for (const [auction, num] of counts) if (num === max) rows.push({ auction, num });
-    }
+function q5Rows(): { auction: number; num: number }[] {
+  // Every HOP(2 s, 10 s) window that closes before the sentinel bid: its auctions with the most bids.
+  const rows: { auction: number; num: number }[] = [];
+  const first = Math.floor((Math.min(...data.bids.map((b) => b.dateTime)) - 10_000) / 2000) * 2000;
+  for (let start = first; start + 10_000 <= data.sentinel.dateTime; start += 2000) {
+    const counts = new Map<number, number>();
+    for (const b of data.bids) if (b.dateTime >= start && b.dateTime < start + 10_000) counts.set(b.auction, (counts.get(b.auction) ?? 0) + 1);
+    const max = Math.max(0, ...counts.values());
+    for (const [auction, num] of counts) if (num === max) rows.push({ auction, num });
+  }
+  return rows;
+}
+
+describe('Nexmark through Kafka', () => {
+  it('q4: average winning price per category (a regular join: the bid is bounded by A.expires)', async () => {
+    const [query, expected] = [Q4, q4Expected()];
+    expect(Object.keys(expected).length).toBeGreaterThan(1);
+    await runQuery('q4', query, upsertTable, expected);
+  }, 120_000);
+
+  it('q5: hot items per HOP window (cascaded window aggregation and a window join, append-only)', async () => {
+    const [query, rows] = [Q5, q5Rows()];
     const sorted = (rs: unknown[]) => rs.map((r) => JSON.stringify(r)).sort();
     expect(rows.length).toBeGreaterThan(30);
     await runQuery('q5', query, (records) => sorted(records.map((r) => JSON.parse(r.value!.toString()) as unknown)), sorted(rows));
@@ -548,22 +560,7 @@ describe('Nexmark scaled out through a chain of exchanges (2 worker threads, exa
   }
 
   it('q4: GROUP BY category over GROUP BY id, category of the join (one stage for both of those, one exchange more)', async () => {
-    const query = `INSERT INTO nexmark_q4
-SELECT Q.category, AVG(Q.final)
-FROM (
-    SELECT MAX(B.price) AS final, A.category
-    FROM auction A, bid B
-    WHERE A.id = B.auction AND B.dateTime BETWEEN A.dateTime AND A.expires
-    GROUP BY A.id, A.category
-) Q
-GROUP BY Q.category`;
-    const finals = new Map<number, number[]>();
-    for (const [a, bs] of qualifyingBids()) finals.set(a.category, [...(finals.get(a.category) ?? []), Math.max(...bs.map((b) => b.price))]);
-    const expected = Object.fromEntries(
-      [...finals]
-        .map(([category, fs]) => [JSON.stringify({ category }), { category, EXPR$1: Math.trunc(fs.reduce((x, y) => x + y, 0) / fs.length) }] as const)
-        .sort(([a], [b]) => a.localeCompare(b)),
-    );
+    const [query, expected] = [Q4, q4Expected()];
     const { logs, explain, topics } = await runScaled('q4-scaled', query, upsertTable, expected);
     expect(logs).toMatch(/groupAggregate reads through \S+-groupaggregate-repartition \(/);
     expect(logs).toMatch(/join reads through \S+-join-repartition-2 \(both sides\).*its output goes to \S+-groupaggregate-repartition/);
@@ -578,31 +575,7 @@ GROUP BY Q.category`;
   }, 120_000);
 
   it('q5: the window join over two stages, one of them over a third (four exchanges)', async () => {
-    const query = `INSERT INTO nexmark_q5
-SELECT AuctionBids.auction, AuctionBids.num
- FROM (
-   SELECT auction, count(*) AS num, window_start AS starttime, window_end AS endtime
-   FROM TABLE(HOP(TABLE bid, DESCRIPTOR(dateTime), INTERVAL '2' SECOND, INTERVAL '10' SECOND))
-   GROUP BY auction, window_start, window_end
- ) AS AuctionBids
- JOIN (
-   SELECT max(CountBids.num) AS maxn, CountBids.starttime, CountBids.endtime
-   FROM (
-     SELECT count(*) AS num, window_start AS starttime, window_end AS endtime
-     FROM TABLE(HOP(TABLE bid, DESCRIPTOR(dateTime), INTERVAL '2' SECOND, INTERVAL '10' SECOND))
-     GROUP BY auction, window_start, window_end
-   ) AS CountBids
-   GROUP BY CountBids.starttime, CountBids.endtime
- ) AS MaxBids
- ON AuctionBids.starttime = MaxBids.starttime AND AuctionBids.endtime = MaxBids.endtime AND AuctionBids.num >= MaxBids.maxn`;
-    const rows: { auction: number; num: number }[] = [];
-    const first = Math.floor((Math.min(...data.bids.map((b) => b.dateTime)) - 10_000) / 2000) * 2000;
-    for (let start = first; start + 10_000 <= data.sentinel.dateTime; start += 2000) {
-      const counts = new Map<number, number>();
-      for (const b of data.bids) if (b.dateTime >= start && b.dateTime < start + 10_000) counts.set(b.auction, (counts.get(b.auction) ?? 0) + 1);
-      const max = Math.max(0, ...counts.values());
-      for (const [auction, num] of counts) if (num === max) rows.push({ auction, num });
-    }
+    const [query, rows] = [Q5, q5Rows()];
     const sorted = (rs: unknown[]) => rs.map((r) => JSON.stringify(r)).sort();
     const fold = (records: ConsumedMessage[]) => sorted(records.map((r) => JSON.parse(r.value!.toString()) as unknown));
     const { logs } = await runScaled('q5-scaled', query, fold, sorted(rows));
