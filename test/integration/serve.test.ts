@@ -73,7 +73,10 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeou
 const stateIs = (s: RunningService, id: string, state: string) => async (): Promise<true | undefined> => {
   const r = await call(s, 'GET', `/api/jobs/${id}`);
   if (r.data?.job?.state === state) return true;
-  throw new Error(`${id} is ${r.data?.job?.state ?? `not found (HTTP ${r.status})`}${r.data?.job?.error ? `: ${r.data.job.error}` : ''}`);
+  // The last state change's reason (the supervisor's: exit code and the job's last error line), for a failed wait.
+  const events: { state: string; reason?: string }[] = (await call(s, 'GET', `/api/jobs/${id}/events`)).data?.events ?? [];
+  const last = events.at(-1);
+  throw new Error(`${id} is ${r.data?.job?.state ?? `not found (HTTP ${r.status})`}${last?.reason ? ` (${last.state}: ${last.reason})` : ''}`);
 };
 
 const JSON_SCHEMA = JSON.stringify({
