@@ -151,8 +151,11 @@ function runningPid() {
 
 function formatStorageOnce(javaBase) {
   if (fs.existsSync(path.join(DATA_DIR, 'meta.properties'))) return;
-  // Same shape as `kafka-storage.sh random-uuid`: 16 random bytes, base64url, no padding.
-  const clusterId = randomBytes(16).toString('base64url');
+  // Same shape as `kafka-storage.sh random-uuid`: 16 random bytes, base64url, no padding. Like Kafka's own
+  // Uuid.randomUuid, an id starting with '-' is drawn again: the storage tool's argument parser reads
+  // `-t -FMS...` as a missing value followed by an option (about 1 start in 64 failed that way).
+  let clusterId = randomBytes(16).toString('base64url');
+  while (clusterId.startsWith('-')) clusterId = randomBytes(16).toString('base64url');
   log(`formatting storage in ${relative(ROOT, DATA_DIR)} (cluster id ${clusterId})`);
   const r = spawnSync(
     'java',

@@ -94,7 +94,7 @@ export async function createOwnBroker(options: { readonly startTimeoutMs?: numbe
   fs.writeFileSync(log4j, ['log4j.rootLogger=WARN, stdout', 'log4j.appender.stdout=org.apache.log4j.ConsoleAppender', 'log4j.appender.stdout.layout=org.apache.log4j.PatternLayout', 'log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n', ''].join('\n'));
   const cp = `${libsDir()}${path.sep}*`;
   const javaBase = ['-Xms128m', '-Xmx384m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', `-Dlog4j.configuration=file:${log4j}`, '-cp', cp];
-  const format = spawnSync('java', [...javaBase, 'kafka.tools.StorageTool', 'format', '-t', randomBytes(16).toString('base64url'), '-c', props, '--ignore-formatted'], {
+  const format = spawnSync('java', [...javaBase, 'kafka.tools.StorageTool', 'format', '-t', kafkaClusterId(), '-c', props, '--ignore-formatted'], {
     encoding: 'utf8',
   });
   if (format.status !== 0) throw new Error(`kafka storage format failed: ${format.stdout}\n${format.stderr}`);
@@ -154,4 +154,11 @@ export async function createOwnBroker(options: { readonly startTimeoutMs?: numbe
   };
   await broker.start();
   return broker;
+}
+
+/** A random KRaft cluster id that never starts with '-': the storage tool would read `-t -xyz` as a missing value. */
+function kafkaClusterId(): string {
+  let id = randomBytes(16).toString('base64url');
+  while (id.startsWith('-')) id = randomBytes(16).toString('base64url');
+  return id;
 }
