@@ -13,7 +13,7 @@ import { aggregateHasAsyncCall, AsyncAggregateInput, AsyncCalcOperator, hasAsync
 import { FilterOperator, GroupAggregateOperator, ProjectOperator, UnionOperator } from './basic-operators.js';
 import { IntervalJoinOperator } from './join-operators.js';
 import type { LateDetail, Operator, OperatorContext, OperatorHooks, Output } from './operator.js';
-import { readVersionedState, versionedState } from './state/versioned.js';
+import { isVersionedState, readVersionedState, versionedState } from './state/versioned.js';
 import { operatorLabel } from './physical-plan.js';
 import { WindowAggregateOperator } from './window-aggregate.js';
 import { WindowTvfOperator } from './window-tvf.js';
@@ -264,7 +264,10 @@ export function buildDataflow(plan: QueryPlan, sink: Output | readonly Output[],
     },
     // Each state travels as { $kind, $v, data } (runtime/state/versioned.ts).
     snapshot: () => operators.map((op) => (op.snapshot && op.stateSpec ? versionedState(op.stateSpec, op.snapshot()) : null)),
-    restore(states) {
+    restore(saved) {
+      // A checkpoint of the same query planned with more or fewer stateless operators (a filter pushed below a
+      // join by a newer build, plan-pushdown.ts) restores when its stateful operators match one for one.
+      const states = saved.length === operators.length ? saved : (alignStatefulStates(saved, operators) ?? saved);
       if (states.length !== operators.length) {
         throw new Error(
           `checkpoint has state for ${states.length} operators, the plan has ${operators.length}: the query changed (or FLINK_TABLE_OPTIMIZER_REUSE_SUB_PLAN_ENABLED did: a checkpoint taken by a build before sub-plan reuse, of a query that computes a sub-plan twice, restores with it set to false)`,
@@ -277,6 +280,23 @@ export function buildDataflow(plan: QueryPlan, sink: Output | readonly Output[],
       });
     },
   };
+}
+
+/**
+ * The saved states placed on `operators` by matching the stateful ones in order, each by its state kind;
+ * undefined unless the saved states of stateful operators and the plan's stateful operators pair up exactly.
+ */
+export function alignStatefulStates(saved: readonly unknown[], operators: readonly Pick<Operator, 'snapshot' | 'stateSpec'>[]): unknown[] | undefined {
+  const kept = saved.filter((s) => s !== null && s !== undefined);
+  const stateful = operators.flatMap((op, i) => (op.snapshot && op.stateSpec ? [{ kind: op.stateSpec.kind, i }] : []));
+  if (kept.length !== stateful.length) return undefined;
+  const out: unknown[] = operators.map(() => null);
+  for (let j = 0; j < kept.length; j++) {
+    const s = kept[j];
+    if (!isVersionedState(s) || s.$kind !== stateful[j]!.kind) return undefined;
+    out[stateful[j]!.i] = s;
+  }
+  return out;
 }
 
 /** Binds an operator's late rows to what the plan knows about its inputs. */

@@ -13,6 +13,7 @@ import { planCorrelate } from './plan-correlate.js';
 import { bindSelectList, mapUniqueKey, passThrough, uniqueNames } from './plan-fields.js';
 import type { PlanHost, Planned } from './plan-host.js';
 import { planJoin } from './plan-join.js';
+import { pushFilterIntoJoin } from './plan-pushdown.js';
 import { planMatch } from './plan-match.js';
 import { isLookupTable, lookupTableOf } from './lookup-table.js';
 import { planTemporalJoin } from './plan-temporal.js';
@@ -294,7 +295,10 @@ class Planner {
       if (predicate.type.kind !== 'BOOLEAN' && predicate.type.kind !== 'NULL') {
         throw new SqlError(`WHERE needs a BOOLEAN condition, found ${typeToString(predicate.type)}`, where.pos);
       }
-      input = { node: { ...passThrough(input.node), kind: 'filter', input: input.node, predicate }, scope: input.scope };
+      // Conjuncts that read one input of a join are evaluated before it (plan-pushdown.ts); the rest after.
+      const pushed = pushFilterIntoJoin(input.node, predicate);
+      const node = pushed.rest ? { ...passThrough(pushed.node), kind: 'filter' as const, input: pushed.node, predicate: pushed.rest } : pushed.node;
+      input = { node, scope: input.scope };
     }
     const hasAgg = s.groupBy.length > 0 || s.items.some((i) => i.kind === 'expr' && containsAggregate(this.binder, i.expr)) || (s.having !== undefined);
     let planned: Planned;

@@ -33,7 +33,7 @@ export function versionedState(spec: StateSpec, data: unknown): VersionedState {
   return { $kind: spec.kind, $v: spec.version, data };
 }
 
-function isVersioned(x: unknown): x is VersionedState {
+export function isVersionedState(x: unknown): x is VersionedState {
   return typeof x === 'object' && x !== null && typeof (x as VersionedState).$kind === 'string' && typeof (x as VersionedState).$v === 'number';
 }
 
@@ -42,9 +42,9 @@ function isVersioned(x: unknown): x is VersionedState {
  * "operator #2 (GroupAggregate)"), what the checkpoint holds and what this Dirk reads.
  */
 export function readVersionedState(spec: StateSpec, saved: unknown, where: string): unknown {
-  const kind = isVersioned(saved) ? saved.$kind : spec.kind;
-  const version = isVersioned(saved) ? saved.$v : 0;
-  const data = isVersioned(saved) ? saved.data : saved;
+  const kind = isVersionedState(saved) ? saved.$kind : spec.kind;
+  const version = isVersionedState(saved) ? saved.$v : 0;
+  const data = isVersionedState(saved) ? saved.data : saved;
   if (kind !== spec.kind) {
     throw userError(`checkpoint state of ${where} is ${kind} state, expected ${spec.kind}: the query changed since the checkpoint was taken`);
   }
