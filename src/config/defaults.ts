@@ -84,6 +84,15 @@ export const JOB_KEYS = {
       'Repartition rows through an internal Kafka topic `<job id>-<operator>-repartition` (keyed by the GROUP BY / PARTITION BY key, or for a regular or interval join both inputs, tagged by side, keyed by the join key) before a keyed operator, so several processes or tasks of one job aggregate and join correctly. Needed whenever more than one process runs the job; on by itself when DIRK_TASKS / FLINK_PARALLELISM > 1. `dirk topics <job>` lists the internal topics (partitions, configs). A keyed operator over the output of another one (an aggregate over a join, a join of aggregates) reads it through an exchange of its own (`-repartition-2`, `-changelog-2`, ...), exact under SINK_KAFKA_DELIVERY_GUARANTEE=EXACTLY_ONCE (at-least-once may apply the output a stage re-reads after a failure twice). Pre-processors run in the task reading each source partition, before the repartition topic; post-processors in the task running each of its partitions, before the sink; a transformer that keeps state (DeDuplicationTransformer, a SQLTransformer with aggregates, joins or windows, a user transformer with snapshot) is refused.',
     dagger: 'Dirk only (Flink shuffles by key between subtasks).',
   }),
+  DIRK_HEAP_GROWING_PERCENT: key({
+    type: 'int',
+    min: 0,
+    group: 'Flink',
+    default: 50,
+    description:
+      'How far (per cent) the V8 heap may grow past what the last full garbage collection kept before the next one, while that is under 128 MB; above it, and with 0 always, V8 chooses (up to 4 times the live heap). A streaming job\'s heap is mostly short-lived rows; collecting at 1.5 times a small live heap keeps tens of MB of dead rows out of the peak RSS for a few short collections (BENCHMARKS.md, "Peak RSS: what the baseline is made of"). Process-wide (V8\'s --heap-growing-percent, set while the job runs): the tasks of one process share it.',
+    dagger: 'Dirk only (the JVM sizes its heap with -Xmx and its collector\'s own settings).',
+  }),
   FLINK_TABLE_OPTIMIZER_AGG_PHASE_STRATEGY: key({
     type: 'enum',
     values: ['AUTO', 'TWO_PHASE', 'ONE_PHASE'],

@@ -79,6 +79,7 @@ export function parseJobConfig(raw: unknown, opts: ParseOptions = {}): ParsedJob
     exchange: readJobKey(s, 'DIRK_EXCHANGE_ENABLE') || (readJobKey(s, 'DIRK_TASKS') || parallelism) > 1,
     aggPhase: readJobKey(s, 'FLINK_TABLE_OPTIMIZER_AGG_PHASE_STRATEGY') as 'AUTO' | 'TWO_PHASE' | 'ONE_PHASE',
     reuseSubPlans: readJobKey(s, 'FLINK_TABLE_OPTIMIZER_REUSE_SUB_PLAN_ENABLED'),
+    heapGrowingPercent: readJobKey(s, 'DIRK_HEAP_GROWING_PERCENT'),
     checkpoint: {
       intervalMs: readJobKey(s, 'FLINK_CHECKPOINT_INTERVAL_MS'),
       timeoutMs: readJobKey(s, 'FLINK_CHECKPOINT_TIMEOUT_MS'),

@@ -204,6 +204,8 @@ export interface JobConfig {
   readonly aggPhase: 'AUTO' | 'TWO_PHASE' | 'ONE_PHASE';
   /** FLINK_TABLE_OPTIMIZER_REUSE_SUB_PLAN_ENABLED: a sub-plan the query computes twice runs once. */
   readonly reuseSubPlans: boolean;
+  /** DIRK_HEAP_GROWING_PERCENT: V8's old-generation growth between full collections while the heap is small (0: V8's own). */
+  readonly heapGrowingPercent: number;
   readonly checkpoint: CheckpointConfig;
   readonly restart: RestartConfig;
   readonly retentionIdleStateMinutes: number;

@@ -1,3 +1,4 @@
+import { startHeapGrowth } from '../core/heap-growth.js';
 import { StatusSource } from './job-status.js';
 import { checkpointMetricsCountingErrors, checkpointObserver, createJobSeries, errorDomain, operatorRecordCounter, outputLagTracker } from './job-metrics.js';
 import { createHash } from 'node:crypto';
@@ -232,6 +233,9 @@ export async function startJob(job: PreparedJob, options: RunOptions): Promise<R
   const memoryEvery = memoryLogPeriod();
   const memoryLog = memoryEvery === undefined ? undefined : startMemoryLog(memoryEvery);
   if (memoryLog) outer.push({ what: 'the memory log', close: () => memoryLog.stop() });
+  // DIRK_HEAP_GROWING_PERCENT: full collections sooner while the heap is small (src/core/heap-growth.ts).
+  const heapGrowth = startHeapGrowth(config.heapGrowingPercent);
+  outer.push({ what: 'the heap growth setting', close: () => heapGrowth.stop() });
   try {
     // Tasks of one process share its /metrics: their series carry task="<i>".
     const telemetry = createTelemetry({ jobId: config.jobId, ...(options.task !== undefined ? { defaultLabels: { task: String(options.task) } } : {}) });
