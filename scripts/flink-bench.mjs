@@ -28,7 +28,7 @@
 // scripts/profile-shares.mjs, over each run's timed span), FLINK_BENCH_BROKER_PID (or BENCH_BROKER_PID: the broker
 // JVM's pid, <DIRK_KAFKA_DIR>/kafka.pid; its CPU in each Dirk run's timed span is printed beside Dirk's and the
 // machine's, sampled by scripts/lib/cpu-sampler.mjs), FLINK_BENCH_HEAP (-Xmx1g),
-// FLINK_BENCH_BUILD=0 (skip `npm run build`), FLINK_BENCH_JAVA_OPENS=0 (leave out the Java 17 --add-opens/--add-exports), FLINK_BENCH_TOPIC_PREFIX (reuse
+// FLINK_BENCH_BUILD=0 (skip `npm run build`), FLINK_BENCH_DIRK_CONFIG (a JSON object of job keys added to every Dirk job), FLINK_BENCH_JAVA_OPENS=0 (leave out the Java 17 --add-opens/--add-exports), FLINK_BENCH_TOPIC_PREFIX (reuse
 // the topics <prefix>-json / <prefix>-protobuf / <prefix>-payment preloaded by an earlier run), BENCH_KAFKA (a broker
 // of your own; unset: 127.0.0.1:9092, started by scripts/kafka.mjs when it is not running).
 // Needs java/javac 17, mvn and protoc with the well-known types (apt-get install -y openjdk-17-jdk-headless maven
@@ -395,7 +395,13 @@ async function dirkConfig({ format, scenario, topics, sinkTopic, tasks = 1, exch
     SINK_KAFKA_DATA_TYPE: 'JSON',
     DIRK_TASKS: String(tasks),
     ...(exchange ? { DIRK_EXCHANGE_ENABLE: 'true' } : {}),
+    ...dirkExtraKeys(),
   };
+}
+
+/** FLINK_BENCH_DIRK_CONFIG: a JSON object of job keys added to every Dirk job (A/B runs of a setting, e.g. {"DIRK_HEAP_GROWING_PERCENT":"0"}). */
+export function dirkExtraKeys() {
+  return process.env.FLINK_BENCH_DIRK_CONFIG ? JSON.parse(process.env.FLINK_BENCH_DIRK_CONFIG) : {};
 }
 
 /** Child mode: one Dirk job, in-process through dist/ as bench/run.ts does, with BOUNDED KAFKA_SOURCEs. */

@@ -239,7 +239,7 @@ export async function dirkScriptJob(dist, { file, name }) {
     dist('src/core/logger.js'),
   ]);
   const cfg = scriptToConfig(fs.readFileSync(file, 'utf8'));
-  const { config } = parseJobConfig({ ...cfg, FLINK_JOB_ID: `nexmark-${name}-${Date.now()}`, FLINK_WATERMARK_INTERVAL_MS: '200', FLINK_WATERMARK_PER_PARTITION_ENABLE: 'true', METRIC_TELEMETRY_ENABLE: 'false' });
+  const { config } = parseJobConfig({ ...cfg, FLINK_JOB_ID: `nexmark-${name}-${Date.now()}`, FLINK_WATERMARK_INTERVAL_MS: '200', FLINK_WATERMARK_PER_PARTITION_ENABLE: 'true', METRIC_TELEMETRY_ENABLE: 'false', ...(process.env.FLINK_BENCH_DIRK_CONFIG ? JSON.parse(process.env.FLINK_BENCH_DIRK_CONFIG) : {}) });
   const job = await prepareJob(config, silentLogger);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dirk-nexmark-'));
   const groups = (cfg.STREAMS ?? []).map((st) => st.SOURCE_KAFKA_CONSUMER_CONFIG_GROUP_ID).filter(Boolean);
