@@ -4,7 +4,7 @@ import { DecodeError, DirkError } from '../../src/core/errors.js';
 import { silentLogger } from '../../src/core/logger.js';
 import type { Row } from '../../src/core/types.js';
 import type { BadRecordPolicy, RowDecoder } from '../../src/connectors/shared/codec.js';
-import { createKafkaSource, DELIVERY_SLICE, type KafkaSourceOptions } from '../../src/connectors/kafka/kafka-source.js';
+import { createKafkaSource, type KafkaSourceOptions } from '../../src/connectors/kafka/kafka-source.js';
 import { createTelemetry } from '../../src/telemetry/index.js';
 import {
   closeKafkaHelpers,
@@ -442,35 +442,5 @@ describe('kafka source', () => {
     const e = start(source(empty, `${empty}-g`, { bounded: true }));
     await e.done;
     expect(e.rows).toEqual([]);
-  });
-  it('a fetched batch larger than a delivery slice arrives in slices, in order, each moving the position', async () => {
-    const topic = uniqueTopic('src-slices');
-    await createTopics([topic], 1);
-    const n = 2 * DELIVERY_SLICE + 700;
-    await fill(topic, 1, n);
-    const s = source(topic, `${topic}-g`, { bounded: true });
-    const rows: Row[] = [];
-    const sizes: number[] = [];
-    const after: string[] = [];
-    const telemetry = createTelemetry({ jobId: 'test' });
-    await s.run({
-      logger: silentLogger,
-      metrics: telemetry.sourceMetrics('events'),
-      async deliver(batch) {
-        sizes.push(batch.rows.length);
-        rows.push(...batch.rows);
-        batch.processed?.();
-        after.push(s.positions()[`${topic}:0`]!);
-      },
-    });
-    expect(rows.map((r) => r[1])).toEqual(range(0, n));
-    expect(Math.max(...sizes)).toBeLessThanOrEqual(DELIVERY_SLICE);
-    // Each delivery's processed() moved the position to just after its last row.
-    let seen = 0;
-    sizes.forEach((size, i) => {
-      seen += size;
-      expect(after[i]).toBe(String(seen));
-    });
-    expect(s.positions()).toEqual({ [`${topic}:0`]: String(n) });
   });
 });

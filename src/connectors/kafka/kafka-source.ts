@@ -84,8 +84,6 @@ interface PartitionState {
   next: number;
 }
 
-/** Records per delivery of a fetched partition batch (see eachBatch). */
-export const DELIVERY_SLICE = 2048;
 /** The consumer's session timeout and heartbeat unless the stream sets them (see consumerConfig). */
 export const DEFAULT_SESSION_TIMEOUT_MS = 10_000;
 export const DEFAULT_HEARTBEAT_INTERVAL_MS = 3_000;
@@ -265,67 +263,50 @@ class KafkaSource implements Source {
     if (this.stopping || isStale()) return;
     const { topic, partition } = batch;
     const split = splitId(topic, partition);
-    const all = batch.messages;
-    const n = all.length;
+    const messages = batch.messages;
+    const n = messages.length;
     if (n === 0) return;
 
     const end = this.ends?.get(split);
+    const floor = this.delivered.get(split)?.next ?? this.restore.get(split) ?? -1;
     const policy = this.badRecords!;
-    // A fetched partition batch (up to 1 MiB: 5,000-10,000 records) is decoded and delivered in slices of
-    // DELIVERY_SLICE records, so each slice's rows and output are garbage before the young generation fills
-    // twice: delivered whole, the batch's rows outlived two scavenges and were promoted to die in the old
-    // generation (BENCHMARKS.md, "Peak RSS: what the baseline is made of").
-    for (let from = 0; from < n; from += DELIVERY_SLICE) {
-      if (from > 0 && (this.stopping || isStale())) return;
-      const to = Math.min(n, from + DELIVERY_SLICE);
-      const messages = from === 0 && to === n ? all : all.slice(from, to);
-      const last = to === n;
-      const floor = this.delivered.get(split)?.next ?? this.restore.get(split) ?? -1;
-      const waiting = this.opts.decoder.prepare?.(messages.map((m) => m.value));
-      if (waiting) await waiting;
-      if (this.stopping || isStale()) return;
-      const { rows, kinds, offsets, bytes, bad, failedAt, lastIndex } = decodeBatch(messages, { topic, partition, floor, end }, this.opts.decoder, policy, this.opts.upsert);
-      ctx.metrics.bytesIn.inc(bytes);
+    const waiting = this.opts.decoder.prepare?.(messages.map((m) => m.value));
+    if (waiting) await waiting;
+    if (this.stopping || isStale()) return;
+    const { rows, kinds, offsets, bytes, bad, failedAt, lastIndex } = decodeBatch(messages, { topic, partition, floor, end }, this.opts.decoder, policy, this.opts.upsert);
+    ctx.metrics.bytesIn.inc(bytes);
 
-      if (bad.length > 0) await policy.handle(bad);
+    if (bad.length > 0) await policy.handle(bad);
 
-      const taken = messages.length;
-      if (lastIndex >= 0 && !this.stopping) {
-        const lastMsg = messages[lastIndex]!;
-        // When the whole batch was taken, resolve kafkajs' last offset of the batch (it steps over trailing
-        // transaction markers, which never reach us); otherwise the last record taken.
-        const wholeBatch = last && lastIndex === taken - 1;
-        const resolved = wholeBatch ? Math.max(Number(batch.lastOffset()), Number(lastMsg.offset)) : Number(lastMsg.offset);
-        // The position moves inside the job's critical section (processed), with the state the rows changed.
-        const advance = (): void => {
-          const state = this.delivered.get(split);
-          if (state) state.next = Math.max(state.next, resolved + 1);
-          else this.delivered.set(split, { next: resolved + 1 });
-        };
-        if (rows.length > 0) {
-          ctx.metrics.recordsIn.inc(rows.length);
-          await this.deliverWithHeartbeat(ctx, { rows, split, offsets, processed: advance, ...(kinds ? { rowKinds: kinds } : {}) }, heartbeat);
-        }
-        // A source whose deliver does not call processed, or a slice with no rows: advance now.
-        advance();
-        resolveOffset(String(resolved));
-        // Lag from the high watermark the fetch returned with this batch: no extra request to the broker.
-        if (last || lastIndex < taken - 1) ctx.metrics.partitionLag?.(topic, partition, Math.max(0, Number(batch.highWatermark) - (resolved + 1)));
+    if (lastIndex >= 0 && !this.stopping) {
+      const lastMsg = messages[lastIndex]!;
+      // When the whole batch was taken, resolve kafkajs' last offset of the batch (it steps over trailing
+      // transaction markers, which never reach us); otherwise the last record taken.
+      const wholeBatch = lastIndex === n - 1;
+      const resolved = wholeBatch ? Math.max(Number(batch.lastOffset()), Number(lastMsg.offset)) : Number(lastMsg.offset);
+      // The position moves inside the job's critical section (processed), with the state the rows changed.
+      const advance = (): void => {
+        const state = this.delivered.get(split);
+        if (state) state.next = Math.max(state.next, resolved + 1);
+        else this.delivered.set(split, { next: resolved + 1 });
+      };
+      if (rows.length > 0) {
+        ctx.metrics.recordsIn.inc(rows.length);
+        await this.deliverWithHeartbeat(ctx, { rows, split, offsets, processed: advance, ...(kinds ? { rowKinds: kinds } : {}) }, heartbeat);
       }
-
-      if (failedAt) {
-        const m = messages[failedAt.index]!;
-        this.fail(policy.failure(`the record at topic ${topic} partition ${partition} offset ${m.offset}`, failedAt.error));
-        return;
-      }
-      // The bounded end (or a stop) inside this slice: the rest of the batch is not read.
-      const stoppedEarly = lastIndex < taken - 1;
-      if (end !== undefined && (last || stoppedEarly)) {
-        this.checkBoundedEnd(split, end, stoppedEarly, payload, ctx);
-        return;
-      }
-      if (stoppedEarly) return;
+      // A source whose deliver does not call processed, or a batch with no rows: advance now.
+      advance();
+      resolveOffset(String(resolved));
+      // Lag from the high watermark the fetch returned with this batch: no extra request to the broker.
+      ctx.metrics.partitionLag?.(topic, partition, Math.max(0, Number(batch.highWatermark) - (resolved + 1)));
     }
+
+    if (failedAt) {
+      const m = messages[failedAt.index]!;
+      this.fail(policy.failure(`the record at topic ${topic} partition ${partition} offset ${m.offset}`, failedAt.error));
+      return;
+    }
+    if (end !== undefined) this.checkBoundedEnd(split, end, lastIndex < n - 1, payload, ctx);
   }
 
   /** Bounded mode: a partition at its end offset pauses; when all have, the source finishes. */
