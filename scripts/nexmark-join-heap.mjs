@@ -6,6 +6,7 @@
 //   node --expose-gc scripts/nexmark-join-heap.mjs <checkout with dist/> <q4|q7> [events, default 2000000]
 const [dir, q, n = '2000000'] = process.argv.slice(2);
 const N = Number(n);
+const BATCH = Number(process.env.BATCH ?? 1000);
 const { planSql } = await import(`${dir}/dist/src/sql/planner.js`);
 const { buildDataflow } = await import(`${dir}/dist/src/runtime/dataflow.js`);
 const { builtinFunctions } = await import(`${dir}/dist/src/sql/functions/index.js`);
@@ -52,7 +53,7 @@ for (let i = 0; i < N; i++) {
   // Fresh strings per row, as a decoder makes them.
   for (let j = 0; j < row.length; j++) if (typeof row[j] === 'string') row[j] = (' ' + row[j]).slice(1);
   batch[e.kind].push(row);
-  if (i % 1000 === 999) {
+  if (i % BATCH === BATCH - 1) {
     wm = ts(e.value.dateTime) - 4000;
     flush();
   }
