@@ -782,26 +782,43 @@ export function endedUnits(p: Pick<Pipeline, 'exchange' | 'inputs'>): { units: s
   return { units: units.sort(), total };
 }
 
+/** Everything that has ended in this task: source splits and every stage's partitions (a change is worth a checkpoint). */
+function endedHere(p: Pick<Pipeline, 'exchange' | 'inputs'>): string {
+  const splits = p.inputs.flatMap((i) => i.watermarks.tracker.endedSplits().map((s) => `${i.table}|${s}`));
+  const parts = p.exchange?.stages.flatMap((st) => st.stage.endedPartitions()) ?? [];
+  return [...splits, ...parts].join(',');
+}
+
 /**
- * Once units have newly ended, a checkpoint (inside the lock, the units taken at its barrier) flushes their
- * output, or commits it under exactly-once; then the task reports every unit ended so far.
+ * Once something has newly ended here, a checkpoint (inside the lock, the units taken at its barrier) flushes
+ * the output, or commits it under exactly-once; then the task reports every unit it has ended so far. A split
+ * or a lower stage's partition ending takes a checkpoint too: under exactly-once its +infinity crosses the
+ * exchange only with the transaction that carries it, so waiting for the checkpoint interval would add up to
+ * one interval per stage of a chain.
  */
 function reportEnds(run: BoundedTaskRun, p: Pipeline, lock: SerialLock, checkpoints: CheckpointCoordinator, closers: Closers, isStopping: () => boolean, stopWith: (e: unknown) => void): void {
   let reported = '';
+  let seen = '';
   let busy = false;
   const timer = setInterval(() => {
     if (busy || isStopping()) return;
     const now = endedUnits(p);
-    if (!now || now.units.length === 0 || now.units.join(',') === reported) return;
+    const here = endedHere(p);
+    if (!now || here === seen) return;
     busy = true;
     void (async () => {
       let at = now;
+      let covered = here;
       const begun = await lock.run(async () => {
         at = endedUnits(p) ?? now;
+        covered = endedHere(p);
         return checkpoints.begin();
       }, 'a checkpoint at the end of input');
       await begun.complete();
-      reported = at.units.join(',');
+      seen = covered;
+      const units = at.units.join(',');
+      if (at.units.length === 0 || units === reported) return;
+      reported = units;
       run.onEnded(at.units, at.total);
     })()
       .catch((e: unknown) => stopWith(e))
