@@ -194,6 +194,8 @@ describe('a bounded job scaled out (2 worker threads) ends by itself with the 1-
     expect(expected.length).toBeGreaterThan(20);
 
     const two = await boundedJob('q5-two', Q5, { DIRK_TASKS: '2' });
+    const explained = await runCli(['explain', two.job]);
+    expect(explained.stdout).toContain('bounded: partition p of every topic read by task p mod 2');
     const logs = await runToEnd(two.job);
     expect(logs).toContain('-windowaggregate-repartition-4');
     expect(logs).toMatch(/bounded input read to its end by every task \(3 output partitions ended\): stopping 2 tasks/);

@@ -133,10 +133,10 @@ export function explainExchange(job: PreparedJob): string {
   const tasks = `tasks: ${job.config.tasks} in this process${job.config.exchange ? '; more processes of the job join the same consumer groups' : ''}\n`;
   if (!ex) {
     if (!job.config.exchange) return '';
-    return ['', 'scale-out:', `  ${tasks.trimEnd()}`, '  no keyed operator: every task runs the whole plan on its partitions', ...explainScaleOutProcessors(job, false), ''].join('\n');
+    return ['', 'scale-out:', `  ${tasks.trimEnd()}`, ...explainBounded(job), '  no keyed operator: every task runs the whole plan on its partitions', ...explainScaleOutProcessors(job, false), ''].join('\n');
   }
   const stream = primaryStream(job, ex);
-  const lines = ['', 'scale-out:', `  ${tasks.trimEnd()}`];
+  const lines = ['', 'scale-out:', `  ${tasks.trimEnd()}`, ...explainBounded(job)];
   if (ex.stages.length > 1) lines.push(`  ${ex.stages.length} stages, one exchange each (a keyed operator over another one's output reads it through its own repartition topic)`);
   for (const st of ex.stages) lines.push(...explainStage(job, st, stream, ex));
   lines.push(...explainScaleOutProcessors(job, true));
@@ -153,6 +153,14 @@ export function explainExchange(job: PreparedJob): string {
   }
   lines.push('');
   return lines.join('\n');
+}
+
+/** A bounded job scaled out: how its run ends (explain). */
+function explainBounded(job: PreparedJob): string[] {
+  if (!isBoundedJob(job) || job.config.tasks <= 1) return [];
+  return [
+    `  bounded: partition p of every topic read by task p mod ${job.config.tasks} (none moves), to the end offsets found at start; each split's end crosses every exchange as a +infinity watermark; dirk run exits when every task's output has ended`,
+  ];
 }
 
 /** One stage's lines for explain. */
