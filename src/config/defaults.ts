@@ -42,7 +42,7 @@ export const JOB_KEYS = {
   SINK_TYPE: key({
     group: 'Generic',
     default: 'influx',
-    description: 'Where results go: `log`, `kafka`, `influx`, `http` or `bigquery` (case-insensitive).',
+    description: 'Where results go: `log`, `kafka`, `influx`, `http`, `blackhole` (rows counted in the sink metrics, then dropped: Flink\'s blackhole connector) or `bigquery` (case-insensitive).',
     dagger: 'Dagger silently falls back to influx for an unknown value; Dirk rejects it and lists the valid ones.',
   }),
   FUNCTION_FACTORY_CLASSES: key({

@@ -18,6 +18,7 @@ export type { InfluxSinkConfig } from '../connectors/influxdb/config.js';
 export type { HttpSinkConfig } from '../connectors/http/config.js';
 export type { BigQueryErrorType, BigQuerySinkConfig } from '../connectors/bigquery/config.js';
 export type { LogSinkConfig } from '../connectors/log/config.js';
+export type { BlackholeSinkConfig } from '../connectors/blackhole/config.js';
 export type { ParquetSourceConfig } from '../connectors/parquet/config.js';
 export type { FileSourceConfig } from '../connectors/file/config.js';
 export type { DatagenSourceConfig } from '../connectors/datagen/config.js';

@@ -3,6 +3,7 @@ import type { CreateTable, Expr, Statement, TableOption, TypeSpec } from '../sql
 import { parseStatements } from '../sql/parser.js';
 import { registerScriptReader } from '../config/sources.js';
 import { isLookupTable } from '../sql/lookup-table.js';
+import { fieldOptionsProblem } from '../connectors/datagen/flink-fields.js';
 
 /**
  * A Flink SQL script (`dirk run script.sql`): CREATE TABLE ... WITH (...) for sources and the sink, CREATE VIEW,
@@ -95,8 +96,8 @@ function watermarkDelay(table: CreateTable): number {
 
 function sourceStream(table: CreateTable): { stream: Config; rowtime?: string; delayMs?: number } {
   const o = new Options(table, table.options);
-  const connector = o.oneOf('connector', ['kafka', 'upsert-kafka', 'filesystem'], '');
-  if (connector !== 'upsert-kafka') o.oneOf('format', ['json'], 'json');
+  const connector = o.oneOf('connector', ['kafka', 'upsert-kafka', 'filesystem', 'datagen'], '');
+  if (connector !== 'upsert-kafka' && connector !== 'datagen') o.oneOf('format', ['json'], 'json');
   const rowtime = table.watermark?.column;
   if (rowtime !== undefined) {
     const col = table.columns.find((c) => c.name.toLowerCase() === rowtime.toLowerCase());
@@ -144,6 +145,8 @@ function sourceStream(table: CreateTable): { stream: Config; rowtime?: string; d
     const mode = o.oneOf('scan.startup.mode', ['earliest-offset', 'latest-offset', 'group-offsets'], 'group-offsets');
     const reset = o.get('properties.auto.offset.reset');
     stream['SOURCE_KAFKA_CONSUMER_CONFIG_AUTO_OFFSET_RESET'] = mode === 'earliest-offset' ? 'earliest' : mode === 'latest-offset' ? 'latest' : (reset ?? 'latest');
+  } else if (connector === 'datagen') {
+    Object.assign(stream, datagenOptions(table, o));
   } else {
     Object.assign(stream, {
       SOURCE_DETAILS: [{ SOURCE_TYPE: 'BOUNDED', SOURCE_NAME: 'FILE_SOURCE' }],
@@ -156,12 +159,61 @@ function sourceStream(table: CreateTable): { stream: Config; rowtime?: string; d
   return { stream, ...(rowtime !== undefined ? { rowtime, delayMs: watermarkDelay(table) } : {}) };
 }
 
+/**
+ * Flink's 'datagen' table: 'rows-per-second' (default 10000), 'number-of-rows' (absent: unbounded) and
+ * 'fields.<column>.<option>' (flink-fields.ts checks the options against the table's columns when the job opens).
+ */
+function datagenOptions(table: CreateTable, o: Options): Config {
+  const whole = (key: string, min: number): number | undefined => {
+    const v = o.get(key);
+    if (v === undefined) return undefined;
+    if (!/^\s*\d+\s*$/.test(v) || Number(v) < min) throw new SqlError(`CREATE TABLE ${table.name}: option '${key}' expects a whole number of at least ${min}, found '${v}'`, o.pos(key));
+    return Number(v);
+  };
+  const rate = whole('rows-per-second', 1) ?? 10_000;
+  const rows = whole('number-of-rows', 0);
+  // Flink runs one reader unless told otherwise; Dirk's datagen is one split either way.
+  whole('scan.parallelism', 1);
+  const fields: Record<string, string> = {};
+  for (const opt of table.options) {
+    if (!opt.key.startsWith('fields.')) continue;
+    o.get(opt.key);
+    const rest = opt.key.slice('fields.'.length);
+    const dot = rest.lastIndexOf('.');
+    const column = rest.slice(0, Math.max(0, dot));
+    if (dot <= 0 || !table.columns.some((c) => c.name.toLowerCase() === column.toLowerCase() && !c.computed)) {
+      const columns = table.columns.filter((c) => !c.computed).map((c) => c.name);
+      throw new SqlError(`CREATE TABLE ${table.name}: option '${opt.key}' names no column of the table (columns: ${columns.join(', ')})`, opt.pos);
+    }
+    fields[rest] = opt.value;
+  }
+  const byColumn = new Map<string, Record<string, string>>();
+  for (const [k, v] of Object.entries(fields)) {
+    const dot = k.lastIndexOf('.');
+    const column = k.slice(0, dot);
+    byColumn.set(column, { ...byColumn.get(column), [k.slice(dot + 1)]: v });
+  }
+  for (const [column, options] of byColumn) {
+    const problem = fieldOptionsProblem(options);
+    if (problem) {
+      const key = `fields.${column}.${problem.option}`;
+      throw new SqlError(`CREATE TABLE ${table.name}: option '${key}': ${problem.message}`, o.pos(key));
+    }
+  }
+  return {
+    SOURCE_DETAILS: [{ SOURCE_TYPE: 'BOUNDED', SOURCE_NAME: 'DATAGEN_SOURCE' }],
+    SOURCE_DATAGEN_RATE_PER_SECOND: rate,
+    ...(rows !== undefined ? { SOURCE_DATAGEN_ROWS: rows } : { SOURCE_DATAGEN_UNBOUNDED: true }),
+    SOURCE_DATAGEN_FIELDS: fields,
+  };
+}
+
 function sinkConfig(table: CreateTable): Config {
   const o = new Options(table, table.options);
-  const connector = o.oneOf('connector', ['kafka', 'upsert-kafka', 'print'], '');
-  if (connector === 'print') {
+  const connector = o.oneOf('connector', ['kafka', 'upsert-kafka', 'print', 'blackhole'], '');
+  if (connector === 'print' || connector === 'blackhole') {
     o.checkAllUsed();
-    return { SINK_TYPE: 'log' };
+    return { SINK_TYPE: connector === 'print' ? 'log' : 'blackhole' };
   }
   const cfg: Config = {
     SINK_TYPE: 'kafka',
