@@ -51,9 +51,9 @@ export function jobExchange(job: PreparedJob): ExchangePlan | undefined {
   return ex;
 }
 
-/** Whether the job reads bounded Kafka streams (SOURCE_DETAILS BOUNDED): a scaled-out run of it ends by itself. */
+/** Whether the job reads bounded Kafka streams (KAFKA_SOURCE, SOURCE_DETAILS BOUNDED): a scaled-out run of it ends by itself. */
 export function isBoundedJob(job: PreparedJob): boolean {
-  return job.config.streams.some((s) => s.source.type === 'BOUNDED');
+  return job.config.streams.some((s) => s.kafka && s.source.type === 'BOUNDED');
 }
 
 /**
@@ -64,7 +64,7 @@ export function isBoundedJob(job: PreparedJob): boolean {
  */
 export function checkBoundedScaleOut(job: PreparedJob): void {
   if (!job.config.exchange || !isBoundedJob(job)) return;
-  const bounded = job.config.streams.filter((s) => s.source.type === 'BOUNDED');
+  const bounded = job.config.streams.filter((s) => s.kafka && s.source.type === 'BOUNDED');
   const other = job.config.streams.filter((s) => !(s.kafka && s.source.type === 'BOUNDED'));
   if (other.length > 0) {
     throw userError(
