@@ -339,6 +339,15 @@ export const STREAM_KEYS = {
   INPUT_SCHEMA_EVENT_TIMESTAMP_FIELD_INDEX: key({ group: 'Stream', required: 'when INPUT_DATATYPE=PROTO', description: 'Field *number* of the google.protobuf.Timestamp field that becomes the rowtime.' }),
   INPUT_SCHEMA_JSON_SCHEMA: key({ group: 'Stream', required: 'when INPUT_DATATYPE=JSON', description: 'JSON Schema of the records (a string holding JSON, or an object).' }),
   INPUT_SCHEMA_JSON_EVENT_TIMESTAMP_FIELD_NAME: key({ group: 'Stream', required: 'when INPUT_DATATYPE=JSON', description: 'Field that becomes the rowtime (epoch seconds or a timestamp).' }),
+  INPUT_SCHEMA_JSON_EVENT_TIMESTAMP_UNIT: key({
+    type: 'enum',
+    values: ['SECONDS', 'MILLISECONDS'],
+    group: 'Stream',
+    default: 'SECONDS',
+    description:
+      "What a number in the event-time field counts: `SECONDS` (Dagger's rule: epoch seconds, whole seconds) or `MILLISECONDS` (epoch milliseconds: a SQL script's `ts AS TO_TIMESTAMP_LTZ(epoch_ms, 3)` sets it). A timestamp string reads the same either way.",
+    dagger: 'Dirk only (Dagger reads epoch seconds).',
+  }),
   SOURCE_DETAILS: key({
     group: 'Stream',
     default: '[{"SOURCE_TYPE":"UNBOUNDED","SOURCE_NAME":"KAFKA_CONSUMER"}]',

@@ -80,6 +80,8 @@ export interface StreamConfig extends SourceSlots {
   readonly jsonSchema?: string;
   readonly jsonSchemaObject?: unknown;
   readonly jsonEventTimestampFieldName?: string;
+  /** INPUT_SCHEMA_JSON_EVENT_TIMESTAMP_UNIT: a number in the event-time field is epoch seconds (Dagger) or milliseconds. */
+  readonly jsonEventTimestampUnit?: 'SECONDS' | 'MILLISECONDS';
   /** INPUT_DATATYPE=AVRO: the registry subject of the reader schema and the rowtime field. */
   readonly avro?: { readonly subject: string; readonly eventTimestampFieldName: string };
   /**

@@ -94,16 +94,63 @@ function watermarkDelay(table: CreateTable): number {
   throw new SqlError(`WATERMARK FOR ${w.column}: only '${w.column}' or '${w.column} - INTERVAL ...' is supported (a bounded out-of-orderness watermark)`, w.pos);
 }
 
+/**
+ * A computed event-time column (`ts AS TO_TIMESTAMP_LTZ(epoch_ms, 3)`, `WATERMARK FOR ts ...`): the forms whose
+ * value is one physical column read as a time, so the source can fill the rowtime from that field, as it does
+ * for a TIMESTAMP column. Returns the field and how a number in it counts; other forms are a SQL error.
+ */
+function computedRowtimeSource(table: CreateTable, name: string, e: Expr, pos: SourcePosition): { field: string; unit: 'SECONDS' | 'MILLISECONDS' } {
+  const physical = (x: Expr): { name: string; type: string } | undefined => {
+    if (x.kind !== 'column' || x.path.length !== 1) return undefined;
+    const c = table.columns.find((col) => !col.computed && col.name.toLowerCase() === x.path[0]!.toLowerCase());
+    return c ? { name: c.name, type: c.type!.name } : undefined;
+  };
+  const integral = (t: string): boolean => ['BIGINT', 'INT', 'INTEGER', 'SMALLINT', 'TINYINT'].includes(t);
+  const text = (t: string): boolean => ['STRING', 'VARCHAR', 'CHAR'].includes(t);
+  const fn = e.kind === 'call' ? e.name.toUpperCase() : undefined;
+  if (fn === 'PROCTIME') throw new SqlError(`WATERMARK FOR ${name}: a processing-time attribute (PROCTIME()) cannot carry a watermark, as in Flink`, pos);
+  if (e.kind === 'call' && fn === 'TO_TIMESTAMP_LTZ' && e.args.length === 2) {
+    const col = physical(e.args[0]!);
+    const precision = e.args[1]!;
+    if (col && integral(col.type) && precision.kind === 'literal' && (precision.value === 3 || precision.value === 0)) {
+      return { field: col.name, unit: precision.value === 3 ? 'MILLISECONDS' : 'SECONDS' };
+    }
+  }
+  if (e.kind === 'call' && fn === 'TO_TIMESTAMP' && e.args.length === 1) {
+    const col = physical(e.args[0]!);
+    if (col && text(col.type)) return { field: col.name, unit: 'SECONDS' };
+    // TO_TIMESTAMP(FROM_UNIXTIME(epoch_seconds))
+    const inner = e.args[0]!;
+    if (inner.kind === 'call' && inner.name.toUpperCase() === 'FROM_UNIXTIME' && inner.args.length === 1) {
+      const c = physical(inner.args[0]!);
+      if (c && integral(c.type)) return { field: c.name, unit: 'SECONDS' };
+    }
+  }
+  if (e.kind === 'cast') {
+    const col = physical(e.arg);
+    if (col && text(col.type) && e.type.name === 'TIMESTAMP') return { field: col.name, unit: 'SECONDS' };
+  }
+  throw new SqlError(
+    `WATERMARK FOR ${name}: the computed event-time column must read one column of the record as a time: ` +
+      `TO_TIMESTAMP_LTZ(<BIGINT column>, 3) (epoch milliseconds), TO_TIMESTAMP_LTZ(<BIGINT column>, 0) or TO_TIMESTAMP(FROM_UNIXTIME(<BIGINT column>)) (epoch seconds), ` +
+      `TO_TIMESTAMP(<STRING column>) or CAST(<STRING column> AS TIMESTAMP(3)); or declare it as a TIMESTAMP(3) column of the record`,
+    pos,
+  );
+}
+
 function sourceStream(table: CreateTable): { stream: Config; rowtime?: string; delayMs?: number } {
   const o = new Options(table, table.options);
   const connector = o.oneOf('connector', ['kafka', 'upsert-kafka', 'filesystem', 'datagen'], '');
   if (connector !== 'upsert-kafka' && connector !== 'datagen') o.oneOf('format', ['json'], 'json');
   const rowtime = table.watermark?.column;
+  let computedFrom: { field: string; unit: 'SECONDS' | 'MILLISECONDS' } | undefined;
   if (rowtime !== undefined) {
     const col = table.columns.find((c) => c.name.toLowerCase() === rowtime.toLowerCase());
     if (!col) throw new SqlError(`WATERMARK FOR ${rowtime}: no column ${rowtime} in ${table.name}`, table.watermark!.pos);
-    if (col.computed) throw new SqlError(`WATERMARK FOR ${rowtime}: a computed column cannot be the event-time column yet; declare it as a TIMESTAMP(3) column of the record`, table.watermark!.pos);
-    if (!['TIMESTAMP', 'TIMESTAMP_LTZ'].includes(col.type!.name)) {
+    if (col.computed) {
+      if (connector === 'datagen') throw new SqlError(`WATERMARK FOR ${rowtime}: a 'datagen' table's event-time column must be a TIMESTAMP(3) column of the table (it is generated from the wall clock, see 'fields.${rowtime}.max-past')`, table.watermark!.pos);
+      computedFrom = computedRowtimeSource(table, rowtime, col.computed, table.watermark!.pos);
+    } else if (!['TIMESTAMP', 'TIMESTAMP_LTZ'].includes(col.type!.name)) {
       throw new SqlError(`WATERMARK FOR ${rowtime}: the column must be a TIMESTAMP(3), found ${col.type!.name}`, table.watermark!.pos);
     }
   }
@@ -114,7 +161,8 @@ function sourceStream(table: CreateTable): { stream: Config; rowtime?: string; d
     INPUT_SCHEMA_TABLE: table.name,
     INPUT_DATATYPE: 'JSON',
     INPUT_SCHEMA_JSON_SCHEMA: JSON.stringify({ type: 'object', properties }),
-    ...(rowtime !== undefined ? { INPUT_SCHEMA_JSON_EVENT_TIMESTAMP_FIELD_NAME: rowtime } : {}),
+    ...(rowtime !== undefined ? { INPUT_SCHEMA_JSON_EVENT_TIMESTAMP_FIELD_NAME: computedFrom?.field ?? rowtime } : {}),
+    ...(computedFrom?.unit === 'MILLISECONDS' ? { INPUT_SCHEMA_JSON_EVENT_TIMESTAMP_UNIT: 'MILLISECONDS' } : {}),
   };
   if (connector === 'upsert-kafka') {
     Object.assign(stream, {
