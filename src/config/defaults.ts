@@ -73,7 +73,7 @@ export const JOB_KEYS = {
     group: 'Flink',
     default: 0,
     description:
-      'Tasks (worker threads) this process runs for the job; 0 = FLINK_PARALLELISM. Each task is a member of the job\'s consumer groups, so Kafka deals the partitions out among the tasks of every process of the job. More than one task needs unbounded Kafka sources only, and turns DIRK_EXCHANGE_ENABLE on.',
+      'Tasks (worker threads) this process runs for the job; 0 = FLINK_PARALLELISM. Each task is a member of the job\'s consumer groups, so Kafka deals the partitions out among the tasks of every process of the job. More than one task needs Kafka sources, all UNBOUNDED or all BOUNDED (`KAFKA_SOURCE`), and turns DIRK_EXCHANGE_ENABLE on. Bounded: each task reads partitions p with p mod N = its number to the end offsets taken at start, the end of input crosses every exchange (closing the last windows), and `dirk run` exits 0 by itself with the output of a 1-task bounded run (exact, at-least-once and exactly-once); a bounded job runs as the worker threads of one process only (a one-task process with DIRK_EXCHANGE_ENABLE is refused, another process in its groups fails it).',
     dagger: 'Dirk only (Dagger runs FLINK_PARALLELISM subtasks on a Flink cluster).',
   }),
   DIRK_EXCHANGE_ENABLE: key({
