@@ -12,8 +12,8 @@
 //    records as JSON (one for two of every three bookings, 0-9 s of event time later); each topic ends with one
 //    end record per partition a day ahead in event time (see scripts/lib/flink-bench-tasks.mjs);
 // 3. for each format and scenario runs Flink (one JVM per job: MiniCluster, at each FLINK_BENCH_PARALLELISM)
-//    and then Dirk (one Node process per job at each FLINK_BENCH_DIRK_TASKS: 1 task in-process via dist/ over
-//    BOUNDED sources, more as `dirk run` worker threads, see scripts/lib/flink-bench-tasks.mjs), never two at
+//    and then Dirk (one Node process per job at each FLINK_BENCH_DIRK_TASKS, over BOUNDED sources: 1 task in-process
+//    via dist/, more as `dirk run` worker threads timed to its own exit, see scripts/lib/flink-bench-tasks.mjs), never two at
 //    once, each under /usr/bin/time; all write JSON to a fresh 2-partition Kafka topic, which is then read
 //    back and compared row by row (rows of the end records left out);
 // 4. prints one table of every run and a summary per scenario: each engine's best, Dirk / Flink.
@@ -339,7 +339,8 @@ async function runDirk(kafka, format, scenario, topics, sinkTopic, par, want) {
     const jobFile = path.join(os.tmpdir(), `dirk-flink-bench-${process.pid}-${Date.now()}.json`);
     fs.writeFileSync(jobFile, JSON.stringify(await dirkConfig({ format, scenario, topics, sinkTopic, tasks, exchange })));
     try {
-      r = await runDirkTasks({ root: ROOT, kafka, jobFile, sinkTopic, target: want, nodeArgs: prof.args, label: `dirk ${format} ${scenario} ${tasks} tasks` });
+      // N tasks: bounded, to the process's own exit; 1x (the exchange at one task, refused for a bounded job): unbounded, to the target count.
+      r = await runDirkTasks({ root: ROOT, kafka, jobFile, sinkTopic, target: want, nodeArgs: prof.args, label: `dirk ${format} ${scenario} ${tasks} tasks`, bounded: !exchange });
     } finally {
       fs.rmSync(jobFile, { force: true });
     }
@@ -355,10 +356,13 @@ async function runDirk(kafka, format, scenario, topics, sinkTopic, par, want) {
   return r;
 }
 
-/** The Dirk job of a scenario: one task over BOUNDED sources, or `tasks` worker threads over UNBOUNDED ones. */
+/**
+ * The Dirk job of a scenario over BOUNDED sources (one task, or `tasks` worker threads), or with `exchange` at
+ * one task (DIRK_EXCHANGE_ENABLE, a multi-process member, which a bounded job refuses) over UNBOUNDED ones.
+ */
 async function dirkConfig({ format, scenario, topics, sinkTopic, tasks = 1, exchange = false }) {
   const group = `flink-bench-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-  const source = tasks === 1 && !exchange ? { SOURCE_TYPE: 'BOUNDED', SOURCE_NAME: 'KAFKA_SOURCE' } : { SOURCE_TYPE: 'UNBOUNDED', SOURCE_NAME: 'KAFKA_CONSUMER' };
+  const source = !exchange ? { SOURCE_TYPE: 'BOUNDED', SOURCE_NAME: 'KAFKA_SOURCE' } : { SOURCE_TYPE: 'UNBOUNDED', SOURCE_NAME: 'KAFKA_CONSUMER' };
   const kafkaKeys = (topic, g) => ({
     SOURCE_KAFKA_TOPIC_NAMES: topic,
     SOURCE_KAFKA_CONSUMER_CONFIG_BOOTSTRAP_SERVERS: BROKER,
@@ -524,7 +528,7 @@ function printResults(results) {
   }
   console.log(
     '\npar.: Flink parallelism.default / Dirk tasks (worker threads). job s: Flink = the job\'s net runtime in the MiniCluster (deploy, code generation, Kafka, processing);' +
-      ' Dirk at 1 task = startJob() to done over BOUNDED sources; Dirk at N > 1 tasks = `dirk run` over UNBOUNDED sources, first to last sink record (scripts/lib/flink-bench-tasks.mjs).' +
+      ' Dirk at 1 task = startJob() to done over BOUNDED sources; Dirk at N > 1 tasks = `dirk run` over BOUNDED sources, the first source group Stable to the process\'s exit (scripts/lib/flink-bench-tasks.mjs).' +
       ' events/s = records / job s. submit→end: Flink from executeSql(INSERT) (planning, MiniCluster start, submission) to await() returning.' +
       '\nstart-up: JVM start to main() plus table environment and DDL (Flink), process start to startJob() (Dirk at 1 task; at N tasks: to the first sink record).' +
       ' load: the 1-minute load average when the job started (2 cores; other work on the machine shows here).' +

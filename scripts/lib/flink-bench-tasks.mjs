@@ -1,17 +1,20 @@
 // Dirk at more than one task for scripts/flink-bench.mjs (FLINK_BENCH_DIRK_TASKS): `dirk run` with DIRK_TASKS=N
-// worker threads over UNBOUNDED Kafka sources, stopped (SIGTERM: drain, checkpoint, exit) once the sink topic
-// holds the rows the query must produce.
+// worker threads.
 //
-// Why not BOUNDED as the one-task runs: a job of several tasks refuses bounded sources (src/cli/tasks.ts).
-// A task's bounded end is only its own partitions' end offsets, and with the exchange (any keyed operator:
-// windows, joins) the tasks downstream of the repartition topic would need an end-of-input marker from every
-// upstream task before they could fire the last windows and finish; the exchange carries watermarks, not an
-// end. So the bench gives the unbounded run what a bounded end gives: the input topics end with one record
-// per partition far ahead in event time (scripts/flink-bench.mjs preloads them; no query outputs a row for
-// them before its input ends), whose watermark closes every real window and join interval.
+// bounded (the Nexmark runs and every N-task booking run): BOUNDED Kafka sources, as the one-task runs read
+// them. Each task reads its partitions (dealt out by task, none moving) to the end offsets taken at start,
+// each split's end crosses every exchange as a +infinity watermark, and `dirk run` exits by itself once every
+// task's output has ended (docs/architecture.md, Scale-out); the output is exactly the one-task run's. Timed
+// from the first source group's Stable moment (below) to the process's exit, which includes the final
+// checkpoint and the threads' exit as a one-task run's `done` includes its final checkpoint; the time of the
+// last sink record is reported beside it (last_record_s). CPU and peak RSS are read from /proc at the last
+// 100 ms poll before the exit.
 //
-// Output: at-least-once, so a rebalance while the tasks join can repeat rows; the script compares distinct
-// rows and shows the repeats.
+// Otherwise (DIRK_EXCHANGE_ENABLE at one task, which a bounded job refuses): UNBOUNDED sources, stopped
+// (SIGTERM: drain, checkpoint, exit) once the sink topic holds the rows the query must produce; the input
+// topics end with one record per partition far ahead in event time (scripts/flink-bench.mjs preloads them),
+// whose watermark closes every real window and join interval. At-least-once, so a rebalance while the tasks
+// join can repeat rows; the script compares distinct rows and shows the repeats.
 //
 // Timing: from the moment the first source table's consumer group is first Stable, i.e. the first task has
 // partitions and starts reading (polled every 100 ms, as the sink topic's record count), to the sink record
@@ -116,7 +119,8 @@ async function sinkCount(kafka, topic) {
  * Runs `dirk run <jobFile>` (the built CLI) until the sink holds `target` records; returns the figures in the
  * shape of scripts/flink-bench.mjs's timed() results. `idleMs`: give up when the count has not moved that long (counted from the group's first Stable state).
  */
-export async function runDirkTasks({ root, kafka, jobFile, sinkTopic, target, nodeArgs = [], idleMs = 60_000, label }) {
+export async function runDirkTasks({ root, kafka, jobFile, sinkTopic, target, nodeArgs = [], idleMs = 60_000, label, bounded = false }) {
+  if (bounded) return runDirkBounded({ root, kafka, jobFile, sinkTopic, nodeArgs, label });
   const cli = path.join(root, 'dist', 'src', 'cli', 'main.js');
   const cfg = JSON.parse(fs.readFileSync(jobFile, 'utf8'));
   // Every source table's group: the timing starts when the first of them is Stable (a table the query does not
@@ -193,6 +197,92 @@ export async function runDirkTasks({ root, kafka, jobFile, sinkTopic, target, no
     after_cpu_s: cpuAtMoved !== undefined ? figures.cpu - cpuAtMoved : NaN,
     window_threads: threadsFirst && threadsMoved ? threadSeconds(threadsFirst, threadsMoved, child.pid) : undefined,
     process_s: (done - t0) / 1000,
+    process_cpu_s: figures.cpu,
+    peak_rss_mb: figures.rssMb,
+    warnings,
+  };
+}
+
+/**
+ * A bounded job at N tasks (see the head of this file): runs `dirk run <jobFile>` until it exits by itself
+ * (exit 0 required), timed from the first source group's Stable moment to the exit.
+ */
+async function runDirkBounded({ root, kafka, jobFile, sinkTopic, nodeArgs, label }) {
+  const cli = path.join(root, 'dist', 'src', 'cli', 'main.js');
+  const cfg = JSON.parse(fs.readFileSync(jobFile, 'utf8'));
+  const groups = cfg.STREAMS.map((st) => st.SOURCE_KAFKA_CONSUMER_CONFIG_GROUP_ID).filter(Boolean);
+  const ckpt = fs.mkdtempSync(path.join(os.tmpdir(), 'dirk-flink-bench-tasks-'));
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [...nodeArgs, cli, 'run', jobFile, '--checkpoint-dir', ckpt], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  child.stderr.on('data', (d) => (log = (log + d.toString()).slice(-20_000)));
+  let exitAt;
+  let exitCode;
+  const exited = new Promise((resolve) =>
+    child.once('exit', (code, signal) => {
+      exitAt = performance.now();
+      exitCode = code ?? signal;
+      resolve();
+    }),
+  );
+  let first;
+  let lastRecordAt;
+  let count = 0;
+  let figures = { cpu: NaN, rssMb: NaN };
+  let cpuAtFirst;
+  let monoFirst;
+  let monoLast;
+  let threadsFirst;
+  let threadsLast;
+  try {
+    while (exitAt === undefined) {
+      if (first === undefined && (groups.length === 0 || (await groupReady(kafka, groups, 1).catch(() => false)))) {
+        first = performance.now();
+        cpuAtFirst = procFigures(child.pid).cpu;
+        monoFirst = Number(process.hrtime.bigint() / 1000n);
+        threadsFirst = threadTicks(child.pid);
+      }
+      if (exitAt !== undefined) break;
+      const n = await sinkCount(kafka, sinkTopic).catch(() => count);
+      if (n !== count) lastRecordAt = performance.now();
+      count = n;
+      // The last figures before the exit (the process's /proc entry is gone after it).
+      const f = procFigures(child.pid);
+      // An exiting process (a zombie) has its stat but no memory lines: keep the last RSS read.
+      if (Number.isFinite(f.rssMb)) figures.rssMb = f.rssMb;
+      if (Number.isFinite(f.cpu)) {
+        figures.cpu = f.cpu;
+        monoLast = Number(process.hrtime.bigint() / 1000n);
+        threadsLast = threadTicks(child.pid) ?? threadsLast;
+      }
+      if (performance.now() - t0 > 1_800_000) throw new Error(`${label}: dirk run still running after 30 min with ${count} records in ${sinkTopic}:\n${log.slice(-3000)}`);
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 100))]);
+    }
+    await exited;
+    if (exitCode !== 0) throw new Error(`${label}: dirk run exited with ${exitCode} (${count} records in ${sinkTopic}):\n${log.slice(-3000)}`);
+  } finally {
+    if (exitAt === undefined) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+    fs.rmSync(ckpt, { recursive: true, force: true });
+  }
+  first ??= t0;
+  const warnings = log.split('\n').filter((l) => /"level":(50|60)|\bERROR\b|Exception/.test(l));
+  return {
+    engine: 'dirk',
+    jvm_to_main_ms: 0,
+    setup_ms: Number((first - t0).toFixed(1)),
+    job_s: (exitAt - first) / 1000,
+    last_record_s: lastRecordAt !== undefined ? (lastRecordAt - first) / 1000 : NaN,
+    job_cpu_s: figures.cpu,
+    window_cpu_s: cpuAtFirst !== undefined ? figures.cpu - cpuAtFirst : NaN,
+    window_epoch_ms: [performance.timeOrigin + first, performance.timeOrigin + exitAt],
+    window_mono_us: [monoFirst, monoLast],
+    before_cpu_s: cpuAtFirst,
+    after_cpu_s: 0,
+    window_threads: threadsFirst && threadsLast ? threadSeconds(threadsFirst, threadsLast, child.pid) : undefined,
+    process_s: (exitAt - t0) / 1000,
     process_cpu_s: figures.cpu,
     peak_rss_mb: figures.rssMb,
     warnings,

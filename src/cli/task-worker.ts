@@ -19,6 +19,13 @@ const data = workerData as TaskData;
 const port = parentPort!;
 const send = (m: FromTask): void => port.postMessage(m);
 
+/** A stop that came while the job was still starting (a bounded run can end before every task is up). */
+let stopEarly = false;
+const early = (m: ToTask): void => {
+  if (m.type === 'stop') stopEarly = true;
+};
+port.on('message', early);
+
 async function run(): Promise<void> {
   const cmd = parseCommandLine(data.argv);
   const logger = createLogger({}).child({ task: data.task });
@@ -33,8 +40,24 @@ async function run(): Promise<void> {
   // The main thread serves /metrics for every task.
   const job = { ...prepared, config: { ...prepared.config, metrics: { ...prepared.config.metrics, enabled: false } } };
   const jobLogger = logger.child({ job: job.config.jobId });
-  const running = await startJob(job, { logger: jobLogger, checkpointDir: join(data.checkpointDir, `task-${data.task}`), task: data.task });
+  const running = await startJob(job, {
+    logger: jobLogger,
+    checkpointDir: join(data.checkpointDir, `task-${data.task}`),
+    task: data.task,
+    // A bounded run: partitions dealt out by task, and every unit ended reported to the main thread.
+    ...(data.bounded
+      ? {
+          bounded: {
+            assignment: { task: data.task, tasks: data.tasks, run: data.bounded.run },
+            starts: data.bounded.starts,
+            onEnded: (units: readonly string[], total: number) => send({ type: 'ended', units, total }),
+          },
+        }
+      : {}),
+  });
   const progress = startProgress(running.telemetry, jobLogger, data.progressMs);
+  port.off('message', early);
+  if (stopEarly) running.stop().catch(() => undefined);
   port.on('message', (m: ToTask) => {
     if (m.type === 'stop') running.stop().catch(() => undefined);
     else if (m.type === 'metrics') void running.telemetry.registry.getMetricsAsJSON().then((json) => send({ type: 'metrics', id: m.id, json }));

@@ -42,7 +42,7 @@ export const JOB_KEYS = {
   SINK_TYPE: key({
     group: 'Generic',
     default: 'influx',
-    description: 'Where results go: `log`, `kafka`, `influx`, `http` or `bigquery` (case-insensitive).',
+    description: 'Where results go: `log`, `kafka`, `influx`, `http`, `blackhole` (rows counted in the sink metrics, then dropped: Flink\'s blackhole connector) or `bigquery` (case-insensitive).',
     dagger: 'Dagger silently falls back to influx for an unknown value; Dirk rejects it and lists the valid ones.',
   }),
   FUNCTION_FACTORY_CLASSES: key({
@@ -73,7 +73,7 @@ export const JOB_KEYS = {
     group: 'Flink',
     default: 0,
     description:
-      'Tasks (worker threads) this process runs for the job; 0 = FLINK_PARALLELISM. Each task is a member of the job\'s consumer groups, so Kafka deals the partitions out among the tasks of every process of the job. More than one task needs unbounded Kafka sources only, and turns DIRK_EXCHANGE_ENABLE on.',
+      'Tasks (worker threads) this process runs for the job; 0 = FLINK_PARALLELISM. Each task is a member of the job\'s consumer groups, so Kafka deals the partitions out among the tasks of every process of the job. More than one task needs Kafka sources, all UNBOUNDED or all BOUNDED (`KAFKA_SOURCE`), and turns DIRK_EXCHANGE_ENABLE on. Bounded: each task reads partitions p with p mod N = its number to the end offsets taken at start, the end of input crosses every exchange (closing the last windows), and `dirk run` exits 0 by itself with the output of a 1-task bounded run (exact, at-least-once and exactly-once); a bounded job runs as the worker threads of one process only (a one-task process with DIRK_EXCHANGE_ENABLE is refused, another process in its groups fails it).',
     dagger: 'Dirk only (Dagger runs FLINK_PARALLELISM subtasks on a Flink cluster).',
   }),
   DIRK_EXCHANGE_ENABLE: key({
@@ -348,6 +348,15 @@ export const STREAM_KEYS = {
   INPUT_SCHEMA_EVENT_TIMESTAMP_FIELD_INDEX: key({ group: 'Stream', required: 'when INPUT_DATATYPE=PROTO', description: 'Field *number* of the google.protobuf.Timestamp field that becomes the rowtime.' }),
   INPUT_SCHEMA_JSON_SCHEMA: key({ group: 'Stream', required: 'when INPUT_DATATYPE=JSON', description: 'JSON Schema of the records (a string holding JSON, or an object).' }),
   INPUT_SCHEMA_JSON_EVENT_TIMESTAMP_FIELD_NAME: key({ group: 'Stream', required: 'when INPUT_DATATYPE=JSON', description: 'Field that becomes the rowtime (epoch seconds or a timestamp).' }),
+  INPUT_SCHEMA_JSON_EVENT_TIMESTAMP_UNIT: key({
+    type: 'enum',
+    values: ['SECONDS', 'MILLISECONDS'],
+    group: 'Stream',
+    default: 'SECONDS',
+    description:
+      "What a number in the event-time field counts: `SECONDS` (Dagger's rule: epoch seconds, whole seconds) or `MILLISECONDS` (epoch milliseconds: a SQL script's `ts AS TO_TIMESTAMP_LTZ(epoch_ms, 3)` sets it). A timestamp string reads the same either way.",
+    dagger: 'Dirk only (Dagger reads epoch seconds).',
+  }),
   SOURCE_DETAILS: key({
     group: 'Stream',
     default: '[{"SOURCE_TYPE":"UNBOUNDED","SOURCE_NAME":"KAFKA_CONSUMER"}]',

@@ -119,6 +119,11 @@ function parseStream(raw: Record<string, unknown>, index: number, ctx: StreamCon
     }
     const ts = ctx.sqlScript ? s.optional('INPUT_SCHEMA_JSON_EVENT_TIMESTAMP_FIELD_NAME') : s.required('INPUT_SCHEMA_JSON_EVENT_TIMESTAMP_FIELD_NAME', 'the name of the event-time field');
     if (ts !== undefined) base.jsonEventTimestampFieldName = ts;
+    if (s.has('INPUT_SCHEMA_JSON_EVENT_TIMESTAMP_UNIT')) {
+      const unit = s.optional('INPUT_SCHEMA_JSON_EVENT_TIMESTAMP_UNIT')?.trim().toUpperCase();
+      if (unit === 'SECONDS' || unit === 'MILLISECONDS') base.jsonEventTimestampUnit = unit;
+      else s.error('INPUT_SCHEMA_JSON_EVENT_TIMESTAMP_UNIT', 'SECONDS or MILLISECONDS', s.get('INPUT_SCHEMA_JSON_EVENT_TIMESTAMP_UNIT'));
+    }
     const noJson = [bounded, main].find((c) => c !== undefined && c.dataTypes.length > 0 && !c.dataTypes.includes('JSON'));
     if (noJson) {
       const note = noJson.dataTypeNote ? ` (${noJson.dataTypeNote})` : '';

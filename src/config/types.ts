@@ -18,6 +18,7 @@ export type { InfluxSinkConfig } from '../connectors/influxdb/config.js';
 export type { HttpSinkConfig } from '../connectors/http/config.js';
 export type { BigQueryErrorType, BigQuerySinkConfig } from '../connectors/bigquery/config.js';
 export type { LogSinkConfig } from '../connectors/log/config.js';
+export type { BlackholeSinkConfig } from '../connectors/blackhole/config.js';
 export type { ParquetSourceConfig } from '../connectors/parquet/config.js';
 export type { FileSourceConfig } from '../connectors/file/config.js';
 export type { DatagenSourceConfig } from '../connectors/datagen/config.js';
@@ -79,6 +80,8 @@ export interface StreamConfig extends SourceSlots {
   readonly jsonSchema?: string;
   readonly jsonSchemaObject?: unknown;
   readonly jsonEventTimestampFieldName?: string;
+  /** INPUT_SCHEMA_JSON_EVENT_TIMESTAMP_UNIT: a number in the event-time field is epoch seconds (Dagger) or milliseconds. */
+  readonly jsonEventTimestampUnit?: 'SECONDS' | 'MILLISECONDS';
   /** INPUT_DATATYPE=AVRO: the registry subject of the reader schema and the rowtime field. */
   readonly avro?: { readonly subject: string; readonly eventTimestampFieldName: string };
   /**

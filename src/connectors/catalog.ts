@@ -17,6 +17,7 @@
  */
 import type { KeyTable, SinkConfigSpec, SourceConfigSpec } from '../config/connector-spec.js';
 import { bigquerySinkConfig } from './bigquery/config.js';
+import { blackholeSinkConfig } from './blackhole/config.js';
 import { datagenSourceConfig } from './datagen/config.js';
 import { fileSourceConfig } from './file/config.js';
 import { httpSinkConfig } from './http/config.js';
@@ -34,6 +35,7 @@ export const SINK_CATALOG = {
   kafka: kafkaSinkConfig,
   http: httpSinkConfig,
   bigquery: bigquerySinkConfig,
+  blackhole: blackholeSinkConfig,
 } as const;
 
 /** Sources by connector folder. Order: SOURCE_NAME's list in messages, and the order of their keys. */

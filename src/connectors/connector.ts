@@ -21,6 +21,7 @@ import type { SinkConfig, SourceName, StreamConfig } from '../config/index.js';
 import type { DescriptorRegistry, RowEncoder } from '../schema/index.js';
 import type { RowDecoder } from './shared/codec.js';
 import type { KafkaProducers } from './kafka/shared-producer.js';
+import type { TaskAssignment } from './kafka/subscription-assigner.js';
 import type { Telemetry } from '../telemetry/index.js';
 
 /** A config key of the job or of a stream, spelt as in the key table (a typo fails to compile). */
@@ -84,6 +85,8 @@ export interface SourceCreateContext {
   readonly usedColumns?: ReadonlySet<number>;
   /** For connector-specific metrics (the Parquet reader's). */
   readonly telemetry?: Telemetry;
+  /** One task of a bounded run scaled out: the Kafka source deals partitions out by task (kafka-source.ts). */
+  readonly taskAssignment?: TaskAssignment;
 }
 
 export interface SourceConnector<Slice = unknown> {

@@ -12,6 +12,7 @@ import { fileSource } from './file/index.js';
 import { influxSink } from './influxdb/index.js';
 import { kafkaSink, kafkaSource } from './kafka/index.js';
 import { logSink } from './log/index.js';
+import { blackholeSink } from './blackhole/index.js';
 import { parquetSource } from './parquet/index.js';
 import { httpSink } from './http/index.js';
 import { hybridSource } from './hybrid/index.js';
@@ -34,6 +35,7 @@ export const SINK_RUNTIMES: Readonly<Record<SinkType, RegisteredSink | undefined
   kafka: kafkaSink,
   http: httpSink,
   bigquery: undefined,
+  blackhole: blackholeSink,
 };
 
 export const SOURCE_CONNECTORS: readonly RegisteredSource[] = Object.values(SOURCE_RUNTIMES);

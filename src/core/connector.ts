@@ -76,6 +76,11 @@ export interface SourceContext {
   /** A split that has nothing to read now (idle), so event time need not wait for it. */
   markIdle?(split: string): void;
   /**
+   * A bounded split read to its end (one task of a bounded run scaled out): its end of input crosses the
+   * exchange as a watermark of +infinity for that split.
+   */
+  splitEnded?(split: string): void;
+  /**
    * The source reached its external system (a fetch, a heartbeat) or lost it (with the client's error);
    * /healthz turns a long loss into 503 (src/job/health.ts).
    */
@@ -102,6 +107,8 @@ export interface Source {
   committedMetadata?(): Promise<readonly string[]>;
   /** Start reading from these positions instead of the external system's (restore from a checkpoint). */
   seek?(positions: SourcePositions): void;
+  /** A bounded source's splits (all of them, not only this task's), once run() has started; undefined before or when unbounded. */
+  boundedSplits?(): readonly string[] | undefined;
   /** Stops delivering after the batch in progress; run() then resolves. */
   stop(): Promise<void>;
   /**

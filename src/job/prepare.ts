@@ -205,6 +205,7 @@ function tableSchema(stream: StreamConfig, config: JobConfig, registry: Descript
       table: stream.table,
       rowtimeName: config.rowtimeAttributeName,
       ...(stream.jsonEventTimestampFieldName ? { rowtimeFieldName: stream.jsonEventTimestampFieldName } : {}),
+      ...(stream.jsonEventTimestampUnit ? { rowtimeUnit: stream.jsonEventTimestampUnit } : {}),
     });
   }
   if (!registry || !stream.protoClass) throw userError(`${key}.INPUT_SCHEMA_PROTO_CLASS is required for INPUT_DATATYPE=PROTO`);

@@ -3,6 +3,7 @@ import type { CreateTable, Expr, Statement, TableOption, TypeSpec } from '../sql
 import { parseStatements } from '../sql/parser.js';
 import { registerScriptReader } from '../config/sources.js';
 import { isLookupTable } from '../sql/lookup-table.js';
+import { fieldOptionsProblem } from '../connectors/datagen/flink-fields.js';
 
 /**
  * A Flink SQL script (`dirk run script.sql`): CREATE TABLE ... WITH (...) for sources and the sink, CREATE VIEW,
@@ -93,16 +94,63 @@ function watermarkDelay(table: CreateTable): number {
   throw new SqlError(`WATERMARK FOR ${w.column}: only '${w.column}' or '${w.column} - INTERVAL ...' is supported (a bounded out-of-orderness watermark)`, w.pos);
 }
 
+/**
+ * A computed event-time column (`ts AS TO_TIMESTAMP_LTZ(epoch_ms, 3)`, `WATERMARK FOR ts ...`): the forms whose
+ * value is one physical column read as a time, so the source can fill the rowtime from that field, as it does
+ * for a TIMESTAMP column. Returns the field and how a number in it counts; other forms are a SQL error.
+ */
+function computedRowtimeSource(table: CreateTable, name: string, e: Expr, pos: SourcePosition): { field: string; unit: 'SECONDS' | 'MILLISECONDS' } {
+  const physical = (x: Expr): { name: string; type: string } | undefined => {
+    if (x.kind !== 'column' || x.path.length !== 1) return undefined;
+    const c = table.columns.find((col) => !col.computed && col.name.toLowerCase() === x.path[0]!.toLowerCase());
+    return c ? { name: c.name, type: c.type!.name } : undefined;
+  };
+  const integral = (t: string): boolean => ['BIGINT', 'INT', 'INTEGER', 'SMALLINT', 'TINYINT'].includes(t);
+  const text = (t: string): boolean => ['STRING', 'VARCHAR', 'CHAR'].includes(t);
+  const fn = e.kind === 'call' ? e.name.toUpperCase() : undefined;
+  if (fn === 'PROCTIME') throw new SqlError(`WATERMARK FOR ${name}: a processing-time attribute (PROCTIME()) cannot carry a watermark, as in Flink`, pos);
+  if (e.kind === 'call' && fn === 'TO_TIMESTAMP_LTZ' && e.args.length === 2) {
+    const col = physical(e.args[0]!);
+    const precision = e.args[1]!;
+    if (col && integral(col.type) && precision.kind === 'literal' && (precision.value === 3 || precision.value === 0)) {
+      return { field: col.name, unit: precision.value === 3 ? 'MILLISECONDS' : 'SECONDS' };
+    }
+  }
+  if (e.kind === 'call' && fn === 'TO_TIMESTAMP' && e.args.length === 1) {
+    const col = physical(e.args[0]!);
+    if (col && text(col.type)) return { field: col.name, unit: 'SECONDS' };
+    // TO_TIMESTAMP(FROM_UNIXTIME(epoch_seconds))
+    const inner = e.args[0]!;
+    if (inner.kind === 'call' && inner.name.toUpperCase() === 'FROM_UNIXTIME' && inner.args.length === 1) {
+      const c = physical(inner.args[0]!);
+      if (c && integral(c.type)) return { field: c.name, unit: 'SECONDS' };
+    }
+  }
+  if (e.kind === 'cast') {
+    const col = physical(e.arg);
+    if (col && text(col.type) && e.type.name === 'TIMESTAMP') return { field: col.name, unit: 'SECONDS' };
+  }
+  throw new SqlError(
+    `WATERMARK FOR ${name}: the computed event-time column must read one column of the record as a time: ` +
+      `TO_TIMESTAMP_LTZ(<BIGINT column>, 3) (epoch milliseconds), TO_TIMESTAMP_LTZ(<BIGINT column>, 0) or TO_TIMESTAMP(FROM_UNIXTIME(<BIGINT column>)) (epoch seconds), ` +
+      `TO_TIMESTAMP(<STRING column>) or CAST(<STRING column> AS TIMESTAMP(3)); or declare it as a TIMESTAMP(3) column of the record`,
+    pos,
+  );
+}
+
 function sourceStream(table: CreateTable): { stream: Config; rowtime?: string; delayMs?: number } {
   const o = new Options(table, table.options);
-  const connector = o.oneOf('connector', ['kafka', 'upsert-kafka', 'filesystem'], '');
-  if (connector !== 'upsert-kafka') o.oneOf('format', ['json'], 'json');
+  const connector = o.oneOf('connector', ['kafka', 'upsert-kafka', 'filesystem', 'datagen'], '');
+  if (connector !== 'upsert-kafka' && connector !== 'datagen') o.oneOf('format', ['json'], 'json');
   const rowtime = table.watermark?.column;
+  let computedFrom: { field: string; unit: 'SECONDS' | 'MILLISECONDS' } | undefined;
   if (rowtime !== undefined) {
     const col = table.columns.find((c) => c.name.toLowerCase() === rowtime.toLowerCase());
     if (!col) throw new SqlError(`WATERMARK FOR ${rowtime}: no column ${rowtime} in ${table.name}`, table.watermark!.pos);
-    if (col.computed) throw new SqlError(`WATERMARK FOR ${rowtime}: a computed column cannot be the event-time column yet; declare it as a TIMESTAMP(3) column of the record`, table.watermark!.pos);
-    if (!['TIMESTAMP', 'TIMESTAMP_LTZ'].includes(col.type!.name)) {
+    if (col.computed) {
+      if (connector === 'datagen') throw new SqlError(`WATERMARK FOR ${rowtime}: a 'datagen' table's event-time column must be a TIMESTAMP(3) column of the table (it is generated from the wall clock, see 'fields.${rowtime}.max-past')`, table.watermark!.pos);
+      computedFrom = computedRowtimeSource(table, rowtime, col.computed, table.watermark!.pos);
+    } else if (!['TIMESTAMP', 'TIMESTAMP_LTZ'].includes(col.type!.name)) {
       throw new SqlError(`WATERMARK FOR ${rowtime}: the column must be a TIMESTAMP(3), found ${col.type!.name}`, table.watermark!.pos);
     }
   }
@@ -113,7 +161,8 @@ function sourceStream(table: CreateTable): { stream: Config; rowtime?: string; d
     INPUT_SCHEMA_TABLE: table.name,
     INPUT_DATATYPE: 'JSON',
     INPUT_SCHEMA_JSON_SCHEMA: JSON.stringify({ type: 'object', properties }),
-    ...(rowtime !== undefined ? { INPUT_SCHEMA_JSON_EVENT_TIMESTAMP_FIELD_NAME: rowtime } : {}),
+    ...(rowtime !== undefined ? { INPUT_SCHEMA_JSON_EVENT_TIMESTAMP_FIELD_NAME: computedFrom?.field ?? rowtime } : {}),
+    ...(computedFrom?.unit === 'MILLISECONDS' ? { INPUT_SCHEMA_JSON_EVENT_TIMESTAMP_UNIT: 'MILLISECONDS' } : {}),
   };
   if (connector === 'upsert-kafka') {
     Object.assign(stream, {
@@ -144,6 +193,8 @@ function sourceStream(table: CreateTable): { stream: Config; rowtime?: string; d
     const mode = o.oneOf('scan.startup.mode', ['earliest-offset', 'latest-offset', 'group-offsets'], 'group-offsets');
     const reset = o.get('properties.auto.offset.reset');
     stream['SOURCE_KAFKA_CONSUMER_CONFIG_AUTO_OFFSET_RESET'] = mode === 'earliest-offset' ? 'earliest' : mode === 'latest-offset' ? 'latest' : (reset ?? 'latest');
+  } else if (connector === 'datagen') {
+    Object.assign(stream, datagenOptions(table, o));
   } else {
     Object.assign(stream, {
       SOURCE_DETAILS: [{ SOURCE_TYPE: 'BOUNDED', SOURCE_NAME: 'FILE_SOURCE' }],
@@ -156,12 +207,61 @@ function sourceStream(table: CreateTable): { stream: Config; rowtime?: string; d
   return { stream, ...(rowtime !== undefined ? { rowtime, delayMs: watermarkDelay(table) } : {}) };
 }
 
+/**
+ * Flink's 'datagen' table: 'rows-per-second' (default 10000), 'number-of-rows' (absent: unbounded) and
+ * 'fields.<column>.<option>' (flink-fields.ts checks the options against the table's columns when the job opens).
+ */
+function datagenOptions(table: CreateTable, o: Options): Config {
+  const whole = (key: string, min: number): number | undefined => {
+    const v = o.get(key);
+    if (v === undefined) return undefined;
+    if (!/^\s*\d+\s*$/.test(v) || Number(v) < min) throw new SqlError(`CREATE TABLE ${table.name}: option '${key}' expects a whole number of at least ${min}, found '${v}'`, o.pos(key));
+    return Number(v);
+  };
+  const rate = whole('rows-per-second', 1) ?? 10_000;
+  const rows = whole('number-of-rows', 0);
+  // Flink runs one reader unless told otherwise; Dirk's datagen is one split either way.
+  whole('scan.parallelism', 1);
+  const fields: Record<string, string> = {};
+  for (const opt of table.options) {
+    if (!opt.key.startsWith('fields.')) continue;
+    o.get(opt.key);
+    const rest = opt.key.slice('fields.'.length);
+    const dot = rest.lastIndexOf('.');
+    const column = rest.slice(0, Math.max(0, dot));
+    if (dot <= 0 || !table.columns.some((c) => c.name.toLowerCase() === column.toLowerCase() && !c.computed)) {
+      const columns = table.columns.filter((c) => !c.computed).map((c) => c.name);
+      throw new SqlError(`CREATE TABLE ${table.name}: option '${opt.key}' names no column of the table (columns: ${columns.join(', ')})`, opt.pos);
+    }
+    fields[rest] = opt.value;
+  }
+  const byColumn = new Map<string, Record<string, string>>();
+  for (const [k, v] of Object.entries(fields)) {
+    const dot = k.lastIndexOf('.');
+    const column = k.slice(0, dot);
+    byColumn.set(column, { ...byColumn.get(column), [k.slice(dot + 1)]: v });
+  }
+  for (const [column, options] of byColumn) {
+    const problem = fieldOptionsProblem(options);
+    if (problem) {
+      const key = `fields.${column}.${problem.option}`;
+      throw new SqlError(`CREATE TABLE ${table.name}: option '${key}': ${problem.message}`, o.pos(key));
+    }
+  }
+  return {
+    SOURCE_DETAILS: [{ SOURCE_TYPE: 'BOUNDED', SOURCE_NAME: 'DATAGEN_SOURCE' }],
+    SOURCE_DATAGEN_RATE_PER_SECOND: rate,
+    ...(rows !== undefined ? { SOURCE_DATAGEN_ROWS: rows } : { SOURCE_DATAGEN_UNBOUNDED: true }),
+    SOURCE_DATAGEN_FIELDS: fields,
+  };
+}
+
 function sinkConfig(table: CreateTable): Config {
   const o = new Options(table, table.options);
-  const connector = o.oneOf('connector', ['kafka', 'upsert-kafka', 'print'], '');
-  if (connector === 'print') {
+  const connector = o.oneOf('connector', ['kafka', 'upsert-kafka', 'print', 'blackhole'], '');
+  if (connector === 'print' || connector === 'blackhole') {
     o.checkAllUsed();
-    return { SINK_TYPE: 'log' };
+    return { SINK_TYPE: connector === 'print' ? 'log' : 'blackhole' };
   }
   const cfg: Config = {
     SINK_TYPE: 'kafka',

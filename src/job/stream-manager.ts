@@ -32,7 +32,8 @@ import { startUdfRuntime } from './udf-lifecycle.js';
 import { UdfCallError } from '../udf/slots.js';
 import { RowOriginTracker } from './row-origin.js';
 import { SinkRecordError } from '../connectors/kafka/oversized-records.js';
-import { allSourceTables, jobExchange, openExchange, type ExchangeCallbacks, type InputStage, type OpenedExchange, type OpenedStage } from './exchange/index.js';
+import type { TaskAssignment } from '../connectors/kafka/subscription-assigner.js';
+import { allSourceTables, jobExchange, openExchange, type BoundedExchange, type ExchangeCallbacks, type InputStage, type OpenedExchange, type OpenedStage } from './exchange/index.js';
 import { checkScaleOutProcessors, tracedPreprocessor } from './exchange/processors.js';
 import { userError } from '../core/errors.js';
 import { memoryLogPeriod, startMemoryLog } from '../core/memory-log.js';
@@ -59,6 +60,22 @@ export interface RunOptions {
   readonly sink?: { readonly name: string; create(columns: readonly Field[], metrics: SinkMetrics): Sink };
   /** This task's number when the process runs several (DIRK_TASKS / FLINK_PARALLELISM); 0 by default. */
   readonly task?: number;
+  /** One task of a bounded run scaled out (src/cli/tasks.ts): how its partitions are dealt, and where it reports its end. */
+  readonly bounded?: BoundedTaskRun;
+}
+
+/**
+ * One task of a bounded job run as several worker threads. Partitions are dealt out by task; each split read
+ * to its end crosses the exchange as +infinity; and after each checkpoint that covers newly ended units (the
+ * output stage's partitions whose input has ended, or without an exchange the source splits read to their
+ * end) the task reports every unit it has ended so far, so the main thread can stop every task once the
+ * reports cover them all.
+ */
+export interface BoundedTaskRun {
+  readonly assignment: TaskAssignment;
+  /** Each repartition topic's end offsets when the run started (this run reads what comes after). */
+  readonly starts: Readonly<Record<string, readonly number[]>>;
+  readonly onEnded: (units: readonly string[], total: number) => void;
 }
 
 export interface RunningJob {
@@ -178,7 +195,15 @@ function createSink(job: PreparedJob, index: number, name: string, telemetry: Te
   });
 }
 
-function createSource(job: PreparedJob, stream: StreamConfig, logger: Logger, producers: KafkaProducers, telemetry?: Telemetry, passThrough?: PassThrough): Promise<Source> {
+function createSource(
+  job: PreparedJob,
+  stream: StreamConfig,
+  logger: Logger,
+  producers: KafkaProducers,
+  telemetry?: Telemetry,
+  passThrough?: PassThrough,
+  taskAssignment?: TaskAssignment,
+): Promise<Source> {
   const bound = sourceFor(stream);
   bound.validate();
   const pass = passThrough?.table === stream.table ? passThrough : undefined;
@@ -198,6 +223,7 @@ function createSource(job: PreparedJob, stream: StreamConfig, logger: Logger, pr
     producers,
     usedColumns: usedColumns(job, stream.table),
     ...(telemetry ? { telemetry } : {}),
+    ...(taskAssignment ? { taskAssignment } : {}),
   });
 }
 
@@ -324,6 +350,7 @@ interface Pipeline {
 /** Opens telemetry, UDFs, the metrics server, the sink, the side outputs, the dataflow and the sources. */
 /** Where failures found inside the pipeline go; runJob points it at stopWith. */
 interface PipelineFailures {
+  /** A post-processor stage failed, or (bounded run scaled out) a partition moved. */
   post: (e: unknown) => void;
 }
 
@@ -403,6 +430,7 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
       metrics: (topic) => exchangeCallbacks(telemetry, topic),
       // Exactly-once: repartition and changelog records commit in the sink's transaction.
       transactions: sink.transactions,
+      bounded: boundedExchange(options, failures),
     });
     exchange = ex;
     closers.push({ what: 'the exchange', close: () => ex.close() });
@@ -429,7 +457,7 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
       closers.push({ what: `the pre-processor of ${stream.table}`, close: () => runner.close() });
       await runner.open({ logger, telemetry, registry: job.registry, now: Date.now });
     }
-    const source = await createSource(job, stream, logger, producers, telemetry, passThrough);
+    const source = await createSource(job, stream, logger, producers, telemetry, passThrough, options.bounded?.assignment);
     // After the final checkpoint (closers run in reverse order, so before the sink and side outputs).
     closers.push({ what: `the source of ${stream.table}`, close: () => source.close?.() });
     const upstream = exchange?.upstreams.get(stream.table);
@@ -469,6 +497,25 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
     closers.push({ what: 'the transformer watcher', close: () => watcher.close() });
   }
   return { telemetry, udfs, metricsServer, sink, lateOutput, dataflow, inputs, status, post, origin, operatorLabels, exchange };
+}
+
+/** A task of a bounded run scaled out: how its exchange deals partitions and reads the repartition topics. */
+function boundedExchange(options: RunOptions, failures: PipelineFailures): BoundedExchange | undefined {
+  const b = options.bounded;
+  if (!b) return undefined;
+  return {
+    assignment: b.assignment,
+    starts: b.starts,
+    // Partitions are dealt out by task and never move during a bounded run; one that does would lose or
+    // double output: the job fails instead.
+    onMoved: (topic, split) =>
+      failures.post(
+        userError(
+          `partition ${split} of ${topic} moved away from task ${options.task ?? 0} during a bounded run (a task left the consumer group, or another process joined it): ` +
+            'its output cannot be completed exactly; run the job again',
+        ),
+      ),
+  };
 }
 
 /** Takes the final checkpoint after the heap guard tripped; the error to end the job with says how it went. */
@@ -620,6 +667,7 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
   const takeCheckpoint = async (): Promise<void> => (await lock.run(() => checkpoints.begin(), 'a checkpoint')).complete();
 
   startTimers({ job, p, delivery, lock, checkpoints, takeCheckpoint, closers, stopWith, isStopping: () => stopping, logger });
+  if (options.bounded) reportEnds(options.bounded, p, lock, checkpoints, closers, () => stopping, stopWith);
 
   let ended: 'stopped' | 'failed' | undefined;
   p.status.set({
@@ -648,6 +696,16 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
         if (input.assigned) lock.run(async () => input.assigned!(splits), `taking ${splits.length} partition(s) of ${input.table}`).catch(stopWith);
       },
       connected: (up, reason) => health.source(input.table, up, reason),
+      // A bounded run scaled out: a split read to its end crosses the exchange as +infinity at once.
+      splitEnded: (split) => {
+        input.watermarks.tracker.endSplit(split);
+        lock
+          .run(async () => {
+            input.watermarks.emit(Date.now(), true);
+            exchange?.report();
+          }, `the end of ${split}`)
+          .catch(stopWith);
+      },
     });
     // Bounded input finished: event time jumps to the end, flushing every open window.
     if (!stopping) await delivery.finish(input);
@@ -705,6 +763,73 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
       });
     },
   };
+}
+
+/** How often a task of a bounded run scaled out looks for newly ended units. */
+const ENDED_POLL_MS = 100;
+
+/**
+ * A task of a bounded run scaled out: what has ended here (the output stage's partitions at +infinity, or
+ * without an exchange the source splits read to their end), over how many units the job has in all.
+ */
+export function endedUnits(p: Pick<Pipeline, 'exchange' | 'inputs'>): { units: string[]; total: number } | undefined {
+  const out = p.exchange?.stages[0];
+  if (out) return { units: out.stage.endedPartitions(), total: out.partitions };
+  const units: string[] = [];
+  let total = 0;
+  for (const input of p.inputs) {
+    const all = input.source.boundedSplits?.();
+    if (!all) return undefined;
+    total += all.length;
+    for (const split of input.watermarks.tracker.endedSplits()) units.push(`${input.table}|${split}`);
+  }
+  return { units: units.sort(), total };
+}
+
+/** Everything that has ended in this task: source splits and every stage's partitions (a change is worth a checkpoint). */
+function endedHere(p: Pick<Pipeline, 'exchange' | 'inputs'>): string {
+  const splits = p.inputs.flatMap((i) => i.watermarks.tracker.endedSplits().map((s) => `${i.table}|${s}`));
+  const parts = p.exchange?.stages.flatMap((st) => st.stage.endedPartitions()) ?? [];
+  return [...splits, ...parts].join(',');
+}
+
+/**
+ * Once something has newly ended here, a checkpoint (inside the lock, the units taken at its barrier) flushes
+ * the output, or commits it under exactly-once; then the task reports every unit it has ended so far. A split
+ * or a lower stage's partition ending takes a checkpoint too: under exactly-once its +infinity crosses the
+ * exchange only with the transaction that carries it, so waiting for the checkpoint interval would add up to
+ * one interval per stage of a chain.
+ */
+function reportEnds(run: BoundedTaskRun, p: Pipeline, lock: SerialLock, checkpoints: CheckpointCoordinator, closers: Closers, isStopping: () => boolean, stopWith: (e: unknown) => void): void {
+  let reported = '';
+  let seen = '';
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy || isStopping()) return;
+    const now = endedUnits(p);
+    const here = endedHere(p);
+    if (!now || here === seen) return;
+    busy = true;
+    void (async () => {
+      let at = now;
+      let covered = here;
+      const begun = await lock.run(async () => {
+        at = endedUnits(p) ?? now;
+        covered = endedHere(p);
+        return checkpoints.begin();
+      }, 'a checkpoint at the end of input');
+      await begun.complete();
+      seen = covered;
+      const units = at.units.join(',');
+      if (at.units.length === 0 || units === reported) return;
+      reported = units;
+      run.onEnded(at.units, at.total);
+    })()
+      .catch((e: unknown) => stopWith(e))
+      .finally(() => (busy = false));
+  }, ENDED_POLL_MS);
+  timer.unref();
+  closers.push({ what: 'the end-of-input reports', close: () => clearInterval(timer) });
 }
 
 /** How long one section may hold the delivery lock before the job warns of a stall. */

@@ -8,6 +8,8 @@ export class WatermarkTracker {
   private readonly maxBySplit = new Map<string, { max: number; seenAt: number }>();
   private globalMax = -Infinity;
   private finished = false;
+  /** Assigned splits read to their end (a bounded run scaled out): each is at +infinity. */
+  private readonly ended = new Set<string>();
 
   constructor(
     private readonly delayMs: number,
@@ -33,6 +35,7 @@ export class WatermarkTracker {
   assign(splits: readonly string[], now: number): void {
     const keep = new Set(splits);
     for (const k of [...this.maxBySplit.keys()]) if (!keep.has(k)) this.maxBySplit.delete(k);
+    for (const k of [...this.ended]) if (!keep.has(k)) this.ended.delete(k);
     for (const s of splits) if (!this.maxBySplit.has(s)) this.maxBySplit.set(s, { max: -Infinity, seenAt: now });
   }
 
@@ -44,14 +47,21 @@ export class WatermarkTracker {
   delivered(now: number): { wm: number; splits: string[] } {
     const splits: string[] = [];
     let min = Infinity;
+    let live = 0;
     for (const [k, s] of this.maxBySplit) {
+      if (this.ended.has(k)) {
+        // Read to its end: promised at +infinity, whether or not it had any row.
+        splits.push(k);
+        continue;
+      }
       if (s.max === -Infinity) continue;
       if (this.idleTimeoutMs > 0 && now - s.seenAt > this.idleTimeoutMs) continue;
       splits.push(k);
+      live++;
       if (s.max < min) min = s.max;
     }
     if (splits.length === 0) return { wm: -Infinity, splits };
-    const base = this.finished ? Infinity : this.perPartition ? min : this.globalMax;
+    const base = this.finished || live === 0 ? Infinity : this.perPartition ? min : this.globalMax;
     return { wm: base - this.delayMs - 1, splits };
   }
 
@@ -69,12 +79,28 @@ export class WatermarkTracker {
     this.finished = true;
   }
 
+  /**
+   * One assigned split is read to its end (a bounded run scaled out): it no longer holds event time back and
+   * is promised downstream at +infinity; with every assigned split ended, event time is at the end.
+   */
+  endSplit(split: string): void {
+    if (!this.maxBySplit.has(split)) this.maxBySplit.set(split, { max: -Infinity, seenAt: 0 });
+    this.ended.add(split);
+  }
+
+  /** Assigned splits read to their end. */
+  endedSplits(): readonly string[] {
+    return [...this.ended].sort();
+  }
+
   current(now: number): number {
     if (this.finished) return Infinity;
+    if (this.ended.size > 0 && this.ended.size >= this.maxBySplit.size) return Infinity;
     let base = this.globalMax;
     if (this.perPartition && this.maxBySplit.size > 0) {
       let min = Infinity;
-      for (const s of this.maxBySplit.values()) {
+      for (const [k, s] of this.maxBySplit) {
+        if (this.ended.has(k)) continue;
         if (this.idleTimeoutMs > 0 && now - s.seenAt > this.idleTimeoutMs) continue;
         if (s.max < min) min = s.max;
       }

@@ -191,6 +191,12 @@ export type PlanNode =
        * residual condition still address the left row followed by the right row.
        */
       readonly semi?: 'SEMI' | 'ANTI';
+      /**
+       * The output columns read above a regular join (not a window join), set by computeUsedColumns
+       * (plan/walk.ts): the join stores only these of each side's rows (and what its residual reads).
+       * Absent: every column.
+       */
+      readonly used?: ReadonlySet<number>;
     })
   | (NodeBase & {
       /** For each input row, rows of a table function or of UNNEST(array|map), appended to the input columns. */

@@ -20,6 +20,13 @@ const inputShare = (cols: Set<number>, width: number): Set<number> => new Set([.
 
 const needJoin = (n: PlanNodeOf<'join' | 'intervalJoin' | 'temporalJoin'>, cols: Set<number>): void => {
   const w = n.left.fields.length;
+  // A regular join stores only the columns read above it (and by its residual): record them, adding to
+  // those of another path to the same node.
+  if (n.kind === 'join' && !n.window) {
+    const node = n as unknown as { used?: Set<number> };
+    const used = (node.used ??= new Set());
+    for (const c of cols) used.add(c);
+  }
   const all = new Set(cols);
   if (n.residual) columnRefs([n.residual], all);
   const l = columnRefs(n.leftKeys);

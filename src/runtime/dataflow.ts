@@ -394,6 +394,7 @@ const OPERATORS: PlanVisitor<Operator, OperatorContext, 'scan' | 'lookupJoin'> =
             leftWidth: n.left.fields.length,
             rightWidth: n.right.fields.length,
             ...(n.semi ? { semi: n.semi } : {}),
+            ...(n.used ? { used: n.used } : {}),
           },
           ctx,
         ),

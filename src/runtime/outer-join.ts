@@ -7,6 +7,8 @@ import { KeyedState } from './state/keyed-state.js';
 import type { StateSpec } from './state/versioned.js';
 import { residualOnPair } from './join-residual.js';
 import { KeyRows, restoreKeyRows } from './state/join-rows.js';
+import { joinColumns, restoredRow, type JoinColumns } from './state/join-columns.js';
+import { columnRefs, mapOperands } from '../plan/children.js';
 
 /**
  * Regular (unbounded) equi-join of two changelog streams, INNER, LEFT, RIGHT or FULL, with Flink's semantics:
@@ -20,6 +22,8 @@ import { KeyRows, restoreKeyRows } from './state/join-rows.js';
  * - Keys untouched for the idle-state retention time (FLINK_RETENTION_IDLE_STATE_MINUTE) are dropped.
  * The output is +I/-D only; it is append-only when both inputs are and the join is INNER.
  * A key's stored rows are one KeyRows (runtime/state/join-rows.ts): few objects per row for the collector.
+ * A stored row holds only the columns read above the join and by the residual condition (JoinColumns,
+ * runtime/state/join-columns.ts); output rows have NULL in the others.
  *
  * With `semi` (from `IN (SELECT ...)` / `EXISTS`), only left rows are emitted: SEMI emits a left row while it has
  * at least one match (+I on the first, -D when the last is retracted); ANTI (NOT EXISTS) while it has none, so
@@ -30,10 +34,15 @@ type Side = KeyedState<KeyRows>;
 export class StreamingJoinOperator implements Operator {
   readonly name: string;
   /**
-   * Version 2 stores KeyRows (touch times after `base`); version 1 stored an object per row with its match
-   * count and absolute touch times, which restore() still reads.
+   * Version 3 stores rows cut to the columns of `stored` (see JoinColumns); version 2 stored KeyRows of whole
+   * rows (touch times after `base`), version 1 an object per row with its match count and absolute touch
+   * times. restore() reads all three: the older ones' rows are whole (`stored` [null, null]) and are cut.
    */
-  readonly stateSpec: StateSpec = { kind: 'StreamingJoin', version: 2, migrate: (data) => data };
+  readonly stateSpec: StateSpec = {
+    kind: 'StreamingJoin',
+    version: 3,
+    migrate: (data) => ({ ...(data as object), stored: [null, null] }),
+  };
   private readonly keyFns: [(r: Row) => unknown, (r: Row) => unknown];
   /** The rest of the ON condition, tested on a left and a right row before they are joined. */
   private readonly residualHolds: ((l: Row, r: Row) => boolean) | null;
@@ -45,6 +54,8 @@ export class StreamingJoinOperator implements Operator {
   private readonly semi: 'SEMI' | 'ANTI' | undefined;
   /** The clock base of the stored touch times (see KeyRows.t). */
   private readonly base: number;
+  /** The columns stored of each side's rows, and how output rows are built from them. */
+  private readonly cols: JoinColumns;
 
   constructor(
     spec: {
@@ -55,6 +66,8 @@ export class StreamingJoinOperator implements Operator {
       leftWidth: number;
       rightWidth: number;
       semi?: 'SEMI' | 'ANTI';
+      /** Output columns read above the join (left then right; a semi join's are the left's); absent: all. */
+      used?: ReadonlySet<number>;
     },
     ctx: OperatorContext,
   ) {
@@ -66,9 +79,20 @@ export class StreamingJoinOperator implements Operator {
     this.semi = spec.semi;
     this.name = spec.semi ? `${spec.semi === 'SEMI' ? 'Semi' : 'Anti'}Join` : `${spec.joinType === 'INNER' ? '' : `${spec.joinType}Outer`}Join`;
     this.keyFns = [joinKeyFunction(spec.leftKeys.map(compileExpr)), joinKeyFunction(spec.rightKeys.map(compileExpr))];
-    this.residualHolds = spec.residual ? residualOnPair(compilePredicate(spec.residual), spec.leftWidth, spec.rightWidth) : null;
-    this.outer = [spec.joinType === 'LEFT' || spec.joinType === 'FULL', spec.joinType === 'RIGHT' || spec.joinType === 'FULL'];
     this.widths = [spec.leftWidth, spec.rightWidth];
+    // A semi join's output is its left input; `used` then holds left columns only.
+    const used = spec.used && spec.semi ? new Set([...spec.used].filter((c) => c < spec.leftWidth)) : spec.used;
+    this.cols = joinColumns(this.widths, used, spec.residual ? columnRefs([spec.residual]) : new Set());
+    // The residual reads the stored rows: its columns at their places in a stored left row then a stored right row.
+    const cols = this.cols;
+    const onStored = (b: BExpr): BExpr => (b.k === 'col' ? { ...b, index: cols.pairIndex(b.index) } : mapOperands(b, onStored));
+    this.residualHolds = spec.residual ? residualOnPair(compilePredicate(onStored(spec.residual)), cols.storedWidths[0], cols.storedWidths[1]) : null;
+    this.outer = [spec.joinType === 'LEFT' || spec.joinType === 'FULL', spec.joinType === 'RIGHT' || spec.joinType === 'FULL'];
+  }
+
+  /** The columns stored per side (null: all), for explain and tests. */
+  storedColumns(): readonly [readonly number[] | null, readonly number[] | null] {
+    return this.cols.keep;
   }
 
   process(rows: Row[], kinds: RowKind[] | undefined, input: number): void {
@@ -81,18 +105,21 @@ export class StreamingJoinOperator implements Operator {
     const other = this.sides[o];
     const meOuter = this.outer[s];
     const otherOuter = this.outer[o];
-    const join = (row: Row, m: Row): Row => (s === 0 ? row.concat(m) : m.concat(row));
-    const padMine = (row: Row): Row => (s === 0 ? row.concat(nulls(this.widths[1])) : nulls(this.widths[0]).concat(row));
-    const padOther = (m: Row): Row => (s === 0 ? nulls(this.widths[0]).concat(m) : m.concat(nulls(this.widths[1])));
+    const { joined, padLeft, padRight } = this.cols;
+    const cut = this.cols.cut[s];
+    const join = (row: Row, m: Row): Row => (s === 0 ? joined(row, m) : joined(m, row));
+    const padMine = s === 0 ? padLeft : padRight;
+    const padOther = s === 0 ? padRight : padLeft;
     const emit = (row: Row, kind: RowKind): void => {
       outRows.push(row);
       outKinds.push(kind);
     };
     for (let i = 0; i < rows.length; i++) {
-      const row = rows[i]!;
       const kind = kinds ? kinds[i]! : RowKind.Insert;
       const retract = kind === RowKind.UpdateBefore || kind === RowKind.Delete;
-      const k = this.keyFns[s](row);
+      const k = this.keyFns[s](rows[i]!);
+      // The row as stored: the columns read above the join and by the residual (the key is the state's key).
+      const row = cut(rows[i]!);
       if (this.semi) {
         this.processSemi(s, row, retract, k, now, emit);
         continue;
@@ -135,7 +162,7 @@ export class StreamingJoinOperator implements Operator {
   private processSemi(s: 0 | 1, row: Row, retract: boolean, k: unknown, now: number, emit: (row: Row, kind: RowKind) => void): void {
     const anti = this.semi === 'ANTI';
     if (k === null) {
-      if (s === 0 && anti) emit(row, retract ? RowKind.Delete : RowKind.Insert);
+      if (s === 0 && anti) emit(this.cols.leftRow(row), retract ? RowKind.Delete : RowKind.Insert);
       return;
     }
     const mine = this.sides[s];
@@ -147,7 +174,7 @@ export class StreamingJoinOperator implements Operator {
     if (s === 0) {
       let matched = 0;
       for (let j = 0; j < n; j++) if (!this.residualHolds || this.residualHolds(row, theirs!.at(j))) matched++;
-      if ((matched > 0) !== anti) emit(row, retract ? RowKind.Delete : RowKind.Insert);
+      if ((matched > 0) !== anti) emit(this.cols.leftRow(row), retract ? RowKind.Delete : RowKind.Insert);
       if (!retract) storeRow(mine, state, k, row, matched, now);
       return;
     }
@@ -158,9 +185,9 @@ export class StreamingJoinOperator implements Operator {
       const before = theirs!.matchesAt(j);
       if (retract) {
         theirs!.setMatchesAt(j, before - 1);
-        if (before === 1) emit(m, anti ? RowKind.Insert : RowKind.Delete);
+        if (before === 1) emit(this.cols.leftRow(m), anti ? RowKind.Insert : RowKind.Delete);
       } else {
-        if (before === 0) emit(m, anti ? RowKind.Delete : RowKind.Insert);
+        if (before === 0) emit(this.cols.leftRow(m), anti ? RowKind.Delete : RowKind.Insert);
         theirs!.setMatchesAt(j, before + 1);
       }
     }
@@ -190,15 +217,27 @@ export class StreamingJoinOperator implements Operator {
   }
 
   snapshot(): unknown {
-    return { sides: this.sides, base: this.base };
+    return { sides: this.sides, base: this.base, stored: this.cols.keep };
   }
 
-  /** Reads both layouts: version 2 (`base` set) and version 1 (decoded rows; see restoreKeyRows). */
+  /**
+   * Reads every layout: version 3 (rows of the `stored` columns), 2 (whole rows, `base` set) and 1 (an object
+   * per row; see restoreKeyRows). Rows stored with other columns than this query stores are re-cut.
+   */
   restore(state: unknown): void {
-    const { sides, base } = state as { sides: [Map<unknown, unknown>, Map<unknown, unknown>]; base?: number };
+    const { sides, base, stored } = state as {
+      sides: [Map<unknown, unknown>, Map<unknown, unknown>];
+      base?: number;
+      stored?: [readonly number[] | null, readonly number[] | null];
+    };
     for (const s of [0, 1] as const) {
+      const recut = restoredRow(stored?.[s] ?? null, this.cols.keep[s], this.widths[s], s === 0 ? 'left' : 'right');
       const entries = new Map<unknown, KeyRows>();
-      for (const [k, v] of sides[s]) entries.set(k, restoreKeyRows(v, base ?? 0, this.base));
+      for (const [k, v] of sides[s]) {
+        const e = restoreKeyRows(v, base ?? 0, this.base);
+        if (recut) for (let i = 0; i < e.length; i++) e.setRowAt(i, recut(e.at(i)));
+        entries.set(k, e);
+      }
       this.sides[s].load(entries);
     }
   }
@@ -225,8 +264,4 @@ function touchKey(side: Side, k: unknown, row: Row, retract: boolean, now: numbe
 function storeRow(side: Side, state: KeyRows | null | undefined, k: unknown, row: Row, matches: number, now: number): void {
   if (state) state.add(row, matches);
   else side.set(k, new KeyRows(row, matches, now));
-}
-
-function nulls(n: number): unknown[] {
-  return new Array<unknown>(n).fill(null);
 }

@@ -1,9 +1,10 @@
 import { planBranches, type PlanNode, type QueryPlan, type WindowSpec } from '../plan/nodes.js';
-import { planInputs } from '../plan/children.js';
+import { columnRefs, planInputs } from '../plan/children.js';
 import { canonicalNodes } from '../plan/reuse.js';
-import { dispatchPlan, type PlanVisitor } from '../plan/visitor.js';
+import { dispatchPlan, type PlanNodeOf, type PlanVisitor } from '../plan/visitor.js';
 import { hasAsyncCall } from './async-calc.js';
 import { paneWidth } from './window-aggregate.js';
+import { joinColumns } from './state/join-columns.js';
 
 /**
  * The physical side of `explain`: the operators `buildDataflow` creates for a plan, in the same order
@@ -99,6 +100,16 @@ export function operatorLabel(n: PlanNode): string {
   return describeOperator(n).label;
 }
 
+/** ", storing left [a, b] and right [c]" when a regular join stores fewer than all columns of its inputs. */
+function storedText(n: PlanNodeOf<'join'>): string {
+  const used = n.used && n.semi ? new Set([...n.used].filter((c) => c < n.left.fields.length)) : n.used;
+  const keep = joinColumns([n.left.fields.length, n.right.fields.length], used, n.residual ? columnRefs([n.residual]) : new Set()).keep;
+  if (keep[0] === null && keep[1] === null) return '';
+  const side = (k: readonly number[] | null, input: PlanNode): string =>
+    k === null ? `[all ${input.fields.length} columns]` : `[${k.map((i) => input.fields[i]!.name).join(', ')}]`;
+  return `, storing left ${side(keep[0], n.left)} and right ${side(keep[1], n.right)}`;
+}
+
 interface OperatorText {
   label: string;
   state: string;
@@ -166,7 +177,7 @@ const DESCRIBE_OPERATOR: PlanVisitor<OperatorText, PhysicalOptions> = {
           state: 'both sides by window and key, dropped when the window closes',
           watermark: 'joins and emits the windows whose end it passes, then forwards it',
         }
-      : { label: `Join[${n.semi ?? n.joinType}]`, state: 'both sides by key, idle-state retention' },
+      : { label: `Join[${n.semi ?? n.joinType}]`, state: `both sides by key${storedText(n)}, idle-state retention` },
   windowTvf: (n) => ({ label: `WindowTableFunction[${windowLabel(n.window)}]`, state: 'none' }),
   correlate: (n) => ({ label: n.generator.type === 'unnest' ? 'Correlate[UNNEST]' : `Correlate[${n.generator.fn.def.name}]`, state: 'none' }),
   rank: (n) => {

@@ -105,17 +105,22 @@ function jsonSqlType(root: JsonSchema, raw: JsonSchema, key: string, depth = 0):
 
 /** Which property feeds the rowtime of a table built by jsonTableSchema. */
 const jsonRowtimeSources = new WeakMap<TableSchema, string>();
+/** Tables whose event-time property holds epoch milliseconds rather than Dagger's epoch seconds. */
+const jsonRowtimeInMillis = new WeakSet<TableSchema>();
 
 /** `to` (a copy of `from` with other flags) reads its rowtime from the same property. */
 export function aliasJsonTable(from: TableSchema, to: TableSchema): void {
   const v = jsonRowtimeSources.get(from);
   if (v !== undefined) jsonRowtimeSources.set(to, v);
+  if (jsonRowtimeInMillis.has(from)) jsonRowtimeInMillis.add(to);
 }
 
 export interface JsonTableOptions {
   readonly table: string;
   readonly rowtimeFieldName?: string;
   readonly rowtimeName: string;
+  /** A number in the event-time property counts epoch seconds (Dagger's rule, the default) or milliseconds. */
+  readonly rowtimeUnit?: 'SECONDS' | 'MILLISECONDS';
 }
 
 export function jsonTableSchema(jsonSchema: string, opts: JsonTableOptions): TableSchema {
@@ -159,6 +164,7 @@ export function jsonTableSchema(jsonSchema: string, opts: JsonTableOptions): Tab
   }
   const table: TableSchema = { name: opts.table, columns, rowtimeIndex };
   jsonRowtimeSources.set(table, opts.rowtimeFieldName);
+  if (opts.rowtimeUnit === 'MILLISECONDS') jsonRowtimeInMillis.add(table);
   return table;
 }
 
@@ -391,7 +397,8 @@ export function createJsonRowDecoder(table: TableSchema, opts: JsonDecoderOption
     width: table.columns.length,
     slots,
     rowtimeIndex,
-    rowtimeMs,
+    rowtimeMs: jsonRowtimeInMillis.has(table) ? rowtimeFromMillis : rowtimeMs,
+    rowtimeScale: jsonRowtimeInMillis.has(table) ? 1 : 1000,
     timestampMs,
     fallback: (bytes) => reference.decode(bytes),
   });
@@ -411,6 +418,7 @@ export function createReferenceJsonRowDecoder(table: TableSchema, opts: JsonDeco
   });
   const width = table.columns.length;
   const rowtimeIndex = table.rowtimeIndex;
+  const rowtimeOf = jsonRowtimeInMillis.has(table) ? rowtimeFromMillis : rowtimeMs;
   return {
     decode(bytes: Uint8Array): Row {
       let obj: unknown;
@@ -429,10 +437,18 @@ export function createReferenceJsonRowDecoder(table: TableSchema, opts: JsonDeco
         const v = src[name];
         if (v !== null && v !== undefined) row[i] = conv(v, name);
       }
-      if (rowtimeIndex !== undefined) row[rowtimeIndex] = rowtimeMs(src[rowtimeProp!], rowtimeProp!);
+      if (rowtimeIndex !== undefined) row[rowtimeIndex] = rowtimeOf(src[rowtimeProp!], rowtimeProp!);
       return row;
     },
   };
+}
+
+/** INPUT_SCHEMA_JSON_EVENT_TIMESTAMP_UNIT=MILLISECONDS: a number is epoch milliseconds, a string a timestamp. */
+function rowtimeFromMillis(v: unknown, name: string): number {
+  if (typeof v === 'number' && Number.isFinite(v)) return Math.trunc(v);
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v.trim())) return Math.trunc(Number(v.trim()));
+  return rowtimeMs(v, name);
 }
 
 /** Dagger: a number is epoch seconds (whole seconds), a string a timestamp. */

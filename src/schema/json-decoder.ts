@@ -31,8 +31,10 @@ export interface GeneratedJsonDecoderSpec {
   readonly width: number;
   readonly slots: readonly JsonSlot[];
   readonly rowtimeIndex: number | undefined;
-  /** The reference codec's rowtime reader (epoch seconds or a date-time string). */
+  /** The reference codec's rowtime reader (epoch seconds or milliseconds, or a date-time string). */
   readonly rowtimeMs: (v: unknown, name: string) => number;
+  /** Milliseconds per unit of a number in the rowtime property: 1000 (epoch seconds, Dagger's) or 1. */
+  readonly rowtimeScale?: number;
   /** The reference codec's TIMESTAMP reader for a string. */
   readonly timestampMs: (v: unknown, path: string) => number;
   /** The reference decoder: used for any record the generated code does not handle alone. */
@@ -62,7 +64,7 @@ function slotKind(t: SqlType | undefined): JsonSlotKind {
 const NUMBER_START = '(c === 45 || (c >= 48 && c <= 57))';
 
 /** The code that reads the value of slot `k` (the scanner at the value's first byte, `c` that byte). */
-function slotCode(slot: JsonSlot, k: number): string {
+function slotCode(slot: JsonSlot, k: number, rowtimeScale: number): string {
   const name = JSON.stringify(slot.name);
   const generic = `{ const v = S.value(); ${slot.column !== undefined ? `row[${slot.column}] = v === null ? null : C[${k}](v, ${name});` : ''}${
     slot.rowtime ? ` rt = RT(v, ${name}); hasRt = true;` : ''
@@ -77,8 +79,8 @@ function slotCode(slot: JsonSlot, k: number): string {
       }
       return generic;
     }
-    // Rowtime only: epoch seconds (whole seconds) or a date-time string.
-    return `if (${NUMBER_START}) { const v = S.number(); const x = typeof v === 'bigint' ? Number(v) * 1000 : Math.trunc(v) * 1000; if (!Number.isFinite(x)) throw SYNTAX; rt = x; hasRt = true; }
+    // Rowtime only: epoch seconds (whole seconds) or milliseconds, or a date-time string.
+    return `if (${NUMBER_START}) { const v = S.number(); const x = typeof v === 'bigint' ? Number(v) * ${rowtimeScale} : Math.trunc(v) * ${rowtimeScale}; if (!Number.isFinite(x)) throw SYNTAX; rt = x; hasRt = true; }
         else if (c === 34) { const ms = S.isoTimestamp(); if (ms === ms) rt = ms; else rt = RT(S.string(), ${name}); hasRt = true; }
         else ${generic}`;
   }
@@ -150,7 +152,7 @@ export function generateJsonDecoder(spec: GeneratedJsonDecoderSpec): GeneratedJs
       S.ws();
       const c = b[S.p];
       switch (k) {
-        ${slots.map((s, k) => `case ${k}: ${slotCode(s, k)} break;`).join('\n        ')}
+        ${slots.map((s, k) => `case ${k}: ${slotCode(s, k, spec.rowtimeScale ?? 1000)} break;`).join('\n        ')}
         default: S.skip();
       }
       S.ws();

@@ -392,8 +392,12 @@ class Planner {
   private computedColumns(ddl: CreateTable, scan: Planned): Planned {
     const exprs: BExpr[] = [];
     const fields: Field[] = [];
+    const rowtime = scan.node.rowtimeIndex === undefined ? undefined : scan.node.fields[scan.node.rowtimeIndex]?.name.toLowerCase();
     for (const c of ddl.columns) {
-      const e = c.computed ? this.binder.bind(c.computed, scan.scope) : this.binder.bind({ kind: 'column', pos: c.pos, path: [c.name] }, scan.scope);
+      // The computed event-time column (`ts AS TO_TIMESTAMP_LTZ(ms, 3)` with a WATERMARK on it) was filled by the
+      // source, which reads the watermark from it: it is the scan's rowtime column, not computed again here.
+      const computed = c.computed && c.name.toLowerCase() !== rowtime ? c.computed : undefined;
+      const e = computed ? this.binder.bind(computed, scan.scope) : this.binder.bind({ kind: 'column', pos: c.pos, path: [c.name] }, scan.scope);
       exprs.push(e);
       fields.push({ name: c.name, type: e.type });
     }

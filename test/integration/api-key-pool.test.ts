@@ -132,12 +132,14 @@ describe('a shared API key pool across processes', () => {
     expect(b.stdout).toContain('rider of two-0');
     expect(jobHits).toHaveLength(30);
     expect(new Set(jobHits.map((h) => h.via))).toEqual(new Set(['header', 'query']));
-    // Both keys used, each never more than 4 times in any second as the server saw it (the pool's draw
-    // happens just before the call, so a server-side window of 1 s less a margin for delivery jitter).
+    // Both keys used, each about 4 times a second at most as the server saw it. The pool grants a key just
+    // before the call, but a loaded machine can delay one call and bunch it with the next ones (CI once saw 5
+    // in 800 ms): one call of slack. Without the shared quota, each key's 15 calls would arrive within
+    // milliseconds of each other.
     for (const key of ['secret-key-a', 'secret-key-b']) {
       const mine = jobHits.filter((h) => h.key === key).map((h) => h.at).sort((x, y) => x - y);
       expect(mine.length).toBeGreaterThan(0);
-      expect(mostInWindow(mine, 800)).toBeLessThanOrEqual(4);
+      expect(mostInWindow(mine, 800)).toBeLessThanOrEqual(5);
     }
     expect(jobHits.every((h) => h.key === 'secret-key-a' || h.key === 'secret-key-b')).toBe(true);
     // 30 calls over two keys at 4/s take more than 3 s together: the jobs waited for the shared quota.

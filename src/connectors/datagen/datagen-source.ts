@@ -12,6 +12,7 @@ import { decimalFromNumber, fitDecimal } from '../../core/decimal.js';
 import type { Source, SourceContext, SourcePositions } from '../../core/connector.js';
 import { DirkError } from '../../core/errors.js';
 import type { Field, Row, SqlType, TableSchema } from '../../core/types.js';
+import { createFlinkRowGenerator, type FlinkFieldOptions } from './flink-fields.js';
 
 export interface DatagenOptions {
   readonly seed?: number;
@@ -151,6 +152,20 @@ export interface DatagenSourceOptions extends DatagenOptions {
   readonly ratePerSecond?: number;
   /** Split id of the single split; default `datagen`. */
   readonly split?: string;
+  /** Flink's datagen rules by column (flink-fields.ts) instead of the seeded generator; may end the source early (sequences). */
+  readonly flinkFields?: Readonly<Record<string, FlinkFieldOptions>>;
+  /** With flinkFields: the column feeding a separate rowtime column (Dagger's JSON layout), if any. */
+  readonly rowtimeSource?: string;
+}
+
+/** The rows of one run: the seeded generator, or Flink's rules (whose sequences may end it before `rows`). */
+function rowsOf(options: DatagenSourceOptions, total: number): { next(): Row; limit: number } {
+  if (options.flinkFields === undefined) {
+    const gen = createRowGenerator(options.table, options);
+    return { next: gen.next, limit: total };
+  }
+  const gen = createFlinkRowGenerator(options.table, options.flinkFields, 'SOURCE_DATAGEN_FIELDS', options.rowtimeSource);
+  return { next: gen.next, limit: Math.min(total, gen.limit) };
 }
 
 /**
@@ -173,21 +188,26 @@ export function createDatagenSource(options: DatagenSourceOptions): Source {
       running = true;
       stopping = false;
       try {
-        const gen = createRowGenerator(options.table, options);
-        while (gen.index() < skip) gen.next();
+        const gen = rowsOf(options, total);
+        let index = 0;
+        for (; index < skip && index < gen.limit; index++) gen.next();
         const t0 = performance.now();
         let sent = 0;
-        while (!stopping && gen.index() < total) {
-          const n = Math.min(batchSize, total - gen.index());
-          const rows = gen.batch(n);
+        // A rate-limited source delivers at least ten batches a second, so rows trickle as Flink's do.
+        const perBatch = options.ratePerSecond ? Math.max(1, Math.min(batchSize, Math.ceil(options.ratePerSecond / 10))) : batchSize;
+        while (!stopping && index < gen.limit) {
+          const n = Math.min(perBatch, gen.limit - index);
+          const rows: Row[] = new Array<Row>(n);
+          for (let k = 0; k < n; k++) rows[k] = gen.next();
+          index += n;
           ctx.metrics.recordsIn.inc(n);
           await ctx.deliver({ rows, split });
-          delivered = gen.index();
+          delivered = index;
           sent += n;
           if (options.ratePerSecond) {
             const ahead = (sent / options.ratePerSecond) * 1000 - (performance.now() - t0);
             if (ahead > 0) await new Promise((r) => setTimeout(r, ahead));
-          } else if (total === Infinity) {
+          } else if (gen.limit === Infinity) {
             // Let timers and stop() run between batches of an endless source.
             await new Promise((r) => setImmediate(r));
           }

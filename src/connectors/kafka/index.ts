@@ -41,6 +41,7 @@ export const kafkaSource = defineSource({
       largeMessage: s.kafka.largeMessage,
       consumerProperties: s.kafka.additional,
       ...(ctx.producers ? { producers: ctx.producers } : {}),
+      ...(ctx.taskAssignment ? { taskAssignment: ctx.taskAssignment } : {}),
     }),
 });
 

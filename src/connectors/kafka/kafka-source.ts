@@ -38,7 +38,7 @@ import { BadRecords, type BadRecord } from '../shared/bad-records.js';
 import { decodeBatch } from './kafka-batch.js';
 import type { UpsertRecords } from './upsert-records.js';
 import { createKafkaProducers, type KafkaProducers, type SharedProducer } from './shared-producer.js';
-import { DIRK_ASSIGNERS } from './subscription-assigner.js';
+import { DIRK_ASSIGNERS, taskAssigner, type TaskAssignment } from './subscription-assigner.js';
 import {
   consumerProperties,
   createKafkaClient,
@@ -64,6 +64,13 @@ export interface KafkaSourceOptions {
   readonly logger: Logger;
   /** BOUNDED: read up to the end offsets seen at start, then run() resolves. Default false (UNBOUNDED). */
   readonly bounded?: boolean;
+  /**
+   * One task of a bounded run scaled out (worker threads of one process): partitions are dealt out by task
+   * (subscription-assigner.ts, taskAssigner), so none moves during the run. A bounded source then announces
+   * each of its partitions at its end offset (ctx.splitEnded) and stays in the group, paused, until stopped:
+   * the job ends when every task's input has ended (src/cli/tasks.ts), not when one task's has.
+   */
+  readonly taskAssignment?: TaskAssignment;
   /** SOURCE_KAFKA_CONSUME_LARGE_MESSAGE_ENABLE: 5 MiB per partition fetch instead of 1 MiB. */
   readonly largeMessage?: boolean;
   /** Kafka-spelled consumer properties (passthrough); unmapped ones are warned about. */
@@ -196,6 +203,11 @@ class KafkaSource implements Source {
     return this.ends !== undefined && this.done.size >= this.ends.size;
   }
 
+  /** Bounded: every partition of the topics the pattern matched (known once run() has planned). */
+  boundedSplits(): readonly string[] | undefined {
+    return this.ends ? [...this.ends.keys()].sort() : undefined;
+  }
+
   private finishSoon(): void {
     // Never stop the consumer from inside eachBatch (kafkajs waits for the batch to end): defer it.
     setImmediate(() => void this.stopConsumer().then(() => this.finished?.(), (e: unknown) => this.failed?.(e)));
@@ -256,6 +268,8 @@ class KafkaSource implements Source {
     this.logger.info('partitions assigned', { partitions: [...next].sort() });
     // Event time must wait for assigned partitions that have not delivered yet.
     ctx.splitsAssigned?.([...next]);
+    // A bounded task's partitions with nothing (more) to read are at their end already: say so (they get no batch).
+    if (this.opts.taskAssignment && this.ends) for (const split of [...next].sort()) if (this.done.has(split)) ctx.splitEnded?.(split);
   }
 
   private async eachBatch(payload: EachBatchPayload, ctx: SourceContext): Promise<void> {
@@ -316,6 +330,11 @@ class KafkaSource implements Source {
     this.done.add(split);
     payload.pause();
     ctx.markIdle?.(split);
+    if (this.opts.taskAssignment) {
+      // One task of several: the partition's end crosses the exchange; the job stops every task at the end.
+      ctx.splitEnded?.(split);
+      return;
+    }
     if (this.boundedComplete()) {
       this.logger.info('bounded source reached the end offsets');
       this.stopping = true;
@@ -395,7 +414,18 @@ class KafkaSource implements Source {
       // group at once (disconnect sends LeaveGroup). SOURCE_KAFKA_CONSUMER_CONFIG_SESSION_TIMEOUT_MS overrides it.
       sessionTimeout: DEFAULT_SESSION_TIMEOUT_MS,
       // Streams of one job may share a group id (as Dagger configures them): assign by subscription.
-      partitionAssigners: DIRK_ASSIGNERS,
+      partitionAssigners: opts.taskAssignment
+        ? [
+            taskAssigner(opts.taskAssignment, (members) =>
+              this.fail(
+                userError(
+                  `table ${opts.table}: consumer group ${opts.groupId} has members of another process (${members.join(', ')}): a bounded job (SOURCE_DETAILS BOUNDED) scaled out ` +
+                    'runs as the worker threads of one process (DIRK_TASKS / FLINK_PARALLELISM); run one process of it, or make its sources UNBOUNDED',
+                ),
+              ),
+            ),
+          ]
+        : DIRK_ASSIGNERS,
       // kafkajs restarts a consumer that crashed on a retriable error (a broker outage) by itself, on a
       // timer; one the job has stopped must not come back and hold partitions it will never read.
       retry: { restartOnFailure: async () => !this.stopping },
@@ -418,7 +448,8 @@ class KafkaSource implements Source {
       this.opts.onTopics?.(topics);
       if (this.opts.bounded) {
         await this.boundedPlan(a, topics);
-        if (this.boundedComplete()) {
+        // One task of several still joins the group: its partitions' ends are announced on assignment.
+        if (this.boundedComplete() && !this.opts.taskAssignment) {
           this.logger.info('bounded source has nothing to read', { topics });
           this.running = false;
           return;

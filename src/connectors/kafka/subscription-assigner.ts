@@ -69,3 +69,77 @@ export const subscriptionAssigner: PartitionAssigner = ({ cluster }: { cluster: 
  * still mixing older Dirk instances (which offer only it) agrees on a protocol during a rolling upgrade.
  */
 export const DIRK_ASSIGNERS: PartitionAssigner[] = [subscriptionAssigner, PartitionAssigners.roundRobin];
+
+/**
+ * A bounded job scaled out (worker threads of one process): which task each member is. Every member of a
+ * group carries it in its subscription's user data, so the leader can deal partitions out by task.
+ */
+export interface TaskAssignment {
+  readonly task: number;
+  readonly tasks: number;
+  /** One run of the process: members of another process (another run id) are foreign. */
+  readonly run: string;
+}
+
+export const TASK_ASSIGNER_NAME = 'DirkBoundedTaskAssigner';
+
+/**
+ * Partition p of every topic goes to the member whose task is p mod tasks (among the topic's subscribers),
+ * as Flink deals splits to subtasks: no partition ever moves while the run lasts, so a task joining late
+ * takes nothing from the others and a bounded run needs no state to move. A partition whose task has not
+ * joined yet stays unassigned until it does. Members of another run get nothing and are named in `foreign`.
+ */
+export function assignByTask(
+  members: ReadonlyMap<string, { readonly topics: readonly string[]; readonly task?: TaskAssignment | undefined }>,
+  partitionsOf: (topic: string) => readonly number[],
+  run: string,
+): { readonly plan: Map<string, Record<string, number[]>>; readonly foreign: readonly string[] } {
+  const ids = [...members.keys()].sort();
+  const plan = new Map<string, Record<string, number[]>>(ids.map((m) => [m, {}]));
+  const foreign = ids.filter((m) => members.get(m)!.task?.run !== run);
+  const ours = ids.filter((m) => !foreign.includes(m));
+  const topics = [...new Set(ours.flatMap((m) => members.get(m)!.topics))].sort();
+  for (const topic of topics) {
+    const subscribers = ours.filter((m) => members.get(m)!.topics.includes(topic));
+    for (const partition of [...partitionsOf(topic)].sort((a, b) => a - b)) {
+      const owner = subscribers.find((m) => partition % members.get(m)!.task!.tasks === members.get(m)!.task!.task);
+      if (owner) (plan.get(owner)![topic] ??= []).push(partition);
+    }
+  }
+  return { plan, foreign };
+}
+
+/**
+ * The assigner of a bounded scaled-out run (see assignByTask). `onForeign` hears of members of another run
+ * (another process of the same job): a bounded run scaled out is one process's worker threads only.
+ */
+export function taskAssigner(me: TaskAssignment, onForeign: (members: readonly string[]) => void): PartitionAssigner {
+  return ({ cluster }: { cluster: Cluster }): Assigner => ({
+    name: TASK_ASSIGNER_NAME,
+    version: 0,
+    async assign({ members, topics }: { members: GroupMember[]; topics: string[] }): Promise<GroupMemberAssignment[]> {
+      const all = new Map<string, { topics: readonly string[]; task?: TaskAssignment }>();
+      for (const m of members) {
+        const meta = AssignerProtocol.MemberMetadata.decode(m.memberMetadata);
+        let task: TaskAssignment | undefined;
+        try {
+          const parsed = meta?.userData?.length ? (JSON.parse(meta.userData.toString('utf8')) as TaskAssignment) : undefined;
+          if (parsed && Number.isInteger(parsed.task) && Number.isInteger(parsed.tasks) && typeof parsed.run === 'string') task = parsed;
+        } catch {
+          task = undefined;
+        }
+        all.set(m.memberId, { topics: meta?.topics ?? topics, ...(task ? { task } : {}) });
+      }
+      await cluster.addMultipleTargetTopics([...new Set([...all.values()].flatMap((m) => m.topics))]);
+      const { plan, foreign } = assignByTask(all, (t) => cluster.findTopicPartitionMetadata(t).map((p) => p.partitionId), me.run);
+      if (foreign.length > 0) onForeign(foreign);
+      return [...plan].map(([memberId, assignment]) => ({
+        memberId,
+        memberAssignment: AssignerProtocol.MemberAssignment.encode({ version: 0, assignment, userData: Buffer.alloc(0) }),
+      }));
+    },
+    protocol({ topics }: { topics: string[] }) {
+      return { name: TASK_ASSIGNER_NAME, metadata: AssignerProtocol.MemberMetadata.encode({ version: 0, topics, userData: Buffer.from(JSON.stringify(me)) }) };
+    },
+  });
+}

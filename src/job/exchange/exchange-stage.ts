@@ -119,6 +119,12 @@ export interface ExchangeStageOptions {
   readonly onOverlap?: (rows: number) => void;
   /** After each batch (a stage feeding another exchange: its writer sends what the batch emitted). */
   readonly afterBatch?: () => void;
+  /**
+   * A bounded run scaled out: partitions never move (they are dealt out by task), so one that does (another
+   * process joined, or the group lost a task) is reported here; the job fails rather than end with output
+   * lost or doubled.
+   */
+  readonly onMoved?: (split: string) => void;
 }
 
 export class ExchangeStage {
@@ -146,6 +152,7 @@ export class ExchangeStage {
     this.owned = keep;
     for (const [split, inst] of [...this.instances]) {
       if (keep.has(split)) continue;
+      this.o.onMoved?.(split);
       this.instances.delete(split);
       const rows = inst.held.reduce((n, [r]) => n + r.length, 0);
       if (rows > 0) this.o.logger.info(`partition ${split} moved away before the checkpoint: ${rows} row(s) of its output are dropped; its new owner emits them from the last committed state`);
@@ -166,6 +173,11 @@ export class ExchangeStage {
 
   get partitions(): readonly string[] {
     return [...this.instances.keys()].sort();
+  }
+
+  /** Partitions whose input has ended (their watermark is +infinity: every split read to its end). */
+  endedPartitions(): string[] {
+    return [...this.instances].filter(([, inst]) => inst.emitted === Infinity).map(([split]) => split).sort();
   }
 
   private instance(split: string): Instance {
@@ -309,14 +321,17 @@ export class ExchangeStage {
   private watermarkOf(inst: Instance, now: number): number {
     const idle = this.o.idleTimeoutMs;
     let reported = 0;
+    let counted = 0;
     let min = Infinity;
     for (const { wm, at } of inst.watermarks.values()) {
       reported++;
       if (idle > 0 && now - at > idle) continue;
+      counted++;
       if (wm < min) min = wm;
     }
     if (inst.total === 0 || (reported < inst.total && !(idle > 0 && now - inst.createdAt > idle))) return -Infinity;
-    return min === Infinity ? -Infinity : min;
+    // Every split at +infinity: the end of input (a bounded run scaled out) fires what is left.
+    return counted === 0 ? -Infinity : min;
   }
 
   /** holdOutput: hands every instance's held rows to the output (at the checkpoint, before the flush). */

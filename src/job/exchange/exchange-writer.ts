@@ -286,7 +286,8 @@ export class ExchangeWriter {
     // The periodic report also writes partials held since the last batch (input paused or ended).
     if (force) this.endAll();
     const { wm, splits } = this.o.promise();
-    if (wm === -Infinity || wm === Infinity || splits.length === 0) return;
+    // +infinity is the end of input of every split covered (a bounded run scaled out): it crosses as well.
+    if (wm === -Infinity || Number.isNaN(wm) || splits.length === 0) return;
     // A split newly delivered from must be announced even when it lowers the task's minimum.
     const covers = splits.join(',');
     if (!(wm > this.reported) && covers === this.covered) return;

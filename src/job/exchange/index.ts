@@ -24,13 +24,16 @@ import { userError } from '../../core/errors.js';
 import { twoPhaseBlocker } from '../../runtime/local-window-aggregate.js';
 import { PartialsGate } from './partials-gate.js';
 import { checkScaleOutProcessors, explainScaleOutProcessors } from './processors.js';
+import type { TaskAssignment } from '../../connectors/kafka/subscription-assigner.js';
 
 export { ExchangeStage } from './exchange-stage.js';
 
 /** The job's exchange, when it runs scaled out (DIRK_EXCHANGE_ENABLE, or more than one task) and has a keyed operator. */
 export function jobExchange(job: PreparedJob): ExchangePlan | undefined {
   if (!job.config.exchange) return undefined;
-  const kafka = new Set(job.config.streams.filter((s) => s.kafka && s.source.type === 'UNBOUNDED').map((s) => s.table));
+  checkBoundedScaleOut(job);
+  // Bounded Kafka streams too: a bounded run scaled out ends when every split's end has crossed (cli/tasks.ts).
+  const kafka = new Set(job.config.streams.filter((s) => s.kafka && (s.source.type === 'UNBOUNDED' || s.source.type === 'BOUNDED')).map((s) => s.table));
   const ex = planExchange(job.plan, job.config.jobId.replace(/[^A-Za-z0-9._-]/g, '_'), kafka, { aggPhase: job.config.aggPhase, twoPhaseBlocker });
   const tables = ex ? allSourceTables(ex) : [];
   if (ex && tables.length > 1) {
@@ -46,6 +49,38 @@ export function jobExchange(job: PreparedJob): ExchangePlan | undefined {
     }
   }
   return ex;
+}
+
+/** Whether the job reads bounded Kafka streams (KAFKA_SOURCE, SOURCE_DETAILS BOUNDED): a scaled-out run of it ends by itself. */
+export function isBoundedJob(job: PreparedJob): boolean {
+  return job.config.streams.some((s) => s.kafka && s.source.type === 'BOUNDED');
+}
+
+/**
+ * A bounded job scales out as the worker threads of one process only: its tasks' partitions are dealt out by
+ * task and the process's main thread ends the run when every task's input has ended. A process of one task
+ * with DIRK_EXCHANGE_ENABLE is a member of a multi-process group, whose end no process could see: refused.
+ * So is a job mixing bounded and unbounded streams (it would never end).
+ */
+export function checkBoundedScaleOut(job: PreparedJob): void {
+  if (!job.config.exchange || !isBoundedJob(job)) return;
+  const bounded = job.config.streams.filter((s) => s.kafka && s.source.type === 'BOUNDED');
+  const other = job.config.streams.filter((s) => !(s.kafka && s.source.type === 'BOUNDED'));
+  if (other.length > 0) {
+    throw userError(
+      `SOURCE_DETAILS: table ${bounded[0]!.table} is BOUNDED but ${other.map((st) => `table ${st.table} (${st.source.type} ${st.source.name})`).join(', ')} is not a bounded Kafka stream; ` +
+        'a job scaled out (DIRK_TASKS / FLINK_PARALLELISM > 1, or DIRK_EXCHANGE_ENABLE) reads either only bounded Kafka streams or only unbounded ones',
+      { key: 'SOURCE_DETAILS' },
+    );
+  }
+  if (job.config.tasks <= 1) {
+    throw userError(
+      `DIRK_EXCHANGE_ENABLE with DIRK_TASKS / FLINK_PARALLELISM = ${job.config.tasks} makes this process one member of a multi-process job, but table ${bounded[0]!.table} is BOUNDED (SOURCE_DETAILS): ` +
+        'a bounded job scales out only as the worker threads of one process, whose main thread sees every task reach the end. ' +
+        'Set DIRK_TASKS (or FLINK_PARALLELISM) to the number of tasks and run one process, or unset DIRK_EXCHANGE_ENABLE to run it as one task',
+      { key: 'DIRK_EXCHANGE_ENABLE' },
+    );
+  }
 }
 
 /** Every table the job's exchanges read, in stage and side order (each once). */
@@ -98,10 +133,10 @@ export function explainExchange(job: PreparedJob): string {
   const tasks = `tasks: ${job.config.tasks} in this process${job.config.exchange ? '; more processes of the job join the same consumer groups' : ''}\n`;
   if (!ex) {
     if (!job.config.exchange) return '';
-    return ['', 'scale-out:', `  ${tasks.trimEnd()}`, '  no keyed operator: every task runs the whole plan on its partitions', ...explainScaleOutProcessors(job, false), ''].join('\n');
+    return ['', 'scale-out:', `  ${tasks.trimEnd()}`, ...explainBounded(job), '  no keyed operator: every task runs the whole plan on its partitions', ...explainScaleOutProcessors(job, false), ''].join('\n');
   }
   const stream = primaryStream(job, ex);
-  const lines = ['', 'scale-out:', `  ${tasks.trimEnd()}`];
+  const lines = ['', 'scale-out:', `  ${tasks.trimEnd()}`, ...explainBounded(job)];
   if (ex.stages.length > 1) lines.push(`  ${ex.stages.length} stages, one exchange each (a keyed operator over another one's output reads it through its own repartition topic)`);
   for (const st of ex.stages) lines.push(...explainStage(job, st, stream, ex));
   lines.push(...explainScaleOutProcessors(job, true));
@@ -118,6 +153,14 @@ export function explainExchange(job: PreparedJob): string {
   }
   lines.push('');
   return lines.join('\n');
+}
+
+/** A bounded job scaled out: how its run ends (explain). */
+function explainBounded(job: PreparedJob): string[] {
+  if (!isBoundedJob(job) || job.config.tasks <= 1) return [];
+  return [
+    `  bounded: partition p of every topic read by task p mod ${job.config.tasks} (none moves), to the end offsets found at start; each split's end crosses every exchange as a +infinity watermark; dirk run exits when every task's output has ended`,
+  ];
 }
 
 /** One stage's lines for explain. */
@@ -201,6 +244,8 @@ export interface OpenedStage {
   readonly writer: ExchangeWriter;
   /** The stage's state per partition, written at checkpoints and read when a partition moves here. */
   readonly changelog: Changelog;
+  /** The repartition topic's partition count. */
+  readonly partitions: number;
 }
 
 export interface OpenedExchange {
@@ -287,6 +332,21 @@ export interface ExchangeContext {
    * transaction, and each stage's output is held per partition until the checkpoint.
    */
   readonly transactions?: SinkTransactions | undefined;
+  /** One task of a bounded run scaled out (see BoundedExchange). */
+  readonly bounded?: BoundedExchange | undefined;
+}
+
+/**
+ * A bounded run scaled out: every group deals its partitions out by task (none moves during the run), the
+ * repartition topics are read from where they ended when the run started (`starts`, per topic and partition;
+ * a partition not named starts at 0), and no state is read from or written to the changelog topics: the run
+ * computes everything from its bounded input, as one task would. A partition that moves anyway is reported
+ * to `onMoved` (the job fails).
+ */
+export interface BoundedExchange {
+  readonly assignment: TaskAssignment;
+  readonly starts: Readonly<Record<string, readonly number[]>>;
+  readonly onMoved: (topic: string, split: string) => void;
 }
 
 interface Upstream {
@@ -372,8 +432,9 @@ function attachStages(c: ExchangeContext, stages: OpenedStage[]): void {
     const into = st.into ? stages[st.into.stage]!.writer : undefined;
     const output = into ? into.side(st.into!.side) : c.output;
     const stage = new ExchangeStage({
-      // Changelog partition p holds the state of repartition partition p (split ids name the latter).
-      fetchState: (splits) => stages[i]!.changelog.read(splits),
+      // Changelog partition p holds the state of repartition partition p (split ids name the latter). A
+      // bounded run starts from nothing: its partitions never move.
+      ...(c.bounded ? { onMoved: (split: string) => c.bounded!.onMoved(st.topic, split) } : { fetchState: (splits: readonly string[]) => stages[i]!.changelog.read(splits) }),
       build: (out) => buildDataflow(st.downstream, out, c.dataflowOptions),
       ...(st.sides.length > 1 ? { sideTables: st.sides.map((side) => side.table.name) } : {}),
       ...(st.local ? { local: st.local } : {}),
@@ -425,14 +486,16 @@ export async function openExchange(c: ExchangeContext): Promise<OpenedExchange> 
       const topics = await prepareExchangeTopics(admin, sourcesOf(job, tables), st.topic, st.changelog, { job: all, fed });
       const m = c.metrics?.(st.topic) ?? {};
       const join = st.sides.length > 1;
-      const gate = st.local ? new PartialsGate({ admin, topic: st.topic, logger }) : undefined;
+      // A bounded run: a split is read by one task only and the stage reads this run's records only, so
+      // partials start at once (no earlier owner can have written the split's rows).
+      const gate = st.local && !c.bounded ? new PartialsGate({ admin, topic: st.topic, logger }) : undefined;
       if (gate) for (const table of tables) gates.set(table, [...(gates.get(table) ?? []), gate]);
       const feeders = [
         ...tables.map((table) => ({ ...(join ? { tag: table } : {}), get: () => promises.get(table)?.() })),
         ...st.sides.flatMap((side) => (side.from === undefined ? [] : [{ get: () => stages[side.from!]?.stage.promise() }])),
       ];
       const writer = new ExchangeWriter({
-        ...(st.local && gate ? { local: st.local, partialsFrom: (split: string) => gate.from(split) } : {}),
+        ...(st.local ? { local: st.local, ...(gate ? { partialsFrom: (split: string) => gate.from(split) } : {}) } : {}),
         producer: sender,
         topic: st.topic,
         partitions: topics.partitions,
@@ -473,8 +536,14 @@ export async function openExchange(c: ExchangeContext): Promise<OpenedExchange> 
         largeMessage: true,
         // The stream's consumer settings (session timeout, heartbeats) hold for the downstream group too.
         consumerProperties: kafka.additional,
+        ...(c.bounded ? { taskAssignment: c.bounded.assignment } : {}),
       });
-      stages.push({ plan: st, table: st.topic, stream: { ...stream, table: st.topic }, source, stage: undefined as unknown as ExchangeStage, writer, changelog });
+      if (c.bounded) {
+        // This run's records only: each partition from where the topic ended when the run started.
+        const from = c.bounded.starts[st.topic] ?? [];
+        source.seek?.(Object.fromEntries(Array.from({ length: topics.partitions }, (_, p) => [`${st.topic}:${p}`, String(from[p] ?? 0)])));
+      }
+      stages.push({ plan: st, table: st.topic, stream: { ...stream, table: st.topic }, source, stage: undefined as unknown as ExchangeStage, writer, changelog, partitions: topics.partitions });
       logger.info(
         `scale-out: ${st.operatorKind} reads through ${st.topic}${join ? ' (both sides)' : ''} (${topics.partitions} partitions; ${fed > 0 ? 'splits' : 'source splits'} ${topics.sourceSplits})${st.phases ? `; ${st.phases}` : ''}${st.into ? `; its output goes to ${ex.stages[st.into.stage]!.topic}` : ''}`,
       );

@@ -37,6 +37,12 @@ export class KeyRows {
     return typeof this.m === 'number' ? (this.r as Row) : (this.r as Row[])[i]!;
   }
 
+  /** Replaces row `i` (a restore re-cutting rows to the columns the join stores now). */
+  setRowAt(i: number, row: Row): void {
+    if (typeof this.m === 'number') this.r = row;
+    else (this.r as Row[])[i] = row;
+  }
+
   matchesAt(i: number): number {
     return typeof this.m === 'number' ? this.m : this.m[i]!;
   }

@@ -219,7 +219,7 @@ describe('errors name the key path, what was expected and what was found', () =>
 
   it('rejects an unknown SINK_TYPE, listing the valid values (Dagger would fall back to influx)', () => {
     expect(errorsOf(minimal({ SINK_TYPE: 'kafak' }))).toEqual([
-      'config SINK_TYPE: expected one of log, influx, kafka, http, bigquery, found "kafak" (did you mean kafka? Dagger would silently fall back to influx; Dirk does not)',
+      'config SINK_TYPE: expected one of log, influx, kafka, http, bigquery, blackhole, found "kafak" (did you mean kafka? Dagger would silently fall back to influx; Dirk does not)',
     ]);
   });
 

@@ -13,7 +13,10 @@ import { builtinFunctions } from '../../../src/sql/functions/index.js';
 import { planSql } from '../../../src/sql/planner.js';
 import { createFunctionCatalog } from '../../../src/udf/registry.js';
 
-/** The regular join's stored rows (state version 2: one KeyRows per key) and the restore of version 1. */
+/**
+ * The regular join's stored rows (one KeyRows per key since state version 2; only the columns read above the
+ * join since version 3) and the restore of versions 1 and 2.
+ */
 const KIND = ['+I', '-U', '+U', '-D'];
 
 function sink(): Output & { rows: string[] } {
@@ -118,7 +121,7 @@ describe('StreamingJoinOperator stored rows', () => {
     };
     const out = sink();
     const op = new StreamingJoinOperator(spec('LEFT'), { out, hooks: noHooks, retentionMs: 60_000, now: () => now });
-    expect(op.stateSpec.version).toBe(2);
+    expect(op.stateSpec.version).toBe(3);
     // What the dataflow hands over for a version 1 envelope (readVersionedState runs migrate).
     op.restore(op.stateSpec.migrate!(versionedState({ kind: 'StreamingJoin', version: 1 }, v1).data, 1));
     expect(op.stateSize()).toEqual([4, 1]);
@@ -158,7 +161,7 @@ function push(flow: Dataflow, table: string, rows: Row[], kinds?: RowKind[]): vo
   flow.batchEnd();
 }
 
-describe('regular join checkpoints (state version 2)', () => {
+describe('regular join checkpoints (state version 3)', () => {
   it('round-trips through the checkpoint store as of the barrier, on a restored process with another clock', async () => {
     let now = 1_764_800_000_000;
     const a = start(() => now);
@@ -185,5 +188,108 @@ describe('regular join checkpoints (state version 2)', () => {
     b.flow.batchEnd();
     push(b.flow, 'u', [['b', 30]]);
     expect(b.out).toEqual(['+I[null,null,30]']);
+  });
+});
+
+const wide: TableSchema[] = ['t', 'u'].map((name) => ({
+  name,
+  columns: [
+    { name: 'k', type: { kind: 'STRING' } },
+    { name: 'a', type: { kind: 'BIGINT' } },
+    { name: 'b', type: { kind: 'STRING' } },
+    { name: 'c', type: { kind: 'BIGINT' } },
+  ],
+  rowtimeIndex: undefined,
+}));
+
+function startWide(sql: string): { flow: Dataflow; out: string[]; join: StreamingJoinOperator } {
+  const plan = planSql(sql, { table: (n) => wide.find((t) => t.name === n), tableNames: () => ['t', 'u'], functions: createFunctionCatalog(builtinFunctions) });
+  const out: string[] = [];
+  const output = { data: (rows: Row[], kinds?: RowKind[]) => rows.forEach((r, i) => out.push(`${KIND[kinds?.[i] ?? 0]}${JSON.stringify(r)}`)), watermark() {} };
+  const flow = buildDataflow(plan, output, { hooks: { late() {} }, retentionMs: 0, now: () => 0 });
+  const join = flow.operators.find((o) => o instanceof StreamingJoinOperator) as StreamingJoinOperator;
+  return { flow, out, join };
+}
+
+describe('regular join stores only the columns read above it (state version 3)', () => {
+  it('stores the columns read above and by the residual, and retracts by them', () => {
+    const { flow, out, join } = startWide('SELECT t.k, t.b, u.c FROM t LEFT JOIN u ON t.k = u.k AND t.a < u.a');
+    // Left: k, b (read above), a (residual); right: c (above), a (residual); u.k is the key only.
+    expect(join.storedColumns()).toEqual([[0, 1, 2], [1, 3]]);
+    push(flow, 't', [['x', 1, 'p', 100]]);
+    push(flow, 'u', [['x', 5, 'q', 7], ['x', 0, 'r', 8]]);
+    // A retraction whose unread column (t.c) differs from the insert's still finds the stored row: the row
+    // is identified by what the query reads of it.
+    push(flow, 't', [['x', 1, 'p', 999]], [RowKind.Delete]);
+    push(flow, 'u', [['x', 5, 'zzz', 7]], [RowKind.Delete]);
+    expect(out).toEqual(['+I["x","p",null]', '-D["x","p",null]', '+I["x","p",7]', '-D["x","p",7]']);
+    expect(join.stateSize()).toEqual([0, 1]);
+  });
+
+  it('builds a retraction equal to the insert it retracts, with NULL in the columns not stored (Top-N above)', () => {
+    const sql =
+      'SELECT k, v, rn FROM (SELECT t.k, m.c AS v, ROW_NUMBER() OVER (PARTITION BY t.k ORDER BY m.c DESC) AS rn ' +
+      'FROM t JOIN (SELECT k, MAX(c) AS c FROM u GROUP BY k) m ON t.k = m.k) WHERE rn <= 2';
+    const { flow, out, join } = startWide(sql);
+    expect(join.storedColumns()).toEqual([[0], [1]]);
+    // Two left rows that differ only in columns the query does not read: stored (and joined) as equal rows.
+    push(flow, 't', [['x', 1, 'p', 100], ['x', 2, 'q', 200]]);
+    push(flow, 'u', [['x', 5, 'q', 7]]);
+    // MAX goes 7 -> 9: the join retracts both [x, 7] rows and the Top-N finds each (the rows of main's build).
+    push(flow, 'u', [['x', 6, 'r', 9]]);
+    expect(out).toEqual(['+I["x",7,1]', '+I["x",7,2]', '-U["x",7,1]', '+U["x",7,1]', '-D["x",7,2]', '-D["x",7,1]', '+I["x",9,1]', '+I["x",9,2]']);
+  });
+
+  it('restores a version 2 checkpoint (whole rows) into the cut layout, match counts and all', () => {
+    const sql = 'SELECT t.k, t.b, u.c FROM t FULL JOIN u ON t.k = u.k';
+    // What a Dirk of state version 2 wrote: whole rows of both sides, KeyRows fields, touch times after `base`.
+    const v2 = {
+      $kind: 'StreamingJoin',
+      $v: 2,
+      data: {
+        base: 0,
+        sides: [
+          new Map<unknown, unknown>([
+            ['x', { r: [['x', 1, 'p', 100], ['x', 2, 'p', 200]], m: [1, 1], t: 0 }],
+            ['y', { r: ['y', 3, 's', 300], m: 0, t: 0 }],
+          ]),
+          new Map<unknown, unknown>([['x', { r: ['x', 5, 'q', 7], m: 2, t: 0 }]]),
+        ],
+      },
+    };
+    const { flow, out, join } = startWide(sql);
+    const states = flow.snapshot();
+    const at = states.findIndex((s) => (s as { $kind?: string } | null)?.$kind === 'StreamingJoin');
+    states[at] = v2;
+    flow.restore(states);
+    expect(join.stateSize()).toEqual([3, 1]);
+    // One of the two equal cut rows goes, then the other; the right row's last match brings it back padded.
+    push(flow, 't', [['x', 2, 'p', 200]], [RowKind.Delete]);
+    push(flow, 'u', [['x', 5, 'q', 7]], [RowKind.Delete]);
+    push(flow, 'u', [['y', 0, 'w', 1]]);
+    expect(out).toEqual([
+      '-D["x","p",7]',
+      '-D["x","p",7]',
+      '+I["x","p",null]',
+      '-D["y","s",null]',
+      '+I["y","s",1]',
+    ]);
+    // The restored rows are stored cut (the version 3 snapshot names the columns).
+    const saved = flow.snapshot()[at] as { $v: number; data: { stored: unknown; sides: Map<unknown, { r: unknown }>[] } };
+    expect(saved.$v).toBe(3);
+    expect(saved.data.stored).toEqual([[0, 2], [3]]);
+    expect(saved.data.sides[0]!.get('x')!.r).toEqual(['x', 'p']);
+  });
+
+  it('re-cuts a version 3 checkpoint that stored more columns, and refuses one that stored fewer', () => {
+    const a = startWide('SELECT t.k, t.b, t.c, u.c FROM t JOIN u ON t.k = u.k');
+    push(a.flow, 't', [['x', 1, 'p', 100]]);
+    const states = a.flow.snapshot();
+    const fewer = startWide('SELECT t.k, u.c FROM t JOIN u ON t.k = u.k');
+    fewer.flow.restore(states);
+    push(fewer.flow, 'u', [['x', 5, 'q', 7]]);
+    expect(fewer.out).toEqual(['+I["x",7]']);
+    const more = startWide('SELECT t.k, t.a, u.c FROM t JOIN u ON t.k = u.k');
+    expect(() => more.flow.restore(states)).toThrow(/stored columns \[0, 2, 3\] of its left input, but this query reads columns \[1\]/);
   });
 });
