@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeJobFile } from '../helpers/jobs.js';
+import { AUCTION_SCHEMA, BID_SCHEMA, Q4, Q5 } from '../helpers/nexmark.js';
 import { closeKafkaHelpers, createTopics, kafkaBootstrap, kafkaClient, produce, uniqueTopic, type ConsumedMessage } from '../helpers/kafka.js';
 import { REPO_ROOT, runCli } from '../helpers/process.js';
 
@@ -18,56 +19,6 @@ const dir = mkdtempSync(join(tmpdir(), 'dirk-bounded-scale-'));
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 const iso = (ms: number): string => new Date(ms).toISOString();
 const PARTS = 3;
-
-const AUCTION_SCHEMA = {
-  type: 'object',
-  properties: {
-    id: { type: 'integer' },
-    itemName: { type: 'string' },
-    ts: { type: 'string', format: 'date-time' },
-    expires: { type: 'string', format: 'date-time' },
-    seller: { type: 'integer' },
-    category: { type: 'integer' },
-  },
-};
-const BID_SCHEMA = {
-  type: 'object',
-  properties: {
-    auction: { type: 'integer' },
-    bidder: { type: 'integer' },
-    price: { type: 'integer' },
-    ts: { type: 'string', format: 'date-time' },
-    extra: { type: 'string' },
-  },
-};
-
-const Q4 = `INSERT INTO nexmark_q4
-SELECT Q.category, AVG(Q.final)
-FROM (
-    SELECT MAX(B.price) AS final, A.category
-    FROM auction A, bid B
-    WHERE A.id = B.auction AND B.dateTime BETWEEN A.dateTime AND A.expires
-    GROUP BY A.id, A.category
-) Q
-GROUP BY Q.category`;
-
-const Q5 = `INSERT INTO nexmark_q5
-SELECT AuctionBids.auction, AuctionBids.num
- FROM (
-   SELECT auction, count(*) AS num, window_start AS starttime, window_end AS endtime
-   FROM TABLE(HOP(TABLE bid, DESCRIPTOR(dateTime), INTERVAL '2' SECOND, INTERVAL '10' SECOND))
-   GROUP BY auction, window_start, window_end
- ) AS AuctionBids
- JOIN (
-   SELECT max(CountBids.num) AS maxn, CountBids.starttime, CountBids.endtime
-   FROM (
-     SELECT count(*) AS num, window_start AS starttime, window_end AS endtime
-     FROM TABLE(HOP(TABLE bid, DESCRIPTOR(dateTime), INTERVAL '2' SECOND, INTERVAL '10' SECOND))
-     GROUP BY auction, window_start, window_end
-   ) AS CountBids
-   GROUP BY CountBids.starttime, CountBids.endtime
- ) AS MaxBids
- ON AuctionBids.starttime = MaxBids.starttime AND AuctionBids.endtime = MaxBids.endtime AND AuctionBids.num >= MaxBids.maxn`;
 
 let auctionTopic: string;
 let bidTopic: string;

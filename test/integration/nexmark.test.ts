@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeJobFile } from '../helpers/jobs.js';
+import { AUCTION_SCHEMA, BID_SCHEMA, Q4, Q5 } from '../helpers/nexmark.js';
 import { closeKafkaHelpers, consumeN, createTopics, endOffsets, kafkaBootstrap, kafkaClient, produce, uniqueTopic, type ConsumedMessage } from '../helpers/kafka.js';
 import { REPO_ROOT, runCli, startCli } from '../helpers/process.js';
 
@@ -61,34 +62,6 @@ function generate(): { auctions: Auction[]; bids: Bid[]; sentinel: Bid } {
   const sentinel: Bid = { auction: 99_999, bidder: 1, price: 1, channel: 'web', url: 'end', dateTime: T0 + 600_000, extra: '' };
   return { auctions, bids, sentinel };
 }
-
-const AUCTION_SCHEMA = {
-  type: 'object',
-  properties: {
-    id: { type: 'integer' },
-    itemName: { type: 'string' },
-    description: { type: 'string' },
-    initialBid: { type: 'integer' },
-    reserve: { type: 'integer' },
-    ts: { type: 'string', format: 'date-time' },
-    expires: { type: 'string', format: 'date-time' },
-    seller: { type: 'integer' },
-    category: { type: 'integer' },
-    extra: { type: 'string' },
-  },
-};
-const BID_SCHEMA = {
-  type: 'object',
-  properties: {
-    auction: { type: 'integer' },
-    bidder: { type: 'integer' },
-    price: { type: 'integer' },
-    channel: { type: 'string' },
-    url: { type: 'string' },
-    ts: { type: 'string', format: 'date-time' },
-    extra: { type: 'string' },
-  },
-};
 
 const auctionRecord = (a: Auction) => ({ value: JSON.stringify({ ...a, dateTime: undefined, ts: iso(a.dateTime), expires: iso(a.expires) }) });
 const bidRecord = (b: Bid) => ({ value: JSON.stringify({ ...b, dateTime: undefined, ts: iso(b.dateTime) }) });
@@ -202,18 +175,7 @@ function qualifyingBids(): Map<Auction, Bid[]> {
   return out;
 }
 
-/** Nexmark q4 as the repository writes it, and its final table from the generated events (1 task and 2 tasks). */
-const Q4 = `INSERT INTO nexmark_q4
-SELECT
-    Q.category,
-    AVG(Q.final)
-FROM (
-    SELECT MAX(B.price) AS final, A.category
-    FROM auction A, bid B
-    WHERE A.id = B.auction AND B.dateTime BETWEEN A.dateTime AND A.expires
-    GROUP BY A.id, A.category
-) Q
-GROUP BY Q.category`;
+/** Nexmark q4's final table from the generated events (1 task and 2 tasks). */
 function q4Expected(): Record<string, unknown> {
   const finals = new Map<number, number[]>();
   for (const [a, bs] of qualifyingBids()) finals.set(a.category, [...(finals.get(a.category) ?? []), Math.max(...bs.map((b) => b.price))]);
@@ -226,38 +188,7 @@ function q4Expected(): Record<string, unknown> {
   return expected;
 }
 
-/** Nexmark q5, and every HOP(2 s, 10 s) window that closes before the sentinel bid with its auctions of the most bids. */
-const Q5 = `INSERT INTO nexmark_q5
-SELECT AuctionBids.auction, AuctionBids.num
- FROM (
-   SELECT
-     auction,
-     count(*) AS num,
-     window_start AS starttime,
-     window_end AS endtime
-     FROM TABLE(
-             HOP(TABLE bid, DESCRIPTOR(dateTime), INTERVAL '2' SECOND, INTERVAL '10' SECOND))
-     GROUP BY auction, window_start, window_end
- ) AS AuctionBids
- JOIN (
-   SELECT
-     max(CountBids.num) AS maxn,
-     CountBids.starttime,
-     CountBids.endtime
-   FROM (
-     SELECT
-       count(*) AS num,
-       window_start AS starttime,
-       window_end AS endtime
-     FROM TABLE(
-                HOP(TABLE bid, DESCRIPTOR(dateTime), INTERVAL '2' SECOND, INTERVAL '10' SECOND))
-     GROUP BY auction, window_start, window_end
-     ) AS CountBids
-   GROUP BY CountBids.starttime, CountBids.endtime
- ) AS MaxBids
- ON AuctionBids.starttime = MaxBids.starttime AND
-    AuctionBids.endtime = MaxBids.endtime AND
-    AuctionBids.num >= MaxBids.maxn`;
+/** Nexmark q5: every HOP(2 s, 10 s) window that closes before the sentinel bid, with its auctions of the most bids. */
 function q5Rows(): { auction: number; num: number }[] {
   // Every HOP(2 s, 10 s) window that closes before the sentinel bid: its auctions with the most bids.
   const rows: { auction: number; num: number }[] = [];
