@@ -116,21 +116,29 @@ async function sinkCount(kafka, topic) {
 }
 
 /**
+ * Starts `dirk run <jobFile>` (the built CLI) with a checkpoint folder of its own; returns the child, the job's
+ * source groups (every source table's: the timing starts when the first of them is Stable, since a table the
+ * query does not read never forms its group), the start time and the tail of its stderr.
+ */
+function startDirkRun({ root, jobFile, nodeArgs }) {
+  const cli = path.join(root, 'dist', 'src', 'cli', 'main.js');
+  const cfg = JSON.parse(fs.readFileSync(jobFile, 'utf8'));
+  const groups = cfg.STREAMS.map((st) => st.SOURCE_KAFKA_CONSUMER_CONFIG_GROUP_ID).filter(Boolean);
+  const ckpt = fs.mkdtempSync(path.join(os.tmpdir(), 'dirk-flink-bench-tasks-'));
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [...nodeArgs, cli, 'run', jobFile, '--checkpoint-dir', ckpt], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+  let tail = '';
+  child.stderr.on('data', (d) => (tail = (tail + d.toString()).slice(-20_000)));
+  return { child, groups, ckpt, t0, log: () => tail };
+}
+
+/**
  * Runs `dirk run <jobFile>` (the built CLI) until the sink holds `target` records; returns the figures in the
  * shape of scripts/flink-bench.mjs's timed() results. `idleMs`: give up when the count has not moved that long (counted from the group's first Stable state).
  */
 export async function runDirkTasks({ root, kafka, jobFile, sinkTopic, target, nodeArgs = [], idleMs = 60_000, label, bounded = false }) {
   if (bounded) return runDirkBounded({ root, kafka, jobFile, sinkTopic, nodeArgs, label });
-  const cli = path.join(root, 'dist', 'src', 'cli', 'main.js');
-  const cfg = JSON.parse(fs.readFileSync(jobFile, 'utf8'));
-  // Every source table's group: the timing starts when the first of them is Stable (a table the query does not
-  // read never forms its group, so the first stream's alone would not do for a query that skips it).
-  const groups = cfg.STREAMS.map((st) => st.SOURCE_KAFKA_CONSUMER_CONFIG_GROUP_ID).filter(Boolean);
-  const ckpt = fs.mkdtempSync(path.join(os.tmpdir(), 'dirk-flink-bench-tasks-'));
-  const t0 = performance.now();
-  const child = spawn(process.execPath, [...nodeArgs, cli, 'run', jobFile, '--checkpoint-dir', ckpt], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  child.stderr.on('data', (d) => (log = (log + d.toString()).slice(-20_000)));
+  const { child, groups, ckpt, t0, log } = startDirkRun({ root, jobFile, nodeArgs });
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
   let first;
   let done;
@@ -147,14 +155,14 @@ export async function runDirkTasks({ root, kafka, jobFile, sinkTopic, target, no
   let threadsMoved;
   try {
     while (done === undefined) {
-      if (child.exitCode !== null) throw new Error(`${label}: dirk run ended (exit ${child.exitCode}) with ${count} of ${target} records in ${sinkTopic}:\n${log.slice(-3000)}`);
+      if (child.exitCode !== null) throw new Error(`${label}: dirk run ended (exit ${child.exitCode}) with ${count} of ${target} records in ${sinkTopic}:\n${log().slice(-3000)}`);
       if (first === undefined && (groups.length === 0 || (await groupReady(kafka, groups, 1)))) {
         first = movedAt = performance.now();
         cpuAtFirst = procFigures(child.pid).cpu;
         monoFirst = Number(process.hrtime.bigint() / 1000n);
         threadsFirst = threadTicks(child.pid);
       }
-      if (first === undefined && performance.now() - t0 > 120_000) throw new Error(`${label}: consumer groups ${groups.join(', ')} not Stable after 120 s:\n${log.slice(-3000)}`);
+      if (first === undefined && performance.now() - t0 > 120_000) throw new Error(`${label}: consumer groups ${groups.join(', ')} not Stable after 120 s:\n${log().slice(-3000)}`);
       const n = await sinkCount(kafka, sinkTopic);
       const now = performance.now();
       if (n > 0 && first === undefined) first = now;
@@ -169,7 +177,7 @@ export async function runDirkTasks({ root, kafka, jobFile, sinkTopic, target, no
       // tasks join (a task that starts late under load) replays records since the last commit, at-least-once,
       // so the count can pass the target before the last rows are out. The end is the last change.
       if (n >= target && now - movedAt >= SETTLE_MS) done = movedAt;
-      else if (n < target && now - movedAt > idleMs) throw new Error(`${label}: ${n} of ${target} records in ${sinkTopic} and none for ${idleMs / 1000} s:\n${log.slice(-3000)}`);
+      else if (n < target && now - movedAt > idleMs) throw new Error(`${label}: ${n} of ${target} records in ${sinkTopic} and none for ${idleMs / 1000} s:\n${log().slice(-3000)}`);
       else await new Promise((r) => setTimeout(r, 100));
     }
     figures = procFigures(child.pid);
@@ -180,7 +188,7 @@ export async function runDirkTasks({ root, kafka, jobFile, sinkTopic, target, no
     fs.rmSync(ckpt, { recursive: true, force: true });
   }
   const jobS = (done - first) / 1000;
-  const warnings = log.split('\n').filter((l) => /"level":(50|60)|\bERROR\b|Exception/.test(l));
+  const warnings = log().split('\n').filter((l) => /"level":(50|60)|\bERROR\b|Exception/.test(l));
   return {
     engine: 'dirk',
     jvm_to_main_ms: 0,
@@ -208,14 +216,7 @@ export async function runDirkTasks({ root, kafka, jobFile, sinkTopic, target, no
  * (exit 0 required), timed from the first source group's Stable moment to the exit.
  */
 async function runDirkBounded({ root, kafka, jobFile, sinkTopic, nodeArgs, label }) {
-  const cli = path.join(root, 'dist', 'src', 'cli', 'main.js');
-  const cfg = JSON.parse(fs.readFileSync(jobFile, 'utf8'));
-  const groups = cfg.STREAMS.map((st) => st.SOURCE_KAFKA_CONSUMER_CONFIG_GROUP_ID).filter(Boolean);
-  const ckpt = fs.mkdtempSync(path.join(os.tmpdir(), 'dirk-flink-bench-tasks-'));
-  const t0 = performance.now();
-  const child = spawn(process.execPath, [...nodeArgs, cli, 'run', jobFile, '--checkpoint-dir', ckpt], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  child.stderr.on('data', (d) => (log = (log + d.toString()).slice(-20_000)));
+  const { child, groups, ckpt, t0, log } = startDirkRun({ root, jobFile, nodeArgs });
   let exitAt;
   let exitCode;
   const exited = new Promise((resolve) =>
@@ -255,11 +256,11 @@ async function runDirkBounded({ root, kafka, jobFile, sinkTopic, nodeArgs, label
         monoLast = Number(process.hrtime.bigint() / 1000n);
         threadsLast = threadTicks(child.pid) ?? threadsLast;
       }
-      if (performance.now() - t0 > 1_800_000) throw new Error(`${label}: dirk run still running after 30 min with ${count} records in ${sinkTopic}:\n${log.slice(-3000)}`);
+      if (performance.now() - t0 > 1_800_000) throw new Error(`${label}: dirk run still running after 30 min with ${count} records in ${sinkTopic}:\n${log().slice(-3000)}`);
       await Promise.race([exited, new Promise((r) => setTimeout(r, 100))]);
     }
     await exited;
-    if (exitCode !== 0) throw new Error(`${label}: dirk run exited with ${exitCode} (${count} records in ${sinkTopic}):\n${log.slice(-3000)}`);
+    if (exitCode !== 0) throw new Error(`${label}: dirk run exited with ${exitCode} (${count} records in ${sinkTopic}):\n${log().slice(-3000)}`);
   } finally {
     if (exitAt === undefined) {
       child.kill('SIGKILL');
@@ -268,7 +269,7 @@ async function runDirkBounded({ root, kafka, jobFile, sinkTopic, nodeArgs, label
     fs.rmSync(ckpt, { recursive: true, force: true });
   }
   first ??= t0;
-  const warnings = log.split('\n').filter((l) => /"level":(50|60)|\bERROR\b|Exception/.test(l));
+  const warnings = log().split('\n').filter((l) => /"level":(50|60)|\bERROR\b|Exception/.test(l));
   return {
     engine: 'dirk',
     jvm_to_main_ms: 0,
