@@ -28,6 +28,8 @@
 // scripts/profile-shares.mjs, over each run's timed span), FLINK_BENCH_BROKER_PID (or BENCH_BROKER_PID: the broker
 // JVM's pid, <DIRK_KAFKA_DIR>/kafka.pid; its CPU in each Dirk run's timed span is printed beside Dirk's and the
 // machine's, sampled by scripts/lib/cpu-sampler.mjs), FLINK_BENCH_HEAP (-Xmx1g),
+// FLINK_BENCH_ALIGN_DRIFT (ms: both engines read booking and payment in one watermark alignment group with that max
+// drift, Flink's 'scan.watermark.alignment.*' options and Dirk's SOURCE_WATERMARK_ALIGNMENT_*; unset: no alignment),
 // FLINK_BENCH_BUILD=0 (skip `npm run build`), FLINK_BENCH_DIRK_CONFIG (a JSON object of job keys added to every Dirk job), FLINK_BENCH_JAVA_OPENS=0 (leave out the Java 17 --add-opens/--add-exports), FLINK_BENCH_TOPIC_PREFIX (reuse
 // the topics <prefix>-json / <prefix>-protobuf / <prefix>-payment preloaded by an earlier run), BENCH_KAFKA (a broker
 // of your own; unset: 127.0.0.1:9092, started by scripts/kafka.mjs when it is not running).
@@ -78,6 +80,8 @@ const SQL = {
   join: 'SELECT b.order_number, b.service_area_id, p.amount, p.rowtime AS paid_at FROM booking b JOIN payment p ON b.order_number = p.order_number',
 };
 const JOINS = new Set(['interval', 'join']);
+/** FLINK_BENCH_ALIGN_DRIFT: watermark alignment's max drift in ms for both engines (unset: none). */
+const ALIGN_DRIFT = process.env.FLINK_BENCH_ALIGN_DRIFT ? Number(process.env.FLINK_BENCH_ALIGN_DRIFT) : undefined;
 const AGGREGATES = new Set(['tumble', 'hop']);
 const T0 = Date.UTC(2026, 0, 1);
 // The end records: one per partition of every input topic, a day after the last record, in a service area of
@@ -317,6 +321,7 @@ function runFlink(format, scenario, topics, sinkTopic, parallelism) {
     `parallelism=${parallelism}`,
     'objectReuse=true',
     `miniBatch=${AGGREGATES.has(scenario)}`,
+    ...(ALIGN_DRIFT ? [`alignDriftMs=${ALIGN_DRIFT}`] : []),
   ]);
 }
 
@@ -369,6 +374,7 @@ async function dirkConfig({ format, scenario, topics, sinkTopic, tasks = 1, exch
     SOURCE_KAFKA_CONSUMER_CONFIG_GROUP_ID: g,
     SOURCE_KAFKA_CONSUMER_CONFIG_AUTO_OFFSET_RESET: 'earliest',
     SOURCE_DETAILS: [source],
+    ...(ALIGN_DRIFT ? { SOURCE_WATERMARK_ALIGNMENT_GROUP: 'bench', SOURCE_WATERMARK_ALIGNMENT_MAX_DRIFT_MS: ALIGN_DRIFT } : {}),
   });
   const input =
     format === 'json'

@@ -396,6 +396,20 @@ export const STREAM_KEYS = {
     description: 'Kafka\'s `compression.type` of what this stream writes to SOURCE_DEAD_LETTER_TOPIC and SOURCE_LATE_RECORD_TOPIC: `none`, `gzip`, `snappy`, `lz4` or `zstd`.',
     dagger: 'Dirk only.',
   }),
+  SOURCE_WATERMARK_ALIGNMENT_GROUP: key({
+    group: 'Stream',
+    description:
+      "Watermark alignment (Flink's `scan.watermark.alignment.group`): streams of one group are read in step by event time. A stream more than SOURCE_WATERMARK_ALIGNMENT_MAX_DRIFT_MS ahead of the group's slowest stops reading until the others catch up, so a join or window over them buffers that much of the faster stream, not the whole difference in their progress. A stream that delivers nothing for FLINK_WATERMARK_IDLE_TIMEOUT_MS (10 s when that is 0) no longer holds the group back. Needs the stream's event time.",
+    dagger: 'Dirk only (Flink SQL table option).',
+  }),
+  SOURCE_WATERMARK_ALIGNMENT_MAX_DRIFT_MS: key({
+    type: 'int',
+    min: 1,
+    group: 'Stream',
+    required: 'with SOURCE_WATERMARK_ALIGNMENT_GROUP',
+    description: "How far this stream's event time may run ahead of the slowest stream of its alignment group, in ms (Flink's `scan.watermark.alignment.max-drift`).",
+    dagger: 'Dirk only (Flink SQL table option).',
+  }),
 } as const;
 
 /** Keys that start with these prefixes are free-form (passed through); no unknown-key warning. */

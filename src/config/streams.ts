@@ -145,6 +145,8 @@ function parseStream(raw: Record<string, unknown>, index: number, ctx: StreamCon
 
   base.badRecordPolicy = parseBadRecords(s, ownBrokers);
   base.lateRecords = parseLateRecords(s, ownBrokers);
+  const alignment = parseAlignment(s);
+  if (alignment) base.watermarkAlignment = alignment;
 
   warnUnknownStreamKeys(s, ctx.issues);
   return base as StreamConfig;
@@ -231,6 +233,21 @@ function parseBadRecords(s: Section, own: readonly string[] | undefined): BadRec
   const brokers = sideTopicBrokers(s, own, true);
   const compression = readStreamKey(s, 'SOURCE_DEAD_LETTER_COMPRESSION_TYPE');
   return { mode, deadLetterTopic: topic, ...(brokers ? { deadLetterBrokers: brokers } : {}), ...(compression !== 'none' ? { compression } : {}) };
+}
+
+/** SOURCE_WATERMARK_ALIGNMENT_GROUP and its max drift, both or neither (src/job/watermark-alignment.ts). */
+function parseAlignment(s: Section): StreamConfig['watermarkAlignment'] {
+  const group = s.optional('SOURCE_WATERMARK_ALIGNMENT_GROUP')?.trim();
+  if (group === undefined || group === '') {
+    if (s.has('SOURCE_WATERMARK_ALIGNMENT_MAX_DRIFT_MS')) s.issues.warn(`${s.path('SOURCE_WATERMARK_ALIGNMENT_MAX_DRIFT_MS')} is ignored: the stream has no SOURCE_WATERMARK_ALIGNMENT_GROUP`);
+    return undefined;
+  }
+  if (!s.has('SOURCE_WATERMARK_ALIGNMENT_MAX_DRIFT_MS')) {
+    s.error('SOURCE_WATERMARK_ALIGNMENT_MAX_DRIFT_MS', 'a whole number of milliseconds of at least 1 (required with SOURCE_WATERMARK_ALIGNMENT_GROUP)', undefined);
+    return undefined;
+  }
+  const maxDriftMs = readStreamKey(s, 'SOURCE_WATERMARK_ALIGNMENT_MAX_DRIFT_MS');
+  return maxDriftMs === undefined ? undefined : { group, maxDriftMs };
 }
 
 function parseLateRecords(s: Section, own: readonly string[] | undefined): LateRecordPolicy {

@@ -91,6 +91,8 @@ export interface StreamConfig extends SourceSlots {
   readonly source: { readonly type: SourceType; readonly name: SourceName; readonly hybrid?: 'PARQUET_SOURCE' | 'FILE_SOURCE' };
   readonly badRecordPolicy: BadRecordPolicy;
   readonly lateRecords: LateRecordPolicy;
+  /** SOURCE_WATERMARK_ALIGNMENT_GROUP / _MAX_DRIFT_MS: read in step with the group's other streams by event time. */
+  readonly watermarkAlignment?: { readonly group: string; readonly maxDriftMs: number };
   /** The stream's keys exactly as written. */
   readonly raw: Readonly<Record<string, unknown>>;
 }

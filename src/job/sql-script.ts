@@ -2,7 +2,7 @@ import { SqlError, type SourcePosition } from '../core/errors.js';
 import type { CreateTable, Expr, Statement, TableOption, TypeSpec } from '../sql/ast.js';
 import { parseStatements } from '../sql/parser.js';
 import { registerScriptReader } from '../config/sources.js';
-import { isLookupTable } from '../sql/lookup-table.js';
+import { flinkDurationMs, isLookupTable } from '../sql/lookup-table.js';
 import { fieldOptionsProblem } from '../connectors/datagen/flink-fields.js';
 
 /**
@@ -202,9 +202,30 @@ function sourceStream(table: CreateTable): { stream: Config; rowtime?: string; d
       SOURCE_FILE_FORMAT: 'JSONL',
     });
   }
+  Object.assign(stream, alignmentOptions(table, o));
   o.checkAllUsed([/^json\./, /^(key|value)\.json\./]);
   // Without a WATERMARK the stream has no event-time field: the config of a script allows that (processing time only).
   return { stream, ...(rowtime !== undefined ? { rowtime, delayMs: watermarkDelay(table) } : {}) };
+}
+
+/**
+ * Flink's watermark alignment options ('scan.watermark.alignment.group' and '.max-drift', both or neither):
+ * the stream keys of src/job/watermark-alignment.ts. '.update-interval' is checked and not needed: Dirk checks
+ * the drift at every delivery.
+ */
+function alignmentOptions(table: CreateTable, o: Options): Config {
+  const group = o.get('scan.watermark.alignment.group');
+  const drift = o.get('scan.watermark.alignment.max-drift');
+  const interval = o.get('scan.watermark.alignment.update-interval');
+  const what = (key: string): string => `CREATE TABLE ${table.name}: '${key}'`;
+  if (interval !== undefined) flinkDurationMs(interval, what('scan.watermark.alignment.update-interval'), o.pos('scan.watermark.alignment.update-interval'));
+  if (group === undefined && drift === undefined) return {};
+  if (group === undefined || group.trim() === '') throw new SqlError(`${what('scan.watermark.alignment.group')} is required with 'scan.watermark.alignment.max-drift' (the name of the group to align with)`, o.pos('scan.watermark.alignment.max-drift'));
+  if (drift === undefined) throw new SqlError(`${what('scan.watermark.alignment.max-drift')} is required with 'scan.watermark.alignment.group' (how far the table may run ahead, such as '5 s')`, o.pos('scan.watermark.alignment.group'));
+  if (table.watermark === undefined) throw new SqlError(`CREATE TABLE ${table.name}: watermark alignment needs a WATERMARK (the event time to align by)`, o.pos('scan.watermark.alignment.group'));
+  const ms = flinkDurationMs(drift, what('scan.watermark.alignment.max-drift'), o.pos('scan.watermark.alignment.max-drift'));
+  if (ms < 1) throw new SqlError(`${what('scan.watermark.alignment.max-drift')} must be at least 1 ms, found '${drift}'`, o.pos('scan.watermark.alignment.max-drift'));
+  return { SOURCE_WATERMARK_ALIGNMENT_GROUP: group.trim(), SOURCE_WATERMARK_ALIGNMENT_MAX_DRIFT_MS: ms };
 }
 
 /**

@@ -24,6 +24,7 @@ import { markingDecoder, PreprocessorRunner, watchTransformerFolders } from '../
 import { startPostChain, type RunningPostChain } from '../processors/job.js';
 import { createFanOutSink } from './fanout-sink.js';
 import { WatermarkEmitter, WatermarkTracker } from './watermarks.js';
+import { WatermarkAlignment, type AlignedInput } from './watermark-alignment.js';
 import { CheckpointCoordinator, type CheckpointedInput, type CheckpointMetrics } from './checkpoint-coordinator.js';
 import { JobHealth } from './health.js';
 import { superviseRestarts } from './restarts.js';
@@ -97,6 +98,8 @@ interface Input extends DeliveryInput, CheckpointedInput {
   readonly pre: (InputStage & { readonly stages?: PreprocessorRunner['stages'] }) | undefined;
   /** Partitions assigned after a rebalance (the exchange's downstream builds an instance per partition). */
   readonly assigned?: (splits: readonly string[]) => Promise<void>;
+  /** SOURCE_WATERMARK_ALIGNMENT_GROUP: held while its event time runs ahead of its group's (watermark-alignment.ts). */
+  readonly aligned?: AlignedInput;
 }
 
 /** What `dirk validate` and the start of a run check before opening anything: the sink against the plan. */
@@ -345,6 +348,8 @@ interface Pipeline {
   readonly operatorLabels: readonly string[];
   /** The repartitioning exchange, when the job runs scaled out with a keyed operator. */
   readonly exchange: OpenedExchange | undefined;
+  /** Watermark alignment of the streams that name a SOURCE_WATERMARK_ALIGNMENT_GROUP, when any does. */
+  readonly alignment: WatermarkAlignment | undefined;
 }
 
 /** Opens telemetry, UDFs, the metrics server, the sink, the side outputs, the dataflow and the sources. */
@@ -442,6 +447,7 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
   await lookups.check();
 
   const inputs: Input[] = [];
+  const alignment = config.streams.some((st) => st.watermarkAlignment) ? new WatermarkAlignment(config.watermark.idleTimeoutMs) : undefined;
   for (const stream of config.streams) {
     const schema = job.tables.get(stream.table)!.schema;
     const ports = dataflow.inputs.filter((i) => i.table === schema.name);
@@ -462,14 +468,17 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
     closers.push({ what: `the source of ${stream.table}`, close: () => source.close?.() });
     const upstream = exchange?.upstreams.get(stream.table);
     if (upstream) exchange!.promiseOf(stream.table, () => tracker.delivered(Date.now()));
+    // Watermarks follow the decoded records (Dagger assigns them at the source, before the pre-processor).
+    const rowtimeIndex = (pre?.decoded ?? schema).rowtimeIndex;
+    const aligned = stream.watermarkAlignment ? alignedInput(alignment!, stream, rowtimeIndex, tracker) : undefined;
     inputs.push({
       stream,
       table: stream.table,
       source,
       ports: upstream?.ports ?? ports,
       watermarks: new WatermarkEmitter(tracker, origin.ports(stream.table, ports), config.watermark.intervalMs, (ms) => lag.set(ms)),
-      // Watermarks follow the decoded records (Dagger assigns them at the source, before the pre-processor).
-      rowtimeIndex: (pre?.decoded ?? schema).rowtimeIndex,
+      rowtimeIndex,
+      ...(aligned ? { aligned } : {}),
       // Scaled out with a keyed operator: the pre-processor runs before the exchange's writer, rows traced to their offsets.
       pre: upstream ? (runner ? tracedPreprocessor(runner, upstream.pre) : upstream.pre) : runner,
       // Two-phase aggregation: where each newly assigned partition's partials may start (before its batches).
@@ -496,7 +505,16 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
     const watcher = watchTransformerFolders(config.processors.transformerFolders, stages, job.transformers.job, logger);
     closers.push({ what: 'the transformer watcher', close: () => watcher.close() });
   }
-  return { telemetry, udfs, metricsServer, sink, lateOutput, dataflow, inputs, status, post, origin, operatorLabels, exchange };
+  return { telemetry, udfs, metricsServer, sink, lateOutput, dataflow, inputs, status, post, origin, operatorLabels, exchange, alignment };
+}
+
+/** A stream's place in its watermark alignment group; it needs event time to be aligned by. */
+function alignedInput(alignment: WatermarkAlignment, stream: StreamConfig, rowtimeIndex: number | undefined, tracker: WatermarkTracker): AlignedInput {
+  if (rowtimeIndex === undefined) {
+    throw userError(`STREAMS[${stream.index}].SOURCE_WATERMARK_ALIGNMENT_GROUP: table ${stream.table} has no event-time column to align by (in a SQL script: a WATERMARK)`);
+  }
+  const { group, maxDriftMs } = stream.watermarkAlignment!;
+  return alignment.join({ group, maxDriftMs, watermark: () => tracker.current(Date.now()) });
 }
 
 /** A task of a bounded run scaled out: how its exchange deals partitions and reads the repartition topics. */
@@ -639,6 +657,7 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
     if (fatal !== undefined) return;
     fatal = e;
     stopping = true;
+    p.alignment?.stop();
     void Promise.allSettled(inputs.map((i) => i.source.stop()));
   };
   failures.post = stopWith;
@@ -685,9 +704,14 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
     await input.source.run({
       logger,
       metrics: telemetry.sourceMetrics(input.stream.table),
-      deliver: (batch) => {
+      deliver: async (batch) => {
         heapGuard.check();
-        return delivery.deliver(input, batch);
+        await delivery.deliver(input, batch);
+        // Outside the lock: an input held for alignment lets the others deliver and catch up.
+        if (input.aligned) {
+          input.aligned.delivered();
+          await input.aligned.hold();
+        }
       },
       splitsAssigned: (splits) => {
         input.watermarks.tracker.assign(splits, Date.now());
@@ -709,6 +733,8 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
     });
     // Bounded input finished: event time jumps to the end, flushing every open window.
     if (!stopping) await delivery.finish(input);
+    p.alignment?.recheck();
+    if (input.aligned && input.aligned.heldTimes > 0) logger.info('watermark alignment held the stream while it ran ahead', { table: input.table, times: input.aligned.heldTimes, heldMs: input.aligned.heldMs });
   }).map((run) =>
     // One input failing (its consumer crashed) fails the pipeline at once: with several inputs (the
     // exchange's two) the others would otherwise run on while that one's partitions go unread.
@@ -729,6 +755,7 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
         // Fatal only if the job ends with it (src/job/restarts.ts counts that); a restart may still follow.
         telemetry.error(errorDomain(checkpoints.outputLost ?? failed), false);
         stopping = true;
+        p.alignment?.stop();
         await Promise.allSettled(inputs.map((i) => i.source.stop()));
         // What was processed before the failure is written (best effort; at-least-once: its offsets are
         // not committed, so a restart may write it again).
@@ -757,6 +784,7 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
       if (stopping) return done.catch(() => undefined);
       stopping = true;
       logger.info('stopping: finishing the batch in flight, then checkpointing');
+      p.alignment?.stop();
       await Promise.allSettled(inputs.map((i) => i.source.stop()));
       await done.catch((e) => {
         if (failure === undefined) throw e;

@@ -313,6 +313,18 @@ describe('errors name the key path, what was expected and what was found', () =>
     ]);
   });
 
+  it('reads watermark alignment: a group needs its max drift, a max drift without a group is ignored with a warning', () => {
+    const aligned = parse(minimal({ STREAMS: [kafkaStream({ SOURCE_WATERMARK_ALIGNMENT_GROUP: ' g ', SOURCE_WATERMARK_ALIGNMENT_MAX_DRIFT_MS: '5000' })] })).config;
+    expect(aligned.streams[0]!.watermarkAlignment).toEqual({ group: 'g', maxDriftMs: 5000 });
+    expect(errorsOf(minimal({ STREAMS: [kafkaStream({ SOURCE_WATERMARK_ALIGNMENT_GROUP: 'g' })] }))).toEqual([
+      'config STREAMS[0].SOURCE_WATERMARK_ALIGNMENT_MAX_DRIFT_MS: expected a whole number of milliseconds of at least 1 (required with SOURCE_WATERMARK_ALIGNMENT_GROUP), found nothing (the key is missing)',
+    ]);
+    expect(errorsOf(minimal({ STREAMS: [kafkaStream({ SOURCE_WATERMARK_ALIGNMENT_GROUP: 'g', SOURCE_WATERMARK_ALIGNMENT_MAX_DRIFT_MS: '0' })] }))).toEqual(['config STREAMS[0].SOURCE_WATERMARK_ALIGNMENT_MAX_DRIFT_MS: expected an integer >= 1, found "0"']);
+    const alone = parse(minimal({ STREAMS: [kafkaStream({ SOURCE_WATERMARK_ALIGNMENT_MAX_DRIFT_MS: '5000' })] }));
+    expect(alone.config.streams[0]!.watermarkAlignment).toBeUndefined();
+    expect(alone.warnings).toContain('STREAMS[0].SOURCE_WATERMARK_ALIGNMENT_MAX_DRIFT_MS is ignored: the stream has no SOURCE_WATERMARK_ALIGNMENT_GROUP');
+  });
+
   it('requires PYTHON_UDF_CONFIG with PYTHON_UDF_ENABLE=true, and rejects conflicting query keys', () => {
     expect(errorsOf(minimal({ PYTHON_UDF_ENABLE: 'true', SQL_QUERY: 'SELECT 2' }))).toEqual([
       'config SQL_QUERY: expected the same query as FLINK_SQL_QUERY, or only one of the two keys, found "SELECT 2" (SQL_QUERY is an alias of FLINK_SQL_QUERY)',

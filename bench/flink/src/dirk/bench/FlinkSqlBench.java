@@ -74,7 +74,17 @@ public final class FlinkSqlBench {
     TableEnvironment t = TableEnvironment.create(
         EnvironmentSettings.newInstance().inStreamingMode().withConfiguration(c).build());
 
+    // alignDriftMs: both tables in one watermark alignment group (Flink's FLIP-182 table options), as Dirk's
+    // SOURCE_WATERMARK_ALIGNMENT_* keys under FLINK_BENCH_ALIGN_DRIFT.
+    String align = a.containsKey("alignDriftMs")
+        ? ",'scan.watermark.alignment.group'='bench','scan.watermark.alignment.max-drift'='" + a.get("alignDriftMs") + " ms',"
+            // Flink lets a held split go only when its coordinator announces the group's watermark, every
+            // update-interval (1 s by default): the bench's event time moves some 500 s per second of run, so
+            // at 1 s a drift under that throttles the job. Dirk checks at every delivery.
+            + "'scan.watermark.alignment.update-interval'='50 ms'"
+        : "";
     String kafka = "'connector'='kafka','topic'='%s','properties.bootstrap.servers'='" + bs + "'";
+    String kafkaSource = kafka + align;
     String source;
     if (format.equals("json")) {
       // JSON records carry the event time as ISO-8601 UTC text ("2026-01-01T00:00:00.010Z"). Flink's json
@@ -86,7 +96,7 @@ public final class FlinkSqlBench {
           + " pickup ROW<latitude DOUBLE, longitude DOUBLE, name STRING>, driver_id BIGINT,"
           + " rowtime AS CAST(event_timestamp AS TIMESTAMP(3)),"
           + " WATERMARK FOR rowtime AS rowtime - INTERVAL '1' SECOND"
-          + ") WITH (" + String.format(kafka, topic) + ","
+          + ") WITH (" + String.format(kafkaSource, topic) + ","
           + " 'properties.group.id'='" + group + "','scan.startup.mode'='earliest-offset','scan.bounded.mode'='latest-offset',"
           + " 'format'='json','json.timestamp-format.standard'='ISO-8601','json.fail-on-missing-field'='false','json.ignore-parse-errors'='false')";
     } else if (format.equals("protobuf")) {
@@ -99,7 +109,7 @@ public final class FlinkSqlBench {
           + " metadata MAP<STRING, STRING>, driver_id BIGINT,"
           + " rowtime AS CAST(TO_TIMESTAMP_LTZ(event_timestamp.seconds * 1000 + event_timestamp.nanos / 1000000, 3) AS TIMESTAMP(3)),"
           + " WATERMARK FOR rowtime AS rowtime - INTERVAL '1' SECOND"
-          + ") WITH (" + String.format(kafka, topic) + ","
+          + ") WITH (" + String.format(kafkaSource, topic) + ","
           + " 'properties.group.id'='" + group + "','scan.startup.mode'='earliest-offset','scan.bounded.mode'='latest-offset',"
           + " 'format'='protobuf','protobuf.message-class-name'='dirk.examples.Booking$BookingLogMessage')";
     } else {
@@ -113,7 +123,7 @@ public final class FlinkSqlBench {
           + " order_number STRING, amount DOUBLE, pay_method STRING, event_timestamp TIMESTAMP_LTZ(3),"
           + " rowtime AS CAST(event_timestamp AS TIMESTAMP(3)),"
           + " WATERMARK FOR rowtime AS rowtime - INTERVAL '1' SECOND"
-          + ") WITH (" + String.format(kafka, req(a, "paymentTopic")) + ","
+          + ") WITH (" + String.format(kafkaSource, req(a, "paymentTopic")) + ","
           + " 'properties.group.id'='" + group + "-payment','scan.startup.mode'='earliest-offset','scan.bounded.mode'='latest-offset',"
           + " 'format'='json','json.timestamp-format.standard'='ISO-8601','json.fail-on-missing-field'='false','json.ignore-parse-errors'='false')");
     }
