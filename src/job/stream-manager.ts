@@ -508,6 +508,12 @@ async function openPipeline(job: PreparedJob, options: RunOptions, closers: Clos
   return { telemetry, udfs, metricsServer, sink, lateOutput, dataflow, inputs, status, post, origin, operatorLabels, exchange, alignment };
 }
 
+/** Every source stops (a stream held for watermark alignment is let go first, so its batch can end). */
+async function stopSources(p: Pipeline): Promise<void> {
+  p.alignment?.stop();
+  await Promise.allSettled(p.inputs.map((i) => i.source.stop()));
+}
+
 /** A stream's place in its watermark alignment group; it needs event time to be aligned by. */
 function alignedInput(alignment: WatermarkAlignment, stream: StreamConfig, rowtimeIndex: number | undefined, tracker: WatermarkTracker): AlignedInput {
   if (rowtimeIndex === undefined) {
@@ -657,8 +663,7 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
     if (fatal !== undefined) return;
     fatal = e;
     stopping = true;
-    p.alignment?.stop();
-    void Promise.allSettled(inputs.map((i) => i.source.stop()));
+    void stopSources(p);
   };
   failures.post = stopWith;
 
@@ -755,8 +760,7 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
         // Fatal only if the job ends with it (src/job/restarts.ts counts that); a restart may still follow.
         telemetry.error(errorDomain(checkpoints.outputLost ?? failed), false);
         stopping = true;
-        p.alignment?.stop();
-        await Promise.allSettled(inputs.map((i) => i.source.stop()));
+        await stopSources(p);
         // What was processed before the failure is written (best effort; at-least-once: its offsets are
         // not committed, so a restart may write it again).
         const lost = checkpoints.outputLost;
@@ -784,8 +788,7 @@ async function runJob(job: PreparedJob, options: RunOptions, closers: Closers, c
       if (stopping) return done.catch(() => undefined);
       stopping = true;
       logger.info('stopping: finishing the batch in flight, then checkpointing');
-      p.alignment?.stop();
-      await Promise.allSettled(inputs.map((i) => i.source.stop()));
+      await stopSources(p);
       await done.catch((e) => {
         if (failure === undefined) throw e;
       });
