@@ -6,7 +6,7 @@ import type { Operator, OperatorContext, Output } from './operator.js';
 import { KeyedState } from './state/keyed-state.js';
 import type { StateSpec } from './state/versioned.js';
 import { residualOnPair } from './join-residual.js';
-import { KeyRows, restoreKeyRows } from './state/join-rows.js';
+import { JoinKeyRows, mergeSides, restoreJoinKeyRows, restoreKeyRows, type KeyRows } from './state/join-rows.js';
 import { joinColumns, restoredRow, type JoinColumns } from './state/join-columns.js';
 import { columnRefs, mapOperands } from '../plan/children.js';
 
@@ -21,7 +21,8 @@ import { columnRefs, mapOperands } from '../plan/children.js';
  * - A NULL join key matches nothing (SQL equality); on an outer side such a row is passed through padded.
  * - Keys untouched for the idle-state retention time (FLINK_RETENTION_IDLE_STATE_MINUTE) are dropped.
  * The output is +I/-D only; it is append-only when both inputs are and the join is INNER.
- * A key's stored rows are one KeyRows (runtime/state/join-rows.ts): few objects per row for the collector.
+ * A key's stored rows of both sides are one JoinKeyRows (runtime/state/join-rows.ts) in one Map: one lookup
+ * per row, few objects per row for the collector.
  * A stored row holds only the columns read above the join and by the residual condition (JoinColumns,
  * runtime/state/join-columns.ts); output rows have NULL in the others.
  *
@@ -29,26 +30,28 @@ import { columnRefs, mapOperands } from '../plan/children.js';
  * at least one match (+I on the first, -D when the last is retracted); ANTI (NOT EXISTS) while it has none, so
  * a matching right row arriving later retracts it. A NULL left key never matches: ANTI emits the row.
  */
-type Side = KeyedState<KeyRows>;
+type Keys = KeyedState<JoinKeyRows>;
 
 export class StreamingJoinOperator implements Operator {
   readonly name: string;
   /**
-   * Version 3 stores rows cut to the columns of `stored` (see JoinColumns); version 2 stored KeyRows of whole
-   * rows (touch times after `base`), version 1 an object per row with its match count and absolute touch
-   * times. restore() reads all three: the older ones' rows are whole (`stored` [null, null]) and are cut.
+   * Version 4 keeps both sides of a key in one JoinKeyRows in one Map (`keys`); version 3 a Map per side
+   * (`sides`) of rows cut to the columns of `stored` (see JoinColumns); version 2 a Map per side of KeyRows of
+   * whole rows (touch times after `base`), version 1 an object per row with its match count and absolute touch
+   * times. restore() reads all four: the two Maps are merged, rows of versions 1 and 2 are whole (`stored`
+   * [null, null]) and are cut.
    */
   readonly stateSpec: StateSpec = {
     kind: 'StreamingJoin',
-    version: 3,
-    migrate: (data) => ({ ...(data as object), stored: [null, null] }),
+    version: 4,
+    migrate: (data, from) => (from >= 3 ? data : { ...(data as object), stored: [null, null] }),
   };
   private readonly keyFns: [(r: Row) => unknown, (r: Row) => unknown];
   /** The rest of the ON condition, tested on a left and a right row before they are joined. */
   private readonly residualHolds: ((l: Row, r: Row) => boolean) | null;
   private readonly outer: [boolean, boolean];
   private readonly widths: [number, number];
-  private readonly sides: [Side, Side];
+  private readonly keys: Keys;
   private readonly out: Output;
   private readonly now: () => number;
   private readonly semi: 'SEMI' | 'ANTI' | undefined;
@@ -74,8 +77,7 @@ export class StreamingJoinOperator implements Operator {
     this.out = ctx.out;
     this.now = ctx.now;
     this.base = ctx.now();
-    const touchedAt = (e: KeyRows): number => this.base + e.t;
-    this.sides = [new KeyedState(ctx, touchedAt), new KeyedState(ctx, touchedAt)];
+    this.keys = new KeyedState(ctx, (e: JoinKeyRows) => this.base + e.t);
     this.semi = spec.semi;
     this.name = spec.semi ? `${spec.semi === 'SEMI' ? 'Semi' : 'Anti'}Join` : `${spec.joinType === 'INNER' ? '' : `${spec.joinType}Outer`}Join`;
     this.keyFns = [joinKeyFunction(spec.leftKeys.map(compileExpr)), joinKeyFunction(spec.rightKeys.map(compileExpr))];
@@ -101,8 +103,7 @@ export class StreamingJoinOperator implements Operator {
     const now = this.now() - this.base;
     const outRows: Row[] = [];
     const outKinds: RowKind[] = [];
-    const mine = this.sides[s];
-    const other = this.sides[o];
+    const keys = this.keys;
     const meOuter = this.outer[s];
     const otherOuter = this.outer[o];
     const { joined, padLeft, padRight } = this.cols;
@@ -128,31 +129,33 @@ export class StreamingJoinOperator implements Operator {
         if (meOuter) emit(padMine(row), retract ? RowKind.Delete : RowKind.Insert);
         continue;
       }
-      const state = touchKey(mine, k, row, retract, now);
-      if (retract && state === null) continue; // never seen (or expired by retention): nothing to retract
-      const theirs = other.forUpdate(k);
+      const e = keys.forUpdate(k);
+      // A retraction of a row never seen (or expired by retention) retracts nothing.
+      if (retract && (!e || !e.removeEqual(s, row))) continue;
+      if (e) e.t = now;
       let matched = 0;
-      if (theirs) {
-        theirs.t = now;
-        for (let j = 0, n = theirs.length; j < n; j++) {
-          const m = theirs.at(j);
-          if (this.residualHolds && !(s === 0 ? this.residualHolds(row, m) : this.residualHolds(m, row))) continue;
-          const joined = join(row, m);
-          matched++;
-          const before = theirs.matchesAt(j);
-          if (retract) {
-            emit(joined, RowKind.Delete);
-            theirs.setMatchesAt(j, before - 1);
-            if (otherOuter && before === 1) emit(padOther(m), RowKind.Insert);
-          } else {
-            if (otherOuter && before === 0) emit(padOther(m), RowKind.Delete);
-            theirs.setMatchesAt(j, before + 1);
-            emit(joined, RowKind.Insert);
-          }
+      const n = e ? e.length(o) : 0;
+      for (let j = 0; j < n; j++) {
+        const m = e!.at(o, j);
+        if (this.residualHolds && !(s === 0 ? this.residualHolds(row, m) : this.residualHolds(m, row))) continue;
+        const out = join(row, m);
+        matched++;
+        const before = e!.matchesAt(o, j);
+        if (retract) {
+          emit(out, RowKind.Delete);
+          e!.setMatchesAt(o, j, before - 1);
+          if (otherOuter && before === 1) emit(padOther(m), RowKind.Insert);
+        } else {
+          if (otherOuter && before === 0) emit(padOther(m), RowKind.Delete);
+          e!.setMatchesAt(o, j, before + 1);
+          emit(out, RowKind.Insert);
         }
       }
       if (matched === 0 && meOuter) emit(padMine(row), retract ? RowKind.Delete : RowKind.Insert);
-      if (!retract) storeRow(mine, state, k, row, matched, now);
+      if (retract) {
+        if (e!.isEmpty()) keys.delete(k);
+      } else if (e) e.add(s, row, matched);
+      else keys.set(k, JoinKeyRows.of(s, row, matched, now));
     }
     if (outRows.length === 0) return;
     this.out.data(outRows, outKinds.every((x) => x === RowKind.Insert) && !kinds ? undefined : outKinds);
@@ -165,32 +168,37 @@ export class StreamingJoinOperator implements Operator {
       if (s === 0 && anti) emit(this.cols.leftRow(row), retract ? RowKind.Delete : RowKind.Insert);
       return;
     }
-    const mine = this.sides[s];
-    const state = touchKey(mine, k, row, retract, now);
-    if (retract && state === null) return;
-    const theirs = this.sides[s === 0 ? 1 : 0].forUpdate(k);
-    if (theirs) theirs.t = now;
-    const n = theirs ? theirs.length : 0;
+    const e = this.keys.forUpdate(k);
+    if (retract && (!e || !e.removeEqual(s, row))) return;
+    if (e) e.t = now;
+    const o: 0 | 1 = s === 0 ? 1 : 0;
+    const n = e ? e.length(o) : 0;
+    const store = (matched: number): void => {
+      if (retract) {
+        if (e!.isEmpty()) this.keys.delete(k);
+      } else if (e) e.add(s, row, matched);
+      else this.keys.set(k, JoinKeyRows.of(s, row, matched, now));
+    };
     if (s === 0) {
       let matched = 0;
-      for (let j = 0; j < n; j++) if (!this.residualHolds || this.residualHolds(row, theirs!.at(j))) matched++;
+      for (let j = 0; j < n; j++) if (!this.residualHolds || this.residualHolds(row, e!.at(1, j))) matched++;
       if ((matched > 0) !== anti) emit(this.cols.leftRow(row), retract ? RowKind.Delete : RowKind.Insert);
-      if (!retract) storeRow(mine, state, k, row, matched, now);
+      store(matched);
       return;
     }
-    if (!retract) storeRow(mine, state, k, row, 0, now);
     for (let j = 0; j < n; j++) {
-      const m = theirs!.at(j);
+      const m = e!.at(0, j);
       if (this.residualHolds && !this.residualHolds(m, row)) continue;
-      const before = theirs!.matchesAt(j);
+      const before = e!.matchesAt(0, j);
       if (retract) {
-        theirs!.setMatchesAt(j, before - 1);
+        e!.setMatchesAt(0, j, before - 1);
         if (before === 1) emit(this.cols.leftRow(m), anti ? RowKind.Insert : RowKind.Delete);
       } else {
         if (before === 0) emit(this.cols.leftRow(m), anti ? RowKind.Delete : RowKind.Insert);
-        theirs!.setMatchesAt(j, before + 1);
+        e!.setMatchesAt(0, j, before + 1);
       }
     }
+    store(0);
   }
 
   onWatermark(time: number): void {
@@ -203,65 +211,46 @@ export class StreamingJoinOperator implements Operator {
   }
 
   private expireIdle(): void {
-    for (const side of this.sides) side.expireIdle();
+    this.keys.expireIdle();
   }
 
   /** Stored rows per side (for tests and metrics). */
   stateSize(): [number, number] {
-    const count = (m: Side): number => {
-      let n = 0;
-      for (const e of m.values()) n += e.length;
-      return n;
-    };
-    return [count(this.sides[0]), count(this.sides[1])];
+    const n: [number, number] = [0, 0];
+    for (const e of this.keys.values()) {
+      n[0] += e.length(0);
+      n[1] += e.length(1);
+    }
+    return n;
   }
 
   snapshot(): unknown {
-    return { sides: this.sides, base: this.base, stored: this.cols.keep };
+    return { keys: this.keys, base: this.base, stored: this.cols.keep };
   }
 
   /**
-   * Reads every layout: version 3 (rows of the `stored` columns), 2 (whole rows, `base` set) and 1 (an object
-   * per row; see restoreKeyRows). Rows stored with other columns than this query stores are re-cut.
+   * Reads every layout: version 4 (`keys`: both sides per key), 3 (`sides`: a Map per side of rows of the
+   * `stored` columns), 2 (whole rows, `base` set) and 1 (an object per row; see restoreKeyRows). Rows stored
+   * with other columns than this query stores are re-cut.
    */
   restore(state: unknown): void {
-    const { sides, base, stored } = state as {
-      sides: [Map<unknown, unknown>, Map<unknown, unknown>];
+    const { keys, sides, base, stored } = state as {
+      keys?: Map<unknown, unknown>;
+      sides?: [Map<unknown, unknown>, Map<unknown, unknown>];
       base?: number;
       stored?: [readonly number[] | null, readonly number[] | null];
     };
+    const entries = new Map<unknown, JoinKeyRows>();
+    if (keys) for (const [k, v] of keys) entries.set(k, restoreJoinKeyRows(v, base ?? 0, this.base));
+    else {
+      const side = (m: Map<unknown, unknown>): Map<unknown, KeyRows> => new Map([...m].map(([k, v]) => [k, restoreKeyRows(v, base ?? 0, this.base)]));
+      for (const [k, e] of mergeSides(side(sides![0]), side(sides![1]))) entries.set(k, e);
+    }
     for (const s of [0, 1] as const) {
       const recut = restoredRow(stored?.[s] ?? null, this.cols.keep[s], this.widths[s], s === 0 ? 'left' : 'right');
-      const entries = new Map<unknown, KeyRows>();
-      for (const [k, v] of sides[s]) {
-        const e = restoreKeyRows(v, base ?? 0, this.base);
-        if (recut) for (let i = 0; i < e.length; i++) e.setRowAt(i, recut(e.at(i)));
-        entries.set(k, e);
-      }
-      this.sides[s].load(entries);
+      if (!recut) continue;
+      for (const e of entries.values()) for (let i = 0; i < e.length(s); i++) e.setRowAt(s, i, recut(e.at(s, i)));
     }
+    this.keys.load(entries);
   }
-}
-
-/**
- * A row's key state on its own side: for a retraction one equal stored row is removed (null when there is
- * none) and a key left without rows is dropped; for an insert, the key's rows (undefined for a new key: the
- * caller stores the row after matching, so a new key costs no empty entry).
- */
-function touchKey(side: Side, k: unknown, row: Row, retract: boolean, now: number): KeyRows | null | undefined {
-  const state = side.forUpdate(k);
-  if (retract) {
-    if (!state || !state.removeEqual(row)) return null;
-    state.t = now;
-    if (state.length === 0) side.delete(k);
-    return state;
-  }
-  if (state) state.t = now;
-  return state;
-}
-
-/** Stores `row` under `k`, creating the key's entry when `state` is undefined. */
-function storeRow(side: Side, state: KeyRows | null | undefined, k: unknown, row: Row, matches: number, now: number): void {
-  if (state) state.add(row, matches);
-  else side.set(k, new KeyRows(row, matches, now));
 }

@@ -7,7 +7,7 @@ import { CheckpointStore } from '../../../src/runtime/checkpoint-store.js';
 import { buildDataflow, type Dataflow } from '../../../src/runtime/dataflow.js';
 import { noHooks, type Output } from '../../../src/runtime/operator.js';
 import { StreamingJoinOperator } from '../../../src/runtime/outer-join.js';
-import { KeyRows } from '../../../src/runtime/state/join-rows.js';
+import { JoinKeyRows, KeyRows, mergeSides } from '../../../src/runtime/state/join-rows.js';
 import { versionedState } from '../../../src/runtime/state/versioned.js';
 import { builtinFunctions } from '../../../src/sql/functions/index.js';
 import { planSql } from '../../../src/sql/planner.js';
@@ -58,6 +58,50 @@ describe('KeyRows', () => {
     expect(e.removeEqual(['a', 1])).toBe(true);
     expect(e.length).toBe(0);
     expect(e.removeEqual(['a', 1])).toBe(false);
+  });
+});
+
+describe('JoinKeyRows (both sides of a key in one object, state version 4)', () => {
+  it('keeps each side as KeyRows does, independently', () => {
+    const e = JoinKeyRows.of(1, ['r', 1], 0, 7);
+    expect([e.length(0), e.length(1), e.isEmpty()]).toEqual([0, 1, false]);
+    e.add(0, ['l', 1], 1);
+    e.add(0, ['l', 2], 0);
+    e.add(0, ['l', 1], 3);
+    expect([0, 1, 2].map((i) => [e.at(0, i), e.matchesAt(0, i)])).toEqual([
+      [['l', 1], 1],
+      [['l', 2], 0],
+      [['l', 1], 3],
+    ]);
+    e.setMatchesAt(1, 0, 4);
+    expect([e.at(1, 0), e.matchesAt(1, 0)]).toEqual([['r', 1], 4]);
+    expect(e.removeEqual(0, ['l', 1])).toBe(true); // the first of two equal rows
+    expect(e.removeEqual(0, ['l', 2])).toBe(true); // back to one row inline
+    expect([e.r0, e.m0]).toEqual([['l', 1], 3]);
+    expect(e.removeEqual(1, ['r', 2])).toBe(false);
+    expect(e.removeEqual(1, ['r', 1])).toBe(true);
+    expect([e.length(1), e.isEmpty()]).toEqual([0, false]);
+    expect(e.removeEqual(0, ['l', 1])).toBe(true);
+    expect(e.isEmpty()).toBe(true);
+    e.setRowAt(0, 0, ['z']);
+    expect(e.side(0).r).toEqual(['z']);
+  });
+
+  it('merges the two Maps of versions 1-3 into one entry per key, touched at the later side', () => {
+    const merged = mergeSides(
+      new Map([
+        ['a', new KeyRows(['a', 1], 1, 10)],
+        ['b', new KeyRows(['b', 1], 0, 30)],
+      ]),
+      new Map([
+        ['a', new KeyRows([['a', 'x'], ['a', 'y']], [1, 0], 20)],
+        ['c', new KeyRows(['c', 'z'], 0, 5)],
+      ]),
+    );
+    expect([...merged.keys()]).toEqual(['a', 'b', 'c']);
+    const a = merged.get('a')!;
+    expect([a.length(0), a.length(1), a.t, a.at(1, 1), a.matchesAt(1, 0)]).toEqual([1, 2, 20, ['a', 'y'], 1]);
+    expect([merged.get('b')!.length(1), merged.get('c')!.length(0), merged.get('c')!.t]).toEqual([0, 0, 5]);
   });
 });
 
@@ -121,7 +165,7 @@ describe('StreamingJoinOperator stored rows', () => {
     };
     const out = sink();
     const op = new StreamingJoinOperator(spec('LEFT'), { out, hooks: noHooks, retentionMs: 60_000, now: () => now });
-    expect(op.stateSpec.version).toBe(3);
+    expect(op.stateSpec.version).toBe(4);
     // What the dataflow hands over for a version 1 envelope (readVersionedState runs migrate).
     op.restore(op.stateSpec.migrate!(versionedState({ kind: 'StreamingJoin', version: 1 }, v1).data, 1));
     expect(op.stateSize()).toEqual([4, 1]);
@@ -211,7 +255,7 @@ function startWide(sql: string): { flow: Dataflow; out: string[]; join: Streamin
   return { flow, out, join };
 }
 
-describe('regular join stores only the columns read above it (state version 3)', () => {
+describe('regular join stores only the columns read above it (state versions 3 and 4)', () => {
   it('stores the columns read above and by the residual, and retracts by them', () => {
     const { flow, out, join } = startWide('SELECT t.k, t.b, u.c FROM t LEFT JOIN u ON t.k = u.k AND t.a < u.a');
     // Left: k, b (read above), a (residual); right: c (above), a (residual); u.k is the key only.
@@ -274,11 +318,39 @@ describe('regular join stores only the columns read above it (state version 3)',
       '-D["y","s",null]',
       '+I["y","s",1]',
     ]);
-    // The restored rows are stored cut (the version 3 snapshot names the columns).
-    const saved = flow.snapshot()[at] as { $v: number; data: { stored: unknown; sides: Map<unknown, { r: unknown }>[] } };
-    expect(saved.$v).toBe(3);
+    // The restored rows are stored cut (the snapshot names the columns), both sides of a key in one entry.
+    const saved = flow.snapshot()[at] as { $v: number; data: { stored: unknown; keys: Map<unknown, { r0: unknown; r1: unknown }> } };
+    expect(saved.$v).toBe(4);
     expect(saved.data.stored).toEqual([[0, 2], [3]]);
-    expect(saved.data.sides[0]!.get('x')!.r).toEqual(['x', 'p']);
+    expect(saved.data.keys.get('x')!.r0).toEqual(['x', 'p']);
+    expect(saved.data.keys.get('y')!.r1).toEqual([1]);
+  });
+
+  it('restores a version 3 checkpoint (a Map per side of cut rows) into one entry per key', () => {
+    const v3 = {
+      $kind: 'StreamingJoin',
+      $v: 3,
+      data: {
+        base: 0,
+        stored: [[0, 2], [3]],
+        sides: [
+          new Map<unknown, unknown>([
+            ['x', { r: ['x', 'p'], m: 1, t: 0 }],
+            ['z', { r: ['z', 'w'], m: 0, t: 0 }],
+          ]),
+          new Map<unknown, unknown>([['x', { r: [7], m: 1, t: 0 }]]),
+        ],
+      },
+    };
+    const { flow, out, join } = startWide('SELECT t.k, t.b, u.c FROM t FULL JOIN u ON t.k = u.k');
+    const states = flow.snapshot();
+    const at = states.findIndex((s) => (s as { $kind?: string } | null)?.$kind === 'StreamingJoin');
+    states[at] = v3;
+    flow.restore(states);
+    expect(join.stateSize()).toEqual([2, 1]);
+    push(flow, 'u', [['x', 5, 'q', 7]], [RowKind.Delete]); // x's left row loses its match: padded again
+    push(flow, 'u', [['z', 0, 'r', 9]]); // z's left row gets its first match
+    expect(out).toEqual(['-D["x","p",7]', '+I["x","p",null]', '-D["z","w",null]', '+I["z","w",9]']);
   });
 
   it('re-cuts a version 3 checkpoint that stored more columns, and refuses one that stored fewer', () => {
