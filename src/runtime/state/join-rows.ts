@@ -154,14 +154,17 @@ export class JoinKeyRows {
       m.push(matches);
       return;
     }
-    const nr = r === null ? row : [r as Row, row];
-    const nm = r === null ? matches : [m, matches];
+    this.put(s, r === null ? row : [r as Row, row], r === null ? matches : [m, matches]);
+  }
+
+  /** Side `s`'s rows and counts become `r` and `m`. */
+  private put(s: 0 | 1, r: Row | Row[] | null, m: number | number[]): void {
     if (s === 0) {
-      this.r0 = nr;
-      this.m0 = nm;
+      this.r0 = r;
+      this.m0 = m;
     } else {
-      this.r1 = nr;
-      this.m1 = nm;
+      this.r1 = r;
+      this.m1 = m;
     }
   }
 
@@ -185,13 +188,7 @@ export class JoinKeyRows {
       nr = rows.length === 1 ? rows[0]! : rows;
       nm = rows.length === 1 ? m[0]! : m;
     }
-    if (s === 0) {
-      this.r0 = nr;
-      this.m0 = nm;
-    } else {
-      this.r1 = nr;
-      this.m1 = nm;
-    }
+    this.put(s, nr, nm);
     return true;
   }
 

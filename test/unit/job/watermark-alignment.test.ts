@@ -4,7 +4,7 @@
  * groups are independent; stopping releases everything. The clock is the test's own.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { WatermarkAlignment, DEFAULT_IDLE_MS } from '../../../src/job/watermark-alignment.js';
+import { WatermarkAlignment, DEFAULT_IDLE_MS, type AlignedInput } from '../../../src/job/watermark-alignment.js';
 
 let clock = 1_000_000;
 const now = (): number => clock;
@@ -22,6 +22,15 @@ async function settled(p: Promise<void>): Promise<boolean> {
   void p.then(() => (done = true));
   await new Promise((r) => setImmediate(r));
   return done;
+}
+
+/** An input 80 s ahead of the only other one of its group, allowed 1 s: held. */
+function fastHeldBySlow(a: WatermarkAlignment): { fast: AlignedInput; held: Promise<void> } {
+  const fast = a.join({ group: 'g', maxDriftMs: 1_000, watermark: () => 90_000 });
+  const slow = a.join({ group: 'g', maxDriftMs: 1_000, watermark: () => 10_000 });
+  slow.delivered();
+  fast.delivered();
+  return { fast, held: fast.hold() };
 }
 
 afterEach(() => {
@@ -73,11 +82,7 @@ describe('watermark alignment', () => {
 
   it('a silent input stops holding the group after the idle time (10 s when the job sets none)', async () => {
     const a = alignment();
-    const fast = a.join({ group: 'g', maxDriftMs: 1_000, watermark: () => 90_000 });
-    const slow = a.join({ group: 'g', maxDriftMs: 1_000, watermark: () => 10_000 });
-    slow.delivered();
-    fast.delivered();
-    const held = fast.hold();
+    const { held } = fastHeldBySlow(a);
     expect(await settled(held)).toBe(false);
     clock += DEFAULT_IDLE_MS; // silent for exactly the idle time: still counted
     a.recheck();
@@ -88,11 +93,7 @@ describe('watermark alignment', () => {
 
     // With FLINK_WATERMARK_IDLE_TIMEOUT_MS set, that is the idle time.
     const b = alignment(2_000);
-    const f2 = b.join({ group: 'g', maxDriftMs: 1_000, watermark: () => 90_000 });
-    const s2 = b.join({ group: 'g', maxDriftMs: 1_000, watermark: () => 10_000 });
-    s2.delivered();
-    f2.delivered();
-    const held2 = f2.hold();
+    const { held: held2 } = fastHeldBySlow(b);
     clock += 2_001;
     b.recheck();
     expect(await settled(held2)).toBe(true);
@@ -102,12 +103,8 @@ describe('watermark alignment', () => {
     clock = Date.now();
     const a = new WatermarkAlignment(300); // the real clock
     alignments.push(a);
-    const fast = a.join({ group: 'g', maxDriftMs: 1_000, watermark: () => 90_000 });
-    const slow = a.join({ group: 'g', maxDriftMs: 1_000, watermark: () => 10_000 });
-    slow.delivered();
-    fast.delivered();
     const t0 = Date.now();
-    await fast.hold();
+    await fastHeldBySlow(a).held;
     expect(Date.now() - t0).toBeGreaterThanOrEqual(250);
   });
 
@@ -127,11 +124,7 @@ describe('watermark alignment', () => {
 
   it('stopping releases every held input and holds none after', async () => {
     const a = alignment();
-    const fast = a.join({ group: 'g', maxDriftMs: 1_000, watermark: () => 90_000 });
-    const slow = a.join({ group: 'g', maxDriftMs: 1_000, watermark: () => 10_000 });
-    slow.delivered();
-    fast.delivered();
-    const held = fast.hold();
+    const { fast, held } = fastHeldBySlow(a);
     expect(await settled(held)).toBe(false);
     a.stop();
     expect(await settled(held)).toBe(true);
