@@ -1,5 +1,5 @@
 import { SqlError, type SourcePosition } from '../core/errors.js';
-import type { CreateTable, Expr, Statement, TableOption, TypeSpec } from '../sql/ast.js';
+import type { CreateTable, Expr, Statement, TableColumnDef, TableOption, TypeSpec } from '../sql/ast.js';
 import { parseStatements } from '../sql/parser.js';
 import { registerScriptReader } from '../config/sources.js';
 import { flinkDurationMs, isLookupTable } from '../sql/lookup-table.js';
@@ -138,25 +138,40 @@ function computedRowtimeSource(table: CreateTable, name: string, e: Expr, pos: S
   );
 }
 
+/** LOCALTIMESTAMP, CURRENT_TIMESTAMP or NOW(): the time a generated row is made. */
+function isWallClock(e: Expr): boolean {
+  return e.kind === 'call' && e.args.length === 0 && ['LOCALTIMESTAMP', 'CURRENT_TIMESTAMP', 'NOW'].includes(e.name.toUpperCase());
+}
+
 function sourceStream(table: CreateTable): { stream: Config; rowtime?: string; delayMs?: number } {
   const o = new Options(table, table.options);
   const connector = o.oneOf('connector', ['kafka', 'upsert-kafka', 'filesystem', 'datagen'], '');
   if (connector !== 'upsert-kafka' && connector !== 'datagen') o.oneOf('format', ['json'], 'json');
   const rowtime = table.watermark?.column;
   let computedFrom: { field: string; unit: 'SECONDS' | 'MILLISECONDS' } | undefined;
+  /** A 'datagen' table's `ts AS LOCALTIMESTAMP` event-time column: generated as the wall clock, a column of the rows. */
+  let generated: TableColumnDef | undefined;
   if (rowtime !== undefined) {
     const col = table.columns.find((c) => c.name.toLowerCase() === rowtime.toLowerCase());
     if (!col) throw new SqlError(`WATERMARK FOR ${rowtime}: no column ${rowtime} in ${table.name}`, table.watermark!.pos);
     if (col.computed) {
-      if (connector === 'datagen') throw new SqlError(`WATERMARK FOR ${rowtime}: a 'datagen' table's event-time column must be a TIMESTAMP(3) column of the table (it is generated from the wall clock, see 'fields.${rowtime}.max-past')`, table.watermark!.pos);
-      computedFrom = computedRowtimeSource(table, rowtime, col.computed, table.watermark!.pos);
+      if (connector === 'datagen') {
+        if (!isWallClock(col.computed)) {
+          throw new SqlError(
+            `WATERMARK FOR ${rowtime}: a 'datagen' table's computed event-time column must be the time a row is generated (LOCALTIMESTAMP, CURRENT_TIMESTAMP or NOW()); or declare it as a TIMESTAMP(3) column of the table (see 'fields.${rowtime}.max-past')`,
+            table.watermark!.pos,
+          );
+        }
+        generated = col;
+      } else computedFrom = computedRowtimeSource(table, rowtime, col.computed, table.watermark!.pos);
     } else if (!['TIMESTAMP', 'TIMESTAMP_LTZ'].includes(col.type!.name)) {
       throw new SqlError(`WATERMARK FOR ${rowtime}: the column must be a TIMESTAMP(3), found ${col.type!.name}`, table.watermark!.pos);
     }
   }
   // The watermark column becomes the table's event-time column (fed from the record's field of that name).
   // Computed columns (`p AS PROCTIME()`) are not read from the record: the query plans them over the scan.
-  const properties = Object.fromEntries(table.columns.filter((c) => !c.computed).map((c) => [c.name, jsonSchemaOf(c.type!)]));
+  // A datagen table's wall-clock event time is generated with the row (max-past 0: the time it is made).
+  const properties = Object.fromEntries(table.columns.filter((c) => !c.computed || c === generated).map((c) => [c.name, jsonSchemaOf(c === generated ? { name: 'TIMESTAMP', params: [3] } : c.type!)]));
   const stream: Config = {
     INPUT_SCHEMA_TABLE: table.name,
     INPUT_DATATYPE: 'JSON',

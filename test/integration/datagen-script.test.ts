@@ -82,6 +82,49 @@ GROUP BY user_id, window_start, window_end;`,
     expect(r.stderr).toContain('records_read=600');
   }, 90_000);
 
+  it('an event-time column computed as LOCALTIMESTAMP (Flink\'s usual datagen DDL): generated with each row, windows close on it', async () => {
+    const t0 = Date.now();
+    const job = script(
+      'orders',
+      `CREATE TABLE orders (
+  order_id BIGINT,
+  price DECIMAL(10, 2),
+  buyer STRING,
+  order_time AS LOCALTIMESTAMP,
+  WATERMARK FOR order_time AS order_time - INTERVAL '1' SECOND
+) WITH ('connector' = 'datagen', 'rows-per-second' = '1000', 'fields.order_id.kind' = 'sequence', 'fields.order_id.start' = '1', 'fields.order_id.end' = '1500');
+CREATE TABLE counts (window_start TIMESTAMP(3), n BIGINT, last_time TIMESTAMP(3)) WITH ('connector' = 'print');
+INSERT INTO counts
+SELECT window_start, COUNT(*), MAX(order_time) FROM TABLE(TUMBLE(TABLE orders, DESCRIPTOR(order_time), INTERVAL '1' SECOND))
+GROUP BY window_start, window_end;`,
+    );
+    const r = await runCli(['run', job], { env, timeoutMs: 60_000 });
+    expect(r.code, r.stderr).toBe(0);
+    const windows = r.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('+I '))
+      .map((l) => /window_start=(\S+), n=(\d+), last_time=(\S+)\}/.exec(l)!);
+    expect(windows.length).toBeGreaterThanOrEqual(2);
+    expect(windows.reduce((sum, m) => sum + Number(m[2]), 0)).toBe(1500);
+    for (const m of windows) {
+      const start = Date.parse(m[1]!);
+      const last = Date.parse(m[3]!);
+      // The rows' time is when they were made: in this run, inside their window.
+      expect(start).toBeGreaterThanOrEqual(Math.floor(t0 / 1000) * 1000);
+      expect(start).toBeLessThanOrEqual(Date.now());
+      expect(last - start).toBeLessThan(1000);
+    }
+  }, 90_000);
+
+  it('another computed event-time column of a datagen table is a SQL error at the WATERMARK', async () => {
+    const job = script('badts', `CREATE TABLE g (id BIGINT, ts AS CAST('2026-01-01 00:00:00' AS TIMESTAMP(3)), WATERMARK FOR ts AS ts) WITH ('connector' = 'datagen');
+CREATE TABLE s (id BIGINT) WITH ('connector' = 'blackhole');
+INSERT INTO s SELECT id FROM g;`);
+    const r = await runCli(['run', job], { env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/line 1, column \d+: WATERMARK FOR ts: a 'datagen' table's computed event-time column must be the time a row is generated \(LOCALTIMESTAMP, CURRENT_TIMESTAMP or NOW\(\)\)/);
+  });
+
   it("a sequence ends the source: 'blackhole' takes every row", async () => {
     const job = script(
       'seq',
