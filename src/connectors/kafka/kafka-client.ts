@@ -132,6 +132,10 @@ export function kafkaLogCreator(logger: Logger): NonNullable<KafkaConfig['logCre
   return () => (entry: LogEntry) => {
     const { message, timestamp: _t, logger: _l, ...fields } = entry.log as { message: string; timestamp: string; logger?: string };
     const f = { kafkajs: entry.namespace, ...fields };
+    // kafkajs logs every error response before rejecting the request with it. A create that lost a race
+    // (TOPIC_ALREADY_EXISTS: two tasks making the exchange's topic) is expected, and whoever asked reports
+    // any other failure with its own message: not an ERROR line of its own.
+    if (entry.level === logLevel.ERROR && message.startsWith('Response CreateTopics(')) return logger.debug(message, f);
     if (entry.level === logLevel.ERROR || entry.level === logLevel.NOTHING) logger.error(message, f);
     else if (entry.level === logLevel.WARN) {
       // We bound the idempotent producer's retries on purpose (a flush must fail rather than hang).

@@ -2,7 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { consumerProperties, parseSplit, securityOptions, splitId, topicRegex } from '../../../src/connectors/kafka/kafka-client.js';
+import { consumerProperties, kafkaLogCreator, parseSplit, securityOptions, splitId, topicRegex } from '../../../src/connectors/kafka/kafka-client.js';
+import kafkajs from '../../../src/connectors/kafka/kafkajs.js';
+
+const { logLevel } = kafkajs;
 
 describe('kafka client options', () => {
   it('maps SASL mechanisms and protocols to kafkajs', () => {
@@ -61,5 +64,18 @@ describe('kafka client options', () => {
     expect(splitId('a.b-c', 2)).toBe('a.b-c:2');
     expect(parseSplit('a.b-c:2')).toEqual({ topic: 'a.b-c', partition: 2 });
     expect(parseSplit('nope')).toBeUndefined();
+  });
+
+  it("routes kafkajs logs by level; a CreateTopics error response (a create that lost a race) is debug, not ERROR", () => {
+    const lines: string[] = [];
+    const at = (level: string) => (msg: string) => void lines.push(`${level} ${msg}`);
+    const log = kafkaLogCreator({ error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug') } as never)(logLevel.ERROR);
+    const entry = (level: number, message: string) => ({ namespace: 'Connection', level, label: '', log: { message, timestamp: '' } });
+    log(entry(logLevel.ERROR, 'Response CreateTopics(key: 19, version: 3)'));
+    log(entry(logLevel.ERROR, 'Response Metadata(key: 3, version: 6)'));
+    log(entry(logLevel.WARN, 'Limiting retries for the idempotent producer to 3'));
+    log(entry(logLevel.WARN, 'Connection timeout'));
+    log(entry(logLevel.INFO, 'Consumer has joined the group'));
+    expect(lines).toEqual(['debug Response CreateTopics(key: 19, version: 3)', 'error Response Metadata(key: 3, version: 6)', 'warn Connection timeout', 'debug Consumer has joined the group']);
   });
 });
