@@ -59,6 +59,7 @@ export class WatermarkAlignment {
   private waiting: Array<{ member: Member; since: number; resolve: () => void }> = [];
   private timer: NodeJS.Timeout | undefined = undefined;
   private stopped = false;
+  private readonly idleMs: number;
 
   constructor(
     /** FLINK_WATERMARK_IDLE_TIMEOUT_MS; 0: DEFAULT_IDLE_MS. */
@@ -67,8 +68,6 @@ export class WatermarkAlignment {
   ) {
     this.idleMs = idleTimeoutMs > 0 ? idleTimeoutMs : DEFAULT_IDLE_MS;
   }
-
-  private readonly idleMs: number;
 
   join(spec: AlignmentMember): AlignedInput {
     const member: Member = { ...spec, deliveredAt: this.now(), heldMs: 0, heldTimes: 0 };

@@ -152,10 +152,7 @@ export class StreamingJoinOperator implements Operator {
         }
       }
       if (matched === 0 && meOuter) emit(padMine(row), retract ? RowKind.Delete : RowKind.Insert);
-      if (retract) {
-        if (e!.isEmpty()) keys.delete(k);
-      } else if (e) e.add(s, row, matched);
-      else keys.set(k, JoinKeyRows.of(s, row, matched, now));
+      this.store(e, s, k, row, matched, retract, now);
     }
     if (outRows.length === 0) return;
     this.out.data(outRows, outKinds.every((x) => x === RowKind.Insert) && !kinds ? undefined : outKinds);
@@ -173,17 +170,11 @@ export class StreamingJoinOperator implements Operator {
     if (e) e.t = now;
     const o: 0 | 1 = s === 0 ? 1 : 0;
     const n = e ? e.length(o) : 0;
-    const store = (matched: number): void => {
-      if (retract) {
-        if (e!.isEmpty()) this.keys.delete(k);
-      } else if (e) e.add(s, row, matched);
-      else this.keys.set(k, JoinKeyRows.of(s, row, matched, now));
-    };
     if (s === 0) {
       let matched = 0;
       for (let j = 0; j < n; j++) if (!this.residualHolds || this.residualHolds(row, e!.at(1, j))) matched++;
       if ((matched > 0) !== anti) emit(this.cols.leftRow(row), retract ? RowKind.Delete : RowKind.Insert);
-      store(matched);
+      this.store(e, s, k, row, matched, retract, now);
       return;
     }
     for (let j = 0; j < n; j++) {
@@ -198,7 +189,18 @@ export class StreamingJoinOperator implements Operator {
         e!.setMatchesAt(0, j, before + 1);
       }
     }
-    store(0);
+    this.store(e, s, k, row, 0, retract, now);
+  }
+
+  /**
+   * After a row of side `s` was matched: an insert is stored (a new key gets its entry), a retraction (already
+   * removed by removeEqual) drops the key once neither side has rows.
+   */
+  private store(e: JoinKeyRows | undefined, s: 0 | 1, k: unknown, row: Row, matched: number, retract: boolean, now: number): void {
+    if (retract) {
+      if (e!.isEmpty()) this.keys.delete(k);
+    } else if (e) e.add(s, row, matched);
+    else this.keys.set(k, JoinKeyRows.of(s, row, matched, now));
   }
 
   onWatermark(time: number): void {
